@@ -1,0 +1,298 @@
+//! `src/client.rs` (the client, its API-specific builder setters, the tag accessors) and
+//! `src/lib.rs` (modules, re-exports, crate docs).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::rust::ident;
+use super::Options;
+use crate::ir::{Api, Auth, Doc, Method, Operation};
+
+pub(crate) fn client_file(api: &Api) -> TokenStream {
+    let accessors = api.groups.iter().map(|g| {
+        let accessor = ident(&g.accessor);
+        let module = ident(&g.module);
+        let struct_name = ident(&g.struct_name);
+        let mut lines = vec![format!("`{}` operations.", g.tag)];
+        if let Some(doc) = &g.doc {
+            lines.push(String::new());
+            lines.extend(docs::markdown(doc));
+        }
+        let doc = docs::lines_to_attrs(&lines);
+        quote! {
+            #doc
+            pub fn #accessor(&self) -> crate::apis::#module::#struct_name<'_> {
+                crate::apis::#module::#struct_name::new(self)
+            }
+        }
+    });
+    let (server_const, server_arg) = match &api.server {
+        Some(server) => {
+            let url = &server.url;
+            let mut lines = vec![format!("The server of the spec: `{url}`.")];
+            if let Some(description) = &server.description {
+                lines.push(String::new());
+                lines.extend(docs::markdown(description));
+            }
+            let doc = docs::lines_to_attrs(&lines);
+            let variables = server.variables.iter().map(|v| {
+                let name = &v.wire_name;
+                let default = &v.default;
+                let allowed = &v.allowed;
+                quote!(ServerVariable { name: #name, default: #default, allowed: &[#(#allowed),*] })
+            });
+            (
+                Some(quote! {
+                    #doc
+                    pub const SERVER_URL: &str = #url;
+
+                    const SERVER: Server = Server { url: SERVER_URL, variables: &[#(#variables),*] };
+                }),
+                quote!(Some(&SERVER)),
+            )
+        }
+        None => (None, quote!(None)),
+    };
+    let variable_setters = api.server.iter().flat_map(|s| &s.variables).map(|v| {
+        let setter = ident(&v.rust_name);
+        let name = &v.wire_name;
+        let mut lines = vec![format!("Sets the server variable `{}` (default `{}`).", v.wire_name, v.default)];
+        if let Some(description) = &v.description {
+            lines.push(String::new());
+            lines.extend(docs::markdown(description));
+        }
+        if !v.allowed.is_empty() {
+            lines.push(String::new());
+            lines.push(format!("One of: {}.", v.allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+        }
+        let doc = docs::lines_to_attrs(&lines);
+        quote! {
+            #doc
+            pub fn #setter(mut self, value: impl Into<String>) -> Self {
+                self.set_variable(#name, value.into());
+                self
+            }
+        }
+    });
+    let credentials = credentials_setter(&api.auth);
+    let signer_required = !matches!(api.auth, Auth::None);
+    let client_doc = format!(
+        " A client of the {} API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.",
+        api.title
+    );
+    quote! {
+        //! The client: where requests go, how they are signed, and the entry points to the
+        //! operations (one accessor per tag).
+
+        use std::sync::Arc;
+
+        use crate::builder::{ClientBuilder, Server, ServerVariable};
+        use crate::error::BuildError;
+        use crate::transport::Transport;
+
+        #server_const
+
+        #[doc = #client_doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: Arc<Transport>,
+        }
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The URL every request path is appended to.
+            pub fn base_url(&self) -> &str {
+                &self.transport.base_url
+            }
+
+            pub(crate) fn transport(&self) -> &Transport {
+                &self.transport
+            }
+
+            #(#accessors)*
+        }
+
+        impl ClientBuilder {
+            #(#variable_setters)*
+            #credentials
+
+            /// Builds the client.
+            pub fn build(self) -> Result<Client, BuildError> {
+                let transport = self.build_transport(#server_arg, #signer_required)?;
+                Ok(Client { transport: Arc::new(transport) })
+            }
+        }
+    }
+}
+
+fn credentials_setter(auth: &Auth) -> Option<TokenStream> {
+    match auth {
+        Auth::ZephrHmac { scheme } => {
+            let doc = format!(" Signs every request with this key pair (security scheme `{scheme}`, see [`ZephrHmacSigner`](crate::ZephrHmacSigner)).");
+            Some(quote! {
+                #[doc = #doc]
+                pub fn credentials(self, access_key: impl Into<String>, secret_key: impl Into<crate::SecretString>) -> Self {
+                    self.signer(crate::ZephrHmacSigner::new(access_key, secret_key))
+                }
+            })
+        }
+        Auth::Bearer { scheme } => {
+            let doc = format!(" Sends `Authorization: Bearer <token>` (security scheme `{scheme}`).");
+            Some(quote! {
+                #[doc = #doc]
+                pub fn bearer_token(self, token: impl Into<crate::SecretString>) -> Self {
+                    self.signer(crate::BearerToken::new(token))
+                }
+            })
+        }
+        Auth::ApiKeyHeader { scheme, header } if valid_header_name(header) => {
+            let doc = format!(" Sends the API key in the `{header}` header (security scheme `{scheme}`).");
+            let header = header.to_ascii_lowercase();
+            Some(quote! {
+                #[doc = #doc]
+                pub fn api_key(self, key: impl Into<crate::SecretString>) -> Self {
+                    self.signer(crate::ApiKey::from_static(#header, key))
+                }
+            })
+        }
+        Auth::ApiKeyHeader { .. } | Auth::Custom { .. } | Auth::None => None,
+    }
+}
+
+fn valid_header_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
+    let zephr = matches!(api.auth, Auth::ZephrHmac { .. });
+    let zephr_mod = zephr.then(|| quote!(mod zephr_hmac;));
+    let zephr_use = zephr.then(|| quote!(pub use zephr_hmac::ZephrHmacSigner;));
+    let server_use = api.server.is_some().then(|| quote!(pub use client::SERVER_URL;));
+    let title = &api.title;
+    let version = &api.version;
+    let sha = &api.spec_sha256;
+    let doc = docs::lines_to_inner_attrs(&crate_doc(api, options));
+    let op_count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
+    quote! {
+        #doc
+        #![forbid(unsafe_code)]
+        // Doc comments carry the spec's prose as written; clippy's Markdown style lints are
+        // about hand-written docs.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+
+        pub mod apis;
+        pub mod types;
+
+        mod body;
+        mod builder;
+        mod client;
+        mod encoding;
+        mod error;
+        mod random;
+        mod retry;
+        mod signing;
+        mod transport;
+        #zephr_mod
+
+        pub use body::RawBody;
+        pub use builder::ClientBuilder;
+        pub use client::Client;
+        #server_use
+        pub use error::{BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError};
+        pub use retry::RetryPolicy;
+        pub use signing::{nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError};
+        pub use transport::BoxFuture;
+        #zephr_use
+
+        /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+        pub use reqwest;
+
+        /// The spec's `info.title`.
+        pub const SPEC_TITLE: &str = #title;
+        /// The spec's `info.version`.
+        pub const SPEC_VERSION: &str = #version;
+        /// SHA-256 of the spec file this crate was generated from.
+        pub const SPEC_SHA256: &str = #sha;
+        /// How many operations the spec has (each is a method under [`apis`]).
+        pub const OPERATION_COUNT: usize = #op_count;
+    }
+}
+
+/// The operation used in usage examples: a GET without required arguments if there is one.
+pub(crate) fn example_operation(api: &Api) -> Option<&Operation> {
+    let no_args = |op: &&Operation| {
+        op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
+    };
+    api.operations
+        .iter()
+        .filter(no_args)
+        .find(|op| op.method == Method::Get)
+        .or_else(|| api.operations.iter().find(no_args))
+}
+
+/// Rust code that builds a client (and calls an operation, if one fits), as in the docs.
+pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
+    let mut lines = vec![format!("let client = {crate_ident}::Client::builder()")];
+    if let Some(server) = &api.server {
+        for v in &server.variables {
+            lines.push(format!("    .{}({:?})", crate::names::unraw(&v.rust_name), v.default));
+        }
+    } else {
+        lines.push("    .base_url(\"https://api.example.com\")".to_owned());
+    }
+    match &api.auth {
+        Auth::ZephrHmac { .. } => lines.push("    .credentials(\"ACCESS_KEY\", \"SECRET_KEY\")".to_owned()),
+        Auth::Bearer { .. } => lines.push("    .bearer_token(\"TOKEN\")".to_owned()),
+        Auth::ApiKeyHeader { header, .. } if valid_header_name(header) => lines.push("    .api_key(\"KEY\")".to_owned()),
+        Auth::None => {}
+        _ => lines.push("    .without_signing()".to_owned()),
+    }
+    lines.push("    .build()?;".to_owned());
+    if let Some(op) = example_operation(api) {
+        let group = &api.groups[op.group];
+        lines.push(format!(
+            "let response = client.{}().{}().await?;",
+            crate::names::unraw(&group.accessor),
+            crate::names::unraw(&op.method_name)
+        ));
+        lines.push("println!(\"{response:?}\");".to_owned());
+    }
+    lines
+}
+
+fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
+    let crate_ident = options.crate_name.replace('-', "_");
+    let mut paragraphs = vec![
+        vec![format!("# {} client", api.title)],
+        vec![format!(
+            "A typed client for the {} API, generated from its OpenAPI description (version `{}`). {} operations in {} groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.",
+            api.title,
+            api.version,
+            api.operations.len(),
+            api.groups.len()
+        )],
+    ];
+    if let Some(description) = &api.description {
+        paragraphs.push(docs::lines(&Doc { description: Some(description.clone()), ..Doc::default() }));
+    }
+    let mut usage = vec![
+        "# Usage".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        "# async fn run() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+    ];
+    usage.extend(usage_example(api, &crate_ident));
+    usage.push("# Ok(())".to_owned());
+    usage.push("# }".to_owned());
+    usage.push("```".to_owned());
+    paragraphs.push(usage);
+    paragraphs.push(vec![
+        "Every request is signed by the configured [`RequestSigner`] just before it is sent (and again for each retry). Failures are [`Error`]s that keep the status, headers and raw body of the response.".to_owned(),
+    ]);
+    docs::join_paragraphs(paragraphs)
+}

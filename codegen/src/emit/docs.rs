@@ -1,0 +1,255 @@
+//! Spec descriptions → rustdoc that builds without warnings.
+//!
+//! Descriptions are Markdown with stray HTML, bare URLs and brackets (`foreign[system]`), any of
+//! which rustdoc warns about, and code blocks that rustdoc would compile as doctests. This turns
+//! them into safe Markdown: links kept, other HTML escaped, brackets escaped, URLs wrapped,
+//! every code block marked as text.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::Doc;
+
+/// `#[doc = "…"]` attributes for `doc` (nothing when it is empty).
+pub(crate) fn attrs(doc: &Doc) -> TokenStream {
+    lines_to_attrs(&lines(doc))
+}
+
+/// `#[doc = "…"]` attributes for already-safe lines.
+pub(crate) fn lines_to_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#![doc = "…"]` attributes (module or crate docs) for already-safe lines.
+pub(crate) fn lines_to_inner_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// The rustdoc lines of `doc`: summary, description, notes, each a paragraph.
+pub(crate) fn lines(doc: &Doc) -> Vec<String> {
+    let mut paragraphs: Vec<Vec<String>> = Vec::new();
+    if let Some(summary) = &doc.summary {
+        paragraphs.push(markdown(&summary.replace('\n', " ")));
+    }
+    if let Some(description) = &doc.description {
+        if doc.summary.as_deref().map(str::trim) != Some(description.trim()) {
+            paragraphs.push(markdown(description));
+        }
+    }
+    if doc.deprecated {
+        paragraphs.push(vec!["**Deprecated** in the spec.".to_owned()]);
+    }
+    for note in &doc.notes {
+        paragraphs.push(markdown(note));
+    }
+    join_paragraphs(paragraphs)
+}
+
+/// Joins paragraphs with blank lines.
+pub(crate) fn join_paragraphs(paragraphs: Vec<Vec<String>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for paragraph in paragraphs.into_iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(String::new());
+        }
+        out.extend(paragraph);
+    }
+    out
+}
+
+/// Makes Markdown from a spec safe for rustdoc, line by line.
+pub(crate) fn markdown(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let raw: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let indent = raw
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in raw {
+        let line = line.get(indent..).unwrap_or(line.trim_start());
+        let trimmed = line.trim_start();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str()) {
+                out.push(marker.clone());
+                fence = None;
+            } else {
+                out.push(line.to_owned());
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            let marker = trimmed[..3].to_owned();
+            let language = trimmed[3..].trim();
+            // Code without a language, or Rust, would be compiled as a doctest.
+            let language = if language.is_empty() || language.starts_with("rust") { "text" } else { language };
+            out.push(format!("{marker}{language}"));
+            fence = Some(marker);
+            continue;
+        }
+        // Four spaces of indent would make an (untested-language-less) code block: cap it.
+        let lead = line.len() - trimmed.len();
+        let lead = " ".repeat(lead.min(3));
+        out.push(format!("{lead}{}", inline(trimmed)));
+    }
+    if let Some(marker) = fence {
+        out.push(marker);
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    while out.first().is_some_and(|l| l.is_empty()) {
+        out.remove(0);
+    }
+    out
+}
+
+/// Inline fixes outside code spans.
+fn inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, part) in line.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part); // inside a code span
+        } else {
+            out.push_str(&prose(part));
+        }
+    }
+    out
+}
+
+fn prose(text: &str) -> String {
+    let text = html_links(text);
+    let text = text
+        .replace("<br>", " ")
+        .replace("<br/>", " ")
+        .replace("<br />", " ")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let text = brackets(&text);
+    bare_urls(&text)
+}
+
+/// `<a href="URL" …>TEXT</a>` → `[TEXT](URL)`.
+fn html_links(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<a ") {
+        let Some(href_at) = rest[start..].find("href=\"").map(|h| start + h + 6) else { break };
+        let Some(href_end) = rest[href_at..].find('"').map(|e| href_at + e) else { break };
+        let Some(open_end) = rest[href_end..].find('>').map(|e| href_end + e + 1) else { break };
+        let Some(close) = rest[open_end..].find("</a>").map(|c| open_end + c) else { break };
+        out.push_str(&rest[..start]);
+        let label = rest[open_end..close].replace(['[', ']'], "");
+        out.push_str(&format!("\u{1}{label}\u{2}({})", &rest[href_at..href_end]));
+        rest = &rest[close + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes brackets that are not a Markdown link (rustdoc would read them as intra-doc links).
+fn brackets(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\u{1}' => out.push('['),
+            '\u{2}' => out.push(']'),
+            '[' => {
+                // `[label](http…)` stays a link.
+                let close = chars[i..].iter().position(|&c| c == ']').map(|p| i + p);
+                let is_link = close.is_some_and(|c| {
+                    let after: String = chars[c + 1..].iter().take(9).collect();
+                    after.starts_with("(http") || after.starts_with("(mailto:") || after.starts_with("(#")
+                });
+                if let (true, Some(c)) = (is_link, close) {
+                    out.extend(&chars[i..=c]);
+                    i = c + 1;
+                    continue;
+                }
+                out.push_str("\\[");
+            }
+            ']' => out.push_str("\\]"),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Wraps bare `http(s)://` URLs in `<…>`, leaving those inside Markdown links alone.
+fn bare_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut rest = text;
+    loop {
+        let next = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min();
+        let Some(start) = next else { break };
+        let preceded = rest[..start].chars().last();
+        let end = rest[start..]
+            .find(|c: char| c.is_whitespace() || c == ')' || c == '"' || c == '\'' || c == '&')
+            .map_or(rest.len(), |e| start + e);
+        let mut url = &rest[start..end];
+        while url.ends_with(['.', ',', ';', ':', '!', '?']) {
+            url = &url[..url.len() - 1];
+        }
+        let url_end = start + url.len();
+        out.push_str(&rest[..start]);
+        if preceded == Some('(') || preceded == Some('<') {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = &rest[url_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_links_become_markdown_and_other_html_is_escaped() {
+        let md = markdown(r#"Signed as in <a href="https://x.test/sign" target="__blank">HMAC Signing</a>. Use <b>bold</b>."#);
+        assert_eq!(md, vec!["Signed as in [HMAC Signing](https://x.test/sign). Use &lt;b&gt;bold&lt;/b&gt;."]);
+    }
+
+    #[test]
+    fn brackets_urls_and_code_are_made_safe() {
+        assert_eq!(markdown("Pass foreign[system] and [docs](https://a.test)."), vec![
+            "Pass foreign\\[system\\] and [docs](https://a.test).",
+        ]);
+        assert_eq!(markdown("See https://a.test/x, then `a[b]`."), vec!["See <https://a.test/x>, then `a[b]`."]);
+        assert_eq!(markdown("```\nlet x = 1;\n```"), vec!["```text", "let x = 1;", "```"]);
+        assert_eq!(markdown("a\n\n        indented code"), vec!["a", "", "   indented code"]);
+    }
+
+    #[test]
+    fn doc_lines_put_summary_description_and_notes_in_paragraphs() {
+        let doc = Doc {
+            summary: Some("List users".into()),
+            description: Some("Retrieves\nall users.".into()),
+            notes: vec!["Default: `10`.".into()],
+            deprecated: false,
+        };
+        assert_eq!(lines(&doc), vec!["List users", "", "Retrieves", "all users.", "", "Default: `10`."]);
+    }
+}

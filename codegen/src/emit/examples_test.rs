@@ -1,0 +1,326 @@
+//! `tests/examples.rs`: every example of the spec checked against its generated type.
+//!
+//! Body and schema examples are deserialised into their type and serialised back (the JSON must
+//! be equal, absent optional fields aside); parameter examples must parse as the parameter's
+//! type; string values at enum positions must be values the spec lists (the enums themselves
+//! accept unknown values, which would otherwise hide a contradiction). Examples known to
+//! contradict their schema come from a reviewed exceptions file with a reason each; the test
+//! fails if one of them starts to fit, so the list cannot go stale silently.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::rust::{self, TypesPath};
+use crate::error::Error;
+use crate::ir::{Api, Example, ExampleTarget, TypeKind, TypeRef};
+use crate::pointer;
+
+/// An example that is known not to fit its type, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ExampleException {
+    /// JSON pointer of the example, as the test reports it.
+    pub pointer: String,
+    pub reason: String,
+}
+
+impl ExampleException {
+    /// Reads a YAML list of exceptions (`- pointer: … reason: …`).
+    pub fn load_file(path: &std::path::Path) -> Result<Vec<ExampleException>, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        serde_yaml::from_str(&text).map_err(|e| Error::Input {
+            what: path.display().to_string(),
+            message: e.to_string(),
+        })
+    }
+}
+
+pub(crate) fn file(api: &Api, krate: &str, exceptions: &[ExampleException]) -> Result<TokenStream, Error> {
+    for exception in exceptions {
+        if !api.examples.iter().any(|e| e.pointer == exception.pointer) {
+            return Err(Error::Input {
+                what: "the example exceptions".to_owned(),
+                message: format!(
+                    "`{}` is not an example of the spec (remove it from the exceptions)",
+                    exception.pointer
+                ),
+            });
+        }
+    }
+    let krate = Ident::new(krate, Span::call_site());
+    let cases = api.examples.iter().map(|example| case(api, &krate, example, exceptions));
+    let count = api.examples.len();
+    let helpers = helpers(api);
+    Ok(quote! {
+        //! Every example of the spec checked against its generated type.
+        //!
+        //! Bodies and schema values must decode into their type and encode back to the same JSON
+        //! (absent optional fields aside); parameter values must parse as their type; strings at
+        //! enum positions must be values the spec lists. Examples that contradict their own
+        //! schema are listed, with a reason, in the exceptions file given to the generator: they
+        //! must keep failing (a fixed spec shows up here).
+
+        use serde_json::Value;
+
+        struct Case {
+            pointer: &'static str,
+            json: &'static str,
+            kind: &'static str,
+            check: fn(&str) -> Result<(), String>,
+            enums: &'static [(&'static str, &'static [&'static str])],
+            exception: Option<&'static str>,
+        }
+
+        #[test]
+        fn every_spec_example_fits_its_type() {
+            let mut unexpected = Vec::new();
+            let mut listed = Vec::new();
+            let mut fitting = std::collections::BTreeMap::<&str, usize>::new();
+            for case in CASES {
+                let outcome = (case.check)(case.json).and_then(|()| enum_values(case));
+                match (outcome, case.exception) {
+                    (Ok(()), None) => *fitting.entry(case.kind).or_default() += 1,
+                    (Err(error), Some(reason)) => listed.push(format!("{}\n    fails: {error}\n    reviewed: {reason}", case.pointer)),
+                    (Err(error), None) => unexpected.push(format!("{}: {error}", case.pointer)),
+                    (Ok(()), Some(_)) => unexpected.push(format!(
+                        "{}: listed as an exception but now fits its type; remove it from the exceptions file",
+                        case.pointer
+                    )),
+                }
+            }
+            let summary: Vec<String> = fitting.iter().map(|(kind, n)| format!("{n} {kind}")).collect();
+            println!(
+                "{} examples in the spec: {} fit their types ({}), {} are listed exceptions",
+                CASES.len(),
+                fitting.values().sum::<usize>(),
+                summary.join(", "),
+                listed.len()
+            );
+            for exception in &listed {
+                println!("exception: {exception}");
+            }
+            assert_eq!(CASES.len(), #count);
+            assert!(unexpected.is_empty(), "{} examples do not fit their types:\n{}", unexpected.len(), unexpected.join("\n"));
+        }
+
+        fn enum_values(case: &Case) -> Result<(), String> {
+            let value: Value = serde_json::from_str(case.json).map_err(|e| format!("not JSON: {e}"))?;
+            for (at, allowed) in case.enums {
+                if let Some(Value::String(found)) = value.pointer(at)
+                    && !allowed.contains(&found.as_str())
+                {
+                    return Err(format!("`{found}` at `{at}` is not one of the values the spec lists: {allowed:?}"));
+                }
+            }
+            Ok(())
+        }
+
+        #helpers
+
+        const CASES: &[Case] = &[ #(#cases),* ];
+    })
+}
+
+/// The check functions, each only when a case uses it (unused code would be a warning).
+fn helpers(api: &Api) -> TokenStream {
+    let uses = |f: &dyn Fn(&ExampleTarget) -> bool| api.examples.iter().any(|e| f(&e.target));
+    let json = uses(&|t| matches!(t, ExampleTarget::Json(_)));
+    let scalar = uses(&|t| matches!(t, ExampleTarget::Parameter(ty) if !matches!(ty, TypeRef::Vec(_))));
+    let list = uses(&|t| matches!(t, ExampleTarget::Parameter(TypeRef::Vec(_))));
+    let untyped = uses(&|t| matches!(t, ExampleTarget::Untyped));
+    let external = uses(&|t| matches!(t, ExampleTarget::External(_)));
+    let round_trip = json.then(|| quote! {
+        /// Decodes, encodes back, and compares.
+        fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(), String> {
+            let original: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
+            let mut deserializer = serde_json::Deserializer::from_str(json);
+            let typed: T = serde_path_to_error::deserialize(&mut deserializer)
+                .map_err(|e| format!("does not decode at `{}`: {}", e.path(), e.inner()))?;
+            // Through text, so `f32`s compare as written.
+            let text = serde_json::to_string(&typed).map_err(|e| format!("does not encode: {e}"))?;
+            let back: Value = serde_json::from_str(&text).map_err(|e| format!("encodes to invalid JSON: {e}"))?;
+            match difference(&without_nulls(original), &without_nulls(back), "") {
+                None => Ok(()),
+                Some(difference) => Err(format!("changes in a round trip: {difference}")),
+            }
+        }
+
+        fn without_nulls(value: Value) -> Value {
+            match value {
+                Value::Object(map) => Value::Object(
+                    map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
+                ),
+                Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+                other => other,
+            }
+        }
+
+        /// The first place where `a` and `b` differ (numbers compare by value: `5` is `5.0`).
+        fn difference(a: &Value, b: &Value, at: &str) -> Option<String> {
+            match (a, b) {
+                (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => None,
+                (Value::Object(x), Value::Object(y)) => x
+                    .keys()
+                    .chain(y.keys().filter(|k| !x.contains_key(*k)))
+                    .find_map(|k| match (x.get(k), y.get(k)) {
+                        (Some(v), Some(w)) => difference(v, w, &format!("{at}/{k}")),
+                        (Some(_), None) => Some(format!("`{at}/{k}` is lost")),
+                        (None, _) => Some(format!("`{at}/{k}` appears")),
+                    }),
+                (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+                    .iter()
+                    .zip(y)
+                    .enumerate()
+                    .find_map(|(i, (v, w))| difference(v, w, &format!("{at}/{i}"))),
+                _ if a == b => None,
+                _ => Some(format!("`{}` becomes `{b}` at `{at}`", a)),
+            }
+        }
+    });
+    let scalar = scalar.then(|| quote! {
+        /// A parameter example is the value's text on the wire.
+        fn parameter<T: std::str::FromStr>(json: &str) -> Result<(), String>
+        where
+            T::Err: std::fmt::Display,
+        {
+            let text = wire_text(&serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?)?;
+            text.parse::<T>().map(drop).map_err(|e| format!("`{text}` does not parse: {e}"))
+        }
+
+    });
+    let list = list.then(|| quote! {
+        fn parameter_list<T: std::str::FromStr>(json: &str) -> Result<(), String>
+        where
+            T::Err: std::fmt::Display,
+        {
+            let value: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
+            let items: Vec<String> = match &value {
+                Value::Array(items) => items.iter().map(wire_text).collect::<Result<_, _>>()?,
+                other => wire_text(other)?.split(',').map(str::to_owned).collect(),
+            };
+            for item in items {
+                item.parse::<T>().map_err(|e| format!("`{item}` does not parse: {e}"))?;
+            }
+            Ok(())
+        }
+
+    });
+    let wire_text = (scalar.is_some() || list.is_some()).then(|| quote! {
+        fn wire_text(value: &Value) -> Result<String, String> {
+            match value {
+                Value::String(s) => Ok(s.clone()),
+                Value::Number(n) => Ok(n.to_string()),
+                Value::Bool(b) => Ok(b.to_string()),
+                other => Err(format!("a parameter value must be a string, number or boolean, not {other}")),
+            }
+        }
+
+    });
+    let untyped = untyped.then(|| quote! {
+        /// No schema says what it should be: it only has to be JSON.
+        fn json_only(json: &str) -> Result<(), String> {
+            serde_json::from_str::<Value>(json).map(drop).map_err(|e| format!("not JSON: {e}"))
+        }
+
+    });
+    let external = external.then(|| quote! {
+        fn external(_: &str) -> Result<(), String> {
+            Err("an externalValue example lives outside the spec and is not fetched".to_owned())
+        }
+    });
+    quote!(#round_trip #scalar #list #wire_text #untyped #external)
+}
+
+fn case(api: &Api, krate: &Ident, example: &Example, exceptions: &[ExampleException]) -> TokenStream {
+    let pointer = &example.pointer;
+    let json = serde_json::to_string(&example.value).unwrap_or_else(|_| "null".to_owned());
+    let mut enums = Vec::new();
+    let (kind, check) = match &example.target {
+        ExampleTarget::Json(ty) => {
+            enum_positions(api, ty, &example.value, String::new(), &mut enums);
+            let ty = rust::ty(api, ty, TypesPath::Extern(krate));
+            ("bodies and schema values round-tripped", quote!(round_trip::<#ty>))
+        }
+        ExampleTarget::Parameter(TypeRef::Vec(item)) => {
+            if let Value::Array(items) = &example.value {
+                for (i, item_value) in items.iter().enumerate() {
+                    enum_positions(api, item, item_value, format!("/{i}"), &mut enums);
+                }
+            }
+            let ty = rust::ty(api, item, TypesPath::Extern(krate));
+            ("parameters parsed", quote!(parameter_list::<#ty>))
+        }
+        ExampleTarget::Parameter(ty) => {
+            enum_positions(api, ty, &example.value, String::new(), &mut enums);
+            let ty = match api.unalias(ty) {
+                TypeRef::Nullable(inner) => rust::ty(api, inner, TypesPath::Extern(krate)),
+                _ => rust::ty(api, ty, TypesPath::Extern(krate)),
+            };
+            ("parameters parsed", quote!(parameter::<#ty>))
+        }
+        ExampleTarget::Untyped => ("untyped (JSON only)", quote!(json_only)),
+        ExampleTarget::External(_) => ("external", quote!(external)),
+    };
+    let enums = enums.iter().map(|(at, allowed)| quote!((#at, &[#(#allowed),*])));
+    let exception = match exceptions.iter().find(|e| e.pointer == example.pointer) {
+        Some(e) => {
+            let reason = &e.reason;
+            quote!(Some(#reason))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        Case { pointer: #pointer, json: #json, kind: #kind, check: #check, enums: &[#(#enums),*], exception: #exception }
+    }
+}
+
+/// JSON pointers (into `value`) of the strings that `ty` says are enum values, with the values
+/// the spec allows there.
+fn enum_positions(api: &Api, ty: &TypeRef, value: &Value, at: String, out: &mut Vec<(String, Vec<String>)>) {
+    match api.unalias(ty) {
+        TypeRef::Nullable(inner) => enum_positions(api, inner, value, at, out),
+        TypeRef::Vec(item) => {
+            if let Value::Array(items) = value {
+                for (i, v) in items.iter().enumerate() {
+                    enum_positions(api, item, v, format!("{at}/{i}"), out);
+                }
+            }
+        }
+        TypeRef::Map(inner) => {
+            if let Value::Object(map) = value {
+                for (k, v) in map {
+                    enum_positions(api, inner, v, pointer::push(&at, k), out);
+                }
+            }
+        }
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Enum(e) if value.is_string() => {
+                out.push((at, e.variants.iter().map(|v| v.wire.clone()).collect()));
+            }
+            TypeKind::Struct(s) => {
+                let Value::Object(map) = value else { return };
+                for (k, v) in map {
+                    match s.fields.iter().find(|f| f.wire_name == *k) {
+                        Some(field) => enum_positions(api, &field.ty, v, pointer::push(&at, k), out),
+                        None => {
+                            if let Some((_, extra)) = &s.additional {
+                                enum_positions(api, extra, v, pointer::push(&at, k), out);
+                            }
+                        }
+                    }
+                }
+            }
+            TypeKind::OneOf(o) => {
+                // Only a tagged union says which variant applies.
+                let Some(tag) = &o.tag else { return };
+                let Some(tag_value) = value.get(tag).and_then(Value::as_str) else { return };
+                if let Some(variant) = o.variants.iter().find(|v| v.tag_value.as_deref() == Some(tag_value)) {
+                    enum_positions(api, &variant.ty, value, at, out);
+                }
+            }
+            TypeKind::NewType(inner) => enum_positions(api, inner, value, at, out),
+            TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+        },
+        _ => {}
+    }
+}

@@ -1,0 +1,92 @@
+//! Retries (opt-in): which failures are retried, and how long to wait.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+
+/// When and how often to retry a request.
+///
+/// Only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) are retried, after a
+/// connection failure or a `429`, `502`, `503` or `504` response. The wait grows exponentially
+/// with jitter, or is what the server's `Retry-After` asks for; a `Retry-After` longer than the
+/// maximum backoff is not waited out: the response is returned instead. Every retry is signed
+/// again, with a new timestamp and nonce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Three retries, waits starting at 250 ms and capped at 10 s.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(10),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Retries at most `max_retries` times (so up to `max_retries + 1` attempts).
+    pub fn new(max_retries: u32) -> Self {
+        RetryPolicy { max_retries, ..RetryPolicy::default() }
+    }
+
+    /// The wait before the first retry; it doubles for each further one.
+    pub fn initial_backoff(mut self, wait: Duration) -> Self {
+        self.initial_backoff = wait;
+        self
+    }
+
+    /// The longest wait between attempts.
+    pub fn max_backoff(mut self, wait: Duration) -> Self {
+        self.max_backoff = wait;
+        self
+    }
+
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    pub(crate) fn applies_to(&self, method: &Method) -> bool {
+        self.max_retries > 0
+            && matches!(
+                *method,
+                Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+            )
+    }
+
+    pub(crate) fn retries_status(status: StatusCode) -> bool {
+        matches!(status.as_u16(), 429 | 502 | 503 | 504)
+    }
+
+    /// How long to wait before retry number `retry` (0-based); `None` to give up.
+    pub(crate) fn wait(&self, retry: u32, headers: Option<&HeaderMap>) -> Option<Duration> {
+        if retry >= self.max_retries {
+            return None;
+        }
+        if let Some(asked) = headers.and_then(retry_after) {
+            return (asked <= self.max_backoff).then_some(asked);
+        }
+        // Exponential backoff with "equal jitter": half the step fixed, half random.
+        let step = self
+            .initial_backoff
+            .saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX))
+            .min(self.max_backoff);
+        Some(step / 2 + step.mul_f64(crate::random::fraction() / 2.0))
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}

@@ -1,0 +1,74 @@
+//! Runs the IR stages in order: component types, operations (which hoist their inline types),
+//! recursion fix-ups, examples.
+
+use std::collections::HashMap;
+
+use super::schema::{non_empty, TypeTable};
+use super::{examples, operations, recursion, security};
+use super::{Api, ParamType, Server, ServerVariable, TypeRef};
+use crate::error::SpecError;
+use crate::load::LoadedSpec;
+use crate::names::{self, Namer};
+
+/// Builds the IR of a loaded spec.
+pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
+    let openapi = &spec.openapi;
+    let mut types = TypeTable::new(openapi);
+    types.add_components()?;
+    let auth = security::choose(openapi)?;
+    let (operations, groups) = operations::build(openapi, &mut types)?;
+    let mut defs = std::mem::take(&mut types.defs);
+    recursion::resolve(&mut defs)?;
+
+    let param_types: HashMap<String, TypeRef> = operations
+        .iter()
+        .flat_map(|op| &op.params)
+        .map(|p| {
+            let ty = match &p.ty {
+                ParamType::Scalar(ty) => ty.clone(),
+                ParamType::List { item, .. } => TypeRef::Vec(Box::new(item.clone())),
+                ParamType::Encoded { .. } => TypeRef::String,
+            };
+            (p.pointer.clone(), ty)
+        })
+        .collect();
+    let examples = examples::collect(&spec.document, &types.schema_types, &param_types)?;
+
+    Ok(Api {
+        title: openapi.info.title.clone(),
+        version: openapi.info.version.clone(),
+        description: non_empty(openapi.info.description.as_deref()),
+        spec_sha256: spec.sha256.clone(),
+        server: openapi.servers.first().map(server),
+        auth,
+        types: defs,
+        groups,
+        operations,
+        examples,
+        warnings: types.warnings,
+    })
+}
+
+fn server(s: &openapiv3::Server) -> Server {
+    // Setter names on the generated client builder must not collide with its own methods.
+    let mut namer = Namer::with_reserved(&[
+        "base_url", "build", "credentials", "http_client", "retry", "signer", "timeout", "user_agent",
+        "without_signing", "bearer_token", "api_key",
+    ]);
+    Server {
+        url: s.url.clone(),
+        description: non_empty(s.description.as_deref()),
+        variables: s
+            .variables
+            .iter()
+            .flatten()
+            .map(|(name, v)| ServerVariable {
+                wire_name: name.clone(),
+                rust_name: namer.claim(&names::snake(name)),
+                default: v.default.clone(),
+                allowed: v.enumeration.clone(),
+                description: non_empty(v.description.as_deref()),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,615 @@
+//! Paths and operations → [`Operation`]s grouped by tag.
+
+use std::collections::HashMap;
+
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
+
+use super::refs;
+use super::schema::{is_json, non_empty, pick_media, SchemaRef, TypeTable};
+use super::{
+    Body, BodyKind, Doc, Group, Method, Operation, Param, ParamLocation, ParamType, PathPart,
+    ResponseBody, ResponseCase, Status, TypeKind, TypeRef,
+};
+use crate::error::{Problem, SpecError};
+use crate::names::{self, Namer};
+use crate::pointer;
+
+/// Name of the group for operations without a tag.
+pub(crate) const UNTAGGED: &str = "Other";
+
+/// One operation as found in the spec, before it is turned into IR.
+struct Found<'s> {
+    method: Method,
+    path: &'s str,
+    item: &'s PathItem,
+    op: &'s openapiv3::Operation,
+    pointer: String,
+}
+
+pub(crate) fn build<'s>(
+    spec: &'s OpenAPI,
+    types: &mut TypeTable<'s>,
+) -> Result<(Vec<Operation>, Vec<Group>), SpecError> {
+    let found = find_operations(spec)?;
+    let method_names = method_names(&found)?;
+    let (mut groups, group_of) = groups(spec, &found);
+
+    let mut module_namers: Vec<Namer> = groups
+        .iter()
+        .map(|g| Namer::with_reserved(&[g.struct_name.as_str()]))
+        .collect();
+    let mut operations = Vec::with_capacity(found.len());
+    for (index, (f, method_name)) in found.iter().zip(method_names).enumerate() {
+        let group = group_of[index];
+        let namer = &mut module_namers[group];
+        let builder_name = namer.claim(&names::pascal(names::unraw(&method_name)));
+        let operation = OperationBuilder { spec, types, f, builder_name: &builder_name }
+            .build(method_name.clone(), group, namer)?;
+        groups[group].operations.push(index);
+        operations.push(operation);
+    }
+    groups.retain(|g| !g.operations.is_empty());
+    // Group indices shift when empty groups go; renumber operations' group references.
+    for (new_index, group) in groups.iter().enumerate() {
+        for &op in &group.operations {
+            operations[op].group = new_index;
+        }
+    }
+    Ok((operations, groups))
+}
+
+fn find_operations(spec: &OpenAPI) -> Result<Vec<Found<'_>>, SpecError> {
+    let mut found = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let at = pointer::join("", ["paths", path.as_str()]);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                return Err(SpecError::new(at, Problem::UnsupportedRef(reference.clone())));
+            }
+        };
+        for method in Method::ALL {
+            let op = match method {
+                Method::Get => &item.get,
+                Method::Put => &item.put,
+                Method::Post => &item.post,
+                Method::Delete => &item.delete,
+                Method::Options => &item.options,
+                Method::Head => &item.head,
+                Method::Patch => &item.patch,
+                Method::Trace => &item.trace,
+            };
+            if let Some(op) = op {
+                found.push(Found {
+                    method,
+                    path,
+                    item,
+                    op,
+                    pointer: pointer::push(&at, method.lowercase()),
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Method names: `operationId`s in snake_case (two that collide are an error), then names derived
+/// from method and path for operations without one.
+fn method_names(found: &[Found<'_>]) -> Result<Vec<String>, SpecError> {
+    let mut namer = Namer::new();
+    let mut owners: HashMap<String, String> = HashMap::new();
+    let mut out = vec![String::new(); found.len()];
+    for (i, f) in found.iter().enumerate() {
+        let Some(id) = f.op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) else {
+            continue;
+        };
+        let name = names::snake(id);
+        let label = format!("{} {} (operationId `{id}`)", f.method, f.path);
+        if let Some(first) = owners.get(names::unraw(&name)) {
+            return Err(SpecError::new(
+                pointer::push(&f.pointer, "operationId"),
+                Problem::DuplicateOperationName {
+                    name: names::unraw(&name).to_owned(),
+                    first: first.clone(),
+                    second: label,
+                },
+            ));
+        }
+        owners.insert(names::unraw(&name).to_owned(), label);
+        out[i] = namer.claim(&name);
+    }
+    for (i, f) in found.iter().enumerate() {
+        if !out[i].is_empty() {
+            continue;
+        }
+        let (short, long) = derived_names(f.method, f.path);
+        out[i] = if !namer.is_taken(&short) {
+            namer.claim(&short)
+        } else {
+            namer.claim(&long)
+        };
+    }
+    Ok(out)
+}
+
+/// `GET /v4/companies/{companyId}` → `get_companies_by_company_id`, and a longer form that keeps
+/// version segments (`get_v4_companies_by_company_id`) for when the short one is taken.
+pub(crate) fn derived_names(method: Method, path: &str) -> (String, String) {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let is_param = |s: &str| s.starts_with('{') && s.ends_with('}');
+    let is_version = |s: &str| {
+        s.len() > 1 && s.starts_with(['v', 'V']) && s[1..].chars().all(|c| c.is_ascii_digit())
+    };
+    let suffix = match segments.last() {
+        Some(last) if is_param(last) => format!(" by {}", &last[1..last.len() - 1]),
+        _ => String::new(),
+    };
+    let words = |keep_versions: bool| {
+        let statics: Vec<&str> = segments
+            .iter()
+            .copied()
+            .filter(|s| !is_param(s) && (keep_versions || !is_version(s)))
+            .collect();
+        names::snake(&format!("{} {}{suffix}", method.lowercase(), statics.join(" ")))
+    };
+    (words(false), words(true))
+}
+
+/// Groups in the order of the spec's `tags`, then tags only used by operations, then untagged.
+fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
+    let mut tags: Vec<(String, Option<String>)> = spec
+        .tags
+        .iter()
+        .map(|t| (t.name.clone(), non_empty(t.description.as_deref())))
+        .collect();
+    let tag_of = |f: &Found<'_>| f.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_owned());
+    for f in found {
+        let tag = tag_of(f);
+        if !tags.iter().any(|(t, _)| *t == tag) {
+            tags.push((tag, None));
+        }
+    }
+    let mut modules = Namer::new();
+    // Methods the client already has.
+    let mut accessors = Namer::with_reserved(&["builder", "base_url", "clone", "fmt", "new", "transport"]);
+    let mut structs = Namer::new();
+    let groups: Vec<Group> = tags
+        .into_iter()
+        .map(|(tag, doc)| Group {
+            module: modules.claim(&names::snake(&tag)),
+            struct_name: structs.claim(&format!("{}Api", names::pascal(&tag))),
+            accessor: accessors.claim(&names::snake(&tag)),
+            tag,
+            doc,
+            operations: Vec::new(),
+        })
+        .collect();
+    let group_of = found
+        .iter()
+        .map(|f| {
+            let tag = tag_of(f);
+            groups.iter().position(|g| g.tag == tag).expect("every tag has a group")
+        })
+        .collect();
+    (groups, group_of)
+}
+
+struct OperationBuilder<'a, 's> {
+    spec: &'s OpenAPI,
+    types: &'a mut TypeTable<'s>,
+    f: &'a Found<'s>,
+    builder_name: &'a str,
+}
+
+impl<'s> OperationBuilder<'_, 's> {
+    fn build(mut self, method_name: String, group: usize, module_namer: &mut Namer) -> Result<Operation, SpecError> {
+        let f = self.f;
+        let op = f.op;
+        let mut param_names = Namer::with_reserved(&["client", "send"]);
+        let body = self.body(&mut param_names)?;
+        let params = self.params(&mut param_names)?;
+        let path_parts = self.path_parts(&params)?;
+        let (success, errors) = self.responses()?;
+        let response_enum = (success.len() > 1)
+            .then(|| module_namer.claim(&format!("{}Response", self.builder_name)));
+        let error_enum = errors
+            .iter()
+            .any(|c| matches!(c.body, ResponseBody::Json(_)))
+            .then(|| module_namer.claim(&format!("{}Error", self.builder_name)));
+        let requirements = op.security.as_ref().or(self.spec.security.as_ref());
+        let signed = requirements.is_some_and(|list| list.iter().any(|r| !r.is_empty()));
+        Ok(Operation {
+            method: f.method,
+            path: f.path.to_owned(),
+            pointer: f.pointer.clone(),
+            operation_id: op.operation_id.clone(),
+            method_name,
+            builder_name: self.builder_name.to_owned(),
+            response_enum,
+            error_enum,
+            group,
+            doc: Doc {
+                summary: non_empty(op.summary.as_deref()),
+                description: non_empty(op.description.as_deref()),
+                notes: Vec::new(),
+                deprecated: op.deprecated,
+            },
+            path_parts,
+            params,
+            body,
+            success,
+            errors,
+            signed,
+        })
+    }
+
+    /// Path-level parameters, overridden by operation-level ones with the same name and location.
+    fn params(&mut self, namer: &mut Namer) -> Result<Vec<Param>, SpecError> {
+        let f = self.f;
+        let path_at = pointer::join("", ["paths", f.path]);
+        let mut resolved: Vec<(&'s Parameter, String)> = Vec::new();
+        let declared = f
+            .item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, pointer::join(&path_at, ["parameters", &i.to_string()])))
+            .chain(
+                f.op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, pointer::join(&f.pointer, ["parameters", &i.to_string()]))),
+            );
+        for (p, at) in declared {
+            let (param, at) = refs::parameter(self.spec, p, &at)?;
+            let key = (param.parameter_data_ref().name.as_str(), location(param));
+            match resolved.iter().position(|(q, _)| (q.parameter_data_ref().name.as_str(), location(q)) == key) {
+                Some(i) => resolved[i] = (param, at),
+                None => resolved.push((param, at)),
+            }
+        }
+        let mut params = Vec::with_capacity(resolved.len());
+        for (param, at) in resolved {
+            params.push(self.param(param, &at, namer)?);
+        }
+        Ok(params)
+    }
+
+    fn param(&mut self, param: &'s Parameter, at: &str, namer: &mut Namer) -> Result<Param, SpecError> {
+        let data = param.parameter_data_ref();
+        let location = location(param);
+        let hint = format!("{}{}", self.builder_name, names::pascal(&data.name));
+        let (ty, schema_doc) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let schema_ref = SchemaRef::of(schema);
+                let ty = self.types.resolve(schema_ref, &pointer::push(at, "schema"), &hint)?;
+                (ty, TypeTable::member_doc(schema_ref))
+            }
+            ParameterSchemaOrContent::Content(content) => {
+                // A parameter carried as a serialised document (`content: application/json`):
+                // the caller passes the encoded text.
+                let documented = match pick_media(content).and_then(|(media, m)| Some((media, m.schema.as_ref()?))) {
+                    Some((media, schema)) => self.types.resolve(
+                        SchemaRef::of(schema),
+                        &pointer::join(at, ["content", media, "schema"]),
+                        &hint,
+                    )?,
+                    None => TypeRef::String,
+                };
+                (documented, Doc::default())
+            }
+        };
+        let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Content(_) => ParamType::Encoded { documented: ty },
+            ParameterSchemaOrContent::Schema(_) => self.param_type(ty, location, explode, at, &data.name),
+        };
+        let mut doc = Doc {
+            summary: None,
+            description: non_empty(data.description.as_deref()).or(schema_doc.description),
+            notes: schema_doc.notes,
+            deprecated: data.deprecated.unwrap_or(false),
+        };
+        if let ParamType::Encoded { documented } = &ty {
+            doc.notes.push(format!(
+                "Passed as already-encoded text: the spec gives no serialisation for this value (documented type: a JSON `{}`).",
+                self.types_display(documented)
+            ));
+        }
+        Ok(Param {
+            wire_name: data.name.clone(),
+            rust_name: namer.claim(&names::snake(&data.name)),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            doc,
+            pointer: at.to_owned(),
+        })
+    }
+
+    fn types_display(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.types.defs[*id].name.clone(),
+            TypeRef::Vec(inner) => format!("array of {}", self.types_display(inner)),
+            TypeRef::Map(_) | TypeRef::Json => "object".to_owned(),
+            TypeRef::Nullable(inner) => self.types_display(inner),
+            other => format!("{other:?}").to_lowercase(),
+        }
+    }
+
+    fn param_type(&mut self, ty: TypeRef, location: ParamLocation, explode: bool, at: &str, name: &str) -> ParamType {
+        let ty = match ty {
+            TypeRef::Nullable(inner) => *inner,
+            other => other,
+        };
+        if self.is_scalar(&ty) {
+            return ParamType::Scalar(ty);
+        }
+        if let TypeRef::Vec(item) = self.unalias(&ty) {
+            if self.is_scalar(&item) && location != ParamLocation::Cookie {
+                return ParamType::List { item: *item, explode };
+            }
+        }
+        self.types.warn(
+            at,
+            format!(
+                "{} parameter `{name}` has a schema with no defined serialisation in this location; it is passed as already-encoded text",
+                location.as_str()
+            ),
+        );
+        ParamType::Encoded { documented: ty }
+    }
+
+    fn unalias(&self, ty: &TypeRef) -> TypeRef {
+        let mut current = ty.clone();
+        for _ in 0..=self.types.defs.len() {
+            match &current {
+                TypeRef::Named(id) => match &self.types.defs[*id].kind {
+                    TypeKind::Alias(target) => current = target.clone(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        current
+    }
+
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        match self.unalias(ty) {
+            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::String => true,
+            TypeRef::Named(id) => matches!(self.types.defs[id].kind, TypeKind::Enum(_)),
+            _ => false,
+        }
+    }
+
+    fn path_parts(&mut self, params: &[Param]) -> Result<Vec<PathPart>, SpecError> {
+        let f = self.f;
+        let at = pointer::join("", ["paths", f.path]);
+        let mut parts = Vec::new();
+        let mut rest = f.path;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
+                SpecError::new(&at, Problem::Structure(format!("unclosed `{{` in path template `{}`", f.path)))
+            })?;
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            let index = params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+                .ok_or_else(|| {
+                    SpecError::new(
+                        &f.pointer,
+                        Problem::Structure(format!("path template `{}` uses `{{{name}}}`, which no path parameter declares", f.path)),
+                    )
+                })?;
+            parts.push(PathPart::Param(index));
+            rest = &rest[close + 1..];
+        }
+        if rest.contains('}') {
+            return Err(SpecError::new(&at, Problem::Structure(format!("unbalanced `}}` in path template `{}`", f.path))));
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        for (i, p) in params.iter().enumerate() {
+            if p.location == ParamLocation::Path && !parts.contains(&PathPart::Param(i)) {
+                self.types.warn(&p.pointer, format!("path parameter `{}` does not appear in `{}`; it is not sent", p.wire_name, f.path));
+            }
+        }
+        Ok(parts)
+    }
+
+    fn body(&mut self, namer: &mut Namer) -> Result<Option<Body>, SpecError> {
+        let f = self.f;
+        let Some(body) = &f.op.request_body else {
+            return Ok(None);
+        };
+        let at = pointer::push(&f.pointer, "requestBody");
+        let component_type = match body {
+            ReferenceOr::Reference { reference } => {
+                let name = refs::parse_expecting(reference, refs::Section::RequestBodies, &at)?;
+                self.types.request_body_type(&name)
+            }
+            ReferenceOr::Item(_) => None,
+        };
+        let (body, body_at) = refs::request_body(self.spec, body, &at)?;
+        let Some((media, m)) = pick_media(&body.content) else {
+            return Ok(None);
+        };
+        let kind = if let Some(ty) = component_type {
+            BodyKind::Json(ty)
+        } else if is_json(media) {
+            BodyKind::Json(match &m.schema {
+                Some(schema) => self.types.resolve(
+                    SchemaRef::of(schema),
+                    &pointer::join(&body_at, ["content", media, "schema"]),
+                    &format!("{}Request", self.builder_name),
+                )?,
+                None => TypeRef::Json,
+            })
+        } else {
+            BodyKind::Raw
+        };
+        namer.claim("body");
+        Ok(Some(Body {
+            media_type: media.to_owned(),
+            kind,
+            required: body.required,
+            doc: Doc {
+                description: non_empty(body.description.as_deref()),
+                ..Doc::default()
+            },
+        }))
+    }
+
+    fn responses(&mut self) -> Result<(Vec<ResponseCase>, Vec<ResponseCase>), SpecError> {
+        let f = self.f;
+        let responses = &f.op.responses;
+        let mut listed: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let status = match code {
+                    StatusCode::Code(c) => Status::Code(*c),
+                    StatusCode::Range(r) => Status::Range(*r),
+                };
+                (status, r, pointer::join(&f.pointer, ["responses", &code.to_string()]))
+            })
+            .collect();
+        if let Some(default) = &responses.default {
+            listed.push((Status::Default, default, pointer::join(&f.pointer, ["responses", "default"])));
+        }
+        let success_count = listed.iter().filter(|(s, _, _)| s.is_success()).count();
+        let mut variants = Namer::new();
+        let (mut success, mut errors) = (Vec::new(), Vec::new());
+        for (status, r, at) in listed {
+            let (response, response_at) = refs::response(self.spec, r, &at)?;
+            let variant = variants.claim(&status_variant(status));
+            let hint = if status.is_success() && success_count == 1 {
+                format!("{}Response", self.builder_name)
+            } else {
+                format!("{}{variant}Body", self.builder_name)
+            };
+            let body = match pick_media(&response.content) {
+                None => ResponseBody::Empty,
+                Some((media, m)) => {
+                    let schema_at = pointer::join(&response_at, ["content", media, "schema"]);
+                    let ty = match &m.schema {
+                        Some(schema) => Some(self.types.resolve(SchemaRef::of(schema), &schema_at, &hint)?),
+                        None => None,
+                    };
+                    match ty {
+                        Some(ty) if is_json(media) => ResponseBody::Json(ty),
+                        documented => ResponseBody::Raw {
+                            media_type: media.to_owned(),
+                            documented,
+                        },
+                    }
+                }
+            };
+            let case = ResponseCase {
+                status,
+                variant,
+                body,
+                doc: Doc {
+                    description: non_empty(Some(&response.description)),
+                    ..Doc::default()
+                },
+            };
+            if status.is_success() {
+                success.push(case);
+            } else {
+                errors.push(case);
+            }
+        }
+        Ok((success, errors))
+    }
+}
+
+fn location(p: &Parameter) -> ParamLocation {
+    match p {
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// `Ok`, `Created`, `NotFound`, … from the status code's reason phrase.
+fn status_variant(status: Status) -> String {
+    let reason = match status {
+        Status::Code(code) => match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            203 => "NonAuthoritativeInformation",
+            204 => "NoContent",
+            205 => "ResetContent",
+            206 => "PartialContent",
+            207 => "MultiStatus",
+            300 => "MultipleChoices",
+            301 => "MovedPermanently",
+            302 => "Found",
+            303 => "SeeOther",
+            304 => "NotModified",
+            307 => "TemporaryRedirect",
+            308 => "PermanentRedirect",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            406 => "NotAcceptable",
+            408 => "RequestTimeout",
+            409 => "Conflict",
+            410 => "Gone",
+            412 => "PreconditionFailed",
+            413 => "PayloadTooLarge",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            428 => "PreconditionRequired",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            501 => "NotImplemented",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            other => return format!("Status{other}"),
+        },
+        Status::Range(r) => return format!("Status{r}xx"),
+        Status::Default => "Default",
+    };
+    reason.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_names_read_like_the_path() {
+        let cases = [
+            (Method::Post, "/v4/companies", "post_companies", "post_v4_companies"),
+            (Method::Get, "/v4/companies/{companyId}", "get_companies_by_company_id", "get_v4_companies_by_company_id"),
+            (Method::Put, "/v4/resources/{resourceId}/content", "put_resources_content", "put_v4_resources_content"),
+            (Method::Get, "/v3/users/{user_id}/profile/{app_id}", "get_users_profile_by_app_id", "get_v3_users_profile_by_app_id"),
+            (Method::Get, "/v3/healthchecks/origin", "get_healthchecks_origin", "get_v3_healthchecks_origin"),
+            (Method::Get, "/", "get", "get"),
+        ];
+        for (method, path, short, long) in cases {
+            assert_eq!(derived_names(method, path), (short.to_owned(), long.to_owned()), "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn status_variants_use_reason_phrases() {
+        assert_eq!(status_variant(Status::Code(201)), "Created");
+        assert_eq!(status_variant(Status::Code(299)), "Status299");
+        assert_eq!(status_variant(Status::Range(4)), "Status4xx");
+        assert_eq!(status_variant(Status::Default), "Default");
+    }
+}

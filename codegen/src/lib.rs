@@ -1,0 +1,59 @@
+//! zephr-codegen: turns an OpenAPI 3.0 description into a typed, request-signing Rust client
+//! crate.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (bytes → normalised document → `openapiv3`) → [`ir`] (plain data: resolved types and
+//! operations with their final Rust names) → [`emit`] (the crate's files, in memory) →
+//! [`write`] (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
+//! report for users of the generated crate.
+//!
+//! Nothing here is specific to one API except defaults: the signer is chosen from the spec's
+//! security scheme.
+
+pub mod diff;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod names;
+pub mod pointer;
+pub mod write;
+
+use std::path::Path;
+
+pub use emit::{ExampleException, GeneratedFile, Options};
+pub use error::{Error, Problem, SpecError, Warning};
+
+/// A generated crate, in memory.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub api: ir::Api,
+    pub files: Vec<GeneratedFile>,
+}
+
+impl Generated {
+    /// Things handled safely that a reviewer should know about.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.api.warnings
+    }
+}
+
+/// Builds the IR of a loaded spec, with errors naming the spec file.
+pub fn build_ir(spec: &load::LoadedSpec) -> Result<ir::Api, Error> {
+    ir::build(spec).map_err(|error| Error::Spec {
+        file: spec.source_name.clone(),
+        error,
+    })
+}
+
+/// Loads, builds and emits: every file of the crate, or the first error.
+pub fn generate(spec: &load::LoadedSpec, options: &Options) -> Result<Generated, Error> {
+    let api = build_ir(spec)?;
+    let files = emit::emit(&api, options)?;
+    Ok(Generated { api, files })
+}
+
+/// [`generate`] from a spec file.
+pub fn generate_file(spec: &Path, options: &Options) -> Result<Generated, Error> {
+    generate(&load::load_file(spec)?, options)
+}
