@@ -1,15 +1,16 @@
-//! `cargo xtask generate`.
+//! `cargo xtask generate`: the spec → `generated-client/`, or a check that it is current.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 
+use crate::lock::Lock;
 use crate::paths;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The OpenAPI 3.0 spec (YAML or JSON).
+    /// The OpenAPI 3.0 spec (YAML or JSON). The default one must match its lock file.
     #[arg(long, default_value_os_t = paths::spec())]
     spec: PathBuf,
     /// Where the crate goes.
@@ -18,12 +19,30 @@ pub struct Args {
     /// The generated crate's package name.
     #[arg(long, default_value = "generated-client")]
     crate_name: String,
-    /// Examples known to contradict their schema (YAML list of `pointer` and `reason`).
+    /// The generated crate's version [default: the lock's for the locked spec, else 0.1.0].
+    #[arg(long)]
+    crate_version: Option<String>,
+    /// Examples known to contradict their schema (YAML list of `pointer` and `reason`)
+    /// [default: spec/example-exceptions.yaml for the locked spec].
     #[arg(long)]
     exceptions: Option<PathBuf>,
     /// Write nothing; list the files that differ and fail if any does.
     #[arg(long)]
     check: bool,
+}
+
+impl Args {
+    /// `generate --check` with every default: what CI runs.
+    pub fn check_default() -> Args {
+        Args {
+            spec: paths::spec(),
+            out: paths::generated_client(),
+            crate_name: "generated-client".to_owned(),
+            crate_version: None,
+            exceptions: None,
+            check: true,
+        }
+    }
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
@@ -33,20 +52,29 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             args.spec.display()
         );
     }
+    let locked = is_default_spec(&args.spec);
+    let spec = codegen::load::load_file(&args.spec)?;
+    let lock = if locked { check_lock(&args.spec, &spec)? } else { None };
+
     let exceptions_path = args.exceptions.clone().or_else(|| {
         let default = paths::exceptions();
-        (args.spec == paths::spec() && default.exists()).then_some(default)
+        (locked && default.exists()).then_some(default)
     });
     let example_exceptions = match &exceptions_path {
         Some(path) => codegen::ExampleException::load_file(path)?,
         None => Vec::new(),
     };
+    let crate_version = match (&args.crate_version, &lock) {
+        (Some(version), _) => version.clone(),
+        (None, Some(lock)) => lock.crate_version.clone(),
+        (None, None) => "0.1.0".to_owned(),
+    };
     let options = codegen::Options {
         crate_name: args.crate_name.clone(),
-        crate_version: "0.1.0".to_owned(),
+        crate_version,
         example_exceptions,
     };
-    let generated = codegen::generate_file(&args.spec, &options)?;
+    let generated = codegen::generate(&spec, &options)?;
     for warning in generated.warnings() {
         eprintln!("warning: {}: {warning}", args.spec.display());
     }
@@ -71,4 +99,37 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         plan.unchanged
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn is_default_spec(spec: &Path) -> bool {
+    let canonical = |p: &Path| p.canonicalize().ok();
+    canonical(spec).is_some_and(|s| Some(s) == canonical(&paths::spec()))
+}
+
+/// The lock of the default spec, failing when the spec is not the locked one.
+fn check_lock(path: &Path, spec: &codegen::load::LoadedSpec) -> Result<Option<Lock>> {
+    let lock_path = paths::lock();
+    let Some(lock) = Lock::read(&lock_path)? else {
+        eprintln!(
+            "warning: {} is missing, so the spec cannot be verified: run `cargo xtask fetch-spec --from {}` to lock it",
+            lock_path.display(),
+            path.display()
+        );
+        return Ok(None);
+    };
+    if lock.sha256 != spec.sha256 {
+        bail!(
+            "{} is not the locked spec: its sha256 is {} (version {}), the lock ({}) pins {} (version {}). \
+             To adopt the new spec and see what changed: `cargo xtask fetch-spec --from {}`; \
+             to get the locked one back: `cargo xtask fetch-spec`",
+            path.display(),
+            spec.sha256,
+            spec.openapi.info.version,
+            lock_path.display(),
+            lock.sha256,
+            lock.version,
+            path.display()
+        );
+    }
+    Ok(Some(lock))
 }

@@ -1,11 +1,13 @@
 //! `cargo xtask …`: the project's tasks.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod ci;
+mod fetch_spec;
 mod generate;
+mod lock;
 mod paths;
 
 /// Tasks of the zephr-codegen workspace.
@@ -20,12 +22,18 @@ struct Cli {
 enum Command {
     /// Generate the client crate from the spec (default: spec/zephr-admin-api.yaml → generated-client/).
     Generate(generate::Args),
+    /// Bring the spec into spec/ (download, or copy with --from), check it, lock it, report changes.
+    FetchSpec(fetch_spec::Args),
+    /// Run every check CI runs: generate --check, tests, clippy and rustdoc with warnings denied.
+    Ci,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::run(&args),
+        Command::FetchSpec(args) => fetch_spec::run(&args),
+        Command::Ci => ci::run(),
     };
     match result {
         Ok(code) => code,
@@ -35,6 +43,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-#[allow(dead_code)]
-fn unused(_: PathBuf) {}

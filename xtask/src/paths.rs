@@ -10,6 +10,7 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
+/// The spec the committed crate is generated from (not committed itself).
 pub fn spec() -> PathBuf {
     root().join("spec/zephr-admin-api.yaml")
 }

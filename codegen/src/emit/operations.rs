@@ -341,7 +341,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     });
     let output = output_type(api, op);
     let error = error_type(op);
-    let send_body = send_body(api, op);
+    let send_body = send_body(op);
     let builder_doc = format!(
         " Request builder for [`{}::{}`] (`{} {}`): set optional parameters, then `.await` it.",
         group.struct_name,
@@ -398,7 +398,7 @@ fn wire(name: &str) -> Literal {
     Literal::string(name)
 }
 
-fn send_body(api: &Api, op: &Operation) -> TokenStream {
+fn send_body(op: &Operation) -> TokenStream {
     let mut length = 0usize;
     let path_steps: Vec<TokenStream> = op
         .path_parts

@@ -1,0 +1,58 @@
+//! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use crate::{generate, paths};
+
+/// A cargo invocation and the environment it needs.
+struct Step {
+    what: &'static str,
+    args: &'static [&'static str],
+    env: &'static [(&'static str, &'static str)],
+}
+
+const STEPS: &[Step] = &[
+    Step {
+        what: "tests (generator, fixtures, wire, spec examples)",
+        args: &["test", "--workspace"],
+        env: &[],
+    },
+    Step {
+        what: "clippy, warnings denied",
+        args: &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        env: &[],
+    },
+    Step {
+        what: "rustdoc of the generated crate and the generator, warnings denied",
+        args: &["doc", "--no-deps", "-p", "generated-client", "-p", "codegen"],
+        env: &[("RUSTDOCFLAGS", "-D warnings")],
+    },
+];
+
+pub fn run() -> Result<ExitCode> {
+    let started = Instant::now();
+    println!("==> generate --check");
+    let code = generate::run(&generate::Args::check_default())?;
+    if code != ExitCode::SUCCESS {
+        return Ok(code);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    for step in STEPS {
+        println!("==> {}: cargo {}", step.what, step.args.join(" "));
+        let status = Command::new(&cargo)
+            .args(step.args)
+            .envs(step.env.iter().copied())
+            .current_dir(paths::root())
+            .status()
+            .with_context(|| format!("cannot run `{cargo}`"))?;
+        if !status.success() {
+            eprintln!("error: `cargo {}` failed ({status})", step.args.join(" "));
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    println!("==> all checks passed in {:.0?}", started.elapsed());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,116 @@
+//! `cargo xtask fetch-spec`: brings a spec into `spec/`, checks that it generates, locks it, and
+//! says what changed.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context, Result};
+
+use crate::lock::{Counts, Lock, DEFAULT_SOURCE};
+use crate::paths;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A local file or an http(s) URL [default: the lock's source, else the published URL].
+    #[arg(long, value_name = "PATH_OR_URL")]
+    from: Option<String>,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let lock_path = paths::lock();
+    let spec_path = paths::spec();
+    let previous = Lock::read(&lock_path)?;
+    let published = previous.as_ref().map_or(DEFAULT_SOURCE, |l| l.source.as_str()).to_owned();
+    let from = args.from.clone().unwrap_or_else(|| published.clone());
+    let is_url = from.starts_with("http://") || from.starts_with("https://");
+
+    let bytes = if is_url {
+        download(&from)?
+    } else {
+        std::fs::read(&from).with_context(|| format!("cannot read {from}"))?
+    };
+    // Nothing is written unless the new spec generates a crate.
+    let spec = codegen::load::load_bytes(&bytes, &from)?;
+    let api = codegen::build_ir(&spec)?;
+    codegen::emit::emit(&api, &codegen::Options::default())?;
+
+    let previous_spec = previous.as_ref().and_then(|lock| previous_spec(&spec_path, lock));
+    let crate_version = previous.as_ref().map_or_else(|| "0.1.0".to_owned(), |l| l.crate_version.clone());
+    let lock = Lock {
+        // A local copy of the published spec keeps the published URL as its source.
+        source: if is_url { from.clone() } else { published },
+        title: spec.openapi.info.title.clone(),
+        version: spec.openapi.info.version.clone(),
+        sha256: spec.sha256.clone(),
+        bytes: bytes.len() as u64,
+        counts: Counts::of(&spec, &api),
+        crate_version,
+    };
+    let _ = previous_spec;
+
+    if !same_file(Path::new(&from), &spec_path) {
+        let temporary = spec_path.with_extension("yaml.fetching");
+        std::fs::write(&temporary, &bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, &spec_path).with_context(|| format!("cannot write {}", spec_path.display()))?;
+    }
+    lock.write(&lock_path)?;
+
+    println!("{} ← {from}", spec_path.display());
+    report(previous.as_ref(), &lock);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn download(url: &str) -> Result<Vec<u8>> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let result: Result<Vec<u8>, reqwest::Error> = runtime.block_on(async {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .build()?;
+        let response = client.get(url).send().await?.error_for_status()?;
+        Ok(response.bytes().await?.to_vec())
+    });
+    result.map_err(|e| {
+        anyhow!(
+            "cannot download {url}: {e}. Without network, copy the spec in with `cargo xtask fetch-spec --from PATH`"
+        )
+    })
+}
+
+/// The spec currently in `spec/`, if it is the one `lock` pins (the old side of a change report).
+fn previous_spec(path: &Path, lock: &Lock) -> Option<codegen::load::LoadedSpec> {
+    let bytes = std::fs::read(path).ok()?;
+    (codegen::load::sha256_hex(&bytes) == lock.sha256)
+        .then(|| codegen::load::load_bytes(&bytes, &path.display().to_string()).ok())
+        .flatten()
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn report(previous: Option<&Lock>, lock: &Lock) {
+    let Some(previous) = previous else {
+        println!("locked {} version {} (sha256 {}), no previous lock", lock.title, lock.version, lock.sha256);
+        for (name, count) in lock.counts.entries() {
+            println!("  {name}: {count}");
+        }
+        return;
+    };
+    if previous.sha256 == lock.sha256 {
+        println!("unchanged: version {} (sha256 {})", lock.version, lock.sha256);
+        return;
+    }
+    println!("version: {} → {}", previous.version, lock.version);
+    println!("sha256: {} → {}", previous.sha256, lock.sha256);
+    println!("bytes: {} → {}", previous.bytes, lock.bytes);
+    for ((name, old), (_, new)) in previous.counts.entries().into_iter().zip(lock.counts.entries()) {
+        if old != new {
+            println!("{name}: {old} → {new}");
+        }
+    }
+}
