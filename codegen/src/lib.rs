@@ -4,7 +4,7 @@
 //! The pipeline, one module per stage:
 //! [`load`] (bytes → normalised document → `openapiv3`) → [`ir`] (plain data: resolved types and
 //! operations with their final Rust names) → [`emit`] (the crate's files, in memory) →
-//! [`write`] (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
+//! [`write`](mod@write) (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
 //! report for users of the generated crate.
 //!
 //! Nothing here is specific to one API except defaults: the signer is chosen from the spec's

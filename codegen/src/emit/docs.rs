@@ -39,11 +39,10 @@ pub(crate) fn lines(doc: &Doc) -> Vec<String> {
     if let Some(summary) = &doc.summary {
         paragraphs.push(markdown(&summary.replace('\n', " ")));
     }
-    if let Some(description) = &doc.description {
-        if doc.summary.as_deref().map(str::trim) != Some(description.trim()) {
+    if let Some(description) = &doc.description
+        && doc.summary.as_deref().map(str::trim) != Some(description.trim()) {
             paragraphs.push(markdown(description));
         }
-    }
     if doc.deprecated {
         paragraphs.push(vec!["**Deprecated** in the spec.".to_owned()]);
     }

@@ -345,11 +345,10 @@ impl<'s> OperationBuilder<'_, 's> {
         if self.is_scalar(&ty) {
             return ParamType::Scalar(ty);
         }
-        if let TypeRef::Vec(item) = self.unalias(&ty) {
-            if self.is_scalar(&item) && location != ParamLocation::Cookie {
+        if let TypeRef::Vec(item) = self.unalias(&ty)
+            && self.is_scalar(&item) && location != ParamLocation::Cookie {
                 return ParamType::List { item: *item, explode };
             }
-        }
         self.types.warn(
             at,
             format!(

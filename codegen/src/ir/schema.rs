@@ -307,8 +307,8 @@ impl<'s> TypeTable<'s> {
             self.components.insert(name.as_str(), id);
         }
         for (name, body) in &components.request_bodies {
-            if let ReferenceOr::Item(body) = body {
-                if json_schema(body).is_some() {
+            if let ReferenceOr::Item(body) = body
+                && json_schema(body).is_some() {
                     let id = self.placeholder(
                         name,
                         pointer::join("", ["components", "requestBodies", name.as_str()]),
@@ -316,7 +316,6 @@ impl<'s> TypeTable<'s> {
                     );
                     self.request_bodies.insert(name.as_str(), id);
                 }
-            }
         }
         for (name, schema) in &components.schemas {
             let id = self.components[name.as_str()];

@@ -90,11 +90,10 @@ fn operation(op: &Value, at: &str) -> Option<Found> {
         if let Some(found) = parameters(object.get("parameters"), at) {
             return Some(found);
         }
-        if let Some(body) = object.get("requestBody") {
-            if let Some(found) = request_body(body, &pointer::push(at, "requestBody")) {
+        if let Some(body) = object.get("requestBody")
+            && let Some(found) = request_body(body, &pointer::push(at, "requestBody")) {
                 return Some(found);
             }
-        }
         let responses = object.get("responses")?.as_object()?;
         responses.iter().find_map(|(status, r)| {
             response(r, &pointer::join(at, ["responses", status.as_str()]))
@@ -134,11 +133,10 @@ fn schema(s: &Value, at: &str) -> Option<Found> {
     deepest(try_as::<ReferenceOr<Schema>>(s, at), || {
         let object = s.as_object()?;
         for key in ["items", "additionalProperties", "not"] {
-            if let Some(child) = object.get(key).filter(|c| c.is_object()) {
-                if let Some(found) = schema(child, &pointer::push(at, key)) {
+            if let Some(child) = object.get(key).filter(|c| c.is_object())
+                && let Some(found) = schema(child, &pointer::push(at, key)) {
                     return Some(found);
                 }
-            }
         }
         if let Some(props) = object.get("properties").and_then(Value::as_object) {
             for (name, child) in props {
