@@ -5,7 +5,7 @@
 //! - A cycle made only of references, with nothing in between that allocates (`A: $ref B`,
 //!   `B: $ref A`), describes no value at all: that is an error.
 //! - A struct or enum that contains itself directly (not through a `Vec` or map) would have
-//!   infinite size: exactly the fields on such a cycle are boxed, no others.
+//!   infinite size: one field per cycle is boxed (see [`box_direct_cycles`]), no others.
 
 use super::{TypeDef, TypeId, TypeKind, TypeRef};
 use crate::error::{Problem, SpecError};
@@ -75,33 +75,93 @@ fn alias_mentions(ty: &TypeRef, direct: bool, out: &mut Vec<(TypeId, bool)>) {
     }
 }
 
+/// Boxes the fewest fields this simple rule allows: a depth-first walk (in spec order) over the
+/// "stores directly" edges of each cycle, boxing the edges that close a cycle (back edges).
+/// Removing every back edge leaves no cycle, so every type gets a finite size, and a cycle of
+/// two structs gets one `Box`, not two. Aliases store nothing themselves: an edge into an alias
+/// goes on to what the alias stands for.
 fn box_direct_cycles(defs: &mut [TypeDef]) {
-    let edges: Vec<Vec<TypeId>> = defs
+    let unalias = |mut id: TypeId| {
+        for _ in 0..defs.len() {
+            match &defs[id].kind {
+                TypeKind::Alias(target) => match target.direct_named() {
+                    Some(next) => id = next,
+                    None => return None,
+                },
+                _ => return Some(id),
+            }
+        }
+        None
+    };
+    // Per type: (slot, target) for every value it stores inline. A slot is the field or variant
+    // index a `Box` can go on; a newtype's inner value has none.
+    let edges: Vec<Vec<(Option<usize>, TypeId)>> = defs
         .iter()
-        .map(|def| match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| f.ty.direct_named()).collect(),
-            TypeKind::OneOf(o) => o.variants.iter().filter_map(|v| v.ty.direct_named()).collect(),
-            TypeKind::Alias(t) | TypeKind::NewType(t) => t.direct_named().into_iter().collect(),
-            TypeKind::Enum(_) => Vec::new(),
+        .map(|def| {
+            let slots: Vec<(Option<usize>, Option<TypeId>)> = match &def.kind {
+                TypeKind::Struct(s) => s.fields.iter().enumerate().map(|(i, f)| (Some(i), f.ty.direct_named())).collect(),
+                TypeKind::OneOf(o) => o.variants.iter().enumerate().map(|(i, v)| (Some(i), v.ty.direct_named())).collect(),
+                TypeKind::NewType(t) => vec![(None, t.direct_named())],
+                TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
+            };
+            slots
+                .into_iter()
+                .filter_map(|(slot, target)| Some((slot, unalias(target?)?)))
+                .collect()
         })
         .collect();
-    let component = strongly_connected(&edges);
-    for id in 0..defs.len() {
-        if !on_cycle(id, &component, &edges) {
+    let plain: Vec<Vec<TypeId>> = edges.iter().map(|e| e.iter().map(|&(_, to)| to).collect()).collect();
+    let component = strongly_connected(&plain);
+
+    #[derive(Clone, Copy, PartialEq)]
+    enum Visit {
+        New,
+        Open,
+        Done,
+    }
+    let mut visit = vec![Visit::New; defs.len()];
+    let mut to_box: Vec<(TypeId, usize)> = Vec::new();
+    // Components where a cycle closes on an edge that cannot hold a `Box`: box all they can.
+    let mut stuck: Vec<usize> = Vec::new();
+    for start in 0..defs.len() {
+        if visit[start] != Visit::New || !on_cycle(start, &component, &plain) {
             continue;
         }
-        let same = |ty: &TypeRef| ty.direct_named().is_some_and(|t| component[t] == component[id]);
+        visit[start] = Visit::Open;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((node, next)) = stack.pop() {
+            let Some(&(slot, to)) = edges[node].get(next) else {
+                visit[node] = Visit::Done;
+                continue;
+            };
+            stack.push((node, next + 1));
+            if component[to] != component[node] {
+                continue;
+            }
+            match (visit[to], slot) {
+                (Visit::New, _) => {
+                    visit[to] = Visit::Open;
+                    stack.push((to, 0));
+                }
+                (Visit::Open, Some(slot)) => to_box.push((node, slot)),
+                (Visit::Open, None) => stuck.push(component[node]),
+                (Visit::Done, _) => {}
+            }
+        }
+    }
+    for id in 0..defs.len() {
+        if stuck.contains(&component[id]) {
+            for &(slot, to) in &edges[id] {
+                if let Some(slot) = slot.filter(|_| component[to] == component[id]) {
+                    to_box.push((id, slot));
+                }
+            }
+        }
+    }
+    for (id, slot) in to_box {
         match &mut defs[id].kind {
-            TypeKind::Struct(s) => {
-                for field in &mut s.fields {
-                    field.boxed = same(&field.ty);
-                }
-            }
-            TypeKind::OneOf(o) => {
-                for variant in &mut o.variants {
-                    variant.boxed = same(&variant.ty);
-                }
-            }
+            TypeKind::Struct(s) => s.fields[slot].boxed = true,
+            TypeKind::OneOf(o) => o.variants[slot].boxed = true,
             _ => {}
         }
     }
