@@ -76,6 +76,11 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
         }
     });
     let credentials = credentials_setter(&api.auth);
+    let builder_use = match &api.server {
+        Some(server) if !server.variables.is_empty() => quote!(use crate::builder::{ClientBuilder, Server, ServerVariable};),
+        Some(_) => quote!(use crate::builder::{ClientBuilder, Server};),
+        None => quote!(use crate::builder::ClientBuilder;),
+    };
     let signer_required = !matches!(api.auth, Auth::None);
     let client_doc = format!(
         " A client of the {} API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.",
@@ -87,7 +92,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
 
         use std::sync::Arc;
 
-        use crate::builder::{ClientBuilder, Server, ServerVariable};
+        #builder_use
         use crate::error::BuildError;
         use crate::transport::Transport;
 
@@ -178,9 +183,14 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let sha = &api.spec_sha256;
     let doc = docs::lines_to_inner_attrs(&crate_doc(api, options));
     let op_count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
+    // A spec without operations still gets a client, but nothing sends requests through it.
+    let no_operations = api.operations.is_empty().then(|| {
+        quote!(#![allow(dead_code)])
+    });
     quote! {
         #doc
         #![forbid(unsafe_code)]
+        #no_operations
         // Doc comments carry the spec's prose as written; clippy's Markdown style lints are
         // about hand-written docs.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]

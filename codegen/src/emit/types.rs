@@ -14,6 +14,12 @@ pub(crate) fn file(api: &Api) -> TokenStream {
         " Models: the {} schemas, request bodies and inline shapes of the spec as Rust types.",
         api.types.len()
     );
+    // Aliases need no derives; a spec of only aliases would leave the import unused.
+    let serde_use = api
+        .types
+        .iter()
+        .any(|def| !matches!(def.kind, TypeKind::Alias(_)))
+        .then(|| quote!(use serde::{Deserialize, Serialize};));
     quote! {
         #![doc = #doc]
         //!
@@ -21,7 +27,7 @@ pub(crate) fn file(api: &Api) -> TokenStream {
         //! properties in responses are ignored, and string enums keep values they do not know in
         //! their `Unknown` variant, so a server that adds fields or values does not break decoding.
 
-        use serde::{Deserialize, Serialize};
+        #serde_use
 
         #(#items)*
     }

@@ -104,6 +104,7 @@ pub(crate) struct Response {
 }
 
 impl Response {
+    #[allow(dead_code)] // used when an operation tells statuses apart
     pub(crate) fn status(&self) -> u16 {
         self.status.as_u16()
     }

@@ -1,0 +1,341 @@
+//! One fixture spec per schema or operation construct (`tests/fixtures/*.yaml`), checked at the
+//! IR: the Rust names and types the generator decided on. `fixture_crates.rs` compiles the same
+//! fixtures into crates and runs behaviour tests against them.
+
+use std::path::Path;
+
+use codegen::ir::{
+    Api, Auth, BodyKind, Field, Method, OneOf, ParamLocation, ParamType, ResponseBody, Status, StringEnum,
+    Struct, TypeDef, TypeKind, TypeRef,
+};
+
+fn fixture(name: &str) -> Api {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.yaml"));
+    let spec = codegen::load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    codegen::build_ir(&spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn def<'a>(api: &'a Api, rust_name: &str) -> &'a TypeDef {
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    api.types
+        .iter()
+        .find(|t| t.name == rust_name)
+        .unwrap_or_else(|| panic!("no type `{rust_name}` among {names:?}"))
+}
+
+fn structure<'a>(api: &'a Api, rust_name: &str) -> &'a Struct {
+    match &def(api, rust_name).kind {
+        TypeKind::Struct(s) => s,
+        other => panic!("`{rust_name}` is not a struct: {other:?}"),
+    }
+}
+
+fn string_enum<'a>(api: &'a Api, rust_name: &str) -> &'a StringEnum {
+    match &def(api, rust_name).kind {
+        TypeKind::Enum(e) => e,
+        other => panic!("`{rust_name}` is not a string enum: {other:?}"),
+    }
+}
+
+fn one_of<'a>(api: &'a Api, rust_name: &str) -> &'a OneOf {
+    match &def(api, rust_name).kind {
+        TypeKind::OneOf(o) => o,
+        other => panic!("`{rust_name}` is not a oneOf enum: {other:?}"),
+    }
+}
+
+fn field<'a>(s: &'a Struct, wire_name: &str) -> &'a Field {
+    s.fields
+        .iter()
+        .find(|f| f.wire_name == wire_name)
+        .unwrap_or_else(|| panic!("no field for `{wire_name}`"))
+}
+
+fn named(api: &Api, rust_name: &str) -> TypeRef {
+    TypeRef::Named(api.types.iter().position(|t| t.name == rust_name).expect("type exists"))
+}
+
+fn shown(api: &Api, ty: &TypeRef) -> String {
+    api.display(ty).to_string()
+}
+
+#[test]
+fn required_properties_are_plain_and_optional_ones_options() {
+    let api = fixture("required_optional");
+    let account = structure(&api, "Account");
+    let names: Vec<&str> = account.fields.iter().map(|f| f.rust_name.as_str()).collect();
+    assert_eq!(names, ["id", "owner", "label", "seats"], "spec order is kept");
+    assert!(field(account, "id").required && !field(account, "id").is_optional());
+    assert_eq!(field(account, "owner").ty, named(&api, "Owner"));
+    assert!(field(account, "label").is_optional());
+    assert_eq!(field(account, "seats").ty, TypeRef::I32);
+    assert!(field(account, "seats").doc.notes.iter().any(|n| n.contains("Default: `5`")));
+    assert!(structure(&api, "Owner").fields.iter().all(Field::is_optional));
+}
+
+#[test]
+fn nullable_required_fields_are_options_that_are_still_sent() {
+    let api = fixture("nullable");
+    let session = structure(&api, "Session");
+    let ended = field(session, "ended_at");
+    assert!(ended.required, "required: sent even when None (as null)");
+    assert_eq!(ended.ty, TypeRef::Nullable(Box::new(TypeRef::String)));
+    assert!(ended.is_optional());
+    let note = field(session, "note");
+    assert!(!note.required && note.is_optional());
+    // `allOf: [$ref]` + `nullable` is the referenced type, nullable.
+    assert_eq!(field(session, "owner").ty, TypeRef::Nullable(Box::new(named(&api, "Owner"))));
+}
+
+#[test]
+fn string_enums_keep_wire_values_and_a_fallback() {
+    let api = fixture("string_enums");
+    let state = string_enum(&api, "State");
+    let variants: Vec<(&str, &str)> = state.variants.iter().map(|v| (v.rust_name.as_str(), v.wire.as_str())).collect();
+    assert_eq!(
+        variants,
+        [
+            ("Queued", "queued"),
+            ("InProgress", "in-progress"),
+            ("Done", "DONE"),
+            ("V2faRequired", "2fa-required"),
+            ("Unknown", "unknown"),
+            ("Unknown2", "Unknown"),
+        ],
+        "duplicates dropped, names made valid and unique"
+    );
+    assert_eq!(state.fallback, "UnknownValue", "the fallback does not take a listed value's name");
+    // An inline enum is hoisted under its parent's name.
+    assert_eq!(field(structure(&api, "Job"), "priority").ty, named(&api, "JobPriority"));
+    assert_eq!(string_enum(&api, "JobPriority").fallback, "Unknown");
+}
+
+#[test]
+fn one_of_and_any_of_become_enums() {
+    let api = fixture("one_of");
+    let pet = one_of(&api, "Pet");
+    assert_eq!(pet.tag, None, "no common constant property: untagged");
+    let variants: Vec<(&str, TypeRef)> = pet.variants.iter().map(|v| (v.rust_name.as_str(), v.ty.clone())).collect();
+    assert_eq!(variants, [("Cat", named(&api, "Cat")), ("Dog", named(&api, "Dog"))]);
+
+    let id_or_list = one_of(&api, "IdOrList");
+    let shapes: Vec<String> = id_or_list.variants.iter().map(|v| format!("{} {}", v.rust_name, shown(&api, &v.ty))).collect();
+    assert_eq!(shapes, ["String String", "Array Vec<String>"]);
+
+    let grant = one_of(&api, "Grant");
+    assert_eq!(grant.tag.as_deref(), Some("grant_type"));
+    let tags: Vec<Option<&str>> = grant.variants.iter().map(|v| v.tag_value.as_deref()).collect();
+    assert_eq!(tags, [Some("authorization_code"), Some("refresh_token")]);
+    // The tag is the enum's, not a field of the variant.
+    let code = structure(&api, "GrantAuthorizationCode");
+    assert!(code.fields.iter().all(|f| f.wire_name != "grant_type"));
+    assert!(field(code, "code").required);
+}
+
+#[test]
+fn all_of_merges_properties_and_requirements() {
+    let api = fixture("all_of");
+    let product = structure(&api, "Product");
+    let merged: Vec<(&str, bool)> = product.fields.iter().map(|f| (f.wire_name.as_str(), f.required)).collect();
+    assert_eq!(merged, [("id", true), ("created", false), ("name", true), ("price", true)]);
+    assert_eq!(field(product, "price").ty, TypeRef::F64);
+    // A one-part allOf is the part itself.
+    assert_eq!(def(&api, "Wrapped").kind, TypeKind::Alias(named(&api, "Named")));
+}
+
+#[test]
+fn additional_properties_become_maps_and_free_form_objects_json() {
+    let api = fixture("maps");
+    assert_eq!(def(&api, "Meters").kind, TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::I64))));
+    let labelled = structure(&api, "Labelled");
+    assert_eq!(labelled.additional, Some(("additional_properties".to_owned(), TypeRef::String)));
+    assert_eq!(def(&api, "Anything").kind, TypeKind::Alias(TypeRef::Json));
+    assert_eq!(def(&api, "Untyped").kind, TypeKind::Alias(TypeRef::Json));
+    assert_eq!(structure(&api, "Closed").fields.len(), 0);
+    let holder = structure(&api, "Holder");
+    assert_eq!(field(holder, "extra").ty, TypeRef::Json);
+    assert_eq!(shown(&api, &field(holder, "groups").ty), "BTreeMap<String, types::HolderGroupsValue>");
+}
+
+#[test]
+fn integer_and_number_formats_pick_the_rust_width() {
+    let api = fixture("numbers");
+    let measure = structure(&api, "Measure");
+    let types: Vec<(&str, TypeRef)> = measure.fields.iter().map(|f| (f.wire_name.as_str(), f.ty.clone())).collect();
+    assert_eq!(
+        types,
+        [
+            ("small", TypeRef::I32),
+            ("big", TypeRef::I64),
+            ("plain", TypeRef::I64),
+            ("ratio", TypeRef::F32),
+            ("precise", TypeRef::F64),
+            ("any_number", TypeRef::F64),
+            ("flag", TypeRef::Bool),
+            ("level", TypeRef::I64),
+        ]
+    );
+    assert!(field(measure, "level").doc.notes.iter().any(|n| n.contains("Allowed values: `1`, `2`, `3`")));
+}
+
+#[test]
+fn arrays_of_refs_inline_objects_and_arrays() {
+    let api = fixture("arrays");
+    assert_eq!(shown(&api, &def_alias(&api, "Matrix")), "Vec<Vec<f64>>");
+    let order = structure(&api, "Order");
+    assert_eq!(shown(&api, &field(order, "tags").ty), "Vec<types::Tag>");
+    assert_eq!(shown(&api, &field(order, "lines").ty), "Vec<types::OrderLinesItem>");
+    assert!(field(structure(&api, "OrderLinesItem"), "sku").required);
+    assert_eq!(shown(&api, &field(order, "anything").ty), "Vec<serde_json::Value>");
+}
+
+fn def_alias(api: &Api, name: &str) -> TypeRef {
+    match &def(api, name).kind {
+        TypeKind::Alias(t) => t.clone(),
+        other => panic!("`{name}` is not an alias: {other:?}"),
+    }
+}
+
+#[test]
+fn recursion_is_boxed_once_per_cycle_and_never_behind_a_collection() {
+    let api = fixture("recursive");
+    let tree = structure(&api, "Tree");
+    assert!(!field(tree, "children").boxed, "a Vec already allocates");
+    assert!(!field(tree, "by_name").boxed, "a map already allocates");
+    assert!(field(structure(&api, "Node"), "next").boxed, "a direct self-reference needs a Box");
+    let (team, lead) = (field(structure(&api, "Employee"), "team"), field(structure(&api, "Team"), "lead"));
+    assert!(team.boxed != lead.boxed, "one Box breaks the Employee ⇄ Team cycle (team {}, lead {})", team.boxed, lead.boxed);
+    assert!(!field(structure(&api, "Team"), "label").boxed);
+    // `type Forest = Vec<Forest>` cannot be written: it becomes a newtype.
+    assert!(matches!(def(&api, "Forest").kind, TypeKind::NewType(_)));
+}
+
+#[test]
+fn names_that_are_not_identifiers_are_made_valid_and_unique() {
+    let api = fixture("names");
+    let user = structure(&api, "AccountUser");
+    let names: Vec<(&str, &str)> = user.fields.iter().map(|f| (f.wire_name.as_str(), f.rust_name.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            ("type", "r#type"),
+            ("true", "r#true"),
+            ("self", "self_"),
+            ("match", "r#match"),
+            ("Content-Type", "content_type"),
+            ("db.tables.accountUsers", "db_tables_account_users"),
+            ("fooBar", "foo_bar"),
+            ("foo_bar", "foo_bar_2"),
+            ("2fa", "v2fa"),
+            ("price", "price"),
+        ]
+    );
+    assert_eq!(field(user, "price").ty, named(&api, "ProductMappingPricePoint"));
+    // `AccountUser` comes second in the spec, so it yields the name to `account-user`.
+    assert!(matches!(&def(&api, "AccountUser2").origin, codegen::ir::Origin::Schema(s) if s == "AccountUser"));
+    // Prelude names stay usable inside the generated code.
+    assert!(matches!(&def(&api, "Option2").origin, codegen::ir::Origin::Schema(s) if s == "Option"));
+    // The unquoted `true:` key (a YAML boolean) is the property "true".
+    assert_eq!(field(structure(&api, "Redirect"), "true").rust_name, "r#true");
+}
+
+#[test]
+fn operations_get_names_parameters_bodies_and_results() {
+    let api = fixture("operations");
+    let names: Vec<(Method, &str, &str)> =
+        api.operations.iter().map(|o| (o.method, o.path.as_str(), o.method_name.as_str())).collect();
+    assert_eq!(
+        names,
+        [
+            (Method::Get, "/widgets", "list_widgets"),
+            (Method::Post, "/widgets", "post_widgets"),
+            (Method::Get, "/widgets/{widget_id}/parts/{partId}", "get_widgets_parts_by_part_id"),
+            (Method::Delete, "/widgets/{widget_id}/parts/{partId}", "delete_widgets_parts_by_part_id"),
+            (Method::Get, "/health", "get_health"),
+        ]
+    );
+    let groups: Vec<(&str, usize)> = api.groups.iter().map(|g| (g.tag.as_str(), g.operations.len())).collect();
+    assert_eq!(groups, [("Widgets", 4), ("Other", 1)], "empty tags are dropped, untagged go to Other");
+
+    let list = &api.operations[0];
+    let params: Vec<(&str, &str, ParamLocation, bool)> = list
+        .params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.rust_name.as_str(), p.location, p.required))
+        .collect();
+    assert_eq!(
+        params,
+        [
+            ("filter[colour]", "filter_colour", ParamLocation::Query, false),
+            ("ids", "ids", ParamLocation::Query, false),
+            ("tags", "tags", ParamLocation::Query, false),
+            ("limit", "limit", ParamLocation::Query, true),
+            ("X-Trace-Id", "x_trace_id", ParamLocation::Header, false),
+            ("session", "session", ParamLocation::Cookie, false),
+        ]
+    );
+    assert_eq!(list.params[1].ty, ParamType::List { item: TypeRef::I64, explode: true });
+    assert_eq!(list.params[2].ty, ParamType::List { item: TypeRef::String, explode: false });
+    let errors: Vec<Status> = list.errors.iter().map(|c| c.status).collect();
+    assert_eq!(errors, [Status::Code(400), Status::Default]);
+    assert!(list.error_enum.is_some() && list.response_enum.is_none());
+
+    let post = &api.operations[1];
+    assert!(matches!(&post.body, Some(b) if b.required && b.kind == BodyKind::Json(named(&api, "Widget"))));
+    let success: Vec<(Status, &str)> = post.success.iter().map(|c| (c.status, c.variant.as_str())).collect();
+    assert_eq!(success, [(Status::Code(200), "Ok"), (Status::Code(201), "Created"), (Status::Code(204), "NoContent")]);
+    assert!(post.response_enum.is_some());
+    assert_eq!(post.success[2].body, ResponseBody::Empty);
+
+    // Path-level parameters come first, then the operation's; both are arguments.
+    let part = &api.operations[2];
+    let path_params: Vec<(&str, TypeRef)> = part
+        .params
+        .iter()
+        .filter_map(|p| match &p.ty {
+            ParamType::Scalar(ty) => Some((p.wire_name.as_str(), ty.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(path_params, [("widget_id", TypeRef::String), ("partId", TypeRef::I64)]);
+    assert_eq!(
+        part.success[0].body,
+        ResponseBody::Raw { media_type: "*/*".to_owned(), documented: Some(named(&api, "Widget")) }
+    );
+    assert_eq!(api.operations[3].success[0].body, ResponseBody::Raw { media_type: "application/json".to_owned(), documented: None });
+
+    assert!(list.signed);
+    assert!(!api.operations[4].signed, "`security: []` turns signing off");
+    assert_eq!(api.auth, Auth::Bearer { scheme: "token".to_owned() });
+    let server = api.server.as_ref().unwrap();
+    let variables: Vec<(&str, &str)> = server.variables.iter().map(|v| (v.rust_name.as_str(), v.default.as_str())).collect();
+    assert_eq!(variables, [("region", "eu"), ("base", "v1")]);
+}
+
+#[test]
+fn request_bodies_by_reference_inline_raw_and_optional() {
+    let api = fixture("request_bodies");
+    let by_name = |name: &str| api.operations.iter().find(|o| o.method_name == name).unwrap();
+    let create = by_name("create_note");
+    assert!(matches!(&create.body, Some(b) if b.required && b.kind == BodyKind::Json(named(&api, "NoteBody"))));
+    assert!(field(structure(&api, "NoteBody"), "text").required);
+    let replace = by_name("replace_notes");
+    assert!(matches!(&replace.body, Some(b) if !b.required && b.kind == BodyKind::Json(TypeRef::Vec(Box::new(TypeRef::String)))));
+    let upload = by_name("upload_note");
+    assert!(matches!(&upload.body, Some(b) if b.kind == BodyKind::Raw && b.media_type == "text/plain"));
+    let search = by_name("search_notes");
+    assert!(matches!(&search.body, Some(b) if b.kind == BodyKind::Json(named(&api, "SearchNotesRequest"))));
+    assert_eq!(search.success[0].body, ResponseBody::Json(named(&api, "SearchNotesResponse")));
+    // The media-type example and both named response examples are collected with their types.
+    let examples: Vec<&str> = api.examples.iter().map(|e| e.pointer.as_str()).collect();
+    assert_eq!(examples.len(), 3, "{examples:?}");
+}
+
+#[test]
+fn the_signer_follows_the_security_scheme() {
+    assert_eq!(fixture("security_api_key").auth, Auth::ApiKeyHeader { scheme: "key".to_owned(), header: "X-Api-Key".to_owned() });
+    let none = fixture("security_none");
+    assert_eq!(none.auth, Auth::None);
+    assert!(none.server.is_none());
+    assert!(!none.operations[0].signed);
+}

@@ -1,0 +1,117 @@
+//! Every fixture spec (`tests/fixtures/*.yaml`) generated into a crate, and the crates compiled,
+//! linted and exercised for real.
+//!
+//! The crates go into one throwaway workspace under cargo's test tmpdir, next to a hand-written
+//! `behaviour` crate whose tests (`tests/fixtures/<fixture>.rs`) use them: serde round trips,
+//! enum fallbacks, and requests against a loopback server (the same one the wire tests use).
+//! Then, in that workspace: clippy with warnings denied (the generated crates, their generated
+//! example tests and the behaviour tests), the tests, and rustdoc with warnings denied. The
+//! workspace's `Cargo.lock` is ours, so no dependency is resolved anew.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixtures() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(manifest_dir().join("tests/fixtures"))
+        .expect("tests/fixtures")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == "yaml").then(|| path.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 10, "fixtures missing: {names:?}");
+    names
+}
+
+/// Writes `contents` unless the file already has them (so cargo does not rebuild it).
+fn write_if_changed(path: &Path, contents: &str) {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn crate_name(fixture: &str) -> String {
+    format!("fixture-{}", fixture.replace('_', "-"))
+}
+
+/// Generates every fixture and the behaviour crate; returns the workspace directory.
+fn build_workspace(fixtures: &[String]) -> PathBuf {
+    let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
+    for fixture in fixtures {
+        let spec = manifest_dir().join("tests/fixtures").join(format!("{fixture}.yaml"));
+        let options = codegen::Options { crate_name: crate_name(fixture), ..codegen::Options::default() };
+        let generated = codegen::generate_file(&spec, &options).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        codegen::write::write(&workspace.join(fixture), &generated.files).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+    }
+
+    let mut dependencies = String::new();
+    for fixture in fixtures {
+        dependencies.push_str(&format!("{} = {{ path = \"../{fixture}\" }}\n", crate_name(fixture)));
+    }
+    let behaviour = workspace.join("behaviour");
+    write_if_changed(
+        &behaviour.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"behaviour\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\n{dependencies}\n\
+             [dev-dependencies]\nbytes = \"1\"\nhttp-body-util = \"0.1\"\n\
+             hyper = {{ version = \"1\", features = [\"http1\", \"server\"] }}\n\
+             hyper-util = {{ version = \"0.1\", features = [\"tokio\"] }}\nserde_json = \"1\"\n\
+             tokio = {{ version = \"1\", features = [\"rt\", \"rt-multi-thread\", \"macros\", \"net\", \"time\"] }}\n"
+        ),
+    );
+    write_if_changed(&behaviour.join("src/lib.rs"), "//! Behaviour tests of the fixture crates live in `tests/`.\n");
+    let server = manifest_dir().join("tests/wire/server.rs");
+    write_if_changed(
+        &behaviour.join("tests/server/mod.rs"),
+        &format!(
+            "//! The loopback server of the wire tests.\n#![allow(dead_code)]\n\n#[path = {:?}]\nmod wire;\npub use wire::*;\n",
+            server.display().to_string()
+        ),
+    );
+    for fixture in fixtures {
+        let test = manifest_dir().join("tests/fixtures").join(format!("{fixture}.rs"));
+        let source = std::fs::read_to_string(&test).unwrap_or_else(|e| panic!("{}: {e} (every fixture has behaviour tests)", test.display()));
+        write_if_changed(&behaviour.join("tests").join(format!("{fixture}.rs")), &source);
+    }
+
+    let members: Vec<String> = fixtures.iter().map(|f| format!("\"{f}\"")).chain(["\"behaviour\"".to_owned()]).collect();
+    write_if_changed(
+        &workspace.join("Cargo.toml"),
+        &format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
+    );
+    let lock = std::fs::read_to_string(manifest_dir().join("../Cargo.lock")).expect("the workspace's Cargo.lock");
+    write_if_changed(&workspace.join("Cargo.lock"), &lock);
+    workspace
+}
+
+fn cargo(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(&cargo)
+        .args(args)
+        .envs(env.iter().copied())
+        .env("CARGO_TARGET_DIR", workspace.join("target"))
+        .env_remove("RUSTFLAGS")
+        .current_dir(workspace)
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "`cargo {}` failed in {}:\n{stderr}\n{stdout}", args.join(" "), workspace.display());
+}
+
+#[test]
+fn fixture_crates_compile_lint_clean_document_clean_and_behave() {
+    let fixtures = fixtures();
+    let workspace = build_workspace(&fixtures);
+    cargo(&workspace, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]);
+    cargo(&workspace, &["test", "--workspace"], &[]);
+    cargo(&workspace, &["doc", "--workspace", "--no-deps", "--exclude", "behaviour"], &[("RUSTDOCFLAGS", "-D warnings")]);
+}
