@@ -5,7 +5,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::{generate, paths};
+use crate::generate;
+use crate::paths::{self, SpecDir};
 
 /// A cargo invocation and the environment it needs.
 struct Step {
@@ -32,10 +33,10 @@ const STEPS: &[Step] = &[
     },
 ];
 
-pub fn run() -> Result<ExitCode> {
+pub fn run(dir: &SpecDir) -> Result<ExitCode> {
     let started = Instant::now();
     println!("==> generate --check");
-    let code = generate::run(&generate::Args::check_default())?;
+    let code = generate::run(dir, &generate::Args::check_default())?;
     if code != ExitCode::SUCCESS {
         return Ok(code);
     }

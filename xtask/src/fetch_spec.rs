@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{anyhow, Context, Result};
 
 use crate::lock::{Counts, Lock, DEFAULT_SOURCE};
-use crate::paths;
+use crate::paths::SpecDir;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,9 +17,9 @@ pub struct Args {
     from: Option<String>,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
-    let lock_path = paths::lock();
-    let spec_path = paths::spec();
+pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
+    let lock_path = dir.lock();
+    let spec_path = dir.spec();
     let previous = Lock::read(&lock_path)?;
     let published = previous.as_ref().map_or(DEFAULT_SOURCE, |l| l.source.as_str()).to_owned();
     let from = args.from.clone().unwrap_or_else(|| published.clone());

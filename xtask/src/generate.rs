@@ -6,24 +6,25 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 
 use crate::lock::Lock;
-use crate::paths;
+use crate::paths::{self, SpecDir};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The OpenAPI 3.0 spec (YAML or JSON). The default one must match its lock file.
-    #[arg(long, default_value_os_t = paths::spec())]
-    spec: PathBuf,
+    /// The OpenAPI 3.0 spec (YAML or JSON) [default: the spec dir's zephr-admin-api.yaml, which
+    /// must match its lock file].
+    #[arg(long)]
+    spec: Option<PathBuf>,
     /// Where the crate goes.
     #[arg(long, default_value_os_t = paths::generated_client())]
     out: PathBuf,
     /// The generated crate's package name.
     #[arg(long, default_value = "generated-client")]
     crate_name: String,
-    /// The generated crate's version [default: the lock's for the locked spec, else 0.1.0].
+    /// The generated crate's version [default: the lock's for the default spec, else 0.1.0].
     #[arg(long)]
     crate_version: Option<String>,
     /// Examples known to contradict their schema (YAML list of `pointer` and `reason`)
-    /// [default: spec/example-exceptions.yaml for the locked spec].
+    /// [default: the spec dir's example-exceptions.yaml for the default spec].
     #[arg(long)]
     exceptions: Option<PathBuf>,
     /// Write nothing; list the files that differ and fail if any does.
@@ -35,7 +36,7 @@ impl Args {
     /// `generate --check` with every default: what CI runs.
     pub fn check_default() -> Args {
         Args {
-            spec: paths::spec(),
+            spec: None,
             out: paths::generated_client(),
             crate_name: "generated-client".to_owned(),
             crate_version: None,
@@ -45,19 +46,23 @@ impl Args {
     }
 }
 
-pub fn run(args: &Args) -> Result<ExitCode> {
-    if !args.spec.exists() {
-        bail!(
-            "{} is missing: fetch it with `cargo xtask fetch-spec` (offline: `cargo xtask fetch-spec --from PATH`)",
-            args.spec.display()
-        );
+pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
+    let locked = args.spec.is_none();
+    let spec_path = args.spec.clone().unwrap_or_else(|| dir.spec());
+    if !spec_path.exists() {
+        if locked {
+            bail!(
+                "{} is missing: fetch it with `cargo xtask fetch-spec` (offline: `cargo xtask fetch-spec --from PATH`)",
+                spec_path.display()
+            );
+        }
+        bail!("{} does not exist", spec_path.display());
     }
-    let locked = is_default_spec(&args.spec);
-    let spec = codegen::load::load_file(&args.spec)?;
-    let lock = if locked { check_lock(&args.spec, &spec)? } else { None };
+    let spec = codegen::load::load_file(&spec_path)?;
+    let lock = if locked { check_lock(dir, &spec_path, &spec)? } else { None };
 
     let exceptions_path = args.exceptions.clone().or_else(|| {
-        let default = paths::exceptions();
+        let default = dir.exceptions();
         (locked && default.exists()).then_some(default)
     });
     let example_exceptions = match &exceptions_path {
@@ -76,7 +81,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     };
     let generated = codegen::generate(&spec, &options)?;
     for warning in generated.warnings() {
-        eprintln!("warning: {}: {warning}", args.spec.display());
+        eprintln!("warning: {}: {warning}", spec_path.display());
     }
     if args.check {
         let plan = codegen::write::check(&args.out, &generated.files)?;
@@ -101,14 +106,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn is_default_spec(spec: &Path) -> bool {
-    let canonical = |p: &Path| p.canonicalize().ok();
-    canonical(spec).is_some_and(|s| Some(s) == canonical(&paths::spec()))
-}
-
 /// The lock of the default spec, failing when the spec is not the locked one.
-fn check_lock(path: &Path, spec: &codegen::load::LoadedSpec) -> Result<Option<Lock>> {
-    let lock_path = paths::lock();
+fn check_lock(dir: &SpecDir, path: &Path, spec: &codegen::load::LoadedSpec) -> Result<Option<Lock>> {
+    let lock_path = dir.lock();
     let Some(lock) = Lock::read(&lock_path)? else {
         eprintln!(
             "warning: {} is missing, so the spec cannot be verified: run `cargo xtask fetch-spec --from {}` to lock it",

@@ -14,6 +14,9 @@ mod paths;
 #[derive(Parser)]
 #[command(name = "cargo xtask", version, about)]
 struct Cli {
+    /// Where the spec, its lock file and the example exceptions live.
+    #[arg(long, global = true, value_name = "DIR", default_value_os_t = paths::default_spec_dir())]
+    spec_dir: std::path::PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -30,10 +33,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let dir = paths::SpecDir(cli.spec_dir);
     let result = match cli.command {
-        Command::Generate(args) => generate::run(&args),
-        Command::FetchSpec(args) => fetch_spec::run(&args),
-        Command::Ci => ci::run(),
+        Command::Generate(args) => generate::run(&dir, &args),
+        Command::FetchSpec(args) => fetch_spec::run(&dir, &args),
+        Command::Ci => ci::run(&dir),
     };
     match result {
         Ok(code) => code,

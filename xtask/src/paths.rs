@@ -10,19 +10,30 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
-/// The spec the committed crate is generated from (not committed itself).
-pub fn spec() -> PathBuf {
-    root().join("spec/zephr-admin-api.yaml")
-}
-
-pub fn lock() -> PathBuf {
-    root().join("spec/zephr-admin-api.lock.json")
-}
-
-pub fn exceptions() -> PathBuf {
-    root().join("spec/example-exceptions.yaml")
+/// `spec/`: the spec (not committed), its lock, and the reviewed example exceptions.
+pub fn default_spec_dir() -> PathBuf {
+    root().join("spec")
 }
 
 pub fn generated_client() -> PathBuf {
     root().join("generated-client")
+}
+
+/// The files of a spec directory.
+#[derive(Debug, Clone)]
+pub struct SpecDir(pub PathBuf);
+
+impl SpecDir {
+    /// The spec the committed crate is generated from.
+    pub fn spec(&self) -> PathBuf {
+        self.0.join("zephr-admin-api.yaml")
+    }
+
+    pub fn lock(&self) -> PathBuf {
+        self.0.join("zephr-admin-api.lock.json")
+    }
+
+    pub fn exceptions(&self) -> PathBuf {
+        self.0.join("example-exceptions.yaml")
+    }
 }

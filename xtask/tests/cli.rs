@@ -1,0 +1,209 @@
+//! `cargo xtask` as users run it: bad specs give one clear line naming the place and write
+//! nothing; the lock catches a spec that changed; fetch-spec copies, checks and locks.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+}
+
+/// A fresh, empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The real spec: the copy in `spec/` if there is one, else the shared one.
+fn real_spec() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    [root.join("spec/zephr-admin-api.yaml"), root.join("../shared/specs/zephr-admin-api.yaml")]
+        .into_iter()
+        .find(|p| p.exists())
+        .expect("the real spec, in spec/ or ../shared/specs/")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Every file under `dir` with its contents, sorted.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(d) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Generating from `spec_text` fails with one `error:` line containing every one of `expected`,
+/// without a panic, and leaves an existing output crate exactly as it was.
+fn fails_cleanly(name: &str, spec_text: &str, expected: &[&str]) {
+    let dir = scratch(name);
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, spec_text).unwrap();
+    let fresh = dir.join("fresh-out");
+    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", fresh.to_str().unwrap()]);
+    let message = stderr(&output);
+    assert!(!output.status.success(), "{name}: generation should fail");
+    assert!(!message.contains("panicked"), "{name}: {message}");
+    assert_eq!(message.lines().count(), 1, "{name}: one line expected:\n{message}");
+    assert!(message.starts_with("error: "), "{name}: {message}");
+    for part in expected {
+        assert!(message.contains(part), "{name}: `{part}` missing from: {message}");
+    }
+    assert!(!fresh.exists(), "{name}: nothing may be written");
+
+    // Over an existing crate: left exactly as it was.
+    let existing = dir.join("existing-out");
+    let good = dir.join("good.yaml");
+    std::fs::write(&good, "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths: {}\ncomponents: {schemas: {A: {type: object, properties: {a: {type: string}}}}}\n").unwrap();
+    assert!(xtask(&["generate", "--spec", good.to_str().unwrap(), "--out", existing.to_str().unwrap()]).status.success());
+    let before = snapshot(&existing);
+    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", existing.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert_eq!(snapshot(&existing), before, "{name}: a failed run changed the existing crate");
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\n";
+
+#[test]
+fn yaml_syntax_errors_name_line_and_column() {
+    fails_cleanly("syntax", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: '1'\n", &["bad.yaml:", "YAML syntax error"]);
+    let dir = scratch("syntax-position");
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {responses: {'200': {description: ok}}\n").unwrap();
+    let message = stderr(&xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]));
+    let location = message.split(": YAML syntax error").next().unwrap();
+    let (line, column) = location.rsplit_once(':').map(|(rest, col)| (rest.rsplit(':').next().unwrap(), col)).unwrap();
+    assert!(line.parse::<usize>().unwrap() >= 5 && column.parse::<usize>().is_ok(), "{message}");
+}
+
+#[test]
+fn a_dangling_ref_names_the_pointer_of_the_reference() {
+    fails_cleanly(
+        "dangling",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"),
+        &["at /components/schemas/A/properties/b", "dangling $ref `#/components/schemas/Missing`"],
+    );
+}
+
+#[test]
+fn a_ref_cycle_that_no_value_can_fill_is_refused() {
+    fails_cleanly(
+        "cycle",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"),
+        &["$ref cycle", "/components/schemas/A", "/components/schemas/B"],
+    );
+    fails_cleanly(
+        "all-of-cycle",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{allOf: [{{$ref: '#/components/schemas/B'}}, {{properties: {{x: {{type: string}}}}}}]}}\n    B: {{allOf: [{{$ref: '#/components/schemas/A'}}, {{properties: {{y: {{type: string}}}}}}]}}\n"),
+        &["$ref cycle", "allOf includes itself"],
+    );
+}
+
+#[test]
+fn operation_names_that_collide_after_renaming_are_refused() {
+    fails_cleanly(
+        "duplicate-names",
+        &format!(
+            "{HEAD}paths:\n  /a:\n    get: {{operationId: getUser, responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: get_user, responses: {{'200': {{description: ok}}}}}}\n"
+        ),
+        &["at /paths/~1b/get/operationId", "duplicate operation name `get_user`", "GET /a (operationId `getUser`)"],
+    );
+}
+
+#[test]
+fn unsupported_constructs_name_their_place() {
+    fails_cleanly(
+        "external-ref",
+        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.yaml#/components/schemas/A'}}\n"),
+        &["at /components/schemas/A", "$ref `other.yaml#/components/schemas/A` is not supported"],
+    );
+    fails_cleanly("openapi-31", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n", &["at /openapi", "3.1.0"]);
+    fails_cleanly(
+        "structure",
+        &format!("{HEAD}paths:\n  /a:\n    get:\n      responses: 5\n"),
+        &["at /paths/~1a/get/responses"],
+    );
+    fails_cleanly("empty", "", &["the document is empty"]);
+}
+
+#[test]
+fn a_missing_spec_says_how_to_get_it() {
+    let dir = scratch("missing");
+    let output = xtask(&["--spec-dir", dir.to_str().unwrap(), "generate", "--out", dir.join("out").to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("zephr-admin-api.yaml is missing") && message.contains("cargo xtask fetch-spec"), "{message}");
+    assert_eq!(message.lines().count(), 1, "{message}");
+    let output = xtask(&["generate", "--spec", dir.join("nope.yaml").to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
+    assert!(stderr(&output).contains("nope.yaml does not exist"), "{}", stderr(&output));
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn fetch_spec_from_a_local_path_locks_it_and_generate_checks_the_lock() {
+    let dir = scratch("fetch");
+    let spec_dir = dir.join("spec");
+    std::fs::create_dir_all(&spec_dir).unwrap();
+    let real = real_spec();
+    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "fetch-spec", "--from", real.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let copied = std::fs::read(spec_dir.join("zephr-admin-api.yaml")).unwrap();
+    assert_eq!(copied, std::fs::read(&real).unwrap());
+    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap()).unwrap();
+    assert_eq!(lock["version"], "2026-06-12");
+    assert_eq!(lock["sha256"], "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357");
+    assert_eq!(lock["source"], "https://developer.zuora.com/yaml/admin_api_spec.yaml");
+    assert_eq!(lock["counts"]["operations"], 165);
+    assert_eq!(lock["counts"]["component_schemas"], 119);
+
+    let out = dir.join("out");
+    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "generate", "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.join("src/lib.rs").exists());
+
+    // A spec edited after locking is refused, and nothing is written.
+    let mut edited = copied.clone();
+    edited.extend_from_slice(b"\n# edited by hand\n");
+    std::fs::write(spec_dir.join("zephr-admin-api.yaml"), &edited).unwrap();
+    let before = snapshot(&out);
+    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "generate", "--out", out.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("is not the locked spec"), "{message}");
+    assert!(message.contains("a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357"), "{message}");
+    assert!(message.contains("cargo xtask fetch-spec --from"), "{message}");
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn fetch_spec_refuses_a_bad_spec_and_an_unreachable_url_without_writing() {
+    let dir = scratch("fetch-bad");
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, format!("{HEAD}paths: {{}}\ncomponents: {{schemas: {{A: {{$ref: '#/components/schemas/Nope'}}}}}}\n")).unwrap();
+    let output = xtask(&["--spec-dir", dir.to_str().unwrap(), "fetch-spec", "--from", bad.to_str().unwrap()]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("dangling $ref"), "{}", stderr(&output));
+    assert!(!dir.join("zephr-admin-api.yaml").exists() && !dir.join("zephr-admin-api.lock.json").exists());
+
+    // Nothing listens on the discard port of loopback.
+    let output = xtask(&["--spec-dir", dir.to_str().unwrap(), "fetch-spec", "--from", "http://127.0.0.1:9/spec.yaml"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("cannot download http://127.0.0.1:9/spec.yaml") && message.contains("--from PATH"), "{message}");
+    assert!(!dir.join("zephr-admin-api.lock.json").exists());
+}
