@@ -1,5 +1,6 @@
 //! `cargo xtask fetch-spec`: brings a spec into `spec/`, checks that it generates, locks it, and
-//! says what changed.
+//! says what changed. The lock's crate version moves as the change report requires (see
+//! `codegen::diff::Bump`); `generate` then writes it into the crate.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -35,8 +36,22 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let api = codegen::build_ir(&spec)?;
     codegen::emit::emit(&api, &codegen::Options::default())?;
 
-    let previous_spec = previous.as_ref().and_then(|lock| previous_spec(&spec_path, lock));
-    let crate_version = previous.as_ref().map_or_else(|| "0.1.0".to_owned(), |l| l.crate_version.clone());
+    // The change report needs the spec the crate was generated from: the one in spec/, if the
+    // lock still vouches for it.
+    let changes = match &previous {
+        Some(lock) if lock.sha256 == spec.sha256 => Changes::None,
+        Some(lock) => match previous_spec(&spec_path, lock) {
+            Some(old) => Changes::Report(codegen::diff::diff(&codegen::build_ir(&old)?, &api)),
+            None => Changes::Unknown,
+        },
+        None => Changes::None,
+    };
+    let crate_version = match (&previous, &changes) {
+        (None, _) => "0.1.0".to_owned(),
+        (Some(lock), Changes::None) => lock.crate_version.clone(),
+        (Some(lock), Changes::Report(report)) => bumped(&lock.crate_version, report.bump())?,
+        (Some(lock), Changes::Unknown) => bumped(&lock.crate_version, codegen::diff::Bump::Major)?,
+    };
     let lock = Lock {
         // A local copy of the published spec keeps the published URL as its source.
         source: if is_url { from.clone() } else { published },
@@ -47,7 +62,6 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         counts: Counts::of(&spec, &api),
         crate_version,
     };
-    let _ = previous_spec;
 
     if !same_file(Path::new(&from), &spec_path) {
         let temporary = spec_path.with_extension("yaml.fetching");
@@ -58,7 +72,34 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
 
     println!("{} ← {from}", spec_path.display());
     report(previous.as_ref(), &lock);
+    match &changes {
+        Changes::Report(report) => print!("\n{report}"),
+        Changes::Unknown => println!(
+            "\nno change report: {} is not the previously locked spec, so the changes are unknown and the crate version moves as for a breaking change",
+            spec_path.display()
+        ),
+        Changes::None => {}
+    }
+    if let Some(previous) = &previous
+        && previous.crate_version != lock.crate_version
+    {
+        println!("crate version: {} → {} (run `cargo xtask generate`)", previous.crate_version, lock.crate_version);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What is known about the API changes a new spec brings.
+enum Changes {
+    /// Same spec, or the first one.
+    None,
+    Report(codegen::diff::Report),
+    /// The previous spec is not at hand.
+    Unknown,
+}
+
+fn bumped(version: &str, bump: codegen::diff::Bump) -> Result<String> {
+    bump.apply(version)
+        .ok_or_else(|| anyhow!("the lock's crate version `{version}` is not MAJOR.MINOR.PATCH"))
 }
 
 fn download(url: &str) -> Result<Vec<u8>> {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod ci;
+mod diff;
 mod fetch_spec;
 mod generate;
 mod lock;
@@ -27,6 +28,8 @@ enum Command {
     Generate(generate::Args),
     /// Bring the spec into spec/ (download, or copy with --from), check it, lock it, report changes.
     FetchSpec(fetch_spec::Args),
+    /// Report how the generated API changes between two specs, each change marked breaking or not.
+    Diff(diff::Args),
     /// Run every check CI runs: generate --check, tests, clippy and rustdoc with warnings denied.
     Ci,
 }
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate::run(&dir, &args),
         Command::FetchSpec(args) => fetch_spec::run(&dir, &args),
+        Command::Diff(args) => diff::run(&args),
         Command::Ci => ci::run(&dir),
     };
     match result {

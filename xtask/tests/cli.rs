@@ -207,3 +207,114 @@ fn fetch_spec_refuses_a_bad_spec_and_an_unreachable_url_without_writing() {
     assert!(message.contains("cannot download http://127.0.0.1:9/spec.yaml") && message.contains("--from PATH"), "{message}");
     assert!(!dir.join("zephr-admin-api.lock.json").exists());
 }
+
+/// The real spec with the given edits, written to `dir/name`.
+fn edited_spec(dir: &Path, name: &str, edits: &[&dyn Fn(&mut serde_yaml::Value)]) -> PathBuf {
+    let mut spec: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(real_spec()).unwrap()).unwrap();
+    for edit in edits {
+        edit(&mut spec);
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, serde_yaml::to_string(&spec).unwrap()).unwrap();
+    path
+}
+
+fn remove_operation(spec: &mut serde_yaml::Value) {
+    spec["paths"]["/v3/admin/roles"].as_mapping_mut().unwrap().remove("get").expect("GET /v3/admin/roles");
+}
+
+fn require_parameter(spec: &mut serde_yaml::Value) {
+    let parameters = &mut spec["paths"]["/zephr/integration/users/v1/users"]["delete"]["parameters"];
+    let system = parameters.as_sequence_mut().unwrap().iter_mut().find(|p| p["name"] == "foreign[system]").unwrap();
+    system["required"] = serde_yaml::Value::Bool(true);
+}
+
+fn retype_field(spec: &mut serde_yaml::Value) {
+    spec["components"]["schemas"]["grant"]["properties"]["entitlement_id"]["type"] = "integer".into();
+}
+
+fn add_operation(spec: &mut serde_yaml::Value) {
+    let operation: serde_yaml::Value = serde_yaml::from_str(
+        "get: {operationId: listWidgets, tags: [Bundle], summary: List widgets, responses: {'200': {description: The widgets.}}}",
+    )
+    .unwrap();
+    spec["paths"].as_mapping_mut().unwrap().insert("/v3/widgets".into(), operation);
+}
+
+#[test]
+fn diff_reports_each_change_in_rust_terms_and_flags_breaking_ones() {
+    let dir = scratch("diff");
+    let new = edited_spec(&dir, "new.yaml", &[&remove_operation, &require_parameter, &retype_field, &add_operation]);
+    let old = real_spec();
+
+    let output = xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "breaking changes exit with 2: {}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    let expected_lines = [
+        "BREAKING  client.admin_user().list_roles(): removed (GET /v3/admin/roles)",
+        "BREAKING  client.users().delete_user_by_primary_or_foreign_key(): query `foreign[system]` is now required (an argument instead of setter `.foreign_system()`)",
+        "BREAKING  types::Grant::entitlement_id: is i64 instead of String",
+        "          client.bundle().list_widgets(): added (GET /v3/widgets)",
+    ];
+    for line in expected_lines {
+        assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+    }
+    assert!(text.starts_with("API changes from 2026-06-12 to 2026-06-12: 3 breaking, 1 compatible\n"), "{text}");
+
+    let output = xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["breaking"], true);
+    assert_eq!(report["bump"], "major");
+    let mut changes: Vec<(String, bool)> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap().to_owned(), c["breaking"].as_bool().unwrap()))
+        .collect();
+    assert!(changes.is_sorted_by_key(|(_, breaking)| !breaking), "breaking changes come first: {changes:?}");
+    changes.sort();
+    let expected: Vec<(String, bool)> = [("field-changed", true), ("operation-added", false), ("operation-removed", true), ("parameter-changed", true)]
+        .into_iter()
+        .map(|(k, b)| (k.to_owned(), b))
+        .collect();
+    assert_eq!(changes, expected);
+
+    // Additions only: not breaking, exit 0.
+    let additive = edited_spec(&dir, "additive.yaml", &[&add_operation]);
+    let output = xtask(&["diff", old.to_str().unwrap(), additive.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let same = xtask(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(report["changes"], serde_json::json!([]));
+    assert_eq!(report["bump"], "patch");
+}
+
+#[test]
+fn fetch_spec_bumps_the_crate_version_as_the_change_report_requires() {
+    let dir = scratch("bump");
+    let spec_dir = dir.join("spec");
+    std::fs::create_dir_all(&spec_dir).unwrap();
+    let fetch = |from: &Path| {
+        let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "fetch-spec", "--from", from.to_str().unwrap()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap()).unwrap();
+        (lock["crate_version"].as_str().unwrap().to_owned(), String::from_utf8(output.stdout).unwrap())
+    };
+    assert_eq!(fetch(&real_spec()).0, "0.1.0");
+    let additive = edited_spec(&dir, "additive.yaml", &[&add_operation]);
+    let (version, printed) = fetch(&additive);
+    assert_eq!(version, "0.1.1", "additions bump the patch number of a 0.x crate");
+    assert!(printed.contains("client.bundle().list_widgets(): added"), "{printed}");
+    assert!(printed.contains("crate version: 0.1.0 → 0.1.1"), "{printed}");
+    let breaking = edited_spec(&dir, "breaking.yaml", &[&add_operation, &retype_field]);
+    let (version, printed) = fetch(&breaking);
+    assert_eq!(version, "0.2.0", "a breaking change bumps the minor number of a 0.x crate");
+    assert!(printed.contains("BREAKING  types::Grant::entitlement_id"), "{printed}");
+    assert_eq!(fetch(&breaking).0, "0.2.0", "the same spec again changes nothing");
+
+    // The generated crate carries the new version.
+    let out = dir.join("out");
+    assert!(xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "generate", "--out", out.to_str().unwrap()]).status.success());
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("version = \"0.2.0\""), "{manifest}");
+}

@@ -1,0 +1,34 @@
+//! `cargo xtask diff OLD NEW`: the change report between two specs, in terms of the generated
+//! Rust API.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+#[derive(clap::Args)]
+#[command(after_help = "Exit status: 0 when nothing breaking changed, 2 when something did, 1 on errors.")]
+pub struct Args {
+    /// The spec the current crate was generated from.
+    old: PathBuf,
+    /// The new spec.
+    new: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Exit status when the report has a breaking change.
+const BREAKING: u8 = 2;
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let old = codegen::build_ir(&codegen::load::load_file(&args.old)?)?;
+    let new = codegen::build_ir(&codegen::load::load_file(&args.new)?)?;
+    let report = codegen::diff::diff(&old, &new);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report.to_json())?);
+    } else {
+        print!("{report}");
+    }
+    Ok(if report.is_breaking() { ExitCode::from(BREAKING) } else { ExitCode::SUCCESS })
+}
