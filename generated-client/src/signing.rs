@@ -167,9 +167,10 @@ impl RequestSigner for ApiKey {
     }
 }
 
-/// A fresh random nonce (a version 4 UUID) for signers whose scheme needs one per request.
+/// A fresh nonce (32 hex digits, never repeated within the process) for signers whose scheme
+/// needs one per request.
 pub fn nonce() -> Result<String, SigningError> {
-    crate::random::uuid_v4().map_err(|e| SigningError::new(format!("no randomness for a nonce: {e}")))
+    crate::random::nonce().map_err(|e| SigningError::new(format!("no randomness for a nonce: {e}")))
 }
 
 /// A header value marked sensitive, so `http`'s `Debug` prints `Sensitive` instead of it.

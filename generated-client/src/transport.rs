@@ -120,21 +120,14 @@ impl Response {
     #[allow(dead_code)] // used when the spec has JSON response bodies
     /// The body decoded as JSON. On failure the error says where (`results[0].id`).
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Failure> {
-        // The fast path; only a failure pays for tracking the path.
-        serde_json::from_slice(&self.body).map_err(|_| {
-            let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
-            let (location, source) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                Err(e) => (e.path().to_string(), e.into_inner()),
-                // Unreachable in practice (the same bytes failed above); keep an honest error.
-                Ok(_) => (".".to_owned(), serde::de::Error::custom("the body decodes only on a second attempt")),
-            };
+        serde_json::from_slice(&self.body).map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
                 method: self.method.clone(),
                 path: self.path.clone(),
                 status: self.status,
                 headers: self.headers.clone(),
                 body: self.body.clone(),
-                location,
+                location: crate::json_path::path_at(&self.body, source.line(), source.column()),
                 source,
             }))
         })

@@ -8,6 +8,7 @@
 //! properties in responses are ignored, and string enums keep values they do not know in
 //! their `Unknown` variant, so a server that adds fields or values does not break decoding.
 use serde::{Deserialize, Serialize};
+use crate::string_enum::string_enum;
 /// List of email domains to blacklist.
 ///
 /// Schema `blacklisted-email-domains-request` (`#/components/schemas/blacklisted-email-domains-request`).
@@ -1920,64 +1921,10 @@ pub enum BundleAutoAssign {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl BundleAutoAssign {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BundleAutoAssign::None => "none",
-            BundleAutoAssign::All => "all",
-            BundleAutoAssign::Anonymous => "anonymous",
-            BundleAutoAssign::Authenticated => "authenticated",
-            BundleAutoAssign::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, BundleAutoAssign::Unknown(_))
-    }
-}
-impl From<&str> for BundleAutoAssign {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => BundleAutoAssign::None,
-            "all" => BundleAutoAssign::All,
-            "anonymous" => BundleAutoAssign::Anonymous,
-            "authenticated" => BundleAutoAssign::Authenticated,
-            other => BundleAutoAssign::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BundleAutoAssign {
-    fn from(value: String) -> Self {
-        match BundleAutoAssign::from(value.as_str()) {
-            BundleAutoAssign::Unknown(_) => BundleAutoAssign::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for BundleAutoAssign {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(BundleAutoAssign::from(value))
-    }
-}
-impl std::fmt::Display for BundleAutoAssign {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for BundleAutoAssign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for BundleAutoAssign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(BundleAutoAssign::from)
-    }
-}
+string_enum!(
+    BundleAutoAssign { None = "none", All = "all", Anonymous = "anonymous", Authenticated
+    = "authenticated" } fallback Unknown
+);
 /// Inline schema at `#/components/schemas/access_model_credit/properties/contentIdTransform`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1991,64 +1938,10 @@ pub enum AccessModelCreditContentIdTransform {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl AccessModelCreditContentIdTransform {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AccessModelCreditContentIdTransform::None => "NONE",
-            AccessModelCreditContentIdTransform::PrependRandom => "PREPEND_RANDOM",
-            AccessModelCreditContentIdTransform::StripParams => "STRIP_PARAMS",
-            AccessModelCreditContentIdTransform::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, AccessModelCreditContentIdTransform::Unknown(_))
-    }
-}
-impl From<&str> for AccessModelCreditContentIdTransform {
-    fn from(value: &str) -> Self {
-        match value {
-            "NONE" => AccessModelCreditContentIdTransform::None,
-            "PREPEND_RANDOM" => AccessModelCreditContentIdTransform::PrependRandom,
-            "STRIP_PARAMS" => AccessModelCreditContentIdTransform::StripParams,
-            other => AccessModelCreditContentIdTransform::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for AccessModelCreditContentIdTransform {
-    fn from(value: String) -> Self {
-        match AccessModelCreditContentIdTransform::from(value.as_str()) {
-            AccessModelCreditContentIdTransform::Unknown(_) => {
-                AccessModelCreditContentIdTransform::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for AccessModelCreditContentIdTransform {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(AccessModelCreditContentIdTransform::from(value))
-    }
-}
-impl std::fmt::Display for AccessModelCreditContentIdTransform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AccessModelCreditContentIdTransform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AccessModelCreditContentIdTransform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(AccessModelCreditContentIdTransform::from)
-    }
-}
+string_enum!(
+    AccessModelCreditContentIdTransform { None = "NONE", PrependRandom =
+    "PREPEND_RANDOM", StripParams = "STRIP_PARAMS" } fallback Unknown
+);
 /// Inline schema at `#/components/schemas/feature_rule_response/properties/request_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2062,64 +1955,10 @@ pub enum FeatureRuleResponseRequestType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl FeatureRuleResponseRequestType {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            FeatureRuleResponseRequestType::Html => "html",
-            FeatureRuleResponseRequestType::Json => "json",
-            FeatureRuleResponseRequestType::Graphql => "graphql",
-            FeatureRuleResponseRequestType::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, FeatureRuleResponseRequestType::Unknown(_))
-    }
-}
-impl From<&str> for FeatureRuleResponseRequestType {
-    fn from(value: &str) -> Self {
-        match value {
-            "html" => FeatureRuleResponseRequestType::Html,
-            "json" => FeatureRuleResponseRequestType::Json,
-            "graphql" => FeatureRuleResponseRequestType::Graphql,
-            other => FeatureRuleResponseRequestType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for FeatureRuleResponseRequestType {
-    fn from(value: String) -> Self {
-        match FeatureRuleResponseRequestType::from(value.as_str()) {
-            FeatureRuleResponseRequestType::Unknown(_) => {
-                FeatureRuleResponseRequestType::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for FeatureRuleResponseRequestType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(FeatureRuleResponseRequestType::from(value))
-    }
-}
-impl std::fmt::Display for FeatureRuleResponseRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FeatureRuleResponseRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FeatureRuleResponseRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(FeatureRuleResponseRequestType::from)
-    }
-}
+string_enum!(
+    FeatureRuleResponseRequestType { Html = "html", Json = "json", Graphql = "graphql" }
+    fallback Unknown
+);
 /// Inline schema at `#/components/schemas/feature_rule_response/properties/match_operation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2131,62 +1970,10 @@ pub enum FeatureRuleResponseMatchOperation {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl FeatureRuleResponseMatchOperation {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            FeatureRuleResponseMatchOperation::Equals => "equals",
-            FeatureRuleResponseMatchOperation::Contains => "contains",
-            FeatureRuleResponseMatchOperation::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, FeatureRuleResponseMatchOperation::Unknown(_))
-    }
-}
-impl From<&str> for FeatureRuleResponseMatchOperation {
-    fn from(value: &str) -> Self {
-        match value {
-            "equals" => FeatureRuleResponseMatchOperation::Equals,
-            "contains" => FeatureRuleResponseMatchOperation::Contains,
-            other => FeatureRuleResponseMatchOperation::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for FeatureRuleResponseMatchOperation {
-    fn from(value: String) -> Self {
-        match FeatureRuleResponseMatchOperation::from(value.as_str()) {
-            FeatureRuleResponseMatchOperation::Unknown(_) => {
-                FeatureRuleResponseMatchOperation::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for FeatureRuleResponseMatchOperation {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(FeatureRuleResponseMatchOperation::from(value))
-    }
-}
-impl std::fmt::Display for FeatureRuleResponseMatchOperation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for FeatureRuleResponseMatchOperation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for FeatureRuleResponseMatchOperation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(FeatureRuleResponseMatchOperation::from)
-    }
-}
+string_enum!(
+    FeatureRuleResponseMatchOperation { Equals = "equals", Contains = "contains" }
+    fallback Unknown
+);
 /// Inline schema at `#/components/schemas/grant-response/properties/expiry_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2200,64 +1987,10 @@ pub enum GrantResponseExpiryState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl GrantResponseExpiryState {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GrantResponseExpiryState::Pending => "pending",
-            GrantResponseExpiryState::Active => "active",
-            GrantResponseExpiryState::Expired => "expired",
-            GrantResponseExpiryState::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, GrantResponseExpiryState::Unknown(_))
-    }
-}
-impl From<&str> for GrantResponseExpiryState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => GrantResponseExpiryState::Pending,
-            "active" => GrantResponseExpiryState::Active,
-            "expired" => GrantResponseExpiryState::Expired,
-            other => GrantResponseExpiryState::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for GrantResponseExpiryState {
-    fn from(value: String) -> Self {
-        match GrantResponseExpiryState::from(value.as_str()) {
-            GrantResponseExpiryState::Unknown(_) => {
-                GrantResponseExpiryState::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for GrantResponseExpiryState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(GrantResponseExpiryState::from(value))
-    }
-}
-impl std::fmt::Display for GrantResponseExpiryState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GrantResponseExpiryState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GrantResponseExpiryState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(GrantResponseExpiryState::from)
-    }
-}
+string_enum!(
+    GrantResponseExpiryState { Pending = "pending", Active = "active", Expired =
+    "expired" } fallback Unknown
+);
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/schemas/grant-response/properties/entitlement_type`.
@@ -2275,66 +2008,10 @@ pub enum GrantResponseEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl GrantResponseEntitlementType {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GrantResponseEntitlementType::Bundle => "bundle",
-            GrantResponseEntitlementType::Entitlement => "entitlement",
-            GrantResponseEntitlementType::Meter => "meter",
-            GrantResponseEntitlementType::Credits => "credits",
-            GrantResponseEntitlementType::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, GrantResponseEntitlementType::Unknown(_))
-    }
-}
-impl From<&str> for GrantResponseEntitlementType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bundle" => GrantResponseEntitlementType::Bundle,
-            "entitlement" => GrantResponseEntitlementType::Entitlement,
-            "meter" => GrantResponseEntitlementType::Meter,
-            "credits" => GrantResponseEntitlementType::Credits,
-            other => GrantResponseEntitlementType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for GrantResponseEntitlementType {
-    fn from(value: String) -> Self {
-        match GrantResponseEntitlementType::from(value.as_str()) {
-            GrantResponseEntitlementType::Unknown(_) => {
-                GrantResponseEntitlementType::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for GrantResponseEntitlementType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(GrantResponseEntitlementType::from(value))
-    }
-}
-impl std::fmt::Display for GrantResponseEntitlementType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GrantResponseEntitlementType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GrantResponseEntitlementType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(GrantResponseEntitlementType::from)
-    }
-}
+string_enum!(
+    GrantResponseEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter
+    = "meter", Credits = "credits" } fallback Unknown
+);
 /// Inline schema at `#/components/schemas/grant/properties/expiry_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2348,62 +2025,10 @@ pub enum GrantExpiryState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl GrantExpiryState {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GrantExpiryState::Pending => "pending",
-            GrantExpiryState::Active => "active",
-            GrantExpiryState::Expired => "expired",
-            GrantExpiryState::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, GrantExpiryState::Unknown(_))
-    }
-}
-impl From<&str> for GrantExpiryState {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => GrantExpiryState::Pending,
-            "active" => GrantExpiryState::Active,
-            "expired" => GrantExpiryState::Expired,
-            other => GrantExpiryState::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for GrantExpiryState {
-    fn from(value: String) -> Self {
-        match GrantExpiryState::from(value.as_str()) {
-            GrantExpiryState::Unknown(_) => GrantExpiryState::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for GrantExpiryState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(GrantExpiryState::from(value))
-    }
-}
-impl std::fmt::Display for GrantExpiryState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GrantExpiryState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GrantExpiryState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(GrantExpiryState::from)
-    }
-}
+string_enum!(
+    GrantExpiryState { Pending = "pending", Active = "active", Expired = "expired" }
+    fallback Unknown
+);
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/schemas/grant/properties/entitlement_type`.
@@ -2421,64 +2046,10 @@ pub enum GrantEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl GrantEntitlementType {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GrantEntitlementType::Bundle => "bundle",
-            GrantEntitlementType::Entitlement => "entitlement",
-            GrantEntitlementType::Meter => "meter",
-            GrantEntitlementType::Credits => "credits",
-            GrantEntitlementType::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, GrantEntitlementType::Unknown(_))
-    }
-}
-impl From<&str> for GrantEntitlementType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bundle" => GrantEntitlementType::Bundle,
-            "entitlement" => GrantEntitlementType::Entitlement,
-            "meter" => GrantEntitlementType::Meter,
-            "credits" => GrantEntitlementType::Credits,
-            other => GrantEntitlementType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for GrantEntitlementType {
-    fn from(value: String) -> Self {
-        match GrantEntitlementType::from(value.as_str()) {
-            GrantEntitlementType::Unknown(_) => GrantEntitlementType::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for GrantEntitlementType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(GrantEntitlementType::from(value))
-    }
-}
-impl std::fmt::Display for GrantEntitlementType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GrantEntitlementType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GrantEntitlementType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(GrantEntitlementType::from)
-    }
-}
+string_enum!(
+    GrantEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter =
+    "meter", Credits = "credits" } fallback Unknown
+);
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/schemas/grant-creation-request/properties/entitlement_type`.
@@ -2496,66 +2067,10 @@ pub enum GrantCreationRequestEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl GrantCreationRequestEntitlementType {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GrantCreationRequestEntitlementType::Bundle => "bundle",
-            GrantCreationRequestEntitlementType::Entitlement => "entitlement",
-            GrantCreationRequestEntitlementType::Meter => "meter",
-            GrantCreationRequestEntitlementType::Credits => "credits",
-            GrantCreationRequestEntitlementType::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, GrantCreationRequestEntitlementType::Unknown(_))
-    }
-}
-impl From<&str> for GrantCreationRequestEntitlementType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bundle" => GrantCreationRequestEntitlementType::Bundle,
-            "entitlement" => GrantCreationRequestEntitlementType::Entitlement,
-            "meter" => GrantCreationRequestEntitlementType::Meter,
-            "credits" => GrantCreationRequestEntitlementType::Credits,
-            other => GrantCreationRequestEntitlementType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for GrantCreationRequestEntitlementType {
-    fn from(value: String) -> Self {
-        match GrantCreationRequestEntitlementType::from(value.as_str()) {
-            GrantCreationRequestEntitlementType::Unknown(_) => {
-                GrantCreationRequestEntitlementType::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for GrantCreationRequestEntitlementType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(GrantCreationRequestEntitlementType::from(value))
-    }
-}
-impl std::fmt::Display for GrantCreationRequestEntitlementType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GrantCreationRequestEntitlementType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GrantCreationRequestEntitlementType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(GrantCreationRequestEntitlementType::from)
-    }
-}
+string_enum!(
+    GrantCreationRequestEntitlementType { Bundle = "bundle", Entitlement = "entitlement",
+    Meter = "meter", Credits = "credits" } fallback Unknown
+);
 /// Possible states of the grant. When the grant is meant to start in the future, it has the state of `pending`.
 ///
 /// Inline schema at `#/components/schemas/grant-creation-request/properties/expiry_state`.
@@ -2571,64 +2086,10 @@ pub enum GrantCreationRequestExpiryState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl GrantCreationRequestExpiryState {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GrantCreationRequestExpiryState::Active => "active",
-            GrantCreationRequestExpiryState::Pending => "pending",
-            GrantCreationRequestExpiryState::Expired => "expired",
-            GrantCreationRequestExpiryState::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, GrantCreationRequestExpiryState::Unknown(_))
-    }
-}
-impl From<&str> for GrantCreationRequestExpiryState {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => GrantCreationRequestExpiryState::Active,
-            "pending" => GrantCreationRequestExpiryState::Pending,
-            "expired" => GrantCreationRequestExpiryState::Expired,
-            other => GrantCreationRequestExpiryState::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for GrantCreationRequestExpiryState {
-    fn from(value: String) -> Self {
-        match GrantCreationRequestExpiryState::from(value.as_str()) {
-            GrantCreationRequestExpiryState::Unknown(_) => {
-                GrantCreationRequestExpiryState::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for GrantCreationRequestExpiryState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(GrantCreationRequestExpiryState::from(value))
-    }
-}
-impl std::fmt::Display for GrantCreationRequestExpiryState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for GrantCreationRequestExpiryState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for GrantCreationRequestExpiryState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(GrantCreationRequestExpiryState::from)
-    }
-}
+string_enum!(
+    GrantCreationRequestExpiryState { Active = "active", Pending = "pending", Expired =
+    "expired" } fallback Unknown
+);
 /// Inline schema at `#/components/schemas/access_model_meter/properties/contentIdTransform`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2642,64 +2103,10 @@ pub enum AccessModelMeterContentIdTransform {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl AccessModelMeterContentIdTransform {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AccessModelMeterContentIdTransform::None => "NONE",
-            AccessModelMeterContentIdTransform::PrependRandom => "PREPEND_RANDOM",
-            AccessModelMeterContentIdTransform::StripParams => "STRIP_PARAMS",
-            AccessModelMeterContentIdTransform::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, AccessModelMeterContentIdTransform::Unknown(_))
-    }
-}
-impl From<&str> for AccessModelMeterContentIdTransform {
-    fn from(value: &str) -> Self {
-        match value {
-            "NONE" => AccessModelMeterContentIdTransform::None,
-            "PREPEND_RANDOM" => AccessModelMeterContentIdTransform::PrependRandom,
-            "STRIP_PARAMS" => AccessModelMeterContentIdTransform::StripParams,
-            other => AccessModelMeterContentIdTransform::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for AccessModelMeterContentIdTransform {
-    fn from(value: String) -> Self {
-        match AccessModelMeterContentIdTransform::from(value.as_str()) {
-            AccessModelMeterContentIdTransform::Unknown(_) => {
-                AccessModelMeterContentIdTransform::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for AccessModelMeterContentIdTransform {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(AccessModelMeterContentIdTransform::from(value))
-    }
-}
-impl std::fmt::Display for AccessModelMeterContentIdTransform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AccessModelMeterContentIdTransform {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AccessModelMeterContentIdTransform {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(AccessModelMeterContentIdTransform::from)
-    }
-}
+string_enum!(
+    AccessModelMeterContentIdTransform { None = "NONE", PrependRandom = "PREPEND_RANDOM",
+    StripParams = "STRIP_PARAMS" } fallback Unknown
+);
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_recurring`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ProductMappingBraintreeRecurring {
@@ -2744,64 +2151,11 @@ pub enum SessionState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl SessionState {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SessionState::Anonymous => "anonymous",
-            SessionState::Recognised => "recognised",
-            SessionState::PartiallyRegistered => "partially_registered",
-            SessionState::Authenticated => "authenticated",
-            SessionState::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, SessionState::Unknown(_))
-    }
-}
-impl From<&str> for SessionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "anonymous" => SessionState::Anonymous,
-            "recognised" => SessionState::Recognised,
-            "partially_registered" => SessionState::PartiallyRegistered,
-            "authenticated" => SessionState::Authenticated,
-            other => SessionState::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SessionState {
-    fn from(value: String) -> Self {
-        match SessionState::from(value.as_str()) {
-            SessionState::Unknown(_) => SessionState::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for SessionState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(SessionState::from(value))
-    }
-}
-impl std::fmt::Display for SessionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SessionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SessionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SessionState::from)
-    }
-}
+string_enum!(
+    SessionState { Anonymous = "anonymous", Recognised = "recognised",
+    PartiallyRegistered = "partially_registered", Authenticated = "authenticated" }
+    fallback Unknown
+);
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/meta`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserExportPaginatedResponseMeta {
@@ -2863,78 +2217,12 @@ pub enum AttributeSearchFilterOperator {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl AttributeSearchFilterOperator {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AttributeSearchFilterOperator::Is => "is",
-            AttributeSearchFilterOperator::IsNot => "is_not",
-            AttributeSearchFilterOperator::Contains => "contains",
-            AttributeSearchFilterOperator::DoesNotContain => "does_not_contain",
-            AttributeSearchFilterOperator::StartsWith => "starts_with",
-            AttributeSearchFilterOperator::EndsWith => "ends_with",
-            AttributeSearchFilterOperator::HasAnyValue => "has_any_value",
-            AttributeSearchFilterOperator::IsUnknown => "is_unknown",
-            AttributeSearchFilterOperator::Checked => "checked",
-            AttributeSearchFilterOperator::Unchecked => "unchecked",
-            AttributeSearchFilterOperator::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, AttributeSearchFilterOperator::Unknown(_))
-    }
-}
-impl From<&str> for AttributeSearchFilterOperator {
-    fn from(value: &str) -> Self {
-        match value {
-            "is" => AttributeSearchFilterOperator::Is,
-            "is_not" => AttributeSearchFilterOperator::IsNot,
-            "contains" => AttributeSearchFilterOperator::Contains,
-            "does_not_contain" => AttributeSearchFilterOperator::DoesNotContain,
-            "starts_with" => AttributeSearchFilterOperator::StartsWith,
-            "ends_with" => AttributeSearchFilterOperator::EndsWith,
-            "has_any_value" => AttributeSearchFilterOperator::HasAnyValue,
-            "is_unknown" => AttributeSearchFilterOperator::IsUnknown,
-            "checked" => AttributeSearchFilterOperator::Checked,
-            "unchecked" => AttributeSearchFilterOperator::Unchecked,
-            other => AttributeSearchFilterOperator::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for AttributeSearchFilterOperator {
-    fn from(value: String) -> Self {
-        match AttributeSearchFilterOperator::from(value.as_str()) {
-            AttributeSearchFilterOperator::Unknown(_) => {
-                AttributeSearchFilterOperator::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for AttributeSearchFilterOperator {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(AttributeSearchFilterOperator::from(value))
-    }
-}
-impl std::fmt::Display for AttributeSearchFilterOperator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for AttributeSearchFilterOperator {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for AttributeSearchFilterOperator {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(AttributeSearchFilterOperator::from)
-    }
-}
+string_enum!(
+    AttributeSearchFilterOperator { Is = "is", IsNot = "is_not", Contains = "contains",
+    DoesNotContain = "does_not_contain", StartsWith = "starts_with", EndsWith =
+    "ends_with", HasAnyValue = "has_any_value", IsUnknown = "is_unknown", Checked =
+    "checked", Unchecked = "unchecked" } fallback Unknown
+);
 /// Inline schema at `#/components/schemas/schema-field/properties/visibility`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2944,58 +2232,7 @@ pub enum SchemaFieldVisibility {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl SchemaFieldVisibility {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SchemaFieldVisibility::Public => "PUBLIC",
-            SchemaFieldVisibility::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, SchemaFieldVisibility::Unknown(_))
-    }
-}
-impl From<&str> for SchemaFieldVisibility {
-    fn from(value: &str) -> Self {
-        match value {
-            "PUBLIC" => SchemaFieldVisibility::Public,
-            other => SchemaFieldVisibility::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SchemaFieldVisibility {
-    fn from(value: String) -> Self {
-        match SchemaFieldVisibility::from(value.as_str()) {
-            SchemaFieldVisibility::Unknown(_) => SchemaFieldVisibility::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for SchemaFieldVisibility {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(SchemaFieldVisibility::from(value))
-    }
-}
-impl std::fmt::Display for SchemaFieldVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SchemaFieldVisibility {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SchemaFieldVisibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SchemaFieldVisibility::from)
-    }
-}
+string_enum!(SchemaFieldVisibility { Public = "PUBLIC" } fallback Unknown);
 /// Inline schema at `#/components/schemas/schema-field/properties/input-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3039,92 +2276,13 @@ pub enum SchemaFieldInputType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl SchemaFieldInputType {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SchemaFieldInputType::Text => "text",
-            SchemaFieldInputType::Color => "color",
-            SchemaFieldInputType::Number => "number",
-            SchemaFieldInputType::Range => "range",
-            SchemaFieldInputType::Time => "time",
-            SchemaFieldInputType::Datetime => "datetime",
-            SchemaFieldInputType::Date => "date",
-            SchemaFieldInputType::Week => "week",
-            SchemaFieldInputType::Month => "month",
-            SchemaFieldInputType::Email => "email",
-            SchemaFieldInputType::Tel => "tel",
-            SchemaFieldInputType::Url => "url",
-            SchemaFieldInputType::Password => "password",
-            SchemaFieldInputType::Select => "select",
-            SchemaFieldInputType::Checkbox => "checkbox",
-            SchemaFieldInputType::Radio => "radio",
-            SchemaFieldInputType::Textarea => "textarea",
-            SchemaFieldInputType::Hidden => "hidden",
-            SchemaFieldInputType::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, SchemaFieldInputType::Unknown(_))
-    }
-}
-impl From<&str> for SchemaFieldInputType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text" => SchemaFieldInputType::Text,
-            "color" => SchemaFieldInputType::Color,
-            "number" => SchemaFieldInputType::Number,
-            "range" => SchemaFieldInputType::Range,
-            "time" => SchemaFieldInputType::Time,
-            "datetime" => SchemaFieldInputType::Datetime,
-            "date" => SchemaFieldInputType::Date,
-            "week" => SchemaFieldInputType::Week,
-            "month" => SchemaFieldInputType::Month,
-            "email" => SchemaFieldInputType::Email,
-            "tel" => SchemaFieldInputType::Tel,
-            "url" => SchemaFieldInputType::Url,
-            "password" => SchemaFieldInputType::Password,
-            "select" => SchemaFieldInputType::Select,
-            "checkbox" => SchemaFieldInputType::Checkbox,
-            "radio" => SchemaFieldInputType::Radio,
-            "textarea" => SchemaFieldInputType::Textarea,
-            "hidden" => SchemaFieldInputType::Hidden,
-            other => SchemaFieldInputType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SchemaFieldInputType {
-    fn from(value: String) -> Self {
-        match SchemaFieldInputType::from(value.as_str()) {
-            SchemaFieldInputType::Unknown(_) => SchemaFieldInputType::Unknown(value),
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for SchemaFieldInputType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(SchemaFieldInputType::from(value))
-    }
-}
-impl std::fmt::Display for SchemaFieldInputType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SchemaFieldInputType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SchemaFieldInputType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SchemaFieldInputType::from)
-    }
-}
+string_enum!(
+    SchemaFieldInputType { Text = "text", Color = "color", Number = "number", Range =
+    "range", Time = "time", Datetime = "datetime", Date = "date", Week = "week", Month =
+    "month", Email = "email", Tel = "tel", Url = "url", Password = "password", Select =
+    "select", Checkbox = "checkbox", Radio = "radio", Textarea = "textarea", Hidden =
+    "hidden" } fallback Unknown
+);
 /// Inline schema at `#/components/schemas/schema-field/properties/unit-position`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3136,62 +2294,10 @@ pub enum SchemaFieldUnitPosition {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl SchemaFieldUnitPosition {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SchemaFieldUnitPosition::Leading => "leading",
-            SchemaFieldUnitPosition::Trailing => "trailing",
-            SchemaFieldUnitPosition::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, SchemaFieldUnitPosition::Unknown(_))
-    }
-}
-impl From<&str> for SchemaFieldUnitPosition {
-    fn from(value: &str) -> Self {
-        match value {
-            "leading" => SchemaFieldUnitPosition::Leading,
-            "trailing" => SchemaFieldUnitPosition::Trailing,
-            other => SchemaFieldUnitPosition::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SchemaFieldUnitPosition {
-    fn from(value: String) -> Self {
-        match SchemaFieldUnitPosition::from(value.as_str()) {
-            SchemaFieldUnitPosition::Unknown(_) => {
-                SchemaFieldUnitPosition::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for SchemaFieldUnitPosition {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(SchemaFieldUnitPosition::from(value))
-    }
-}
-impl std::fmt::Display for SchemaFieldUnitPosition {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SchemaFieldUnitPosition {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SchemaFieldUnitPosition {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SchemaFieldUnitPosition::from)
-    }
-}
+string_enum!(
+    SchemaFieldUnitPosition { Leading = "leading", Trailing = "trailing" } fallback
+    Unknown
+);
 /// Inline schema at `#/components/schemas/schema-field/properties/stat-direction`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3203,62 +2309,10 @@ pub enum SchemaFieldStatDirection {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl SchemaFieldStatDirection {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SchemaFieldStatDirection::Ascending => "ascending",
-            SchemaFieldStatDirection::Descending => "descending",
-            SchemaFieldStatDirection::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, SchemaFieldStatDirection::Unknown(_))
-    }
-}
-impl From<&str> for SchemaFieldStatDirection {
-    fn from(value: &str) -> Self {
-        match value {
-            "ascending" => SchemaFieldStatDirection::Ascending,
-            "descending" => SchemaFieldStatDirection::Descending,
-            other => SchemaFieldStatDirection::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for SchemaFieldStatDirection {
-    fn from(value: String) -> Self {
-        match SchemaFieldStatDirection::from(value.as_str()) {
-            SchemaFieldStatDirection::Unknown(_) => {
-                SchemaFieldStatDirection::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for SchemaFieldStatDirection {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(SchemaFieldStatDirection::from(value))
-    }
-}
-impl std::fmt::Display for SchemaFieldStatDirection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for SchemaFieldStatDirection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for SchemaFieldStatDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(SchemaFieldStatDirection::from)
-    }
-}
+string_enum!(
+    SchemaFieldStatDirection { Ascending = "ascending", Descending = "descending" }
+    fallback Unknown
+);
 /// Inline schema at `#/components/schemas/response_accountbody/properties/branding`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResponseAccountbodyBranding {
@@ -3305,62 +2359,10 @@ pub enum BulkUpdateObjectActionObjectType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl BulkUpdateObjectActionObjectType {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BulkUpdateObjectActionObjectType::DeleteUser => "delete-user",
-            BulkUpdateObjectActionObjectType::SetAttribute => "set-attribute",
-            BulkUpdateObjectActionObjectType::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, BulkUpdateObjectActionObjectType::Unknown(_))
-    }
-}
-impl From<&str> for BulkUpdateObjectActionObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "delete-user" => BulkUpdateObjectActionObjectType::DeleteUser,
-            "set-attribute" => BulkUpdateObjectActionObjectType::SetAttribute,
-            other => BulkUpdateObjectActionObjectType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for BulkUpdateObjectActionObjectType {
-    fn from(value: String) -> Self {
-        match BulkUpdateObjectActionObjectType::from(value.as_str()) {
-            BulkUpdateObjectActionObjectType::Unknown(_) => {
-                BulkUpdateObjectActionObjectType::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for BulkUpdateObjectActionObjectType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(BulkUpdateObjectActionObjectType::from(value))
-    }
-}
-impl std::fmt::Display for BulkUpdateObjectActionObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for BulkUpdateObjectActionObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for BulkUpdateObjectActionObjectType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(BulkUpdateObjectActionObjectType::from)
-    }
-}
+string_enum!(
+    BulkUpdateObjectActionObjectType { DeleteUser = "delete-user", SetAttribute =
+    "set-attribute" } fallback Unknown
+);
 /// Details of the attribute update.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object_action_object/properties/attribute`.
@@ -3428,66 +2430,10 @@ pub enum CreateGrantBodyEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-impl CreateGrantBodyEntitlementType {
-    /// The value as it is on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateGrantBodyEntitlementType::Bundle => "bundle",
-            CreateGrantBodyEntitlementType::Entitlement => "entitlement",
-            CreateGrantBodyEntitlementType::Meter => "meter",
-            CreateGrantBodyEntitlementType::Credits => "credits",
-            CreateGrantBodyEntitlementType::Unknown(value) => value,
-        }
-    }
-    /// Whether the value is one the spec lists.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, CreateGrantBodyEntitlementType::Unknown(_))
-    }
-}
-impl From<&str> for CreateGrantBodyEntitlementType {
-    fn from(value: &str) -> Self {
-        match value {
-            "bundle" => CreateGrantBodyEntitlementType::Bundle,
-            "entitlement" => CreateGrantBodyEntitlementType::Entitlement,
-            "meter" => CreateGrantBodyEntitlementType::Meter,
-            "credits" => CreateGrantBodyEntitlementType::Credits,
-            other => CreateGrantBodyEntitlementType::Unknown(other.to_owned()),
-        }
-    }
-}
-impl From<String> for CreateGrantBodyEntitlementType {
-    fn from(value: String) -> Self {
-        match CreateGrantBodyEntitlementType::from(value.as_str()) {
-            CreateGrantBodyEntitlementType::Unknown(_) => {
-                CreateGrantBodyEntitlementType::Unknown(value)
-            }
-            known => known,
-        }
-    }
-}
-impl std::str::FromStr for CreateGrantBodyEntitlementType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(CreateGrantBodyEntitlementType::from(value))
-    }
-}
-impl std::fmt::Display for CreateGrantBodyEntitlementType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CreateGrantBodyEntitlementType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CreateGrantBodyEntitlementType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(CreateGrantBodyEntitlementType::from)
-    }
-}
+string_enum!(
+    CreateGrantBodyEntitlementType { Bundle = "bundle", Entitlement = "entitlement",
+    Meter = "meter", Credits = "credits" } fallback Unknown
+);
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateAdminUserRequestIdentifiers {

@@ -8,8 +8,8 @@
 //! Authorization: ZEPHR-HMAC-SHA256 {access_key}:{timestamp}:{nonce}:{hash}
 //! hash = lowercase hex(SHA-256(secret_key + body + path + query + METHOD + timestamp + nonce))
 //! ```
-//! `timestamp` is milliseconds since the Unix epoch and `nonce` a fresh UUID for every request
-//! (and every retry). Path, query and body are the exact bytes sent.
+//! `timestamp` is milliseconds since the Unix epoch and `nonce` a fresh value for every request
+//! (and every retry), see [`nonce`](crate::nonce). Path, query and body are the exact bytes sent.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -176,6 +176,7 @@ fn valid_header_name(name: &str) -> bool {
 pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let zephr = matches!(api.auth, Auth::ZephrHmac { .. });
     let zephr_mod = zephr.then(|| quote!(mod zephr_hmac;));
+    let string_enum_mod = super::has_string_enums(api).then(|| quote!(mod string_enum;));
     let zephr_use = zephr.then(|| quote!(pub use zephr_hmac::ZephrHmacSigner;));
     let server_use = api.server.is_some().then(|| quote!(pub use client::SERVER_URL;));
     let title = &api.title;
@@ -203,11 +204,13 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         mod client;
         mod encoding;
         mod error;
+        mod json_path;
         mod random;
         mod retry;
         mod signing;
         mod transport;
         #zephr_mod
+        #string_enum_mod
 
         pub use body::RawBody;
         pub use builder::ClientBuilder;

@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 
 use minijinja::{context, Environment};
+use proc_macro2::TokenStream;
 
 use crate::error::Error;
 use crate::ir::{Api, Auth};
@@ -56,6 +57,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/builder.rs", include_str!("runtime/builder.rs")),
     ("src/encoding.rs", include_str!("runtime/encoding.rs")),
     ("src/error.rs", include_str!("runtime/error.rs")),
+    ("src/json_path.rs", include_str!("runtime/json_path.rs")),
     ("src/random.rs", include_str!("runtime/random.rs")),
     ("src/retry.rs", include_str!("runtime/retry.rs")),
     ("src/signing.rs", include_str!("runtime/signing.rs")),
@@ -65,34 +67,121 @@ const RUNTIME: &[(&str, &str)] = &[
 /// Only for specs whose security scheme is Zephr's.
 const ZEPHR_HMAC: (&str, &str) = ("src/zephr_hmac.rs", include_str!("runtime/zephr_hmac.rs"));
 
-/// Every file of the crate, sorted by path.
-pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let rust_preamble = preamble(api, "//");
-    let mut files = Vec::new();
-    let mut rust_file = |path: &str, tokens| -> Result<(), Error> {
-        files.push(GeneratedFile {
-            path: PathBuf::from(path),
-            contents: rust::format_file(path, &rust_preamble, tokens)?,
-        });
-        Ok(())
-    };
-    rust_file("src/lib.rs", client::lib_file(api, options))?;
-    rust_file("src/client.rs", client::client_file(api))?;
-    rust_file("src/types.rs", types::file(api))?;
-    rust_file("src/apis/mod.rs", operations::mod_file(api))?;
-    for group in &api.groups {
-        rust_file(&format!("src/apis/{}.rs", crate::names::unraw(&group.module)), operations::group_file(api, group))?;
-    }
-    let krate = options.crate_name.replace('-', "_");
-    rust_file("tests/examples.rs", examples_test::file(api, &krate, &options.example_exceptions)?)?;
+/// Only for specs with string enums (an unused macro would be a warning).
+const STRING_ENUM: (&str, &str) = ("src/string_enum.rs", include_str!("runtime/string_enum.rs"));
 
-    let zephr = matches!(api.auth, Auth::ZephrHmac { .. });
-    for (path, source) in RUNTIME.iter().chain(zephr.then_some(&ZEPHR_HMAC)) {
-        files.push(GeneratedFile {
-            path: PathBuf::from(path),
-            contents: format!("{rust_preamble}\n{source}"),
-        });
+/// Whether the crate has string enums, so needs [`STRING_ENUM`].
+pub(crate) fn has_string_enums(api: &Api) -> bool {
+    api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Enum(_)))
+}
+
+/// Every file of the crate, sorted by path.
+///
+/// The Rust files are independent of each other, so they are built and formatted on all cores
+/// (parsing and pretty-printing is most of the time). Each worker does both for its files:
+/// token streams cannot cross threads. The result does not depend on how work was shared.
+pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    let preamble = preamble(api, "//");
+    let jobs = rust_files(api);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<(usize, Result<GeneratedFile, Error>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    // Largest files first (see `rust_files`), each to whichever worker is free.
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else { break };
+                        let file = job.render(api, options).and_then(|(tokens, table)| formatted(job.path(), &preamble, tokens, &table));
+                        done.push((index, file));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut rust: Vec<(usize, Result<GeneratedFile, Error>)> = results.into_iter().flatten().collect();
+    rust.sort_by_key(|(index, _)| *index);
+    let mut files = text_files(api, options, &preamble)?;
+    for (_, file) in rust {
+        files.push(file?);
     }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// One Rust file of the crate, built from the IR.
+enum RustFile<'a> {
+    Types,
+    Examples,
+    Group(&'a crate::ir::Group),
+    Client,
+    Lib,
+    ApisMod,
+}
+
+/// Every Rust file, roughly largest first so parallel workers finish together.
+fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
+    let mut groups: Vec<&crate::ir::Group> = api.groups.iter().collect();
+    groups.sort_by_key(|g| std::cmp::Reverse(g.operations.len()));
+    let mut jobs = vec![RustFile::Types, RustFile::Examples];
+    jobs.extend(groups.into_iter().map(RustFile::Group));
+    jobs.extend([RustFile::Client, RustFile::Lib, RustFile::ApisMod]);
+    jobs
+}
+
+impl RustFile<'_> {
+    fn path(&self) -> PathBuf {
+        PathBuf::from(match self {
+            RustFile::Types => "src/types.rs".to_owned(),
+            RustFile::Examples => "tests/examples.rs".to_owned(),
+            RustFile::Group(group) => format!("src/apis/{}.rs", crate::names::unraw(&group.module)),
+            RustFile::Client => "src/client.rs".to_owned(),
+            RustFile::Lib => "src/lib.rs".to_owned(),
+            RustFile::ApisMod => "src/apis/mod.rs".to_owned(),
+        })
+    }
+
+    /// The file's code as tokens, and text to append after it once formatted (a data table).
+    fn render(&self, api: &Api, options: &Options) -> Result<(TokenStream, String), Error> {
+        let code = match self {
+            RustFile::Types => types::file(api),
+            RustFile::Examples => {
+                let krate = options.crate_name.replace('-', "_");
+                return examples_test::file(api, &krate, &options.example_exceptions);
+            }
+            RustFile::Group(group) => operations::group_file(api, group),
+            RustFile::Client => client::client_file(api),
+            RustFile::Lib => client::lib_file(api, options),
+            RustFile::ApisMod => operations::mod_file(api),
+        };
+        Ok((code, String::new()))
+    }
+}
+
+/// A Rust file from its tokens: parsed (a check), pretty-printed, preamble in front, `table`
+/// after.
+fn formatted(path: PathBuf, preamble: &str, tokens: TokenStream, table: &str) -> Result<GeneratedFile, Error> {
+    let mut contents = rust::format_file(&path.display().to_string(), preamble, tokens)?;
+    contents.push_str(table);
+    Ok(GeneratedFile { path, contents })
+}
+
+/// The files that are not built from tokens: the runtime, `Cargo.toml`, `README.md`.
+fn text_files(api: &Api, options: &Options, preamble: &str) -> Result<Vec<GeneratedFile>, Error> {
+    let zephr = matches!(api.auth, Auth::ZephrHmac { .. });
+    let mut files: Vec<GeneratedFile> = RUNTIME
+        .iter()
+        .chain(zephr.then_some(&ZEPHR_HMAC))
+        .chain(has_string_enums(api).then_some(&STRING_ENUM))
+        .map(|(path, source)| GeneratedFile {
+            path: PathBuf::from(path),
+            contents: format!("{preamble}\n{source}"),
+        })
+        .collect();
     files.push(GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
         contents: cargo_toml(api, options)?,
@@ -101,8 +190,32 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
         path: PathBuf::from("README.md"),
         contents: readme(api, options)?,
     });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The stages of [`emit`] one at a time on one thread, for measuring where time goes: the Rust
+/// files as token streams (`quote`), then each parsed and pretty-printed (`syn`, `prettyplease`).
+pub mod stages {
+    use super::*;
+
+    /// The Rust files as token streams (and appended text).
+    pub struct Tokens(Vec<(PathBuf, TokenStream, String)>, String);
+
+    pub fn tokens(api: &Api, options: &Options) -> Result<Tokens, Error> {
+        let files = rust_files(api)
+            .iter()
+            .map(|job| {
+                let (tokens, table) = job.render(api, options)?;
+                Ok((job.path(), tokens, table))
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(Tokens(files, preamble(api, "//")))
+    }
+
+    pub fn format(tokens: Tokens) -> Result<Vec<GeneratedFile>, Error> {
+        let Tokens(files, preamble) = tokens;
+        files.into_iter().map(|(path, tokens, table)| formatted(path, &preamble, tokens, &table)).collect()
+    }
 }
 
 /// The first lines of every generated file, as comments in the file's syntax.
@@ -118,7 +231,7 @@ fn preamble(api: &Api, comment: &str) -> String {
     }
 }
 
-fn render(what: &str, template: &str, ctx: minijinja::Value) -> Result<String, Error> {
+fn render_template(what: &str, template: &str, ctx: minijinja::Value) -> Result<String, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
     env.render_str(template, ctx).map_err(|e| Error::Render {
@@ -128,7 +241,7 @@ fn render(what: &str, template: &str, ctx: minijinja::Value) -> Result<String, E
 }
 
 fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
-    render(
+    render_template(
         "Cargo.toml",
         include_str!("templates/Cargo.toml.j2"),
         context! {
@@ -156,7 +269,7 @@ fn readme(api: &Api, options: &Options) -> Result<String, Error> {
             }
         })
         .collect();
-    render(
+    render_template(
         "README.md",
         include_str!("templates/README.md.j2"),
         context! {

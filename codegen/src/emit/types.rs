@@ -14,12 +14,10 @@ pub(crate) fn file(api: &Api) -> TokenStream {
         " Models: the {} schemas, request bodies and inline shapes of the spec as Rust types.",
         api.types.len()
     );
-    // Aliases need no derives; a spec of only aliases would leave the import unused.
-    let serde_use = api
-        .types
-        .iter()
-        .any(|def| !matches!(def.kind, TypeKind::Alias(_)))
-        .then(|| quote!(use serde::{Deserialize, Serialize};));
+    // Imports only what is used: a spec without structs or without enums would warn.
+    let derives = api.types.iter().any(|def| matches!(def.kind, TypeKind::Struct(_) | TypeKind::OneOf(_) | TypeKind::NewType(_)));
+    let serde_use = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
+    let string_enum_use = super::has_string_enums(api).then(|| quote!(use crate::string_enum::string_enum;));
     quote! {
         #![doc = #doc]
         //!
@@ -28,6 +26,7 @@ pub(crate) fn file(api: &Api) -> TokenStream {
         //! their `Unknown` variant, so a server that adds fields or values does not break decoding.
 
         #serde_use
+        #string_enum_use
 
         #(#items)*
     }
@@ -168,15 +167,10 @@ fn enum_def(doc: TokenStream, name: &proc_macro2::Ident, e: &StringEnum) -> Toke
         let doc = format!(" `{}`", v.wire.replace('`', "'"));
         quote! { #[doc = #doc] #variant, }
     });
-    let as_str = e.variants.iter().map(|v| {
+    let wire_values = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire;
-        quote! { #name::#variant => #wire, }
-    });
-    let from_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let wire = &v.wire;
-        quote! { #wire => #name::#variant, }
+        quote!(#variant = #wire)
     });
     quote! {
         #doc
@@ -188,64 +182,7 @@ fn enum_def(doc: TokenStream, name: &proc_macro2::Ident, e: &StringEnum) -> Toke
             #fallback(String),
         }
 
-        impl #name {
-            /// The value as it is on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    #name::#fallback(value) => value,
-                }
-            }
-
-            /// Whether the value is one the spec lists.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, #name::#fallback(_))
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => #name::#fallback(other.to_owned()),
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match #name::from(value.as_str()) {
-                    #name::#fallback(_) => #name::#fallback(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(#name::from(value))
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(#name::from)
-            }
-        }
+        string_enum!(#name { #(#wire_values),* } fallback #fallback);
     }
 }
 

@@ -13,6 +13,7 @@
 use std::path::Path;
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_json::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
@@ -62,12 +63,16 @@ pub fn load_bytes(bytes: &[u8], source_name: &str) -> Result<LoadedSpec, Error> 
         serde_yaml::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
     yaml.apply_merge()
         .map_err(|e| syntax_error(source_name, &e))?;
-    let document = to_json(yaml, "").map_err(spec_error)?;
+    let document = to_json(yaml).map_err(|found| spec_error(found.into_error()))?;
     check_version(&document).map_err(spec_error)?;
-    let openapi = serde_path_to_error::deserialize::<_, OpenAPI>(&document).map_err(|e| {
+    // The fast path; only a document that fails pays for finding where.
+    let openapi = OpenAPI::deserialize(&document).map_err(|_| {
         // `openapiv3` flattens maps, which hides the path below them; look deeper ourselves.
         let (pointer, message) = locate::structure_error(&document).unwrap_or_else(|| {
-            (path_to_pointer(e.path()), e.into_inner().to_string())
+            match serde_path_to_error::deserialize::<_, OpenAPI>(&document) {
+                Err(e) => (path_to_pointer(e.path()), e.into_inner().to_string()),
+                Ok(_) => (String::new(), "the document does not match OpenAPI 3.0".to_owned()),
+            }
         });
         spec_error(SpecError::new(pointer, Problem::Structure(message)))
     })?;
@@ -113,52 +118,76 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A problem found while converting, with the path to it collected on the way back up (so a
+/// document without problems never pays for building pointers).
+struct Found {
+    /// Reference tokens from the problem up to the root.
+    tokens: Vec<String>,
+    problem: Problem,
+}
+
+impl Found {
+    fn here(problem: Problem) -> Self {
+        Found { tokens: Vec::new(), problem }
+    }
+
+    fn under(mut self, token: impl Into<String>) -> Self {
+        self.tokens.push(token.into());
+        self
+    }
+
+    fn into_error(self) -> SpecError {
+        let pointer = pointer::join("", self.tokens.iter().rev().map(String::as_str));
+        SpecError::new(pointer, self.problem)
+    }
+}
+
 /// YAML value → JSON value, turning scalar keys into strings.
-fn to_json(value: serde_yaml::Value, at: &str) -> Result<Value, SpecError> {
+fn to_json(value: serde_yaml::Value) -> Result<Value, Found> {
     use serde_yaml::Value as Y;
     Ok(match value {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => Value::Number(yaml_number(&n).ok_or_else(|| {
-            SpecError::new(at, Problem::BadNumber(n.to_string()))
-        })?),
+        Y::Number(n) => Value::Number(yaml_number(&n).ok_or_else(|| Found::here(Problem::BadNumber(n.to_string())))?),
         Y::String(s) => Value::String(s),
         Y::Sequence(items) => Value::Array(
             items
                 .into_iter()
                 .enumerate()
-                .map(|(i, item)| to_json(item, &pointer::push(at, &i.to_string())))
+                .map(|(i, item)| to_json(item).map_err(|found| found.under(i.to_string())))
                 .collect::<Result<_, _>>()?,
         ),
         Y::Mapping(mapping) => {
             let mut out = Map::with_capacity(mapping.len());
             for (key, item) in mapping {
-                let key = key_string(key, at)?;
-                let here = pointer::push(at, &key);
-                let item = to_json(item, &here)?;
-                if out.insert(key.clone(), item).is_some() {
-                    return Err(SpecError::new(here, Problem::DuplicateKey(key)));
+                let key = key_string(key)?;
+                let item = match to_json(item) {
+                    Ok(item) => item,
+                    Err(found) => return Err(found.under(key)),
+                };
+                if out.contains_key(&key) {
+                    return Err(Found::here(Problem::DuplicateKey(key.clone())).under(key));
                 }
+                out.insert(key, item);
             }
             Value::Object(out)
         }
         // Tags (`!something`) carry no meaning for OpenAPI: keep the tagged value.
-        Y::Tagged(tagged) => to_json(tagged.value, at)?,
+        Y::Tagged(tagged) => to_json(tagged.value)?,
     })
 }
 
-fn key_string(key: serde_yaml::Value, at: &str) -> Result<String, SpecError> {
+fn key_string(key: serde_yaml::Value) -> Result<String, Found> {
     use serde_yaml::Value as Y;
     match key {
         Y::String(s) => Ok(s),
         Y::Bool(b) => Ok(b.to_string()),
         Y::Number(n) => Ok(n.to_string()),
         Y::Null => Ok("null".to_owned()),
-        Y::Tagged(tagged) => key_string(tagged.value, at),
-        other @ (Y::Sequence(_) | Y::Mapping(_)) => Err(SpecError::new(
-            at,
-            Problem::BadKey(serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned()),
-        )),
+        Y::Tagged(tagged) => key_string(tagged.value),
+        other @ (Y::Sequence(_) | Y::Mapping(_)) => Err(Found::here(Problem::BadKey(
+            serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
+        ))),
     }
 }
 

@@ -173,3 +173,35 @@ async fn timeouts_and_refused_connections_are_transport_errors() {
     assert!(transport.is_connect(), "{error}");
     assert!(error.to_string().starts_with("GET /v3/bundles: request failed"), "{error}");
 }
+
+#[tokio::test]
+async fn decode_errors_locate_the_failing_value_at_any_depth() {
+    let cases: [(&str, &str); 6] = [
+        (r#"[{"grantId":7}]"#, "[0].grantId"),
+        (r#"[{"entitlement_type":"bundle"}]"#, "[0]"),
+        (
+            r#"[{"entitlement_type":"bundle","entitlement_id":"e","product_id":"p"},
+                {"entitlement_type":"bundle","entitlement_id":"e","product_id":"p","note":"a \"quoted\" ] }","startTime":[]}]"#,
+            "[1].startTime",
+        ),
+        (r#"[] trailing"#, "."),
+        (r#"{"results":[]}"#, "."),
+        (r#"[{"entitlement_type":"bundle","entitlement_id":"e","product_id":"p","expiry_state":{"x\"y":[1,2]}}]"#, "[0].expiry_state"),
+    ];
+    let server = TestServer::start().await;
+    for (body, _) in cases {
+        server.reply(Reply::json(200, body));
+    }
+    let client = client(&server);
+    for (body, location) in cases {
+        let error = client.grants().list_account_grants("acc").await.unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("{body}: expected a decode error, got {error:?}") };
+        assert_eq!(decode.location(), location, "{body}: {error}");
+        assert_eq!(decode.body().as_ref(), body.as_bytes());
+    }
+    // Nested objects and arrays, through a model with optional fields at every level.
+    server.reply(Reply::json(200, r#"{"results":[{"id":"b"},{"includes":{"entitlements":["a",{"k\"ey":1}]}}]}"#));
+    let error = client.bundle().list_bundles().await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("{error:?}") };
+    assert_eq!(decode.location(), "results[1].includes.entitlements[1]");
+}

@@ -66,3 +66,21 @@ fn the_hook_signs_each_vector_request_consistently() {
         assert_eq!(header, recomputed);
     }
 }
+
+#[test]
+fn nonces_never_repeat_across_threads() {
+    let per_thread = 20_000;
+    let nonces: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| (0..per_thread).map(|_| generated_client::nonce().unwrap()).collect::<Vec<_>>()))
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    let distinct: std::collections::HashSet<&String> = nonces.iter().collect();
+    assert_eq!(distinct.len(), 4 * per_thread);
+    assert!(nonces.iter().all(|n| n.len() == 32 && n.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())));
+    // Consecutive nonces share the process prefix but not their second half.
+    let (a, b) = (generated_client::nonce().unwrap(), generated_client::nonce().unwrap());
+    assert_eq!(a[..16], b[..16]);
+    assert_ne!(a[16..], b[16..]);
+}
