@@ -1,0 +1,44 @@
+//! Generation of the real spec, stage by stage: load (YAML → normalised document → openapiv3),
+//! IR, the Rust files as tokens (quote), their formatting (syn + prettyplease), emit (both, on
+//! all cores, plus the text files), and all of it together.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+fn spec_bytes() -> Vec<u8> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let path = [root.join("spec/zephr-admin-api.yaml"), root.join("../shared/specs/zephr-admin-api.yaml")]
+        .into_iter()
+        .find(|p| p.exists())
+        .expect("the real spec, in spec/ or ../shared/specs/");
+    std::fs::read(path).unwrap()
+}
+
+fn stages(c: &mut Criterion) {
+    let bytes = spec_bytes();
+    let options = codegen::Options::default();
+    let spec = codegen::load::load_bytes(&bytes, "spec").unwrap();
+    let api = codegen::build_ir(&spec).unwrap();
+
+    let mut group = c.benchmark_group("generate");
+    group.bench_function("load", |b| b.iter(|| codegen::load::load_bytes(&bytes, "spec").unwrap()));
+    group.bench_function("ir", |b| b.iter(|| codegen::build_ir(&spec).unwrap()));
+    // One thread each, to see where the time goes; `emit` runs both on all cores.
+    group.bench_function("tokens (1 thread)", |b| b.iter(|| codegen::emit::stages::tokens(&api, &options).unwrap()));
+    group.bench_function("format (1 thread)", |b| {
+        b.iter_batched(
+            || codegen::emit::stages::tokens(&api, &options).unwrap(),
+            |tokens| codegen::emit::stages::format(tokens).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("emit (tokens + format, all cores)", |b| b.iter(|| codegen::emit::emit(&api, &options).unwrap()));
+    group.bench_function("all", |b| {
+        b.iter(|| codegen::generate(&codegen::load::load_bytes(&bytes, "spec").unwrap(), &options).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
