@@ -157,8 +157,8 @@ fn a_missing_spec_says_how_to_get_it() {
 #[test]
 fn fetch_spec_from_a_local_path_locks_it_and_generate_checks_the_lock() {
     let dir = scratch("fetch");
+    // Not created beforehand: fetch-spec makes it.
     let spec_dir = dir.join("spec");
-    std::fs::create_dir_all(&spec_dir).unwrap();
     let real = real_spec();
     let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "fetch-spec", "--from", real.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
