@@ -331,19 +331,10 @@ fn parameters(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str,
     }
 }
 
-/// The required arguments as `name: Type`, in call order (path parameters in path order).
+/// The required arguments as `name: Type`, in call order.
 fn arguments(api: &Api, op: &Operation) -> Vec<String> {
-    let path: Vec<&Param> = op
-        .path_parts
-        .iter()
-        .filter_map(|part| match part {
-            crate::ir::PathPart::Param(i) => Some(&op.params[*i]),
-            crate::ir::PathPart::Literal(_) => None,
-        })
-        .collect();
-    let rest = op.params.iter().filter(|p| p.required && p.location != crate::ir::ParamLocation::Path);
-    path.into_iter()
-        .chain(rest)
+    op.arguments()
+        .into_iter()
         .map(|p| format!("{}: {}", names::unraw(&p.rust_name), param_type(api, p)))
         .collect()
 }

@@ -66,21 +66,6 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
     }
 }
 
-/// The order of a method's arguments: path parameters as they appear in the path, then other
-/// required parameters as declared, then a required body.
-fn required_params(op: &Operation) -> Vec<&Param> {
-    let mut out: Vec<&Param> = op
-        .path_parts
-        .iter()
-        .filter_map(|part| match part {
-            PathPart::Param(i) => Some(&op.params[*i]),
-            PathPart::Literal(_) => None,
-        })
-        .collect();
-    out.extend(op.params.iter().filter(|p| p.required && p.location != ParamLocation::Path));
-    out
-}
-
 fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.required)
 }
@@ -139,7 +124,7 @@ fn body_argument(api: &Api, body: &Body) -> TokenStream {
 fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let method_name = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let required = required_params(op);
+    let required = op.arguments();
     let mut args: Vec<TokenStream> = required
         .iter()
         .map(|p| {
@@ -196,7 +181,7 @@ fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStream {
         signature.push_str(&format!(" (operation `{id}`)"));
     }
     paragraphs.push(vec![signature]);
-    let mut params: Vec<String> = required_params(op)
+    let mut params: Vec<String> = op.arguments()
         .into_iter()
         .map(|p| param_line(api, p, true))
         .collect();

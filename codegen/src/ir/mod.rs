@@ -349,6 +349,22 @@ impl Operation {
     pub fn label(&self) -> String {
         format!("{} {}", self.method, self.path)
     }
+
+    /// The parameters that are arguments of the client method, in call order: path parameters
+    /// as they appear in the path, then the other required ones as declared. (A required body
+    /// comes after them.)
+    pub fn arguments(&self) -> Vec<&Param> {
+        let mut out: Vec<&Param> = self
+            .path_parts
+            .iter()
+            .filter_map(|part| match part {
+                PathPart::Param(i) => Some(&self.params[*i]),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        out.extend(self.params.iter().filter(|p| p.required && p.location != ParamLocation::Path));
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
