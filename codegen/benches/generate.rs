@@ -2,21 +2,13 @@
 //! IR, the Rust files as tokens (quote), their formatting (syn + prettyplease), emit (both, on
 //! all cores, plus the text files), and all of it together.
 
-use std::path::Path;
-
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
-fn spec_bytes() -> Vec<u8> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let path = [root.join("spec/zephr-admin-api.yaml"), root.join("../shared/specs/zephr-admin-api.yaml")]
-        .into_iter()
-        .find(|p| p.exists())
-        .expect("the real spec, in spec/ or ../shared/specs/");
-    std::fs::read(path).unwrap()
-}
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 fn stages(c: &mut Criterion) {
-    let bytes = spec_bytes();
+    let bytes = std::fs::read(support::real_spec()).unwrap();
     let options = codegen::Options::default();
     let spec = codegen::load::load_bytes(&bytes, "spec").unwrap();
     let api = codegen::build_ir(&spec).unwrap();

@@ -11,21 +11,18 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The fixtures' names (file stems).
 fn fixtures() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(manifest_dir().join("tests/fixtures"))
-        .expect("tests/fixtures")
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            (path.extension()? == "yaml").then(|| path.file_stem()?.to_str().map(str::to_owned))?
-        })
-        .collect();
-    names.sort();
-    assert!(names.len() >= 10, "fixtures missing: {names:?}");
-    names
+    support::fixture_specs()
+        .iter()
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect()
 }
 
 /// Writes `contents` unless the file already has them (so cargo does not rebuild it).

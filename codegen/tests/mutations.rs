@@ -7,7 +7,9 @@
 //! be replayed from the seed it prints. Each mutant goes through load, IR and emit.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+mod support;
 
 use serde_json::{json, Value};
 
@@ -154,24 +156,6 @@ fn survives(bytes: &[u8]) -> Result<Reached, String> {
     })
 }
 
-fn fixture_paths() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
-    paths
-}
-
-fn real_spec() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    [root.join("spec/zephr-admin-api.yaml"), root.join("../shared/specs/zephr-admin-api.yaml")]
-        .into_iter()
-        .find(|p| p.exists())
-}
-
 /// Mutates each spec `rounds` times (1 to 3 mutations per mutant) and collects panics.
 fn run(specs: &[PathBuf], rounds: usize, seed: u64) -> Vec<String> {
     // Panics are caught and reported below; the default hook would print each one.
@@ -217,13 +201,12 @@ fn run(specs: &[PathBuf], rounds: usize, seed: u64) -> Vec<String> {
 
 #[test]
 fn mutated_fixture_specs_never_panic() {
-    let failures = run(&fixture_paths(), 150, 0x5eed_0001);
+    let failures = run(&support::fixture_specs(), 150, 0x5eed_0001);
     assert!(failures.is_empty(), "{} panics:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
 fn mutated_real_spec_never_panics() {
-    let spec = real_spec().expect("the real spec, in spec/ or ../shared/specs/");
-    let failures = run(&[spec], 12, 0x5eed_0002);
+    let failures = run(&[support::real_spec()], 12, 0x5eed_0002);
     assert!(failures.is_empty(), "{} panics:\n{}", failures.len(), failures.join("\n"));
 }

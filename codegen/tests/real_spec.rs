@@ -5,21 +5,17 @@
 //! agree with itself by accident.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_yaml::Value;
+
+mod support;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
 
-/// The copy in `spec/` (CI puts it there), else the shared one.
-fn spec_path() -> PathBuf {
-    [root().join("spec/zephr-admin-api.yaml"), root().join("../shared/specs/zephr-admin-api.yaml")]
-        .into_iter()
-        .find(|p| p.exists())
-        .expect("the real spec, in spec/ or ../shared/specs/")
-}
+use support::real_spec as spec_path;
 
 fn raw_spec() -> Value {
     serde_yaml::from_str(&std::fs::read_to_string(spec_path()).unwrap()).unwrap()
