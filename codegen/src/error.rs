@@ -17,9 +17,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not valid YAML (or JSON).
-    #[error("{file}:{line}:{column}: YAML syntax error: {message}")]
-    Syntax {
+    /// The file cannot be read as a document (YAML or JSON syntax, encoding, nesting, size).
+    #[error("{file}:{line}:{column}: {message}")]
+    Parse {
         file: String,
         line: usize,
         column: usize,
@@ -81,7 +81,7 @@ pub enum Problem {
     Structure(String),
     #[error("unsupported OpenAPI version `{0}`: this generator reads OpenAPI 3.0.x")]
     UnsupportedVersion(String),
-    #[error("mapping key {0} cannot be used as a JSON object key")]
+    #[error("{0} cannot be a mapping key (JSON object keys are strings)")]
     BadKey(String),
     #[error("duplicate key `{0}` (after turning non-string keys into strings)")]
     DuplicateKey(String),
@@ -97,6 +97,9 @@ pub enum Problem {
     RefCycle(String),
     #[error("unsupported construct: {0}")]
     Unsupported(String),
+    /// A bound on the work one spec may ask for (see `codegen::limits`).
+    #[error("over a limit: {0}")]
+    Limit(String),
     #[error("duplicate operation name `{name}`: {first} and {second} both become it")]
     DuplicateOperationName {
         name: String,

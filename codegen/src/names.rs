@@ -4,7 +4,7 @@
 //! (raw identifiers where Rust allows them) and made unique within their scope by [`Namer`].
 //! The wire name is never changed: emitters keep it in `#[serde(rename = "…")]`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -20,15 +20,33 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Type names the generated code uses unqualified; a schema may not take them.
+/// Names of Rust's prelude (2024), which generated code uses unqualified (`Option`, `Box::pin`,
+/// `impl Into<String>`): a schema or an operation may not take them as a type name. Everything
+/// else generated code names is a qualified path, so any other name is free.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Box", "Err", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec",
+    "AsMut", "AsRef", "AsyncFn", "AsyncFnMut", "AsyncFnOnce", "Box", "Clone", "Copy", "Default",
+    "DoubleEndedIterator", "Drop", "Eq", "Err", "ExactSizeIterator", "Extend", "Fn", "FnMut",
+    "FnOnce", "From", "FromIterator", "Future", "Into", "IntoFuture", "IntoIterator", "Iterator",
+    "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Self", "Send", "Sized",
+    "Some", "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin", "Vec",
 ];
+
+/// Module names that cannot be files: `mod` (the index file of a directory module) and the
+/// device names Windows reserves in every directory.
+pub const RESERVED_MODULE_NAMES: &[&str] = &[
+    "mod", "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+    "com8", "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Longest identifier made from spec text; longer ones are cut (the namer keeps them unique).
+/// Hoisted type names grow with nesting depth, and nobody types a 10,000-character name.
+const MAX_IDENTIFIER: usize = 128;
 
 /// `snake_case` identifier for fields, methods, parameters and modules.
 pub fn snake(raw: &str) -> String {
     let words = identifier_words(raw);
     let mut name = words.to_snake_case();
+    name.truncate(MAX_IDENTIFIER);
     if name.is_empty() {
         name = "value".to_owned();
     }
@@ -42,6 +60,7 @@ pub fn snake(raw: &str) -> String {
 pub fn pascal(raw: &str) -> String {
     let words = identifier_words(raw);
     let mut name = words.to_upper_camel_case();
+    name.truncate(MAX_IDENTIFIER);
     if name.is_empty() {
         name = "Value".to_owned();
     }
@@ -85,6 +104,9 @@ fn keyword_safe(name: String) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Namer {
     used: HashSet<String>,
+    /// The next suffix to try per base name, so a thousand takers of one name cost a thousand
+    /// steps, not half a million.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl Namer {
@@ -96,6 +118,7 @@ impl Namer {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namer {
             used: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            next_suffix: HashMap::new(),
         }
     }
 
@@ -111,16 +134,14 @@ impl Namer {
             return base.to_owned();
         }
         let snake = plain.chars().next().is_some_and(|c| c.is_ascii_lowercase());
-        (2..)
-            .map(|n| {
-                if snake {
-                    format!("{plain}_{n}")
-                } else {
-                    format!("{plain}{n}")
-                }
-            })
-            .find(|candidate| self.used.insert(candidate.clone()))
-            .expect("an unbounded range always yields a free name")
+        let next = self.next_suffix.entry(plain.to_owned()).or_insert(2);
+        loop {
+            let candidate = if snake { format!("{plain}_{next}") } else { format!("{plain}{next}") };
+            *next += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 

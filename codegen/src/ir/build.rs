@@ -19,6 +19,7 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
     let (operations, groups) = operations::build(openapi, &mut types)?;
     let mut defs = std::mem::take(&mut types.defs);
     recursion::resolve(&mut defs)?;
+    recursion::check_alias_chains(&defs)?;
 
     let param_types: HashMap<String, TypeRef> = operations
         .iter()

@@ -25,6 +25,7 @@ pub(crate) fn collect(
         schema_types,
         param_types,
         out: Vec::new(),
+        budget: crate::limits::MAX_OUTPUT_BYTES,
     };
     walker.document()?;
     Ok(walker.out)
@@ -35,6 +36,9 @@ struct Walker<'a> {
     schema_types: &'a HashMap<String, TypeRef>,
     param_types: &'a HashMap<String, TypeRef>,
     out: Vec<Example>,
+    /// What is left of the output budget: every example is copied into the generated test,
+    /// and a `$ref`'d example used a thousand times is copied a thousand times.
+    budget: usize,
 }
 
 /// Whether examples under a schema are JSON values or parameter text.
@@ -163,19 +167,19 @@ impl Walker<'_> {
             (None, _) => ExampleTarget::Untyped,
         };
         if let Some(value) = object.get("example") {
-            self.push(pointer::push(at, "example"), value.clone(), target.clone());
+            self.push(pointer::push(at, "example"), value, target.clone())?;
         }
         // `examples` in a schema is JSON Schema (OpenAPI 3.1); some 3.0 specs use it anyway.
         match object.get("examples") {
             Some(Value::Array(list)) => {
                 for (i, value) in list.iter().enumerate() {
-                    self.push(pointer::join(at, ["examples", &i.to_string()]), value.clone(), target.clone());
+                    self.push(pointer::join(at, ["examples", &i.to_string()]), value, target.clone())?;
                 }
             }
             Some(Value::Object(map)) => {
                 for (name, value) in map {
                     let value = value.get("value").unwrap_or(value);
-                    self.push(pointer::join(at, ["examples", name.as_str()]), value.clone(), target.clone());
+                    self.push(pointer::join(at, ["examples", name.as_str()]), value, target.clone())?;
                 }
             }
             _ => {}
@@ -206,7 +210,7 @@ impl Walker<'_> {
     /// `example` and `examples` of a parameter, header or media type.
     fn entries(&mut self, node: &Value, at: &str, target: &ExampleTarget) -> Result<(), SpecError> {
         if let Some(value) = node.get("example") {
-            self.push(pointer::push(at, "example"), value.clone(), target.clone());
+            self.push(pointer::push(at, "example"), value, target.clone())?;
         }
         let Some(examples) = node.get("examples").and_then(Value::as_object) else {
             return Ok(());
@@ -221,15 +225,51 @@ impl Walker<'_> {
                 None => entry,
             };
             if let Some(value) = entry.get("value") {
-                self.push(pointer::push(&entry_at, "value"), value.clone(), target.clone());
+                self.push(pointer::push(&entry_at, "value"), value, target.clone())?;
             } else if let Some(url) = entry.get("externalValue").and_then(Value::as_str) {
-                self.push(entry_at, Value::Null, ExampleTarget::External(url.to_owned()));
+                self.push(entry_at, &Value::Null, ExampleTarget::External(url.to_owned()))?;
             }
         }
         Ok(())
     }
 
-    fn push(&mut self, pointer: String, value: Value, target: ExampleTarget) {
-        self.out.push(Example { pointer, value, target });
+    fn push(&mut self, pointer: String, value: &Value, target: ExampleTarget) -> Result<(), SpecError> {
+        let size = json_size(value) + pointer.len();
+        if size > self.budget {
+            return Err(SpecError::new(
+                pointer,
+                Problem::Limit(format!(
+                    "the spec's examples add up to more than {} bytes of generated tests",
+                    crate::limits::MAX_OUTPUT_BYTES
+                )),
+            ));
+        }
+        self.budget -= size;
+        self.out.push(Example { pointer, value: value.clone(), target });
+        Ok(())
     }
+}
+
+/// About how many bytes `value` takes as JSON text, without writing it.
+fn json_size(value: &Value) -> usize {
+    let mut size = 0;
+    let mut pending = vec![value];
+    while let Some(value) = pending.pop() {
+        size += match value {
+            Value::String(s) => s.len() + 2,
+            Value::Array(items) => {
+                pending.extend(items);
+                2
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    size += key.len() + 4;
+                    pending.push(item);
+                }
+                2
+            }
+            _ => 8,
+        };
+    }
+    size
 }

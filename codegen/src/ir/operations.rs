@@ -1,6 +1,6 @@
 //! Paths and operations → [`Operation`]s grouped by tag.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
@@ -36,7 +36,11 @@ pub(crate) fn build<'s>(
 
     let mut module_namers: Vec<Namer> = groups
         .iter()
-        .map(|g| Namer::with_reserved(&[g.struct_name.as_str()]))
+        .map(|g| {
+            let mut namer = Namer::with_reserved(names::RESERVED_TYPE_NAMES);
+            namer.claim(&g.struct_name);
+            namer
+        })
         .collect();
     let mut operations = Vec::with_capacity(found.len());
     for (index, (f, method_name)) in found.iter().zip(method_names).enumerate() {
@@ -163,13 +167,17 @@ fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
         .map(|t| (t.name.clone(), non_empty(t.description.as_deref())))
         .collect();
     let tag_of = |f: &Found<'_>| f.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_owned());
+    let mut known: HashSet<String> = tags.iter().map(|(t, _)| t.clone()).collect();
     for f in found {
         let tag = tag_of(f);
-        if !tags.iter().any(|(t, _)| *t == tag) {
+        if known.insert(tag.clone()) {
             tags.push((tag, None));
         }
     }
-    let mut modules = Namer::new();
+    // A tag listed twice in `tags` is one group.
+    let mut listed = HashSet::new();
+    tags.retain(|(t, _)| listed.insert(t.clone()));
+    let mut modules = Namer::with_reserved(names::RESERVED_MODULE_NAMES);
     // Methods the client already has.
     let mut accessors = Namer::with_reserved(&["builder", "base_url", "clone", "fmt", "new", "transport"]);
     let mut structs = Namer::new();
@@ -184,13 +192,8 @@ fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
             operations: Vec::new(),
         })
         .collect();
-    let group_of = found
-        .iter()
-        .map(|f| {
-            let tag = tag_of(f);
-            groups.iter().position(|g| g.tag == tag).expect("every tag has a group")
-        })
-        .collect();
+    let position: HashMap<&str, usize> = groups.iter().enumerate().map(|(i, g)| (g.tag.as_str(), i)).collect();
+    let group_of = found.iter().map(|f| position[tag_of(f).as_str()]).collect();
     (groups, group_of)
 }
 
@@ -248,6 +251,7 @@ impl<'s> OperationBuilder<'_, 's> {
         let f = self.f;
         let path_at = pointer::join("", ["paths", f.path]);
         let mut resolved: Vec<(&'s Parameter, String)> = Vec::new();
+        let mut index_of: HashMap<(&'s str, ParamLocation), usize> = HashMap::new();
         let declared = f
             .item
             .parameters
@@ -263,9 +267,12 @@ impl<'s> OperationBuilder<'_, 's> {
         for (p, at) in declared {
             let (param, at) = refs::parameter(self.spec, p, &at)?;
             let key = (param.parameter_data_ref().name.as_str(), location(param));
-            match resolved.iter().position(|(q, _)| (q.parameter_data_ref().name.as_str(), location(q)) == key) {
-                Some(i) => resolved[i] = (param, at),
-                None => resolved.push((param, at)),
+            match index_of.get(&key) {
+                Some(&i) => resolved[i] = (param, at),
+                None => {
+                    index_of.insert(key, resolved.len());
+                    resolved.push((param, at));
+                }
             }
         }
         let mut params = Vec::with_capacity(resolved.len());
@@ -386,6 +393,12 @@ impl<'s> OperationBuilder<'_, 's> {
         let at = pointer::join("", ["paths", f.path]);
         let mut parts = Vec::new();
         let mut rest = f.path;
+        let path_params: HashMap<&str, usize> = params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location == ParamLocation::Path)
+            .map(|(i, p)| (p.wire_name.as_str(), i))
+            .collect();
         while let Some(open) = rest.find('{') {
             let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
                 SpecError::new(&at, Problem::Structure(format!("unclosed `{{` in path template `{}`", f.path)))
@@ -394,9 +407,9 @@ impl<'s> OperationBuilder<'_, 's> {
                 parts.push(PathPart::Literal(rest[..open].to_owned()));
             }
             let name = &rest[open + 1..close];
-            let index = params
-                .iter()
-                .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            let index = path_params
+                .get(name)
+                .copied()
                 .ok_or_else(|| {
                     SpecError::new(
                         &f.pointer,
@@ -412,8 +425,9 @@ impl<'s> OperationBuilder<'_, 's> {
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_owned()));
         }
+        let used: HashSet<usize> = parts.iter().filter_map(|p| match p { PathPart::Param(i) => Some(*i), PathPart::Literal(_) => None }).collect();
         for (i, p) in params.iter().enumerate() {
-            if p.location == ParamLocation::Path && !parts.contains(&PathPart::Param(i)) {
+            if p.location == ParamLocation::Path && !used.contains(&i) {
                 self.types.warn(&p.pointer, format!("path parameter `{}` does not appear in `{}`; it is not sent", p.wire_name, f.path));
             }
         }

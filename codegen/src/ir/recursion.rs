@@ -16,6 +16,47 @@ pub(crate) fn resolve(defs: &mut [TypeDef]) -> Result<(), SpecError> {
     Ok(())
 }
 
+/// Longest chain of aliases (`A = B`, `B = C`, …) accepted. Emitters follow such chains often;
+/// bounding them keeps that linear. Real specs chain two or three.
+pub(crate) const MAX_ALIAS_CHAIN: usize = 64;
+
+/// Refuses alias chains longer than [`MAX_ALIAS_CHAIN`]. Runs after [`resolve`], so no chain is a
+/// cycle; each chain length is computed once.
+pub(crate) fn check_alias_chains(defs: &[TypeDef]) -> Result<(), SpecError> {
+    let mut length: Vec<Option<usize>> = vec![None; defs.len()];
+    for start in 0..defs.len() {
+        // Walk to the first type whose length is known (or that is no alias), then fill back.
+        let mut chain = Vec::new();
+        let mut id = start;
+        let known = loop {
+            if let Some(known) = length[id] {
+                break known;
+            }
+            match &defs[id].kind {
+                TypeKind::Alias(TypeRef::Named(next)) if !chain.contains(next) && chain.len() <= MAX_ALIAS_CHAIN => {
+                    chain.push(id);
+                    id = *next;
+                }
+                _ => {
+                    length[id] = Some(0);
+                    break 0;
+                }
+            }
+        };
+        for (steps, &member) in chain.iter().rev().enumerate() {
+            let total = known + steps + 1;
+            if total > MAX_ALIAS_CHAIN {
+                return Err(SpecError::new(
+                    defs[member].pointer.clone(),
+                    Problem::Limit(format!("a chain of more than {MAX_ALIAS_CHAIN} schemas that only refer to the next one")),
+                ));
+            }
+            length[member] = Some(total);
+        }
+    }
+    Ok(())
+}
+
 fn newtype_recursive_aliases(defs: &mut [TypeDef]) -> Result<(), SpecError> {
     // Edges between aliases only: expanding alias A requires expanding alias B.
     let alias_edges: Vec<Vec<(TypeId, bool)>> = defs
@@ -35,13 +76,18 @@ fn newtype_recursive_aliases(defs: &mut [TypeDef]) -> Result<(), SpecError> {
         .map(|edges| edges.iter().map(|(id, _)| *id).collect())
         .collect();
     let component = strongly_connected(&plain);
+    let sizes = component_sizes(&component);
+    let mut members_of: Vec<Vec<TypeId>> = vec![Vec::new(); sizes.len()];
+    for (id, &c) in component.iter().enumerate() {
+        members_of[c].push(id);
+    }
     for id in 0..defs.len() {
-        if !on_cycle(id, &component, &plain) {
+        if !on_cycle(id, &component, &sizes, &plain) {
             continue;
         }
         // Does the cycle pass through anything that allocates? If every edge inside the
         // component is direct, no finite value exists.
-        let members: Vec<TypeId> = (0..defs.len()).filter(|&j| component[j] == component[id]).collect();
+        let members = &members_of[component[id]];
         let allocates = members.iter().any(|&j| {
             alias_edges[j]
                 .iter()
@@ -112,6 +158,7 @@ fn box_direct_cycles(defs: &mut [TypeDef]) {
         .collect();
     let plain: Vec<Vec<TypeId>> = edges.iter().map(|e| e.iter().map(|&(_, to)| to).collect()).collect();
     let component = strongly_connected(&plain);
+    let sizes = component_sizes(&component);
 
     #[derive(Clone, Copy, PartialEq)]
     enum Visit {
@@ -122,9 +169,9 @@ fn box_direct_cycles(defs: &mut [TypeDef]) {
     let mut visit = vec![Visit::New; defs.len()];
     let mut to_box: Vec<(TypeId, usize)> = Vec::new();
     // Components where a cycle closes on an edge that cannot hold a `Box`: box all they can.
-    let mut stuck: Vec<usize> = Vec::new();
+    let mut stuck = vec![false; sizes.len()];
     for start in 0..defs.len() {
-        if visit[start] != Visit::New || !on_cycle(start, &component, &plain) {
+        if visit[start] != Visit::New || !on_cycle(start, &component, &sizes, &plain) {
             continue;
         }
         visit[start] = Visit::Open;
@@ -144,13 +191,13 @@ fn box_direct_cycles(defs: &mut [TypeDef]) {
                     stack.push((to, 0));
                 }
                 (Visit::Open, Some(slot)) => to_box.push((node, slot)),
-                (Visit::Open, None) => stuck.push(component[node]),
+                (Visit::Open, None) => stuck[component[node]] = true,
                 (Visit::Done, _) => {}
             }
         }
     }
     for id in 0..defs.len() {
-        if stuck.contains(&component[id]) {
+        if stuck[component[id]] {
             for &(slot, to) in &edges[id] {
                 if let Some(slot) = slot.filter(|_| component[to] == component[id]) {
                     to_box.push((id, slot));
@@ -167,9 +214,18 @@ fn box_direct_cycles(defs: &mut [TypeDef]) {
     }
 }
 
-fn on_cycle(id: TypeId, component: &[usize], edges: &[Vec<TypeId>]) -> bool {
-    edges[id].contains(&id)
-        || component.iter().filter(|&&c| c == component[id]).count() > 1
+/// Whether `id` is on a cycle: a self-loop, or a component with other members. `sizes` holds
+/// each component's member count (see [`component_sizes`]).
+fn on_cycle(id: TypeId, component: &[usize], sizes: &[usize], edges: &[Vec<TypeId>]) -> bool {
+    edges[id].contains(&id) || sizes[component[id]] > 1
+}
+
+fn component_sizes(component: &[usize]) -> Vec<usize> {
+    let mut sizes = vec![0; component.iter().max().map_or(0, |m| m + 1)];
+    for &c in component {
+        sizes[c] += 1;
+    }
+    sizes
 }
 
 /// Kosaraju's algorithm, iterative (specs can nest deeper than a thread's stack): the component
@@ -232,10 +288,11 @@ mod tests {
         // 0 ⇄ 1, 2 → 0, 3 alone with a self loop.
         let edges = vec![vec![1], vec![0], vec![0], vec![3]];
         let c = strongly_connected(&edges);
+        let sizes = component_sizes(&c);
         assert_eq!(c[0], c[1]);
         assert_ne!(c[2], c[0]);
-        assert!(on_cycle(0, &c, &edges));
-        assert!(!on_cycle(2, &c, &edges));
-        assert!(on_cycle(3, &c, &edges));
+        assert!(on_cycle(0, &c, &sizes, &edges));
+        assert!(!on_cycle(2, &c, &sizes, &edges));
+        assert!(on_cycle(3, &c, &sizes, &edges));
     }
 }

@@ -23,6 +23,7 @@ use super::{
     TypeKind, TypeRef,
 };
 use crate::error::{Problem, SpecError, Warning};
+use crate::limits;
 use crate::names::{self, Namer};
 use crate::pointer;
 
@@ -235,6 +236,8 @@ struct Prop<'s> {
 #[derive(Default)]
 struct Merged<'s> {
     props: Vec<Prop<'s>>,
+    /// Names in `props`, for constant-time duplicate checks.
+    names: HashSet<&'s str>,
     required: HashSet<&'s str>,
     additional: Option<(&'s AdditionalProperties, String)>,
     object_like: bool,
@@ -251,7 +254,15 @@ pub(crate) struct TypeTable<'s> {
     /// The type of every schema node visited, by pointer (for the examples).
     pub(crate) schema_types: HashMap<String, TypeRef>,
     pub(crate) warnings: Vec<Warning>,
+    /// Struct fields made so far, against [`limits::MAX_FIELDS_TOTAL`].
+    fields_total: usize,
+    /// How deeply `resolve` is nested right now: bounded, since `allOf` merging can lead from
+    /// one schema into another without going deeper in the document.
+    depth: usize,
 }
+
+/// Deepest nesting of schema resolution (properties within properties, across `allOf`s).
+const MAX_RESOLVE_DEPTH: usize = 2 * limits::MAX_DEPTH;
 
 /// Picks the media type to use from a `content` map: JSON when offered, else the first.
 pub(crate) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
@@ -282,6 +293,8 @@ impl<'s> TypeTable<'s> {
             request_bodies: HashMap::new(),
             schema_types: HashMap::new(),
             warnings: Vec::new(),
+            fields_total: 0,
+            depth: 0,
         }
     }
 
@@ -380,6 +393,19 @@ impl<'s> TypeTable<'s> {
 
     /// The type for a schema position, hoisting a named type under `hint` when one is needed.
     pub(crate) fn resolve(&mut self, schema: SchemaRef<'s>, at: &str, hint: &str) -> Result<TypeRef, SpecError> {
+        if self.depth >= MAX_RESOLVE_DEPTH {
+            return Err(SpecError::new(
+                at,
+                Problem::Limit(format!("schemas nest (through properties, items and allOf) deeper than {MAX_RESOLVE_DEPTH} levels")),
+            ));
+        }
+        self.depth += 1;
+        let result = self.resolve_inner(schema, at, hint);
+        self.depth -= 1;
+        result
+    }
+
+    fn resolve_inner(&mut self, schema: SchemaRef<'s>, at: &str, hint: &str) -> Result<TypeRef, SpecError> {
         let ty = match schema {
             SchemaRef::Ref(reference) => self.reference(reference, at)?,
             SchemaRef::Inline(s) => {
@@ -388,7 +414,7 @@ impl<'s> TypeTable<'s> {
                     Shape::Def(kind) => {
                         let mut doc = schema_doc(s);
                         doc.notes = View::of(s).notes();
-                        TypeRef::Named(self.hoist(hint, at, doc, kind))
+                        TypeRef::Named(self.hoist(hint, at, doc, kind)?)
                     }
                 };
                 if s.schema_data.nullable { nullable(ty) } else { ty }
@@ -415,7 +441,10 @@ impl<'s> TypeTable<'s> {
         Ok(TypeRef::Named(self.components[name.as_str()]))
     }
 
-    fn hoist(&mut self, hint: &str, at: &str, doc: Doc, kind: TypeKind) -> TypeId {
+    fn hoist(&mut self, hint: &str, at: &str, doc: Doc, kind: TypeKind) -> Result<TypeId, SpecError> {
+        if self.defs.len() >= limits::MAX_TYPES {
+            return Err(SpecError::new(at, Problem::Limit(format!("the spec needs more than {} Rust types", limits::MAX_TYPES))));
+        }
         let name = self.namer.claim(&names::pascal(hint));
         self.defs.push(TypeDef {
             name,
@@ -424,7 +453,7 @@ impl<'s> TypeTable<'s> {
             doc,
             kind,
         });
-        self.defs.len() - 1
+        Ok(self.defs.len() - 1)
     }
 
     fn shape(&mut self, schema: &'s Schema, at: &str, hint: &str) -> Result<Shape, SpecError> {
@@ -511,7 +540,7 @@ impl<'s> TypeTable<'s> {
             .collect();
         let required = v.required.iter().map(String::as_str).collect();
         let additional = v.additional.map(|a| (a, pointer::push(at, "additionalProperties")));
-        Ok(Shape::Def(TypeKind::Struct(self.build_struct(props, &required, additional, hint)?)))
+        Ok(Shape::Def(TypeKind::Struct(self.build_struct(props, &required, additional, hint, at)?)))
     }
 
     fn build_struct(
@@ -520,7 +549,28 @@ impl<'s> TypeTable<'s> {
         required: &HashSet<&str>,
         additional: Option<(&'s AdditionalProperties, String)>,
         hint: &str,
+        at: &str,
     ) -> Result<Struct, SpecError> {
+        if props.len() > limits::MAX_FIELDS_PER_TYPE {
+            return Err(SpecError::new(
+                at,
+                Problem::Limit(format!(
+                    "this object has {} properties (allOf parts merged), more than the limit of {}",
+                    props.len(),
+                    limits::MAX_FIELDS_PER_TYPE
+                )),
+            ));
+        }
+        self.fields_total += props.len();
+        if self.fields_total > limits::MAX_FIELDS_TOTAL {
+            return Err(SpecError::new(
+                at,
+                Problem::Limit(format!(
+                    "the spec's objects have more than {} properties in all (allOf parts merged into each object that includes them)",
+                    limits::MAX_FIELDS_TOTAL
+                )),
+            ));
+        }
         let mut namer = Namer::new();
         let mut fields = Vec::with_capacity(props.len());
         for prop in props {
@@ -558,7 +608,7 @@ impl<'s> TypeTable<'s> {
         }
         let mut merged = Merged::default();
         let mut stack = Vec::new();
-        self.collect(SchemaRef::Inline(v.schema), at, &mut merged, &mut stack)?;
+        self.collect(SchemaRef::Inline(v.schema), at, &mut merged, &mut stack, 0)?;
         if merged.props.is_empty() && !merged.object_like {
             if let Some((first, first_at)) = merged.first_non_object.take() {
                 self.warn(at, "allOf of non-object schemas: the first one with a type is used");
@@ -568,7 +618,7 @@ impl<'s> TypeTable<'s> {
         }
         let required = merged.required.clone();
         let props = std::mem::take(&mut merged.props);
-        Ok(Shape::Def(TypeKind::Struct(self.build_struct(props, &required, merged.additional, hint)?)))
+        Ok(Shape::Def(TypeKind::Struct(self.build_struct(props, &required, merged.additional, hint, at)?)))
     }
 
     /// Gathers the properties of an `allOf` part (following `$ref`s and nested `allOf`s).
@@ -578,7 +628,16 @@ impl<'s> TypeTable<'s> {
         at: &str,
         merged: &mut Merged<'s>,
         stack: &mut Vec<String>,
+        depth: usize,
     ) -> Result<(), SpecError> {
+        // Inline `allOf`s nest no deeper than the document, but each `$ref` starts again at a
+        // component's root: the depth counts both.
+        if depth >= limits::MAX_ALL_OF_DEPTH {
+            return Err(SpecError::new(
+                at,
+                Problem::Limit(format!("allOf parts include other allOfs more than {} levels deep", limits::MAX_ALL_OF_DEPTH)),
+            ));
+        }
         match part {
             SchemaRef::Ref(reference) => {
                 let name = refs::schema_name(self.spec, reference, at)?;
@@ -593,20 +652,29 @@ impl<'s> TypeTable<'s> {
                 let target = &spec.components.as_ref().expect("checked by schema_name").schemas[name.as_str()];
                 let target_at = pointer::join("", ["components", "schemas", name.as_str()]);
                 stack.push(name);
-                self.collect(SchemaRef::of(target), &target_at, merged, stack)?;
+                self.collect(SchemaRef::of(target), &target_at, merged, stack, depth + 1)?;
                 stack.pop();
             }
             SchemaRef::Inline(schema) => {
                 let v = View::of(schema);
                 for (i, inner) in v.all_of.iter().enumerate() {
                     let inner_at = pointer::join(at, ["allOf", &i.to_string()]);
-                    self.collect(SchemaRef::of(inner), &inner_at, merged, stack)?;
+                    self.collect(SchemaRef::of(inner), &inner_at, merged, stack, depth + 1)?;
                 }
                 if !v.one_of.is_empty() || !v.any_of.is_empty() {
                     self.warn(at, "oneOf/anyOf inside allOf is not merged: only the listed properties are kept");
                 }
                 for (name, schema) in &v.properties {
-                    if !merged.props.iter().any(|p| p.name == *name) {
+                    if merged.names.insert(name) {
+                        if merged.props.len() >= limits::MAX_FIELDS_PER_TYPE {
+                            return Err(SpecError::new(
+                                at,
+                                Problem::Limit(format!(
+                                    "allOf merges more than {} properties into one object",
+                                    limits::MAX_FIELDS_PER_TYPE
+                                )),
+                            ));
+                        }
                         merged.props.push(Prop {
                             name,
                             schema: *schema,
@@ -696,8 +764,8 @@ impl<'s> TypeTable<'s> {
             let required = v.required.iter().map(String::as_str).collect();
             let additional = v.additional.map(|a| (a, pointer::push(&alt_at, "additionalProperties")));
             let variant_hint = format!("{hint}{rust_name}");
-            let body = self.build_struct(props, &required, additional, &variant_hint)?;
-            let id = self.hoist(&variant_hint, &alt_at, schema_doc(schema), TypeKind::Struct(body));
+            let body = self.build_struct(props, &required, additional, &variant_hint, &alt_at)?;
+            let id = self.hoist(&variant_hint, &alt_at, schema_doc(schema), TypeKind::Struct(body))?;
             self.schema_types.insert(alt_at.clone(), TypeRef::Named(id));
             self.schema_types.insert(pointer::join(&alt_at, ["properties", tag]), TypeRef::String);
             variants.push(OneOfVariant {

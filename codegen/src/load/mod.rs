@@ -1,26 +1,27 @@
-//! Stage 1: bytes → YAML → normalised JSON document → `openapiv3::OpenAPI`.
+//! Stage 1: bytes → normalised JSON document → `openapiv3::OpenAPI`.
 //!
-//! Real specs are not what `openapiv3` expects out of the box, so the document goes through
-//! `serde_yaml::Value` first and is normalised into a `serde_json::Value`:
-//! - mapping keys that YAML reads as non-strings become strings (`true:` is a property literally
-//!   named "true" in the Zephr spec; `200:` is a status code);
-//! - merge keys (`<<`) are applied and YAML tags dropped;
-//! - keys that collide after that are reported rather than silently overwritten.
+//! Real specs are not what `openapiv3` expects out of the box, so the text is first read into a
+//! `serde_json::Value` and normalised on the way (see [`parse`]): non-string keys, merge keys,
+//! tags, integers beyond 64 bits, duplicate keys. The normalised document is kept next to the
+//! typed model: examples and other parts `openapiv3` does not keep are read from it by pointer.
 //!
-//! The normalised JSON document is kept next to the typed model: examples and other parts
-//! `openapiv3` does not keep are read from it by pointer.
+//! Every input is bounded (see [`crate::limits`]): its size, its nesting depth (checked before
+//! the YAML parser runs), and every error names the place as `file:line:col` or a JSON pointer.
 
 use std::path::Path;
 
 use openapiv3::OpenAPI;
 use serde::Deserialize;
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Problem, SpecError};
+use crate::limits;
 use crate::pointer;
 
 mod locate;
+mod parse;
+mod prescan;
 
 /// A parsed spec and what is known about its source.
 #[derive(Debug, Clone)]
@@ -37,33 +38,67 @@ pub struct LoadedSpec {
 
 /// Reads and loads a spec file.
 pub fn load_file(path: &Path) -> Result<LoadedSpec, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = read_bounded(path)?;
     load_bytes(&bytes, &path.display().to_string())
+}
+
+/// Reads a file, refusing one larger than [`limits::MAX_SPEC_BYTES`] before reading it whole.
+pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
+    let io = |source| Error::Io { path: path.to_owned(), source };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let length = file.metadata().map_err(io)?.len();
+    if length > limits::MAX_SPEC_BYTES as u64 {
+        return Err(too_large(&path.display().to_string(), length));
+    }
+    let mut bytes = Vec::with_capacity(length as usize);
+    // `take` also bounds a file that grows while it is read (or a device that never ends).
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limits::MAX_SPEC_BYTES as u64 + 1), &mut bytes).map_err(io)?;
+    if bytes.len() > limits::MAX_SPEC_BYTES {
+        return Err(too_large(&path.display().to_string(), bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn too_large(file: &str, length: u64) -> Error {
+    Error::Parse {
+        file: file.to_owned(),
+        line: 1,
+        column: 1,
+        message: format!("the file is {length} bytes, more than the limit of {} bytes", limits::MAX_SPEC_BYTES),
+    }
 }
 
 /// Loads a spec from memory; `source_name` is used in messages.
 pub fn load_bytes(bytes: &[u8], source_name: &str) -> Result<LoadedSpec, Error> {
-    let spec_error = |error: SpecError| Error::Spec {
-        file: source_name.to_owned(),
-        error,
-    };
+    let document = parse_document(bytes, source_name)?;
+    from_document(document, sha256_hex(bytes), source_name)
+}
+
+/// Bytes → normalised document, with no OpenAPI checks (overlays are read this way too).
+pub(crate) fn parse_document(bytes: &[u8], source_name: &str) -> Result<Value, Error> {
+    if bytes.len() > limits::MAX_SPEC_BYTES {
+        return Err(too_large(source_name, bytes.len() as u64));
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(bytes, e.valid_up_to());
-        Error::Syntax {
+        Error::Parse {
             file: source_name.to_owned(),
             line,
             column,
             message: "the file is not valid UTF-8".to_owned(),
         }
     })?;
-    let mut yaml: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| syntax_error(source_name, &e))?;
-    yaml.apply_merge()
-        .map_err(|e| syntax_error(source_name, &e))?;
-    let document = to_json(yaml).map_err(|found| spec_error(found.into_error()))?;
+    // A byte order mark says nothing in UTF-8; editors on some systems add one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    parse::parse(text, parse::Format::guess(source_name, text), source_name)
+}
+
+/// A normalised document → a checked, typed spec.
+pub(crate) fn from_document(document: Value, sha256: String, source_name: &str) -> Result<LoadedSpec, Error> {
+    let spec_error = |error: SpecError| Error::Spec {
+        file: source_name.to_owned(),
+        error,
+    };
     check_version(&document).map_err(spec_error)?;
     // The fast path; only a document that fails pays for finding where.
     let openapi = OpenAPI::deserialize(&document).map_err(|_| {
@@ -78,7 +113,7 @@ pub fn load_bytes(bytes: &[u8], source_name: &str) -> Result<LoadedSpec, Error> 
     })?;
     Ok(LoadedSpec {
         source_name: source_name.to_owned(),
-        sha256: sha256_hex(bytes),
+        sha256,
         document,
         openapi,
     })
@@ -92,113 +127,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn syntax_error(file: &str, e: &serde_yaml::Error) -> Error {
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line(), l.column()))
-        .unwrap_or((1, 1));
-    let full = e.to_string();
-    // serde_yaml appends " at line L column C"; the location is already in front.
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_owned(),
-        None => full,
-    };
-    Error::Syntax {
-        file: file.to_owned(),
-        line,
-        column,
-        message,
-    }
-}
-
 fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
     (line, column)
-}
-
-/// A problem found while converting, with the path to it collected on the way back up (so a
-/// document without problems never pays for building pointers).
-struct Found {
-    /// Reference tokens from the problem up to the root.
-    tokens: Vec<String>,
-    problem: Problem,
-}
-
-impl Found {
-    fn here(problem: Problem) -> Self {
-        Found { tokens: Vec::new(), problem }
-    }
-
-    fn under(mut self, token: impl Into<String>) -> Self {
-        self.tokens.push(token.into());
-        self
-    }
-
-    fn into_error(self) -> SpecError {
-        let pointer = pointer::join("", self.tokens.iter().rev().map(String::as_str));
-        SpecError::new(pointer, self.problem)
-    }
-}
-
-/// YAML value → JSON value, turning scalar keys into strings.
-fn to_json(value: serde_yaml::Value) -> Result<Value, Found> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => Value::Number(yaml_number(&n).ok_or_else(|| Found::here(Problem::BadNumber(n.to_string())))?),
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| to_json(item).map_err(|found| found.under(i.to_string())))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(mapping) => {
-            let mut out = Map::with_capacity(mapping.len());
-            for (key, item) in mapping {
-                let key = key_string(key)?;
-                let item = match to_json(item) {
-                    Ok(item) => item,
-                    Err(found) => return Err(found.under(key)),
-                };
-                if out.contains_key(&key) {
-                    return Err(Found::here(Problem::DuplicateKey(key.clone())).under(key));
-                }
-                out.insert(key, item);
-            }
-            Value::Object(out)
-        }
-        // Tags (`!something`) carry no meaning for OpenAPI: keep the tagged value.
-        Y::Tagged(tagged) => to_json(tagged.value)?,
-    })
-}
-
-fn key_string(key: serde_yaml::Value) -> Result<String, Found> {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => Ok(s),
-        Y::Bool(b) => Ok(b.to_string()),
-        Y::Number(n) => Ok(n.to_string()),
-        Y::Null => Ok("null".to_owned()),
-        Y::Tagged(tagged) => key_string(tagged.value),
-        other @ (Y::Sequence(_) | Y::Mapping(_)) => Err(Found::here(Problem::BadKey(
-            serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
-        ))),
-    }
-}
-
-fn yaml_number(n: &serde_yaml::Number) -> Option<Number> {
-    if let Some(u) = n.as_u64() {
-        Some(Number::from(u))
-    } else if let Some(i) = n.as_i64() {
-        Some(Number::from(i))
-    } else {
-        n.as_f64().and_then(Number::from_f64)
-    }
 }
 
 fn check_version(document: &Value) -> Result<(), SpecError> {
@@ -286,7 +219,7 @@ mod tests {
     fn syntax_errors_name_line_and_column() {
         let err = load("openapi: 3.0.3\ninfo: [unclosed\n").unwrap_err();
         match err {
-            Error::Syntax { line, .. } => assert!(line >= 2, "{err}"),
+            Error::Parse { line, .. } => assert!(line >= 2, "{err}"),
             other => panic!("expected a syntax error, got {other}"),
         }
     }
@@ -309,6 +242,6 @@ mod tests {
     #[test]
     fn utf8_errors_name_the_place() {
         let err = load_bytes(b"openapi: 3.0.3\ninfo: \xff\n", "t.yaml").unwrap_err();
-        assert_eq!(err.to_string(), "t.yaml:2:7: YAML syntax error: the file is not valid UTF-8");
+        assert_eq!(err.to_string(), "t.yaml:2:7: the file is not valid UTF-8");
     }
 }
