@@ -16,6 +16,7 @@ pub mod error;
 pub mod ir;
 pub mod load;
 pub mod names;
+pub mod limits;
 pub mod pointer;
 pub mod write;
 
@@ -49,7 +50,9 @@ pub fn build_ir(spec: &load::LoadedSpec) -> Result<ir::Api, Error> {
 /// Loads, builds and emits: every file of the crate, or the first error.
 pub fn generate(spec: &load::LoadedSpec, options: &Options) -> Result<Generated, Error> {
     let api = build_ir(spec)?;
-    let files = emit::emit(&api, options)?;
+    let mut files = emit::emit(&api, options)?;
+    files.push(write::manifest_file(&files));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated { api, files })
 }
 

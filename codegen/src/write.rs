@@ -1,20 +1,43 @@
 //! Stage 4: the generated files on disk, all or nothing; or a check that they are current.
 //!
+//! The generator owns exactly the files it recorded in the output's manifest
+//! (`.codegen-manifest.json`: every file's path and SHA-256), and nothing else:
+//! - it never deletes by looking at a file's contents: it removes only files its manifest lists,
+//!   and only when they still hold what it wrote (a file edited since is reported, not deleted);
+//! - it refuses an output directory that is not empty and has no manifest (not a crate it wrote),
+//!   and a file in the way that it did not write;
+//! - it refuses to go through a symbolic link inside the output (which could lead anywhere);
+//! - manifest entries are plain relative paths, checked before use.
+//!
 //! Writing compares first: unchanged files are not touched (their modification times stay, so
-//! cargo does not rebuild what did not change). Changed and new files are first written next to
-//! their target as temporary files; only when all of them are written are they renamed into
-//! place, so a failure leaves the old tree as it was. Files this generator wrote before and no
-//! longer produces are removed; files it did not write (no preamble) are never touched.
+//! cargo does not rebuild what did not change). Then, all or nothing:
+//! 1. every new or changed file is written into a staging directory inside the output;
+//! 2. each is moved into place, the file it replaces first moved aside into the staging
+//!    directory, and files no longer generated moved aside too;
+//! 3. if any step fails, every move is undone in reverse order, so the previous tree is exactly
+//!    as it was; on success the staging directory (with the old files) is deleted.
+//!
+//! A staging directory left by a process that was killed is recognised by its marker file and
+//! cleared on the next run.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::emit::GeneratedFile;
 use crate::error::Error;
 
-/// The line every generated file carries; it marks files the generator owns.
-pub const MARKER: &str = "Do not edit: change the spec or the generator, then regenerate.";
+/// The manifest's path, relative to the output.
+pub const MANIFEST: &str = ".codegen-manifest.json";
+
+/// Where changed files are staged, relative to the output.
+const STAGING: &str = ".codegen-staging";
+
+/// The file that marks a staging directory as ours.
+const STAGING_MARKER: &str = "STAGING-DIRECTORY-OF-ZEPHR-CODEGEN";
 
 /// How the generated files compare with what is on disk.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -31,7 +54,7 @@ impl Plan {
         self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
     }
 
-    /// One line per file that differs: `changed src/types.rs`.
+    /// One line per file that differs: `stale    src/types.rs`.
     pub fn describe(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (what, paths) in [("missing", &self.added), ("stale", &self.changed), ("obsolete", &self.removed)] {
@@ -41,124 +64,292 @@ impl Plan {
     }
 }
 
+/// The manifest: what the generator wrote, by path, with each file's SHA-256.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    generator: String,
+    files: BTreeMap<String, String>,
+}
+
+const GENERATOR: &str = "zephr-codegen";
+
+/// The manifest for `files`, as a generated file of its own (so `--check` compares it too).
+/// Call it last, on the complete list.
+pub fn manifest_file(files: &[GeneratedFile]) -> GeneratedFile {
+    let manifest = Manifest {
+        generator: GENERATOR.to_owned(),
+        files: files
+            .iter()
+            .filter(|f| f.path != Path::new(MANIFEST))
+            .map(|f| (portable(&f.path), crate::load::sha256_hex(f.contents.as_bytes())))
+            .collect(),
+    };
+    let mut contents = serde_json::to_string_pretty(&manifest).unwrap_or_default();
+    contents.push('\n');
+    GeneratedFile { path: PathBuf::from(MANIFEST), contents }
+}
+
+/// A relative path with `/` separators, as the manifest records it.
+fn portable(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.to_owned(),
-        source,
+    move |source| Error::Io { path: path.to_owned(), source }
+}
+
+fn refuse(path: &Path, message: impl Into<String>) -> Error {
+    Error::Input { what: path.display().to_string(), message: message.into() }
+}
+
+/// The output as found: its manifest (empty when the directory is new or empty).
+struct Existing {
+    manifest: Manifest,
+}
+
+fn read_existing(out_dir: &Path) -> Result<Existing, Error> {
+    match fs::symlink_metadata(out_dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing { manifest: Manifest::default() }),
+        Err(e) => return Err(io_error(out_dir)(e)),
+        Ok(meta) if meta.is_file() => return Err(refuse(out_dir, "is a file, not a directory")),
+        Ok(_) => {}
     }
+    let manifest_path = out_dir.join(MANIFEST);
+    let text = match fs::symlink_metadata(&manifest_path) {
+        Ok(meta) if !meta.is_file() => return Err(refuse(&manifest_path, "is not a regular file")),
+        Ok(_) => fs::read_to_string(&manifest_path).map_err(io_error(&manifest_path))?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let mut entries = fs::read_dir(out_dir).map_err(io_error(out_dir))?;
+            if entries.next().is_some() {
+                return Err(refuse(
+                    out_dir,
+                    format!(
+                        "is not empty and holds no {MANIFEST}, so it is not a crate this generator wrote; \
+                         choose an empty or new directory (nothing was written)"
+                    ),
+                ));
+            }
+            return Ok(Existing { manifest: Manifest::default() });
+        }
+        Err(e) => return Err(io_error(&manifest_path)(e)),
+    };
+    let manifest: Manifest = serde_json::from_str(&text)
+        .map_err(|e| refuse(&manifest_path, format!("is not a manifest this generator wrote: {e}")))?;
+    if manifest.generator != GENERATOR {
+        return Err(refuse(&manifest_path, "was written by another generator"));
+    }
+    for path in manifest.files.keys() {
+        if !is_plain_relative(Path::new(path)) {
+            return Err(refuse(&manifest_path, format!("lists `{path}`, which is not a plain relative path")));
+        }
+    }
+    Ok(Existing { manifest })
+}
+
+fn is_plain_relative(path: &Path) -> bool {
+    path.components().count() > 0 && path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Refuses when a directory on the way from `out_dir` to `relative`, or `relative` itself, is a
+/// symbolic link: writing through it could land anywhere.
+fn check_no_links(out_dir: &Path, relative: &Path) -> Result<(), Error> {
+    let mut here = out_dir.to_path_buf();
+    for component in relative.components() {
+        here.push(component);
+        match fs::symlink_metadata(&here) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(refuse(&here, "is a symbolic link inside the output; refusing to write through it"));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(io_error(&here)(e)),
+        }
+    }
+    Ok(())
 }
 
 /// Compares `files` with the crate in `out_dir`, writing nothing.
 pub fn check(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
+    Ok(plan(out_dir, files)?.0)
+}
+
+fn plan(out_dir: &Path, files: &[GeneratedFile]) -> Result<(Plan, Existing), Error> {
+    let existing = read_existing(out_dir)?;
     let mut plan = Plan::default();
     for file in files {
+        if !is_plain_relative(&file.path) {
+            return Err(refuse(&file.path, "a generated path must be plain and relative"));
+        }
+        check_no_links(out_dir, &file.path)?;
         let target = out_dir.join(&file.path);
         match fs::read(&target) {
-            Ok(existing) if existing == file.contents.as_bytes() => plan.unchanged += 1,
-            Ok(existing) => {
-                if !is_generated(&existing) {
-                    return Err(Error::Input {
-                        what: target.display().to_string(),
-                        message: "exists but was not written by the generator; refusing to overwrite it".to_owned(),
-                    });
-                }
-                plan.changed.push(file.path.clone());
+            Ok(current) if current == file.contents.as_bytes() => plan.unchanged += 1,
+            Ok(_) if existing.manifest.files.contains_key(&portable(&file.path)) => plan.changed.push(file.path.clone()),
+            Ok(_) => {
+                return Err(refuse(&target, "exists but was not written by the generator; refusing to overwrite it"));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => plan.added.push(file.path.clone()),
             Err(e) => return Err(io_error(&target)(e)),
         }
     }
-    for existing in generated_files(out_dir)? {
-        if !files.iter().any(|f| f.path == existing) {
-            plan.removed.push(existing);
+    let generated: std::collections::HashSet<String> = files.iter().map(|f| portable(&f.path)).collect();
+    for (path, sha) in &existing.manifest.files {
+        if generated.contains(path) {
+            continue;
+        }
+        let relative = PathBuf::from(path);
+        check_no_links(out_dir, &relative)?;
+        let target = out_dir.join(&relative);
+        match fs::read(&target) {
+            Ok(current) if crate::load::sha256_hex(&current) == *sha => plan.removed.push(relative),
+            Ok(_) => {
+                return Err(refuse(
+                    &target,
+                    "is no longer generated, but was changed since it was: remove it yourself if that is what you want",
+                ));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(&target)(e)),
         }
     }
-    Ok(plan)
+    Ok((plan, existing))
+}
+
+/// One step of the commit, as it can be undone.
+enum Step {
+    /// A directory that did not exist was created.
+    CreatedDir(PathBuf),
+    /// A file was moved from `from` to `to`.
+    Moved { from: PathBuf, to: PathBuf },
 }
 
 /// Brings `out_dir` in line with `files` (see the module docs).
 pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
-    let plan = check(out_dir, files)?;
-    let pending: Vec<&GeneratedFile> = files
-        .iter()
-        .filter(|f| plan.added.contains(&f.path) || plan.changed.contains(&f.path))
-        .collect();
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(pending.len());
-    let staging = pending.iter().try_for_each(|file| {
-        let target = out_dir.join(&file.path);
-        let parent = target.parent().unwrap_or(out_dir);
-        fs::create_dir_all(parent).map_err(io_error(parent))?;
-        let temporary = temporary_path(&target);
-        fs::write(&temporary, &file.contents).map_err(io_error(&temporary))?;
-        staged.push((temporary, target));
-        Ok::<(), Error>(())
-    });
-    if let Err(error) = staging {
-        for (temporary, _) in &staged {
-            let _ = fs::remove_file(temporary);
-        }
+    let (plan, _existing) = plan(out_dir, files)?;
+    if plan.is_current() {
+        return Ok(plan);
+    }
+    let mut steps = Vec::new();
+    if !out_dir.exists() {
+        create_dirs(out_dir, &mut steps)?;
+    }
+    let staging = out_dir.join(STAGING);
+    clear_stale_staging(&staging)?;
+    fs::create_dir(&staging).map_err(io_error(&staging))?;
+    let result = stage_and_commit(out_dir, &staging, files, &plan, &mut steps);
+    if let Err(error) = result {
+        undo(steps, &staging);
         return Err(error);
     }
-    for (temporary, target) in &staged {
-        fs::rename(temporary, target).map_err(io_error(target))?;
-    }
+    // Committed: the old files in staging are no longer needed.
+    fs::remove_dir_all(&staging).map_err(io_error(&staging))?;
     for removed in &plan.removed {
-        let path = out_dir.join(removed);
-        fs::remove_file(&path).map_err(io_error(&path))?;
-        // Drop directories the removal left empty (never `out_dir` itself).
-        let mut dir = path.parent();
-        while let Some(d) = dir.filter(|d| *d != out_dir && d.starts_with(out_dir)) {
-            if fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
+        remove_empty_parents(out_dir, &out_dir.join(removed));
     }
     Ok(plan)
 }
 
-fn temporary_path(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    target.with_file_name(format!(".{name}.generating"))
+fn stage_and_commit(out_dir: &Path, staging: &Path, files: &[GeneratedFile], plan: &Plan, steps: &mut Vec<Step>) -> Result<(), Error> {
+    let marker = staging.join(STAGING_MARKER);
+    fs::write(&marker, "zephr-codegen writes changed files here first; safe to delete\n").map_err(io_error(&marker))?;
+    let new_dir = staging.join("new");
+    let old_dir = staging.join("old");
+    // 1. Stage every new and changed file.
+    let pending: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| plan.added.contains(&f.path) || plan.changed.contains(&f.path))
+        .collect();
+    for file in &pending {
+        let staged = new_dir.join(&file.path);
+        if let Some(parent) = staged.parent() {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+        }
+        fs::write(&staged, &file.contents).map_err(io_error(&staged))?;
+    }
+    // 2. Move old files aside and new ones into place; every move is recorded to be undone.
+    for file in &pending {
+        let target = out_dir.join(&file.path);
+        if let Some(parent) = target.parent() {
+            create_dirs(parent, steps)?;
+        }
+        if plan.changed.contains(&file.path) {
+            move_file(&target, &old_dir.join(&file.path), steps)?;
+        }
+        move_file(&new_dir.join(&file.path), &target, steps)?;
+    }
+    for removed in &plan.removed {
+        move_file(&out_dir.join(removed), &old_dir.join(removed), steps)?;
+    }
+    Ok(())
 }
 
-fn is_generated(contents: &[u8]) -> bool {
-    let head = &contents[..contents.len().min(1024)];
-    String::from_utf8_lossy(head).contains(MARKER)
+fn move_file(from: &Path, to: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent).map_err(io_error(parent))?;
+    }
+    fs::rename(from, to).map_err(io_error(to))?;
+    steps.push(Step::Moved { from: from.to_owned(), to: to.to_owned() });
+    Ok(())
 }
 
-/// Files under `out_dir` (not in `target/`) that carry the generator's marker, relative paths.
-fn generated_files(out_dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut out = Vec::new();
-    let mut pending = vec![PathBuf::new()];
-    while let Some(relative) = pending.pop() {
-        let dir = out_dir.join(&relative);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(io_error(&dir)(e)),
-        };
-        for entry in entries {
-            let entry = entry.map_err(io_error(&dir))?;
-            let name = entry.file_name();
-            let path = relative.join(&name);
-            let file_type = entry.file_type().map_err(io_error(&dir))?;
-            if file_type.is_dir() {
-                if name != "target" {
-                    pending.push(path);
-                }
-            } else if file_type.is_file() {
-                let full = out_dir.join(&path);
-                let mut head = vec![0u8; 1024];
-                let read = fs::File::open(&full)
-                    .and_then(|mut f| io::Read::read(&mut f, &mut head))
-                    .map_err(io_error(&full))?;
-                if is_generated(&head[..read]) {
-                    out.push(path);
-                }
+/// Creates `dir` and its missing parents, recording each one created.
+fn create_dirs(dir: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
+    let mut missing = Vec::new();
+    let mut here = Some(dir);
+    while let Some(d) = here.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing.push(d.to_owned());
+        here = d.parent();
+    }
+    for d in missing.into_iter().rev() {
+        fs::create_dir(&d).map_err(io_error(&d))?;
+        steps.push(Step::CreatedDir(d));
+    }
+    Ok(())
+}
+
+/// Undoes the commit's steps: the moves, last first (old files come back from staging), then the
+/// staging directory goes, then the directories that were created. Best effort: a step that
+/// cannot be undone leaves the others to be tried.
+fn undo(steps: Vec<Step>, staging: &Path) {
+    let mut created = Vec::new();
+    for step in steps.into_iter().rev() {
+        match step {
+            Step::Moved { from, to } => {
+                let _ = fs::rename(&to, &from);
             }
+            Step::CreatedDir(dir) => created.push(dir),
         }
     }
-    out.sort();
-    Ok(out)
+    let _ = fs::remove_dir_all(staging);
+    for dir in created {
+        let _ = fs::remove_dir(&dir);
+    }
+}
+
+/// A staging directory left by an interrupted run is removed, but only when it carries our
+/// marker; anything else by that name is reported.
+fn clear_stale_staging(staging: &Path) -> Result<(), Error> {
+    match fs::symlink_metadata(staging) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error(staging)(e)),
+        Ok(meta) if meta.is_dir() && staging.join(STAGING_MARKER).is_file() => {
+            fs::remove_dir_all(staging).map_err(io_error(staging))
+        }
+        Ok(_) => Err(refuse(staging, "is in the way of the generator's staging directory and was not made by it")),
+    }
+}
+
+/// Drops directories the removal left empty (never `out_dir` itself).
+fn remove_empty_parents(out_dir: &Path, removed: &Path) {
+    let mut dir = removed.parent();
+    while let Some(d) = dir.filter(|d| *d != out_dir && d.starts_with(out_dir)) {
+        if fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
 }

@@ -41,19 +41,25 @@ impl Client {
     ///
     /// Contains operations on the Account User resource.
     pub fn account_user(&self) -> crate::apis::account_user::AccountUserApi<'_> {
-        crate::apis::account_user::AccountUserApi::new(self)
+        crate::apis::account_user::AccountUserApi {
+            client: self,
+        }
     }
     /// `Admin User` operations.
     ///
     /// Contains operations on the Admin User resource.
     pub fn admin_user(&self) -> crate::apis::admin_user::AdminUserApi<'_> {
-        crate::apis::admin_user::AdminUserApi::new(self)
+        crate::apis::admin_user::AdminUserApi {
+            client: self,
+        }
     }
     /// `Bundle` operations.
     ///
     /// Contains operations on the Bundle resource.
     pub fn bundle(&self) -> crate::apis::bundle::BundleApi<'_> {
-        crate::apis::bundle::BundleApi::new(self)
+        crate::apis::bundle::BundleApi {
+            client: self,
+        }
     }
     /// `Cache Configurations` operations.
     ///
@@ -61,7 +67,9 @@ impl Client {
     pub fn cache_configurations(
         &self,
     ) -> crate::apis::cache_configurations::CacheConfigurationsApi<'_> {
-        crate::apis::cache_configurations::CacheConfigurationsApi::new(self)
+        crate::apis::cache_configurations::CacheConfigurationsApi {
+            client: self,
+        }
     }
     /// `Cache Management` operations.
     ///
@@ -69,13 +77,17 @@ impl Client {
     pub fn cache_management(
         &self,
     ) -> crate::apis::cache_management::CacheManagementApi<'_> {
-        crate::apis::cache_management::CacheManagementApi::new(self)
+        crate::apis::cache_management::CacheManagementApi {
+            client: self,
+        }
     }
     /// `Company` operations.
     ///
     /// Actions on resource Company.
     pub fn company(&self) -> crate::apis::company::CompanyApi<'_> {
-        crate::apis::company::CompanyApi::new(self)
+        crate::apis::company::CompanyApi {
+            client: self,
+        }
     }
     /// `Component Library` operations.
     ///
@@ -83,25 +95,33 @@ impl Client {
     pub fn component_library(
         &self,
     ) -> crate::apis::component_library::ComponentLibraryApi<'_> {
-        crate::apis::component_library::ComponentLibraryApi::new(self)
+        crate::apis::component_library::ComponentLibraryApi {
+            client: self,
+        }
     }
     /// `Configuration` operations.
     ///
     /// Blaize tenant configuration.
     pub fn configuration(&self) -> crate::apis::configuration::ConfigurationApi<'_> {
-        crate::apis::configuration::ConfigurationApi::new(self)
+        crate::apis::configuration::ConfigurationApi {
+            client: self,
+        }
     }
     /// `Credit` operations.
     ///
     /// Actions on resource Credit.
     pub fn credit(&self) -> crate::apis::credit::CreditApi<'_> {
-        crate::apis::credit::CreditApi::new(self)
+        crate::apis::credit::CreditApi {
+            client: self,
+        }
     }
     /// `Decision Engine` operations.
     pub fn decision_engine(
         &self,
     ) -> crate::apis::decision_engine::DecisionEngineApi<'_> {
-        crate::apis::decision_engine::DecisionEngineApi::new(self)
+        crate::apis::decision_engine::DecisionEngineApi {
+            client: self,
+        }
     }
     /// `Email Templates` operations.
     ///
@@ -109,65 +129,87 @@ impl Client {
     pub fn email_templates(
         &self,
     ) -> crate::apis::email_templates::EmailTemplatesApi<'_> {
-        crate::apis::email_templates::EmailTemplatesApi::new(self)
+        crate::apis::email_templates::EmailTemplatesApi {
+            client: self,
+        }
     }
     /// `Entitlement` operations.
     ///
     /// Actions on resource Entitlement.
     pub fn entitlement(&self) -> crate::apis::entitlement::EntitlementApi<'_> {
-        crate::apis::entitlement::EntitlementApi::new(self)
+        crate::apis::entitlement::EntitlementApi {
+            client: self,
+        }
     }
     /// `Feature Rules` operations.
     ///
     /// Actions on resource Feature Rules.
     pub fn feature_rules(&self) -> crate::apis::feature_rules::FeatureRulesApi<'_> {
-        crate::apis::feature_rules::FeatureRulesApi::new(self)
+        crate::apis::feature_rules::FeatureRulesApi {
+            client: self,
+        }
     }
     /// `Form` operations.
     ///
     /// Actions on resource Form.
     pub fn form(&self) -> crate::apis::form::FormApi<'_> {
-        crate::apis::form::FormApi::new(self)
+        crate::apis::form::FormApi {
+            client: self,
+        }
     }
     /// `Gifts` operations.
     pub fn gifts(&self) -> crate::apis::gifts::GiftsApi<'_> {
-        crate::apis::gifts::GiftsApi::new(self)
+        crate::apis::gifts::GiftsApi {
+            client: self,
+        }
     }
     /// `Grants` operations.
     ///
     /// Actions on resource Grant.
     pub fn grants(&self) -> crate::apis::grants::GrantsApi<'_> {
-        crate::apis::grants::GrantsApi::new(self)
+        crate::apis::grants::GrantsApi {
+            client: self,
+        }
     }
     /// `Meter` operations.
     ///
     /// Actions on resource Meter.
     pub fn meter(&self) -> crate::apis::meter::MeterApi<'_> {
-        crate::apis::meter::MeterApi::new(self)
+        crate::apis::meter::MeterApi {
+            client: self,
+        }
     }
     /// `Products` operations.
     ///
     /// Actions on resource Product.
     pub fn products(&self) -> crate::apis::products::ProductsApi<'_> {
-        crate::apis::products::ProductsApi::new(self)
+        crate::apis::products::ProductsApi {
+            client: self,
+        }
     }
     /// `Request Rules` operations.
     ///
     /// Actions on resource Request Rules.
     pub fn request_rules(&self) -> crate::apis::request_rules::RequestRulesApi<'_> {
-        crate::apis::request_rules::RequestRulesApi::new(self)
+        crate::apis::request_rules::RequestRulesApi {
+            client: self,
+        }
     }
     /// `Session` operations.
     ///
     /// Actions on resource Session.
     pub fn session(&self) -> crate::apis::session::SessionApi<'_> {
-        crate::apis::session::SessionApi::new(self)
+        crate::apis::session::SessionApi {
+            client: self,
+        }
     }
     /// `Static Items` operations.
     ///
     /// Actions on resource Static Item.
     pub fn static_items(&self) -> crate::apis::static_items::StaticItemsApi<'_> {
-        crate::apis::static_items::StaticItemsApi::new(self)
+        crate::apis::static_items::StaticItemsApi {
+            client: self,
+        }
     }
     /// `Third Party Authentication` operations.
     ///
@@ -175,48 +217,64 @@ impl Client {
     pub fn third_party_authentication(
         &self,
     ) -> crate::apis::third_party_authentication::ThirdPartyAuthenticationApi<'_> {
-        crate::apis::third_party_authentication::ThirdPartyAuthenticationApi::new(self)
+        crate::apis::third_party_authentication::ThirdPartyAuthenticationApi {
+            client: self,
+        }
     }
     /// `User Export` operations.
     pub fn user_export(&self) -> crate::apis::user_export::UserExportApi<'_> {
-        crate::apis::user_export::UserExportApi::new(self)
+        crate::apis::user_export::UserExportApi {
+            client: self,
+        }
     }
     /// `User Schema` operations.
     ///
     /// Actions on resource User Schema.
     pub fn user_schema(&self) -> crate::apis::user_schema::UserSchemaApi<'_> {
-        crate::apis::user_schema::UserSchemaApi::new(self)
+        crate::apis::user_schema::UserSchemaApi {
+            client: self,
+        }
     }
     /// `Users` operations.
     ///
     /// Contains operations on the User resource.
     /// **Important**: The Attributes object contains the custom-defined attributes for a user.
     pub fn users(&self) -> crate::apis::users::UsersApi<'_> {
-        crate::apis::users::UsersApi::new(self)
+        crate::apis::users::UsersApi {
+            client: self,
+        }
     }
     /// `V4 Session` operations.
     ///
     /// Actions on resource Session.
     pub fn v4_session(&self) -> crate::apis::v4_session::V4SessionApi<'_> {
-        crate::apis::v4_session::V4SessionApi::new(self)
+        crate::apis::v4_session::V4SessionApi {
+            client: self,
+        }
     }
     /// `Webhook` operations.
     ///
     /// Actions on resource Webhook.
     pub fn webhook(&self) -> crate::apis::webhook::WebhookApi<'_> {
-        crate::apis::webhook::WebhookApi::new(self)
+        crate::apis::webhook::WebhookApi {
+            client: self,
+        }
     }
     /// `Account` operations.
     ///
     /// Actions on resource Account.
     pub fn account(&self) -> crate::apis::account::AccountApi<'_> {
-        crate::apis::account::AccountApi::new(self)
+        crate::apis::account::AccountApi {
+            client: self,
+        }
     }
     /// `Health Check` operations.
     ///
     /// Actions on Health checks.
     pub fn health_check(&self) -> crate::apis::health_check::HealthCheckApi<'_> {
-        crate::apis::health_check::HealthCheckApi::new(self)
+        crate::apis::health_check::HealthCheckApi {
+            client: self,
+        }
     }
     /// `System Resources` operations.
     ///
@@ -224,25 +282,35 @@ impl Client {
     pub fn system_resources(
         &self,
     ) -> crate::apis::system_resources::SystemResourcesApi<'_> {
-        crate::apis::system_resources::SystemResourcesApi::new(self)
+        crate::apis::system_resources::SystemResourcesApi {
+            client: self,
+        }
     }
     /// `Accounts` operations.
     pub fn accounts(&self) -> crate::apis::accounts::AccountsApi<'_> {
-        crate::apis::accounts::AccountsApi::new(self)
+        crate::apis::accounts::AccountsApi {
+            client: self,
+        }
     }
     /// `Request Rules Version` operations.
     pub fn request_rules_version(
         &self,
     ) -> crate::apis::request_rules_version::RequestRulesVersionApi<'_> {
-        crate::apis::request_rules_version::RequestRulesVersionApi::new(self)
+        crate::apis::request_rules_version::RequestRulesVersionApi {
+            client: self,
+        }
     }
     /// `Other` operations.
     pub fn other(&self) -> crate::apis::other::OtherApi<'_> {
-        crate::apis::other::OtherApi::new(self)
+        crate::apis::other::OtherApi {
+            client: self,
+        }
     }
     /// `Pages` operations.
     pub fn pages(&self) -> crate::apis::pages::PagesApi<'_> {
-        crate::apis::pages::PagesApi::new(self)
+        crate::apis::pages::PagesApi {
+            client: self,
+        }
     }
     /// `Dynamic Offer Promo code redemption` operations.
     pub fn dynamic_offer_promo_code_redemption(
@@ -250,13 +318,15 @@ impl Client {
     ) -> crate::apis::dynamic_offer_promo_code_redemption::DynamicOfferPromoCodeRedemptionApi<
         '_,
     > {
-        crate::apis::dynamic_offer_promo_code_redemption::DynamicOfferPromoCodeRedemptionApi::new(
-            self,
-        )
+        crate::apis::dynamic_offer_promo_code_redemption::DynamicOfferPromoCodeRedemptionApi {
+            client: self,
+        }
     }
     /// `Subscription` operations.
     pub fn subscription(&self) -> crate::apis::subscription::SubscriptionApi<'_> {
-        crate::apis::subscription::SubscriptionApi::new(self)
+        crate::apis::subscription::SubscriptionApi {
+            client: self,
+        }
     }
 }
 impl ClientBuilder {

@@ -25,55 +25,81 @@ macro_rules! string_enum {
             }
         }
 
-        impl From<&str> for $name {
+        impl ::core::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
                 match value {
                     $($wire => $name::$variant,)*
-                    other => $name::$fallback(other.to_owned()),
+                    other => $name::$fallback(::std::borrow::ToOwned::to_owned(other)),
                 }
             }
         }
 
-        impl From<String> for $name {
-            fn from(value: String) -> Self {
-                match $name::from(value.as_str()) {
+        impl ::core::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match <$name as ::core::convert::From<&str>>::from(value.as_str()) {
                     $name::$fallback(_) => $name::$fallback(value),
                     known => known,
                 }
             }
         }
 
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok($name::from(value))
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(<$name as ::core::convert::From<&str>>::from(value))
             }
         }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                // Borrowed when the input allows: a listed value costs no allocation.
-                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(match value {
-                    std::borrow::Cow::Borrowed(value) => $name::from(value),
-                    std::borrow::Cow::Owned(value) => $name::from(value),
-                })
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::string_enum::deserialize(deserializer)
             }
         }
     };
 }
 
 pub(crate) use string_enum;
+
+/// Deserialises a string enum from a string, borrowing the text when the input allows: a value
+/// the spec lists costs no allocation (`Cow<str>`'s own impl would always allocate).
+pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    struct Text<T>(std::marker::PhantomData<T>);
+
+    impl<T> serde::de::Visitor<'_> for Text<T>
+    where
+        T: for<'a> From<&'a str> + From<String>,
+    {
+        type Value = T;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+
+        fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(Text(std::marker::PhantomData))
+}

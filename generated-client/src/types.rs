@@ -7,20 +7,19 @@
 //! Optional properties are `Option`s and are left out of requests when `None`. Unknown
 //! properties in responses are ignored, and string enums keep values they do not know in
 //! their `Unknown` variant, so a server that adds fields or values does not break decoding.
-use serde::{Deserialize, Serialize};
 use crate::string_enum::string_enum;
 /// List of email domains to blacklist.
 ///
 /// Schema `blacklisted-email-domains-request` (`#/components/schemas/blacklisted-email-domains-request`).
 pub type BlacklistedEmailDomainsRequest = Vec<String>;
 /// Schema `blacklisted-email-domains-response` (`#/components/schemas/blacklisted-email-domains-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BlacklistedEmailDomainsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `account-user` (`#/components/schemas/account-user`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccountUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -34,7 +33,7 @@ pub struct AccountUser {
     pub user_name: Option<String>,
 }
 /// Schema `admin-user-response` (`#/components/schemas/admin-user-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminUserResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -44,7 +43,7 @@ pub struct AdminUserResponse {
     pub uri: Option<String>,
 }
 /// Schema `admin-user-login-response` (`#/components/schemas/admin-user-login-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminUserLoginResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cookie: Option<String>,
@@ -52,19 +51,19 @@ pub struct AdminUserLoginResponse {
     pub message: Option<String>,
 }
 /// Schema `logout-response` (`#/components/schemas/logout-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogoutResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `access-key` (`#/components/schemas/access-key`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<String>,
 }
 /// Schema `keypair-response` (`#/components/schemas/keypair-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct KeypairResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
@@ -72,7 +71,7 @@ pub struct KeypairResponse {
     pub message: Option<String>,
 }
 /// Schema `issue-keypair-response` (`#/components/schemas/issue-keypair-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct IssueKeypairResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
@@ -84,13 +83,13 @@ pub struct IssueKeypairResponse {
 /// Schema `get-access-key-response` (`#/components/schemas/get-access-key-response`).
 pub type GetAccessKeyResponse = Vec<AccessKey>;
 /// Schema `revoke-keypair-response` (`#/components/schemas/revoke-keypair-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RevokeKeypairResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `admin-role` (`#/components/schemas/admin-role`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminRole {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -100,13 +99,13 @@ pub struct AdminRole {
 /// Schema `admin-roles` (`#/components/schemas/admin-roles`).
 pub type AdminRoles = Vec<AdminRole>;
 /// Schema `admin-role-creation-response` (`#/components/schemas/admin-role-creation-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminRoleCreationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `list-admin-role-response` (`#/components/schemas/list-admin-role-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAdminRoleResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -118,25 +117,25 @@ pub struct ListAdminRoleResponse {
 /// Schema `list-admin-roles-response` (`#/components/schemas/list-admin-roles-response`).
 pub type ListAdminRolesResponse = Vec<ListAdminRoleResponse>;
 /// Schema `admin-role-update-response` (`#/components/schemas/admin-role-update-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminRoleUpdateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `admin-role-deleted-response` (`#/components/schemas/admin-role-deleted-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AdminRoleDeletedResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `user_identifier` (`#/components/schemas/user_identifier`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserIdentifier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 /// Schema `entitlement` (`#/components/schemas/entitlement`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Entitlement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -146,7 +145,7 @@ pub struct Entitlement {
     pub auto_assign: Option<String>,
 }
 /// Schema `includes` (`#/components/schemas/includes`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Includes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<String>>,
@@ -158,7 +157,7 @@ pub struct Includes {
     pub bundles: Option<Vec<String>>,
 }
 /// Schema `bundle` (`#/components/schemas/bundle`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Bundle {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
@@ -179,19 +178,19 @@ pub struct Bundle {
     pub auto_assign: Option<BundleAutoAssign>,
 }
 /// Schema `bundles` (`#/components/schemas/bundles`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Bundles {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Bundle>>,
 }
 /// Schema `cache_configurations_objects` (`#/components/schemas/cache_configurations_objects`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CacheConfigurationsObjects {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<CacheConfigurationsObject>>,
 }
 /// Schema `cache_configurations_object` (`#/components/schemas/cache_configurations_object`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CacheConfigurationsObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -203,7 +202,7 @@ pub struct CacheConfigurationsObject {
     pub redirect: Option<Redirect>,
 }
 /// Schema `conditions` (`#/components/schemas/conditions`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Conditions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_pattern: Option<String>,
@@ -211,13 +210,13 @@ pub struct Conditions {
     pub header_patterns: Option<HeaderPatterns>,
 }
 /// Schema `header_patterns` (`#/components/schemas/header_patterns`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct HeaderPatterns {
     #[serde(rename = "Content-Type", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
 /// Schema `cache` (`#/components/schemas/cache`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cache {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<bool>,
@@ -225,7 +224,7 @@ pub struct Cache {
     pub decision_points: Option<bool>,
 }
 /// Schema `redirect` (`#/components/schemas/redirect`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Redirect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#true: Option<bool>,
@@ -237,7 +236,7 @@ pub struct Redirect {
 /// Schema `companies` (`#/components/schemas/companies`).
 pub type Companies = Vec<Company>;
 /// Schema `company` (`#/components/schemas/company`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -251,7 +250,7 @@ pub struct Company {
     pub account_manager: Option<String>,
 }
 /// Schema `companyv4` (`#/components/schemas/companyv4`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Companyv4 {
     /// Company identifier
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -279,7 +278,7 @@ pub struct Companyv4 {
     pub sub_tenant_id: Option<String>,
 }
 /// Schema `configuration` (`#/components/schemas/configuration`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Configuration {
     #[serde(
         rename = "db.tables.extendedProfiles",
@@ -487,7 +486,7 @@ pub struct Configuration {
 /// Schema `credits` (`#/components/schemas/credits`).
 pub type Credits = Vec<Credit>;
 /// Schema `credit` (`#/components/schemas/credit`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Credit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -503,7 +502,7 @@ pub struct Credit {
     pub auto_assign: Option<String>,
 }
 /// Schema `access_model_credit` (`#/components/schemas/access_model_credit`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessModelCredit {
     #[serde(
         rename = "remainingCredits",
@@ -521,13 +520,13 @@ pub struct AccessModelCredit {
     pub content_id_transform: Option<AccessModelCreditContentIdTransform>,
 }
 /// Schema `headers` (`#/components/schemas/headers`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Headers {
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
 /// Schema `access-decision-response` (`#/components/schemas/access-decision-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessDecisionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -539,7 +538,7 @@ pub struct AccessDecisionResponse {
 /// Schema `email-templates` (`#/components/schemas/email-templates`).
 pub type EmailTemplates = Vec<EmailTemplate>;
 /// Schema `email-template` (`#/components/schemas/email-template`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct EmailTemplate {
     /// The template type. Supported types: User Password Reset, User Email Update, User Email Verification, User Complete Registration, User Passwordless Authentication, User Oversubscription Notification, User 2FA Authentication, User 2FA Password Reset, User Email Update Interstitial, Pages User Email Update, Pages User Password Reset, Admin User 2FA Authentication, Admin User Role, Admin User Password Reset
     #[serde(rename = "templateType", default, skip_serializing_if = "Option::is_none")]
@@ -565,7 +564,7 @@ pub type Entitlements = Vec<Entitlement>;
 /// Schema `feature_rules_response` (`#/components/schemas/feature_rules_response`).
 pub type FeatureRulesResponse = Vec<FeatureRuleResponse>;
 /// Schema `feature_rule_response` (`#/components/schemas/feature_rule_response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeatureRuleResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -591,7 +590,7 @@ pub struct FeatureRuleResponse {
     pub css_selector: Option<String>,
 }
 /// Schema `feature_rule_version_response` (`#/components/schemas/feature_rule_version_response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeatureRuleVersionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -617,19 +616,19 @@ pub struct FeatureRuleVersionResponse {
     pub last_updated: Option<String>,
 }
 /// Schema `feature_rule_deletion_response` (`#/components/schemas/feature_rule_deletion_response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeatureRuleDeletionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `feature_rule_creation_response` (`#/components/schemas/feature_rule_creation_response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeatureRuleCreationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `feature_rule_version_tags_update_response` (`#/components/schemas/feature_rule_version_tags_update_response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeatureRuleVersionTagsUpdateResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -639,7 +638,7 @@ pub struct FeatureRuleVersionTagsUpdateResponse {
 /// Schema `forms` (`#/components/schemas/forms`).
 pub type Forms = Vec<Form>;
 /// Schema `form` (`#/components/schemas/form`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Form {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -661,7 +660,7 @@ pub struct Form {
     pub fields: Option<Vec<Field>>,
 }
 /// Schema `field` (`#/components/schemas/field`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -675,7 +674,7 @@ pub struct Field {
 /// Schema `gifts` (`#/components/schemas/gifts`).
 pub type Gifts = Vec<Gift>;
 /// Schema `gift` (`#/components/schemas/gift`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Gift {
     /// Gift Id (passed as ?gift parameter in claim link)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -694,7 +693,7 @@ pub struct Gift {
     pub cross_device_session: Option<String>,
 }
 /// Schema `grants-response` (`#/components/schemas/grants-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GrantsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<GrantResponse>>,
@@ -702,7 +701,7 @@ pub struct GrantsResponse {
 /// Schema `active-grants-response` (`#/components/schemas/active-grants-response`).
 pub type ActiveGrantsResponse = Vec<GrantResponse>;
 /// Schema `grant-response` (`#/components/schemas/grant-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GrantResponse {
     #[serde(rename = "grantId", default, skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<String>,
@@ -727,7 +726,7 @@ pub struct GrantResponse {
     pub created_at: Option<String>,
 }
 /// Schema `grant` (`#/components/schemas/grant`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Grant {
     #[serde(rename = "grantId", default, skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<String>,
@@ -770,7 +769,7 @@ impl Grant {
     }
 }
 /// Schema `grant-creation-request` (`#/components/schemas/grant-creation-request`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GrantCreationRequest {
     #[serde(rename = "grantId", default, skip_serializing_if = "Option::is_none")]
     pub grant_id: Option<String>,
@@ -797,7 +796,7 @@ pub struct GrantCreationRequest {
     pub created_at: Option<String>,
 }
 /// Schema `access_model` (`#/components/schemas/access_model`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meters: Option<std::collections::BTreeMap<String, AccessModelMeter>>,
@@ -813,7 +812,7 @@ pub struct AccessModel {
     pub user_state: Option<String>,
 }
 /// Schema `delivered_entitlement` (`#/components/schemas/delivered_entitlement`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeliveredEntitlement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -825,13 +824,13 @@ pub struct DeliveredEntitlement {
     pub credited_by: Option<Vec<String>>,
 }
 /// Schema `meters` (`#/components/schemas/meters`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meters {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Meter>>,
 }
 /// Schema `meter` (`#/components/schemas/meter`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -851,7 +850,7 @@ pub struct Meter {
     pub auto_assign: Option<String>,
 }
 /// Schema `access_model_meter` (`#/components/schemas/access_model_meter`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccessModelMeter {
     #[serde(rename = "refreshTime", default, skip_serializing_if = "Option::is_none")]
     pub refresh_time: Option<String>,
@@ -875,7 +874,7 @@ pub struct AccessModelMeter {
 /// Schema `products` (`#/components/schemas/products`).
 pub type Products = Vec<Product>;
 /// Schema `product-request` (`#/components/schemas/product-request`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductRequest {
     /// The product label. This is the human-readable name of the product.
     pub label: String,
@@ -905,7 +904,7 @@ impl ProductRequest {
     }
 }
 /// Schema `product` (`#/components/schemas/product`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Product {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
@@ -929,7 +928,7 @@ pub struct Product {
     pub sharing_limit: Option<f64>,
 }
 /// Schema `product.entitlement` (`#/components/schemas/product.entitlement`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductEntitlement {
     /// Entitlement ID/slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -946,7 +945,7 @@ pub struct ProductEntitlement {
     pub entitlement_tenant: Option<String>,
 }
 /// Schema `product.mapping` (`#/components/schemas/product.mapping`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub braintree_recurring: Option<ProductMappingBraintreeRecurring>,
@@ -962,7 +961,7 @@ pub struct ProductMapping {
     pub jwt: Option<ProductMappingJwt>,
 }
 /// Schema `product.mapping.price_point` (`#/components/schemas/product.mapping.price_point`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductMappingPricePoint {
     /// The unique identifier for the price point within the product.
     pub id: String,
@@ -986,7 +985,7 @@ impl ProductMappingPricePoint {
     }
 }
 /// Schema `product.mapping.rate_plan` (`#/components/schemas/product.mapping.rate_plan`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductMappingRatePlan {
     /// The payment provider for which the rate plan is configured.
     pub payment_provider: String,
@@ -1018,7 +1017,7 @@ impl ProductMappingRatePlan {
     }
 }
 /// Schema `product.mapping.jwt` (`#/components/schemas/product.mapping.jwt`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductMappingJwt {
     #[serde(
         rename = "privateClaimValue",
@@ -1028,13 +1027,13 @@ pub struct ProductMappingJwt {
     pub private_claim_value: Option<String>,
 }
 /// Schema `request_rules_container_object` (`#/components/schemas/request_rules_container_object`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RequestRulesContainerObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<RequestRulesObject>>,
 }
 /// Schema `request_rules_object` (`#/components/schemas/request_rules_object`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RequestRulesObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -1062,7 +1061,7 @@ pub struct RequestRulesObject {
     pub editing_mode: Option<String>,
 }
 /// Schema `request_rules_conditions` (`#/components/schemas/request_rules_conditions`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RequestRulesConditions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_pattern: Option<String>,
@@ -1070,7 +1069,7 @@ pub struct RequestRulesConditions {
     pub method: Option<String>,
 }
 /// Schema `session` (`#/components/schemas/session`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
@@ -1107,7 +1106,7 @@ pub struct Session {
     pub user_id: Option<String>,
 }
 /// Schema `session-lookup` (`#/components/schemas/session-lookup`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SessionLookup {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
@@ -1137,19 +1136,19 @@ pub struct SessionLookup {
 /// Schema `session_variables` (`#/components/schemas/session_variables`).
 pub type SessionVariables = serde_json::Value;
 /// Schema `static_items` (`#/components/schemas/static_items`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StaticItems {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<StaticItem>>,
 }
 /// Schema `static_item` (`#/components/schemas/static_item`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StaticItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 /// Schema `static_single_item` (`#/components/schemas/static_single_item`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StaticSingleItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1157,7 +1156,7 @@ pub struct StaticSingleItem {
     pub item: Option<String>,
 }
 /// Schema `oauth2-token-refresh-response` (`#/components/schemas/oauth2-token-refresh-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Oauth2TokenRefreshResponse {
     /// The scope of the access request. Supported scopes: user.account:read, user.profile:read and user.profile:update
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1176,7 +1175,7 @@ pub struct Oauth2TokenRefreshResponse {
     pub user_id: Option<String>,
 }
 /// Schema `oauth2-token-exchange-response` (`#/components/schemas/oauth2-token-exchange-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Oauth2TokenExchangeResponse {
     /// The scope of the access request. Supported scopes: user.account:read, user.profile:read and user.profile:update
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1197,7 +1196,7 @@ pub struct Oauth2TokenExchangeResponse {
     pub user_id: Option<String>,
 }
 /// Schema `pagination-link` (`#/components/schemas/pagination-link`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PaginationLink {
     /// The link's url
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1207,7 +1206,7 @@ pub struct PaginationLink {
     pub page: Option<f64>,
 }
 /// Schema `user-export-paginated-response` (`#/components/schemas/user-export-paginated-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserExportPaginatedResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<UserExportResponseItems>>,
@@ -1219,7 +1218,7 @@ pub struct UserExportPaginatedResponse {
 /// Schema `user-export-response-items` (`#/components/schemas/user-export-response-items`).
 pub type UserExportResponseItems = Vec<UserExportResponseItem>;
 /// Schema `user-export-response-item` (`#/components/schemas/user-export-response-item`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserExportResponseItem {
     #[serde(rename = "seq-no", default, skip_serializing_if = "Option::is_none")]
     pub seq_no: Option<f64>,
@@ -1238,7 +1237,7 @@ impl UserExportResponseItem {
     }
 }
 /// Schema `user-export-user` (`#/components/schemas/user-export-user`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserExportUser {
     pub identifiers: Identifiers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1254,7 +1253,7 @@ impl UserExportUser {
     }
 }
 /// Schema `user-creation` (`#/components/schemas/user-creation`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserCreation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validators: Option<LegacyValidators>,
@@ -1312,7 +1311,7 @@ impl UserCreation {
 /// Validators are not required for user creation, users created without validators won't be able to sign into Zephr unless they follow a password reset flow, or being mapped as shadow users identified by a JWT.
 ///
 /// Schema `legacy-validators` (`#/components/schemas/legacy-validators`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LegacyValidators {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -1323,7 +1322,7 @@ pub struct LegacyValidators {
 /// An array of these filters can be specified to perform a search by various attributes.
 ///
 /// Schema `attribute_search_filter` (`#/components/schemas/attribute_search_filter`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AttributeSearchFilter {
     /// The user attribute slug
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1344,19 +1343,19 @@ pub struct AttributeSearchFilter {
 /// Schema `search_by_attributes` (`#/components/schemas/search_by_attributes`).
 pub type SearchByAttributes = Vec<AttributeSearchFilter>;
 /// Schema `validators` (`#/components/schemas/validators`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Validators {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
 /// Schema `identifiers` (`#/components/schemas/identifiers`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Identifiers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// Schema `attributes` (`#/components/schemas/attributes`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Attributes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -1364,7 +1363,7 @@ pub struct Attributes {
     pub surname: Option<String>,
 }
 /// Schema `schema-field` (`#/components/schemas/schema-field`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SchemaField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -1430,13 +1429,13 @@ pub struct SchemaField {
 /// Schema `schemas` (`#/components/schemas/schemas`).
 pub type Schemas = Vec<SchemaField>;
 /// Schema `schema-field-deletion-response` (`#/components/schemas/schema-field-deletion-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SchemaFieldDeletionResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Schema `schema-field-creation-response` (`#/components/schemas/schema-field-creation-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SchemaFieldCreationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1444,7 +1443,7 @@ pub struct SchemaFieldCreationResponse {
     pub uri: Option<String>,
 }
 /// Schema `user-response` (`#/components/schemas/user-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -1456,7 +1455,7 @@ pub struct UserResponse {
     pub email_verified: Option<bool>,
 }
 /// Schema `users-response` (`#/components/schemas/users-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsersResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<UserResponse>>,
@@ -1464,13 +1463,13 @@ pub struct UsersResponse {
 /// Schema `sessions` (`#/components/schemas/sessions`).
 pub type Sessions = Vec<Session>;
 /// Schema `webhook-response` (`#/components/schemas/webhook-response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebhookResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }
 /// Schema `webhook-request` (`#/components/schemas/webhook-request`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebhookRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -1482,7 +1481,7 @@ pub struct WebhookRequest {
     pub target: Option<String>,
 }
 /// Schema `webhooks-responses` (`#/components/schemas/webhooks-responses`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebhooksResponses {
     #[serde(
         rename = "webhook-response",
@@ -1498,13 +1497,13 @@ pub struct WebhooksResponses {
     pub webhook_request: Option<WebhookRequest>,
 }
 /// Schema `webhook-responses-container` (`#/components/schemas/webhook-responses-container`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WebhookResponsesContainer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<WebhooksResponses>>,
 }
 /// Schema `Create_AccountBody` (`#/components/schemas/Create_AccountBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateAccountBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
@@ -1534,7 +1533,7 @@ pub struct CreateAccountBody {
     pub session_limit_behaviour: Option<String>,
 }
 /// Schema `response_simple_accountbody` (`#/components/schemas/response_simple_accountbody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponseSimpleAccountbody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
@@ -1548,7 +1547,7 @@ pub struct ResponseSimpleAccountbody {
     pub email_address: Option<String>,
 }
 /// Schema `response_accountbody` (`#/components/schemas/response_accountbody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponseAccountbody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_id: Option<String>,
@@ -1588,14 +1587,14 @@ pub struct ResponseAccountbody {
 /// A container object holding an array of full account objects.
 ///
 /// Schema `account_bodies` (`#/components/schemas/account_bodies`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AccountBodies {
     /// A list of account objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ResponseAccountbody>>,
 }
 /// Schema `simple_account_bodies` (`#/components/schemas/simple_account_bodies`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SimpleAccountBodies {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ResponseSimpleAccountbody>>,
@@ -1604,13 +1603,13 @@ pub struct SimpleAccountBodies {
     pub total: Option<f64>,
 }
 /// Schema `User_Segments_Response` (`#/components/schemas/User_Segments_Response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSegmentsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<UserSegmentResponse>>,
 }
 /// Schema `User_Segment_Response` (`#/components/schemas/User_Segment_Response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserSegmentResponse {
     /// The User Segment id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1629,7 +1628,7 @@ pub struct UserSegmentResponse {
     pub archived: Option<bool>,
 }
 /// Schema `Bulk_User_Update_Response` (`#/components/schemas/Bulk_User_Update_Response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BulkUserUpdateResponse {
     /// Returned message indicating the status of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1639,7 +1638,7 @@ pub struct BulkUserUpdateResponse {
     pub job_id: Option<String>,
 }
 /// Schema `Get_Bulk_User_Update_Job_Response` (`#/components/schemas/Get_Bulk_User_Update_Job_Response`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetBulkUserUpdateJobResponse {
     #[serde(rename = "jobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
@@ -1658,7 +1657,7 @@ pub struct GetBulkUserUpdateJobResponse {
     pub details: Option<serde_json::Value>,
 }
 /// Schema `Get_Bulk_User_Update_Jobs_Item` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Item`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetBulkUserUpdateJobsItem {
     #[serde(rename = "jobId", default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
@@ -1676,7 +1675,7 @@ pub struct GetBulkUserUpdateJobsItem {
 /// Schema `Get_Bulk_User_Update_Jobs_Response` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Response`).
 pub type GetBulkUserUpdateJobsResponse = Vec<GetBulkUserUpdateJobsItem>;
 /// Schema `bulk_update_object` (`#/components/schemas/bulk_update_object`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BulkUpdateObject {
     /// Identifier of the user. User either the User ID or Foreign Key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1686,7 +1685,7 @@ pub struct BulkUpdateObject {
     pub actions: Option<Vec<BulkUpdateObjectActionObject>>,
 }
 /// Schema `bulk_update_object_action_object` (`#/components/schemas/bulk_update_object_action_object`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BulkUpdateObjectActionObject {
     /// The user update action to be taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1696,7 +1695,7 @@ pub struct BulkUpdateObjectActionObject {
     pub attribute: Option<BulkUpdateObjectActionObjectAttribute>,
 }
 /// Schema `promo-code-redemption-result` (`#/components/schemas/promo-code-redemption-result`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PromoCodeRedemptionResult {
     /// The promo code of the redemption result.
     #[serde(rename = "promoCode", default, skip_serializing_if = "Option::is_none")]
@@ -1709,7 +1708,7 @@ pub struct PromoCodeRedemptionResult {
     pub error_message: Option<String>,
 }
 /// Schema `add-bulk-account-users-by-domains` (`#/components/schemas/add-bulk-account-users-by-domains`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AddBulkAccountUsersByDomains {
     #[serde(rename = "tenantId", default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
@@ -1725,7 +1724,7 @@ pub struct AddBulkAccountUsersByDomains {
     pub user_email: Option<String>,
 }
 /// Request body `Create_Admin_RoleBody` (`#/components/requestBodies/Create_Admin_RoleBody`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAdminRoleBody {
     pub email: String,
     pub role: String,
@@ -1737,7 +1736,7 @@ impl CreateAdminRoleBody {
     }
 }
 /// Request body `Create_BundleBody` (`#/components/requestBodies/Create_BundleBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateBundleBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -1749,7 +1748,7 @@ pub struct CreateBundleBody {
     pub auto_assign: Option<String>,
 }
 /// Request body `Create_Cache_ConfigurationBody` (`#/components/requestBodies/Create_Cache_ConfigurationBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCacheConfigurationBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -1759,7 +1758,7 @@ pub struct CreateCacheConfigurationBody {
     pub cache: Option<CreateCacheConfigurationBodyCache>,
 }
 /// Request body `Create_CompanyBody` (`#/components/requestBodies/Create_CompanyBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCompanyBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1773,7 +1772,7 @@ pub struct CreateCompanyBody {
     pub account_manager: Option<String>,
 }
 /// Request body `Create_CompanyBody_v4` (`#/components/requestBodies/Create_CompanyBody_v4`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateCompanyBodyV4 {
     /// The name of the company
     pub name: String,
@@ -1803,7 +1802,7 @@ impl CreateCompanyBodyV4 {
     }
 }
 /// Request body `Create_CreditBody` (`#/components/requestBodies/Create_CreditBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCreditBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -1819,7 +1818,7 @@ pub struct CreateCreditBody {
     pub auto_assign: Option<String>,
 }
 /// Request body `Create_EntitlementBody` (`#/components/requestBodies/Create_EntitlementBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateEntitlementBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -1829,7 +1828,7 @@ pub struct CreateEntitlementBody {
     pub auto_assign: Option<String>,
 }
 /// Request body `Create_GrantBody` (`#/components/requestBodies/Create_GrantBody`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateGrantBody {
     /// An enum describing the type of the entitlement.
     pub entitlement_type: CreateGrantBodyEntitlementType,
@@ -1857,7 +1856,7 @@ impl CreateGrantBody {
     }
 }
 /// Request body `Create_MeterBody` (`#/components/requestBodies/Create_MeterBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateMeterBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -1877,7 +1876,7 @@ pub struct CreateMeterBody {
     pub auto_assign: Option<String>,
 }
 /// Request body `Update_User_attributesBody` (`#/components/requestBodies/Update_User_attributesBody`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateUserAttributesBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -1885,7 +1884,7 @@ pub struct UpdateUserAttributesBody {
     pub surname: Option<String>,
 }
 /// Request body `Create_User_Segment_Body` (`#/components/requestBodies/Create_User_Segment_Body`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateUserSegmentBody {
     /// The User Segment name.
     pub label: String,
@@ -1900,7 +1899,7 @@ impl CreateUserSegmentBody {
     }
 }
 /// Request body `Bulk_User_Update_Request` (`#/components/requestBodies/Bulk_User_Update_Request`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BulkUserUpdateRequest {
     /// Array of combination of identifier and actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2108,7 +2107,7 @@ string_enum!(
     StripParams = "STRIP_PARAMS" } fallback Unknown
 );
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_recurring`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductMappingBraintreeRecurring {
     /// The Braintree plan ID. This is the unique identifier for the plan within the Braintree account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2118,20 +2117,20 @@ pub struct ProductMappingBraintreeRecurring {
     pub archived: Option<bool>,
 }
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_one_off`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductMappingBraintreeOneOff {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_points: Option<Vec<ProductMappingPricePoint>>,
 }
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_recurring`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductMappingStripeRecurring {
     /// The Stripe plan ID. This is the unique identifier for the plan within the Stripe account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stripe_plan_id: Option<String>,
 }
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_one_off`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProductMappingStripeOneOff {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_points: Option<Vec<ProductMappingPricePoint>>,
@@ -2157,7 +2156,7 @@ string_enum!(
     fallback Unknown
 );
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/meta`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserExportPaginatedResponseMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
@@ -2167,7 +2166,7 @@ pub struct UserExportPaginatedResponseMeta {
     pub paginated: Option<bool>,
 }
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/links`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserExportPaginatedResponseLinks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first: Option<PaginationLink>,
@@ -2179,7 +2178,7 @@ pub struct UserExportPaginatedResponseLinks {
     pub next: Option<PaginationLink>,
 }
 /// Inline schema at `#/components/schemas/user-creation/properties/registration_state`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserCreationRegistrationState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial: Option<String>,
@@ -2314,7 +2313,7 @@ string_enum!(
     fallback Unknown
 );
 /// Inline schema at `#/components/schemas/response_accountbody/properties/branding`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResponseAccountbodyBranding {
     #[serde(rename = "logoUrl", default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
@@ -2328,7 +2327,7 @@ pub struct ResponseAccountbodyBranding {
 /// Foreign key object.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object/properties/identifier/properties/foreign_key`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BulkUpdateObjectIdentifierForeignKey {
     /// The foreign key of the user.
     #[serde(rename = "foreign-system", default, skip_serializing_if = "Option::is_none")]
@@ -2337,7 +2336,7 @@ pub struct BulkUpdateObjectIdentifierForeignKey {
 /// Identifier of the user. User either the User ID or Foreign Key.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object/properties/identifier`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct BulkUpdateObjectIdentifier {
     /// Unique Id of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2366,7 +2365,7 @@ string_enum!(
 /// Details of the attribute update.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object_action_object/properties/attribute`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BulkUpdateObjectActionObjectAttribute {
     /// The slug of the attribute.
     pub field: String,
@@ -2380,7 +2379,7 @@ impl BulkUpdateObjectActionObjectAttribute {
     }
 }
 /// Inline schema at `#/components/requestBodies/Create_BundleBody/content/application~1json/schema/properties/includes`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateBundleBodyIncludes {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<serde_json::Value>,
@@ -2392,13 +2391,13 @@ pub struct CreateBundleBodyIncludes {
     pub bundles: Option<serde_json::Value>,
 }
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions/properties/header_patterns`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCacheConfigurationBodyConditionsHeaderPatterns {
     #[serde(rename = "Content-Type", default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
 }
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCacheConfigurationBodyConditions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_pattern: Option<String>,
@@ -2406,7 +2405,7 @@ pub struct CreateCacheConfigurationBodyConditions {
     pub header_patterns: Option<CreateCacheConfigurationBodyConditionsHeaderPatterns>,
 }
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/cache`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCacheConfigurationBodyCache {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<bool>,
@@ -2435,13 +2434,13 @@ string_enum!(
     Meter = "meter", Credits = "credits" } fallback Unknown
 );
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/identifiers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateAdminUserRequestIdentifiers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/validators`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateAdminUserRequestValidators {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -2450,7 +2449,7 @@ pub struct CreateAdminUserRequestValidators {
     pub use_sso: Option<bool>,
 }
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAdminUserRequest {
     pub identifiers: CreateAdminUserRequestIdentifiers,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2466,13 +2465,13 @@ impl CreateAdminUserRequest {
     }
 }
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/identifiers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogInAdminUserAccountRequestIdentifiers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/validators`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct LogInAdminUserAccountRequestValidators {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -2481,7 +2480,7 @@ pub struct LogInAdminUserAccountRequestValidators {
     pub use_sso: Option<bool>,
 }
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LogInAdminUserAccountRequest {
     pub identifiers: LogInAdminUserAccountRequestIdentifiers,
     pub validators: LogInAdminUserAccountRequestValidators,
@@ -2496,13 +2495,13 @@ impl LogInAdminUserAccountRequest {
     }
 }
 /// Inline schema at `#/paths/~1v3~1bundles~1{id}/delete/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct DeleteBundleResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1configuration/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveConfigurationRequest {
     #[serde(
         rename = "db.tables.extendedProfiles",
@@ -2708,7 +2707,7 @@ pub struct SaveConfigurationRequest {
     pub authentication_password_require_email_verfication: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1certs/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateCertRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -2718,19 +2717,19 @@ pub struct CreateCertRequest {
     pub cert: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/request_headers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvokeDecisionEngineRequestRequestHeaders {
     #[serde(rename = "User-Agent", default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/content_metadata`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct InvokeDecisionEngineRequestContentMetadata {
     #[serde(rename = "publishedDate", default, skip_serializing_if = "Option::is_none")]
     pub published_date: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InvokeDecisionEngineRequest {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2766,7 +2765,7 @@ impl InvokeDecisionEngineRequest {
     }
 }
 /// Inline schema at `#/paths/~1v4~1email-templates~1{slug}/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveEmailTemplateRequest {
     #[serde(rename = "templateType", default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
@@ -2778,7 +2777,7 @@ pub struct SaveEmailTemplateRequest {
     pub content: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1feature-rules~1{featureRuleId}~1versions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateFeatureRuleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -2796,7 +2795,7 @@ pub struct CreateFeatureRuleRequest {
     pub editing_mode: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1forms~1{slug}/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveFormRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -2818,7 +2817,7 @@ pub struct SaveFormRequest {
     pub fields: Option<Vec<Field>>,
 }
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GenerateThumbnailUploadUrlRequest {
     /// The name of the file. Unique file names are recommended but not enforced; the system generates a unique ID for each upload.
     #[serde(rename = "fileName", default, skip_serializing_if = "Option::is_none")]
@@ -2828,7 +2827,7 @@ pub struct GenerateThumbnailUploadUrlRequest {
     pub content_type: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GenerateThumbnailUploadUrlResponse {
     /// A unique identifier for the uploaded thumbnail, used for referencing in the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2838,19 +2837,19 @@ pub struct GenerateThumbnailUploadUrlResponse {
     pub upload_url: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/400/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GenerateThumbnailUploadUrlBadRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/401/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GenerateThumbnailUploadUrlUnauthorizedBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1gift/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateGiftRequest {
     /// Gift Id (passed as ?gift parameter in claim link)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2869,7 +2868,7 @@ pub struct CreateGiftRequest {
     pub cross_device_session: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1gift/post/responses/200/content/*~1*/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateGiftResponse {
     /// id: 65c7da04b734a15f (string)
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2878,7 +2877,7 @@ pub struct CreateGiftResponse {
 /// Inline schema at `#/paths/~1v3~1users~1{userId}~1grants/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ListUserGrantsResponse {
@@ -2886,13 +2885,13 @@ pub enum ListUserGrantsResponse {
     ActiveGrantsResponse(ActiveGrantsResponse),
 }
 /// Inline schema at `#/paths/~1v3~1products/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListProductsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Products>>,
 }
 /// Inline schema at `#/paths/~1v3~1products/post/responses/201/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveProductResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2900,7 +2899,7 @@ pub struct SaveProductResponse {
     pub uri: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveProductsOkBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2908,7 +2907,7 @@ pub struct SaveProductsOkBody {
     pub uri: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/201/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveProductsCreatedBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2916,7 +2915,7 @@ pub struct SaveProductsCreatedBody {
     pub uri: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema/properties/conditions`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveRequestRuleRequestConditions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_pattern: Option<String>,
@@ -2924,7 +2923,7 @@ pub struct SaveRequestRuleRequestConditions {
     pub method: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SaveRequestRuleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -2942,13 +2941,13 @@ pub struct SaveRequestRuleRequest {
     pub editing_mode: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/identifiers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateNewSessionRequestIdentifiers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/validators`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateNewSessionRequestValidators {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -2957,7 +2956,7 @@ pub struct CreateNewSessionRequestValidators {
     pub use_sso: Option<bool>,
 }
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateNewSessionRequest {
     pub identifiers: CreateNewSessionRequestIdentifiers,
     pub validators: CreateNewSessionRequestValidators,
@@ -2972,13 +2971,13 @@ impl CreateNewSessionRequest {
     }
 }
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/0`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RefreshOrExchangeTokenRequestRefreshToken {
     #[serde(rename = "refresh token", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/1`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshOrExchangeTokenRequestAuthorizationCode {
     pub code: String,
     /// Format: `uri`.
@@ -2993,7 +2992,7 @@ impl RefreshOrExchangeTokenRequestAuthorizationCode {
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema`.
 ///
 /// The variant is chosen by the `grant_type` property.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "grant_type")]
 #[allow(clippy::large_enum_variant)]
 pub enum RefreshOrExchangeTokenRequest {
@@ -3005,7 +3004,7 @@ pub enum RefreshOrExchangeTokenRequest {
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum RefreshOrExchangeTokenResponse {
@@ -3013,25 +3012,25 @@ pub enum RefreshOrExchangeTokenResponse {
     Oauth2TokenRefreshResponse(Oauth2TokenRefreshResponse),
 }
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1profile~1{app_id}/get/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GetUsersProfileByAppIdResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/400/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateBulkUsersBadRequestBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/401/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateBulkUsersUnauthorizedBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema/properties/new_identifiers`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StartEmailAddressUpdateRequestNewIdentifiers {
     /// Pattern: `.+@.+\..+`.
     pub email_address: String,
@@ -3043,7 +3042,7 @@ impl StartEmailAddressUpdateRequestNewIdentifiers {
     }
 }
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StartEmailAddressUpdateRequest {
     pub new_identifiers: StartEmailAddressUpdateRequestNewIdentifiers,
 }
@@ -3054,13 +3053,13 @@ impl StartEmailAddressUpdateRequest {
     }
 }
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema/properties/identifiers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StartPasswordResetRequestIdentifiers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StartPasswordResetRequest {
     pub identifiers: StartPasswordResetRequestIdentifiers,
     /// The slug of the site where the user account is registered.
@@ -3077,13 +3076,13 @@ impl StartPasswordResetRequest {
     }
 }
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/identifiers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StartPasswordlessAuthenticationRequestIdentifiers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/delivery`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct StartPasswordlessAuthenticationRequestDelivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
@@ -3095,7 +3094,7 @@ pub struct StartPasswordlessAuthenticationRequestDelivery {
     pub redirect: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StartPasswordlessAuthenticationRequest {
     pub identifiers: StartPasswordlessAuthenticationRequestIdentifiers,
     pub delivery: StartPasswordlessAuthenticationRequestDelivery,
@@ -3112,7 +3111,7 @@ impl StartPasswordlessAuthenticationRequest {
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ListUserSessionsResponse {
@@ -3120,13 +3119,13 @@ pub enum ListUserSessionsResponse {
     Sessions(Sessions),
 }
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/identifiers`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateNewSessionUnderGivenSiteRequestIdentifiers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/validators`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateNewSessionUnderGivenSiteRequestValidators {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
@@ -3135,7 +3134,7 @@ pub struct CreateNewSessionUnderGivenSiteRequestValidators {
     pub use_sso: Option<bool>,
 }
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateNewSessionUnderGivenSiteRequest {
     pub identifiers: CreateNewSessionUnderGivenSiteRequestIdentifiers,
     pub validators: CreateNewSessionUnderGivenSiteRequestValidators,
@@ -3150,7 +3149,7 @@ impl CreateNewSessionUnderGivenSiteRequest {
     }
 }
 /// Inline schema at `#/paths/~1v4~1accounts~1{accountId}~1grants/get/responses/200/content/application~1json/schema/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ListAccountUsersV4ResponseItem {
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -3158,7 +3157,7 @@ pub struct ListAccountUsersV4ResponseItem {
     pub account_id: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1webhooks/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateWebhookRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -3170,7 +3169,7 @@ pub struct CreateWebhookRequest {
     pub target: Option<String>,
 }
 /// Inline schema at `#/paths/~1v3~1webhooks~1{id}/put/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateWebhookRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
@@ -3184,7 +3183,7 @@ pub struct UpdateWebhookRequest {
     pub target: Option<String>,
 }
 /// Inline schema at `#/paths/~1v4~1pages~1upload-url/post/responses/201/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct GeneratePageUploadUrlResponse {
     /// The generated ID for the page logo
     #[serde(rename = "logoId", default, skip_serializing_if = "Option::is_none")]
@@ -3194,14 +3193,14 @@ pub struct GeneratePageUploadUrlResponse {
     pub upload_url: Option<String>,
 }
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProcessPromoCodeRedemptionsRequest {
     /// A list of promo codes that can be redeemed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo_codes: Option<Vec<String>>,
 }
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProcessPromoCodeRedemptionsResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<PromoCodeRedemptionResult>>,

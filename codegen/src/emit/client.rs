@@ -23,7 +23,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
         quote! {
             #doc
             pub fn #accessor(&self) -> crate::apis::#module::#struct_name<'_> {
-                crate::apis::#module::#struct_name::new(self)
+                crate::apis::#module::#struct_name { client: self }
             }
         }
     });
@@ -253,7 +253,7 @@ pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
     let mut lines = vec![format!("let client = {crate_ident}::Client::builder()")];
     if let Some(server) = &api.server {
         for v in &server.variables {
-            lines.push(format!("    .{}({:?})", crate::names::unraw(&v.rust_name), v.default));
+            lines.push(format!("    .{}({})", crate::names::unraw(&v.rust_name), super::text::rust_str_source(&v.default)));
         }
     } else {
         lines.push("    .base_url(\"https://api.example.com\")".to_owned());

@@ -1,13 +1,16 @@
 //! Spec descriptions → rustdoc that builds without warnings.
 //!
 //! Descriptions are Markdown with stray HTML, bare URLs and brackets (`foreign[system]`), any of
-//! which rustdoc warns about, and code blocks that rustdoc would compile as doctests. This turns
-//! them into safe Markdown: links kept, other HTML escaped, brackets escaped, URLs wrapped,
-//! every code block marked as text.
+//! which rustdoc warns about, and code blocks that rustdoc would compile and run as doctests:
+//! code from a spec downloaded from the internet, run by `cargo test`. This turns them into safe
+//! Markdown: links kept, other HTML escaped, brackets escaped, URLs wrapped, every code block
+//! labelled with a language rustdoc does not test (its own language when that is a known non-Rust
+//! one, else `text`), no indented code blocks, and invisible characters made visible.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::text;
 use crate::ir::Doc;
 
 /// `#[doc = "…"]` attributes for `doc` (nothing when it is empty).
@@ -17,20 +20,23 @@ pub(crate) fn attrs(doc: &Doc) -> TokenStream {
 
 /// `#[doc = "…"]` attributes for already-safe lines.
 pub(crate) fn lines_to_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
+    let lines = lines.iter().map(|line| doc_literal(line));
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#![doc = "…"]` attributes (module or crate docs) for already-safe lines.
 pub(crate) fn lines_to_inner_attrs(lines: &[String]) -> TokenStream {
-    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = lines.iter().map(|line| doc_literal(line));
     quote! { #( #![doc = #lines] )* }
+}
+
+/// One doc line as a literal (prettyplease prints it as `/// line`, so it must be one line with
+/// nothing invisible in it).
+fn doc_literal(line: &str) -> proc_macro2::Literal {
+    if line.is_empty() {
+        return text::rust_str("");
+    }
+    text::rust_str(&format!(" {}", text::one_line(line)))
 }
 
 /// The rustdoc lines of `doc`: summary, description, notes, each a paragraph.
@@ -75,35 +81,32 @@ pub(crate) fn markdown(text: &str) -> Vec<String> {
         .min()
         .unwrap_or(0);
     let mut out = Vec::new();
-    let mut fence: Option<String> = None;
+    let mut fence: Option<(char, usize)> = None;
     for line in raw {
         let line = line.get(indent..).unwrap_or(line.trim_start());
         let trimmed = line.trim_start();
-        if let Some(marker) = &fence {
-            if trimmed.starts_with(marker.as_str()) {
-                out.push(marker.clone());
+        if let Some((marker, length)) = fence {
+            let closes = fence_line(trimmed).is_some_and(|(c, n, info)| c == marker && n >= length && info.is_empty());
+            if closes {
+                out.push(marker.to_string().repeat(length));
                 fence = None;
             } else {
-                out.push(line.to_owned());
+                out.push(text::visible(line).into_owned());
             }
             continue;
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            let marker = trimmed[..3].to_owned();
-            let language = trimmed[3..].trim();
-            // Code without a language, or Rust, would be compiled as a doctest.
-            let language = if language.is_empty() || language.starts_with("rust") { "text" } else { language };
-            out.push(format!("{marker}{language}"));
-            fence = Some(marker);
+        if let Some((marker, length, info)) = fence_line(trimmed) {
+            out.push(format!("{}{}", marker.to_string().repeat(length), code_language(info)));
+            fence = Some((marker, length));
             continue;
         }
         // Four spaces of indent would make an (untested-language-less) code block: cap it.
         let lead = line.len() - trimmed.len();
         let lead = " ".repeat(lead.min(3));
-        out.push(format!("{lead}{}", inline(trimmed)));
+        out.push(format!("{lead}{}", text::visible(&inline(trimmed))));
     }
-    if let Some(marker) = fence {
-        out.push(marker);
+    if let Some((marker, length)) = fence {
+        out.push(marker.to_string().repeat(length));
     }
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
@@ -112,6 +115,32 @@ pub(crate) fn markdown(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// A code fence (CommonMark): three or more backticks or tildes, and the info string after.
+fn fence_line(trimmed: &str) -> Option<(char, usize, &str)> {
+    let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = trimmed.chars().take_while(|c| *c == marker).count();
+    let info = trimmed[length..].trim();
+    // A backtick in a backtick fence's info string makes the line inline code, not a fence.
+    (length >= 3 && !(marker == '`' && info.contains('`'))).then_some((marker, length, info))
+}
+
+/// The language a code block is labelled with. rustdoc compiles (and runs) a block whose info
+/// string is empty, `rust`, or only rustdoc's own attributes (`no_run`, `should_panic`, …), so
+/// only a known non-Rust language is kept; anything else becomes `text`.
+fn code_language(info: &str) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "bash", "c", "console", "cpp", "csharp", "css", "csv", "curl", "diff", "go", "graphql", "html", "http", "ini",
+        "java", "javascript", "js", "json", "kotlin", "markdown", "md", "php", "plaintext", "python", "ruby", "sh",
+        "shell", "sql", "swift", "text", "toml", "ts", "typescript", "xml", "yaml", "yml",
+    ];
+    let first = info
+        .split(|c: char| c == ',' || c == '{' || c.is_whitespace())
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    KNOWN.iter().find(|known| **known == first).copied().unwrap_or("text")
 }
 
 /// Inline fixes outside code spans.
@@ -238,6 +267,9 @@ mod tests {
         ]);
         assert_eq!(markdown("See https://a.test/x, then `a[b]`."), vec!["See <https://a.test/x>, then `a[b]`."]);
         assert_eq!(markdown("```\nlet x = 1;\n```"), vec!["```text", "let x = 1;", "```"]);
+        assert_eq!(markdown("````no_run\nx\n```\n````"), vec!["````text", "x", "```", "````"]);
+        assert_eq!(markdown("~~~json,should_panic\n{}\n~~~"), vec!["~~~json", "{}", "~~~"]);
+        assert_eq!(markdown("```rust\nfn main() {}\n```"), vec!["```text", "fn main() {}", "```"]);
         assert_eq!(markdown("a\n\n        indented code"), vec!["a", "", "   indented code"]);
     }
 

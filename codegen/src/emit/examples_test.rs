@@ -288,9 +288,9 @@ fn case(api: &Api, krate: &Ident, example: &Example, exceptions: &[ExampleExcept
     )
 }
 
-/// A Rust string literal, escaped.
+/// A Rust string literal, escaped (invisible characters included).
 fn string(text: &str) -> String {
-    proc_macro2::Literal::string(text).to_string()
+    super::text::rust_str_source(text)
 }
 
 /// A type's tokens as it is written: a type path needs no space between its tokens (idents,

@@ -18,7 +18,9 @@ mod docs;
 mod examples_test;
 mod operations;
 mod rust;
+mod text;
 mod types;
+mod verify;
 
 pub use examples_test::ExampleException;
 
@@ -31,6 +33,42 @@ pub struct Options {
     pub crate_version: String,
     /// Examples known to contradict their schema (see [`ExampleException`]).
     pub example_exceptions: Vec<ExampleException>,
+}
+
+impl Options {
+    /// Checks the options that end up in generated files (the package name is also a Rust
+    /// identifier in the generated tests; the version must be one cargo accepts).
+    pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |what: &str, message: String| Err(Error::Input { what: what.to_owned(), message });
+        let name = &self.crate_name;
+        let valid_name = name.len() <= 64
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ident = name.replace('-', "_");
+        if !valid_name || crate::names::snake(&ident) != ident || ["std", "core", "alloc", "test", "proc_macro"].contains(&ident.as_str()) {
+            return invalid(
+                "the crate name",
+                format!("`{}` is not a usable package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64 characters, not a Rust keyword or a standard crate's name", text::one_line(name)),
+            );
+        }
+        if !is_semver(&self.crate_version) {
+            return invalid("the crate version", format!("`{}` is not a semantic version (MAJOR.MINOR.PATCH)", text::one_line(&self.crate_version)));
+        }
+        Ok(())
+    }
+}
+
+/// `MAJOR.MINOR.PATCH`, optionally with `-pre` and `+build` parts made of `[0-9A-Za-z.-]`.
+fn is_semver(version: &str) -> bool {
+    let (core, rest) = match version.find(['-', '+']) {
+        Some(i) => (&version[..i], &version[i..]),
+        None => (version, ""),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() == 3
+        && numbers.iter().all(|n| !n.is_empty() && n.len() <= 20 && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0')))
+        && rest.len() <= 64
+        && rest[rest.len().min(1)..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
 }
 
 impl Default for Options {
@@ -81,14 +119,17 @@ pub(crate) fn has_string_enums(api: &Api) -> bool {
 /// (parsing and pretty-printing is most of the time). Each worker does both for its files:
 /// token streams cannot cross threads. The result does not depend on how work was shared.
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    options.validate()?;
     let preamble = preamble(api, "//");
     let jobs = rust_files(api);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Vec<(usize, Result<GeneratedFile, Error>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
+        let handles = (0..workers)
             .map(|_| {
-                scope.spawn(|| {
+                // syn and prettyplease recurse over the code's nesting, which a spec controls
+                // (up to the load stage's depth limit): give them a main thread's stack.
+                std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(scope, || {
                     let mut done = Vec::new();
                     // Largest files first (see `rust_files`), each to whichever worker is free.
                     loop {
@@ -100,7 +141,11 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
                     done
                 })
             })
-            .collect();
+            .collect::<Result<Vec<_>, _>>();
+        let handles = match handles {
+            Ok(handles) => handles,
+            Err(e) => return vec![vec![(0, Err(Error::Render { what: "worker threads".to_owned(), message: e.to_string() }))]],
+        };
         handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
     let mut rust: Vec<(usize, Result<GeneratedFile, Error>)> = results.into_iter().flatten().collect();
@@ -110,8 +155,12 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
         files.push(file?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    verify::files(&files)?;
     Ok(files)
 }
+
+/// Stack of each emit worker.
+const WORKER_STACK: usize = 16 * 1024 * 1024;
 
 /// One Rust file of the crate, built from the IR.
 enum RustFile<'a> {
@@ -218,11 +267,14 @@ pub mod stages {
     }
 }
 
-/// The first lines of every generated file, as comments in the file's syntax.
+/// The first lines of every generated file, as comments in the file's syntax. The spec's title
+/// and version are spec text: each is kept on one line with nothing invisible in it, which is
+/// all a `//` or `#` comment needs to stay a comment; in HTML, `>` is escaped too.
 fn preamble(api: &Api, comment: &str) -> String {
+    let escape = |text: &str| if comment == "<!--" { text::html_comment(text) } else { text::one_line(text) };
     let lines = [
-        format!("Generated by `cargo xtask generate` from \"{}\" version {},", api.title, api.version),
-        format!("spec sha256 {}.", api.spec_sha256),
+        format!("Generated by `cargo xtask generate` from \"{}\" version {},", escape(&api.title), escape(&api.version)),
+        format!("spec sha256 {}.", escape(&api.spec_sha256)),
         "Do not edit: change the spec or the generator, then regenerate.".to_owned(),
     ];
     match comment {
@@ -234,6 +286,11 @@ fn preamble(api: &Api, comment: &str) -> String {
 fn render_template(what: &str, template: &str, ctx: minijinja::Value) -> Result<String, Error> {
     let mut env = Environment::new();
     env.set_keep_trailing_newline(true);
+    // Every value from the spec goes through the filter of the context it lands in.
+    env.add_filter("toml", |value: String| text::toml_str(&value));
+    env.add_filter("md_text", |value: String| text::markdown_text(&value));
+    env.add_filter("md_code", |value: String| text::markdown_code(&value));
+    env.add_filter("md_cell", |value: String| text::markdown_code_cell(&value));
     env.render_str(template, ctx).map_err(|e| Error::Render {
         what: what.to_owned(),
         message: e.to_string(),
@@ -256,7 +313,10 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
 
 fn readme(api: &Api, options: &Options) -> Result<String, Error> {
     let krate = options.crate_name.replace('-', "_");
-    let usage = client::usage_example(api, &krate);
+    let usage = client::usage_example(api, &krate).join("\n");
+    // A fence longer than any run of backticks in the code, which holds spec text in strings.
+    let longest = usage.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
     let operations: Vec<minijinja::Value> = api
         .operations
         .iter()
@@ -282,7 +342,8 @@ fn readme(api: &Api, options: &Options) -> Result<String, Error> {
             type_count => api.types.len(),
             groups => api.groups.iter().map(|g| g.tag.clone()).collect::<Vec<_>>(),
             zephr_hmac => matches!(api.auth, Auth::ZephrHmac { .. }),
-            usage => usage.join("\n"),
+            usage => usage,
+            fence => fence,
             operations => operations,
         },
     )

@@ -45,20 +45,13 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
     quote! {
         #module_doc
 
-        use crate::client::Client;
-        use crate::error::Error;
-
         #[doc = #struct_doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #struct_name<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a crate::Client,
         }
 
         impl<'a> #struct_name<'a> {
-            pub(crate) fn new(client: &'a Client) -> Self {
-                Self { client }
-            }
-
             #(#methods)*
         }
 
@@ -270,9 +263,9 @@ fn error_type(op: &Operation) -> TokenStream {
     match &op.error_enum {
         Some(name) => {
             let name = ident(name);
-            quote!(Error<#name>)
+            quote!(crate::Error<#name>)
         }
-        None => quote!(Error),
+        None => quote!(crate::Error),
     }
 }
 
@@ -341,7 +334,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         #[derive(Debug, Clone)]
         #[must_use = "a request is only sent when awaited"]
         pub struct #builder<'a> {
-            client: &'a Client,
+            client: &'a crate::Client,
             #(#fields)*
             #body_field
         }

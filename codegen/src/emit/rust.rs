@@ -1,8 +1,9 @@
 //! Small helpers every Rust emitter uses: identifiers, type paths, and formatting.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
+use super::text;
 use crate::error::Error;
 use crate::ir::{Api, TypeRef};
 use crate::names;
@@ -61,11 +62,77 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, path: TypesPath<'_>) -> TokenStream {
 }
 
 /// Parses and pretty-prints a file, with the preamble in front.
+///
+/// Spec text reaches the tokens in string literals and doc attributes. `proc_macro2` escapes
+/// quotes and backslashes but leaves bidirectional overrides and other invisible characters raw,
+/// and prettyplease turns doc attributes back into `///` comments with their raw text. So when
+/// the printed file holds such a character, the tokens are sanitised (see [`sanitize`]) and
+/// printed again; the file is then checked like every other (see `verify`).
 pub(crate) fn format_file(what: &str, preamble: &str, tokens: TokenStream) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
-        what: what.to_owned(),
-        message: e.to_string(),
-    })?;
-    let body = prettyplease::unparse(&file);
+    let render = |tokens: TokenStream| -> Result<String, Error> {
+        let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
+            what: what.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(prettyplease::unparse(&file))
+    };
+    let mut body = render(tokens.clone())?;
+    if body.chars().any(text::is_hazard) {
+        body = render(sanitize(tokens))?;
+    }
     Ok(format!("{preamble}\n{body}"))
+}
+
+/// Rewrites string and character literals so that hazardous characters are escapes in the
+/// source (their values stay exactly the same), and doc attributes so that their text shows
+/// such characters as visible `\u{…}` text (a doc comment cannot hold an escape).
+pub(crate) fn sanitize(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    for tree in tokens {
+        out.push(match tree {
+            TokenTree::Group(group) => {
+                let stream = if is_doc_attribute(&group) { sanitize_doc(group.stream()) } else { sanitize(group.stream()) };
+                let mut new = Group::new(group.delimiter(), stream);
+                new.set_span(group.span());
+                TokenTree::Group(new)
+            }
+            TokenTree::Literal(literal) => TokenTree::Literal(sanitize_literal(literal)),
+            other => other,
+        });
+    }
+    out.into_iter().collect()
+}
+
+/// `[doc = "…"]`
+fn is_doc_attribute(group: &Group) -> bool {
+    group.delimiter() == Delimiter::Bracket
+        && matches!(group.stream().into_iter().next(), Some(TokenTree::Ident(ident)) if ident == "doc")
+}
+
+fn sanitize_doc(tokens: TokenStream) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Literal(literal) => match syn::parse_str::<syn::LitStr>(&literal.to_string()) {
+                Ok(doc) => TokenTree::Literal(text::rust_str(&text::one_line(&doc.value()))),
+                Err(_) => TokenTree::Literal(literal),
+            },
+            other => other,
+        })
+        .collect()
+}
+
+fn sanitize_literal(literal: Literal) -> Literal {
+    let source = literal.to_string();
+    if !source.chars().any(text::is_hazard) {
+        return literal;
+    }
+    if let Ok(string) = syn::parse_str::<syn::LitStr>(&source) {
+        return text::rust_str(&string.value());
+    }
+    if let Ok(character) = syn::parse_str::<syn::LitChar>(&source) {
+        let escaped = format!("'\\u{{{:x}}}'", u32::from(character.value()));
+        return escaped.parse().unwrap_or(literal);
+    }
+    literal
 }

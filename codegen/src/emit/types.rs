@@ -14,9 +14,9 @@ pub(crate) fn file(api: &Api) -> TokenStream {
         " Models: the {} schemas, request bodies and inline shapes of the spec as Rust types.",
         api.types.len()
     );
-    // Imports only what is used: a spec without structs or without enums would warn.
-    let derives = api.types.iter().any(|def| matches!(def.kind, TypeKind::Struct(_) | TypeKind::OneOf(_) | TypeKind::NewType(_)));
-    let serde_use = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
+    // Nothing is imported: every path is qualified, so a schema may be called `Serialize`,
+    // `Deserialize` or `Map` (only the prelude's names are kept from schemas, see
+    // `names::RESERVED_TYPE_NAMES`). The macro lives in the macro namespace, apart from types.
     let string_enum_use = super::has_string_enums(api).then(|| quote!(use crate::string_enum::string_enum;));
     quote! {
         #![doc = #doc]
@@ -25,7 +25,6 @@ pub(crate) fn file(api: &Api) -> TokenStream {
         //! properties in responses are ignored, and string enums keep values they do not know in
         //! their `Unknown` variant, so a server that adds fields or values does not break decoding.
 
-        #serde_use
         #string_enum_use
 
         #(#items)*
@@ -64,7 +63,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             let target = rust::ty(api, target, TypesPath::Local);
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(transparent)]
                 pub struct #name(pub #target);
             }
@@ -115,7 +114,7 @@ fn struct_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, s: &Struct
     let constructor = (!all_optional).then(|| constructor(api, name, s));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -208,7 +207,7 @@ fn one_of_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, o: &OneOf)
         #doc
         ///
         #[doc = #how]
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #representation
         #[allow(clippy::large_enum_variant)] // variants mirror the spec; boxing would change the API
         pub enum #name {

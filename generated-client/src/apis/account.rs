@@ -5,17 +5,12 @@
 //! `Account` operations.
 //!
 //! Actions on resource Account.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Account` operations; get it with `Client::account`.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> AccountApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List accounts
     ///
     /// Retrieves a paginated list of accounts in `results` according to  the passed in `rpp`, `page` and `search` parameters alongside  the total number of items matching the search query (`total`).
@@ -136,7 +131,7 @@ impl<'a> AccountApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccounts<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     rpp: Option<f64>,
     page: Option<f64>,
     search: Option<&'a str>,
@@ -168,7 +163,7 @@ impl<'a> ListAccounts<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SimpleAccountBodies, Error> {
+    pub async fn send(self) -> Result<crate::types::SimpleAccountBodies, crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
         let mut query = crate::encoding::Query::default();
@@ -196,7 +191,7 @@ impl<'a> ListAccounts<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListAccounts<'a> {
-    type Output = Result<crate::types::SimpleAccountBodies, Error>;
+    type Output = Result<crate::types::SimpleAccountBodies, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -206,12 +201,12 @@ impl<'a> std::future::IntoFuture for ListAccounts<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccount<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: &'a crate::types::CreateAccountBody,
 }
 impl<'a> CreateAccount<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
         let query = crate::encoding::Query::default();
@@ -226,7 +221,7 @@ impl<'a> CreateAccount<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateAccount<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -236,12 +231,12 @@ impl<'a> std::future::IntoFuture for CreateAccount<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetAccount<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetAccount<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ResponseAccountbody, Error> {
+    pub async fn send(self) -> Result<crate::types::ResponseAccountbody, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -261,7 +256,7 @@ impl<'a> GetAccount<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetAccount<'a> {
-    type Output = Result<crate::types::ResponseAccountbody, Error>;
+    type Output = Result<crate::types::ResponseAccountbody, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -271,13 +266,13 @@ impl<'a> std::future::IntoFuture for GetAccount<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateAccount<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: &'a crate::types::CreateAccountBody,
 }
 impl<'a> UpdateAccount<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -293,7 +288,7 @@ impl<'a> UpdateAccount<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpdateAccount<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -303,12 +298,12 @@ impl<'a> std::future::IntoFuture for UpdateAccount<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccount<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteAccount<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -323,7 +318,7 @@ impl<'a> DeleteAccount<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteAccount<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -333,12 +328,12 @@ impl<'a> std::future::IntoFuture for DeleteAccount<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetAccountV4<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
 }
 impl<'a> GetAccountV4<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ResponseAccountbody, Error> {
+    pub async fn send(self) -> Result<crate::types::ResponseAccountbody, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
@@ -358,7 +353,7 @@ impl<'a> GetAccountV4<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetAccountV4<'a> {
-    type Output = Result<crate::types::ResponseAccountbody, Error>;
+    type Output = Result<crate::types::ResponseAccountbody, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -368,11 +363,11 @@ impl<'a> std::future::IntoFuture for GetAccountV4<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountsV4<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListAccountsV4<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccountBodies, Error> {
+    pub async fn send(self) -> Result<crate::types::AccountBodies, crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v4/accounts");
         let query = crate::encoding::Query::default();
@@ -391,7 +386,7 @@ impl<'a> ListAccountsV4<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListAccountsV4<'a> {
-    type Output = Result<crate::types::AccountBodies, Error>;
+    type Output = Result<crate::types::AccountBodies, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Account User` operations.
 //!
 //! Contains operations on the Account User resource.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Account User` operations; get it with `Client::account_user`.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountUserApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> AccountUserApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List account users
     ///
     /// Retrieves all the account users.
@@ -114,12 +109,12 @@ impl<'a> AccountUserApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountUsers<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
 }
 impl<'a> ListAccountUsers<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccountUser, Error> {
+    pub async fn send(self) -> Result<crate::types::AccountUser, crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
@@ -140,7 +135,7 @@ impl<'a> ListAccountUsers<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListAccountUsers<'a> {
-    type Output = Result<crate::types::AccountUser, Error>;
+    type Output = Result<crate::types::AccountUser, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -150,13 +145,13 @@ impl<'a> std::future::IntoFuture for ListAccountUsers<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveAccountUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     user_id: &'a str,
 }
 impl<'a> RetrieveAccountUser<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccountUser, Error> {
+    pub async fn send(self) -> Result<crate::types::AccountUser, crate::Error> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
@@ -178,7 +173,7 @@ impl<'a> RetrieveAccountUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for RetrieveAccountUser<'a> {
-    type Output = Result<crate::types::AccountUser, Error>;
+    type Output = Result<crate::types::AccountUser, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -188,13 +183,13 @@ impl<'a> std::future::IntoFuture for RetrieveAccountUser<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveAccountUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     user_id: &'a str,
 }
 impl<'a> SaveAccountUser<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveAccountUserResponse, Error> {
+    pub async fn send(self) -> Result<SaveAccountUserResponse, crate::Error> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
@@ -211,7 +206,7 @@ impl<'a> SaveAccountUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveAccountUser<'a> {
-    type Output = Result<SaveAccountUserResponse, Error>;
+    type Output = Result<SaveAccountUserResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -230,13 +225,13 @@ pub enum SaveAccountUserResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccountUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     user_id: &'a str,
 }
 impl<'a> DeleteAccountUser<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
@@ -253,7 +248,7 @@ impl<'a> DeleteAccountUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteAccountUser<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -263,14 +258,14 @@ impl<'a> std::future::IntoFuture for DeleteAccountUser<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountUsersV4<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
 }
 impl<'a> ListAccountUsersV4<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<Vec<crate::types::ListAccountUsersV4ResponseItem>, Error> {
+    ) -> Result<Vec<crate::types::ListAccountUsersV4ResponseItem>, crate::Error> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -291,7 +286,10 @@ impl<'a> ListAccountUsersV4<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListAccountUsersV4<'a> {
-    type Output = Result<Vec<crate::types::ListAccountUsersV4ResponseItem>, Error>;
+    type Output = Result<
+        Vec<crate::types::ListAccountUsersV4ResponseItem>,
+        crate::Error,
+    >;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

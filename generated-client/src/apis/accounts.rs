@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Accounts` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Accounts` operations; get it with `Client::accounts`.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountsApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> AccountsApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Post an account grant
     ///
     /// Adding account users to company account by email domain.
@@ -34,14 +29,14 @@ impl<'a> AccountsApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostAccountBulking<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
 }
 impl<'a> PostAccountBulking<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::AddBulkAccountUsersByDomains, Error> {
+    ) -> Result<crate::types::AddBulkAccountUsersByDomains, crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -62,7 +57,7 @@ impl<'a> PostAccountBulking<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for PostAccountBulking<'a> {
-    type Output = Result<crate::types::AddBulkAccountUsersByDomains, Error>;
+    type Output = Result<crate::types::AddBulkAccountUsersByDomains, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Admin User` operations.
 //!
 //! Contains operations on the Admin User resource.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Admin User` operations; get it with `Client::admin_user`.
 #[derive(Debug, Clone, Copy)]
 pub struct AdminUserApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> AdminUserApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Create an admin user
     ///
     /// Creates a new admin user.
@@ -254,7 +249,7 @@ impl<'a> AdminUserApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAdminUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateAdminUserRequest>,
 }
 impl<'a> CreateAdminUser<'a> {
@@ -264,7 +259,7 @@ impl<'a> CreateAdminUser<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminUserResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::AdminUserResponse, crate::Error> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/users");
         let query = crate::encoding::Query::default();
@@ -286,7 +281,7 @@ impl<'a> CreateAdminUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateAdminUser<'a> {
-    type Output = Result<crate::types::AdminUserResponse, Error>;
+    type Output = Result<crate::types::AdminUserResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -296,7 +291,7 @@ impl<'a> std::future::IntoFuture for CreateAdminUser<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct LogInAdminUserAccount<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::LogInAdminUserAccountRequest>,
 }
 impl<'a> LogInAdminUserAccount<'a> {
@@ -306,7 +301,9 @@ impl<'a> LogInAdminUserAccount<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminUserLoginResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::AdminUserLoginResponse, crate::Error> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/login");
         let query = crate::encoding::Query::default();
@@ -328,7 +325,7 @@ impl<'a> LogInAdminUserAccount<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for LogInAdminUserAccount<'a> {
-    type Output = Result<crate::types::AdminUserLoginResponse, Error>;
+    type Output = Result<crate::types::AdminUserLoginResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -338,7 +335,7 @@ impl<'a> std::future::IntoFuture for LogInAdminUserAccount<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct LogOutAdminUserAccount<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     blaize_admin_session: Option<&'a str>,
 }
 impl<'a> LogOutAdminUserAccount<'a> {
@@ -350,7 +347,7 @@ impl<'a> LogOutAdminUserAccount<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::LogoutResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::LogoutResponse, crate::Error> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/admin/logout");
         let query = crate::encoding::Query::default();
@@ -372,7 +369,7 @@ impl<'a> LogOutAdminUserAccount<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for LogOutAdminUserAccount<'a> {
-    type Output = Result<crate::types::LogoutResponse, Error>;
+    type Output = Result<crate::types::LogoutResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -382,12 +379,12 @@ impl<'a> std::future::IntoFuture for LogOutAdminUserAccount<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccessKeys<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> ListAccessKeys<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::GetAccessKeyResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::GetAccessKeyResponse, crate::Error> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -408,7 +405,7 @@ impl<'a> ListAccessKeys<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListAccessKeys<'a> {
-    type Output = Result<crate::types::GetAccessKeyResponse, Error>;
+    type Output = Result<crate::types::GetAccessKeyResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -418,12 +415,12 @@ impl<'a> std::future::IntoFuture for ListAccessKeys<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssueKeyPair<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> IssueKeyPair<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::IssueKeypairResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::IssueKeypairResponse, crate::Error> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -444,7 +441,7 @@ impl<'a> IssueKeyPair<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for IssueKeyPair<'a> {
-    type Output = Result<crate::types::IssueKeypairResponse, Error>;
+    type Output = Result<crate::types::IssueKeypairResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -454,13 +451,15 @@ impl<'a> std::future::IntoFuture for IssueKeyPair<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RevokeKeypair<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     access_key: &'a str,
 }
 impl<'a> RevokeKeypair<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::RevokeKeypairResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::RevokeKeypairResponse, crate::Error> {
         let mut path = String::with_capacity(58);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -482,7 +481,7 @@ impl<'a> RevokeKeypair<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for RevokeKeypair<'a> {
-    type Output = Result<crate::types::RevokeKeypairResponse, Error>;
+    type Output = Result<crate::types::RevokeKeypairResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -492,12 +491,12 @@ impl<'a> std::future::IntoFuture for RevokeKeypair<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserRoles<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> ListUserRoles<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminRoles, Error> {
+    pub async fn send(self) -> Result<crate::types::AdminRoles, crate::Error> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -518,7 +517,7 @@ impl<'a> ListUserRoles<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUserRoles<'a> {
-    type Output = Result<crate::types::AdminRoles, Error>;
+    type Output = Result<crate::types::AdminRoles, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -528,13 +527,13 @@ impl<'a> std::future::IntoFuture for ListUserRoles<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserTenantRoles<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     tenant: &'a str,
 }
 impl<'a> ListUserTenantRoles<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminRoles, Error> {
+    pub async fn send(self) -> Result<crate::types::AdminRoles, crate::Error> {
         let mut path = String::with_capacity(55);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -556,7 +555,7 @@ impl<'a> ListUserTenantRoles<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUserTenantRoles<'a> {
-    type Output = Result<crate::types::AdminRoles, Error>;
+    type Output = Result<crate::types::AdminRoles, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -566,11 +565,13 @@ impl<'a> std::future::IntoFuture for ListUserTenantRoles<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListRoles<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListRoles<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ListAdminRolesResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::ListAdminRolesResponse, crate::Error> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/roles");
         let query = crate::encoding::Query::default();
@@ -589,7 +590,7 @@ impl<'a> ListRoles<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListRoles<'a> {
-    type Output = Result<crate::types::ListAdminRolesResponse, Error>;
+    type Output = Result<crate::types::ListAdminRolesResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -599,7 +600,7 @@ impl<'a> std::future::IntoFuture for ListRoles<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAdminRole<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateAdminRoleBody>,
 }
 impl<'a> CreateAdminRole<'a> {
@@ -609,7 +610,9 @@ impl<'a> CreateAdminRole<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminRoleCreationResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::AdminRoleCreationResponse, crate::Error> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/roles");
         let query = crate::encoding::Query::default();
@@ -631,7 +634,7 @@ impl<'a> CreateAdminRole<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateAdminRole<'a> {
-    type Output = Result<crate::types::AdminRoleCreationResponse, Error>;
+    type Output = Result<crate::types::AdminRoleCreationResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -641,12 +644,14 @@ impl<'a> std::future::IntoFuture for CreateAdminRole<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetRole<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     role_id: &'a str,
 }
 impl<'a> GetRole<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ListAdminRoleResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::ListAdminRoleResponse, crate::Error> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
         crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
@@ -666,7 +671,7 @@ impl<'a> GetRole<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetRole<'a> {
-    type Output = Result<crate::types::ListAdminRoleResponse, Error>;
+    type Output = Result<crate::types::ListAdminRoleResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -676,7 +681,7 @@ impl<'a> std::future::IntoFuture for GetRole<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateRole<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     role_id: &'a str,
     body: Option<&'a crate::types::CreateAdminRoleBody>,
 }
@@ -687,7 +692,9 @@ impl<'a> UpdateRole<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminRoleUpdateResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::AdminRoleUpdateResponse, crate::Error> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
         crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
@@ -710,7 +717,7 @@ impl<'a> UpdateRole<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpdateRole<'a> {
-    type Output = Result<crate::types::AdminRoleUpdateResponse, Error>;
+    type Output = Result<crate::types::AdminRoleUpdateResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -720,12 +727,14 @@ impl<'a> std::future::IntoFuture for UpdateRole<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteRole<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     role_id: &'a str,
 }
 impl<'a> DeleteRole<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminRoleDeletedResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::AdminRoleDeletedResponse, crate::Error> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
         crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
@@ -745,7 +754,7 @@ impl<'a> DeleteRole<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteRole<'a> {
-    type Output = Result<crate::types::AdminRoleDeletedResponse, Error>;
+    type Output = Result<crate::types::AdminRoleDeletedResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -755,12 +764,12 @@ impl<'a> std::future::IntoFuture for DeleteRole<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetSessionUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     blaize_admin_session_id: &'a str,
 }
 impl<'a> GetSessionUser<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserIdentifier, Error> {
+    pub async fn send(self) -> Result<crate::types::UserIdentifier, crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/admin/sessions/");
         crate::encoding::push_path_param(
@@ -784,7 +793,7 @@ impl<'a> GetSessionUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetSessionUser<'a> {
-    type Output = Result<crate::types::UserIdentifier, Error>;
+    type Output = Result<crate::types::UserIdentifier, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

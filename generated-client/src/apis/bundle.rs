@@ -5,17 +5,12 @@
 //! `Bundle` operations.
 //!
 //! Contains operations on the Bundle resource.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Bundle` operations; get it with `Client::bundle`.
 #[derive(Debug, Clone, Copy)]
 pub struct BundleApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> BundleApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List Bundles
     ///
     /// Retrieves a list of bundles wrapped in the element "results". Each bundle contains a list of entitlements, meters, credits, and other bundles.
@@ -98,11 +93,11 @@ impl<'a> BundleApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBundles<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListBundles<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Bundles, Error> {
+    pub async fn send(self) -> Result<crate::types::Bundles, crate::Error> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/bundles");
         let query = crate::encoding::Query::default();
@@ -121,7 +116,7 @@ impl<'a> ListBundles<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListBundles<'a> {
-    type Output = Result<crate::types::Bundles, Error>;
+    type Output = Result<crate::types::Bundles, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -131,7 +126,7 @@ impl<'a> std::future::IntoFuture for ListBundles<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateBundles<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateBundleBody>,
 }
 impl<'a> CreateBundles<'a> {
@@ -141,7 +136,7 @@ impl<'a> CreateBundles<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/bundles");
         let query = crate::encoding::Query::default();
@@ -158,7 +153,7 @@ impl<'a> CreateBundles<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateBundles<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -168,12 +163,12 @@ impl<'a> std::future::IntoFuture for CreateBundles<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetBundle<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetBundle<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Bundle, Error> {
+    pub async fn send(self) -> Result<crate::types::Bundle, crate::Error> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -193,7 +188,7 @@ impl<'a> GetBundle<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetBundle<'a> {
-    type Output = Result<crate::types::Bundle, Error>;
+    type Output = Result<crate::types::Bundle, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -203,7 +198,7 @@ impl<'a> std::future::IntoFuture for GetBundle<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateBundle<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::CreateBundleBody>,
 }
@@ -214,7 +209,7 @@ impl<'a> CreateBundle<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -232,7 +227,7 @@ impl<'a> CreateBundle<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateBundle<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -242,12 +237,12 @@ impl<'a> std::future::IntoFuture for CreateBundle<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteBundle<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteBundle<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::DeleteBundleResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::DeleteBundleResponse, crate::Error> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -267,7 +262,7 @@ impl<'a> DeleteBundle<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteBundle<'a> {
-    type Output = Result<crate::types::DeleteBundleResponse, Error>;
+    type Output = Result<crate::types::DeleteBundleResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

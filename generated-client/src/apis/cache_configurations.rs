@@ -5,17 +5,12 @@
 //! `Cache Configurations` operations.
 //!
 //! Contains operations on the Cache Configurations resource.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Cache Configurations` operations; get it with `Client::cache_configurations`.
 #[derive(Debug, Clone, Copy)]
 pub struct CacheConfigurationsApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> CacheConfigurationsApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List cache configurations
     ///
     /// Retrieves a list of cache configurations wrapped in the element "results".
@@ -106,11 +101,13 @@ impl<'a> CacheConfigurationsApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListCacheConfigurations<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListCacheConfigurations<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::CacheConfigurationsObjects, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::CacheConfigurationsObjects, crate::Error> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/cache-configurations");
         let query = crate::encoding::Query::default();
@@ -129,7 +126,7 @@ impl<'a> ListCacheConfigurations<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListCacheConfigurations<'a> {
-    type Output = Result<crate::types::CacheConfigurationsObjects, Error>;
+    type Output = Result<crate::types::CacheConfigurationsObjects, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -139,7 +136,7 @@ impl<'a> std::future::IntoFuture for ListCacheConfigurations<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCacheConfiguration<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateCacheConfigurationBody>,
 }
 impl<'a> CreateCacheConfiguration<'a> {
@@ -149,7 +146,7 @@ impl<'a> CreateCacheConfiguration<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/cache-configurations");
         let query = crate::encoding::Query::default();
@@ -166,7 +163,7 @@ impl<'a> CreateCacheConfiguration<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateCacheConfiguration<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -176,12 +173,14 @@ impl<'a> std::future::IntoFuture for CreateCacheConfiguration<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCacheConfiguration<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetCacheConfiguration<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::CacheConfigurationsObject, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::CacheConfigurationsObject, crate::Error> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -201,7 +200,7 @@ impl<'a> GetCacheConfiguration<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetCacheConfiguration<'a> {
-    type Output = Result<crate::types::CacheConfigurationsObject, Error>;
+    type Output = Result<crate::types::CacheConfigurationsObject, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -211,7 +210,7 @@ impl<'a> std::future::IntoFuture for GetCacheConfiguration<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateCacheConfiguration<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::CreateCacheConfigurationBody>,
 }
@@ -222,7 +221,7 @@ impl<'a> UpdateCacheConfiguration<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -240,7 +239,7 @@ impl<'a> UpdateCacheConfiguration<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpdateCacheConfiguration<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -250,12 +249,12 @@ impl<'a> std::future::IntoFuture for UpdateCacheConfiguration<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCacheConfiguration<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteCacheConfiguration<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -270,7 +269,7 @@ impl<'a> DeleteCacheConfiguration<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteCacheConfiguration<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Cache Management` operations.
 //!
 //! Cache Mangement.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Cache Management` operations; get it with `Client::cache_management`.
 #[derive(Debug, Clone, Copy)]
 pub struct CacheManagementApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> CacheManagementApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Evict cached origin requests
     ///
     /// Evicts all cached origin requests with path matching the supplied regular expression.
@@ -77,7 +72,7 @@ impl<'a> CacheManagementApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct EvictOrigin<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a serde_json::Value>,
 }
 impl<'a> EvictOrigin<'a> {
@@ -87,7 +82,7 @@ impl<'a> EvictOrigin<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/cache-management/evict-origin");
         let query = crate::encoding::Query::default();
@@ -104,7 +99,7 @@ impl<'a> EvictOrigin<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for EvictOrigin<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -114,7 +109,7 @@ impl<'a> std::future::IntoFuture for EvictOrigin<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct EvictOriginSiteV4<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a serde_json::Value>,
 }
 impl<'a> EvictOriginSiteV4<'a> {
@@ -124,7 +119,7 @@ impl<'a> EvictOriginSiteV4<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v4/cache-management/evict-origin");
         let query = crate::encoding::Query::default();
@@ -141,7 +136,7 @@ impl<'a> EvictOriginSiteV4<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for EvictOriginSiteV4<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -151,7 +146,7 @@ impl<'a> std::future::IntoFuture for EvictOriginSiteV4<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct EvictOriginV4<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     site: &'a str,
     body: Option<&'a serde_json::Value>,
 }
@@ -162,7 +157,7 @@ impl<'a> EvictOriginV4<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(50);
         path.push_str("/v4/cache-management/evict-origin/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
@@ -180,7 +175,7 @@ impl<'a> EvictOriginV4<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for EvictOriginV4<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

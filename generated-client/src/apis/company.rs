@@ -5,17 +5,12 @@
 //! `Company` operations.
 //!
 //! Actions on resource Company.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Company` operations; get it with `Client::company`.
 #[derive(Debug, Clone, Copy)]
 pub struct CompanyApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> CompanyApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List companies
     ///
     /// Retrieves a list of companies wrapped in the element "results".
@@ -135,11 +130,11 @@ impl<'a> CompanyApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListCompanies<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListCompanies<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Companies, Error> {
+    pub async fn send(self) -> Result<crate::types::Companies, crate::Error> {
         let mut path = String::with_capacity(13);
         path.push_str("/v3/companies");
         let query = crate::encoding::Query::default();
@@ -158,7 +153,7 @@ impl<'a> ListCompanies<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListCompanies<'a> {
-    type Output = Result<crate::types::Companies, Error>;
+    type Output = Result<crate::types::Companies, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -168,7 +163,7 @@ impl<'a> std::future::IntoFuture for ListCompanies<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCompany<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateCompanyBody>,
 }
 impl<'a> CreateCompany<'a> {
@@ -178,7 +173,7 @@ impl<'a> CreateCompany<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(13);
         path.push_str("/v3/companies");
         let query = crate::encoding::Query::default();
@@ -195,7 +190,7 @@ impl<'a> CreateCompany<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateCompany<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -205,12 +200,12 @@ impl<'a> std::future::IntoFuture for CreateCompany<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCompany<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetCompany<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Company, Error> {
+    pub async fn send(self) -> Result<crate::types::Company, crate::Error> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -230,7 +225,7 @@ impl<'a> GetCompany<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetCompany<'a> {
-    type Output = Result<crate::types::Company, Error>;
+    type Output = Result<crate::types::Company, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -240,7 +235,7 @@ impl<'a> std::future::IntoFuture for GetCompany<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateCompany<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::CreateCompanyBody>,
 }
@@ -251,7 +246,7 @@ impl<'a> UpdateCompany<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -269,7 +264,7 @@ impl<'a> UpdateCompany<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -279,12 +274,12 @@ impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCompany<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteCompany<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -299,7 +294,7 @@ impl<'a> DeleteCompany<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -309,7 +304,7 @@ impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostCompanies<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateCompanyBodyV4>,
 }
 impl<'a> PostCompanies<'a> {
@@ -319,7 +314,7 @@ impl<'a> PostCompanies<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(13);
         path.push_str("/v4/companies");
         let query = crate::encoding::Query::default();
@@ -336,7 +331,7 @@ impl<'a> PostCompanies<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for PostCompanies<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -346,12 +341,12 @@ impl<'a> std::future::IntoFuture for PostCompanies<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCompaniesByCompanyId<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     company_id: &'a str,
 }
 impl<'a> GetCompaniesByCompanyId<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Companyv4, Error> {
+    pub async fn send(self) -> Result<crate::types::Companyv4, crate::Error> {
         let mut path = String::with_capacity(30);
         path.push_str("/v4/companies/");
         crate::encoding::push_path_param(&mut path, "companyId", &self.company_id)?;
@@ -371,7 +366,7 @@ impl<'a> GetCompaniesByCompanyId<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetCompaniesByCompanyId<'a> {
-    type Output = Result<crate::types::Companyv4, Error>;
+    type Output = Result<crate::types::Companyv4, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Component Library` operations.
 //!
 //! Actions on resource Library Component.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Component Library` operations; get it with `Client::component_library`.
 #[derive(Debug, Clone, Copy)]
 pub struct ComponentLibraryApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> ComponentLibraryApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Generate Thumbnail Upload URL
     ///
     /// Generates a pre-signed URL for securely uploading a thumbnail image. The link expires after *10 minutes*.
@@ -43,7 +38,7 @@ impl<'a> ComponentLibraryApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GenerateThumbnailUploadUrl<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: &'a crate::types::GenerateThumbnailUploadUrlRequest,
 }
 impl<'a> GenerateThumbnailUploadUrl<'a> {
@@ -52,7 +47,7 @@ impl<'a> GenerateThumbnailUploadUrl<'a> {
         self,
     ) -> Result<
         crate::types::GenerateThumbnailUploadUrlResponse,
-        Error<GenerateThumbnailUploadUrlError>,
+        crate::Error<GenerateThumbnailUploadUrlError>,
     > {
         let mut path = String::with_capacity(25);
         path.push_str("/v4/thumbnails/upload-url");
@@ -88,7 +83,7 @@ impl<'a> GenerateThumbnailUploadUrl<'a> {
 impl<'a> std::future::IntoFuture for GenerateThumbnailUploadUrl<'a> {
     type Output = Result<
         crate::types::GenerateThumbnailUploadUrlResponse,
-        Error<GenerateThumbnailUploadUrlError>,
+        crate::Error<GenerateThumbnailUploadUrlError>,
     >;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {

@@ -5,17 +5,12 @@
 //! `Configuration` operations.
 //!
 //! Blaize tenant configuration.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Configuration` operations; get it with `Client::configuration`.
 #[derive(Debug, Clone, Copy)]
 pub struct ConfigurationApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> ConfigurationApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Retrieve the tenant configuration
     ///
     /// Retrieves the tenant configuration.
@@ -114,11 +109,11 @@ impl<'a> ConfigurationApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetConfiguration<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> GetConfiguration<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Configuration, Error> {
+    pub async fn send(self) -> Result<crate::types::Configuration, crate::Error> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/configuration");
         let query = crate::encoding::Query::default();
@@ -137,7 +132,7 @@ impl<'a> GetConfiguration<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetConfiguration<'a> {
-    type Output = Result<crate::types::Configuration, Error>;
+    type Output = Result<crate::types::Configuration, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -147,7 +142,7 @@ impl<'a> std::future::IntoFuture for GetConfiguration<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveConfiguration<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::SaveConfigurationRequest>,
 }
 impl<'a> SaveConfiguration<'a> {
@@ -157,7 +152,7 @@ impl<'a> SaveConfiguration<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/configuration");
         let query = crate::encoding::Query::default();
@@ -174,7 +169,7 @@ impl<'a> SaveConfiguration<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveConfiguration<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -184,11 +179,11 @@ impl<'a> std::future::IntoFuture for SaveConfiguration<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBlacklistedEmailDomains<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListBlacklistedEmailDomains<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<String>, Error> {
+    pub async fn send(self) -> Result<Vec<String>, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
         let query = crate::encoding::Query::default();
@@ -207,7 +202,7 @@ impl<'a> ListBlacklistedEmailDomains<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListBlacklistedEmailDomains<'a> {
-    type Output = Result<Vec<String>, Error>;
+    type Output = Result<Vec<String>, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -217,12 +212,14 @@ impl<'a> std::future::IntoFuture for ListBlacklistedEmailDomains<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateBlacklistedEmailDomains<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: &'a crate::types::BlacklistedEmailDomainsRequest,
 }
 impl<'a> UpdateBlacklistedEmailDomains<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<UpdateBlacklistedEmailDomainsResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<UpdateBlacklistedEmailDomainsResponse, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
         let query = crate::encoding::Query::default();
@@ -242,7 +239,7 @@ impl<'a> UpdateBlacklistedEmailDomains<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpdateBlacklistedEmailDomains<'a> {
-    type Output = Result<UpdateBlacklistedEmailDomainsResponse, Error>;
+    type Output = Result<UpdateBlacklistedEmailDomainsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -261,11 +258,11 @@ pub enum UpdateBlacklistedEmailDomainsResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct InstallTenant<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> InstallTenant<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(14);
         path.push_str("/v3/initialize");
         let query = crate::encoding::Query::default();
@@ -275,7 +272,7 @@ impl<'a> InstallTenant<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for InstallTenant<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -285,7 +282,7 @@ impl<'a> std::future::IntoFuture for InstallTenant<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCert<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateCertRequest>,
 }
 impl<'a> CreateCert<'a> {
@@ -295,7 +292,7 @@ impl<'a> CreateCert<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/certs");
         let query = crate::encoding::Query::default();
@@ -312,7 +309,7 @@ impl<'a> CreateCert<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateCert<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -322,11 +319,11 @@ impl<'a> std::future::IntoFuture for CreateCert<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCert<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> DeleteCert<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/certs");
         let query = crate::encoding::Query::default();
@@ -340,7 +337,7 @@ impl<'a> DeleteCert<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteCert<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Credit` operations.
 //!
 //! Actions on resource Credit.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Credit` operations; get it with `Client::credit`.
 #[derive(Debug, Clone, Copy)]
 pub struct CreditApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> CreditApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List credits
     ///
     /// Retrieves a list of credits wrapped in the element "results".
@@ -98,11 +93,11 @@ impl<'a> CreditApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Credits<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> Credits<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Credits, Error> {
+    pub async fn send(self) -> Result<crate::types::Credits, crate::Error> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/credits");
         let query = crate::encoding::Query::default();
@@ -121,7 +116,7 @@ impl<'a> Credits<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for Credits<'a> {
-    type Output = Result<crate::types::Credits, Error>;
+    type Output = Result<crate::types::Credits, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -131,7 +126,7 @@ impl<'a> std::future::IntoFuture for Credits<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCredits<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateCreditBody>,
 }
 impl<'a> CreateCredits<'a> {
@@ -141,7 +136,7 @@ impl<'a> CreateCredits<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/credits");
         let query = crate::encoding::Query::default();
@@ -158,7 +153,7 @@ impl<'a> CreateCredits<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateCredits<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -168,12 +163,12 @@ impl<'a> std::future::IntoFuture for CreateCredits<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCredit<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetCredit<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Credit, Error> {
+    pub async fn send(self) -> Result<crate::types::Credit, crate::Error> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -193,7 +188,7 @@ impl<'a> GetCredit<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetCredit<'a> {
-    type Output = Result<crate::types::Credit, Error>;
+    type Output = Result<crate::types::Credit, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -203,7 +198,7 @@ impl<'a> std::future::IntoFuture for GetCredit<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCredit<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::CreateCreditBody>,
 }
@@ -214,7 +209,7 @@ impl<'a> CreateCredit<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -232,7 +227,7 @@ impl<'a> CreateCredit<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateCredit<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -242,12 +237,12 @@ impl<'a> std::future::IntoFuture for CreateCredit<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCredit<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteCredit<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -262,7 +257,7 @@ impl<'a> DeleteCredit<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteCredit<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

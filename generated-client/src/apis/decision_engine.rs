@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Decision Engine` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Decision Engine` operations; get it with `Client::decision_engine`.
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionEngineApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> DecisionEngineApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Invoke the decision engine
     ///
     /// Invokes the decision engine.
@@ -37,7 +32,7 @@ impl<'a> DecisionEngineApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct InvokeDecisionEngine<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::InvokeDecisionEngineRequest>,
 }
 impl<'a> InvokeDecisionEngine<'a> {
@@ -47,7 +42,9 @@ impl<'a> InvokeDecisionEngine<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccessDecisionResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::AccessDecisionResponse, crate::Error> {
         let mut path = String::with_capacity(19);
         path.push_str("/v3/decision-engine");
         let query = crate::encoding::Query::default();
@@ -69,7 +66,7 @@ impl<'a> InvokeDecisionEngine<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for InvokeDecisionEngine<'a> {
-    type Output = Result<crate::types::AccessDecisionResponse, Error>;
+    type Output = Result<crate::types::AccessDecisionResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Dynamic Offer Promo code redemption` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Dynamic Offer Promo code redemption` operations; get it with `Client::dynamic_offer_promo_code_redemption`.
 #[derive(Debug, Clone, Copy)]
 pub struct DynamicOfferPromoCodeRedemptionApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> DynamicOfferPromoCodeRedemptionApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Process promo code redemptions
     ///
     /// Redeem promo codes that are configured from the Zephr console.
@@ -37,7 +32,7 @@ impl<'a> DynamicOfferPromoCodeRedemptionApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ProcessPromoCodeRedemptions<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::ProcessPromoCodeRedemptionsRequest>,
 }
 impl<'a> ProcessPromoCodeRedemptions<'a> {
@@ -52,7 +47,7 @@ impl<'a> ProcessPromoCodeRedemptions<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::ProcessPromoCodeRedemptionsResponse, Error> {
+    ) -> Result<crate::types::ProcessPromoCodeRedemptionsResponse, crate::Error> {
         let mut path = String::with_capacity(45);
         path.push_str("/zephr/integration/promo-codes/v1/redemptions");
         let query = crate::encoding::Query::default();
@@ -74,7 +69,10 @@ impl<'a> ProcessPromoCodeRedemptions<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ProcessPromoCodeRedemptions<'a> {
-    type Output = Result<crate::types::ProcessPromoCodeRedemptionsResponse, Error>;
+    type Output = Result<
+        crate::types::ProcessPromoCodeRedemptionsResponse,
+        crate::Error,
+    >;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

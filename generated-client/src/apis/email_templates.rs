@@ -5,17 +5,12 @@
 //! `Email Templates` operations.
 //!
 //! Actions on email templates.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Email Templates` operations; get it with `Client::email_templates`.
 #[derive(Debug, Clone, Copy)]
 pub struct EmailTemplatesApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> EmailTemplatesApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List email templates
     ///
     /// Retrieves a list of email templates.
@@ -83,11 +78,11 @@ impl<'a> EmailTemplatesApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListEmailTemplates<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListEmailTemplates<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::EmailTemplates, Error> {
+    pub async fn send(self) -> Result<crate::types::EmailTemplates, crate::Error> {
         let mut path = String::with_capacity(19);
         path.push_str("/v4/email-templates");
         let query = crate::encoding::Query::default();
@@ -106,7 +101,7 @@ impl<'a> ListEmailTemplates<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListEmailTemplates<'a> {
-    type Output = Result<crate::types::EmailTemplates, Error>;
+    type Output = Result<crate::types::EmailTemplates, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -116,12 +111,12 @@ impl<'a> std::future::IntoFuture for ListEmailTemplates<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetEmailTemplate<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
 }
 impl<'a> GetEmailTemplate<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::EmailTemplate, Error> {
+    pub async fn send(self) -> Result<crate::types::EmailTemplate, crate::Error> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -141,7 +136,7 @@ impl<'a> GetEmailTemplate<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetEmailTemplate<'a> {
-    type Output = Result<crate::types::EmailTemplate, Error>;
+    type Output = Result<crate::types::EmailTemplate, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -151,7 +146,7 @@ impl<'a> std::future::IntoFuture for GetEmailTemplate<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveEmailTemplate<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
     body: Option<&'a crate::types::SaveEmailTemplateRequest>,
 }
@@ -162,7 +157,7 @@ impl<'a> SaveEmailTemplate<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -180,7 +175,7 @@ impl<'a> SaveEmailTemplate<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveEmailTemplate<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -190,12 +185,12 @@ impl<'a> std::future::IntoFuture for SaveEmailTemplate<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteEmailTemplate<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
 }
 impl<'a> DeleteEmailTemplate<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -210,7 +205,7 @@ impl<'a> DeleteEmailTemplate<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteEmailTemplate<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

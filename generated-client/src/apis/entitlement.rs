@@ -5,17 +5,12 @@
 //! `Entitlement` operations.
 //!
 //! Actions on resource Entitlement.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Entitlement` operations; get it with `Client::entitlement`.
 #[derive(Debug, Clone, Copy)]
 pub struct EntitlementApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> EntitlementApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List entitlements
     ///
     /// Retrieves a list of entitlements wrapped in the element "results".
@@ -100,11 +95,11 @@ impl<'a> EntitlementApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListEntitlements<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListEntitlements<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Entitlements, Error> {
+    pub async fn send(self) -> Result<crate::types::Entitlements, crate::Error> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/entitlements");
         let query = crate::encoding::Query::default();
@@ -123,7 +118,7 @@ impl<'a> ListEntitlements<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListEntitlements<'a> {
-    type Output = Result<crate::types::Entitlements, Error>;
+    type Output = Result<crate::types::Entitlements, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -133,7 +128,7 @@ impl<'a> std::future::IntoFuture for ListEntitlements<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateEntitlements<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateEntitlementBody>,
 }
 impl<'a> CreateEntitlements<'a> {
@@ -143,7 +138,7 @@ impl<'a> CreateEntitlements<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/entitlements");
         let query = crate::encoding::Query::default();
@@ -160,7 +155,7 @@ impl<'a> CreateEntitlements<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateEntitlements<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -170,12 +165,12 @@ impl<'a> std::future::IntoFuture for CreateEntitlements<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetEntitlement<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetEntitlement<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Entitlement, Error> {
+    pub async fn send(self) -> Result<crate::types::Entitlement, crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -195,7 +190,7 @@ impl<'a> GetEntitlement<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetEntitlement<'a> {
-    type Output = Result<crate::types::Entitlement, Error>;
+    type Output = Result<crate::types::Entitlement, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -205,7 +200,7 @@ impl<'a> std::future::IntoFuture for GetEntitlement<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateEntitlement<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::CreateEntitlementBody>,
 }
@@ -216,7 +211,7 @@ impl<'a> CreateEntitlement<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -234,7 +229,7 @@ impl<'a> CreateEntitlement<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateEntitlement<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -244,12 +239,12 @@ impl<'a> std::future::IntoFuture for CreateEntitlement<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteEntitlement<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteEntitlement<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -264,7 +259,7 @@ impl<'a> DeleteEntitlement<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteEntitlement<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Feature Rules` operations.
 //!
 //! Actions on resource Feature Rules.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Feature Rules` operations; get it with `Client::feature_rules`.
 #[derive(Debug, Clone, Copy)]
 pub struct FeatureRulesApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> FeatureRulesApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List feature rules
     ///
     /// Retrieves a list of feature rules.
@@ -169,7 +164,7 @@ impl<'a> FeatureRulesApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListFeatureRules<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     tags: Option<&'a str>,
 }
 impl<'a> ListFeatureRules<'a> {
@@ -181,7 +176,7 @@ impl<'a> ListFeatureRules<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::FeatureRulesResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::FeatureRulesResponse, crate::Error> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/feature-rules");
         let mut query = crate::encoding::Query::default();
@@ -203,7 +198,7 @@ impl<'a> ListFeatureRules<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListFeatureRules<'a> {
-    type Output = Result<crate::types::FeatureRulesResponse, Error>;
+    type Output = Result<crate::types::FeatureRulesResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -213,14 +208,17 @@ impl<'a> std::future::IntoFuture for ListFeatureRules<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteFeatureRule<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     feature_rule_id: &'a str,
 }
 impl<'a> DeleteFeatureRule<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::RawBody<crate::types::FeatureRuleDeletionResponse>, Error> {
+    ) -> Result<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        crate::Error,
+    > {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -246,7 +244,7 @@ impl<'a> DeleteFeatureRule<'a> {
 impl<'a> std::future::IntoFuture for DeleteFeatureRule<'a> {
     type Output = Result<
         crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        Error,
+        crate::Error,
     >;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
@@ -257,12 +255,12 @@ impl<'a> std::future::IntoFuture for DeleteFeatureRule<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetFeatureRuleVersions<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     feature_rule_id: &'a str,
 }
 impl<'a> GetFeatureRuleVersions<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::FeatureRulesResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::FeatureRulesResponse, crate::Error> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -287,7 +285,7 @@ impl<'a> GetFeatureRuleVersions<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetFeatureRuleVersions<'a> {
-    type Output = Result<crate::types::FeatureRulesResponse, Error>;
+    type Output = Result<crate::types::FeatureRulesResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -297,7 +295,7 @@ impl<'a> std::future::IntoFuture for GetFeatureRuleVersions<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateFeatureRule<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     feature_rule_id: &'a str,
     body: Option<&'a crate::types::CreateFeatureRuleRequest>,
 }
@@ -308,7 +306,7 @@ impl<'a> CreateFeatureRule<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<CreateFeatureRuleResponse, Error> {
+    pub async fn send(self) -> Result<CreateFeatureRuleResponse, crate::Error> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -336,7 +334,7 @@ impl<'a> CreateFeatureRule<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateFeatureRule<'a> {
-    type Output = Result<CreateFeatureRuleResponse, Error>;
+    type Output = Result<CreateFeatureRuleResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -355,13 +353,15 @@ pub enum CreateFeatureRuleResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetFeatureRuleVersion<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     feature_rule_id: &'a str,
     version_id: &'a str,
 }
 impl<'a> GetFeatureRuleVersion<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::FeatureRuleVersionResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::FeatureRuleVersionResponse, crate::Error> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -387,7 +387,7 @@ impl<'a> GetFeatureRuleVersion<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetFeatureRuleVersion<'a> {
-    type Output = Result<crate::types::FeatureRuleVersionResponse, Error>;
+    type Output = Result<crate::types::FeatureRuleVersionResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -397,7 +397,7 @@ impl<'a> std::future::IntoFuture for GetFeatureRuleVersion<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteFeatureRuleVersion<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     feature_rule_id: &'a str,
     version_id: &'a str,
 }
@@ -405,7 +405,10 @@ impl<'a> DeleteFeatureRuleVersion<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::RawBody<crate::types::FeatureRuleDeletionResponse>, Error> {
+    ) -> Result<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        crate::Error,
+    > {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -433,7 +436,7 @@ impl<'a> DeleteFeatureRuleVersion<'a> {
 impl<'a> std::future::IntoFuture for DeleteFeatureRuleVersion<'a> {
     type Output = Result<
         crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        Error,
+        crate::Error,
     >;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
@@ -444,7 +447,7 @@ impl<'a> std::future::IntoFuture for DeleteFeatureRuleVersion<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveFeatureRule<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     feature_rule_id: &'a str,
     version_id: &'a str,
     body: Option<&'a [serde_json::Value]>,
@@ -456,7 +459,7 @@ impl<'a> SaveFeatureRule<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveFeatureRuleResponse, Error> {
+    pub async fn send(self) -> Result<SaveFeatureRuleResponse, crate::Error> {
         let mut path = String::with_capacity(65);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -486,7 +489,7 @@ impl<'a> SaveFeatureRule<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveFeatureRule<'a> {
-    type Output = Result<SaveFeatureRuleResponse, Error>;
+    type Output = Result<SaveFeatureRuleResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Form` operations.
 //!
 //! Actions on resource Form.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Form` operations; get it with `Client::form`.
 #[derive(Debug, Clone, Copy)]
 pub struct FormApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> FormApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List forms
     ///
     /// Retrieves a list of forms wrapped in the element "results".
@@ -81,11 +76,11 @@ impl<'a> FormApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListForms<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListForms<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Forms, Error> {
+    pub async fn send(self) -> Result<crate::types::Forms, crate::Error> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/forms");
         let query = crate::encoding::Query::default();
@@ -104,7 +99,7 @@ impl<'a> ListForms<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListForms<'a> {
-    type Output = Result<crate::types::Forms, Error>;
+    type Output = Result<crate::types::Forms, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -114,12 +109,12 @@ impl<'a> std::future::IntoFuture for ListForms<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetForm<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
 }
 impl<'a> GetForm<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Form, Error> {
+    pub async fn send(self) -> Result<crate::types::Form, crate::Error> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -139,7 +134,7 @@ impl<'a> GetForm<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetForm<'a> {
-    type Output = Result<crate::types::Form, Error>;
+    type Output = Result<crate::types::Form, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -149,7 +144,7 @@ impl<'a> std::future::IntoFuture for GetForm<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveForm<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
     body: Option<&'a crate::types::SaveFormRequest>,
 }
@@ -160,7 +155,7 @@ impl<'a> SaveForm<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveFormResponse, Error> {
+    pub async fn send(self) -> Result<SaveFormResponse, crate::Error> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -182,7 +177,7 @@ impl<'a> SaveForm<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveForm<'a> {
-    type Output = Result<SaveFormResponse, Error>;
+    type Output = Result<SaveFormResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -201,12 +196,12 @@ pub enum SaveFormResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteForm<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
 }
 impl<'a> DeleteForm<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -221,7 +216,7 @@ impl<'a> DeleteForm<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteForm<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Gifts` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Gifts` operations; get it with `Client::gifts`.
 #[derive(Debug, Clone, Copy)]
 pub struct GiftsApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> GiftsApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List all the unclaimed gifts
     ///
     /// Lists all the unclaimed gifts.
@@ -61,11 +56,11 @@ impl<'a> GiftsApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAllUnclaimedGifts<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListAllUnclaimedGifts<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Gifts, Error> {
+    pub async fn send(self) -> Result<crate::types::Gifts, crate::Error> {
         let mut path = String::with_capacity(8);
         path.push_str("/v3/gift");
         let query = crate::encoding::Query::default();
@@ -84,7 +79,7 @@ impl<'a> ListAllUnclaimedGifts<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListAllUnclaimedGifts<'a> {
-    type Output = Result<crate::types::Gifts, Error>;
+    type Output = Result<crate::types::Gifts, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -94,7 +89,7 @@ impl<'a> std::future::IntoFuture for ListAllUnclaimedGifts<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateGift<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateGiftRequest>,
 }
 impl<'a> CreateGift<'a> {
@@ -106,7 +101,7 @@ impl<'a> CreateGift<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::RawBody<crate::types::CreateGiftResponse>, Error> {
+    ) -> Result<crate::RawBody<crate::types::CreateGiftResponse>, crate::Error> {
         let mut path = String::with_capacity(8);
         path.push_str("/v3/gift");
         let query = crate::encoding::Query::default();
@@ -128,7 +123,7 @@ impl<'a> CreateGift<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateGift<'a> {
-    type Output = Result<crate::RawBody<crate::types::CreateGiftResponse>, Error>;
+    type Output = Result<crate::RawBody<crate::types::CreateGiftResponse>, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -138,12 +133,12 @@ impl<'a> std::future::IntoFuture for CreateGift<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteGift<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     gift_id: &'a str,
 }
 impl<'a> DeleteGift<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(25);
         path.push_str("/v3/gift/");
         crate::encoding::push_path_param(&mut path, "giftId", &self.gift_id)?;
@@ -158,7 +153,7 @@ impl<'a> DeleteGift<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteGift<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

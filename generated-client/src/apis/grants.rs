@@ -5,17 +5,12 @@
 //! `Grants` operations.
 //!
 //! Actions on resource Grant.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Grants` operations; get it with `Client::grants`.
 #[derive(Debug, Clone, Copy)]
 pub struct GrantsApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> GrantsApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List user grants
     ///
     /// Retrieves a list of user grants.
@@ -274,7 +269,7 @@ impl<'a> GrantsApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserGrants<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     active: Option<bool>,
 }
@@ -287,7 +282,9 @@ impl<'a> ListUserGrants<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ListUserGrantsResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::ListUserGrantsResponse, crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -311,7 +308,7 @@ impl<'a> ListUserGrants<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUserGrants<'a> {
-    type Output = Result<crate::types::ListUserGrantsResponse, Error>;
+    type Output = Result<crate::types::ListUserGrantsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -321,7 +318,7 @@ impl<'a> std::future::IntoFuture for ListUserGrants<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateGrants<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     body: Option<&'a crate::types::CreateGrantBody>,
 }
@@ -332,7 +329,7 @@ impl<'a> CreateGrants<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -351,7 +348,7 @@ impl<'a> CreateGrants<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateGrants<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -361,13 +358,13 @@ impl<'a> std::future::IntoFuture for CreateGrants<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetAccountGrant<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     grant_id: &'a str,
 }
 impl<'a> GetAccountGrant<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Grant, Error> {
+    pub async fn send(self) -> Result<crate::types::Grant, crate::Error> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -389,7 +386,7 @@ impl<'a> GetAccountGrant<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetAccountGrant<'a> {
-    type Output = Result<crate::types::Grant, Error>;
+    type Output = Result<crate::types::Grant, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -399,7 +396,7 @@ impl<'a> std::future::IntoFuture for GetAccountGrant<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateGrant<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     grant_id: &'a str,
     body: Option<&'a crate::types::CreateGrantBody>,
@@ -411,7 +408,7 @@ impl<'a> CreateGrant<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -431,7 +428,7 @@ impl<'a> CreateGrant<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateGrant<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -441,13 +438,13 @@ impl<'a> std::future::IntoFuture for CreateGrant<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUserGrant<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     grant_id: &'a str,
 }
 impl<'a> DeleteUserGrant<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -464,7 +461,7 @@ impl<'a> DeleteUserGrant<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteUserGrant<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -474,12 +471,12 @@ impl<'a> std::future::IntoFuture for DeleteUserGrant<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveUserAccessModel<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> RetrieveUserAccessModel<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccessModel, Error> {
+    pub async fn send(self) -> Result<crate::types::AccessModel, crate::Error> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -500,7 +497,7 @@ impl<'a> RetrieveUserAccessModel<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for RetrieveUserAccessModel<'a> {
-    type Output = Result<crate::types::AccessModel, Error>;
+    type Output = Result<crate::types::AccessModel, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -510,12 +507,12 @@ impl<'a> std::future::IntoFuture for RetrieveUserAccessModel<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountGrants<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
 }
 impl<'a> ListAccountGrants<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Grant>, Error> {
+    pub async fn send(self) -> Result<Vec<crate::types::Grant>, crate::Error> {
         let mut path = String::with_capacity(36);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -536,7 +533,7 @@ impl<'a> ListAccountGrants<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListAccountGrants<'a> {
-    type Output = Result<Vec<crate::types::Grant>, Error>;
+    type Output = Result<Vec<crate::types::Grant>, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -546,7 +543,7 @@ impl<'a> std::future::IntoFuture for ListAccountGrants<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccountGrant<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     body: Option<&'a crate::types::CreateGrantBody>,
 }
@@ -557,7 +554,7 @@ impl<'a> CreateAccountGrant<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(36);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -576,7 +573,7 @@ impl<'a> CreateAccountGrant<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateAccountGrant<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -586,13 +583,13 @@ impl<'a> std::future::IntoFuture for CreateAccountGrant<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUserGrant<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     grant_id: &'a str,
 }
 impl<'a> GetUserGrant<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::GrantResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::GrantResponse, crate::Error> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -614,7 +611,7 @@ impl<'a> GetUserGrant<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetUserGrant<'a> {
-    type Output = Result<crate::types::GrantResponse, Error>;
+    type Output = Result<crate::types::GrantResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -624,13 +621,13 @@ impl<'a> std::future::IntoFuture for GetUserGrant<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccountGrantById<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     grant_id: &'a str,
 }
 impl<'a> DeleteAccountGrantById<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -647,7 +644,7 @@ impl<'a> DeleteAccountGrantById<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteAccountGrantById<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -657,7 +654,7 @@ impl<'a> std::future::IntoFuture for DeleteAccountGrantById<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccountGrantV4<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     body: Option<&'a crate::types::CreateGrantBody>,
 }
@@ -668,7 +665,7 @@ impl<'a> CreateAccountGrantV4<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -687,7 +684,7 @@ impl<'a> CreateAccountGrantV4<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateAccountGrantV4<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -697,13 +694,13 @@ impl<'a> std::future::IntoFuture for CreateAccountGrantV4<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccountGrant<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     account_id: &'a str,
     grant_id: &'a str,
 }
 impl<'a> DeleteAccountGrant<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::RawBody, Error> {
+    pub async fn send(self) -> Result<crate::RawBody, crate::Error> {
         let mut path = String::with_capacity(53);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -725,7 +722,7 @@ impl<'a> DeleteAccountGrant<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteAccountGrant<'a> {
-    type Output = Result<crate::RawBody, Error>;
+    type Output = Result<crate::RawBody, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Health Check` operations.
 //!
 //! Actions on Health checks.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Health Check` operations; get it with `Client::health_check`.
 #[derive(Debug, Clone, Copy)]
 pub struct HealthCheckApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> HealthCheckApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Check availability of the origin
     ///
     /// Sends a request to the origin site to verify availability.
@@ -39,12 +34,12 @@ impl<'a> HealthCheckApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetHealthchecksOrigin<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     tenant_id: &'a str,
 }
 impl<'a> GetHealthchecksOrigin<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(23);
         path.push_str("/v3/healthchecks/origin");
         let query = crate::encoding::Query::default();
@@ -59,7 +54,7 @@ impl<'a> GetHealthchecksOrigin<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetHealthchecksOrigin<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

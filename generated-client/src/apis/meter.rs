@@ -5,17 +5,12 @@
 //! `Meter` operations.
 //!
 //! Actions on resource Meter.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Meter` operations; get it with `Client::meter`.
 #[derive(Debug, Clone, Copy)]
 pub struct MeterApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> MeterApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List meters
     ///
     /// Retrieves a list of meters wrapped in the element "results".
@@ -81,11 +76,11 @@ impl<'a> MeterApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListMeters<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListMeters<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Meters, Error> {
+    pub async fn send(self) -> Result<crate::types::Meters, crate::Error> {
         let mut path = String::with_capacity(10);
         path.push_str("/v3/meters");
         let query = crate::encoding::Query::default();
@@ -104,7 +99,7 @@ impl<'a> ListMeters<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListMeters<'a> {
-    type Output = Result<crate::types::Meters, Error>;
+    type Output = Result<crate::types::Meters, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -114,12 +109,12 @@ impl<'a> std::future::IntoFuture for ListMeters<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetMeter<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetMeter<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Meter, Error> {
+    pub async fn send(self) -> Result<crate::types::Meter, crate::Error> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -139,7 +134,7 @@ impl<'a> GetMeter<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetMeter<'a> {
-    type Output = Result<crate::types::Meter, Error>;
+    type Output = Result<crate::types::Meter, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -149,7 +144,7 @@ impl<'a> std::future::IntoFuture for GetMeter<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateMeter<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::CreateMeterBody>,
 }
@@ -160,7 +155,7 @@ impl<'a> CreateMeter<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<CreateMeterResponse, Error> {
+    pub async fn send(self) -> Result<CreateMeterResponse, crate::Error> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -182,7 +177,7 @@ impl<'a> CreateMeter<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateMeter<'a> {
-    type Output = Result<CreateMeterResponse, Error>;
+    type Output = Result<CreateMeterResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -201,12 +196,12 @@ pub enum CreateMeterResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteMeter<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteMeter<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -221,7 +216,7 @@ impl<'a> DeleteMeter<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteMeter<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

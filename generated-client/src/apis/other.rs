@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Other` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Other` operations; get it with `Client::other`.
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> OtherApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Fetch external template
     ///
     /// Fetch External Template
@@ -37,12 +32,12 @@ impl<'a> OtherApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct FetchExternalTemplate<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     template_config_id: &'a str,
 }
 impl<'a> FetchExternalTemplate<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<String, Error> {
+    pub async fn send(self) -> Result<String, crate::Error> {
         let mut path = String::with_capacity(73);
         path.push_str("/zephr/public/template-components/v1/template-components/");
         crate::encoding::push_path_param(
@@ -66,7 +61,7 @@ impl<'a> FetchExternalTemplate<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for FetchExternalTemplate<'a> {
-    type Output = Result<String, Error>;
+    type Output = Result<String, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Pages` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Pages` operations; get it with `Client::pages`.
 #[derive(Debug, Clone, Copy)]
 pub struct PagesApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> PagesApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Generates an S3 upload URL
     ///
     /// Generates a presigned S3 URL that can be used to upload a logo.
@@ -29,13 +24,13 @@ impl<'a> PagesApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GeneratePageUploadUrl<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> GeneratePageUploadUrl<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::GeneratePageUploadUrlResponse, Error> {
+    ) -> Result<crate::types::GeneratePageUploadUrlResponse, crate::Error> {
         let mut path = String::with_capacity(20);
         path.push_str("/v4/pages/upload-url");
         let query = crate::encoding::Query::default();
@@ -54,7 +49,7 @@ impl<'a> GeneratePageUploadUrl<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GeneratePageUploadUrl<'a> {
-    type Output = Result<crate::types::GeneratePageUploadUrlResponse, Error>;
+    type Output = Result<crate::types::GeneratePageUploadUrlResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Products` operations.
 //!
 //! Actions on resource Product.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Products` operations; get it with `Client::products`.
 #[derive(Debug, Clone, Copy)]
 pub struct ProductsApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> ProductsApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List products
     ///
     /// Retrieves all configured products.
@@ -100,11 +95,11 @@ impl<'a> ProductsApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListProducts<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListProducts<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ListProductsResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::ListProductsResponse, crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/products");
         let query = crate::encoding::Query::default();
@@ -123,7 +118,7 @@ impl<'a> ListProducts<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListProducts<'a> {
-    type Output = Result<crate::types::ListProductsResponse, Error>;
+    type Output = Result<crate::types::ListProductsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -133,7 +128,7 @@ impl<'a> std::future::IntoFuture for ListProducts<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveProduct<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::ProductRequest>,
 }
 impl<'a> SaveProduct<'a> {
@@ -143,7 +138,7 @@ impl<'a> SaveProduct<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SaveProductResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::SaveProductResponse, crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/products");
         let query = crate::encoding::Query::default();
@@ -165,7 +160,7 @@ impl<'a> SaveProduct<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveProduct<'a> {
-    type Output = Result<crate::types::SaveProductResponse, Error>;
+    type Output = Result<crate::types::SaveProductResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -175,12 +170,12 @@ impl<'a> std::future::IntoFuture for SaveProduct<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetProduct<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetProduct<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Product, Error> {
+    pub async fn send(self) -> Result<crate::types::Product, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -200,7 +195,7 @@ impl<'a> GetProduct<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetProduct<'a> {
-    type Output = Result<crate::types::Product, Error>;
+    type Output = Result<crate::types::Product, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -210,7 +205,7 @@ impl<'a> std::future::IntoFuture for GetProduct<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveProducts<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::ProductRequest>,
 }
@@ -221,7 +216,7 @@ impl<'a> SaveProducts<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveProductsResponse, Error> {
+    pub async fn send(self) -> Result<SaveProductsResponse, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -244,7 +239,7 @@ impl<'a> SaveProducts<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveProducts<'a> {
-    type Output = Result<SaveProductsResponse, Error>;
+    type Output = Result<SaveProductsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -263,12 +258,12 @@ pub enum SaveProductsResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteProduct<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteProduct<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -283,7 +278,7 @@ impl<'a> DeleteProduct<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteProduct<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

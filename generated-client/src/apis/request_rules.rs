@@ -5,17 +5,12 @@
 //! `Request Rules` operations.
 //!
 //! Actions on resource Request Rules.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Request Rules` operations; get it with `Client::request_rules`.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> RequestRulesApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List request rules
     ///
     /// Retrieves a list of request rules wrapped in the element "results".
@@ -112,7 +107,7 @@ impl<'a> RequestRulesApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListRequestRules<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     tags: Option<&'a str>,
 }
 impl<'a> ListRequestRules<'a> {
@@ -124,7 +119,9 @@ impl<'a> ListRequestRules<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::RequestRulesContainerObject, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::RequestRulesContainerObject, crate::Error> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/request-rules");
         let mut query = crate::encoding::Query::default();
@@ -146,7 +143,7 @@ impl<'a> ListRequestRules<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListRequestRules<'a> {
-    type Output = Result<crate::types::RequestRulesContainerObject, Error>;
+    type Output = Result<crate::types::RequestRulesContainerObject, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -156,7 +153,7 @@ impl<'a> std::future::IntoFuture for ListRequestRules<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveRequestRule<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::SaveRequestRuleRequest>,
 }
 impl<'a> SaveRequestRule<'a> {
@@ -166,7 +163,7 @@ impl<'a> SaveRequestRule<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveRequestRuleResponse, Error> {
+    pub async fn send(self) -> Result<SaveRequestRuleResponse, crate::Error> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/request-rules");
         let query = crate::encoding::Query::default();
@@ -187,7 +184,7 @@ impl<'a> SaveRequestRule<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveRequestRule<'a> {
-    type Output = Result<SaveRequestRuleResponse, Error>;
+    type Output = Result<SaveRequestRuleResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -206,12 +203,12 @@ pub enum SaveRequestRuleResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteRequestRule<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteRequestRule<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -226,7 +223,7 @@ impl<'a> DeleteRequestRule<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteRequestRule<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -236,13 +233,13 @@ impl<'a> std::future::IntoFuture for DeleteRequestRule<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetRequestRuleVersion<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     version_id: i64,
 }
 impl<'a> GetRequestRuleVersion<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::RequestRulesObject, Error> {
+    pub async fn send(self) -> Result<crate::types::RequestRulesObject, crate::Error> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -264,7 +261,7 @@ impl<'a> GetRequestRuleVersion<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetRequestRuleVersion<'a> {
-    type Output = Result<crate::types::RequestRulesObject, Error>;
+    type Output = Result<crate::types::RequestRulesObject, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -274,13 +271,13 @@ impl<'a> std::future::IntoFuture for GetRequestRuleVersion<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteRequestRuleVersion<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     version_id: &'a str,
 }
 impl<'a> DeleteRequestRuleVersion<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -297,7 +294,7 @@ impl<'a> DeleteRequestRuleVersion<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteRequestRuleVersion<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Request Rules Version` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Request Rules Version` operations; get it with `Client::request_rules_version`.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesVersionApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> RequestRulesVersionApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Create a request rule version
     ///
     /// `POST /v3/request-rules/{id}/versions` (operation `createRequestRuleVersion`)
@@ -35,12 +30,12 @@ impl<'a> RequestRulesVersionApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateRequestRuleVersion<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> CreateRequestRuleVersion<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::RequestRulesObject, Error> {
+    pub async fn send(self) -> Result<crate::types::RequestRulesObject, crate::Error> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -61,7 +56,7 @@ impl<'a> CreateRequestRuleVersion<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateRequestRuleVersion<'a> {
-    type Output = Result<crate::types::RequestRulesObject, Error>;
+    type Output = Result<crate::types::RequestRulesObject, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Session` operations.
 //!
 //! Actions on resource Session.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Session` operations; get it with `Client::session`.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> SessionApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Create a session
     ///
     /// Creates a new session.
@@ -53,7 +48,7 @@ impl<'a> SessionApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNewSession<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateNewSessionRequest>,
 }
 impl<'a> CreateNewSession<'a> {
@@ -63,7 +58,7 @@ impl<'a> CreateNewSession<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Session, Error> {
+    pub async fn send(self) -> Result<crate::types::Session, crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/sessions");
         let query = crate::encoding::Query::default();
@@ -85,7 +80,7 @@ impl<'a> CreateNewSession<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateNewSession<'a> {
-    type Output = Result<crate::types::Session, Error>;
+    type Output = Result<crate::types::Session, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -95,12 +90,12 @@ impl<'a> std::future::IntoFuture for CreateNewSession<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetSession<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetSession<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SessionLookup, Error> {
+    pub async fn send(self) -> Result<crate::types::SessionLookup, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/sessions/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -120,7 +115,7 @@ impl<'a> GetSession<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetSession<'a> {
-    type Output = Result<crate::types::SessionLookup, Error>;
+    type Output = Result<crate::types::SessionLookup, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Static Items` operations.
 //!
 //! Actions on resource Static Item.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Static Items` operations; get it with `Client::static_items`.
 #[derive(Debug, Clone, Copy)]
 pub struct StaticItemsApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> StaticItemsApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List static items
     ///
     /// Retrieves a list of static item ids wrapped in the element "results".
@@ -73,11 +68,11 @@ impl<'a> StaticItemsApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListStaticItems<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListStaticItems<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::StaticItems, Error> {
+    pub async fn send(self) -> Result<crate::types::StaticItems, crate::Error> {
         let mut path = String::with_capacity(10);
         path.push_str("/v3/static");
         let query = crate::encoding::Query::default();
@@ -96,7 +91,7 @@ impl<'a> ListStaticItems<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListStaticItems<'a> {
-    type Output = Result<crate::types::StaticItems, Error>;
+    type Output = Result<crate::types::StaticItems, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -106,12 +101,12 @@ impl<'a> std::future::IntoFuture for ListStaticItems<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetItem<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetItem<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::StaticSingleItem, Error> {
+    pub async fn send(self) -> Result<crate::types::StaticSingleItem, crate::Error> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -131,7 +126,7 @@ impl<'a> GetItem<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetItem<'a> {
-    type Output = Result<crate::types::StaticSingleItem, Error>;
+    type Output = Result<crate::types::StaticSingleItem, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -141,12 +136,12 @@ impl<'a> std::future::IntoFuture for GetItem<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveItem<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> SaveItem<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveItemResponse, Error> {
+    pub async fn send(self) -> Result<SaveItemResponse, crate::Error> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -161,7 +156,7 @@ impl<'a> SaveItem<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveItem<'a> {
-    type Output = Result<SaveItemResponse, Error>;
+    type Output = Result<SaveItemResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -180,12 +175,12 @@ pub enum SaveItemResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteItem<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteItem<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -200,7 +195,7 @@ impl<'a> DeleteItem<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteItem<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Subscription` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Subscription` operations; get it with `Client::subscription`.
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> SubscriptionApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Cancel Subscription
     ///
     /// Cancels a subscription using the legacy method.
@@ -58,12 +53,12 @@ impl<'a> SubscriptionApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CancelSubscriptionLegacy<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     external_id: &'a str,
 }
 impl<'a> CancelSubscriptionLegacy<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(56);
         path.push_str("/blaize/payment/braintree/subscriptions/");
         crate::encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
@@ -78,7 +73,7 @@ impl<'a> CancelSubscriptionLegacy<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CancelSubscriptionLegacy<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -88,13 +83,13 @@ impl<'a> std::future::IntoFuture for CancelSubscriptionLegacy<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct OrchestrateUpdateBraintreeSubscription<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     external_id: &'a str,
     body: &'a serde_json::Value,
 }
 impl<'a> OrchestrateUpdateBraintreeSubscription<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(56);
         path.push_str("/blaize/payment/braintree/subscriptions/");
         crate::encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
@@ -110,7 +105,7 @@ impl<'a> OrchestrateUpdateBraintreeSubscription<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for OrchestrateUpdateBraintreeSubscription<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `System Resources` operations.
 //!
 //! Actions on system resources.
-use crate::client::Client;
-use crate::error::Error;
 /// The `System Resources` operations; get it with `Client::system_resources`.
 #[derive(Debug, Clone, Copy)]
 pub struct SystemResourcesApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> SystemResourcesApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Update system resource
     ///
     /// Update system resource by provided resourceId
@@ -39,12 +34,12 @@ impl<'a> SystemResourcesApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PutResourcesContent<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     resource_id: &'a str,
 }
 impl<'a> PutResourcesContent<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
         let mut path = String::with_capacity(38);
         path.push_str("/v4/resources/");
         crate::encoding::push_path_param(&mut path, "resourceId", &self.resource_id)?;
@@ -65,7 +60,7 @@ impl<'a> PutResourcesContent<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for PutResourcesContent<'a> {
-    type Output = Result<serde_json::Value, Error>;
+    type Output = Result<serde_json::Value, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

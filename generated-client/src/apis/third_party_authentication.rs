@@ -5,17 +5,12 @@
 //! `Third Party Authentication` operations.
 //!
 //! Contains operations for the OAuth 2.0 Authorization Code Flow Token Exchange.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Third Party Authentication` operations; get it with `Client::third_party_authentication`.
 #[derive(Debug, Clone, Copy)]
 pub struct ThirdPartyAuthenticationApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> ThirdPartyAuthenticationApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Token refresh or exchange
     ///
     /// Exchanges the OAuth2 authorization code for an access token, or refreshes an existing access token using a refresh token.
@@ -38,7 +33,7 @@ impl<'a> ThirdPartyAuthenticationApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RefreshOrExchangeToken<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::RefreshOrExchangeTokenRequest>,
 }
 impl<'a> RefreshOrExchangeToken<'a> {
@@ -53,7 +48,7 @@ impl<'a> RefreshOrExchangeToken<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::RefreshOrExchangeTokenResponse, Error> {
+    ) -> Result<crate::types::RefreshOrExchangeTokenResponse, crate::Error> {
         let mut path = String::with_capacity(19);
         path.push_str("/zephr/oauth2/token");
         let query = crate::encoding::Query::default();
@@ -75,7 +70,7 @@ impl<'a> RefreshOrExchangeToken<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for RefreshOrExchangeToken<'a> {
-    type Output = Result<crate::types::RefreshOrExchangeTokenResponse, Error>;
+    type Output = Result<crate::types::RefreshOrExchangeTokenResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -3,17 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `User Export` operations.
-use crate::client::Client;
-use crate::error::Error;
 /// The `User Export` operations; get it with `Client::user_export`.
 #[derive(Debug, Clone, Copy)]
 pub struct UserExportApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> UserExportApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Export users
     ///
     /// Export users who match the provided parameters.
@@ -101,7 +96,7 @@ impl<'a> UserExportApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ExportUsers<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     attributes: bool,
     app_ids: &'a str,
     app_ids_restrictive: Option<bool>,
@@ -167,7 +162,9 @@ impl<'a> ExportUsers<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserExportPaginatedResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::UserExportPaginatedResponse, crate::Error> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/user-export");
         let mut query = crate::encoding::Query::default();
@@ -209,7 +206,7 @@ impl<'a> ExportUsers<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ExportUsers<'a> {
-    type Output = Result<crate::types::UserExportPaginatedResponse, Error>;
+    type Output = Result<crate::types::UserExportPaginatedResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -219,7 +216,7 @@ impl<'a> std::future::IntoFuture for ExportUsers<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ExportUserAndEventsCsv<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     attributes: Option<bool>,
     attr: Option<&'a str>,
     app_ids: Option<&'a str>,
@@ -339,7 +336,9 @@ impl<'a> ExportUserAndEventsCsv<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserExportPaginatedResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::UserExportPaginatedResponse, crate::Error> {
         let mut path = String::with_capacity(15);
         path.push_str("/v4/user-export");
         let mut query = crate::encoding::Query::default();
@@ -400,7 +399,7 @@ impl<'a> ExportUserAndEventsCsv<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ExportUserAndEventsCsv<'a> {
-    type Output = Result<crate::types::UserExportPaginatedResponse, Error>;
+    type Output = Result<crate::types::UserExportPaginatedResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

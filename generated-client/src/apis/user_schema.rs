@@ -5,17 +5,12 @@
 //! `User Schema` operations.
 //!
 //! Actions on resource User Schema.
-use crate::client::Client;
-use crate::error::Error;
 /// The `User Schema` operations; get it with `Client::user_schema`.
 #[derive(Debug, Clone, Copy)]
 pub struct UserSchemaApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> UserSchemaApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Retrieve a user schema
     ///
     /// Retrieves a user Schema.
@@ -83,11 +78,11 @@ impl<'a> UserSchemaApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveUserSchema<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> RetrieveUserSchema<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Schemas, Error> {
+    pub async fn send(self) -> Result<crate::types::Schemas, crate::Error> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/schema/users");
         let query = crate::encoding::Query::default();
@@ -106,7 +101,7 @@ impl<'a> RetrieveUserSchema<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for RetrieveUserSchema<'a> {
-    type Output = Result<crate::types::Schemas, Error>;
+    type Output = Result<crate::types::Schemas, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -116,12 +111,12 @@ impl<'a> std::future::IntoFuture for RetrieveUserSchema<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetSchemaSlug<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
 }
 impl<'a> GetSchemaSlug<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SchemaField, Error> {
+    pub async fn send(self) -> Result<crate::types::SchemaField, crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -141,7 +136,7 @@ impl<'a> GetSchemaSlug<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetSchemaSlug<'a> {
-    type Output = Result<crate::types::SchemaField, Error>;
+    type Output = Result<crate::types::SchemaField, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -151,7 +146,7 @@ impl<'a> std::future::IntoFuture for GetSchemaSlug<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveSchemaSlug<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
     body: Option<&'a crate::types::SchemaField>,
 }
@@ -162,7 +157,7 @@ impl<'a> SaveSchemaSlug<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveSchemaSlugResponse, Error> {
+    pub async fn send(self) -> Result<SaveSchemaSlugResponse, crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -185,7 +180,7 @@ impl<'a> SaveSchemaSlug<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for SaveSchemaSlug<'a> {
-    type Output = Result<SaveSchemaSlugResponse, Error>;
+    type Output = Result<SaveSchemaSlugResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -204,14 +199,17 @@ pub enum SaveSchemaSlugResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteSchemaSlug<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     slug: &'a str,
 }
 impl<'a> DeleteSchemaSlug<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::RawBody<crate::types::SchemaFieldDeletionResponse>, Error> {
+    ) -> Result<
+        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
+        crate::Error,
+    > {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
@@ -233,7 +231,7 @@ impl<'a> DeleteSchemaSlug<'a> {
 impl<'a> std::future::IntoFuture for DeleteSchemaSlug<'a> {
     type Output = Result<
         crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
-        Error,
+        crate::Error,
     >;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {

@@ -6,17 +6,12 @@
 //!
 //! Contains operations on the User resource.
 //! **Important**: The Attributes object contains the custom-defined attributes for a user.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Users` operations; get it with `Client::users`.
 #[derive(Debug, Clone, Copy)]
 pub struct UsersApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> UsersApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Delete an end user by primary ID or foreign key
     ///
     /// Deletes an end user and associated data from the system.
@@ -529,7 +524,7 @@ impl<'a> UsersApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUserByPrimaryOrForeignKey<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     primary_id: Option<&'a str>,
     foreign_system: Option<&'a str>,
     foreign_key: Option<&'a str>,
@@ -560,7 +555,7 @@ impl<'a> DeleteUserByPrimaryOrForeignKey<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/zephr/integration/users/v1/users");
         let mut query = crate::encoding::Query::default();
@@ -583,7 +578,7 @@ impl<'a> DeleteUserByPrimaryOrForeignKey<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteUserByPrimaryOrForeignKey<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -593,7 +588,7 @@ impl<'a> std::future::IntoFuture for DeleteUserByPrimaryOrForeignKey<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpsertForeignKey<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     key: &'a str,
     body: Option<&'a str>,
@@ -605,7 +600,7 @@ impl<'a> UpsertForeignKey<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(62);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -625,7 +620,7 @@ impl<'a> UpsertForeignKey<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpsertForeignKey<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -635,7 +630,7 @@ impl<'a> std::future::IntoFuture for UpsertForeignKey<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteForeignKey<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     system: &'a str,
     key: &'a str,
@@ -648,7 +643,7 @@ impl<'a> DeleteForeignKey<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(72);
         path.push_str("/v4/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -670,7 +665,7 @@ impl<'a> DeleteForeignKey<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteForeignKey<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -680,7 +675,7 @@ impl<'a> std::future::IntoFuture for DeleteForeignKey<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUsers<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     identifiers_email_address: &'a str,
     identifiers_username: &'a str,
     foreign_key_xxx: &'a str,
@@ -698,7 +693,7 @@ impl<'a> ListUsers<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UsersResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::UsersResponse, crate::Error> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/users");
         let mut query = crate::encoding::Query::default();
@@ -724,7 +719,7 @@ impl<'a> ListUsers<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUsers<'a> {
-    type Output = Result<crate::types::UsersResponse, Error>;
+    type Output = Result<crate::types::UsersResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -734,7 +729,7 @@ impl<'a> std::future::IntoFuture for ListUsers<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::UserCreation>,
 }
 impl<'a> CreateUser<'a> {
@@ -744,7 +739,7 @@ impl<'a> CreateUser<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UsersResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::UsersResponse, crate::Error> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/users");
         let query = crate::encoding::Query::default();
@@ -766,7 +761,7 @@ impl<'a> CreateUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateUser<'a> {
-    type Output = Result<crate::types::UsersResponse, Error>;
+    type Output = Result<crate::types::UsersResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -776,12 +771,12 @@ impl<'a> std::future::IntoFuture for CreateUser<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> GetUser<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::UserResponse, crate::Error> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -801,7 +796,7 @@ impl<'a> GetUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetUser<'a> {
-    type Output = Result<crate::types::UserResponse, Error>;
+    type Output = Result<crate::types::UserResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -811,12 +806,12 @@ impl<'a> std::future::IntoFuture for GetUser<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> DeleteUser<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -831,7 +826,7 @@ impl<'a> DeleteUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteUser<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -841,7 +836,7 @@ impl<'a> std::future::IntoFuture for DeleteUser<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ReplaceUserAttributes<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     body: Option<&'a crate::types::UpdateUserAttributesBody>,
 }
@@ -852,7 +847,7 @@ impl<'a> ReplaceUserAttributes<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(37);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -871,7 +866,7 @@ impl<'a> ReplaceUserAttributes<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ReplaceUserAttributes<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -881,7 +876,7 @@ impl<'a> std::future::IntoFuture for ReplaceUserAttributes<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateUserAttribute<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     body: Option<&'a crate::types::UpdateUserAttributesBody>,
 }
@@ -892,7 +887,7 @@ impl<'a> UpdateUserAttribute<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(37);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -911,7 +906,7 @@ impl<'a> UpdateUserAttribute<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpdateUserAttribute<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -921,7 +916,7 @@ impl<'a> std::future::IntoFuture for UpdateUserAttribute<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUsersProfileByAppId<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     app_id: &'a str,
 }
@@ -929,7 +924,7 @@ impl<'a> GetUsersProfileByAppId<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::GetUsersProfileByAppIdResponse, Error> {
+    ) -> Result<crate::types::GetUsersProfileByAppIdResponse, crate::Error> {
         let mut path = String::with_capacity(51);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -951,7 +946,7 @@ impl<'a> GetUsersProfileByAppId<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetUsersProfileByAppId<'a> {
-    type Output = Result<crate::types::GetUsersProfileByAppIdResponse, Error>;
+    type Output = Result<crate::types::GetUsersProfileByAppIdResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -961,13 +956,13 @@ impl<'a> std::future::IntoFuture for GetUsersProfileByAppId<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBulkUserUpdateJobs<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListBulkUserUpdateJobs<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::GetBulkUserUpdateJobsResponse, Error> {
+    ) -> Result<crate::types::GetBulkUserUpdateJobsResponse, crate::Error> {
         let mut path = String::with_capacity(16);
         path.push_str("/v4/user-updates");
         let query = crate::encoding::Query::default();
@@ -986,7 +981,7 @@ impl<'a> ListBulkUserUpdateJobs<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListBulkUserUpdateJobs<'a> {
-    type Output = Result<crate::types::GetBulkUserUpdateJobsResponse, Error>;
+    type Output = Result<crate::types::GetBulkUserUpdateJobsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -996,7 +991,7 @@ impl<'a> std::future::IntoFuture for ListBulkUserUpdateJobs<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateBulkUsers<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::BulkUserUpdateRequest>,
 }
 impl<'a> UpdateBulkUsers<'a> {
@@ -1008,7 +1003,10 @@ impl<'a> UpdateBulkUsers<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::BulkUserUpdateResponse, Error<UpdateBulkUsersError>> {
+    ) -> Result<
+        crate::types::BulkUserUpdateResponse,
+        crate::Error<UpdateBulkUsersError>,
+    > {
         let mut path = String::with_capacity(16);
         path.push_str("/v4/user-updates");
         let query = crate::encoding::Query::default();
@@ -1037,7 +1035,7 @@ impl<'a> UpdateBulkUsers<'a> {
 impl<'a> std::future::IntoFuture for UpdateBulkUsers<'a> {
     type Output = Result<
         crate::types::BulkUserUpdateResponse,
-        Error<UpdateBulkUsersError>,
+        crate::Error<UpdateBulkUsersError>,
     >;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
@@ -1057,14 +1055,14 @@ pub enum UpdateBulkUsersError {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveBulkUserUpdateJob<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     job_id: &'a str,
 }
 impl<'a> RetrieveBulkUserUpdateJob<'a> {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<crate::types::GetBulkUserUpdateJobResponse, Error> {
+    ) -> Result<crate::types::GetBulkUserUpdateJobResponse, crate::Error> {
         let mut path = String::with_capacity(33);
         path.push_str("/v4/user-updates/");
         crate::encoding::push_path_param(&mut path, "job_id", &self.job_id)?;
@@ -1084,7 +1082,7 @@ impl<'a> RetrieveBulkUserUpdateJob<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for RetrieveBulkUserUpdateJob<'a> {
-    type Output = Result<crate::types::GetBulkUserUpdateJobResponse, Error>;
+    type Output = Result<crate::types::GetBulkUserUpdateJobResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1094,11 +1092,11 @@ impl<'a> std::future::IntoFuture for RetrieveBulkUserUpdateJob<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserSegment<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListUserSegment<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserSegmentsResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::UserSegmentsResponse, crate::Error> {
         let mut path = String::with_capacity(18);
         path.push_str("/v4/users/segments");
         let query = crate::encoding::Query::default();
@@ -1117,7 +1115,7 @@ impl<'a> ListUserSegment<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUserSegment<'a> {
-    type Output = Result<crate::types::UserSegmentsResponse, Error>;
+    type Output = Result<crate::types::UserSegmentsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1127,7 +1125,7 @@ impl<'a> std::future::IntoFuture for ListUserSegment<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUserSegment<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateUserSegmentBody>,
 }
 impl<'a> CreateUserSegment<'a> {
@@ -1137,7 +1135,7 @@ impl<'a> CreateUserSegment<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(18);
         path.push_str("/v4/users/segments");
         let query = crate::encoding::Query::default();
@@ -1154,7 +1152,7 @@ impl<'a> CreateUserSegment<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateUserSegment<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1164,12 +1162,12 @@ impl<'a> std::future::IntoFuture for CreateUserSegment<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUserSegment<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     segment_id: &'a str,
 }
 impl<'a> GetUserSegment<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserSegmentResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::UserSegmentResponse, crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
         crate::encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
@@ -1189,7 +1187,7 @@ impl<'a> GetUserSegment<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetUserSegment<'a> {
-    type Output = Result<crate::types::UserSegmentResponse, Error>;
+    type Output = Result<crate::types::UserSegmentResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1199,12 +1197,12 @@ impl<'a> std::future::IntoFuture for GetUserSegment<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUserSegment<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     segment_id: &'a str,
 }
 impl<'a> DeleteUserSegment<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
         crate::encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
@@ -1219,7 +1217,7 @@ impl<'a> DeleteUserSegment<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteUserSegment<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1229,12 +1227,12 @@ impl<'a> std::future::IntoFuture for DeleteUserSegment<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserSegmentsforUser<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> ListUserSegmentsforUser<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserSegmentsResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::UserSegmentsResponse, crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -1255,7 +1253,7 @@ impl<'a> ListUserSegmentsforUser<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUserSegmentsforUser<'a> {
-    type Output = Result<crate::types::UserSegmentsResponse, Error>;
+    type Output = Result<crate::types::UserSegmentsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1265,7 +1263,7 @@ impl<'a> std::future::IntoFuture for ListUserSegmentsforUser<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartEmailAddressUpdate<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
     body: Option<&'a crate::types::StartEmailAddressUpdateRequest>,
 }
@@ -1279,7 +1277,7 @@ impl<'a> StartEmailAddressUpdate<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(39);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -1298,7 +1296,7 @@ impl<'a> StartEmailAddressUpdate<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for StartEmailAddressUpdate<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1308,7 +1306,7 @@ impl<'a> std::future::IntoFuture for StartEmailAddressUpdate<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartPasswordReset<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::StartPasswordResetRequest>,
 }
 impl<'a> StartPasswordReset<'a> {
@@ -1318,7 +1316,7 @@ impl<'a> StartPasswordReset<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(15);
         path.push_str("/v4/users/reset");
         let query = crate::encoding::Query::default();
@@ -1335,7 +1333,7 @@ impl<'a> StartPasswordReset<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for StartPasswordReset<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1345,7 +1343,7 @@ impl<'a> std::future::IntoFuture for StartPasswordReset<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartPasswordlessAuthentication<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::StartPasswordlessAuthenticationRequest>,
 }
 impl<'a> StartPasswordlessAuthentication<'a> {
@@ -1358,7 +1356,7 @@ impl<'a> StartPasswordlessAuthentication<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/users/token-exchange");
         let query = crate::encoding::Query::default();
@@ -1375,7 +1373,7 @@ impl<'a> StartPasswordlessAuthentication<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for StartPasswordlessAuthentication<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1385,12 +1383,14 @@ impl<'a> std::future::IntoFuture for StartPasswordlessAuthentication<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserSessions<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> ListUserSessions<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ListUserSessionsResponse, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::ListUserSessionsResponse, crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -1411,7 +1411,7 @@ impl<'a> ListUserSessions<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUserSessions<'a> {
-    type Output = Result<crate::types::ListUserSessionsResponse, Error>;
+    type Output = Result<crate::types::ListUserSessionsResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1421,12 +1421,12 @@ impl<'a> std::future::IntoFuture for ListUserSessions<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserAccounts<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> ListUserAccounts<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::AccountUser>, Error> {
+    pub async fn send(self) -> Result<Vec<crate::types::AccountUser>, crate::Error> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -1447,7 +1447,7 @@ impl<'a> ListUserAccounts<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListUserAccounts<'a> {
-    type Output = Result<Vec<crate::types::AccountUser>, Error>;
+    type Output = Result<Vec<crate::types::AccountUser>, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1457,12 +1457,12 @@ impl<'a> std::future::IntoFuture for ListUserAccounts<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RefreshAccessModel<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> RefreshAccessModel<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccessModel, Error> {
+    pub async fn send(self) -> Result<crate::types::AccessModel, crate::Error> {
         let mut path = String::with_capacity(48);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -1483,7 +1483,7 @@ impl<'a> RefreshAccessModel<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for RefreshAccessModel<'a> {
-    type Output = Result<crate::types::AccessModel, Error>;
+    type Output = Result<crate::types::AccessModel, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1493,12 +1493,12 @@ impl<'a> std::future::IntoFuture for RefreshAccessModel<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ResetLegacyPassword<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     user_id: &'a str,
 }
 impl<'a> ResetLegacyPassword<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminUserResponse, Error> {
+    pub async fn send(self) -> Result<crate::types::AdminUserResponse, crate::Error> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_Id", &self.user_id)?;
@@ -1519,7 +1519,7 @@ impl<'a> ResetLegacyPassword<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ResetLegacyPassword<'a> {
-    type Output = Result<crate::types::AdminUserResponse, Error>;
+    type Output = Result<crate::types::AdminUserResponse, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

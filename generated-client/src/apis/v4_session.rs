@@ -5,17 +5,12 @@
 //! `V4 Session` operations.
 //!
 //! Actions on resource Session.
-use crate::client::Client;
-use crate::error::Error;
 /// The `V4 Session` operations; get it with `Client::v4_session`.
 #[derive(Debug, Clone, Copy)]
 pub struct V4SessionApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> V4SessionApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// Create a new session under a given site
     ///
     /// Creates a new session under a given site.
@@ -106,7 +101,7 @@ impl<'a> V4SessionApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNewSessionUnderGivenSite<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     site: &'a str,
     body: Option<&'a crate::types::CreateNewSessionUnderGivenSiteRequest>,
 }
@@ -120,7 +115,7 @@ impl<'a> CreateNewSessionUnderGivenSite<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Session, Error> {
+    pub async fn send(self) -> Result<crate::types::Session, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
@@ -143,7 +138,7 @@ impl<'a> CreateNewSessionUnderGivenSite<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateNewSessionUnderGivenSite<'a> {
-    type Output = Result<crate::types::Session, Error>;
+    type Output = Result<crate::types::Session, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -153,13 +148,13 @@ impl<'a> std::future::IntoFuture for CreateNewSessionUnderGivenSite<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct LookupSessionUnderGivenSite<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     site: &'a str,
     session_id: &'a str,
 }
 impl<'a> LookupSessionUnderGivenSite<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SessionLookup, Error> {
+    pub async fn send(self) -> Result<crate::types::SessionLookup, crate::Error> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
@@ -181,7 +176,7 @@ impl<'a> LookupSessionUnderGivenSite<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for LookupSessionUnderGivenSite<'a> {
-    type Output = Result<crate::types::SessionLookup, Error>;
+    type Output = Result<crate::types::SessionLookup, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -191,13 +186,13 @@ impl<'a> std::future::IntoFuture for LookupSessionUnderGivenSite<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteSessionUnderGivenSite<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     site: &'a str,
     session_id: &'a str,
 }
 impl<'a> DeleteSessionUnderGivenSite<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
@@ -214,7 +209,7 @@ impl<'a> DeleteSessionUnderGivenSite<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteSessionUnderGivenSite<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -224,12 +219,12 @@ impl<'a> std::future::IntoFuture for DeleteSessionUnderGivenSite<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAnonymousSessionUnderGivenSite<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     site: &'a str,
 }
 impl<'a> CreateAnonymousSessionUnderGivenSite<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Session, Error> {
+    pub async fn send(self) -> Result<crate::types::Session, crate::Error> {
         let mut path = String::with_capacity(39);
         path.push_str("/v4/anonymous-sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
@@ -249,7 +244,7 @@ impl<'a> CreateAnonymousSessionUnderGivenSite<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateAnonymousSessionUnderGivenSite<'a> {
-    type Output = Result<crate::types::Session, Error>;
+    type Output = Result<crate::types::Session, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -5,17 +5,12 @@
 //! `Webhook` operations.
 //!
 //! Actions on resource Webhook.
-use crate::client::Client;
-use crate::error::Error;
 /// The `Webhook` operations; get it with `Client::webhook`.
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookApi<'a> {
-    client: &'a Client,
+    pub(crate) client: &'a crate::Client,
 }
 impl<'a> WebhookApi<'a> {
-    pub(crate) fn new(client: &'a Client) -> Self {
-        Self { client }
-    }
     /// List webhooks
     ///
     /// Retrieves a list of webhooks wrapped in the element "results".
@@ -100,11 +95,13 @@ impl<'a> WebhookApi<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListWebhooks<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
 }
 impl<'a> ListWebhooks<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::WebhookResponsesContainer, Error> {
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::WebhookResponsesContainer, crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/webhooks");
         let query = crate::encoding::Query::default();
@@ -123,7 +120,7 @@ impl<'a> ListWebhooks<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for ListWebhooks<'a> {
-    type Output = Result<crate::types::WebhookResponsesContainer, Error>;
+    type Output = Result<crate::types::WebhookResponsesContainer, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -133,7 +130,7 @@ impl<'a> std::future::IntoFuture for ListWebhooks<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateWebhook<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     body: Option<&'a crate::types::CreateWebhookRequest>,
 }
 impl<'a> CreateWebhook<'a> {
@@ -143,7 +140,7 @@ impl<'a> CreateWebhook<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/webhooks");
         let query = crate::encoding::Query::default();
@@ -160,7 +157,7 @@ impl<'a> CreateWebhook<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for CreateWebhook<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -170,12 +167,12 @@ impl<'a> std::future::IntoFuture for CreateWebhook<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetWebhook<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> GetWebhook<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::WebhooksResponses, Error> {
+    pub async fn send(self) -> Result<crate::types::WebhooksResponses, crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -195,7 +192,7 @@ impl<'a> GetWebhook<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for GetWebhook<'a> {
-    type Output = Result<crate::types::WebhooksResponses, Error>;
+    type Output = Result<crate::types::WebhooksResponses, crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -205,7 +202,7 @@ impl<'a> std::future::IntoFuture for GetWebhook<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateWebhook<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
     body: Option<&'a crate::types::UpdateWebhookRequest>,
 }
@@ -216,7 +213,7 @@ impl<'a> UpdateWebhook<'a> {
         self
     }
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -234,7 +231,7 @@ impl<'a> UpdateWebhook<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for UpdateWebhook<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -244,12 +241,12 @@ impl<'a> std::future::IntoFuture for UpdateWebhook<'a> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteWebhook<'a> {
-    client: &'a Client,
+    client: &'a crate::Client,
     id: &'a str,
 }
 impl<'a> DeleteWebhook<'a> {
     /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), Error> {
+    pub async fn send(self) -> Result<(), crate::Error> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -264,7 +261,7 @@ impl<'a> DeleteWebhook<'a> {
     }
 }
 impl<'a> std::future::IntoFuture for DeleteWebhook<'a> {
-    type Output = Result<(), Error>;
+    type Output = Result<(), crate::Error>;
     type IntoFuture = crate::BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

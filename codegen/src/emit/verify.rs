@@ -1,0 +1,217 @@
+//! The last check before anything is written: every generated file parses as what it is, and
+//! nothing a spec said got out of the place it was put in.
+//!
+//! Escaping (see [`text`](super::text)) is the first defence; this is the second, independent
+//! one. It would catch a template or emitter that forgot to escape:
+//! - every path is unique, relative and plain (no `..`, no hidden or odd names, no names Windows
+//!   reserves), so the write stage never writes one file twice or outside the output;
+//! - no file holds a control character, a bidirectional override or another invisible character;
+//! - every `.rs` file (preamble included) parses with `syn`;
+//! - `Cargo.toml` parses as TOML and has exactly the shape the template gives it: no build script,
+//!   no dependency other than the runtime's, no `path`/`git` sources, no `[target]` tables;
+//! - Markdown's HTML-comment preamble closes where it should;
+//! - the crate stays under [`limits::MAX_OUTPUT_BYTES`].
+
+use std::collections::HashSet;
+use std::path::{Component, Path};
+
+use super::text;
+use super::GeneratedFile;
+use crate::error::Error;
+use crate::limits;
+
+/// Dependencies the generated crate may have (runtime and dev).
+const DEPENDENCIES: &[&str] = &[
+    "base64",
+    "bytes",
+    "futures-core",
+    "getrandom",
+    "httpdate",
+    "percent-encoding",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "serde_path_to_error",
+    "sha2",
+    "tokio",
+    "tracing",
+];
+
+/// Keys the template writes under `[package]`.
+const PACKAGE_KEYS: &[&str] = &[
+    "name",
+    "version",
+    "edition",
+    "rust-version",
+    "description",
+    "readme",
+    "license",
+    "repository",
+    "publish",
+    "keywords",
+    "categories",
+];
+
+/// Top-level tables the template writes.
+const TABLES: &[&str] = &["package", "lib", "features", "dependencies", "dev-dependencies", "lints", "package.metadata"];
+
+pub(super) fn files(files: &[GeneratedFile]) -> Result<(), Error> {
+    let mut seen = HashSet::new();
+    let mut total = 0usize;
+    for file in files {
+        let what = file.path.display().to_string();
+        check_path(&file.path)?;
+        if !seen.insert(file.path.to_string_lossy().to_ascii_lowercase()) {
+            // Lower-cased: on macOS and Windows `A.rs` and `a.rs` are one file.
+            return Err(render(&what, "two generated files have this path"));
+        }
+        total += file.contents.len();
+        if total > limits::MAX_OUTPUT_BYTES {
+            return Err(Error::Input {
+                what: "the generated crate".to_owned(),
+                message: format!("it would be more than {} bytes (a limit, see SECURITY.md)", limits::MAX_OUTPUT_BYTES),
+            });
+        }
+        check_text(&what, &file.contents)?;
+        match file.path.extension().and_then(|e| e.to_str()) {
+            Some("rs") => {
+                syn::parse_file(&file.contents).map_err(|e| render(&what, &format!("not valid Rust: {e}")))?;
+            }
+            Some("toml") => check_manifest(&what, &file.contents)?,
+            Some("md") => check_markdown(&what, &file.contents)?,
+            Some("json") => {
+                serde_json::from_str::<serde_json::Value>(&file.contents).map_err(|e| render(&what, &format!("not valid JSON: {e}")))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn render(what: &str, message: &str) -> Error {
+    Error::Render { what: what.to_owned(), message: message.to_owned() }
+}
+
+/// A relative path of plain names: ASCII letters, digits, `_`, `-` and `.`, not hidden, not a
+/// name Windows reserves.
+fn check_path(path: &Path) -> Result<(), Error> {
+    let what = path.display().to_string();
+    let mut components = 0;
+    for component in path.components() {
+        let Component::Normal(name) = component else {
+            return Err(render(&what, "a generated path must be relative and plain"));
+        };
+        let Some(name) = name.to_str() else {
+            return Err(render(&what, "a generated path must be UTF-8"));
+        };
+        let stem = name.split('.').next().unwrap_or("").to_ascii_lowercase();
+        let device = matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+            || (stem.len() == 4 && (stem.starts_with("com") || stem.starts_with("lpt")) && stem.as_bytes()[3].is_ascii_digit());
+        let plain = !name.is_empty()
+            && name.len() <= 128
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+            && (!name.starts_with('.') || name == ".codegen-manifest.json");
+        if !plain || device {
+            return Err(render(&what, "a generated file or directory name must be plain ASCII and not reserved"));
+        }
+        components += 1;
+    }
+    if components == 0 {
+        return Err(render(&what, "empty path"));
+    }
+    Ok(())
+}
+
+fn check_text(what: &str, contents: &str) -> Result<(), Error> {
+    if let Some((index, line)) = contents.lines().enumerate().find(|(_, line)| line.chars().any(text::is_hazard)) {
+        let c = line.chars().find(|c| text::is_hazard(*c)).unwrap_or_default();
+        return Err(render(&format!("{what}:{}", index + 1), &format!("holds the invisible or control character U+{:04X}", u32::from(c))));
+    }
+    if contents.contains('\r') {
+        return Err(render(what, "holds a carriage return"));
+    }
+    Ok(())
+}
+
+fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
+    let table: toml::Table = contents.parse().map_err(|e| render(what, &format!("not valid TOML: {e}")))?;
+    for (key, value) in &table {
+        if !TABLES.contains(&key.as_str()) {
+            return Err(render(what, &format!("unexpected top-level key `{key}`")));
+        }
+        let Some(inner) = value.as_table() else {
+            return Err(render(what, &format!("`{key}` is not a table")));
+        };
+        match key.as_str() {
+            "package" => {
+                if let Some(bad) = inner.keys().find(|k| !PACKAGE_KEYS.contains(&k.as_str())) {
+                    return Err(render(what, &format!("unexpected key `package.{bad}`")));
+                }
+            }
+            "dependencies" | "dev-dependencies" => {
+                for (name, spec) in inner {
+                    if !DEPENDENCIES.contains(&name.as_str()) {
+                        return Err(render(what, &format!("unexpected dependency `{name}`")));
+                    }
+                    if spec.as_table().is_some_and(|t| t.keys().any(|k| k == "path" || k == "git" || k == "registry")) {
+                        return Err(render(what, &format!("dependency `{name}` has a source other than crates.io")));
+                    }
+                }
+            }
+            "lib" => {
+                if inner.keys().any(|k| k != "path") || inner.get("path").and_then(|p| p.as_str()) != Some("src/lib.rs") {
+                    return Err(render(what, "unexpected `[lib]` settings"));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_markdown(what: &str, contents: &str) -> Result<(), Error> {
+    // The preamble is `<!--`, three lines, `-->`: the comment must end there and nowhere before.
+    let mut lines = contents.lines();
+    let opens = lines.next() == Some("<!--");
+    let head: Vec<&str> = lines.by_ref().take(4).collect();
+    let closes_at = head.iter().position(|l| *l == "-->");
+    let early = head.iter().take(closes_at.unwrap_or(0)).any(|l| l.contains("-->") || l.contains('>'));
+    if !opens || closes_at != Some(3) || early {
+        return Err(render(what, "the preamble comment is not closed exactly where it ends"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn file(path: &str, contents: &str) -> GeneratedFile {
+        GeneratedFile { path: PathBuf::from(path), contents: contents.to_owned() }
+    }
+
+    #[test]
+    fn refuses_what_escaping_should_have_prevented() {
+        let injected = "# a\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[target.'cfg(all())'.dependencies]\nevil = { path = \"/tmp/evil\" }\n";
+        assert!(files(&[file("Cargo.toml", injected)]).unwrap_err().to_string().contains("unexpected top-level key `target`"));
+        let build = "[package]\nname = \"x\"\nbuild = \"build.rs\"\n";
+        assert!(files(&[file("Cargo.toml", build)]).is_err());
+        let dep = "[dependencies]\nserde = { version = \"1\", git = \"https://evil.test/serde\" }\n";
+        assert!(files(&[file("Cargo.toml", dep)]).is_err());
+        assert!(files(&[file("src/a.rs", "// x\u{202e}\nfn f() {}\n")]).is_err());
+        assert!(files(&[file("src/a.rs", "// x\n#![doc = include_str!(\"/etc/passwd\")] //\nfn f( {}\n")]).is_err());
+        assert!(files(&[file("README.md", "<!--\na --> b\nc\nd\n-->\n")]).is_err());
+        assert!(files(&[file("src/a.rs", "fn a() {}\n"), file("src/A.rs", "fn b() {}\n")]).is_err());
+        for bad in ["../x.rs", "/etc/x.rs", "src/.hidden.rs", "src/aux.rs", "src/a b.rs"] {
+            assert!(files(&[file(bad, "fn a() {}\n")]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn accepts_what_the_templates_write() {
+        let manifest = "# c\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[lib]\npath = \"src/lib.rs\"\n[dependencies]\nserde = { version = \"1\" }\n";
+        let readme = "<!--\na\nb\nc\n-->\n# x\n";
+        files(&[file("Cargo.toml", manifest), file("README.md", readme), file("src/lib.rs", "// c\nfn f() {}\n")]).unwrap();
+    }
+}
