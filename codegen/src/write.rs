@@ -188,7 +188,10 @@ fn plan(out_dir: &Path, files: &[GeneratedFile]) -> Result<(Plan, Existing), Err
         let target = out_dir.join(&file.path);
         match fs::read(&target) {
             Ok(current) if current == file.contents.as_bytes() => plan.unchanged += 1,
-            Ok(_) if existing.manifest.files.contains_key(&portable(&file.path)) => plan.changed.push(file.path.clone()),
+            // The manifest owns itself: it was read and checked above.
+            Ok(_) if existing.manifest.files.contains_key(&portable(&file.path)) || file.path == Path::new(MANIFEST) => {
+                plan.changed.push(file.path.clone())
+            }
             Ok(_) => {
                 return Err(refuse(&target, "exists but was not written by the generator; refusing to overwrite it"));
             }

@@ -6,26 +6,61 @@
 //!
 //! The API-specific setters (server variables, credentials) and `build` are in `client.rs`.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
 use crate::error::BuildError;
+use crate::redirect::RedirectPolicy;
 use crate::retry::RetryPolicy;
 use crate::signing::RequestSigner;
 use crate::transport::Transport;
 
+/// The default for [`ClientBuilder::timeout`]: a whole attempt, from connecting to the last byte
+/// of the body. Long enough for the slowest documented operations (exports of a few MB), short
+/// enough that a server that stops answering (or trickles a byte a second) cannot hang a caller.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The default for [`ClientBuilder::connect_timeout`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default for [`ClientBuilder::max_response_bytes`]: 64 MiB. The largest responses of the
+/// API are pages of exports (500 records by default, a few kB each: a few MB); this leaves ten
+/// times that, while a server that sends gigabytes cannot exhaust the caller's memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Configures a [`Client`](crate::Client); start with [`Client::builder`](crate::Client::builder).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
     variables: Vec<(&'static str, String)>,
     signer: SignerChoice,
     http_client: Option<reqwest::Client>,
-    timeout: Option<Duration>,
+    timeout: Option<Option<Duration>>,
+    connect_timeout: Option<Duration>,
+    max_response_bytes: Option<usize>,
+    redirects: RedirectPolicy,
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .field("variables", &self.variables)
+            .field("signer", &self.signer)
+            .field("http_client", &self.http_client.is_some())
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("redirects", &self.redirects)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish()
+    }
 }
 
 /// The spec's server: a URL template and its variables.
@@ -70,15 +105,45 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (its connection pool, proxy and TLS settings).
+    /// Uses this `reqwest` client (its connection pool, proxy and TLS settings). Its connect
+    /// timeout and redirect policy are its own: build it with
+    /// `.connect_timeout(…)` and `.redirect(reqwest::redirect::Policy::none())`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
 
-    /// Gives up on a request (each attempt, when retrying) after `timeout`.
+    /// Gives up on an attempt after `timeout`, from connecting to the last byte of the body
+    /// (default [`DEFAULT_TIMEOUT`]). A request's own `.timeout(…)` overrides it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// No timeout for requests that set none themselves: a server that stops answering then
+    /// holds the request until the connection drops.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = Some(None);
+        self
+    }
+
+    /// Gives up connecting after `timeout` (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Refuses response bodies larger than `bytes` (default [`DEFAULT_MAX_RESPONSE_BYTES`]):
+    /// the request fails with a [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind)
+    /// error, before reading when `Content-Length` says so, else as soon as the limit is passed.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Which redirects to follow (default: none; see [`RedirectPolicy`]).
+    pub fn follow_redirects(mut self, policy: RedirectPolicy) -> Self {
+        self.redirects = policy;
         self
     }
 
@@ -133,16 +198,44 @@ impl ClientBuilder {
         let user_agent = match &self.user_agent {
             Some(agent) => HeaderValue::from_str(agent)
                 .map_err(|_| BuildError::new("the user agent contains characters not allowed in an HTTP header"))?,
-            None => HeaderValue::from_static(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))),
+            None => HeaderValue::from_static(crate::USER_AGENT),
+        };
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                // Redirects are the transport's business (see `RedirectPolicy`).
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| BuildError::new(format!("the HTTP client cannot be built: {e}")))?,
         };
         Ok(Transport {
-            http: self.http_client.unwrap_or_default(),
+            http,
             base_url,
             signer,
             retry: self.retry,
-            timeout: self.timeout,
+            timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+            max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            redirects: self.redirects,
             user_agent,
         })
+    }
+}
+
+/// `url` with any user name and password replaced by `***`, for messages and `Debug`.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("***");
+            let _ = parsed.set_password(None);
+            parsed.as_str().trim_end_matches('/').to_owned()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL: it cannot be shown safely either.
+        Err(_) => match url.rfind('@') {
+            Some(at) => format!("***{}", &url[at..]),
+            None => url.to_owned(),
+        },
     }
 }
 
@@ -163,12 +256,13 @@ fn check_variable(name: &str, value: &str, allowed: &[&str]) -> Result<(), Build
 }
 
 fn normalize_base_url(url: &str) -> Result<String, BuildError> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| BuildError::new(format!("`{url}` is not a valid URL: {e}")))?;
+    let shown = redact_userinfo(url);
+    let parsed = reqwest::Url::parse(url).map_err(|e| BuildError::new(format!("`{shown}` is not a valid URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(BuildError::new(format!("`{url}` is not an http or https URL")));
+        return Err(BuildError::new(format!("`{shown}` is not an http or https URL")));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() || parsed.cannot_be_a_base() {
-        return Err(BuildError::new(format!("`{url}` must be a base URL, without query or fragment")));
+        return Err(BuildError::new(format!("`{shown}` must be a base URL, without query or fragment")));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }

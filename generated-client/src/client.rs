@@ -34,7 +34,18 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
     }
-    pub(crate) fn transport(&self) -> &Transport {
+    /// A request to a path the spec does not describe (or describes wrongly), signed,
+    /// retried and bounded like every operation: `client.request(Method::GET,
+    /// "/v3/new-endpoint").query("a", 1).send_json::<T>().await`. The path is sent as
+    /// given (it must start with `/`; percent-encode what needs it).
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path: impl Into<String>,
+    ) -> crate::RawRequest {
+        crate::RawRequest::new(self.clone(), method, path.into())
+    }
+    pub(crate) fn transport(&self) -> &Arc<Transport> {
         &self.transport
     }
     /// `Account User` operations.

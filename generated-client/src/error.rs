@@ -88,7 +88,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::InvalidRequest(_) | Error::Status(_) => None,
             Error::Signing(e) => Some(e),
-            Error::Transport(e) => Some(&e.source),
+            Error::Transport(e) => e.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static)),
             Error::Decode(e) => Some(&e.source),
         }
     }
@@ -115,35 +115,75 @@ impl fmt::Display for InvalidRequestError {
 
 impl std::error::Error for InvalidRequestError {}
 
-/// A request that got no response.
+/// A request that got no (complete) response.
 #[derive(Debug)]
 pub struct TransportError {
     pub(crate) method: Method,
     pub(crate) path: String,
-    pub(crate) source: reqwest::Error,
+    pub(crate) kind: TransportErrorKind,
+    pub(crate) source: Option<reqwest::Error>,
+}
+
+/// What went wrong on the way, including which of the client's limits was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be made (refused, DNS, TLS, or the connect timeout).
+    Connect,
+    /// The request did not complete within its timeout (see `ClientBuilder::timeout`).
+    Timeout,
+    /// The response body is larger than the limit (see `ClientBuilder::max_response_bytes`).
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// More redirects than the redirect policy allows.
+    TooManyRedirects,
+    /// Anything else the HTTP client reports (a reset connection, a malformed response, …).
+    Other,
 }
 
 impl TransportError {
-    /// The underlying error of the HTTP client.
-    pub fn inner(&self) -> &reqwest::Error {
-        &self.source
+    /// What went wrong.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// The underlying error of the HTTP client, when it reported one.
+    pub fn inner(&self) -> Option<&reqwest::Error> {
+        self.source.as_ref()
     }
 
     /// Whether the request timed out.
     pub fn is_timeout(&self) -> bool {
-        self.source.is_timeout()
+        self.kind == TransportErrorKind::Timeout
     }
 
     /// Whether the connection could not be made.
     pub fn is_connect(&self) -> bool {
-        self.source.is_connect()
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// Whether the response was larger than the client accepts.
+    pub fn is_body_too_large(&self) -> bool {
+        matches!(self.kind, TransportErrorKind::BodyTooLarge { .. })
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The URL (with its query, which may carry personal data) is left out on purpose.
-        write!(f, "{} {}: request failed: {}", self.method, self.path, self.source)
+        write!(f, "{} {}: ", self.method, self.path)?;
+        match (self.kind, &self.source) {
+            (TransportErrorKind::BodyTooLarge { limit }, _) => write!(
+                f,
+                "the response body is larger than the limit of {limit} bytes (see ClientBuilder::max_response_bytes)"
+            ),
+            (TransportErrorKind::TooManyRedirects, _) => f.write_str("too many redirects"),
+            (TransportErrorKind::Timeout, None) => f.write_str("timed out (see ClientBuilder::timeout)"),
+            (_, Some(source)) => write!(f, "request failed: {source}"),
+            (_, None) => f.write_str("request failed"),
+        }
     }
 }
 
@@ -244,12 +284,38 @@ impl DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The location and the decoder's message quote the server's bytes: shown escaped and
+        // bounded, so a hostile body cannot forge log lines or fill them.
         write!(
             f,
             "{} {}: the {} response body does not match its documented type at `{}`: {}",
-            self.method, self.path, self.status, self.location, self.source
+            self.method,
+            self.path,
+            self.status,
+            printable(&self.location, 200),
+            printable(&self.source.to_string(), 300)
         )
     }
+}
+
+/// `text` for a message: control, bidirectional and other invisible characters escaped, and cut
+/// (with `…`) after `max` characters.
+pub(crate) fn printable(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max) + 8);
+    for (count, c) in text.chars().enumerate() {
+        if count == max {
+            out.push('…');
+            break;
+        }
+        let hidden = c.is_control()
+            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        if hidden {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A client that could not be built from its configuration.
@@ -279,6 +345,17 @@ pub(crate) enum Failure {
     Signing(SigningError),
     Transport(TransportError),
     Decode(Box<DecodeError>),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Failure::Signing(e) => write!(f, "could not sign the request: {e}"),
+            Failure::Transport(e) => e.fmt(f),
+            Failure::Decode(e) => e.fmt(f),
+        }
+    }
 }
 
 impl<E> From<Failure> for Error<E> {

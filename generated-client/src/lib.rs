@@ -38,24 +38,30 @@ mod encoding;
 mod error;
 mod json_path;
 mod random;
+mod redirect;
+mod request;
 mod retry;
 mod signing;
 mod transport;
 mod zephr_hmac;
 mod string_enum;
 pub use body::RawBody;
-pub use builder::ClientBuilder;
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
 pub use client::Client;
 pub use client::SERVER_URL;
 pub use error::{
     BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError,
+    TransportErrorKind,
 };
+pub use redirect::RedirectPolicy;
+pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
 pub use retry::RetryPolicy;
 pub use signing::{
     nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest,
     SigningError,
 };
-pub use transport::BoxFuture;
 pub use zephr_hmac::ZephrHmacSigner;
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;
@@ -67,3 +73,5 @@ pub const SPEC_VERSION: &str = "2026-06-12";
 pub const SPEC_SHA256: &str = "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357";
 /// How many operations the spec has (each is a method under [`apis`]).
 pub const OPERATION_COUNT: usize = 165;
+/// The `User-Agent` header sent by default: the crate, its version and the spec's.
+pub const USER_AGENT: &str = "generated-client/0.1.0 (spec 2026-06-12; zephr-codegen)";

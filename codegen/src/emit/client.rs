@@ -115,7 +115,15 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
                 &self.transport.base_url
             }
 
-            pub(crate) fn transport(&self) -> &Transport {
+            /// A request to a path the spec does not describe (or describes wrongly), signed,
+            /// retried and bounded like every operation: `client.request(Method::GET,
+            /// "/v3/new-endpoint").query("a", 1).send_json::<T>().await`. The path is sent as
+            /// given (it must start with `/`; percent-encode what needs it).
+            pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> crate::RawRequest {
+                crate::RawRequest::new(self.clone(), method, path.into())
+            }
+
+            pub(crate) fn transport(&self) -> &Arc<Transport> {
                 &self.transport
             }
 
@@ -184,6 +192,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let sha = &api.spec_sha256;
     let doc = docs::lines_to_inner_attrs(&crate_doc(api, options));
     let op_count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
+    let user_agent = user_agent(api, options);
     // A spec without operations still gets a client, but nothing sends requests through it.
     let no_operations = api.operations.is_empty().then(|| {
         quote!(#![allow(dead_code)])
@@ -206,6 +215,8 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         mod error;
         mod json_path;
         mod random;
+        mod redirect;
+        mod request;
         mod retry;
         mod signing;
         mod transport;
@@ -213,13 +224,14 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         #string_enum_mod
 
         pub use body::RawBody;
-        pub use builder::ClientBuilder;
+        pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
         pub use client::Client;
         #server_use
-        pub use error::{BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError};
+        pub use error::{BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError, TransportErrorKind};
+        pub use redirect::RedirectPolicy;
+        pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
         pub use retry::RetryPolicy;
         pub use signing::{nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError};
-        pub use transport::BoxFuture;
         #zephr_use
 
         /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
@@ -233,7 +245,19 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub const SPEC_SHA256: &str = #sha;
         /// How many operations the spec has (each is a method under [`apis`]).
         pub const OPERATION_COUNT: usize = #op_count;
+        /// The `User-Agent` header sent by default: the crate, its version and the spec's.
+        pub const USER_AGENT: &str = #user_agent;
     }
+}
+
+/// `name/version (spec VERSION; zephr-codegen)`, with the spec's version kept only when it is
+/// made of characters a header value and a product token accept.
+fn user_agent(api: &Api, options: &Options) -> String {
+    let version_ok = !api.version.is_empty()
+        && api.version.len() <= 64
+        && api.version.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b));
+    let spec = if version_ok { format!("spec {}; ", api.version) } else { String::new() };
+    format!("{}/{} ({spec}zephr-codegen)", options.crate_name, options.crate_version)
 }
 
 /// The operation used in usage examples: a GET without required arguments if there is one.

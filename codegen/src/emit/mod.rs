@@ -96,6 +96,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("src/encoding.rs", include_str!("runtime/encoding.rs")),
     ("src/error.rs", include_str!("runtime/error.rs")),
     ("src/json_path.rs", include_str!("runtime/json_path.rs")),
+    ("src/redirect.rs", include_str!("runtime/redirect.rs")),
+    ("src/request.rs", include_str!("runtime/request.rs")),
     ("src/random.rs", include_str!("runtime/random.rs")),
     ("src/retry.rs", include_str!("runtime/retry.rs")),
     ("src/signing.rs", include_str!("runtime/signing.rs")),

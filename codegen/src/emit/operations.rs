@@ -10,9 +10,10 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::rust::{self, ident, TypesPath};
+use super::text;
 use crate::ir::{
     Api, Body, BodyKind, Doc, Group, Operation, Param, ParamLocation, ParamType, PathPart,
-    ResponseBody, ResponseCase, Status, TypeRef,
+    ResponseBody, ResponseCase, Status,
 };
 
 /// `src/apis/mod.rs`.
@@ -32,26 +33,31 @@ pub(crate) fn mod_file(api: &Api) -> TokenStream {
 /// `src/apis/<group>.rs`.
 pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
     let struct_name = ident(&group.struct_name);
-    let mut module_doc = vec![format!("`{}` operations.", group.tag)];
+    let mut module_doc = vec![format!("{} operations.", text::markdown_code(&group.tag))];
     if let Some(doc) = &group.doc {
         module_doc.push(String::new());
         module_doc.extend(docs::markdown(doc));
     }
     let module_doc = docs::lines_to_inner_attrs(&module_doc);
-    let struct_doc = format!(" The `{}` operations; get it with `Client::{}`.", group.tag, group.accessor);
+    let struct_doc = docs::lines_to_attrs(&[format!(
+        "The {} operations; get it with [`Client::{}`](crate::Client::{}).",
+        text::markdown_code(&group.tag),
+        crate::names::unraw(&group.accessor),
+        crate::names::unraw(&group.accessor)
+    )]);
     let ops: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
     let methods = ops.iter().map(|op| method(api, group, op));
     let builders = ops.iter().map(|op| builder(api, group, op));
     quote! {
         #module_doc
 
-        #[doc = #struct_doc]
+        #struct_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #struct_name<'a> {
             pub(crate) client: &'a crate::Client,
         }
 
-        impl<'a> #struct_name<'a> {
+        impl #struct_name<'_> {
             #(#methods)*
         }
 
@@ -63,53 +69,37 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.required)
 }
 
-/// The type a parameter is stored as in the builder.
+/// The type a parameter is stored as in the builder (owned).
 fn param_type(api: &Api, param: &Param) -> TokenStream {
     match &param.ty {
-        ParamType::Scalar(ty) if matches!(api.unalias(ty), TypeRef::String) => quote!(&'a str),
         ParamType::Scalar(ty) => rust::ty(api, ty, TypesPath::Crate),
         ParamType::List { item, .. } => {
-            let item = list_item_type(api, item);
+            let item = rust::ty(api, item, TypesPath::Crate);
             quote!(Vec<#item>)
         }
-        ParamType::Encoded { .. } => quote!(&'a str),
+        ParamType::Encoded { .. } => quote!(String),
     }
 }
 
-fn list_item_type(api: &Api, item: &TypeRef) -> TokenStream {
-    rust::ty(api, item, TypesPath::Crate)
-}
-
-/// An argument's type and how it becomes the stored value.
+/// An argument's type (as the caller passes it) and how it becomes the stored value.
 fn param_argument(api: &Api, param: &Param) -> (TokenStream, TokenStream) {
     let name = ident(&param.rust_name);
     match &param.ty {
         ParamType::List { item, .. } => {
-            let item = list_item_type(api, item);
-            (
-                quote!(impl IntoIterator<Item = impl Into<#item>>),
-                quote!(#name.into_iter().map(Into::into).collect()),
-            )
+            let item = rust::ty(api, item, TypesPath::Crate);
+            (quote!(impl IntoIterator<Item = impl Into<#item>>), quote!(#name.into_iter().map(Into::into).collect()))
         }
-        _ => (param_type(api, param), quote!(#name)),
+        _ => {
+            let ty = param_type(api, param);
+            (quote!(impl Into<#ty>), quote!(#name.into()))
+        }
     }
 }
 
-/// The body's argument type (a borrow of the model, or bytes).
-fn body_argument(api: &Api, body: &Body) -> TokenStream {
+/// The body's stored type.
+fn body_type(api: &Api, body: &Body) -> TokenStream {
     match &body.kind {
-        BodyKind::Json(ty) => match ty {
-            // `&[T]` and `&str` rather than `&Vec<T>` and `&String`.
-            TypeRef::Vec(item) => {
-                let item = rust::ty(api, item, TypesPath::Crate);
-                quote!(&'a [#item])
-            }
-            TypeRef::String => quote!(&'a str),
-            other => {
-                let ty = rust::ty(api, other, TypesPath::Crate);
-                quote!(&'a #ty)
-            }
-        },
+        BodyKind::Json(ty) => rust::ty(api, ty, TypesPath::Crate),
         BodyKind::Raw => quote!(bytes::Bytes),
     }
 }
@@ -117,34 +107,25 @@ fn body_argument(api: &Api, body: &Body) -> TokenStream {
 fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let method_name = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let required = op.arguments();
-    let mut args: Vec<TokenStream> = required
-        .iter()
-        .map(|p| {
-            let name = ident(&p.rust_name);
-            let (ty, _) = param_argument(api, p);
-            quote!(#name: #ty)
-        })
-        .collect();
+    let mut args = Vec::new();
+    for p in op.arguments() {
+        let name = ident(&p.rust_name);
+        let (ty, _) = param_argument(api, p);
+        args.push(quote!(#name: #ty));
+    }
     let required_body = op.body.as_ref().filter(|b| b.required);
     if let Some(body) = required_body {
-        let ty = body_argument(api, body);
         let ty = match body.kind {
             BodyKind::Raw => quote!(impl Into<bytes::Bytes>),
-            BodyKind::Json(_) => ty,
+            BodyKind::Json(_) => body_type(api, body),
         };
         args.push(quote!(body: #ty));
     }
     let inits = op.params.iter().map(|p| {
         let name = ident(&p.rust_name);
         if p.required {
-            match p.ty {
-                ParamType::List { .. } => {
-                    let (_, value) = param_argument(api, p);
-                    quote!(#name: #value)
-                }
-                _ => quote!(#name),
-            }
+            let (_, value) = param_argument(api, p);
+            quote!(#name: #value)
         } else {
             quote!(#name: None)
         }
@@ -157,9 +138,10 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let doc = method_doc(api, group, op);
     quote! {
         #doc
-        pub fn #method_name(&self, #(#args),*) -> #builder<'a> {
+        pub fn #method_name(&self, #(#args),*) -> #builder {
             #builder {
-                client: self.client,
+                client: self.client.clone(),
+                options: crate::request::RequestOptions::default(),
                 #(#inits,)*
                 #body_init
             }
@@ -242,12 +224,12 @@ fn output_type(api: &Api, op: &Operation) -> TokenStream {
         return quote!(#name);
     }
     match op.success.first() {
-        Some(case) => body_type(api, &case.body),
+        Some(case) => response_body_type(api, &case.body),
         None => quote!(crate::RawBody),
     }
 }
 
-fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+fn response_body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
         ResponseBody::Json(ty) => rust::ty(api, ty, TypesPath::Crate),
@@ -259,13 +241,14 @@ fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     }
 }
 
-fn error_type(op: &Operation) -> TokenStream {
+/// The operation's typed error body (`Infallible` when it documents none).
+fn error_body(op: &Operation) -> TokenStream {
     match &op.error_enum {
         Some(name) => {
             let name = ident(name);
-            quote!(crate::Error<#name>)
+            quote!(#name)
         }
-        None => quote!(crate::Error),
+        None => quote!(::core::convert::Infallible),
     }
 }
 
@@ -281,7 +264,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         }
     });
     let body_field = op.body.as_ref().map(|b| {
-        let ty = body_argument(api, b);
+        let ty = body_type(api, b);
         if b.required {
             quote!(body: #ty,)
         } else {
@@ -301,13 +284,12 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
-        let ty = body_argument(api, b);
         let (ty, value) = match b.kind {
             BodyKind::Raw => (quote!(impl Into<bytes::Bytes>), quote!(body.into())),
-            BodyKind::Json(_) => (ty, quote!(body)),
+            BodyKind::Json(_) => (body_type(api, b), quote!(body)),
         };
         let mut lines = vec![format!("The request body ({}).", body_line(api, b, true).trim_start_matches("- `body`: "))];
-        lines.extend(docs::lines(&b.doc).into_iter().map(|l| l.to_owned()));
+        lines.extend(docs::lines(&b.doc));
         let doc = docs::lines_to_attrs(&lines);
         quote! {
             #doc
@@ -318,45 +300,44 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         }
     });
     let output = output_type(api, op);
-    let error = error_type(op);
-    let send_body = send_body(op);
-    let builder_doc = format!(
-        " Request builder for [`{}::{}`] (`{} {}`): set optional parameters, then `.await` it.",
+    let error = error_body(op);
+    let into_request = into_request(op);
+    let decode = decode(op);
+    let has_optional = optional_params(op).next().is_some() || op.body.as_ref().is_some_and(|b| !b.required);
+    let builder_doc = docs::lines_to_attrs(&[format!(
+        "Request builder for [`{}::{}`] ({}): {}`.await` it, or `.send_with_response()` for the status and headers too.",
         group.struct_name,
         crate::names::unraw(&op.method_name),
-        op.method,
-        op.path
-    );
+        text::markdown_code(&op.label()),
+        if has_optional { "set optional parameters, then " } else { "" },
+    )]);
     let response_enum = response_enum(api, group, op);
     let error_enum = error_enum(api, group, op);
     quote! {
-        #[doc = #builder_doc]
+        #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request is only sent when awaited"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
+        pub struct #builder {
+            client: crate::Client,
+            options: crate::request::RequestOptions,
             #(#fields)*
             #body_field
         }
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #(#setters)*
             #body_setter
 
-            /// Sends the request and decodes the response.
-            pub async fn send(self) -> Result<#output, #error> {
-                #send_body
+            fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
+                #into_request
+            }
+
+            fn decode(response: &crate::transport::RawResponse) -> Result<#output, crate::Error<#error>> {
+                #decode
             }
         }
 
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#output, #error>;
-            type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
+        crate::request::operation!(#builder, #output, #error);
 
         #response_enum
         #error_enum
@@ -372,11 +353,12 @@ fn setter_doc(p: &Param) -> Vec<String> {
     lines
 }
 
+/// A string literal for spec text (escaped for every hazard, see `text::rust_str`).
 fn wire(name: &str) -> Literal {
-    Literal::string(name)
+    text::rust_str(name)
 }
 
-fn send_body(op: &Operation) -> TokenStream {
+fn into_request(op: &Operation) -> TokenStream {
     let mut length = 0usize;
     let path_steps: Vec<TokenStream> = op
         .path_parts
@@ -408,7 +390,8 @@ fn send_body(op: &Operation) -> TokenStream {
         let wire_name = wire(&p.wire_name);
         let push = |value: TokenStream| match &p.ty {
             ParamType::List { explode, .. } => quote!(query.push_list(#wire_name, #value, #explode);),
-            _ => quote!(query.push(#wire_name, #value);),
+            ParamType::Encoded { .. } => quote!(query.push_encoded(#wire_name, #value)?;),
+            ParamType::Scalar(_) => quote!(query.push(#wire_name, #value);),
         };
         if p.required {
             push(quote!(&self.#name))
@@ -444,7 +427,7 @@ fn send_body(op: &Operation) -> TokenStream {
     let body_step = op.body.as_ref().map(|b| {
         let media = wire(&b.media_type);
         let add = |value: TokenStream| match b.kind {
-            BodyKind::Json(_) => quote!(request.json(#media, #value)?;),
+            BodyKind::Json(_) => quote!(request.json(#media, &#value)?;),
             BodyKind::Raw => quote!(request.raw(#media, #value);),
         };
         if b.required {
@@ -454,27 +437,27 @@ fn send_body(op: &Operation) -> TokenStream {
             quote!(if let Some(body) = self.body { #step })
         }
     });
-    let accept = accept(op).map(|media| quote!(request.accept(#media);));
+    let accept = accept(op).map(|media| {
+        let media = wire(&media);
+        quote!(request.accept(#media);)
+    });
     let method = format_ident!("{}", op.method.as_str());
     let signed = op.signed;
-    let decode = decode(op);
     let length = Literal::usize_unsuffixed(length);
     let query_mut = op.params.iter().any(|p| p.location == ParamLocation::Query).then(|| quote!(mut));
-    let request_mut = (op.params.iter().any(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
-        || op.body.is_some()
-        || accept.is_some())
-    .then(|| quote!(mut));
+    let operation = wire(op.operation_id.as_deref().unwrap_or(crate::names::unraw(&op.method_name)));
+    let template = wire(&op.path);
     quote! {
         let mut path = String::with_capacity(#length);
         #(#path_steps)*
         let #query_mut query = crate::encoding::Query::default();
         #(#query_steps)*
-        let #request_mut request = crate::transport::Request::new(reqwest::Method::#method, path, query);
+        let mut request = crate::transport::Request::new(#operation, #template, reqwest::Method::#method, path, query, #signed);
         #(#header_steps)*
         #body_step
         #accept
-        let response = self.client.transport().send(request, #signed).await?;
-        #decode
+        self.options.apply(&mut request)?;
+        Ok(request)
     }
 }
 
@@ -556,7 +539,7 @@ fn status_pattern(status: Status) -> TokenStream {
 
 fn error_value(op: &Operation) -> TokenStream {
     let Some(name) = &op.error_enum else {
-        return quote!(Err(response.into_error(None)));
+        return quote!(Err(response.error(None)));
     };
     let name = ident(name);
     let typed: Vec<&ResponseCase> = ordered(&op.errors)
@@ -575,7 +558,7 @@ fn error_value(op: &Operation) -> TokenStream {
             #(#arms)*
             #fallback
         };
-        Err(response.into_error(typed))
+        Err(response.error(typed))
     }
 }
 
@@ -598,19 +581,20 @@ fn response_enum(api: &Api, group: &Group, op: &Operation) -> Option<TokenStream
         match &case.body {
             ResponseBody::Empty => quote!(#doc #variant,),
             body => {
-                let ty = body_type(api, body);
+                let ty = response_body_type(api, body);
                 quote!(#doc #variant(#ty),)
             }
         }
     });
     let doc = format!(
-        " The successful responses of [`{}::{}`], by status.",
+        " The successful responses of [`{}::{}`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.",
         group.struct_name,
         crate::names::unraw(&op.method_name),
     );
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         #[allow(clippy::large_enum_variant)] // variants mirror the spec's responses
         pub enum #name {
             #(#variants)*
@@ -635,6 +619,7 @@ fn error_enum(api: &Api, group: &Group, op: &Operation) -> Option<TokenStream> {
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         #[allow(clippy::large_enum_variant)] // variants mirror the spec's responses
         pub enum #name {
             #(#variants)*

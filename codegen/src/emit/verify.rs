@@ -158,10 +158,8 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
                     }
                 }
             }
-            "lib" => {
-                if inner.keys().any(|k| k != "path") || inner.get("path").and_then(|p| p.as_str()) != Some("src/lib.rs") {
-                    return Err(render(what, "unexpected `[lib]` settings"));
-                }
+            "lib" if inner.keys().any(|k| k != "path") || inner.get("path").and_then(|p| p.as_str()) != Some("src/lib.rs") => {
+                return Err(render(what, "unexpected `[lib]` settings"));
             }
             _ => {}
         }

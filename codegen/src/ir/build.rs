@@ -53,8 +53,8 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
 fn server(s: &openapiv3::Server) -> Server {
     // Setter names on the generated client builder must not collide with its own methods.
     let mut namer = Namer::with_reserved(&[
-        "base_url", "build", "credentials", "http_client", "retry", "signer", "timeout", "user_agent",
-        "without_signing", "bearer_token", "api_key",
+        "api_key", "base_url", "bearer_token", "build", "connect_timeout", "credentials", "fmt", "follow_redirects",
+        "http_client", "max_response_bytes", "no_timeout", "retry", "signer", "timeout", "user_agent", "without_signing",
     ]);
     Server {
         url: s.url.clone(),

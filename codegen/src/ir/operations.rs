@@ -17,6 +17,16 @@ use crate::pointer;
 /// Name of the group for operations without a tag.
 pub(crate) const UNTAGGED: &str = "Other";
 
+/// Methods the generated `Client` has besides the group accessors.
+const CLIENT_METHODS: &[&str] = &["builder", "base_url", "clone", "fmt", "new", "request", "transport"];
+
+/// Fields and methods every request builder has besides its parameter setters (see the
+/// runtime's `operation!` macro and the pagination methods): a parameter may not take them.
+const BUILDER_MEMBERS: &[&str] = &[
+    "client", "clone", "decode", "fmt", "header", "into_future", "into_request", "items", "no_retry", "options",
+    "pages", "query", "retry", "send", "send_with_response", "timeout",
+];
+
 /// One operation as found in the spec, before it is turned into IR.
 struct Found<'s> {
     method: Method,
@@ -179,7 +189,7 @@ fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
     tags.retain(|(t, _)| listed.insert(t.clone()));
     let mut modules = Namer::with_reserved(names::RESERVED_MODULE_NAMES);
     // Methods the client already has.
-    let mut accessors = Namer::with_reserved(&["builder", "base_url", "clone", "fmt", "new", "transport"]);
+    let mut accessors = Namer::with_reserved(CLIENT_METHODS);
     let mut structs = Namer::new();
     let groups: Vec<Group> = tags
         .into_iter()
@@ -208,7 +218,7 @@ impl<'s> OperationBuilder<'_, 's> {
     fn build(mut self, method_name: String, group: usize, module_namer: &mut Namer) -> Result<Operation, SpecError> {
         let f = self.f;
         let op = f.op;
-        let mut param_names = Namer::with_reserved(&["client", "send"]);
+        let mut param_names = Namer::with_reserved(BUILDER_MEMBERS);
         let body = self.body(&mut param_names)?;
         let params = self.params(&mut param_names)?;
         let path_parts = self.path_parts(&params)?;

@@ -76,7 +76,7 @@ async fn post_with_json_body() {
     server.reply(Reply::json(201, r#"{"results":[]}"#));
     let mut user = types::UserCreation::new(types::Identifiers { email_address: Some("josé@example.com".into()) });
     user.attributes = Some(types::Attributes { first_name: Some("José".into()), surname: None });
-    client(&server).users().create_user().body(&user).await.unwrap();
+    client(&server).users().create_user().body(user).await.unwrap();
     let request = server.single();
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, "/v3/users");
@@ -110,7 +110,7 @@ async fn put_and_patch() {
     let saved = client.account_user().save_account_user("acc", "usr").await.unwrap();
     assert!(matches!(saved, generated_client::apis::account_user::SaveAccountUserResponse::Created));
     let body = types::UpdateUserAttributesBody { first_name: Some("Borge".into()), surname: None };
-    client.users().update_user_attribute("UU0123456789ABCD").body(&body).await.unwrap();
+    client.users().update_user_attribute("UU0123456789ABCD").body(body).await.unwrap();
     let [put, patch] = &server.received()[..] else { panic!("two requests expected") };
     assert_eq!((put.method.as_str(), put.path.as_str()), ("PUT", "/v3/accounts/acc/users/usr"));
     assert_eq!((patch.method.as_str(), patch.path.as_str()), ("PATCH", "/v3/users/UU0123456789ABCD/attributes"));
@@ -151,7 +151,7 @@ async fn operations_without_security_are_not_signed() {
     let body = types::RefreshOrExchangeTokenRequest::AuthorizationCode(
         types::RefreshOrExchangeTokenRequestAuthorizationCode::new("the-code".into(), "https://app.test/cb".into()),
     );
-    client(&server).third_party_authentication().refresh_or_exchange_token().body(&body).await.unwrap();
+    client(&server).third_party_authentication().refresh_or_exchange_token().body(body).await.unwrap();
     let request = server.single();
     assert_eq!(request.header("authorization"), None);
     // The internally tagged enum writes its tag.

@@ -20,16 +20,16 @@ async fn several_success_statuses_are_told_apart() {
         types::ProductEntitlement::default(),
         types::ProductMapping::default(),
     );
-    match client.products().save_products("gold").body(&product).await.unwrap() {
+    match client.products().save_products("gold").body(product.clone()).await.unwrap() {
         SaveProductsResponse::Ok(body) => assert_eq!(body.uri.as_deref(), Some("/v3/products/gold")),
         other => panic!("expected 200, got {other:?}"),
     }
-    match client.products().save_products("gold").body(&product).await.unwrap() {
+    match client.products().save_products("gold").body(product.clone()).await.unwrap() {
         SaveProductsResponse::Created(body) => assert_eq!(body.message.as_deref(), Some("created")),
         other => panic!("expected 201, got {other:?}"),
     }
     // A success status the spec does not document for this operation is not guessed at.
-    let error = client.products().save_products("gold").body(&product).await.unwrap_err();
+    let error = client.products().save_products("gold").body(product.clone()).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(202));
 }
 
@@ -104,7 +104,7 @@ async fn documented_error_bodies_are_typed() {
         .reply(Reply::status(401).body("<html>login</html>"));
     let client = client(&server);
     let request = types::GenerateThumbnailUploadUrlRequest::default();
-    let error = client.component_library().generate_thumbnail_upload_url(&request).await.unwrap_err();
+    let error = client.component_library().generate_thumbnail_upload_url(request.clone()).await.unwrap_err();
     let Error::Status(status) = error else { panic!("expected a status error") };
     match status.typed() {
         Some(GenerateThumbnailUploadUrlError::BadRequest(body)) => {
@@ -113,7 +113,7 @@ async fn documented_error_bodies_are_typed() {
         other => panic!("expected the typed 400 body, got {other:?}"),
     }
     // A body that does not match its documented type is still kept raw.
-    let error = client.component_library().generate_thumbnail_upload_url(&request).await.unwrap_err();
+    let error = client.component_library().generate_thumbnail_upload_url(request.clone()).await.unwrap_err();
     let Error::Status(status) = error else { panic!("expected a status error") };
     assert!(status.typed().is_none());
     assert_eq!(status.text(), Some("<html>login</html>"));

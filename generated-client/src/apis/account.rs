@@ -5,12 +5,12 @@
 //! `Account` operations.
 //!
 //! Actions on resource Account.
-/// The `Account` operations; get it with `Client::account`.
+/// The `Account` operations; get it with [`Client::account`](crate::Client::account).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> AccountApi<'a> {
+impl AccountApi<'_> {
     /// List accounts
     ///
     /// Retrieves a paginated list of accounts in `results` according to  the passed in `rpp`, `page` and `search` parameters alongside  the total number of items matching the search query (`total`).
@@ -24,9 +24,10 @@ impl<'a> AccountApi<'a> {
     /// - `rpp` `.rpp(…)` (query `rpp`): The number of results per page you want to retrieve. Default: `10`.
     /// - `page` `.page(…)` (query `page`): The page number for which you want to retrieve results. Default: `10`.
     /// - `search` `.search(…)` (query `search`): The search query that searches accounts by their names
-    pub fn list_accounts(&self) -> ListAccounts<'a> {
+    pub fn list_accounts(&self) -> ListAccounts {
         ListAccounts {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             rpp: None,
             page: None,
             search: None,
@@ -43,10 +44,11 @@ impl<'a> AccountApi<'a> {
     /// - `body`: `types::CreateAccountBody` as `application/json`: Description
     pub fn create_account(
         &self,
-        body: &'a crate::types::CreateAccountBody,
-    ) -> CreateAccount<'a> {
+        body: crate::types::CreateAccountBody,
+    ) -> CreateAccount {
         CreateAccount {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body,
         }
     }
@@ -59,10 +61,11 @@ impl<'a> AccountApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Account identifier
-    pub fn get_account(&self, id: &'a str) -> GetAccount<'a> {
+    pub fn get_account(&self, id: impl Into<String>) -> GetAccount {
         GetAccount {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Update an account
@@ -77,12 +80,13 @@ impl<'a> AccountApi<'a> {
     /// - `body`: `types::CreateAccountBody` as `application/json`: Description
     pub fn update_account(
         &self,
-        id: &'a str,
-        body: &'a crate::types::CreateAccountBody,
-    ) -> UpdateAccount<'a> {
+        id: impl Into<String>,
+        body: crate::types::CreateAccountBody,
+    ) -> UpdateAccount {
         UpdateAccount {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body,
         }
     }
@@ -95,10 +99,11 @@ impl<'a> AccountApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Account identifier
-    pub fn delete_account(&self, id: &'a str) -> DeleteAccount<'a> {
+    pub fn delete_account(&self, id: impl Into<String>) -> DeleteAccount {
         DeleteAccount {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Retrieve an account for V4
@@ -110,10 +115,11 @@ impl<'a> AccountApi<'a> {
     /// # Arguments
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier V4
-    pub fn get_account_v4(&self, account_id: &'a str) -> GetAccountV4<'a> {
+    pub fn get_account_v4(&self, account_id: impl Into<String>) -> GetAccountV4 {
         GetAccountV4 {
-            client: self.client,
-            account_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
         }
     }
     /// List accounts for v4
@@ -121,29 +127,31 @@ impl<'a> AccountApi<'a> {
     /// Retrieves a list of accounts for V4.
     ///
     /// `GET /v4/accounts` (operation `listAccountsV4`)
-    pub fn list_accounts_v4(&self) -> ListAccountsV4<'a> {
+    pub fn list_accounts_v4(&self) -> ListAccountsV4 {
         ListAccountsV4 {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
 }
-/// Request builder for [`AccountApi::list_accounts`] (`GET /v3/accounts`): set optional parameters, then `.await` it.
+/// Request builder for [`AccountApi::list_accounts`] (`GET /v3/accounts`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAccounts<'a> {
-    client: &'a crate::Client,
+pub struct ListAccounts {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
     rpp: Option<f64>,
     page: Option<f64>,
-    search: Option<&'a str>,
+    search: Option<String>,
 }
-impl<'a> ListAccounts<'a> {
+impl ListAccounts {
     /// The number of results per page you want to retrieve.
     ///
     /// Default: `10`.
     ///
     /// Sent as the query parameter `rpp`.
-    pub fn rpp(mut self, rpp: f64) -> Self {
-        self.rpp = Some(rpp);
+    pub fn rpp(mut self, rpp: impl Into<f64>) -> Self {
+        self.rpp = Some(rpp.into());
         self
     }
     /// The page number for which you want to retrieve results.
@@ -151,19 +159,18 @@ impl<'a> ListAccounts<'a> {
     /// Default: `10`.
     ///
     /// Sent as the query parameter `page`.
-    pub fn page(mut self, page: f64) -> Self {
-        self.page = Some(page);
+    pub fn page(mut self, page: impl Into<f64>) -> Self {
+        self.page = Some(page.into());
         self
     }
     /// The search query that searches accounts by their names
     ///
     /// Sent as the query parameter `search`.
-    pub fn search(mut self, search: &'a str) -> Self {
-        self.search = Some(search);
+    pub fn search(mut self, search: impl Into<String>) -> Self {
+        self.search = Some(search.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SimpleAccountBodies, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
         let mut query = crate::encoding::Query::default();
@@ -177,218 +184,249 @@ impl<'a> ListAccounts<'a> {
             query.push("search", value);
         }
         let mut request = crate::transport::Request::new(
+            "listAccounts",
+            "/v3/accounts",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::SimpleAccountBodies,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListAccounts<'a> {
-    type Output = Result<crate::types::SimpleAccountBodies, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountApi::create_account`] (`POST /v3/accounts`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListAccounts, crate ::types::SimpleAccountBodies, ::core::convert::Infallible
+);
+/// Request builder for [`AccountApi::create_account`] (`POST /v3/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateAccount<'a> {
-    client: &'a crate::Client,
-    body: &'a crate::types::CreateAccountBody,
+pub struct CreateAccount {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: crate::types::CreateAccountBody,
 }
-impl<'a> CreateAccount<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl CreateAccount {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createAccount",
+            "/v3/accounts",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
-        request.json("application/json", self.body)?;
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        request.json("application/json", &self.body)?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateAccount<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountApi::get_account`] (`GET /v3/accounts/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateAccount, (), ::core::convert::Infallible);
+/// Request builder for [`AccountApi::get_account`] (`GET /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetAccount<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetAccount {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetAccount<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ResponseAccountbody, crate::Error> {
+impl GetAccount {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getAccount",
+            "/v3/accounts/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ResponseAccountbody,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetAccount<'a> {
-    type Output = Result<crate::types::ResponseAccountbody, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountApi::update_account`] (`PUT /v3/accounts/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetAccount, crate ::types::ResponseAccountbody, ::core::convert::Infallible
+);
+/// Request builder for [`AccountApi::update_account`] (`PUT /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateAccount<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: &'a crate::types::CreateAccountBody,
+pub struct UpdateAccount {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: crate::types::CreateAccountBody,
 }
-impl<'a> UpdateAccount<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl UpdateAccount {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "updateAccount",
+            "/v3/accounts/{id}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
-        request.json("application/json", self.body)?;
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        request.json("application/json", &self.body)?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateAccount<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountApi::delete_account`] (`DELETE /v3/accounts/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(UpdateAccount, (), ::core::convert::Infallible);
+/// Request builder for [`AccountApi::delete_account`] (`DELETE /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteAccount<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteAccount {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteAccount<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteAccount {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteAccount",
+            "/v3/accounts/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteAccount<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountApi::get_account_v4`] (`GET /v4/accounts/{account_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteAccount, (), ::core::convert::Infallible);
+/// Request builder for [`AccountApi::get_account_v4`] (`GET /v4/accounts/{account_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetAccountV4<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
+pub struct GetAccountV4 {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
 }
-impl<'a> GetAccountV4<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ResponseAccountbody, crate::Error> {
+impl GetAccountV4 {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getAccountV4",
+            "/v4/accounts/{account_id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ResponseAccountbody,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetAccountV4<'a> {
-    type Output = Result<crate::types::ResponseAccountbody, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountApi::list_accounts_v4`] (`GET /v4/accounts`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetAccountV4, crate ::types::ResponseAccountbody, ::core::convert::Infallible
+);
+/// Request builder for [`AccountApi::list_accounts_v4`] (`GET /v4/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAccountsV4<'a> {
-    client: &'a crate::Client,
+pub struct ListAccountsV4 {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListAccountsV4<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccountBodies, crate::Error> {
+impl ListAccountsV4 {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v4/accounts");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listAccountsV4",
+            "/v4/accounts",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::AccountBodies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListAccountsV4<'a> {
-    type Output = Result<crate::types::AccountBodies, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    ListAccountsV4, crate ::types::AccountBodies, ::core::convert::Infallible
+);

@@ -5,12 +5,12 @@
 //! `Account User` operations.
 //!
 //! Contains operations on the Account User resource.
-/// The `Account User` operations; get it with `Client::account_user`.
+/// The `Account User` operations; get it with [`Client::account_user`](crate::Client::account_user).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountUserApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> AccountUserApi<'a> {
+impl AccountUserApi<'_> {
     /// List account users
     ///
     /// Retrieves all the account users.
@@ -20,10 +20,11 @@ impl<'a> AccountUserApi<'a> {
     /// # Arguments
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier.
-    pub fn list_account_users(&self, account_id: &'a str) -> ListAccountUsers<'a> {
+    pub fn list_account_users(&self, account_id: impl Into<String>) -> ListAccountUsers {
         ListAccountUsers {
-            client: self.client,
-            account_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
         }
     }
     /// Retrieve an account user
@@ -38,13 +39,14 @@ impl<'a> AccountUserApi<'a> {
     /// - `user_id` (path `user_id`): Unique User identifier
     pub fn retrieve_account_user(
         &self,
-        account_id: &'a str,
-        user_id: &'a str,
-    ) -> RetrieveAccountUser<'a> {
+        account_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> RetrieveAccountUser {
         RetrieveAccountUser {
-            client: self.client,
-            account_id,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
+            user_id: user_id.into(),
         }
     }
     /// Save or Create an account user
@@ -59,13 +61,14 @@ impl<'a> AccountUserApi<'a> {
     /// - `user_id` (path `user_id`): Unique User identifier
     pub fn save_account_user(
         &self,
-        account_id: &'a str,
-        user_id: &'a str,
-    ) -> SaveAccountUser<'a> {
+        account_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> SaveAccountUser {
         SaveAccountUser {
-            client: self.client,
-            account_id,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
+            user_id: user_id.into(),
         }
     }
     /// Delete an account user
@@ -80,13 +83,14 @@ impl<'a> AccountUserApi<'a> {
     /// - `user_id` (path `user_id`): Unique User identifier
     pub fn delete_account_user(
         &self,
-        account_id: &'a str,
-        user_id: &'a str,
-    ) -> DeleteAccountUser<'a> {
+        account_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> DeleteAccountUser {
         DeleteAccountUser {
-            client: self.client,
-            account_id,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
+            user_id: user_id.into(),
         }
     }
     /// List account users
@@ -98,60 +102,68 @@ impl<'a> AccountUserApi<'a> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
-    pub fn list_account_users_v4(&self, account_id: &'a str) -> ListAccountUsersV4<'a> {
+    pub fn list_account_users_v4(
+        &self,
+        account_id: impl Into<String>,
+    ) -> ListAccountUsersV4 {
         ListAccountUsersV4 {
-            client: self.client,
-            account_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
         }
     }
 }
-/// Request builder for [`AccountUserApi::list_account_users`] (`GET /v3/accounts/{account_id}/users`): set optional parameters, then `.await` it.
+/// Request builder for [`AccountUserApi::list_account_users`] (`GET /v3/accounts/{account_id}/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAccountUsers<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
+pub struct ListAccountUsers {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
 }
-impl<'a> ListAccountUsers<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccountUser, crate::Error> {
+impl ListAccountUsers {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         path.push_str("/users");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listAccountUsers",
+            "/v3/accounts/{account_id}/users",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::AccountUser, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListAccountUsers<'a> {
-    type Output = Result<crate::types::AccountUser, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountUserApi::retrieve_account_user`] (`GET /v3/accounts/{account_id}/users/{user_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListAccountUsers, crate ::types::AccountUser, ::core::convert::Infallible
+);
+/// Request builder for [`AccountUserApi::retrieve_account_user`] (`GET /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct RetrieveAccountUser<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    user_id: &'a str,
+pub struct RetrieveAccountUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    user_id: String,
 }
-impl<'a> RetrieveAccountUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccountUser, crate::Error> {
+impl RetrieveAccountUser {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
@@ -159,61 +171,74 @@ impl<'a> RetrieveAccountUser<'a> {
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "retrieveAccountUser",
+            "/v3/accounts/{account_id}/users/{user_id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::AccountUser, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for RetrieveAccountUser<'a> {
-    type Output = Result<crate::types::AccountUser, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountUserApi::save_account_user`] (`PUT /v3/accounts/{account_id}/users/{user_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    RetrieveAccountUser, crate ::types::AccountUser, ::core::convert::Infallible
+);
+/// Request builder for [`AccountUserApi::save_account_user`] (`PUT /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveAccountUser<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    user_id: &'a str,
+pub struct SaveAccountUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    user_id: String,
 }
-impl<'a> SaveAccountUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveAccountUserResponse, crate::Error> {
+impl SaveAccountUser {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         path.push_str("/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(reqwest::Method::PUT, path, query);
-        let response = self.client.transport().send(request, true).await?;
+        let mut request = crate::transport::Request::new(
+            "saveAccountUser",
+            "/v3/accounts/{account_id}/users/{user_id}",
+            reqwest::Method::PUT,
+            path,
+            query,
+            true,
+        );
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<SaveAccountUserResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveAccountUserResponse::Ok),
             201 => Ok(SaveAccountUserResponse::Created),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveAccountUser<'a> {
-    type Output = Result<SaveAccountUserResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`AccountUserApi::save_account_user`], by status.
+crate::request::operation!(
+    SaveAccountUser, SaveAccountUserResponse, ::core::convert::Infallible
+);
+/// The successful responses of [`AccountUserApi::save_account_user`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveAccountUserResponse {
     /// `200`: OK - User was successfully inserted or updated.
@@ -221,77 +246,82 @@ pub enum SaveAccountUserResponse {
     /// `201`: Created - The request has been fulfilled and user was inserted or updated
     Created,
 }
-/// Request builder for [`AccountUserApi::delete_account_user`] (`DELETE /v3/accounts/{account_id}/users/{user_id}`): set optional parameters, then `.await` it.
+/// Request builder for [`AccountUserApi::delete_account_user`] (`DELETE /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteAccountUser<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    user_id: &'a str,
+pub struct DeleteAccountUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    user_id: String,
 }
-impl<'a> DeleteAccountUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteAccountUser {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         path.push_str("/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteAccountUser",
+            "/v3/accounts/{account_id}/users/{user_id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteAccountUser<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AccountUserApi::list_account_users_v4`] (`GET /v4/accounts/{accountId}/grants`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteAccountUser, (), ::core::convert::Infallible);
+/// Request builder for [`AccountUserApi::list_account_users_v4`] (`GET /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAccountUsersV4<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
+pub struct ListAccountUsersV4 {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
 }
-impl<'a> ListAccountUsersV4<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<Vec<crate::types::ListAccountUsersV4ResponseItem>, crate::Error> {
+impl ListAccountUsersV4 {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listAccountUsersV4",
+            "/v4/accounts/{accountId}/grants",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        Vec<crate::types::ListAccountUsersV4ResponseItem>,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListAccountUsersV4<'a> {
-    type Output = Result<
-        Vec<crate::types::ListAccountUsersV4ResponseItem>,
-        crate::Error,
-    >;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    ListAccountUsersV4, Vec < crate ::types::ListAccountUsersV4ResponseItem >,
+    ::core::convert::Infallible
+);

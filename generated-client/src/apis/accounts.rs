@@ -3,12 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Accounts` operations.
-/// The `Accounts` operations; get it with `Client::accounts`.
+/// The `Accounts` operations; get it with [`Client::accounts`](crate::Client::accounts).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> AccountsApi<'a> {
+impl AccountsApi<'_> {
     /// Post an account grant
     ///
     /// Adding account users to company account by email domain.
@@ -18,48 +18,58 @@ impl<'a> AccountsApi<'a> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account Company identifier
-    pub fn post_account_bulking(&self, account_id: &'a str) -> PostAccountBulking<'a> {
+    pub fn post_account_bulking(
+        &self,
+        account_id: impl Into<String>,
+    ) -> PostAccountBulking {
         PostAccountBulking {
-            client: self.client,
-            account_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
         }
     }
 }
-/// Request builder for [`AccountsApi::post_account_bulking`] (`POST /v4/accounts/{accountId}/users`): set optional parameters, then `.await` it.
+/// Request builder for [`AccountsApi::post_account_bulking`] (`POST /v4/accounts/{accountId}/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct PostAccountBulking<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
+pub struct PostAccountBulking {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
 }
-impl<'a> PostAccountBulking<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::AddBulkAccountUsersByDomains, crate::Error> {
+impl PostAccountBulking {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/users");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "postAccountBulking",
+            "/v4/accounts/{accountId}/users",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AddBulkAccountUsersByDomains,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for PostAccountBulking<'a> {
-    type Output = Result<crate::types::AddBulkAccountUsersByDomains, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    PostAccountBulking, crate ::types::AddBulkAccountUsersByDomains,
+    ::core::convert::Infallible
+);

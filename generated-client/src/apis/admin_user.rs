@@ -5,12 +5,12 @@
 //! `Admin User` operations.
 //!
 //! Contains operations on the Admin User resource.
-/// The `Admin User` operations; get it with `Client::admin_user`.
+/// The `Admin User` operations; get it with [`Client::admin_user`](crate::Client::admin_user).
 #[derive(Debug, Clone, Copy)]
 pub struct AdminUserApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> AdminUserApi<'a> {
+impl AdminUserApi<'_> {
     /// Create an admin user
     ///
     /// Creates a new admin user.
@@ -22,9 +22,10 @@ impl<'a> AdminUserApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateAdminUserRequest` as `application/json`
-    pub fn create_admin_user(&self) -> CreateAdminUser<'a> {
+    pub fn create_admin_user(&self) -> CreateAdminUser {
         CreateAdminUser {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -39,9 +40,10 @@ impl<'a> AdminUserApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::LogInAdminUserAccountRequest` as `application/json`
-    pub fn log_in_admin_user_account(&self) -> LogInAdminUserAccount<'a> {
+    pub fn log_in_admin_user_account(&self) -> LogInAdminUserAccount {
         LogInAdminUserAccount {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -56,9 +58,10 @@ impl<'a> AdminUserApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `blaize_admin_session` `.blaize_admin_session(…)` (header `blaize-admin-session`): e.g. (string)
-    pub fn log_out_admin_user_account(&self) -> LogOutAdminUserAccount<'a> {
+    pub fn log_out_admin_user_account(&self) -> LogOutAdminUserAccount {
         LogOutAdminUserAccount {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             blaize_admin_session: None,
         }
     }
@@ -71,10 +74,11 @@ impl<'a> AdminUserApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
-    pub fn list_access_keys(&self, user_id: &'a str) -> ListAccessKeys<'a> {
+    pub fn list_access_keys(&self, user_id: impl Into<String>) -> ListAccessKeys {
         ListAccessKeys {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Issue a key pair
@@ -86,10 +90,11 @@ impl<'a> AdminUserApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
-    pub fn issue_key_pair(&self, user_id: &'a str) -> IssueKeyPair<'a> {
+    pub fn issue_key_pair(&self, user_id: impl Into<String>) -> IssueKeyPair {
         IssueKeyPair {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Revoke a keypair
@@ -104,13 +109,14 @@ impl<'a> AdminUserApi<'a> {
     /// - `access_key` (path `access_key`): Access Key identifier
     pub fn revoke_keypair(
         &self,
-        user_id: &'a str,
-        access_key: &'a str,
-    ) -> RevokeKeypair<'a> {
+        user_id: impl Into<String>,
+        access_key: impl Into<String>,
+    ) -> RevokeKeypair {
         RevokeKeypair {
-            client: self.client,
-            user_id,
-            access_key,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            access_key: access_key.into(),
         }
     }
     /// List user roles
@@ -122,10 +128,11 @@ impl<'a> AdminUserApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
-    pub fn list_user_roles(&self, user_id: &'a str) -> ListUserRoles<'a> {
+    pub fn list_user_roles(&self, user_id: impl Into<String>) -> ListUserRoles {
         ListUserRoles {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// List user roles by tenant
@@ -140,13 +147,14 @@ impl<'a> AdminUserApi<'a> {
     /// - `tenant` (path `tenant`): Tenant identifier
     pub fn list_user_tenant_roles(
         &self,
-        user_id: &'a str,
-        tenant: &'a str,
-    ) -> ListUserTenantRoles<'a> {
+        user_id: impl Into<String>,
+        tenant: impl Into<String>,
+    ) -> ListUserTenantRoles {
         ListUserTenantRoles {
-            client: self.client,
-            user_id,
-            tenant,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            tenant: tenant.into(),
         }
     }
     /// List admin user roles
@@ -154,8 +162,11 @@ impl<'a> AdminUserApi<'a> {
     /// Retrieves the admin user roles by tenant.
     ///
     /// `GET /v3/admin/roles` (operation `listRoles`)
-    pub fn list_roles(&self) -> ListRoles<'a> {
-        ListRoles { client: self.client }
+    pub fn list_roles(&self) -> ListRoles {
+        ListRoles {
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+        }
     }
     /// Create admin user roles
     ///
@@ -168,9 +179,10 @@ impl<'a> AdminUserApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateAdminRoleBody` as `application/json`
-    pub fn create_admin_role(&self) -> CreateAdminRole<'a> {
+    pub fn create_admin_role(&self) -> CreateAdminRole {
         CreateAdminRole {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -183,10 +195,11 @@ impl<'a> AdminUserApi<'a> {
     /// # Arguments
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
-    pub fn get_role(&self, role_id: &'a str) -> GetRole<'a> {
+    pub fn get_role(&self, role_id: impl Into<String>) -> GetRole {
         GetRole {
-            client: self.client,
-            role_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            role_id: role_id.into(),
         }
     }
     /// Update an admin user role
@@ -204,10 +217,11 @@ impl<'a> AdminUserApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateAdminRoleBody` as `application/json`
-    pub fn update_role(&self, role_id: &'a str) -> UpdateRole<'a> {
+    pub fn update_role(&self, role_id: impl Into<String>) -> UpdateRole {
         UpdateRole {
-            client: self.client,
-            role_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            role_id: role_id.into(),
             body: None,
         }
     }
@@ -220,10 +234,11 @@ impl<'a> AdminUserApi<'a> {
     /// # Arguments
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
-    pub fn delete_role(&self, role_id: &'a str) -> DeleteRole<'a> {
+    pub fn delete_role(&self, role_id: impl Into<String>) -> DeleteRole {
         DeleteRole {
-            client: self.client,
-            role_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            role_id: role_id.into(),
         }
     }
     /// Retrieve an admin user by session ID
@@ -237,229 +252,265 @@ impl<'a> AdminUserApi<'a> {
     /// - `blaize_admin_session_id` (path `blaize_admin_session_id`): Admin User Session identifier
     pub fn get_session_user(
         &self,
-        blaize_admin_session_id: &'a str,
-    ) -> GetSessionUser<'a> {
+        blaize_admin_session_id: impl Into<String>,
+    ) -> GetSessionUser {
         GetSessionUser {
-            client: self.client,
-            blaize_admin_session_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            blaize_admin_session_id: blaize_admin_session_id.into(),
         }
     }
 }
-/// Request builder for [`AdminUserApi::create_admin_user`] (`POST /v3/admin/users`): set optional parameters, then `.await` it.
+/// Request builder for [`AdminUserApi::create_admin_user`] (`POST /v3/admin/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateAdminUser<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateAdminUserRequest>,
+pub struct CreateAdminUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateAdminUserRequest>,
 }
-impl<'a> CreateAdminUser<'a> {
+impl CreateAdminUser {
     /// The request body (`types::CreateAdminUserRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateAdminUserRequest) -> Self {
+    pub fn body(mut self, body: crate::types::CreateAdminUserRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminUserResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/users");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createAdminUser",
+            "/v3/admin/users",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AdminUserResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateAdminUser<'a> {
-    type Output = Result<crate::types::AdminUserResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::log_in_admin_user_account`] (`POST /v3/admin/login`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    CreateAdminUser, crate ::types::AdminUserResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::log_in_admin_user_account`] (`POST /v3/admin/login`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct LogInAdminUserAccount<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::LogInAdminUserAccountRequest>,
+pub struct LogInAdminUserAccount {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::LogInAdminUserAccountRequest>,
 }
-impl<'a> LogInAdminUserAccount<'a> {
+impl LogInAdminUserAccount {
     /// The request body (`types::LogInAdminUserAccountRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::LogInAdminUserAccountRequest) -> Self {
+    pub fn body(mut self, body: crate::types::LogInAdminUserAccountRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::AdminUserLoginResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/login");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "logInAdminUserAccount",
+            "/v3/admin/login",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AdminUserLoginResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for LogInAdminUserAccount<'a> {
-    type Output = Result<crate::types::AdminUserLoginResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::log_out_admin_user_account`] (`POST /v3/admin/logout`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    LogInAdminUserAccount, crate ::types::AdminUserLoginResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::log_out_admin_user_account`] (`POST /v3/admin/logout`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct LogOutAdminUserAccount<'a> {
-    client: &'a crate::Client,
-    blaize_admin_session: Option<&'a str>,
+pub struct LogOutAdminUserAccount {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    blaize_admin_session: Option<String>,
 }
-impl<'a> LogOutAdminUserAccount<'a> {
+impl LogOutAdminUserAccount {
     /// e.g. (string)
     ///
     /// Sent as the header parameter `blaize-admin-session`.
-    pub fn blaize_admin_session(mut self, blaize_admin_session: &'a str) -> Self {
-        self.blaize_admin_session = Some(blaize_admin_session);
+    pub fn blaize_admin_session(
+        mut self,
+        blaize_admin_session: impl Into<String>,
+    ) -> Self {
+        self.blaize_admin_session = Some(blaize_admin_session.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::LogoutResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/admin/logout");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "logOutAdminUserAccount",
+            "/v3/admin/logout",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(value) = &self.blaize_admin_session {
             request.header("blaize-admin-session", value)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::LogoutResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for LogOutAdminUserAccount<'a> {
-    type Output = Result<crate::types::LogoutResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::list_access_keys`] (`GET /v3/admin/users/{user_id}/keypairs`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    LogOutAdminUserAccount, crate ::types::LogoutResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::list_access_keys`] (`GET /v3/admin/users/{user_id}/keypairs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAccessKeys<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct ListAccessKeys {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> ListAccessKeys<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::GetAccessKeyResponse, crate::Error> {
+impl ListAccessKeys {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/keypairs");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listAccessKeys",
+            "/v3/admin/users/{user_id}/keypairs",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::GetAccessKeyResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListAccessKeys<'a> {
-    type Output = Result<crate::types::GetAccessKeyResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::issue_key_pair`] (`POST /v3/admin/users/{user_id}/keypairs`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListAccessKeys, crate ::types::GetAccessKeyResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::issue_key_pair`] (`POST /v3/admin/users/{user_id}/keypairs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct IssueKeyPair<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct IssueKeyPair {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> IssueKeyPair<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::IssueKeypairResponse, crate::Error> {
+impl IssueKeyPair {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/keypairs");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "issueKeyPair",
+            "/v3/admin/users/{user_id}/keypairs",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::IssueKeypairResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for IssueKeyPair<'a> {
-    type Output = Result<crate::types::IssueKeypairResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::revoke_keypair`] (`DELETE /v3/admin/users/{user_id}/keypairs/{access_key}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    IssueKeyPair, crate ::types::IssueKeypairResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::revoke_keypair`] (`DELETE /v3/admin/users/{user_id}/keypairs/{access_key}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct RevokeKeypair<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    access_key: &'a str,
+pub struct RevokeKeypair {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    access_key: String,
 }
-impl<'a> RevokeKeypair<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::RevokeKeypairResponse, crate::Error> {
+impl RevokeKeypair {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(58);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -467,73 +518,84 @@ impl<'a> RevokeKeypair<'a> {
         crate::encoding::push_path_param(&mut path, "access_key", &self.access_key)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "revokeKeypair",
+            "/v3/admin/users/{user_id}/keypairs/{access_key}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::RevokeKeypairResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for RevokeKeypair<'a> {
-    type Output = Result<crate::types::RevokeKeypairResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::list_user_roles`] (`GET /v3/admin/users/{user_id}/roles`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    RevokeKeypair, crate ::types::RevokeKeypairResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::list_user_roles`] (`GET /v3/admin/users/{user_id}/roles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUserRoles<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct ListUserRoles {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> ListUserRoles<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminRoles, crate::Error> {
+impl ListUserRoles {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/roles");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listUserRoles",
+            "/v3/admin/users/{user_id}/roles",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::AdminRoles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUserRoles<'a> {
-    type Output = Result<crate::types::AdminRoles, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::list_user_tenant_roles`] (`GET /v3/admin/users/{user_id}/roles/{tenant}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUserRoles, crate ::types::AdminRoles, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::list_user_tenant_roles`] (`GET /v3/admin/users/{user_id}/roles/{tenant}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUserTenantRoles<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    tenant: &'a str,
+pub struct ListUserTenantRoles {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    tenant: String,
 }
-impl<'a> ListUserTenantRoles<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminRoles, crate::Error> {
+impl ListUserTenantRoles {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(55);
         path.push_str("/v3/admin/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -541,235 +603,265 @@ impl<'a> ListUserTenantRoles<'a> {
         crate::encoding::push_path_param(&mut path, "tenant", &self.tenant)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listUserTenantRoles",
+            "/v3/admin/users/{user_id}/roles/{tenant}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::AdminRoles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUserTenantRoles<'a> {
-    type Output = Result<crate::types::AdminRoles, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::list_roles`] (`GET /v3/admin/roles`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUserTenantRoles, crate ::types::AdminRoles, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::list_roles`] (`GET /v3/admin/roles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListRoles<'a> {
-    client: &'a crate::Client,
+pub struct ListRoles {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListRoles<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::ListAdminRolesResponse, crate::Error> {
+impl ListRoles {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/roles");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listRoles",
+            "/v3/admin/roles",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ListAdminRolesResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListRoles<'a> {
-    type Output = Result<crate::types::ListAdminRolesResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::create_admin_role`] (`POST /v3/admin/roles`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListRoles, crate ::types::ListAdminRolesResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::create_admin_role`] (`POST /v3/admin/roles`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateAdminRole<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateAdminRoleBody>,
+pub struct CreateAdminRole {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateAdminRoleBody>,
 }
-impl<'a> CreateAdminRole<'a> {
+impl CreateAdminRole {
     /// The request body (`types::CreateAdminRoleBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateAdminRoleBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateAdminRoleBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::AdminRoleCreationResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/roles");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createAdminRole",
+            "/v3/admin/roles",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AdminRoleCreationResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateAdminRole<'a> {
-    type Output = Result<crate::types::AdminRoleCreationResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::get_role`] (`GET /v3/admin/roles/{role_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    CreateAdminRole, crate ::types::AdminRoleCreationResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::get_role`] (`GET /v3/admin/roles/{role_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetRole<'a> {
-    client: &'a crate::Client,
-    role_id: &'a str,
+pub struct GetRole {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    role_id: String,
 }
-impl<'a> GetRole<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::ListAdminRoleResponse, crate::Error> {
+impl GetRole {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
         crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getRole",
+            "/v3/admin/roles/{role_id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ListAdminRoleResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetRole<'a> {
-    type Output = Result<crate::types::ListAdminRoleResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::update_role`] (`PUT /v3/admin/roles/{role_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetRole, crate ::types::ListAdminRoleResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::update_role`] (`PUT /v3/admin/roles/{role_id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateRole<'a> {
-    client: &'a crate::Client,
-    role_id: &'a str,
-    body: Option<&'a crate::types::CreateAdminRoleBody>,
+pub struct UpdateRole {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    role_id: String,
+    body: Option<crate::types::CreateAdminRoleBody>,
 }
-impl<'a> UpdateRole<'a> {
+impl UpdateRole {
     /// The request body (`types::CreateAdminRoleBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateAdminRoleBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateAdminRoleBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::AdminRoleUpdateResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
         crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "updateRole",
+            "/v3/admin/roles/{role_id}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AdminRoleUpdateResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateRole<'a> {
-    type Output = Result<crate::types::AdminRoleUpdateResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::delete_role`] (`DELETE /v3/admin/roles/{role_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    UpdateRole, crate ::types::AdminRoleUpdateResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::delete_role`] (`DELETE /v3/admin/roles/{role_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteRole<'a> {
-    client: &'a crate::Client,
-    role_id: &'a str,
+pub struct DeleteRole {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    role_id: String,
 }
-impl<'a> DeleteRole<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::AdminRoleDeletedResponse, crate::Error> {
+impl DeleteRole {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
         crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "deleteRole",
+            "/v3/admin/roles/{role_id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AdminRoleDeletedResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRole<'a> {
-    type Output = Result<crate::types::AdminRoleDeletedResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`AdminUserApi::get_session_user`] (`GET /v3/admin/sessions/{blaize_admin_session_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    DeleteRole, crate ::types::AdminRoleDeletedResponse, ::core::convert::Infallible
+);
+/// Request builder for [`AdminUserApi::get_session_user`] (`GET /v3/admin/sessions/{blaize_admin_session_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetSessionUser<'a> {
-    client: &'a crate::Client,
-    blaize_admin_session_id: &'a str,
+pub struct GetSessionUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    blaize_admin_session_id: String,
 }
-impl<'a> GetSessionUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserIdentifier, crate::Error> {
+impl GetSessionUser {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/admin/sessions/");
         crate::encoding::push_path_param(
@@ -779,23 +871,30 @@ impl<'a> GetSessionUser<'a> {
         )?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getSessionUser",
+            "/v3/admin/sessions/{blaize_admin_session_id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::UserIdentifier,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetSessionUser<'a> {
-    type Output = Result<crate::types::UserIdentifier, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    GetSessionUser, crate ::types::UserIdentifier, ::core::convert::Infallible
+);

@@ -5,19 +5,22 @@
 //! `Bundle` operations.
 //!
 //! Contains operations on the Bundle resource.
-/// The `Bundle` operations; get it with `Client::bundle`.
+/// The `Bundle` operations; get it with [`Client::bundle`](crate::Client::bundle).
 #[derive(Debug, Clone, Copy)]
 pub struct BundleApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> BundleApi<'a> {
+impl BundleApi<'_> {
     /// List Bundles
     ///
     /// Retrieves a list of bundles wrapped in the element "results". Each bundle contains a list of entitlements, meters, credits, and other bundles.
     ///
     /// `GET /v3/bundles` (operation `listBundles`)
-    pub fn list_bundles(&self) -> ListBundles<'a> {
-        ListBundles { client: self.client }
+    pub fn list_bundles(&self) -> ListBundles {
+        ListBundles {
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+        }
     }
     /// Create Bundles
     ///
@@ -30,9 +33,10 @@ impl<'a> BundleApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateBundleBody` as `application/json`
-    pub fn create_bundles(&self) -> CreateBundles<'a> {
+    pub fn create_bundles(&self) -> CreateBundles {
         CreateBundles {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -45,10 +49,11 @@ impl<'a> BundleApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Bundle Identifier.
-    pub fn get_bundle(&self, id: &'a str) -> GetBundle<'a> {
+    pub fn get_bundle(&self, id: impl Into<String>) -> GetBundle {
         GetBundle {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Create a Bundle
@@ -66,10 +71,11 @@ impl<'a> BundleApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateBundleBody` as `application/json`
-    pub fn create_bundle(&self, id: &'a str) -> CreateBundle<'a> {
+    pub fn create_bundle(&self, id: impl Into<String>) -> CreateBundle {
         CreateBundle {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -82,189 +88,209 @@ impl<'a> BundleApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Bundle Identifier.
-    pub fn delete_bundle(&self, id: &'a str) -> DeleteBundle<'a> {
+    pub fn delete_bundle(&self, id: impl Into<String>) -> DeleteBundle {
         DeleteBundle {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`BundleApi::list_bundles`] (`GET /v3/bundles`): set optional parameters, then `.await` it.
+/// Request builder for [`BundleApi::list_bundles`] (`GET /v3/bundles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListBundles<'a> {
-    client: &'a crate::Client,
+pub struct ListBundles {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListBundles<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Bundles, crate::Error> {
+impl ListBundles {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/bundles");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listBundles",
+            "/v3/bundles",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Bundles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListBundles<'a> {
-    type Output = Result<crate::types::Bundles, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`BundleApi::create_bundles`] (`PUT /v3/bundles`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListBundles, crate ::types::Bundles, ::core::convert::Infallible
+);
+/// Request builder for [`BundleApi::create_bundles`] (`PUT /v3/bundles`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateBundles<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateBundleBody>,
+pub struct CreateBundles {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateBundleBody>,
 }
-impl<'a> CreateBundles<'a> {
+impl CreateBundles {
     /// The request body (`types::CreateBundleBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateBundleBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateBundleBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/bundles");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createBundles",
+            "/v3/bundles",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateBundles<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`BundleApi::get_bundle`] (`GET /v3/bundles/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateBundles, (), ::core::convert::Infallible);
+/// Request builder for [`BundleApi::get_bundle`] (`GET /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetBundle<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetBundle {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetBundle<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Bundle, crate::Error> {
+impl GetBundle {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getBundle",
+            "/v3/bundles/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Bundle, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetBundle<'a> {
-    type Output = Result<crate::types::Bundle, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`BundleApi::create_bundle`] (`PUT /v3/bundles/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetBundle, crate ::types::Bundle, ::core::convert::Infallible
+);
+/// Request builder for [`BundleApi::create_bundle`] (`PUT /v3/bundles/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateBundle<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::CreateBundleBody>,
+pub struct CreateBundle {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::CreateBundleBody>,
 }
-impl<'a> CreateBundle<'a> {
+impl CreateBundle {
     /// The request body (`types::CreateBundleBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateBundleBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateBundleBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createBundle",
+            "/v3/bundles/{id}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateBundle<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`BundleApi::delete_bundle`] (`DELETE /v3/bundles/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateBundle, (), ::core::convert::Infallible);
+/// Request builder for [`BundleApi::delete_bundle`] (`DELETE /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteBundle<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteBundle {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteBundle<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::DeleteBundleResponse, crate::Error> {
+impl DeleteBundle {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "deleteBundle",
+            "/v3/bundles/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::DeleteBundleResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteBundle<'a> {
-    type Output = Result<crate::types::DeleteBundleResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    DeleteBundle, crate ::types::DeleteBundleResponse, ::core::convert::Infallible
+);

@@ -5,20 +5,21 @@
 //! `Cache Configurations` operations.
 //!
 //! Contains operations on the Cache Configurations resource.
-/// The `Cache Configurations` operations; get it with `Client::cache_configurations`.
+/// The `Cache Configurations` operations; get it with [`Client::cache_configurations`](crate::Client::cache_configurations).
 #[derive(Debug, Clone, Copy)]
 pub struct CacheConfigurationsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> CacheConfigurationsApi<'a> {
+impl CacheConfigurationsApi<'_> {
     /// List cache configurations
     ///
     /// Retrieves a list of cache configurations wrapped in the element "results".
     ///
     /// `GET /v3/cache-configurations` (operation `listCacheConfigurations`)
-    pub fn list_cache_configurations(&self) -> ListCacheConfigurations<'a> {
+    pub fn list_cache_configurations(&self) -> ListCacheConfigurations {
         ListCacheConfigurations {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Create a cache configuration
@@ -32,9 +33,10 @@ impl<'a> CacheConfigurationsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCacheConfigurationBody` as `application/json`
-    pub fn create_cache_configuration(&self) -> CreateCacheConfiguration<'a> {
+    pub fn create_cache_configuration(&self) -> CreateCacheConfiguration {
         CreateCacheConfiguration {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -47,10 +49,14 @@ impl<'a> CacheConfigurationsApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Cache Configuration identifier
-    pub fn get_cache_configuration(&self, id: &'a str) -> GetCacheConfiguration<'a> {
+    pub fn get_cache_configuration(
+        &self,
+        id: impl Into<String>,
+    ) -> GetCacheConfiguration {
         GetCacheConfiguration {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Update a cache configuration
@@ -70,11 +76,12 @@ impl<'a> CacheConfigurationsApi<'a> {
     /// - `body` `.body(…)`: `types::CreateCacheConfigurationBody` as `application/json`
     pub fn update_cache_configuration(
         &self,
-        id: &'a str,
-    ) -> UpdateCacheConfiguration<'a> {
+        id: impl Into<String>,
+    ) -> UpdateCacheConfiguration {
         UpdateCacheConfiguration {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -89,189 +96,208 @@ impl<'a> CacheConfigurationsApi<'a> {
     /// - `id` (path `id`): Unique Cache Configuration identifier
     pub fn delete_cache_configuration(
         &self,
-        id: &'a str,
-    ) -> DeleteCacheConfiguration<'a> {
+        id: impl Into<String>,
+    ) -> DeleteCacheConfiguration {
         DeleteCacheConfiguration {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`CacheConfigurationsApi::list_cache_configurations`] (`GET /v3/cache-configurations`): set optional parameters, then `.await` it.
+/// Request builder for [`CacheConfigurationsApi::list_cache_configurations`] (`GET /v3/cache-configurations`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListCacheConfigurations<'a> {
-    client: &'a crate::Client,
+pub struct ListCacheConfigurations {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListCacheConfigurations<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::CacheConfigurationsObjects, crate::Error> {
+impl ListCacheConfigurations {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/cache-configurations");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listCacheConfigurations",
+            "/v3/cache-configurations",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::CacheConfigurationsObjects,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListCacheConfigurations<'a> {
-    type Output = Result<crate::types::CacheConfigurationsObjects, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CacheConfigurationsApi::create_cache_configuration`] (`POST /v3/cache-configurations`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListCacheConfigurations, crate ::types::CacheConfigurationsObjects,
+    ::core::convert::Infallible
+);
+/// Request builder for [`CacheConfigurationsApi::create_cache_configuration`] (`POST /v3/cache-configurations`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateCacheConfiguration<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateCacheConfigurationBody>,
+pub struct CreateCacheConfiguration {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateCacheConfigurationBody>,
 }
-impl<'a> CreateCacheConfiguration<'a> {
+impl CreateCacheConfiguration {
     /// The request body (`types::CreateCacheConfigurationBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCacheConfigurationBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/cache-configurations");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createCacheConfiguration",
+            "/v3/cache-configurations",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateCacheConfiguration<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CacheConfigurationsApi::get_cache_configuration`] (`GET /v3/cache-configurations/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateCacheConfiguration, (), ::core::convert::Infallible);
+/// Request builder for [`CacheConfigurationsApi::get_cache_configuration`] (`GET /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetCacheConfiguration<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetCacheConfiguration {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetCacheConfiguration<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::CacheConfigurationsObject, crate::Error> {
+impl GetCacheConfiguration {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getCacheConfiguration",
+            "/v3/cache-configurations/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::CacheConfigurationsObject,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetCacheConfiguration<'a> {
-    type Output = Result<crate::types::CacheConfigurationsObject, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CacheConfigurationsApi::update_cache_configuration`] (`PUT /v3/cache-configurations/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetCacheConfiguration, crate ::types::CacheConfigurationsObject,
+    ::core::convert::Infallible
+);
+/// Request builder for [`CacheConfigurationsApi::update_cache_configuration`] (`PUT /v3/cache-configurations/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateCacheConfiguration<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::CreateCacheConfigurationBody>,
+pub struct UpdateCacheConfiguration {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::CreateCacheConfigurationBody>,
 }
-impl<'a> UpdateCacheConfiguration<'a> {
+impl UpdateCacheConfiguration {
     /// The request body (`types::CreateCacheConfigurationBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCacheConfigurationBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "updateCacheConfiguration",
+            "/v3/cache-configurations/{id}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateCacheConfiguration<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CacheConfigurationsApi::delete_cache_configuration`] (`DELETE /v3/cache-configurations/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(UpdateCacheConfiguration, (), ::core::convert::Infallible);
+/// Request builder for [`CacheConfigurationsApi::delete_cache_configuration`] (`DELETE /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteCacheConfiguration<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteCacheConfiguration {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteCacheConfiguration<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteCacheConfiguration {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteCacheConfiguration",
+            "/v3/cache-configurations/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteCacheConfiguration<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteCacheConfiguration, (), ::core::convert::Infallible);

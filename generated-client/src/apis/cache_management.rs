@@ -5,12 +5,12 @@
 //! `Cache Management` operations.
 //!
 //! Cache Mangement.
-/// The `Cache Management` operations; get it with `Client::cache_management`.
+/// The `Cache Management` operations; get it with [`Client::cache_management`](crate::Client::cache_management).
 #[derive(Debug, Clone, Copy)]
 pub struct CacheManagementApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> CacheManagementApi<'a> {
+impl CacheManagementApi<'_> {
     /// Evict cached origin requests
     ///
     /// Evicts all cached origin requests with path matching the supplied regular expression.
@@ -22,9 +22,10 @@ impl<'a> CacheManagementApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Value` as `application/json`
-    pub fn evict_origin(&self) -> EvictOrigin<'a> {
+    pub fn evict_origin(&self) -> EvictOrigin {
         EvictOrigin {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -39,9 +40,10 @@ impl<'a> CacheManagementApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Value` as `application/json`
-    pub fn evict_origin_site_v4(&self) -> EvictOriginSiteV4<'a> {
+    pub fn evict_origin_site_v4(&self) -> EvictOriginSiteV4 {
         EvictOriginSiteV4 {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -60,124 +62,131 @@ impl<'a> CacheManagementApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Value` as `application/json`
-    pub fn evict_origin_v4(&self, site: &'a str) -> EvictOriginV4<'a> {
+    pub fn evict_origin_v4(&self, site: impl Into<String>) -> EvictOriginV4 {
         EvictOriginV4 {
-            client: self.client,
-            site,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            site: site.into(),
             body: None,
         }
     }
 }
-/// Request builder for [`CacheManagementApi::evict_origin`] (`POST /v3/cache-management/evict-origin`): set optional parameters, then `.await` it.
+/// Request builder for [`CacheManagementApi::evict_origin`] (`POST /v3/cache-management/evict-origin`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct EvictOrigin<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a serde_json::Value>,
+pub struct EvictOrigin {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<serde_json::Value>,
 }
-impl<'a> EvictOrigin<'a> {
+impl EvictOrigin {
     /// The request body (`serde_json::Value` as `application/json`).
-    pub fn body(mut self, body: &'a serde_json::Value) -> Self {
+    pub fn body(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/cache-management/evict-origin");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "evictOrigin",
+            "/v3/cache-management/evict-origin",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for EvictOrigin<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CacheManagementApi::evict_origin_site_v4`] (`POST /v4/cache-management/evict-origin`): set optional parameters, then `.await` it.
+crate::request::operation!(EvictOrigin, (), ::core::convert::Infallible);
+/// Request builder for [`CacheManagementApi::evict_origin_site_v4`] (`POST /v4/cache-management/evict-origin`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct EvictOriginSiteV4<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a serde_json::Value>,
+pub struct EvictOriginSiteV4 {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<serde_json::Value>,
 }
-impl<'a> EvictOriginSiteV4<'a> {
+impl EvictOriginSiteV4 {
     /// The request body (`serde_json::Value` as `application/json`).
-    pub fn body(mut self, body: &'a serde_json::Value) -> Self {
+    pub fn body(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v4/cache-management/evict-origin");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "evictOriginSiteV4",
+            "/v4/cache-management/evict-origin",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for EvictOriginSiteV4<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CacheManagementApi::evict_origin_v4`] (`POST /v4/cache-management/evict-origin/{site}`): set optional parameters, then `.await` it.
+crate::request::operation!(EvictOriginSiteV4, (), ::core::convert::Infallible);
+/// Request builder for [`CacheManagementApi::evict_origin_v4`] (`POST /v4/cache-management/evict-origin/{site}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct EvictOriginV4<'a> {
-    client: &'a crate::Client,
-    site: &'a str,
-    body: Option<&'a serde_json::Value>,
+pub struct EvictOriginV4 {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    site: String,
+    body: Option<serde_json::Value>,
 }
-impl<'a> EvictOriginV4<'a> {
+impl EvictOriginV4 {
     /// The request body (`serde_json::Value` as `application/json`).
-    pub fn body(mut self, body: &'a serde_json::Value) -> Self {
+    pub fn body(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v4/cache-management/evict-origin/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "evictOriginV4",
+            "/v4/cache-management/evict-origin/{site}",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for EvictOriginV4<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(EvictOriginV4, (), ::core::convert::Infallible);

@@ -5,20 +5,21 @@
 //! `Company` operations.
 //!
 //! Actions on resource Company.
-/// The `Company` operations; get it with `Client::company`.
+/// The `Company` operations; get it with [`Client::company`](crate::Client::company).
 #[derive(Debug, Clone, Copy)]
 pub struct CompanyApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> CompanyApi<'a> {
+impl CompanyApi<'_> {
     /// List companies
     ///
     /// Retrieves a list of companies wrapped in the element "results".
     ///
     /// `GET /v3/companies` (operation `listCompanies`)
-    pub fn list_companies(&self) -> ListCompanies<'a> {
+    pub fn list_companies(&self) -> ListCompanies {
         ListCompanies {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Create a company
@@ -32,9 +33,10 @@ impl<'a> CompanyApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCompanyBody` as `application/json`
-    pub fn create_company(&self) -> CreateCompany<'a> {
+    pub fn create_company(&self) -> CreateCompany {
         CreateCompany {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -47,10 +49,11 @@ impl<'a> CompanyApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Company identifier
-    pub fn get_company(&self, id: &'a str) -> GetCompany<'a> {
+    pub fn get_company(&self, id: impl Into<String>) -> GetCompany {
         GetCompany {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Update a company
@@ -68,10 +71,11 @@ impl<'a> CompanyApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCompanyBody` as `application/json`
-    pub fn update_company(&self, id: &'a str) -> UpdateCompany<'a> {
+    pub fn update_company(&self, id: impl Into<String>) -> UpdateCompany {
         UpdateCompany {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -84,10 +88,11 @@ impl<'a> CompanyApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Company identifier
-    pub fn delete_company(&self, id: &'a str) -> DeleteCompany<'a> {
+    pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompany {
         DeleteCompany {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Create a company
@@ -101,9 +106,10 @@ impl<'a> CompanyApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCompanyBodyV4` as `application/json`
-    pub fn post_companies(&self) -> PostCompanies<'a> {
+    pub fn post_companies(&self) -> PostCompanies {
         PostCompanies {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -118,257 +124,278 @@ impl<'a> CompanyApi<'a> {
     /// - `company_id` (path `companyId`): The company's unique identifier
     pub fn get_companies_by_company_id(
         &self,
-        company_id: &'a str,
-    ) -> GetCompaniesByCompanyId<'a> {
+        company_id: impl Into<String>,
+    ) -> GetCompaniesByCompanyId {
         GetCompaniesByCompanyId {
-            client: self.client,
-            company_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            company_id: company_id.into(),
         }
     }
 }
-/// Request builder for [`CompanyApi::list_companies`] (`GET /v3/companies`): set optional parameters, then `.await` it.
+/// Request builder for [`CompanyApi::list_companies`] (`GET /v3/companies`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListCompanies<'a> {
-    client: &'a crate::Client,
+pub struct ListCompanies {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListCompanies<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Companies, crate::Error> {
+impl ListCompanies {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/v3/companies");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listCompanies",
+            "/v3/companies",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Companies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListCompanies<'a> {
-    type Output = Result<crate::types::Companies, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CompanyApi::create_company`] (`POST /v3/companies`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListCompanies, crate ::types::Companies, ::core::convert::Infallible
+);
+/// Request builder for [`CompanyApi::create_company`] (`POST /v3/companies`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateCompany<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateCompanyBody>,
+pub struct CreateCompany {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateCompanyBody>,
 }
-impl<'a> CreateCompany<'a> {
+impl CreateCompany {
     /// The request body (`types::CreateCompanyBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCompanyBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCompanyBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/v3/companies");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createCompany",
+            "/v3/companies",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateCompany<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CompanyApi::get_company`] (`GET /v3/companies/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateCompany, (), ::core::convert::Infallible);
+/// Request builder for [`CompanyApi::get_company`] (`GET /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetCompany<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetCompany {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Company, crate::Error> {
+impl GetCompany {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getCompany",
+            "/v3/companies/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Company, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetCompany<'a> {
-    type Output = Result<crate::types::Company, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CompanyApi::update_company`] (`PUT /v3/companies/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetCompany, crate ::types::Company, ::core::convert::Infallible
+);
+/// Request builder for [`CompanyApi::update_company`] (`PUT /v3/companies/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateCompany<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::CreateCompanyBody>,
+pub struct UpdateCompany {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::CreateCompanyBody>,
 }
-impl<'a> UpdateCompany<'a> {
+impl UpdateCompany {
     /// The request body (`types::CreateCompanyBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCompanyBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCompanyBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "updateCompany",
+            "/v3/companies/{id}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateCompany<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CompanyApi::delete_company`] (`DELETE /v3/companies/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(UpdateCompany, (), ::core::convert::Infallible);
+/// Request builder for [`CompanyApi::delete_company`] (`DELETE /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteCompany<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteCompany {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteCompany<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteCompany {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteCompany",
+            "/v3/companies/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteCompany<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CompanyApi::post_companies`] (`POST /v4/companies`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteCompany, (), ::core::convert::Infallible);
+/// Request builder for [`CompanyApi::post_companies`] (`POST /v4/companies`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct PostCompanies<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateCompanyBodyV4>,
+pub struct PostCompanies {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateCompanyBodyV4>,
 }
-impl<'a> PostCompanies<'a> {
+impl PostCompanies {
     /// The request body (`types::CreateCompanyBodyV4` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCompanyBodyV4) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCompanyBodyV4) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/v4/companies");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "post_companies",
+            "/v4/companies",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for PostCompanies<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CompanyApi::get_companies_by_company_id`] (`GET /v4/companies/{companyId}`): set optional parameters, then `.await` it.
+crate::request::operation!(PostCompanies, (), ::core::convert::Infallible);
+/// Request builder for [`CompanyApi::get_companies_by_company_id`] (`GET /v4/companies/{companyId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetCompaniesByCompanyId<'a> {
-    client: &'a crate::Client,
-    company_id: &'a str,
+pub struct GetCompaniesByCompanyId {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    company_id: String,
 }
-impl<'a> GetCompaniesByCompanyId<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Companyv4, crate::Error> {
+impl GetCompaniesByCompanyId {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v4/companies/");
         crate::encoding::push_path_param(&mut path, "companyId", &self.company_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "get_companies_by_company_id",
+            "/v4/companies/{companyId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Companyv4, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetCompaniesByCompanyId<'a> {
-    type Output = Result<crate::types::Companyv4, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    GetCompaniesByCompanyId, crate ::types::Companyv4, ::core::convert::Infallible
+);

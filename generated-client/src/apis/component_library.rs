@@ -5,12 +5,12 @@
 //! `Component Library` operations.
 //!
 //! Actions on resource Library Component.
-/// The `Component Library` operations; get it with `Client::component_library`.
+/// The `Component Library` operations; get it with [`Client::component_library`](crate::Client::component_library).
 #[derive(Debug, Clone, Copy)]
 pub struct ComponentLibraryApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> ComponentLibraryApi<'a> {
+impl ComponentLibraryApi<'_> {
     /// Generate Thumbnail Upload URL
     ///
     /// Generates a pre-signed URL for securely uploading a thumbnail image. The link expires after *10 minutes*.
@@ -26,40 +26,47 @@ impl<'a> ComponentLibraryApi<'a> {
     /// - `body`: `types::GenerateThumbnailUploadUrlRequest` as `application/json`
     pub fn generate_thumbnail_upload_url(
         &self,
-        body: &'a crate::types::GenerateThumbnailUploadUrlRequest,
-    ) -> GenerateThumbnailUploadUrl<'a> {
+        body: crate::types::GenerateThumbnailUploadUrlRequest,
+    ) -> GenerateThumbnailUploadUrl {
         GenerateThumbnailUploadUrl {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body,
         }
     }
 }
-/// Request builder for [`ComponentLibraryApi::generate_thumbnail_upload_url`] (`POST /v4/thumbnails/upload-url`): set optional parameters, then `.await` it.
+/// Request builder for [`ComponentLibraryApi::generate_thumbnail_upload_url`] (`POST /v4/thumbnails/upload-url`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GenerateThumbnailUploadUrl<'a> {
-    client: &'a crate::Client,
-    body: &'a crate::types::GenerateThumbnailUploadUrlRequest,
+pub struct GenerateThumbnailUploadUrl {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: crate::types::GenerateThumbnailUploadUrlRequest,
 }
-impl<'a> GenerateThumbnailUploadUrl<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::types::GenerateThumbnailUploadUrlResponse,
-        crate::Error<GenerateThumbnailUploadUrlError>,
-    > {
+impl GenerateThumbnailUploadUrl {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/v4/thumbnails/upload-url");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "generateThumbnailUploadUrl",
+            "/v4/thumbnails/upload-url",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
-        request.json("application/json", self.body)?;
+        request.json("application/json", &self.body)?;
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::GenerateThumbnailUploadUrlResponse,
+        crate::Error<GenerateThumbnailUploadUrlError>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -76,22 +83,17 @@ impl<'a> GenerateThumbnailUploadUrl<'a> {
                 }
                 _ => None,
             };
-            Err(response.into_error(typed))
+            Err(response.error(typed))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GenerateThumbnailUploadUrl<'a> {
-    type Output = Result<
-        crate::types::GenerateThumbnailUploadUrlResponse,
-        crate::Error<GenerateThumbnailUploadUrlError>,
-    >;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    GenerateThumbnailUploadUrl, crate ::types::GenerateThumbnailUploadUrlResponse,
+    GenerateThumbnailUploadUrlError
+);
 /// The documented error bodies of [`ComponentLibraryApi::generate_thumbnail_upload_url`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GenerateThumbnailUploadUrlError {
     /// `400`: The request is invalid. A required attribute is missing or an attribute did not meet the expected criteria.

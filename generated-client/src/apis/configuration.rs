@@ -5,20 +5,21 @@
 //! `Configuration` operations.
 //!
 //! Blaize tenant configuration.
-/// The `Configuration` operations; get it with `Client::configuration`.
+/// The `Configuration` operations; get it with [`Client::configuration`](crate::Client::configuration).
 #[derive(Debug, Clone, Copy)]
 pub struct ConfigurationApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> ConfigurationApi<'a> {
+impl ConfigurationApi<'_> {
     /// Retrieve the tenant configuration
     ///
     /// Retrieves the tenant configuration.
     ///
     /// `GET /v3/configuration` (operation `getConfiguration`)
-    pub fn get_configuration(&self) -> GetConfiguration<'a> {
+    pub fn get_configuration(&self) -> GetConfiguration {
         GetConfiguration {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Save the tenant configuration
@@ -32,9 +33,10 @@ impl<'a> ConfigurationApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveConfigurationRequest` as `application/json`
-    pub fn save_configuration(&self) -> SaveConfiguration<'a> {
+    pub fn save_configuration(&self) -> SaveConfiguration {
         SaveConfiguration {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -43,9 +45,10 @@ impl<'a> ConfigurationApi<'a> {
     /// Fetches the list of blacklisted email addresses for the tenant.
     ///
     /// `GET /v4/blacklisted-email-domains` (operation `listBlacklistedEmailDomains`)
-    pub fn list_blacklisted_email_domains(&self) -> ListBlacklistedEmailDomains<'a> {
+    pub fn list_blacklisted_email_domains(&self) -> ListBlacklistedEmailDomains {
         ListBlacklistedEmailDomains {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Update blacklisted email domains
@@ -62,10 +65,11 @@ impl<'a> ConfigurationApi<'a> {
     /// - `body`: `types::BlacklistedEmailDomainsRequest` as `application/json`: List of email domains to blacklist
     pub fn update_blacklisted_email_domains(
         &self,
-        body: &'a crate::types::BlacklistedEmailDomainsRequest,
-    ) -> UpdateBlacklistedEmailDomains<'a> {
+        body: crate::types::BlacklistedEmailDomainsRequest,
+    ) -> UpdateBlacklistedEmailDomains {
         UpdateBlacklistedEmailDomains {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body,
         }
     }
@@ -74,9 +78,10 @@ impl<'a> ConfigurationApi<'a> {
     /// Installs a tenant in Blaize.
     ///
     /// `POST /v3/initialize` (operation `installTenant`)
-    pub fn install_tenant(&self) -> InstallTenant<'a> {
+    pub fn install_tenant(&self) -> InstallTenant {
         InstallTenant {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Create a cert
@@ -90,9 +95,10 @@ impl<'a> ConfigurationApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCertRequest` as `application/json`
-    pub fn create_cert(&self) -> CreateCert<'a> {
+    pub fn create_cert(&self) -> CreateCert {
         CreateCert {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -101,152 +107,172 @@ impl<'a> ConfigurationApi<'a> {
     /// Deletes a cert.
     ///
     /// `DELETE /v3/certs` (operation `deleteCert`)
-    pub fn delete_cert(&self) -> DeleteCert<'a> {
-        DeleteCert { client: self.client }
+    pub fn delete_cert(&self) -> DeleteCert {
+        DeleteCert {
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+        }
     }
 }
-/// Request builder for [`ConfigurationApi::get_configuration`] (`GET /v3/configuration`): set optional parameters, then `.await` it.
+/// Request builder for [`ConfigurationApi::get_configuration`] (`GET /v3/configuration`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetConfiguration<'a> {
-    client: &'a crate::Client,
+pub struct GetConfiguration {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> GetConfiguration<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Configuration, crate::Error> {
+impl GetConfiguration {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/configuration");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getConfiguration",
+            "/v3/configuration",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Configuration, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetConfiguration<'a> {
-    type Output = Result<crate::types::Configuration, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ConfigurationApi::save_configuration`] (`POST /v3/configuration`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetConfiguration, crate ::types::Configuration, ::core::convert::Infallible
+);
+/// Request builder for [`ConfigurationApi::save_configuration`] (`POST /v3/configuration`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveConfiguration<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::SaveConfigurationRequest>,
+pub struct SaveConfiguration {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::SaveConfigurationRequest>,
 }
-impl<'a> SaveConfiguration<'a> {
+impl SaveConfiguration {
     /// The request body (`types::SaveConfigurationRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::SaveConfigurationRequest) -> Self {
+    pub fn body(mut self, body: crate::types::SaveConfigurationRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/configuration");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveConfiguration",
+            "/v3/configuration",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for SaveConfiguration<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ConfigurationApi::list_blacklisted_email_domains`] (`GET /v4/blacklisted-email-domains`): set optional parameters, then `.await` it.
+crate::request::operation!(SaveConfiguration, (), ::core::convert::Infallible);
+/// Request builder for [`ConfigurationApi::list_blacklisted_email_domains`] (`GET /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListBlacklistedEmailDomains<'a> {
-    client: &'a crate::Client,
+pub struct ListBlacklistedEmailDomains {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListBlacklistedEmailDomains<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<String>, crate::Error> {
+impl ListBlacklistedEmailDomains {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listBlacklistedEmailDomains",
+            "/v4/blacklisted-email-domains",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<Vec<String>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListBlacklistedEmailDomains<'a> {
-    type Output = Result<Vec<String>, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ConfigurationApi::update_blacklisted_email_domains`] (`PUT /v4/blacklisted-email-domains`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListBlacklistedEmailDomains, Vec < String >, ::core::convert::Infallible
+);
+/// Request builder for [`ConfigurationApi::update_blacklisted_email_domains`] (`PUT /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateBlacklistedEmailDomains<'a> {
-    client: &'a crate::Client,
-    body: &'a crate::types::BlacklistedEmailDomainsRequest,
+pub struct UpdateBlacklistedEmailDomains {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: crate::types::BlacklistedEmailDomainsRequest,
 }
-impl<'a> UpdateBlacklistedEmailDomains<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<UpdateBlacklistedEmailDomainsResponse, crate::Error> {
+impl UpdateBlacklistedEmailDomains {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "updateBlacklistedEmailDomains",
+            "/v4/blacklisted-email-domains",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
-        request.json("application/json", self.body)?;
+        request.json("application/json", &self.body)?;
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        UpdateBlacklistedEmailDomainsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         match response.status() {
             200 => Ok(UpdateBlacklistedEmailDomainsResponse::Ok(response.json()?)),
             201 => Ok(UpdateBlacklistedEmailDomainsResponse::Created(response.json()?)),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateBlacklistedEmailDomains<'a> {
-    type Output = Result<UpdateBlacklistedEmailDomainsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`ConfigurationApi::update_blacklisted_email_domains`], by status.
+crate::request::operation!(
+    UpdateBlacklistedEmailDomains, UpdateBlacklistedEmailDomainsResponse,
+    ::core::convert::Infallible
+);
+/// The successful responses of [`ConfigurationApi::update_blacklisted_email_domains`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateBlacklistedEmailDomainsResponse {
     /// `200`: OK - Blacklisted email domains were updated successfully
@@ -254,92 +280,102 @@ pub enum UpdateBlacklistedEmailDomainsResponse {
     /// `201`: Created - Blacklisted email domains were created successfully
     Created(crate::types::BlacklistedEmailDomainsResponse),
 }
-/// Request builder for [`ConfigurationApi::install_tenant`] (`POST /v3/initialize`): set optional parameters, then `.await` it.
+/// Request builder for [`ConfigurationApi::install_tenant`] (`POST /v3/initialize`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct InstallTenant<'a> {
-    client: &'a crate::Client,
+pub struct InstallTenant {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> InstallTenant<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl InstallTenant {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(14);
         path.push_str("/v3/initialize");
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(reqwest::Method::POST, path, query);
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        let mut request = crate::transport::Request::new(
+            "installTenant",
+            "/v3/initialize",
+            reqwest::Method::POST,
+            path,
+            query,
+            true,
+        );
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for InstallTenant<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ConfigurationApi::create_cert`] (`POST /v3/certs`): set optional parameters, then `.await` it.
+crate::request::operation!(InstallTenant, (), ::core::convert::Infallible);
+/// Request builder for [`ConfigurationApi::create_cert`] (`POST /v3/certs`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateCert<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateCertRequest>,
+pub struct CreateCert {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateCertRequest>,
 }
-impl<'a> CreateCert<'a> {
+impl CreateCert {
     /// The request body (`types::CreateCertRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCertRequest) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCertRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/certs");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createCert",
+            "/v3/certs",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateCert<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ConfigurationApi::delete_cert`] (`DELETE /v3/certs`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateCert, (), ::core::convert::Infallible);
+/// Request builder for [`ConfigurationApi::delete_cert`] (`DELETE /v3/certs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteCert<'a> {
-    client: &'a crate::Client,
+pub struct DeleteCert {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> DeleteCert<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteCert {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/certs");
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteCert",
+            "/v3/certs",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteCert<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteCert, (), ::core::convert::Infallible);

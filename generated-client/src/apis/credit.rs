@@ -5,19 +5,22 @@
 //! `Credit` operations.
 //!
 //! Actions on resource Credit.
-/// The `Credit` operations; get it with `Client::credit`.
+/// The `Credit` operations; get it with [`Client::credit`](crate::Client::credit).
 #[derive(Debug, Clone, Copy)]
 pub struct CreditApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> CreditApi<'a> {
+impl CreditApi<'_> {
     /// List credits
     ///
     /// Retrieves a list of credits wrapped in the element "results".
     ///
     /// `GET /v3/credits` (operation `Credits`)
-    pub fn credits(&self) -> Credits<'a> {
-        Credits { client: self.client }
+    pub fn credits(&self) -> Credits {
+        Credits {
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+        }
     }
     /// Create Credit
     ///
@@ -30,9 +33,10 @@ impl<'a> CreditApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCreditBody` as `application/json`
-    pub fn create_credits(&self) -> CreateCredits<'a> {
+    pub fn create_credits(&self) -> CreateCredits {
         CreateCredits {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -45,10 +49,11 @@ impl<'a> CreditApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Credit identifier
-    pub fn get_credit(&self, id: &'a str) -> GetCredit<'a> {
+    pub fn get_credit(&self, id: impl Into<String>) -> GetCredit {
         GetCredit {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Create a credit
@@ -66,10 +71,11 @@ impl<'a> CreditApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCreditBody` as `application/json`
-    pub fn create_credit(&self, id: &'a str) -> CreateCredit<'a> {
+    pub fn create_credit(&self, id: impl Into<String>) -> CreateCredit {
         CreateCredit {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -82,184 +88,197 @@ impl<'a> CreditApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Credit identifier
-    pub fn delete_credit(&self, id: &'a str) -> DeleteCredit<'a> {
+    pub fn delete_credit(&self, id: impl Into<String>) -> DeleteCredit {
         DeleteCredit {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`CreditApi::credits`] (`GET /v3/credits`): set optional parameters, then `.await` it.
+/// Request builder for [`CreditApi::credits`] (`GET /v3/credits`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct Credits<'a> {
-    client: &'a crate::Client,
+pub struct Credits {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> Credits<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Credits, crate::Error> {
+impl Credits {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/credits");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "Credits",
+            "/v3/credits",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Credits, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for Credits<'a> {
-    type Output = Result<crate::types::Credits, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CreditApi::create_credits`] (`POST /v3/credits`): set optional parameters, then `.await` it.
+crate::request::operation!(Credits, crate ::types::Credits, ::core::convert::Infallible);
+/// Request builder for [`CreditApi::create_credits`] (`POST /v3/credits`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateCredits<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateCreditBody>,
+pub struct CreateCredits {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateCreditBody>,
 }
-impl<'a> CreateCredits<'a> {
+impl CreateCredits {
     /// The request body (`types::CreateCreditBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCreditBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/credits");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createCredits",
+            "/v3/credits",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateCredits<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CreditApi::get_credit`] (`GET /v3/credits/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateCredits, (), ::core::convert::Infallible);
+/// Request builder for [`CreditApi::get_credit`] (`GET /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetCredit<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetCredit {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetCredit<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Credit, crate::Error> {
+impl GetCredit {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getCredit",
+            "/v3/credits/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Credit, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetCredit<'a> {
-    type Output = Result<crate::types::Credit, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CreditApi::create_credit`] (`POST /v3/credits/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetCredit, crate ::types::Credit, ::core::convert::Infallible
+);
+/// Request builder for [`CreditApi::create_credit`] (`POST /v3/credits/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateCredit<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::CreateCreditBody>,
+pub struct CreateCredit {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::CreateCreditBody>,
 }
-impl<'a> CreateCredit<'a> {
+impl CreateCredit {
     /// The request body (`types::CreateCreditBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateCreditBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createCredit",
+            "/v3/credits/{id}",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateCredit<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`CreditApi::delete_credit`] (`DELETE /v3/credits/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateCredit, (), ::core::convert::Infallible);
+/// Request builder for [`CreditApi::delete_credit`] (`DELETE /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteCredit<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteCredit {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteCredit<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteCredit {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteCredit",
+            "/v3/credits/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteCredit<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteCredit, (), ::core::convert::Infallible);

@@ -3,12 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Decision Engine` operations.
-/// The `Decision Engine` operations; get it with `Client::decision_engine`.
+/// The `Decision Engine` operations; get it with [`Client::decision_engine`](crate::Client::decision_engine).
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionEngineApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> DecisionEngineApi<'a> {
+impl DecisionEngineApi<'_> {
     /// Invoke the decision engine
     ///
     /// Invokes the decision engine.
@@ -21,54 +21,61 @@ impl<'a> DecisionEngineApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::InvokeDecisionEngineRequest` as `application/json`
-    pub fn invoke_decision_engine(&self) -> InvokeDecisionEngine<'a> {
+    pub fn invoke_decision_engine(&self) -> InvokeDecisionEngine {
         InvokeDecisionEngine {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
 }
-/// Request builder for [`DecisionEngineApi::invoke_decision_engine`] (`POST /v3/decision-engine`): set optional parameters, then `.await` it.
+/// Request builder for [`DecisionEngineApi::invoke_decision_engine`] (`POST /v3/decision-engine`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct InvokeDecisionEngine<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::InvokeDecisionEngineRequest>,
+pub struct InvokeDecisionEngine {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::InvokeDecisionEngineRequest>,
 }
-impl<'a> InvokeDecisionEngine<'a> {
+impl InvokeDecisionEngine {
     /// The request body (`types::InvokeDecisionEngineRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::InvokeDecisionEngineRequest) -> Self {
+    pub fn body(mut self, body: crate::types::InvokeDecisionEngineRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::AccessDecisionResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(19);
         path.push_str("/v3/decision-engine");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "invokeDecisionEngine",
+            "/v3/decision-engine",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AccessDecisionResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for InvokeDecisionEngine<'a> {
-    type Output = Result<crate::types::AccessDecisionResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    InvokeDecisionEngine, crate ::types::AccessDecisionResponse,
+    ::core::convert::Infallible
+);

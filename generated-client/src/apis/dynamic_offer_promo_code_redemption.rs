@@ -3,12 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Dynamic Offer Promo code redemption` operations.
-/// The `Dynamic Offer Promo code redemption` operations; get it with `Client::dynamic_offer_promo_code_redemption`.
+/// The `Dynamic Offer Promo code redemption` operations; get it with [`Client::dynamic_offer_promo_code_redemption`](crate::Client::dynamic_offer_promo_code_redemption).
 #[derive(Debug, Clone, Copy)]
 pub struct DynamicOfferPromoCodeRedemptionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> DynamicOfferPromoCodeRedemptionApi<'a> {
+impl DynamicOfferPromoCodeRedemptionApi<'_> {
     /// Process promo code redemptions
     ///
     /// Redeem promo codes that are configured from the Zephr console.
@@ -21,60 +21,64 @@ impl<'a> DynamicOfferPromoCodeRedemptionApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::ProcessPromoCodeRedemptionsRequest` as `application/json`
-    pub fn process_promo_code_redemptions(&self) -> ProcessPromoCodeRedemptions<'a> {
+    pub fn process_promo_code_redemptions(&self) -> ProcessPromoCodeRedemptions {
         ProcessPromoCodeRedemptions {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
 }
-/// Request builder for [`DynamicOfferPromoCodeRedemptionApi::process_promo_code_redemptions`] (`POST /zephr/integration/promo-codes/v1/redemptions`): set optional parameters, then `.await` it.
+/// Request builder for [`DynamicOfferPromoCodeRedemptionApi::process_promo_code_redemptions`] (`POST /zephr/integration/promo-codes/v1/redemptions`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ProcessPromoCodeRedemptions<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::ProcessPromoCodeRedemptionsRequest>,
+pub struct ProcessPromoCodeRedemptions {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::ProcessPromoCodeRedemptionsRequest>,
 }
-impl<'a> ProcessPromoCodeRedemptions<'a> {
+impl ProcessPromoCodeRedemptions {
     /// The request body (`types::ProcessPromoCodeRedemptionsRequest` as `application/json`).
     pub fn body(
         mut self,
-        body: &'a crate::types::ProcessPromoCodeRedemptionsRequest,
+        body: crate::types::ProcessPromoCodeRedemptionsRequest,
     ) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::ProcessPromoCodeRedemptionsResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(45);
         path.push_str("/zephr/integration/promo-codes/v1/redemptions");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "processPromoCodeRedemptions",
+            "/zephr/integration/promo-codes/v1/redemptions",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ProcessPromoCodeRedemptionsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ProcessPromoCodeRedemptions<'a> {
-    type Output = Result<
-        crate::types::ProcessPromoCodeRedemptionsResponse,
-        crate::Error,
-    >;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    ProcessPromoCodeRedemptions, crate ::types::ProcessPromoCodeRedemptionsResponse,
+    ::core::convert::Infallible
+);

@@ -5,20 +5,21 @@
 //! `Email Templates` operations.
 //!
 //! Actions on email templates.
-/// The `Email Templates` operations; get it with `Client::email_templates`.
+/// The `Email Templates` operations; get it with [`Client::email_templates`](crate::Client::email_templates).
 #[derive(Debug, Clone, Copy)]
 pub struct EmailTemplatesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> EmailTemplatesApi<'a> {
+impl EmailTemplatesApi<'_> {
     /// List email templates
     ///
     /// Retrieves a list of email templates.
     ///
     /// `GET /v4/email-templates` (operation `listEmailTemplates`)
-    pub fn list_email_templates(&self) -> ListEmailTemplates<'a> {
+    pub fn list_email_templates(&self) -> ListEmailTemplates {
         ListEmailTemplates {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Retrieve an email template
@@ -30,10 +31,11 @@ impl<'a> EmailTemplatesApi<'a> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Slug of the Email template
-    pub fn get_email_template(&self, slug: &'a str) -> GetEmailTemplate<'a> {
+    pub fn get_email_template(&self, slug: impl Into<String>) -> GetEmailTemplate {
         GetEmailTemplate {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
         }
     }
     /// Save an email template
@@ -51,10 +53,11 @@ impl<'a> EmailTemplatesApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveEmailTemplateRequest` as `application/json`
-    pub fn save_email_template(&self, slug: &'a str) -> SaveEmailTemplate<'a> {
+    pub fn save_email_template(&self, slug: impl Into<String>) -> SaveEmailTemplate {
         SaveEmailTemplate {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
             body: None,
         }
     }
@@ -67,147 +70,163 @@ impl<'a> EmailTemplatesApi<'a> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Slug of the Email template
-    pub fn delete_email_template(&self, slug: &'a str) -> DeleteEmailTemplate<'a> {
+    pub fn delete_email_template(&self, slug: impl Into<String>) -> DeleteEmailTemplate {
         DeleteEmailTemplate {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
         }
     }
 }
-/// Request builder for [`EmailTemplatesApi::list_email_templates`] (`GET /v4/email-templates`): set optional parameters, then `.await` it.
+/// Request builder for [`EmailTemplatesApi::list_email_templates`] (`GET /v4/email-templates`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListEmailTemplates<'a> {
-    client: &'a crate::Client,
+pub struct ListEmailTemplates {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListEmailTemplates<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::EmailTemplates, crate::Error> {
+impl ListEmailTemplates {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(19);
         path.push_str("/v4/email-templates");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listEmailTemplates",
+            "/v4/email-templates",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::EmailTemplates,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListEmailTemplates<'a> {
-    type Output = Result<crate::types::EmailTemplates, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`EmailTemplatesApi::get_email_template`] (`GET /v4/email-templates/{slug}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListEmailTemplates, crate ::types::EmailTemplates, ::core::convert::Infallible
+);
+/// Request builder for [`EmailTemplatesApi::get_email_template`] (`GET /v4/email-templates/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetEmailTemplate<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
+pub struct GetEmailTemplate {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
 }
-impl<'a> GetEmailTemplate<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::EmailTemplate, crate::Error> {
+impl GetEmailTemplate {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getEmailTemplate",
+            "/v4/email-templates/{slug}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::EmailTemplate, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetEmailTemplate<'a> {
-    type Output = Result<crate::types::EmailTemplate, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`EmailTemplatesApi::save_email_template`] (`PUT /v4/email-templates/{slug}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetEmailTemplate, crate ::types::EmailTemplate, ::core::convert::Infallible
+);
+/// Request builder for [`EmailTemplatesApi::save_email_template`] (`PUT /v4/email-templates/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveEmailTemplate<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
-    body: Option<&'a crate::types::SaveEmailTemplateRequest>,
+pub struct SaveEmailTemplate {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
+    body: Option<crate::types::SaveEmailTemplateRequest>,
 }
-impl<'a> SaveEmailTemplate<'a> {
+impl SaveEmailTemplate {
     /// The request body (`types::SaveEmailTemplateRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::SaveEmailTemplateRequest) -> Self {
+    pub fn body(mut self, body: crate::types::SaveEmailTemplateRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveEmailTemplate",
+            "/v4/email-templates/{slug}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for SaveEmailTemplate<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`EmailTemplatesApi::delete_email_template`] (`DELETE /v4/email-templates/{slug}`): set optional parameters, then `.await` it.
+crate::request::operation!(SaveEmailTemplate, (), ::core::convert::Infallible);
+/// Request builder for [`EmailTemplatesApi::delete_email_template`] (`DELETE /v4/email-templates/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteEmailTemplate<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
+pub struct DeleteEmailTemplate {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
 }
-impl<'a> DeleteEmailTemplate<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteEmailTemplate {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteEmailTemplate",
+            "/v4/email-templates/{slug}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteEmailTemplate<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteEmailTemplate, (), ::core::convert::Infallible);

@@ -5,20 +5,21 @@
 //! `Entitlement` operations.
 //!
 //! Actions on resource Entitlement.
-/// The `Entitlement` operations; get it with `Client::entitlement`.
+/// The `Entitlement` operations; get it with [`Client::entitlement`](crate::Client::entitlement).
 #[derive(Debug, Clone, Copy)]
 pub struct EntitlementApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> EntitlementApi<'a> {
+impl EntitlementApi<'_> {
     /// List entitlements
     ///
     /// Retrieves a list of entitlements wrapped in the element "results".
     ///
     /// `GET /v3/entitlements` (operation `listEntitlements`)
-    pub fn list_entitlements(&self) -> ListEntitlements<'a> {
+    pub fn list_entitlements(&self) -> ListEntitlements {
         ListEntitlements {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Create entitlements
@@ -32,9 +33,10 @@ impl<'a> EntitlementApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateEntitlementBody` as `application/json`
-    pub fn create_entitlements(&self) -> CreateEntitlements<'a> {
+    pub fn create_entitlements(&self) -> CreateEntitlements {
         CreateEntitlements {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -47,10 +49,11 @@ impl<'a> EntitlementApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Entitlement identifier
-    pub fn get_entitlement(&self, id: &'a str) -> GetEntitlement<'a> {
+    pub fn get_entitlement(&self, id: impl Into<String>) -> GetEntitlement {
         GetEntitlement {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Create an entitlement
@@ -68,10 +71,11 @@ impl<'a> EntitlementApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateEntitlementBody` as `application/json`
-    pub fn create_entitlement(&self, id: &'a str) -> CreateEntitlement<'a> {
+    pub fn create_entitlement(&self, id: impl Into<String>) -> CreateEntitlement {
         CreateEntitlement {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -84,184 +88,199 @@ impl<'a> EntitlementApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Entitlement identifier
-    pub fn delete_entitlement(&self, id: &'a str) -> DeleteEntitlement<'a> {
+    pub fn delete_entitlement(&self, id: impl Into<String>) -> DeleteEntitlement {
         DeleteEntitlement {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`EntitlementApi::list_entitlements`] (`GET /v3/entitlements`): set optional parameters, then `.await` it.
+/// Request builder for [`EntitlementApi::list_entitlements`] (`GET /v3/entitlements`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListEntitlements<'a> {
-    client: &'a crate::Client,
+pub struct ListEntitlements {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListEntitlements<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Entitlements, crate::Error> {
+impl ListEntitlements {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/entitlements");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listEntitlements",
+            "/v3/entitlements",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Entitlements, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListEntitlements<'a> {
-    type Output = Result<crate::types::Entitlements, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`EntitlementApi::create_entitlements`] (`POST /v3/entitlements`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListEntitlements, crate ::types::Entitlements, ::core::convert::Infallible
+);
+/// Request builder for [`EntitlementApi::create_entitlements`] (`POST /v3/entitlements`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateEntitlements<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateEntitlementBody>,
+pub struct CreateEntitlements {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateEntitlementBody>,
 }
-impl<'a> CreateEntitlements<'a> {
+impl CreateEntitlements {
     /// The request body (`types::CreateEntitlementBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateEntitlementBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateEntitlementBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/entitlements");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createEntitlements",
+            "/v3/entitlements",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateEntitlements<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`EntitlementApi::get_entitlement`] (`GET /v3/entitlements/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateEntitlements, (), ::core::convert::Infallible);
+/// Request builder for [`EntitlementApi::get_entitlement`] (`GET /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetEntitlement<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetEntitlement {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetEntitlement<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Entitlement, crate::Error> {
+impl GetEntitlement {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getEntitlement",
+            "/v3/entitlements/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Entitlement, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetEntitlement<'a> {
-    type Output = Result<crate::types::Entitlement, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`EntitlementApi::create_entitlement`] (`POST /v3/entitlements/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetEntitlement, crate ::types::Entitlement, ::core::convert::Infallible
+);
+/// Request builder for [`EntitlementApi::create_entitlement`] (`POST /v3/entitlements/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateEntitlement<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::CreateEntitlementBody>,
+pub struct CreateEntitlement {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::CreateEntitlementBody>,
 }
-impl<'a> CreateEntitlement<'a> {
+impl CreateEntitlement {
     /// The request body (`types::CreateEntitlementBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateEntitlementBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateEntitlementBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createEntitlement",
+            "/v3/entitlements/{id}",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateEntitlement<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`EntitlementApi::delete_entitlement`] (`DELETE /v3/entitlements/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateEntitlement, (), ::core::convert::Infallible);
+/// Request builder for [`EntitlementApi::delete_entitlement`] (`DELETE /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteEntitlement<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteEntitlement {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteEntitlement<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteEntitlement {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteEntitlement",
+            "/v3/entitlements/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteEntitlement<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteEntitlement, (), ::core::convert::Infallible);

@@ -5,12 +5,12 @@
 //! `Feature Rules` operations.
 //!
 //! Actions on resource Feature Rules.
-/// The `Feature Rules` operations; get it with `Client::feature_rules`.
+/// The `Feature Rules` operations; get it with [`Client::feature_rules`](crate::Client::feature_rules).
 #[derive(Debug, Clone, Copy)]
 pub struct FeatureRulesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> FeatureRulesApi<'a> {
+impl FeatureRulesApi<'_> {
     /// List feature rules
     ///
     /// Retrieves a list of feature rules.
@@ -22,9 +22,10 @@ impl<'a> FeatureRulesApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `tags` `.tags(…)` (query `tags`): A comma-separeted list of feature rule tags (Maximum 50 tags allowed)
-    pub fn list_feature_rules(&self) -> ListFeatureRules<'a> {
+    pub fn list_feature_rules(&self) -> ListFeatureRules {
         ListFeatureRules {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             tags: None,
         }
     }
@@ -39,11 +40,12 @@ impl<'a> FeatureRulesApi<'a> {
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
     pub fn delete_feature_rule(
         &self,
-        feature_rule_id: &'a str,
-    ) -> DeleteFeatureRule<'a> {
+        feature_rule_id: impl Into<String>,
+    ) -> DeleteFeatureRule {
         DeleteFeatureRule {
-            client: self.client,
-            feature_rule_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            feature_rule_id: feature_rule_id.into(),
         }
     }
     /// List the versions of a feature rule
@@ -57,11 +59,12 @@ impl<'a> FeatureRulesApi<'a> {
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
     pub fn get_feature_rule_versions(
         &self,
-        feature_rule_id: &'a str,
-    ) -> GetFeatureRuleVersions<'a> {
+        feature_rule_id: impl Into<String>,
+    ) -> GetFeatureRuleVersions {
         GetFeatureRuleVersions {
-            client: self.client,
-            feature_rule_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            feature_rule_id: feature_rule_id.into(),
         }
     }
     /// Create a feature rule version
@@ -81,11 +84,12 @@ impl<'a> FeatureRulesApi<'a> {
     /// - `body` `.body(…)`: `types::CreateFeatureRuleRequest` as `application/json`
     pub fn create_feature_rule(
         &self,
-        feature_rule_id: &'a str,
-    ) -> CreateFeatureRule<'a> {
+        feature_rule_id: impl Into<String>,
+    ) -> CreateFeatureRule {
         CreateFeatureRule {
-            client: self.client,
-            feature_rule_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            feature_rule_id: feature_rule_id.into(),
             body: None,
         }
     }
@@ -101,13 +105,14 @@ impl<'a> FeatureRulesApi<'a> {
     /// - `version_id` (path `versionId`): Unique Version identifier
     pub fn get_feature_rule_version(
         &self,
-        feature_rule_id: &'a str,
-        version_id: &'a str,
-    ) -> GetFeatureRuleVersion<'a> {
+        feature_rule_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> GetFeatureRuleVersion {
         GetFeatureRuleVersion {
-            client: self.client,
-            feature_rule_id,
-            version_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            feature_rule_id: feature_rule_id.into(),
+            version_id: version_id.into(),
         }
     }
     /// Delete a feature rule version
@@ -122,13 +127,14 @@ impl<'a> FeatureRulesApi<'a> {
     /// - `version_id` (path `versionId`): Unique Version identifier
     pub fn delete_feature_rule_version(
         &self,
-        feature_rule_id: &'a str,
-        version_id: &'a str,
-    ) -> DeleteFeatureRuleVersion<'a> {
+        feature_rule_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> DeleteFeatureRuleVersion {
         DeleteFeatureRuleVersion {
-            client: self.client,
-            feature_rule_id,
-            version_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            feature_rule_id: feature_rule_id.into(),
+            version_id: version_id.into(),
         }
     }
     /// Save feature rule version tags
@@ -149,34 +155,35 @@ impl<'a> FeatureRulesApi<'a> {
     /// - `body` `.body(…)`: `Vec<serde_json::Value>` as `application/json`
     pub fn save_feature_rule(
         &self,
-        feature_rule_id: &'a str,
-        version_id: &'a str,
-    ) -> SaveFeatureRule<'a> {
+        feature_rule_id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> SaveFeatureRule {
         SaveFeatureRule {
-            client: self.client,
-            feature_rule_id,
-            version_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            feature_rule_id: feature_rule_id.into(),
+            version_id: version_id.into(),
             body: None,
         }
     }
 }
-/// Request builder for [`FeatureRulesApi::list_feature_rules`] (`GET /v3/feature-rules`): set optional parameters, then `.await` it.
+/// Request builder for [`FeatureRulesApi::list_feature_rules`] (`GET /v3/feature-rules`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListFeatureRules<'a> {
-    client: &'a crate::Client,
-    tags: Option<&'a str>,
+pub struct ListFeatureRules {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    tags: Option<String>,
 }
-impl<'a> ListFeatureRules<'a> {
+impl ListFeatureRules {
     /// A comma-separeted list of feature rule tags (Maximum 50 tags allowed)
     ///
     /// Sent as the query parameter `tags`.
-    pub fn tags(mut self, tags: &'a str) -> Self {
-        self.tags = Some(tags);
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.tags = Some(tags.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::FeatureRulesResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/feature-rules");
         let mut query = crate::encoding::Query::default();
@@ -184,41 +191,43 @@ impl<'a> ListFeatureRules<'a> {
             query.push("tags", value);
         }
         let mut request = crate::transport::Request::new(
+            "listFeatureRules",
+            "/v3/feature-rules",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::FeatureRulesResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListFeatureRules<'a> {
-    type Output = Result<crate::types::FeatureRulesResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`FeatureRulesApi::delete_feature_rule`] (`DELETE /v3/feature-rules/{featureRuleId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListFeatureRules, crate ::types::FeatureRulesResponse, ::core::convert::Infallible
+);
+/// Request builder for [`FeatureRulesApi::delete_feature_rule`] (`DELETE /v3/feature-rules/{featureRuleId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteFeatureRule<'a> {
-    client: &'a crate::Client,
-    feature_rule_id: &'a str,
+pub struct DeleteFeatureRule {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    feature_rule_id: String,
 }
-impl<'a> DeleteFeatureRule<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        crate::Error,
-    > {
+impl DeleteFeatureRule {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -228,39 +237,44 @@ impl<'a> DeleteFeatureRule<'a> {
         )?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "deleteFeatureRule",
+            "/v3/feature-rules/{featureRuleId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         request.accept("*/*");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.raw())
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteFeatureRule<'a> {
-    type Output = Result<
-        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        crate::Error,
-    >;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`FeatureRulesApi::get_feature_rule_versions`] (`GET /v3/feature-rules/{featureRuleId}/versions`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    DeleteFeatureRule, crate ::RawBody < crate ::types::FeatureRuleDeletionResponse >,
+    ::core::convert::Infallible
+);
+/// Request builder for [`FeatureRulesApi::get_feature_rule_versions`] (`GET /v3/feature-rules/{featureRuleId}/versions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetFeatureRuleVersions<'a> {
-    client: &'a crate::Client,
-    feature_rule_id: &'a str,
+pub struct GetFeatureRuleVersions {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    feature_rule_id: String,
 }
-impl<'a> GetFeatureRuleVersions<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::FeatureRulesResponse, crate::Error> {
+impl GetFeatureRuleVersions {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -271,42 +285,50 @@ impl<'a> GetFeatureRuleVersions<'a> {
         path.push_str("/versions");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getFeatureRuleVersions",
+            "/v3/feature-rules/{featureRuleId}/versions",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::FeatureRulesResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetFeatureRuleVersions<'a> {
-    type Output = Result<crate::types::FeatureRulesResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`FeatureRulesApi::create_feature_rule`] (`POST /v3/feature-rules/{featureRuleId}/versions`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetFeatureRuleVersions, crate ::types::FeatureRulesResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`FeatureRulesApi::create_feature_rule`] (`POST /v3/feature-rules/{featureRuleId}/versions`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateFeatureRule<'a> {
-    client: &'a crate::Client,
-    feature_rule_id: &'a str,
-    body: Option<&'a crate::types::CreateFeatureRuleRequest>,
+pub struct CreateFeatureRule {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    feature_rule_id: String,
+    body: Option<crate::types::CreateFeatureRuleRequest>,
 }
-impl<'a> CreateFeatureRule<'a> {
+impl CreateFeatureRule {
     /// The request body (`types::CreateFeatureRuleRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateFeatureRuleRequest) -> Self {
+    pub fn body(mut self, body: crate::types::CreateFeatureRuleRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<CreateFeatureRuleResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -317,31 +339,36 @@ impl<'a> CreateFeatureRule<'a> {
         path.push_str("/versions");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createFeatureRule",
+            "/v3/feature-rules/{featureRuleId}/versions",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<CreateFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(CreateFeatureRuleResponse::Ok),
             201 => Ok(CreateFeatureRuleResponse::Created(response.json()?)),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateFeatureRule<'a> {
-    type Output = Result<CreateFeatureRuleResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`FeatureRulesApi::create_feature_rule`], by status.
+crate::request::operation!(
+    CreateFeatureRule, CreateFeatureRuleResponse, ::core::convert::Infallible
+);
+/// The successful responses of [`FeatureRulesApi::create_feature_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateFeatureRuleResponse {
     /// `200`: OK
@@ -349,19 +376,17 @@ pub enum CreateFeatureRuleResponse {
     /// `201`: Created
     Created(crate::types::FeatureRuleCreationResponse),
 }
-/// Request builder for [`FeatureRulesApi::get_feature_rule_version`] (`GET /v3/feature-rules/{featureRuleId}/versions/{versionId}`): set optional parameters, then `.await` it.
+/// Request builder for [`FeatureRulesApi::get_feature_rule_version`] (`GET /v3/feature-rules/{featureRuleId}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetFeatureRuleVersion<'a> {
-    client: &'a crate::Client,
-    feature_rule_id: &'a str,
-    version_id: &'a str,
+pub struct GetFeatureRuleVersion {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    feature_rule_id: String,
+    version_id: String,
 }
-impl<'a> GetFeatureRuleVersion<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::FeatureRuleVersionResponse, crate::Error> {
+impl GetFeatureRuleVersion {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -373,42 +398,45 @@ impl<'a> GetFeatureRuleVersion<'a> {
         crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getFeatureRuleVersion",
+            "/v3/feature-rules/{featureRuleId}/versions/{versionId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::FeatureRuleVersionResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetFeatureRuleVersion<'a> {
-    type Output = Result<crate::types::FeatureRuleVersionResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`FeatureRulesApi::delete_feature_rule_version`] (`DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetFeatureRuleVersion, crate ::types::FeatureRuleVersionResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`FeatureRulesApi::delete_feature_rule_version`] (`DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteFeatureRuleVersion<'a> {
-    client: &'a crate::Client,
-    feature_rule_id: &'a str,
-    version_id: &'a str,
+pub struct DeleteFeatureRuleVersion {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    feature_rule_id: String,
+    version_id: String,
 }
-impl<'a> DeleteFeatureRuleVersion<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        crate::Error,
-    > {
+impl DeleteFeatureRuleVersion {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -420,46 +448,51 @@ impl<'a> DeleteFeatureRuleVersion<'a> {
         crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "deleteFeatureRuleVersion",
+            "/v3/feature-rules/{featureRuleId}/versions/{versionId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         request.accept("*/*");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.raw())
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteFeatureRuleVersion<'a> {
-    type Output = Result<
-        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        crate::Error,
-    >;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`FeatureRulesApi::save_feature_rule`] (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    DeleteFeatureRuleVersion, crate ::RawBody < crate
+    ::types::FeatureRuleDeletionResponse >, ::core::convert::Infallible
+);
+/// Request builder for [`FeatureRulesApi::save_feature_rule`] (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveFeatureRule<'a> {
-    client: &'a crate::Client,
-    feature_rule_id: &'a str,
-    version_id: &'a str,
-    body: Option<&'a [serde_json::Value]>,
+pub struct SaveFeatureRule {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    feature_rule_id: String,
+    version_id: String,
+    body: Option<Vec<serde_json::Value>>,
 }
-impl<'a> SaveFeatureRule<'a> {
+impl SaveFeatureRule {
     /// The request body (`Vec<serde_json::Value>` as `application/json`).
-    pub fn body(mut self, body: &'a [serde_json::Value]) -> Self {
+    pub fn body(mut self, body: Vec<serde_json::Value>) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveFeatureRuleResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(65);
         path.push_str("/v3/feature-rules/");
         crate::encoding::push_path_param(
@@ -472,31 +505,36 @@ impl<'a> SaveFeatureRule<'a> {
         path.push_str("/tags");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveFeatureRule",
+            "/v3/feature-rules/{featureRuleId}/versions/{versionId}/tags",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<SaveFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveFeatureRuleResponse::Ok),
             201 => Ok(SaveFeatureRuleResponse::Created(response.json()?)),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveFeatureRule<'a> {
-    type Output = Result<SaveFeatureRuleResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`FeatureRulesApi::save_feature_rule`], by status.
+crate::request::operation!(
+    SaveFeatureRule, SaveFeatureRuleResponse, ::core::convert::Infallible
+);
+/// The successful responses of [`FeatureRulesApi::save_feature_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveFeatureRuleResponse {
     /// `200`: OK

@@ -5,19 +5,22 @@
 //! `Form` operations.
 //!
 //! Actions on resource Form.
-/// The `Form` operations; get it with `Client::form`.
+/// The `Form` operations; get it with [`Client::form`](crate::Client::form).
 #[derive(Debug, Clone, Copy)]
 pub struct FormApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> FormApi<'a> {
+impl FormApi<'_> {
     /// List forms
     ///
     /// Retrieves a list of forms wrapped in the element "results".
     ///
     /// `GET /v3/forms` (operation `listForms`)
-    pub fn list_forms(&self) -> ListForms<'a> {
-        ListForms { client: self.client }
+    pub fn list_forms(&self) -> ListForms {
+        ListForms {
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+        }
     }
     /// Retrieve Form
     ///
@@ -28,10 +31,11 @@ impl<'a> FormApi<'a> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique Form identifier
-    pub fn get_form(&self, slug: &'a str) -> GetForm<'a> {
+    pub fn get_form(&self, slug: impl Into<String>) -> GetForm {
         GetForm {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
         }
     }
     /// Save a form
@@ -49,10 +53,11 @@ impl<'a> FormApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveFormRequest` as `application/json`
-    pub fn save_form(&self, slug: &'a str) -> SaveForm<'a> {
+    pub fn save_form(&self, slug: impl Into<String>) -> SaveForm {
         SaveForm {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
             body: None,
         }
     }
@@ -65,126 +70,134 @@ impl<'a> FormApi<'a> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique Form identifier
-    pub fn delete_form(&self, slug: &'a str) -> DeleteForm<'a> {
+    pub fn delete_form(&self, slug: impl Into<String>) -> DeleteForm {
         DeleteForm {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
         }
     }
 }
-/// Request builder for [`FormApi::list_forms`] (`GET /v3/forms`): set optional parameters, then `.await` it.
+/// Request builder for [`FormApi::list_forms`] (`GET /v3/forms`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListForms<'a> {
-    client: &'a crate::Client,
+pub struct ListForms {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListForms<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Forms, crate::Error> {
+impl ListForms {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/forms");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listForms",
+            "/v3/forms",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Forms, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListForms<'a> {
-    type Output = Result<crate::types::Forms, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`FormApi::get_form`] (`GET /v3/forms/{slug}`): set optional parameters, then `.await` it.
+crate::request::operation!(ListForms, crate ::types::Forms, ::core::convert::Infallible);
+/// Request builder for [`FormApi::get_form`] (`GET /v3/forms/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetForm<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
+pub struct GetForm {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
 }
-impl<'a> GetForm<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Form, crate::Error> {
+impl GetForm {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getForm",
+            "/v3/forms/{slug}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Form, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetForm<'a> {
-    type Output = Result<crate::types::Form, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`FormApi::save_form`] (`PUT /v3/forms/{slug}`): set optional parameters, then `.await` it.
+crate::request::operation!(GetForm, crate ::types::Form, ::core::convert::Infallible);
+/// Request builder for [`FormApi::save_form`] (`PUT /v3/forms/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveForm<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
-    body: Option<&'a crate::types::SaveFormRequest>,
+pub struct SaveForm {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
+    body: Option<crate::types::SaveFormRequest>,
 }
-impl<'a> SaveForm<'a> {
+impl SaveForm {
     /// The request body (`types::SaveFormRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::SaveFormRequest) -> Self {
+    pub fn body(mut self, body: crate::types::SaveFormRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveFormResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveForm",
+            "/v3/forms/{slug}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<SaveFormResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveFormResponse::Ok),
             201 => Ok(SaveFormResponse::Created),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveForm<'a> {
-    type Output = Result<SaveFormResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`FormApi::save_form`], by status.
+crate::request::operation!(SaveForm, SaveFormResponse, ::core::convert::Infallible);
+/// The successful responses of [`FormApi::save_form`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveFormResponse {
     /// `200`: OK
@@ -192,33 +205,35 @@ pub enum SaveFormResponse {
     /// `201`: Created
     Created,
 }
-/// Request builder for [`FormApi::delete_form`] (`DELETE /v3/forms/{slug}`): set optional parameters, then `.await` it.
+/// Request builder for [`FormApi::delete_form`] (`DELETE /v3/forms/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteForm<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
+pub struct DeleteForm {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
 }
-impl<'a> DeleteForm<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteForm {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteForm",
+            "/v3/forms/{slug}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteForm<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteForm, (), ::core::convert::Infallible);

@@ -3,20 +3,21 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Gifts` operations.
-/// The `Gifts` operations; get it with `Client::gifts`.
+/// The `Gifts` operations; get it with [`Client::gifts`](crate::Client::gifts).
 #[derive(Debug, Clone, Copy)]
 pub struct GiftsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> GiftsApi<'a> {
+impl GiftsApi<'_> {
     /// List all the unclaimed gifts
     ///
     /// Lists all the unclaimed gifts.
     ///
     /// `GET /v3/gift` (operation `listAllUnclaimedGifts`)
-    pub fn list_all_unclaimed_gifts(&self) -> ListAllUnclaimedGifts<'a> {
+    pub fn list_all_unclaimed_gifts(&self) -> ListAllUnclaimedGifts {
         ListAllUnclaimedGifts {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Create a gift
@@ -30,9 +31,10 @@ impl<'a> GiftsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateGiftRequest` as `application/json`
-    pub fn create_gift(&self) -> CreateGift<'a> {
+    pub fn create_gift(&self) -> CreateGift {
         CreateGift {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -45,117 +47,130 @@ impl<'a> GiftsApi<'a> {
     /// # Arguments
     ///
     /// - `gift_id` (path `giftId`)
-    pub fn delete_gift(&self, gift_id: &'a str) -> DeleteGift<'a> {
+    pub fn delete_gift(&self, gift_id: impl Into<String>) -> DeleteGift {
         DeleteGift {
-            client: self.client,
-            gift_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            gift_id: gift_id.into(),
         }
     }
 }
-/// Request builder for [`GiftsApi::list_all_unclaimed_gifts`] (`GET /v3/gift`): set optional parameters, then `.await` it.
+/// Request builder for [`GiftsApi::list_all_unclaimed_gifts`] (`GET /v3/gift`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAllUnclaimedGifts<'a> {
-    client: &'a crate::Client,
+pub struct ListAllUnclaimedGifts {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListAllUnclaimedGifts<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Gifts, crate::Error> {
+impl ListAllUnclaimedGifts {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/v3/gift");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listAllUnclaimedGifts",
+            "/v3/gift",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Gifts, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListAllUnclaimedGifts<'a> {
-    type Output = Result<crate::types::Gifts, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GiftsApi::create_gift`] (`POST /v3/gift`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListAllUnclaimedGifts, crate ::types::Gifts, ::core::convert::Infallible
+);
+/// Request builder for [`GiftsApi::create_gift`] (`POST /v3/gift`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateGift<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateGiftRequest>,
+pub struct CreateGift {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateGiftRequest>,
 }
-impl<'a> CreateGift<'a> {
+impl CreateGift {
     /// The request body (`types::CreateGiftRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateGiftRequest) -> Self {
+    pub fn body(mut self, body: crate::types::CreateGiftRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::RawBody<crate::types::CreateGiftResponse>, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/v3/gift");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createGift",
+            "/v3/gift",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("*/*");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::RawBody<crate::types::CreateGiftResponse>,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.raw())
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateGift<'a> {
-    type Output = Result<crate::RawBody<crate::types::CreateGiftResponse>, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GiftsApi::delete_gift`] (`DELETE /v3/gift/{giftId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    CreateGift, crate ::RawBody < crate ::types::CreateGiftResponse >,
+    ::core::convert::Infallible
+);
+/// Request builder for [`GiftsApi::delete_gift`] (`DELETE /v3/gift/{giftId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteGift<'a> {
-    client: &'a crate::Client,
-    gift_id: &'a str,
+pub struct DeleteGift {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    gift_id: String,
 }
-impl<'a> DeleteGift<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteGift {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/v3/gift/");
         crate::encoding::push_path_param(&mut path, "giftId", &self.gift_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteGift",
+            "/v3/gift/{giftId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteGift<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteGift, (), ::core::convert::Infallible);

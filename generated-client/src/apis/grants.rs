@@ -5,12 +5,12 @@
 //! `Grants` operations.
 //!
 //! Actions on resource Grant.
-/// The `Grants` operations; get it with `Client::grants`.
+/// The `Grants` operations; get it with [`Client::grants`](crate::Client::grants).
 #[derive(Debug, Clone, Copy)]
 pub struct GrantsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> GrantsApi<'a> {
+impl GrantsApi<'_> {
     /// List user grants
     ///
     /// Retrieves a list of user grants.
@@ -26,10 +26,11 @@ impl<'a> GrantsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `active` `.active(…)` (query `active`): Whether or not to include only active grants
-    pub fn list_user_grants(&self, user_id: &'a str) -> ListUserGrants<'a> {
+    pub fn list_user_grants(&self, user_id: impl Into<String>) -> ListUserGrants {
         ListUserGrants {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
             active: None,
         }
     }
@@ -48,10 +49,11 @@ impl<'a> GrantsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateGrantBody` as `application/json`
-    pub fn create_grants(&self, user_id: &'a str) -> CreateGrants<'a> {
+    pub fn create_grants(&self, user_id: impl Into<String>) -> CreateGrants {
         CreateGrants {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
             body: None,
         }
     }
@@ -67,13 +69,14 @@ impl<'a> GrantsApi<'a> {
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     pub fn get_account_grant(
         &self,
-        user_id: &'a str,
-        grant_id: &'a str,
-    ) -> GetAccountGrant<'a> {
+        user_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> GetAccountGrant {
         GetAccountGrant {
-            client: self.client,
-            user_id,
-            grant_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            grant_id: grant_id.into(),
         }
     }
     /// Create an account grant
@@ -92,11 +95,16 @@ impl<'a> GrantsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateGrantBody` as `application/json`
-    pub fn create_grant(&self, user_id: &'a str, grant_id: &'a str) -> CreateGrant<'a> {
+    pub fn create_grant(
+        &self,
+        user_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> CreateGrant {
         CreateGrant {
-            client: self.client,
-            user_id,
-            grant_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            grant_id: grant_id.into(),
             body: None,
         }
     }
@@ -112,13 +120,14 @@ impl<'a> GrantsApi<'a> {
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     pub fn delete_user_grant(
         &self,
-        user_id: &'a str,
-        grant_id: &'a str,
-    ) -> DeleteUserGrant<'a> {
+        user_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> DeleteUserGrant {
         DeleteUserGrant {
-            client: self.client,
-            user_id,
-            grant_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            grant_id: grant_id.into(),
         }
     }
     /// Retrieve a user access model
@@ -132,11 +141,12 @@ impl<'a> GrantsApi<'a> {
     /// - `user_id` (path `userId`): Unique User identifier
     pub fn retrieve_user_access_model(
         &self,
-        user_id: &'a str,
-    ) -> RetrieveUserAccessModel<'a> {
+        user_id: impl Into<String>,
+    ) -> RetrieveUserAccessModel {
         RetrieveUserAccessModel {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// List account grants
@@ -148,10 +158,14 @@ impl<'a> GrantsApi<'a> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
-    pub fn list_account_grants(&self, account_id: &'a str) -> ListAccountGrants<'a> {
+    pub fn list_account_grants(
+        &self,
+        account_id: impl Into<String>,
+    ) -> ListAccountGrants {
         ListAccountGrants {
-            client: self.client,
-            account_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
         }
     }
     /// Create an account grant
@@ -169,10 +183,14 @@ impl<'a> GrantsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateGrantBody` as `application/json`
-    pub fn create_account_grant(&self, account_id: &'a str) -> CreateAccountGrant<'a> {
+    pub fn create_account_grant(
+        &self,
+        account_id: impl Into<String>,
+    ) -> CreateAccountGrant {
         CreateAccountGrant {
-            client: self.client,
-            account_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
             body: None,
         }
     }
@@ -188,13 +206,14 @@ impl<'a> GrantsApi<'a> {
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     pub fn get_user_grant(
         &self,
-        account_id: &'a str,
-        grant_id: &'a str,
-    ) -> GetUserGrant<'a> {
+        account_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> GetUserGrant {
         GetUserGrant {
-            client: self.client,
-            account_id,
-            grant_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
+            grant_id: grant_id.into(),
         }
     }
     /// Delete an account grant
@@ -209,13 +228,14 @@ impl<'a> GrantsApi<'a> {
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     pub fn delete_account_grant_by_id(
         &self,
-        account_id: &'a str,
-        grant_id: &'a str,
-    ) -> DeleteAccountGrantById<'a> {
+        account_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> DeleteAccountGrantById {
         DeleteAccountGrantById {
-            client: self.client,
-            account_id,
-            grant_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
+            grant_id: grant_id.into(),
         }
     }
     /// Create an account grant
@@ -235,11 +255,12 @@ impl<'a> GrantsApi<'a> {
     /// - `body` `.body(…)`: `types::CreateGrantBody` as `application/json`
     pub fn create_account_grant_v4(
         &self,
-        account_id: &'a str,
-    ) -> CreateAccountGrantV4<'a> {
+        account_id: impl Into<String>,
+    ) -> CreateAccountGrantV4 {
         CreateAccountGrantV4 {
-            client: self.client,
-            account_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
             body: None,
         }
     }
@@ -255,36 +276,35 @@ impl<'a> GrantsApi<'a> {
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     pub fn delete_account_grant(
         &self,
-        account_id: &'a str,
-        grant_id: &'a str,
-    ) -> DeleteAccountGrant<'a> {
+        account_id: impl Into<String>,
+        grant_id: impl Into<String>,
+    ) -> DeleteAccountGrant {
         DeleteAccountGrant {
-            client: self.client,
-            account_id,
-            grant_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            account_id: account_id.into(),
+            grant_id: grant_id.into(),
         }
     }
 }
-/// Request builder for [`GrantsApi::list_user_grants`] (`GET /v3/users/{userId}/grants`): set optional parameters, then `.await` it.
+/// Request builder for [`GrantsApi::list_user_grants`] (`GET /v3/users/{userId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUserGrants<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct ListUserGrants {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
     active: Option<bool>,
 }
-impl<'a> ListUserGrants<'a> {
+impl ListUserGrants {
     /// Whether or not to include only active grants
     ///
     /// Sent as the query parameter `active`.
-    pub fn active(mut self, active: bool) -> Self {
-        self.active = Some(active);
+    pub fn active(mut self, active: impl Into<bool>) -> Self {
+        self.active = Some(active.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::ListUserGrantsResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -294,77 +314,86 @@ impl<'a> ListUserGrants<'a> {
             query.push("active", value);
         }
         let mut request = crate::transport::Request::new(
+            "listUserGrants",
+            "/v3/users/{userId}/grants",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ListUserGrantsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUserGrants<'a> {
-    type Output = Result<crate::types::ListUserGrantsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::create_grants`] (`POST /v3/users/{userId}/grants`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUserGrants, crate ::types::ListUserGrantsResponse, ::core::convert::Infallible
+);
+/// Request builder for [`GrantsApi::create_grants`] (`POST /v3/users/{userId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateGrants<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    body: Option<&'a crate::types::CreateGrantBody>,
+pub struct CreateGrants {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    body: Option<crate::types::CreateGrantBody>,
 }
-impl<'a> CreateGrants<'a> {
+impl CreateGrants {
     /// The request body (`types::CreateGrantBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateGrantBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/grants");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createGrants",
+            "/v3/users/{userId}/grants",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateGrants<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateGrants, (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetAccountGrant<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    grant_id: &'a str,
+pub struct GetAccountGrant {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    grant_id: String,
 }
-impl<'a> GetAccountGrant<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Grant, crate::Error> {
+impl GetAccountGrant {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -372,43 +401,47 @@ impl<'a> GetAccountGrant<'a> {
         crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getAccountGrant",
+            "/v3/users/{userId}/grants/{grantId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Grant, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetAccountGrant<'a> {
-    type Output = Result<crate::types::Grant, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::create_grant`] (`POST /v3/users/{userId}/grants/{grantId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetAccountGrant, crate ::types::Grant, ::core::convert::Infallible
+);
+/// Request builder for [`GrantsApi::create_grant`] (`POST /v3/users/{userId}/grants/{grantId}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateGrant<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    grant_id: &'a str,
-    body: Option<&'a crate::types::CreateGrantBody>,
+pub struct CreateGrant {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    grant_id: String,
+    body: Option<crate::types::CreateGrantBody>,
 }
-impl<'a> CreateGrant<'a> {
+impl CreateGrant {
     /// The request body (`types::CreateGrantBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateGrantBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -416,180 +449,194 @@ impl<'a> CreateGrant<'a> {
         crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createGrant",
+            "/v3/users/{userId}/grants/{grantId}",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateGrant<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::delete_user_grant`] (`DELETE /v3/users/{userId}/grants/{grantId}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateGrant, (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::delete_user_grant`] (`DELETE /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteUserGrant<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    grant_id: &'a str,
+pub struct DeleteUserGrant {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    grant_id: String,
 }
-impl<'a> DeleteUserGrant<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteUserGrant {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/grants/");
         crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteUserGrant",
+            "/v3/users/{userId}/grants/{grantId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteUserGrant<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::retrieve_user_access_model`] (`GET /v3/users/{userId}/accessModel`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteUserGrant, (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::retrieve_user_access_model`] (`GET /v3/users/{userId}/accessModel`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct RetrieveUserAccessModel<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct RetrieveUserAccessModel {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> RetrieveUserAccessModel<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccessModel, crate::Error> {
+impl RetrieveUserAccessModel {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/accessModel");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "retrieveUserAccessModel",
+            "/v3/users/{userId}/accessModel",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::AccessModel, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for RetrieveUserAccessModel<'a> {
-    type Output = Result<crate::types::AccessModel, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::list_account_grants`] (`GET /v3/accounts/{accountId}/grants`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    RetrieveUserAccessModel, crate ::types::AccessModel, ::core::convert::Infallible
+);
+/// Request builder for [`GrantsApi::list_account_grants`] (`GET /v3/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAccountGrants<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
+pub struct ListAccountGrants {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
 }
-impl<'a> ListAccountGrants<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::Grant>, crate::Error> {
+impl ListAccountGrants {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listAccountGrants",
+            "/v3/accounts/{accountId}/grants",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<Vec<crate::types::Grant>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListAccountGrants<'a> {
-    type Output = Result<Vec<crate::types::Grant>, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::create_account_grant`] (`POST /v3/accounts/{accountId}/grants`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListAccountGrants, Vec < crate ::types::Grant >, ::core::convert::Infallible
+);
+/// Request builder for [`GrantsApi::create_account_grant`] (`POST /v3/accounts/{accountId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateAccountGrant<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    body: Option<&'a crate::types::CreateGrantBody>,
+pub struct CreateAccountGrant {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    body: Option<crate::types::CreateGrantBody>,
 }
-impl<'a> CreateAccountGrant<'a> {
+impl CreateAccountGrant {
     /// The request body (`types::CreateGrantBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateGrantBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createAccountGrant",
+            "/v3/accounts/{accountId}/grants",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateAccountGrant<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateAccountGrant, (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetUserGrant<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    grant_id: &'a str,
+pub struct GetUserGrant {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    grant_id: String,
 }
-impl<'a> GetUserGrant<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::GrantResponse, crate::Error> {
+impl GetUserGrant {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -597,110 +644,118 @@ impl<'a> GetUserGrant<'a> {
         crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getUserGrant",
+            "/v3/accounts/{accountId}/grants/{grantId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::GrantResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetUserGrant<'a> {
-    type Output = Result<crate::types::GrantResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::delete_account_grant_by_id`] (`DELETE /v3/accounts/{accountId}/grants/{grantId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetUserGrant, crate ::types::GrantResponse, ::core::convert::Infallible
+);
+/// Request builder for [`GrantsApi::delete_account_grant_by_id`] (`DELETE /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteAccountGrantById<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    grant_id: &'a str,
+pub struct DeleteAccountGrantById {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    grant_id: String,
 }
-impl<'a> DeleteAccountGrantById<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteAccountGrantById {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants/");
         crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteAccountGrantById",
+            "/v3/accounts/{accountId}/grants/{grantId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteAccountGrantById<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::create_account_grant_v4`] (`POST /v4/accounts/{accountId}/grants`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteAccountGrantById, (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::create_account_grant_v4`] (`POST /v4/accounts/{accountId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateAccountGrantV4<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    body: Option<&'a crate::types::CreateGrantBody>,
+pub struct CreateAccountGrantV4 {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    body: Option<crate::types::CreateGrantBody>,
 }
-impl<'a> CreateAccountGrantV4<'a> {
+impl CreateAccountGrantV4 {
     /// The request body (`types::CreateGrantBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateGrantBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createAccountGrantV4",
+            "/v4/accounts/{accountId}/grants",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateAccountGrantV4<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`GrantsApi::delete_account_grant`] (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateAccountGrantV4, (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::delete_account_grant`] (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteAccountGrant<'a> {
-    client: &'a crate::Client,
-    account_id: &'a str,
-    grant_id: &'a str,
+pub struct DeleteAccountGrant {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    account_id: String,
+    grant_id: String,
 }
-impl<'a> DeleteAccountGrant<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::RawBody, crate::Error> {
+impl DeleteAccountGrant {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
@@ -708,23 +763,27 @@ impl<'a> DeleteAccountGrant<'a> {
         crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "deleteAccountGrant",
+            "/v4/accounts/{accountId}/grants/{grantId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::RawBody, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.raw())
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteAccountGrant<'a> {
-    type Output = Result<crate::RawBody, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    DeleteAccountGrant, crate ::RawBody, ::core::convert::Infallible
+);

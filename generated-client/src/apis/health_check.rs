@@ -5,12 +5,12 @@
 //! `Health Check` operations.
 //!
 //! Actions on Health checks.
-/// The `Health Check` operations; get it with `Client::health_check`.
+/// The `Health Check` operations; get it with [`Client::health_check`](crate::Client::health_check).
 #[derive(Debug, Clone, Copy)]
 pub struct HealthCheckApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> HealthCheckApi<'a> {
+impl HealthCheckApi<'_> {
     /// Check availability of the origin
     ///
     /// Sends a request to the origin site to verify availability.
@@ -22,41 +22,44 @@ impl<'a> HealthCheckApi<'a> {
     /// - `tenant_id` (cookie `tenantId`)
     pub fn get_healthchecks_origin(
         &self,
-        tenant_id: &'a str,
-    ) -> GetHealthchecksOrigin<'a> {
+        tenant_id: impl Into<String>,
+    ) -> GetHealthchecksOrigin {
         GetHealthchecksOrigin {
-            client: self.client,
-            tenant_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            tenant_id: tenant_id.into(),
         }
     }
 }
-/// Request builder for [`HealthCheckApi::get_healthchecks_origin`] (`GET /v3/healthchecks/origin`): set optional parameters, then `.await` it.
+/// Request builder for [`HealthCheckApi::get_healthchecks_origin`] (`GET /v3/healthchecks/origin`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetHealthchecksOrigin<'a> {
-    client: &'a crate::Client,
-    tenant_id: &'a str,
+pub struct GetHealthchecksOrigin {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    tenant_id: String,
 }
-impl<'a> GetHealthchecksOrigin<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl GetHealthchecksOrigin {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(23);
         path.push_str("/v3/healthchecks/origin");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "get_healthchecks_origin",
+            "/v3/healthchecks/origin",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.cookie("tenantId", &self.tenant_id);
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for GetHealthchecksOrigin<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(GetHealthchecksOrigin, (), ::core::convert::Infallible);

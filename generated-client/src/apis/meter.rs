@@ -5,19 +5,22 @@
 //! `Meter` operations.
 //!
 //! Actions on resource Meter.
-/// The `Meter` operations; get it with `Client::meter`.
+/// The `Meter` operations; get it with [`Client::meter`](crate::Client::meter).
 #[derive(Debug, Clone, Copy)]
 pub struct MeterApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> MeterApi<'a> {
+impl MeterApi<'_> {
     /// List meters
     ///
     /// Retrieves a list of meters wrapped in the element "results".
     ///
     /// `GET /v3/meters` (operation `listMeters`)
-    pub fn list_meters(&self) -> ListMeters<'a> {
-        ListMeters { client: self.client }
+    pub fn list_meters(&self) -> ListMeters {
+        ListMeters {
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+        }
     }
     /// Retrieve a meter
     ///
@@ -28,10 +31,11 @@ impl<'a> MeterApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Meter identifier
-    pub fn get_meter(&self, id: &'a str) -> GetMeter<'a> {
+    pub fn get_meter(&self, id: impl Into<String>) -> GetMeter {
         GetMeter {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Create a meter
@@ -49,10 +53,11 @@ impl<'a> MeterApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateMeterBody` as `application/json`
-    pub fn create_meter(&self, id: &'a str) -> CreateMeter<'a> {
+    pub fn create_meter(&self, id: impl Into<String>) -> CreateMeter {
         CreateMeter {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -65,126 +70,138 @@ impl<'a> MeterApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Meter identifier
-    pub fn delete_meter(&self, id: &'a str) -> DeleteMeter<'a> {
+    pub fn delete_meter(&self, id: impl Into<String>) -> DeleteMeter {
         DeleteMeter {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`MeterApi::list_meters`] (`GET /v3/meters`): set optional parameters, then `.await` it.
+/// Request builder for [`MeterApi::list_meters`] (`GET /v3/meters`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListMeters<'a> {
-    client: &'a crate::Client,
+pub struct ListMeters {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListMeters<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Meters, crate::Error> {
+impl ListMeters {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(10);
         path.push_str("/v3/meters");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listMeters",
+            "/v3/meters",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Meters, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListMeters<'a> {
-    type Output = Result<crate::types::Meters, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`MeterApi::get_meter`] (`GET /v3/meters/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListMeters, crate ::types::Meters, ::core::convert::Infallible
+);
+/// Request builder for [`MeterApi::get_meter`] (`GET /v3/meters/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetMeter<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetMeter {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetMeter<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Meter, crate::Error> {
+impl GetMeter {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getMeter",
+            "/v3/meters/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Meter, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetMeter<'a> {
-    type Output = Result<crate::types::Meter, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`MeterApi::create_meter`] (`POST /v3/meters/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(GetMeter, crate ::types::Meter, ::core::convert::Infallible);
+/// Request builder for [`MeterApi::create_meter`] (`POST /v3/meters/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateMeter<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::CreateMeterBody>,
+pub struct CreateMeter {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::CreateMeterBody>,
 }
-impl<'a> CreateMeter<'a> {
+impl CreateMeter {
     /// The request body (`types::CreateMeterBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateMeterBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateMeterBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<CreateMeterResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createMeter",
+            "/v3/meters/{id}",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<CreateMeterResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(CreateMeterResponse::Ok),
             201 => Ok(CreateMeterResponse::Created),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateMeter<'a> {
-    type Output = Result<CreateMeterResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`MeterApi::create_meter`], by status.
+crate::request::operation!(
+    CreateMeter, CreateMeterResponse, ::core::convert::Infallible
+);
+/// The successful responses of [`MeterApi::create_meter`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMeterResponse {
     /// `200`: Created successfully
@@ -192,33 +209,35 @@ pub enum CreateMeterResponse {
     /// `201`: Updated successfully
     Created,
 }
-/// Request builder for [`MeterApi::delete_meter`] (`DELETE /v3/meters/{id}`): set optional parameters, then `.await` it.
+/// Request builder for [`MeterApi::delete_meter`] (`DELETE /v3/meters/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteMeter<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteMeter {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteMeter<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteMeter {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteMeter",
+            "/v3/meters/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteMeter<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteMeter, (), ::core::convert::Infallible);

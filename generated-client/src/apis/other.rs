@@ -3,12 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Other` operations.
-/// The `Other` operations; get it with `Client::other`.
+/// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> OtherApi<'a> {
+impl OtherApi<'_> {
     /// Fetch external template
     ///
     /// Fetch External Template
@@ -20,24 +20,25 @@ impl<'a> OtherApi<'a> {
     /// - `template_config_id` (path `templateConfigId`): Unique External Template identifier
     pub fn fetch_external_template(
         &self,
-        template_config_id: &'a str,
-    ) -> FetchExternalTemplate<'a> {
+        template_config_id: impl Into<String>,
+    ) -> FetchExternalTemplate {
         FetchExternalTemplate {
-            client: self.client,
-            template_config_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            template_config_id: template_config_id.into(),
         }
     }
 }
-/// Request builder for [`OtherApi::fetch_external_template`] (`GET /zephr/public/template-components/v1/template-components/{templateConfigId}`): set optional parameters, then `.await` it.
+/// Request builder for [`OtherApi::fetch_external_template`] (`GET /zephr/public/template-components/v1/template-components/{templateConfigId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct FetchExternalTemplate<'a> {
-    client: &'a crate::Client,
-    template_config_id: &'a str,
+pub struct FetchExternalTemplate {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    template_config_id: String,
 }
-impl<'a> FetchExternalTemplate<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<String, crate::Error> {
+impl FetchExternalTemplate {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(73);
         path.push_str("/zephr/public/template-components/v1/template-components/");
         crate::encoding::push_path_param(
@@ -47,23 +48,25 @@ impl<'a> FetchExternalTemplate<'a> {
         )?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "fetchExternalTemplate",
+            "/zephr/public/template-components/v1/template-components/{templateConfigId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<String, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for FetchExternalTemplate<'a> {
-    type Output = Result<String, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(FetchExternalTemplate, String, ::core::convert::Infallible);

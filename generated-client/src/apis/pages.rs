@@ -3,55 +3,62 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Pages` operations.
-/// The `Pages` operations; get it with `Client::pages`.
+/// The `Pages` operations; get it with [`Client::pages`](crate::Client::pages).
 #[derive(Debug, Clone, Copy)]
 pub struct PagesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> PagesApi<'a> {
+impl PagesApi<'_> {
     /// Generates an S3 upload URL
     ///
     /// Generates a presigned S3 URL that can be used to upload a logo.
     ///
     /// `POST /v4/pages/upload-url` (operation `generatePageUploadURL`)
-    pub fn generate_page_upload_url(&self) -> GeneratePageUploadUrl<'a> {
+    pub fn generate_page_upload_url(&self) -> GeneratePageUploadUrl {
         GeneratePageUploadUrl {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
 }
-/// Request builder for [`PagesApi::generate_page_upload_url`] (`POST /v4/pages/upload-url`): set optional parameters, then `.await` it.
+/// Request builder for [`PagesApi::generate_page_upload_url`] (`POST /v4/pages/upload-url`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GeneratePageUploadUrl<'a> {
-    client: &'a crate::Client,
+pub struct GeneratePageUploadUrl {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> GeneratePageUploadUrl<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::GeneratePageUploadUrlResponse, crate::Error> {
+impl GeneratePageUploadUrl {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(20);
         path.push_str("/v4/pages/upload-url");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "generatePageUploadURL",
+            "/v4/pages/upload-url",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::GeneratePageUploadUrlResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GeneratePageUploadUrl<'a> {
-    type Output = Result<crate::types::GeneratePageUploadUrlResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    GeneratePageUploadUrl, crate ::types::GeneratePageUploadUrlResponse,
+    ::core::convert::Infallible
+);

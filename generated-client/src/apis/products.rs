@@ -5,20 +5,21 @@
 //! `Products` operations.
 //!
 //! Actions on resource Product.
-/// The `Products` operations; get it with `Client::products`.
+/// The `Products` operations; get it with [`Client::products`](crate::Client::products).
 #[derive(Debug, Clone, Copy)]
 pub struct ProductsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> ProductsApi<'a> {
+impl ProductsApi<'_> {
     /// List products
     ///
     /// Retrieves all configured products.
     ///
     /// `GET /v3/products` (operation `listProducts`)
-    pub fn list_products(&self) -> ListProducts<'a> {
+    pub fn list_products(&self) -> ListProducts {
         ListProducts {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Save a product
@@ -32,9 +33,10 @@ impl<'a> ProductsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::ProductRequest` as `application/json`
-    pub fn save_product(&self) -> SaveProduct<'a> {
+    pub fn save_product(&self) -> SaveProduct {
         SaveProduct {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -47,10 +49,11 @@ impl<'a> ProductsApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Product identifier.
-    pub fn get_product(&self, id: &'a str) -> GetProduct<'a> {
+    pub fn get_product(&self, id: impl Into<String>) -> GetProduct {
         GetProduct {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Save a product with the given ID
@@ -68,10 +71,11 @@ impl<'a> ProductsApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::ProductRequest` as `application/json`
-    pub fn save_products(&self, id: &'a str) -> SaveProducts<'a> {
+    pub fn save_products(&self, id: impl Into<String>) -> SaveProducts {
         SaveProducts {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -84,169 +88,193 @@ impl<'a> ProductsApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Product identifier.
-    pub fn delete_product(&self, id: &'a str) -> DeleteProduct<'a> {
+    pub fn delete_product(&self, id: impl Into<String>) -> DeleteProduct {
         DeleteProduct {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`ProductsApi::list_products`] (`GET /v3/products`): set optional parameters, then `.await` it.
+/// Request builder for [`ProductsApi::list_products`] (`GET /v3/products`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListProducts<'a> {
-    client: &'a crate::Client,
+pub struct ListProducts {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListProducts<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::ListProductsResponse, crate::Error> {
+impl ListProducts {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/products");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listProducts",
+            "/v3/products",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ListProductsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListProducts<'a> {
-    type Output = Result<crate::types::ListProductsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ProductsApi::save_product`] (`POST /v3/products`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListProducts, crate ::types::ListProductsResponse, ::core::convert::Infallible
+);
+/// Request builder for [`ProductsApi::save_product`] (`POST /v3/products`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveProduct<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::ProductRequest>,
+pub struct SaveProduct {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::ProductRequest>,
 }
-impl<'a> SaveProduct<'a> {
+impl SaveProduct {
     /// The request body (`types::ProductRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::ProductRequest) -> Self {
+    pub fn body(mut self, body: crate::types::ProductRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SaveProductResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/products");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveProduct",
+            "/v3/products",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::SaveProductResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveProduct<'a> {
-    type Output = Result<crate::types::SaveProductResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ProductsApi::get_product`] (`GET /v3/products/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    SaveProduct, crate ::types::SaveProductResponse, ::core::convert::Infallible
+);
+/// Request builder for [`ProductsApi::get_product`] (`GET /v3/products/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetProduct<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetProduct {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetProduct<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Product, crate::Error> {
+impl GetProduct {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getProduct",
+            "/v3/products/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Product, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetProduct<'a> {
-    type Output = Result<crate::types::Product, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`ProductsApi::save_products`] (`PUT /v3/products/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetProduct, crate ::types::Product, ::core::convert::Infallible
+);
+/// Request builder for [`ProductsApi::save_products`] (`PUT /v3/products/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveProducts<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::ProductRequest>,
+pub struct SaveProducts {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::ProductRequest>,
 }
-impl<'a> SaveProducts<'a> {
+impl SaveProducts {
     /// The request body (`types::ProductRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::ProductRequest) -> Self {
+    pub fn body(mut self, body: crate::types::ProductRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveProductsResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveProducts",
+            "/v3/products/{id}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<SaveProductsResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveProductsResponse::Ok(response.json()?)),
             201 => Ok(SaveProductsResponse::Created(response.json()?)),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveProducts<'a> {
-    type Output = Result<SaveProductsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`ProductsApi::save_products`], by status.
+crate::request::operation!(
+    SaveProducts, SaveProductsResponse, ::core::convert::Infallible
+);
+/// The successful responses of [`ProductsApi::save_products`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveProductsResponse {
     /// `200`: OK. The product was updated.
@@ -254,33 +282,35 @@ pub enum SaveProductsResponse {
     /// `201`: Created. The product was created.
     Created(crate::types::SaveProductsCreatedBody),
 }
-/// Request builder for [`ProductsApi::delete_product`] (`DELETE /v3/products/{id}`): set optional parameters, then `.await` it.
+/// Request builder for [`ProductsApi::delete_product`] (`DELETE /v3/products/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteProduct<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteProduct {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteProduct<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteProduct {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteProduct",
+            "/v3/products/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteProduct<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteProduct, (), ::core::convert::Infallible);

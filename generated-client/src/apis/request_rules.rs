@@ -5,12 +5,12 @@
 //! `Request Rules` operations.
 //!
 //! Actions on resource Request Rules.
-/// The `Request Rules` operations; get it with `Client::request_rules`.
+/// The `Request Rules` operations; get it with [`Client::request_rules`](crate::Client::request_rules).
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> RequestRulesApi<'a> {
+impl RequestRulesApi<'_> {
     /// List request rules
     ///
     /// Retrieves a list of request rules wrapped in the element "results".
@@ -22,9 +22,10 @@ impl<'a> RequestRulesApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `tags` `.tags(…)` (query `tags`): A comma-separeted list of request rule tags (Maximum 50 tags allowed)
-    pub fn list_request_rules(&self) -> ListRequestRules<'a> {
+    pub fn list_request_rules(&self) -> ListRequestRules {
         ListRequestRules {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             tags: None,
         }
     }
@@ -39,9 +40,10 @@ impl<'a> RequestRulesApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveRequestRuleRequest` as `application/json`
-    pub fn save_request_rule(&self) -> SaveRequestRule<'a> {
+    pub fn save_request_rule(&self) -> SaveRequestRule {
         SaveRequestRule {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -54,10 +56,11 @@ impl<'a> RequestRulesApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
-    pub fn delete_request_rule(&self, id: &'a str) -> DeleteRequestRule<'a> {
+    pub fn delete_request_rule(&self, id: impl Into<String>) -> DeleteRequestRule {
         DeleteRequestRule {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Retrieve a particular version of a request rule
@@ -72,13 +75,14 @@ impl<'a> RequestRulesApi<'a> {
     /// - `version_id` (path `versionId`): Unique Request Rule version number
     pub fn get_request_rule_version(
         &self,
-        id: &'a str,
-        version_id: i64,
-    ) -> GetRequestRuleVersion<'a> {
+        id: impl Into<String>,
+        version_id: impl Into<i64>,
+    ) -> GetRequestRuleVersion {
         GetRequestRuleVersion {
-            client: self.client,
-            id,
-            version_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
+            version_id: version_id.into(),
         }
     }
     /// Delete a request rule version
@@ -93,35 +97,34 @@ impl<'a> RequestRulesApi<'a> {
     /// - `version_id` (path `versionId`): Unique Request Rule version identifier
     pub fn delete_request_rule_version(
         &self,
-        id: &'a str,
-        version_id: &'a str,
-    ) -> DeleteRequestRuleVersion<'a> {
+        id: impl Into<String>,
+        version_id: impl Into<String>,
+    ) -> DeleteRequestRuleVersion {
         DeleteRequestRuleVersion {
-            client: self.client,
-            id,
-            version_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
+            version_id: version_id.into(),
         }
     }
 }
-/// Request builder for [`RequestRulesApi::list_request_rules`] (`GET /v3/request-rules`): set optional parameters, then `.await` it.
+/// Request builder for [`RequestRulesApi::list_request_rules`] (`GET /v3/request-rules`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListRequestRules<'a> {
-    client: &'a crate::Client,
-    tags: Option<&'a str>,
+pub struct ListRequestRules {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    tags: Option<String>,
 }
-impl<'a> ListRequestRules<'a> {
+impl ListRequestRules {
     /// A comma-separeted list of request rule tags (Maximum 50 tags allowed)
     ///
     /// Sent as the query parameter `tags`.
-    pub fn tags(mut self, tags: &'a str) -> Self {
-        self.tags = Some(tags);
+    pub fn tags(mut self, tags: impl Into<String>) -> Self {
+        self.tags = Some(tags.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::RequestRulesContainerObject, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/request-rules");
         let mut query = crate::encoding::Query::default();
@@ -129,69 +132,82 @@ impl<'a> ListRequestRules<'a> {
             query.push("tags", value);
         }
         let mut request = crate::transport::Request::new(
+            "listRequestRules",
+            "/v3/request-rules",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::RequestRulesContainerObject,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListRequestRules<'a> {
-    type Output = Result<crate::types::RequestRulesContainerObject, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`RequestRulesApi::save_request_rule`] (`PUT /v3/request-rules`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListRequestRules, crate ::types::RequestRulesContainerObject,
+    ::core::convert::Infallible
+);
+/// Request builder for [`RequestRulesApi::save_request_rule`] (`PUT /v3/request-rules`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveRequestRule<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::SaveRequestRuleRequest>,
+pub struct SaveRequestRule {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::SaveRequestRuleRequest>,
 }
-impl<'a> SaveRequestRule<'a> {
+impl SaveRequestRule {
     /// The request body (`types::SaveRequestRuleRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::SaveRequestRuleRequest) -> Self {
+    pub fn body(mut self, body: crate::types::SaveRequestRuleRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveRequestRuleResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/request-rules");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveRequestRule",
+            "/v3/request-rules",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<SaveRequestRuleResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveRequestRuleResponse::Ok),
             201 => Ok(SaveRequestRuleResponse::Created),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveRequestRule<'a> {
-    type Output = Result<SaveRequestRuleResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`RequestRulesApi::save_request_rule`], by status.
+crate::request::operation!(
+    SaveRequestRule, SaveRequestRuleResponse, ::core::convert::Infallible
+);
+/// The successful responses of [`RequestRulesApi::save_request_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveRequestRuleResponse {
     /// `200`: OK
@@ -199,47 +215,49 @@ pub enum SaveRequestRuleResponse {
     /// `201`: Created
     Created,
 }
-/// Request builder for [`RequestRulesApi::delete_request_rule`] (`DELETE /v3/request-rules/{id}`): set optional parameters, then `.await` it.
+/// Request builder for [`RequestRulesApi::delete_request_rule`] (`DELETE /v3/request-rules/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteRequestRule<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteRequestRule {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteRequestRule<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteRequestRule {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteRequestRule",
+            "/v3/request-rules/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRequestRule<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`RequestRulesApi::get_request_rule_version`] (`GET /v3/request-rules/{id}/versions/{versionId}`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteRequestRule, (), ::core::convert::Infallible);
+/// Request builder for [`RequestRulesApi::get_request_rule_version`] (`GET /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetRequestRuleVersion<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetRequestRuleVersion {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
     version_id: i64,
 }
-impl<'a> GetRequestRuleVersion<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::RequestRulesObject, crate::Error> {
+impl GetRequestRuleVersion {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
@@ -247,56 +265,65 @@ impl<'a> GetRequestRuleVersion<'a> {
         crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getRequestRuleVersion",
+            "/v3/request-rules/{id}/versions/{versionId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::RequestRulesObject,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetRequestRuleVersion<'a> {
-    type Output = Result<crate::types::RequestRulesObject, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`RequestRulesApi::delete_request_rule_version`] (`DELETE /v3/request-rules/{id}/versions/{versionId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetRequestRuleVersion, crate ::types::RequestRulesObject, ::core::convert::Infallible
+);
+/// Request builder for [`RequestRulesApi::delete_request_rule_version`] (`DELETE /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteRequestRuleVersion<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    version_id: &'a str,
+pub struct DeleteRequestRuleVersion {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    version_id: String,
 }
-impl<'a> DeleteRequestRuleVersion<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteRequestRuleVersion {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         path.push_str("/versions/");
         crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteRequestRuleVersion",
+            "/v3/request-rules/{id}/versions/{versionId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteRequestRuleVersion<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteRequestRuleVersion, (), ::core::convert::Infallible);

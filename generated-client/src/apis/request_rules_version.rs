@@ -3,12 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Request Rules Version` operations.
-/// The `Request Rules Version` operations; get it with `Client::request_rules_version`.
+/// The `Request Rules Version` operations; get it with [`Client::request_rules_version`](crate::Client::request_rules_version).
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesVersionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> RequestRulesVersionApi<'a> {
+impl RequestRulesVersionApi<'_> {
     /// Create a request rule version
     ///
     /// `POST /v3/request-rules/{id}/versions` (operation `createRequestRuleVersion`)
@@ -18,47 +18,56 @@ impl<'a> RequestRulesVersionApi<'a> {
     /// - `id` (path `id`): Unique Request Rule identifier
     pub fn create_request_rule_version(
         &self,
-        id: &'a str,
-    ) -> CreateRequestRuleVersion<'a> {
+        id: impl Into<String>,
+    ) -> CreateRequestRuleVersion {
         CreateRequestRuleVersion {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`RequestRulesVersionApi::create_request_rule_version`] (`POST /v3/request-rules/{id}/versions`): set optional parameters, then `.await` it.
+/// Request builder for [`RequestRulesVersionApi::create_request_rule_version`] (`POST /v3/request-rules/{id}/versions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateRequestRuleVersion<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct CreateRequestRuleVersion {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> CreateRequestRuleVersion<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::RequestRulesObject, crate::Error> {
+impl CreateRequestRuleVersion {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/request-rules/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         path.push_str("/versions");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createRequestRuleVersion",
+            "/v3/request-rules/{id}/versions",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::RequestRulesObject,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateRequestRuleVersion<'a> {
-    type Output = Result<crate::types::RequestRulesObject, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    CreateRequestRuleVersion, crate ::types::RequestRulesObject,
+    ::core::convert::Infallible
+);

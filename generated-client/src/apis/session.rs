@@ -5,12 +5,12 @@
 //! `Session` operations.
 //!
 //! Actions on resource Session.
-/// The `Session` operations; get it with `Client::session`.
+/// The `Session` operations; get it with [`Client::session`](crate::Client::session).
 #[derive(Debug, Clone, Copy)]
 pub struct SessionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> SessionApi<'a> {
+impl SessionApi<'_> {
     /// Create a session
     ///
     /// Creates a new session.
@@ -22,9 +22,10 @@ impl<'a> SessionApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateNewSessionRequest` as `application/json`
-    pub fn create_new_session(&self) -> CreateNewSession<'a> {
+    pub fn create_new_session(&self) -> CreateNewSession {
         CreateNewSession {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -37,87 +38,96 @@ impl<'a> SessionApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Session identifier
-    pub fn get_session(&self, id: &'a str) -> GetSession<'a> {
+    pub fn get_session(&self, id: impl Into<String>) -> GetSession {
         GetSession {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`SessionApi::create_new_session`] (`POST /v3/sessions`): set optional parameters, then `.await` it.
+/// Request builder for [`SessionApi::create_new_session`] (`POST /v3/sessions`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateNewSession<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateNewSessionRequest>,
+pub struct CreateNewSession {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateNewSessionRequest>,
 }
-impl<'a> CreateNewSession<'a> {
+impl CreateNewSession {
     /// The request body (`types::CreateNewSessionRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateNewSessionRequest) -> Self {
+    pub fn body(mut self, body: crate::types::CreateNewSessionRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Session, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/sessions");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createNewSession",
+            "/v3/sessions",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateNewSession<'a> {
-    type Output = Result<crate::types::Session, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`SessionApi::get_session`] (`GET /v3/sessions/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    CreateNewSession, crate ::types::Session, ::core::convert::Infallible
+);
+/// Request builder for [`SessionApi::get_session`] (`GET /v3/sessions/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetSession<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetSession {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetSession<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SessionLookup, crate::Error> {
+impl GetSession {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/sessions/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getSession",
+            "/v3/sessions/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::SessionLookup, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetSession<'a> {
-    type Output = Result<crate::types::SessionLookup, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    GetSession, crate ::types::SessionLookup, ::core::convert::Infallible
+);

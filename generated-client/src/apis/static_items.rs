@@ -5,20 +5,21 @@
 //! `Static Items` operations.
 //!
 //! Actions on resource Static Item.
-/// The `Static Items` operations; get it with `Client::static_items`.
+/// The `Static Items` operations; get it with [`Client::static_items`](crate::Client::static_items).
 #[derive(Debug, Clone, Copy)]
 pub struct StaticItemsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> StaticItemsApi<'a> {
+impl StaticItemsApi<'_> {
     /// List static items
     ///
     /// Retrieves a list of static item ids wrapped in the element "results".
     ///
     /// `GET /v3/static` (operation `listStaticItems`)
-    pub fn list_static_items(&self) -> ListStaticItems<'a> {
+    pub fn list_static_items(&self) -> ListStaticItems {
         ListStaticItems {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Retrieve a static item
@@ -30,8 +31,12 @@ impl<'a> StaticItemsApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
-    pub fn get_item(&self, id: &'a str) -> GetItem<'a> {
-        GetItem { client: self.client, id }
+    pub fn get_item(&self, id: impl Into<String>) -> GetItem {
+        GetItem {
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
+        }
     }
     /// Save a static item
     ///
@@ -42,10 +47,11 @@ impl<'a> StaticItemsApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
-    pub fn save_item(&self, id: &'a str) -> SaveItem<'a> {
+    pub fn save_item(&self, id: impl Into<String>) -> SaveItem {
         SaveItem {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Delete a static item
@@ -57,113 +63,132 @@ impl<'a> StaticItemsApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
-    pub fn delete_item(&self, id: &'a str) -> DeleteItem<'a> {
+    pub fn delete_item(&self, id: impl Into<String>) -> DeleteItem {
         DeleteItem {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`StaticItemsApi::list_static_items`] (`GET /v3/static`): set optional parameters, then `.await` it.
+/// Request builder for [`StaticItemsApi::list_static_items`] (`GET /v3/static`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListStaticItems<'a> {
-    client: &'a crate::Client,
+pub struct ListStaticItems {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListStaticItems<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::StaticItems, crate::Error> {
+impl ListStaticItems {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(10);
         path.push_str("/v3/static");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listStaticItems",
+            "/v3/static",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::StaticItems, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListStaticItems<'a> {
-    type Output = Result<crate::types::StaticItems, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`StaticItemsApi::get_item`] (`GET /v3/static/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListStaticItems, crate ::types::StaticItems, ::core::convert::Infallible
+);
+/// Request builder for [`StaticItemsApi::get_item`] (`GET /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetItem<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetItem {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetItem<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::StaticSingleItem, crate::Error> {
+impl GetItem {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getItem",
+            "/v3/static/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::StaticSingleItem,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetItem<'a> {
-    type Output = Result<crate::types::StaticSingleItem, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`StaticItemsApi::save_item`] (`PUT /v3/static/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetItem, crate ::types::StaticSingleItem, ::core::convert::Infallible
+);
+/// Request builder for [`StaticItemsApi::save_item`] (`PUT /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveItem<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct SaveItem {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> SaveItem<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveItemResponse, crate::Error> {
+impl SaveItem {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(reqwest::Method::PUT, path, query);
-        let response = self.client.transport().send(request, true).await?;
+        let mut request = crate::transport::Request::new(
+            "saveItem",
+            "/v3/static/{id}",
+            reqwest::Method::PUT,
+            path,
+            query,
+            true,
+        );
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<SaveItemResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveItemResponse::Ok),
             201 => Ok(SaveItemResponse::Created),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveItem<'a> {
-    type Output = Result<SaveItemResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`StaticItemsApi::save_item`], by status.
+crate::request::operation!(SaveItem, SaveItemResponse, ::core::convert::Infallible);
+/// The successful responses of [`StaticItemsApi::save_item`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveItemResponse {
     /// `200`: OK
@@ -171,33 +196,35 @@ pub enum SaveItemResponse {
     /// `201`: Created
     Created,
 }
-/// Request builder for [`StaticItemsApi::delete_item`] (`DELETE /v3/static/{id}`): set optional parameters, then `.await` it.
+/// Request builder for [`StaticItemsApi::delete_item`] (`DELETE /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteItem<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteItem {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteItem<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteItem {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "Delete_Item",
+            "/v3/static/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteItem<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteItem, (), ::core::convert::Infallible);

@@ -3,12 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Subscription` operations.
-/// The `Subscription` operations; get it with `Client::subscription`.
+/// The `Subscription` operations; get it with [`Client::subscription`](crate::Client::subscription).
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> SubscriptionApi<'a> {
+impl SubscriptionApi<'_> {
     /// Cancel Subscription
     ///
     /// Cancels a subscription using the legacy method.
@@ -20,11 +20,12 @@ impl<'a> SubscriptionApi<'a> {
     /// - `external_id` (path `externalId`): External subscription identifier
     pub fn cancel_subscription_legacy(
         &self,
-        external_id: &'a str,
-    ) -> CancelSubscriptionLegacy<'a> {
+        external_id: impl Into<String>,
+    ) -> CancelSubscriptionLegacy {
         CancelSubscriptionLegacy {
-            client: self.client,
-            external_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            external_id: external_id.into(),
         }
     }
     /// Update Braintree Subscription
@@ -39,75 +40,82 @@ impl<'a> SubscriptionApi<'a> {
     /// - `body`: `serde_json::Value` as `application/json`: Update Subscription Request
     pub fn orchestrate_update_braintree_subscription(
         &self,
-        external_id: &'a str,
-        body: &'a serde_json::Value,
-    ) -> OrchestrateUpdateBraintreeSubscription<'a> {
+        external_id: impl Into<String>,
+        body: serde_json::Value,
+    ) -> OrchestrateUpdateBraintreeSubscription {
         OrchestrateUpdateBraintreeSubscription {
-            client: self.client,
-            external_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            external_id: external_id.into(),
             body,
         }
     }
 }
-/// Request builder for [`SubscriptionApi::cancel_subscription_legacy`] (`DELETE /blaize/payment/braintree/subscriptions/{externalId}`): set optional parameters, then `.await` it.
+/// Request builder for [`SubscriptionApi::cancel_subscription_legacy`] (`DELETE /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CancelSubscriptionLegacy<'a> {
-    client: &'a crate::Client,
-    external_id: &'a str,
+pub struct CancelSubscriptionLegacy {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    external_id: String,
 }
-impl<'a> CancelSubscriptionLegacy<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
-        let mut path = String::with_capacity(56);
-        path.push_str("/blaize/payment/braintree/subscriptions/");
-        crate::encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
-            reqwest::Method::DELETE,
-            path,
-            query,
-        );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
-    }
-}
-impl<'a> std::future::IntoFuture for CancelSubscriptionLegacy<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`SubscriptionApi::orchestrate_update_braintree_subscription`] (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): set optional parameters, then `.await` it.
-#[derive(Debug, Clone)]
-#[must_use = "a request is only sent when awaited"]
-pub struct OrchestrateUpdateBraintreeSubscription<'a> {
-    client: &'a crate::Client,
-    external_id: &'a str,
-    body: &'a serde_json::Value,
-}
-impl<'a> OrchestrateUpdateBraintreeSubscription<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl CancelSubscriptionLegacy {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(56);
         path.push_str("/blaize/payment/braintree/subscriptions/");
         crate::encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "cancelSubscriptionLegacy",
+            "/blaize/payment/braintree/subscriptions/{externalId}",
+            reqwest::Method::DELETE,
+            path,
+            query,
+            true,
+        );
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
+    }
+}
+crate::request::operation!(CancelSubscriptionLegacy, (), ::core::convert::Infallible);
+/// Request builder for [`SubscriptionApi::orchestrate_update_braintree_subscription`] (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
+#[derive(Debug, Clone)]
+#[must_use = "a request is only sent when awaited"]
+pub struct OrchestrateUpdateBraintreeSubscription {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    external_id: String,
+    body: serde_json::Value,
+}
+impl OrchestrateUpdateBraintreeSubscription {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
+        let mut path = String::with_capacity(56);
+        path.push_str("/blaize/payment/braintree/subscriptions/");
+        crate::encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
+        let query = crate::encoding::Query::default();
+        let mut request = crate::transport::Request::new(
+            "orchestrateUpdateBraintreeSubscription",
+            "/blaize/payment/braintree/subscriptions/{externalId}",
             reqwest::Method::PATCH,
             path,
             query,
+            true,
         );
-        request.json("application/json", self.body)?;
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        request.json("application/json", &self.body)?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for OrchestrateUpdateBraintreeSubscription<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    OrchestrateUpdateBraintreeSubscription, (), ::core::convert::Infallible
+);

@@ -5,12 +5,12 @@
 //! `System Resources` operations.
 //!
 //! Actions on system resources.
-/// The `System Resources` operations; get it with `Client::system_resources`.
+/// The `System Resources` operations; get it with [`Client::system_resources`](crate::Client::system_resources).
 #[derive(Debug, Clone, Copy)]
 pub struct SystemResourcesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> SystemResourcesApi<'a> {
+impl SystemResourcesApi<'_> {
     /// Update system resource
     ///
     /// Update system resource by provided resourceId
@@ -22,47 +22,52 @@ impl<'a> SystemResourcesApi<'a> {
     /// - `resource_id` (path `resourceId`): Unique Resource identifier
     pub fn put_resources_content(
         &self,
-        resource_id: &'a str,
-    ) -> PutResourcesContent<'a> {
+        resource_id: impl Into<String>,
+    ) -> PutResourcesContent {
         PutResourcesContent {
-            client: self.client,
-            resource_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            resource_id: resource_id.into(),
         }
     }
 }
-/// Request builder for [`SystemResourcesApi::put_resources_content`] (`PUT /v4/resources/{resourceId}/content`): set optional parameters, then `.await` it.
+/// Request builder for [`SystemResourcesApi::put_resources_content`] (`PUT /v4/resources/{resourceId}/content`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct PutResourcesContent<'a> {
-    client: &'a crate::Client,
-    resource_id: &'a str,
+pub struct PutResourcesContent {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    resource_id: String,
 }
-impl<'a> PutResourcesContent<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<serde_json::Value, crate::Error> {
+impl PutResourcesContent {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v4/resources/");
         crate::encoding::push_path_param(&mut path, "resourceId", &self.resource_id)?;
         path.push_str("/content");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "put_resources_content",
+            "/v4/resources/{resourceId}/content",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<serde_json::Value, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for PutResourcesContent<'a> {
-    type Output = Result<serde_json::Value, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    PutResourcesContent, serde_json::Value, ::core::convert::Infallible
+);

@@ -5,12 +5,12 @@
 //! `Third Party Authentication` operations.
 //!
 //! Contains operations for the OAuth 2.0 Authorization Code Flow Token Exchange.
-/// The `Third Party Authentication` operations; get it with `Client::third_party_authentication`.
+/// The `Third Party Authentication` operations; get it with [`Client::third_party_authentication`](crate::Client::third_party_authentication).
 #[derive(Debug, Clone, Copy)]
 pub struct ThirdPartyAuthenticationApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> ThirdPartyAuthenticationApi<'a> {
+impl ThirdPartyAuthenticationApi<'_> {
     /// Token refresh or exchange
     ///
     /// Exchanges the OAuth2 authorization code for an access token, or refreshes an existing access token using a refresh token.
@@ -22,57 +22,61 @@ impl<'a> ThirdPartyAuthenticationApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::RefreshOrExchangeTokenRequest` as `application/json`
-    pub fn refresh_or_exchange_token(&self) -> RefreshOrExchangeToken<'a> {
+    pub fn refresh_or_exchange_token(&self) -> RefreshOrExchangeToken {
         RefreshOrExchangeToken {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
 }
-/// Request builder for [`ThirdPartyAuthenticationApi::refresh_or_exchange_token`] (`POST /zephr/oauth2/token`): set optional parameters, then `.await` it.
+/// Request builder for [`ThirdPartyAuthenticationApi::refresh_or_exchange_token`] (`POST /zephr/oauth2/token`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct RefreshOrExchangeToken<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::RefreshOrExchangeTokenRequest>,
+pub struct RefreshOrExchangeToken {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::RefreshOrExchangeTokenRequest>,
 }
-impl<'a> RefreshOrExchangeToken<'a> {
+impl RefreshOrExchangeToken {
     /// The request body (`types::RefreshOrExchangeTokenRequest` as `application/json`).
-    pub fn body(
-        mut self,
-        body: &'a crate::types::RefreshOrExchangeTokenRequest,
-    ) -> Self {
+    pub fn body(mut self, body: crate::types::RefreshOrExchangeTokenRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::RefreshOrExchangeTokenResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(19);
         path.push_str("/zephr/oauth2/token");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "refreshOrExchangeToken",
+            "/zephr/oauth2/token",
             reqwest::Method::POST,
             path,
             query,
+            false,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, false).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::RefreshOrExchangeTokenResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for RefreshOrExchangeToken<'a> {
-    type Output = Result<crate::types::RefreshOrExchangeTokenResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    RefreshOrExchangeToken, crate ::types::RefreshOrExchangeTokenResponse,
+    ::core::convert::Infallible
+);

@@ -3,12 +3,12 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `User Export` operations.
-/// The `User Export` operations; get it with `Client::user_export`.
+/// The `User Export` operations; get it with [`Client::user_export`](crate::Client::user_export).
 #[derive(Debug, Clone, Copy)]
 pub struct UserExportApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> UserExportApi<'a> {
+impl UserExportApi<'_> {
     /// Export users
     ///
     /// Export users who match the provided parameters.
@@ -31,11 +31,16 @@ impl<'a> UserExportApi<'a> {
     /// - `registered_before` `.registered_before(…)` (query `registeredBefore`): Users who have registered before the specified date
     /// - `rpp` `.rpp(…)` (query `rpp`): Results per page Default: `500`.
     /// - `page` `.page(…)` (query `page`): The requested page of results Default: `1`.
-    pub fn export_users(&self, attributes: bool, app_ids: &'a str) -> ExportUsers<'a> {
+    pub fn export_users(
+        &self,
+        attributes: impl Into<bool>,
+        app_ids: impl Into<String>,
+    ) -> ExportUsers {
         ExportUsers {
-            client: self.client,
-            attributes,
-            app_ids,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            attributes: attributes.into(),
+            app_ids: app_ids.into(),
             app_ids_restrictive: None,
             grants: None,
             since: None,
@@ -72,9 +77,10 @@ impl<'a> UserExportApi<'a> {
     /// - `to` `.to(…)` (query `to`): Subscriber event before the specified date
     /// - `rpp` `.rpp(…)` (query `rpp`): Results per page Default: `500`.
     /// - `page` `.page(…)` (query `page`): The requested page of results Default: `1`.
-    pub fn export_user_and_events_csv(&self) -> ExportUserAndEventsCsv<'a> {
+    pub fn export_user_and_events_csv(&self) -> ExportUserAndEventsCsv {
         ExportUserAndEventsCsv {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             attributes: None,
             attr: None,
             app_ids: None,
@@ -92,55 +98,56 @@ impl<'a> UserExportApi<'a> {
         }
     }
 }
-/// Request builder for [`UserExportApi::export_users`] (`GET /v3/user-export`): set optional parameters, then `.await` it.
+/// Request builder for [`UserExportApi::export_users`] (`GET /v3/user-export`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ExportUsers<'a> {
-    client: &'a crate::Client,
+pub struct ExportUsers {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
     attributes: bool,
-    app_ids: &'a str,
+    app_ids: String,
     app_ids_restrictive: Option<bool>,
     grants: Option<bool>,
-    since: Option<&'a str>,
-    registered_since: Option<&'a str>,
-    registered_before: Option<&'a str>,
+    since: Option<String>,
+    registered_since: Option<String>,
+    registered_before: Option<String>,
     rpp: Option<f64>,
     page: Option<f64>,
 }
-impl<'a> ExportUsers<'a> {
+impl ExportUsers {
     /// Only include users with a matching extended profile
     ///
     /// Sent as the query parameter `appIdsRestrictive`.
-    pub fn app_ids_restrictive(mut self, app_ids_restrictive: bool) -> Self {
-        self.app_ids_restrictive = Some(app_ids_restrictive);
+    pub fn app_ids_restrictive(mut self, app_ids_restrictive: impl Into<bool>) -> Self {
+        self.app_ids_restrictive = Some(app_ids_restrictive.into());
         self
     }
     /// Include information about entitlements
     ///
     /// Sent as the query parameter `grants`.
-    pub fn grants(mut self, grants: bool) -> Self {
-        self.grants = Some(grants);
+    pub fn grants(mut self, grants: impl Into<bool>) -> Self {
+        self.grants = Some(grants.into());
         self
     }
     /// Users who were updated after the specified date
     ///
     /// Sent as the query parameter `since`.
-    pub fn since(mut self, since: &'a str) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl Into<String>) -> Self {
+        self.since = Some(since.into());
         self
     }
     /// Users who have registered after the specified date
     ///
     /// Sent as the query parameter `registeredSince`.
-    pub fn registered_since(mut self, registered_since: &'a str) -> Self {
-        self.registered_since = Some(registered_since);
+    pub fn registered_since(mut self, registered_since: impl Into<String>) -> Self {
+        self.registered_since = Some(registered_since.into());
         self
     }
     /// Users who have registered before the specified date
     ///
     /// Sent as the query parameter `registeredBefore`.
-    pub fn registered_before(mut self, registered_before: &'a str) -> Self {
-        self.registered_before = Some(registered_before);
+    pub fn registered_before(mut self, registered_before: impl Into<String>) -> Self {
+        self.registered_before = Some(registered_before.into());
         self
     }
     /// Results per page
@@ -148,8 +155,8 @@ impl<'a> ExportUsers<'a> {
     /// Default: `500`.
     ///
     /// Sent as the query parameter `rpp`.
-    pub fn rpp(mut self, rpp: f64) -> Self {
-        self.rpp = Some(rpp);
+    pub fn rpp(mut self, rpp: impl Into<f64>) -> Self {
+        self.rpp = Some(rpp.into());
         self
     }
     /// The requested page of results
@@ -157,14 +164,11 @@ impl<'a> ExportUsers<'a> {
     /// Default: `1`.
     ///
     /// Sent as the query parameter `page`.
-    pub fn page(mut self, page: f64) -> Self {
-        self.page = Some(page);
+    pub fn page(mut self, page: impl Into<f64>) -> Self {
+        self.page = Some(page.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::UserExportPaginatedResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/user-export");
         let mut query = crate::encoding::Query::default();
@@ -192,129 +196,137 @@ impl<'a> ExportUsers<'a> {
             query.push("page", value);
         }
         let mut request = crate::transport::Request::new(
+            "exportUsers",
+            "/v3/user-export",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::UserExportPaginatedResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ExportUsers<'a> {
-    type Output = Result<crate::types::UserExportPaginatedResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UserExportApi::export_user_and_events_csv`] (`GET /v4/user-export`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ExportUsers, crate ::types::UserExportPaginatedResponse, ::core::convert::Infallible
+);
+/// Request builder for [`UserExportApi::export_user_and_events_csv`] (`GET /v4/user-export`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ExportUserAndEventsCsv<'a> {
-    client: &'a crate::Client,
+pub struct ExportUserAndEventsCsv {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
     attributes: Option<bool>,
-    attr: Option<&'a str>,
-    app_ids: Option<&'a str>,
+    attr: Option<String>,
+    app_ids: Option<String>,
     app_ids_restrictive: Option<bool>,
     grants: Option<bool>,
-    since: Option<&'a str>,
-    registered_since: Option<&'a str>,
-    registered_before: Option<&'a str>,
+    since: Option<String>,
+    registered_since: Option<String>,
+    registered_before: Option<String>,
     foreign_keys: Option<bool>,
-    events_export: Option<&'a str>,
-    from: Option<&'a str>,
-    to: Option<&'a str>,
+    events_export: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
     rpp: Option<f64>,
     page: Option<f64>,
 }
-impl<'a> ExportUserAndEventsCsv<'a> {
+impl ExportUserAndEventsCsv {
     /// Whether or not to include core attributes
     ///
     /// Sent as the query parameter `attributes`.
-    pub fn attributes(mut self, attributes: bool) -> Self {
-        self.attributes = Some(attributes);
+    pub fn attributes(mut self, attributes: impl Into<bool>) -> Self {
+        self.attributes = Some(attributes.into());
         self
     }
     /// Comma-delimited list of user attribute filters in the following format: `attributeKey.operation.value` or `attributeKey.operation.value1.value2`.
     ///
     /// Sent as the query parameter `attr`.
-    pub fn attr(mut self, attr: &'a str) -> Self {
-        self.attr = Some(attr);
+    pub fn attr(mut self, attr: impl Into<String>) -> Self {
+        self.attr = Some(attr.into());
         self
     }
     /// Comma-delimited list of appIds to retrieve extended profile data for. If appIds is present and attributes isn't, only users with matching extended profiles will be returned. Use `all` to retrieve all extended profile data.
     ///
     /// Sent as the query parameter `appIds`.
-    pub fn app_ids(mut self, app_ids: &'a str) -> Self {
-        self.app_ids = Some(app_ids);
+    pub fn app_ids(mut self, app_ids: impl Into<String>) -> Self {
+        self.app_ids = Some(app_ids.into());
         self
     }
     /// Only include users with a matching extended profile
     ///
     /// Sent as the query parameter `appIdsRestrictive`.
-    pub fn app_ids_restrictive(mut self, app_ids_restrictive: bool) -> Self {
-        self.app_ids_restrictive = Some(app_ids_restrictive);
+    pub fn app_ids_restrictive(mut self, app_ids_restrictive: impl Into<bool>) -> Self {
+        self.app_ids_restrictive = Some(app_ids_restrictive.into());
         self
     }
     /// Include information about entitlements
     ///
     /// Sent as the query parameter `grants`.
-    pub fn grants(mut self, grants: bool) -> Self {
-        self.grants = Some(grants);
+    pub fn grants(mut self, grants: impl Into<bool>) -> Self {
+        self.grants = Some(grants.into());
         self
     }
     /// Users who were updated after the specified date
     ///
     /// Sent as the query parameter `since`.
-    pub fn since(mut self, since: &'a str) -> Self {
-        self.since = Some(since);
+    pub fn since(mut self, since: impl Into<String>) -> Self {
+        self.since = Some(since.into());
         self
     }
     /// Users who have registered after the specified date
     ///
     /// Sent as the query parameter `registeredSince`.
-    pub fn registered_since(mut self, registered_since: &'a str) -> Self {
-        self.registered_since = Some(registered_since);
+    pub fn registered_since(mut self, registered_since: impl Into<String>) -> Self {
+        self.registered_since = Some(registered_since.into());
         self
     }
     /// Users who have registered before the specified date
     ///
     /// Sent as the query parameter `registeredBefore`.
-    pub fn registered_before(mut self, registered_before: &'a str) -> Self {
-        self.registered_before = Some(registered_before);
+    pub fn registered_before(mut self, registered_before: impl Into<String>) -> Self {
+        self.registered_before = Some(registered_before.into());
         self
     }
     /// Include user foreign keys
     ///
     /// Sent as the query parameter `foreignKeys`.
-    pub fn foreign_keys(mut self, foreign_keys: bool) -> Self {
-        self.foreign_keys = Some(foreign_keys);
+    pub fn foreign_keys(mut self, foreign_keys: impl Into<bool>) -> Self {
+        self.foreign_keys = Some(foreign_keys.into());
         self
     }
     /// Indicates to export the subscriber events csv file
     ///
     /// Sent as the query parameter `eventsExport`.
-    pub fn events_export(mut self, events_export: &'a str) -> Self {
-        self.events_export = Some(events_export);
+    pub fn events_export(mut self, events_export: impl Into<String>) -> Self {
+        self.events_export = Some(events_export.into());
         self
     }
     /// Subscriber event after the specified date
     ///
     /// Sent as the query parameter `from`.
-    pub fn from(mut self, from: &'a str) -> Self {
-        self.from = Some(from);
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
         self
     }
     /// Subscriber event before the specified date
     ///
     /// Sent as the query parameter `to`.
-    pub fn to(mut self, to: &'a str) -> Self {
-        self.to = Some(to);
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
         self
     }
     /// Results per page
@@ -322,8 +334,8 @@ impl<'a> ExportUserAndEventsCsv<'a> {
     /// Default: `500`.
     ///
     /// Sent as the query parameter `rpp`.
-    pub fn rpp(mut self, rpp: f64) -> Self {
-        self.rpp = Some(rpp);
+    pub fn rpp(mut self, rpp: impl Into<f64>) -> Self {
+        self.rpp = Some(rpp.into());
         self
     }
     /// The requested page of results
@@ -331,14 +343,11 @@ impl<'a> ExportUserAndEventsCsv<'a> {
     /// Default: `1`.
     ///
     /// Sent as the query parameter `page`.
-    pub fn page(mut self, page: f64) -> Self {
-        self.page = Some(page);
+    pub fn page(mut self, page: impl Into<f64>) -> Self {
+        self.page = Some(page.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::UserExportPaginatedResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v4/user-export");
         let mut query = crate::encoding::Query::default();
@@ -385,23 +394,31 @@ impl<'a> ExportUserAndEventsCsv<'a> {
             query.push("page", value);
         }
         let mut request = crate::transport::Request::new(
+            "exportUserAndEventsCSV",
+            "/v4/user-export",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::UserExportPaginatedResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ExportUserAndEventsCsv<'a> {
-    type Output = Result<crate::types::UserExportPaginatedResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    ExportUserAndEventsCsv, crate ::types::UserExportPaginatedResponse,
+    ::core::convert::Infallible
+);

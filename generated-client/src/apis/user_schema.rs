@@ -5,20 +5,21 @@
 //! `User Schema` operations.
 //!
 //! Actions on resource User Schema.
-/// The `User Schema` operations; get it with `Client::user_schema`.
+/// The `User Schema` operations; get it with [`Client::user_schema`](crate::Client::user_schema).
 #[derive(Debug, Clone, Copy)]
 pub struct UserSchemaApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> UserSchemaApi<'a> {
+impl UserSchemaApi<'_> {
     /// Retrieve a user schema
     ///
     /// Retrieves a user Schema.
     ///
     /// `GET /v3/schema/users` (operation `retrieveUserSchema`)
-    pub fn retrieve_user_schema(&self) -> RetrieveUserSchema<'a> {
+    pub fn retrieve_user_schema(&self) -> RetrieveUserSchema {
         RetrieveUserSchema {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Retrieve a schema slug
@@ -30,10 +31,11 @@ impl<'a> UserSchemaApi<'a> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique identifier
-    pub fn get_schema_slug(&self, slug: &'a str) -> GetSchemaSlug<'a> {
+    pub fn get_schema_slug(&self, slug: impl Into<String>) -> GetSchemaSlug {
         GetSchemaSlug {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
         }
     }
     /// Save a schema slug
@@ -51,10 +53,11 @@ impl<'a> UserSchemaApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SchemaField` as `application/json`
-    pub fn save_schema_slug(&self, slug: &'a str) -> SaveSchemaSlug<'a> {
+    pub fn save_schema_slug(&self, slug: impl Into<String>) -> SaveSchemaSlug {
         SaveSchemaSlug {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
             body: None,
         }
     }
@@ -67,127 +70,141 @@ impl<'a> UserSchemaApi<'a> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique identifier
-    pub fn delete_schema_slug(&self, slug: &'a str) -> DeleteSchemaSlug<'a> {
+    pub fn delete_schema_slug(&self, slug: impl Into<String>) -> DeleteSchemaSlug {
         DeleteSchemaSlug {
-            client: self.client,
-            slug,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            slug: slug.into(),
         }
     }
 }
-/// Request builder for [`UserSchemaApi::retrieve_user_schema`] (`GET /v3/schema/users`): set optional parameters, then `.await` it.
+/// Request builder for [`UserSchemaApi::retrieve_user_schema`] (`GET /v3/schema/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct RetrieveUserSchema<'a> {
-    client: &'a crate::Client,
+pub struct RetrieveUserSchema {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> RetrieveUserSchema<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Schemas, crate::Error> {
+impl RetrieveUserSchema {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/schema/users");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "retrieveUserSchema",
+            "/v3/schema/users",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Schemas, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for RetrieveUserSchema<'a> {
-    type Output = Result<crate::types::Schemas, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UserSchemaApi::get_schema_slug`] (`GET /v3/schema/users/{slug}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    RetrieveUserSchema, crate ::types::Schemas, ::core::convert::Infallible
+);
+/// Request builder for [`UserSchemaApi::get_schema_slug`] (`GET /v3/schema/users/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetSchemaSlug<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
+pub struct GetSchemaSlug {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
 }
-impl<'a> GetSchemaSlug<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SchemaField, crate::Error> {
+impl GetSchemaSlug {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getSchemaSlug",
+            "/v3/schema/users/{slug}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::SchemaField, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetSchemaSlug<'a> {
-    type Output = Result<crate::types::SchemaField, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UserSchemaApi::save_schema_slug`] (`PUT /v3/schema/users/{slug}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetSchemaSlug, crate ::types::SchemaField, ::core::convert::Infallible
+);
+/// Request builder for [`UserSchemaApi::save_schema_slug`] (`PUT /v3/schema/users/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct SaveSchemaSlug<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
-    body: Option<&'a crate::types::SchemaField>,
+pub struct SaveSchemaSlug {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
+    body: Option<crate::types::SchemaField>,
 }
-impl<'a> SaveSchemaSlug<'a> {
+impl SaveSchemaSlug {
     /// The request body (`types::SchemaField` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::SchemaField) -> Self {
+    pub fn body(mut self, body: crate::types::SchemaField) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<SaveSchemaSlugResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "saveSchemaSlug",
+            "/v3/schema/users/{slug}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<SaveSchemaSlugResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveSchemaSlugResponse::Ok),
             201 => Ok(SaveSchemaSlugResponse::Created(response.json()?)),
-            _ => Err(response.into_error(None)),
+            _ => Err(response.error(None)),
         }
     }
 }
-impl<'a> std::future::IntoFuture for SaveSchemaSlug<'a> {
-    type Output = Result<SaveSchemaSlugResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// The successful responses of [`UserSchemaApi::save_schema_slug`], by status.
+crate::request::operation!(
+    SaveSchemaSlug, SaveSchemaSlugResponse, ::core::convert::Infallible
+);
+/// The successful responses of [`UserSchemaApi::save_schema_slug`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveSchemaSlugResponse {
     /// `200`: Updated
@@ -195,46 +212,46 @@ pub enum SaveSchemaSlugResponse {
     /// `201`: Created
     Created(crate::types::SchemaFieldCreationResponse),
 }
-/// Request builder for [`UserSchemaApi::delete_schema_slug`] (`DELETE /v3/schema/users/{slug}`): set optional parameters, then `.await` it.
+/// Request builder for [`UserSchemaApi::delete_schema_slug`] (`DELETE /v3/schema/users/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteSchemaSlug<'a> {
-    client: &'a crate::Client,
-    slug: &'a str,
+pub struct DeleteSchemaSlug {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    slug: String,
 }
-impl<'a> DeleteSchemaSlug<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<
-        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
-        crate::Error,
-    > {
+impl DeleteSchemaSlug {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "deleteSchemaSlug",
+            "/v3/schema/users/{slug}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         request.accept("*/*");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.raw())
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteSchemaSlug<'a> {
-    type Output = Result<
-        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
-        crate::Error,
-    >;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    DeleteSchemaSlug, crate ::RawBody < crate ::types::SchemaFieldDeletionResponse >,
+    ::core::convert::Infallible
+);

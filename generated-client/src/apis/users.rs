@@ -6,12 +6,12 @@
 //!
 //! Contains operations on the User resource.
 //! **Important**: The Attributes object contains the custom-defined attributes for a user.
-/// The `Users` operations; get it with `Client::users`.
+/// The `Users` operations; get it with [`Client::users`](crate::Client::users).
 #[derive(Debug, Clone, Copy)]
 pub struct UsersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> UsersApi<'a> {
+impl UsersApi<'_> {
     /// Delete an end user by primary ID or foreign key
     ///
     /// Deletes an end user and associated data from the system.
@@ -53,9 +53,10 @@ impl<'a> UsersApi<'a> {
     /// - `foreign_key` `.foreign_key(…)` (query `foreign[key]`): The external persistent user identifier linked to the user (from the JWT). Required when deleting by foreign key (Option B).
     pub fn delete_user_by_primary_or_foreign_key(
         &self,
-    ) -> DeleteUserByPrimaryOrForeignKey<'a> {
+    ) -> DeleteUserByPrimaryOrForeignKey {
         DeleteUserByPrimaryOrForeignKey {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             primary_id: None,
             foreign_system: None,
             foreign_key: None,
@@ -79,13 +80,14 @@ impl<'a> UsersApi<'a> {
     /// - `body` `.body(…)`: `String` as `application/json`
     pub fn upsert_foreign_key(
         &self,
-        user_id: &'a str,
-        key: &'a str,
-    ) -> UpsertForeignKey<'a> {
+        user_id: impl Into<String>,
+        key: impl Into<String>,
+    ) -> UpsertForeignKey {
         UpsertForeignKey {
-            client: self.client,
-            user_id,
-            key,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            key: key.into(),
             body: None,
         }
     }
@@ -108,15 +110,16 @@ impl<'a> UsersApi<'a> {
     /// - `body` `.body(…)`: `String` as `application/json`
     pub fn delete_foreign_key(
         &self,
-        user_id: &'a str,
-        system: &'a str,
-        key: &'a str,
-    ) -> DeleteForeignKey<'a> {
+        user_id: impl Into<String>,
+        system: impl Into<String>,
+        key: impl Into<String>,
+    ) -> DeleteForeignKey {
         DeleteForeignKey {
-            client: self.client,
-            user_id,
-            system,
-            key,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            system: system.into(),
+            key: key.into(),
             body: None,
         }
     }
@@ -140,17 +143,18 @@ impl<'a> UsersApi<'a> {
     /// - `search_by_attributes` `.search_by_attributes(…)` (query `search_by_attributes`): Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded. Passed as already-encoded text: the spec gives no serialisation for this value (documented type: a JSON `SearchByAttributes`).
     pub fn list_users(
         &self,
-        identifiers_email_address: &'a str,
-        identifiers_username: &'a str,
-        foreign_key_xxx: &'a str,
-        search: &'a str,
-    ) -> ListUsers<'a> {
+        identifiers_email_address: impl Into<String>,
+        identifiers_username: impl Into<String>,
+        foreign_key_xxx: impl Into<String>,
+        search: impl Into<String>,
+    ) -> ListUsers {
         ListUsers {
-            client: self.client,
-            identifiers_email_address,
-            identifiers_username,
-            foreign_key_xxx,
-            search,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            identifiers_email_address: identifiers_email_address.into(),
+            identifiers_username: identifiers_username.into(),
+            foreign_key_xxx: foreign_key_xxx.into(),
+            search: search.into(),
             search_by_attributes: None,
         }
     }
@@ -165,9 +169,10 @@ impl<'a> UsersApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UserCreation` as `application/json`
-    pub fn create_user(&self) -> CreateUser<'a> {
+    pub fn create_user(&self) -> CreateUser {
         CreateUser {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -180,10 +185,11 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
-    pub fn get_user(&self, user_id: &'a str) -> GetUser<'a> {
+    pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Delete a user
@@ -195,10 +201,11 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
-    pub fn delete_user(&self, user_id: &'a str) -> DeleteUser<'a> {
+    pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Update all user attributes
@@ -219,11 +226,12 @@ impl<'a> UsersApi<'a> {
     /// - `body` `.body(…)`: `types::UpdateUserAttributesBody` as `application/json`
     pub fn replace_user_attributes(
         &self,
-        user_id: &'a str,
-    ) -> ReplaceUserAttributes<'a> {
+        user_id: impl Into<String>,
+    ) -> ReplaceUserAttributes {
         ReplaceUserAttributes {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
             body: None,
         }
     }
@@ -242,10 +250,14 @@ impl<'a> UsersApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateUserAttributesBody` as `application/json`
-    pub fn update_user_attribute(&self, user_id: &'a str) -> UpdateUserAttribute<'a> {
+    pub fn update_user_attribute(
+        &self,
+        user_id: impl Into<String>,
+    ) -> UpdateUserAttribute {
         UpdateUserAttribute {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
             body: None,
         }
     }
@@ -261,13 +273,14 @@ impl<'a> UsersApi<'a> {
     /// - `app_id` (path `app_id`): Unique App Identifier
     pub fn get_users_profile_by_app_id(
         &self,
-        user_id: &'a str,
-        app_id: &'a str,
-    ) -> GetUsersProfileByAppId<'a> {
+        user_id: impl Into<String>,
+        app_id: impl Into<String>,
+    ) -> GetUsersProfileByAppId {
         GetUsersProfileByAppId {
-            client: self.client,
-            user_id,
-            app_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
+            app_id: app_id.into(),
         }
     }
     /// List all bulk user update jobs
@@ -275,9 +288,10 @@ impl<'a> UsersApi<'a> {
     /// Lists all bulk user update jobs.
     ///
     /// `GET /v4/user-updates` (operation `listBulkUserUpdateJobs`)
-    pub fn list_bulk_user_update_jobs(&self) -> ListBulkUserUpdateJobs<'a> {
+    pub fn list_bulk_user_update_jobs(&self) -> ListBulkUserUpdateJobs {
         ListBulkUserUpdateJobs {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Update users in bulk
@@ -293,9 +307,10 @@ impl<'a> UsersApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::BulkUserUpdateRequest` as `application/json`
-    pub fn update_bulk_users(&self) -> UpdateBulkUsers<'a> {
+    pub fn update_bulk_users(&self) -> UpdateBulkUsers {
         UpdateBulkUsers {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -310,11 +325,12 @@ impl<'a> UsersApi<'a> {
     /// - `job_id` (path `job_id`): Id of the job.
     pub fn retrieve_bulk_user_update_job(
         &self,
-        job_id: &'a str,
-    ) -> RetrieveBulkUserUpdateJob<'a> {
+        job_id: impl Into<String>,
+    ) -> RetrieveBulkUserUpdateJob {
         RetrieveBulkUserUpdateJob {
-            client: self.client,
-            job_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            job_id: job_id.into(),
         }
     }
     /// List user segments
@@ -322,9 +338,10 @@ impl<'a> UsersApi<'a> {
     /// Lists all user segments available for users.
     ///
     /// `GET /v4/users/segments` (operation `listUserSegment`)
-    pub fn list_user_segment(&self) -> ListUserSegment<'a> {
+    pub fn list_user_segment(&self) -> ListUserSegment {
         ListUserSegment {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Create a user segment
@@ -338,9 +355,10 @@ impl<'a> UsersApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateUserSegmentBody` as `application/json`
-    pub fn create_user_segment(&self) -> CreateUserSegment<'a> {
+    pub fn create_user_segment(&self) -> CreateUserSegment {
         CreateUserSegment {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -353,10 +371,11 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `segment_id` (path `segmentId`): Unique User Segment Identifier
-    pub fn get_user_segment(&self, segment_id: &'a str) -> GetUserSegment<'a> {
+    pub fn get_user_segment(&self, segment_id: impl Into<String>) -> GetUserSegment {
         GetUserSegment {
-            client: self.client,
-            segment_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            segment_id: segment_id.into(),
         }
     }
     /// Delete a user segment
@@ -368,10 +387,14 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `segment_id` (path `segmentId`): Unique User Segment Identifier
-    pub fn delete_user_segment(&self, segment_id: &'a str) -> DeleteUserSegment<'a> {
+    pub fn delete_user_segment(
+        &self,
+        segment_id: impl Into<String>,
+    ) -> DeleteUserSegment {
         DeleteUserSegment {
-            client: self.client,
-            segment_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            segment_id: segment_id.into(),
         }
     }
     /// List user segments for a user
@@ -385,11 +408,12 @@ impl<'a> UsersApi<'a> {
     /// - `user_id` (path `userId`): Unique User identifier
     pub fn list_user_segmentsfor_user(
         &self,
-        user_id: &'a str,
-    ) -> ListUserSegmentsforUser<'a> {
+        user_id: impl Into<String>,
+    ) -> ListUserSegmentsforUser {
         ListUserSegmentsforUser {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Start an email address update
@@ -411,11 +435,12 @@ impl<'a> UsersApi<'a> {
     /// - `body` `.body(…)`: `types::StartEmailAddressUpdateRequest` as `application/json`
     pub fn start_email_address_update(
         &self,
-        user_id: &'a str,
-    ) -> StartEmailAddressUpdate<'a> {
+        user_id: impl Into<String>,
+    ) -> StartEmailAddressUpdate {
         StartEmailAddressUpdate {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
             body: None,
         }
     }
@@ -432,9 +457,10 @@ impl<'a> UsersApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::StartPasswordResetRequest` as `application/json`
-    pub fn start_password_reset(&self) -> StartPasswordReset<'a> {
+    pub fn start_password_reset(&self) -> StartPasswordReset {
         StartPasswordReset {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -451,11 +477,10 @@ impl<'a> UsersApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::StartPasswordlessAuthenticationRequest` as `application/json`
-    pub fn start_passwordless_authentication(
-        &self,
-    ) -> StartPasswordlessAuthentication<'a> {
+    pub fn start_passwordless_authentication(&self) -> StartPasswordlessAuthentication {
         StartPasswordlessAuthentication {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -468,10 +493,11 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
-    pub fn list_user_sessions(&self, user_id: &'a str) -> ListUserSessions<'a> {
+    pub fn list_user_sessions(&self, user_id: impl Into<String>) -> ListUserSessions {
         ListUserSessions {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// List user accounts
@@ -483,10 +509,11 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
-    pub fn list_user_accounts(&self, user_id: &'a str) -> ListUserAccounts<'a> {
+    pub fn list_user_accounts(&self, user_id: impl Into<String>) -> ListUserAccounts {
         ListUserAccounts {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Refresh a access model
@@ -498,10 +525,14 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
-    pub fn refresh_access_model(&self, user_id: &'a str) -> RefreshAccessModel<'a> {
+    pub fn refresh_access_model(
+        &self,
+        user_id: impl Into<String>,
+    ) -> RefreshAccessModel {
         RefreshAccessModel {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Reset a legacy password
@@ -513,49 +544,53 @@ impl<'a> UsersApi<'a> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_Id`): Unique User identifier
-    pub fn reset_legacy_password(&self, user_id: &'a str) -> ResetLegacyPassword<'a> {
+    pub fn reset_legacy_password(
+        &self,
+        user_id: impl Into<String>,
+    ) -> ResetLegacyPassword {
         ResetLegacyPassword {
-            client: self.client,
-            user_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
 }
-/// Request builder for [`UsersApi::delete_user_by_primary_or_foreign_key`] (`DELETE /zephr/integration/users/v1/users`): set optional parameters, then `.await` it.
+/// Request builder for [`UsersApi::delete_user_by_primary_or_foreign_key`] (`DELETE /zephr/integration/users/v1/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteUserByPrimaryOrForeignKey<'a> {
-    client: &'a crate::Client,
-    primary_id: Option<&'a str>,
-    foreign_system: Option<&'a str>,
-    foreign_key: Option<&'a str>,
+pub struct DeleteUserByPrimaryOrForeignKey {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    primary_id: Option<String>,
+    foreign_system: Option<String>,
+    foreign_key: Option<String>,
 }
-impl<'a> DeleteUserByPrimaryOrForeignKey<'a> {
+impl DeleteUserByPrimaryOrForeignKey {
     /// The Zephr internal primary user ID of the user to be deleted.
     /// Provide this parameter **only** when deleting by primary ID (Option A).
     ///
     /// Sent as the query parameter `primary_id`.
-    pub fn primary_id(mut self, primary_id: &'a str) -> Self {
-        self.primary_id = Some(primary_id);
+    pub fn primary_id(mut self, primary_id: impl Into<String>) -> Self {
+        self.primary_id = Some(primary_id.into());
         self
     }
     /// The configured foreign key system defined in the JWT settings.
     /// Required when deleting by foreign key (Option B).
     ///
     /// Sent as the query parameter `foreign[system]`.
-    pub fn foreign_system(mut self, foreign_system: &'a str) -> Self {
-        self.foreign_system = Some(foreign_system);
+    pub fn foreign_system(mut self, foreign_system: impl Into<String>) -> Self {
+        self.foreign_system = Some(foreign_system.into());
         self
     }
     /// The external persistent user identifier linked to the user (from the JWT).
     /// Required when deleting by foreign key (Option B).
     ///
     /// Sent as the query parameter `foreign[key]`.
-    pub fn foreign_key(mut self, foreign_key: &'a str) -> Self {
-        self.foreign_key = Some(foreign_key);
+    pub fn foreign_key(mut self, foreign_key: impl Into<String>) -> Self {
+        self.foreign_key = Some(foreign_key.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/zephr/integration/users/v1/users");
         let mut query = crate::encoding::Query::default();
@@ -568,39 +603,43 @@ impl<'a> DeleteUserByPrimaryOrForeignKey<'a> {
         if let Some(value) = &self.foreign_key {
             query.push("foreign[key]", value);
         }
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteUserByPrimaryOrForeignKey",
+            "/zephr/integration/users/v1/users",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteUserByPrimaryOrForeignKey<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::upsert_foreign_key`] (`PUT /v3/users/{userId}/foreign-key/update/{key}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    DeleteUserByPrimaryOrForeignKey, (), ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::upsert_foreign_key`] (`PUT /v3/users/{userId}/foreign-key/update/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpsertForeignKey<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    key: &'a str,
-    body: Option<&'a str>,
+pub struct UpsertForeignKey {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    key: String,
+    body: Option<String>,
 }
-impl<'a> UpsertForeignKey<'a> {
+impl UpsertForeignKey {
     /// The request body (`String` as `application/json`).
-    pub fn body(mut self, body: &'a str) -> Self {
+    pub fn body(mut self, body: String) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(62);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -608,42 +647,44 @@ impl<'a> UpsertForeignKey<'a> {
         crate::encoding::push_path_param(&mut path, "key", &self.key)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "upsertForeignKey",
+            "/v3/users/{userId}/foreign-key/update/{key}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for UpsertForeignKey<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::delete_foreign_key`] (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): set optional parameters, then `.await` it.
+crate::request::operation!(UpsertForeignKey, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::delete_foreign_key`] (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteForeignKey<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    system: &'a str,
-    key: &'a str,
-    body: Option<&'a str>,
+pub struct DeleteForeignKey {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    system: String,
+    key: String,
+    body: Option<String>,
 }
-impl<'a> DeleteForeignKey<'a> {
+impl DeleteForeignKey {
     /// The request body (`String` as `application/json`).
-    pub fn body(mut self, body: &'a str) -> Self {
+    pub fn body(mut self, body: String) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(72);
         path.push_str("/v4/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
@@ -653,47 +694,52 @@ impl<'a> DeleteForeignKey<'a> {
         crate::encoding::push_path_param(&mut path, "key", &self.key)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "deleteForeignKey",
+            "/v4/users/{userId}/foreign-key/{system}/{key}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteForeignKey<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::list_users`] (`GET /v3/users`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteForeignKey, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::list_users`] (`GET /v3/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUsers<'a> {
-    client: &'a crate::Client,
-    identifiers_email_address: &'a str,
-    identifiers_username: &'a str,
-    foreign_key_xxx: &'a str,
-    search: &'a str,
-    search_by_attributes: Option<&'a str>,
+pub struct ListUsers {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    identifiers_email_address: String,
+    identifiers_username: String,
+    foreign_key_xxx: String,
+    search: String,
+    search_by_attributes: Option<String>,
 }
-impl<'a> ListUsers<'a> {
+impl ListUsers {
     /// Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded.
     ///
     /// Passed as already-encoded text: the spec gives no serialisation for this value (documented type: a JSON `SearchByAttributes`).
     ///
     /// Sent as the query parameter `search_by_attributes`.
-    pub fn search_by_attributes(mut self, search_by_attributes: &'a str) -> Self {
-        self.search_by_attributes = Some(search_by_attributes);
+    pub fn search_by_attributes(
+        mut self,
+        search_by_attributes: impl Into<String>,
+    ) -> Self {
+        self.search_by_attributes = Some(search_by_attributes.into());
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UsersResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/users");
         let mut query = crate::encoding::Query::default();
@@ -702,229 +748,245 @@ impl<'a> ListUsers<'a> {
         query.push("foreign_key.xxx", &self.foreign_key_xxx);
         query.push("search", &self.search);
         if let Some(value) = &self.search_by_attributes {
-            query.push("search_by_attributes", value);
+            query.push_encoded("search_by_attributes", value)?;
         }
         let mut request = crate::transport::Request::new(
+            "listUsers",
+            "/v3/users",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::UsersResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUsers<'a> {
-    type Output = Result<crate::types::UsersResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::create_user`] (`POST /v3/users`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUsers, crate ::types::UsersResponse, ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::create_user`] (`POST /v3/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateUser<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::UserCreation>,
+pub struct CreateUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::UserCreation>,
 }
-impl<'a> CreateUser<'a> {
+impl CreateUser {
     /// The request body (`types::UserCreation` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::UserCreation) -> Self {
+    pub fn body(mut self, body: crate::types::UserCreation) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UsersResponse, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/users");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createUser",
+            "/v3/users",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::UsersResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateUser<'a> {
-    type Output = Result<crate::types::UsersResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::get_user`] (`GET /v3/users/{user_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    CreateUser, crate ::types::UsersResponse, ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::get_user`] (`GET /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetUser<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct GetUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> GetUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserResponse, crate::Error> {
+impl GetUser {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getUser",
+            "/v3/users/{user_id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::UserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetUser<'a> {
-    type Output = Result<crate::types::UserResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::delete_user`] (`DELETE /v3/users/{user_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetUser, crate ::types::UserResponse, ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::delete_user`] (`DELETE /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteUser<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct DeleteUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> DeleteUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteUser {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteUser",
+            "/v3/users/{user_id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteUser<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::replace_user_attributes`] (`PUT /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteUser, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::replace_user_attributes`] (`PUT /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ReplaceUserAttributes<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    body: Option<&'a crate::types::UpdateUserAttributesBody>,
+pub struct ReplaceUserAttributes {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    body: Option<crate::types::UpdateUserAttributesBody>,
 }
-impl<'a> ReplaceUserAttributes<'a> {
+impl ReplaceUserAttributes {
     /// The request body (`types::UpdateUserAttributesBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::UpdateUserAttributesBody) -> Self {
+    pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(37);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/attributes");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "replaceUserAttributes",
+            "/v3/users/{user_id}/attributes",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for ReplaceUserAttributes<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::update_user_attribute`] (`PATCH /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it.
+crate::request::operation!(ReplaceUserAttributes, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::update_user_attribute`] (`PATCH /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateUserAttribute<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    body: Option<&'a crate::types::UpdateUserAttributesBody>,
+pub struct UpdateUserAttribute {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    body: Option<crate::types::UpdateUserAttributesBody>,
 }
-impl<'a> UpdateUserAttribute<'a> {
+impl UpdateUserAttribute {
     /// The request body (`types::UpdateUserAttributesBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::UpdateUserAttributesBody) -> Self {
+    pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(37);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/attributes");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "updateUserAttribute",
+            "/v3/users/{user_id}/attributes",
             reqwest::Method::PATCH,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateUserAttribute<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::get_users_profile_by_app_id`] (`GET /v3/users/{user_id}/profile/{app_id}`): set optional parameters, then `.await` it.
+crate::request::operation!(UpdateUserAttribute, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::get_users_profile_by_app_id`] (`GET /v3/users/{user_id}/profile/{app_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetUsersProfileByAppId<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    app_id: &'a str,
+pub struct GetUsersProfileByAppId {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    app_id: String,
 }
-impl<'a> GetUsersProfileByAppId<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::GetUsersProfileByAppIdResponse, crate::Error> {
+impl GetUsersProfileByAppId {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(51);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
@@ -932,94 +994,114 @@ impl<'a> GetUsersProfileByAppId<'a> {
         crate::encoding::push_path_param(&mut path, "app_id", &self.app_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "get_users_profile_by_app_id",
+            "/v3/users/{user_id}/profile/{app_id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::GetUsersProfileByAppIdResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetUsersProfileByAppId<'a> {
-    type Output = Result<crate::types::GetUsersProfileByAppIdResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::list_bulk_user_update_jobs`] (`GET /v4/user-updates`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetUsersProfileByAppId, crate ::types::GetUsersProfileByAppIdResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::list_bulk_user_update_jobs`] (`GET /v4/user-updates`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListBulkUserUpdateJobs<'a> {
-    client: &'a crate::Client,
+pub struct ListBulkUserUpdateJobs {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListBulkUserUpdateJobs<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::GetBulkUserUpdateJobsResponse, crate::Error> {
+impl ListBulkUserUpdateJobs {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v4/user-updates");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listBulkUserUpdateJobs",
+            "/v4/user-updates",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::GetBulkUserUpdateJobsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListBulkUserUpdateJobs<'a> {
-    type Output = Result<crate::types::GetBulkUserUpdateJobsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::update_bulk_users`] (`POST /v4/user-updates`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListBulkUserUpdateJobs, crate ::types::GetBulkUserUpdateJobsResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::update_bulk_users`] (`POST /v4/user-updates`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateBulkUsers<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::BulkUserUpdateRequest>,
+pub struct UpdateBulkUsers {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::BulkUserUpdateRequest>,
 }
-impl<'a> UpdateBulkUsers<'a> {
+impl UpdateBulkUsers {
     /// The request body (`types::BulkUserUpdateRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::BulkUserUpdateRequest) -> Self {
+    pub fn body(mut self, body: crate::types::BulkUserUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
+        let mut path = String::with_capacity(16);
+        path.push_str("/v4/user-updates");
+        let query = crate::encoding::Query::default();
+        let mut request = crate::transport::Request::new(
+            "updateBulkUsers",
+            "/v4/user-updates",
+            reqwest::Method::POST,
+            path,
+            query,
+            true,
+        );
+        if let Some(body) = self.body {
+            request.json("application/json", &body)?;
+        }
+        request.accept("application/json");
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
     ) -> Result<
         crate::types::BulkUserUpdateResponse,
         crate::Error<UpdateBulkUsersError>,
     > {
-        let mut path = String::with_capacity(16);
-        path.push_str("/v4/user-updates");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(
-            reqwest::Method::POST,
-            path,
-            query,
-        );
-        if let Some(body) = self.body {
-            request.json("application/json", body)?;
-        }
-        request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -1028,22 +1110,16 @@ impl<'a> UpdateBulkUsers<'a> {
                 401 => response.typed_error().map(UpdateBulkUsersError::Unauthorized),
                 _ => None,
             };
-            Err(response.into_error(typed))
+            Err(response.error(typed))
         }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateBulkUsers<'a> {
-    type Output = Result<
-        crate::types::BulkUserUpdateResponse,
-        crate::Error<UpdateBulkUsersError>,
-    >;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    UpdateBulkUsers, crate ::types::BulkUserUpdateResponse, UpdateBulkUsersError
+);
 /// The documented error bodies of [`UsersApi::update_bulk_users`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateBulkUsersError {
     /// `400`: The request is invalid. A required attribute is missing or an attribute did not meet the expected criteria.
@@ -1051,477 +1127,538 @@ pub enum UpdateBulkUsersError {
     /// `401`: Authentication credentials were not provided or are invalid.
     Unauthorized(crate::types::UpdateBulkUsersUnauthorizedBody),
 }
-/// Request builder for [`UsersApi::retrieve_bulk_user_update_job`] (`GET /v4/user-updates/{job_id}`): set optional parameters, then `.await` it.
+/// Request builder for [`UsersApi::retrieve_bulk_user_update_job`] (`GET /v4/user-updates/{job_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct RetrieveBulkUserUpdateJob<'a> {
-    client: &'a crate::Client,
-    job_id: &'a str,
+pub struct RetrieveBulkUserUpdateJob {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    job_id: String,
 }
-impl<'a> RetrieveBulkUserUpdateJob<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::GetBulkUserUpdateJobResponse, crate::Error> {
+impl RetrieveBulkUserUpdateJob {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v4/user-updates/");
         crate::encoding::push_path_param(&mut path, "job_id", &self.job_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "retrieveBulkUserUpdateJob",
+            "/v4/user-updates/{job_id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::GetBulkUserUpdateJobResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for RetrieveBulkUserUpdateJob<'a> {
-    type Output = Result<crate::types::GetBulkUserUpdateJobResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::list_user_segment`] (`GET /v4/users/segments`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    RetrieveBulkUserUpdateJob, crate ::types::GetBulkUserUpdateJobResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::list_user_segment`] (`GET /v4/users/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUserSegment<'a> {
-    client: &'a crate::Client,
+pub struct ListUserSegment {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListUserSegment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserSegmentsResponse, crate::Error> {
+impl ListUserSegment {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(18);
         path.push_str("/v4/users/segments");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listUserSegment",
+            "/v4/users/segments",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::UserSegmentsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUserSegment<'a> {
-    type Output = Result<crate::types::UserSegmentsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::create_user_segment`] (`POST /v4/users/segments`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUserSegment, crate ::types::UserSegmentsResponse, ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::create_user_segment`] (`POST /v4/users/segments`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateUserSegment<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateUserSegmentBody>,
+pub struct CreateUserSegment {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateUserSegmentBody>,
 }
-impl<'a> CreateUserSegment<'a> {
+impl CreateUserSegment {
     /// The request body (`types::CreateUserSegmentBody` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateUserSegmentBody) -> Self {
+    pub fn body(mut self, body: crate::types::CreateUserSegmentBody) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(18);
         path.push_str("/v4/users/segments");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createUserSegment",
+            "/v4/users/segments",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateUserSegment<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::get_user_segment`] (`GET /v4/users/segments/{segmentId}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateUserSegment, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::get_user_segment`] (`GET /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetUserSegment<'a> {
-    client: &'a crate::Client,
-    segment_id: &'a str,
+pub struct GetUserSegment {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    segment_id: String,
 }
-impl<'a> GetUserSegment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserSegmentResponse, crate::Error> {
+impl GetUserSegment {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
         crate::encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getUserSegment",
+            "/v4/users/segments/{segmentId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::UserSegmentResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetUserSegment<'a> {
-    type Output = Result<crate::types::UserSegmentResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::delete_user_segment`] (`DELETE /v4/users/segments/{segmentId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetUserSegment, crate ::types::UserSegmentResponse, ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::delete_user_segment`] (`DELETE /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteUserSegment<'a> {
-    client: &'a crate::Client,
-    segment_id: &'a str,
+pub struct DeleteUserSegment {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    segment_id: String,
 }
-impl<'a> DeleteUserSegment<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteUserSegment {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
         crate::encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteUserSegment",
+            "/v4/users/segments/{segmentId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteUserSegment<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::list_user_segmentsfor_user`] (`GET /v4/users/{userId}/segments`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteUserSegment, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::list_user_segmentsfor_user`] (`GET /v4/users/{userId}/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUserSegmentsforUser<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct ListUserSegmentsforUser {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> ListUserSegmentsforUser<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::UserSegmentsResponse, crate::Error> {
+impl ListUserSegmentsforUser {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/");
         crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/segments");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listUserSegmentsforUser",
+            "/v4/users/{userId}/segments",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::UserSegmentsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUserSegmentsforUser<'a> {
-    type Output = Result<crate::types::UserSegmentsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::start_email_address_update`] (`POST /v3/users/{user_id}/update-email`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUserSegmentsforUser, crate ::types::UserSegmentsResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::start_email_address_update`] (`POST /v3/users/{user_id}/update-email`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct StartEmailAddressUpdate<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
-    body: Option<&'a crate::types::StartEmailAddressUpdateRequest>,
+pub struct StartEmailAddressUpdate {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
+    body: Option<crate::types::StartEmailAddressUpdateRequest>,
 }
-impl<'a> StartEmailAddressUpdate<'a> {
+impl StartEmailAddressUpdate {
     /// The request body (`types::StartEmailAddressUpdateRequest` as `application/json`).
-    pub fn body(
-        mut self,
-        body: &'a crate::types::StartEmailAddressUpdateRequest,
-    ) -> Self {
+    pub fn body(mut self, body: crate::types::StartEmailAddressUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(39);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/update-email");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "startEmailAddressUpdate",
+            "/v3/users/{user_id}/update-email",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for StartEmailAddressUpdate<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::start_password_reset`] (`POST /v4/users/reset`): set optional parameters, then `.await` it.
+crate::request::operation!(StartEmailAddressUpdate, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::start_password_reset`] (`POST /v4/users/reset`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct StartPasswordReset<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::StartPasswordResetRequest>,
+pub struct StartPasswordReset {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::StartPasswordResetRequest>,
 }
-impl<'a> StartPasswordReset<'a> {
+impl StartPasswordReset {
     /// The request body (`types::StartPasswordResetRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::StartPasswordResetRequest) -> Self {
+    pub fn body(mut self, body: crate::types::StartPasswordResetRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v4/users/reset");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "startPasswordReset",
+            "/v4/users/reset",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for StartPasswordReset<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::start_passwordless_authentication`] (`POST /v3/users/token-exchange`): set optional parameters, then `.await` it.
+crate::request::operation!(StartPasswordReset, (), ::core::convert::Infallible);
+/// Request builder for [`UsersApi::start_passwordless_authentication`] (`POST /v3/users/token-exchange`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct StartPasswordlessAuthentication<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::StartPasswordlessAuthenticationRequest>,
+pub struct StartPasswordlessAuthentication {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::StartPasswordlessAuthenticationRequest>,
 }
-impl<'a> StartPasswordlessAuthentication<'a> {
+impl StartPasswordlessAuthentication {
     /// The request body (`types::StartPasswordlessAuthenticationRequest` as `application/json`).
     pub fn body(
         mut self,
-        body: &'a crate::types::StartPasswordlessAuthenticationRequest,
+        body: crate::types::StartPasswordlessAuthenticationRequest,
     ) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/users/token-exchange");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "startPasswordlessAuthentication",
+            "/v3/users/token-exchange",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for StartPasswordlessAuthentication<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::list_user_sessions`] (`GET /v3/users/{user_id}/sessions`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    StartPasswordlessAuthentication, (), ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::list_user_sessions`] (`GET /v3/users/{user_id}/sessions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUserSessions<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct ListUserSessions {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> ListUserSessions<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::ListUserSessionsResponse, crate::Error> {
+impl ListUserSessions {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/sessions");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listUserSessions",
+            "/v3/users/{user_id}/sessions",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::ListUserSessionsResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUserSessions<'a> {
-    type Output = Result<crate::types::ListUserSessionsResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::list_user_accounts`] (`GET /v3/users/{user_id}/accounts`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUserSessions, crate ::types::ListUserSessionsResponse,
+    ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::list_user_accounts`] (`GET /v3/users/{user_id}/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListUserAccounts<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct ListUserAccounts {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> ListUserAccounts<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<Vec<crate::types::AccountUser>, crate::Error> {
+impl ListUserAccounts {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/accounts");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listUserAccounts",
+            "/v3/users/{user_id}/accounts",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        Vec<crate::types::AccountUser>,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListUserAccounts<'a> {
-    type Output = Result<Vec<crate::types::AccountUser>, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::refresh_access_model`] (`POST /v3/users/{user_id}/authorization/refresh`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListUserAccounts, Vec < crate ::types::AccountUser >, ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::refresh_access_model`] (`POST /v3/users/{user_id}/authorization/refresh`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct RefreshAccessModel<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct RefreshAccessModel {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> RefreshAccessModel<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AccessModel, crate::Error> {
+impl RefreshAccessModel {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(48);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/authorization/refresh");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "refreshAccessModel",
+            "/v3/users/{user_id}/authorization/refresh",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::AccessModel, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for RefreshAccessModel<'a> {
-    type Output = Result<crate::types::AccessModel, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`UsersApi::reset_legacy_password`] (`POST /v3/users/{user_Id}/legacyPassword`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    RefreshAccessModel, crate ::types::AccessModel, ::core::convert::Infallible
+);
+/// Request builder for [`UsersApi::reset_legacy_password`] (`POST /v3/users/{user_Id}/legacyPassword`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ResetLegacyPassword<'a> {
-    client: &'a crate::Client,
-    user_id: &'a str,
+pub struct ResetLegacyPassword {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    user_id: String,
 }
-impl<'a> ResetLegacyPassword<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::AdminUserResponse, crate::Error> {
+impl ResetLegacyPassword {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/users/");
         crate::encoding::push_path_param(&mut path, "user_Id", &self.user_id)?;
         path.push_str("/legacyPassword");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "resetLegacyPassword",
+            "/v3/users/{user_Id}/legacyPassword",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::AdminUserResponse,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ResetLegacyPassword<'a> {
-    type Output = Result<crate::types::AdminUserResponse, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    ResetLegacyPassword, crate ::types::AdminUserResponse, ::core::convert::Infallible
+);

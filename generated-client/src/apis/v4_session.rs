@@ -5,12 +5,12 @@
 //! `V4 Session` operations.
 //!
 //! Actions on resource Session.
-/// The `V4 Session` operations; get it with `Client::v4_session`.
+/// The `V4 Session` operations; get it with [`Client::v4_session`](crate::Client::v4_session).
 #[derive(Debug, Clone, Copy)]
 pub struct V4SessionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> V4SessionApi<'a> {
+impl V4SessionApi<'_> {
     /// Create a new session under a given site
     ///
     /// Creates a new session under a given site.
@@ -28,11 +28,12 @@ impl<'a> V4SessionApi<'a> {
     /// - `body` `.body(…)`: `types::CreateNewSessionUnderGivenSiteRequest` as `application/json`
     pub fn create_new_session_under_given_site(
         &self,
-        site: &'a str,
-    ) -> CreateNewSessionUnderGivenSite<'a> {
+        site: impl Into<String>,
+    ) -> CreateNewSessionUnderGivenSite {
         CreateNewSessionUnderGivenSite {
-            client: self.client,
-            site,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            site: site.into(),
             body: None,
         }
     }
@@ -48,13 +49,14 @@ impl<'a> V4SessionApi<'a> {
     /// - `session_id` (path `sessionId`): Unique session identifier assigned to each session, enabling precise identification and retrieval of session-related information within the API.
     pub fn lookup_session_under_given_site(
         &self,
-        site: &'a str,
-        session_id: &'a str,
-    ) -> LookupSessionUnderGivenSite<'a> {
+        site: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> LookupSessionUnderGivenSite {
         LookupSessionUnderGivenSite {
-            client: self.client,
-            site,
-            session_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            site: site.into(),
+            session_id: session_id.into(),
         }
     }
     /// Delete a session under a given site
@@ -69,13 +71,14 @@ impl<'a> V4SessionApi<'a> {
     /// - `session_id` (path `sessionId`): Unique session identifier assigned to each session, enabling precise identification and retrieval of session-related information within the API.
     pub fn delete_session_under_given_site(
         &self,
-        site: &'a str,
-        session_id: &'a str,
-    ) -> DeleteSessionUnderGivenSite<'a> {
+        site: impl Into<String>,
+        session_id: impl Into<String>,
+    ) -> DeleteSessionUnderGivenSite {
         DeleteSessionUnderGivenSite {
-            client: self.client,
-            site,
-            session_id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            site: site.into(),
+            session_id: session_id.into(),
         }
     }
     /// Create an anonymous session under a given site
@@ -89,72 +92,77 @@ impl<'a> V4SessionApi<'a> {
     /// - `site` (path `site`): The site ID
     pub fn create_anonymous_session_under_given_site(
         &self,
-        site: &'a str,
-    ) -> CreateAnonymousSessionUnderGivenSite<'a> {
+        site: impl Into<String>,
+    ) -> CreateAnonymousSessionUnderGivenSite {
         CreateAnonymousSessionUnderGivenSite {
-            client: self.client,
-            site,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            site: site.into(),
         }
     }
 }
-/// Request builder for [`V4SessionApi::create_new_session_under_given_site`] (`POST /v4/sessions/{site}`): set optional parameters, then `.await` it.
+/// Request builder for [`V4SessionApi::create_new_session_under_given_site`] (`POST /v4/sessions/{site}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateNewSessionUnderGivenSite<'a> {
-    client: &'a crate::Client,
-    site: &'a str,
-    body: Option<&'a crate::types::CreateNewSessionUnderGivenSiteRequest>,
+pub struct CreateNewSessionUnderGivenSite {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    site: String,
+    body: Option<crate::types::CreateNewSessionUnderGivenSiteRequest>,
 }
-impl<'a> CreateNewSessionUnderGivenSite<'a> {
+impl CreateNewSessionUnderGivenSite {
     /// The request body (`types::CreateNewSessionUnderGivenSiteRequest` as `application/json`).
     pub fn body(
         mut self,
-        body: &'a crate::types::CreateNewSessionUnderGivenSiteRequest,
+        body: crate::types::CreateNewSessionUnderGivenSiteRequest,
     ) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Session, crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createNewSessionUnderGivenSite",
+            "/v4/sessions/{site}",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateNewSessionUnderGivenSite<'a> {
-    type Output = Result<crate::types::Session, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`V4SessionApi::lookup_session_under_given_site`] (`GET /v4/sessions/{site}/{sessionId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    CreateNewSessionUnderGivenSite, crate ::types::Session, ::core::convert::Infallible
+);
+/// Request builder for [`V4SessionApi::lookup_session_under_given_site`] (`GET /v4/sessions/{site}/{sessionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct LookupSessionUnderGivenSite<'a> {
-    client: &'a crate::Client,
-    site: &'a str,
-    session_id: &'a str,
+pub struct LookupSessionUnderGivenSite {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    site: String,
+    session_id: String,
 }
-impl<'a> LookupSessionUnderGivenSite<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::SessionLookup, crate::Error> {
+impl LookupSessionUnderGivenSite {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
@@ -162,91 +170,103 @@ impl<'a> LookupSessionUnderGivenSite<'a> {
         crate::encoding::push_path_param(&mut path, "sessionId", &self.session_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "lookupSessionUnderGivenSite",
+            "/v4/sessions/{site}/{sessionId}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::SessionLookup, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for LookupSessionUnderGivenSite<'a> {
-    type Output = Result<crate::types::SessionLookup, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`V4SessionApi::delete_session_under_given_site`] (`DELETE /v4/sessions/{site}/{sessionId}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    LookupSessionUnderGivenSite, crate ::types::SessionLookup,
+    ::core::convert::Infallible
+);
+/// Request builder for [`V4SessionApi::delete_session_under_given_site`] (`DELETE /v4/sessions/{site}/{sessionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteSessionUnderGivenSite<'a> {
-    client: &'a crate::Client,
-    site: &'a str,
-    session_id: &'a str,
+pub struct DeleteSessionUnderGivenSite {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    site: String,
+    session_id: String,
 }
-impl<'a> DeleteSessionUnderGivenSite<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteSessionUnderGivenSite {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
         path.push('/');
         crate::encoding::push_path_param(&mut path, "sessionId", &self.session_id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteSessionUnderGivenSite",
+            "/v4/sessions/{site}/{sessionId}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteSessionUnderGivenSite<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`V4SessionApi::create_anonymous_session_under_given_site`] (`POST /v4/anonymous-sessions/{site}`): set optional parameters, then `.await` it.
+crate::request::operation!(DeleteSessionUnderGivenSite, (), ::core::convert::Infallible);
+/// Request builder for [`V4SessionApi::create_anonymous_session_under_given_site`] (`POST /v4/anonymous-sessions/{site}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateAnonymousSessionUnderGivenSite<'a> {
-    client: &'a crate::Client,
-    site: &'a str,
+pub struct CreateAnonymousSessionUnderGivenSite {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    site: String,
 }
-impl<'a> CreateAnonymousSessionUnderGivenSite<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::Session, crate::Error> {
+impl CreateAnonymousSessionUnderGivenSite {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(39);
         path.push_str("/v4/anonymous-sessions/");
         crate::encoding::push_path_param(&mut path, "site", &self.site)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createAnonymousSessionUnderGivenSite",
+            "/v4/anonymous-sessions/{site}",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<crate::types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for CreateAnonymousSessionUnderGivenSite<'a> {
-    type Output = Result<crate::types::Session, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(
+    CreateAnonymousSessionUnderGivenSite, crate ::types::Session,
+    ::core::convert::Infallible
+);

@@ -5,20 +5,21 @@
 //! `Webhook` operations.
 //!
 //! Actions on resource Webhook.
-/// The `Webhook` operations; get it with `Client::webhook`.
+/// The `Webhook` operations; get it with [`Client::webhook`](crate::Client::webhook).
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
-impl<'a> WebhookApi<'a> {
+impl WebhookApi<'_> {
     /// List webhooks
     ///
     /// Retrieves a list of webhooks wrapped in the element "results".
     ///
     /// `GET /v3/webhooks` (operation `listWebhooks`)
-    pub fn list_webhooks(&self) -> ListWebhooks<'a> {
+    pub fn list_webhooks(&self) -> ListWebhooks {
         ListWebhooks {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
         }
     }
     /// Create a webhook
@@ -32,9 +33,10 @@ impl<'a> WebhookApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateWebhookRequest` as `application/json`
-    pub fn create_webhook(&self) -> CreateWebhook<'a> {
+    pub fn create_webhook(&self) -> CreateWebhook {
         CreateWebhook {
-            client: self.client,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
             body: None,
         }
     }
@@ -47,10 +49,11 @@ impl<'a> WebhookApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Webhook identifier
-    pub fn get_webhook(&self, id: &'a str) -> GetWebhook<'a> {
+    pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhook {
         GetWebhook {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
     /// Update a webhook
@@ -68,10 +71,11 @@ impl<'a> WebhookApi<'a> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateWebhookRequest` as `application/json`
-    pub fn update_webhook(&self, id: &'a str) -> UpdateWebhook<'a> {
+    pub fn update_webhook(&self, id: impl Into<String>) -> UpdateWebhook {
         UpdateWebhook {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
             body: None,
         }
     }
@@ -84,186 +88,205 @@ impl<'a> WebhookApi<'a> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Webhook identifier
-    pub fn delete_webhook(&self, id: &'a str) -> DeleteWebhook<'a> {
+    pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhook {
         DeleteWebhook {
-            client: self.client,
-            id,
+            client: self.client.clone(),
+            options: crate::request::RequestOptions::default(),
+            id: id.into(),
         }
     }
 }
-/// Request builder for [`WebhookApi::list_webhooks`] (`GET /v3/webhooks`): set optional parameters, then `.await` it.
+/// Request builder for [`WebhookApi::list_webhooks`] (`GET /v3/webhooks`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListWebhooks<'a> {
-    client: &'a crate::Client,
+pub struct ListWebhooks {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
 }
-impl<'a> ListWebhooks<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::WebhookResponsesContainer, crate::Error> {
+impl ListWebhooks {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/webhooks");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "listWebhooks",
+            "/v3/webhooks",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::WebhookResponsesContainer,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for ListWebhooks<'a> {
-    type Output = Result<crate::types::WebhookResponsesContainer, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`WebhookApi::create_webhook`] (`POST /v3/webhooks`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    ListWebhooks, crate ::types::WebhookResponsesContainer, ::core::convert::Infallible
+);
+/// Request builder for [`WebhookApi::create_webhook`] (`POST /v3/webhooks`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateWebhook<'a> {
-    client: &'a crate::Client,
-    body: Option<&'a crate::types::CreateWebhookRequest>,
+pub struct CreateWebhook {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    body: Option<crate::types::CreateWebhookRequest>,
 }
-impl<'a> CreateWebhook<'a> {
+impl CreateWebhook {
     /// The request body (`types::CreateWebhookRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::CreateWebhookRequest) -> Self {
+    pub fn body(mut self, body: crate::types::CreateWebhookRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/webhooks");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "createWebhook",
+            "/v3/webhooks",
             reqwest::Method::POST,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for CreateWebhook<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`WebhookApi::get_webhook`] (`GET /v3/webhooks/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(CreateWebhook, (), ::core::convert::Infallible);
+/// Request builder for [`WebhookApi::get_webhook`] (`GET /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetWebhook<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct GetWebhook {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> GetWebhook<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<crate::types::WebhooksResponses, crate::Error> {
+impl GetWebhook {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "getWebhook",
+            "/v3/webhooks/{id}",
             reqwest::Method::GET,
             path,
             query,
+            true,
         );
         request.accept("application/json");
-        let response = self.client.transport().send(request, true).await?;
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        crate::types::WebhooksResponses,
+        crate::Error<::core::convert::Infallible>,
+    > {
         if response.is_success() {
             Ok(response.json()?)
         } else {
-            Err(response.into_error(None))
+            Err(response.error(None))
         }
     }
 }
-impl<'a> std::future::IntoFuture for GetWebhook<'a> {
-    type Output = Result<crate::types::WebhooksResponses, crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`WebhookApi::update_webhook`] (`PUT /v3/webhooks/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(
+    GetWebhook, crate ::types::WebhooksResponses, ::core::convert::Infallible
+);
+/// Request builder for [`WebhookApi::update_webhook`] (`PUT /v3/webhooks/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct UpdateWebhook<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
-    body: Option<&'a crate::types::UpdateWebhookRequest>,
+pub struct UpdateWebhook {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
+    body: Option<crate::types::UpdateWebhookRequest>,
 }
-impl<'a> UpdateWebhook<'a> {
+impl UpdateWebhook {
     /// The request body (`types::UpdateWebhookRequest` as `application/json`).
-    pub fn body(mut self, body: &'a crate::types::UpdateWebhookRequest) -> Self {
+    pub fn body(mut self, body: crate::types::UpdateWebhookRequest) -> Self {
         self.body = Some(body);
         self
     }
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(
+            "updateWebhook",
+            "/v3/webhooks/{id}",
             reqwest::Method::PUT,
             path,
             query,
+            true,
         );
         if let Some(body) = self.body {
-            request.json("application/json", body)?;
+            request.json("application/json", &body)?;
         }
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for UpdateWebhook<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder for [`WebhookApi::delete_webhook`] (`DELETE /v3/webhooks/{id}`): set optional parameters, then `.await` it.
+crate::request::operation!(UpdateWebhook, (), ::core::convert::Infallible);
+/// Request builder for [`WebhookApi::delete_webhook`] (`DELETE /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct DeleteWebhook<'a> {
-    client: &'a crate::Client,
-    id: &'a str,
+pub struct DeleteWebhook {
+    client: crate::Client,
+    options: crate::request::RequestOptions,
+    id: String,
 }
-impl<'a> DeleteWebhook<'a> {
-    /// Sends the request and decodes the response.
-    pub async fn send(self) -> Result<(), crate::Error> {
+impl DeleteWebhook {
+    fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
         crate::encoding::push_path_param(&mut path, "id", &self.id)?;
         let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(
+        let mut request = crate::transport::Request::new(
+            "deleteWebhook",
+            "/v3/webhooks/{id}",
             reqwest::Method::DELETE,
             path,
             query,
+            true,
         );
-        let response = self.client.transport().send(request, true).await?;
-        if response.is_success() { Ok(()) } else { Err(response.into_error(None)) }
+        self.options.apply(&mut request)?;
+        Ok(request)
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<(), crate::Error<::core::convert::Infallible>> {
+        if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-impl<'a> std::future::IntoFuture for DeleteWebhook<'a> {
-    type Output = Result<(), crate::Error>;
-    type IntoFuture = crate::BoxFuture<'a, Self::Output>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+crate::request::operation!(DeleteWebhook, (), ::core::convert::Infallible);

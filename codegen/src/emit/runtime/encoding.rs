@@ -46,6 +46,20 @@ impl Query {
         self.0.extend(utf8_percent_encode(&text(value), COMPONENT));
     }
 
+    /// A value the caller encoded already (the spec says how, OpenAPI cannot): sent exactly as
+    /// given, after checking that it cannot change the query's structure.
+    #[allow(dead_code)] // used when the spec has parameters passed as encoded text
+    pub(crate) fn push_encoded(&mut self, name: &str, value: &str) -> Result<(), Failure> {
+        check_encoded(name, value)?;
+        if !self.0.is_empty() {
+            self.0.push('&');
+        }
+        self.0.extend(utf8_percent_encode(name, COMPONENT));
+        self.0.push('=');
+        self.0.push_str(value);
+        Ok(())
+    }
+
     /// An array: `name=a&name=b` when `explode`, else `name=a,b`.
     #[allow(dead_code)] // used when the spec has array query parameters
     pub(crate) fn push_list<T: Display>(&mut self, name: &str, values: &[T], explode: bool) {
@@ -89,4 +103,49 @@ impl<T: Display> Display for Joined<'_, T> {
 #[allow(dead_code)] // used when the spec has cookie parameters
 pub(crate) fn cookie_pair(name: &str, value: &dyn Display) -> String {
     format!("{name}={}", utf8_percent_encode(&text(value), COMPONENT))
+}
+
+/// An already-encoded query value may hold only what a query value can hold unencoded (RFC 3986
+/// `pchar`, `/` and `?`, minus `&` and `#` which would end it) and complete `%XX` escapes.
+fn check_encoded(name: &str, value: &str) -> Result<(), Failure> {
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let ok = match b {
+            b'%' => bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
+            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(Failure::InvalidRequest(format!(
+                "query parameter `{name}` must be given encoded, and `{}` is not allowed unencoded in a query value",
+                crate::error::printable(&String::from_utf8_lossy(&bytes[i..(i + 1).min(bytes.len())]), 4)
+            )));
+        }
+        i += if b == b'%' { 3 } else { 1 };
+    }
+    Ok(())
+}
+
+/// A path given by hand (`Client::request`): starts with `/`, has no query, fragment, spaces or
+/// control characters, and no `.` or `..` segment (URL parsers resolve those, which would send
+/// the request elsewhere than it says).
+pub(crate) fn check_raw_path(path: &str) -> Result<(), Failure> {
+    let bad = |why: &str| Err(Failure::InvalidRequest(format!("the path `{}` {why}", crate::error::printable(path, 200))));
+    if !path.starts_with('/') {
+        return bad("must start with `/`");
+    }
+    if path.contains(['?', '#']) || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("must not hold `?`, `#`, spaces or control characters (use `.query(…)` for the query)");
+    }
+    let dots = |segment: &str| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    };
+    if path.split('/').any(dots) {
+        return bad("must not have `.` or `..` segments");
+    }
+    Ok(())
 }

@@ -7,25 +7,36 @@ use reqwest::{Method, StatusCode};
 
 /// When and how often to retry a request.
 ///
-/// Only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) are retried, after a
-/// connection failure or a `429`, `502`, `503` or `504` response. The wait grows exponentially
-/// with jitter, or is what the server's `Retry-After` asks for; a `Retry-After` longer than the
-/// maximum backoff is not waited out: the response is returned instead. Every retry is signed
-/// again, with a new timestamp and nonce.
+/// By default only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, TRACE) are retried,
+/// after a connection failure or a `429`, `502`, `503` or `504` response. A request that timed
+/// out may have reached the server, so it is retried only with
+/// [`retry_timeouts`](RetryPolicy::retry_timeouts); a POST or PATCH only with
+/// [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent), for requests you know are safe to
+/// repeat. Set the policy for the whole client (`ClientBuilder::retry`) or for one request (its
+/// builder's `.retry(…)`).
+///
+/// The wait grows exponentially with jitter, or is what the server's `Retry-After` asks for; a
+/// `Retry-After` longer than the maximum backoff is not waited out: the response is returned
+/// instead. Every retry is signed again, with a new timestamp and nonce.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
+    non_idempotent: bool,
+    timeouts: bool,
 }
 
 impl Default for RetryPolicy {
-    /// Three retries, waits starting at 250 ms and capped at 10 s.
+    /// Three retries of idempotent requests after connection failures and 429/502/503/504,
+    /// waits starting at 250 ms and capped at 10 s.
     fn default() -> Self {
         RetryPolicy {
             max_retries: 3,
             initial_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(10),
+            non_idempotent: false,
+            timeouts: false,
         }
     }
 }
@@ -48,16 +59,40 @@ impl RetryPolicy {
         self
     }
 
+    /// Also retries methods that are not idempotent (POST, PATCH): only for requests that are
+    /// safe to repeat, such as a POST that only reads.
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.non_idempotent = retry;
+        self
+    }
+
+    /// Also retries requests that timed out (which may have reached the server).
+    pub fn retry_timeouts(mut self, retry: bool) -> Self {
+        self.timeouts = retry;
+        self
+    }
+
     pub fn max_retries(&self) -> u32 {
         self.max_retries
     }
 
     pub(crate) fn applies_to(&self, method: &Method) -> bool {
         self.max_retries > 0
-            && matches!(
-                *method,
-                Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
-            )
+            && (self.non_idempotent
+                || matches!(
+                    *method,
+                    Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+                ))
+    }
+
+    /// Whether a request that failed this way is retried.
+    pub(crate) fn retries_failure(&self, kind: crate::error::TransportErrorKind) -> bool {
+        use crate::error::TransportErrorKind;
+        match kind {
+            TransportErrorKind::Connect => true,
+            TransportErrorKind::Timeout => self.timeouts,
+            _ => false,
+        }
     }
 
     pub(crate) fn retries_status(status: StatusCode) -> bool {

@@ -1,28 +1,34 @@
-//! Sending a request: URL, headers and body, signing, retries; then reading the response.
+//! Sending a request: URL, headers and body, signing, redirects, retries, limits; then reading
+//! the response.
+//!
+//! Everything a server controls is bounded: the response body ([`Transport::max_response_bytes`],
+//! checked against `Content-Length` before reading and while reading), the time a request may
+//! take (a timeout per attempt, connect included, on by default), and redirects (not followed
+//! unless asked for, and then only to the same origin, each hop signed afresh).
 
-use std::fmt::Display;
+use std::fmt::{self, Display};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, COOKIE, USER_AGENT};
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::body::RawBody;
 use crate::encoding::{self, Query};
-use crate::error::{DecodeError, Error, Failure, StatusError, TransportError};
+use crate::error::{DecodeError, Error, Failure, StatusError, TransportError, TransportErrorKind};
+use crate::redirect::RedirectPolicy;
 use crate::retry::RetryPolicy;
 use crate::signing::{self, RequestSigner};
 
-/// The future of a request builder's `.await`.
+/// A boxed future, as the transport returns it.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Everything a client needs to send requests; shared by its clones.
-#[derive(Debug)]
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     /// Scheme, host and optional path prefix, without a trailing `/`.
@@ -30,36 +36,64 @@ pub(crate) struct Transport {
     pub(crate) signer: Option<Arc<dyn RequestSigner>>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) redirects: RedirectPolicy,
     pub(crate) user_agent: HeaderValue,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &crate::builder::redact_userinfo(&self.base_url))
+            .field("signer", &self.signer)
+            .field("retry", &self.retry)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("redirects", &self.redirects)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A request as an operation describes it, before it becomes an HTTP request.
 #[derive(Debug)]
 pub(crate) struct Request {
+    /// The operation, for traces: its `operationId` (or method name) and path template.
+    pub(crate) operation: &'static str,
+    pub(crate) path_template: &'static str,
     method: Method,
     path: String,
-    query: Query,
+    pub(crate) query: Query,
     headers: HeaderMap,
     cookies: Vec<String>,
     body: Option<Bytes>,
+    signed: bool,
+    pub(crate) timeout: Option<Duration>,
+    /// `Some(None)`: no retries for this request; `None`: the client's policy.
+    pub(crate) retry: Option<Option<RetryPolicy>>,
 }
 
 impl Request {
-    pub(crate) fn new(method: Method, path: String, query: Query) -> Self {
+    pub(crate) fn new(operation: &'static str, path_template: &'static str, method: Method, path: String, query: Query, signed: bool) -> Self {
         Request {
+            operation,
+            path_template,
             method,
             path,
             query,
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
+            signed,
+            timeout: None,
+            retry: None,
         }
     }
 
     #[allow(dead_code)] // used when the spec has header parameters
     pub(crate) fn header(&mut self, name: &str, value: &dyn Display) -> Result<(), Failure> {
         let header = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Failure::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+            .map_err(|_| Failure::InvalidRequest(format!("`{}` is not a valid header name", crate::error::printable(name, 100))))?;
         let value = HeaderValue::from_str(&value.to_string()).map_err(|_| {
             Failure::InvalidRequest(format!("header `{name}` contains characters not allowed in an HTTP header"))
         })?;
@@ -85,7 +119,7 @@ impl Request {
         Ok(())
     }
 
-    pub(crate) fn raw(&mut self, media_type: &'static str, body: Bytes) {
+    pub(crate) fn raw(&mut self, media_type: &str, body: Bytes) {
         if let Ok(value) = HeaderValue::from_str(media_type) {
             self.headers.insert(CONTENT_TYPE, value);
         }
@@ -93,17 +127,17 @@ impl Request {
     }
 }
 
-/// A response with its body read.
+/// A response with its body read (at most [`Transport::max_response_bytes`] of it).
 #[derive(Debug)]
-pub(crate) struct Response {
-    method: Method,
-    path: String,
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) struct RawResponse {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
 }
 
-impl Response {
+impl RawResponse {
     #[allow(dead_code)] // used when an operation tells statuses apart
     pub(crate) fn status(&self) -> u16 {
         self.status.as_u16()
@@ -113,8 +147,8 @@ impl Response {
         self.status.is_success()
     }
 
-    #[allow(dead_code)] // used when the spec has JSON response bodies
     /// The body decoded as JSON. On failure the error says where (`results[0].id`).
+    #[allow(dead_code)] // used when the spec has JSON response bodies
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Failure> {
         serde_json::from_slice(&self.body).map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
@@ -129,14 +163,11 @@ impl Response {
         })
     }
 
+    /// The body as bytes (shared, not copied).
     #[allow(dead_code)] // used when the spec has responses without a JSON schema
-    pub(crate) fn raw<T>(self) -> RawBody<T> {
-        let content_type = self
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        RawBody::new(self.body, content_type)
+    pub(crate) fn raw<T>(&self) -> RawBody<T> {
+        let content_type = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        RawBody::new(self.body.clone(), content_type)
     }
 
     /// The body decoded as a documented error type, if it is one.
@@ -145,22 +176,70 @@ impl Response {
         serde_json::from_slice(&self.body).ok()
     }
 
-    pub(crate) fn into_error<E>(self, typed: Option<E>) -> Error<E> {
+    /// The error for a status the operation does not treat as success.
+    pub(crate) fn error<E>(&self, typed: Option<E>) -> Error<E> {
         Error::Status(Box::new(StatusError {
-            method: self.method,
-            path: self.path,
+            method: self.method.clone(),
+            path: self.path.clone(),
             status: self.status,
-            headers: self.headers,
-            body: self.body,
+            headers: self.headers.clone(),
+            body: self.body.clone(),
             typed,
         }))
     }
 }
 
+/// Why an attempt is retried, for the trace.
+#[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+enum RetryReason {
+    Status(StatusCode),
+    Failure(TransportErrorKind),
+}
+
 impl Transport {
-    /// Sends `request`, signed when `sign` and a signer is configured.
-    pub(crate) async fn send(&self, request: Request, sign: bool) -> Result<Response, Failure> {
-        let Request { method, path, query, mut headers, cookies, body } = request;
+    /// Sends `request` (signed when it says so and a signer is configured), following the
+    /// retry and redirect policies, and reads the response within the limits.
+    pub(crate) fn send(self: Arc<Self>, request: Request) -> impl Future<Output = Result<RawResponse, Failure>> + Send + 'static {
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "request",
+            operation = request.operation,
+            method = %request.method,
+            path = request.path_template,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let future = async move { self.send_traced(request).await };
+        #[cfg(feature = "tracing")]
+        let future = tracing::Instrument::instrument(future, span);
+        future
+    }
+
+    async fn send_traced(&self, request: Request) -> Result<RawResponse, Failure> {
+        let started = Instant::now();
+        let mut attempts = 0u32;
+        let result = self.send_inner(request, &mut attempts).await;
+        #[cfg(feature = "tracing")]
+        {
+            let span = tracing::Span::current();
+            span.record("attempts", attempts);
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            match &result {
+                Ok(response) => {
+                    span.record("status", response.status.as_u16());
+                    tracing::debug!(status = response.status.as_u16(), attempts, "response");
+                }
+                Err(failure) => tracing::debug!(attempts, error = %failure, "failed"),
+            }
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = (started, attempts);
+        result
+    }
+
+    async fn send_inner(&self, request: Request, attempts: &mut u32) -> Result<RawResponse, Failure> {
+        let Request { method, path, query, mut headers, cookies, body, signed, timeout, retry, .. } = request;
         let mut url = String::with_capacity(self.base_url.len() + path.len() + query.as_str().len() + 1);
         url.push_str(&self.base_url);
         url.push_str(&path);
@@ -177,63 +256,208 @@ impl Transport {
             }
         }
         headers.entry(USER_AGENT).or_insert_with(|| self.user_agent.clone());
+        // Without a body, POST, PUT and PATCH still say `Content-Length: 0` (some proxies answer
+        // 411 otherwise); an empty body is what gets signed either way.
+        let body = match body {
+            None if matches!(method, Method::POST | Method::PUT | Method::PATCH) => Some(Bytes::new()),
+            body => body,
+        };
         let mut http_request = reqwest::Request::new(method.clone(), url);
         *http_request.headers_mut() = headers;
         *http_request.body_mut() = body.map(reqwest::Body::from);
-        *http_request.timeout_mut() = self.timeout;
+        let timeout = timeout.or(self.timeout);
+        *http_request.timeout_mut() = timeout;
 
-        let mut response = self.execute(http_request, sign, &path).await?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|source| transport_error(&method, &path, source))?;
-        Ok(Response { method, path, status, headers, body })
-    }
-
-    async fn execute(&self, request: reqwest::Request, sign: bool, path: &str) -> Result<reqwest::Response, Failure> {
-        let Some(policy) = self.retry.as_ref().filter(|p| p.applies_to(request.method())) else {
-            return self.attempt(request, sign, path).await;
+        let policy = match retry {
+            Some(choice) => choice,
+            None => self.retry.clone(),
         };
-        let mut retry = 0;
+        let policy = policy.filter(|p| p.applies_to(&method));
+        let mut retry_count = 0;
+        let mut hops = 0;
         loop {
-            let attempt = request
+            *attempts += 1;
+            let attempt = http_request
                 .try_clone()
-                .ok_or_else(|| Failure::InvalidRequest("the request body cannot be replayed for a retry".to_owned()))?;
-            let wait = match self.attempt(attempt, sign, path).await {
-                Ok(response) if RetryPolicy::retries_status(response.status()) => {
-                    match policy.wait(retry, Some(response.headers())) {
-                        Some(wait) => wait,
-                        None => return Ok(response),
+                .ok_or_else(|| Failure::InvalidRequest("the request body cannot be replayed".to_owned()))?;
+            let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+            let (wait, why) = match self.attempt(attempt, signed, &method, &path).await {
+                Ok(response) if response.status().is_redirection() => {
+                    match self.redirect_target(&http_request, &response, &mut hops, &method, &path)? {
+                        Some(next) => {
+                            #[cfg(feature = "tracing")]
+                            tracing::debug!(status = response.status().as_u16(), hop = hops, "following a same-origin redirect");
+                            http_request = next;
+                            continue;
+                        }
+                        None => return self.read(response, &method, &path, deadline).await,
                     }
                 }
-                Err(Failure::Transport(e)) if e.is_connect() => match policy.wait(retry, None) {
-                    Some(wait) => wait,
-                    None => return Err(Failure::Transport(e)),
-                },
-                done => return done,
+                Ok(response) => {
+                    let wait = match &policy {
+                        Some(policy) if RetryPolicy::retries_status(response.status()) => policy.wait(retry_count, Some(response.headers())),
+                        _ => None,
+                    };
+                    match wait {
+                        Some(wait) => (wait, RetryReason::Status(response.status())),
+                        None => return self.read(response, &method, &path, deadline).await,
+                    }
+                }
+                Err(Failure::Transport(e)) => {
+                    let wait = policy.as_ref().filter(|p| p.retries_failure(e.kind)).and_then(|p| p.wait(retry_count, None));
+                    match wait {
+                        Some(wait) => (wait, RetryReason::Failure(e.kind)),
+                        None => return Err(Failure::Transport(e)),
+                    }
+                }
+                Err(failure) => return Err(failure),
             };
+            #[cfg(feature = "tracing")]
+            tracing::warn!(attempt = *attempts, wait_ms = wait.as_millis() as u64, reason = %why, "retrying");
+            #[cfg(not(feature = "tracing"))]
+            let _ = why;
             tokio::time::sleep(wait).await;
-            retry += 1;
+            retry_count += 1;
         }
     }
 
-    /// One attempt: signs (again, for a retry) and sends.
-    async fn attempt(&self, mut request: reqwest::Request, sign: bool, path: &str) -> Result<reqwest::Response, Failure> {
+    /// One attempt: signs (again, for a retry or a redirect) and sends.
+    async fn attempt(&self, mut request: reqwest::Request, sign: bool, method: &Method, path: &str) -> Result<reqwest::Response, Failure> {
         if sign && let Some(signer) = &self.signer {
             signing::sign_request(signer.as_ref(), &mut request).map_err(Failure::Signing)?;
         }
-        let method = request.method().clone();
-        self.http
-            .execute(request)
-            .await
-            .map_err(|source| transport_error(&method, path, source))
+        self.http.execute(request).await.map_err(|source| transport_error(method, path, source))
+    }
+
+    /// The next request when `response` redirects and the policy follows it: same origin only,
+    /// within the hop limit. `None` hands the redirect back to the caller.
+    fn redirect_target(
+        &self,
+        current: &reqwest::Request,
+        response: &reqwest::Response,
+        hops: &mut usize,
+        method: &Method,
+        path: &str,
+    ) -> Result<Option<reqwest::Request>, Failure> {
+        let Some(max_hops) = self.redirects.max_hops() else { return Ok(None) };
+        let Some(location) = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()) else { return Ok(None) };
+        let Ok(target) = current.url().join(location) else { return Ok(None) };
+        if target.origin() != current.url().origin() {
+            return Ok(None);
+        }
+        *hops += 1;
+        if *hops > max_hops {
+            return Err(Failure::Transport(TransportError {
+                method: method.clone(),
+                path: path.to_owned(),
+                kind: TransportErrorKind::TooManyRedirects,
+                source: None,
+            }));
+        }
+        // 307 and 308 repeat the request as it was; the others become a GET without a body.
+        let keep = matches!(response.status(), StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT)
+            || current.method() == Method::GET
+            || current.method() == Method::HEAD;
+        let mut next = if keep {
+            current.try_clone().ok_or_else(|| Failure::InvalidRequest("the request body cannot be replayed".to_owned()))?
+        } else {
+            let mut next = reqwest::Request::new(Method::GET, target.clone());
+            *next.headers_mut() = current.headers().clone();
+            next.headers_mut().remove(CONTENT_TYPE);
+            next.headers_mut().remove(CONTENT_LENGTH);
+            *next.timeout_mut() = current.timeout().copied();
+            next
+        };
+        *next.url_mut() = target;
+        // The old signature is for the old request: the signer runs again on the new one.
+        next.headers_mut().remove(reqwest::header::AUTHORIZATION);
+        Ok(Some(next))
+    }
+
+    /// Reads the body, refusing more than the limit and giving up at the deadline.
+    async fn read(&self, mut response: reqwest::Response, method: &Method, path: &str, deadline: Option<tokio::time::Instant>) -> Result<RawResponse, Failure> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = self.max_response_bytes;
+        let too_large = || {
+            Failure::Transport(TransportError {
+                method: method.clone(),
+                path: path.to_owned(),
+                kind: TransportErrorKind::BodyTooLarge { limit },
+                source: None,
+            })
+        };
+        let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(too_large());
+        }
+        let reading = async {
+            let mut first: Option<Bytes> = None;
+            let mut buffer: Option<BytesMut> = None;
+            while let Some(chunk) = response.chunk().await.map_err(|source| transport_error(method, path, source))? {
+                let so_far = first.as_ref().map_or(0, Bytes::len) + buffer.as_ref().map_or(0, BytesMut::len);
+                if so_far + chunk.len() > limit {
+                    return Err(too_large());
+                }
+                match (&mut first, &mut buffer) {
+                    (None, None) => first = Some(chunk),
+                    (Some(_), None) => {
+                        // A second chunk: from here on, one buffer that never grows past the limit.
+                        let head = first.take().unwrap_or_default();
+                        let wanted = declared.map_or(so_far + chunk.len(), |d| d as usize).min(limit);
+                        let mut joined = BytesMut::with_capacity(wanted.max(so_far + chunk.len()));
+                        joined.extend_from_slice(&head);
+                        joined.extend_from_slice(&chunk);
+                        buffer = Some(joined);
+                    }
+                    (_, Some(joined)) => {
+                        if joined.capacity() - joined.len() < chunk.len() {
+                            let grow = (joined.capacity()).max(chunk.len()).min(limit - joined.len());
+                            joined.reserve(grow);
+                        }
+                        joined.extend_from_slice(&chunk);
+                    }
+                }
+            }
+            Ok(match (first, buffer) {
+                (_, Some(joined)) => joined.freeze(),
+                (Some(only), None) => only,
+                (None, None) => Bytes::new(),
+            })
+        };
+        let body = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, reading).await.map_err(|_| {
+                Failure::Transport(TransportError { method: method.clone(), path: path.to_owned(), kind: TransportErrorKind::Timeout, source: None })
+            })??,
+            None => reading.await?,
+        };
+        Ok(RawResponse { method: method.clone(), path: path.to_owned(), status, headers, body })
     }
 }
 
-fn transport_error(method: &Method, path: &str, source: reqwest::Error) -> Failure {
+impl Display for RetryReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RetryReason::Status(status) => write!(f, "status {}", status.as_u16()),
+            RetryReason::Failure(TransportErrorKind::Timeout) => f.write_str("timed out"),
+            RetryReason::Failure(_) => f.write_str("connection failed"),
+        }
+    }
+}
+
+pub(crate) fn transport_error(method: &Method, path: &str, source: reqwest::Error) -> Failure {
+    let kind = if source.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if source.is_connect() {
+        TransportErrorKind::Connect
+    } else {
+        TransportErrorKind::Other
+    };
     Failure::Transport(TransportError {
         method: method.clone(),
         path: path.to_owned(),
+        kind,
         // The URL's query may carry personal data; the path is in the message already.
-        source: source.without_url(),
+        source: Some(source.without_url()),
     })
 }
