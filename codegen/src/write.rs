@@ -232,11 +232,16 @@ enum Step {
 
 /// Brings `out_dir` in line with `files` (see the module docs).
 pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
+    write_with_faults(out_dir, files, None)
+}
+
+/// [`write`], failing (for tests) when a move is attempted after `moves_allowed` moves.
+fn write_with_faults(out_dir: &Path, files: &[GeneratedFile], moves_allowed: Option<usize>) -> Result<Plan, Error> {
     let (plan, _existing) = plan(out_dir, files)?;
     if plan.is_current() {
         return Ok(plan);
     }
-    let mut steps = Vec::new();
+    let mut steps = Steps { done: Vec::new(), moves_allowed };
     if !out_dir.exists() {
         create_dirs(out_dir, &mut steps)?;
     }
@@ -245,7 +250,7 @@ pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
     fs::create_dir(&staging).map_err(io_error(&staging))?;
     let result = stage_and_commit(out_dir, &staging, files, &plan, &mut steps);
     if let Err(error) = result {
-        undo(steps, &staging);
+        undo(steps.done, &staging);
         return Err(error);
     }
     // Committed: the old files in staging are no longer needed.
@@ -256,7 +261,14 @@ pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
     Ok(plan)
 }
 
-fn stage_and_commit(out_dir: &Path, staging: &Path, files: &[GeneratedFile], plan: &Plan, steps: &mut Vec<Step>) -> Result<(), Error> {
+/// The steps done so far, to undo on failure.
+struct Steps {
+    done: Vec<Step>,
+    /// For tests: fail when a move is attempted after this many.
+    moves_allowed: Option<usize>,
+}
+
+fn stage_and_commit(out_dir: &Path, staging: &Path, files: &[GeneratedFile], plan: &Plan, steps: &mut Steps) -> Result<(), Error> {
     let marker = staging.join(STAGING_MARKER);
     fs::write(&marker, "zephr-codegen writes changed files here first; safe to delete\n").map_err(io_error(&marker))?;
     let new_dir = staging.join("new");
@@ -290,17 +302,23 @@ fn stage_and_commit(out_dir: &Path, staging: &Path, files: &[GeneratedFile], pla
     Ok(())
 }
 
-fn move_file(from: &Path, to: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
+fn move_file(from: &Path, to: &Path, steps: &mut Steps) -> Result<(), Error> {
     if let Some(parent) = to.parent() {
         fs::create_dir_all(parent).map_err(io_error(parent))?;
     }
+    if let Some(allowed) = &mut steps.moves_allowed {
+        if *allowed == 0 {
+            return Err(io_error(to)(io::Error::other("injected failure (test)")));
+        }
+        *allowed -= 1;
+    }
     fs::rename(from, to).map_err(io_error(to))?;
-    steps.push(Step::Moved { from: from.to_owned(), to: to.to_owned() });
+    steps.done.push(Step::Moved { from: from.to_owned(), to: to.to_owned() });
     Ok(())
 }
 
 /// Creates `dir` and its missing parents, recording each one created.
-fn create_dirs(dir: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
+fn create_dirs(dir: &Path, steps: &mut Steps) -> Result<(), Error> {
     let mut missing = Vec::new();
     let mut here = Some(dir);
     while let Some(d) = here.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
@@ -309,7 +327,7 @@ fn create_dirs(dir: &Path, steps: &mut Vec<Step>) -> Result<(), Error> {
     }
     for d in missing.into_iter().rev() {
         fs::create_dir(&d).map_err(io_error(&d))?;
-        steps.push(Step::CreatedDir(d));
+        steps.done.push(Step::CreatedDir(d));
     }
     Ok(())
 }
@@ -354,5 +372,85 @@ fn remove_empty_parents(out_dir: &Path, removed: &Path) {
             break;
         }
         dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> GeneratedFile {
+        GeneratedFile { path: PathBuf::from(path), contents: contents.to_owned() }
+    }
+
+    fn with_manifest(mut files: Vec<GeneratedFile>) -> Vec<GeneratedFile> {
+        let manifest = manifest_file(&files);
+        files.push(manifest);
+        files
+    }
+
+    /// Every path under `dir` with its contents (directories as `<dir>`).
+    fn tree(dir: &Path) -> Vec<(PathBuf, String)> {
+        let mut out = Vec::new();
+        let mut pending = vec![dir.to_owned()];
+        while let Some(d) = pending.pop() {
+            for entry in fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    out.push((path.clone(), "<dir>".to_owned()));
+                    pending.push(path);
+                } else {
+                    out.push((path.clone(), fs::read_to_string(&path).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("codegen-write-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_failure_at_any_move_leaves_the_previous_tree_exactly() {
+        let out = scratch("rollback");
+        let old = with_manifest(vec![file("Cargo.toml", "v1\n"), file("src/lib.rs", "v1\n"), file("src/apis/a.rs", "a\n")]);
+        // Changes two files, adds two (one in a new directory), removes one.
+        let new = with_manifest(vec![
+            file("Cargo.toml", "v2\n"),
+            file("src/lib.rs", "v2\n"),
+            file("src/apis/b.rs", "b\n"),
+            file("src/deep/new/c.rs", "c\n"),
+        ]);
+        write(&out, &old).unwrap();
+        let before = tree(&out);
+        let mut failures = 0;
+        for allowed in 0..20 {
+            match write_with_faults(&out, &new, Some(allowed)) {
+                Err(_) => {
+                    failures += 1;
+                    assert_eq!(tree(&out), before, "after failing at move {allowed}");
+                }
+                Ok(_) => {
+                    // Enough moves for the whole commit: the new tree, complete.
+                    assert!(failures > 5, "the commit has many moves, each one tried");
+                    assert_eq!(fs::read_to_string(out.join("src/deep/new/c.rs")).unwrap(), "c\n");
+                    assert!(!out.join("src/apis/a.rs").exists() && !out.join(STAGING).exists());
+                    break;
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(&out);
+    }
+
+    #[test]
+    fn a_new_output_that_fails_is_not_left_behind() {
+        let out = scratch("fresh");
+        let files = with_manifest(vec![file("Cargo.toml", "x\n"), file("src/lib.rs", "x\n")]);
+        assert!(write_with_faults(&out, &files, Some(1)).is_err());
+        assert!(!out.exists(), "the directory it created is gone again");
     }
 }

@@ -34,6 +34,13 @@ fn write_if_changed(path: &Path, contents: &str) {
     std::fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
+/// The directory of the random-names crate, and its seed.
+const RANDOM_NAMES: &str = "random_names";
+const RANDOM_NAMES_SEED: u64 = 0x5eed_2026_1124;
+
+/// Where an injected doctest of the hostile-text fixture would leave its mark.
+const INJECTION_MARK: &str = "/tmp/zephr-codegen-injected-doctest";
+
 fn crate_name(fixture: &str) -> String {
     format!("fixture-{}", fixture.replace('_', "-"))
 }
@@ -47,6 +54,14 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
         let generated = codegen::generate_file(&spec, &options).unwrap_or_else(|e| panic!("{fixture}: {e}"));
         codegen::write::write(&workspace.join(fixture), &generated.files).unwrap_or_else(|e| panic!("{fixture}: {e}"));
     }
+    // Hostile names, many in one crate (cheap to compile once): it must compile, lint clean and
+    // document clean like the others. The seed is fixed so a failure reproduces.
+    let random = support::random_names::spec(RANDOM_NAMES_SEED, 120, 60);
+    let spec = codegen::load::load_bytes(random.as_bytes(), "random-names.json").expect("the random spec loads");
+    let options = codegen::Options { crate_name: "fixture-random-names".to_owned(), ..codegen::Options::default() };
+    let generated = codegen::generate(&spec, &options).unwrap_or_else(|e| panic!("random names (seed {RANDOM_NAMES_SEED}): {e}"));
+    codegen::write::write(&workspace.join(RANDOM_NAMES), &generated.files).unwrap_or_else(|e| panic!("random names: {e}"));
+    write_if_changed(&workspace.join("random-names.json"), &random);
 
     let mut dependencies = String::new();
     for fixture in fixtures {
@@ -79,7 +94,11 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
         write_if_changed(&behaviour.join("tests").join(format!("{fixture}.rs")), &source);
     }
 
-    let members: Vec<String> = fixtures.iter().map(|f| format!("\"{f}\"")).chain(["\"behaviour\"".to_owned()]).collect();
+    let members: Vec<String> = fixtures
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .chain([format!("\"{RANDOM_NAMES}\""), "\"behaviour\"".to_owned()])
+        .collect();
     write_if_changed(
         &workspace.join("Cargo.toml"),
         &format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
@@ -108,7 +127,11 @@ fn cargo(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
 fn fixture_crates_compile_lint_clean_document_clean_and_behave() {
     let fixtures = fixtures();
     let workspace = build_workspace(&fixtures);
+    let _ = std::fs::remove_file(INJECTION_MARK);
     cargo(&workspace, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]);
     cargo(&workspace, &["test", "--workspace"], &[]);
+    // The hostile-text fixture's descriptions hold code fences that would write this file if
+    // rustdoc ran them as doctests; the doctests of every crate ran above.
+    assert!(!std::path::Path::new(INJECTION_MARK).exists(), "a code block from a spec ran as a doctest");
     cargo(&workspace, &["doc", "--workspace", "--no-deps", "--exclude", "behaviour"], &[("RUSTDOCFLAGS", "-D warnings")]);
 }

@@ -2,80 +2,9 @@
 //! nothing; the lock catches a spec that changed; fetch-spec copies, checks and locks.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
-}
-
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// The real spec: the copy in `spec/` if there is one, else the shared one.
-fn real_spec() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    [root.join("spec/zephr-admin-api.yaml"), root.join("../shared/specs/zephr-admin-api.yaml")]
-        .into_iter()
-        .find(|p| p.exists())
-        .expect("the real spec, in spec/ or ../shared/specs/")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// Every file under `dir` with its contents, sorted.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut pending = vec![dir.to_owned()];
-    while let Some(d) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Generating from `spec_text` fails with one `error:` line containing every one of `expected`,
-/// without a panic, and leaves an existing output crate exactly as it was.
-fn fails_cleanly(name: &str, spec_text: &str, expected: &[&str]) {
-    let dir = scratch(name);
-    let spec = dir.join("bad.yaml");
-    std::fs::write(&spec, spec_text).unwrap();
-    let fresh = dir.join("fresh-out");
-    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", fresh.to_str().unwrap()]);
-    let message = stderr(&output);
-    assert!(!output.status.success(), "{name}: generation should fail");
-    assert!(!message.contains("panicked"), "{name}: {message}");
-    assert_eq!(message.lines().count(), 1, "{name}: one line expected:\n{message}");
-    assert!(message.starts_with("error: "), "{name}: {message}");
-    for part in expected {
-        assert!(message.contains(part), "{name}: `{part}` missing from: {message}");
-    }
-    assert!(!fresh.exists(), "{name}: nothing may be written");
-
-    // Over an existing crate: left exactly as it was.
-    let existing = dir.join("existing-out");
-    let good = dir.join("good.yaml");
-    std::fs::write(&good, "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths: {}\ncomponents: {schemas: {A: {type: object, properties: {a: {type: string}}}}}\n").unwrap();
-    assert!(xtask(&["generate", "--spec", good.to_str().unwrap(), "--out", existing.to_str().unwrap()]).status.success());
-    let before = snapshot(&existing);
-    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", existing.to_str().unwrap()]);
-    assert!(!output.status.success());
-    assert_eq!(snapshot(&existing), before, "{name}: a failed run changed the existing crate");
-}
+mod support;
+use support::{fails_cleanly, real_spec, scratch, snapshot, stderr, xtask};
 
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\n";
 

@@ -84,7 +84,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
     let signer_required = !matches!(api.auth, Auth::None);
     let client_doc = format!(
         " A client of the {} API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.",
-        api.title
+        super::text::markdown_text(&api.title)
     );
     quote! {
         //! The client: where requests go, how they are signed, and the entry points to the
@@ -305,11 +305,11 @@ pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
 fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
     let crate_ident = options.crate_name.replace('-', "_");
     let mut paragraphs = vec![
-        vec![format!("# {} client", api.title)],
+        vec![format!("# {} client", super::text::markdown_text(&api.title))],
         vec![format!(
-            "A typed client for the {} API, generated from its OpenAPI description (version `{}`). {} operations in {} groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.",
-            api.title,
-            api.version,
+            "A typed client for the {} API, generated from its OpenAPI description (version {}). {} operations in {} groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.",
+            super::text::markdown_text(&api.title),
+            super::text::markdown_code(&api.version),
             api.operations.len(),
             api.groups.len()
         )],

@@ -12,16 +12,21 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// Characters never written raw into a generated file.
+/// Characters never written raw into a generated file: controls, bidirectional controls, line
+/// and paragraph separators, the BOM, and the invisible characters clippy refuses in literals
+/// (soft hyphen, zero-width space, word joiner).
 pub(crate) fn is_hazard(c: char) -> bool {
     matches!(
         c,
         '\u{0}'..='\u{8}'
             | '\u{b}'..='\u{1f}'
             | '\u{7f}'..='\u{9f}'
+            | '\u{ad}'
             | '\u{61c}'
+            | '\u{200b}'
             | '\u{200e}'
             | '\u{200f}'
+            | '\u{2060}'
             | '\u{2028}'
             | '\u{2029}'
             | '\u{202a}'..='\u{202e}'

@@ -3,13 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-/// The real spec: the copy in `spec/` (CI puts it there), else the shared one.
+/// The real spec, fetched into `spec/` (`cargo xtask fetch-spec`; CI copies it there).
 pub fn real_spec() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    [root.join("spec/zephr-admin-api.yaml"), root.join("../shared/specs/zephr-admin-api.yaml")]
-        .into_iter()
-        .find(|p| p.exists())
-        .expect("the real spec, in spec/ or ../shared/specs/")
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("spec/zephr-admin-api.yaml");
+    assert!(path.exists(), "{} is missing: run `cargo xtask fetch-spec` first", path.display());
+    path
 }
 
 /// The fixture specs (`tests/fixtures/*.yaml`), sorted.
@@ -24,3 +22,5 @@ pub fn fixture_specs() -> Vec<PathBuf> {
     assert!(paths.len() >= 10, "fixtures missing: {paths:?}");
     paths
 }
+
+pub mod random_names;

@@ -42,7 +42,8 @@ macro_rules! string_enum {
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
 
-            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+            // Not `Self::Err`: a variant may be called `Err`.
+            fn from_str(value: &str) -> ::core::result::Result<Self, ::core::convert::Infallible> {
                 ::core::result::Result::Ok(<$name as ::core::convert::From<&str>>::from(value))
             }
         }

@@ -259,7 +259,11 @@ impl Transport {
         // Without a body, POST, PUT and PATCH still say `Content-Length: 0` (some proxies answer
         // 411 otherwise); an empty body is what gets signed either way.
         let body = match body {
-            None if matches!(method, Method::POST | Method::PUT | Method::PATCH) => Some(Bytes::new()),
+            None if matches!(method, Method::POST | Method::PUT | Method::PATCH) => {
+                // hyper leaves the header out for an empty body; say it explicitly.
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+                Some(Bytes::new())
+            }
             body => body,
         };
         let mut http_request = reqwest::Request::new(method.clone(), url);
