@@ -472,7 +472,11 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                         out.push(change(Kind::FieldAdded, g.required, format!("{subject}::{}", names::unraw(&g.rust_name)), detail));
                     }
                 }
-                let additional = |s: &crate::ir::Struct, api: &Api| s.additional.as_ref().map(|(_, ty)| api.display(ty).to_string());
+                let additional = |s: &crate::ir::Struct, api: &Api| match &s.additional {
+                    crate::ir::Additional::Closed => None,
+                    crate::ir::Additional::Open { .. } => Some("serde_json::Value".to_owned()),
+                    crate::ir::Additional::Typed { ty, .. } => Some(api.display(ty).to_string()),
+                };
                 if additional(a, old) != additional(b, new) {
                     out.push(change(Kind::TypeChanged, true, subject, "its additional properties changed"));
                 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use codegen::ir::{
+    Additional,
     Api, Auth, BodyKind, Field, Method, OneOf, ParamLocation, ParamType, ResponseBody, Status, StringEnum,
     Struct, TypeDef, TypeKind, TypeRef,
 };
@@ -71,6 +72,11 @@ fn required_properties_are_plain_and_optional_ones_options() {
     assert_eq!(field(account, "seats").ty, TypeRef::I32);
     assert!(field(account, "seats").doc.notes.iter().any(|n| n.contains("Default: `5`")));
     assert!(structure(&api, "Owner").fields.iter().all(Field::is_optional));
+    // A required name no property declares is a field too (any JSON), so requests can be valid.
+    let token = structure(&api, "Token");
+    let fields: Vec<(&str, &str, bool, &TypeRef)> =
+        token.fields.iter().map(|f| (f.rust_name.as_str(), f.wire_name.as_str(), f.required, &f.ty)).collect();
+    assert_eq!(fields, [("refresh_token", "refresh token", false, &TypeRef::String), ("refresh_token_2", "refresh_token", true, &TypeRef::Json)]);
 }
 
 #[test]
@@ -148,11 +154,17 @@ fn additional_properties_become_maps_and_free_form_objects_json() {
     let api = fixture("maps");
     assert_eq!(def(&api, "Meters").kind, TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::I64))));
     let labelled = structure(&api, "Labelled");
-    assert_eq!(labelled.additional, Some(("additional_properties".to_owned(), TypeRef::String)));
+    assert_eq!(labelled.additional, Additional::Typed { field: "additional_properties".to_owned(), ty: TypeRef::String });
     assert_eq!(def(&api, "Anything").kind, TypeKind::Alias(TypeRef::Json));
     assert_eq!(def(&api, "Untyped").kind, TypeKind::Alias(TypeRef::Json));
-    assert_eq!(structure(&api, "Closed").fields.len(), 0);
+    let closed = structure(&api, "Closed");
+    assert_eq!((closed.fields.len(), &closed.additional), (0, &Additional::Closed));
+    assert_eq!(structure(&api, "Strict").additional, Additional::Closed);
     let holder = structure(&api, "Holder");
+    // Open unless the schema says otherwise, and the map's name never takes a property's.
+    assert_eq!(holder.additional, Additional::Open { field: "additional_properties".to_owned() });
+    let clash = structure(&api, "Clash");
+    assert_eq!(clash.additional, Additional::Open { field: "additional_properties_2".to_owned() });
     assert_eq!(field(holder, "extra").ty, TypeRef::Json);
     assert_eq!(shown(&api, &field(holder, "groups").ty), "BTreeMap<String, types::HolderGroupsValue>");
 }

@@ -37,6 +37,7 @@ mod client;
 mod encoding;
 mod error;
 mod json_path;
+mod model;
 mod random;
 mod redirect;
 mod request;

@@ -107,6 +107,11 @@ impl<T, E> ResponseFuture<T, E> {
     }
 }
 
+/// The transport of `client` (for the builders' `send`).
+pub(crate) fn transport_of(client: &crate::Client) -> Arc<Transport> {
+    Arc::clone(client.transport())
+}
+
 impl<T, E> FullResponseFuture<T, E> {
     pub(crate) fn new(transport: Arc<Transport>, request: Result<Request, Failure>, decode: Decoder<T, E>) -> Self {
         FullResponseFuture { inner: start(transport, request), decode }
@@ -202,11 +207,10 @@ impl<T> Deref for Response<T> {
     }
 }
 
-/// Implements the methods every request builder has: the escape hatches and the ways to send
-/// it. The builder has `client: crate::Client` and `options: RequestOptions` fields, and the
-/// associated functions `into_request(self)` and `decode(&RawResponse)`.
-macro_rules! operation {
-    ($builder:ident, $output:ty, $error:ty) => {
+/// Implements the escape hatches every request builder has. The builder has an `options:
+/// RequestOptions` field.
+macro_rules! request_options {
+    ($builder:ident) => {
         impl $builder {
             /// Adds a query parameter the spec does not document (after the documented ones;
             /// name and value are percent-encoded). The request is signed as sent.
@@ -240,34 +244,12 @@ macro_rules! operation {
                 self.options.retry(::core::option::Option::None);
                 self
             }
-
-            /// Sends the request; resolves to the decoded body (the same as `.await`).
-            pub fn send(self) -> $crate::ResponseFuture<$output, $error> {
-                let transport = ::std::sync::Arc::clone(self.client.transport());
-                $crate::ResponseFuture::new(transport, self.into_request(), Self::decode)
-            }
-
-            /// Sends the request; resolves to the decoded body with the response's status,
-            /// headers and raw bytes.
-            pub fn send_with_response(self) -> $crate::FullResponseFuture<$output, $error> {
-                let transport = ::std::sync::Arc::clone(self.client.transport());
-                $crate::FullResponseFuture::new(transport, self.into_request(), Self::decode)
-            }
-        }
-
-        impl ::core::future::IntoFuture for $builder {
-            type Output = ::core::result::Result<$output, $crate::Error<$error>>;
-            type IntoFuture = $crate::ResponseFuture<$output, $error>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
         }
     };
 }
 
 #[allow(unused_imports)] // used by the operations' builders, when the spec has any
-pub(crate) use operation;
+pub(crate) use request_options;
 
 /// A request to an endpoint the spec does not describe (or describes wrongly), built by hand
 /// from [`Client::request`](crate::Client::request): signed, retried, bounded and traced like
@@ -340,4 +322,27 @@ fn decode_json<T: serde::de::DeserializeOwned>(response: &RawResponse) -> Result
     if response.is_success() { Ok(response.json()?) } else { Err(response.error(None)) }
 }
 
-operation!(RawRequest, RawBody, Infallible);
+request_options!(RawRequest);
+
+impl RawRequest {
+    /// Sends the request; resolves to the body of any `2xx` (the same as `.await`).
+    pub fn send(self) -> ResponseFuture<RawBody> {
+        let transport = Arc::clone(self.client.transport());
+        ResponseFuture::new(transport, self.into_request(), Self::decode)
+    }
+
+    /// Sends the request; resolves to the body with the response's status, headers and bytes.
+    pub fn send_with_response(self) -> FullResponseFuture<RawBody> {
+        let transport = Arc::clone(self.client.transport());
+        FullResponseFuture::new(transport, self.into_request(), Self::decode)
+    }
+}
+
+impl std::future::IntoFuture for RawRequest {
+    type Output = Result<RawBody, Error>;
+    type IntoFuture = ResponseFuture<RawBody>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}

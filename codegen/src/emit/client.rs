@@ -185,6 +185,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let zephr = matches!(api.auth, Auth::ZephrHmac { .. });
     let zephr_mod = zephr.then(|| quote!(mod zephr_hmac;));
     let string_enum_mod = super::has_string_enums(api).then(|| quote!(mod string_enum;));
+    let model_mod = super::has_structs(api).then(|| quote!(mod model;));
     let zephr_use = zephr.then(|| quote!(pub use zephr_hmac::ZephrHmacSigner;));
     let server_use = api.server.is_some().then(|| quote!(pub use client::SERVER_URL;));
     let title = &api.title;
@@ -214,6 +215,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         mod encoding;
         mod error;
         mod json_path;
+        #model_mod
         mod random;
         mod redirect;
         mod request;

@@ -328,8 +328,8 @@ fn enum_positions(api: &Api, ty: &TypeRef, value: &Value, at: String, out: &mut 
                     match s.fields.iter().find(|f| f.wire_name == *k) {
                         Some(field) => enum_positions(api, &field.ty, v, pointer::push(&at, k), out),
                         None => {
-                            if let Some((_, extra)) = &s.additional {
-                                enum_positions(api, extra, v, pointer::push(&at, k), out);
+                            if let crate::ir::Additional::Typed { ty, .. } = &s.additional {
+                                enum_positions(api, ty, v, pointer::push(&at, k), out);
                             }
                         }
                     }

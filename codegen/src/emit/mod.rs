@@ -16,6 +16,7 @@ use crate::ir::{Api, Auth};
 mod client;
 mod docs;
 mod examples_test;
+mod models;
 mod operations;
 mod rust;
 mod text;
@@ -106,6 +107,14 @@ const RUNTIME: &[(&str, &str)] = &[
 
 /// Only for specs whose security scheme is Zephr's.
 const ZEPHR_HMAC: (&str, &str) = ("src/zephr_hmac.rs", include_str!("runtime/zephr_hmac.rs"));
+
+/// Only for specs with structs (unused helpers would be warnings).
+const MODEL: (&str, &str) = ("src/model.rs", include_str!("runtime/model.rs"));
+
+/// Whether the crate has structs, so needs [`MODEL`].
+pub(crate) fn has_structs(api: &Api) -> bool {
+    api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_)))
+}
 
 /// Only for specs with string enums (an unused macro would be a warning).
 const STRING_ENUM: (&str, &str) = ("src/string_enum.rs", include_str!("runtime/string_enum.rs"));
@@ -228,6 +237,7 @@ fn text_files(api: &Api, options: &Options, preamble: &str) -> Result<Vec<Genera
         .iter()
         .chain(zephr.then_some(&ZEPHR_HMAC))
         .chain(has_string_enums(api).then_some(&STRING_ENUM))
+        .chain(has_structs(api).then_some(&MODEL))
         .map(|(path, source)| GeneratedFile {
             path: PathBuf::from(path),
             contents: format!("{preamble}\n{source}"),

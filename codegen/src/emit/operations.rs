@@ -328,6 +328,17 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             #(#setters)*
             #body_setter
 
+            /// Sends the request; resolves to the decoded body (the same as `.await`).
+            pub fn send(self) -> crate::ResponseFuture<#output, #error> {
+                crate::ResponseFuture::new(crate::request::transport_of(&self.client), self.into_request(), Self::decode)
+            }
+
+            /// Sends the request; resolves to the decoded body with the response's status,
+            /// headers and raw bytes.
+            pub fn send_with_response(self) -> crate::FullResponseFuture<#output, #error> {
+                crate::FullResponseFuture::new(crate::request::transport_of(&self.client), self.into_request(), Self::decode)
+            }
+
             fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
                 #into_request
             }
@@ -337,7 +348,16 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             }
         }
 
-        crate::request::operation!(#builder, #output, #error);
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<#output, crate::Error<#error>>;
+            type IntoFuture = crate::ResponseFuture<#output, #error>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+
+        crate::request::request_options!(#builder);
 
         #response_enum
         #error_enum

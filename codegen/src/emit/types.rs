@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::docs;
 use super::rust::{self, ident, TypesPath};
-use crate::ir::{Api, Field, OneOf, Origin, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
-use crate::names;
+use super::text;
+use crate::ir::{Api, OneOf, Origin, StringEnum, TypeDef, TypeKind};
 
 pub(crate) fn file(api: &Api) -> TokenStream {
     let items = api.types.iter().map(|def| type_def(api, def));
@@ -21,9 +21,13 @@ pub(crate) fn file(api: &Api) -> TokenStream {
     quote! {
         #![doc = #doc]
         //!
-        //! Optional properties are `Option`s and are left out of requests when `None`. Unknown
-        //! properties in responses are ignored, and string enums keep values they do not know in
-        //! their `Unknown` variant, so a server that adds fields or values does not break decoding.
+        //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
+        //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
+        //! `with_…` setters, so a property the spec adds later breaks no code. Properties the
+        //! spec does not list are kept in each struct's `additional_properties` map and sent back
+        //! (unless the schema says `additionalProperties: false`); string enums keep values they
+        //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
+        //! read–modify–write.
 
         #string_enum_use
 
@@ -32,10 +36,11 @@ pub(crate) fn file(api: &Api) -> TokenStream {
 }
 
 fn origin_line(def: &TypeDef) -> String {
+    let at = text::markdown_code(&format!("#{}", def.pointer));
     match &def.origin {
-        Origin::Schema(name) => format!("Schema `{name}` (`#{}`).", def.pointer),
-        Origin::RequestBody(name) => format!("Request body `{name}` (`#{}`).", def.pointer),
-        Origin::Inline => format!("Inline schema at `#{}`.", def.pointer),
+        Origin::Schema(name) => format!("Schema {} ({at}).", text::markdown_code(name)),
+        Origin::RequestBody(name) => format!("Request body {} ({at}).", text::markdown_code(name)),
+        Origin::Inline => format!("Inline schema at {at}."),
     }
 }
 
@@ -52,7 +57,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let doc = type_doc(def);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(api, doc, &name, s),
+        TypeKind::Struct(s) => super::models::struct_def(api, doc, &name, s),
         TypeKind::Enum(e) => enum_def(doc, &name, e),
         TypeKind::OneOf(o) => one_of_def(api, doc, &name, o),
         TypeKind::Alias(target) => {
@@ -66,97 +71,6 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(transparent)]
                 pub struct #name(pub #target);
-            }
-        }
-    }
-}
-
-/// The Rust type of a field, with `Box` and `Option` as needed.
-fn field_type(api: &Api, field: &Field) -> TokenStream {
-    let inner = match &field.ty {
-        TypeRef::Nullable(inner) => inner.as_ref(),
-        other => other,
-    };
-    let mut ty = rust::ty(api, inner, TypesPath::Local);
-    if field.boxed {
-        ty = quote!(Box<#ty>);
-    }
-    if field.is_optional() {
-        ty = quote!(Option<#ty>);
-    }
-    ty
-}
-
-fn struct_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let fields = s.fields.iter().map(|f| {
-        let doc = docs::attrs(&f.doc);
-        let field_name = ident(&f.rust_name);
-        let ty = field_type(api, f);
-        let rename = (names::unraw(&f.rust_name) != f.wire_name).then(|| {
-            let wire = &f.wire_name;
-            quote!(rename = #wire,)
-        });
-        let optional = (!f.required).then(|| quote!(default, skip_serializing_if = "Option::is_none",));
-        let serde = (rename.is_some() || optional.is_some()).then(|| quote!(#[serde(#rename #optional)]));
-        quote! { #doc #serde pub #field_name: #ty, }
-    });
-    let additional = s.additional.as_ref().map(|(field, ty)| {
-        let field = ident(field);
-        let ty = rust::ty(api, ty, TypesPath::Local);
-        quote! {
-            /// Properties the spec does not list by name.
-            #[serde(flatten)]
-            pub #field: std::collections::BTreeMap<String, #ty>,
-        }
-    });
-    let all_optional = s.fields.iter().all(Field::is_optional) && !s.fields.iter().any(|f| f.required);
-    let default = all_optional.then(|| quote!(Default,));
-    let constructor = (!all_optional).then(|| constructor(api, name, s));
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
-        #constructor
-    }
-}
-
-/// `new(required…)`: optional fields start empty, so adding optional fields to the spec later
-/// does not break callers.
-fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-    let params = required.iter().map(|f| {
-        // Unboxed: `new` boxes recursive fields itself.
-        let field_name = ident(&f.rust_name);
-        let ty = rust::ty(api, &f.ty, TypesPath::Local);
-        quote!(#field_name: #ty)
-    });
-    let inits = s.fields.iter().map(|f| {
-        let field_name = ident(&f.rust_name);
-        match (f.required, f.boxed, &f.ty) {
-            (true, true, TypeRef::Nullable(_)) => quote!(#field_name: #field_name.map(Box::new)),
-            (true, true, _) => quote!(#field_name: Box::new(#field_name)),
-            (true, false, _) => quote!(#field_name),
-            (false, _, _) => quote!(#field_name: None),
-        }
-    });
-    let additional = s.additional.as_ref().map(|(field, _)| {
-        let field = ident(field);
-        quote!(#field: std::collections::BTreeMap::new(),)
-    });
-    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    // A schema called `new` makes `New::new`, which clippy flags; the name is the spec's.
-    let self_named = (name == "New").then(|| quote!(#[allow(clippy::self_named_constructors)]));
-    let doc = format!(" A `{name}` with its required fields; optional fields start as `None`.");
-    quote! {
-        impl #name {
-            #[doc = #doc]
-            #allow
-            #self_named
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits,)* #additional }
             }
         }
     }

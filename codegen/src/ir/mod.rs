@@ -192,8 +192,33 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// Properties not listed, when `additionalProperties` says they exist: (field name, type).
-    pub additional: Option<(String, TypeRef)>,
+    /// What happens to properties the spec does not list.
+    pub additional: Additional,
+}
+
+/// Properties a struct's schema does not list by name.
+///
+/// Objects are open unless their schema says `additionalProperties: false`: servers send (and
+/// tenants define) properties specs do not list, and a client that drops them loses data in a
+/// read–modify–write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Additional {
+    /// `additionalProperties: false`: there are none; any that arrive are ignored.
+    Closed,
+    /// Kept as JSON values in the map field `field`, in both directions.
+    Open { field: String },
+    /// `additionalProperties: {schema}`: kept in the map field `field`, each value of type `ty`.
+    Typed { field: String, ty: TypeRef },
+}
+
+impl Additional {
+    /// The map field's name, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Additional::Closed => None,
+            Additional::Open { field } | Additional::Typed { field, .. } => Some(field),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -19,8 +19,8 @@ use serde_json::Value;
 
 use super::refs;
 use super::{
-    Doc, EnumVariant, Field, OneOf, OneOfVariant, Origin, StringEnum, Struct, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    Additional, Doc, EnumVariant, Field, OneOf, OneOfVariant, Origin, StringEnum, Struct, TypeDef,
+    TypeId, TypeKind, TypeRef,
 };
 use crate::error::{Problem, SpecError, Warning};
 use crate::limits;
@@ -238,7 +238,8 @@ struct Merged<'s> {
     props: Vec<Prop<'s>>,
     /// Names in `props`, for constant-time duplicate checks.
     names: HashSet<&'s str>,
-    required: HashSet<&'s str>,
+    /// In the order the parts list them (duplicates are dropped when the struct is built).
+    required: Vec<&'s str>,
     additional: Option<(&'s AdditionalProperties, String)>,
     object_like: bool,
     first_non_object: Option<(SchemaRef<'s>, String)>,
@@ -511,7 +512,7 @@ impl<'s> TypeTable<'s> {
     }
 
     fn object(&mut self, v: &View<'s>, at: &str, hint: &str) -> Result<Shape, SpecError> {
-        if v.properties.is_empty() {
+        if v.properties.is_empty() && v.required.is_empty() {
             return Ok(match v.additional {
                 Some(AdditionalProperties::Schema(s)) => {
                     let value = self.resolve(
@@ -523,7 +524,7 @@ impl<'s> TypeTable<'s> {
                 }
                 Some(AdditionalProperties::Any(false)) => Shape::Def(TypeKind::Struct(Struct {
                     fields: Vec::new(),
-                    additional: None,
+                    additional: Additional::Closed,
                 })),
                 // A free-form object: real servers put anything here, so take any JSON.
                 _ => Shape::Type(TypeRef::Json),
@@ -538,7 +539,7 @@ impl<'s> TypeTable<'s> {
                 pointer: pointer::join(at, ["properties", name]),
             })
             .collect();
-        let required = v.required.iter().map(String::as_str).collect();
+        let required: Vec<&str> = v.required.iter().map(String::as_str).collect();
         let additional = v.additional.map(|a| (a, pointer::push(at, "additionalProperties")));
         Ok(Shape::Def(TypeKind::Struct(self.build_struct(props, &required, additional, hint, at)?)))
     }
@@ -546,11 +547,12 @@ impl<'s> TypeTable<'s> {
     fn build_struct(
         &mut self,
         props: Vec<Prop<'s>>,
-        required: &HashSet<&str>,
+        required_list: &[&str],
         additional: Option<(&'s AdditionalProperties, String)>,
         hint: &str,
         at: &str,
     ) -> Result<Struct, SpecError> {
+        let required: HashSet<&str> = required_list.iter().copied().collect();
         if props.len() > limits::MAX_FIELDS_PER_TYPE {
             return Err(SpecError::new(
                 at,
@@ -587,15 +589,36 @@ impl<'s> TypeTable<'s> {
                 pointer: prop.pointer,
             });
         }
+        // Names a schema requires without declaring them (a typo, or a rename the spec forgot):
+        // fields of any JSON value, so a valid request can still be built.
+        let declared: HashSet<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+        let mut undeclared = Vec::new();
+        for &name in required_list {
+            if !declared.contains(name) && !undeclared.contains(&name) {
+                undeclared.push(name);
+            }
+        }
+        for name in undeclared {
+            fields.push(Field {
+                rust_name: namer.claim(&names::snake(name)),
+                wire_name: name.to_owned(),
+                ty: TypeRef::Json,
+                required: true,
+                boxed: false,
+                doc: Doc {
+                    notes: vec!["Required by the spec, which does not declare this property: any JSON value.".to_owned()],
+                    ..Doc::default()
+                },
+                pointer: pointer::push(at, "required"),
+            });
+        }
         let additional = match additional {
             Some((AdditionalProperties::Schema(s), at)) => {
                 let ty = self.resolve(SchemaRef::of(s), &at, &format!("{hint}Value"))?;
-                Some((namer.claim("additional_properties"), ty))
+                Additional::Typed { field: namer.claim("additional_properties"), ty }
             }
-            Some((AdditionalProperties::Any(true), _)) => {
-                Some((namer.claim("additional_properties"), TypeRef::Json))
-            }
-            _ => None,
+            Some((AdditionalProperties::Any(false), _)) => Additional::Closed,
+            _ => Additional::Open { field: namer.claim("additional_properties") },
         };
         Ok(Struct { fields, additional })
     }
@@ -761,7 +784,7 @@ impl<'s> TypeTable<'s> {
                     pointer: pointer::join(&alt_at, ["properties", name]),
                 })
                 .collect();
-            let required = v.required.iter().map(String::as_str).collect();
+            let required: Vec<&str> = v.required.iter().map(String::as_str).filter(|r| *r != tag).collect();
             let additional = v.additional.map(|a| (a, pointer::push(&alt_at, "additionalProperties")));
             let variant_hint = format!("{hint}{rust_name}");
             let body = self.build_struct(props, &required, additional, &variant_hint, &alt_at)?;

@@ -2,7 +2,9 @@
 //! the server side (method, path, query, headers, body, and the signature recomputed from the
 //! raw request).
 
+mod escape_hatches;
 mod hostile;
+mod models;
 mod requests;
 mod responses;
 mod retries;

@@ -74,8 +74,8 @@ async fn query_values_are_percent_encoded_and_dotted_names_kept() {
 async fn post_with_json_body() {
     let server = TestServer::start().await;
     server.reply(Reply::json(201, r#"{"results":[]}"#));
-    let mut user = types::UserCreation::new(types::Identifiers { email_address: Some("josé@example.com".into()) });
-    user.attributes = Some(types::Attributes { first_name: Some("José".into()), surname: None });
+    let mut user = types::UserCreation::new(types::Identifiers::new().with_email_address("josé@example.com"));
+    user.attributes = Some(types::Attributes::new().with_first_name("José"));
     client(&server).users().create_user().body(user).await.unwrap();
     let request = server.single();
     assert_eq!(request.method, "POST");
@@ -109,7 +109,7 @@ async fn put_and_patch() {
     let client = client(&server);
     let saved = client.account_user().save_account_user("acc", "usr").await.unwrap();
     assert!(matches!(saved, generated_client::apis::account_user::SaveAccountUserResponse::Created));
-    let body = types::UpdateUserAttributesBody { first_name: Some("Borge".into()), surname: None };
+    let body = types::UpdateUserAttributesBody::new().with_first_name("Borge");
     client.users().update_user_attribute("UU0123456789ABCD").body(body).await.unwrap();
     let [put, patch] = &server.received()[..] else { panic!("two requests expected") };
     assert_eq!((put.method.as_str(), put.path.as_str()), ("PUT", "/v3/accounts/acc/users/usr"));

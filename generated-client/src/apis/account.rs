@@ -170,6 +170,33 @@ impl ListAccounts {
         self.search = Some(search.into());
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::SimpleAccountBodies,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::SimpleAccountBodies,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
@@ -208,9 +235,20 @@ impl ListAccounts {
         }
     }
 }
-crate::request::operation!(
-    ListAccounts, crate ::types::SimpleAccountBodies, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListAccounts {
+    type Output = Result<
+        crate::types::SimpleAccountBodies,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::SimpleAccountBodies,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListAccounts);
 /// Request builder for [`AccountApi::create_account`] (`POST /v3/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -220,6 +258,25 @@ pub struct CreateAccount {
     body: crate::types::CreateAccountBody,
 }
 impl CreateAccount {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
@@ -242,7 +299,14 @@ impl CreateAccount {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateAccount, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateAccount {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateAccount);
 /// Request builder for [`AccountApi::get_account`] (`GET /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -252,6 +316,33 @@ pub struct GetAccount {
     id: String,
 }
 impl GetAccount {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::ResponseAccountbody,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::ResponseAccountbody,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
@@ -282,9 +373,20 @@ impl GetAccount {
         }
     }
 }
-crate::request::operation!(
-    GetAccount, crate ::types::ResponseAccountbody, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetAccount {
+    type Output = Result<
+        crate::types::ResponseAccountbody,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::ResponseAccountbody,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetAccount);
 /// Request builder for [`AccountApi::update_account`] (`PUT /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -295,6 +397,25 @@ pub struct UpdateAccount {
     body: crate::types::CreateAccountBody,
 }
 impl UpdateAccount {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
@@ -318,7 +439,14 @@ impl UpdateAccount {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(UpdateAccount, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for UpdateAccount {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(UpdateAccount);
 /// Request builder for [`AccountApi::delete_account`] (`DELETE /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -328,6 +456,25 @@ pub struct DeleteAccount {
     id: String,
 }
 impl DeleteAccount {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
@@ -350,7 +497,14 @@ impl DeleteAccount {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteAccount, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteAccount {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteAccount);
 /// Request builder for [`AccountApi::get_account_v4`] (`GET /v4/accounts/{account_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -360,6 +514,33 @@ pub struct GetAccountV4 {
     account_id: String,
 }
 impl GetAccountV4 {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::ResponseAccountbody,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::ResponseAccountbody,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/accounts/");
@@ -390,9 +571,20 @@ impl GetAccountV4 {
         }
     }
 }
-crate::request::operation!(
-    GetAccountV4, crate ::types::ResponseAccountbody, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetAccountV4 {
+    type Output = Result<
+        crate::types::ResponseAccountbody,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::ResponseAccountbody,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetAccountV4);
 /// Request builder for [`AccountApi::list_accounts_v4`] (`GET /v4/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -401,6 +593,33 @@ pub struct ListAccountsV4 {
     options: crate::request::RequestOptions,
 }
 impl ListAccountsV4 {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AccountBodies,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AccountBodies,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v4/accounts");
@@ -427,6 +646,17 @@ impl ListAccountsV4 {
         }
     }
 }
-crate::request::operation!(
-    ListAccountsV4, crate ::types::AccountBodies, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListAccountsV4 {
+    type Output = Result<
+        crate::types::AccountBodies,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AccountBodies,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListAccountsV4);

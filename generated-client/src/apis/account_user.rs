@@ -122,6 +122,30 @@ pub struct ListAccountUsers {
     account_id: String,
 }
 impl ListAccountUsers {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AccountUser, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AccountUser,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/accounts/");
@@ -150,9 +174,20 @@ impl ListAccountUsers {
         }
     }
 }
-crate::request::operation!(
-    ListAccountUsers, crate ::types::AccountUser, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListAccountUsers {
+    type Output = Result<
+        crate::types::AccountUser,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AccountUser,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListAccountUsers);
 /// Request builder for [`AccountUserApi::retrieve_account_user`] (`GET /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -163,6 +198,30 @@ pub struct RetrieveAccountUser {
     user_id: String,
 }
 impl RetrieveAccountUser {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AccountUser, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AccountUser,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
@@ -192,9 +251,20 @@ impl RetrieveAccountUser {
         }
     }
 }
-crate::request::operation!(
-    RetrieveAccountUser, crate ::types::AccountUser, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for RetrieveAccountUser {
+    type Output = Result<
+        crate::types::AccountUser,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AccountUser,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(RetrieveAccountUser);
 /// Request builder for [`AccountUserApi::save_account_user`] (`PUT /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -205,6 +275,30 @@ pub struct SaveAccountUser {
     user_id: String,
 }
 impl SaveAccountUser {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<SaveAccountUserResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        SaveAccountUserResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
@@ -233,9 +327,20 @@ impl SaveAccountUser {
         }
     }
 }
-crate::request::operation!(
-    SaveAccountUser, SaveAccountUserResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for SaveAccountUser {
+    type Output = Result<
+        SaveAccountUserResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        SaveAccountUserResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(SaveAccountUser);
 /// The successful responses of [`AccountUserApi::save_account_user`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -256,6 +361,25 @@ pub struct DeleteAccountUser {
     user_id: String,
 }
 impl DeleteAccountUser {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
@@ -280,7 +404,14 @@ impl DeleteAccountUser {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteAccountUser, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteAccountUser {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteAccountUser);
 /// Request builder for [`AccountUserApi::list_account_users_v4`] (`GET /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -290,6 +421,33 @@ pub struct ListAccountUsersV4 {
     account_id: String,
 }
 impl ListAccountUsersV4 {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        Vec<crate::types::ListAccountUsersV4ResponseItem>,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        Vec<crate::types::ListAccountUsersV4ResponseItem>,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/accounts/");
@@ -321,7 +479,17 @@ impl ListAccountUsersV4 {
         }
     }
 }
-crate::request::operation!(
-    ListAccountUsersV4, Vec < crate ::types::ListAccountUsersV4ResponseItem >,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListAccountUsersV4 {
+    type Output = Result<
+        Vec<crate::types::ListAccountUsersV4ResponseItem>,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        Vec<crate::types::ListAccountUsersV4ResponseItem>,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListAccountUsersV4);

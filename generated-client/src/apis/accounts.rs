@@ -38,6 +38,33 @@ pub struct PostAccountBulking {
     account_id: String,
 }
 impl PostAccountBulking {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AddBulkAccountUsersByDomains,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AddBulkAccountUsersByDomains,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/accounts/");
@@ -69,7 +96,17 @@ impl PostAccountBulking {
         }
     }
 }
-crate::request::operation!(
-    PostAccountBulking, crate ::types::AddBulkAccountUsersByDomains,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for PostAccountBulking {
+    type Output = Result<
+        crate::types::AddBulkAccountUsersByDomains,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AddBulkAccountUsersByDomains,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(PostAccountBulking);

@@ -275,6 +275,33 @@ impl CreateAdminUser {
         self.body = Some(body);
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AdminUserResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminUserResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/users");
@@ -307,9 +334,20 @@ impl CreateAdminUser {
         }
     }
 }
-crate::request::operation!(
-    CreateAdminUser, crate ::types::AdminUserResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateAdminUser {
+    type Output = Result<
+        crate::types::AdminUserResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminUserResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateAdminUser);
 /// Request builder for [`AdminUserApi::log_in_admin_user_account`] (`POST /v3/admin/login`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -323,6 +361,33 @@ impl LogInAdminUserAccount {
     pub fn body(mut self, body: crate::types::LogInAdminUserAccountRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AdminUserLoginResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminUserLoginResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
@@ -356,10 +421,20 @@ impl LogInAdminUserAccount {
         }
     }
 }
-crate::request::operation!(
-    LogInAdminUserAccount, crate ::types::AdminUserLoginResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for LogInAdminUserAccount {
+    type Output = Result<
+        crate::types::AdminUserLoginResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminUserLoginResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(LogInAdminUserAccount);
 /// Request builder for [`AdminUserApi::log_out_admin_user_account`] (`POST /v3/admin/logout`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -378,6 +453,33 @@ impl LogOutAdminUserAccount {
     ) -> Self {
         self.blaize_admin_session = Some(blaize_admin_session.into());
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::LogoutResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::LogoutResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
@@ -411,9 +513,20 @@ impl LogOutAdminUserAccount {
         }
     }
 }
-crate::request::operation!(
-    LogOutAdminUserAccount, crate ::types::LogoutResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for LogOutAdminUserAccount {
+    type Output = Result<
+        crate::types::LogoutResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::LogoutResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(LogOutAdminUserAccount);
 /// Request builder for [`AdminUserApi::list_access_keys`] (`GET /v3/admin/users/{user_id}/keypairs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -423,6 +536,33 @@ pub struct ListAccessKeys {
     user_id: String,
 }
 impl ListAccessKeys {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::GetAccessKeyResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::GetAccessKeyResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
@@ -454,9 +594,20 @@ impl ListAccessKeys {
         }
     }
 }
-crate::request::operation!(
-    ListAccessKeys, crate ::types::GetAccessKeyResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListAccessKeys {
+    type Output = Result<
+        crate::types::GetAccessKeyResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::GetAccessKeyResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListAccessKeys);
 /// Request builder for [`AdminUserApi::issue_key_pair`] (`POST /v3/admin/users/{user_id}/keypairs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -466,6 +617,33 @@ pub struct IssueKeyPair {
     user_id: String,
 }
 impl IssueKeyPair {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::IssueKeypairResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::IssueKeypairResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
@@ -497,9 +675,20 @@ impl IssueKeyPair {
         }
     }
 }
-crate::request::operation!(
-    IssueKeyPair, crate ::types::IssueKeypairResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for IssueKeyPair {
+    type Output = Result<
+        crate::types::IssueKeypairResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::IssueKeypairResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(IssueKeyPair);
 /// Request builder for [`AdminUserApi::revoke_keypair`] (`DELETE /v3/admin/users/{user_id}/keypairs/{access_key}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -510,6 +699,33 @@ pub struct RevokeKeypair {
     access_key: String,
 }
 impl RevokeKeypair {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::RevokeKeypairResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::RevokeKeypairResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(58);
         path.push_str("/v3/admin/users/");
@@ -542,9 +758,20 @@ impl RevokeKeypair {
         }
     }
 }
-crate::request::operation!(
-    RevokeKeypair, crate ::types::RevokeKeypairResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for RevokeKeypair {
+    type Output = Result<
+        crate::types::RevokeKeypairResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::RevokeKeypairResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(RevokeKeypair);
 /// Request builder for [`AdminUserApi::list_user_roles`] (`GET /v3/admin/users/{user_id}/roles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -554,6 +781,30 @@ pub struct ListUserRoles {
     user_id: String,
 }
 impl ListUserRoles {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AdminRoles, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminRoles,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/admin/users/");
@@ -582,9 +833,20 @@ impl ListUserRoles {
         }
     }
 }
-crate::request::operation!(
-    ListUserRoles, crate ::types::AdminRoles, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUserRoles {
+    type Output = Result<
+        crate::types::AdminRoles,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminRoles,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUserRoles);
 /// Request builder for [`AdminUserApi::list_user_tenant_roles`] (`GET /v3/admin/users/{user_id}/roles/{tenant}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -595,6 +857,30 @@ pub struct ListUserTenantRoles {
     tenant: String,
 }
 impl ListUserTenantRoles {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AdminRoles, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminRoles,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(55);
         path.push_str("/v3/admin/users/");
@@ -624,9 +910,20 @@ impl ListUserTenantRoles {
         }
     }
 }
-crate::request::operation!(
-    ListUserTenantRoles, crate ::types::AdminRoles, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUserTenantRoles {
+    type Output = Result<
+        crate::types::AdminRoles,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminRoles,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUserTenantRoles);
 /// Request builder for [`AdminUserApi::list_roles`] (`GET /v3/admin/roles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -635,6 +932,33 @@ pub struct ListRoles {
     options: crate::request::RequestOptions,
 }
 impl ListRoles {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::ListAdminRolesResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::ListAdminRolesResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/roles");
@@ -664,9 +988,20 @@ impl ListRoles {
         }
     }
 }
-crate::request::operation!(
-    ListRoles, crate ::types::ListAdminRolesResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListRoles {
+    type Output = Result<
+        crate::types::ListAdminRolesResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::ListAdminRolesResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListRoles);
 /// Request builder for [`AdminUserApi::create_admin_role`] (`POST /v3/admin/roles`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -680,6 +1015,33 @@ impl CreateAdminRole {
     pub fn body(mut self, body: crate::types::CreateAdminRoleBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AdminRoleCreationResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminRoleCreationResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
@@ -713,10 +1075,20 @@ impl CreateAdminRole {
         }
     }
 }
-crate::request::operation!(
-    CreateAdminRole, crate ::types::AdminRoleCreationResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateAdminRole {
+    type Output = Result<
+        crate::types::AdminRoleCreationResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminRoleCreationResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateAdminRole);
 /// Request builder for [`AdminUserApi::get_role`] (`GET /v3/admin/roles/{role_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -726,6 +1098,33 @@ pub struct GetRole {
     role_id: String,
 }
 impl GetRole {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::ListAdminRoleResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::ListAdminRoleResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
@@ -756,9 +1155,20 @@ impl GetRole {
         }
     }
 }
-crate::request::operation!(
-    GetRole, crate ::types::ListAdminRoleResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetRole {
+    type Output = Result<
+        crate::types::ListAdminRoleResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::ListAdminRoleResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetRole);
 /// Request builder for [`AdminUserApi::update_role`] (`PUT /v3/admin/roles/{role_id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -773,6 +1183,33 @@ impl UpdateRole {
     pub fn body(mut self, body: crate::types::CreateAdminRoleBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AdminRoleUpdateResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminRoleUpdateResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(32);
@@ -807,9 +1244,20 @@ impl UpdateRole {
         }
     }
 }
-crate::request::operation!(
-    UpdateRole, crate ::types::AdminRoleUpdateResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for UpdateRole {
+    type Output = Result<
+        crate::types::AdminRoleUpdateResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminRoleUpdateResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(UpdateRole);
 /// Request builder for [`AdminUserApi::delete_role`] (`DELETE /v3/admin/roles/{role_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -819,6 +1267,33 @@ pub struct DeleteRole {
     role_id: String,
 }
 impl DeleteRole {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AdminRoleDeletedResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminRoleDeletedResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
@@ -849,9 +1324,20 @@ impl DeleteRole {
         }
     }
 }
-crate::request::operation!(
-    DeleteRole, crate ::types::AdminRoleDeletedResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for DeleteRole {
+    type Output = Result<
+        crate::types::AdminRoleDeletedResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminRoleDeletedResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteRole);
 /// Request builder for [`AdminUserApi::get_session_user`] (`GET /v3/admin/sessions/{blaize_admin_session_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -861,6 +1347,33 @@ pub struct GetSessionUser {
     blaize_admin_session_id: String,
 }
 impl GetSessionUser {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UserIdentifier,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UserIdentifier,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/admin/sessions/");
@@ -895,6 +1408,17 @@ impl GetSessionUser {
         }
     }
 }
-crate::request::operation!(
-    GetSessionUser, crate ::types::UserIdentifier, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetSessionUser {
+    type Output = Result<
+        crate::types::UserIdentifier,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserIdentifier,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetSessionUser);

@@ -113,6 +113,33 @@ pub struct ListCacheConfigurations {
     options: crate::request::RequestOptions,
 }
 impl ListCacheConfigurations {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::CacheConfigurationsObjects,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::CacheConfigurationsObjects,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/cache-configurations");
@@ -142,10 +169,20 @@ impl ListCacheConfigurations {
         }
     }
 }
-crate::request::operation!(
-    ListCacheConfigurations, crate ::types::CacheConfigurationsObjects,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListCacheConfigurations {
+    type Output = Result<
+        crate::types::CacheConfigurationsObjects,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::CacheConfigurationsObjects,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListCacheConfigurations);
 /// Request builder for [`CacheConfigurationsApi::create_cache_configuration`] (`POST /v3/cache-configurations`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -159,6 +196,25 @@ impl CreateCacheConfiguration {
     pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(24);
@@ -184,7 +240,14 @@ impl CreateCacheConfiguration {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateCacheConfiguration, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateCacheConfiguration {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateCacheConfiguration);
 /// Request builder for [`CacheConfigurationsApi::get_cache_configuration`] (`GET /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -194,6 +257,33 @@ pub struct GetCacheConfiguration {
     id: String,
 }
 impl GetCacheConfiguration {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::CacheConfigurationsObject,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::CacheConfigurationsObject,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
@@ -224,10 +314,20 @@ impl GetCacheConfiguration {
         }
     }
 }
-crate::request::operation!(
-    GetCacheConfiguration, crate ::types::CacheConfigurationsObject,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetCacheConfiguration {
+    type Output = Result<
+        crate::types::CacheConfigurationsObject,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::CacheConfigurationsObject,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetCacheConfiguration);
 /// Request builder for [`CacheConfigurationsApi::update_cache_configuration`] (`PUT /v3/cache-configurations/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -242,6 +342,25 @@ impl UpdateCacheConfiguration {
     pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
@@ -268,7 +387,14 @@ impl UpdateCacheConfiguration {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(UpdateCacheConfiguration, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for UpdateCacheConfiguration {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(UpdateCacheConfiguration);
 /// Request builder for [`CacheConfigurationsApi::delete_cache_configuration`] (`DELETE /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -278,6 +404,25 @@ pub struct DeleteCacheConfiguration {
     id: String,
 }
 impl DeleteCacheConfiguration {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
@@ -300,4 +445,11 @@ impl DeleteCacheConfiguration {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteCacheConfiguration, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteCacheConfiguration {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteCacheConfiguration);

@@ -44,6 +44,33 @@ pub struct GenerateThumbnailUploadUrl {
     body: crate::types::GenerateThumbnailUploadUrlRequest,
 }
 impl GenerateThumbnailUploadUrl {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::GenerateThumbnailUploadUrlResponse,
+        GenerateThumbnailUploadUrlError,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::GenerateThumbnailUploadUrlResponse,
+        GenerateThumbnailUploadUrlError,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/v4/thumbnails/upload-url");
@@ -87,10 +114,20 @@ impl GenerateThumbnailUploadUrl {
         }
     }
 }
-crate::request::operation!(
-    GenerateThumbnailUploadUrl, crate ::types::GenerateThumbnailUploadUrlResponse,
-    GenerateThumbnailUploadUrlError
-);
+impl std::future::IntoFuture for GenerateThumbnailUploadUrl {
+    type Output = Result<
+        crate::types::GenerateThumbnailUploadUrlResponse,
+        crate::Error<GenerateThumbnailUploadUrlError>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::GenerateThumbnailUploadUrlResponse,
+        GenerateThumbnailUploadUrlError,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GenerateThumbnailUploadUrl);
 /// The documented error bodies of [`ComponentLibraryApi::generate_thumbnail_upload_url`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

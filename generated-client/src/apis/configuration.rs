@@ -122,6 +122,33 @@ pub struct GetConfiguration {
     options: crate::request::RequestOptions,
 }
 impl GetConfiguration {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::Configuration,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::Configuration,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/configuration");
@@ -148,9 +175,20 @@ impl GetConfiguration {
         }
     }
 }
-crate::request::operation!(
-    GetConfiguration, crate ::types::Configuration, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetConfiguration {
+    type Output = Result<
+        crate::types::Configuration,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Configuration,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetConfiguration);
 /// Request builder for [`ConfigurationApi::save_configuration`] (`POST /v3/configuration`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -164,6 +202,25 @@ impl SaveConfiguration {
     pub fn body(mut self, body: crate::types::SaveConfigurationRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
@@ -189,7 +246,14 @@ impl SaveConfiguration {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(SaveConfiguration, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for SaveConfiguration {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(SaveConfiguration);
 /// Request builder for [`ConfigurationApi::list_blacklisted_email_domains`] (`GET /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -198,6 +262,27 @@ pub struct ListBlacklistedEmailDomains {
     options: crate::request::RequestOptions,
 }
 impl ListBlacklistedEmailDomains {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<Vec<String>, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<Vec<String>, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
@@ -224,9 +309,14 @@ impl ListBlacklistedEmailDomains {
         }
     }
 }
-crate::request::operation!(
-    ListBlacklistedEmailDomains, Vec < String >, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListBlacklistedEmailDomains {
+    type Output = Result<Vec<String>, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<Vec<String>, ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListBlacklistedEmailDomains);
 /// Request builder for [`ConfigurationApi::update_blacklisted_email_domains`] (`PUT /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -236,6 +326,33 @@ pub struct UpdateBlacklistedEmailDomains {
     body: crate::types::BlacklistedEmailDomainsRequest,
 }
 impl UpdateBlacklistedEmailDomains {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        UpdateBlacklistedEmailDomainsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        UpdateBlacklistedEmailDomainsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
@@ -266,10 +383,20 @@ impl UpdateBlacklistedEmailDomains {
         }
     }
 }
-crate::request::operation!(
-    UpdateBlacklistedEmailDomains, UpdateBlacklistedEmailDomainsResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for UpdateBlacklistedEmailDomains {
+    type Output = Result<
+        UpdateBlacklistedEmailDomainsResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        UpdateBlacklistedEmailDomainsResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(UpdateBlacklistedEmailDomains);
 /// The successful responses of [`ConfigurationApi::update_blacklisted_email_domains`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -288,6 +415,25 @@ pub struct InstallTenant {
     options: crate::request::RequestOptions,
 }
 impl InstallTenant {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(14);
         path.push_str("/v3/initialize");
@@ -309,7 +455,14 @@ impl InstallTenant {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(InstallTenant, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for InstallTenant {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(InstallTenant);
 /// Request builder for [`ConfigurationApi::create_cert`] (`POST /v3/certs`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -323,6 +476,25 @@ impl CreateCert {
     pub fn body(mut self, body: crate::types::CreateCertRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
@@ -348,7 +520,14 @@ impl CreateCert {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateCert, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateCert {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateCert);
 /// Request builder for [`ConfigurationApi::delete_cert`] (`DELETE /v3/certs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -357,6 +536,25 @@ pub struct DeleteCert {
     options: crate::request::RequestOptions,
 }
 impl DeleteCert {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/certs");
@@ -378,4 +576,11 @@ impl DeleteCert {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteCert, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteCert {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteCert);

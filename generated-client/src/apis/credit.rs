@@ -104,6 +104,27 @@ pub struct Credits {
     options: crate::request::RequestOptions,
 }
 impl Credits {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Credits, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Credits, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/credits");
@@ -130,7 +151,20 @@ impl Credits {
         }
     }
 }
-crate::request::operation!(Credits, crate ::types::Credits, ::core::convert::Infallible);
+impl std::future::IntoFuture for Credits {
+    type Output = Result<
+        crate::types::Credits,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Credits,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(Credits);
 /// Request builder for [`CreditApi::create_credits`] (`POST /v3/credits`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -144,6 +178,25 @@ impl CreateCredits {
     pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(11);
@@ -169,7 +222,14 @@ impl CreateCredits {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateCredits, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateCredits {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateCredits);
 /// Request builder for [`CreditApi::get_credit`] (`GET /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -179,6 +239,27 @@ pub struct GetCredit {
     id: String,
 }
 impl GetCredit {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Credit, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Credit, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
@@ -206,9 +287,20 @@ impl GetCredit {
         }
     }
 }
-crate::request::operation!(
-    GetCredit, crate ::types::Credit, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetCredit {
+    type Output = Result<
+        crate::types::Credit,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Credit,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetCredit);
 /// Request builder for [`CreditApi::create_credit`] (`POST /v3/credits/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -223,6 +315,25 @@ impl CreateCredit {
     pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
@@ -249,7 +360,14 @@ impl CreateCredit {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateCredit, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateCredit {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateCredit);
 /// Request builder for [`CreditApi::delete_credit`] (`DELETE /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -259,6 +377,25 @@ pub struct DeleteCredit {
     id: String,
 }
 impl DeleteCredit {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
@@ -281,4 +418,11 @@ impl DeleteCredit {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteCredit, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteCredit {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteCredit);

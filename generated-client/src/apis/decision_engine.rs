@@ -43,6 +43,33 @@ impl InvokeDecisionEngine {
         self.body = Some(body);
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AccessDecisionResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AccessDecisionResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(19);
         path.push_str("/v3/decision-engine");
@@ -75,7 +102,17 @@ impl InvokeDecisionEngine {
         }
     }
 }
-crate::request::operation!(
-    InvokeDecisionEngine, crate ::types::AccessDecisionResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for InvokeDecisionEngine {
+    type Output = Result<
+        crate::types::AccessDecisionResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AccessDecisionResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(InvokeDecisionEngine);

@@ -46,6 +46,33 @@ impl ProcessPromoCodeRedemptions {
         self.body = Some(body);
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::ProcessPromoCodeRedemptionsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::ProcessPromoCodeRedemptionsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(45);
         path.push_str("/zephr/integration/promo-codes/v1/redemptions");
@@ -78,7 +105,17 @@ impl ProcessPromoCodeRedemptions {
         }
     }
 }
-crate::request::operation!(
-    ProcessPromoCodeRedemptions, crate ::types::ProcessPromoCodeRedemptionsResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ProcessPromoCodeRedemptions {
+    type Output = Result<
+        crate::types::ProcessPromoCodeRedemptionsResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::ProcessPromoCodeRedemptionsResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ProcessPromoCodeRedemptions);

@@ -183,6 +183,33 @@ impl ListFeatureRules {
         self.tags = Some(tags.into());
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::FeatureRulesResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::FeatureRulesResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/feature-rules");
@@ -215,9 +242,20 @@ impl ListFeatureRules {
         }
     }
 }
-crate::request::operation!(
-    ListFeatureRules, crate ::types::FeatureRulesResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListFeatureRules {
+    type Output = Result<
+        crate::types::FeatureRulesResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FeatureRulesResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListFeatureRules);
 /// Request builder for [`FeatureRulesApi::delete_feature_rule`] (`DELETE /v3/feature-rules/{featureRuleId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -227,6 +265,33 @@ pub struct DeleteFeatureRule {
     feature_rule_id: String,
 }
 impl DeleteFeatureRule {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/feature-rules/");
@@ -261,10 +326,20 @@ impl DeleteFeatureRule {
         }
     }
 }
-crate::request::operation!(
-    DeleteFeatureRule, crate ::RawBody < crate ::types::FeatureRuleDeletionResponse >,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for DeleteFeatureRule {
+    type Output = Result<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteFeatureRule);
 /// Request builder for [`FeatureRulesApi::get_feature_rule_versions`] (`GET /v3/feature-rules/{featureRuleId}/versions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -274,6 +349,33 @@ pub struct GetFeatureRuleVersions {
     feature_rule_id: String,
 }
 impl GetFeatureRuleVersions {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::FeatureRulesResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::FeatureRulesResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/feature-rules/");
@@ -309,10 +411,20 @@ impl GetFeatureRuleVersions {
         }
     }
 }
-crate::request::operation!(
-    GetFeatureRuleVersions, crate ::types::FeatureRulesResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetFeatureRuleVersions {
+    type Output = Result<
+        crate::types::FeatureRulesResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FeatureRulesResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetFeatureRuleVersions);
 /// Request builder for [`FeatureRulesApi::create_feature_rule`] (`POST /v3/feature-rules/{featureRuleId}/versions`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -327,6 +439,30 @@ impl CreateFeatureRule {
     pub fn body(mut self, body: crate::types::CreateFeatureRuleRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<CreateFeatureRuleResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        CreateFeatureRuleResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(43);
@@ -363,9 +499,20 @@ impl CreateFeatureRule {
         }
     }
 }
-crate::request::operation!(
-    CreateFeatureRule, CreateFeatureRuleResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateFeatureRule {
+    type Output = Result<
+        CreateFeatureRuleResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        CreateFeatureRuleResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateFeatureRule);
 /// The successful responses of [`FeatureRulesApi::create_feature_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -386,6 +533,33 @@ pub struct GetFeatureRuleVersion {
     version_id: String,
 }
 impl GetFeatureRuleVersion {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::FeatureRuleVersionResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::FeatureRuleVersionResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
@@ -422,10 +596,20 @@ impl GetFeatureRuleVersion {
         }
     }
 }
-crate::request::operation!(
-    GetFeatureRuleVersion, crate ::types::FeatureRuleVersionResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetFeatureRuleVersion {
+    type Output = Result<
+        crate::types::FeatureRuleVersionResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FeatureRuleVersionResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetFeatureRuleVersion);
 /// Request builder for [`FeatureRulesApi::delete_feature_rule_version`] (`DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -436,6 +620,33 @@ pub struct DeleteFeatureRuleVersion {
     version_id: String,
 }
 impl DeleteFeatureRuleVersion {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
@@ -472,10 +683,20 @@ impl DeleteFeatureRuleVersion {
         }
     }
 }
-crate::request::operation!(
-    DeleteFeatureRuleVersion, crate ::RawBody < crate
-    ::types::FeatureRuleDeletionResponse >, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for DeleteFeatureRuleVersion {
+    type Output = Result<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteFeatureRuleVersion);
 /// Request builder for [`FeatureRulesApi::save_feature_rule`] (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -491,6 +712,30 @@ impl SaveFeatureRule {
     pub fn body(mut self, body: Vec<serde_json::Value>) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<SaveFeatureRuleResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        SaveFeatureRuleResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(65);
@@ -529,9 +774,20 @@ impl SaveFeatureRule {
         }
     }
 }
-crate::request::operation!(
-    SaveFeatureRule, SaveFeatureRuleResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for SaveFeatureRule {
+    type Output = Result<
+        SaveFeatureRuleResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        SaveFeatureRuleResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(SaveFeatureRule);
 /// The successful responses of [`FeatureRulesApi::save_feature_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -86,6 +86,27 @@ pub struct ListForms {
     options: crate::request::RequestOptions,
 }
 impl ListForms {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Forms, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Forms, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/forms");
@@ -112,7 +133,17 @@ impl ListForms {
         }
     }
 }
-crate::request::operation!(ListForms, crate ::types::Forms, ::core::convert::Infallible);
+impl std::future::IntoFuture for ListForms {
+    type Output = Result<crate::types::Forms, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Forms,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListForms);
 /// Request builder for [`FormApi::get_form`] (`GET /v3/forms/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -122,6 +153,27 @@ pub struct GetForm {
     slug: String,
 }
 impl GetForm {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Form, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Form, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
@@ -149,7 +201,17 @@ impl GetForm {
         }
     }
 }
-crate::request::operation!(GetForm, crate ::types::Form, ::core::convert::Infallible);
+impl std::future::IntoFuture for GetForm {
+    type Output = Result<crate::types::Form, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Form,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetForm);
 /// Request builder for [`FormApi::save_form`] (`PUT /v3/forms/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -164,6 +226,27 @@ impl SaveForm {
     pub fn body(mut self, body: crate::types::SaveFormRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<SaveFormResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<SaveFormResponse, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
@@ -194,7 +277,17 @@ impl SaveForm {
         }
     }
 }
-crate::request::operation!(SaveForm, SaveFormResponse, ::core::convert::Infallible);
+impl std::future::IntoFuture for SaveForm {
+    type Output = Result<SaveFormResponse, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        SaveFormResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(SaveForm);
 /// The successful responses of [`FormApi::save_form`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -214,6 +307,25 @@ pub struct DeleteForm {
     slug: String,
 }
 impl DeleteForm {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
@@ -236,4 +348,11 @@ impl DeleteForm {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteForm, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteForm {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteForm);

@@ -63,6 +63,27 @@ pub struct ListAllUnclaimedGifts {
     options: crate::request::RequestOptions,
 }
 impl ListAllUnclaimedGifts {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Gifts, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Gifts, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/v3/gift");
@@ -89,9 +110,17 @@ impl ListAllUnclaimedGifts {
         }
     }
 }
-crate::request::operation!(
-    ListAllUnclaimedGifts, crate ::types::Gifts, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListAllUnclaimedGifts {
+    type Output = Result<crate::types::Gifts, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Gifts,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListAllUnclaimedGifts);
 /// Request builder for [`GiftsApi::create_gift`] (`POST /v3/gift`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -105,6 +134,33 @@ impl CreateGift {
     pub fn body(mut self, body: crate::types::CreateGiftRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::RawBody<crate::types::CreateGiftResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::RawBody<crate::types::CreateGiftResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(8);
@@ -138,10 +194,20 @@ impl CreateGift {
         }
     }
 }
-crate::request::operation!(
-    CreateGift, crate ::RawBody < crate ::types::CreateGiftResponse >,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateGift {
+    type Output = Result<
+        crate::RawBody<crate::types::CreateGiftResponse>,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::RawBody<crate::types::CreateGiftResponse>,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateGift);
 /// Request builder for [`GiftsApi::delete_gift`] (`DELETE /v3/gift/{giftId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -151,6 +217,25 @@ pub struct DeleteGift {
     gift_id: String,
 }
 impl DeleteGift {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/v3/gift/");
@@ -173,4 +258,11 @@ impl DeleteGift {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteGift, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteGift {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteGift);

@@ -304,6 +304,33 @@ impl ListUserGrants {
         self.active = Some(active.into());
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::ListUserGrantsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::ListUserGrantsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/users/");
@@ -338,9 +365,20 @@ impl ListUserGrants {
         }
     }
 }
-crate::request::operation!(
-    ListUserGrants, crate ::types::ListUserGrantsResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUserGrants {
+    type Output = Result<
+        crate::types::ListUserGrantsResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::ListUserGrantsResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUserGrants);
 /// Request builder for [`GrantsApi::create_grants`] (`POST /v3/users/{userId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -355,6 +393,25 @@ impl CreateGrants {
     pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
@@ -382,7 +439,14 @@ impl CreateGrants {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateGrants, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateGrants {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateGrants);
 /// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -393,6 +457,27 @@ pub struct GetAccountGrant {
     grant_id: String,
 }
 impl GetAccountGrant {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Grant, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Grant, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
@@ -422,9 +507,17 @@ impl GetAccountGrant {
         }
     }
 }
-crate::request::operation!(
-    GetAccountGrant, crate ::types::Grant, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetAccountGrant {
+    type Output = Result<crate::types::Grant, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Grant,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetAccountGrant);
 /// Request builder for [`GrantsApi::create_grant`] (`POST /v3/users/{userId}/grants/{grantId}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -440,6 +533,25 @@ impl CreateGrant {
     pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(50);
@@ -468,7 +580,14 @@ impl CreateGrant {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateGrant, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateGrant {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateGrant);
 /// Request builder for [`GrantsApi::delete_user_grant`] (`DELETE /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -479,6 +598,25 @@ pub struct DeleteUserGrant {
     grant_id: String,
 }
 impl DeleteUserGrant {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
@@ -503,7 +641,14 @@ impl DeleteUserGrant {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteUserGrant, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteUserGrant {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteUserGrant);
 /// Request builder for [`GrantsApi::retrieve_user_access_model`] (`GET /v3/users/{userId}/accessModel`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -513,6 +658,30 @@ pub struct RetrieveUserAccessModel {
     user_id: String,
 }
 impl RetrieveUserAccessModel {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AccessModel, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AccessModel,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/users/");
@@ -541,9 +710,20 @@ impl RetrieveUserAccessModel {
         }
     }
 }
-crate::request::operation!(
-    RetrieveUserAccessModel, crate ::types::AccessModel, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for RetrieveUserAccessModel {
+    type Output = Result<
+        crate::types::AccessModel,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AccessModel,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(RetrieveUserAccessModel);
 /// Request builder for [`GrantsApi::list_account_grants`] (`GET /v3/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -553,6 +733,30 @@ pub struct ListAccountGrants {
     account_id: String,
 }
 impl ListAccountGrants {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<Vec<crate::types::Grant>, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        Vec<crate::types::Grant>,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v3/accounts/");
@@ -581,9 +785,20 @@ impl ListAccountGrants {
         }
     }
 }
-crate::request::operation!(
-    ListAccountGrants, Vec < crate ::types::Grant >, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListAccountGrants {
+    type Output = Result<
+        Vec<crate::types::Grant>,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        Vec<crate::types::Grant>,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListAccountGrants);
 /// Request builder for [`GrantsApi::create_account_grant`] (`POST /v3/accounts/{accountId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -598,6 +813,25 @@ impl CreateAccountGrant {
     pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
@@ -625,7 +859,14 @@ impl CreateAccountGrant {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateAccountGrant, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateAccountGrant {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateAccountGrant);
 /// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -636,6 +877,33 @@ pub struct GetUserGrant {
     grant_id: String,
 }
 impl GetUserGrant {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::GrantResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::GrantResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
@@ -665,9 +933,20 @@ impl GetUserGrant {
         }
     }
 }
-crate::request::operation!(
-    GetUserGrant, crate ::types::GrantResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetUserGrant {
+    type Output = Result<
+        crate::types::GrantResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::GrantResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetUserGrant);
 /// Request builder for [`GrantsApi::delete_account_grant_by_id`] (`DELETE /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -678,6 +957,25 @@ pub struct DeleteAccountGrantById {
     grant_id: String,
 }
 impl DeleteAccountGrantById {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
@@ -702,7 +1000,14 @@ impl DeleteAccountGrantById {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteAccountGrantById, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteAccountGrantById {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteAccountGrantById);
 /// Request builder for [`GrantsApi::create_account_grant_v4`] (`POST /v4/accounts/{accountId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -717,6 +1022,25 @@ impl CreateAccountGrantV4 {
     pub fn body(mut self, body: crate::types::CreateGrantBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(36);
@@ -744,7 +1068,14 @@ impl CreateAccountGrantV4 {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateAccountGrantV4, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateAccountGrantV4 {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateAccountGrantV4);
 /// Request builder for [`GrantsApi::delete_account_grant`] (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -755,6 +1086,27 @@ pub struct DeleteAccountGrant {
     grant_id: String,
 }
 impl DeleteAccountGrant {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::RawBody, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::RawBody, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v4/accounts/");
@@ -784,6 +1136,11 @@ impl DeleteAccountGrant {
         }
     }
 }
-crate::request::operation!(
-    DeleteAccountGrant, crate ::RawBody, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for DeleteAccountGrant {
+    type Output = Result<crate::RawBody, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<crate::RawBody, ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteAccountGrant);

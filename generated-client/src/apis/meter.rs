@@ -86,6 +86,27 @@ pub struct ListMeters {
     options: crate::request::RequestOptions,
 }
 impl ListMeters {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Meters, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Meters, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(10);
         path.push_str("/v3/meters");
@@ -112,9 +133,20 @@ impl ListMeters {
         }
     }
 }
-crate::request::operation!(
-    ListMeters, crate ::types::Meters, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListMeters {
+    type Output = Result<
+        crate::types::Meters,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Meters,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListMeters);
 /// Request builder for [`MeterApi::get_meter`] (`GET /v3/meters/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -124,6 +156,27 @@ pub struct GetMeter {
     id: String,
 }
 impl GetMeter {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Meter, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Meter, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
@@ -151,7 +204,17 @@ impl GetMeter {
         }
     }
 }
-crate::request::operation!(GetMeter, crate ::types::Meter, ::core::convert::Infallible);
+impl std::future::IntoFuture for GetMeter {
+    type Output = Result<crate::types::Meter, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Meter,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetMeter);
 /// Request builder for [`MeterApi::create_meter`] (`POST /v3/meters/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -166,6 +229,27 @@ impl CreateMeter {
     pub fn body(mut self, body: crate::types::CreateMeterBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<CreateMeterResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<CreateMeterResponse, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
@@ -196,9 +280,17 @@ impl CreateMeter {
         }
     }
 }
-crate::request::operation!(
-    CreateMeter, CreateMeterResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateMeter {
+    type Output = Result<CreateMeterResponse, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        CreateMeterResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateMeter);
 /// The successful responses of [`MeterApi::create_meter`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -218,6 +310,25 @@ pub struct DeleteMeter {
     id: String,
 }
 impl DeleteMeter {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
@@ -240,4 +351,11 @@ impl DeleteMeter {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteMeter, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteMeter {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteMeter);

@@ -38,6 +38,25 @@ pub struct FetchExternalTemplate {
     template_config_id: String,
 }
 impl FetchExternalTemplate {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<String, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<String, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(73);
         path.push_str("/zephr/public/template-components/v1/template-components/");
@@ -69,4 +88,11 @@ impl FetchExternalTemplate {
         }
     }
 }
-crate::request::operation!(FetchExternalTemplate, String, ::core::convert::Infallible);
+impl std::future::IntoFuture for FetchExternalTemplate {
+    type Output = Result<String, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<String, ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(FetchExternalTemplate);

@@ -29,6 +29,33 @@ pub struct GeneratePageUploadUrl {
     options: crate::request::RequestOptions,
 }
 impl GeneratePageUploadUrl {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::GeneratePageUploadUrlResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::GeneratePageUploadUrlResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(20);
         path.push_str("/v4/pages/upload-url");
@@ -58,7 +85,17 @@ impl GeneratePageUploadUrl {
         }
     }
 }
-crate::request::operation!(
-    GeneratePageUploadUrl, crate ::types::GeneratePageUploadUrlResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GeneratePageUploadUrl {
+    type Output = Result<
+        crate::types::GeneratePageUploadUrlResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::GeneratePageUploadUrlResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GeneratePageUploadUrl);

@@ -124,6 +124,33 @@ impl ListRequestRules {
         self.tags = Some(tags.into());
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::RequestRulesContainerObject,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::RequestRulesContainerObject,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/request-rules");
@@ -156,10 +183,20 @@ impl ListRequestRules {
         }
     }
 }
-crate::request::operation!(
-    ListRequestRules, crate ::types::RequestRulesContainerObject,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListRequestRules {
+    type Output = Result<
+        crate::types::RequestRulesContainerObject,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::RequestRulesContainerObject,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListRequestRules);
 /// Request builder for [`RequestRulesApi::save_request_rule`] (`PUT /v3/request-rules`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -173,6 +210,30 @@ impl SaveRequestRule {
     pub fn body(mut self, body: crate::types::SaveRequestRuleRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<SaveRequestRuleResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        SaveRequestRuleResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(17);
@@ -202,9 +263,20 @@ impl SaveRequestRule {
         }
     }
 }
-crate::request::operation!(
-    SaveRequestRule, SaveRequestRuleResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for SaveRequestRule {
+    type Output = Result<
+        SaveRequestRuleResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        SaveRequestRuleResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(SaveRequestRule);
 /// The successful responses of [`RequestRulesApi::save_request_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -224,6 +296,25 @@ pub struct DeleteRequestRule {
     id: String,
 }
 impl DeleteRequestRule {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/request-rules/");
@@ -246,7 +337,14 @@ impl DeleteRequestRule {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteRequestRule, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteRequestRule {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteRequestRule);
 /// Request builder for [`RequestRulesApi::get_request_rule_version`] (`GET /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -257,6 +355,33 @@ pub struct GetRequestRuleVersion {
     version_id: i64,
 }
 impl GetRequestRuleVersion {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::RequestRulesObject,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::RequestRulesObject,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
@@ -289,9 +414,20 @@ impl GetRequestRuleVersion {
         }
     }
 }
-crate::request::operation!(
-    GetRequestRuleVersion, crate ::types::RequestRulesObject, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetRequestRuleVersion {
+    type Output = Result<
+        crate::types::RequestRulesObject,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::RequestRulesObject,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetRequestRuleVersion);
 /// Request builder for [`RequestRulesApi::delete_request_rule_version`] (`DELETE /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -302,6 +438,25 @@ pub struct DeleteRequestRuleVersion {
     version_id: String,
 }
 impl DeleteRequestRuleVersion {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
@@ -326,4 +481,11 @@ impl DeleteRequestRuleVersion {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteRequestRuleVersion, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteRequestRuleVersion {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteRequestRuleVersion);

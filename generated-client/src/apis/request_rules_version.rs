@@ -36,6 +36,33 @@ pub struct CreateRequestRuleVersion {
     id: String,
 }
 impl CreateRequestRuleVersion {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::RequestRulesObject,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::RequestRulesObject,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/request-rules/");
@@ -67,7 +94,17 @@ impl CreateRequestRuleVersion {
         }
     }
 }
-crate::request::operation!(
-    CreateRequestRuleVersion, crate ::types::RequestRulesObject,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateRequestRuleVersion {
+    type Output = Result<
+        crate::types::RequestRulesObject,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::RequestRulesObject,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateRequestRuleVersion);

@@ -60,6 +60,25 @@ pub struct CancelSubscriptionLegacy {
     external_id: String,
 }
 impl CancelSubscriptionLegacy {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(56);
         path.push_str("/blaize/payment/braintree/subscriptions/");
@@ -82,7 +101,14 @@ impl CancelSubscriptionLegacy {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CancelSubscriptionLegacy, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CancelSubscriptionLegacy {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CancelSubscriptionLegacy);
 /// Request builder for [`SubscriptionApi::orchestrate_update_braintree_subscription`] (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -93,6 +119,25 @@ pub struct OrchestrateUpdateBraintreeSubscription {
     body: serde_json::Value,
 }
 impl OrchestrateUpdateBraintreeSubscription {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(56);
         path.push_str("/blaize/payment/braintree/subscriptions/");
@@ -116,6 +161,11 @@ impl OrchestrateUpdateBraintreeSubscription {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(
-    OrchestrateUpdateBraintreeSubscription, (), ::core::convert::Infallible
-);
+impl std::future::IntoFuture for OrchestrateUpdateBraintreeSubscription {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(OrchestrateUpdateBraintreeSubscription);

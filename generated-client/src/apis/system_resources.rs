@@ -40,6 +40,27 @@ pub struct PutResourcesContent {
     resource_id: String,
 }
 impl PutResourcesContent {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<serde_json::Value, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<serde_json::Value, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v4/resources/");
@@ -68,6 +89,14 @@ impl PutResourcesContent {
         }
     }
 }
-crate::request::operation!(
-    PutResourcesContent, serde_json::Value, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for PutResourcesContent {
+    type Output = Result<serde_json::Value, crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<
+        serde_json::Value,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(PutResourcesContent);

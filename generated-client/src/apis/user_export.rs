@@ -168,6 +168,33 @@ impl ExportUsers {
         self.page = Some(page.into());
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UserExportPaginatedResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UserExportPaginatedResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/user-export");
@@ -220,9 +247,20 @@ impl ExportUsers {
         }
     }
 }
-crate::request::operation!(
-    ExportUsers, crate ::types::UserExportPaginatedResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ExportUsers {
+    type Output = Result<
+        crate::types::UserExportPaginatedResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserExportPaginatedResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ExportUsers);
 /// Request builder for [`UserExportApi::export_user_and_events_csv`] (`GET /v4/user-export`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -347,6 +385,33 @@ impl ExportUserAndEventsCsv {
         self.page = Some(page.into());
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UserExportPaginatedResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UserExportPaginatedResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v4/user-export");
@@ -418,7 +483,17 @@ impl ExportUserAndEventsCsv {
         }
     }
 }
-crate::request::operation!(
-    ExportUserAndEventsCsv, crate ::types::UserExportPaginatedResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ExportUserAndEventsCsv {
+    type Output = Result<
+        crate::types::UserExportPaginatedResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserExportPaginatedResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ExportUserAndEventsCsv);

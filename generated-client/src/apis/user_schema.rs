@@ -86,6 +86,27 @@ pub struct RetrieveUserSchema {
     options: crate::request::RequestOptions,
 }
 impl RetrieveUserSchema {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Schemas, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Schemas, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/schema/users");
@@ -112,9 +133,20 @@ impl RetrieveUserSchema {
         }
     }
 }
-crate::request::operation!(
-    RetrieveUserSchema, crate ::types::Schemas, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for RetrieveUserSchema {
+    type Output = Result<
+        crate::types::Schemas,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Schemas,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(RetrieveUserSchema);
 /// Request builder for [`UserSchemaApi::get_schema_slug`] (`GET /v3/schema/users/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -124,6 +156,30 @@ pub struct GetSchemaSlug {
     slug: String,
 }
 impl GetSchemaSlug {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::SchemaField, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::SchemaField,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
@@ -151,9 +207,20 @@ impl GetSchemaSlug {
         }
     }
 }
-crate::request::operation!(
-    GetSchemaSlug, crate ::types::SchemaField, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetSchemaSlug {
+    type Output = Result<
+        crate::types::SchemaField,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::SchemaField,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetSchemaSlug);
 /// Request builder for [`UserSchemaApi::save_schema_slug`] (`PUT /v3/schema/users/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -168,6 +235,27 @@ impl SaveSchemaSlug {
     pub fn body(mut self, body: crate::types::SchemaField) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<SaveSchemaSlugResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<SaveSchemaSlugResponse, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
@@ -199,9 +287,20 @@ impl SaveSchemaSlug {
         }
     }
 }
-crate::request::operation!(
-    SaveSchemaSlug, SaveSchemaSlugResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for SaveSchemaSlug {
+    type Output = Result<
+        SaveSchemaSlugResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        SaveSchemaSlugResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(SaveSchemaSlug);
 /// The successful responses of [`UserSchemaApi::save_schema_slug`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -221,6 +320,33 @@ pub struct DeleteSchemaSlug {
     slug: String,
 }
 impl DeleteSchemaSlug {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
@@ -251,7 +377,17 @@ impl DeleteSchemaSlug {
         }
     }
 }
-crate::request::operation!(
-    DeleteSchemaSlug, crate ::RawBody < crate ::types::SchemaFieldDeletionResponse >,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for DeleteSchemaSlug {
+    type Output = Result<
+        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteSchemaSlug);

@@ -590,6 +590,25 @@ impl DeleteUserByPrimaryOrForeignKey {
         self.foreign_key = Some(foreign_key.into());
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/zephr/integration/users/v1/users");
@@ -620,9 +639,14 @@ impl DeleteUserByPrimaryOrForeignKey {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(
-    DeleteUserByPrimaryOrForeignKey, (), ::core::convert::Infallible
-);
+impl std::future::IntoFuture for DeleteUserByPrimaryOrForeignKey {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteUserByPrimaryOrForeignKey);
 /// Request builder for [`UsersApi::upsert_foreign_key`] (`PUT /v3/users/{userId}/foreign-key/update/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -638,6 +662,25 @@ impl UpsertForeignKey {
     pub fn body(mut self, body: String) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(62);
@@ -666,7 +709,14 @@ impl UpsertForeignKey {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(UpsertForeignKey, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for UpsertForeignKey {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(UpsertForeignKey);
 /// Request builder for [`UsersApi::delete_foreign_key`] (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -683,6 +733,25 @@ impl DeleteForeignKey {
     pub fn body(mut self, body: String) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(72);
@@ -713,7 +782,14 @@ impl DeleteForeignKey {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteForeignKey, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteForeignKey {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteForeignKey);
 /// Request builder for [`UsersApi::list_users`] (`GET /v3/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -738,6 +814,33 @@ impl ListUsers {
     ) -> Self {
         self.search_by_attributes = Some(search_by_attributes.into());
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UsersResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UsersResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
@@ -772,9 +875,20 @@ impl ListUsers {
         }
     }
 }
-crate::request::operation!(
-    ListUsers, crate ::types::UsersResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUsers {
+    type Output = Result<
+        crate::types::UsersResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UsersResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUsers);
 /// Request builder for [`UsersApi::create_user`] (`POST /v3/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -788,6 +902,33 @@ impl CreateUser {
     pub fn body(mut self, body: crate::types::UserCreation) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UsersResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UsersResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(9);
@@ -818,9 +959,20 @@ impl CreateUser {
         }
     }
 }
-crate::request::operation!(
-    CreateUser, crate ::types::UsersResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateUser {
+    type Output = Result<
+        crate::types::UsersResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UsersResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateUser);
 /// Request builder for [`UsersApi::get_user`] (`GET /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -830,6 +982,30 @@ pub struct GetUser {
     user_id: String,
 }
 impl GetUser {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::UserResponse, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UserResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
@@ -857,9 +1033,20 @@ impl GetUser {
         }
     }
 }
-crate::request::operation!(
-    GetUser, crate ::types::UserResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetUser {
+    type Output = Result<
+        crate::types::UserResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetUser);
 /// Request builder for [`UsersApi::delete_user`] (`DELETE /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -869,6 +1056,25 @@ pub struct DeleteUser {
     user_id: String,
 }
 impl DeleteUser {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
@@ -891,7 +1097,14 @@ impl DeleteUser {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteUser, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteUser {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteUser);
 /// Request builder for [`UsersApi::replace_user_attributes`] (`PUT /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -906,6 +1119,25 @@ impl ReplaceUserAttributes {
     pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(37);
@@ -933,7 +1165,14 @@ impl ReplaceUserAttributes {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(ReplaceUserAttributes, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for ReplaceUserAttributes {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ReplaceUserAttributes);
 /// Request builder for [`UsersApi::update_user_attribute`] (`PATCH /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -948,6 +1187,25 @@ impl UpdateUserAttribute {
     pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(37);
@@ -975,7 +1233,14 @@ impl UpdateUserAttribute {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(UpdateUserAttribute, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for UpdateUserAttribute {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(UpdateUserAttribute);
 /// Request builder for [`UsersApi::get_users_profile_by_app_id`] (`GET /v3/users/{user_id}/profile/{app_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -986,6 +1251,33 @@ pub struct GetUsersProfileByAppId {
     app_id: String,
 }
 impl GetUsersProfileByAppId {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::GetUsersProfileByAppIdResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::GetUsersProfileByAppIdResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(51);
         path.push_str("/v3/users/");
@@ -1018,10 +1310,20 @@ impl GetUsersProfileByAppId {
         }
     }
 }
-crate::request::operation!(
-    GetUsersProfileByAppId, crate ::types::GetUsersProfileByAppIdResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetUsersProfileByAppId {
+    type Output = Result<
+        crate::types::GetUsersProfileByAppIdResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::GetUsersProfileByAppIdResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetUsersProfileByAppId);
 /// Request builder for [`UsersApi::list_bulk_user_update_jobs`] (`GET /v4/user-updates`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1030,6 +1332,33 @@ pub struct ListBulkUserUpdateJobs {
     options: crate::request::RequestOptions,
 }
 impl ListBulkUserUpdateJobs {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::GetBulkUserUpdateJobsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::GetBulkUserUpdateJobsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v4/user-updates");
@@ -1059,10 +1388,20 @@ impl ListBulkUserUpdateJobs {
         }
     }
 }
-crate::request::operation!(
-    ListBulkUserUpdateJobs, crate ::types::GetBulkUserUpdateJobsResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListBulkUserUpdateJobs {
+    type Output = Result<
+        crate::types::GetBulkUserUpdateJobsResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::GetBulkUserUpdateJobsResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListBulkUserUpdateJobs);
 /// Request builder for [`UsersApi::update_bulk_users`] (`POST /v4/user-updates`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1076,6 +1415,33 @@ impl UpdateBulkUsers {
     pub fn body(mut self, body: crate::types::BulkUserUpdateRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::BulkUserUpdateResponse,
+        UpdateBulkUsersError,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::BulkUserUpdateResponse,
+        UpdateBulkUsersError,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(16);
@@ -1114,9 +1480,20 @@ impl UpdateBulkUsers {
         }
     }
 }
-crate::request::operation!(
-    UpdateBulkUsers, crate ::types::BulkUserUpdateResponse, UpdateBulkUsersError
-);
+impl std::future::IntoFuture for UpdateBulkUsers {
+    type Output = Result<
+        crate::types::BulkUserUpdateResponse,
+        crate::Error<UpdateBulkUsersError>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::BulkUserUpdateResponse,
+        UpdateBulkUsersError,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(UpdateBulkUsers);
 /// The documented error bodies of [`UsersApi::update_bulk_users`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1136,6 +1513,33 @@ pub struct RetrieveBulkUserUpdateJob {
     job_id: String,
 }
 impl RetrieveBulkUserUpdateJob {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::GetBulkUserUpdateJobResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::GetBulkUserUpdateJobResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v4/user-updates/");
@@ -1166,10 +1570,20 @@ impl RetrieveBulkUserUpdateJob {
         }
     }
 }
-crate::request::operation!(
-    RetrieveBulkUserUpdateJob, crate ::types::GetBulkUserUpdateJobResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for RetrieveBulkUserUpdateJob {
+    type Output = Result<
+        crate::types::GetBulkUserUpdateJobResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::GetBulkUserUpdateJobResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(RetrieveBulkUserUpdateJob);
 /// Request builder for [`UsersApi::list_user_segment`] (`GET /v4/users/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1178,6 +1592,33 @@ pub struct ListUserSegment {
     options: crate::request::RequestOptions,
 }
 impl ListUserSegment {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UserSegmentsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UserSegmentsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(18);
         path.push_str("/v4/users/segments");
@@ -1207,9 +1648,20 @@ impl ListUserSegment {
         }
     }
 }
-crate::request::operation!(
-    ListUserSegment, crate ::types::UserSegmentsResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUserSegment {
+    type Output = Result<
+        crate::types::UserSegmentsResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserSegmentsResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUserSegment);
 /// Request builder for [`UsersApi::create_user_segment`] (`POST /v4/users/segments`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1223,6 +1675,25 @@ impl CreateUserSegment {
     pub fn body(mut self, body: crate::types::CreateUserSegmentBody) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(18);
@@ -1248,7 +1719,14 @@ impl CreateUserSegment {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(CreateUserSegment, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for CreateUserSegment {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateUserSegment);
 /// Request builder for [`UsersApi::get_user_segment`] (`GET /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1258,6 +1736,33 @@ pub struct GetUserSegment {
     segment_id: String,
 }
 impl GetUserSegment {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UserSegmentResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UserSegmentResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
@@ -1288,9 +1793,20 @@ impl GetUserSegment {
         }
     }
 }
-crate::request::operation!(
-    GetUserSegment, crate ::types::UserSegmentResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for GetUserSegment {
+    type Output = Result<
+        crate::types::UserSegmentResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserSegmentResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(GetUserSegment);
 /// Request builder for [`UsersApi::delete_user_segment`] (`DELETE /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1300,6 +1816,25 @@ pub struct DeleteUserSegment {
     segment_id: String,
 }
 impl DeleteUserSegment {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
@@ -1322,7 +1857,14 @@ impl DeleteUserSegment {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteUserSegment, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteUserSegment {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteUserSegment);
 /// Request builder for [`UsersApi::list_user_segmentsfor_user`] (`GET /v4/users/{userId}/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1332,6 +1874,33 @@ pub struct ListUserSegmentsforUser {
     user_id: String,
 }
 impl ListUserSegmentsforUser {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::UserSegmentsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::UserSegmentsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/");
@@ -1363,10 +1932,20 @@ impl ListUserSegmentsforUser {
         }
     }
 }
-crate::request::operation!(
-    ListUserSegmentsforUser, crate ::types::UserSegmentsResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUserSegmentsforUser {
+    type Output = Result<
+        crate::types::UserSegmentsResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserSegmentsResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUserSegmentsforUser);
 /// Request builder for [`UsersApi::start_email_address_update`] (`POST /v3/users/{user_id}/update-email`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1381,6 +1960,25 @@ impl StartEmailAddressUpdate {
     pub fn body(mut self, body: crate::types::StartEmailAddressUpdateRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(39);
@@ -1408,7 +2006,14 @@ impl StartEmailAddressUpdate {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(StartEmailAddressUpdate, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for StartEmailAddressUpdate {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(StartEmailAddressUpdate);
 /// Request builder for [`UsersApi::start_password_reset`] (`POST /v4/users/reset`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1422,6 +2027,25 @@ impl StartPasswordReset {
     pub fn body(mut self, body: crate::types::StartPasswordResetRequest) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(15);
@@ -1447,7 +2071,14 @@ impl StartPasswordReset {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(StartPasswordReset, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for StartPasswordReset {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(StartPasswordReset);
 /// Request builder for [`UsersApi::start_passwordless_authentication`] (`POST /v3/users/token-exchange`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1464,6 +2095,25 @@ impl StartPasswordlessAuthentication {
     ) -> Self {
         self.body = Some(body);
         self
+    }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
     }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(24);
@@ -1489,9 +2139,14 @@ impl StartPasswordlessAuthentication {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(
-    StartPasswordlessAuthentication, (), ::core::convert::Infallible
-);
+impl std::future::IntoFuture for StartPasswordlessAuthentication {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(StartPasswordlessAuthentication);
 /// Request builder for [`UsersApi::list_user_sessions`] (`GET /v3/users/{user_id}/sessions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1501,6 +2156,33 @@ pub struct ListUserSessions {
     user_id: String,
 }
 impl ListUserSessions {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::ListUserSessionsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::ListUserSessionsResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
@@ -1532,10 +2214,20 @@ impl ListUserSessions {
         }
     }
 }
-crate::request::operation!(
-    ListUserSessions, crate ::types::ListUserSessionsResponse,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUserSessions {
+    type Output = Result<
+        crate::types::ListUserSessionsResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::ListUserSessionsResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUserSessions);
 /// Request builder for [`UsersApi::list_user_accounts`] (`GET /v3/users/{user_id}/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1545,6 +2237,33 @@ pub struct ListUserAccounts {
     user_id: String,
 }
 impl ListUserAccounts {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        Vec<crate::types::AccountUser>,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        Vec<crate::types::AccountUser>,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
@@ -1576,9 +2295,20 @@ impl ListUserAccounts {
         }
     }
 }
-crate::request::operation!(
-    ListUserAccounts, Vec < crate ::types::AccountUser >, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ListUserAccounts {
+    type Output = Result<
+        Vec<crate::types::AccountUser>,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        Vec<crate::types::AccountUser>,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ListUserAccounts);
 /// Request builder for [`UsersApi::refresh_access_model`] (`POST /v3/users/{user_id}/authorization/refresh`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1588,6 +2318,30 @@ pub struct RefreshAccessModel {
     user_id: String,
 }
 impl RefreshAccessModel {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AccessModel, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AccessModel,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(48);
         path.push_str("/v3/users/");
@@ -1616,9 +2370,20 @@ impl RefreshAccessModel {
         }
     }
 }
-crate::request::operation!(
-    RefreshAccessModel, crate ::types::AccessModel, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for RefreshAccessModel {
+    type Output = Result<
+        crate::types::AccessModel,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AccessModel,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(RefreshAccessModel);
 /// Request builder for [`UsersApi::reset_legacy_password`] (`POST /v3/users/{user_Id}/legacyPassword`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1628,6 +2393,33 @@ pub struct ResetLegacyPassword {
     user_id: String,
 }
 impl ResetLegacyPassword {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::AdminUserResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::AdminUserResponse,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/users/");
@@ -1659,6 +2451,17 @@ impl ResetLegacyPassword {
         }
     }
 }
-crate::request::operation!(
-    ResetLegacyPassword, crate ::types::AdminUserResponse, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for ResetLegacyPassword {
+    type Output = Result<
+        crate::types::AdminUserResponse,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AdminUserResponse,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(ResetLegacyPassword);

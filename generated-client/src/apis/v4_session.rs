@@ -119,6 +119,27 @@ impl CreateNewSessionUnderGivenSite {
         self.body = Some(body);
         self
     }
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Session, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Session, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/sessions/");
@@ -149,9 +170,20 @@ impl CreateNewSessionUnderGivenSite {
         }
     }
 }
-crate::request::operation!(
-    CreateNewSessionUnderGivenSite, crate ::types::Session, ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateNewSessionUnderGivenSite {
+    type Output = Result<
+        crate::types::Session,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Session,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateNewSessionUnderGivenSite);
 /// Request builder for [`V4SessionApi::lookup_session_under_given_site`] (`GET /v4/sessions/{site}/{sessionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -162,6 +194,33 @@ pub struct LookupSessionUnderGivenSite {
     session_id: String,
 }
 impl LookupSessionUnderGivenSite {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::SessionLookup,
+        ::core::convert::Infallible,
+    > {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<
+        crate::types::SessionLookup,
+        ::core::convert::Infallible,
+    > {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
@@ -191,10 +250,20 @@ impl LookupSessionUnderGivenSite {
         }
     }
 }
-crate::request::operation!(
-    LookupSessionUnderGivenSite, crate ::types::SessionLookup,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for LookupSessionUnderGivenSite {
+    type Output = Result<
+        crate::types::SessionLookup,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::SessionLookup,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(LookupSessionUnderGivenSite);
 /// Request builder for [`V4SessionApi::delete_session_under_given_site`] (`DELETE /v4/sessions/{site}/{sessionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -205,6 +274,25 @@ pub struct DeleteSessionUnderGivenSite {
     session_id: String,
 }
 impl DeleteSessionUnderGivenSite {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(self) -> crate::ResponseFuture<(), ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<(), ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
@@ -229,7 +317,14 @@ impl DeleteSessionUnderGivenSite {
         if response.is_success() { Ok(()) } else { Err(response.error(None)) }
     }
 }
-crate::request::operation!(DeleteSessionUnderGivenSite, (), ::core::convert::Infallible);
+impl std::future::IntoFuture for DeleteSessionUnderGivenSite {
+    type Output = Result<(), crate::Error<::core::convert::Infallible>>;
+    type IntoFuture = crate::ResponseFuture<(), ::core::convert::Infallible>;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(DeleteSessionUnderGivenSite);
 /// Request builder for [`V4SessionApi::create_anonymous_session_under_given_site`] (`POST /v4/anonymous-sessions/{site}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -239,6 +334,27 @@ pub struct CreateAnonymousSessionUnderGivenSite {
     site: String,
 }
 impl CreateAnonymousSessionUnderGivenSite {
+    /// Sends the request; resolves to the decoded body (the same as `.await`).
+    pub fn send(
+        self,
+    ) -> crate::ResponseFuture<crate::types::Session, ::core::convert::Infallible> {
+        crate::ResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
+    /// Sends the request; resolves to the decoded body with the response's status,
+    /// headers and raw bytes.
+    pub fn send_with_response(
+        self,
+    ) -> crate::FullResponseFuture<crate::types::Session, ::core::convert::Infallible> {
+        crate::FullResponseFuture::new(
+            crate::request::transport_of(&self.client),
+            self.into_request(),
+            Self::decode,
+        )
+    }
     fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
         let mut path = String::with_capacity(39);
         path.push_str("/v4/anonymous-sessions/");
@@ -266,7 +382,17 @@ impl CreateAnonymousSessionUnderGivenSite {
         }
     }
 }
-crate::request::operation!(
-    CreateAnonymousSessionUnderGivenSite, crate ::types::Session,
-    ::core::convert::Infallible
-);
+impl std::future::IntoFuture for CreateAnonymousSessionUnderGivenSite {
+    type Output = Result<
+        crate::types::Session,
+        crate::Error<::core::convert::Infallible>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::Session,
+        ::core::convert::Infallible,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+crate::request::request_options!(CreateAnonymousSessionUnderGivenSite);
