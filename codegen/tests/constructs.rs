@@ -150,12 +150,13 @@ fn all_of_merges_properties_and_requirements() {
 }
 
 #[test]
-fn additional_properties_become_maps_and_free_form_objects_json() {
+fn additional_properties_become_maps_and_free_form_objects_json_objects() {
     let api = fixture("maps");
     assert_eq!(def(&api, "Meters").kind, TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::I64))));
     let labelled = structure(&api, "Labelled");
     assert_eq!(labelled.additional, Additional::Typed { field: "additional_properties".to_owned(), ty: TypeRef::String });
-    assert_eq!(def(&api, "Anything").kind, TypeKind::Alias(TypeRef::Json));
+    // `type: object` with no properties is any object; no type at all is any value.
+    assert_eq!(def(&api, "Anything").kind, TypeKind::Alias(TypeRef::JsonObject));
     assert_eq!(def(&api, "Untyped").kind, TypeKind::Alias(TypeRef::Json));
     let closed = structure(&api, "Closed");
     assert_eq!((closed.fields.len(), &closed.additional), (0, &Additional::Closed));
@@ -165,7 +166,7 @@ fn additional_properties_become_maps_and_free_form_objects_json() {
     assert_eq!(holder.additional, Additional::Open { field: "additional_properties".to_owned() });
     let clash = structure(&api, "Clash");
     assert_eq!(clash.additional, Additional::Open { field: "additional_properties_2".to_owned() });
-    assert_eq!(field(holder, "extra").ty, TypeRef::Json);
+    assert_eq!(field(holder, "extra").ty, TypeRef::JsonObject);
     assert_eq!(shown(&api, &field(holder, "groups").ty), "BTreeMap<String, types::HolderGroupsValue>");
 }
 

@@ -54,6 +54,13 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
+    // Last, as it needs Node.js and the npm registry (Prism is installed on first use).
+    println!("==> conformance: every operation against Stoplight Prism, static and dynamic");
+    let code = crate::conformance::run(dir, &crate::conformance::Args { no_write: true, ..Default::default() })?;
+    if code != ExitCode::SUCCESS {
+        eprintln!("error: conformance against Prism failed (see the report above)");
+        return Ok(code);
+    }
     println!("==> all checks passed in {:.0?}", started.elapsed());
     Ok(ExitCode::SUCCESS)
 }

@@ -16,14 +16,18 @@ pub struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// An overlay to apply to both specs before comparing them.
+    #[arg(long)]
+    overlay: Option<PathBuf>,
 }
 
 /// Exit status when the report has a breaking change.
 const BREAKING: u8 = 2;
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let old = codegen::build_ir(&codegen::load::load_file(&args.old)?)?;
-    let new = codegen::build_ir(&codegen::load::load_file(&args.new)?)?;
+    let overlay = args.overlay.as_deref().map(codegen::load::Overlay::load_file).transpose()?;
+    let old = codegen::build_ir(&codegen::load::load_file_with_overlay(&args.old, overlay.as_ref())?)?;
+    let new = codegen::build_ir(&codegen::load::load_file_with_overlay(&args.new, overlay.as_ref())?)?;
     let report = codegen::diff::diff(&old, &new);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report.to_json())?);

@@ -31,16 +31,20 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     } else {
         std::fs::read(&from).with_context(|| format!("cannot read {from}"))?
     };
-    // Nothing is written unless the new spec generates a crate.
-    let spec = codegen::load::load_bytes(&bytes, &from)?;
+    // Nothing is written unless the new spec, with the reviewed overlay, generates a crate (an
+    // overlay action that no longer matches is an error: the spec may have been fixed).
+    let overlay = crate::generate::overlay(dir, true, None, false)?;
+    let spec = codegen::load::load_bytes_with_overlay(&bytes, &from, overlay.as_ref())?;
     let api = codegen::build_ir(&spec)?;
     codegen::emit::emit(&api, &codegen::Options::default())?;
+    let overlay_sha = overlay.as_ref().map(|o| o.sha256.clone());
 
     // The change report needs the spec the crate was generated from: the one in spec/, if the
-    // lock still vouches for it.
+    // lock still vouches for it, with the same overlay.
     let changes = match &previous {
-        Some(lock) if lock.sha256 == spec.sha256 => Changes::None,
-        Some(lock) => match previous_spec(&spec_path, lock) {
+        Some(lock) if lock.sha256 == spec.sha256 && lock.overlay_sha256 == overlay_sha => Changes::None,
+        Some(lock) if lock.overlay_sha256 != overlay_sha => Changes::OverlayChanged,
+        Some(lock) => match previous_spec(&spec_path, lock, overlay.as_ref()) {
             Some(old) => Changes::Report(codegen::diff::diff(&codegen::build_ir(&old)?, &api)),
             None => Changes::Unknown,
         },
@@ -50,7 +54,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         (None, _) => "0.1.0".to_owned(),
         (Some(lock), Changes::None) => lock.crate_version.clone(),
         (Some(lock), Changes::Report(report)) => bumped(&lock.crate_version, report.bump())?,
-        (Some(lock), Changes::Unknown) => bumped(&lock.crate_version, codegen::diff::Bump::Major)?,
+        (Some(lock), Changes::Unknown | Changes::OverlayChanged) => bumped(&lock.crate_version, codegen::diff::Bump::Major)?,
     };
     let lock = Lock {
         // A local copy of the published spec keeps the published URL as its source.
@@ -58,6 +62,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         title: spec.openapi.info.title.clone(),
         version: spec.openapi.info.version.clone(),
         sha256: spec.sha256.clone(),
+        overlay_sha256: overlay_sha,
         bytes: bytes.len() as u64,
         counts: Counts::of(&spec, &api),
         crate_version,
@@ -79,6 +84,9 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
             "\nno change report: {} is not the previously locked spec, so the changes are unknown and the crate version moves as for a breaking change",
             spec_path.display()
         ),
+        Changes::OverlayChanged => println!(
+            "\nthe overlay changed since it was locked: what that changes in the API is not reported (review `git diff` of the overlay and of generated-client/), and the crate version moves as for a breaking change"
+        ),
         Changes::None => {}
     }
     if let Some(previous) = &previous
@@ -96,6 +104,8 @@ enum Changes {
     Report(codegen::diff::Report),
     /// The previous spec is not at hand.
     Unknown,
+    /// The overlay is not the locked one (the old one is not kept, so its effect is unknown).
+    OverlayChanged,
 }
 
 fn bumped(version: &str, bump: codegen::diff::Bump) -> Result<String> {
@@ -120,11 +130,12 @@ fn download(url: &str) -> Result<Vec<u8>> {
     })
 }
 
-/// The spec currently in `spec/`, if it is the one `lock` pins (the old side of a change report).
-fn previous_spec(path: &Path, lock: &Lock) -> Option<codegen::load::LoadedSpec> {
+/// The spec currently in `spec/`, if it is the one `lock` pins (the old side of a change report),
+/// with the overlay applied.
+fn previous_spec(path: &Path, lock: &Lock, overlay: Option<&codegen::load::Overlay>) -> Option<codegen::load::LoadedSpec> {
     let bytes = std::fs::read(path).ok()?;
     (codegen::load::sha256_hex(&bytes) == lock.sha256)
-        .then(|| codegen::load::load_bytes(&bytes, &path.display().to_string()).ok())
+        .then(|| codegen::load::load_bytes_with_overlay(&bytes, &path.display().to_string(), overlay).ok())
         .flatten()
 }
 
@@ -143,8 +154,15 @@ fn report(previous: Option<&Lock>, lock: &Lock) {
         }
         return;
     };
+    if previous.overlay_sha256 != lock.overlay_sha256 {
+        println!(
+            "overlay sha256: {} → {}",
+            previous.overlay_sha256.as_deref().unwrap_or("none"),
+            lock.overlay_sha256.as_deref().unwrap_or("none")
+        );
+    }
     if previous.sha256 == lock.sha256 {
-        println!("unchanged: version {} (sha256 {})", lock.version, lock.sha256);
+        println!("spec unchanged: version {} (sha256 {})", lock.version, lock.sha256);
         return;
     }
     println!("version: {} → {}", previous.version, lock.version);

@@ -27,6 +27,13 @@ pub struct Args {
     /// [default: the spec dir's example-exceptions.yaml for the default spec].
     #[arg(long)]
     exceptions: Option<PathBuf>,
+    /// Reviewed corrections to apply to the spec (an OpenAPI Overlay 1.0 document)
+    /// [default: the spec dir's zephr-admin-api.overlay.yaml for the default spec].
+    #[arg(long, conflicts_with = "no_overlay")]
+    overlay: Option<PathBuf>,
+    /// Apply no overlay, not even the default one.
+    #[arg(long)]
+    no_overlay: bool,
     /// Write nothing; list the files that differ and fail if any does.
     #[arg(long)]
     check: bool,
@@ -41,6 +48,8 @@ impl Args {
             crate_name: "generated-client".to_owned(),
             crate_version: None,
             exceptions: None,
+            overlay: None,
+            no_overlay: false,
             check: true,
         }
     }
@@ -58,7 +67,8 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         }
         bail!("{} does not exist", spec_path.display());
     }
-    let spec = codegen::load::load_file(&spec_path)?;
+    let overlay = overlay(dir, locked, args.overlay.as_deref(), args.no_overlay)?;
+    let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
     let lock = if locked { check_lock(dir, &spec_path, &spec)? } else { None };
 
     let exceptions_path = args.exceptions.clone().or_else(|| {
@@ -106,6 +116,19 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The overlay to apply: the one given, else the spec dir's for the default spec (if it has one).
+pub fn overlay(dir: &SpecDir, locked: bool, given: Option<&Path>, none: bool) -> Result<Option<codegen::load::Overlay>> {
+    if none {
+        return Ok(None);
+    }
+    let path = match given {
+        Some(path) => path.to_owned(),
+        None if locked && dir.overlay().exists() => dir.overlay(),
+        None => return Ok(None),
+    };
+    Ok(Some(codegen::load::Overlay::load_file(&path)?))
+}
+
 /// The lock of the default spec, failing when the spec is not the locked one.
 fn check_lock(dir: &SpecDir, path: &Path, spec: &codegen::load::LoadedSpec) -> Result<Option<Lock>> {
     let lock_path = dir.lock();
@@ -117,6 +140,18 @@ fn check_lock(dir: &SpecDir, path: &Path, spec: &codegen::load::LoadedSpec) -> R
         );
         return Ok(None);
     };
+    let overlay = spec.overlay.as_ref().map(|(_, sha)| sha.clone());
+    if lock.sha256 == spec.sha256 && lock.overlay_sha256 != overlay {
+        bail!(
+            "the overlay is not the locked one: its sha256 is {}, the lock ({}) pins {}. \
+             Review what it changes and lock it with `cargo xtask fetch-spec --from {}` \
+             (which reports the API changes and moves the crate version)",
+            overlay.as_deref().unwrap_or("none (no overlay)"),
+            lock_path.display(),
+            lock.overlay_sha256.as_deref().unwrap_or("none (no overlay)"),
+            path.display()
+        );
+    }
     if lock.sha256 != spec.sha256 {
         bail!(
             "{} is not the locked spec: its sha256 is {} (version {}), the lock ({}) pins {} (version {}). \

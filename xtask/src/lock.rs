@@ -23,6 +23,9 @@ pub struct Lock {
     pub version: String,
     /// Lowercase hex SHA-256 of the spec file's bytes.
     pub sha256: String,
+    /// Lowercase hex SHA-256 of the overlay applied to the spec (`None`: no overlay).
+    #[serde(default)]
+    pub overlay_sha256: Option<String>,
     /// Size of the spec file in bytes.
     pub bytes: u64,
     /// What the spec contains, to see at a glance what a new one changed.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod ci;
+mod conformance;
 mod diff;
 mod fetch_spec;
 mod generate;
@@ -32,6 +33,8 @@ enum Command {
     Diff(diff::Args),
     /// Run every check CI runs: generate --check, tests, clippy and rustdoc with warnings denied.
     Ci,
+    /// Call every operation against Stoplight Prism (installed with npm) and write CONFORMANCE.md.
+    Conformance(conformance::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         Command::FetchSpec(args) => fetch_spec::run(&dir, &args),
         Command::Diff(args) => diff::run(&args),
         Command::Ci => ci::run(&dir),
+        Command::Conformance(args) => conformance::run(&dir, &args),
     };
     match result {
         Ok(code) => code,

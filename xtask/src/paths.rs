@@ -36,4 +36,9 @@ impl SpecDir {
     pub fn exceptions(&self) -> PathBuf {
         self.0.join("example-exceptions.yaml")
     }
+
+    /// The reviewed corrections to the spec (an OpenAPI Overlay), committed.
+    pub fn overlay(&self) -> PathBuf {
+        self.0.join("zephr-admin-api.overlay.yaml")
+    }
 }

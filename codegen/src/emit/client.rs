@@ -186,11 +186,16 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let zephr_mod = zephr.then(|| quote!(mod zephr_hmac;));
     let string_enum_mod = super::has_string_enums(api).then(|| quote!(mod string_enum;));
     let model_mod = super::has_structs(api).then(|| quote!(mod model;));
+    let base64_mod = super::uses_base64(api).then(|| quote!(mod base64_json;));
     let zephr_use = zephr.then(|| quote!(pub use zephr_hmac::ZephrHmacSigner;));
     let server_use = api.server.is_some().then(|| quote!(pub use client::SERVER_URL;));
     let title = &api.title;
     let version = &api.version;
     let sha = &api.spec_sha256;
+    let overlay = match &api.overlay_sha256 {
+        Some(sha) => quote!(Some(#sha)),
+        None => quote!(None),
+    };
     let doc = docs::lines_to_inner_attrs(&crate_doc(api, options));
     let op_count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let user_agent = user_agent(api, options);
@@ -209,6 +214,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub mod apis;
         pub mod types;
 
+        #base64_mod
         mod body;
         mod builder;
         mod client;
@@ -245,6 +251,8 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub const SPEC_VERSION: &str = #version;
         /// SHA-256 of the spec file this crate was generated from.
         pub const SPEC_SHA256: &str = #sha;
+        /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
+        pub const OVERLAY_SHA256: Option<&str> = #overlay;
         /// How many operations the spec has (each is a method under [`apis`]).
         pub const OPERATION_COUNT: usize = #op_count;
         /// The `User-Agent` header sent by default: the crate, its version and the spec's.

@@ -273,8 +273,29 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     });
     let setters = optional_params(op).map(|p| {
         let name = ident(&p.rust_name);
-        let (ty, value) = param_argument(api, p);
         let doc = docs::lines_to_attrs(&setter_doc(p));
+        if let ParamType::Encoded { documented, typed: Some(typed) } = &p.ty {
+            let raw = ident(&typed.raw_setter);
+            let ty = rust::ty(api, documented, TypesPath::Crate);
+            let raw_doc = format!(" Sets {} to text encoded already (sent exactly as given, once checked).", text::markdown_code(&p.wire_name));
+            return quote! {
+                #doc
+                pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                    match crate::base64_json::encode(&value.into()) {
+                        Ok(text) => self.#name = Some(text),
+                        Err(problem) => self.options.fail(problem),
+                    }
+                    self
+                }
+
+                #[doc = #raw_doc]
+                pub fn #raw(mut self, text: impl Into<String>) -> Self {
+                    self.#name = Some(text.into());
+                    self
+                }
+            };
+        }
+        let (ty, value) = param_argument(api, p);
         quote! {
             #doc
             pub fn #name(mut self, #name: #ty) -> Self {

@@ -38,6 +38,7 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, path: TypesPath<'_>) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::String => quote!(String),
         TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Vec(item) => {
             let item = self::ty(api, item, path);
             quote!(Vec<#item>)

@@ -40,6 +40,7 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
         version: openapi.info.version.clone(),
         description: non_empty(openapi.info.description.as_deref()),
         spec_sha256: spec.sha256.clone(),
+        overlay_sha256: spec.overlay.as_ref().map(|(_, sha)| sha.clone()),
         server: openapi.servers.first().map(server),
         auth,
         types: defs,

@@ -33,6 +33,8 @@ pub struct Api {
     pub description: Option<String>,
     /// SHA-256 of the spec bytes this was built from.
     pub spec_sha256: String,
+    /// SHA-256 of the overlay applied to the spec, if any.
+    pub overlay_sha256: Option<String>,
     pub server: Option<Server>,
     pub auth: Auth,
     /// Every named type: component schemas first (in spec order), then component request
@@ -88,6 +90,7 @@ impl fmt::Display for DisplayType<'_> {
             TypeRef::F64 => f.write_str("f64"),
             TypeRef::String => f.write_str("String"),
             TypeRef::Json => f.write_str("serde_json::Value"),
+            TypeRef::JsonObject => f.write_str("serde_json::Map<String, serde_json::Value>"),
             TypeRef::Vec(item) => write!(f, "Vec<{}>", inner(item)),
             TypeRef::Map(value) => write!(f, "BTreeMap<String, {}>", inner(value)),
             TypeRef::Nullable(value) => write!(f, "Option<{}>", inner(value)),
@@ -105,8 +108,10 @@ pub enum TypeRef {
     F32,
     F64,
     String,
-    /// Any JSON value (`serde_json::Value`): free-form objects and schemas without a type.
+    /// Any JSON value (`serde_json::Value`): schemas without a type.
     Json,
+    /// Any JSON object (`serde_json::Map<String, Value>`): `type: object` with no properties.
+    JsonObject,
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>` from `additionalProperties`.
     Map(Box<TypeRef>),
@@ -439,7 +444,24 @@ pub enum ParamType {
     List { item: TypeRef, explode: bool },
     /// No serialisation is defined for this schema in this location (objects in a query, …):
     /// the caller passes the already-encoded text. `documented` is the schema's type.
-    Encoded { documented: TypeRef },
+    /// With `typed`, the spec (through an overlay's `x-codegen.encoding`) says how to encode
+    /// it, and a typed setter does so.
+    Encoded { documented: TypeRef, typed: Option<TypedEncoding> },
+}
+
+/// How a typed value becomes a parameter's text, when the spec says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedEncoding {
+    pub encoding: Encoding,
+    /// The setter that takes already-encoded text (the typed one is the parameter's own name).
+    pub raw_setter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON, then Base64 (standard alphabet, padded), then percent-encoding:
+    /// `x-codegen: {encoding: base64-json}`.
+    Base64Json,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -7,8 +7,8 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, Referenc
 use super::refs;
 use super::schema::{is_json, non_empty, pick_media, SchemaRef, TypeTable};
 use super::{
-    Body, BodyKind, Doc, Group, Method, Operation, Param, ParamLocation, ParamType, PathPart,
-    ResponseBody, ResponseCase, Status, TypeKind, TypeRef,
+    Body, BodyKind, Doc, Encoding, Group, Method, Operation, Param, ParamLocation, ParamType, PathPart,
+    ResponseBody, ResponseCase, Status, TypeKind, TypeRef, TypedEncoding,
 };
 use crate::error::{Problem, SpecError};
 use crate::names::{self, Namer};
@@ -317,9 +317,22 @@ impl<'s> OperationBuilder<'_, 's> {
             }
         };
         let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+        let encoding = self.encoding_hint(data, at);
         let ty = match &data.format {
-            ParameterSchemaOrContent::Content(_) => ParamType::Encoded { documented: ty },
-            ParameterSchemaOrContent::Schema(_) => self.param_type(ty, location, explode, at, &data.name),
+            ParameterSchemaOrContent::Content(_) => ParamType::Encoded { documented: ty, typed: None },
+            ParameterSchemaOrContent::Schema(_) => self.param_type(ty, location, explode, at, &data.name, encoding.is_some()),
+        };
+        let rust_name = namer.claim(&names::snake(&data.name));
+        let ty = match (ty, encoding) {
+            (ParamType::Encoded { documented, .. }, Some(encoding)) => ParamType::Encoded {
+                documented,
+                typed: Some(TypedEncoding { encoding, raw_setter: namer.claim(&format!("{}_encoded", names::unraw(&rust_name))) }),
+            },
+            (ty, Some(_)) => {
+                self.types.warn(at, "`x-codegen.encoding` applies only to values with no serialisation of their own; ignored");
+                ty
+            }
+            (ty, None) => ty,
         };
         let mut doc = Doc {
             summary: None,
@@ -327,15 +340,20 @@ impl<'s> OperationBuilder<'_, 's> {
             notes: schema_doc.notes,
             deprecated: data.deprecated.unwrap_or(false),
         };
-        if let ParamType::Encoded { documented } = &ty {
-            doc.notes.push(format!(
+        match &ty {
+            ParamType::Encoded { documented, typed: None } => doc.notes.push(format!(
                 "Passed as already-encoded text: the spec gives no serialisation for this value (documented type: a JSON `{}`).",
                 self.types_display(documented)
-            ));
+            )),
+            ParamType::Encoded { typed: Some(typed), .. } => doc.notes.push(format!(
+                "Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.{}(…)`, exactly as given.",
+                names::unraw(&typed.raw_setter)
+            )),
+            _ => {}
         }
         Ok(Param {
             wire_name: data.name.clone(),
-            rust_name: namer.claim(&names::snake(&data.name)),
+            rust_name,
             location,
             ty,
             required: data.required || location == ParamLocation::Path,
@@ -348,13 +366,25 @@ impl<'s> OperationBuilder<'_, 's> {
         match ty {
             TypeRef::Named(id) => self.types.defs[*id].name.clone(),
             TypeRef::Vec(inner) => format!("array of {}", self.types_display(inner)),
-            TypeRef::Map(_) | TypeRef::Json => "object".to_owned(),
+            TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => "object".to_owned(),
             TypeRef::Nullable(inner) => self.types_display(inner),
             other => format!("{other:?}").to_lowercase(),
         }
     }
 
-    fn param_type(&mut self, ty: TypeRef, location: ParamLocation, explode: bool, at: &str, name: &str) -> ParamType {
+    /// The encoding an overlay gave a parameter (`x-codegen: {encoding: …}`).
+    fn encoding_hint(&mut self, data: &openapiv3::ParameterData, at: &str) -> Option<Encoding> {
+        let hint = data.extensions.get("x-codegen")?.get("encoding")?;
+        match hint.as_str() {
+            Some("base64-json") => Some(Encoding::Base64Json),
+            _ => {
+                self.types.warn(at, format!("unknown `x-codegen.encoding` {hint}: the known one is `base64-json`; ignored"));
+                None
+            }
+        }
+    }
+
+    fn param_type(&mut self, ty: TypeRef, location: ParamLocation, explode: bool, at: &str, name: &str, encoding_known: bool) -> ParamType {
         let ty = match ty {
             TypeRef::Nullable(inner) => *inner,
             other => other,
@@ -366,14 +396,16 @@ impl<'s> OperationBuilder<'_, 's> {
             && self.is_scalar(&item) && location != ParamLocation::Cookie {
                 return ParamType::List { item: *item, explode };
             }
-        self.types.warn(
-            at,
-            format!(
-                "{} parameter `{name}` has a schema with no defined serialisation in this location; it is passed as already-encoded text",
-                location.as_str()
-            ),
-        );
-        ParamType::Encoded { documented: ty }
+        if !encoding_known {
+            self.types.warn(
+                at,
+                format!(
+                    "{} parameter `{name}` has a schema with no defined serialisation in this location; it is passed as already-encoded text",
+                    location.as_str()
+                ),
+            );
+        }
+        ParamType::Encoded { documented: ty, typed: None }
     }
 
     fn unalias(&self, ty: &TypeRef) -> TypeRef {

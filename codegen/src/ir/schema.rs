@@ -526,8 +526,8 @@ impl<'s> TypeTable<'s> {
                     fields: Vec::new(),
                     additional: Additional::Closed,
                 })),
-                // A free-form object: real servers put anything here, so take any JSON.
-                _ => Shape::Type(TypeRef::Json),
+                // A free-form object: any properties, but an object.
+                _ => Shape::Type(TypeRef::JsonObject),
             });
         }
         let props = v

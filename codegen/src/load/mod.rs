@@ -20,8 +20,11 @@ use crate::limits;
 use crate::pointer;
 
 mod locate;
+mod overlay;
 mod parse;
 mod prescan;
+
+pub use overlay::{Applied, Overlay};
 
 /// A parsed spec and what is known about its source.
 #[derive(Debug, Clone)]
@@ -34,6 +37,8 @@ pub struct LoadedSpec {
     pub document: Value,
     /// The same document as typed OpenAPI.
     pub openapi: OpenAPI,
+    /// The overlay applied to it, if any: (its name, its sha256).
+    pub overlay: Option<(String, String)>,
 }
 
 /// Reads and loads a spec file.
@@ -70,8 +75,24 @@ fn too_large(file: &str, length: u64) -> Error {
 
 /// Loads a spec from memory; `source_name` is used in messages.
 pub fn load_bytes(bytes: &[u8], source_name: &str) -> Result<LoadedSpec, Error> {
-    let document = parse_document(bytes, source_name)?;
-    from_document(document, sha256_hex(bytes), source_name)
+    load_bytes_with_overlay(bytes, source_name, None)
+}
+
+/// Reads a spec file and applies `overlay` (if any) before it becomes OpenAPI.
+pub fn load_file_with_overlay(path: &Path, overlay: Option<&Overlay>) -> Result<LoadedSpec, Error> {
+    let bytes = read_bounded(path)?;
+    load_bytes_with_overlay(&bytes, &path.display().to_string(), overlay)
+}
+
+/// Loads a spec from memory and applies `overlay` (if any) before it becomes OpenAPI.
+pub fn load_bytes_with_overlay(bytes: &[u8], source_name: &str, overlay: Option<&Overlay>) -> Result<LoadedSpec, Error> {
+    let mut document = parse_document(bytes, source_name)?;
+    if let Some(overlay) = overlay {
+        overlay.apply(&mut document)?;
+    }
+    let mut spec = from_document(document, sha256_hex(bytes), source_name)?;
+    spec.overlay = overlay.map(|o| (o.source_name.clone(), o.sha256.clone()));
+    Ok(spec)
 }
 
 /// Bytes → normalised document, with no OpenAPI checks (overlays are read this way too).
@@ -116,6 +137,7 @@ pub(crate) fn from_document(document: Value, sha256: String, source_name: &str) 
         sha256,
         document,
         openapi,
+        overlay: None,
     })
 }
 

@@ -18,7 +18,8 @@ async fn extra_query_parameters_and_headers_are_sent_and_signed() {
     server.reply(Reply::json(200, r#"{"results":[]}"#));
     client(&server)
         .users()
-        .list_users("ada@example.com", "ada", "k", "a")
+        .list_users()
+        .identifiers_email_address("ada@example.com")
         .query("foreign_key.my_fk", "1234")
         .query("rpp", 5)
         .header("x-request-id", "req-1")

@@ -173,7 +173,7 @@ async fn same_origin_redirects_can_be_followed_with_a_fresh_signature() {
         .reply(Reply::status(307).header("location", "/v3/products/moved"))
         .reply(Reply::json(200, "{}"));
     let client = client(&server.url()).follow_redirects(RedirectPolicy::same_origin(3)).build().unwrap();
-    client.products().save_products("gold").body(product()).await.unwrap();
+    client.products().save_products("gold", product()).await.unwrap();
     let [first, second] = &server.received()[..] else { panic!("two requests expected") };
     assert_eq!((first.method.as_str(), second.method.as_str()), ("PUT", "PUT"), "307 keeps the method");
     assert_eq!(second.path, "/v3/products/moved");
@@ -188,7 +188,7 @@ async fn cross_origin_redirects_are_never_followed_and_loops_stop() {
     let server = TestServer::start().await;
     server.reply(Reply::status(308).header("location", &format!("{}/v3/products/gold", other.url())));
     let client = client(&server.url()).follow_redirects(RedirectPolicy::same_origin(3)).build().unwrap();
-    let error = client.products().save_products("gold").body(product()).await.unwrap_err();
+    let error = client.products().save_products("gold", product()).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(308));
     assert!(other.received().is_empty(), "the body never went to the other host");
 

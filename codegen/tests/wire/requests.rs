@@ -59,15 +59,63 @@ async fn query_values_are_percent_encoded_and_dotted_names_kept() {
     server.reply(Reply::json(200, r#"{"results":[]}"#));
     client(&server)
         .users()
-        .list_users("josé@example.com", "a b&c=d", "k+1", "My account")
+        .list_users()
+        .identifiers_email_address("josé@example.com")
+        .identifiers_username("a b&c=d")
+        .search("My account")
+        // `foreign_key.<system>`, which the spec can only show as a placeholder.
+        .query("foreign_key.my_fk", "k+1")
         .await
         .unwrap();
     let request = server.single();
     assert_eq!(
         request.query,
-        "identifiers.email_address=jos%C3%A9%40example.com&identifiers.username=a%20b%26c%3Dd&foreign_key.xxx=k%2B1&search=My%20account"
+        "identifiers.email_address=jos%C3%A9%40example.com&identifiers.username=a%20b%26c%3Dd&search=My%20account&foreign_key.my_fk=k%2B1"
     );
     verify(&request);
+}
+
+#[tokio::test]
+async fn a_search_by_email_alone_sends_only_that_filter() {
+    let server = TestServer::start().await;
+    server.reply(Reply::json(200, r#"{"results":[]}"#));
+    client(&server).users().list_users().identifiers_email_address("ada@example.com").await.unwrap();
+    assert_eq!(server.single().query, "identifiers.email_address=ada%40example.com");
+}
+
+#[tokio::test]
+async fn encoded_parameters_go_out_exactly_once_encoded() {
+    use generated_client::types::{AttributeSearchFilter, AttributeSearchFilterOperator};
+    let server = TestServer::start().await;
+    for _ in 0..3 {
+        server.reply(Reply::json(200, r#"{"results":[]}"#));
+    }
+    let client = client(&server);
+    let users = client.users();
+    // Text encoded already is sent exactly as given (it was encoded twice: `W10%253D`).
+    users.list_users().search_by_attributes_encoded("W10%3D").await.unwrap();
+    // The typed setter does what the spec says: JSON, Base64, then percent-encoding.
+    users.list_users().search_by_attributes(Vec::new()).await.unwrap();
+    let filter = AttributeSearchFilter::new()
+        .with_slug("subscriber-id")
+        .with_operator(AttributeSearchFilterOperator::Is)
+        .with_value("123456");
+    users.list_users().search_by_attributes(vec![filter]).await.unwrap();
+    let queries: Vec<String> = server.received().iter().map(|r| r.query.clone()).collect();
+    assert_eq!(queries[0], "search_by_attributes=W10%3D");
+    assert_eq!(queries[1], "search_by_attributes=W10%3D");
+    // base64(`[{"slug":"subscriber-id","operator":"is","value":"123456"}]`), then encoded.
+    assert_eq!(
+        queries[2],
+        "search_by_attributes=W3sic2x1ZyI6InN1YnNjcmliZXItaWQiLCJvcGVyYXRvciI6ImlzIiwidmFsdWUiOiIxMjM0NTYifV0%3D"
+    );
+    for request in server.received() {
+        verify(&request);
+    }
+    // Text that is not a valid query value is refused, not sent.
+    let error = users.list_users().search_by_attributes_encoded("a b&c=d").await.unwrap_err();
+    assert!(matches!(error, generated_client::Error::InvalidRequest(_)), "{error:?}");
+    assert_eq!(server.received().len(), 3);
 }
 
 #[tokio::test]
@@ -76,7 +124,7 @@ async fn post_with_json_body() {
     server.reply(Reply::json(201, r#"{"results":[]}"#));
     let mut user = types::UserCreation::new(types::Identifiers::new().with_email_address("josé@example.com"));
     user.attributes = Some(types::Attributes::new().with_first_name("José"));
-    client(&server).users().create_user().body(user).await.unwrap();
+    client(&server).users().create_user(user).await.unwrap();
     let request = server.single();
     assert_eq!(request.method, "POST");
     assert_eq!(request.path, "/v3/users");

@@ -20,16 +20,16 @@ async fn several_success_statuses_are_told_apart() {
         types::ProductEntitlement::default(),
         types::ProductMapping::default(),
     );
-    match client.products().save_products("gold").body(product.clone()).await.unwrap() {
+    match client.products().save_products("gold", product.clone()).await.unwrap() {
         SaveProductsResponse::Ok(body) => assert_eq!(body.uri.as_deref(), Some("/v3/products/gold")),
         other => panic!("expected 200, got {other:?}"),
     }
-    match client.products().save_products("gold").body(product.clone()).await.unwrap() {
+    match client.products().save_products("gold", product.clone()).await.unwrap() {
         SaveProductsResponse::Created(body) => assert_eq!(body.message.as_deref(), Some("created")),
         other => panic!("expected 201, got {other:?}"),
     }
     // A success status the spec does not document for this operation is not guessed at.
-    let error = client.products().save_products("gold").body(product.clone()).await.unwrap_err();
+    let error = client.products().save_products("gold", product.clone()).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(202));
 }
 

@@ -33,6 +33,8 @@ pub(crate) struct RequestOptions {
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     retry: Option<Option<RetryPolicy>>,
+    /// The first problem a setter found; the request fails with it when sent.
+    problem: Option<String>,
 }
 
 impl RequestOptions {
@@ -52,8 +54,17 @@ impl RequestOptions {
         self.retry = Some(policy);
     }
 
+    /// Records a problem of a setter (setters return the builder, not a `Result`).
+    #[allow(dead_code)] // used when a setter can fail
+    pub(crate) fn fail(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
+    }
+
     /// Adds what was set to `request`.
     pub(crate) fn apply(self, request: &mut Request) -> Result<(), Failure> {
+        if let Some(problem) = self.problem {
+            return Err(Failure::InvalidRequest(problem));
+        }
         for (name, value) in &self.query {
             request.query.push(name, value);
         }
