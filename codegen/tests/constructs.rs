@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use codegen::ir::{
-    Additional,
+    Additional, PageStyle,
     Api, Auth, BodyKind, Field, Method, OneOf, ParamLocation, ParamType, ResponseBody, Status, StringEnum,
     Struct, TypeDef, TypeKind, TypeRef,
 };
@@ -351,4 +351,29 @@ fn the_signer_follows_the_security_scheme() {
     assert_eq!(none.auth, Auth::None);
     assert!(none.server.is_none());
     assert!(!none.operations[0].signed);
+}
+
+#[test]
+fn pagination_is_detected_or_configured() {
+    let api = fixture("pagination");
+    let by_id = |id: &str| api.operations.iter().find(|o| o.operation_id.as_deref() == Some(id)).unwrap();
+    let wire = |op: &codegen::ir::Operation, i: usize| op.params[i].wire_name.clone();
+    let steps = |steps: &[codegen::ir::Step]| steps.iter().map(|s| s.field.clone()).collect::<Vec<_>>();
+
+    let items = by_id("listItems");
+    let pagination = items.pagination.as_ref().expect("page numbers");
+    let PageStyle::PageNumber { page, size, first } = &pagination.style else { panic!("{pagination:?}") };
+    assert_eq!((wire(items, *page), size.map(|s| wire(items, s)), *first), ("page".to_owned(), Some("per_page".to_owned()), 0));
+    assert_eq!((steps(&pagination.items), pagination.total.as_deref().map(steps)), (vec!["data".to_owned()], Some(vec!["total_count".to_owned()])));
+
+    let events = by_id("listEvents").pagination.as_ref().expect("offsets");
+    assert!(matches!(events.style, PageStyle::Offset { .. }) && events.items.is_empty(), "{events:?}");
+    let logs = by_id("listLogs").pagination.as_ref().expect("cursor");
+    let PageStyle::Cursor { next, .. } = &logs.style else { panic!("{logs:?}") };
+    assert_eq!(steps(next), ["next_cursor"]);
+
+    assert!(by_id("getReport").pagination.is_none(), "no list, no pages");
+    assert!(by_id("listSwitchedOff").pagination.is_none(), "switched off by x-codegen");
+    let configured = by_id("listConfigured").pagination.as_ref().expect("configured by x-codegen");
+    assert_eq!(configured.total.as_deref().map(steps), Some(vec!["info".to_owned(), "all".to_owned()]));
 }

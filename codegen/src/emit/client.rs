@@ -187,6 +187,9 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let string_enum_mod = super::has_string_enums(api).then(|| quote!(mod string_enum;));
     let model_mod = super::has_structs(api).then(|| quote!(mod model;));
     let base64_mod = super::uses_base64(api).then(|| quote!(mod base64_json;));
+    let paginate = super::paginates(api);
+    let paginate_mod = paginate.then(|| quote!(mod paginate;));
+    let paginate_use = paginate.then(|| quote!(pub use paginate::{Items, Pages, Paginated, DEFAULT_MAX_PAGES};));
     let zephr_use = zephr.then(|| quote!(pub use zephr_hmac::ZephrHmacSigner;));
     let server_use = api.server.is_some().then(|| quote!(pub use client::SERVER_URL;));
     let title = &api.title;
@@ -222,6 +225,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         mod error;
         mod json_path;
         #model_mod
+        #paginate_mod
         mod random;
         mod redirect;
         mod request;
@@ -238,6 +242,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub use error::{BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError, TransportErrorKind};
         pub use redirect::RedirectPolicy;
         pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
+        #paginate_use
         pub use retry::RetryPolicy;
         pub use signing::{nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError};
         #zephr_use

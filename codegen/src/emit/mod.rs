@@ -19,6 +19,7 @@ mod docs;
 mod examples_test;
 mod models;
 mod operations;
+mod pagination;
 mod rust;
 mod text;
 mod types;
@@ -112,6 +113,14 @@ const ZEPHR_HMAC: (&str, &str) = ("src/zephr_hmac.rs", include_str!("runtime/zep
 
 /// Only for specs that say a parameter is JSON in Base64 (it needs the `base64` crate).
 const BASE64_JSON: (&str, &str) = ("src/base64_json.rs", include_str!("runtime/base64_json.rs"));
+
+/// Only for specs with list operations that page (it needs `futures-core`).
+const PAGINATE: (&str, &str) = ("src/paginate.rs", include_str!("runtime/paginate.rs"));
+
+/// Whether an operation pages, so the crate needs [`PAGINATE`].
+pub(crate) fn paginates(api: &Api) -> bool {
+    api.operations.iter().any(|op| op.pagination.is_some())
+}
 
 /// Only for specs with structs (unused helpers would be warnings).
 const MODEL: (&str, &str) = ("src/model.rs", include_str!("runtime/model.rs"));
@@ -244,6 +253,7 @@ fn text_files(api: &Api, options: &Options, preamble: &str) -> Result<Vec<Genera
         .chain(has_string_enums(api).then_some(&STRING_ENUM))
         .chain(has_structs(api).then_some(&MODEL))
         .chain(uses_base64(api).then_some(&BASE64_JSON))
+        .chain(paginates(api).then_some(&PAGINATE))
         .map(|(path, source)| GeneratedFile {
             path: PathBuf::from(path),
             contents: format!("{preamble}\n{source}"),
@@ -330,6 +340,7 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
             description => format!("Typed client for the {} API ({}), generated from its OpenAPI description", api.title, api.version),
             zephr_hmac => matches!(api.auth, Auth::ZephrHmac { .. }),
             base64 => uses_base64(api),
+            paginate => paginates(api),
         },
     )
 }

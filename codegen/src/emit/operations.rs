@@ -334,6 +334,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     )]);
     let response_enum = response_enum(api, group, op);
     let error_enum = error_enum(api, group, op);
+    let pagination = super::pagination::builder_items(api, op, &builder, &output, &error);
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
@@ -379,6 +380,8 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         }
 
         crate::request::request_options!(#builder);
+
+        #pagination
 
         #response_enum
         #error_enum

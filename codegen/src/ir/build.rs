@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::schema::{non_empty, TypeTable};
-use super::{examples, operations, recursion, security};
+use super::{examples, operations, pagination, recursion, security};
 use super::{Api, ParamType, Server, ServerVariable, TypeRef};
 use crate::error::SpecError;
 use crate::load::LoadedSpec;
@@ -34,8 +34,14 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
         })
         .collect();
     let examples = examples::collect(&spec.document, &types.schema_types, &param_types)?;
+    let mut operations = operations;
+    for param in operations.iter_mut().flat_map(|op| &mut op.params) {
+        let schema = spec.document.pointer(&format!("{}/schema", param.pointer));
+        param.default = schema.and_then(|s| s.get("default")).cloned();
+        param.minimum = schema.and_then(|s| s.get("minimum")).cloned();
+    }
 
-    Ok(Api {
+    let mut api = Api {
         title: openapi.info.title.clone(),
         version: openapi.info.version.clone(),
         description: non_empty(openapi.info.description.as_deref()),
@@ -48,7 +54,9 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
         operations,
         examples,
         warnings: types.warnings,
-    })
+    };
+    pagination::detect(&mut api);
+    Ok(api)
 }
 
 fn server(s: &openapiv3::Server) -> Server {

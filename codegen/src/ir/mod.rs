@@ -14,6 +14,7 @@ use crate::error::Warning;
 mod build;
 mod examples;
 mod operations;
+mod pagination;
 mod recursion;
 mod refs;
 mod schema;
@@ -372,6 +373,42 @@ pub struct Operation {
     pub errors: Vec<ResponseCase>,
     /// Whether the request is signed (operations with `security: []` are not).
     pub signed: bool,
+    /// How to get the next page, when the operation returns one page of a longer list.
+    pub pagination: Option<Pagination>,
+    /// The operation's `x-…` extensions (the generator reads `x-codegen`).
+    pub extensions: serde_json::Map<String, Value>,
+}
+
+/// How an operation pages through a list (see `ir::pagination`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// Fields from the body to the list of items; empty when the body is the list.
+    pub items: Vec<Step>,
+    pub item_type: TypeRef,
+    /// Fields to the total number of items, when the body has it.
+    pub total: Option<Vec<Step>>,
+    /// Fields to the link to the next page, whose absence means the last page.
+    pub next_link: Option<Vec<Step>>,
+}
+
+/// One field on a path through a body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub field: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// Page numbers (`page`, from `first`), with an optional page size parameter (indices into
+    /// [`Operation::params`]).
+    PageNumber { page: usize, size: Option<usize>, first: i64 },
+    /// Item offsets, with an optional limit parameter.
+    Offset { offset: usize, limit: Option<usize> },
+    /// An opaque cursor from the previous page, at `next` in its body.
+    Cursor { cursor: usize, next: Vec<Step> },
 }
 
 impl Operation {
@@ -433,6 +470,9 @@ pub struct Param {
     pub required: bool,
     pub doc: Doc,
     pub pointer: String,
+    /// The schema's `default` and `minimum`, when it has them.
+    pub default: Option<Value>,
+    pub minimum: Option<Value>,
 }
 
 /// How a parameter value becomes text on the wire.

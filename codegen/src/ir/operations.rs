@@ -253,6 +253,8 @@ impl<'s> OperationBuilder<'_, 's> {
             success,
             errors,
             signed,
+            pagination: None,
+            extensions: op.extensions.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         })
     }
 
@@ -359,6 +361,8 @@ impl<'s> OperationBuilder<'_, 's> {
             required: data.required || location == ParamLocation::Path,
             doc,
             pointer: at.to_owned(),
+            default: None,
+            minimum: None,
         })
     }
 

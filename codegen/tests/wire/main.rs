@@ -5,12 +5,14 @@
 mod escape_hatches;
 mod hostile;
 mod models;
+mod pagination;
 mod requests;
 mod responses;
 mod retries;
 mod secrets;
 mod server;
 mod signature;
+mod tracing;
 mod vectors;
 
 use generated_client::Client;

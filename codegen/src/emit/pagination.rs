@@ -1,0 +1,181 @@
+//! `.pages()` and `.items()` on the builders of list operations: the `Paginated` impl that
+//! tells the runtime's streams where the items are and what the next page's request is.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use super::rust::{self, ident, TypesPath};
+use crate::ir::{Api, Operation, PageStyle, Pagination, ParamType, Step, TypeRef};
+
+/// The pagination methods and impl of `op`'s builder, if it pages.
+pub(crate) fn builder_items(api: &Api, op: &Operation, builder: &Ident, page: &TokenStream, error: &TokenStream) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let item = rust::ty(api, &pagination.item_type, TypesPath::Crate);
+    let count = match pagination.items.as_slice() {
+        [] => quote!(page.len()),
+        steps => {
+            let chain = borrowed(steps);
+            quote!(#chain.map_or(0, |items| items.len()))
+        }
+    };
+    let items = owned(&pagination.items);
+    let next = next_page(op, pagination);
+    Some(quote! {
+        impl #builder {
+            /// Every page, as a stream: this request, then one for each next page until the last
+            /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
+            pub fn pages(self) -> crate::Pages<Self> {
+                crate::Pages::new(self)
+            }
+
+            /// Every item of every page, as a stream (see [`Items`](crate::Items)).
+            pub fn items(self) -> crate::Items<Self> {
+                crate::Items::new(self)
+            }
+        }
+
+        impl crate::Paginated for #builder {
+            type Page = #page;
+            type Item = #item;
+            type Error = #error;
+
+            fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
+                self.clone().send()
+            }
+
+            fn item_count(page: &Self::Page) -> usize {
+                #count
+            }
+
+            fn into_items(page: Self::Page) -> Vec<Self::Item> {
+                #items
+            }
+
+            fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
+                #next
+            }
+        }
+    })
+}
+
+/// `Option<&T>` of the field at the end of `steps`, from `page`.
+fn borrowed(steps: &[Step]) -> TokenStream {
+    let mut chain: Option<TokenStream> = None;
+    for step in steps {
+        let field = ident(&step.field);
+        chain = Some(match (chain, step.optional) {
+            (None, true) => quote!(page.#field.as_ref()),
+            (None, false) => quote!(Some(&page.#field)),
+            (Some(c), true) => quote!(#c.and_then(|value| value.#field.as_ref())),
+            (Some(c), false) => quote!(#c.map(|value| &value.#field)),
+        });
+    }
+    chain.unwrap_or_else(|| quote!(Some(page)))
+}
+
+/// The items, moved out of the page.
+fn owned(steps: &[Step]) -> TokenStream {
+    if steps.is_empty() {
+        return quote!(page);
+    }
+    let mut chain: Option<TokenStream> = None;
+    for step in steps {
+        let field = ident(&step.field);
+        chain = Some(match (chain, step.optional) {
+            (None, true) => quote!(page.#field),
+            (None, false) => quote!(Some(page.#field)),
+            (Some(c), true) => quote!(#c.and_then(|value| value.#field)),
+            (Some(c), false) => quote!(#c.map(|value| value.#field)),
+        });
+    }
+    let chain = chain.unwrap_or_else(|| quote!(Some(page)));
+    quote!(#chain.unwrap_or_default())
+}
+
+/// The body of `next_page`: the checks that say `page` was the last, then the next request.
+fn next_page(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let total = pagination.total.as_ref().map(|steps| {
+        let chain = borrowed(steps);
+        quote! {
+            if let Some(total) = #chain
+                && fetched >= *total as u64
+            {
+                return None;
+            }
+        }
+    });
+    let link = pagination.next_link.as_ref().map(|steps| {
+        let chain = borrowed(steps);
+        quote!(#chain?;)
+    });
+    let short = |size: Option<usize>| {
+        size.map(|index| {
+            let size_value = match &op.params[index].ty {
+                ParamType::Scalar(TypeRef::I32) => quote!(i64::from(size)),
+                _ => quote!(size),
+            };
+            let size = ident(&op.params[index].rust_name);
+            quote! {
+                if let Some(size) = self.#size
+                    && (count as i64) < #size_value
+                {
+                    return None;
+                }
+            }
+        })
+    };
+    let advance = match &pagination.style {
+        PageStyle::PageNumber { page, size, first } => {
+            let short = short(*size);
+            let page = ident(&op.params[*page].rust_name);
+            let first = Literal::i64_unsuffixed(*first);
+            quote! {
+                #short
+                let mut next = self.clone();
+                next.#page = Some(self.#page.unwrap_or(#first) + 1);
+                Some(next)
+            }
+        }
+        PageStyle::Offset { offset, limit } => {
+            let short = short(*limit);
+            let cast = integer_type(&op.params[*offset].ty);
+            let offset = ident(&op.params[*offset].rust_name);
+            quote! {
+                #short
+                let mut next = self.clone();
+                next.#offset = Some(self.#offset.unwrap_or(0) + count as #cast);
+                Some(next)
+            }
+        }
+        PageStyle::Cursor { cursor, next } => {
+            let chain = borrowed(next);
+            let cursor = ident(&op.params[*cursor].rust_name);
+            quote! {
+                let cursor = #chain.filter(|cursor| !cursor.is_empty())?;
+                let mut next = self.clone();
+                next.#cursor = Some(cursor.clone());
+                Some(next)
+            }
+        }
+    };
+    let fetched_unused = pagination.total.is_none().then(|| quote!(let _ = fetched;));
+    let reads_page = pagination.total.is_some() || pagination.next_link.is_some() || matches!(pagination.style, PageStyle::Cursor { .. });
+    let page_unused = (!reads_page).then(|| quote!(let _ = page;));
+    quote! {
+        #fetched_unused
+        #page_unused
+        if count == 0 {
+            return None;
+        }
+        #total
+        #link
+        #advance
+    }
+}
+
+fn integer_type(ty: &ParamType) -> TokenStream {
+    match ty {
+        ParamType::Scalar(TypeRef::I32) => quote!(i32),
+        _ => quote!(i64),
+    }
+}

@@ -1,0 +1,190 @@
+//! Pages and items of list operations, as streams.
+//!
+//! A builder of an operation that returns one page of a longer list has `.pages()` and
+//! `.items()`: streams (`futures_core::Stream`, and an inherent `next().await` for those who do
+//! not use the futures crates) that send the request, then ask for the next page until the
+//! last: the one that is empty, shorter than the page size, within the total, or without a
+//! next link or cursor (whichever the operation's response says). Each page is a request of its
+//! own: signed, retried, bounded, traced. A stream ends after an error, and after
+//! [`max_pages`](Pages::max_pages) pages (10,000 by default), so a server that ignores the page
+//! parameter cannot make it endless.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::error::Error;
+use crate::request::ResponseFuture;
+
+/// The default of [`Pages::max_pages`].
+pub const DEFAULT_MAX_PAGES: usize = 10_000;
+
+/// A request builder of an operation that returns one page of a longer list. Implemented by the
+/// generated builders; the methods are how the streams move from page to page.
+pub trait Paginated: Sized + Clone + Unpin + Send + 'static {
+    /// The body of one page.
+    type Page;
+    /// One item of a page.
+    type Item;
+    /// The operation's typed error body.
+    type Error;
+
+    /// Sends this request.
+    fn fetch(&self) -> ResponseFuture<Self::Page, Self::Error>;
+
+    /// How many items `page` holds.
+    fn item_count(page: &Self::Page) -> usize;
+
+    /// The items of `page`.
+    fn into_items(page: Self::Page) -> Vec<Self::Item>;
+
+    /// The request for the page after `page` (which held `count` items, `fetched` items so far
+    /// in all), or `None` when `page` is the last.
+    fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self>;
+}
+
+/// What polling a stream of pages gives.
+type PagePoll<B> = Poll<Option<Result<<B as Paginated>::Page, Error<<B as Paginated>::Error>>>>;
+
+/// What polling a stream of items gives.
+type ItemPoll<B> = Poll<Option<Result<<B as Paginated>::Item, Error<<B as Paginated>::Error>>>>;
+
+/// A page being fetched, with the request that asked for it.
+type Pending<B> = (B, ResponseFuture<<B as Paginated>::Page, <B as Paginated>::Error>);
+
+/// Every page of a list operation, one request each: a stream of pages.
+#[must_use = "a stream does nothing unless polled"]
+pub struct Pages<B: Paginated> {
+    next: Option<B>,
+    pending: Option<Pending<B>>,
+    fetched: u64,
+    pages: usize,
+    max_pages: usize,
+}
+
+impl<B: Paginated> Pages<B> {
+    pub(crate) fn new(first: B) -> Self {
+        Pages { next: Some(first), pending: None, fetched: 0, pages: 0, max_pages: DEFAULT_MAX_PAGES }
+    }
+
+    /// Stops after `max_pages` pages (default [`DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages;
+        self
+    }
+
+    /// The next page, or `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<B::Page, Error<B::Error>>> {
+        std::future::poll_fn(|cx| self.poll_page(cx)).await
+    }
+
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> PagePoll<B> {
+        loop {
+            if let Some((builder, future)) = &mut self.pending {
+                let outcome = match Pin::new(future).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(outcome) => outcome,
+                };
+                let next = match &outcome {
+                    Ok(page) => {
+                        let count = B::item_count(page);
+                        self.fetched += count as u64;
+                        builder.next_page(page, count, self.fetched).filter(|_| self.pages < self.max_pages)
+                    }
+                    Err(_) => None,
+                };
+                self.pending = None;
+                self.next = next;
+                return Poll::Ready(Some(outcome));
+            }
+            match self.next.take() {
+                Some(builder) => {
+                    let future = builder.fetch();
+                    self.pages += 1;
+                    self.pending = Some((builder, future));
+                }
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl<B: Paginated> futures_core::Stream for Pages<B> {
+    type Item = Result<B::Page, Error<B::Error>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_page(cx)
+    }
+}
+
+impl<B: Paginated> fmt::Debug for Pages<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").field("pages", &self.pages).field("fetched", &self.fetched).finish_non_exhaustive()
+    }
+}
+
+/// Every item of every page of a list operation: a stream of items.
+#[must_use = "a stream does nothing unless polled"]
+pub struct Items<B: Paginated> {
+    pages: Pages<B>,
+    buffer: VecDeque<B::Item>,
+}
+
+impl<B: Paginated> Items<B> {
+    pub(crate) fn new(first: B) -> Self {
+        Items { pages: Pages::new(first), buffer: VecDeque::new() }
+    }
+
+    /// Stops after `max_pages` pages (default [`DEFAULT_MAX_PAGES`]).
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.pages = self.pages.max_pages(max_pages);
+        self
+    }
+
+    /// The next item, or `None` after the last one (or after an error).
+    pub async fn next(&mut self) -> Option<Result<B::Item, Error<B::Error>>> {
+        std::future::poll_fn(|cx| self.poll_item(cx)).await
+    }
+
+    /// Every item of every page, in order; the first error stops it.
+    pub async fn collect_all(mut self) -> Result<Vec<B::Item>, Error<B::Error>> {
+        let mut all = Vec::new();
+        while let Some(item) = self.next().await {
+            all.push(item?);
+        }
+        Ok(all)
+    }
+
+    fn poll_item(&mut self, cx: &mut Context<'_>) -> ItemPoll<B> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match self.pages.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => self.buffer.extend(B::into_items(page)),
+            }
+        }
+    }
+}
+
+impl<B: Paginated> futures_core::Stream for Items<B>
+where
+    B::Item: Unpin,
+{
+    type Item = Result<B::Item, Error<B::Error>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_item(cx)
+    }
+}
+
+impl<B: Paginated> fmt::Debug for Items<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").field("pages", &self.pages).field("buffered", &self.buffer.len()).finish()
+    }
+}

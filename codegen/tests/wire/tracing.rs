@@ -1,0 +1,89 @@
+//! The client's spans and events, recorded by a subscriber: one span per request with the
+//! operation, method, path template, status, attempts and duration, an event per retry, and
+//! never the query or the body (they can hold personal data).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+
+use crate::server::{Reply, TestServer};
+
+/// Every span (its fields, as recorded) and every event (its fields), in order.
+#[derive(Clone, Default)]
+struct Recorded {
+    spans: Arc<Mutex<Vec<(String, HashMap<String, String>)>>>,
+    events: Arc<Mutex<Vec<HashMap<String, String>>>>,
+}
+
+struct Fields<'a>(&'a mut HashMap<String, String>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}").trim_matches('"').to_owned());
+    }
+}
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorded {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _: Context<'_, S>) {
+        let mut fields = HashMap::new();
+        attrs.record(&mut Fields(&mut fields));
+        fields.insert("#id".to_owned(), id.into_u64().to_string());
+        self.spans.lock().unwrap().push((attrs.metadata().name().to_owned(), fields));
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
+        let mut spans = self.spans.lock().unwrap();
+        if let Some((_, fields)) = spans.iter_mut().rev().find(|(_, f)| f["#id"] == id.into_u64().to_string()) {
+            values.record(&mut Fields(fields));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+        let mut fields = HashMap::new();
+        event.record(&mut Fields(&mut fields));
+        fields.insert("#level".to_owned(), event.metadata().level().to_string());
+        self.events.lock().unwrap().push(fields);
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_request_has_a_span_and_each_retry_an_event() {
+    let recorded = Recorded::default();
+    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(recorded.clone()));
+
+    let server = TestServer::start().await;
+    server.reply(Reply::status(503)).reply(Reply::json(200, r#"{"results":[]}"#));
+    let client = generated_client::Client::builder()
+        .base_url(server.url())
+        .credentials(crate::signature::ACCESS_KEY, crate::signature::SECRET_KEY)
+        .retry(generated_client::RetryPolicy::new(2).initial_backoff(Duration::from_millis(5)))
+        .build()
+        .unwrap();
+    client.users().list_users().identifiers_email_address("secret.person@example.com").await.unwrap();
+
+    let spans = recorded.spans.lock().unwrap().clone();
+    let [(name, fields)] = &spans[..] else { panic!("one span expected: {spans:?}") };
+    assert_eq!(name, "request");
+    assert_eq!(fields["operation"], "listUsers");
+    assert_eq!(fields["method"], "GET");
+    assert_eq!(fields["path"], "/v3/users");
+    assert_eq!(fields["status"], "200");
+    assert_eq!(fields["attempts"], "2");
+    assert!(fields["duration_ms"].parse::<u64>().is_ok(), "{fields:?}");
+
+    let events = recorded.events.lock().unwrap().clone();
+    let retries: Vec<&HashMap<String, String>> = events.iter().filter(|e| e.get("message").map(String::as_str) == Some("retrying")).collect();
+    assert_eq!(retries.len(), 1, "{events:?}");
+    assert_eq!((retries[0]["reason"].as_str(), retries[0]["attempt"].as_str(), retries[0]["#level"].as_str()), ("status 503", "1", "WARN"));
+
+    // Personal data in the query (or a body) is never recorded.
+    let everything = format!("{spans:?} {events:?}");
+    assert!(!everything.contains("secret.person"), "{everything}");
+    assert!(!everything.contains(crate::signature::SECRET_KEY));
+}
