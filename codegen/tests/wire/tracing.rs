@@ -14,11 +14,14 @@ use tracing_subscriber::registry::LookupSpan;
 
 use crate::server::{Reply, TestServer};
 
-/// Every span (its fields, as recorded) and every event (its fields), in order.
+/// Field names and values, as recorded.
+type Values = HashMap<String, String>;
+
+/// Every span (its name and fields) and every event (its fields), in order.
 #[derive(Clone, Default)]
 struct Recorded {
-    spans: Arc<Mutex<Vec<(String, HashMap<String, String>)>>>,
-    events: Arc<Mutex<Vec<HashMap<String, String>>>>,
+    spans: Arc<Mutex<Vec<(String, Values)>>>,
+    events: Arc<Mutex<Vec<Values>>>,
 }
 
 struct Fields<'a>(&'a mut HashMap<String, String>);
