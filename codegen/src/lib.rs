@@ -22,7 +22,7 @@ pub mod write;
 
 use std::path::Path;
 
-pub use emit::{ExampleException, GeneratedFile, Options};
+pub use emit::{ExampleException, GeneratedFile, Options, Package};
 pub use error::{Error, Problem, SpecError, Warning};
 
 /// A generated crate, in memory.

@@ -22107,6 +22107,7 @@ impl<'de> serde::Deserialize<'de> for CreateGiftResponse {
 /// Decoding tries the variants in order and takes the first that fits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ListUserGrantsResponse {
     GrantsResponse(GrantsResponse),
@@ -23306,6 +23307,7 @@ impl<'de> serde::Deserialize<'de> for RefreshOrExchangeTokenRequestAuthorization
 /// The variant is chosen by the `grant_type` property.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "grant_type")]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum RefreshOrExchangeTokenRequest {
     #[serde(rename = "refresh_token")]
@@ -23318,6 +23320,7 @@ pub enum RefreshOrExchangeTokenRequest {
 /// Decoding tries the variants in order and takes the first that fits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum RefreshOrExchangeTokenResponse {
     Oauth2TokenExchangeResponse(Oauth2TokenExchangeResponse),
@@ -24282,6 +24285,7 @@ impl<'de> serde::Deserialize<'de> for StartPasswordlessAuthenticationRequest {
 /// Decoding tries the variants in order and takes the first that fits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ListUserSessionsResponse {
     SessionLookup(SessionLookup),

@@ -17,9 +17,10 @@ pub struct Args {
     /// Where the crate goes.
     #[arg(long, default_value_os_t = paths::generated_client())]
     out: PathBuf,
-    /// The generated crate's package name.
-    #[arg(long, default_value = "generated-client")]
-    crate_name: String,
+    /// The generated crate's package name [default: the spec dir's codegen.toml for the default
+    /// spec, else generated-client].
+    #[arg(long)]
+    crate_name: Option<String>,
     /// The generated crate's version [default: the lock's for the default spec, else 0.1.0].
     #[arg(long)]
     crate_version: Option<String>,
@@ -45,7 +46,7 @@ impl Args {
         Args {
             spec: None,
             out: paths::generated_client(),
-            crate_name: "generated-client".to_owned(),
+            crate_name: None,
             crate_version: None,
             exceptions: None,
             overlay: None,
@@ -84,9 +85,11 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         (None, Some(lock)) => lock.crate_version.clone(),
         (None, None) => "0.1.0".to_owned(),
     };
+    let config = if locked { Config::read(&dir.config())? } else { Config::default() };
     let options = codegen::Options {
-        crate_name: args.crate_name.clone(),
+        crate_name: args.crate_name.clone().or(config.package.name).unwrap_or_else(|| "generated-client".to_owned()),
         crate_version,
+        package: config.package.metadata,
         example_exceptions,
     };
     let generated = codegen::generate(&spec, &options)?;
@@ -114,6 +117,33 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         plan.unchanged
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `spec/codegen.toml`: settings of the generated crate, read with the `toml` crate.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub package: PackageConfig,
+}
+
+/// `[package]`: the package name, and the metadata `codegen::Package` documents.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PackageConfig {
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub metadata: codegen::Package,
+}
+
+impl Config {
+    /// The config at `path`, or the defaults when there is none.
+    pub fn read(path: &Path) -> Result<Config> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+        }
+    }
 }
 
 /// The overlay to apply: the one given, else the spec dir's for the default spec (if it has one).

@@ -11,6 +11,7 @@ mod fetch_spec;
 mod generate;
 mod lock;
 mod paths;
+mod semver;
 
 /// Tasks of the zephr-codegen workspace.
 #[derive(Parser)]
@@ -35,6 +36,8 @@ enum Command {
     Ci,
     /// Call every operation against Stoplight Prism (installed with npm) and write CONFORMANCE.md.
     Conformance(conformance::Args),
+    /// Check the change report's verdicts against cargo-semver-checks and write SEMVER.md.
+    Semver,
 }
 
 fn main() -> ExitCode {
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(&args),
         Command::Ci => ci::run(&dir),
         Command::Conformance(args) => conformance::run(&dir, &args),
+        Command::Semver => semver::run(&dir),
     };
     match result {
         Ok(code) => code,

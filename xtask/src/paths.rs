@@ -37,6 +37,11 @@ impl SpecDir {
         self.0.join("example-exceptions.yaml")
     }
 
+    /// Settings of the generated crate (its package metadata).
+    pub fn config(&self) -> PathBuf {
+        self.0.join("codegen.toml")
+    }
+
     /// The reviewed corrections to the spec (an OpenAPI Overlay), committed.
     pub fn overlay(&self) -> PathBuf {
         self.0.join("zephr-admin-api.overlay.yaml")

@@ -346,5 +346,36 @@ fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
     paragraphs.push(vec![
         "Every request is signed by the configured [`RequestSigner`] just before it is sent (and again for each retry). Failures are [`Error`]s that keep the status, headers and raw body of the response.".to_owned(),
     ]);
+    paragraphs.push(operations_table(api));
     docs::join_paragraphs(paragraphs)
+}
+
+/// Every operation by HTTP method and path, linked to its method: the index a reader (or the
+/// page's search) looks for with a path from the API's documentation in hand. rustdoc's own
+/// search finds methods by path and `operationId` too (doc aliases).
+fn operations_table(api: &Api) -> Vec<String> {
+    if api.operations.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        "# Operations".to_owned(),
+        String::new(),
+        "| HTTP | Method | Summary |".to_owned(),
+        "| --- | --- | --- |".to_owned(),
+    ];
+    for op in &api.operations {
+        let group = &api.groups[op.group];
+        let accessor = crate::names::unraw(&group.accessor);
+        let method = crate::names::unraw(&op.method_name);
+        let summary = op.doc.summary.as_deref().map(super::text::markdown_text).unwrap_or_default();
+        // Intra-doc links cannot name raw identifiers (`r#type`): those are shown unlinked.
+        let call = format!("`{accessor}().{method}()`");
+        let cell = if crate::names::is_raw(&group.module) || crate::names::is_raw(&op.method_name) {
+            call
+        } else {
+            format!("[{call}](apis::{}::{}::{})", group.module, group.struct_name, op.method_name)
+        };
+        lines.push(format!("| {} | {cell} | {summary} |", super::text::markdown_code_cell(&op.label())));
+    }
+    lines
 }

@@ -35,9 +35,35 @@ pub struct Options {
     pub crate_name: String,
     /// Cargo package version.
     pub crate_version: String,
+    /// The rest of the package's metadata.
+    pub package: Package,
     /// Examples known to contradict their schema (see [`ExampleException`]).
     pub example_exceptions: Vec<ExampleException>,
 }
+
+/// Package metadata of the generated crate (`[package]` of `spec/codegen.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Package {
+    /// SPDX license expression.
+    pub license: String,
+    pub repository: Option<String>,
+    /// Whether `cargo publish` may publish it (off by default: a generated client is usually
+    /// vendored, not published).
+    pub publish: bool,
+    /// Replaces the description made from the spec's title.
+    pub description: Option<String>,
+}
+
+impl Default for Package {
+    fn default() -> Self {
+        Package { license: "MIT OR Apache-2.0".to_owned(), repository: None, publish: false, description: None }
+    }
+}
+
+/// The oldest Rust the generated code compiles with: edition 2024 with `let` chains (1.88).
+/// Clippy's `incompatible_msrv` lint holds the standard library APIs the runtime uses to it.
+pub const RUST_VERSION: &str = "1.88";
 
 impl Options {
     /// Checks the options that end up in generated files (the package name is also a Rust
@@ -57,6 +83,17 @@ impl Options {
         }
         if !is_semver(&self.crate_version) {
             return invalid("the crate version", format!("`{}` is not a semantic version (MAJOR.MINOR.PATCH)", text::one_line(&self.crate_version)));
+        }
+        let license_ok = !self.package.license.is_empty()
+            && self.package.license.len() <= 200
+            && self.package.license.chars().all(|c| c.is_ascii_alphanumeric() || " .-+()".contains(c));
+        if !license_ok {
+            return invalid("the crate license", format!("`{}` is not an SPDX license expression", text::one_line(&self.package.license)));
+        }
+        if let Some(repository) = &self.package.repository
+            && !(repository.starts_with("https://") || repository.starts_with("http://"))
+        {
+            return invalid("the crate repository", format!("`{}` is not an http(s) URL", text::one_line(repository)));
         }
         Ok(())
     }
@@ -80,6 +117,7 @@ impl Default for Options {
         Options {
             crate_name: "generated-client".to_owned(),
             crate_version: "0.1.0".to_owned(),
+            package: Package::default(),
             example_exceptions: Vec::new(),
         }
     }
@@ -337,7 +375,11 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
             preamble => preamble(api, "#"),
             crate_name => options.crate_name,
             crate_version => options.crate_version,
-            description => format!("Typed client for the {} API ({}), generated from its OpenAPI description", api.title, api.version),
+            rust_version => RUST_VERSION,
+            license => options.package.license,
+            repository => options.package.repository,
+            publish => options.package.publish,
+            description => options.package.description.clone().unwrap_or_else(|| format!("Typed client for the {} API ({}), generated from its OpenAPI description", api.title, api.version)),
             zephr_hmac => matches!(api.auth, Auth::ZephrHmac { .. }),
             base64 => uses_base64(api),
             paginate => paginates(api),

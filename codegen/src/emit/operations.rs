@@ -136,8 +136,10 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         (false, _) => quote!(body: None,),
     });
     let doc = method_doc(api, group, op);
+    let aliases = doc_aliases(op);
     quote! {
         #doc
+        #(#[doc(alias = #aliases)])*
         pub fn #method_name(&self, #(#args),*) -> #builder {
             #builder {
                 client: self.client.clone(),
@@ -147,6 +149,23 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// rustdoc search aliases of a method: its path (`/v3/users/{user_id}`) and `operationId`, so
+/// either finds it. rustdoc refuses quotes, whitespace other than inner spaces, and an alias
+/// equal to the name.
+fn doc_aliases(op: &Operation) -> Vec<Literal> {
+    let usable = |alias: &str| {
+        !alias.is_empty()
+            && alias.trim() == alias
+            && !alias.chars().any(|c| c == '"' || c == '\'' || (c.is_whitespace() && c != ' ') || super::text::is_hazard(c))
+            && alias != crate::names::unraw(&op.method_name)
+    };
+    let mut aliases = vec![op.path.clone()];
+    if let Some(id) = &op.operation_id {
+        aliases.push(id.clone());
+    }
+    aliases.into_iter().filter(|a| usable(a)).map(|a| text::rust_str(&a)).collect()
 }
 
 fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStream {

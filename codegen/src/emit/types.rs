@@ -126,6 +126,7 @@ fn one_of_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, o: &OneOf)
         #[doc = #how]
         #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #representation
+        #[non_exhaustive]
         #[allow(clippy::large_enum_variant)] // variants mirror the spec; boxing would change the API
         pub enum #name {
             #(#variants)*

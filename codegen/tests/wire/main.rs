@@ -12,7 +12,6 @@ mod retries;
 mod secrets;
 mod server;
 mod signature;
-mod tracing;
 mod vectors;
 
 use generated_client::Client;

@@ -24,6 +24,8 @@ impl AccountApi<'_> {
     /// - `rpp` `.rpp(…)` (query `rpp`): The number of results per page you want to retrieve. Default: `10`.
     /// - `page` `.page(…)` (query `page`): The page number for which you want to retrieve results. Default: `10`.
     /// - `search` `.search(…)` (query `search`): The search query that searches accounts by their names
+    #[doc(alias = "/v3/accounts")]
+    #[doc(alias = "listAccounts")]
     pub fn list_accounts(&self) -> ListAccounts {
         ListAccounts {
             client: self.client.clone(),
@@ -42,6 +44,8 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateAccountBody` as `application/json`: Description
+    #[doc(alias = "/v3/accounts")]
+    #[doc(alias = "createAccount")]
     pub fn create_account(
         &self,
         body: crate::types::CreateAccountBody,
@@ -61,6 +65,8 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Account identifier
+    #[doc(alias = "/v3/accounts/{id}")]
+    #[doc(alias = "getAccount")]
     pub fn get_account(&self, id: impl Into<String>) -> GetAccount {
         GetAccount {
             client: self.client.clone(),
@@ -78,6 +84,8 @@ impl AccountApi<'_> {
     ///
     /// - `id` (path `id`): Unique Account identifier
     /// - `body`: `types::CreateAccountBody` as `application/json`: Description
+    #[doc(alias = "/v3/accounts/{id}")]
+    #[doc(alias = "updateAccount")]
     pub fn update_account(
         &self,
         id: impl Into<String>,
@@ -99,6 +107,8 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Account identifier
+    #[doc(alias = "/v3/accounts/{id}")]
+    #[doc(alias = "deleteAccount")]
     pub fn delete_account(&self, id: impl Into<String>) -> DeleteAccount {
         DeleteAccount {
             client: self.client.clone(),
@@ -115,6 +125,8 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier V4
+    #[doc(alias = "/v4/accounts/{account_id}")]
+    #[doc(alias = "getAccountV4")]
     pub fn get_account_v4(&self, account_id: impl Into<String>) -> GetAccountV4 {
         GetAccountV4 {
             client: self.client.clone(),
@@ -127,6 +139,8 @@ impl AccountApi<'_> {
     /// Retrieves a list of accounts for V4.
     ///
     /// `GET /v4/accounts` (operation `listAccountsV4`)
+    #[doc(alias = "/v4/accounts")]
+    #[doc(alias = "listAccountsV4")]
     pub fn list_accounts_v4(&self) -> ListAccountsV4 {
         ListAccountsV4 {
             client: self.client.clone(),

@@ -20,6 +20,8 @@ impl AccountUserApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier.
+    #[doc(alias = "/v3/accounts/{account_id}/users")]
+    #[doc(alias = "listAccountUsers")]
     pub fn list_account_users(&self, account_id: impl Into<String>) -> ListAccountUsers {
         ListAccountUsers {
             client: self.client.clone(),
@@ -37,6 +39,8 @@ impl AccountUserApi<'_> {
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/accounts/{account_id}/users/{user_id}")]
+    #[doc(alias = "retrieveAccountUser")]
     pub fn retrieve_account_user(
         &self,
         account_id: impl Into<String>,
@@ -59,6 +63,8 @@ impl AccountUserApi<'_> {
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/accounts/{account_id}/users/{user_id}")]
+    #[doc(alias = "saveAccountUser")]
     pub fn save_account_user(
         &self,
         account_id: impl Into<String>,
@@ -81,6 +87,8 @@ impl AccountUserApi<'_> {
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/accounts/{account_id}/users/{user_id}")]
+    #[doc(alias = "deleteAccountUser")]
     pub fn delete_account_user(
         &self,
         account_id: impl Into<String>,
@@ -102,6 +110,8 @@ impl AccountUserApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
+    #[doc(alias = "/v4/accounts/{accountId}/grants")]
+    #[doc(alias = "listAccountUsersV4")]
     pub fn list_account_users_v4(
         &self,
         account_id: impl Into<String>,

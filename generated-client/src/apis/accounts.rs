@@ -18,6 +18,8 @@ impl AccountsApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account Company identifier
+    #[doc(alias = "/v4/accounts/{accountId}/users")]
+    #[doc(alias = "postAccountBulking")]
     pub fn post_account_bulking(
         &self,
         account_id: impl Into<String>,

@@ -20,6 +20,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateAdminUserRequest` as `application/json`
+    #[doc(alias = "/v3/admin/users")]
+    #[doc(alias = "createAdminUser")]
     pub fn create_admin_user(
         &self,
         body: crate::types::CreateAdminUserRequest,
@@ -39,6 +41,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::LogInAdminUserAccountRequest` as `application/json`
+    #[doc(alias = "/v3/admin/login")]
+    #[doc(alias = "logInAdminUserAccount")]
     pub fn log_in_admin_user_account(
         &self,
         body: crate::types::LogInAdminUserAccountRequest,
@@ -60,6 +64,8 @@ impl AdminUserApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `blaize_admin_session` `.blaize_admin_session(…)` (header `blaize-admin-session`): e.g. (string)
+    #[doc(alias = "/v3/admin/logout")]
+    #[doc(alias = "logOutAdminUserAccount")]
     pub fn log_out_admin_user_account(&self) -> LogOutAdminUserAccount {
         LogOutAdminUserAccount {
             client: self.client.clone(),
@@ -76,6 +82,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
+    #[doc(alias = "/v3/admin/users/{user_id}/keypairs")]
+    #[doc(alias = "listAccessKeys")]
     pub fn list_access_keys(&self, user_id: impl Into<String>) -> ListAccessKeys {
         ListAccessKeys {
             client: self.client.clone(),
@@ -92,6 +100,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
+    #[doc(alias = "/v3/admin/users/{user_id}/keypairs")]
+    #[doc(alias = "issueKeyPair")]
     pub fn issue_key_pair(&self, user_id: impl Into<String>) -> IssueKeyPair {
         IssueKeyPair {
             client: self.client.clone(),
@@ -109,6 +119,8 @@ impl AdminUserApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
     /// - `access_key` (path `access_key`): Access Key identifier
+    #[doc(alias = "/v3/admin/users/{user_id}/keypairs/{access_key}")]
+    #[doc(alias = "revokeKeypair")]
     pub fn revoke_keypair(
         &self,
         user_id: impl Into<String>,
@@ -130,6 +142,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/admin/users/{user_id}/roles")]
+    #[doc(alias = "listUserRoles")]
     pub fn list_user_roles(&self, user_id: impl Into<String>) -> ListUserRoles {
         ListUserRoles {
             client: self.client.clone(),
@@ -147,6 +161,8 @@ impl AdminUserApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
     /// - `tenant` (path `tenant`): Tenant identifier
+    #[doc(alias = "/v3/admin/users/{user_id}/roles/{tenant}")]
+    #[doc(alias = "listUserTenantRoles")]
     pub fn list_user_tenant_roles(
         &self,
         user_id: impl Into<String>,
@@ -164,6 +180,8 @@ impl AdminUserApi<'_> {
     /// Retrieves the admin user roles by tenant.
     ///
     /// `GET /v3/admin/roles` (operation `listRoles`)
+    #[doc(alias = "/v3/admin/roles")]
+    #[doc(alias = "listRoles")]
     pub fn list_roles(&self) -> ListRoles {
         ListRoles {
             client: self.client.clone(),
@@ -179,6 +197,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateAdminRoleBody` as `application/json`
+    #[doc(alias = "/v3/admin/roles")]
+    #[doc(alias = "createAdminRole")]
     pub fn create_admin_role(
         &self,
         body: crate::types::CreateAdminRoleBody,
@@ -198,6 +218,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
+    #[doc(alias = "/v3/admin/roles/{role_id}")]
+    #[doc(alias = "getRole")]
     pub fn get_role(&self, role_id: impl Into<String>) -> GetRole {
         GetRole {
             client: self.client.clone(),
@@ -215,6 +237,8 @@ impl AdminUserApi<'_> {
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
     /// - `body`: `types::CreateAdminRoleBody` as `application/json`
+    #[doc(alias = "/v3/admin/roles/{role_id}")]
+    #[doc(alias = "updateRole")]
     pub fn update_role(
         &self,
         role_id: impl Into<String>,
@@ -236,6 +260,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
+    #[doc(alias = "/v3/admin/roles/{role_id}")]
+    #[doc(alias = "deleteRole")]
     pub fn delete_role(&self, role_id: impl Into<String>) -> DeleteRole {
         DeleteRole {
             client: self.client.clone(),
@@ -252,6 +278,8 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `blaize_admin_session_id` (path `blaize_admin_session_id`): Admin User Session identifier
+    #[doc(alias = "/v3/admin/sessions/{blaize_admin_session_id}")]
+    #[doc(alias = "getSessionUser")]
     pub fn get_session_user(
         &self,
         blaize_admin_session_id: impl Into<String>,

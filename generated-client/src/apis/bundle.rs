@@ -16,6 +16,8 @@ impl BundleApi<'_> {
     /// Retrieves a list of bundles wrapped in the element "results". Each bundle contains a list of entitlements, meters, credits, and other bundles.
     ///
     /// `GET /v3/bundles` (operation `listBundles`)
+    #[doc(alias = "/v3/bundles")]
+    #[doc(alias = "listBundles")]
     pub fn list_bundles(&self) -> ListBundles {
         ListBundles {
             client: self.client.clone(),
@@ -33,6 +35,8 @@ impl BundleApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateBundleBody` as `application/json`
+    #[doc(alias = "/v3/bundles")]
+    #[doc(alias = "createBundles")]
     pub fn create_bundles(&self) -> CreateBundles {
         CreateBundles {
             client: self.client.clone(),
@@ -49,6 +53,8 @@ impl BundleApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Bundle Identifier.
+    #[doc(alias = "/v3/bundles/{id}")]
+    #[doc(alias = "getBundle")]
     pub fn get_bundle(&self, id: impl Into<String>) -> GetBundle {
         GetBundle {
             client: self.client.clone(),
@@ -71,6 +77,8 @@ impl BundleApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateBundleBody` as `application/json`
+    #[doc(alias = "/v3/bundles/{id}")]
+    #[doc(alias = "createBundle")]
     pub fn create_bundle(&self, id: impl Into<String>) -> CreateBundle {
         CreateBundle {
             client: self.client.clone(),
@@ -88,6 +96,8 @@ impl BundleApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Bundle Identifier.
+    #[doc(alias = "/v3/bundles/{id}")]
+    #[doc(alias = "deleteBundle")]
     pub fn delete_bundle(&self, id: impl Into<String>) -> DeleteBundle {
         DeleteBundle {
             client: self.client.clone(),

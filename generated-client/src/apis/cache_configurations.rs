@@ -16,6 +16,8 @@ impl CacheConfigurationsApi<'_> {
     /// Retrieves a list of cache configurations wrapped in the element "results".
     ///
     /// `GET /v3/cache-configurations` (operation `listCacheConfigurations`)
+    #[doc(alias = "/v3/cache-configurations")]
+    #[doc(alias = "listCacheConfigurations")]
     pub fn list_cache_configurations(&self) -> ListCacheConfigurations {
         ListCacheConfigurations {
             client: self.client.clone(),
@@ -33,6 +35,8 @@ impl CacheConfigurationsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCacheConfigurationBody` as `application/json`
+    #[doc(alias = "/v3/cache-configurations")]
+    #[doc(alias = "createCacheConfiguration")]
     pub fn create_cache_configuration(&self) -> CreateCacheConfiguration {
         CreateCacheConfiguration {
             client: self.client.clone(),
@@ -49,6 +53,8 @@ impl CacheConfigurationsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Cache Configuration identifier
+    #[doc(alias = "/v3/cache-configurations/{id}")]
+    #[doc(alias = "getCacheConfiguration")]
     pub fn get_cache_configuration(
         &self,
         id: impl Into<String>,
@@ -74,6 +80,8 @@ impl CacheConfigurationsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCacheConfigurationBody` as `application/json`
+    #[doc(alias = "/v3/cache-configurations/{id}")]
+    #[doc(alias = "updateCacheConfiguration")]
     pub fn update_cache_configuration(
         &self,
         id: impl Into<String>,
@@ -94,6 +102,8 @@ impl CacheConfigurationsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Cache Configuration identifier
+    #[doc(alias = "/v3/cache-configurations/{id}")]
+    #[doc(alias = "deleteCacheConfiguration")]
     pub fn delete_cache_configuration(
         &self,
         id: impl Into<String>,

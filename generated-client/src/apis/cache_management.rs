@@ -22,6 +22,8 @@ impl CacheManagementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Map<String, serde_json::Value>` as `application/json`
+    #[doc(alias = "/v3/cache-management/evict-origin")]
+    #[doc(alias = "evictOrigin")]
     pub fn evict_origin(&self) -> EvictOrigin {
         EvictOrigin {
             client: self.client.clone(),
@@ -40,6 +42,8 @@ impl CacheManagementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Map<String, serde_json::Value>` as `application/json`
+    #[doc(alias = "/v4/cache-management/evict-origin")]
+    #[doc(alias = "evictOriginSiteV4")]
     pub fn evict_origin_site_v4(&self) -> EvictOriginSiteV4 {
         EvictOriginSiteV4 {
             client: self.client.clone(),
@@ -62,6 +66,8 @@ impl CacheManagementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Map<String, serde_json::Value>` as `application/json`
+    #[doc(alias = "/v4/cache-management/evict-origin/{site}")]
+    #[doc(alias = "evictOriginV4")]
     pub fn evict_origin_v4(&self, site: impl Into<String>) -> EvictOriginV4 {
         EvictOriginV4 {
             client: self.client.clone(),

@@ -16,6 +16,8 @@ impl CompanyApi<'_> {
     /// Retrieves a list of companies wrapped in the element "results".
     ///
     /// `GET /v3/companies` (operation `listCompanies`)
+    #[doc(alias = "/v3/companies")]
+    #[doc(alias = "listCompanies")]
     pub fn list_companies(&self) -> ListCompanies {
         ListCompanies {
             client: self.client.clone(),
@@ -33,6 +35,8 @@ impl CompanyApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCompanyBody` as `application/json`
+    #[doc(alias = "/v3/companies")]
+    #[doc(alias = "createCompany")]
     pub fn create_company(&self) -> CreateCompany {
         CreateCompany {
             client: self.client.clone(),
@@ -49,6 +53,8 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Company identifier
+    #[doc(alias = "/v3/companies/{id}")]
+    #[doc(alias = "getCompany")]
     pub fn get_company(&self, id: impl Into<String>) -> GetCompany {
         GetCompany {
             client: self.client.clone(),
@@ -71,6 +77,8 @@ impl CompanyApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCompanyBody` as `application/json`
+    #[doc(alias = "/v3/companies/{id}")]
+    #[doc(alias = "updateCompany")]
     pub fn update_company(&self, id: impl Into<String>) -> UpdateCompany {
         UpdateCompany {
             client: self.client.clone(),
@@ -88,6 +96,8 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Company identifier
+    #[doc(alias = "/v3/companies/{id}")]
+    #[doc(alias = "deleteCompany")]
     pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompany {
         DeleteCompany {
             client: self.client.clone(),
@@ -104,6 +114,7 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateCompanyBodyV4` as `application/json`
+    #[doc(alias = "/v4/companies")]
     pub fn post_companies(
         &self,
         body: crate::types::CreateCompanyBodyV4,
@@ -123,6 +134,7 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `company_id` (path `companyId`): The company's unique identifier
+    #[doc(alias = "/v4/companies/{companyId}")]
     pub fn get_companies_by_company_id(
         &self,
         company_id: impl Into<String>,

@@ -24,6 +24,8 @@ impl ComponentLibraryApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::GenerateThumbnailUploadUrlRequest` as `application/json`
+    #[doc(alias = "/v4/thumbnails/upload-url")]
+    #[doc(alias = "generateThumbnailUploadUrl")]
     pub fn generate_thumbnail_upload_url(
         &self,
         body: crate::types::GenerateThumbnailUploadUrlRequest,

@@ -16,6 +16,8 @@ impl ConfigurationApi<'_> {
     /// Retrieves the tenant configuration.
     ///
     /// `GET /v3/configuration` (operation `getConfiguration`)
+    #[doc(alias = "/v3/configuration")]
+    #[doc(alias = "getConfiguration")]
     pub fn get_configuration(&self) -> GetConfiguration {
         GetConfiguration {
             client: self.client.clone(),
@@ -33,6 +35,8 @@ impl ConfigurationApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveConfigurationRequest` as `application/json`
+    #[doc(alias = "/v3/configuration")]
+    #[doc(alias = "saveConfiguration")]
     pub fn save_configuration(&self) -> SaveConfiguration {
         SaveConfiguration {
             client: self.client.clone(),
@@ -45,6 +49,8 @@ impl ConfigurationApi<'_> {
     /// Fetches the list of blacklisted email addresses for the tenant.
     ///
     /// `GET /v4/blacklisted-email-domains` (operation `listBlacklistedEmailDomains`)
+    #[doc(alias = "/v4/blacklisted-email-domains")]
+    #[doc(alias = "listBlacklistedEmailDomains")]
     pub fn list_blacklisted_email_domains(&self) -> ListBlacklistedEmailDomains {
         ListBlacklistedEmailDomains {
             client: self.client.clone(),
@@ -63,6 +69,8 @@ impl ConfigurationApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::BlacklistedEmailDomainsRequest` as `application/json`: List of email domains to blacklist
+    #[doc(alias = "/v4/blacklisted-email-domains")]
+    #[doc(alias = "updateBlacklistedEmailDomains")]
     pub fn update_blacklisted_email_domains(
         &self,
         body: crate::types::BlacklistedEmailDomainsRequest,
@@ -78,6 +86,8 @@ impl ConfigurationApi<'_> {
     /// Installs a tenant in Blaize.
     ///
     /// `POST /v3/initialize` (operation `installTenant`)
+    #[doc(alias = "/v3/initialize")]
+    #[doc(alias = "installTenant")]
     pub fn install_tenant(&self) -> InstallTenant {
         InstallTenant {
             client: self.client.clone(),
@@ -95,6 +105,8 @@ impl ConfigurationApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCertRequest` as `application/json`
+    #[doc(alias = "/v3/certs")]
+    #[doc(alias = "createCert")]
     pub fn create_cert(&self) -> CreateCert {
         CreateCert {
             client: self.client.clone(),
@@ -107,6 +119,8 @@ impl ConfigurationApi<'_> {
     /// Deletes a cert.
     ///
     /// `DELETE /v3/certs` (operation `deleteCert`)
+    #[doc(alias = "/v3/certs")]
+    #[doc(alias = "deleteCert")]
     pub fn delete_cert(&self) -> DeleteCert {
         DeleteCert {
             client: self.client.clone(),

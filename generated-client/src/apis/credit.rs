@@ -16,6 +16,8 @@ impl CreditApi<'_> {
     /// Retrieves a list of credits wrapped in the element "results".
     ///
     /// `GET /v3/credits` (operation `Credits`)
+    #[doc(alias = "/v3/credits")]
+    #[doc(alias = "Credits")]
     pub fn credits(&self) -> Credits {
         Credits {
             client: self.client.clone(),
@@ -33,6 +35,8 @@ impl CreditApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCreditBody` as `application/json`
+    #[doc(alias = "/v3/credits")]
+    #[doc(alias = "createCredits")]
     pub fn create_credits(&self) -> CreateCredits {
         CreateCredits {
             client: self.client.clone(),
@@ -49,6 +53,8 @@ impl CreditApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Credit identifier
+    #[doc(alias = "/v3/credits/{id}")]
+    #[doc(alias = "getCredit")]
     pub fn get_credit(&self, id: impl Into<String>) -> GetCredit {
         GetCredit {
             client: self.client.clone(),
@@ -71,6 +77,8 @@ impl CreditApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCreditBody` as `application/json`
+    #[doc(alias = "/v3/credits/{id}")]
+    #[doc(alias = "createCredit")]
     pub fn create_credit(&self, id: impl Into<String>) -> CreateCredit {
         CreateCredit {
             client: self.client.clone(),
@@ -88,6 +96,8 @@ impl CreditApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Credit identifier
+    #[doc(alias = "/v3/credits/{id}")]
+    #[doc(alias = "deleteCredit")]
     pub fn delete_credit(&self, id: impl Into<String>) -> DeleteCredit {
         DeleteCredit {
             client: self.client.clone(),

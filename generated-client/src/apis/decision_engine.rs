@@ -19,6 +19,8 @@ impl DecisionEngineApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::InvokeDecisionEngineRequest` as `application/json`
+    #[doc(alias = "/v3/decision-engine")]
+    #[doc(alias = "invokeDecisionEngine")]
     pub fn invoke_decision_engine(
         &self,
         body: crate::types::InvokeDecisionEngineRequest,

@@ -16,6 +16,8 @@ impl EmailTemplatesApi<'_> {
     /// Retrieves a list of email templates.
     ///
     /// `GET /v4/email-templates` (operation `listEmailTemplates`)
+    #[doc(alias = "/v4/email-templates")]
+    #[doc(alias = "listEmailTemplates")]
     pub fn list_email_templates(&self) -> ListEmailTemplates {
         ListEmailTemplates {
             client: self.client.clone(),
@@ -31,6 +33,8 @@ impl EmailTemplatesApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Slug of the Email template
+    #[doc(alias = "/v4/email-templates/{slug}")]
+    #[doc(alias = "getEmailTemplate")]
     pub fn get_email_template(&self, slug: impl Into<String>) -> GetEmailTemplate {
         GetEmailTemplate {
             client: self.client.clone(),
@@ -53,6 +57,8 @@ impl EmailTemplatesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveEmailTemplateRequest` as `application/json`
+    #[doc(alias = "/v4/email-templates/{slug}")]
+    #[doc(alias = "saveEmailTemplate")]
     pub fn save_email_template(&self, slug: impl Into<String>) -> SaveEmailTemplate {
         SaveEmailTemplate {
             client: self.client.clone(),
@@ -70,6 +76,8 @@ impl EmailTemplatesApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Slug of the Email template
+    #[doc(alias = "/v4/email-templates/{slug}")]
+    #[doc(alias = "deleteEmailTemplate")]
     pub fn delete_email_template(&self, slug: impl Into<String>) -> DeleteEmailTemplate {
         DeleteEmailTemplate {
             client: self.client.clone(),

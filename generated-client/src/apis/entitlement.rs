@@ -16,6 +16,8 @@ impl EntitlementApi<'_> {
     /// Retrieves a list of entitlements wrapped in the element "results".
     ///
     /// `GET /v3/entitlements` (operation `listEntitlements`)
+    #[doc(alias = "/v3/entitlements")]
+    #[doc(alias = "listEntitlements")]
     pub fn list_entitlements(&self) -> ListEntitlements {
         ListEntitlements {
             client: self.client.clone(),
@@ -33,6 +35,8 @@ impl EntitlementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateEntitlementBody` as `application/json`
+    #[doc(alias = "/v3/entitlements")]
+    #[doc(alias = "createEntitlements")]
     pub fn create_entitlements(&self) -> CreateEntitlements {
         CreateEntitlements {
             client: self.client.clone(),
@@ -49,6 +53,8 @@ impl EntitlementApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Entitlement identifier
+    #[doc(alias = "/v3/entitlements/{id}")]
+    #[doc(alias = "getEntitlement")]
     pub fn get_entitlement(&self, id: impl Into<String>) -> GetEntitlement {
         GetEntitlement {
             client: self.client.clone(),
@@ -71,6 +77,8 @@ impl EntitlementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateEntitlementBody` as `application/json`
+    #[doc(alias = "/v3/entitlements/{id}")]
+    #[doc(alias = "createEntitlement")]
     pub fn create_entitlement(&self, id: impl Into<String>) -> CreateEntitlement {
         CreateEntitlement {
             client: self.client.clone(),
@@ -88,6 +96,8 @@ impl EntitlementApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Entitlement identifier
+    #[doc(alias = "/v3/entitlements/{id}")]
+    #[doc(alias = "deleteEntitlement")]
     pub fn delete_entitlement(&self, id: impl Into<String>) -> DeleteEntitlement {
         DeleteEntitlement {
             client: self.client.clone(),

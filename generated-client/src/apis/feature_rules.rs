@@ -22,6 +22,8 @@ impl FeatureRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `tags` `.tags(…)` (query `tags`): A comma-separeted list of feature rule tags (Maximum 50 tags allowed)
+    #[doc(alias = "/v3/feature-rules")]
+    #[doc(alias = "listFeatureRules")]
     pub fn list_feature_rules(&self) -> ListFeatureRules {
         ListFeatureRules {
             client: self.client.clone(),
@@ -38,6 +40,8 @@ impl FeatureRulesApi<'_> {
     /// # Arguments
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
+    #[doc(alias = "/v3/feature-rules/{featureRuleId}")]
+    #[doc(alias = "deleteFeatureRule")]
     pub fn delete_feature_rule(
         &self,
         feature_rule_id: impl Into<String>,
@@ -57,6 +61,8 @@ impl FeatureRulesApi<'_> {
     /// # Arguments
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
+    #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions")]
+    #[doc(alias = "getFeatureRuleVersions")]
     pub fn get_feature_rule_versions(
         &self,
         feature_rule_id: impl Into<String>,
@@ -82,6 +88,8 @@ impl FeatureRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateFeatureRuleRequest` as `application/json`
+    #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions")]
+    #[doc(alias = "createFeatureRule")]
     pub fn create_feature_rule(
         &self,
         feature_rule_id: impl Into<String>,
@@ -103,6 +111,8 @@ impl FeatureRulesApi<'_> {
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
     /// - `version_id` (path `versionId`): Unique Version identifier
+    #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions/{versionId}")]
+    #[doc(alias = "getFeatureRuleVersion")]
     pub fn get_feature_rule_version(
         &self,
         feature_rule_id: impl Into<String>,
@@ -125,6 +135,8 @@ impl FeatureRulesApi<'_> {
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
     /// - `version_id` (path `versionId`): Unique Version identifier
+    #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions/{versionId}")]
+    #[doc(alias = "deleteFeatureRuleVersion")]
     pub fn delete_feature_rule_version(
         &self,
         feature_rule_id: impl Into<String>,
@@ -153,6 +165,8 @@ impl FeatureRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `Vec<serde_json::Value>` as `application/json`
+    #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions/{versionId}/tags")]
+    #[doc(alias = "saveFeatureRule")]
     pub fn save_feature_rule(
         &self,
         feature_rule_id: impl Into<String>,

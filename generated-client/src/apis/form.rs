@@ -16,6 +16,8 @@ impl FormApi<'_> {
     /// Retrieves a list of forms wrapped in the element "results".
     ///
     /// `GET /v3/forms` (operation `listForms`)
+    #[doc(alias = "/v3/forms")]
+    #[doc(alias = "listForms")]
     pub fn list_forms(&self) -> ListForms {
         ListForms {
             client: self.client.clone(),
@@ -31,6 +33,8 @@ impl FormApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique Form identifier
+    #[doc(alias = "/v3/forms/{slug}")]
+    #[doc(alias = "getForm")]
     pub fn get_form(&self, slug: impl Into<String>) -> GetForm {
         GetForm {
             client: self.client.clone(),
@@ -53,6 +57,8 @@ impl FormApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveFormRequest` as `application/json`
+    #[doc(alias = "/v3/forms/{slug}")]
+    #[doc(alias = "saveForm")]
     pub fn save_form(&self, slug: impl Into<String>) -> SaveForm {
         SaveForm {
             client: self.client.clone(),
@@ -70,6 +76,8 @@ impl FormApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique Form identifier
+    #[doc(alias = "/v3/forms/{slug}")]
+    #[doc(alias = "deleteForm")]
     pub fn delete_form(&self, slug: impl Into<String>) -> DeleteForm {
         DeleteForm {
             client: self.client.clone(),

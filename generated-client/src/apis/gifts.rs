@@ -14,6 +14,8 @@ impl GiftsApi<'_> {
     /// Lists all the unclaimed gifts.
     ///
     /// `GET /v3/gift` (operation `listAllUnclaimedGifts`)
+    #[doc(alias = "/v3/gift")]
+    #[doc(alias = "listAllUnclaimedGifts")]
     pub fn list_all_unclaimed_gifts(&self) -> ListAllUnclaimedGifts {
         ListAllUnclaimedGifts {
             client: self.client.clone(),
@@ -31,6 +33,8 @@ impl GiftsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateGiftRequest` as `application/json`
+    #[doc(alias = "/v3/gift")]
+    #[doc(alias = "createGift")]
     pub fn create_gift(&self) -> CreateGift {
         CreateGift {
             client: self.client.clone(),
@@ -47,6 +51,8 @@ impl GiftsApi<'_> {
     /// # Arguments
     ///
     /// - `gift_id` (path `giftId`)
+    #[doc(alias = "/v3/gift/{giftId}")]
+    #[doc(alias = "deleteGift")]
     pub fn delete_gift(&self, gift_id: impl Into<String>) -> DeleteGift {
         DeleteGift {
             client: self.client.clone(),

@@ -26,6 +26,8 @@ impl GrantsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `active` `.active(…)` (query `active`): Whether or not to include only active grants
+    #[doc(alias = "/v3/users/{userId}/grants")]
+    #[doc(alias = "listUserGrants")]
     pub fn list_user_grants(&self, user_id: impl Into<String>) -> ListUserGrants {
         ListUserGrants {
             client: self.client.clone(),
@@ -44,6 +46,8 @@ impl GrantsApi<'_> {
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    #[doc(alias = "/v3/users/{userId}/grants")]
+    #[doc(alias = "createGrants")]
     pub fn create_grants(
         &self,
         user_id: impl Into<String>,
@@ -66,6 +70,8 @@ impl GrantsApi<'_> {
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
+    #[doc(alias = "getAccountGrant")]
     pub fn get_account_grant(
         &self,
         user_id: impl Into<String>,
@@ -89,6 +95,8 @@ impl GrantsApi<'_> {
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
+    #[doc(alias = "createGrant")]
     pub fn create_grant(
         &self,
         user_id: impl Into<String>,
@@ -113,6 +121,8 @@ impl GrantsApi<'_> {
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
+    #[doc(alias = "deleteUserGrant")]
     pub fn delete_user_grant(
         &self,
         user_id: impl Into<String>,
@@ -134,6 +144,8 @@ impl GrantsApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `userId`): Unique User identifier
+    #[doc(alias = "/v3/users/{userId}/accessModel")]
+    #[doc(alias = "retrieveUserAccessModel")]
     pub fn retrieve_user_access_model(
         &self,
         user_id: impl Into<String>,
@@ -153,6 +165,8 @@ impl GrantsApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
+    #[doc(alias = "/v3/accounts/{accountId}/grants")]
+    #[doc(alias = "listAccountGrants")]
     pub fn list_account_grants(
         &self,
         account_id: impl Into<String>,
@@ -173,6 +187,8 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    #[doc(alias = "/v3/accounts/{accountId}/grants")]
+    #[doc(alias = "createAccountGrant")]
     pub fn create_account_grant(
         &self,
         account_id: impl Into<String>,
@@ -195,6 +211,8 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    #[doc(alias = "/v3/accounts/{accountId}/grants/{grantId}")]
+    #[doc(alias = "getUserGrant")]
     pub fn get_user_grant(
         &self,
         account_id: impl Into<String>,
@@ -217,6 +235,8 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    #[doc(alias = "/v3/accounts/{accountId}/grants/{grantId}")]
+    #[doc(alias = "deleteAccountGrantById")]
     pub fn delete_account_grant_by_id(
         &self,
         account_id: impl Into<String>,
@@ -239,6 +259,8 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    #[doc(alias = "/v4/accounts/{accountId}/grants")]
+    #[doc(alias = "createAccountGrantV4")]
     pub fn create_account_grant_v4(
         &self,
         account_id: impl Into<String>,
@@ -261,6 +283,8 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    #[doc(alias = "/v4/accounts/{accountId}/grants/{grantId}")]
+    #[doc(alias = "deleteAccountGrant")]
     pub fn delete_account_grant(
         &self,
         account_id: impl Into<String>,

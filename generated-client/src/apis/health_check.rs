@@ -20,6 +20,7 @@ impl HealthCheckApi<'_> {
     /// # Arguments
     ///
     /// - `tenant_id` (cookie `tenantId`)
+    #[doc(alias = "/v3/healthchecks/origin")]
     pub fn get_healthchecks_origin(
         &self,
         tenant_id: impl Into<String>,

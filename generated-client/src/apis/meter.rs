@@ -16,6 +16,8 @@ impl MeterApi<'_> {
     /// Retrieves a list of meters wrapped in the element "results".
     ///
     /// `GET /v3/meters` (operation `listMeters`)
+    #[doc(alias = "/v3/meters")]
+    #[doc(alias = "listMeters")]
     pub fn list_meters(&self) -> ListMeters {
         ListMeters {
             client: self.client.clone(),
@@ -31,6 +33,8 @@ impl MeterApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Meter identifier
+    #[doc(alias = "/v3/meters/{id}")]
+    #[doc(alias = "getMeter")]
     pub fn get_meter(&self, id: impl Into<String>) -> GetMeter {
         GetMeter {
             client: self.client.clone(),
@@ -53,6 +57,8 @@ impl MeterApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateMeterBody` as `application/json`
+    #[doc(alias = "/v3/meters/{id}")]
+    #[doc(alias = "createMeter")]
     pub fn create_meter(&self, id: impl Into<String>) -> CreateMeter {
         CreateMeter {
             client: self.client.clone(),
@@ -70,6 +76,8 @@ impl MeterApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Meter identifier
+    #[doc(alias = "/v3/meters/{id}")]
+    #[doc(alias = "deleteMeter")]
     pub fn delete_meter(&self, id: impl Into<String>) -> DeleteMeter {
         DeleteMeter {
             client: self.client.clone(),

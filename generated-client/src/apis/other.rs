@@ -18,6 +18,10 @@ impl OtherApi<'_> {
     /// # Arguments
     ///
     /// - `template_config_id` (path `templateConfigId`): Unique External Template identifier
+    #[doc(
+        alias = "/zephr/public/template-components/v1/template-components/{templateConfigId}"
+    )]
+    #[doc(alias = "fetchExternalTemplate")]
     pub fn fetch_external_template(
         &self,
         template_config_id: impl Into<String>,

@@ -14,6 +14,8 @@ impl PagesApi<'_> {
     /// Generates a presigned S3 URL that can be used to upload a logo.
     ///
     /// `POST /v4/pages/upload-url` (operation `generatePageUploadURL`)
+    #[doc(alias = "/v4/pages/upload-url")]
+    #[doc(alias = "generatePageUploadURL")]
     pub fn generate_page_upload_url(&self) -> GeneratePageUploadUrl {
         GeneratePageUploadUrl {
             client: self.client.clone(),

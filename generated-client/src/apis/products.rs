@@ -16,6 +16,8 @@ impl ProductsApi<'_> {
     /// Retrieves all configured products.
     ///
     /// `GET /v3/products` (operation `listProducts`)
+    #[doc(alias = "/v3/products")]
+    #[doc(alias = "listProducts")]
     pub fn list_products(&self) -> ListProducts {
         ListProducts {
             client: self.client.clone(),
@@ -31,6 +33,8 @@ impl ProductsApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::ProductRequest` as `application/json`
+    #[doc(alias = "/v3/products")]
+    #[doc(alias = "saveProduct")]
     pub fn save_product(&self, body: crate::types::ProductRequest) -> SaveProduct {
         SaveProduct {
             client: self.client.clone(),
@@ -47,6 +51,8 @@ impl ProductsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Product identifier.
+    #[doc(alias = "/v3/products/{id}")]
+    #[doc(alias = "getProduct")]
     pub fn get_product(&self, id: impl Into<String>) -> GetProduct {
         GetProduct {
             client: self.client.clone(),
@@ -64,6 +70,8 @@ impl ProductsApi<'_> {
     ///
     /// - `id` (path `id`): Unique Product identifier.
     /// - `body`: `types::ProductRequest` as `application/json`
+    #[doc(alias = "/v3/products/{id}")]
+    #[doc(alias = "saveProducts")]
     pub fn save_products(
         &self,
         id: impl Into<String>,
@@ -85,6 +93,8 @@ impl ProductsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Product identifier.
+    #[doc(alias = "/v3/products/{id}")]
+    #[doc(alias = "deleteProduct")]
     pub fn delete_product(&self, id: impl Into<String>) -> DeleteProduct {
         DeleteProduct {
             client: self.client.clone(),

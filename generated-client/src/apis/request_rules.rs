@@ -22,6 +22,8 @@ impl RequestRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `tags` `.tags(…)` (query `tags`): A comma-separeted list of request rule tags (Maximum 50 tags allowed)
+    #[doc(alias = "/v3/request-rules")]
+    #[doc(alias = "listRequestRules")]
     pub fn list_request_rules(&self) -> ListRequestRules {
         ListRequestRules {
             client: self.client.clone(),
@@ -40,6 +42,8 @@ impl RequestRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveRequestRuleRequest` as `application/json`
+    #[doc(alias = "/v3/request-rules")]
+    #[doc(alias = "saveRequestRule")]
     pub fn save_request_rule(&self) -> SaveRequestRule {
         SaveRequestRule {
             client: self.client.clone(),
@@ -56,6 +60,8 @@ impl RequestRulesApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
+    #[doc(alias = "/v3/request-rules/{id}")]
+    #[doc(alias = "deleteRequestRule")]
     pub fn delete_request_rule(&self, id: impl Into<String>) -> DeleteRequestRule {
         DeleteRequestRule {
             client: self.client.clone(),
@@ -73,6 +79,8 @@ impl RequestRulesApi<'_> {
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
     /// - `version_id` (path `versionId`): Unique Request Rule version number
+    #[doc(alias = "/v3/request-rules/{id}/versions/{versionId}")]
+    #[doc(alias = "getRequestRuleVersion")]
     pub fn get_request_rule_version(
         &self,
         id: impl Into<String>,
@@ -95,6 +103,8 @@ impl RequestRulesApi<'_> {
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
     /// - `version_id` (path `versionId`): Unique Request Rule version identifier
+    #[doc(alias = "/v3/request-rules/{id}/versions/{versionId}")]
+    #[doc(alias = "deleteRequestRuleVersion")]
     pub fn delete_request_rule_version(
         &self,
         id: impl Into<String>,

@@ -16,6 +16,8 @@ impl RequestRulesVersionApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
+    #[doc(alias = "/v3/request-rules/{id}/versions")]
+    #[doc(alias = "createRequestRuleVersion")]
     pub fn create_request_rule_version(
         &self,
         id: impl Into<String>,

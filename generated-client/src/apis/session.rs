@@ -20,6 +20,8 @@ impl SessionApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateNewSessionRequest` as `application/json`
+    #[doc(alias = "/v3/sessions")]
+    #[doc(alias = "createNewSession")]
     pub fn create_new_session(
         &self,
         body: crate::types::CreateNewSessionRequest,
@@ -39,6 +41,8 @@ impl SessionApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Session identifier
+    #[doc(alias = "/v3/sessions/{id}")]
+    #[doc(alias = "getSession")]
     pub fn get_session(&self, id: impl Into<String>) -> GetSession {
         GetSession {
             client: self.client.clone(),

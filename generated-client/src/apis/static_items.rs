@@ -16,6 +16,8 @@ impl StaticItemsApi<'_> {
     /// Retrieves a list of static item ids wrapped in the element "results".
     ///
     /// `GET /v3/static` (operation `listStaticItems`)
+    #[doc(alias = "/v3/static")]
+    #[doc(alias = "listStaticItems")]
     pub fn list_static_items(&self) -> ListStaticItems {
         ListStaticItems {
             client: self.client.clone(),
@@ -31,6 +33,8 @@ impl StaticItemsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
+    #[doc(alias = "/v3/static/{id}")]
+    #[doc(alias = "getItem")]
     pub fn get_item(&self, id: impl Into<String>) -> GetItem {
         GetItem {
             client: self.client.clone(),
@@ -47,6 +51,8 @@ impl StaticItemsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
+    #[doc(alias = "/v3/static/{id}")]
+    #[doc(alias = "saveItem")]
     pub fn save_item(&self, id: impl Into<String>) -> SaveItem {
         SaveItem {
             client: self.client.clone(),
@@ -63,6 +69,8 @@ impl StaticItemsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
+    #[doc(alias = "/v3/static/{id}")]
+    #[doc(alias = "Delete_Item")]
     pub fn delete_item(&self, id: impl Into<String>) -> DeleteItem {
         DeleteItem {
             client: self.client.clone(),

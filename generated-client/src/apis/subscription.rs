@@ -18,6 +18,8 @@ impl SubscriptionApi<'_> {
     /// # Arguments
     ///
     /// - `external_id` (path `externalId`): External subscription identifier
+    #[doc(alias = "/blaize/payment/braintree/subscriptions/{externalId}")]
+    #[doc(alias = "cancelSubscriptionLegacy")]
     pub fn cancel_subscription_legacy(
         &self,
         external_id: impl Into<String>,
@@ -38,6 +40,8 @@ impl SubscriptionApi<'_> {
     ///
     /// - `external_id` (path `externalId`): External subscription identifier
     /// - `body`: `serde_json::Map<String, serde_json::Value>` as `application/json`: Update Subscription Request
+    #[doc(alias = "/blaize/payment/braintree/subscriptions/{externalId}")]
+    #[doc(alias = "orchestrateUpdateBraintreeSubscription")]
     pub fn orchestrate_update_braintree_subscription(
         &self,
         external_id: impl Into<String>,

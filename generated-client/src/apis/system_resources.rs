@@ -20,6 +20,7 @@ impl SystemResourcesApi<'_> {
     /// # Arguments
     ///
     /// - `resource_id` (path `resourceId`): Unique Resource identifier
+    #[doc(alias = "/v4/resources/{resourceId}/content")]
     pub fn put_resources_content(
         &self,
         resource_id: impl Into<String>,

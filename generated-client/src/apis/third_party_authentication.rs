@@ -22,6 +22,8 @@ impl ThirdPartyAuthenticationApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::RefreshOrExchangeTokenRequest` as `application/json`
+    #[doc(alias = "/zephr/oauth2/token")]
+    #[doc(alias = "refreshOrExchangeToken")]
     pub fn refresh_or_exchange_token(&self) -> RefreshOrExchangeToken {
         RefreshOrExchangeToken {
             client: self.client.clone(),

@@ -28,6 +28,8 @@ impl UserExportApi<'_> {
     /// - `registered_before` `.registered_before(…)` (query `registeredBefore`): Users who have registered before the specified date
     /// - `rpp` `.rpp(…)` (query `rpp`): Results per page Default: `500`.
     /// - `page` `.page(…)` (query `page`): The requested page of results Default: `1`.
+    #[doc(alias = "/v3/user-export")]
+    #[doc(alias = "exportUsers")]
     pub fn export_users(&self) -> ExportUsers {
         ExportUsers {
             client: self.client.clone(),
@@ -70,6 +72,8 @@ impl UserExportApi<'_> {
     /// - `to` `.to(…)` (query `to`): Subscriber event before the specified date
     /// - `rpp` `.rpp(…)` (query `rpp`): Results per page Default: `500`.
     /// - `page` `.page(…)` (query `page`): The requested page of results Default: `1`.
+    #[doc(alias = "/v4/user-export")]
+    #[doc(alias = "exportUserAndEventsCSV")]
     pub fn export_user_and_events_csv(&self) -> ExportUserAndEventsCsv {
         ExportUserAndEventsCsv {
             client: self.client.clone(),

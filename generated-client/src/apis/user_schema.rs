@@ -16,6 +16,8 @@ impl UserSchemaApi<'_> {
     /// Retrieves a user Schema.
     ///
     /// `GET /v3/schema/users` (operation `retrieveUserSchema`)
+    #[doc(alias = "/v3/schema/users")]
+    #[doc(alias = "retrieveUserSchema")]
     pub fn retrieve_user_schema(&self) -> RetrieveUserSchema {
         RetrieveUserSchema {
             client: self.client.clone(),
@@ -31,6 +33,8 @@ impl UserSchemaApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique identifier
+    #[doc(alias = "/v3/schema/users/{slug}")]
+    #[doc(alias = "getSchemaSlug")]
     pub fn get_schema_slug(&self, slug: impl Into<String>) -> GetSchemaSlug {
         GetSchemaSlug {
             client: self.client.clone(),
@@ -53,6 +57,8 @@ impl UserSchemaApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SchemaField` as `application/json`
+    #[doc(alias = "/v3/schema/users/{slug}")]
+    #[doc(alias = "saveSchemaSlug")]
     pub fn save_schema_slug(&self, slug: impl Into<String>) -> SaveSchemaSlug {
         SaveSchemaSlug {
             client: self.client.clone(),
@@ -70,6 +76,8 @@ impl UserSchemaApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique identifier
+    #[doc(alias = "/v3/schema/users/{slug}")]
+    #[doc(alias = "deleteSchemaSlug")]
     pub fn delete_schema_slug(&self, slug: impl Into<String>) -> DeleteSchemaSlug {
         DeleteSchemaSlug {
             client: self.client.clone(),

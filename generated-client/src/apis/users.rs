@@ -51,6 +51,8 @@ impl UsersApi<'_> {
     /// - `primary_id` `.primary_id(…)` (query `primary_id`): The Zephr internal primary user ID of the user to be deleted. Provide this parameter **only** when deleting by primary ID (Option A).
     /// - `foreign_system` `.foreign_system(…)` (query `foreign[system]`): The configured foreign key system defined in the JWT settings. Required when deleting by foreign key (Option B).
     /// - `foreign_key` `.foreign_key(…)` (query `foreign[key]`): The external persistent user identifier linked to the user (from the JWT). Required when deleting by foreign key (Option B).
+    #[doc(alias = "/zephr/integration/users/v1/users")]
+    #[doc(alias = "deleteUserByPrimaryOrForeignKey")]
     pub fn delete_user_by_primary_or_foreign_key(
         &self,
     ) -> DeleteUserByPrimaryOrForeignKey {
@@ -78,6 +80,8 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `String` as `application/json`
+    #[doc(alias = "/v3/users/{userId}/foreign-key/update/{key}")]
+    #[doc(alias = "upsertForeignKey")]
     pub fn upsert_foreign_key(
         &self,
         user_id: impl Into<String>,
@@ -108,6 +112,8 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `String` as `application/json`
+    #[doc(alias = "/v4/users/{userId}/foreign-key/{system}/{key}")]
+    #[doc(alias = "deleteForeignKey")]
     pub fn delete_foreign_key(
         &self,
         user_id: impl Into<String>,
@@ -137,6 +143,8 @@ impl UsersApi<'_> {
     /// - `identifiers_username` `.identifiers_username(…)` (query `identifiers.username`): Username of the user to search for.
     /// - `search` `.search(…)` (query `search`): Performs a general search for the specified value across multiple fields, including attributes.
     /// - `search_by_attributes` `.search_by_attributes(…)` (query `search_by_attributes`): Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded. Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.search_by_attributes_encoded(…)`, exactly as given.
+    #[doc(alias = "/v3/users")]
+    #[doc(alias = "listUsers")]
     pub fn list_users(&self) -> ListUsers {
         ListUsers {
             client: self.client.clone(),
@@ -156,6 +164,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::UserCreation` as `application/json`
+    #[doc(alias = "/v3/users")]
+    #[doc(alias = "createUser")]
     pub fn create_user(&self, body: crate::types::UserCreation) -> CreateUser {
         CreateUser {
             client: self.client.clone(),
@@ -172,6 +182,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/users/{user_id}")]
+    #[doc(alias = "getUser")]
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
             client: self.client.clone(),
@@ -188,6 +200,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/users/{user_id}")]
+    #[doc(alias = "deleteUser")]
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
             client: self.client.clone(),
@@ -211,6 +225,8 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateUserAttributesBody` as `application/json`
+    #[doc(alias = "/v3/users/{user_id}/attributes")]
+    #[doc(alias = "replaceUserAttributes")]
     pub fn replace_user_attributes(
         &self,
         user_id: impl Into<String>,
@@ -237,6 +253,8 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateUserAttributesBody` as `application/json`
+    #[doc(alias = "/v3/users/{user_id}/attributes")]
+    #[doc(alias = "updateUserAttribute")]
     pub fn update_user_attribute(
         &self,
         user_id: impl Into<String>,
@@ -258,6 +276,7 @@ impl UsersApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
     /// - `app_id` (path `app_id`): Unique App Identifier
+    #[doc(alias = "/v3/users/{user_id}/profile/{app_id}")]
     pub fn get_users_profile_by_app_id(
         &self,
         user_id: impl Into<String>,
@@ -275,6 +294,8 @@ impl UsersApi<'_> {
     /// Lists all bulk user update jobs.
     ///
     /// `GET /v4/user-updates` (operation `listBulkUserUpdateJobs`)
+    #[doc(alias = "/v4/user-updates")]
+    #[doc(alias = "listBulkUserUpdateJobs")]
     pub fn list_bulk_user_update_jobs(&self) -> ListBulkUserUpdateJobs {
         ListBulkUserUpdateJobs {
             client: self.client.clone(),
@@ -294,6 +315,8 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::BulkUserUpdateRequest` as `application/json`
+    #[doc(alias = "/v4/user-updates")]
+    #[doc(alias = "updateBulkUsers")]
     pub fn update_bulk_users(&self) -> UpdateBulkUsers {
         UpdateBulkUsers {
             client: self.client.clone(),
@@ -310,6 +333,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `job_id` (path `job_id`): Id of the job.
+    #[doc(alias = "/v4/user-updates/{job_id}")]
+    #[doc(alias = "retrieveBulkUserUpdateJob")]
     pub fn retrieve_bulk_user_update_job(
         &self,
         job_id: impl Into<String>,
@@ -325,6 +350,8 @@ impl UsersApi<'_> {
     /// Lists all user segments available for users.
     ///
     /// `GET /v4/users/segments` (operation `listUserSegment`)
+    #[doc(alias = "/v4/users/segments")]
+    #[doc(alias = "listUserSegment")]
     pub fn list_user_segment(&self) -> ListUserSegment {
         ListUserSegment {
             client: self.client.clone(),
@@ -340,6 +367,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateUserSegmentBody` as `application/json`
+    #[doc(alias = "/v4/users/segments")]
+    #[doc(alias = "createUserSegment")]
     pub fn create_user_segment(
         &self,
         body: crate::types::CreateUserSegmentBody,
@@ -359,6 +388,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `segment_id` (path `segmentId`): Unique User Segment Identifier
+    #[doc(alias = "/v4/users/segments/{segmentId}")]
+    #[doc(alias = "getUserSegment")]
     pub fn get_user_segment(&self, segment_id: impl Into<String>) -> GetUserSegment {
         GetUserSegment {
             client: self.client.clone(),
@@ -375,6 +406,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `segment_id` (path `segmentId`): Unique User Segment Identifier
+    #[doc(alias = "/v4/users/segments/{segmentId}")]
+    #[doc(alias = "deleteUserSegment")]
     pub fn delete_user_segment(
         &self,
         segment_id: impl Into<String>,
@@ -394,6 +427,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `userId`): Unique User identifier
+    #[doc(alias = "/v4/users/{userId}/segments")]
+    #[doc(alias = "listUserSegmentsforUser")]
     pub fn list_user_segmentsfor_user(
         &self,
         user_id: impl Into<String>,
@@ -416,6 +451,8 @@ impl UsersApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
     /// - `body`: `types::StartEmailAddressUpdateRequest` as `application/json`
+    #[doc(alias = "/v3/users/{user_id}/update-email")]
+    #[doc(alias = "startEmailAddressUpdate")]
     pub fn start_email_address_update(
         &self,
         user_id: impl Into<String>,
@@ -439,6 +476,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::StartPasswordResetRequest` as `application/json`
+    #[doc(alias = "/v4/users/reset")]
+    #[doc(alias = "startPasswordReset")]
     pub fn start_password_reset(
         &self,
         body: crate::types::StartPasswordResetRequest,
@@ -460,6 +499,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::StartPasswordlessAuthenticationRequest` as `application/json`
+    #[doc(alias = "/v3/users/token-exchange")]
+    #[doc(alias = "startPasswordlessAuthentication")]
     pub fn start_passwordless_authentication(
         &self,
         body: crate::types::StartPasswordlessAuthenticationRequest,
@@ -479,6 +520,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/users/{user_id}/sessions")]
+    #[doc(alias = "listUserSessions")]
     pub fn list_user_sessions(&self, user_id: impl Into<String>) -> ListUserSessions {
         ListUserSessions {
             client: self.client.clone(),
@@ -495,6 +538,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/users/{user_id}/accounts")]
+    #[doc(alias = "listUserAccounts")]
     pub fn list_user_accounts(&self, user_id: impl Into<String>) -> ListUserAccounts {
         ListUserAccounts {
             client: self.client.clone(),
@@ -511,6 +556,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    #[doc(alias = "/v3/users/{user_id}/authorization/refresh")]
+    #[doc(alias = "refreshAccessModel")]
     pub fn refresh_access_model(
         &self,
         user_id: impl Into<String>,
@@ -530,6 +577,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_Id`): Unique User identifier
+    #[doc(alias = "/v3/users/{user_Id}/legacyPassword")]
+    #[doc(alias = "resetLegacyPassword")]
     pub fn reset_legacy_password(
         &self,
         user_id: impl Into<String>,

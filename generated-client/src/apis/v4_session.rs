@@ -21,6 +21,8 @@ impl V4SessionApi<'_> {
     ///
     /// - `site` (path `site`): The site ID
     /// - `body`: `types::CreateNewSessionUnderGivenSiteRequest` as `application/json`
+    #[doc(alias = "/v4/sessions/{site}")]
+    #[doc(alias = "createNewSessionUnderGivenSite")]
     pub fn create_new_session_under_given_site(
         &self,
         site: impl Into<String>,
@@ -43,6 +45,8 @@ impl V4SessionApi<'_> {
     ///
     /// - `site` (path `site`): The unique site identifier within the tenant.
     /// - `session_id` (path `sessionId`): Unique session identifier assigned to each session, enabling precise identification and retrieval of session-related information within the API.
+    #[doc(alias = "/v4/sessions/{site}/{sessionId}")]
+    #[doc(alias = "lookupSessionUnderGivenSite")]
     pub fn lookup_session_under_given_site(
         &self,
         site: impl Into<String>,
@@ -65,6 +69,8 @@ impl V4SessionApi<'_> {
     ///
     /// - `site` (path `site`): The unique site identifier within the tenant.
     /// - `session_id` (path `sessionId`): Unique session identifier assigned to each session, enabling precise identification and retrieval of session-related information within the API.
+    #[doc(alias = "/v4/sessions/{site}/{sessionId}")]
+    #[doc(alias = "deleteSessionUnderGivenSite")]
     pub fn delete_session_under_given_site(
         &self,
         site: impl Into<String>,
@@ -86,6 +92,8 @@ impl V4SessionApi<'_> {
     /// # Arguments
     ///
     /// - `site` (path `site`): The site ID
+    #[doc(alias = "/v4/anonymous-sessions/{site}")]
+    #[doc(alias = "createAnonymousSessionUnderGivenSite")]
     pub fn create_anonymous_session_under_given_site(
         &self,
         site: impl Into<String>,

@@ -16,6 +16,8 @@ impl WebhookApi<'_> {
     /// Retrieves a list of webhooks wrapped in the element "results".
     ///
     /// `GET /v3/webhooks` (operation `listWebhooks`)
+    #[doc(alias = "/v3/webhooks")]
+    #[doc(alias = "listWebhooks")]
     pub fn list_webhooks(&self) -> ListWebhooks {
         ListWebhooks {
             client: self.client.clone(),
@@ -33,6 +35,8 @@ impl WebhookApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateWebhookRequest` as `application/json`
+    #[doc(alias = "/v3/webhooks")]
+    #[doc(alias = "createWebhook")]
     pub fn create_webhook(&self) -> CreateWebhook {
         CreateWebhook {
             client: self.client.clone(),
@@ -49,6 +53,8 @@ impl WebhookApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Webhook identifier
+    #[doc(alias = "/v3/webhooks/{id}")]
+    #[doc(alias = "getWebhook")]
     pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhook {
         GetWebhook {
             client: self.client.clone(),
@@ -71,6 +77,8 @@ impl WebhookApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateWebhookRequest` as `application/json`
+    #[doc(alias = "/v3/webhooks/{id}")]
+    #[doc(alias = "updateWebhook")]
     pub fn update_webhook(&self, id: impl Into<String>) -> UpdateWebhook {
         UpdateWebhook {
             client: self.client.clone(),
@@ -88,6 +96,8 @@ impl WebhookApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Webhook identifier
+    #[doc(alias = "/v3/webhooks/{id}")]
+    #[doc(alias = "deleteWebhook")]
     pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhook {
         DeleteWebhook {
             client: self.client.clone(),

@@ -1,6 +1,10 @@
 //! The client's spans and events, recorded by a subscriber: one span per request with the
 //! operation, method, path template, status, attempts and duration, an event per retry, and
 //! never the query or the body (they can hold personal data).
+//!
+//! A test binary of its own: tracing caches, per callsite and process-wide, whether any
+//! subscriber wants it, so a subscriber installed for one test among many that run the client
+//! on other threads would see nothing at random. Here the subscriber is the global one.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,7 +16,14 @@ use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::server::{Reply, TestServer};
+#[path = "wire/server.rs"]
+#[allow(dead_code)] // shared with the wire tests, which use all of it
+mod server;
+#[path = "wire/signature.rs"]
+#[allow(dead_code)]
+mod signature;
+
+use server::{Reply, TestServer};
 
 /// Field names and values, as recorded.
 type Values = HashMap<String, String>;
@@ -58,13 +69,13 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorded {
 #[tokio::test(flavor = "current_thread")]
 async fn a_request_has_a_span_and_each_retry_an_event() {
     let recorded = Recorded::default();
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(recorded.clone()));
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(recorded.clone())).unwrap();
 
     let server = TestServer::start().await;
     server.reply(Reply::status(503)).reply(Reply::json(200, r#"{"results":[]}"#));
     let client = generated_client::Client::builder()
         .base_url(server.url())
-        .credentials(crate::signature::ACCESS_KEY, crate::signature::SECRET_KEY)
+        .credentials(signature::ACCESS_KEY, signature::SECRET_KEY)
         .retry(generated_client::RetryPolicy::new(2).initial_backoff(Duration::from_millis(5)))
         .build()
         .unwrap();
@@ -88,5 +99,5 @@ async fn a_request_has_a_span_and_each_retry_an_event() {
     // Personal data in the query (or a body) is never recorded.
     let everything = format!("{spans:?} {events:?}");
     assert!(!everything.contains("secret.person"), "{everything}");
-    assert!(!everything.contains(crate::signature::SECRET_KEY));
+    assert!(!everything.contains(signature::SECRET_KEY));
 }
