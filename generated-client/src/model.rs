@@ -5,9 +5,11 @@
 //! What the models' serde code shares: property names read without copying, one declared
 //! property at a time, and the properties the spec does not list.
 //!
-//! The models implement `Serialize` and `Deserialize` themselves (generated next to each
-//! struct) rather than with `#[serde(flatten)]`: flatten buffers every property of the object
-//! before deciding where it goes, which makes decoding much slower and compiling much larger.
+//! The models implement `Serialize` and `Deserialize` with [`model!`] rather than with
+//! `#[serde(flatten)]`: flatten buffers every property of the object before deciding where it
+//! goes, which makes decoding much slower and compiling much larger. One macro invocation per
+//! struct (its fields, wire names, which are required, and the map of unlisted properties)
+//! keeps the generated source small.
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap};
@@ -74,12 +76,6 @@ pub(crate) fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(slot: &mut Opti
     Ok(())
 }
 
-/// A required property that did not come.
-#[allow(dead_code)] // used when a model has required fields
-pub(crate) fn missing<E: de::Error>(name: &'static str) -> E {
-    E::missing_field(name)
-}
-
 /// Keeps a property the spec does not list, in the model's map.
 #[allow(dead_code)] // used when a model is open
 pub(crate) fn keep<'de, V, A, M>(kept: &mut M, key: Key<'de>, map: &mut A) -> Result<(), A::Error>
@@ -114,3 +110,98 @@ where
     }
     Ok(())
 }
+
+/// `Serialize` and `Deserialize` for a model struct:
+///
+/// ```text
+/// model!(Name { field: "wire" required, other: "other" optional, } additional map_field);
+/// ```
+///
+/// `nullable` is a required property whose value may be `null`: always written (as `null` when
+/// `None`), and `None` when missing.
+/// Declared properties are matched by wire name (borrowed keys), each at most once; a missing
+/// required one is an error, a missing optional one (or a `null`) is `None`. With `additional`,
+/// every other property is kept in that map field and written back after the declared ones
+/// (never over them); without it, others are skipped. Optional fields that are `None` are left
+/// out when encoding.
+macro_rules! model {
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } $(additional $map:ident)?) => {
+        $crate::model::model!(@serialize_impl $name { $($field: $wire $kind,)* } [$($map)?]);
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<_D: ::serde::Deserializer<'de>>(__deserializer: _D) -> ::core::result::Result<Self, _D::Error> {
+                struct __Visitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        __f.write_str(::core::concat!("an object (", ::core::stringify!($name), ")"))
+                    }
+
+                    fn visit_map<_A: ::serde::de::MapAccess<'de>>(self, mut __map: _A) -> ::core::result::Result<$name, _A::Error> {
+                        $( let mut $field = ::core::option::Option::None; )*
+                        $( let mut $map = ::core::default::Default::default(); )?
+                        while let ::core::option::Option::Some(__key) = __map.next_key::<$crate::model::Key<'de>>()? {
+                            match __key.as_str() {
+                                $( $wire => $crate::model::field(&mut $field, &mut __map, $wire)?, )*
+                                _ => $crate::model::model!(@other, __map, __key $(, $map)?),
+                            }
+                        }
+                        ::core::result::Result::Ok($name {
+                            $( $field: $crate::model::model!(@finish $kind, $field, $wire, _A), )*
+                            $( $map, )?
+                        })
+                    }
+                }
+
+                ::serde::Deserializer::deserialize_map(__deserializer, __Visitor)
+            }
+        }
+    };
+    (@serialize_impl $name:ident { $($field:ident: $wire:literal $kind:ident,)* } [$($kept:ident)?]) => {
+        impl ::serde::Serialize for $name {
+            fn serialize<_S: ::serde::Serializer>(&self, __serializer: _S) -> ::core::result::Result<_S::Ok, _S::Error> {
+                #[allow(unused_mut)]
+                let mut __map = ::serde::Serializer::serialize_map(__serializer, ::core::option::Option::None)?;
+                $( $crate::model::model!(@serialize $kind, __map, self.$field, $wire); )*
+                $crate::model::model!(@kept __map, self, [$($kept)?], [$($wire),*]);
+                ::serde::ser::SerializeMap::end(__map)
+            }
+        }
+    };
+    (@kept $map:ident, $self:ident, [$kept:ident], [$($wire:literal),*]) => {
+        $crate::model::serialize_kept(&mut $map, &$self.$kept, &[$($wire),*])?
+    };
+    (@kept $map:ident, $self:ident, [], [$($wire:literal),*]) => {};
+    (@serialize nullable, $map:ident, $value:expr, $wire:literal) => {
+        ::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$value)?
+    };
+    (@serialize required, $map:ident, $value:expr, $wire:literal) => {
+        ::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, &$value)?
+    };
+    (@serialize optional, $map:ident, $value:expr, $wire:literal) => {
+        if let ::core::option::Option::Some(__value) = &$value {
+            ::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, __value)?;
+        }
+    };
+    (@other, $map:ident, $key:ident, $kept:ident) => {
+        $crate::model::keep(&mut $kept, $key, &mut $map)?
+    };
+    (@other, $map:ident, $key:ident) => {
+        $crate::model::skip(&mut $map)?
+    };
+    // Required fields must come; optional ones (and required nullable ones, as with serde's
+    // derive) are `None` when missing or `null`: their slot is `Option<Option<T>>`.
+    (@finish required, $slot:ident, $wire:literal, $access:ident) => {
+        $slot.ok_or_else(|| <$access::Error as ::serde::de::Error>::missing_field($wire))?
+    };
+    (@finish optional, $slot:ident, $wire:literal, $access:ident) => {
+        $slot.flatten()
+    };
+    (@finish nullable, $slot:ident, $wire:literal, $access:ident) => {
+        $slot.flatten()
+    };
+}
+
+pub(crate) use model;

@@ -47,63 +47,10 @@ impl BlacklistedEmailDomainsResponse {
         self
     }
 }
-impl serde::Serialize for BlacklistedEmailDomainsResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BlacklistedEmailDomainsResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BlacklistedEmailDomainsResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BlacklistedEmailDomainsResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BlacklistedEmailDomainsResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BlacklistedEmailDomainsResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BlacklistedEmailDomainsResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `account-user` (`#/components/schemas/account-user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -163,103 +110,11 @@ impl AccountUser {
         self
     }
 }
-impl serde::Serialize for AccountUser {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.account_id {
-            __map.serialize_entry("account_id", __value)?;
-        }
-        if let Some(__value) = &self.user_type {
-            __map.serialize_entry("user_type", __value)?;
-        }
-        if let Some(__value) = &self.user_email {
-            __map.serialize_entry("user_email", __value)?;
-        }
-        if let Some(__value) = &self.user_name {
-            __map.serialize_entry("user_name", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["user_id", "account_id", "user_type", "user_email", "user_name"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccountUser {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountUser;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AccountUser)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AccountUser, _A::Error> {
-                let mut user_id = None;
-                let mut account_id = None;
-                let mut user_type = None;
-                let mut user_email = None;
-                let mut user_name = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "account_id" => {
-                            crate::model::field(
-                                &mut account_id,
-                                &mut __map,
-                                "account_id",
-                            )?
-                        }
-                        "user_type" => {
-                            crate::model::field(&mut user_type, &mut __map, "user_type")?
-                        }
-                        "user_email" => {
-                            crate::model::field(
-                                &mut user_email,
-                                &mut __map,
-                                "user_email",
-                            )?
-                        }
-                        "user_name" => {
-                            crate::model::field(&mut user_name, &mut __map, "user_name")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AccountUser {
-                    user_id: user_id.flatten(),
-                    account_id: account_id.flatten(),
-                    user_type: user_type.flatten(),
-                    user_email: user_email.flatten(),
-                    user_name: user_name.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AccountUser { user_id : "user_id" optional, account_id : "account_id" optional,
+    user_type : "user_type" optional, user_email : "user_email" optional, user_name :
+    "user_name" optional, } additional additional_properties
+);
 /// Schema `admin-user-response` (`#/components/schemas/admin-user-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -305,77 +160,10 @@ impl AdminUserResponse {
         self
     }
 }
-impl serde::Serialize for AdminUserResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["user_id", "message", "uri"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminUserResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AdminUserResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AdminUserResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AdminUserResponse, _A::Error> {
-                let mut user_id = None;
-                let mut message = None;
-                let mut uri = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AdminUserResponse {
-                    user_id: user_id.flatten(),
-                    message: message.flatten(),
-                    uri: uri.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AdminUserResponse { user_id : "user_id" optional, message : "message" optional, uri :
+    "uri" optional, } additional additional_properties
+);
 /// Schema `admin-user-login-response` (`#/components/schemas/admin-user-login-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -414,71 +202,10 @@ impl AdminUserLoginResponse {
         self
     }
 }
-impl serde::Serialize for AdminUserLoginResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.cookie {
-            __map.serialize_entry("cookie", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["cookie", "message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminUserLoginResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AdminUserLoginResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AdminUserLoginResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AdminUserLoginResponse, _A::Error> {
-                let mut cookie = None;
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "cookie" => {
-                            crate::model::field(&mut cookie, &mut __map, "cookie")?
-                        }
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AdminUserLoginResponse {
-                    cookie: cookie.flatten(),
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AdminUserLoginResponse { cookie : "cookie" optional, message : "message" optional, }
+    additional additional_properties
+);
 /// Schema `logout-response` (`#/components/schemas/logout-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -510,63 +237,9 @@ impl LogoutResponse {
         self
     }
 }
-impl serde::Serialize for LogoutResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for LogoutResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LogoutResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (LogoutResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<LogoutResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(LogoutResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    LogoutResponse { message : "message" optional, } additional additional_properties
+);
 /// Schema `access-key` (`#/components/schemas/access-key`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -598,67 +271,9 @@ impl AccessKey {
         self
     }
 }
-impl serde::Serialize for AccessKey {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.access_key {
-            __map.serialize_entry("access_key", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["access_key"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccessKey {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccessKey;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AccessKey)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AccessKey, _A::Error> {
-                let mut access_key = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "access_key" => {
-                            crate::model::field(
-                                &mut access_key,
-                                &mut __map,
-                                "access_key",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AccessKey {
-                    access_key: access_key.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AccessKey { access_key : "access_key" optional, } additional additional_properties
+);
 /// Schema `keypair-response` (`#/components/schemas/keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -697,75 +312,10 @@ impl KeypairResponse {
         self
     }
 }
-impl serde::Serialize for KeypairResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.secret_key {
-            __map.serialize_entry("secret_key", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["secret_key", "message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for KeypairResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = KeypairResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (KeypairResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<KeypairResponse, _A::Error> {
-                let mut secret_key = None;
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "secret_key" => {
-                            crate::model::field(
-                                &mut secret_key,
-                                &mut __map,
-                                "secret_key",
-                            )?
-                        }
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(KeypairResponse {
-                    secret_key: secret_key.flatten(),
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    KeypairResponse { secret_key : "secret_key" optional, message : "message" optional, }
+    additional additional_properties
+);
 /// Schema `issue-keypair-response` (`#/components/schemas/issue-keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -811,87 +361,10 @@ impl IssueKeypairResponse {
         self
     }
 }
-impl serde::Serialize for IssueKeypairResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.secret_key {
-            __map.serialize_entry("secret_key", __value)?;
-        }
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.access_key {
-            __map.serialize_entry("access_key", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["secret_key", "message", "access_key"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for IssueKeypairResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = IssueKeypairResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (IssueKeypairResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<IssueKeypairResponse, _A::Error> {
-                let mut secret_key = None;
-                let mut message = None;
-                let mut access_key = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "secret_key" => {
-                            crate::model::field(
-                                &mut secret_key,
-                                &mut __map,
-                                "secret_key",
-                            )?
-                        }
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "access_key" => {
-                            crate::model::field(
-                                &mut access_key,
-                                &mut __map,
-                                "access_key",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(IssueKeypairResponse {
-                    secret_key: secret_key.flatten(),
-                    message: message.flatten(),
-                    access_key: access_key.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    IssueKeypairResponse { secret_key : "secret_key" optional, message : "message"
+    optional, access_key : "access_key" optional, } additional additional_properties
+);
 /// Schema `get-access-key-response` (`#/components/schemas/get-access-key-response`).
 pub type GetAccessKeyResponse = Vec<AccessKey>;
 /// Schema `revoke-keypair-response` (`#/components/schemas/revoke-keypair-response`).
@@ -925,63 +398,10 @@ impl RevokeKeypairResponse {
         self
     }
 }
-impl serde::Serialize for RevokeKeypairResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RevokeKeypairResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RevokeKeypairResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (RevokeKeypairResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<RevokeKeypairResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(RevokeKeypairResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    RevokeKeypairResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `admin-role` (`#/components/schemas/admin-role`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1020,67 +440,10 @@ impl AdminRole {
         self
     }
 }
-impl serde::Serialize for AdminRole {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email {
-            __map.serialize_entry("email", __value)?;
-        }
-        if let Some(__value) = &self.role {
-            __map.serialize_entry("role", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email", "role"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminRole {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AdminRole;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AdminRole)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AdminRole, _A::Error> {
-                let mut email = None;
-                let mut role = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email" => crate::model::field(&mut email, &mut __map, "email")?,
-                        "role" => crate::model::field(&mut role, &mut __map, "role")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AdminRole {
-                    email: email.flatten(),
-                    role: role.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AdminRole { email : "email" optional, role : "role" optional, } additional
+    additional_properties
+);
 /// Schema `admin-roles` (`#/components/schemas/admin-roles`).
 pub type AdminRoles = Vec<AdminRole>;
 /// Schema `admin-role-creation-response` (`#/components/schemas/admin-role-creation-response`).
@@ -1114,63 +477,10 @@ impl AdminRoleCreationResponse {
         self
     }
 }
-impl serde::Serialize for AdminRoleCreationResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminRoleCreationResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AdminRoleCreationResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AdminRoleCreationResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AdminRoleCreationResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AdminRoleCreationResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AdminRoleCreationResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `list-admin-role-response` (`#/components/schemas/list-admin-role-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1216,75 +526,10 @@ impl ListAdminRoleResponse {
         self
     }
 }
-impl serde::Serialize for ListAdminRoleResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email {
-            __map.serialize_entry("email", __value)?;
-        }
-        if let Some(__value) = &self.role {
-            __map.serialize_entry("role", __value)?;
-        }
-        if let Some(__value) = &self.role_id {
-            __map.serialize_entry("role_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email", "role", "role_id"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListAdminRoleResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAdminRoleResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ListAdminRoleResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ListAdminRoleResponse, _A::Error> {
-                let mut email = None;
-                let mut role = None;
-                let mut role_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email" => crate::model::field(&mut email, &mut __map, "email")?,
-                        "role" => crate::model::field(&mut role, &mut __map, "role")?,
-                        "role_id" => {
-                            crate::model::field(&mut role_id, &mut __map, "role_id")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ListAdminRoleResponse {
-                    email: email.flatten(),
-                    role: role.flatten(),
-                    role_id: role_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ListAdminRoleResponse { email : "email" optional, role : "role" optional, role_id :
+    "role_id" optional, } additional additional_properties
+);
 /// Schema `list-admin-roles-response` (`#/components/schemas/list-admin-roles-response`).
 pub type ListAdminRolesResponse = Vec<ListAdminRoleResponse>;
 /// Schema `admin-role-update-response` (`#/components/schemas/admin-role-update-response`).
@@ -1318,63 +563,10 @@ impl AdminRoleUpdateResponse {
         self
     }
 }
-impl serde::Serialize for AdminRoleUpdateResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminRoleUpdateResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AdminRoleUpdateResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AdminRoleUpdateResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AdminRoleUpdateResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AdminRoleUpdateResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AdminRoleUpdateResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `admin-role-deleted-response` (`#/components/schemas/admin-role-deleted-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1406,63 +598,10 @@ impl AdminRoleDeletedResponse {
         self
     }
 }
-impl serde::Serialize for AdminRoleDeletedResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AdminRoleDeletedResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AdminRoleDeletedResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AdminRoleDeletedResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AdminRoleDeletedResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AdminRoleDeletedResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AdminRoleDeletedResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `user_identifier` (`#/components/schemas/user_identifier`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1494,63 +633,9 @@ impl UserIdentifier {
         self
     }
 }
-impl serde::Serialize for UserIdentifier {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["user_id"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserIdentifier {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserIdentifier;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserIdentifier)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserIdentifier, _A::Error> {
-                let mut user_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserIdentifier {
-                    user_id: user_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserIdentifier { user_id : "user_id" optional, } additional additional_properties
+);
 /// Schema `entitlement` (`#/components/schemas/entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1596,85 +681,10 @@ impl Entitlement {
         self
     }
 }
-impl serde::Serialize for Entitlement {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "description", "auto_assign"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Entitlement {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Entitlement;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Entitlement)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Entitlement, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Entitlement {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Entitlement { label : "label" optional, description : "description" optional,
+    auto_assign : "auto_assign" optional, } additional additional_properties
+);
 /// Schema `includes` (`#/components/schemas/includes`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1727,91 +737,11 @@ impl Includes {
         self
     }
 }
-impl serde::Serialize for Includes {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.entitlements {
-            __map.serialize_entry("entitlements", __value)?;
-        }
-        if let Some(__value) = &self.meters {
-            __map.serialize_entry("meters", __value)?;
-        }
-        if let Some(__value) = &self.credits {
-            __map.serialize_entry("credits", __value)?;
-        }
-        if let Some(__value) = &self.bundles {
-            __map.serialize_entry("bundles", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["entitlements", "meters", "credits", "bundles"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Includes {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Includes;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Includes)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Includes, _A::Error> {
-                let mut entitlements = None;
-                let mut meters = None;
-                let mut credits = None;
-                let mut bundles = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "entitlements" => {
-                            crate::model::field(
-                                &mut entitlements,
-                                &mut __map,
-                                "entitlements",
-                            )?
-                        }
-                        "meters" => {
-                            crate::model::field(&mut meters, &mut __map, "meters")?
-                        }
-                        "credits" => {
-                            crate::model::field(&mut credits, &mut __map, "credits")?
-                        }
-                        "bundles" => {
-                            crate::model::field(&mut bundles, &mut __map, "bundles")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Includes {
-                    entitlements: entitlements.flatten(),
-                    meters: meters.flatten(),
-                    credits: credits.flatten(),
-                    bundles: bundles.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Includes { entitlements : "entitlements" optional, meters : "meters" optional,
+    credits : "credits" optional, bundles : "bundles" optional, } additional
+    additional_properties
+);
 /// Schema `bundle` (`#/components/schemas/bundle`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1893,134 +823,12 @@ impl Bundle {
         self
     }
 }
-impl serde::Serialize for Bundle {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.tenant_id {
-            __map.serialize_entry("tenantId", __value)?;
-        }
-        if let Some(__value) = &self.sub_tenant_id {
-            __map.serialize_entry("subTenantId", __value)?;
-        }
-        if let Some(__value) = &self.r#type {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.includes {
-            __map.serialize_entry("includes", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "tenantId",
-                "subTenantId",
-                "type",
-                "id",
-                "label",
-                "description",
-                "includes",
-                "auto_assign",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Bundle {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Bundle;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Bundle)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Bundle, _A::Error> {
-                let mut tenant_id = None;
-                let mut sub_tenant_id = None;
-                let mut r#type = None;
-                let mut id = None;
-                let mut label = None;
-                let mut description = None;
-                let mut includes = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "tenantId" => {
-                            crate::model::field(&mut tenant_id, &mut __map, "tenantId")?
-                        }
-                        "subTenantId" => {
-                            crate::model::field(
-                                &mut sub_tenant_id,
-                                &mut __map,
-                                "subTenantId",
-                            )?
-                        }
-                        "type" => crate::model::field(&mut r#type, &mut __map, "type")?,
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "includes" => {
-                            crate::model::field(&mut includes, &mut __map, "includes")?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Bundle {
-                    tenant_id: tenant_id.flatten(),
-                    sub_tenant_id: sub_tenant_id.flatten(),
-                    r#type: r#type.flatten(),
-                    id: id.flatten(),
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    includes: includes.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Bundle { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional,
+    r#type : "type" optional, id : "id" optional, label : "label" optional, description :
+    "description" optional, includes : "includes" optional, auto_assign : "auto_assign"
+    optional, } additional additional_properties
+);
 /// Schema `bundles` (`#/components/schemas/bundles`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2052,63 +860,9 @@ impl Bundles {
         self
     }
 }
-impl serde::Serialize for Bundles {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Bundles {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Bundles;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Bundles)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Bundles, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Bundles {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Bundles { results : "results" optional, } additional additional_properties
+);
 /// Schema `cache_configurations_objects` (`#/components/schemas/cache_configurations_objects`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2143,63 +897,10 @@ impl CacheConfigurationsObjects {
         self
     }
 }
-impl serde::Serialize for CacheConfigurationsObjects {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CacheConfigurationsObjects {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CacheConfigurationsObjects;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CacheConfigurationsObjects)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CacheConfigurationsObjects, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CacheConfigurationsObjects {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CacheConfigurationsObjects { results : "results" optional, } additional
+    additional_properties
+);
 /// Schema `cache_configurations_object` (`#/components/schemas/cache_configurations_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2252,87 +953,11 @@ impl CacheConfigurationsObject {
         self
     }
 }
-impl serde::Serialize for CacheConfigurationsObject {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.conditions {
-            __map.serialize_entry("conditions", __value)?;
-        }
-        if let Some(__value) = &self.cache {
-            __map.serialize_entry("cache", __value)?;
-        }
-        if let Some(__value) = &self.redirect {
-            __map.serialize_entry("redirect", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "conditions", "cache", "redirect"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CacheConfigurationsObject {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CacheConfigurationsObject;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CacheConfigurationsObject)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CacheConfigurationsObject, _A::Error> {
-                let mut label = None;
-                let mut conditions = None;
-                let mut cache = None;
-                let mut redirect = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "conditions" => {
-                            crate::model::field(
-                                &mut conditions,
-                                &mut __map,
-                                "conditions",
-                            )?
-                        }
-                        "cache" => crate::model::field(&mut cache, &mut __map, "cache")?,
-                        "redirect" => {
-                            crate::model::field(&mut redirect, &mut __map, "redirect")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CacheConfigurationsObject {
-                    label: label.flatten(),
-                    conditions: conditions.flatten(),
-                    cache: cache.flatten(),
-                    redirect: redirect.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CacheConfigurationsObject { label : "label" optional, conditions : "conditions"
+    optional, cache : "cache" optional, redirect : "redirect" optional, } additional
+    additional_properties
+);
 /// Schema `conditions` (`#/components/schemas/conditions`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2371,79 +996,10 @@ impl Conditions {
         self
     }
 }
-impl serde::Serialize for Conditions {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.url_pattern {
-            __map.serialize_entry("url_pattern", __value)?;
-        }
-        if let Some(__value) = &self.header_patterns {
-            __map.serialize_entry("header_patterns", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["url_pattern", "header_patterns"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Conditions {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Conditions;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Conditions)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Conditions, _A::Error> {
-                let mut url_pattern = None;
-                let mut header_patterns = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url_pattern" => {
-                            crate::model::field(
-                                &mut url_pattern,
-                                &mut __map,
-                                "url_pattern",
-                            )?
-                        }
-                        "header_patterns" => {
-                            crate::model::field(
-                                &mut header_patterns,
-                                &mut __map,
-                                "header_patterns",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Conditions {
-                    url_pattern: url_pattern.flatten(),
-                    header_patterns: header_patterns.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Conditions { url_pattern : "url_pattern" optional, header_patterns :
+    "header_patterns" optional, } additional additional_properties
+);
 /// Schema `header_patterns` (`#/components/schemas/header_patterns`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2475,67 +1031,10 @@ impl HeaderPatterns {
         self
     }
 }
-impl serde::Serialize for HeaderPatterns {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.content_type {
-            __map.serialize_entry("Content-Type", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["Content-Type"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for HeaderPatterns {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = HeaderPatterns;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (HeaderPatterns)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<HeaderPatterns, _A::Error> {
-                let mut content_type = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "Content-Type" => {
-                            crate::model::field(
-                                &mut content_type,
-                                &mut __map,
-                                "Content-Type",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(HeaderPatterns {
-                    content_type: content_type.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    HeaderPatterns { content_type : "Content-Type" optional, } additional
+    additional_properties
+);
 /// Schema `cache` (`#/components/schemas/cache`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2574,75 +1073,10 @@ impl Cache {
         self
     }
 }
-impl serde::Serialize for Cache {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.origin {
-            __map.serialize_entry("origin", __value)?;
-        }
-        if let Some(__value) = &self.decision_points {
-            __map.serialize_entry("decision_points", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["origin", "decision_points"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Cache {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Cache;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Cache)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Cache, _A::Error> {
-                let mut origin = None;
-                let mut decision_points = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "origin" => {
-                            crate::model::field(&mut origin, &mut __map, "origin")?
-                        }
-                        "decision_points" => {
-                            crate::model::field(
-                                &mut decision_points,
-                                &mut __map,
-                                "decision_points",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Cache {
-                    origin: origin.flatten(),
-                    decision_points: decision_points.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Cache { origin : "origin" optional, decision_points : "decision_points" optional, }
+    additional additional_properties
+);
 /// Schema `redirect` (`#/components/schemas/redirect`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2688,77 +1122,10 @@ impl Redirect {
         self
     }
 }
-impl serde::Serialize for Redirect {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.r#true {
-            __map.serialize_entry("true", __value)?;
-        }
-        if let Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
-        }
-        if let Some(__value) = &self.status {
-            __map.serialize_entry("status", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["true", "target", "status"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Redirect {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Redirect;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Redirect)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Redirect, _A::Error> {
-                let mut r#true = None;
-                let mut target = None;
-                let mut status = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "true" => crate::model::field(&mut r#true, &mut __map, "true")?,
-                        "target" => {
-                            crate::model::field(&mut target, &mut __map, "target")?
-                        }
-                        "status" => {
-                            crate::model::field(&mut status, &mut __map, "status")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Redirect {
-                    r#true: r#true.flatten(),
-                    target: target.flatten(),
-                    status: status.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Redirect { r#true : "true" optional, target : "target" optional, status : "status"
+    optional, } additional additional_properties
+);
 /// Schema `companies` (`#/components/schemas/companies`).
 pub type Companies = Vec<Company>;
 /// Schema `company` (`#/components/schemas/company`).
@@ -2820,101 +1187,11 @@ impl Company {
         self
     }
 }
-impl serde::Serialize for Company {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.website {
-            __map.serialize_entry("website", __value)?;
-        }
-        if let Some(__value) = &self.contact {
-            __map.serialize_entry("contact", __value)?;
-        }
-        if let Some(__value) = &self.account_manager {
-            __map.serialize_entry("account_manager", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["name", "description", "website", "contact", "account_manager"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Company {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Company;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Company)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Company, _A::Error> {
-                let mut name = None;
-                let mut description = None;
-                let mut website = None;
-                let mut contact = None;
-                let mut account_manager = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => crate::model::field(&mut name, &mut __map, "name")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "website" => {
-                            crate::model::field(&mut website, &mut __map, "website")?
-                        }
-                        "contact" => {
-                            crate::model::field(&mut contact, &mut __map, "contact")?
-                        }
-                        "account_manager" => {
-                            crate::model::field(
-                                &mut account_manager,
-                                &mut __map,
-                                "account_manager",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Company {
-                    name: name.flatten(),
-                    description: description.flatten(),
-                    website: website.flatten(),
-                    contact: contact.flatten(),
-                    account_manager: account_manager.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Company { name : "name" optional, description : "description" optional, website :
+    "website" optional, contact : "contact" optional, account_manager : "account_manager"
+    optional, } additional additional_properties
+);
 /// Schema `companyv4` (`#/components/schemas/companyv4`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3003,142 +1280,12 @@ impl Companyv4 {
         self
     }
 }
-impl serde::Serialize for Companyv4 {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.company_id {
-            __map.serialize_entry("company_id", __value)?;
-        }
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.website {
-            __map.serialize_entry("website", __value)?;
-        }
-        if let Some(__value) = &self.contact {
-            __map.serialize_entry("contact", __value)?;
-        }
-        if let Some(__value) = &self.account_manager {
-            __map.serialize_entry("account_manager", __value)?;
-        }
-        if let Some(__value) = &self.tenant_id {
-            __map.serialize_entry("tenantId", __value)?;
-        }
-        if let Some(__value) = &self.sub_tenant_id {
-            __map.serialize_entry("subTenantId", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "company_id",
-                "name",
-                "description",
-                "website",
-                "contact",
-                "account_manager",
-                "tenantId",
-                "subTenantId",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Companyv4 {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Companyv4;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Companyv4)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Companyv4, _A::Error> {
-                let mut company_id = None;
-                let mut name = None;
-                let mut description = None;
-                let mut website = None;
-                let mut contact = None;
-                let mut account_manager = None;
-                let mut tenant_id = None;
-                let mut sub_tenant_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "company_id" => {
-                            crate::model::field(
-                                &mut company_id,
-                                &mut __map,
-                                "company_id",
-                            )?
-                        }
-                        "name" => crate::model::field(&mut name, &mut __map, "name")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "website" => {
-                            crate::model::field(&mut website, &mut __map, "website")?
-                        }
-                        "contact" => {
-                            crate::model::field(&mut contact, &mut __map, "contact")?
-                        }
-                        "account_manager" => {
-                            crate::model::field(
-                                &mut account_manager,
-                                &mut __map,
-                                "account_manager",
-                            )?
-                        }
-                        "tenantId" => {
-                            crate::model::field(&mut tenant_id, &mut __map, "tenantId")?
-                        }
-                        "subTenantId" => {
-                            crate::model::field(
-                                &mut sub_tenant_id,
-                                &mut __map,
-                                "subTenantId",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Companyv4 {
-                    company_id: company_id.flatten(),
-                    name: name.flatten(),
-                    description: description.flatten(),
-                    website: website.flatten(),
-                    contact: contact.flatten(),
-                    account_manager: account_manager.flatten(),
-                    tenant_id: tenant_id.flatten(),
-                    sub_tenant_id: sub_tenant_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Companyv4 { company_id : "company_id" optional, name : "name" optional, description :
+    "description" optional, website : "website" optional, contact : "contact" optional,
+    account_manager : "account_manager" optional, tenant_id : "tenantId" optional,
+    sub_tenant_id : "subTenantId" optional, } additional additional_properties
+);
 /// Schema `configuration` (`#/components/schemas/configuration`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3437,543 +1584,39 @@ impl Configuration {
         self
     }
 }
-impl serde::Serialize for Configuration {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.db_tables_extended_profiles {
-            __map.serialize_entry("db.tables.extendedProfiles", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_grants {
-            __map.serialize_entry("db.tables.grants", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_forms {
-            __map.serialize_entry("db.tables.forms", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_features {
-            __map.serialize_entry("db.tables.features", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_request_rules {
-            __map.serialize_entry("db.tables.requestRules", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_entitlements {
-            __map.serialize_entry("db.tables.entitlements", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_form_fields {
-            __map.serialize_entry("db.tables.formFields", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_companies {
-            __map.serialize_entry("db.tables.companies", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_accounts {
-            __map.serialize_entry("db.tables.accounts", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_user_schema_fields {
-            __map.serialize_entry("db.tables.userSchemaFields", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_users {
-            __map.serialize_entry("db.tables.users", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_user_attributes {
-            __map.serialize_entry("db.tables.userAttributes", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_account_users {
-            __map.serialize_entry("db.tables.accountUsers", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_static_items {
-            __map.serialize_entry("db.tables.staticItems", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_webhooks {
-            __map.serialize_entry("db.tables.webhooks", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_admin_user_tenant_roles {
-            __map.serialize_entry("db.tables.adminUserTenantRoles", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_admin_users {
-            __map.serialize_entry("db.tables.adminUsers", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_admin_key_pairs {
-            __map.serialize_entry("db.tables.adminKeyPairs", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_apis_host {
-            __map.serialize_entry("oauth.google.apis.host", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_client_secret {
-            __map.serialize_entry("oauth.linkedin.clientSecret", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_apis_host {
-            __map.serialize_entry("oauth.linkedin.apis.host", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_client_secret {
-            __map.serialize_entry("oauth.google.clientSecret", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_callback_uri {
-            __map.serialize_entry("oauth.google.callbackUri", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_client_id {
-            __map.serialize_entry("oauth.linkedin.clientId", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_callback_uri {
-            __map.serialize_entry("oauth.linkedin.callbackUri", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_client_id {
-            __map.serialize_entry("oauth.google.clientId", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_callback_uri {
-            __map.serialize_entry("oauth.facebook.callbackUri", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_client_secret {
-            __map.serialize_entry("oauth.facebook.clientSecret", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_apis_host {
-            __map.serialize_entry("oauth.facebook.apis.host", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_client_id {
-            __map.serialize_entry("oauth.facebook.clientId", __value)?;
-        }
-        if let Some(__value) = &self.cdn_origin {
-            __map.serialize_entry("cdn.origin", __value)?;
-        }
-        if let Some(__value) = &self.redis_port {
-            __map.serialize_entry("redis.port", __value)?;
-        }
-        if let Some(__value) = &self.elasticsearch_url {
-            __map.serialize_entry("elasticsearch.url", __value)?;
-        }
-        if let Some(__value) = &self.aws_region {
-            __map.serialize_entry("aws.region", __value)?;
-        }
-        if let Some(__value) = &self.redis_host {
-            __map.serialize_entry("redis.host", __value)?;
-        }
-        if let Some(__value) = &self.email_from {
-            __map.serialize_entry("email.from", __value)?;
-        }
-        if let Some(__value) = &self.authentication_password_require_email_verfication {
-            __map
-                .serialize_entry(
-                    "authentication.password.requireEmailVerfication",
-                    __value,
-                )?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "db.tables.extendedProfiles",
-                "db.tables.grants",
-                "db.tables.forms",
-                "db.tables.features",
-                "db.tables.requestRules",
-                "db.tables.entitlements",
-                "db.tables.formFields",
-                "db.tables.companies",
-                "db.tables.accounts",
-                "db.tables.userSchemaFields",
-                "db.tables.users",
-                "db.tables.userAttributes",
-                "db.tables.accountUsers",
-                "db.tables.staticItems",
-                "db.tables.webhooks",
-                "db.tables.adminUserTenantRoles",
-                "db.tables.adminUsers",
-                "db.tables.adminKeyPairs",
-                "oauth.google.apis.host",
-                "oauth.linkedin.clientSecret",
-                "oauth.linkedin.apis.host",
-                "oauth.google.clientSecret",
-                "oauth.google.callbackUri",
-                "oauth.linkedin.clientId",
-                "oauth.linkedin.callbackUri",
-                "oauth.google.clientId",
-                "oauth.facebook.callbackUri",
-                "oauth.facebook.clientSecret",
-                "oauth.facebook.apis.host",
-                "oauth.facebook.clientId",
-                "cdn.origin",
-                "redis.port",
-                "elasticsearch.url",
-                "aws.region",
-                "redis.host",
-                "email.from",
-                "authentication.password.requireEmailVerfication",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Configuration {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Configuration;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Configuration)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Configuration, _A::Error> {
-                let mut db_tables_extended_profiles = None;
-                let mut db_tables_grants = None;
-                let mut db_tables_forms = None;
-                let mut db_tables_features = None;
-                let mut db_tables_request_rules = None;
-                let mut db_tables_entitlements = None;
-                let mut db_tables_form_fields = None;
-                let mut db_tables_companies = None;
-                let mut db_tables_accounts = None;
-                let mut db_tables_user_schema_fields = None;
-                let mut db_tables_users = None;
-                let mut db_tables_user_attributes = None;
-                let mut db_tables_account_users = None;
-                let mut db_tables_static_items = None;
-                let mut db_tables_webhooks = None;
-                let mut db_tables_admin_user_tenant_roles = None;
-                let mut db_tables_admin_users = None;
-                let mut db_tables_admin_key_pairs = None;
-                let mut oauth_google_apis_host = None;
-                let mut oauth_linkedin_client_secret = None;
-                let mut oauth_linkedin_apis_host = None;
-                let mut oauth_google_client_secret = None;
-                let mut oauth_google_callback_uri = None;
-                let mut oauth_linkedin_client_id = None;
-                let mut oauth_linkedin_callback_uri = None;
-                let mut oauth_google_client_id = None;
-                let mut oauth_facebook_callback_uri = None;
-                let mut oauth_facebook_client_secret = None;
-                let mut oauth_facebook_apis_host = None;
-                let mut oauth_facebook_client_id = None;
-                let mut cdn_origin = None;
-                let mut redis_port = None;
-                let mut elasticsearch_url = None;
-                let mut aws_region = None;
-                let mut redis_host = None;
-                let mut email_from = None;
-                let mut authentication_password_require_email_verfication = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "db.tables.extendedProfiles" => {
-                            crate::model::field(
-                                &mut db_tables_extended_profiles,
-                                &mut __map,
-                                "db.tables.extendedProfiles",
-                            )?
-                        }
-                        "db.tables.grants" => {
-                            crate::model::field(
-                                &mut db_tables_grants,
-                                &mut __map,
-                                "db.tables.grants",
-                            )?
-                        }
-                        "db.tables.forms" => {
-                            crate::model::field(
-                                &mut db_tables_forms,
-                                &mut __map,
-                                "db.tables.forms",
-                            )?
-                        }
-                        "db.tables.features" => {
-                            crate::model::field(
-                                &mut db_tables_features,
-                                &mut __map,
-                                "db.tables.features",
-                            )?
-                        }
-                        "db.tables.requestRules" => {
-                            crate::model::field(
-                                &mut db_tables_request_rules,
-                                &mut __map,
-                                "db.tables.requestRules",
-                            )?
-                        }
-                        "db.tables.entitlements" => {
-                            crate::model::field(
-                                &mut db_tables_entitlements,
-                                &mut __map,
-                                "db.tables.entitlements",
-                            )?
-                        }
-                        "db.tables.formFields" => {
-                            crate::model::field(
-                                &mut db_tables_form_fields,
-                                &mut __map,
-                                "db.tables.formFields",
-                            )?
-                        }
-                        "db.tables.companies" => {
-                            crate::model::field(
-                                &mut db_tables_companies,
-                                &mut __map,
-                                "db.tables.companies",
-                            )?
-                        }
-                        "db.tables.accounts" => {
-                            crate::model::field(
-                                &mut db_tables_accounts,
-                                &mut __map,
-                                "db.tables.accounts",
-                            )?
-                        }
-                        "db.tables.userSchemaFields" => {
-                            crate::model::field(
-                                &mut db_tables_user_schema_fields,
-                                &mut __map,
-                                "db.tables.userSchemaFields",
-                            )?
-                        }
-                        "db.tables.users" => {
-                            crate::model::field(
-                                &mut db_tables_users,
-                                &mut __map,
-                                "db.tables.users",
-                            )?
-                        }
-                        "db.tables.userAttributes" => {
-                            crate::model::field(
-                                &mut db_tables_user_attributes,
-                                &mut __map,
-                                "db.tables.userAttributes",
-                            )?
-                        }
-                        "db.tables.accountUsers" => {
-                            crate::model::field(
-                                &mut db_tables_account_users,
-                                &mut __map,
-                                "db.tables.accountUsers",
-                            )?
-                        }
-                        "db.tables.staticItems" => {
-                            crate::model::field(
-                                &mut db_tables_static_items,
-                                &mut __map,
-                                "db.tables.staticItems",
-                            )?
-                        }
-                        "db.tables.webhooks" => {
-                            crate::model::field(
-                                &mut db_tables_webhooks,
-                                &mut __map,
-                                "db.tables.webhooks",
-                            )?
-                        }
-                        "db.tables.adminUserTenantRoles" => {
-                            crate::model::field(
-                                &mut db_tables_admin_user_tenant_roles,
-                                &mut __map,
-                                "db.tables.adminUserTenantRoles",
-                            )?
-                        }
-                        "db.tables.adminUsers" => {
-                            crate::model::field(
-                                &mut db_tables_admin_users,
-                                &mut __map,
-                                "db.tables.adminUsers",
-                            )?
-                        }
-                        "db.tables.adminKeyPairs" => {
-                            crate::model::field(
-                                &mut db_tables_admin_key_pairs,
-                                &mut __map,
-                                "db.tables.adminKeyPairs",
-                            )?
-                        }
-                        "oauth.google.apis.host" => {
-                            crate::model::field(
-                                &mut oauth_google_apis_host,
-                                &mut __map,
-                                "oauth.google.apis.host",
-                            )?
-                        }
-                        "oauth.linkedin.clientSecret" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_client_secret,
-                                &mut __map,
-                                "oauth.linkedin.clientSecret",
-                            )?
-                        }
-                        "oauth.linkedin.apis.host" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_apis_host,
-                                &mut __map,
-                                "oauth.linkedin.apis.host",
-                            )?
-                        }
-                        "oauth.google.clientSecret" => {
-                            crate::model::field(
-                                &mut oauth_google_client_secret,
-                                &mut __map,
-                                "oauth.google.clientSecret",
-                            )?
-                        }
-                        "oauth.google.callbackUri" => {
-                            crate::model::field(
-                                &mut oauth_google_callback_uri,
-                                &mut __map,
-                                "oauth.google.callbackUri",
-                            )?
-                        }
-                        "oauth.linkedin.clientId" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_client_id,
-                                &mut __map,
-                                "oauth.linkedin.clientId",
-                            )?
-                        }
-                        "oauth.linkedin.callbackUri" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_callback_uri,
-                                &mut __map,
-                                "oauth.linkedin.callbackUri",
-                            )?
-                        }
-                        "oauth.google.clientId" => {
-                            crate::model::field(
-                                &mut oauth_google_client_id,
-                                &mut __map,
-                                "oauth.google.clientId",
-                            )?
-                        }
-                        "oauth.facebook.callbackUri" => {
-                            crate::model::field(
-                                &mut oauth_facebook_callback_uri,
-                                &mut __map,
-                                "oauth.facebook.callbackUri",
-                            )?
-                        }
-                        "oauth.facebook.clientSecret" => {
-                            crate::model::field(
-                                &mut oauth_facebook_client_secret,
-                                &mut __map,
-                                "oauth.facebook.clientSecret",
-                            )?
-                        }
-                        "oauth.facebook.apis.host" => {
-                            crate::model::field(
-                                &mut oauth_facebook_apis_host,
-                                &mut __map,
-                                "oauth.facebook.apis.host",
-                            )?
-                        }
-                        "oauth.facebook.clientId" => {
-                            crate::model::field(
-                                &mut oauth_facebook_client_id,
-                                &mut __map,
-                                "oauth.facebook.clientId",
-                            )?
-                        }
-                        "cdn.origin" => {
-                            crate::model::field(
-                                &mut cdn_origin,
-                                &mut __map,
-                                "cdn.origin",
-                            )?
-                        }
-                        "redis.port" => {
-                            crate::model::field(
-                                &mut redis_port,
-                                &mut __map,
-                                "redis.port",
-                            )?
-                        }
-                        "elasticsearch.url" => {
-                            crate::model::field(
-                                &mut elasticsearch_url,
-                                &mut __map,
-                                "elasticsearch.url",
-                            )?
-                        }
-                        "aws.region" => {
-                            crate::model::field(
-                                &mut aws_region,
-                                &mut __map,
-                                "aws.region",
-                            )?
-                        }
-                        "redis.host" => {
-                            crate::model::field(
-                                &mut redis_host,
-                                &mut __map,
-                                "redis.host",
-                            )?
-                        }
-                        "email.from" => {
-                            crate::model::field(
-                                &mut email_from,
-                                &mut __map,
-                                "email.from",
-                            )?
-                        }
-                        "authentication.password.requireEmailVerfication" => {
-                            crate::model::field(
-                                &mut authentication_password_require_email_verfication,
-                                &mut __map,
-                                "authentication.password.requireEmailVerfication",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Configuration {
-                    db_tables_extended_profiles: db_tables_extended_profiles.flatten(),
-                    db_tables_grants: db_tables_grants.flatten(),
-                    db_tables_forms: db_tables_forms.flatten(),
-                    db_tables_features: db_tables_features.flatten(),
-                    db_tables_request_rules: db_tables_request_rules.flatten(),
-                    db_tables_entitlements: db_tables_entitlements.flatten(),
-                    db_tables_form_fields: db_tables_form_fields.flatten(),
-                    db_tables_companies: db_tables_companies.flatten(),
-                    db_tables_accounts: db_tables_accounts.flatten(),
-                    db_tables_user_schema_fields: db_tables_user_schema_fields.flatten(),
-                    db_tables_users: db_tables_users.flatten(),
-                    db_tables_user_attributes: db_tables_user_attributes.flatten(),
-                    db_tables_account_users: db_tables_account_users.flatten(),
-                    db_tables_static_items: db_tables_static_items.flatten(),
-                    db_tables_webhooks: db_tables_webhooks.flatten(),
-                    db_tables_admin_user_tenant_roles: db_tables_admin_user_tenant_roles
-                        .flatten(),
-                    db_tables_admin_users: db_tables_admin_users.flatten(),
-                    db_tables_admin_key_pairs: db_tables_admin_key_pairs.flatten(),
-                    oauth_google_apis_host: oauth_google_apis_host.flatten(),
-                    oauth_linkedin_client_secret: oauth_linkedin_client_secret.flatten(),
-                    oauth_linkedin_apis_host: oauth_linkedin_apis_host.flatten(),
-                    oauth_google_client_secret: oauth_google_client_secret.flatten(),
-                    oauth_google_callback_uri: oauth_google_callback_uri.flatten(),
-                    oauth_linkedin_client_id: oauth_linkedin_client_id.flatten(),
-                    oauth_linkedin_callback_uri: oauth_linkedin_callback_uri.flatten(),
-                    oauth_google_client_id: oauth_google_client_id.flatten(),
-                    oauth_facebook_callback_uri: oauth_facebook_callback_uri.flatten(),
-                    oauth_facebook_client_secret: oauth_facebook_client_secret.flatten(),
-                    oauth_facebook_apis_host: oauth_facebook_apis_host.flatten(),
-                    oauth_facebook_client_id: oauth_facebook_client_id.flatten(),
-                    cdn_origin: cdn_origin.flatten(),
-                    redis_port: redis_port.flatten(),
-                    elasticsearch_url: elasticsearch_url.flatten(),
-                    aws_region: aws_region.flatten(),
-                    redis_host: redis_host.flatten(),
-                    email_from: email_from.flatten(),
-                    authentication_password_require_email_verfication: authentication_password_require_email_verfication
-                        .flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Configuration { db_tables_extended_profiles : "db.tables.extendedProfiles" optional,
+    db_tables_grants : "db.tables.grants" optional, db_tables_forms : "db.tables.forms"
+    optional, db_tables_features : "db.tables.features" optional, db_tables_request_rules
+    : "db.tables.requestRules" optional, db_tables_entitlements :
+    "db.tables.entitlements" optional, db_tables_form_fields : "db.tables.formFields"
+    optional, db_tables_companies : "db.tables.companies" optional, db_tables_accounts :
+    "db.tables.accounts" optional, db_tables_user_schema_fields :
+    "db.tables.userSchemaFields" optional, db_tables_users : "db.tables.users" optional,
+    db_tables_user_attributes : "db.tables.userAttributes" optional,
+    db_tables_account_users : "db.tables.accountUsers" optional, db_tables_static_items :
+    "db.tables.staticItems" optional, db_tables_webhooks : "db.tables.webhooks" optional,
+    db_tables_admin_user_tenant_roles : "db.tables.adminUserTenantRoles" optional,
+    db_tables_admin_users : "db.tables.adminUsers" optional, db_tables_admin_key_pairs :
+    "db.tables.adminKeyPairs" optional, oauth_google_apis_host : "oauth.google.apis.host"
+    optional, oauth_linkedin_client_secret : "oauth.linkedin.clientSecret" optional,
+    oauth_linkedin_apis_host : "oauth.linkedin.apis.host" optional,
+    oauth_google_client_secret : "oauth.google.clientSecret" optional,
+    oauth_google_callback_uri : "oauth.google.callbackUri" optional,
+    oauth_linkedin_client_id : "oauth.linkedin.clientId" optional,
+    oauth_linkedin_callback_uri : "oauth.linkedin.callbackUri" optional,
+    oauth_google_client_id : "oauth.google.clientId" optional,
+    oauth_facebook_callback_uri : "oauth.facebook.callbackUri" optional,
+    oauth_facebook_client_secret : "oauth.facebook.clientSecret" optional,
+    oauth_facebook_apis_host : "oauth.facebook.apis.host" optional,
+    oauth_facebook_client_id : "oauth.facebook.clientId" optional, cdn_origin :
+    "cdn.origin" optional, redis_port : "redis.port" optional, elasticsearch_url :
+    "elasticsearch.url" optional, aws_region : "aws.region" optional, redis_host :
+    "redis.host" optional, email_from : "email.from" optional,
+    authentication_password_require_email_verfication :
+    "authentication.password.requireEmailVerfication" optional, } additional
+    additional_properties
+);
 /// Schema `credits` (`#/components/schemas/credits`).
 pub type Credits = Vec<Credit>;
 /// Schema `credit` (`#/components/schemas/credit`).
@@ -4042,107 +1685,11 @@ impl Credit {
         self
     }
 }
-impl serde::Serialize for Credit {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.delivers {
-            __map.serialize_entry("delivers", __value)?;
-        }
-        if let Some(__value) = &self.unit {
-            __map.serialize_entry("unit", __value)?;
-        }
-        if let Some(__value) = &self.quantity {
-            __map.serialize_entry("quantity", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "description", "delivers", "unit", "quantity", "auto_assign"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Credit {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Credit;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Credit)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Credit, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut delivers = None;
-                let mut unit = None;
-                let mut quantity = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "delivers" => {
-                            crate::model::field(&mut delivers, &mut __map, "delivers")?
-                        }
-                        "unit" => crate::model::field(&mut unit, &mut __map, "unit")?,
-                        "quantity" => {
-                            crate::model::field(&mut quantity, &mut __map, "quantity")?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Credit {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    delivers: delivers.flatten(),
-                    unit: unit.flatten(),
-                    quantity: quantity.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Credit { label : "label" optional, description : "description" optional, delivers :
+    "delivers" optional, unit : "unit" optional, quantity : "quantity" optional,
+    auto_assign : "auto_assign" optional, } additional additional_properties
+);
 /// Schema `access_model_credit` (`#/components/schemas/access_model_credit`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4191,91 +1738,11 @@ impl AccessModelCredit {
         self
     }
 }
-impl serde::Serialize for AccessModelCredit {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.remaining_credits {
-            __map.serialize_entry("remainingCredits", __value)?;
-        }
-        if let Some(__value) = &self.content_ids {
-            __map.serialize_entry("contentIds", __value)?;
-        }
-        if let Some(__value) = &self.content_id_transform {
-            __map.serialize_entry("contentIdTransform", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["remainingCredits", "contentIds", "contentIdTransform"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccessModelCredit {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccessModelCredit;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AccessModelCredit)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AccessModelCredit, _A::Error> {
-                let mut remaining_credits = None;
-                let mut content_ids = None;
-                let mut content_id_transform = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "remainingCredits" => {
-                            crate::model::field(
-                                &mut remaining_credits,
-                                &mut __map,
-                                "remainingCredits",
-                            )?
-                        }
-                        "contentIds" => {
-                            crate::model::field(
-                                &mut content_ids,
-                                &mut __map,
-                                "contentIds",
-                            )?
-                        }
-                        "contentIdTransform" => {
-                            crate::model::field(
-                                &mut content_id_transform,
-                                &mut __map,
-                                "contentIdTransform",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AccessModelCredit {
-                    remaining_credits: remaining_credits.flatten(),
-                    content_ids: content_ids.flatten(),
-                    content_id_transform: content_id_transform.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AccessModelCredit { remaining_credits : "remainingCredits" optional, content_ids :
+    "contentIds" optional, content_id_transform : "contentIdTransform" optional, }
+    additional additional_properties
+);
 /// Schema `headers` (`#/components/schemas/headers`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4307,63 +1774,9 @@ impl Headers {
         self
     }
 }
-impl serde::Serialize for Headers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.location {
-            __map.serialize_entry("Location", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["Location"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Headers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Headers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Headers)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Headers, _A::Error> {
-                let mut location = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "Location" => {
-                            crate::model::field(&mut location, &mut __map, "Location")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Headers {
-                    location: location.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Headers { location : "Location" optional, } additional additional_properties
+);
 /// Schema `access-decision-response` (`#/components/schemas/access-decision-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4409,77 +1822,10 @@ impl AccessDecisionResponse {
         self
     }
 }
-impl serde::Serialize for AccessDecisionResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.status {
-            __map.serialize_entry("status", __value)?;
-        }
-        if let Some(__value) = &self.body {
-            __map.serialize_entry("body", __value)?;
-        }
-        if let Some(__value) = &self.headers {
-            __map.serialize_entry("headers", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["status", "body", "headers"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccessDecisionResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccessDecisionResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AccessDecisionResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AccessDecisionResponse, _A::Error> {
-                let mut status = None;
-                let mut body = None;
-                let mut headers = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "status" => {
-                            crate::model::field(&mut status, &mut __map, "status")?
-                        }
-                        "body" => crate::model::field(&mut body, &mut __map, "body")?,
-                        "headers" => {
-                            crate::model::field(&mut headers, &mut __map, "headers")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AccessDecisionResponse {
-                    status: status.flatten(),
-                    body: body.flatten(),
-                    headers: headers.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AccessDecisionResponse { status : "status" optional, body : "body" optional, headers
+    : "headers" optional, } additional additional_properties
+);
 /// Schema `email-templates` (`#/components/schemas/email-templates`).
 pub type EmailTemplates = Vec<EmailTemplate>;
 /// Schema `email-template` (`#/components/schemas/email-template`).
@@ -4554,103 +1900,11 @@ impl EmailTemplate {
         self
     }
 }
-impl serde::Serialize for EmailTemplate {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.template_type {
-            __map.serialize_entry("templateType", __value)?;
-        }
-        if let Some(__value) = &self.slug {
-            __map.serialize_entry("slug", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.subject {
-            __map.serialize_entry("subject", __value)?;
-        }
-        if let Some(__value) = &self.content {
-            __map.serialize_entry("content", __value)?;
-        }
-        if let Some(__value) = &self.default {
-            __map.serialize_entry("default", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["templateType", "slug", "label", "subject", "content", "default"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmailTemplate {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = EmailTemplate;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (EmailTemplate)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<EmailTemplate, _A::Error> {
-                let mut template_type = None;
-                let mut slug = None;
-                let mut label = None;
-                let mut subject = None;
-                let mut content = None;
-                let mut default = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "templateType" => {
-                            crate::model::field(
-                                &mut template_type,
-                                &mut __map,
-                                "templateType",
-                            )?
-                        }
-                        "slug" => crate::model::field(&mut slug, &mut __map, "slug")?,
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "subject" => {
-                            crate::model::field(&mut subject, &mut __map, "subject")?
-                        }
-                        "content" => {
-                            crate::model::field(&mut content, &mut __map, "content")?
-                        }
-                        "default" => {
-                            crate::model::field(&mut default, &mut __map, "default")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(EmailTemplate {
-                    template_type: template_type.flatten(),
-                    slug: slug.flatten(),
-                    label: label.flatten(),
-                    subject: subject.flatten(),
-                    content: content.flatten(),
-                    default: default.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    EmailTemplate { template_type : "templateType" optional, slug : "slug" optional,
+    label : "label" optional, subject : "subject" optional, content : "content" optional,
+    default : "default" optional, } additional additional_properties
+);
 /// Schema `entitlements` (`#/components/schemas/entitlements`).
 pub type Entitlements = Vec<Entitlement>;
 /// Schema `feature_rules_response` (`#/components/schemas/feature_rules_response`).
@@ -4762,177 +2016,14 @@ impl FeatureRuleResponse {
         self
     }
 }
-impl serde::Serialize for FeatureRuleResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.version {
-            __map.serialize_entry("version", __value)?;
-        }
-        if let Some(__value) = &self.tags {
-            __map.serialize_entry("tags", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.last_updated {
-            __map.serialize_entry("last_updated", __value)?;
-        }
-        if let Some(__value) = &self.request_type {
-            __map.serialize_entry("request_type", __value)?;
-        }
-        if let Some(__value) = &self.target_name {
-            __map.serialize_entry("target_name", __value)?;
-        }
-        if let Some(__value) = &self.match_operation {
-            __map.serialize_entry("match_operation", __value)?;
-        }
-        if let Some(__value) = &self.target_value {
-            __map.serialize_entry("target_value", __value)?;
-        }
-        if let Some(__value) = &self.css_selector {
-            __map.serialize_entry("css_selector", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "id",
-                "version",
-                "tags",
-                "label",
-                "description",
-                "last_updated",
-                "request_type",
-                "target_name",
-                "match_operation",
-                "target_value",
-                "css_selector",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FeatureRuleResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FeatureRuleResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (FeatureRuleResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<FeatureRuleResponse, _A::Error> {
-                let mut id = None;
-                let mut version = None;
-                let mut tags = None;
-                let mut label = None;
-                let mut description = None;
-                let mut last_updated = None;
-                let mut request_type = None;
-                let mut target_name = None;
-                let mut match_operation = None;
-                let mut target_value = None;
-                let mut css_selector = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "version" => {
-                            crate::model::field(&mut version, &mut __map, "version")?
-                        }
-                        "tags" => crate::model::field(&mut tags, &mut __map, "tags")?,
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "last_updated" => {
-                            crate::model::field(
-                                &mut last_updated,
-                                &mut __map,
-                                "last_updated",
-                            )?
-                        }
-                        "request_type" => {
-                            crate::model::field(
-                                &mut request_type,
-                                &mut __map,
-                                "request_type",
-                            )?
-                        }
-                        "target_name" => {
-                            crate::model::field(
-                                &mut target_name,
-                                &mut __map,
-                                "target_name",
-                            )?
-                        }
-                        "match_operation" => {
-                            crate::model::field(
-                                &mut match_operation,
-                                &mut __map,
-                                "match_operation",
-                            )?
-                        }
-                        "target_value" => {
-                            crate::model::field(
-                                &mut target_value,
-                                &mut __map,
-                                "target_value",
-                            )?
-                        }
-                        "css_selector" => {
-                            crate::model::field(
-                                &mut css_selector,
-                                &mut __map,
-                                "css_selector",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(FeatureRuleResponse {
-                    id: id.flatten(),
-                    version: version.flatten(),
-                    tags: tags.flatten(),
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    last_updated: last_updated.flatten(),
-                    request_type: request_type.flatten(),
-                    target_name: target_name.flatten(),
-                    match_operation: match_operation.flatten(),
-                    target_value: target_value.flatten(),
-                    css_selector: css_selector.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    FeatureRuleResponse { id : "id" optional, version : "version" optional, tags : "tags"
+    optional, label : "label" optional, description : "description" optional,
+    last_updated : "last_updated" optional, request_type : "request_type" optional,
+    target_name : "target_name" optional, match_operation : "match_operation" optional,
+    target_value : "target_value" optional, css_selector : "css_selector" optional, }
+    additional additional_properties
+);
 /// Schema `feature_rule_version_response` (`#/components/schemas/feature_rule_version_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5034,177 +2125,14 @@ impl FeatureRuleVersionResponse {
         self
     }
 }
-impl serde::Serialize for FeatureRuleVersionResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.version {
-            __map.serialize_entry("version", __value)?;
-        }
-        if let Some(__value) = &self.tags {
-            __map.serialize_entry("tags", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.requirements_script {
-            __map.serialize_entry("requirements_script", __value)?;
-        }
-        if let Some(__value) = &self.action_script {
-            __map.serialize_entry("action_script", __value)?;
-        }
-        if let Some(__value) = &self.script_type {
-            __map.serialize_entry("script_type", __value)?;
-        }
-        if let Some(__value) = &self.graph_state {
-            __map.serialize_entry("graph_state", __value)?;
-        }
-        if let Some(__value) = &self.editing_mode {
-            __map.serialize_entry("editing_mode", __value)?;
-        }
-        if let Some(__value) = &self.last_updated {
-            __map.serialize_entry("last_updated", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "id",
-                "version",
-                "tags",
-                "label",
-                "description",
-                "requirements_script",
-                "action_script",
-                "script_type",
-                "graph_state",
-                "editing_mode",
-                "last_updated",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FeatureRuleVersionResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FeatureRuleVersionResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (FeatureRuleVersionResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<FeatureRuleVersionResponse, _A::Error> {
-                let mut id = None;
-                let mut version = None;
-                let mut tags = None;
-                let mut label = None;
-                let mut description = None;
-                let mut requirements_script = None;
-                let mut action_script = None;
-                let mut script_type = None;
-                let mut graph_state = None;
-                let mut editing_mode = None;
-                let mut last_updated = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "version" => {
-                            crate::model::field(&mut version, &mut __map, "version")?
-                        }
-                        "tags" => crate::model::field(&mut tags, &mut __map, "tags")?,
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "requirements_script" => {
-                            crate::model::field(
-                                &mut requirements_script,
-                                &mut __map,
-                                "requirements_script",
-                            )?
-                        }
-                        "action_script" => {
-                            crate::model::field(
-                                &mut action_script,
-                                &mut __map,
-                                "action_script",
-                            )?
-                        }
-                        "script_type" => {
-                            crate::model::field(
-                                &mut script_type,
-                                &mut __map,
-                                "script_type",
-                            )?
-                        }
-                        "graph_state" => {
-                            crate::model::field(
-                                &mut graph_state,
-                                &mut __map,
-                                "graph_state",
-                            )?
-                        }
-                        "editing_mode" => {
-                            crate::model::field(
-                                &mut editing_mode,
-                                &mut __map,
-                                "editing_mode",
-                            )?
-                        }
-                        "last_updated" => {
-                            crate::model::field(
-                                &mut last_updated,
-                                &mut __map,
-                                "last_updated",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(FeatureRuleVersionResponse {
-                    id: id.flatten(),
-                    version: version.flatten(),
-                    tags: tags.flatten(),
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    requirements_script: requirements_script.flatten(),
-                    action_script: action_script.flatten(),
-                    script_type: script_type.flatten(),
-                    graph_state: graph_state.flatten(),
-                    editing_mode: editing_mode.flatten(),
-                    last_updated: last_updated.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    FeatureRuleVersionResponse { id : "id" optional, version : "version" optional, tags :
+    "tags" optional, label : "label" optional, description : "description" optional,
+    requirements_script : "requirements_script" optional, action_script : "action_script"
+    optional, script_type : "script_type" optional, graph_state : "graph_state" optional,
+    editing_mode : "editing_mode" optional, last_updated : "last_updated" optional, }
+    additional additional_properties
+);
 /// Schema `feature_rule_deletion_response` (`#/components/schemas/feature_rule_deletion_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5236,63 +2164,10 @@ impl FeatureRuleDeletionResponse {
         self
     }
 }
-impl serde::Serialize for FeatureRuleDeletionResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FeatureRuleDeletionResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FeatureRuleDeletionResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (FeatureRuleDeletionResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<FeatureRuleDeletionResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(FeatureRuleDeletionResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    FeatureRuleDeletionResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `feature_rule_creation_response` (`#/components/schemas/feature_rule_creation_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5324,63 +2199,10 @@ impl FeatureRuleCreationResponse {
         self
     }
 }
-impl serde::Serialize for FeatureRuleCreationResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FeatureRuleCreationResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FeatureRuleCreationResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (FeatureRuleCreationResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<FeatureRuleCreationResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(FeatureRuleCreationResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    FeatureRuleCreationResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `feature_rule_version_tags_update_response` (`#/components/schemas/feature_rule_version_tags_update_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5419,69 +2241,10 @@ impl FeatureRuleVersionTagsUpdateResponse {
         self
     }
 }
-impl serde::Serialize for FeatureRuleVersionTagsUpdateResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message", "uri"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for FeatureRuleVersionTagsUpdateResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = FeatureRuleVersionTagsUpdateResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (FeatureRuleVersionTagsUpdateResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<FeatureRuleVersionTagsUpdateResponse, _A::Error> {
-                let mut message = None;
-                let mut uri = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(FeatureRuleVersionTagsUpdateResponse {
-                    message: message.flatten(),
-                    uri: uri.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    FeatureRuleVersionTagsUpdateResponse { message : "message" optional, uri : "uri"
+    optional, } additional additional_properties
+);
 /// Schema `forms` (`#/components/schemas/forms`).
 pub type Forms = Vec<Form>;
 /// Schema `form` (`#/components/schemas/form`).
@@ -5543,111 +2306,12 @@ impl Form {
         self
     }
 }
-impl serde::Serialize for Form {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.title {
-            __map.serialize_entry("title", __value)?;
-        }
-        if let Some(__value) = &self.internal_description {
-            __map.serialize_entry("internal-description", __value)?;
-        }
-        if let Some(__value) = &self.public_description {
-            __map.serialize_entry("public-description", __value)?;
-        }
-        if let Some(__value) = &self.registration {
-            __map.serialize_entry("registration", __value)?;
-        }
-        if let Some(__value) = &self.fields {
-            __map.serialize_entry("fields", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "title",
-                "internal-description",
-                "public-description",
-                "registration",
-                "fields",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Form {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Form;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Form)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Form, _A::Error> {
-                let mut title = None;
-                let mut internal_description = None;
-                let mut public_description = None;
-                let mut registration = None;
-                let mut fields = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "title" => crate::model::field(&mut title, &mut __map, "title")?,
-                        "internal-description" => {
-                            crate::model::field(
-                                &mut internal_description,
-                                &mut __map,
-                                "internal-description",
-                            )?
-                        }
-                        "public-description" => {
-                            crate::model::field(
-                                &mut public_description,
-                                &mut __map,
-                                "public-description",
-                            )?
-                        }
-                        "registration" => {
-                            crate::model::field(
-                                &mut registration,
-                                &mut __map,
-                                "registration",
-                            )?
-                        }
-                        "fields" => {
-                            crate::model::field(&mut fields, &mut __map, "fields")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Form {
-                    title: title.flatten(),
-                    internal_description: internal_description.flatten(),
-                    public_description: public_description.flatten(),
-                    registration: registration.flatten(),
-                    fields: fields.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Form { title : "title" optional, internal_description : "internal-description"
+    optional, public_description : "public-description" optional, registration :
+    "registration" optional, fields : "fields" optional, } additional
+    additional_properties
+);
 /// Schema `field` (`#/components/schemas/field`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5700,87 +2364,10 @@ impl Field {
         self
     }
 }
-impl serde::Serialize for Field {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.slug {
-            __map.serialize_entry("slug", __value)?;
-        }
-        if let Some(__value) = &self.placeholder {
-            __map.serialize_entry("placeholder", __value)?;
-        }
-        if let Some(__value) = &self.required {
-            __map.serialize_entry("required", __value)?;
-        }
-        if let Some(__value) = &self.order {
-            __map.serialize_entry("order", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["slug", "placeholder", "required", "order"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Field {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Field;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Field)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Field, _A::Error> {
-                let mut slug = None;
-                let mut placeholder = None;
-                let mut required = None;
-                let mut order = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "slug" => crate::model::field(&mut slug, &mut __map, "slug")?,
-                        "placeholder" => {
-                            crate::model::field(
-                                &mut placeholder,
-                                &mut __map,
-                                "placeholder",
-                            )?
-                        }
-                        "required" => {
-                            crate::model::field(&mut required, &mut __map, "required")?
-                        }
-                        "order" => crate::model::field(&mut order, &mut __map, "order")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Field {
-                    slug: slug.flatten(),
-                    placeholder: placeholder.flatten(),
-                    required: required.flatten(),
-                    order: order.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Field { slug : "slug" optional, placeholder : "placeholder" optional, required :
+    "required" optional, order : "order" optional, } additional additional_properties
+);
 /// Schema `gifts` (`#/components/schemas/gifts`).
 pub type Gifts = Vec<Gift>;
 /// Schema `gift` (`#/components/schemas/gift`).
@@ -5847,95 +2434,11 @@ impl Gift {
         self
     }
 }
-impl serde::Serialize for Gift {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.created {
-            __map.serialize_entry("created", __value)?;
-        }
-        if let Some(__value) = &self.claimed {
-            __map.serialize_entry("claimed", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        if let Some(__value) = &self.cross_device_session {
-            __map.serialize_entry("cross_device_session", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "created", "claimed", "uri", "cross_device_session"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Gift {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Gift;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Gift)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Gift, _A::Error> {
-                let mut id = None;
-                let mut created = None;
-                let mut claimed = None;
-                let mut uri = None;
-                let mut cross_device_session = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "created" => {
-                            crate::model::field(&mut created, &mut __map, "created")?
-                        }
-                        "claimed" => {
-                            crate::model::field(&mut claimed, &mut __map, "claimed")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        "cross_device_session" => {
-                            crate::model::field(
-                                &mut cross_device_session,
-                                &mut __map,
-                                "cross_device_session",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Gift {
-                    id: id.flatten(),
-                    created: created.flatten(),
-                    claimed: claimed.flatten(),
-                    uri: uri.flatten(),
-                    cross_device_session: cross_device_session.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Gift { id : "id" optional, created : "created" optional, claimed : "claimed"
+    optional, uri : "uri" optional, cross_device_session : "cross_device_session"
+    optional, } additional additional_properties
+);
 /// Schema `grants-response` (`#/components/schemas/grants-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5967,63 +2470,9 @@ impl GrantsResponse {
         self
     }
 }
-impl serde::Serialize for GrantsResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GrantsResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GrantsResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GrantsResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GrantsResponse, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GrantsResponse {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GrantsResponse { results : "results" optional, } additional additional_properties
+);
 /// Schema `active-grants-response` (`#/components/schemas/active-grants-response`).
 pub type ActiveGrantsResponse = Vec<GrantResponse>;
 /// Schema `grant-response` (`#/components/schemas/grant-response`).
@@ -6127,174 +2576,14 @@ impl GrantResponse {
         self
     }
 }
-impl serde::Serialize for GrantResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.grant_id {
-            __map.serialize_entry("grantId", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.account_id {
-            __map.serialize_entry("account_id", __value)?;
-        }
-        if let Some(__value) = &self.expiry_state {
-            __map.serialize_entry("expiry_state", __value)?;
-        }
-        if let Some(__value) = &self.entitlement_type {
-            __map.serialize_entry("entitlement_type", __value)?;
-        }
-        if let Some(__value) = &self.entitlement_id {
-            __map.serialize_entry("entitlement_id", __value)?;
-        }
-        if let Some(__value) = &self.start_time {
-            __map.serialize_entry("startTime", __value)?;
-        }
-        if let Some(__value) = &self.end_time {
-            __map.serialize_entry("endTime", __value)?;
-        }
-        if let Some(__value) = &self.product_id {
-            __map.serialize_entry("product_id", __value)?;
-        }
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("createdAt", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "grantId",
-                "user_id",
-                "account_id",
-                "expiry_state",
-                "entitlement_type",
-                "entitlement_id",
-                "startTime",
-                "endTime",
-                "product_id",
-                "createdAt",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GrantResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GrantResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GrantResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GrantResponse, _A::Error> {
-                let mut grant_id = None;
-                let mut user_id = None;
-                let mut account_id = None;
-                let mut expiry_state = None;
-                let mut entitlement_type = None;
-                let mut entitlement_id = None;
-                let mut start_time = None;
-                let mut end_time = None;
-                let mut product_id = None;
-                let mut created_at = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "grantId" => {
-                            crate::model::field(&mut grant_id, &mut __map, "grantId")?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "account_id" => {
-                            crate::model::field(
-                                &mut account_id,
-                                &mut __map,
-                                "account_id",
-                            )?
-                        }
-                        "expiry_state" => {
-                            crate::model::field(
-                                &mut expiry_state,
-                                &mut __map,
-                                "expiry_state",
-                            )?
-                        }
-                        "entitlement_type" => {
-                            crate::model::field(
-                                &mut entitlement_type,
-                                &mut __map,
-                                "entitlement_type",
-                            )?
-                        }
-                        "entitlement_id" => {
-                            crate::model::field(
-                                &mut entitlement_id,
-                                &mut __map,
-                                "entitlement_id",
-                            )?
-                        }
-                        "startTime" => {
-                            crate::model::field(
-                                &mut start_time,
-                                &mut __map,
-                                "startTime",
-                            )?
-                        }
-                        "endTime" => {
-                            crate::model::field(&mut end_time, &mut __map, "endTime")?
-                        }
-                        "product_id" => {
-                            crate::model::field(
-                                &mut product_id,
-                                &mut __map,
-                                "product_id",
-                            )?
-                        }
-                        "createdAt" => {
-                            crate::model::field(
-                                &mut created_at,
-                                &mut __map,
-                                "createdAt",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GrantResponse {
-                    grant_id: grant_id.flatten(),
-                    user_id: user_id.flatten(),
-                    account_id: account_id.flatten(),
-                    expiry_state: expiry_state.flatten(),
-                    entitlement_type: entitlement_type.flatten(),
-                    entitlement_id: entitlement_id.flatten(),
-                    start_time: start_time.flatten(),
-                    end_time: end_time.flatten(),
-                    product_id: product_id.flatten(),
-                    created_at: created_at.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GrantResponse { grant_id : "grantId" optional, user_id : "user_id" optional,
+    account_id : "account_id" optional, expiry_state : "expiry_state" optional,
+    entitlement_type : "entitlement_type" optional, entitlement_id : "entitlement_id"
+    optional, start_time : "startTime" optional, end_time : "endTime" optional,
+    product_id : "product_id" optional, created_at : "createdAt" optional, } additional
+    additional_properties
+);
 /// Schema `grant` (`#/components/schemas/grant`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6379,171 +2668,13 @@ impl Grant {
         self
     }
 }
-impl serde::Serialize for Grant {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.grant_id {
-            __map.serialize_entry("grantId", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.account_id {
-            __map.serialize_entry("account_id", __value)?;
-        }
-        if let Some(__value) = &self.expiry_state {
-            __map.serialize_entry("expiry_state", __value)?;
-        }
-        __map.serialize_entry("entitlement_type", &self.entitlement_type)?;
-        __map.serialize_entry("entitlement_id", &self.entitlement_id)?;
-        if let Some(__value) = &self.start_time {
-            __map.serialize_entry("startTime", __value)?;
-        }
-        if let Some(__value) = &self.end_time {
-            __map.serialize_entry("endTime", __value)?;
-        }
-        __map.serialize_entry("product_id", &self.product_id)?;
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("createdAt", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "grantId",
-                "user_id",
-                "account_id",
-                "expiry_state",
-                "entitlement_type",
-                "entitlement_id",
-                "startTime",
-                "endTime",
-                "product_id",
-                "createdAt",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Grant {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Grant;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Grant)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Grant, _A::Error> {
-                let mut grant_id = None;
-                let mut user_id = None;
-                let mut account_id = None;
-                let mut expiry_state = None;
-                let mut entitlement_type = None;
-                let mut entitlement_id = None;
-                let mut start_time = None;
-                let mut end_time = None;
-                let mut product_id = None;
-                let mut created_at = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "grantId" => {
-                            crate::model::field(&mut grant_id, &mut __map, "grantId")?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "account_id" => {
-                            crate::model::field(
-                                &mut account_id,
-                                &mut __map,
-                                "account_id",
-                            )?
-                        }
-                        "expiry_state" => {
-                            crate::model::field(
-                                &mut expiry_state,
-                                &mut __map,
-                                "expiry_state",
-                            )?
-                        }
-                        "entitlement_type" => {
-                            crate::model::field(
-                                &mut entitlement_type,
-                                &mut __map,
-                                "entitlement_type",
-                            )?
-                        }
-                        "entitlement_id" => {
-                            crate::model::field(
-                                &mut entitlement_id,
-                                &mut __map,
-                                "entitlement_id",
-                            )?
-                        }
-                        "startTime" => {
-                            crate::model::field(
-                                &mut start_time,
-                                &mut __map,
-                                "startTime",
-                            )?
-                        }
-                        "endTime" => {
-                            crate::model::field(&mut end_time, &mut __map, "endTime")?
-                        }
-                        "product_id" => {
-                            crate::model::field(
-                                &mut product_id,
-                                &mut __map,
-                                "product_id",
-                            )?
-                        }
-                        "createdAt" => {
-                            crate::model::field(
-                                &mut created_at,
-                                &mut __map,
-                                "createdAt",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Grant {
-                    grant_id: grant_id.flatten(),
-                    user_id: user_id.flatten(),
-                    account_id: account_id.flatten(),
-                    expiry_state: expiry_state.flatten(),
-                    entitlement_type: entitlement_type
-                        .ok_or_else(|| crate::model::missing("entitlement_type"))?,
-                    entitlement_id: entitlement_id
-                        .ok_or_else(|| crate::model::missing("entitlement_id"))?,
-                    start_time: start_time.flatten(),
-                    end_time: end_time.flatten(),
-                    product_id: product_id
-                        .ok_or_else(|| crate::model::missing("product_id"))?,
-                    created_at: created_at.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Grant { grant_id : "grantId" optional, user_id : "user_id" optional, account_id :
+    "account_id" optional, expiry_state : "expiry_state" optional, entitlement_type :
+    "entitlement_type" required, entitlement_id : "entitlement_id" required, start_time :
+    "startTime" optional, end_time : "endTime" optional, product_id : "product_id"
+    required, created_at : "createdAt" optional, } additional additional_properties
+);
 /// Schema `grant-creation-request` (`#/components/schemas/grant-creation-request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6642,161 +2773,13 @@ impl GrantCreationRequest {
         self
     }
 }
-impl serde::Serialize for GrantCreationRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.grant_id {
-            __map.serialize_entry("grantId", __value)?;
-        }
-        if let Some(__value) = &self.entitlement_type {
-            __map.serialize_entry("entitlement_type", __value)?;
-        }
-        if let Some(__value) = &self.entitlement_id {
-            __map.serialize_entry("entitlement_id", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.expiry_state {
-            __map.serialize_entry("expiry_state", __value)?;
-        }
-        if let Some(__value) = &self.start_time {
-            __map.serialize_entry("startTime", __value)?;
-        }
-        if let Some(__value) = &self.end_time {
-            __map.serialize_entry("endTime", __value)?;
-        }
-        if let Some(__value) = &self.product_id {
-            __map.serialize_entry("product_id", __value)?;
-        }
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("created_at", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "grantId",
-                "entitlement_type",
-                "entitlement_id",
-                "user_id",
-                "expiry_state",
-                "startTime",
-                "endTime",
-                "product_id",
-                "created_at",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GrantCreationRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GrantCreationRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GrantCreationRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GrantCreationRequest, _A::Error> {
-                let mut grant_id = None;
-                let mut entitlement_type = None;
-                let mut entitlement_id = None;
-                let mut user_id = None;
-                let mut expiry_state = None;
-                let mut start_time = None;
-                let mut end_time = None;
-                let mut product_id = None;
-                let mut created_at = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "grantId" => {
-                            crate::model::field(&mut grant_id, &mut __map, "grantId")?
-                        }
-                        "entitlement_type" => {
-                            crate::model::field(
-                                &mut entitlement_type,
-                                &mut __map,
-                                "entitlement_type",
-                            )?
-                        }
-                        "entitlement_id" => {
-                            crate::model::field(
-                                &mut entitlement_id,
-                                &mut __map,
-                                "entitlement_id",
-                            )?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "expiry_state" => {
-                            crate::model::field(
-                                &mut expiry_state,
-                                &mut __map,
-                                "expiry_state",
-                            )?
-                        }
-                        "startTime" => {
-                            crate::model::field(
-                                &mut start_time,
-                                &mut __map,
-                                "startTime",
-                            )?
-                        }
-                        "endTime" => {
-                            crate::model::field(&mut end_time, &mut __map, "endTime")?
-                        }
-                        "product_id" => {
-                            crate::model::field(
-                                &mut product_id,
-                                &mut __map,
-                                "product_id",
-                            )?
-                        }
-                        "created_at" => {
-                            crate::model::field(
-                                &mut created_at,
-                                &mut __map,
-                                "created_at",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GrantCreationRequest {
-                    grant_id: grant_id.flatten(),
-                    entitlement_type: entitlement_type.flatten(),
-                    entitlement_id: entitlement_id.flatten(),
-                    user_id: user_id.flatten(),
-                    expiry_state: expiry_state.flatten(),
-                    start_time: start_time.flatten(),
-                    end_time: end_time.flatten(),
-                    product_id: product_id.flatten(),
-                    created_at: created_at.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GrantCreationRequest { grant_id : "grantId" optional, entitlement_type :
+    "entitlement_type" optional, entitlement_id : "entitlement_id" optional, user_id :
+    "user_id" optional, expiry_state : "expiry_state" optional, start_time : "startTime"
+    optional, end_time : "endTime" optional, product_id : "product_id" optional,
+    created_at : "created_at" optional, } additional additional_properties
+);
 /// Schema `access_model` (`#/components/schemas/access_model`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6872,126 +2855,12 @@ impl AccessModel {
         self
     }
 }
-impl serde::Serialize for AccessModel {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.meters {
-            __map.serialize_entry("meters", __value)?;
-        }
-        if let Some(__value) = &self.credits {
-            __map.serialize_entry("credits", __value)?;
-        }
-        if let Some(__value) = &self.delivered_entitlements {
-            __map.serialize_entry("delivered_entitlements", __value)?;
-        }
-        if let Some(__value) = &self.granted_bundles {
-            __map.serialize_entry("granted_bundles", __value)?;
-        }
-        if let Some(__value) = &self.jwt_bundles {
-            __map.serialize_entry("jwt_bundles", __value)?;
-        }
-        if let Some(__value) = &self.user_state {
-            __map.serialize_entry("user_state", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "meters",
-                "credits",
-                "delivered_entitlements",
-                "granted_bundles",
-                "jwt_bundles",
-                "user_state",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccessModel {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccessModel;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AccessModel)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AccessModel, _A::Error> {
-                let mut meters = None;
-                let mut credits = None;
-                let mut delivered_entitlements = None;
-                let mut granted_bundles = None;
-                let mut jwt_bundles = None;
-                let mut user_state = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "meters" => {
-                            crate::model::field(&mut meters, &mut __map, "meters")?
-                        }
-                        "credits" => {
-                            crate::model::field(&mut credits, &mut __map, "credits")?
-                        }
-                        "delivered_entitlements" => {
-                            crate::model::field(
-                                &mut delivered_entitlements,
-                                &mut __map,
-                                "delivered_entitlements",
-                            )?
-                        }
-                        "granted_bundles" => {
-                            crate::model::field(
-                                &mut granted_bundles,
-                                &mut __map,
-                                "granted_bundles",
-                            )?
-                        }
-                        "jwt_bundles" => {
-                            crate::model::field(
-                                &mut jwt_bundles,
-                                &mut __map,
-                                "jwt_bundles",
-                            )?
-                        }
-                        "user_state" => {
-                            crate::model::field(
-                                &mut user_state,
-                                &mut __map,
-                                "user_state",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AccessModel {
-                    meters: meters.flatten(),
-                    credits: credits.flatten(),
-                    delivered_entitlements: delivered_entitlements.flatten(),
-                    granted_bundles: granted_bundles.flatten(),
-                    jwt_bundles: jwt_bundles.flatten(),
-                    user_state: user_state.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AccessModel { meters : "meters" optional, credits : "credits" optional,
+    delivered_entitlements : "delivered_entitlements" optional, granted_bundles :
+    "granted_bundles" optional, jwt_bundles : "jwt_bundles" optional, user_state :
+    "user_state" optional, } additional additional_properties
+);
 /// Schema `delivered_entitlement` (`#/components/schemas/delivered_entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7044,93 +2913,11 @@ impl DeliveredEntitlement {
         self
     }
 }
-impl serde::Serialize for DeliveredEntitlement {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.direct {
-            __map.serialize_entry("direct", __value)?;
-        }
-        if let Some(__value) = &self.metered_by {
-            __map.serialize_entry("meteredBy", __value)?;
-        }
-        if let Some(__value) = &self.credited_by {
-            __map.serialize_entry("creditedBy", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "direct", "meteredBy", "creditedBy"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeliveredEntitlement {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeliveredEntitlement;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (DeliveredEntitlement)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<DeliveredEntitlement, _A::Error> {
-                let mut id = None;
-                let mut direct = None;
-                let mut metered_by = None;
-                let mut credited_by = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "direct" => {
-                            crate::model::field(&mut direct, &mut __map, "direct")?
-                        }
-                        "meteredBy" => {
-                            crate::model::field(
-                                &mut metered_by,
-                                &mut __map,
-                                "meteredBy",
-                            )?
-                        }
-                        "creditedBy" => {
-                            crate::model::field(
-                                &mut credited_by,
-                                &mut __map,
-                                "creditedBy",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(DeliveredEntitlement {
-                    id: id.flatten(),
-                    direct: direct.flatten(),
-                    metered_by: metered_by.flatten(),
-                    credited_by: credited_by.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    DeliveredEntitlement { id : "id" optional, direct : "direct" optional, metered_by :
+    "meteredBy" optional, credited_by : "creditedBy" optional, } additional
+    additional_properties
+);
 /// Schema `meters` (`#/components/schemas/meters`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7162,63 +2949,9 @@ impl Meters {
         self
     }
 }
-impl serde::Serialize for Meters {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Meters {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Meters;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Meters)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Meters, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Meters {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Meters { results : "results" optional, } additional additional_properties
+);
 /// Schema `meter` (`#/components/schemas/meter`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7299,128 +3032,12 @@ impl Meter {
         self
     }
 }
-impl serde::Serialize for Meter {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.unit {
-            __map.serialize_entry("unit", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.cycle {
-            __map.serialize_entry("cycle", __value)?;
-        }
-        if let Some(__value) = &self.period {
-            __map.serialize_entry("period", __value)?;
-        }
-        if let Some(__value) = &self.timezone {
-            __map.serialize_entry("timezone", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "label",
-                "description",
-                "unit",
-                "limit",
-                "cycle",
-                "period",
-                "timezone",
-                "auto_assign",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Meter {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Meter;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Meter)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Meter, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut unit = None;
-                let mut limit = None;
-                let mut cycle = None;
-                let mut period = None;
-                let mut timezone = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "unit" => crate::model::field(&mut unit, &mut __map, "unit")?,
-                        "limit" => crate::model::field(&mut limit, &mut __map, "limit")?,
-                        "cycle" => crate::model::field(&mut cycle, &mut __map, "cycle")?,
-                        "period" => {
-                            crate::model::field(&mut period, &mut __map, "period")?
-                        }
-                        "timezone" => {
-                            crate::model::field(&mut timezone, &mut __map, "timezone")?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Meter {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    unit: unit.flatten(),
-                    limit: limit.flatten(),
-                    cycle: cycle.flatten(),
-                    period: period.flatten(),
-                    timezone: timezone.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Meter { label : "label" optional, description : "description" optional, unit : "unit"
+    optional, limit : "limit" optional, cycle : "cycle" optional, period : "period"
+    optional, timezone : "timezone" optional, auto_assign : "auto_assign" optional, }
+    additional additional_properties
+);
 /// Schema `access_model_meter` (`#/components/schemas/access_model_meter`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7483,121 +3100,12 @@ impl AccessModelMeter {
         self
     }
 }
-impl serde::Serialize for AccessModelMeter {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.refresh_time {
-            __map.serialize_entry("refreshTime", __value)?;
-        }
-        if let Some(__value) = &self.meter_size {
-            __map.serialize_entry("meterSize", __value)?;
-        }
-        if let Some(__value) = &self.remaining_credits {
-            __map.serialize_entry("remainingCredits", __value)?;
-        }
-        if let Some(__value) = &self.content_ids {
-            __map.serialize_entry("contentIds", __value)?;
-        }
-        if let Some(__value) = &self.content_id_transform {
-            __map.serialize_entry("contentIdTransform", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "refreshTime",
-                "meterSize",
-                "remainingCredits",
-                "contentIds",
-                "contentIdTransform",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccessModelMeter {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccessModelMeter;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AccessModelMeter)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AccessModelMeter, _A::Error> {
-                let mut refresh_time = None;
-                let mut meter_size = None;
-                let mut remaining_credits = None;
-                let mut content_ids = None;
-                let mut content_id_transform = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "refreshTime" => {
-                            crate::model::field(
-                                &mut refresh_time,
-                                &mut __map,
-                                "refreshTime",
-                            )?
-                        }
-                        "meterSize" => {
-                            crate::model::field(
-                                &mut meter_size,
-                                &mut __map,
-                                "meterSize",
-                            )?
-                        }
-                        "remainingCredits" => {
-                            crate::model::field(
-                                &mut remaining_credits,
-                                &mut __map,
-                                "remainingCredits",
-                            )?
-                        }
-                        "contentIds" => {
-                            crate::model::field(
-                                &mut content_ids,
-                                &mut __map,
-                                "contentIds",
-                            )?
-                        }
-                        "contentIdTransform" => {
-                            crate::model::field(
-                                &mut content_id_transform,
-                                &mut __map,
-                                "contentIdTransform",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AccessModelMeter {
-                    refresh_time: refresh_time.flatten(),
-                    meter_size: meter_size.flatten(),
-                    remaining_credits: remaining_credits.flatten(),
-                    content_ids: content_ids.flatten(),
-                    content_id_transform: content_id_transform.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AccessModelMeter { refresh_time : "refreshTime" optional, meter_size : "meterSize"
+    optional, remaining_credits : "remainingCredits" optional, content_ids : "contentIds"
+    optional, content_id_transform : "contentIdTransform" optional, } additional
+    additional_properties
+);
 /// Schema `products` (`#/components/schemas/products`).
 pub type Products = Vec<Product>;
 /// Schema `product-request` (`#/components/schemas/product-request`).
@@ -7651,100 +3159,11 @@ impl ProductRequest {
         self
     }
 }
-impl serde::Serialize for ProductRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("label", &self.label)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        __map.serialize_entry("entitlement", &self.entitlement)?;
-        __map.serialize_entry("mapping", &self.mapping)?;
-        if let Some(__value) = &self.sharing_limit {
-            __map.serialize_entry("sharingLimit", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "description", "entitlement", "mapping", "sharingLimit"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductRequest, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut entitlement = None;
-                let mut mapping = None;
-                let mut sharing_limit = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "entitlement" => {
-                            crate::model::field(
-                                &mut entitlement,
-                                &mut __map,
-                                "entitlement",
-                            )?
-                        }
-                        "mapping" => {
-                            crate::model::field(&mut mapping, &mut __map, "mapping")?
-                        }
-                        "sharingLimit" => {
-                            crate::model::field(
-                                &mut sharing_limit,
-                                &mut __map,
-                                "sharingLimit",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductRequest {
-                    label: label.ok_or_else(|| crate::model::missing("label"))?,
-                    description: description.flatten(),
-                    entitlement: entitlement
-                        .ok_or_else(|| crate::model::missing("entitlement"))?,
-                    mapping: mapping.ok_or_else(|| crate::model::missing("mapping"))?,
-                    sharing_limit: sharing_limit.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductRequest { label : "label" required, description : "description" optional,
+    entitlement : "entitlement" required, mapping : "mapping" required, sharing_limit :
+    "sharingLimit" optional, } additional additional_properties
+);
 /// Schema `product` (`#/components/schemas/product`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7829,140 +3248,12 @@ impl Product {
         self
     }
 }
-impl serde::Serialize for Product {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.tenant_id {
-            __map.serialize_entry("tenantId", __value)?;
-        }
-        if let Some(__value) = &self.sub_tenant_id {
-            __map.serialize_entry("subTenantId", __value)?;
-        }
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.entitlement {
-            __map.serialize_entry("entitlement", __value)?;
-        }
-        if let Some(__value) = &self.mapping {
-            __map.serialize_entry("mapping", __value)?;
-        }
-        if let Some(__value) = &self.sharing_limit {
-            __map.serialize_entry("sharingLimit", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "tenantId",
-                "subTenantId",
-                "id",
-                "label",
-                "description",
-                "entitlement",
-                "mapping",
-                "sharingLimit",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Product {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Product;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Product)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Product, _A::Error> {
-                let mut tenant_id = None;
-                let mut sub_tenant_id = None;
-                let mut id = None;
-                let mut label = None;
-                let mut description = None;
-                let mut entitlement = None;
-                let mut mapping = None;
-                let mut sharing_limit = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "tenantId" => {
-                            crate::model::field(&mut tenant_id, &mut __map, "tenantId")?
-                        }
-                        "subTenantId" => {
-                            crate::model::field(
-                                &mut sub_tenant_id,
-                                &mut __map,
-                                "subTenantId",
-                            )?
-                        }
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "entitlement" => {
-                            crate::model::field(
-                                &mut entitlement,
-                                &mut __map,
-                                "entitlement",
-                            )?
-                        }
-                        "mapping" => {
-                            crate::model::field(&mut mapping, &mut __map, "mapping")?
-                        }
-                        "sharingLimit" => {
-                            crate::model::field(
-                                &mut sharing_limit,
-                                &mut __map,
-                                "sharingLimit",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Product {
-                    tenant_id: tenant_id.flatten(),
-                    sub_tenant_id: sub_tenant_id.flatten(),
-                    id: id.flatten(),
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    entitlement: entitlement.flatten(),
-                    mapping: mapping.flatten(),
-                    sharing_limit: sharing_limit.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Product { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional, id
+    : "id" optional, label : "label" optional, description : "description" optional,
+    entitlement : "entitlement" optional, mapping : "mapping" optional, sharing_limit :
+    "sharingLimit" optional, } additional additional_properties
+);
 /// Schema `product.entitlement` (`#/components/schemas/product.entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8011,79 +3302,10 @@ impl ProductEntitlement {
         self
     }
 }
-impl serde::Serialize for ProductEntitlement {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.r#type {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.entitlement_tenant {
-            __map.serialize_entry("entitlementTenant", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "type", "entitlementTenant"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductEntitlement {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductEntitlement;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductEntitlement)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductEntitlement, _A::Error> {
-                let mut id = None;
-                let mut r#type = None;
-                let mut entitlement_tenant = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "type" => crate::model::field(&mut r#type, &mut __map, "type")?,
-                        "entitlementTenant" => {
-                            crate::model::field(
-                                &mut entitlement_tenant,
-                                &mut __map,
-                                "entitlementTenant",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductEntitlement {
-                    id: id.flatten(),
-                    r#type: r#type.flatten(),
-                    entitlement_tenant: entitlement_tenant.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductEntitlement { id : "id" optional, r#type : "type" optional, entitlement_tenant
+    : "entitlementTenant" optional, } additional additional_properties
+);
 /// Schema `product.mapping` (`#/components/schemas/product.mapping`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8165,128 +3387,12 @@ impl ProductMapping {
         self
     }
 }
-impl serde::Serialize for ProductMapping {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.braintree_recurring {
-            __map.serialize_entry("braintree_recurring", __value)?;
-        }
-        if let Some(__value) = &self.braintree_one_off {
-            __map.serialize_entry("braintree_one_off", __value)?;
-        }
-        if let Some(__value) = &self.stripe_recurring {
-            __map.serialize_entry("stripe_recurring", __value)?;
-        }
-        if let Some(__value) = &self.stripe_one_off {
-            __map.serialize_entry("stripe_one_off", __value)?;
-        }
-        if let Some(__value) = &self.rate_plans {
-            __map.serialize_entry("rate_plans", __value)?;
-        }
-        if let Some(__value) = &self.jwt {
-            __map.serialize_entry("jwt", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "braintree_recurring",
-                "braintree_one_off",
-                "stripe_recurring",
-                "stripe_one_off",
-                "rate_plans",
-                "jwt",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMapping {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMapping;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMapping)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMapping, _A::Error> {
-                let mut braintree_recurring = None;
-                let mut braintree_one_off = None;
-                let mut stripe_recurring = None;
-                let mut stripe_one_off = None;
-                let mut rate_plans = None;
-                let mut jwt = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "braintree_recurring" => {
-                            crate::model::field(
-                                &mut braintree_recurring,
-                                &mut __map,
-                                "braintree_recurring",
-                            )?
-                        }
-                        "braintree_one_off" => {
-                            crate::model::field(
-                                &mut braintree_one_off,
-                                &mut __map,
-                                "braintree_one_off",
-                            )?
-                        }
-                        "stripe_recurring" => {
-                            crate::model::field(
-                                &mut stripe_recurring,
-                                &mut __map,
-                                "stripe_recurring",
-                            )?
-                        }
-                        "stripe_one_off" => {
-                            crate::model::field(
-                                &mut stripe_one_off,
-                                &mut __map,
-                                "stripe_one_off",
-                            )?
-                        }
-                        "rate_plans" => {
-                            crate::model::field(
-                                &mut rate_plans,
-                                &mut __map,
-                                "rate_plans",
-                            )?
-                        }
-                        "jwt" => crate::model::field(&mut jwt, &mut __map, "jwt")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMapping {
-                    braintree_recurring: braintree_recurring.flatten(),
-                    braintree_one_off: braintree_one_off.flatten(),
-                    stripe_recurring: stripe_recurring.flatten(),
-                    stripe_one_off: stripe_one_off.flatten(),
-                    rate_plans: rate_plans.flatten(),
-                    jwt: jwt.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMapping { braintree_recurring : "braintree_recurring" optional,
+    braintree_one_off : "braintree_one_off" optional, stripe_recurring :
+    "stripe_recurring" optional, stripe_one_off : "stripe_one_off" optional, rate_plans :
+    "rate_plans" optional, jwt : "jwt" optional, } additional additional_properties
+);
 /// Schema `product.mapping.price_point` (`#/components/schemas/product.mapping.price_point`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8328,75 +3434,10 @@ impl ProductMappingPricePoint {
         self
     }
 }
-impl serde::Serialize for ProductMappingPricePoint {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("id", &self.id)?;
-        __map.serialize_entry("label", &self.label)?;
-        __map.serialize_entry("price", &self.price)?;
-        if let Some(__value) = &self.archived {
-            __map.serialize_entry("archived", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "label", "price", "archived"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMappingPricePoint {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMappingPricePoint;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMappingPricePoint)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMappingPricePoint, _A::Error> {
-                let mut id = None;
-                let mut label = None;
-                let mut price = None;
-                let mut archived = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "price" => crate::model::field(&mut price, &mut __map, "price")?,
-                        "archived" => {
-                            crate::model::field(&mut archived, &mut __map, "archived")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMappingPricePoint {
-                    id: id.ok_or_else(|| crate::model::missing("id"))?,
-                    label: label.ok_or_else(|| crate::model::missing("label"))?,
-                    price: price.ok_or_else(|| crate::model::missing("price"))?,
-                    archived: archived.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMappingPricePoint { id : "id" required, label : "label" required, price :
+    "price" required, archived : "archived" optional, } additional additional_properties
+);
 /// Schema `product.mapping.rate_plan` (`#/components/schemas/product.mapping.rate_plan`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8450,114 +3491,12 @@ impl ProductMappingRatePlan {
         self
     }
 }
-impl serde::Serialize for ProductMappingRatePlan {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("payment_provider", &self.payment_provider)?;
-        __map.serialize_entry("rate_plan_id", &self.rate_plan_id)?;
-        if let Some(__value) = &self.archived {
-            __map.serialize_entry("archived", __value)?;
-        }
-        if let Some(__value) = &self.archive_label {
-            __map.serialize_entry("archive_label", __value)?;
-        }
-        __map.serialize_entry("environment", &self.environment)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "payment_provider",
-                "rate_plan_id",
-                "archived",
-                "archive_label",
-                "environment",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMappingRatePlan {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMappingRatePlan;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMappingRatePlan)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMappingRatePlan, _A::Error> {
-                let mut payment_provider = None;
-                let mut rate_plan_id = None;
-                let mut archived = None;
-                let mut archive_label = None;
-                let mut environment = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "payment_provider" => {
-                            crate::model::field(
-                                &mut payment_provider,
-                                &mut __map,
-                                "payment_provider",
-                            )?
-                        }
-                        "rate_plan_id" => {
-                            crate::model::field(
-                                &mut rate_plan_id,
-                                &mut __map,
-                                "rate_plan_id",
-                            )?
-                        }
-                        "archived" => {
-                            crate::model::field(&mut archived, &mut __map, "archived")?
-                        }
-                        "archive_label" => {
-                            crate::model::field(
-                                &mut archive_label,
-                                &mut __map,
-                                "archive_label",
-                            )?
-                        }
-                        "environment" => {
-                            crate::model::field(
-                                &mut environment,
-                                &mut __map,
-                                "environment",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMappingRatePlan {
-                    payment_provider: payment_provider
-                        .ok_or_else(|| crate::model::missing("payment_provider"))?,
-                    rate_plan_id: rate_plan_id
-                        .ok_or_else(|| crate::model::missing("rate_plan_id"))?,
-                    archived: archived.flatten(),
-                    archive_label: archive_label.flatten(),
-                    environment: environment
-                        .ok_or_else(|| crate::model::missing("environment"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMappingRatePlan { payment_provider : "payment_provider" required, rate_plan_id
+    : "rate_plan_id" required, archived : "archived" optional, archive_label :
+    "archive_label" optional, environment : "environment" required, } additional
+    additional_properties
+);
 /// Schema `product.mapping.jwt` (`#/components/schemas/product.mapping.jwt`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8589,67 +3528,10 @@ impl ProductMappingJwt {
         self
     }
 }
-impl serde::Serialize for ProductMappingJwt {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.private_claim_value {
-            __map.serialize_entry("privateClaimValue", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["privateClaimValue"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMappingJwt {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMappingJwt;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMappingJwt)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMappingJwt, _A::Error> {
-                let mut private_claim_value = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "privateClaimValue" => {
-                            crate::model::field(
-                                &mut private_claim_value,
-                                &mut __map,
-                                "privateClaimValue",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMappingJwt {
-                    private_claim_value: private_claim_value.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMappingJwt { private_claim_value : "privateClaimValue" optional, } additional
+    additional_properties
+);
 /// Schema `request_rules_container_object` (`#/components/schemas/request_rules_container_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8681,63 +3563,10 @@ impl RequestRulesContainerObject {
         self
     }
 }
-impl serde::Serialize for RequestRulesContainerObject {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestRulesContainerObject {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RequestRulesContainerObject;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (RequestRulesContainerObject)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<RequestRulesContainerObject, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(RequestRulesContainerObject {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    RequestRulesContainerObject { results : "results" optional, } additional
+    additional_properties
+);
 /// Schema `request_rules_object` (`#/components/schemas/request_rules_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8846,198 +3675,15 @@ impl RequestRulesObject {
         self
     }
 }
-impl serde::Serialize for RequestRulesObject {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.priority {
-            __map.serialize_entry("priority", __value)?;
-        }
-        if let Some(__value) = &self.version {
-            __map.serialize_entry("version", __value)?;
-        }
-        if let Some(__value) = &self.last_updated {
-            __map.serialize_entry("last_updated", __value)?;
-        }
-        if let Some(__value) = &self.conditions {
-            __map.serialize_entry("conditions", __value)?;
-        }
-        if let Some(__value) = &self.last_updated_at {
-            __map.serialize_entry("lastUpdatedAt", __value)?;
-        }
-        if let Some(__value) = &self.requirements_script {
-            __map.serialize_entry("requirements_script", __value)?;
-        }
-        if let Some(__value) = &self.action_script {
-            __map.serialize_entry("action_script", __value)?;
-        }
-        if let Some(__value) = &self.script_type {
-            __map.serialize_entry("script_type", __value)?;
-        }
-        if let Some(__value) = &self.graph_state {
-            __map.serialize_entry("graph_state", __value)?;
-        }
-        if let Some(__value) = &self.editing_mode {
-            __map.serialize_entry("editing_mode", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "label",
-                "description",
-                "priority",
-                "version",
-                "last_updated",
-                "conditions",
-                "lastUpdatedAt",
-                "requirements_script",
-                "action_script",
-                "script_type",
-                "graph_state",
-                "editing_mode",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestRulesObject {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RequestRulesObject;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (RequestRulesObject)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<RequestRulesObject, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut priority = None;
-                let mut version = None;
-                let mut last_updated = None;
-                let mut conditions = None;
-                let mut last_updated_at = None;
-                let mut requirements_script = None;
-                let mut action_script = None;
-                let mut script_type = None;
-                let mut graph_state = None;
-                let mut editing_mode = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "priority" => {
-                            crate::model::field(&mut priority, &mut __map, "priority")?
-                        }
-                        "version" => {
-                            crate::model::field(&mut version, &mut __map, "version")?
-                        }
-                        "last_updated" => {
-                            crate::model::field(
-                                &mut last_updated,
-                                &mut __map,
-                                "last_updated",
-                            )?
-                        }
-                        "conditions" => {
-                            crate::model::field(
-                                &mut conditions,
-                                &mut __map,
-                                "conditions",
-                            )?
-                        }
-                        "lastUpdatedAt" => {
-                            crate::model::field(
-                                &mut last_updated_at,
-                                &mut __map,
-                                "lastUpdatedAt",
-                            )?
-                        }
-                        "requirements_script" => {
-                            crate::model::field(
-                                &mut requirements_script,
-                                &mut __map,
-                                "requirements_script",
-                            )?
-                        }
-                        "action_script" => {
-                            crate::model::field(
-                                &mut action_script,
-                                &mut __map,
-                                "action_script",
-                            )?
-                        }
-                        "script_type" => {
-                            crate::model::field(
-                                &mut script_type,
-                                &mut __map,
-                                "script_type",
-                            )?
-                        }
-                        "graph_state" => {
-                            crate::model::field(
-                                &mut graph_state,
-                                &mut __map,
-                                "graph_state",
-                            )?
-                        }
-                        "editing_mode" => {
-                            crate::model::field(
-                                &mut editing_mode,
-                                &mut __map,
-                                "editing_mode",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(RequestRulesObject {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    priority: priority.flatten(),
-                    version: version.flatten(),
-                    last_updated: last_updated.flatten(),
-                    conditions: conditions.flatten(),
-                    last_updated_at: last_updated_at.flatten(),
-                    requirements_script: requirements_script.flatten(),
-                    action_script: action_script.flatten(),
-                    script_type: script_type.flatten(),
-                    graph_state: graph_state.flatten(),
-                    editing_mode: editing_mode.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    RequestRulesObject { label : "label" optional, description : "description" optional,
+    priority : "priority" optional, version : "version" optional, last_updated :
+    "last_updated" optional, conditions : "conditions" optional, last_updated_at :
+    "lastUpdatedAt" optional, requirements_script : "requirements_script" optional,
+    action_script : "action_script" optional, script_type : "script_type" optional,
+    graph_state : "graph_state" optional, editing_mode : "editing_mode" optional, }
+    additional additional_properties
+);
 /// Schema `request_rules_conditions` (`#/components/schemas/request_rules_conditions`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9076,75 +3722,10 @@ impl RequestRulesConditions {
         self
     }
 }
-impl serde::Serialize for RequestRulesConditions {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.url_pattern {
-            __map.serialize_entry("url_pattern", __value)?;
-        }
-        if let Some(__value) = &self.method {
-            __map.serialize_entry("method", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["url_pattern", "method"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestRulesConditions {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RequestRulesConditions;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (RequestRulesConditions)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<RequestRulesConditions, _A::Error> {
-                let mut url_pattern = None;
-                let mut method = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url_pattern" => {
-                            crate::model::field(
-                                &mut url_pattern,
-                                &mut __map,
-                                "url_pattern",
-                            )?
-                        }
-                        "method" => {
-                            crate::model::field(&mut method, &mut __map, "method")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(RequestRulesConditions {
-                    url_pattern: url_pattern.flatten(),
-                    method: method.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    RequestRulesConditions { url_pattern : "url_pattern" optional, method : "method"
+    optional, } additional additional_properties
+);
 /// Schema `session` (`#/components/schemas/session`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9282,218 +3863,15 @@ impl Session {
         self
     }
 }
-impl serde::Serialize for Session {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.tenant_id {
-            __map.serialize_entry("tenantId", __value)?;
-        }
-        if let Some(__value) = &self.sub_tenant_id {
-            __map.serialize_entry("subTenantId", __value)?;
-        }
-        if let Some(__value) = &self.supplied {
-            __map.serialize_entry("supplied", __value)?;
-        }
-        if let Some(__value) = &self.expiry_date {
-            __map.serialize_entry("expiryDate", __value)?;
-        }
-        if let Some(__value) = &self.start_date {
-            __map.serialize_entry("startDate", __value)?;
-        }
-        if let Some(__value) = &self.authenticated {
-            __map.serialize_entry("authenticated", __value)?;
-        }
-        if let Some(__value) = &self.state {
-            __map.serialize_entry("state", __value)?;
-        }
-        if let Some(__value) = &self.device {
-            __map.serialize_entry("device", __value)?;
-        }
-        if let Some(__value) = &self.browser {
-            __map.serialize_entry("browser", __value)?;
-        }
-        if let Some(__value) = &self.os {
-            __map.serialize_entry("os", __value)?;
-        }
-        if let Some(__value) = &self.city {
-            __map.serialize_entry("city", __value)?;
-        }
-        if let Some(__value) = &self.geo_state {
-            __map.serialize_entry("geoState", __value)?;
-        }
-        if let Some(__value) = &self.device_name {
-            __map.serialize_entry("deviceName", __value)?;
-        }
-        if let Some(__value) = &self.country {
-            __map.serialize_entry("country", __value)?;
-        }
-        if let Some(__value) = &self.session_id {
-            __map.serialize_entry("session_id", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "tenantId",
-                "subTenantId",
-                "supplied",
-                "expiryDate",
-                "startDate",
-                "authenticated",
-                "state",
-                "device",
-                "browser",
-                "os",
-                "city",
-                "geoState",
-                "deviceName",
-                "country",
-                "session_id",
-                "user_id",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Session {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Session;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Session)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Session, _A::Error> {
-                let mut tenant_id = None;
-                let mut sub_tenant_id = None;
-                let mut supplied = None;
-                let mut expiry_date = None;
-                let mut start_date = None;
-                let mut authenticated = None;
-                let mut state = None;
-                let mut device = None;
-                let mut browser = None;
-                let mut os = None;
-                let mut city = None;
-                let mut geo_state = None;
-                let mut device_name = None;
-                let mut country = None;
-                let mut session_id = None;
-                let mut user_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "tenantId" => {
-                            crate::model::field(&mut tenant_id, &mut __map, "tenantId")?
-                        }
-                        "subTenantId" => {
-                            crate::model::field(
-                                &mut sub_tenant_id,
-                                &mut __map,
-                                "subTenantId",
-                            )?
-                        }
-                        "supplied" => {
-                            crate::model::field(&mut supplied, &mut __map, "supplied")?
-                        }
-                        "expiryDate" => {
-                            crate::model::field(
-                                &mut expiry_date,
-                                &mut __map,
-                                "expiryDate",
-                            )?
-                        }
-                        "startDate" => {
-                            crate::model::field(
-                                &mut start_date,
-                                &mut __map,
-                                "startDate",
-                            )?
-                        }
-                        "authenticated" => {
-                            crate::model::field(
-                                &mut authenticated,
-                                &mut __map,
-                                "authenticated",
-                            )?
-                        }
-                        "state" => crate::model::field(&mut state, &mut __map, "state")?,
-                        "device" => {
-                            crate::model::field(&mut device, &mut __map, "device")?
-                        }
-                        "browser" => {
-                            crate::model::field(&mut browser, &mut __map, "browser")?
-                        }
-                        "os" => crate::model::field(&mut os, &mut __map, "os")?,
-                        "city" => crate::model::field(&mut city, &mut __map, "city")?,
-                        "geoState" => {
-                            crate::model::field(&mut geo_state, &mut __map, "geoState")?
-                        }
-                        "deviceName" => {
-                            crate::model::field(
-                                &mut device_name,
-                                &mut __map,
-                                "deviceName",
-                            )?
-                        }
-                        "country" => {
-                            crate::model::field(&mut country, &mut __map, "country")?
-                        }
-                        "session_id" => {
-                            crate::model::field(
-                                &mut session_id,
-                                &mut __map,
-                                "session_id",
-                            )?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Session {
-                    tenant_id: tenant_id.flatten(),
-                    sub_tenant_id: sub_tenant_id.flatten(),
-                    supplied: supplied.flatten(),
-                    expiry_date: expiry_date.flatten(),
-                    start_date: start_date.flatten(),
-                    authenticated: authenticated.flatten(),
-                    state: state.flatten(),
-                    device: device.flatten(),
-                    browser: browser.flatten(),
-                    os: os.flatten(),
-                    city: city.flatten(),
-                    geo_state: geo_state.flatten(),
-                    device_name: device_name.flatten(),
-                    country: country.flatten(),
-                    session_id: session_id.flatten(),
-                    user_id: user_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Session { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional,
+    supplied : "supplied" optional, expiry_date : "expiryDate" optional, start_date :
+    "startDate" optional, authenticated : "authenticated" optional, state : "state"
+    optional, device : "device" optional, browser : "browser" optional, os : "os"
+    optional, city : "city" optional, geo_state : "geoState" optional, device_name :
+    "deviceName" optional, country : "country" optional, session_id : "session_id"
+    optional, user_id : "user_id" optional, } additional additional_properties
+);
 /// Schema `session-lookup` (`#/components/schemas/session-lookup`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9603,181 +3981,14 @@ impl SessionLookup {
         self
     }
 }
-impl serde::Serialize for SessionLookup {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.tenant_id {
-            __map.serialize_entry("tenantId", __value)?;
-        }
-        if let Some(__value) = &self.sub_tenant_id {
-            __map.serialize_entry("subTenantId", __value)?;
-        }
-        if let Some(__value) = &self.authenticated {
-            __map.serialize_entry("authenticated", __value)?;
-        }
-        if let Some(__value) = &self.v {
-            __map.serialize_entry("v", __value)?;
-        }
-        if let Some(__value) = &self.session_variables {
-            __map.serialize_entry("session_variables", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.sessions {
-            __map.serialize_entry("sessions", __value)?;
-        }
-        if let Some(__value) = &self.access_model {
-            __map.serialize_entry("access_model", __value)?;
-        }
-        if let Some(__value) = &self.last_updated {
-            __map.serialize_entry("last_updated", __value)?;
-        }
-        if let Some(__value) = &self.test_groups {
-            __map.serialize_entry("test_groups", __value)?;
-        }
-        if let Some(__value) = &self.second_party_data {
-            __map.serialize_entry("second_party_data", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "tenantId",
-                "subTenantId",
-                "authenticated",
-                "v",
-                "session_variables",
-                "user_id",
-                "sessions",
-                "access_model",
-                "last_updated",
-                "test_groups",
-                "second_party_data",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SessionLookup {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SessionLookup;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SessionLookup)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SessionLookup, _A::Error> {
-                let mut tenant_id = None;
-                let mut sub_tenant_id = None;
-                let mut authenticated = None;
-                let mut v = None;
-                let mut session_variables = None;
-                let mut user_id = None;
-                let mut sessions = None;
-                let mut access_model = None;
-                let mut last_updated = None;
-                let mut test_groups = None;
-                let mut second_party_data = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "tenantId" => {
-                            crate::model::field(&mut tenant_id, &mut __map, "tenantId")?
-                        }
-                        "subTenantId" => {
-                            crate::model::field(
-                                &mut sub_tenant_id,
-                                &mut __map,
-                                "subTenantId",
-                            )?
-                        }
-                        "authenticated" => {
-                            crate::model::field(
-                                &mut authenticated,
-                                &mut __map,
-                                "authenticated",
-                            )?
-                        }
-                        "v" => crate::model::field(&mut v, &mut __map, "v")?,
-                        "session_variables" => {
-                            crate::model::field(
-                                &mut session_variables,
-                                &mut __map,
-                                "session_variables",
-                            )?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "sessions" => {
-                            crate::model::field(&mut sessions, &mut __map, "sessions")?
-                        }
-                        "access_model" => {
-                            crate::model::field(
-                                &mut access_model,
-                                &mut __map,
-                                "access_model",
-                            )?
-                        }
-                        "last_updated" => {
-                            crate::model::field(
-                                &mut last_updated,
-                                &mut __map,
-                                "last_updated",
-                            )?
-                        }
-                        "test_groups" => {
-                            crate::model::field(
-                                &mut test_groups,
-                                &mut __map,
-                                "test_groups",
-                            )?
-                        }
-                        "second_party_data" => {
-                            crate::model::field(
-                                &mut second_party_data,
-                                &mut __map,
-                                "second_party_data",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SessionLookup {
-                    tenant_id: tenant_id.flatten(),
-                    sub_tenant_id: sub_tenant_id.flatten(),
-                    authenticated: authenticated.flatten(),
-                    v: v.flatten(),
-                    session_variables: session_variables.flatten(),
-                    user_id: user_id.flatten(),
-                    sessions: sessions.flatten(),
-                    access_model: access_model.flatten(),
-                    last_updated: last_updated.flatten(),
-                    test_groups: test_groups.flatten(),
-                    second_party_data: second_party_data.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SessionLookup { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId"
+    optional, authenticated : "authenticated" optional, v : "v" optional,
+    session_variables : "session_variables" optional, user_id : "user_id" optional,
+    sessions : "sessions" optional, access_model : "access_model" optional, last_updated
+    : "last_updated" optional, test_groups : "test_groups" optional, second_party_data :
+    "second_party_data" optional, } additional additional_properties
+);
 /// Schema `session_variables` (`#/components/schemas/session_variables`).
 pub type SessionVariables = serde_json::Map<String, serde_json::Value>;
 /// Schema `static_items` (`#/components/schemas/static_items`).
@@ -9811,63 +4022,9 @@ impl StaticItems {
         self
     }
 }
-impl serde::Serialize for StaticItems {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StaticItems {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StaticItems;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StaticItems)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StaticItems, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StaticItems {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StaticItems { results : "results" optional, } additional additional_properties
+);
 /// Schema `static_item` (`#/components/schemas/static_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9899,57 +4056,9 @@ impl StaticItem {
         self
     }
 }
-impl serde::Serialize for StaticItem {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        crate::model::serialize_kept(&mut __map, &self.additional_properties, &["id"])?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StaticItem {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StaticItem;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StaticItem)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StaticItem, _A::Error> {
-                let mut id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StaticItem {
-                    id: id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StaticItem { id : "id" optional, } additional additional_properties
+);
 /// Schema `static_single_item` (`#/components/schemas/static_single_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9988,67 +4097,10 @@ impl StaticSingleItem {
         self
     }
 }
-impl serde::Serialize for StaticSingleItem {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.item {
-            __map.serialize_entry("item", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "item"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StaticSingleItem {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StaticSingleItem;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StaticSingleItem)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StaticSingleItem, _A::Error> {
-                let mut id = None;
-                let mut item = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "item" => crate::model::field(&mut item, &mut __map, "item")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StaticSingleItem {
-                    id: id.flatten(),
-                    item: item.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StaticSingleItem { id : "id" optional, item : "item" optional, } additional
+    additional_properties
+);
 /// Schema `oauth2-token-refresh-response` (`#/components/schemas/oauth2-token-refresh-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10113,105 +4165,11 @@ impl Oauth2TokenRefreshResponse {
         self
     }
 }
-impl serde::Serialize for Oauth2TokenRefreshResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.scope {
-            __map.serialize_entry("scope", __value)?;
-        }
-        if let Some(__value) = &self.access_token {
-            __map.serialize_entry("access_token", __value)?;
-        }
-        if let Some(__value) = &self.token_type {
-            __map.serialize_entry("token_type", __value)?;
-        }
-        if let Some(__value) = &self.expires_in {
-            __map.serialize_entry("expires_in", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["scope", "access_token", "token_type", "expires_in", "user_id"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Oauth2TokenRefreshResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Oauth2TokenRefreshResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Oauth2TokenRefreshResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Oauth2TokenRefreshResponse, _A::Error> {
-                let mut scope = None;
-                let mut access_token = None;
-                let mut token_type = None;
-                let mut expires_in = None;
-                let mut user_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "scope" => crate::model::field(&mut scope, &mut __map, "scope")?,
-                        "access_token" => {
-                            crate::model::field(
-                                &mut access_token,
-                                &mut __map,
-                                "access_token",
-                            )?
-                        }
-                        "token_type" => {
-                            crate::model::field(
-                                &mut token_type,
-                                &mut __map,
-                                "token_type",
-                            )?
-                        }
-                        "expires_in" => {
-                            crate::model::field(
-                                &mut expires_in,
-                                &mut __map,
-                                "expires_in",
-                            )?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Oauth2TokenRefreshResponse {
-                    scope: scope.flatten(),
-                    access_token: access_token.flatten(),
-                    token_type: token_type.flatten(),
-                    expires_in: expires_in.flatten(),
-                    user_id: user_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Oauth2TokenRefreshResponse { scope : "scope" optional, access_token : "access_token"
+    optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
+    user_id : "user_id" optional, } additional additional_properties
+);
 /// Schema `oauth2-token-exchange-response` (`#/components/schemas/oauth2-token-exchange-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10283,124 +4241,12 @@ impl Oauth2TokenExchangeResponse {
         self
     }
 }
-impl serde::Serialize for Oauth2TokenExchangeResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.scope {
-            __map.serialize_entry("scope", __value)?;
-        }
-        if let Some(__value) = &self.access_token {
-            __map.serialize_entry("access_token", __value)?;
-        }
-        if let Some(__value) = &self.token_type {
-            __map.serialize_entry("token_type", __value)?;
-        }
-        if let Some(__value) = &self.expires_in {
-            __map.serialize_entry("expires_in", __value)?;
-        }
-        if let Some(__value) = &self.refresh_token {
-            __map.serialize_entry("refresh_token", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "scope",
-                "access_token",
-                "token_type",
-                "expires_in",
-                "refresh_token",
-                "user_id",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Oauth2TokenExchangeResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Oauth2TokenExchangeResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Oauth2TokenExchangeResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Oauth2TokenExchangeResponse, _A::Error> {
-                let mut scope = None;
-                let mut access_token = None;
-                let mut token_type = None;
-                let mut expires_in = None;
-                let mut refresh_token = None;
-                let mut user_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "scope" => crate::model::field(&mut scope, &mut __map, "scope")?,
-                        "access_token" => {
-                            crate::model::field(
-                                &mut access_token,
-                                &mut __map,
-                                "access_token",
-                            )?
-                        }
-                        "token_type" => {
-                            crate::model::field(
-                                &mut token_type,
-                                &mut __map,
-                                "token_type",
-                            )?
-                        }
-                        "expires_in" => {
-                            crate::model::field(
-                                &mut expires_in,
-                                &mut __map,
-                                "expires_in",
-                            )?
-                        }
-                        "refresh_token" => {
-                            crate::model::field(
-                                &mut refresh_token,
-                                &mut __map,
-                                "refresh_token",
-                            )?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Oauth2TokenExchangeResponse {
-                    scope: scope.flatten(),
-                    access_token: access_token.flatten(),
-                    token_type: token_type.flatten(),
-                    expires_in: expires_in.flatten(),
-                    refresh_token: refresh_token.flatten(),
-                    user_id: user_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Oauth2TokenExchangeResponse { scope : "scope" optional, access_token : "access_token"
+    optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
+    refresh_token : "refresh_token" optional, user_id : "user_id" optional, } additional
+    additional_properties
+);
 /// Schema `pagination-link` (`#/components/schemas/pagination-link`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10441,67 +4287,10 @@ impl PaginationLink {
         self
     }
 }
-impl serde::Serialize for PaginationLink {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.url {
-            __map.serialize_entry("url", __value)?;
-        }
-        if let Some(__value) = &self.page {
-            __map.serialize_entry("page", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["url", "page"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaginationLink {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PaginationLink;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (PaginationLink)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<PaginationLink, _A::Error> {
-                let mut url = None;
-                let mut page = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url" => crate::model::field(&mut url, &mut __map, "url")?,
-                        "page" => crate::model::field(&mut page, &mut __map, "page")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(PaginationLink {
-                    url: url.flatten(),
-                    page: page.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    PaginationLink { url : "url" optional, page : "page" optional, } additional
+    additional_properties
+);
 /// Schema `user-export-paginated-response` (`#/components/schemas/user-export-paginated-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10556,75 +4345,10 @@ impl UserExportPaginatedResponse {
         self
     }
 }
-impl serde::Serialize for UserExportPaginatedResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        if let Some(__value) = &self.meta {
-            __map.serialize_entry("meta", __value)?;
-        }
-        if let Some(__value) = &self.links {
-            __map.serialize_entry("links", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results", "meta", "links"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserExportPaginatedResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserExportPaginatedResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserExportPaginatedResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserExportPaginatedResponse, _A::Error> {
-                let mut results = None;
-                let mut meta = None;
-                let mut links = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        "meta" => crate::model::field(&mut meta, &mut __map, "meta")?,
-                        "links" => crate::model::field(&mut links, &mut __map, "links")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserExportPaginatedResponse {
-                    results: results.flatten(),
-                    meta: meta.flatten(),
-                    links: links.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserExportPaginatedResponse { results : "results" optional, meta : "meta" optional,
+    links : "links" optional, } additional additional_properties
+);
 /// Schema `user-export-response-items` (`#/components/schemas/user-export-response-items`).
 pub type UserExportResponseItems = Vec<UserExportResponseItem>;
 /// Schema `user-export-response-item` (`#/components/schemas/user-export-response-item`).
@@ -10667,75 +4391,10 @@ impl UserExportResponseItem {
         self
     }
 }
-impl serde::Serialize for UserExportResponseItem {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.seq_no {
-            __map.serialize_entry("seq-no", __value)?;
-        }
-        __map.serialize_entry("user", &self.user)?;
-        if let Some(__value) = &self.grants {
-            __map.serialize_entry("grants", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["seq-no", "user", "grants"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserExportResponseItem {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserExportResponseItem;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserExportResponseItem)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserExportResponseItem, _A::Error> {
-                let mut seq_no = None;
-                let mut user = None;
-                let mut grants = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "seq-no" => {
-                            crate::model::field(&mut seq_no, &mut __map, "seq-no")?
-                        }
-                        "user" => crate::model::field(&mut user, &mut __map, "user")?,
-                        "grants" => {
-                            crate::model::field(&mut grants, &mut __map, "grants")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserExportResponseItem {
-                    seq_no: seq_no.flatten(),
-                    user: user.ok_or_else(|| crate::model::missing("user"))?,
-                    grants: grants.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserExportResponseItem { seq_no : "seq-no" optional, user : "user" required, grants :
+    "grants" optional, } additional additional_properties
+);
 /// Schema `user-export-user` (`#/components/schemas/user-export-user`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10769,78 +4428,10 @@ impl UserExportUser {
         self
     }
 }
-impl serde::Serialize for UserExportUser {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        if let Some(__value) = &self.attributes {
-            __map.serialize_entry("attributes", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifiers", "attributes"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserExportUser {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserExportUser;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserExportUser)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserExportUser, _A::Error> {
-                let mut identifiers = None;
-                let mut attributes = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "attributes" => {
-                            crate::model::field(
-                                &mut attributes,
-                                &mut __map,
-                                "attributes",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserExportUser {
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    attributes: attributes.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserExportUser { identifiers : "identifiers" required, attributes : "attributes"
+    optional, } additional additional_properties
+);
 /// Schema `user-creation` (`#/components/schemas/user-creation`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10964,237 +4555,17 @@ impl UserCreation {
         self
     }
 }
-impl serde::Serialize for UserCreation {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.validators {
-            __map.serialize_entry("validators", __value)?;
-        }
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        if let Some(__value) = &self.attributes {
-            __map.serialize_entry("attributes", __value)?;
-        }
-        if let Some(__value) = &self.account_membership_code {
-            __map.serialize_entry("accountMembershipCode", __value)?;
-        }
-        if let Some(__value) = &self.email_verified {
-            __map.serialize_entry("email_verified", __value)?;
-        }
-        if let Some(__value) = &self.last_login {
-            __map.serialize_entry("last_login", __value)?;
-        }
-        if let Some(__value) = &self.tracking_id {
-            __map.serialize_entry("tracking_id", __value)?;
-        }
-        if let Some(__value) = &self.registered {
-            __map.serialize_entry("registered", __value)?;
-        }
-        if let Some(__value) = &self.registration_state {
-            __map.serialize_entry("registration_state", __value)?;
-        }
-        if let Some(__value) = &self.registration_tenant {
-            __map.serialize_entry("registration_tenant", __value)?;
-        }
-        if let Some(__value) = &self.session_limit {
-            __map.serialize_entry("session_limit", __value)?;
-        }
-        if let Some(__value) = &self.foreign_keys {
-            __map.serialize_entry("foreign_keys", __value)?;
-        }
-        if let Some(__value) = &self.product_sharing_id {
-            __map.serialize_entry("product_sharing_id", __value)?;
-        }
-        if let Some(__value) = &self.created_at {
-            __map.serialize_entry("created_at", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "validators",
-                "identifiers",
-                "attributes",
-                "accountMembershipCode",
-                "email_verified",
-                "last_login",
-                "tracking_id",
-                "registered",
-                "registration_state",
-                "registration_tenant",
-                "session_limit",
-                "foreign_keys",
-                "product_sharing_id",
-                "created_at",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserCreation {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserCreation;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserCreation)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserCreation, _A::Error> {
-                let mut validators = None;
-                let mut identifiers = None;
-                let mut attributes = None;
-                let mut account_membership_code = None;
-                let mut email_verified = None;
-                let mut last_login = None;
-                let mut tracking_id = None;
-                let mut registered = None;
-                let mut registration_state = None;
-                let mut registration_tenant = None;
-                let mut session_limit = None;
-                let mut foreign_keys = None;
-                let mut product_sharing_id = None;
-                let mut created_at = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "validators" => {
-                            crate::model::field(
-                                &mut validators,
-                                &mut __map,
-                                "validators",
-                            )?
-                        }
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "attributes" => {
-                            crate::model::field(
-                                &mut attributes,
-                                &mut __map,
-                                "attributes",
-                            )?
-                        }
-                        "accountMembershipCode" => {
-                            crate::model::field(
-                                &mut account_membership_code,
-                                &mut __map,
-                                "accountMembershipCode",
-                            )?
-                        }
-                        "email_verified" => {
-                            crate::model::field(
-                                &mut email_verified,
-                                &mut __map,
-                                "email_verified",
-                            )?
-                        }
-                        "last_login" => {
-                            crate::model::field(
-                                &mut last_login,
-                                &mut __map,
-                                "last_login",
-                            )?
-                        }
-                        "tracking_id" => {
-                            crate::model::field(
-                                &mut tracking_id,
-                                &mut __map,
-                                "tracking_id",
-                            )?
-                        }
-                        "registered" => {
-                            crate::model::field(
-                                &mut registered,
-                                &mut __map,
-                                "registered",
-                            )?
-                        }
-                        "registration_state" => {
-                            crate::model::field(
-                                &mut registration_state,
-                                &mut __map,
-                                "registration_state",
-                            )?
-                        }
-                        "registration_tenant" => {
-                            crate::model::field(
-                                &mut registration_tenant,
-                                &mut __map,
-                                "registration_tenant",
-                            )?
-                        }
-                        "session_limit" => {
-                            crate::model::field(
-                                &mut session_limit,
-                                &mut __map,
-                                "session_limit",
-                            )?
-                        }
-                        "foreign_keys" => {
-                            crate::model::field(
-                                &mut foreign_keys,
-                                &mut __map,
-                                "foreign_keys",
-                            )?
-                        }
-                        "product_sharing_id" => {
-                            crate::model::field(
-                                &mut product_sharing_id,
-                                &mut __map,
-                                "product_sharing_id",
-                            )?
-                        }
-                        "created_at" => {
-                            crate::model::field(
-                                &mut created_at,
-                                &mut __map,
-                                "created_at",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserCreation {
-                    validators: validators.flatten(),
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    attributes: attributes.flatten(),
-                    account_membership_code: account_membership_code.flatten(),
-                    email_verified: email_verified.flatten(),
-                    last_login: last_login.flatten(),
-                    tracking_id: tracking_id.flatten(),
-                    registered: registered.flatten(),
-                    registration_state: registration_state.flatten(),
-                    registration_tenant: registration_tenant.flatten(),
-                    session_limit: session_limit.flatten(),
-                    foreign_keys: foreign_keys.flatten(),
-                    product_sharing_id: product_sharing_id.flatten(),
-                    created_at: created_at.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserCreation { validators : "validators" optional, identifiers : "identifiers"
+    required, attributes : "attributes" optional, account_membership_code :
+    "accountMembershipCode" optional, email_verified : "email_verified" optional,
+    last_login : "last_login" optional, tracking_id : "tracking_id" optional, registered
+    : "registered" optional, registration_state : "registration_state" optional,
+    registration_tenant : "registration_tenant" optional, session_limit : "session_limit"
+    optional, foreign_keys : "foreign_keys" optional, product_sharing_id :
+    "product_sharing_id" optional, created_at : "created_at" optional, } additional
+    additional_properties
+);
 /// Validators are not required for user creation, users created without validators won't be able to sign into Zephr unless they follow a password reset flow, or being mapped as shadow users identified by a JWT.
 ///
 /// Schema `legacy-validators` (`#/components/schemas/legacy-validators`).
@@ -11236,75 +4607,10 @@ impl LegacyValidators {
         self
     }
 }
-impl serde::Serialize for LegacyValidators {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.password {
-            __map.serialize_entry("password", __value)?;
-        }
-        if let Some(__value) = &self.legacy_password {
-            __map.serialize_entry("legacy_password", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["password", "legacy_password"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for LegacyValidators {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LegacyValidators;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (LegacyValidators)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<LegacyValidators, _A::Error> {
-                let mut password = None;
-                let mut legacy_password = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "password" => {
-                            crate::model::field(&mut password, &mut __map, "password")?
-                        }
-                        "legacy_password" => {
-                            crate::model::field(
-                                &mut legacy_password,
-                                &mut __map,
-                                "legacy_password",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(LegacyValidators {
-                    password: password.flatten(),
-                    legacy_password: legacy_password.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    LegacyValidators { password : "password" optional, legacy_password :
+    "legacy_password" optional, } additional additional_properties
+);
 /// An array of these filters can be specified to perform a search by various attributes.
 ///
 /// Schema `attribute_search_filter` (`#/components/schemas/attribute_search_filter`).
@@ -11374,87 +4680,11 @@ impl AttributeSearchFilter {
         self
     }
 }
-impl serde::Serialize for AttributeSearchFilter {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.slug {
-            __map.serialize_entry("slug", __value)?;
-        }
-        if let Some(__value) = &self.operator {
-            __map.serialize_entry("operator", __value)?;
-        }
-        if let Some(__value) = &self.value {
-            __map.serialize_entry("value", __value)?;
-        }
-        if let Some(__value) = &self.from {
-            __map.serialize_entry("from", __value)?;
-        }
-        if let Some(__value) = &self.to {
-            __map.serialize_entry("to", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["slug", "operator", "value", "from", "to"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttributeSearchFilter {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AttributeSearchFilter;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AttributeSearchFilter)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AttributeSearchFilter, _A::Error> {
-                let mut slug = None;
-                let mut operator = None;
-                let mut value = None;
-                let mut from = None;
-                let mut to = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "slug" => crate::model::field(&mut slug, &mut __map, "slug")?,
-                        "operator" => {
-                            crate::model::field(&mut operator, &mut __map, "operator")?
-                        }
-                        "value" => crate::model::field(&mut value, &mut __map, "value")?,
-                        "from" => crate::model::field(&mut from, &mut __map, "from")?,
-                        "to" => crate::model::field(&mut to, &mut __map, "to")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AttributeSearchFilter {
-                    slug: slug.flatten(),
-                    operator: operator.flatten(),
-                    value: value.flatten(),
-                    from: from.flatten(),
-                    to: to.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AttributeSearchFilter { slug : "slug" optional, operator : "operator" optional, value
+    : "value" optional, from : "from" optional, to : "to" optional, } additional
+    additional_properties
+);
 /// Schema `search_by_attributes` (`#/components/schemas/search_by_attributes`).
 pub type SearchByAttributes = Vec<AttributeSearchFilter>;
 /// Schema `validators` (`#/components/schemas/validators`).
@@ -11488,63 +4718,9 @@ impl Validators {
         self
     }
 }
-impl serde::Serialize for Validators {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.password {
-            __map.serialize_entry("password", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["password"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Validators {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Validators;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Validators)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Validators, _A::Error> {
-                let mut password = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "password" => {
-                            crate::model::field(&mut password, &mut __map, "password")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Validators {
-                    password: password.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Validators { password : "password" optional, } additional additional_properties
+);
 /// Schema `identifiers` (`#/components/schemas/identifiers`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -11576,67 +4752,10 @@ impl Identifiers {
         self
     }
 }
-impl serde::Serialize for Identifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Identifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Identifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Identifiers)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Identifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Identifiers {
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Identifiers { email_address : "email_address" optional, } additional
+    additional_properties
+);
 /// Schema `attributes` (`#/components/schemas/attributes`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -11675,75 +4794,10 @@ impl Attributes {
         self
     }
 }
-impl serde::Serialize for Attributes {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.first_name {
-            __map.serialize_entry("first_name", __value)?;
-        }
-        if let Some(__value) = &self.surname {
-            __map.serialize_entry("surname", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["first_name", "surname"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Attributes {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = Attributes;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (Attributes)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<Attributes, _A::Error> {
-                let mut first_name = None;
-                let mut surname = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "first_name" => {
-                            crate::model::field(
-                                &mut first_name,
-                                &mut __map,
-                                "first_name",
-                            )?
-                        }
-                        "surname" => {
-                            crate::model::field(&mut surname, &mut __map, "surname")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(Attributes {
-                    first_name: first_name.flatten(),
-                    surname: surname.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    Attributes { first_name : "first_name" optional, surname : "surname" optional, }
+    additional additional_properties
+);
 /// Schema `schema-field` (`#/components/schemas/schema-field`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -11914,282 +4968,19 @@ impl SchemaField {
         self
     }
 }
-impl serde::Serialize for SchemaField {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.slug {
-            __map.serialize_entry("slug", __value)?;
-        }
-        if let Some(__value) = &self.visibility {
-            __map.serialize_entry("visibility", __value)?;
-        }
-        if let Some(__value) = &self.context {
-            __map.serialize_entry("context", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.internal_description {
-            __map.serialize_entry("internal-description", __value)?;
-        }
-        if let Some(__value) = &self.public_description {
-            __map.serialize_entry("public-description", __value)?;
-        }
-        if let Some(__value) = &self.required {
-            __map.serialize_entry("required", __value)?;
-        }
-        if let Some(__value) = &self.validation_expression {
-            __map.serialize_entry("validation-expression", __value)?;
-        }
-        if let Some(__value) = &self.input_type {
-            __map.serialize_entry("input-type", __value)?;
-        }
-        if let Some(__value) = &self.select_options {
-            __map.serialize_entry("select-options", __value)?;
-        }
-        if let Some(__value) = &self.range_start {
-            __map.serialize_entry("range-start", __value)?;
-        }
-        if let Some(__value) = &self.range_end {
-            __map.serialize_entry("range-end", __value)?;
-        }
-        if let Some(__value) = &self.range_step {
-            __map.serialize_entry("range-step", __value)?;
-        }
-        if let Some(__value) = &self.decision_point {
-            __map.serialize_entry("decision-point", __value)?;
-        }
-        if let Some(__value) = &self.publicly_writable {
-            __map.serialize_entry("publicly-writable", __value)?;
-        }
-        if let Some(__value) = &self.form_use {
-            __map.serialize_entry("form-use", __value)?;
-        }
-        if let Some(__value) = &self.unit {
-            __map.serialize_entry("unit", __value)?;
-        }
-        if let Some(__value) = &self.unit_position {
-            __map.serialize_entry("unit-position", __value)?;
-        }
-        if let Some(__value) = &self.value_precision {
-            __map.serialize_entry("value-precision", __value)?;
-        }
-        if let Some(__value) = &self.stat_direction {
-            __map.serialize_entry("stat-direction", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "slug",
-                "visibility",
-                "context",
-                "label",
-                "internal-description",
-                "public-description",
-                "required",
-                "validation-expression",
-                "input-type",
-                "select-options",
-                "range-start",
-                "range-end",
-                "range-step",
-                "decision-point",
-                "publicly-writable",
-                "form-use",
-                "unit",
-                "unit-position",
-                "value-precision",
-                "stat-direction",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SchemaField {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SchemaField;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SchemaField)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SchemaField, _A::Error> {
-                let mut slug = None;
-                let mut visibility = None;
-                let mut context = None;
-                let mut label = None;
-                let mut internal_description = None;
-                let mut public_description = None;
-                let mut required = None;
-                let mut validation_expression = None;
-                let mut input_type = None;
-                let mut select_options = None;
-                let mut range_start = None;
-                let mut range_end = None;
-                let mut range_step = None;
-                let mut decision_point = None;
-                let mut publicly_writable = None;
-                let mut form_use = None;
-                let mut unit = None;
-                let mut unit_position = None;
-                let mut value_precision = None;
-                let mut stat_direction = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "slug" => crate::model::field(&mut slug, &mut __map, "slug")?,
-                        "visibility" => {
-                            crate::model::field(
-                                &mut visibility,
-                                &mut __map,
-                                "visibility",
-                            )?
-                        }
-                        "context" => {
-                            crate::model::field(&mut context, &mut __map, "context")?
-                        }
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "internal-description" => {
-                            crate::model::field(
-                                &mut internal_description,
-                                &mut __map,
-                                "internal-description",
-                            )?
-                        }
-                        "public-description" => {
-                            crate::model::field(
-                                &mut public_description,
-                                &mut __map,
-                                "public-description",
-                            )?
-                        }
-                        "required" => {
-                            crate::model::field(&mut required, &mut __map, "required")?
-                        }
-                        "validation-expression" => {
-                            crate::model::field(
-                                &mut validation_expression,
-                                &mut __map,
-                                "validation-expression",
-                            )?
-                        }
-                        "input-type" => {
-                            crate::model::field(
-                                &mut input_type,
-                                &mut __map,
-                                "input-type",
-                            )?
-                        }
-                        "select-options" => {
-                            crate::model::field(
-                                &mut select_options,
-                                &mut __map,
-                                "select-options",
-                            )?
-                        }
-                        "range-start" => {
-                            crate::model::field(
-                                &mut range_start,
-                                &mut __map,
-                                "range-start",
-                            )?
-                        }
-                        "range-end" => {
-                            crate::model::field(&mut range_end, &mut __map, "range-end")?
-                        }
-                        "range-step" => {
-                            crate::model::field(
-                                &mut range_step,
-                                &mut __map,
-                                "range-step",
-                            )?
-                        }
-                        "decision-point" => {
-                            crate::model::field(
-                                &mut decision_point,
-                                &mut __map,
-                                "decision-point",
-                            )?
-                        }
-                        "publicly-writable" => {
-                            crate::model::field(
-                                &mut publicly_writable,
-                                &mut __map,
-                                "publicly-writable",
-                            )?
-                        }
-                        "form-use" => {
-                            crate::model::field(&mut form_use, &mut __map, "form-use")?
-                        }
-                        "unit" => crate::model::field(&mut unit, &mut __map, "unit")?,
-                        "unit-position" => {
-                            crate::model::field(
-                                &mut unit_position,
-                                &mut __map,
-                                "unit-position",
-                            )?
-                        }
-                        "value-precision" => {
-                            crate::model::field(
-                                &mut value_precision,
-                                &mut __map,
-                                "value-precision",
-                            )?
-                        }
-                        "stat-direction" => {
-                            crate::model::field(
-                                &mut stat_direction,
-                                &mut __map,
-                                "stat-direction",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SchemaField {
-                    slug: slug.flatten(),
-                    visibility: visibility.flatten(),
-                    context: context.flatten(),
-                    label: label.flatten(),
-                    internal_description: internal_description.flatten(),
-                    public_description: public_description.flatten(),
-                    required: required.flatten(),
-                    validation_expression: validation_expression.flatten(),
-                    input_type: input_type.flatten(),
-                    select_options: select_options.flatten(),
-                    range_start: range_start.flatten(),
-                    range_end: range_end.flatten(),
-                    range_step: range_step.flatten(),
-                    decision_point: decision_point.flatten(),
-                    publicly_writable: publicly_writable.flatten(),
-                    form_use: form_use.flatten(),
-                    unit: unit.flatten(),
-                    unit_position: unit_position.flatten(),
-                    value_precision: value_precision.flatten(),
-                    stat_direction: stat_direction.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SchemaField { slug : "slug" optional, visibility : "visibility" optional, context :
+    "context" optional, label : "label" optional, internal_description :
+    "internal-description" optional, public_description : "public-description" optional,
+    required : "required" optional, validation_expression : "validation-expression"
+    optional, input_type : "input-type" optional, select_options : "select-options"
+    optional, range_start : "range-start" optional, range_end : "range-end" optional,
+    range_step : "range-step" optional, decision_point : "decision-point" optional,
+    publicly_writable : "publicly-writable" optional, form_use : "form-use" optional,
+    unit : "unit" optional, unit_position : "unit-position" optional, value_precision :
+    "value-precision" optional, stat_direction : "stat-direction" optional, } additional
+    additional_properties
+);
 /// Schema `schemas` (`#/components/schemas/schemas`).
 pub type Schemas = Vec<SchemaField>;
 /// Schema `schema-field-deletion-response` (`#/components/schemas/schema-field-deletion-response`).
@@ -12223,63 +5014,10 @@ impl SchemaFieldDeletionResponse {
         self
     }
 }
-impl serde::Serialize for SchemaFieldDeletionResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SchemaFieldDeletionResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SchemaFieldDeletionResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SchemaFieldDeletionResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SchemaFieldDeletionResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SchemaFieldDeletionResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SchemaFieldDeletionResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Schema `schema-field-creation-response` (`#/components/schemas/schema-field-creation-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -12318,69 +5056,10 @@ impl SchemaFieldCreationResponse {
         self
     }
 }
-impl serde::Serialize for SchemaFieldCreationResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message", "uri"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SchemaFieldCreationResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SchemaFieldCreationResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SchemaFieldCreationResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SchemaFieldCreationResponse, _A::Error> {
-                let mut message = None;
-                let mut uri = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SchemaFieldCreationResponse {
-                    message: message.flatten(),
-                    uri: uri.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SchemaFieldCreationResponse { message : "message" optional, uri : "uri" optional, }
+    additional additional_properties
+);
 /// Schema `user-response` (`#/components/schemas/user-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -12433,99 +5112,11 @@ impl UserResponse {
         self
     }
 }
-impl serde::Serialize for UserResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.identifiers {
-            __map.serialize_entry("identifiers", __value)?;
-        }
-        if let Some(__value) = &self.attributes {
-            __map.serialize_entry("attributes", __value)?;
-        }
-        if let Some(__value) = &self.email_verified {
-            __map.serialize_entry("email_verified", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["user_id", "identifiers", "attributes", "email_verified"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserResponse, _A::Error> {
-                let mut user_id = None;
-                let mut identifiers = None;
-                let mut attributes = None;
-                let mut email_verified = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "attributes" => {
-                            crate::model::field(
-                                &mut attributes,
-                                &mut __map,
-                                "attributes",
-                            )?
-                        }
-                        "email_verified" => {
-                            crate::model::field(
-                                &mut email_verified,
-                                &mut __map,
-                                "email_verified",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserResponse {
-                    user_id: user_id.flatten(),
-                    identifiers: identifiers.flatten(),
-                    attributes: attributes.flatten(),
-                    email_verified: email_verified.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserResponse { user_id : "user_id" optional, identifiers : "identifiers" optional,
+    attributes : "attributes" optional, email_verified : "email_verified" optional, }
+    additional additional_properties
+);
 /// Schema `users-response` (`#/components/schemas/users-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -12557,63 +5148,9 @@ impl UsersResponse {
         self
     }
 }
-impl serde::Serialize for UsersResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UsersResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UsersResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UsersResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UsersResponse, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UsersResponse {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UsersResponse { results : "results" optional, } additional additional_properties
+);
 /// Schema `sessions` (`#/components/schemas/sessions`).
 pub type Sessions = Vec<Session>;
 /// Schema `webhook-response` (`#/components/schemas/webhook-response`).
@@ -12647,67 +5184,10 @@ impl WebhookResponse {
         self
     }
 }
-impl serde::Serialize for WebhookResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.webhook_id {
-            __map.serialize_entry("webhook_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["webhook_id"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for WebhookResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (WebhookResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<WebhookResponse, _A::Error> {
-                let mut webhook_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "webhook_id" => {
-                            crate::model::field(
-                                &mut webhook_id,
-                                &mut __map,
-                                "webhook_id",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(WebhookResponse {
-                    webhook_id: webhook_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    WebhookResponse { webhook_id : "webhook_id" optional, } additional
+    additional_properties
+);
 /// Schema `webhook-request` (`#/components/schemas/webhook-request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -12760,85 +5240,10 @@ impl WebhookRequest {
         self
     }
 }
-impl serde::Serialize for WebhookRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.triggers {
-            __map.serialize_entry("triggers", __value)?;
-        }
-        if let Some(__value) = &self.method {
-            __map.serialize_entry("method", __value)?;
-        }
-        if let Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "triggers", "method", "target"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for WebhookRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (WebhookRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<WebhookRequest, _A::Error> {
-                let mut label = None;
-                let mut triggers = None;
-                let mut method = None;
-                let mut target = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "triggers" => {
-                            crate::model::field(&mut triggers, &mut __map, "triggers")?
-                        }
-                        "method" => {
-                            crate::model::field(&mut method, &mut __map, "method")?
-                        }
-                        "target" => {
-                            crate::model::field(&mut target, &mut __map, "target")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(WebhookRequest {
-                    label: label.flatten(),
-                    triggers: triggers.flatten(),
-                    method: method.flatten(),
-                    target: target.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    WebhookRequest { label : "label" optional, triggers : "triggers" optional, method :
+    "method" optional, target : "target" optional, } additional additional_properties
+);
 /// Schema `webhooks-responses` (`#/components/schemas/webhooks-responses`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -12877,79 +5282,10 @@ impl WebhooksResponses {
         self
     }
 }
-impl serde::Serialize for WebhooksResponses {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.webhook_response {
-            __map.serialize_entry("webhook-response", __value)?;
-        }
-        if let Some(__value) = &self.webhook_request {
-            __map.serialize_entry("webhook-request", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["webhook-response", "webhook-request"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for WebhooksResponses {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhooksResponses;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (WebhooksResponses)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<WebhooksResponses, _A::Error> {
-                let mut webhook_response = None;
-                let mut webhook_request = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "webhook-response" => {
-                            crate::model::field(
-                                &mut webhook_response,
-                                &mut __map,
-                                "webhook-response",
-                            )?
-                        }
-                        "webhook-request" => {
-                            crate::model::field(
-                                &mut webhook_request,
-                                &mut __map,
-                                "webhook-request",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(WebhooksResponses {
-                    webhook_response: webhook_response.flatten(),
-                    webhook_request: webhook_request.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    WebhooksResponses { webhook_response : "webhook-response" optional, webhook_request :
+    "webhook-request" optional, } additional additional_properties
+);
 /// Schema `webhook-responses-container` (`#/components/schemas/webhook-responses-container`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -12981,63 +5317,10 @@ impl WebhookResponsesContainer {
         self
     }
 }
-impl serde::Serialize for WebhookResponsesContainer {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for WebhookResponsesContainer {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookResponsesContainer;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (WebhookResponsesContainer)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<WebhookResponsesContainer, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(WebhookResponsesContainer {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    WebhookResponsesContainer { results : "results" optional, } additional
+    additional_properties
+);
 /// Schema `Create_AccountBody` (`#/components/schemas/Create_AccountBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -13151,201 +5434,18 @@ impl CreateAccountBody {
         self
     }
 }
-impl serde::Serialize for CreateAccountBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.company_id {
-            __map.serialize_entry("company_id", __value)?;
-        }
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.number_of_seats {
-            __map.serialize_entry("number_of_seats", __value)?;
-        }
-        if let Some(__value) = &self.allow_oversubscription {
-            __map.serialize_entry("allow_oversubscription", __value)?;
-        }
-        if let Some(__value) = &self.notify_when_account_oversubscribed {
-            __map.serialize_entry("notify_when_account_oversubscribed", __value)?;
-        }
-        if let Some(__value) = &self
-            .notify_on_each_registration_when_account_is_oversubscribed
-        {
-            __map
-                .serialize_entry(
-                    "notify_on_each_registration_when_account_is_oversubscribed",
-                    __value,
-                )?;
-        }
-        if let Some(__value) = &self.registration_code {
-            __map.serialize_entry("registration_code", __value)?;
-        }
-        if let Some(__value) = &self.on_premises_ips {
-            __map.serialize_entry("on_premises_ips", __value)?;
-        }
-        if let Some(__value) = &self.premises_tags {
-            __map.serialize_entry("premises_tags", __value)?;
-        }
-        if let Some(__value) = &self.session_limit {
-            __map.serialize_entry("session_limit", __value)?;
-        }
-        if let Some(__value) = &self.session_limit_behaviour {
-            __map.serialize_entry("session_limit_behaviour", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "company_id",
-                "name",
-                "number_of_seats",
-                "allow_oversubscription",
-                "notify_when_account_oversubscribed",
-                "notify_on_each_registration_when_account_is_oversubscribed",
-                "registration_code",
-                "on_premises_ips",
-                "premises_tags",
-                "session_limit",
-                "session_limit_behaviour",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateAccountBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAccountBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateAccountBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateAccountBody, _A::Error> {
-                let mut company_id = None;
-                let mut name = None;
-                let mut number_of_seats = None;
-                let mut allow_oversubscription = None;
-                let mut notify_when_account_oversubscribed = None;
-                let mut notify_on_each_registration_when_account_is_oversubscribed = None;
-                let mut registration_code = None;
-                let mut on_premises_ips = None;
-                let mut premises_tags = None;
-                let mut session_limit = None;
-                let mut session_limit_behaviour = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "company_id" => {
-                            crate::model::field(
-                                &mut company_id,
-                                &mut __map,
-                                "company_id",
-                            )?
-                        }
-                        "name" => crate::model::field(&mut name, &mut __map, "name")?,
-                        "number_of_seats" => {
-                            crate::model::field(
-                                &mut number_of_seats,
-                                &mut __map,
-                                "number_of_seats",
-                            )?
-                        }
-                        "allow_oversubscription" => {
-                            crate::model::field(
-                                &mut allow_oversubscription,
-                                &mut __map,
-                                "allow_oversubscription",
-                            )?
-                        }
-                        "notify_when_account_oversubscribed" => {
-                            crate::model::field(
-                                &mut notify_when_account_oversubscribed,
-                                &mut __map,
-                                "notify_when_account_oversubscribed",
-                            )?
-                        }
-                        "notify_on_each_registration_when_account_is_oversubscribed" => {
-                            crate::model::field(
-                                &mut notify_on_each_registration_when_account_is_oversubscribed,
-                                &mut __map,
-                                "notify_on_each_registration_when_account_is_oversubscribed",
-                            )?
-                        }
-                        "registration_code" => {
-                            crate::model::field(
-                                &mut registration_code,
-                                &mut __map,
-                                "registration_code",
-                            )?
-                        }
-                        "on_premises_ips" => {
-                            crate::model::field(
-                                &mut on_premises_ips,
-                                &mut __map,
-                                "on_premises_ips",
-                            )?
-                        }
-                        "premises_tags" => {
-                            crate::model::field(
-                                &mut premises_tags,
-                                &mut __map,
-                                "premises_tags",
-                            )?
-                        }
-                        "session_limit" => {
-                            crate::model::field(
-                                &mut session_limit,
-                                &mut __map,
-                                "session_limit",
-                            )?
-                        }
-                        "session_limit_behaviour" => {
-                            crate::model::field(
-                                &mut session_limit_behaviour,
-                                &mut __map,
-                                "session_limit_behaviour",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateAccountBody {
-                    company_id: company_id.flatten(),
-                    name: name.flatten(),
-                    number_of_seats: number_of_seats.flatten(),
-                    allow_oversubscription: allow_oversubscription.flatten(),
-                    notify_when_account_oversubscribed: notify_when_account_oversubscribed
-                        .flatten(),
-                    notify_on_each_registration_when_account_is_oversubscribed: notify_on_each_registration_when_account_is_oversubscribed
-                        .flatten(),
-                    registration_code: registration_code.flatten(),
-                    on_premises_ips: on_premises_ips.flatten(),
-                    premises_tags: premises_tags.flatten(),
-                    session_limit: session_limit.flatten(),
-                    session_limit_behaviour: session_limit_behaviour.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateAccountBody { company_id : "company_id" optional, name : "name" optional,
+    number_of_seats : "number_of_seats" optional, allow_oversubscription :
+    "allow_oversubscription" optional, notify_when_account_oversubscribed :
+    "notify_when_account_oversubscribed" optional,
+    notify_on_each_registration_when_account_is_oversubscribed :
+    "notify_on_each_registration_when_account_is_oversubscribed" optional,
+    registration_code : "registration_code" optional, on_premises_ips : "on_premises_ips"
+    optional, premises_tags : "premises_tags" optional, session_limit : "session_limit"
+    optional, session_limit_behaviour : "session_limit_behaviour" optional, } additional
+    additional_properties
+);
 /// Schema `response_simple_accountbody` (`#/components/schemas/response_simple_accountbody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -13405,105 +5505,12 @@ impl ResponseSimpleAccountbody {
         self
     }
 }
-impl serde::Serialize for ResponseSimpleAccountbody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.tenant_id {
-            __map.serialize_entry("tenant_id", __value)?;
-        }
-        if let Some(__value) = &self.account_id {
-            __map.serialize_entry("account_id", __value)?;
-        }
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.number_of_seats {
-            __map.serialize_entry("number_of_seats", __value)?;
-        }
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["tenant_id", "account_id", "name", "number_of_seats", "email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponseSimpleAccountbody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ResponseSimpleAccountbody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ResponseSimpleAccountbody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ResponseSimpleAccountbody, _A::Error> {
-                let mut tenant_id = None;
-                let mut account_id = None;
-                let mut name = None;
-                let mut number_of_seats = None;
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "tenant_id" => {
-                            crate::model::field(&mut tenant_id, &mut __map, "tenant_id")?
-                        }
-                        "account_id" => {
-                            crate::model::field(
-                                &mut account_id,
-                                &mut __map,
-                                "account_id",
-                            )?
-                        }
-                        "name" => crate::model::field(&mut name, &mut __map, "name")?,
-                        "number_of_seats" => {
-                            crate::model::field(
-                                &mut number_of_seats,
-                                &mut __map,
-                                "number_of_seats",
-                            )?
-                        }
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ResponseSimpleAccountbody {
-                    tenant_id: tenant_id.flatten(),
-                    account_id: account_id.flatten(),
-                    name: name.flatten(),
-                    number_of_seats: number_of_seats.flatten(),
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ResponseSimpleAccountbody { tenant_id : "tenant_id" optional, account_id :
+    "account_id" optional, name : "name" optional, number_of_seats : "number_of_seats"
+    optional, email_address : "email_address" optional, } additional
+    additional_properties
+);
 /// Schema `response_accountbody` (`#/components/schemas/response_accountbody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -13648,249 +5655,20 @@ impl ResponseAccountbody {
         self
     }
 }
-impl serde::Serialize for ResponseAccountbody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.company_id {
-            __map.serialize_entry("company_id", __value)?;
-        }
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.number_of_seats {
-            __map.serialize_entry("number_of_seats", __value)?;
-        }
-        if let Some(__value) = &self.allow_oversubscription {
-            __map.serialize_entry("allow_oversubscription", __value)?;
-        }
-        if let Some(__value) = &self.notify_when_account_oversubscribed {
-            __map.serialize_entry("notify_when_account_oversubscribed", __value)?;
-        }
-        if let Some(__value) = &self
-            .notify_on_each_registration_when_account_is_oversubscribed
-        {
-            __map
-                .serialize_entry(
-                    "notify_on_each_registration_when_account_is_oversubscribed",
-                    __value,
-                )?;
-        }
-        if let Some(__value) = &self.registration_code {
-            __map.serialize_entry("registration_code", __value)?;
-        }
-        if let Some(__value) = &self.ip_addresses {
-            __map.serialize_entry("ip_addresses", __value)?;
-        }
-        if let Some(__value) = &self.registration_domains {
-            __map.serialize_entry("registration_domains", __value)?;
-        }
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        if let Some(__value) = &self.on_premises_ips {
-            __map.serialize_entry("on_premises_ips", __value)?;
-        }
-        if let Some(__value) = &self.premises_tags {
-            __map.serialize_entry("premises_tags", __value)?;
-        }
-        if let Some(__value) = &self.session_limit {
-            __map.serialize_entry("session_limit", __value)?;
-        }
-        if let Some(__value) = &self.session_limit_behaviour {
-            __map.serialize_entry("session_limit_behaviour", __value)?;
-        }
-        if let Some(__value) = &self.branding {
-            __map.serialize_entry("branding", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "company_id",
-                "name",
-                "number_of_seats",
-                "allow_oversubscription",
-                "notify_when_account_oversubscribed",
-                "notify_on_each_registration_when_account_is_oversubscribed",
-                "registration_code",
-                "ip_addresses",
-                "registration_domains",
-                "email_address",
-                "on_premises_ips",
-                "premises_tags",
-                "session_limit",
-                "session_limit_behaviour",
-                "branding",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponseAccountbody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ResponseAccountbody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ResponseAccountbody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ResponseAccountbody, _A::Error> {
-                let mut company_id = None;
-                let mut name = None;
-                let mut number_of_seats = None;
-                let mut allow_oversubscription = None;
-                let mut notify_when_account_oversubscribed = None;
-                let mut notify_on_each_registration_when_account_is_oversubscribed = None;
-                let mut registration_code = None;
-                let mut ip_addresses = None;
-                let mut registration_domains = None;
-                let mut email_address = None;
-                let mut on_premises_ips = None;
-                let mut premises_tags = None;
-                let mut session_limit = None;
-                let mut session_limit_behaviour = None;
-                let mut branding = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "company_id" => {
-                            crate::model::field(
-                                &mut company_id,
-                                &mut __map,
-                                "company_id",
-                            )?
-                        }
-                        "name" => crate::model::field(&mut name, &mut __map, "name")?,
-                        "number_of_seats" => {
-                            crate::model::field(
-                                &mut number_of_seats,
-                                &mut __map,
-                                "number_of_seats",
-                            )?
-                        }
-                        "allow_oversubscription" => {
-                            crate::model::field(
-                                &mut allow_oversubscription,
-                                &mut __map,
-                                "allow_oversubscription",
-                            )?
-                        }
-                        "notify_when_account_oversubscribed" => {
-                            crate::model::field(
-                                &mut notify_when_account_oversubscribed,
-                                &mut __map,
-                                "notify_when_account_oversubscribed",
-                            )?
-                        }
-                        "notify_on_each_registration_when_account_is_oversubscribed" => {
-                            crate::model::field(
-                                &mut notify_on_each_registration_when_account_is_oversubscribed,
-                                &mut __map,
-                                "notify_on_each_registration_when_account_is_oversubscribed",
-                            )?
-                        }
-                        "registration_code" => {
-                            crate::model::field(
-                                &mut registration_code,
-                                &mut __map,
-                                "registration_code",
-                            )?
-                        }
-                        "ip_addresses" => {
-                            crate::model::field(
-                                &mut ip_addresses,
-                                &mut __map,
-                                "ip_addresses",
-                            )?
-                        }
-                        "registration_domains" => {
-                            crate::model::field(
-                                &mut registration_domains,
-                                &mut __map,
-                                "registration_domains",
-                            )?
-                        }
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        "on_premises_ips" => {
-                            crate::model::field(
-                                &mut on_premises_ips,
-                                &mut __map,
-                                "on_premises_ips",
-                            )?
-                        }
-                        "premises_tags" => {
-                            crate::model::field(
-                                &mut premises_tags,
-                                &mut __map,
-                                "premises_tags",
-                            )?
-                        }
-                        "session_limit" => {
-                            crate::model::field(
-                                &mut session_limit,
-                                &mut __map,
-                                "session_limit",
-                            )?
-                        }
-                        "session_limit_behaviour" => {
-                            crate::model::field(
-                                &mut session_limit_behaviour,
-                                &mut __map,
-                                "session_limit_behaviour",
-                            )?
-                        }
-                        "branding" => {
-                            crate::model::field(&mut branding, &mut __map, "branding")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ResponseAccountbody {
-                    company_id: company_id.flatten(),
-                    name: name.flatten(),
-                    number_of_seats: number_of_seats.flatten(),
-                    allow_oversubscription: allow_oversubscription.flatten(),
-                    notify_when_account_oversubscribed: notify_when_account_oversubscribed
-                        .flatten(),
-                    notify_on_each_registration_when_account_is_oversubscribed: notify_on_each_registration_when_account_is_oversubscribed
-                        .flatten(),
-                    registration_code: registration_code.flatten(),
-                    ip_addresses: ip_addresses.flatten(),
-                    registration_domains: registration_domains.flatten(),
-                    email_address: email_address.flatten(),
-                    on_premises_ips: on_premises_ips.flatten(),
-                    premises_tags: premises_tags.flatten(),
-                    session_limit: session_limit.flatten(),
-                    session_limit_behaviour: session_limit_behaviour.flatten(),
-                    branding: branding.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ResponseAccountbody { company_id : "company_id" optional, name : "name" optional,
+    number_of_seats : "number_of_seats" optional, allow_oversubscription :
+    "allow_oversubscription" optional, notify_when_account_oversubscribed :
+    "notify_when_account_oversubscribed" optional,
+    notify_on_each_registration_when_account_is_oversubscribed :
+    "notify_on_each_registration_when_account_is_oversubscribed" optional,
+    registration_code : "registration_code" optional, ip_addresses : "ip_addresses"
+    optional, registration_domains : "registration_domains" optional, email_address :
+    "email_address" optional, on_premises_ips : "on_premises_ips" optional, premises_tags
+    : "premises_tags" optional, session_limit : "session_limit" optional,
+    session_limit_behaviour : "session_limit_behaviour" optional, branding : "branding"
+    optional, } additional additional_properties
+);
 /// A container object holding an array of full account objects.
 ///
 /// Schema `account_bodies` (`#/components/schemas/account_bodies`).
@@ -13925,63 +5703,9 @@ impl AccountBodies {
         self
     }
 }
-impl serde::Serialize for AccountBodies {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AccountBodies {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountBodies;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AccountBodies)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AccountBodies, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AccountBodies {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AccountBodies { results : "results" optional, } additional additional_properties
+);
 /// Schema `simple_account_bodies` (`#/components/schemas/simple_account_bodies`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -14024,69 +5748,10 @@ impl SimpleAccountBodies {
         self
     }
 }
-impl serde::Serialize for SimpleAccountBodies {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        if let Some(__value) = &self.total {
-            __map.serialize_entry("total", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results", "total"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SimpleAccountBodies {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SimpleAccountBodies;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SimpleAccountBodies)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SimpleAccountBodies, _A::Error> {
-                let mut results = None;
-                let mut total = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        "total" => crate::model::field(&mut total, &mut __map, "total")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SimpleAccountBodies {
-                    results: results.flatten(),
-                    total: total.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SimpleAccountBodies { results : "results" optional, total : "total" optional, }
+    additional additional_properties
+);
 /// Schema `User_Segments_Response` (`#/components/schemas/User_Segments_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -14118,61 +5783,9 @@ impl UserSegmentsResponse {
         self
     }
 }
-impl serde::Serialize for UserSegmentsResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.items {
-            __map.serialize_entry("items", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["items"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserSegmentsResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserSegmentsResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserSegmentsResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserSegmentsResponse, _A::Error> {
-                let mut items = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "items" => crate::model::field(&mut items, &mut __map, "items")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserSegmentsResponse {
-                    items: items.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserSegmentsResponse { items : "items" optional, } additional additional_properties
+);
 /// Schema `User_Segment_Response` (`#/components/schemas/User_Segment_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -14237,95 +5850,11 @@ impl UserSegmentResponse {
         self
     }
 }
-impl serde::Serialize for UserSegmentResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.active {
-            __map.serialize_entry("active", __value)?;
-        }
-        if let Some(__value) = &self.archived {
-            __map.serialize_entry("archived", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "label", "description", "active", "archived"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserSegmentResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserSegmentResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserSegmentResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserSegmentResponse, _A::Error> {
-                let mut id = None;
-                let mut label = None;
-                let mut description = None;
-                let mut active = None;
-                let mut archived = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "active" => {
-                            crate::model::field(&mut active, &mut __map, "active")?
-                        }
-                        "archived" => {
-                            crate::model::field(&mut archived, &mut __map, "archived")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserSegmentResponse {
-                    id: id.flatten(),
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    active: active.flatten(),
-                    archived: archived.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserSegmentResponse { id : "id" optional, label : "label" optional, description :
+    "description" optional, active : "active" optional, archived : "archived" optional, }
+    additional additional_properties
+);
 /// Schema `Bulk_User_Update_Response` (`#/components/schemas/Bulk_User_Update_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -14366,71 +5895,10 @@ impl BulkUserUpdateResponse {
         self
     }
 }
-impl serde::Serialize for BulkUserUpdateResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.job_id {
-            __map.serialize_entry("job_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message", "job_id"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkUserUpdateResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BulkUserUpdateResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BulkUserUpdateResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BulkUserUpdateResponse, _A::Error> {
-                let mut message = None;
-                let mut job_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "job_id" => {
-                            crate::model::field(&mut job_id, &mut __map, "job_id")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BulkUserUpdateResponse {
-                    message: message.flatten(),
-                    job_id: job_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BulkUserUpdateResponse { message : "message" optional, job_id : "job_id" optional, }
+    additional additional_properties
+);
 /// Schema `Get_Bulk_User_Update_Job_Response` (`#/components/schemas/Get_Bulk_User_Update_Job_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -14508,107 +5976,12 @@ impl GetBulkUserUpdateJobResponse {
         self
     }
 }
-impl serde::Serialize for GetBulkUserUpdateJobResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.job_id {
-            __map.serialize_entry("jobId", __value)?;
-        }
-        if let Some(__value) = &self.status {
-            __map.serialize_entry("status", __value)?;
-        }
-        if let Some(__value) = &self.job_date {
-            __map.serialize_entry("jobDate", __value)?;
-        }
-        if let Some(__value) = &self.succeeded {
-            __map.serialize_entry("succeeded", __value)?;
-        }
-        if let Some(__value) = &self.errors {
-            __map.serialize_entry("errors", __value)?;
-        }
-        if let Some(__value) = &self.total {
-            __map.serialize_entry("total", __value)?;
-        }
-        if let Some(__value) = &self.details {
-            __map.serialize_entry("details", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["jobId", "status", "jobDate", "succeeded", "errors", "total", "details"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetBulkUserUpdateJobResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetBulkUserUpdateJobResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GetBulkUserUpdateJobResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GetBulkUserUpdateJobResponse, _A::Error> {
-                let mut job_id = None;
-                let mut status = None;
-                let mut job_date = None;
-                let mut succeeded = None;
-                let mut errors = None;
-                let mut total = None;
-                let mut details = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "jobId" => crate::model::field(&mut job_id, &mut __map, "jobId")?,
-                        "status" => {
-                            crate::model::field(&mut status, &mut __map, "status")?
-                        }
-                        "jobDate" => {
-                            crate::model::field(&mut job_date, &mut __map, "jobDate")?
-                        }
-                        "succeeded" => {
-                            crate::model::field(&mut succeeded, &mut __map, "succeeded")?
-                        }
-                        "errors" => {
-                            crate::model::field(&mut errors, &mut __map, "errors")?
-                        }
-                        "total" => crate::model::field(&mut total, &mut __map, "total")?,
-                        "details" => {
-                            crate::model::field(&mut details, &mut __map, "details")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GetBulkUserUpdateJobResponse {
-                    job_id: job_id.flatten(),
-                    status: status.flatten(),
-                    job_date: job_date.flatten(),
-                    succeeded: succeeded.flatten(),
-                    errors: errors.flatten(),
-                    total: total.flatten(),
-                    details: details.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GetBulkUserUpdateJobResponse { job_id : "jobId" optional, status : "status" optional,
+    job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
+    optional, total : "total" optional, details : "details" optional, } additional
+    additional_properties
+);
 /// Schema `Get_Bulk_User_Update_Jobs_Item` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Item`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -14675,99 +6048,11 @@ impl GetBulkUserUpdateJobsItem {
         self
     }
 }
-impl serde::Serialize for GetBulkUserUpdateJobsItem {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.job_id {
-            __map.serialize_entry("jobId", __value)?;
-        }
-        if let Some(__value) = &self.status {
-            __map.serialize_entry("status", __value)?;
-        }
-        if let Some(__value) = &self.job_date {
-            __map.serialize_entry("jobDate", __value)?;
-        }
-        if let Some(__value) = &self.succeeded {
-            __map.serialize_entry("succeeded", __value)?;
-        }
-        if let Some(__value) = &self.errors {
-            __map.serialize_entry("errors", __value)?;
-        }
-        if let Some(__value) = &self.total {
-            __map.serialize_entry("total", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["jobId", "status", "jobDate", "succeeded", "errors", "total"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetBulkUserUpdateJobsItem {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetBulkUserUpdateJobsItem;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GetBulkUserUpdateJobsItem)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GetBulkUserUpdateJobsItem, _A::Error> {
-                let mut job_id = None;
-                let mut status = None;
-                let mut job_date = None;
-                let mut succeeded = None;
-                let mut errors = None;
-                let mut total = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "jobId" => crate::model::field(&mut job_id, &mut __map, "jobId")?,
-                        "status" => {
-                            crate::model::field(&mut status, &mut __map, "status")?
-                        }
-                        "jobDate" => {
-                            crate::model::field(&mut job_date, &mut __map, "jobDate")?
-                        }
-                        "succeeded" => {
-                            crate::model::field(&mut succeeded, &mut __map, "succeeded")?
-                        }
-                        "errors" => {
-                            crate::model::field(&mut errors, &mut __map, "errors")?
-                        }
-                        "total" => crate::model::field(&mut total, &mut __map, "total")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GetBulkUserUpdateJobsItem {
-                    job_id: job_id.flatten(),
-                    status: status.flatten(),
-                    job_date: job_date.flatten(),
-                    succeeded: succeeded.flatten(),
-                    errors: errors.flatten(),
-                    total: total.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GetBulkUserUpdateJobsItem { job_id : "jobId" optional, status : "status" optional,
+    job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
+    optional, total : "total" optional, } additional additional_properties
+);
 /// Schema `Get_Bulk_User_Update_Jobs_Response` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Response`).
 pub type GetBulkUserUpdateJobsResponse = Vec<GetBulkUserUpdateJobsItem>;
 /// Schema `bulk_update_object` (`#/components/schemas/bulk_update_object`).
@@ -14816,75 +6101,10 @@ impl BulkUpdateObject {
         self
     }
 }
-impl serde::Serialize for BulkUpdateObject {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.identifier {
-            __map.serialize_entry("identifier", __value)?;
-        }
-        if let Some(__value) = &self.actions {
-            __map.serialize_entry("actions", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifier", "actions"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkUpdateObject {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BulkUpdateObject;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BulkUpdateObject)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BulkUpdateObject, _A::Error> {
-                let mut identifier = None;
-                let mut actions = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifier" => {
-                            crate::model::field(
-                                &mut identifier,
-                                &mut __map,
-                                "identifier",
-                            )?
-                        }
-                        "actions" => {
-                            crate::model::field(&mut actions, &mut __map, "actions")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BulkUpdateObject {
-                    identifier: identifier.flatten(),
-                    actions: actions.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BulkUpdateObject { identifier : "identifier" optional, actions : "actions" optional,
+    } additional additional_properties
+);
 /// Schema `bulk_update_object_action_object` (`#/components/schemas/bulk_update_object_action_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -14931,69 +6151,10 @@ impl BulkUpdateObjectActionObject {
         self
     }
 }
-impl serde::Serialize for BulkUpdateObjectActionObject {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.r#type {
-            __map.serialize_entry("type", __value)?;
-        }
-        if let Some(__value) = &self.attribute {
-            __map.serialize_entry("attribute", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["type", "attribute"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkUpdateObjectActionObject {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BulkUpdateObjectActionObject;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BulkUpdateObjectActionObject)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BulkUpdateObjectActionObject, _A::Error> {
-                let mut r#type = None;
-                let mut attribute = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "type" => crate::model::field(&mut r#type, &mut __map, "type")?,
-                        "attribute" => {
-                            crate::model::field(&mut attribute, &mut __map, "attribute")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BulkUpdateObjectActionObject {
-                    r#type: r#type.flatten(),
-                    attribute: attribute.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BulkUpdateObjectActionObject { r#type : "type" optional, attribute : "attribute"
+    optional, } additional additional_properties
+);
 /// Schema `promo-code-redemption-result` (`#/components/schemas/promo-code-redemption-result`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -15042,87 +6203,10 @@ impl PromoCodeRedemptionResult {
         self
     }
 }
-impl serde::Serialize for PromoCodeRedemptionResult {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.promo_code {
-            __map.serialize_entry("promoCode", __value)?;
-        }
-        if let Some(__value) = &self.success {
-            __map.serialize_entry("success", __value)?;
-        }
-        if let Some(__value) = &self.error_message {
-            __map.serialize_entry("errorMessage", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["promoCode", "success", "errorMessage"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for PromoCodeRedemptionResult {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = PromoCodeRedemptionResult;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (PromoCodeRedemptionResult)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<PromoCodeRedemptionResult, _A::Error> {
-                let mut promo_code = None;
-                let mut success = None;
-                let mut error_message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "promoCode" => {
-                            crate::model::field(
-                                &mut promo_code,
-                                &mut __map,
-                                "promoCode",
-                            )?
-                        }
-                        "success" => {
-                            crate::model::field(&mut success, &mut __map, "success")?
-                        }
-                        "errorMessage" => {
-                            crate::model::field(
-                                &mut error_message,
-                                &mut __map,
-                                "errorMessage",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(PromoCodeRedemptionResult {
-                    promo_code: promo_code.flatten(),
-                    success: success.flatten(),
-                    error_message: error_message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    PromoCodeRedemptionResult { promo_code : "promoCode" optional, success : "success"
+    optional, error_message : "errorMessage" optional, } additional additional_properties
+);
 /// Schema `add-bulk-account-users-by-domains` (`#/components/schemas/add-bulk-account-users-by-domains`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -15189,122 +6273,12 @@ impl AddBulkAccountUsersByDomains {
         self
     }
 }
-impl serde::Serialize for AddBulkAccountUsersByDomains {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.tenant_id {
-            __map.serialize_entry("tenantId", __value)?;
-        }
-        if let Some(__value) = &self.sub_tenant_id {
-            __map.serialize_entry("subTenantId", __value)?;
-        }
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.account_id {
-            __map.serialize_entry("account_id", __value)?;
-        }
-        if let Some(__value) = &self.user_type {
-            __map.serialize_entry("user_type", __value)?;
-        }
-        if let Some(__value) = &self.user_email {
-            __map.serialize_entry("user_email", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "tenantId",
-                "subTenantId",
-                "user_id",
-                "account_id",
-                "user_type",
-                "user_email",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddBulkAccountUsersByDomains {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = AddBulkAccountUsersByDomains;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (AddBulkAccountUsersByDomains)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<AddBulkAccountUsersByDomains, _A::Error> {
-                let mut tenant_id = None;
-                let mut sub_tenant_id = None;
-                let mut user_id = None;
-                let mut account_id = None;
-                let mut user_type = None;
-                let mut user_email = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "tenantId" => {
-                            crate::model::field(&mut tenant_id, &mut __map, "tenantId")?
-                        }
-                        "subTenantId" => {
-                            crate::model::field(
-                                &mut sub_tenant_id,
-                                &mut __map,
-                                "subTenantId",
-                            )?
-                        }
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "account_id" => {
-                            crate::model::field(
-                                &mut account_id,
-                                &mut __map,
-                                "account_id",
-                            )?
-                        }
-                        "user_type" => {
-                            crate::model::field(&mut user_type, &mut __map, "user_type")?
-                        }
-                        "user_email" => {
-                            crate::model::field(
-                                &mut user_email,
-                                &mut __map,
-                                "user_email",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(AddBulkAccountUsersByDomains {
-                    tenant_id: tenant_id.flatten(),
-                    sub_tenant_id: sub_tenant_id.flatten(),
-                    user_id: user_id.flatten(),
-                    account_id: account_id.flatten(),
-                    user_type: user_type.flatten(),
-                    user_email: user_email.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    AddBulkAccountUsersByDomains { tenant_id : "tenantId" optional, sub_tenant_id :
+    "subTenantId" optional, user_id : "user_id" optional, account_id : "account_id"
+    optional, user_type : "user_type" optional, user_email : "user_email" optional, }
+    additional additional_properties
+);
 /// Request body `Create_Admin_RoleBody` (`#/components/requestBodies/Create_Admin_RoleBody`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -15333,63 +6307,10 @@ impl CreateAdminRoleBody {
         self
     }
 }
-impl serde::Serialize for CreateAdminRoleBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("email", &self.email)?;
-        __map.serialize_entry("role", &self.role)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email", "role"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateAdminRoleBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAdminRoleBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateAdminRoleBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateAdminRoleBody, _A::Error> {
-                let mut email = None;
-                let mut role = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email" => crate::model::field(&mut email, &mut __map, "email")?,
-                        "role" => crate::model::field(&mut role, &mut __map, "role")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateAdminRoleBody {
-                    email: email.ok_or_else(|| crate::model::missing("email"))?,
-                    role: role.ok_or_else(|| crate::model::missing("role"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateAdminRoleBody { email : "email" required, role : "role" required, } additional
+    additional_properties
+);
 /// Request body `Create_BundleBody` (`#/components/requestBodies/Create_BundleBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -15442,93 +6363,11 @@ impl CreateBundleBody {
         self
     }
 }
-impl serde::Serialize for CreateBundleBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.includes {
-            __map.serialize_entry("includes", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "description", "includes", "auto_assign"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateBundleBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateBundleBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateBundleBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateBundleBody, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut includes = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "includes" => {
-                            crate::model::field(&mut includes, &mut __map, "includes")?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateBundleBody {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    includes: includes.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateBundleBody { label : "label" optional, description : "description" optional,
+    includes : "includes" optional, auto_assign : "auto_assign" optional, } additional
+    additional_properties
+);
 /// Request body `Create_Cache_ConfigurationBody` (`#/components/requestBodies/Create_Cache_ConfigurationBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -15580,79 +6419,10 @@ impl CreateCacheConfigurationBody {
         self
     }
 }
-impl serde::Serialize for CreateCacheConfigurationBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.conditions {
-            __map.serialize_entry("conditions", __value)?;
-        }
-        if let Some(__value) = &self.cache {
-            __map.serialize_entry("cache", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "conditions", "cache"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCacheConfigurationBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCacheConfigurationBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateCacheConfigurationBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateCacheConfigurationBody, _A::Error> {
-                let mut label = None;
-                let mut conditions = None;
-                let mut cache = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "conditions" => {
-                            crate::model::field(
-                                &mut conditions,
-                                &mut __map,
-                                "conditions",
-                            )?
-                        }
-                        "cache" => crate::model::field(&mut cache, &mut __map, "cache")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCacheConfigurationBody {
-                    label: label.flatten(),
-                    conditions: conditions.flatten(),
-                    cache: cache.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCacheConfigurationBody { label : "label" optional, conditions : "conditions"
+    optional, cache : "cache" optional, } additional additional_properties
+);
 /// Request body `Create_CompanyBody` (`#/components/requestBodies/Create_CompanyBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -15712,101 +6482,11 @@ impl CreateCompanyBody {
         self
     }
 }
-impl serde::Serialize for CreateCompanyBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.name {
-            __map.serialize_entry("name", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.website {
-            __map.serialize_entry("website", __value)?;
-        }
-        if let Some(__value) = &self.contact {
-            __map.serialize_entry("contact", __value)?;
-        }
-        if let Some(__value) = &self.account_manager {
-            __map.serialize_entry("account_manager", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["name", "description", "website", "contact", "account_manager"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCompanyBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCompanyBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateCompanyBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateCompanyBody, _A::Error> {
-                let mut name = None;
-                let mut description = None;
-                let mut website = None;
-                let mut contact = None;
-                let mut account_manager = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => crate::model::field(&mut name, &mut __map, "name")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "website" => {
-                            crate::model::field(&mut website, &mut __map, "website")?
-                        }
-                        "contact" => {
-                            crate::model::field(&mut contact, &mut __map, "contact")?
-                        }
-                        "account_manager" => {
-                            crate::model::field(
-                                &mut account_manager,
-                                &mut __map,
-                                "account_manager",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCompanyBody {
-                    name: name.flatten(),
-                    description: description.flatten(),
-                    website: website.flatten(),
-                    contact: contact.flatten(),
-                    account_manager: account_manager.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCompanyBody { name : "name" optional, description : "description" optional,
+    website : "website" optional, contact : "contact" optional, account_manager :
+    "account_manager" optional, } additional additional_properties
+);
 /// Request body `Create_CompanyBody_v4` (`#/components/requestBodies/Create_CompanyBody_v4`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -15866,99 +6546,11 @@ impl CreateCompanyBodyV4 {
         self
     }
 }
-impl serde::Serialize for CreateCompanyBodyV4 {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("name", &self.name)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.website {
-            __map.serialize_entry("website", __value)?;
-        }
-        if let Some(__value) = &self.contact {
-            __map.serialize_entry("contact", __value)?;
-        }
-        if let Some(__value) = &self.account_manager {
-            __map.serialize_entry("account_manager", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["name", "description", "website", "contact", "account_manager"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCompanyBodyV4 {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCompanyBodyV4;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateCompanyBodyV4)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateCompanyBodyV4, _A::Error> {
-                let mut name = None;
-                let mut description = None;
-                let mut website = None;
-                let mut contact = None;
-                let mut account_manager = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "name" => crate::model::field(&mut name, &mut __map, "name")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "website" => {
-                            crate::model::field(&mut website, &mut __map, "website")?
-                        }
-                        "contact" => {
-                            crate::model::field(&mut contact, &mut __map, "contact")?
-                        }
-                        "account_manager" => {
-                            crate::model::field(
-                                &mut account_manager,
-                                &mut __map,
-                                "account_manager",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCompanyBodyV4 {
-                    name: name.ok_or_else(|| crate::model::missing("name"))?,
-                    description: description.flatten(),
-                    website: website.flatten(),
-                    contact: contact.flatten(),
-                    account_manager: account_manager.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCompanyBodyV4 { name : "name" required, description : "description" optional,
+    website : "website" optional, contact : "contact" optional, account_manager :
+    "account_manager" optional, } additional additional_properties
+);
 /// Request body `Create_CreditBody` (`#/components/requestBodies/Create_CreditBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -16025,107 +6617,11 @@ impl CreateCreditBody {
         self
     }
 }
-impl serde::Serialize for CreateCreditBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.delivers {
-            __map.serialize_entry("delivers", __value)?;
-        }
-        if let Some(__value) = &self.unit {
-            __map.serialize_entry("unit", __value)?;
-        }
-        if let Some(__value) = &self.quantity {
-            __map.serialize_entry("quantity", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "description", "delivers", "unit", "quantity", "auto_assign"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCreditBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCreditBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateCreditBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateCreditBody, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut delivers = None;
-                let mut unit = None;
-                let mut quantity = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "delivers" => {
-                            crate::model::field(&mut delivers, &mut __map, "delivers")?
-                        }
-                        "unit" => crate::model::field(&mut unit, &mut __map, "unit")?,
-                        "quantity" => {
-                            crate::model::field(&mut quantity, &mut __map, "quantity")?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCreditBody {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    delivers: delivers.flatten(),
-                    unit: unit.flatten(),
-                    quantity: quantity.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCreditBody { label : "label" optional, description : "description" optional,
+    delivers : "delivers" optional, unit : "unit" optional, quantity : "quantity"
+    optional, auto_assign : "auto_assign" optional, } additional additional_properties
+);
 /// Request body `Create_EntitlementBody` (`#/components/requestBodies/Create_EntitlementBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -16171,85 +6667,10 @@ impl CreateEntitlementBody {
         self
     }
 }
-impl serde::Serialize for CreateEntitlementBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "description", "auto_assign"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateEntitlementBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateEntitlementBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateEntitlementBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateEntitlementBody, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateEntitlementBody {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateEntitlementBody { label : "label" optional, description : "description"
+    optional, auto_assign : "auto_assign" optional, } additional additional_properties
+);
 /// Request body `Create_GrantBody` (`#/components/requestBodies/Create_GrantBody`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16299,108 +6720,11 @@ impl CreateGrantBody {
         self
     }
 }
-impl serde::Serialize for CreateGrantBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("entitlement_type", &self.entitlement_type)?;
-        __map.serialize_entry("entitlement_id", &self.entitlement_id)?;
-        if let Some(__value) = &self.start_time {
-            __map.serialize_entry("startTime", __value)?;
-        }
-        if let Some(__value) = &self.end_time {
-            __map.serialize_entry("endTime", __value)?;
-        }
-        __map.serialize_entry("product_id", &self.product_id)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["entitlement_type", "entitlement_id", "startTime", "endTime", "product_id"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateGrantBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateGrantBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateGrantBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateGrantBody, _A::Error> {
-                let mut entitlement_type = None;
-                let mut entitlement_id = None;
-                let mut start_time = None;
-                let mut end_time = None;
-                let mut product_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "entitlement_type" => {
-                            crate::model::field(
-                                &mut entitlement_type,
-                                &mut __map,
-                                "entitlement_type",
-                            )?
-                        }
-                        "entitlement_id" => {
-                            crate::model::field(
-                                &mut entitlement_id,
-                                &mut __map,
-                                "entitlement_id",
-                            )?
-                        }
-                        "startTime" => {
-                            crate::model::field(
-                                &mut start_time,
-                                &mut __map,
-                                "startTime",
-                            )?
-                        }
-                        "endTime" => {
-                            crate::model::field(&mut end_time, &mut __map, "endTime")?
-                        }
-                        "product_id" => {
-                            crate::model::field(
-                                &mut product_id,
-                                &mut __map,
-                                "product_id",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateGrantBody {
-                    entitlement_type: entitlement_type
-                        .ok_or_else(|| crate::model::missing("entitlement_type"))?,
-                    entitlement_id: entitlement_id
-                        .ok_or_else(|| crate::model::missing("entitlement_id"))?,
-                    start_time: start_time.flatten(),
-                    end_time: end_time.flatten(),
-                    product_id: product_id
-                        .ok_or_else(|| crate::model::missing("product_id"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateGrantBody { entitlement_type : "entitlement_type" required, entitlement_id :
+    "entitlement_id" required, start_time : "startTime" optional, end_time : "endTime"
+    optional, product_id : "product_id" required, } additional additional_properties
+);
 /// Request body `Create_MeterBody` (`#/components/requestBodies/Create_MeterBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -16481,128 +6805,12 @@ impl CreateMeterBody {
         self
     }
 }
-impl serde::Serialize for CreateMeterBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.unit {
-            __map.serialize_entry("unit", __value)?;
-        }
-        if let Some(__value) = &self.limit {
-            __map.serialize_entry("limit", __value)?;
-        }
-        if let Some(__value) = &self.cycle {
-            __map.serialize_entry("cycle", __value)?;
-        }
-        if let Some(__value) = &self.period {
-            __map.serialize_entry("period", __value)?;
-        }
-        if let Some(__value) = &self.timezone {
-            __map.serialize_entry("timezone", __value)?;
-        }
-        if let Some(__value) = &self.auto_assign {
-            __map.serialize_entry("auto_assign", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "label",
-                "description",
-                "unit",
-                "limit",
-                "cycle",
-                "period",
-                "timezone",
-                "auto_assign",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMeterBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateMeterBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateMeterBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateMeterBody, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut unit = None;
-                let mut limit = None;
-                let mut cycle = None;
-                let mut period = None;
-                let mut timezone = None;
-                let mut auto_assign = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "unit" => crate::model::field(&mut unit, &mut __map, "unit")?,
-                        "limit" => crate::model::field(&mut limit, &mut __map, "limit")?,
-                        "cycle" => crate::model::field(&mut cycle, &mut __map, "cycle")?,
-                        "period" => {
-                            crate::model::field(&mut period, &mut __map, "period")?
-                        }
-                        "timezone" => {
-                            crate::model::field(&mut timezone, &mut __map, "timezone")?
-                        }
-                        "auto_assign" => {
-                            crate::model::field(
-                                &mut auto_assign,
-                                &mut __map,
-                                "auto_assign",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateMeterBody {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    unit: unit.flatten(),
-                    limit: limit.flatten(),
-                    cycle: cycle.flatten(),
-                    period: period.flatten(),
-                    timezone: timezone.flatten(),
-                    auto_assign: auto_assign.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateMeterBody { label : "label" optional, description : "description" optional,
+    unit : "unit" optional, limit : "limit" optional, cycle : "cycle" optional, period :
+    "period" optional, timezone : "timezone" optional, auto_assign : "auto_assign"
+    optional, } additional additional_properties
+);
 /// Request body `Update_User_attributesBody` (`#/components/requestBodies/Update_User_attributesBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -16641,75 +6849,10 @@ impl UpdateUserAttributesBody {
         self
     }
 }
-impl serde::Serialize for UpdateUserAttributesBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.first_name {
-            __map.serialize_entry("first_name", __value)?;
-        }
-        if let Some(__value) = &self.surname {
-            __map.serialize_entry("surname", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["first_name", "surname"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateUserAttributesBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateUserAttributesBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UpdateUserAttributesBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UpdateUserAttributesBody, _A::Error> {
-                let mut first_name = None;
-                let mut surname = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "first_name" => {
-                            crate::model::field(
-                                &mut first_name,
-                                &mut __map,
-                                "first_name",
-                            )?
-                        }
-                        "surname" => {
-                            crate::model::field(&mut surname, &mut __map, "surname")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UpdateUserAttributesBody {
-                    first_name: first_name.flatten(),
-                    surname: surname.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UpdateUserAttributesBody { first_name : "first_name" optional, surname : "surname"
+    optional, } additional additional_properties
+);
 /// Request body `Create_User_Segment_Body` (`#/components/requestBodies/Create_User_Segment_Body`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -16745,71 +6888,10 @@ impl CreateUserSegmentBody {
         self
     }
 }
-impl serde::Serialize for CreateUserSegmentBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("label", &self.label)?;
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "description"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateUserSegmentBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateUserSegmentBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateUserSegmentBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateUserSegmentBody, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateUserSegmentBody {
-                    label: label.ok_or_else(|| crate::model::missing("label"))?,
-                    description: description.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateUserSegmentBody { label : "label" required, description : "description"
+    optional, } additional additional_properties
+);
 /// Request body `Bulk_User_Update_Request` (`#/components/requestBodies/Bulk_User_Update_Request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -16842,63 +6924,10 @@ impl BulkUserUpdateRequest {
         self
     }
 }
-impl serde::Serialize for BulkUserUpdateRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.updates {
-            __map.serialize_entry("updates", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["updates"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkUserUpdateRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BulkUserUpdateRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BulkUserUpdateRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BulkUserUpdateRequest, _A::Error> {
-                let mut updates = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "updates" => {
-                            crate::model::field(&mut updates, &mut __map, "updates")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BulkUserUpdateRequest {
-                    updates: updates.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BulkUserUpdateRequest { updates : "updates" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/components/schemas/bundle/properties/auto_assign`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -17140,71 +7169,10 @@ impl ProductMappingBraintreeRecurring {
         self
     }
 }
-impl serde::Serialize for ProductMappingBraintreeRecurring {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.plan_id {
-            __map.serialize_entry("plan_id", __value)?;
-        }
-        if let Some(__value) = &self.archived {
-            __map.serialize_entry("archived", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["plan_id", "archived"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMappingBraintreeRecurring {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMappingBraintreeRecurring;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMappingBraintreeRecurring)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMappingBraintreeRecurring, _A::Error> {
-                let mut plan_id = None;
-                let mut archived = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "plan_id" => {
-                            crate::model::field(&mut plan_id, &mut __map, "plan_id")?
-                        }
-                        "archived" => {
-                            crate::model::field(&mut archived, &mut __map, "archived")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMappingBraintreeRecurring {
-                    plan_id: plan_id.flatten(),
-                    archived: archived.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMappingBraintreeRecurring { plan_id : "plan_id" optional, archived :
+    "archived" optional, } additional additional_properties
+);
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_one_off`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -17239,67 +7207,10 @@ impl ProductMappingBraintreeOneOff {
         self
     }
 }
-impl serde::Serialize for ProductMappingBraintreeOneOff {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.price_points {
-            __map.serialize_entry("price_points", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["price_points"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMappingBraintreeOneOff {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMappingBraintreeOneOff;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMappingBraintreeOneOff)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMappingBraintreeOneOff, _A::Error> {
-                let mut price_points = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "price_points" => {
-                            crate::model::field(
-                                &mut price_points,
-                                &mut __map,
-                                "price_points",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMappingBraintreeOneOff {
-                    price_points: price_points.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMappingBraintreeOneOff { price_points : "price_points" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_recurring`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -17332,67 +7243,10 @@ impl ProductMappingStripeRecurring {
         self
     }
 }
-impl serde::Serialize for ProductMappingStripeRecurring {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.stripe_plan_id {
-            __map.serialize_entry("stripe_plan_id", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["stripe_plan_id"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMappingStripeRecurring {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMappingStripeRecurring;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMappingStripeRecurring)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMappingStripeRecurring, _A::Error> {
-                let mut stripe_plan_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "stripe_plan_id" => {
-                            crate::model::field(
-                                &mut stripe_plan_id,
-                                &mut __map,
-                                "stripe_plan_id",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMappingStripeRecurring {
-                    stripe_plan_id: stripe_plan_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMappingStripeRecurring { stripe_plan_id : "stripe_plan_id" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_one_off`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -17427,67 +7281,10 @@ impl ProductMappingStripeOneOff {
         self
     }
 }
-impl serde::Serialize for ProductMappingStripeOneOff {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.price_points {
-            __map.serialize_entry("price_points", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["price_points"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProductMappingStripeOneOff {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProductMappingStripeOneOff;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProductMappingStripeOneOff)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProductMappingStripeOneOff, _A::Error> {
-                let mut price_points = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "price_points" => {
-                            crate::model::field(
-                                &mut price_points,
-                                &mut __map,
-                                "price_points",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProductMappingStripeOneOff {
-                    price_points: price_points.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProductMappingStripeOneOff { price_points : "price_points" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/components/schemas/session/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -17553,75 +7350,10 @@ impl UserExportPaginatedResponseMeta {
         self
     }
 }
-impl serde::Serialize for UserExportPaginatedResponseMeta {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.count {
-            __map.serialize_entry("count", __value)?;
-        }
-        if let Some(__value) = &self.rpp {
-            __map.serialize_entry("rpp", __value)?;
-        }
-        if let Some(__value) = &self.paginated {
-            __map.serialize_entry("paginated", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["count", "rpp", "paginated"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserExportPaginatedResponseMeta {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserExportPaginatedResponseMeta;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserExportPaginatedResponseMeta)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserExportPaginatedResponseMeta, _A::Error> {
-                let mut count = None;
-                let mut rpp = None;
-                let mut paginated = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "count" => crate::model::field(&mut count, &mut __map, "count")?,
-                        "rpp" => crate::model::field(&mut rpp, &mut __map, "rpp")?,
-                        "paginated" => {
-                            crate::model::field(&mut paginated, &mut __map, "paginated")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserExportPaginatedResponseMeta {
-                    count: count.flatten(),
-                    rpp: rpp.flatten(),
-                    paginated: paginated.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserExportPaginatedResponseMeta { count : "count" optional, rpp : "rpp" optional,
+    paginated : "paginated" optional, } additional additional_properties
+);
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/links`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -17674,81 +7406,11 @@ impl UserExportPaginatedResponseLinks {
         self
     }
 }
-impl serde::Serialize for UserExportPaginatedResponseLinks {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.first {
-            __map.serialize_entry("first", __value)?;
-        }
-        if let Some(__value) = &self.last {
-            __map.serialize_entry("last", __value)?;
-        }
-        if let Some(__value) = &self.previous {
-            __map.serialize_entry("previous", __value)?;
-        }
-        if let Some(__value) = &self.next {
-            __map.serialize_entry("next", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["first", "last", "previous", "next"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserExportPaginatedResponseLinks {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserExportPaginatedResponseLinks;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserExportPaginatedResponseLinks)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserExportPaginatedResponseLinks, _A::Error> {
-                let mut first = None;
-                let mut last = None;
-                let mut previous = None;
-                let mut next = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "first" => crate::model::field(&mut first, &mut __map, "first")?,
-                        "last" => crate::model::field(&mut last, &mut __map, "last")?,
-                        "previous" => {
-                            crate::model::field(&mut previous, &mut __map, "previous")?
-                        }
-                        "next" => crate::model::field(&mut next, &mut __map, "next")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserExportPaginatedResponseLinks {
-                    first: first.flatten(),
-                    last: last.flatten(),
-                    previous: previous.flatten(),
-                    next: next.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserExportPaginatedResponseLinks { first : "first" optional, last : "last" optional,
+    previous : "previous" optional, next : "next" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/components/schemas/user-creation/properties/registration_state`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -17794,79 +7456,10 @@ impl UserCreationRegistrationState {
         self
     }
 }
-impl serde::Serialize for UserCreationRegistrationState {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.partial {
-            __map.serialize_entry("partial", __value)?;
-        }
-        if let Some(__value) = &self.complete {
-            __map.serialize_entry("complete", __value)?;
-        }
-        if let Some(__value) = &self.contact {
-            __map.serialize_entry("contact", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["partial", "complete", "contact"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserCreationRegistrationState {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UserCreationRegistrationState;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UserCreationRegistrationState)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UserCreationRegistrationState, _A::Error> {
-                let mut partial = None;
-                let mut complete = None;
-                let mut contact = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "partial" => {
-                            crate::model::field(&mut partial, &mut __map, "partial")?
-                        }
-                        "complete" => {
-                            crate::model::field(&mut complete, &mut __map, "complete")?
-                        }
-                        "contact" => {
-                            crate::model::field(&mut contact, &mut __map, "contact")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UserCreationRegistrationState {
-                    partial: partial.flatten(),
-                    complete: complete.flatten(),
-                    contact: contact.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UserCreationRegistrationState { partial : "partial" optional, complete : "complete"
+    optional, contact : "contact" optional, } additional additional_properties
+);
 /// The operation to apply to search filters for fields that are not of type Number, Range, or Date.
 ///
 /// Inline schema at `#/components/schemas/attribute_search_filter/properties/operator`.
@@ -18047,91 +7640,11 @@ impl ResponseAccountbodyBranding {
         self
     }
 }
-impl serde::Serialize for ResponseAccountbodyBranding {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.logo_url {
-            __map.serialize_entry("logoUrl", __value)?;
-        }
-        if let Some(__value) = &self.url_path {
-            __map.serialize_entry("urlPath", __value)?;
-        }
-        if let Some(__value) = &self.page_ids {
-            __map.serialize_entry("pageIds", __value)?;
-        }
-        if let Some(__value) = &self.open_id_config {
-            __map.serialize_entry("openIdConfig", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["logoUrl", "urlPath", "pageIds", "openIdConfig"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResponseAccountbodyBranding {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ResponseAccountbodyBranding;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ResponseAccountbodyBranding)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ResponseAccountbodyBranding, _A::Error> {
-                let mut logo_url = None;
-                let mut url_path = None;
-                let mut page_ids = None;
-                let mut open_id_config = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "logoUrl" => {
-                            crate::model::field(&mut logo_url, &mut __map, "logoUrl")?
-                        }
-                        "urlPath" => {
-                            crate::model::field(&mut url_path, &mut __map, "urlPath")?
-                        }
-                        "pageIds" => {
-                            crate::model::field(&mut page_ids, &mut __map, "pageIds")?
-                        }
-                        "openIdConfig" => {
-                            crate::model::field(
-                                &mut open_id_config,
-                                &mut __map,
-                                "openIdConfig",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ResponseAccountbodyBranding {
-                    logo_url: logo_url.flatten(),
-                    url_path: url_path.flatten(),
-                    page_ids: page_ids.flatten(),
-                    open_id_config: open_id_config.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ResponseAccountbodyBranding { logo_url : "logoUrl" optional, url_path : "urlPath"
+    optional, page_ids : "pageIds" optional, open_id_config : "openIdConfig" optional, }
+    additional additional_properties
+);
 /// Foreign key object.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object/properties/identifier/properties/foreign_key`.
@@ -18166,67 +7679,10 @@ impl BulkUpdateObjectIdentifierForeignKey {
         self
     }
 }
-impl serde::Serialize for BulkUpdateObjectIdentifierForeignKey {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.foreign_system {
-            __map.serialize_entry("foreign-system", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["foreign-system"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkUpdateObjectIdentifierForeignKey {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BulkUpdateObjectIdentifierForeignKey;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BulkUpdateObjectIdentifierForeignKey)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BulkUpdateObjectIdentifierForeignKey, _A::Error> {
-                let mut foreign_system = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "foreign-system" => {
-                            crate::model::field(
-                                &mut foreign_system,
-                                &mut __map,
-                                "foreign-system",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BulkUpdateObjectIdentifierForeignKey {
-                    foreign_system: foreign_system.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BulkUpdateObjectIdentifierForeignKey { foreign_system : "foreign-system" optional, }
+    additional additional_properties
+);
 /// Identifier of the user. User either the User ID or Foreign Key.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object/properties/identifier`.
@@ -18272,75 +7728,10 @@ impl BulkUpdateObjectIdentifier {
         self
     }
 }
-impl serde::Serialize for BulkUpdateObjectIdentifier {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("user_id", __value)?;
-        }
-        if let Some(__value) = &self.foreign_key {
-            __map.serialize_entry("foreign_key", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["user_id", "foreign_key"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkUpdateObjectIdentifier {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BulkUpdateObjectIdentifier;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BulkUpdateObjectIdentifier)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BulkUpdateObjectIdentifier, _A::Error> {
-                let mut user_id = None;
-                let mut foreign_key = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "user_id" => {
-                            crate::model::field(&mut user_id, &mut __map, "user_id")?
-                        }
-                        "foreign_key" => {
-                            crate::model::field(
-                                &mut foreign_key,
-                                &mut __map,
-                                "foreign_key",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BulkUpdateObjectIdentifier {
-                    user_id: user_id.flatten(),
-                    foreign_key: foreign_key.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BulkUpdateObjectIdentifier { user_id : "user_id" optional, foreign_key :
+    "foreign_key" optional, } additional additional_properties
+);
 /// The user update action to be taken.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object_action_object/properties/type`.
@@ -18390,63 +7781,10 @@ impl BulkUpdateObjectActionObjectAttribute {
         self
     }
 }
-impl serde::Serialize for BulkUpdateObjectActionObjectAttribute {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("field", &self.field)?;
-        __map.serialize_entry("value", &self.value)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["field", "value"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for BulkUpdateObjectActionObjectAttribute {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = BulkUpdateObjectActionObjectAttribute;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (BulkUpdateObjectActionObjectAttribute)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<BulkUpdateObjectActionObjectAttribute, _A::Error> {
-                let mut field = None;
-                let mut value = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "field" => crate::model::field(&mut field, &mut __map, "field")?,
-                        "value" => crate::model::field(&mut value, &mut __map, "value")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(BulkUpdateObjectActionObjectAttribute {
-                    field: field.ok_or_else(|| crate::model::missing("field"))?,
-                    value: value.ok_or_else(|| crate::model::missing("value"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    BulkUpdateObjectActionObjectAttribute { field : "field" required, value : "value"
+    required, } additional additional_properties
+);
 /// Inline schema at `#/components/requestBodies/Create_BundleBody/content/application~1json/schema/properties/includes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -18499,91 +7837,11 @@ impl CreateBundleBodyIncludes {
         self
     }
 }
-impl serde::Serialize for CreateBundleBodyIncludes {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.entitlements {
-            __map.serialize_entry("entitlements", __value)?;
-        }
-        if let Some(__value) = &self.meters {
-            __map.serialize_entry("meters", __value)?;
-        }
-        if let Some(__value) = &self.credits {
-            __map.serialize_entry("credits", __value)?;
-        }
-        if let Some(__value) = &self.bundles {
-            __map.serialize_entry("bundles", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["entitlements", "meters", "credits", "bundles"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateBundleBodyIncludes {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateBundleBodyIncludes;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateBundleBodyIncludes)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateBundleBodyIncludes, _A::Error> {
-                let mut entitlements = None;
-                let mut meters = None;
-                let mut credits = None;
-                let mut bundles = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "entitlements" => {
-                            crate::model::field(
-                                &mut entitlements,
-                                &mut __map,
-                                "entitlements",
-                            )?
-                        }
-                        "meters" => {
-                            crate::model::field(&mut meters, &mut __map, "meters")?
-                        }
-                        "credits" => {
-                            crate::model::field(&mut credits, &mut __map, "credits")?
-                        }
-                        "bundles" => {
-                            crate::model::field(&mut bundles, &mut __map, "bundles")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateBundleBodyIncludes {
-                    entitlements: entitlements.flatten(),
-                    meters: meters.flatten(),
-                    credits: credits.flatten(),
-                    bundles: bundles.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateBundleBodyIncludes { entitlements : "entitlements" optional, meters : "meters"
+    optional, credits : "credits" optional, bundles : "bundles" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions/properties/header_patterns`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -18615,73 +7873,10 @@ impl CreateCacheConfigurationBodyConditionsHeaderPatterns {
         self
     }
 }
-impl serde::Serialize for CreateCacheConfigurationBodyConditionsHeaderPatterns {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.content_type {
-            __map.serialize_entry("Content-Type", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["Content-Type"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for CreateCacheConfigurationBodyConditionsHeaderPatterns {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCacheConfigurationBodyConditionsHeaderPatterns;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str(
-                    "an object (CreateCacheConfigurationBodyConditionsHeaderPatterns)",
-                )
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<
-                CreateCacheConfigurationBodyConditionsHeaderPatterns,
-                _A::Error,
-            > {
-                let mut content_type = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "Content-Type" => {
-                            crate::model::field(
-                                &mut content_type,
-                                &mut __map,
-                                "Content-Type",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCacheConfigurationBodyConditionsHeaderPatterns {
-                    content_type: content_type.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCacheConfigurationBodyConditionsHeaderPatterns { content_type : "Content-Type"
+    optional, } additional additional_properties
+);
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -18723,79 +7918,10 @@ impl CreateCacheConfigurationBodyConditions {
         self
     }
 }
-impl serde::Serialize for CreateCacheConfigurationBodyConditions {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.url_pattern {
-            __map.serialize_entry("url_pattern", __value)?;
-        }
-        if let Some(__value) = &self.header_patterns {
-            __map.serialize_entry("header_patterns", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["url_pattern", "header_patterns"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCacheConfigurationBodyConditions {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCacheConfigurationBodyConditions;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateCacheConfigurationBodyConditions)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateCacheConfigurationBodyConditions, _A::Error> {
-                let mut url_pattern = None;
-                let mut header_patterns = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url_pattern" => {
-                            crate::model::field(
-                                &mut url_pattern,
-                                &mut __map,
-                                "url_pattern",
-                            )?
-                        }
-                        "header_patterns" => {
-                            crate::model::field(
-                                &mut header_patterns,
-                                &mut __map,
-                                "header_patterns",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCacheConfigurationBodyConditions {
-                    url_pattern: url_pattern.flatten(),
-                    header_patterns: header_patterns.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCacheConfigurationBodyConditions { url_pattern : "url_pattern" optional,
+    header_patterns : "header_patterns" optional, } additional additional_properties
+);
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/cache`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -18834,75 +7960,10 @@ impl CreateCacheConfigurationBodyCache {
         self
     }
 }
-impl serde::Serialize for CreateCacheConfigurationBodyCache {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.origin {
-            __map.serialize_entry("origin", __value)?;
-        }
-        if let Some(__value) = &self.decision_points {
-            __map.serialize_entry("decision_points", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["origin", "decision_points"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCacheConfigurationBodyCache {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCacheConfigurationBodyCache;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateCacheConfigurationBodyCache)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateCacheConfigurationBodyCache, _A::Error> {
-                let mut origin = None;
-                let mut decision_points = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "origin" => {
-                            crate::model::field(&mut origin, &mut __map, "origin")?
-                        }
-                        "decision_points" => {
-                            crate::model::field(
-                                &mut decision_points,
-                                &mut __map,
-                                "decision_points",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCacheConfigurationBodyCache {
-                    origin: origin.flatten(),
-                    decision_points: decision_points.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCacheConfigurationBodyCache { origin : "origin" optional, decision_points :
+    "decision_points" optional, } additional additional_properties
+);
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/requestBodies/Create_GrantBody/content/application~1json/schema/properties/entitlement_type`.
@@ -18955,67 +8016,10 @@ impl CreateAdminUserRequestIdentifiers {
         self
     }
 }
-impl serde::Serialize for CreateAdminUserRequestIdentifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateAdminUserRequestIdentifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAdminUserRequestIdentifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateAdminUserRequestIdentifiers)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateAdminUserRequestIdentifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateAdminUserRequestIdentifiers {
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateAdminUserRequestIdentifiers { email_address : "email_address" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -19055,71 +8059,10 @@ impl CreateAdminUserRequestValidators {
         self
     }
 }
-impl serde::Serialize for CreateAdminUserRequestValidators {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.password {
-            __map.serialize_entry("password", __value)?;
-        }
-        if let Some(__value) = &self.use_sso {
-            __map.serialize_entry("use_sso", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["password", "use_sso"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateAdminUserRequestValidators {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAdminUserRequestValidators;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateAdminUserRequestValidators)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateAdminUserRequestValidators, _A::Error> {
-                let mut password = None;
-                let mut use_sso = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "password" => {
-                            crate::model::field(&mut password, &mut __map, "password")?
-                        }
-                        "use_sso" => {
-                            crate::model::field(&mut use_sso, &mut __map, "use_sso")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateAdminUserRequestValidators {
-                    password: password.flatten(),
-                    use_sso: use_sso.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateAdminUserRequestValidators { password : "password" optional, use_sso :
+    "use_sso" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19156,78 +8099,10 @@ impl CreateAdminUserRequest {
         self
     }
 }
-impl serde::Serialize for CreateAdminUserRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        if let Some(__value) = &self.validators {
-            __map.serialize_entry("validators", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifiers", "validators"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateAdminUserRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAdminUserRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateAdminUserRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateAdminUserRequest, _A::Error> {
-                let mut identifiers = None;
-                let mut validators = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "validators" => {
-                            crate::model::field(
-                                &mut validators,
-                                &mut __map,
-                                "validators",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateAdminUserRequest {
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    validators: validators.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateAdminUserRequest { identifiers : "identifiers" required, validators :
+    "validators" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -19259,67 +8134,10 @@ impl LogInAdminUserAccountRequestIdentifiers {
         self
     }
 }
-impl serde::Serialize for LogInAdminUserAccountRequestIdentifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for LogInAdminUserAccountRequestIdentifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LogInAdminUserAccountRequestIdentifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (LogInAdminUserAccountRequestIdentifiers)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<LogInAdminUserAccountRequestIdentifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(LogInAdminUserAccountRequestIdentifiers {
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    LogInAdminUserAccountRequestIdentifiers { email_address : "email_address" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -19359,71 +8177,10 @@ impl LogInAdminUserAccountRequestValidators {
         self
     }
 }
-impl serde::Serialize for LogInAdminUserAccountRequestValidators {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.password {
-            __map.serialize_entry("password", __value)?;
-        }
-        if let Some(__value) = &self.use_sso {
-            __map.serialize_entry("use_sso", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["password", "use_sso"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for LogInAdminUserAccountRequestValidators {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LogInAdminUserAccountRequestValidators;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (LogInAdminUserAccountRequestValidators)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<LogInAdminUserAccountRequestValidators, _A::Error> {
-                let mut password = None;
-                let mut use_sso = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "password" => {
-                            crate::model::field(&mut password, &mut __map, "password")?
-                        }
-                        "use_sso" => {
-                            crate::model::field(&mut use_sso, &mut __map, "use_sso")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(LogInAdminUserAccountRequestValidators {
-                    password: password.flatten(),
-                    use_sso: use_sso.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    LogInAdminUserAccountRequestValidators { password : "password" optional, use_sso :
+    "use_sso" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19455,77 +8212,10 @@ impl LogInAdminUserAccountRequest {
         self
     }
 }
-impl serde::Serialize for LogInAdminUserAccountRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        __map.serialize_entry("validators", &self.validators)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifiers", "validators"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for LogInAdminUserAccountRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = LogInAdminUserAccountRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (LogInAdminUserAccountRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<LogInAdminUserAccountRequest, _A::Error> {
-                let mut identifiers = None;
-                let mut validators = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "validators" => {
-                            crate::model::field(
-                                &mut validators,
-                                &mut __map,
-                                "validators",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(LogInAdminUserAccountRequest {
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    validators: validators
-                        .ok_or_else(|| crate::model::missing("validators"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    LogInAdminUserAccountRequest { identifiers : "identifiers" required, validators :
+    "validators" required, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1bundles~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -19557,63 +8247,10 @@ impl DeleteBundleResponse {
         self
     }
 }
-impl serde::Serialize for DeleteBundleResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteBundleResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteBundleResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (DeleteBundleResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<DeleteBundleResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(DeleteBundleResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    DeleteBundleResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1configuration/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -19912,543 +8549,39 @@ impl SaveConfigurationRequest {
         self
     }
 }
-impl serde::Serialize for SaveConfigurationRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.db_tables_extended_profiles {
-            __map.serialize_entry("db.tables.extendedProfiles", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_grants {
-            __map.serialize_entry("db.tables.grants", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_forms {
-            __map.serialize_entry("db.tables.forms", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_features {
-            __map.serialize_entry("db.tables.features", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_request_rules {
-            __map.serialize_entry("db.tables.requestRules", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_entitlements {
-            __map.serialize_entry("db.tables.entitlements", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_form_fields {
-            __map.serialize_entry("db.tables.formFields", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_companies {
-            __map.serialize_entry("db.tables.companies", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_accounts {
-            __map.serialize_entry("db.tables.accounts", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_user_schema_fields {
-            __map.serialize_entry("db.tables.userSchemaFields", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_users {
-            __map.serialize_entry("db.tables.users", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_user_attributes {
-            __map.serialize_entry("db.tables.userAttributes", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_account_users {
-            __map.serialize_entry("db.tables.accountUsers", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_static_items {
-            __map.serialize_entry("db.tables.staticItems", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_webhooks {
-            __map.serialize_entry("db.tables.webhooks", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_admin_user_tenant_roles {
-            __map.serialize_entry("db.tables.adminUserTenantRoles", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_admin_users {
-            __map.serialize_entry("db.tables.adminUsers", __value)?;
-        }
-        if let Some(__value) = &self.db_tables_admin_key_pairs {
-            __map.serialize_entry("db.tables.adminKeyPairs", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_apis_host {
-            __map.serialize_entry("oauth.google.apis.host", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_client_secret {
-            __map.serialize_entry("oauth.linkedin.clientSecret", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_apis_host {
-            __map.serialize_entry("oauth.linkedin.apis.host", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_client_secret {
-            __map.serialize_entry("oauth.google.clientSecret", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_callback_uri {
-            __map.serialize_entry("oauth.google.callbackUri", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_client_id {
-            __map.serialize_entry("oauth.linkedin.clientId", __value)?;
-        }
-        if let Some(__value) = &self.oauth_linkedin_callback_uri {
-            __map.serialize_entry("oauth.linkedin.callbackUri", __value)?;
-        }
-        if let Some(__value) = &self.oauth_google_client_id {
-            __map.serialize_entry("oauth.google.clientId", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_callback_uri {
-            __map.serialize_entry("oauth.facebook.callbackUri", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_client_secret {
-            __map.serialize_entry("oauth.facebook.clientSecret", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_apis_host {
-            __map.serialize_entry("oauth.facebook.apis.host", __value)?;
-        }
-        if let Some(__value) = &self.oauth_facebook_client_id {
-            __map.serialize_entry("oauth.facebook.clientId", __value)?;
-        }
-        if let Some(__value) = &self.cdn_origin {
-            __map.serialize_entry("cdn.origin", __value)?;
-        }
-        if let Some(__value) = &self.redis_port {
-            __map.serialize_entry("redis.port", __value)?;
-        }
-        if let Some(__value) = &self.elasticsearch_url {
-            __map.serialize_entry("elasticsearch.url", __value)?;
-        }
-        if let Some(__value) = &self.aws_region {
-            __map.serialize_entry("aws.region", __value)?;
-        }
-        if let Some(__value) = &self.redis_host {
-            __map.serialize_entry("redis.host", __value)?;
-        }
-        if let Some(__value) = &self.email_from {
-            __map.serialize_entry("email.from", __value)?;
-        }
-        if let Some(__value) = &self.authentication_password_require_email_verfication {
-            __map
-                .serialize_entry(
-                    "authentication.password.requireEmailVerfication",
-                    __value,
-                )?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "db.tables.extendedProfiles",
-                "db.tables.grants",
-                "db.tables.forms",
-                "db.tables.features",
-                "db.tables.requestRules",
-                "db.tables.entitlements",
-                "db.tables.formFields",
-                "db.tables.companies",
-                "db.tables.accounts",
-                "db.tables.userSchemaFields",
-                "db.tables.users",
-                "db.tables.userAttributes",
-                "db.tables.accountUsers",
-                "db.tables.staticItems",
-                "db.tables.webhooks",
-                "db.tables.adminUserTenantRoles",
-                "db.tables.adminUsers",
-                "db.tables.adminKeyPairs",
-                "oauth.google.apis.host",
-                "oauth.linkedin.clientSecret",
-                "oauth.linkedin.apis.host",
-                "oauth.google.clientSecret",
-                "oauth.google.callbackUri",
-                "oauth.linkedin.clientId",
-                "oauth.linkedin.callbackUri",
-                "oauth.google.clientId",
-                "oauth.facebook.callbackUri",
-                "oauth.facebook.clientSecret",
-                "oauth.facebook.apis.host",
-                "oauth.facebook.clientId",
-                "cdn.origin",
-                "redis.port",
-                "elasticsearch.url",
-                "aws.region",
-                "redis.host",
-                "email.from",
-                "authentication.password.requireEmailVerfication",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveConfigurationRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveConfigurationRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveConfigurationRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveConfigurationRequest, _A::Error> {
-                let mut db_tables_extended_profiles = None;
-                let mut db_tables_grants = None;
-                let mut db_tables_forms = None;
-                let mut db_tables_features = None;
-                let mut db_tables_request_rules = None;
-                let mut db_tables_entitlements = None;
-                let mut db_tables_form_fields = None;
-                let mut db_tables_companies = None;
-                let mut db_tables_accounts = None;
-                let mut db_tables_user_schema_fields = None;
-                let mut db_tables_users = None;
-                let mut db_tables_user_attributes = None;
-                let mut db_tables_account_users = None;
-                let mut db_tables_static_items = None;
-                let mut db_tables_webhooks = None;
-                let mut db_tables_admin_user_tenant_roles = None;
-                let mut db_tables_admin_users = None;
-                let mut db_tables_admin_key_pairs = None;
-                let mut oauth_google_apis_host = None;
-                let mut oauth_linkedin_client_secret = None;
-                let mut oauth_linkedin_apis_host = None;
-                let mut oauth_google_client_secret = None;
-                let mut oauth_google_callback_uri = None;
-                let mut oauth_linkedin_client_id = None;
-                let mut oauth_linkedin_callback_uri = None;
-                let mut oauth_google_client_id = None;
-                let mut oauth_facebook_callback_uri = None;
-                let mut oauth_facebook_client_secret = None;
-                let mut oauth_facebook_apis_host = None;
-                let mut oauth_facebook_client_id = None;
-                let mut cdn_origin = None;
-                let mut redis_port = None;
-                let mut elasticsearch_url = None;
-                let mut aws_region = None;
-                let mut redis_host = None;
-                let mut email_from = None;
-                let mut authentication_password_require_email_verfication = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "db.tables.extendedProfiles" => {
-                            crate::model::field(
-                                &mut db_tables_extended_profiles,
-                                &mut __map,
-                                "db.tables.extendedProfiles",
-                            )?
-                        }
-                        "db.tables.grants" => {
-                            crate::model::field(
-                                &mut db_tables_grants,
-                                &mut __map,
-                                "db.tables.grants",
-                            )?
-                        }
-                        "db.tables.forms" => {
-                            crate::model::field(
-                                &mut db_tables_forms,
-                                &mut __map,
-                                "db.tables.forms",
-                            )?
-                        }
-                        "db.tables.features" => {
-                            crate::model::field(
-                                &mut db_tables_features,
-                                &mut __map,
-                                "db.tables.features",
-                            )?
-                        }
-                        "db.tables.requestRules" => {
-                            crate::model::field(
-                                &mut db_tables_request_rules,
-                                &mut __map,
-                                "db.tables.requestRules",
-                            )?
-                        }
-                        "db.tables.entitlements" => {
-                            crate::model::field(
-                                &mut db_tables_entitlements,
-                                &mut __map,
-                                "db.tables.entitlements",
-                            )?
-                        }
-                        "db.tables.formFields" => {
-                            crate::model::field(
-                                &mut db_tables_form_fields,
-                                &mut __map,
-                                "db.tables.formFields",
-                            )?
-                        }
-                        "db.tables.companies" => {
-                            crate::model::field(
-                                &mut db_tables_companies,
-                                &mut __map,
-                                "db.tables.companies",
-                            )?
-                        }
-                        "db.tables.accounts" => {
-                            crate::model::field(
-                                &mut db_tables_accounts,
-                                &mut __map,
-                                "db.tables.accounts",
-                            )?
-                        }
-                        "db.tables.userSchemaFields" => {
-                            crate::model::field(
-                                &mut db_tables_user_schema_fields,
-                                &mut __map,
-                                "db.tables.userSchemaFields",
-                            )?
-                        }
-                        "db.tables.users" => {
-                            crate::model::field(
-                                &mut db_tables_users,
-                                &mut __map,
-                                "db.tables.users",
-                            )?
-                        }
-                        "db.tables.userAttributes" => {
-                            crate::model::field(
-                                &mut db_tables_user_attributes,
-                                &mut __map,
-                                "db.tables.userAttributes",
-                            )?
-                        }
-                        "db.tables.accountUsers" => {
-                            crate::model::field(
-                                &mut db_tables_account_users,
-                                &mut __map,
-                                "db.tables.accountUsers",
-                            )?
-                        }
-                        "db.tables.staticItems" => {
-                            crate::model::field(
-                                &mut db_tables_static_items,
-                                &mut __map,
-                                "db.tables.staticItems",
-                            )?
-                        }
-                        "db.tables.webhooks" => {
-                            crate::model::field(
-                                &mut db_tables_webhooks,
-                                &mut __map,
-                                "db.tables.webhooks",
-                            )?
-                        }
-                        "db.tables.adminUserTenantRoles" => {
-                            crate::model::field(
-                                &mut db_tables_admin_user_tenant_roles,
-                                &mut __map,
-                                "db.tables.adminUserTenantRoles",
-                            )?
-                        }
-                        "db.tables.adminUsers" => {
-                            crate::model::field(
-                                &mut db_tables_admin_users,
-                                &mut __map,
-                                "db.tables.adminUsers",
-                            )?
-                        }
-                        "db.tables.adminKeyPairs" => {
-                            crate::model::field(
-                                &mut db_tables_admin_key_pairs,
-                                &mut __map,
-                                "db.tables.adminKeyPairs",
-                            )?
-                        }
-                        "oauth.google.apis.host" => {
-                            crate::model::field(
-                                &mut oauth_google_apis_host,
-                                &mut __map,
-                                "oauth.google.apis.host",
-                            )?
-                        }
-                        "oauth.linkedin.clientSecret" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_client_secret,
-                                &mut __map,
-                                "oauth.linkedin.clientSecret",
-                            )?
-                        }
-                        "oauth.linkedin.apis.host" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_apis_host,
-                                &mut __map,
-                                "oauth.linkedin.apis.host",
-                            )?
-                        }
-                        "oauth.google.clientSecret" => {
-                            crate::model::field(
-                                &mut oauth_google_client_secret,
-                                &mut __map,
-                                "oauth.google.clientSecret",
-                            )?
-                        }
-                        "oauth.google.callbackUri" => {
-                            crate::model::field(
-                                &mut oauth_google_callback_uri,
-                                &mut __map,
-                                "oauth.google.callbackUri",
-                            )?
-                        }
-                        "oauth.linkedin.clientId" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_client_id,
-                                &mut __map,
-                                "oauth.linkedin.clientId",
-                            )?
-                        }
-                        "oauth.linkedin.callbackUri" => {
-                            crate::model::field(
-                                &mut oauth_linkedin_callback_uri,
-                                &mut __map,
-                                "oauth.linkedin.callbackUri",
-                            )?
-                        }
-                        "oauth.google.clientId" => {
-                            crate::model::field(
-                                &mut oauth_google_client_id,
-                                &mut __map,
-                                "oauth.google.clientId",
-                            )?
-                        }
-                        "oauth.facebook.callbackUri" => {
-                            crate::model::field(
-                                &mut oauth_facebook_callback_uri,
-                                &mut __map,
-                                "oauth.facebook.callbackUri",
-                            )?
-                        }
-                        "oauth.facebook.clientSecret" => {
-                            crate::model::field(
-                                &mut oauth_facebook_client_secret,
-                                &mut __map,
-                                "oauth.facebook.clientSecret",
-                            )?
-                        }
-                        "oauth.facebook.apis.host" => {
-                            crate::model::field(
-                                &mut oauth_facebook_apis_host,
-                                &mut __map,
-                                "oauth.facebook.apis.host",
-                            )?
-                        }
-                        "oauth.facebook.clientId" => {
-                            crate::model::field(
-                                &mut oauth_facebook_client_id,
-                                &mut __map,
-                                "oauth.facebook.clientId",
-                            )?
-                        }
-                        "cdn.origin" => {
-                            crate::model::field(
-                                &mut cdn_origin,
-                                &mut __map,
-                                "cdn.origin",
-                            )?
-                        }
-                        "redis.port" => {
-                            crate::model::field(
-                                &mut redis_port,
-                                &mut __map,
-                                "redis.port",
-                            )?
-                        }
-                        "elasticsearch.url" => {
-                            crate::model::field(
-                                &mut elasticsearch_url,
-                                &mut __map,
-                                "elasticsearch.url",
-                            )?
-                        }
-                        "aws.region" => {
-                            crate::model::field(
-                                &mut aws_region,
-                                &mut __map,
-                                "aws.region",
-                            )?
-                        }
-                        "redis.host" => {
-                            crate::model::field(
-                                &mut redis_host,
-                                &mut __map,
-                                "redis.host",
-                            )?
-                        }
-                        "email.from" => {
-                            crate::model::field(
-                                &mut email_from,
-                                &mut __map,
-                                "email.from",
-                            )?
-                        }
-                        "authentication.password.requireEmailVerfication" => {
-                            crate::model::field(
-                                &mut authentication_password_require_email_verfication,
-                                &mut __map,
-                                "authentication.password.requireEmailVerfication",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveConfigurationRequest {
-                    db_tables_extended_profiles: db_tables_extended_profiles.flatten(),
-                    db_tables_grants: db_tables_grants.flatten(),
-                    db_tables_forms: db_tables_forms.flatten(),
-                    db_tables_features: db_tables_features.flatten(),
-                    db_tables_request_rules: db_tables_request_rules.flatten(),
-                    db_tables_entitlements: db_tables_entitlements.flatten(),
-                    db_tables_form_fields: db_tables_form_fields.flatten(),
-                    db_tables_companies: db_tables_companies.flatten(),
-                    db_tables_accounts: db_tables_accounts.flatten(),
-                    db_tables_user_schema_fields: db_tables_user_schema_fields.flatten(),
-                    db_tables_users: db_tables_users.flatten(),
-                    db_tables_user_attributes: db_tables_user_attributes.flatten(),
-                    db_tables_account_users: db_tables_account_users.flatten(),
-                    db_tables_static_items: db_tables_static_items.flatten(),
-                    db_tables_webhooks: db_tables_webhooks.flatten(),
-                    db_tables_admin_user_tenant_roles: db_tables_admin_user_tenant_roles
-                        .flatten(),
-                    db_tables_admin_users: db_tables_admin_users.flatten(),
-                    db_tables_admin_key_pairs: db_tables_admin_key_pairs.flatten(),
-                    oauth_google_apis_host: oauth_google_apis_host.flatten(),
-                    oauth_linkedin_client_secret: oauth_linkedin_client_secret.flatten(),
-                    oauth_linkedin_apis_host: oauth_linkedin_apis_host.flatten(),
-                    oauth_google_client_secret: oauth_google_client_secret.flatten(),
-                    oauth_google_callback_uri: oauth_google_callback_uri.flatten(),
-                    oauth_linkedin_client_id: oauth_linkedin_client_id.flatten(),
-                    oauth_linkedin_callback_uri: oauth_linkedin_callback_uri.flatten(),
-                    oauth_google_client_id: oauth_google_client_id.flatten(),
-                    oauth_facebook_callback_uri: oauth_facebook_callback_uri.flatten(),
-                    oauth_facebook_client_secret: oauth_facebook_client_secret.flatten(),
-                    oauth_facebook_apis_host: oauth_facebook_apis_host.flatten(),
-                    oauth_facebook_client_id: oauth_facebook_client_id.flatten(),
-                    cdn_origin: cdn_origin.flatten(),
-                    redis_port: redis_port.flatten(),
-                    elasticsearch_url: elasticsearch_url.flatten(),
-                    aws_region: aws_region.flatten(),
-                    redis_host: redis_host.flatten(),
-                    email_from: email_from.flatten(),
-                    authentication_password_require_email_verfication: authentication_password_require_email_verfication
-                        .flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveConfigurationRequest { db_tables_extended_profiles : "db.tables.extendedProfiles"
+    optional, db_tables_grants : "db.tables.grants" optional, db_tables_forms :
+    "db.tables.forms" optional, db_tables_features : "db.tables.features" optional,
+    db_tables_request_rules : "db.tables.requestRules" optional, db_tables_entitlements :
+    "db.tables.entitlements" optional, db_tables_form_fields : "db.tables.formFields"
+    optional, db_tables_companies : "db.tables.companies" optional, db_tables_accounts :
+    "db.tables.accounts" optional, db_tables_user_schema_fields :
+    "db.tables.userSchemaFields" optional, db_tables_users : "db.tables.users" optional,
+    db_tables_user_attributes : "db.tables.userAttributes" optional,
+    db_tables_account_users : "db.tables.accountUsers" optional, db_tables_static_items :
+    "db.tables.staticItems" optional, db_tables_webhooks : "db.tables.webhooks" optional,
+    db_tables_admin_user_tenant_roles : "db.tables.adminUserTenantRoles" optional,
+    db_tables_admin_users : "db.tables.adminUsers" optional, db_tables_admin_key_pairs :
+    "db.tables.adminKeyPairs" optional, oauth_google_apis_host : "oauth.google.apis.host"
+    optional, oauth_linkedin_client_secret : "oauth.linkedin.clientSecret" optional,
+    oauth_linkedin_apis_host : "oauth.linkedin.apis.host" optional,
+    oauth_google_client_secret : "oauth.google.clientSecret" optional,
+    oauth_google_callback_uri : "oauth.google.callbackUri" optional,
+    oauth_linkedin_client_id : "oauth.linkedin.clientId" optional,
+    oauth_linkedin_callback_uri : "oauth.linkedin.callbackUri" optional,
+    oauth_google_client_id : "oauth.google.clientId" optional,
+    oauth_facebook_callback_uri : "oauth.facebook.callbackUri" optional,
+    oauth_facebook_client_secret : "oauth.facebook.clientSecret" optional,
+    oauth_facebook_apis_host : "oauth.facebook.apis.host" optional,
+    oauth_facebook_client_id : "oauth.facebook.clientId" optional, cdn_origin :
+    "cdn.origin" optional, redis_port : "redis.port" optional, elasticsearch_url :
+    "elasticsearch.url" optional, aws_region : "aws.region" optional, redis_host :
+    "redis.host" optional, email_from : "email.from" optional,
+    authentication_password_require_email_verfication :
+    "authentication.password.requireEmailVerfication" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1certs/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -20494,79 +8627,10 @@ impl CreateCertRequest {
         self
     }
 }
-impl serde::Serialize for CreateCertRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.private_key {
-            __map.serialize_entry("private_key", __value)?;
-        }
-        if let Some(__value) = &self.cert {
-            __map.serialize_entry("cert", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "private_key", "cert"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateCertRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCertRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateCertRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateCertRequest, _A::Error> {
-                let mut label = None;
-                let mut private_key = None;
-                let mut cert = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "private_key" => {
-                            crate::model::field(
-                                &mut private_key,
-                                &mut __map,
-                                "private_key",
-                            )?
-                        }
-                        "cert" => crate::model::field(&mut cert, &mut __map, "cert")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateCertRequest {
-                    label: label.flatten(),
-                    private_key: private_key.flatten(),
-                    cert: cert.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateCertRequest { label : "label" optional, private_key : "private_key" optional,
+    cert : "cert" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/request_headers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -20598,67 +8662,10 @@ impl InvokeDecisionEngineRequestRequestHeaders {
         self
     }
 }
-impl serde::Serialize for InvokeDecisionEngineRequestRequestHeaders {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_agent {
-            __map.serialize_entry("User-Agent", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["User-Agent"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for InvokeDecisionEngineRequestRequestHeaders {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = InvokeDecisionEngineRequestRequestHeaders;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (InvokeDecisionEngineRequestRequestHeaders)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<InvokeDecisionEngineRequestRequestHeaders, _A::Error> {
-                let mut user_agent = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "User-Agent" => {
-                            crate::model::field(
-                                &mut user_agent,
-                                &mut __map,
-                                "User-Agent",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(InvokeDecisionEngineRequestRequestHeaders {
-                    user_agent: user_agent.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    InvokeDecisionEngineRequestRequestHeaders { user_agent : "User-Agent" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/content_metadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -20690,67 +8697,10 @@ impl InvokeDecisionEngineRequestContentMetadata {
         self
     }
 }
-impl serde::Serialize for InvokeDecisionEngineRequestContentMetadata {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.published_date {
-            __map.serialize_entry("publishedDate", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["publishedDate"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for InvokeDecisionEngineRequestContentMetadata {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = InvokeDecisionEngineRequestContentMetadata;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (InvokeDecisionEngineRequestContentMetadata)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<InvokeDecisionEngineRequestContentMetadata, _A::Error> {
-                let mut published_date = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "publishedDate" => {
-                            crate::model::field(
-                                &mut published_date,
-                                &mut __map,
-                                "publishedDate",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(InvokeDecisionEngineRequestContentMetadata {
-                    published_date: published_date.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    InvokeDecisionEngineRequestContentMetadata { published_date : "publishedDate"
+    optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -20837,136 +8787,13 @@ impl InvokeDecisionEngineRequest {
         self
     }
 }
-impl serde::Serialize for InvokeDecisionEngineRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("path", &self.path)?;
-        if let Some(__value) = &self.http_method {
-            __map.serialize_entry("http_method", __value)?;
-        }
-        if let Some(__value) = &self.session {
-            __map.serialize_entry("session", __value)?;
-        }
-        if let Some(__value) = &self.foreign_keys {
-            __map.serialize_entry("foreign_keys", __value)?;
-        }
-        if let Some(__value) = &self.request_headers {
-            __map.serialize_entry("request_headers", __value)?;
-        }
-        if let Some(__value) = &self.content_metadata {
-            __map.serialize_entry("content_metadata", __value)?;
-        }
-        if let Some(__value) = &self.jwt {
-            __map.serialize_entry("jwt", __value)?;
-        }
-        if let Some(__value) = &self.btr {
-            __map.serialize_entry("btr", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "path",
-                "http_method",
-                "session",
-                "foreign_keys",
-                "request_headers",
-                "content_metadata",
-                "jwt",
-                "btr",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for InvokeDecisionEngineRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = InvokeDecisionEngineRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (InvokeDecisionEngineRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<InvokeDecisionEngineRequest, _A::Error> {
-                let mut path = None;
-                let mut http_method = None;
-                let mut session = None;
-                let mut foreign_keys = None;
-                let mut request_headers = None;
-                let mut content_metadata = None;
-                let mut jwt = None;
-                let mut btr = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "path" => crate::model::field(&mut path, &mut __map, "path")?,
-                        "http_method" => {
-                            crate::model::field(
-                                &mut http_method,
-                                &mut __map,
-                                "http_method",
-                            )?
-                        }
-                        "session" => {
-                            crate::model::field(&mut session, &mut __map, "session")?
-                        }
-                        "foreign_keys" => {
-                            crate::model::field(
-                                &mut foreign_keys,
-                                &mut __map,
-                                "foreign_keys",
-                            )?
-                        }
-                        "request_headers" => {
-                            crate::model::field(
-                                &mut request_headers,
-                                &mut __map,
-                                "request_headers",
-                            )?
-                        }
-                        "content_metadata" => {
-                            crate::model::field(
-                                &mut content_metadata,
-                                &mut __map,
-                                "content_metadata",
-                            )?
-                        }
-                        "jwt" => crate::model::field(&mut jwt, &mut __map, "jwt")?,
-                        "btr" => crate::model::field(&mut btr, &mut __map, "btr")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(InvokeDecisionEngineRequest {
-                    path: path.ok_or_else(|| crate::model::missing("path"))?,
-                    http_method: http_method.flatten(),
-                    session: session.flatten(),
-                    foreign_keys: foreign_keys.flatten(),
-                    request_headers: request_headers.flatten(),
-                    content_metadata: content_metadata.flatten(),
-                    jwt: jwt.flatten(),
-                    btr: btr.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    InvokeDecisionEngineRequest { path : "path" required, http_method : "http_method"
+    optional, session : "session" optional, foreign_keys : "foreign_keys" optional,
+    request_headers : "request_headers" optional, content_metadata : "content_metadata"
+    optional, jwt : "jwt" optional, btr : "btr" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1email-templates~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21019,89 +8846,11 @@ impl SaveEmailTemplateRequest {
         self
     }
 }
-impl serde::Serialize for SaveEmailTemplateRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.template_type {
-            __map.serialize_entry("templateType", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.subject {
-            __map.serialize_entry("subject", __value)?;
-        }
-        if let Some(__value) = &self.content {
-            __map.serialize_entry("content", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["templateType", "label", "subject", "content"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveEmailTemplateRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveEmailTemplateRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveEmailTemplateRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveEmailTemplateRequest, _A::Error> {
-                let mut template_type = None;
-                let mut label = None;
-                let mut subject = None;
-                let mut content = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "templateType" => {
-                            crate::model::field(
-                                &mut template_type,
-                                &mut __map,
-                                "templateType",
-                            )?
-                        }
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "subject" => {
-                            crate::model::field(&mut subject, &mut __map, "subject")?
-                        }
-                        "content" => {
-                            crate::model::field(&mut content, &mut __map, "content")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveEmailTemplateRequest {
-                    template_type: template_type.flatten(),
-                    label: label.flatten(),
-                    subject: subject.flatten(),
-                    content: content.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveEmailTemplateRequest { template_type : "templateType" optional, label : "label"
+    optional, subject : "subject" optional, content : "content" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1feature-rules~1{featureRuleId}~1versions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21175,141 +8924,13 @@ impl CreateFeatureRuleRequest {
         self
     }
 }
-impl serde::Serialize for CreateFeatureRuleRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.description {
-            __map.serialize_entry("description", __value)?;
-        }
-        if let Some(__value) = &self.requirements_script {
-            __map.serialize_entry("requirements_script", __value)?;
-        }
-        if let Some(__value) = &self.action_script {
-            __map.serialize_entry("action_script", __value)?;
-        }
-        if let Some(__value) = &self.script_type {
-            __map.serialize_entry("script_type", __value)?;
-        }
-        if let Some(__value) = &self.graph_state {
-            __map.serialize_entry("graph_state", __value)?;
-        }
-        if let Some(__value) = &self.editing_mode {
-            __map.serialize_entry("editing_mode", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "label",
-                "description",
-                "requirements_script",
-                "action_script",
-                "script_type",
-                "graph_state",
-                "editing_mode",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateFeatureRuleRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateFeatureRuleRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateFeatureRuleRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateFeatureRuleRequest, _A::Error> {
-                let mut label = None;
-                let mut description = None;
-                let mut requirements_script = None;
-                let mut action_script = None;
-                let mut script_type = None;
-                let mut graph_state = None;
-                let mut editing_mode = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "description" => {
-                            crate::model::field(
-                                &mut description,
-                                &mut __map,
-                                "description",
-                            )?
-                        }
-                        "requirements_script" => {
-                            crate::model::field(
-                                &mut requirements_script,
-                                &mut __map,
-                                "requirements_script",
-                            )?
-                        }
-                        "action_script" => {
-                            crate::model::field(
-                                &mut action_script,
-                                &mut __map,
-                                "action_script",
-                            )?
-                        }
-                        "script_type" => {
-                            crate::model::field(
-                                &mut script_type,
-                                &mut __map,
-                                "script_type",
-                            )?
-                        }
-                        "graph_state" => {
-                            crate::model::field(
-                                &mut graph_state,
-                                &mut __map,
-                                "graph_state",
-                            )?
-                        }
-                        "editing_mode" => {
-                            crate::model::field(
-                                &mut editing_mode,
-                                &mut __map,
-                                "editing_mode",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateFeatureRuleRequest {
-                    label: label.flatten(),
-                    description: description.flatten(),
-                    requirements_script: requirements_script.flatten(),
-                    action_script: action_script.flatten(),
-                    script_type: script_type.flatten(),
-                    graph_state: graph_state.flatten(),
-                    editing_mode: editing_mode.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateFeatureRuleRequest { label : "label" optional, description : "description"
+    optional, requirements_script : "requirements_script" optional, action_script :
+    "action_script" optional, script_type : "script_type" optional, graph_state :
+    "graph_state" optional, editing_mode : "editing_mode" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1forms~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21369,111 +8990,12 @@ impl SaveFormRequest {
         self
     }
 }
-impl serde::Serialize for SaveFormRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.title {
-            __map.serialize_entry("title", __value)?;
-        }
-        if let Some(__value) = &self.internal_description {
-            __map.serialize_entry("internal-description", __value)?;
-        }
-        if let Some(__value) = &self.public_description {
-            __map.serialize_entry("public-description", __value)?;
-        }
-        if let Some(__value) = &self.registration {
-            __map.serialize_entry("registration", __value)?;
-        }
-        if let Some(__value) = &self.fields {
-            __map.serialize_entry("fields", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "title",
-                "internal-description",
-                "public-description",
-                "registration",
-                "fields",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveFormRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveFormRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveFormRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveFormRequest, _A::Error> {
-                let mut title = None;
-                let mut internal_description = None;
-                let mut public_description = None;
-                let mut registration = None;
-                let mut fields = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "title" => crate::model::field(&mut title, &mut __map, "title")?,
-                        "internal-description" => {
-                            crate::model::field(
-                                &mut internal_description,
-                                &mut __map,
-                                "internal-description",
-                            )?
-                        }
-                        "public-description" => {
-                            crate::model::field(
-                                &mut public_description,
-                                &mut __map,
-                                "public-description",
-                            )?
-                        }
-                        "registration" => {
-                            crate::model::field(
-                                &mut registration,
-                                &mut __map,
-                                "registration",
-                            )?
-                        }
-                        "fields" => {
-                            crate::model::field(&mut fields, &mut __map, "fields")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveFormRequest {
-                    title: title.flatten(),
-                    internal_description: internal_description.flatten(),
-                    public_description: public_description.flatten(),
-                    registration: registration.flatten(),
-                    fields: fields.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveFormRequest { title : "title" optional, internal_description :
+    "internal-description" optional, public_description : "public-description" optional,
+    registration : "registration" optional, fields : "fields" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21514,75 +9036,10 @@ impl GenerateThumbnailUploadUrlRequest {
         self
     }
 }
-impl serde::Serialize for GenerateThumbnailUploadUrlRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.file_name {
-            __map.serialize_entry("fileName", __value)?;
-        }
-        if let Some(__value) = &self.content_type {
-            __map.serialize_entry("contentType", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["fileName", "contentType"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GenerateThumbnailUploadUrlRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GenerateThumbnailUploadUrlRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GenerateThumbnailUploadUrlRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GenerateThumbnailUploadUrlRequest, _A::Error> {
-                let mut file_name = None;
-                let mut content_type = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "fileName" => {
-                            crate::model::field(&mut file_name, &mut __map, "fileName")?
-                        }
-                        "contentType" => {
-                            crate::model::field(
-                                &mut content_type,
-                                &mut __map,
-                                "contentType",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GenerateThumbnailUploadUrlRequest {
-                    file_name: file_name.flatten(),
-                    content_type: content_type.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GenerateThumbnailUploadUrlRequest { file_name : "fileName" optional, content_type :
+    "contentType" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21623,73 +9080,10 @@ impl GenerateThumbnailUploadUrlResponse {
         self
     }
 }
-impl serde::Serialize for GenerateThumbnailUploadUrlResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.upload_url {
-            __map.serialize_entry("uploadUrl", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "uploadUrl"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GenerateThumbnailUploadUrlResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GenerateThumbnailUploadUrlResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GenerateThumbnailUploadUrlResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GenerateThumbnailUploadUrlResponse, _A::Error> {
-                let mut id = None;
-                let mut upload_url = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "uploadUrl" => {
-                            crate::model::field(
-                                &mut upload_url,
-                                &mut __map,
-                                "uploadUrl",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GenerateThumbnailUploadUrlResponse {
-                    id: id.flatten(),
-                    upload_url: upload_url.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GenerateThumbnailUploadUrlResponse { id : "id" optional, upload_url : "uploadUrl"
+    optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/400/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21721,61 +9115,10 @@ impl GenerateThumbnailUploadUrlBadRequestBody {
         self
     }
 }
-impl serde::Serialize for GenerateThumbnailUploadUrlBadRequestBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["error"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GenerateThumbnailUploadUrlBadRequestBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GenerateThumbnailUploadUrlBadRequestBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GenerateThumbnailUploadUrlBadRequestBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GenerateThumbnailUploadUrlBadRequestBody, _A::Error> {
-                let mut error = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "error" => crate::model::field(&mut error, &mut __map, "error")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GenerateThumbnailUploadUrlBadRequestBody {
-                    error: error.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GenerateThumbnailUploadUrlBadRequestBody { error : "error" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/401/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21807,61 +9150,10 @@ impl GenerateThumbnailUploadUrlUnauthorizedBody {
         self
     }
 }
-impl serde::Serialize for GenerateThumbnailUploadUrlUnauthorizedBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["error"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GenerateThumbnailUploadUrlUnauthorizedBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GenerateThumbnailUploadUrlUnauthorizedBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GenerateThumbnailUploadUrlUnauthorizedBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GenerateThumbnailUploadUrlUnauthorizedBody, _A::Error> {
-                let mut error = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "error" => crate::model::field(&mut error, &mut __map, "error")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GenerateThumbnailUploadUrlUnauthorizedBody {
-                    error: error.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GenerateThumbnailUploadUrlUnauthorizedBody { error : "error" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1gift/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -21926,95 +9218,11 @@ impl CreateGiftRequest {
         self
     }
 }
-impl serde::Serialize for CreateGiftRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.id {
-            __map.serialize_entry("id", __value)?;
-        }
-        if let Some(__value) = &self.created {
-            __map.serialize_entry("created", __value)?;
-        }
-        if let Some(__value) = &self.claimed {
-            __map.serialize_entry("claimed", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        if let Some(__value) = &self.cross_device_session {
-            __map.serialize_entry("cross_device_session", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["id", "created", "claimed", "uri", "cross_device_session"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateGiftRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateGiftRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateGiftRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateGiftRequest, _A::Error> {
-                let mut id = None;
-                let mut created = None;
-                let mut claimed = None;
-                let mut uri = None;
-                let mut cross_device_session = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "id" => crate::model::field(&mut id, &mut __map, "id")?,
-                        "created" => {
-                            crate::model::field(&mut created, &mut __map, "created")?
-                        }
-                        "claimed" => {
-                            crate::model::field(&mut claimed, &mut __map, "claimed")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        "cross_device_session" => {
-                            crate::model::field(
-                                &mut cross_device_session,
-                                &mut __map,
-                                "cross_device_session",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateGiftRequest {
-                    id: id.flatten(),
-                    created: created.flatten(),
-                    claimed: claimed.flatten(),
-                    uri: uri.flatten(),
-                    cross_device_session: cross_device_session.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateGiftRequest { id : "id" optional, created : "created" optional, claimed :
+    "claimed" optional, uri : "uri" optional, cross_device_session :
+    "cross_device_session" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1gift/post/responses/200/content/*~1*/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22047,61 +9255,9 @@ impl CreateGiftResponse {
         self
     }
 }
-impl serde::Serialize for CreateGiftResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.gift {
-            __map.serialize_entry("gift", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["gift"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateGiftResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateGiftResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateGiftResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateGiftResponse, _A::Error> {
-                let mut gift = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "gift" => crate::model::field(&mut gift, &mut __map, "gift")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateGiftResponse {
-                    gift: gift.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateGiftResponse { gift : "gift" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1users~1{userId}~1grants/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
@@ -22144,63 +9300,10 @@ impl ListProductsResponse {
         self
     }
 }
-impl serde::Serialize for ListProductsResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListProductsResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListProductsResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ListProductsResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ListProductsResponse, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ListProductsResponse {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ListProductsResponse { results : "results" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1products/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22239,69 +9342,10 @@ impl SaveProductResponse {
         self
     }
 }
-impl serde::Serialize for SaveProductResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message", "uri"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveProductResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveProductResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveProductResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveProductResponse, _A::Error> {
-                let mut message = None;
-                let mut uri = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveProductResponse {
-                    message: message.flatten(),
-                    uri: uri.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveProductResponse { message : "message" optional, uri : "uri" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22340,69 +9384,10 @@ impl SaveProductsOkBody {
         self
     }
 }
-impl serde::Serialize for SaveProductsOkBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message", "uri"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveProductsOkBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveProductsOkBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveProductsOkBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveProductsOkBody, _A::Error> {
-                let mut message = None;
-                let mut uri = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveProductsOkBody {
-                    message: message.flatten(),
-                    uri: uri.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveProductsOkBody { message : "message" optional, uri : "uri" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22441,69 +9426,10 @@ impl SaveProductsCreatedBody {
         self
     }
 }
-impl serde::Serialize for SaveProductsCreatedBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        if let Some(__value) = &self.uri {
-            __map.serialize_entry("uri", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message", "uri"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveProductsCreatedBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveProductsCreatedBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveProductsCreatedBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveProductsCreatedBody, _A::Error> {
-                let mut message = None;
-                let mut uri = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        "uri" => crate::model::field(&mut uri, &mut __map, "uri")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveProductsCreatedBody {
-                    message: message.flatten(),
-                    uri: uri.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveProductsCreatedBody { message : "message" optional, uri : "uri" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema/properties/conditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22542,75 +9468,10 @@ impl SaveRequestRuleRequestConditions {
         self
     }
 }
-impl serde::Serialize for SaveRequestRuleRequestConditions {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.url_pattern {
-            __map.serialize_entry("url_pattern", __value)?;
-        }
-        if let Some(__value) = &self.method {
-            __map.serialize_entry("method", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["url_pattern", "method"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveRequestRuleRequestConditions {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveRequestRuleRequestConditions;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveRequestRuleRequestConditions)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveRequestRuleRequestConditions, _A::Error> {
-                let mut url_pattern = None;
-                let mut method = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "url_pattern" => {
-                            crate::model::field(
-                                &mut url_pattern,
-                                &mut __map,
-                                "url_pattern",
-                            )?
-                        }
-                        "method" => {
-                            crate::model::field(&mut method, &mut __map, "method")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveRequestRuleRequestConditions {
-                    url_pattern: url_pattern.flatten(),
-                    method: method.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveRequestRuleRequestConditions { url_pattern : "url_pattern" optional, method :
+    "method" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22687,141 +9548,13 @@ impl SaveRequestRuleRequest {
         self
     }
 }
-impl serde::Serialize for SaveRequestRuleRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.conditions {
-            __map.serialize_entry("conditions", __value)?;
-        }
-        if let Some(__value) = &self.requirements_script {
-            __map.serialize_entry("requirements_script", __value)?;
-        }
-        if let Some(__value) = &self.action_script {
-            __map.serialize_entry("action_script", __value)?;
-        }
-        if let Some(__value) = &self.script_type {
-            __map.serialize_entry("script_type", __value)?;
-        }
-        if let Some(__value) = &self.graph_state {
-            __map.serialize_entry("graph_state", __value)?;
-        }
-        if let Some(__value) = &self.editing_mode {
-            __map.serialize_entry("editing_mode", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &[
-                "label",
-                "conditions",
-                "requirements_script",
-                "action_script",
-                "script_type",
-                "graph_state",
-                "editing_mode",
-            ],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for SaveRequestRuleRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveRequestRuleRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (SaveRequestRuleRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<SaveRequestRuleRequest, _A::Error> {
-                let mut label = None;
-                let mut conditions = None;
-                let mut requirements_script = None;
-                let mut action_script = None;
-                let mut script_type = None;
-                let mut graph_state = None;
-                let mut editing_mode = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "conditions" => {
-                            crate::model::field(
-                                &mut conditions,
-                                &mut __map,
-                                "conditions",
-                            )?
-                        }
-                        "requirements_script" => {
-                            crate::model::field(
-                                &mut requirements_script,
-                                &mut __map,
-                                "requirements_script",
-                            )?
-                        }
-                        "action_script" => {
-                            crate::model::field(
-                                &mut action_script,
-                                &mut __map,
-                                "action_script",
-                            )?
-                        }
-                        "script_type" => {
-                            crate::model::field(
-                                &mut script_type,
-                                &mut __map,
-                                "script_type",
-                            )?
-                        }
-                        "graph_state" => {
-                            crate::model::field(
-                                &mut graph_state,
-                                &mut __map,
-                                "graph_state",
-                            )?
-                        }
-                        "editing_mode" => {
-                            crate::model::field(
-                                &mut editing_mode,
-                                &mut __map,
-                                "editing_mode",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(SaveRequestRuleRequest {
-                    label: label.flatten(),
-                    conditions: conditions.flatten(),
-                    requirements_script: requirements_script.flatten(),
-                    action_script: action_script.flatten(),
-                    script_type: script_type.flatten(),
-                    graph_state: graph_state.flatten(),
-                    editing_mode: editing_mode.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    SaveRequestRuleRequest { label : "label" optional, conditions : "conditions"
+    optional, requirements_script : "requirements_script" optional, action_script :
+    "action_script" optional, script_type : "script_type" optional, graph_state :
+    "graph_state" optional, editing_mode : "editing_mode" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22853,67 +9586,10 @@ impl CreateNewSessionRequestIdentifiers {
         self
     }
 }
-impl serde::Serialize for CreateNewSessionRequestIdentifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateNewSessionRequestIdentifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateNewSessionRequestIdentifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateNewSessionRequestIdentifiers)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateNewSessionRequestIdentifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateNewSessionRequestIdentifiers {
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateNewSessionRequestIdentifiers { email_address : "email_address" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -22953,71 +9629,10 @@ impl CreateNewSessionRequestValidators {
         self
     }
 }
-impl serde::Serialize for CreateNewSessionRequestValidators {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.password {
-            __map.serialize_entry("password", __value)?;
-        }
-        if let Some(__value) = &self.use_sso {
-            __map.serialize_entry("use_sso", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["password", "use_sso"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateNewSessionRequestValidators {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateNewSessionRequestValidators;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateNewSessionRequestValidators)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateNewSessionRequestValidators, _A::Error> {
-                let mut password = None;
-                let mut use_sso = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "password" => {
-                            crate::model::field(&mut password, &mut __map, "password")?
-                        }
-                        "use_sso" => {
-                            crate::model::field(&mut use_sso, &mut __map, "use_sso")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateNewSessionRequestValidators {
-                    password: password.flatten(),
-                    use_sso: use_sso.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateNewSessionRequestValidators { password : "password" optional, use_sso :
+    "use_sso" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23049,77 +9664,10 @@ impl CreateNewSessionRequest {
         self
     }
 }
-impl serde::Serialize for CreateNewSessionRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        __map.serialize_entry("validators", &self.validators)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifiers", "validators"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateNewSessionRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateNewSessionRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateNewSessionRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateNewSessionRequest, _A::Error> {
-                let mut identifiers = None;
-                let mut validators = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "validators" => {
-                            crate::model::field(
-                                &mut validators,
-                                &mut __map,
-                                "validators",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateNewSessionRequest {
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    validators: validators
-                        .ok_or_else(|| crate::model::missing("validators"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateNewSessionRequest { identifiers : "identifiers" required, validators :
+    "validators" required, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/0`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23147,66 +9695,10 @@ impl RefreshOrExchangeTokenRequestRefreshToken {
         self
     }
 }
-impl serde::Serialize for RefreshOrExchangeTokenRequestRefreshToken {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("refresh_token", &self.refresh_token)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["refresh_token"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefreshOrExchangeTokenRequestRefreshToken {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RefreshOrExchangeTokenRequestRefreshToken;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (RefreshOrExchangeTokenRequestRefreshToken)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<RefreshOrExchangeTokenRequestRefreshToken, _A::Error> {
-                let mut refresh_token = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "refresh_token" => {
-                            crate::model::field(
-                                &mut refresh_token,
-                                &mut __map,
-                                "refresh_token",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(RefreshOrExchangeTokenRequestRefreshToken {
-                    refresh_token: refresh_token
-                        .ok_or_else(|| crate::model::missing("refresh_token"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    RefreshOrExchangeTokenRequestRefreshToken { refresh_token : "refresh_token" required,
+    } additional additional_properties
+);
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/1`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23236,72 +9728,10 @@ impl RefreshOrExchangeTokenRequestAuthorizationCode {
         self
     }
 }
-impl serde::Serialize for RefreshOrExchangeTokenRequestAuthorizationCode {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("code", &self.code)?;
-        __map.serialize_entry("redirect_uri", &self.redirect_uri)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["code", "redirect_uri"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RefreshOrExchangeTokenRequestAuthorizationCode {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = RefreshOrExchangeTokenRequestAuthorizationCode;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str(
-                    "an object (RefreshOrExchangeTokenRequestAuthorizationCode)",
-                )
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<RefreshOrExchangeTokenRequestAuthorizationCode, _A::Error> {
-                let mut code = None;
-                let mut redirect_uri = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "code" => crate::model::field(&mut code, &mut __map, "code")?,
-                        "redirect_uri" => {
-                            crate::model::field(
-                                &mut redirect_uri,
-                                &mut __map,
-                                "redirect_uri",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(RefreshOrExchangeTokenRequestAuthorizationCode {
-                    code: code.ok_or_else(|| crate::model::missing("code"))?,
-                    redirect_uri: redirect_uri
-                        .ok_or_else(|| crate::model::missing("redirect_uri"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    RefreshOrExchangeTokenRequestAuthorizationCode { code : "code" required, redirect_uri
+    : "redirect_uri" required, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema`.
 ///
 /// The variant is chosen by the `grant_type` property.
@@ -23357,63 +9787,10 @@ impl GetUsersProfileByAppIdResponse {
         self
     }
 }
-impl serde::Serialize for GetUsersProfileByAppIdResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.message {
-            __map.serialize_entry("message", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["message"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetUsersProfileByAppIdResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GetUsersProfileByAppIdResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GetUsersProfileByAppIdResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GetUsersProfileByAppIdResponse, _A::Error> {
-                let mut message = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "message" => {
-                            crate::model::field(&mut message, &mut __map, "message")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GetUsersProfileByAppIdResponse {
-                    message: message.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GetUsersProfileByAppIdResponse { message : "message" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/400/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -23445,61 +9822,10 @@ impl UpdateBulkUsersBadRequestBody {
         self
     }
 }
-impl serde::Serialize for UpdateBulkUsersBadRequestBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["error"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateBulkUsersBadRequestBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateBulkUsersBadRequestBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UpdateBulkUsersBadRequestBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UpdateBulkUsersBadRequestBody, _A::Error> {
-                let mut error = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "error" => crate::model::field(&mut error, &mut __map, "error")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UpdateBulkUsersBadRequestBody {
-                    error: error.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UpdateBulkUsersBadRequestBody { error : "error" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/401/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -23531,61 +9857,10 @@ impl UpdateBulkUsersUnauthorizedBody {
         self
     }
 }
-impl serde::Serialize for UpdateBulkUsersUnauthorizedBody {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.error {
-            __map.serialize_entry("error", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["error"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateBulkUsersUnauthorizedBody {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateBulkUsersUnauthorizedBody;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UpdateBulkUsersUnauthorizedBody)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UpdateBulkUsersUnauthorizedBody, _A::Error> {
-                let mut error = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "error" => crate::model::field(&mut error, &mut __map, "error")?,
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UpdateBulkUsersUnauthorizedBody {
-                    error: error.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UpdateBulkUsersUnauthorizedBody { error : "error" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema/properties/new_identifiers`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23613,66 +9888,10 @@ impl StartEmailAddressUpdateRequestNewIdentifiers {
         self
     }
 }
-impl serde::Serialize for StartEmailAddressUpdateRequestNewIdentifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("email_address", &self.email_address)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartEmailAddressUpdateRequestNewIdentifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartEmailAddressUpdateRequestNewIdentifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StartEmailAddressUpdateRequestNewIdentifiers)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StartEmailAddressUpdateRequestNewIdentifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StartEmailAddressUpdateRequestNewIdentifiers {
-                    email_address: email_address
-                        .ok_or_else(|| crate::model::missing("email_address"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StartEmailAddressUpdateRequestNewIdentifiers { email_address : "email_address"
+    required, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23699,66 +9918,10 @@ impl StartEmailAddressUpdateRequest {
         self
     }
 }
-impl serde::Serialize for StartEmailAddressUpdateRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("new_identifiers", &self.new_identifiers)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["new_identifiers"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartEmailAddressUpdateRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartEmailAddressUpdateRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StartEmailAddressUpdateRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StartEmailAddressUpdateRequest, _A::Error> {
-                let mut new_identifiers = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "new_identifiers" => {
-                            crate::model::field(
-                                &mut new_identifiers,
-                                &mut __map,
-                                "new_identifiers",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StartEmailAddressUpdateRequest {
-                    new_identifiers: new_identifiers
-                        .ok_or_else(|| crate::model::missing("new_identifiers"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StartEmailAddressUpdateRequest { new_identifiers : "new_identifiers" required, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -23790,67 +9953,10 @@ impl StartPasswordResetRequestIdentifiers {
         self
     }
 }
-impl serde::Serialize for StartPasswordResetRequestIdentifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartPasswordResetRequestIdentifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartPasswordResetRequestIdentifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StartPasswordResetRequestIdentifiers)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StartPasswordResetRequestIdentifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StartPasswordResetRequestIdentifiers {
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StartPasswordResetRequestIdentifiers { email_address : "email_address" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23883,73 +9989,10 @@ impl StartPasswordResetRequest {
         self
     }
 }
-impl serde::Serialize for StartPasswordResetRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        __map.serialize_entry("siteSlug", &self.site_slug)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifiers", "siteSlug"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartPasswordResetRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartPasswordResetRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StartPasswordResetRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StartPasswordResetRequest, _A::Error> {
-                let mut identifiers = None;
-                let mut site_slug = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "siteSlug" => {
-                            crate::model::field(&mut site_slug, &mut __map, "siteSlug")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StartPasswordResetRequest {
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    site_slug: site_slug
-                        .ok_or_else(|| crate::model::missing("siteSlug"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StartPasswordResetRequest { identifiers : "identifiers" required, site_slug :
+    "siteSlug" required, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -23981,69 +10024,10 @@ impl StartPasswordlessAuthenticationRequestIdentifiers {
         self
     }
 }
-impl serde::Serialize for StartPasswordlessAuthenticationRequestIdentifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartPasswordlessAuthenticationRequestIdentifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartPasswordlessAuthenticationRequestIdentifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str(
-                    "an object (StartPasswordlessAuthenticationRequestIdentifiers)",
-                )
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StartPasswordlessAuthenticationRequestIdentifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StartPasswordlessAuthenticationRequestIdentifiers {
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StartPasswordlessAuthenticationRequestIdentifiers { email_address : "email_address"
+    optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/delivery`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -24096,93 +10080,11 @@ impl StartPasswordlessAuthenticationRequestDelivery {
         self
     }
 }
-impl serde::Serialize for StartPasswordlessAuthenticationRequestDelivery {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.method {
-            __map.serialize_entry("method", __value)?;
-        }
-        if let Some(__value) = &self.destination {
-            __map.serialize_entry("destination", __value)?;
-        }
-        if let Some(__value) = &self.action {
-            __map.serialize_entry("action", __value)?;
-        }
-        if let Some(__value) = &self.redirect {
-            __map.serialize_entry("redirect", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["method", "destination", "action", "redirect"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartPasswordlessAuthenticationRequestDelivery {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartPasswordlessAuthenticationRequestDelivery;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str(
-                    "an object (StartPasswordlessAuthenticationRequestDelivery)",
-                )
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StartPasswordlessAuthenticationRequestDelivery, _A::Error> {
-                let mut method = None;
-                let mut destination = None;
-                let mut action = None;
-                let mut redirect = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "method" => {
-                            crate::model::field(&mut method, &mut __map, "method")?
-                        }
-                        "destination" => {
-                            crate::model::field(
-                                &mut destination,
-                                &mut __map,
-                                "destination",
-                            )?
-                        }
-                        "action" => {
-                            crate::model::field(&mut action, &mut __map, "action")?
-                        }
-                        "redirect" => {
-                            crate::model::field(&mut redirect, &mut __map, "redirect")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StartPasswordlessAuthenticationRequestDelivery {
-                    method: method.flatten(),
-                    destination: destination.flatten(),
-                    action: action.flatten(),
-                    redirect: redirect.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StartPasswordlessAuthenticationRequestDelivery { method : "method" optional,
+    destination : "destination" optional, action : "action" optional, redirect :
+    "redirect" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -24214,72 +10116,10 @@ impl StartPasswordlessAuthenticationRequest {
         self
     }
 }
-impl serde::Serialize for StartPasswordlessAuthenticationRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        __map.serialize_entry("delivery", &self.delivery)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifiers", "delivery"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartPasswordlessAuthenticationRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = StartPasswordlessAuthenticationRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (StartPasswordlessAuthenticationRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<StartPasswordlessAuthenticationRequest, _A::Error> {
-                let mut identifiers = None;
-                let mut delivery = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "delivery" => {
-                            crate::model::field(&mut delivery, &mut __map, "delivery")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(StartPasswordlessAuthenticationRequest {
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    delivery: delivery.ok_or_else(|| crate::model::missing("delivery"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    StartPasswordlessAuthenticationRequest { identifiers : "identifiers" required,
+    delivery : "delivery" required, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
@@ -24322,69 +10162,10 @@ impl CreateNewSessionUnderGivenSiteRequestIdentifiers {
         self
     }
 }
-impl serde::Serialize for CreateNewSessionUnderGivenSiteRequestIdentifiers {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.email_address {
-            __map.serialize_entry("email_address", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["email_address"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateNewSessionUnderGivenSiteRequestIdentifiers {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateNewSessionUnderGivenSiteRequestIdentifiers;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str(
-                    "an object (CreateNewSessionUnderGivenSiteRequestIdentifiers)",
-                )
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateNewSessionUnderGivenSiteRequestIdentifiers, _A::Error> {
-                let mut email_address = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "email_address" => {
-                            crate::model::field(
-                                &mut email_address,
-                                &mut __map,
-                                "email_address",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateNewSessionUnderGivenSiteRequestIdentifiers {
-                    email_address: email_address.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateNewSessionUnderGivenSiteRequestIdentifiers { email_address : "email_address"
+    optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -24424,73 +10205,10 @@ impl CreateNewSessionUnderGivenSiteRequestValidators {
         self
     }
 }
-impl serde::Serialize for CreateNewSessionUnderGivenSiteRequestValidators {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.password {
-            __map.serialize_entry("password", __value)?;
-        }
-        if let Some(__value) = &self.use_sso {
-            __map.serialize_entry("use_sso", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["password", "use_sso"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateNewSessionUnderGivenSiteRequestValidators {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateNewSessionUnderGivenSiteRequestValidators;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str(
-                    "an object (CreateNewSessionUnderGivenSiteRequestValidators)",
-                )
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateNewSessionUnderGivenSiteRequestValidators, _A::Error> {
-                let mut password = None;
-                let mut use_sso = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "password" => {
-                            crate::model::field(&mut password, &mut __map, "password")?
-                        }
-                        "use_sso" => {
-                            crate::model::field(&mut use_sso, &mut __map, "use_sso")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateNewSessionUnderGivenSiteRequestValidators {
-                    password: password.flatten(),
-                    use_sso: use_sso.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateNewSessionUnderGivenSiteRequestValidators { password : "password" optional,
+    use_sso : "use_sso" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -24522,77 +10240,10 @@ impl CreateNewSessionUnderGivenSiteRequest {
         self
     }
 }
-impl serde::Serialize for CreateNewSessionUnderGivenSiteRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        __map.serialize_entry("identifiers", &self.identifiers)?;
-        __map.serialize_entry("validators", &self.validators)?;
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["identifiers", "validators"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateNewSessionUnderGivenSiteRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateNewSessionUnderGivenSiteRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateNewSessionUnderGivenSiteRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateNewSessionUnderGivenSiteRequest, _A::Error> {
-                let mut identifiers = None;
-                let mut validators = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "identifiers" => {
-                            crate::model::field(
-                                &mut identifiers,
-                                &mut __map,
-                                "identifiers",
-                            )?
-                        }
-                        "validators" => {
-                            crate::model::field(
-                                &mut validators,
-                                &mut __map,
-                                "validators",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateNewSessionUnderGivenSiteRequest {
-                    identifiers: identifiers
-                        .ok_or_else(|| crate::model::missing("identifiers"))?,
-                    validators: validators
-                        .ok_or_else(|| crate::model::missing("validators"))?,
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateNewSessionUnderGivenSiteRequest { identifiers : "identifiers" required,
+    validators : "validators" required, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1accounts~1{accountId}~1grants/get/responses/200/content/application~1json/schema/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -24631,75 +10282,10 @@ impl ListAccountUsersV4ResponseItem {
         self
     }
 }
-impl serde::Serialize for ListAccountUsersV4ResponseItem {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.user_id {
-            __map.serialize_entry("userId", __value)?;
-        }
-        if let Some(__value) = &self.account_id {
-            __map.serialize_entry("accountId", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["userId", "accountId"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListAccountUsersV4ResponseItem {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAccountUsersV4ResponseItem;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ListAccountUsersV4ResponseItem)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ListAccountUsersV4ResponseItem, _A::Error> {
-                let mut user_id = None;
-                let mut account_id = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "userId" => {
-                            crate::model::field(&mut user_id, &mut __map, "userId")?
-                        }
-                        "accountId" => {
-                            crate::model::field(
-                                &mut account_id,
-                                &mut __map,
-                                "accountId",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ListAccountUsersV4ResponseItem {
-                    user_id: user_id.flatten(),
-                    account_id: account_id.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ListAccountUsersV4ResponseItem { user_id : "userId" optional, account_id :
+    "accountId" optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1webhooks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -24752,85 +10338,11 @@ impl CreateWebhookRequest {
         self
     }
 }
-impl serde::Serialize for CreateWebhookRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.triggers {
-            __map.serialize_entry("triggers", __value)?;
-        }
-        if let Some(__value) = &self.method {
-            __map.serialize_entry("method", __value)?;
-        }
-        if let Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["label", "triggers", "method", "target"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateWebhookRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateWebhookRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (CreateWebhookRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<CreateWebhookRequest, _A::Error> {
-                let mut label = None;
-                let mut triggers = None;
-                let mut method = None;
-                let mut target = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "triggers" => {
-                            crate::model::field(&mut triggers, &mut __map, "triggers")?
-                        }
-                        "method" => {
-                            crate::model::field(&mut method, &mut __map, "method")?
-                        }
-                        "target" => {
-                            crate::model::field(&mut target, &mut __map, "target")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(CreateWebhookRequest {
-                    label: label.flatten(),
-                    triggers: triggers.flatten(),
-                    method: method.flatten(),
-                    target: target.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    CreateWebhookRequest { label : "label" optional, triggers : "triggers" optional,
+    method : "method" optional, target : "target" optional, } additional
+    additional_properties
+);
 /// Inline schema at `#/paths/~1v3~1webhooks~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -24890,97 +10402,11 @@ impl UpdateWebhookRequest {
         self
     }
 }
-impl serde::Serialize for UpdateWebhookRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.webhook_id {
-            __map.serialize_entry("webhook_id", __value)?;
-        }
-        if let Some(__value) = &self.label {
-            __map.serialize_entry("label", __value)?;
-        }
-        if let Some(__value) = &self.triggers {
-            __map.serialize_entry("triggers", __value)?;
-        }
-        if let Some(__value) = &self.method {
-            __map.serialize_entry("method", __value)?;
-        }
-        if let Some(__value) = &self.target {
-            __map.serialize_entry("target", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["webhook_id", "label", "triggers", "method", "target"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateWebhookRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateWebhookRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (UpdateWebhookRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<UpdateWebhookRequest, _A::Error> {
-                let mut webhook_id = None;
-                let mut label = None;
-                let mut triggers = None;
-                let mut method = None;
-                let mut target = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "webhook_id" => {
-                            crate::model::field(
-                                &mut webhook_id,
-                                &mut __map,
-                                "webhook_id",
-                            )?
-                        }
-                        "label" => crate::model::field(&mut label, &mut __map, "label")?,
-                        "triggers" => {
-                            crate::model::field(&mut triggers, &mut __map, "triggers")?
-                        }
-                        "method" => {
-                            crate::model::field(&mut method, &mut __map, "method")?
-                        }
-                        "target" => {
-                            crate::model::field(&mut target, &mut __map, "target")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(UpdateWebhookRequest {
-                    webhook_id: webhook_id.flatten(),
-                    label: label.flatten(),
-                    triggers: triggers.flatten(),
-                    method: method.flatten(),
-                    target: target.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    UpdateWebhookRequest { webhook_id : "webhook_id" optional, label : "label" optional,
+    triggers : "triggers" optional, method : "method" optional, target : "target"
+    optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1v4~1pages~1upload-url/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -25021,75 +10447,10 @@ impl GeneratePageUploadUrlResponse {
         self
     }
 }
-impl serde::Serialize for GeneratePageUploadUrlResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.logo_id {
-            __map.serialize_entry("logoId", __value)?;
-        }
-        if let Some(__value) = &self.upload_url {
-            __map.serialize_entry("uploadUrl", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["logoId", "uploadUrl"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for GeneratePageUploadUrlResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = GeneratePageUploadUrlResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (GeneratePageUploadUrlResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<GeneratePageUploadUrlResponse, _A::Error> {
-                let mut logo_id = None;
-                let mut upload_url = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "logoId" => {
-                            crate::model::field(&mut logo_id, &mut __map, "logoId")?
-                        }
-                        "uploadUrl" => {
-                            crate::model::field(
-                                &mut upload_url,
-                                &mut __map,
-                                "uploadUrl",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(GeneratePageUploadUrlResponse {
-                    logo_id: logo_id.flatten(),
-                    upload_url: upload_url.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    GeneratePageUploadUrlResponse { logo_id : "logoId" optional, upload_url : "uploadUrl"
+    optional, } additional additional_properties
+);
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -25122,67 +10483,10 @@ impl ProcessPromoCodeRedemptionsRequest {
         self
     }
 }
-impl serde::Serialize for ProcessPromoCodeRedemptionsRequest {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.promo_codes {
-            __map.serialize_entry("promo_codes", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["promo_codes"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProcessPromoCodeRedemptionsRequest {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProcessPromoCodeRedemptionsRequest;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProcessPromoCodeRedemptionsRequest)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProcessPromoCodeRedemptionsRequest, _A::Error> {
-                let mut promo_codes = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "promo_codes" => {
-                            crate::model::field(
-                                &mut promo_codes,
-                                &mut __map,
-                                "promo_codes",
-                            )?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProcessPromoCodeRedemptionsRequest {
-                    promo_codes: promo_codes.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProcessPromoCodeRedemptionsRequest { promo_codes : "promo_codes" optional, }
+    additional additional_properties
+);
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -25217,60 +10521,7 @@ impl ProcessPromoCodeRedemptionsResponse {
         self
     }
 }
-impl serde::Serialize for ProcessPromoCodeRedemptionsResponse {
-    fn serialize<_S: serde::Serializer>(
-        &self,
-        __serializer: _S,
-    ) -> Result<_S::Ok, _S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut __map = __serializer.serialize_map(None)?;
-        if let Some(__value) = &self.results {
-            __map.serialize_entry("results", __value)?;
-        }
-        crate::model::serialize_kept(
-            &mut __map,
-            &self.additional_properties,
-            &["results"],
-        )?;
-        serde::ser::SerializeMap::end(__map)
-    }
-}
-impl<'de> serde::Deserialize<'de> for ProcessPromoCodeRedemptionsResponse {
-    fn deserialize<_D: serde::Deserializer<'de>>(
-        __deserializer: _D,
-    ) -> Result<Self, _D::Error> {
-        struct __Visitor;
-        impl<'de> serde::de::Visitor<'de> for __Visitor {
-            type Value = ProcessPromoCodeRedemptionsResponse;
-            fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                __f.write_str("an object (ProcessPromoCodeRedemptionsResponse)")
-            }
-            fn visit_map<_A: serde::de::MapAccess<'de>>(
-                self,
-                mut __map: _A,
-            ) -> Result<ProcessPromoCodeRedemptionsResponse, _A::Error> {
-                let mut results = None;
-                let mut additional_properties = Default::default();
-                while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                    match __key.as_str() {
-                        "results" => {
-                            crate::model::field(&mut results, &mut __map, "results")?
-                        }
-                        _ => {
-                            crate::model::keep(
-                                &mut additional_properties,
-                                __key,
-                                &mut __map,
-                            )?
-                        }
-                    }
-                }
-                Ok(ProcessPromoCodeRedemptionsResponse {
-                    results: results.flatten(),
-                    additional_properties,
-                })
-            }
-        }
-        __deserializer.deserialize_map(__Visitor)
-    }
-}
+crate::model::model!(
+    ProcessPromoCodeRedemptionsResponse { results : "results" optional, } additional
+    additional_properties
+);

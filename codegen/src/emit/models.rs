@@ -8,13 +8,14 @@
 //! Objects are open (see [`Additional`]): properties the spec does not list are kept in a map
 //! field, decoded into it and encoded back from it, so nothing the server sends is lost in a
 //! read–modify–write. Serde's `flatten` would do that at a high cost in decoding time and code
-//! size, so `Serialize` and `Deserialize` are written out here: one pass over the object, keys
-//! matched as borrowed strings (see the runtime's `model.rs`).
+//! size, so `Serialize` and `Deserialize` come from the runtime's `model!` macro: one pass over
+//! the object, keys matched as borrowed strings. One invocation per struct keeps the generated
+//! source (and the time to format it) small.
 //!
-//! Names inside the generated impls cannot collide with schema names: the generic parameters
-//! are `_D`, `_A` and `_S` (a schema's name never holds `_`), the locals start with `__` or are
-//! field names (snake case, which a type name never is), and the field types are inferred rather
-//! than written.
+//! Names inside the macro's impls cannot collide with schema names: the generic parameters are
+//! `_D`, `_A` and `_S` (a schema's name never holds `_`), the locals start with `__` or are field
+//! names (snake case, which a type name never is), every other path is absolute, and the field
+//! types are inferred rather than written.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -53,8 +54,7 @@ pub(crate) fn struct_def(api: &Api, doc: TokenStream, name: &Ident, s: &Struct) 
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = all_optional.then(|| quote!(Default,));
     let inherent = inherent(api, name, s);
-    let serialize = serialize(name, s);
-    let deserialize = deserialize(name, s);
+    let serde = serde_impls(name, s);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
@@ -64,8 +64,7 @@ pub(crate) fn struct_def(api: &Api, doc: TokenStream, name: &Ident, s: &Struct) 
             #map_field
         }
         #inherent
-        #serialize
-        #deserialize
+        #serde
     }
 }
 
@@ -166,105 +165,23 @@ fn inherent(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
     }
 }
 
-fn serialize(name: &Ident, s: &Struct) -> TokenStream {
-    let entries = s.fields.iter().map(|f| {
-        let field_name = ident(&f.rust_name);
+/// The serde impls: one invocation of the runtime's `model!` macro.
+fn serde_impls(name: &Ident, s: &Struct) -> TokenStream {
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
         let wire = text::rust_str(&f.wire_name);
-        if f.required {
-            quote!(__map.serialize_entry(#wire, &self.#field_name)?;)
-        } else {
-            quote!(if let Some(__value) = &self.#field_name { __map.serialize_entry(#wire, __value)?; })
-        }
+        let kind = match (f.required, f.is_optional()) {
+            (true, true) => quote!(nullable),
+            (true, false) => quote!(required),
+            (false, _) => quote!(optional),
+        };
+        quote!(#field: #wire #kind,)
     });
-    let kept = s.additional.field().map(|field| {
+    let additional = s.additional.field().map(|field| {
         let field = ident(field);
-        let declared = s.fields.iter().map(|f| text::rust_str(&f.wire_name));
-        quote!(crate::model::serialize_kept(&mut __map, &self.#field, &[#(#declared),*])?;)
+        quote!(additional #field)
     });
-    let mutable = (!s.fields.is_empty() || kept.is_some()).then(|| quote!(mut));
-    let import = mutable.as_ref().map(|_| quote!(use serde::ser::SerializeMap as _;));
     quote! {
-        impl serde::Serialize for #name {
-            fn serialize<_S: serde::Serializer>(&self, __serializer: _S) -> Result<_S::Ok, _S::Error> {
-                #import
-                let #mutable __map = __serializer.serialize_map(None)?;
-                #(#entries)*
-                #kept
-                serde::ser::SerializeMap::end(__map)
-            }
-        }
-    }
-}
-
-fn deserialize(name: &Ident, s: &Struct) -> TokenStream {
-    let slots = s.fields.iter().map(|f| {
-        let field_name = ident(&f.rust_name);
-        quote!(let mut #field_name = None;)
-    });
-    let arms = s.fields.iter().map(|f| {
-        let field_name = ident(&f.rust_name);
-        let wire = text::rust_str(&f.wire_name);
-        quote!(#wire => crate::model::field(&mut #field_name, &mut __map, #wire)?,)
-    });
-    let (map_slot, other_arm, map_init) = match s.additional.field() {
-        Some(field) => {
-            let field = ident(field);
-            (
-                Some(quote!(let mut #field = Default::default();)),
-                quote!(_ => crate::model::keep(&mut #field, __key, &mut __map)?,),
-                Some(quote!(#field,)),
-            )
-        }
-        None => (None, quote!(_ => crate::model::skip(&mut __map)?,), None),
-    };
-    // Optional fields are read as `Option<T>` (so `null` is `None`): their slot is
-    // `Option<Option<T>>`, and the struct's field type, which inference follows, says so.
-    let inits = s.fields.iter().map(|f| {
-        let field_name = ident(&f.rust_name);
-        let wire = text::rust_str(&f.wire_name);
-        if f.is_optional() {
-            // `Option<Option<T>>`: seen or not, then null or not; a missing optional (or
-            // required but nullable) property is `None`, as with serde's derive.
-            quote!(#field_name: #field_name.flatten())
-        } else {
-            quote!(#field_name: #field_name.ok_or_else(|| crate::model::missing(#wire))?)
-        }
-    });
-    let expecting = format!("an object ({name})");
-    let loop_body = if s.fields.is_empty() && s.additional.field().is_none() {
-        quote!(while __map.next_key::<serde::de::IgnoredAny>()?.is_some() { crate::model::skip(&mut __map)?; })
-    } else {
-        quote! {
-            while let Some(__key) = __map.next_key::<crate::model::Key<'de>>()? {
-                match __key.as_str() {
-                    #(#arms)*
-                    #other_arm
-                }
-            }
-        }
-    };
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<_D: serde::Deserializer<'de>>(__deserializer: _D) -> Result<Self, _D::Error> {
-                struct __Visitor;
-
-                impl<'de> serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, __f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        __f.write_str(#expecting)
-                    }
-
-                    fn visit_map<_A: serde::de::MapAccess<'de>>(self, mut __map: _A) -> Result<#name, _A::Error> {
-                        #(#slots)*
-                        #map_slot
-                        #loop_body
-                        Ok(#name { #(#inits,)* #map_init })
-                    }
-                }
-
-                __deserializer.deserialize_map(__Visitor)
-            }
-        }
+        crate::model::model!(#name { #(#fields)* } #additional);
     }
 }
