@@ -79,7 +79,7 @@ pub enum Problem {
     EmptyDocument,
     #[error("{0}")]
     Structure(String),
-    #[error("unsupported OpenAPI version `{0}`: this generator reads OpenAPI 3.0.x")]
+    #[error("unsupported OpenAPI version `{0}`: this generator reads OpenAPI 3.0.x and 3.1.x")]
     UnsupportedVersion(String),
     #[error("{0} cannot be a mapping key (JSON object keys are strings)")]
     BadKey(String),
@@ -91,12 +91,17 @@ pub enum Problem {
     DanglingRef(String),
     #[error("$ref `{0}` is not supported: only local references into #/components are")]
     UnsupportedRef(String),
+    #[error("$ref `{0}` cannot be followed: {1}")]
+    BadRef(String, String),
     #[error("$ref `{0}` points at a {1}, which cannot be used here")]
     WrongRefKind(String, &'static str),
     #[error("$ref cycle that cannot be represented in Rust: {0}")]
     RefCycle(String),
     #[error("unsupported construct: {0}")]
     Unsupported(String),
+    /// A defect with a safe default, refused under `--strict`.
+    #[error("{0} (an error because of --strict)")]
+    Defect(String),
     /// A bound on the work one spec may ask for (see `codegen::limits`).
     #[error("over a limit: {0}")]
     Limit(String),

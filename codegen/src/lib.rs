@@ -39,9 +39,22 @@ impl Generated {
     }
 }
 
+/// How forgiving the generator is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Small defects of real specs (a path variable no parameter declares, a `$ref` to a request
+    /// body where a response belongs, …) are errors instead of warnings with a safe default.
+    pub strict: bool,
+}
+
 /// Builds the IR of a loaded spec, with errors naming the spec file.
 pub fn build_ir(spec: &load::LoadedSpec) -> Result<ir::Api, Error> {
-    ir::build(spec).map_err(|error| Error::Spec {
+    build_ir_with(spec, &Settings::default())
+}
+
+/// [`build_ir`] with explicit settings.
+pub fn build_ir_with(spec: &load::LoadedSpec, settings: &Settings) -> Result<ir::Api, Error> {
+    ir::build(spec, settings).map_err(|error| Error::Spec {
         file: spec.source_name.clone(),
         error,
     })
@@ -49,7 +62,12 @@ pub fn build_ir(spec: &load::LoadedSpec) -> Result<ir::Api, Error> {
 
 /// Loads, builds and emits: every file of the crate, or the first error.
 pub fn generate(spec: &load::LoadedSpec, options: &Options) -> Result<Generated, Error> {
-    let api = build_ir(spec)?;
+    generate_with(spec, options, &Settings::default())
+}
+
+/// [`generate`] with explicit settings.
+pub fn generate_with(spec: &load::LoadedSpec, options: &Options, settings: &Settings) -> Result<Generated, Error> {
+    let api = build_ir_with(spec, settings)?;
     let mut files = emit::emit(&api, options)?;
     files.push(write::manifest_file(&files));
     files.sort_by(|a, b| a.path.cmp(&b.path));

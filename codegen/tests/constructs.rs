@@ -377,3 +377,26 @@ fn pagination_is_detected_or_configured() {
     let configured = by_id("listConfigured").pagination.as_ref().expect("configured by x-codegen");
     assert_eq!(configured.total.as_deref().map(steps), Some(vec!["info".to_owned(), "all".to_owned()]));
 }
+
+#[test]
+fn defects_are_warnings_with_a_safe_default_and_errors_when_strict() {
+    let api = fixture("defects");
+    let warned: Vec<&str> = api.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    assert!(warned.contains(&"/paths/~1widgets~1{widget_id}~1parts~1{part_name}/get"), "{warned:?}");
+    assert!(warned.contains(&"/paths/~1widgets~1{widget_id}/put/responses/200"), "{warned:?}");
+    let get_part = api.operations.iter().find(|o| o.method_name == "get_part").unwrap();
+    let part = get_part.params.iter().find(|p| p.wire_name == "part_name").expect("declared for the spec");
+    assert!(part.required && part.location == ParamLocation::Path && part.ty == ParamType::Scalar(TypeRef::String));
+    // Refs into the insides of components name one type, wherever they point from.
+    assert_eq!(field(structure(&api, "Envelope"), "data").ty, named(&api, "EnvelopeData"));
+    assert!(api.types.iter().all(|t| !t.name.contains("Properties")), "no copy of a shape under a second name");
+
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/defects.yaml");
+    let spec = codegen::load::load_file(&path).unwrap();
+    let error = codegen::build_ir_with(&spec, &codegen::Settings { strict: true }).unwrap_err();
+    assert!(
+        error.to_string().contains("defects.yaml: at /paths/~1widgets~1{widget_id}/put/responses/200: $ref `#/components/requestBodies/Widget` points at a request body where a response belongs"),
+        "{error}"
+    );
+    assert!(error.to_string().ends_with("(an error because of --strict)"), "{error}");
+}

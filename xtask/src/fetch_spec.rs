@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context, Result};
 
-use crate::lock::{Counts, Lock, DEFAULT_SOURCE};
+use crate::lock::{Counts, Lock, LockedFile, DEFAULT_SOURCE};
 use crate::paths::SpecDir;
 
 #[derive(clap::Args)]
@@ -26,15 +26,23 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let from = args.from.clone().unwrap_or_else(|| published.clone());
     let is_url = from.starts_with("http://") || from.starts_with("https://");
 
-    let bytes = if is_url {
-        download(&from)?
+    let (bytes, files) = if is_url {
+        (download(&from)?, Vec::new())
     } else {
-        std::fs::read(&from).with_context(|| format!("cannot read {from}"))?
+        read_local(Path::new(&from))?
     };
     // Nothing is written unless the new spec, with the reviewed overlay, generates a crate (an
     // overlay action that no longer matches is an error: the spec may have been fixed).
     let overlay = crate::generate::overlay(dir, true, None, false)?;
-    let spec = codegen::load::load_bytes_with_overlay(&bytes, &from, overlay.as_ref())?;
+    let spec = codegen::load::load_bytes_with_overlay(&bytes, &from, overlay.as_ref()).map_err(|e| {
+        let multi_file = is_url && e.to_string().contains("was not read from a file");
+        let error = anyhow::Error::from(e);
+        if multi_file {
+            error.context("this spec is split over several files, which are never fetched one by one: download them all and run `cargo xtask fetch-spec --from DIR/ROOT.yaml`, which bundles them into one")
+        } else {
+            error
+        }
+    })?;
     let api = codegen::build_ir(&spec)?;
     codegen::emit::emit(&api, &codegen::Options::default())?;
     let overlay_sha = overlay.as_ref().map(|o| o.sha256.clone());
@@ -66,6 +74,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         bytes: bytes.len() as u64,
         counts: Counts::of(&spec, &api),
         crate_version,
+        files,
     };
 
     std::fs::create_dir_all(&dir.0).with_context(|| format!("cannot create {}", dir.0.display()))?;
@@ -106,6 +115,23 @@ enum Changes {
     Unknown,
     /// The overlay is not the locked one (the old one is not kept, so its effect is unknown).
     OverlayChanged,
+}
+
+/// A local spec's bytes; a multi-file one bundled into one document first (see
+/// `codegen::load::bundle_file`), with the files it came from for the lock.
+fn read_local(path: &Path) -> Result<(Vec<u8>, Vec<LockedFile>)> {
+    let bundle = codegen::load::bundle_file(path)?;
+    if bundle.files.len() == 1 {
+        return Ok((std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?, Vec::new()));
+    }
+    let mut text = format!(
+        "# Bundled by `cargo xtask fetch-spec` from {} and the {} files its $refs name (listed, with their sha256, in the lock).\n",
+        path.display(),
+        bundle.files.len() - 1
+    );
+    text.push_str(&serde_yaml::to_string(&bundle.document).context("cannot write the bundled spec as YAML")?);
+    let files = bundle.files.into_iter().map(|f| LockedFile { path: f.path, sha256: f.sha256 }).collect();
+    Ok((text.into_bytes(), files))
 }
 
 fn bumped(version: &str, bump: codegen::diff::Bump) -> Result<String> {

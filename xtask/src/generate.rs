@@ -35,6 +35,10 @@ pub struct Args {
     /// Apply no overlay, not even the default one.
     #[arg(long)]
     no_overlay: bool,
+    /// Refuse small spec defects that otherwise get a warning and a safe default (a path
+    /// variable no parameter declares, a `$ref` to a request body where a response belongs).
+    #[arg(long)]
+    strict: bool,
     /// Write nothing; list the files that differ and fail if any does.
     #[arg(long)]
     check: bool,
@@ -51,6 +55,7 @@ impl Args {
             exceptions: None,
             overlay: None,
             no_overlay: false,
+            strict: false,
             check: true,
         }
     }
@@ -92,9 +97,14 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         package: config.package.metadata,
         example_exceptions,
     };
-    let generated = codegen::generate(&spec, &options)?;
-    for warning in generated.warnings() {
+    let generated = codegen::generate_with(&spec, &options, &codegen::Settings { strict: args.strict })?;
+    // A hostile spec can have a million warnings; the first hundred say enough.
+    const SHOWN: usize = 100;
+    for warning in generated.warnings().iter().take(SHOWN) {
         eprintln!("warning: {}: {warning}", spec_path.display());
+    }
+    if generated.warnings().len() > SHOWN {
+        eprintln!("warning: {}: … and {} more", spec_path.display(), generated.warnings().len() - SHOWN);
     }
     if args.check {
         let plan = codegen::write::check(&args.out, &generated.files)?;

@@ -32,6 +32,16 @@ pub struct Lock {
     pub counts: Counts,
     /// Version of the generated crate.
     pub crate_version: String,
+    /// The files a multi-file spec was bundled from (`fetch-spec` writes the bundle into
+    /// `spec/`; `sha256` is the bundle's): path relative to the root file's directory, sha256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<LockedFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedFile {
+    pub path: String,
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

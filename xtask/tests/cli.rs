@@ -55,13 +55,13 @@ fn operation_names_that_collide_after_renaming_are_refused() {
 }
 
 #[test]
-fn unsupported_constructs_name_their_place() {
+fn missing_files_unknown_versions_and_bad_structure_name_their_place() {
     fails_cleanly(
         "external-ref",
         &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.yaml#/components/schemas/A'}}\n"),
-        &["at /components/schemas/A", "$ref `other.yaml#/components/schemas/A` is not supported"],
+        &["at /components/schemas/A", "$ref `other.yaml#/components/schemas/A` cannot be followed: cannot open `other.yaml`"],
     );
-    fails_cleanly("openapi-31", "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n", &["at /openapi", "3.1.0"]);
+    fails_cleanly("openapi-32", "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n", &["at /openapi", "3.2.0", "reads OpenAPI 3.0.x and 3.1.x"]);
     fails_cleanly(
         "structure",
         &format!("{HEAD}paths:\n  /a:\n    get:\n      responses: 5\n"),
@@ -246,4 +246,40 @@ fn fetch_spec_bumps_the_crate_version_as_the_change_report_requires() {
     assert!(xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "generate", "--out", out.to_str().unwrap()]).status.success());
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("version = \"0.2.0\""), "{manifest}");
+}
+
+#[test]
+fn fetch_spec_bundles_a_multi_file_spec_and_locks_every_file() {
+    let dir = scratch("fetch-multi-file");
+    let spec_dir = dir.join("spec");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/multi_file.yaml");
+    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "fetch-spec", "--from", root.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap()).unwrap();
+    let files: Vec<(&str, &str)> = lock["files"]
+        .as_array()
+        .expect("the files are listed")
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["sha256"].as_str().unwrap()))
+        .collect();
+    let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+    assert_eq!(paths, ["multi_file.yaml", "multi_file/schemas/Pet.yaml", "multi_file/paths/pets.yaml", "multi_file/common.yaml", "multi_file/schemas/Owner Info.yaml"]);
+    let pet = std::fs::read(root.parent().unwrap().join("multi_file/schemas/Pet.yaml")).unwrap();
+    assert_eq!(files[1].1, codegen::load::sha256_hex(&pet));
+
+    // One self-contained file, which generates the same crate as the files did.
+    let bundled = std::fs::read(spec_dir.join("zephr-admin-api.yaml")).unwrap();
+    assert_eq!(lock["sha256"], codegen::load::sha256_hex(&bundled));
+    let text = String::from_utf8(bundled).unwrap();
+    assert!(!text.contains(".yaml'") && !text.contains(".yaml\n"), "no $ref to another file is left:\n{text}");
+    let from_bundle = codegen::load::load_bytes(text.as_bytes(), "bundle.yaml").unwrap();
+    let from_files = codegen::load::load_file(&root).unwrap();
+    let options = codegen::Options::default();
+    // (The first lines differ: they name the spec's sha256.)
+    let types = |spec: &codegen::load::LoadedSpec| {
+        let file = codegen::generate(spec, &options).unwrap().files.into_iter().find(|f| f.path.ends_with("types.rs")).unwrap();
+        file.contents.lines().skip(3).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(types(&from_bundle), types(&from_files));
 }

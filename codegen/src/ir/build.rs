@@ -11,9 +11,17 @@ use crate::load::LoadedSpec;
 use crate::names::{self, Namer};
 
 /// Builds the IR of a loaded spec.
-pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
+pub fn build(spec: &LoadedSpec, settings: &crate::Settings) -> Result<Api, SpecError> {
     let openapi = &spec.openapi;
     let mut types = TypeTable::new(openapi);
+    types.strict = settings.strict;
+    for note in &spec.notes {
+        if note.defect {
+            types.defect(&note.pointer, note.message.clone())?;
+        } else {
+            types.warn(&note.pointer, note.message.clone());
+        }
+    }
     types.add_components()?;
     let auth = security::choose(openapi)?;
     let (operations, groups) = operations::build(openapi, &mut types)?;
@@ -46,6 +54,7 @@ pub fn build(spec: &LoadedSpec) -> Result<Api, SpecError> {
         version: openapi.info.version.clone(),
         description: non_empty(openapi.info.description.as_deref()),
         spec_sha256: spec.sha256.clone(),
+        spec_files: spec.files.len().max(1),
         overlay_sha256: spec.overlay.as_ref().map(|(_, sha)| sha.clone()),
         server: openapi.servers.first().map(server),
         auth,

@@ -32,8 +32,11 @@ pub struct Api {
     /// `info.version`.
     pub version: String,
     pub description: Option<String>,
-    /// SHA-256 of the spec bytes this was built from.
+    /// SHA-256 of the spec bytes this was built from (of a multi-file spec, of its files' list
+    /// of paths and SHA-256s).
     pub spec_sha256: String,
+    /// How many files the spec was read from.
+    pub spec_files: usize,
     /// SHA-256 of the overlay applied to the spec, if any.
     pub overlay_sha256: Option<String>,
     pub server: Option<Server>,

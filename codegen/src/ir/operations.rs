@@ -220,7 +220,9 @@ impl<'s> OperationBuilder<'_, 's> {
         let op = f.op;
         let mut param_names = Namer::with_reserved(BUILDER_MEMBERS);
         let body = self.body(&mut param_names)?;
-        let params = self.params(&mut param_names)?;
+        let mut params = self.params(&mut param_names)?;
+        self.declare_missing_path_variables(&mut params, &mut param_names)?;
+        self.drop_path_parameters_not_in_the_path(&mut params);
         let path_parts = self.path_parts(&params)?;
         let (success, errors) = self.responses()?;
         let response_enum = (success.len() > 1)
@@ -434,6 +436,53 @@ impl<'s> OperationBuilder<'_, 's> {
         }
     }
 
+    /// A path variable no parameter declares (OpenAI has six) is a defect with a safe default:
+    /// a required string, which is what every path variable is on the wire.
+    fn declare_missing_path_variables(&mut self, params: &mut Vec<Param>, namer: &mut Namer) -> Result<(), SpecError> {
+        let f = self.f;
+        let mut rest = f.path;
+        while let Some((name, after)) = rest.split_once('{').and_then(|(_, tail)| tail.split_once('}')) {
+            rest = after;
+            let declared = params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name);
+            if declared || name.is_empty() || name.contains('{') {
+                continue;
+            }
+            self.types.defect(
+                &f.pointer,
+                format!("path template `{}` uses `{{{name}}}`, which no path parameter declares; it becomes a required string parameter", f.path),
+            )?;
+            params.push(Param {
+                wire_name: name.to_owned(),
+                rust_name: namer.claim(&names::snake(name)),
+                location: ParamLocation::Path,
+                ty: ParamType::Scalar(TypeRef::String),
+                required: true,
+                doc: Doc {
+                    notes: vec!["The spec uses this path variable without declaring it; it is taken as a string.".to_owned()],
+                    ..Doc::default()
+                },
+                pointer: f.pointer.clone(),
+                default: None,
+                minimum: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// A path parameter the template does not use cannot be sent anywhere: it is left out of
+    /// the method (OpenAI declares `cert_id` for a path that says `{certificate_id}`).
+    fn drop_path_parameters_not_in_the_path(&mut self, params: &mut Vec<Param>) {
+        let path = self.f.path;
+        let types = &mut *self.types;
+        params.retain(|p| {
+            let used = p.location != ParamLocation::Path || path.contains(&format!("{{{}}}", p.wire_name));
+            if !used {
+                types.warn(&p.pointer, format!("path parameter `{}` does not appear in `{path}`; it is left out", p.wire_name));
+            }
+            used
+        });
+    }
+
     fn path_parts(&mut self, params: &[Param]) -> Result<Vec<PathPart>, SpecError> {
         let f = self.f;
         let at = pointer::join("", ["paths", f.path]);
@@ -470,12 +519,6 @@ impl<'s> OperationBuilder<'_, 's> {
         }
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_owned()));
-        }
-        let used: HashSet<usize> = parts.iter().filter_map(|p| match p { PathPart::Param(i) => Some(*i), PathPart::Literal(_) => None }).collect();
-        for (i, p) in params.iter().enumerate() {
-            if p.location == ParamLocation::Path && !used.contains(&i) {
-                self.types.warn(&p.pointer, format!("path parameter `{}` does not appear in `{}`; it is not sent", p.wire_name, f.path));
-            }
         }
         Ok(parts)
     }

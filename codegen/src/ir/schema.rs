@@ -260,6 +260,8 @@ pub(crate) struct TypeTable<'s> {
     /// How deeply `resolve` is nested right now: bounded, since `allOf` merging can lead from
     /// one schema into another without going deeper in the document.
     depth: usize,
+    /// Whether spec defects are errors (see [`TypeTable::defect`]).
+    pub(crate) strict: bool,
 }
 
 /// Deepest nesting of schema resolution (properties within properties, across `allOf`s).
@@ -296,7 +298,18 @@ impl<'s> TypeTable<'s> {
             warnings: Vec::new(),
             fields_total: 0,
             depth: 0,
+            strict: false,
         }
+    }
+
+    /// A defect of the spec that has a safe default: a warning, or with `--strict` an error.
+    pub(crate) fn defect(&mut self, at: &str, message: impl Into<String>) -> Result<(), SpecError> {
+        let message = message.into();
+        if self.strict {
+            return Err(SpecError::new(at, Problem::Defect(message)));
+        }
+        self.warn(at, message);
+        Ok(())
     }
 
     pub(crate) fn warn(&mut self, at: &str, message: impl Into<String>) {

@@ -19,11 +19,16 @@ use crate::error::{Error, Problem, SpecError};
 use crate::limits;
 use crate::pointer;
 
+mod files;
 mod locate;
 mod overlay;
 mod parse;
 mod prescan;
+mod resolve;
+mod shape;
+mod v31;
 
+pub use files::SourceFile;
 pub use overlay::{Applied, Overlay};
 
 /// A parsed spec and what is known about its source.
@@ -31,8 +36,14 @@ pub use overlay::{Applied, Overlay};
 pub struct LoadedSpec {
     /// How the source is named in messages (usually its path).
     pub source_name: String,
-    /// Lowercase hex SHA-256 of the exact bytes read.
+    /// Lowercase hex SHA-256 of the exact bytes read; for a multi-file spec, of the list of
+    /// its files' paths and SHA-256s (see [`LoadedSpec::files`]).
     pub sha256: String,
+    /// Every file read, the root first: one, unless `$ref`s name other files.
+    pub files: Vec<SourceFile>,
+    /// What loading changed that a reviewer should know about (3.1 forms read as 3.0, defects
+    /// repaired); the IR reports them as warnings, or defects as errors under `--strict`.
+    pub notes: Vec<Note>,
     /// The normalised document.
     pub document: Value,
     /// The same document as typed OpenAPI.
@@ -41,10 +52,19 @@ pub struct LoadedSpec {
     pub overlay: Option<(String, String)>,
 }
 
-/// Reads and loads a spec file.
+/// Something loading changed, at a pointer of the (bundled) document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub pointer: String,
+    pub message: String,
+    /// A defect of the spec repaired with a safe default (an error under `--strict`), rather
+    /// than a faithful translation.
+    pub defect: bool,
+}
+
+/// Reads and loads a spec file, and the files its `$ref`s name.
 pub fn load_file(path: &Path) -> Result<LoadedSpec, Error> {
-    let bytes = read_bounded(path)?;
-    load_bytes(&bytes, &path.display().to_string())
+    load_file_with_overlay(path, None)
 }
 
 /// Reads a file, refusing one larger than [`limits::MAX_SPEC_BYTES`] before reading it whole.
@@ -73,7 +93,8 @@ fn too_large(file: &str, length: u64) -> Error {
     }
 }
 
-/// Loads a spec from memory; `source_name` is used in messages.
+/// Loads a spec from memory; `source_name` is used in messages. A `$ref` to another file is an
+/// error: there is no directory to find it in.
 pub fn load_bytes(bytes: &[u8], source_name: &str) -> Result<LoadedSpec, Error> {
     load_bytes_with_overlay(bytes, source_name, None)
 }
@@ -81,16 +102,67 @@ pub fn load_bytes(bytes: &[u8], source_name: &str) -> Result<LoadedSpec, Error> 
 /// Reads a spec file and applies `overlay` (if any) before it becomes OpenAPI.
 pub fn load_file_with_overlay(path: &Path, overlay: Option<&Overlay>) -> Result<LoadedSpec, Error> {
     let bytes = read_bounded(path)?;
-    load_bytes_with_overlay(&bytes, &path.display().to_string(), overlay)
+    load(&bytes, &path.display().to_string(), Some(path), overlay)
+}
+
+/// A spec as one document: the `$ref`s to other files (and into the insides of components)
+/// resolved, nothing else changed. `fetch-spec` writes it into `spec/`, so a multi-file spec is
+/// locked, reviewed and regenerated as one file.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub document: Value,
+    /// Every file read, the root first.
+    pub files: Vec<SourceFile>,
+}
+
+/// Reads a spec file and the files its `$ref`s name, into one document.
+pub fn bundle_file(path: &Path) -> Result<Bundle, Error> {
+    let bytes = read_bounded(path)?;
+    let source_name = path.display().to_string();
+    let mut document = parse_document(&bytes, &source_name)?;
+    let sha256 = sha256_hex(&bytes);
+    if !resolve::needed(&document) {
+        let name = path.file_name().map_or_else(|| source_name.clone(), |n| n.to_string_lossy().into_owned());
+        return Ok(Bundle { document, files: vec![SourceFile { path: name, sha256 }] });
+    }
+    let mut sources = files::Files::new(document.clone(), &source_name, Some(path), sha256, bytes.len());
+    resolve::resolve(&mut document, &mut sources)?;
+    Ok(Bundle { document, files: sources.sources })
 }
 
 /// Loads a spec from memory and applies `overlay` (if any) before it becomes OpenAPI.
 pub fn load_bytes_with_overlay(bytes: &[u8], source_name: &str, overlay: Option<&Overlay>) -> Result<LoadedSpec, Error> {
+    load(bytes, source_name, None, overlay)
+}
+
+/// The stages of loading, in order: parse, overlay (on the root document, as written), resolve
+/// the `$ref`s OpenAPI 3.0 tools do not follow (other files, insides of components), read 3.1
+/// as 3.0, and type the result.
+fn load(bytes: &[u8], source_name: &str, path: Option<&Path>, overlay: Option<&Overlay>) -> Result<LoadedSpec, Error> {
     let mut document = parse_document(bytes, source_name)?;
     if let Some(overlay) = overlay {
         overlay.apply(&mut document)?;
     }
-    let mut spec = from_document(document, sha256_hex(bytes), source_name)?;
+    let spec_error = |error: SpecError| Error::Spec { file: source_name.to_owned(), error };
+    let version = check_version(&document).map_err(spec_error)?;
+    let sha256 = sha256_hex(bytes);
+    let mut notes = Vec::new();
+    let mut files = vec![SourceFile {
+        path: path.and_then(Path::file_name).map_or_else(|| source_name.to_owned(), |n| n.to_string_lossy().into_owned()),
+        sha256: sha256.clone(),
+    }];
+    if resolve::needed(&document) {
+        // The targets are read from the documents as written while the root is rewritten.
+        let mut sources = files::Files::new(document.clone(), source_name, path, sha256, bytes.len());
+        notes = resolve::resolve(&mut document, &mut sources)?;
+        files = sources.sources;
+    }
+    if version == Version::V3_1 {
+        notes.extend(v31::normalise(&mut document));
+    }
+    let mut spec = from_document(document, files::combined_sha256(&files), source_name)?;
+    spec.files = files;
+    spec.notes = notes;
     spec.overlay = overlay.map(|o| (o.source_name.clone(), o.sha256.clone()));
     Ok(spec)
 }
@@ -120,7 +192,6 @@ pub(crate) fn from_document(document: Value, sha256: String, source_name: &str) 
         file: source_name.to_owned(),
         error,
     };
-    check_version(&document).map_err(spec_error)?;
     // The fast path; only a document that fails pays for finding where.
     let openapi = OpenAPI::deserialize(&document).map_err(|_| {
         // `openapiv3` flattens maps, which hides the path below them; look deeper ourselves.
@@ -137,6 +208,8 @@ pub(crate) fn from_document(document: Value, sha256: String, source_name: &str) 
         sha256,
         document,
         openapi,
+        files: Vec::new(),
+        notes: Vec::new(),
         overlay: None,
     })
 }
@@ -156,7 +229,13 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn check_version(document: &Value) -> Result<(), SpecError> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V3_0,
+    V3_1,
+}
+
+fn check_version(document: &Value) -> Result<Version, SpecError> {
     let Some(object) = document.as_object() else {
         return Err(match document {
             Value::Null => SpecError::new("", Problem::EmptyDocument),
@@ -167,7 +246,8 @@ fn check_version(document: &Value) -> Result<(), SpecError> {
         });
     };
     match object.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0") => Ok(()),
+        Some(Value::String(v)) if v.starts_with("3.0.") => Ok(Version::V3_0),
+        Some(Value::String(v)) if v.starts_with("3.1.") => Ok(Version::V3_1),
         Some(Value::String(v)) => Err(SpecError::new(
             "/openapi",
             Problem::UnsupportedVersion(v.clone()),
@@ -247,9 +327,9 @@ mod tests {
     }
 
     #[test]
-    fn openapi_31_and_swagger_are_refused_by_name() {
-        let err = load("openapi: 3.1.0\ninfo: {title: t, version: '1'}\n").unwrap_err();
-        assert!(err.to_string().contains("unsupported OpenAPI version `3.1.0`"), "{err}");
+    fn other_versions_and_swagger_are_refused_by_name() {
+        let err = load("openapi: 3.2.0\ninfo: {title: t, version: '1'}\n").unwrap_err();
+        assert!(err.to_string().contains("unsupported OpenAPI version `3.2.0`"), "{err}");
         let err = load("swagger: '2.0'\n").unwrap_err();
         assert!(err.to_string().contains("swagger 2.0"), "{err}");
     }
