@@ -54,6 +54,19 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
+    // The public corpus is not part of the project (never committed), but when it is next to
+    // it, as on CI, every spec of it must still generate.
+    let corpus = crate::corpus::default_corpus();
+    if corpus.is_dir() {
+        println!("==> every spec of the public corpus generates ({})", corpus.display());
+        let code = crate::corpus::run(&crate::corpus::Args { corpus: Some(corpus), quick: true, ..Default::default() })?;
+        if code != ExitCode::SUCCESS {
+            eprintln!("error: a spec of the public corpus no longer generates (see above)");
+            return Ok(code);
+        }
+    } else {
+        println!("==> public corpus: not found at {}, skipped", corpus.display());
+    }
     // Last, as it needs Node.js and the npm registry (Prism is installed on first use).
     println!("==> conformance: every operation against Stoplight Prism, static and dynamic");
     let code = crate::conformance::run(dir, &crate::conformance::Args { no_write: true, ..Default::default() })?;

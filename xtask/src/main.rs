@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod ci;
 mod conformance;
+mod corpus;
 mod diff;
 mod fetch_spec;
 mod generate;
@@ -38,6 +39,8 @@ enum Command {
     Conformance(conformance::Args),
     /// Check the change report's verdicts against cargo-semver-checks and write SEMVER.md.
     Semver,
+    /// Generate every spec of ../shared/corpus (and optionally build them) and write CORPUS.md.
+    Corpus(corpus::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         Command::Ci => ci::run(&dir),
         Command::Conformance(args) => conformance::run(&dir, &args),
         Command::Semver => semver::run(&dir),
+        Command::Corpus(args) => corpus::run(&args),
     };
     match result {
         Ok(code) => code,

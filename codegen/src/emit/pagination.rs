@@ -11,9 +11,13 @@ use crate::ir::{Api, Operation, PageStyle, Pagination, ParamType, Step, TypeRef}
 pub(crate) fn builder_items(api: &Api, op: &Operation, builder: &Ident, page: &TokenStream, error: &TokenStream) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let item = rust::ty(api, &pagination.item_type, TypesPath::Crate);
-    let count = match pagination.items.as_slice() {
-        [] => quote!(page.len()),
-        steps => {
+    let count = match (pagination.items.as_slice(), all_required(&pagination.items)) {
+        ([], _) => quote!(page.len()),
+        (steps, true) => {
+            let path = path(steps);
+            quote!(#path.len())
+        }
+        (steps, false) => {
             let chain = borrowed(steps);
             quote!(#chain.map_or(0, |items| items.len()))
         }
@@ -58,6 +62,18 @@ pub(crate) fn builder_items(api: &Api, op: &Operation, builder: &Ident, page: &T
     })
 }
 
+/// Whether every step is a required field: the value is always there, and a plain path
+/// reaches it (an `Option` chain would be a needless `Some(…)`, which clippy flags).
+fn all_required(steps: &[Step]) -> bool {
+    steps.iter().all(|step| !step.optional)
+}
+
+/// `page.a.b`: the field at the end of `steps`, when all are required.
+fn path(steps: &[Step]) -> TokenStream {
+    let fields = steps.iter().map(|step| ident(&step.field));
+    quote!(page #(.#fields)*)
+}
+
 /// `Option<&T>` of the field at the end of `steps`, from `page`.
 fn borrowed(steps: &[Step]) -> TokenStream {
     let mut chain: Option<TokenStream> = None;
@@ -75,8 +91,8 @@ fn borrowed(steps: &[Step]) -> TokenStream {
 
 /// The items, moved out of the page.
 fn owned(steps: &[Step]) -> TokenStream {
-    if steps.is_empty() {
-        return quote!(page);
+    if all_required(steps) {
+        return path(steps);
     }
     let mut chain: Option<TokenStream> = None;
     for step in steps {
@@ -95,6 +111,14 @@ fn owned(steps: &[Step]) -> TokenStream {
 /// The body of `next_page`: the checks that say `page` was the last, then the next request.
 fn next_page(op: &Operation, pagination: &Pagination) -> TokenStream {
     let total = pagination.total.as_ref().map(|steps| {
+        if all_required(steps) {
+            let path = path(steps);
+            return quote! {
+                if fetched >= #path as u64 {
+                    return None;
+                }
+            };
+        }
         let chain = borrowed(steps);
         quote! {
             if let Some(total) = #chain
@@ -104,7 +128,8 @@ fn next_page(op: &Operation, pagination: &Pagination) -> TokenStream {
             }
         }
     });
-    let link = pagination.next_link.as_ref().map(|steps| {
+    // A link that is always there says nothing about the end (the other checks do).
+    let link = pagination.next_link.as_ref().filter(|steps| !all_required(steps)).map(|steps| {
         let chain = borrowed(steps);
         quote!(#chain?;)
     });
@@ -148,7 +173,12 @@ fn next_page(op: &Operation, pagination: &Pagination) -> TokenStream {
             }
         }
         PageStyle::Cursor { cursor, next } => {
-            let chain = borrowed(next);
+            let chain = if all_required(next) {
+                let path = path(next);
+                quote!((!#path.is_empty()).then_some(&#path))
+            } else {
+                borrowed(next)
+            };
             let cursor = ident(&op.params[*cursor].rust_name);
             quote! {
                 let cursor = #chain.filter(|cursor| !cursor.is_empty())?;

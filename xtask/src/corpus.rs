@@ -1,0 +1,265 @@
+//! `cargo xtask corpus`: every public spec of `../shared/corpus` (25 specs nobody here wrote,
+//! 3.1 ones included) through the generator, with the time of each stage, and optionally a
+//! build of each generated crate. Results go to `CORPUS.md`.
+//!
+//! The corpus is read where it is (`--corpus DIR`, default `../shared/corpus`) and never copied
+//! into the project. Without `--build` it takes seconds, so `cargo xtask ci` runs it whenever the
+//! corpus is there; `--build` compiles every crate with clippy `-D warnings` and takes long.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::paths;
+
+#[derive(clap::Args, Default)]
+pub struct Args {
+    /// The corpus directory [default: ../shared/corpus next to the project].
+    #[arg(long)]
+    pub corpus: Option<PathBuf>,
+    /// Also build every generated crate (clippy with warnings denied; slow).
+    #[arg(long)]
+    pub build: bool,
+    /// Do not rewrite CORPUS.md.
+    #[arg(long)]
+    pub no_write: bool,
+    /// Generate with `--strict`: small spec defects are errors, not warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Generate each spec once, in memory, without timing the stages or the whole process
+    /// (what `cargo xtask ci` runs). Implies `--no-write`.
+    #[arg(long)]
+    pub quick: bool,
+}
+
+/// One spec's outcome.
+struct Row {
+    name: String,
+    bytes: u64,
+    result: Result<Generated, String>,
+}
+
+struct Generated {
+    operations: usize,
+    types: usize,
+    warnings: usize,
+    files: usize,
+    output_bytes: usize,
+    /// Load, IR, tokens, format; tokens and format are not timed with `--quick`.
+    stages: [Option<Duration>; 4],
+    process: Option<(Duration, u64)>,
+    build: Option<Result<(), String>>,
+}
+
+/// The corpus next to the project, if there is one.
+pub fn default_corpus() -> PathBuf {
+    paths::root().join("../shared/corpus")
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let corpus = args.corpus.clone().unwrap_or_else(default_corpus);
+    let mut specs = spec_files(&corpus)?;
+    specs.extend(spec_files(&corpus.join("v3.1")).unwrap_or_default());
+    let work = paths::root().join("target/corpus");
+    let mut rows = Vec::new();
+    for spec in &specs {
+        let name = spec.strip_prefix(&corpus).unwrap_or(spec).display().to_string();
+        let bytes = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0);
+        let out = work.join(name.replace(['/', '.'], "-"));
+        let result = generate(spec, &out, args).map_err(|e| format!("{e:#}"));
+        if let Ok(generated) = &result {
+            let build = match &generated.build {
+                None => String::new(),
+                Some(Ok(())) => ", builds clean".to_owned(),
+                Some(Err(e)) => format!(", BUILD FAILED: {e}"),
+            };
+            println!(
+                "{name}: {} operations, {} types, {} warnings, {} files in {:.0?}{build}",
+                generated.operations,
+                generated.types,
+                generated.warnings,
+                generated.files,
+                generated.stages.iter().flatten().sum::<Duration>()
+            );
+        } else if let Err(e) = &result {
+            println!("{name}: FAILED: {e}");
+        }
+        rows.push(Row { name, bytes, result });
+    }
+    let failed = rows.iter().filter(|r| match &r.result {
+        Err(_) => true,
+        Ok(g) => matches!(g.build, Some(Err(_))),
+    });
+    let failures = failed.count();
+    let report = report(&rows, args);
+    if !args.no_write && !args.quick {
+        std::fs::write(paths::root().join("CORPUS.md"), &report)?;
+    }
+    println!("{} specs, {} generated, {failures} failed", rows.len(), rows.iter().filter(|r| r.result.is_ok()).count());
+    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the corpus at {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
+    let options = codegen::Options { crate_name: "corpus-client".to_owned(), ..codegen::Options::default() };
+    let settings = codegen::Settings { strict: args.strict };
+    let started = Instant::now();
+    let loaded = codegen::load::load_file(spec)?;
+    let load = started.elapsed();
+    let started = Instant::now();
+    let api = codegen::build_ir_with(&loaded, &settings)?;
+    let ir = started.elapsed();
+    let (mut quote, mut format) = (None, None);
+    if !args.quick {
+        let started = Instant::now();
+        let tokens = codegen::emit::stages::tokens(&api, &options)?;
+        quote = Some(started.elapsed());
+        let started = Instant::now();
+        drop(codegen::emit::stages::format(tokens)?);
+        format = Some(started.elapsed());
+    }
+    // What users run: every file emitted and verified, in parallel.
+    let generated = codegen::generate_with(&loaded, &options, &settings)?;
+    drop(loaded);
+    if args.quick && !args.build {
+        return Ok(Generated {
+            operations: api.operations.len(),
+            types: api.types.len(),
+            warnings: api.warnings.len(),
+            files: generated.files.len(),
+            output_bytes: generated.files.iter().map(|f| f.contents.len()).sum(),
+            stages: [Some(load), Some(ir), None, None],
+            process: None,
+            build: None,
+        });
+    }
+    codegen::write::write(out, &generated.files)?;
+    let process = (!args.quick).then(|| whole_process(spec, out, args.strict)).flatten();
+    let build = args.build.then(|| build(out));
+    Ok(Generated {
+        operations: api.operations.len(),
+        types: api.types.len(),
+        warnings: api.warnings.len(),
+        files: generated.files.len(),
+        output_bytes: generated.files.iter().map(|f| f.contents.len()).sum(),
+        stages: [Some(load), Some(ir), quote, format],
+        process,
+        build,
+    })
+}
+
+/// Wall time and peak RSS of `xtask generate --check` on the spec, from `/usr/bin/time`.
+fn whole_process(spec: &Path, out: &Path, strict: bool) -> Option<(Duration, u64)> {
+    let xtask = std::env::current_exe().ok()?;
+    let mut command = Command::new("/usr/bin/time");
+    command.args(["-f", "%e %M"]).arg(xtask).arg("generate").arg("--check").arg("--crate-name").arg("corpus-client");
+    if strict {
+        command.arg("--strict");
+    }
+    let output = command.arg("--spec").arg(spec).arg("--out").arg(out).output().ok()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last()?;
+    let (seconds, kib) = last.split_once(' ')?;
+    Some((Duration::from_secs_f64(seconds.parse().ok()?), kib.trim().parse().ok()?))
+}
+
+/// Builds a generated crate in a workspace of its own (clippy, warnings denied).
+fn build(out: &Path) -> Result<(), String> {
+    let workspace = out.with_extension("build");
+    let _ = std::fs::create_dir_all(&workspace);
+    let member = workspace.join("client");
+    let _ = std::fs::remove_dir_all(&member);
+    copy_dir(out, &member).map_err(|e| e.to_string())?;
+    std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = [\"client\"]\n").map_err(|e| e.to_string())?;
+    let _ = std::fs::copy(paths::root().join("Cargo.lock"), workspace.join("Cargo.lock"));
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["clippy", "--all-targets", "--", "-D", "warnings"])
+        .current_dir(&workspace)
+        .env("CARGO_TARGET_DIR", paths::root().join("target/corpus/target"))
+        .output()
+        .map_err(|e| e.to_string())?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("warning")).take(3).collect();
+        Err(first.join(" / "))
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+fn report(rows: &[Row], args: &Args) -> String {
+    let generated = rows.iter().filter(|r| r.result.is_ok()).count();
+    let built = rows.iter().filter(|r| matches!(&r.result, Ok(g) if matches!(g.build, Some(Ok(())))));
+    let mut text = format!(
+        "# The public corpus\n\n\
+         `cargo xtask corpus{}` runs every spec of `../shared/corpus` (public specs nobody here wrote; \
+         `SOURCES.tsv` there says where each comes from) through the generator. Stage times are in-process \
+         (release build, one thread for tokens and formatting); the whole process is `xtask generate --check` \
+         under `/usr/bin/time` (emit on both cores). Machine: the 2-core CI kind.\n\n\
+         **{generated} of {} specs generate**{}.\n\n\
+         | spec | bytes | operations | types | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
+        if args.build { " --build" } else { "" },
+        rows.len(),
+        if args.build { format!("; **{} of them build** with clippy `-D warnings`", built.count()) } else { String::new() },
+        if args.build { " build |" } else { "" },
+        if args.build { " --- |" } else { "" },
+    );
+    let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+    let stage = |d: Option<Duration>| d.map_or_else(|| "—".to_owned(), ms);
+    for row in rows {
+        match &row.result {
+            Ok(g) => {
+                let (wall, rss) = g.process.map_or(("—".to_owned(), "—".to_owned()), |(w, k)| (ms(w), format!("{:.0} MiB", k as f64 / 1024.0)));
+                let build = match &g.build {
+                    None => String::new(),
+                    Some(Ok(())) => " ok |".to_owned(),
+                    Some(Err(e)) => format!(" **failed**: {} |", e.replace('|', "\\|")),
+                };
+                text.push_str(&format!(
+                    "| {} | {} | {} | {} | {} | {:.1} MB | {} | {} | {} | {} | {wall} | {rss} |{build}\n",
+                    row.name,
+                    row.bytes,
+                    g.operations,
+                    g.types,
+                    g.warnings,
+                    g.output_bytes as f64 / 1e6,
+                    stage(g.stages[0]),
+                    stage(g.stages[1]),
+                    stage(g.stages[2]),
+                    stage(g.stages[3]),
+                ));
+            }
+            Err(e) => {
+                let e: String = e.replace('|', "\\|").chars().take(300).collect();
+                text.push_str(&format!("| {} | {} | **failed**: {e} | | | | | | | | | |{}\n", row.name, row.bytes, if args.build { " |" } else { "" }));
+            }
+        }
+    }
+    text
+}
