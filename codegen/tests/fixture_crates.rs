@@ -134,4 +134,14 @@ fn fixture_crates_compile_lint_clean_document_clean_and_behave() {
     // rustdoc ran them as doctests; the doctests of every crate ran above.
     assert!(!std::path::Path::new(INJECTION_MARK).exists(), "a code block from a spec ran as a doctest");
     cargo(&workspace, &["doc", "--workspace", "--no-deps", "--exclude", "behaviour"], &[("RUSTDOCFLAGS", "-D warnings")]);
+
+    // A crate built with one tag's feature (or none) compiles and lints clean: a type gated too
+    // narrowly for an operation that uses it would not compile. The random-names crate has the
+    // most tags, with hostile names.
+    let manifest: toml::Table = std::fs::read_to_string(workspace.join(RANDOM_NAMES).join("Cargo.toml")).unwrap().parse().unwrap();
+    let tags: Vec<&str> = manifest["features"]["all-apis"].as_array().unwrap().iter().filter_map(|t| t.as_str()).collect();
+    assert!(tags.len() >= 4, "the random spec has several tags: {tags:?}");
+    for features in [String::from("rustls")].into_iter().chain(tags.iter().take(4).map(|tag| format!("rustls,{tag}"))) {
+        cargo(&workspace, &["clippy", "-p", "fixture-random-names", "--no-default-features", "--features", &features, "--", "-D", "warnings"], &[]);
+    }
 }

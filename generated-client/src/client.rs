@@ -51,6 +51,7 @@ impl Client {
     /// `Account User` operations.
     ///
     /// Contains operations on the Account User resource.
+    #[cfg(feature = "account_user")]
     pub fn account_user(&self) -> crate::apis::account_user::AccountUserApi<'_> {
         crate::apis::account_user::AccountUserApi {
             client: self,
@@ -59,6 +60,7 @@ impl Client {
     /// `Admin User` operations.
     ///
     /// Contains operations on the Admin User resource.
+    #[cfg(feature = "admin_user")]
     pub fn admin_user(&self) -> crate::apis::admin_user::AdminUserApi<'_> {
         crate::apis::admin_user::AdminUserApi {
             client: self,
@@ -67,6 +69,7 @@ impl Client {
     /// `Bundle` operations.
     ///
     /// Contains operations on the Bundle resource.
+    #[cfg(feature = "bundle")]
     pub fn bundle(&self) -> crate::apis::bundle::BundleApi<'_> {
         crate::apis::bundle::BundleApi {
             client: self,
@@ -75,6 +78,7 @@ impl Client {
     /// `Cache Configurations` operations.
     ///
     /// Contains operations on the Cache Configurations resource.
+    #[cfg(feature = "cache_configurations")]
     pub fn cache_configurations(
         &self,
     ) -> crate::apis::cache_configurations::CacheConfigurationsApi<'_> {
@@ -85,6 +89,7 @@ impl Client {
     /// `Cache Management` operations.
     ///
     /// Cache Mangement.
+    #[cfg(feature = "cache_management")]
     pub fn cache_management(
         &self,
     ) -> crate::apis::cache_management::CacheManagementApi<'_> {
@@ -95,6 +100,7 @@ impl Client {
     /// `Company` operations.
     ///
     /// Actions on resource Company.
+    #[cfg(feature = "company")]
     pub fn company(&self) -> crate::apis::company::CompanyApi<'_> {
         crate::apis::company::CompanyApi {
             client: self,
@@ -103,6 +109,7 @@ impl Client {
     /// `Component Library` operations.
     ///
     /// Actions on resource Library Component.
+    #[cfg(feature = "component_library")]
     pub fn component_library(
         &self,
     ) -> crate::apis::component_library::ComponentLibraryApi<'_> {
@@ -113,6 +120,7 @@ impl Client {
     /// `Configuration` operations.
     ///
     /// Blaize tenant configuration.
+    #[cfg(feature = "configuration")]
     pub fn configuration(&self) -> crate::apis::configuration::ConfigurationApi<'_> {
         crate::apis::configuration::ConfigurationApi {
             client: self,
@@ -121,12 +129,14 @@ impl Client {
     /// `Credit` operations.
     ///
     /// Actions on resource Credit.
+    #[cfg(feature = "credit")]
     pub fn credit(&self) -> crate::apis::credit::CreditApi<'_> {
         crate::apis::credit::CreditApi {
             client: self,
         }
     }
     /// `Decision Engine` operations.
+    #[cfg(feature = "decision_engine")]
     pub fn decision_engine(
         &self,
     ) -> crate::apis::decision_engine::DecisionEngineApi<'_> {
@@ -137,6 +147,7 @@ impl Client {
     /// `Email Templates` operations.
     ///
     /// Actions on email templates.
+    #[cfg(feature = "email_templates")]
     pub fn email_templates(
         &self,
     ) -> crate::apis::email_templates::EmailTemplatesApi<'_> {
@@ -147,6 +158,7 @@ impl Client {
     /// `Entitlement` operations.
     ///
     /// Actions on resource Entitlement.
+    #[cfg(feature = "entitlement")]
     pub fn entitlement(&self) -> crate::apis::entitlement::EntitlementApi<'_> {
         crate::apis::entitlement::EntitlementApi {
             client: self,
@@ -155,6 +167,7 @@ impl Client {
     /// `Feature Rules` operations.
     ///
     /// Actions on resource Feature Rules.
+    #[cfg(feature = "feature_rules")]
     pub fn feature_rules(&self) -> crate::apis::feature_rules::FeatureRulesApi<'_> {
         crate::apis::feature_rules::FeatureRulesApi {
             client: self,
@@ -163,12 +176,14 @@ impl Client {
     /// `Form` operations.
     ///
     /// Actions on resource Form.
+    #[cfg(feature = "form")]
     pub fn form(&self) -> crate::apis::form::FormApi<'_> {
         crate::apis::form::FormApi {
             client: self,
         }
     }
     /// `Gifts` operations.
+    #[cfg(feature = "gifts")]
     pub fn gifts(&self) -> crate::apis::gifts::GiftsApi<'_> {
         crate::apis::gifts::GiftsApi {
             client: self,
@@ -177,6 +192,7 @@ impl Client {
     /// `Grants` operations.
     ///
     /// Actions on resource Grant.
+    #[cfg(feature = "grants")]
     pub fn grants(&self) -> crate::apis::grants::GrantsApi<'_> {
         crate::apis::grants::GrantsApi {
             client: self,
@@ -185,6 +201,7 @@ impl Client {
     /// `Meter` operations.
     ///
     /// Actions on resource Meter.
+    #[cfg(feature = "meter")]
     pub fn meter(&self) -> crate::apis::meter::MeterApi<'_> {
         crate::apis::meter::MeterApi {
             client: self,
@@ -193,6 +210,7 @@ impl Client {
     /// `Products` operations.
     ///
     /// Actions on resource Product.
+    #[cfg(feature = "products")]
     pub fn products(&self) -> crate::apis::products::ProductsApi<'_> {
         crate::apis::products::ProductsApi {
             client: self,
@@ -201,6 +219,7 @@ impl Client {
     /// `Request Rules` operations.
     ///
     /// Actions on resource Request Rules.
+    #[cfg(feature = "request_rules")]
     pub fn request_rules(&self) -> crate::apis::request_rules::RequestRulesApi<'_> {
         crate::apis::request_rules::RequestRulesApi {
             client: self,
@@ -209,6 +228,7 @@ impl Client {
     /// `Session` operations.
     ///
     /// Actions on resource Session.
+    #[cfg(feature = "session")]
     pub fn session(&self) -> crate::apis::session::SessionApi<'_> {
         crate::apis::session::SessionApi {
             client: self,
@@ -217,6 +237,7 @@ impl Client {
     /// `Static Items` operations.
     ///
     /// Actions on resource Static Item.
+    #[cfg(feature = "static_items")]
     pub fn static_items(&self) -> crate::apis::static_items::StaticItemsApi<'_> {
         crate::apis::static_items::StaticItemsApi {
             client: self,
@@ -225,6 +246,7 @@ impl Client {
     /// `Third Party Authentication` operations.
     ///
     /// Contains operations for the OAuth 2.0 Authorization Code Flow Token Exchange.
+    #[cfg(feature = "third_party_authentication")]
     pub fn third_party_authentication(
         &self,
     ) -> crate::apis::third_party_authentication::ThirdPartyAuthenticationApi<'_> {
@@ -233,6 +255,7 @@ impl Client {
         }
     }
     /// `User Export` operations.
+    #[cfg(feature = "user_export")]
     pub fn user_export(&self) -> crate::apis::user_export::UserExportApi<'_> {
         crate::apis::user_export::UserExportApi {
             client: self,
@@ -241,6 +264,7 @@ impl Client {
     /// `User Schema` operations.
     ///
     /// Actions on resource User Schema.
+    #[cfg(feature = "user_schema")]
     pub fn user_schema(&self) -> crate::apis::user_schema::UserSchemaApi<'_> {
         crate::apis::user_schema::UserSchemaApi {
             client: self,
@@ -250,6 +274,7 @@ impl Client {
     ///
     /// Contains operations on the User resource.
     /// **Important**: The Attributes object contains the custom-defined attributes for a user.
+    #[cfg(feature = "users")]
     pub fn users(&self) -> crate::apis::users::UsersApi<'_> {
         crate::apis::users::UsersApi {
             client: self,
@@ -258,6 +283,7 @@ impl Client {
     /// `V4 Session` operations.
     ///
     /// Actions on resource Session.
+    #[cfg(feature = "v4_session")]
     pub fn v4_session(&self) -> crate::apis::v4_session::V4SessionApi<'_> {
         crate::apis::v4_session::V4SessionApi {
             client: self,
@@ -266,6 +292,7 @@ impl Client {
     /// `Webhook` operations.
     ///
     /// Actions on resource Webhook.
+    #[cfg(feature = "webhook")]
     pub fn webhook(&self) -> crate::apis::webhook::WebhookApi<'_> {
         crate::apis::webhook::WebhookApi {
             client: self,
@@ -274,6 +301,7 @@ impl Client {
     /// `Account` operations.
     ///
     /// Actions on resource Account.
+    #[cfg(feature = "account")]
     pub fn account(&self) -> crate::apis::account::AccountApi<'_> {
         crate::apis::account::AccountApi {
             client: self,
@@ -282,6 +310,7 @@ impl Client {
     /// `Health Check` operations.
     ///
     /// Actions on Health checks.
+    #[cfg(feature = "health_check")]
     pub fn health_check(&self) -> crate::apis::health_check::HealthCheckApi<'_> {
         crate::apis::health_check::HealthCheckApi {
             client: self,
@@ -290,6 +319,7 @@ impl Client {
     /// `System Resources` operations.
     ///
     /// Actions on system resources.
+    #[cfg(feature = "system_resources")]
     pub fn system_resources(
         &self,
     ) -> crate::apis::system_resources::SystemResourcesApi<'_> {
@@ -298,12 +328,14 @@ impl Client {
         }
     }
     /// `Accounts` operations.
+    #[cfg(feature = "accounts")]
     pub fn accounts(&self) -> crate::apis::accounts::AccountsApi<'_> {
         crate::apis::accounts::AccountsApi {
             client: self,
         }
     }
     /// `Request Rules Version` operations.
+    #[cfg(feature = "request_rules_version")]
     pub fn request_rules_version(
         &self,
     ) -> crate::apis::request_rules_version::RequestRulesVersionApi<'_> {
@@ -312,18 +344,21 @@ impl Client {
         }
     }
     /// `Other` operations.
+    #[cfg(feature = "other")]
     pub fn other(&self) -> crate::apis::other::OtherApi<'_> {
         crate::apis::other::OtherApi {
             client: self,
         }
     }
     /// `Pages` operations.
+    #[cfg(feature = "pages")]
     pub fn pages(&self) -> crate::apis::pages::PagesApi<'_> {
         crate::apis::pages::PagesApi {
             client: self,
         }
     }
     /// `Dynamic Offer Promo code redemption` operations.
+    #[cfg(feature = "dynamic_offer_promo_code_redemption")]
     pub fn dynamic_offer_promo_code_redemption(
         &self,
     ) -> crate::apis::dynamic_offer_promo_code_redemption::DynamicOfferPromoCodeRedemptionApi<
@@ -334,6 +369,7 @@ impl Client {
         }
     }
     /// `Subscription` operations.
+    #[cfg(feature = "subscription")]
     pub fn subscription(&self) -> crate::apis::subscription::SubscriptionApi<'_> {
         crate::apis::subscription::SubscriptionApi {
             client: self,

@@ -12,10 +12,12 @@
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
 use crate::string_enum::string_enum;
+#[cfg(feature = "configuration")]
 /// List of email domains to blacklist.
 ///
 /// Schema `blacklisted-email-domains-request` (`#/components/schemas/blacklisted-email-domains-request`).
 pub type BlacklistedEmailDomainsRequest = Vec<String>;
+#[cfg(feature = "configuration")]
 /// Schema `blacklisted-email-domains-response` (`#/components/schemas/blacklisted-email-domains-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -24,6 +26,7 @@ pub struct BlacklistedEmailDomainsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "configuration")]
 impl BlacklistedEmailDomainsResponse {
     /// A `BlacklistedEmailDomainsResponse` with every field unset.
     pub fn new() -> Self {
@@ -47,10 +50,12 @@ impl BlacklistedEmailDomainsResponse {
         self
     }
 }
+#[cfg(feature = "configuration")]
 crate::model::model!(
     BlacklistedEmailDomainsResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(any(feature = "account_user", feature = "users"))]
 /// Schema `account-user` (`#/components/schemas/account-user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -63,6 +68,7 @@ pub struct AccountUser {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "account_user", feature = "users"))]
 impl AccountUser {
     /// A `AccountUser` with every field unset.
     pub fn new() -> Self {
@@ -110,11 +116,13 @@ impl AccountUser {
         self
     }
 }
+#[cfg(any(feature = "account_user", feature = "users"))]
 crate::model::model!(
     AccountUser { user_id : "user_id" optional, account_id : "account_id" optional,
     user_type : "user_type" optional, user_email : "user_email" optional, user_name :
     "user_name" optional, } additional additional_properties
 );
+#[cfg(any(feature = "admin_user", feature = "users"))]
 /// Schema `admin-user-response` (`#/components/schemas/admin-user-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -125,6 +133,7 @@ pub struct AdminUserResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "admin_user", feature = "users"))]
 impl AdminUserResponse {
     /// A `AdminUserResponse` with every field unset.
     pub fn new() -> Self {
@@ -160,10 +169,12 @@ impl AdminUserResponse {
         self
     }
 }
+#[cfg(any(feature = "admin_user", feature = "users"))]
 crate::model::model!(
     AdminUserResponse { user_id : "user_id" optional, message : "message" optional, uri :
     "uri" optional, } additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `admin-user-login-response` (`#/components/schemas/admin-user-login-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -173,6 +184,7 @@ pub struct AdminUserLoginResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl AdminUserLoginResponse {
     /// A `AdminUserLoginResponse` with every field unset.
     pub fn new() -> Self {
@@ -202,10 +214,12 @@ impl AdminUserLoginResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     AdminUserLoginResponse { cookie : "cookie" optional, message : "message" optional, }
     additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `logout-response` (`#/components/schemas/logout-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -214,6 +228,7 @@ pub struct LogoutResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl LogoutResponse {
     /// A `LogoutResponse` with every field unset.
     pub fn new() -> Self {
@@ -237,9 +252,11 @@ impl LogoutResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     LogoutResponse { message : "message" optional, } additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `access-key` (`#/components/schemas/access-key`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -248,6 +265,7 @@ pub struct AccessKey {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl AccessKey {
     /// A `AccessKey` with every field unset.
     pub fn new() -> Self {
@@ -271,6 +289,7 @@ impl AccessKey {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     AccessKey { access_key : "access_key" optional, } additional additional_properties
 );
@@ -316,6 +335,7 @@ crate::model::model!(
     KeypairResponse { secret_key : "secret_key" optional, message : "message" optional, }
     additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `issue-keypair-response` (`#/components/schemas/issue-keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -326,6 +346,7 @@ pub struct IssueKeypairResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl IssueKeypairResponse {
     /// A `IssueKeypairResponse` with every field unset.
     pub fn new() -> Self {
@@ -361,12 +382,15 @@ impl IssueKeypairResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     IssueKeypairResponse { secret_key : "secret_key" optional, message : "message"
     optional, access_key : "access_key" optional, } additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `get-access-key-response` (`#/components/schemas/get-access-key-response`).
 pub type GetAccessKeyResponse = Vec<AccessKey>;
+#[cfg(feature = "admin_user")]
 /// Schema `revoke-keypair-response` (`#/components/schemas/revoke-keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -375,6 +399,7 @@ pub struct RevokeKeypairResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl RevokeKeypairResponse {
     /// A `RevokeKeypairResponse` with every field unset.
     pub fn new() -> Self {
@@ -398,10 +423,12 @@ impl RevokeKeypairResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     RevokeKeypairResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `admin-role` (`#/components/schemas/admin-role`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -411,6 +438,7 @@ pub struct AdminRole {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl AdminRole {
     /// A `AdminRole` with every field unset.
     pub fn new() -> Self {
@@ -440,12 +468,15 @@ impl AdminRole {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     AdminRole { email : "email" optional, role : "role" optional, } additional
     additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `admin-roles` (`#/components/schemas/admin-roles`).
 pub type AdminRoles = Vec<AdminRole>;
+#[cfg(feature = "admin_user")]
 /// Schema `admin-role-creation-response` (`#/components/schemas/admin-role-creation-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -454,6 +485,7 @@ pub struct AdminRoleCreationResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl AdminRoleCreationResponse {
     /// A `AdminRoleCreationResponse` with every field unset.
     pub fn new() -> Self {
@@ -477,10 +509,12 @@ impl AdminRoleCreationResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     AdminRoleCreationResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `list-admin-role-response` (`#/components/schemas/list-admin-role-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -491,6 +525,7 @@ pub struct ListAdminRoleResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl ListAdminRoleResponse {
     /// A `ListAdminRoleResponse` with every field unset.
     pub fn new() -> Self {
@@ -526,12 +561,15 @@ impl ListAdminRoleResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     ListAdminRoleResponse { email : "email" optional, role : "role" optional, role_id :
     "role_id" optional, } additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `list-admin-roles-response` (`#/components/schemas/list-admin-roles-response`).
 pub type ListAdminRolesResponse = Vec<ListAdminRoleResponse>;
+#[cfg(feature = "admin_user")]
 /// Schema `admin-role-update-response` (`#/components/schemas/admin-role-update-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -540,6 +578,7 @@ pub struct AdminRoleUpdateResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl AdminRoleUpdateResponse {
     /// A `AdminRoleUpdateResponse` with every field unset.
     pub fn new() -> Self {
@@ -563,10 +602,12 @@ impl AdminRoleUpdateResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     AdminRoleUpdateResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `admin-role-deleted-response` (`#/components/schemas/admin-role-deleted-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -575,6 +616,7 @@ pub struct AdminRoleDeletedResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl AdminRoleDeletedResponse {
     /// A `AdminRoleDeletedResponse` with every field unset.
     pub fn new() -> Self {
@@ -598,10 +640,12 @@ impl AdminRoleDeletedResponse {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     AdminRoleDeletedResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Schema `user_identifier` (`#/components/schemas/user_identifier`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -610,6 +654,7 @@ pub struct UserIdentifier {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl UserIdentifier {
     /// A `UserIdentifier` with every field unset.
     pub fn new() -> Self {
@@ -633,9 +678,11 @@ impl UserIdentifier {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     UserIdentifier { user_id : "user_id" optional, } additional additional_properties
 );
+#[cfg(feature = "entitlement")]
 /// Schema `entitlement` (`#/components/schemas/entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -646,6 +693,7 @@ pub struct Entitlement {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "entitlement")]
 impl Entitlement {
     /// A `Entitlement` with every field unset.
     pub fn new() -> Self {
@@ -681,10 +729,12 @@ impl Entitlement {
         self
     }
 }
+#[cfg(feature = "entitlement")]
 crate::model::model!(
     Entitlement { label : "label" optional, description : "description" optional,
     auto_assign : "auto_assign" optional, } additional additional_properties
 );
+#[cfg(feature = "bundle")]
 /// Schema `includes` (`#/components/schemas/includes`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -696,6 +746,7 @@ pub struct Includes {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bundle")]
 impl Includes {
     /// A `Includes` with every field unset.
     pub fn new() -> Self {
@@ -737,11 +788,13 @@ impl Includes {
         self
     }
 }
+#[cfg(feature = "bundle")]
 crate::model::model!(
     Includes { entitlements : "entitlements" optional, meters : "meters" optional,
     credits : "credits" optional, bundles : "bundles" optional, } additional
     additional_properties
 );
+#[cfg(feature = "bundle")]
 /// Schema `bundle` (`#/components/schemas/bundle`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -758,6 +811,7 @@ pub struct Bundle {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bundle")]
 impl Bundle {
     /// A `Bundle` with every field unset.
     pub fn new() -> Self {
@@ -823,12 +877,14 @@ impl Bundle {
         self
     }
 }
+#[cfg(feature = "bundle")]
 crate::model::model!(
     Bundle { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional,
     r#type : "type" optional, id : "id" optional, label : "label" optional, description :
     "description" optional, includes : "includes" optional, auto_assign : "auto_assign"
     optional, } additional additional_properties
 );
+#[cfg(feature = "bundle")]
 /// Schema `bundles` (`#/components/schemas/bundles`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -837,6 +893,7 @@ pub struct Bundles {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bundle")]
 impl Bundles {
     /// A `Bundles` with every field unset.
     pub fn new() -> Self {
@@ -860,9 +917,11 @@ impl Bundles {
         self
     }
 }
+#[cfg(feature = "bundle")]
 crate::model::model!(
     Bundles { results : "results" optional, } additional additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Schema `cache_configurations_objects` (`#/components/schemas/cache_configurations_objects`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -871,6 +930,7 @@ pub struct CacheConfigurationsObjects {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl CacheConfigurationsObjects {
     /// A `CacheConfigurationsObjects` with every field unset.
     pub fn new() -> Self {
@@ -897,10 +957,12 @@ impl CacheConfigurationsObjects {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CacheConfigurationsObjects { results : "results" optional, } additional
     additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Schema `cache_configurations_object` (`#/components/schemas/cache_configurations_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -912,6 +974,7 @@ pub struct CacheConfigurationsObject {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl CacheConfigurationsObject {
     /// A `CacheConfigurationsObject` with every field unset.
     pub fn new() -> Self {
@@ -953,11 +1016,13 @@ impl CacheConfigurationsObject {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CacheConfigurationsObject { label : "label" optional, conditions : "conditions"
     optional, cache : "cache" optional, redirect : "redirect" optional, } additional
     additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Schema `conditions` (`#/components/schemas/conditions`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -967,6 +1032,7 @@ pub struct Conditions {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl Conditions {
     /// A `Conditions` with every field unset.
     pub fn new() -> Self {
@@ -996,10 +1062,12 @@ impl Conditions {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     Conditions { url_pattern : "url_pattern" optional, header_patterns :
     "header_patterns" optional, } additional additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Schema `header_patterns` (`#/components/schemas/header_patterns`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1008,6 +1076,7 @@ pub struct HeaderPatterns {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl HeaderPatterns {
     /// A `HeaderPatterns` with every field unset.
     pub fn new() -> Self {
@@ -1031,10 +1100,12 @@ impl HeaderPatterns {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     HeaderPatterns { content_type : "Content-Type" optional, } additional
     additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Schema `cache` (`#/components/schemas/cache`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1044,6 +1115,7 @@ pub struct Cache {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl Cache {
     /// A `Cache` with every field unset.
     pub fn new() -> Self {
@@ -1073,10 +1145,12 @@ impl Cache {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     Cache { origin : "origin" optional, decision_points : "decision_points" optional, }
     additional additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Schema `redirect` (`#/components/schemas/redirect`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1087,6 +1161,7 @@ pub struct Redirect {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl Redirect {
     /// A `Redirect` with every field unset.
     pub fn new() -> Self {
@@ -1122,12 +1197,15 @@ impl Redirect {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     Redirect { r#true : "true" optional, target : "target" optional, status : "status"
     optional, } additional additional_properties
 );
+#[cfg(feature = "company")]
 /// Schema `companies` (`#/components/schemas/companies`).
 pub type Companies = Vec<Company>;
+#[cfg(feature = "company")]
 /// Schema `company` (`#/components/schemas/company`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1140,6 +1218,7 @@ pub struct Company {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "company")]
 impl Company {
     /// A `Company` with every field unset.
     pub fn new() -> Self {
@@ -1187,11 +1266,13 @@ impl Company {
         self
     }
 }
+#[cfg(feature = "company")]
 crate::model::model!(
     Company { name : "name" optional, description : "description" optional, website :
     "website" optional, contact : "contact" optional, account_manager : "account_manager"
     optional, } additional additional_properties
 );
+#[cfg(feature = "company")]
 /// Schema `companyv4` (`#/components/schemas/companyv4`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1215,6 +1296,7 @@ pub struct Companyv4 {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "company")]
 impl Companyv4 {
     /// A `Companyv4` with every field unset.
     pub fn new() -> Self {
@@ -1280,12 +1362,14 @@ impl Companyv4 {
         self
     }
 }
+#[cfg(feature = "company")]
 crate::model::model!(
     Companyv4 { company_id : "company_id" optional, name : "name" optional, description :
     "description" optional, website : "website" optional, contact : "contact" optional,
     account_manager : "account_manager" optional, tenant_id : "tenantId" optional,
     sub_tenant_id : "subTenantId" optional, } additional additional_properties
 );
+#[cfg(feature = "configuration")]
 /// Schema `configuration` (`#/components/schemas/configuration`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1330,6 +1414,7 @@ pub struct Configuration {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "configuration")]
 impl Configuration {
     /// A `Configuration` with every field unset.
     pub fn new() -> Self {
@@ -1584,6 +1669,7 @@ impl Configuration {
         self
     }
 }
+#[cfg(feature = "configuration")]
 crate::model::model!(
     Configuration { db_tables_extended_profiles : "db.tables.extendedProfiles" optional,
     db_tables_grants : "db.tables.grants" optional, db_tables_forms : "db.tables.forms"
@@ -1617,8 +1703,10 @@ crate::model::model!(
     "authentication.password.requireEmailVerfication" optional, } additional
     additional_properties
 );
+#[cfg(feature = "credit")]
 /// Schema `credits` (`#/components/schemas/credits`).
 pub type Credits = Vec<Credit>;
+#[cfg(feature = "credit")]
 /// Schema `credit` (`#/components/schemas/credit`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1632,6 +1720,7 @@ pub struct Credit {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credit")]
 impl Credit {
     /// A `Credit` with every field unset.
     pub fn new() -> Self {
@@ -1685,11 +1774,20 @@ impl Credit {
         self
     }
 }
+#[cfg(feature = "credit")]
 crate::model::model!(
     Credit { label : "label" optional, description : "description" optional, delivers :
     "delivers" optional, unit : "unit" optional, quantity : "quantity" optional,
     auto_assign : "auto_assign" optional, } additional additional_properties
 );
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 /// Schema `access_model_credit` (`#/components/schemas/access_model_credit`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1700,6 +1798,14 @@ pub struct AccessModelCredit {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 impl AccessModelCredit {
     /// A `AccessModelCredit` with every field unset.
     pub fn new() -> Self {
@@ -1738,11 +1844,20 @@ impl AccessModelCredit {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 crate::model::model!(
     AccessModelCredit { remaining_credits : "remainingCredits" optional, content_ids :
     "contentIds" optional, content_id_transform : "contentIdTransform" optional, }
     additional additional_properties
 );
+#[cfg(feature = "decision_engine")]
 /// Schema `headers` (`#/components/schemas/headers`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1751,6 +1866,7 @@ pub struct Headers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "decision_engine")]
 impl Headers {
     /// A `Headers` with every field unset.
     pub fn new() -> Self {
@@ -1774,9 +1890,11 @@ impl Headers {
         self
     }
 }
+#[cfg(feature = "decision_engine")]
 crate::model::model!(
     Headers { location : "Location" optional, } additional additional_properties
 );
+#[cfg(feature = "decision_engine")]
 /// Schema `access-decision-response` (`#/components/schemas/access-decision-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1787,6 +1905,7 @@ pub struct AccessDecisionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "decision_engine")]
 impl AccessDecisionResponse {
     /// A `AccessDecisionResponse` with every field unset.
     pub fn new() -> Self {
@@ -1822,12 +1941,15 @@ impl AccessDecisionResponse {
         self
     }
 }
+#[cfg(feature = "decision_engine")]
 crate::model::model!(
     AccessDecisionResponse { status : "status" optional, body : "body" optional, headers
     : "headers" optional, } additional additional_properties
 );
+#[cfg(feature = "email_templates")]
 /// Schema `email-templates` (`#/components/schemas/email-templates`).
 pub type EmailTemplates = Vec<EmailTemplate>;
+#[cfg(feature = "email_templates")]
 /// Schema `email-template` (`#/components/schemas/email-template`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1847,6 +1969,7 @@ pub struct EmailTemplate {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "email_templates")]
 impl EmailTemplate {
     /// A `EmailTemplate` with every field unset.
     pub fn new() -> Self {
@@ -1900,15 +2023,19 @@ impl EmailTemplate {
         self
     }
 }
+#[cfg(feature = "email_templates")]
 crate::model::model!(
     EmailTemplate { template_type : "templateType" optional, slug : "slug" optional,
     label : "label" optional, subject : "subject" optional, content : "content" optional,
     default : "default" optional, } additional additional_properties
 );
+#[cfg(feature = "entitlement")]
 /// Schema `entitlements` (`#/components/schemas/entitlements`).
 pub type Entitlements = Vec<Entitlement>;
+#[cfg(feature = "feature_rules")]
 /// Schema `feature_rules_response` (`#/components/schemas/feature_rules_response`).
 pub type FeatureRulesResponse = Vec<FeatureRuleResponse>;
+#[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_response` (`#/components/schemas/feature_rule_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1927,6 +2054,7 @@ pub struct FeatureRuleResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature_rules")]
 impl FeatureRuleResponse {
     /// A `FeatureRuleResponse` with every field unset.
     pub fn new() -> Self {
@@ -2016,6 +2144,7 @@ impl FeatureRuleResponse {
         self
     }
 }
+#[cfg(feature = "feature_rules")]
 crate::model::model!(
     FeatureRuleResponse { id : "id" optional, version : "version" optional, tags : "tags"
     optional, label : "label" optional, description : "description" optional,
@@ -2024,6 +2153,7 @@ crate::model::model!(
     target_value : "target_value" optional, css_selector : "css_selector" optional, }
     additional additional_properties
 );
+#[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_version_response` (`#/components/schemas/feature_rule_version_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2042,6 +2172,7 @@ pub struct FeatureRuleVersionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature_rules")]
 impl FeatureRuleVersionResponse {
     /// A `FeatureRuleVersionResponse` with every field unset.
     pub fn new() -> Self {
@@ -2125,6 +2256,7 @@ impl FeatureRuleVersionResponse {
         self
     }
 }
+#[cfg(feature = "feature_rules")]
 crate::model::model!(
     FeatureRuleVersionResponse { id : "id" optional, version : "version" optional, tags :
     "tags" optional, label : "label" optional, description : "description" optional,
@@ -2133,6 +2265,7 @@ crate::model::model!(
     editing_mode : "editing_mode" optional, last_updated : "last_updated" optional, }
     additional additional_properties
 );
+#[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_deletion_response` (`#/components/schemas/feature_rule_deletion_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2141,6 +2274,7 @@ pub struct FeatureRuleDeletionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature_rules")]
 impl FeatureRuleDeletionResponse {
     /// A `FeatureRuleDeletionResponse` with every field unset.
     pub fn new() -> Self {
@@ -2164,10 +2298,12 @@ impl FeatureRuleDeletionResponse {
         self
     }
 }
+#[cfg(feature = "feature_rules")]
 crate::model::model!(
     FeatureRuleDeletionResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_creation_response` (`#/components/schemas/feature_rule_creation_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2176,6 +2312,7 @@ pub struct FeatureRuleCreationResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature_rules")]
 impl FeatureRuleCreationResponse {
     /// A `FeatureRuleCreationResponse` with every field unset.
     pub fn new() -> Self {
@@ -2199,10 +2336,12 @@ impl FeatureRuleCreationResponse {
         self
     }
 }
+#[cfg(feature = "feature_rules")]
 crate::model::model!(
     FeatureRuleCreationResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_version_tags_update_response` (`#/components/schemas/feature_rule_version_tags_update_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2212,6 +2351,7 @@ pub struct FeatureRuleVersionTagsUpdateResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature_rules")]
 impl FeatureRuleVersionTagsUpdateResponse {
     /// A `FeatureRuleVersionTagsUpdateResponse` with every field unset.
     pub fn new() -> Self {
@@ -2241,12 +2381,15 @@ impl FeatureRuleVersionTagsUpdateResponse {
         self
     }
 }
+#[cfg(feature = "feature_rules")]
 crate::model::model!(
     FeatureRuleVersionTagsUpdateResponse { message : "message" optional, uri : "uri"
     optional, } additional additional_properties
 );
+#[cfg(feature = "form")]
 /// Schema `forms` (`#/components/schemas/forms`).
 pub type Forms = Vec<Form>;
+#[cfg(feature = "form")]
 /// Schema `form` (`#/components/schemas/form`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2259,6 +2402,7 @@ pub struct Form {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "form")]
 impl Form {
     /// A `Form` with every field unset.
     pub fn new() -> Self {
@@ -2306,12 +2450,14 @@ impl Form {
         self
     }
 }
+#[cfg(feature = "form")]
 crate::model::model!(
     Form { title : "title" optional, internal_description : "internal-description"
     optional, public_description : "public-description" optional, registration :
     "registration" optional, fields : "fields" optional, } additional
     additional_properties
 );
+#[cfg(feature = "form")]
 /// Schema `field` (`#/components/schemas/field`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2323,6 +2469,7 @@ pub struct Field {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "form")]
 impl Field {
     /// A `Field` with every field unset.
     pub fn new() -> Self {
@@ -2364,12 +2511,15 @@ impl Field {
         self
     }
 }
+#[cfg(feature = "form")]
 crate::model::model!(
     Field { slug : "slug" optional, placeholder : "placeholder" optional, required :
     "required" optional, order : "order" optional, } additional additional_properties
 );
+#[cfg(feature = "gifts")]
 /// Schema `gifts` (`#/components/schemas/gifts`).
 pub type Gifts = Vec<Gift>;
+#[cfg(feature = "gifts")]
 /// Schema `gift` (`#/components/schemas/gift`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2387,6 +2537,7 @@ pub struct Gift {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "gifts")]
 impl Gift {
     /// A `Gift` with every field unset.
     pub fn new() -> Self {
@@ -2434,11 +2585,13 @@ impl Gift {
         self
     }
 }
+#[cfg(feature = "gifts")]
 crate::model::model!(
     Gift { id : "id" optional, created : "created" optional, claimed : "claimed"
     optional, uri : "uri" optional, cross_device_session : "cross_device_session"
     optional, } additional additional_properties
 );
+#[cfg(any(feature = "grants", feature = "user_export"))]
 /// Schema `grants-response` (`#/components/schemas/grants-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2447,6 +2600,7 @@ pub struct GrantsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "grants", feature = "user_export"))]
 impl GrantsResponse {
     /// A `GrantsResponse` with every field unset.
     pub fn new() -> Self {
@@ -2470,11 +2624,14 @@ impl GrantsResponse {
         self
     }
 }
+#[cfg(any(feature = "grants", feature = "user_export"))]
 crate::model::model!(
     GrantsResponse { results : "results" optional, } additional additional_properties
 );
+#[cfg(feature = "grants")]
 /// Schema `active-grants-response` (`#/components/schemas/active-grants-response`).
 pub type ActiveGrantsResponse = Vec<GrantResponse>;
+#[cfg(any(feature = "grants", feature = "user_export"))]
 /// Schema `grant-response` (`#/components/schemas/grant-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2493,6 +2650,7 @@ pub struct GrantResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "grants", feature = "user_export"))]
 impl GrantResponse {
     /// A `GrantResponse` with every field unset.
     pub fn new() -> Self {
@@ -2576,6 +2734,7 @@ impl GrantResponse {
         self
     }
 }
+#[cfg(any(feature = "grants", feature = "user_export"))]
 crate::model::model!(
     GrantResponse { grant_id : "grantId" optional, user_id : "user_id" optional,
     account_id : "account_id" optional, expiry_state : "expiry_state" optional,
@@ -2584,6 +2743,7 @@ crate::model::model!(
     product_id : "product_id" optional, created_at : "createdAt" optional, } additional
     additional_properties
 );
+#[cfg(feature = "grants")]
 /// Schema `grant` (`#/components/schemas/grant`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -2602,6 +2762,7 @@ pub struct Grant {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "grants")]
 impl Grant {
     /// A `Grant` with its required fields; the others start unset.
     pub fn new(
@@ -2668,6 +2829,7 @@ impl Grant {
         self
     }
 }
+#[cfg(feature = "grants")]
 crate::model::model!(
     Grant { grant_id : "grantId" optional, user_id : "user_id" optional, account_id :
     "account_id" optional, expiry_state : "expiry_state" optional, entitlement_type :
@@ -2780,6 +2942,14 @@ crate::model::model!(
     optional, end_time : "endTime" optional, product_id : "product_id" optional,
     created_at : "created_at" optional, } additional additional_properties
 );
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 /// Schema `access_model` (`#/components/schemas/access_model`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2793,6 +2963,14 @@ pub struct AccessModel {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 impl AccessModel {
     /// A `AccessModel` with every field unset.
     pub fn new() -> Self {
@@ -2855,12 +3033,28 @@ impl AccessModel {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 crate::model::model!(
     AccessModel { meters : "meters" optional, credits : "credits" optional,
     delivered_entitlements : "delivered_entitlements" optional, granted_bundles :
     "granted_bundles" optional, jwt_bundles : "jwt_bundles" optional, user_state :
     "user_state" optional, } additional additional_properties
 );
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 /// Schema `delivered_entitlement` (`#/components/schemas/delivered_entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2872,6 +3066,14 @@ pub struct DeliveredEntitlement {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 impl DeliveredEntitlement {
     /// A `DeliveredEntitlement` with every field unset.
     pub fn new() -> Self {
@@ -2913,11 +3115,20 @@ impl DeliveredEntitlement {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 crate::model::model!(
     DeliveredEntitlement { id : "id" optional, direct : "direct" optional, metered_by :
     "meteredBy" optional, credited_by : "creditedBy" optional, } additional
     additional_properties
 );
+#[cfg(feature = "meter")]
 /// Schema `meters` (`#/components/schemas/meters`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2926,6 +3137,7 @@ pub struct Meters {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "meter")]
 impl Meters {
     /// A `Meters` with every field unset.
     pub fn new() -> Self {
@@ -2949,9 +3161,11 @@ impl Meters {
         self
     }
 }
+#[cfg(feature = "meter")]
 crate::model::model!(
     Meters { results : "results" optional, } additional additional_properties
 );
+#[cfg(feature = "meter")]
 /// Schema `meter` (`#/components/schemas/meter`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2967,6 +3181,7 @@ pub struct Meter {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "meter")]
 impl Meter {
     /// A `Meter` with every field unset.
     pub fn new() -> Self {
@@ -3032,12 +3247,21 @@ impl Meter {
         self
     }
 }
+#[cfg(feature = "meter")]
 crate::model::model!(
     Meter { label : "label" optional, description : "description" optional, unit : "unit"
     optional, limit : "limit" optional, cycle : "cycle" optional, period : "period"
     optional, timezone : "timezone" optional, auto_assign : "auto_assign" optional, }
     additional additional_properties
 );
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 /// Schema `access_model_meter` (`#/components/schemas/access_model_meter`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3050,6 +3274,14 @@ pub struct AccessModelMeter {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 impl AccessModelMeter {
     /// A `AccessModelMeter` with every field unset.
     pub fn new() -> Self {
@@ -3100,14 +3332,24 @@ impl AccessModelMeter {
         self
     }
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 crate::model::model!(
     AccessModelMeter { refresh_time : "refreshTime" optional, meter_size : "meterSize"
     optional, remaining_credits : "remainingCredits" optional, content_ids : "contentIds"
     optional, content_id_transform : "contentIdTransform" optional, } additional
     additional_properties
 );
+#[cfg(feature = "products")]
 /// Schema `products` (`#/components/schemas/products`).
 pub type Products = Vec<Product>;
+#[cfg(feature = "products")]
 /// Schema `product-request` (`#/components/schemas/product-request`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3123,6 +3365,7 @@ pub struct ProductRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductRequest {
     /// A `ProductRequest` with its required fields; the others start unset.
     pub fn new(
@@ -3159,11 +3402,13 @@ impl ProductRequest {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductRequest { label : "label" required, description : "description" optional,
     entitlement : "entitlement" required, mapping : "mapping" required, sharing_limit :
     "sharingLimit" optional, } additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Schema `product` (`#/components/schemas/product`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3183,6 +3428,7 @@ pub struct Product {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl Product {
     /// A `Product` with every field unset.
     pub fn new() -> Self {
@@ -3248,12 +3494,14 @@ impl Product {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     Product { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional, id
     : "id" optional, label : "label" optional, description : "description" optional,
     entitlement : "entitlement" optional, mapping : "mapping" optional, sharing_limit :
     "sharingLimit" optional, } additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Schema `product.entitlement` (`#/components/schemas/product.entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3267,6 +3515,7 @@ pub struct ProductEntitlement {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductEntitlement {
     /// A `ProductEntitlement` with every field unset.
     pub fn new() -> Self {
@@ -3302,10 +3551,12 @@ impl ProductEntitlement {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductEntitlement { id : "id" optional, r#type : "type" optional, entitlement_tenant
     : "entitlementTenant" optional, } additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Schema `product.mapping` (`#/components/schemas/product.mapping`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3319,6 +3570,7 @@ pub struct ProductMapping {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMapping {
     /// A `ProductMapping` with every field unset.
     pub fn new() -> Self {
@@ -3387,12 +3639,14 @@ impl ProductMapping {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMapping { braintree_recurring : "braintree_recurring" optional,
     braintree_one_off : "braintree_one_off" optional, stripe_recurring :
     "stripe_recurring" optional, stripe_one_off : "stripe_one_off" optional, rate_plans :
     "rate_plans" optional, jwt : "jwt" optional, } additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Schema `product.mapping.price_point` (`#/components/schemas/product.mapping.price_point`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3408,6 +3662,7 @@ pub struct ProductMappingPricePoint {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMappingPricePoint {
     /// A `ProductMappingPricePoint` with its required fields; the others start unset.
     pub fn new(id: String, label: String, price: f64) -> Self {
@@ -3434,10 +3689,12 @@ impl ProductMappingPricePoint {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingPricePoint { id : "id" required, label : "label" required, price :
     "price" required, archived : "archived" optional, } additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Schema `product.mapping.rate_plan` (`#/components/schemas/product.mapping.rate_plan`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -3455,6 +3712,7 @@ pub struct ProductMappingRatePlan {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMappingRatePlan {
     /// A `ProductMappingRatePlan` with its required fields; the others start unset.
     pub fn new(
@@ -3491,12 +3749,14 @@ impl ProductMappingRatePlan {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingRatePlan { payment_provider : "payment_provider" required, rate_plan_id
     : "rate_plan_id" required, archived : "archived" optional, archive_label :
     "archive_label" optional, environment : "environment" required, } additional
     additional_properties
 );
+#[cfg(feature = "products")]
 /// Schema `product.mapping.jwt` (`#/components/schemas/product.mapping.jwt`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3505,6 +3765,7 @@ pub struct ProductMappingJwt {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMappingJwt {
     /// A `ProductMappingJwt` with every field unset.
     pub fn new() -> Self {
@@ -3528,10 +3789,12 @@ impl ProductMappingJwt {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingJwt { private_claim_value : "privateClaimValue" optional, } additional
     additional_properties
 );
+#[cfg(feature = "request_rules")]
 /// Schema `request_rules_container_object` (`#/components/schemas/request_rules_container_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3540,6 +3803,7 @@ pub struct RequestRulesContainerObject {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "request_rules")]
 impl RequestRulesContainerObject {
     /// A `RequestRulesContainerObject` with every field unset.
     pub fn new() -> Self {
@@ -3563,10 +3827,12 @@ impl RequestRulesContainerObject {
         self
     }
 }
+#[cfg(feature = "request_rules")]
 crate::model::model!(
     RequestRulesContainerObject { results : "results" optional, } additional
     additional_properties
 );
+#[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 /// Schema `request_rules_object` (`#/components/schemas/request_rules_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3586,6 +3852,7 @@ pub struct RequestRulesObject {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 impl RequestRulesObject {
     /// A `RequestRulesObject` with every field unset.
     pub fn new() -> Self {
@@ -3675,6 +3942,7 @@ impl RequestRulesObject {
         self
     }
 }
+#[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 crate::model::model!(
     RequestRulesObject { label : "label" optional, description : "description" optional,
     priority : "priority" optional, version : "version" optional, last_updated :
@@ -3684,6 +3952,7 @@ crate::model::model!(
     graph_state : "graph_state" optional, editing_mode : "editing_mode" optional, }
     additional additional_properties
 );
+#[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 /// Schema `request_rules_conditions` (`#/components/schemas/request_rules_conditions`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3693,6 +3962,7 @@ pub struct RequestRulesConditions {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 impl RequestRulesConditions {
     /// A `RequestRulesConditions` with every field unset.
     pub fn new() -> Self {
@@ -3722,10 +3992,12 @@ impl RequestRulesConditions {
         self
     }
 }
+#[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 crate::model::model!(
     RequestRulesConditions { url_pattern : "url_pattern" optional, method : "method"
     optional, } additional additional_properties
 );
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session` (`#/components/schemas/session`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3750,6 +4022,7 @@ pub struct Session {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 impl Session {
     /// A `Session` with every field unset.
     pub fn new() -> Self {
@@ -3863,6 +4136,7 @@ impl Session {
         self
     }
 }
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 crate::model::model!(
     Session { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional,
     supplied : "supplied" optional, expiry_date : "expiryDate" optional, start_date :
@@ -3872,6 +4146,7 @@ crate::model::model!(
     "deviceName" optional, country : "country" optional, session_id : "session_id"
     optional, user_id : "user_id" optional, } additional additional_properties
 );
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session-lookup` (`#/components/schemas/session-lookup`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3892,6 +4167,7 @@ pub struct SessionLookup {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 impl SessionLookup {
     /// A `SessionLookup` with every field unset.
     pub fn new() -> Self {
@@ -3981,6 +4257,7 @@ impl SessionLookup {
         self
     }
 }
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 crate::model::model!(
     SessionLookup { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId"
     optional, authenticated : "authenticated" optional, v : "v" optional,
@@ -3989,8 +4266,10 @@ crate::model::model!(
     : "last_updated" optional, test_groups : "test_groups" optional, second_party_data :
     "second_party_data" optional, } additional additional_properties
 );
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session_variables` (`#/components/schemas/session_variables`).
 pub type SessionVariables = serde_json::Map<String, serde_json::Value>;
+#[cfg(feature = "static_items")]
 /// Schema `static_items` (`#/components/schemas/static_items`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -3999,6 +4278,7 @@ pub struct StaticItems {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "static_items")]
 impl StaticItems {
     /// A `StaticItems` with every field unset.
     pub fn new() -> Self {
@@ -4022,9 +4302,11 @@ impl StaticItems {
         self
     }
 }
+#[cfg(feature = "static_items")]
 crate::model::model!(
     StaticItems { results : "results" optional, } additional additional_properties
 );
+#[cfg(feature = "static_items")]
 /// Schema `static_item` (`#/components/schemas/static_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4033,6 +4315,7 @@ pub struct StaticItem {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "static_items")]
 impl StaticItem {
     /// A `StaticItem` with every field unset.
     pub fn new() -> Self {
@@ -4056,9 +4339,11 @@ impl StaticItem {
         self
     }
 }
+#[cfg(feature = "static_items")]
 crate::model::model!(
     StaticItem { id : "id" optional, } additional additional_properties
 );
+#[cfg(feature = "static_items")]
 /// Schema `static_single_item` (`#/components/schemas/static_single_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4068,6 +4353,7 @@ pub struct StaticSingleItem {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "static_items")]
 impl StaticSingleItem {
     /// A `StaticSingleItem` with every field unset.
     pub fn new() -> Self {
@@ -4097,10 +4383,12 @@ impl StaticSingleItem {
         self
     }
 }
+#[cfg(feature = "static_items")]
 crate::model::model!(
     StaticSingleItem { id : "id" optional, item : "item" optional, } additional
     additional_properties
 );
+#[cfg(feature = "third_party_authentication")]
 /// Schema `oauth2-token-refresh-response` (`#/components/schemas/oauth2-token-refresh-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4118,6 +4406,7 @@ pub struct Oauth2TokenRefreshResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "third_party_authentication")]
 impl Oauth2TokenRefreshResponse {
     /// A `Oauth2TokenRefreshResponse` with every field unset.
     pub fn new() -> Self {
@@ -4165,11 +4454,13 @@ impl Oauth2TokenRefreshResponse {
         self
     }
 }
+#[cfg(feature = "third_party_authentication")]
 crate::model::model!(
     Oauth2TokenRefreshResponse { scope : "scope" optional, access_token : "access_token"
     optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
     user_id : "user_id" optional, } additional additional_properties
 );
+#[cfg(feature = "third_party_authentication")]
 /// Schema `oauth2-token-exchange-response` (`#/components/schemas/oauth2-token-exchange-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4188,6 +4479,7 @@ pub struct Oauth2TokenExchangeResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "third_party_authentication")]
 impl Oauth2TokenExchangeResponse {
     /// A `Oauth2TokenExchangeResponse` with every field unset.
     pub fn new() -> Self {
@@ -4241,12 +4533,14 @@ impl Oauth2TokenExchangeResponse {
         self
     }
 }
+#[cfg(feature = "third_party_authentication")]
 crate::model::model!(
     Oauth2TokenExchangeResponse { scope : "scope" optional, access_token : "access_token"
     optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
     refresh_token : "refresh_token" optional, user_id : "user_id" optional, } additional
     additional_properties
 );
+#[cfg(feature = "user_export")]
 /// Schema `pagination-link` (`#/components/schemas/pagination-link`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4258,6 +4552,7 @@ pub struct PaginationLink {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_export")]
 impl PaginationLink {
     /// A `PaginationLink` with every field unset.
     pub fn new() -> Self {
@@ -4287,10 +4582,12 @@ impl PaginationLink {
         self
     }
 }
+#[cfg(feature = "user_export")]
 crate::model::model!(
     PaginationLink { url : "url" optional, page : "page" optional, } additional
     additional_properties
 );
+#[cfg(feature = "user_export")]
 /// Schema `user-export-paginated-response` (`#/components/schemas/user-export-paginated-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4301,6 +4598,7 @@ pub struct UserExportPaginatedResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_export")]
 impl UserExportPaginatedResponse {
     /// A `UserExportPaginatedResponse` with every field unset.
     pub fn new() -> Self {
@@ -4345,12 +4643,15 @@ impl UserExportPaginatedResponse {
         self
     }
 }
+#[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportPaginatedResponse { results : "results" optional, meta : "meta" optional,
     links : "links" optional, } additional additional_properties
 );
+#[cfg(feature = "user_export")]
 /// Schema `user-export-response-items` (`#/components/schemas/user-export-response-items`).
 pub type UserExportResponseItems = Vec<UserExportResponseItem>;
+#[cfg(feature = "user_export")]
 /// Schema `user-export-response-item` (`#/components/schemas/user-export-response-item`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4361,6 +4662,7 @@ pub struct UserExportResponseItem {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_export")]
 impl UserExportResponseItem {
     /// A `UserExportResponseItem` with its required fields; the others start unset.
     pub fn new(user: UserExportUser) -> Self {
@@ -4391,10 +4693,12 @@ impl UserExportResponseItem {
         self
     }
 }
+#[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportResponseItem { seq_no : "seq-no" optional, user : "user" required, grants :
     "grants" optional, } additional additional_properties
 );
+#[cfg(feature = "user_export")]
 /// Schema `user-export-user` (`#/components/schemas/user-export-user`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4404,6 +4708,7 @@ pub struct UserExportUser {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_export")]
 impl UserExportUser {
     /// A `UserExportUser` with its required fields; the others start unset.
     pub fn new(identifiers: Identifiers) -> Self {
@@ -4428,10 +4733,12 @@ impl UserExportUser {
         self
     }
 }
+#[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportUser { identifiers : "identifiers" required, attributes : "attributes"
     optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `user-creation` (`#/components/schemas/user-creation`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -4453,6 +4760,7 @@ pub struct UserCreation {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UserCreation {
     /// A `UserCreation` with its required fields; the others start unset.
     pub fn new(identifiers: Identifiers) -> Self {
@@ -4555,6 +4863,7 @@ impl UserCreation {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UserCreation { validators : "validators" optional, identifiers : "identifiers"
     required, attributes : "attributes" optional, account_membership_code :
@@ -4566,6 +4875,7 @@ crate::model::model!(
     "product_sharing_id" optional, created_at : "created_at" optional, } additional
     additional_properties
 );
+#[cfg(feature = "users")]
 /// Validators are not required for user creation, users created without validators won't be able to sign into Zephr unless they follow a password reset flow, or being mapped as shadow users identified by a JWT.
 ///
 /// Schema `legacy-validators` (`#/components/schemas/legacy-validators`).
@@ -4578,6 +4888,7 @@ pub struct LegacyValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl LegacyValidators {
     /// A `LegacyValidators` with every field unset.
     pub fn new() -> Self {
@@ -4607,10 +4918,12 @@ impl LegacyValidators {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     LegacyValidators { password : "password" optional, legacy_password :
     "legacy_password" optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// An array of these filters can be specified to perform a search by various attributes.
 ///
 /// Schema `attribute_search_filter` (`#/components/schemas/attribute_search_filter`).
@@ -4630,6 +4943,7 @@ pub struct AttributeSearchFilter {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl AttributeSearchFilter {
     /// A `AttributeSearchFilter` with every field unset.
     pub fn new() -> Self {
@@ -4680,11 +4994,13 @@ impl AttributeSearchFilter {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     AttributeSearchFilter { slug : "slug" optional, operator : "operator" optional, value
     : "value" optional, from : "from" optional, to : "to" optional, } additional
     additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `search_by_attributes` (`#/components/schemas/search_by_attributes`).
 pub type SearchByAttributes = Vec<AttributeSearchFilter>;
 /// Schema `validators` (`#/components/schemas/validators`).
@@ -4721,6 +5037,7 @@ impl Validators {
 crate::model::model!(
     Validators { password : "password" optional, } additional additional_properties
 );
+#[cfg(any(feature = "user_export", feature = "users"))]
 /// Schema `identifiers` (`#/components/schemas/identifiers`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4729,6 +5046,7 @@ pub struct Identifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "user_export", feature = "users"))]
 impl Identifiers {
     /// A `Identifiers` with every field unset.
     pub fn new() -> Self {
@@ -4752,10 +5070,12 @@ impl Identifiers {
         self
     }
 }
+#[cfg(any(feature = "user_export", feature = "users"))]
 crate::model::model!(
     Identifiers { email_address : "email_address" optional, } additional
     additional_properties
 );
+#[cfg(any(feature = "user_export", feature = "users"))]
 /// Schema `attributes` (`#/components/schemas/attributes`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4765,6 +5085,7 @@ pub struct Attributes {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(any(feature = "user_export", feature = "users"))]
 impl Attributes {
     /// A `Attributes` with every field unset.
     pub fn new() -> Self {
@@ -4794,10 +5115,12 @@ impl Attributes {
         self
     }
 }
+#[cfg(any(feature = "user_export", feature = "users"))]
 crate::model::model!(
     Attributes { first_name : "first_name" optional, surname : "surname" optional, }
     additional additional_properties
 );
+#[cfg(feature = "user_schema")]
 /// Schema `schema-field` (`#/components/schemas/schema-field`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4825,6 +5148,7 @@ pub struct SchemaField {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_schema")]
 impl SchemaField {
     /// A `SchemaField` with every field unset.
     pub fn new() -> Self {
@@ -4968,6 +5292,7 @@ impl SchemaField {
         self
     }
 }
+#[cfg(feature = "user_schema")]
 crate::model::model!(
     SchemaField { slug : "slug" optional, visibility : "visibility" optional, context :
     "context" optional, label : "label" optional, internal_description :
@@ -4981,8 +5306,10 @@ crate::model::model!(
     "value-precision" optional, stat_direction : "stat-direction" optional, } additional
     additional_properties
 );
+#[cfg(feature = "user_schema")]
 /// Schema `schemas` (`#/components/schemas/schemas`).
 pub type Schemas = Vec<SchemaField>;
+#[cfg(feature = "user_schema")]
 /// Schema `schema-field-deletion-response` (`#/components/schemas/schema-field-deletion-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4991,6 +5318,7 @@ pub struct SchemaFieldDeletionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_schema")]
 impl SchemaFieldDeletionResponse {
     /// A `SchemaFieldDeletionResponse` with every field unset.
     pub fn new() -> Self {
@@ -5014,10 +5342,12 @@ impl SchemaFieldDeletionResponse {
         self
     }
 }
+#[cfg(feature = "user_schema")]
 crate::model::model!(
     SchemaFieldDeletionResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "user_schema")]
 /// Schema `schema-field-creation-response` (`#/components/schemas/schema-field-creation-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5027,6 +5357,7 @@ pub struct SchemaFieldCreationResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_schema")]
 impl SchemaFieldCreationResponse {
     /// A `SchemaFieldCreationResponse` with every field unset.
     pub fn new() -> Self {
@@ -5056,10 +5387,12 @@ impl SchemaFieldCreationResponse {
         self
     }
 }
+#[cfg(feature = "user_schema")]
 crate::model::model!(
     SchemaFieldCreationResponse { message : "message" optional, uri : "uri" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `user-response` (`#/components/schemas/user-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5071,6 +5404,7 @@ pub struct UserResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UserResponse {
     /// A `UserResponse` with every field unset.
     pub fn new() -> Self {
@@ -5112,11 +5446,13 @@ impl UserResponse {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UserResponse { user_id : "user_id" optional, identifiers : "identifiers" optional,
     attributes : "attributes" optional, email_verified : "email_verified" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `users-response` (`#/components/schemas/users-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5125,6 +5461,7 @@ pub struct UsersResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UsersResponse {
     /// A `UsersResponse` with every field unset.
     pub fn new() -> Self {
@@ -5148,11 +5485,14 @@ impl UsersResponse {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UsersResponse { results : "results" optional, } additional additional_properties
 );
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `sessions` (`#/components/schemas/sessions`).
 pub type Sessions = Vec<Session>;
+#[cfg(feature = "webhook")]
 /// Schema `webhook-response` (`#/components/schemas/webhook-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5161,6 +5501,7 @@ pub struct WebhookResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhook")]
 impl WebhookResponse {
     /// A `WebhookResponse` with every field unset.
     pub fn new() -> Self {
@@ -5184,10 +5525,12 @@ impl WebhookResponse {
         self
     }
 }
+#[cfg(feature = "webhook")]
 crate::model::model!(
     WebhookResponse { webhook_id : "webhook_id" optional, } additional
     additional_properties
 );
+#[cfg(feature = "webhook")]
 /// Schema `webhook-request` (`#/components/schemas/webhook-request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5199,6 +5542,7 @@ pub struct WebhookRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhook")]
 impl WebhookRequest {
     /// A `WebhookRequest` with every field unset.
     pub fn new() -> Self {
@@ -5240,10 +5584,12 @@ impl WebhookRequest {
         self
     }
 }
+#[cfg(feature = "webhook")]
 crate::model::model!(
     WebhookRequest { label : "label" optional, triggers : "triggers" optional, method :
     "method" optional, target : "target" optional, } additional additional_properties
 );
+#[cfg(feature = "webhook")]
 /// Schema `webhooks-responses` (`#/components/schemas/webhooks-responses`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5253,6 +5599,7 @@ pub struct WebhooksResponses {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhook")]
 impl WebhooksResponses {
     /// A `WebhooksResponses` with every field unset.
     pub fn new() -> Self {
@@ -5282,10 +5629,12 @@ impl WebhooksResponses {
         self
     }
 }
+#[cfg(feature = "webhook")]
 crate::model::model!(
     WebhooksResponses { webhook_response : "webhook-response" optional, webhook_request :
     "webhook-request" optional, } additional additional_properties
 );
+#[cfg(feature = "webhook")]
 /// Schema `webhook-responses-container` (`#/components/schemas/webhook-responses-container`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5294,6 +5643,7 @@ pub struct WebhookResponsesContainer {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhook")]
 impl WebhookResponsesContainer {
     /// A `WebhookResponsesContainer` with every field unset.
     pub fn new() -> Self {
@@ -5317,10 +5667,12 @@ impl WebhookResponsesContainer {
         self
     }
 }
+#[cfg(feature = "webhook")]
 crate::model::model!(
     WebhookResponsesContainer { results : "results" optional, } additional
     additional_properties
 );
+#[cfg(feature = "account")]
 /// Schema `Create_AccountBody` (`#/components/schemas/Create_AccountBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5343,6 +5695,7 @@ pub struct CreateAccountBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "account")]
 impl CreateAccountBody {
     /// A `CreateAccountBody` with every field unset.
     pub fn new() -> Self {
@@ -5434,6 +5787,7 @@ impl CreateAccountBody {
         self
     }
 }
+#[cfg(feature = "account")]
 crate::model::model!(
     CreateAccountBody { company_id : "company_id" optional, name : "name" optional,
     number_of_seats : "number_of_seats" optional, allow_oversubscription :
@@ -5446,6 +5800,7 @@ crate::model::model!(
     optional, session_limit_behaviour : "session_limit_behaviour" optional, } additional
     additional_properties
 );
+#[cfg(feature = "account")]
 /// Schema `response_simple_accountbody` (`#/components/schemas/response_simple_accountbody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5458,6 +5813,7 @@ pub struct ResponseSimpleAccountbody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "account")]
 impl ResponseSimpleAccountbody {
     /// A `ResponseSimpleAccountbody` with every field unset.
     pub fn new() -> Self {
@@ -5505,12 +5861,14 @@ impl ResponseSimpleAccountbody {
         self
     }
 }
+#[cfg(feature = "account")]
 crate::model::model!(
     ResponseSimpleAccountbody { tenant_id : "tenant_id" optional, account_id :
     "account_id" optional, name : "name" optional, number_of_seats : "number_of_seats"
     optional, email_address : "email_address" optional, } additional
     additional_properties
 );
+#[cfg(feature = "account")]
 /// Schema `response_accountbody` (`#/components/schemas/response_accountbody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5537,6 +5895,7 @@ pub struct ResponseAccountbody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "account")]
 impl ResponseAccountbody {
     /// A `ResponseAccountbody` with every field unset.
     pub fn new() -> Self {
@@ -5655,6 +6014,7 @@ impl ResponseAccountbody {
         self
     }
 }
+#[cfg(feature = "account")]
 crate::model::model!(
     ResponseAccountbody { company_id : "company_id" optional, name : "name" optional,
     number_of_seats : "number_of_seats" optional, allow_oversubscription :
@@ -5669,6 +6029,7 @@ crate::model::model!(
     session_limit_behaviour : "session_limit_behaviour" optional, branding : "branding"
     optional, } additional additional_properties
 );
+#[cfg(feature = "account")]
 /// A container object holding an array of full account objects.
 ///
 /// Schema `account_bodies` (`#/components/schemas/account_bodies`).
@@ -5680,6 +6041,7 @@ pub struct AccountBodies {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "account")]
 impl AccountBodies {
     /// A `AccountBodies` with every field unset.
     pub fn new() -> Self {
@@ -5703,9 +6065,11 @@ impl AccountBodies {
         self
     }
 }
+#[cfg(feature = "account")]
 crate::model::model!(
     AccountBodies { results : "results" optional, } additional additional_properties
 );
+#[cfg(feature = "account")]
 /// Schema `simple_account_bodies` (`#/components/schemas/simple_account_bodies`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5716,6 +6080,7 @@ pub struct SimpleAccountBodies {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "account")]
 impl SimpleAccountBodies {
     /// A `SimpleAccountBodies` with every field unset.
     pub fn new() -> Self {
@@ -5748,10 +6113,12 @@ impl SimpleAccountBodies {
         self
     }
 }
+#[cfg(feature = "account")]
 crate::model::model!(
     SimpleAccountBodies { results : "results" optional, total : "total" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `User_Segments_Response` (`#/components/schemas/User_Segments_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5760,6 +6127,7 @@ pub struct UserSegmentsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UserSegmentsResponse {
     /// A `UserSegmentsResponse` with every field unset.
     pub fn new() -> Self {
@@ -5783,9 +6151,11 @@ impl UserSegmentsResponse {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UserSegmentsResponse { items : "items" optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `User_Segment_Response` (`#/components/schemas/User_Segment_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5803,6 +6173,7 @@ pub struct UserSegmentResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UserSegmentResponse {
     /// A `UserSegmentResponse` with every field unset.
     pub fn new() -> Self {
@@ -5850,11 +6221,13 @@ impl UserSegmentResponse {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UserSegmentResponse { id : "id" optional, label : "label" optional, description :
     "description" optional, active : "active" optional, archived : "archived" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `Bulk_User_Update_Response` (`#/components/schemas/Bulk_User_Update_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5866,6 +6239,7 @@ pub struct BulkUserUpdateResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl BulkUserUpdateResponse {
     /// A `BulkUserUpdateResponse` with every field unset.
     pub fn new() -> Self {
@@ -5895,10 +6269,12 @@ impl BulkUserUpdateResponse {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     BulkUserUpdateResponse { message : "message" optional, job_id : "job_id" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Job_Response` (`#/components/schemas/Get_Bulk_User_Update_Job_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5914,6 +6290,7 @@ pub struct GetBulkUserUpdateJobResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl GetBulkUserUpdateJobResponse {
     /// A `GetBulkUserUpdateJobResponse` with every field unset.
     pub fn new() -> Self {
@@ -5976,12 +6353,14 @@ impl GetBulkUserUpdateJobResponse {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     GetBulkUserUpdateJobResponse { job_id : "jobId" optional, status : "status" optional,
     job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
     optional, total : "total" optional, details : "details" optional, } additional
     additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Jobs_Item` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Item`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5995,6 +6374,7 @@ pub struct GetBulkUserUpdateJobsItem {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl GetBulkUserUpdateJobsItem {
     /// A `GetBulkUserUpdateJobsItem` with every field unset.
     pub fn new() -> Self {
@@ -6048,13 +6428,16 @@ impl GetBulkUserUpdateJobsItem {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     GetBulkUserUpdateJobsItem { job_id : "jobId" optional, status : "status" optional,
     job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
     optional, total : "total" optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Jobs_Response` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Response`).
 pub type GetBulkUserUpdateJobsResponse = Vec<GetBulkUserUpdateJobsItem>;
+#[cfg(feature = "users")]
 /// Schema `bulk_update_object` (`#/components/schemas/bulk_update_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6066,6 +6449,7 @@ pub struct BulkUpdateObject {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl BulkUpdateObject {
     /// A `BulkUpdateObject` with every field unset.
     pub fn new() -> Self {
@@ -6101,10 +6485,12 @@ impl BulkUpdateObject {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObject { identifier : "identifier" optional, actions : "actions" optional,
     } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Schema `bulk_update_object_action_object` (`#/components/schemas/bulk_update_object_action_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6116,6 +6502,7 @@ pub struct BulkUpdateObjectActionObject {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl BulkUpdateObjectActionObject {
     /// A `BulkUpdateObjectActionObject` with every field unset.
     pub fn new() -> Self {
@@ -6151,10 +6538,12 @@ impl BulkUpdateObjectActionObject {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectActionObject { r#type : "type" optional, attribute : "attribute"
     optional, } additional additional_properties
 );
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Schema `promo-code-redemption-result` (`#/components/schemas/promo-code-redemption-result`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6168,6 +6557,7 @@ pub struct PromoCodeRedemptionResult {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 impl PromoCodeRedemptionResult {
     /// A `PromoCodeRedemptionResult` with every field unset.
     pub fn new() -> Self {
@@ -6203,10 +6593,12 @@ impl PromoCodeRedemptionResult {
         self
     }
 }
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
     PromoCodeRedemptionResult { promo_code : "promoCode" optional, success : "success"
     optional, error_message : "errorMessage" optional, } additional additional_properties
 );
+#[cfg(feature = "accounts")]
 /// Schema `add-bulk-account-users-by-domains` (`#/components/schemas/add-bulk-account-users-by-domains`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6220,6 +6612,7 @@ pub struct AddBulkAccountUsersByDomains {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "accounts")]
 impl AddBulkAccountUsersByDomains {
     /// A `AddBulkAccountUsersByDomains` with every field unset.
     pub fn new() -> Self {
@@ -6273,12 +6666,14 @@ impl AddBulkAccountUsersByDomains {
         self
     }
 }
+#[cfg(feature = "accounts")]
 crate::model::model!(
     AddBulkAccountUsersByDomains { tenant_id : "tenantId" optional, sub_tenant_id :
     "subTenantId" optional, user_id : "user_id" optional, account_id : "account_id"
     optional, user_type : "user_type" optional, user_email : "user_email" optional, }
     additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Request body `Create_Admin_RoleBody` (`#/components/requestBodies/Create_Admin_RoleBody`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6288,6 +6683,7 @@ pub struct CreateAdminRoleBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl CreateAdminRoleBody {
     /// A `CreateAdminRoleBody` with its required fields; the others start unset.
     pub fn new(email: String, role: String) -> Self {
@@ -6307,10 +6703,12 @@ impl CreateAdminRoleBody {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     CreateAdminRoleBody { email : "email" required, role : "role" required, } additional
     additional_properties
 );
+#[cfg(feature = "bundle")]
 /// Request body `Create_BundleBody` (`#/components/requestBodies/Create_BundleBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6322,6 +6720,7 @@ pub struct CreateBundleBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bundle")]
 impl CreateBundleBody {
     /// A `CreateBundleBody` with every field unset.
     pub fn new() -> Self {
@@ -6363,11 +6762,13 @@ impl CreateBundleBody {
         self
     }
 }
+#[cfg(feature = "bundle")]
 crate::model::model!(
     CreateBundleBody { label : "label" optional, description : "description" optional,
     includes : "includes" optional, auto_assign : "auto_assign" optional, } additional
     additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Request body `Create_Cache_ConfigurationBody` (`#/components/requestBodies/Create_Cache_ConfigurationBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6378,6 +6779,7 @@ pub struct CreateCacheConfigurationBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBody {
     /// A `CreateCacheConfigurationBody` with every field unset.
     pub fn new() -> Self {
@@ -6419,10 +6821,12 @@ impl CreateCacheConfigurationBody {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBody { label : "label" optional, conditions : "conditions"
     optional, cache : "cache" optional, } additional additional_properties
 );
+#[cfg(feature = "company")]
 /// Request body `Create_CompanyBody` (`#/components/requestBodies/Create_CompanyBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6435,6 +6839,7 @@ pub struct CreateCompanyBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "company")]
 impl CreateCompanyBody {
     /// A `CreateCompanyBody` with every field unset.
     pub fn new() -> Self {
@@ -6482,11 +6887,13 @@ impl CreateCompanyBody {
         self
     }
 }
+#[cfg(feature = "company")]
 crate::model::model!(
     CreateCompanyBody { name : "name" optional, description : "description" optional,
     website : "website" optional, contact : "contact" optional, account_manager :
     "account_manager" optional, } additional additional_properties
 );
+#[cfg(feature = "company")]
 /// Request body `Create_CompanyBody_v4` (`#/components/requestBodies/Create_CompanyBody_v4`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6504,6 +6911,7 @@ pub struct CreateCompanyBodyV4 {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "company")]
 impl CreateCompanyBodyV4 {
     /// A `CreateCompanyBodyV4` with its required fields; the others start unset.
     pub fn new(name: String) -> Self {
@@ -6546,11 +6954,13 @@ impl CreateCompanyBodyV4 {
         self
     }
 }
+#[cfg(feature = "company")]
 crate::model::model!(
     CreateCompanyBodyV4 { name : "name" required, description : "description" optional,
     website : "website" optional, contact : "contact" optional, account_manager :
     "account_manager" optional, } additional additional_properties
 );
+#[cfg(feature = "credit")]
 /// Request body `Create_CreditBody` (`#/components/requestBodies/Create_CreditBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6564,6 +6974,7 @@ pub struct CreateCreditBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "credit")]
 impl CreateCreditBody {
     /// A `CreateCreditBody` with every field unset.
     pub fn new() -> Self {
@@ -6617,11 +7028,13 @@ impl CreateCreditBody {
         self
     }
 }
+#[cfg(feature = "credit")]
 crate::model::model!(
     CreateCreditBody { label : "label" optional, description : "description" optional,
     delivers : "delivers" optional, unit : "unit" optional, quantity : "quantity"
     optional, auto_assign : "auto_assign" optional, } additional additional_properties
 );
+#[cfg(feature = "entitlement")]
 /// Request body `Create_EntitlementBody` (`#/components/requestBodies/Create_EntitlementBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6632,6 +7045,7 @@ pub struct CreateEntitlementBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "entitlement")]
 impl CreateEntitlementBody {
     /// A `CreateEntitlementBody` with every field unset.
     pub fn new() -> Self {
@@ -6667,10 +7081,12 @@ impl CreateEntitlementBody {
         self
     }
 }
+#[cfg(feature = "entitlement")]
 crate::model::model!(
     CreateEntitlementBody { label : "label" optional, description : "description"
     optional, auto_assign : "auto_assign" optional, } additional additional_properties
 );
+#[cfg(feature = "grants")]
 /// Request body `Create_GrantBody` (`#/components/requestBodies/Create_GrantBody`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6684,6 +7100,7 @@ pub struct CreateGrantBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "grants")]
 impl CreateGrantBody {
     /// A `CreateGrantBody` with its required fields; the others start unset.
     pub fn new(
@@ -6720,11 +7137,13 @@ impl CreateGrantBody {
         self
     }
 }
+#[cfg(feature = "grants")]
 crate::model::model!(
     CreateGrantBody { entitlement_type : "entitlement_type" required, entitlement_id :
     "entitlement_id" required, start_time : "startTime" optional, end_time : "endTime"
     optional, product_id : "product_id" required, } additional additional_properties
 );
+#[cfg(feature = "meter")]
 /// Request body `Create_MeterBody` (`#/components/requestBodies/Create_MeterBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6740,6 +7159,7 @@ pub struct CreateMeterBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "meter")]
 impl CreateMeterBody {
     /// A `CreateMeterBody` with every field unset.
     pub fn new() -> Self {
@@ -6805,12 +7225,14 @@ impl CreateMeterBody {
         self
     }
 }
+#[cfg(feature = "meter")]
 crate::model::model!(
     CreateMeterBody { label : "label" optional, description : "description" optional,
     unit : "unit" optional, limit : "limit" optional, cycle : "cycle" optional, period :
     "period" optional, timezone : "timezone" optional, auto_assign : "auto_assign"
     optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Request body `Update_User_attributesBody` (`#/components/requestBodies/Update_User_attributesBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6820,6 +7242,7 @@ pub struct UpdateUserAttributesBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UpdateUserAttributesBody {
     /// A `UpdateUserAttributesBody` with every field unset.
     pub fn new() -> Self {
@@ -6849,10 +7272,12 @@ impl UpdateUserAttributesBody {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UpdateUserAttributesBody { first_name : "first_name" optional, surname : "surname"
     optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Request body `Create_User_Segment_Body` (`#/components/requestBodies/Create_User_Segment_Body`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -6864,6 +7289,7 @@ pub struct CreateUserSegmentBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl CreateUserSegmentBody {
     /// A `CreateUserSegmentBody` with its required fields; the others start unset.
     pub fn new(label: String) -> Self {
@@ -6888,10 +7314,12 @@ impl CreateUserSegmentBody {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     CreateUserSegmentBody { label : "label" required, description : "description"
     optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Request body `Bulk_User_Update_Request` (`#/components/requestBodies/Bulk_User_Update_Request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6901,6 +7329,7 @@ pub struct BulkUserUpdateRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl BulkUserUpdateRequest {
     /// A `BulkUserUpdateRequest` with every field unset.
     pub fn new() -> Self {
@@ -6924,10 +7353,12 @@ impl BulkUserUpdateRequest {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     BulkUserUpdateRequest { updates : "updates" optional, } additional
     additional_properties
 );
+#[cfg(feature = "bundle")]
 /// Inline schema at `#/components/schemas/bundle/properties/auto_assign`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6943,10 +7374,19 @@ pub enum BundleAutoAssign {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "bundle")]
 string_enum!(
     BundleAutoAssign { None = "none", All = "all", Anonymous = "anonymous", Authenticated
     = "authenticated" } fallback Unknown
 );
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 /// Inline schema at `#/components/schemas/access_model_credit/properties/contentIdTransform`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6960,10 +7400,19 @@ pub enum AccessModelCreditContentIdTransform {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 string_enum!(
     AccessModelCreditContentIdTransform { None = "NONE", PrependRandom =
     "PREPEND_RANDOM", StripParams = "STRIP_PARAMS" } fallback Unknown
 );
+#[cfg(feature = "feature_rules")]
 /// Inline schema at `#/components/schemas/feature_rule_response/properties/request_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6977,10 +7426,12 @@ pub enum FeatureRuleResponseRequestType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "feature_rules")]
 string_enum!(
     FeatureRuleResponseRequestType { Html = "html", Json = "json", Graphql = "graphql" }
     fallback Unknown
 );
+#[cfg(feature = "feature_rules")]
 /// Inline schema at `#/components/schemas/feature_rule_response/properties/match_operation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -6992,10 +7443,12 @@ pub enum FeatureRuleResponseMatchOperation {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "feature_rules")]
 string_enum!(
     FeatureRuleResponseMatchOperation { Equals = "equals", Contains = "contains" }
     fallback Unknown
 );
+#[cfg(any(feature = "grants", feature = "user_export"))]
 /// Inline schema at `#/components/schemas/grant-response/properties/expiry_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7009,10 +7462,12 @@ pub enum GrantResponseExpiryState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(any(feature = "grants", feature = "user_export"))]
 string_enum!(
     GrantResponseExpiryState { Pending = "pending", Active = "active", Expired =
     "expired" } fallback Unknown
 );
+#[cfg(any(feature = "grants", feature = "user_export"))]
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/schemas/grant-response/properties/entitlement_type`.
@@ -7030,10 +7485,12 @@ pub enum GrantResponseEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(any(feature = "grants", feature = "user_export"))]
 string_enum!(
     GrantResponseEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter
     = "meter", Credits = "credits" } fallback Unknown
 );
+#[cfg(feature = "grants")]
 /// Inline schema at `#/components/schemas/grant/properties/expiry_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7047,10 +7504,12 @@ pub enum GrantExpiryState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "grants")]
 string_enum!(
     GrantExpiryState { Pending = "pending", Active = "active", Expired = "expired" }
     fallback Unknown
 );
+#[cfg(feature = "grants")]
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/schemas/grant/properties/entitlement_type`.
@@ -7068,6 +7527,7 @@ pub enum GrantEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "grants")]
 string_enum!(
     GrantEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter =
     "meter", Credits = "credits" } fallback Unknown
@@ -7112,6 +7572,14 @@ string_enum!(
     GrantCreationRequestExpiryState { Active = "active", Pending = "pending", Expired =
     "expired" } fallback Unknown
 );
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 /// Inline schema at `#/components/schemas/access_model_meter/properties/contentIdTransform`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7125,10 +7593,19 @@ pub enum AccessModelMeterContentIdTransform {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "grants",
+        feature = "session",
+        feature = "users",
+        feature = "v4_session"
+    )
+)]
 string_enum!(
     AccessModelMeterContentIdTransform { None = "NONE", PrependRandom = "PREPEND_RANDOM",
     StripParams = "STRIP_PARAMS" } fallback Unknown
 );
+#[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_recurring`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7140,6 +7617,7 @@ pub struct ProductMappingBraintreeRecurring {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMappingBraintreeRecurring {
     /// A `ProductMappingBraintreeRecurring` with every field unset.
     pub fn new() -> Self {
@@ -7169,10 +7647,12 @@ impl ProductMappingBraintreeRecurring {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingBraintreeRecurring { plan_id : "plan_id" optional, archived :
     "archived" optional, } additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_one_off`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7181,6 +7661,7 @@ pub struct ProductMappingBraintreeOneOff {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMappingBraintreeOneOff {
     /// A `ProductMappingBraintreeOneOff` with every field unset.
     pub fn new() -> Self {
@@ -7207,10 +7688,12 @@ impl ProductMappingBraintreeOneOff {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingBraintreeOneOff { price_points : "price_points" optional, } additional
     additional_properties
 );
+#[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_recurring`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7220,6 +7703,7 @@ pub struct ProductMappingStripeRecurring {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMappingStripeRecurring {
     /// A `ProductMappingStripeRecurring` with every field unset.
     pub fn new() -> Self {
@@ -7243,10 +7727,12 @@ impl ProductMappingStripeRecurring {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingStripeRecurring { stripe_plan_id : "stripe_plan_id" optional, }
     additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_one_off`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7255,6 +7741,7 @@ pub struct ProductMappingStripeOneOff {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ProductMappingStripeOneOff {
     /// A `ProductMappingStripeOneOff` with every field unset.
     pub fn new() -> Self {
@@ -7281,10 +7768,12 @@ impl ProductMappingStripeOneOff {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingStripeOneOff { price_points : "price_points" optional, } additional
     additional_properties
 );
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Inline schema at `#/components/schemas/session/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7300,11 +7789,13 @@ pub enum SessionState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 string_enum!(
     SessionState { Anonymous = "anonymous", Recognised = "recognised",
     PartiallyRegistered = "partially_registered", Authenticated = "authenticated" }
     fallback Unknown
 );
+#[cfg(feature = "user_export")]
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/meta`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7315,6 +7806,7 @@ pub struct UserExportPaginatedResponseMeta {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_export")]
 impl UserExportPaginatedResponseMeta {
     /// A `UserExportPaginatedResponseMeta` with every field unset.
     pub fn new() -> Self {
@@ -7350,10 +7842,12 @@ impl UserExportPaginatedResponseMeta {
         self
     }
 }
+#[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportPaginatedResponseMeta { count : "count" optional, rpp : "rpp" optional,
     paginated : "paginated" optional, } additional additional_properties
 );
+#[cfg(feature = "user_export")]
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/links`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7365,6 +7859,7 @@ pub struct UserExportPaginatedResponseLinks {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "user_export")]
 impl UserExportPaginatedResponseLinks {
     /// A `UserExportPaginatedResponseLinks` with every field unset.
     pub fn new() -> Self {
@@ -7406,11 +7901,13 @@ impl UserExportPaginatedResponseLinks {
         self
     }
 }
+#[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportPaginatedResponseLinks { first : "first" optional, last : "last" optional,
     previous : "previous" optional, next : "next" optional, } additional
     additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/components/schemas/user-creation/properties/registration_state`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7421,6 +7918,7 @@ pub struct UserCreationRegistrationState {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UserCreationRegistrationState {
     /// A `UserCreationRegistrationState` with every field unset.
     pub fn new() -> Self {
@@ -7456,10 +7954,12 @@ impl UserCreationRegistrationState {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UserCreationRegistrationState { partial : "partial" optional, complete : "complete"
     optional, contact : "contact" optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// The operation to apply to search filters for fields that are not of type Number, Range, or Date.
 ///
 /// Inline schema at `#/components/schemas/attribute_search_filter/properties/operator`.
@@ -7489,12 +7989,14 @@ pub enum AttributeSearchFilterOperator {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 string_enum!(
     AttributeSearchFilterOperator { Is = "is", IsNot = "is_not", Contains = "contains",
     DoesNotContain = "does_not_contain", StartsWith = "starts_with", EndsWith =
     "ends_with", HasAnyValue = "has_any_value", IsUnknown = "is_unknown", Checked =
     "checked", Unchecked = "unchecked" } fallback Unknown
 );
+#[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/visibility`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7504,7 +8006,9 @@ pub enum SchemaFieldVisibility {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "user_schema")]
 string_enum!(SchemaFieldVisibility { Public = "PUBLIC" } fallback Unknown);
+#[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/input-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7548,6 +8052,7 @@ pub enum SchemaFieldInputType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "user_schema")]
 string_enum!(
     SchemaFieldInputType { Text = "text", Color = "color", Number = "number", Range =
     "range", Time = "time", Datetime = "datetime", Date = "date", Week = "week", Month =
@@ -7555,6 +8060,7 @@ string_enum!(
     "select", Checkbox = "checkbox", Radio = "radio", Textarea = "textarea", Hidden =
     "hidden" } fallback Unknown
 );
+#[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/unit-position`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7566,10 +8072,12 @@ pub enum SchemaFieldUnitPosition {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "user_schema")]
 string_enum!(
     SchemaFieldUnitPosition { Leading = "leading", Trailing = "trailing" } fallback
     Unknown
 );
+#[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/stat-direction`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7581,10 +8089,12 @@ pub enum SchemaFieldStatDirection {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "user_schema")]
 string_enum!(
     SchemaFieldStatDirection { Ascending = "ascending", Descending = "descending" }
     fallback Unknown
 );
+#[cfg(feature = "account")]
 /// Inline schema at `#/components/schemas/response_accountbody/properties/branding`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7596,6 +8106,7 @@ pub struct ResponseAccountbodyBranding {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "account")]
 impl ResponseAccountbodyBranding {
     /// A `ResponseAccountbodyBranding` with every field unset.
     pub fn new() -> Self {
@@ -7640,11 +8151,13 @@ impl ResponseAccountbodyBranding {
         self
     }
 }
+#[cfg(feature = "account")]
 crate::model::model!(
     ResponseAccountbodyBranding { logo_url : "logoUrl" optional, url_path : "urlPath"
     optional, page_ids : "pageIds" optional, open_id_config : "openIdConfig" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Foreign key object.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object/properties/identifier/properties/foreign_key`.
@@ -7656,6 +8169,7 @@ pub struct BulkUpdateObjectIdentifierForeignKey {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl BulkUpdateObjectIdentifierForeignKey {
     /// A `BulkUpdateObjectIdentifierForeignKey` with every field unset.
     pub fn new() -> Self {
@@ -7679,10 +8193,12 @@ impl BulkUpdateObjectIdentifierForeignKey {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectIdentifierForeignKey { foreign_system : "foreign-system" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Identifier of the user. User either the User ID or Foreign Key.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object/properties/identifier`.
@@ -7696,6 +8212,7 @@ pub struct BulkUpdateObjectIdentifier {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl BulkUpdateObjectIdentifier {
     /// A `BulkUpdateObjectIdentifier` with every field unset.
     pub fn new() -> Self {
@@ -7728,10 +8245,12 @@ impl BulkUpdateObjectIdentifier {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectIdentifier { user_id : "user_id" optional, foreign_key :
     "foreign_key" optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// The user update action to be taken.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object_action_object/properties/type`.
@@ -7745,10 +8264,12 @@ pub enum BulkUpdateObjectActionObjectType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 string_enum!(
     BulkUpdateObjectActionObjectType { DeleteUser = "delete-user", SetAttribute =
     "set-attribute" } fallback Unknown
 );
+#[cfg(feature = "users")]
 /// Details of the attribute update.
 ///
 /// Inline schema at `#/components/schemas/bulk_update_object_action_object/properties/attribute`.
@@ -7762,6 +8283,7 @@ pub struct BulkUpdateObjectActionObjectAttribute {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl BulkUpdateObjectActionObjectAttribute {
     /// A `BulkUpdateObjectActionObjectAttribute` with its required fields; the others start unset.
     pub fn new(field: String, value: String) -> Self {
@@ -7781,10 +8303,12 @@ impl BulkUpdateObjectActionObjectAttribute {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectActionObjectAttribute { field : "field" required, value : "value"
     required, } additional additional_properties
 );
+#[cfg(feature = "bundle")]
 /// Inline schema at `#/components/requestBodies/Create_BundleBody/content/application~1json/schema/properties/includes`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7796,6 +8320,7 @@ pub struct CreateBundleBodyIncludes {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bundle")]
 impl CreateBundleBodyIncludes {
     /// A `CreateBundleBodyIncludes` with every field unset.
     pub fn new() -> Self {
@@ -7837,11 +8362,13 @@ impl CreateBundleBodyIncludes {
         self
     }
 }
+#[cfg(feature = "bundle")]
 crate::model::model!(
     CreateBundleBodyIncludes { entitlements : "entitlements" optional, meters : "meters"
     optional, credits : "credits" optional, bundles : "bundles" optional, } additional
     additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions/properties/header_patterns`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7850,6 +8377,7 @@ pub struct CreateCacheConfigurationBodyConditionsHeaderPatterns {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBodyConditionsHeaderPatterns {
     /// A `CreateCacheConfigurationBodyConditionsHeaderPatterns` with every field unset.
     pub fn new() -> Self {
@@ -7873,10 +8401,12 @@ impl CreateCacheConfigurationBodyConditionsHeaderPatterns {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBodyConditionsHeaderPatterns { content_type : "Content-Type"
     optional, } additional additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7886,6 +8416,7 @@ pub struct CreateCacheConfigurationBodyConditions {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBodyConditions {
     /// A `CreateCacheConfigurationBodyConditions` with every field unset.
     pub fn new() -> Self {
@@ -7918,10 +8449,12 @@ impl CreateCacheConfigurationBodyConditions {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBodyConditions { url_pattern : "url_pattern" optional,
     header_patterns : "header_patterns" optional, } additional additional_properties
 );
+#[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/cache`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7931,6 +8464,7 @@ pub struct CreateCacheConfigurationBodyCache {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBodyCache {
     /// A `CreateCacheConfigurationBodyCache` with every field unset.
     pub fn new() -> Self {
@@ -7960,10 +8494,12 @@ impl CreateCacheConfigurationBodyCache {
         self
     }
 }
+#[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBodyCache { origin : "origin" optional, decision_points :
     "decision_points" optional, } additional additional_properties
 );
+#[cfg(feature = "grants")]
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/requestBodies/Create_GrantBody/content/application~1json/schema/properties/entitlement_type`.
@@ -7981,10 +8517,12 @@ pub enum CreateGrantBodyEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+#[cfg(feature = "grants")]
 string_enum!(
     CreateGrantBodyEntitlementType { Bundle = "bundle", Entitlement = "entitlement",
     Meter = "meter", Credits = "credits" } fallback Unknown
 );
+#[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -7993,6 +8531,7 @@ pub struct CreateAdminUserRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl CreateAdminUserRequestIdentifiers {
     /// A `CreateAdminUserRequestIdentifiers` with every field unset.
     pub fn new() -> Self {
@@ -8016,10 +8555,12 @@ impl CreateAdminUserRequestIdentifiers {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     CreateAdminUserRequestIdentifiers { email_address : "email_address" optional, }
     additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8030,6 +8571,7 @@ pub struct CreateAdminUserRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl CreateAdminUserRequestValidators {
     /// A `CreateAdminUserRequestValidators` with every field unset.
     pub fn new() -> Self {
@@ -8059,10 +8601,12 @@ impl CreateAdminUserRequestValidators {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     CreateAdminUserRequestValidators { password : "password" optional, use_sso :
     "use_sso" optional, } additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8072,6 +8616,7 @@ pub struct CreateAdminUserRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl CreateAdminUserRequest {
     /// A `CreateAdminUserRequest` with its required fields; the others start unset.
     pub fn new(identifiers: CreateAdminUserRequestIdentifiers) -> Self {
@@ -8099,10 +8644,12 @@ impl CreateAdminUserRequest {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     CreateAdminUserRequest { identifiers : "identifiers" required, validators :
     "validators" optional, } additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8111,6 +8658,7 @@ pub struct LogInAdminUserAccountRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl LogInAdminUserAccountRequestIdentifiers {
     /// A `LogInAdminUserAccountRequestIdentifiers` with every field unset.
     pub fn new() -> Self {
@@ -8134,10 +8682,12 @@ impl LogInAdminUserAccountRequestIdentifiers {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     LogInAdminUserAccountRequestIdentifiers { email_address : "email_address" optional, }
     additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8148,6 +8698,7 @@ pub struct LogInAdminUserAccountRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl LogInAdminUserAccountRequestValidators {
     /// A `LogInAdminUserAccountRequestValidators` with every field unset.
     pub fn new() -> Self {
@@ -8177,10 +8728,12 @@ impl LogInAdminUserAccountRequestValidators {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     LogInAdminUserAccountRequestValidators { password : "password" optional, use_sso :
     "use_sso" optional, } additional additional_properties
 );
+#[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8190,6 +8743,7 @@ pub struct LogInAdminUserAccountRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "admin_user")]
 impl LogInAdminUserAccountRequest {
     /// A `LogInAdminUserAccountRequest` with its required fields; the others start unset.
     pub fn new(
@@ -8212,10 +8766,12 @@ impl LogInAdminUserAccountRequest {
         self
     }
 }
+#[cfg(feature = "admin_user")]
 crate::model::model!(
     LogInAdminUserAccountRequest { identifiers : "identifiers" required, validators :
     "validators" required, } additional additional_properties
 );
+#[cfg(feature = "bundle")]
 /// Inline schema at `#/paths/~1v3~1bundles~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8224,6 +8780,7 @@ pub struct DeleteBundleResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "bundle")]
 impl DeleteBundleResponse {
     /// A `DeleteBundleResponse` with every field unset.
     pub fn new() -> Self {
@@ -8247,10 +8804,12 @@ impl DeleteBundleResponse {
         self
     }
 }
+#[cfg(feature = "bundle")]
 crate::model::model!(
     DeleteBundleResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "configuration")]
 /// Inline schema at `#/paths/~1v3~1configuration/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8295,6 +8854,7 @@ pub struct SaveConfigurationRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "configuration")]
 impl SaveConfigurationRequest {
     /// A `SaveConfigurationRequest` with every field unset.
     pub fn new() -> Self {
@@ -8549,6 +9109,7 @@ impl SaveConfigurationRequest {
         self
     }
 }
+#[cfg(feature = "configuration")]
 crate::model::model!(
     SaveConfigurationRequest { db_tables_extended_profiles : "db.tables.extendedProfiles"
     optional, db_tables_grants : "db.tables.grants" optional, db_tables_forms :
@@ -8582,6 +9143,7 @@ crate::model::model!(
     "authentication.password.requireEmailVerfication" optional, } additional
     additional_properties
 );
+#[cfg(feature = "configuration")]
 /// Inline schema at `#/paths/~1v3~1certs/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8592,6 +9154,7 @@ pub struct CreateCertRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "configuration")]
 impl CreateCertRequest {
     /// A `CreateCertRequest` with every field unset.
     pub fn new() -> Self {
@@ -8627,10 +9190,12 @@ impl CreateCertRequest {
         self
     }
 }
+#[cfg(feature = "configuration")]
 crate::model::model!(
     CreateCertRequest { label : "label" optional, private_key : "private_key" optional,
     cert : "cert" optional, } additional additional_properties
 );
+#[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/request_headers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8639,6 +9204,7 @@ pub struct InvokeDecisionEngineRequestRequestHeaders {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequestRequestHeaders {
     /// A `InvokeDecisionEngineRequestRequestHeaders` with every field unset.
     pub fn new() -> Self {
@@ -8662,10 +9228,12 @@ impl InvokeDecisionEngineRequestRequestHeaders {
         self
     }
 }
+#[cfg(feature = "decision_engine")]
 crate::model::model!(
     InvokeDecisionEngineRequestRequestHeaders { user_agent : "User-Agent" optional, }
     additional additional_properties
 );
+#[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/content_metadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8674,6 +9242,7 @@ pub struct InvokeDecisionEngineRequestContentMetadata {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequestContentMetadata {
     /// A `InvokeDecisionEngineRequestContentMetadata` with every field unset.
     pub fn new() -> Self {
@@ -8697,10 +9266,12 @@ impl InvokeDecisionEngineRequestContentMetadata {
         self
     }
 }
+#[cfg(feature = "decision_engine")]
 crate::model::model!(
     InvokeDecisionEngineRequestContentMetadata { published_date : "publishedDate"
     optional, } additional additional_properties
 );
+#[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -8718,6 +9289,7 @@ pub struct InvokeDecisionEngineRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequest {
     /// A `InvokeDecisionEngineRequest` with its required fields; the others start unset.
     pub fn new(path: String) -> Self {
@@ -8787,6 +9359,7 @@ impl InvokeDecisionEngineRequest {
         self
     }
 }
+#[cfg(feature = "decision_engine")]
 crate::model::model!(
     InvokeDecisionEngineRequest { path : "path" required, http_method : "http_method"
     optional, session : "session" optional, foreign_keys : "foreign_keys" optional,
@@ -8794,6 +9367,7 @@ crate::model::model!(
     optional, jwt : "jwt" optional, btr : "btr" optional, } additional
     additional_properties
 );
+#[cfg(feature = "email_templates")]
 /// Inline schema at `#/paths/~1v4~1email-templates~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8805,6 +9379,7 @@ pub struct SaveEmailTemplateRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "email_templates")]
 impl SaveEmailTemplateRequest {
     /// A `SaveEmailTemplateRequest` with every field unset.
     pub fn new() -> Self {
@@ -8846,11 +9421,13 @@ impl SaveEmailTemplateRequest {
         self
     }
 }
+#[cfg(feature = "email_templates")]
 crate::model::model!(
     SaveEmailTemplateRequest { template_type : "templateType" optional, label : "label"
     optional, subject : "subject" optional, content : "content" optional, } additional
     additional_properties
 );
+#[cfg(feature = "feature_rules")]
 /// Inline schema at `#/paths/~1v3~1feature-rules~1{featureRuleId}~1versions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8865,6 +9442,7 @@ pub struct CreateFeatureRuleRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "feature_rules")]
 impl CreateFeatureRuleRequest {
     /// A `CreateFeatureRuleRequest` with every field unset.
     pub fn new() -> Self {
@@ -8924,6 +9502,7 @@ impl CreateFeatureRuleRequest {
         self
     }
 }
+#[cfg(feature = "feature_rules")]
 crate::model::model!(
     CreateFeatureRuleRequest { label : "label" optional, description : "description"
     optional, requirements_script : "requirements_script" optional, action_script :
@@ -8931,6 +9510,7 @@ crate::model::model!(
     "graph_state" optional, editing_mode : "editing_mode" optional, } additional
     additional_properties
 );
+#[cfg(feature = "form")]
 /// Inline schema at `#/paths/~1v3~1forms~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -8943,6 +9523,7 @@ pub struct SaveFormRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "form")]
 impl SaveFormRequest {
     /// A `SaveFormRequest` with every field unset.
     pub fn new() -> Self {
@@ -8990,12 +9571,14 @@ impl SaveFormRequest {
         self
     }
 }
+#[cfg(feature = "form")]
 crate::model::model!(
     SaveFormRequest { title : "title" optional, internal_description :
     "internal-description" optional, public_description : "public-description" optional,
     registration : "registration" optional, fields : "fields" optional, } additional
     additional_properties
 );
+#[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9007,6 +9590,7 @@ pub struct GenerateThumbnailUploadUrlRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlRequest {
     /// A `GenerateThumbnailUploadUrlRequest` with every field unset.
     pub fn new() -> Self {
@@ -9036,10 +9620,12 @@ impl GenerateThumbnailUploadUrlRequest {
         self
     }
 }
+#[cfg(feature = "component_library")]
 crate::model::model!(
     GenerateThumbnailUploadUrlRequest { file_name : "fileName" optional, content_type :
     "contentType" optional, } additional additional_properties
 );
+#[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9051,6 +9637,7 @@ pub struct GenerateThumbnailUploadUrlResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlResponse {
     /// A `GenerateThumbnailUploadUrlResponse` with every field unset.
     pub fn new() -> Self {
@@ -9080,10 +9667,12 @@ impl GenerateThumbnailUploadUrlResponse {
         self
     }
 }
+#[cfg(feature = "component_library")]
 crate::model::model!(
     GenerateThumbnailUploadUrlResponse { id : "id" optional, upload_url : "uploadUrl"
     optional, } additional additional_properties
 );
+#[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/400/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9092,6 +9681,7 @@ pub struct GenerateThumbnailUploadUrlBadRequestBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlBadRequestBody {
     /// A `GenerateThumbnailUploadUrlBadRequestBody` with every field unset.
     pub fn new() -> Self {
@@ -9115,10 +9705,12 @@ impl GenerateThumbnailUploadUrlBadRequestBody {
         self
     }
 }
+#[cfg(feature = "component_library")]
 crate::model::model!(
     GenerateThumbnailUploadUrlBadRequestBody { error : "error" optional, } additional
     additional_properties
 );
+#[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/401/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9127,6 +9719,7 @@ pub struct GenerateThumbnailUploadUrlUnauthorizedBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlUnauthorizedBody {
     /// A `GenerateThumbnailUploadUrlUnauthorizedBody` with every field unset.
     pub fn new() -> Self {
@@ -9150,10 +9743,12 @@ impl GenerateThumbnailUploadUrlUnauthorizedBody {
         self
     }
 }
+#[cfg(feature = "component_library")]
 crate::model::model!(
     GenerateThumbnailUploadUrlUnauthorizedBody { error : "error" optional, } additional
     additional_properties
 );
+#[cfg(feature = "gifts")]
 /// Inline schema at `#/paths/~1v3~1gift/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9171,6 +9766,7 @@ pub struct CreateGiftRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "gifts")]
 impl CreateGiftRequest {
     /// A `CreateGiftRequest` with every field unset.
     pub fn new() -> Self {
@@ -9218,11 +9814,13 @@ impl CreateGiftRequest {
         self
     }
 }
+#[cfg(feature = "gifts")]
 crate::model::model!(
     CreateGiftRequest { id : "id" optional, created : "created" optional, claimed :
     "claimed" optional, uri : "uri" optional, cross_device_session :
     "cross_device_session" optional, } additional additional_properties
 );
+#[cfg(feature = "gifts")]
 /// Inline schema at `#/paths/~1v3~1gift/post/responses/200/content/*~1*/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9232,6 +9830,7 @@ pub struct CreateGiftResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "gifts")]
 impl CreateGiftResponse {
     /// A `CreateGiftResponse` with every field unset.
     pub fn new() -> Self {
@@ -9255,9 +9854,11 @@ impl CreateGiftResponse {
         self
     }
 }
+#[cfg(feature = "gifts")]
 crate::model::model!(
     CreateGiftResponse { gift : "gift" optional, } additional additional_properties
 );
+#[cfg(feature = "grants")]
 /// Inline schema at `#/paths/~1v3~1users~1{userId}~1grants/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
@@ -9269,6 +9870,7 @@ pub enum ListUserGrantsResponse {
     GrantsResponse(GrantsResponse),
     ActiveGrantsResponse(ActiveGrantsResponse),
 }
+#[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9277,6 +9879,7 @@ pub struct ListProductsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl ListProductsResponse {
     /// A `ListProductsResponse` with every field unset.
     pub fn new() -> Self {
@@ -9300,10 +9903,12 @@ impl ListProductsResponse {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     ListProductsResponse { results : "results" optional, } additional
     additional_properties
 );
+#[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9313,6 +9918,7 @@ pub struct SaveProductResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl SaveProductResponse {
     /// A `SaveProductResponse` with every field unset.
     pub fn new() -> Self {
@@ -9342,10 +9948,12 @@ impl SaveProductResponse {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     SaveProductResponse { message : "message" optional, uri : "uri" optional, }
     additional additional_properties
 );
+#[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9355,6 +9963,7 @@ pub struct SaveProductsOkBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl SaveProductsOkBody {
     /// A `SaveProductsOkBody` with every field unset.
     pub fn new() -> Self {
@@ -9384,10 +9993,12 @@ impl SaveProductsOkBody {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     SaveProductsOkBody { message : "message" optional, uri : "uri" optional, } additional
     additional_properties
 );
+#[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9397,6 +10008,7 @@ pub struct SaveProductsCreatedBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "products")]
 impl SaveProductsCreatedBody {
     /// A `SaveProductsCreatedBody` with every field unset.
     pub fn new() -> Self {
@@ -9426,10 +10038,12 @@ impl SaveProductsCreatedBody {
         self
     }
 }
+#[cfg(feature = "products")]
 crate::model::model!(
     SaveProductsCreatedBody { message : "message" optional, uri : "uri" optional, }
     additional additional_properties
 );
+#[cfg(feature = "request_rules")]
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema/properties/conditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9439,6 +10053,7 @@ pub struct SaveRequestRuleRequestConditions {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "request_rules")]
 impl SaveRequestRuleRequestConditions {
     /// A `SaveRequestRuleRequestConditions` with every field unset.
     pub fn new() -> Self {
@@ -9468,10 +10083,12 @@ impl SaveRequestRuleRequestConditions {
         self
     }
 }
+#[cfg(feature = "request_rules")]
 crate::model::model!(
     SaveRequestRuleRequestConditions { url_pattern : "url_pattern" optional, method :
     "method" optional, } additional additional_properties
 );
+#[cfg(feature = "request_rules")]
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9486,6 +10103,7 @@ pub struct SaveRequestRuleRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "request_rules")]
 impl SaveRequestRuleRequest {
     /// A `SaveRequestRuleRequest` with every field unset.
     pub fn new() -> Self {
@@ -9548,6 +10166,7 @@ impl SaveRequestRuleRequest {
         self
     }
 }
+#[cfg(feature = "request_rules")]
 crate::model::model!(
     SaveRequestRuleRequest { label : "label" optional, conditions : "conditions"
     optional, requirements_script : "requirements_script" optional, action_script :
@@ -9555,6 +10174,7 @@ crate::model::model!(
     "graph_state" optional, editing_mode : "editing_mode" optional, } additional
     additional_properties
 );
+#[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9563,6 +10183,7 @@ pub struct CreateNewSessionRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "session")]
 impl CreateNewSessionRequestIdentifiers {
     /// A `CreateNewSessionRequestIdentifiers` with every field unset.
     pub fn new() -> Self {
@@ -9586,10 +10207,12 @@ impl CreateNewSessionRequestIdentifiers {
         self
     }
 }
+#[cfg(feature = "session")]
 crate::model::model!(
     CreateNewSessionRequestIdentifiers { email_address : "email_address" optional, }
     additional additional_properties
 );
+#[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9600,6 +10223,7 @@ pub struct CreateNewSessionRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "session")]
 impl CreateNewSessionRequestValidators {
     /// A `CreateNewSessionRequestValidators` with every field unset.
     pub fn new() -> Self {
@@ -9629,10 +10253,12 @@ impl CreateNewSessionRequestValidators {
         self
     }
 }
+#[cfg(feature = "session")]
 crate::model::model!(
     CreateNewSessionRequestValidators { password : "password" optional, use_sso :
     "use_sso" optional, } additional additional_properties
 );
+#[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9642,6 +10268,7 @@ pub struct CreateNewSessionRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "session")]
 impl CreateNewSessionRequest {
     /// A `CreateNewSessionRequest` with its required fields; the others start unset.
     pub fn new(
@@ -9664,10 +10291,12 @@ impl CreateNewSessionRequest {
         self
     }
 }
+#[cfg(feature = "session")]
 crate::model::model!(
     CreateNewSessionRequest { identifiers : "identifiers" required, validators :
     "validators" required, } additional additional_properties
 );
+#[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/0`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9677,6 +10306,7 @@ pub struct RefreshOrExchangeTokenRequestRefreshToken {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "third_party_authentication")]
 impl RefreshOrExchangeTokenRequestRefreshToken {
     /// A `RefreshOrExchangeTokenRequestRefreshToken` with its required fields; the others start unset.
     pub fn new(refresh_token: String) -> Self {
@@ -9695,10 +10325,12 @@ impl RefreshOrExchangeTokenRequestRefreshToken {
         self
     }
 }
+#[cfg(feature = "third_party_authentication")]
 crate::model::model!(
     RefreshOrExchangeTokenRequestRefreshToken { refresh_token : "refresh_token" required,
     } additional additional_properties
 );
+#[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/1`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9709,6 +10341,7 @@ pub struct RefreshOrExchangeTokenRequestAuthorizationCode {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "third_party_authentication")]
 impl RefreshOrExchangeTokenRequestAuthorizationCode {
     /// A `RefreshOrExchangeTokenRequestAuthorizationCode` with its required fields; the others start unset.
     pub fn new(code: String, redirect_uri: String) -> Self {
@@ -9728,10 +10361,12 @@ impl RefreshOrExchangeTokenRequestAuthorizationCode {
         self
     }
 }
+#[cfg(feature = "third_party_authentication")]
 crate::model::model!(
     RefreshOrExchangeTokenRequestAuthorizationCode { code : "code" required, redirect_uri
     : "redirect_uri" required, } additional additional_properties
 );
+#[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema`.
 ///
 /// The variant is chosen by the `grant_type` property.
@@ -9745,6 +10380,7 @@ pub enum RefreshOrExchangeTokenRequest {
     #[serde(rename = "authorization_code")]
     AuthorizationCode(RefreshOrExchangeTokenRequestAuthorizationCode),
 }
+#[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
@@ -9756,6 +10392,7 @@ pub enum RefreshOrExchangeTokenResponse {
     Oauth2TokenExchangeResponse(Oauth2TokenExchangeResponse),
     Oauth2TokenRefreshResponse(Oauth2TokenRefreshResponse),
 }
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1profile~1{app_id}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9764,6 +10401,7 @@ pub struct GetUsersProfileByAppIdResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl GetUsersProfileByAppIdResponse {
     /// A `GetUsersProfileByAppIdResponse` with every field unset.
     pub fn new() -> Self {
@@ -9787,10 +10425,12 @@ impl GetUsersProfileByAppIdResponse {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     GetUsersProfileByAppIdResponse { message : "message" optional, } additional
     additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/400/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9799,6 +10439,7 @@ pub struct UpdateBulkUsersBadRequestBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UpdateBulkUsersBadRequestBody {
     /// A `UpdateBulkUsersBadRequestBody` with every field unset.
     pub fn new() -> Self {
@@ -9822,10 +10463,12 @@ impl UpdateBulkUsersBadRequestBody {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UpdateBulkUsersBadRequestBody { error : "error" optional, } additional
     additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/401/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9834,6 +10477,7 @@ pub struct UpdateBulkUsersUnauthorizedBody {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl UpdateBulkUsersUnauthorizedBody {
     /// A `UpdateBulkUsersUnauthorizedBody` with every field unset.
     pub fn new() -> Self {
@@ -9857,10 +10501,12 @@ impl UpdateBulkUsersUnauthorizedBody {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     UpdateBulkUsersUnauthorizedBody { error : "error" optional, } additional
     additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema/properties/new_identifiers`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9870,6 +10516,7 @@ pub struct StartEmailAddressUpdateRequestNewIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl StartEmailAddressUpdateRequestNewIdentifiers {
     /// A `StartEmailAddressUpdateRequestNewIdentifiers` with its required fields; the others start unset.
     pub fn new(email_address: String) -> Self {
@@ -9888,10 +10535,12 @@ impl StartEmailAddressUpdateRequestNewIdentifiers {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     StartEmailAddressUpdateRequestNewIdentifiers { email_address : "email_address"
     required, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9900,6 +10549,7 @@ pub struct StartEmailAddressUpdateRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl StartEmailAddressUpdateRequest {
     /// A `StartEmailAddressUpdateRequest` with its required fields; the others start unset.
     pub fn new(new_identifiers: StartEmailAddressUpdateRequestNewIdentifiers) -> Self {
@@ -9918,10 +10568,12 @@ impl StartEmailAddressUpdateRequest {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     StartEmailAddressUpdateRequest { new_identifiers : "new_identifiers" required, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -9930,6 +10582,7 @@ pub struct StartPasswordResetRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl StartPasswordResetRequestIdentifiers {
     /// A `StartPasswordResetRequestIdentifiers` with every field unset.
     pub fn new() -> Self {
@@ -9953,10 +10606,12 @@ impl StartPasswordResetRequestIdentifiers {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordResetRequestIdentifiers { email_address : "email_address" optional, }
     additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -9967,6 +10622,7 @@ pub struct StartPasswordResetRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl StartPasswordResetRequest {
     /// A `StartPasswordResetRequest` with its required fields; the others start unset.
     pub fn new(
@@ -9989,10 +10645,12 @@ impl StartPasswordResetRequest {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordResetRequest { identifiers : "identifiers" required, site_slug :
     "siteSlug" required, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10001,6 +10659,7 @@ pub struct StartPasswordlessAuthenticationRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl StartPasswordlessAuthenticationRequestIdentifiers {
     /// A `StartPasswordlessAuthenticationRequestIdentifiers` with every field unset.
     pub fn new() -> Self {
@@ -10024,10 +10683,12 @@ impl StartPasswordlessAuthenticationRequestIdentifiers {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordlessAuthenticationRequestIdentifiers { email_address : "email_address"
     optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/delivery`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10039,6 +10700,7 @@ pub struct StartPasswordlessAuthenticationRequestDelivery {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl StartPasswordlessAuthenticationRequestDelivery {
     /// A `StartPasswordlessAuthenticationRequestDelivery` with every field unset.
     pub fn new() -> Self {
@@ -10080,11 +10742,13 @@ impl StartPasswordlessAuthenticationRequestDelivery {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordlessAuthenticationRequestDelivery { method : "method" optional,
     destination : "destination" optional, action : "action" optional, redirect :
     "redirect" optional, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10094,6 +10758,7 @@ pub struct StartPasswordlessAuthenticationRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "users")]
 impl StartPasswordlessAuthenticationRequest {
     /// A `StartPasswordlessAuthenticationRequest` with its required fields; the others start unset.
     pub fn new(
@@ -10116,10 +10781,12 @@ impl StartPasswordlessAuthenticationRequest {
         self
     }
 }
+#[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordlessAuthenticationRequest { identifiers : "identifiers" required,
     delivery : "delivery" required, } additional additional_properties
 );
+#[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits.
@@ -10131,6 +10798,7 @@ pub enum ListUserSessionsResponse {
     SessionLookup(SessionLookup),
     Sessions(Sessions),
 }
+#[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10139,6 +10807,7 @@ pub struct CreateNewSessionUnderGivenSiteRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "v4_session")]
 impl CreateNewSessionUnderGivenSiteRequestIdentifiers {
     /// A `CreateNewSessionUnderGivenSiteRequestIdentifiers` with every field unset.
     pub fn new() -> Self {
@@ -10162,10 +10831,12 @@ impl CreateNewSessionUnderGivenSiteRequestIdentifiers {
         self
     }
 }
+#[cfg(feature = "v4_session")]
 crate::model::model!(
     CreateNewSessionUnderGivenSiteRequestIdentifiers { email_address : "email_address"
     optional, } additional additional_properties
 );
+#[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10176,6 +10847,7 @@ pub struct CreateNewSessionUnderGivenSiteRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "v4_session")]
 impl CreateNewSessionUnderGivenSiteRequestValidators {
     /// A `CreateNewSessionUnderGivenSiteRequestValidators` with every field unset.
     pub fn new() -> Self {
@@ -10205,10 +10877,12 @@ impl CreateNewSessionUnderGivenSiteRequestValidators {
         self
     }
 }
+#[cfg(feature = "v4_session")]
 crate::model::model!(
     CreateNewSessionUnderGivenSiteRequestValidators { password : "password" optional,
     use_sso : "use_sso" optional, } additional additional_properties
 );
+#[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -10218,6 +10892,7 @@ pub struct CreateNewSessionUnderGivenSiteRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "v4_session")]
 impl CreateNewSessionUnderGivenSiteRequest {
     /// A `CreateNewSessionUnderGivenSiteRequest` with its required fields; the others start unset.
     pub fn new(
@@ -10240,10 +10915,12 @@ impl CreateNewSessionUnderGivenSiteRequest {
         self
     }
 }
+#[cfg(feature = "v4_session")]
 crate::model::model!(
     CreateNewSessionUnderGivenSiteRequest { identifiers : "identifiers" required,
     validators : "validators" required, } additional additional_properties
 );
+#[cfg(feature = "account_user")]
 /// Inline schema at `#/paths/~1v4~1accounts~1{accountId}~1grants/get/responses/200/content/application~1json/schema/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10253,6 +10930,7 @@ pub struct ListAccountUsersV4ResponseItem {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "account_user")]
 impl ListAccountUsersV4ResponseItem {
     /// A `ListAccountUsersV4ResponseItem` with every field unset.
     pub fn new() -> Self {
@@ -10282,10 +10960,12 @@ impl ListAccountUsersV4ResponseItem {
         self
     }
 }
+#[cfg(feature = "account_user")]
 crate::model::model!(
     ListAccountUsersV4ResponseItem { user_id : "userId" optional, account_id :
     "accountId" optional, } additional additional_properties
 );
+#[cfg(feature = "webhook")]
 /// Inline schema at `#/paths/~1v3~1webhooks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10297,6 +10977,7 @@ pub struct CreateWebhookRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhook")]
 impl CreateWebhookRequest {
     /// A `CreateWebhookRequest` with every field unset.
     pub fn new() -> Self {
@@ -10338,11 +11019,13 @@ impl CreateWebhookRequest {
         self
     }
 }
+#[cfg(feature = "webhook")]
 crate::model::model!(
     CreateWebhookRequest { label : "label" optional, triggers : "triggers" optional,
     method : "method" optional, target : "target" optional, } additional
     additional_properties
 );
+#[cfg(feature = "webhook")]
 /// Inline schema at `#/paths/~1v3~1webhooks~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10355,6 +11038,7 @@ pub struct UpdateWebhookRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "webhook")]
 impl UpdateWebhookRequest {
     /// A `UpdateWebhookRequest` with every field unset.
     pub fn new() -> Self {
@@ -10402,11 +11086,13 @@ impl UpdateWebhookRequest {
         self
     }
 }
+#[cfg(feature = "webhook")]
 crate::model::model!(
     UpdateWebhookRequest { webhook_id : "webhook_id" optional, label : "label" optional,
     triggers : "triggers" optional, method : "method" optional, target : "target"
     optional, } additional additional_properties
 );
+#[cfg(feature = "pages")]
 /// Inline schema at `#/paths/~1v4~1pages~1upload-url/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10418,6 +11104,7 @@ pub struct GeneratePageUploadUrlResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "pages")]
 impl GeneratePageUploadUrlResponse {
     /// A `GeneratePageUploadUrlResponse` with every field unset.
     pub fn new() -> Self {
@@ -10447,10 +11134,12 @@ impl GeneratePageUploadUrlResponse {
         self
     }
 }
+#[cfg(feature = "pages")]
 crate::model::model!(
     GeneratePageUploadUrlResponse { logo_id : "logoId" optional, upload_url : "uploadUrl"
     optional, } additional additional_properties
 );
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10460,6 +11149,7 @@ pub struct ProcessPromoCodeRedemptionsRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 impl ProcessPromoCodeRedemptionsRequest {
     /// A `ProcessPromoCodeRedemptionsRequest` with every field unset.
     pub fn new() -> Self {
@@ -10483,10 +11173,12 @@ impl ProcessPromoCodeRedemptionsRequest {
         self
     }
 }
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
     ProcessPromoCodeRedemptionsRequest { promo_codes : "promo_codes" optional, }
     additional additional_properties
 );
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -10495,6 +11187,7 @@ pub struct ProcessPromoCodeRedemptionsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 impl ProcessPromoCodeRedemptionsResponse {
     /// A `ProcessPromoCodeRedemptionsResponse` with every field unset.
     pub fn new() -> Self {
@@ -10521,6 +11214,7 @@ impl ProcessPromoCodeRedemptionsResponse {
         self
     }
 }
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
     ProcessPromoCodeRedemptionsResponse { results : "results" optional, } additional
     additional_properties

@@ -10,7 +10,8 @@ use super::Options;
 use crate::ir::{Api, Auth, Doc, Method, Operation};
 
 pub(crate) fn client_file(api: &Api) -> TokenStream {
-    let accessors = api.groups.iter().map(|g| {
+    let accessors = api.groups.iter().enumerate().map(|(i, g)| {
+        let cfg = super::features::group_cfg(api, i);
         let accessor = ident(&g.accessor);
         let module = ident(&g.module);
         let struct_name = ident(&g.struct_name);
@@ -22,6 +23,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
         let doc = docs::lines_to_attrs(&lines);
         quote! {
             #doc
+            #cfg
             pub fn #accessor(&self) -> crate::apis::#module::#struct_name<'_> {
                 crate::apis::#module::#struct_name { client: self }
             }
@@ -200,16 +202,22 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         None => quote!(None),
     };
     let doc = docs::lines_to_inner_attrs(&crate_doc(api, options));
+    let table = operations_table(api);
     let op_count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let user_agent = user_agent(api, options);
     // A spec without operations still gets a client, but nothing sends requests through it.
     let no_operations = api.operations.is_empty().then(|| {
         quote!(#![allow(dead_code)])
     });
+    // Built with some tag features only, runtime helpers that only the other tags' operations
+    // use are unused; that is expected, not a defect worth a warning in the user's build.
+    let all = crate::ir::ALL_FEATURE;
     quote! {
         #doc
+        #table
         #![forbid(unsafe_code)]
         #no_operations
+        #![cfg_attr(not(feature = #all), allow(dead_code, unused_imports, unused_macros))]
         // Doc comments carry the spec's prose as written; clippy's Markdown style lints are
         // about hand-written docs.
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
@@ -346,36 +354,49 @@ fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
     paragraphs.push(vec![
         "Every request is signed by the configured [`RequestSigner`] just before it is sent (and again for each retry). Failures are [`Error`]s that keep the status, headers and raw body of the response.".to_owned(),
     ]);
-    paragraphs.push(operations_table(api));
     docs::join_paragraphs(paragraphs)
 }
 
 /// Every operation by HTTP method and path, linked to its method: the index a reader (or the
 /// page's search) looks for with a path from the API's documentation in hand. rustdoc's own
-/// search finds methods by path and `operationId` too (doc aliases).
-fn operations_table(api: &Api) -> Vec<String> {
+/// search finds methods by path and `operationId` too (doc aliases). Each row links only when
+/// its tag's feature is on (a link to a method compiled out would be a broken link).
+fn operations_table(api: &Api) -> TokenStream {
     if api.operations.is_empty() {
-        return Vec::new();
+        return TokenStream::new();
     }
-    let mut lines = vec![
+    let header = docs::lines_to_inner_attrs(&[
+        String::new(),
         "# Operations".to_owned(),
         String::new(),
         "| HTTP | Method | Summary |".to_owned(),
         "| --- | --- | --- |".to_owned(),
-    ];
-    for op in &api.operations {
-        let group = &api.groups[op.group];
-        let accessor = crate::names::unraw(&group.accessor);
-        let method = crate::names::unraw(&op.method_name);
-        let summary = op.doc.summary.as_deref().map(super::text::markdown_text).unwrap_or_default();
-        // Intra-doc links cannot name raw identifiers (`r#type`): those are shown unlinked.
-        let call = format!("`{accessor}().{method}()`");
-        let cell = if crate::names::is_raw(&group.module) || crate::names::is_raw(&op.method_name) {
-            call
-        } else {
-            format!("[{call}](apis::{}::{}::{})", group.module, group.struct_name, op.method_name)
-        };
-        lines.push(format!("| {} | {cell} | {summary} |", super::text::markdown_code_cell(&op.label())));
-    }
-    lines
+    ]);
+    let rows = api.operations.iter().map(|op| {
+        let (linked, plain) = table_row(api, op);
+        let on = super::features::predicate(api, &[op.group]);
+        quote! {
+            #![cfg_attr(#on, doc = #linked)]
+            #![cfg_attr(not(#on), doc = #plain)]
+        }
+    });
+    quote!(#header #(#rows)*)
+}
+
+/// One row of the operations table, with and without the link to its method.
+fn table_row(api: &Api, op: &Operation) -> (proc_macro2::Literal, proc_macro2::Literal) {
+    let group = &api.groups[op.group];
+    let accessor = crate::names::unraw(&group.accessor);
+    let method = crate::names::unraw(&op.method_name);
+    let summary = op.doc.summary.as_deref().map(super::text::markdown_text).unwrap_or_default();
+    // Intra-doc links cannot name raw identifiers (`r#type`): those are shown unlinked.
+    let call = format!("`{accessor}().{method}()`");
+    let linked = if crate::names::is_raw(&group.module) || crate::names::is_raw(&op.method_name) {
+        call.clone()
+    } else {
+        format!("[{call}](apis::{}::{}::{})", group.module, group.struct_name, op.method_name)
+    };
+    let http = super::text::markdown_code_cell(&op.label());
+    let row = |cell: &str| docs::doc_literal(&format!("| {http} | {cell} | {summary} |"));
+    (row(&linked), row(&call))
 }

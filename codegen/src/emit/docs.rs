@@ -32,7 +32,7 @@ pub(crate) fn lines_to_inner_attrs(lines: &[String]) -> TokenStream {
 
 /// One doc line as a literal (prettyplease prints it as `/// line`, so it must be one line with
 /// nothing invisible in it).
-fn doc_literal(line: &str) -> proc_macro2::Literal {
+pub(crate) fn doc_literal(line: &str) -> proc_macro2::Literal {
     if line.is_empty() {
         return text::rust_str("");
     }

@@ -59,6 +59,7 @@ pub(crate) fn file(api: &Api, krate: &str, exceptions: &[ExampleException]) -> R
     table.push_str("];\n");
     let count = api.examples.len();
     let helpers = helpers(api);
+    let all = crate::ir::ALL_FEATURE;
     let code = quote! {
         //! Every example of the spec checked against its generated type.
         //!
@@ -66,7 +67,9 @@ pub(crate) fn file(api: &Api, krate: &str, exceptions: &[ExampleException]) -> R
         //! (absent optional fields aside); parameter values must parse as their type; strings at
         //! enum positions must be values the spec lists. Examples that contradict their own
         //! schema are listed, with a reason, in the exceptions file given to the generator: they
-        //! must keep failing (a fixed spec shows up here).
+        //! must keep failing (a fixed spec shows up here). They name types of every tag, so
+        //! they run with every tag's feature (the default).
+        #![cfg(feature = #all)]
 
         use serde_json::Value;
 

@@ -17,6 +17,7 @@ mod client;
 mod conformance;
 mod docs;
 mod examples_test;
+mod features;
 mod models;
 mod operations;
 mod pagination;
@@ -260,7 +261,7 @@ impl RustFile<'_> {
     /// The file's code as tokens, and text to append after it once formatted (a data table).
     fn render(&self, api: &Api, options: &Options) -> Result<(TokenStream, String), Error> {
         let code = match self {
-            RustFile::Types => types::file(api),
+            RustFile::Types => types::file(api)?,
             RustFile::Examples => {
                 let krate = options.crate_name.replace('-', "_");
                 return examples_test::file(api, &krate, &options.example_exceptions);
@@ -384,6 +385,8 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
             zephr_hmac => matches!(api.auth, Auth::ZephrHmac { .. }),
             base64 => uses_base64(api),
             paginate => paginates(api),
+            tag_features => features::table(api).0,
+            all_feature => crate::ir::ALL_FEATURE,
         },
     )
 }

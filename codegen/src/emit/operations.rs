@@ -18,10 +18,15 @@ use crate::ir::{
 
 /// `src/apis/mod.rs`.
 pub(crate) fn mod_file(api: &Api) -> TokenStream {
-    let modules = api.groups.iter().map(|g| {
+    let modules = api.groups.iter().enumerate().map(|(i, g)| {
         let module = ident(&g.module);
-        let doc = format!(" `{}` operations.", g.tag);
-        quote! { #[doc = #doc] pub mod #module; }
+        let doc = docs::lines_to_attrs(&[
+            format!("{} operations.", text::markdown_code(&g.tag)),
+            String::new(),
+            format!("Compiled with the feature `{}` (on by default, through `{}`).", api.features.group_features[i], crate::ir::ALL_FEATURE),
+        ]);
+        let cfg = super::features::group_cfg(api, i);
+        quote! { #doc #cfg pub mod #module; }
     });
     quote! {
         //! Operations, one module per tag of the spec. Reach them from the client:

@@ -8,8 +8,17 @@ use super::rust::{self, ident, TypesPath};
 use super::text;
 use crate::ir::{Api, OneOf, Origin, StringEnum, TypeDef, TypeKind};
 
-pub(crate) fn file(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(|def| type_def(api, def));
+pub(crate) fn file(api: &Api) -> Result<TokenStream, crate::error::Error> {
+    // A type only some tags' operations reach is compiled with those tags' features.
+    let items = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(id, def)| match api.features.gate(id) {
+            Some(groups) => super::features::gate_items(type_def(api, def), &super::features::cfg(api, groups)),
+            None => Ok(type_def(api, def)),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let doc = format!(
         " Models: the {} schemas, request bodies and inline shapes of the spec as Rust types.",
         api.types.len()
@@ -18,7 +27,7 @@ pub(crate) fn file(api: &Api) -> TokenStream {
     // `Deserialize` or `Map` (only the prelude's names are kept from schemas, see
     // `names::RESERVED_TYPE_NAMES`). The macro lives in the macro namespace, apart from types.
     let string_enum_use = super::has_string_enums(api).then(|| quote!(use crate::string_enum::string_enum;));
-    quote! {
+    Ok(quote! {
         #![doc = #doc]
         //!
         //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
@@ -32,7 +41,7 @@ pub(crate) fn file(api: &Api) -> TokenStream {
         #string_enum_use
 
         #(#items)*
-    }
+    })
 }
 
 fn origin_line(def: &TypeDef) -> String {

@@ -63,8 +63,10 @@ pub fn build(spec: &LoadedSpec, settings: &crate::Settings) -> Result<Api, SpecE
         operations,
         examples,
         warnings: types.warnings,
+        features: Default::default(),
     };
     pagination::detect(&mut api);
+    api.features = super::features::decide(&api);
     Ok(api)
 }
 

@@ -13,12 +13,15 @@ use crate::error::Warning;
 
 mod build;
 mod examples;
+mod features;
 mod operations;
 mod pagination;
 mod recursion;
 mod refs;
 mod schema;
 mod security;
+
+pub use features::{Features, ALL_FEATURE};
 
 pub use build::build;
 
@@ -50,6 +53,8 @@ pub struct Api {
     /// Every `example`/`examples` entry of the spec with the type it should fit.
     pub examples: Vec<Example>,
     pub warnings: Vec<Warning>,
+    /// A Cargo feature per group, and which of them each type needs.
+    pub features: Features,
 }
 
 impl Api {
