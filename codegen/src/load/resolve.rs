@@ -39,10 +39,10 @@ fn needs(value: &Value, node: Node, depth: usize) -> bool {
     if depth > MAX_RESOLVED_DEPTH {
         return true; // `resolve` reports it
     }
-    if node.may_refer() {
-        if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-            return !is_followed_as_is(reference, node);
-        }
+    if node.may_refer()
+        && let Some(reference) = value.get("$ref").and_then(Value::as_str)
+    {
+        return !is_followed_as_is(reference, node);
     }
     if node == Node::Schema && mapping_refs(value).any(|r| !is_followed_as_is(r, Node::Schema)) {
         return true;
@@ -202,37 +202,40 @@ impl Resolver<'_> {
                 )),
             ));
         }
-        if node.may_refer() {
-            if let Some(reference) = value.get("$ref").and_then(Value::as_str) {
-                let reference = reference.to_owned();
-                match self.action(&reference, node, file, at)? {
-                    Action::Keep => {}
-                    Action::Rewrite(new) => value["$ref"] = Value::String(new),
-                    Action::CopyIn {
-                        value: copy,
-                        file: from,
-                        at: from_at,
-                    } => {
-                        // Copying a path item that is a `$ref` to one that refers back would
-                        // never end.
-                        let place = (from, from_at);
-                        if self.copying.contains(&place) {
-                            return Err(self.files.error(
-                                file,
-                                at,
-                                Problem::BadRef(reference.clone(), "it leads back to itself".to_owned()),
-                            ));
-                        }
-                        *value = copy;
-                        self.copying.push(place);
-                        let (from, from_at) = self.copying.last().cloned().expect("just pushed");
-                        let walked = self.walk(value, node, from, &from_at, depth + 1);
-                        self.copying.pop();
-                        return walked;
+        if node.may_refer()
+            && let Some(reference) = value.get("$ref").and_then(Value::as_str)
+        {
+            let reference = reference.to_owned();
+            match self.action(&reference, node, file, at)? {
+                Action::Keep => {}
+                Action::Rewrite(new) => value["$ref"] = Value::String(new),
+                Action::CopyIn {
+                    value: copy,
+                    file: from,
+                    at: from_at,
+                } => {
+                    // Copying a path item that is a `$ref` to one that refers back would
+                    // never end.
+                    let place = (from, from_at);
+                    if self.copying.contains(&place) {
+                        return Err(self.files.error(
+                            file,
+                            at,
+                            Problem::BadRef(
+                                reference.clone(),
+                                "it leads back to itself".to_owned(),
+                            ),
+                        ));
                     }
+                    *value = copy;
+                    self.copying.push(place);
+                    let (from, from_at) = self.copying.last().cloned().expect("just pushed");
+                    let walked = self.walk(value, node, from, &from_at, depth + 1);
+                    self.copying.pop();
+                    return walked;
                 }
-                return Ok(());
             }
+            return Ok(());
         }
         if node == Node::Schema {
             self.rewrite_mapping(value, file, at)?;
@@ -344,7 +347,8 @@ impl Resolver<'_> {
         from: usize,
         at: &str,
     ) -> Result<(usize, Vec<String>), Error> {
-        let dangling = |files: &Files| files.error(from, at, Problem::DanglingRef(reference.to_owned()));
+        let dangling =
+            |files: &Files| files.error(from, at, Problem::DanglingRef(reference.to_owned()));
         for _ in 0..MAX_POINTER_HOPS {
             let mut current = &self.files.documents[file];
             let mut hop = None;
@@ -372,7 +376,9 @@ impl Resolver<'_> {
         Err(self.files.error(
             from,
             at,
-            Problem::RefCycle(format!("`{reference}` passes through more than {MAX_POINTER_HOPS} `$ref`s")),
+            Problem::RefCycle(format!(
+                "`{reference}` passes through more than {MAX_POINTER_HOPS} `$ref`s"
+            )),
         ))
     }
 
@@ -380,7 +386,10 @@ impl Resolver<'_> {
     /// names the schema in that file: it is hoisted under this component's name, in its place,
     /// rather than as `Pet_2` behind an alias.
     fn adopt_component_aliases(&mut self, document: &Value) -> Result<(), Error> {
-        let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) else {
+        let Some(schemas) = document
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        else {
             return Ok(());
         };
         for (name, schema) in schemas {
@@ -405,7 +414,8 @@ impl Resolver<'_> {
                 continue; // `action` reports it
             };
             self.count(&value, ROOT, &at)?;
-            self.pending.push_back((name.clone(), value, file, key.1.clone()));
+            self.pending
+                .push_back((name.clone(), value, file, key.1.clone()));
             self.hoisted.insert(key, name.clone());
         }
         Ok(())
@@ -417,16 +427,30 @@ impl Resolver<'_> {
     fn leave_references_behind(&mut self, document: &mut Value) {
         let mut places: Vec<(&(usize, String), &String)> = self.hoisted.iter().collect();
         places.sort();
-        let index: HashMap<&str, usize> = self.ready.iter().enumerate().map(|(i, (name, _))| (name.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = self
+            .ready
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.as_str(), i))
+            .collect();
         let mut moves = Vec::new();
         for ((file, place), name) in places.iter().map(|(k, n)| (*k, *n)) {
             let inside = places
                 .iter()
-                .filter(|((f, q), _)| f == file && place.len() > q.len() && place.starts_with(q.as_str()) && place[q.len()..].starts_with('/'))
+                .filter(|((f, q), _)| {
+                    f == file
+                        && place.len() > q.len()
+                        && place.starts_with(q.as_str())
+                        && place[q.len()..].starts_with('/')
+                })
                 .max_by_key(|((_, q), _)| q.len());
             let reference = serde_json::json!({ "$ref": pointer::join("#", ["components", "schemas", name.as_str()]) });
             match inside {
-                Some(((_, q), parent)) => moves.push((Some(index[parent.as_str()]), place[q.len()..].to_owned(), reference)),
+                Some(((_, q), parent)) => moves.push((
+                    Some(index[parent.as_str()]),
+                    place[q.len()..].to_owned(),
+                    reference,
+                )),
                 None if *file == ROOT => moves.push((None, place.clone(), reference)),
                 None => {}
             }

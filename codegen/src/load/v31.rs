@@ -28,10 +28,16 @@ use crate::pointer;
 pub(crate) fn normalise(document: &mut Value) -> Vec<Note> {
     let mut notes = Vec::new();
     if let Some(root) = document.as_object_mut() {
-        if let Some(Value::Object(webhooks)) = root.remove("webhooks") {
-            if !webhooks.is_empty() {
-                notes.push(note("/webhooks", format!("webhooks ({}) are left out: a client sends requests, it does not receive them", webhooks.len())));
-            }
+        if let Some(Value::Object(webhooks)) = root.remove("webhooks")
+            && !webhooks.is_empty()
+        {
+            notes.push(note(
+                "/webhooks",
+                format!(
+                    "webhooks ({}) are left out: a client sends requests, it does not receive them",
+                    webhooks.len()
+                ),
+            ));
         }
         // 3.1 makes `paths` optional.
         root.entry("paths")
@@ -94,10 +100,11 @@ fn schema(value: &mut Value, at: &str, notes: &mut Vec<Note>) {
         map.entry("enum")
             .or_insert_with(|| Value::Array(vec![constant]));
     }
-    if let Some(Value::Array(mut examples)) = map.remove("examples") {
-        if !examples.is_empty() && !map.contains_key("example") {
-            map.insert("example".to_owned(), examples.swap_remove(0));
-        }
+    if let Some(Value::Array(mut examples)) = map.remove("examples")
+        && !examples.is_empty()
+        && !map.contains_key("example")
+    {
+        map.insert("example".to_owned(), examples.swap_remove(0));
     }
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
