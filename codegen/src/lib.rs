@@ -1,4 +1,4 @@
-//! zephr-codegen: turns an OpenAPI 3.0 description into a typed, request-signing Rust client
+//! zephr-codegen: turns an OpenAPI 3.0 or 3.1 description into a typed, request-signing Rust client
 //! crate.
 //!
 //! The pipeline, one module per stage:
@@ -68,6 +68,19 @@ pub fn generate(spec: &load::LoadedSpec, options: &Options) -> Result<Generated,
 /// [`generate`] with explicit settings.
 pub fn generate_with(spec: &load::LoadedSpec, options: &Options, settings: &Settings) -> Result<Generated, Error> {
     let api = build_ir_with(spec, settings)?;
+    emit_crate(api, options)
+}
+
+/// [`generate_with`] that takes the loaded spec and frees it once the IR is built: the document
+/// (twice: as JSON and as `openapiv3`) is several times the spec's size, and emitting is when
+/// memory peaks.
+pub fn generate_owned(spec: load::LoadedSpec, options: &Options, settings: &Settings) -> Result<Generated, Error> {
+    let api = build_ir_with(&spec, settings)?;
+    drop(spec);
+    emit_crate(api, options)
+}
+
+fn emit_crate(api: ir::Api, options: &Options) -> Result<Generated, Error> {
     let mut files = emit::emit(&api, options)?;
     files.push(write::manifest_file(&files));
     files.sort_by(|a, b| a.path.cmp(&b.path));

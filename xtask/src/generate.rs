@@ -10,8 +10,8 @@ use crate::paths::{self, SpecDir};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The OpenAPI 3.0 spec (YAML or JSON) [default: the spec dir's zephr-admin-api.yaml, which
-    /// must match its lock file].
+    /// The OpenAPI 3.0 or 3.1 spec (YAML or JSON; `$ref`s to files beside it are followed)
+    /// [default: the spec dir's zephr-admin-api.yaml, which must match its lock file].
     #[arg(long)]
     spec: Option<PathBuf>,
     /// Where the crate goes.
@@ -97,7 +97,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         package: config.package.metadata,
         example_exceptions,
     };
-    let generated = codegen::generate_with(&spec, &options, &codegen::Settings { strict: args.strict })?;
+    let generated = codegen::generate_owned(spec, &options, &codegen::Settings { strict: args.strict })?;
     // A hostile spec can have a million warnings; the first hundred say enough.
     const SHOWN: usize = 100;
     for warning in generated.warnings().iter().take(SHOWN) {

@@ -215,11 +215,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let mut rust: Vec<(usize, Result<GeneratedFile, Error>)> = results.into_iter().flatten().collect();
     rust.sort_by_key(|(index, _)| *index);
     let mut files = text_files(api, options, &preamble)?;
+    let mut rust_checked = std::collections::HashSet::new();
     for (_, file) in rust {
-        files.push(file?);
+        let file = file?;
+        rust_checked.insert(file.path.clone());
+        files.push(file);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    verify::files(&files)?;
+    verify::files(&files, &rust_checked.iter().map(PathBuf::as_path).collect())?;
     Ok(files)
 }
 
@@ -275,11 +278,13 @@ impl RustFile<'_> {
     }
 }
 
-/// A Rust file from its tokens: parsed (a check), pretty-printed, preamble in front, `table`
-/// after.
+/// A Rust file from its tokens: pretty-printed, preamble in front, `table` after, and the
+/// whole text parsed again (the verify stage's check, done here so it runs on the workers).
 fn formatted(path: PathBuf, preamble: &str, tokens: TokenStream, table: &str) -> Result<GeneratedFile, Error> {
-    let mut contents = rust::format_file(&path.display().to_string(), preamble, tokens)?;
+    let what = path.display().to_string();
+    let mut contents = rust::format_file(&what, preamble, tokens)?;
     contents.push_str(table);
+    verify::rust(&what, &contents)?;
     Ok(GeneratedFile { path, contents })
 }
 

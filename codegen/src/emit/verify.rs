@@ -6,7 +6,8 @@
 //! - every path is unique, relative and plain (no `..`, no hidden or odd names, no names Windows
 //!   reserves), so the write stage never writes one file twice or outside the output;
 //! - no file holds a control character, a bidirectional override or another invisible character;
-//! - every `.rs` file (preamble included) parses with `syn`;
+//! - every `.rs` file (preamble included) parses with `syn` (the files built from tokens are
+//!   parsed on the emit workers, in parallel, right after they are formatted: see [`rust`]);
 //! - `Cargo.toml` parses as TOML and has exactly the shape the template gives it: no build script,
 //!   no dependency other than the runtime's, no `path`/`git` sources, no `[target]` tables;
 //! - Markdown's HTML-comment preamble closes where it should;
@@ -55,7 +56,8 @@ const PACKAGE_KEYS: &[&str] = &[
 /// Top-level tables the template writes.
 const TABLES: &[&str] = &["package", "lib", "features", "dependencies", "dev-dependencies", "lints", "package.metadata"];
 
-pub(super) fn files(files: &[GeneratedFile]) -> Result<(), Error> {
+/// `rust_checked`: the `.rs` files that [`rust`] has already parsed, as they are now.
+pub(super) fn files(files: &[GeneratedFile], rust_checked: &HashSet<&Path>) -> Result<(), Error> {
     let mut seen = HashSet::new();
     let mut total = 0usize;
     for file in files {
@@ -74,9 +76,7 @@ pub(super) fn files(files: &[GeneratedFile]) -> Result<(), Error> {
         }
         check_text(&what, &file.contents)?;
         match file.path.extension().and_then(|e| e.to_str()) {
-            Some("rs") => {
-                syn::parse_file(&file.contents).map_err(|e| render(&what, &format!("not valid Rust: {e}")))?;
-            }
+            Some("rs") if !rust_checked.contains(file.path.as_path()) => rust(&what, &file.contents)?,
             Some("toml") => check_manifest(&what, &file.contents)?,
             Some("md") => check_markdown(&what, &file.contents)?,
             Some("json") => {
@@ -86,6 +86,11 @@ pub(super) fn files(files: &[GeneratedFile]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The whole text of a Rust file, preamble and appended tables included, parses with `syn`.
+pub(super) fn rust(what: &str, contents: &str) -> Result<(), Error> {
+    syn::parse_file(contents).map(drop).map_err(|e| render(what, &format!("not valid Rust: {e}")))
 }
 
 fn render(what: &str, message: &str) -> Error {
@@ -185,6 +190,11 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    /// Every check, none of them done before.
+    fn check(generated: &[GeneratedFile]) -> Result<(), Error> {
+        files(generated, &HashSet::new())
+    }
+
     fn file(path: &str, contents: &str) -> GeneratedFile {
         GeneratedFile { path: PathBuf::from(path), contents: contents.to_owned() }
     }
@@ -192,17 +202,17 @@ mod tests {
     #[test]
     fn refuses_what_escaping_should_have_prevented() {
         let injected = "# a\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[target.'cfg(all())'.dependencies]\nevil = { path = \"/tmp/evil\" }\n";
-        assert!(files(&[file("Cargo.toml", injected)]).unwrap_err().to_string().contains("unexpected top-level key `target`"));
+        assert!(check(&[file("Cargo.toml", injected)]).unwrap_err().to_string().contains("unexpected top-level key `target`"));
         let build = "[package]\nname = \"x\"\nbuild = \"build.rs\"\n";
-        assert!(files(&[file("Cargo.toml", build)]).is_err());
+        assert!(check(&[file("Cargo.toml", build)]).is_err());
         let dep = "[dependencies]\nserde = { version = \"1\", git = \"https://evil.test/serde\" }\n";
-        assert!(files(&[file("Cargo.toml", dep)]).is_err());
-        assert!(files(&[file("src/a.rs", "// x\u{202e}\nfn f() {}\n")]).is_err());
-        assert!(files(&[file("src/a.rs", "// x\n#![doc = include_str!(\"/etc/passwd\")] //\nfn f( {}\n")]).is_err());
-        assert!(files(&[file("README.md", "<!--\na --> b\nc\nd\n-->\n")]).is_err());
-        assert!(files(&[file("src/a.rs", "fn a() {}\n"), file("src/A.rs", "fn b() {}\n")]).is_err());
+        assert!(check(&[file("Cargo.toml", dep)]).is_err());
+        assert!(check(&[file("src/a.rs", "// x\u{202e}\nfn f() {}\n")]).is_err());
+        assert!(check(&[file("src/a.rs", "// x\n#![doc = include_str!(\"/etc/passwd\")] //\nfn f( {}\n")]).is_err());
+        assert!(check(&[file("README.md", "<!--\na --> b\nc\nd\n-->\n")]).is_err());
+        assert!(check(&[file("src/a.rs", "fn a() {}\n"), file("src/A.rs", "fn b() {}\n")]).is_err());
         for bad in ["../x.rs", "/etc/x.rs", "src/.hidden.rs", "src/aux.rs", "src/a b.rs"] {
-            assert!(files(&[file(bad, "fn a() {}\n")]).is_err(), "{bad}");
+            assert!(check(&[file(bad, "fn a() {}\n")]).is_err(), "{bad}");
         }
     }
 
@@ -210,6 +220,6 @@ mod tests {
     fn accepts_what_the_templates_write() {
         let manifest = "# c\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[lib]\npath = \"src/lib.rs\"\n[dependencies]\nserde = { version = \"1\" }\n";
         let readme = "<!--\na\nb\nc\n-->\n# x\n";
-        files(&[file("Cargo.toml", manifest), file("README.md", readme), file("src/lib.rs", "// c\nfn f() {}\n")]).unwrap();
+        check(&[file("Cargo.toml", manifest), file("README.md", readme), file("src/lib.rs", "// c\nfn f() {}\n")]).unwrap();
     }
 }

@@ -1,7 +1,7 @@
 //! Stage 1: bytes → normalised JSON document → `openapiv3::OpenAPI`.
 //!
 //! Real specs are not what `openapiv3` expects out of the box, so the text is first read into a
-//! `serde_json::Value` and normalised on the way (see [`parse`]): non-string keys, merge keys,
+//! `serde_json::Value` and normalised on the way (in the `parse` module): non-string keys, merge keys,
 //! tags, integers beyond 64 bits, duplicate keys. The normalised document is kept next to the
 //! typed model: examples and other parts `openapiv3` does not keep are read from it by pointer.
 //!
