@@ -199,7 +199,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
                     loop {
                         let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(job) = jobs.get(index) else { break };
-                        let file = job.render(api, options).and_then(|(tokens, table)| formatted(job.path(), &preamble, tokens, &table));
+                        let file = job.render(api, options).and_then(|(tokens, table)| formatted(job.path(), job.preamble(&preamble), tokens, &table));
                         done.push((index, file));
                     }
                     done
@@ -216,8 +216,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     rust.sort_by_key(|(index, _)| *index);
     let mut files = text_files(api, options, &preamble)?;
     let mut rust_checked = std::collections::HashSet::new();
-    for (_, file) in rust {
-        let file = file?;
+    for file in assemble(rust.into_iter().map(|(_, file)| file).collect::<Result<Vec<_>, _>>()?) {
         rust_checked.insert(file.path.clone());
         files.push(file);
     }
@@ -229,9 +228,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
 /// Stack of each emit worker.
 const WORKER_STACK: usize = 16 * 1024 * 1024;
 
-/// One Rust file of the crate, built from the IR.
+/// One Rust file of the crate, or one part of it, built from the IR.
 enum RustFile<'a> {
-    Types,
+    /// A part of `src/types.rs` (see [`types::part`]).
+    Types(usize),
     Examples,
     Group(&'a crate::ir::Group),
     Client,
@@ -239,20 +239,47 @@ enum RustFile<'a> {
     ApisMod,
 }
 
-/// Every Rust file, roughly largest first so parallel workers finish together.
+/// Every Rust file (the parts of `types.rs` in order, one after the other), roughly largest
+/// first so parallel workers finish together.
 fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
-    let mut groups: Vec<&crate::ir::Group> = api.groups.iter().collect();
-    groups.sort_by_key(|g| std::cmp::Reverse(g.operations.len()));
-    let mut jobs = vec![RustFile::Types, RustFile::Examples];
-    jobs.extend(groups.into_iter().map(RustFile::Group));
+    // Rough output per item, measured on Stripe: 1.7 kB per type, 6 kB per operation. It only
+    // decides which worker formats what, never the output.
+    let types = (0..types::parts(api)).map(|part| {
+        let count = api.types.len().saturating_sub(part * types::TYPES_PER_PART).min(types::TYPES_PER_PART);
+        (count * 17 / 10, RustFile::Types(part))
+    });
+    let groups = api.groups.iter().map(|g| (g.operations.len() * 6, RustFile::Group(g)));
+    let mut sized: Vec<(usize, RustFile<'_>)> = types.chain(groups).collect();
+    sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size)); // stable: the parts stay in order
+    let mut jobs = vec![RustFile::Examples];
+    jobs.extend(sized.into_iter().map(|(_, job)| job));
     jobs.extend([RustFile::Client, RustFile::Lib, RustFile::ApisMod]);
     jobs
+}
+
+/// The formatted files with the parts of one file (consecutive in job order, see
+/// [`rust_files`]) joined into it. Each part was parsed on its own, the first with the preamble:
+/// a file is inner attributes then items, a part ends where an item ends (it parsed), and only
+/// the first part has inner attributes, so the joined text parses as a file too.
+fn assemble(formatted: Vec<GeneratedFile>) -> Vec<GeneratedFile> {
+    let mut files: Vec<GeneratedFile> = Vec::with_capacity(formatted.len());
+    let mut by_path: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for file in formatted {
+        match by_path.get(&file.path) {
+            Some(&at) => files[at].contents.push_str(&file.contents),
+            None => {
+                by_path.insert(file.path.clone(), files.len());
+                files.push(file);
+            }
+        }
+    }
+    files
 }
 
 impl RustFile<'_> {
     fn path(&self) -> PathBuf {
         PathBuf::from(match self {
-            RustFile::Types => "src/types.rs".to_owned(),
+            RustFile::Types(_) => "src/types.rs".to_owned(),
             RustFile::Examples => "tests/examples.rs".to_owned(),
             RustFile::Group(group) => format!("src/apis/{}.rs", crate::names::unraw(&group.module)),
             RustFile::Client => "src/client.rs".to_owned(),
@@ -261,10 +288,19 @@ impl RustFile<'_> {
         })
     }
 
+    /// What goes before the formatted code: the preamble, except on the parts after a file's
+    /// first.
+    fn preamble<'p>(&self, preamble: &'p str) -> Option<&'p str> {
+        match self {
+            RustFile::Types(part) if *part > 0 => None,
+            _ => Some(preamble),
+        }
+    }
+
     /// The file's code as tokens, and text to append after it once formatted (a data table).
     fn render(&self, api: &Api, options: &Options) -> Result<(TokenStream, String), Error> {
         let code = match self {
-            RustFile::Types => types::file(api)?,
+            RustFile::Types(part) => types::part(api, *part)?,
             RustFile::Examples => {
                 let krate = options.crate_name.replace('-', "_");
                 return examples_test::file(api, &krate, &options.example_exceptions);
@@ -280,7 +316,7 @@ impl RustFile<'_> {
 
 /// A Rust file from its tokens: pretty-printed, preamble in front, `table` after, and the
 /// whole text parsed again (the verify stage's check, done here so it runs on the workers).
-fn formatted(path: PathBuf, preamble: &str, tokens: TokenStream, table: &str) -> Result<GeneratedFile, Error> {
+fn formatted(path: PathBuf, preamble: Option<&str>, tokens: TokenStream, table: &str) -> Result<GeneratedFile, Error> {
     let what = path.display().to_string();
     let mut contents = rust::format_file(&what, preamble, tokens)?;
     contents.push_str(table);
@@ -320,14 +356,14 @@ pub mod stages {
     use super::*;
 
     /// The Rust files as token streams (and appended text).
-    pub struct Tokens(Vec<(PathBuf, TokenStream, String)>, String);
+    pub struct Tokens(Vec<(PathBuf, bool, TokenStream, String)>, String);
 
     pub fn tokens(api: &Api, options: &Options) -> Result<Tokens, Error> {
         let files = rust_files(api)
             .iter()
             .map(|job| {
                 let (tokens, table) = job.render(api, options)?;
-                Ok((job.path(), tokens, table))
+                Ok((job.path(), job.preamble("").is_some(), tokens, table))
             })
             .collect::<Result<_, Error>>()?;
         Ok(Tokens(files, preamble(api, "//")))
@@ -335,7 +371,11 @@ pub mod stages {
 
     pub fn format(tokens: Tokens) -> Result<Vec<GeneratedFile>, Error> {
         let Tokens(files, preamble) = tokens;
-        files.into_iter().map(|(path, tokens, table)| formatted(path, &preamble, tokens, &table)).collect()
+        let formatted = files
+            .into_iter()
+            .map(|(path, first, tokens, table)| formatted(path, first.then_some(preamble.as_str()), tokens, &table))
+            .collect::<Result<_, Error>>()?;
+        Ok(assemble(formatted))
     }
 }
 

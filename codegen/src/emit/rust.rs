@@ -62,14 +62,14 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, path: TypesPath<'_>) -> TokenStream {
     }
 }
 
-/// Parses and pretty-prints a file, with the preamble in front.
+/// Parses and pretty-prints a file, with the preamble (if any) in front.
 ///
 /// Spec text reaches the tokens in string literals and doc attributes. `proc_macro2` escapes
 /// quotes and backslashes but leaves bidirectional overrides and other invisible characters raw,
 /// and prettyplease turns doc attributes back into `///` comments with their raw text. So when
 /// the printed file holds such a character, the tokens are sanitised (see [`sanitize`]) and
 /// printed again; the file is then checked like every other (see `verify`).
-pub(crate) fn format_file(what: &str, preamble: &str, tokens: TokenStream) -> Result<String, Error> {
+pub(crate) fn format_file(what: &str, preamble: Option<&str>, tokens: TokenStream) -> Result<String, Error> {
     let render = |tokens: TokenStream| -> Result<String, Error> {
         let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
             what: what.to_owned(),
@@ -81,7 +81,10 @@ pub(crate) fn format_file(what: &str, preamble: &str, tokens: TokenStream) -> Re
     if body.chars().any(text::is_hazard) {
         body = render(sanitize(tokens))?;
     }
-    Ok(format!("{preamble}\n{body}"))
+    Ok(match preamble {
+        Some(preamble) => format!("{preamble}\n{body}"),
+        None => body,
+    })
 }
 
 /// Rewrites string and character literals so that hazardous characters are escapes in the

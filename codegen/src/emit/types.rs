@@ -8,17 +8,33 @@ use super::rust::{self, ident, TypesPath};
 use super::text;
 use crate::ir::{Api, OneOf, Origin, StringEnum, TypeDef, TypeKind};
 
-pub(crate) fn file(api: &Api) -> Result<TokenStream, crate::error::Error> {
+/// How many types one part of `types.rs` holds: each part is formatted on its own (see
+/// [`parts`]), so a spec with thousands of schemas keeps every core busy.
+pub(crate) const TYPES_PER_PART: usize = 250;
+
+/// How many parts [`part`] splits `types.rs` into.
+pub(crate) fn parts(api: &Api) -> usize {
+    api.types.len().div_ceil(TYPES_PER_PART).max(1)
+}
+
+/// Part `index` of `src/types.rs`: the types `index * TYPES_PER_PART ..`, the first part with
+/// the module's docs and imports. prettyplease prints a file's items one after the other, so the
+/// parts, printed apart and concatenated, are the text the whole file would print as.
+pub(crate) fn part(api: &Api, index: usize) -> Result<TokenStream, crate::error::Error> {
+    let start = (index * TYPES_PER_PART).min(api.types.len());
+    let end = (start + TYPES_PER_PART).min(api.types.len());
     // A type only some tags' operations reach is compiled with those tags' features.
-    let items = api
-        .types
+    let items = api.types[start..end]
         .iter()
         .enumerate()
-        .map(|(id, def)| match api.features.gate(id) {
+        .map(|(offset, def)| match api.features.gate(start + offset) {
             Some(groups) => super::features::gate_items(type_def(api, def), &super::features::cfg(api, groups)),
             None => Ok(type_def(api, def)),
         })
         .collect::<Result<Vec<_>, _>>()?;
+    if index > 0 {
+        return Ok(quote! { #(#items)* });
+    }
     let doc = format!(
         " Models: the {} schemas, request bodies and inline shapes of the spec as Rust types.",
         api.types.len()
@@ -140,5 +156,41 @@ fn one_of_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, o: &OneOf)
         pub enum #name {
             #(#variants)*
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec with more types than one part holds, of every kind, gated by features.
+    fn spec(schemas: usize) -> String {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [alpha]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S0'}}}}}\ncomponents:\n  schemas:\n");
+        for i in 0..schemas {
+            let next = (i + 1) % schemas;
+            text.push_str(&match i % 4 {
+                0 => format!("    S{i}: {{description: 'Type {i}', type: object, required: [id], properties: {{id: {{type: string}}, next: {{$ref: '#/components/schemas/S{next}'}}}}}}\n"),
+                1 => format!("    S{i}: {{type: string, enum: [a{i}, b{i}]}}\n"),
+                2 => format!("    S{i}: {{oneOf: [{{type: string}}, {{$ref: '#/components/schemas/S{next}'}}]}}\n"),
+                _ => format!("    S{i}: {{type: array, items: {{$ref: '#/components/schemas/S{next}'}}}}\n"),
+            });
+        }
+        text
+    }
+
+    #[test]
+    fn the_parts_printed_apart_and_joined_are_the_file_printed_whole() {
+        let spec = crate::load::load_bytes(spec(2 * TYPES_PER_PART + 37).as_bytes(), "parts.yaml").unwrap();
+        let api = crate::build_ir(&spec).unwrap();
+        assert_eq!(parts(&api), 3);
+        let mut joined = String::new();
+        let mut whole = TokenStream::new();
+        for index in 0..parts(&api) {
+            let tokens = part(&api, index).unwrap();
+            joined.push_str(&rust::format_file("part", None, tokens.clone()).unwrap());
+            whole.extend(tokens);
+        }
+        assert_eq!(joined, rust::format_file("whole", None, whole).unwrap());
+        assert!(joined.contains("pub struct S500"), "the last part is there");
     }
 }
