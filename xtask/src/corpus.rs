@@ -219,14 +219,15 @@ fn report(rows: &[Row], args: &Args) -> String {
         "# The public corpus\n\n\
          `cargo xtask corpus{}` runs every spec of `../shared/corpus` (public specs nobody here wrote; \
          `SOURCES.tsv` there says where each comes from) through the generator. Stage times are in-process \
-         (release build, one thread for tokens and formatting); the whole process is `xtask generate --check` \
+         (release build, one thread for tokens and for formatting, which includes the verify stage's re-parse of \
+         every file); the whole process is `xtask generate --check` \
          under `/usr/bin/time` (emit on both cores). Machine: the 2-core CI kind.\n\n\
          **{generated} of {} specs generate**{}.\n\n\
          | spec | bytes | operations | types | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
         if args.build { " --build" } else { "" },
         rows.len(),
-        if args.build { format!("; **{} of them build** with clippy `-D warnings`", built.count()) } else { String::new() },
+        if args.build { format!("; **{} of them build** with clippy `-D warnings` (type-checked and linted in one shared target; no code generation)", built.count()) } else { String::new() },
         if args.build { " build |" } else { "" },
         if args.build { " --- |" } else { "" },
     );

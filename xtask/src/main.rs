@@ -43,6 +43,10 @@ enum Command {
     Corpus(corpus::Args),
 }
 
+/// See the `mimalloc` line of Cargo.toml: generation is allocation-bound.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let dir = paths::SpecDir(cli.spec_dir);
