@@ -159,8 +159,13 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
     })
 }
 
-/// Wall time and peak RSS of `xtask generate --check` on the spec, from `/usr/bin/time`.
+/// Wall time and peak RSS of `xtask generate --check` on the spec, from `/usr/bin/time`: the
+/// fastest of three runs (the first after writing often waits on the disk cache).
 fn whole_process(spec: &Path, out: &Path, strict: bool) -> Option<(Duration, u64)> {
+    (0..3).filter_map(|_| whole_process_once(spec, out, strict)).min_by_key(|(wall, _)| *wall)
+}
+
+fn whole_process_once(spec: &Path, out: &Path, strict: bool) -> Option<(Duration, u64)> {
     let xtask = std::env::current_exe().ok()?;
     let mut command = Command::new("/usr/bin/time");
     command.args(["-f", "%e %M"]).arg(xtask).arg("generate").arg("--check").arg("--crate-name").arg("corpus-client");
@@ -221,7 +226,7 @@ fn report(rows: &[Row], args: &Args) -> String {
          `SOURCES.tsv` there says where each comes from) through the generator. Stage times are in-process \
          (release build, one thread for tokens and for formatting, which includes the verify stage's re-parse of \
          every file); the whole process is `xtask generate --check` \
-         under `/usr/bin/time` (emit on both cores). Machine: the 2-core CI kind.\n\n\
+         under `/usr/bin/time`, the fastest of three runs (emit on both cores). Machine: the 2-core CI kind.\n\n\
          **{generated} of {} specs generate**{}.\n\n\
          | spec | bytes | operations | types | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
