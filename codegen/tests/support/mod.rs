@@ -24,3 +24,4 @@ pub fn fixture_specs() -> Vec<PathBuf> {
 }
 
 pub mod random_names;
+pub mod rng;

@@ -4,6 +4,8 @@
 
 use serde_json::{json, Map, Value};
 
+use super::rng::Rng;
+
 /// Names drawn from; each pool is a way a name has broken a generator.
 const POOLS: &[&[&str]] = &[
     // Rust keywords, strict, reserved and weak, and what cannot be a raw identifier.
@@ -42,31 +44,15 @@ const POOLS: &[&[&str]] = &[
     ],
 ];
 
-/// A small deterministic generator (xorshift64*): no dependency, same names on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn name(&mut self) -> String {
-        let pool = POOLS[self.below(POOLS.len())];
-        let name = pool[self.below(pool.len())];
-        // Now and then two names glued, to make new collisions.
-        if self.below(4) == 0 {
-            let pool = POOLS[self.below(POOLS.len())];
-            format!("{name}{}", pool[self.below(pool.len())])
-        } else {
-            name.to_owned()
-        }
+/// A name from the pools; now and then two glued, to make new collisions.
+fn random_name(rng: &mut Rng) -> String {
+    let pool = POOLS[rng.below(POOLS.len())];
+    let name = pool[rng.below(pool.len())];
+    if rng.below(4) == 0 {
+        let pool = POOLS[rng.below(POOLS.len())];
+        format!("{name}{}", pool[rng.below(pool.len())])
+    } else {
+        name.to_owned()
     }
 }
 
@@ -76,27 +62,27 @@ pub fn spec(seed: u64, schemas: usize, operations: usize) -> String {
     let mut components = Map::new();
     let mut schema_names: Vec<String> = Vec::new();
     for _ in 0..schemas {
-        let name = rng.name();
+        let name = random_name(&mut rng);
         if name.is_empty() || components.contains_key(&name) || name.contains(['/', '~']) {
             continue;
         }
         let mut properties = Map::new();
         let mut required = Vec::new();
         for _ in 0..3 + rng.below(5) {
-            let property = rng.name();
+            let property = random_name(&mut rng);
             let schema = match rng.below(5) {
-                0 => json!({"type": "string", "enum": [rng.name(), rng.name(), rng.name(), "Unknown"]}),
+                0 => json!({"type": "string", "enum": [random_name(&mut rng), random_name(&mut rng), random_name(&mut rng), "Unknown"]}),
                 1 => json!({"type": "integer", "format": "int64"}),
                 2 if !schema_names.is_empty() => json!({"$ref": format!("#/components/schemas/{}", escape(&schema_names[rng.below(schema_names.len())]))}),
                 3 => json!({"type": "array", "items": {"type": "string"}}),
-                _ => json!({"type": "string", "description": rng.name()}),
+                _ => json!({"type": "string", "description": random_name(&mut rng)}),
             };
             if rng.below(3) == 0 {
                 required.push(Value::String(property.clone()));
             }
             properties.insert(property, schema);
         }
-        let mut schema = json!({"type": "object", "properties": properties, "description": rng.name()});
+        let mut schema = json!({"type": "object", "properties": properties, "description": random_name(&mut rng)});
         if !required.is_empty() {
             schema["required"] = Value::Array(required);
         }
@@ -108,14 +94,14 @@ pub fn spec(seed: u64, schemas: usize, operations: usize) -> String {
     // test is about names that are accepted, so keep one of each.
     let mut operation_names = std::collections::HashSet::new();
     for i in 0..operations {
-        let operation_id = rng.name();
+        let operation_id = random_name(&mut rng);
         if !operation_names.insert(codegen::names::snake(&operation_id)) {
             continue;
         }
-        let tag = rng.name();
-        let path_param = rng.name();
-        let query = rng.name();
-        let header = rng.name();
+        let tag = random_name(&mut rng);
+        let path_param = random_name(&mut rng);
+        let query = random_name(&mut rng);
+        let header = random_name(&mut rng);
         let response = if schema_names.is_empty() {
             json!({"type": "string"})
         } else {
@@ -124,14 +110,14 @@ pub fn spec(seed: u64, schemas: usize, operations: usize) -> String {
         let mut operation = json!({
             "operationId": operation_id,
             "tags": [tag],
-            "summary": rng.name(),
+            "summary": random_name(&mut rng),
             "parameters": [
                 {"name": path_param, "in": "path", "required": true, "schema": {"type": "string"}},
-                {"name": query, "in": "query", "required": rng.below(2) == 0, "schema": {"type": "string", "enum": [rng.name(), rng.name()]}},
+                {"name": query, "in": "query", "required": rng.below(2) == 0, "schema": {"type": "string", "enum": [random_name(&mut rng), random_name(&mut rng)]}},
                 {"name": header, "in": "header", "schema": {"type": "integer"}},
-                {"name": rng.name(), "in": "cookie", "schema": {"type": "string"}},
+                {"name": random_name(&mut rng), "in": "cookie", "schema": {"type": "string"}},
             ],
-            "responses": {"200": {"description": rng.name(), "content": {"application/json": {"schema": response}}}},
+            "responses": {"200": {"description": random_name(&mut rng), "content": {"application/json": {"schema": response}}}},
         });
         if rng.below(2) == 0 && !schema_names.is_empty() {
             let body = &schema_names[rng.below(schema_names.len())];
