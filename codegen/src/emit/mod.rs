@@ -239,7 +239,7 @@ enum RustFile<'a> {
     ApisMod,
 }
 
-/// Every Rust file (the parts of `types.rs` in order, one after the other), roughly largest
+/// Every Rust file (the parts of `types.rs` in their order, not always next to each other), roughly largest
 /// first so parallel workers finish together.
 fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
     // Rough output per item, measured on Stripe: 1.7 kB per type, 6 kB per operation. It only
@@ -257,8 +257,8 @@ fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
     jobs
 }
 
-/// The formatted files with the parts of one file (consecutive in job order, see
-/// [`rust_files`]) joined into it. Each part was parsed on its own, the first with the preamble:
+/// The formatted files with the parts of one file joined into it, in job order (the parts of a
+/// file keep their order there, though other jobs may come between them: see [`rust_files`]). Each part was parsed on its own, the first with the preamble:
 /// a file is inner attributes then items, a part ends where an item ends (it parsed), and only
 /// the first part has inner attributes, so the joined text parses as a file too.
 fn assemble(formatted: Vec<GeneratedFile>) -> Vec<GeneratedFile> {
