@@ -15,6 +15,7 @@ const SERVER: Server = Server {
     variables: &[
         ServerVariable {
             name: "tenantId",
+            setter: "tenant_id",
             default: "demo",
             allowed: &[],
         },
@@ -377,7 +378,7 @@ impl Client {
     }
 }
 impl ClientBuilder {
-    /// Sets the server variable `tenantId` (default `demo`).
+    /// Sets the server variable `tenantId`. Required unless `base_url` is set: the spec's default (`demo`) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).
     ///
     /// Your tenant ID.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {

@@ -40,9 +40,10 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
             let doc = docs::lines_to_attrs(&lines);
             let variables = server.variables.iter().map(|v| {
                 let name = &v.wire_name;
+                let setter = crate::names::unraw(&v.rust_name);
                 let default = &v.default;
                 let allowed = &v.allowed;
-                quote!(ServerVariable { name: #name, default: #default, allowed: &[#(#allowed),*] })
+                quote!(ServerVariable { name: #name, setter: #setter, default: #default, allowed: &[#(#allowed),*] })
             });
             (
                 Some(quote! {
@@ -59,7 +60,11 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
     let variable_setters = api.server.iter().flat_map(|s| &s.variables).map(|v| {
         let setter = ident(&v.rust_name);
         let name = &v.wire_name;
-        let mut lines = vec![format!("Sets the server variable `{}` (default `{}`).", v.wire_name, v.default)];
+        let mut lines = vec![format!(
+            "Sets the server variable {}. Required unless `base_url` is set: the spec's default ({}) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).",
+            super::text::markdown_code(&v.wire_name),
+            super::text::markdown_code(&v.default)
+        )];
         if let Some(description) = &v.description {
             lines.push(String::new());
             lines.extend(docs::markdown(description));

@@ -263,11 +263,15 @@ async fn user_agent_defaults_to_the_crate_and_can_be_set() {
 
 #[test]
 fn building_needs_a_signer_choice_and_a_valid_server() {
-    let error = generated_client::Client::builder().build().unwrap_err();
+    let error = generated_client::Client::builder().tenant_id("acme").build().unwrap_err();
     assert!(error.to_string().contains("requires signed requests"), "{error}");
     let client = generated_client::Client::builder().tenant_id("acme").without_signing().build().unwrap();
     assert_eq!(client.base_url(), "https://acme.api.zephr.com");
-    let default = generated_client::Client::builder().without_signing().build().unwrap();
+    // No tenant chosen: an error that says what to set, never the spec's `demo` tenant.
+    let error = generated_client::Client::builder().credentials("ACCESS", "SECRET").build().unwrap_err().to_string();
+    assert!(error.contains("`tenantId`") && error.contains(".tenant_id(…)") && error.contains(".base_url(…)"), "{error}");
+    assert!(error.contains("default_server_variables") && !error.contains("SECRET"), "{error}");
+    let default = generated_client::Client::builder().default_server_variables().without_signing().build().unwrap();
     assert_eq!(default.base_url(), "https://demo.api.zephr.com");
     for bad in ["evil.test/x", "a@b", "", "a b"] {
         let error = generated_client::Client::builder().tenant_id(bad).without_signing().build().unwrap_err();

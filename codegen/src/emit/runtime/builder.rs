@@ -40,6 +40,8 @@ pub struct ClientBuilder {
     redirects: RedirectPolicy,
     user_agent: Option<String>,
     retry: Option<RetryPolicy>,
+    /// Whether server variables left unset take the spec's default (an explicit choice).
+    server_defaults: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -55,6 +57,7 @@ impl fmt::Debug for ClientBuilder {
             .field("redirects", &self.redirects)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("server_defaults", &self.server_defaults)
             .finish()
     }
 }
@@ -68,6 +71,8 @@ pub(crate) struct Server {
 /// A `{name}` in a server URL template.
 pub(crate) struct ServerVariable {
     pub(crate) name: &'static str,
+    /// The builder method that sets it, for messages.
+    pub(crate) setter: &'static str,
     pub(crate) default: &'static str,
     /// Empty when any value is allowed.
     pub(crate) allowed: &'static [&'static str],
@@ -149,6 +154,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Uses the spec's default for every server variable not set (the spec's server URL with
+    /// its example values, such as a demo tenant). Without it, a variable left unset is an
+    /// error of [`build`](crate::Client::builder): requests, and the credentials they carry,
+    /// never go to a host nobody chose.
+    pub fn default_server_variables(mut self) -> Self {
+        self.server_defaults = true;
+        self
+    }
+
     /// Retries failed idempotent requests (off by default); see [`RetryPolicy`].
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -169,11 +183,12 @@ impl ClientBuilder {
             (None, Some(server)) => {
                 let mut url = server.url.to_owned();
                 for variable in server.variables {
-                    let value = self
-                        .variables
-                        .iter()
-                        .find(|(name, _)| *name == variable.name)
-                        .map_or(variable.default, |(_, value)| value.as_str());
+                    let chosen = self.variables.iter().find(|(name, _)| *name == variable.name).map(|(_, value)| value.as_str());
+                    let value = match chosen {
+                        Some(value) => value,
+                        None if self.server_defaults => variable.default,
+                        None => return Err(unset_variable(server, variable)),
+                    };
                     check_variable(variable.name, value, variable.allowed)?;
                     url = url.replace(&format!("{{{}}}", variable.name), value);
                 }
@@ -233,6 +248,15 @@ pub(crate) fn redact_userinfo(url: &str) -> String {
             None => url.to_owned(),
         },
     }
+}
+
+/// The error for a server variable nobody set: what to set, and how to opt in to the default.
+fn unset_variable(server: &Server, variable: &ServerVariable) -> BuildError {
+    BuildError::new(format!(
+        "the server variable `{}` of `{}` is not set: call `.{}(…)`, or `.base_url(…)` to send requests elsewhere \
+         (the spec's default `{}` is used only after `.default_server_variables()`)",
+        variable.name, server.url, variable.setter, variable.default
+    ))
 }
 
 /// A server variable's value goes into the host or path: it must not change the URL's shape.
