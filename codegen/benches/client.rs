@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use generated_client::types::Bundles;
 use http_body_util::Full;
 use hyper::service::service_fn;
@@ -21,24 +21,35 @@ fn body() -> Bytes {
 
 async fn serve(listener: TcpListener, body: Bytes) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { return };
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
         let body = body.clone();
         tokio::spawn(async move {
             let service = service_fn(move |_: Request<hyper::body::Incoming>| {
                 let body = body.clone();
                 async move {
                     Ok::<_, Infallible>(
-                        Response::builder().header("content-type", "application/json").body(Full::new(body)).unwrap(),
+                        Response::builder()
+                            .header("content-type", "application/json")
+                            .body(Full::new(body))
+                            .unwrap(),
                     )
                 }
             });
-            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }
 
 fn client(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let addr: SocketAddr = runtime.block_on(async {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -49,15 +60,28 @@ fn client(c: &mut Criterion) {
 
     let bare = reqwest::Client::new();
     let url = format!("{base}/v3/bundles");
-    let unsigned = generated_client::Client::builder().base_url(&base).without_signing().build().unwrap();
-    let signed = generated_client::Client::builder().base_url(&base).credentials("AK-bench", "SK-bench").build().unwrap();
+    let unsigned = generated_client::Client::builder()
+        .base_url(&base)
+        .without_signing()
+        .build()
+        .unwrap();
+    let signed = generated_client::Client::builder()
+        .base_url(&base)
+        .credentials("AK-bench", "SK-bench")
+        .build()
+        .unwrap();
 
     let mut group = c.benchmark_group("client/list_bundles");
     group.throughput(Throughput::Elements(1));
     group.bench_function("bare reqwest", |b| {
         b.iter(|| {
             runtime.block_on(async {
-                let response = bare.get(&url).header("accept", "application/json").send().await.unwrap();
+                let response = bare
+                    .get(&url)
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .unwrap();
                 let bytes = response.bytes().await.unwrap();
                 serde_json::from_slice::<Bundles>(&bytes).unwrap()
             })

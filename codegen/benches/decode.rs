@@ -3,7 +3,7 @@
 //! the spec's own examples, with a few tenant-defined attributes the spec does not list, as real
 //! tenants send them.
 
-use criterion::{criterion_group, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group};
 use generated_client::types::{Bundles, UsersResponse};
 
 /// `GET /v3/users`-like body: 500 users, each with identifiers and custom attributes.
@@ -34,15 +34,21 @@ fn decode(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode");
     let users = users_body();
     group.throughput(Throughput::Bytes(users.len() as u64));
-    group.bench_function("users_500", |b| b.iter(|| serde_json::from_str::<UsersResponse>(&users).unwrap()));
+    group.bench_function("users_500", |b| {
+        b.iter(|| serde_json::from_str::<UsersResponse>(&users).unwrap())
+    });
     let bundles = bundles_body();
     group.throughput(Throughput::Bytes(bundles.len() as u64));
-    group.bench_function("bundles_200", |b| b.iter(|| serde_json::from_str::<Bundles>(&bundles).unwrap()));
+    group.bench_function("bundles_200", |b| {
+        b.iter(|| serde_json::from_str::<Bundles>(&bundles).unwrap())
+    });
     group.finish();
 
     let mut group = c.benchmark_group("encode");
     let typed: UsersResponse = serde_json::from_str(&users).unwrap();
-    group.bench_function("users_500", |b| b.iter(|| serde_json::to_vec(&typed).unwrap()));
+    group.bench_function("users_500", |b| {
+        b.iter(|| serde_json::to_vec(&typed).unwrap())
+    });
     group.finish();
 }
 
@@ -51,7 +57,10 @@ criterion_group!(benches, decode);
 /// `DECODE_COUNT=N` runs each decode N times without criterion, for instruction counts under
 /// callgrind (wall-clock time on the CI machine varies too much to compare small changes).
 fn main() {
-    if let Some(count) = std::env::var("DECODE_COUNT").ok().and_then(|n| n.parse::<usize>().ok()) {
+    if let Some(count) = std::env::var("DECODE_COUNT")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
         let (users, bundles) = (users_body(), bundles_body());
         for _ in 0..count {
             std::hint::black_box(serde_json::from_str::<UsersResponse>(&users).unwrap());

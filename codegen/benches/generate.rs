@@ -2,7 +2,7 @@
 //! IR, the Rust files as tokens (quote), their formatting (syn + prettyplease), emit (both, on
 //! all cores, plus the text files), and all of it together.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -14,10 +14,14 @@ fn stages(c: &mut Criterion) {
     let api = codegen::build_ir(&spec).unwrap();
 
     let mut group = c.benchmark_group("generate");
-    group.bench_function("load", |b| b.iter(|| codegen::load::load_bytes(&bytes, "spec").unwrap()));
+    group.bench_function("load", |b| {
+        b.iter(|| codegen::load::load_bytes(&bytes, "spec").unwrap())
+    });
     group.bench_function("ir", |b| b.iter(|| codegen::build_ir(&spec).unwrap()));
     // One thread each, to see where the time goes; `emit` runs both on all cores.
-    group.bench_function("tokens (1 thread)", |b| b.iter(|| codegen::emit::stages::tokens(&api, &options).unwrap()));
+    group.bench_function("tokens (1 thread)", |b| {
+        b.iter(|| codegen::emit::stages::tokens(&api, &options).unwrap())
+    });
     group.bench_function("format (1 thread)", |b| {
         b.iter_batched(
             || codegen::emit::stages::tokens(&api, &options).unwrap(),
@@ -25,9 +29,17 @@ fn stages(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
-    group.bench_function("emit (tokens + format, all cores)", |b| b.iter(|| codegen::emit::emit(&api, &options).unwrap()));
+    group.bench_function("emit (tokens + format, all cores)", |b| {
+        b.iter(|| codegen::emit::emit(&api, &options).unwrap())
+    });
     group.bench_function("all", |b| {
-        b.iter(|| codegen::generate(&codegen::load::load_bytes(&bytes, "spec").unwrap(), &options).unwrap())
+        b.iter(|| {
+            codegen::generate(
+                &codegen::load::load_bytes(&bytes, "spec").unwrap(),
+                &options,
+            )
+            .unwrap()
+        })
     });
     group.finish();
 }

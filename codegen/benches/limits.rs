@@ -28,12 +28,16 @@ fn peak_rss_kib() -> u64 {
 /// A server that answers every request with 2 GiB of JSON-ish bytes, made on the fly.
 async fn serve_two_gib(listener: TcpListener, announced: bool) {
     loop {
-        let Ok((mut stream, _)) = listener.accept().await else { return };
+        let Ok((mut stream, _)) = listener.accept().await else {
+            return;
+        };
         tokio::spawn(async move {
             let mut head = [0u8; 4096];
             let _ = stream.read(&mut head).await;
             let header = if announced {
-                format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {TWO_GIB}\r\n\r\n")
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {TWO_GIB}\r\n\r\n"
+                )
             } else {
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_owned()
             };
@@ -61,7 +65,11 @@ async fn serve_two_gib(listener: TcpListener, announced: bool) {
 }
 
 fn client_memory() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         println!("| response | outcome | time | peak RSS before | peak RSS after |");
         println!("| --- | --- | --- | --- | --- |");
@@ -69,7 +77,11 @@ fn client_memory() {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let url = format!("http://{}", listener.local_addr().unwrap());
             let server = tokio::spawn(serve_two_gib(listener, announced));
-            let client = Client::builder().base_url(url).without_signing().build().unwrap();
+            let client = Client::builder()
+                .base_url(url)
+                .without_signing()
+                .build()
+                .unwrap();
             let before = peak_rss_kib();
             let started = Instant::now();
             let outcome = match client.bundle().list_bundles().await {
@@ -79,15 +91,31 @@ fn client_memory() {
             let elapsed = started.elapsed();
             let after = peak_rss_kib();
             server.abort();
-            let kind = if announced { "2 GiB, Content-Length" } else { "2 GiB, chunked" };
-            println!("| {kind} | {outcome} | {elapsed:.2?} | {:.1} MiB | {:.1} MiB |", before as f64 / 1024.0, after as f64 / 1024.0);
+            let kind = if announced {
+                "2 GiB, Content-Length"
+            } else {
+                "2 GiB, chunked"
+            };
+            println!(
+                "| {kind} | {outcome} | {elapsed:.2?} | {:.1} MiB | {:.1} MiB |",
+                before as f64 / 1024.0,
+                after as f64 / 1024.0
+            );
         }
     });
 }
 
 fn time_to_refuse(name: &str, text: &str) -> (Duration, String) {
     let started = Instant::now();
-    let result = codegen::load::load_bytes(text.as_bytes(), name).and_then(|spec| codegen::generate(&spec, &codegen::Options::default()));
+    let result = codegen::load::load_bytes(text.as_bytes(), name).and_then(|spec| {
+        codegen::generate(
+            &spec,
+            &codegen::Options {
+                formatting: codegen::format::Formatting::Prettyplease,
+                ..codegen::Options::default()
+            },
+        )
+    });
     let elapsed = started.elapsed();
     let message = match result {
         Ok(_) => "generated (unexpected)".to_owned(),
@@ -99,7 +127,9 @@ fn time_to_refuse(name: &str, text: &str) -> (Duration, String) {
 fn generator_time() {
     let depth = 100_000;
     let deep = "{\"a\":".repeat(depth) + "1" + &"}".repeat(depth);
-    let mut chain = String::from("openapi: 3.0.3\ninfo: {title: Chain, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n");
+    let mut chain = String::from(
+        "openapi: 3.0.3\ninfo: {title: Chain, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
     let links = 8_000;
     for i in 0..links {
         chain.push_str(&format!(
@@ -111,7 +141,11 @@ fn generator_time() {
     println!();
     println!("| input | time to refuse (median of 5) | error |");
     println!("| --- | --- | --- |");
-    for (name, text) in [("deep.json", deep.as_str()), ("deep.yaml", deep.as_str()), ("chain.yaml", chain.as_str())] {
+    for (name, text) in [
+        ("deep.json", deep.as_str()),
+        ("deep.yaml", deep.as_str()),
+        ("chain.yaml", chain.as_str()),
+    ] {
         let mut times = Vec::new();
         let mut message = String::new();
         for _ in 0..5 {
@@ -120,7 +154,11 @@ fn generator_time() {
             message = m;
         }
         times.sort();
-        println!("| {name} ({} bytes) | {:.2?} | {message} |", text.len(), times[2]);
+        println!(
+            "| {name} ({} bytes) | {:.2?} | {message} |",
+            text.len(),
+            times[2]
+        );
     }
 }
 

@@ -5,9 +5,9 @@
 //! - `authorization`: the signer's deterministic part (hash + header text);
 //! - `sign`: the hook as the client calls it (clock, a fresh nonce from the OS, the header).
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use generated_client::reqwest::header::HeaderMap;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use generated_client::reqwest::Method;
+use generated_client::reqwest::header::HeaderMap;
 use generated_client::{RequestSigner, SignableRequest, ZephrHmacSigner};
 use sha2::{Digest, Sha256};
 
@@ -20,22 +20,49 @@ const NONCE: &str = "a1b2c3d4-0000-4000-8000-000000000001";
 fn signer(c: &mut Criterion) {
     let signer = ZephrHmacSigner::new("AK-bench", SECRET);
     for size in [0usize, 1024, 64 * 1024] {
-        let body: Vec<u8> = (0..size).map(|i| b"{\"a\":\"0123456789\"}"[i % 18]).collect();
+        let body: Vec<u8> = (0..size)
+            .map(|i| b"{\"a\":\"0123456789\"}"[i % 18])
+            .collect();
         let mut laid_out = Vec::new();
-        for part in [SECRET.as_bytes(), &body, PATH.as_bytes(), QUERY.as_bytes(), b"PUT", TIMESTAMP.as_bytes(), NONCE.as_bytes()] {
+        for part in [
+            SECRET.as_bytes(),
+            &body,
+            PATH.as_bytes(),
+            QUERY.as_bytes(),
+            b"PUT",
+            TIMESTAMP.as_bytes(),
+            NONCE.as_bytes(),
+        ] {
             laid_out.extend_from_slice(part);
         }
         let mut group = c.benchmark_group(format!("signer/{size}B"));
         group.throughput(Throughput::Bytes(laid_out.len() as u64));
-        group.bench_function("sha256", |b| b.iter(|| Sha256::digest(std::hint::black_box(&laid_out))));
+        group.bench_function("sha256", |b| {
+            b.iter(|| Sha256::digest(std::hint::black_box(&laid_out)))
+        });
         group.bench_function("authorization", |b| {
-            b.iter(|| signer.authorization("PUT", PATH, QUERY, std::hint::black_box(&body), TIMESTAMP, NONCE))
+            b.iter(|| {
+                signer.authorization(
+                    "PUT",
+                    PATH,
+                    QUERY,
+                    std::hint::black_box(&body),
+                    TIMESTAMP,
+                    NONCE,
+                )
+            })
         });
         group.bench_function("sign", |b| {
             let method = Method::PUT;
             b.iter(|| {
                 let mut headers = HeaderMap::new();
-                let mut request = SignableRequest::new(&method, PATH, QUERY, std::hint::black_box(&body), &mut headers);
+                let mut request = SignableRequest::new(
+                    &method,
+                    PATH,
+                    QUERY,
+                    std::hint::black_box(&body),
+                    &mut headers,
+                );
                 signer.sign(&mut request).unwrap();
                 headers
             })

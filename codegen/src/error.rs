@@ -56,7 +56,10 @@ pub struct SpecError {
 
 impl SpecError {
     pub fn new(pointer: impl Into<String>, problem: Problem) -> Self {
-        SpecError { pointer: pointer.into(), problem }
+        SpecError {
+            pointer: pointer.into(),
+            problem,
+        }
     }
 }
 

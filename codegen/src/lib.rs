@@ -4,7 +4,7 @@
 //! The pipeline, one module per stage:
 //! [`load`] (bytes → normalised document → `openapiv3`) → [`ir`] (plain data: resolved types and
 //! operations with their final Rust names) → [`emit`] (the crate's files, in memory) →
-//! [`write`](mod@write) (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
+//! [`format`] (rustfmt) → [`write`](mod@write) (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
 //! report for users of the generated crate.
 //!
 //! Nothing here is specific to one API except defaults: the signer is chosen from the spec's
@@ -13,10 +13,11 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod format;
 pub mod ir;
+pub mod limits;
 pub mod load;
 pub mod names;
-pub mod limits;
 pub mod pointer;
 pub mod write;
 
@@ -66,7 +67,11 @@ pub fn generate(spec: &load::LoadedSpec, options: &Options) -> Result<Generated,
 }
 
 /// [`generate`] with explicit settings.
-pub fn generate_with(spec: &load::LoadedSpec, options: &Options, settings: &Settings) -> Result<Generated, Error> {
+pub fn generate_with(
+    spec: &load::LoadedSpec,
+    options: &Options,
+    settings: &Settings,
+) -> Result<Generated, Error> {
     let api = build_ir_with(spec, settings)?;
     emit_crate(api, options)
 }
@@ -74,7 +79,11 @@ pub fn generate_with(spec: &load::LoadedSpec, options: &Options, settings: &Sett
 /// [`generate_with`] that takes the loaded spec and frees it once the IR is built: the document
 /// (twice: as JSON and as `openapiv3`) is several times the spec's size, and emitting is when
 /// memory peaks.
-pub fn generate_owned(spec: load::LoadedSpec, options: &Options, settings: &Settings) -> Result<Generated, Error> {
+pub fn generate_owned(
+    spec: load::LoadedSpec,
+    options: &Options,
+    settings: &Settings,
+) -> Result<Generated, Error> {
     let api = build_ir_with(&spec, settings)?;
     drop(spec);
     emit_crate(api, options)
@@ -82,6 +91,7 @@ pub fn generate_owned(spec: load::LoadedSpec, options: &Options, settings: &Sett
 
 fn emit_crate(api: ir::Api, options: &Options) -> Result<Generated, Error> {
     let mut files = emit::emit(&api, options)?;
+    format::format(&mut files, &options.formatting)?;
     files.push(write::manifest_file(&files));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated { api, files })

@@ -24,11 +24,50 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// `impl Into<String>`): a schema or an operation may not take them as a type name. Everything
 /// else generated code names is a qualified path, so any other name is free.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "AsMut", "AsRef", "AsyncFn", "AsyncFnMut", "AsyncFnOnce", "Box", "Clone", "Copy", "Default",
-    "DoubleEndedIterator", "Drop", "Eq", "Err", "ExactSizeIterator", "Extend", "Fn", "FnMut",
-    "FnOnce", "From", "FromIterator", "Future", "Into", "IntoFuture", "IntoIterator", "Iterator",
-    "None", "Ok", "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Self", "Send", "Sized",
-    "Some", "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Unpin", "Vec",
+    "AsMut",
+    "AsRef",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Future",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Self",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
 ];
 
 /// Module names that cannot be files: `mod` (the index file of a directory module) and the
@@ -136,7 +175,11 @@ impl Namer {
         let snake = plain.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         let next = self.next_suffix.entry(plain.to_owned()).or_insert(2);
         loop {
-            let candidate = if snake { format!("{plain}_{next}") } else { format!("{plain}{next}") };
+            let candidate = if snake {
+                format!("{plain}_{next}")
+            } else {
+                format!("{plain}{next}")
+            };
             *next += 1;
             if self.used.insert(candidate.clone()) {
                 return candidate;
@@ -151,7 +194,10 @@ mod tests {
 
     #[test]
     fn spec_names_become_idiomatic_identifiers() {
-        assert_eq!(pascal("product.mapping.price_point"), "ProductMappingPricePoint");
+        assert_eq!(
+            pascal("product.mapping.price_point"),
+            "ProductMappingPricePoint"
+        );
         assert_eq!(pascal("account-user"), "AccountUser");
         assert_eq!(pascal("Create_GrantBody"), "CreateGrantBody");
         assert_eq!(snake("db.tables.accountUsers"), "db_tables_account_users");

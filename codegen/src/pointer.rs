@@ -43,10 +43,7 @@ mod tests {
     fn escapes_slashes_and_tildes_and_round_trips() {
         let p = join("", ["paths", "/v3/users/{id}", "a~b"]);
         assert_eq!(p, "/paths/~1v3~1users~1{id}/a~0b");
-        assert_eq!(
-            tokens(&p).unwrap(),
-            vec!["paths", "/v3/users/{id}", "a~b"]
-        );
+        assert_eq!(tokens(&p).unwrap(), vec!["paths", "/v3/users/{id}", "a~b"]);
         assert_eq!(tokens("no-slash"), None);
     }
 }

@@ -57,7 +57,11 @@ impl Plan {
     /// One line per file that differs: `stale    src/types.rs`.
     pub fn describe(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for (what, paths) in [("missing", &self.added), ("stale", &self.changed), ("obsolete", &self.removed)] {
+        for (what, paths) in [
+            ("missing", &self.added),
+            ("stale", &self.changed),
+            ("obsolete", &self.removed),
+        ] {
             out.extend(paths.iter().map(|p| format!("{what:8} {}", p.display())));
         }
         out
@@ -70,6 +74,10 @@ impl Plan {
 struct Manifest {
     generator: String,
     files: BTreeMap<String, String>,
+    /// For the Rust files rustfmt formatted: the SHA-256 of the text it was given (see
+    /// `format::Reuse`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    formatted_from: BTreeMap<String, String>,
 }
 
 const GENERATOR: &str = "zephr-codegen";
@@ -82,12 +90,42 @@ pub fn manifest_file(files: &[GeneratedFile]) -> GeneratedFile {
         files: files
             .iter()
             .filter(|f| f.path != Path::new(MANIFEST))
-            .map(|f| (portable(&f.path), crate::load::sha256_hex(f.contents.as_bytes())))
+            .map(|f| {
+                (
+                    portable(&f.path),
+                    crate::load::sha256_hex(f.contents.as_bytes()),
+                )
+            })
+            .collect(),
+        formatted_from: files
+            .iter()
+            .filter_map(|f| Some((portable(&f.path), f.source_sha256.clone()?)))
             .collect(),
     };
     let mut contents = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     contents.push('\n');
-    GeneratedFile { path: PathBuf::from(MANIFEST), contents }
+    GeneratedFile::new(MANIFEST, contents)
+}
+
+/// The files of the crate in `out_dir` that rustfmt formatted, by the manifest: path, SHA-256 of
+/// the text it was formatted from, SHA-256 of the file as written. Empty when there is no usable
+/// manifest (nothing is then reused: see `format::Reuse`).
+pub(crate) fn formatted_files(out_dir: &Path) -> Vec<(PathBuf, String, String)> {
+    let Ok(existing) = read_existing(out_dir) else {
+        return Vec::new();
+    };
+    let manifest = existing.manifest;
+    manifest
+        .formatted_from
+        .into_iter()
+        .filter(|(path, _)| {
+            is_plain_relative(Path::new(path)) && check_no_links(out_dir, Path::new(path)).is_ok()
+        })
+        .filter_map(|(path, source)| {
+            let sha = manifest.files.get(&path)?.clone();
+            Some((PathBuf::from(path), source, sha))
+        })
+        .collect()
 }
 
 /// A relative path with `/` separators, as the manifest records it.
@@ -99,11 +137,17 @@ fn portable(path: &Path) -> String {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_owned(), source }
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 fn refuse(path: &Path, message: impl Into<String>) -> Error {
-    Error::Input { what: path.display().to_string(), message: message.into() }
+    Error::Input {
+        what: path.display().to_string(),
+        message: message.into(),
+    }
 }
 
 /// The output as found: its manifest (empty when the directory is new or empty).
@@ -113,7 +157,11 @@ struct Existing {
 
 fn read_existing(out_dir: &Path) -> Result<Existing, Error> {
     match fs::symlink_metadata(out_dir) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing { manifest: Manifest::default() }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Existing {
+                manifest: Manifest::default(),
+            });
+        }
         Err(e) => return Err(io_error(out_dir)(e)),
         Ok(meta) if meta.is_file() => return Err(refuse(out_dir, "is a file, not a directory")),
         Ok(_) => {}
@@ -133,18 +181,27 @@ fn read_existing(out_dir: &Path) -> Result<Existing, Error> {
                     ),
                 ));
             }
-            return Ok(Existing { manifest: Manifest::default() });
+            return Ok(Existing {
+                manifest: Manifest::default(),
+            });
         }
         Err(e) => return Err(io_error(&manifest_path)(e)),
     };
-    let manifest: Manifest = serde_json::from_str(&text)
-        .map_err(|e| refuse(&manifest_path, format!("is not a manifest this generator wrote: {e}")))?;
+    let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
+        refuse(
+            &manifest_path,
+            format!("is not a manifest this generator wrote: {e}"),
+        )
+    })?;
     if manifest.generator != GENERATOR {
         return Err(refuse(&manifest_path, "was written by another generator"));
     }
     for path in manifest.files.keys() {
         if !is_plain_relative(Path::new(path)) {
-            return Err(refuse(&manifest_path, format!("lists `{path}`, which is not a plain relative path")));
+            return Err(refuse(
+                &manifest_path,
+                format!("lists `{path}`, which is not a plain relative path"),
+            ));
         }
     }
     Ok(Existing { manifest })
@@ -162,7 +219,10 @@ fn check_no_links(out_dir: &Path, relative: &Path) -> Result<(), Error> {
         here.push(component);
         match fs::symlink_metadata(&here) {
             Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(refuse(&here, "is a symbolic link inside the output; refusing to write through it"));
+                return Err(refuse(
+                    &here,
+                    "is a symbolic link inside the output; refusing to write through it",
+                ));
             }
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -182,24 +242,34 @@ fn plan(out_dir: &Path, files: &[GeneratedFile]) -> Result<(Plan, Existing), Err
     let mut plan = Plan::default();
     for file in files {
         if !is_plain_relative(&file.path) {
-            return Err(refuse(&file.path, "a generated path must be plain and relative"));
+            return Err(refuse(
+                &file.path,
+                "a generated path must be plain and relative",
+            ));
         }
         check_no_links(out_dir, &file.path)?;
         let target = out_dir.join(&file.path);
         match fs::read(&target) {
             Ok(current) if current == file.contents.as_bytes() => plan.unchanged += 1,
             // The manifest owns itself: it was read and checked above.
-            Ok(_) if existing.manifest.files.contains_key(&portable(&file.path)) || file.path == Path::new(MANIFEST) => {
+            Ok(_)
+                if existing.manifest.files.contains_key(&portable(&file.path))
+                    || file.path == Path::new(MANIFEST) =>
+            {
                 plan.changed.push(file.path.clone())
             }
             Ok(_) => {
-                return Err(refuse(&target, "exists but was not written by the generator; refusing to overwrite it"));
+                return Err(refuse(
+                    &target,
+                    "exists but was not written by the generator; refusing to overwrite it",
+                ));
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => plan.added.push(file.path.clone()),
             Err(e) => return Err(io_error(&target)(e)),
         }
     }
-    let generated: std::collections::HashSet<String> = files.iter().map(|f| portable(&f.path)).collect();
+    let generated: std::collections::HashSet<String> =
+        files.iter().map(|f| portable(&f.path)).collect();
     for (path, sha) in &existing.manifest.files {
         if generated.contains(path) {
             continue;
@@ -236,12 +306,19 @@ pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
 }
 
 /// [`write`], failing (for tests) when a move is attempted after `moves_allowed` moves.
-fn write_with_faults(out_dir: &Path, files: &[GeneratedFile], moves_allowed: Option<usize>) -> Result<Plan, Error> {
+fn write_with_faults(
+    out_dir: &Path,
+    files: &[GeneratedFile],
+    moves_allowed: Option<usize>,
+) -> Result<Plan, Error> {
     let (plan, _existing) = plan(out_dir, files)?;
     if plan.is_current() {
         return Ok(plan);
     }
-    let mut steps = Steps { done: Vec::new(), moves_allowed };
+    let mut steps = Steps {
+        done: Vec::new(),
+        moves_allowed,
+    };
     if !out_dir.exists() {
         create_dirs(out_dir, &mut steps)?;
     }
@@ -268,9 +345,19 @@ struct Steps {
     moves_allowed: Option<usize>,
 }
 
-fn stage_and_commit(out_dir: &Path, staging: &Path, files: &[GeneratedFile], plan: &Plan, steps: &mut Steps) -> Result<(), Error> {
+fn stage_and_commit(
+    out_dir: &Path,
+    staging: &Path,
+    files: &[GeneratedFile],
+    plan: &Plan,
+    steps: &mut Steps,
+) -> Result<(), Error> {
     let marker = staging.join(STAGING_MARKER);
-    fs::write(&marker, "zephr-codegen writes changed files here first; safe to delete\n").map_err(io_error(&marker))?;
+    fs::write(
+        &marker,
+        "zephr-codegen writes changed files here first; safe to delete\n",
+    )
+    .map_err(io_error(&marker))?;
     let new_dir = staging.join("new");
     let old_dir = staging.join("old");
     // 1. Stage every new and changed file.
@@ -313,7 +400,10 @@ fn move_file(from: &Path, to: &Path, steps: &mut Steps) -> Result<(), Error> {
         *allowed -= 1;
     }
     fs::rename(from, to).map_err(io_error(to))?;
-    steps.done.push(Step::Moved { from: from.to_owned(), to: to.to_owned() });
+    steps.done.push(Step::Moved {
+        from: from.to_owned(),
+        to: to.to_owned(),
+    });
     Ok(())
 }
 
@@ -360,7 +450,10 @@ fn clear_stale_staging(staging: &Path) -> Result<(), Error> {
         Ok(meta) if meta.is_dir() && staging.join(STAGING_MARKER).is_file() => {
             fs::remove_dir_all(staging).map_err(io_error(staging))
         }
-        Ok(_) => Err(refuse(staging, "is in the way of the generator's staging directory and was not made by it")),
+        Ok(_) => Err(refuse(
+            staging,
+            "is in the way of the generator's staging directory and was not made by it",
+        )),
     }
 }
 
@@ -380,7 +473,7 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> GeneratedFile {
-        GeneratedFile { path: PathBuf::from(path), contents: contents.to_owned() }
+        GeneratedFile::new(path, contents.to_owned())
     }
 
     fn with_manifest(mut files: Vec<GeneratedFile>) -> Vec<GeneratedFile> {
@@ -417,7 +510,11 @@ mod tests {
     #[test]
     fn a_failure_at_any_move_leaves_the_previous_tree_exactly() {
         let out = scratch("rollback");
-        let old = with_manifest(vec![file("Cargo.toml", "v1\n"), file("src/lib.rs", "v1\n"), file("src/apis/a.rs", "a\n")]);
+        let old = with_manifest(vec![
+            file("Cargo.toml", "v1\n"),
+            file("src/lib.rs", "v1\n"),
+            file("src/apis/a.rs", "a\n"),
+        ]);
         // Changes two files, adds two (one in a new directory), removes one.
         let new = with_manifest(vec![
             file("Cargo.toml", "v2\n"),
@@ -437,7 +534,10 @@ mod tests {
                 Ok(_) => {
                     // Enough moves for the whole commit: the new tree, complete.
                     assert!(failures > 5, "the commit has many moves, each one tried");
-                    assert_eq!(fs::read_to_string(out.join("src/deep/new/c.rs")).unwrap(), "c\n");
+                    assert_eq!(
+                        fs::read_to_string(out.join("src/deep/new/c.rs")).unwrap(),
+                        "c\n"
+                    );
                     assert!(!out.join("src/apis/a.rs").exists() && !out.join(STAGING).exists());
                     break;
                 }

@@ -5,13 +5,14 @@
 use std::path::Path;
 
 use codegen::ir::{
-    Additional, PageStyle,
-    Api, Auth, BodyKind, Field, Method, OneOf, ParamLocation, ParamType, ResponseBody, Status, StringEnum,
-    Struct, TypeDef, TypeKind, TypeRef,
+    Additional, Api, Auth, BodyKind, Field, Method, OneOf, PageStyle, ParamLocation, ParamType,
+    ResponseBody, Status, StringEnum, Struct, TypeDef, TypeKind, TypeRef,
 };
 
 fn fixture(name: &str) -> Api {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.yaml"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{name}.yaml"));
     let spec = codegen::load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
     codegen::build_ir(&spec).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -53,7 +54,12 @@ fn field<'a>(s: &'a Struct, wire_name: &str) -> &'a Field {
 }
 
 fn named(api: &Api, rust_name: &str) -> TypeRef {
-    TypeRef::Named(api.types.iter().position(|t| t.name == rust_name).expect("type exists"))
+    TypeRef::Named(
+        api.types
+            .iter()
+            .position(|t| t.name == rust_name)
+            .expect("type exists"),
+    )
 }
 
 fn shown(api: &Api, ty: &TypeRef) -> String {
@@ -64,19 +70,54 @@ fn shown(api: &Api, ty: &TypeRef) -> String {
 fn required_properties_are_plain_and_optional_ones_options() {
     let api = fixture("required_optional");
     let account = structure(&api, "Account");
-    let names: Vec<&str> = account.fields.iter().map(|f| f.rust_name.as_str()).collect();
-    assert_eq!(names, ["id", "owner", "label", "seats"], "spec order is kept");
+    let names: Vec<&str> = account
+        .fields
+        .iter()
+        .map(|f| f.rust_name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["id", "owner", "label", "seats"],
+        "spec order is kept"
+    );
     assert!(field(account, "id").required && !field(account, "id").is_optional());
     assert_eq!(field(account, "owner").ty, named(&api, "Owner"));
     assert!(field(account, "label").is_optional());
     assert_eq!(field(account, "seats").ty, TypeRef::I32);
-    assert!(field(account, "seats").doc.notes.iter().any(|n| n.contains("Default: `5`")));
-    assert!(structure(&api, "Owner").fields.iter().all(Field::is_optional));
+    assert!(
+        field(account, "seats")
+            .doc
+            .notes
+            .iter()
+            .any(|n| n.contains("Default: `5`"))
+    );
+    assert!(
+        structure(&api, "Owner")
+            .fields
+            .iter()
+            .all(Field::is_optional)
+    );
     // A required name no property declares is a field too (any JSON), so requests can be valid.
     let token = structure(&api, "Token");
-    let fields: Vec<(&str, &str, bool, &TypeRef)> =
-        token.fields.iter().map(|f| (f.rust_name.as_str(), f.wire_name.as_str(), f.required, &f.ty)).collect();
-    assert_eq!(fields, [("refresh_token", "refresh token", false, &TypeRef::String), ("refresh_token_2", "refresh_token", true, &TypeRef::Json)]);
+    let fields: Vec<(&str, &str, bool, &TypeRef)> = token
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.rust_name.as_str(),
+                f.wire_name.as_str(),
+                f.required,
+                &f.ty,
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("refresh_token", "refresh token", false, &TypeRef::String),
+            ("refresh_token_2", "refresh_token", true, &TypeRef::Json)
+        ]
+    );
 }
 
 #[test]
@@ -90,14 +131,21 @@ fn nullable_required_fields_are_options_that_are_still_sent() {
     let note = field(session, "note");
     assert!(!note.required && note.is_optional());
     // `allOf: [$ref]` + `nullable` is the referenced type, nullable.
-    assert_eq!(field(session, "owner").ty, TypeRef::Nullable(Box::new(named(&api, "Owner"))));
+    assert_eq!(
+        field(session, "owner").ty,
+        TypeRef::Nullable(Box::new(named(&api, "Owner")))
+    );
 }
 
 #[test]
 fn string_enums_keep_wire_values_and_a_fallback() {
     let api = fixture("string_enums");
     let state = string_enum(&api, "State");
-    let variants: Vec<(&str, &str)> = state.variants.iter().map(|v| (v.rust_name.as_str(), v.wire.as_str())).collect();
+    let variants: Vec<(&str, &str)> = state
+        .variants
+        .iter()
+        .map(|v| (v.rust_name.as_str(), v.wire.as_str()))
+        .collect();
     assert_eq!(
         variants,
         [
@@ -110,9 +158,15 @@ fn string_enums_keep_wire_values_and_a_fallback() {
         ],
         "duplicates dropped, names made valid and unique"
     );
-    assert_eq!(state.fallback, "UnknownValue", "the fallback does not take a listed value's name");
+    assert_eq!(
+        state.fallback, "UnknownValue",
+        "the fallback does not take a listed value's name"
+    );
     // An inline enum is hoisted under its parent's name.
-    assert_eq!(field(structure(&api, "Job"), "priority").ty, named(&api, "JobPriority"));
+    assert_eq!(
+        field(structure(&api, "Job"), "priority").ty,
+        named(&api, "JobPriority")
+    );
     assert_eq!(string_enum(&api, "JobPriority").fallback, "Unknown");
 }
 
@@ -121,16 +175,31 @@ fn one_of_and_any_of_become_enums() {
     let api = fixture("one_of");
     let pet = one_of(&api, "Pet");
     assert_eq!(pet.tag, None, "no common constant property: untagged");
-    let variants: Vec<(&str, TypeRef)> = pet.variants.iter().map(|v| (v.rust_name.as_str(), v.ty.clone())).collect();
-    assert_eq!(variants, [("Cat", named(&api, "Cat")), ("Dog", named(&api, "Dog"))]);
+    let variants: Vec<(&str, TypeRef)> = pet
+        .variants
+        .iter()
+        .map(|v| (v.rust_name.as_str(), v.ty.clone()))
+        .collect();
+    assert_eq!(
+        variants,
+        [("Cat", named(&api, "Cat")), ("Dog", named(&api, "Dog"))]
+    );
 
     let id_or_list = one_of(&api, "IdOrList");
-    let shapes: Vec<String> = id_or_list.variants.iter().map(|v| format!("{} {}", v.rust_name, shown(&api, &v.ty))).collect();
+    let shapes: Vec<String> = id_or_list
+        .variants
+        .iter()
+        .map(|v| format!("{} {}", v.rust_name, shown(&api, &v.ty)))
+        .collect();
     assert_eq!(shapes, ["String String", "Array Vec<String>"]);
 
     let grant = one_of(&api, "Grant");
     assert_eq!(grant.tag.as_deref(), Some("grant_type"));
-    let tags: Vec<Option<&str>> = grant.variants.iter().map(|v| v.tag_value.as_deref()).collect();
+    let tags: Vec<Option<&str>> = grant
+        .variants
+        .iter()
+        .map(|v| v.tag_value.as_deref())
+        .collect();
     assert_eq!(tags, [Some("authorization_code"), Some("refresh_token")]);
     // The tag is the enum's, not a field of the variant.
     let code = structure(&api, "GrantAuthorizationCode");
@@ -142,39 +211,86 @@ fn one_of_and_any_of_become_enums() {
 fn all_of_merges_properties_and_requirements() {
     let api = fixture("all_of");
     let product = structure(&api, "Product");
-    let merged: Vec<(&str, bool)> = product.fields.iter().map(|f| (f.wire_name.as_str(), f.required)).collect();
-    assert_eq!(merged, [("id", true), ("created", false), ("name", true), ("price", true)]);
+    let merged: Vec<(&str, bool)> = product
+        .fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), f.required))
+        .collect();
+    assert_eq!(
+        merged,
+        [
+            ("id", true),
+            ("created", false),
+            ("name", true),
+            ("price", true)
+        ]
+    );
     assert_eq!(field(product, "price").ty, TypeRef::F64);
     // A one-part allOf is the part itself.
-    assert_eq!(def(&api, "Wrapped").kind, TypeKind::Alias(named(&api, "Named")));
+    assert_eq!(
+        def(&api, "Wrapped").kind,
+        TypeKind::Alias(named(&api, "Named"))
+    );
 }
 
 #[test]
 fn additional_properties_become_maps_and_free_form_objects_json_objects() {
     let api = fixture("maps");
-    assert_eq!(def(&api, "Meters").kind, TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::I64))));
+    assert_eq!(
+        def(&api, "Meters").kind,
+        TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::I64)))
+    );
     let labelled = structure(&api, "Labelled");
-    assert_eq!(labelled.additional, Additional::Typed { field: "additional_properties".to_owned(), ty: TypeRef::String });
+    assert_eq!(
+        labelled.additional,
+        Additional::Typed {
+            field: "additional_properties".to_owned(),
+            ty: TypeRef::String
+        }
+    );
     // `type: object` with no properties is any object; no type at all is any value.
-    assert_eq!(def(&api, "Anything").kind, TypeKind::Alias(TypeRef::JsonObject));
+    assert_eq!(
+        def(&api, "Anything").kind,
+        TypeKind::Alias(TypeRef::JsonObject)
+    );
     assert_eq!(def(&api, "Untyped").kind, TypeKind::Alias(TypeRef::Json));
     let closed = structure(&api, "Closed");
-    assert_eq!((closed.fields.len(), &closed.additional), (0, &Additional::Closed));
+    assert_eq!(
+        (closed.fields.len(), &closed.additional),
+        (0, &Additional::Closed)
+    );
     assert_eq!(structure(&api, "Strict").additional, Additional::Closed);
     let holder = structure(&api, "Holder");
     // Open unless the schema says otherwise, and the map's name never takes a property's.
-    assert_eq!(holder.additional, Additional::Open { field: "additional_properties".to_owned() });
+    assert_eq!(
+        holder.additional,
+        Additional::Open {
+            field: "additional_properties".to_owned()
+        }
+    );
     let clash = structure(&api, "Clash");
-    assert_eq!(clash.additional, Additional::Open { field: "additional_properties_2".to_owned() });
+    assert_eq!(
+        clash.additional,
+        Additional::Open {
+            field: "additional_properties_2".to_owned()
+        }
+    );
     assert_eq!(field(holder, "extra").ty, TypeRef::JsonObject);
-    assert_eq!(shown(&api, &field(holder, "groups").ty), "BTreeMap<String, types::HolderGroupsValue>");
+    assert_eq!(
+        shown(&api, &field(holder, "groups").ty),
+        "BTreeMap<String, types::HolderGroupsValue>"
+    );
 }
 
 #[test]
 fn integer_and_number_formats_pick_the_rust_width() {
     let api = fixture("numbers");
     let measure = structure(&api, "Measure");
-    let types: Vec<(&str, TypeRef)> = measure.fields.iter().map(|f| (f.wire_name.as_str(), f.ty.clone())).collect();
+    let types: Vec<(&str, TypeRef)> = measure
+        .fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), f.ty.clone()))
+        .collect();
     assert_eq!(
         types,
         [
@@ -188,7 +304,13 @@ fn integer_and_number_formats_pick_the_rust_width() {
             ("level", TypeRef::I64),
         ]
     );
-    assert!(field(measure, "level").doc.notes.iter().any(|n| n.contains("Allowed values: `1`, `2`, `3`")));
+    assert!(
+        field(measure, "level")
+            .doc
+            .notes
+            .iter()
+            .any(|n| n.contains("Allowed values: `1`, `2`, `3`"))
+    );
 }
 
 #[test]
@@ -197,9 +319,15 @@ fn arrays_of_refs_inline_objects_and_arrays() {
     assert_eq!(shown(&api, &def_alias(&api, "Matrix")), "Vec<Vec<f64>>");
     let order = structure(&api, "Order");
     assert_eq!(shown(&api, &field(order, "tags").ty), "Vec<types::Tag>");
-    assert_eq!(shown(&api, &field(order, "lines").ty), "Vec<types::OrderLinesItem>");
+    assert_eq!(
+        shown(&api, &field(order, "lines").ty),
+        "Vec<types::OrderLinesItem>"
+    );
     assert!(field(structure(&api, "OrderLinesItem"), "sku").required);
-    assert_eq!(shown(&api, &field(order, "anything").ty), "Vec<serde_json::Value>");
+    assert_eq!(
+        shown(&api, &field(order, "anything").ty),
+        "Vec<serde_json::Value>"
+    );
 }
 
 fn def_alias(api: &Api, name: &str) -> TypeRef {
@@ -215,9 +343,20 @@ fn recursion_is_boxed_once_per_cycle_and_never_behind_a_collection() {
     let tree = structure(&api, "Tree");
     assert!(!field(tree, "children").boxed, "a Vec already allocates");
     assert!(!field(tree, "by_name").boxed, "a map already allocates");
-    assert!(field(structure(&api, "Node"), "next").boxed, "a direct self-reference needs a Box");
-    let (team, lead) = (field(structure(&api, "Employee"), "team"), field(structure(&api, "Team"), "lead"));
-    assert!(team.boxed != lead.boxed, "one Box breaks the Employee ⇄ Team cycle (team {}, lead {})", team.boxed, lead.boxed);
+    assert!(
+        field(structure(&api, "Node"), "next").boxed,
+        "a direct self-reference needs a Box"
+    );
+    let (team, lead) = (
+        field(structure(&api, "Employee"), "team"),
+        field(structure(&api, "Team"), "lead"),
+    );
+    assert!(
+        team.boxed != lead.boxed,
+        "one Box breaks the Employee ⇄ Team cycle (team {}, lead {})",
+        team.boxed,
+        lead.boxed
+    );
     assert!(!field(structure(&api, "Team"), "label").boxed);
     // `type Forest = Vec<Forest>` cannot be written: it becomes a newtype.
     assert!(matches!(def(&api, "Forest").kind, TypeKind::NewType(_)));
@@ -227,7 +366,11 @@ fn recursion_is_boxed_once_per_cycle_and_never_behind_a_collection() {
 fn names_that_are_not_identifiers_are_made_valid_and_unique() {
     let api = fixture("names");
     let user = structure(&api, "AccountUser");
-    let names: Vec<(&str, &str)> = user.fields.iter().map(|f| (f.wire_name.as_str(), f.rust_name.as_str())).collect();
+    let names: Vec<(&str, &str)> = user
+        .fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), f.rust_name.as_str()))
+        .collect();
     assert_eq!(
         names,
         [
@@ -243,43 +386,84 @@ fn names_that_are_not_identifiers_are_made_valid_and_unique() {
             ("price", "price"),
         ]
     );
-    assert_eq!(field(user, "price").ty, named(&api, "ProductMappingPricePoint"));
+    assert_eq!(
+        field(user, "price").ty,
+        named(&api, "ProductMappingPricePoint")
+    );
     // `AccountUser` comes second in the spec, so it yields the name to `account-user`.
-    assert!(matches!(&def(&api, "AccountUser2").origin, codegen::ir::Origin::Schema(s) if s == "AccountUser"));
+    assert!(
+        matches!(&def(&api, "AccountUser2").origin, codegen::ir::Origin::Schema(s) if s == "AccountUser")
+    );
     // Prelude names stay usable inside the generated code.
-    assert!(matches!(&def(&api, "Option2").origin, codegen::ir::Origin::Schema(s) if s == "Option"));
+    assert!(
+        matches!(&def(&api, "Option2").origin, codegen::ir::Origin::Schema(s) if s == "Option")
+    );
     // The unquoted `true:` key (a YAML boolean) is the property "true".
-    assert_eq!(field(structure(&api, "Redirect"), "true").rust_name, "r#true");
+    assert_eq!(
+        field(structure(&api, "Redirect"), "true").rust_name,
+        "r#true"
+    );
 }
 
 #[test]
 fn operations_get_names_parameters_bodies_and_results() {
     let api = fixture("operations");
-    let names: Vec<(Method, &str, &str)> =
-        api.operations.iter().map(|o| (o.method, o.path.as_str(), o.method_name.as_str())).collect();
+    let names: Vec<(Method, &str, &str)> = api
+        .operations
+        .iter()
+        .map(|o| (o.method, o.path.as_str(), o.method_name.as_str()))
+        .collect();
     assert_eq!(
         names,
         [
             (Method::Get, "/widgets", "list_widgets"),
             (Method::Post, "/widgets", "post_widgets"),
-            (Method::Get, "/widgets/{widget_id}/parts/{partId}", "get_widgets_parts_by_part_id"),
-            (Method::Delete, "/widgets/{widget_id}/parts/{partId}", "delete_widgets_parts_by_part_id"),
+            (
+                Method::Get,
+                "/widgets/{widget_id}/parts/{partId}",
+                "get_widgets_parts_by_part_id"
+            ),
+            (
+                Method::Delete,
+                "/widgets/{widget_id}/parts/{partId}",
+                "delete_widgets_parts_by_part_id"
+            ),
             (Method::Get, "/health", "get_health"),
         ]
     );
-    let groups: Vec<(&str, usize)> = api.groups.iter().map(|g| (g.tag.as_str(), g.operations.len())).collect();
-    assert_eq!(groups, [("Widgets", 4), ("Other", 1)], "empty tags are dropped, untagged go to Other");
+    let groups: Vec<(&str, usize)> = api
+        .groups
+        .iter()
+        .map(|g| (g.tag.as_str(), g.operations.len()))
+        .collect();
+    assert_eq!(
+        groups,
+        [("Widgets", 4), ("Other", 1)],
+        "empty tags are dropped, untagged go to Other"
+    );
 
     let list = &api.operations[0];
     let params: Vec<(&str, &str, ParamLocation, bool)> = list
         .params
         .iter()
-        .map(|p| (p.wire_name.as_str(), p.rust_name.as_str(), p.location, p.required))
+        .map(|p| {
+            (
+                p.wire_name.as_str(),
+                p.rust_name.as_str(),
+                p.location,
+                p.required,
+            )
+        })
         .collect();
     assert_eq!(
         params,
         [
-            ("filter[colour]", "filter_colour", ParamLocation::Query, false),
+            (
+                "filter[colour]",
+                "filter_colour",
+                ParamLocation::Query,
+                false
+            ),
             ("ids", "ids", ParamLocation::Query, false),
             ("tags", "tags", ParamLocation::Query, false),
             ("limit", "limit", ParamLocation::Query, true),
@@ -287,16 +471,41 @@ fn operations_get_names_parameters_bodies_and_results() {
             ("session", "session", ParamLocation::Cookie, false),
         ]
     );
-    assert_eq!(list.params[1].ty, ParamType::List { item: TypeRef::I64, explode: true });
-    assert_eq!(list.params[2].ty, ParamType::List { item: TypeRef::String, explode: false });
+    assert_eq!(
+        list.params[1].ty,
+        ParamType::List {
+            item: TypeRef::I64,
+            explode: true
+        }
+    );
+    assert_eq!(
+        list.params[2].ty,
+        ParamType::List {
+            item: TypeRef::String,
+            explode: false
+        }
+    );
     let errors: Vec<Status> = list.errors.iter().map(|c| c.status).collect();
     assert_eq!(errors, [Status::Code(400), Status::Default]);
     assert!(list.error_enum.is_some() && list.response_enum.is_none());
 
     let post = &api.operations[1];
-    assert!(matches!(&post.body, Some(b) if b.required && b.kind == BodyKind::Json(named(&api, "Widget"))));
-    let success: Vec<(Status, &str)> = post.success.iter().map(|c| (c.status, c.variant.as_str())).collect();
-    assert_eq!(success, [(Status::Code(200), "Ok"), (Status::Code(201), "Created"), (Status::Code(204), "NoContent")]);
+    assert!(
+        matches!(&post.body, Some(b) if b.required && b.kind == BodyKind::Json(named(&api, "Widget")))
+    );
+    let success: Vec<(Status, &str)> = post
+        .success
+        .iter()
+        .map(|c| (c.status, c.variant.as_str()))
+        .collect();
+    assert_eq!(
+        success,
+        [
+            (Status::Code(200), "Ok"),
+            (Status::Code(201), "Created"),
+            (Status::Code(204), "NoContent")
+        ]
+    );
     assert!(post.response_enum.is_some());
     assert_eq!(post.success[2].body, ResponseBody::Empty);
 
@@ -310,35 +519,75 @@ fn operations_get_names_parameters_bodies_and_results() {
             _ => None,
         })
         .collect();
-    assert_eq!(path_params, [("widget_id", TypeRef::String), ("partId", TypeRef::I64)]);
+    assert_eq!(
+        path_params,
+        [("widget_id", TypeRef::String), ("partId", TypeRef::I64)]
+    );
     assert_eq!(
         part.success[0].body,
-        ResponseBody::Raw { media_type: "*/*".to_owned(), documented: Some(named(&api, "Widget")) }
+        ResponseBody::Raw {
+            media_type: "*/*".to_owned(),
+            documented: Some(named(&api, "Widget"))
+        }
     );
-    assert_eq!(api.operations[3].success[0].body, ResponseBody::Raw { media_type: "application/json".to_owned(), documented: None });
+    assert_eq!(
+        api.operations[3].success[0].body,
+        ResponseBody::Raw {
+            media_type: "application/json".to_owned(),
+            documented: None
+        }
+    );
 
     assert!(list.signed);
-    assert!(!api.operations[4].signed, "`security: []` turns signing off");
-    assert_eq!(api.auth, Auth::Bearer { scheme: "token".to_owned() });
+    assert!(
+        !api.operations[4].signed,
+        "`security: []` turns signing off"
+    );
+    assert_eq!(
+        api.auth,
+        Auth::Bearer {
+            scheme: "token".to_owned()
+        }
+    );
     let server = api.server.as_ref().unwrap();
-    let variables: Vec<(&str, &str)> = server.variables.iter().map(|v| (v.rust_name.as_str(), v.default.as_str())).collect();
+    let variables: Vec<(&str, &str)> = server
+        .variables
+        .iter()
+        .map(|v| (v.rust_name.as_str(), v.default.as_str()))
+        .collect();
     assert_eq!(variables, [("region", "eu"), ("base", "v1")]);
 }
 
 #[test]
 fn request_bodies_by_reference_inline_raw_and_optional() {
     let api = fixture("request_bodies");
-    let by_name = |name: &str| api.operations.iter().find(|o| o.method_name == name).unwrap();
+    let by_name = |name: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.method_name == name)
+            .unwrap()
+    };
     let create = by_name("create_note");
-    assert!(matches!(&create.body, Some(b) if b.required && b.kind == BodyKind::Json(named(&api, "NoteBody"))));
+    assert!(
+        matches!(&create.body, Some(b) if b.required && b.kind == BodyKind::Json(named(&api, "NoteBody")))
+    );
     assert!(field(structure(&api, "NoteBody"), "text").required);
     let replace = by_name("replace_notes");
-    assert!(matches!(&replace.body, Some(b) if !b.required && b.kind == BodyKind::Json(TypeRef::Vec(Box::new(TypeRef::String)))));
+    assert!(
+        matches!(&replace.body, Some(b) if !b.required && b.kind == BodyKind::Json(TypeRef::Vec(Box::new(TypeRef::String))))
+    );
     let upload = by_name("upload_note");
-    assert!(matches!(&upload.body, Some(b) if b.kind == BodyKind::Raw && b.media_type == "text/plain"));
+    assert!(
+        matches!(&upload.body, Some(b) if b.kind == BodyKind::Raw && b.media_type == "text/plain")
+    );
     let search = by_name("search_notes");
-    assert!(matches!(&search.body, Some(b) if b.kind == BodyKind::Json(named(&api, "SearchNotesRequest"))));
-    assert_eq!(search.success[0].body, ResponseBody::Json(named(&api, "SearchNotesResponse")));
+    assert!(
+        matches!(&search.body, Some(b) if b.kind == BodyKind::Json(named(&api, "SearchNotesRequest")))
+    );
+    assert_eq!(
+        search.success[0].body,
+        ResponseBody::Json(named(&api, "SearchNotesResponse"))
+    );
     // The media-type example and both named response examples are collected with their types.
     let examples: Vec<&str> = api.examples.iter().map(|e| e.pointer.as_str()).collect();
     assert_eq!(examples.len(), 3, "{examples:?}");
@@ -346,7 +595,13 @@ fn request_bodies_by_reference_inline_raw_and_optional() {
 
 #[test]
 fn the_signer_follows_the_security_scheme() {
-    assert_eq!(fixture("security_api_key").auth, Auth::ApiKeyHeader { scheme: "key".to_owned(), header: "X-Api-Key".to_owned() });
+    assert_eq!(
+        fixture("security_api_key").auth,
+        Auth::ApiKeyHeader {
+            scheme: "key".to_owned(),
+            header: "X-Api-Key".to_owned()
+        }
+    );
     let none = fixture("security_none");
     assert_eq!(none.auth, Auth::None);
     assert!(none.server.is_none());
@@ -356,40 +611,98 @@ fn the_signer_follows_the_security_scheme() {
 #[test]
 fn pagination_is_detected_or_configured() {
     let api = fixture("pagination");
-    let by_id = |id: &str| api.operations.iter().find(|o| o.operation_id.as_deref() == Some(id)).unwrap();
+    let by_id = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.operation_id.as_deref() == Some(id))
+            .unwrap()
+    };
     let wire = |op: &codegen::ir::Operation, i: usize| op.params[i].wire_name.clone();
-    let steps = |steps: &[codegen::ir::Step]| steps.iter().map(|s| s.field.clone()).collect::<Vec<_>>();
+    let steps =
+        |steps: &[codegen::ir::Step]| steps.iter().map(|s| s.field.clone()).collect::<Vec<_>>();
 
     let items = by_id("listItems");
     let pagination = items.pagination.as_ref().expect("page numbers");
-    let PageStyle::PageNumber { page, size, first } = &pagination.style else { panic!("{pagination:?}") };
-    assert_eq!((wire(items, *page), size.map(|s| wire(items, s)), *first), ("page".to_owned(), Some("per_page".to_owned()), 0));
-    assert_eq!((steps(&pagination.items), pagination.total.as_deref().map(steps)), (vec!["data".to_owned()], Some(vec!["total_count".to_owned()])));
+    let PageStyle::PageNumber { page, size, first } = &pagination.style else {
+        panic!("{pagination:?}")
+    };
+    assert_eq!(
+        (wire(items, *page), size.map(|s| wire(items, s)), *first),
+        ("page".to_owned(), Some("per_page".to_owned()), 0)
+    );
+    assert_eq!(
+        (
+            steps(&pagination.items),
+            pagination.total.as_deref().map(steps)
+        ),
+        (
+            vec!["data".to_owned()],
+            Some(vec!["total_count".to_owned()])
+        )
+    );
 
     let events = by_id("listEvents").pagination.as_ref().expect("offsets");
-    assert!(matches!(events.style, PageStyle::Offset { .. }) && events.items.is_empty(), "{events:?}");
+    assert!(
+        matches!(events.style, PageStyle::Offset { .. }) && events.items.is_empty(),
+        "{events:?}"
+    );
     let logs = by_id("listLogs").pagination.as_ref().expect("cursor");
-    let PageStyle::Cursor { next, .. } = &logs.style else { panic!("{logs:?}") };
+    let PageStyle::Cursor { next, .. } = &logs.style else {
+        panic!("{logs:?}")
+    };
     assert_eq!(steps(next), ["next_cursor"]);
 
     assert!(by_id("getReport").pagination.is_none(), "no list, no pages");
-    assert!(by_id("listSwitchedOff").pagination.is_none(), "switched off by x-codegen");
-    let configured = by_id("listConfigured").pagination.as_ref().expect("configured by x-codegen");
-    assert_eq!(configured.total.as_deref().map(steps), Some(vec!["info".to_owned(), "all".to_owned()]));
+    assert!(
+        by_id("listSwitchedOff").pagination.is_none(),
+        "switched off by x-codegen"
+    );
+    let configured = by_id("listConfigured")
+        .pagination
+        .as_ref()
+        .expect("configured by x-codegen");
+    assert_eq!(
+        configured.total.as_deref().map(steps),
+        Some(vec!["info".to_owned(), "all".to_owned()])
+    );
 }
 
 #[test]
 fn defects_are_warnings_with_a_safe_default_and_errors_when_strict() {
     let api = fixture("defects");
     let warned: Vec<&str> = api.warnings.iter().map(|w| w.pointer.as_str()).collect();
-    assert!(warned.contains(&"/paths/~1widgets~1{widget_id}~1parts~1{part_name}/get"), "{warned:?}");
-    assert!(warned.contains(&"/paths/~1widgets~1{widget_id}/put/responses/200"), "{warned:?}");
-    let get_part = api.operations.iter().find(|o| o.method_name == "get_part").unwrap();
-    let part = get_part.params.iter().find(|p| p.wire_name == "part_name").expect("declared for the spec");
-    assert!(part.required && part.location == ParamLocation::Path && part.ty == ParamType::Scalar(TypeRef::String));
+    assert!(
+        warned.contains(&"/paths/~1widgets~1{widget_id}~1parts~1{part_name}/get"),
+        "{warned:?}"
+    );
+    assert!(
+        warned.contains(&"/paths/~1widgets~1{widget_id}/put/responses/200"),
+        "{warned:?}"
+    );
+    let get_part = api
+        .operations
+        .iter()
+        .find(|o| o.method_name == "get_part")
+        .unwrap();
+    let part = get_part
+        .params
+        .iter()
+        .find(|p| p.wire_name == "part_name")
+        .expect("declared for the spec");
+    assert!(
+        part.required
+            && part.location == ParamLocation::Path
+            && part.ty == ParamType::Scalar(TypeRef::String)
+    );
     // Refs into the insides of components name one type, wherever they point from.
-    assert_eq!(field(structure(&api, "Envelope"), "data").ty, named(&api, "EnvelopeData"));
-    assert!(api.types.iter().all(|t| !t.name.contains("Properties")), "no copy of a shape under a second name");
+    assert_eq!(
+        field(structure(&api, "Envelope"), "data").ty,
+        named(&api, "EnvelopeData")
+    );
+    assert!(
+        api.types.iter().all(|t| !t.name.contains("Properties")),
+        "no copy of a shape under a second name"
+    );
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/defects.yaml");
     let spec = codegen::load::load_file(&path).unwrap();
@@ -398,5 +711,10 @@ fn defects_are_warnings_with_a_safe_default_and_errors_when_strict() {
         error.to_string().contains("defects.yaml: at /paths/~1widgets~1{widget_id}/put/responses/200: $ref `#/components/requestBodies/Widget` points at a request body where a response belongs"),
         "{error}"
     );
-    assert!(error.to_string().ends_with("(an error because of --strict)"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .ends_with("(an error because of --strict)"),
+        "{error}"
+    );
 }

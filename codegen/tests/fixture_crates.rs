@@ -49,23 +49,39 @@ fn crate_name(fixture: &str) -> String {
 fn build_workspace(fixtures: &[String]) -> PathBuf {
     let workspace = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
     for fixture in fixtures {
-        let spec = manifest_dir().join("tests/fixtures").join(format!("{fixture}.yaml"));
-        let options = codegen::Options { crate_name: crate_name(fixture), ..codegen::Options::default() };
-        let generated = codegen::generate_file(&spec, &options).unwrap_or_else(|e| panic!("{fixture}: {e}"));
-        codegen::write::write(&workspace.join(fixture), &generated.files).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        let spec = manifest_dir()
+            .join("tests/fixtures")
+            .join(format!("{fixture}.yaml"));
+        let options = codegen::Options {
+            crate_name: crate_name(fixture),
+            ..codegen::Options::default()
+        };
+        let generated =
+            codegen::generate_file(&spec, &options).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        codegen::write::write(&workspace.join(fixture), &generated.files)
+            .unwrap_or_else(|e| panic!("{fixture}: {e}"));
     }
     // Hostile names, many in one crate (cheap to compile once): it must compile, lint clean and
     // document clean like the others. The seed is fixed so a failure reproduces.
     let random = support::random_names::spec(RANDOM_NAMES_SEED, 120, 60);
-    let spec = codegen::load::load_bytes(random.as_bytes(), "random-names.json").expect("the random spec loads");
-    let options = codegen::Options { crate_name: "fixture-random-names".to_owned(), ..codegen::Options::default() };
-    let generated = codegen::generate(&spec, &options).unwrap_or_else(|e| panic!("random names (seed {RANDOM_NAMES_SEED}): {e}"));
-    codegen::write::write(&workspace.join(RANDOM_NAMES), &generated.files).unwrap_or_else(|e| panic!("random names: {e}"));
+    let spec = codegen::load::load_bytes(random.as_bytes(), "random-names.json")
+        .expect("the random spec loads");
+    let options = codegen::Options {
+        crate_name: "fixture-random-names".to_owned(),
+        ..codegen::Options::default()
+    };
+    let generated = codegen::generate(&spec, &options)
+        .unwrap_or_else(|e| panic!("random names (seed {RANDOM_NAMES_SEED}): {e}"));
+    codegen::write::write(&workspace.join(RANDOM_NAMES), &generated.files)
+        .unwrap_or_else(|e| panic!("random names: {e}"));
     write_if_changed(&workspace.join("random-names.json"), &random);
 
     let mut dependencies = String::new();
     for fixture in fixtures {
-        dependencies.push_str(&format!("{} = {{ path = \"../{fixture}\" }}\n", crate_name(fixture)));
+        dependencies.push_str(&format!(
+            "{} = {{ path = \"../{fixture}\" }}\n",
+            crate_name(fixture)
+        ));
     }
     let behaviour = workspace.join("behaviour");
     write_if_changed(
@@ -79,7 +95,10 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
              tokio = {{ version = \"1\", features = [\"rt\", \"rt-multi-thread\", \"macros\", \"net\", \"time\"] }}\n"
         ),
     );
-    write_if_changed(&behaviour.join("src/lib.rs"), "//! Behaviour tests of the fixture crates live in `tests/`.\n");
+    write_if_changed(
+        &behaviour.join("src/lib.rs"),
+        "//! Behaviour tests of the fixture crates live in `tests/`.\n",
+    );
     let server = manifest_dir().join("tests/wire/server.rs");
     write_if_changed(
         &behaviour.join("tests/server/mod.rs"),
@@ -89,9 +108,19 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
         ),
     );
     for fixture in fixtures {
-        let test = manifest_dir().join("tests/fixtures").join(format!("{fixture}.rs"));
-        let source = std::fs::read_to_string(&test).unwrap_or_else(|e| panic!("{}: {e} (every fixture has behaviour tests)", test.display()));
-        write_if_changed(&behaviour.join("tests").join(format!("{fixture}.rs")), &source);
+        let test = manifest_dir()
+            .join("tests/fixtures")
+            .join(format!("{fixture}.rs"));
+        let source = std::fs::read_to_string(&test).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (every fixture has behaviour tests)",
+                test.display()
+            )
+        });
+        write_if_changed(
+            &behaviour.join("tests").join(format!("{fixture}.rs")),
+            &source,
+        );
     }
 
     let members: Vec<String> = fixtures
@@ -101,9 +130,13 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
         .collect();
     write_if_changed(
         &workspace.join("Cargo.toml"),
-        &format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
+        &format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
     );
-    let lock = std::fs::read_to_string(manifest_dir().join("../Cargo.lock")).expect("the workspace's Cargo.lock");
+    let lock = std::fs::read_to_string(manifest_dir().join("../Cargo.lock"))
+        .expect("the workspace's Cargo.lock");
     write_if_changed(&workspace.join("Cargo.lock"), &lock);
     workspace
 }
@@ -120,7 +153,12 @@ fn cargo(workspace: &Path, args: &[&str], env: &[(&str, &str)]) {
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "`cargo {}` failed in {}:\n{stderr}\n{stdout}", args.join(" "), workspace.display());
+    assert!(
+        output.status.success(),
+        "`cargo {}` failed in {}:\n{stderr}\n{stdout}",
+        args.join(" "),
+        workspace.display()
+    );
 }
 
 #[test]
@@ -128,20 +166,79 @@ fn fixture_crates_compile_lint_clean_document_clean_and_behave() {
     let fixtures = fixtures();
     let workspace = build_workspace(&fixtures);
     let _ = std::fs::remove_file(INJECTION_MARK);
-    cargo(&workspace, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[]);
+    // What the generator writes is what `cargo fmt` writes: a user's `cargo fmt --all --check`
+    // passes on it, and their `cargo fmt --all` changes nothing (so `generate --check` stays green).
+    let mut fmt = vec!["fmt", "--check"];
+    let packages: Vec<String> = fixtures
+        .iter()
+        .map(|f| crate_name(f))
+        .chain(["fixture-random-names".to_owned()])
+        .collect();
+    for package in &packages {
+        fmt.extend(["-p", package.as_str()]);
+    }
+    cargo(&workspace, &fmt, &[]);
+    cargo(
+        &workspace,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    );
     cargo(&workspace, &["test", "--workspace"], &[]);
     // The hostile-text fixture's descriptions hold code fences that would write this file if
     // rustdoc ran them as doctests; the doctests of every crate ran above.
-    assert!(!std::path::Path::new(INJECTION_MARK).exists(), "a code block from a spec ran as a doctest");
-    cargo(&workspace, &["doc", "--workspace", "--no-deps", "--exclude", "behaviour"], &[("RUSTDOCFLAGS", "-D warnings")]);
+    assert!(
+        !std::path::Path::new(INJECTION_MARK).exists(),
+        "a code block from a spec ran as a doctest"
+    );
+    cargo(
+        &workspace,
+        &["doc", "--workspace", "--no-deps", "--exclude", "behaviour"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    );
 
     // A crate built with one tag's feature (or none) compiles and lints clean: a type gated too
     // narrowly for an operation that uses it would not compile. The random-names crate has the
     // most tags, with hostile names.
-    let manifest: toml::Table = std::fs::read_to_string(workspace.join(RANDOM_NAMES).join("Cargo.toml")).unwrap().parse().unwrap();
-    let tags: Vec<&str> = manifest["features"]["all-apis"].as_array().unwrap().iter().filter_map(|t| t.as_str()).collect();
-    assert!(tags.len() >= 4, "the random spec has several tags: {tags:?}");
-    for features in [String::from("rustls")].into_iter().chain(tags.iter().take(4).map(|tag| format!("rustls,{tag}"))) {
-        cargo(&workspace, &["clippy", "-p", "fixture-random-names", "--no-default-features", "--features", &features, "--", "-D", "warnings"], &[]);
+    let manifest: toml::Table =
+        std::fs::read_to_string(workspace.join(RANDOM_NAMES).join("Cargo.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+    let tags: Vec<&str> = manifest["features"]["all-apis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t.as_str())
+        .collect();
+    assert!(
+        tags.len() >= 4,
+        "the random spec has several tags: {tags:?}"
+    );
+    for features in [String::from("rustls")]
+        .into_iter()
+        .chain(tags.iter().take(4).map(|tag| format!("rustls,{tag}")))
+    {
+        cargo(
+            &workspace,
+            &[
+                "clippy",
+                "-p",
+                "fixture-random-names",
+                "--no-default-features",
+                "--features",
+                &features,
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        );
     }
 }

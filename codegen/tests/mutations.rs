@@ -6,21 +6,25 @@
 //! textually (truncated, bytes flipped), from seeded pseudo-random choices so every failure can
 //! be replayed from the seed it prints. Each mutant goes through load, IR and emit.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 
 mod support;
 
 use support::rng::Rng;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// JSON pointers of every node of `value`.
 fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                pointers(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    v,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -33,14 +37,26 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
     out.push(at);
 }
 
-const AWKWARD: &[&str] = &["", "type", "self", "Self", "_", "2", "a b", "ü", "r#x", "{x}", "crate", "super", "é/~", "fn", "Option", "a-b.c[d]"];
+const AWKWARD: &[&str] = &[
+    "", "type", "self", "Self", "_", "2", "a b", "ü", "r#x", "{x}", "crate", "super", "é/~", "fn",
+    "Option", "a-b.c[d]",
+];
 
 fn component_refs(document: &Value) -> Vec<String> {
-    let mut refs = vec!["#/components/schemas/Missing".to_owned(), "#/components/requestBodies/Nope".to_owned(), "#/paths".to_owned(), "other.yaml#/x".to_owned(), "#/components/schemas/".to_owned()];
+    let mut refs = vec![
+        "#/components/schemas/Missing".to_owned(),
+        "#/components/requestBodies/Nope".to_owned(),
+        "#/paths".to_owned(),
+        "other.yaml#/x".to_owned(),
+        "#/components/schemas/".to_owned(),
+    ];
     if let Some(components) = document.get("components").and_then(Value::as_object) {
         for (section, items) in components {
             for name in items.as_object().into_iter().flat_map(|m| m.keys()) {
-                refs.push(format!("#/components/{section}/{}", name.replace('~', "~0").replace('/', "~1")));
+                refs.push(format!(
+                    "#/components/{section}/{}",
+                    name.replace('~', "~0").replace('/', "~1")
+                ));
             }
         }
     }
@@ -62,9 +78,11 @@ fn mutate(document: &mut Value, rng: &mut Rng) -> String {
         5 => json!([]),
         6 => json!({}),
         7 => json!({"$ref": rng.pick(&refs)}),
-        8 => json!({"type": rng.pick(&["object", "array", "string", "integer", "number", "boolean", "null", "file"]),
+        8 => {
+            json!({"type": rng.pick(&["object", "array", "string", "integer", "number", "boolean", "null", "file"]),
                     "format": rng.pick(&["int32", "int64", "float", "double", "binary", "uuid"]),
-                    "nullable": true, "enum": [rng.pick(AWKWARD), rng.pick(AWKWARD)]}),
+                    "nullable": true, "enum": [rng.pick(AWKWARD), rng.pick(AWKWARD)]})
+        }
         _ => {
             // A copy of another subtree (a schema where a parameter was, a path item in a schema…).
             let source = rng.pick(&all);
@@ -122,12 +140,20 @@ enum Reached {
 
 /// Runs the whole pipeline on `bytes`; `Err` only if it panicked.
 fn survives(bytes: &[u8]) -> Result<Reached, String> {
-    let outcome = catch_unwind(AssertUnwindSafe(|| match codegen::load::load_bytes(bytes, "mutant.yaml") {
-        Err(_) => Reached::RefusedByLoader,
-        Ok(spec) => match codegen::generate(&spec, &codegen::Options::default()) {
-            Err(_) => Reached::RefusedByGenerator,
-            Ok(_) => Reached::Generated,
-        },
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        match codegen::load::load_bytes(bytes, "mutant.yaml") {
+            Err(_) => Reached::RefusedByLoader,
+            Ok(spec) => match codegen::generate(
+                &spec,
+                &codegen::Options {
+                    formatting: codegen::format::Formatting::Prettyplease,
+                    ..codegen::Options::default()
+                },
+            ) {
+                Err(_) => Reached::RefusedByGenerator,
+                Ok(_) => Reached::Generated,
+            },
+        }
     }));
     outcome.map_err(|panic| {
         panic
@@ -146,16 +172,24 @@ fn run(specs: &[PathBuf], rounds: usize, seed: u64) -> Vec<String> {
     let mut failures = Vec::new();
     let mut reached = std::collections::BTreeMap::<Reached, usize>::new();
     for (index, path) in specs.iter().enumerate() {
-        let original = codegen::load::load_file(path).unwrap_or_else(|e| panic!("{e}")).document;
+        let original = codegen::load::load_file(path)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .document;
         for round in 0..rounds {
             let mutant_seed = seed ^ ((index as u64) << 32) ^ round as u64 ^ 0x9e37_79b9_7f4a_7c15;
             let mut rng = Rng(mutant_seed | 1);
             let mut document = original.clone();
-            let steps: Vec<String> = (0..=rng.below(3)).map(|_| mutate(&mut document, &mut rng)).collect();
+            let steps: Vec<String> = (0..=rng.below(3))
+                .map(|_| mutate(&mut document, &mut rng))
+                .collect();
             let text = serde_json::to_vec(&document).unwrap();
             match survives(&text) {
                 Ok(how_far) => *reached.entry(how_far).or_default() += 1,
-                Err(panic) => failures.push(format!("{} seed {mutant_seed:#x}: {} → panic: {panic}", path.display(), steps.join("; "))),
+                Err(panic) => failures.push(format!(
+                    "{} seed {mutant_seed:#x}: {} → panic: {panic}",
+                    path.display(),
+                    steps.join("; ")
+                )),
             }
             // The same mutant as damaged text: cut short, or a byte changed.
             let mut bytes = text;
@@ -169,7 +203,10 @@ fn run(specs: &[PathBuf], rounds: usize, seed: u64) -> Vec<String> {
             };
             match survives(&bytes) {
                 Ok(how_far) => *reached.entry(how_far).or_default() += 1,
-                Err(panic) => failures.push(format!("{} seed {mutant_seed:#x}: {damage} → panic: {panic}", path.display())),
+                Err(panic) => failures.push(format!(
+                    "{} seed {mutant_seed:#x}: {damage} → panic: {panic}",
+                    path.display()
+                )),
             }
         }
     }
@@ -177,18 +214,31 @@ fn run(specs: &[PathBuf], rounds: usize, seed: u64) -> Vec<String> {
     println!("mutants that did not panic, by how far they got: {reached:?}");
     // Most structural mutants must get past the loader, or this tests little beyond it.
     let generated = reached.get(&Reached::Generated).copied().unwrap_or(0);
-    assert!(generated * 4 >= rounds * specs.len(), "only {generated} mutants generated: {reached:?}");
+    assert!(
+        generated * 4 >= rounds * specs.len(),
+        "only {generated} mutants generated: {reached:?}"
+    );
     failures
 }
 
 #[test]
 fn mutated_fixture_specs_never_panic() {
     let failures = run(&support::fixture_specs(), 150, 0x5eed_0001);
-    assert!(failures.is_empty(), "{} panics:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} panics:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn mutated_real_spec_never_panics() {
     let failures = run(&[support::real_spec()], 12, 0x5eed_0002);
-    assert!(failures.is_empty(), "{} panics:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} panics:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

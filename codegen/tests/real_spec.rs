@@ -21,7 +21,9 @@ fn raw_spec() -> Value {
     serde_yaml::from_str(&std::fs::read_to_string(spec_path()).unwrap()).unwrap()
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// `(METHOD, path)` of every operation, straight from the YAML.
 fn spec_operations(spec: &Value) -> BTreeSet<(String, String)> {
@@ -38,7 +40,8 @@ fn spec_operations(spec: &Value) -> BTreeSet<(String, String)> {
 
 fn parse(relative: &str) -> syn::File {
     let path = root().join("generated-client").join(relative);
-    syn::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    syn::parse_file(&std::fs::read_to_string(&path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn doc_text(attrs: &[syn::Attribute]) -> String {
@@ -47,7 +50,10 @@ fn doc_text(attrs: &[syn::Attribute]) -> String {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
                 _ => None,
             },
             _ => None,
@@ -65,9 +71,21 @@ fn client_methods() -> Vec<(String, String)> {
             continue;
         }
         for item in parse(&format!("src/apis/{name}")).items {
-            let syn::Item::Impl(block) = item else { continue };
-            let syn::Type::Path(self_ty) = &*block.self_ty else { continue };
-            if !self_ty.path.segments.last().unwrap().ident.to_string().ends_with("Api") {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let syn::Type::Path(self_ty) = &*block.self_ty else {
+                continue;
+            };
+            if !self_ty
+                .path
+                .segments
+                .last()
+                .unwrap()
+                .ident
+                .to_string()
+                .ends_with("Api")
+            {
                 continue;
             }
             for member in block.items {
@@ -90,13 +108,31 @@ fn every_operation_is_one_client_method() {
     assert_eq!(methods.len(), operations.len(), "one method per operation");
     for (method, path) in &operations {
         let signature = format!("`{method} {path}`");
-        let holders: Vec<&str> = methods.iter().filter(|(_, doc)| doc.contains(&signature)).map(|(n, _)| n.as_str()).collect();
-        assert_eq!(holders.len(), 1, "{signature} should be documented by exactly one method, found {holders:?}");
+        let holders: Vec<&str> = methods
+            .iter()
+            .filter(|(_, doc)| doc.contains(&signature))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(
+            holders.len(),
+            1,
+            "{signature} should be documented by exactly one method, found {holders:?}"
+        );
     }
     let names: BTreeSet<&str> = methods.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names.len(), methods.len(), "method names are unique across the client");
+    assert_eq!(
+        names.len(),
+        methods.len(),
+        "method names are unique across the client"
+    );
     // The five operations without operationId get names from method and path.
-    for derived in ["post_companies", "get_companies_by_company_id", "put_resources_content", "get_users_profile_by_app_id", "get_healthchecks_origin"] {
+    for derived in [
+        "post_companies",
+        "get_companies_by_company_id",
+        "put_resources_content",
+        "get_users_profile_by_app_id",
+        "get_healthchecks_origin",
+    ] {
         assert!(names.contains(derived), "{derived} missing");
     }
 }
@@ -116,10 +152,18 @@ fn every_component_schema_and_request_body_is_a_type() {
         })
         .collect();
     for (section, expected) in [("schemas", 119), ("requestBodies", 12)] {
-        let names: Vec<&str> = spec["components"][section].as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
+        let names: Vec<&str> = spec["components"][section]
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str().unwrap())
+            .collect();
         assert_eq!(names.len(), expected, "the spec's component {section}");
         for name in names {
-            let pointer = format!("`#/components/{section}/{}`", name.replace('~', "~0").replace('/', "~1"));
+            let pointer = format!(
+                "`#/components/{section}/{}`",
+                name.replace('~', "~0").replace('/', "~1")
+            );
             let holders = docs.iter().filter(|doc| doc.contains(&pointer)).count();
             assert_eq!(holders, 1, "{pointer} should be exactly one type");
         }
@@ -131,7 +175,10 @@ fn generation_is_deterministic_and_matches_the_committed_crate() {
     let options = codegen::Options {
         crate_name: "generated-client".to_owned(),
         crate_version: read_lock()["crate_version"].as_str().unwrap().to_owned(),
-        example_exceptions: codegen::ExampleException::load_file(&root().join("spec/example-exceptions.yaml")).unwrap(),
+        example_exceptions: codegen::ExampleException::load_file(
+            &root().join("spec/example-exceptions.yaml"),
+        )
+        .unwrap(),
         // spec/codegen.toml sets the defaults.
         ..codegen::Options::default()
     };
@@ -139,34 +186,70 @@ fn generation_is_deterministic_and_matches_the_committed_crate() {
     let second = generate_with_overlay(&options);
     assert_eq!(first.files, second.files, "two runs, byte-identical files");
     let plan = codegen::write::check(&root().join("generated-client"), &first.files).unwrap();
-    assert!(plan.is_current(), "generated-client is stale: {:?}; run `cargo xtask generate`", plan.describe());
-    for file in first.files.iter().filter(|f| f.path != std::path::Path::new(codegen::write::MANIFEST)) {
-        assert!(file.contents.contains("a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357"), "{} lacks the preamble", file.path.display());
-        assert!(file.contents.contains("Do not edit: change the spec or the generator, then regenerate."), "{}", file.path.display());
+    assert!(
+        plan.is_current(),
+        "generated-client is stale: {:?}; run `cargo xtask generate`",
+        plan.describe()
+    );
+    // Every file says it is generated; the spec's version and hash are in one place (the crate
+    // root), so a new spec rewrites only the files whose code changed.
+    let sha = "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357";
+    for file in first
+        .files
+        .iter()
+        .filter(|f| f.path != std::path::Path::new(codegen::write::MANIFEST))
+    {
+        assert!(
+            file.contents.contains(codegen::emit::DO_NOT_EDIT),
+            "{} lacks the preamble",
+            file.path.display()
+        );
+        let holds_sha = file.contents.contains(sha);
+        assert_eq!(
+            holds_sha,
+            file.path == std::path::Path::new("src/lib.rs"),
+            "{}: the spec's sha256 belongs in src/lib.rs only",
+            file.path.display()
+        );
     }
 }
 
 /// The real spec with the shipped overlay, as `cargo xtask generate` makes it.
 fn generate_with_overlay(options: &codegen::Options) -> codegen::Generated {
-    let overlay = codegen::load::Overlay::load_file(&root().join("spec/zephr-admin-api.overlay.yaml")).unwrap();
+    let overlay =
+        codegen::load::Overlay::load_file(&root().join("spec/zephr-admin-api.overlay.yaml"))
+            .unwrap();
     let spec = codegen::load::load_file_with_overlay(&spec_path(), Some(&overlay)).unwrap();
     codegen::generate(&spec, options).unwrap()
 }
 
 fn read_lock() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(root().join("spec/zephr-admin-api.lock.json")).unwrap()).unwrap()
+    serde_json::from_str(
+        &std::fs::read_to_string(root().join("spec/zephr-admin-api.lock.json")).unwrap(),
+    )
+    .unwrap()
 }
 
 #[test]
 fn the_real_spec_needs_only_the_reviewed_compromises() {
     let generated = codegen::generate_file(&spec_path(), &codegen::Options::default()).unwrap();
-    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> = generated
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     // `search_by_attributes` is an object in a query string, which OpenAPI 3.0 gives no
     // encoding for (the spec says: Base64, then URL-encode): callers pass the encoded text.
     assert_eq!(
         warnings,
-        ["at /paths/~1v3~1users/get/parameters/4: query parameter `search_by_attributes` has a schema with no defined serialisation in this location; it is passed as already-encoded text"]
+        [
+            "at /paths/~1v3~1users/get/parameters/4: query parameter `search_by_attributes` has a schema with no defined serialisation in this location; it is passed as already-encoded text"
+        ]
     );
     // The overlay says how it is encoded, so there is nothing left to warn about.
-    assert!(generate_with_overlay(&codegen::Options::default()).warnings().is_empty());
+    assert!(
+        generate_with_overlay(&codegen::Options::default())
+            .warnings()
+            .is_empty()
+    );
 }

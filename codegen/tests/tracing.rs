@@ -39,7 +39,10 @@ struct Fields<'a>(&'a mut HashMap<String, String>);
 
 impl Visit for Fields<'_> {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}").trim_matches('"').to_owned());
+        self.0.insert(
+            field.name().to_owned(),
+            format!("{value:?}").trim_matches('"').to_owned(),
+        );
     }
 }
 
@@ -48,12 +51,19 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorded {
         let mut fields = HashMap::new();
         attrs.record(&mut Fields(&mut fields));
         fields.insert("#id".to_owned(), id.into_u64().to_string());
-        self.spans.lock().unwrap().push((attrs.metadata().name().to_owned(), fields));
+        self.spans
+            .lock()
+            .unwrap()
+            .push((attrs.metadata().name().to_owned(), fields));
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, _: Context<'_, S>) {
         let mut spans = self.spans.lock().unwrap();
-        if let Some((_, fields)) = spans.iter_mut().rev().find(|(_, f)| f["#id"] == id.into_u64().to_string()) {
+        if let Some((_, fields)) = spans
+            .iter_mut()
+            .rev()
+            .find(|(_, f)| f["#id"] == id.into_u64().to_string())
+        {
             values.record(&mut Fields(fields));
         }
     }
@@ -69,20 +79,30 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorded {
 #[tokio::test(flavor = "current_thread")]
 async fn a_request_has_a_span_and_each_retry_an_event() {
     let recorded = Recorded::default();
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(recorded.clone())).unwrap();
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(recorded.clone()))
+        .unwrap();
 
     let server = TestServer::start().await;
-    server.reply(Reply::status(503)).reply(Reply::json(200, r#"{"results":[]}"#));
+    server
+        .reply(Reply::status(503))
+        .reply(Reply::json(200, r#"{"results":[]}"#));
     let client = generated_client::Client::builder()
         .base_url(server.url())
         .credentials(signature::ACCESS_KEY, signature::SECRET_KEY)
         .retry(generated_client::RetryPolicy::new(2).initial_backoff(Duration::from_millis(5)))
         .build()
         .unwrap();
-    client.users().list_users().identifiers_email_address("secret.person@example.com").await.unwrap();
+    client
+        .users()
+        .list_users()
+        .identifiers_email_address("secret.person@example.com")
+        .await
+        .unwrap();
 
     let spans = recorded.spans.lock().unwrap().clone();
-    let [(name, fields)] = &spans[..] else { panic!("one span expected: {spans:?}") };
+    let [(name, fields)] = &spans[..] else {
+        panic!("one span expected: {spans:?}")
+    };
     assert_eq!(name, "request");
     assert_eq!(fields["operation"], "listUsers");
     assert_eq!(fields["method"], "GET");
@@ -92,9 +112,19 @@ async fn a_request_has_a_span_and_each_retry_an_event() {
     assert!(fields["duration_ms"].parse::<u64>().is_ok(), "{fields:?}");
 
     let events = recorded.events.lock().unwrap().clone();
-    let retries: Vec<&HashMap<String, String>> = events.iter().filter(|e| e.get("message").map(String::as_str) == Some("retrying")).collect();
+    let retries: Vec<&HashMap<String, String>> = events
+        .iter()
+        .filter(|e| e.get("message").map(String::as_str) == Some("retrying"))
+        .collect();
     assert_eq!(retries.len(), 1, "{events:?}");
-    assert_eq!((retries[0]["reason"].as_str(), retries[0]["attempt"].as_str(), retries[0]["#level"].as_str()), ("status 503", "1", "WARN"));
+    assert_eq!(
+        (
+            retries[0]["reason"].as_str(),
+            retries[0]["attempt"].as_str(),
+            retries[0]["#level"].as_str()
+        ),
+        ("status 503", "1", "WARN")
+    );
 
     // Personal data in the query (or a body) is never recorded.
     let everything = format!("{spans:?} {events:?}");

@@ -23,12 +23,26 @@ const STEPS: &[Step] = &[
     },
     Step {
         what: "clippy, warnings denied",
-        args: &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        args: &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
         env: &[],
     },
     Step {
         what: "rustdoc of the generated crate and the generator, warnings denied",
-        args: &["doc", "--no-deps", "-p", "generated-client", "-p", "codegen"],
+        args: &[
+            "doc",
+            "--no-deps",
+            "-p",
+            "generated-client",
+            "-p",
+            "codegen",
+        ],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
 ];
@@ -58,18 +72,34 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
     // it, as on CI, every spec of it must still generate.
     let corpus = crate::corpus::default_corpus();
     if corpus.is_dir() {
-        println!("==> every spec of the public corpus generates ({})", corpus.display());
-        let code = crate::corpus::run(&crate::corpus::Args { corpus: Some(corpus), quick: true, ..Default::default() })?;
+        println!(
+            "==> every spec of the public corpus generates ({})",
+            corpus.display()
+        );
+        let code = crate::corpus::run(&crate::corpus::Args {
+            corpus: Some(corpus),
+            quick: true,
+            ..Default::default()
+        })?;
         if code != ExitCode::SUCCESS {
             eprintln!("error: a spec of the public corpus no longer generates (see above)");
             return Ok(code);
         }
     } else {
-        println!("==> public corpus: not found at {}, skipped", corpus.display());
+        println!(
+            "==> public corpus: not found at {}, skipped",
+            corpus.display()
+        );
     }
     // Last, as it needs Node.js and the npm registry (Prism is installed on first use).
     println!("==> conformance: every operation against Stoplight Prism, static and dynamic");
-    let code = crate::conformance::run(dir, &crate::conformance::Args { no_write: true, ..Default::default() })?;
+    let code = crate::conformance::run(
+        dir,
+        &crate::conformance::Args {
+            no_write: true,
+            ..Default::default()
+        },
+    )?;
     if code != ExitCode::SUCCESS {
         eprintln!("error: conformance against Prism failed (see the report above)");
         return Ok(code);

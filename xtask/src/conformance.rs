@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 
 use crate::paths::{self, SpecDir};
 
@@ -53,16 +53,30 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let api = codegen::build_ir(&spec)?;
     let spec_json = work.join("spec.json");
     std::fs::write(&spec_json, serde_json::to_vec_pretty(&spec.document)?)?;
-    let exceptions = if dir.exceptions().exists() { codegen::ExampleException::load_file(&dir.exceptions())? } else { Vec::new() };
+    let exceptions = if dir.exceptions().exists() {
+        codegen::ExampleException::load_file(&dir.exceptions())?
+    } else {
+        Vec::new()
+    };
 
     let driver = build_driver(&root, &work, &api)?;
     let prism = install_prism(&root)?;
 
-    let modes: &[(&str, bool)] = if args.static_only { &[("static", false)] } else { &[("static", false), ("dynamic", true)] };
+    let modes: &[(&str, bool)] = if args.static_only {
+        &[("static", false)]
+    } else {
+        &[("static", false), ("dynamic", true)]
+    };
     let mut report = String::new();
     let mut failed = false;
     for &(mode, dynamic) in modes {
-        let outcomes = run_mode(&prism, &spec_json, &driver, dynamic, &work.join(format!("prism-{mode}.log")))?;
+        let outcomes = run_mode(
+            &prism,
+            &spec_json,
+            &driver,
+            dynamic,
+            &work.join(format!("prism-{mode}.log")),
+        )?;
         let (text, ok) = summarise(mode, &api, &outcomes, &exceptions);
         println!("{text}");
         report.push_str(&text);
@@ -86,7 +100,11 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         );
         std::fs::write(root.join("CONFORMANCE.md"), format!("{header}{report}"))?;
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Generates and builds the driver; returns its binary.
@@ -101,9 +119,15 @@ fn build_driver(root: &Path, work: &Path, api: &codegen::ir::Api) -> Result<Path
         root.join("generated-client").display().to_string()
     );
     write_if_changed(&crate_dir.join("Cargo.toml"), &manifest)?;
-    write_if_changed(&crate_dir.join("src/main.rs"), &codegen::emit::conformance_driver(api, "generated_client")?)?;
+    write_if_changed(
+        &crate_dir.join("src/main.rs"),
+        &codegen::emit::conformance_driver(api, "generated_client")?,
+    )?;
     // The project's lock file: no dependency is resolved anew.
-    write_if_changed(&crate_dir.join("Cargo.lock"), &std::fs::read_to_string(root.join("Cargo.lock"))?)?;
+    write_if_changed(
+        &crate_dir.join("Cargo.lock"),
+        &std::fs::read_to_string(root.join("Cargo.lock"))?,
+    )?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(&cargo)
         .args(["build", "--quiet"])
@@ -119,7 +143,8 @@ fn build_driver(root: &Path, work: &Path, api: &codegen::ir::Api) -> Result<Path
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() != Some(contents) {
-        std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, contents)
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
 }
@@ -150,19 +175,34 @@ fn install_prism(root: &Path) -> Result<PathBuf> {
 }
 
 /// Starts Prism, runs the driver against it, stops Prism.
-fn run_mode(prism: &Path, spec: &Path, driver: &Path, dynamic: bool, log: &Path) -> Result<Vec<Outcome>> {
+fn run_mode(
+    prism: &Path,
+    spec: &Path,
+    driver: &Path,
+    dynamic: bool,
+    log: &Path,
+) -> Result<Vec<Outcome>> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let mut command = Command::new(prism);
     command.args(["mock", "--host", "127.0.0.1", "--port", &port.to_string()]);
     if dynamic {
         command.arg("--dynamic");
     }
-    command.arg(spec).stdout(Stdio::piped()).stderr(Stdio::null());
+    command
+        .arg(spec)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let mut child = Guard(command.spawn().context("cannot start Prism")?);
     wait_until_listening(&mut child.0, log)?;
-    let output = Command::new(driver).arg(format!("http://127.0.0.1:{port}")).output().context("cannot run the driver")?;
+    let output = Command::new(driver)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .context("cannot run the driver")?;
     if !output.status.success() {
-        bail!("the conformance driver failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "the conformance driver failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     String::from_utf8(output.stdout)?
         .lines()
@@ -182,7 +222,10 @@ impl Drop for Guard {
 
 /// Reads Prism's output (copying it to `log`) until it says it listens.
 fn wait_until_listening(child: &mut Child, log: &Path) -> Result<()> {
-    let stdout = child.stdout.take().ok_or_else(|| anyhow!("no output from Prism"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow!("no output from Prism"))?;
     let (sender, receiver) = std::sync::mpsc::channel();
     let log = log.to_owned();
     std::thread::spawn(move || {
@@ -203,17 +246,34 @@ fn wait_until_listening(child: &mut Child, log: &Path) -> Result<()> {
 }
 
 /// The report of one mode, and whether it passes.
-fn summarise(mode: &str, api: &codegen::ir::Api, outcomes: &[Outcome], exceptions: &[codegen::ExampleException]) -> (String, bool) {
+fn summarise(
+    mode: &str,
+    api: &codegen::ir::Api,
+    outcomes: &[Outcome],
+    exceptions: &[codegen::ExampleException],
+) -> (String, bool) {
     let total = outcomes.len();
-    let accepted = outcomes.iter().filter(|o| o.status.is_some() && o.violations.is_empty()).count();
+    let accepted = outcomes
+        .iter()
+        .filter(|o| o.status.is_some() && o.violations.is_empty())
+        .count();
     let success = outcomes.iter().filter(|o| o.decoded.is_some()).count();
     let decoded = outcomes.iter().filter(|o| o.decoded == Some(true)).count();
     let mut rows = Vec::new();
     let mut unexplained = 0;
     for o in outcomes {
         if o.status.is_none() || !o.violations.is_empty() {
-            let why = if o.violations.is_empty() { o.problem.clone().unwrap_or_default() } else { o.violations.join("; ") };
-            rows.push(format!("| `{}` | refused | {} | {} |", o.operation, o.status.map_or("—".to_owned(), |s| s.to_string()), cell(&why)));
+            let why = if o.violations.is_empty() {
+                o.problem.clone().unwrap_or_default()
+            } else {
+                o.violations.join("; ")
+            };
+            rows.push(format!(
+                "| `{}` | refused | {} | {} |",
+                o.operation,
+                o.status.map_or("—".to_owned(), |s| s.to_string()),
+                cell(&why)
+            ));
         } else if o.decoded == Some(false) {
             let explanation = explanation(api, &o.operation, exceptions);
             if explanation.is_none() {
@@ -224,14 +284,22 @@ fn summarise(mode: &str, api: &codegen::ir::Api, outcomes: &[Outcome], exception
                 o.operation,
                 o.status.unwrap_or_default(),
                 cell(o.problem.as_deref().unwrap_or("")),
-                explanation.map_or("**not explained**".to_owned(), |e| format!("explained: `{e}`"))
+                explanation.map_or("**not explained**".to_owned(), |e| format!(
+                    "explained: `{e}`"
+                ))
             ));
         }
     }
     let spec_conflicts: Vec<String> = outcomes
         .iter()
         .filter(|o| !o.response_violations.is_empty())
-        .map(|o| format!("| `{}` | {} |", o.operation, cell(&o.response_violations.join("; "))))
+        .map(|o| {
+            format!(
+                "| `{}` | {} |",
+                o.operation,
+                cell(&o.response_violations.join("; "))
+            )
+        })
         .collect();
     let mut text = format!(
         "## {mode} mode\n\n- operations called: {total} of {}\n- requests accepted without violation: **{accepted} of {total}**\n\
@@ -245,7 +313,11 @@ fn summarise(mode: &str, api: &codegen::ir::Api, outcomes: &[Outcome], exception
         text.push('\n');
     }
     if !spec_conflicts.is_empty() {
-        let made_from = if mode == "static" { "the spec's examples" } else { "data made up from the schemas" };
+        let made_from = if mode == "static" {
+            "the spec's examples"
+        } else {
+            "data made up from the schemas"
+        };
         text.push_str(&format!(
             "\nResponses Prism made ({made_from}) that the spec's own schemas refuse ({}):\n\n| operation | Prism's finding |\n| --- | --- |\n",
             spec_conflicts.len()
@@ -254,29 +326,63 @@ fn summarise(mode: &str, api: &codegen::ir::Api, outcomes: &[Outcome], exception
         text.push('\n');
     }
     text.push('\n');
-    (text, accepted == total && total == api.operations.len() && unexplained == 0)
+    (
+        text,
+        accepted == total && total == api.operations.len() && unexplained == 0,
+    )
 }
 
 /// The example exception that explains a decode failure of `operation`: one about its responses.
-fn explanation(api: &codegen::ir::Api, operation: &str, exceptions: &[codegen::ExampleException]) -> Option<String> {
-    let op = api.operations.iter().find(|op| op.operation_id.as_deref().unwrap_or(codegen::names::unraw(&op.method_name)) == operation)?;
+fn explanation(
+    api: &codegen::ir::Api,
+    operation: &str,
+    exceptions: &[codegen::ExampleException],
+) -> Option<String> {
+    let op = api.operations.iter().find(|op| {
+        op.operation_id
+            .as_deref()
+            .unwrap_or(codegen::names::unraw(&op.method_name))
+            == operation
+    })?;
     let prefix = format!("{}/responses/", op.pointer);
-    exceptions.iter().find(|e| e.pointer.starts_with(&prefix)).map(|e| e.pointer.clone()).or_else(|| {
-        // An example of a response schema (a component's) counts when the response uses it.
-        exceptions.iter().find(|e| e.pointer.starts_with("/components/") && op.success.iter().any(|c| mentions(api, &c.body, &e.pointer))).map(|e| e.pointer.clone())
-    })
+    exceptions
+        .iter()
+        .find(|e| e.pointer.starts_with(&prefix))
+        .map(|e| e.pointer.clone())
+        .or_else(|| {
+            // An example of a response schema (a component's) counts when the response uses it.
+            exceptions
+                .iter()
+                .find(|e| {
+                    e.pointer.starts_with("/components/")
+                        && op
+                            .success
+                            .iter()
+                            .any(|c| mentions(api, &c.body, &e.pointer))
+                })
+                .map(|e| e.pointer.clone())
+        })
 }
 
 fn mentions(api: &codegen::ir::Api, body: &codegen::ir::ResponseBody, pointer: &str) -> bool {
-    let codegen::ir::ResponseBody::Json(ty) = body else { return false };
+    let codegen::ir::ResponseBody::Json(ty) = body else {
+        return false;
+    };
     let mut named = Vec::new();
     ty.named(&mut named);
-    named.iter().any(|&id| pointer.starts_with(&format!("{}/", api.ty(id).pointer)))
+    named
+        .iter()
+        .any(|&id| pointer.starts_with(&format!("{}/", api.ty(id).pointer)))
 }
 
 /// Text for a Markdown table cell: one line, no pipes, bounded.
 fn cell(text: &str) -> String {
-    let mut out: String = text.replace(['\n', '\r'], " ").replace('|', "\\|").chars().take(300).collect();
+    let mut out: String = text
+        .replace(['\n', '\r'], " ")
+        .replace('|', "\\|")
+        .chars()
+        .take(300)
+        .collect();
     if text.chars().count() > 300 {
         out.push('…');
     }

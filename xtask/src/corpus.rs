@@ -65,7 +65,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let work = paths::root().join("target/corpus");
     let mut rows = Vec::new();
     for spec in &specs {
-        let name = spec.strip_prefix(&corpus).unwrap_or(spec).display().to_string();
+        let name = spec
+            .strip_prefix(&corpus)
+            .unwrap_or(spec)
+            .display()
+            .to_string();
         let bytes = std::fs::metadata(spec).map(|m| m.len()).unwrap_or(0);
         let out = work.join(name.replace(['/', '.'], "-"));
         let result = generate(spec, &out, args).map_err(|e| format!("{e:#}"));
@@ -86,7 +90,11 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         } else if let Err(e) = &result {
             println!("{name}: FAILED: {e}");
         }
-        rows.push(Row { name, bytes, result });
+        rows.push(Row {
+            name,
+            bytes,
+            result,
+        });
     }
     let failed = rows.iter().filter(|r| match &r.result {
         Err(_) => true,
@@ -97,23 +105,39 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if !args.no_write && !args.quick {
         std::fs::write(paths::root().join("CORPUS.md"), &report)?;
     }
-    println!("{} specs, {} generated, {failures} failed", rows.len(), rows.iter().filter(|r| r.result.is_ok()).count());
-    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    println!(
+        "{} specs, {} generated, {failures} failed",
+        rows.len(),
+        rows.iter().filter(|r| r.result.is_ok()).count()
+    );
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the corpus at {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        })
         .collect();
     files.sort();
     Ok(files)
 }
 
 fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
-    let options = codegen::Options { crate_name: "corpus-client".to_owned(), ..codegen::Options::default() };
-    let settings = codegen::Settings { strict: args.strict };
+    let options = codegen::Options {
+        crate_name: "corpus-client".to_owned(),
+        ..codegen::Options::default()
+    };
+    let settings = codegen::Settings {
+        strict: args.strict,
+    };
     let started = Instant::now();
     let loaded = codegen::load::load_file(spec)?;
     let load = started.elapsed();
@@ -145,7 +169,9 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
         });
     }
     codegen::write::write(out, &generated.files)?;
-    let process = (!args.quick).then(|| whole_process(spec, out, args.strict)).flatten();
+    let process = (!args.quick)
+        .then(|| whole_process(spec, out, args.strict))
+        .flatten();
     let build = args.build.then(|| build(out));
     Ok(Generated {
         operations: api.operations.len(),
@@ -162,21 +188,38 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
 /// Wall time and peak RSS of `xtask generate --check` on the spec, from `/usr/bin/time`: the
 /// fastest of three runs (the first after writing often waits on the disk cache).
 fn whole_process(spec: &Path, out: &Path, strict: bool) -> Option<(Duration, u64)> {
-    (0..3).filter_map(|_| whole_process_once(spec, out, strict)).min_by_key(|(wall, _)| *wall)
+    (0..3)
+        .filter_map(|_| whole_process_once(spec, out, strict))
+        .min_by_key(|(wall, _)| *wall)
 }
 
 fn whole_process_once(spec: &Path, out: &Path, strict: bool) -> Option<(Duration, u64)> {
     let xtask = std::env::current_exe().ok()?;
     let mut command = Command::new("/usr/bin/time");
-    command.args(["-f", "%e %M"]).arg(xtask).arg("generate").arg("--check").arg("--crate-name").arg("corpus-client");
+    command
+        .args(["-f", "%e %M"])
+        .arg(xtask)
+        .arg("generate")
+        .arg("--check")
+        .arg("--crate-name")
+        .arg("corpus-client");
     if strict {
         command.arg("--strict");
     }
-    let output = command.arg("--spec").arg(spec).arg("--out").arg(out).output().ok()?;
+    let output = command
+        .arg("--spec")
+        .arg(spec)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .ok()?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last()?;
     let (seconds, kib) = last.split_once(' ')?;
-    Some((Duration::from_secs_f64(seconds.parse().ok()?), kib.trim().parse().ok()?))
+    Some((
+        Duration::from_secs_f64(seconds.parse().ok()?),
+        kib.trim().parse().ok()?,
+    ))
 }
 
 /// Builds a generated crate in a workspace of its own (clippy, warnings denied).
@@ -186,19 +229,33 @@ fn build(out: &Path) -> Result<(), String> {
     let member = workspace.join("client");
     let _ = std::fs::remove_dir_all(&member);
     copy_dir(out, &member).map_err(|e| e.to_string())?;
-    std::fs::write(workspace.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = [\"client\"]\n").map_err(|e| e.to_string())?;
-    let _ = std::fs::copy(paths::root().join("Cargo.lock"), workspace.join("Cargo.lock"));
+    std::fs::write(
+        workspace.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"client\"]\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let _ = std::fs::copy(
+        paths::root().join("Cargo.lock"),
+        workspace.join("Cargo.lock"),
+    );
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(["clippy", "--all-targets", "--", "-D", "warnings"])
         .current_dir(&workspace)
-        .env("CARGO_TARGET_DIR", paths::root().join("target/corpus/target"))
+        .env(
+            "CARGO_TARGET_DIR",
+            paths::root().join("target/corpus/target"),
+        )
         .output()
         .map_err(|e| e.to_string())?;
     if output.status.success() {
         Ok(())
     } else {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let first: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error") || l.starts_with("warning")).take(3).collect();
+        let first: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("error") || l.starts_with("warning"))
+            .take(3)
+            .collect();
         Err(first.join(" / "))
     }
 }
@@ -219,7 +276,9 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 
 fn report(rows: &[Row], args: &Args) -> String {
     let generated = rows.iter().filter(|r| r.result.is_ok()).count();
-    let built = rows.iter().filter(|r| matches!(&r.result, Ok(g) if matches!(g.build, Some(Ok(())))));
+    let built = rows
+        .iter()
+        .filter(|r| matches!(&r.result, Ok(g) if matches!(g.build, Some(Ok(())))));
     let mut text = format!(
         "# The public corpus\n\n\
          `cargo xtask corpus{}` runs every spec of `../shared/corpus` (public specs nobody here wrote; \
@@ -232,7 +291,14 @@ fn report(rows: &[Row], args: &Args) -> String {
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
         if args.build { " --build" } else { "" },
         rows.len(),
-        if args.build { format!("; **{} of them build** with clippy `-D warnings` (type-checked and linted in one shared target; no code generation)", built.count()) } else { String::new() },
+        if args.build {
+            format!(
+                "; **{} of them build** with clippy `-D warnings` (type-checked and linted in one shared target; no code generation)",
+                built.count()
+            )
+        } else {
+            String::new()
+        },
         if args.build { " build |" } else { "" },
         if args.build { " --- |" } else { "" },
     );
@@ -241,7 +307,11 @@ fn report(rows: &[Row], args: &Args) -> String {
     for row in rows {
         match &row.result {
             Ok(g) => {
-                let (wall, rss) = g.process.map_or(("—".to_owned(), "—".to_owned()), |(w, k)| (ms(w), format!("{:.0} MiB", k as f64 / 1024.0)));
+                let (wall, rss) = g
+                    .process
+                    .map_or(("—".to_owned(), "—".to_owned()), |(w, k)| {
+                        (ms(w), format!("{:.0} MiB", k as f64 / 1024.0))
+                    });
                 let build = match &g.build {
                     None => String::new(),
                     Some(Ok(())) => " ok |".to_owned(),
@@ -263,7 +333,12 @@ fn report(rows: &[Row], args: &Args) -> String {
             }
             Err(e) => {
                 let e: String = e.replace('|', "\\|").chars().take(300).collect();
-                text.push_str(&format!("| {} | {} | **failed**: {e} | | | | | | | | | |{}\n", row.name, row.bytes, if args.build { " |" } else { "" }));
+                text.push_str(&format!(
+                    "| {} | {} | **failed**: {e} | | | | | | | | | |{}\n",
+                    row.name,
+                    row.bytes,
+                    if args.build { " |" } else { "" }
+                ));
             }
         }
     }

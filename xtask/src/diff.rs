@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit status: 0 when nothing breaking changed, 2 when something did, 1 on errors.")]
+#[command(
+    after_help = "Exit status: 0 when nothing breaking changed, 2 when something did, 1 on errors."
+)]
 pub struct Args {
     /// The spec the current crate was generated from.
     old: PathBuf,
@@ -25,14 +27,28 @@ pub struct Args {
 const BREAKING: u8 = 2;
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let overlay = args.overlay.as_deref().map(codegen::load::Overlay::load_file).transpose()?;
-    let old = codegen::build_ir(&codegen::load::load_file_with_overlay(&args.old, overlay.as_ref())?)?;
-    let new = codegen::build_ir(&codegen::load::load_file_with_overlay(&args.new, overlay.as_ref())?)?;
+    let overlay = args
+        .overlay
+        .as_deref()
+        .map(codegen::load::Overlay::load_file)
+        .transpose()?;
+    let old = codegen::build_ir(&codegen::load::load_file_with_overlay(
+        &args.old,
+        overlay.as_ref(),
+    )?)?;
+    let new = codegen::build_ir(&codegen::load::load_file_with_overlay(
+        &args.new,
+        overlay.as_ref(),
+    )?)?;
     let report = codegen::diff::diff(&old, &new);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report.to_json())?);
     } else {
         print!("{report}");
     }
-    Ok(if report.is_breaking() { ExitCode::from(BREAKING) } else { ExitCode::SUCCESS })
+    Ok(if report.is_breaking() {
+        ExitCode::from(BREAKING)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -6,9 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result, anyhow};
 
-use crate::lock::{Counts, Lock, LockedFile, DEFAULT_SOURCE};
+use crate::lock::{Counts, DEFAULT_SOURCE, Lock, LockedFile};
 use crate::paths::SpecDir;
 
 #[derive(clap::Args)]
@@ -22,7 +22,10 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let lock_path = dir.lock();
     let spec_path = dir.spec();
     let previous = Lock::read(&lock_path)?;
-    let published = previous.as_ref().map_or(DEFAULT_SOURCE, |l| l.source.as_str()).to_owned();
+    let published = previous
+        .as_ref()
+        .map_or(DEFAULT_SOURCE, |l| l.source.as_str())
+        .to_owned();
     let from = args.from.clone().unwrap_or_else(|| published.clone());
     let is_url = from.starts_with("http://") || from.starts_with("https://");
 
@@ -44,13 +47,15 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         }
     })?;
     let api = codegen::build_ir(&spec)?;
-    codegen::emit::emit(&api, &codegen::Options::default())?;
+    codegen::emit::emit(&api, &codegen::Options::default())?; // whether it generates: formatting proves nothing more
     let overlay_sha = overlay.as_ref().map(|o| o.sha256.clone());
 
     // The change report needs the spec the crate was generated from: the one in spec/, if the
     // lock still vouches for it, with the same overlay.
     let changes = match &previous {
-        Some(lock) if lock.sha256 == spec.sha256 && lock.overlay_sha256 == overlay_sha => Changes::None,
+        Some(lock) if lock.sha256 == spec.sha256 && lock.overlay_sha256 == overlay_sha => {
+            Changes::None
+        }
         Some(lock) if lock.overlay_sha256 != overlay_sha => Changes::OverlayChanged,
         Some(lock) => match previous_spec(&spec_path, lock, overlay.as_ref()) {
             Some(old) => Changes::Report(codegen::diff::diff(&codegen::build_ir(&old)?, &api)),
@@ -62,7 +67,9 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         (None, _) => "0.1.0".to_owned(),
         (Some(lock), Changes::None) => lock.crate_version.clone(),
         (Some(lock), Changes::Report(report)) => bumped(&lock.crate_version, report.bump())?,
-        (Some(lock), Changes::Unknown | Changes::OverlayChanged) => bumped(&lock.crate_version, codegen::diff::Bump::Major)?,
+        (Some(lock), Changes::Unknown | Changes::OverlayChanged) => {
+            bumped(&lock.crate_version, codegen::diff::Bump::Major)?
+        }
     };
     let lock = Lock {
         // A local copy of the published spec keeps the published URL as its source.
@@ -77,11 +84,14 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         files,
     };
 
-    std::fs::create_dir_all(&dir.0).with_context(|| format!("cannot create {}", dir.0.display()))?;
+    std::fs::create_dir_all(&dir.0)
+        .with_context(|| format!("cannot create {}", dir.0.display()))?;
     if !same_file(Path::new(&from), &spec_path) {
         let temporary = spec_path.with_extension("yaml.fetching");
-        std::fs::write(&temporary, &bytes).with_context(|| format!("cannot write {}", temporary.display()))?;
-        std::fs::rename(&temporary, &spec_path).with_context(|| format!("cannot write {}", spec_path.display()))?;
+        std::fs::write(&temporary, &bytes)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, &spec_path)
+            .with_context(|| format!("cannot write {}", spec_path.display()))?;
     }
     lock.write(&lock_path)?;
 
@@ -101,7 +111,10 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     if let Some(previous) = &previous
         && previous.crate_version != lock.crate_version
     {
-        println!("crate version: {} → {} (run `cargo xtask generate`)", previous.crate_version, lock.crate_version);
+        println!(
+            "crate version: {} → {} (run `cargo xtask generate`)",
+            previous.crate_version, lock.crate_version
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -122,15 +135,28 @@ enum Changes {
 fn read_local(path: &Path) -> Result<(Vec<u8>, Vec<LockedFile>)> {
     let bundle = codegen::load::bundle_file(path)?;
     if bundle.files.len() == 1 {
-        return Ok((std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?, Vec::new()));
+        return Ok((
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+            Vec::new(),
+        ));
     }
     let mut text = format!(
         "# Bundled by `cargo xtask fetch-spec` from {} and the {} files its $refs name (listed, with their sha256, in the lock).\n",
         path.display(),
         bundle.files.len() - 1
     );
-    text.push_str(&serde_yaml::to_string(&bundle.document).context("cannot write the bundled spec as YAML")?);
-    let files = bundle.files.into_iter().map(|f| LockedFile { path: f.path, sha256: f.sha256 }).collect();
+    text.push_str(
+        &serde_yaml::to_string(&bundle.document)
+            .context("cannot write the bundled spec as YAML")?,
+    );
+    let files = bundle
+        .files
+        .into_iter()
+        .map(|f| LockedFile {
+            path: f.path,
+            sha256: f.sha256,
+        })
+        .collect();
     Ok((text.into_bytes(), files))
 }
 
@@ -140,7 +166,9 @@ fn bumped(version: &str, bump: codegen::diff::Bump) -> Result<String> {
 }
 
 fn download(url: &str) -> Result<Vec<u8>> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let result: Result<Vec<u8>, reqwest::Error> = runtime.block_on(async {
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
@@ -158,10 +186,17 @@ fn download(url: &str) -> Result<Vec<u8>> {
 
 /// The spec currently in `spec/`, if it is the one `lock` pins (the old side of a change report),
 /// with the overlay applied.
-fn previous_spec(path: &Path, lock: &Lock, overlay: Option<&codegen::load::Overlay>) -> Option<codegen::load::LoadedSpec> {
+fn previous_spec(
+    path: &Path,
+    lock: &Lock,
+    overlay: Option<&codegen::load::Overlay>,
+) -> Option<codegen::load::LoadedSpec> {
     let bytes = std::fs::read(path).ok()?;
     (codegen::load::sha256_hex(&bytes) == lock.sha256)
-        .then(|| codegen::load::load_bytes_with_overlay(&bytes, &path.display().to_string(), overlay).ok())
+        .then(|| {
+            codegen::load::load_bytes_with_overlay(&bytes, &path.display().to_string(), overlay)
+                .ok()
+        })
         .flatten()
 }
 
@@ -174,7 +209,10 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn report(previous: Option<&Lock>, lock: &Lock) {
     let Some(previous) = previous else {
-        println!("locked {} version {} (sha256 {}), no previous lock", lock.title, lock.version, lock.sha256);
+        println!(
+            "locked {} version {} (sha256 {}), no previous lock",
+            lock.title, lock.version, lock.sha256
+        );
         for (name, count) in lock.counts.entries() {
             println!("  {name}: {count}");
         }
@@ -188,13 +226,21 @@ fn report(previous: Option<&Lock>, lock: &Lock) {
         );
     }
     if previous.sha256 == lock.sha256 {
-        println!("spec unchanged: version {} (sha256 {})", lock.version, lock.sha256);
+        println!(
+            "spec unchanged: version {} (sha256 {})",
+            lock.version, lock.sha256
+        );
         return;
     }
     println!("version: {} → {}", previous.version, lock.version);
     println!("sha256: {} → {}", previous.sha256, lock.sha256);
     println!("bytes: {} → {}", previous.bytes, lock.bytes);
-    for ((name, old), (_, new)) in previous.counts.entries().into_iter().zip(lock.counts.entries()) {
+    for ((name, old), (_, new)) in previous
+        .counts
+        .entries()
+        .into_iter()
+        .zip(lock.counts.entries())
+    {
         if old != new {
             println!("{name}: {old} → {new}");
         }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 
 use crate::lock::Lock;
 use crate::paths::{self, SpecDir};
@@ -75,7 +75,11 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     }
     let overlay = overlay(dir, locked, args.overlay.as_deref(), args.no_overlay)?;
     let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
-    let lock = if locked { check_lock(dir, &spec_path, &spec)? } else { None };
+    let lock = if locked {
+        check_lock(dir, &spec_path, &spec)?
+    } else {
+        None
+    };
 
     let exceptions_path = args.exceptions.clone().or_else(|| {
         let default = dir.exceptions();
@@ -90,32 +94,62 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         (None, Some(lock)) => lock.crate_version.clone(),
         (None, None) => "0.1.0".to_owned(),
     };
-    let config = if locked { Config::read(&dir.config())? } else { Config::default() };
+    let config = if locked {
+        Config::read(&dir.config())?
+    } else {
+        Config::default()
+    };
     let options = codegen::Options {
-        crate_name: args.crate_name.clone().or(config.package.name).unwrap_or_else(|| "generated-client".to_owned()),
+        crate_name: args
+            .crate_name
+            .clone()
+            .or(config.package.name)
+            .unwrap_or_else(|| "generated-client".to_owned()),
         crate_version,
         package: config.package.metadata,
         example_exceptions,
+        // What `cargo fmt` would write; files whose code did not change are taken from the
+        // output as they are.
+        formatting: codegen::format::Formatting::Rustfmt {
+            reuse: Some(args.out.clone()),
+        },
     };
-    let generated = codegen::generate_owned(spec, &options, &codegen::Settings { strict: args.strict })?;
+    let generated = codegen::generate_owned(
+        spec,
+        &options,
+        &codegen::Settings {
+            strict: args.strict,
+        },
+    )?;
     // A hostile spec can have a million warnings; the first hundred say enough.
     const SHOWN: usize = 100;
     for warning in generated.warnings().iter().take(SHOWN) {
         eprintln!("warning: {}: {warning}", spec_path.display());
     }
     if generated.warnings().len() > SHOWN {
-        eprintln!("warning: {}: … and {} more", spec_path.display(), generated.warnings().len() - SHOWN);
+        eprintln!(
+            "warning: {}: … and {} more",
+            spec_path.display(),
+            generated.warnings().len() - SHOWN
+        );
     }
     if args.check {
         let plan = codegen::write::check(&args.out, &generated.files)?;
         if plan.is_current() {
-            println!("{} is up to date ({} files)", args.out.display(), plan.unchanged);
+            println!(
+                "{} is up to date ({} files)",
+                args.out.display(),
+                plan.unchanged
+            );
             return Ok(ExitCode::SUCCESS);
         }
         for line in plan.describe() {
             println!("{line}");
         }
-        eprintln!("{} is not what the generator produces: run `cargo xtask generate`", args.out.display());
+        eprintln!(
+            "{} is not what the generator produces: run `cargo xtask generate`",
+            args.out.display()
+        );
         return Ok(ExitCode::FAILURE);
     }
     let plan = codegen::write::write(&args.out, &generated.files)?;
@@ -149,7 +183,9 @@ impl Config {
     /// The config at `path`, or the defaults when there is none.
     pub fn read(path: &Path) -> Result<Config> {
         match std::fs::read_to_string(path) {
-            Ok(text) => toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display())),
+            Ok(text) => {
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
         }
@@ -157,7 +193,12 @@ impl Config {
 }
 
 /// The overlay to apply: the one given, else the spec dir's for the default spec (if it has one).
-pub fn overlay(dir: &SpecDir, locked: bool, given: Option<&Path>, none: bool) -> Result<Option<codegen::load::Overlay>> {
+pub fn overlay(
+    dir: &SpecDir,
+    locked: bool,
+    given: Option<&Path>,
+    none: bool,
+) -> Result<Option<codegen::load::Overlay>> {
     if none {
         return Ok(None);
     }
@@ -170,7 +211,11 @@ pub fn overlay(dir: &SpecDir, locked: bool, given: Option<&Path>, none: bool) ->
 }
 
 /// The lock of the default spec, failing when the spec is not the locked one.
-fn check_lock(dir: &SpecDir, path: &Path, spec: &codegen::load::LoadedSpec) -> Result<Option<Lock>> {
+fn check_lock(
+    dir: &SpecDir,
+    path: &Path,
+    spec: &codegen::load::LoadedSpec,
+) -> Result<Option<Lock>> {
     let lock_path = dir.lock();
     let Some(lock) = Lock::read(&lock_path)? else {
         eprintln!(
@@ -188,7 +233,9 @@ fn check_lock(dir: &SpecDir, path: &Path, spec: &codegen::load::LoadedSpec) -> R
              (which reports the API changes and moves the crate version)",
             overlay.as_deref().unwrap_or("none (no overlay)"),
             lock_path.display(),
-            lock.overlay_sha256.as_deref().unwrap_or("none (no overlay)"),
+            lock.overlay_sha256
+                .as_deref()
+                .unwrap_or("none (no overlay)"),
             path.display()
         );
     }

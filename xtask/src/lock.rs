@@ -88,7 +88,8 @@ impl Lock {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        let lock = serde_json::from_str(&text).with_context(|| format!("{} is not a valid lock file", path.display()))?;
+        let lock = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a valid lock file", path.display()))?;
         Ok(Some(lock))
     }
 
@@ -97,7 +98,9 @@ impl Lock {
         text.push('\n');
         // Written next to the target and renamed: a failure never leaves half a lock.
         let temporary = path.with_extension("json.writing");
-        std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", temporary.display()))?;
-        std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+        std::fs::write(&temporary, text)
+            .with_context(|| format!("cannot write {}", temporary.display()))?;
+        std::fs::rename(&temporary, path)
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 }

@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use anyhow::{bail, Context, Result};
-use serde_json::{json, Value};
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
 
 use crate::paths::{self, SpecDir};
 
@@ -27,42 +27,114 @@ struct Mutation {
 }
 
 const MUTATIONS: &[Mutation] = &[
-    Mutation { name: "operation-removed", description: "GET /v3/admin/roles removed", apply: |s| {
-        s["paths"]["/v3/admin/roles"].as_object_mut().unwrap().remove("get");
-    }, probe: None },
-    Mutation { name: "operation-added", description: "GET /v3/widgets added (tag Bundle)", apply: |s| {
-        s["paths"]["/v3/widgets"] = json!({"get": {"operationId": "listWidgets", "tags": ["Bundle"], "responses": {"200": {"description": "ok"}}}});
-    }, probe: None },
-    Mutation { name: "optional-field-added", description: "optional property `nickname` added to `attributes`", apply: |s| {
-        s["components"]["schemas"]["attributes"]["properties"]["nickname"] = json!({"type": "string"});
-    }, probe: None },
-    Mutation { name: "required-field-added", description: "required property `secret` added to `webhook-request`", apply: |s| {
-        let schema = &mut s["components"]["schemas"]["webhook-request"];
-        schema["properties"]["secret"] = json!({"type": "string"});
-        schema["required"] = json!(["secret"]);
-    }, probe: None },
-    Mutation { name: "field-type-changed", description: "`grant.entitlement_id` string → integer", apply: |s| {
-        s["components"]["schemas"]["grant"]["properties"]["entitlement_id"]["type"] = json!("integer");
-    }, probe: Some("pub fn probe(grant: generated_client::types::Grant) -> String { grant.entitlement_id }") },
-    Mutation { name: "enum-value-added", description: "value `between` added to attribute_search_filter.operator", apply: |s| {
-        s["components"]["schemas"]["attribute_search_filter"]["properties"]["operator"]["enum"].as_array_mut().unwrap().push(json!("between"));
-    }, probe: None },
-    Mutation { name: "enum-value-removed", description: "value `is_unknown` removed from attribute_search_filter.operator", apply: |s| {
-        s["components"]["schemas"]["attribute_search_filter"]["properties"]["operator"]["enum"].as_array_mut().unwrap().retain(|v| v != "is_unknown");
-    }, probe: None },
-    Mutation { name: "parameter-made-required", description: "`foreign[system]` of DELETE /zephr/integration/users/v1/users made required", apply: |s| {
-        for p in s["paths"]["/zephr/integration/users/v1/users"]["delete"]["parameters"].as_array_mut().unwrap() {
-            if p["name"] == "foreign[system]" {
-                p["required"] = json!(true);
+    Mutation {
+        name: "operation-removed",
+        description: "GET /v3/admin/roles removed",
+        apply: |s| {
+            s["paths"]["/v3/admin/roles"]
+                .as_object_mut()
+                .unwrap()
+                .remove("get");
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "operation-added",
+        description: "GET /v3/widgets added (tag Bundle)",
+        apply: |s| {
+            s["paths"]["/v3/widgets"] = json!({"get": {"operationId": "listWidgets", "tags": ["Bundle"], "responses": {"200": {"description": "ok"}}}});
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "optional-field-added",
+        description: "optional property `nickname` added to `attributes`",
+        apply: |s| {
+            s["components"]["schemas"]["attributes"]["properties"]["nickname"] =
+                json!({"type": "string"});
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "required-field-added",
+        description: "required property `secret` added to `webhook-request`",
+        apply: |s| {
+            let schema = &mut s["components"]["schemas"]["webhook-request"];
+            schema["properties"]["secret"] = json!({"type": "string"});
+            schema["required"] = json!(["secret"]);
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "field-type-changed",
+        description: "`grant.entitlement_id` string → integer",
+        apply: |s| {
+            s["components"]["schemas"]["grant"]["properties"]["entitlement_id"]["type"] =
+                json!("integer");
+        },
+        probe: Some(
+            "pub fn probe(grant: generated_client::types::Grant) -> String { grant.entitlement_id }",
+        ),
+    },
+    Mutation {
+        name: "enum-value-added",
+        description: "value `between` added to attribute_search_filter.operator",
+        apply: |s| {
+            s["components"]["schemas"]["attribute_search_filter"]["properties"]["operator"]["enum"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("between"));
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "enum-value-removed",
+        description: "value `is_unknown` removed from attribute_search_filter.operator",
+        apply: |s| {
+            s["components"]["schemas"]["attribute_search_filter"]["properties"]["operator"]["enum"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|v| v != "is_unknown");
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "parameter-made-required",
+        description: "`foreign[system]` of DELETE /zephr/integration/users/v1/users made required",
+        apply: |s| {
+            for p in s["paths"]["/zephr/integration/users/v1/users"]["delete"]["parameters"]
+                .as_array_mut()
+                .unwrap()
+            {
+                if p["name"] == "foreign[system]" {
+                    p["required"] = json!(true);
+                }
             }
-        }
-    }, probe: None },
-    Mutation { name: "optional-parameter-added", description: "optional query `include_closed` added to GET /v3/accounts", apply: |s| {
-        s["paths"]["/v3/accounts"]["get"]["parameters"].as_array_mut().unwrap().push(json!({"name": "include_closed", "in": "query", "schema": {"type": "boolean"}}));
-    }, probe: None },
-    Mutation { name: "success-status-added", description: "status 202 added to PUT /v3/products/{id} (which has 200 and 201)", apply: |s| {
-        s["paths"]["/v3/products/{id}"]["put"]["responses"]["202"] = json!({"description": "Accepted"});
-    }, probe: None },
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "optional-parameter-added",
+        description: "optional query `include_closed` added to GET /v3/accounts",
+        apply: |s| {
+            s["paths"]["/v3/accounts"]["get"]["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .push(
+                    json!({"name": "include_closed", "in": "query", "schema": {"type": "boolean"}}),
+                );
+        },
+        probe: None,
+    },
+    Mutation {
+        name: "success-status-added",
+        description: "status 202 added to PUT /v3/products/{id} (which has 200 and 201)",
+        apply: |s| {
+            s["paths"]["/v3/products/{id}"]["put"]["responses"]["202"] =
+                json!({"description": "Accepted"});
+        },
+        probe: None,
+    },
 ];
 
 pub fn run(dir: &SpecDir) -> Result<ExitCode> {
@@ -77,7 +149,10 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
         println!("==> {}: {}", mutation.name, mutation.description);
         let mut document = base.document.clone();
         (mutation.apply)(&mut document);
-        let changed = codegen::load::load_bytes(&serde_json::to_vec(&document)?, &format!("{}.json", mutation.name))?;
+        let changed = codegen::load::load_bytes(
+            &serde_json::to_vec(&document)?,
+            &format!("{}.json", mutation.name),
+        )?;
         let new_api = codegen::build_ir(&changed)?;
         let report = codegen::diff::diff(&old_api, &new_api);
         let dir = work.join(mutation.name);
@@ -94,7 +169,18 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
         if !agree {
             disagreements += 1;
         }
-        let ours: Vec<String> = report.changes.iter().map(|c| format!("{}{}: {}", if c.breaking { "BREAKING " } else { "" }, c.subject, c.detail)).collect();
+        let ours: Vec<String> = report
+            .changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}{}: {}",
+                    if c.breaking { "BREAKING " } else { "" },
+                    c.subject,
+                    c.detail
+                )
+            })
+            .collect();
         println!(
             "    diff: {}; cargo-semver-checks: {}; rustc probe: {}",
             verdict(report.is_breaking()),
@@ -106,7 +192,11 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
             mutation.description,
             verdict(report.is_breaking()),
             verdict(tool_breaking),
-            probe.map_or("—".to_owned(), |p| format!("{} (`{}`)", verdict(p), mutation.probe.unwrap_or(""))),
+            probe.map_or("—".to_owned(), |p| format!(
+                "{} (`{}`)",
+                verdict(p),
+                mutation.probe.unwrap_or("")
+            )),
             if agree { "yes" } else { "**no**" },
             cell(&format!("{} / {}", ours.join("; "), detail))
         ));
@@ -139,11 +229,17 @@ fn verdict(breaking: bool) -> &'static str {
 
 /// Generates the crate of `spec` into `dir/client`, inside a workspace of its own; returns `dir`.
 fn write_crate(root: &Path, dir: &Path, spec: &codegen::load::LoadedSpec) -> Result<PathBuf> {
-    let options = codegen::Options { crate_version: "0.2.0".to_owned(), ..codegen::Options::default() };
+    let options = codegen::Options {
+        crate_version: "0.2.0".to_owned(),
+        ..codegen::Options::default()
+    };
     let generated = codegen::generate(spec, &options)?;
     let _ = std::fs::remove_dir_all(dir.join("client"));
     codegen::write::write(&dir.join("client"), &generated.files)?;
-    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = [\"client\"]\n")?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"client\"]\n",
+    )?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     Ok(dir.to_owned())
 }
@@ -158,20 +254,43 @@ fn semver_checks(root: &Path, old: &Path, new: &Path) -> Result<(bool, String)> 
         .env("CARGO_TARGET_DIR", root.join("target/semver/target"))
         .output()
         .context("cannot run cargo semver-checks: install it with `cargo install cargo-semver-checks --locked`")?;
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     if text.contains("no such command") || text.contains("no such subcommand") {
         bail!("cargo-semver-checks is not installed: `cargo install cargo-semver-checks --locked`");
     }
     // The lints that failed, as the tool names them.
     let failed: Vec<&str> = text
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("--- failure ").map(|rest| rest.split(':').next().unwrap_or(rest)))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("--- failure ")
+                .map(|rest| rest.split(':').next().unwrap_or(rest))
+        })
         .collect();
-    let summary = text.lines().rev().find(|l| l.contains("Summary")).unwrap_or("").trim().to_owned();
+    let summary = text
+        .lines()
+        .rev()
+        .find(|l| l.contains("Summary"))
+        .unwrap_or("")
+        .trim()
+        .to_owned();
     match output.status.code() {
-        Some(0) => Ok((false, if summary.is_empty() { "no semver update required".to_owned() } else { summary })),
+        Some(0) => Ok((
+            false,
+            if summary.is_empty() {
+                "no semver update required".to_owned()
+            } else {
+                summary
+            },
+        )),
         // cargo-semver-checks exits with 1 (older releases) or 100 when a check fails.
-        Some(1 | 100) if !failed.is_empty() => Ok((true, format!("failed lints: {}", failed.join(", ")))),
+        Some(1 | 100) if !failed.is_empty() => {
+            Ok((true, format!("failed lints: {}", failed.join(", "))))
+        }
         _ => bail!("cargo semver-checks failed to run:\n{text}"),
     }
 }

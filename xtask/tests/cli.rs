@@ -10,22 +10,43 @@ const HEAD: &str = "openapi: 3.0.3\ninfo: {title: Bad, version: '1'}\n";
 
 #[test]
 fn yaml_syntax_errors_name_line_and_column() {
-    fails_cleanly("syntax", "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: '1'\n", &["bad.yaml:", "YAML syntax error"]);
+    fails_cleanly(
+        "syntax",
+        "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: '1'\n",
+        &["bad.yaml:", "YAML syntax error"],
+    );
     let dir = scratch("syntax-position");
     let spec = dir.join("bad.yaml");
     std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get: {responses: {'200': {description: ok}}\n").unwrap();
-    let message = stderr(&xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]));
+    let message = stderr(&xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]));
     let location = message.split(": YAML syntax error").next().unwrap();
-    let (line, column) = location.rsplit_once(':').map(|(rest, col)| (rest.rsplit(':').next().unwrap(), col)).unwrap();
-    assert!(line.parse::<usize>().unwrap() >= 5 && column.parse::<usize>().is_ok(), "{message}");
+    let (line, column) = location
+        .rsplit_once(':')
+        .map(|(rest, col)| (rest.rsplit(':').next().unwrap(), col))
+        .unwrap();
+    assert!(
+        line.parse::<usize>().unwrap() >= 5 && column.parse::<usize>().is_ok(),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_dangling_ref_names_the_pointer_of_the_reference() {
     fails_cleanly(
         "dangling",
-        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"),
-        &["at /components/schemas/A/properties/b", "dangling $ref `#/components/schemas/Missing`"],
+        &format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{$ref: '#/components/schemas/Missing'}}\n"
+        ),
+        &[
+            "at /components/schemas/A/properties/b",
+            "dangling $ref `#/components/schemas/Missing`",
+        ],
     );
 }
 
@@ -33,12 +54,20 @@ fn a_dangling_ref_names_the_pointer_of_the_reference() {
 fn a_ref_cycle_that_no_value_can_fill_is_refused() {
     fails_cleanly(
         "cycle",
-        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"),
-        &["$ref cycle", "/components/schemas/A", "/components/schemas/B"],
+        &format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A'}}\n"
+        ),
+        &[
+            "$ref cycle",
+            "/components/schemas/A",
+            "/components/schemas/B",
+        ],
     );
     fails_cleanly(
         "all-of-cycle",
-        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{allOf: [{{$ref: '#/components/schemas/B'}}, {{properties: {{x: {{type: string}}}}}}]}}\n    B: {{allOf: [{{$ref: '#/components/schemas/A'}}, {{properties: {{y: {{type: string}}}}}}]}}\n"),
+        &format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{allOf: [{{$ref: '#/components/schemas/B'}}, {{properties: {{x: {{type: string}}}}}}]}}\n    B: {{allOf: [{{$ref: '#/components/schemas/A'}}, {{properties: {{y: {{type: string}}}}}}]}}\n"
+        ),
         &["$ref cycle", "allOf includes itself"],
     );
 }
@@ -50,7 +79,11 @@ fn operation_names_that_collide_after_renaming_are_refused() {
         &format!(
             "{HEAD}paths:\n  /a:\n    get: {{operationId: getUser, responses: {{'200': {{description: ok}}}}}}\n  /b:\n    get: {{operationId: get_user, responses: {{'200': {{description: ok}}}}}}\n"
         ),
-        &["at /paths/~1b/get/operationId", "duplicate operation name `get_user`", "GET /a (operationId `getUser`)"],
+        &[
+            "at /paths/~1b/get/operationId",
+            "duplicate operation name `get_user`",
+            "GET /a (operationId `getUser`)",
+        ],
     );
 }
 
@@ -58,10 +91,19 @@ fn operation_names_that_collide_after_renaming_are_refused() {
 fn missing_files_unknown_versions_and_bad_structure_name_their_place() {
     fails_cleanly(
         "external-ref",
-        &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.yaml#/components/schemas/A'}}\n"),
-        &["at /components/schemas/A", "$ref `other.yaml#/components/schemas/A` cannot be followed: cannot open `other.yaml`"],
+        &format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.yaml#/components/schemas/A'}}\n"
+        ),
+        &[
+            "at /components/schemas/A",
+            "$ref `other.yaml#/components/schemas/A` cannot be followed: cannot open `other.yaml`",
+        ],
     );
-    fails_cleanly("openapi-32", "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n", &["at /openapi", "3.2.0", "reads OpenAPI 3.0.x and 3.1.x"]);
+    fails_cleanly(
+        "openapi-32",
+        "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        &["at /openapi", "3.2.0", "reads OpenAPI 3.0.x and 3.1.x"],
+    );
     fails_cleanly(
         "structure",
         &format!("{HEAD}paths:\n  /a:\n    get:\n      responses: 5\n"),
@@ -73,13 +115,33 @@ fn missing_files_unknown_versions_and_bad_structure_name_their_place() {
 #[test]
 fn a_missing_spec_says_how_to_get_it() {
     let dir = scratch("missing");
-    let output = xtask(&["--spec-dir", dir.to_str().unwrap(), "generate", "--out", dir.join("out").to_str().unwrap()]);
+    let output = xtask(&[
+        "--spec-dir",
+        dir.to_str().unwrap(),
+        "generate",
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
     let message = stderr(&output);
-    assert!(message.contains("zephr-admin-api.yaml is missing") && message.contains("cargo xtask fetch-spec"), "{message}");
+    assert!(
+        message.contains("zephr-admin-api.yaml is missing")
+            && message.contains("cargo xtask fetch-spec"),
+        "{message}"
+    );
     assert_eq!(message.lines().count(), 1, "{message}");
-    let output = xtask(&["generate", "--spec", dir.join("nope.yaml").to_str().unwrap(), "--out", dir.join("out").to_str().unwrap()]);
-    assert!(stderr(&output).contains("nope.yaml does not exist"), "{}", stderr(&output));
+    let output = xtask(&[
+        "generate",
+        "--spec",
+        dir.join("nope.yaml").to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&output).contains("nope.yaml does not exist"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!dir.join("out").exists());
 }
 
@@ -89,19 +151,40 @@ fn fetch_spec_from_a_local_path_locks_it_and_generate_checks_the_lock() {
     // Not created beforehand: fetch-spec makes it.
     let spec_dir = dir.join("spec");
     let real = real_spec();
-    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "fetch-spec", "--from", real.to_str().unwrap()]);
+    let output = xtask(&[
+        "--spec-dir",
+        spec_dir.to_str().unwrap(),
+        "fetch-spec",
+        "--from",
+        real.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let copied = std::fs::read(spec_dir.join("zephr-admin-api.yaml")).unwrap();
     assert_eq!(copied, std::fs::read(&real).unwrap());
-    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap()).unwrap();
+    let lock: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(lock["version"], "2026-06-12");
-    assert_eq!(lock["sha256"], "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357");
-    assert_eq!(lock["source"], "https://developer.zuora.com/yaml/admin_api_spec.yaml");
+    assert_eq!(
+        lock["sha256"],
+        "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357"
+    );
+    assert_eq!(
+        lock["source"],
+        "https://developer.zuora.com/yaml/admin_api_spec.yaml"
+    );
     assert_eq!(lock["counts"]["operations"], 165);
     assert_eq!(lock["counts"]["component_schemas"], 119);
 
     let out = dir.join("out");
-    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "generate", "--out", out.to_str().unwrap()]);
+    let output = xtask(&[
+        "--spec-dir",
+        spec_dir.to_str().unwrap(),
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(out.join("src/lib.rs").exists());
 
@@ -110,12 +193,24 @@ fn fetch_spec_from_a_local_path_locks_it_and_generate_checks_the_lock() {
     edited.extend_from_slice(b"\n# edited by hand\n");
     std::fs::write(spec_dir.join("zephr-admin-api.yaml"), &edited).unwrap();
     let before = snapshot(&out);
-    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "generate", "--out", out.to_str().unwrap()]);
+    let output = xtask(&[
+        "--spec-dir",
+        spec_dir.to_str().unwrap(),
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
     let message = stderr(&output);
     assert!(message.contains("is not the locked spec"), "{message}");
-    assert!(message.contains("a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357"), "{message}");
-    assert!(message.contains("cargo xtask fetch-spec --from"), "{message}");
+    assert!(
+        message.contains("a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357"),
+        "{message}"
+    );
+    assert!(
+        message.contains("cargo xtask fetch-spec --from"),
+        "{message}"
+    );
     assert_eq!(snapshot(&out), before);
 }
 
@@ -124,22 +219,46 @@ fn fetch_spec_refuses_a_bad_spec_and_an_unreachable_url_without_writing() {
     let dir = scratch("fetch-bad");
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, format!("{HEAD}paths: {{}}\ncomponents: {{schemas: {{A: {{$ref: '#/components/schemas/Nope'}}}}}}\n")).unwrap();
-    let output = xtask(&["--spec-dir", dir.to_str().unwrap(), "fetch-spec", "--from", bad.to_str().unwrap()]);
+    let output = xtask(&[
+        "--spec-dir",
+        dir.to_str().unwrap(),
+        "fetch-spec",
+        "--from",
+        bad.to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("dangling $ref"), "{}", stderr(&output));
-    assert!(!dir.join("zephr-admin-api.yaml").exists() && !dir.join("zephr-admin-api.lock.json").exists());
+    assert!(
+        stderr(&output).contains("dangling $ref"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !dir.join("zephr-admin-api.yaml").exists()
+            && !dir.join("zephr-admin-api.lock.json").exists()
+    );
 
     // Nothing listens on the discard port of loopback.
-    let output = xtask(&["--spec-dir", dir.to_str().unwrap(), "fetch-spec", "--from", "http://127.0.0.1:9/spec.yaml"]);
+    let output = xtask(&[
+        "--spec-dir",
+        dir.to_str().unwrap(),
+        "fetch-spec",
+        "--from",
+        "http://127.0.0.1:9/spec.yaml",
+    ]);
     assert!(!output.status.success());
     let message = stderr(&output);
-    assert!(message.contains("cannot download http://127.0.0.1:9/spec.yaml") && message.contains("--from PATH"), "{message}");
+    assert!(
+        message.contains("cannot download http://127.0.0.1:9/spec.yaml")
+            && message.contains("--from PATH"),
+        "{message}"
+    );
     assert!(!dir.join("zephr-admin-api.lock.json").exists());
 }
 
 /// The real spec with the given edits, written to `dir/name`.
 fn edited_spec(dir: &Path, name: &str, edits: &[&dyn Fn(&mut serde_yaml::Value)]) -> PathBuf {
-    let mut spec: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(real_spec()).unwrap()).unwrap();
+    let mut spec: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(real_spec()).unwrap()).unwrap();
     for edit in edits {
         edit(&mut spec);
     }
@@ -149,17 +268,28 @@ fn edited_spec(dir: &Path, name: &str, edits: &[&dyn Fn(&mut serde_yaml::Value)]
 }
 
 fn remove_operation(spec: &mut serde_yaml::Value) {
-    spec["paths"]["/v3/admin/roles"].as_mapping_mut().unwrap().remove("get").expect("GET /v3/admin/roles");
+    spec["paths"]["/v3/admin/roles"]
+        .as_mapping_mut()
+        .unwrap()
+        .remove("get")
+        .expect("GET /v3/admin/roles");
 }
 
 fn require_parameter(spec: &mut serde_yaml::Value) {
-    let parameters = &mut spec["paths"]["/zephr/integration/users/v1/users"]["delete"]["parameters"];
-    let system = parameters.as_sequence_mut().unwrap().iter_mut().find(|p| p["name"] == "foreign[system]").unwrap();
+    let parameters =
+        &mut spec["paths"]["/zephr/integration/users/v1/users"]["delete"]["parameters"];
+    let system = parameters
+        .as_sequence_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|p| p["name"] == "foreign[system]")
+        .unwrap();
     system["required"] = serde_yaml::Value::Bool(true);
 }
 
 fn retype_field(spec: &mut serde_yaml::Value) {
-    spec["components"]["schemas"]["grant"]["properties"]["entitlement_id"]["type"] = "integer".into();
+    spec["components"]["schemas"]["grant"]["properties"]["entitlement_id"]["type"] =
+        "integer".into();
 }
 
 fn add_operation(spec: &mut serde_yaml::Value) {
@@ -167,17 +297,34 @@ fn add_operation(spec: &mut serde_yaml::Value) {
         "get: {operationId: listWidgets, tags: [Bundle], summary: List widgets, responses: {'200': {description: The widgets.}}}",
     )
     .unwrap();
-    spec["paths"].as_mapping_mut().unwrap().insert("/v3/widgets".into(), operation);
+    spec["paths"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert("/v3/widgets".into(), operation);
 }
 
 #[test]
 fn diff_reports_each_change_in_rust_terms_and_flags_breaking_ones() {
     let dir = scratch("diff");
-    let new = edited_spec(&dir, "new.yaml", &[&remove_operation, &require_parameter, &retype_field, &add_operation]);
+    let new = edited_spec(
+        &dir,
+        "new.yaml",
+        &[
+            &remove_operation,
+            &require_parameter,
+            &retype_field,
+            &add_operation,
+        ],
+    );
     let old = real_spec();
 
     let output = xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2), "breaking changes exit with 2: {}", stderr(&output));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "breaking changes exit with 2: {}",
+        stderr(&output)
+    );
     let text = String::from_utf8(output.stdout).unwrap();
     let expected_lines = [
         "BREAKING  client.admin_user().list_roles(): removed (GET /v3/admin/roles)",
@@ -186,11 +333,22 @@ fn diff_reports_each_change_in_rust_terms_and_flags_breaking_ones() {
         "          client.bundle().list_widgets(): added (GET /v3/widgets)",
     ];
     for line in expected_lines {
-        assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing `{line}` in:\n{text}"
+        );
     }
-    assert!(text.starts_with("API changes from 2026-06-12 to 2026-06-12: 3 breaking, 1 compatible\n"), "{text}");
+    assert!(
+        text.starts_with("API changes from 2026-06-12 to 2026-06-12: 3 breaking, 1 compatible\n"),
+        "{text}"
+    );
 
-    let output = xtask(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--json"]);
+    let output = xtask(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--json",
+    ]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["breaking"], true);
     assert_eq!(report["bump"], "major");
@@ -198,21 +356,39 @@ fn diff_reports_each_change_in_rust_terms_and_flags_breaking_ones() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["kind"].as_str().unwrap().to_owned(), c["breaking"].as_bool().unwrap()))
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_owned(),
+                c["breaking"].as_bool().unwrap(),
+            )
+        })
         .collect();
-    assert!(changes.is_sorted_by_key(|(_, breaking)| !breaking), "breaking changes come first: {changes:?}");
+    assert!(
+        changes.is_sorted_by_key(|(_, breaking)| !breaking),
+        "breaking changes come first: {changes:?}"
+    );
     changes.sort();
-    let expected: Vec<(String, bool)> = [("field-changed", true), ("operation-added", false), ("operation-removed", true), ("parameter-changed", true)]
-        .into_iter()
-        .map(|(k, b)| (k.to_owned(), b))
-        .collect();
+    let expected: Vec<(String, bool)> = [
+        ("field-changed", true),
+        ("operation-added", false),
+        ("operation-removed", true),
+        ("parameter-changed", true),
+    ]
+    .into_iter()
+    .map(|(k, b)| (k.to_owned(), b))
+    .collect();
     assert_eq!(changes, expected);
 
     // Additions only: not breaking, exit 0.
     let additive = edited_spec(&dir, "additive.yaml", &[&add_operation]);
     let output = xtask(&["diff", old.to_str().unwrap(), additive.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0));
-    let same = xtask(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--json"]);
+    let same = xtask(&[
+        "diff",
+        old.to_str().unwrap(),
+        old.to_str().unwrap(),
+        "--json",
+    ]);
     let report: serde_json::Value = serde_json::from_slice(&same.stdout).unwrap();
     assert_eq!(report["changes"], serde_json::json!([]));
     assert_eq!(report["bump"], "patch");
@@ -224,26 +400,67 @@ fn fetch_spec_bumps_the_crate_version_as_the_change_report_requires() {
     let spec_dir = dir.join("spec");
     std::fs::create_dir_all(&spec_dir).unwrap();
     let fetch = |from: &Path| {
-        let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "fetch-spec", "--from", from.to_str().unwrap()]);
+        let output = xtask(&[
+            "--spec-dir",
+            spec_dir.to_str().unwrap(),
+            "fetch-spec",
+            "--from",
+            from.to_str().unwrap(),
+        ]);
         assert!(output.status.success(), "{}", stderr(&output));
-        let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap()).unwrap();
-        (lock["crate_version"].as_str().unwrap().to_owned(), String::from_utf8(output.stdout).unwrap())
+        let lock: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap(),
+        )
+        .unwrap();
+        (
+            lock["crate_version"].as_str().unwrap().to_owned(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
     };
     assert_eq!(fetch(&real_spec()).0, "0.1.0");
     let additive = edited_spec(&dir, "additive.yaml", &[&add_operation]);
     let (version, printed) = fetch(&additive);
-    assert_eq!(version, "0.1.1", "additions bump the patch number of a 0.x crate");
-    assert!(printed.contains("client.bundle().list_widgets(): added"), "{printed}");
-    assert!(printed.contains("crate version: 0.1.0 → 0.1.1"), "{printed}");
+    assert_eq!(
+        version, "0.1.1",
+        "additions bump the patch number of a 0.x crate"
+    );
+    assert!(
+        printed.contains("client.bundle().list_widgets(): added"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("crate version: 0.1.0 → 0.1.1"),
+        "{printed}"
+    );
     let breaking = edited_spec(&dir, "breaking.yaml", &[&add_operation, &retype_field]);
     let (version, printed) = fetch(&breaking);
-    assert_eq!(version, "0.2.0", "a breaking change bumps the minor number of a 0.x crate");
-    assert!(printed.contains("BREAKING  types::Grant::entitlement_id"), "{printed}");
-    assert_eq!(fetch(&breaking).0, "0.2.0", "the same spec again changes nothing");
+    assert_eq!(
+        version, "0.2.0",
+        "a breaking change bumps the minor number of a 0.x crate"
+    );
+    assert!(
+        printed.contains("BREAKING  types::Grant::entitlement_id"),
+        "{printed}"
+    );
+    assert_eq!(
+        fetch(&breaking).0,
+        "0.2.0",
+        "the same spec again changes nothing"
+    );
 
     // The generated crate carries the new version.
     let out = dir.join("out");
-    assert!(xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "generate", "--out", out.to_str().unwrap()]).status.success());
+    assert!(
+        xtask(&[
+            "--spec-dir",
+            spec_dir.to_str().unwrap(),
+            "generate",
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("version = \"0.2.0\""), "{manifest}");
 }
@@ -252,11 +469,21 @@ fn fetch_spec_bumps_the_crate_version_as_the_change_report_requires() {
 fn fetch_spec_bundles_a_multi_file_spec_and_locks_every_file() {
     let dir = scratch("fetch-multi-file");
     let spec_dir = dir.join("spec");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/multi_file.yaml");
-    let output = xtask(&["--spec-dir", spec_dir.to_str().unwrap(), "fetch-spec", "--from", root.to_str().unwrap()]);
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/fixtures/multi_file.yaml");
+    let output = xtask(&[
+        "--spec-dir",
+        spec_dir.to_str().unwrap(),
+        "fetch-spec",
+        "--from",
+        root.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
 
-    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap()).unwrap();
+    let lock: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap(),
+    )
+    .unwrap();
     let files: Vec<(&str, &str)> = lock["files"]
         .as_array()
         .expect("the files are listed")
@@ -264,7 +491,16 @@ fn fetch_spec_bundles_a_multi_file_spec_and_locks_every_file() {
         .map(|f| (f["path"].as_str().unwrap(), f["sha256"].as_str().unwrap()))
         .collect();
     let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
-    assert_eq!(paths, ["multi_file.yaml", "multi_file/schemas/Pet.yaml", "multi_file/paths/pets.yaml", "multi_file/common.yaml", "multi_file/schemas/Owner Info.yaml"]);
+    assert_eq!(
+        paths,
+        [
+            "multi_file.yaml",
+            "multi_file/schemas/Pet.yaml",
+            "multi_file/paths/pets.yaml",
+            "multi_file/common.yaml",
+            "multi_file/schemas/Owner Info.yaml"
+        ]
+    );
     let pet = std::fs::read(root.parent().unwrap().join("multi_file/schemas/Pet.yaml")).unwrap();
     assert_eq!(files[1].1, codegen::load::sha256_hex(&pet));
 
@@ -272,13 +508,21 @@ fn fetch_spec_bundles_a_multi_file_spec_and_locks_every_file() {
     let bundled = std::fs::read(spec_dir.join("zephr-admin-api.yaml")).unwrap();
     assert_eq!(lock["sha256"], codegen::load::sha256_hex(&bundled));
     let text = String::from_utf8(bundled).unwrap();
-    assert!(!text.contains(".yaml'") && !text.contains(".yaml\n"), "no $ref to another file is left:\n{text}");
+    assert!(
+        !text.contains(".yaml'") && !text.contains(".yaml\n"),
+        "no $ref to another file is left:\n{text}"
+    );
     let from_bundle = codegen::load::load_bytes(text.as_bytes(), "bundle.yaml").unwrap();
     let from_files = codegen::load::load_file(&root).unwrap();
     let options = codegen::Options::default();
     // (The first lines differ: they name the spec's sha256.)
     let types = |spec: &codegen::load::LoadedSpec| {
-        let file = codegen::generate(spec, &options).unwrap().files.into_iter().find(|f| f.path.ends_with("types.rs")).unwrap();
+        let file = codegen::generate(spec, &options)
+            .unwrap()
+            .files
+            .into_iter()
+            .find(|f| f.path.ends_with("types.rs"))
+            .unwrap();
         file.contents.lines().skip(3).collect::<Vec<_>>().join("\n")
     };
     assert_eq!(types(&from_bundle), types(&from_files));

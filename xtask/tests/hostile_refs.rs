@@ -25,7 +25,16 @@ fn generate(dir: &Path, spec_text: &str) -> (Output, PathBuf) {
     std::fs::create_dir_all(spec.parent().unwrap()).unwrap();
     std::fs::write(&spec, spec_text).unwrap();
     let out = dir.join("out");
-    (xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]), out)
+    (
+        xtask(&[
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]),
+        out,
+    )
 }
 
 /// One `error:` line with every part of `expected`, nothing written.
@@ -36,9 +45,16 @@ fn refused(name: &str, spec_text: &str, prepare: impl FnOnce(&Path), expected: &
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(1), "{name}: {message}");
     assert!(!message.contains("panicked"), "{name}: {message}");
-    assert_eq!(message.lines().filter(|l| l.starts_with("error: ")).count(), 1, "{name}: {message}");
+    assert_eq!(
+        message.lines().filter(|l| l.starts_with("error: ")).count(),
+        1,
+        "{name}: {message}"
+    );
     for part in expected {
-        assert!(message.contains(part), "{name}: `{part}` missing from: {message}");
+        assert!(
+            message.contains(part),
+            "{name}: `{part}` missing from: {message}"
+        );
     }
     assert!(!out.exists(), "{name}: nothing may be written");
 }
@@ -46,10 +62,30 @@ fn refused(name: &str, spec_text: &str, prepare: impl FnOnce(&Path), expected: &
 #[test]
 fn files_outside_the_spec_directory_are_never_read() {
     let secret = |dir: &Path| std::fs::write(dir.join("secret.yaml"), "type: object\n").unwrap();
-    refused("dotdot", &answering("../secret.yaml"), secret, &["api.yaml: ", AT, "leads outside the spec's directory"]);
-    refused("absolute", &answering("/etc/passwd"), |_| {}, &[AT, "it is an absolute path"]);
-    refused("url", &answering("https://evil.test/schema.yaml"), |_| {}, &[AT, "it is a URL, and the generator never fetches anything"]);
-    refused("file-url", &answering("file:///etc/passwd"), |_| {}, &[AT, "it is a URL"]);
+    refused(
+        "dotdot",
+        &answering("../secret.yaml"),
+        secret,
+        &["api.yaml: ", AT, "leads outside the spec's directory"],
+    );
+    refused(
+        "absolute",
+        &answering("/etc/passwd"),
+        |_| {},
+        &[AT, "it is an absolute path"],
+    );
+    refused(
+        "url",
+        &answering("https://evil.test/schema.yaml"),
+        |_| {},
+        &[AT, "it is a URL, and the generator never fetches anything"],
+    );
+    refused(
+        "file-url",
+        &answering("file:///etc/passwd"),
+        |_| {},
+        &[AT, "it is a URL"],
+    );
     // A symbolic link inside the directory that leads out of it is outside too.
     refused(
         "symlink-out",
@@ -57,7 +93,8 @@ fn files_outside_the_spec_directory_are_never_read() {
         |dir| {
             secret(dir);
             std::fs::create_dir_all(dir.join("spec")).unwrap();
-            std::os::unix::fs::symlink(dir.join("secret.yaml"), dir.join("spec/inside.yaml")).unwrap();
+            std::os::unix::fs::symlink(dir.join("secret.yaml"), dir.join("spec/inside.yaml"))
+                .unwrap();
         },
         &[AT, "leads outside the spec's directory"],
     );
@@ -70,23 +107,44 @@ fn a_device_or_fifo_is_not_opened() {
         &answering("pipe.yaml"),
         |dir| {
             std::fs::create_dir_all(dir.join("spec")).unwrap();
-            let status = std::process::Command::new("mkfifo").arg(dir.join("spec/pipe.yaml")).status().expect("mkfifo runs");
+            let status = std::process::Command::new("mkfifo")
+                .arg(dir.join("spec/pipe.yaml"))
+                .status()
+                .expect("mkfifo runs");
             assert!(status.success());
         },
         &[AT, "it is not a regular file"],
     );
-    refused("directory", &answering("."), |_| {}, &[AT, "it is not a regular file"]);
+    refused(
+        "directory",
+        &answering("."),
+        |_| {},
+        &[AT, "it is not a regular file"],
+    );
 }
 
 #[test]
 fn missing_and_broken_files_are_named_with_their_place() {
-    refused("missing", &answering("schemas/Pet.yaml"), |_| {}, &["api.yaml: ", AT, "$ref `schemas/Pet.yaml` cannot be followed: cannot open `schemas/Pet.yaml`"]);
+    refused(
+        "missing",
+        &answering("schemas/Pet.yaml"),
+        |_| {},
+        &[
+            "api.yaml: ",
+            AT,
+            "$ref `schemas/Pet.yaml` cannot be followed: cannot open `schemas/Pet.yaml`",
+        ],
+    );
     refused(
         "broken",
         &answering("schemas/Pet.yaml"),
         |dir| {
             std::fs::create_dir_all(dir.join("spec/schemas")).unwrap();
-            std::fs::write(dir.join("spec/schemas/Pet.yaml"), "type: object\nproperties:\n  name: [unclosed\n").unwrap();
+            std::fs::write(
+                dir.join("spec/schemas/Pet.yaml"),
+                "type: object\nproperties:\n  name: [unclosed\n",
+            )
+            .unwrap();
         },
         &["schemas/Pet.yaml:4:"],
     );
@@ -95,27 +153,49 @@ fn missing_and_broken_files_are_named_with_their_place() {
         &answering("schemas/Pet.yaml"),
         |dir| {
             std::fs::create_dir_all(dir.join("spec/schemas")).unwrap();
-            std::fs::write(dir.join("spec/schemas/Pet.yaml"), "type: object\nproperties:\n  owner: {$ref: 'Owner.yaml#/nowhere'}\n").unwrap();
+            std::fs::write(
+                dir.join("spec/schemas/Pet.yaml"),
+                "type: object\nproperties:\n  owner: {$ref: 'Owner.yaml#/nowhere'}\n",
+            )
+            .unwrap();
             std::fs::write(dir.join("spec/schemas/Owner.yaml"), "type: object\n").unwrap();
         },
         &["schemas/Pet.yaml: at /properties/owner: dangling $ref `Owner.yaml#/nowhere`"],
     );
-    refused("anchor", &answering("#Pet"), |_| {}, &[AT, "only JSON-pointer fragments"]);
+    refused(
+        "anchor",
+        &answering("#Pet"),
+        |_| {},
+        &[AT, "only JSON-pointer fragments"],
+    );
 }
 
 #[test]
 fn cycles_of_copies_and_copy_bombs_are_refused() {
-    let cycle = format!("{HEAD}paths:\n  /a: {{$ref: '#/paths/~1b'}}\n  /b: {{$ref: '#/paths/~1a'}}\n");
-    refused("path-item-cycle", &cycle, |_| {}, &["at /paths/~1a: $ref `#/paths/~1b` cannot be followed: it leads back to itself"]);
+    let cycle =
+        format!("{HEAD}paths:\n  /a: {{$ref: '#/paths/~1b'}}\n  /b: {{$ref: '#/paths/~1a'}}\n");
+    refused(
+        "path-item-cycle",
+        &cycle,
+        |_| {},
+        &["at /paths/~1a: $ref `#/paths/~1b` cannot be followed: it leads back to itself"],
+    );
 
     // 600 operations each copying one response of 10,000 values: 6 million values from 100 kB.
-    let mut bomb = format!("{HEAD}paths:\n  /big:\n    get:\n      responses:\n        '200':\n          description: big\n          content:\n            application/json:\n              example: [");
+    let mut bomb = format!(
+        "{HEAD}paths:\n  /big:\n    get:\n      responses:\n        '200':\n          description: big\n          content:\n            application/json:\n              example: ["
+    );
     bomb.push_str(&vec!["1"; 10_000].join(","));
     bomb.push_str("]\n");
     for i in 0..600 {
         bomb.push_str(&format!("  /c{i}:\n    get:\n      responses:\n        '200': {{$ref: '#/paths/~1big/get/responses/200'}}\n"));
     }
-    refused("copy-bomb", &bomb, |_| {}, &["over a limit: resolving `$ref`s would copy more than 4000000 values"]);
+    refused(
+        "copy-bomb",
+        &bomb,
+        |_| {},
+        &["over a limit: resolving `$ref`s would copy more than 4000000 values"],
+    );
 }
 
 #[test]
@@ -126,7 +206,10 @@ fn the_number_of_files_is_bounded() {
         |dir| {
             std::fs::create_dir_all(dir.join("spec")).unwrap();
             for i in 0..2_001 {
-                let text = format!("type: object\nproperties:\n  next: {{$ref: 'f{}.yaml'}}\n", i + 1);
+                let text = format!(
+                    "type: object\nproperties:\n  next: {{$ref: 'f{}.yaml'}}\n",
+                    i + 1
+                );
                 std::fs::write(dir.join(format!("spec/f{i}.yaml")), text).unwrap();
             }
         },
@@ -136,6 +219,12 @@ fn the_number_of_files_is_bounded() {
 
 #[test]
 fn a_spec_read_from_memory_has_no_directory_for_other_files() {
-    let error = codegen::load::load_bytes(answering("Pet.yaml").as_bytes(), "memory.yaml").unwrap_err();
-    assert!(error.to_string().contains("the spec was not read from a file"), "{error}");
+    let error =
+        codegen::load::load_bytes(answering("Pet.yaml").as_bytes(), "memory.yaml").unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("the spec was not read from a file"),
+        "{error}"
+    );
 }

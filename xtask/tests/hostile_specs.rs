@@ -13,7 +13,13 @@ mod support;
 use support::{scratch, snapshot, stderr, xtask};
 
 fn generate(spec: &Path, out: &Path) -> Output {
-    xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()])
+    xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -39,9 +45,15 @@ fn assert_refused(output: &Output, expected: &str) {
     let message = stderr(output);
     assert_eq!(output.status.code(), Some(1), "{message}");
     assert!(!message.contains("panicked"), "{message}");
-    let errors: Vec<&str> = message.lines().filter(|l| l.starts_with("error: ")).collect();
+    let errors: Vec<&str> = message
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
     assert_eq!(errors.len(), 1, "{message}");
-    assert!(errors[0].contains(expected), "`{expected}` missing from: {message}");
+    assert!(
+        errors[0].contains(expected),
+        "`{expected}` missing from: {message}"
+    );
 }
 
 #[test]
@@ -52,29 +64,75 @@ fn spec_text_cannot_leave_its_place_in_any_generated_file() {
     // comment end for the README.
     let title = r#"Evil\n[target.'cfg(all())'.dependencies]\nevil = { path = \"/tmp/evil\" }\n#![doc = include_str!(\"/etc/hostname\")] //\u007f\u202e --> <script>"#;
     let version = r#"1\n[patch.crates-io]\nserde = { git = \"https://evil.test/serde\" }"#;
-    let spec = write_spec(&dir, "spec.yaml", &format!("openapi: 3.0.3\ninfo: {{title: \"{title}\", version: \"{version}\"}}\npaths: {{}}\ncomponents: {{schemas: {{A: {{type: object, properties: {{a: {{type: string}}}}}}}}}}\n"));
+    let spec = write_spec(
+        &dir,
+        "spec.yaml",
+        &format!(
+            "openapi: 3.0.3\ninfo: {{title: \"{title}\", version: \"{version}\"}}\npaths: {{}}\ncomponents: {{schemas: {{A: {{type: object, properties: {{a: {{type: string}}}}}}}}}}\n"
+        ),
+    );
     let out = dir.join("out");
     let output = generate(&spec, &out);
     assert!(output.status.success(), "{}", stderr(&output));
 
-    let manifest: toml::Table = std::fs::read_to_string(out.join("Cargo.toml")).unwrap().parse().expect("valid TOML");
+    let manifest: toml::Table = std::fs::read_to_string(out.join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .expect("valid TOML");
     let keys: Vec<&str> = manifest.keys().map(String::as_str).collect();
-    assert_eq!(keys, ["dependencies", "dev-dependencies", "features", "lib", "package"], "no injected table");
-    assert!(!manifest["dependencies"].as_table().unwrap().contains_key("evil"));
-    assert!(manifest["package"]["description"].as_str().unwrap().contains("[target.'cfg(all())'.dependencies]"), "kept as text");
+    assert_eq!(
+        keys,
+        [
+            "dependencies",
+            "dev-dependencies",
+            "features",
+            "lib",
+            "package"
+        ],
+        "no injected table"
+    );
+    assert!(
+        !manifest["dependencies"]
+            .as_table()
+            .unwrap()
+            .contains_key("evil")
+    );
+    assert!(
+        manifest["package"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("[target.'cfg(all())'.dependencies]"),
+        "kept as text"
+    );
     for (path, contents) in snapshot(&out) {
         let text = String::from_utf8(contents).unwrap();
         let name = path.display();
-        assert!(!text.contains('\u{7f}') && !text.contains('\u{202e}'), "{name} holds a raw hazard");
+        assert!(
+            !text.contains('\u{7f}') && !text.contains('\u{202e}'),
+            "{name} holds a raw hazard"
+        );
         for line in text.lines() {
             let trimmed = line.trim_start();
-            assert!(!trimmed.starts_with("#![doc = include_str"), "{name}: injected attribute: {line}");
-            assert!(!trimmed.starts_with("[target") && !trimmed.starts_with("[patch"), "{name}: injected table: {line}");
-            assert!(!trimmed.starts_with("evil =") && !trimmed.starts_with("serde = { git"), "{name}: injected key: {line}");
+            assert!(
+                !trimmed.starts_with("#![doc = include_str"),
+                "{name}: injected attribute: {line}"
+            );
+            assert!(
+                !trimmed.starts_with("[target") && !trimmed.starts_with("[patch"),
+                "{name}: injected table: {line}"
+            );
+            assert!(
+                !trimmed.starts_with("evil =") && !trimmed.starts_with("serde = { git"),
+                "{name}: injected key: {line}"
+            );
         }
     }
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
-    assert_eq!(readme.matches("-->").count(), 1, "the preamble comment ends once:\n{readme}");
+    assert_eq!(
+        readme.matches("-->").count(),
+        1,
+        "the preamble comment ends once:\n{readme}"
+    );
 }
 
 #[test]
@@ -90,7 +148,10 @@ fn out_refuses_a_directory_the_generator_did_not_write() {
     std::fs::write(foreign.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
     let before = snapshot(&foreign);
     let spec = write_spec(&dir, "spec.yaml", &spec_with_tags(&["a"]));
-    assert_refused(&generate(&spec, &foreign), "is not a crate this generator wrote");
+    assert_refused(
+        &generate(&spec, &foreign),
+        "is not a crate this generator wrote",
+    );
     assert_eq!(snapshot(&foreign), before);
 }
 
@@ -119,7 +180,10 @@ fn out_never_writes_through_a_symbolic_link() {
     std::fs::remove_file(out.join("src/types.rs")).unwrap();
     std::os::unix::fs::symlink(outside.join("types.rs"), out.join("src/types.rs")).unwrap();
     assert_refused(&generate(&second, &out), "symbolic link");
-    assert_eq!(std::fs::read_to_string(outside.join("types.rs")).unwrap(), "precious\n");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("types.rs")).unwrap(),
+        "precious\n"
+    );
 }
 
 #[test]
@@ -131,7 +195,8 @@ fn a_manifest_cannot_point_outside_the_output() {
     let spec = write_spec(&dir, "spec.yaml", &spec_with_tags(&["a"]));
     assert!(generate(&spec, &out).status.success());
     let manifest_path = out.join(".codegen-manifest.json");
-    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
     let sha = codegen::load::sha256_hex(b"keep me\n");
     manifest["files"]["../victim.txt"] = sha.into();
     std::fs::write(&manifest_path, serde_json::to_string(&manifest).unwrap()).unwrap();
@@ -159,7 +224,10 @@ fn files_no_longer_generated_are_removed_only_if_unchanged() {
     let output = generate(&only_a, &out);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!out.join("src/apis/b.rs").exists());
-    assert_eq!(std::fs::read_to_string(out.join("src/mine.rs")).unwrap(), "// mine\n");
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/mine.rs")).unwrap(),
+        "// mine\n"
+    );
 }
 
 #[test]
@@ -177,7 +245,11 @@ fn something_in_the_way_of_staging_stops_the_run_before_any_change() {
     // A staging directory left by a killed run carries the marker and is cleared.
     std::fs::remove_file(out.join(".codegen-staging")).unwrap();
     std::fs::create_dir_all(out.join(".codegen-staging/new/src")).unwrap();
-    std::fs::write(out.join(".codegen-staging/STAGING-DIRECTORY-OF-ZEPHR-CODEGEN"), "").unwrap();
+    std::fs::write(
+        out.join(".codegen-staging/STAGING-DIRECTORY-OF-ZEPHR-CODEGEN"),
+        "",
+    )
+    .unwrap();
     let output = generate(&second, &out);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!out.join(".codegen-staging").exists());
@@ -188,13 +260,23 @@ fn something_in_the_way_of_staging_stops_the_run_before_any_change() {
 fn a_tag_named_mod_gets_its_own_file() {
     let dir = scratch("tag-mod");
     let out = dir.join("out");
-    let spec = write_spec(&dir, "spec.yaml", &spec_with_tags(&["mod", "Mod", "aux", "con"]));
+    let spec = write_spec(
+        &dir,
+        "spec.yaml",
+        &spec_with_tags(&["mod", "Mod", "aux", "con"]),
+    );
     let output = generate(&spec, &out);
     assert!(output.status.success(), "{}", stderr(&output));
     let index = std::fs::read_to_string(out.join("src/apis/mod.rs")).unwrap();
     for module in ["mod_2", "mod_3", "aux_2", "con_2"] {
-        assert!(index.contains(&format!("pub mod {module};")), "{module} in:\n{index}");
-        assert!(out.join(format!("src/apis/{module}.rs")).exists(), "{module}");
+        assert!(
+            index.contains(&format!("pub mod {module};")),
+            "{module} in:\n{index}"
+        );
+        assert!(
+            out.join(format!("src/apis/{module}.rs")).exists(),
+            "{module}"
+        );
     }
 }
 
@@ -209,7 +291,11 @@ fn deep_documents_are_refused_at_once_with_their_place() {
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(1), "{message}");
         assert!(message.contains(&format!("{name}:1:")), "{message}");
-        assert!(message.contains("recursion limit exceeded") || message.contains("nests deeper than 128"), "{message}");
+        assert!(
+            message.contains("recursion limit exceeded")
+                || message.contains("nests deeper than 128"),
+            "{message}"
+        );
     }
     // Block style: a thousand levels of indentation.
     let mut block = String::new();
@@ -218,20 +304,27 @@ fn deep_documents_are_refused_at_once_with_their_place() {
         block.push_str("a:\n");
     }
     let spec = write_spec(&dir, "block.yaml", &block);
-    assert_refused(&generate(&spec, &dir.join("out")), "nests deeper than 128 levels");
+    assert_refused(
+        &generate(&spec, &dir.join("out")),
+        "nests deeper than 128 levels",
+    );
     assert!(!dir.join("out").exists());
 }
 
 /// `allOf` chains: each schema includes the next one and adds a property.
 fn all_of_chain(links: usize) -> String {
-    let mut text = String::from("openapi: 3.0.3\ninfo: {title: Chain, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n");
+    let mut text = String::from(
+        "openapi: 3.0.3\ninfo: {title: Chain, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n",
+    );
     for i in 0..links {
         text.push_str(&format!(
             "    S{i}: {{allOf: [{{$ref: '#/components/schemas/S{}'}}, {{properties: {{p{i}: {{type: string}}}}}}]}}\n",
             i + 1
         ));
     }
-    text.push_str(&format!("    S{links}: {{type: object, properties: {{last: {{type: string}}}}}}\n"));
+    text.push_str(&format!(
+        "    S{links}: {{type: object, properties: {{last: {{type: string}}}}}}\n"
+    ));
     text
 }
 
@@ -240,7 +333,10 @@ fn all_of_chains_are_bounded_not_exponential_or_stack_deep() {
     let dir = scratch("all-of-chain");
     for links in [1_000, 8_000] {
         let spec = write_spec(&dir, "chain.yaml", &all_of_chain(links));
-        assert_refused(&generate(&spec, &dir.join("out")), "allOf parts include other allOfs more than 64 levels deep");
+        assert_refused(
+            &generate(&spec, &dir.join("out")),
+            "allOf parts include other allOfs more than 64 levels deep",
+        );
     }
     // A chain within the limit merges every property.
     let spec = write_spec(&dir, "short.yaml", &all_of_chain(10));
@@ -256,15 +352,26 @@ fn oversized_files_and_alias_bombs_are_refused() {
     let file = std::fs::File::create(&big).unwrap();
     // Sparse: 65 MiB that take no disk space.
     file.set_len(65 * 1024 * 1024).unwrap();
-    assert_refused(&generate(&big, &dir.join("out")), "more than the limit of 67108864 bytes");
+    assert_refused(
+        &generate(&big, &dir.join("out")),
+        "more than the limit of 67108864 bytes",
+    );
 
-    let mut laughs = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut laughs = String::from(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\na: &a [x, x, x, x, x, x, x, x, x, x]\n",
+    );
     for (i, c) in ('b'..='j').enumerate() {
         let previous = (b'a' + i as u8) as char;
-        laughs.push_str(&format!("{c}: &{c} [{}]\n", vec![format!("*{previous}"); 10].join(", ")));
+        laughs.push_str(&format!(
+            "{c}: &{c} [{}]\n",
+            vec![format!("*{previous}"); 10].join(", ")
+        ));
     }
     let spec = write_spec(&dir, "laughs.yaml", &laughs);
-    assert_refused(&generate(&spec, &dir.join("out")), "repetition limit exceeded");
+    assert_refused(
+        &generate(&spec, &dir.join("out")),
+        "repetition limit exceeded",
+    );
     assert!(!dir.join("out").exists());
 }
 
@@ -280,5 +387,8 @@ fn a_bom_big_integers_and_raw_c1_characters_in_json_are_read() {
     let output = generate(&spec, &dir.join("out-json"));
     assert!(output.status.success(), "{}", stderr(&output));
     let lib = std::fs::read_to_string(dir.join("out-json/src/lib.rs")).unwrap();
-    assert!(lib.contains("pub const SPEC_TITLE: &str = \"t\\u{9f}\";"), "the value is kept, escaped");
+    assert!(
+        lib.contains("pub const SPEC_TITLE: &str = \"t\\u{9f}\";"),
+        "the value is kept, escaped"
+    );
 }

@@ -18,7 +18,15 @@ paths:
 ";
 
 fn generate(spec: &Path, overlay: &Path, out: &Path) -> std::process::Output {
-    xtask(&["generate", "--spec", spec.to_str().unwrap(), "--overlay", overlay.to_str().unwrap(), "--out", out.to_str().unwrap()])
+    xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--overlay",
+        overlay.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
 }
 
 #[test]
@@ -37,12 +45,24 @@ fn an_overlay_changes_the_spec_before_generation() {
     let output = generate(&spec, &overlay, &out);
     assert!(output.status.success(), "{}", stderr(&output));
     let api = std::fs::read_to_string(out.join("src/apis/other.rs")).unwrap();
-    assert!(api.contains("pub fn list_pets(&self) -> ListPets"), "no longer an argument:\n{api}");
-    assert!(api.contains("pub fn limit(mut self, limit: impl Into<i64>) -> Self"), "an integer setter:\n{api}");
+    assert!(
+        api.contains("pub fn list_pets(&self) -> ListPets"),
+        "no longer an argument:\n{api}"
+    );
+    assert!(
+        api.contains("pub fn limit(mut self, limit: impl Into<i64>) -> Self"),
+        "an integer setter:\n{api}"
+    );
     let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
     let sha = codegen::load::sha256_hex(&std::fs::read(&overlay).unwrap());
-    assert!(lib.contains(&format!("overlay sha256 {sha}.")), "the preamble names the overlay");
-    assert!(lib.contains("pub const OVERLAY_SHA256") && lib.matches(sha.as_str()).count() == 2, "and so does a constant");
+    assert!(
+        lib.contains(&format!("overlay sha256 {sha}.")),
+        "the preamble names the overlay"
+    );
+    assert!(
+        lib.contains("pub const OVERLAY_SHA256") && lib.matches(sha.as_str()).count() == 2,
+        "and so does a constant"
+    );
 }
 
 #[test]
@@ -51,7 +71,11 @@ fn a_malformed_overlay_or_a_stale_action_is_refused_and_nothing_is_written() {
     let spec = dir.join("spec.yaml");
     std::fs::write(&spec, SPEC).unwrap();
     let cases = [
-        ("malformed.yaml", "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n- target: '$.paths[['\n  remove: true\n", "malformed.yaml: at /actions/0: target `$.paths[[` is not an RFC 9535 JSONPath"),
+        (
+            "malformed.yaml",
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n- target: '$.paths[['\n  remove: true\n",
+            "malformed.yaml: at /actions/0: target `$.paths[[` is not an RFC 9535 JSONPath",
+        ),
         ("syntax.yaml", "overlay: 1.0.0\ninfo: [\n", "syntax.yaml:"),
         (
             "stale.yaml",
@@ -78,27 +102,59 @@ fn the_lock_pins_the_overlay_too() {
     let spec_dir = dir.join("spec");
     std::fs::create_dir_all(&spec_dir).unwrap();
     let real = real_spec();
-    let overlay = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/zephr-admin-api.overlay.yaml");
+    let overlay =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/zephr-admin-api.overlay.yaml");
     std::fs::copy(&overlay, spec_dir.join("zephr-admin-api.overlay.yaml")).unwrap();
     let run = |args: &[&str]| xtask(&[&["--spec-dir", spec_dir.to_str().unwrap()], args].concat());
-    assert!(run(&["fetch-spec", "--from", real.to_str().unwrap()]).status.success());
-    let lock: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap()).unwrap();
-    assert_eq!(lock["overlay_sha256"], codegen::load::sha256_hex(&std::fs::read(&overlay).unwrap()));
+    assert!(
+        run(&["fetch-spec", "--from", real.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let lock: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(spec_dir.join("zephr-admin-api.lock.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        lock["overlay_sha256"],
+        codegen::load::sha256_hex(&std::fs::read(&overlay).unwrap())
+    );
     let out = dir.join("out");
-    assert!(run(&["generate", "--out", out.to_str().unwrap()]).status.success());
+    assert!(
+        run(&["generate", "--out", out.to_str().unwrap()])
+            .status
+            .success()
+    );
 
     // An edited overlay is refused until it is locked again.
-    let mut edited = std::fs::read_to_string(spec_dir.join("zephr-admin-api.overlay.yaml")).unwrap();
+    let mut edited =
+        std::fs::read_to_string(spec_dir.join("zephr-admin-api.overlay.yaml")).unwrap();
     edited.push_str("  - target: $.info\n    update: {x-reviewed: true}\n");
     std::fs::write(spec_dir.join("zephr-admin-api.overlay.yaml"), &edited).unwrap();
     let before = snapshot(&out);
     let output = run(&["generate", "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("the overlay is not the locked one"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the overlay is not the locked one"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(snapshot(&out), before);
-    let output = run(&["fetch-spec", "--from", spec_dir.join("zephr-admin-api.yaml").to_str().unwrap()]);
+    let output = run(&[
+        "fetch-spec",
+        "--from",
+        spec_dir.join("zephr-admin-api.yaml").to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let printed = String::from_utf8(output.stdout).unwrap();
-    assert!(printed.contains("overlay sha256:") && printed.contains("the overlay changed since it was locked"), "{printed}");
-    assert!(run(&["generate", "--out", out.to_str().unwrap()]).status.success());
+    assert!(
+        printed.contains("overlay sha256:")
+            && printed.contains("the overlay changed since it was locked"),
+        "{printed}"
+    );
+    assert!(
+        run(&["generate", "--out", out.to_str().unwrap()])
+            .status
+            .success()
+    );
 }

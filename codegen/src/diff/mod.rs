@@ -140,7 +140,11 @@ impl fmt::Display for Report {
             self.changes.len() - breaking
         )?;
         for change in &self.changes {
-            let mark = if change.breaking { "BREAKING" } else { "        " };
+            let mark = if change.breaking {
+                "BREAKING"
+            } else {
+                "        "
+            };
             writeln!(f, "{mark}  {}: {}", change.subject, change.detail)?;
         }
         Ok(())
@@ -161,7 +165,12 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     }
 }
 
-pub(crate) fn change(kind: Kind, breaking: bool, subject: impl Into<String>, detail: impl Into<String>) -> Change {
+pub(crate) fn change(
+    kind: Kind,
+    breaking: bool,
+    subject: impl Into<String>,
+    detail: impl Into<String>,
+) -> Change {
     Change {
         kind,
         breaking,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{change, Change, Kind};
+use super::{Change, Kind, change};
 use crate::ir::{Api, BodyKind, Operation, Param, ParamType, ResponseBody};
 use crate::names;
 
@@ -17,9 +17,12 @@ fn call(api: &Api, op: &Operation) -> String {
 
 pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let key = |op: &Operation| (op.method, op.path.clone());
-    let new_by_key: BTreeMap<_, &Operation> = new.operations.iter().map(|op| (key(op), op)).collect();
-    let old_by_key: BTreeMap<_, &Operation> = old.operations.iter().map(|op| (key(op), op)).collect();
-    let same_id = |a: &Operation, b: &Operation| a.operation_id.is_some() && a.operation_id == b.operation_id;
+    let new_by_key: BTreeMap<_, &Operation> =
+        new.operations.iter().map(|op| (key(op), op)).collect();
+    let old_by_key: BTreeMap<_, &Operation> =
+        old.operations.iter().map(|op| (key(op), op)).collect();
+    let same_id =
+        |a: &Operation, b: &Operation| a.operation_id.is_some() && a.operation_id == b.operation_id;
 
     for old_op in &old.operations {
         let matched = new_by_key.get(&key(old_op)).copied().or_else(|| {
@@ -40,9 +43,17 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
     }
     for new_op in &new.operations {
         let existed = old_by_key.contains_key(&key(new_op))
-            || old.operations.iter().any(|o| !new_by_key.contains_key(&key(o)) && same_id(o, new_op));
+            || old
+                .operations
+                .iter()
+                .any(|o| !new_by_key.contains_key(&key(o)) && same_id(o, new_op));
         if !existed {
-            out.push(change(Kind::OperationAdded, false, call(new, new_op), format!("added ({})", new_op.label())));
+            out.push(change(
+                Kind::OperationAdded,
+                false,
+                call(new, new_op),
+                format!("added ({})", new_op.label()),
+            ));
         }
     }
 }
@@ -70,21 +81,43 @@ fn operation(old: &Api, o: &Operation, new: &Api, n: &Operation, out: &mut Vec<C
     results(old, o, new, n, &subject, out);
     names_users_write(o, n, &subject, out);
     match (o.pagination.is_some(), n.pagination.is_some()) {
-        (false, true) => out.push(change(Kind::OperationChanged, false, subject.clone(), "pages: `.pages()` and `.items()` added")),
-        (true, false) => out.push(change(Kind::OperationChanged, true, subject.clone(), "no longer pages: `.pages()` and `.items()` removed")),
+        (false, true) => out.push(change(
+            Kind::OperationChanged,
+            false,
+            subject.clone(),
+            "pages: `.pages()` and `.items()` added",
+        )),
+        (true, false) => out.push(change(
+            Kind::OperationChanged,
+            true,
+            subject.clone(),
+            "no longer pages: `.pages()` and `.items()` removed",
+        )),
         _ => {}
     }
 }
 
 /// Success and error bodies. A single success is the return type; several are a
 /// non-exhaustive enum by status, as are the typed error bodies.
-fn results(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str, out: &mut Vec<Change>) {
+fn results(
+    old: &Api,
+    o: &Operation,
+    new: &Api,
+    n: &Operation,
+    subject: &str,
+    out: &mut Vec<Change>,
+) {
     match (o.response_enum.is_some(), n.response_enum.is_some()) {
         (true, true) => statuses(old, &o.success, new, &n.success, subject, "success", out),
         _ => {
             let (old_ok, new_ok) = (success_type(old, o), success_type(new, n));
             if old_ok != new_ok {
-                out.push(change(Kind::ResponseChanged, true, subject, format!("returns {new_ok} instead of {old_ok}")));
+                out.push(change(
+                    Kind::ResponseChanged,
+                    true,
+                    subject,
+                    format!("returns {new_ok} instead of {old_ok}"),
+                ));
             }
         }
     }
@@ -93,36 +126,68 @@ fn results(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str, ou
         (false, false) => {}
         _ => {
             let (old_err, new_err) = (error_bodies(old, o), error_bodies(new, n));
-            out.push(change(Kind::ResponseChanged, true, subject, format!("typed error bodies are {new_err} instead of {old_err}")));
+            out.push(change(
+                Kind::ResponseChanged,
+                true,
+                subject,
+                format!("typed error bodies are {new_err} instead of {old_err}"),
+            ));
         }
     }
 }
 
 /// Variants of a non-exhaustive enum of bodies by status: added ones are compatible.
-fn statuses(old: &Api, a: &[crate::ir::ResponseCase], new: &Api, b: &[crate::ir::ResponseCase], subject: &str, what: &str, out: &mut Vec<Change>) {
-    let typed = |cases: &[crate::ir::ResponseCase], api: &Api| -> BTreeMap<String, (String, String)> {
-        cases
-            .iter()
-            .filter(|c| what == "success" || matches!(c.body, ResponseBody::Json(_)))
-            .map(|c| (c.status.to_string(), (c.variant.clone(), response_body(api, &c.body))))
-            .collect()
-    };
+fn statuses(
+    old: &Api,
+    a: &[crate::ir::ResponseCase],
+    new: &Api,
+    b: &[crate::ir::ResponseCase],
+    subject: &str,
+    what: &str,
+    out: &mut Vec<Change>,
+) {
+    let typed =
+        |cases: &[crate::ir::ResponseCase], api: &Api| -> BTreeMap<String, (String, String)> {
+            cases
+                .iter()
+                .filter(|c| what == "success" || matches!(c.body, ResponseBody::Json(_)))
+                .map(|c| {
+                    (
+                        c.status.to_string(),
+                        (c.variant.clone(), response_body(api, &c.body)),
+                    )
+                })
+                .collect()
+        };
     let (before, after) = (typed(a, old), typed(b, new));
     for (status, (variant, body)) in &before {
         match after.get(status) {
-            None => out.push(change(Kind::ResponseChanged, true, subject, format!("{what} status {status} (`{variant}`) removed"))),
+            None => out.push(change(
+                Kind::ResponseChanged,
+                true,
+                subject,
+                format!("{what} status {status} (`{variant}`) removed"),
+            )),
             Some(now) if now != &(variant.clone(), body.clone()) => out.push(change(
                 Kind::ResponseChanged,
                 true,
                 subject,
-                format!("{what} status {status} is `{}({})` instead of `{variant}({body})`", now.0, now.1),
+                format!(
+                    "{what} status {status} is `{}({})` instead of `{variant}({body})`",
+                    now.0, now.1
+                ),
             )),
             Some(_) => {}
         }
     }
     for (status, (variant, body)) in &after {
         if !before.contains_key(status) {
-            out.push(change(Kind::ResponseChanged, false, subject, format!("{what} status {status} added (`{variant}({body})`)")));
+            out.push(change(
+                Kind::ResponseChanged,
+                false,
+                subject,
+                format!("{what} status {status} added (`{variant}({body})`)"),
+            ));
         }
     }
 }
@@ -130,15 +195,28 @@ fn statuses(old: &Api, a: &[crate::ir::ResponseCase], new: &Api, b: &[crate::ir:
 /// Type names a caller may write: the builder, the response and error enums.
 fn names_users_write(o: &Operation, n: &Operation, subject: &str, out: &mut Vec<Change>) {
     let named = [
-        ("request builder", Some(&o.builder_name), Some(&n.builder_name)),
-        ("response enum", o.response_enum.as_ref(), n.response_enum.as_ref()),
+        (
+            "request builder",
+            Some(&o.builder_name),
+            Some(&n.builder_name),
+        ),
+        (
+            "response enum",
+            o.response_enum.as_ref(),
+            n.response_enum.as_ref(),
+        ),
         ("error enum", o.error_enum.as_ref(), n.error_enum.as_ref()),
     ];
     for (what, before, after) in named {
         if let (Some(before), Some(after)) = (before, after)
             && before != after
         {
-            out.push(change(Kind::OperationChanged, true, subject, format!("its {what} is `{after}` instead of `{before}`")));
+            out.push(change(
+                Kind::OperationChanged,
+                true,
+                subject,
+                format!("its {what} is `{after}` instead of `{before}`"),
+            ));
         }
     }
 }
@@ -148,8 +226,15 @@ fn param_type(api: &Api, p: &Param) -> String {
         ParamType::Scalar(ty) => api.display(ty).to_string(),
         ParamType::List { item, .. } => format!("Vec<{}>", api.display(item)),
         ParamType::Encoded { typed: None, .. } => "String (already encoded)".to_owned(),
-        ParamType::Encoded { documented, typed: Some(typed) } => {
-            format!("{} (or text encoded already, `.{}()`)", api.display(documented), names::unraw(&typed.raw_setter))
+        ParamType::Encoded {
+            documented,
+            typed: Some(typed),
+        } => {
+            format!(
+                "{} (or text encoded already, `.{}()`)",
+                api.display(documented),
+                names::unraw(&typed.raw_setter)
+            )
         }
     }
 }
@@ -159,7 +244,14 @@ fn param_label(p: &Param) -> String {
     format!("{} `{}`", p.location.as_str(), p.wire_name)
 }
 
-fn parameters(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str, out: &mut Vec<Change>) {
+fn parameters(
+    old: &Api,
+    o: &Operation,
+    new: &Api,
+    n: &Operation,
+    subject: &str,
+    out: &mut Vec<Change>,
+) {
     let find = |op: &'_ Operation, p: &Param| {
         op.params
             .iter()
@@ -169,44 +261,81 @@ fn parameters(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str,
     for p in &o.params {
         match find(n, p) {
             None => {
-                let was = if p.required { "an argument".to_owned() } else { format!("setter `.{}()`", names::unraw(&p.rust_name)) };
-                out.push(change(Kind::ParameterRemoved, true, subject, format!("{} removed (was {was})", param_label(p))));
+                let was = if p.required {
+                    "an argument".to_owned()
+                } else {
+                    format!("setter `.{}()`", names::unraw(&p.rust_name))
+                };
+                out.push(change(
+                    Kind::ParameterRemoved,
+                    true,
+                    subject,
+                    format!("{} removed (was {was})", param_label(p)),
+                ));
             }
             Some(q) => {
                 let (before, after) = (param_type(old, p), param_type(new, &q));
                 if before != after {
-                    out.push(change(Kind::ParameterChanged, true, subject, format!("{} is {after} instead of {before}", param_label(p))));
+                    out.push(change(
+                        Kind::ParameterChanged,
+                        true,
+                        subject,
+                        format!("{} is {after} instead of {before}", param_label(p)),
+                    ));
                 }
                 match (p.required, q.required) {
                     (false, true) => out.push(change(
                         Kind::ParameterChanged,
                         true,
                         subject,
-                        format!("{} is now required (an argument instead of setter `.{}()`)", param_label(p), names::unraw(&p.rust_name)),
+                        format!(
+                            "{} is now required (an argument instead of setter `.{}()`)",
+                            param_label(p),
+                            names::unraw(&p.rust_name)
+                        ),
                     )),
                     (true, false) => out.push(change(
                         Kind::ParameterChanged,
                         true,
                         subject,
-                        format!("{} is now optional (setter `.{}()` instead of an argument)", param_label(p), names::unraw(&q.rust_name)),
+                        format!(
+                            "{} is now optional (setter `.{}()` instead of an argument)",
+                            param_label(p),
+                            names::unraw(&q.rust_name)
+                        ),
                     )),
                     _ if !p.required && p.rust_name != q.rust_name => out.push(change(
                         Kind::ParameterChanged,
                         true,
                         subject,
-                        format!("{}: setter `.{}()` is now `.{}()`", param_label(p), names::unraw(&p.rust_name), names::unraw(&q.rust_name)),
+                        format!(
+                            "{}: setter `.{}()` is now `.{}()`",
+                            param_label(p),
+                            names::unraw(&p.rust_name),
+                            names::unraw(&q.rust_name)
+                        ),
                     )),
                     _ => {}
                 }
-                if let (ParamType::List { explode: a, .. }, ParamType::List { explode: b, .. }) = (&p.ty, &q.ty)
-                    && a != b {
-                        out.push(change(
-                            Kind::ParameterChanged,
-                            false,
-                            subject,
-                            format!("{} is now sent {}", param_label(p), if *b { "repeated (a=1&a=2)" } else { "comma-joined (a=1,2)" }),
-                        ));
-                    }
+                if let (ParamType::List { explode: a, .. }, ParamType::List { explode: b, .. }) =
+                    (&p.ty, &q.ty)
+                    && a != b
+                {
+                    out.push(change(
+                        Kind::ParameterChanged,
+                        false,
+                        subject,
+                        format!(
+                            "{} is now sent {}",
+                            param_label(p),
+                            if *b {
+                                "repeated (a=1&a=2)"
+                            } else {
+                                "comma-joined (a=1,2)"
+                            }
+                        ),
+                    ));
+                }
             }
         }
     }
@@ -215,7 +344,11 @@ fn parameters(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str,
             let detail = if q.required {
                 format!("{} added as a required argument", param_label(q))
             } else {
-                format!("{} added (setter `.{}()`)", param_label(q), names::unraw(&q.rust_name))
+                format!(
+                    "{} added (setter `.{}()`)",
+                    param_label(q),
+                    names::unraw(&q.rust_name)
+                )
             };
             out.push(change(Kind::ParameterAdded, q.required, subject, detail));
         }
@@ -233,7 +366,11 @@ fn parameters(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str,
             Kind::ArgumentsChanged,
             true,
             subject,
-            format!("arguments are ({}) instead of ({})", after.join(", "), before.join(", ")),
+            format!(
+                "arguments are ({}) instead of ({})",
+                after.join(", "),
+                before.join(", ")
+            ),
         ));
     }
 }
@@ -266,22 +403,44 @@ fn body(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str, out: 
                 body_type(new, &b.kind)
             ),
         )),
-        (Some(_), None) => out.push(change(Kind::BodyChanged, true, subject, "takes no body any more")),
+        (Some(_), None) => out.push(change(
+            Kind::BodyChanged,
+            true,
+            subject,
+            "takes no body any more",
+        )),
         (Some(a), Some(b)) => {
             let (before, after) = (body_type(old, &a.kind), body_type(new, &b.kind));
             if before != after {
-                out.push(change(Kind::BodyChanged, true, subject, format!("the body is {after} instead of {before}")));
+                out.push(change(
+                    Kind::BodyChanged,
+                    true,
+                    subject,
+                    format!("the body is {after} instead of {before}"),
+                ));
             }
             if a.required != b.required {
                 out.push(change(
                     Kind::BodyChanged,
                     true,
                     subject,
-                    if b.required { "the body is now required (an argument)" } else { "the body is now optional (setter `.body()`)" },
+                    if b.required {
+                        "the body is now required (an argument)"
+                    } else {
+                        "the body is now optional (setter `.body()`)"
+                    },
                 ));
             }
             if a.media_type != b.media_type {
-                out.push(change(Kind::BodyChanged, false, subject, format!("the body is sent as `{}` instead of `{}`", b.media_type, a.media_type)));
+                out.push(change(
+                    Kind::BodyChanged,
+                    false,
+                    subject,
+                    format!(
+                        "the body is sent as `{}` instead of `{}`",
+                        b.media_type, a.media_type
+                    ),
+                ));
             }
         }
     }
@@ -291,8 +450,13 @@ fn response_body(api: &Api, body: &ResponseBody) -> String {
     match body {
         ResponseBody::Empty => "()".to_owned(),
         ResponseBody::Json(ty) => api.display(ty).to_string(),
-        ResponseBody::Raw { documented: Some(ty), .. } => format!("RawBody<{}>", api.display(ty)),
-        ResponseBody::Raw { documented: None, .. } => "RawBody".to_owned(),
+        ResponseBody::Raw {
+            documented: Some(ty),
+            ..
+        } => format!("RawBody<{}>", api.display(ty)),
+        ResponseBody::Raw {
+            documented: None, ..
+        } => "RawBody".to_owned(),
     }
 }
 
@@ -302,7 +466,10 @@ fn success_type(api: &Api, op: &Operation) -> String {
         ([], _) => "RawBody".to_owned(),
         ([only], None) => response_body(api, &only.body),
         (cases, _) => {
-            let variants: Vec<String> = cases.iter().map(|c| format!("{} {}", c.status, response_body(api, &c.body))).collect();
+            let variants: Vec<String> = cases
+                .iter()
+                .map(|c| format!("{} {}", c.status, response_body(api, &c.body)))
+                .collect();
             format!("one of [{}]", variants.join(", "))
         }
     }
@@ -317,6 +484,9 @@ fn error_bodies(api: &Api, op: &Operation) -> String {
             _ => None,
         })
         .collect();
-    if typed.is_empty() { "none".to_owned() } else { format!("[{}]", typed.join(", ")) }
+    if typed.is_empty() {
+        "none".to_owned()
+    } else {
+        format!("[{}]", typed.join(", "))
+    }
 }
-

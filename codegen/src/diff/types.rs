@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{change, Change, Kind};
+use super::{Change, Kind, change};
 use crate::ir::{Api, Field, TypeDef, TypeKind};
 use crate::names;
 
@@ -18,16 +18,31 @@ fn type_kind(def: &TypeDef) -> &'static str {
 
 fn field_type(api: &Api, f: &Field) -> String {
     let ty = api.display(&f.ty).to_string();
-    if f.is_optional() && !ty.starts_with("Option<") { format!("Option<{ty}>") } else { ty }
+    if f.is_optional() && !ty.starts_with("Option<") {
+        format!("Option<{ty}>")
+    } else {
+        ty
+    }
 }
 
 pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
-    let by_name = |api: &Api| -> BTreeMap<String, usize> { api.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect() };
+    let by_name = |api: &Api| -> BTreeMap<String, usize> {
+        api.types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect()
+    };
     let (old_names, new_names) = (by_name(old), by_name(new));
     for o in &old.types {
         let subject = format!("types::{}", o.name);
         let Some(&j) = new_names.get(&o.name) else {
-            out.push(change(Kind::TypeRemoved, true, subject, format!("{} removed", type_kind(o))));
+            out.push(change(
+                Kind::TypeRemoved,
+                true,
+                subject,
+                format!("{} removed", type_kind(o)),
+            ));
             continue;
         };
         let n = &new.types[j];
@@ -36,21 +51,40 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 for f in &a.fields {
                     let field_subject = format!("{subject}::{}", names::unraw(&f.rust_name));
                     match b.fields.iter().find(|g| g.wire_name == f.wire_name) {
-                        None => out.push(change(Kind::FieldRemoved, true, field_subject, format!("field `{}` removed", f.wire_name))),
+                        None => out.push(change(
+                            Kind::FieldRemoved,
+                            true,
+                            field_subject,
+                            format!("field `{}` removed", f.wire_name),
+                        )),
                         Some(g) => {
                             let (before, after) = (field_type(old, f), field_type(new, g));
                             if before != after {
-                                out.push(change(Kind::FieldChanged, true, field_subject.clone(), format!("is {after} instead of {before}")));
+                                out.push(change(
+                                    Kind::FieldChanged,
+                                    true,
+                                    field_subject.clone(),
+                                    format!("is {after} instead of {before}"),
+                                ));
                             } else if f.required != g.required {
                                 out.push(change(
                                     Kind::FieldChanged,
                                     true,
                                     field_subject.clone(),
-                                    if g.required { "is now required (an argument of `new`)" } else { "is now optional" },
+                                    if g.required {
+                                        "is now required (an argument of `new`)"
+                                    } else {
+                                        "is now optional"
+                                    },
                                 ));
                             }
                             if f.rust_name != g.rust_name {
-                                out.push(change(Kind::FieldChanged, true, field_subject, format!("is now `{}`", names::unraw(&g.rust_name))));
+                                out.push(change(
+                                    Kind::FieldChanged,
+                                    true,
+                                    field_subject,
+                                    format!("is now `{}`", names::unraw(&g.rust_name)),
+                                ));
                             }
                         }
                     }
@@ -58,25 +92,47 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 for g in &b.fields {
                     if !a.fields.iter().any(|f| f.wire_name == g.wire_name) {
                         let detail = if g.required {
-                            format!("required field `{}` added ({}; an argument of `new`)", g.wire_name, field_type(new, g))
+                            format!(
+                                "required field `{}` added ({}; an argument of `new`)",
+                                g.wire_name,
+                                field_type(new, g)
+                            )
                         } else {
-                            format!("optional field `{}` added ({})", g.wire_name, field_type(new, g))
+                            format!(
+                                "optional field `{}` added ({})",
+                                g.wire_name,
+                                field_type(new, g)
+                            )
                         };
-                        out.push(change(Kind::FieldAdded, g.required, format!("{subject}::{}", names::unraw(&g.rust_name)), detail));
+                        out.push(change(
+                            Kind::FieldAdded,
+                            g.required,
+                            format!("{subject}::{}", names::unraw(&g.rust_name)),
+                            detail,
+                        ));
                     }
                 }
                 // The map of unlisted properties is a field like the others.
                 let additional = |s: &crate::ir::Struct, api: &Api| match &s.additional {
                     crate::ir::Additional::Closed => None,
-                    crate::ir::Additional::Open { field } => Some((field.clone(), "serde_json::Map<String, serde_json::Value>".to_owned())),
-                    crate::ir::Additional::Typed { field, ty } => Some((field.clone(), format!("BTreeMap<String, {}>", api.display(ty)))),
+                    crate::ir::Additional::Open { field } => Some((
+                        field.clone(),
+                        "serde_json::Map<String, serde_json::Value>".to_owned(),
+                    )),
+                    crate::ir::Additional::Typed { field, ty } => Some((
+                        field.clone(),
+                        format!("BTreeMap<String, {}>", api.display(ty)),
+                    )),
                 };
                 match (additional(a, old), additional(b, new)) {
                     (Some(before), Some(after)) if before != after => out.push(change(
                         Kind::FieldChanged,
                         true,
                         format!("{subject}::{}", before.0),
-                        format!("the map of unlisted properties is `{}: {}` instead of `{}: {}`", after.0, after.1, before.0, before.1),
+                        format!(
+                            "the map of unlisted properties is `{}: {}` instead of `{}: {}`",
+                            after.0, after.1, before.0, before.1
+                        ),
                     )),
                     (Some(before), None) => out.push(change(
                         Kind::FieldRemoved,
@@ -96,39 +152,72 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
             (TypeKind::Enum(a), TypeKind::Enum(b)) => {
                 for v in &a.variants {
                     if !b.variants.iter().any(|w| w.wire == v.wire) {
-                        out.push(change(Kind::VariantRemoved, true, subject.clone(), format!("value `{}` removed", v.wire)));
+                        out.push(change(
+                            Kind::VariantRemoved,
+                            true,
+                            subject.clone(),
+                            format!("value `{}` removed", v.wire),
+                        ));
                     }
                 }
                 for w in &b.variants {
                     if !a.variants.iter().any(|v| v.wire == w.wire) {
-                        out.push(change(Kind::VariantAdded, false, subject.clone(), format!("value `{}` added", w.wire)));
+                        out.push(change(
+                            Kind::VariantAdded,
+                            false,
+                            subject.clone(),
+                            format!("value `{}` added", w.wire),
+                        ));
                     }
                 }
             }
             (TypeKind::OneOf(a), TypeKind::OneOf(b)) => {
                 // Non-exhaustive: a new variant is compatible (though it may now decode a body
                 // that an earlier variant used to take, for untagged enums: reported too).
-                let shape = |v: &crate::ir::OneOfVariant, api: &Api| format!("{}({})", v.rust_name, api.display(&v.ty));
+                let shape = |v: &crate::ir::OneOfVariant, api: &Api| {
+                    format!("{}({})", v.rust_name, api.display(&v.ty))
+                };
                 let before: Vec<String> = a.variants.iter().map(|v| shape(v, old)).collect();
                 let after: Vec<String> = b.variants.iter().map(|v| shape(v, new)).collect();
                 if a.tag != b.tag {
-                    out.push(change(Kind::TypeChanged, true, subject.clone(), "is tagged differently"));
+                    out.push(change(
+                        Kind::TypeChanged,
+                        true,
+                        subject.clone(),
+                        "is tagged differently",
+                    ));
                 }
                 for v in &before {
                     if !after.contains(v) {
-                        out.push(change(Kind::VariantRemoved, true, subject.clone(), format!("variant `{v}` removed or changed")));
+                        out.push(change(
+                            Kind::VariantRemoved,
+                            true,
+                            subject.clone(),
+                            format!("variant `{v}` removed or changed"),
+                        ));
                     }
                 }
                 for v in &after {
                     if !before.contains(v) {
-                        out.push(change(Kind::VariantAdded, false, subject.clone(), format!("variant `{v}` added")));
+                        out.push(change(
+                            Kind::VariantAdded,
+                            false,
+                            subject.clone(),
+                            format!("variant `{v}` added"),
+                        ));
                     }
                 }
             }
-            (TypeKind::Alias(a), TypeKind::Alias(b)) | (TypeKind::NewType(a), TypeKind::NewType(b)) => {
+            (TypeKind::Alias(a), TypeKind::Alias(b))
+            | (TypeKind::NewType(a), TypeKind::NewType(b)) => {
                 let (before, after) = (old.display(a).to_string(), new.display(b).to_string());
                 if before != after {
-                    out.push(change(Kind::TypeChanged, true, subject, format!("stands for {after} instead of {before}")));
+                    out.push(change(
+                        Kind::TypeChanged,
+                        true,
+                        subject,
+                        format!("stands for {after} instead of {before}"),
+                    ));
                 }
             }
             _ => out.push(change(
@@ -141,8 +230,12 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
     }
     for n in &new.types {
         if !old_names.contains_key(&n.name) {
-            out.push(change(Kind::TypeAdded, false, format!("types::{}", n.name), format!("{} added", type_kind(n))));
+            out.push(change(
+                Kind::TypeAdded,
+                false,
+                format!("types::{}", n.name),
+                format!("{} added", type_kind(n)),
+            ));
         }
     }
 }
-

@@ -2,11 +2,11 @@
 //! `src/lib.rs` (modules, re-exports, crate docs).
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
+use super::Options;
 use super::docs;
 use super::rust::ident;
-use super::Options;
 use crate::ir::{Api, Auth, Doc, Method, Operation};
 
 pub(crate) fn client_file(api: &Api) -> TokenStream {
@@ -84,9 +84,15 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
     });
     let credentials = credentials_setter(&api.auth);
     let builder_use = match &api.server {
-        Some(server) if !server.variables.is_empty() => quote!(use crate::builder::{ClientBuilder, Server, ServerVariable};),
-        Some(_) => quote!(use crate::builder::{ClientBuilder, Server};),
-        None => quote!(use crate::builder::ClientBuilder;),
+        Some(server) if !server.variables.is_empty() => quote!(
+            use crate::builder::{ApiInfo, ClientBuilder, Server, ServerVariable};
+        ),
+        Some(_) => quote!(
+            use crate::builder::{ApiInfo, ClientBuilder, Server};
+        ),
+        None => quote!(
+            use crate::builder::{ApiInfo, ClientBuilder};
+        ),
     };
     let signer_required = !matches!(api.auth, Auth::None);
     let client_doc = format!(
@@ -104,6 +110,9 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
         use crate::transport::Transport;
 
         #server_const
+
+        /// What the runtime needs to know about this API to build a client.
+        const API: ApiInfo = ApiInfo { server: #server_arg, signer_required: #signer_required, user_agent: crate::USER_AGENT };
 
         #[doc = #client_doc]
         #[derive(Debug, Clone)]
@@ -127,7 +136,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
             /// "/v3/new-endpoint").query("a", 1).send_json::<T>().await`. The path is sent as
             /// given (it must start with `/`; percent-encode what needs it).
             pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> crate::RawRequest {
-                crate::RawRequest::new(self.clone(), method, path.into())
+                crate::RawRequest::new(&self.transport, method, path.into())
             }
 
             pub(crate) fn transport(&self) -> &Arc<Transport> {
@@ -143,7 +152,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
 
             /// Builds the client.
             pub fn build(self) -> Result<Client, BuildError> {
-                let transport = self.build_transport(#server_arg, #signer_required)?;
+                let transport = self.build_transport(&API)?;
                 Ok(Client { transport: Arc::new(transport) })
             }
         }
@@ -153,7 +162,9 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
 fn credentials_setter(auth: &Auth) -> Option<TokenStream> {
     match auth {
         Auth::ZephrHmac { scheme } => {
-            let doc = format!(" Signs every request with this key pair (security scheme `{scheme}`, see [`ZephrHmacSigner`](crate::ZephrHmacSigner)).");
+            let doc = format!(
+                " Signs every request with this key pair (security scheme `{scheme}`, see [`ZephrHmacSigner`](crate::ZephrHmacSigner))."
+            );
             Some(quote! {
                 #[doc = #doc]
                 pub fn credentials(self, access_key: impl Into<String>, secret_key: impl Into<crate::SecretString>) -> Self {
@@ -162,7 +173,8 @@ fn credentials_setter(auth: &Auth) -> Option<TokenStream> {
             })
         }
         Auth::Bearer { scheme } => {
-            let doc = format!(" Sends `Authorization: Bearer <token>` (security scheme `{scheme}`).");
+            let doc =
+                format!(" Sends `Authorization: Bearer <token>` (security scheme `{scheme}`).");
             Some(quote! {
                 #[doc = #doc]
                 pub fn bearer_token(self, token: impl Into<crate::SecretString>) -> Self {
@@ -171,7 +183,9 @@ fn credentials_setter(auth: &Auth) -> Option<TokenStream> {
             })
         }
         Auth::ApiKeyHeader { scheme, header } if valid_header_name(header) => {
-            let doc = format!(" Sends the API key in the `{header}` header (security scheme `{scheme}`).");
+            let doc = format!(
+                " Sends the API key in the `{header}` header (security scheme `{scheme}`)."
+            );
             let header = header.to_ascii_lowercase();
             Some(quote! {
                 #[doc = #doc]
@@ -185,20 +199,37 @@ fn credentials_setter(auth: &Auth) -> Option<TokenStream> {
 }
 
 fn valid_header_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
-    let zephr = matches!(api.auth, Auth::ZephrHmac { .. });
-    let zephr_mod = zephr.then(|| quote!(mod zephr_hmac;));
-    let string_enum_mod = super::has_string_enums(api).then(|| quote!(mod string_enum;));
-    let model_mod = super::has_structs(api).then(|| quote!(mod model;));
-    let base64_mod = super::uses_base64(api).then(|| quote!(mod base64_json;));
+    let zephr = super::uses_zephr_hmac(api);
+    let runtime_mods = super::runtime::FILES
+        .iter()
+        .filter(|file| file.is_needed(api))
+        .map(|file| {
+            let module = format_ident!("{}", file.module());
+            quote!(mod #module;)
+        });
     let paginate = super::paginates(api);
-    let paginate_mod = paginate.then(|| quote!(mod paginate;));
-    let paginate_use = paginate.then(|| quote!(pub use paginate::{Items, Pages, Paginated, DEFAULT_MAX_PAGES};));
-    let zephr_use = zephr.then(|| quote!(pub use zephr_hmac::ZephrHmacSigner;));
-    let server_use = api.server.is_some().then(|| quote!(pub use client::SERVER_URL;));
+    let paginate_use = paginate.then(|| {
+        quote!(
+            pub use paginate::{Items, Pages, Paginated, DEFAULT_MAX_PAGES};
+        )
+    });
+    let zephr_use = zephr.then(|| {
+        quote!(
+            pub use zephr_hmac::ZephrHmacSigner;
+        )
+    });
+    let server_use = api.server.is_some().then(|| {
+        quote!(
+            pub use client::SERVER_URL;
+        )
+    });
     let title = &api.title;
     let version = &api.version;
     let sha = &api.spec_sha256;
@@ -211,9 +242,10 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let op_count = proc_macro2::Literal::usize_unsuffixed(api.operations.len());
     let user_agent = user_agent(api, options);
     // A spec without operations still gets a client, but nothing sends requests through it.
-    let no_operations = api.operations.is_empty().then(|| {
-        quote!(#![allow(dead_code)])
-    });
+    let no_operations = api
+        .operations
+        .is_empty()
+        .then(|| quote!(#![allow(dead_code)]));
     // Built with some tag features only, runtime helpers that only the other tags' operations
     // use are unused; that is expected, not a defect worth a warning in the user's build.
     let all = crate::ir::ALL_FEATURE;
@@ -230,23 +262,8 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub mod apis;
         pub mod types;
 
-        #base64_mod
-        mod body;
-        mod builder;
         mod client;
-        mod encoding;
-        mod error;
-        mod json_path;
-        #model_mod
-        #paginate_mod
-        mod random;
-        mod redirect;
-        mod request;
-        mod retry;
-        mod signing;
-        mod transport;
-        #zephr_mod
-        #string_enum_mod
+        #(#runtime_mods)*
 
         pub use body::RawBody;
         pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
@@ -283,9 +300,19 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
 fn user_agent(api: &Api, options: &Options) -> String {
     let version_ok = !api.version.is_empty()
         && api.version.len() <= 64
-        && api.version.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b));
-    let spec = if version_ok { format!("spec {}; ", api.version) } else { String::new() };
-    format!("{}/{} ({spec}zephr-codegen)", options.crate_name, options.crate_version)
+        && api
+            .version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b));
+    let spec = if version_ok {
+        format!("spec {}; ", api.version)
+    } else {
+        String::new()
+    };
+    format!(
+        "{}/{} ({spec}zephr-codegen)",
+        options.crate_name, options.crate_version
+    )
 }
 
 /// The operation used in usage examples: a GET without required arguments if there is one.
@@ -305,15 +332,23 @@ pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
     let mut lines = vec![format!("let client = {crate_ident}::Client::builder()")];
     if let Some(server) = &api.server {
         for v in &server.variables {
-            lines.push(format!("    .{}({})", crate::names::unraw(&v.rust_name), super::text::rust_str_source(&v.default)));
+            lines.push(format!(
+                "    .{}({})",
+                crate::names::unraw(&v.rust_name),
+                super::text::rust_str_source(&v.default)
+            ));
         }
     } else {
         lines.push("    .base_url(\"https://api.example.com\")".to_owned());
     }
     match &api.auth {
-        Auth::ZephrHmac { .. } => lines.push("    .credentials(\"ACCESS_KEY\", \"SECRET_KEY\")".to_owned()),
+        Auth::ZephrHmac { .. } => {
+            lines.push("    .credentials(\"ACCESS_KEY\", \"SECRET_KEY\")".to_owned())
+        }
         Auth::Bearer { .. } => lines.push("    .bearer_token(\"TOKEN\")".to_owned()),
-        Auth::ApiKeyHeader { header, .. } if valid_header_name(header) => lines.push("    .api_key(\"KEY\")".to_owned()),
+        Auth::ApiKeyHeader { header, .. } if valid_header_name(header) => {
+            lines.push("    .api_key(\"KEY\")".to_owned())
+        }
         Auth::None => {}
         _ => lines.push("    .without_signing()".to_owned()),
     }
@@ -333,7 +368,10 @@ pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
 fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
     let crate_ident = options.crate_name.replace('-', "_");
     let mut paragraphs = vec![
-        vec![format!("# {} client", super::text::markdown_text(&api.title))],
+        vec![format!(
+            "# {} client",
+            super::text::markdown_text(&api.title)
+        )],
         vec![format!(
             "A typed client for the {} API, generated from its OpenAPI description (version {}). {} operations in {} groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.",
             super::text::markdown_text(&api.title),
@@ -343,7 +381,10 @@ fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
         )],
     ];
     if let Some(description) = &api.description {
-        paragraphs.push(docs::lines(&Doc { description: Some(description.clone()), ..Doc::default() }));
+        paragraphs.push(docs::lines(&Doc {
+            description: Some(description.clone()),
+            ..Doc::default()
+        }));
     }
     let mut usage = vec![
         "# Usage".to_owned(),
@@ -393,13 +434,21 @@ fn table_row(api: &Api, op: &Operation) -> (proc_macro2::Literal, proc_macro2::L
     let group = &api.groups[op.group];
     let accessor = crate::names::unraw(&group.accessor);
     let method = crate::names::unraw(&op.method_name);
-    let summary = op.doc.summary.as_deref().map(super::text::markdown_text).unwrap_or_default();
+    let summary = op
+        .doc
+        .summary
+        .as_deref()
+        .map(super::text::markdown_text)
+        .unwrap_or_default();
     // Intra-doc links cannot name raw identifiers (`r#type`): those are shown unlinked.
     let call = format!("`{accessor}().{method}()`");
     let linked = if crate::names::is_raw(&group.module) || crate::names::is_raw(&op.method_name) {
         call.clone()
     } else {
-        format!("[{call}](apis::{}::{}::{})", group.module, group.struct_name, op.method_name)
+        format!(
+            "[{call}](apis::{}::{}::{})",
+            group.module, group.struct_name, op.method_name
+        )
     };
     let http = super::text::markdown_code_cell(&op.label());
     let row = |cell: &str| docs::doc_literal(&format!("| {http} | {cell} | {summary} |"));

@@ -46,9 +46,10 @@ pub(crate) fn lines(doc: &Doc) -> Vec<String> {
         paragraphs.push(markdown(&summary.replace('\n', " ")));
     }
     if let Some(description) = &doc.description
-        && doc.summary.as_deref().map(str::trim) != Some(description.trim()) {
-            paragraphs.push(markdown(description));
-        }
+        && doc.summary.as_deref().map(str::trim) != Some(description.trim())
+    {
+        paragraphs.push(markdown(description));
+    }
     if doc.deprecated {
         paragraphs.push(vec!["**Deprecated** in the spec.".to_owned()]);
     }
@@ -86,7 +87,8 @@ pub(crate) fn markdown(text: &str) -> Vec<String> {
         let line = line.get(indent..).unwrap_or(line.trim_start());
         let trimmed = line.trim_start();
         if let Some((marker, length)) = fence {
-            let closes = fence_line(trimmed).is_some_and(|(c, n, info)| c == marker && n >= length && info.is_empty());
+            let closes = fence_line(trimmed)
+                .is_some_and(|(c, n, info)| c == marker && n >= length && info.is_empty());
             if closes {
                 out.push(marker.to_string().repeat(length));
                 fence = None;
@@ -96,7 +98,11 @@ pub(crate) fn markdown(text: &str) -> Vec<String> {
             continue;
         }
         if let Some((marker, length, info)) = fence_line(trimmed) {
-            out.push(format!("{}{}", marker.to_string().repeat(length), code_language(info)));
+            out.push(format!(
+                "{}{}",
+                marker.to_string().repeat(length),
+                code_language(info)
+            ));
             fence = Some((marker, length));
             continue;
         }
@@ -131,16 +137,53 @@ fn fence_line(trimmed: &str) -> Option<(char, usize, &str)> {
 /// only a known non-Rust language is kept; anything else becomes `text`.
 fn code_language(info: &str) -> &'static str {
     const KNOWN: &[&str] = &[
-        "bash", "c", "console", "cpp", "csharp", "css", "csv", "curl", "diff", "go", "graphql", "html", "http", "ini",
-        "java", "javascript", "js", "json", "kotlin", "markdown", "md", "php", "plaintext", "python", "ruby", "sh",
-        "shell", "sql", "swift", "text", "toml", "ts", "typescript", "xml", "yaml", "yml",
+        "bash",
+        "c",
+        "console",
+        "cpp",
+        "csharp",
+        "css",
+        "csv",
+        "curl",
+        "diff",
+        "go",
+        "graphql",
+        "html",
+        "http",
+        "ini",
+        "java",
+        "javascript",
+        "js",
+        "json",
+        "kotlin",
+        "markdown",
+        "md",
+        "php",
+        "plaintext",
+        "python",
+        "ruby",
+        "sh",
+        "shell",
+        "sql",
+        "swift",
+        "text",
+        "toml",
+        "ts",
+        "typescript",
+        "xml",
+        "yaml",
+        "yml",
     ];
     let first = info
         .split(|c: char| c == ',' || c == '{' || c.is_whitespace())
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    KNOWN.iter().find(|known| **known == first).copied().unwrap_or("text")
+    KNOWN
+        .iter()
+        .find(|known| **known == first)
+        .copied()
+        .unwrap_or("text")
 }
 
 /// Inline fixes outside code spans.
@@ -176,10 +219,18 @@ fn html_links(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("<a ") {
-        let Some(href_at) = rest[start..].find("href=\"").map(|h| start + h + 6) else { break };
-        let Some(href_end) = rest[href_at..].find('"').map(|e| href_at + e) else { break };
-        let Some(open_end) = rest[href_end..].find('>').map(|e| href_end + e + 1) else { break };
-        let Some(close) = rest[open_end..].find("</a>").map(|c| open_end + c) else { break };
+        let Some(href_at) = rest[start..].find("href=\"").map(|h| start + h + 6) else {
+            break;
+        };
+        let Some(href_end) = rest[href_at..].find('"').map(|e| href_at + e) else {
+            break;
+        };
+        let Some(open_end) = rest[href_end..].find('>').map(|e| href_end + e + 1) else {
+            break;
+        };
+        let Some(close) = rest[open_end..].find("</a>").map(|c| open_end + c) else {
+            break;
+        };
         out.push_str(&rest[..start]);
         let label = rest[open_end..close].replace(['[', ']'], "");
         out.push_str(&format!("\u{1}{label}\u{2}({})", &rest[href_at..href_end]));
@@ -203,7 +254,9 @@ fn brackets(text: &str) -> String {
                 let close = chars[i..].iter().position(|&c| c == ']').map(|p| i + p);
                 let is_link = close.is_some_and(|c| {
                     let after: String = chars[c + 1..].iter().take(9).collect();
-                    after.starts_with("(http") || after.starts_with("(mailto:") || after.starts_with("(#")
+                    after.starts_with("(http")
+                        || after.starts_with("(mailto:")
+                        || after.starts_with("(#")
                 });
                 if let (true, Some(c)) = (is_link, close) {
                     out.extend(&chars[i..=c]);
@@ -225,7 +278,10 @@ fn bare_urls(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
     let mut rest = text;
     loop {
-        let next = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min();
+        let next = ["https://", "http://"]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min();
         let Some(start) = next else { break };
         let preceded = rest[..start].chars().last();
         let end = rest[start..]
@@ -256,21 +312,45 @@ mod tests {
 
     #[test]
     fn html_links_become_markdown_and_other_html_is_escaped() {
-        let md = markdown(r#"Signed as in <a href="https://x.test/sign" target="__blank">HMAC Signing</a>. Use <b>bold</b>."#);
-        assert_eq!(md, vec!["Signed as in [HMAC Signing](https://x.test/sign). Use &lt;b&gt;bold&lt;/b&gt;."]);
+        let md = markdown(
+            r#"Signed as in <a href="https://x.test/sign" target="__blank">HMAC Signing</a>. Use <b>bold</b>."#,
+        );
+        assert_eq!(
+            md,
+            vec!["Signed as in [HMAC Signing](https://x.test/sign). Use &lt;b&gt;bold&lt;/b&gt;."]
+        );
     }
 
     #[test]
     fn brackets_urls_and_code_are_made_safe() {
-        assert_eq!(markdown("Pass foreign[system] and [docs](https://a.test)."), vec![
-            "Pass foreign\\[system\\] and [docs](https://a.test).",
-        ]);
-        assert_eq!(markdown("See https://a.test/x, then `a[b]`."), vec!["See <https://a.test/x>, then `a[b]`."]);
-        assert_eq!(markdown("```\nlet x = 1;\n```"), vec!["```text", "let x = 1;", "```"]);
-        assert_eq!(markdown("````no_run\nx\n```\n````"), vec!["````text", "x", "```", "````"]);
-        assert_eq!(markdown("~~~json,should_panic\n{}\n~~~"), vec!["~~~json", "{}", "~~~"]);
-        assert_eq!(markdown("```rust\nfn main() {}\n```"), vec!["```text", "fn main() {}", "```"]);
-        assert_eq!(markdown("a\n\n        indented code"), vec!["a", "", "   indented code"]);
+        assert_eq!(
+            markdown("Pass foreign[system] and [docs](https://a.test)."),
+            vec!["Pass foreign\\[system\\] and [docs](https://a.test).",]
+        );
+        assert_eq!(
+            markdown("See https://a.test/x, then `a[b]`."),
+            vec!["See <https://a.test/x>, then `a[b]`."]
+        );
+        assert_eq!(
+            markdown("```\nlet x = 1;\n```"),
+            vec!["```text", "let x = 1;", "```"]
+        );
+        assert_eq!(
+            markdown("````no_run\nx\n```\n````"),
+            vec!["````text", "x", "```", "````"]
+        );
+        assert_eq!(
+            markdown("~~~json,should_panic\n{}\n~~~"),
+            vec!["~~~json", "{}", "~~~"]
+        );
+        assert_eq!(
+            markdown("```rust\nfn main() {}\n```"),
+            vec!["```text", "fn main() {}", "```"]
+        );
+        assert_eq!(
+            markdown("a\n\n        indented code"),
+            vec!["a", "", "   indented code"]
+        );
     }
 
     /// rustdoc's own Markdown parser (pulldown-cmark, with rustdoc's options) as the judge: on
@@ -280,10 +360,39 @@ mod tests {
     fn no_output_has_a_block_rustdoc_would_compile() {
         use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
         const PIECES: &[&str] = &[
-            "```", "````", "~~~", "~~~~", "```rust", "```no_run", "```should_panic", "```json,should_panic", "``` rust",
-            "```compile_fail", "```ignore", "```edition2021", "```text", "```json", "```{.rust}", "``",
-            "    indented", "        deeper", "\tTabbed", "  \t mixed", "- item", "  - nested", "1. first", "> quote",
-            ">     quoted code", "", "", "text line", "fn main() {}", "<pre>", "</pre>", "* star", "+ plus",
+            "```",
+            "````",
+            "~~~",
+            "~~~~",
+            "```rust",
+            "```no_run",
+            "```should_panic",
+            "```json,should_panic",
+            "``` rust",
+            "```compile_fail",
+            "```ignore",
+            "```edition2021",
+            "```text",
+            "```json",
+            "```{.rust}",
+            "``",
+            "    indented",
+            "        deeper",
+            "\tTabbed",
+            "  \t mixed",
+            "- item",
+            "  - nested",
+            "1. first",
+            "> quote",
+            ">     quoted code",
+            "",
+            "",
+            "text line",
+            "fn main() {}",
+            "<pre>",
+            "</pre>",
+            "* star",
+            "+ plus",
         ];
         let mut state = 0x2545_f491u64;
         let mut next = |n: usize| {
@@ -293,29 +402,53 @@ mod tests {
             (state % n as u64) as usize
         };
         let mut options = Options::empty();
-        options.insert(Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH);
+        options.insert(
+            Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH,
+        );
         options.insert(Options::ENABLE_TASKLISTS | Options::ENABLE_SMART_PUNCTUATION);
         for case in 0..3_000 {
-            let lines: Vec<&str> = (0..1 + next(12)).map(|_| PIECES[next(PIECES.len())]).collect();
+            let lines: Vec<&str> = (0..1 + next(12))
+                .map(|_| PIECES[next(PIECES.len())])
+                .collect();
             let input = lines.join("\n").replace("\\t", "\t");
             let output = markdown(&input).join("\n");
             for event in Parser::new_ext(&output, options) {
                 if let Event::Start(Tag::CodeBlock(kind)) = event {
                     let CodeBlockKind::Fenced(info) = kind else {
-                        panic!("case {case}: an indented code block (a doctest) from {input:?}:\n{output}");
+                        panic!(
+                            "case {case}: an indented code block (a doctest) from {input:?}:\n{output}"
+                        );
                     };
                     // rustdoc compiles a block unless its info string has a token that is neither
                     // `rust` nor one of its own attributes.
                     let rustdoc_token = |token: &str| {
                         token.is_empty()
                             || token.starts_with("edition")
-                            || (token.len() == 5 && token.starts_with('E') && token[1..].bytes().all(|b| b.is_ascii_digit()))
-                            || ["rust", "ignore", "should_panic", "no_run", "compile_fail", "test_harness", "standalone_crate", "allow_fail", "custom"]
-                                .contains(&token)
+                            || (token.len() == 5
+                                && token.starts_with('E')
+                                && token[1..].bytes().all(|b| b.is_ascii_digit()))
+                            || [
+                                "rust",
+                                "ignore",
+                                "should_panic",
+                                "no_run",
+                                "compile_fail",
+                                "test_harness",
+                                "standalone_crate",
+                                "allow_fail",
+                                "custom",
+                            ]
+                            .contains(&token)
                     };
-                    let tokens: Vec<&str> = info.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()).collect();
+                    let tokens: Vec<&str> = info
+                        .split(|c: char| c == ',' || c.is_whitespace())
+                        .filter(|t| !t.is_empty())
+                        .collect();
                     assert!(
-                        !tokens.is_empty() && !tokens.iter().all(|t| rustdoc_token(t.trim_start_matches('{').trim_start_matches('.'))),
+                        !tokens.is_empty()
+                            && !tokens.iter().all(|t| rustdoc_token(
+                                t.trim_start_matches('{').trim_start_matches('.')
+                            )),
                         "case {case}: a fence labelled {info:?} from {input:?}:\n{output}"
                     );
                 }
@@ -331,6 +464,16 @@ mod tests {
             notes: vec!["Default: `10`.".into()],
             deprecated: false,
         };
-        assert_eq!(lines(&doc), vec!["List users", "", "Retrieves", "all users.", "", "Default: `10`."]);
+        assert_eq!(
+            lines(&doc),
+            vec![
+                "List users",
+                "",
+                "Retrieves",
+                "all users.",
+                "",
+                "Default: `10`."
+            ]
+        );
     }
 }

@@ -27,7 +27,10 @@ pub struct ExampleException {
 impl ExampleException {
     /// Reads a YAML list of exceptions (`- pointer: … reason: …`).
     pub fn load_file(path: &std::path::Path) -> Result<Vec<ExampleException>, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         serde_yaml::from_str(&text).map_err(|e| Error::Input {
             what: path.display().to_string(),
             message: e.to_string(),
@@ -37,7 +40,11 @@ impl ExampleException {
 
 /// The test's code (tokens, to be formatted) and its table of cases (finished text, appended
 /// after it: 500 rows of data gain nothing from a Rust parser and pretty-printer but time).
-pub(crate) fn file(api: &Api, krate: &str, exceptions: &[ExampleException]) -> Result<(TokenStream, String), Error> {
+pub(crate) fn file(
+    api: &Api,
+    krate: &str,
+    exceptions: &[ExampleException],
+) -> Result<(TokenStream, String), Error> {
     for exception in exceptions {
         if !api.examples.iter().any(|e| e.pointer == exception.pointer) {
             return Err(Error::Input {
@@ -50,7 +57,9 @@ pub(crate) fn file(api: &Api, krate: &str, exceptions: &[ExampleException]) -> R
         }
     }
     let krate = Ident::new(krate, Span::call_site());
-    let mut table = String::from("\n/// Every example of the spec, in spec order.\nconst CASES: &[Case] = &[\n");
+    let mut table = String::from(
+        "\n/// Every example of the spec, in spec order.\nconst CASES: &[Case] = &[\n",
+    );
     for example in &api.examples {
         table.push_str("    ");
         table.push_str(&case(api, &krate, example, exceptions));
@@ -135,7 +144,8 @@ pub(crate) fn file(api: &Api, krate: &str, exceptions: &[ExampleException]) -> R
 fn helpers(api: &Api) -> TokenStream {
     let uses = |f: &dyn Fn(&ExampleTarget) -> bool| api.examples.iter().any(|e| f(&e.target));
     let json = uses(&|t| matches!(t, ExampleTarget::Json(_)));
-    let scalar = uses(&|t| matches!(t, ExampleTarget::Parameter(ty) if !matches!(ty, TypeRef::Vec(_))));
+    let scalar =
+        uses(&|t| matches!(t, ExampleTarget::Parameter(ty) if !matches!(ty, TypeRef::Vec(_))));
     let list = uses(&|t| matches!(t, ExampleTarget::Parameter(TypeRef::Vec(_))));
     let untyped = uses(&|t| matches!(t, ExampleTarget::Untyped));
     let external = uses(&|t| matches!(t, ExampleTarget::External(_)));
@@ -226,16 +236,20 @@ fn helpers(api: &Api) -> TokenStream {
         }
 
     });
-    let untyped = untyped.then(|| quote! {
-        /// No schema says what it should be: it only has to be JSON.
-        fn json_only(json: &str) -> Result<(), String> {
-            serde_json::from_str::<Value>(json).map(drop).map_err(|e| format!("not JSON: {e}"))
-        }
+    let untyped = untyped.then(|| {
+        quote! {
+            /// No schema says what it should be: it only has to be JSON.
+            fn json_only(json: &str) -> Result<(), String> {
+                serde_json::from_str::<Value>(json).map(drop).map_err(|e| format!("not JSON: {e}"))
+            }
 
+        }
     });
-    let external = external.then(|| quote! {
-        fn external(_: &str) -> Result<(), String> {
-            Err("an externalValue example lives outside the spec and is not fetched".to_owned())
+    let external = external.then(|| {
+        quote! {
+            fn external(_: &str) -> Result<(), String> {
+                Err("an externalValue example lives outside the spec and is not fetched".to_owned())
+            }
         }
     });
     quote!(#round_trip #scalar #list #wire_text #untyped #external)
@@ -249,7 +263,10 @@ fn case(api: &Api, krate: &Ident, example: &Example, exceptions: &[ExampleExcept
         ExampleTarget::Json(ty) => {
             enum_positions(api, ty, &example.value, String::new(), &mut enums);
             let ty = type_text(rust::ty(api, ty, TypesPath::Extern(krate)));
-            ("bodies and schema values round-tripped", format!("round_trip::<{ty}>"))
+            (
+                "bodies and schema values round-tripped",
+                format!("round_trip::<{ty}>"),
+            )
         }
         ExampleTarget::Parameter(TypeRef::Vec(item)) => {
             if let Value::Array(items) = &example.value {
@@ -266,7 +283,10 @@ fn case(api: &Api, krate: &Ident, example: &Example, exceptions: &[ExampleExcept
                 TypeRef::Nullable(inner) => rust::ty(api, inner, TypesPath::Extern(krate)),
                 _ => rust::ty(api, ty, TypesPath::Extern(krate)),
             };
-            ("parameters parsed", format!("parameter::<{}>", type_text(ty)))
+            (
+                "parameters parsed",
+                format!("parameter::<{}>", type_text(ty)),
+            )
         }
         ExampleTarget::Untyped => ("untyped (JSON only)", "json_only".to_owned()),
         ExampleTarget::External(_) => ("external", "external".to_owned()),
@@ -304,7 +324,13 @@ fn type_text(tokens: TokenStream) -> String {
 
 /// JSON pointers (into `value`) of the strings that `ty` says are enum values, with the values
 /// the spec allows there.
-fn enum_positions(api: &Api, ty: &TypeRef, value: &Value, at: String, out: &mut Vec<(String, Vec<String>)>) {
+fn enum_positions(
+    api: &Api,
+    ty: &TypeRef,
+    value: &Value,
+    at: String,
+    out: &mut Vec<(String, Vec<String>)>,
+) {
     match api.unalias(ty) {
         TypeRef::Nullable(inner) => enum_positions(api, inner, value, at, out),
         TypeRef::Vec(item) => {
@@ -329,7 +355,9 @@ fn enum_positions(api: &Api, ty: &TypeRef, value: &Value, at: String, out: &mut 
                 let Value::Object(map) = value else { return };
                 for (k, v) in map {
                     match s.fields.iter().find(|f| f.wire_name == *k) {
-                        Some(field) => enum_positions(api, &field.ty, v, pointer::push(&at, k), out),
+                        Some(field) => {
+                            enum_positions(api, &field.ty, v, pointer::push(&at, k), out)
+                        }
                         None => {
                             if let crate::ir::Additional::Typed { ty, .. } = &s.additional {
                                 enum_positions(api, ty, v, pointer::push(&at, k), out);
@@ -341,8 +369,14 @@ fn enum_positions(api: &Api, ty: &TypeRef, value: &Value, at: String, out: &mut 
             TypeKind::OneOf(o) => {
                 // Only a tagged union says which variant applies.
                 let Some(tag) = &o.tag else { return };
-                let Some(tag_value) = value.get(tag).and_then(Value::as_str) else { return };
-                if let Some(variant) = o.variants.iter().find(|v| v.tag_value.as_deref() == Some(tag_value)) {
+                let Some(tag_value) = value.get(tag).and_then(Value::as_str) else {
+                    return;
+                };
+                if let Some(variant) = o
+                    .variants
+                    .iter()
+                    .find(|v| v.tag_value.as_deref() == Some(tag_value))
+                {
                     enum_positions(api, &variant.ty, value, at, out);
                 }
             }

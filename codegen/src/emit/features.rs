@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Error;
-use crate::ir::{Api, ALL_FEATURE};
+use crate::ir::{ALL_FEATURE, Api};
 
 /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", …))]` for a set of groups.
 pub(crate) fn cfg(api: &Api, groups: &[usize]) -> TokenStream {
@@ -15,7 +15,10 @@ pub(crate) fn cfg(api: &Api, groups: &[usize]) -> TokenStream {
 
 /// `feature = "a"` or `any(feature = "a", …)`.
 pub(crate) fn predicate(api: &Api, groups: &[usize]) -> TokenStream {
-    let names: Vec<&String> = groups.iter().map(|&g| &api.features.group_features[g]).collect();
+    let names: Vec<&String> = groups
+        .iter()
+        .map(|&g| &api.features.group_features[g])
+        .collect();
     match names.as_slice() {
         [one] => quote!(feature = #one),
         _ => quote!(any(#(feature = #names),*)),
@@ -29,12 +32,19 @@ pub(crate) fn group_cfg(api: &Api, group: usize) -> TokenStream {
 
 /// The items of `tokens`, each with `attribute` (a type emits a struct, impls and macro calls,
 /// all of which must come and go together).
-pub(crate) fn gate_items(tokens: TokenStream, attribute: &TokenStream) -> Result<TokenStream, Error> {
-    let render = |e: syn::Error| Error::Render { what: "a gated type".to_owned(), message: e.to_string() };
+pub(crate) fn gate_items(
+    tokens: TokenStream,
+    attribute: &TokenStream,
+) -> Result<TokenStream, Error> {
+    let render = |e: syn::Error| Error::Render {
+        what: "a gated type".to_owned(),
+        message: e.to_string(),
+    };
     let mut file: syn::File = syn::parse2(tokens).map_err(render)?;
     for item in &mut file.items {
         if let Some(attributes) = attributes(item) {
-            let parsed = syn::parse::Parser::parse2(syn::Attribute::parse_outer, attribute.clone()).map_err(render)?;
+            let parsed = syn::parse::Parser::parse2(syn::Attribute::parse_outer, attribute.clone())
+                .map_err(render)?;
             attributes.splice(0..0, parsed);
         }
     }

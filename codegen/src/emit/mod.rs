@@ -2,12 +2,12 @@
 //!
 //! Rust files are built with `quote`, checked by parsing them with `syn` and formatted with
 //! `prettyplease`; `Cargo.toml` and `README.md` come from minijinja templates; the runtime
-//! (transport, signing, errors) is copied from real Rust files kept next to this module. Every
+//! (transport, signing, errors) is copied from the `codegen-runtime` crate (see [`runtime`]). Every
 //! file starts with the "generated, do not edit" preamble naming the spec version and hash.
 
 use std::path::PathBuf;
 
-use minijinja::{context, Environment};
+use minijinja::{Environment, context};
 use proc_macro2::TokenStream;
 
 use crate::error::Error;
@@ -21,6 +21,8 @@ mod features;
 mod models;
 mod operations;
 mod pagination;
+mod preamble;
+mod runtime;
 mod rust;
 mod text;
 mod types;
@@ -28,6 +30,8 @@ mod verify;
 
 pub use conformance::driver as conformance_driver;
 pub use examples_test::ExampleException;
+pub use preamble::DO_NOT_EDIT;
+use preamble::{Comment, preamble};
 
 /// What the generated crate is called and versioned as.
 #[derive(Debug, Clone)]
@@ -40,6 +44,9 @@ pub struct Options {
     pub package: Package,
     /// Examples known to contradict their schema (see [`ExampleException`]).
     pub example_exceptions: Vec<ExampleException>,
+    /// How the generated Rust is formatted (rustfmt for what is written; tests that only look
+    /// at the code may skip it).
+    pub formatting: crate::format::Formatting,
 }
 
 /// Package metadata of the generated crate (`[package]` of `spec/codegen.toml`).
@@ -58,7 +65,12 @@ pub struct Package {
 
 impl Default for Package {
     fn default() -> Self {
-        Package { license: "MIT OR Apache-2.0".to_owned(), repository: None, publish: false, description: None }
+        Package {
+            license: "MIT OR Apache-2.0".to_owned(),
+            repository: None,
+            publish: false,
+            description: None,
+        }
     }
 }
 
@@ -70,31 +82,63 @@ impl Options {
     /// Checks the options that end up in generated files (the package name is also a Rust
     /// identifier in the generated tests; the version must be one cargo accepts).
     pub fn validate(&self) -> Result<(), Error> {
-        let invalid = |what: &str, message: String| Err(Error::Input { what: what.to_owned(), message });
+        let invalid = |what: &str, message: String| {
+            Err(Error::Input {
+                what: what.to_owned(),
+                message,
+            })
+        };
         let name = &self.crate_name;
         let valid_name = name.len() <= 64
             && name.starts_with(|c: char| c.is_ascii_alphabetic())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         let ident = name.replace('-', "_");
-        if !valid_name || crate::names::snake(&ident) != ident || ["std", "core", "alloc", "test", "proc_macro"].contains(&ident.as_str()) {
+        if !valid_name
+            || crate::names::snake(&ident) != ident
+            || ["std", "core", "alloc", "test", "proc_macro"].contains(&ident.as_str())
+        {
             return invalid(
                 "the crate name",
-                format!("`{}` is not a usable package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64 characters, not a Rust keyword or a standard crate's name", text::one_line(name)),
+                format!(
+                    "`{}` is not a usable package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64 characters, not a Rust keyword or a standard crate's name",
+                    text::one_line(name)
+                ),
             );
         }
         if !is_semver(&self.crate_version) {
-            return invalid("the crate version", format!("`{}` is not a semantic version (MAJOR.MINOR.PATCH)", text::one_line(&self.crate_version)));
+            return invalid(
+                "the crate version",
+                format!(
+                    "`{}` is not a semantic version (MAJOR.MINOR.PATCH)",
+                    text::one_line(&self.crate_version)
+                ),
+            );
         }
         let license_ok = !self.package.license.is_empty()
             && self.package.license.len() <= 200
-            && self.package.license.chars().all(|c| c.is_ascii_alphanumeric() || " .-+()".contains(c));
+            && self
+                .package
+                .license
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " .-+()".contains(c));
         if !license_ok {
-            return invalid("the crate license", format!("`{}` is not an SPDX license expression", text::one_line(&self.package.license)));
+            return invalid(
+                "the crate license",
+                format!(
+                    "`{}` is not an SPDX license expression",
+                    text::one_line(&self.package.license)
+                ),
+            );
         }
         if let Some(repository) = &self.package.repository
             && !(repository.starts_with("https://") || repository.starts_with("http://"))
         {
-            return invalid("the crate repository", format!("`{}` is not an http(s) URL", text::one_line(repository)));
+            return invalid(
+                "the crate repository",
+                format!("`{}` is not an http(s) URL", text::one_line(repository)),
+            );
         }
         Ok(())
     }
@@ -108,9 +152,16 @@ fn is_semver(version: &str) -> bool {
     };
     let numbers: Vec<&str> = core.split('.').collect();
     numbers.len() == 3
-        && numbers.iter().all(|n| !n.is_empty() && n.len() <= 20 && n.bytes().all(|b| b.is_ascii_digit()) && (n.len() == 1 || !n.starts_with('0')))
+        && numbers.iter().all(|n| {
+            !n.is_empty()
+                && n.len() <= 20
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && (n.len() == 1 || !n.starts_with('0'))
+        })
         && rest.len() <= 64
-        && rest[rest.len().min(1)..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+        && rest[rest.len().min(1)..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
 }
 
 impl Default for Options {
@@ -120,6 +171,7 @@ impl Default for Options {
             crate_version: "0.1.0".to_owned(),
             package: Package::default(),
             example_exceptions: Vec::new(),
+            formatting: crate::format::Formatting::default(),
         }
     }
 }
@@ -130,51 +182,56 @@ pub struct GeneratedFile {
     /// Relative to the crate's root.
     pub path: PathBuf,
     pub contents: String,
+    /// For a Rust file formatted by rustfmt: the SHA-256 of its text before, which the output's
+    /// manifest records so that the file is not formatted again while that text stays the same
+    /// (see [`format`](crate::format)).
+    pub source_sha256: Option<String>,
 }
 
-/// The runtime every generated crate carries, unchanged.
-const RUNTIME: &[(&str, &str)] = &[
-    ("src/body.rs", include_str!("runtime/body.rs")),
-    ("src/builder.rs", include_str!("runtime/builder.rs")),
-    ("src/encoding.rs", include_str!("runtime/encoding.rs")),
-    ("src/error.rs", include_str!("runtime/error.rs")),
-    ("src/json_path.rs", include_str!("runtime/json_path.rs")),
-    ("src/redirect.rs", include_str!("runtime/redirect.rs")),
-    ("src/request.rs", include_str!("runtime/request.rs")),
-    ("src/random.rs", include_str!("runtime/random.rs")),
-    ("src/retry.rs", include_str!("runtime/retry.rs")),
-    ("src/signing.rs", include_str!("runtime/signing.rs")),
-    ("src/transport.rs", include_str!("runtime/transport.rs")),
-];
+impl GeneratedFile {
+    pub(crate) fn new(path: impl Into<PathBuf>, contents: String) -> Self {
+        GeneratedFile {
+            path: path.into(),
+            contents,
+            source_sha256: None,
+        }
+    }
+}
 
-/// Only for specs whose security scheme is Zephr's.
-const ZEPHR_HMAC: (&str, &str) = ("src/zephr_hmac.rs", include_str!("runtime/zephr_hmac.rs"));
+/// Checks the final text of a Rust file (it parses; nothing invisible or out of place), as for
+/// every file before it is written.
+pub(crate) fn verify_rust(what: &str, contents: &str) -> Result<(), Error> {
+    verify::text(what, contents)?;
+    verify::rust(what, contents)
+}
 
-/// Only for specs that say a parameter is JSON in Base64 (it needs the `base64` crate).
-const BASE64_JSON: (&str, &str) = ("src/base64_json.rs", include_str!("runtime/base64_json.rs"));
+/// `message` (a tool's output, say) with control and invisible characters made visible.
+pub(crate) fn printable_message(message: &str) -> String {
+    text::visible(message).into_owned()
+}
 
-/// Only for specs with list operations that page (it needs `futures-core`).
-const PAGINATE: (&str, &str) = ("src/paginate.rs", include_str!("runtime/paginate.rs"));
-
-/// Whether an operation pages, so the crate needs [`PAGINATE`].
+/// Whether an operation pages, so the crate needs the runtime's `paginate` module.
 pub(crate) fn paginates(api: &Api) -> bool {
     api.operations.iter().any(|op| op.pagination.is_some())
 }
 
-/// Only for specs with structs (unused helpers would be warnings).
-const MODEL: (&str, &str) = ("src/model.rs", include_str!("runtime/model.rs"));
-
-/// Whether the crate has structs, so needs [`MODEL`].
+/// Whether the crate has structs, so needs the runtime's `model` module.
 pub(crate) fn has_structs(api: &Api) -> bool {
-    api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_)))
+    api.types
+        .iter()
+        .any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_)))
 }
 
-/// Only for specs with string enums (an unused macro would be a warning).
-const STRING_ENUM: (&str, &str) = ("src/string_enum.rs", include_str!("runtime/string_enum.rs"));
-
-/// Whether the crate has string enums, so needs [`STRING_ENUM`].
+/// Whether the crate has string enums, so needs the runtime's `string_enum` module.
 pub(crate) fn has_string_enums(api: &Api) -> bool {
-    api.types.iter().any(|def| matches!(def.kind, crate::ir::TypeKind::Enum(_)))
+    api.types
+        .iter()
+        .any(|def| matches!(def.kind, crate::ir::TypeKind::Enum(_)))
+}
+
+/// Whether the spec's security scheme is Zephr's, so the crate needs its signer.
+pub(crate) fn uses_zephr_hmac(api: &Api) -> bool {
+    matches!(api.auth, Auth::ZephrHmac { .. })
 }
 
 /// Every file of the crate, sorted by path.
@@ -184,39 +241,65 @@ pub(crate) fn has_string_enums(api: &Api) -> bool {
 /// token streams cannot cross threads. The result does not depend on how work was shared.
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     options.validate()?;
-    let preamble = preamble(api, "//");
+    let preamble = preamble(api, Comment::Slashes);
     let jobs = rust_files(api);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Vec<(usize, Result<GeneratedFile, Error>)>> = std::thread::scope(|scope| {
         let handles = (0..workers)
             .map(|_| {
                 // syn and prettyplease recurse over the code's nesting, which a spec controls
                 // (up to the load stage's depth limit): give them a main thread's stack.
-                std::thread::Builder::new().stack_size(WORKER_STACK).spawn_scoped(scope, || {
-                    let mut done = Vec::new();
-                    // Largest files first (see `rust_files`), each to whichever worker is free.
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else { break };
-                        let file = job.render(api, options).and_then(|(tokens, table)| formatted(job.path(), job.preamble(&preamble), tokens, &table));
-                        done.push((index, file));
-                    }
-                    done
-                })
+                std::thread::Builder::new()
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        // Largest files first (see `rust_files`), each to whichever worker is free.
+                        loop {
+                            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(job) = jobs.get(index) else { break };
+                            let file = job.render(api, options).and_then(|(tokens, table)| {
+                                formatted(job.path(), job.preamble(&preamble), tokens, &table)
+                            });
+                            done.push((index, file));
+                        }
+                        done
+                    })
             })
             .collect::<Result<Vec<_>, _>>();
         let handles = match handles {
             Ok(handles) => handles,
-            Err(e) => return vec![vec![(0, Err(Error::Render { what: "worker threads".to_owned(), message: e.to_string() }))]],
+            Err(e) => {
+                return vec![vec![(
+                    0,
+                    Err(Error::Render {
+                        what: "worker threads".to_owned(),
+                        message: e.to_string(),
+                    }),
+                )]];
+            }
         };
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
     });
-    let mut rust: Vec<(usize, Result<GeneratedFile, Error>)> = results.into_iter().flatten().collect();
+    let mut rust: Vec<(usize, Result<GeneratedFile, Error>)> =
+        results.into_iter().flatten().collect();
     rust.sort_by_key(|(index, _)| *index);
     let mut files = text_files(api, options, &preamble)?;
     let mut rust_checked = std::collections::HashSet::new();
-    for file in assemble(rust.into_iter().map(|(_, file)| file).collect::<Result<Vec<_>, _>>()?) {
+    for file in assemble(
+        rust.into_iter()
+            .map(|(_, file)| file)
+            .collect::<Result<Vec<_>, _>>()?,
+    ) {
         rust_checked.insert(file.path.clone());
         files.push(file);
     }
@@ -245,10 +328,17 @@ fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
     // Rough output per item, measured on Stripe: 1.7 kB per type, 6 kB per operation. It only
     // decides which worker formats what, never the output.
     let types = (0..types::parts(api)).map(|part| {
-        let count = api.types.len().saturating_sub(part * types::TYPES_PER_PART).min(types::TYPES_PER_PART);
+        let count = api
+            .types
+            .len()
+            .saturating_sub(part * types::TYPES_PER_PART)
+            .min(types::TYPES_PER_PART);
         (count * 17 / 10, RustFile::Types(part))
     });
-    let groups = api.groups.iter().map(|g| (g.operations.len() * 6, RustFile::Group(g)));
+    let groups = api
+        .groups
+        .iter()
+        .map(|g| (g.operations.len() * 6, RustFile::Group(g)));
     let mut sized: Vec<(usize, RustFile<'_>)> = types.chain(groups).collect();
     sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size)); // stable: the parts stay in order
     let mut jobs = vec![RustFile::Examples];
@@ -316,37 +406,32 @@ impl RustFile<'_> {
 
 /// A Rust file from its tokens: pretty-printed, preamble in front, `table` after, and the
 /// whole text parsed again (the verify stage's check, done here so it runs on the workers).
-fn formatted(path: PathBuf, preamble: Option<&str>, tokens: TokenStream, table: &str) -> Result<GeneratedFile, Error> {
+fn formatted(
+    path: PathBuf,
+    preamble: Option<&str>,
+    tokens: TokenStream,
+    table: &str,
+) -> Result<GeneratedFile, Error> {
     let what = path.display().to_string();
     let mut contents = rust::format_file(&what, preamble, tokens)?;
     contents.push_str(table);
     verify::rust(&what, &contents)?;
-    Ok(GeneratedFile { path, contents })
+    Ok(GeneratedFile::new(path, contents))
 }
 
 /// The files that are not built from tokens: the runtime, `Cargo.toml`, `README.md`.
 fn text_files(api: &Api, options: &Options, preamble: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let zephr = matches!(api.auth, Auth::ZephrHmac { .. });
-    let mut files: Vec<GeneratedFile> = RUNTIME
+    let mut files: Vec<GeneratedFile> = runtime::FILES
         .iter()
-        .chain(zephr.then_some(&ZEPHR_HMAC))
-        .chain(has_string_enums(api).then_some(&STRING_ENUM))
-        .chain(has_structs(api).then_some(&MODEL))
-        .chain(uses_base64(api).then_some(&BASE64_JSON))
-        .chain(paginates(api).then_some(&PAGINATE))
-        .map(|(path, source)| GeneratedFile {
-            path: PathBuf::from(path),
-            contents: format!("{preamble}\n{source}"),
-        })
+        .filter(|file| file.is_needed(api))
+        .map(|file| GeneratedFile::new(file.path, format!("{preamble}\n{}", file.source())))
         .collect();
-    files.push(GeneratedFile {
-        path: PathBuf::from("Cargo.toml"),
-        contents: cargo_toml(api, options)?,
-    });
-    files.push(GeneratedFile {
-        path: PathBuf::from("README.md"),
-        contents: readme(api, options)?,
-    });
+    files.push(GeneratedFile::new(
+        "rustfmt.toml",
+        crate::format::RUSTFMT_TOML.to_owned(),
+    ));
+    files.push(GeneratedFile::new("Cargo.toml", cargo_toml(api, options)?));
+    files.push(GeneratedFile::new("README.md", readme(api, options)?));
     Ok(files)
 }
 
@@ -366,37 +451,18 @@ pub mod stages {
                 Ok((job.path(), job.preamble("").is_some(), tokens, table))
             })
             .collect::<Result<_, Error>>()?;
-        Ok(Tokens(files, preamble(api, "//")))
+        Ok(Tokens(files, preamble(api, Comment::Slashes)))
     }
 
     pub fn format(tokens: Tokens) -> Result<Vec<GeneratedFile>, Error> {
         let Tokens(files, preamble) = tokens;
         let formatted = files
             .into_iter()
-            .map(|(path, first, tokens, table)| formatted(path, first.then_some(preamble.as_str()), tokens, &table))
+            .map(|(path, first, tokens, table)| {
+                formatted(path, first.then_some(preamble.as_str()), tokens, &table)
+            })
             .collect::<Result<_, Error>>()?;
         Ok(assemble(formatted))
-    }
-}
-
-/// The first lines of every generated file, as comments in the file's syntax. The spec's title
-/// and version are spec text: each is kept on one line with nothing invisible in it, which is
-/// all a `//` or `#` comment needs to stay a comment; in HTML, `>` is escaped too.
-fn preamble(api: &Api, comment: &str) -> String {
-    let escape = |text: &str| if comment == "<!--" { text::html_comment(text) } else { text::one_line(text) };
-    let files = if api.spec_files > 1 { format!(" (of its {} files)", api.spec_files) } else { String::new() };
-    let hashes = match &api.overlay_sha256 {
-        Some(overlay) => format!("spec sha256 {}{files}, overlay sha256 {}.", escape(&api.spec_sha256), escape(overlay)),
-        None => format!("spec sha256 {}{files}.", escape(&api.spec_sha256)),
-    };
-    let lines = [
-        format!("Generated by `cargo xtask generate` from \"{}\" version {},", escape(&api.title), escape(&api.version)),
-        hashes,
-        "Do not edit: change the spec or the generator, then regenerate.".to_owned(),
-    ];
-    match comment {
-        "<!--" => format!("<!--\n{}\n-->\n", lines.join("\n")),
-        prefix => lines.iter().map(|l| format!("{prefix} {l}\n")).collect(),
     }
 }
 
@@ -419,7 +485,7 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
         "Cargo.toml",
         include_str!("templates/Cargo.toml.j2"),
         context! {
-            preamble => preamble(api, "#"),
+            preamble => preamble(api, Comment::Hash),
             crate_name => options.crate_name,
             crate_version => options.crate_version,
             rust_version => RUST_VERSION,
@@ -427,7 +493,7 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
             repository => options.package.repository,
             publish => options.package.publish,
             description => options.package.description.clone().unwrap_or_else(|| format!("Typed client for the {} API ({}), generated from its OpenAPI description", api.title, api.version)),
-            zephr_hmac => matches!(api.auth, Auth::ZephrHmac { .. }),
+            zephr_hmac => uses_zephr_hmac(api),
             base64 => uses_base64(api),
             paginate => paginates(api),
             tag_features => features::table(api).0,
@@ -465,11 +531,9 @@ fn readme(api: &Api, options: &Options) -> Result<String, Error> {
         "README.md",
         include_str!("templates/README.md.j2"),
         context! {
-            preamble => preamble(api, "<!--"),
+            preamble => preamble(api, Comment::Html),
             crate_name => options.crate_name,
             title => api.title,
-            version => api.version,
-            sha256 => api.spec_sha256,
             operation_count => api.operations.len(),
             type_count => api.types.len(),
             groups => api.groups.iter().map(|g| g.tag.clone()).collect::<Vec<_>>(),

@@ -21,7 +21,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs;
-use super::rust::{self, ident, TypesPath};
+use super::rust::{self, TypesPath, ident};
 use super::text;
 use crate::ir::{Additional, Api, Field, Struct, TypeRef};
 use crate::names;
@@ -107,24 +107,38 @@ fn inherent(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
         quote!(#field: Default::default(),)
     });
     let mut method_names = names::Namer::with_reserved(&["new"]);
-    let setters = s.fields.iter().filter(|f| !f.required).map(|f| {
-        let field_name = ident(&f.rust_name);
-        let setter = ident(&method_names.claim(&format!("with_{}", names::unraw(&f.rust_name))));
-        let inner = match &f.ty {
-            TypeRef::Nullable(inner) => inner.as_ref(),
-            other => other,
-        };
-        let ty = rust::ty(api, inner, TypesPath::Local);
-        let value = if f.boxed { quote!(Box::new(value.into())) } else { quote!(value.into()) };
-        let doc = format!(" Sets `{}` (the property {}).", names::unraw(&f.rust_name), text::markdown_code(&f.wire_name));
-        quote! {
-            #[doc = #doc]
-            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                self.#field_name = Some(#value);
-                self
+    let setters = s
+        .fields
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let field_name = ident(&f.rust_name);
+            let setter =
+                ident(&method_names.claim(&format!("with_{}", names::unraw(&f.rust_name))));
+            let inner = match &f.ty {
+                TypeRef::Nullable(inner) => inner.as_ref(),
+                other => other,
+            };
+            let ty = rust::ty(api, inner, TypesPath::Local);
+            let value = if f.boxed {
+                quote!(Box::new(value.into()))
+            } else {
+                quote!(value.into())
+            };
+            let doc = format!(
+                " Sets `{}` (the property {}).",
+                names::unraw(&f.rust_name),
+                text::markdown_code(&f.wire_name)
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+                    self.#field_name = Some(#value);
+                    self
+                }
             }
-        }
-    }).collect::<Vec<_>>();
+        })
+        .collect::<Vec<_>>();
     let property_setter = match &s.additional {
         Additional::Closed => None,
         Additional::Open { field } | Additional::Typed { field, .. } => {

@@ -9,7 +9,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::rust::{self, ident, TypesPath};
+use super::rust::{self, TypesPath, ident};
 use super::text;
 use crate::ir::{
     Api, Body, BodyKind, Doc, Group, Operation, Param, ParamLocation, ParamType, PathPart,
@@ -23,7 +23,11 @@ pub(crate) fn mod_file(api: &Api) -> TokenStream {
         let doc = docs::lines_to_attrs(&[
             format!("{} operations.", text::markdown_code(&g.tag)),
             String::new(),
-            format!("Compiled with the feature `{}` (on by default, through `{}`).", api.features.group_features[i], crate::ir::ALL_FEATURE),
+            format!(
+                "Compiled with the feature `{}` (on by default, through `{}`).",
+                api.features.group_features[i],
+                crate::ir::ALL_FEATURE
+            ),
         ]);
         let cfg = super::features::group_cfg(api, i);
         quote! { #doc #cfg pub mod #module; }
@@ -50,7 +54,11 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
         crate::names::unraw(&group.accessor),
         crate::names::unraw(&group.accessor)
     )]);
-    let ops: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
+    let ops: Vec<&Operation> = group
+        .operations
+        .iter()
+        .map(|&i| &api.operations[i])
+        .collect();
     let methods = ops.iter().map(|op| method(api, group, op));
     let builders = ops.iter().map(|op| builder(api, group, op));
     quote! {
@@ -92,7 +100,10 @@ fn param_argument(api: &Api, param: &Param) -> (TokenStream, TokenStream) {
     match &param.ty {
         ParamType::List { item, .. } => {
             let item = rust::ty(api, item, TypesPath::Crate);
-            (quote!(impl IntoIterator<Item = impl Into<#item>>), quote!(#name.into_iter().map(Into::into).collect()))
+            (
+                quote!(impl IntoIterator<Item = impl Into<#item>>),
+                quote!(#name.into_iter().map(Into::into).collect()),
+            )
         }
         _ => {
             let ty = param_type(api, param);
@@ -147,8 +158,7 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         #(#[doc(alias = #aliases)])*
         pub fn #method_name(&self, #(#args),*) -> #builder {
             #builder {
-                client: self.client.clone(),
-                options: crate::request::RequestOptions::default(),
+                common: crate::request::Common::new(self.client.transport()),
                 #(#inits,)*
                 #body_init
             }
@@ -163,14 +173,23 @@ fn doc_aliases(op: &Operation) -> Vec<Literal> {
     let usable = |alias: &str| {
         !alias.is_empty()
             && alias.trim() == alias
-            && !alias.chars().any(|c| c == '"' || c == '\'' || (c.is_whitespace() && c != ' ') || super::text::is_hazard(c))
+            && !alias.chars().any(|c| {
+                c == '"'
+                    || c == '\''
+                    || (c.is_whitespace() && c != ' ')
+                    || super::text::is_hazard(c)
+            })
             && alias != crate::names::unraw(&op.method_name)
     };
     let mut aliases = vec![op.path.clone()];
     if let Some(id) = &op.operation_id {
         aliases.push(id.clone());
     }
-    aliases.into_iter().filter(|a| usable(a)).map(|a| text::rust_str(&a)).collect()
+    aliases
+        .into_iter()
+        .filter(|a| usable(a))
+        .map(|a| text::rust_str(&a))
+        .collect()
 }
 
 fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStream {
@@ -180,7 +199,8 @@ fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStream {
         signature.push_str(&format!(" (operation `{id}`)"));
     }
     paragraphs.push(vec![signature]);
-    let mut params: Vec<String> = op.arguments()
+    let mut params: Vec<String> = op
+        .arguments()
         .into_iter()
         .map(|p| param_line(api, p, true))
         .collect();
@@ -194,7 +214,12 @@ fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStream {
     }
     let optional: Vec<String> = optional_params(op)
         .map(|p| param_line(api, p, false))
-        .chain(op.body.as_ref().filter(|b| !b.required).map(|b| body_line(api, b, false)))
+        .chain(
+            op.body
+                .as_ref()
+                .filter(|b| !b.required)
+                .map(|b| body_line(api, b, false)),
+        )
         .collect();
     if !optional.is_empty() {
         let mut section = vec![
@@ -219,9 +244,17 @@ fn one_line(doc: &Doc) -> String {
 }
 
 fn param_line(_api: &Api, p: &Param, required: bool) -> String {
-    let setter = if required { String::new() } else { format!(" `.{}(…)`", crate::names::unraw(&p.rust_name)) };
+    let setter = if required {
+        String::new()
+    } else {
+        format!(" `.{}(…)`", crate::names::unraw(&p.rust_name))
+    };
     let description = one_line(&p.doc);
-    let description = if description.is_empty() { String::new() } else { format!(": {description}") };
+    let description = if description.is_empty() {
+        String::new()
+    } else {
+        format!(": {description}")
+    };
     format!(
         "- `{}`{setter} ({} `{}`){description}",
         crate::names::unraw(&p.rust_name),
@@ -237,7 +270,11 @@ fn body_line(api: &Api, body: &Body, required: bool) -> String {
     };
     let setter = if required { "" } else { " `.body(…)`" };
     let description = one_line(&body.doc);
-    let description = if description.is_empty() { String::new() } else { format!(": {description}") };
+    let description = if description.is_empty() {
+        String::new()
+    } else {
+        format!(": {description}")
+    };
     format!("- `body`{setter}: {what}{description}")
 }
 
@@ -257,11 +294,16 @@ fn response_body_type(api: &Api, body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::Empty => quote!(()),
         ResponseBody::Json(ty) => rust::ty(api, ty, TypesPath::Crate),
-        ResponseBody::Raw { documented: Some(ty), .. } => {
+        ResponseBody::Raw {
+            documented: Some(ty),
+            ..
+        } => {
             let ty = rust::ty(api, ty, TypesPath::Crate);
             quote!(crate::RawBody<#ty>)
         }
-        ResponseBody::Raw { documented: None, .. } => quote!(crate::RawBody),
+        ResponseBody::Raw {
+            documented: None, ..
+        } => quote!(crate::RawBody),
     }
 }
 
@@ -298,16 +340,23 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let setters = optional_params(op).map(|p| {
         let name = ident(&p.rust_name);
         let doc = docs::lines_to_attrs(&setter_doc(p));
-        if let ParamType::Encoded { documented, typed: Some(typed) } = &p.ty {
+        if let ParamType::Encoded {
+            documented,
+            typed: Some(typed),
+        } = &p.ty
+        {
             let raw = ident(&typed.raw_setter);
             let ty = rust::ty(api, documented, TypesPath::Crate);
-            let raw_doc = format!(" Sets {} to text encoded already (sent exactly as given, once checked).", text::markdown_code(&p.wire_name));
+            let raw_doc = format!(
+                " Sets {} to text encoded already (sent exactly as given, once checked).",
+                text::markdown_code(&p.wire_name)
+            );
             return quote! {
                 #doc
                 pub fn #name(mut self, value: impl Into<#ty>) -> Self {
                     match crate::base64_json::encode(&value.into()) {
                         Ok(text) => self.#name = Some(text),
-                        Err(problem) => self.options.fail(problem),
+                        Err(problem) => self.common.options().fail(problem),
                     }
                     self
                 }
@@ -333,7 +382,10 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             BodyKind::Raw => (quote!(impl Into<bytes::Bytes>), quote!(body.into())),
             BodyKind::Json(_) => (body_type(api, b), quote!(body)),
         };
-        let mut lines = vec![format!("The request body ({}).", body_line(api, b, true).trim_start_matches("- `body`: "))];
+        let mut lines = vec![format!(
+            "The request body ({}).",
+            body_line(api, b, true).trim_start_matches("- `body`: ")
+        )];
         lines.extend(docs::lines(&b.doc));
         let doc = docs::lines_to_attrs(&lines);
         quote! {
@@ -348,48 +400,61 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let error = error_body(op);
     let into_request = into_request(op);
     let decode = decode(op);
-    let has_optional = optional_params(op).next().is_some() || op.body.as_ref().is_some_and(|b| !b.required);
+    let has_optional =
+        optional_params(op).next().is_some() || op.body.as_ref().is_some_and(|b| !b.required);
     let builder_doc = docs::lines_to_attrs(&[format!(
         "Request builder for [`{}::{}`] ({}): {}`.await` it, or `.send_with_response()` for the status and headers too.",
         group.struct_name,
         crate::names::unraw(&op.method_name),
         text::markdown_code(&op.label()),
-        if has_optional { "set optional parameters, then " } else { "" },
+        if has_optional {
+            "set optional parameters, then "
+        } else {
+            ""
+        },
     )]);
     let response_enum = response_enum(api, group, op);
     let error_enum = error_enum(api, group, op);
     let pagination = super::pagination::builder_items(api, op, &builder, &output, &error);
     // `Vec<BTreeMap<String, Map<String, Value>>>` inside a future's type is what the spec says;
     // a type alias for it would be a name nobody asked for.
-    let complex = (output.to_string().matches('<').count() >= 3).then(|| quote!(#[allow(clippy::type_complexity)]));
+    let complex = (output.to_string().matches('<').count() >= 3)
+        .then(|| quote!(#[allow(clippy::type_complexity)]));
+    let info = operation_info(op);
+    let setters: Vec<TokenStream> = setters.collect();
+    let inherent = (!setters.is_empty() || body_setter.is_some()).then(|| {
+        quote! {
+            #complex
+            impl #builder {
+                #(#setters)*
+                #body_setter
+            }
+        }
+    });
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request is only sent when awaited"]
         pub struct #builder {
-            client: crate::Client,
-            options: crate::request::RequestOptions,
+            common: crate::request::Common,
             #(#fields)*
             #body_field
         }
 
+        #inherent
+
         #complex
-        impl #builder {
-            #(#setters)*
-            #body_setter
+        impl crate::request::Operation for #builder {
+            type Output = #output;
+            type Error = #error;
 
-            /// Sends the request; resolves to the decoded body (the same as `.await`).
-            pub fn send(self) -> crate::ResponseFuture<#output, #error> {
-                crate::ResponseFuture::new(crate::request::transport_of(&self.client), self.into_request(), Self::decode)
+            const INFO: crate::request::OperationInfo = #info;
+
+            fn common(&mut self) -> &mut crate::request::Common {
+                &mut self.common
             }
 
-            /// Sends the request; resolves to the decoded body with the response's status,
-            /// headers and raw bytes.
-            pub fn send_with_response(self) -> crate::FullResponseFuture<#output, #error> {
-                crate::FullResponseFuture::new(crate::request::transport_of(&self.client), self.into_request(), Self::decode)
-            }
-
-            fn into_request(self) -> Result<crate::transport::Request, crate::error::Failure> {
+            fn into_request(self) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
                 #into_request
             }
 
@@ -398,17 +463,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             }
         }
 
-        #complex
-        impl std::future::IntoFuture for #builder {
-            type Output = Result<#output, crate::Error<#error>>;
-            type IntoFuture = crate::ResponseFuture<#output, #error>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
-
-        crate::request::request_options!(#builder);
+        crate::request::operation!(#builder => #output, #error);
 
         #pagination
 
@@ -417,12 +472,40 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     }
 }
 
+/// The operation's [`OperationInfo`](crate) constant: id, method, path template, signing.
+fn operation_info(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method.as_str());
+    let id = wire(
+        op.operation_id
+            .as_deref()
+            .unwrap_or(crate::names::unraw(&op.method_name)),
+    );
+    let template = wire(&op.path);
+    let signing = if op.signed {
+        quote!(Signed)
+    } else {
+        quote!(Unsigned)
+    };
+    quote! {
+        crate::request::OperationInfo {
+            id: #id,
+            method: reqwest::Method::#method,
+            path: #template,
+            signing: crate::transport::Signing::#signing,
+        }
+    }
+}
+
 fn setter_doc(p: &Param) -> Vec<String> {
     let mut lines = docs::lines(&p.doc);
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push(format!("Sent as the {} parameter `{}`.", p.location.as_str(), p.wire_name));
+    lines.push(format!(
+        "Sent as the {} parameter `{}`.",
+        p.location.as_str(),
+        p.wire_name
+    ));
     lines
 }
 
@@ -458,22 +541,28 @@ fn into_request(op: &Operation) -> TokenStream {
             }
         })
         .collect();
-    let query_steps = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
-        let name = ident(&p.rust_name);
-        let wire_name = wire(&p.wire_name);
-        let push = |value: TokenStream| match &p.ty {
-            ParamType::List { explode, .. } => quote!(query.push_list(#wire_name, #value, #explode);),
-            ParamType::Encoded { .. } => quote!(query.push_encoded(#wire_name, #value)?;),
-            ParamType::Scalar(_) => quote!(query.push(#wire_name, #value);),
-        };
-        if p.required {
-            push(quote!(&self.#name))
-        } else {
-            let step = push(quote!(value));
-            quote!(if let Some(value) = &self.#name { #step })
-        }
-    });
-    let header_steps = op
+    let query_steps = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Query)
+        .map(|p| {
+            let name = ident(&p.rust_name);
+            let wire_name = wire(&p.wire_name);
+            let push = |value: TokenStream| match &p.ty {
+                ParamType::List { explode, .. } => {
+                    quote!(query.push_list(#wire_name, #value, #explode);)
+                }
+                ParamType::Encoded { .. } => quote!(query.push_encoded(#wire_name, #value)?;),
+                ParamType::Scalar(_) => quote!(query.push(#wire_name, #value);),
+            };
+            if p.required {
+                push(quote!(&self.#name))
+            } else {
+                let step = push(quote!(value));
+                quote!(if let Some(value) = &self.#name { #step })
+            }
+        });
+    let header_steps: Vec<TokenStream> = op
         .params
         .iter()
         .filter(|p| matches!(p.location, ParamLocation::Header | ParamLocation::Cookie))
@@ -496,7 +585,8 @@ fn into_request(op: &Operation) -> TokenStream {
                 let step = add(quote!(value));
                 quote!(if let Some(value) = &self.#name { #step })
             }
-        });
+        })
+        .collect();
     let body_step = op.body.as_ref().map(|b| {
         let media = wire(&b.media_type);
         let add = |value: TokenStream| match b.kind {
@@ -514,33 +604,40 @@ fn into_request(op: &Operation) -> TokenStream {
         let media = wire(&media);
         quote!(request.accept(#media);)
     });
-    let method = format_ident!("{}", op.method.as_str());
-    let signed = op.signed;
     let length = Literal::usize_unsuffixed(length);
-    let query_mut = op.params.iter().any(|p| p.location == ParamLocation::Query).then(|| quote!(mut));
-    let operation = wire(op.operation_id.as_deref().unwrap_or(crate::names::unraw(&op.method_name)));
-    let template = wire(&op.path);
+    let query_mut = op
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Query)
+        .then(|| quote!(mut));
+    let request_mut =
+        (!header_steps.is_empty() || body_step.is_some() || accept.is_some()).then(|| quote!(mut));
     quote! {
         let mut path = String::with_capacity(#length);
         #(#path_steps)*
         let #query_mut query = crate::encoding::Query::default();
         #(#query_steps)*
-        let mut request = crate::transport::Request::new(#operation, #template, reqwest::Method::#method, path, query, #signed);
+        let #request_mut request = crate::transport::Request::new(&Self::INFO, path, query);
         #(#header_steps)*
         #body_step
         #accept
-        self.options.apply(&mut request)?;
-        Ok(request)
+        Ok((self.common, request))
     }
 }
 
 /// The `Accept` header: JSON when any success body is JSON, else the documented media type.
 fn accept(op: &Operation) -> Option<String> {
-    if op.success.iter().any(|c| matches!(c.body, ResponseBody::Json(_))) {
+    if op
+        .success
+        .iter()
+        .any(|c| matches!(c.body, ResponseBody::Json(_)))
+    {
         return Some("application/json".to_owned());
     }
     op.success.iter().find_map(|c| match &c.body {
-        ResponseBody::Raw { media_type, .. } if reqwest_safe(media_type) => Some(media_type.clone()),
+        ResponseBody::Raw { media_type, .. } if reqwest_safe(media_type) => {
+            Some(media_type.clone())
+        }
         _ => None,
     })
 }
@@ -685,7 +782,9 @@ fn response_enum(api: &Api, group: &Group, op: &Operation) -> Option<TokenStream
 fn error_enum(api: &Api, group: &Group, op: &Operation) -> Option<TokenStream> {
     let name: Ident = ident(op.error_enum.as_ref()?);
     let variants = op.errors.iter().filter_map(|case| {
-        let ResponseBody::Json(ty) = &case.body else { return None };
+        let ResponseBody::Json(ty) = &case.body else {
+            return None;
+        };
         let variant = ident(&case.variant);
         let ty = rust::ty(api, ty, TypesPath::Crate);
         let doc = case_doc(case);

@@ -4,11 +4,17 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::rust::{self, ident, TypesPath};
+use super::rust::{self, TypesPath, ident};
 use crate::ir::{Api, Operation, PageStyle, Pagination, ParamType, Step, TypeRef};
 
 /// The pagination methods and impl of `op`'s builder, if it pages.
-pub(crate) fn builder_items(api: &Api, op: &Operation, builder: &Ident, page: &TokenStream, error: &TokenStream) -> Option<TokenStream> {
+pub(crate) fn builder_items(
+    api: &Api,
+    op: &Operation,
+    builder: &Ident,
+    page: &TokenStream,
+    error: &TokenStream,
+) -> Option<TokenStream> {
     let pagination = op.pagination.as_ref()?;
     let item = rust::ty(api, &pagination.item_type, TypesPath::Crate);
     let count = match (pagination.items.as_slice(), all_required(&pagination.items)) {
@@ -129,10 +135,14 @@ fn next_page(op: &Operation, pagination: &Pagination) -> TokenStream {
         }
     });
     // A link that is always there says nothing about the end (the other checks do).
-    let link = pagination.next_link.as_ref().filter(|steps| !all_required(steps)).map(|steps| {
-        let chain = borrowed(steps);
-        quote!(#chain?;)
-    });
+    let link = pagination
+        .next_link
+        .as_ref()
+        .filter(|steps| !all_required(steps))
+        .map(|steps| {
+            let chain = borrowed(steps);
+            quote!(#chain?;)
+        });
     let short = |size: Option<usize>| {
         size.map(|index| {
             let size_value = match &op.params[index].ty {
@@ -189,7 +199,9 @@ fn next_page(op: &Operation, pagination: &Pagination) -> TokenStream {
         }
     };
     let fetched_unused = pagination.total.is_none().then(|| quote!(let _ = fetched;));
-    let reads_page = pagination.total.is_some() || pagination.next_link.is_some() || matches!(pagination.style, PageStyle::Cursor { .. });
+    let reads_page = pagination.total.is_some()
+        || pagination.next_link.is_some()
+        || matches!(pagination.style, PageStyle::Cursor { .. });
     let page_unused = (!reads_page).then(|| quote!(let _ = page;));
     quote! {
         #fetched_unused

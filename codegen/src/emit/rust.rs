@@ -69,7 +69,11 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, path: TypesPath<'_>) -> TokenStream {
 /// and prettyplease turns doc attributes back into `///` comments with their raw text. So when
 /// the printed file holds such a character, the tokens are sanitised (see [`sanitize`]) and
 /// printed again; the file is then checked like every other (see `verify`).
-pub(crate) fn format_file(what: &str, preamble: Option<&str>, tokens: TokenStream) -> Result<String, Error> {
+pub(crate) fn format_file(
+    what: &str,
+    preamble: Option<&str>,
+    tokens: TokenStream,
+) -> Result<String, Error> {
     let render = |tokens: TokenStream| -> Result<String, Error> {
         let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
             what: what.to_owned(),
@@ -95,7 +99,11 @@ pub(crate) fn sanitize(tokens: TokenStream) -> TokenStream {
     for tree in tokens {
         out.push(match tree {
             TokenTree::Group(group) => {
-                let stream = if is_doc_attribute(&group) { sanitize_doc(group.stream()) } else { sanitize(group.stream()) };
+                let stream = if is_doc_attribute(&group) {
+                    sanitize_doc(group.stream())
+                } else {
+                    sanitize(group.stream())
+                };
                 let mut new = Group::new(group.delimiter(), stream);
                 new.set_span(group.span());
                 TokenTree::Group(new)
@@ -117,10 +125,12 @@ fn sanitize_doc(tokens: TokenStream) -> TokenStream {
     tokens
         .into_iter()
         .map(|tree| match tree {
-            TokenTree::Literal(literal) => match syn::parse_str::<syn::LitStr>(&literal.to_string()) {
-                Ok(doc) => TokenTree::Literal(text::rust_str(&text::one_line(&doc.value()))),
-                Err(_) => TokenTree::Literal(literal),
-            },
+            TokenTree::Literal(literal) => {
+                match syn::parse_str::<syn::LitStr>(&literal.to_string()) {
+                    Ok(doc) => TokenTree::Literal(text::rust_str(&text::one_line(&doc.value()))),
+                    Err(_) => TokenTree::Literal(literal),
+                }
+            }
             other => other,
         })
         .collect()

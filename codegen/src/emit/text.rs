@@ -60,7 +60,9 @@ pub(crate) fn one_line(text: &str) -> String {
 /// escaped (`proc_macro2`'s own escaping leaves bidirectional overrides raw).
 pub(crate) fn rust_str(text: &str) -> proc_macro2::Literal {
     let source = rust_str_source(text);
-    source.parse().unwrap_or_else(|_| proc_macro2::Literal::string(&visible(text)))
+    source
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(&visible(text)))
 }
 
 /// The source text of a Rust string literal for `text` (with its quotes).
@@ -106,7 +108,10 @@ pub(crate) fn toml_str(text: &str) -> String {
 
 /// Text for inside an HTML comment (`<!-- … -->`): one line, and no `>` that could end it.
 pub(crate) fn html_comment(text: &str) -> String {
-    one_line(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    one_line(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Plain text inside Markdown prose: every ASCII punctuation character that could start
@@ -117,8 +122,8 @@ pub(crate) fn markdown_text(text: &str) -> String {
     for c in line.chars() {
         match c {
             '&' => out.push_str("&amp;"),
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|'
-            | '~' | '"' | '\'' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
+            | '-' | '.' | '!' | '|' | '~' | '"' | '\'' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -134,7 +139,11 @@ pub(crate) fn markdown_code(text: &str) -> String {
     let line = one_line(text);
     let longest = line.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
-    let pad = if line.starts_with('`') || line.ends_with('`') || line.is_empty() { " " } else { "" };
+    let pad = if line.starts_with('`') || line.ends_with('`') || line.is_empty() {
+        " "
+    } else {
+        ""
+    };
     format!("{fence}{pad}{line}{pad}{fence}")
 }
 
@@ -164,7 +173,15 @@ mod tests {
 
     #[test]
     fn toml_strings_parse_back_to_the_same_text() {
-        for text in ["plain", "q\"uote", "back\\slash", "del\u{7f}", "nl\n[x]", "rlo\u{202e}", "nul\u{0}"] {
+        for text in [
+            "plain",
+            "q\"uote",
+            "back\\slash",
+            "del\u{7f}",
+            "nl\n[x]",
+            "rlo\u{202e}",
+            "nul\u{0}",
+        ] {
             let doc = format!("key = {}\n", toml_str(text));
             let table: toml::Table = doc.parse().unwrap_or_else(|e| panic!("{text:?}: {e}"));
             assert_eq!(table["key"].as_str(), Some(text));
@@ -174,7 +191,10 @@ mod tests {
     #[test]
     fn markdown_contexts() {
         assert_eq!(html_comment("a --> b\nc"), "a --&gt; b c");
-        assert_eq!(markdown_text("*x* [l](u) <b>"), "\\*x\\* \\[l\\]\\(u\\) \\<b\\>");
+        assert_eq!(
+            markdown_text("*x* [l](u) <b>"),
+            "\\*x\\* \\[l\\]\\(u\\) \\<b\\>"
+        );
         assert_eq!(markdown_code("a`b"), "``a`b``");
         assert_eq!(markdown_code("`x"), "`` `x ``");
         assert_eq!(markdown_code_cell("a|b"), "`a\\|b`");

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use super::rust::{self, ident, TypesPath};
+use super::rust::{self, TypesPath, ident};
 use super::text;
 use crate::ir::{Api, OneOf, Origin, StringEnum, TypeDef, TypeKind};
 
@@ -28,7 +28,9 @@ pub(crate) fn part(api: &Api, index: usize) -> Result<TokenStream, crate::error:
         .iter()
         .enumerate()
         .map(|(offset, def)| match api.features.gate(start + offset) {
-            Some(groups) => super::features::gate_items(type_def(api, def), &super::features::cfg(api, groups)),
+            Some(groups) => {
+                super::features::gate_items(type_def(api, def), &super::features::cfg(api, groups))
+            }
             None => Ok(type_def(api, def)),
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -42,7 +44,11 @@ pub(crate) fn part(api: &Api, index: usize) -> Result<TokenStream, crate::error:
     // Nothing is imported: every path is qualified, so a schema may be called `Serialize`,
     // `Deserialize` or `Map` (only the prelude's names are kept from schemas, see
     // `names::RESERVED_TYPE_NAMES`). The macro lives in the macro namespace, apart from types.
-    let string_enum_use = super::has_string_enums(api).then(|| quote!(use crate::string_enum::string_enum;));
+    let string_enum_use = super::has_string_enums(api).then(|| {
+        quote!(
+            use crate::string_enum::string_enum;
+        )
+    });
     Ok(quote! {
         #![doc = #doc]
         //!
@@ -134,7 +140,10 @@ fn one_of_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, o: &OneOf)
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        let rename = v.tag_value.as_ref().map(|value| quote!(#[serde(rename = #value)]));
+        let rename = v
+            .tag_value
+            .as_ref()
+            .map(|value| quote!(#[serde(rename = #value)]));
         quote! { #rename #variant(#ty), }
     });
     let representation = match &o.tag {
@@ -165,7 +174,9 @@ mod tests {
 
     /// A spec with more types than one part holds, of every kind, gated by features.
     fn spec(schemas: usize) -> String {
-        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [alpha]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S0'}}}}}\ncomponents:\n  schemas:\n");
+        let mut text = String::from(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      tags: [alpha]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/S0'}}}}}\ncomponents:\n  schemas:\n",
+        );
         for i in 0..schemas {
             let next = (i + 1) % schemas;
             text.push_str(&match i % 4 {
@@ -193,6 +204,9 @@ mod tests {
         }
         assert_eq!(joined, rust::format_file("whole", None, whole).unwrap());
         let last_struct = (count - 1) / 4 * 4;
-        assert!(joined.contains(&format!("pub struct S{last_struct} ")), "the last part is there");
+        assert!(
+            joined.contains(&format!("pub struct S{last_struct} ")),
+            "the last part is there"
+        );
     }
 }

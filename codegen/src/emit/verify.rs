@@ -16,8 +16,8 @@
 use std::collections::HashSet;
 use std::path::{Component, Path};
 
-use super::text;
 use super::GeneratedFile;
+use super::text;
 use crate::error::Error;
 use crate::limits;
 
@@ -54,7 +54,15 @@ const PACKAGE_KEYS: &[&str] = &[
 ];
 
 /// Top-level tables the template writes.
-const TABLES: &[&str] = &["package", "lib", "features", "dependencies", "dev-dependencies", "lints", "package.metadata"];
+const TABLES: &[&str] = &[
+    "package",
+    "lib",
+    "features",
+    "dependencies",
+    "dev-dependencies",
+    "lints",
+    "package.metadata",
+];
 
 /// `rust_checked`: the `.rs` files that [`rust`] has already parsed, as they are now.
 pub(super) fn files(files: &[GeneratedFile], rust_checked: &HashSet<&Path>) -> Result<(), Error> {
@@ -71,16 +79,29 @@ pub(super) fn files(files: &[GeneratedFile], rust_checked: &HashSet<&Path>) -> R
         if total > limits::MAX_OUTPUT_BYTES {
             return Err(Error::Input {
                 what: "the generated crate".to_owned(),
-                message: format!("it would be more than {} bytes (a limit, see SECURITY.md)", limits::MAX_OUTPUT_BYTES),
+                message: format!(
+                    "it would be more than {} bytes (a limit, see SECURITY.md)",
+                    limits::MAX_OUTPUT_BYTES
+                ),
             });
         }
-        check_text(&what, &file.contents)?;
+        text(&what, &file.contents)?;
         match file.path.extension().and_then(|e| e.to_str()) {
-            Some("rs") if !rust_checked.contains(file.path.as_path()) => rust(&what, &file.contents)?,
+            Some("rs") if !rust_checked.contains(file.path.as_path()) => {
+                rust(&what, &file.contents)?
+            }
+            Some("toml")
+                if file.path == Path::new("rustfmt.toml")
+                    && file.contents != crate::format::RUSTFMT_TOML =>
+            {
+                return Err(render(&what, "is not the generator's rustfmt settings"));
+            }
+            Some("toml") if file.path == Path::new("rustfmt.toml") => {}
             Some("toml") => check_manifest(&what, &file.contents)?,
             Some("md") => check_markdown(&what, &file.contents)?,
             Some("json") => {
-                serde_json::from_str::<serde_json::Value>(&file.contents).map_err(|e| render(&what, &format!("not valid JSON: {e}")))?;
+                serde_json::from_str::<serde_json::Value>(&file.contents)
+                    .map_err(|e| render(&what, &format!("not valid JSON: {e}")))?;
             }
             _ => {}
         }
@@ -90,11 +111,16 @@ pub(super) fn files(files: &[GeneratedFile], rust_checked: &HashSet<&Path>) -> R
 
 /// The whole text of a Rust file, preamble and appended tables included, parses with `syn`.
 pub(super) fn rust(what: &str, contents: &str) -> Result<(), Error> {
-    syn::parse_file(contents).map(drop).map_err(|e| render(what, &format!("not valid Rust: {e}")))
+    syn::parse_file(contents)
+        .map(drop)
+        .map_err(|e| render(what, &format!("not valid Rust: {e}")))
 }
 
 fn render(what: &str, message: &str) -> Error {
-    Error::Render { what: what.to_owned(), message: message.to_owned() }
+    Error::Render {
+        what: what.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 /// A relative path of plain names: ASCII letters, digits, `_`, `-` and `.`, not hidden, not a
@@ -111,13 +137,20 @@ fn check_path(path: &Path) -> Result<(), Error> {
         };
         let stem = name.split('.').next().unwrap_or("").to_ascii_lowercase();
         let device = matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
-            || (stem.len() == 4 && (stem.starts_with("com") || stem.starts_with("lpt")) && stem.as_bytes()[3].is_ascii_digit());
+            || (stem.len() == 4
+                && (stem.starts_with("com") || stem.starts_with("lpt"))
+                && stem.as_bytes()[3].is_ascii_digit());
         let plain = !name.is_empty()
             && name.len() <= 128
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
             && (!name.starts_with('.') || name == ".codegen-manifest.json");
         if !plain || device {
-            return Err(render(&what, "a generated file or directory name must be plain ASCII and not reserved"));
+            return Err(render(
+                &what,
+                "a generated file or directory name must be plain ASCII and not reserved",
+            ));
         }
         components += 1;
     }
@@ -127,10 +160,24 @@ fn check_path(path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_text(what: &str, contents: &str) -> Result<(), Error> {
-    if let Some((index, line)) = contents.lines().enumerate().find(|(_, line)| line.chars().any(text::is_hazard)) {
-        let c = line.chars().find(|c| text::is_hazard(*c)).unwrap_or_default();
-        return Err(render(&format!("{what}:{}", index + 1), &format!("holds the invisible or control character U+{:04X}", u32::from(c))));
+/// No invisible or control character, no carriage return.
+pub(super) fn text(what: &str, contents: &str) -> Result<(), Error> {
+    if let Some((index, line)) = contents
+        .lines()
+        .enumerate()
+        .find(|(_, line)| line.chars().any(text::is_hazard))
+    {
+        let c = line
+            .chars()
+            .find(|c| text::is_hazard(*c))
+            .unwrap_or_default();
+        return Err(render(
+            &format!("{what}:{}", index + 1),
+            &format!(
+                "holds the invisible or control character U+{:04X}",
+                u32::from(c)
+            ),
+        ));
     }
     if contents.contains('\r') {
         return Err(render(what, "holds a carriage return"));
@@ -139,7 +186,9 @@ fn check_text(what: &str, contents: &str) -> Result<(), Error> {
 }
 
 fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
-    let table: toml::Table = contents.parse().map_err(|e| render(what, &format!("not valid TOML: {e}")))?;
+    let table: toml::Table = contents
+        .parse()
+        .map_err(|e| render(what, &format!("not valid TOML: {e}")))?;
     for (key, value) in &table {
         if !TABLES.contains(&key.as_str()) {
             return Err(render(what, &format!("unexpected top-level key `{key}`")));
@@ -158,12 +207,21 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
                     if !DEPENDENCIES.contains(&name.as_str()) {
                         return Err(render(what, &format!("unexpected dependency `{name}`")));
                     }
-                    if spec.as_table().is_some_and(|t| t.keys().any(|k| k == "path" || k == "git" || k == "registry")) {
-                        return Err(render(what, &format!("dependency `{name}` has a source other than crates.io")));
+                    if spec.as_table().is_some_and(|t| {
+                        t.keys()
+                            .any(|k| k == "path" || k == "git" || k == "registry")
+                    }) {
+                        return Err(render(
+                            what,
+                            &format!("dependency `{name}` has a source other than crates.io"),
+                        ));
                     }
                 }
             }
-            "lib" if inner.keys().any(|k| k != "path") || inner.get("path").and_then(|p| p.as_str()) != Some("src/lib.rs") => {
+            "lib"
+                if inner.keys().any(|k| k != "path")
+                    || inner.get("path").and_then(|p| p.as_str()) != Some("src/lib.rs") =>
+            {
                 return Err(render(what, "unexpected `[lib]` settings"));
             }
             _ => {}
@@ -178,9 +236,15 @@ fn check_markdown(what: &str, contents: &str) -> Result<(), Error> {
     let opens = lines.next() == Some("<!--");
     let head: Vec<&str> = lines.by_ref().take(4).collect();
     let closes_at = head.iter().position(|l| *l == "-->");
-    let early = head.iter().take(closes_at.unwrap_or(0)).any(|l| l.contains("-->") || l.contains('>'));
+    let early = head
+        .iter()
+        .take(closes_at.unwrap_or(0))
+        .any(|l| l.contains("-->") || l.contains('>'));
     if !opens || closes_at != Some(3) || early {
-        return Err(render(what, "the preamble comment is not closed exactly where it ends"));
+        return Err(render(
+            what,
+            "the preamble comment is not closed exactly where it ends",
+        ));
     }
     Ok(())
 }
@@ -196,22 +260,46 @@ mod tests {
     }
 
     fn file(path: &str, contents: &str) -> GeneratedFile {
-        GeneratedFile { path: PathBuf::from(path), contents: contents.to_owned() }
+        GeneratedFile::new(PathBuf::from(path), contents.to_owned())
     }
 
     #[test]
     fn refuses_what_escaping_should_have_prevented() {
         let injected = "# a\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[target.'cfg(all())'.dependencies]\nevil = { path = \"/tmp/evil\" }\n";
-        assert!(check(&[file("Cargo.toml", injected)]).unwrap_err().to_string().contains("unexpected top-level key `target`"));
+        assert!(
+            check(&[file("Cargo.toml", injected)])
+                .unwrap_err()
+                .to_string()
+                .contains("unexpected top-level key `target`")
+        );
         let build = "[package]\nname = \"x\"\nbuild = \"build.rs\"\n";
         assert!(check(&[file("Cargo.toml", build)]).is_err());
-        let dep = "[dependencies]\nserde = { version = \"1\", git = \"https://evil.test/serde\" }\n";
+        let dep =
+            "[dependencies]\nserde = { version = \"1\", git = \"https://evil.test/serde\" }\n";
         assert!(check(&[file("Cargo.toml", dep)]).is_err());
         assert!(check(&[file("src/a.rs", "// x\u{202e}\nfn f() {}\n")]).is_err());
-        assert!(check(&[file("src/a.rs", "// x\n#![doc = include_str!(\"/etc/passwd\")] //\nfn f( {}\n")]).is_err());
+        assert!(
+            check(&[file(
+                "src/a.rs",
+                "// x\n#![doc = include_str!(\"/etc/passwd\")] //\nfn f( {}\n"
+            )])
+            .is_err()
+        );
         assert!(check(&[file("README.md", "<!--\na --> b\nc\nd\n-->\n")]).is_err());
-        assert!(check(&[file("src/a.rs", "fn a() {}\n"), file("src/A.rs", "fn b() {}\n")]).is_err());
-        for bad in ["../x.rs", "/etc/x.rs", "src/.hidden.rs", "src/aux.rs", "src/a b.rs"] {
+        assert!(
+            check(&[
+                file("src/a.rs", "fn a() {}\n"),
+                file("src/A.rs", "fn b() {}\n")
+            ])
+            .is_err()
+        );
+        for bad in [
+            "../x.rs",
+            "/etc/x.rs",
+            "src/.hidden.rs",
+            "src/aux.rs",
+            "src/a b.rs",
+        ] {
             assert!(check(&[file(bad, "fn a() {}\n")]).is_err(), "{bad}");
         }
     }
@@ -220,6 +308,11 @@ mod tests {
     fn accepts_what_the_templates_write() {
         let manifest = "# c\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[lib]\npath = \"src/lib.rs\"\n[dependencies]\nserde = { version = \"1\" }\n";
         let readme = "<!--\na\nb\nc\n-->\n# x\n";
-        check(&[file("Cargo.toml", manifest), file("README.md", readme), file("src/lib.rs", "// c\nfn f() {}\n")]).unwrap();
+        check(&[
+            file("Cargo.toml", manifest),
+            file("README.md", readme),
+            file("src/lib.rs", "// c\nfn f() {}\n"),
+        ])
+        .unwrap();
     }
 }

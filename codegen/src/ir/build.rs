@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::schema::{non_empty, TypeTable};
-use super::{examples, operations, pagination, recursion, security};
+use super::schema::{TypeTable, non_empty};
 use super::{Api, ParamType, Server, ServerVariable, TypeRef};
+use super::{examples, operations, pagination, recursion, security};
 use crate::error::SpecError;
 use crate::load::LoadedSpec;
 use crate::names::{self, Namer};
@@ -73,8 +73,22 @@ pub fn build(spec: &LoadedSpec, settings: &crate::Settings) -> Result<Api, SpecE
 fn server(s: &openapiv3::Server) -> Server {
     // Setter names on the generated client builder must not collide with its own methods.
     let mut namer = Namer::with_reserved(&[
-        "api_key", "base_url", "bearer_token", "build", "connect_timeout", "credentials", "fmt", "follow_redirects",
-        "http_client", "max_response_bytes", "no_timeout", "retry", "signer", "timeout", "user_agent", "without_signing",
+        "api_key",
+        "base_url",
+        "bearer_token",
+        "build",
+        "connect_timeout",
+        "credentials",
+        "fmt",
+        "follow_redirects",
+        "http_client",
+        "max_response_bytes",
+        "no_timeout",
+        "retry",
+        "signer",
+        "timeout",
+        "user_agent",
+        "without_signing",
     ]);
     Server {
         url: s.url.clone(),

@@ -13,7 +13,9 @@ use super::{Example, ExampleTarget, TypeRef};
 use crate::error::{Problem, SpecError};
 use crate::pointer;
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 pub(crate) fn collect(
     document: &Value,
@@ -55,7 +57,9 @@ impl Walker<'_> {
                 let at = pointer::join("", ["paths", path.as_str()]);
                 self.parameters(item.get("parameters"), &at)?;
                 for method in METHODS {
-                    let Some(op) = item.get(*method) else { continue };
+                    let Some(op) = item.get(*method) else {
+                        continue;
+                    };
                     let at = pointer::push(&at, method);
                     self.parameters(op.get("parameters"), &at)?;
                     if let Some(body) = op.get("requestBody") {
@@ -63,7 +67,10 @@ impl Walker<'_> {
                     }
                     if let Some(responses) = op.get("responses").and_then(Value::as_object) {
                         for (status, response) in responses {
-                            self.body(response, &pointer::join(&at, ["responses", status.as_str()]))?;
+                            self.body(
+                                response,
+                                &pointer::join(&at, ["responses", status.as_str()]),
+                            )?;
                         }
                     }
                 }
@@ -73,7 +80,9 @@ impl Walker<'_> {
             return Ok(());
         };
         for (section, items) in components {
-            let Some(items) = items.as_object() else { continue };
+            let Some(items) = items.as_object() else {
+                continue;
+            };
             for (name, item) in items {
                 let at = pointer::join("", ["components", section.as_str(), name.as_str()]);
                 match section.as_str() {
@@ -90,7 +99,9 @@ impl Walker<'_> {
     }
 
     fn parameters(&mut self, list: Option<&Value>, at: &str) -> Result<(), SpecError> {
-        let Some(list) = list.and_then(Value::as_array) else { return Ok(()) };
+        let Some(list) = list.and_then(Value::as_array) else {
+            return Ok(());
+        };
         for (i, p) in list.iter().enumerate() {
             self.parameter(p, &pointer::join(at, ["parameters", &i.to_string()]))?;
         }
@@ -143,7 +154,9 @@ impl Walker<'_> {
     }
 
     fn content(&mut self, content: Option<&Value>, at: &str) -> Result<(), SpecError> {
-        let Some(content) = content.and_then(Value::as_object) else { return Ok(()) };
+        let Some(content) = content.and_then(Value::as_object) else {
+            return Ok(());
+        };
         for (media, m) in content {
             let at = pointer::join(at, ["content", media.as_str()]);
             let schema_at = pointer::push(&at, "schema");
@@ -160,7 +173,9 @@ impl Walker<'_> {
     }
 
     fn schema(&mut self, schema: &Value, at: &str, context: Context) -> Result<(), SpecError> {
-        let Some(object) = schema.as_object() else { return Ok(()) };
+        let Some(object) = schema.as_object() else {
+            return Ok(());
+        };
         let target = match (self.schema_types.get(at), context) {
             (Some(ty), Context::Body) => ExampleTarget::Json(ty.clone()),
             (Some(ty), Context::Parameter) => ExampleTarget::Parameter(ty.clone()),
@@ -173,13 +188,21 @@ impl Walker<'_> {
         match object.get("examples") {
             Some(Value::Array(list)) => {
                 for (i, value) in list.iter().enumerate() {
-                    self.push(pointer::join(at, ["examples", &i.to_string()]), value, target.clone())?;
+                    self.push(
+                        pointer::join(at, ["examples", &i.to_string()]),
+                        value,
+                        target.clone(),
+                    )?;
                 }
             }
             Some(Value::Object(map)) => {
                 for (name, value) in map {
                     let value = value.get("value").unwrap_or(value);
-                    self.push(pointer::join(at, ["examples", name.as_str()]), value, target.clone())?;
+                    self.push(
+                        pointer::join(at, ["examples", name.as_str()]),
+                        value,
+                        target.clone(),
+                    )?;
                 }
             }
             _ => {}
@@ -189,7 +212,11 @@ impl Walker<'_> {
         }
         if let Some(props) = object.get("properties").and_then(Value::as_object) {
             for (name, prop) in props {
-                self.schema(prop, &pointer::join(at, ["properties", name.as_str()]), context)?;
+                self.schema(
+                    prop,
+                    &pointer::join(at, ["properties", name.as_str()]),
+                    context,
+                )?;
             }
         }
         for key in ["items", "additionalProperties", "not"] {
@@ -221,19 +248,30 @@ impl Walker<'_> {
                 Some(reference) => reference
                     .strip_prefix('#')
                     .and_then(|p| self.document.pointer(p))
-                    .ok_or_else(|| SpecError::new(&entry_at, Problem::DanglingRef(reference.to_owned())))?,
+                    .ok_or_else(|| {
+                        SpecError::new(&entry_at, Problem::DanglingRef(reference.to_owned()))
+                    })?,
                 None => entry,
             };
             if let Some(value) = entry.get("value") {
                 self.push(pointer::push(&entry_at, "value"), value, target.clone())?;
             } else if let Some(url) = entry.get("externalValue").and_then(Value::as_str) {
-                self.push(entry_at, &Value::Null, ExampleTarget::External(url.to_owned()))?;
+                self.push(
+                    entry_at,
+                    &Value::Null,
+                    ExampleTarget::External(url.to_owned()),
+                )?;
             }
         }
         Ok(())
     }
 
-    fn push(&mut self, pointer: String, value: &Value, target: ExampleTarget) -> Result<(), SpecError> {
+    fn push(
+        &mut self,
+        pointer: String,
+        value: &Value,
+        target: ExampleTarget,
+    ) -> Result<(), SpecError> {
         let size = json_size(value) + pointer.len();
         if size > self.budget {
             return Err(SpecError::new(
@@ -245,7 +283,11 @@ impl Walker<'_> {
             ));
         }
         self.budget -= size;
-        self.out.push(Example { pointer, value: value.clone(), target });
+        self.out.push(Example {
+            pointer,
+            value: value.clone(),
+            target,
+        });
         Ok(())
     }
 }

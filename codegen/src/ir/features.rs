@@ -9,7 +9,9 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::{Additional, Api, BodyKind, Operation, ParamType, ResponseBody, TypeId, TypeKind, TypeRef};
+use super::{
+    Additional, Api, BodyKind, Operation, ParamType, ResponseBody, TypeId, TypeKind, TypeRef,
+};
 
 /// The features of a crate, decided from its operations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,8 +29,23 @@ pub const ALL_FEATURE: &str = "all-apis";
 /// Names a tag's feature cannot take: the crate's other features and its dependencies (each
 /// optional dependency is a feature of its own).
 const RESERVED: &[&str] = &[
-    "default", ALL_FEATURE, "rustls", "native-tls", "http2", "tracing", "base64", "bytes", "futures-core",
-    "getrandom", "httpdate", "percent-encoding", "reqwest", "serde", "serde_json", "sha2", "tokio",
+    "default",
+    ALL_FEATURE,
+    "rustls",
+    "native-tls",
+    "http2",
+    "tracing",
+    "base64",
+    "bytes",
+    "futures-core",
+    "getrandom",
+    "httpdate",
+    "percent-encoding",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "sha2",
+    "tokio",
 ];
 
 impl Features {
@@ -44,7 +61,11 @@ pub(crate) fn decide(api: &Api) -> Features {
         .iter()
         .map(|g| {
             let name = crate::names::unraw(&g.module).to_owned();
-            if RESERVED.contains(&name.as_str()) { format!("{name}-api") } else { name }
+            if RESERVED.contains(&name.as_str()) {
+                format!("{name}-api")
+            } else {
+                name
+            }
         })
         .collect();
     let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
@@ -54,15 +75,22 @@ pub(crate) fn decide(api: &Api) -> Features {
         }
     }
     // What no operation reaches is always there, and so is everything it needs.
-    let unreached: Vec<TypeId> = (0..api.types.len()).filter(|&id| reached[id].is_empty()).collect();
+    let unreached: Vec<TypeId> = (0..api.types.len())
+        .filter(|&id| reached[id].is_empty())
+        .collect();
     let always: HashSet<TypeId> = closure(api, unreached).into_iter().collect();
     let every = api.groups.len();
     let type_groups = reached
         .into_iter()
         .enumerate()
-        .map(|(id, groups)| (!always.contains(&id) && groups.len() < every).then(|| groups.into_iter().collect()))
+        .map(|(id, groups)| {
+            (!always.contains(&id) && groups.len() < every).then(|| groups.into_iter().collect())
+        })
         .collect();
-    Features { group_features, type_groups }
+    Features {
+        group_features,
+        type_groups,
+    }
 }
 
 /// The named types an operation's signature and results mention.
@@ -79,8 +107,15 @@ fn roots(op: &Operation) -> Vec<TypeId> {
     }
     for case in op.success.iter().chain(&op.errors) {
         match &case.body {
-            ResponseBody::Json(ty) | ResponseBody::Raw { documented: Some(ty), .. } => ty.named(&mut out),
-            ResponseBody::Raw { documented: None, .. } | ResponseBody::Empty => {}
+            ResponseBody::Json(ty)
+            | ResponseBody::Raw {
+                documented: Some(ty),
+                ..
+            } => ty.named(&mut out),
+            ResponseBody::Raw {
+                documented: None, ..
+            }
+            | ResponseBody::Empty => {}
         }
     }
     if let Some(pagination) = &op.pagination {
@@ -156,12 +191,29 @@ components:
         let spec = crate::load::load_bytes(SPEC.as_bytes(), "features.yaml").unwrap();
         let api = crate::build_ir(&spec).unwrap();
         let gate = |name: &str| {
-            let id = api.types.iter().position(|t| t.name == name).unwrap_or_else(|| panic!("no {name}"));
-            api.features.gate(id).map(|groups| groups.iter().map(|&g| api.features.group_features[g].as_str()).collect::<Vec<_>>())
+            let id = api
+                .types
+                .iter()
+                .position(|t| t.name == name)
+                .unwrap_or_else(|| panic!("no {name}"));
+            api.features.gate(id).map(|groups| {
+                groups
+                    .iter()
+                    .map(|&g| api.features.group_features[g].as_str())
+                    .collect::<Vec<_>>()
+            })
         };
-        assert_eq!(api.features.group_features, ["alpha", "beta", "type"], "a keyword module still names a plain feature");
+        assert_eq!(
+            api.features.group_features,
+            ["alpha", "beta", "type"],
+            "a keyword module still names a plain feature"
+        );
         assert_eq!(gate("OnlyAlpha"), Some(vec!["alpha"]));
-        assert_eq!(gate("AlphaInner"), Some(vec!["alpha", "beta"]), "through a field, and through an error body");
+        assert_eq!(
+            gate("AlphaInner"),
+            Some(vec!["alpha", "beta"]),
+            "through a field, and through an error body"
+        );
         assert_eq!(gate("Shared"), Some(vec!["alpha", "beta"]));
         assert_eq!(gate("Kind"), Some(vec!["beta"]), "through a parameter");
         // Public types no operation reaches, and what they reach, are always compiled.

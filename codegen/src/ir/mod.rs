@@ -21,7 +21,7 @@ mod refs;
 mod schema;
 mod security;
 
-pub use features::{Features, ALL_FEATURE};
+pub use features::{ALL_FEATURE, Features};
 
 pub use build::build;
 
@@ -412,7 +412,11 @@ pub struct Step {
 pub enum PageStyle {
     /// Page numbers (`page`, from `first`), with an optional page size parameter (indices into
     /// [`Operation::params`]).
-    PageNumber { page: usize, size: Option<usize>, first: i64 },
+    PageNumber {
+        page: usize,
+        size: Option<usize>,
+        first: i64,
+    },
     /// Item offsets, with an optional limit parameter.
     Offset { offset: usize, limit: Option<usize> },
     /// An opaque cursor from the previous page, at `next` in its body.
@@ -437,7 +441,11 @@ impl Operation {
                 PathPart::Literal(_) => None,
             })
             .collect();
-        out.extend(self.params.iter().filter(|p| p.required && p.location != ParamLocation::Path));
+        out.extend(
+            self.params
+                .iter()
+                .filter(|p| p.required && p.location != ParamLocation::Path),
+        );
         out
     }
 }
@@ -494,7 +502,10 @@ pub enum ParamType {
     /// the caller passes the already-encoded text. `documented` is the schema's type.
     /// With `typed`, the spec (through an overlay's `x-codegen.encoding`) says how to encode
     /// it, and a typed setter does so.
-    Encoded { documented: TypeRef, typed: Option<TypedEncoding> },
+    Encoded {
+        documented: TypeRef,
+        typed: Option<TypedEncoding>,
+    },
 }
 
 /// How a typed value becomes a parameter's text, when the spec says so.

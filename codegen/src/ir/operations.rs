@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, StatusCode};
 
 use super::refs;
-use super::schema::{is_json, non_empty, pick_media, SchemaRef, TypeTable};
+use super::schema::{SchemaRef, TypeTable, is_json, non_empty, pick_media};
 use super::{
-    Body, BodyKind, Doc, Encoding, Group, Method, Operation, Param, ParamLocation, ParamType, PathPart,
-    ResponseBody, ResponseCase, Status, TypeKind, TypeRef, TypedEncoding,
+    Body, BodyKind, Doc, Encoding, Group, Method, Operation, Param, ParamLocation, ParamType,
+    PathPart, ResponseBody, ResponseCase, Status, TypeKind, TypeRef, TypedEncoding,
 };
 use crate::error::{Problem, SpecError};
 use crate::names::{self, Namer};
@@ -18,13 +18,35 @@ use crate::pointer;
 pub(crate) const UNTAGGED: &str = "Other";
 
 /// Methods the generated `Client` has besides the group accessors.
-const CLIENT_METHODS: &[&str] = &["builder", "base_url", "clone", "fmt", "new", "request", "transport"];
+const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "base_url",
+    "clone",
+    "fmt",
+    "new",
+    "request",
+    "transport",
+];
 
 /// Fields and methods every request builder has besides its parameter setters (see the
 /// runtime's `operation!` macro and the pagination methods): a parameter may not take them.
 const BUILDER_MEMBERS: &[&str] = &[
-    "client", "clone", "decode", "fmt", "header", "into_future", "into_request", "items", "no_retry", "options",
-    "pages", "query", "retry", "send", "send_with_response", "timeout",
+    "client",
+    "clone",
+    "decode",
+    "fmt",
+    "header",
+    "into_future",
+    "into_request",
+    "items",
+    "no_retry",
+    "options",
+    "pages",
+    "query",
+    "retry",
+    "send",
+    "send_with_response",
+    "timeout",
 ];
 
 /// One operation as found in the spec, before it is turned into IR.
@@ -57,8 +79,13 @@ pub(crate) fn build<'s>(
         let group = group_of[index];
         let namer = &mut module_namers[group];
         let builder_name = namer.claim(&names::pascal(names::unraw(&method_name)));
-        let operation = OperationBuilder { spec, types, f, builder_name: &builder_name }
-            .build(method_name.clone(), group, namer)?;
+        let operation = OperationBuilder {
+            spec,
+            types,
+            f,
+            builder_name: &builder_name,
+        }
+        .build(method_name.clone(), group, namer)?;
         groups[group].operations.push(index);
         operations.push(operation);
     }
@@ -79,7 +106,10 @@ fn find_operations(spec: &OpenAPI) -> Result<Vec<Found<'_>>, SpecError> {
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { reference } => {
-                return Err(SpecError::new(at, Problem::UnsupportedRef(reference.clone())));
+                return Err(SpecError::new(
+                    at,
+                    Problem::UnsupportedRef(reference.clone()),
+                ));
             }
         };
         for method in Method::ALL {
@@ -114,7 +144,11 @@ fn method_names(found: &[Found<'_>]) -> Result<Vec<String>, SpecError> {
     let mut owners: HashMap<String, String> = HashMap::new();
     let mut out = vec![String::new(); found.len()];
     for (i, f) in found.iter().enumerate() {
-        let Some(id) = f.op.operation_id.as_deref().filter(|id| !id.trim().is_empty()) else {
+        let Some(id) =
+            f.op.operation_id
+                .as_deref()
+                .filter(|id| !id.trim().is_empty())
+        else {
             continue;
         };
         let name = names::snake(id);
@@ -164,7 +198,11 @@ pub(crate) fn derived_names(method: Method, path: &str) -> (String, String) {
             .copied()
             .filter(|s| !is_param(s) && (keep_versions || !is_version(s)))
             .collect();
-        names::snake(&format!("{} {}{suffix}", method.lowercase(), statics.join(" ")))
+        names::snake(&format!(
+            "{} {}{suffix}",
+            method.lowercase(),
+            statics.join(" ")
+        ))
     };
     (words(false), words(true))
 }
@@ -176,7 +214,12 @@ fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
         .iter()
         .map(|t| (t.name.clone(), non_empty(t.description.as_deref())))
         .collect();
-    let tag_of = |f: &Found<'_>| f.op.tags.first().cloned().unwrap_or_else(|| UNTAGGED.to_owned());
+    let tag_of = |f: &Found<'_>| {
+        f.op.tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| UNTAGGED.to_owned())
+    };
     let mut known: HashSet<String> = tags.iter().map(|(t, _)| t.clone()).collect();
     for f in found {
         let tag = tag_of(f);
@@ -202,7 +245,11 @@ fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
             operations: Vec::new(),
         })
         .collect();
-    let position: HashMap<&str, usize> = groups.iter().enumerate().map(|(i, g)| (g.tag.as_str(), i)).collect();
+    let position: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.tag.as_str(), i))
+        .collect();
     let group_of = found.iter().map(|f| position[tag_of(f).as_str()]).collect();
     (groups, group_of)
 }
@@ -215,7 +262,12 @@ struct OperationBuilder<'a, 's> {
 }
 
 impl<'s> OperationBuilder<'_, 's> {
-    fn build(mut self, method_name: String, group: usize, module_namer: &mut Namer) -> Result<Operation, SpecError> {
+    fn build(
+        mut self,
+        method_name: String,
+        group: usize,
+        module_namer: &mut Namer,
+    ) -> Result<Operation, SpecError> {
         let f = self.f;
         let op = f.op;
         let mut param_names = Namer::with_reserved(BUILDER_MEMBERS);
@@ -256,7 +308,11 @@ impl<'s> OperationBuilder<'_, 's> {
             errors,
             signed,
             pagination: None,
-            extensions: op.extensions.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            extensions: op
+                .extensions
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
     }
 
@@ -266,18 +322,17 @@ impl<'s> OperationBuilder<'_, 's> {
         let path_at = pointer::join("", ["paths", f.path]);
         let mut resolved: Vec<(&'s Parameter, String)> = Vec::new();
         let mut index_of: HashMap<(&'s str, ParamLocation), usize> = HashMap::new();
-        let declared = f
-            .item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, pointer::join(&path_at, ["parameters", &i.to_string()])))
-            .chain(
-                f.op.parameters
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, pointer::join(&f.pointer, ["parameters", &i.to_string()]))),
-            );
+        let declared =
+            f.item
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p, pointer::join(&path_at, ["parameters", &i.to_string()])))
+                .chain(
+                    f.op.parameters.iter().enumerate().map(|(i, p)| {
+                        (p, pointer::join(&f.pointer, ["parameters", &i.to_string()]))
+                    }),
+                );
         for (p, at) in declared {
             let (param, at) = refs::parameter(self.spec, p, &at)?;
             let key = (param.parameter_data_ref().name.as_str(), location(param));
@@ -296,20 +351,29 @@ impl<'s> OperationBuilder<'_, 's> {
         Ok(params)
     }
 
-    fn param(&mut self, param: &'s Parameter, at: &str, namer: &mut Namer) -> Result<Param, SpecError> {
+    fn param(
+        &mut self,
+        param: &'s Parameter,
+        at: &str,
+        namer: &mut Namer,
+    ) -> Result<Param, SpecError> {
         let data = param.parameter_data_ref();
         let location = location(param);
         let hint = format!("{}{}", self.builder_name, names::pascal(&data.name));
         let (ty, schema_doc) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let schema_ref = SchemaRef::of(schema);
-                let ty = self.types.resolve(schema_ref, &pointer::push(at, "schema"), &hint)?;
+                let ty = self
+                    .types
+                    .resolve(schema_ref, &pointer::push(at, "schema"), &hint)?;
                 (ty, TypeTable::member_doc(schema_ref))
             }
             ParameterSchemaOrContent::Content(content) => {
                 // A parameter carried as a serialised document (`content: application/json`):
                 // the caller passes the encoded text.
-                let documented = match pick_media(content).and_then(|(media, m)| Some((media, m.schema.as_ref()?))) {
+                let documented = match pick_media(content)
+                    .and_then(|(media, m)| Some((media, m.schema.as_ref()?)))
+                {
                     Some((media, schema)) => self.types.resolve(
                         SchemaRef::of(schema),
                         &pointer::join(at, ["content", media, "schema"]),
@@ -320,17 +384,28 @@ impl<'s> OperationBuilder<'_, 's> {
                 (documented, Doc::default())
             }
         };
-        let explode = data.explode.unwrap_or(matches!(location, ParamLocation::Query | ParamLocation::Cookie));
+        let explode = data.explode.unwrap_or(matches!(
+            location,
+            ParamLocation::Query | ParamLocation::Cookie
+        ));
         let encoding = self.encoding_hint(data, at);
         let ty = match &data.format {
-            ParameterSchemaOrContent::Content(_) => ParamType::Encoded { documented: ty, typed: None },
-            ParameterSchemaOrContent::Schema(_) => self.param_type(ty, location, explode, at, &data.name, encoding.is_some()),
+            ParameterSchemaOrContent::Content(_) => ParamType::Encoded {
+                documented: ty,
+                typed: None,
+            },
+            ParameterSchemaOrContent::Schema(_) => {
+                self.param_type(ty, location, explode, at, &data.name, encoding.is_some())
+            }
         };
         let rust_name = namer.claim(&names::snake(&data.name));
         let ty = match (ty, encoding) {
             (ParamType::Encoded { documented, .. }, Some(encoding)) => ParamType::Encoded {
                 documented,
-                typed: Some(TypedEncoding { encoding, raw_setter: namer.claim(&format!("{}_encoded", names::unraw(&rust_name))) }),
+                typed: Some(TypedEncoding {
+                    encoding,
+                    raw_setter: namer.claim(&format!("{}_encoded", names::unraw(&rust_name))),
+                }),
             },
             (ty, Some(_)) => {
                 self.types.warn(at, "`x-codegen.encoding` applies only to values with no serialisation of their own; ignored");
@@ -390,7 +465,15 @@ impl<'s> OperationBuilder<'_, 's> {
         }
     }
 
-    fn param_type(&mut self, ty: TypeRef, location: ParamLocation, explode: bool, at: &str, name: &str, encoding_known: bool) -> ParamType {
+    fn param_type(
+        &mut self,
+        ty: TypeRef,
+        location: ParamLocation,
+        explode: bool,
+        at: &str,
+        name: &str,
+        encoding_known: bool,
+    ) -> ParamType {
         let ty = match ty {
             TypeRef::Nullable(inner) => *inner,
             other => other,
@@ -399,9 +482,14 @@ impl<'s> OperationBuilder<'_, 's> {
             return ParamType::Scalar(ty);
         }
         if let TypeRef::Vec(item) = self.unalias(&ty)
-            && self.is_scalar(&item) && location != ParamLocation::Cookie {
-                return ParamType::List { item: *item, explode };
-            }
+            && self.is_scalar(&item)
+            && location != ParamLocation::Cookie
+        {
+            return ParamType::List {
+                item: *item,
+                explode,
+            };
+        }
         if !encoding_known {
             self.types.warn(
                 at,
@@ -411,7 +499,10 @@ impl<'s> OperationBuilder<'_, 's> {
                 ),
             );
         }
-        ParamType::Encoded { documented: ty, typed: None }
+        ParamType::Encoded {
+            documented: ty,
+            typed: None,
+        }
     }
 
     fn unalias(&self, ty: &TypeRef) -> TypeRef {
@@ -430,7 +521,12 @@ impl<'s> OperationBuilder<'_, 's> {
 
     fn is_scalar(&self, ty: &TypeRef) -> bool {
         match self.unalias(ty) {
-            TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::String => true,
+            TypeRef::Bool
+            | TypeRef::I32
+            | TypeRef::I64
+            | TypeRef::F32
+            | TypeRef::F64
+            | TypeRef::String => true,
             TypeRef::Named(id) => matches!(self.types.defs[id].kind, TypeKind::Enum(_)),
             _ => false,
         }
@@ -438,12 +534,21 @@ impl<'s> OperationBuilder<'_, 's> {
 
     /// A path variable no parameter declares (OpenAI has six) is a defect with a safe default:
     /// a required string, which is what every path variable is on the wire.
-    fn declare_missing_path_variables(&mut self, params: &mut Vec<Param>, namer: &mut Namer) -> Result<(), SpecError> {
+    fn declare_missing_path_variables(
+        &mut self,
+        params: &mut Vec<Param>,
+        namer: &mut Namer,
+    ) -> Result<(), SpecError> {
         let f = self.f;
         let mut rest = f.path;
-        while let Some((name, after)) = rest.split_once('{').and_then(|(_, tail)| tail.split_once('}')) {
+        while let Some((name, after)) = rest
+            .split_once('{')
+            .and_then(|(_, tail)| tail.split_once('}'))
+        {
             rest = after;
-            let declared = params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name);
+            let declared = params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire_name == name);
             if declared || name.is_empty() || name.contains('{') {
                 continue;
             }
@@ -475,9 +580,16 @@ impl<'s> OperationBuilder<'_, 's> {
         let path = self.f.path;
         let types = &mut *self.types;
         params.retain(|p| {
-            let used = p.location != ParamLocation::Path || path.contains(&format!("{{{}}}", p.wire_name));
+            let used =
+                p.location != ParamLocation::Path || path.contains(&format!("{{{}}}", p.wire_name));
             if !used {
-                types.warn(&p.pointer, format!("path parameter `{}` does not appear in `{path}`; it is left out", p.wire_name));
+                types.warn(
+                    &p.pointer,
+                    format!(
+                        "path parameter `{}` does not appear in `{path}`; it is left out",
+                        p.wire_name
+                    ),
+                );
             }
             used
         });
@@ -496,26 +608,32 @@ impl<'s> OperationBuilder<'_, 's> {
             .collect();
         while let Some(open) = rest.find('{') {
             let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
-                SpecError::new(&at, Problem::Structure(format!("unclosed `{{` in path template `{}`", f.path)))
+                SpecError::new(
+                    &at,
+                    Problem::Structure(format!("unclosed `{{` in path template `{}`", f.path)),
+                )
             })?;
             if open > 0 {
                 parts.push(PathPart::Literal(rest[..open].to_owned()));
             }
             let name = &rest[open + 1..close];
-            let index = path_params
-                .get(name)
-                .copied()
-                .ok_or_else(|| {
-                    SpecError::new(
-                        &f.pointer,
-                        Problem::Structure(format!("path template `{}` uses `{{{name}}}`, which no path parameter declares", f.path)),
-                    )
-                })?;
+            let index = path_params.get(name).copied().ok_or_else(|| {
+                SpecError::new(
+                    &f.pointer,
+                    Problem::Structure(format!(
+                        "path template `{}` uses `{{{name}}}`, which no path parameter declares",
+                        f.path
+                    )),
+                )
+            })?;
             parts.push(PathPart::Param(index));
             rest = &rest[close + 1..];
         }
         if rest.contains('}') {
-            return Err(SpecError::new(&at, Problem::Structure(format!("unbalanced `}}` in path template `{}`", f.path))));
+            return Err(SpecError::new(
+                &at,
+                Problem::Structure(format!("unbalanced `}}` in path template `{}`", f.path)),
+            ));
         }
         if !rest.is_empty() {
             parts.push(PathPart::Literal(rest.to_owned()));
@@ -577,11 +695,19 @@ impl<'s> OperationBuilder<'_, 's> {
                     StatusCode::Code(c) => Status::Code(*c),
                     StatusCode::Range(r) => Status::Range(*r),
                 };
-                (status, r, pointer::join(&f.pointer, ["responses", &code.to_string()]))
+                (
+                    status,
+                    r,
+                    pointer::join(&f.pointer, ["responses", &code.to_string()]),
+                )
             })
             .collect();
         if let Some(default) = &responses.default {
-            listed.push((Status::Default, default, pointer::join(&f.pointer, ["responses", "default"])));
+            listed.push((
+                Status::Default,
+                default,
+                pointer::join(&f.pointer, ["responses", "default"]),
+            ));
         }
         let success_count = listed.iter().filter(|(s, _, _)| s.is_success()).count();
         let mut variants = Namer::new();
@@ -599,7 +725,11 @@ impl<'s> OperationBuilder<'_, 's> {
                 Some((media, m)) => {
                     let schema_at = pointer::join(&response_at, ["content", media, "schema"]);
                     let ty = match &m.schema {
-                        Some(schema) => Some(self.types.resolve(SchemaRef::of(schema), &schema_at, &hint)?),
+                        Some(schema) => Some(self.types.resolve(
+                            SchemaRef::of(schema),
+                            &schema_at,
+                            &hint,
+                        )?),
                         None => None,
                     };
                     match ty {
@@ -695,15 +825,44 @@ mod tests {
     #[test]
     fn derived_names_read_like_the_path() {
         let cases = [
-            (Method::Post, "/v4/companies", "post_companies", "post_v4_companies"),
-            (Method::Get, "/v4/companies/{companyId}", "get_companies_by_company_id", "get_v4_companies_by_company_id"),
-            (Method::Put, "/v4/resources/{resourceId}/content", "put_resources_content", "put_v4_resources_content"),
-            (Method::Get, "/v3/users/{user_id}/profile/{app_id}", "get_users_profile_by_app_id", "get_v3_users_profile_by_app_id"),
-            (Method::Get, "/v3/healthchecks/origin", "get_healthchecks_origin", "get_v3_healthchecks_origin"),
+            (
+                Method::Post,
+                "/v4/companies",
+                "post_companies",
+                "post_v4_companies",
+            ),
+            (
+                Method::Get,
+                "/v4/companies/{companyId}",
+                "get_companies_by_company_id",
+                "get_v4_companies_by_company_id",
+            ),
+            (
+                Method::Put,
+                "/v4/resources/{resourceId}/content",
+                "put_resources_content",
+                "put_v4_resources_content",
+            ),
+            (
+                Method::Get,
+                "/v3/users/{user_id}/profile/{app_id}",
+                "get_users_profile_by_app_id",
+                "get_v3_users_profile_by_app_id",
+            ),
+            (
+                Method::Get,
+                "/v3/healthchecks/origin",
+                "get_healthchecks_origin",
+                "get_v3_healthchecks_origin",
+            ),
             (Method::Get, "/", "get", "get"),
         ];
         for (method, path, short, long) in cases {
-            assert_eq!(derived_names(method, path), (short.to_owned(), long.to_owned()), "{method} {path}");
+            assert_eq!(
+                derived_names(method, path),
+                (short.to_owned(), long.to_owned()),
+                "{method} {path}"
+            );
         }
     }
 

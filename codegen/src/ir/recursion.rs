@@ -33,7 +33,9 @@ pub(crate) fn check_alias_chains(defs: &[TypeDef]) -> Result<(), SpecError> {
                 break known;
             }
             match &defs[id].kind {
-                TypeKind::Alias(TypeRef::Named(next)) if !chain.contains(next) && chain.len() <= MAX_ALIAS_CHAIN => {
+                TypeKind::Alias(TypeRef::Named(next))
+                    if !chain.contains(next) && chain.len() <= MAX_ALIAS_CHAIN =>
+                {
                     chain.push(id);
                     id = *next;
                 }
@@ -48,7 +50,9 @@ pub(crate) fn check_alias_chains(defs: &[TypeDef]) -> Result<(), SpecError> {
             if total > MAX_ALIAS_CHAIN {
                 return Err(SpecError::new(
                     defs[member].pointer.clone(),
-                    Problem::Limit(format!("a chain of more than {MAX_ALIAS_CHAIN} schemas that only refer to the next one")),
+                    Problem::Limit(format!(
+                        "a chain of more than {MAX_ALIAS_CHAIN} schemas that only refer to the next one"
+                    )),
                 ));
             }
             length[member] = Some(total);
@@ -145,8 +149,18 @@ fn box_direct_cycles(defs: &mut [TypeDef]) {
         .iter()
         .map(|def| {
             let slots: Vec<(Option<usize>, Option<TypeId>)> = match &def.kind {
-                TypeKind::Struct(s) => s.fields.iter().enumerate().map(|(i, f)| (Some(i), f.ty.direct_named())).collect(),
-                TypeKind::OneOf(o) => o.variants.iter().enumerate().map(|(i, v)| (Some(i), v.ty.direct_named())).collect(),
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (Some(i), f.ty.direct_named()))
+                    .collect(),
+                TypeKind::OneOf(o) => o
+                    .variants
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Some(i), v.ty.direct_named()))
+                    .collect(),
                 TypeKind::NewType(t) => vec![(None, t.direct_named())],
                 TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
             };
@@ -156,7 +170,10 @@ fn box_direct_cycles(defs: &mut [TypeDef]) {
                 .collect()
         })
         .collect();
-    let plain: Vec<Vec<TypeId>> = edges.iter().map(|e| e.iter().map(|&(_, to)| to).collect()).collect();
+    let plain: Vec<Vec<TypeId>> = edges
+        .iter()
+        .map(|e| e.iter().map(|&(_, to)| to).collect())
+        .collect();
     let component = strongly_connected(&plain);
     let sizes = component_sizes(&component);
 

@@ -119,7 +119,14 @@ pub(crate) fn parameter<'a>(
     item: &'a ReferenceOr<Parameter>,
     at: &str,
 ) -> Result<(&'a Parameter, String), SpecError> {
-    follow(spec, item, at, Section::Parameters, |c| &c.parameters, "parameters")
+    follow(
+        spec,
+        item,
+        at,
+        Section::Parameters,
+        |c| &c.parameters,
+        "parameters",
+    )
 }
 
 pub(crate) fn response<'a>(
@@ -127,7 +134,14 @@ pub(crate) fn response<'a>(
     item: &'a ReferenceOr<Response>,
     at: &str,
 ) -> Result<(&'a Response, String), SpecError> {
-    follow(spec, item, at, Section::Responses, |c| &c.responses, "responses")
+    follow(
+        spec,
+        item,
+        at,
+        Section::Responses,
+        |c| &c.responses,
+        "responses",
+    )
 }
 
 pub(crate) fn request_body<'a>(
@@ -164,15 +178,20 @@ mod tests {
             parse("#/components/schemas/product.mapping", "/x").unwrap(),
             (Section::Schemas, "product.mapping".to_owned())
         );
-        assert_eq!(
-            parse("#/components/schemas/a~1b", "/x").unwrap().1,
-            "a/b"
-        );
-        for bad in ["other.yaml#/components/schemas/A", "#/paths/~1a", "#/components/links/A"] {
+        assert_eq!(parse("#/components/schemas/a~1b", "/x").unwrap().1, "a/b");
+        for bad in [
+            "other.yaml#/components/schemas/A",
+            "#/paths/~1a",
+            "#/components/links/A",
+        ] {
             let err = parse(bad, "/x").unwrap_err();
             assert_eq!(err.problem, Problem::UnsupportedRef(bad.to_owned()));
         }
-        let err = parse_expecting("#/components/requestBodies/B", Section::Schemas, "/p").unwrap_err();
-        assert_eq!(err.to_string(), "at /p: $ref `#/components/requestBodies/B` points at a request body, which cannot be used here");
+        let err =
+            parse_expecting("#/components/requestBodies/B", Section::Schemas, "/p").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "at /p: $ref `#/components/requestBodies/B` points at a request body, which cannot be used here"
+        );
     }
 }

@@ -99,25 +99,49 @@ impl<'s> View<'s> {
                 v.typ = Some("string");
                 v.format = format_name(&s.format);
                 v.pattern = s.pattern.as_deref();
-                v.enumeration = s.enumeration.iter().flatten().map(|s| Value::from(s.as_str())).collect();
+                v.enumeration = s
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|s| Value::from(s.as_str()))
+                    .collect();
             }
             SchemaKind::Type(Type::Number(n)) => {
                 v.typ = Some("number");
                 v.format = format_name(&n.format);
-                v.enumeration = n.enumeration.iter().flatten().map(|&f| Value::from(f)).collect();
+                v.enumeration = n
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|&f| Value::from(f))
+                    .collect();
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 v.typ = Some("integer");
                 v.format = format_name(&i.format);
-                v.enumeration = i.enumeration.iter().flatten().map(|&i| Value::from(i)).collect();
+                v.enumeration = i
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|&i| Value::from(i))
+                    .collect();
             }
             SchemaKind::Type(Type::Boolean(b)) => {
                 v.typ = Some("boolean");
-                v.enumeration = b.enumeration.iter().flatten().map(|&b| Value::from(b)).collect();
+                v.enumeration = b
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|&b| Value::from(b))
+                    .collect();
             }
             SchemaKind::Type(Type::Object(o)) => {
                 v.typ = Some("object");
-                v.properties = o.properties.iter().map(|(k, s)| (k.as_str(), SchemaRef::of_boxed(s))).collect();
+                v.properties = o
+                    .properties
+                    .iter()
+                    .map(|(k, s)| (k.as_str(), SchemaRef::of_boxed(s)))
+                    .collect();
                 v.required = &o.required;
                 v.additional = o.additional_properties.as_ref();
             }
@@ -134,7 +158,11 @@ impl<'s> View<'s> {
                 v.format = a.format.clone();
                 v.pattern = a.pattern.as_deref();
                 v.enumeration = a.enumeration.clone();
-                v.properties = a.properties.iter().map(|(k, s)| (k.as_str(), SchemaRef::of_boxed(s))).collect();
+                v.properties = a
+                    .properties
+                    .iter()
+                    .map(|(k, s)| (k.as_str(), SchemaRef::of_boxed(s)))
+                    .collect();
                 v.required = &a.required;
                 v.additional = a.additional_properties.as_ref();
                 v.items = a.items.as_ref().map(SchemaRef::of_boxed);
@@ -215,7 +243,9 @@ fn schema_doc(schema: &Schema) -> Doc {
 }
 
 pub(crate) fn non_empty(s: Option<&str>) -> Option<String> {
-    s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 enum Shape {
@@ -279,7 +309,12 @@ pub(crate) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str,
 
 /// `application/json`, `application/problem+json`, `text/json`, …
 pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match essence.split_once('/') {
         Some((_, sub)) => sub == "json" || sub.ends_with("+json"),
         None => false,
@@ -335,14 +370,15 @@ impl<'s> TypeTable<'s> {
         }
         for (name, body) in &components.request_bodies {
             if let ReferenceOr::Item(body) = body
-                && json_schema(body).is_some() {
-                    let id = self.placeholder(
-                        name,
-                        pointer::join("", ["components", "requestBodies", name.as_str()]),
-                        Origin::RequestBody(name.clone()),
-                    );
-                    self.request_bodies.insert(name.as_str(), id);
-                }
+                && json_schema(body).is_some()
+            {
+                let id = self.placeholder(
+                    name,
+                    pointer::join("", ["components", "requestBodies", name.as_str()]),
+                    Origin::RequestBody(name.clone()),
+                );
+                self.request_bodies.insert(name.as_str(), id);
+            }
         }
         for (name, schema) in &components.schemas {
             let id = self.components[name.as_str()];
@@ -382,7 +418,10 @@ impl<'s> TypeTable<'s> {
     fn define(&mut self, id: TypeId, schema: SchemaRef<'s>, at: &str) -> Result<(), SpecError> {
         let hint = self.defs[id].name.clone();
         let (kind, doc) = match schema {
-            SchemaRef::Ref(reference) => (TypeKind::Alias(self.reference(reference, at)?), Doc::default()),
+            SchemaRef::Ref(reference) => (
+                TypeKind::Alias(self.reference(reference, at)?),
+                Doc::default(),
+            ),
             SchemaRef::Inline(s) => {
                 let kind = match self.shape(s, at, &hint)? {
                     Shape::Type(t) if s.schema_data.nullable => TypeKind::Alias(nullable(t)),
@@ -406,11 +445,18 @@ impl<'s> TypeTable<'s> {
     }
 
     /// The type for a schema position, hoisting a named type under `hint` when one is needed.
-    pub(crate) fn resolve(&mut self, schema: SchemaRef<'s>, at: &str, hint: &str) -> Result<TypeRef, SpecError> {
+    pub(crate) fn resolve(
+        &mut self,
+        schema: SchemaRef<'s>,
+        at: &str,
+        hint: &str,
+    ) -> Result<TypeRef, SpecError> {
         if self.depth >= MAX_RESOLVE_DEPTH {
             return Err(SpecError::new(
                 at,
-                Problem::Limit(format!("schemas nest (through properties, items and allOf) deeper than {MAX_RESOLVE_DEPTH} levels")),
+                Problem::Limit(format!(
+                    "schemas nest (through properties, items and allOf) deeper than {MAX_RESOLVE_DEPTH} levels"
+                )),
             ));
         }
         self.depth += 1;
@@ -419,7 +465,12 @@ impl<'s> TypeTable<'s> {
         result
     }
 
-    fn resolve_inner(&mut self, schema: SchemaRef<'s>, at: &str, hint: &str) -> Result<TypeRef, SpecError> {
+    fn resolve_inner(
+        &mut self,
+        schema: SchemaRef<'s>,
+        at: &str,
+        hint: &str,
+    ) -> Result<TypeRef, SpecError> {
         let ty = match schema {
             SchemaRef::Ref(reference) => self.reference(reference, at)?,
             SchemaRef::Inline(s) => {
@@ -431,7 +482,11 @@ impl<'s> TypeTable<'s> {
                         TypeRef::Named(self.hoist(hint, at, doc, kind)?)
                     }
                 };
-                if s.schema_data.nullable { nullable(ty) } else { ty }
+                if s.schema_data.nullable {
+                    nullable(ty)
+                } else {
+                    ty
+                }
             }
         };
         self.schema_types.insert(at.to_owned(), ty.clone());
@@ -455,9 +510,21 @@ impl<'s> TypeTable<'s> {
         Ok(TypeRef::Named(self.components[name.as_str()]))
     }
 
-    fn hoist(&mut self, hint: &str, at: &str, doc: Doc, kind: TypeKind) -> Result<TypeId, SpecError> {
+    fn hoist(
+        &mut self,
+        hint: &str,
+        at: &str,
+        doc: Doc,
+        kind: TypeKind,
+    ) -> Result<TypeId, SpecError> {
         if self.defs.len() >= limits::MAX_TYPES {
-            return Err(SpecError::new(at, Problem::Limit(format!("the spec needs more than {} Rust types", limits::MAX_TYPES))));
+            return Err(SpecError::new(
+                at,
+                Problem::Limit(format!(
+                    "the spec needs more than {} Rust types",
+                    limits::MAX_TYPES
+                )),
+            ));
         }
         let name = self.namer.claim(&names::pascal(hint));
         self.defs.push(TypeDef {
@@ -482,7 +549,10 @@ impl<'s> TypeTable<'s> {
             return self.one_of(&v, "anyOf", v.any_of, at, hint);
         }
         if v.not && v.inferred_type().is_none() {
-            self.warn(at, "`not` has no Rust equivalent: any JSON value is accepted here");
+            self.warn(
+                at,
+                "`not` has no Rust equivalent: any JSON value is accepted here",
+            );
             return Ok(Shape::Type(TypeRef::Json));
         }
         Ok(match v.inferred_type() {
@@ -510,14 +580,19 @@ impl<'s> TypeTable<'s> {
             Some("boolean") => Shape::Type(TypeRef::Bool),
             Some("array") => {
                 let item = match v.items {
-                    Some(items) => self.resolve(items, &pointer::push(at, "items"), &format!("{hint}Item"))?,
+                    Some(items) => {
+                        self.resolve(items, &pointer::push(at, "items"), &format!("{hint}Item"))?
+                    }
                     None => TypeRef::Json,
                 };
                 Shape::Type(TypeRef::Vec(Box::new(item)))
             }
             Some("object") => self.object(&v, at, hint)?,
             Some(other) => {
-                self.warn(at, format!("unknown type `{other}`: any JSON value is accepted here"));
+                self.warn(
+                    at,
+                    format!("unknown type `{other}`: any JSON value is accepted here"),
+                );
                 Shape::Type(TypeRef::Json)
             }
             None => Shape::Type(TypeRef::Json),
@@ -553,8 +628,12 @@ impl<'s> TypeTable<'s> {
             })
             .collect();
         let required: Vec<&str> = v.required.iter().map(String::as_str).collect();
-        let additional = v.additional.map(|a| (a, pointer::push(at, "additionalProperties")));
-        Ok(Shape::Def(TypeKind::Struct(self.build_struct(props, &required, additional, hint, at)?)))
+        let additional = v
+            .additional
+            .map(|a| (a, pointer::push(at, "additionalProperties")));
+        Ok(Shape::Def(TypeKind::Struct(
+            self.build_struct(props, &required, additional, hint, at)?,
+        )))
     }
 
     fn build_struct(
@@ -628,10 +707,15 @@ impl<'s> TypeTable<'s> {
         let additional = match additional {
             Some((AdditionalProperties::Schema(s), at)) => {
                 let ty = self.resolve(SchemaRef::of(s), &at, &format!("{hint}Value"))?;
-                Additional::Typed { field: namer.claim("additional_properties"), ty }
+                Additional::Typed {
+                    field: namer.claim("additional_properties"),
+                    ty,
+                }
             }
             Some((AdditionalProperties::Any(false), _)) => Additional::Closed,
-            _ => Additional::Open { field: namer.claim("additional_properties") },
+            _ => Additional::Open {
+                field: namer.claim("additional_properties"),
+            },
         };
         Ok(Struct { fields, additional })
     }
@@ -640,21 +724,34 @@ impl<'s> TypeTable<'s> {
         // `allOf: [X]` alone only decorates X (usually with a description): it is X.
         if v.all_of.len() == 1 && v.properties.is_empty() {
             let only = pointer::join(at, ["allOf", "0"]);
-            return Ok(Shape::Type(self.resolve(SchemaRef::of(&v.all_of[0]), &only, hint)?));
+            return Ok(Shape::Type(self.resolve(
+                SchemaRef::of(&v.all_of[0]),
+                &only,
+                hint,
+            )?));
         }
         let mut merged = Merged::default();
         let mut stack = Vec::new();
         self.collect(SchemaRef::Inline(v.schema), at, &mut merged, &mut stack, 0)?;
         if merged.props.is_empty() && !merged.object_like {
             if let Some((first, first_at)) = merged.first_non_object.take() {
-                self.warn(at, "allOf of non-object schemas: the first one with a type is used");
+                self.warn(
+                    at,
+                    "allOf of non-object schemas: the first one with a type is used",
+                );
                 return Ok(Shape::Type(self.resolve(first, &first_at, hint)?));
             }
             return Ok(Shape::Type(TypeRef::Json));
         }
         let required = merged.required.clone();
         let props = std::mem::take(&mut merged.props);
-        Ok(Shape::Def(TypeKind::Struct(self.build_struct(props, &required, merged.additional, hint, at)?)))
+        Ok(Shape::Def(TypeKind::Struct(self.build_struct(
+            props,
+            &required,
+            merged.additional,
+            hint,
+            at,
+        )?)))
     }
 
     /// Gathers the properties of an `allOf` part (following `$ref`s and nested `allOf`s).
@@ -671,7 +768,10 @@ impl<'s> TypeTable<'s> {
         if depth >= limits::MAX_ALL_OF_DEPTH {
             return Err(SpecError::new(
                 at,
-                Problem::Limit(format!("allOf parts include other allOfs more than {} levels deep", limits::MAX_ALL_OF_DEPTH)),
+                Problem::Limit(format!(
+                    "allOf parts include other allOfs more than {} levels deep",
+                    limits::MAX_ALL_OF_DEPTH
+                )),
             ));
         }
         match part {
@@ -685,7 +785,11 @@ impl<'s> TypeTable<'s> {
                     ));
                 }
                 let spec = self.spec;
-                let target = &spec.components.as_ref().expect("checked by schema_name").schemas[name.as_str()];
+                let target = &spec
+                    .components
+                    .as_ref()
+                    .expect("checked by schema_name")
+                    .schemas[name.as_str()];
                 let target_at = pointer::join("", ["components", "schemas", name.as_str()]);
                 stack.push(name);
                 self.collect(SchemaRef::of(target), &target_at, merged, stack, depth + 1)?;
@@ -718,9 +822,12 @@ impl<'s> TypeTable<'s> {
                         });
                     }
                 }
-                merged.required.extend(v.required.iter().map(String::as_str));
+                merged
+                    .required
+                    .extend(v.required.iter().map(String::as_str));
                 if let Some(additional) = v.additional {
-                    merged.additional = Some((additional, pointer::push(at, "additionalProperties")));
+                    merged.additional =
+                        Some((additional, pointer::push(at, "additionalProperties")));
                 }
                 match v.inferred_type() {
                     Some("object") => merged.object_like = true,
@@ -743,11 +850,18 @@ impl<'s> TypeTable<'s> {
         hint: &str,
     ) -> Result<Shape, SpecError> {
         if !v.properties.is_empty() {
-            self.warn(at, format!("properties next to {key} are not merged into its variants"));
+            self.warn(
+                at,
+                format!("properties next to {key} are not merged into its variants"),
+            );
         }
         if alternatives.len() == 1 {
             let only = pointer::join(at, [key, "0"]);
-            return Ok(Shape::Type(self.resolve(SchemaRef::of(&alternatives[0]), &only, hint)?));
+            return Ok(Shape::Type(self.resolve(
+                SchemaRef::of(&alternatives[0]),
+                &only,
+                hint,
+            )?));
         }
         if let Some(tag) = common_tag(alternatives) {
             return self.tagged(alternatives, key, &tag, at, hint);
@@ -757,7 +871,11 @@ impl<'s> TypeTable<'s> {
         for (i, alternative) in alternatives.iter().enumerate() {
             let alt_at = pointer::join(at, [key, &i.to_string()]);
             let rust_name = namer.claim(&self.variant_base_name(alternative, i));
-            let ty = self.resolve(SchemaRef::of(alternative), &alt_at, &format!("{hint}{rust_name}"))?;
+            let ty = self.resolve(
+                SchemaRef::of(alternative),
+                &alt_at,
+                &format!("{hint}{rust_name}"),
+            )?;
             variants.push(OneOfVariant {
                 rust_name,
                 ty,
@@ -765,7 +883,10 @@ impl<'s> TypeTable<'s> {
                 tag_value: None,
             });
         }
-        Ok(Shape::Def(TypeKind::OneOf(OneOf { variants, tag: None })))
+        Ok(Shape::Def(TypeKind::OneOf(OneOf {
+            variants,
+            tag: None,
+        })))
     }
 
     /// An internally tagged enum: each variant is the inline object without its tag property.
@@ -797,13 +918,26 @@ impl<'s> TypeTable<'s> {
                     pointer: pointer::join(&alt_at, ["properties", name]),
                 })
                 .collect();
-            let required: Vec<&str> = v.required.iter().map(String::as_str).filter(|r| *r != tag).collect();
-            let additional = v.additional.map(|a| (a, pointer::push(&alt_at, "additionalProperties")));
+            let required: Vec<&str> = v
+                .required
+                .iter()
+                .map(String::as_str)
+                .filter(|r| *r != tag)
+                .collect();
+            let additional = v
+                .additional
+                .map(|a| (a, pointer::push(&alt_at, "additionalProperties")));
             let variant_hint = format!("{hint}{rust_name}");
             let body = self.build_struct(props, &required, additional, &variant_hint, &alt_at)?;
-            let id = self.hoist(&variant_hint, &alt_at, schema_doc(schema), TypeKind::Struct(body))?;
+            let id = self.hoist(
+                &variant_hint,
+                &alt_at,
+                schema_doc(schema),
+                TypeKind::Struct(body),
+            )?;
             self.schema_types.insert(alt_at.clone(), TypeRef::Named(id));
-            self.schema_types.insert(pointer::join(&alt_at, ["properties", tag]), TypeRef::String);
+            self.schema_types
+                .insert(pointer::join(&alt_at, ["properties", tag]), TypeRef::String);
             variants.push(OneOfVariant {
                 rust_name,
                 ty: TypeRef::Named(id),
@@ -904,18 +1038,25 @@ fn common_tag(alternatives: &[ReferenceOr<Schema>]) -> Option<String> {
         })
         .collect::<Option<_>>()?;
     let first = views.first()?;
-    first.properties.iter().map(|(name, _)| *name).find_map(|candidate| {
-        let mut values = Vec::with_capacity(views.len());
-        for v in &views {
-            if v.inferred_type() != Some("object") || !v.all_of.is_empty() || !v.one_of.is_empty() {
-                return None;
+    first
+        .properties
+        .iter()
+        .map(|(name, _)| *name)
+        .find_map(|candidate| {
+            let mut values = Vec::with_capacity(views.len());
+            for v in &views {
+                if v.inferred_type() != Some("object")
+                    || !v.all_of.is_empty()
+                    || !v.one_of.is_empty()
+                {
+                    return None;
+                }
+                let value = tag_value(v, candidate)?;
+                if values.contains(&value) {
+                    return None;
+                }
+                values.push(value);
             }
-            let value = tag_value(v, candidate)?;
-            if values.contains(&value) {
-                return None;
-            }
-            values.push(value);
-        }
-        Some(candidate.to_owned())
-    })
+            Some(candidate.to_owned())
+        })
 }

@@ -12,11 +12,19 @@ use crate::pointer;
 
 pub(crate) fn choose(spec: &OpenAPI) -> Result<Auth, SpecError> {
     let global = spec.security.iter().flatten().enumerate();
-    let per_operation = spec.operations().flat_map(|(_, _, op)| op.security.iter().flatten()).map(|r| (usize::MAX, r));
-    let Some((index, requirement)) = global.chain(per_operation).find(|(_, r)| !r.is_empty()) else {
+    let per_operation = spec
+        .operations()
+        .flat_map(|(_, _, op)| op.security.iter().flatten())
+        .map(|r| (usize::MAX, r));
+    let Some((index, requirement)) = global.chain(per_operation).find(|(_, r)| !r.is_empty())
+    else {
         return Ok(Auth::None);
     };
-    let name = requirement.keys().next().expect("non-empty requirement").clone();
+    let name = requirement
+        .keys()
+        .next()
+        .expect("non-empty requirement")
+        .clone();
     let at = if index == usize::MAX {
         "/paths".to_owned()
     } else {
@@ -29,21 +37,30 @@ pub(crate) fn choose(spec: &OpenAPI) -> Result<Auth, SpecError> {
         .ok_or_else(|| {
             SpecError::new(
                 &at,
-                Problem::Structure(format!("security requirement `{name}` is not defined in components.securitySchemes")),
+                Problem::Structure(format!(
+                    "security requirement `{name}` is not defined in components.securitySchemes"
+                )),
             )
         })?;
     let scheme_at = pointer::join("", ["components", "securitySchemes", name.as_str()]);
     let scheme = match scheme {
         ReferenceOr::Item(s) => s,
         ReferenceOr::Reference { reference } => {
-            return Err(SpecError::new(scheme_at, Problem::UnsupportedRef(reference.clone())));
+            return Err(SpecError::new(
+                scheme_at,
+                Problem::UnsupportedRef(reference.clone()),
+            ));
         }
     };
     Ok(match scheme {
-        SecurityScheme::HTTP { scheme: http, .. } if http.to_ascii_uppercase().starts_with("ZEPHR-HMAC") => {
+        SecurityScheme::HTTP { scheme: http, .. }
+            if http.to_ascii_uppercase().starts_with("ZEPHR-HMAC") =>
+        {
             Auth::ZephrHmac { scheme: name }
         }
-        SecurityScheme::HTTP { scheme: http, .. } if http.eq_ignore_ascii_case("bearer") => Auth::Bearer { scheme: name },
+        SecurityScheme::HTTP { scheme: http, .. } if http.eq_ignore_ascii_case("bearer") => {
+            Auth::Bearer { scheme: name }
+        }
         SecurityScheme::APIKey {
             location: APIKeyLocation::Header,
             name: header,

@@ -18,7 +18,9 @@ use crate::pointer;
 
 type Found = (String, String);
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// `(pointer, message)` of the deepest typed part that fails to deserialise.
 pub(super) fn structure_error(document: &Value) -> Option<Found> {
@@ -91,13 +93,14 @@ fn operation(op: &Value, at: &str) -> Option<Found> {
             return Some(found);
         }
         if let Some(body) = object.get("requestBody")
-            && let Some(found) = request_body(body, &pointer::push(at, "requestBody")) {
-                return Some(found);
-            }
+            && let Some(found) = request_body(body, &pointer::push(at, "requestBody"))
+        {
+            return Some(found);
+        }
         let responses = object.get("responses")?.as_object()?;
-        responses.iter().find_map(|(status, r)| {
-            response(r, &pointer::join(at, ["responses", status.as_str()]))
-        })
+        responses
+            .iter()
+            .find_map(|(status, r)| response(r, &pointer::join(at, ["responses", status.as_str()])))
     })
 }
 
@@ -125,7 +128,10 @@ fn response(r: &Value, at: &str) -> Option<Found> {
 
 fn content(content: &Value, at: &str) -> Option<Found> {
     content.as_object()?.iter().find_map(|(media, m)| {
-        schema(m.get("schema")?, &pointer::join(at, [media.as_str(), "schema"]))
+        schema(
+            m.get("schema")?,
+            &pointer::join(at, [media.as_str(), "schema"]),
+        )
     })
 }
 
@@ -134,13 +140,16 @@ fn schema(s: &Value, at: &str) -> Option<Found> {
         let object = s.as_object()?;
         for key in ["items", "additionalProperties", "not"] {
             if let Some(child) = object.get(key).filter(|c| c.is_object())
-                && let Some(found) = schema(child, &pointer::push(at, key)) {
-                    return Some(found);
-                }
+                && let Some(found) = schema(child, &pointer::push(at, key))
+            {
+                return Some(found);
+            }
         }
         if let Some(props) = object.get("properties").and_then(Value::as_object) {
             for (name, child) in props {
-                if let Some(found) = schema(child, &pointer::join(at, ["properties", name.as_str()])) {
+                if let Some(found) =
+                    schema(child, &pointer::join(at, ["properties", name.as_str()]))
+                {
                     return Some(found);
                 }
             }

@@ -69,7 +69,10 @@ pub fn load_file(path: &Path) -> Result<LoadedSpec, Error> {
 
 /// Reads a file, refusing one larger than [`limits::MAX_SPEC_BYTES`] before reading it whole.
 pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
-    let io = |source| Error::Io { path: path.to_owned(), source };
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let length = file.metadata().map_err(io)?.len();
     if length > limits::MAX_SPEC_BYTES as u64 {
@@ -77,7 +80,11 @@ pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
     }
     let mut bytes = Vec::with_capacity(length as usize);
     // `take` also bounds a file that grows while it is read (or a device that never ends).
-    std::io::Read::read_to_end(&mut std::io::Read::take(file, limits::MAX_SPEC_BYTES as u64 + 1), &mut bytes).map_err(io)?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, limits::MAX_SPEC_BYTES as u64 + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
     if bytes.len() > limits::MAX_SPEC_BYTES {
         return Err(too_large(&path.display().to_string(), bytes.len() as u64));
     }
@@ -89,7 +96,10 @@ fn too_large(file: &str, length: u64) -> Error {
         file: file.to_owned(),
         line: 1,
         column: 1,
-        message: format!("the file is {length} bytes, more than the limit of {} bytes", limits::MAX_SPEC_BYTES),
+        message: format!(
+            "the file is {length} bytes, more than the limit of {} bytes",
+            limits::MAX_SPEC_BYTES
+        ),
     }
 }
 
@@ -122,38 +132,68 @@ pub fn bundle_file(path: &Path) -> Result<Bundle, Error> {
     let mut document = parse_document(&bytes, &source_name)?;
     let sha256 = sha256_hex(&bytes);
     if !resolve::needed(&document) {
-        let name = path.file_name().map_or_else(|| source_name.clone(), |n| n.to_string_lossy().into_owned());
-        return Ok(Bundle { document, files: vec![SourceFile { path: name, sha256 }] });
+        let name = path
+            .file_name()
+            .map_or_else(|| source_name.clone(), |n| n.to_string_lossy().into_owned());
+        return Ok(Bundle {
+            document,
+            files: vec![SourceFile { path: name, sha256 }],
+        });
     }
-    let mut sources = files::Files::new(document.clone(), &source_name, Some(path), sha256, bytes.len());
+    let mut sources = files::Files::new(
+        document.clone(),
+        &source_name,
+        Some(path),
+        sha256,
+        bytes.len(),
+    );
     resolve::resolve(&mut document, &mut sources)?;
-    Ok(Bundle { document, files: sources.sources })
+    Ok(Bundle {
+        document,
+        files: sources.sources,
+    })
 }
 
 /// Loads a spec from memory and applies `overlay` (if any) before it becomes OpenAPI.
-pub fn load_bytes_with_overlay(bytes: &[u8], source_name: &str, overlay: Option<&Overlay>) -> Result<LoadedSpec, Error> {
+pub fn load_bytes_with_overlay(
+    bytes: &[u8],
+    source_name: &str,
+    overlay: Option<&Overlay>,
+) -> Result<LoadedSpec, Error> {
     load(bytes, source_name, None, overlay)
 }
 
 /// The stages of loading, in order: parse, overlay (on the root document, as written), resolve
 /// the `$ref`s OpenAPI 3.0 tools do not follow (other files, insides of components), read 3.1
 /// as 3.0, and type the result.
-fn load(bytes: &[u8], source_name: &str, path: Option<&Path>, overlay: Option<&Overlay>) -> Result<LoadedSpec, Error> {
+fn load(
+    bytes: &[u8],
+    source_name: &str,
+    path: Option<&Path>,
+    overlay: Option<&Overlay>,
+) -> Result<LoadedSpec, Error> {
     let mut document = parse_document(bytes, source_name)?;
     if let Some(overlay) = overlay {
         overlay.apply(&mut document)?;
     }
-    let spec_error = |error: SpecError| Error::Spec { file: source_name.to_owned(), error };
+    let spec_error = |error: SpecError| Error::Spec {
+        file: source_name.to_owned(),
+        error,
+    };
     let version = check_version(&document).map_err(spec_error)?;
     let sha256 = sha256_hex(bytes);
     let mut notes = Vec::new();
     let mut files = vec![SourceFile {
-        path: path.and_then(Path::file_name).map_or_else(|| source_name.to_owned(), |n| n.to_string_lossy().into_owned()),
+        path: path.and_then(Path::file_name).map_or_else(
+            || source_name.to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
         sha256: sha256.clone(),
     }];
     if resolve::needed(&document) {
         // The targets are read from the documents as written while the root is rewritten.
-        let mut sources = files::Files::new(document.clone(), source_name, path, sha256, bytes.len());
+        let mut sources =
+            files::Files::new(document.clone(), source_name, path, sha256, bytes.len());
         notes = resolve::resolve(&mut document, &mut sources)?;
         files = sources.sources;
     }
@@ -187,7 +227,11 @@ pub(crate) fn parse_document(bytes: &[u8], source_name: &str) -> Result<Value, E
 }
 
 /// A normalised document → a checked, typed spec.
-pub(crate) fn from_document(document: Value, sha256: String, source_name: &str) -> Result<LoadedSpec, Error> {
+pub(crate) fn from_document(
+    document: Value,
+    sha256: String,
+    source_name: &str,
+) -> Result<LoadedSpec, Error> {
     let spec_error = |error: SpecError| Error::Spec {
         file: source_name.to_owned(),
         error,
@@ -198,7 +242,10 @@ pub(crate) fn from_document(document: Value, sha256: String, source_name: &str) 
         let (pointer, message) = locate::structure_error(&document).unwrap_or_else(|| {
             match serde_path_to_error::deserialize::<_, OpenAPI>(&document) {
                 Err(e) => (path_to_pointer(e.path()), e.into_inner().to_string()),
-                Ok(_) => (String::new(), "the document does not match OpenAPI 3.0".to_owned()),
+                Ok(_) => (
+                    String::new(),
+                    "the document does not match OpenAPI 3.0".to_owned(),
+                ),
             }
         });
         spec_error(SpecError::new(pointer, Problem::Structure(message)))
@@ -329,7 +376,11 @@ mod tests {
     #[test]
     fn other_versions_and_swagger_are_refused_by_name() {
         let err = load("openapi: 3.2.0\ninfo: {title: t, version: '1'}\n").unwrap_err();
-        assert!(err.to_string().contains("unsupported OpenAPI version `3.2.0`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("unsupported OpenAPI version `3.2.0`"),
+            "{err}"
+        );
         let err = load("swagger: '2.0'\n").unwrap_err();
         assert!(err.to_string().contains("swagger 2.0"), "{err}");
     }
@@ -338,7 +389,11 @@ mod tests {
     fn structural_errors_carry_a_pointer() {
         let err = load("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses: 5\n")
             .unwrap_err();
-        assert!(err.to_string().starts_with("t.yaml: at /paths/~1a/get/responses: "), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("t.yaml: at /paths/~1a/get/responses: "),
+            "{err}"
+        );
     }
 
     #[test]

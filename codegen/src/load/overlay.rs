@@ -74,23 +74,50 @@ impl Overlay {
             error: SpecError::new(pointer, Problem::Structure(message)),
         };
         let Value::Object(root) = document else {
-            return Err(fail("", "an overlay is a mapping with `overlay`, `info` and `actions`".to_owned()));
+            return Err(fail(
+                "",
+                "an overlay is a mapping with `overlay`, `info` and `actions`".to_owned(),
+            ));
         };
         match root.get("overlay") {
             Some(Value::String(version)) if version.starts_with("1.0") => {}
             Some(Value::String(version)) => {
-                return Err(fail("/overlay", format!("overlay version `{version}` is not supported: this generator reads Overlay 1.0.x")));
+                return Err(fail(
+                    "/overlay",
+                    format!(
+                        "overlay version `{version}` is not supported: this generator reads Overlay 1.0.x"
+                    ),
+                ));
             }
-            _ => return Err(fail("/overlay", "missing the `overlay` version field (such as \"1.0.0\")".to_owned())),
+            _ => {
+                return Err(fail(
+                    "/overlay",
+                    "missing the `overlay` version field (such as \"1.0.0\")".to_owned(),
+                ));
+            }
         }
-        let info = root.get("info").and_then(Value::as_object).ok_or_else(|| fail("/info", "missing `info` (a title and a version)".to_owned()))?;
+        let info = root
+            .get("info")
+            .and_then(Value::as_object)
+            .ok_or_else(|| fail("/info", "missing `info` (a title and a version)".to_owned()))?;
         let text = |key: &str| info.get(key).and_then(Value::as_str).map(str::to_owned);
-        let title = text("title").ok_or_else(|| fail("/info/title", "missing the overlay's title".to_owned()))?;
-        let version = text("version").ok_or_else(|| fail("/info/version", "missing the overlay's version".to_owned()))?;
-        if let Some(key) = root.keys().find(|k| !matches!(k.as_str(), "overlay" | "info" | "actions" | "extends") && !k.starts_with("x-")) {
-            return Err(fail(&pointer::push("", key), format!("unknown overlay field `{key}`")));
+        let title = text("title")
+            .ok_or_else(|| fail("/info/title", "missing the overlay's title".to_owned()))?;
+        let version = text("version")
+            .ok_or_else(|| fail("/info/version", "missing the overlay's version".to_owned()))?;
+        if let Some(key) = root.keys().find(|k| {
+            !matches!(k.as_str(), "overlay" | "info" | "actions" | "extends")
+                && !k.starts_with("x-")
+        }) {
+            return Err(fail(
+                &pointer::push("", key),
+                format!("unknown overlay field `{key}`"),
+            ));
         }
-        let list = root.get("actions").and_then(Value::as_array).ok_or_else(|| fail("/actions", "missing `actions` (a list)".to_owned()))?;
+        let list = root
+            .get("actions")
+            .and_then(Value::as_array)
+            .ok_or_else(|| fail("/actions", "missing `actions` (a list)".to_owned()))?;
         if list.len() > MAX_ACTIONS {
             return Err(fail("/actions", format!("more than {MAX_ACTIONS} actions")));
         }
@@ -124,7 +151,11 @@ impl Overlay {
                 .map(|node| node.location().iter().map(Step::from).collect())
                 .collect();
             if locations.is_empty() {
-                let described = action.description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+                let described = action
+                    .description
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
                 return Err(Error::Spec {
                     file: self.source_name.clone(),
                     error: SpecError::new(
@@ -162,12 +193,25 @@ fn parse_action(action: &Value, index: usize, at: &str) -> Result<Action, String
     let Value::Object(fields) = action else {
         return Err("an action is a mapping with `target` and `update` or `remove`".to_owned());
     };
-    if let Some(key) = fields.keys().find(|k| !matches!(k.as_str(), "target" | "description" | "update" | "remove") && !k.starts_with("x-")) {
-        return Err(format!("unknown action field `{key}` (at {})", pointer::push(at, key)));
+    if let Some(key) = fields.keys().find(|k| {
+        !matches!(k.as_str(), "target" | "description" | "update" | "remove")
+            && !k.starts_with("x-")
+    }) {
+        return Err(format!(
+            "unknown action field `{key}` (at {})",
+            pointer::push(at, key)
+        ));
     }
-    let target = fields.get("target").and_then(Value::as_str).ok_or("an action needs a `target` (a JSONPath such as $.paths['/a'].get)")?;
-    let path = JsonPath::parse(target).map_err(|e| format!("target `{target}` is not an RFC 9535 JSONPath: {e}"))?;
-    let description = fields.get("description").and_then(Value::as_str).map(str::to_owned);
+    let target = fields
+        .get("target")
+        .and_then(Value::as_str)
+        .ok_or("an action needs a `target` (a JSONPath such as $.paths['/a'].get)")?;
+    let path = JsonPath::parse(target)
+        .map_err(|e| format!("target `{target}` is not an RFC 9535 JSONPath: {e}"))?;
+    let description = fields
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let remove = match fields.get("remove") {
         None | Some(Value::Bool(false)) => false,
         Some(Value::Bool(true)) => true,
@@ -176,9 +220,19 @@ fn parse_action(action: &Value, index: usize, at: &str) -> Result<Action, String
     let change = match (fields.get("update"), remove) {
         (_, true) => Change::Remove,
         (Some(update), false) => Change::Update(update.clone()),
-        (None, false) => return Err(format!("action {index} has neither `update` nor `remove: true`")),
+        (None, false) => {
+            return Err(format!(
+                "action {index} has neither `update` nor `remove: true`"
+            ));
+        }
     };
-    Ok(Action { index, description, target: target.to_owned(), path, change })
+    Ok(Action {
+        index,
+        description,
+        target: target.to_owned(),
+        path,
+        change,
+    })
 }
 
 /// One step of a located node's path, owned (the query borrows the document).
@@ -255,7 +309,11 @@ fn merge(node: &mut Value, update: Value) {
 fn merge_objects(target: &mut Map<String, Value>, update: Map<String, Value>) {
     for (key, value) in update {
         match target.get_mut(&key) {
-            Some(existing @ (Value::Object(_) | Value::Array(_))) if value.is_object() || value.is_array() => merge(existing, value),
+            Some(existing @ (Value::Object(_) | Value::Array(_)))
+                if value.is_object() || value.is_array() =>
+            {
+                merge(existing, value)
+            }
             Some(existing) => *existing = value,
             None => {
                 target.insert(key, value);
@@ -309,7 +367,10 @@ mod tests {
     #[test]
     fn removing_many_siblings_keeps_the_right_ones() {
         let mut document = json!({"list": [0, 1, 2, 3, 4, 5]});
-        let o = overlay(&format!("{HEAD}actions:\n- target: '$.list[?@ > 0 && @ < 5]'\n  remove: true\n")).unwrap();
+        let o = overlay(&format!(
+            "{HEAD}actions:\n- target: '$.list[?@ > 0 && @ < 5]'\n  remove: true\n"
+        ))
+        .unwrap();
         o.apply(&mut document).unwrap();
         assert_eq!(document, json!({"list": [0, 5]}));
     }
@@ -327,14 +388,38 @@ mod tests {
     #[test]
     fn malformed_overlays_name_the_place() {
         for (text, expected) in [
-            ("overlay: 2.0.0\n".to_owned(), "at /overlay: overlay version `2.0.0` is not supported"),
-            ("info: {title: t, version: '1'}\nactions: []\n".to_owned(), "at /overlay: missing the `overlay` version field"),
-            (format!("{HEAD}actions:\n- target: '$.paths[[['\n  remove: true\n"), "at /actions/0: target `$.paths[[[` is not an RFC 9535 JSONPath"),
-            (format!("{HEAD}actions:\n- target: $.a\n"), "at /actions/0: action 0 has neither `update` nor `remove: true`"),
-            (format!("{HEAD}actions:\n- target: $.a\n  remove: yes please\n"), "at /actions/0: `remove` must be true or false"),
-            (format!("{HEAD}actions:\n- update: {{}}\n"), "at /actions/0: an action needs a `target`"),
-            (format!("{HEAD}actions: 5\n"), "at /actions: missing `actions` (a list)"),
-            (format!("{HEAD}actions: []\nupdates: []\n"), "at /updates: unknown overlay field `updates`"),
+            (
+                "overlay: 2.0.0\n".to_owned(),
+                "at /overlay: overlay version `2.0.0` is not supported",
+            ),
+            (
+                "info: {title: t, version: '1'}\nactions: []\n".to_owned(),
+                "at /overlay: missing the `overlay` version field",
+            ),
+            (
+                format!("{HEAD}actions:\n- target: '$.paths[[['\n  remove: true\n"),
+                "at /actions/0: target `$.paths[[[` is not an RFC 9535 JSONPath",
+            ),
+            (
+                format!("{HEAD}actions:\n- target: $.a\n"),
+                "at /actions/0: action 0 has neither `update` nor `remove: true`",
+            ),
+            (
+                format!("{HEAD}actions:\n- target: $.a\n  remove: yes please\n"),
+                "at /actions/0: `remove` must be true or false",
+            ),
+            (
+                format!("{HEAD}actions:\n- update: {{}}\n"),
+                "at /actions/0: an action needs a `target`",
+            ),
+            (
+                format!("{HEAD}actions: 5\n"),
+                "at /actions: missing `actions` (a list)",
+            ),
+            (
+                format!("{HEAD}actions: []\nupdates: []\n"),
+                "at /updates: unknown overlay field `updates`",
+            ),
         ] {
             let err = overlay(&text).unwrap_err().to_string();
             assert!(err.contains(expected), "{err}\nexpected: {expected}");

@@ -19,7 +19,9 @@
 use std::cell::RefCell;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Problem, SpecError};
@@ -36,7 +38,11 @@ impl Format {
     /// JSON for `.json` files and for text that starts with `{`; YAML otherwise.
     pub(crate) fn guess(source_name: &str, text: &str) -> Format {
         let lower = source_name.to_ascii_lowercase();
-        if lower.ends_with(".json") || (!lower.ends_with(".yaml") && !lower.ends_with(".yml") && text.trim_start().starts_with('{')) {
+        if lower.ends_with(".json")
+            || (!lower.ends_with(".yaml")
+                && !lower.ends_with(".yml")
+                && text.trim_start().starts_with('{'))
+        {
             Format::Json
         } else {
             Format::Yaml
@@ -53,7 +59,10 @@ pub(crate) fn parse(text: &str, format: Format, source_name: &str) -> Result<Val
             file: source_name.to_owned(),
             line,
             column,
-            message: format!("the document nests deeper than {} levels", crate::limits::MAX_DEPTH),
+            message: format!(
+                "the document nests deeper than {} levels",
+                crate::limits::MAX_DEPTH
+            ),
         });
     }
     let context = Context::new(format, false);
@@ -71,7 +80,10 @@ pub(crate) fn parse(text: &str, format: Format, source_name: &str) -> Result<Val
                 .into_inner()
                 .or_else(|| context.problem.into_inner())
                 .expect("the problem is found again");
-            Err(Error::Spec { file: source_name.to_owned(), error: SpecError::new(pointer, problem) })
+            Err(Error::Spec {
+                file: source_name.to_owned(),
+                error: SpecError::new(pointer, problem),
+            })
         }
     }
 }
@@ -87,11 +99,15 @@ fn run(text: &str, format: Format, context: &Context) -> Result<Value, ParseErro
     match format {
         Format::Json => {
             let mut deserializer = serde_json::Deserializer::from_str(text);
-            let value = seed.deserialize(&mut deserializer).map_err(ParseError::Json)?;
+            let value = seed
+                .deserialize(&mut deserializer)
+                .map_err(ParseError::Json)?;
             deserializer.end().map_err(ParseError::Json)?;
             Ok(value)
         }
-        Format::Yaml => seed.deserialize(serde_yaml::Deserializer::from_str(text)).map_err(ParseError::Yaml),
+        Format::Yaml => seed
+            .deserialize(serde_yaml::Deserializer::from_str(text))
+            .map_err(ParseError::Yaml),
     }
 }
 
@@ -100,15 +116,21 @@ fn syntax_error(error: ParseError, format: Format, file: &str) -> Error {
         ParseError::Json(e) => {
             let full = e.to_string();
             // serde_json appends " at line L column C"; the location goes in front.
-            let message = full.rfind(" at line ").map_or(full.clone(), |i| full[..i].to_owned());
+            let message = full
+                .rfind(" at line ")
+                .map_or(full.clone(), |i| full[..i].to_owned());
             (e.line().max(1), e.column().max(1), message)
         }
         ParseError::Yaml(e) => {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             let full = e.to_string();
-            let mut message = full.rfind(" at line ").map_or(full.clone(), |i| full[..i].to_owned());
+            let mut message = full
+                .rfind(" at line ")
+                .map_or(full.clone(), |i| full[..i].to_owned());
             if message.contains("more than one document") {
-                message = "the file holds more than one YAML document (`---`); a spec is one document".to_owned();
+                message =
+                    "the file holds more than one YAML document (`---`); a spec is one document"
+                        .to_owned();
             }
             (line, column, message)
         }
@@ -117,7 +139,12 @@ fn syntax_error(error: ParseError, format: Format, file: &str) -> Error {
         Format::Json => "JSON",
         Format::Yaml => "YAML",
     };
-    Error::Parse { file: file.to_owned(), line, column, message: format!("{kind} syntax error: {message}") }
+    Error::Parse {
+        file: file.to_owned(),
+        line,
+        column,
+        message: format!("{kind} syntax error: {message}"),
+    }
 }
 
 /// State shared by the visitors of one read.
@@ -131,7 +158,11 @@ struct Context {
 
 impl Context {
     fn new(format: Format, track: bool) -> Self {
-        Context { format, path: track.then(|| RefCell::new(Vec::new())), problem: RefCell::new(None) }
+        Context {
+            format,
+            path: track.then(|| RefCell::new(Vec::new())),
+            problem: RefCell::new(None),
+        }
     }
 
     fn enter(&self, token: impl FnOnce() -> String) {
@@ -254,7 +285,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         let mut merges: Vec<Value> = Vec::new();
-        while let Some(key) = map.next_key_seed(KeySeed { context: self.context })? {
+        while let Some(key) = map.next_key_seed(KeySeed {
+            context: self.context,
+        })? {
             self.context.enter(|| key.clone());
             let value = map.next_value_seed(self);
             self.context.leave();
@@ -264,7 +297,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                 continue;
             }
             if out.contains_key(&key) {
-                return Err(self.context.fail(Problem::DuplicateKey(key.clone()), Some(&key)));
+                return Err(self
+                    .context
+                    .fail(Problem::DuplicateKey(key.clone()), Some(&key)));
             }
             out.insert(key, value);
         }
@@ -306,7 +341,9 @@ impl ValueSeed<'_> {
 
     fn bad_merge<E: de::Error>(&self) -> E {
         self.context.fail(
-            Problem::Structure("a merge key (`<<`) must be given a mapping or a list of mappings".to_owned()),
+            Problem::Structure(
+                "a merge key (`<<`) must be given a mapping or a list of mappings".to_owned(),
+            ),
             Some("<<"),
         )
     }
@@ -377,11 +414,15 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
-        Err(self.context.fail(Problem::BadKey("a sequence".to_owned()), None))
+        Err(self
+            .context
+            .fail(Problem::BadKey("a sequence".to_owned()), None))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
-        Err(self.context.fail(Problem::BadKey("a mapping".to_owned()), None))
+        Err(self
+            .context
+            .fail(Problem::BadKey("a mapping".to_owned()), None))
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<String, A::Error> {
@@ -408,13 +449,23 @@ mod tests {
 
     #[test]
     fn merge_keys_tags_and_scalar_keys() {
-        let value = yaml("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n  true: !tag t\n  200: ok\n").unwrap();
-        assert_eq!(value["m"], serde_json::json!({"y": 3, "true": "t", "200": "ok", "x": 1}));
+        let value =
+            yaml("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n  true: !tag t\n  200: ok\n")
+                .unwrap();
+        assert_eq!(
+            value["m"],
+            serde_json::json!({"y": 3, "true": "t", "200": "ok", "x": 1})
+        );
     }
 
     #[test]
     fn json_keeps_c1_controls_and_big_numbers() {
-        let value = parse("{\"a\": \"x\u{9f}y\", \"n\": 18446744073709552000}", Format::Json, "t.json").unwrap();
+        let value = parse(
+            "{\"a\": \"x\u{9f}y\", \"n\": 18446744073709552000}",
+            Format::Json,
+            "t.json",
+        )
+        .unwrap();
         assert_eq!(value["a"], "x\u{9f}y");
         assert!(value["n"].is_f64());
     }
@@ -422,13 +473,25 @@ mod tests {
     #[test]
     fn problems_name_their_pointer() {
         let err = yaml("a:\n  b:\n    - {k: 1, k: 2}\n").unwrap_err();
-        assert_eq!(err.to_string(), "t.yaml: at /a/b/0/k: duplicate key `k` (after turning non-string keys into strings)");
+        assert_eq!(
+            err.to_string(),
+            "t.yaml: at /a/b/0/k: duplicate key `k` (after turning non-string keys into strings)"
+        );
         let err = parse("{\"a\": [1, {\"k\": 1, \"k\": 2}]}", Format::Json, "t.json").unwrap_err();
-        assert_eq!(err.to_string(), "t.json: at /a/1/k: duplicate key `k` (after turning non-string keys into strings)");
+        assert_eq!(
+            err.to_string(),
+            "t.json: at /a/1/k: duplicate key `k` (after turning non-string keys into strings)"
+        );
         let err = yaml("a: {[1]: 2}\n").unwrap_err();
-        assert_eq!(err.to_string(), "t.yaml: at /a: a sequence cannot be a mapping key (JSON object keys are strings)");
+        assert_eq!(
+            err.to_string(),
+            "t.yaml: at /a: a sequence cannot be a mapping key (JSON object keys are strings)"
+        );
         let err = yaml("a: .nan\n").unwrap_err();
-        assert_eq!(err.to_string(), "t.yaml: at /a: NaN is not representable in JSON");
+        assert_eq!(
+            err.to_string(),
+            "t.yaml: at /a: NaN is not representable in JSON"
+        );
     }
 
     #[test]
@@ -437,8 +500,14 @@ mod tests {
         assert!(matches!(err, Error::Parse { line: 2, .. }), "{err}");
         let deep = "a:\n".to_owned() + &"[".repeat(200);
         let err = yaml(&deep).unwrap_err();
-        assert_eq!(err.to_string(), "t.yaml:2:129: the document nests deeper than 128 levels");
+        assert_eq!(
+            err.to_string(),
+            "t.yaml:2:129: the document nests deeper than 128 levels"
+        );
         let err = yaml("a: 1\n---\nb: 2\n").unwrap_err();
-        assert!(err.to_string().contains("more than one YAML document"), "{err}");
+        assert!(
+            err.to_string().contains("more than one YAML document"),
+            "{err}"
+        );
     }
 }

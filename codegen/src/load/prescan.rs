@@ -17,7 +17,13 @@
 
 /// Where the nesting first goes deeper than `limit`: (line, column), both 1-based.
 pub(crate) fn too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
-    let mut scan = Scan { limit, blocks: Vec::new(), flow: 0, block_scalar: None, quote: None };
+    let mut scan = Scan {
+        limit,
+        blocks: Vec::new(),
+        flow: 0,
+        block_scalar: None,
+        quote: None,
+    };
     for (index, line) in text.split('\n').enumerate() {
         if let Some(column) = scan.line(line.as_bytes()) {
             return Some((index + 1, column + 1));
@@ -81,7 +87,10 @@ impl Scan {
             self.check(indent)?;
         }
         // Sequence entries (`- - a`) each open a level at the column after the dash.
-        while i < line.len() && (line[i] == b'-' || line[i] == b'?') && line.get(i + 1).is_none_or(|b| *b == b' ') {
+        while i < line.len()
+            && (line[i] == b'-' || line[i] == b'?')
+            && line.get(i + 1).is_none_or(|b| *b == b' ')
+        {
             i += 1;
             while i < line.len() && line[i] == b' ' {
                 i += 1;
@@ -108,7 +117,11 @@ impl Scan {
                     return Ok(());
                 }
                 Some(b'"' | b'\'') => {
-                    let quote = if line[i] == b'"' { Quote::Double } else { Quote::Single };
+                    let quote = if line[i] == b'"' {
+                        Quote::Double
+                    } else {
+                        Quote::Single
+                    };
                     self.quote = Some(quote);
                     i = self.continue_inline(line, i + 1)?;
                     if self.quote.is_some() {
@@ -165,7 +178,9 @@ impl Scan {
                         return Ok(i + 1);
                     }
                 }
-                (None, b'#') if i == 0 || line[i - 1] == b' ' || line[i - 1] == b'\t' => return Ok(line.len()),
+                (None, b'#') if i == 0 || line[i - 1] == b' ' || line[i - 1] == b'\t' => {
+                    return Ok(line.len());
+                }
                 _ => {}
             }
             i += 1;
@@ -175,7 +190,11 @@ impl Scan {
 
     /// `Err(column)` when the depth is past the limit.
     fn check(&self, column: usize) -> Step<()> {
-        if self.blocks.len() + self.flow > self.limit { Err(column) } else { Ok(()) }
+        if self.blocks.len() + self.flow > self.limit {
+            Err(column)
+        } else {
+            Ok(())
+        }
     }
 }
 

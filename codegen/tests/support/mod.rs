@@ -5,8 +5,15 @@ use std::path::{Path, PathBuf};
 
 /// The real spec, fetched into `spec/` (`cargo xtask fetch-spec`; CI copies it there).
 pub fn real_spec() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("spec/zephr-admin-api.yaml");
-    assert!(path.exists(), "{} is missing: run `cargo xtask fetch-spec` first", path.display());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("spec/zephr-admin-api.yaml");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo xtask fetch-spec` first",
+        path.display()
+    );
     path
 }
 

@@ -2,7 +2,7 @@
 
 use generated_client::apis::component_library::GenerateThumbnailUploadUrlError;
 use generated_client::apis::products::SaveProductsResponse;
-use generated_client::{types, Error};
+use generated_client::{Error, types};
 
 use crate::client;
 use crate::server::{Reply, TestServer};
@@ -11,7 +11,10 @@ use crate::server::{Reply, TestServer};
 async fn several_success_statuses_are_told_apart() {
     let server = TestServer::start().await;
     server
-        .reply(Reply::json(200, r#"{"message":"updated","uri":"/v3/products/gold"}"#))
+        .reply(Reply::json(
+            200,
+            r#"{"message":"updated","uri":"/v3/products/gold"}"#,
+        ))
         .reply(Reply::json(201, r#"{"message":"created"}"#))
         .reply(Reply::json(202, r#"{}"#));
     let client = client(&server);
@@ -20,16 +23,32 @@ async fn several_success_statuses_are_told_apart() {
         types::ProductEntitlement::default(),
         types::ProductMapping::default(),
     );
-    match client.products().save_products("gold", product.clone()).await.unwrap() {
-        SaveProductsResponse::Ok(body) => assert_eq!(body.uri.as_deref(), Some("/v3/products/gold")),
+    match client
+        .products()
+        .save_products("gold", product.clone())
+        .await
+        .unwrap()
+    {
+        SaveProductsResponse::Ok(body) => {
+            assert_eq!(body.uri.as_deref(), Some("/v3/products/gold"))
+        }
         other => panic!("expected 200, got {other:?}"),
     }
-    match client.products().save_products("gold", product.clone()).await.unwrap() {
+    match client
+        .products()
+        .save_products("gold", product.clone())
+        .await
+        .unwrap()
+    {
         SaveProductsResponse::Created(body) => assert_eq!(body.message.as_deref(), Some("created")),
         other => panic!("expected 201, got {other:?}"),
     }
     // A success status the spec does not document for this operation is not guessed at.
-    let error = client.products().save_products("gold", product.clone()).await.unwrap_err();
+    let error = client
+        .products()
+        .save_products("gold", product.clone())
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(202));
 }
 
@@ -37,13 +56,28 @@ async fn several_success_statuses_are_told_apart() {
 async fn one_of_bodies_decode_into_the_variant_that_fits() {
     let server = TestServer::start().await;
     server
-        .reply(Reply::json(200, r#"{"results":[{"grantId":"g1","expiry_state":"active"}]}"#))
-        .reply(Reply::json(200, r#"[{"grantId":"g2","expiry_state":"archived-by-a-newer-server"}]"#));
+        .reply(Reply::json(
+            200,
+            r#"{"results":[{"grantId":"g1","expiry_state":"active"}]}"#,
+        ))
+        .reply(Reply::json(
+            200,
+            r#"[{"grantId":"g2","expiry_state":"archived-by-a-newer-server"}]"#,
+        ));
     let client = client(&server);
-    match client.grants().list_user_grants("u").active(true).await.unwrap() {
+    match client
+        .grants()
+        .list_user_grants("u")
+        .active(true)
+        .await
+        .unwrap()
+    {
         types::ListUserGrantsResponse::GrantsResponse(page) => {
             let grant = &page.results.unwrap()[0];
-            assert_eq!(grant.expiry_state, Some(types::GrantResponseExpiryState::Active));
+            assert_eq!(
+                grant.expiry_state,
+                Some(types::GrantResponseExpiryState::Active)
+            );
         }
         other => panic!("expected the paged shape, got {other:?}"),
     }
@@ -62,8 +96,16 @@ async fn one_of_bodies_decode_into_the_variant_that_fits() {
 #[tokio::test]
 async fn star_star_bodies_are_kept_raw_with_their_documented_type() {
     let server = TestServer::start().await;
-    server.reply(Reply::status(200).header("content-type", "text/plain").body(r#"{"message":"deleted"}"#));
-    let raw = client(&server).feature_rules().delete_feature_rule("fr-1").await.unwrap();
+    server.reply(
+        Reply::status(200)
+            .header("content-type", "text/plain")
+            .body(r#"{"message":"deleted"}"#),
+    );
+    let raw = client(&server)
+        .feature_rules()
+        .delete_feature_rule("fr-1")
+        .await
+        .unwrap();
     assert_eq!(raw.content_type(), Some("text/plain"));
     assert_eq!(raw.text().unwrap(), r#"{"message":"deleted"}"#);
     assert_eq!(raw.parse().unwrap().message.as_deref(), Some("deleted"));
@@ -73,8 +115,15 @@ async fn star_star_bodies_are_kept_raw_with_their_documented_type() {
 #[tokio::test]
 async fn bodies_without_schema_are_kept_raw() {
     let server = TestServer::start().await;
-    server.reply(Reply::status(200).header("content-type", "application/json").body("not even json"));
-    let raw = client(&server).grants().delete_account_grant("acc", "grant").await;
+    server.reply(
+        Reply::status(200)
+            .header("content-type", "application/json")
+            .body("not even json"),
+    );
+    let raw = client(&server)
+        .grants()
+        .delete_account_grant("acc", "grant")
+        .await;
     let raw = match raw {
         Ok(raw) => raw,
         Err(e) => panic!("{e}"),
@@ -86,14 +135,27 @@ async fn bodies_without_schema_are_kept_raw() {
 #[tokio::test]
 async fn error_statuses_keep_status_headers_and_body() {
     let server = TestServer::start().await;
-    server.reply(Reply::status(404).header("x-request-id", "req-42").body("no such user"));
-    let error = client(&server).users().get_user("nobody").await.unwrap_err();
-    let Error::Status(status) = &error else { panic!("expected a status error, got {error:?}") };
+    server.reply(
+        Reply::status(404)
+            .header("x-request-id", "req-42")
+            .body("no such user"),
+    );
+    let error = client(&server)
+        .users()
+        .get_user("nobody")
+        .await
+        .unwrap_err();
+    let Error::Status(status) = &error else {
+        panic!("expected a status error, got {error:?}")
+    };
     assert_eq!(status.status().as_u16(), 404);
     assert_eq!(status.headers().get("x-request-id").unwrap(), "req-42");
     assert_eq!(status.text(), Some("no such user"));
     assert!(status.typed().is_none());
-    assert_eq!(error.to_string(), "GET /v3/users/nobody: server answered 404 Not Found");
+    assert_eq!(
+        error.to_string(),
+        "GET /v3/users/nobody: server answered 404 Not Found"
+    );
 }
 
 #[tokio::test]
@@ -104,8 +166,14 @@ async fn documented_error_bodies_are_typed() {
         .reply(Reply::status(401).body("<html>login</html>"));
     let client = client(&server);
     let request = types::GenerateThumbnailUploadUrlRequest::default();
-    let error = client.component_library().generate_thumbnail_upload_url(request.clone()).await.unwrap_err();
-    let Error::Status(status) = error else { panic!("expected a status error") };
+    let error = client
+        .component_library()
+        .generate_thumbnail_upload_url(request.clone())
+        .await
+        .unwrap_err();
+    let Error::Status(status) = error else {
+        panic!("expected a status error")
+    };
     match status.typed() {
         Some(GenerateThumbnailUploadUrlError::BadRequest(body)) => {
             assert_eq!(body.error.as_deref(), Some("fileName is required"))
@@ -113,8 +181,14 @@ async fn documented_error_bodies_are_typed() {
         other => panic!("expected the typed 400 body, got {other:?}"),
     }
     // A body that does not match its documented type is still kept raw.
-    let error = client.component_library().generate_thumbnail_upload_url(request.clone()).await.unwrap_err();
-    let Error::Status(status) = error else { panic!("expected a status error") };
+    let error = client
+        .component_library()
+        .generate_thumbnail_upload_url(request.clone())
+        .await
+        .unwrap_err();
+    let Error::Status(status) = error else {
+        panic!("expected a status error")
+    };
     assert!(status.typed().is_none());
     assert_eq!(status.text(), Some("<html>login</html>"));
     // Errors of different operations fit one type.
@@ -126,16 +200,30 @@ async fn undecodable_success_bodies_say_where_decoding_failed() {
     let server = TestServer::start().await;
     server
         .reply(Reply::json(200, r#"[{"grantId":7}]"#))
-        .reply(Reply::status(200).header("content-type", "text/html").body("<html>maintenance</html>"))
+        .reply(
+            Reply::status(200)
+                .header("content-type", "text/html")
+                .body("<html>maintenance</html>"),
+        )
         .reply(Reply::status(200));
     let client = client(&server);
-    let error = client.grants().list_account_grants("acc").await.unwrap_err();
-    let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
+    let error = client
+        .grants()
+        .list_account_grants("acc")
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("expected a decode error, got {error:?}")
+    };
     assert_eq!(decode.location(), "[0].grantId");
     assert_eq!(&decode.body()[..], br#"[{"grantId":7}]"#);
     assert!(error.to_string().contains("at `[0].grantId`"), "{error}");
     for _ in 0..2 {
-        let error = client.grants().list_account_grants("acc").await.unwrap_err();
+        let error = client
+            .grants()
+            .list_account_grants("acc")
+            .await
+            .unwrap_err();
         assert!(matches!(error, Error::Decode(_)), "{error:?}");
     }
 }
@@ -143,8 +231,15 @@ async fn undecodable_success_bodies_say_where_decoding_failed() {
 #[tokio::test]
 async fn unknown_fields_are_ignored() {
     let server = TestServer::start().await;
-    server.reply(Reply::json(200, r#"{"user_id":"u","account_id":"a","brand_new_field":{"x":[1,2]}}"#));
-    let user = client(&server).account_user().retrieve_account_user("a", "u").await.unwrap();
+    server.reply(Reply::json(
+        200,
+        r#"{"user_id":"u","account_id":"a","brand_new_field":{"x":[1,2]}}"#,
+    ));
+    let user = client(&server)
+        .account_user()
+        .retrieve_account_user("a", "u")
+        .await
+        .unwrap();
     assert_eq!(user.user_id.as_deref(), Some("u"));
 }
 
@@ -159,19 +254,31 @@ async fn timeouts_and_refused_connections_are_transport_errors() {
         .build()
         .unwrap();
     let error = slow.bundle().list_bundles().await.unwrap_err();
-    let Error::Transport(transport) = &error else { panic!("expected a transport error, got {error:?}") };
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
     assert!(transport.is_timeout(), "{error}");
 
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let nowhere = generated_client::Client::builder()
         .base_url(format!("http://{closed}"))
         .without_signing()
         .build()
         .unwrap();
     let error = nowhere.bundle().list_bundles().await.unwrap_err();
-    let Error::Transport(transport) = &error else { panic!("expected a transport error, got {error:?}") };
+    let Error::Transport(transport) = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
     assert!(transport.is_connect(), "{error}");
-    assert!(error.to_string().starts_with("GET /v3/bundles: request failed"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .starts_with("GET /v3/bundles: request failed"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -186,7 +293,10 @@ async fn decode_errors_locate_the_failing_value_at_any_depth() {
         ),
         (r#"[] trailing"#, "."),
         (r#"{"results":[]}"#, "."),
-        (r#"[{"entitlement_type":"bundle","entitlement_id":"e","product_id":"p","expiry_state":{"x\"y":[1,2]}}]"#, "[0].expiry_state"),
+        (
+            r#"[{"entitlement_type":"bundle","entitlement_id":"e","product_id":"p","expiry_state":{"x\"y":[1,2]}}]"#,
+            "[0].expiry_state",
+        ),
     ];
     let server = TestServer::start().await;
     for (body, _) in cases {
@@ -194,14 +304,25 @@ async fn decode_errors_locate_the_failing_value_at_any_depth() {
     }
     let client = client(&server);
     for (body, location) in cases {
-        let error = client.grants().list_account_grants("acc").await.unwrap_err();
-        let Error::Decode(decode) = &error else { panic!("{body}: expected a decode error, got {error:?}") };
+        let error = client
+            .grants()
+            .list_account_grants("acc")
+            .await
+            .unwrap_err();
+        let Error::Decode(decode) = &error else {
+            panic!("{body}: expected a decode error, got {error:?}")
+        };
         assert_eq!(decode.location(), location, "{body}: {error}");
         assert_eq!(decode.body().as_ref(), body.as_bytes());
     }
     // Nested objects and arrays, through a model with optional fields at every level.
-    server.reply(Reply::json(200, r#"{"results":[{"id":"b"},{"includes":{"entitlements":["a",{"k\"ey":1}]}}]}"#));
+    server.reply(Reply::json(
+        200,
+        r#"{"results":[{"id":"b"},{"includes":{"entitlements":["a",{"k\"ey":1}]}}]}"#,
+    ));
     let error = client.bundle().list_bundles().await.unwrap_err();
-    let Error::Decode(decode) = &error else { panic!("{error:?}") };
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(decode.location(), "results[1].includes.entitlements[1]");
 }

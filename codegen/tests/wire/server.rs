@@ -45,11 +45,18 @@ pub struct Reply {
 
 impl Reply {
     pub fn status(status: u16) -> Self {
-        Reply { status, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO }
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: Duration::ZERO,
+        }
     }
 
     pub fn json(status: u16, body: &str) -> Self {
-        Reply::status(status).header("content-type", "application/json").body(body)
+        Reply::status(status)
+            .header("content-type", "application/json")
+            .body(body)
     }
 
     pub fn header(mut self, name: &'static str, value: &str) -> Self {
@@ -93,7 +100,9 @@ impl TestServer {
         let shared = state.clone();
         let task = tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { break };
+                let Ok((stream, _)) = listener.accept().await else {
+                    break;
+                };
                 let state = shared.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |request| handle(state.clone(), request));
@@ -124,7 +133,11 @@ impl TestServer {
     /// The only request received (fails if there was not exactly one).
     pub fn single(&self) -> Received {
         let received = self.received();
-        assert_eq!(received.len(), 1, "expected exactly one request, got {received:#?}");
+        assert_eq!(
+            received.len(),
+            1,
+            "expected exactly one request, got {received:#?}"
+        );
         received.into_iter().next().unwrap()
     }
 }
@@ -135,9 +148,16 @@ impl Drop for TestServer {
     }
 }
 
-async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    state: Arc<Mutex<State>>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let reply = {
         let mut state = state.lock().unwrap();
         state.received.push(Received {
@@ -147,7 +167,10 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
             headers: parts.headers,
             body,
         });
-        state.replies.pop_front().unwrap_or_else(|| Reply::json(200, "{}"))
+        state
+            .replies
+            .pop_front()
+            .unwrap_or_else(|| Reply::json(200, "{}"))
     };
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
@@ -156,5 +179,7 @@ async fn handle(state: Arc<Mutex<State>>, request: Request<Incoming>) -> Result<
     for (name, value) in &reply.headers {
         response = response.header(*name, value);
     }
-    Ok(response.body(Full::new(Bytes::from(reply.body))).expect("valid scripted response"))
+    Ok(response
+        .body(Full::new(Bytes::from(reply.body)))
+        .expect("valid scripted response"))
 }

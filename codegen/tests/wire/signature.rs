@@ -19,9 +19,12 @@ pub struct Signature {
 
 /// Panics unless `request` carries a valid signature for [`SECRET_KEY`] made in the last minute.
 pub fn verify(request: &Received) -> Signature {
-    let header = request
-        .header("authorization")
-        .unwrap_or_else(|| panic!("no Authorization header on {} {}", request.method, request.path));
+    let header = request.header("authorization").unwrap_or_else(|| {
+        panic!(
+            "no Authorization header on {} {}",
+            request.method, request.path
+        )
+    });
     let credentials = header
         .strip_prefix("ZEPHR-HMAC-SHA256 ")
         .unwrap_or_else(|| panic!("unexpected scheme in `{header}`"));
@@ -38,11 +41,28 @@ pub fn verify(request: &Received) -> Signature {
     hasher.update(request.method.as_bytes());
     hasher.update(timestamp.as_bytes());
     hasher.update(nonce.as_bytes());
-    let expected: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(hash, expected, "signature mismatch for {} {}?{}", request.method, request.path, request.query);
+    let expected: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(
+        hash, expected,
+        "signature mismatch for {} {}?{}",
+        request.method, request.path, request.query
+    );
     let timestamp: u128 = timestamp.parse().expect("timestamp in milliseconds");
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis();
-    assert!(now.abs_diff(timestamp) < 60_000, "timestamp {timestamp} is not now ({now})");
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    assert!(
+        now.abs_diff(timestamp) < 60_000,
+        "timestamp {timestamp} is not now ({now})"
+    );
     assert!(!nonce.is_empty());
-    Signature { timestamp, nonce: nonce.to_owned() }
+    Signature {
+        timestamp,
+        nonce: nonce.to_owned(),
+    }
 }

@@ -8,20 +8,27 @@ use generated_client::{RequestSigner, SignableRequest, ZephrHmacSigner};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let document: Value = serde_json::from_str(include_str!("vectors.json")).expect("vectors.json is JSON");
-    let vectors = document["vectors"].as_array().expect("a `vectors` array").clone();
+    let document: Value =
+        serde_json::from_str(include_str!("vectors.json")).expect("vectors.json is JSON");
+    let vectors = document["vectors"]
+        .as_array()
+        .expect("a `vectors` array")
+        .clone();
     assert_eq!(vectors.len(), 7, "the seven published vectors");
     vectors
 }
 
 fn field<'a>(vector: &'a Value, name: &str) -> &'a str {
-    vector[name].as_str().unwrap_or_else(|| panic!("vector field `{name}` missing in {vector}"))
+    vector[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("vector field `{name}` missing in {vector}"))
 }
 
 #[test]
 fn every_vector_is_reproduced() {
     for vector in vectors() {
-        let signer = ZephrHmacSigner::new(field(&vector, "access_key"), field(&vector, "secret_key"));
+        let signer =
+            ZephrHmacSigner::new(field(&vector, "access_key"), field(&vector, "secret_key"));
         let authorization = signer.authorization(
             field(&vector, "method"),
             field(&vector, "path"),
@@ -30,9 +37,19 @@ fn every_vector_is_reproduced() {
             field(&vector, "timestamp"),
             field(&vector, "nonce"),
         );
-        assert_eq!(authorization, field(&vector, "expected_authorization"), "vector `{}`", field(&vector, "name"));
+        assert_eq!(
+            authorization,
+            field(&vector, "expected_authorization"),
+            "vector `{}`",
+            field(&vector, "name")
+        );
         let hash = authorization.rsplit(':').next().unwrap();
-        assert_eq!(hash, field(&vector, "expected_hash"), "vector `{}`", field(&vector, "name"));
+        assert_eq!(
+            hash,
+            field(&vector, "expected_hash"),
+            "vector `{}`",
+            field(&vector, "name")
+        );
     }
 }
 
@@ -41,17 +58,33 @@ fn every_vector_is_reproduced() {
 #[test]
 fn the_hook_signs_each_vector_request_consistently() {
     for vector in vectors() {
-        let signer = ZephrHmacSigner::new(field(&vector, "access_key"), field(&vector, "secret_key"));
+        let signer =
+            ZephrHmacSigner::new(field(&vector, "access_key"), field(&vector, "secret_key"));
         let method = Method::from_bytes(field(&vector, "method").as_bytes()).unwrap();
         let mut headers = HeaderMap::new();
         let body = field(&vector, "body").as_bytes();
-        let mut request =
-            SignableRequest::new(&method, field(&vector, "path"), field(&vector, "query"), body, &mut headers);
+        let mut request = SignableRequest::new(
+            &method,
+            field(&vector, "path"),
+            field(&vector, "query"),
+            body,
+            &mut headers,
+        );
         signer.sign(&mut request).unwrap();
-        let header = headers.get("authorization").expect("an Authorization header").to_str().unwrap();
+        let header = headers
+            .get("authorization")
+            .expect("an Authorization header")
+            .to_str()
+            .unwrap();
         assert!(headers.get("authorization").unwrap().is_sensitive());
-        let parts: Vec<&str> = header.strip_prefix("ZEPHR-HMAC-SHA256 ").unwrap().split(':').collect();
-        let [access_key, timestamp, nonce, _] = parts[..] else { panic!("four parts expected in {header}") };
+        let parts: Vec<&str> = header
+            .strip_prefix("ZEPHR-HMAC-SHA256 ")
+            .unwrap()
+            .split(':')
+            .collect();
+        let [access_key, timestamp, nonce, _] = parts[..] else {
+            panic!("four parts expected in {header}")
+        };
         assert_eq!(access_key, field(&vector, "access_key"));
         let recomputed = signer.authorization(
             field(&vector, "method"),
@@ -70,15 +103,31 @@ fn nonces_never_repeat_across_threads() {
     let per_thread = 20_000;
     let nonces: Vec<String> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..4)
-            .map(|_| scope.spawn(|| (0..per_thread).map(|_| generated_client::nonce().unwrap()).collect::<Vec<_>>()))
+            .map(|_| {
+                scope.spawn(|| {
+                    (0..per_thread)
+                        .map(|_| generated_client::nonce().unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
     });
     let distinct: std::collections::HashSet<&String> = nonces.iter().collect();
     assert_eq!(distinct.len(), 4 * per_thread);
-    assert!(nonces.iter().all(|n| n.len() == 32 && n.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())));
+    assert!(nonces.iter().all(|n| {
+        n.len() == 32
+            && n.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    }));
     // Consecutive nonces share the process prefix but not their second half.
-    let (a, b) = (generated_client::nonce().unwrap(), generated_client::nonce().unwrap());
+    let (a, b) = (
+        generated_client::nonce().unwrap(),
+        generated_client::nonce().unwrap(),
+    );
     assert_eq!(a[..16], b[..16]);
     assert_ne!(a[16..], b[16..]);
 }

@@ -5,12 +5,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn xtask(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().expect("xtask runs")
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("xtask runs")
 }
 
 /// A fresh, empty directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -18,8 +23,15 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// The real spec, fetched into `spec/` (`cargo xtask fetch-spec`; CI copies it there).
 pub fn real_spec() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("spec/zephr-admin-api.yaml");
-    assert!(path.exists(), "{} is missing: run `cargo xtask fetch-spec` first", path.display());
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .join("spec/zephr-admin-api.yaml");
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo xtask fetch-spec` first",
+        path.display()
+    );
     path
 }
 
@@ -32,13 +44,22 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_owned()];
     while let Some(d) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries {
             let entry = entry.unwrap();
             let path = entry.path();
             let kind = entry.file_type().unwrap();
             if kind.is_symlink() {
-                out.push((path.clone(), std::fs::read_link(&path).unwrap().to_string_lossy().as_bytes().to_vec()));
+                out.push((
+                    path.clone(),
+                    std::fs::read_link(&path)
+                        .unwrap()
+                        .to_string_lossy()
+                        .as_bytes()
+                        .to_vec(),
+                ));
             } else if kind.is_dir() {
                 out.push((path.clone(), b"<dir>".to_vec()));
                 pending.push(path);
@@ -58,14 +79,27 @@ pub fn fails_cleanly(name: &str, spec_text: &str, expected: &[&str]) {
     let spec = dir.join("bad.yaml");
     std::fs::write(&spec, spec_text).unwrap();
     let fresh = dir.join("fresh-out");
-    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", fresh.to_str().unwrap()]);
+    let output = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
     let message = stderr(&output);
     assert!(!output.status.success(), "{name}: generation should fail");
     assert!(!message.contains("panicked"), "{name}: {message}");
-    assert_eq!(message.lines().count(), 1, "{name}: one line expected:\n{message}");
+    assert_eq!(
+        message.lines().count(),
+        1,
+        "{name}: one line expected:\n{message}"
+    );
     assert!(message.starts_with("error: "), "{name}: {message}");
     for part in expected {
-        assert!(message.contains(part), "{name}: `{part}` missing from: {message}");
+        assert!(
+            message.contains(part),
+            "{name}: `{part}` missing from: {message}"
+        );
     }
     assert!(!fresh.exists(), "{name}: nothing may be written");
 
@@ -73,10 +107,29 @@ pub fn fails_cleanly(name: &str, spec_text: &str, expected: &[&str]) {
     let existing = dir.join("existing-out");
     let good = dir.join("good.yaml");
     std::fs::write(&good, "openapi: 3.0.3\ninfo: {title: Good, version: '1'}\npaths: {}\ncomponents: {schemas: {A: {type: object, properties: {a: {type: string}}}}}\n").unwrap();
-    assert!(xtask(&["generate", "--spec", good.to_str().unwrap(), "--out", existing.to_str().unwrap()]).status.success());
+    assert!(
+        xtask(&[
+            "generate",
+            "--spec",
+            good.to_str().unwrap(),
+            "--out",
+            existing.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
     let before = snapshot(&existing);
-    let output = xtask(&["generate", "--spec", spec.to_str().unwrap(), "--out", existing.to_str().unwrap()]);
+    let output = xtask(&[
+        "generate",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        existing.to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
-    assert_eq!(snapshot(&existing), before, "{name}: a failed run changed the existing crate");
+    assert_eq!(
+        snapshot(&existing),
+        before,
+        "{name}: a failed run changed the existing crate"
+    );
 }
-

@@ -100,3 +100,30 @@ where
 
     deserializer.deserialize_str(Text(std::marker::PhantomData))
 }
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Colour {
+        Red,
+        DarkBlue,
+        Unknown(String),
+    }
+
+    crate::string_enum::string_enum!(Colour { Red = "red", DarkBlue = "dark-blue" } fallback Unknown);
+
+    #[test]
+    fn listed_values_map_to_variants_and_others_are_kept() {
+        assert_eq!(
+            serde_json::from_str::<Colour>(r#""dark-blue""#).unwrap(),
+            Colour::DarkBlue
+        );
+        let other: Colour = serde_json::from_str(r#""mauve""#).unwrap();
+        assert_eq!(other, Colour::Unknown("mauve".into()));
+        assert!(!other.is_known() && Colour::Red.is_known());
+        assert_eq!(serde_json::to_string(&other).unwrap(), r#""mauve""#);
+        assert_eq!("red".parse::<Colour>().unwrap().to_string(), "red");
+        assert_eq!(Colour::from(String::from("dark-blue")), Colour::DarkBlue);
+        assert!(serde_json::from_str::<Colour>("3").is_err());
+    }
+}

@@ -60,8 +60,22 @@ impl<E> Error<E> {
             Error::Transport(e) => Error::Transport(e),
             Error::Decode(e) => Error::Decode(e),
             Error::Status(e) => {
-                let StatusError { method, path, status, headers, body, typed: _ } = *e;
-                Error::Status(Box::new(StatusError { method, path, status, headers, body, typed: None }))
+                let StatusError {
+                    method,
+                    path,
+                    status,
+                    headers,
+                    body,
+                    typed: _,
+                } = *e;
+                Error::Status(Box::new(StatusError {
+                    method,
+                    path,
+                    status,
+                    headers,
+                    body,
+                    typed: None,
+                }))
             }
         }
     }
@@ -84,7 +98,10 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::InvalidRequest(_) | Error::Status(_) => None,
             Error::Signing(e) => Some(e),
-            Error::Transport(e) => e.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static)),
+            Error::Transport(e) => e
+                .source
+                .as_ref()
+                .map(|e| e as &(dyn std::error::Error + 'static)),
             Error::Decode(e) => Some(&e.source),
         }
     }
@@ -176,7 +193,9 @@ impl fmt::Display for TransportError {
                 "the response body is larger than the limit of {limit} bytes (see ClientBuilder::max_response_bytes)"
             ),
             (TransportErrorKind::TooManyRedirects, _) => f.write_str("too many redirects"),
-            (TransportErrorKind::Timeout, None) => f.write_str("timed out (see ClientBuilder::timeout)"),
+            (TransportErrorKind::Timeout, None) => {
+                f.write_str("timed out (see ClientBuilder::timeout)")
+            }
             (_, Some(source)) => write!(f, "request failed: {source}"),
             (_, None) => f.write_str("request failed"),
         }
@@ -236,7 +255,11 @@ impl<E> StatusError<E> {
 
 impl<E> fmt::Display for StatusError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: server answered {}", self.method, self.path, self.status)
+        write!(
+            f,
+            "{} {}: server answered {}",
+            self.method, self.path, self.status
+        )
     }
 }
 
@@ -322,7 +345,9 @@ pub struct BuildError {
 
 impl BuildError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        BuildError { message: message.into() }
+        BuildError {
+            message: message.into(),
+        }
     }
 }
 
@@ -357,7 +382,9 @@ impl fmt::Display for Failure {
 impl<E> From<Failure> for Error<E> {
     fn from(failure: Failure) -> Self {
         match failure {
-            Failure::InvalidRequest(message) => Error::InvalidRequest(InvalidRequestError { message }),
+            Failure::InvalidRequest(message) => {
+                Error::InvalidRequest(InvalidRequestError { message })
+            }
             Failure::Signing(e) => Error::Signing(e),
             Failure::Transport(e) => Error::Transport(e),
             Failure::Decode(e) => Error::Decode(e),

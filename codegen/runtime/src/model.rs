@@ -64,7 +64,11 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// Reads a declared property's value into its slot; a property given twice is an error (as
 /// serde's derive has it).
 #[allow(dead_code)] // used when a model has fields
-pub(crate) fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(slot: &mut Option<T>, map: &mut A, name: &'static str) -> Result<(), A::Error> {
+pub(crate) fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
+    map: &mut A,
+    name: &'static str,
+) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
@@ -94,7 +98,11 @@ pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> 
 #[allow(dead_code)] // used when a model is open
 /// Writes the kept properties after the declared ones. A kept property with a declared name is
 /// left out: the declared field is what the caller set.
-pub(crate) fn serialize_kept<'a, M, V>(map: &mut M, kept: impl IntoIterator<Item = (&'a String, &'a V)>, declared: &[&str]) -> Result<(), M::Error>
+pub(crate) fn serialize_kept<'a, M, V>(
+    map: &mut M,
+    kept: impl IntoIterator<Item = (&'a String, &'a V)>,
+    declared: &[&str],
+) -> Result<(), M::Error>
 where
     M: SerializeMap,
     V: Serialize + 'a,
@@ -201,3 +209,80 @@ macro_rules! model {
 }
 
 pub(crate) use model;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    /// A model as the generator writes one: required, optional and nullable fields, and the
+    /// map of properties the spec does not list.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Open {
+        id: String,
+        name: Option<String>,
+        parent: Option<String>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+
+    model!(Open { id: "id" required, name: "display-name" optional, parent: "parent" nullable, } additional additional_properties);
+
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Closed {
+        id: Option<i64>,
+    }
+
+    model!(Closed { id: "id" optional, });
+
+    #[test]
+    fn declared_properties_go_to_fields_and_the_others_to_the_map_and_back() {
+        let json = json!({"id": "u1", "display-name": "Ann", "parent": null, "tenant_x": [1, 2]});
+        let open: Open = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(open.id, "u1");
+        assert_eq!(open.name.as_deref(), Some("Ann"));
+        assert_eq!(open.parent, None);
+        assert_eq!(open.additional_properties["tenant_x"], json!([1, 2]));
+        // Written back: declared first, then the kept ones; a required nullable is always written.
+        assert_eq!(serde_json::to_value(&open).unwrap(), json);
+    }
+
+    #[test]
+    fn a_kept_property_never_overwrites_a_declared_one() {
+        let mut open = Open {
+            id: "u1".into(),
+            ..Open::default()
+        };
+        open.additional_properties
+            .insert("id".into(), json!("forged"));
+        open.additional_properties.insert("extra".into(), json!(1));
+        assert_eq!(
+            serde_json::to_string(&open).unwrap(),
+            r#"{"id":"u1","parent":null,"extra":1}"#
+        );
+    }
+
+    #[test]
+    fn missing_required_and_duplicate_properties_are_errors() {
+        let missing = serde_json::from_str::<Open>(r#"{"display-name":"Ann"}"#).unwrap_err();
+        assert!(
+            missing.to_string().contains("missing field `id`"),
+            "{missing}"
+        );
+        let twice = serde_json::from_str::<Open>(r#"{"id":"a","id":"b"}"#).unwrap_err();
+        assert!(
+            twice.to_string().contains("duplicate field `id`"),
+            "{twice}"
+        );
+        let not_an_object = serde_json::from_str::<Open>("[1]").unwrap_err();
+        assert!(
+            not_an_object.to_string().contains("an object (Open)"),
+            "{not_an_object}"
+        );
+    }
+
+    #[test]
+    fn a_closed_model_skips_what_it_does_not_declare_and_leaves_out_unset_fields() {
+        let closed: Closed = serde_json::from_str(r#"{"id": 7, "other": {"deep": [1]}}"#).unwrap();
+        assert_eq!(closed, Closed { id: Some(7) });
+        assert_eq!(serde_json::to_string(&Closed::default()).unwrap(), "{}");
+    }
+}

@@ -52,7 +52,10 @@ type PagePoll<B> = Poll<Option<Result<<B as Paginated>::Page, Error<<B as Pagina
 type ItemPoll<B> = Poll<Option<Result<<B as Paginated>::Item, Error<<B as Paginated>::Error>>>>;
 
 /// A page being fetched, with the request that asked for it.
-type Pending<B> = (B, ResponseFuture<<B as Paginated>::Page, <B as Paginated>::Error>);
+type Pending<B> = (
+    B,
+    ResponseFuture<<B as Paginated>::Page, <B as Paginated>::Error>,
+);
 
 /// Every page of a list operation, one request each: a stream of pages.
 #[must_use = "a stream does nothing unless polled"]
@@ -66,7 +69,13 @@ pub struct Pages<B: Paginated> {
 
 impl<B: Paginated> Pages<B> {
     pub(crate) fn new(first: B) -> Self {
-        Pages { next: Some(first), pending: None, fetched: 0, pages: 0, max_pages: DEFAULT_MAX_PAGES }
+        Pages {
+            next: Some(first),
+            pending: None,
+            fetched: 0,
+            pages: 0,
+            max_pages: DEFAULT_MAX_PAGES,
+        }
     }
 
     /// Stops after `max_pages` pages (default [`DEFAULT_MAX_PAGES`]).
@@ -91,7 +100,9 @@ impl<B: Paginated> Pages<B> {
                     Ok(page) => {
                         let count = B::item_count(page);
                         self.fetched += count as u64;
-                        builder.next_page(page, count, self.fetched).filter(|_| self.pages < self.max_pages)
+                        builder
+                            .next_page(page, count, self.fetched)
+                            .filter(|_| self.pages < self.max_pages)
                     }
                     Err(_) => None,
                 };
@@ -121,7 +132,10 @@ impl<B: Paginated> futures_core::Stream for Pages<B> {
 
 impl<B: Paginated> fmt::Debug for Pages<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages").field("pages", &self.pages).field("fetched", &self.fetched).finish_non_exhaustive()
+        f.debug_struct("Pages")
+            .field("pages", &self.pages)
+            .field("fetched", &self.fetched)
+            .finish_non_exhaustive()
     }
 }
 
@@ -134,7 +148,10 @@ pub struct Items<B: Paginated> {
 
 impl<B: Paginated> Items<B> {
     pub(crate) fn new(first: B) -> Self {
-        Items { pages: Pages::new(first), buffer: VecDeque::new() }
+        Items {
+            pages: Pages::new(first),
+            buffer: VecDeque::new(),
+        }
     }
 
     /// Stops after `max_pages` pages (default [`DEFAULT_MAX_PAGES`]).
@@ -185,6 +202,150 @@ where
 
 impl<B: Paginated> fmt::Debug for Items<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Items").field("pages", &self.pages).field("buffered", &self.buffer.len()).finish()
+        f.debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use super::*;
+    use crate::error::Failure;
+    use crate::loopback::Server;
+    use crate::request::{Common, Operation, OperationInfo};
+    use crate::transport::{RawResponse, Request, Signing};
+
+    /// A list operation with page numbers, as the generator writes one.
+    #[derive(Debug, Clone)]
+    struct ListNumbers {
+        common: Common,
+        page: u32,
+    }
+
+    impl Operation for ListNumbers {
+        type Output = Vec<u32>;
+        type Error = Infallible;
+
+        const INFO: OperationInfo = OperationInfo {
+            id: "listNumbers",
+            method: reqwest::Method::GET,
+            path: "/numbers",
+            signing: Signing::Signed,
+        };
+
+        fn common(&mut self) -> &mut Common {
+            &mut self.common
+        }
+
+        fn into_request(self) -> Result<(Common, Request), Failure> {
+            let mut query = crate::encoding::Query::default();
+            query.push("page", &self.page);
+            Ok((
+                self.common,
+                Request::new(&Self::INFO, "/numbers".to_owned(), query),
+            ))
+        }
+
+        fn decode(response: &RawResponse) -> Result<Vec<u32>, Error> {
+            if response.is_success() {
+                Ok(response.json()?)
+            } else {
+                Err(response.error(None))
+            }
+        }
+    }
+
+    crate::request::operation!(ListNumbers => Vec<u32>, Infallible);
+
+    impl Paginated for ListNumbers {
+        type Page = Vec<u32>;
+        type Item = u32;
+        type Error = Infallible;
+
+        fn fetch(&self) -> ResponseFuture<Vec<u32>, Infallible> {
+            self.clone().send()
+        }
+
+        fn item_count(page: &Vec<u32>) -> usize {
+            page.len()
+        }
+
+        fn into_items(page: Vec<u32>) -> Vec<u32> {
+            page
+        }
+
+        fn next_page(&self, _: &Vec<u32>, count: usize, _: u64) -> Option<Self> {
+            (count > 0).then(|| ListNumbers {
+                page: self.page + 1,
+                ..self.clone()
+            })
+        }
+    }
+
+    fn list(client: &crate::Client) -> ListNumbers {
+        ListNumbers {
+            common: Common::new(&client.transport),
+            page: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn items_come_from_every_page_until_an_empty_one() {
+        let server = Server::start(vec![
+            (200, vec![], "[1,2]"),
+            (200, vec![], "[3]"),
+            (200, vec![], "[]"),
+            (200, vec![], "[]"),
+        ])
+        .await;
+        // The escape hatches set on the first request hold for every page.
+        let first = list(&server.client())
+            .query("sort", "asc")
+            .header("x-trace", "t")
+            .retry(crate::RetryPolicy::new(1))
+            .timeout(std::time::Duration::from_secs(5));
+        let all = Items::new(first).collect_all().await.unwrap();
+        assert_eq!(all, [1, 2, 3]);
+        let received = server.received();
+        let targets: Vec<&str> = received.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "/numbers?page=1&sort=asc",
+                "/numbers?page=2&sort=asc",
+                "/numbers?page=3&sort=asc"
+            ]
+        );
+        assert!(received.iter().all(|r| r.headers["x-trace"] == "t"));
+        let single = list(&server.client())
+            .no_retry()
+            .send_with_response()
+            .await
+            .unwrap();
+        assert_eq!(single.status(), 200);
+    }
+
+    #[tokio::test]
+    async fn a_stream_stops_at_max_pages_and_after_an_error() {
+        let server = Server::start(vec![
+            (200, vec![], "[1]"),
+            (200, vec![], "[2]"),
+            (200, vec![], "[3]"),
+        ])
+        .await;
+        let mut pages = Pages::new(list(&server.client())).max_pages(2);
+        assert_eq!(pages.next().await.unwrap().unwrap(), [1]);
+        assert_eq!(pages.next().await.unwrap().unwrap(), [2]);
+        assert!(pages.next().await.is_none());
+        let failing = Server::start(vec![(200, vec![], "[1]"), (500, vec![], "")]).await;
+        let mut items = Items::new(list(&failing.client()));
+        assert_eq!(items.next().await.unwrap().unwrap(), 1);
+        assert!(items.next().await.unwrap().is_err());
+        assert!(items.next().await.is_none());
+        assert_eq!(DEFAULT_MAX_PAGES, 10_000);
     }
 }

@@ -44,3 +44,31 @@ pub(crate) fn fraction() -> f64 {
         Err(_) => 0.5,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_32_hex_digits_and_never_repeat() {
+        let nonces: std::collections::HashSet<String> =
+            (0..10_000).map(|_| nonce().unwrap()).collect();
+        assert_eq!(nonces.len(), 10_000);
+        assert!(nonces.iter().all(|n| {
+            n.len() == 32
+                && n.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        }));
+        let prefixes: std::collections::HashSet<&str> = nonces.iter().map(|n| &n[..16]).collect();
+        assert_eq!(prefixes.len(), 1, "one random prefix per process");
+    }
+
+    #[test]
+    fn fractions_stay_in_the_unit_interval() {
+        assert!(
+            (0..1000)
+                .map(|_| fraction())
+                .all(|f| (0.0..1.0).contains(&f))
+        );
+    }
+}

@@ -7,8 +7,8 @@
 
 use std::fmt;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// Signs (or otherwise authenticates) outgoing requests.
 pub trait RequestSigner: fmt::Debug + Send + Sync {
@@ -28,8 +28,20 @@ pub struct SignableRequest<'a> {
 
 impl<'a> SignableRequest<'a> {
     /// A view over a request's parts (public so custom signers can be unit-tested).
-    pub fn new(method: &'a Method, path: &'a str, query: &'a str, body: &'a [u8], headers: &'a mut HeaderMap) -> Self {
-        SignableRequest { method, path, query, body, headers }
+    pub fn new(
+        method: &'a Method,
+        path: &'a str,
+        query: &'a str,
+        body: &'a [u8],
+        headers: &'a mut HeaderMap,
+    ) -> Self {
+        SignableRequest {
+            method,
+            path,
+            query,
+            body,
+            headers,
+        }
     }
 
     pub fn method(&self) -> &Method {
@@ -68,7 +80,9 @@ pub struct SigningError {
 
 impl SigningError {
     pub fn new(message: impl Into<String>) -> Self {
-        SigningError { message: message.into() }
+        SigningError {
+            message: message.into(),
+        }
     }
 }
 
@@ -121,14 +135,18 @@ pub struct BearerToken {
 
 impl BearerToken {
     pub fn new(token: impl Into<SecretString>) -> Self {
-        BearerToken { token: token.into() }
+        BearerToken {
+            token: token.into(),
+        }
     }
 }
 
 impl RequestSigner for BearerToken {
     fn sign(&self, request: &mut SignableRequest<'_>) -> Result<(), SigningError> {
         let value = format!("Bearer {}", self.token.expose());
-        request.headers_mut().insert(reqwest::header::AUTHORIZATION, sensitive(&value)?);
+        request
+            .headers_mut()
+            .insert(reqwest::header::AUTHORIZATION, sensitive(&value)?);
         Ok(())
     }
 }
@@ -144,14 +162,20 @@ impl ApiKey {
     /// For header names the generator has already checked.
     #[allow(dead_code)] // used only when the spec's scheme is an API key
     pub(crate) fn from_static(header: &'static str, key: impl Into<SecretString>) -> Self {
-        ApiKey { header: HeaderName::from_static(header), key: key.into() }
+        ApiKey {
+            header: HeaderName::from_static(header),
+            key: key.into(),
+        }
     }
 
     /// `header` must be a valid header name.
     pub fn new(header: &str, key: impl Into<SecretString>) -> Result<Self, SigningError> {
         let header = HeaderName::from_bytes(header.as_bytes())
             .map_err(|_| SigningError::new(format!("`{header}` is not a valid header name")))?;
-        Ok(ApiKey { header, key: key.into() })
+        Ok(ApiKey {
+            header,
+            key: key.into(),
+        })
     }
 }
 
@@ -171,14 +195,18 @@ pub fn nonce() -> Result<String, SigningError> {
 
 /// A header value marked sensitive, so `http`'s `Debug` prints `Sensitive` instead of it.
 pub(crate) fn sensitive(value: &str) -> Result<HeaderValue, SigningError> {
-    let mut value = HeaderValue::from_str(value)
-        .map_err(|_| SigningError::new("the credential contains characters not allowed in an HTTP header"))?;
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        SigningError::new("the credential contains characters not allowed in an HTTP header")
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }
 
 /// Runs `signer` over the final request. The body is borrowed, never copied.
-pub(crate) fn sign_request(signer: &dyn RequestSigner, request: &mut reqwest::Request) -> Result<(), SigningError> {
+pub(crate) fn sign_request(
+    signer: &dyn RequestSigner,
+    request: &mut reqwest::Request,
+) -> Result<(), SigningError> {
     // Headers are taken out so the signer can borrow the rest of the request at the same time.
     let mut headers = std::mem::take(request.headers_mut());
     let result = {
@@ -193,9 +221,61 @@ pub(crate) fn sign_request(signer: &dyn RequestSigner, request: &mut reqwest::Re
             },
         };
         let url = request.url();
-        let mut parts = SignableRequest::new(request.method(), url.path(), url.query().unwrap_or(""), body, &mut headers);
+        let mut parts = SignableRequest::new(
+            request.method(),
+            url.path(),
+            url.query().unwrap_or(""),
+            body,
+            &mut headers,
+        );
         signer.sign(&mut parts)
     };
     *request.headers_mut() = headers;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed(signer: &dyn RequestSigner) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        signer
+            .sign(&mut SignableRequest::new(
+                &Method::GET,
+                "/a",
+                "",
+                b"",
+                &mut headers,
+            ))
+            .unwrap();
+        headers
+    }
+
+    #[test]
+    fn credentials_become_sensitive_headers_and_never_show() {
+        let headers = signed(&BearerToken::new("tok-123"));
+        assert_eq!(headers["authorization"], "Bearer tok-123");
+        assert!(headers["authorization"].is_sensitive());
+        assert!(!format!("{headers:?}").contains("tok-123"));
+        let headers = signed(&ApiKey::new("X-Api-Key", "k-9").unwrap());
+        assert_eq!(headers["x-api-key"], "k-9");
+        assert!(ApiKey::new("bad header", "k").is_err());
+        assert!(
+            BearerToken::new("a\nb")
+                .sign(&mut SignableRequest::new(
+                    &Method::GET,
+                    "/",
+                    "",
+                    b"",
+                    &mut HeaderMap::new()
+                ))
+                .is_err()
+        );
+        assert_eq!(
+            format!("{:?}", SecretString::new("s3cret")),
+            "SecretString(<redacted>)"
+        );
+        assert_eq!(ApiKey::from_static("x-key", "v").header, "x-key");
+    }
 }

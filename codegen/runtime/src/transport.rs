@@ -13,15 +13,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT};
+use reqwest::header::{
+    ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, LOCATION,
+    USER_AGENT,
+};
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::body::RawBody;
 use crate::encoding::{self, Query};
 use crate::error::{DecodeError, Error, Failure, StatusError, TransportError, TransportErrorKind};
 use crate::redirect::RedirectPolicy;
+use crate::request::OperationInfo;
 use crate::retry::RetryPolicy;
 use crate::signing::{self, RequestSigner};
 
@@ -44,7 +48,7 @@ pub(crate) struct Transport {
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
-            .field("base_url", &crate::builder::redact_userinfo(&self.base_url))
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("signer", &self.signer)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
@@ -53,6 +57,15 @@ impl fmt::Debug for Transport {
             .field("user_agent", &self.user_agent)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a request is signed by the client's signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signing {
+    /// Signed (when the client has a signer).
+    Signed,
+    /// Never signed: the operation says `security: []`, or the caller asked.
+    Unsigned,
 }
 
 /// A request as an operation describes it, before it becomes an HTTP request.
@@ -67,35 +80,53 @@ pub(crate) struct Request {
     headers: HeaderMap,
     cookies: Vec<String>,
     body: Option<Bytes>,
-    signed: bool,
+    signing: Signing,
     pub(crate) timeout: Option<Duration>,
     /// `Some(None)`: no retries for this request; `None`: the client's policy.
     pub(crate) retry: Option<Option<RetryPolicy>>,
 }
 
 impl Request {
-    pub(crate) fn new(operation: &'static str, path_template: &'static str, method: Method, path: String, query: Query, signed: bool) -> Self {
+    /// A request of the operation `info`, to `path` (its template filled in) with `query`.
+    pub(crate) fn new(info: &OperationInfo, path: String, query: Query) -> Self {
         Request {
-            operation,
-            path_template,
-            method,
+            operation: info.id,
+            path_template: info.path,
+            method: info.method.clone(),
             path,
             query,
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
-            signed,
+            signing: info.signing,
             timeout: None,
             retry: None,
         }
     }
 
+    /// A request the spec does not describe ([`RawRequest`](crate::RawRequest)).
+    pub(crate) fn untyped(method: Method, path: String, signing: Signing) -> Self {
+        let info = OperationInfo {
+            id: "request",
+            method,
+            path: "(untyped)",
+            signing,
+        };
+        Request::new(&info, path, Query::default())
+    }
+
     #[allow(dead_code)] // used when the spec has header parameters
     pub(crate) fn header(&mut self, name: &str, value: &dyn Display) -> Result<(), Failure> {
-        let header = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Failure::InvalidRequest(format!("`{}` is not a valid header name", crate::error::printable(name, 100))))?;
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            Failure::InvalidRequest(format!(
+                "`{}` is not a valid header name",
+                crate::error::printable(name, 100)
+            ))
+        })?;
         let value = HeaderValue::from_str(&value.to_string()).map_err(|_| {
-            Failure::InvalidRequest(format!("header `{name}` contains characters not allowed in an HTTP header"))
+            Failure::InvalidRequest(format!(
+                "header `{name}` contains characters not allowed in an HTTP header"
+            ))
         })?;
         self.headers.append(header, value);
         Ok(())
@@ -108,13 +139,19 @@ impl Request {
 
     #[allow(dead_code)] // used when an operation documents a response body
     pub(crate) fn accept(&mut self, media_type: &'static str) {
-        self.headers.insert(ACCEPT, HeaderValue::from_static(media_type));
+        self.headers
+            .insert(ACCEPT, HeaderValue::from_static(media_type));
     }
 
     #[allow(dead_code)] // used when the spec has JSON request bodies
-    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, media_type: &'static str, body: &T) -> Result<(), Failure> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Failure::InvalidRequest(format!("the body cannot be serialised as JSON: {e}")))?;
+    pub(crate) fn json<T: Serialize + ?Sized>(
+        &mut self,
+        media_type: &'static str,
+        body: &T,
+    ) -> Result<(), Failure> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            Failure::InvalidRequest(format!("the body cannot be serialised as JSON: {e}"))
+        })?;
         self.raw(media_type, bytes.into());
         Ok(())
     }
@@ -166,7 +203,11 @@ impl RawResponse {
     /// The body as bytes (shared, not copied).
     #[allow(dead_code)] // used when the spec has responses without a JSON schema
     pub(crate) fn raw<T>(&self) -> RawBody<T> {
-        let content_type = self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let content_type = self
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         RawBody::new(self.body.clone(), content_type)
     }
 
@@ -199,7 +240,10 @@ enum RetryReason {
 impl Transport {
     /// Sends `request` (signed when it says so and a signer is configured), following the
     /// retry and redirect policies, and reads the response within the limits.
-    pub(crate) fn send(self: Arc<Self>, request: Request) -> impl Future<Output = Result<RawResponse, Failure>> + Send + 'static {
+    pub(crate) fn send(
+        self: Arc<Self>,
+        request: Request,
+    ) -> impl Future<Output = Result<RawResponse, Failure>> + Send + 'static {
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
             "request",
@@ -238,24 +282,43 @@ impl Transport {
         result
     }
 
-    async fn send_inner(&self, request: Request, attempts: &mut u32) -> Result<RawResponse, Failure> {
-        let Request { method, path, query, mut headers, cookies, body, signed, timeout, retry, .. } = request;
-        let mut url = String::with_capacity(self.base_url.len() + path.len() + query.as_str().len() + 1);
+    async fn send_inner(
+        &self,
+        request: Request,
+        attempts: &mut u32,
+    ) -> Result<RawResponse, Failure> {
+        let Request {
+            method,
+            path,
+            query,
+            mut headers,
+            cookies,
+            body,
+            signing,
+            timeout,
+            retry,
+            ..
+        } = request;
+        let mut url =
+            String::with_capacity(self.base_url.len() + path.len() + query.as_str().len() + 1);
         url.push_str(&self.base_url);
         url.push_str(&path);
         if !query.as_str().is_empty() {
             url.push('?');
             url.push_str(query.as_str());
         }
-        let url = reqwest::Url::parse(&url)
-            .map_err(|e| Failure::InvalidRequest(format!("the URL of {method} {path} is invalid: {e}")))?;
+        let url = reqwest::Url::parse(&url).map_err(|e| {
+            Failure::InvalidRequest(format!("the URL of {method} {path} is invalid: {e}"))
+        })?;
         if !cookies.is_empty() {
             // Cookie pairs are percent-encoded, so always a valid header value.
             if let Ok(value) = HeaderValue::from_str(&cookies.join("; ")) {
                 headers.insert(COOKIE, value);
             }
         }
-        headers.entry(USER_AGENT).or_insert_with(|| self.user_agent.clone());
+        headers
+            .entry(USER_AGENT)
+            .or_insert_with(|| self.user_agent.clone());
         // Without a body, POST, PUT and PATCH still say `Content-Length: 0` (some proxies answer
         // 411 otherwise); an empty body is what gets signed either way.
         let body = match body {
@@ -281,16 +344,26 @@ impl Transport {
         let mut hops = 0;
         loop {
             *attempts += 1;
-            let attempt = http_request
-                .try_clone()
-                .ok_or_else(|| Failure::InvalidRequest("the request body cannot be replayed".to_owned()))?;
+            let attempt = http_request.try_clone().ok_or_else(|| {
+                Failure::InvalidRequest("the request body cannot be replayed".to_owned())
+            })?;
             let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-            let (wait, why) = match self.attempt(attempt, signed, &method, &path).await {
+            let (wait, why) = match self.attempt(attempt, signing, &method, &path).await {
                 Ok(response) if response.status().is_redirection() => {
-                    match self.redirect_target(&http_request, &response, &mut hops, &method, &path)? {
+                    match self.redirect_target(
+                        &http_request,
+                        &response,
+                        &mut hops,
+                        &method,
+                        &path,
+                    )? {
                         Some(next) => {
                             #[cfg(feature = "tracing")]
-                            tracing::debug!(status = response.status().as_u16(), hop = hops, "following a same-origin redirect");
+                            tracing::debug!(
+                                status = response.status().as_u16(),
+                                hop = hops,
+                                "following a same-origin redirect"
+                            );
                             http_request = next;
                             continue;
                         }
@@ -299,7 +372,9 @@ impl Transport {
                 }
                 Ok(response) => {
                     let wait = match &policy {
-                        Some(policy) if RetryPolicy::retries_status(response.status()) => policy.wait(retry_count, Some(response.headers())),
+                        Some(policy) if RetryPolicy::retries_status(response.status()) => {
+                            policy.wait(retry_count, Some(response.headers()))
+                        }
                         _ => None,
                     };
                     match wait {
@@ -308,7 +383,10 @@ impl Transport {
                     }
                 }
                 Err(Failure::Transport(e)) => {
-                    let wait = policy.as_ref().filter(|p| p.retries_failure(e.kind)).and_then(|p| p.wait(retry_count, None));
+                    let wait = policy
+                        .as_ref()
+                        .filter(|p| p.retries_failure(e.kind))
+                        .and_then(|p| p.wait(retry_count, None));
                     match wait {
                         Some(wait) => (wait, RetryReason::Failure(e.kind)),
                         None => return Err(Failure::Transport(e)),
@@ -326,11 +404,22 @@ impl Transport {
     }
 
     /// One attempt: signs (again, for a retry or a redirect) and sends.
-    async fn attempt(&self, mut request: reqwest::Request, sign: bool, method: &Method, path: &str) -> Result<reqwest::Response, Failure> {
-        if sign && let Some(signer) = &self.signer {
+    async fn attempt(
+        &self,
+        mut request: reqwest::Request,
+        signing: Signing,
+        method: &Method,
+        path: &str,
+    ) -> Result<reqwest::Response, Failure> {
+        if signing == Signing::Signed
+            && let Some(signer) = &self.signer
+        {
             signing::sign_request(signer.as_ref(), &mut request).map_err(Failure::Signing)?;
         }
-        self.http.execute(request).await.map_err(|source| transport_error(method, path, source))
+        self.http
+            .execute(request)
+            .await
+            .map_err(|source| transport_error(method, path, source))
     }
 
     /// The next request when `response` redirects and the policy follows it: same origin only,
@@ -343,9 +432,19 @@ impl Transport {
         method: &Method,
         path: &str,
     ) -> Result<Option<reqwest::Request>, Failure> {
-        let Some(max_hops) = self.redirects.max_hops() else { return Ok(None) };
-        let Some(location) = response.headers().get(LOCATION).and_then(|l| l.to_str().ok()) else { return Ok(None) };
-        let Ok(target) = current.url().join(location) else { return Ok(None) };
+        let Some(max_hops) = self.redirects.max_hops() else {
+            return Ok(None);
+        };
+        let Some(location) = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+        else {
+            return Ok(None);
+        };
+        let Ok(target) = current.url().join(location) else {
+            return Ok(None);
+        };
         if target.origin() != current.url().origin() {
             return Ok(None);
         }
@@ -359,11 +458,15 @@ impl Transport {
             }));
         }
         // 307 and 308 repeat the request as it was; the others become a GET without a body.
-        let keep = matches!(response.status(), StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT)
-            || current.method() == Method::GET
+        let keep = matches!(
+            response.status(),
+            StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+        ) || current.method() == Method::GET
             || current.method() == Method::HEAD;
         let mut next = if keep {
-            current.try_clone().ok_or_else(|| Failure::InvalidRequest("the request body cannot be replayed".to_owned()))?
+            current.try_clone().ok_or_else(|| {
+                Failure::InvalidRequest("the request body cannot be replayed".to_owned())
+            })?
         } else {
             let mut next = reqwest::Request::new(Method::GET, target.clone());
             *next.headers_mut() = current.headers().clone();
@@ -379,7 +482,13 @@ impl Transport {
     }
 
     /// Reads the body, refusing more than the limit and giving up at the deadline.
-    async fn read(&self, mut response: reqwest::Response, method: &Method, path: &str, deadline: Option<tokio::time::Instant>) -> Result<RawResponse, Failure> {
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+        method: &Method,
+        path: &str,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<RawResponse, Failure> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let limit = self.max_response_bytes;
@@ -391,15 +500,23 @@ impl Transport {
                 source: None,
             })
         };
-        let declared = headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        let declared = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|length| length > limit as u64) {
             return Err(too_large());
         }
         let reading = async {
             let mut first: Option<Bytes> = None;
             let mut buffer: Option<BytesMut> = None;
-            while let Some(chunk) = response.chunk().await.map_err(|source| transport_error(method, path, source))? {
-                let so_far = first.as_ref().map_or(0, Bytes::len) + buffer.as_ref().map_or(0, BytesMut::len);
+            while let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|source| transport_error(method, path, source))?
+            {
+                let so_far =
+                    first.as_ref().map_or(0, Bytes::len) + buffer.as_ref().map_or(0, BytesMut::len);
                 if so_far + chunk.len() > limit {
                     return Err(too_large());
                 }
@@ -408,7 +525,9 @@ impl Transport {
                     (Some(_), None) => {
                         // A second chunk: from here on, one buffer that never grows past the limit.
                         let head = first.take().unwrap_or_default();
-                        let wanted = declared.map_or(so_far + chunk.len(), |d| d as usize).min(limit);
+                        let wanted = declared
+                            .map_or(so_far + chunk.len(), |d| d as usize)
+                            .min(limit);
                         let mut joined = BytesMut::with_capacity(wanted.max(so_far + chunk.len()));
                         joined.extend_from_slice(&head);
                         joined.extend_from_slice(&chunk);
@@ -416,7 +535,9 @@ impl Transport {
                     }
                     (_, Some(joined)) => {
                         if joined.capacity() - joined.len() < chunk.len() {
-                            let grow = (joined.capacity()).max(chunk.len()).min(limit - joined.len());
+                            let grow = (joined.capacity())
+                                .max(chunk.len())
+                                .min(limit - joined.len());
                             joined.reserve(grow);
                         }
                         joined.extend_from_slice(&chunk);
@@ -430,12 +551,27 @@ impl Transport {
             })
         };
         let body = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline, reading).await.map_err(|_| {
-                Failure::Transport(TransportError { method: method.clone(), path: path.to_owned(), kind: TransportErrorKind::Timeout, source: None })
-            })??,
+            Some(deadline) => {
+                tokio::time::timeout_at(deadline, reading)
+                    .await
+                    .map_err(|_| {
+                        Failure::Transport(TransportError {
+                            method: method.clone(),
+                            path: path.to_owned(),
+                            kind: TransportErrorKind::Timeout,
+                            source: None,
+                        })
+                    })??
+            }
             None => reading.await?,
         };
-        Ok(RawResponse { method: method.clone(), path: path.to_owned(), status, headers, body })
+        Ok(RawResponse {
+            method: method.clone(),
+            path: path.to_owned(),
+            status,
+            headers,
+            body,
+        })
     }
 }
 
@@ -464,4 +600,21 @@ pub(crate) fn transport_error(method: &Method, path: &str, source: reqwest::Erro
         // The URL's query may carry personal data; the path is in the message already.
         source: Some(source.without_url()),
     })
+}
+
+/// `url` with any user name and password replaced by `***`, for messages and `Debug`.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("***");
+            let _ = parsed.set_password(None);
+            parsed.as_str().trim_end_matches('/').to_owned()
+        }
+        Ok(_) => url.to_owned(),
+        // Not a URL: it cannot be shown safely either.
+        Err(_) => match url.rfind('@') {
+            Some(at) => format!("***{}", &url[at..]),
+            None => url.to_owned(),
+        },
+    }
 }

@@ -16,7 +16,11 @@ pub struct RawBody<T = serde_json::Value> {
 
 impl<T> RawBody<T> {
     pub(crate) fn new(bytes: Bytes, content_type: Option<String>) -> Self {
-        RawBody { bytes, content_type, documented: PhantomData }
+        RawBody {
+            bytes,
+            content_type,
+            documented: PhantomData,
+        }
     }
 
     pub fn bytes(&self) -> &Bytes {

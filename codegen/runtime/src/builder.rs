@@ -12,7 +12,7 @@ use crate::error::BuildError;
 use crate::redirect::RedirectPolicy;
 use crate::retry::RetryPolicy;
 use crate::signing::RequestSigner;
-use crate::transport::Transport;
+use crate::transport::{Transport, redact_userinfo};
 
 /// The default for [`ClientBuilder::timeout`]: a whole attempt, from connecting to the last byte
 /// of the body. Long enough for the slowest documented operations (exports of a few MB), short
@@ -60,6 +60,17 @@ impl fmt::Debug for ClientBuilder {
             .field("server_defaults", &self.server_defaults)
             .finish()
     }
+}
+
+/// What only the generated code knows about its API, for building a client.
+#[derive(Clone, Copy)]
+pub(crate) struct ApiInfo {
+    /// The spec's server, if it names one.
+    pub(crate) server: Option<&'static Server>,
+    /// Whether the spec requires authentication (so a signer, or an explicit `without_signing`).
+    pub(crate) signer_required: bool,
+    /// The default `User-Agent`: the generated crate's name and version.
+    pub(crate) user_agent: &'static str,
 }
 
 /// The spec's server: a URL template and its variables.
@@ -175,15 +186,23 @@ impl ClientBuilder {
         self.variables.push((name, value));
     }
 
-    /// Builds the transport. `server` is the spec's server, if it names one; `signer_required`
-    /// says whether the spec requires authentication.
-    pub(crate) fn build_transport(self, server: Option<&Server>, signer_required: bool) -> Result<Transport, BuildError> {
+    /// Builds the transport of a client of `api`.
+    pub(crate) fn build_transport(self, api: &ApiInfo) -> Result<Transport, BuildError> {
+        let ApiInfo {
+            server,
+            signer_required,
+            user_agent: default_user_agent,
+        } = *api;
         let base_url = match (&self.base_url, server) {
             (Some(url), _) => normalize_base_url(url)?,
             (None, Some(server)) => {
                 let mut url = server.url.to_owned();
                 for variable in server.variables {
-                    let chosen = self.variables.iter().find(|(name, _)| *name == variable.name).map(|(_, value)| value.as_str());
+                    let chosen = self
+                        .variables
+                        .iter()
+                        .find(|(name, _)| *name == variable.name)
+                        .map(|(_, value)| value.as_str());
                     let value = match chosen {
                         Some(value) => value,
                         None if self.server_defaults => variable.default,
@@ -194,7 +213,11 @@ impl ClientBuilder {
                 }
                 normalize_base_url(&url)?
             }
-            (None, None) => return Err(BuildError::new("the spec names no server: set one with `base_url`")),
+            (None, None) => {
+                return Err(BuildError::new(
+                    "the spec names no server: set one with `base_url`",
+                ));
+            }
         };
         let signer = match self.signer {
             SignerChoice::Signer(signer) => Some(signer),
@@ -207,9 +230,10 @@ impl ClientBuilder {
             SignerChoice::Unset => None,
         };
         let user_agent = match &self.user_agent {
-            Some(agent) => HeaderValue::from_str(agent)
-                .map_err(|_| BuildError::new("the user agent contains characters not allowed in an HTTP header"))?,
-            None => HeaderValue::from_static(crate::USER_AGENT),
+            Some(agent) => HeaderValue::from_str(agent).map_err(|_| {
+                BuildError::new("the user agent contains characters not allowed in an HTTP header")
+            })?,
+            None => HeaderValue::from_static(default_user_agent),
         };
         let http = match self.http_client {
             Some(client) => client,
@@ -226,27 +250,12 @@ impl ClientBuilder {
             signer,
             retry: self.retry,
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
-            max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             redirects: self.redirects,
             user_agent,
         })
-    }
-}
-
-/// `url` with any user name and password replaced by `***`, for messages and `Debug`.
-pub(crate) fn redact_userinfo(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
-            let _ = parsed.set_username("***");
-            let _ = parsed.set_password(None);
-            parsed.as_str().trim_end_matches('/').to_owned()
-        }
-        Ok(_) => url.to_owned(),
-        // Not a URL: it cannot be shown safely either.
-        Err(_) => match url.rfind('@') {
-            Some(at) => format!("***{}", &url[at..]),
-            None => url.to_owned(),
-        },
     }
 }
 
@@ -277,12 +286,139 @@ fn check_variable(name: &str, value: &str, allowed: &[&str]) -> Result<(), Build
 
 fn normalize_base_url(url: &str) -> Result<String, BuildError> {
     let shown = redact_userinfo(url);
-    let parsed = reqwest::Url::parse(url).map_err(|e| BuildError::new(format!("`{shown}` is not a valid URL: {e}")))?;
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|e| BuildError::new(format!("`{shown}` is not a valid URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(BuildError::new(format!("`{shown}` is not an http or https URL")));
+        return Err(BuildError::new(format!(
+            "`{shown}` is not an http or https URL"
+        )));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() || parsed.cannot_be_a_base() {
-        return Err(BuildError::new(format!("`{shown}` must be a base URL, without query or fragment")));
+        return Err(BuildError::new(format!(
+            "`{shown}` must be a base URL, without query or fragment"
+        )));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVER: Server = Server {
+        url: "https://{tenant}.api.example.com/{version}",
+        variables: &[
+            ServerVariable {
+                name: "tenant",
+                setter: "tenant",
+                default: "demo",
+                allowed: &[],
+            },
+            ServerVariable {
+                name: "version",
+                setter: "api_version",
+                default: "v1",
+                allowed: &["v1", "v2"],
+            },
+        ],
+    };
+
+    const API: ApiInfo = ApiInfo {
+        server: Some(&SERVER),
+        signer_required: true,
+        user_agent: "test/1",
+    };
+
+    fn builder() -> ClientBuilder {
+        ClientBuilder::default().without_signing()
+    }
+
+    fn with(tenant: &str, version: &str) -> ClientBuilder {
+        let mut builder = builder();
+        builder.set_variable("tenant", tenant.to_owned());
+        builder.set_variable("version", version.to_owned());
+        builder
+    }
+
+    #[test]
+    fn server_variables_fill_the_template_and_none_defaults_silently() {
+        assert_eq!(
+            with("acme", "v2").build_transport(&API).unwrap().base_url,
+            "https://acme.api.example.com/v2"
+        );
+        let unset = builder().build_transport(&API).unwrap_err().to_string();
+        assert!(
+            unset.contains("`tenant`")
+                && unset.contains(".tenant(…)")
+                && unset.contains("default_server_variables"),
+            "{unset}"
+        );
+        let mut half = builder();
+        half.set_variable("tenant", "acme".into());
+        let unset = half.build_transport(&API).unwrap_err().to_string();
+        assert!(unset.contains(".api_version(…)"), "{unset}");
+        let defaults = builder()
+            .default_server_variables()
+            .build_transport(&API)
+            .unwrap();
+        assert_eq!(defaults.base_url, "https://demo.api.example.com/v1");
+        let elsewhere = builder()
+            .base_url("http://127.0.0.1:9/prefix/")
+            .build_transport(&API)
+            .unwrap();
+        assert_eq!(elsewhere.base_url, "http://127.0.0.1:9/prefix");
+    }
+
+    #[test]
+    fn values_that_would_change_the_url_are_refused() {
+        for tenant in ["evil.test/x", "a@b", "", "a b", "a:1", "a%2f"] {
+            assert!(
+                with(tenant, "v1").build_transport(&API).is_err(),
+                "{tenant:?}"
+            );
+        }
+        let error = with("acme", "v3")
+            .build_transport(&API)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("must be one of"), "{error}");
+        for url in ["ftp://x", "not a url", "http://h/?q=1", "http://h/#f"] {
+            assert!(
+                builder().base_url(url).build_transport(&API).is_err(),
+                "{url:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_signer_choice_is_required_when_the_api_is_signed() {
+        let error = ClientBuilder::default()
+            .default_server_variables()
+            .build_transport(&API)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("requires signed requests"), "{error}");
+        let transport = builder()
+            .default_server_variables()
+            .user_agent("mine/2")
+            .build_transport(&API)
+            .unwrap();
+        assert_eq!(transport.user_agent, "mine/2");
+        let transport = builder()
+            .default_server_variables()
+            .build_transport(&API)
+            .unwrap();
+        assert_eq!(transport.user_agent, "test/1");
+    }
+
+    #[test]
+    fn credentials_in_a_base_url_never_show() {
+        let builder = builder().base_url("https://user:pa55@example.com");
+        assert!(!format!("{builder:?}").contains("pa55"));
+        let error = ClientBuilder::default()
+            .base_url("https://user:pa55@exa mple.com")
+            .build_transport(&API)
+            .unwrap_err();
+        assert!(!error.to_string().contains("pa55"), "{error}");
+    }
 }

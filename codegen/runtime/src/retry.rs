@@ -44,7 +44,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Retries at most `max_retries` times (so up to `max_retries + 1` attempts).
     pub fn new(max_retries: u32) -> Self {
-        RetryPolicy { max_retries, ..RetryPolicy::default() }
+        RetryPolicy {
+            max_retries,
+            ..RetryPolicy::default()
+        }
     }
 
     /// The wait before the first retry; it doubles for each further one.
@@ -81,7 +84,12 @@ impl RetryPolicy {
             && (self.non_idempotent
                 || matches!(
                     *method,
-                    Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+                    Method::GET
+                        | Method::HEAD
+                        | Method::OPTIONS
+                        | Method::PUT
+                        | Method::DELETE
+                        | Method::TRACE
                 ))
     }
 
@@ -123,5 +131,80 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn asking(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn waits_grow_with_jitter_up_to_the_maximum_and_stop_after_the_last_retry() {
+        let policy = RetryPolicy::new(6)
+            .initial_backoff(Duration::from_millis(100))
+            .max_backoff(Duration::from_secs(1));
+        for (retry, step) in [(0, 100), (1, 200), (2, 400), (3, 800), (4, 1000), (5, 1000)] {
+            let wait = policy.wait(retry, None).unwrap();
+            let step = Duration::from_millis(step);
+            assert!(
+                wait >= step / 2 && wait <= step,
+                "retry {retry}: {wait:?} for a step of {step:?}"
+            );
+        }
+        assert_eq!(policy.wait(6, None), None);
+    }
+
+    #[test]
+    fn the_server_can_ask_for_a_wait_within_the_maximum() {
+        let policy = RetryPolicy::default();
+        assert_eq!(
+            policy.wait(0, Some(&asking("2"))),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            policy.wait(0, Some(&asking("3600"))),
+            None,
+            "longer than max_backoff: give up"
+        );
+    }
+
+    #[test]
+    fn only_idempotent_methods_and_transient_failures_are_retried_by_default() {
+        let policy = RetryPolicy::default();
+        assert!(policy.applies_to(&Method::GET) && policy.applies_to(&Method::PUT));
+        assert!(!policy.applies_to(&Method::POST));
+        assert!(
+            policy
+                .clone()
+                .retry_non_idempotent(true)
+                .applies_to(&Method::POST)
+        );
+        assert!(!RetryPolicy::new(0).applies_to(&Method::GET));
+        use crate::error::TransportErrorKind as Kind;
+        assert!(policy.retries_failure(Kind::Connect) && !policy.retries_failure(Kind::Timeout));
+        assert!(
+            policy
+                .clone()
+                .retry_timeouts(true)
+                .retries_failure(Kind::Timeout)
+        );
+        assert!(
+            [429, 502, 503, 504]
+                .iter()
+                .all(|&s| RetryPolicy::retries_status(StatusCode::from_u16(s).unwrap()))
+        );
+        assert!(!RetryPolicy::retries_status(
+            StatusCode::INTERNAL_SERVER_ERROR
+        ));
+    }
 }

@@ -2,13 +2,17 @@
 
 use std::fmt::{self, Display, Write};
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::error::Failure;
 
 /// Everything but RFC 3986's unreserved characters is encoded: a value can never add a path
 /// segment, a query parameter or a cookie.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn text(value: &dyn Display) -> String {
     let mut out = String::new();
@@ -19,13 +23,21 @@ fn text(value: &dyn Display) -> String {
 
 /// Appends one path parameter, percent-encoded.
 #[allow(dead_code)] // used when the spec has path parameters
-pub(crate) fn push_path_param(path: &mut String, name: &str, value: &dyn Display) -> Result<(), Failure> {
+pub(crate) fn push_path_param(
+    path: &mut String,
+    name: &str,
+    value: &dyn Display,
+) -> Result<(), Failure> {
     let value = text(value);
     // URL parsers resolve `.` and `..` (even encoded), which would send the request elsewhere.
     if value.is_empty() || value == "." || value == ".." {
         return Err(Failure::InvalidRequest(format!(
             "path parameter `{name}` cannot be {}",
-            if value.is_empty() { "empty".to_owned() } else { format!("`{value}`") }
+            if value.is_empty() {
+                "empty".to_owned()
+            } else {
+                format!("`{value}`")
+            }
         )));
     }
     path.extend(utf8_percent_encode(&value, COMPONENT));
@@ -113,15 +125,22 @@ fn check_encoded(name: &str, value: &str) -> Result<(), Failure> {
     while i < bytes.len() {
         let b = bytes[i];
         let ok = match b {
-            b'%' => bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit),
+            b'%' => {
+                bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+            }
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
-            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' | b'?' => true,
+            b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'\'' | b'(' | b')' | b'*' | b'+' | b','
+            | b';' | b'=' | b':' | b'@' | b'/' | b'?' => true,
             _ => false,
         };
         if !ok {
             return Err(Failure::InvalidRequest(format!(
                 "query parameter `{name}` must be given encoded, and `{}` is not allowed unencoded in a query value",
-                crate::error::printable(&String::from_utf8_lossy(&bytes[i..(i + 1).min(bytes.len())]), 4)
+                crate::error::printable(
+                    &String::from_utf8_lossy(&bytes[i..(i + 1).min(bytes.len())]),
+                    4
+                )
             )));
         }
         i += if b == b'%' { 3 } else { 1 };
@@ -133,12 +152,19 @@ fn check_encoded(name: &str, value: &str) -> Result<(), Failure> {
 /// control characters, and no `.` or `..` segment (URL parsers resolve those, which would send
 /// the request elsewhere than it says).
 pub(crate) fn check_raw_path(path: &str) -> Result<(), Failure> {
-    let bad = |why: &str| Err(Failure::InvalidRequest(format!("the path `{}` {why}", crate::error::printable(path, 200))));
+    let bad = |why: &str| {
+        Err(Failure::InvalidRequest(format!(
+            "the path `{}` {why}",
+            crate::error::printable(path, 200)
+        )))
+    };
     if !path.starts_with('/') {
         return bad("must start with `/`");
     }
     if path.contains(['?', '#']) || path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("must not hold `?`, `#`, spaces or control characters (use `.query(…)` for the query)");
+        return bad(
+            "must not hold `?`, `#`, spaces or control characters (use `.query(…)` for the query)",
+        );
     }
     let dots = |segment: &str| {
         let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
@@ -148,4 +174,58 @@ pub(crate) fn check_raw_path(path: &str) -> Result<(), Failure> {
         return bad("must not have `.` or `..` segments");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_percent_encoded_so_they_cannot_change_the_structure() {
+        let mut path = String::from("/users/");
+        push_path_param(&mut path, "id", &"a/b?c#d e").unwrap();
+        assert_eq!(path, "/users/a%2Fb%3Fc%23d%20e");
+        for bad in ["", ".", ".."] {
+            assert!(
+                push_path_param(&mut String::new(), "id", &bad).is_err(),
+                "{bad:?}"
+            );
+        }
+        let mut query = Query::default();
+        query.push("foreign[system]", &"x&y=z");
+        query.push_list("ids", &[1, 2], true);
+        query.push_list("tags", &["a", "b"], false);
+        assert_eq!(
+            query.as_str(),
+            "foreign%5Bsystem%5D=x%26y%3Dz&ids=1&ids=2&tags=a%2Cb"
+        );
+        assert_eq!(cookie_pair("session", &"a; b=c"), "session=a%3B%20b%3Dc");
+        assert_eq!(comma_joined(&[1, 2, 3]).to_string(), "1,2,3");
+    }
+
+    #[test]
+    fn encoded_values_are_sent_as_given_once_checked() {
+        let mut query = Query::default();
+        query.push_encoded("q", "eyJh%3D%3D").unwrap();
+        assert_eq!(query.as_str(), "q=eyJh%3D%3D");
+        for bad in ["a&b=c", "a#b", "a b", "%zz", "%4"] {
+            assert!(Query::default().push_encoded("q", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_raw_path_cannot_carry_a_query_or_climb() {
+        assert!(check_raw_path("/v3/users/a%20b").is_ok());
+        for bad in [
+            "v3",
+            "/a?b",
+            "/a#b",
+            "/a b",
+            "/a/../b",
+            "/a/%2e%2E/b",
+            "/./a",
+        ] {
+            assert!(check_raw_path(bad).is_err(), "{bad:?}");
+        }
+    }
 }

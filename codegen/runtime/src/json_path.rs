@@ -27,12 +27,19 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
     let at_closing = matches!(body.get(offset), Some(b'}' | b']'));
     // The byte at the position is part of the scan, unless it closes the container the error
     // is about.
-    let end = if at_closing { offset } else { (offset + 1).min(body.len()) };
+    let end = if at_closing {
+        offset
+    } else {
+        (offset + 1).min(body.len())
+    };
     let mut frames: Vec<Frame> = Vec::new();
     let mut i = 0;
     while i < end {
         match body[i] {
-            b'{' => frames.push(Frame::Object { key: None, expecting_key: true }),
+            b'{' => frames.push(Frame::Object {
+                key: None,
+                expecting_key: true,
+            }),
             b'[' => frames.push(Frame::Array { index: 0 }),
             b'}' | b']' => {
                 frames.pop();
@@ -47,7 +54,11 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
             },
             b'"' => {
                 let (text, end) = string(body, i + 1);
-                if let Some(Frame::Object { key, expecting_key: expecting @ true }) = frames.last_mut() {
+                if let Some(Frame::Object {
+                    key,
+                    expecting_key: expecting @ true,
+                }) = frames.last_mut()
+                {
                     *key = Some(text);
                     *expecting = false;
                 }
@@ -85,7 +96,11 @@ pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
             Frame::Object { key: None, .. } => {}
         }
     }
-    if path.is_empty() { ".".to_owned() } else { path }
+    if path.is_empty() {
+        ".".to_owned()
+    } else {
+        path
+    }
 }
 
 /// The index of the byte at `line`/`column` (1-based; column 0 means nothing on the line was
@@ -121,4 +136,45 @@ fn string(body: &[u8], from: usize) -> (String, usize) {
         i += 1;
     }
     (String::from_utf8_lossy(&bytes).into_owned(), i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The path serde_json's error position points at, for `T` decoded from `body`.
+    fn path_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(body: &str) -> String {
+        let error = serde_json::from_str::<T>(body).unwrap_err();
+        path_at(body.as_bytes(), error.line(), error.column())
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: u32,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        results: Vec<Item>,
+    }
+
+    #[test]
+    fn the_path_names_the_field_and_index_that_failed() {
+        assert_eq!(
+            path_of::<Page>(r#"{"results":[{"id":1},{"id":"x"}]}"#),
+            "results[1].id"
+        );
+        assert_eq!(
+            path_of::<Page>("{\n  \"results\": [\n    {\"id\": 1},\n    {}\n  ]\n}"),
+            "results[1]"
+        );
+        assert_eq!(path_of::<Page>(r#"{"results":{}}"#), "results");
+        assert_eq!(path_of::<Page>("[]"), ".");
+        assert_eq!(
+            path_of::<Page>(r#"{"results":[{"id":1,"x\"y":[1,{"id":true}]},{"id":-1}]}"#),
+            "results[1].id"
+        );
+    }
 }

@@ -26,7 +26,9 @@ impl RedirectPolicy {
 
     /// Follows up to `max_hops` redirects within the same origin, each one signed afresh.
     pub fn same_origin(max_hops: usize) -> Self {
-        RedirectPolicy { max_hops: Some(max_hops) }
+        RedirectPolicy {
+            max_hops: Some(max_hops),
+        }
     }
 
     pub(crate) fn max_hops(&self) -> Option<usize> {

@@ -1,0 +1,209 @@
+//! The runtime of every generated client crate, compiled and tested in place.
+//!
+//! The generator copies these modules (every file of `src/` but this one, each without its
+//! `#[cfg(test)] mod tests`) into the crates it writes, next to the code it generates: a
+//! generated crate is self-contained, so a team depends on one crate by path. Here, this file
+//! stands in for the generated `lib.rs` and `client.rs`: the same modules and re-exports, and a
+//! minimal [`Client`], so the runtime builds, documents and runs its unit tests on its own.
+//!
+//! The boundary with generated code is narrow, and only one way: generated code calls the
+//! runtime, never the reverse. What only generated code knows comes in as data:
+//! [`ApiInfo`](builder::ApiInfo) (the spec's server, whether requests are signed, the
+//! user agent) when a client is built, and, per operation, an implementation of
+//! [`Operation`](request::Operation) (how arguments become a request, how a response becomes a
+//! result); `operation!` then gives the builder its `send`, `send_with_response`, `.await` and
+//! escape hatches.
+#![forbid(unsafe_code)]
+// Much of the runtime is called only by generated code, which this stand-in does not have:
+// outside tests, that is expected. The unit tests exercise it, and there dead code is a warning.
+#![cfg_attr(not(test), allow(dead_code, unused_imports, unused_macros))]
+
+use std::sync::Arc;
+
+mod base64_json;
+mod body;
+mod builder;
+mod encoding;
+mod error;
+mod json_path;
+mod model;
+mod paginate;
+mod random;
+mod redirect;
+mod request;
+mod retry;
+mod signing;
+mod string_enum;
+mod transport;
+mod zephr_hmac;
+
+pub use body::RawBody;
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
+pub use error::{
+    BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError,
+    TransportErrorKind,
+};
+pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
+pub use redirect::RedirectPolicy;
+pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
+pub use retry::RetryPolicy;
+pub use signing::{
+    ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
+};
+pub use zephr_hmac::ZephrHmacSigner;
+
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;
+
+/// Stands in for a generated crate's `Client`: the runtime's own tests build one.
+#[derive(Debug, Clone)]
+pub struct Client {
+    transport: Arc<transport::Transport>,
+}
+
+/// Stands in for a generated crate's description of its API: no server of its own (so
+/// `base_url` is required), signing not required.
+const API: builder::ApiInfo = builder::ApiInfo {
+    server: None,
+    signer_required: false,
+    user_agent: "codegen-runtime",
+};
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        &self.transport.base_url
+    }
+
+    /// A request to any path, as a generated client's `request` makes one.
+    pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest {
+        RawRequest::new(&self.transport, method, path.into())
+    }
+}
+
+impl ClientBuilder {
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        Ok(Client {
+            transport: Arc::new(self.build_transport(&API)?),
+        })
+    }
+}
+
+/// A loopback HTTP server for the runtime's unit tests: answers each request with the next
+/// scripted reply and keeps what it received.
+#[cfg(test)]
+mod loopback {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Full};
+    use hyper::service::service_fn;
+
+    /// A request as the server saw it: method, path with query, headers, body.
+    #[derive(Debug, Clone)]
+    pub(crate) struct Received {
+        pub(crate) method: String,
+        pub(crate) target: String,
+        pub(crate) headers: hyper::HeaderMap,
+        pub(crate) body: Bytes,
+    }
+
+    /// A scripted reply: status, headers, body.
+    pub(crate) type Reply = (u16, Vec<(&'static str, &'static str)>, &'static str);
+
+    pub(crate) struct Server {
+        pub(crate) url: String,
+        received: Arc<Mutex<Vec<Received>>>,
+        task: tokio::task::JoinHandle<()>,
+    }
+
+    impl Server {
+        pub(crate) async fn start(replies: Vec<Reply>) -> Server {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let replies = Arc::new(Mutex::new(VecDeque::from(replies)));
+            let received = Arc::new(Mutex::new(Vec::new()));
+            let log = Arc::clone(&received);
+            let task = tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    let (replies, log) = (Arc::clone(&replies), Arc::clone(&log));
+                    tokio::spawn(async move {
+                        let service =
+                            service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                                let (replies, log) = (Arc::clone(&replies), Arc::clone(&log));
+                                async move {
+                                    let (parts, body) = request.into_parts();
+                                    let body = body
+                                        .collect()
+                                        .await
+                                        .map(|b| b.to_bytes())
+                                        .unwrap_or_default();
+                                    let target = parts
+                                        .uri
+                                        .path_and_query()
+                                        .map_or("/", |p| p.as_str())
+                                        .to_owned();
+                                    log.lock().unwrap().push(Received {
+                                        method: parts.method.to_string(),
+                                        target,
+                                        headers: parts.headers,
+                                        body,
+                                    });
+                                    let (status, headers, body) = replies
+                                        .lock()
+                                        .unwrap()
+                                        .pop_front()
+                                        .unwrap_or((200, Vec::new(), "{}"));
+                                    let mut response = hyper::Response::builder().status(status);
+                                    for (name, value) in headers {
+                                        response = response.header(name, value);
+                                    }
+                                    Ok::<_, std::convert::Infallible>(
+                                        response
+                                            .body(Full::new(Bytes::from_static(body.as_bytes())))
+                                            .unwrap(),
+                                    )
+                                }
+                            });
+                        let io = hyper_util::rt::TokioIo::new(stream);
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(io, service)
+                            .await;
+                    });
+                }
+            });
+            Server {
+                url,
+                received,
+                task,
+            }
+        }
+
+        pub(crate) fn received(&self) -> Vec<Received> {
+            self.received.lock().unwrap().clone()
+        }
+
+        /// A client of this server, signing nothing.
+        pub(crate) fn client(&self) -> crate::Client {
+            crate::Client::builder()
+                .base_url(&self.url)
+                .build()
+                .unwrap()
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            self.task.abort();
+        }
+    }
+}

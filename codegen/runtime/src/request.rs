@@ -1,0 +1,626 @@
+//! What every request builder shares: the interface a generated builder implements
+//! ([`Operation`]), the methods it gets from it ([`operation!`]), the future it becomes, and the
+//! response with its metadata.
+//!
+//! A builder owns everything it needs (the transport, an `Arc`, and its arguments), so its
+//! future is `Send + 'static`: it can be spawned, stored, or sent elsewhere. Building the
+//! request is synchronous; the only asynchronous part is the transport's, shared by every
+//! operation, so operations add no state machine of their own.
+
+use std::convert::Infallible;
+use std::fmt;
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+use crate::body::RawBody;
+use crate::error::{Error, Failure};
+use crate::retry::RetryPolicy;
+use crate::transport::{BoxFuture, RawResponse, Request, Signing, Transport};
+
+/// What the generated code says about one operation: for traces, and to build its requests.
+#[derive(Debug)]
+pub(crate) struct OperationInfo {
+    /// The spec's `operationId` (or, without one, the method's name).
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    /// The path template, as in the spec: `/v3/users/{user_id}`.
+    pub(crate) path: &'static str,
+    pub(crate) signing: Signing,
+}
+
+/// A generated request builder: how its values become a request, and how a response becomes
+/// its result. Everything else a builder has comes from [`operation!`].
+pub(crate) trait Operation: Sized {
+    /// What a successful call returns.
+    type Output;
+    /// The typed error body (`Infallible` when the operation documents none).
+    type Error;
+
+    const INFO: OperationInfo;
+
+    /// The transport and the per-request options every builder carries.
+    fn common(&mut self) -> &mut Common;
+
+    /// The request, with the documented parameters and body (the options are added after).
+    fn into_request(self) -> Result<(Common, Request), Failure>;
+
+    /// The result for a response.
+    fn decode(response: &RawResponse) -> Result<Self::Output, Error<Self::Error>>;
+}
+
+/// What every request builder carries besides its parameters: where it goes, and what its
+/// escape hatches set.
+#[derive(Debug, Clone)]
+pub(crate) struct Common {
+    transport: Arc<Transport>,
+    options: RequestOptions,
+}
+
+impl Common {
+    pub(crate) fn new(transport: &Arc<Transport>) -> Self {
+        Common {
+            transport: Arc::clone(transport),
+            options: RequestOptions::default(),
+        }
+    }
+
+    pub(crate) fn options(&mut self) -> &mut RequestOptions {
+        &mut self.options
+    }
+}
+
+/// Sends the request of `operation`; resolves to the decoded body.
+pub(crate) fn send<O: Operation>(operation: O) -> ResponseFuture<O::Output, O::Error> {
+    let (transport, request) = start(operation);
+    ResponseFuture {
+        inner: transport,
+        decode: O::decode,
+        request_failed: request,
+    }
+}
+
+/// Sends the request of `operation`; resolves to the decoded body with the response's metadata.
+pub(crate) fn send_with_response<O: Operation>(
+    operation: O,
+) -> FullResponseFuture<O::Output, O::Error> {
+    let (transport, request) = start(operation);
+    FullResponseFuture {
+        inner: transport,
+        decode: O::decode,
+        request_failed: request,
+    }
+}
+
+/// The transport's future for `operation`'s request. A request that could not be built fails
+/// when polled, like every other failure.
+fn start<O: Operation>(operation: O) -> (BoxFuture<'static, Result<RawResponse, Failure>>, bool) {
+    match operation.into_request().and_then(|(common, mut request)| {
+        common.options.apply(&mut request)?;
+        Ok((common.transport, request))
+    }) {
+        Ok((transport, request)) => (Box::pin(transport.send(request)), false),
+        Err(failure) => (Box::pin(std::future::ready(Err(failure))), true),
+    }
+}
+
+/// What a builder's escape hatches set: extra query parameters and headers, a timeout and a
+/// retry policy for this request only. Applied after the documented parameters, before the
+/// request is signed, so the signature covers them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RequestOptions {
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    timeout: Option<Duration>,
+    retry: Option<Option<RetryPolicy>>,
+    /// The first problem a setter found; the request fails with it when sent.
+    problem: Option<String>,
+}
+
+impl RequestOptions {
+    pub(crate) fn query(&mut self, name: String, value: String) {
+        self.query.push((name, value));
+    }
+
+    pub(crate) fn header(&mut self, name: String, value: String) {
+        self.headers.push((name, value));
+    }
+
+    pub(crate) fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    pub(crate) fn retry(&mut self, policy: Option<RetryPolicy>) {
+        self.retry = Some(policy);
+    }
+
+    /// Records a problem of a setter (setters return the builder, not a `Result`).
+    #[allow(dead_code)] // used when a setter can fail
+    pub(crate) fn fail(&mut self, problem: String) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// Adds what was set to `request`.
+    fn apply(&self, request: &mut Request) -> Result<(), Failure> {
+        if let Some(problem) = &self.problem {
+            return Err(Failure::InvalidRequest(problem.clone()));
+        }
+        for (name, value) in &self.query {
+            request.query.push(name, value);
+        }
+        for (name, value) in &self.headers {
+            request.header(name, value)?;
+        }
+        if self.timeout.is_some() {
+            request.timeout = self.timeout;
+        }
+        if self.retry.is_some() {
+            request.retry = self.retry.clone();
+        }
+        Ok(())
+    }
+}
+
+/// How a response becomes an operation's result.
+type Decoder<T, E> = fn(&RawResponse) -> Result<T, Error<E>>;
+
+/// The future of a request: resolves to the decoded body. Returned by every builder's `send()`
+/// (and its `.await`); `Send + 'static`, so it can be spawned.
+#[must_use = "a request is only sent when awaited"]
+pub struct ResponseFuture<T, E = Infallible> {
+    inner: BoxFuture<'static, Result<RawResponse, Failure>>,
+    decode: Decoder<T, E>,
+    /// Whether the request could not even be built (for `Debug`).
+    request_failed: bool,
+}
+
+/// The future of a request that resolves to the decoded body *and* the response's status,
+/// headers and raw bytes ([`Response`]). Returned by every builder's `send_with_response()`.
+#[must_use = "a request is only sent when awaited"]
+pub struct FullResponseFuture<T, E = Infallible> {
+    inner: BoxFuture<'static, Result<RawResponse, Failure>>,
+    decode: Decoder<T, E>,
+    request_failed: bool,
+}
+
+impl<T, E> Future for ResponseFuture<T, E> {
+    type Output = Result<T, Error<E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.inner.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(failure)) => Poll::Ready(Err(failure.into())),
+            Poll::Ready(Ok(raw)) => Poll::Ready((self.decode)(&raw)),
+        }
+    }
+}
+
+impl<T, E> Future for FullResponseFuture<T, E> {
+    type Output = Result<Response<T>, Error<E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.inner.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(failure)) => Poll::Ready(Err(failure.into())),
+            Poll::Ready(Ok(raw)) => Poll::Ready((self.decode)(&raw).map(|body| Response {
+                status: raw.status,
+                headers: raw.headers,
+                raw: raw.body,
+                body,
+            })),
+        }
+    }
+}
+
+impl<T, E> fmt::Debug for ResponseFuture<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture")
+            .field("request_failed", &self.request_failed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, E> fmt::Debug for FullResponseFuture<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FullResponseFuture")
+            .field("request_failed", &self.request_failed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful response: the decoded body with the status, headers and raw bytes it came
+/// with (rate-limit headers, the `Location` of a `201`, the exact bytes for an audit log).
+/// Dereferences to the body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    raw: Bytes,
+    body: T,
+}
+
+impl<T> Response<T> {
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body exactly as received.
+    pub fn raw_body(&self) -> &Bytes {
+        &self.raw
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Status, headers, raw bytes and decoded body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, Bytes, T) {
+        (self.status, self.headers, self.raw, self.body)
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// The methods every request builder has, from its [`Operation`] implementation:
+/// `send`, `send_with_response`, `IntoFuture` (so `.await` sends it), and the escape hatches.
+///
+/// ```text
+/// operation!(GetUser => crate::types::User, GetUserError);
+/// ```
+macro_rules! operation {
+    ($builder:ident => $output:ty, $error:ty) => {
+        impl $builder {
+            /// Sends the request; resolves to the decoded body (the same as `.await`).
+            pub fn send(self) -> $crate::ResponseFuture<$output, $error> {
+                $crate::request::send(self)
+            }
+
+            /// Sends the request; resolves to the decoded body with the response's status,
+            /// headers and raw bytes.
+            pub fn send_with_response(self) -> $crate::FullResponseFuture<$output, $error> {
+                $crate::request::send_with_response(self)
+            }
+
+            /// Adds a query parameter the spec does not document (after the documented ones;
+            /// name and value are percent-encoded). The request is signed as sent.
+            pub fn query(
+                mut self,
+                name: impl ::core::convert::Into<::std::string::String>,
+                value: impl ::std::string::ToString,
+            ) -> Self {
+                $crate::request::Operation::common(&mut self)
+                    .options()
+                    .query(name.into(), value.to_string());
+                self
+            }
+
+            /// Adds a header the spec does not document. The request is signed as sent; an
+            /// invalid name or value fails the request with `Error::InvalidRequest`.
+            pub fn header(
+                mut self,
+                name: impl ::core::convert::Into<::std::string::String>,
+                value: impl ::core::convert::Into<::std::string::String>,
+            ) -> Self {
+                $crate::request::Operation::common(&mut self)
+                    .options()
+                    .header(name.into(), value.into());
+                self
+            }
+
+            /// Gives up on this request (each attempt) after `timeout`, instead of the client's.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                $crate::request::Operation::common(&mut self)
+                    .options()
+                    .timeout(timeout);
+                self
+            }
+
+            /// Retries this request by `policy`, instead of the client's (for example a POST
+            /// you know is safe to repeat: `RetryPolicy::default().retry_non_idempotent(true)`).
+            pub fn retry(mut self, policy: $crate::RetryPolicy) -> Self {
+                $crate::request::Operation::common(&mut self)
+                    .options()
+                    .retry(::core::option::Option::Some(policy));
+                self
+            }
+
+            /// Never retries this request, whatever the client's policy.
+            pub fn no_retry(mut self) -> Self {
+                $crate::request::Operation::common(&mut self)
+                    .options()
+                    .retry(::core::option::Option::None);
+                self
+            }
+        }
+
+        impl ::core::future::IntoFuture for $builder {
+            type Output = ::core::result::Result<$output, $crate::Error<$error>>;
+            type IntoFuture = $crate::ResponseFuture<$output, $error>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
+
+#[allow(unused_imports)] // used by the operations' builders, when the spec has any
+pub(crate) use operation;
+
+/// A request to an endpoint the spec does not describe (or describes wrongly), built by hand
+/// from [`Client::request`](crate::Client::request): signed, retried, bounded and traced like
+/// every other. Any `2xx` is a success, with the body as [`RawBody`]; or decode it with
+/// [`send_json`](RawRequest::send_json).
+#[derive(Debug, Clone)]
+#[must_use = "a request is only sent when awaited"]
+pub struct RawRequest {
+    common: Common,
+    method: Method,
+    path: String,
+    body: Option<(Bytes, String)>,
+    /// A problem found while building (reported when sent).
+    problem: Option<String>,
+    signing: Signing,
+}
+
+impl RawRequest {
+    pub(crate) fn new(transport: &Arc<Transport>, method: Method, path: String) -> Self {
+        RawRequest {
+            common: Common::new(transport),
+            method,
+            path,
+            body: None,
+            problem: None,
+            signing: Signing::Signed,
+        }
+    }
+
+    /// A JSON body.
+    pub fn json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((bytes.into(), "application/json".to_owned())),
+            Err(e) => self.problem = Some(format!("the body cannot be serialised as JSON: {e}")),
+        }
+        self
+    }
+
+    /// A body of any media type.
+    pub fn body(mut self, body: impl Into<Bytes>, content_type: impl Into<String>) -> Self {
+        self.body = Some((body.into(), content_type.into()));
+        self
+    }
+
+    /// Sends the request without signing it (for endpoints that take no credentials).
+    pub fn unsigned(mut self) -> Self {
+        self.signing = Signing::Unsigned;
+        self
+    }
+
+    /// Sends the request and decodes a `2xx` body as JSON into `T`.
+    pub fn send_json<T: serde::de::DeserializeOwned>(self) -> ResponseFuture<T> {
+        send(Json::<T>(self, std::marker::PhantomData))
+    }
+
+    fn request(self) -> Result<(Common, Request), Failure> {
+        if let Some(problem) = self.problem {
+            return Err(Failure::InvalidRequest(problem));
+        }
+        crate::encoding::check_raw_path(&self.path)?;
+        let mut request = Request::untyped(self.method, self.path, self.signing);
+        if let Some((body, content_type)) = self.body {
+            request.raw(&content_type, body);
+        }
+        Ok((self.common, request))
+    }
+}
+
+/// The operation of a [`RawRequest`] whose body is decoded as JSON.
+struct Json<T>(RawRequest, std::marker::PhantomData<fn() -> T>);
+
+impl<T: serde::de::DeserializeOwned> Operation for Json<T> {
+    type Output = T;
+    type Error = Infallible;
+
+    const INFO: OperationInfo = RawRequest::INFO;
+
+    fn common(&mut self) -> &mut Common {
+        &mut self.0.common
+    }
+
+    fn into_request(self) -> Result<(Common, Request), Failure> {
+        self.0.request()
+    }
+
+    fn decode(response: &RawResponse) -> Result<T, Error> {
+        if response.is_success() {
+            Ok(response.json()?)
+        } else {
+            Err(response.error(None))
+        }
+    }
+}
+
+impl Operation for RawRequest {
+    type Output = RawBody;
+    type Error = Infallible;
+
+    const INFO: OperationInfo = OperationInfo {
+        id: "request",
+        method: Method::GET,
+        path: "(untyped)",
+        signing: Signing::Signed,
+    };
+
+    fn common(&mut self) -> &mut Common {
+        &mut self.common
+    }
+
+    fn into_request(self) -> Result<(Common, Request), Failure> {
+        self.request()
+    }
+
+    fn decode(response: &RawResponse) -> Result<RawBody, Error> {
+        if response.is_success() {
+            Ok(response.raw())
+        } else {
+            Err(response.error(None))
+        }
+    }
+}
+
+operation!(RawRequest => RawBody, Infallible);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loopback::Server;
+
+    /// An operation as the generator writes one: `GET /items/{id}`, a JSON body back.
+    #[derive(Debug, Clone)]
+    struct GetItem {
+        common: Common,
+        id: String,
+    }
+
+    impl Operation for GetItem {
+        type Output = serde_json::Value;
+        type Error = Infallible;
+
+        const INFO: OperationInfo = OperationInfo {
+            id: "getItem",
+            method: Method::GET,
+            path: "/items/{id}",
+            signing: Signing::Signed,
+        };
+
+        fn common(&mut self) -> &mut Common {
+            &mut self.common
+        }
+
+        fn into_request(self) -> Result<(Common, Request), Failure> {
+            let mut path = String::from("/items/");
+            crate::encoding::push_path_param(&mut path, "id", &self.id)?;
+            Ok((
+                self.common,
+                Request::new(&Self::INFO, path, crate::encoding::Query::default()),
+            ))
+        }
+
+        fn decode(response: &RawResponse) -> Result<serde_json::Value, Error> {
+            if response.is_success() {
+                Ok(response.json()?)
+            } else {
+                Err(response.error(None))
+            }
+        }
+    }
+
+    operation!(GetItem => serde_json::Value, Infallible);
+
+    fn get_item(client: &crate::Client, id: &str) -> GetItem {
+        GetItem {
+            common: Common::new(&client.transport),
+            id: id.to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_builder_sends_its_request_with_the_escape_hatches_and_decodes_the_answer() {
+        let server = Server::start(vec![
+            (200, vec![("x-rate", "9")], r#"{"ok":true}"#),
+            (404, vec![], "gone"),
+        ])
+        .await;
+        let client = server.client();
+        let response = get_item(&client, "a b")
+            .query("extra", 1)
+            .header("x-trace", "t")
+            .retry(crate::RetryPolicy::new(2))
+            .timeout(std::time::Duration::from_secs(5))
+            .no_retry()
+            .send_with_response()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["x-rate"], "9");
+        assert_eq!(response.body()["ok"], true);
+        let error = get_item(&client, "b").await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+        let received = server.received();
+        assert_eq!(received[0].target, "/items/a%20b?extra=1");
+        assert_eq!(received[0].headers["x-trace"], "t");
+        assert!(
+            received[0].headers["user-agent"]
+                .to_str()
+                .unwrap()
+                .starts_with("codegen-runtime")
+        );
+        // A request that cannot be built fails when awaited, without reaching the server.
+        let invalid = get_item(&client, "..").await.unwrap_err();
+        assert!(matches!(invalid, Error::InvalidRequest(_)), "{invalid:?}");
+        let bad_header = get_item(&client, "c")
+            .header("x", "a\nb")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(bad_header, Error::InvalidRequest(_)),
+            "{bad_header:?}"
+        );
+        assert_eq!(server.received().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_raw_request_reaches_any_path_and_decodes_as_asked() {
+        let server = Server::start(vec![
+            (201, vec![("content-type", "text/plain")], "made"),
+            (200, vec![], r#"[1,2]"#),
+        ])
+        .await;
+        let client = server.client();
+        let raw = client
+            .request(Method::POST, "/v9/new")
+            .json(&serde_json::json!({"a": 1}))
+            .await
+            .unwrap();
+        assert_eq!(
+            (raw.text().unwrap(), raw.content_type()),
+            ("made", Some("text/plain"))
+        );
+        let numbers: Vec<u8> = client
+            .request(Method::GET, "/v9/list")
+            .send_json()
+            .await
+            .unwrap();
+        assert_eq!(numbers, [1, 2]);
+        let received = server.received();
+        assert_eq!(
+            (received[0].method.as_str(), received[0].body.as_ref()),
+            ("POST", br#"{"a":1}"#.as_ref())
+        );
+        assert_eq!(received[0].headers["content-type"], "application/json");
+        let refused = client.request(Method::GET, "/a/../b").await.unwrap_err();
+        assert!(matches!(refused, Error::InvalidRequest(_)));
+    }
+}

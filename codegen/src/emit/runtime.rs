@@ -1,0 +1,188 @@
+//! The runtime every generated crate carries: the modules of the `codegen-runtime` crate
+//! (`codegen/runtime`), copied as they are, without their unit tests.
+//!
+//! The runtime is a crate of its own so that it is compiled, documented and unit-tested where
+//! it is written (with a stand-in for the generated `lib.rs`, its `lib.rs`, which is not
+//! copied). A generated crate stays self-contained: a team depends on one crate, by path or
+//! from a registry, and never on a runtime crate whose version must match.
+
+use crate::ir::Api;
+
+/// One runtime module: where it goes in the generated crate, and its source.
+pub(crate) struct RuntimeFile {
+    pub(crate) path: &'static str,
+    source: &'static str,
+    /// Whether a crate needs it (modules used by only some specs are left out: their items
+    /// would be dead code).
+    needed: fn(&Api) -> bool,
+}
+
+const fn file(path: &'static str, source: &'static str, needed: fn(&Api) -> bool) -> RuntimeFile {
+    RuntimeFile {
+        path,
+        source,
+        needed,
+    }
+}
+
+fn always(_: &Api) -> bool {
+    true
+}
+
+/// Every runtime module, in the order `lib.rs` declares them.
+pub(crate) const FILES: &[RuntimeFile] = &[
+    file(
+        "src/base64_json.rs",
+        include_str!("../../runtime/src/base64_json.rs"),
+        super::uses_base64,
+    ),
+    file(
+        "src/body.rs",
+        include_str!("../../runtime/src/body.rs"),
+        always,
+    ),
+    file(
+        "src/builder.rs",
+        include_str!("../../runtime/src/builder.rs"),
+        always,
+    ),
+    file(
+        "src/encoding.rs",
+        include_str!("../../runtime/src/encoding.rs"),
+        always,
+    ),
+    file(
+        "src/error.rs",
+        include_str!("../../runtime/src/error.rs"),
+        always,
+    ),
+    file(
+        "src/json_path.rs",
+        include_str!("../../runtime/src/json_path.rs"),
+        always,
+    ),
+    file(
+        "src/model.rs",
+        include_str!("../../runtime/src/model.rs"),
+        super::has_structs,
+    ),
+    file(
+        "src/paginate.rs",
+        include_str!("../../runtime/src/paginate.rs"),
+        super::paginates,
+    ),
+    file(
+        "src/random.rs",
+        include_str!("../../runtime/src/random.rs"),
+        always,
+    ),
+    file(
+        "src/redirect.rs",
+        include_str!("../../runtime/src/redirect.rs"),
+        always,
+    ),
+    file(
+        "src/request.rs",
+        include_str!("../../runtime/src/request.rs"),
+        always,
+    ),
+    file(
+        "src/retry.rs",
+        include_str!("../../runtime/src/retry.rs"),
+        always,
+    ),
+    file(
+        "src/signing.rs",
+        include_str!("../../runtime/src/signing.rs"),
+        always,
+    ),
+    file(
+        "src/string_enum.rs",
+        include_str!("../../runtime/src/string_enum.rs"),
+        super::has_string_enums,
+    ),
+    file(
+        "src/transport.rs",
+        include_str!("../../runtime/src/transport.rs"),
+        always,
+    ),
+    file(
+        "src/zephr_hmac.rs",
+        include_str!("../../runtime/src/zephr_hmac.rs"),
+        super::uses_zephr_hmac,
+    ),
+];
+
+/// The marker of a runtime module's unit tests: they end the file, and are not copied.
+const TESTS: &str = "\n#[cfg(test)]\nmod tests {";
+
+impl RuntimeFile {
+    pub(crate) fn is_needed(&self, api: &Api) -> bool {
+        (self.needed)(api)
+    }
+
+    /// The module's source without its unit tests.
+    pub(crate) fn source(&self) -> &'static str {
+        match self.source.find(TESTS) {
+            Some(at) => &self.source[..at + 1],
+            None => self.source,
+        }
+    }
+
+    /// The module's name (`transport`).
+    pub(crate) fn module(&self) -> &'static str {
+        self.path.trim_start_matches("src/").trim_end_matches(".rs")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_module_of_the_runtime_crate_is_copied_and_tests_never_are() {
+        let lib = include_str!("../../runtime/src/lib.rs");
+        let declared: Vec<&str> = lib
+            .lines()
+            .filter_map(|line| {
+                line.strip_prefix("mod ")
+                    .and_then(|rest| rest.strip_suffix(';'))
+            })
+            .collect();
+        let copied: Vec<&str> = FILES.iter().map(RuntimeFile::module).collect();
+        assert_eq!(
+            declared, copied,
+            "codegen/runtime/src/lib.rs and the list of runtime files differ"
+        );
+        for file in FILES {
+            let source = file.source();
+            assert!(
+                !source.contains("#[cfg(test)]"),
+                "{}: unit tests must be its last item, as `{TESTS:?}`",
+                file.path
+            );
+            syn::parse_file(source)
+                .unwrap_or_else(|e| panic!("{} without its tests does not parse: {e}", file.path));
+        }
+    }
+
+    #[test]
+    fn the_runtime_crate_depends_on_what_generated_crates_do() {
+        let runtime: toml::Table = include_str!("../../runtime/Cargo.toml").parse().unwrap();
+        let template = include_str!("templates/Cargo.toml.j2");
+        let dependencies = &template[template.find("\n[dependencies]").unwrap()..];
+        let runtime_deps = runtime["dependencies"].as_table().unwrap();
+        for (name, spec) in runtime_deps {
+            let version = match spec {
+                toml::Value::String(v) => v.clone(),
+                toml::Value::Table(t) => t["version"].as_str().unwrap().to_owned(),
+                other => panic!("{name}: {other:?}"),
+            };
+            let line = dependencies.lines().find(|l| l.starts_with(&format!("{name} = "))).unwrap_or_else(|| panic!("the generated crate's Cargo.toml does not depend on `{name}`, which the runtime uses"));
+            assert!(
+                line.contains(&format!("\"{version}\"")),
+                "`{name}`: the runtime crate asks for {version}, the generated crate for `{line}`"
+            );
+        }
+    }
+}
