@@ -2,7 +2,7 @@
 //! linted and exercised for real.
 //!
 //! The crates go into one throwaway workspace under cargo's test tmpdir, next to a hand-written
-//! `behaviour` crate whose tests (`tests/fixtures/<fixture>.rs`) use them: serde round trips,
+//! `behaviour` crate whose tests (`tests/behaviour/<fixture>.rs`) use them: serde round trips,
 //! enum fallbacks, and requests against a loopback server (the same one the wire tests use).
 //! Then, in that workspace: clippy with warnings denied (the generated crates, their generated
 //! example tests and the behaviour tests), the tests, and rustdoc with warnings denied. The
@@ -109,7 +109,7 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
     );
     for fixture in fixtures {
         let test = manifest_dir()
-            .join("tests/fixtures")
+            .join("tests/behaviour")
             .join(format!("{fixture}.rs"));
         let source = std::fs::read_to_string(&test).unwrap_or_else(|e| {
             panic!(

@@ -13,6 +13,7 @@ mod generate;
 mod lock;
 mod paths;
 mod semver;
+mod snapshots;
 
 /// Tasks of the zephr-codegen workspace.
 #[derive(Parser)]
@@ -41,6 +42,9 @@ enum Command {
     Semver,
     /// Generate every spec of ../shared/corpus (and optionally build them) and write CORPUS.md.
     Corpus(corpus::Args),
+    /// Rewrite the snapshots of the generated code (codegen/tests/snapshots) to what the
+    /// generator writes now; review the result with `git diff`.
+    Snapshots,
 }
 
 /// See the `mimalloc` line of Cargo.toml: generation is allocation-bound.
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&dir, &args),
         Command::Semver => semver::run(&dir),
         Command::Corpus(args) => corpus::run(&args),
+        Command::Snapshots => snapshots::run(),
     };
     match result {
         Ok(code) => code,

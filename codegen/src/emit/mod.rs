@@ -210,6 +210,12 @@ pub(crate) fn printable_message(message: &str) -> String {
     text::visible(message).into_owned()
 }
 
+/// Where the runtime's modules go in a generated crate (`src/transport.rs`, …): copies of
+/// `codegen/runtime/src`, the same for every spec.
+pub fn runtime_paths() -> Vec<&'static str> {
+    runtime::FILES.iter().map(|file| file.path).collect()
+}
+
 /// Whether an operation pages, so the crate needs the runtime's `paginate` module.
 pub(crate) fn paginates(api: &Api) -> bool {
     api.operations.iter().any(|op| op.pagination.is_some())
