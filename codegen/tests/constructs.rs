@@ -262,19 +262,32 @@ fn additional_properties_become_maps_and_free_form_objects_json_objects() {
     assert_eq!(structure(&api, "Strict").additional, Additional::Closed);
     let holder = structure(&api, "Holder");
     // Open unless the schema says otherwise, and the map's name never takes a property's.
+    // Unless the spec says they may come, unlisted properties are drift (`by_design: false`).
     assert_eq!(
         holder.additional,
         Additional::Open {
-            field: "additional_properties".to_owned()
+            field: "additional_properties".to_owned(),
+            by_design: false
         }
     );
     let clash = structure(&api, "Clash");
     assert_eq!(
         clash.additional,
         Additional::Open {
-            field: "additional_properties_2".to_owned()
+            field: "additional_properties_2".to_owned(),
+            by_design: false
         }
     );
+    for expected in ["Tenant", "Attributes"] {
+        assert_eq!(
+            structure(&api, expected).additional,
+            Additional::Open {
+                field: "additional_properties".to_owned(),
+                by_design: true
+            },
+            "{expected}: `additionalProperties: true` and `x-codegen: {{open: true}}` say they may come"
+        );
+    }
     assert_eq!(field(holder, "extra").ty, TypeRef::JsonObject);
     assert_eq!(
         shown(&api, &field(holder, "groups").ty),

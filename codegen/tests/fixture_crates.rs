@@ -91,7 +91,7 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
              [dependencies]\n{dependencies}\n\
              [dev-dependencies]\nbytes = \"1\"\nhttp-body-util = \"0.1\"\n\
              hyper = {{ version = \"1\", features = [\"http1\", \"server\"] }}\n\
-             hyper-util = {{ version = \"0.1\", features = [\"tokio\"] }}\nserde_json = \"1\"\n\
+             hyper-util = {{ version = \"0.1\", features = [\"tokio\"] }}\nserde = \"1\"\nserde_json = \"1\"\n\
              tokio = {{ version = \"1\", features = [\"rt\", \"rt-multi-thread\", \"macros\", \"net\", \"time\"] }}\n"
         ),
     );

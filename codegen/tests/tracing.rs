@@ -1,6 +1,7 @@
 //! The client's spans and events, recorded by a subscriber: one span per request with the
-//! operation, method, path template, status, attempts and duration, an event per retry, and
-//! never the query or the body (they can hold personal data).
+//! operation, method, path template, status, attempts and duration, an event per retry, a
+//! rate-limited event per place a response departs from the spec, and never the query or the
+//! body (they can hold personal data).
 //!
 //! A test binary of its own: tracing caches, per callsite and process-wide, whether any
 //! subscriber wants it, so a subscriber installed for one test among many that run the client
@@ -77,7 +78,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorded {
 }
 
 #[tokio::test(flavor = "current_thread")]
-async fn a_request_has_a_span_and_each_retry_an_event() {
+async fn a_request_has_a_span_each_retry_an_event_and_drift_a_rate_limited_warning() {
     let recorded = Recorded::default();
     tracing::subscriber::set_global_default(tracing_subscriber::registry().with(recorded.clone()))
         .unwrap();
@@ -130,4 +131,54 @@ async fn a_request_has_a_span_and_each_retry_an_event() {
     let everything = format!("{spans:?} {events:?}");
     assert!(!everything.contains("secret.person"), "{everything}");
     assert!(!everything.contains(signature::SECRET_KEY));
+
+    drift_events_are_rate_limited_and_carry_no_values(&recorded).await;
+}
+
+/// A hundred responses that depart from the spec in the same two places: one WARN event for each
+/// place (the rest counted, not logged), with the operation, status, kind and pointer, and none
+/// of the body's values.
+async fn drift_events_are_rate_limited_and_carry_no_values(recorded: &Recorded) {
+    recorded.events.lock().unwrap().clear();
+    let server = TestServer::start().await;
+    let body = r#"{"user_id":"UU1","identifiers":{"email_address":"secret.person@example.com"},"pii_note":"Jane Doe, 1 High St"}"#;
+    for _ in 0..100 {
+        server.reply(Reply::json(200, body));
+    }
+    let client = generated_client::Client::builder()
+        .base_url(server.url())
+        .credentials(signature::ACCESS_KEY, signature::SECRET_KEY)
+        .build()
+        .unwrap();
+    for _ in 0..100 {
+        client.users().get_user("UU1").await.unwrap();
+    }
+    let events = recorded.events.lock().unwrap().clone();
+    let drift: Vec<&HashMap<String, String>> = events
+        .iter()
+        .filter(|e| e.get("message").map(String::as_str) == Some("response departs from the spec"))
+        .collect();
+    assert_eq!(
+        drift.len(),
+        1,
+        "one event per place, then at most one a minute: {drift:?}"
+    );
+    let event = drift[0];
+    assert_eq!(
+        (
+            event["#level"].as_str(),
+            event["operation"].as_str(),
+            event["status"].as_str(),
+            event["kind"].as_str(),
+            event["pointer"].as_str()
+        ),
+        ("WARN", "getUser", "200", "undeclared-property", "/pii_note")
+    );
+    let report = client.drift_report();
+    assert_eq!(report.total(), 100);
+    assert_eq!(report.entries()[0].count(), 100);
+    let everything = format!("{events:?} {report:?} {report} {}", report.to_json());
+    for value in ["secret.person", "Jane Doe", "UU1"] {
+        assert!(!everything.contains(value), "{value} leaked: {everything}");
+    }
 }

@@ -6,16 +6,19 @@
 //!
 //! Every failure of an operation is an [`Error`]: the request could not be built, could not be
 //! signed, never got an answer, got an answer with a status the operation does not treat as
-//! success, or got a success body that does not match its documented type. Whatever the server
-//! sent is kept (status, headers, raw body), and nothing here ever holds a secret.
+//! success, got a success body that does not match its documented type, or (in strict mode) got
+//! a body that departs from the spec. Whatever the server sent is kept ([`ResponseInfo`]:
+//! status, headers, raw body), and nothing here ever holds a secret.
 
 use std::convert::Infallible;
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+use crate::drift::Drift;
 use crate::signing::SigningError;
 
 /// The error of an operation. `E` is the operation's typed error body (an enum of the bodies its
@@ -34,24 +37,53 @@ pub enum Error<E = Infallible> {
     Status(Box<StatusError<E>>),
     /// The server answered with success, but the body is not what the spec documents.
     Decode(Box<DecodeError>),
+    /// In strict mode: the response decoded, but departs from the spec (see
+    /// [`ClientBuilder::strict`](crate::ClientBuilder::strict)).
+    Drift(Box<DriftError>),
 }
 
 impl<E> Error<E> {
-    /// The HTTP status of the response, when there was one.
-    pub fn status(&self) -> Option<StatusCode> {
+    /// What the server sent, when there was a response.
+    pub fn response(&self) -> Option<&ResponseInfo> {
         match self {
-            Error::Status(e) => Some(e.status),
-            Error::Decode(e) => Some(e.status),
+            Error::Status(e) => Some(&e.response),
+            Error::Decode(e) => Some(&e.response),
+            Error::Drift(e) => Some(&e.response),
             _ => None,
         }
     }
 
+    /// The HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(ResponseInfo::status)
+    }
+
     /// The raw body of the response, when there was one.
     pub fn body(&self) -> Option<&Bytes> {
+        self.response().map(ResponseInfo::body)
+    }
+
+    /// Whether the server answered `404 Not Found`.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Status(e) if e.response.status == StatusCode::NOT_FOUND)
+    }
+
+    /// How long the server asked to wait before trying again (`Retry-After`, in seconds or as
+    /// a date), when it answered with an error status and said so.
+    pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Error::Status(e) => Some(&e.body),
-            Error::Decode(e) => Some(&e.body),
+            Error::Status(e) => e.response.retry_after(),
             _ => None,
+        }
+    }
+
+    /// Where the response departed from the spec, when it did (strict mode's error, or the
+    /// places a failed decode found).
+    pub fn drift(&self) -> &[Drift] {
+        match self {
+            Error::Drift(e) => &e.drift,
+            Error::Decode(e) => &e.drift,
+            _ => &[],
         }
     }
 
@@ -63,24 +95,11 @@ impl<E> Error<E> {
             Error::Signing(e) => Error::Signing(e),
             Error::Transport(e) => Error::Transport(e),
             Error::Decode(e) => Error::Decode(e),
-            Error::Status(e) => {
-                let StatusError {
-                    method,
-                    path,
-                    status,
-                    headers,
-                    body,
-                    typed: _,
-                } = *e;
-                Error::Status(Box::new(StatusError {
-                    method,
-                    path,
-                    status,
-                    headers,
-                    body,
-                    typed: None,
-                }))
-            }
+            Error::Drift(e) => Error::Drift(e),
+            Error::Status(e) => Error::Status(Box::new(StatusError {
+                response: e.response,
+                typed: None,
+            })),
         }
     }
 }
@@ -93,6 +112,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Transport(e) => e.fmt(f),
             Error::Status(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
+            Error::Drift(e) => e.fmt(f),
         }
     }
 }
@@ -100,7 +120,7 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::InvalidRequest(_) | Error::Status(_) => None,
+            Error::InvalidRequest(_) | Error::Status(_) | Error::Drift(_) => None,
             Error::Signing(e) => Some(e),
             Error::Transport(e) => e
                 .source
@@ -197,8 +217,8 @@ impl fmt::Display for TransportError {
                 "the response body is larger than the limit of {limit} bytes (see ClientBuilder::max_response_bytes)"
             ),
             (TransportErrorKind::TooManyRedirects, _) => f.write_str("too many redirects"),
-            (TransportErrorKind::Timeout, None) => {
-                f.write_str("timed out (see ClientBuilder::timeout)")
+            (TransportErrorKind::Timeout, _) => {
+                f.write_str("timed out (see ClientBuilder::timeout and the request's .timeout)")
             }
             (_, Some(source)) => write!(f, "request failed: {source}"),
             (_, None) => f.write_str("request failed"),
@@ -206,18 +226,28 @@ impl fmt::Display for TransportError {
     }
 }
 
-/// A response with a status the operation does not treat as success.
-#[derive(Debug)]
-pub struct StatusError<E = Infallible> {
+/// What the server sent: the request it answered, the status, the headers and the raw body.
+/// Every error that got a response keeps one.
+#[derive(Debug, Clone)]
+pub struct ResponseInfo {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
-    pub(crate) typed: Option<E>,
 }
 
-impl<E> StatusError<E> {
+impl ResponseInfo {
+    /// The HTTP method of the request.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path of the request (without its query, which may hold personal data).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -236,6 +266,61 @@ impl<E> StatusError<E> {
         std::str::from_utf8(&self.body).ok()
     }
 
+    /// The wait the server asked for with `Retry-After` (seconds, or a date: the time left
+    /// until then), if it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::retry::retry_after(&self.headers)
+    }
+}
+
+/// The accessors of the [`ResponseInfo`] an error keeps, on the error itself.
+macro_rules! response_accessors {
+    () => {
+        /// What the server sent.
+        pub fn response(&self) -> &ResponseInfo {
+            &self.response
+        }
+
+        pub fn status(&self) -> StatusCode {
+            self.response.status
+        }
+
+        pub fn headers(&self) -> &HeaderMap {
+            &self.response.headers
+        }
+
+        /// The raw body, exactly as received.
+        pub fn body(&self) -> &Bytes {
+            &self.response.body
+        }
+
+        /// The body as text, if it is UTF-8.
+        pub fn text(&self) -> Option<&str> {
+            self.response.text()
+        }
+
+        /// The HTTP method of the request.
+        pub fn method(&self) -> &Method {
+            &self.response.method
+        }
+
+        /// The path of the request (without its query).
+        pub fn path(&self) -> &str {
+            &self.response.path
+        }
+    };
+}
+
+/// A response with a status the operation does not treat as success.
+#[derive(Debug)]
+pub struct StatusError<E = Infallible> {
+    pub(crate) response: ResponseInfo,
+    pub(crate) typed: Option<E>,
+}
+
+impl<E> StatusError<E> {
+    response_accessors!();
+
     /// The body decoded into the type the spec documents for this status, if it documents one
     /// and the body matches it.
     pub fn typed(&self) -> Option<&E> {
@@ -246,14 +331,9 @@ impl<E> StatusError<E> {
         self.typed
     }
 
-    /// The HTTP method of the request.
-    pub fn method(&self) -> &Method {
-        &self.method
-    }
-
-    /// The path of the request (without its query).
-    pub fn path(&self) -> &str {
-        &self.path
+    /// The wait the server asked for with `Retry-After`, if it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.response.retry_after()
     }
 }
 
@@ -262,7 +342,7 @@ impl<E> fmt::Display for StatusError<E> {
         write!(
             f,
             "{} {}: server answered {}",
-            self.method, self.path, self.status
+            self.response.method, self.response.path, self.response.status
         )
     }
 }
@@ -270,28 +350,15 @@ impl<E> fmt::Display for StatusError<E> {
 /// A success response whose body does not match the documented type.
 #[derive(Debug)]
 pub struct DecodeError {
-    pub(crate) method: Method,
-    pub(crate) path: String,
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Bytes,
+    pub(crate) response: ResponseInfo,
     pub(crate) location: String,
     pub(crate) source: serde_json::Error,
+    /// Where the body departs from the spec (filled in once decoding has failed).
+    pub(crate) drift: Vec<Drift>,
 }
 
 impl DecodeError {
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// The raw body, exactly as received.
-    pub fn body(&self) -> &Bytes {
-        &self.body
-    }
+    response_accessors!();
 
     /// Where in the body decoding failed, as a path such as `results[0].grant_id` (`.` for
     /// the top level).
@@ -303,6 +370,11 @@ impl DecodeError {
     pub fn inner(&self) -> &serde_json::Error {
         &self.source
     }
+
+    /// Every place the body departs from the spec, as far as decoding went.
+    pub fn drift(&self) -> &[Drift] {
+        &self.drift
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -312,13 +384,53 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "{} {}: the {} response body does not match its documented type at `{}`: {}",
-            self.method,
-            self.path,
-            self.status,
+            self.response.method,
+            self.response.path,
+            self.response.status,
             printable(&self.location, 200),
             printable(&self.source.to_string(), 300)
         )
     }
+}
+
+/// In strict mode, a response that decoded but departs from the spec (see [`Drift`]).
+#[derive(Debug)]
+pub struct DriftError {
+    pub(crate) response: ResponseInfo,
+    pub(crate) drift: Vec<Drift>,
+}
+
+impl DriftError {
+    response_accessors!();
+
+    /// Every place the response departs from the spec.
+    pub fn drift(&self) -> &[Drift] {
+        &self.drift
+    }
+}
+
+impl fmt::Display for DriftError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: the {} response departs from the spec (strict mode):",
+            self.response.method, self.response.path, self.response.status
+        )?;
+        const SHOWN: usize = 5;
+        for (i, drift) in self.drift.iter().take(SHOWN).enumerate() {
+            write!(f, "{} {drift}", if i == 0 { "" } else { ";" })?;
+        }
+        if self.drift.len() > SHOWN {
+            write!(f, "; and {} more", self.drift.len() - SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `c` is a character that hides text or reorders it on screen (bidirectional
+/// controls, separators, a byte order mark).
+pub(crate) fn is_hidden(c: char) -> bool {
+    matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// `text` for a message: control, bidirectional and other invisible characters escaped, and cut
@@ -330,9 +442,7 @@ pub(crate) fn printable(text: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        let hidden = c.is_control()
-            || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
-        if hidden {
+        if c.is_control() || is_hidden(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);

@@ -4,7 +4,7 @@
 
 //! # Admin API Reference client
 //!
-//! A typed client for the Admin API Reference API, generated from its OpenAPI description (version `2026-06-12`). 165 operations in 36 groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.
+//! A typed client for the Admin API Reference API, generated from its OpenAPI description (version `2026-06-12`). 165 operations in 35 groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.
 //!
 //! The Zephr Admin API provides RESTful access to all Zephr functionality. It is designed for server-side integrations. All requests must be signed as described in [HMAC Request Signing and Key Pairs](https://developer.zuora.com/zephr-docs/zephr-api/zephr-api-tutorials/hmac-request-signing-and-key-pair).
 //!
@@ -674,27 +674,27 @@
 )]
 #![cfg_attr(
     feature = "grants",
-    doc = " | `POST /v3/users/{userId}/grants` | [`grants().create_grants()`](apis::grants::GrantsApi::create_grants) | Create a grant |"
+    doc = " | `POST /v3/users/{userId}/grants` | [`grants().create_user_grant()`](apis::grants::GrantsApi::create_user_grant) | Create a grant |"
 )]
 #![cfg_attr(
     not(feature = "grants"),
-    doc = " | `POST /v3/users/{userId}/grants` | `grants().create_grants()` | Create a grant |"
+    doc = " | `POST /v3/users/{userId}/grants` | `grants().create_user_grant()` | Create a grant |"
 )]
 #![cfg_attr(
     feature = "grants",
-    doc = " | `GET /v3/users/{userId}/grants/{grantId}` | [`grants().get_account_grant()`](apis::grants::GrantsApi::get_account_grant) | Retrieve a grant |"
+    doc = " | `GET /v3/users/{userId}/grants/{grantId}` | [`grants().get_user_grant()`](apis::grants::GrantsApi::get_user_grant) | Retrieve a grant |"
 )]
 #![cfg_attr(
     not(feature = "grants"),
-    doc = " | `GET /v3/users/{userId}/grants/{grantId}` | `grants().get_account_grant()` | Retrieve a grant |"
+    doc = " | `GET /v3/users/{userId}/grants/{grantId}` | `grants().get_user_grant()` | Retrieve a grant |"
 )]
 #![cfg_attr(
     feature = "grants",
-    doc = " | `POST /v3/users/{userId}/grants/{grantId}` | [`grants().create_grant()`](apis::grants::GrantsApi::create_grant) | Create an account grant |"
+    doc = " | `POST /v3/users/{userId}/grants/{grantId}` | [`grants().create_account_grant_for_user()`](apis::grants::GrantsApi::create_account_grant_for_user) | Create an account grant |"
 )]
 #![cfg_attr(
     not(feature = "grants"),
-    doc = " | `POST /v3/users/{userId}/grants/{grantId}` | `grants().create_grant()` | Create an account grant |"
+    doc = " | `POST /v3/users/{userId}/grants/{grantId}` | `grants().create_account_grant_for_user()` | Create an account grant |"
 )]
 #![cfg_attr(
     feature = "grants",
@@ -730,11 +730,11 @@
 )]
 #![cfg_attr(
     feature = "grants",
-    doc = " | `GET /v3/accounts/{accountId}/grants/{grantId}` | [`grants().get_user_grant()`](apis::grants::GrantsApi::get_user_grant) | Retrieve an account grant |"
+    doc = " | `GET /v3/accounts/{accountId}/grants/{grantId}` | [`grants().get_account_grant()`](apis::grants::GrantsApi::get_account_grant) | Retrieve an account grant |"
 )]
 #![cfg_attr(
     not(feature = "grants"),
-    doc = " | `GET /v3/accounts/{accountId}/grants/{grantId}` | `grants().get_user_grant()` | Retrieve an account grant |"
+    doc = " | `GET /v3/accounts/{accountId}/grants/{grantId}` | `grants().get_account_grant()` | Retrieve an account grant |"
 )]
 #![cfg_attr(
     feature = "grants",
@@ -1161,12 +1161,12 @@
     doc = " | `DELETE /v4/sessions/{site}/{sessionId}` | `v4_session().delete_session_under_given_site()` | Delete a session under a given site |"
 )]
 #![cfg_attr(
-    feature = "account_user",
-    doc = " | `GET /v4/accounts/{accountId}/grants` | [`account_user().list_account_users_v4()`](apis::account_user::AccountUserApi::list_account_users_v4) | List account users |"
+    feature = "grants",
+    doc = " | `GET /v4/accounts/{accountId}/grants` | [`grants().list_account_grants_v4()`](apis::grants::GrantsApi::list_account_grants_v4) | List account users |"
 )]
 #![cfg_attr(
-    not(feature = "account_user"),
-    doc = " | `GET /v4/accounts/{accountId}/grants` | `account_user().list_account_users_v4()` | List account users |"
+    not(feature = "grants"),
+    doc = " | `GET /v4/accounts/{accountId}/grants` | `grants().list_account_grants_v4()` | List account users |"
 )]
 #![cfg_attr(
     feature = "grants",
@@ -1185,12 +1185,12 @@
     doc = " | `DELETE /v4/accounts/{accountId}/grants/{grantId}` | `grants().delete_account_grant()` | Delete an account grant |"
 )]
 #![cfg_attr(
-    feature = "accounts",
-    doc = " | `POST /v4/accounts/{accountId}/users` | [`accounts().post_account_bulking()`](apis::accounts::AccountsApi::post_account_bulking) | Post an account grant |"
+    feature = "account_user",
+    doc = " | `POST /v4/accounts/{accountId}/users` | [`account_user().add_account_users_by_domain()`](apis::account_user::AccountUserApi::add_account_users_by_domain) | Post an account grant |"
 )]
 #![cfg_attr(
-    not(feature = "accounts"),
-    doc = " | `POST /v4/accounts/{accountId}/users` | `accounts().post_account_bulking()` | Post an account grant |"
+    not(feature = "account_user"),
+    doc = " | `POST /v4/accounts/{accountId}/users` | `account_user().add_account_users_by_domain()` | Post an account grant |"
 )]
 #![cfg_attr(
     feature = "v4_session",
@@ -1363,10 +1363,13 @@ mod base64_json;
 mod body;
 mod builder;
 mod client;
+mod drift;
+mod drift_log;
 mod encoding;
 mod error;
 mod json_path;
 mod model;
+mod one_of;
 mod paginate;
 mod random;
 mod redirect;
@@ -1374,6 +1377,7 @@ mod request;
 mod retry;
 mod signing;
 mod string_enum;
+mod tracked;
 mod transport;
 pub mod types;
 mod zephr_hmac;
@@ -1383,9 +1387,11 @@ pub use builder::{
 };
 pub use client::Client;
 pub use client::SERVER_URL;
+pub use drift::{Drift, DriftKind, decode_with_drift};
+pub use drift_log::{DriftEntry, DriftReport};
 pub use error::{
-    BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError,
-    TransportErrorKind,
+    BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
+    TransportError, TransportErrorKind,
 };
 pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 pub use redirect::RedirectPolicy;
@@ -1405,8 +1411,8 @@ pub const SPEC_VERSION: &str = "2026-06-12";
 pub const SPEC_SHA256: &str = "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357";
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> =
-    Some("1ec80770eec2006e3a8f432224cdb7ca28a85ae59541c178ed0dae91567799ae");
+    Some("e3656f416e03d69791582d48bdafcca8a95675b2b9d248e90cb00b36b5a0e20c");
 /// How many operations the spec has (each is a method under [`apis`]).
 pub const OPERATION_COUNT: usize = 165;
 /// The `User-Agent` header sent by default: the crate, its version and the spec's.
-pub const USER_AGENT: &str = "generated-client/0.2.0 (spec 2026-06-12; zephr-codegen)";
+pub const USER_AGENT: &str = "generated-client/0.3.0 (spec 2026-06-12; zephr-codegen)";

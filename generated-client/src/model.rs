@@ -66,15 +66,19 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Reads a declared property's value into its slot; a property given twice is an error (as
-/// serde's derive has it).
+/// serde's derive has it). In drift's recording pass, the value's place is named `name`.
 #[allow(dead_code)] // used when a model has fields
 pub(crate) fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
     name: &'static str,
+    tracking: bool,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
+    }
+    if tracking {
+        crate::drift::name_next(name);
     }
     *slot = Some(map.next_value()?);
     Ok(())
@@ -97,6 +101,17 @@ where
 #[allow(dead_code)] // used when a model is closed
 pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+/// After an object: one that has none of the model's properties and others is most likely
+/// another shape than the one documented (see [`DriftKind::NoDeclaredProperty`]).
+///
+/// [`DriftKind::NoDeclaredProperty`]: crate::DriftKind::NoDeclaredProperty
+#[allow(dead_code)] // used when a model may hold undeclared properties
+pub(crate) fn check_shape(declared: &[&str], matched: usize, others: usize) {
+    if !declared.is_empty() && matched == 0 && others > 0 {
+        crate::drift::no_declared_property();
+    }
 }
 
 #[allow(dead_code)] // used when a model is open
@@ -122,18 +137,34 @@ where
 /// `Serialize` and `Deserialize` for a model struct:
 ///
 /// ```text
-/// model!(Name { field: "wire" required, other: "other" optional, } additional map_field);
+/// model!(Name { field: "wire" required, other: "other" optional, } open map_field);
 /// ```
 ///
 /// `nullable` is a required property whose value may be `null`: always written (as `null` when
-/// `None`), and `None` when missing.
-/// Declared properties are matched by wire name (borrowed keys), each at most once; a missing
-/// required one is an error, a missing optional one (or a `null`) is `None`. With `additional`,
-/// every other property is kept in that map field and written back after the declared ones
-/// (never over them); without it, others are skipped. Optional fields that are `None` are left
-/// out when encoding.
+/// `None`), and `None` when missing. Declared properties are matched by wire name (borrowed
+/// keys), each at most once; a missing required one is an error, a missing optional one (or a
+/// `null`) is `None`. Optional fields that are `None` are left out when encoding.
+///
+/// What happens to the other properties:
+/// - `open map_field`: kept in that map field and written back after the declared ones (never
+///   over them), each noted as drift (the spec does not say they may come);
+/// - `additional map_field`: kept the same way, without drift (the spec says they may:
+///   `additionalProperties`, or an overlay's `x-codegen: {open: true}`);
+/// - nothing: skipped, each noted as drift (`additionalProperties: false`).
+///
+/// With `open` or nothing, an object that has none of the declared properties but others is
+/// noted too.
 macro_rules! model {
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } $(additional $map:ident)?) => {
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } open $map:ident) => {
+        $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [open $map]);
+    };
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } additional $map:ident) => {
+        $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [additional $map]);
+    };
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* }) => {
+        $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [closed]);
+    };
+    (@impl $name:ident { $($field:ident: $wire:literal $kind:ident,)* } [$mode:ident $($map:ident)?]) => {
         $crate::model::model!(@serialize_impl $name { $($field: $wire $kind,)* } [$($map)?]);
 
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -147,15 +178,25 @@ macro_rules! model {
                         __f.write_str(::core::concat!("an object (", ::core::stringify!($name), ")"))
                     }
 
+                    #[allow(unused_mut, unused_variables)]
                     fn visit_map<_A: ::serde::de::MapAccess<'de>>(self, mut __map: _A) -> ::core::result::Result<$name, _A::Error> {
                         $( let mut $field = ::core::option::Option::None; )*
                         $( let mut $map = ::core::default::Default::default(); )?
+                        let __tracking = $crate::drift::tracking();
+                        let (mut __matched, mut __others) = (0usize, 0usize);
                         while let ::core::option::Option::Some(__key) = __map.next_key::<$crate::model::Key<'de>>()? {
                             match __key.as_str() {
-                                $( $wire => $crate::model::field(&mut $field, &mut __map, $wire)?, )*
-                                _ => $crate::model::model!(@other, __map, __key $(, $map)?),
+                                $( $wire => {
+                                    __matched += 1;
+                                    $crate::model::field(&mut $field, &mut __map, $wire, __tracking)?
+                                } )*
+                                _ => {
+                                    __others += 1;
+                                    $crate::model::model!(@other $mode, __map, __key $(, $map)?)
+                                }
                             }
                         }
+                        $crate::model::model!(@shape $mode, [$($wire),*], __matched, __others);
                         ::core::result::Result::Ok($name {
                             $( $field: $crate::model::model!(@finish $kind, $field, $wire, _A), )*
                             $( $map, )?
@@ -193,11 +234,20 @@ macro_rules! model {
             ::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, __value)?;
         }
     };
-    (@other, $map:ident, $key:ident, $kept:ident) => {
-        $crate::model::keep(&mut $kept, $key, &mut $map)?
+    (@other open, $access:ident, $key:ident, $kept:ident) => {{
+        $crate::drift::undeclared($key.as_str());
+        $crate::model::keep(&mut $kept, $key, &mut $access)?
+    }};
+    (@other additional, $access:ident, $key:ident, $kept:ident) => {
+        $crate::model::keep(&mut $kept, $key, &mut $access)?
     };
-    (@other, $map:ident, $key:ident) => {
-        $crate::model::skip(&mut $map)?
+    (@other closed, $access:ident, $key:ident) => {{
+        $crate::drift::undeclared($key.as_str());
+        $crate::model::skip(&mut $access)?
+    }};
+    (@shape additional, [$($wire:literal),*], $matched:ident, $others:ident) => {};
+    (@shape $mode:ident, [$($wire:literal),*], $matched:ident, $others:ident) => {
+        $crate::model::check_shape(&[$($wire),*], $matched, $others)
     };
     // Required fields must come; optional ones (and required nullable ones, as with serde's
     // derive) are `None` when missing or `null`: their slot is `Option<Option<T>>`.

@@ -25,7 +25,8 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
 use crate::body::RawBody;
-use crate::error::{Error, Failure};
+use crate::drift::{Drift, DriftKind};
+use crate::error::{DriftError, Error, Failure};
 use crate::retry::RetryPolicy;
 use crate::transport::{BoxFuture, RawResponse, Request, Signing, Transport};
 
@@ -58,6 +59,11 @@ pub(crate) trait Operation: Sized {
 
     /// The result for a response.
     fn decode(response: &RawResponse) -> Result<Self::Output, Error<Self::Error>>;
+
+    /// Whether the operation documents `status` (one it does not is drift).
+    fn documented(_status: u16) -> bool {
+        true
+    }
 }
 
 /// What every request builder carries besides its parameters: where it goes, and what its
@@ -83,35 +89,89 @@ impl Common {
 
 /// Sends the request of `operation`; resolves to the decoded body.
 pub(crate) fn send<O: Operation>(operation: O) -> ResponseFuture<O::Output, O::Error> {
-    let (transport, request) = start(operation);
-    ResponseFuture {
-        inner: transport,
-        decode: O::decode,
-        request_failed: request,
-    }
+    let (inner, finish) = start(operation);
+    ResponseFuture { inner, finish }
 }
 
 /// Sends the request of `operation`; resolves to the decoded body with the response's metadata.
 pub(crate) fn send_with_response<O: Operation>(
     operation: O,
 ) -> FullResponseFuture<O::Output, O::Error> {
-    let (transport, request) = start(operation);
-    FullResponseFuture {
-        inner: transport,
+    let (inner, finish) = start(operation);
+    FullResponseFuture { inner, finish }
+}
+
+/// The transport's future for `operation`'s request, and what turns its response into the
+/// result. A request that could not be built fails when polled, like every other failure.
+fn start<O: Operation>(mut operation: O) -> (Pending, Finish<O::Output, O::Error>) {
+    let common = operation.common();
+    let finish = Finish {
         decode: O::decode,
-        request_failed: request,
+        documented: O::documented,
+        operation: O::INFO.id,
+        strict: common.options.strict.unwrap_or(common.transport.strict),
+        transport: Arc::clone(&common.transport),
+    };
+    let future: BoxFuture<'static, _> =
+        match operation.into_request().and_then(|(common, mut request)| {
+            common.options.apply(&mut request)?;
+            Ok((common.transport, request))
+        }) {
+            Ok((transport, request)) => Box::pin(transport.send(request)),
+            Err(failure) => Box::pin(std::future::ready(Err(failure))),
+        };
+    (future, finish)
+}
+
+/// The transport's future of a request.
+type Pending = BoxFuture<'static, Result<RawResponse, Failure>>;
+
+/// How a response becomes an operation's result: decoded, checked for drift (logged, counted,
+/// and in strict mode an error).
+struct Finish<T, E> {
+    decode: Decoder<T, E>,
+    documented: fn(u16) -> bool,
+    operation: &'static str,
+    strict: bool,
+    transport: Arc<Transport>,
+}
+
+impl<T, E> Finish<T, E> {
+    fn result(&self, raw: &RawResponse) -> Result<T, Error<E>> {
+        let (result, mut drift) = crate::drift::check(
+            || (self.decode)(raw),
+            |result| matches!(result, Err(Error::Decode(_))),
+        );
+        if !(self.documented)(raw.status()) {
+            drift.insert(0, Drift::new(DriftKind::UndocumentedStatus, String::new()));
+        }
+        if drift.is_empty() {
+            return result;
+        }
+        drift.truncate(crate::drift::MAX_PER_RESPONSE);
+        self.transport
+            .drift
+            .record(self.operation, raw.status(), &drift);
+        match result {
+            Err(Error::Decode(mut error)) => {
+                error.drift = drift;
+                Err(Error::Decode(error))
+            }
+            Ok(_) if self.strict => Err(Error::Drift(Box::new(DriftError {
+                response: raw.info(),
+                drift,
+            }))),
+            other => other,
+        }
     }
 }
 
-/// The transport's future for `operation`'s request. A request that could not be built fails
-/// when polled, like every other failure.
-fn start<O: Operation>(operation: O) -> (BoxFuture<'static, Result<RawResponse, Failure>>, bool) {
-    match operation.into_request().and_then(|(common, mut request)| {
-        common.options.apply(&mut request)?;
-        Ok((common.transport, request))
-    }) {
-        Ok((transport, request)) => (Box::pin(transport.send(request)), false),
-        Err(failure) => (Box::pin(std::future::ready(Err(failure))), true),
+impl<T, E> fmt::Debug for Finish<T, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Finish")
+            .field("operation", &self.operation)
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
     }
 }
 
@@ -124,6 +184,8 @@ pub(crate) struct RequestOptions {
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
     retry: Option<Option<RetryPolicy>>,
+    /// Whether drift is an error for this request (`None`: the client's choice).
+    strict: Option<bool>,
     /// The first problem a setter found; the request fails with it when sent.
     problem: Option<String>,
 }
@@ -143,6 +205,10 @@ impl RequestOptions {
 
     pub(crate) fn retry(&mut self, policy: Option<RetryPolicy>) {
         self.retry = Some(policy);
+    }
+
+    pub(crate) fn strict(&mut self, strict: bool) {
+        self.strict = Some(strict);
     }
 
     /// Records a problem of a setter (setters return the builder, not a `Result`).
@@ -180,9 +246,7 @@ type Decoder<T, E> = fn(&RawResponse) -> Result<T, Error<E>>;
 #[must_use = "a request is only sent when awaited"]
 pub struct ResponseFuture<T, E = Infallible> {
     inner: BoxFuture<'static, Result<RawResponse, Failure>>,
-    decode: Decoder<T, E>,
-    /// Whether the request could not even be built (for `Debug`).
-    request_failed: bool,
+    finish: Finish<T, E>,
 }
 
 /// The future of a request that resolves to the decoded body *and* the response's status,
@@ -190,8 +254,7 @@ pub struct ResponseFuture<T, E = Infallible> {
 #[must_use = "a request is only sent when awaited"]
 pub struct FullResponseFuture<T, E = Infallible> {
     inner: BoxFuture<'static, Result<RawResponse, Failure>>,
-    decode: Decoder<T, E>,
-    request_failed: bool,
+    finish: Finish<T, E>,
 }
 
 impl<T, E> Future for ResponseFuture<T, E> {
@@ -201,7 +264,7 @@ impl<T, E> Future for ResponseFuture<T, E> {
         match self.inner.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(failure)) => Poll::Ready(Err(failure.into())),
-            Poll::Ready(Ok(raw)) => Poll::Ready((self.decode)(&raw)),
+            Poll::Ready(Ok(raw)) => Poll::Ready(self.finish.result(&raw)),
         }
     }
 }
@@ -213,7 +276,7 @@ impl<T, E> Future for FullResponseFuture<T, E> {
         match self.inner.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Err(failure)) => Poll::Ready(Err(failure.into())),
-            Poll::Ready(Ok(raw)) => Poll::Ready((self.decode)(&raw).map(|body| Response {
+            Poll::Ready(Ok(raw)) => Poll::Ready(self.finish.result(&raw).map(|body| Response {
                 status: raw.status,
                 headers: raw.headers,
                 raw: raw.body,
@@ -226,7 +289,7 @@ impl<T, E> Future for FullResponseFuture<T, E> {
 impl<T, E> fmt::Debug for ResponseFuture<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture")
-            .field("request_failed", &self.request_failed)
+            .field("finish", &self.finish)
             .finish_non_exhaustive()
     }
 }
@@ -234,7 +297,7 @@ impl<T, E> fmt::Debug for ResponseFuture<T, E> {
 impl<T, E> fmt::Debug for FullResponseFuture<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FullResponseFuture")
-            .field("request_failed", &self.request_failed)
+            .field("finish", &self.finish)
             .finish_non_exhaustive()
     }
 }
@@ -355,6 +418,16 @@ macro_rules! operation {
                 $crate::request::Operation::common(&mut self)
                     .options()
                     .retry(::core::option::Option::None);
+                self
+            }
+
+            /// Whether a response that departs from the spec fails this request with
+            /// `Error::Drift` (`true`) or is decoded with a warning (`false`), instead of the
+            /// client's choice (see `ClientBuilder::strict`).
+            pub fn strict(mut self, strict: bool) -> Self {
+                $crate::request::Operation::common(&mut self)
+                    .options()
+                    .strict(strict);
                 self
             }
         }

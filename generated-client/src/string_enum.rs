@@ -2,7 +2,8 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! The conversions every string enum of `types` has, written once rather than per enum.
+//! The conversions every string enum of `types` has, written once rather than per enum. A value
+//! the spec does not list is kept (in the fallback variant) and noted as drift.
 
 /// Implements, for a string enum whose listed variants carry no data and whose `fallback`
 /// variant holds a `String`: `as_str`, `is_known`, `From<&str>`, `From<String>`, `FromStr`,
@@ -66,7 +67,11 @@ macro_rules! string_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::string_enum::deserialize(deserializer)
+                let value: $name = $crate::string_enum::deserialize(deserializer)?;
+                if !value.is_known() {
+                    $crate::drift::unknown_enum_value();
+                }
+                ::core::result::Result::Ok(value)
             }
         }
     };

@@ -2,7 +2,7 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Models: the 220 schemas, request bodies and inline shapes of the spec as Rust types.
+//! Models: the 221 schemas, request bodies and inline shapes of the spec as Rust types.
 //!
 //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
 //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
@@ -23,7 +23,7 @@ pub type BlacklistedEmailDomainsRequest = Vec<String>;
 #[non_exhaustive]
 pub struct BlacklistedEmailDomainsResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "configuration")]
@@ -52,7 +52,7 @@ impl BlacklistedEmailDomainsResponse {
 }
 #[cfg(feature = "configuration")]
 crate::model::model!(
-    BlacklistedEmailDomainsResponse { message : "message" optional, } additional
+    BlacklistedEmailDomainsResponse { message : "message" optional, } open
     additional_properties
 );
 #[cfg(any(feature = "account_user", feature = "users"))]
@@ -65,7 +65,7 @@ pub struct AccountUser {
     pub user_type: Option<String>,
     pub user_email: Option<String>,
     pub user_name: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "account_user", feature = "users"))]
@@ -120,7 +120,7 @@ impl AccountUser {
 crate::model::model!(
     AccountUser { user_id : "user_id" optional, account_id : "account_id" optional,
     user_type : "user_type" optional, user_email : "user_email" optional, user_name :
-    "user_name" optional, } additional additional_properties
+    "user_name" optional, } open additional_properties
 );
 #[cfg(any(feature = "admin_user", feature = "users"))]
 /// Schema `admin-user-response` (`#/components/schemas/admin-user-response`).
@@ -130,7 +130,7 @@ pub struct AdminUserResponse {
     pub user_id: Option<String>,
     pub message: Option<String>,
     pub uri: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "admin_user", feature = "users"))]
@@ -172,7 +172,7 @@ impl AdminUserResponse {
 #[cfg(any(feature = "admin_user", feature = "users"))]
 crate::model::model!(
     AdminUserResponse { user_id : "user_id" optional, message : "message" optional, uri :
-    "uri" optional, } additional additional_properties
+    "uri" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `admin-user-login-response` (`#/components/schemas/admin-user-login-response`).
@@ -181,7 +181,7 @@ crate::model::model!(
 pub struct AdminUserLoginResponse {
     pub cookie: Option<String>,
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -217,7 +217,7 @@ impl AdminUserLoginResponse {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     AdminUserLoginResponse { cookie : "cookie" optional, message : "message" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `logout-response` (`#/components/schemas/logout-response`).
@@ -225,7 +225,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct LogoutResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -254,7 +254,7 @@ impl LogoutResponse {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    LogoutResponse { message : "message" optional, } additional additional_properties
+    LogoutResponse { message : "message" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `access-key` (`#/components/schemas/access-key`).
@@ -262,7 +262,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct AccessKey {
     pub access_key: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -291,7 +291,7 @@ impl AccessKey {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AccessKey { access_key : "access_key" optional, } additional additional_properties
+    AccessKey { access_key : "access_key" optional, } open additional_properties
 );
 /// Schema `keypair-response` (`#/components/schemas/keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -299,7 +299,7 @@ crate::model::model!(
 pub struct KeypairResponse {
     pub secret_key: Option<String>,
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl KeypairResponse {
@@ -333,7 +333,7 @@ impl KeypairResponse {
 }
 crate::model::model!(
     KeypairResponse { secret_key : "secret_key" optional, message : "message" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `issue-keypair-response` (`#/components/schemas/issue-keypair-response`).
@@ -343,7 +343,7 @@ pub struct IssueKeypairResponse {
     pub secret_key: Option<String>,
     pub message: Option<String>,
     pub access_key: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -385,7 +385,7 @@ impl IssueKeypairResponse {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     IssueKeypairResponse { secret_key : "secret_key" optional, message : "message"
-    optional, access_key : "access_key" optional, } additional additional_properties
+    optional, access_key : "access_key" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `get-access-key-response` (`#/components/schemas/get-access-key-response`).
@@ -396,7 +396,7 @@ pub type GetAccessKeyResponse = Vec<AccessKey>;
 #[non_exhaustive]
 pub struct RevokeKeypairResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -425,8 +425,7 @@ impl RevokeKeypairResponse {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    RevokeKeypairResponse { message : "message" optional, } additional
-    additional_properties
+    RevokeKeypairResponse { message : "message" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `admin-role` (`#/components/schemas/admin-role`).
@@ -435,7 +434,7 @@ crate::model::model!(
 pub struct AdminRole {
     pub email: Option<String>,
     pub role: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -470,7 +469,7 @@ impl AdminRole {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRole { email : "email" optional, role : "role" optional, } additional
+    AdminRole { email : "email" optional, role : "role" optional, } open
     additional_properties
 );
 #[cfg(feature = "admin_user")]
@@ -482,7 +481,7 @@ pub type AdminRoles = Vec<AdminRole>;
 #[non_exhaustive]
 pub struct AdminRoleCreationResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -511,7 +510,7 @@ impl AdminRoleCreationResponse {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRoleCreationResponse { message : "message" optional, } additional
+    AdminRoleCreationResponse { message : "message" optional, } open
     additional_properties
 );
 #[cfg(feature = "admin_user")]
@@ -522,7 +521,7 @@ pub struct ListAdminRoleResponse {
     pub email: Option<String>,
     pub role: Option<String>,
     pub role_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -564,7 +563,7 @@ impl ListAdminRoleResponse {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     ListAdminRoleResponse { email : "email" optional, role : "role" optional, role_id :
-    "role_id" optional, } additional additional_properties
+    "role_id" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `list-admin-roles-response` (`#/components/schemas/list-admin-roles-response`).
@@ -575,7 +574,7 @@ pub type ListAdminRolesResponse = Vec<ListAdminRoleResponse>;
 #[non_exhaustive]
 pub struct AdminRoleUpdateResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -604,8 +603,7 @@ impl AdminRoleUpdateResponse {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRoleUpdateResponse { message : "message" optional, } additional
-    additional_properties
+    AdminRoleUpdateResponse { message : "message" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `admin-role-deleted-response` (`#/components/schemas/admin-role-deleted-response`).
@@ -613,7 +611,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct AdminRoleDeletedResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -642,8 +640,7 @@ impl AdminRoleDeletedResponse {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRoleDeletedResponse { message : "message" optional, } additional
-    additional_properties
+    AdminRoleDeletedResponse { message : "message" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Schema `user_identifier` (`#/components/schemas/user_identifier`).
@@ -651,7 +648,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct UserIdentifier {
     pub user_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -680,7 +677,7 @@ impl UserIdentifier {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    UserIdentifier { user_id : "user_id" optional, } additional additional_properties
+    UserIdentifier { user_id : "user_id" optional, } open additional_properties
 );
 #[cfg(feature = "entitlement")]
 /// Schema `entitlement` (`#/components/schemas/entitlement`).
@@ -690,7 +687,7 @@ pub struct Entitlement {
     pub label: Option<String>,
     pub description: Option<String>,
     pub auto_assign: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "entitlement")]
@@ -732,7 +729,7 @@ impl Entitlement {
 #[cfg(feature = "entitlement")]
 crate::model::model!(
     Entitlement { label : "label" optional, description : "description" optional,
-    auto_assign : "auto_assign" optional, } additional additional_properties
+    auto_assign : "auto_assign" optional, } open additional_properties
 );
 #[cfg(feature = "bundle")]
 /// Schema `includes` (`#/components/schemas/includes`).
@@ -743,7 +740,7 @@ pub struct Includes {
     pub meters: Option<Vec<String>>,
     pub credits: Option<Vec<String>>,
     pub bundles: Option<Vec<String>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bundle")]
@@ -791,7 +788,7 @@ impl Includes {
 #[cfg(feature = "bundle")]
 crate::model::model!(
     Includes { entitlements : "entitlements" optional, meters : "meters" optional,
-    credits : "credits" optional, bundles : "bundles" optional, } additional
+    credits : "credits" optional, bundles : "bundles" optional, } open
     additional_properties
 );
 #[cfg(feature = "bundle")]
@@ -808,7 +805,7 @@ pub struct Bundle {
     pub description: Option<String>,
     pub includes: Option<Includes>,
     pub auto_assign: Option<BundleAutoAssign>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bundle")]
@@ -882,7 +879,7 @@ crate::model::model!(
     Bundle { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional,
     r#type : "type" optional, id : "id" optional, label : "label" optional, description :
     "description" optional, includes : "includes" optional, auto_assign : "auto_assign"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "bundle")]
 /// Schema `bundles` (`#/components/schemas/bundles`).
@@ -890,7 +887,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct Bundles {
     pub results: Option<Vec<Bundle>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bundle")]
@@ -919,7 +916,7 @@ impl Bundles {
 }
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    Bundles { results : "results" optional, } additional additional_properties
+    Bundles { results : "results" optional, } open additional_properties
 );
 #[cfg(feature = "cache_configurations")]
 /// Schema `cache_configurations_objects` (`#/components/schemas/cache_configurations_objects`).
@@ -927,7 +924,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct CacheConfigurationsObjects {
     pub results: Option<Vec<CacheConfigurationsObject>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -956,7 +953,7 @@ impl CacheConfigurationsObjects {
 }
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    CacheConfigurationsObjects { results : "results" optional, } additional
+    CacheConfigurationsObjects { results : "results" optional, } open
     additional_properties
 );
 #[cfg(feature = "cache_configurations")]
@@ -968,7 +965,7 @@ pub struct CacheConfigurationsObject {
     pub conditions: Option<Conditions>,
     pub cache: Option<Cache>,
     pub redirect: Option<Redirect>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -1016,7 +1013,7 @@ impl CacheConfigurationsObject {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CacheConfigurationsObject { label : "label" optional, conditions : "conditions"
-    optional, cache : "cache" optional, redirect : "redirect" optional, } additional
+    optional, cache : "cache" optional, redirect : "redirect" optional, } open
     additional_properties
 );
 #[cfg(feature = "cache_configurations")]
@@ -1026,7 +1023,7 @@ crate::model::model!(
 pub struct Conditions {
     pub url_pattern: Option<String>,
     pub header_patterns: Option<HeaderPatterns>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -1062,7 +1059,7 @@ impl Conditions {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     Conditions { url_pattern : "url_pattern" optional, header_patterns :
-    "header_patterns" optional, } additional additional_properties
+    "header_patterns" optional, } open additional_properties
 );
 #[cfg(feature = "cache_configurations")]
 /// Schema `header_patterns` (`#/components/schemas/header_patterns`).
@@ -1070,7 +1067,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct HeaderPatterns {
     pub content_type: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -1099,8 +1096,7 @@ impl HeaderPatterns {
 }
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    HeaderPatterns { content_type : "Content-Type" optional, } additional
-    additional_properties
+    HeaderPatterns { content_type : "Content-Type" optional, } open additional_properties
 );
 #[cfg(feature = "cache_configurations")]
 /// Schema `cache` (`#/components/schemas/cache`).
@@ -1109,7 +1105,7 @@ crate::model::model!(
 pub struct Cache {
     pub origin: Option<bool>,
     pub decision_points: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -1145,7 +1141,7 @@ impl Cache {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     Cache { origin : "origin" optional, decision_points : "decision_points" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "cache_configurations")]
 /// Schema `redirect` (`#/components/schemas/redirect`).
@@ -1155,7 +1151,7 @@ pub struct Redirect {
     pub r#true: Option<bool>,
     pub target: Option<String>,
     pub status: Option<i64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -1197,7 +1193,7 @@ impl Redirect {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     Redirect { r#true : "true" optional, target : "target" optional, status : "status"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "company")]
 /// Schema `companies` (`#/components/schemas/companies`).
@@ -1212,7 +1208,7 @@ pub struct Company {
     pub website: Option<String>,
     pub contact: Option<String>,
     pub account_manager: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "company")]
@@ -1267,7 +1263,7 @@ impl Company {
 crate::model::model!(
     Company { name : "name" optional, description : "description" optional, website :
     "website" optional, contact : "contact" optional, account_manager : "account_manager"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "company")]
 /// Schema `companyv4` (`#/components/schemas/companyv4`).
@@ -1290,7 +1286,7 @@ pub struct Companyv4 {
     pub tenant_id: Option<String>,
     /// Sub-tenant identifier (it will match the tenantId if the company is not part of a super tenant)
     pub sub_tenant_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "company")]
@@ -1364,7 +1360,7 @@ crate::model::model!(
     Companyv4 { company_id : "company_id" optional, name : "name" optional, description :
     "description" optional, website : "website" optional, contact : "contact" optional,
     account_manager : "account_manager" optional, tenant_id : "tenantId" optional,
-    sub_tenant_id : "subTenantId" optional, } additional additional_properties
+    sub_tenant_id : "subTenantId" optional, } open additional_properties
 );
 #[cfg(feature = "configuration")]
 /// Schema `configuration` (`#/components/schemas/configuration`).
@@ -1408,7 +1404,7 @@ pub struct Configuration {
     pub redis_host: Option<String>,
     pub email_from: Option<String>,
     pub authentication_password_require_email_verfication: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "configuration")]
@@ -1685,7 +1681,7 @@ crate::model::model!(
     "elasticsearch.url" optional, aws_region : "aws.region" optional, redis_host :
     "redis.host" optional, email_from : "email.from" optional,
     authentication_password_require_email_verfication :
-    "authentication.password.requireEmailVerfication" optional, } additional
+    "authentication.password.requireEmailVerfication" optional, } open
     additional_properties
 );
 #[cfg(feature = "credit")]
@@ -1702,7 +1698,7 @@ pub struct Credit {
     pub unit: Option<String>,
     pub quantity: Option<f64>,
     pub auto_assign: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "credit")]
@@ -1763,7 +1759,7 @@ impl Credit {
 crate::model::model!(
     Credit { label : "label" optional, description : "description" optional, delivers :
     "delivers" optional, unit : "unit" optional, quantity : "quantity" optional,
-    auto_assign : "auto_assign" optional, } additional additional_properties
+    auto_assign : "auto_assign" optional, } open additional_properties
 );
 #[cfg(any(
     feature = "grants",
@@ -1778,7 +1774,7 @@ pub struct AccessModelCredit {
     pub remaining_credits: Option<i64>,
     pub content_ids: Option<Vec<String>>,
     pub content_id_transform: Option<AccessModelCreditContentIdTransform>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(
@@ -1833,8 +1829,8 @@ impl AccessModelCredit {
 ))]
 crate::model::model!(
     AccessModelCredit { remaining_credits : "remainingCredits" optional, content_ids :
-    "contentIds" optional, content_id_transform : "contentIdTransform" optional, }
-    additional additional_properties
+    "contentIds" optional, content_id_transform : "contentIdTransform" optional, } open
+    additional_properties
 );
 #[cfg(feature = "decision_engine")]
 /// Schema `headers` (`#/components/schemas/headers`).
@@ -1842,7 +1838,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct Headers {
     pub location: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "decision_engine")]
@@ -1871,7 +1867,7 @@ impl Headers {
 }
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
-    Headers { location : "Location" optional, } additional additional_properties
+    Headers { location : "Location" optional, } open additional_properties
 );
 #[cfg(feature = "decision_engine")]
 /// Schema `access-decision-response` (`#/components/schemas/access-decision-response`).
@@ -1881,7 +1877,7 @@ pub struct AccessDecisionResponse {
     pub status: Option<String>,
     pub body: Option<String>,
     pub headers: Option<Headers>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "decision_engine")]
@@ -1923,7 +1919,7 @@ impl AccessDecisionResponse {
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
     AccessDecisionResponse { status : "status" optional, body : "body" optional, headers
-    : "headers" optional, } additional additional_properties
+    : "headers" optional, } open additional_properties
 );
 #[cfg(feature = "email_templates")]
 /// Schema `email-templates` (`#/components/schemas/email-templates`).
@@ -1945,7 +1941,7 @@ pub struct EmailTemplate {
     pub content: Option<String>,
     /// Whether is one of the default email templates
     pub default: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "email_templates")]
@@ -2006,7 +2002,7 @@ impl EmailTemplate {
 crate::model::model!(
     EmailTemplate { template_type : "templateType" optional, slug : "slug" optional,
     label : "label" optional, subject : "subject" optional, content : "content" optional,
-    default : "default" optional, } additional additional_properties
+    default : "default" optional, } open additional_properties
 );
 #[cfg(feature = "entitlement")]
 /// Schema `entitlements` (`#/components/schemas/entitlements`).
@@ -2030,7 +2026,7 @@ pub struct FeatureRuleResponse {
     pub match_operation: Option<FeatureRuleResponseMatchOperation>,
     pub target_value: Option<String>,
     pub css_selector: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "feature_rules")]
@@ -2127,7 +2123,7 @@ crate::model::model!(
     last_updated : "last_updated" optional, request_type : "request_type" optional,
     target_name : "target_name" optional, match_operation : "match_operation" optional,
     target_value : "target_value" optional, css_selector : "css_selector" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_version_response` (`#/components/schemas/feature_rule_version_response`).
@@ -2145,7 +2141,7 @@ pub struct FeatureRuleVersionResponse {
     pub graph_state: Option<String>,
     pub editing_mode: Option<String>,
     pub last_updated: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "feature_rules")]
@@ -2239,7 +2235,7 @@ crate::model::model!(
     requirements_script : "requirements_script" optional, action_script : "action_script"
     optional, script_type : "script_type" optional, graph_state : "graph_state" optional,
     editing_mode : "editing_mode" optional, last_updated : "last_updated" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_deletion_response` (`#/components/schemas/feature_rule_deletion_response`).
@@ -2247,7 +2243,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct FeatureRuleDeletionResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "feature_rules")]
@@ -2276,7 +2272,7 @@ impl FeatureRuleDeletionResponse {
 }
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    FeatureRuleDeletionResponse { message : "message" optional, } additional
+    FeatureRuleDeletionResponse { message : "message" optional, } open
     additional_properties
 );
 #[cfg(feature = "feature_rules")]
@@ -2285,7 +2281,9 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct FeatureRuleCreationResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Where the new version is (`http://host/v3/feature-rules/{featureRuleId}/versions`).
+    pub uri: Option<String>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "feature_rules")]
@@ -2294,12 +2292,18 @@ impl FeatureRuleCreationResponse {
     pub fn new() -> Self {
         Self {
             message: None,
+            uri: None,
             additional_properties: Default::default(),
         }
     }
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
+        self
+    }
+    /// Sets `uri` (the property `uri`).
+    pub fn with_uri(mut self, value: impl Into<String>) -> Self {
+        self.uri = Some(value.into());
         self
     }
     /// Sets a property the spec does not list (one a tenant defined, say).
@@ -2314,8 +2318,8 @@ impl FeatureRuleCreationResponse {
 }
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    FeatureRuleCreationResponse { message : "message" optional, } additional
-    additional_properties
+    FeatureRuleCreationResponse { message : "message" optional, uri : "uri" optional, }
+    open additional_properties
 );
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_version_tags_update_response` (`#/components/schemas/feature_rule_version_tags_update_response`).
@@ -2324,7 +2328,7 @@ crate::model::model!(
 pub struct FeatureRuleVersionTagsUpdateResponse {
     pub message: Option<String>,
     pub uri: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "feature_rules")]
@@ -2360,7 +2364,7 @@ impl FeatureRuleVersionTagsUpdateResponse {
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
     FeatureRuleVersionTagsUpdateResponse { message : "message" optional, uri : "uri"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "form")]
 /// Schema `forms` (`#/components/schemas/forms`).
@@ -2375,7 +2379,7 @@ pub struct Form {
     pub public_description: Option<String>,
     pub registration: Option<bool>,
     pub fields: Option<Vec<Field>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "form")]
@@ -2430,8 +2434,7 @@ impl Form {
 crate::model::model!(
     Form { title : "title" optional, internal_description : "internal-description"
     optional, public_description : "public-description" optional, registration :
-    "registration" optional, fields : "fields" optional, } additional
-    additional_properties
+    "registration" optional, fields : "fields" optional, } open additional_properties
 );
 #[cfg(feature = "form")]
 /// Schema `field` (`#/components/schemas/field`).
@@ -2442,7 +2445,7 @@ pub struct Field {
     pub placeholder: Option<String>,
     pub required: Option<bool>,
     pub order: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "form")]
@@ -2490,7 +2493,7 @@ impl Field {
 #[cfg(feature = "form")]
 crate::model::model!(
     Field { slug : "slug" optional, placeholder : "placeholder" optional, required :
-    "required" optional, order : "order" optional, } additional additional_properties
+    "required" optional, order : "order" optional, } open additional_properties
 );
 #[cfg(feature = "gifts")]
 /// Schema `gifts` (`#/components/schemas/gifts`).
@@ -2510,7 +2513,7 @@ pub struct Gift {
     pub uri: Option<String>,
     /// ID of cross-device session of claiming user (if claimed)
     pub cross_device_session: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "gifts")]
@@ -2565,7 +2568,7 @@ impl Gift {
 crate::model::model!(
     Gift { id : "id" optional, created : "created" optional, claimed : "claimed"
     optional, uri : "uri" optional, cross_device_session : "cross_device_session"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(any(feature = "grants", feature = "user_export"))]
 /// Schema `grants-response` (`#/components/schemas/grants-response`).
@@ -2573,7 +2576,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct GrantsResponse {
     pub results: Option<Vec<GrantResponse>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "grants", feature = "user_export"))]
@@ -2602,7 +2605,7 @@ impl GrantsResponse {
 }
 #[cfg(any(feature = "grants", feature = "user_export"))]
 crate::model::model!(
-    GrantsResponse { results : "results" optional, } additional additional_properties
+    GrantsResponse { results : "results" optional, } open additional_properties
 );
 #[cfg(feature = "grants")]
 /// Schema `active-grants-response` (`#/components/schemas/active-grants-response`).
@@ -2623,7 +2626,7 @@ pub struct GrantResponse {
     pub end_time: Option<String>,
     pub product_id: Option<String>,
     pub created_at: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "grants", feature = "user_export"))]
@@ -2710,7 +2713,7 @@ crate::model::model!(
     account_id : "account_id" optional, expiry_state : "expiry_state" optional,
     entitlement_type : "entitlement_type" optional, entitlement_id : "entitlement_id"
     optional, start_time : "startTime" optional, end_time : "endTime" optional,
-    product_id : "product_id" optional, created_at : "createdAt" optional, } additional
+    product_id : "product_id" optional, created_at : "createdAt" optional, } open
     additional_properties
 );
 #[cfg(feature = "grants")]
@@ -2729,7 +2732,7 @@ pub struct Grant {
     pub end_time: Option<String>,
     pub product_id: String,
     pub created_at: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "grants")]
@@ -2805,7 +2808,7 @@ crate::model::model!(
     "account_id" optional, expiry_state : "expiry_state" optional, entitlement_type :
     "entitlement_type" required, entitlement_id : "entitlement_id" required, start_time :
     "startTime" optional, end_time : "endTime" optional, product_id : "product_id"
-    required, created_at : "createdAt" optional, } additional additional_properties
+    required, created_at : "createdAt" optional, } open additional_properties
 );
 /// Schema `grant-creation-request` (`#/components/schemas/grant-creation-request`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2825,7 +2828,7 @@ pub struct GrantCreationRequest {
     pub product_id: Option<String>,
     /// Date when the grant was created in Zephr.
     pub created_at: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl GrantCreationRequest {
@@ -2907,7 +2910,7 @@ crate::model::model!(
     "entitlement_type" optional, entitlement_id : "entitlement_id" optional, user_id :
     "user_id" optional, expiry_state : "expiry_state" optional, start_time : "startTime"
     optional, end_time : "endTime" optional, product_id : "product_id" optional,
-    created_at : "created_at" optional, } additional additional_properties
+    created_at : "created_at" optional, } open additional_properties
 );
 #[cfg(any(
     feature = "grants",
@@ -2925,7 +2928,7 @@ pub struct AccessModel {
     pub granted_bundles: Option<Vec<String>>,
     pub jwt_bundles: Option<Vec<Vec<String>>>,
     pub user_state: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(
@@ -3006,7 +3009,7 @@ crate::model::model!(
     AccessModel { meters : "meters" optional, credits : "credits" optional,
     delivered_entitlements : "delivered_entitlements" optional, granted_bundles :
     "granted_bundles" optional, jwt_bundles : "jwt_bundles" optional, user_state :
-    "user_state" optional, } additional additional_properties
+    "user_state" optional, } open additional_properties
 );
 #[cfg(any(
     feature = "grants",
@@ -3022,7 +3025,7 @@ pub struct DeliveredEntitlement {
     pub direct: Option<bool>,
     pub metered_by: Option<Vec<String>>,
     pub credited_by: Option<Vec<String>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(
@@ -3080,7 +3083,7 @@ impl DeliveredEntitlement {
 ))]
 crate::model::model!(
     DeliveredEntitlement { id : "id" optional, direct : "direct" optional, metered_by :
-    "meteredBy" optional, credited_by : "creditedBy" optional, } additional
+    "meteredBy" optional, credited_by : "creditedBy" optional, } open
     additional_properties
 );
 #[cfg(feature = "meter")]
@@ -3089,7 +3092,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct Meters {
     pub results: Option<Vec<Meter>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "meter")]
@@ -3118,7 +3121,7 @@ impl Meters {
 }
 #[cfg(feature = "meter")]
 crate::model::model!(
-    Meters { results : "results" optional, } additional additional_properties
+    Meters { results : "results" optional, } open additional_properties
 );
 #[cfg(feature = "meter")]
 /// Schema `meter` (`#/components/schemas/meter`).
@@ -3133,7 +3136,7 @@ pub struct Meter {
     pub period: Option<String>,
     pub timezone: Option<String>,
     pub auto_assign: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "meter")]
@@ -3207,7 +3210,7 @@ crate::model::model!(
     Meter { label : "label" optional, description : "description" optional, unit : "unit"
     optional, limit : "limit" optional, cycle : "cycle" optional, period : "period"
     optional, timezone : "timezone" optional, auto_assign : "auto_assign" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(any(
     feature = "grants",
@@ -3224,7 +3227,7 @@ pub struct AccessModelMeter {
     pub remaining_credits: Option<i64>,
     pub content_ids: Option<Vec<String>>,
     pub content_id_transform: Option<AccessModelMeterContentIdTransform>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(
@@ -3292,7 +3295,7 @@ impl AccessModelMeter {
 crate::model::model!(
     AccessModelMeter { refresh_time : "refreshTime" optional, meter_size : "meterSize"
     optional, remaining_credits : "remainingCredits" optional, content_ids : "contentIds"
-    optional, content_id_transform : "contentIdTransform" optional, } additional
+    optional, content_id_transform : "contentIdTransform" optional, } open
     additional_properties
 );
 #[cfg(feature = "products")]
@@ -3311,7 +3314,7 @@ pub struct ProductRequest {
     pub mapping: ProductMapping,
     /// The number of other users that the purchaser of this product can share the product with.
     pub sharing_limit: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -3351,7 +3354,7 @@ impl ProductRequest {
 crate::model::model!(
     ProductRequest { label : "label" required, description : "description" optional,
     entitlement : "entitlement" required, mapping : "mapping" required, sharing_limit :
-    "sharingLimit" optional, } additional additional_properties
+    "sharingLimit" optional, } open additional_properties
 );
 #[cfg(feature = "products")]
 /// Schema `product` (`#/components/schemas/product`).
@@ -3370,7 +3373,7 @@ pub struct Product {
     pub mapping: Option<ProductMapping>,
     /// The number of other users that the purchaser of this product can share the product with.
     pub sharing_limit: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -3444,7 +3447,7 @@ crate::model::model!(
     Product { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional, id
     : "id" optional, label : "label" optional, description : "description" optional,
     entitlement : "entitlement" optional, mapping : "mapping" optional, sharing_limit :
-    "sharingLimit" optional, } additional additional_properties
+    "sharingLimit" optional, } open additional_properties
 );
 #[cfg(feature = "products")]
 /// Schema `product.entitlement` (`#/components/schemas/product.entitlement`).
@@ -3457,7 +3460,7 @@ pub struct ProductEntitlement {
     pub r#type: Option<String>,
     /// Entitlement tenant ID.
     pub entitlement_tenant: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -3499,7 +3502,7 @@ impl ProductEntitlement {
 #[cfg(feature = "products")]
 crate::model::model!(
     ProductEntitlement { id : "id" optional, r#type : "type" optional, entitlement_tenant
-    : "entitlementTenant" optional, } additional additional_properties
+    : "entitlementTenant" optional, } open additional_properties
 );
 #[cfg(feature = "products")]
 /// Schema `product.mapping` (`#/components/schemas/product.mapping`).
@@ -3512,7 +3515,7 @@ pub struct ProductMapping {
     pub stripe_one_off: Option<ProductMappingStripeOneOff>,
     pub rate_plans: Option<Vec<ProductMappingRatePlan>>,
     pub jwt: Option<ProductMappingJwt>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -3583,7 +3586,7 @@ crate::model::model!(
     ProductMapping { braintree_recurring : "braintree_recurring" optional,
     braintree_one_off : "braintree_one_off" optional, stripe_recurring :
     "stripe_recurring" optional, stripe_one_off : "stripe_one_off" optional, rate_plans :
-    "rate_plans" optional, jwt : "jwt" optional, } additional additional_properties
+    "rate_plans" optional, jwt : "jwt" optional, } open additional_properties
 );
 #[cfg(feature = "products")]
 /// Schema `product.mapping.price_point` (`#/components/schemas/product.mapping.price_point`).
@@ -3598,7 +3601,7 @@ pub struct ProductMappingPricePoint {
     pub price: f64,
     /// Whether the price point is archived. If true, the price point will not be available for purchase.
     pub archived: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -3631,7 +3634,7 @@ impl ProductMappingPricePoint {
 #[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingPricePoint { id : "id" required, label : "label" required, price :
-    "price" required, archived : "archived" optional, } additional additional_properties
+    "price" required, archived : "archived" optional, } open additional_properties
 );
 #[cfg(feature = "products")]
 /// Schema `product.mapping.rate_plan` (`#/components/schemas/product.mapping.rate_plan`).
@@ -3648,7 +3651,7 @@ pub struct ProductMappingRatePlan {
     pub archive_label: Option<String>,
     /// The environment for which the rate plan is configured.
     pub environment: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -3688,7 +3691,7 @@ impl ProductMappingRatePlan {
 crate::model::model!(
     ProductMappingRatePlan { payment_provider : "payment_provider" required, rate_plan_id
     : "rate_plan_id" required, archived : "archived" optional, archive_label :
-    "archive_label" optional, environment : "environment" required, } additional
+    "archive_label" optional, environment : "environment" required, } open
     additional_properties
 );
 #[cfg(feature = "products")]
@@ -3697,7 +3700,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct ProductMappingJwt {
     pub private_claim_value: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -3726,7 +3729,7 @@ impl ProductMappingJwt {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingJwt { private_claim_value : "privateClaimValue" optional, } additional
+    ProductMappingJwt { private_claim_value : "privateClaimValue" optional, } open
     additional_properties
 );
 #[cfg(feature = "request_rules")]
@@ -3735,7 +3738,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct RequestRulesContainerObject {
     pub results: Option<Vec<RequestRulesObject>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "request_rules")]
@@ -3764,7 +3767,7 @@ impl RequestRulesContainerObject {
 }
 #[cfg(feature = "request_rules")]
 crate::model::model!(
-    RequestRulesContainerObject { results : "results" optional, } additional
+    RequestRulesContainerObject { results : "results" optional, } open
     additional_properties
 );
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
@@ -3784,7 +3787,7 @@ pub struct RequestRulesObject {
     pub script_type: Option<String>,
     pub graph_state: Option<String>,
     pub editing_mode: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
@@ -3884,8 +3887,8 @@ crate::model::model!(
     "last_updated" optional, conditions : "conditions" optional, last_updated_at :
     "lastUpdatedAt" optional, requirements_script : "requirements_script" optional,
     action_script : "action_script" optional, script_type : "script_type" optional,
-    graph_state : "graph_state" optional, editing_mode : "editing_mode" optional, }
-    additional additional_properties
+    graph_state : "graph_state" optional, editing_mode : "editing_mode" optional, } open
+    additional_properties
 );
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 /// Schema `request_rules_conditions` (`#/components/schemas/request_rules_conditions`).
@@ -3894,7 +3897,7 @@ crate::model::model!(
 pub struct RequestRulesConditions {
     pub url_pattern: Option<String>,
     pub method: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
@@ -3930,7 +3933,7 @@ impl RequestRulesConditions {
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 crate::model::model!(
     RequestRulesConditions { url_pattern : "url_pattern" optional, method : "method"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session` (`#/components/schemas/session`).
@@ -3954,7 +3957,7 @@ pub struct Session {
     pub country: Option<String>,
     pub session_id: Option<String>,
     pub user_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
@@ -4079,7 +4082,7 @@ crate::model::model!(
     optional, device : "device" optional, browser : "browser" optional, os : "os"
     optional, city : "city" optional, geo_state : "geoState" optional, device_name :
     "deviceName" optional, country : "country" optional, session_id : "session_id"
-    optional, user_id : "user_id" optional, } additional additional_properties
+    optional, user_id : "user_id" optional, } open additional_properties
 );
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session-lookup` (`#/components/schemas/session-lookup`).
@@ -4099,7 +4102,7 @@ pub struct SessionLookup {
     pub last_updated: Option<i64>,
     pub test_groups: Option<std::collections::BTreeMap<String, String>>,
     pub second_party_data: Option<std::collections::BTreeMap<String, String>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
@@ -4199,7 +4202,7 @@ crate::model::model!(
     session_variables : "session_variables" optional, user_id : "user_id" optional,
     sessions : "sessions" optional, access_model : "access_model" optional, last_updated
     : "last_updated" optional, test_groups : "test_groups" optional, second_party_data :
-    "second_party_data" optional, } additional additional_properties
+    "second_party_data" optional, } open additional_properties
 );
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session_variables` (`#/components/schemas/session_variables`).
@@ -4210,7 +4213,7 @@ pub type SessionVariables = serde_json::Map<String, serde_json::Value>;
 #[non_exhaustive]
 pub struct StaticItems {
     pub results: Option<Vec<StaticItem>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "static_items")]
@@ -4239,7 +4242,7 @@ impl StaticItems {
 }
 #[cfg(feature = "static_items")]
 crate::model::model!(
-    StaticItems { results : "results" optional, } additional additional_properties
+    StaticItems { results : "results" optional, } open additional_properties
 );
 #[cfg(feature = "static_items")]
 /// Schema `static_item` (`#/components/schemas/static_item`).
@@ -4247,7 +4250,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct StaticItem {
     pub id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "static_items")]
@@ -4275,9 +4278,7 @@ impl StaticItem {
     }
 }
 #[cfg(feature = "static_items")]
-crate::model::model!(
-    StaticItem { id : "id" optional, } additional additional_properties
-);
+crate::model::model!(StaticItem { id : "id" optional, } open additional_properties);
 #[cfg(feature = "static_items")]
 /// Schema `static_single_item` (`#/components/schemas/static_single_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4285,7 +4286,7 @@ crate::model::model!(
 pub struct StaticSingleItem {
     pub id: Option<String>,
     pub item: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "static_items")]
@@ -4320,7 +4321,7 @@ impl StaticSingleItem {
 }
 #[cfg(feature = "static_items")]
 crate::model::model!(
-    StaticSingleItem { id : "id" optional, item : "item" optional, } additional
+    StaticSingleItem { id : "id" optional, item : "item" optional, } open
     additional_properties
 );
 #[cfg(feature = "third_party_authentication")]
@@ -4338,7 +4339,7 @@ pub struct Oauth2TokenRefreshResponse {
     pub expires_in: Option<f64>,
     /// Zephr user identifier
     pub user_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "third_party_authentication")]
@@ -4393,7 +4394,7 @@ impl Oauth2TokenRefreshResponse {
 crate::model::model!(
     Oauth2TokenRefreshResponse { scope : "scope" optional, access_token : "access_token"
     optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
-    user_id : "user_id" optional, } additional additional_properties
+    user_id : "user_id" optional, } open additional_properties
 );
 #[cfg(feature = "third_party_authentication")]
 /// Schema `oauth2-token-exchange-response` (`#/components/schemas/oauth2-token-exchange-response`).
@@ -4411,7 +4412,7 @@ pub struct Oauth2TokenExchangeResponse {
     pub refresh_token: Option<String>,
     /// Zephr user identifier
     pub user_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "third_party_authentication")]
@@ -4472,7 +4473,7 @@ impl Oauth2TokenExchangeResponse {
 crate::model::model!(
     Oauth2TokenExchangeResponse { scope : "scope" optional, access_token : "access_token"
     optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
-    refresh_token : "refresh_token" optional, user_id : "user_id" optional, } additional
+    refresh_token : "refresh_token" optional, user_id : "user_id" optional, } open
     additional_properties
 );
 #[cfg(feature = "user_export")]
@@ -4484,7 +4485,7 @@ pub struct PaginationLink {
     pub url: Option<String>,
     /// The page number the link is pointing to
     pub page: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_export")]
@@ -4519,7 +4520,7 @@ impl PaginationLink {
 }
 #[cfg(feature = "user_export")]
 crate::model::model!(
-    PaginationLink { url : "url" optional, page : "page" optional, } additional
+    PaginationLink { url : "url" optional, page : "page" optional, } open
     additional_properties
 );
 #[cfg(feature = "user_export")]
@@ -4530,7 +4531,7 @@ pub struct UserExportPaginatedResponse {
     pub results: Option<Vec<UserExportResponseItems>>,
     pub meta: Option<UserExportPaginatedResponseMeta>,
     pub links: Option<UserExportPaginatedResponseLinks>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_export")]
@@ -4572,7 +4573,7 @@ impl UserExportPaginatedResponse {
 #[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportPaginatedResponse { results : "results" optional, meta : "meta" optional,
-    links : "links" optional, } additional additional_properties
+    links : "links" optional, } open additional_properties
 );
 #[cfg(feature = "user_export")]
 /// Schema `user-export-response-items` (`#/components/schemas/user-export-response-items`).
@@ -4585,7 +4586,7 @@ pub struct UserExportResponseItem {
     pub seq_no: Option<f64>,
     pub user: UserExportUser,
     pub grants: Option<GrantsResponse>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_export")]
@@ -4622,7 +4623,7 @@ impl UserExportResponseItem {
 #[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportResponseItem { seq_no : "seq-no" optional, user : "user" required, grants :
-    "grants" optional, } additional additional_properties
+    "grants" optional, } open additional_properties
 );
 #[cfg(feature = "user_export")]
 /// Schema `user-export-user` (`#/components/schemas/user-export-user`).
@@ -4631,7 +4632,7 @@ crate::model::model!(
 pub struct UserExportUser {
     pub identifiers: Identifiers,
     pub attributes: Option<Attributes>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_export")]
@@ -4662,7 +4663,7 @@ impl UserExportUser {
 #[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportUser { identifiers : "identifiers" required, attributes : "attributes"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `user-creation` (`#/components/schemas/user-creation`).
@@ -4683,7 +4684,7 @@ pub struct UserCreation {
     pub foreign_keys: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     pub product_sharing_id: Option<String>,
     pub created_at: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -4798,7 +4799,7 @@ crate::model::model!(
     : "registered" optional, registration_state : "registration_state" optional,
     registration_tenant : "registration_tenant" optional, session_limit : "session_limit"
     optional, foreign_keys : "foreign_keys" optional, product_sharing_id :
-    "product_sharing_id" optional, created_at : "created_at" optional, } additional
+    "product_sharing_id" optional, created_at : "created_at" optional, } open
     additional_properties
 );
 #[cfg(feature = "users")]
@@ -4811,7 +4812,7 @@ pub struct LegacyValidators {
     pub password: Option<String>,
     /// Legacy Passowrd is used only if the tenant has Login extension active. More information can be found here <https://docs.zuora.com/en/zephr/configuration--integrations/settings/extensions/login-extension>
     pub legacy_password: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -4847,7 +4848,7 @@ impl LegacyValidators {
 #[cfg(feature = "users")]
 crate::model::model!(
     LegacyValidators { password : "password" optional, legacy_password :
-    "legacy_password" optional, } additional additional_properties
+    "legacy_password" optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// An array of these filters can be specified to perform a search by various attributes.
@@ -4866,7 +4867,7 @@ pub struct AttributeSearchFilter {
     pub from: Option<serde_json::Value>,
     /// Used with Number, Range, or Date fields to specify the ending value of the search range.
     pub to: Option<serde_json::Value>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -4920,7 +4921,7 @@ impl AttributeSearchFilter {
 #[cfg(feature = "users")]
 crate::model::model!(
     AttributeSearchFilter { slug : "slug" optional, operator : "operator" optional, value
-    : "value" optional, from : "from" optional, to : "to" optional, } additional
+    : "value" optional, from : "from" optional, to : "to" optional, } open
     additional_properties
 );
 #[cfg(feature = "users")]
@@ -4931,7 +4932,7 @@ pub type SearchByAttributes = Vec<AttributeSearchFilter>;
 #[non_exhaustive]
 pub struct Validators {
     pub password: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Validators {
@@ -4958,7 +4959,7 @@ impl Validators {
     }
 }
 crate::model::model!(
-    Validators { password : "password" optional, } additional additional_properties
+    Validators { password : "password" optional, } open additional_properties
 );
 #[cfg(any(feature = "user_export", feature = "users"))]
 /// Schema `identifiers` (`#/components/schemas/identifiers`).
@@ -4966,7 +4967,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct Identifiers {
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "user_export", feature = "users"))]
@@ -4995,8 +4996,7 @@ impl Identifiers {
 }
 #[cfg(any(feature = "user_export", feature = "users"))]
 crate::model::model!(
-    Identifiers { email_address : "email_address" optional, } additional
-    additional_properties
+    Identifiers { email_address : "email_address" optional, } open additional_properties
 );
 #[cfg(any(feature = "user_export", feature = "users"))]
 /// Schema `attributes` (`#/components/schemas/attributes`).
@@ -5005,7 +5005,7 @@ crate::model::model!(
 pub struct Attributes {
     pub first_name: Option<String>,
     pub surname: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list (it says they may come), kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(any(feature = "user_export", feature = "users"))]
@@ -5068,7 +5068,7 @@ pub struct SchemaField {
     pub unit_position: Option<SchemaFieldUnitPosition>,
     pub value_precision: Option<f64>,
     pub stat_direction: Option<SchemaFieldStatDirection>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_schema")]
@@ -5220,7 +5220,7 @@ crate::model::model!(
     range_step : "range-step" optional, decision_point : "decision-point" optional,
     publicly_writable : "publicly-writable" optional, form_use : "form-use" optional,
     unit : "unit" optional, unit_position : "unit-position" optional, value_precision :
-    "value-precision" optional, stat_direction : "stat-direction" optional, } additional
+    "value-precision" optional, stat_direction : "stat-direction" optional, } open
     additional_properties
 );
 #[cfg(feature = "user_schema")]
@@ -5232,7 +5232,7 @@ pub type Schemas = Vec<SchemaField>;
 #[non_exhaustive]
 pub struct SchemaFieldDeletionResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_schema")]
@@ -5261,7 +5261,7 @@ impl SchemaFieldDeletionResponse {
 }
 #[cfg(feature = "user_schema")]
 crate::model::model!(
-    SchemaFieldDeletionResponse { message : "message" optional, } additional
+    SchemaFieldDeletionResponse { message : "message" optional, } open
     additional_properties
 );
 #[cfg(feature = "user_schema")]
@@ -5271,7 +5271,7 @@ crate::model::model!(
 pub struct SchemaFieldCreationResponse {
     pub message: Option<String>,
     pub uri: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_schema")]
@@ -5307,7 +5307,7 @@ impl SchemaFieldCreationResponse {
 #[cfg(feature = "user_schema")]
 crate::model::model!(
     SchemaFieldCreationResponse { message : "message" optional, uri : "uri" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `user-response` (`#/components/schemas/user-response`).
@@ -5318,7 +5318,7 @@ pub struct UserResponse {
     pub identifiers: Option<Identifiers>,
     pub attributes: Option<Attributes>,
     pub email_verified: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -5367,7 +5367,7 @@ impl UserResponse {
 crate::model::model!(
     UserResponse { user_id : "user_id" optional, identifiers : "identifiers" optional,
     attributes : "attributes" optional, email_verified : "email_verified" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `users-response` (`#/components/schemas/users-response`).
@@ -5375,7 +5375,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct UsersResponse {
     pub results: Option<Vec<UserResponse>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -5404,21 +5404,19 @@ impl UsersResponse {
 }
 #[cfg(feature = "users")]
 crate::model::model!(
-    UsersResponse { results : "results" optional, } additional additional_properties
+    UsersResponse { results : "results" optional, } open additional_properties
 );
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `sessions` (`#/components/schemas/sessions`).
 pub type Sessions = Vec<Session>;
-#[cfg(feature = "webhook")]
 /// Schema `webhook-response` (`#/components/schemas/webhook-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookResponse {
     pub webhook_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "webhook")]
 impl WebhookResponse {
     /// A `WebhookResponse` with every field unset.
     pub fn new() -> Self {
@@ -5442,12 +5440,9 @@ impl WebhookResponse {
         self
     }
 }
-#[cfg(feature = "webhook")]
 crate::model::model!(
-    WebhookResponse { webhook_id : "webhook_id" optional, } additional
-    additional_properties
+    WebhookResponse { webhook_id : "webhook_id" optional, } open additional_properties
 );
-#[cfg(feature = "webhook")]
 /// Schema `webhook-request` (`#/components/schemas/webhook-request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5456,10 +5451,9 @@ pub struct WebhookRequest {
     pub triggers: Option<Vec<serde_json::Value>>,
     pub method: Option<String>,
     pub target: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "webhook")]
 impl WebhookRequest {
     /// A `WebhookRequest` with every field unset.
     pub fn new() -> Self {
@@ -5501,19 +5495,21 @@ impl WebhookRequest {
         self
     }
 }
-#[cfg(feature = "webhook")]
 crate::model::model!(
     WebhookRequest { label : "label" optional, triggers : "triggers" optional, method :
-    "method" optional, target : "target" optional, } additional additional_properties
+    "method" optional, target : "target" optional, } open additional_properties
 );
 #[cfg(feature = "webhook")]
 /// Schema `webhooks-responses` (`#/components/schemas/webhooks-responses`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhooksResponses {
-    pub webhook_response: Option<WebhookResponse>,
-    pub webhook_request: Option<WebhookRequest>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    pub webhook_id: Option<String>,
+    pub label: Option<String>,
+    pub triggers: Option<Vec<serde_json::Value>>,
+    pub method: Option<String>,
+    pub target: Option<String>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "webhook")]
@@ -5521,19 +5517,37 @@ impl WebhooksResponses {
     /// A `WebhooksResponses` with every field unset.
     pub fn new() -> Self {
         Self {
-            webhook_response: None,
-            webhook_request: None,
+            webhook_id: None,
+            label: None,
+            triggers: None,
+            method: None,
+            target: None,
             additional_properties: Default::default(),
         }
     }
-    /// Sets `webhook_response` (the property `webhook-response`).
-    pub fn with_webhook_response(mut self, value: impl Into<WebhookResponse>) -> Self {
-        self.webhook_response = Some(value.into());
+    /// Sets `webhook_id` (the property `webhook_id`).
+    pub fn with_webhook_id(mut self, value: impl Into<String>) -> Self {
+        self.webhook_id = Some(value.into());
         self
     }
-    /// Sets `webhook_request` (the property `webhook-request`).
-    pub fn with_webhook_request(mut self, value: impl Into<WebhookRequest>) -> Self {
-        self.webhook_request = Some(value.into());
+    /// Sets `label` (the property `label`).
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets `triggers` (the property `triggers`).
+    pub fn with_triggers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.triggers = Some(value.into());
+        self
+    }
+    /// Sets `method` (the property `method`).
+    pub fn with_method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `target` (the property `target`).
+    pub fn with_target(mut self, value: impl Into<String>) -> Self {
+        self.target = Some(value.into());
         self
     }
     /// Sets a property the spec does not list (one a tenant defined, say).
@@ -5548,8 +5562,9 @@ impl WebhooksResponses {
 }
 #[cfg(feature = "webhook")]
 crate::model::model!(
-    WebhooksResponses { webhook_response : "webhook-response" optional, webhook_request :
-    "webhook-request" optional, } additional additional_properties
+    WebhooksResponses { webhook_id : "webhook_id" optional, label : "label" optional,
+    triggers : "triggers" optional, method : "method" optional, target : "target"
+    optional, } open additional_properties
 );
 #[cfg(feature = "webhook")]
 /// Schema `webhook-responses-container` (`#/components/schemas/webhook-responses-container`).
@@ -5557,7 +5572,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct WebhookResponsesContainer {
     pub results: Option<Vec<WebhooksResponses>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "webhook")]
@@ -5586,7 +5601,7 @@ impl WebhookResponsesContainer {
 }
 #[cfg(feature = "webhook")]
 crate::model::model!(
-    WebhookResponsesContainer { results : "results" optional, } additional
+    WebhookResponsesContainer { results : "results" optional, } open
     additional_properties
 );
 #[cfg(feature = "account")]
@@ -5609,7 +5624,7 @@ pub struct CreateAccountBody {
     pub session_limit: Option<f64>,
     /// One of "PREVENT_LOGIN" or "DELETE_OLDEST_SESSIONS". Specifies the behaviour when a user of this account exceeds the configured limit of concurrent sessions.
     pub session_limit_behaviour: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "account")]
@@ -5709,7 +5724,7 @@ crate::model::model!(
     "notify_on_each_registration_when_account_is_oversubscribed" optional,
     registration_code : "registration_code" optional, on_premises_ips : "on_premises_ips"
     optional, premises_tags : "premises_tags" optional, session_limit : "session_limit"
-    optional, session_limit_behaviour : "session_limit_behaviour" optional, } additional
+    optional, session_limit_behaviour : "session_limit_behaviour" optional, } open
     additional_properties
 );
 #[cfg(feature = "account")]
@@ -5722,7 +5737,7 @@ pub struct ResponseSimpleAccountbody {
     pub name: Option<String>,
     pub number_of_seats: Option<f64>,
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "account")]
@@ -5777,8 +5792,7 @@ impl ResponseSimpleAccountbody {
 crate::model::model!(
     ResponseSimpleAccountbody { tenant_id : "tenant_id" optional, account_id :
     "account_id" optional, name : "name" optional, number_of_seats : "number_of_seats"
-    optional, email_address : "email_address" optional, } additional
-    additional_properties
+    optional, email_address : "email_address" optional, } open additional_properties
 );
 #[cfg(feature = "account")]
 /// Schema `response_accountbody` (`#/components/schemas/response_accountbody`).
@@ -5804,7 +5818,7 @@ pub struct ResponseAccountbody {
     /// One of "PREVENT_LOGIN" or "DELETE_OLDEST_SESSIONS". Specifies the behaviour when a user of this account exceeds the configured limit of concurrent sessions.
     pub session_limit_behaviour: Option<String>,
     pub branding: Option<ResponseAccountbodyBranding>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "account")]
@@ -5931,7 +5945,7 @@ crate::model::model!(
     "email_address" optional, on_premises_ips : "on_premises_ips" optional, premises_tags
     : "premises_tags" optional, session_limit : "session_limit" optional,
     session_limit_behaviour : "session_limit_behaviour" optional, branding : "branding"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "account")]
 /// A container object holding an array of full account objects.
@@ -5942,7 +5956,7 @@ crate::model::model!(
 pub struct AccountBodies {
     /// A list of account objects.
     pub results: Option<Vec<ResponseAccountbody>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "account")]
@@ -5971,7 +5985,7 @@ impl AccountBodies {
 }
 #[cfg(feature = "account")]
 crate::model::model!(
-    AccountBodies { results : "results" optional, } additional additional_properties
+    AccountBodies { results : "results" optional, } open additional_properties
 );
 #[cfg(feature = "account")]
 /// Schema `simple_account_bodies` (`#/components/schemas/simple_account_bodies`).
@@ -5981,7 +5995,7 @@ pub struct SimpleAccountBodies {
     pub results: Option<Vec<ResponseSimpleAccountbody>>,
     /// The total number of items out of which only a subset was returned  in the paginated results.
     pub total: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "account")]
@@ -6016,8 +6030,8 @@ impl SimpleAccountBodies {
 }
 #[cfg(feature = "account")]
 crate::model::model!(
-    SimpleAccountBodies { results : "results" optional, total : "total" optional, }
-    additional additional_properties
+    SimpleAccountBodies { results : "results" optional, total : "total" optional, } open
+    additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `User_Segments_Response` (`#/components/schemas/User_Segments_Response`).
@@ -6025,7 +6039,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct UserSegmentsResponse {
     pub items: Option<Vec<UserSegmentResponse>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -6054,7 +6068,7 @@ impl UserSegmentsResponse {
 }
 #[cfg(feature = "users")]
 crate::model::model!(
-    UserSegmentsResponse { items : "items" optional, } additional additional_properties
+    UserSegmentsResponse { items : "items" optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `User_Segment_Response` (`#/components/schemas/User_Segment_Response`).
@@ -6071,7 +6085,7 @@ pub struct UserSegmentResponse {
     pub active: Option<bool>,
     /// The User Segment archive status.
     pub archived: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -6126,7 +6140,7 @@ impl UserSegmentResponse {
 crate::model::model!(
     UserSegmentResponse { id : "id" optional, label : "label" optional, description :
     "description" optional, active : "active" optional, archived : "archived" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `Bulk_User_Update_Response` (`#/components/schemas/Bulk_User_Update_Response`).
@@ -6137,7 +6151,7 @@ pub struct BulkUserUpdateResponse {
     pub message: Option<String>,
     /// Id of the job.
     pub job_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -6173,7 +6187,7 @@ impl BulkUserUpdateResponse {
 #[cfg(feature = "users")]
 crate::model::model!(
     BulkUserUpdateResponse { message : "message" optional, job_id : "job_id" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Job_Response` (`#/components/schemas/Get_Bulk_User_Update_Job_Response`).
@@ -6188,7 +6202,7 @@ pub struct GetBulkUserUpdateJobResponse {
     pub total: Option<f64>,
     /// Lists details of each update job, including Id or foreign key, job status, and returned message.
     pub details: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -6258,7 +6272,7 @@ impl GetBulkUserUpdateJobResponse {
 crate::model::model!(
     GetBulkUserUpdateJobResponse { job_id : "jobId" optional, status : "status" optional,
     job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
-    optional, total : "total" optional, details : "details" optional, } additional
+    optional, total : "total" optional, details : "details" optional, } open
     additional_properties
 );
 #[cfg(feature = "users")]
@@ -6272,7 +6286,7 @@ pub struct GetBulkUserUpdateJobsItem {
     pub succeeded: Option<f64>,
     pub errors: Option<f64>,
     pub total: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -6333,7 +6347,7 @@ impl GetBulkUserUpdateJobsItem {
 crate::model::model!(
     GetBulkUserUpdateJobsItem { job_id : "jobId" optional, status : "status" optional,
     job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
-    optional, total : "total" optional, } additional additional_properties
+    optional, total : "total" optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Jobs_Response` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Response`).
@@ -6347,7 +6361,7 @@ pub struct BulkUpdateObject {
     pub identifier: Option<BulkUpdateObjectIdentifier>,
     /// The actions to be taken for the user. Available actions are attribute update and user deletion.
     pub actions: Option<Vec<BulkUpdateObjectActionObject>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -6383,7 +6397,7 @@ impl BulkUpdateObject {
 #[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObject { identifier : "identifier" optional, actions : "actions" optional,
-    } additional additional_properties
+    } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Schema `bulk_update_object_action_object` (`#/components/schemas/bulk_update_object_action_object`).
@@ -6394,7 +6408,7 @@ pub struct BulkUpdateObjectActionObject {
     pub r#type: Option<BulkUpdateObjectActionObjectType>,
     /// Details of the attribute update.
     pub attribute: Option<BulkUpdateObjectActionObjectAttribute>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -6433,7 +6447,7 @@ impl BulkUpdateObjectActionObject {
 #[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectActionObject { r#type : "type" optional, attribute : "attribute"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Schema `promo-code-redemption-result` (`#/components/schemas/promo-code-redemption-result`).
@@ -6446,7 +6460,7 @@ pub struct PromoCodeRedemptionResult {
     pub success: Option<bool>,
     /// The reason for redemption failure, if unsuccessful.
     pub error_message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
@@ -6488,9 +6502,9 @@ impl PromoCodeRedemptionResult {
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
     PromoCodeRedemptionResult { promo_code : "promoCode" optional, success : "success"
-    optional, error_message : "errorMessage" optional, } additional additional_properties
+    optional, error_message : "errorMessage" optional, } open additional_properties
 );
-#[cfg(feature = "accounts")]
+#[cfg(feature = "account_user")]
 /// Schema `add-bulk-account-users-by-domains` (`#/components/schemas/add-bulk-account-users-by-domains`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -6501,10 +6515,10 @@ pub struct AddBulkAccountUsersByDomains {
     pub account_id: Option<String>,
     pub user_type: Option<String>,
     pub user_email: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "accounts")]
+#[cfg(feature = "account_user")]
 impl AddBulkAccountUsersByDomains {
     /// A `AddBulkAccountUsersByDomains` with every field unset.
     pub fn new() -> Self {
@@ -6558,12 +6572,12 @@ impl AddBulkAccountUsersByDomains {
         self
     }
 }
-#[cfg(feature = "accounts")]
+#[cfg(feature = "account_user")]
 crate::model::model!(
     AddBulkAccountUsersByDomains { tenant_id : "tenantId" optional, sub_tenant_id :
     "subTenantId" optional, user_id : "user_id" optional, account_id : "account_id"
     optional, user_type : "user_type" optional, user_email : "user_email" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Request body `Create_Admin_RoleBody` (`#/components/requestBodies/Create_Admin_RoleBody`).
@@ -6572,7 +6586,7 @@ crate::model::model!(
 pub struct CreateAdminRoleBody {
     pub email: String,
     pub role: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -6597,7 +6611,7 @@ impl CreateAdminRoleBody {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    CreateAdminRoleBody { email : "email" required, role : "role" required, } additional
+    CreateAdminRoleBody { email : "email" required, role : "role" required, } open
     additional_properties
 );
 #[cfg(feature = "bundle")]
@@ -6609,7 +6623,7 @@ pub struct CreateBundleBody {
     pub description: Option<String>,
     pub includes: Option<CreateBundleBodyIncludes>,
     pub auto_assign: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bundle")]
@@ -6657,7 +6671,7 @@ impl CreateBundleBody {
 #[cfg(feature = "bundle")]
 crate::model::model!(
     CreateBundleBody { label : "label" optional, description : "description" optional,
-    includes : "includes" optional, auto_assign : "auto_assign" optional, } additional
+    includes : "includes" optional, auto_assign : "auto_assign" optional, } open
     additional_properties
 );
 #[cfg(feature = "cache_configurations")]
@@ -6668,7 +6682,7 @@ pub struct CreateCacheConfigurationBody {
     pub label: Option<String>,
     pub conditions: Option<CreateCacheConfigurationBodyConditions>,
     pub cache: Option<CreateCacheConfigurationBodyCache>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -6713,7 +6727,7 @@ impl CreateCacheConfigurationBody {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBody { label : "label" optional, conditions : "conditions"
-    optional, cache : "cache" optional, } additional additional_properties
+    optional, cache : "cache" optional, } open additional_properties
 );
 #[cfg(feature = "company")]
 /// Request body `Create_CompanyBody` (`#/components/requestBodies/Create_CompanyBody`).
@@ -6725,7 +6739,7 @@ pub struct CreateCompanyBody {
     pub website: Option<String>,
     pub contact: Option<String>,
     pub account_manager: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "company")]
@@ -6780,7 +6794,7 @@ impl CreateCompanyBody {
 crate::model::model!(
     CreateCompanyBody { name : "name" optional, description : "description" optional,
     website : "website" optional, contact : "contact" optional, account_manager :
-    "account_manager" optional, } additional additional_properties
+    "account_manager" optional, } open additional_properties
 );
 #[cfg(feature = "company")]
 /// Request body `Create_CompanyBody_v4` (`#/components/requestBodies/Create_CompanyBody_v4`).
@@ -6797,7 +6811,7 @@ pub struct CreateCompanyBodyV4 {
     pub contact: Option<String>,
     /// The name of the company account manager
     pub account_manager: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "company")]
@@ -6847,7 +6861,7 @@ impl CreateCompanyBodyV4 {
 crate::model::model!(
     CreateCompanyBodyV4 { name : "name" required, description : "description" optional,
     website : "website" optional, contact : "contact" optional, account_manager :
-    "account_manager" optional, } additional additional_properties
+    "account_manager" optional, } open additional_properties
 );
 #[cfg(feature = "credit")]
 /// Request body `Create_CreditBody` (`#/components/requestBodies/Create_CreditBody`).
@@ -6860,7 +6874,7 @@ pub struct CreateCreditBody {
     pub unit: Option<String>,
     pub quantity: Option<f64>,
     pub auto_assign: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "credit")]
@@ -6921,7 +6935,7 @@ impl CreateCreditBody {
 crate::model::model!(
     CreateCreditBody { label : "label" optional, description : "description" optional,
     delivers : "delivers" optional, unit : "unit" optional, quantity : "quantity"
-    optional, auto_assign : "auto_assign" optional, } additional additional_properties
+    optional, auto_assign : "auto_assign" optional, } open additional_properties
 );
 #[cfg(feature = "entitlement")]
 /// Request body `Create_EntitlementBody` (`#/components/requestBodies/Create_EntitlementBody`).
@@ -6931,7 +6945,7 @@ pub struct CreateEntitlementBody {
     pub label: Option<String>,
     pub description: Option<String>,
     pub auto_assign: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "entitlement")]
@@ -6973,7 +6987,7 @@ impl CreateEntitlementBody {
 #[cfg(feature = "entitlement")]
 crate::model::model!(
     CreateEntitlementBody { label : "label" optional, description : "description"
-    optional, auto_assign : "auto_assign" optional, } additional additional_properties
+    optional, auto_assign : "auto_assign" optional, } open additional_properties
 );
 #[cfg(feature = "grants")]
 /// Request body `Create_GrantBody` (`#/components/requestBodies/Create_GrantBody`).
@@ -6986,7 +7000,7 @@ pub struct CreateGrantBody {
     pub start_time: Option<String>,
     pub end_time: Option<String>,
     pub product_id: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "grants")]
@@ -7030,7 +7044,7 @@ impl CreateGrantBody {
 crate::model::model!(
     CreateGrantBody { entitlement_type : "entitlement_type" required, entitlement_id :
     "entitlement_id" required, start_time : "startTime" optional, end_time : "endTime"
-    optional, product_id : "product_id" required, } additional additional_properties
+    optional, product_id : "product_id" required, } open additional_properties
 );
 #[cfg(feature = "meter")]
 /// Request body `Create_MeterBody` (`#/components/requestBodies/Create_MeterBody`).
@@ -7045,7 +7059,7 @@ pub struct CreateMeterBody {
     pub period: Option<String>,
     pub timezone: Option<String>,
     pub auto_assign: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "meter")]
@@ -7119,7 +7133,7 @@ crate::model::model!(
     CreateMeterBody { label : "label" optional, description : "description" optional,
     unit : "unit" optional, limit : "limit" optional, cycle : "cycle" optional, period :
     "period" optional, timezone : "timezone" optional, auto_assign : "auto_assign"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Request body `Update_User_attributesBody` (`#/components/requestBodies/Update_User_attributesBody`).
@@ -7128,7 +7142,7 @@ crate::model::model!(
 pub struct UpdateUserAttributesBody {
     pub first_name: Option<String>,
     pub surname: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -7164,7 +7178,7 @@ impl UpdateUserAttributesBody {
 #[cfg(feature = "users")]
 crate::model::model!(
     UpdateUserAttributesBody { first_name : "first_name" optional, surname : "surname"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Request body `Create_User_Segment_Body` (`#/components/requestBodies/Create_User_Segment_Body`).
@@ -7175,7 +7189,7 @@ pub struct CreateUserSegmentBody {
     pub label: String,
     /// The User Segment description.
     pub description: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -7206,7 +7220,7 @@ impl CreateUserSegmentBody {
 #[cfg(feature = "users")]
 crate::model::model!(
     CreateUserSegmentBody { label : "label" required, description : "description"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Request body `Bulk_User_Update_Request` (`#/components/requestBodies/Bulk_User_Update_Request`).
@@ -7215,7 +7229,7 @@ crate::model::model!(
 pub struct BulkUserUpdateRequest {
     /// Array of combination of identifier and actions.
     pub updates: Option<Vec<BulkUpdateObject>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -7244,8 +7258,7 @@ impl BulkUserUpdateRequest {
 }
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUserUpdateRequest { updates : "updates" optional, } additional
-    additional_properties
+    BulkUserUpdateRequest { updates : "updates" optional, } open additional_properties
 );
 #[cfg(feature = "bundle")]
 /// Inline schema at `#/components/schemas/bundle/properties/auto_assign`.
@@ -7495,7 +7508,7 @@ pub struct ProductMappingBraintreeRecurring {
     pub plan_id: Option<String>,
     /// Whether the product is archived. If true, the product will not be available for purchase.
     pub archived: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -7531,7 +7544,7 @@ impl ProductMappingBraintreeRecurring {
 #[cfg(feature = "products")]
 crate::model::model!(
     ProductMappingBraintreeRecurring { plan_id : "plan_id" optional, archived :
-    "archived" optional, } additional additional_properties
+    "archived" optional, } open additional_properties
 );
 #[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_one_off`.
@@ -7539,7 +7552,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct ProductMappingBraintreeOneOff {
     pub price_points: Option<Vec<ProductMappingPricePoint>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -7568,7 +7581,7 @@ impl ProductMappingBraintreeOneOff {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingBraintreeOneOff { price_points : "price_points" optional, } additional
+    ProductMappingBraintreeOneOff { price_points : "price_points" optional, } open
     additional_properties
 );
 #[cfg(feature = "products")]
@@ -7578,7 +7591,7 @@ crate::model::model!(
 pub struct ProductMappingStripeRecurring {
     /// The Stripe plan ID. This is the unique identifier for the plan within the Stripe account.
     pub stripe_plan_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -7607,8 +7620,8 @@ impl ProductMappingStripeRecurring {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingStripeRecurring { stripe_plan_id : "stripe_plan_id" optional, }
-    additional additional_properties
+    ProductMappingStripeRecurring { stripe_plan_id : "stripe_plan_id" optional, } open
+    additional_properties
 );
 #[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_one_off`.
@@ -7616,7 +7629,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct ProductMappingStripeOneOff {
     pub price_points: Option<Vec<ProductMappingPricePoint>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -7645,7 +7658,7 @@ impl ProductMappingStripeOneOff {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingStripeOneOff { price_points : "price_points" optional, } additional
+    ProductMappingStripeOneOff { price_points : "price_points" optional, } open
     additional_properties
 );
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
@@ -7678,7 +7691,7 @@ pub struct UserExportPaginatedResponseMeta {
     pub count: Option<f64>,
     pub rpp: Option<f64>,
     pub paginated: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_export")]
@@ -7720,7 +7733,7 @@ impl UserExportPaginatedResponseMeta {
 #[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportPaginatedResponseMeta { count : "count" optional, rpp : "rpp" optional,
-    paginated : "paginated" optional, } additional additional_properties
+    paginated : "paginated" optional, } open additional_properties
 );
 #[cfg(feature = "user_export")]
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/links`.
@@ -7731,7 +7744,7 @@ pub struct UserExportPaginatedResponseLinks {
     pub last: Option<PaginationLink>,
     pub previous: Option<PaginationLink>,
     pub next: Option<PaginationLink>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "user_export")]
@@ -7779,8 +7792,7 @@ impl UserExportPaginatedResponseLinks {
 #[cfg(feature = "user_export")]
 crate::model::model!(
     UserExportPaginatedResponseLinks { first : "first" optional, last : "last" optional,
-    previous : "previous" optional, next : "next" optional, } additional
-    additional_properties
+    previous : "previous" optional, next : "next" optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/components/schemas/user-creation/properties/registration_state`.
@@ -7790,7 +7802,7 @@ pub struct UserCreationRegistrationState {
     pub partial: Option<String>,
     pub complete: Option<String>,
     pub contact: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -7832,7 +7844,7 @@ impl UserCreationRegistrationState {
 #[cfg(feature = "users")]
 crate::model::model!(
     UserCreationRegistrationState { partial : "partial" optional, complete : "complete"
-    optional, contact : "contact" optional, } additional additional_properties
+    optional, contact : "contact" optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// The operation to apply to search filters for fields that are not of type Number, Range, or Date.
@@ -7978,7 +7990,7 @@ pub struct ResponseAccountbodyBranding {
     pub url_path: Option<String>,
     pub page_ids: Option<Vec<String>>,
     pub open_id_config: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "account")]
@@ -8030,7 +8042,7 @@ impl ResponseAccountbodyBranding {
 crate::model::model!(
     ResponseAccountbodyBranding { logo_url : "logoUrl" optional, url_path : "urlPath"
     optional, page_ids : "pageIds" optional, open_id_config : "openIdConfig" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "users")]
 /// Foreign key object.
@@ -8041,7 +8053,7 @@ crate::model::model!(
 pub struct BulkUpdateObjectIdentifierForeignKey {
     /// The foreign key of the user.
     pub foreign_system: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -8071,7 +8083,7 @@ impl BulkUpdateObjectIdentifierForeignKey {
 #[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectIdentifierForeignKey { foreign_system : "foreign-system" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "users")]
 /// Identifier of the user. User either the User ID or Foreign Key.
@@ -8084,7 +8096,7 @@ pub struct BulkUpdateObjectIdentifier {
     pub user_id: Option<String>,
     /// Foreign key object.
     pub foreign_key: Option<BulkUpdateObjectIdentifierForeignKey>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -8123,7 +8135,7 @@ impl BulkUpdateObjectIdentifier {
 #[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectIdentifier { user_id : "user_id" optional, foreign_key :
-    "foreign_key" optional, } additional additional_properties
+    "foreign_key" optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// The user update action to be taken.
@@ -8155,7 +8167,7 @@ pub struct BulkUpdateObjectActionObjectAttribute {
     pub field: String,
     /// The updated value of the attribute.
     pub value: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -8181,7 +8193,7 @@ impl BulkUpdateObjectActionObjectAttribute {
 #[cfg(feature = "users")]
 crate::model::model!(
     BulkUpdateObjectActionObjectAttribute { field : "field" required, value : "value"
-    required, } additional additional_properties
+    required, } open additional_properties
 );
 #[cfg(feature = "bundle")]
 /// Inline schema at `#/components/requestBodies/Create_BundleBody/content/application~1json/schema/properties/includes`.
@@ -8192,7 +8204,7 @@ pub struct CreateBundleBodyIncludes {
     pub meters: Option<serde_json::Value>,
     pub credits: Option<serde_json::Value>,
     pub bundles: Option<serde_json::Value>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bundle")]
@@ -8240,7 +8252,7 @@ impl CreateBundleBodyIncludes {
 #[cfg(feature = "bundle")]
 crate::model::model!(
     CreateBundleBodyIncludes { entitlements : "entitlements" optional, meters : "meters"
-    optional, credits : "credits" optional, bundles : "bundles" optional, } additional
+    optional, credits : "credits" optional, bundles : "bundles" optional, } open
     additional_properties
 );
 #[cfg(feature = "cache_configurations")]
@@ -8249,7 +8261,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct CreateCacheConfigurationBodyConditionsHeaderPatterns {
     pub content_type: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -8279,7 +8291,7 @@ impl CreateCacheConfigurationBodyConditionsHeaderPatterns {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBodyConditionsHeaderPatterns { content_type : "Content-Type"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions`.
@@ -8288,7 +8300,7 @@ crate::model::model!(
 pub struct CreateCacheConfigurationBodyConditions {
     pub url_pattern: Option<String>,
     pub header_patterns: Option<CreateCacheConfigurationBodyConditionsHeaderPatterns>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -8327,7 +8339,7 @@ impl CreateCacheConfigurationBodyConditions {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBodyConditions { url_pattern : "url_pattern" optional,
-    header_patterns : "header_patterns" optional, } additional additional_properties
+    header_patterns : "header_patterns" optional, } open additional_properties
 );
 #[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/cache`.
@@ -8336,7 +8348,7 @@ crate::model::model!(
 pub struct CreateCacheConfigurationBodyCache {
     pub origin: Option<bool>,
     pub decision_points: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "cache_configurations")]
@@ -8372,7 +8384,7 @@ impl CreateCacheConfigurationBodyCache {
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
     CreateCacheConfigurationBodyCache { origin : "origin" optional, decision_points :
-    "decision_points" optional, } additional additional_properties
+    "decision_points" optional, } open additional_properties
 );
 #[cfg(feature = "grants")]
 /// An enum describing the type of the entitlement.
@@ -8403,7 +8415,7 @@ string_enum!(
 #[non_exhaustive]
 pub struct CreateAdminUserRequestIdentifiers {
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -8432,8 +8444,8 @@ impl CreateAdminUserRequestIdentifiers {
 }
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    CreateAdminUserRequestIdentifiers { email_address : "email_address" optional, }
-    additional additional_properties
+    CreateAdminUserRequestIdentifiers { email_address : "email_address" optional, } open
+    additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/validators`.
@@ -8443,7 +8455,7 @@ pub struct CreateAdminUserRequestValidators {
     pub password: Option<String>,
     /// When this is present there should be no identifiers in the body. The user is identified through a `blaize_session` cookie.
     pub use_sso: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -8479,7 +8491,7 @@ impl CreateAdminUserRequestValidators {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     CreateAdminUserRequestValidators { password : "password" optional, use_sso :
-    "use_sso" optional, } additional additional_properties
+    "use_sso" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema`.
@@ -8488,7 +8500,7 @@ crate::model::model!(
 pub struct CreateAdminUserRequest {
     pub identifiers: CreateAdminUserRequestIdentifiers,
     pub validators: Option<CreateAdminUserRequestValidators>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -8519,7 +8531,7 @@ impl CreateAdminUserRequest {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     CreateAdminUserRequest { identifiers : "identifiers" required, validators :
-    "validators" optional, } additional additional_properties
+    "validators" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/identifiers`.
@@ -8527,7 +8539,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct LogInAdminUserAccountRequestIdentifiers {
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -8557,7 +8569,7 @@ impl LogInAdminUserAccountRequestIdentifiers {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     LogInAdminUserAccountRequestIdentifiers { email_address : "email_address" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/validators`.
@@ -8567,7 +8579,7 @@ pub struct LogInAdminUserAccountRequestValidators {
     pub password: Option<String>,
     /// When this is present there should be no identifiers in the body. The user is identified through a `blaize_session` cookie.
     pub use_sso: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -8603,7 +8615,7 @@ impl LogInAdminUserAccountRequestValidators {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     LogInAdminUserAccountRequestValidators { password : "password" optional, use_sso :
-    "use_sso" optional, } additional additional_properties
+    "use_sso" optional, } open additional_properties
 );
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema`.
@@ -8612,7 +8624,7 @@ crate::model::model!(
 pub struct LogInAdminUserAccountRequest {
     pub identifiers: LogInAdminUserAccountRequestIdentifiers,
     pub validators: LogInAdminUserAccountRequestValidators,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "admin_user")]
@@ -8641,7 +8653,7 @@ impl LogInAdminUserAccountRequest {
 #[cfg(feature = "admin_user")]
 crate::model::model!(
     LogInAdminUserAccountRequest { identifiers : "identifiers" required, validators :
-    "validators" required, } additional additional_properties
+    "validators" required, } open additional_properties
 );
 #[cfg(feature = "bundle")]
 /// Inline schema at `#/paths/~1v3~1bundles~1{id}/delete/responses/200/content/application~1json/schema`.
@@ -8649,7 +8661,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct DeleteBundleResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "bundle")]
@@ -8678,8 +8690,7 @@ impl DeleteBundleResponse {
 }
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    DeleteBundleResponse { message : "message" optional, } additional
-    additional_properties
+    DeleteBundleResponse { message : "message" optional, } open additional_properties
 );
 #[cfg(feature = "configuration")]
 /// Inline schema at `#/paths/~1v3~1configuration/post/requestBody/content/application~1json/schema`.
@@ -8723,7 +8734,7 @@ pub struct SaveConfigurationRequest {
     pub redis_host: Option<String>,
     pub email_from: Option<String>,
     pub authentication_password_require_email_verfication: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "configuration")]
@@ -9000,7 +9011,7 @@ crate::model::model!(
     "elasticsearch.url" optional, aws_region : "aws.region" optional, redis_host :
     "redis.host" optional, email_from : "email.from" optional,
     authentication_password_require_email_verfication :
-    "authentication.password.requireEmailVerfication" optional, } additional
+    "authentication.password.requireEmailVerfication" optional, } open
     additional_properties
 );
 #[cfg(feature = "configuration")]
@@ -9011,7 +9022,7 @@ pub struct CreateCertRequest {
     pub label: Option<String>,
     pub private_key: Option<String>,
     pub cert: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "configuration")]
@@ -9053,7 +9064,7 @@ impl CreateCertRequest {
 #[cfg(feature = "configuration")]
 crate::model::model!(
     CreateCertRequest { label : "label" optional, private_key : "private_key" optional,
-    cert : "cert" optional, } additional additional_properties
+    cert : "cert" optional, } open additional_properties
 );
 #[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/request_headers`.
@@ -9061,7 +9072,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct InvokeDecisionEngineRequestRequestHeaders {
     pub user_agent: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "decision_engine")]
@@ -9091,7 +9102,7 @@ impl InvokeDecisionEngineRequestRequestHeaders {
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
     InvokeDecisionEngineRequestRequestHeaders { user_agent : "User-Agent" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/content_metadata`.
@@ -9099,7 +9110,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct InvokeDecisionEngineRequestContentMetadata {
     pub published_date: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "decision_engine")]
@@ -9129,7 +9140,7 @@ impl InvokeDecisionEngineRequestContentMetadata {
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
     InvokeDecisionEngineRequestContentMetadata { published_date : "publishedDate"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema`.
@@ -9146,7 +9157,7 @@ pub struct InvokeDecisionEngineRequest {
     pub jwt: Option<String>,
     /// MD5-hex-encoding of: path + "|" + trusted referrer secret
     pub btr: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "decision_engine")]
@@ -9224,8 +9235,7 @@ crate::model::model!(
     InvokeDecisionEngineRequest { path : "path" required, http_method : "http_method"
     optional, session : "session" optional, foreign_keys : "foreign_keys" optional,
     request_headers : "request_headers" optional, content_metadata : "content_metadata"
-    optional, jwt : "jwt" optional, btr : "btr" optional, } additional
-    additional_properties
+    optional, jwt : "jwt" optional, btr : "btr" optional, } open additional_properties
 );
 #[cfg(feature = "email_templates")]
 /// Inline schema at `#/paths/~1v4~1email-templates~1{slug}/put/requestBody/content/application~1json/schema`.
@@ -9236,7 +9246,7 @@ pub struct SaveEmailTemplateRequest {
     pub label: Option<String>,
     pub subject: Option<String>,
     pub content: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "email_templates")]
@@ -9284,7 +9294,7 @@ impl SaveEmailTemplateRequest {
 #[cfg(feature = "email_templates")]
 crate::model::model!(
     SaveEmailTemplateRequest { template_type : "templateType" optional, label : "label"
-    optional, subject : "subject" optional, content : "content" optional, } additional
+    optional, subject : "subject" optional, content : "content" optional, } open
     additional_properties
 );
 #[cfg(feature = "feature_rules")]
@@ -9299,7 +9309,7 @@ pub struct CreateFeatureRuleRequest {
     pub script_type: Option<String>,
     pub graph_state: Option<String>,
     pub editing_mode: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "feature_rules")]
@@ -9367,7 +9377,7 @@ crate::model::model!(
     CreateFeatureRuleRequest { label : "label" optional, description : "description"
     optional, requirements_script : "requirements_script" optional, action_script :
     "action_script" optional, script_type : "script_type" optional, graph_state :
-    "graph_state" optional, editing_mode : "editing_mode" optional, } additional
+    "graph_state" optional, editing_mode : "editing_mode" optional, } open
     additional_properties
 );
 #[cfg(feature = "form")]
@@ -9380,7 +9390,7 @@ pub struct SaveFormRequest {
     pub public_description: Option<String>,
     pub registration: Option<bool>,
     pub fields: Option<Vec<Field>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "form")]
@@ -9435,7 +9445,7 @@ impl SaveFormRequest {
 crate::model::model!(
     SaveFormRequest { title : "title" optional, internal_description :
     "internal-description" optional, public_description : "public-description" optional,
-    registration : "registration" optional, fields : "fields" optional, } additional
+    registration : "registration" optional, fields : "fields" optional, } open
     additional_properties
 );
 #[cfg(feature = "component_library")]
@@ -9447,7 +9457,7 @@ pub struct GenerateThumbnailUploadUrlRequest {
     pub file_name: Option<String>,
     /// The MIME type of the file. Supported MIME types include image/jpeg, image/png, and image/gif.
     pub content_type: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "component_library")]
@@ -9483,7 +9493,7 @@ impl GenerateThumbnailUploadUrlRequest {
 #[cfg(feature = "component_library")]
 crate::model::model!(
     GenerateThumbnailUploadUrlRequest { file_name : "fileName" optional, content_type :
-    "contentType" optional, } additional additional_properties
+    "contentType" optional, } open additional_properties
 );
 #[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/200/content/application~1json/schema`.
@@ -9494,7 +9504,7 @@ pub struct GenerateThumbnailUploadUrlResponse {
     pub id: Option<String>,
     /// The pre-signed URL for uploading the thumbnail.
     pub upload_url: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "component_library")]
@@ -9530,7 +9540,7 @@ impl GenerateThumbnailUploadUrlResponse {
 #[cfg(feature = "component_library")]
 crate::model::model!(
     GenerateThumbnailUploadUrlResponse { id : "id" optional, upload_url : "uploadUrl"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/400/content/application~1json/schema`.
@@ -9538,7 +9548,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct GenerateThumbnailUploadUrlBadRequestBody {
     pub error: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "component_library")]
@@ -9567,7 +9577,7 @@ impl GenerateThumbnailUploadUrlBadRequestBody {
 }
 #[cfg(feature = "component_library")]
 crate::model::model!(
-    GenerateThumbnailUploadUrlBadRequestBody { error : "error" optional, } additional
+    GenerateThumbnailUploadUrlBadRequestBody { error : "error" optional, } open
     additional_properties
 );
 #[cfg(feature = "component_library")]
@@ -9576,7 +9586,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct GenerateThumbnailUploadUrlUnauthorizedBody {
     pub error: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "component_library")]
@@ -9605,7 +9615,7 @@ impl GenerateThumbnailUploadUrlUnauthorizedBody {
 }
 #[cfg(feature = "component_library")]
 crate::model::model!(
-    GenerateThumbnailUploadUrlUnauthorizedBody { error : "error" optional, } additional
+    GenerateThumbnailUploadUrlUnauthorizedBody { error : "error" optional, } open
     additional_properties
 );
 #[cfg(feature = "gifts")]
@@ -9623,7 +9633,7 @@ pub struct CreateGiftRequest {
     pub uri: Option<String>,
     /// ID of cross-device session of claiming user (if claimed)
     pub cross_device_session: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "gifts")]
@@ -9678,7 +9688,7 @@ impl CreateGiftRequest {
 crate::model::model!(
     CreateGiftRequest { id : "id" optional, created : "created" optional, claimed :
     "claimed" optional, uri : "uri" optional, cross_device_session :
-    "cross_device_session" optional, } additional additional_properties
+    "cross_device_session" optional, } open additional_properties
 );
 #[cfg(feature = "gifts")]
 /// Inline schema at `#/paths/~1v3~1gift/post/responses/200/content/*~1*/schema`.
@@ -9687,7 +9697,7 @@ crate::model::model!(
 pub struct CreateGiftResponse {
     /// id: 65c7da04b734a15f (string)
     pub gift: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "gifts")]
@@ -9716,13 +9726,13 @@ impl CreateGiftResponse {
 }
 #[cfg(feature = "gifts")]
 crate::model::model!(
-    CreateGiftResponse { gift : "gift" optional, } additional additional_properties
+    CreateGiftResponse { gift : "gift" optional, } open additional_properties
 );
 #[cfg(feature = "grants")]
 /// Inline schema at `#/paths/~1v3~1users~1{userId}~1grants/get/responses/200/content/application~1json/schema`.
 ///
-/// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -9730,13 +9740,18 @@ pub enum ListUserGrantsResponse {
     GrantsResponse(GrantsResponse),
     ActiveGrantsResponse(ActiveGrantsResponse),
 }
+#[cfg(feature = "grants")]
+crate::one_of::one_of!(
+    ListUserGrantsResponse { GrantsResponse(GrantsResponse),
+    ActiveGrantsResponse(ActiveGrantsResponse) }
+);
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListProductsResponse {
     pub results: Option<Vec<Products>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -9765,8 +9780,7 @@ impl ListProductsResponse {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    ListProductsResponse { results : "results" optional, } additional
-    additional_properties
+    ListProductsResponse { results : "results" optional, } open additional_properties
 );
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products/post/responses/201/content/application~1json/schema`.
@@ -9775,7 +9789,7 @@ crate::model::model!(
 pub struct SaveProductResponse {
     pub message: Option<String>,
     pub uri: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -9810,8 +9824,8 @@ impl SaveProductResponse {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    SaveProductResponse { message : "message" optional, uri : "uri" optional, }
-    additional additional_properties
+    SaveProductResponse { message : "message" optional, uri : "uri" optional, } open
+    additional_properties
 );
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/200/content/application~1json/schema`.
@@ -9820,7 +9834,7 @@ crate::model::model!(
 pub struct SaveProductsOkBody {
     pub message: Option<String>,
     pub uri: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -9855,7 +9869,7 @@ impl SaveProductsOkBody {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    SaveProductsOkBody { message : "message" optional, uri : "uri" optional, } additional
+    SaveProductsOkBody { message : "message" optional, uri : "uri" optional, } open
     additional_properties
 );
 #[cfg(feature = "products")]
@@ -9865,7 +9879,7 @@ crate::model::model!(
 pub struct SaveProductsCreatedBody {
     pub message: Option<String>,
     pub uri: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "products")]
@@ -9900,8 +9914,8 @@ impl SaveProductsCreatedBody {
 }
 #[cfg(feature = "products")]
 crate::model::model!(
-    SaveProductsCreatedBody { message : "message" optional, uri : "uri" optional, }
-    additional additional_properties
+    SaveProductsCreatedBody { message : "message" optional, uri : "uri" optional, } open
+    additional_properties
 );
 #[cfg(feature = "request_rules")]
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema/properties/conditions`.
@@ -9910,7 +9924,7 @@ crate::model::model!(
 pub struct SaveRequestRuleRequestConditions {
     pub url_pattern: Option<String>,
     pub method: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "request_rules")]
@@ -9946,7 +9960,7 @@ impl SaveRequestRuleRequestConditions {
 #[cfg(feature = "request_rules")]
 crate::model::model!(
     SaveRequestRuleRequestConditions { url_pattern : "url_pattern" optional, method :
-    "method" optional, } additional additional_properties
+    "method" optional, } open additional_properties
 );
 #[cfg(feature = "request_rules")]
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema`.
@@ -9960,7 +9974,7 @@ pub struct SaveRequestRuleRequest {
     pub script_type: Option<String>,
     pub graph_state: Option<String>,
     pub editing_mode: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "request_rules")]
@@ -10028,7 +10042,7 @@ crate::model::model!(
     SaveRequestRuleRequest { label : "label" optional, conditions : "conditions"
     optional, requirements_script : "requirements_script" optional, action_script :
     "action_script" optional, script_type : "script_type" optional, graph_state :
-    "graph_state" optional, editing_mode : "editing_mode" optional, } additional
+    "graph_state" optional, editing_mode : "editing_mode" optional, } open
     additional_properties
 );
 #[cfg(feature = "session")]
@@ -10037,7 +10051,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct CreateNewSessionRequestIdentifiers {
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "session")]
@@ -10066,8 +10080,8 @@ impl CreateNewSessionRequestIdentifiers {
 }
 #[cfg(feature = "session")]
 crate::model::model!(
-    CreateNewSessionRequestIdentifiers { email_address : "email_address" optional, }
-    additional additional_properties
+    CreateNewSessionRequestIdentifiers { email_address : "email_address" optional, } open
+    additional_properties
 );
 #[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/validators`.
@@ -10077,7 +10091,7 @@ pub struct CreateNewSessionRequestValidators {
     pub password: Option<String>,
     /// When this is present there should be no identifiers in the body. The user is identified through a `blaize_session` cookie.
     pub use_sso: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "session")]
@@ -10113,7 +10127,7 @@ impl CreateNewSessionRequestValidators {
 #[cfg(feature = "session")]
 crate::model::model!(
     CreateNewSessionRequestValidators { password : "password" optional, use_sso :
-    "use_sso" optional, } additional additional_properties
+    "use_sso" optional, } open additional_properties
 );
 #[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema`.
@@ -10122,7 +10136,7 @@ crate::model::model!(
 pub struct CreateNewSessionRequest {
     pub identifiers: CreateNewSessionRequestIdentifiers,
     pub validators: CreateNewSessionRequestValidators,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "session")]
@@ -10151,7 +10165,7 @@ impl CreateNewSessionRequest {
 #[cfg(feature = "session")]
 crate::model::model!(
     CreateNewSessionRequest { identifiers : "identifiers" required, validators :
-    "validators" required, } additional additional_properties
+    "validators" required, } open additional_properties
 );
 #[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/0`.
@@ -10160,7 +10174,7 @@ crate::model::model!(
 pub struct RefreshOrExchangeTokenRequestRefreshToken {
     /// The refresh token issued with the access token (RFC 6749, section 6).
     pub refresh_token: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "third_party_authentication")]
@@ -10185,7 +10199,7 @@ impl RefreshOrExchangeTokenRequestRefreshToken {
 #[cfg(feature = "third_party_authentication")]
 crate::model::model!(
     RefreshOrExchangeTokenRequestRefreshToken { refresh_token : "refresh_token" required,
-    } additional additional_properties
+    } open additional_properties
 );
 #[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/1`.
@@ -10195,7 +10209,7 @@ pub struct RefreshOrExchangeTokenRequestAuthorizationCode {
     pub code: String,
     /// Format: `uri`.
     pub redirect_uri: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "third_party_authentication")]
@@ -10221,13 +10235,13 @@ impl RefreshOrExchangeTokenRequestAuthorizationCode {
 #[cfg(feature = "third_party_authentication")]
 crate::model::model!(
     RefreshOrExchangeTokenRequestAuthorizationCode { code : "code" required, redirect_uri
-    : "redirect_uri" required, } additional additional_properties
+    : "redirect_uri" required, } open additional_properties
 );
 #[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema`.
 ///
 /// The variant is chosen by the `grant_type` property.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "grant_type")]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -10238,10 +10252,16 @@ pub enum RefreshOrExchangeTokenRequest {
     AuthorizationCode(RefreshOrExchangeTokenRequestAuthorizationCode),
 }
 #[cfg(feature = "third_party_authentication")]
+crate::one_of::one_of!(
+    RefreshOrExchangeTokenRequest tag "grant_type" { "refresh_token" =>
+    RefreshToken(RefreshOrExchangeTokenRequestRefreshToken), "authorization_code" =>
+    AuthorizationCode(RefreshOrExchangeTokenRequestAuthorizationCode) }
+);
+#[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/responses/200/content/application~1json/schema`.
 ///
-/// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -10249,13 +10269,56 @@ pub enum RefreshOrExchangeTokenResponse {
     Oauth2TokenExchangeResponse(Oauth2TokenExchangeResponse),
     Oauth2TokenRefreshResponse(Oauth2TokenRefreshResponse),
 }
+#[cfg(feature = "third_party_authentication")]
+crate::one_of::one_of!(
+    RefreshOrExchangeTokenResponse {
+    Oauth2TokenExchangeResponse(Oauth2TokenExchangeResponse),
+    Oauth2TokenRefreshResponse(Oauth2TokenRefreshResponse) }
+);
+#[cfg(feature = "users")]
+/// Inline schema at `#/paths/~1v3~1users/post/responses/201/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct CreateUserResponse {
+    pub data: Option<UserResponse>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+#[cfg(feature = "users")]
+impl CreateUserResponse {
+    /// A `CreateUserResponse` with every field unset.
+    pub fn new() -> Self {
+        Self {
+            data: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `data` (the property `data`).
+    pub fn with_data(mut self, value: impl Into<UserResponse>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+#[cfg(feature = "users")]
+crate::model::model!(
+    CreateUserResponse { data : "data" optional, } open additional_properties
+);
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1profile~1{app_id}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetUsersProfileByAppIdResponse {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10284,7 +10347,7 @@ impl GetUsersProfileByAppIdResponse {
 }
 #[cfg(feature = "users")]
 crate::model::model!(
-    GetUsersProfileByAppIdResponse { message : "message" optional, } additional
+    GetUsersProfileByAppIdResponse { message : "message" optional, } open
     additional_properties
 );
 #[cfg(feature = "users")]
@@ -10293,7 +10356,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct UpdateBulkUsersBadRequestBody {
     pub error: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10322,7 +10385,7 @@ impl UpdateBulkUsersBadRequestBody {
 }
 #[cfg(feature = "users")]
 crate::model::model!(
-    UpdateBulkUsersBadRequestBody { error : "error" optional, } additional
+    UpdateBulkUsersBadRequestBody { error : "error" optional, } open
     additional_properties
 );
 #[cfg(feature = "users")]
@@ -10331,7 +10394,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct UpdateBulkUsersUnauthorizedBody {
     pub error: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10360,7 +10423,7 @@ impl UpdateBulkUsersUnauthorizedBody {
 }
 #[cfg(feature = "users")]
 crate::model::model!(
-    UpdateBulkUsersUnauthorizedBody { error : "error" optional, } additional
+    UpdateBulkUsersUnauthorizedBody { error : "error" optional, } open
     additional_properties
 );
 #[cfg(feature = "users")]
@@ -10370,7 +10433,7 @@ crate::model::model!(
 pub struct StartEmailAddressUpdateRequestNewIdentifiers {
     /// Pattern: `.+@.+\..+`.
     pub email_address: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10395,7 +10458,7 @@ impl StartEmailAddressUpdateRequestNewIdentifiers {
 #[cfg(feature = "users")]
 crate::model::model!(
     StartEmailAddressUpdateRequestNewIdentifiers { email_address : "email_address"
-    required, } additional additional_properties
+    required, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema`.
@@ -10403,7 +10466,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct StartEmailAddressUpdateRequest {
     pub new_identifiers: StartEmailAddressUpdateRequestNewIdentifiers,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10427,8 +10490,8 @@ impl StartEmailAddressUpdateRequest {
 }
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartEmailAddressUpdateRequest { new_identifiers : "new_identifiers" required, }
-    additional additional_properties
+    StartEmailAddressUpdateRequest { new_identifiers : "new_identifiers" required, } open
+    additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema/properties/identifiers`.
@@ -10436,7 +10499,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct StartPasswordResetRequestIdentifiers {
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10466,7 +10529,7 @@ impl StartPasswordResetRequestIdentifiers {
 #[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordResetRequestIdentifiers { email_address : "email_address" optional, }
-    additional additional_properties
+    open additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema`.
@@ -10476,7 +10539,7 @@ pub struct StartPasswordResetRequest {
     pub identifiers: StartPasswordResetRequestIdentifiers,
     /// The slug of the site where the user account is registered.
     pub site_slug: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10502,7 +10565,7 @@ impl StartPasswordResetRequest {
 #[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordResetRequest { identifiers : "identifiers" required, site_slug :
-    "siteSlug" required, } additional additional_properties
+    "siteSlug" required, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/identifiers`.
@@ -10510,7 +10573,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct StartPasswordlessAuthenticationRequestIdentifiers {
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10540,7 +10603,7 @@ impl StartPasswordlessAuthenticationRequestIdentifiers {
 #[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordlessAuthenticationRequestIdentifiers { email_address : "email_address"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/delivery`.
@@ -10551,7 +10614,7 @@ pub struct StartPasswordlessAuthenticationRequestDelivery {
     pub destination: Option<String>,
     pub action: Option<String>,
     pub redirect: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10600,7 +10663,7 @@ impl StartPasswordlessAuthenticationRequestDelivery {
 crate::model::model!(
     StartPasswordlessAuthenticationRequestDelivery { method : "method" optional,
     destination : "destination" optional, action : "action" optional, redirect :
-    "redirect" optional, } additional additional_properties
+    "redirect" optional, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema`.
@@ -10609,7 +10672,7 @@ crate::model::model!(
 pub struct StartPasswordlessAuthenticationRequest {
     pub identifiers: StartPasswordlessAuthenticationRequestIdentifiers,
     pub delivery: StartPasswordlessAuthenticationRequestDelivery,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "users")]
@@ -10638,13 +10701,13 @@ impl StartPasswordlessAuthenticationRequest {
 #[cfg(feature = "users")]
 crate::model::model!(
     StartPasswordlessAuthenticationRequest { identifiers : "identifiers" required,
-    delivery : "delivery" required, } additional additional_properties
+    delivery : "delivery" required, } open additional_properties
 );
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
-/// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -10652,13 +10715,17 @@ pub enum ListUserSessionsResponse {
     SessionLookup(SessionLookup),
     Sessions(Sessions),
 }
+#[cfg(feature = "users")]
+crate::one_of::one_of!(
+    ListUserSessionsResponse { SessionLookup(SessionLookup), Sessions(Sessions) }
+);
 #[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateNewSessionUnderGivenSiteRequestIdentifiers {
     pub email_address: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "v4_session")]
@@ -10688,7 +10755,7 @@ impl CreateNewSessionUnderGivenSiteRequestIdentifiers {
 #[cfg(feature = "v4_session")]
 crate::model::model!(
     CreateNewSessionUnderGivenSiteRequestIdentifiers { email_address : "email_address"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/validators`.
@@ -10698,7 +10765,7 @@ pub struct CreateNewSessionUnderGivenSiteRequestValidators {
     pub password: Option<String>,
     /// When this is present there should be no identifiers in the body. The user is identified through a `blaize_session` cookie.
     pub use_sso: Option<bool>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "v4_session")]
@@ -10734,7 +10801,7 @@ impl CreateNewSessionUnderGivenSiteRequestValidators {
 #[cfg(feature = "v4_session")]
 crate::model::model!(
     CreateNewSessionUnderGivenSiteRequestValidators { password : "password" optional,
-    use_sso : "use_sso" optional, } additional additional_properties
+    use_sso : "use_sso" optional, } open additional_properties
 );
 #[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema`.
@@ -10743,7 +10810,7 @@ crate::model::model!(
 pub struct CreateNewSessionUnderGivenSiteRequest {
     pub identifiers: CreateNewSessionUnderGivenSiteRequestIdentifiers,
     pub validators: CreateNewSessionUnderGivenSiteRequestValidators,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "v4_session")]
@@ -10772,21 +10839,21 @@ impl CreateNewSessionUnderGivenSiteRequest {
 #[cfg(feature = "v4_session")]
 crate::model::model!(
     CreateNewSessionUnderGivenSiteRequest { identifiers : "identifiers" required,
-    validators : "validators" required, } additional additional_properties
+    validators : "validators" required, } open additional_properties
 );
-#[cfg(feature = "account_user")]
+#[cfg(feature = "grants")]
 /// Inline schema at `#/paths/~1v4~1accounts~1{accountId}~1grants/get/responses/200/content/application~1json/schema/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct ListAccountUsersV4ResponseItem {
+pub struct ListAccountGrantsV4ResponseItem {
     pub user_id: Option<String>,
     pub account_id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
-#[cfg(feature = "account_user")]
-impl ListAccountUsersV4ResponseItem {
-    /// A `ListAccountUsersV4ResponseItem` with every field unset.
+#[cfg(feature = "grants")]
+impl ListAccountGrantsV4ResponseItem {
+    /// A `ListAccountGrantsV4ResponseItem` with every field unset.
     pub fn new() -> Self {
         Self {
             user_id: None,
@@ -10814,10 +10881,10 @@ impl ListAccountUsersV4ResponseItem {
         self
     }
 }
-#[cfg(feature = "account_user")]
+#[cfg(feature = "grants")]
 crate::model::model!(
-    ListAccountUsersV4ResponseItem { user_id : "userId" optional, account_id :
-    "accountId" optional, } additional additional_properties
+    ListAccountGrantsV4ResponseItem { user_id : "userId" optional, account_id :
+    "accountId" optional, } open additional_properties
 );
 #[cfg(feature = "webhook")]
 /// Inline schema at `#/paths/~1v3~1webhooks/post/requestBody/content/application~1json/schema`.
@@ -10828,7 +10895,7 @@ pub struct CreateWebhookRequest {
     pub triggers: Option<Vec<serde_json::Value>>,
     pub method: Option<String>,
     pub target: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "webhook")]
@@ -10876,8 +10943,7 @@ impl CreateWebhookRequest {
 #[cfg(feature = "webhook")]
 crate::model::model!(
     CreateWebhookRequest { label : "label" optional, triggers : "triggers" optional,
-    method : "method" optional, target : "target" optional, } additional
-    additional_properties
+    method : "method" optional, target : "target" optional, } open additional_properties
 );
 #[cfg(feature = "webhook")]
 /// Inline schema at `#/paths/~1v3~1webhooks~1{id}/put/requestBody/content/application~1json/schema`.
@@ -10889,7 +10955,7 @@ pub struct UpdateWebhookRequest {
     pub triggers: Option<Vec<serde_json::Value>>,
     pub method: Option<String>,
     pub target: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "webhook")]
@@ -10944,7 +11010,7 @@ impl UpdateWebhookRequest {
 crate::model::model!(
     UpdateWebhookRequest { webhook_id : "webhook_id" optional, label : "label" optional,
     triggers : "triggers" optional, method : "method" optional, target : "target"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "pages")]
 /// Inline schema at `#/paths/~1v4~1pages~1upload-url/post/responses/201/content/application~1json/schema`.
@@ -10955,7 +11021,7 @@ pub struct GeneratePageUploadUrlResponse {
     pub logo_id: Option<String>,
     /// The generated presigned S3 upload URL
     pub upload_url: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "pages")]
@@ -10991,7 +11057,7 @@ impl GeneratePageUploadUrlResponse {
 #[cfg(feature = "pages")]
 crate::model::model!(
     GeneratePageUploadUrlResponse { logo_id : "logoId" optional, upload_url : "uploadUrl"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/requestBody/content/application~1json/schema`.
@@ -11000,7 +11066,7 @@ crate::model::model!(
 pub struct ProcessPromoCodeRedemptionsRequest {
     /// A list of promo codes that can be redeemed.
     pub promo_codes: Option<Vec<String>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
@@ -11029,8 +11095,8 @@ impl ProcessPromoCodeRedemptionsRequest {
 }
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
-    ProcessPromoCodeRedemptionsRequest { promo_codes : "promo_codes" optional, }
-    additional additional_properties
+    ProcessPromoCodeRedemptionsRequest { promo_codes : "promo_codes" optional, } open
+    additional_properties
 );
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/responses/200/content/application~1json/schema`.
@@ -11038,7 +11104,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct ProcessPromoCodeRedemptionsResponse {
     pub results: Option<Vec<PromoCodeRedemptionResult>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
@@ -11067,6 +11133,6 @@ impl ProcessPromoCodeRedemptionsResponse {
 }
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
-    ProcessPromoCodeRedemptionsResponse { results : "results" optional, } additional
+    ProcessPromoCodeRedemptionsResponse { results : "results" optional, } open
     additional_properties
 );

@@ -91,6 +91,11 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> 
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let typed: T = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| format!("does not decode at `{}`: {}", e.path(), e.inner()))?;
+    let (_, drift) = generated_client::decode_with_drift::<T>(json.as_bytes());
+    if !drift.is_empty() {
+        let places: Vec<String> = drift.iter().map(ToString::to_string).collect();
+        return Err(format!("departs from its schema: {}", places.join("; ")));
+    }
     let text = serde_json::to_string(&typed).map_err(|e| format!("does not encode: {e}"))?;
     let back: Value =
         serde_json::from_str(&text).map_err(|e| format!("encodes to invalid JSON: {e}"))?;
@@ -822,7 +827,9 @@ const CASES: &[Case] = &[
         kind: "bodies and schema values round-tripped",
         check: round_trip::<generated_client::types::ListUserGrantsResponse>,
         enums: &[],
-        exception: None,
+        exception: Some(
+            "the example names a grant's id and creation time `grant_id` and `created_at`; grant-response names them `grantId` and `createdAt`, as other examples do (GET /v3/accounts/{accountId}/grants/{grantId}). Split evidence: the schema stays; a tenant that sends `grant_id` sees it reported as drift.",
+        ),
     },
     Case {
         pointer: "/paths/~1v3~1users~1{userId}~1grants~1{grantId}/delete/parameters/0/example",
@@ -1298,7 +1305,7 @@ const CASES: &[Case] = &[
         pointer: "/paths/~1v3~1users/post/responses/201/content/application~1json/examples/response/value",
         json: "{\"data\":{\"user_id\":\"123456789ABCD\",\"identifiers\":{\"email_address\":\"joe.blow@company.com\"},\"attributes\":{\"first_name\":\"Joe\",\"surname\":\"Blow\"},\"email_verified\":true}}",
         kind: "bodies and schema values round-tripped",
-        check: round_trip::<generated_client::types::UsersResponse>,
+        check: round_trip::<generated_client::types::CreateUserResponse>,
         enums: &[],
         exception: None,
     },
@@ -1454,7 +1461,7 @@ const CASES: &[Case] = &[
         pointer: "/paths/~1v4~1accounts~1{accountId}~1grants/get/responses/200/content/application~1json/examples/response/value",
         json: "[{\"userId\":\"3f589a2d-86ad-4b70-a5df-68dca75a3a21\",\"accountId\":\"5fag4a2d-86cd-4bb0-a5df-68dca75a3a21\"}]",
         kind: "bodies and schema values round-tripped",
-        check: round_trip::<Vec<generated_client::types::ListAccountUsersV4ResponseItem>>,
+        check: round_trip::<Vec<generated_client::types::ListAccountGrantsV4ResponseItem>>,
         enums: &[],
         exception: None,
     },
@@ -3770,7 +3777,9 @@ const CASES: &[Case] = &[
         kind: "bodies and schema values round-tripped",
         check: round_trip::<generated_client::types::UserCreation>,
         enums: &[],
-        exception: None,
+        exception: Some(
+            "the example is a created user, not a creation request: it has the server-assigned `user_id`, and `email_verified` indented into `attributes`.",
+        ),
     },
     Case {
         pointer: "/components/schemas/attribute_search_filter/properties/slug/example",

@@ -19,26 +19,35 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// An overlay to apply to both specs before comparing them.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["old_overlay", "new_overlay"])]
     overlay: Option<PathBuf>,
+    /// An overlay for the old spec only (with --new-overlay, one spec can be compared under two
+    /// overlays: `diff spec.yaml spec.yaml --old-overlay a.yaml --new-overlay b.yaml`).
+    #[arg(long, value_name = "OVERLAY")]
+    old_overlay: Option<PathBuf>,
+    /// An overlay for the new spec only.
+    #[arg(long, value_name = "OVERLAY")]
+    new_overlay: Option<PathBuf>,
 }
 
 /// Exit status when the report has a breaking change.
 const BREAKING: u8 = 2;
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let overlay = args
-        .overlay
-        .as_deref()
-        .map(codegen::load::Overlay::load_file)
-        .transpose()?;
+    let load = |path: &Option<PathBuf>| {
+        path.as_deref()
+            .map(codegen::load::Overlay::load_file)
+            .transpose()
+    };
+    let old_overlay = load(&args.overlay.clone().or(args.old_overlay.clone()))?;
+    let new_overlay = load(&args.overlay.clone().or(args.new_overlay.clone()))?;
     let old = codegen::build_ir(&codegen::load::load_file_with_overlay(
         &args.old,
-        overlay.as_ref(),
+        old_overlay.as_ref(),
     )?)?;
     let new = codegen::build_ir(&codegen::load::load_file_with_overlay(
         &args.new,
-        overlay.as_ref(),
+        new_overlay.as_ref(),
     )?)?;
     let report = codegen::diff::diff(&old, &new);
     if args.json {

@@ -42,6 +42,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     /// Whether server variables left unset take the spec's default (an explicit choice).
     server_defaults: bool,
+    strict: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -58,6 +59,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("server_defaults", &self.server_defaults)
+            .field("strict", &self.strict)
             .finish()
     }
 }
@@ -174,6 +176,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Makes drift an error: a response that departs from the spec (a property it does not
+    /// declare, an enum value it does not list, a status it does not document, …; see
+    /// [`Drift`](crate::Drift)) fails with [`Error::Drift`](crate::Error::Drift) instead of
+    /// being decoded with a warning. For tests, which should notice when the API and the spec
+    /// part ways; a request's own `.strict(…)` overrides it. Off by default: drift is then
+    /// logged (`tracing`, WARN) and counted ([`Client::drift_report`](crate::Client::drift_report)).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Retries failed idempotent requests (off by default); see [`RetryPolicy`].
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
@@ -255,6 +268,8 @@ impl ClientBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             redirects: self.redirects,
             user_agent,
+            strict: self.strict,
+            drift: Default::default(),
         })
     }
 }

@@ -23,10 +23,13 @@ use std::sync::Arc;
 mod base64_json;
 mod body;
 mod builder;
+mod drift;
+mod drift_log;
 mod encoding;
 mod error;
 mod json_path;
 mod model;
+mod one_of;
 mod paginate;
 mod random;
 mod redirect;
@@ -34,6 +37,7 @@ mod request;
 mod retry;
 mod signing;
 mod string_enum;
+mod tracked;
 mod transport;
 mod zephr_hmac;
 
@@ -41,9 +45,11 @@ pub use body::RawBody;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+pub use drift::{Drift, DriftKind, decode_with_drift};
+pub use drift_log::{DriftEntry, DriftReport};
 pub use error::{
-    BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError,
-    TransportErrorKind,
+    BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
+    TransportError, TransportErrorKind,
 };
 pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 pub use redirect::RedirectPolicy;
@@ -80,6 +86,11 @@ impl Client {
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
+    }
+
+    /// Where this client's responses departed from the spec, since it was built.
+    pub fn drift_report(&self) -> DriftReport {
+        self.transport.drift.report()
     }
 
     /// A request to any path, as a generated client's `request` makes one.

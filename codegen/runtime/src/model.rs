@@ -62,15 +62,19 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// Reads a declared property's value into its slot; a property given twice is an error (as
-/// serde's derive has it).
+/// serde's derive has it). In drift's recording pass, the value's place is named `name`.
 #[allow(dead_code)] // used when a model has fields
 pub(crate) fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
     name: &'static str,
+    tracking: bool,
 ) -> Result<(), A::Error> {
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
+    }
+    if tracking {
+        crate::drift::name_next(name);
     }
     *slot = Some(map.next_value()?);
     Ok(())
@@ -93,6 +97,17 @@ where
 #[allow(dead_code)] // used when a model is closed
 pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)
+}
+
+/// After an object: one that has none of the model's properties and others is most likely
+/// another shape than the one documented (see [`DriftKind::NoDeclaredProperty`]).
+///
+/// [`DriftKind::NoDeclaredProperty`]: crate::DriftKind::NoDeclaredProperty
+#[allow(dead_code)] // used when a model may hold undeclared properties
+pub(crate) fn check_shape(declared: &[&str], matched: usize, others: usize) {
+    if !declared.is_empty() && matched == 0 && others > 0 {
+        crate::drift::no_declared_property();
+    }
 }
 
 #[allow(dead_code)] // used when a model is open
@@ -118,18 +133,34 @@ where
 /// `Serialize` and `Deserialize` for a model struct:
 ///
 /// ```text
-/// model!(Name { field: "wire" required, other: "other" optional, } additional map_field);
+/// model!(Name { field: "wire" required, other: "other" optional, } open map_field);
 /// ```
 ///
 /// `nullable` is a required property whose value may be `null`: always written (as `null` when
-/// `None`), and `None` when missing.
-/// Declared properties are matched by wire name (borrowed keys), each at most once; a missing
-/// required one is an error, a missing optional one (or a `null`) is `None`. With `additional`,
-/// every other property is kept in that map field and written back after the declared ones
-/// (never over them); without it, others are skipped. Optional fields that are `None` are left
-/// out when encoding.
+/// `None`), and `None` when missing. Declared properties are matched by wire name (borrowed
+/// keys), each at most once; a missing required one is an error, a missing optional one (or a
+/// `null`) is `None`. Optional fields that are `None` are left out when encoding.
+///
+/// What happens to the other properties:
+/// - `open map_field`: kept in that map field and written back after the declared ones (never
+///   over them), each noted as drift (the spec does not say they may come);
+/// - `additional map_field`: kept the same way, without drift (the spec says they may:
+///   `additionalProperties`, or an overlay's `x-codegen: {open: true}`);
+/// - nothing: skipped, each noted as drift (`additionalProperties: false`).
+///
+/// With `open` or nothing, an object that has none of the declared properties but others is
+/// noted too.
 macro_rules! model {
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } $(additional $map:ident)?) => {
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } open $map:ident) => {
+        $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [open $map]);
+    };
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } additional $map:ident) => {
+        $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [additional $map]);
+    };
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* }) => {
+        $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [closed]);
+    };
+    (@impl $name:ident { $($field:ident: $wire:literal $kind:ident,)* } [$mode:ident $($map:ident)?]) => {
         $crate::model::model!(@serialize_impl $name { $($field: $wire $kind,)* } [$($map)?]);
 
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -143,15 +174,25 @@ macro_rules! model {
                         __f.write_str(::core::concat!("an object (", ::core::stringify!($name), ")"))
                     }
 
+                    #[allow(unused_mut, unused_variables)]
                     fn visit_map<_A: ::serde::de::MapAccess<'de>>(self, mut __map: _A) -> ::core::result::Result<$name, _A::Error> {
                         $( let mut $field = ::core::option::Option::None; )*
                         $( let mut $map = ::core::default::Default::default(); )?
+                        let __tracking = $crate::drift::tracking();
+                        let (mut __matched, mut __others) = (0usize, 0usize);
                         while let ::core::option::Option::Some(__key) = __map.next_key::<$crate::model::Key<'de>>()? {
                             match __key.as_str() {
-                                $( $wire => $crate::model::field(&mut $field, &mut __map, $wire)?, )*
-                                _ => $crate::model::model!(@other, __map, __key $(, $map)?),
+                                $( $wire => {
+                                    __matched += 1;
+                                    $crate::model::field(&mut $field, &mut __map, $wire, __tracking)?
+                                } )*
+                                _ => {
+                                    __others += 1;
+                                    $crate::model::model!(@other $mode, __map, __key $(, $map)?)
+                                }
                             }
                         }
+                        $crate::model::model!(@shape $mode, [$($wire),*], __matched, __others);
                         ::core::result::Result::Ok($name {
                             $( $field: $crate::model::model!(@finish $kind, $field, $wire, _A), )*
                             $( $map, )?
@@ -189,11 +230,20 @@ macro_rules! model {
             ::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, __value)?;
         }
     };
-    (@other, $map:ident, $key:ident, $kept:ident) => {
-        $crate::model::keep(&mut $kept, $key, &mut $map)?
+    (@other open, $access:ident, $key:ident, $kept:ident) => {{
+        $crate::drift::undeclared($key.as_str());
+        $crate::model::keep(&mut $kept, $key, &mut $access)?
+    }};
+    (@other additional, $access:ident, $key:ident, $kept:ident) => {
+        $crate::model::keep(&mut $kept, $key, &mut $access)?
     };
-    (@other, $map:ident, $key:ident) => {
-        $crate::model::skip(&mut $map)?
+    (@other closed, $access:ident, $key:ident) => {{
+        $crate::drift::undeclared($key.as_str());
+        $crate::model::skip(&mut $access)?
+    }};
+    (@shape additional, [$($wire:literal),*], $matched:ident, $others:ident) => {};
+    (@shape $mode:ident, [$($wire:literal),*], $matched:ident, $others:ident) => {
+        $crate::model::check_shape(&[$($wire),*], $matched, $others)
     };
     // Required fields must come; optional ones (and required nullable ones, as with serde's
     // derive) are `None` when missing or `null`: their slot is `Option<Option<T>>`.
@@ -225,6 +275,14 @@ mod tests {
     }
 
     model!(Open { id: "id" required, name: "display-name" optional, parent: "parent" nullable, } additional additional_properties);
+
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Reported {
+        id: Option<String>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+
+    model!(Reported { id: "id" optional, } open additional_properties);
 
     #[derive(Debug, Clone, PartialEq, Default)]
     struct Closed {
@@ -284,5 +342,82 @@ mod tests {
         let closed: Closed = serde_json::from_str(r#"{"id": 7, "other": {"deep": [1]}}"#).unwrap();
         assert_eq!(closed, Closed { id: Some(7) });
         assert_eq!(serde_json::to_string(&Closed::default()).unwrap(), "{}");
+    }
+
+    fn drift_of<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Vec<String> {
+        let (result, drift) = crate::decode_with_drift::<T>(value.to_string().as_bytes());
+        let _ = result;
+        drift.iter().map(ToString::to_string).collect()
+    }
+
+    #[derive(Debug, Clone, PartialEq, Default)]
+    struct Page {
+        results: Option<Vec<Reported>>,
+        by_id: Option<std::collections::BTreeMap<String, Reported>>,
+        additional_properties: serde_json::Map<String, serde_json::Value>,
+    }
+
+    model!(Page { results: "results" optional, by_id: "by_id" optional, } open additional_properties);
+
+    #[test]
+    fn what_the_spec_does_not_declare_is_drift_unless_it_says_it_may_come() {
+        assert!(drift_of::<Reported>(json!({"id": "a"})).is_empty());
+        assert_eq!(
+            drift_of::<Reported>(json!({"id": "a", "extra": 1})),
+            ["undeclared-property at /extra"]
+        );
+        // Extras the spec expects (`additional`) are not drift; a closed model's are.
+        assert!(drift_of::<Open>(json!({"id": "a", "tenant_x": 1})).is_empty());
+        assert_eq!(
+            drift_of::<Closed>(json!({"id": 1, "x": 2})),
+            ["undeclared-property at /x"]
+        );
+    }
+
+    #[test]
+    fn a_body_that_shares_no_property_with_its_schema_is_drift_of_its_own() {
+        // The `create_user` case: `{"data": {…}}` where the schema says `{results}`.
+        let drift = drift_of::<Page>(json!({"data": {"id": "u1"}}));
+        assert_eq!(
+            drift,
+            [
+                "undeclared-property at /data",
+                "no-declared-property (the body)"
+            ]
+        );
+        let (page, _) = crate::decode_with_drift::<Page>(br#"{"data":{"id":"u1"}}"#);
+        assert!(
+            page.unwrap().additional_properties.contains_key("data"),
+            "nothing is lost"
+        );
+    }
+
+    #[test]
+    fn pointers_name_properties_and_star_elements_and_map_entries() {
+        let drift = drift_of::<Page>(json!({
+            "results": [{"id": "a"}, {"id": "b", "secret-name": 1}, {"id": "c", "secret-name": 2}],
+            "by_id": {"user@example.com": {"id": "d", "nested": true}}
+        }));
+        // One place for the two elements; the map key (data) is never in a pointer.
+        assert_eq!(
+            drift,
+            [
+                "undeclared-property at /by_id/*/nested",
+                "undeclared-property at /results/*/secret-name"
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_and_mistyped_values_are_drift_with_the_failure() {
+        let (result, drift) =
+            crate::decode_with_drift::<Page>(br#"{"results":[{"id":"a"},{"id":7}]}"#);
+        assert!(result.is_err());
+        assert_eq!(
+            drift.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["type-mismatch at /results/*/id"]
+        );
+        let drift = drift_of::<Open>(json!({"display-name": "x"}));
+        assert_eq!(drift, ["missing-required at /id"]);
     }
 }

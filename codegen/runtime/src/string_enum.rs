@@ -1,4 +1,5 @@
-//! The conversions every string enum of `types` has, written once rather than per enum.
+//! The conversions every string enum of `types` has, written once rather than per enum. A value
+//! the spec does not list is kept (in the fallback variant) and noted as drift.
 
 /// Implements, for a string enum whose listed variants carry no data and whose `fallback`
 /// variant holds a `String`: `as_str`, `is_known`, `From<&str>`, `From<String>`, `FromStr`,
@@ -62,7 +63,11 @@ macro_rules! string_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::string_enum::deserialize(deserializer)
+                let value: $name = $crate::string_enum::deserialize(deserializer)?;
+                if !value.is_known() {
+                    $crate::drift::unknown_enum_value();
+                }
+                ::core::result::Result::Ok(value)
             }
         }
     };
@@ -125,5 +130,15 @@ mod tests {
         assert_eq!("red".parse::<Colour>().unwrap().to_string(), "red");
         assert_eq!(Colour::from(String::from("dark-blue")), Colour::DarkBlue);
         assert!(serde_json::from_str::<Colour>("3").is_err());
+    }
+
+    #[test]
+    fn a_value_the_spec_does_not_list_is_drift() {
+        let (colour, drift) = crate::decode_with_drift::<Vec<Colour>>(br#"["red","mauve"]"#);
+        assert_eq!(colour.unwrap()[1], Colour::Unknown("mauve".into()));
+        assert_eq!(
+            drift.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["unknown-enum-value at /*"]
+        );
     }
 }

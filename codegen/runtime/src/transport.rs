@@ -23,7 +23,9 @@ use serde::de::DeserializeOwned;
 
 use crate::body::RawBody;
 use crate::encoding::{self, Query};
-use crate::error::{DecodeError, Error, Failure, StatusError, TransportError, TransportErrorKind};
+use crate::error::{
+    DecodeError, Error, Failure, ResponseInfo, StatusError, TransportError, TransportErrorKind,
+};
 use crate::redirect::RedirectPolicy;
 use crate::request::OperationInfo;
 use crate::retry::RetryPolicy;
@@ -43,6 +45,10 @@ pub(crate) struct Transport {
     pub(crate) max_response_bytes: usize,
     pub(crate) redirects: RedirectPolicy,
     pub(crate) user_agent: HeaderValue,
+    /// Whether drift is an error (requests may say otherwise).
+    pub(crate) strict: bool,
+    /// The drift this client has seen.
+    pub(crate) drift: crate::drift_log::DriftLog,
 }
 
 impl fmt::Debug for Transport {
@@ -55,6 +61,7 @@ impl fmt::Debug for Transport {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("redirects", &self.redirects)
             .field("user_agent", &self.user_agent)
+            .field("strict", &self.strict)
             .finish_non_exhaustive()
     }
 }
@@ -187,17 +194,25 @@ impl RawResponse {
     /// The body decoded as JSON. On failure the error says where (`results[0].id`).
     #[allow(dead_code)] // used when the spec has JSON response bodies
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Failure> {
-        serde_json::from_slice(&self.body).map_err(|source| {
+        crate::drift::decode_json(&self.body).map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
-                method: self.method.clone(),
-                path: self.path.clone(),
-                status: self.status,
-                headers: self.headers.clone(),
-                body: self.body.clone(),
+                response: self.info(),
                 location: crate::json_path::path_at(&self.body, source.line(), source.column()),
                 source,
+                drift: Vec::new(),
             }))
         })
+    }
+
+    /// What the server sent, for an error to keep.
+    pub(crate) fn info(&self) -> ResponseInfo {
+        ResponseInfo {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            status: self.status,
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+        }
     }
 
     /// The body as bytes (shared, not copied).
@@ -211,20 +226,20 @@ impl RawResponse {
         RawBody::new(self.body.clone(), content_type)
     }
 
-    /// The body decoded as a documented error type, if it is one.
+    /// The body decoded as a documented error type, if it is one (one that is not is drift).
     #[allow(dead_code)] // used when the spec documents error bodies
     pub(crate) fn typed_error<T: DeserializeOwned>(&self) -> Option<T> {
-        serde_json::from_slice(&self.body).ok()
+        let typed = crate::drift::decode_json(&self.body).ok();
+        if typed.is_none() {
+            crate::drift::failed_decode();
+        }
+        typed
     }
 
     /// The error for a status the operation does not treat as success.
     pub(crate) fn error<E>(&self, typed: Option<E>) -> Error<E> {
         Error::Status(Box::new(StatusError {
-            method: self.method.clone(),
-            path: self.path.clone(),
-            status: self.status,
-            headers: self.headers.clone(),
-            body: self.body.clone(),
+            response: self.info(),
             typed,
         }))
     }

@@ -115,7 +115,7 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 // The map of unlisted properties is a field like the others.
                 let additional = |s: &crate::ir::Struct, api: &Api| match &s.additional {
                     crate::ir::Additional::Closed => None,
-                    crate::ir::Additional::Open { field } => Some((
+                    crate::ir::Additional::Open { field, .. } => Some((
                         field.clone(),
                         "serde_json::Map<String, serde_json::Value>".to_owned(),
                     )),

@@ -139,6 +139,13 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
                 crate::RawRequest::new(&self.transport, method, path.into())
             }
 
+            /// Where responses departed from the spec since the client was built (shared by its
+            /// clones): counts by operation, status, kind and place, never a value. Each new place
+            /// is also a `tracing` event at WARN.
+            pub fn drift_report(&self) -> crate::DriftReport {
+                self.transport.drift.report()
+            }
+
             pub(crate) fn transport(&self) -> &Arc<Transport> {
                 &self.transport
             }
@@ -269,7 +276,9 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
         pub use client::Client;
         #server_use
-        pub use error::{BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError, TransportErrorKind};
+        pub use drift::{decode_with_drift, Drift, DriftKind};
+        pub use drift_log::{DriftEntry, DriftReport};
+        pub use error::{BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError, TransportError, TransportErrorKind};
         pub use redirect::RedirectPolicy;
         pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
         #paginate_use

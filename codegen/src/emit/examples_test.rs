@@ -67,7 +67,7 @@ pub(crate) fn file(
     }
     table.push_str("];\n");
     let count = api.examples.len();
-    let helpers = helpers(api);
+    let helpers = helpers(api, &krate);
     let all = crate::ir::ALL_FEATURE;
     let code = quote! {
         //! Every example of the spec checked against its generated type.
@@ -141,7 +141,7 @@ pub(crate) fn file(
 }
 
 /// The check functions, each only when a case uses it (unused code would be a warning).
-fn helpers(api: &Api) -> TokenStream {
+fn helpers(api: &Api, krate: &Ident) -> TokenStream {
     let uses = |f: &dyn Fn(&ExampleTarget) -> bool| api.examples.iter().any(|e| f(&e.target));
     let json = uses(&|t| matches!(t, ExampleTarget::Json(_)));
     let scalar =
@@ -156,6 +156,14 @@ fn helpers(api: &Api) -> TokenStream {
             let mut deserializer = serde_json::Deserializer::from_str(json);
             let typed: T = serde_path_to_error::deserialize(&mut deserializer)
                 .map_err(|e| format!("does not decode at `{}`: {}", e.path(), e.inner()))?;
+            // Decoding is not enough: open models decode any object, so an example that the
+            // schema does not describe (a property it does not declare, a wrapper around the
+            // documented body) would pass. The client would report it as drift; so does this.
+            let (_, drift) = #krate::decode_with_drift::<T>(json.as_bytes());
+            if !drift.is_empty() {
+                let places: Vec<String> = drift.iter().map(ToString::to_string).collect();
+                return Err(format!("departs from its schema: {}", places.join("; ")));
+            }
             // Through text, so `f32`s compare as written.
             let text = serde_json::to_string(&typed).map_err(|e| format!("does not encode: {e}"))?;
             let back: Value = serde_json::from_str(&text).map_err(|e| format!("encodes to invalid JSON: {e}"))?;

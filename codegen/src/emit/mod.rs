@@ -228,6 +228,13 @@ pub(crate) fn has_structs(api: &Api) -> bool {
         .any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_)))
 }
 
+/// Whether the crate has `oneOf`/`anyOf` enums, so needs the runtime's `one_of` module.
+pub(crate) fn has_one_ofs(api: &Api) -> bool {
+    api.types
+        .iter()
+        .any(|def| matches!(def.kind, crate::ir::TypeKind::OneOf(_)))
+}
+
 /// Whether the crate has string enums, so needs the runtime's `string_enum` module.
 pub(crate) fn has_string_enums(api: &Api) -> bool {
     api.types

@@ -35,10 +35,15 @@ pub(crate) fn struct_def(api: &Api, doc: TokenStream, name: &Ident, s: &Struct) 
     });
     let map_field = match &s.additional {
         Additional::Closed => None,
-        Additional::Open { field } => {
+        Additional::Open { field, by_design } => {
+            let doc = if *by_design {
+                " Properties the spec does not list (it says they may come), kept as they came and sent back as they are."
+            } else {
+                " Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`)."
+            };
             let field = ident(field);
             Some(quote! {
-                /// Properties the spec does not list, kept as they came and sent back as they are.
+                #[doc = #doc]
                 pub #field: serde_json::Map<String, serde_json::Value>,
             })
         }
@@ -141,7 +146,7 @@ fn inherent(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
         .collect::<Vec<_>>();
     let property_setter = match &s.additional {
         Additional::Closed => None,
-        Additional::Open { field } | Additional::Typed { field, .. } => {
+        Additional::Open { field, .. } | Additional::Typed { field, .. } => {
             let field = ident(field);
             let setter = ident(&method_names.claim("with_additional_property"));
             let value_ty = match &s.additional {
@@ -191,10 +196,26 @@ fn serde_impls(name: &Ident, s: &Struct) -> TokenStream {
         };
         quote!(#field: #wire #kind,)
     });
-    let additional = s.additional.field().map(|field| {
-        let field = ident(field);
-        quote!(additional #field)
-    });
+    // What the macro does with unlisted properties: keep them as drift (`open`), keep them as
+    // expected (`additional`), or skip them as drift (nothing).
+    let additional = match &s.additional {
+        Additional::Closed => None,
+        Additional::Open {
+            field,
+            by_design: false,
+        } => {
+            let field = ident(field);
+            Some(quote!(open #field))
+        }
+        Additional::Open {
+            field,
+            by_design: true,
+        }
+        | Additional::Typed { field, .. } => {
+            let field = ident(field);
+            Some(quote!(additional #field))
+        }
+    };
     quote! {
         crate::model::model!(#name { #(#fields)* } #additional);
     }

@@ -421,6 +421,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let complex = (output.to_string().matches('<').count() >= 3)
         .then(|| quote!(#[allow(clippy::type_complexity)]));
     let info = operation_info(op);
+    let documented = documented_statuses(op);
     let setters: Vec<TokenStream> = setters.collect();
     let inherent = (!setters.is_empty() || body_setter.is_some()).then(|| {
         quote! {
@@ -461,6 +462,8 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             fn decode(response: &crate::transport::RawResponse) -> Result<#output, crate::Error<#error>> {
                 #decode
             }
+
+            #documented
         }
 
         crate::request::operation!(#builder => #output, #error);
@@ -470,6 +473,34 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         #response_enum
         #error_enum
     }
+}
+
+/// `Operation::documented`: the statuses the operation documents (any other is drift). With a
+/// `default` response, every status is documented: the trait's default says so.
+fn documented_statuses(op: &Operation) -> Option<TokenStream> {
+    let cases: Vec<&ResponseCase> = ordered(&op.success)
+        .into_iter()
+        .chain(ordered(&op.errors))
+        .collect();
+    if cases.iter().any(|c| c.status == Status::Default) {
+        return None;
+    }
+    let patterns: Vec<TokenStream> = cases.iter().map(|c| status_pattern(c.status)).collect();
+    let body = if patterns.is_empty() {
+        quote!(false)
+    } else {
+        quote!(matches!(status, #(#patterns)|*))
+    };
+    let status = if patterns.is_empty() {
+        quote!(_status)
+    } else {
+        quote!(status)
+    };
+    Some(quote! {
+        fn documented(#status: u16) -> bool {
+            #body
+        }
+    })
 }
 
 /// The operation's [`OperationInfo`](crate) constant: id, method, path template, signing.

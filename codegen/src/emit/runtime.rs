@@ -17,100 +17,43 @@ pub(crate) struct RuntimeFile {
     needed: fn(&Api) -> bool,
 }
 
-const fn file(path: &'static str, source: &'static str, needed: fn(&Api) -> bool) -> RuntimeFile {
-    RuntimeFile {
-        path,
-        source,
-        needed,
-    }
-}
-
 fn always(_: &Api) -> bool {
     true
 }
 
+/// A runtime module by name, and when a crate needs it.
+macro_rules! module {
+    ($name:literal, $needed:expr) => {
+        RuntimeFile {
+            path: concat!("src/", $name, ".rs"),
+            source: include_str!(concat!("../../runtime/src/", $name, ".rs")),
+            needed: $needed,
+        }
+    };
+}
+
 /// Every runtime module, in the order `lib.rs` declares them.
 pub(crate) const FILES: &[RuntimeFile] = &[
-    file(
-        "src/base64_json.rs",
-        include_str!("../../runtime/src/base64_json.rs"),
-        super::uses_base64,
-    ),
-    file(
-        "src/body.rs",
-        include_str!("../../runtime/src/body.rs"),
-        always,
-    ),
-    file(
-        "src/builder.rs",
-        include_str!("../../runtime/src/builder.rs"),
-        always,
-    ),
-    file(
-        "src/encoding.rs",
-        include_str!("../../runtime/src/encoding.rs"),
-        always,
-    ),
-    file(
-        "src/error.rs",
-        include_str!("../../runtime/src/error.rs"),
-        always,
-    ),
-    file(
-        "src/json_path.rs",
-        include_str!("../../runtime/src/json_path.rs"),
-        always,
-    ),
-    file(
-        "src/model.rs",
-        include_str!("../../runtime/src/model.rs"),
-        super::has_structs,
-    ),
-    file(
-        "src/paginate.rs",
-        include_str!("../../runtime/src/paginate.rs"),
-        super::paginates,
-    ),
-    file(
-        "src/random.rs",
-        include_str!("../../runtime/src/random.rs"),
-        always,
-    ),
-    file(
-        "src/redirect.rs",
-        include_str!("../../runtime/src/redirect.rs"),
-        always,
-    ),
-    file(
-        "src/request.rs",
-        include_str!("../../runtime/src/request.rs"),
-        always,
-    ),
-    file(
-        "src/retry.rs",
-        include_str!("../../runtime/src/retry.rs"),
-        always,
-    ),
-    file(
-        "src/signing.rs",
-        include_str!("../../runtime/src/signing.rs"),
-        always,
-    ),
-    file(
-        "src/string_enum.rs",
-        include_str!("../../runtime/src/string_enum.rs"),
-        super::has_string_enums,
-    ),
-    file(
-        "src/transport.rs",
-        include_str!("../../runtime/src/transport.rs"),
-        always,
-    ),
-    file(
-        "src/zephr_hmac.rs",
-        include_str!("../../runtime/src/zephr_hmac.rs"),
-        super::uses_zephr_hmac,
-    ),
+    module!("base64_json", super::uses_base64),
+    module!("body", always),
+    module!("builder", always),
+    module!("drift", always),
+    module!("drift_log", always),
+    module!("encoding", always),
+    module!("error", always),
+    module!("json_path", always),
+    module!("model", super::has_structs),
+    module!("one_of", super::has_one_ofs),
+    module!("paginate", super::paginates),
+    module!("random", always),
+    module!("redirect", always),
+    module!("request", always),
+    module!("retry", always),
+    module!("signing", always),
+    module!("string_enum", super::has_string_enums),
+    module!("tracked", always),
+    module!("transport", always),
+    module!("zephr_hmac", super::uses_zephr_hmac),
 ];
 
 /// The marker of a runtime module's unit tests: they end the file, and are not copied.

@@ -152,19 +152,38 @@ fn one_of_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, o: &OneOf)
     };
     let how = match &o.tag {
         Some(tag) => format!(" The variant is chosen by the `{tag}` property."),
-        None => " Decoding tries the variants in order and takes the first that fits.".to_owned(),
+        None => " Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).".to_owned(),
+    };
+    // Decoding comes from the runtime's `one_of!` (the best fit, drift noted); encoding from
+    // serde's derive.
+    let decode = o.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let mut ty = rust::ty(api, &v.ty, TypesPath::Local);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        match &v.tag_value {
+            Some(value) => quote!(#value => #variant(#ty)),
+            None => quote!(#variant(#ty)),
+        }
+    });
+    let one_of = match &o.tag {
+        Some(tag) => quote!(crate::one_of::one_of!(#name tag #tag { #(#decode),* });),
+        None => quote!(crate::one_of::one_of!(#name { #(#decode),* });),
     };
     quote! {
         #doc
         ///
         #[doc = #how]
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #representation
         #[non_exhaustive]
         #[allow(clippy::large_enum_variant)] // variants mirror the spec; boxing would change the API
         pub enum #name {
             #(#variants)*
         }
+
+        #one_of
     }
 }
 

@@ -219,8 +219,10 @@ pub struct Struct {
 pub enum Additional {
     /// `additionalProperties: false`: there are none; any that arrive are ignored.
     Closed,
-    /// Kept as JSON values in the map field `field`, in both directions.
-    Open { field: String },
+    /// Kept as JSON values in the map field `field`, in both directions. Unless `by_design`
+    /// (the spec says they may come: `additionalProperties: true`, or an overlay's
+    /// `x-codegen: {open: true}`), each one is drift: the client notes it.
+    Open { field: String, by_design: bool },
     /// `additionalProperties: {schema}`: kept in the map field `field`, each value of type `ty`.
     Typed { field: String, ty: TypeRef },
 }
@@ -230,7 +232,7 @@ impl Additional {
     pub fn field(&self) -> Option<&str> {
         match self {
             Additional::Closed => None,
-            Additional::Open { field } | Additional::Typed { field, .. } => Some(field),
+            Additional::Open { field, .. } | Additional::Typed { field, .. } => Some(field),
         }
     }
 }

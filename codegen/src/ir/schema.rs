@@ -271,6 +271,8 @@ struct Merged<'s> {
     /// In the order the parts list them (duplicates are dropped when the struct is built).
     required: Vec<&'s str>,
     additional: Option<(&'s AdditionalProperties, String)>,
+    /// A part says unlisted properties are expected (`x-codegen: {open: true}`).
+    open_by_design: bool,
     object_like: bool,
     first_non_object: Option<(SchemaRef<'s>, String)>,
 }
@@ -292,6 +294,18 @@ pub(crate) struct TypeTable<'s> {
     depth: usize,
     /// Whether spec defects are errors (see [`TypeTable::defect`]).
     pub(crate) strict: bool,
+}
+
+/// Whether an overlay marked `schema` open by design (`x-codegen: {open: true}`): properties it
+/// does not list are expected (tenant-defined attributes, say), not drift.
+fn open_by_design(schema: &Schema) -> bool {
+    schema
+        .schema_data
+        .extensions
+        .get("x-codegen")
+        .and_then(|x| x.get("open"))
+        .and_then(Value::as_bool)
+        == Some(true)
 }
 
 /// Deepest nesting of schema resolution (properties within properties, across `allOf`s).
@@ -631,9 +645,14 @@ impl<'s> TypeTable<'s> {
         let additional = v
             .additional
             .map(|a| (a, pointer::push(at, "additionalProperties")));
-        Ok(Shape::Def(TypeKind::Struct(
-            self.build_struct(props, &required, additional, hint, at)?,
-        )))
+        Ok(Shape::Def(TypeKind::Struct(self.build_struct(
+            props,
+            &required,
+            additional,
+            open_by_design(v.schema),
+            hint,
+            at,
+        )?)))
     }
 
     fn build_struct(
@@ -641,6 +660,7 @@ impl<'s> TypeTable<'s> {
         props: Vec<Prop<'s>>,
         required_list: &[&str],
         additional: Option<(&'s AdditionalProperties, String)>,
+        open_by_design: bool,
         hint: &str,
         at: &str,
     ) -> Result<Struct, SpecError> {
@@ -713,8 +733,12 @@ impl<'s> TypeTable<'s> {
                 }
             }
             Some((AdditionalProperties::Any(false), _)) => Additional::Closed,
-            _ => Additional::Open {
+            // `additionalProperties: true` says unlisted properties may come, as does an
+            // overlay's `x-codegen: {open: true}`; without either, they are drift.
+            explicit => Additional::Open {
                 field: namer.claim("additional_properties"),
+                by_design: open_by_design
+                    || matches!(explicit, Some((AdditionalProperties::Any(true), _))),
             },
         };
         Ok(Struct { fields, additional })
@@ -749,6 +773,7 @@ impl<'s> TypeTable<'s> {
             props,
             &required,
             merged.additional,
+            merged.open_by_design,
             hint,
             at,
         )?)))
@@ -829,6 +854,7 @@ impl<'s> TypeTable<'s> {
                     merged.additional =
                         Some((additional, pointer::push(at, "additionalProperties")));
                 }
+                merged.open_by_design |= open_by_design(v.schema);
                 match v.inferred_type() {
                     Some("object") => merged.object_like = true,
                     Some(_) if merged.first_non_object.is_none() && v.all_of.is_empty() => {
@@ -928,7 +954,14 @@ impl<'s> TypeTable<'s> {
                 .additional
                 .map(|a| (a, pointer::push(&alt_at, "additionalProperties")));
             let variant_hint = format!("{hint}{rust_name}");
-            let body = self.build_struct(props, &required, additional, &variant_hint, &alt_at)?;
+            let body = self.build_struct(
+                props,
+                &required,
+                additional,
+                open_by_design(schema),
+                &variant_hint,
+                &alt_at,
+            )?;
             let id = self.hoist(
                 &variant_hint,
                 &alt_at,

@@ -2,6 +2,7 @@
 //! the server side (method, path, query, headers, body, and the signature recomputed from the
 //! raw request).
 
+mod drift;
 mod escape_hatches;
 mod hostile;
 mod models;

@@ -214,6 +214,9 @@ impl crate::request::Operation for ListAccounts {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListAccounts => crate ::types::SimpleAccountBodies, ::core::convert::Infallible
@@ -299,6 +302,9 @@ impl crate::request::Operation for CreateAccount {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateAccount => (), ::core::convert::Infallible);
 /// Request builder for [`AccountApi::get_account`] (`GET /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -339,6 +345,9 @@ impl crate::request::Operation for GetAccount {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -384,6 +393,9 @@ impl crate::request::Operation for UpdateAccount {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(UpdateAccount => (), ::core::convert::Infallible);
 /// Request builder for [`AccountApi::delete_account`] (`DELETE /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -423,6 +435,9 @@ impl crate::request::Operation for DeleteAccount {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteAccount => (), ::core::convert::Infallible);
@@ -465,6 +480,9 @@ impl crate::request::Operation for GetAccountV4 {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     GetAccountV4 => crate ::types::ResponseAccountbody, ::core::convert::Infallible
@@ -505,6 +523,9 @@ impl crate::request::Operation for ListAccountsV4 {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(

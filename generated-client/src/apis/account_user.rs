@@ -97,19 +97,22 @@ impl AccountUserApi<'_> {
             user_id: user_id.into(),
         }
     }
-    /// List account users
+    /// Post an account grant
     ///
-    /// Retrieves all the account users, if the `accountId` has users.
+    /// Adding account users to company account by email domain.
     ///
-    /// `GET /v4/accounts/{accountId}/grants` (operation `listAccountUsersV4`)
+    /// `POST /v4/accounts/{accountId}/users` (operation `addAccountUsersByDomain`)
     ///
     /// # Arguments
     ///
-    /// - `account_id` (path `accountId`): Unique Account identifier
-    #[doc(alias = "/v4/accounts/{accountId}/grants")]
-    #[doc(alias = "listAccountUsersV4")]
-    pub fn list_account_users_v4(&self, account_id: impl Into<String>) -> ListAccountUsersV4 {
-        ListAccountUsersV4 {
+    /// - `account_id` (path `accountId`): Unique Account Company identifier
+    #[doc(alias = "/v4/accounts/{accountId}/users")]
+    #[doc(alias = "addAccountUsersByDomain")]
+    pub fn add_account_users_by_domain(
+        &self,
+        account_id: impl Into<String>,
+    ) -> AddAccountUsersByDomain {
+        AddAccountUsersByDomain {
             common: crate::request::Common::new(self.client.transport()),
             account_id: account_id.into(),
         }
@@ -154,6 +157,9 @@ impl crate::request::Operation for ListAccountUsers {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -201,6 +207,9 @@ impl crate::request::Operation for RetrieveAccountUser {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     RetrieveAccountUser => crate ::types::AccountUser, ::core::convert::Infallible
@@ -245,6 +254,9 @@ impl crate::request::Operation for SaveAccountUser {
             201 => Ok(SaveAccountUserResponse::Created),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
     }
 }
 crate::request::operation!(
@@ -301,22 +313,25 @@ impl crate::request::Operation for DeleteAccountUser {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(DeleteAccountUser => (), ::core::convert::Infallible);
-/// Request builder for [`AccountUserApi::list_account_users_v4`] (`GET /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`AccountUserApi::add_account_users_by_domain`] (`POST /v4/accounts/{accountId}/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct ListAccountUsersV4 {
+pub struct AddAccountUsersByDomain {
     common: crate::request::Common,
     account_id: String,
 }
-impl crate::request::Operation for ListAccountUsersV4 {
-    type Output = Vec<crate::types::ListAccountUsersV4ResponseItem>;
+impl crate::request::Operation for AddAccountUsersByDomain {
+    type Output = crate::types::AddBulkAccountUsersByDomains;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
-        id: "listAccountUsersV4",
-        method: reqwest::Method::GET,
-        path: "/v4/accounts/{accountId}/grants",
+        id: "addAccountUsersByDomain",
+        method: reqwest::Method::POST,
+        path: "/v4/accounts/{accountId}/users",
         signing: crate::transport::Signing::Signed,
     };
     fn common(&mut self) -> &mut crate::request::Common {
@@ -325,10 +340,10 @@ impl crate::request::Operation for ListAccountUsersV4 {
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
-        let mut path = String::with_capacity(36);
+        let mut path = String::with_capacity(35);
         path.push_str("/v4/accounts/");
         crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
-        path.push_str("/grants");
+        path.push_str("/users");
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
@@ -336,18 +351,19 @@ impl crate::request::Operation for ListAccountUsersV4 {
     }
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        Vec<crate::types::ListAccountUsersV4ResponseItem>,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<crate::types::AddBulkAccountUsersByDomains, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 202 | 409 | 500)
+    }
 }
 crate::request::operation!(
-    ListAccountUsersV4 => Vec < crate ::types::ListAccountUsersV4ResponseItem >,
+    AddAccountUsersByDomain => crate ::types::AddBulkAccountUsersByDomains,
     ::core::convert::Infallible
 );

@@ -307,6 +307,9 @@ impl crate::request::Operation for CreateAdminUser {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(
     CreateAdminUser => crate ::types::AdminUserResponse, ::core::convert::Infallible
@@ -350,6 +353,9 @@ impl crate::request::Operation for LogInAdminUserAccount {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 401)
     }
 }
 crate::request::operation!(
@@ -406,6 +412,9 @@ impl crate::request::Operation for LogOutAdminUserAccount {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     LogOutAdminUserAccount => crate ::types::LogoutResponse, ::core::convert::Infallible
@@ -450,6 +459,9 @@ impl crate::request::Operation for ListAccessKeys {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     ListAccessKeys => crate ::types::GetAccessKeyResponse, ::core::convert::Infallible
@@ -493,6 +505,9 @@ impl crate::request::Operation for IssueKeyPair {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 404)
     }
 }
 crate::request::operation!(
@@ -541,6 +556,9 @@ impl crate::request::Operation for RevokeKeypair {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     RevokeKeypair => crate ::types::RevokeKeypairResponse, ::core::convert::Infallible
@@ -584,6 +602,9 @@ impl crate::request::Operation for ListUserRoles {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -631,6 +652,9 @@ impl crate::request::Operation for ListUserTenantRoles {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     ListUserTenantRoles => crate ::types::AdminRoles, ::core::convert::Infallible
@@ -672,6 +696,9 @@ impl crate::request::Operation for ListRoles {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -717,6 +744,9 @@ impl crate::request::Operation for CreateAdminRole {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(
     CreateAdminRole => crate ::types::AdminRoleCreationResponse,
@@ -761,6 +791,9 @@ impl crate::request::Operation for GetRole {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -808,6 +841,9 @@ impl crate::request::Operation for UpdateRole {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(
     UpdateRole => crate ::types::AdminRoleUpdateResponse, ::core::convert::Infallible
@@ -851,6 +887,9 @@ impl crate::request::Operation for DeleteRole {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -898,6 +937,9 @@ impl crate::request::Operation for GetSessionUser {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(

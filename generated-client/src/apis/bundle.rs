@@ -138,6 +138,9 @@ impl crate::request::Operation for ListBundles {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401)
+    }
 }
 crate::request::operation!(
     ListBundles => crate ::types::Bundles, ::core::convert::Infallible
@@ -189,6 +192,9 @@ impl crate::request::Operation for CreateBundles {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateBundles => (), ::core::convert::Infallible);
 /// Request builder for [`BundleApi::get_bundle`] (`GET /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -229,6 +235,9 @@ impl crate::request::Operation for GetBundle {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401 | 404)
     }
 }
 crate::request::operation!(
@@ -283,6 +292,9 @@ impl crate::request::Operation for CreateBundle {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateBundle => (), ::core::convert::Infallible);
 /// Request builder for [`BundleApi::delete_bundle`] (`DELETE /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -323,6 +335,9 @@ impl crate::request::Operation for DeleteBundle {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401 | 404)
     }
 }
 crate::request::operation!(

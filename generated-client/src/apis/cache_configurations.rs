@@ -139,6 +139,9 @@ impl crate::request::Operation for ListCacheConfigurations {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListCacheConfigurations => crate ::types::CacheConfigurationsObjects,
@@ -191,6 +194,9 @@ impl crate::request::Operation for CreateCacheConfiguration {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateCacheConfiguration => (), ::core::convert::Infallible);
 /// Request builder for [`CacheConfigurationsApi::get_cache_configuration`] (`GET /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -232,6 +238,9 @@ impl crate::request::Operation for GetCacheConfiguration {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -287,6 +296,9 @@ impl crate::request::Operation for UpdateCacheConfiguration {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(UpdateCacheConfiguration => (), ::core::convert::Infallible);
 /// Request builder for [`CacheConfigurationsApi::delete_cache_configuration`] (`DELETE /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -326,6 +338,9 @@ impl crate::request::Operation for DeleteCacheConfiguration {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteCacheConfiguration => (), ::core::convert::Infallible);

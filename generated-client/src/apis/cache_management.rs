@@ -121,6 +121,9 @@ impl crate::request::Operation for EvictOrigin {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 500)
+    }
 }
 crate::request::operation!(EvictOrigin => (), ::core::convert::Infallible);
 /// Request builder for [`CacheManagementApi::evict_origin_site_v4`] (`POST /v4/cache-management/evict-origin`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
@@ -169,6 +172,9 @@ impl crate::request::Operation for EvictOriginSiteV4 {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 500)
     }
 }
 crate::request::operation!(EvictOriginSiteV4 => (), ::core::convert::Infallible);
@@ -220,6 +226,9 @@ impl crate::request::Operation for EvictOriginV4 {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 403)
     }
 }
 crate::request::operation!(EvictOriginV4 => (), ::core::convert::Infallible);

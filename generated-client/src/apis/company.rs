@@ -173,6 +173,9 @@ impl crate::request::Operation for ListCompanies {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListCompanies => crate ::types::Companies, ::core::convert::Infallible
@@ -224,6 +227,9 @@ impl crate::request::Operation for CreateCompany {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateCompany => (), ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::get_company`] (`GET /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -264,6 +270,9 @@ impl crate::request::Operation for GetCompany {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -318,6 +327,9 @@ impl crate::request::Operation for UpdateCompany {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(UpdateCompany => (), ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::delete_company`] (`DELETE /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -357,6 +369,9 @@ impl crate::request::Operation for DeleteCompany {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteCompany => (), ::core::convert::Infallible);
@@ -398,6 +413,9 @@ impl crate::request::Operation for PostCompanies {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(PostCompanies => (), ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::get_companies_by_company_id`] (`GET /v4/companies/{companyId}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -438,6 +456,9 @@ impl crate::request::Operation for GetCompaniesByCompanyId {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(

@@ -87,6 +87,9 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
             Err(response.error(typed))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 401)
+    }
 }
 crate::request::operation!(
     GenerateThumbnailUploadUrl => crate ::types::GenerateThumbnailUploadUrlResponse,

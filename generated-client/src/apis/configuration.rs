@@ -158,6 +158,9 @@ impl crate::request::Operation for GetConfiguration {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetConfiguration => crate ::types::Configuration, ::core::convert::Infallible
@@ -209,6 +212,9 @@ impl crate::request::Operation for SaveConfiguration {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(SaveConfiguration => (), ::core::convert::Infallible);
 /// Request builder for [`ConfigurationApi::list_blacklisted_email_domains`] (`GET /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -247,6 +253,9 @@ impl crate::request::Operation for ListBlacklistedEmailDomains {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
     }
 }
 crate::request::operation!(
@@ -293,6 +302,9 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
             )),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
     }
 }
 crate::request::operation!(
@@ -345,6 +357,9 @@ impl crate::request::Operation for InstallTenant {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(InstallTenant => (), ::core::convert::Infallible);
 /// Request builder for [`ConfigurationApi::create_cert`] (`POST /v3/certs`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
@@ -394,6 +409,9 @@ impl crate::request::Operation for CreateCert {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateCert => (), ::core::convert::Infallible);
 /// Request builder for [`ConfigurationApi::delete_cert`] (`DELETE /v3/certs`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -431,6 +449,9 @@ impl crate::request::Operation for DeleteCert {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteCert => (), ::core::convert::Infallible);

@@ -138,6 +138,9 @@ impl crate::request::Operation for Credits {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     Credits => crate ::types::Credits, ::core::convert::Infallible
@@ -189,6 +192,9 @@ impl crate::request::Operation for CreateCredits {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateCredits => (), ::core::convert::Infallible);
 /// Request builder for [`CreditApi::get_credit`] (`GET /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -229,6 +235,9 @@ impl crate::request::Operation for GetCredit {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -283,6 +292,9 @@ impl crate::request::Operation for CreateCredit {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateCredit => (), ::core::convert::Infallible);
 /// Request builder for [`CreditApi::delete_credit`] (`DELETE /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -322,6 +334,9 @@ impl crate::request::Operation for DeleteCredit {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteCredit => (), ::core::convert::Infallible);

@@ -71,6 +71,9 @@ impl crate::request::Operation for InvokeDecisionEngine {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 409)
+    }
 }
 crate::request::operation!(
     InvokeDecisionEngine => crate ::types::AccessDecisionResponse,

@@ -81,6 +81,9 @@ impl crate::request::Operation for ProcessPromoCodeRedemptions {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ProcessPromoCodeRedemptions => crate ::types::ProcessPromoCodeRedemptionsResponse,

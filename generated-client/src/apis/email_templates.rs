@@ -119,6 +119,9 @@ impl crate::request::Operation for ListEmailTemplates {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListEmailTemplates => crate ::types::EmailTemplates, ::core::convert::Infallible
@@ -161,6 +164,9 @@ impl crate::request::Operation for GetEmailTemplate {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -215,6 +221,9 @@ impl crate::request::Operation for SaveEmailTemplate {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(SaveEmailTemplate => (), ::core::convert::Infallible);
 /// Request builder for [`EmailTemplatesApi::delete_email_template`] (`DELETE /v4/email-templates/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -254,6 +263,9 @@ impl crate::request::Operation for DeleteEmailTemplate {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteEmailTemplate => (), ::core::convert::Infallible);

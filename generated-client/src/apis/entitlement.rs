@@ -138,6 +138,9 @@ impl crate::request::Operation for ListEntitlements {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListEntitlements => crate ::types::Entitlements, ::core::convert::Infallible
@@ -189,6 +192,9 @@ impl crate::request::Operation for CreateEntitlements {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateEntitlements => (), ::core::convert::Infallible);
 /// Request builder for [`EntitlementApi::get_entitlement`] (`GET /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -229,6 +235,9 @@ impl crate::request::Operation for GetEntitlement {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -283,6 +292,9 @@ impl crate::request::Operation for CreateEntitlement {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateEntitlement => (), ::core::convert::Infallible);
 /// Request builder for [`EntitlementApi::delete_entitlement`] (`DELETE /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -322,6 +334,9 @@ impl crate::request::Operation for DeleteEntitlement {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteEntitlement => (), ::core::convert::Infallible);

@@ -218,6 +218,9 @@ impl crate::request::Operation for ListFeatureRules {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(
     ListFeatureRules => crate ::types::FeatureRulesResponse, ::core::convert::Infallible
@@ -264,6 +267,9 @@ impl crate::request::Operation for DeleteFeatureRule {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     DeleteFeatureRule => crate ::RawBody < crate ::types::FeatureRuleDeletionResponse >,
@@ -308,6 +314,9 @@ impl crate::request::Operation for GetFeatureRuleVersions {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -364,6 +373,9 @@ impl crate::request::Operation for CreateFeatureRule {
             201 => Ok(CreateFeatureRuleResponse::Created(response.json()?)),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
     }
 }
 crate::request::operation!(
@@ -422,6 +434,9 @@ impl crate::request::Operation for GetFeatureRuleVersion {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetFeatureRuleVersion => crate ::types::FeatureRuleVersionResponse,
@@ -471,6 +486,9 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -530,6 +548,9 @@ impl crate::request::Operation for SaveFeatureRule {
             201 => Ok(SaveFeatureRuleResponse::Created(response.json()?)),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
     }
 }
 crate::request::operation!(

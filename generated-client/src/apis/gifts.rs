@@ -95,6 +95,9 @@ impl crate::request::Operation for ListAllUnclaimedGifts {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListAllUnclaimedGifts => crate ::types::Gifts, ::core::convert::Infallible
@@ -150,6 +153,9 @@ impl crate::request::Operation for CreateGift {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     CreateGift => crate ::RawBody < crate ::types::CreateGiftResponse >,
@@ -192,6 +198,9 @@ impl crate::request::Operation for DeleteGift {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteGift => (), ::core::convert::Infallible);

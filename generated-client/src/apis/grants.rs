@@ -39,20 +39,20 @@ impl GrantsApi<'_> {
     ///
     /// Creates a user grant.
     ///
-    /// `POST /v3/users/{userId}/grants` (operation `createGrants`)
+    /// `POST /v3/users/{userId}/grants` (operation `createUserGrant`)
     ///
     /// # Arguments
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
     #[doc(alias = "/v3/users/{userId}/grants")]
-    #[doc(alias = "createGrants")]
-    pub fn create_grants(
+    #[doc(alias = "createUserGrant")]
+    pub fn create_user_grant(
         &self,
         user_id: impl Into<String>,
         body: crate::types::CreateGrantBody,
-    ) -> CreateGrants {
-        CreateGrants {
+    ) -> CreateUserGrant {
+        CreateUserGrant {
             common: crate::request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             body,
@@ -62,20 +62,20 @@ impl GrantsApi<'_> {
     ///
     /// Retrieves a single grant.
     ///
-    /// `GET /v3/users/{userId}/grants/{grantId}` (operation `getAccountGrant`)
+    /// `GET /v3/users/{userId}/grants/{grantId}` (operation `getUserGrant`)
     ///
     /// # Arguments
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
-    #[doc(alias = "getAccountGrant")]
-    pub fn get_account_grant(
+    #[doc(alias = "getUserGrant")]
+    pub fn get_user_grant(
         &self,
         user_id: impl Into<String>,
         grant_id: impl Into<String>,
-    ) -> GetAccountGrant {
-        GetAccountGrant {
+    ) -> GetUserGrant {
+        GetUserGrant {
             common: crate::request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             grant_id: grant_id.into(),
@@ -85,7 +85,7 @@ impl GrantsApi<'_> {
     ///
     /// Creates an account grant.
     ///
-    /// `POST /v3/users/{userId}/grants/{grantId}` (operation `createGrant`)
+    /// `POST /v3/users/{userId}/grants/{grantId}` (operation `createAccountGrantForUser`)
     ///
     /// # Arguments
     ///
@@ -93,14 +93,14 @@ impl GrantsApi<'_> {
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
     #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
-    #[doc(alias = "createGrant")]
-    pub fn create_grant(
+    #[doc(alias = "createAccountGrantForUser")]
+    pub fn create_account_grant_for_user(
         &self,
         user_id: impl Into<String>,
         grant_id: impl Into<String>,
         body: crate::types::CreateGrantBody,
-    ) -> CreateGrant {
-        CreateGrant {
+    ) -> CreateAccountGrantForUser {
+        CreateAccountGrantForUser {
             common: crate::request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             grant_id: grant_id.into(),
@@ -194,20 +194,20 @@ impl GrantsApi<'_> {
     ///
     /// Retrieves a single account grant information, if the supplied `accountId` and `grantId` match
     ///
-    /// `GET /v3/accounts/{accountId}/grants/{grantId}` (operation `getUserGrant`)
+    /// `GET /v3/accounts/{accountId}/grants/{grantId}` (operation `getAccountGrant`)
     ///
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     #[doc(alias = "/v3/accounts/{accountId}/grants/{grantId}")]
-    #[doc(alias = "getUserGrant")]
-    pub fn get_user_grant(
+    #[doc(alias = "getAccountGrant")]
+    pub fn get_account_grant(
         &self,
         account_id: impl Into<String>,
         grant_id: impl Into<String>,
-    ) -> GetUserGrant {
-        GetUserGrant {
+    ) -> GetAccountGrant {
+        GetAccountGrant {
             common: crate::request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             grant_id: grant_id.into(),
@@ -234,6 +234,23 @@ impl GrantsApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             grant_id: grant_id.into(),
+        }
+    }
+    /// List account users
+    ///
+    /// Retrieves all the account users, if the `accountId` has users.
+    ///
+    /// `GET /v4/accounts/{accountId}/grants` (operation `listAccountGrantsV4`)
+    ///
+    /// # Arguments
+    ///
+    /// - `account_id` (path `accountId`): Unique Account identifier
+    #[doc(alias = "/v4/accounts/{accountId}/grants")]
+    #[doc(alias = "listAccountGrantsV4")]
+    pub fn list_account_grants_v4(&self, account_id: impl Into<String>) -> ListAccountGrantsV4 {
+        ListAccountGrantsV4 {
+            common: crate::request::Common::new(self.client.transport()),
+            account_id: account_id.into(),
         }
     }
     /// Create an account grant
@@ -337,23 +354,26 @@ impl crate::request::Operation for ListUserGrants {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401)
+    }
 }
 crate::request::operation!(
     ListUserGrants => crate ::types::ListUserGrantsResponse, ::core::convert::Infallible
 );
-/// Request builder for [`GrantsApi::create_grants`] (`POST /v3/users/{userId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`GrantsApi::create_user_grant`] (`POST /v3/users/{userId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateGrants {
+pub struct CreateUserGrant {
     common: crate::request::Common,
     user_id: String,
     body: crate::types::CreateGrantBody,
 }
-impl crate::request::Operation for CreateGrants {
+impl crate::request::Operation for CreateUserGrant {
     type Output = ();
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
-        id: "createGrants",
+        id: "createUserGrant",
         method: reqwest::Method::POST,
         path: "/v3/users/{userId}/grants",
         signing: crate::transport::Signing::Signed,
@@ -382,21 +402,24 @@ impl crate::request::Operation for CreateGrants {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400 | 409 | 403)
+    }
 }
-crate::request::operation!(CreateGrants => (), ::core::convert::Infallible);
-/// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
+crate::request::operation!(CreateUserGrant => (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetAccountGrant {
+pub struct GetUserGrant {
     common: crate::request::Common,
     user_id: String,
     grant_id: String,
 }
-impl crate::request::Operation for GetAccountGrant {
+impl crate::request::Operation for GetUserGrant {
     type Output = crate::types::Grant;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
-        id: "getAccountGrant",
+        id: "getUserGrant",
         method: reqwest::Method::GET,
         path: "/v3/users/{userId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
@@ -426,24 +449,27 @@ impl crate::request::Operation for GetAccountGrant {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
-    GetAccountGrant => crate ::types::Grant, ::core::convert::Infallible
+    GetUserGrant => crate ::types::Grant, ::core::convert::Infallible
 );
-/// Request builder for [`GrantsApi::create_grant`] (`POST /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`GrantsApi::create_account_grant_for_user`] (`POST /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct CreateGrant {
+pub struct CreateAccountGrantForUser {
     common: crate::request::Common,
     user_id: String,
     grant_id: String,
     body: crate::types::CreateGrantBody,
 }
-impl crate::request::Operation for CreateGrant {
+impl crate::request::Operation for CreateAccountGrantForUser {
     type Output = ();
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
-        id: "createGrant",
+        id: "createAccountGrantForUser",
         method: reqwest::Method::POST,
         path: "/v3/users/{userId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
@@ -473,8 +499,11 @@ impl crate::request::Operation for CreateGrant {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
-crate::request::operation!(CreateGrant => (), ::core::convert::Infallible);
+crate::request::operation!(CreateAccountGrantForUser => (), ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::delete_user_grant`] (`DELETE /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -515,6 +544,9 @@ impl crate::request::Operation for DeleteUserGrant {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteUserGrant => (), ::core::convert::Infallible);
@@ -557,6 +589,9 @@ impl crate::request::Operation for RetrieveUserAccessModel {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -601,6 +636,9 @@ impl crate::request::Operation for ListAccountGrants {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -647,21 +685,24 @@ impl crate::request::Operation for CreateAccountGrant {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateAccountGrant => (), ::core::convert::Infallible);
-/// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
-pub struct GetUserGrant {
+pub struct GetAccountGrant {
     common: crate::request::Common,
     account_id: String,
     grant_id: String,
 }
-impl crate::request::Operation for GetUserGrant {
+impl crate::request::Operation for GetAccountGrant {
     type Output = crate::types::GrantResponse;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
-        id: "getUserGrant",
+        id: "getAccountGrant",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{accountId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
@@ -691,9 +732,12 @@ impl crate::request::Operation for GetUserGrant {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
-    GetUserGrant => crate ::types::GrantResponse, ::core::convert::Infallible
+    GetAccountGrant => crate ::types::GrantResponse, ::core::convert::Infallible
 );
 /// Request builder for [`GrantsApi::delete_account_grant_by_id`] (`DELETE /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -736,8 +780,62 @@ impl crate::request::Operation for DeleteAccountGrantById {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(DeleteAccountGrantById => (), ::core::convert::Infallible);
+/// Request builder for [`GrantsApi::list_account_grants_v4`] (`GET /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
+#[derive(Debug, Clone)]
+#[must_use = "a request is only sent when awaited"]
+pub struct ListAccountGrantsV4 {
+    common: crate::request::Common,
+    account_id: String,
+}
+impl crate::request::Operation for ListAccountGrantsV4 {
+    type Output = Vec<crate::types::ListAccountGrantsV4ResponseItem>;
+    type Error = ::core::convert::Infallible;
+    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+        id: "listAccountGrantsV4",
+        method: reqwest::Method::GET,
+        path: "/v4/accounts/{accountId}/grants",
+        signing: crate::transport::Signing::Signed,
+    };
+    fn common(&mut self) -> &mut crate::request::Common {
+        &mut self.common
+    }
+    fn into_request(
+        self,
+    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+        let mut path = String::with_capacity(36);
+        path.push_str("/v4/accounts/");
+        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        path.push_str("/grants");
+        let query = crate::encoding::Query::default();
+        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        request.accept("application/json");
+        Ok((self.common, request))
+    }
+    fn decode(
+        response: &crate::transport::RawResponse,
+    ) -> Result<
+        Vec<crate::types::ListAccountGrantsV4ResponseItem>,
+        crate::Error<::core::convert::Infallible>,
+    > {
+        if response.is_success() {
+            Ok(response.json()?)
+        } else {
+            Err(response.error(None))
+        }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
+}
+crate::request::operation!(
+    ListAccountGrantsV4 => Vec < crate ::types::ListAccountGrantsV4ResponseItem >,
+    ::core::convert::Infallible
+);
 /// Request builder for [`GrantsApi::create_account_grant_v4`] (`POST /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -778,6 +876,9 @@ impl crate::request::Operation for CreateAccountGrantV4 {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
     }
 }
 crate::request::operation!(CreateAccountGrantV4 => (), ::core::convert::Infallible);
@@ -822,6 +923,9 @@ impl crate::request::Operation for DeleteAccountGrant {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(

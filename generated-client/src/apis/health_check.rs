@@ -66,5 +66,8 @@ impl crate::request::Operation for GetHealthchecksOrigin {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 500 | 503)
+    }
 }
 crate::request::operation!(GetHealthchecksOrigin => (), ::core::convert::Infallible);

@@ -119,6 +119,9 @@ impl crate::request::Operation for ListMeters {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(
     ListMeters => crate ::types::Meters, ::core::convert::Infallible
@@ -161,6 +164,9 @@ impl crate::request::Operation for GetMeter {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -215,6 +221,9 @@ impl crate::request::Operation for CreateMeter {
             _ => Err(response.error(None)),
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
+    }
 }
 crate::request::operation!(
     CreateMeter => CreateMeterResponse, ::core::convert::Infallible
@@ -266,6 +275,9 @@ impl crate::request::Operation for DeleteMeter {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteMeter => (), ::core::convert::Infallible);

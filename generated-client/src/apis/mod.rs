@@ -14,11 +14,6 @@ pub mod account;
 /// Compiled with the feature `account_user` (on by default, through `all-apis`).
 #[cfg(feature = "account_user")]
 pub mod account_user;
-/// `Accounts` operations.
-///
-/// Compiled with the feature `accounts` (on by default, through `all-apis`).
-#[cfg(feature = "accounts")]
-pub mod accounts;
 /// `Admin User` operations.
 ///
 /// Compiled with the feature `admin_user` (on by default, through `all-apis`).

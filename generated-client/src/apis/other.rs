@@ -69,5 +69,8 @@ impl crate::request::Operation for FetchExternalTemplate {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(FetchExternalTemplate => String, ::core::convert::Infallible);

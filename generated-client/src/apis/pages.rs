@@ -62,6 +62,9 @@ impl crate::request::Operation for GeneratePageUploadUrl {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201)
+    }
 }
 crate::request::operation!(
     GeneratePageUploadUrl => crate ::types::GeneratePageUploadUrlResponse,

@@ -135,6 +135,9 @@ impl crate::request::Operation for ListProducts {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListProducts => crate ::types::ListProductsResponse, ::core::convert::Infallible
@@ -178,6 +181,9 @@ impl crate::request::Operation for SaveProduct {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400 | 401 | 409)
+    }
 }
 crate::request::operation!(
     SaveProduct => crate ::types::SaveProductResponse, ::core::convert::Infallible
@@ -220,6 +226,9 @@ impl crate::request::Operation for GetProduct {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401 | 404)
     }
 }
 crate::request::operation!(
@@ -265,6 +274,9 @@ impl crate::request::Operation for SaveProducts {
             201 => Ok(SaveProductsResponse::Created(response.json()?)),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400 | 401 | 409)
     }
 }
 crate::request::operation!(
@@ -317,6 +329,9 @@ impl crate::request::Operation for DeleteProduct {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401 | 404)
     }
 }
 crate::request::operation!(DeleteProduct => (), ::core::convert::Infallible);

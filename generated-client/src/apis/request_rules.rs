@@ -164,6 +164,9 @@ impl crate::request::Operation for ListRequestRules {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(
     ListRequestRules => crate ::types::RequestRulesContainerObject,
@@ -215,6 +218,9 @@ impl crate::request::Operation for SaveRequestRule {
             201 => Ok(SaveRequestRuleResponse::Created),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
     }
 }
 crate::request::operation!(
@@ -268,6 +274,9 @@ impl crate::request::Operation for DeleteRequestRule {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(DeleteRequestRule => (), ::core::convert::Infallible);
 /// Request builder for [`RequestRulesApi::get_request_rule_version`] (`GET /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -311,6 +320,9 @@ impl crate::request::Operation for GetRequestRuleVersion {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -357,6 +369,9 @@ impl crate::request::Operation for DeleteRequestRuleVersion {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteRequestRuleVersion => (), ::core::convert::Infallible);

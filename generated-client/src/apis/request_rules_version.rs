@@ -65,6 +65,9 @@ impl crate::request::Operation for CreateRequestRuleVersion {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(
     CreateRequestRuleVersion => crate ::types::RequestRulesObject,

@@ -88,6 +88,9 @@ impl crate::request::Operation for CreateNewSession {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(
     CreateNewSession => crate ::types::Session, ::core::convert::Infallible
@@ -130,6 +133,9 @@ impl crate::request::Operation for GetSession {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(

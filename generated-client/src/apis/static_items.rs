@@ -112,6 +112,9 @@ impl crate::request::Operation for ListStaticItems {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListStaticItems => crate ::types::StaticItems, ::core::convert::Infallible
@@ -155,6 +158,9 @@ impl crate::request::Operation for GetItem {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetItem => crate ::types::StaticSingleItem, ::core::convert::Infallible
@@ -196,6 +202,9 @@ impl crate::request::Operation for SaveItem {
             201 => Ok(SaveItemResponse::Created),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
     }
 }
 crate::request::operation!(SaveItem => SaveItemResponse, ::core::convert::Infallible);
@@ -246,6 +255,9 @@ impl crate::request::Operation for DeleteItem {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteItem => (), ::core::convert::Infallible);

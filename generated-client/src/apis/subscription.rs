@@ -91,6 +91,9 @@ impl crate::request::Operation for CancelSubscriptionLegacy {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 403 | 409 | 500)
+    }
 }
 crate::request::operation!(CancelSubscriptionLegacy => (), ::core::convert::Infallible);
 /// Request builder for [`SubscriptionApi::orchestrate_update_braintree_subscription`] (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -132,6 +135,9 @@ impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 204 | 401 | 500)
     }
 }
 crate::request::operation!(

@@ -69,6 +69,9 @@ impl crate::request::Operation for PutResourcesContent {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     PutResourcesContent => serde_json::Map < String, serde_json::Value >,

@@ -82,6 +82,9 @@ impl crate::request::Operation for RefreshOrExchangeToken {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     RefreshOrExchangeToken => crate ::types::RefreshOrExchangeTokenResponse,

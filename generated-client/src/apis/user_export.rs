@@ -236,6 +236,9 @@ impl crate::request::Operation for ExportUsers {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ExportUsers => crate ::types::UserExportPaginatedResponse,
@@ -482,6 +485,9 @@ impl crate::request::Operation for ExportUserAndEventsCsv {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(

@@ -119,6 +119,9 @@ impl crate::request::Operation for RetrieveUserSchema {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     RetrieveUserSchema => crate ::types::Schemas, ::core::convert::Infallible
@@ -161,6 +164,9 @@ impl crate::request::Operation for GetSchemaSlug {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -215,6 +221,9 @@ impl crate::request::Operation for SaveSchemaSlug {
             201 => Ok(SaveSchemaSlugResponse::Created(response.json()?)),
             _ => Err(response.error(None)),
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 400)
     }
 }
 crate::request::operation!(
@@ -271,6 +280,9 @@ impl crate::request::Operation for DeleteSchemaSlug {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(

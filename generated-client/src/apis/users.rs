@@ -622,6 +622,9 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 204 | 400 | 404)
+    }
 }
 crate::request::operation!(
     DeleteUserByPrimaryOrForeignKey => (), ::core::convert::Infallible
@@ -677,6 +680,9 @@ impl crate::request::Operation for UpsertForeignKey {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(UpsertForeignKey => (), ::core::convert::Infallible);
@@ -734,6 +740,9 @@ impl crate::request::Operation for DeleteForeignKey {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteForeignKey => (), ::core::convert::Infallible);
@@ -836,6 +845,9 @@ impl crate::request::Operation for ListUsers {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(
     ListUsers => crate ::types::UsersResponse, ::core::convert::Infallible
@@ -848,7 +860,7 @@ pub struct CreateUser {
     body: crate::types::UserCreation,
 }
 impl crate::request::Operation for CreateUser {
-    type Output = crate::types::UsersResponse;
+    type Output = crate::types::CreateUserResponse;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createUser",
@@ -872,16 +884,19 @@ impl crate::request::Operation for CreateUser {
     }
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UsersResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<crate::types::CreateUserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(
-    CreateUser => crate ::types::UsersResponse, ::core::convert::Infallible
+    CreateUser => crate ::types::CreateUserResponse, ::core::convert::Infallible
 );
 /// Request builder for [`UsersApi::get_user`] (`GET /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -921,6 +936,9 @@ impl crate::request::Operation for GetUser {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -963,6 +981,9 @@ impl crate::request::Operation for DeleteUser {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteUser => (), ::core::convert::Infallible);
@@ -1016,6 +1037,9 @@ impl crate::request::Operation for ReplaceUserAttributes {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 404)
+    }
 }
 crate::request::operation!(ReplaceUserAttributes => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::update_user_attribute`] (`PATCH /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
@@ -1068,6 +1092,9 @@ impl crate::request::Operation for UpdateUserAttribute {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 404)
+    }
 }
 crate::request::operation!(UpdateUserAttribute => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::get_users_profile_by_app_id`] (`GET /v3/users/{user_id}/profile/{app_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -1115,6 +1142,9 @@ impl crate::request::Operation for GetUsersProfileByAppId {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 401 | 404)
+    }
 }
 crate::request::operation!(
     GetUsersProfileByAppId => crate ::types::GetUsersProfileByAppIdResponse,
@@ -1159,6 +1189,9 @@ impl crate::request::Operation for ListBulkUserUpdateJobs {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -1220,6 +1253,9 @@ impl crate::request::Operation for UpdateBulkUsers {
             Err(response.error(typed))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 202 | 400 | 401)
+    }
 }
 crate::request::operation!(
     UpdateBulkUsers => crate ::types::BulkUserUpdateResponse, UpdateBulkUsersError
@@ -1274,6 +1310,9 @@ impl crate::request::Operation for RetrieveBulkUserUpdateJob {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     RetrieveBulkUserUpdateJob => crate ::types::GetBulkUserUpdateJobResponse,
@@ -1315,6 +1354,9 @@ impl crate::request::Operation for ListUserSegment {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -1358,6 +1400,9 @@ impl crate::request::Operation for CreateUserSegment {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateUserSegment => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::get_user_segment`] (`GET /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -1398,6 +1443,9 @@ impl crate::request::Operation for GetUserSegment {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -1441,6 +1489,9 @@ impl crate::request::Operation for DeleteUserSegment {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(DeleteUserSegment => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::list_user_segmentsfor_user`] (`GET /v4/users/{userId}/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -1482,6 +1533,9 @@ impl crate::request::Operation for ListUserSegmentsforUser {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(
@@ -1529,6 +1583,9 @@ impl crate::request::Operation for StartEmailAddressUpdate {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400 | 404 | 409)
+    }
 }
 crate::request::operation!(StartEmailAddressUpdate => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::start_password_reset`] (`POST /v4/users/reset`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -1569,6 +1626,9 @@ impl crate::request::Operation for StartPasswordReset {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400 | 404)
+    }
 }
 crate::request::operation!(StartPasswordReset => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::start_passwordless_authentication`] (`POST /v3/users/token-exchange`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -1608,6 +1668,9 @@ impl crate::request::Operation for StartPasswordlessAuthentication {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
     }
 }
 crate::request::operation!(
@@ -1654,6 +1717,9 @@ impl crate::request::Operation for ListUserSessions {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     ListUserSessions => crate ::types::ListUserSessionsResponse,
@@ -1699,6 +1765,9 @@ impl crate::request::Operation for ListUserAccounts {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     ListUserAccounts => Vec < crate ::types::AccountUser >, ::core::convert::Infallible
@@ -1743,6 +1812,9 @@ impl crate::request::Operation for RefreshAccessModel {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
+    }
 }
 crate::request::operation!(
     RefreshAccessModel => crate ::types::AccessModel, ::core::convert::Infallible
@@ -1786,6 +1858,9 @@ impl crate::request::Operation for ResetLegacyPassword {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(

@@ -142,6 +142,9 @@ impl crate::request::Operation for CreateNewSessionUnderGivenSite {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400 | 401 | 404)
+    }
 }
 crate::request::operation!(
     CreateNewSessionUnderGivenSite => crate ::types::Session, ::core::convert::Infallible
@@ -187,6 +190,9 @@ impl crate::request::Operation for LookupSessionUnderGivenSite {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401 | 404)
     }
 }
 crate::request::operation!(
@@ -234,6 +240,9 @@ impl crate::request::Operation for DeleteSessionUnderGivenSite {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401 | 404)
+    }
 }
 crate::request::operation!(
     DeleteSessionUnderGivenSite => (), ::core::convert::Infallible
@@ -276,6 +285,9 @@ impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 401)
     }
 }
 crate::request::operation!(

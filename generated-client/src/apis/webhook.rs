@@ -139,6 +139,9 @@ impl crate::request::Operation for ListWebhooks {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListWebhooks => crate ::types::WebhookResponsesContainer, ::core::convert::Infallible
@@ -190,6 +193,9 @@ impl crate::request::Operation for CreateWebhook {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201 | 400)
+    }
 }
 crate::request::operation!(CreateWebhook => (), ::core::convert::Infallible);
 /// Request builder for [`WebhookApi::get_webhook`] (`GET /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -230,6 +236,9 @@ impl crate::request::Operation for GetWebhook {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -284,6 +293,9 @@ impl crate::request::Operation for UpdateWebhook {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 400)
+    }
 }
 crate::request::operation!(UpdateWebhook => (), ::core::convert::Infallible);
 /// Request builder for [`WebhookApi::delete_webhook`] (`DELETE /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -323,6 +335,9 @@ impl crate::request::Operation for DeleteWebhook {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 404)
     }
 }
 crate::request::operation!(DeleteWebhook => (), ::core::convert::Infallible);

@@ -18,7 +18,7 @@ pub struct Base {
     pub id: String,
     /// Format: `date-time`.
     pub created: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Base {
@@ -46,15 +46,14 @@ impl Base {
     }
 }
 crate::model::model!(
-    Base { id : "id" required, created : "created" optional, } additional
-    additional_properties
+    Base { id : "id" required, created : "created" optional, } open additional_properties
 );
 /// Schema `Named` (`#/components/schemas/Named`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Named {
     pub name: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Named {
@@ -75,7 +74,7 @@ impl Named {
         self
     }
 }
-crate::model::model!(Named { name : "name" required, } additional additional_properties);
+crate::model::model!(Named { name : "name" required, } open additional_properties);
 /// Base and Named merged, plus its own properties.
 ///
 /// Schema `Product` (`#/components/schemas/Product`).
@@ -87,7 +86,7 @@ pub struct Product {
     pub created: Option<String>,
     pub name: String,
     pub price: f64,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Product {
@@ -118,7 +117,7 @@ impl Product {
 }
 crate::model::model!(
     Product { id : "id" required, created : "created" optional, name : "name" required,
-    price : "price" required, } additional additional_properties
+    price : "price" required, } open additional_properties
 );
 /// A single-part allOf only decorates the part.
 ///

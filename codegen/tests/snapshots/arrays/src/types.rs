@@ -22,7 +22,7 @@ pub struct Order {
     pub tags: Option<Vec<Tag>>,
     pub lines: Option<Vec<OrderLinesItem>>,
     pub anything: Option<Vec<serde_json::Value>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Order {
@@ -62,7 +62,7 @@ impl Order {
 }
 crate::model::model!(
     Order { tags : "tags" optional, lines : "lines" optional, anything : "anything"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 /// Inline schema at `#/components/schemas/Order/properties/lines/items`.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +70,7 @@ crate::model::model!(
 pub struct OrderLinesItem {
     pub sku: String,
     pub quantity: Option<i64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl OrderLinesItem {
@@ -98,6 +98,6 @@ impl OrderLinesItem {
     }
 }
 crate::model::model!(
-    OrderLinesItem { sku : "sku" required, quantity : "quantity" optional, } additional
+    OrderLinesItem { sku : "sku" required, quantity : "quantity" optional, } open
     additional_properties
 );

@@ -17,7 +17,7 @@
 pub struct Widget {
     pub id: String,
     pub size: Option<i64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Widget {
@@ -45,8 +45,7 @@ impl Widget {
     }
 }
 crate::model::model!(
-    Widget { id : "id" required, size : "size" optional, } additional
-    additional_properties
+    Widget { id : "id" required, size : "size" optional, } open additional_properties
 );
 /// Schema `Alias` (`#/components/schemas/Alias`).
 pub type Alias = Envelope;
@@ -56,7 +55,7 @@ pub type Alias = Envelope;
 pub struct Envelope {
     pub data: Option<EnvelopeData>,
     pub label: Option<EnvelopeLabel>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Envelope {
@@ -89,7 +88,7 @@ impl Envelope {
     }
 }
 crate::model::model!(
-    Envelope { data : "data" optional, label : "label" optional, } additional
+    Envelope { data : "data" optional, label : "label" optional, } open
     additional_properties
 );
 /// Schema `Envelope_data` (`#/components/schemas/Envelope_data`).
@@ -98,7 +97,7 @@ crate::model::model!(
 pub struct EnvelopeData {
     pub name: String,
     pub weight: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl EnvelopeData {
@@ -126,7 +125,7 @@ impl EnvelopeData {
     }
 }
 crate::model::model!(
-    EnvelopeData { name : "name" required, weight : "weight" optional, } additional
+    EnvelopeData { name : "name" required, weight : "weight" optional, } open
     additional_properties
 );
 /// Schema `Envelope_label` (`#/components/schemas/Envelope_label`).
@@ -134,7 +133,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct EnvelopeLabel {
     pub text: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl EnvelopeLabel {
@@ -161,14 +160,14 @@ impl EnvelopeLabel {
     }
 }
 crate::model::model!(
-    EnvelopeLabel { text : "text" optional, } additional additional_properties
+    EnvelopeLabel { text : "text" optional, } open additional_properties
 );
 /// Schema `Conflict` (`#/components/schemas/Conflict`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Conflict {
     pub reason: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Conflict {
@@ -190,7 +189,7 @@ impl Conflict {
     }
 }
 crate::model::model!(
-    Conflict { reason : "reason" required, } additional additional_properties
+    Conflict { reason : "reason" required, } open additional_properties
 );
 /// Request body `Widget` (`#/components/requestBodies/Widget`).
 pub type Widget2 = Widget;

@@ -51,6 +51,12 @@ impl Client {
     pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> crate::RawRequest {
         crate::RawRequest::new(&self.transport, method, path.into())
     }
+    /// Where responses departed from the spec since the client was built (shared by its
+    /// clones): counts by operation, status, kind and place, never a value. Each new place
+    /// is also a `tracing` event at WARN.
+    pub fn drift_report(&self) -> crate::DriftReport {
+        self.transport.drift.report()
+    }
     pub(crate) fn transport(&self) -> &Arc<Transport> {
         &self.transport
     }

@@ -23,7 +23,7 @@ pub struct Thing {
     /// std::fs::write("/tmp/zephr-codegen-injected-doctest", "prop").unwrap();
     /// ~~~~
     pub we_ird: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Thing {
@@ -56,7 +56,7 @@ impl Thing {
     }
 }
 crate::model::model!(
-    Thing { kind : "kind" optional, we_ird : "we\"ird\\" optional, } additional
+    Thing { kind : "kind" optional, we_ird : "we\"ird\\" optional, } open
     additional_properties
 );
 /// Inline schema at `#/components/schemas/Thing/properties/kind`.

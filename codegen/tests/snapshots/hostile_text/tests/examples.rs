@@ -91,6 +91,11 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> 
     let mut deserializer = serde_json::Deserializer::from_str(json);
     let typed: T = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| format!("does not decode at `{}`: {}", e.path(), e.inner()))?;
+    let (_, drift) = fixture_hostile_text::decode_with_drift::<T>(json.as_bytes());
+    if !drift.is_empty() {
+        let places: Vec<String> = drift.iter().map(ToString::to_string).collect();
+        return Err(format!("departs from its schema: {}", places.join("; ")));
+    }
     let text = serde_json::to_string(&typed).map_err(|e| format!("does not encode: {e}"))?;
     let back: Value =
         serde_json::from_str(&text).map_err(|e| format!("encodes to invalid JSON: {e}"))?;

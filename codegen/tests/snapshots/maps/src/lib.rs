@@ -28,6 +28,8 @@ pub mod apis;
 mod body;
 mod builder;
 mod client;
+mod drift;
+mod drift_log;
 mod encoding;
 mod error;
 mod json_path;
@@ -37,6 +39,7 @@ mod redirect;
 mod request;
 mod retry;
 mod signing;
+mod tracked;
 mod transport;
 pub mod types;
 pub use body::RawBody;
@@ -45,9 +48,11 @@ pub use builder::{
 };
 pub use client::Client;
 pub use client::SERVER_URL;
+pub use drift::{Drift, DriftKind, decode_with_drift};
+pub use drift_log::{DriftEntry, DriftReport};
 pub use error::{
-    BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError,
-    TransportErrorKind,
+    BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
+    TransportError, TransportErrorKind,
 };
 pub use redirect::RedirectPolicy;
 pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
@@ -62,7 +67,7 @@ pub const SPEC_TITLE: &str = "Maps and free-form objects";
 /// The spec's `info.version`.
 pub const SPEC_VERSION: &str = "1.0";
 /// SHA-256 of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "9e20cc0e0b6caf30473f8c405c4d12e028bd08d763896b641fb4512908551019";
+pub const SPEC_SHA256: &str = "e0c2f279316e0a4380d3ac1f36beb155e82703fe79165db48559625548130f90";
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;
 /// How many operations the spec has (each is a method under [`apis`]).

@@ -2,7 +2,7 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Models: the 9 schemas, request bodies and inline shapes of the spec as Rust types.
+//! Models: the 11 schemas, request bodies and inline shapes of the spec as Rust types.
 //!
 //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
 //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
@@ -88,7 +88,7 @@ crate::model::model!(Strict { a : "a" optional, });
 #[non_exhaustive]
 pub struct Clash {
     pub additional_properties: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties_2: serde_json::Map<String, serde_json::Value>,
 }
 impl Clash {
@@ -116,7 +116,7 @@ impl Clash {
     }
 }
 crate::model::model!(
-    Clash { additional_properties : "additional_properties" optional, } additional
+    Clash { additional_properties : "additional_properties" optional, } open
     additional_properties_2
 );
 /// Schema `Holder` (`#/components/schemas/Holder`).
@@ -126,7 +126,7 @@ pub struct Holder {
     pub meters: Option<Meters>,
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
     pub groups: Option<std::collections::BTreeMap<String, HolderGroupsValue>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Holder {
@@ -172,14 +172,84 @@ impl Holder {
 }
 crate::model::model!(
     Holder { meters : "meters" optional, extra : "extra" optional, groups : "groups"
-    optional, } additional additional_properties
+    optional, } open additional_properties
+);
+/// Says unlisted properties may come.
+///
+/// Schema `Tenant` (`#/components/schemas/Tenant`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Tenant {
+    pub id: Option<String>,
+    /// Properties the spec does not list (it says they may come), kept as they came and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Tenant {
+    /// A `Tenant` with every field unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `id` (the property `id`).
+    pub fn with_id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+crate::model::model!(Tenant { id : "id" optional, } additional additional_properties);
+/// Open by design, as an overlay marks tenant-defined attributes.
+///
+/// Schema `Attributes` (`#/components/schemas/Attributes`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Attributes {
+    pub first_name: Option<String>,
+    /// Properties the spec does not list (it says they may come), kept as they came and sent back as they are.
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+impl Attributes {
+    /// A `Attributes` with every field unset.
+    pub fn new() -> Self {
+        Self {
+            first_name: None,
+            additional_properties: Default::default(),
+        }
+    }
+    /// Sets `first_name` (the property `first_name`).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+crate::model::model!(
+    Attributes { first_name : "first_name" optional, } additional additional_properties
 );
 /// Inline schema at `#/components/schemas/Holder/properties/groups/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct HolderGroupsValue {
     pub members: Option<Vec<String>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl HolderGroupsValue {
@@ -206,5 +276,5 @@ impl HolderGroupsValue {
     }
 }
 crate::model::model!(
-    HolderGroupsValue { members : "members" optional, } additional additional_properties
+    HolderGroupsValue { members : "members" optional, } open additional_properties
 );

@@ -20,7 +20,7 @@ pub struct Pet {
     pub owner: Option<OwnerInfo>,
     pub parent: Option<Box<Pet>>,
     pub tags: Option<Vec<Tag>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Pet {
@@ -62,14 +62,14 @@ impl Pet {
 }
 crate::model::model!(
     Pet { id : "id" required, name : "name" required, owner : "owner" optional, parent :
-    "parent" optional, tags : "tags" optional, } additional additional_properties
+    "parent" optional, tags : "tags" optional, } open additional_properties
 );
 /// Schema `Problem` (`#/components/schemas/Problem`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Problem {
     pub title: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Problem {
@@ -95,16 +95,14 @@ impl Problem {
         self
     }
 }
-crate::model::model!(
-    Problem { title : "title" optional, } additional additional_properties
-);
+crate::model::model!(Problem { title : "title" optional, } open additional_properties);
 /// Schema `Owner Info` (`#/components/schemas/Owner Info`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct OwnerInfo {
     /// Format: `email`.
     pub email: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl OwnerInfo {
@@ -130,15 +128,13 @@ impl OwnerInfo {
         self
     }
 }
-crate::model::model!(
-    OwnerInfo { email : "email" optional, } additional additional_properties
-);
+crate::model::model!(OwnerInfo { email : "email" optional, } open additional_properties);
 /// Schema `Tag` (`#/components/schemas/Tag`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tag {
     pub label: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Tag {
@@ -164,4 +160,4 @@ impl Tag {
         self
     }
 }
-crate::model::model!(Tag { label : "label" optional, } additional additional_properties);
+crate::model::model!(Tag { label : "label" optional, } open additional_properties);

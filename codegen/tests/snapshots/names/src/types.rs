@@ -16,7 +16,7 @@
 #[non_exhaustive]
 pub struct ProductMappingPricePoint {
     pub amount: Option<f64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl ProductMappingPricePoint {
@@ -43,8 +43,7 @@ impl ProductMappingPricePoint {
     }
 }
 crate::model::model!(
-    ProductMappingPricePoint { amount : "amount" optional, } additional
-    additional_properties
+    ProductMappingPricePoint { amount : "amount" optional, } open additional_properties
 );
 /// Schema `account-user` (`#/components/schemas/account-user`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -60,7 +59,7 @@ pub struct AccountUser {
     pub foo_bar_2: Option<String>,
     pub v2fa: Option<bool>,
     pub price: Option<ProductMappingPricePoint>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl AccountUser {
@@ -145,7 +144,7 @@ crate::model::model!(
     optional, r#match : "match" optional, content_type : "Content-Type" optional,
     db_tables_account_users : "db.tables.accountUsers" optional, foo_bar : "fooBar"
     optional, foo_bar_2 : "foo_bar" optional, v2fa : "2fa" optional, price : "price"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 /// Collides with `account-user` once cased.
 ///
@@ -154,7 +153,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct AccountUser2 {
     pub id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl AccountUser2 {
@@ -180,9 +179,7 @@ impl AccountUser2 {
         self
     }
 }
-crate::model::model!(
-    AccountUser2 { id : "id" optional, } additional additional_properties
-);
+crate::model::model!(AccountUser2 { id : "id" optional, } open additional_properties);
 /// A schema named like a prelude type.
 ///
 /// Schema `Option` (`#/components/schemas/Option`).
@@ -190,7 +187,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct Option2 {
     pub value: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Option2 {
@@ -216,16 +213,14 @@ impl Option2 {
         self
     }
 }
-crate::model::model!(
-    Option2 { value : "value" optional, } additional additional_properties
-);
+crate::model::model!(Option2 { value : "value" optional, } open additional_properties);
 /// Schema `redirect` (`#/components/schemas/redirect`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Redirect {
     /// An unquoted YAML key that YAML reads as a boolean.
     pub r#true: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Redirect {
@@ -251,6 +246,4 @@ impl Redirect {
         self
     }
 }
-crate::model::model!(
-    Redirect { r#true : "true" optional, } additional additional_properties
-);
+crate::model::model!(Redirect { r#true : "true" optional, } open additional_properties);

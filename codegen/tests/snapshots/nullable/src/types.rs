@@ -22,7 +22,7 @@ pub struct Session {
     pub ended_at: Option<String>,
     pub note: Option<String>,
     pub owner: Option<Owner>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Session {
@@ -58,14 +58,14 @@ impl Session {
 }
 crate::model::model!(
     Session { id : "id" required, ended_at : "ended_at" nullable, note : "note" optional,
-    owner : "owner" optional, } additional additional_properties
+    owner : "owner" optional, } open additional_properties
 );
 /// Schema `Owner` (`#/components/schemas/Owner`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
     pub name: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Owner {
@@ -91,4 +91,4 @@ impl Owner {
         self
     }
 }
-crate::model::model!(Owner { name : "name" optional, } additional additional_properties);
+crate::model::model!(Owner { name : "name" optional, } open additional_properties);

@@ -24,7 +24,7 @@ pub struct Measure {
     pub flag: bool,
     /// Allowed values: `1`, `2`, `3`.
     pub level: Option<i64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Measure {
@@ -68,6 +68,6 @@ impl Measure {
 crate::model::model!(
     Measure { small : "small" required, big : "big" required, plain : "plain" required,
     ratio : "ratio" required, precise : "precise" required, any_number : "any_number"
-    required, flag : "flag" required, level : "level" optional, } additional
+    required, flag : "flag" required, level : "level" optional, } open
     additional_properties
 );

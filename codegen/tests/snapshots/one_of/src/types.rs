@@ -16,7 +16,7 @@
 #[non_exhaustive]
 pub struct Cat {
     pub meows: bool,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Cat {
@@ -37,13 +37,13 @@ impl Cat {
         self
     }
 }
-crate::model::model!(Cat { meows : "meows" required, } additional additional_properties);
+crate::model::model!(Cat { meows : "meows" required, } open additional_properties);
 /// Schema `Dog` (`#/components/schemas/Dog`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Dog {
     pub barks: i64,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Dog {
@@ -64,11 +64,11 @@ impl Dog {
         self
     }
 }
-crate::model::model!(Dog { barks : "barks" required, } additional additional_properties);
+crate::model::model!(Dog { barks : "barks" required, } open additional_properties);
 /// Schema `Pet` (`#/components/schemas/Pet`).
 ///
-/// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -76,10 +76,11 @@ pub enum Pet {
     Cat(Cat),
     Dog(Dog),
 }
+crate::one_of::one_of!(Pet { Cat(Cat), Dog(Dog) });
 /// Schema `IdOrList` (`#/components/schemas/IdOrList`).
 ///
-/// Decoding tries the variants in order and takes the first that fits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -87,12 +88,13 @@ pub enum IdOrList {
     String(String),
     Array(Vec<String>),
 }
+crate::one_of::one_of!(IdOrList { String(String), Array(Vec < String >) });
 /// Tagged by `grant_type`.
 ///
 /// Schema `Grant` (`#/components/schemas/Grant`).
 ///
 /// The variant is chosen by the `grant_type` property.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "grant_type")]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -102,12 +104,17 @@ pub enum Grant {
     #[serde(rename = "refresh_token")]
     RefreshToken(GrantRefreshToken),
 }
+crate::one_of::one_of!(
+    Grant tag "grant_type" { "authorization_code" =>
+    AuthorizationCode(GrantAuthorizationCode), "refresh_token" =>
+    RefreshToken(GrantRefreshToken) }
+);
 /// Inline schema at `#/components/schemas/Grant/oneOf/0`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GrantAuthorizationCode {
     pub code: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl GrantAuthorizationCode {
@@ -129,14 +136,14 @@ impl GrantAuthorizationCode {
     }
 }
 crate::model::model!(
-    GrantAuthorizationCode { code : "code" required, } additional additional_properties
+    GrantAuthorizationCode { code : "code" required, } open additional_properties
 );
 /// Inline schema at `#/components/schemas/Grant/oneOf/1`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GrantRefreshToken {
     pub refresh_token: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl GrantRefreshToken {
@@ -158,6 +165,6 @@ impl GrantRefreshToken {
     }
 }
 crate::model::model!(
-    GrantRefreshToken { refresh_token : "refresh_token" required, } additional
+    GrantRefreshToken { refresh_token : "refresh_token" required, } open
     additional_properties
 );

@@ -26,7 +26,7 @@ pub struct Order {
     pub position: Option<Vec<f64>>,
     /// Format: `byte`.
     pub receipt: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Order {
@@ -71,14 +71,14 @@ impl Order {
 crate::model::model!(
     Order { id : "id" required, kind : "kind" required, note : "note" nullable, coupon :
     "coupon" optional, lines : "lines" required, position : "position" optional, receipt
-    : "receipt" optional, } additional additional_properties
+    : "receipt" optional, } open additional_properties
 );
 /// Schema `Coupon` (`#/components/schemas/Coupon`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Coupon {
     pub code: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Coupon {
@@ -99,16 +99,14 @@ impl Coupon {
         self
     }
 }
-crate::model::model!(
-    Coupon { code : "code" required, } additional additional_properties
-);
+crate::model::model!(Coupon { code : "code" required, } open additional_properties);
 /// Schema `Order_Line` (`#/components/schemas/Order_Line`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrderLine {
     pub sku: String,
     pub quantity: i64,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl OrderLine {
@@ -131,7 +129,7 @@ impl OrderLine {
     }
 }
 crate::model::model!(
-    OrderLine { sku : "sku" required, quantity : "quantity" required, } additional
+    OrderLine { sku : "sku" required, quantity : "quantity" required, } open
     additional_properties
 );
 /// Inline schema at `#/components/schemas/Order/properties/kind`.

@@ -19,7 +19,7 @@ use crate::string_enum::string_enum;
 pub struct Widget {
     pub name: String,
     pub colour: Option<WidgetColour>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "widgets")]
@@ -49,7 +49,7 @@ impl Widget {
 }
 #[cfg(feature = "widgets")]
 crate::model::model!(
-    Widget { name : "name" required, colour : "colour" optional, } additional
+    Widget { name : "name" required, colour : "colour" optional, } open
     additional_properties
 );
 #[cfg(feature = "widgets")]
@@ -58,7 +58,7 @@ crate::model::model!(
 #[non_exhaustive]
 pub struct Problem {
     pub message: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "widgets")]
@@ -87,7 +87,7 @@ impl Problem {
 }
 #[cfg(feature = "widgets")]
 crate::model::model!(
-    Problem { message : "message" optional, } additional additional_properties
+    Problem { message : "message" optional, } open additional_properties
 );
 #[cfg(feature = "widgets")]
 /// Inline schema at `#/components/schemas/Widget/properties/colour`.
@@ -109,7 +109,7 @@ string_enum!(WidgetColour { Red = "red", Green = "green" } fallback Unknown);
 #[non_exhaustive]
 pub struct PostWidgetsCreatedBody {
     pub id: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 #[cfg(feature = "widgets")]
@@ -138,5 +138,5 @@ impl PostWidgetsCreatedBody {
 }
 #[cfg(feature = "widgets")]
 crate::model::model!(
-    PostWidgetsCreatedBody { id : "id" optional, } additional additional_properties
+    PostWidgetsCreatedBody { id : "id" optional, } open additional_properties
 );

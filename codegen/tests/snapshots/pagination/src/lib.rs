@@ -82,6 +82,8 @@ pub mod apis;
 mod body;
 mod builder;
 mod client;
+mod drift;
+mod drift_log;
 mod encoding;
 mod error;
 mod json_path;
@@ -92,6 +94,7 @@ mod redirect;
 mod request;
 mod retry;
 mod signing;
+mod tracked;
 mod transport;
 pub mod types;
 pub use body::RawBody;
@@ -100,9 +103,11 @@ pub use builder::{
 };
 pub use client::Client;
 pub use client::SERVER_URL;
+pub use drift::{Drift, DriftKind, decode_with_drift};
+pub use drift_log::{DriftEntry, DriftReport};
 pub use error::{
-    BuildError, DecodeError, Error, InvalidRequestError, StatusError, TransportError,
-    TransportErrorKind,
+    BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
+    TransportError, TransportErrorKind,
 };
 pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 pub use redirect::RedirectPolicy;

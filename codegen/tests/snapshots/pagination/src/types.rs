@@ -16,7 +16,7 @@
 #[non_exhaustive]
 pub struct Item {
     pub id: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Item {
@@ -37,14 +37,14 @@ impl Item {
         self
     }
 }
-crate::model::model!(Item { id : "id" required, } additional additional_properties);
+crate::model::model!(Item { id : "id" required, } open additional_properties);
 /// Inline schema at `#/paths/~1items/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListItemsResponse {
     pub data: Option<Vec<Item>>,
     pub total_count: Option<i64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl ListItemsResponse {
@@ -78,7 +78,7 @@ impl ListItemsResponse {
 }
 crate::model::model!(
     ListItemsResponse { data : "data" optional, total_count : "total_count" optional, }
-    additional additional_properties
+    open additional_properties
 );
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -86,7 +86,7 @@ crate::model::model!(
 pub struct ListLogsResponse {
     pub entries: Option<Vec<String>>,
     pub next_cursor: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl ListLogsResponse {
@@ -120,14 +120,14 @@ impl ListLogsResponse {
 }
 crate::model::model!(
     ListLogsResponse { entries : "entries" optional, next_cursor : "next_cursor"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 /// Inline schema at `#/paths/~1report/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetReportResponse {
     pub title: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl GetReportResponse {
@@ -154,14 +154,14 @@ impl GetReportResponse {
     }
 }
 crate::model::model!(
-    GetReportResponse { title : "title" optional, } additional additional_properties
+    GetReportResponse { title : "title" optional, } open additional_properties
 );
 /// Inline schema at `#/paths/~1configured/get/responses/200/content/application~1json/schema/properties/info`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListConfiguredResponseInfo {
     pub all: Option<i64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl ListConfiguredResponseInfo {
@@ -188,7 +188,7 @@ impl ListConfiguredResponseInfo {
     }
 }
 crate::model::model!(
-    ListConfiguredResponseInfo { all : "all" optional, } additional additional_properties
+    ListConfiguredResponseInfo { all : "all" optional, } open additional_properties
 );
 /// Inline schema at `#/paths/~1configured/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -196,7 +196,7 @@ crate::model::model!(
 pub struct ListConfiguredResponse {
     pub rows: Option<Vec<String>>,
     pub info: Option<ListConfiguredResponseInfo>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl ListConfiguredResponse {
@@ -229,6 +229,6 @@ impl ListConfiguredResponse {
     }
 }
 crate::model::model!(
-    ListConfiguredResponse { rows : "rows" optional, info : "info" optional, } additional
+    ListConfiguredResponse { rows : "rows" optional, info : "info" optional, } open
     additional_properties
 );

@@ -20,7 +20,7 @@ pub struct Tree {
     pub name: String,
     pub children: Option<Vec<Tree>>,
     pub by_name: Option<std::collections::BTreeMap<String, Tree>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Tree {
@@ -58,7 +58,7 @@ impl Tree {
 }
 crate::model::model!(
     Tree { name : "name" required, children : "children" optional, by_name : "by_name"
-    optional, } additional additional_properties
+    optional, } open additional_properties
 );
 /// A linked list; `next` needs a Box.
 ///
@@ -68,7 +68,7 @@ crate::model::model!(
 pub struct Node {
     pub value: i64,
     pub next: Option<Box<Node>>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Node {
@@ -96,8 +96,7 @@ impl Node {
     }
 }
 crate::model::model!(
-    Node { value : "value" required, next : "next" optional, } additional
-    additional_properties
+    Node { value : "value" required, next : "next" optional, } open additional_properties
 );
 /// Schema `Employee` (`#/components/schemas/Employee`).
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +104,7 @@ crate::model::model!(
 pub struct Employee {
     pub name: String,
     pub team: Option<Team>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Employee {
@@ -133,7 +132,7 @@ impl Employee {
     }
 }
 crate::model::model!(
-    Employee { name : "name" required, team : "team" optional, } additional
+    Employee { name : "name" required, team : "team" optional, } open
     additional_properties
 );
 /// Schema `Team` (`#/components/schemas/Team`).
@@ -142,7 +141,7 @@ crate::model::model!(
 pub struct Team {
     pub lead: Box<Employee>,
     pub label: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Team {
@@ -170,8 +169,7 @@ impl Team {
     }
 }
 crate::model::model!(
-    Team { lead : "lead" required, label : "label" optional, } additional
-    additional_properties
+    Team { lead : "lead" required, label : "label" optional, } open additional_properties
 );
 /// An alias of an array of itself.
 ///

@@ -18,7 +18,7 @@
 #[non_exhaustive]
 pub struct NoteBody {
     pub text: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl NoteBody {
@@ -39,15 +39,13 @@ impl NoteBody {
         self
     }
 }
-crate::model::model!(
-    NoteBody { text : "text" required, } additional additional_properties
-);
+crate::model::model!(NoteBody { text : "text" required, } open additional_properties);
 /// Inline schema at `#/paths/~1notes~1search/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SearchNotesRequest {
     pub query: String,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl SearchNotesRequest {
@@ -69,14 +67,14 @@ impl SearchNotesRequest {
     }
 }
 crate::model::model!(
-    SearchNotesRequest { query : "query" required, } additional additional_properties
+    SearchNotesRequest { query : "query" required, } open additional_properties
 );
 /// Inline schema at `#/paths/~1notes~1search/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SearchNotesResponse {
     pub hits: Option<i64>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl SearchNotesResponse {
@@ -103,5 +101,5 @@ impl SearchNotesResponse {
     }
 }
 crate::model::model!(
-    SearchNotesResponse { hits : "hits" optional, } additional additional_properties
+    SearchNotesResponse { hits : "hits" optional, } open additional_properties
 );

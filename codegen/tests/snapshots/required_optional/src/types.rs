@@ -23,7 +23,7 @@ pub struct Account {
     pub label: Option<String>,
     /// Default: `5`.
     pub seats: Option<i32>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Account {
@@ -59,7 +59,7 @@ impl Account {
 }
 crate::model::model!(
     Account { id : "id" required, owner : "owner" required, label : "label" optional,
-    seats : "seats" optional, } additional additional_properties
+    seats : "seats" optional, } open additional_properties
 );
 /// Schema `Owner` (`#/components/schemas/Owner`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,7 +68,7 @@ pub struct Owner {
     pub name: Option<String>,
     /// Format: `email`.
     pub email: Option<String>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Owner {
@@ -101,7 +101,7 @@ impl Owner {
     }
 }
 crate::model::model!(
-    Owner { name : "name" optional, email : "email" optional, } additional
+    Owner { name : "name" optional, email : "email" optional, } open
     additional_properties
 );
 /// Requires a name it does not declare (the declared one has a space).
@@ -113,7 +113,7 @@ pub struct Token {
     pub refresh_token: Option<String>,
     /// Required by the spec, which does not declare this property: any JSON value.
     pub refresh_token_2: serde_json::Value,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Token {
@@ -142,5 +142,5 @@ impl Token {
 }
 crate::model::model!(
     Token { refresh_token : "refresh token" optional, refresh_token_2 : "refresh_token"
-    required, } additional additional_properties
+    required, } open additional_properties
 );

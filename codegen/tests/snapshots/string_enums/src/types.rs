@@ -43,7 +43,7 @@ string_enum!(
 pub struct Job {
     pub state: State,
     pub priority: Option<JobPriority>,
-    /// Properties the spec does not list, kept as they came and sent back as they are.
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Job {
@@ -71,7 +71,7 @@ impl Job {
     }
 }
 crate::model::model!(
-    Job { state : "state" required, priority : "priority" optional, } additional
+    Job { state : "state" required, priority : "priority" optional, } open
     additional_properties
 );
 /// Inline schema at `#/components/schemas/Job/properties/priority`.

@@ -101,6 +101,9 @@ impl crate::request::Operation for GetPart {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetPart => crate ::types::EnvelopeData, ::core::convert::Infallible
@@ -149,6 +152,9 @@ impl crate::request::Operation for PutWidget {
             };
             Err(response.error(typed))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 409)
     }
 }
 crate::request::operation!(PutWidget => crate ::types::Widget, PutWidgetError);
@@ -203,6 +209,9 @@ impl crate::request::Operation for GetLabel {
             };
             Err(response.error(typed))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 409)
     }
 }
 crate::request::operation!(GetLabel => crate ::types::EnvelopeLabel, GetLabelError);

@@ -93,6 +93,9 @@ impl crate::request::Operation for GetThing {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetThing => crate ::types::Thing, ::core::convert::Infallible

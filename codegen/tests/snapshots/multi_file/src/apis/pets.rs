@@ -99,6 +99,9 @@ impl crate::request::Operation for ListPets {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListPets => Vec < crate ::types::Pet >, ::core::convert::Infallible
@@ -141,6 +144,9 @@ impl crate::request::Operation for CreatePet {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201)
     }
 }
 crate::request::operation!(CreatePet => crate ::types::Pet, ::core::convert::Infallible);

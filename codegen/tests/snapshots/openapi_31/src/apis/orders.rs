@@ -77,6 +77,9 @@ impl crate::request::Operation for GetOrder {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetOrder => crate ::types::Order, ::core::convert::Infallible
@@ -120,6 +123,9 @@ impl crate::request::Operation for PutOrder {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 204)
     }
 }
 crate::request::operation!(PutOrder => (), ::core::convert::Infallible);

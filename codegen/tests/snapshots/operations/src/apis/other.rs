@@ -54,6 +54,9 @@ impl crate::request::Operation for GetHealth {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetHealth => crate ::RawBody < String >, ::core::convert::Infallible

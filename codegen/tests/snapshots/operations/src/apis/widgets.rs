@@ -234,6 +234,9 @@ impl crate::request::Operation for PostWidgets {
             _ => Err(response.error(None)),
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200 | 201 | 204)
+    }
 }
 crate::request::operation!(
     PostWidgets => PostWidgetsResponse, ::core::convert::Infallible
@@ -293,6 +296,9 @@ impl crate::request::Operation for GetWidgetsPartsByPartId {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetWidgetsPartsByPartId => crate ::RawBody < crate ::types::Widget >,
@@ -339,6 +345,9 @@ impl crate::request::Operation for DeleteWidgetsPartsByPartId {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(

@@ -173,6 +173,9 @@ impl crate::request::Operation for ListItems {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListItems => crate ::types::ListItemsResponse, ::core::convert::Infallible
@@ -277,6 +280,9 @@ impl crate::request::Operation for ListEvents {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListEvents => Vec < crate ::types::Item >, ::core::convert::Infallible
@@ -369,6 +375,9 @@ impl crate::request::Operation for ListLogs {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     ListLogs => crate ::types::ListLogsResponse, ::core::convert::Infallible
@@ -459,6 +468,9 @@ impl crate::request::Operation for GetReport {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
+    }
 }
 crate::request::operation!(
     GetReport => crate ::types::GetReportResponse, ::core::convert::Infallible
@@ -510,6 +522,9 @@ impl crate::request::Operation for ListSwitchedOff {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(
@@ -572,6 +587,9 @@ impl crate::request::Operation for ListConfigured {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(

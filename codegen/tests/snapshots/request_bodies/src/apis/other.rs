@@ -111,6 +111,9 @@ impl crate::request::Operation for ReplaceNotes {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 204)
+    }
 }
 crate::request::operation!(ReplaceNotes => (), ::core::convert::Infallible);
 /// Request builder for [`OtherApi::create_note`] (`POST /notes`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -150,6 +153,9 @@ impl crate::request::Operation for CreateNote {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 201)
     }
 }
 crate::request::operation!(CreateNote => (), ::core::convert::Infallible);
@@ -191,6 +197,9 @@ impl crate::request::Operation for UploadNote {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 204)
+    }
 }
 crate::request::operation!(UploadNote => (), ::core::convert::Infallible);
 /// Request builder for [`OtherApi::search_notes`] (`POST /notes/search`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -231,6 +240,9 @@ impl crate::request::Operation for SearchNotes {
         } else {
             Err(response.error(None))
         }
+    }
+    fn documented(status: u16) -> bool {
+        matches!(status, 200)
     }
 }
 crate::request::operation!(

@@ -53,5 +53,8 @@ impl crate::request::Operation for Ping {
             Err(response.error(None))
         }
     }
+    fn documented(status: u16) -> bool {
+        matches!(status, 204)
+    }
 }
 crate::request::operation!(Ping => (), ::core::convert::Infallible);
