@@ -11,6 +11,7 @@
 //! security scheme.
 
 pub mod diff;
+pub mod drift;
 pub mod emit;
 pub mod error;
 pub mod format;

@@ -241,4 +241,63 @@ fn fixture_crates_compile_lint_clean_document_clean_and_behave() {
             &[],
         );
     }
+
+    drift_to_correction_end_to_end(&workspace);
+}
+
+/// The loop a team runs when the API and the spec part ways, end to end: traffic that departs
+/// from the spec (tests/behaviour/drift.rs against a loopback server) → the client's drift
+/// report and the saved responses → the overlay the generator proposes from them → the crate
+/// generated again with it → the same traffic, with no drift at all.
+fn drift_to_correction_end_to_end(workspace: &Path) {
+    let evidence_dir = workspace.join("drift-evidence");
+    std::fs::create_dir_all(&evidence_dir).unwrap();
+    let evidence_env = evidence_dir.to_str().unwrap();
+    cargo(
+        workspace,
+        &["test", "-p", "behaviour", "--test", "drift"],
+        &[("DRIFT_EVIDENCE_DIR", evidence_env)],
+    );
+
+    let spec_path = manifest_dir().join("tests/fixtures/drift.yaml");
+    let spec = codegen::load::load_file(&spec_path).unwrap();
+    let api = codegen::build_ir(&spec).unwrap();
+    let mut evidence = codegen::drift::Evidence::default();
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(evidence_dir.join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(evidence.read_report("report.json", &report), Ok(5));
+    let responses = std::fs::read_to_string(evidence_dir.join("responses.json")).unwrap();
+    assert_eq!(
+        evidence.read_responses(&api, "responses.json", &responses),
+        Ok(3)
+    );
+    let proposal = codegen::drift::propose(&api, &spec.document, &evidence);
+    let overlay_text = proposal.to_yaml(&["report.json".to_owned(), "responses.json".to_owned()]);
+    assert!(
+        proposal
+            .notes
+            .iter()
+            .all(|n| n.contains("no-declared-property")),
+        "only the wrapper's note is left: {:?}\n{overlay_text}",
+        proposal.notes
+    );
+    std::fs::write(evidence_dir.join("proposed-overlay.yaml"), &overlay_text).unwrap();
+
+    let overlay =
+        codegen::load::Overlay::from_bytes(overlay_text.as_bytes(), "proposed-overlay.yaml")
+            .unwrap_or_else(|e| panic!("{e}\n{overlay_text}"));
+    let corrected = codegen::load::load_file_with_overlay(&spec_path, Some(&overlay))
+        .unwrap_or_else(|e| panic!("{e}\n{overlay_text}"));
+    let options = codegen::Options {
+        crate_name: crate_name("drift"),
+        ..codegen::Options::default()
+    };
+    let generated = codegen::generate(&corrected, &options).unwrap();
+    codegen::write::write(&workspace.join("drift"), &generated.files).unwrap();
+    cargo(
+        workspace,
+        &["test", "-p", "behaviour", "--test", "drift"],
+        &[("DRIFT_EXPECT_NONE", "1")],
+    );
 }

@@ -30,1328 +30,173 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "account_user",
-    doc = " | `GET /v3/accounts/{account_id}/users` | [`account_user().list_account_users()`](apis::account_user::AccountUserApi::list_account_users) | List account users |"
-)]
-#![cfg_attr(
-    not(feature = "account_user"),
-    doc = " | `GET /v3/accounts/{account_id}/users` | `account_user().list_account_users()` | List account users |"
-)]
-#![cfg_attr(
-    feature = "account_user",
-    doc = " | `GET /v3/accounts/{account_id}/users/{user_id}` | [`account_user().retrieve_account_user()`](apis::account_user::AccountUserApi::retrieve_account_user) | Retrieve an account user |"
-)]
-#![cfg_attr(
-    not(feature = "account_user"),
-    doc = " | `GET /v3/accounts/{account_id}/users/{user_id}` | `account_user().retrieve_account_user()` | Retrieve an account user |"
-)]
-#![cfg_attr(
-    feature = "account_user",
-    doc = " | `PUT /v3/accounts/{account_id}/users/{user_id}` | [`account_user().save_account_user()`](apis::account_user::AccountUserApi::save_account_user) | Save or Create an account user |"
-)]
-#![cfg_attr(
-    not(feature = "account_user"),
-    doc = " | `PUT /v3/accounts/{account_id}/users/{user_id}` | `account_user().save_account_user()` | Save or Create an account user |"
-)]
-#![cfg_attr(
-    feature = "account_user",
-    doc = " | `DELETE /v3/accounts/{account_id}/users/{user_id}` | [`account_user().delete_account_user()`](apis::account_user::AccountUserApi::delete_account_user) | Delete an account user |"
-)]
-#![cfg_attr(
-    not(feature = "account_user"),
-    doc = " | `DELETE /v3/accounts/{account_id}/users/{user_id}` | `account_user().delete_account_user()` | Delete an account user |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `DELETE /zephr/integration/users/v1/users` | [`users().delete_user_by_primary_or_foreign_key()`](apis::users::UsersApi::delete_user_by_primary_or_foreign_key) | Delete an end user by primary ID or foreign key |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `DELETE /zephr/integration/users/v1/users` | `users().delete_user_by_primary_or_foreign_key()` | Delete an end user by primary ID or foreign key |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `POST /v3/admin/users` | [`admin_user().create_admin_user()`](apis::admin_user::AdminUserApi::create_admin_user) | Create an admin user |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `POST /v3/admin/users` | `admin_user().create_admin_user()` | Create an admin user |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `POST /v3/admin/login` | [`admin_user().log_in_admin_user_account()`](apis::admin_user::AdminUserApi::log_in_admin_user_account) | Log in to an admin user account |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `POST /v3/admin/login` | `admin_user().log_in_admin_user_account()` | Log in to an admin user account |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `POST /v3/admin/logout` | [`admin_user().log_out_admin_user_account()`](apis::admin_user::AdminUserApi::log_out_admin_user_account) | Log out of the admin user account |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `POST /v3/admin/logout` | `admin_user().log_out_admin_user_account()` | Log out of the admin user account |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `GET /v3/admin/users/{user_id}/keypairs` | [`admin_user().list_access_keys()`](apis::admin_user::AdminUserApi::list_access_keys) | List access keys |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `GET /v3/admin/users/{user_id}/keypairs` | `admin_user().list_access_keys()` | List access keys |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `POST /v3/admin/users/{user_id}/keypairs` | [`admin_user().issue_key_pair()`](apis::admin_user::AdminUserApi::issue_key_pair) | Issue a key pair |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `POST /v3/admin/users/{user_id}/keypairs` | `admin_user().issue_key_pair()` | Issue a key pair |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `DELETE /v3/admin/users/{user_id}/keypairs/{access_key}` | [`admin_user().revoke_keypair()`](apis::admin_user::AdminUserApi::revoke_keypair) | Revoke a keypair |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `DELETE /v3/admin/users/{user_id}/keypairs/{access_key}` | `admin_user().revoke_keypair()` | Revoke a keypair |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `GET /v3/admin/users/{user_id}/roles` | [`admin_user().list_user_roles()`](apis::admin_user::AdminUserApi::list_user_roles) | List user roles |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `GET /v3/admin/users/{user_id}/roles` | `admin_user().list_user_roles()` | List user roles |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `GET /v3/admin/users/{user_id}/roles/{tenant}` | [`admin_user().list_user_tenant_roles()`](apis::admin_user::AdminUserApi::list_user_tenant_roles) | List user roles by tenant |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `GET /v3/admin/users/{user_id}/roles/{tenant}` | `admin_user().list_user_tenant_roles()` | List user roles by tenant |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `GET /v3/admin/roles` | [`admin_user().list_roles()`](apis::admin_user::AdminUserApi::list_roles) | List admin user roles |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `GET /v3/admin/roles` | `admin_user().list_roles()` | List admin user roles |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `POST /v3/admin/roles` | [`admin_user().create_admin_role()`](apis::admin_user::AdminUserApi::create_admin_role) | Create admin user roles |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `POST /v3/admin/roles` | `admin_user().create_admin_role()` | Create admin user roles |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `GET /v3/admin/roles/{role_id}` | [`admin_user().get_role()`](apis::admin_user::AdminUserApi::get_role) | Retrieve an admin user role |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `GET /v3/admin/roles/{role_id}` | `admin_user().get_role()` | Retrieve an admin user role |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `PUT /v3/admin/roles/{role_id}` | [`admin_user().update_role()`](apis::admin_user::AdminUserApi::update_role) | Update an admin user role |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `PUT /v3/admin/roles/{role_id}` | `admin_user().update_role()` | Update an admin user role |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `DELETE /v3/admin/roles/{role_id}` | [`admin_user().delete_role()`](apis::admin_user::AdminUserApi::delete_role) | Delete an admin user role |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `DELETE /v3/admin/roles/{role_id}` | `admin_user().delete_role()` | Delete an admin user role |"
-)]
-#![cfg_attr(
-    feature = "admin_user",
-    doc = " | `GET /v3/admin/sessions/{blaize_admin_session_id}` | [`admin_user().get_session_user()`](apis::admin_user::AdminUserApi::get_session_user) | Retrieve an admin user by session ID |"
-)]
-#![cfg_attr(
-    not(feature = "admin_user"),
-    doc = " | `GET /v3/admin/sessions/{blaize_admin_session_id}` | `admin_user().get_session_user()` | Retrieve an admin user by session ID |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `PUT /v3/users/{userId}/foreign-key/update/{key}` | [`users().upsert_foreign_key()`](apis::users::UsersApi::upsert_foreign_key) | Inserts or updates a foreign key |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `PUT /v3/users/{userId}/foreign-key/update/{key}` | `users().upsert_foreign_key()` | Inserts or updates a foreign key |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `DELETE /v4/users/{userId}/foreign-key/{system}/{key}` | [`users().delete_foreign_key()`](apis::users::UsersApi::delete_foreign_key) | Delete a foreign key |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `DELETE /v4/users/{userId}/foreign-key/{system}/{key}` | `users().delete_foreign_key()` | Delete a foreign key |"
-)]
-#![cfg_attr(
-    feature = "bundle",
-    doc = " | `GET /v3/bundles` | [`bundle().list_bundles()`](apis::bundle::BundleApi::list_bundles) | List Bundles |"
-)]
-#![cfg_attr(
-    not(feature = "bundle"),
-    doc = " | `GET /v3/bundles` | `bundle().list_bundles()` | List Bundles |"
-)]
-#![cfg_attr(
-    feature = "bundle",
-    doc = " | `PUT /v3/bundles` | [`bundle().create_bundles()`](apis::bundle::BundleApi::create_bundles) | Create Bundles |"
-)]
-#![cfg_attr(
-    not(feature = "bundle"),
-    doc = " | `PUT /v3/bundles` | `bundle().create_bundles()` | Create Bundles |"
-)]
-#![cfg_attr(
-    feature = "bundle",
-    doc = " | `GET /v3/bundles/{id}` | [`bundle().get_bundle()`](apis::bundle::BundleApi::get_bundle) | Retrieve a Bundle |"
-)]
-#![cfg_attr(
-    not(feature = "bundle"),
-    doc = " | `GET /v3/bundles/{id}` | `bundle().get_bundle()` | Retrieve a Bundle |"
-)]
-#![cfg_attr(
-    feature = "bundle",
-    doc = " | `PUT /v3/bundles/{id}` | [`bundle().create_bundle()`](apis::bundle::BundleApi::create_bundle) | Create a Bundle |"
-)]
-#![cfg_attr(
-    not(feature = "bundle"),
-    doc = " | `PUT /v3/bundles/{id}` | `bundle().create_bundle()` | Create a Bundle |"
-)]
-#![cfg_attr(
-    feature = "bundle",
-    doc = " | `DELETE /v3/bundles/{id}` | [`bundle().delete_bundle()`](apis::bundle::BundleApi::delete_bundle) | Delete Bundle |"
-)]
-#![cfg_attr(
-    not(feature = "bundle"),
-    doc = " | `DELETE /v3/bundles/{id}` | `bundle().delete_bundle()` | Delete Bundle |"
-)]
-#![cfg_attr(
-    feature = "cache_configurations",
-    doc = " | `GET /v3/cache-configurations` | [`cache_configurations().list_cache_configurations()`](apis::cache_configurations::CacheConfigurationsApi::list_cache_configurations) | List cache configurations |"
-)]
-#![cfg_attr(
-    not(feature = "cache_configurations"),
-    doc = " | `GET /v3/cache-configurations` | `cache_configurations().list_cache_configurations()` | List cache configurations |"
-)]
-#![cfg_attr(
-    feature = "cache_configurations",
-    doc = " | `POST /v3/cache-configurations` | [`cache_configurations().create_cache_configuration()`](apis::cache_configurations::CacheConfigurationsApi::create_cache_configuration) | Create a cache configuration |"
-)]
-#![cfg_attr(
-    not(feature = "cache_configurations"),
-    doc = " | `POST /v3/cache-configurations` | `cache_configurations().create_cache_configuration()` | Create a cache configuration |"
-)]
-#![cfg_attr(
-    feature = "cache_configurations",
-    doc = " | `GET /v3/cache-configurations/{id}` | [`cache_configurations().get_cache_configuration()`](apis::cache_configurations::CacheConfigurationsApi::get_cache_configuration) | Retrieve a cache configuration |"
-)]
-#![cfg_attr(
-    not(feature = "cache_configurations"),
-    doc = " | `GET /v3/cache-configurations/{id}` | `cache_configurations().get_cache_configuration()` | Retrieve a cache configuration |"
-)]
-#![cfg_attr(
-    feature = "cache_configurations",
-    doc = " | `PUT /v3/cache-configurations/{id}` | [`cache_configurations().update_cache_configuration()`](apis::cache_configurations::CacheConfigurationsApi::update_cache_configuration) | Update a cache configuration |"
-)]
-#![cfg_attr(
-    not(feature = "cache_configurations"),
-    doc = " | `PUT /v3/cache-configurations/{id}` | `cache_configurations().update_cache_configuration()` | Update a cache configuration |"
-)]
-#![cfg_attr(
-    feature = "cache_configurations",
-    doc = " | `DELETE /v3/cache-configurations/{id}` | [`cache_configurations().delete_cache_configuration()`](apis::cache_configurations::CacheConfigurationsApi::delete_cache_configuration) | Delete a cache configuration |"
-)]
-#![cfg_attr(
-    not(feature = "cache_configurations"),
-    doc = " | `DELETE /v3/cache-configurations/{id}` | `cache_configurations().delete_cache_configuration()` | Delete a cache configuration |"
-)]
-#![cfg_attr(
-    feature = "cache_management",
-    doc = " | `POST /v3/cache-management/evict-origin` | [`cache_management().evict_origin()`](apis::cache_management::CacheManagementApi::evict_origin) | Evict cached origin requests |"
-)]
-#![cfg_attr(
-    not(feature = "cache_management"),
-    doc = " | `POST /v3/cache-management/evict-origin` | `cache_management().evict_origin()` | Evict cached origin requests |"
-)]
-#![cfg_attr(
-    feature = "cache_management",
-    doc = " | `POST /v4/cache-management/evict-origin` | [`cache_management().evict_origin_site_v4()`](apis::cache_management::CacheManagementApi::evict_origin_site_v4) | Evict cached origin requests \\(V4\\) |"
-)]
-#![cfg_attr(
-    not(feature = "cache_management"),
-    doc = " | `POST /v4/cache-management/evict-origin` | `cache_management().evict_origin_site_v4()` | Evict cached origin requests \\(V4\\) |"
-)]
-#![cfg_attr(
-    feature = "cache_management",
-    doc = " | `POST /v4/cache-management/evict-origin/{site}` | [`cache_management().evict_origin_v4()`](apis::cache_management::CacheManagementApi::evict_origin_v4) | Evict cached origin requests for a given site in V4 |"
-)]
-#![cfg_attr(
-    not(feature = "cache_management"),
-    doc = " | `POST /v4/cache-management/evict-origin/{site}` | `cache_management().evict_origin_v4()` | Evict cached origin requests for a given site in V4 |"
-)]
-#![cfg_attr(
-    feature = "company",
-    doc = " | `GET /v3/companies` | [`company().list_companies()`](apis::company::CompanyApi::list_companies) | List companies |"
-)]
-#![cfg_attr(
-    not(feature = "company"),
-    doc = " | `GET /v3/companies` | `company().list_companies()` | List companies |"
-)]
-#![cfg_attr(
-    feature = "company",
-    doc = " | `POST /v3/companies` | [`company().create_company()`](apis::company::CompanyApi::create_company) | Create a company |"
-)]
-#![cfg_attr(
-    not(feature = "company"),
-    doc = " | `POST /v3/companies` | `company().create_company()` | Create a company |"
-)]
-#![cfg_attr(
-    feature = "company",
-    doc = " | `GET /v3/companies/{id}` | [`company().get_company()`](apis::company::CompanyApi::get_company) | Retrieve a company |"
-)]
-#![cfg_attr(
-    not(feature = "company"),
-    doc = " | `GET /v3/companies/{id}` | `company().get_company()` | Retrieve a company |"
-)]
-#![cfg_attr(
-    feature = "company",
-    doc = " | `PUT /v3/companies/{id}` | [`company().update_company()`](apis::company::CompanyApi::update_company) | Update a company |"
-)]
-#![cfg_attr(
-    not(feature = "company"),
-    doc = " | `PUT /v3/companies/{id}` | `company().update_company()` | Update a company |"
-)]
-#![cfg_attr(
-    feature = "company",
-    doc = " | `DELETE /v3/companies/{id}` | [`company().delete_company()`](apis::company::CompanyApi::delete_company) | Delete a company |"
-)]
-#![cfg_attr(
-    not(feature = "company"),
-    doc = " | `DELETE /v3/companies/{id}` | `company().delete_company()` | Delete a company |"
-)]
-#![cfg_attr(
-    feature = "company",
-    doc = " | `POST /v4/companies` | [`company().post_companies()`](apis::company::CompanyApi::post_companies) | Create a company |"
-)]
-#![cfg_attr(
-    not(feature = "company"),
-    doc = " | `POST /v4/companies` | `company().post_companies()` | Create a company |"
-)]
-#![cfg_attr(
-    feature = "company",
-    doc = " | `GET /v4/companies/{companyId}` | [`company().get_companies_by_company_id()`](apis::company::CompanyApi::get_companies_by_company_id) | Retrieve a company |"
-)]
-#![cfg_attr(
-    not(feature = "company"),
-    doc = " | `GET /v4/companies/{companyId}` | `company().get_companies_by_company_id()` | Retrieve a company |"
-)]
-#![cfg_attr(
-    feature = "configuration",
-    doc = " | `GET /v3/configuration` | [`configuration().get_configuration()`](apis::configuration::ConfigurationApi::get_configuration) | Retrieve the tenant configuration |"
-)]
-#![cfg_attr(
-    not(feature = "configuration"),
-    doc = " | `GET /v3/configuration` | `configuration().get_configuration()` | Retrieve the tenant configuration |"
-)]
-#![cfg_attr(
-    feature = "configuration",
-    doc = " | `POST /v3/configuration` | [`configuration().save_configuration()`](apis::configuration::ConfigurationApi::save_configuration) | Save the tenant configuration |"
-)]
-#![cfg_attr(
-    not(feature = "configuration"),
-    doc = " | `POST /v3/configuration` | `configuration().save_configuration()` | Save the tenant configuration |"
-)]
-#![cfg_attr(
-    feature = "configuration",
-    doc = " | `GET /v4/blacklisted-email-domains` | [`configuration().list_blacklisted_email_domains()`](apis::configuration::ConfigurationApi::list_blacklisted_email_domains) | List blacklisted email domains |"
-)]
-#![cfg_attr(
-    not(feature = "configuration"),
-    doc = " | `GET /v4/blacklisted-email-domains` | `configuration().list_blacklisted_email_domains()` | List blacklisted email domains |"
-)]
-#![cfg_attr(
-    feature = "configuration",
-    doc = " | `PUT /v4/blacklisted-email-domains` | [`configuration().update_blacklisted_email_domains()`](apis::configuration::ConfigurationApi::update_blacklisted_email_domains) | Update blacklisted email domains |"
-)]
-#![cfg_attr(
-    not(feature = "configuration"),
-    doc = " | `PUT /v4/blacklisted-email-domains` | `configuration().update_blacklisted_email_domains()` | Update blacklisted email domains |"
-)]
-#![cfg_attr(
-    feature = "configuration",
-    doc = " | `POST /v3/initialize` | [`configuration().install_tenant()`](apis::configuration::ConfigurationApi::install_tenant) | Install a tenant |"
-)]
-#![cfg_attr(
-    not(feature = "configuration"),
-    doc = " | `POST /v3/initialize` | `configuration().install_tenant()` | Install a tenant |"
-)]
-#![cfg_attr(
-    feature = "configuration",
-    doc = " | `POST /v3/certs` | [`configuration().create_cert()`](apis::configuration::ConfigurationApi::create_cert) | Create a cert |"
-)]
-#![cfg_attr(
-    not(feature = "configuration"),
-    doc = " | `POST /v3/certs` | `configuration().create_cert()` | Create a cert |"
-)]
-#![cfg_attr(
-    feature = "configuration",
-    doc = " | `DELETE /v3/certs` | [`configuration().delete_cert()`](apis::configuration::ConfigurationApi::delete_cert) | Delete a cert |"
-)]
-#![cfg_attr(
-    not(feature = "configuration"),
-    doc = " | `DELETE /v3/certs` | `configuration().delete_cert()` | Delete a cert |"
-)]
-#![cfg_attr(
-    feature = "credit",
-    doc = " | `GET /v3/credits` | [`credit().credits()`](apis::credit::CreditApi::credits) | List credits |"
-)]
-#![cfg_attr(
-    not(feature = "credit"),
-    doc = " | `GET /v3/credits` | `credit().credits()` | List credits |"
-)]
-#![cfg_attr(
-    feature = "credit",
-    doc = " | `POST /v3/credits` | [`credit().create_credits()`](apis::credit::CreditApi::create_credits) | Create Credit |"
-)]
-#![cfg_attr(
-    not(feature = "credit"),
-    doc = " | `POST /v3/credits` | `credit().create_credits()` | Create Credit |"
-)]
-#![cfg_attr(
-    feature = "credit",
-    doc = " | `GET /v3/credits/{id}` | [`credit().get_credit()`](apis::credit::CreditApi::get_credit) | Retrieve a credit |"
-)]
-#![cfg_attr(
-    not(feature = "credit"),
-    doc = " | `GET /v3/credits/{id}` | `credit().get_credit()` | Retrieve a credit |"
-)]
-#![cfg_attr(
-    feature = "credit",
-    doc = " | `POST /v3/credits/{id}` | [`credit().create_credit()`](apis::credit::CreditApi::create_credit) | Create a credit |"
-)]
-#![cfg_attr(
-    not(feature = "credit"),
-    doc = " | `POST /v3/credits/{id}` | `credit().create_credit()` | Create a credit |"
-)]
-#![cfg_attr(
-    feature = "credit",
-    doc = " | `DELETE /v3/credits/{id}` | [`credit().delete_credit()`](apis::credit::CreditApi::delete_credit) | Delete a credit |"
-)]
-#![cfg_attr(
-    not(feature = "credit"),
-    doc = " | `DELETE /v3/credits/{id}` | `credit().delete_credit()` | Delete a credit |"
-)]
-#![cfg_attr(
-    feature = "system_resources",
-    doc = " | `PUT /v4/resources/{resourceId}/content` | [`system_resources().put_resources_content()`](apis::system_resources::SystemResourcesApi::put_resources_content) | Update system resource |"
-)]
-#![cfg_attr(
-    not(feature = "system_resources"),
-    doc = " | `PUT /v4/resources/{resourceId}/content` | `system_resources().put_resources_content()` | Update system resource |"
-)]
-#![cfg_attr(
-    feature = "decision_engine",
-    doc = " | `POST /v3/decision-engine` | [`decision_engine().invoke_decision_engine()`](apis::decision_engine::DecisionEngineApi::invoke_decision_engine) | Invoke the decision engine |"
-)]
-#![cfg_attr(
-    not(feature = "decision_engine"),
-    doc = " | `POST /v3/decision-engine` | `decision_engine().invoke_decision_engine()` | Invoke the decision engine |"
-)]
-#![cfg_attr(
-    feature = "email_templates",
-    doc = " | `GET /v4/email-templates` | [`email_templates().list_email_templates()`](apis::email_templates::EmailTemplatesApi::list_email_templates) | List email templates |"
-)]
-#![cfg_attr(
-    not(feature = "email_templates"),
-    doc = " | `GET /v4/email-templates` | `email_templates().list_email_templates()` | List email templates |"
-)]
-#![cfg_attr(
-    feature = "email_templates",
-    doc = " | `GET /v4/email-templates/{slug}` | [`email_templates().get_email_template()`](apis::email_templates::EmailTemplatesApi::get_email_template) | Retrieve an email template |"
-)]
-#![cfg_attr(
-    not(feature = "email_templates"),
-    doc = " | `GET /v4/email-templates/{slug}` | `email_templates().get_email_template()` | Retrieve an email template |"
-)]
-#![cfg_attr(
-    feature = "email_templates",
-    doc = " | `PUT /v4/email-templates/{slug}` | [`email_templates().save_email_template()`](apis::email_templates::EmailTemplatesApi::save_email_template) | Save an email template |"
-)]
-#![cfg_attr(
-    not(feature = "email_templates"),
-    doc = " | `PUT /v4/email-templates/{slug}` | `email_templates().save_email_template()` | Save an email template |"
-)]
-#![cfg_attr(
-    feature = "email_templates",
-    doc = " | `DELETE /v4/email-templates/{slug}` | [`email_templates().delete_email_template()`](apis::email_templates::EmailTemplatesApi::delete_email_template) | Delete an email template |"
-)]
-#![cfg_attr(
-    not(feature = "email_templates"),
-    doc = " | `DELETE /v4/email-templates/{slug}` | `email_templates().delete_email_template()` | Delete an email template |"
-)]
-#![cfg_attr(
-    feature = "entitlement",
-    doc = " | `GET /v3/entitlements` | [`entitlement().list_entitlements()`](apis::entitlement::EntitlementApi::list_entitlements) | List entitlements |"
-)]
-#![cfg_attr(
-    not(feature = "entitlement"),
-    doc = " | `GET /v3/entitlements` | `entitlement().list_entitlements()` | List entitlements |"
-)]
-#![cfg_attr(
-    feature = "entitlement",
-    doc = " | `POST /v3/entitlements` | [`entitlement().create_entitlements()`](apis::entitlement::EntitlementApi::create_entitlements) | Create entitlements |"
-)]
-#![cfg_attr(
-    not(feature = "entitlement"),
-    doc = " | `POST /v3/entitlements` | `entitlement().create_entitlements()` | Create entitlements |"
-)]
-#![cfg_attr(
-    feature = "entitlement",
-    doc = " | `GET /v3/entitlements/{id}` | [`entitlement().get_entitlement()`](apis::entitlement::EntitlementApi::get_entitlement) | Retrieve an entitlement |"
-)]
-#![cfg_attr(
-    not(feature = "entitlement"),
-    doc = " | `GET /v3/entitlements/{id}` | `entitlement().get_entitlement()` | Retrieve an entitlement |"
-)]
-#![cfg_attr(
-    feature = "entitlement",
-    doc = " | `POST /v3/entitlements/{id}` | [`entitlement().create_entitlement()`](apis::entitlement::EntitlementApi::create_entitlement) | Create an entitlement |"
-)]
-#![cfg_attr(
-    not(feature = "entitlement"),
-    doc = " | `POST /v3/entitlements/{id}` | `entitlement().create_entitlement()` | Create an entitlement |"
-)]
-#![cfg_attr(
-    feature = "entitlement",
-    doc = " | `DELETE /v3/entitlements/{id}` | [`entitlement().delete_entitlement()`](apis::entitlement::EntitlementApi::delete_entitlement) | Delete an entitlement |"
-)]
-#![cfg_attr(
-    not(feature = "entitlement"),
-    doc = " | `DELETE /v3/entitlements/{id}` | `entitlement().delete_entitlement()` | Delete an entitlement |"
-)]
-#![cfg_attr(
-    feature = "feature_rules",
-    doc = " | `GET /v3/feature-rules` | [`feature_rules().list_feature_rules()`](apis::feature_rules::FeatureRulesApi::list_feature_rules) | List feature rules |"
-)]
-#![cfg_attr(
-    not(feature = "feature_rules"),
-    doc = " | `GET /v3/feature-rules` | `feature_rules().list_feature_rules()` | List feature rules |"
-)]
-#![cfg_attr(
-    feature = "feature_rules",
-    doc = " | `DELETE /v3/feature-rules/{featureRuleId}` | [`feature_rules().delete_feature_rule()`](apis::feature_rules::FeatureRulesApi::delete_feature_rule) | Delete a feature rule |"
-)]
-#![cfg_attr(
-    not(feature = "feature_rules"),
-    doc = " | `DELETE /v3/feature-rules/{featureRuleId}` | `feature_rules().delete_feature_rule()` | Delete a feature rule |"
-)]
-#![cfg_attr(
-    feature = "feature_rules",
-    doc = " | `GET /v3/feature-rules/{featureRuleId}/versions` | [`feature_rules().get_feature_rule_versions()`](apis::feature_rules::FeatureRulesApi::get_feature_rule_versions) | List the versions of a feature rule |"
-)]
-#![cfg_attr(
-    not(feature = "feature_rules"),
-    doc = " | `GET /v3/feature-rules/{featureRuleId}/versions` | `feature_rules().get_feature_rule_versions()` | List the versions of a feature rule |"
-)]
-#![cfg_attr(
-    feature = "feature_rules",
-    doc = " | `POST /v3/feature-rules/{featureRuleId}/versions` | [`feature_rules().create_feature_rule()`](apis::feature_rules::FeatureRulesApi::create_feature_rule) | Create a feature rule version |"
-)]
-#![cfg_attr(
-    not(feature = "feature_rules"),
-    doc = " | `POST /v3/feature-rules/{featureRuleId}/versions` | `feature_rules().create_feature_rule()` | Create a feature rule version |"
-)]
-#![cfg_attr(
-    feature = "feature_rules",
-    doc = " | `GET /v3/feature-rules/{featureRuleId}/versions/{versionId}` | [`feature_rules().get_feature_rule_version()`](apis::feature_rules::FeatureRulesApi::get_feature_rule_version) | Retrieve a feature rule version |"
-)]
-#![cfg_attr(
-    not(feature = "feature_rules"),
-    doc = " | `GET /v3/feature-rules/{featureRuleId}/versions/{versionId}` | `feature_rules().get_feature_rule_version()` | Retrieve a feature rule version |"
-)]
-#![cfg_attr(
-    feature = "feature_rules",
-    doc = " | `DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}` | [`feature_rules().delete_feature_rule_version()`](apis::feature_rules::FeatureRulesApi::delete_feature_rule_version) | Delete a feature rule version |"
-)]
-#![cfg_attr(
-    not(feature = "feature_rules"),
-    doc = " | `DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}` | `feature_rules().delete_feature_rule_version()` | Delete a feature rule version |"
-)]
-#![cfg_attr(
-    feature = "feature_rules",
-    doc = " | `PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags` | [`feature_rules().save_feature_rule()`](apis::feature_rules::FeatureRulesApi::save_feature_rule) | Save feature rule version tags |"
-)]
-#![cfg_attr(
-    not(feature = "feature_rules"),
-    doc = " | `PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags` | `feature_rules().save_feature_rule()` | Save feature rule version tags |"
-)]
-#![cfg_attr(
-    feature = "form",
-    doc = " | `GET /v3/forms` | [`form().list_forms()`](apis::form::FormApi::list_forms) | List forms |"
-)]
-#![cfg_attr(
-    not(feature = "form"),
-    doc = " | `GET /v3/forms` | `form().list_forms()` | List forms |"
-)]
-#![cfg_attr(
-    feature = "form",
-    doc = " | `GET /v3/forms/{slug}` | [`form().get_form()`](apis::form::FormApi::get_form) | Retrieve Form |"
-)]
-#![cfg_attr(
-    not(feature = "form"),
-    doc = " | `GET /v3/forms/{slug}` | `form().get_form()` | Retrieve Form |"
-)]
-#![cfg_attr(
-    feature = "form",
-    doc = " | `PUT /v3/forms/{slug}` | [`form().save_form()`](apis::form::FormApi::save_form) | Save a form |"
-)]
-#![cfg_attr(
-    not(feature = "form"),
-    doc = " | `PUT /v3/forms/{slug}` | `form().save_form()` | Save a form |"
-)]
-#![cfg_attr(
-    feature = "form",
-    doc = " | `DELETE /v3/forms/{slug}` | [`form().delete_form()`](apis::form::FormApi::delete_form) | Delete a form |"
-)]
-#![cfg_attr(
-    not(feature = "form"),
-    doc = " | `DELETE /v3/forms/{slug}` | `form().delete_form()` | Delete a form |"
-)]
-#![cfg_attr(
-    feature = "component_library",
-    doc = " | `POST /v4/thumbnails/upload-url` | [`component_library().generate_thumbnail_upload_url()`](apis::component_library::ComponentLibraryApi::generate_thumbnail_upload_url) | Generate Thumbnail Upload URL |"
-)]
-#![cfg_attr(
-    not(feature = "component_library"),
-    doc = " | `POST /v4/thumbnails/upload-url` | `component_library().generate_thumbnail_upload_url()` | Generate Thumbnail Upload URL |"
-)]
-#![cfg_attr(
-    feature = "gifts",
-    doc = " | `GET /v3/gift` | [`gifts().list_all_unclaimed_gifts()`](apis::gifts::GiftsApi::list_all_unclaimed_gifts) | List all the unclaimed gifts |"
-)]
-#![cfg_attr(
-    not(feature = "gifts"),
-    doc = " | `GET /v3/gift` | `gifts().list_all_unclaimed_gifts()` | List all the unclaimed gifts |"
-)]
-#![cfg_attr(
-    feature = "gifts",
-    doc = " | `POST /v3/gift` | [`gifts().create_gift()`](apis::gifts::GiftsApi::create_gift) | Create a gift |"
-)]
-#![cfg_attr(
-    not(feature = "gifts"),
-    doc = " | `POST /v3/gift` | `gifts().create_gift()` | Create a gift |"
-)]
-#![cfg_attr(
-    feature = "gifts",
-    doc = " | `DELETE /v3/gift/{giftId}` | [`gifts().delete_gift()`](apis::gifts::GiftsApi::delete_gift) | Delete a gift |"
-)]
-#![cfg_attr(
-    not(feature = "gifts"),
-    doc = " | `DELETE /v3/gift/{giftId}` | `gifts().delete_gift()` | Delete a gift |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `GET /v3/users/{userId}/grants` | [`grants().list_user_grants()`](apis::grants::GrantsApi::list_user_grants) | List user grants |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `GET /v3/users/{userId}/grants` | `grants().list_user_grants()` | List user grants |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `POST /v3/users/{userId}/grants` | [`grants().create_user_grant()`](apis::grants::GrantsApi::create_user_grant) | Create a grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `POST /v3/users/{userId}/grants` | `grants().create_user_grant()` | Create a grant |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `GET /v3/users/{userId}/grants/{grantId}` | [`grants().get_user_grant()`](apis::grants::GrantsApi::get_user_grant) | Retrieve a grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `GET /v3/users/{userId}/grants/{grantId}` | `grants().get_user_grant()` | Retrieve a grant |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `POST /v3/users/{userId}/grants/{grantId}` | [`grants().create_account_grant_for_user()`](apis::grants::GrantsApi::create_account_grant_for_user) | Create an account grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `POST /v3/users/{userId}/grants/{grantId}` | `grants().create_account_grant_for_user()` | Create an account grant |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `DELETE /v3/users/{userId}/grants/{grantId}` | [`grants().delete_user_grant()`](apis::grants::GrantsApi::delete_user_grant) | Delete a grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `DELETE /v3/users/{userId}/grants/{grantId}` | `grants().delete_user_grant()` | Delete a grant |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `GET /v3/users/{userId}/accessModel` | [`grants().retrieve_user_access_model()`](apis::grants::GrantsApi::retrieve_user_access_model) | Retrieve a user access model |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `GET /v3/users/{userId}/accessModel` | `grants().retrieve_user_access_model()` | Retrieve a user access model |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `GET /v3/accounts/{accountId}/grants` | [`grants().list_account_grants()`](apis::grants::GrantsApi::list_account_grants) | List account grants |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `GET /v3/accounts/{accountId}/grants` | `grants().list_account_grants()` | List account grants |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `POST /v3/accounts/{accountId}/grants` | [`grants().create_account_grant()`](apis::grants::GrantsApi::create_account_grant) | Create an account grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `POST /v3/accounts/{accountId}/grants` | `grants().create_account_grant()` | Create an account grant |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `GET /v3/accounts/{accountId}/grants/{grantId}` | [`grants().get_account_grant()`](apis::grants::GrantsApi::get_account_grant) | Retrieve an account grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `GET /v3/accounts/{accountId}/grants/{grantId}` | `grants().get_account_grant()` | Retrieve an account grant |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `DELETE /v3/accounts/{accountId}/grants/{grantId}` | [`grants().delete_account_grant_by_id()`](apis::grants::GrantsApi::delete_account_grant_by_id) | Delete an account grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `DELETE /v3/accounts/{accountId}/grants/{grantId}` | `grants().delete_account_grant_by_id()` | Delete an account grant |"
-)]
-#![cfg_attr(
-    feature = "meter",
-    doc = " | `GET /v3/meters` | [`meter().list_meters()`](apis::meter::MeterApi::list_meters) | List meters |"
-)]
-#![cfg_attr(
-    not(feature = "meter"),
-    doc = " | `GET /v3/meters` | `meter().list_meters()` | List meters |"
-)]
-#![cfg_attr(
-    feature = "meter",
-    doc = " | `GET /v3/meters/{id}` | [`meter().get_meter()`](apis::meter::MeterApi::get_meter) | Retrieve a meter |"
-)]
-#![cfg_attr(
-    not(feature = "meter"),
-    doc = " | `GET /v3/meters/{id}` | `meter().get_meter()` | Retrieve a meter |"
-)]
-#![cfg_attr(
-    feature = "meter",
-    doc = " | `POST /v3/meters/{id}` | [`meter().create_meter()`](apis::meter::MeterApi::create_meter) | Create a meter |"
-)]
-#![cfg_attr(
-    not(feature = "meter"),
-    doc = " | `POST /v3/meters/{id}` | `meter().create_meter()` | Create a meter |"
-)]
-#![cfg_attr(
-    feature = "meter",
-    doc = " | `DELETE /v3/meters/{id}` | [`meter().delete_meter()`](apis::meter::MeterApi::delete_meter) | Delete a meter |"
-)]
-#![cfg_attr(
-    not(feature = "meter"),
-    doc = " | `DELETE /v3/meters/{id}` | `meter().delete_meter()` | Delete a meter |"
-)]
-#![cfg_attr(
-    feature = "products",
-    doc = " | `GET /v3/products` | [`products().list_products()`](apis::products::ProductsApi::list_products) | List products |"
-)]
-#![cfg_attr(
-    not(feature = "products"),
-    doc = " | `GET /v3/products` | `products().list_products()` | List products |"
-)]
-#![cfg_attr(
-    feature = "products",
-    doc = " | `POST /v3/products` | [`products().save_product()`](apis::products::ProductsApi::save_product) | Save a product |"
-)]
-#![cfg_attr(
-    not(feature = "products"),
-    doc = " | `POST /v3/products` | `products().save_product()` | Save a product |"
-)]
-#![cfg_attr(
-    feature = "products",
-    doc = " | `GET /v3/products/{id}` | [`products().get_product()`](apis::products::ProductsApi::get_product) | Retrieve a product |"
-)]
-#![cfg_attr(
-    not(feature = "products"),
-    doc = " | `GET /v3/products/{id}` | `products().get_product()` | Retrieve a product |"
-)]
-#![cfg_attr(
-    feature = "products",
-    doc = " | `PUT /v3/products/{id}` | [`products().save_products()`](apis::products::ProductsApi::save_products) | Save a product with the given ID |"
-)]
-#![cfg_attr(
-    not(feature = "products"),
-    doc = " | `PUT /v3/products/{id}` | `products().save_products()` | Save a product with the given ID |"
-)]
-#![cfg_attr(
-    feature = "products",
-    doc = " | `DELETE /v3/products/{id}` | [`products().delete_product()`](apis::products::ProductsApi::delete_product) | Delete a product |"
-)]
-#![cfg_attr(
-    not(feature = "products"),
-    doc = " | `DELETE /v3/products/{id}` | `products().delete_product()` | Delete a product |"
-)]
-#![cfg_attr(
-    feature = "request_rules",
-    doc = " | `GET /v3/request-rules` | [`request_rules().list_request_rules()`](apis::request_rules::RequestRulesApi::list_request_rules) | List request rules |"
-)]
-#![cfg_attr(
-    not(feature = "request_rules"),
-    doc = " | `GET /v3/request-rules` | `request_rules().list_request_rules()` | List request rules |"
-)]
-#![cfg_attr(
-    feature = "request_rules",
-    doc = " | `PUT /v3/request-rules` | [`request_rules().save_request_rule()`](apis::request_rules::RequestRulesApi::save_request_rule) | Save a request rule |"
-)]
-#![cfg_attr(
-    not(feature = "request_rules"),
-    doc = " | `PUT /v3/request-rules` | `request_rules().save_request_rule()` | Save a request rule |"
-)]
-#![cfg_attr(
-    feature = "request_rules",
-    doc = " | `DELETE /v3/request-rules/{id}` | [`request_rules().delete_request_rule()`](apis::request_rules::RequestRulesApi::delete_request_rule) | Delete a request rule |"
-)]
-#![cfg_attr(
-    not(feature = "request_rules"),
-    doc = " | `DELETE /v3/request-rules/{id}` | `request_rules().delete_request_rule()` | Delete a request rule |"
-)]
-#![cfg_attr(
-    feature = "request_rules",
-    doc = " | `GET /v3/request-rules/{id}/versions/{versionId}` | [`request_rules().get_request_rule_version()`](apis::request_rules::RequestRulesApi::get_request_rule_version) | Retrieve a particular version of a request rule |"
-)]
-#![cfg_attr(
-    not(feature = "request_rules"),
-    doc = " | `GET /v3/request-rules/{id}/versions/{versionId}` | `request_rules().get_request_rule_version()` | Retrieve a particular version of a request rule |"
-)]
-#![cfg_attr(
-    feature = "request_rules",
-    doc = " | `DELETE /v3/request-rules/{id}/versions/{versionId}` | [`request_rules().delete_request_rule_version()`](apis::request_rules::RequestRulesApi::delete_request_rule_version) | Delete a request rule version |"
-)]
-#![cfg_attr(
-    not(feature = "request_rules"),
-    doc = " | `DELETE /v3/request-rules/{id}/versions/{versionId}` | `request_rules().delete_request_rule_version()` | Delete a request rule version |"
-)]
-#![cfg_attr(
-    feature = "session",
-    doc = " | `POST /v3/sessions` | [`session().create_new_session()`](apis::session::SessionApi::create_new_session) | Create a session |"
-)]
-#![cfg_attr(
-    not(feature = "session"),
-    doc = " | `POST /v3/sessions` | `session().create_new_session()` | Create a session |"
-)]
-#![cfg_attr(
-    feature = "session",
-    doc = " | `GET /v3/sessions/{id}` | [`session().get_session()`](apis::session::SessionApi::get_session) | Retrieve a session |"
-)]
-#![cfg_attr(
-    not(feature = "session"),
-    doc = " | `GET /v3/sessions/{id}` | `session().get_session()` | Retrieve a session |"
-)]
-#![cfg_attr(
-    feature = "static_items",
-    doc = " | `GET /v3/static` | [`static_items().list_static_items()`](apis::static_items::StaticItemsApi::list_static_items) | List static items |"
-)]
-#![cfg_attr(
-    not(feature = "static_items"),
-    doc = " | `GET /v3/static` | `static_items().list_static_items()` | List static items |"
-)]
-#![cfg_attr(
-    feature = "static_items",
-    doc = " | `GET /v3/static/{id}` | [`static_items().get_item()`](apis::static_items::StaticItemsApi::get_item) | Retrieve a static item |"
-)]
-#![cfg_attr(
-    not(feature = "static_items"),
-    doc = " | `GET /v3/static/{id}` | `static_items().get_item()` | Retrieve a static item |"
-)]
-#![cfg_attr(
-    feature = "static_items",
-    doc = " | `PUT /v3/static/{id}` | [`static_items().save_item()`](apis::static_items::StaticItemsApi::save_item) | Save a static item |"
-)]
-#![cfg_attr(
-    not(feature = "static_items"),
-    doc = " | `PUT /v3/static/{id}` | `static_items().save_item()` | Save a static item |"
-)]
-#![cfg_attr(
-    feature = "static_items",
-    doc = " | `DELETE /v3/static/{id}` | [`static_items().delete_item()`](apis::static_items::StaticItemsApi::delete_item) | Delete a static item |"
-)]
-#![cfg_attr(
-    not(feature = "static_items"),
-    doc = " | `DELETE /v3/static/{id}` | `static_items().delete_item()` | Delete a static item |"
-)]
-#![cfg_attr(
-    feature = "third_party_authentication",
-    doc = " | `POST /zephr/oauth2/token` | [`third_party_authentication().refresh_or_exchange_token()`](apis::third_party_authentication::ThirdPartyAuthenticationApi::refresh_or_exchange_token) | Token refresh or exchange |"
-)]
-#![cfg_attr(
-    not(feature = "third_party_authentication"),
-    doc = " | `POST /zephr/oauth2/token` | `third_party_authentication().refresh_or_exchange_token()` | Token refresh or exchange |"
-)]
-#![cfg_attr(
-    feature = "user_export",
-    doc = " | `GET /v3/user-export` | [`user_export().export_users()`](apis::user_export::UserExportApi::export_users) | Export users |"
-)]
-#![cfg_attr(
-    not(feature = "user_export"),
-    doc = " | `GET /v3/user-export` | `user_export().export_users()` | Export users |"
-)]
-#![cfg_attr(
-    feature = "user_export",
-    doc = " | `GET /v4/user-export` | [`user_export().export_user_and_events_csv()`](apis::user_export::UserExportApi::export_user_and_events_csv) | Export users and user events |"
-)]
-#![cfg_attr(
-    not(feature = "user_export"),
-    doc = " | `GET /v4/user-export` | `user_export().export_user_and_events_csv()` | Export users and user events |"
-)]
-#![cfg_attr(
-    feature = "user_schema",
-    doc = " | `GET /v3/schema/users` | [`user_schema().retrieve_user_schema()`](apis::user_schema::UserSchemaApi::retrieve_user_schema) | Retrieve a user schema |"
-)]
-#![cfg_attr(
-    not(feature = "user_schema"),
-    doc = " | `GET /v3/schema/users` | `user_schema().retrieve_user_schema()` | Retrieve a user schema |"
-)]
-#![cfg_attr(
-    feature = "user_schema",
-    doc = " | `GET /v3/schema/users/{slug}` | [`user_schema().get_schema_slug()`](apis::user_schema::UserSchemaApi::get_schema_slug) | Retrieve a schema slug |"
-)]
-#![cfg_attr(
-    not(feature = "user_schema"),
-    doc = " | `GET /v3/schema/users/{slug}` | `user_schema().get_schema_slug()` | Retrieve a schema slug |"
-)]
-#![cfg_attr(
-    feature = "user_schema",
-    doc = " | `PUT /v3/schema/users/{slug}` | [`user_schema().save_schema_slug()`](apis::user_schema::UserSchemaApi::save_schema_slug) | Save a schema slug |"
-)]
-#![cfg_attr(
-    not(feature = "user_schema"),
-    doc = " | `PUT /v3/schema/users/{slug}` | `user_schema().save_schema_slug()` | Save a schema slug |"
-)]
-#![cfg_attr(
-    feature = "user_schema",
-    doc = " | `DELETE /v3/schema/users/{slug}` | [`user_schema().delete_schema_slug()`](apis::user_schema::UserSchemaApi::delete_schema_slug) | Delete a schema slug |"
-)]
-#![cfg_attr(
-    not(feature = "user_schema"),
-    doc = " | `DELETE /v3/schema/users/{slug}` | `user_schema().delete_schema_slug()` | Delete a schema slug |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v3/users` | [`users().list_users()`](apis::users::UsersApi::list_users) | List users |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v3/users` | `users().list_users()` | List users |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v3/users` | [`users().create_user()`](apis::users::UsersApi::create_user) | Create a user |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v3/users` | `users().create_user()` | Create a user |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v3/users/{user_id}` | [`users().get_user()`](apis::users::UsersApi::get_user) | Retrieve a user |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v3/users/{user_id}` | `users().get_user()` | Retrieve a user |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `DELETE /v3/users/{user_id}` | [`users().delete_user()`](apis::users::UsersApi::delete_user) | Delete a user |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `DELETE /v3/users/{user_id}` | `users().delete_user()` | Delete a user |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `PUT /v3/users/{user_id}/attributes` | [`users().replace_user_attributes()`](apis::users::UsersApi::replace_user_attributes) | Update all user attributes |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `PUT /v3/users/{user_id}/attributes` | `users().replace_user_attributes()` | Update all user attributes |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `PATCH /v3/users/{user_id}/attributes` | [`users().update_user_attribute()`](apis::users::UsersApi::update_user_attribute) | Update user attributes |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `PATCH /v3/users/{user_id}/attributes` | `users().update_user_attribute()` | Update user attributes |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v3/users/{user_id}/profile/{app_id}` | [`users().get_users_profile_by_app_id()`](apis::users::UsersApi::get_users_profile_by_app_id) | Retrieve Extended User Profiles |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v3/users/{user_id}/profile/{app_id}` | `users().get_users_profile_by_app_id()` | Retrieve Extended User Profiles |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v4/user-updates` | [`users().list_bulk_user_update_jobs()`](apis::users::UsersApi::list_bulk_user_update_jobs) | List all bulk user update jobs |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v4/user-updates` | `users().list_bulk_user_update_jobs()` | List all bulk user update jobs |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v4/user-updates` | [`users().update_bulk_users()`](apis::users::UsersApi::update_bulk_users) | Update users in bulk |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v4/user-updates` | `users().update_bulk_users()` | Update users in bulk |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v4/user-updates/{job_id}` | [`users().retrieve_bulk_user_update_job()`](apis::users::UsersApi::retrieve_bulk_user_update_job) | Retrieves a bulk user update job |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v4/user-updates/{job_id}` | `users().retrieve_bulk_user_update_job()` | Retrieves a bulk user update job |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v4/users/segments` | [`users().list_user_segment()`](apis::users::UsersApi::list_user_segment) | List user segments |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v4/users/segments` | `users().list_user_segment()` | List user segments |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v4/users/segments` | [`users().create_user_segment()`](apis::users::UsersApi::create_user_segment) | Create a user segment |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v4/users/segments` | `users().create_user_segment()` | Create a user segment |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v4/users/segments/{segmentId}` | [`users().get_user_segment()`](apis::users::UsersApi::get_user_segment) | Retrieve a user segment |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v4/users/segments/{segmentId}` | `users().get_user_segment()` | Retrieve a user segment |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `DELETE /v4/users/segments/{segmentId}` | [`users().delete_user_segment()`](apis::users::UsersApi::delete_user_segment) | Delete a user segment |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `DELETE /v4/users/segments/{segmentId}` | `users().delete_user_segment()` | Delete a user segment |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v4/users/{userId}/segments` | [`users().list_user_segmentsfor_user()`](apis::users::UsersApi::list_user_segmentsfor_user) | List user segments for a user |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v4/users/{userId}/segments` | `users().list_user_segmentsfor_user()` | List user segments for a user |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v3/users/{user_id}/update-email` | [`users().start_email_address_update()`](apis::users::UsersApi::start_email_address_update) | Start an email address update |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v3/users/{user_id}/update-email` | `users().start_email_address_update()` | Start an email address update |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v4/users/reset` | [`users().start_password_reset()`](apis::users::UsersApi::start_password_reset) | Start a password reset |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v4/users/reset` | `users().start_password_reset()` | Start a password reset |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v3/users/token-exchange` | [`users().start_passwordless_authentication()`](apis::users::UsersApi::start_passwordless_authentication) | Start a passwordless authentication |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v3/users/token-exchange` | `users().start_passwordless_authentication()` | Start a passwordless authentication |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v3/users/{user_id}/sessions` | [`users().list_user_sessions()`](apis::users::UsersApi::list_user_sessions) | List user sessions |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v3/users/{user_id}/sessions` | `users().list_user_sessions()` | List user sessions |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `GET /v3/users/{user_id}/accounts` | [`users().list_user_accounts()`](apis::users::UsersApi::list_user_accounts) | List user accounts |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `GET /v3/users/{user_id}/accounts` | `users().list_user_accounts()` | List user accounts |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v3/users/{user_id}/authorization/refresh` | [`users().refresh_access_model()`](apis::users::UsersApi::refresh_access_model) | Refresh a access model |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v3/users/{user_id}/authorization/refresh` | `users().refresh_access_model()` | Refresh a access model |"
-)]
-#![cfg_attr(
-    feature = "users",
-    doc = " | `POST /v3/users/{user_Id}/legacyPassword` | [`users().reset_legacy_password()`](apis::users::UsersApi::reset_legacy_password) | Reset a legacy password |"
-)]
-#![cfg_attr(
-    not(feature = "users"),
-    doc = " | `POST /v3/users/{user_Id}/legacyPassword` | `users().reset_legacy_password()` | Reset a legacy password |"
-)]
-#![cfg_attr(
-    feature = "v4_session",
-    doc = " | `POST /v4/sessions/{site}` | [`v4_session().create_new_session_under_given_site()`](apis::v4_session::V4SessionApi::create_new_session_under_given_site) | Create a new session under a given site |"
-)]
-#![cfg_attr(
-    not(feature = "v4_session"),
-    doc = " | `POST /v4/sessions/{site}` | `v4_session().create_new_session_under_given_site()` | Create a new session under a given site |"
-)]
-#![cfg_attr(
-    feature = "v4_session",
-    doc = " | `GET /v4/sessions/{site}/{sessionId}` | [`v4_session().lookup_session_under_given_site()`](apis::v4_session::V4SessionApi::lookup_session_under_given_site) | Look up a session under a given site |"
-)]
-#![cfg_attr(
-    not(feature = "v4_session"),
-    doc = " | `GET /v4/sessions/{site}/{sessionId}` | `v4_session().lookup_session_under_given_site()` | Look up a session under a given site |"
-)]
-#![cfg_attr(
-    feature = "v4_session",
-    doc = " | `DELETE /v4/sessions/{site}/{sessionId}` | [`v4_session().delete_session_under_given_site()`](apis::v4_session::V4SessionApi::delete_session_under_given_site) | Delete a session under a given site |"
-)]
-#![cfg_attr(
-    not(feature = "v4_session"),
-    doc = " | `DELETE /v4/sessions/{site}/{sessionId}` | `v4_session().delete_session_under_given_site()` | Delete a session under a given site |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `GET /v4/accounts/{accountId}/grants` | [`grants().list_account_grants_v4()`](apis::grants::GrantsApi::list_account_grants_v4) | List account users |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `GET /v4/accounts/{accountId}/grants` | `grants().list_account_grants_v4()` | List account users |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `POST /v4/accounts/{accountId}/grants` | [`grants().create_account_grant_v4()`](apis::grants::GrantsApi::create_account_grant_v4) | Create an account grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `POST /v4/accounts/{accountId}/grants` | `grants().create_account_grant_v4()` | Create an account grant |"
-)]
-#![cfg_attr(
-    feature = "grants",
-    doc = " | `DELETE /v4/accounts/{accountId}/grants/{grantId}` | [`grants().delete_account_grant()`](apis::grants::GrantsApi::delete_account_grant) | Delete an account grant |"
-)]
-#![cfg_attr(
-    not(feature = "grants"),
-    doc = " | `DELETE /v4/accounts/{accountId}/grants/{grantId}` | `grants().delete_account_grant()` | Delete an account grant |"
-)]
-#![cfg_attr(
-    feature = "account_user",
-    doc = " | `POST /v4/accounts/{accountId}/users` | [`account_user().add_account_users_by_domain()`](apis::account_user::AccountUserApi::add_account_users_by_domain) | Post an account grant |"
-)]
-#![cfg_attr(
-    not(feature = "account_user"),
-    doc = " | `POST /v4/accounts/{accountId}/users` | `account_user().add_account_users_by_domain()` | Post an account grant |"
-)]
-#![cfg_attr(
-    feature = "v4_session",
-    doc = " | `POST /v4/anonymous-sessions/{site}` | [`v4_session().create_anonymous_session_under_given_site()`](apis::v4_session::V4SessionApi::create_anonymous_session_under_given_site) | Create an anonymous session under a given site |"
-)]
-#![cfg_attr(
-    not(feature = "v4_session"),
-    doc = " | `POST /v4/anonymous-sessions/{site}` | `v4_session().create_anonymous_session_under_given_site()` | Create an anonymous session under a given site |"
-)]
-#![cfg_attr(
-    feature = "webhook",
-    doc = " | `GET /v3/webhooks` | [`webhook().list_webhooks()`](apis::webhook::WebhookApi::list_webhooks) | List webhooks |"
-)]
-#![cfg_attr(
-    not(feature = "webhook"),
-    doc = " | `GET /v3/webhooks` | `webhook().list_webhooks()` | List webhooks |"
-)]
-#![cfg_attr(
-    feature = "webhook",
-    doc = " | `POST /v3/webhooks` | [`webhook().create_webhook()`](apis::webhook::WebhookApi::create_webhook) | Create a webhook |"
-)]
-#![cfg_attr(
-    not(feature = "webhook"),
-    doc = " | `POST /v3/webhooks` | `webhook().create_webhook()` | Create a webhook |"
-)]
-#![cfg_attr(
-    feature = "webhook",
-    doc = " | `GET /v3/webhooks/{id}` | [`webhook().get_webhook()`](apis::webhook::WebhookApi::get_webhook) | Retrieve a webhook |"
-)]
-#![cfg_attr(
-    not(feature = "webhook"),
-    doc = " | `GET /v3/webhooks/{id}` | `webhook().get_webhook()` | Retrieve a webhook |"
-)]
-#![cfg_attr(
-    feature = "webhook",
-    doc = " | `PUT /v3/webhooks/{id}` | [`webhook().update_webhook()`](apis::webhook::WebhookApi::update_webhook) | Update a webhook |"
-)]
-#![cfg_attr(
-    not(feature = "webhook"),
-    doc = " | `PUT /v3/webhooks/{id}` | `webhook().update_webhook()` | Update a webhook |"
-)]
-#![cfg_attr(
-    feature = "webhook",
-    doc = " | `DELETE /v3/webhooks/{id}` | [`webhook().delete_webhook()`](apis::webhook::WebhookApi::delete_webhook) | Delete a webhook |"
-)]
-#![cfg_attr(
-    not(feature = "webhook"),
-    doc = " | `DELETE /v3/webhooks/{id}` | `webhook().delete_webhook()` | Delete a webhook |"
-)]
-#![cfg_attr(
-    feature = "account",
-    doc = " | `GET /v3/accounts` | [`account().list_accounts()`](apis::account::AccountApi::list_accounts) | List accounts |"
-)]
-#![cfg_attr(
-    not(feature = "account"),
-    doc = " | `GET /v3/accounts` | `account().list_accounts()` | List accounts |"
-)]
-#![cfg_attr(
-    feature = "account",
-    doc = " | `POST /v3/accounts` | [`account().create_account()`](apis::account::AccountApi::create_account) | Create an account |"
-)]
-#![cfg_attr(
-    not(feature = "account"),
-    doc = " | `POST /v3/accounts` | `account().create_account()` | Create an account |"
-)]
-#![cfg_attr(
-    feature = "account",
-    doc = " | `GET /v3/accounts/{id}` | [`account().get_account()`](apis::account::AccountApi::get_account) | Retrieve an account |"
-)]
-#![cfg_attr(
-    not(feature = "account"),
-    doc = " | `GET /v3/accounts/{id}` | `account().get_account()` | Retrieve an account |"
-)]
-#![cfg_attr(
-    feature = "account",
-    doc = " | `PUT /v3/accounts/{id}` | [`account().update_account()`](apis::account::AccountApi::update_account) | Update an account |"
-)]
-#![cfg_attr(
-    not(feature = "account"),
-    doc = " | `PUT /v3/accounts/{id}` | `account().update_account()` | Update an account |"
-)]
-#![cfg_attr(
-    feature = "account",
-    doc = " | `DELETE /v3/accounts/{id}` | [`account().delete_account()`](apis::account::AccountApi::delete_account) | Delete an account |"
-)]
-#![cfg_attr(
-    not(feature = "account"),
-    doc = " | `DELETE /v3/accounts/{id}` | `account().delete_account()` | Delete an account |"
-)]
-#![cfg_attr(
-    feature = "account",
-    doc = " | `GET /v4/accounts/{account_id}` | [`account().get_account_v4()`](apis::account::AccountApi::get_account_v4) | Retrieve an account for V4 |"
-)]
-#![cfg_attr(
-    not(feature = "account"),
-    doc = " | `GET /v4/accounts/{account_id}` | `account().get_account_v4()` | Retrieve an account for V4 |"
-)]
-#![cfg_attr(
-    feature = "health_check",
-    doc = " | `GET /v3/healthchecks/origin` | [`health_check().get_healthchecks_origin()`](apis::health_check::HealthCheckApi::get_healthchecks_origin) | Check availability of the origin |"
-)]
-#![cfg_attr(
-    not(feature = "health_check"),
-    doc = " | `GET /v3/healthchecks/origin` | `health_check().get_healthchecks_origin()` | Check availability of the origin |"
-)]
-#![cfg_attr(
-    feature = "request_rules_version",
-    doc = " | `POST /v3/request-rules/{id}/versions` | [`request_rules_version().create_request_rule_version()`](apis::request_rules_version::RequestRulesVersionApi::create_request_rule_version) | Create a request rule version |"
-)]
-#![cfg_attr(
-    not(feature = "request_rules_version"),
-    doc = " | `POST /v3/request-rules/{id}/versions` | `request_rules_version().create_request_rule_version()` | Create a request rule version |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /zephr/public/template-components/v1/template-components/{templateConfigId}` | [`other().fetch_external_template()`](apis::other::OtherApi::fetch_external_template) | Fetch external template |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /zephr/public/template-components/v1/template-components/{templateConfigId}` | `other().fetch_external_template()` | Fetch external template |"
-)]
-#![cfg_attr(
-    feature = "pages",
-    doc = " | `POST /v4/pages/upload-url` | [`pages().generate_page_upload_url()`](apis::pages::PagesApi::generate_page_upload_url) | Generates an S3 upload URL |"
-)]
-#![cfg_attr(
-    not(feature = "pages"),
-    doc = " | `POST /v4/pages/upload-url` | `pages().generate_page_upload_url()` | Generates an S3 upload URL |"
-)]
-#![cfg_attr(
-    feature = "account",
-    doc = " | `GET /v4/accounts` | [`account().list_accounts_v4()`](apis::account::AccountApi::list_accounts_v4) | List accounts for v4 |"
-)]
-#![cfg_attr(
-    not(feature = "account"),
-    doc = " | `GET /v4/accounts` | `account().list_accounts_v4()` | List accounts for v4 |"
-)]
-#![cfg_attr(
-    feature = "dynamic_offer_promo_code_redemption",
-    doc = " | `POST /zephr/integration/promo-codes/v1/redemptions` | [`dynamic_offer_promo_code_redemption().process_promo_code_redemptions()`](apis::dynamic_offer_promo_code_redemption::DynamicOfferPromoCodeRedemptionApi::process_promo_code_redemptions) | Process promo code redemptions |"
-)]
-#![cfg_attr(
-    not(feature = "dynamic_offer_promo_code_redemption"),
-    doc = " | `POST /zephr/integration/promo-codes/v1/redemptions` | `dynamic_offer_promo_code_redemption().process_promo_code_redemptions()` | Process promo code redemptions |"
-)]
-#![cfg_attr(
-    feature = "subscription",
-    doc = " | `DELETE /blaize/payment/braintree/subscriptions/{externalId}` | [`subscription().cancel_subscription_legacy()`](apis::subscription::SubscriptionApi::cancel_subscription_legacy) | Cancel Subscription |"
-)]
-#![cfg_attr(
-    not(feature = "subscription"),
-    doc = " | `DELETE /blaize/payment/braintree/subscriptions/{externalId}` | `subscription().cancel_subscription_legacy()` | Cancel Subscription |"
-)]
-#![cfg_attr(
-    feature = "subscription",
-    doc = " | `PATCH /blaize/payment/braintree/subscriptions/{externalId}` | [`subscription().orchestrate_update_braintree_subscription()`](apis::subscription::SubscriptionApi::orchestrate_update_braintree_subscription) | Update Braintree Subscription |"
-)]
-#![cfg_attr(
-    not(feature = "subscription"),
-    doc = " | `PATCH /blaize/payment/braintree/subscriptions/{externalId}` | `subscription().orchestrate_update_braintree_subscription()` | Update Braintree Subscription |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/blaize/payment/braintree/subscriptions/{externalId}` | DELETE [`subscription().cancel_subscription_legacy()`](apis/subscription/struct.SubscriptionApi.html#method.cancel_subscription_legacy) |
+//! | `/blaize/payment/braintree/subscriptions/{externalId}` | PATCH [`subscription().orchestrate_update_braintree_subscription()`](apis/subscription/struct.SubscriptionApi.html#method.orchestrate_update_braintree_subscription) |
+//! | `/v3/accounts` | GET [`account().list_accounts()`](apis/account/struct.AccountApi.html#method.list_accounts) |
+//! | `/v3/accounts` | POST [`account().create_account()`](apis/account/struct.AccountApi.html#method.create_account) |
+//! | `/v3/accounts/{accountId}/grants` | GET [`grants().list_account_grants()`](apis/grants/struct.GrantsApi.html#method.list_account_grants) |
+//! | `/v3/accounts/{accountId}/grants` | POST [`grants().create_account_grant()`](apis/grants/struct.GrantsApi.html#method.create_account_grant) |
+//! | `/v3/accounts/{accountId}/grants/{grantId}` | GET [`grants().get_account_grant()`](apis/grants/struct.GrantsApi.html#method.get_account_grant) |
+//! | `/v3/accounts/{accountId}/grants/{grantId}` | DELETE [`grants().delete_account_grant_by_id()`](apis/grants/struct.GrantsApi.html#method.delete_account_grant_by_id) |
+//! | `/v3/accounts/{account_id}/users` | GET [`account_user().list_account_users()`](apis/account_user/struct.AccountUserApi.html#method.list_account_users) |
+//! | `/v3/accounts/{account_id}/users/{user_id}` | GET [`account_user().retrieve_account_user()`](apis/account_user/struct.AccountUserApi.html#method.retrieve_account_user) |
+//! | `/v3/accounts/{account_id}/users/{user_id}` | PUT [`account_user().save_account_user()`](apis/account_user/struct.AccountUserApi.html#method.save_account_user) |
+//! | `/v3/accounts/{account_id}/users/{user_id}` | DELETE [`account_user().delete_account_user()`](apis/account_user/struct.AccountUserApi.html#method.delete_account_user) |
+//! | `/v3/accounts/{id}` | GET [`account().get_account()`](apis/account/struct.AccountApi.html#method.get_account) |
+//! | `/v3/accounts/{id}` | PUT [`account().update_account()`](apis/account/struct.AccountApi.html#method.update_account) |
+//! | `/v3/accounts/{id}` | DELETE [`account().delete_account()`](apis/account/struct.AccountApi.html#method.delete_account) |
+//! | `/v3/admin/login` | POST [`admin_user().log_in_admin_user_account()`](apis/admin_user/struct.AdminUserApi.html#method.log_in_admin_user_account) |
+//! | `/v3/admin/logout` | POST [`admin_user().log_out_admin_user_account()`](apis/admin_user/struct.AdminUserApi.html#method.log_out_admin_user_account) |
+//! | `/v3/admin/roles` | GET [`admin_user().list_roles()`](apis/admin_user/struct.AdminUserApi.html#method.list_roles) |
+//! | `/v3/admin/roles` | POST [`admin_user().create_admin_role()`](apis/admin_user/struct.AdminUserApi.html#method.create_admin_role) |
+//! | `/v3/admin/roles/{role_id}` | GET [`admin_user().get_role()`](apis/admin_user/struct.AdminUserApi.html#method.get_role) |
+//! | `/v3/admin/roles/{role_id}` | PUT [`admin_user().update_role()`](apis/admin_user/struct.AdminUserApi.html#method.update_role) |
+//! | `/v3/admin/roles/{role_id}` | DELETE [`admin_user().delete_role()`](apis/admin_user/struct.AdminUserApi.html#method.delete_role) |
+//! | `/v3/admin/sessions/{blaize_admin_session_id}` | GET [`admin_user().get_session_user()`](apis/admin_user/struct.AdminUserApi.html#method.get_session_user) |
+//! | `/v3/admin/users` | POST [`admin_user().create_admin_user()`](apis/admin_user/struct.AdminUserApi.html#method.create_admin_user) |
+//! | `/v3/admin/users/{user_id}/keypairs` | GET [`admin_user().list_access_keys()`](apis/admin_user/struct.AdminUserApi.html#method.list_access_keys) |
+//! | `/v3/admin/users/{user_id}/keypairs` | POST [`admin_user().issue_key_pair()`](apis/admin_user/struct.AdminUserApi.html#method.issue_key_pair) |
+//! | `/v3/admin/users/{user_id}/keypairs/{access_key}` | DELETE [`admin_user().revoke_keypair()`](apis/admin_user/struct.AdminUserApi.html#method.revoke_keypair) |
+//! | `/v3/admin/users/{user_id}/roles` | GET [`admin_user().list_user_roles()`](apis/admin_user/struct.AdminUserApi.html#method.list_user_roles) |
+//! | `/v3/admin/users/{user_id}/roles/{tenant}` | GET [`admin_user().list_user_tenant_roles()`](apis/admin_user/struct.AdminUserApi.html#method.list_user_tenant_roles) |
+//! | `/v3/bundles` | GET [`bundle().list_bundles()`](apis/bundle/struct.BundleApi.html#method.list_bundles) |
+//! | `/v3/bundles` | PUT [`bundle().create_bundles()`](apis/bundle/struct.BundleApi.html#method.create_bundles) |
+//! | `/v3/bundles/{id}` | GET [`bundle().get_bundle()`](apis/bundle/struct.BundleApi.html#method.get_bundle) |
+//! | `/v3/bundles/{id}` | PUT [`bundle().create_bundle()`](apis/bundle/struct.BundleApi.html#method.create_bundle) |
+//! | `/v3/bundles/{id}` | DELETE [`bundle().delete_bundle()`](apis/bundle/struct.BundleApi.html#method.delete_bundle) |
+//! | `/v3/cache-configurations` | GET [`cache_configurations().list_cache_configurations()`](apis/cache_configurations/struct.CacheConfigurationsApi.html#method.list_cache_configurations) |
+//! | `/v3/cache-configurations` | POST [`cache_configurations().create_cache_configuration()`](apis/cache_configurations/struct.CacheConfigurationsApi.html#method.create_cache_configuration) |
+//! | `/v3/cache-configurations/{id}` | GET [`cache_configurations().get_cache_configuration()`](apis/cache_configurations/struct.CacheConfigurationsApi.html#method.get_cache_configuration) |
+//! | `/v3/cache-configurations/{id}` | PUT [`cache_configurations().update_cache_configuration()`](apis/cache_configurations/struct.CacheConfigurationsApi.html#method.update_cache_configuration) |
+//! | `/v3/cache-configurations/{id}` | DELETE [`cache_configurations().delete_cache_configuration()`](apis/cache_configurations/struct.CacheConfigurationsApi.html#method.delete_cache_configuration) |
+//! | `/v3/cache-management/evict-origin` | POST [`cache_management().evict_origin()`](apis/cache_management/struct.CacheManagementApi.html#method.evict_origin) |
+//! | `/v3/certs` | POST [`configuration().create_cert()`](apis/configuration/struct.ConfigurationApi.html#method.create_cert) |
+//! | `/v3/certs` | DELETE [`configuration().delete_cert()`](apis/configuration/struct.ConfigurationApi.html#method.delete_cert) |
+//! | `/v3/companies` | GET [`company().list_companies()`](apis/company/struct.CompanyApi.html#method.list_companies) |
+//! | `/v3/companies` | POST [`company().create_company()`](apis/company/struct.CompanyApi.html#method.create_company) |
+//! | `/v3/companies/{id}` | GET [`company().get_company()`](apis/company/struct.CompanyApi.html#method.get_company) |
+//! | `/v3/companies/{id}` | PUT [`company().update_company()`](apis/company/struct.CompanyApi.html#method.update_company) |
+//! | `/v3/companies/{id}` | DELETE [`company().delete_company()`](apis/company/struct.CompanyApi.html#method.delete_company) |
+//! | `/v3/configuration` | GET [`configuration().get_configuration()`](apis/configuration/struct.ConfigurationApi.html#method.get_configuration) |
+//! | `/v3/configuration` | POST [`configuration().save_configuration()`](apis/configuration/struct.ConfigurationApi.html#method.save_configuration) |
+//! | `/v3/credits` | GET [`credit().credits()`](apis/credit/struct.CreditApi.html#method.credits) |
+//! | `/v3/credits` | POST [`credit().create_credits()`](apis/credit/struct.CreditApi.html#method.create_credits) |
+//! | `/v3/credits/{id}` | GET [`credit().get_credit()`](apis/credit/struct.CreditApi.html#method.get_credit) |
+//! | `/v3/credits/{id}` | POST [`credit().create_credit()`](apis/credit/struct.CreditApi.html#method.create_credit) |
+//! | `/v3/credits/{id}` | DELETE [`credit().delete_credit()`](apis/credit/struct.CreditApi.html#method.delete_credit) |
+//! | `/v3/decision-engine` | POST [`decision_engine().invoke_decision_engine()`](apis/decision_engine/struct.DecisionEngineApi.html#method.invoke_decision_engine) |
+//! | `/v3/entitlements` | GET [`entitlement().list_entitlements()`](apis/entitlement/struct.EntitlementApi.html#method.list_entitlements) |
+//! | `/v3/entitlements` | POST [`entitlement().create_entitlements()`](apis/entitlement/struct.EntitlementApi.html#method.create_entitlements) |
+//! | `/v3/entitlements/{id}` | GET [`entitlement().get_entitlement()`](apis/entitlement/struct.EntitlementApi.html#method.get_entitlement) |
+//! | `/v3/entitlements/{id}` | POST [`entitlement().create_entitlement()`](apis/entitlement/struct.EntitlementApi.html#method.create_entitlement) |
+//! | `/v3/entitlements/{id}` | DELETE [`entitlement().delete_entitlement()`](apis/entitlement/struct.EntitlementApi.html#method.delete_entitlement) |
+//! | `/v3/feature-rules` | GET [`feature_rules().list_feature_rules()`](apis/feature_rules/struct.FeatureRulesApi.html#method.list_feature_rules) |
+//! | `/v3/feature-rules/{featureRuleId}` | DELETE [`feature_rules().delete_feature_rule()`](apis/feature_rules/struct.FeatureRulesApi.html#method.delete_feature_rule) |
+//! | `/v3/feature-rules/{featureRuleId}/versions` | GET [`feature_rules().get_feature_rule_versions()`](apis/feature_rules/struct.FeatureRulesApi.html#method.get_feature_rule_versions) |
+//! | `/v3/feature-rules/{featureRuleId}/versions` | POST [`feature_rules().create_feature_rule()`](apis/feature_rules/struct.FeatureRulesApi.html#method.create_feature_rule) |
+//! | `/v3/feature-rules/{featureRuleId}/versions/{versionId}` | GET [`feature_rules().get_feature_rule_version()`](apis/feature_rules/struct.FeatureRulesApi.html#method.get_feature_rule_version) |
+//! | `/v3/feature-rules/{featureRuleId}/versions/{versionId}` | DELETE [`feature_rules().delete_feature_rule_version()`](apis/feature_rules/struct.FeatureRulesApi.html#method.delete_feature_rule_version) |
+//! | `/v3/feature-rules/{featureRuleId}/versions/{versionId}/tags` | PUT [`feature_rules().save_feature_rule()`](apis/feature_rules/struct.FeatureRulesApi.html#method.save_feature_rule) |
+//! | `/v3/forms` | GET [`form().list_forms()`](apis/form/struct.FormApi.html#method.list_forms) |
+//! | `/v3/forms/{slug}` | GET [`form().get_form()`](apis/form/struct.FormApi.html#method.get_form) |
+//! | `/v3/forms/{slug}` | PUT [`form().save_form()`](apis/form/struct.FormApi.html#method.save_form) |
+//! | `/v3/forms/{slug}` | DELETE [`form().delete_form()`](apis/form/struct.FormApi.html#method.delete_form) |
+//! | `/v3/gift` | GET [`gifts().list_all_unclaimed_gifts()`](apis/gifts/struct.GiftsApi.html#method.list_all_unclaimed_gifts) |
+//! | `/v3/gift` | POST [`gifts().create_gift()`](apis/gifts/struct.GiftsApi.html#method.create_gift) |
+//! | `/v3/gift/{giftId}` | DELETE [`gifts().delete_gift()`](apis/gifts/struct.GiftsApi.html#method.delete_gift) |
+//! | `/v3/healthchecks/origin` | GET [`health_check().get_healthchecks_origin()`](apis/health_check/struct.HealthCheckApi.html#method.get_healthchecks_origin) |
+//! | `/v3/initialize` | POST [`configuration().install_tenant()`](apis/configuration/struct.ConfigurationApi.html#method.install_tenant) |
+//! | `/v3/meters` | GET [`meter().list_meters()`](apis/meter/struct.MeterApi.html#method.list_meters) |
+//! | `/v3/meters/{id}` | GET [`meter().get_meter()`](apis/meter/struct.MeterApi.html#method.get_meter) |
+//! | `/v3/meters/{id}` | POST [`meter().create_meter()`](apis/meter/struct.MeterApi.html#method.create_meter) |
+//! | `/v3/meters/{id}` | DELETE [`meter().delete_meter()`](apis/meter/struct.MeterApi.html#method.delete_meter) |
+//! | `/v3/products` | GET [`products().list_products()`](apis/products/struct.ProductsApi.html#method.list_products) |
+//! | `/v3/products` | POST [`products().save_product()`](apis/products/struct.ProductsApi.html#method.save_product) |
+//! | `/v3/products/{id}` | GET [`products().get_product()`](apis/products/struct.ProductsApi.html#method.get_product) |
+//! | `/v3/products/{id}` | PUT [`products().save_products()`](apis/products/struct.ProductsApi.html#method.save_products) |
+//! | `/v3/products/{id}` | DELETE [`products().delete_product()`](apis/products/struct.ProductsApi.html#method.delete_product) |
+//! | `/v3/request-rules` | GET [`request_rules().list_request_rules()`](apis/request_rules/struct.RequestRulesApi.html#method.list_request_rules) |
+//! | `/v3/request-rules` | PUT [`request_rules().save_request_rule()`](apis/request_rules/struct.RequestRulesApi.html#method.save_request_rule) |
+//! | `/v3/request-rules/{id}` | DELETE [`request_rules().delete_request_rule()`](apis/request_rules/struct.RequestRulesApi.html#method.delete_request_rule) |
+//! | `/v3/request-rules/{id}/versions` | POST [`request_rules_version().create_request_rule_version()`](apis/request_rules_version/struct.RequestRulesVersionApi.html#method.create_request_rule_version) |
+//! | `/v3/request-rules/{id}/versions/{versionId}` | GET [`request_rules().get_request_rule_version()`](apis/request_rules/struct.RequestRulesApi.html#method.get_request_rule_version) |
+//! | `/v3/request-rules/{id}/versions/{versionId}` | DELETE [`request_rules().delete_request_rule_version()`](apis/request_rules/struct.RequestRulesApi.html#method.delete_request_rule_version) |
+//! | `/v3/schema/users` | GET [`user_schema().retrieve_user_schema()`](apis/user_schema/struct.UserSchemaApi.html#method.retrieve_user_schema) |
+//! | `/v3/schema/users/{slug}` | GET [`user_schema().get_schema_slug()`](apis/user_schema/struct.UserSchemaApi.html#method.get_schema_slug) |
+//! | `/v3/schema/users/{slug}` | PUT [`user_schema().save_schema_slug()`](apis/user_schema/struct.UserSchemaApi.html#method.save_schema_slug) |
+//! | `/v3/schema/users/{slug}` | DELETE [`user_schema().delete_schema_slug()`](apis/user_schema/struct.UserSchemaApi.html#method.delete_schema_slug) |
+//! | `/v3/sessions` | POST [`session().create_new_session()`](apis/session/struct.SessionApi.html#method.create_new_session) |
+//! | `/v3/sessions/{id}` | GET [`session().get_session()`](apis/session/struct.SessionApi.html#method.get_session) |
+//! | `/v3/static` | GET [`static_items().list_static_items()`](apis/static_items/struct.StaticItemsApi.html#method.list_static_items) |
+//! | `/v3/static/{id}` | GET [`static_items().get_item()`](apis/static_items/struct.StaticItemsApi.html#method.get_item) |
+//! | `/v3/static/{id}` | PUT [`static_items().save_item()`](apis/static_items/struct.StaticItemsApi.html#method.save_item) |
+//! | `/v3/static/{id}` | DELETE [`static_items().delete_item()`](apis/static_items/struct.StaticItemsApi.html#method.delete_item) |
+//! | `/v3/user-export` | GET [`user_export().export_users()`](apis/user_export/struct.UserExportApi.html#method.export_users) |
+//! | `/v3/users` | GET [`users().list_users()`](apis/users/struct.UsersApi.html#method.list_users) |
+//! | `/v3/users` | POST [`users().create_user()`](apis/users/struct.UsersApi.html#method.create_user) |
+//! | `/v3/users/token-exchange` | POST [`users().start_passwordless_authentication()`](apis/users/struct.UsersApi.html#method.start_passwordless_authentication) |
+//! | `/v3/users/{userId}/accessModel` | GET [`grants().retrieve_user_access_model()`](apis/grants/struct.GrantsApi.html#method.retrieve_user_access_model) |
+//! | `/v3/users/{userId}/foreign-key/update/{key}` | PUT [`users().upsert_foreign_key()`](apis/users/struct.UsersApi.html#method.upsert_foreign_key) |
+//! | `/v3/users/{userId}/grants` | GET [`grants().list_user_grants()`](apis/grants/struct.GrantsApi.html#method.list_user_grants) |
+//! | `/v3/users/{userId}/grants` | POST [`grants().create_user_grant()`](apis/grants/struct.GrantsApi.html#method.create_user_grant) |
+//! | `/v3/users/{userId}/grants/{grantId}` | GET [`grants().get_user_grant()`](apis/grants/struct.GrantsApi.html#method.get_user_grant) |
+//! | `/v3/users/{userId}/grants/{grantId}` | POST [`grants().create_account_grant_for_user()`](apis/grants/struct.GrantsApi.html#method.create_account_grant_for_user) |
+//! | `/v3/users/{userId}/grants/{grantId}` | DELETE [`grants().delete_user_grant()`](apis/grants/struct.GrantsApi.html#method.delete_user_grant) |
+//! | `/v3/users/{user_Id}/legacyPassword` | POST [`users().reset_legacy_password()`](apis/users/struct.UsersApi.html#method.reset_legacy_password) |
+//! | `/v3/users/{user_id}` | GET [`users().get_user()`](apis/users/struct.UsersApi.html#method.get_user) |
+//! | `/v3/users/{user_id}` | DELETE [`users().delete_user()`](apis/users/struct.UsersApi.html#method.delete_user) |
+//! | `/v3/users/{user_id}/accounts` | GET [`users().list_user_accounts()`](apis/users/struct.UsersApi.html#method.list_user_accounts) |
+//! | `/v3/users/{user_id}/attributes` | PUT [`users().replace_user_attributes()`](apis/users/struct.UsersApi.html#method.replace_user_attributes) |
+//! | `/v3/users/{user_id}/attributes` | PATCH [`users().update_user_attribute()`](apis/users/struct.UsersApi.html#method.update_user_attribute) |
+//! | `/v3/users/{user_id}/authorization/refresh` | POST [`users().refresh_access_model()`](apis/users/struct.UsersApi.html#method.refresh_access_model) |
+//! | `/v3/users/{user_id}/profile/{app_id}` | GET [`users().get_users_profile_by_app_id()`](apis/users/struct.UsersApi.html#method.get_users_profile_by_app_id) |
+//! | `/v3/users/{user_id}/sessions` | GET [`users().list_user_sessions()`](apis/users/struct.UsersApi.html#method.list_user_sessions) |
+//! | `/v3/users/{user_id}/update-email` | POST [`users().start_email_address_update()`](apis/users/struct.UsersApi.html#method.start_email_address_update) |
+//! | `/v3/webhooks` | GET [`webhook().list_webhooks()`](apis/webhook/struct.WebhookApi.html#method.list_webhooks) |
+//! | `/v3/webhooks` | POST [`webhook().create_webhook()`](apis/webhook/struct.WebhookApi.html#method.create_webhook) |
+//! | `/v3/webhooks/{id}` | GET [`webhook().get_webhook()`](apis/webhook/struct.WebhookApi.html#method.get_webhook) |
+//! | `/v3/webhooks/{id}` | PUT [`webhook().update_webhook()`](apis/webhook/struct.WebhookApi.html#method.update_webhook) |
+//! | `/v3/webhooks/{id}` | DELETE [`webhook().delete_webhook()`](apis/webhook/struct.WebhookApi.html#method.delete_webhook) |
+//! | `/v4/accounts` | GET [`account().list_accounts_v4()`](apis/account/struct.AccountApi.html#method.list_accounts_v4) |
+//! | `/v4/accounts/{accountId}/grants` | GET [`grants().list_account_grants_v4()`](apis/grants/struct.GrantsApi.html#method.list_account_grants_v4) |
+//! | `/v4/accounts/{accountId}/grants` | POST [`grants().create_account_grant_v4()`](apis/grants/struct.GrantsApi.html#method.create_account_grant_v4) |
+//! | `/v4/accounts/{accountId}/grants/{grantId}` | DELETE [`grants().delete_account_grant()`](apis/grants/struct.GrantsApi.html#method.delete_account_grant) |
+//! | `/v4/accounts/{accountId}/users` | POST [`account_user().add_account_users_by_domain()`](apis/account_user/struct.AccountUserApi.html#method.add_account_users_by_domain) |
+//! | `/v4/accounts/{account_id}` | GET [`account().get_account_v4()`](apis/account/struct.AccountApi.html#method.get_account_v4) |
+//! | `/v4/anonymous-sessions/{site}` | POST [`v4_session().create_anonymous_session_under_given_site()`](apis/v4_session/struct.V4SessionApi.html#method.create_anonymous_session_under_given_site) |
+//! | `/v4/blacklisted-email-domains` | GET [`configuration().list_blacklisted_email_domains()`](apis/configuration/struct.ConfigurationApi.html#method.list_blacklisted_email_domains) |
+//! | `/v4/blacklisted-email-domains` | PUT [`configuration().update_blacklisted_email_domains()`](apis/configuration/struct.ConfigurationApi.html#method.update_blacklisted_email_domains) |
+//! | `/v4/cache-management/evict-origin` | POST [`cache_management().evict_origin_site_v4()`](apis/cache_management/struct.CacheManagementApi.html#method.evict_origin_site_v4) |
+//! | `/v4/cache-management/evict-origin/{site}` | POST [`cache_management().evict_origin_v4()`](apis/cache_management/struct.CacheManagementApi.html#method.evict_origin_v4) |
+//! | `/v4/companies` | POST [`company().post_companies()`](apis/company/struct.CompanyApi.html#method.post_companies) |
+//! | `/v4/companies/{companyId}` | GET [`company().get_companies_by_company_id()`](apis/company/struct.CompanyApi.html#method.get_companies_by_company_id) |
+//! | `/v4/email-templates` | GET [`email_templates().list_email_templates()`](apis/email_templates/struct.EmailTemplatesApi.html#method.list_email_templates) |
+//! | `/v4/email-templates/{slug}` | GET [`email_templates().get_email_template()`](apis/email_templates/struct.EmailTemplatesApi.html#method.get_email_template) |
+//! | `/v4/email-templates/{slug}` | PUT [`email_templates().save_email_template()`](apis/email_templates/struct.EmailTemplatesApi.html#method.save_email_template) |
+//! | `/v4/email-templates/{slug}` | DELETE [`email_templates().delete_email_template()`](apis/email_templates/struct.EmailTemplatesApi.html#method.delete_email_template) |
+//! | `/v4/pages/upload-url` | POST [`pages().generate_page_upload_url()`](apis/pages/struct.PagesApi.html#method.generate_page_upload_url) |
+//! | `/v4/resources/{resourceId}/content` | PUT [`system_resources().put_resources_content()`](apis/system_resources/struct.SystemResourcesApi.html#method.put_resources_content) |
+//! | `/v4/sessions/{site}` | POST [`v4_session().create_new_session_under_given_site()`](apis/v4_session/struct.V4SessionApi.html#method.create_new_session_under_given_site) |
+//! | `/v4/sessions/{site}/{sessionId}` | GET [`v4_session().lookup_session_under_given_site()`](apis/v4_session/struct.V4SessionApi.html#method.lookup_session_under_given_site) |
+//! | `/v4/sessions/{site}/{sessionId}` | DELETE [`v4_session().delete_session_under_given_site()`](apis/v4_session/struct.V4SessionApi.html#method.delete_session_under_given_site) |
+//! | `/v4/thumbnails/upload-url` | POST [`component_library().generate_thumbnail_upload_url()`](apis/component_library/struct.ComponentLibraryApi.html#method.generate_thumbnail_upload_url) |
+//! | `/v4/user-export` | GET [`user_export().export_user_and_events_csv()`](apis/user_export/struct.UserExportApi.html#method.export_user_and_events_csv) |
+//! | `/v4/user-updates` | GET [`users().list_bulk_user_update_jobs()`](apis/users/struct.UsersApi.html#method.list_bulk_user_update_jobs) |
+//! | `/v4/user-updates` | POST [`users().update_bulk_users()`](apis/users/struct.UsersApi.html#method.update_bulk_users) |
+//! | `/v4/user-updates/{job_id}` | GET [`users().retrieve_bulk_user_update_job()`](apis/users/struct.UsersApi.html#method.retrieve_bulk_user_update_job) |
+//! | `/v4/users/reset` | POST [`users().start_password_reset()`](apis/users/struct.UsersApi.html#method.start_password_reset) |
+//! | `/v4/users/segments` | GET [`users().list_user_segment()`](apis/users/struct.UsersApi.html#method.list_user_segment) |
+//! | `/v4/users/segments` | POST [`users().create_user_segment()`](apis/users/struct.UsersApi.html#method.create_user_segment) |
+//! | `/v4/users/segments/{segmentId}` | GET [`users().get_user_segment()`](apis/users/struct.UsersApi.html#method.get_user_segment) |
+//! | `/v4/users/segments/{segmentId}` | DELETE [`users().delete_user_segment()`](apis/users/struct.UsersApi.html#method.delete_user_segment) |
+//! | `/v4/users/{userId}/foreign-key/{system}/{key}` | DELETE [`users().delete_foreign_key()`](apis/users/struct.UsersApi.html#method.delete_foreign_key) |
+//! | `/v4/users/{userId}/segments` | GET [`users().list_user_segmentsfor_user()`](apis/users/struct.UsersApi.html#method.list_user_segmentsfor_user) |
+//! | `/zephr/integration/promo-codes/v1/redemptions` | POST [`dynamic_offer_promo_code_redemption().process_promo_code_redemptions()`](apis/dynamic_offer_promo_code_redemption/struct.DynamicOfferPromoCodeRedemptionApi.html#method.process_promo_code_redemptions) |
+//! | `/zephr/integration/users/v1/users` | DELETE [`users().delete_user_by_primary_or_foreign_key()`](apis/users/struct.UsersApi.html#method.delete_user_by_primary_or_foreign_key) |
+//! | `/zephr/oauth2/token` | POST [`third_party_authentication().refresh_or_exchange_token()`](apis/third_party_authentication/struct.ThirdPartyAuthenticationApi.html#method.refresh_or_exchange_token) |
+//! | `/zephr/public/template-components/v1/template-components/{templateConfigId}` | GET [`other().fetch_external_template()`](apis/other/struct.OtherApi.html#method.fetch_external_template) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -70,7 +70,7 @@ pub struct AccountUser {
 }
 #[cfg(any(feature = "account_user", feature = "users"))]
 impl AccountUser {
-    /// A `AccountUser` with every field unset.
+    /// An `AccountUser` with every field unset.
     pub fn new() -> Self {
         Self {
             user_id: None,
@@ -135,7 +135,7 @@ pub struct AdminUserResponse {
 }
 #[cfg(any(feature = "admin_user", feature = "users"))]
 impl AdminUserResponse {
-    /// A `AdminUserResponse` with every field unset.
+    /// An `AdminUserResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             user_id: None,
@@ -186,7 +186,7 @@ pub struct AdminUserLoginResponse {
 }
 #[cfg(feature = "admin_user")]
 impl AdminUserLoginResponse {
-    /// A `AdminUserLoginResponse` with every field unset.
+    /// An `AdminUserLoginResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             cookie: None,
@@ -267,7 +267,7 @@ pub struct AccessKey {
 }
 #[cfg(feature = "admin_user")]
 impl AccessKey {
-    /// A `AccessKey` with every field unset.
+    /// An `AccessKey` with every field unset.
     pub fn new() -> Self {
         Self {
             access_key: None,
@@ -348,7 +348,7 @@ pub struct IssueKeypairResponse {
 }
 #[cfg(feature = "admin_user")]
 impl IssueKeypairResponse {
-    /// A `IssueKeypairResponse` with every field unset.
+    /// An `IssueKeypairResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             secret_key: None,
@@ -439,7 +439,7 @@ pub struct AdminRole {
 }
 #[cfg(feature = "admin_user")]
 impl AdminRole {
-    /// A `AdminRole` with every field unset.
+    /// An `AdminRole` with every field unset.
     pub fn new() -> Self {
         Self {
             email: None,
@@ -486,7 +486,7 @@ pub struct AdminRoleCreationResponse {
 }
 #[cfg(feature = "admin_user")]
 impl AdminRoleCreationResponse {
-    /// A `AdminRoleCreationResponse` with every field unset.
+    /// An `AdminRoleCreationResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             message: None,
@@ -579,7 +579,7 @@ pub struct AdminRoleUpdateResponse {
 }
 #[cfg(feature = "admin_user")]
 impl AdminRoleUpdateResponse {
-    /// A `AdminRoleUpdateResponse` with every field unset.
+    /// An `AdminRoleUpdateResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             message: None,
@@ -616,7 +616,7 @@ pub struct AdminRoleDeletedResponse {
 }
 #[cfg(feature = "admin_user")]
 impl AdminRoleDeletedResponse {
-    /// A `AdminRoleDeletedResponse` with every field unset.
+    /// An `AdminRoleDeletedResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             message: None,
@@ -692,7 +692,7 @@ pub struct Entitlement {
 }
 #[cfg(feature = "entitlement")]
 impl Entitlement {
-    /// A `Entitlement` with every field unset.
+    /// An `Entitlement` with every field unset.
     pub fn new() -> Self {
         Self {
             label: None,
@@ -745,7 +745,7 @@ pub struct Includes {
 }
 #[cfg(feature = "bundle")]
 impl Includes {
-    /// A `Includes` with every field unset.
+    /// An `Includes` with every field unset.
     pub fn new() -> Self {
         Self {
             entitlements: None,
@@ -1784,7 +1784,7 @@ pub struct AccessModelCredit {
     feature = "v4_session"
 ))]
 impl AccessModelCredit {
-    /// A `AccessModelCredit` with every field unset.
+    /// An `AccessModelCredit` with every field unset.
     pub fn new() -> Self {
         Self {
             remaining_credits: None,
@@ -1882,7 +1882,7 @@ pub struct AccessDecisionResponse {
 }
 #[cfg(feature = "decision_engine")]
 impl AccessDecisionResponse {
-    /// A `AccessDecisionResponse` with every field unset.
+    /// An `AccessDecisionResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             status: None,
@@ -1946,7 +1946,7 @@ pub struct EmailTemplate {
 }
 #[cfg(feature = "email_templates")]
 impl EmailTemplate {
-    /// A `EmailTemplate` with every field unset.
+    /// An `EmailTemplate` with every field unset.
     pub fn new() -> Self {
         Self {
             template_type: None,
@@ -2739,20 +2739,20 @@ pub struct Grant {
 impl Grant {
     /// A `Grant` with its required fields; the others start unset.
     pub fn new(
-        entitlement_type: GrantEntitlementType,
-        entitlement_id: String,
-        product_id: String,
+        entitlement_type: impl Into<GrantEntitlementType>,
+        entitlement_id: impl Into<String>,
+        product_id: impl Into<String>,
     ) -> Self {
         Self {
             grant_id: None,
             user_id: None,
             account_id: None,
             expiry_state: None,
-            entitlement_type,
-            entitlement_id,
+            entitlement_type: entitlement_type.into(),
+            entitlement_id: entitlement_id.into(),
             start_time: None,
             end_time: None,
-            product_id,
+            product_id: product_id.into(),
             created_at: None,
             additional_properties: Default::default(),
         }
@@ -2938,7 +2938,7 @@ pub struct AccessModel {
     feature = "v4_session"
 ))]
 impl AccessModel {
-    /// A `AccessModel` with every field unset.
+    /// An `AccessModel` with every field unset.
     pub fn new() -> Self {
         Self {
             meters: None,
@@ -3237,7 +3237,7 @@ pub struct AccessModelMeter {
     feature = "v4_session"
 ))]
 impl AccessModelMeter {
-    /// A `AccessModelMeter` with every field unset.
+    /// An `AccessModelMeter` with every field unset.
     pub fn new() -> Self {
         Self {
             refresh_time: None,
@@ -3320,12 +3320,16 @@ pub struct ProductRequest {
 #[cfg(feature = "products")]
 impl ProductRequest {
     /// A `ProductRequest` with its required fields; the others start unset.
-    pub fn new(label: String, entitlement: ProductEntitlement, mapping: ProductMapping) -> Self {
+    pub fn new(
+        label: impl Into<String>,
+        entitlement: impl Into<ProductEntitlement>,
+        mapping: impl Into<ProductMapping>,
+    ) -> Self {
         Self {
-            label,
+            label: label.into(),
             description: None,
-            entitlement,
-            mapping,
+            entitlement: entitlement.into(),
+            mapping: mapping.into(),
             sharing_limit: None,
             additional_properties: Default::default(),
         }
@@ -3607,11 +3611,11 @@ pub struct ProductMappingPricePoint {
 #[cfg(feature = "products")]
 impl ProductMappingPricePoint {
     /// A `ProductMappingPricePoint` with its required fields; the others start unset.
-    pub fn new(id: String, label: String, price: f64) -> Self {
+    pub fn new(id: impl Into<String>, label: impl Into<String>, price: impl Into<f64>) -> Self {
         Self {
-            id,
-            label,
-            price,
+            id: id.into(),
+            label: label.into(),
+            price: price.into(),
             archived: None,
             additional_properties: Default::default(),
         }
@@ -3657,13 +3661,17 @@ pub struct ProductMappingRatePlan {
 #[cfg(feature = "products")]
 impl ProductMappingRatePlan {
     /// A `ProductMappingRatePlan` with its required fields; the others start unset.
-    pub fn new(payment_provider: String, rate_plan_id: String, environment: String) -> Self {
+    pub fn new(
+        payment_provider: impl Into<String>,
+        rate_plan_id: impl Into<String>,
+        environment: impl Into<String>,
+    ) -> Self {
         Self {
-            payment_provider,
-            rate_plan_id,
+            payment_provider: payment_provider.into(),
+            rate_plan_id: rate_plan_id.into(),
             archived: None,
             archive_label: None,
-            environment,
+            environment: environment.into(),
             additional_properties: Default::default(),
         }
     }
@@ -4344,7 +4352,7 @@ pub struct Oauth2TokenRefreshResponse {
 }
 #[cfg(feature = "third_party_authentication")]
 impl Oauth2TokenRefreshResponse {
-    /// A `Oauth2TokenRefreshResponse` with every field unset.
+    /// An `Oauth2TokenRefreshResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             scope: None,
@@ -4417,7 +4425,7 @@ pub struct Oauth2TokenExchangeResponse {
 }
 #[cfg(feature = "third_party_authentication")]
 impl Oauth2TokenExchangeResponse {
-    /// A `Oauth2TokenExchangeResponse` with every field unset.
+    /// An `Oauth2TokenExchangeResponse` with every field unset.
     pub fn new() -> Self {
         Self {
             scope: None,
@@ -4592,10 +4600,10 @@ pub struct UserExportResponseItem {
 #[cfg(feature = "user_export")]
 impl UserExportResponseItem {
     /// A `UserExportResponseItem` with its required fields; the others start unset.
-    pub fn new(user: UserExportUser) -> Self {
+    pub fn new(user: impl Into<UserExportUser>) -> Self {
         Self {
             seq_no: None,
-            user,
+            user: user.into(),
             grants: None,
             additional_properties: Default::default(),
         }
@@ -4638,9 +4646,9 @@ pub struct UserExportUser {
 #[cfg(feature = "user_export")]
 impl UserExportUser {
     /// A `UserExportUser` with its required fields; the others start unset.
-    pub fn new(identifiers: Identifiers) -> Self {
+    pub fn new(identifiers: impl Into<Identifiers>) -> Self {
         Self {
-            identifiers,
+            identifiers: identifiers.into(),
             attributes: None,
             additional_properties: Default::default(),
         }
@@ -4690,10 +4698,10 @@ pub struct UserCreation {
 #[cfg(feature = "users")]
 impl UserCreation {
     /// A `UserCreation` with its required fields; the others start unset.
-    pub fn new(identifiers: Identifiers) -> Self {
+    pub fn new(identifiers: impl Into<Identifiers>) -> Self {
         Self {
             validators: None,
-            identifiers,
+            identifiers: identifiers.into(),
             attributes: None,
             account_membership_code: None,
             email_verified: None,
@@ -4872,7 +4880,7 @@ pub struct AttributeSearchFilter {
 }
 #[cfg(feature = "users")]
 impl AttributeSearchFilter {
-    /// A `AttributeSearchFilter` with every field unset.
+    /// An `AttributeSearchFilter` with every field unset.
     pub fn new() -> Self {
         Self {
             slug: None,
@@ -4972,7 +4980,7 @@ pub struct Identifiers {
 }
 #[cfg(any(feature = "user_export", feature = "users"))]
 impl Identifiers {
-    /// A `Identifiers` with every field unset.
+    /// An `Identifiers` with every field unset.
     pub fn new() -> Self {
         Self {
             email_address: None,
@@ -5010,7 +5018,7 @@ pub struct Attributes {
 }
 #[cfg(any(feature = "user_export", feature = "users"))]
 impl Attributes {
-    /// A `Attributes` with every field unset.
+    /// An `Attributes` with every field unset.
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -5961,7 +5969,7 @@ pub struct AccountBodies {
 }
 #[cfg(feature = "account")]
 impl AccountBodies {
-    /// A `AccountBodies` with every field unset.
+    /// An `AccountBodies` with every field unset.
     pub fn new() -> Self {
         Self {
             results: None,
@@ -6520,7 +6528,7 @@ pub struct AddBulkAccountUsersByDomains {
 }
 #[cfg(feature = "account_user")]
 impl AddBulkAccountUsersByDomains {
-    /// A `AddBulkAccountUsersByDomains` with every field unset.
+    /// An `AddBulkAccountUsersByDomains` with every field unset.
     pub fn new() -> Self {
         Self {
             tenant_id: None,
@@ -6592,10 +6600,10 @@ pub struct CreateAdminRoleBody {
 #[cfg(feature = "admin_user")]
 impl CreateAdminRoleBody {
     /// A `CreateAdminRoleBody` with its required fields; the others start unset.
-    pub fn new(email: String, role: String) -> Self {
+    pub fn new(email: impl Into<String>, role: impl Into<String>) -> Self {
         Self {
-            email,
-            role,
+            email: email.into(),
+            role: role.into(),
             additional_properties: Default::default(),
         }
     }
@@ -6817,9 +6825,9 @@ pub struct CreateCompanyBodyV4 {
 #[cfg(feature = "company")]
 impl CreateCompanyBodyV4 {
     /// A `CreateCompanyBodyV4` with its required fields; the others start unset.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             description: None,
             website: None,
             contact: None,
@@ -7007,16 +7015,16 @@ pub struct CreateGrantBody {
 impl CreateGrantBody {
     /// A `CreateGrantBody` with its required fields; the others start unset.
     pub fn new(
-        entitlement_type: CreateGrantBodyEntitlementType,
-        entitlement_id: String,
-        product_id: String,
+        entitlement_type: impl Into<CreateGrantBodyEntitlementType>,
+        entitlement_id: impl Into<String>,
+        product_id: impl Into<String>,
     ) -> Self {
         Self {
-            entitlement_type,
-            entitlement_id,
+            entitlement_type: entitlement_type.into(),
+            entitlement_id: entitlement_id.into(),
             start_time: None,
             end_time: None,
-            product_id,
+            product_id: product_id.into(),
             additional_properties: Default::default(),
         }
     }
@@ -7147,7 +7155,7 @@ pub struct UpdateUserAttributesBody {
 }
 #[cfg(feature = "users")]
 impl UpdateUserAttributesBody {
-    /// A `UpdateUserAttributesBody` with every field unset.
+    /// An `UpdateUserAttributesBody` with every field unset.
     pub fn new() -> Self {
         Self {
             first_name: None,
@@ -7195,9 +7203,9 @@ pub struct CreateUserSegmentBody {
 #[cfg(feature = "users")]
 impl CreateUserSegmentBody {
     /// A `CreateUserSegmentBody` with its required fields; the others start unset.
-    pub fn new(label: String) -> Self {
+    pub fn new(label: impl Into<String>) -> Self {
         Self {
-            label,
+            label: label.into(),
             description: None,
             additional_properties: Default::default(),
         }
@@ -8173,10 +8181,10 @@ pub struct BulkUpdateObjectActionObjectAttribute {
 #[cfg(feature = "users")]
 impl BulkUpdateObjectActionObjectAttribute {
     /// A `BulkUpdateObjectActionObjectAttribute` with its required fields; the others start unset.
-    pub fn new(field: String, value: String) -> Self {
+    pub fn new(field: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
-            field,
-            value,
+            field: field.into(),
+            value: value.into(),
             additional_properties: Default::default(),
         }
     }
@@ -8506,9 +8514,9 @@ pub struct CreateAdminUserRequest {
 #[cfg(feature = "admin_user")]
 impl CreateAdminUserRequest {
     /// A `CreateAdminUserRequest` with its required fields; the others start unset.
-    pub fn new(identifiers: CreateAdminUserRequestIdentifiers) -> Self {
+    pub fn new(identifiers: impl Into<CreateAdminUserRequestIdentifiers>) -> Self {
         Self {
-            identifiers,
+            identifiers: identifiers.into(),
             validators: None,
             additional_properties: Default::default(),
         }
@@ -8631,12 +8639,12 @@ pub struct LogInAdminUserAccountRequest {
 impl LogInAdminUserAccountRequest {
     /// A `LogInAdminUserAccountRequest` with its required fields; the others start unset.
     pub fn new(
-        identifiers: LogInAdminUserAccountRequestIdentifiers,
-        validators: LogInAdminUserAccountRequestValidators,
+        identifiers: impl Into<LogInAdminUserAccountRequestIdentifiers>,
+        validators: impl Into<LogInAdminUserAccountRequestValidators>,
     ) -> Self {
         Self {
-            identifiers,
-            validators,
+            identifiers: identifiers.into(),
+            validators: validators.into(),
             additional_properties: Default::default(),
         }
     }
@@ -9077,7 +9085,7 @@ pub struct InvokeDecisionEngineRequestRequestHeaders {
 }
 #[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequestRequestHeaders {
-    /// A `InvokeDecisionEngineRequestRequestHeaders` with every field unset.
+    /// An `InvokeDecisionEngineRequestRequestHeaders` with every field unset.
     pub fn new() -> Self {
         Self {
             user_agent: None,
@@ -9115,7 +9123,7 @@ pub struct InvokeDecisionEngineRequestContentMetadata {
 }
 #[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequestContentMetadata {
-    /// A `InvokeDecisionEngineRequestContentMetadata` with every field unset.
+    /// An `InvokeDecisionEngineRequestContentMetadata` with every field unset.
     pub fn new() -> Self {
         Self {
             published_date: None,
@@ -9162,10 +9170,10 @@ pub struct InvokeDecisionEngineRequest {
 }
 #[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequest {
-    /// A `InvokeDecisionEngineRequest` with its required fields; the others start unset.
-    pub fn new(path: String) -> Self {
+    /// An `InvokeDecisionEngineRequest` with its required fields; the others start unset.
+    pub fn new(path: impl Into<String>) -> Self {
         Self {
-            path,
+            path: path.into(),
             http_method: None,
             session: None,
             foreign_keys: None,
@@ -10143,12 +10151,12 @@ pub struct CreateNewSessionRequest {
 impl CreateNewSessionRequest {
     /// A `CreateNewSessionRequest` with its required fields; the others start unset.
     pub fn new(
-        identifiers: CreateNewSessionRequestIdentifiers,
-        validators: CreateNewSessionRequestValidators,
+        identifiers: impl Into<CreateNewSessionRequestIdentifiers>,
+        validators: impl Into<CreateNewSessionRequestValidators>,
     ) -> Self {
         Self {
-            identifiers,
-            validators,
+            identifiers: identifiers.into(),
+            validators: validators.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10180,9 +10188,9 @@ pub struct RefreshOrExchangeTokenRequestRefreshToken {
 #[cfg(feature = "third_party_authentication")]
 impl RefreshOrExchangeTokenRequestRefreshToken {
     /// A `RefreshOrExchangeTokenRequestRefreshToken` with its required fields; the others start unset.
-    pub fn new(refresh_token: String) -> Self {
+    pub fn new(refresh_token: impl Into<String>) -> Self {
         Self {
-            refresh_token,
+            refresh_token: refresh_token.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10215,10 +10223,10 @@ pub struct RefreshOrExchangeTokenRequestAuthorizationCode {
 #[cfg(feature = "third_party_authentication")]
 impl RefreshOrExchangeTokenRequestAuthorizationCode {
     /// A `RefreshOrExchangeTokenRequestAuthorizationCode` with its required fields; the others start unset.
-    pub fn new(code: String, redirect_uri: String) -> Self {
+    pub fn new(code: impl Into<String>, redirect_uri: impl Into<String>) -> Self {
         Self {
-            code,
-            redirect_uri,
+            code: code.into(),
+            redirect_uri: redirect_uri.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10361,7 +10369,7 @@ pub struct UpdateBulkUsersBadRequestBody {
 }
 #[cfg(feature = "users")]
 impl UpdateBulkUsersBadRequestBody {
-    /// A `UpdateBulkUsersBadRequestBody` with every field unset.
+    /// An `UpdateBulkUsersBadRequestBody` with every field unset.
     pub fn new() -> Self {
         Self {
             error: None,
@@ -10399,7 +10407,7 @@ pub struct UpdateBulkUsersUnauthorizedBody {
 }
 #[cfg(feature = "users")]
 impl UpdateBulkUsersUnauthorizedBody {
-    /// A `UpdateBulkUsersUnauthorizedBody` with every field unset.
+    /// An `UpdateBulkUsersUnauthorizedBody` with every field unset.
     pub fn new() -> Self {
         Self {
             error: None,
@@ -10439,9 +10447,9 @@ pub struct StartEmailAddressUpdateRequestNewIdentifiers {
 #[cfg(feature = "users")]
 impl StartEmailAddressUpdateRequestNewIdentifiers {
     /// A `StartEmailAddressUpdateRequestNewIdentifiers` with its required fields; the others start unset.
-    pub fn new(email_address: String) -> Self {
+    pub fn new(email_address: impl Into<String>) -> Self {
         Self {
-            email_address,
+            email_address: email_address.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10472,9 +10480,9 @@ pub struct StartEmailAddressUpdateRequest {
 #[cfg(feature = "users")]
 impl StartEmailAddressUpdateRequest {
     /// A `StartEmailAddressUpdateRequest` with its required fields; the others start unset.
-    pub fn new(new_identifiers: StartEmailAddressUpdateRequestNewIdentifiers) -> Self {
+    pub fn new(new_identifiers: impl Into<StartEmailAddressUpdateRequestNewIdentifiers>) -> Self {
         Self {
-            new_identifiers,
+            new_identifiers: new_identifiers.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10545,10 +10553,13 @@ pub struct StartPasswordResetRequest {
 #[cfg(feature = "users")]
 impl StartPasswordResetRequest {
     /// A `StartPasswordResetRequest` with its required fields; the others start unset.
-    pub fn new(identifiers: StartPasswordResetRequestIdentifiers, site_slug: String) -> Self {
+    pub fn new(
+        identifiers: impl Into<StartPasswordResetRequestIdentifiers>,
+        site_slug: impl Into<String>,
+    ) -> Self {
         Self {
-            identifiers,
-            site_slug,
+            identifiers: identifiers.into(),
+            site_slug: site_slug.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10679,12 +10690,12 @@ pub struct StartPasswordlessAuthenticationRequest {
 impl StartPasswordlessAuthenticationRequest {
     /// A `StartPasswordlessAuthenticationRequest` with its required fields; the others start unset.
     pub fn new(
-        identifiers: StartPasswordlessAuthenticationRequestIdentifiers,
-        delivery: StartPasswordlessAuthenticationRequestDelivery,
+        identifiers: impl Into<StartPasswordlessAuthenticationRequestIdentifiers>,
+        delivery: impl Into<StartPasswordlessAuthenticationRequestDelivery>,
     ) -> Self {
         Self {
-            identifiers,
-            delivery,
+            identifiers: identifiers.into(),
+            delivery: delivery.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10817,12 +10828,12 @@ pub struct CreateNewSessionUnderGivenSiteRequest {
 impl CreateNewSessionUnderGivenSiteRequest {
     /// A `CreateNewSessionUnderGivenSiteRequest` with its required fields; the others start unset.
     pub fn new(
-        identifiers: CreateNewSessionUnderGivenSiteRequestIdentifiers,
-        validators: CreateNewSessionUnderGivenSiteRequestValidators,
+        identifiers: impl Into<CreateNewSessionUnderGivenSiteRequestIdentifiers>,
+        validators: impl Into<CreateNewSessionUnderGivenSiteRequestValidators>,
     ) -> Self {
         Self {
-            identifiers,
-            validators,
+            identifiers: identifiers.into(),
+            validators: validators.into(),
             additional_properties: Default::default(),
         }
     }
@@ -10960,7 +10971,7 @@ pub struct UpdateWebhookRequest {
 }
 #[cfg(feature = "webhook")]
 impl UpdateWebhookRequest {
-    /// A `UpdateWebhookRequest` with every field unset.
+    /// An `UpdateWebhookRequest` with every field unset.
     pub fn new() -> Self {
         Self {
             webhook_id: None,

@@ -8,6 +8,7 @@ mod ci;
 mod conformance;
 mod corpus;
 mod diff;
+mod drift;
 mod fetch_spec;
 mod generate;
 mod lock;
@@ -34,6 +35,8 @@ enum Command {
     FetchSpec(fetch_spec::Args),
     /// Report how the generated API changes between two specs, each change marked breaking or not.
     Diff(diff::Args),
+    /// Propose overlay actions from drift: a client's log or report, or saved responses.
+    Drift(drift::Args),
     /// Run every check CI runs: generate --check, tests, clippy and rustdoc with warnings denied.
     Ci,
     /// Call every operation against Stoplight Prism (installed with npm) and write CONFORMANCE.md.
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&dir, &args),
         Command::FetchSpec(args) => fetch_spec::run(&dir, &args),
         Command::Diff(args) => diff::run(&args),
+        Command::Drift(args) => drift::run(&dir, &args),
         Command::Ci => ci::run(&dir),
         Command::Conformance(args) => conformance::run(&dir, &args),
         Command::Semver => semver::run(&dir),

@@ -412,54 +412,42 @@ fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
     docs::join_paragraphs(paragraphs)
 }
 
-/// Every operation by HTTP method and path, linked to its method: the index a reader (or the
-/// page's search) looks for with a path from the API's documentation in hand. rustdoc's own
-/// search finds methods by path and `operationId` too (doc aliases). Each row links only when
-/// its tag's feature is on (a link to a method compiled out would be a broken link).
+/// Every operation by path and method, linked to its method: the index a reader (or the page's
+/// search) looks for with a path from the API's documentation in hand; rustdoc's own search
+/// finds methods by path and `operationId` too (doc aliases). Two narrow columns, so it fits the
+/// page. The links are to the methods' pages (plain links rustdoc does not resolve), so one row
+/// serves whichever tag features are on; a method compiled out leaves a dead link, not a
+/// broken-link warning.
 fn operations_table(api: &Api) -> TokenStream {
     if api.operations.is_empty() {
         return TokenStream::new();
     }
-    let header = docs::lines_to_inner_attrs(&[
+    let mut lines = vec![
         String::new(),
         "# Operations".to_owned(),
         String::new(),
-        "| HTTP | Method | Summary |".to_owned(),
-        "| --- | --- | --- |".to_owned(),
-    ]);
-    let rows = api.operations.iter().map(|op| {
-        let (linked, plain) = table_row(api, op);
-        let on = super::features::predicate(api, &[op.group]);
-        quote! {
-            #![cfg_attr(#on, doc = #linked)]
-            #![cfg_attr(not(#on), doc = #plain)]
-        }
-    });
-    quote!(#header #(#rows)*)
+        "| Path | Method |".to_owned(),
+        "| --- | --- |".to_owned(),
+    ];
+    let mut operations: Vec<&Operation> = api.operations.iter().collect();
+    operations.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
+    lines.extend(operations.into_iter().map(|op| table_row(api, op)));
+    docs::lines_to_inner_attrs(&lines)
 }
 
-/// One row of the operations table, with and without the link to its method.
-fn table_row(api: &Api, op: &Operation) -> (proc_macro2::Literal, proc_macro2::Literal) {
+/// One row of the operations table: `| /v3/users/{user_id} | GET [users().get_user()](…) |`.
+fn table_row(api: &Api, op: &Operation) -> String {
     let group = &api.groups[op.group];
     let accessor = crate::names::unraw(&group.accessor);
     let method = crate::names::unraw(&op.method_name);
-    let summary = op
-        .doc
-        .summary
-        .as_deref()
-        .map(super::text::markdown_text)
-        .unwrap_or_default();
-    // Intra-doc links cannot name raw identifiers (`r#type`): those are shown unlinked.
-    let call = format!("`{accessor}().{method}()`");
-    let linked = if crate::names::is_raw(&group.module) || crate::names::is_raw(&op.method_name) {
-        call.clone()
-    } else {
-        format!(
-            "[{call}](apis::{}::{}::{})",
-            group.module, group.struct_name, op.method_name
-        )
-    };
-    let http = super::text::markdown_code_cell(&op.label());
-    let row = |cell: &str| docs::doc_literal(&format!("| {http} | {cell} | {summary} |"));
-    (row(&linked), row(&call))
+    let page = format!(
+        "apis/{}/struct.{}.html#method.{method}",
+        crate::names::unraw(&group.module),
+        group.struct_name
+    );
+    let path = super::text::markdown_code_cell(&op.path);
+    format!(
+        "| {path} | {} [`{accessor}().{method}()`]({page}) |",
+        op.method
+    )
 }

@@ -68,6 +68,7 @@ pub fn driver(api: &Api, krate: &str) -> Result<String, Error> {
                 Ok(response) => Some(response.headers()),
                 Err(Error::Status(e)) => Some(e.headers()),
                 Err(Error::Decode(e)) => Some(e.headers()),
+                Err(Error::Drift(e)) => Some(e.headers()),
                 Err(_) => None,
             };
             let (request, response) = match headers {
@@ -78,6 +79,9 @@ pub fn driver(api: &Api, krate: &str) -> Result<String, Error> {
                 Ok(response) => (Some(response.status().as_u16()), Some(true), None),
                 Err(Error::Status(e)) => (Some(e.status().as_u16()), None, e.text().map(str::to_owned)),
                 Err(Error::Decode(e)) => (Some(e.status().as_u16()), Some(false), Some(e.to_string())),
+                // The client runs in strict mode: a body that decodes but departs from the spec
+                // is a failure to explain too.
+                Err(Error::Drift(e)) => (Some(e.status().as_u16()), Some(false), Some(e.to_string())),
                 Err(other) => (None, None, Some(other.to_string())),
             };
             json!({"operation": operation, "status": status, "violations": request, "response_violations": response, "decoded": decoded, "problem": problem})
@@ -90,7 +94,7 @@ pub fn driver(api: &Api, krate: &str) -> Result<String, Error> {
         #[tokio::main(flavor = "current_thread")]
         async fn main() {
             let base_url = std::env::args().nth(1).expect("the server's URL");
-            let client = Client::builder().base_url(base_url) #credentials .build().expect("client");
+            let client = Client::builder().base_url(base_url) #credentials .strict(true).build().expect("client");
             let results: Vec<Value> = vec![#(#calls),*];
             for result in results {
                 println!("{result}");

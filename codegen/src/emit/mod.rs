@@ -32,6 +32,7 @@ pub use conformance::driver as conformance_driver;
 pub use examples_test::ExampleException;
 pub use preamble::DO_NOT_EDIT;
 use preamble::{Comment, preamble};
+pub(crate) use text::is_hazard;
 
 /// What the generated crate is called and versioned as.
 #[derive(Debug, Clone)]

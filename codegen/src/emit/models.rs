@@ -92,18 +92,24 @@ pub(crate) fn field_type(api: &Api, field: &Field) -> TokenStream {
 /// `new(required…)` and a `with_…` setter per optional field.
 fn inherent(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    // `impl Into<…>` as the `with_` setters take: `User::new("u1")`, not `User::new("u1".into())`.
     let params = required.iter().map(|f| {
         // Unboxed: `new` boxes recursive fields itself.
         let field_name = ident(&f.rust_name);
         let ty = rust::ty(api, &f.ty, TypesPath::Local);
-        quote!(#field_name: #ty)
+        // A nullable one stays an `Option` (`impl Into<Option<T>>` would make `None` ambiguous).
+        match f.ty {
+            TypeRef::Nullable(_) => quote!(#field_name: #ty),
+            _ => quote!(#field_name: impl Into<#ty>),
+        }
     });
     let inits = s.fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
         match (f.required, f.boxed, &f.ty) {
             (true, true, TypeRef::Nullable(_)) => quote!(#field_name: #field_name.map(Box::new)),
-            (true, true, _) => quote!(#field_name: Box::new(#field_name)),
-            (true, false, _) => quote!(#field_name),
+            (true, false, TypeRef::Nullable(_)) => quote!(#field_name),
+            (true, true, _) => quote!(#field_name: Box::new(#field_name.into())),
+            (true, false, _) => quote!(#field_name: #field_name.into()),
             (false, _, _) => quote!(#field_name: None),
         }
     });
@@ -166,9 +172,15 @@ fn inherent(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
     // A schema called `new` makes `New::new`, which clippy flags; the name is the spec's.
     let self_named = (name == "New").then(|| quote!(#[allow(clippy::self_named_constructors)]));
     let doc = if required.is_empty() {
-        format!(" A `{name}` with every field unset.")
+        format!(
+            " {} `{name}` with every field unset.",
+            text::article(&name.to_string())
+        )
     } else {
-        format!(" A `{name}` with its required fields; the others start unset.")
+        format!(
+            " {} `{name}` with its required fields; the others start unset.",
+            text::article(&name.to_string())
+        )
     };
     quote! {
         impl #name {

@@ -152,9 +152,36 @@ pub(crate) fn markdown_code_cell(text: &str) -> String {
     markdown_code(text).replace('|', "\\|")
 }
 
+/// The indefinite article for a name, by how it is spelt (`A User`, `An AccountUser`): a vowel
+/// letter takes `An`, except the `U` of `Unit`/`User`-like names, which sounds like `you`.
+pub(crate) fn article(name: &str) -> &'static str {
+    let lower = name.to_ascii_lowercase();
+    let you = ["uni", "use", "usa", "usu", "uti", "uri", "eu", "one"]
+        .iter()
+        .any(|p| lower.starts_with(p));
+    match lower.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') if !you => "An",
+        _ => "A",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn articles_follow_the_sound() {
+        for (name, article) in [
+            ("AccountUser", "An"),
+            ("User", "A"),
+            ("Entitlement", "An"),
+            ("Bundle", "A"),
+            ("UnitPrice", "A"),
+            ("Order", "An"),
+        ] {
+            assert_eq!(super::article(name), article, "{name}");
+        }
+    }
 
     #[test]
     fn hazards_become_visible_escapes() {

@@ -80,7 +80,7 @@ fn client(url: &str) -> generated_client::ClientBuilder {
 fn product() -> generated_client::types::ProductRequest {
     use generated_client::types::{ProductEntitlement, ProductMapping, ProductRequest};
     ProductRequest::new(
-        "Gold".into(),
+        "Gold",
         ProductEntitlement::default(),
         ProductMapping::default(),
     )

@@ -304,8 +304,8 @@ async fn operations_without_security_are_not_signed() {
     server.reply(Reply::json(200, r#"{"access_token":"t","token_type":"bearer","expires_in":3600,"refresh_token":"r","scope":"s"}"#));
     let body = types::RefreshOrExchangeTokenRequest::AuthorizationCode(
         types::RefreshOrExchangeTokenRequestAuthorizationCode::new(
-            "the-code".into(),
-            "https://app.test/cb".into(),
+            "the-code",
+            "https://app.test/cb",
         ),
     );
     client(&server)

@@ -19,7 +19,7 @@ async fn several_success_statuses_are_told_apart() {
         .reply(Reply::json(202, r#"{}"#));
     let client = client(&server);
     let product = types::ProductRequest::new(
-        "Gold".into(),
+        "Gold",
         types::ProductEntitlement::default(),
         types::ProductMapping::default(),
     );

@@ -23,9 +23,9 @@ pub struct Base {
 }
 impl Base {
     /// A `Base` with its required fields; the others start unset.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             created: None,
             additional_properties: Default::default(),
         }
@@ -58,9 +58,9 @@ pub struct Named {
 }
 impl Named {
     /// A `Named` with its required fields; the others start unset.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             additional_properties: Default::default(),
         }
     }
@@ -91,12 +91,12 @@ pub struct Product {
 }
 impl Product {
     /// A `Product` with its required fields; the others start unset.
-    pub fn new(id: String, name: String, price: f64) -> Self {
+    pub fn new(id: impl Into<String>, name: impl Into<String>, price: impl Into<f64>) -> Self {
         Self {
-            id,
+            id: id.into(),
             created: None,
-            name,
-            price,
+            name: name.into(),
+            price: price.into(),
             additional_properties: Default::default(),
         }
     }

@@ -26,7 +26,7 @@ pub struct Order {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Order {
-    /// A `Order` with every field unset.
+    /// An `Order` with every field unset.
     pub fn new() -> Self {
         Self {
             tags: None,
@@ -74,10 +74,10 @@ pub struct OrderLinesItem {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl OrderLinesItem {
-    /// A `OrderLinesItem` with its required fields; the others start unset.
-    pub fn new(sku: String) -> Self {
+    /// An `OrderLinesItem` with its required fields; the others start unset.
+    pub fn new(sku: impl Into<String>) -> Self {
         Self {
-            sku,
+            sku: sku.into(),
             quantity: None,
             additional_properties: Default::default(),
         }

@@ -20,32 +20,11 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "widgets",
-    doc = " | `GET /widgets/{widget_id}/parts/{part_name}` | [`widgets().get_part()`](apis::widgets::WidgetsApi::get_part) |  |"
-)]
-#![cfg_attr(
-    not(feature = "widgets"),
-    doc = " | `GET /widgets/{widget_id}/parts/{part_name}` | `widgets().get_part()` |  |"
-)]
-#![cfg_attr(
-    feature = "widgets",
-    doc = " | `PUT /widgets/{widget_id}` | [`widgets().put_widget()`](apis::widgets::WidgetsApi::put_widget) |  |"
-)]
-#![cfg_attr(
-    not(feature = "widgets"),
-    doc = " | `PUT /widgets/{widget_id}` | `widgets().put_widget()` |  |"
-)]
-#![cfg_attr(
-    feature = "widgets",
-    doc = " | `GET /widgets/{widget_id}/label` | [`widgets().get_label()`](apis::widgets::WidgetsApi::get_label) |  |"
-)]
-#![cfg_attr(
-    not(feature = "widgets"),
-    doc = " | `GET /widgets/{widget_id}/label` | `widgets().get_label()` |  |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/widgets/{widget_id}` | PUT [`widgets().put_widget()`](apis/widgets/struct.WidgetsApi.html#method.put_widget) |
+//! | `/widgets/{widget_id}/label` | GET [`widgets().get_label()`](apis/widgets/struct.WidgetsApi.html#method.get_label) |
+//! | `/widgets/{widget_id}/parts/{part_name}` | GET [`widgets().get_part()`](apis/widgets/struct.WidgetsApi.html#method.get_part) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -22,9 +22,9 @@ pub struct Widget {
 }
 impl Widget {
     /// A `Widget` with its required fields; the others start unset.
-    pub fn new(id: String) -> Self {
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             size: None,
             additional_properties: Default::default(),
         }
@@ -59,7 +59,7 @@ pub struct Envelope {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Envelope {
-    /// A `Envelope` with every field unset.
+    /// An `Envelope` with every field unset.
     pub fn new() -> Self {
         Self {
             data: None,
@@ -101,10 +101,10 @@ pub struct EnvelopeData {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl EnvelopeData {
-    /// A `EnvelopeData` with its required fields; the others start unset.
-    pub fn new(name: String) -> Self {
+    /// An `EnvelopeData` with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             weight: None,
             additional_properties: Default::default(),
         }
@@ -137,7 +137,7 @@ pub struct EnvelopeLabel {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl EnvelopeLabel {
-    /// A `EnvelopeLabel` with every field unset.
+    /// An `EnvelopeLabel` with every field unset.
     pub fn new() -> Self {
         Self {
             text: None,
@@ -172,9 +172,9 @@ pub struct Conflict {
 }
 impl Conflict {
     /// A `Conflict` with its required fields; the others start unset.
-    pub fn new(reason: String) -> Self {
+    pub fn new(reason: impl Into<String>) -> Self {
         Self {
-            reason,
+            reason: reason.into(),
             additional_properties: Default::default(),
         }
     }

@@ -47,16 +47,9 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "evil_tag",
-    doc = " | `GET /things/{thing\\u{202E}}` | [`evil_tag().get_thing()`](apis::evil_tag::EvilTagApi::get_thing) | Get a thing \\*/ fn evil\\(\\) \\{\\} /\\* |"
-)]
-#![cfg_attr(
-    not(feature = "evil_tag"),
-    doc = " | `GET /things/{thing\\u{202E}}` | `evil_tag().get_thing()` | Get a thing \\*/ fn evil\\(\\) \\{\\} /\\* |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/things/{thing\u{202E}}` | GET [`evil_tag().get_thing()`](apis/evil_tag/struct.EvilTagApi.html#method.get_thing) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -25,9 +25,9 @@ pub struct Labelled {
 }
 impl Labelled {
     /// A `Labelled` with its required fields; the others start unset.
-    pub fn new(label: String) -> Self {
+    pub fn new(label: impl Into<String>) -> Self {
         Self {
-            label,
+            label: label.into(),
             additional_properties: Default::default(),
         }
     }
@@ -219,7 +219,7 @@ pub struct Attributes {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Attributes {
-    /// A `Attributes` with every field unset.
+    /// An `Attributes` with every field unset.
     pub fn new() -> Self {
         Self {
             first_name: None,

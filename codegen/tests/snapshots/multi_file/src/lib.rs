@@ -22,32 +22,11 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "pets",
-    doc = " | `GET /pets` | [`pets().list_pets()`](apis::pets::PetsApi::list_pets) |  |"
-)]
-#![cfg_attr(
-    not(feature = "pets"),
-    doc = " | `GET /pets` | `pets().list_pets()` |  |"
-)]
-#![cfg_attr(
-    feature = "pets",
-    doc = " | `POST /pets` | [`pets().create_pet()`](apis::pets::PetsApi::create_pet) |  |"
-)]
-#![cfg_attr(
-    not(feature = "pets"),
-    doc = " | `POST /pets` | `pets().create_pet()` |  |"
-)]
-#![cfg_attr(
-    feature = "pets",
-    doc = " | `GET /pets/{pet_id}` | [`pets().get_pet()`](apis::pets::PetsApi::get_pet) |  |"
-)]
-#![cfg_attr(
-    not(feature = "pets"),
-    doc = " | `GET /pets/{pet_id}` | `pets().get_pet()` |  |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/pets` | GET [`pets().list_pets()`](apis/pets/struct.PetsApi.html#method.list_pets) |
+//! | `/pets` | POST [`pets().create_pet()`](apis/pets/struct.PetsApi.html#method.create_pet) |
+//! | `/pets/{pet_id}` | GET [`pets().get_pet()`](apis/pets/struct.PetsApi.html#method.get_pet) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -25,10 +25,10 @@ pub struct Pet {
 }
 impl Pet {
     /// A `Pet` with its required fields; the others start unset.
-    pub fn new(id: String, name: String) -> Self {
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            id,
-            name,
+            id: id.into(),
+            name: name.into(),
             owner: None,
             parent: None,
             tags: None,
@@ -106,7 +106,7 @@ pub struct OwnerInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl OwnerInfo {
-    /// A `OwnerInfo` with every field unset.
+    /// An `OwnerInfo` with every field unset.
     pub fn new() -> Self {
         Self {
             email: None,

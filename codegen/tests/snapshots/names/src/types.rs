@@ -63,7 +63,7 @@ pub struct AccountUser {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl AccountUser {
-    /// A `AccountUser` with every field unset.
+    /// An `AccountUser` with every field unset.
     pub fn new() -> Self {
         Self {
             r#type: None,
@@ -157,7 +157,7 @@ pub struct AccountUser2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl AccountUser2 {
-    /// A `AccountUser2` with every field unset.
+    /// An `AccountUser2` with every field unset.
     pub fn new() -> Self {
         Self {
             id: None,
@@ -191,7 +191,7 @@ pub struct Option2 {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Option2 {
-    /// A `Option2` with every field unset.
+    /// An `Option2` with every field unset.
     pub fn new() -> Self {
         Self {
             value: None,

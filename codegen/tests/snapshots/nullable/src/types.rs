@@ -27,9 +27,9 @@ pub struct Session {
 }
 impl Session {
     /// A `Session` with its required fields; the others start unset.
-    pub fn new(id: String, ended_at: Option<String>) -> Self {
+    pub fn new(id: impl Into<String>, ended_at: Option<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             ended_at,
             note: None,
             owner: None,
@@ -69,7 +69,7 @@ pub struct Owner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Owner {
-    /// A `Owner` with every field unset.
+    /// An `Owner` with every field unset.
     pub fn new() -> Self {
         Self {
             name: None,

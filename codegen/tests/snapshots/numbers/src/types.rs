@@ -30,22 +30,22 @@ pub struct Measure {
 impl Measure {
     /// A `Measure` with its required fields; the others start unset.
     pub fn new(
-        small: i32,
-        big: i64,
-        plain: i64,
-        ratio: f32,
-        precise: f64,
-        any_number: f64,
-        flag: bool,
+        small: impl Into<i32>,
+        big: impl Into<i64>,
+        plain: impl Into<i64>,
+        ratio: impl Into<f32>,
+        precise: impl Into<f64>,
+        any_number: impl Into<f64>,
+        flag: impl Into<bool>,
     ) -> Self {
         Self {
-            small,
-            big,
-            plain,
-            ratio,
-            precise,
-            any_number,
-            flag,
+            small: small.into(),
+            big: big.into(),
+            plain: plain.into(),
+            ratio: ratio.into(),
+            precise: precise.into(),
+            any_number: any_number.into(),
+            flag: flag.into(),
             level: None,
             additional_properties: Default::default(),
         }

@@ -21,9 +21,9 @@ pub struct Cat {
 }
 impl Cat {
     /// A `Cat` with its required fields; the others start unset.
-    pub fn new(meows: bool) -> Self {
+    pub fn new(meows: impl Into<bool>) -> Self {
         Self {
-            meows,
+            meows: meows.into(),
             additional_properties: Default::default(),
         }
     }
@@ -48,9 +48,9 @@ pub struct Dog {
 }
 impl Dog {
     /// A `Dog` with its required fields; the others start unset.
-    pub fn new(barks: i64) -> Self {
+    pub fn new(barks: impl Into<i64>) -> Self {
         Self {
-            barks,
+            barks: barks.into(),
             additional_properties: Default::default(),
         }
     }
@@ -119,9 +119,9 @@ pub struct GrantAuthorizationCode {
 }
 impl GrantAuthorizationCode {
     /// A `GrantAuthorizationCode` with its required fields; the others start unset.
-    pub fn new(code: String) -> Self {
+    pub fn new(code: impl Into<String>) -> Self {
         Self {
-            code,
+            code: code.into(),
             additional_properties: Default::default(),
         }
     }
@@ -148,9 +148,9 @@ pub struct GrantRefreshToken {
 }
 impl GrantRefreshToken {
     /// A `GrantRefreshToken` with its required fields; the others start unset.
-    pub fn new(refresh_token: String) -> Self {
+    pub fn new(refresh_token: impl Into<String>) -> Self {
         Self {
-            refresh_token,
+            refresh_token: refresh_token.into(),
             additional_properties: Default::default(),
         }
     }

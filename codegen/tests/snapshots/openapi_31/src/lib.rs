@@ -20,24 +20,10 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "orders",
-    doc = " | `GET /orders/{order_id}` | [`orders().get_order()`](apis::orders::OrdersApi::get_order) |  |"
-)]
-#![cfg_attr(
-    not(feature = "orders"),
-    doc = " | `GET /orders/{order_id}` | `orders().get_order()` |  |"
-)]
-#![cfg_attr(
-    feature = "orders",
-    doc = " | `PUT /orders/{order_id}` | [`orders().put_order()`](apis::orders::OrdersApi::put_order) |  |"
-)]
-#![cfg_attr(
-    not(feature = "orders"),
-    doc = " | `PUT /orders/{order_id}` | `orders().put_order()` |  |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/orders/{order_id}` | GET [`orders().get_order()`](apis/orders/struct.OrdersApi.html#method.get_order) |
+//! | `/orders/{order_id}` | PUT [`orders().put_order()`](apis/orders/struct.OrdersApi.html#method.put_order) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -30,14 +30,19 @@ pub struct Order {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Order {
-    /// A `Order` with its required fields; the others start unset.
-    pub fn new(id: String, kind: OrderKind, note: Option<String>, lines: Vec<OrderLine>) -> Self {
+    /// An `Order` with its required fields; the others start unset.
+    pub fn new(
+        id: impl Into<String>,
+        kind: impl Into<OrderKind>,
+        note: Option<String>,
+        lines: impl Into<Vec<OrderLine>>,
+    ) -> Self {
         Self {
-            id,
-            kind,
+            id: id.into(),
+            kind: kind.into(),
             note,
             coupon: None,
-            lines,
+            lines: lines.into(),
             position: None,
             receipt: None,
             additional_properties: Default::default(),
@@ -83,9 +88,9 @@ pub struct Coupon {
 }
 impl Coupon {
     /// A `Coupon` with its required fields; the others start unset.
-    pub fn new(code: String) -> Self {
+    pub fn new(code: impl Into<String>) -> Self {
         Self {
-            code,
+            code: code.into(),
             additional_properties: Default::default(),
         }
     }
@@ -110,11 +115,11 @@ pub struct OrderLine {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl OrderLine {
-    /// A `OrderLine` with its required fields; the others start unset.
-    pub fn new(sku: String, quantity: i64) -> Self {
+    /// An `OrderLine` with its required fields; the others start unset.
+    pub fn new(sku: impl Into<String>, quantity: impl Into<i64>) -> Self {
         Self {
-            sku,
-            quantity,
+            sku: sku.into(),
+            quantity: quantity.into(),
             additional_properties: Default::default(),
         }
     }

@@ -25,48 +25,13 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "widgets",
-    doc = " | `GET /widgets` | [`widgets().list_widgets()`](apis::widgets::WidgetsApi::list_widgets) | List widgets |"
-)]
-#![cfg_attr(
-    not(feature = "widgets"),
-    doc = " | `GET /widgets` | `widgets().list_widgets()` | List widgets |"
-)]
-#![cfg_attr(
-    feature = "widgets",
-    doc = " | `POST /widgets` | [`widgets().post_widgets()`](apis::widgets::WidgetsApi::post_widgets) |  |"
-)]
-#![cfg_attr(
-    not(feature = "widgets"),
-    doc = " | `POST /widgets` | `widgets().post_widgets()` |  |"
-)]
-#![cfg_attr(
-    feature = "widgets",
-    doc = " | `GET /widgets/{widget_id}/parts/{partId}` | [`widgets().get_widgets_parts_by_part_id()`](apis::widgets::WidgetsApi::get_widgets_parts_by_part_id) |  |"
-)]
-#![cfg_attr(
-    not(feature = "widgets"),
-    doc = " | `GET /widgets/{widget_id}/parts/{partId}` | `widgets().get_widgets_parts_by_part_id()` |  |"
-)]
-#![cfg_attr(
-    feature = "widgets",
-    doc = " | `DELETE /widgets/{widget_id}/parts/{partId}` | [`widgets().delete_widgets_parts_by_part_id()`](apis::widgets::WidgetsApi::delete_widgets_parts_by_part_id) |  |"
-)]
-#![cfg_attr(
-    not(feature = "widgets"),
-    doc = " | `DELETE /widgets/{widget_id}/parts/{partId}` | `widgets().delete_widgets_parts_by_part_id()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /health` | [`other().get_health()`](apis::other::OtherApi::get_health) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /health` | `other().get_health()` |  |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/health` | GET [`other().get_health()`](apis/other/struct.OtherApi.html#method.get_health) |
+//! | `/widgets` | GET [`widgets().list_widgets()`](apis/widgets/struct.WidgetsApi.html#method.list_widgets) |
+//! | `/widgets` | POST [`widgets().post_widgets()`](apis/widgets/struct.WidgetsApi.html#method.post_widgets) |
+//! | `/widgets/{widget_id}/parts/{partId}` | GET [`widgets().get_widgets_parts_by_part_id()`](apis/widgets/struct.WidgetsApi.html#method.get_widgets_parts_by_part_id) |
+//! | `/widgets/{widget_id}/parts/{partId}` | DELETE [`widgets().delete_widgets_parts_by_part_id()`](apis/widgets/struct.WidgetsApi.html#method.delete_widgets_parts_by_part_id) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

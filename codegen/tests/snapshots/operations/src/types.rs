@@ -25,9 +25,9 @@ pub struct Widget {
 #[cfg(feature = "widgets")]
 impl Widget {
     /// A `Widget` with its required fields; the others start unset.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             colour: None,
             additional_properties: Default::default(),
         }

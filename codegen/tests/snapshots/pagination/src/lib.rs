@@ -22,56 +22,14 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /items` | [`other().list_items()`](apis::other::OtherApi::list_items) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /items` | `other().list_items()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /events` | [`other().list_events()`](apis::other::OtherApi::list_events) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /events` | `other().list_events()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /logs` | [`other().list_logs()`](apis::other::OtherApi::list_logs) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /logs` | `other().list_logs()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /report` | [`other().get_report()`](apis::other::OtherApi::get_report) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /report` | `other().get_report()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /switched-off` | [`other().list_switched_off()`](apis::other::OtherApi::list_switched_off) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /switched-off` | `other().list_switched_off()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /configured` | [`other().list_configured()`](apis::other::OtherApi::list_configured) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /configured` | `other().list_configured()` |  |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/configured` | GET [`other().list_configured()`](apis/other/struct.OtherApi.html#method.list_configured) |
+//! | `/events` | GET [`other().list_events()`](apis/other/struct.OtherApi.html#method.list_events) |
+//! | `/items` | GET [`other().list_items()`](apis/other/struct.OtherApi.html#method.list_items) |
+//! | `/logs` | GET [`other().list_logs()`](apis/other/struct.OtherApi.html#method.list_logs) |
+//! | `/report` | GET [`other().get_report()`](apis/other/struct.OtherApi.html#method.get_report) |
+//! | `/switched-off` | GET [`other().list_switched_off()`](apis/other/struct.OtherApi.html#method.list_switched_off) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

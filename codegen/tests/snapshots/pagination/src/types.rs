@@ -20,10 +20,10 @@ pub struct Item {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Item {
-    /// A `Item` with its required fields; the others start unset.
-    pub fn new(id: String) -> Self {
+    /// An `Item` with its required fields; the others start unset.
+    pub fn new(id: impl Into<String>) -> Self {
         Self {
-            id,
+            id: id.into(),
             additional_properties: Default::default(),
         }
     }

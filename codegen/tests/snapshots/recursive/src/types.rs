@@ -25,9 +25,9 @@ pub struct Tree {
 }
 impl Tree {
     /// A `Tree` with its required fields; the others start unset.
-    pub fn new(name: String) -> Self {
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             children: None,
             by_name: None,
             additional_properties: Default::default(),
@@ -73,9 +73,9 @@ pub struct Node {
 }
 impl Node {
     /// A `Node` with its required fields; the others start unset.
-    pub fn new(value: i64) -> Self {
+    pub fn new(value: impl Into<i64>) -> Self {
         Self {
-            value,
+            value: value.into(),
             next: None,
             additional_properties: Default::default(),
         }
@@ -108,10 +108,10 @@ pub struct Employee {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Employee {
-    /// A `Employee` with its required fields; the others start unset.
-    pub fn new(name: String) -> Self {
+    /// An `Employee` with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>) -> Self {
         Self {
-            name,
+            name: name.into(),
             team: None,
             additional_properties: Default::default(),
         }
@@ -146,9 +146,9 @@ pub struct Team {
 }
 impl Team {
     /// A `Team` with its required fields; the others start unset.
-    pub fn new(lead: Employee) -> Self {
+    pub fn new(lead: impl Into<Employee>) -> Self {
         Self {
-            lead: Box::new(lead),
+            lead: Box::new(lead.into()),
             label: None,
             additional_properties: Default::default(),
         }

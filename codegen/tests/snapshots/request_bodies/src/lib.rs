@@ -22,40 +22,12 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "other",
-    doc = " | `PUT /notes` | [`other().replace_notes()`](apis::other::OtherApi::replace_notes) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `PUT /notes` | `other().replace_notes()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `POST /notes` | [`other().create_note()`](apis::other::OtherApi::create_note) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `POST /notes` | `other().create_note()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `POST /notes/raw` | [`other().upload_note()`](apis::other::OtherApi::upload_note) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `POST /notes/raw` | `other().upload_note()` |  |"
-)]
-#![cfg_attr(
-    feature = "other",
-    doc = " | `POST /notes/search` | [`other().search_notes()`](apis::other::OtherApi::search_notes) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `POST /notes/search` | `other().search_notes()` |  |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/notes` | PUT [`other().replace_notes()`](apis/other/struct.OtherApi.html#method.replace_notes) |
+//! | `/notes` | POST [`other().create_note()`](apis/other/struct.OtherApi.html#method.create_note) |
+//! | `/notes/raw` | POST [`other().upload_note()`](apis/other/struct.OtherApi.html#method.upload_note) |
+//! | `/notes/search` | POST [`other().search_notes()`](apis/other/struct.OtherApi.html#method.search_notes) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -23,9 +23,9 @@ pub struct NoteBody {
 }
 impl NoteBody {
     /// A `NoteBody` with its required fields; the others start unset.
-    pub fn new(text: String) -> Self {
+    pub fn new(text: impl Into<String>) -> Self {
         Self {
-            text,
+            text: text.into(),
             additional_properties: Default::default(),
         }
     }
@@ -50,9 +50,9 @@ pub struct SearchNotesRequest {
 }
 impl SearchNotesRequest {
     /// A `SearchNotesRequest` with its required fields; the others start unset.
-    pub fn new(query: String) -> Self {
+    pub fn new(query: impl Into<String>) -> Self {
         Self {
-            query,
+            query: query.into(),
             additional_properties: Default::default(),
         }
     }

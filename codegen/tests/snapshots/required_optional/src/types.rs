@@ -27,11 +27,11 @@ pub struct Account {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Account {
-    /// A `Account` with its required fields; the others start unset.
-    pub fn new(id: String, owner: Owner) -> Self {
+    /// An `Account` with its required fields; the others start unset.
+    pub fn new(id: impl Into<String>, owner: impl Into<Owner>) -> Self {
         Self {
-            id,
-            owner,
+            id: id.into(),
+            owner: owner.into(),
             label: None,
             seats: None,
             additional_properties: Default::default(),
@@ -72,7 +72,7 @@ pub struct Owner {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 impl Owner {
-    /// A `Owner` with every field unset.
+    /// An `Owner` with every field unset.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -118,10 +118,10 @@ pub struct Token {
 }
 impl Token {
     /// A `Token` with its required fields; the others start unset.
-    pub fn new(refresh_token_2: serde_json::Value) -> Self {
+    pub fn new(refresh_token_2: impl Into<serde_json::Value>) -> Self {
         Self {
             refresh_token: None,
-            refresh_token_2,
+            refresh_token_2: refresh_token_2.into(),
             additional_properties: Default::default(),
         }
     }

@@ -23,13 +23,9 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /ping` | [`other().ping()`](apis::other::OtherApi::ping) |  |"
-)]
-#![cfg_attr(not(feature = "other"), doc = " | `GET /ping` | `other().ping()` |  |")]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/ping` | GET [`other().ping()`](apis/other/struct.OtherApi.html#method.ping) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -23,16 +23,9 @@
 //!
 //! # Operations
 //!
-//! | HTTP | Method | Summary |
-//! | --- | --- | --- |
-#![cfg_attr(
-    feature = "other",
-    doc = " | `GET /ping` | [`other().get_ping()`](apis::other::OtherApi::get_ping) |  |"
-)]
-#![cfg_attr(
-    not(feature = "other"),
-    doc = " | `GET /ping` | `other().get_ping()` |  |"
-)]
+//! | Path | Method |
+//! | --- | --- |
+//! | `/ping` | GET [`other().get_ping()`](apis/other/struct.OtherApi.html#method.get_ping) |
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),

@@ -48,9 +48,9 @@ pub struct Job {
 }
 impl Job {
     /// A `Job` with its required fields; the others start unset.
-    pub fn new(state: State) -> Self {
+    pub fn new(state: impl Into<State>) -> Self {
         Self {
-            state,
+            state: state.into(),
             priority: None,
             additional_properties: Default::default(),
         }

@@ -1,0 +1,93 @@
+//! `cargo xtask drift`: from what the generated client reported (or what saved responses show)
+//! to the overlay actions that would make the spec describe it, each with its evidence.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use crate::paths::SpecDir;
+
+#[derive(clap::Args)]
+#[command(after_help = "\
+Evidence (any number of each):
+  --log FILE        a client's tracing output (text or JSON lines): its WARN events
+                    \"response departs from the spec\" (operation, status, kind, pointer, counts)
+  --report FILE     Client::drift_report().to_json(), saved to a file
+  --responses FILE  saved responses: {\"operation\": …, \"status\": …, \"body\": …}, a list of
+                    them, or one per line; their values say what type a property has
+
+Logs and reports never hold values (they can be personal data): from them alone, a new property
+is proposed with any type, and enum values or types are left as notes. The output is an overlay
+document; its targets are where the spec is once the current overlay is applied, so the actions
+you accept go at the end of it.")]
+pub struct Args {
+    #[arg(long = "log", value_name = "FILE")]
+    logs: Vec<PathBuf>,
+    #[arg(long = "report", value_name = "FILE")]
+    reports: Vec<PathBuf>,
+    #[arg(long = "responses", value_name = "FILE")]
+    responses: Vec<PathBuf>,
+    /// The spec [default: the spec dir's, with its overlay].
+    #[arg(long)]
+    spec: Option<PathBuf>,
+    /// The overlay the spec is read with [default: the spec dir's, for the default spec].
+    #[arg(long)]
+    overlay: Option<PathBuf>,
+    /// Write the proposed overlay here instead of printing it.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
+    if args.logs.is_empty() && args.reports.is_empty() && args.responses.is_empty() {
+        bail!("no evidence: give at least one --log, --report or --responses (see --help)");
+    }
+    let locked = args.spec.is_none();
+    let spec_path = args.spec.clone().unwrap_or_else(|| dir.spec());
+    let overlay = crate::generate::overlay(dir, locked, args.overlay.as_deref(), false)?;
+    let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
+    let api = codegen::build_ir(&spec)?;
+
+    let mut evidence = codegen::drift::Evidence::default();
+    let mut sources = Vec::new();
+    let read = |path: &PathBuf| {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    for path in &args.logs {
+        let events = evidence.read_log(&path.display().to_string(), &read(path)?);
+        eprintln!("{}: {events} drift events", path.display());
+        sources.push(path.display().to_string());
+    }
+    for path in &args.reports {
+        let report: serde_json::Value = serde_json::from_str(&read(path)?)
+            .with_context(|| format!("{} is not JSON", path.display()))?;
+        let places = evidence
+            .read_report(&path.display().to_string(), &report)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        eprintln!("{}: {places} places", path.display());
+        sources.push(path.display().to_string());
+    }
+    for path in &args.responses {
+        let responses = evidence
+            .read_responses(&api, &path.display().to_string(), &read(path)?)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        eprintln!("{}: {responses} responses", path.display());
+        sources.push(path.display().to_string());
+    }
+    let proposal = codegen::drift::propose(&api, &spec.document, &evidence);
+    eprintln!(
+        "{} places of drift: {} overlay actions proposed, {} left as notes",
+        evidence.places.len(),
+        proposal.actions.len(),
+        proposal.notes.len()
+    );
+    let yaml = proposal.to_yaml(&sources);
+    match &args.out {
+        Some(out) => {
+            std::fs::write(out, &yaml).with_context(|| format!("cannot write {}", out.display()))?
+        }
+        None => print!("{yaml}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
