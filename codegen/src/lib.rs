@@ -102,3 +102,9 @@ fn emit_crate(api: ir::Api, options: &Options) -> Result<Generated, Error> {
 pub fn generate_file(spec: &Path, options: &Options) -> Result<Generated, Error> {
     generate(&load::load_file(spec)?, options)
 }
+
+/// The project README's Rust examples, compiled (and the complete ones run) as doctests, so the
+/// README stays true to the generated crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

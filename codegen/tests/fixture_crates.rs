@@ -78,8 +78,9 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
 
     let mut dependencies = String::new();
     for fixture in fixtures {
+        // With `testing`: every crate's test server is compiled, linted and documented too.
         dependencies.push_str(&format!(
-            "{} = {{ path = \"../{fixture}\" }}\n",
+            "{} = {{ path = \"../{fixture}\", features = [\"testing\"] }}\n",
             crate_name(fixture)
         ));
     }
@@ -243,6 +244,71 @@ fn fixture_crates_compile_lint_clean_document_clean_and_behave() {
     }
 
     drift_to_correction_end_to_end(&workspace);
+    test_server_as_a_process(&workspace);
+}
+
+/// `examples/test-server.rs` of a generated crate, run as a process with stubs from a file, as
+/// a test in another language would: it prints its URL and credentials, and answers as stubbed.
+fn test_server_as_a_process(workspace: &Path) {
+    cargo(
+        workspace,
+        &[
+            "build",
+            "-p",
+            "fixture-operations",
+            "--features",
+            "testing",
+            "--example",
+            "test-server",
+        ],
+        &[],
+    );
+    let stubs = workspace.join("stubs.json");
+    let json = r#"[{"operation": "listWidgets", "query": {"limit": 10}, "status": 200, "response": [{"name": "from-a-file"}]}]"#;
+    std::fs::write(&stubs, json).unwrap();
+    let mut child = Command::new(workspace.join("target/debug/examples/test-server"))
+        .args(["--stubs", stubs.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the test server starts");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let started: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    let base_url = started["base_url"].as_str().unwrap().to_owned();
+    let token = started["secret"].as_str().unwrap().to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (answered, refused) = runtime.block_on(async {
+        let http = reqwest::Client::new();
+        let answered = http
+            .get(format!("{base_url}/widgets?limit=10"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let refused = http
+            .get(format!("{base_url}/widgets?limit=10"))
+            .bearer_auth("wrong")
+            .send()
+            .await
+            .unwrap()
+            .status();
+        (answered, refused)
+    });
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(answered, r#"[{"name":"from-a-file"}]"#);
+    assert_eq!(refused.as_u16(), 401);
 }
 
 /// The loop a team runs when the API and the spec part ways, end to end: traffic that departs

@@ -40,6 +40,9 @@ pub enum Error<E = Infallible> {
     /// In strict mode: the response decoded, but departs from the spec (see
     /// [`ClientBuilder::strict`](crate::ClientBuilder::strict)).
     Drift(Box<DriftError>),
+    /// A stream of pages was sent back to a page it had fetched already (the same cursor
+    /// again): it ends here rather than repeat the same items forever.
+    Pagination(PaginationError),
 }
 
 impl<E> Error<E> {
@@ -96,6 +99,7 @@ impl<E> Error<E> {
             Error::Transport(e) => Error::Transport(e),
             Error::Decode(e) => Error::Decode(e),
             Error::Drift(e) => Error::Drift(e),
+            Error::Pagination(e) => Error::Pagination(e),
             Error::Status(e) => Error::Status(Box::new(StatusError {
                 response: e.response,
                 typed: None,
@@ -113,6 +117,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Status(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
             Error::Drift(e) => e.fmt(f),
+            Error::Pagination(e) => e.fmt(f),
         }
     }
 }
@@ -120,7 +125,10 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::InvalidRequest(_) | Error::Status(_) | Error::Drift(_) => None,
+            Error::InvalidRequest(_)
+            | Error::Status(_)
+            | Error::Drift(_)
+            | Error::Pagination(_) => None,
             Error::Signing(e) => Some(e),
             Error::Transport(e) => e
                 .source
@@ -151,6 +159,31 @@ impl fmt::Display for InvalidRequestError {
 }
 
 impl std::error::Error for InvalidRequestError {}
+
+/// A stream of pages that was sent back to a page it had already fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaginationError {
+    pub(crate) page: usize,
+}
+
+impl PaginationError {
+    /// The page (counting from 1) whose request would have repeated an earlier one.
+    pub fn page(&self) -> usize {
+        self.page
+    }
+}
+
+impl fmt::Display for PaginationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "page {} would repeat a page already fetched (the server sent a cursor it had sent before): the stream ends here",
+            self.page
+        )
+    }
+}
+
+impl std::error::Error for PaginationError {}
 
 /// A request that got no (complete) response.
 #[derive(Debug)]

@@ -13,13 +13,13 @@
 //! [`max_pages`](Pages::max_pages) pages (10,000 by default), so a server that ignores the page
 //! parameter cannot make it endless.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::error::Error;
+use crate::error::{Error, PaginationError};
 use crate::request::ResponseFuture;
 
 /// The default of [`Pages::max_pages`].
@@ -47,6 +47,12 @@ pub trait Paginated: Sized + Clone + Unpin + Send + 'static {
     /// The request for the page after `page` (which held `count` items, `fetched` items so far
     /// in all), or `None` when `page` is the last.
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self>;
+
+    /// The cursor this request asks for, when the list pages by cursor: a stream that is sent
+    /// back a cursor it has fetched already ends with an error instead of repeating itself.
+    fn cursor(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What polling a stream of pages gives.
@@ -69,16 +75,23 @@ pub struct Pages<B: Paginated> {
     fetched: u64,
     pages: usize,
     max_pages: usize,
+    /// The cursors asked for so far.
+    cursors: HashSet<String>,
+    /// The error to end with, once the page before it is out.
+    failure: Option<Error<B::Error>>,
 }
 
 impl<B: Paginated> Pages<B> {
     pub(crate) fn new(first: B) -> Self {
+        let cursors = first.cursor().map(str::to_owned).into_iter().collect();
         Pages {
             next: Some(first),
             pending: None,
             fetched: 0,
             pages: 0,
             max_pages: DEFAULT_MAX_PAGES,
+            cursors,
+            failure: None,
         }
     }
 
@@ -112,7 +125,18 @@ impl<B: Paginated> Pages<B> {
                 };
                 self.pending = None;
                 self.next = next;
+                if let Some(cursor) = self.next.as_ref().and_then(B::cursor)
+                    && !self.cursors.insert(cursor.to_owned())
+                {
+                    self.next = None;
+                    self.failure = Some(Error::Pagination(PaginationError {
+                        page: self.pages + 1,
+                    }));
+                }
                 return Poll::Ready(Some(outcome));
+            }
+            if let Some(failure) = self.failure.take() {
+                return Poll::Ready(Some(Err(failure)));
             }
             match self.next.take() {
                 Some(builder) => {

@@ -19,8 +19,9 @@ use reqwest::{Method, StatusCode};
 /// repeat. Set the policy for the whole client (`ClientBuilder::retry`) or for one request (its
 /// builder's `.retry(…)`).
 ///
-/// The wait grows exponentially with jitter, or is what the server's `Retry-After` asks for; a
-/// `Retry-After` longer than the maximum backoff is not waited out: the response is returned
+/// The wait grows exponentially with jitter, or is what the server's `Retry-After` asks for
+/// when that is longer (a `Retry-After` of zero, or a date in the past, still waits the backoff);
+/// a `Retry-After` longer than the maximum backoff is not waited out: the response is returned
 /// instead. Every retry is signed again, with a new timestamp and nonce.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -116,15 +117,18 @@ impl RetryPolicy {
         if retry >= self.max_retries {
             return None;
         }
-        if let Some(asked) = headers.and_then(retry_after) {
-            return (asked <= self.max_backoff).then_some(asked);
-        }
         // Exponential backoff with "equal jitter": half the step fixed, half random.
         let step = self
             .initial_backoff
             .saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX))
             .min(self.max_backoff);
-        Some(step / 2 + step.mul_f64(crate::random::fraction() / 2.0))
+        let backoff = step / 2 + step.mul_f64(crate::random::fraction() / 2.0);
+        match headers.and_then(retry_after) {
+            // The server's wait, but never less than the backoff: `Retry-After: 0` (or a date
+            // in the past) must not turn the retries into a busy loop.
+            Some(asked) => (asked <= self.max_backoff).then(|| asked.max(backoff)),
+            None => Some(backoff),
+        }
     }
 }
 

@@ -238,15 +238,38 @@ fn build(out: &Path) -> Result<(), String> {
         paths::root().join("Cargo.lock"),
         workspace.join("Cargo.lock"),
     );
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["clippy", "--all-targets", "--", "-D", "warnings"])
-        .current_dir(&workspace)
-        .env(
+    let cargo = |args: &[&str], rustdocflags: Option<&str>| {
+        let mut command =
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+        command.args(args).current_dir(&workspace).env(
             "CARGO_TARGET_DIR",
             paths::root().join("target/corpus/target"),
-        )
-        .output()
-        .map_err(|e| e.to_string())?;
+        );
+        if let Some(flags) = rustdocflags {
+            command.env("RUSTDOCFLAGS", flags);
+        }
+        command.output().map_err(|e| e.to_string())
+    };
+    // With the test server (`testing`): it is generated for every spec, and must lint and
+    // document clean too.
+    let mut output = cargo(
+        &[
+            "clippy",
+            "--all-targets",
+            "--features",
+            "testing",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        None,
+    )?;
+    if output.status.success() {
+        output = cargo(
+            &["doc", "--no-deps", "--features", "testing"],
+            Some("-D warnings"),
+        )?;
+    }
     if output.status.success() {
         Ok(())
     } else {

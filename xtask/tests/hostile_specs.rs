@@ -85,11 +85,12 @@ fn spec_text_cannot_leave_its_place_in_any_generated_file() {
         [
             "dependencies",
             "dev-dependencies",
+            "example",
             "features",
             "lib",
             "package"
         ],
-        "no injected table"
+        "no injected table (`[[example]]` is the test server's)"
     );
     assert!(
         !manifest["dependencies"]

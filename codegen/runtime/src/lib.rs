@@ -37,6 +37,12 @@ mod request;
 mod retry;
 mod signing;
 mod string_enum;
+#[cfg(feature = "testing")]
+mod testing_auth;
+#[cfg(feature = "testing")]
+mod testing_server;
+#[cfg(feature = "testing")]
+mod testing_stub;
 mod tracked;
 mod transport;
 mod zephr_hmac;
@@ -48,8 +54,8 @@ pub use builder::{
 pub use drift::{Drift, DriftKind, decode_with_drift};
 pub use drift_log::{DriftEntry, DriftReport};
 pub use error::{
-    BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
-    TransportError, TransportErrorKind,
+    BuildError, DecodeError, DriftError, Error, InvalidRequestError, PaginationError, ResponseInfo,
+    StatusError, TransportError, TransportErrorKind,
 };
 pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 pub use redirect::RedirectPolicy;
@@ -105,6 +111,117 @@ impl ClientBuilder {
         Ok(Client {
             transport: Arc::new(self.build_transport(&API)?),
         })
+    }
+}
+
+/// Stands in for a generated crate's `testing` module: a test server with no typed stubs, for
+/// the engine's own tests.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use crate::testing_auth::{AuthFailure, SignatureCheck, TestCredentials};
+    pub use crate::testing_server::Recorded;
+    pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
+
+    use crate::testing_auth::Auth;
+    use crate::testing_server::{Engine, Example, Route, Settings, Spec};
+
+    /// The stand-in API: two operations, one with an example.
+    static SPEC: Spec = Spec {
+        routes: &[
+            Route {
+                operation: "getItem",
+                method: "GET",
+                path: "/items/{id}",
+            },
+            Route {
+                operation: "createItem",
+                method: "POST",
+                path: "/items",
+            },
+        ],
+        examples: &[Example {
+            operation: "getItem",
+            status: 200,
+            body: r#"{"id":"example"}"#,
+        }],
+        auth: Auth::ZephrHmac,
+    };
+
+    /// A test server of the stand-in API.
+    pub struct TestServer {
+        engine: Engine,
+    }
+
+    impl TestServer {
+        pub async fn start() -> TestServer {
+            TestServer::start_with(Settings::default()).await
+        }
+
+        /// Unstubbed operations are errors, not their examples.
+        pub async fn start_strict() -> TestServer {
+            TestServer::start_with(Settings {
+                strict: true,
+                ..Settings::default()
+            })
+            .await
+        }
+
+        async fn start_with(settings: Settings) -> TestServer {
+            TestServer {
+                engine: Engine::start(&SPEC, settings)
+                    .await
+                    .expect("a loopback port"),
+            }
+        }
+
+        pub fn base_url(&self) -> &str {
+            self.engine.url()
+        }
+
+        pub fn credentials(&self) -> &TestCredentials {
+            self.engine.credentials()
+        }
+
+        /// A client of this server, signing with its credentials.
+        pub fn client(&self) -> crate::Client {
+            let credentials = self.credentials();
+            crate::Client::builder()
+                .base_url(self.base_url())
+                .credentials(credentials.access_key(), credentials.secret())
+                .build()
+                .expect("a client of the test server")
+        }
+
+        pub fn operation(&self, operation: &'static str) -> Stub {
+            self.engine.stub(operation)
+        }
+
+        pub fn requests(&self) -> Vec<Recorded> {
+            self.engine.requests()
+        }
+
+        pub fn unmatched(&self) -> Vec<String> {
+            self.engine.unmatched()
+        }
+
+        pub fn allow_unmatched(&self) {
+            self.engine.allow_unmatched()
+        }
+
+        pub(crate) fn bodies(&self, operation: &str) -> Vec<bytes::Bytes> {
+            self.engine.bodies(operation)
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// Signs with a Zephr key pair (a generated crate's setter, for the stand-in's tests).
+    pub fn credentials(
+        self,
+        access_key: impl Into<String>,
+        secret_key: impl Into<SecretString>,
+    ) -> Self {
+        self.signer(ZephrHmacSigner::new(access_key, secret_key))
     }
 }
 

@@ -9,13 +9,13 @@
 //! [`max_pages`](Pages::max_pages) pages (10,000 by default), so a server that ignores the page
 //! parameter cannot make it endless.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::error::Error;
+use crate::error::{Error, PaginationError};
 use crate::request::ResponseFuture;
 
 /// The default of [`Pages::max_pages`].
@@ -43,6 +43,12 @@ pub trait Paginated: Sized + Clone + Unpin + Send + 'static {
     /// The request for the page after `page` (which held `count` items, `fetched` items so far
     /// in all), or `None` when `page` is the last.
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self>;
+
+    /// The cursor this request asks for, when the list pages by cursor: a stream that is sent
+    /// back a cursor it has fetched already ends with an error instead of repeating itself.
+    fn cursor(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// What polling a stream of pages gives.
@@ -65,16 +71,23 @@ pub struct Pages<B: Paginated> {
     fetched: u64,
     pages: usize,
     max_pages: usize,
+    /// The cursors asked for so far.
+    cursors: HashSet<String>,
+    /// The error to end with, once the page before it is out.
+    failure: Option<Error<B::Error>>,
 }
 
 impl<B: Paginated> Pages<B> {
     pub(crate) fn new(first: B) -> Self {
+        let cursors = first.cursor().map(str::to_owned).into_iter().collect();
         Pages {
             next: Some(first),
             pending: None,
             fetched: 0,
             pages: 0,
             max_pages: DEFAULT_MAX_PAGES,
+            cursors,
+            failure: None,
         }
     }
 
@@ -108,7 +121,18 @@ impl<B: Paginated> Pages<B> {
                 };
                 self.pending = None;
                 self.next = next;
+                if let Some(cursor) = self.next.as_ref().and_then(B::cursor)
+                    && !self.cursors.insert(cursor.to_owned())
+                {
+                    self.next = None;
+                    self.failure = Some(Error::Pagination(PaginationError {
+                        page: self.pages + 1,
+                    }));
+                }
                 return Poll::Ready(Some(outcome));
+            }
+            if let Some(failure) = self.failure.take() {
+                return Poll::Ready(Some(Err(failure)));
             }
             match self.next.take() {
                 Some(builder) => {
@@ -350,5 +374,118 @@ mod tests {
         assert!(items.next().await.unwrap().is_err());
         assert!(items.next().await.is_none());
         assert_eq!(DEFAULT_MAX_PAGES, 10_000);
+    }
+
+    /// A list that pages by cursor: `{"items": […], "next": "…"}`.
+    #[derive(Debug, Clone)]
+    struct ListByCursor {
+        common: Common,
+        cursor: Option<String>,
+    }
+
+    #[derive(Debug, Clone, serde::Deserialize)]
+    struct CursorPage {
+        items: Vec<u32>,
+        next: Option<String>,
+    }
+
+    impl Operation for ListByCursor {
+        type Output = CursorPage;
+        type Error = Infallible;
+
+        const INFO: OperationInfo = OperationInfo {
+            id: "listByCursor",
+            method: reqwest::Method::GET,
+            path: "/c",
+            signing: Signing::Signed,
+        };
+
+        fn common(&mut self) -> &mut Common {
+            &mut self.common
+        }
+
+        fn into_request(self) -> Result<(Common, Request), Failure> {
+            let mut query = crate::encoding::Query::default();
+            if let Some(cursor) = &self.cursor {
+                query.push("cursor", cursor);
+            }
+            Ok((
+                self.common,
+                Request::new(&Self::INFO, "/c".to_owned(), query),
+            ))
+        }
+
+        fn decode(response: &RawResponse) -> Result<CursorPage, Error> {
+            if response.is_success() {
+                Ok(response.json()?)
+            } else {
+                Err(response.error(None))
+            }
+        }
+    }
+
+    crate::request::operation!(ListByCursor => CursorPage, Infallible);
+
+    impl Paginated for ListByCursor {
+        type Page = CursorPage;
+        type Item = u32;
+        type Error = Infallible;
+
+        fn fetch(&self) -> ResponseFuture<CursorPage, Infallible> {
+            self.clone().send()
+        }
+
+        fn item_count(page: &CursorPage) -> usize {
+            page.items.len()
+        }
+
+        fn into_items(page: CursorPage) -> Vec<u32> {
+            page.items
+        }
+
+        fn next_page(&self, page: &CursorPage, _: usize, _: u64) -> Option<Self> {
+            Some(ListByCursor {
+                cursor: Some(page.next.clone()?),
+                ..self.clone()
+            })
+        }
+
+        fn cursor(&self) -> Option<&str> {
+            self.cursor.as_deref()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cursor_sent_back_again_ends_the_stream_with_an_error_not_duplicates() {
+        let page = |items: &'static str| (200, vec![], items);
+        let server = Server::start(vec![
+            page(r#"{"items":[1],"next":"a"}"#),
+            page(r#"{"items":[2],"next":"b"}"#),
+            page(r#"{"items":[3],"next":"a"}"#),
+        ])
+        .await;
+        let mut items = Items::new(ListByCursor {
+            common: Common::new(&server.client().transport),
+            cursor: None,
+        });
+        let mut seen = Vec::new();
+        let error = loop {
+            match items.next().await {
+                Some(Ok(item)) => seen.push(item),
+                Some(Err(error)) => break error,
+                None => panic!("the stream ended without saying why: {seen:?}"),
+            }
+        };
+        assert_eq!(seen, [1, 2, 3], "every page once");
+        assert!(
+            matches!(&error, Error::Pagination(e) if e.page() == 4),
+            "{error}"
+        );
+        assert!(items.next().await.is_none());
+        assert_eq!(
+            server.received().len(),
+            3,
+            "the repeated page is not fetched"
+        );
     }
 }

@@ -205,7 +205,7 @@ fn credentials_setter(auth: &Auth) -> Option<TokenStream> {
     }
 }
 
-fn valid_header_name(name: &str) -> bool {
+pub(super) fn valid_header_name(name: &str) -> bool {
     !name.is_empty()
         && name
             .bytes()
@@ -219,7 +219,10 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         .filter(|file| file.is_needed(api))
         .map(|file| {
             let module = format_ident!("{}", file.module());
-            quote!(mod #module;)
+            let cfg = file
+                .feature
+                .map(|feature| quote!(#[cfg(feature = #feature)]));
+            quote!(#cfg mod #module;)
         });
     let paginate = super::paginates(api);
     let paginate_use = paginate.then(|| {
@@ -267,6 +270,8 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 
         pub mod apis;
+        #[cfg(feature = "testing")]
+        pub mod testing;
         pub mod types;
 
         mod client;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::rust::{self, TypesPath, ident};
 use super::text;
@@ -167,7 +167,7 @@ fn call(
         })
         .map(|e| e.value.to_string())
         .collect();
-    candidates.push(sample(api, ty, 0).to_string());
+    candidates.push(super::sample::value_at(api, ty, 0).to_string());
     let candidates = candidates.iter().map(|c| text::rust_str(c));
     let rust_ty = rust::ty(api, ty, TypesPath::Extern(krate));
     let send = if body.required {
@@ -231,7 +231,7 @@ fn argument(
                     s.split(',').map(|i| Value::String(i.to_owned())).collect()
                 }
                 Some(other) => vec![other],
-                None => vec![sample(api, item, 0)],
+                None => vec![super::sample::value_at(api, item, 0)],
             };
             let items = items.iter().map(|v| scalar(api, krate, item, Some(v)));
             quote!(vec![#(#items),*])
@@ -254,7 +254,9 @@ fn scalar(
     ty: &TypeRef,
     example: Option<&Value>,
 ) -> TokenStream {
-    let value = example.cloned().unwrap_or_else(|| sample(api, ty, 0));
+    let value = example
+        .cloned()
+        .unwrap_or_else(|| super::sample::value_at(api, ty, 0));
     let as_text = match &value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -286,48 +288,5 @@ fn scalar(
             let text = text::rust_str(&as_text);
             quote!(#text)
         }
-    }
-}
-
-/// A value of type `ty` made up from the type alone: required properties only, first enum
-/// value, one item per array.
-fn sample(api: &Api, ty: &TypeRef, depth: usize) -> Value {
-    if depth > 16 {
-        return Value::Null;
-    }
-    match api.unalias(ty) {
-        TypeRef::Bool => json!(true),
-        TypeRef::I32 | TypeRef::I64 => json!(1),
-        TypeRef::F32 | TypeRef::F64 => json!(1.5),
-        TypeRef::String => json!("example"),
-        TypeRef::Json | TypeRef::JsonObject => json!({}),
-        TypeRef::Vec(item) => json!([sample(api, item, depth + 1)]),
-        TypeRef::Map(_) => json!({}),
-        TypeRef::Nullable(inner) => sample(api, inner, depth + 1),
-        TypeRef::Named(id) => match &api.ty(*id).kind {
-            TypeKind::Struct(s) => Value::Object(
-                s.fields
-                    .iter()
-                    .filter(|f| f.required)
-                    .map(|f| (f.wire_name.clone(), sample(api, &f.ty, depth + 1)))
-                    .collect(),
-            ),
-            TypeKind::Enum(e) => e
-                .variants
-                .first()
-                .map_or(json!("example"), |v| json!(v.wire)),
-            TypeKind::OneOf(o) => match (o.variants.first(), &o.tag) {
-                (Some(first), Some(tag)) => {
-                    let mut value = sample(api, &first.ty, depth + 1);
-                    if let Value::Object(map) = &mut value {
-                        map.insert(tag.clone(), json!(first.tag_value));
-                    }
-                    value
-                }
-                (Some(first), None) => sample(api, &first.ty, depth + 1),
-                (None, _) => Value::Null,
-            },
-            TypeKind::Alias(inner) | TypeKind::NewType(inner) => sample(api, inner, depth + 1),
-        },
     }
 }

@@ -24,6 +24,9 @@ mod pagination;
 mod preamble;
 mod runtime;
 mod rust;
+mod sample;
+mod test_server;
+mod testing;
 mod text;
 mod types;
 mod verify;
@@ -334,6 +337,12 @@ enum RustFile<'a> {
     Client,
     Lib,
     ApisMod,
+    /// `src/testing/mod.rs`: the test server (feature `testing`).
+    TestingMod,
+    /// `src/testing/<group>.rs`: a group's stubs.
+    TestingGroup(&'a crate::ir::Group),
+    /// `examples/test-server.rs`: the test server as a process.
+    TestServerExample,
 }
 
 /// Every Rust file (the parts of `types.rs` in their order, not always next to each other), roughly largest
@@ -353,11 +362,21 @@ fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
         .groups
         .iter()
         .map(|g| (g.operations.len() * 6, RustFile::Group(g)));
-    let mut sized: Vec<(usize, RustFile<'_>)> = types.chain(groups).collect();
+    let stubs = api
+        .groups
+        .iter()
+        .map(|g| (g.operations.len() * 3, RustFile::TestingGroup(g)));
+    let mut sized: Vec<(usize, RustFile<'_>)> = types.chain(groups).chain(stubs).collect();
     sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size)); // stable: the parts stay in order
     let mut jobs = vec![RustFile::Examples];
     jobs.extend(sized.into_iter().map(|(_, job)| job));
-    jobs.extend([RustFile::Client, RustFile::Lib, RustFile::ApisMod]);
+    jobs.extend([
+        RustFile::TestingMod,
+        RustFile::Client,
+        RustFile::Lib,
+        RustFile::ApisMod,
+        RustFile::TestServerExample,
+    ]);
     jobs
 }
 
@@ -389,6 +408,11 @@ impl RustFile<'_> {
             RustFile::Client => "src/client.rs".to_owned(),
             RustFile::Lib => "src/lib.rs".to_owned(),
             RustFile::ApisMod => "src/apis/mod.rs".to_owned(),
+            RustFile::TestingMod => "src/testing/mod.rs".to_owned(),
+            RustFile::TestingGroup(group) => {
+                format!("src/testing/{}.rs", crate::names::unraw(&group.module))
+            }
+            RustFile::TestServerExample => "examples/test-server.rs".to_owned(),
         })
     }
 
@@ -413,6 +437,9 @@ impl RustFile<'_> {
             RustFile::Client => client::client_file(api),
             RustFile::Lib => client::lib_file(api, options),
             RustFile::ApisMod => operations::mod_file(api),
+            RustFile::TestingMod => testing::mod_file(api, options),
+            RustFile::TestingGroup(group) => testing::group_file(api, group),
+            RustFile::TestServerExample => test_server::example_file(options),
         };
         Ok((code, String::new()))
     }

@@ -83,7 +83,7 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
 }
 
 /// The type a parameter is stored as in the builder (owned).
-fn param_type(api: &Api, param: &Param) -> TokenStream {
+pub(super) fn param_type(api: &Api, param: &Param) -> TokenStream {
     match &param.ty {
         ParamType::Scalar(ty) => rust::ty(api, ty, TypesPath::Crate),
         ParamType::List { item, .. } => {
@@ -95,7 +95,7 @@ fn param_type(api: &Api, param: &Param) -> TokenStream {
 }
 
 /// An argument's type (as the caller passes it) and how it becomes the stored value.
-fn param_argument(api: &Api, param: &Param) -> (TokenStream, TokenStream) {
+pub(super) fn param_argument(api: &Api, param: &Param) -> (TokenStream, TokenStream) {
     let name = ident(&param.rust_name);
     match &param.ty {
         ParamType::List { item, .. } => {
@@ -113,7 +113,7 @@ fn param_argument(api: &Api, param: &Param) -> (TokenStream, TokenStream) {
 }
 
 /// The body's stored type.
-fn body_type(api: &Api, body: &Body) -> TokenStream {
+pub(super) fn body_type(api: &Api, body: &Body) -> TokenStream {
     match &body.kind {
         BodyKind::Json(ty) => rust::ty(api, ty, TypesPath::Crate),
         BodyKind::Raw => quote!(bytes::Bytes),
@@ -279,7 +279,7 @@ fn body_line(api: &Api, body: &Body, required: bool) -> String {
 }
 
 /// What a successful call returns.
-fn output_type(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn output_type(api: &Api, op: &Operation) -> TokenStream {
     if let Some(name) = &op.response_enum {
         let name = ident(name);
         return quote!(#name);
@@ -541,7 +541,7 @@ fn setter_doc(p: &Param) -> Vec<String> {
 }
 
 /// A string literal for spec text (escaped for every hazard, see `text::rust_str`).
-fn wire(name: &str) -> Literal {
+pub(super) fn wire(name: &str) -> Literal {
     text::rust_str(name)
 }
 
@@ -713,7 +713,7 @@ fn decode(op: &Operation) -> TokenStream {
 }
 
 /// Exact status codes before ranges before `default`, so match arms never shadow each other.
-fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
+pub(super) fn ordered(cases: &[ResponseCase]) -> Vec<&ResponseCase> {
     let mut out: Vec<&ResponseCase> = cases.iter().collect();
     out.sort_by_key(|c| match c.status {
         Status::Code(_) => 0,

@@ -15,6 +15,8 @@ pub(crate) struct RuntimeFile {
     /// Whether a crate needs it (modules used by only some specs are left out: their items
     /// would be dead code).
     needed: fn(&Api) -> bool,
+    /// The Cargo feature it is compiled with, when it is not always.
+    pub(crate) feature: Option<&'static str>,
 }
 
 fn always(_: &Api) -> bool {
@@ -28,6 +30,13 @@ macro_rules! module {
             path: concat!("src/", $name, ".rs"),
             source: include_str!(concat!("../../runtime/src/", $name, ".rs")),
             needed: $needed,
+            feature: None,
+        }
+    };
+    ($name:literal, $needed:expr, feature $feature:literal) => {
+        RuntimeFile {
+            feature: Some($feature),
+            ..module!($name, $needed)
         }
     };
 }
@@ -51,6 +60,9 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("retry", always),
     module!("signing", always),
     module!("string_enum", super::has_string_enums),
+    module!("testing_auth", always, feature "testing"),
+    module!("testing_server", always, feature "testing"),
+    module!("testing_stub", always, feature "testing"),
     module!("tracked", always),
     module!("transport", always),
     module!("zephr_hmac", super::uses_zephr_hmac),

@@ -27,7 +27,10 @@ const DEPENDENCIES: &[&str] = &[
     "bytes",
     "futures-core",
     "getrandom",
+    "http-body-util",
     "httpdate",
+    "hyper",
+    "hyper-util",
     "percent-encoding",
     "reqwest",
     "serde",
@@ -60,6 +63,7 @@ const TABLES: &[&str] = &[
     "features",
     "dependencies",
     "dev-dependencies",
+    "example",
     "lints",
     "package.metadata",
 ];
@@ -192,6 +196,22 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
     for (key, value) in &table {
         if !TABLES.contains(&key.as_str()) {
             return Err(render(what, &format!("unexpected top-level key `{key}`")));
+        }
+        if key == "example" {
+            // `[[example]]`: the test server's, by name, with its feature; no other key (a
+            // `path` could name any file).
+            let only_ours = value.as_array().is_some_and(|examples| {
+                examples.iter().all(|e| {
+                    e.as_table().is_some_and(|t| {
+                        t.get("name").and_then(|n| n.as_str()) == Some("test-server")
+                            && t.keys().all(|k| k == "name" || k == "required-features")
+                    })
+                })
+            });
+            if !only_ours {
+                return Err(render(what, "unexpected `[[example]]`"));
+            }
+            continue;
         }
         let Some(inner) = value.as_table() else {
             return Err(render(what, &format!("`{key}` is not a table")));

@@ -13,6 +13,7 @@ mod retries;
 mod secrets;
 mod server;
 mod signature;
+mod test_server;
 mod vectors;
 
 use generated_client::Client;

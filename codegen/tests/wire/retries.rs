@@ -97,19 +97,22 @@ async fn without_a_policy_nothing_is_retried() {
 #[tokio::test]
 async fn retry_after_is_honoured_and_too_long_a_wait_is_not_waited_out() {
     let server = TestServer::start().await;
-    // `Retry-After: 0` asks for an immediate retry; the policy's own backoff would be an hour.
+    // `Retry-After: 0` asks for an immediate retry, but the policy's backoff still applies: a
+    // server that keeps saying 0 must not turn the retries into a busy loop.
     server
         .reply(Reply::status(429).header("retry-after", "0"))
         .reply(Reply::json(200, "{}"));
     let patient = RetryPolicy::new(1)
-        .initial_backoff(Duration::from_secs(3600))
+        .initial_backoff(Duration::from_millis(400))
         .max_backoff(Duration::from_secs(3600));
+    let started = std::time::Instant::now();
     retrying(&server, patient)
         .bundle()
         .list_bundles()
         .await
         .unwrap();
     assert_eq!(server.received().len(), 2);
+    assert!(started.elapsed() >= Duration::from_millis(200), "at least half the backoff: {:?}", started.elapsed());
 
     let server = TestServer::start().await;
     server.reply(Reply::status(503).header("retry-after", "120"));

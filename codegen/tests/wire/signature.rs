@@ -19,6 +19,11 @@ pub struct Signature {
 
 /// Panics unless `request` carries a valid signature for [`SECRET_KEY`] made in the last minute.
 pub fn verify(request: &Received) -> Signature {
+    verify_with(request, ACCESS_KEY, SECRET_KEY)
+}
+
+/// Panics unless `request` carries a valid signature of the key pair made in the last minute.
+pub fn verify_with(request: &Received, access: &str, secret: &str) -> Signature {
     let header = request.header("authorization").unwrap_or_else(|| {
         panic!(
             "no Authorization header on {} {}",
@@ -32,9 +37,9 @@ pub fn verify(request: &Received) -> Signature {
     let [access_key, timestamp, nonce, hash] = parts[..] else {
         panic!("`{header}` does not have four parts");
     };
-    assert_eq!(access_key, ACCESS_KEY);
+    assert_eq!(access_key, access);
     let mut hasher = Sha256::new();
-    hasher.update(SECRET_KEY.as_bytes());
+    hasher.update(secret.as_bytes());
     hasher.update(&request.body);
     hasher.update(request.path.as_bytes());
     hasher.update(request.query.as_bytes());

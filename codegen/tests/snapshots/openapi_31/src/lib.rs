@@ -46,6 +46,14 @@ mod request;
 mod retry;
 mod signing;
 mod string_enum;
+#[cfg(feature = "testing")]
+pub mod testing;
+#[cfg(feature = "testing")]
+mod testing_auth;
+#[cfg(feature = "testing")]
+mod testing_server;
+#[cfg(feature = "testing")]
+mod testing_stub;
 mod tracked;
 mod transport;
 pub mod types;

@@ -1,0 +1,866 @@
+//! The engine of a generated crate's test server (feature `testing`): a real HTTP/1.1 server
+//! on an ephemeral loopback port, in the test's own process and runtime, that routes each
+//! request to its operation, checks its credentials as the API does, answers with the first
+//! stub that matches (else the operation's documented example), and records everything.
+//!
+//! Built on hyper (already in the dependency tree under reqwest), not on wiremock or httpmock:
+//! the server must see each request exactly as received (the path still percent-encoded, the
+//! raw query, the body bytes) to check its signature, and must be able to misbehave below HTTP
+//! (a body that stops halfway, trickles, or never ends) to test what the client does then.
+//! The typed layer (stubs per operation, named like the client's methods) is generated.
+
+use std::convert::Infallible;
+use std::fmt::Write as _;
+use std::future::Future as _;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::{Frame, Incoming, SizeHint};
+use hyper::service::service_fn;
+use percent_encoding::percent_decode_str;
+
+use crate::testing_auth::{Auth, Checker, Received, SignatureCheck, TestCredentials};
+use crate::testing_stub::{Answer, Fault, Stub, StubState};
+
+/// One operation, as the server routes requests to it.
+pub(crate) struct Route {
+    pub(crate) operation: &'static str,
+    pub(crate) method: &'static str,
+    /// The path template: `/v3/users/{user_id}`.
+    pub(crate) path: &'static str,
+}
+
+/// What an operation answers when nothing is stubbed: its documented example (or, when the
+/// spec has none that fits, a minimal value of its type).
+pub(crate) struct Example {
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    /// JSON, or empty for no body.
+    pub(crate) body: &'static str,
+}
+
+/// What only the generated code knows about its API.
+pub(crate) struct Spec {
+    pub(crate) routes: &'static [Route],
+    pub(crate) examples: &'static [Example],
+    pub(crate) auth: Auth,
+}
+
+/// How a server is set up.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// Unstubbed operations answer with an error instead of their example.
+    pub(crate) strict: bool,
+    pub(crate) max_clock_skew: Duration,
+    /// `0` for any free port.
+    pub(crate) port: u16,
+    /// Larger request bodies are refused (`413`).
+    pub(crate) max_body: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            strict: false,
+            max_clock_skew: Duration::from_secs(300),
+            port: 0,
+            max_body: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// A request as the server received it, what it resolved to and how it was answered.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    operation: Option<&'static str>,
+    method: String,
+    path: String,
+    query: String,
+    headers: hyper::HeaderMap,
+    body: Bytes,
+    signature: SignatureCheck,
+    status: u16,
+}
+
+impl Recorded {
+    /// The operation the request's method and path resolved to (its `operationId`).
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The path as sent: still percent-encoded.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The raw query, without `?`; empty when there is none.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    pub fn headers(&self) -> &hyper::HeaderMap {
+        &self.headers
+    }
+
+    /// One header's value, if it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body exactly as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// What the server made of the request's credentials.
+    pub fn signature(&self) -> SignatureCheck {
+        self.signature
+    }
+
+    /// The status the server answered with.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+}
+
+/// A running server. It stops when dropped; if a request matched no stub, dropping it fails the
+/// test with what each request was and how the closest stubs differ from it.
+pub(crate) struct Engine {
+    url: String,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+pub(crate) struct Shared {
+    spec: &'static Spec,
+    settings: Settings,
+    credentials: TestCredentials,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    checker: Option<Checker>,
+    stubs: Vec<Arc<Mutex<StubState>>>,
+    requests: Vec<Recorded>,
+    /// Requests no stub matched, each with what to fix.
+    unmatched: Vec<String>,
+    allow_unmatched: bool,
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A test that panicked while holding the lock must not hide what the server saw.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Binds `127.0.0.1` (on `settings.port`, else a free one) and serves on the current tokio
+    /// runtime until dropped.
+    pub(crate) async fn start(spec: &'static Spec, settings: Settings) -> std::io::Result<Engine> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", settings.port)).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let credentials = TestCredentials::random();
+        let checker = Checker::new(spec.auth, credentials.clone(), settings.max_clock_skew);
+        let shared = Arc::new(Shared {
+            spec,
+            settings,
+            credentials,
+            state: Mutex::new(State {
+                checker: Some(checker),
+                ..State::default()
+            }),
+        });
+        let serving = Arc::clone(&shared);
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let shared = Arc::clone(&serving);
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| answer(Arc::clone(&shared), request));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(Engine { url, shared, task })
+    }
+
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub(crate) fn credentials(&self) -> &TestCredentials {
+        &self.shared.credentials
+    }
+
+    /// A stub of `operation` (its `operationId`) to set up.
+    pub(crate) fn stub(&self, operation: &'static str) -> Stub {
+        Stub::new(Arc::clone(&self.shared), operation)
+    }
+
+    pub(crate) fn register(shared: &Shared, stub: StubState) -> Arc<Mutex<StubState>> {
+        let stub = Arc::new(Mutex::new(stub));
+        shared.state().stubs.push(Arc::clone(&stub));
+        stub
+    }
+
+    pub(crate) fn requests(&self) -> Vec<Recorded> {
+        self.shared.state().requests.clone()
+    }
+
+    /// The bodies of the requests to `operation`, in order.
+    #[allow(dead_code)] // used when the spec has JSON request bodies
+    pub(crate) fn bodies(&self, operation: &str) -> Vec<Bytes> {
+        self.shared
+            .state()
+            .requests
+            .iter()
+            .filter(|r| r.operation == Some(operation))
+            .map(|r| r.body.clone())
+            .collect()
+    }
+
+    pub(crate) fn unmatched(&self) -> Vec<String> {
+        self.shared.state().unmatched.clone()
+    }
+
+    pub(crate) fn allow_unmatched(&self) {
+        self.shared.state().allow_unmatched = true;
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.task.abort();
+        let state = self.shared.state();
+        if !state.unmatched.is_empty() && !state.allow_unmatched && !std::thread::panicking() {
+            let report = state.unmatched.join("\n\n");
+            drop(state);
+            panic!(
+                "the test server got requests it had no answer for:\n\n{report}\n\n(if that is what the test is about, call `allow_unmatched()`)"
+            );
+        }
+    }
+}
+
+/// A JSON error body of the server's own.
+fn error(status: u16, body: serde_json::Value) -> Answer {
+    Answer::json(status, &body)
+}
+
+async fn answer(
+    shared: Arc<Shared>,
+    request: hyper::Request<Incoming>,
+) -> Result<hyper::Response<AnswerBody>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let body = match http_body_util::Limited::new(body, shared.settings.max_body)
+        .collect()
+        .await
+    {
+        Ok(body) => body.to_bytes(),
+        Err(_) => return Ok(error(
+            413,
+            serde_json::json!({"error": "the request body is larger than the test server accepts"}),
+        )
+        .into_response()),
+    };
+    let method = parts.method.as_str().to_owned();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().unwrap_or("").to_owned();
+    let route = route(shared.spec.routes, &method, &path);
+    let (chosen, signature) = {
+        let mut state = shared.state();
+        let received = Received {
+            method: &method,
+            path: &path,
+            query: &query,
+            headers: &parts.headers,
+            body: &body,
+        };
+        let signature = state
+            .checker
+            .as_mut()
+            .map_or(SignatureCheck::NotChecked, |c| c.check(&received));
+        let chosen = match (signature, &route) {
+            (SignatureCheck::Refused(reason), _) => error(
+                401,
+                serde_json::json!({"error": "unauthorized", "reason": reason.as_str()}),
+            ),
+            (_, None) => {
+                let problem = format!(
+                    "{method} {} matches no operation of the spec{}",
+                    printable(&path),
+                    closest_routes(shared.spec.routes, &path)
+                );
+                state.unmatched.push(problem.clone());
+                error(
+                    404,
+                    serde_json::json!({"error": "no operation of the spec has this method and path", "detail": problem}),
+                )
+            }
+            (_, Some((route, params))) => choose(
+                &shared,
+                &mut state,
+                route,
+                params,
+                &query,
+                &parts.headers,
+                &body,
+            ),
+        };
+        (chosen, signature)
+    };
+    shared.state().requests.push(Recorded {
+        operation: route.as_ref().map(|(r, _)| r.operation),
+        method,
+        path,
+        query,
+        headers: parts.headers,
+        body,
+        signature,
+        status: chosen.status,
+    });
+    if !chosen.delay.is_zero() {
+        tokio::time::sleep(chosen.delay).await;
+    }
+    Ok(chosen.into_response())
+}
+
+/// The answer for a request that resolved to `route`: the most recently registered stub that
+/// matches it, else (with no stub for the operation) its example, else a diagnosis.
+fn choose(
+    shared: &Shared,
+    state: &mut State,
+    route: &Route,
+    params: &[(&str, &str)],
+    query: &str,
+    headers: &hyper::HeaderMap,
+    body: &Bytes,
+) -> Answer {
+    let request = crate::testing_stub::Incoming {
+        params,
+        query,
+        headers,
+        body,
+    };
+    let mut differences = Vec::new();
+    for stub in state.stubs.iter().rev() {
+        let mut stub = stub.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if stub.operation != route.operation {
+            continue;
+        }
+        match stub.matches(&request) {
+            Ok(()) if stub.exhausted() => differences.push(format!(
+                "{}: used up ({} times)",
+                stub.describe(),
+                stub.calls
+            )),
+            Ok(()) => return stub.next_answer(),
+            Err(differs) => {
+                differences.push(format!("{}: {}", stub.describe(), differs.join("; ")))
+            }
+        }
+    }
+    let label = format!("{} {} ({})", route.method, route.path, route.operation);
+    if differences.is_empty() && !shared.settings.strict {
+        if let Some(example) = shared
+            .spec
+            .examples
+            .iter()
+            .find(|e| e.operation == route.operation)
+        {
+            return Answer::raw_json(example.status, example.body);
+        }
+        return Answer::status(200);
+    }
+    let problem = if differences.is_empty() {
+        format!(
+            "{label}: no stub, and the server is strict (unstubbed operations are errors): stub `{}`",
+            route.operation
+        )
+    } else {
+        let mut text =
+            format!("{label}: no stub matches; the stubs of this operation, most recent first:");
+        for difference in &differences {
+            let _ = write!(text, "\n  - {difference}");
+        }
+        text
+    };
+    state.unmatched.push(problem.clone());
+    let status = if differences.is_empty() { 501 } else { 404 };
+    error(
+        status,
+        serde_json::json!({"error": "the test server has no answer for this request", "operation": route.operation, "detail": problem}),
+    )
+}
+
+/// The route for `method` and `path`, with its path parameters (still percent-encoded): the one
+/// with the most literal segments when several match.
+fn route<'r, 'p>(
+    routes: &'r [Route],
+    method: &str,
+    path: &'p str,
+) -> Option<(&'r Route, Vec<(&'r str, &'p str)>)> {
+    routes
+        .iter()
+        .filter(|r| r.method.eq_ignore_ascii_case(method))
+        .filter_map(|r| params(r.path, path).map(|p| (r, p)))
+        .min_by_key(|(_, p)| p.len())
+}
+
+/// The parameters of `path` by `template`, when it matches: a segment is literal, or one
+/// `{name}` with an optional literal prefix and suffix (`{id}.json`).
+fn params<'t, 'p>(template: &'t str, path: &'p str) -> Option<Vec<(&'t str, &'p str)>> {
+    let (templates, segments): (Vec<&str>, Vec<&str>) =
+        (template.split('/').collect(), path.split('/').collect());
+    if templates.len() != segments.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (t, s) in templates.into_iter().zip(segments) {
+        match (t.find('{'), t.rfind('}')) {
+            (Some(open), Some(close)) if open < close => {
+                let (prefix, suffix) = (&t[..open], &t[close + 1..]);
+                let value = s.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                if value.is_empty() {
+                    return None;
+                }
+                out.push((&t[open + 1..close], value));
+            }
+            _ if t == s => {}
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// A hint for a path that matches no route: the templates that share the most segments with it.
+fn closest_routes(routes: &[Route], path: &str) -> String {
+    let shared = |template: &str| {
+        template
+            .split('/')
+            .zip(path.split('/'))
+            .take_while(|(t, s)| t == s || t.starts_with('{'))
+            .count()
+    };
+    let best = routes.iter().map(|r| shared(r.path)).max().unwrap_or(0);
+    let mut close: Vec<String> = routes
+        .iter()
+        .filter(|r| best > 1 && shared(r.path) == best)
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    close.dedup();
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!("; the closest are: {}", close.join(", "))
+    }
+}
+
+/// Text from a request for a message: decoded, invisible characters escaped, bounded.
+pub(crate) fn printable(text: &str) -> String {
+    crate::error::printable(&percent_decode_str(text).decode_utf8_lossy(), 200)
+}
+
+impl Answer {
+    fn into_response(self) -> hyper::Response<AnswerBody> {
+        let mut response = hyper::Response::builder().status(self.status);
+        for (name, value) in &self.headers {
+            response = response.header(name.as_str(), value.as_str());
+        }
+        let body = AnswerBody::new(self.body, self.fault);
+        response.body(body).unwrap_or_else(|_| {
+            let mut fallback = hyper::Response::new(AnswerBody::new(
+                Bytes::from_static(b"a stub's status or header is not valid HTTP"),
+                None,
+            ));
+            *fallback.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
+        })
+    }
+}
+
+/// A response body that may misbehave (see [`Fault`]).
+pub(crate) struct AnswerBody {
+    state: BodyState,
+}
+
+enum BodyState {
+    Done,
+    Whole(Bytes),
+    /// `data`, then the connection is dropped.
+    ThenReset(Bytes),
+    Trickle {
+        data: Bytes,
+        chunk: usize,
+        every: Duration,
+        sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    },
+    Endless {
+        left: u64,
+        chunk: Bytes,
+    },
+}
+
+impl AnswerBody {
+    fn new(body: Bytes, fault: Option<Fault>) -> Self {
+        let state = match fault {
+            None => BodyState::Whole(body),
+            Some(Fault::Reset) => BodyState::ThenReset(body.slice(..body.len() / 2)),
+            Some(Fault::Truncated) => BodyState::Whole(body.slice(..body.len() / 2)),
+            Some(Fault::Trickle { chunk, every }) => BodyState::Trickle {
+                data: body,
+                chunk: chunk.max(1),
+                every,
+                sleep: None,
+            },
+            Some(Fault::Oversized { bytes }) => BodyState::Endless {
+                left: bytes,
+                chunk: Bytes::from(vec![b' '; 64 * 1024]),
+            },
+        };
+        AnswerBody { state }
+    }
+}
+
+impl hyper::body::Body for AnswerBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        let state = std::mem::replace(&mut self.state, BodyState::Done);
+        let (next, frame) = match state {
+            BodyState::Done => (BodyState::Done, None),
+            BodyState::Whole(data) if data.is_empty() => (BodyState::Done, None),
+            BodyState::Whole(data) => (BodyState::Done, Some(Ok(Frame::data(data)))),
+            BodyState::ThenReset(data) if data.is_empty() => (
+                BodyState::Done,
+                Some(Err(std::io::Error::other(
+                    "a fault: the connection is reset mid-body",
+                ))),
+            ),
+            BodyState::ThenReset(data) => (
+                BodyState::ThenReset(Bytes::new()),
+                Some(Ok(Frame::data(data))),
+            ),
+            BodyState::Trickle { data, .. } if data.is_empty() => (BodyState::Done, None),
+            BodyState::Trickle {
+                mut data,
+                chunk,
+                every,
+                sleep,
+            } => {
+                let mut sleep = sleep.unwrap_or_else(|| Box::pin(tokio::time::sleep(every)));
+                if sleep.as_mut().poll(cx).is_pending() {
+                    self.state = BodyState::Trickle {
+                        data,
+                        chunk,
+                        every,
+                        sleep: Some(sleep),
+                    };
+                    return Poll::Pending;
+                }
+                let piece = data.split_to(chunk.min(data.len()));
+                (
+                    BodyState::Trickle {
+                        data,
+                        chunk,
+                        every,
+                        sleep: None,
+                    },
+                    Some(Ok(Frame::data(piece))),
+                )
+            }
+            BodyState::Endless { left: 0, .. } => (BodyState::Done, None),
+            BodyState::Endless { left, chunk } => {
+                let piece = chunk.slice(..(chunk.len() as u64).min(left) as usize);
+                (
+                    BodyState::Endless {
+                        left: left - piece.len() as u64,
+                        chunk,
+                    },
+                    Some(Ok(Frame::data(piece))),
+                )
+            }
+        };
+        self.state = next;
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self.state, BodyState::Done)
+            || matches!(&self.state, BodyState::Whole(d) if d.is_empty())
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.state {
+            BodyState::Done => SizeHint::with_exact(0),
+            BodyState::Whole(data) => SizeHint::with_exact(data.len() as u64),
+            _ => SizeHint::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_take_parameters_from_segments_and_prefer_literals() {
+        const ROUTES: &[Route] = &[
+            Route {
+                operation: "getUser",
+                method: "GET",
+                path: "/v3/users/{user_id}",
+            },
+            Route {
+                operation: "listMine",
+                method: "GET",
+                path: "/v3/users/me",
+            },
+            Route {
+                operation: "getFile",
+                method: "GET",
+                path: "/files/{name}.json",
+            },
+        ];
+        let (r, p) = route(ROUTES, "GET", "/v3/users/a%20b").unwrap();
+        assert_eq!((r.operation, p), ("getUser", vec![("user_id", "a%20b")]));
+        assert_eq!(
+            route(ROUTES, "GET", "/v3/users/me").unwrap().0.operation,
+            "listMine"
+        );
+        assert_eq!(
+            route(ROUTES, "get", "/files/x.json").unwrap().1,
+            vec![("name", "x")]
+        );
+        assert!(route(ROUTES, "POST", "/v3/users/u1").is_none());
+        assert!(route(ROUTES, "GET", "/v3/users/").is_none());
+        assert_eq!(
+            closest_routes(ROUTES, "/v3/users/u1/extra"),
+            "; the closest are: GET /v3/users/{user_id}"
+        );
+    }
+
+    use crate::testing::{Fault, SignatureCheck, TestServer};
+    use crate::{Error, RetryPolicy, TransportErrorKind};
+    use reqwest::Method;
+
+    #[tokio::test]
+    async fn an_unstubbed_operation_answers_with_its_example_and_signatures_are_checked() {
+        let server = TestServer::start().await;
+        let body = server
+            .client()
+            .request(Method::GET, "/items/i1")
+            .await
+            .unwrap();
+        assert_eq!(body.text().unwrap(), r#"{"id":"example"}"#);
+        let recorded = server.requests();
+        assert_eq!(
+            (recorded[0].operation(), recorded[0].signature()),
+            (Some("getItem"), SignatureCheck::Valid)
+        );
+        // Signed with another secret: refused as the real API would, with the reason kept.
+        let forger = crate::Client::builder()
+            .base_url(server.base_url())
+            .credentials(server.credentials().access_key(), "not-the-secret")
+            .build()
+            .unwrap();
+        let error = forger.request(Method::GET, "/items/i1").await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+        assert!(
+            error
+                .body()
+                .is_some_and(|b| String::from_utf8_lossy(b).contains("wrong-signature"))
+        );
+        assert_eq!(
+            server.requests()[1].signature(),
+            SignatureCheck::Refused(crate::testing::AuthFailure::WrongSignature)
+        );
+    }
+
+    #[tokio::test]
+    async fn stubs_match_on_path_query_and_body_and_answer_in_sequence() {
+        let server = TestServer::start().await;
+        let _ = server
+            .operation("getItem")
+            .path_param("id", "i 1")
+            .query("view", "full")
+            .returns_json(200, &serde_json::json!({"id": "i 1"}));
+        let retry = server
+            .operation("createItem")
+            .json_body(&serde_json::json!({"name": "n"}))
+            .returns_status(429)
+            .header("retry-after", 0)
+            .then_returns_json(201, &serde_json::json!({"id": "new"}));
+        let client = server.client();
+        let got = client
+            .request(Method::GET, "/items/i%201")
+            .query("view", "full")
+            .send_json::<serde_json::Value>()
+            .await
+            .unwrap();
+        assert_eq!(got["id"], "i 1");
+        let created = client
+            .request(Method::POST, "/items")
+            .json(&serde_json::json!({"name": "n"}))
+            .retry(
+                RetryPolicy::new(2)
+                    .retry_non_idempotent(true)
+                    .initial_backoff(std::time::Duration::from_millis(1)),
+            )
+            .send_json::<serde_json::Value>()
+            .await
+            .unwrap();
+        assert_eq!(created["id"], "new");
+        assert_eq!(retry.calls(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_request_no_stub_matches_is_answered_with_what_differs_and_fails_the_test() {
+        let server = TestServer::start().await;
+        let _ = server
+            .operation("getItem")
+            .path_param("id", "i1")
+            .returns_status(204);
+        let error = server
+            .client()
+            .request(Method::GET, "/items/i2")
+            .await
+            .unwrap_err();
+        let body = String::from_utf8_lossy(error.body().unwrap()).into_owned();
+        assert!(
+            body.contains("path parameter `id`: expected `i1`, got `i2`"),
+            "{body}"
+        );
+        let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(server)));
+        let message = dropped.unwrap_err().downcast::<String>().unwrap();
+        assert!(
+            message.contains("GET /items/{id} (getItem): no stub matches")
+                && message.contains("expected `i1`, got `i2`"),
+            "{message}"
+        );
+        let strict = TestServer::start_strict().await;
+        strict.allow_unmatched();
+        let error = strict
+            .client()
+            .request(Method::GET, "/items/i3")
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(501));
+        assert_eq!(strict.unmatched().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn faults_reach_the_client_as_its_own_errors() {
+        let server = TestServer::start().await;
+        let body = r#"{"id":"a long enough body to cut in two"}"#;
+        let _ =
+            server
+                .operation("getItem")
+                .path_param("id", "reset")
+                .fault(200, body, Fault::Reset);
+        let _ =
+            server
+                .operation("getItem")
+                .path_param("id", "cut")
+                .fault(200, body, Fault::Truncated);
+        let _ = server.operation("getItem").path_param("id", "slow").fault(
+            200,
+            body,
+            Fault::Trickle {
+                chunk: 1,
+                every: std::time::Duration::from_millis(50),
+            },
+        );
+        let _ = server.operation("getItem").path_param("id", "huge").fault(
+            200,
+            "",
+            Fault::Oversized { bytes: 10_000_000 },
+        );
+        let client = crate::Client::builder()
+            .base_url(server.base_url())
+            .credentials(
+                server.credentials().access_key(),
+                server.credentials().secret(),
+            )
+            .max_response_bytes(1_000_000)
+            .build()
+            .unwrap();
+        let get = |id: &str| {
+            client
+                .request(Method::GET, format!("/items/{id}"))
+                .send_json::<serde_json::Value>()
+        };
+        assert!(
+            matches!(get("reset").await, Err(Error::Transport(e)) if e.kind() == TransportErrorKind::Other),
+            "a reset"
+        );
+        assert!(
+            matches!(get("cut").await, Err(Error::Decode(_))),
+            "truncated JSON"
+        );
+        let slow = client
+            .request(Method::GET, "/items/slow")
+            .timeout(std::time::Duration::from_millis(300))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&slow, Error::Transport(e) if e.is_timeout()),
+            "{slow}"
+        );
+        assert!(
+            slow.to_string().contains("timed out"),
+            "the message names the timeout: {slow}"
+        );
+        assert!(matches!(get("huge").await, Err(Error::Transport(e)) if e.is_body_too_large()));
+    }
+
+    #[tokio::test]
+    async fn requests_are_recorded_as_received() {
+        let server = TestServer::start().await;
+        server
+            .client()
+            .request(Method::POST, "/items")
+            .query("a", "b c")
+            .json(&serde_json::json!({"name": "x"}))
+            .await
+            .unwrap();
+        let recorded = &server.requests()[0];
+        assert_eq!(
+            (recorded.method(), recorded.path(), recorded.query()),
+            ("POST", "/items", "a=b%20c")
+        );
+        assert_eq!(recorded.body().as_ref(), br#"{"name":"x"}"#);
+        assert!(
+            recorded
+                .header("authorization")
+                .unwrap()
+                .starts_with("ZEPHR-HMAC-SHA256 ")
+        );
+        assert_eq!(server.bodies("createItem").len(), 1);
+    }
+}

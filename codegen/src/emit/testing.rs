@@ -1,0 +1,718 @@
+//! `src/testing/`: the test server of the generated crate (feature `testing`), typed after the
+//! client: `server.users().get_user("u1").returns(user)` stubs what
+//! `client.users().get_user("u1")` sends, and `server.received().users().create_user()` gives
+//! back the bodies the code under test sent, as their request type.
+//!
+//! The engine (routing, credentials, stubs, recording, faults) is the runtime's
+//! (`testing_server.rs` and its neighbours); what is generated is the spec's routes, each
+//! operation's default answer (its documented example that the client decodes without drift,
+//! else a minimal value of its type), and a stub builder per operation whose arguments and
+//! setters are the client method's.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::operations::{self as ops, wire};
+use super::rust::{self, TypesPath, ident};
+use super::{ExampleException, text};
+use crate::ir::{
+    Api, Auth, BodyKind, ExampleTarget, Group, Operation, Param, ParamLocation, ParamType,
+    ResponseBody, ResponseCase, Status,
+};
+
+/// `src/testing/mod.rs`.
+pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
+    let exceptions = &options.example_exceptions;
+    let routes = api.operations.iter().map(|op| {
+        let id = wire(&operation_id(op));
+        let method = op.method.as_str();
+        let path = wire(&op.path);
+        quote!(crate::testing_server::Route { operation: #id, method: #method, path: #path })
+    });
+    let examples = api.operations.iter().filter_map(|op| {
+        let (status, body) = default_answer(api, op, exceptions)?;
+        let id = wire(&operation_id(op));
+        let body = text::rust_str(&body);
+        Some(
+            quote!(crate::testing_server::Example { operation: #id, status: #status, body: #body }),
+        )
+    });
+    let auth = match &api.auth {
+        Auth::ZephrHmac { .. } => quote!(Auth::ZephrHmac),
+        Auth::Bearer { .. } => quote!(Auth::Bearer),
+        Auth::ApiKeyHeader { header, .. } if super::client::valid_header_name(header) => {
+            let header = header.to_ascii_lowercase();
+            quote!(Auth::ApiKey(#header))
+        }
+        _ => quote!(Auth::None),
+    };
+    let credentials = match &api.auth {
+        Auth::ZephrHmac { .. } => {
+            quote!(.credentials(self.credentials().access_key(), self.credentials().secret()))
+        }
+        Auth::Bearer { .. } => quote!(.bearer_token(self.credentials().secret())),
+        Auth::ApiKeyHeader { header, .. } if super::client::valid_header_name(header) => {
+            quote!(.api_key(self.credentials().secret()))
+        }
+        Auth::None => quote!(),
+        _ => quote!(.without_signing()),
+    };
+    let modules = api.groups.iter().enumerate().map(|(i, g)| {
+        let module = ident(&g.module);
+        let cfg = super::features::group_cfg(api, i);
+        quote!(#cfg pub mod #module;)
+    });
+    let accessors = api.groups.iter().enumerate().map(|(i, g)| {
+        let cfg = super::features::group_cfg(api, i);
+        let accessor = ident(&g.accessor);
+        let module = ident(&g.module);
+        let stubs = format_ident!(
+            "{}Stubs",
+            crate::names::unraw(&g.struct_name).trim_end_matches("Api")
+        );
+        let doc = format!(
+            " Stubs of the {} operations, named as [`Client::{}`](crate::Client::{}) names them.",
+            text::markdown_code(&g.tag),
+            crate::names::unraw(&g.accessor),
+            crate::names::unraw(&g.accessor)
+        );
+        quote! {
+            #[doc = #doc]
+            #cfg
+            pub fn #accessor(&self) -> #module::#stubs<'_> {
+                #module::#stubs { engine: &self.engine }
+            }
+        }
+    });
+    let received = api.groups.iter().enumerate().map(|(i, g)| {
+        let cfg = super::features::group_cfg(api, i);
+        let accessor = ident(&g.accessor);
+        let module = ident(&g.module);
+        let name = format_ident!(
+            "{}Received",
+            crate::names::unraw(&g.struct_name).trim_end_matches("Api")
+        );
+        let doc = format!(
+            " What was sent to the {} operations.",
+            text::markdown_code(&g.tag)
+        );
+        quote! {
+            #[doc = #doc]
+            #cfg
+            pub fn #accessor(&self) -> #module::#name<'_> {
+                #module::#name { engine: self.engine }
+            }
+        }
+    });
+    let mut intro = vec![
+        "A test server of this API, for your own tests: a real HTTP server on a loopback port, in the test's process, one per test. Its client signs with credentials it accepts (and checks, as the API does); each operation answers with what you stub, or with its documented example; every request is recorded, with its body typed.".to_owned(),
+        String::new(),
+    ];
+    intro.extend(usage(api, &options.crate_name.replace('-', "_")));
+    let intro = super::docs::lines_to_inner_attrs(&intro);
+    quote! {
+        #intro
+        //!
+        //! Stubs are named like the client's methods and take the same arguments and setters
+        //! (what a request must match); `returns`, `returns_status`, `returns_error` and
+        //! `fault` register them at once, and give a [`StubHandle`] for later answers
+        //! (`then_returns`), limits (`times`), delays and headers. The most recent stub that
+        //! matches a request answers it. A request no stub matches gets an error answer that
+        //! says what differs from each stub of its operation, and fails the test when the server
+        //! is dropped (unless [`TestServer::allow_unmatched`]).
+
+        use crate::testing_auth::Auth;
+        use crate::testing_server::{Engine, Settings, Spec};
+
+        pub use crate::testing_auth::{AuthFailure, SignatureCheck, TestCredentials};
+        pub use crate::testing_server::Recorded;
+        pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
+
+        #(#modules)*
+
+        /// The spec's operations, routes and default answers, and how requests authenticate.
+        static SPEC: Spec = Spec {
+            routes: &[#(#routes),*],
+            examples: &[#(#examples),*],
+            auth: #auth,
+        };
+
+        /// A test server of this API; it stops when dropped. See the [module docs](self).
+        pub struct TestServer {
+            engine: Engine,
+        }
+
+        impl std::fmt::Debug for TestServer {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("TestServer").field("base_url", &self.base_url()).finish_non_exhaustive()
+            }
+        }
+
+        /// How a [`TestServer`] starts.
+        #[derive(Debug, Default)]
+        #[must_use = "the server starts with `.start().await`"]
+        pub struct TestServerBuilder {
+            settings: Settings,
+        }
+
+        impl TestServerBuilder {
+            /// Operations with no stub answer with an error (`501`, and a failed test), instead of
+            /// their documented example.
+            pub fn strict(mut self) -> Self {
+                self.settings.strict = true;
+                self
+            }
+
+            /// How far a signature's timestamp may be from the server's clock (default five
+            /// minutes).
+            pub fn max_clock_skew(mut self, skew: std::time::Duration) -> Self {
+                self.settings.max_clock_skew = skew;
+                self
+            }
+
+            /// Listens on this port of `127.0.0.1` (default: any free one).
+            pub fn port(mut self, port: u16) -> Self {
+                self.settings.port = port;
+                self
+            }
+
+            /// Starts the server on the current tokio runtime.
+            ///
+            /// # Panics
+            ///
+            /// When the port cannot be bound.
+            pub async fn start(self) -> TestServer {
+                let engine = Engine::start(&SPEC, self.settings).await.unwrap_or_else(|e| panic!("the test server cannot listen on loopback: {e}"));
+                TestServer { engine }
+            }
+        }
+
+        impl TestServer {
+            /// Starts a server (on a free loopback port, on the current tokio runtime).
+            pub async fn start() -> TestServer {
+                TestServer::builder().start().await
+            }
+
+            pub fn builder() -> TestServerBuilder {
+                TestServerBuilder::default()
+            }
+
+            /// `http://127.0.0.1:PORT`.
+            pub fn base_url(&self) -> &str {
+                self.engine.url()
+            }
+
+            /// The credentials the server accepts (made up for this server).
+            pub fn credentials(&self) -> &TestCredentials {
+                self.engine.credentials()
+            }
+
+            /// A client builder pointed at this server, with its credentials: for code that
+            /// builds its own client, or to set more (retries, timeouts, strict mode).
+            pub fn client_builder(&self) -> crate::ClientBuilder {
+                crate::Client::builder().base_url(self.base_url()) #credentials
+            }
+
+            /// A client of this server.
+            pub fn client(&self) -> crate::Client {
+                self.client_builder().build().unwrap_or_else(|e| panic!("a client of the test server: {e}"))
+            }
+
+            /// Every request received, in order.
+            pub fn requests(&self) -> Vec<Recorded> {
+                self.engine.requests()
+            }
+
+            /// What was sent, per operation, with request bodies typed.
+            pub fn received(&self) -> Received<'_> {
+                Received { engine: &self.engine }
+            }
+
+            /// A stub of any operation, by its `operationId`, to match and answer by hand.
+            ///
+            /// # Panics
+            ///
+            /// When the spec has no such operation.
+            pub fn operation(&self, operation_id: &str) -> Stub {
+                let route = SPEC.routes.iter().find(|r| r.operation == operation_id).unwrap_or_else(|| panic!("the spec has no operation `{operation_id}`"));
+                self.engine.stub(route.operation)
+            }
+
+            /// What each request that no stub matched was, and why nothing matched it.
+            pub fn unmatched(&self) -> Vec<String> {
+                self.engine.unmatched()
+            }
+
+            /// Requests no stub matches do not fail the test when the server is dropped.
+            pub fn allow_unmatched(&self) {
+                self.engine.allow_unmatched();
+            }
+
+            #(#accessors)*
+        }
+
+        /// What was sent to the server, by the client's groups of operations.
+        #[derive(Debug, Clone, Copy)]
+        pub struct Received<'a> {
+            engine: &'a Engine,
+        }
+
+        impl Received<'_> {
+            #(#received)*
+        }
+    }
+}
+
+/// The module docs' example: a test of code that uses the client, run as a doctest.
+fn usage(api: &Api, krate: &str) -> Vec<String> {
+    let mut lines = vec![
+        "```".to_owned(),
+        "# #[tokio::main(flavor = \"current_thread\")]".to_owned(),
+        "# async fn main() {".to_owned(),
+        format!("use {krate}::testing::TestServer;"),
+        String::new(),
+        "let server = TestServer::start().await;".to_owned(),
+        "let client = server.client(); // pointed at the server, with credentials it accepts"
+            .to_owned(),
+    ];
+    if let Some(op) = super::client::example_operation(api) {
+        let group = &api.groups[op.group];
+        let feature = &api.features.group_features[op.group];
+        let call = format!(
+            "client.{}().{}()",
+            rust_path(&group.accessor),
+            rust_path(&op.method_name)
+        );
+        lines.push(format!(
+            "# #[cfg(feature = {})] {{",
+            text::rust_str_source(feature)
+        ));
+        lines.push(
+            "// Nothing stubbed: the operation answers with its documented example.".to_owned(),
+        );
+        lines.push(format!("let _ = {call}.await;"));
+        lines.push("assert_eq!(server.requests().len(), 1);".to_owned());
+        lines.push("# }".to_owned());
+    }
+    lines.extend(["# }".to_owned(), "```".to_owned()]);
+    lines
+}
+
+/// A method or accessor name as Rust source (`r#type` stays raw).
+fn rust_path(name: &str) -> String {
+    if crate::names::is_raw(name) {
+        format!("r#{}", crate::names::unraw(name))
+    } else {
+        name.to_owned()
+    }
+}
+
+/// The name the server and the client give an operation (its `operationId`).
+fn operation_id(op: &Operation) -> String {
+    op.operation_id
+        .clone()
+        .unwrap_or_else(|| crate::names::unraw(&op.method_name).to_owned())
+}
+
+/// The status a case stands for when a stub answers with it.
+fn status_of(status: Status, success: bool) -> u16 {
+    match status {
+        Status::Code(code) => code,
+        Status::Range(digit) => digit * 100,
+        Status::Default if success => 200,
+        Status::Default => 500,
+    }
+}
+
+/// What an operation answers when nothing is stubbed: its first success status, with the first
+/// documented example of that body the client decodes without drift (never one of the reviewed
+/// exceptions), else a minimal value of its type.
+fn default_answer(
+    api: &Api,
+    op: &Operation,
+    exceptions: &[ExampleException],
+) -> Option<(u16, String)> {
+    let case = ops::ordered(&op.success).into_iter().next()?;
+    let status = status_of(case.status, true);
+    let ResponseBody::Json(ty) = &case.body else {
+        return Some((status, String::new()));
+    };
+    let prefix = format!("{}/responses/", op.pointer);
+    let schema_example = match api.unalias(ty) {
+        crate::ir::TypeRef::Named(id) => Some(format!("{}/example", api.ty(*id).pointer)),
+        _ => None,
+    };
+    let fits = |value: &Value| crate::drift::check(api, ty, value).is_empty();
+    let documented = api
+        .examples
+        .iter()
+        .filter(|e| matches!(&e.target, ExampleTarget::Json(t) if t == ty))
+        .find(|e| {
+            let here =
+                e.pointer.starts_with(&prefix) || Some(&e.pointer) == schema_example.as_ref();
+            here && !exceptions.iter().any(|x| x.pointer == e.pointer) && fits(&e.value)
+        });
+    let value = documented.map_or_else(|| super::sample::value(api, ty), |e| e.value.clone());
+    Some((status, value.to_string()))
+}
+
+/// `src/testing/<group>.rs`.
+pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
+    let base = crate::names::unraw(&group.struct_name)
+        .trim_end_matches("Api")
+        .to_owned();
+    let stubs = format_ident!("{base}Stubs");
+    let received = format_ident!("{base}Received");
+    let ops: Vec<&Operation> = group
+        .operations
+        .iter()
+        .map(|&i| &api.operations[i])
+        .collect();
+    let methods = ops.iter().map(|op| stub_method(api, group, op));
+    let builders = ops.iter().map(|op| stub_builder(api, op));
+    let received_methods = ops.iter().map(|op| received_method(api, op));
+    let module_doc = format!(
+        " Stubs of the {} operations, and what was sent to them.",
+        text::markdown_code(&group.tag)
+    );
+    let stubs_doc = format!(
+        " The {} operations' stubs; get it with [`TestServer::{}`](super::TestServer::{}).",
+        text::markdown_code(&group.tag),
+        crate::names::unraw(&group.accessor),
+        crate::names::unraw(&group.accessor)
+    );
+    // The operations' response and error enums live in the client's module of the group.
+    let enums: Vec<Ident> = ops
+        .iter()
+        .flat_map(|op| [&op.response_enum, &op.error_enum])
+        .flatten()
+        .map(|name| ident(name))
+        .collect();
+    let module = ident(&group.module);
+    let uses = (!enums.is_empty()).then(|| quote!(use crate::apis::#module::{#(#enums),*};));
+    quote! {
+        #![doc = #module_doc]
+
+        #uses
+
+        #[doc = #stubs_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #stubs<'a> {
+            pub(super) engine: &'a crate::testing_server::Engine,
+        }
+
+        impl #stubs<'_> {
+            #(#methods)*
+        }
+
+        #(#builders)*
+
+        /// What was sent to these operations: request bodies typed, other requests as received.
+        #[derive(Debug, Clone, Copy)]
+        pub struct #received<'a> {
+            pub(super) engine: &'a crate::testing_server::Engine,
+        }
+
+        impl #received<'_> {
+            #(#received_methods)*
+        }
+    }
+}
+
+fn stub_name(op: &Operation) -> Ident {
+    format_ident!("{}Stub", crate::names::unraw(&op.builder_name))
+}
+
+/// The stub method, with the client method's name and arguments.
+fn stub_method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let stub = stub_name(op);
+    let id = wire(&operation_id(op));
+    let mut args = Vec::new();
+    let mut matchers = Vec::new();
+    for p in op.arguments() {
+        let name = ident(&p.rust_name);
+        let (ty, value) = ops::param_argument(api, p);
+        args.push(quote!(#name: #ty));
+        let stored_ty = ops::param_type(api, p);
+        let stored = format_ident!("{}_value", crate::names::unraw(&p.rust_name));
+        matchers.push(quote!(let #stored: #stored_ty = #value;));
+        matchers.push(matcher(p, quote!(#stored)));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        match &body.kind {
+            BodyKind::Json(_) => {
+                let ty = ops::body_type(api, body);
+                args.push(quote!(body: #ty));
+                matchers.push(quote!(let stub = stub.json_body(&body);));
+            }
+            BodyKind::Raw => args.push(quote!(_body: impl Into<bytes::Bytes>)),
+        }
+    }
+    let doc = format!(
+        " Stubs [`{}::{}`](crate::apis::{}::{}::{}) (`{} {}`): requests that match these arguments (and the setters) get what the returned stub is given.",
+        crate::names::unraw(&group.struct_name),
+        crate::names::unraw(&op.method_name),
+        crate::names::unraw(&group.module),
+        crate::names::unraw(&group.struct_name),
+        crate::names::unraw(&op.method_name),
+        op.method,
+        text::markdown_code(&op.path).trim_matches('`'),
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #method(&self, #(#args),*) -> #stub {
+            let stub = self.engine.stub(#id);
+            #(#matchers)*
+            #stub { stub }
+        }
+    }
+}
+
+/// The statements that make `stub` match parameter `p` with `value` (a variable of the
+/// parameter's stored type, used once), as the client sends it.
+fn matcher(p: &Param, value: TokenStream) -> TokenStream {
+    let wire_name = wire(&p.wire_name);
+    match (p.location, &p.ty) {
+        (ParamLocation::Path, ParamType::List { .. }) => {
+            quote!(let stub = stub.path_param(#wire_name, crate::encoding::comma_joined(&#value));)
+        }
+        (ParamLocation::Path, _) => quote!(let stub = stub.path_param(#wire_name, #value);),
+        (ParamLocation::Query, ParamType::List { explode, .. }) => {
+            quote!(let stub = stub.query_with(|query| query.push_list(#wire_name, &#value, #explode));)
+        }
+        (ParamLocation::Query, ParamType::Encoded { .. }) => {
+            quote!(let stub = stub.query_with(|query| { let _ = query.push_encoded(#wire_name, &#value); });)
+        }
+        (ParamLocation::Query, ParamType::Scalar(_)) => {
+            quote!(let stub = stub.query_with(|query| query.push(#wire_name, &#value));)
+        }
+        (ParamLocation::Header, ParamType::List { .. }) => {
+            quote!(let stub = stub.header(#wire_name, crate::encoding::comma_joined(&#value));)
+        }
+        (ParamLocation::Header, _) => quote!(let stub = stub.header(#wire_name, #value);),
+        // Cookies are not matched (they are not part of what a stub names).
+        (ParamLocation::Cookie, _) => quote!(let _ = #value;),
+    }
+}
+
+/// The stub builder of one operation: the optional parameters' setters, then `returns`.
+fn stub_builder(api: &Api, op: &Operation) -> TokenStream {
+    let stub = stub_name(op);
+    let output = ops::output_type(api, op);
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+        let name = ident(&p.rust_name);
+        let doc = format!(
+            " Matches requests whose `{}` is this (set with the client's `.{}(…)`).",
+            p.wire_name.replace('`', "'"),
+            crate::names::unraw(&p.rust_name)
+        );
+        if let ParamType::Encoded {
+            documented,
+            typed: Some(typed),
+        } = &p.ty
+        {
+            let raw = ident(&typed.raw_setter);
+            let ty = rust::ty(api, documented, TypesPath::Crate);
+            let matcher = matcher(p, quote!(text));
+            return quote! {
+                #[doc = #doc]
+                pub fn #name(self, value: impl Into<#ty>) -> Self {
+                    let value: #ty = value.into();
+                    self.#raw(crate::base64_json::encode(&value).unwrap_or_default())
+                }
+
+                #[doc = #doc]
+                pub fn #raw(mut self, text: impl Into<String>) -> Self {
+                    let text: String = text.into();
+                    let stub = self.stub;
+                    #matcher
+                    self.stub = stub;
+                    self
+                }
+            };
+        }
+        let (ty, value) = ops::param_argument(api, p);
+        let stored_ty = ops::param_type(api, p);
+        let matcher = matcher(p, quote!(value));
+        quote! {
+            #[doc = #doc]
+            pub fn #name(mut self, #name: #ty) -> Self {
+                let value: #stored_ty = #value;
+                let stub = self.stub;
+                #matcher
+                self.stub = stub;
+                self
+            }
+        }
+    });
+    let body_setter = op
+        .body
+        .as_ref()
+        .filter(|b| !b.required && matches!(b.kind, BodyKind::Json(_)))
+        .map(|b| {
+            let ty = ops::body_type(api, b);
+            quote! {
+                /// Matches requests with this body (as JSON).
+                pub fn body(mut self, body: #ty) -> Self {
+                    self.stub = self.stub.json_body(&body);
+                    self
+                }
+            }
+        });
+    let answer = answer_of(op);
+    let error = error_returns(op);
+    let setters: Vec<TokenStream> = setters.collect();
+    let inherent = (!setters.is_empty() || body_setter.is_some() || error.is_some()).then(|| {
+        quote! {
+            impl #stub {
+                #(#setters)*
+                #body_setter
+                #error
+            }
+        }
+    });
+    let doc = format!(
+        " A stub of `{}` (`{}`): set what requests must match, then what they get.",
+        operation_id(op).replace('`', "'"),
+        op.label().replace('`', "'")
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
+        pub struct #stub {
+            stub: crate::testing::Stub,
+        }
+
+        #inherent
+
+        crate::testing_stub::stub_methods!(#stub => #output);
+
+        impl crate::testing::Answers for #stub {
+            type Output = #output;
+
+            fn answer(output: &#output) -> (u16, serde_json::Value) {
+                #answer
+            }
+        }
+    }
+}
+
+/// The body of `Answers::answer`.
+fn answer_of(op: &Operation) -> TokenStream {
+    let to_value = |value: TokenStream| quote!(serde_json::to_value(#value).unwrap_or(serde_json::Value::Null));
+    if let Some(name) = &op.response_enum {
+        let name = ident(name);
+        let arms = op.success.iter().map(|case| {
+            let variant = ident(&case.variant);
+            let status = Literal::u16_unsuffixed(status_of(case.status, true));
+            match &case.body {
+                ResponseBody::Empty => {
+                    quote!(#name::#variant => (#status, serde_json::Value::Null),)
+                }
+                ResponseBody::Json(_) => {
+                    let value = to_value(quote!(body));
+                    quote!(#name::#variant(body) => (#status, #value),)
+                }
+                ResponseBody::Raw { .. } => {
+                    quote!(#name::#variant(body) => (#status, raw(body.bytes())),)
+                }
+            }
+        });
+        let needs_raw = op
+            .success
+            .iter()
+            .any(|c| matches!(c.body, ResponseBody::Raw { .. }));
+        let raw = needs_raw.then(raw_helper);
+        return quote!(#raw match output { #(#arms)* });
+    }
+    let case: Option<&ResponseCase> = ops::ordered(&op.success).into_iter().next();
+    let status = Literal::u16_unsuffixed(case.map_or(200, |c| status_of(c.status, true)));
+    let body = match case.map(|c| &c.body) {
+        Some(ResponseBody::Json(_)) => to_value(quote!(output)),
+        Some(ResponseBody::Raw { .. }) | None => {
+            let raw = raw_helper();
+            quote!({ #raw raw(output.bytes()) })
+        }
+        Some(ResponseBody::Empty) => quote!({
+            let _ = output;
+            serde_json::Value::Null
+        }),
+    };
+    quote!((#status, #body))
+}
+
+/// A raw body as the JSON value the stub writes back: the JSON it is, or a string of its text.
+fn raw_helper() -> TokenStream {
+    quote! {
+        fn raw(bytes: &[u8]) -> serde_json::Value {
+            serde_json::from_slice(bytes).unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
+        }
+    }
+}
+
+/// `returns_error`, when the operation documents error bodies: the status comes from the variant.
+fn error_returns(op: &Operation) -> Option<TokenStream> {
+    let name = ident(op.error_enum.as_ref()?);
+    let arms = op.errors.iter().filter(|c| matches!(c.body, ResponseBody::Json(_))).map(|case| {
+        let variant = ident(&case.variant);
+        let status = Literal::u16_unsuffixed(status_of(case.status, false));
+        quote!(#name::#variant(body) => (#status, serde_json::to_value(body).unwrap_or(serde_json::Value::Null)),)
+    });
+    Some(quote! {
+        /// Answers with a documented error: the variant's status and its body.
+        pub fn returns_error(self, error: #name) -> crate::testing::StubHandle<Self> {
+            let (status, body) = match &error {
+                #(#arms)*
+            };
+            self.stub.returns_json(status, &body).typed()
+        }
+    })
+}
+
+/// The recorded requests of one operation: request bodies typed, else the requests themselves.
+fn received_method(api: &Api, op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let id = wire(&operation_id(op));
+    match op.body.as_ref().map(|b| (&b.kind, b)) {
+        Some((BodyKind::Json(_), body)) => {
+            let ty = ops::body_type(api, body);
+            let doc = format!(
+                " The bodies of the requests to `{}`, in order, as `{}`.",
+                operation_id(op).replace('`', "'"),
+                api.display(match &body.kind {
+                    BodyKind::Json(t) => t,
+                    BodyKind::Raw => unreachable!(),
+                })
+            );
+            quote! {
+                #[doc = #doc]
+                ///
+                /// # Panics
+                ///
+                /// When one of them is not that type (the code under test sent something else).
+                pub fn #method(&self) -> Vec<#ty> {
+                    self.engine
+                        .bodies(#id)
+                        .iter()
+                        .map(|body| serde_json::from_slice(body).unwrap_or_else(|e| panic!("a body sent to {} is not its request type: {e}", #id)))
+                        .collect()
+                }
+            }
+        }
+        _ => {
+            let doc = format!(
+                " The requests to `{}`, in order.",
+                operation_id(op).replace('`', "'")
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> Vec<crate::testing::Recorded> {
+                    self.engine.requests().into_iter().filter(|r| r.operation() == Some(#id)).collect()
+                }
+            }
+        }
+    }
+}
