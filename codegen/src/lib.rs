@@ -4,7 +4,7 @@
 //! The pipeline, one module per stage:
 //! [`load`] (bytes → normalised document → `openapiv3`) → [`ir`] (plain data: resolved types and
 //! operations with their final Rust names) → [`emit`] (the crate's files, in memory) →
-//! [`format`] (rustfmt) → [`write`](mod@write) (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
+//! [`format`](mod@format) (rustfmt) → [`write`](mod@write) (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
 //! report for users of the generated crate.
 //!
 //! Nothing here is specific to one API except defaults: the signer is chosen from the spec's
@@ -87,6 +87,11 @@ pub fn generate_owned(
 ) -> Result<Generated, Error> {
     let api = build_ir_with(&spec, settings)?;
     drop(spec);
+    emit_crate(api, options)
+}
+
+/// Emits, formats and lists the files of the crate for an IR built already.
+pub fn generate_from_ir(api: ir::Api, options: &Options) -> Result<Generated, Error> {
     emit_crate(api, options)
 }
 

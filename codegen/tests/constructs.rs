@@ -731,3 +731,54 @@ fn defects_are_warnings_with_a_safe_default_and_errors_when_strict() {
         "{error}"
     );
 }
+
+#[test]
+fn envelopes_and_encoded_parameters_follow_the_overlay_extensions() {
+    let api = fixture("envelopes");
+    let op = &api.operations[0];
+    assert_eq!(op.success[0].envelope.as_deref(), Some("results"));
+    let filters = &op.params[0];
+    match &filters.ty {
+        ParamType::Encoded {
+            documented,
+            typed: Some(typed),
+        } => {
+            assert_eq!(api.display(documented).to_string(), "types::Filters");
+            assert_eq!(typed.raw_setter, "filters_encoded");
+        }
+        other => panic!("filters: {other:?}"),
+    }
+    // The wrapped example is checked by what it wraps; the bare one as it is.
+    let mut pointers: Vec<&str> = api.examples.iter().map(|e| e.pointer.as_str()).collect();
+    pointers.sort();
+    assert_eq!(
+        pointers,
+        [
+            "/paths/~1widgets/get/responses/200/content/application~1json/examples/bare/value",
+            "/paths/~1widgets/get/responses/200/content/application~1json/examples/wrapped/value/results",
+        ]
+    );
+}
+
+#[test]
+fn a_malformed_envelope_or_encodes_is_named() {
+    let spec = |extra: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      parameters:\n        - {{name: f, in: query, schema: {{type: string}}, x-codegen: {extra}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        )
+    };
+    for (extra, expected) in [
+        (
+            "{encoding: base64-json, encodes: 7}",
+            "at /paths/~1a/get/parameters/0/x-codegen/encodes: `x-codegen.encodes` is a `$ref`",
+        ),
+        (
+            "{encodes: '#/components/schemas/X'}",
+            "it needs `x-codegen.encoding` too",
+        ),
+    ] {
+        let loaded = codegen::load::load_bytes(spec(extra).as_bytes(), "t.yaml").unwrap();
+        let error = codegen::build_ir(&loaded).unwrap_err().to_string();
+        assert!(error.contains(expected), "{extra}: {error}");
+    }
+}

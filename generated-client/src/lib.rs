@@ -211,6 +211,7 @@ mod client;
 mod drift;
 mod drift_log;
 mod encoding;
+mod envelope;
 mod error;
 mod json_path;
 mod model;
@@ -264,8 +265,8 @@ pub const SPEC_VERSION: &str = "2026-06-12";
 pub const SPEC_SHA256: &str = "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357";
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> =
-    Some("e3656f416e03d69791582d48bdafcca8a95675b2b9d248e90cb00b36b5a0e20c");
+    Some("18ff796ade37c20391260bb3e4df3f0166820f21982d48f82765588d2be4135c");
 /// How many operations the spec has (each is a method under [`apis`]).
 pub const OPERATION_COUNT: usize = 165;
 /// The `User-Agent` header sent by default: the crate, its version and the spec's.
-pub const USER_AGENT: &str = "generated-client/0.3.0 (spec 2026-06-12; zephr-codegen)";
+pub const USER_AGENT: &str = "generated-client/0.4.0 (spec 2026-06-12; zephr-codegen)";

@@ -4933,6 +4933,8 @@ crate::model::model!(
     additional_properties
 );
 #[cfg(feature = "users")]
+/// Filters on user attributes; `search_by_attributes` carries them as JSON, Base64- then URL-encoded.
+///
 /// Schema `search_by_attributes` (`#/components/schemas/search_by_attributes`).
 pub type SearchByAttributes = Vec<AttributeSearchFilter>;
 /// Schema `validators` (`#/components/schemas/validators`).
@@ -9699,7 +9701,7 @@ crate::model::model!(
     "cross_device_session" optional, } open additional_properties
 );
 #[cfg(feature = "gifts")]
-/// Inline schema at `#/paths/~1v3~1gift/post/responses/200/content/*~1*/schema`.
+/// Inline schema at `#/paths/~1v3~1gift/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateGiftResponse {

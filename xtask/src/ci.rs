@@ -54,6 +54,12 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
     if code != ExitCode::SUCCESS {
         return Ok(code);
     }
+    println!("==> the workflows of .github/workflows, linted by actionlint");
+    let code = crate::workflows::run()?;
+    if code != ExitCode::SUCCESS {
+        eprintln!("error: actionlint found problems in .github/workflows (see above)");
+        return Ok(code);
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     for step in STEPS {
         println!("==> {}: cargo {}", step.what, step.args.join(" "));

@@ -40,6 +40,9 @@ struct Outcome {
     response_violations: Vec<String>,
     decoded: Option<bool>,
     problem: Option<String>,
+    /// Decoded, with properties Prism made up (dynamic mode) as the only drift.
+    #[serde(default)]
+    invented: bool,
 }
 
 pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
@@ -85,13 +88,14 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     if !args.no_write {
         let header = format!(
             "# Conformance against Stoplight Prism\n\n\
-             `cargo xtask conformance` calls every operation of the generated client once, with arguments \
-             from the spec's examples, against Prism ({PRISM}) serving the spec with the overlay \
+             `cargo xtask conformance` calls every operation of the generated client once, with every \
+             parameter set (from the spec's examples, else a value made from the schema), against Prism ({PRISM}) serving the spec with the overlay \
              (`spec/zephr-admin-api.overlay.yaml`) applied. Prism validates each request against the spec and \
              reports violations in its `sl-violations` header; a request is *accepted* when it reports none of \
-             severity Error (Prism also warns, on every request, that it does not know the `ZEPHR-HMAC-*` \
+             severity Error and the answer is not a 5xx (Prism also warns, on every request, that it does not know the `ZEPHR-HMAC-*` \
              scheme). In static mode Prism answers with the spec's examples, in dynamic mode (`-d`) with data \
-             made up from the schemas. A decode failure is *explained* when an example of that operation's \
+             made up from the schemas. The client runs in strict mode: a body that departs from the spec \
+             (drift) fails like one that does not decode. A decode failure is *explained* when an example of that operation's \
              responses is in `spec/example-exceptions.yaml` (an example that contradicts its own schema).\n\n\
              Spec {} (sha256 `{}`), overlay sha256 `{}`.\n\n",
             api.version,
@@ -151,27 +155,7 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
 
 /// Prism's command, installed into `target/prism` with npm when it is not there yet.
 fn install_prism(root: &Path) -> Result<PathBuf> {
-    let prefix = root.join("target/prism");
-    let binary = prefix.join("node_modules/.bin/prism");
-    if binary.exists() {
-        return Ok(binary);
-    }
-    std::fs::create_dir_all(&prefix)?;
-    // The registry can be flaky; three tries.
-    for attempt in 1..=3 {
-        println!("installing {PRISM} with npm (attempt {attempt})");
-        let status = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&prefix)
-            .arg(PRISM)
-            .status()
-            .context("cannot run npm: Node.js and npm are needed to install Prism")?;
-        if status.success() && binary.exists() {
-            return Ok(binary);
-        }
-        std::thread::sleep(Duration::from_secs(5 * attempt));
-    }
-    Err(anyhow!("cannot install {PRISM} with npm"))
+    crate::npm::install(root, "prism", PRISM, "prism")
 }
 
 /// Starts Prism, runs the driver against it, stops Prism.
@@ -196,6 +180,7 @@ fn run_mode(
     wait_until_listening(&mut child.0, log)?;
     let output = Command::new(driver)
         .arg(format!("http://127.0.0.1:{port}"))
+        .arg(if dynamic { "dynamic" } else { "static" })
         .output()
         .context("cannot run the driver")?;
     if !output.status.success() {
@@ -253,24 +238,32 @@ fn summarise(
     exceptions: &[codegen::ExampleException],
 ) -> (String, bool) {
     let total = outcomes.len();
+    // A 5xx from the mock is not an acceptance: Prism answers 500 when it cannot make sense
+    // of the request or of the spec (a failure to explain, like a violation).
+    let server_error = |o: &Outcome| o.status.is_some_and(|s| s >= 500);
     let accepted = outcomes
         .iter()
-        .filter(|o| o.status.is_some() && o.violations.is_empty())
+        .filter(|o| o.status.is_some() && o.violations.is_empty() && !server_error(o))
         .count();
     let success = outcomes.iter().filter(|o| o.decoded.is_some()).count();
     let decoded = outcomes.iter().filter(|o| o.decoded == Some(true)).count();
     let mut rows = Vec::new();
     let mut unexplained = 0;
     for o in outcomes {
-        if o.status.is_none() || !o.violations.is_empty() {
+        if o.status.is_none() || !o.violations.is_empty() || server_error(o) {
             let why = if o.violations.is_empty() {
                 o.problem.clone().unwrap_or_default()
             } else {
                 o.violations.join("; ")
             };
             rows.push(format!(
-                "| `{}` | refused | {} | {} |",
+                "| `{}` | {} | {} | {} |",
                 o.operation,
+                if server_error(o) && o.violations.is_empty() {
+                    "server error"
+                } else {
+                    "refused"
+                },
                 o.status.map_or("—".to_owned(), |s| s.to_string()),
                 cell(&why)
             ));
@@ -301,12 +294,18 @@ fn summarise(
             )
         })
         .collect();
+    let invented = outcomes.iter().filter(|o| o.invented).count();
     let mut text = format!(
         "## {mode} mode\n\n- operations called: {total} of {}\n- requests accepted without violation: **{accepted} of {total}**\n\
          - success responses: {success}, decoded: **{decoded}**, decode failures explained by the exceptions list: {}, unexplained: **{unexplained}**\n",
         api.operations.len(),
         success - decoded - unexplained,
     );
+    if invented > 0 {
+        text.push_str(&format!(
+            "- of the decoded, {invented} carried properties Prism made up where the schema does not forbid them: the client reported them as drift, and they are Prism's, not failures\n"
+        ));
+    }
     if !rows.is_empty() {
         text.push_str("\n| operation | outcome | status | detail |\n| --- | --- | --- | --- |\n");
         text.push_str(&rows.join("\n"));

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::download::{self, Fetched, Limits, Validators};
 
 use crate::lock::{Counts, DEFAULT_SOURCE, Lock, LockedFile};
 use crate::paths::SpecDir;
@@ -16,6 +18,12 @@ pub struct Args {
     /// A local file or an http(s) URL [default: the lock's source, else the published URL].
     #[arg(long, value_name = "PATH_OR_URL")]
     from: Option<String>,
+    /// Seconds the whole download may take.
+    #[arg(long, default_value_t = 120)]
+    timeout: u64,
+    /// The largest spec accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    max_bytes: u64,
 }
 
 pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
@@ -29,10 +37,29 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let from = args.from.clone().unwrap_or_else(|| published.clone());
     let is_url = from.starts_with("http://") || from.starts_with("https://");
 
-    let (bytes, files) = if is_url {
-        (download(&from)?, Vec::new())
+    let (bytes, files, validators) = if is_url {
+        let limits = Limits {
+            max_bytes: args.max_bytes,
+            timeout: Duration::from_secs(args.timeout),
+        };
+        match download::fetch(&from, &Validators::default(), limits)? {
+            Fetched::Document {
+                bytes,
+                validators,
+                redirects,
+            } => {
+                for redirect in redirects {
+                    eprintln!("warning: redirected to another host: {redirect}");
+                }
+                (bytes, Vec::new(), validators)
+            }
+            Fetched::NotModified => {
+                bail!("{from} answered 304 Not Modified to an unconditional request")
+            }
+        }
     } else {
-        read_local(Path::new(&from))?
+        let (bytes, files) = read_local(Path::new(&from))?;
+        (bytes, files, Validators::default())
     };
     // Nothing is written unless the new spec, with the reviewed overlay, generates a crate (an
     // overlay action that no longer matches is an error: the spec may have been fixed).
@@ -56,7 +83,19 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         Some(lock) if lock.sha256 == spec.sha256 && lock.overlay_sha256 == overlay_sha => {
             Changes::None
         }
-        Some(lock) if lock.overlay_sha256 != overlay_sha => Changes::OverlayChanged,
+        // The overlay changed: the old one is the committed one, when its sha256 is the locked
+        // one; compared with the old spec, if that is at hand, else with the new spec.
+        Some(lock) if lock.overlay_sha256 != overlay_sha => match locked_overlay(dir, lock) {
+            Some(old_overlay) => {
+                let old = previous_spec(&spec_path, lock, old_overlay.as_ref())
+                    .map(Ok)
+                    .unwrap_or_else(|| {
+                        codegen::load::load_bytes_with_overlay(&bytes, &from, old_overlay.as_ref())
+                    })?;
+                Changes::Report(codegen::diff::diff(&codegen::build_ir(&old)?, &api))
+            }
+            None => Changes::OverlayChanged,
+        },
         Some(lock) => match previous_spec(&spec_path, lock, overlay.as_ref()) {
             Some(old) => Changes::Report(codegen::diff::diff(&codegen::build_ir(&old)?, &api)),
             None => Changes::Unknown,
@@ -81,6 +120,8 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         bytes: bytes.len() as u64,
         counts: Counts::of(&spec, &api),
         crate_version,
+        etag: validators.etag,
+        last_modified: validators.last_modified,
         files,
     };
 
@@ -104,7 +145,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
             spec_path.display()
         ),
         Changes::OverlayChanged => println!(
-            "\nthe overlay changed since it was locked: what that changes in the API is not reported (review `git diff` of the overlay and of generated-client/), and the crate version moves as for a breaking change"
+            "\nthe overlay changed since it was locked, and the locked one is not in git's HEAD: what that changes in the API is not known (review `git diff` of the overlay and of generated-client/), and the crate version moves as for a breaking change"
         ),
         Changes::None => {}
     }
@@ -126,8 +167,30 @@ enum Changes {
     Report(codegen::diff::Report),
     /// The previous spec is not at hand.
     Unknown,
-    /// The overlay is not the locked one (the old one is not kept, so its effect is unknown).
+    /// The overlay is not the locked one, and the locked one is not at hand (git has no
+    /// committed copy with the locked sha256), so its effect is unknown.
     OverlayChanged,
+}
+
+/// The overlay the lock pins, from git (the copy committed at `HEAD` of the repository that holds
+/// the spec directory, when its sha256 is the locked one): `Some(None)` when the lock pins no
+/// overlay, `None` when the locked one is not at hand.
+fn locked_overlay(dir: &SpecDir, lock: &Lock) -> Option<Option<codegen::load::Overlay>> {
+    let Some(locked) = &lock.overlay_sha256 else {
+        return Some(None);
+    };
+    let name = dir.overlay().file_name()?.to_str()?.to_owned();
+    // `HEAD:./name` is relative to the directory git runs in.
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&dir.0)
+        .args(["show", &format!("HEAD:./{name}")])
+        .output()
+        .ok()?;
+    let bytes = output.status.success().then_some(output.stdout)?;
+    (codegen::load::sha256_hex(&bytes) == *locked)
+        .then(|| codegen::load::Overlay::from_bytes(&bytes, &format!("HEAD:{name}")).ok())?
+        .map(Some)
 }
 
 /// A local spec's bytes; a multi-file one bundled into one document first (see
@@ -163,25 +226,6 @@ fn read_local(path: &Path) -> Result<(Vec<u8>, Vec<LockedFile>)> {
 fn bumped(version: &str, bump: codegen::diff::Bump) -> Result<String> {
     bump.apply(version)
         .ok_or_else(|| anyhow!("the lock's crate version `{version}` is not MAJOR.MINOR.PATCH"))
-}
-
-fn download(url: &str) -> Result<Vec<u8>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let result: Result<Vec<u8>, reqwest::Error> = runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(60))
-            .build()?;
-        let response = client.get(url).send().await?.error_for_status()?;
-        Ok(response.bytes().await?.to_vec())
-    });
-    result.map_err(|e| {
-        anyhow!(
-            "cannot download {url}: {e}. Without network, copy the spec in with `cargo xtask fetch-spec --from PATH`"
-        )
-    })
 }
 
 /// The spec currently in `spec/`, if it is the one `lock` pins (the old side of a change report),

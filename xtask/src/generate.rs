@@ -163,6 +163,34 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The options of the committed crate, as `generate` uses them for the default spec: the spec
+/// dir's exceptions and package settings, the given version, rustfmt reusing what is in `out`.
+pub fn locked_options(
+    dir: &SpecDir,
+    crate_version: String,
+    out: &Path,
+) -> Result<codegen::Options> {
+    let exceptions = dir.exceptions();
+    let example_exceptions = if exceptions.exists() {
+        codegen::ExampleException::load_file(&exceptions)?
+    } else {
+        Vec::new()
+    };
+    let config = Config::read(&dir.config())?;
+    Ok(codegen::Options {
+        crate_name: config
+            .package
+            .name
+            .unwrap_or_else(|| "generated-client".to_owned()),
+        crate_version,
+        package: config.package.metadata,
+        example_exceptions,
+        formatting: codegen::format::Formatting::Rustfmt {
+            reuse: Some(out.to_owned()),
+        },
+    })
+}
+
 /// `spec/codegen.toml`: settings of the generated crate, read with the `toml` crate.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

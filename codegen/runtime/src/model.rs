@@ -163,6 +163,8 @@ macro_rules! model {
     (@impl $name:ident { $($field:ident: $wire:literal $kind:ident,)* } [$mode:ident $($map:ident)?]) => {
         $crate::model::model!(@serialize_impl $name { $($field: $wire $kind,)* } [$($map)?]);
 
+        // The serde code reads and writes every field, those the spec deprecates too.
+        #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<_D: ::serde::Deserializer<'de>>(__deserializer: _D) -> ::core::result::Result<Self, _D::Error> {
                 struct __Visitor;
@@ -205,6 +207,7 @@ macro_rules! model {
         }
     };
     (@serialize_impl $name:ident { $($field:ident: $wire:literal $kind:ident,)* } [$($kept:ident)?]) => {
+        #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<_S: ::serde::Serializer>(&self, __serializer: _S) -> ::core::result::Result<_S::Ok, _S::Error> {
                 #[allow(unused_mut)]

@@ -194,7 +194,13 @@ impl RawResponse {
     /// The body decoded as JSON. On failure the error says where (`results[0].id`).
     #[allow(dead_code)] // used when the spec has JSON response bodies
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Failure> {
-        crate::drift::decode_json(&self.body).map_err(|source| {
+        self.decoded(crate::drift::decode_json(&self.body))
+    }
+
+    /// A decode's outcome, its error placed in the body (`results[0].id`).
+    #[allow(dead_code)] // used when the spec has JSON response bodies
+    pub(crate) fn decoded<T>(&self, result: Result<T, serde_json::Error>) -> Result<T, Failure> {
+        result.map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
                 response: self.info(),
                 location: crate::json_path::path_at(&self.body, source.line(), source.column()),

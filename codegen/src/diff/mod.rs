@@ -42,6 +42,17 @@ pub struct Change {
     pub subject: String,
     /// The change itself, one line.
     pub detail: String,
+    /// What code that used the old crate changes, when it must and the report can say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migration: Option<String>,
+}
+
+impl Change {
+    /// Says what a user changes in their code for this change.
+    pub(crate) fn migrate(mut self, how: impl Into<String>) -> Change {
+        self.migration = Some(how.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -66,6 +77,8 @@ pub enum Kind {
     FieldChanged,
     VariantAdded,
     VariantRemoved,
+    /// Something the spec now marks deprecated: compatible, and the compiler will say so.
+    Deprecated,
 }
 
 /// How the version of the generated crate must move.
@@ -176,6 +189,7 @@ pub(crate) fn change(
         breaking,
         subject: subject.into(),
         detail: detail.into(),
+        migration: None,
     }
 }
 

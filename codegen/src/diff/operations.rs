@@ -33,12 +33,12 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
         });
         match matched {
             Some(new_op) => operation(old, old_op, new, new_op, out),
-            None => out.push(change(
-                Kind::OperationRemoved,
-                true,
-                call(old, old_op),
-                format!("removed ({})", old_op.label()),
-            )),
+            None => out.push(
+                change(Kind::OperationRemoved, true, call(old, old_op), format!("removed ({})", old_op.label())).migrate(format!(
+                    "the spec no longer has it; if the server still answers, `client.request(Method::{}, \"…\")` reaches it",
+                    old_op.method
+                )),
+            ),
         }
     }
     for new_op in &new.operations {
@@ -61,11 +61,22 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
 fn operation(old: &Api, o: &Operation, new: &Api, n: &Operation, out: &mut Vec<Change>) {
     let subject = call(new, n);
     if call(old, o) != subject {
+        out.push(
+            change(
+                Kind::OperationRenamed,
+                true,
+                call(old, o),
+                format!("renamed to {subject} ({})", n.label()),
+            )
+            .migrate(format!("call `{subject}` instead of `{}`", call(old, o))),
+        );
+    }
+    if !o.doc.deprecated && n.doc.deprecated {
         out.push(change(
-            Kind::OperationRenamed,
-            true,
-            call(old, o),
-            format!("renamed to {subject} ({})", n.label()),
+            Kind::Deprecated,
+            false,
+            subject.clone(),
+            format!("deprecated in the spec ({})", n.label()),
         ));
     }
     if o.path != n.path {
@@ -112,13 +123,50 @@ fn results(
         _ => {
             let (old_ok, new_ok) = (success_type(old, o), success_type(new, n));
             if old_ok != new_ok {
-                out.push(change(
+                let mut changed = change(
                     Kind::ResponseChanged,
                     true,
                     subject,
                     format!("returns {new_ok} instead of {old_ok}"),
-                ));
+                );
+                // Bytes that the spec now says how to decode.
+                if old_ok == "RawBody" || old_ok == format!("RawBody<{new_ok}>") {
+                    changed = changed.migrate(format!(
+                        "the call now returns the decoded `{new_ok}`: drop the `.parse()` (or the decoding of `.bytes()`) applied to its `RawBody`"
+                    ));
+                }
+                out.push(changed);
             }
+        }
+    }
+    // What the decoder accepts besides the documented shape (compatible either way: the type
+    // is the same; a body that decoded before may fail now, or one that failed may decode).
+    for case in &n.success {
+        let before = o
+            .success
+            .iter()
+            .find(|c| c.status == case.status)
+            .map(|c| &c.envelope);
+        match (before, &case.envelope) {
+            (Some(None), Some(key)) => out.push(change(
+                Kind::ResponseChanged,
+                false,
+                subject,
+                format!(
+                    "status {} body is also accepted as `{key}` of an object that wraps it",
+                    case.status
+                ),
+            )),
+            (Some(Some(key)), None) => out.push(change(
+                Kind::ResponseChanged,
+                false,
+                subject,
+                format!(
+                    "status {} body is no longer accepted as `{key}` of an object that wraps it",
+                    case.status
+                ),
+            )),
+            _ => {}
         }
     }
     match (o.error_enum.is_some(), n.error_enum.is_some()) {
@@ -266,12 +314,23 @@ fn parameters(
                 } else {
                     format!("setter `.{}()`", names::unraw(&p.rust_name))
                 };
-                out.push(change(
-                    Kind::ParameterRemoved,
-                    true,
-                    subject,
-                    format!("{} removed (was {was})", param_label(p)),
-                ));
+                let drop = if p.required {
+                    "drop the argument".to_owned()
+                } else {
+                    format!(
+                        "drop `.{}(…)` (or send it with `.query(…)`/`.header(…)` if the server still reads it)",
+                        names::unraw(&p.rust_name)
+                    )
+                };
+                out.push(
+                    change(
+                        Kind::ParameterRemoved,
+                        true,
+                        subject,
+                        format!("{} removed (was {was})", param_label(p)),
+                    )
+                    .migrate(drop),
+                );
             }
             Some(q) => {
                 let (before, after) = (param_type(old, p), param_type(new, &q));
@@ -283,39 +342,41 @@ fn parameters(
                         format!("{} is {after} instead of {before}", param_label(p)),
                     ));
                 }
+                let method = names::unraw(&n.method_name);
+                let (old_setter, new_setter) =
+                    (names::unraw(&p.rust_name), names::unraw(&q.rust_name));
                 match (p.required, q.required) {
-                    (false, true) => out.push(change(
-                        Kind::ParameterChanged,
-                        true,
-                        subject,
-                        format!(
-                            "{} is now required (an argument instead of setter `.{}()`)",
-                            param_label(p),
-                            names::unraw(&p.rust_name)
-                        ),
-                    )),
-                    (true, false) => out.push(change(
-                        Kind::ParameterChanged,
-                        true,
-                        subject,
-                        format!(
-                            "{} is now optional (setter `.{}()` instead of an argument)",
-                            param_label(p),
-                            names::unraw(&q.rust_name)
-                        ),
-                    )),
-                    _ if !p.required && p.rust_name != q.rust_name => out.push(change(
-                        Kind::ParameterChanged,
-                        true,
-                        subject,
-                        format!(
-                            "{}: setter `.{}()` is now `.{}()`",
-                            param_label(p),
-                            names::unraw(&p.rust_name),
-                            names::unraw(&q.rust_name)
-                        ),
-                    )),
+                    (false, true) => out.push(
+                        change(
+                            Kind::ParameterChanged,
+                            true,
+                            subject,
+                            format!("{} is now required (an argument instead of setter `.{old_setter}()`)", param_label(p)),
+                        )
+                        .migrate(format!("`.{old_setter}(x)` setter → an argument of `{method}(…, x)`")),
+                    ),
+                    (true, false) => out.push(
+                        change(
+                            Kind::ParameterChanged,
+                            true,
+                            subject,
+                            format!("{} is now optional (setter `.{new_setter}()` instead of an argument)", param_label(p)),
+                        )
+                        .migrate(format!("the argument of `{method}(…)` → `.{new_setter}(x)`")),
+                    ),
+                    _ if !p.required && p.rust_name != q.rust_name => out.push(
+                        change(Kind::ParameterChanged, true, subject, format!("{}: setter `.{old_setter}()` is now `.{new_setter}()`", param_label(p)))
+                            .migrate(format!("`.{old_setter}(…)` → `.{new_setter}(…)`")),
+                    ),
                     _ => {}
+                }
+                if !p.doc.deprecated && q.doc.deprecated {
+                    out.push(change(
+                        Kind::Deprecated,
+                        false,
+                        subject,
+                        format!("{} is deprecated in the spec", param_label(p)),
+                    ));
                 }
                 if let (ParamType::List { explode: a, .. }, ParamType::List { explode: b, .. }) =
                     (&p.ty, &q.ty)

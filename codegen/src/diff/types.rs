@@ -78,13 +78,28 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
                                     },
                                 ));
                             }
-                            if f.rust_name != g.rust_name {
+                            if !f.doc.deprecated && g.doc.deprecated {
                                 out.push(change(
-                                    Kind::FieldChanged,
-                                    true,
-                                    field_subject,
-                                    format!("is now `{}`", names::unraw(&g.rust_name)),
+                                    Kind::Deprecated,
+                                    false,
+                                    field_subject.clone(),
+                                    format!("property `{}` is deprecated in the spec", g.wire_name),
                                 ));
+                            }
+                            if f.rust_name != g.rust_name {
+                                out.push(
+                                    change(
+                                        Kind::FieldChanged,
+                                        true,
+                                        field_subject,
+                                        format!("is now `{}`", names::unraw(&g.rust_name)),
+                                    )
+                                    .migrate(format!(
+                                        "`.{}` → `.{}`",
+                                        names::unraw(&f.rust_name),
+                                        names::unraw(&g.rust_name)
+                                    )),
+                                );
                             }
                         }
                     }

@@ -167,7 +167,7 @@ pub(crate) fn documented_body(op: &Operation, status: u16) -> Option<Option<&cra
 }
 
 /// Milliseconds since the Unix epoch as an RFC 3339 UTC time, to the second.
-fn utc(millis: u64) -> String {
+pub fn utc(millis: u64) -> String {
     let seconds = millis / 1000;
     let (days, rest) = ((seconds / 86_400) as i64, seconds % 86_400);
     // Howard Hinnant's days-to-civil algorithm.

@@ -59,6 +59,35 @@ pub(crate) fn lines(doc: &Doc) -> Vec<String> {
     join_paragraphs(paragraphs)
 }
 
+/// `#[deprecated(note = …)]` for something the spec marks deprecated (`what` names it: an
+/// operation's `GET /path`, a parameter, a property), with the spec's own words about it when it
+/// has any (its summary, else the first sentence of its description), escaped; nothing otherwise.
+pub(crate) fn deprecated(doc: &Doc, what: &str) -> Option<proc_macro2::TokenStream> {
+    if !doc.deprecated {
+        return None;
+    }
+    let said = doc
+        .summary
+        .as_deref()
+        .or(doc.description.as_deref())
+        .map(|text| {
+            let line = super::text::one_line(text);
+            let sentence = line
+                .split_inclusive(". ")
+                .next()
+                .unwrap_or(&line)
+                .trim()
+                .to_owned();
+            let sentence: String = sentence.chars().take(160).collect();
+            format!(": {sentence}")
+        });
+    let note = super::text::rust_str(&format!(
+        "deprecated in the spec ({what}){}",
+        said.unwrap_or_default()
+    ));
+    Some(quote::quote!(#[deprecated(note = #note)]))
+}
+
 /// Joins paragraphs with blank lines.
 pub(crate) fn join_paragraphs(paragraphs: Vec<Vec<String>>) -> Vec<String> {
     let mut out = Vec::new();

@@ -2,7 +2,7 @@
 //!
 //! Rust files are built with `quote`, checked by parsing them with `syn` and formatted with
 //! `prettyplease`; `Cargo.toml` and `README.md` come from minijinja templates; the runtime
-//! (transport, signing, errors) is copied from the `codegen-runtime` crate (see [`runtime`]). Every
+//! (transport, signing, errors) is copied from the `codegen-runtime` crate (see `emit/runtime.rs`). Every
 //! file starts with the "generated, do not edit" preamble naming the spec version and hash.
 
 use std::path::PathBuf;
@@ -544,6 +544,14 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
 }
 
 /// Whether a parameter is encoded with Base64 (which needs the `base64` crate).
+/// Whether a response has an envelope, so the crate needs the runtime's `envelope` module.
+pub(crate) fn has_envelopes(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .flat_map(|op| &op.success)
+        .any(|case| case.envelope.is_some())
+}
+
 pub(crate) fn uses_base64(api: &Api) -> bool {
     api.operations.iter().flat_map(|op| &op.params).any(|p| {
         matches!(&p.ty, crate::ir::ParamType::Encoded { typed: Some(t), .. } if t.encoding == crate::ir::Encoding::Base64Json)

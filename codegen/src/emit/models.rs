@@ -29,9 +29,10 @@ use crate::names;
 pub(crate) fn struct_def(api: &Api, doc: TokenStream, name: &Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let doc = docs::attrs(&f.doc);
+        let deprecated = docs::deprecated(&f.doc, &format!("property `{}`", f.wire_name));
         let field_name = ident(&f.rust_name);
         let ty = field_type(api, f);
-        quote! { #doc pub #field_name: #ty, }
+        quote! { #doc #deprecated pub #field_name: #ty, }
     });
     let map_field = match &s.additional {
         Additional::Closed => None,
@@ -141,8 +142,10 @@ fn inherent(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
                 names::unraw(&f.rust_name),
                 text::markdown_code(&f.wire_name)
             );
+            let deprecated = docs::deprecated(&f.doc, &format!("property `{}`", f.wire_name));
             quote! {
                 #[doc = #doc]
+                #deprecated
                 pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
                     self.#field_name = Some(#value);
                     self
@@ -182,7 +185,14 @@ fn inherent(api: &Api, name: &Ident, s: &Struct) -> TokenStream {
             text::article(&name.to_string())
         )
     };
+    // `new` and the setters set the fields the spec deprecates: the crate itself must.
+    let uses_deprecated = s
+        .fields
+        .iter()
+        .any(|f| f.doc.deprecated)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
+        #uses_deprecated
         impl #name {
             #[doc = #doc]
             #allow

@@ -61,9 +61,7 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
         .collect();
     let methods = ops.iter().map(|op| method(api, group, op));
     let builders = ops.iter().map(|op| builder(api, group, op));
-    quote! {
-        #module_doc
-
+    let items = quote! {
         #struct_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #struct_name<'a> {
@@ -75,6 +73,11 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
         }
 
         #(#builders)*
+    };
+    quote! {
+        #module_doc
+
+        #items
     }
 }
 
@@ -153,9 +156,11 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     });
     let doc = method_doc(api, group, op);
     let aliases = doc_aliases(op);
+    let deprecated = docs::deprecated(&op.doc, &op.label());
     quote! {
         #doc
         #(#[doc(alias = #aliases)])*
+        #deprecated
         pub fn #method_name(&self, #(#args),*) -> #builder {
             #builder {
                 common: crate::request::Common::new(self.client.transport()),
@@ -230,6 +235,15 @@ fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStream {
         ];
         section.extend(optional);
         paragraphs.push(section);
+    }
+    for case in &op.success {
+        if let Some(key) = &case.envelope {
+            let key = text::markdown_code(key);
+            paragraphs.push(vec![format!(
+                "The {} body is decoded as the spec documents it, or from the {key} member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).",
+                case.status
+            )]);
+        }
     }
     docs::lines_to_attrs(&docs::join_paragraphs(paragraphs))
 }
@@ -339,7 +353,11 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     });
     let setters = optional_params(op).map(|p| {
         let name = ident(&p.rust_name);
-        let doc = docs::lines_to_attrs(&setter_doc(p));
+        let mut doc = docs::lines_to_attrs(&setter_doc(p));
+        doc.extend(docs::deprecated(
+            &p.doc,
+            &format!("{} parameter `{}`", p.location.as_str(), p.wire_name),
+        ));
         if let ParamType::Encoded {
             documented,
             typed: Some(typed),
@@ -686,7 +704,10 @@ fn decode(op: &Operation) -> TokenStream {
             let variant = ident(&case.variant);
             let value = match &case.body {
                 ResponseBody::Empty => quote!(#name::#variant),
-                ResponseBody::Json(_) => quote!(#name::#variant(response.json()?)),
+                ResponseBody::Json(_) => {
+                    let json = json_call(case);
+                    quote!(#name::#variant(#json))
+                }
                 ResponseBody::Raw { .. } => quote!(#name::#variant(response.raw())),
             };
             quote!(#pattern => Ok(#value),)
@@ -698,10 +719,10 @@ fn decode(op: &Operation) -> TokenStream {
             }
         };
     }
-    let value = match op.success.first().map(|c| &c.body) {
-        Some(ResponseBody::Empty) => quote!(()),
-        Some(ResponseBody::Json(_)) => quote!(response.json()?),
-        Some(ResponseBody::Raw { .. }) | None => quote!(response.raw()),
+    let value = match op.success.first().map(|c| (c, &c.body)) {
+        Some((_, ResponseBody::Empty)) => quote!(()),
+        Some((case, ResponseBody::Json(_))) => json_call(case),
+        Some((_, ResponseBody::Raw { .. })) | None => quote!(response.raw()),
     };
     quote! {
         if response.is_success() {
@@ -709,6 +730,14 @@ fn decode(op: &Operation) -> TokenStream {
         } else {
             #error
         }
+    }
+}
+
+/// Decoding a JSON success body: as documented, or also inside its envelope.
+fn json_call(case: &ResponseCase) -> TokenStream {
+    match &case.envelope {
+        Some(key) => quote!(response.json_enveloped(#key)?),
+        None => quote!(response.json()?),
     }
 }
 

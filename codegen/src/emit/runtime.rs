@@ -49,6 +49,7 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("drift", always),
     module!("drift_log", always),
     module!("encoding", always),
+    module!("envelope", super::has_envelopes),
     module!("error", always),
     module!("json_path", always),
     module!("model", super::has_structs),

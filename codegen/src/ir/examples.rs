@@ -116,7 +116,7 @@ impl Walker<'_> {
             Some(ty) => ExampleTarget::Parameter(ty.clone()),
             None => ExampleTarget::Untyped,
         };
-        self.entries(p, at, &target)?;
+        self.entries(p, at, &target, None)?;
         if let Some(schema) = p.get("schema") {
             self.schema(schema, &pointer::push(at, "schema"), Context::Parameter)?;
         }
@@ -132,7 +132,7 @@ impl Walker<'_> {
             Some(ty) => ExampleTarget::Parameter(ty.clone()),
             None => ExampleTarget::Untyped,
         };
-        self.entries(h, at, &target)?;
+        self.entries(h, at, &target, None)?;
         if let Some(schema) = h.get("schema") {
             self.schema(schema, &schema_at, Context::Parameter)?;
         }
@@ -164,7 +164,10 @@ impl Walker<'_> {
                 (Some(_), Some(ty)) => ExampleTarget::Json(ty.clone()),
                 _ => ExampleTarget::Untyped,
             };
-            self.entries(m, &at, &target)?;
+            // A body the client also accepts in an envelope (`x-codegen.envelope`): an example that
+            // wraps it is checked by what it wraps, the part the client decodes.
+            let envelope = m.pointer("/x-codegen/envelope").and_then(Value::as_str);
+            self.entries(m, &at, &target, envelope)?;
             if let Some(schema) = m.get("schema") {
                 self.schema(schema, &schema_at, Context::Body)?;
             }
@@ -235,9 +238,17 @@ impl Walker<'_> {
     }
 
     /// `example` and `examples` of a parameter, header or media type.
-    fn entries(&mut self, node: &Value, at: &str, target: &ExampleTarget) -> Result<(), SpecError> {
+    fn entries(
+        &mut self,
+        node: &Value,
+        at: &str,
+        target: &ExampleTarget,
+        envelope: Option<&str>,
+    ) -> Result<(), SpecError> {
+        let unwrapped = |pointer, value| unwrap_envelope(envelope, pointer, value);
         if let Some(value) = node.get("example") {
-            self.push(pointer::push(at, "example"), value, target.clone())?;
+            let (pointer, value) = unwrapped(pointer::push(at, "example"), value);
+            self.push(pointer, value, target.clone())?;
         }
         let Some(examples) = node.get("examples").and_then(Value::as_object) else {
             return Ok(());
@@ -254,7 +265,8 @@ impl Walker<'_> {
                 None => entry,
             };
             if let Some(value) = entry.get("value") {
-                self.push(pointer::push(&entry_at, "value"), value, target.clone())?;
+                let (pointer, value) = unwrapped(pointer::push(&entry_at, "value"), value);
+                self.push(pointer, value, target.clone())?;
             } else if let Some(url) = entry.get("externalValue").and_then(Value::as_str) {
                 self.push(
                     entry_at,
@@ -289,6 +301,19 @@ impl Walker<'_> {
             target,
         });
         Ok(())
+    }
+}
+
+/// The example `value` at `pointer`, or, when it is an object wrapping the body in the member
+/// `envelope`, that member.
+fn unwrap_envelope<'v>(
+    envelope: Option<&str>,
+    pointer: String,
+    value: &'v Value,
+) -> (String, &'v Value) {
+    match envelope.and_then(|key| Some((key, value.as_object()?.get(key)?))) {
+        Some((key, inner)) => (pointer::push(&pointer, key), inner),
+        None => (pointer, value),
     }
 }
 

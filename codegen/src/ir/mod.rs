@@ -547,6 +547,10 @@ pub struct ResponseCase {
     /// Enum variant name for this case (`Ok`, `Created`, `BadRequest`).
     pub variant: String,
     pub body: ResponseBody,
+    /// A JSON body the decoder also accepts wrapped in an object, as the member of this name
+    /// (an overlay's `x-codegen: {envelope: results}` on the media type, where the spec gives a
+    /// bare list and the API, or the spec's examples, wrap it).
+    pub envelope: Option<String>,
     pub doc: Doc,
 }
 

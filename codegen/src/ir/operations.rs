@@ -360,12 +360,49 @@ impl<'s> OperationBuilder<'_, 's> {
         let data = param.parameter_data_ref();
         let location = location(param);
         let hint = format!("{}{}", self.builder_name, names::pascal(&data.name));
+        // What an encoded value holds, when the overlay says (`x-codegen.encodes`: a `$ref`):
+        // the parameter's own schema then describes the text on the wire (a Base64 string), as
+        // a validator of requests must see it.
+        let encodes = data
+            .extensions
+            .get("x-codegen")
+            .and_then(|x| x.get("encodes"))
+            .map(|e| e.as_str().ok_or(e));
+        if encodes.is_some()
+            && data
+                .extensions
+                .get("x-codegen")
+                .and_then(|x| x.get("encoding"))
+                .is_none()
+        {
+            return Err(SpecError::new(
+                pointer::join(at, ["x-codegen", "encodes"]),
+                Problem::Structure(
+                    "`x-codegen.encodes` says what encoded text holds: it needs `x-codegen.encoding` too".to_owned(),
+                ),
+            ));
+        }
         let (ty, schema_doc) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let schema_ref = SchemaRef::of(schema);
-                let ty = self
-                    .types
-                    .resolve(schema_ref, &pointer::push(at, "schema"), &hint)?;
+                let ty = match encodes {
+                    Some(Ok(reference)) => self.types.resolve(
+                        SchemaRef::Ref(reference),
+                        &pointer::join(at, ["x-codegen", "encodes"]),
+                        &hint,
+                    )?,
+                    Some(Err(other)) => {
+                        return Err(SpecError::new(
+                            pointer::join(at, ["x-codegen", "encodes"]),
+                            Problem::Structure(format!(
+                                "`x-codegen.encodes` is a `$ref` to the schema of what the encoded text holds, not {other}"
+                            )),
+                        ));
+                    }
+                    None => self
+                        .types
+                        .resolve(schema_ref, &pointer::push(at, "schema"), &hint)?,
+                };
                 (ty, TypeTable::member_doc(schema_ref))
             }
             ParameterSchemaOrContent::Content(content) => {
@@ -460,6 +497,22 @@ impl<'s> OperationBuilder<'_, 's> {
             Some("base64-json") => Some(Encoding::Base64Json),
             _ => {
                 self.types.warn(at, format!("unknown `x-codegen.encoding` {hint}: the known one is `base64-json`; ignored"));
+                None
+            }
+        }
+    }
+
+    /// The member name an overlay gave a response's envelope (`x-codegen: {envelope: results}`).
+    fn envelope(&mut self, media: &openapiv3::MediaType, at: &str) -> Option<String> {
+        let hint = media.extensions.get("x-codegen")?.get("envelope")?;
+        match hint.as_str() {
+            Some(key)
+                if !key.is_empty() && key.len() <= 64 && !key.chars().any(char::is_control) =>
+            {
+                Some(key.to_owned())
+            }
+            _ => {
+                self.types.warn(at, format!("`x-codegen.envelope` is the name of the member that holds the body (like `results`), not {hint}; ignored"));
                 None
             }
         }
@@ -720,9 +773,11 @@ impl<'s> OperationBuilder<'_, 's> {
             } else {
                 format!("{}{variant}Body", self.builder_name)
             };
+            let mut envelope = None;
             let body = match pick_media(&response.content) {
                 None => ResponseBody::Empty,
                 Some((media, m)) => {
+                    envelope = self.envelope(m, &pointer::join(&response_at, ["content", media]));
                     let schema_at = pointer::join(&response_at, ["content", media, "schema"]);
                     let ty = match &m.schema {
                         Some(schema) => Some(self.types.resolve(
@@ -741,10 +796,18 @@ impl<'s> OperationBuilder<'_, 's> {
                     }
                 }
             };
+            if envelope.is_some() && !matches!(body, ResponseBody::Json(_)) {
+                envelope = None;
+                self.types.warn(
+                    &response_at,
+                    "`x-codegen.envelope` applies only to JSON bodies with a schema; ignored",
+                );
+            }
             let case = ResponseCase {
                 status,
                 variant,
                 body,
+                envelope,
                 doc: Doc {
                     description: non_empty(Some(&response.description)),
                     ..Doc::default()

@@ -23,6 +23,7 @@ mod files;
 mod locate;
 mod overlay;
 mod parse;
+mod path_cost;
 mod prescan;
 mod resolve;
 mod shape;

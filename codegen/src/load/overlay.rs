@@ -25,6 +25,13 @@ use crate::pointer;
 /// Most actions one overlay may have.
 const MAX_ACTIONS: usize = 10_000;
 
+/// Most nodes one action's target may visit, by [`path_cost::estimate`]: a search of the whole
+/// document is fine many times over; a search inside a search of it is not.
+pub const MAX_TARGET_COST: u64 = 20_000_000;
+
+/// Deepest nesting of filters in a target.
+pub const MAX_FILTER_NESTING: usize = 3;
+
 /// A parsed, checked overlay.
 #[derive(Debug, Clone)]
 pub struct Overlay {
@@ -143,7 +150,18 @@ impl Overlay {
     /// Applies every action in order to `document`.
     pub fn apply(&self, document: &mut Value) -> Result<Applied, Error> {
         let mut matches = Vec::with_capacity(self.actions.len());
+        let nodes = count_nodes(document);
         for action in &self.actions {
+            // Bounded before it runs: the document may grow with updates, so with some margin.
+            let (cost, nesting) =
+                super::path_cost::estimate(&action.target, nodes.saturating_mul(2));
+            if cost > MAX_TARGET_COST || nesting > MAX_FILTER_NESTING {
+                return Err(self.refused(action, &format!(
+                    "target `{}` could visit about {cost} nodes of a {nodes}-node document ({nesting} nested filter{}), more than the limit of {MAX_TARGET_COST} (and {MAX_FILTER_NESTING} nested filters): a search inside a search of the whole document; write a narrower target (a path from `$.paths` or `$.components`)",
+                    action.target,
+                    if nesting == 1 { "" } else { "s" },
+                )));
+            }
             let mut locations: Vec<Vec<Step>> = action
                 .path
                 .query_located(document)
@@ -151,21 +169,10 @@ impl Overlay {
                 .map(|node| node.location().iter().map(Step::from).collect())
                 .collect();
             if locations.is_empty() {
-                let described = action
-                    .description
-                    .as_deref()
-                    .map(|d| format!(" ({d})"))
-                    .unwrap_or_default();
-                return Err(Error::Spec {
-                    file: self.source_name.clone(),
-                    error: SpecError::new(
-                        pointer::join("", ["actions", &action.index.to_string()]),
-                        Problem::Structure(format!(
-                            "action {}{described}: target `{}` matches nothing in the spec; if the spec now has it right, remove the action",
-                            action.index, action.target
-                        )),
-                    ),
-                });
+                return Err(self.refused(action, &format!(
+                    "target `{}` matches nothing in the spec; if the spec now has it right, remove the action",
+                    action.target
+                )));
             }
             matches.push(locations.len());
             match &action.change {
@@ -187,6 +194,39 @@ impl Overlay {
         }
         Ok(Applied { matches })
     }
+}
+
+impl Overlay {
+    /// The error for `action`, naming it by index and description.
+    fn refused(&self, action: &Action, message: &str) -> Error {
+        let described = action
+            .description
+            .as_deref()
+            .map(|d| format!(" ({})", crate::emit::printable_message(d)))
+            .unwrap_or_default();
+        Error::Spec {
+            file: self.source_name.clone(),
+            error: SpecError::new(
+                pointer::join("", ["actions", &action.index.to_string()]),
+                Problem::Structure(format!("action {}{described}: {message}", action.index)),
+            ),
+        }
+    }
+}
+
+/// How many nodes `value` has (itself included).
+fn count_nodes(value: &Value) -> u64 {
+    let mut count = 0u64;
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        count += 1;
+        match node {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 fn parse_action(action: &Value, index: usize, at: &str) -> Result<Action, String> {

@@ -112,7 +112,11 @@ async fn retry_after_is_honoured_and_too_long_a_wait_is_not_waited_out() {
         .await
         .unwrap();
     assert_eq!(server.received().len(), 2);
-    assert!(started.elapsed() >= Duration::from_millis(200), "at least half the backoff: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "at least half the backoff: {:?}",
+        started.elapsed()
+    );
 
     let server = TestServer::start().await;
     server.reply(Reply::status(503).header("retry-after", "120"));

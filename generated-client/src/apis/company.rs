@@ -16,6 +16,8 @@ impl CompanyApi<'_> {
     /// Retrieves a list of companies wrapped in the element "results".
     ///
     /// `GET /v3/companies` (operation `listCompanies`)
+    ///
+    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
     #[doc(alias = "/v3/companies")]
     #[doc(alias = "listCompanies")]
     pub fn list_companies(&self) -> ListCompanies {
@@ -168,7 +170,7 @@ impl crate::request::Operation for ListCompanies {
         response: &crate::transport::RawResponse,
     ) -> Result<crate::types::Companies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.json()?)
+            Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }

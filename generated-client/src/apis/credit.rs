@@ -16,6 +16,8 @@ impl CreditApi<'_> {
     /// Retrieves a list of credits wrapped in the element "results".
     ///
     /// `GET /v3/credits` (operation `Credits`)
+    ///
+    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
     #[doc(alias = "/v3/credits")]
     #[doc(alias = "Credits")]
     pub fn credits(&self) -> Credits {
@@ -133,7 +135,7 @@ impl crate::request::Operation for Credits {
         response: &crate::transport::RawResponse,
     ) -> Result<crate::types::Credits, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.json()?)
+            Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }

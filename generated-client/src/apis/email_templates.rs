@@ -16,6 +16,8 @@ impl EmailTemplatesApi<'_> {
     /// Retrieves a list of email templates.
     ///
     /// `GET /v4/email-templates` (operation `listEmailTemplates`)
+    ///
+    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
     #[doc(alias = "/v4/email-templates")]
     #[doc(alias = "listEmailTemplates")]
     pub fn list_email_templates(&self) -> ListEmailTemplates {
@@ -114,7 +116,7 @@ impl crate::request::Operation for ListEmailTemplates {
         response: &crate::transport::RawResponse,
     ) -> Result<crate::types::EmailTemplates, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.json()?)
+            Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }

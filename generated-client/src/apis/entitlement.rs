@@ -16,6 +16,8 @@ impl EntitlementApi<'_> {
     /// Retrieves a list of entitlements wrapped in the element "results".
     ///
     /// `GET /v3/entitlements` (operation `listEntitlements`)
+    ///
+    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
     #[doc(alias = "/v3/entitlements")]
     #[doc(alias = "listEntitlements")]
     pub fn list_entitlements(&self) -> ListEntitlements {
@@ -133,7 +135,7 @@ impl crate::request::Operation for ListEntitlements {
         response: &crate::transport::RawResponse,
     ) -> Result<crate::types::Entitlements, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.json()?)
+            Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }

@@ -233,7 +233,7 @@ pub struct DeleteFeatureRule {
     feature_rule_id: String,
 }
 impl crate::request::Operation for DeleteFeatureRule {
-    type Output = crate::RawBody<crate::types::FeatureRuleDeletionResponse>;
+    type Output = crate::types::FeatureRuleDeletionResponse;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteFeatureRule",
@@ -252,17 +252,15 @@ impl crate::request::Operation for DeleteFeatureRule {
         crate::encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(&Self::INFO, path, query);
-        request.accept("*/*");
+        request.accept("application/json");
         Ok((self.common, request))
     }
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<crate::types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
-            Ok(response.raw())
+            Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
@@ -272,7 +270,7 @@ impl crate::request::Operation for DeleteFeatureRule {
     }
 }
 crate::request::operation!(
-    DeleteFeatureRule => crate ::RawBody < crate ::types::FeatureRuleDeletionResponse >,
+    DeleteFeatureRule => crate ::types::FeatureRuleDeletionResponse,
     ::core::convert::Infallible
 );
 /// Request builder for [`FeatureRulesApi::get_feature_rule_versions`] (`GET /v3/feature-rules/{featureRuleId}/versions`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -451,7 +449,7 @@ pub struct DeleteFeatureRuleVersion {
     version_id: String,
 }
 impl crate::request::Operation for DeleteFeatureRuleVersion {
-    type Output = crate::RawBody<crate::types::FeatureRuleDeletionResponse>;
+    type Output = crate::types::FeatureRuleDeletionResponse;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteFeatureRuleVersion",
@@ -472,17 +470,15 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
         crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(&Self::INFO, path, query);
-        request.accept("*/*");
+        request.accept("application/json");
         Ok((self.common, request))
     }
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<crate::types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
-            Ok(response.raw())
+            Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
@@ -492,8 +488,8 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
     }
 }
 crate::request::operation!(
-    DeleteFeatureRuleVersion => crate ::RawBody < crate
-    ::types::FeatureRuleDeletionResponse >, ::core::convert::Infallible
+    DeleteFeatureRuleVersion => crate ::types::FeatureRuleDeletionResponse,
+    ::core::convert::Infallible
 );
 /// Request builder for [`FeatureRulesApi::save_feature_rule`] (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]

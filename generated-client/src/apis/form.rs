@@ -16,6 +16,8 @@ impl FormApi<'_> {
     /// Retrieves a list of forms wrapped in the element "results".
     ///
     /// `GET /v3/forms` (operation `listForms`)
+    ///
+    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
     #[doc(alias = "/v3/forms")]
     #[doc(alias = "listForms")]
     pub fn list_forms(&self) -> ListForms {
@@ -114,7 +116,7 @@ impl crate::request::Operation for ListForms {
         response: &crate::transport::RawResponse,
     ) -> Result<crate::types::Forms, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.json()?)
+            Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }

@@ -117,7 +117,7 @@ impl CreateGift {
     }
 }
 impl crate::request::Operation for CreateGift {
-    type Output = crate::RawBody<crate::types::CreateGiftResponse>;
+    type Output = crate::types::CreateGiftResponse;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createGift",
@@ -138,17 +138,14 @@ impl crate::request::Operation for CreateGift {
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
-        request.accept("*/*");
+        request.accept("application/json");
         Ok((self.common, request))
     }
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::RawBody<crate::types::CreateGiftResponse>,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<crate::types::CreateGiftResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.raw())
+            Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
@@ -158,8 +155,7 @@ impl crate::request::Operation for CreateGift {
     }
 }
 crate::request::operation!(
-    CreateGift => crate ::RawBody < crate ::types::CreateGiftResponse >,
-    ::core::convert::Infallible
+    CreateGift => crate ::types::CreateGiftResponse, ::core::convert::Infallible
 );
 /// Request builder for [`GiftsApi::delete_gift`] (`DELETE /v3/gift/{giftId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]

@@ -891,7 +891,7 @@ pub struct DeleteAccountGrant {
     grant_id: String,
 }
 impl crate::request::Operation for DeleteAccountGrant {
-    type Output = crate::RawBody;
+    type Output = String;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteAccountGrant",
@@ -917,9 +917,9 @@ impl crate::request::Operation for DeleteAccountGrant {
     }
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::RawBody, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<String, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.raw())
+            Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
@@ -928,6 +928,4 @@ impl crate::request::Operation for DeleteAccountGrant {
         matches!(status, 200 | 404)
     }
 }
-crate::request::operation!(
-    DeleteAccountGrant => crate ::RawBody, ::core::convert::Infallible
-);
+crate::request::operation!(DeleteAccountGrant => String, ::core::convert::Infallible);

@@ -247,7 +247,7 @@ pub struct DeleteSchemaSlug {
     slug: String,
 }
 impl crate::request::Operation for DeleteSchemaSlug {
-    type Output = crate::RawBody<crate::types::SchemaFieldDeletionResponse>;
+    type Output = crate::types::SchemaFieldDeletionResponse;
     type Error = ::core::convert::Infallible;
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteSchemaSlug",
@@ -266,17 +266,15 @@ impl crate::request::Operation for DeleteSchemaSlug {
         crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
         let query = crate::encoding::Query::default();
         let mut request = crate::transport::Request::new(&Self::INFO, path, query);
-        request.accept("*/*");
+        request.accept("application/json");
         Ok((self.common, request))
     }
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<crate::types::SchemaFieldDeletionResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
-            Ok(response.raw())
+            Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
@@ -286,6 +284,6 @@ impl crate::request::Operation for DeleteSchemaSlug {
     }
 }
 crate::request::operation!(
-    DeleteSchemaSlug => crate ::RawBody < crate ::types::SchemaFieldDeletionResponse >,
+    DeleteSchemaSlug => crate ::types::SchemaFieldDeletionResponse,
     ::core::convert::Infallible
 );

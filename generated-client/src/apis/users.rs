@@ -137,7 +137,7 @@ impl UsersApi<'_> {
     /// - `identifiers_email_address` `.identifiers_email_address(…)` (query `identifiers.email_address`): Email address of the user to search for.
     /// - `identifiers_username` `.identifiers_username(…)` (query `identifiers.username`): Username of the user to search for.
     /// - `search` `.search(…)` (query `search`): Performs a general search for the specified value across multiple fields, including attributes.
-    /// - `search_by_attributes` `.search_by_attributes(…)` (query `search_by_attributes`): Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded. Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.search_by_attributes_encoded(…)`, exactly as given.
+    /// - `search_by_attributes` `.search_by_attributes(…)` (query `search_by_attributes`): Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded. Format: `byte`. Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.search_by_attributes_encoded(…)`, exactly as given.
     #[doc(alias = "/v3/users")]
     #[doc(alias = "listUsers")]
     pub fn list_users(&self) -> ListUsers {
@@ -505,6 +505,8 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
     #[doc(alias = "/v3/users/{user_id}/accounts")]
     #[doc(alias = "listUserAccounts")]
     pub fn list_user_accounts(&self, user_id: impl Into<String>) -> ListUserAccounts {
@@ -782,6 +784,8 @@ impl ListUsers {
         self
     }
     /// Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded.
+    ///
+    /// Format: `byte`.
     ///
     /// Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.search_by_attributes_encoded(…)`, exactly as given.
     ///
@@ -1760,7 +1764,7 @@ impl crate::request::Operation for ListUserAccounts {
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<crate::types::AccountUser>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
-            Ok(response.json()?)
+            Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }

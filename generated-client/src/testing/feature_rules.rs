@@ -114,22 +114,15 @@ pub struct DeleteFeatureRuleStub {
     stub: crate::testing::Stub,
 }
 crate::testing_stub::stub_methods!(
-    DeleteFeatureRuleStub => crate ::RawBody < crate ::types::FeatureRuleDeletionResponse
-    >
+    DeleteFeatureRuleStub => crate ::types::FeatureRuleDeletionResponse
 );
 impl crate::testing::Answers for DeleteFeatureRuleStub {
-    type Output = crate::RawBody<crate::types::FeatureRuleDeletionResponse>;
-    fn answer(
-        output: &crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-    ) -> (u16, serde_json::Value) {
-        (200, {
-            fn raw(bytes: &[u8]) -> serde_json::Value {
-                serde_json::from_slice(bytes).unwrap_or_else(|_| {
-                    serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
-                })
-            }
-            raw(output.bytes())
-        })
+    type Output = crate::types::FeatureRuleDeletionResponse;
+    fn answer(output: &crate::types::FeatureRuleDeletionResponse) -> (u16, serde_json::Value) {
+        (
+            200,
+            serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 /// A stub of `getFeatureRuleVersions` (`GET /v3/feature-rules/{featureRuleId}/versions`): set what requests must match, then what they get.
@@ -201,22 +194,15 @@ pub struct DeleteFeatureRuleVersionStub {
     stub: crate::testing::Stub,
 }
 crate::testing_stub::stub_methods!(
-    DeleteFeatureRuleVersionStub => crate ::RawBody < crate
-    ::types::FeatureRuleDeletionResponse >
+    DeleteFeatureRuleVersionStub => crate ::types::FeatureRuleDeletionResponse
 );
 impl crate::testing::Answers for DeleteFeatureRuleVersionStub {
-    type Output = crate::RawBody<crate::types::FeatureRuleDeletionResponse>;
-    fn answer(
-        output: &crate::RawBody<crate::types::FeatureRuleDeletionResponse>,
-    ) -> (u16, serde_json::Value) {
-        (200, {
-            fn raw(bytes: &[u8]) -> serde_json::Value {
-                serde_json::from_slice(bytes).unwrap_or_else(|_| {
-                    serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
-                })
-            }
-            raw(output.bytes())
-        })
+    type Output = crate::types::FeatureRuleDeletionResponse;
+    fn answer(output: &crate::types::FeatureRuleDeletionResponse) -> (u16, serde_json::Value) {
+        (
+            200,
+            serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 /// A stub of `saveFeatureRule` (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): set what requests must match, then what they get.

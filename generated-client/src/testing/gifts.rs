@@ -56,22 +56,14 @@ impl CreateGiftStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(
-    CreateGiftStub => crate ::RawBody < crate ::types::CreateGiftResponse >
-);
+crate::testing_stub::stub_methods!(CreateGiftStub => crate ::types::CreateGiftResponse);
 impl crate::testing::Answers for CreateGiftStub {
-    type Output = crate::RawBody<crate::types::CreateGiftResponse>;
-    fn answer(
-        output: &crate::RawBody<crate::types::CreateGiftResponse>,
-    ) -> (u16, serde_json::Value) {
-        (200, {
-            fn raw(bytes: &[u8]) -> serde_json::Value {
-                serde_json::from_slice(bytes).unwrap_or_else(|_| {
-                    serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
-                })
-            }
-            raw(output.bytes())
-        })
+    type Output = crate::types::CreateGiftResponse;
+    fn answer(output: &crate::types::CreateGiftResponse) -> (u16, serde_json::Value) {
+        (
+            200,
+            serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 /// A stub of `deleteGift` (`DELETE /v3/gift/{giftId}`): set what requests must match, then what they get.

@@ -375,18 +375,14 @@ impl crate::testing::Answers for CreateAccountGrantV4Stub {
 pub struct DeleteAccountGrantStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(DeleteAccountGrantStub => crate ::RawBody);
+crate::testing_stub::stub_methods!(DeleteAccountGrantStub => String);
 impl crate::testing::Answers for DeleteAccountGrantStub {
-    type Output = crate::RawBody;
-    fn answer(output: &crate::RawBody) -> (u16, serde_json::Value) {
-        (200, {
-            fn raw(bytes: &[u8]) -> serde_json::Value {
-                serde_json::from_slice(bytes).unwrap_or_else(|_| {
-                    serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
-                })
-            }
-            raw(output.bytes())
-        })
+    type Output = String;
+    fn answer(output: &String) -> (u16, serde_json::Value) {
+        (
+            200,
+            serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 /// What was sent to these operations: request bodies typed, other requests as received.

@@ -1104,7 +1104,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "listCompanies",
             status: 200u16,
-            body: "[{}]",
+            body: "[{\"name\":\"Company name\",\"description\":\"Company description\",\"website\":\"company.com\",\"contact\":\"Company contact\",\"account_manager\":\"Company account manager\"}]",
         },
         crate::testing_server::Example {
             operation: "createCompany",
@@ -1174,7 +1174,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "Credits",
             status: 200u16,
-            body: "[{}]",
+            body: "[{\"label\":\"Test credit\",\"description\":\"This is an credit\",\"delivers\":[\"ENTITLEMENT_ID\"],\"unit\":\"views\",\"quantity\":5,\"auto_assign\":\"none\"}]",
         },
         crate::testing_server::Example {
             operation: "createCredits",
@@ -1209,7 +1209,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "listEmailTemplates",
             status: 200u16,
-            body: "[{}]",
+            body: "[{\"templateType\":\"template type\",\"slug\":\"email template slug\",\"label\":\"Name of the email template\",\"subject\":\"Email subject\",\"content\":\"Email content\",\"default\":false}]",
         },
         crate::testing_server::Example {
             operation: "getEmailTemplate",
@@ -1229,7 +1229,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "listEntitlements",
             status: 200u16,
-            body: "[{}]",
+            body: "[{\"label\":\"Test entitlement\",\"description\":\"This is an entitlement\",\"auto_assign\":\"none\"}]",
         },
         crate::testing_server::Example {
             operation: "createEntitlements",
@@ -1259,7 +1259,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "deleteFeatureRule",
             status: 200u16,
-            body: "",
+            body: "{}",
         },
         crate::testing_server::Example {
             operation: "getFeatureRuleVersions",
@@ -1279,7 +1279,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "deleteFeatureRuleVersion",
             status: 200u16,
-            body: "",
+            body: "{}",
         },
         crate::testing_server::Example {
             operation: "saveFeatureRule",
@@ -1289,7 +1289,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "listForms",
             status: 200u16,
-            body: "[{}]",
+            body: "[{\"title\":\"Test\",\"internal-description\":\"This form is for testing\",\"public-description\":\"Please provide some info\",\"registration\":true,\"fields\":[{\"slug\":\"first-name\",\"placeholder\":\"First name\",\"required\":true,\"order\":1}]}]",
         },
         crate::testing_server::Example {
             operation: "getForm",
@@ -1319,7 +1319,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "createGift",
             status: 200u16,
-            body: "",
+            body: "{}",
         },
         crate::testing_server::Example {
             operation: "deleteGift",
@@ -1509,7 +1509,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "deleteSchemaSlug",
             status: 200u16,
-            body: "",
+            body: "{}",
         },
         crate::testing_server::Example {
             operation: "listUsers",
@@ -1609,7 +1609,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "listUserAccounts",
             status: 200u16,
-            body: "[{}]",
+            body: "[{\"user_id\":\"0123456789ABCD\",\"account_id\":\"0123456789ABCD\"}]",
         },
         crate::testing_server::Example {
             operation: "refreshAccessModel",
@@ -1649,7 +1649,7 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "deleteAccountGrant",
             status: 200u16,
-            body: "",
+            body: "\"Account grant revoked\"",
         },
         crate::testing_server::Example {
             operation: "addAccountUsersByDomain",

@@ -102,22 +102,15 @@ pub struct DeleteSchemaSlugStub {
     stub: crate::testing::Stub,
 }
 crate::testing_stub::stub_methods!(
-    DeleteSchemaSlugStub => crate ::RawBody < crate ::types::SchemaFieldDeletionResponse
-    >
+    DeleteSchemaSlugStub => crate ::types::SchemaFieldDeletionResponse
 );
 impl crate::testing::Answers for DeleteSchemaSlugStub {
-    type Output = crate::RawBody<crate::types::SchemaFieldDeletionResponse>;
-    fn answer(
-        output: &crate::RawBody<crate::types::SchemaFieldDeletionResponse>,
-    ) -> (u16, serde_json::Value) {
-        (200, {
-            fn raw(bytes: &[u8]) -> serde_json::Value {
-                serde_json::from_slice(bytes).unwrap_or_else(|_| {
-                    serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned())
-                })
-            }
-            raw(output.bytes())
-        })
+    type Output = crate::types::SchemaFieldDeletionResponse;
+    fn answer(output: &crate::types::SchemaFieldDeletionResponse) -> (u16, serde_json::Value) {
+        (
+            200,
+            serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 /// What was sent to these operations: request bodies typed, other requests as received.

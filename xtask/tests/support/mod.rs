@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+pub mod http;
 
 pub fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -132,4 +133,45 @@ pub fn fails_cleanly(name: &str, spec_text: &str, expected: &[&str]) {
         before,
         "{name}: a failed run changed the existing crate"
     );
+}
+
+/// Runs `cargo xtask` like [`xtask`], and also returns the child's peak resident memory in bytes
+/// (from `wait4`, which reports the child's own high-water mark).
+pub fn xtask_with_peak_memory(args: &[&str]) -> (Output, u64) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    // Reaped by `wait4` below, which also gives its peak memory (std's `wait` would not).
+    #[allow(clippy::zombie_processes)]
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("xtask runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stdout.read_to_end(&mut bytes).unwrap();
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stderr.read_to_end(&mut bytes).unwrap();
+        bytes
+    });
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct that wait4 fills; the pid is our own child, not yet
+    // waited for (std's `Child` is dropped without waiting).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    };
+    // Linux reports ru_maxrss in KiB.
+    (output, usage.ru_maxrss as u64 * 1024)
 }
