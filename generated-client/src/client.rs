@@ -4,12 +4,15 @@
 
 //! The client: where requests go, how they are signed, and the entry points to the
 //! operations (one accessor per tag).
+
 use crate::builder::{ApiInfo, ClientBuilder, Server, ServerVariable};
 use crate::error::BuildError;
 use crate::transport::Transport;
 use std::sync::Arc;
+
 /// The server of the spec: `https://{tenantId}.api.zephr.com`.
 pub const SERVER_URL: &str = "https://{tenantId}.api.zephr.com";
+
 const SERVER: Server = Server {
     url: SERVER_URL,
     variables: &[ServerVariable {
@@ -19,26 +22,31 @@ const SERVER: Server = Server {
         allowed: &[],
     }],
 };
+
 /// What the runtime needs to know about this API to build a client.
 const API: ApiInfo = ApiInfo {
     server: Some(&SERVER),
     signer_required: true,
     user_agent: crate::USER_AGENT,
 };
+
 /// A client of the Admin API Reference API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Arc<Transport>,
 }
+
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
     }
+
     /// A request to a path the spec does not describe (or describes wrongly), signed,
     /// retried and bounded like every operation: `client.request(Method::GET,
     /// "/v3/new-endpoint").query("a", 1).send_json::<T>().await`. The path is sent as
@@ -46,15 +54,18 @@ impl Client {
     pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> crate::RawRequest {
         crate::RawRequest::new(&self.transport, method, path.into())
     }
+
     /// Where responses departed from the spec since the client was built (shared by its
     /// clones): counts by operation, status, kind and place, never a value. Each new place
     /// is also a `tracing` event at WARN.
     pub fn drift_report(&self) -> crate::DriftReport {
         self.transport.drift.report()
     }
+
     pub(crate) fn transport(&self) -> &Arc<Transport> {
         &self.transport
     }
+
     /// `Account User` operations.
     ///
     /// Contains operations on the Account User resource.
@@ -62,6 +73,7 @@ impl Client {
     pub fn account_user(&self) -> crate::apis::account_user::AccountUserApi<'_> {
         crate::apis::account_user::AccountUserApi { client: self }
     }
+
     /// `Admin User` operations.
     ///
     /// Contains operations on the Admin User resource.
@@ -69,6 +81,7 @@ impl Client {
     pub fn admin_user(&self) -> crate::apis::admin_user::AdminUserApi<'_> {
         crate::apis::admin_user::AdminUserApi { client: self }
     }
+
     /// `Bundle` operations.
     ///
     /// Contains operations on the Bundle resource.
@@ -76,6 +89,7 @@ impl Client {
     pub fn bundle(&self) -> crate::apis::bundle::BundleApi<'_> {
         crate::apis::bundle::BundleApi { client: self }
     }
+
     /// `Cache Configurations` operations.
     ///
     /// Contains operations on the Cache Configurations resource.
@@ -85,6 +99,7 @@ impl Client {
     ) -> crate::apis::cache_configurations::CacheConfigurationsApi<'_> {
         crate::apis::cache_configurations::CacheConfigurationsApi { client: self }
     }
+
     /// `Cache Management` operations.
     ///
     /// Cache Mangement.
@@ -92,6 +107,7 @@ impl Client {
     pub fn cache_management(&self) -> crate::apis::cache_management::CacheManagementApi<'_> {
         crate::apis::cache_management::CacheManagementApi { client: self }
     }
+
     /// `Company` operations.
     ///
     /// Actions on resource Company.
@@ -99,6 +115,7 @@ impl Client {
     pub fn company(&self) -> crate::apis::company::CompanyApi<'_> {
         crate::apis::company::CompanyApi { client: self }
     }
+
     /// `Component Library` operations.
     ///
     /// Actions on resource Library Component.
@@ -106,6 +123,7 @@ impl Client {
     pub fn component_library(&self) -> crate::apis::component_library::ComponentLibraryApi<'_> {
         crate::apis::component_library::ComponentLibraryApi { client: self }
     }
+
     /// `Configuration` operations.
     ///
     /// Blaize tenant configuration.
@@ -113,6 +131,7 @@ impl Client {
     pub fn configuration(&self) -> crate::apis::configuration::ConfigurationApi<'_> {
         crate::apis::configuration::ConfigurationApi { client: self }
     }
+
     /// `Credit` operations.
     ///
     /// Actions on resource Credit.
@@ -120,11 +139,13 @@ impl Client {
     pub fn credit(&self) -> crate::apis::credit::CreditApi<'_> {
         crate::apis::credit::CreditApi { client: self }
     }
+
     /// `Decision Engine` operations.
     #[cfg(feature = "decision_engine")]
     pub fn decision_engine(&self) -> crate::apis::decision_engine::DecisionEngineApi<'_> {
         crate::apis::decision_engine::DecisionEngineApi { client: self }
     }
+
     /// `Email Templates` operations.
     ///
     /// Actions on email templates.
@@ -132,6 +153,7 @@ impl Client {
     pub fn email_templates(&self) -> crate::apis::email_templates::EmailTemplatesApi<'_> {
         crate::apis::email_templates::EmailTemplatesApi { client: self }
     }
+
     /// `Entitlement` operations.
     ///
     /// Actions on resource Entitlement.
@@ -139,6 +161,7 @@ impl Client {
     pub fn entitlement(&self) -> crate::apis::entitlement::EntitlementApi<'_> {
         crate::apis::entitlement::EntitlementApi { client: self }
     }
+
     /// `Feature Rules` operations.
     ///
     /// Actions on resource Feature Rules.
@@ -146,6 +169,7 @@ impl Client {
     pub fn feature_rules(&self) -> crate::apis::feature_rules::FeatureRulesApi<'_> {
         crate::apis::feature_rules::FeatureRulesApi { client: self }
     }
+
     /// `Form` operations.
     ///
     /// Actions on resource Form.
@@ -153,11 +177,13 @@ impl Client {
     pub fn form(&self) -> crate::apis::form::FormApi<'_> {
         crate::apis::form::FormApi { client: self }
     }
+
     /// `Gifts` operations.
     #[cfg(feature = "gifts")]
     pub fn gifts(&self) -> crate::apis::gifts::GiftsApi<'_> {
         crate::apis::gifts::GiftsApi { client: self }
     }
+
     /// `Grants` operations.
     ///
     /// Actions on resource Grant.
@@ -165,6 +191,7 @@ impl Client {
     pub fn grants(&self) -> crate::apis::grants::GrantsApi<'_> {
         crate::apis::grants::GrantsApi { client: self }
     }
+
     /// `Meter` operations.
     ///
     /// Actions on resource Meter.
@@ -172,6 +199,7 @@ impl Client {
     pub fn meter(&self) -> crate::apis::meter::MeterApi<'_> {
         crate::apis::meter::MeterApi { client: self }
     }
+
     /// `Products` operations.
     ///
     /// Actions on resource Product.
@@ -179,6 +207,7 @@ impl Client {
     pub fn products(&self) -> crate::apis::products::ProductsApi<'_> {
         crate::apis::products::ProductsApi { client: self }
     }
+
     /// `Request Rules` operations.
     ///
     /// Actions on resource Request Rules.
@@ -186,6 +215,7 @@ impl Client {
     pub fn request_rules(&self) -> crate::apis::request_rules::RequestRulesApi<'_> {
         crate::apis::request_rules::RequestRulesApi { client: self }
     }
+
     /// `Session` operations.
     ///
     /// Actions on resource Session.
@@ -193,6 +223,7 @@ impl Client {
     pub fn session(&self) -> crate::apis::session::SessionApi<'_> {
         crate::apis::session::SessionApi { client: self }
     }
+
     /// `Static Items` operations.
     ///
     /// Actions on resource Static Item.
@@ -200,6 +231,7 @@ impl Client {
     pub fn static_items(&self) -> crate::apis::static_items::StaticItemsApi<'_> {
         crate::apis::static_items::StaticItemsApi { client: self }
     }
+
     /// `Third Party Authentication` operations.
     ///
     /// Contains operations for the OAuth 2.0 Authorization Code Flow Token Exchange.
@@ -209,11 +241,13 @@ impl Client {
     ) -> crate::apis::third_party_authentication::ThirdPartyAuthenticationApi<'_> {
         crate::apis::third_party_authentication::ThirdPartyAuthenticationApi { client: self }
     }
+
     /// `User Export` operations.
     #[cfg(feature = "user_export")]
     pub fn user_export(&self) -> crate::apis::user_export::UserExportApi<'_> {
         crate::apis::user_export::UserExportApi { client: self }
     }
+
     /// `User Schema` operations.
     ///
     /// Actions on resource User Schema.
@@ -221,6 +255,7 @@ impl Client {
     pub fn user_schema(&self) -> crate::apis::user_schema::UserSchemaApi<'_> {
         crate::apis::user_schema::UserSchemaApi { client: self }
     }
+
     /// `Users` operations.
     ///
     /// Contains operations on the User resource.
@@ -229,6 +264,7 @@ impl Client {
     pub fn users(&self) -> crate::apis::users::UsersApi<'_> {
         crate::apis::users::UsersApi { client: self }
     }
+
     /// `V4 Session` operations.
     ///
     /// Actions on resource Session.
@@ -236,6 +272,7 @@ impl Client {
     pub fn v4_session(&self) -> crate::apis::v4_session::V4SessionApi<'_> {
         crate::apis::v4_session::V4SessionApi { client: self }
     }
+
     /// `Webhook` operations.
     ///
     /// Actions on resource Webhook.
@@ -243,6 +280,7 @@ impl Client {
     pub fn webhook(&self) -> crate::apis::webhook::WebhookApi<'_> {
         crate::apis::webhook::WebhookApi { client: self }
     }
+
     /// `Account` operations.
     ///
     /// Actions on resource Account.
@@ -250,6 +288,7 @@ impl Client {
     pub fn account(&self) -> crate::apis::account::AccountApi<'_> {
         crate::apis::account::AccountApi { client: self }
     }
+
     /// `Health Check` operations.
     ///
     /// Actions on Health checks.
@@ -257,6 +296,7 @@ impl Client {
     pub fn health_check(&self) -> crate::apis::health_check::HealthCheckApi<'_> {
         crate::apis::health_check::HealthCheckApi { client: self }
     }
+
     /// `System Resources` operations.
     ///
     /// Actions on system resources.
@@ -264,6 +304,7 @@ impl Client {
     pub fn system_resources(&self) -> crate::apis::system_resources::SystemResourcesApi<'_> {
         crate::apis::system_resources::SystemResourcesApi { client: self }
     }
+
     /// `Request Rules Version` operations.
     #[cfg(feature = "request_rules_version")]
     pub fn request_rules_version(
@@ -271,16 +312,19 @@ impl Client {
     ) -> crate::apis::request_rules_version::RequestRulesVersionApi<'_> {
         crate::apis::request_rules_version::RequestRulesVersionApi { client: self }
     }
+
     /// `Other` operations.
     #[cfg(feature = "other")]
     pub fn other(&self) -> crate::apis::other::OtherApi<'_> {
         crate::apis::other::OtherApi { client: self }
     }
+
     /// `Pages` operations.
     #[cfg(feature = "pages")]
     pub fn pages(&self) -> crate::apis::pages::PagesApi<'_> {
         crate::apis::pages::PagesApi { client: self }
     }
+
     /// `Dynamic Offer Promo code redemption` operations.
     #[cfg(feature = "dynamic_offer_promo_code_redemption")]
     pub fn dynamic_offer_promo_code_redemption(
@@ -291,12 +335,14 @@ impl Client {
             client: self,
         }
     }
+
     /// `Subscription` operations.
     #[cfg(feature = "subscription")]
     pub fn subscription(&self) -> crate::apis::subscription::SubscriptionApi<'_> {
         crate::apis::subscription::SubscriptionApi { client: self }
     }
 }
+
 impl ClientBuilder {
     /// Sets the server variable `tenantId`. Required unless `base_url` is set: the spec's default (`demo`) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).
     ///
@@ -305,6 +351,7 @@ impl ClientBuilder {
         self.set_variable("tenantId", value.into());
         self
     }
+
     /// Signs every request with this key pair (security scheme `ZephrHmacHttp`, see [`ZephrHmacSigner`](crate::ZephrHmacSigner)).
     pub fn credentials(
         self,
@@ -313,6 +360,7 @@ impl ClientBuilder {
     ) -> Self {
         self.signer(crate::ZephrHmacSigner::new(access_key, secret_key))
     }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let transport = self.build_transport(&API)?;

@@ -197,6 +197,7 @@
 //! | `/zephr/integration/users/v1/users` | DELETE [`users().delete_user_by_primary_or_foreign_key()`](apis/users/struct.UsersApi.html#method.delete_user_by_primary_or_foreign_key) |
 //! | `/zephr/oauth2/token` | POST [`third_party_authentication().refresh_or_exchange_token()`](apis/third_party_authentication/struct.ThirdPartyAuthenticationApi.html#method.refresh_or_exchange_token) |
 //! | `/zephr/public/template-components/v1/template-components/{templateConfigId}` | GET [`other().fetch_external_template()`](apis/other/struct.OtherApi.html#method.fetch_external_template) |
+
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),
@@ -204,41 +205,70 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 pub mod apis;
-mod base64_json;
-mod body;
-mod builder;
-mod client;
-mod drift;
-mod drift_log;
-mod encoding;
-mod envelope;
-mod error;
-mod json_path;
-mod model;
-mod one_of;
-mod paginate;
-mod random;
-mod redirect;
-mod request;
-mod retry;
-mod signing;
-mod string_enum;
+
 #[cfg(feature = "testing")]
 pub mod testing;
+
+pub mod types;
+
+mod client;
+
+mod base64_json;
+
+mod body;
+
+mod builder;
+
+mod drift;
+
+mod drift_log;
+
+mod encoding;
+
+mod envelope;
+
+mod error;
+
+mod json_path;
+
+mod model;
+
+mod one_of;
+
+mod paginate;
+
+mod random;
+
+mod redirect;
+
+mod request;
+
+mod retry;
+
+mod signing;
+
+mod string_enum;
+
 #[cfg(feature = "testing")]
 mod testing_auth;
+
 #[cfg(feature = "testing")]
 mod testing_server;
+
 #[cfg(feature = "testing")]
 mod testing_stub;
+
 mod tracked;
+
 mod transport;
-pub mod types;
+
 mod zephr_hmac;
+
 pub use body::RawBody;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+
 pub use client::Client;
 pub use client::SERVER_URL;
 pub use drift::{Drift, DriftKind, decode_with_drift};
@@ -247,26 +277,35 @@ pub use error::{
     BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
     TransportError, TransportErrorKind,
 };
+
 pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 pub use redirect::RedirectPolicy;
 pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
-/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
-pub use reqwest;
 pub use retry::RetryPolicy;
 pub use signing::{
     ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
 };
+
 pub use zephr_hmac::ZephrHmacSigner;
+
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;
+
 /// The spec's `info.title`.
 pub const SPEC_TITLE: &str = "Admin API Reference";
+
 /// The spec's `info.version`.
 pub const SPEC_VERSION: &str = "2026-06-12";
+
 /// SHA-256 of the spec file this crate was generated from.
 pub const SPEC_SHA256: &str = "a7c1dfd485cccf063490746bb7cb998517c7ff50f05440487a36ed43d9844357";
+
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> =
     Some("18ff796ade37c20391260bb3e4df3f0166820f21982d48f82765588d2be4135c");
+
 /// How many operations the spec has (each is a method under [`apis`]).
 pub const OPERATION_COUNT: usize = 165;
+
 /// The `User-Agent` header sent by default: the crate, its version and the spec's.
 pub const USER_AGENT: &str = "generated-client/0.4.0 (spec 2026-06-12; zephr-codegen)";

@@ -137,7 +137,7 @@ where
 /// `Serialize` and `Deserialize` for a model struct:
 ///
 /// ```text
-/// model!(Name { field: "wire" required, other: "other" optional, } open map_field);
+/// model!(Name { field: ("wire", required), other: ("other", optional) }, open(map_field));
 /// ```
 ///
 /// `nullable` is a required property whose value may be `null`: always written (as `null` when
@@ -155,13 +155,15 @@ where
 /// With `open` or nothing, an object that has none of the declared properties but others is
 /// noted too.
 macro_rules! model {
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } open $map:ident) => {
+    // The invocation reads as a struct expression (and rustfmt lays it out as one): each field
+    // with its name on the wire and its kind, then what becomes of unlisted properties.
+    ($name:ident { $($field:ident: ($wire:literal, $kind:ident)),* $(,)? }, open($map:ident) $(,)?) => {
         $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [open $map]);
     };
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } additional $map:ident) => {
+    ($name:ident { $($field:ident: ($wire:literal, $kind:ident)),* $(,)? }, additional($map:ident) $(,)?) => {
         $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [additional $map]);
     };
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* }) => {
+    ($name:ident { $($field:ident: ($wire:literal, $kind:ident)),* $(,)? } $(,)?) => {
         $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [closed]);
     };
     (@impl $name:ident { $($field:ident: $wire:literal $kind:ident,)* } [$mode:ident $($map:ident)?]) => {

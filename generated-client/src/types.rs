@@ -11,12 +11,15 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 use crate::string_enum::string_enum;
+
 #[cfg(feature = "configuration")]
 /// List of email domains to blacklist.
 ///
 /// Schema `blacklisted-email-domains-request` (`#/components/schemas/blacklisted-email-domains-request`).
 pub type BlacklistedEmailDomainsRequest = Vec<String>;
+
 #[cfg(feature = "configuration")]
 /// Schema `blacklisted-email-domains-response` (`#/components/schemas/blacklisted-email-domains-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -26,6 +29,7 @@ pub struct BlacklistedEmailDomainsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "configuration")]
 impl BlacklistedEmailDomainsResponse {
     /// A `BlacklistedEmailDomainsResponse` with every field unset.
@@ -35,11 +39,13 @@ impl BlacklistedEmailDomainsResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -50,11 +56,15 @@ impl BlacklistedEmailDomainsResponse {
         self
     }
 }
+
 #[cfg(feature = "configuration")]
 crate::model::model!(
-    BlacklistedEmailDomainsResponse { message : "message" optional, } open
-    additional_properties
+    BlacklistedEmailDomainsResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "account_user", feature = "users"))]
 /// Schema `account-user` (`#/components/schemas/account-user`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,6 +78,7 @@ pub struct AccountUser {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "account_user", feature = "users"))]
 impl AccountUser {
     /// An `AccountUser` with every field unset.
@@ -81,31 +92,37 @@ impl AccountUser {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `account_id` (the property `account_id`).
     pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
+
     /// Sets `user_type` (the property `user_type`).
     pub fn with_user_type(mut self, value: impl Into<String>) -> Self {
         self.user_type = Some(value.into());
         self
     }
+
     /// Sets `user_email` (the property `user_email`).
     pub fn with_user_email(mut self, value: impl Into<String>) -> Self {
         self.user_email = Some(value.into());
         self
     }
+
     /// Sets `user_name` (the property `user_name`).
     pub fn with_user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -116,12 +133,19 @@ impl AccountUser {
         self
     }
 }
+
 #[cfg(any(feature = "account_user", feature = "users"))]
 crate::model::model!(
-    AccountUser { user_id : "user_id" optional, account_id : "account_id" optional,
-    user_type : "user_type" optional, user_email : "user_email" optional, user_name :
-    "user_name" optional, } open additional_properties
+    AccountUser {
+        user_id: ("user_id", optional),
+        account_id: ("account_id", optional),
+        user_type: ("user_type", optional),
+        user_email: ("user_email", optional),
+        user_name: ("user_name", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "admin_user", feature = "users"))]
 /// Schema `admin-user-response` (`#/components/schemas/admin-user-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -133,6 +157,7 @@ pub struct AdminUserResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "admin_user", feature = "users"))]
 impl AdminUserResponse {
     /// An `AdminUserResponse` with every field unset.
@@ -144,21 +169,25 @@ impl AdminUserResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -169,11 +198,17 @@ impl AdminUserResponse {
         self
     }
 }
+
 #[cfg(any(feature = "admin_user", feature = "users"))]
 crate::model::model!(
-    AdminUserResponse { user_id : "user_id" optional, message : "message" optional, uri :
-    "uri" optional, } open additional_properties
+    AdminUserResponse {
+        user_id: ("user_id", optional),
+        message: ("message", optional),
+        uri: ("uri", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `admin-user-login-response` (`#/components/schemas/admin-user-login-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -184,6 +219,7 @@ pub struct AdminUserLoginResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl AdminUserLoginResponse {
     /// An `AdminUserLoginResponse` with every field unset.
@@ -194,16 +230,19 @@ impl AdminUserLoginResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `cookie` (the property `cookie`).
     pub fn with_cookie(mut self, value: impl Into<String>) -> Self {
         self.cookie = Some(value.into());
         self
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -214,11 +253,16 @@ impl AdminUserLoginResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminUserLoginResponse { cookie : "cookie" optional, message : "message" optional, }
-    open additional_properties
+    AdminUserLoginResponse {
+        cookie: ("cookie", optional),
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `logout-response` (`#/components/schemas/logout-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -228,6 +272,7 @@ pub struct LogoutResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl LogoutResponse {
     /// A `LogoutResponse` with every field unset.
@@ -237,11 +282,13 @@ impl LogoutResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -252,10 +299,15 @@ impl LogoutResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    LogoutResponse { message : "message" optional, } open additional_properties
+    LogoutResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `access-key` (`#/components/schemas/access-key`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -265,6 +317,7 @@ pub struct AccessKey {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl AccessKey {
     /// An `AccessKey` with every field unset.
@@ -274,11 +327,13 @@ impl AccessKey {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `access_key` (the property `access_key`).
     pub fn with_access_key(mut self, value: impl Into<String>) -> Self {
         self.access_key = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -289,10 +344,15 @@ impl AccessKey {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AccessKey { access_key : "access_key" optional, } open additional_properties
+    AccessKey {
+        access_key: ("access_key", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `keypair-response` (`#/components/schemas/keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -302,6 +362,7 @@ pub struct KeypairResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl KeypairResponse {
     /// A `KeypairResponse` with every field unset.
     pub fn new() -> Self {
@@ -311,16 +372,19 @@ impl KeypairResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `secret_key` (the property `secret_key`).
     pub fn with_secret_key(mut self, value: impl Into<String>) -> Self {
         self.secret_key = Some(value.into());
         self
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -331,10 +395,15 @@ impl KeypairResponse {
         self
     }
 }
+
 crate::model::model!(
-    KeypairResponse { secret_key : "secret_key" optional, message : "message" optional, }
-    open additional_properties
+    KeypairResponse {
+        secret_key: ("secret_key", optional),
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `issue-keypair-response` (`#/components/schemas/issue-keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -346,6 +415,7 @@ pub struct IssueKeypairResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl IssueKeypairResponse {
     /// An `IssueKeypairResponse` with every field unset.
@@ -357,21 +427,25 @@ impl IssueKeypairResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `secret_key` (the property `secret_key`).
     pub fn with_secret_key(mut self, value: impl Into<String>) -> Self {
         self.secret_key = Some(value.into());
         self
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `access_key` (the property `access_key`).
     pub fn with_access_key(mut self, value: impl Into<String>) -> Self {
         self.access_key = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -382,14 +456,21 @@ impl IssueKeypairResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    IssueKeypairResponse { secret_key : "secret_key" optional, message : "message"
-    optional, access_key : "access_key" optional, } open additional_properties
+    IssueKeypairResponse {
+        secret_key: ("secret_key", optional),
+        message: ("message", optional),
+        access_key: ("access_key", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `get-access-key-response` (`#/components/schemas/get-access-key-response`).
 pub type GetAccessKeyResponse = Vec<AccessKey>;
+
 #[cfg(feature = "admin_user")]
 /// Schema `revoke-keypair-response` (`#/components/schemas/revoke-keypair-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -399,6 +480,7 @@ pub struct RevokeKeypairResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl RevokeKeypairResponse {
     /// A `RevokeKeypairResponse` with every field unset.
@@ -408,11 +490,13 @@ impl RevokeKeypairResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -423,10 +507,15 @@ impl RevokeKeypairResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    RevokeKeypairResponse { message : "message" optional, } open additional_properties
+    RevokeKeypairResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `admin-role` (`#/components/schemas/admin-role`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -437,6 +526,7 @@ pub struct AdminRole {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl AdminRole {
     /// An `AdminRole` with every field unset.
@@ -447,16 +537,19 @@ impl AdminRole {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email` (the property `email`).
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
+
     /// Sets `role` (the property `role`).
     pub fn with_role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -467,14 +560,20 @@ impl AdminRole {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRole { email : "email" optional, role : "role" optional, } open
-    additional_properties
+    AdminRole {
+        email: ("email", optional),
+        role: ("role", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `admin-roles` (`#/components/schemas/admin-roles`).
 pub type AdminRoles = Vec<AdminRole>;
+
 #[cfg(feature = "admin_user")]
 /// Schema `admin-role-creation-response` (`#/components/schemas/admin-role-creation-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -484,6 +583,7 @@ pub struct AdminRoleCreationResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl AdminRoleCreationResponse {
     /// An `AdminRoleCreationResponse` with every field unset.
@@ -493,11 +593,13 @@ impl AdminRoleCreationResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -508,11 +610,15 @@ impl AdminRoleCreationResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRoleCreationResponse { message : "message" optional, } open
-    additional_properties
+    AdminRoleCreationResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `list-admin-role-response` (`#/components/schemas/list-admin-role-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -524,6 +630,7 @@ pub struct ListAdminRoleResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl ListAdminRoleResponse {
     /// A `ListAdminRoleResponse` with every field unset.
@@ -535,21 +642,25 @@ impl ListAdminRoleResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email` (the property `email`).
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
+
     /// Sets `role` (the property `role`).
     pub fn with_role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
     }
+
     /// Sets `role_id` (the property `role_id`).
     pub fn with_role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -560,14 +671,21 @@ impl ListAdminRoleResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    ListAdminRoleResponse { email : "email" optional, role : "role" optional, role_id :
-    "role_id" optional, } open additional_properties
+    ListAdminRoleResponse {
+        email: ("email", optional),
+        role: ("role", optional),
+        role_id: ("role_id", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `list-admin-roles-response` (`#/components/schemas/list-admin-roles-response`).
 pub type ListAdminRolesResponse = Vec<ListAdminRoleResponse>;
+
 #[cfg(feature = "admin_user")]
 /// Schema `admin-role-update-response` (`#/components/schemas/admin-role-update-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -577,6 +695,7 @@ pub struct AdminRoleUpdateResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl AdminRoleUpdateResponse {
     /// An `AdminRoleUpdateResponse` with every field unset.
@@ -586,11 +705,13 @@ impl AdminRoleUpdateResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -601,10 +722,15 @@ impl AdminRoleUpdateResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRoleUpdateResponse { message : "message" optional, } open additional_properties
+    AdminRoleUpdateResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `admin-role-deleted-response` (`#/components/schemas/admin-role-deleted-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -614,6 +740,7 @@ pub struct AdminRoleDeletedResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl AdminRoleDeletedResponse {
     /// An `AdminRoleDeletedResponse` with every field unset.
@@ -623,11 +750,13 @@ impl AdminRoleDeletedResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -638,10 +767,15 @@ impl AdminRoleDeletedResponse {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    AdminRoleDeletedResponse { message : "message" optional, } open additional_properties
+    AdminRoleDeletedResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Schema `user_identifier` (`#/components/schemas/user_identifier`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -651,6 +785,7 @@ pub struct UserIdentifier {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl UserIdentifier {
     /// A `UserIdentifier` with every field unset.
@@ -660,11 +795,13 @@ impl UserIdentifier {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -675,10 +812,15 @@ impl UserIdentifier {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    UserIdentifier { user_id : "user_id" optional, } open additional_properties
+    UserIdentifier {
+        user_id: ("user_id", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "entitlement")]
 /// Schema `entitlement` (`#/components/schemas/entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -690,6 +832,7 @@ pub struct Entitlement {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "entitlement")]
 impl Entitlement {
     /// An `Entitlement` with every field unset.
@@ -701,21 +844,25 @@ impl Entitlement {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<String>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -726,11 +873,17 @@ impl Entitlement {
         self
     }
 }
+
 #[cfg(feature = "entitlement")]
 crate::model::model!(
-    Entitlement { label : "label" optional, description : "description" optional,
-    auto_assign : "auto_assign" optional, } open additional_properties
+    Entitlement {
+        label: ("label", optional),
+        description: ("description", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "bundle")]
 /// Schema `includes` (`#/components/schemas/includes`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -743,6 +896,7 @@ pub struct Includes {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "bundle")]
 impl Includes {
     /// An `Includes` with every field unset.
@@ -755,26 +909,31 @@ impl Includes {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `entitlements` (the property `entitlements`).
     pub fn with_entitlements(mut self, value: impl Into<Vec<String>>) -> Self {
         self.entitlements = Some(value.into());
         self
     }
+
     /// Sets `meters` (the property `meters`).
     pub fn with_meters(mut self, value: impl Into<Vec<String>>) -> Self {
         self.meters = Some(value.into());
         self
     }
+
     /// Sets `credits` (the property `credits`).
     pub fn with_credits(mut self, value: impl Into<Vec<String>>) -> Self {
         self.credits = Some(value.into());
         self
     }
+
     /// Sets `bundles` (the property `bundles`).
     pub fn with_bundles(mut self, value: impl Into<Vec<String>>) -> Self {
         self.bundles = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -785,12 +944,18 @@ impl Includes {
         self
     }
 }
+
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    Includes { entitlements : "entitlements" optional, meters : "meters" optional,
-    credits : "credits" optional, bundles : "bundles" optional, } open
-    additional_properties
+    Includes {
+        entitlements: ("entitlements", optional),
+        meters: ("meters", optional),
+        credits: ("credits", optional),
+        bundles: ("bundles", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "bundle")]
 /// Schema `bundle` (`#/components/schemas/bundle`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -808,6 +973,7 @@ pub struct Bundle {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "bundle")]
 impl Bundle {
     /// A `Bundle` with every field unset.
@@ -824,46 +990,55 @@ impl Bundle {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `tenant_id` (the property `tenantId`).
     pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
+
     /// Sets `sub_tenant_id` (the property `subTenantId`).
     pub fn with_sub_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.sub_tenant_id = Some(value.into());
         self
     }
+
     /// Sets `type` (the property `type`).
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `includes` (the property `includes`).
     pub fn with_includes(mut self, value: impl Into<Includes>) -> Self {
         self.includes = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<BundleAutoAssign>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -874,13 +1049,22 @@ impl Bundle {
         self
     }
 }
+
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    Bundle { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional,
-    r#type : "type" optional, id : "id" optional, label : "label" optional, description :
-    "description" optional, includes : "includes" optional, auto_assign : "auto_assign"
-    optional, } open additional_properties
+    Bundle {
+        tenant_id: ("tenantId", optional),
+        sub_tenant_id: ("subTenantId", optional),
+        r#type: ("type", optional),
+        id: ("id", optional),
+        label: ("label", optional),
+        description: ("description", optional),
+        includes: ("includes", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "bundle")]
 /// Schema `bundles` (`#/components/schemas/bundles`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -890,6 +1074,7 @@ pub struct Bundles {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "bundle")]
 impl Bundles {
     /// A `Bundles` with every field unset.
@@ -899,11 +1084,13 @@ impl Bundles {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<Bundle>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -914,10 +1101,15 @@ impl Bundles {
         self
     }
 }
+
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    Bundles { results : "results" optional, } open additional_properties
+    Bundles {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Schema `cache_configurations_objects` (`#/components/schemas/cache_configurations_objects`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -927,6 +1119,7 @@ pub struct CacheConfigurationsObjects {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl CacheConfigurationsObjects {
     /// A `CacheConfigurationsObjects` with every field unset.
@@ -936,11 +1129,13 @@ impl CacheConfigurationsObjects {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<CacheConfigurationsObject>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -951,11 +1146,15 @@ impl CacheConfigurationsObjects {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    CacheConfigurationsObjects { results : "results" optional, } open
-    additional_properties
+    CacheConfigurationsObjects {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Schema `cache_configurations_object` (`#/components/schemas/cache_configurations_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -968,6 +1167,7 @@ pub struct CacheConfigurationsObject {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl CacheConfigurationsObject {
     /// A `CacheConfigurationsObject` with every field unset.
@@ -980,26 +1180,31 @@ impl CacheConfigurationsObject {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `conditions` (the property `conditions`).
     pub fn with_conditions(mut self, value: impl Into<Conditions>) -> Self {
         self.conditions = Some(value.into());
         self
     }
+
     /// Sets `cache` (the property `cache`).
     pub fn with_cache(mut self, value: impl Into<Cache>) -> Self {
         self.cache = Some(value.into());
         self
     }
+
     /// Sets `redirect` (the property `redirect`).
     pub fn with_redirect(mut self, value: impl Into<Redirect>) -> Self {
         self.redirect = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1010,12 +1215,18 @@ impl CacheConfigurationsObject {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    CacheConfigurationsObject { label : "label" optional, conditions : "conditions"
-    optional, cache : "cache" optional, redirect : "redirect" optional, } open
-    additional_properties
+    CacheConfigurationsObject {
+        label: ("label", optional),
+        conditions: ("conditions", optional),
+        cache: ("cache", optional),
+        redirect: ("redirect", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Schema `conditions` (`#/components/schemas/conditions`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1026,6 +1237,7 @@ pub struct Conditions {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl Conditions {
     /// A `Conditions` with every field unset.
@@ -1036,16 +1248,19 @@ impl Conditions {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `url_pattern` (the property `url_pattern`).
     pub fn with_url_pattern(mut self, value: impl Into<String>) -> Self {
         self.url_pattern = Some(value.into());
         self
     }
+
     /// Sets `header_patterns` (the property `header_patterns`).
     pub fn with_header_patterns(mut self, value: impl Into<HeaderPatterns>) -> Self {
         self.header_patterns = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1056,11 +1271,16 @@ impl Conditions {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    Conditions { url_pattern : "url_pattern" optional, header_patterns :
-    "header_patterns" optional, } open additional_properties
+    Conditions {
+        url_pattern: ("url_pattern", optional),
+        header_patterns: ("header_patterns", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Schema `header_patterns` (`#/components/schemas/header_patterns`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1070,6 +1290,7 @@ pub struct HeaderPatterns {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl HeaderPatterns {
     /// A `HeaderPatterns` with every field unset.
@@ -1079,11 +1300,13 @@ impl HeaderPatterns {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `content_type` (the property `Content-Type`).
     pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
         self.content_type = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1094,10 +1317,15 @@ impl HeaderPatterns {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    HeaderPatterns { content_type : "Content-Type" optional, } open additional_properties
+    HeaderPatterns {
+        content_type: ("Content-Type", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Schema `cache` (`#/components/schemas/cache`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1108,6 +1336,7 @@ pub struct Cache {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl Cache {
     /// A `Cache` with every field unset.
@@ -1118,16 +1347,19 @@ impl Cache {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `origin` (the property `origin`).
     pub fn with_origin(mut self, value: impl Into<bool>) -> Self {
         self.origin = Some(value.into());
         self
     }
+
     /// Sets `decision_points` (the property `decision_points`).
     pub fn with_decision_points(mut self, value: impl Into<bool>) -> Self {
         self.decision_points = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1138,11 +1370,16 @@ impl Cache {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    Cache { origin : "origin" optional, decision_points : "decision_points" optional, }
-    open additional_properties
+    Cache {
+        origin: ("origin", optional),
+        decision_points: ("decision_points", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Schema `redirect` (`#/components/schemas/redirect`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1154,6 +1391,7 @@ pub struct Redirect {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl Redirect {
     /// A `Redirect` with every field unset.
@@ -1165,21 +1403,25 @@ impl Redirect {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `true` (the property `true`).
     pub fn with_true(mut self, value: impl Into<bool>) -> Self {
         self.r#true = Some(value.into());
         self
     }
+
     /// Sets `target` (the property `target`).
     pub fn with_target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// Sets `status` (the property `status`).
     pub fn with_status(mut self, value: impl Into<i64>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1190,14 +1432,21 @@ impl Redirect {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    Redirect { r#true : "true" optional, target : "target" optional, status : "status"
-    optional, } open additional_properties
+    Redirect {
+        r#true: ("true", optional),
+        target: ("target", optional),
+        status: ("status", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "company")]
 /// Schema `companies` (`#/components/schemas/companies`).
 pub type Companies = Vec<Company>;
+
 #[cfg(feature = "company")]
 /// Schema `company` (`#/components/schemas/company`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1211,6 +1460,7 @@ pub struct Company {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "company")]
 impl Company {
     /// A `Company` with every field unset.
@@ -1224,31 +1474,37 @@ impl Company {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `website` (the property `website`).
     pub fn with_website(mut self, value: impl Into<String>) -> Self {
         self.website = Some(value.into());
         self
     }
+
     /// Sets `contact` (the property `contact`).
     pub fn with_contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
+
     /// Sets `account_manager` (the property `account_manager`).
     pub fn with_account_manager(mut self, value: impl Into<String>) -> Self {
         self.account_manager = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1259,12 +1515,19 @@ impl Company {
         self
     }
 }
+
 #[cfg(feature = "company")]
 crate::model::model!(
-    Company { name : "name" optional, description : "description" optional, website :
-    "website" optional, contact : "contact" optional, account_manager : "account_manager"
-    optional, } open additional_properties
+    Company {
+        name: ("name", optional),
+        description: ("description", optional),
+        website: ("website", optional),
+        contact: ("contact", optional),
+        account_manager: ("account_manager", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "company")]
 /// Schema `companyv4` (`#/components/schemas/companyv4`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1289,6 +1552,7 @@ pub struct Companyv4 {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "company")]
 impl Companyv4 {
     /// A `Companyv4` with every field unset.
@@ -1305,46 +1569,55 @@ impl Companyv4 {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `company_id` (the property `company_id`).
     pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
         self.company_id = Some(value.into());
         self
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `website` (the property `website`).
     pub fn with_website(mut self, value: impl Into<String>) -> Self {
         self.website = Some(value.into());
         self
     }
+
     /// Sets `contact` (the property `contact`).
     pub fn with_contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
+
     /// Sets `account_manager` (the property `account_manager`).
     pub fn with_account_manager(mut self, value: impl Into<String>) -> Self {
         self.account_manager = Some(value.into());
         self
     }
+
     /// Sets `tenant_id` (the property `tenantId`).
     pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
+
     /// Sets `sub_tenant_id` (the property `subTenantId`).
     pub fn with_sub_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.sub_tenant_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1355,13 +1628,22 @@ impl Companyv4 {
         self
     }
 }
+
 #[cfg(feature = "company")]
 crate::model::model!(
-    Companyv4 { company_id : "company_id" optional, name : "name" optional, description :
-    "description" optional, website : "website" optional, contact : "contact" optional,
-    account_manager : "account_manager" optional, tenant_id : "tenantId" optional,
-    sub_tenant_id : "subTenantId" optional, } open additional_properties
+    Companyv4 {
+        company_id: ("company_id", optional),
+        name: ("name", optional),
+        description: ("description", optional),
+        website: ("website", optional),
+        contact: ("contact", optional),
+        account_manager: ("account_manager", optional),
+        tenant_id: ("tenantId", optional),
+        sub_tenant_id: ("subTenantId", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "configuration")]
 /// Schema `configuration` (`#/components/schemas/configuration`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1407,6 +1689,7 @@ pub struct Configuration {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "configuration")]
 impl Configuration {
     /// A `Configuration` with every field unset.
@@ -1452,186 +1735,223 @@ impl Configuration {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `db_tables_extended_profiles` (the property `db.tables.extendedProfiles`).
     pub fn with_db_tables_extended_profiles(mut self, value: impl Into<String>) -> Self {
         self.db_tables_extended_profiles = Some(value.into());
         self
     }
+
     /// Sets `db_tables_grants` (the property `db.tables.grants`).
     pub fn with_db_tables_grants(mut self, value: impl Into<String>) -> Self {
         self.db_tables_grants = Some(value.into());
         self
     }
+
     /// Sets `db_tables_forms` (the property `db.tables.forms`).
     pub fn with_db_tables_forms(mut self, value: impl Into<String>) -> Self {
         self.db_tables_forms = Some(value.into());
         self
     }
+
     /// Sets `db_tables_features` (the property `db.tables.features`).
     pub fn with_db_tables_features(mut self, value: impl Into<String>) -> Self {
         self.db_tables_features = Some(value.into());
         self
     }
+
     /// Sets `db_tables_request_rules` (the property `db.tables.requestRules`).
     pub fn with_db_tables_request_rules(mut self, value: impl Into<String>) -> Self {
         self.db_tables_request_rules = Some(value.into());
         self
     }
+
     /// Sets `db_tables_entitlements` (the property `db.tables.entitlements`).
     pub fn with_db_tables_entitlements(mut self, value: impl Into<String>) -> Self {
         self.db_tables_entitlements = Some(value.into());
         self
     }
+
     /// Sets `db_tables_form_fields` (the property `db.tables.formFields`).
     pub fn with_db_tables_form_fields(mut self, value: impl Into<String>) -> Self {
         self.db_tables_form_fields = Some(value.into());
         self
     }
+
     /// Sets `db_tables_companies` (the property `db.tables.companies`).
     pub fn with_db_tables_companies(mut self, value: impl Into<String>) -> Self {
         self.db_tables_companies = Some(value.into());
         self
     }
+
     /// Sets `db_tables_accounts` (the property `db.tables.accounts`).
     pub fn with_db_tables_accounts(mut self, value: impl Into<String>) -> Self {
         self.db_tables_accounts = Some(value.into());
         self
     }
+
     /// Sets `db_tables_user_schema_fields` (the property `db.tables.userSchemaFields`).
     pub fn with_db_tables_user_schema_fields(mut self, value: impl Into<String>) -> Self {
         self.db_tables_user_schema_fields = Some(value.into());
         self
     }
+
     /// Sets `db_tables_users` (the property `db.tables.users`).
     pub fn with_db_tables_users(mut self, value: impl Into<String>) -> Self {
         self.db_tables_users = Some(value.into());
         self
     }
+
     /// Sets `db_tables_user_attributes` (the property `db.tables.userAttributes`).
     pub fn with_db_tables_user_attributes(mut self, value: impl Into<String>) -> Self {
         self.db_tables_user_attributes = Some(value.into());
         self
     }
+
     /// Sets `db_tables_account_users` (the property `db.tables.accountUsers`).
     pub fn with_db_tables_account_users(mut self, value: impl Into<String>) -> Self {
         self.db_tables_account_users = Some(value.into());
         self
     }
+
     /// Sets `db_tables_static_items` (the property `db.tables.staticItems`).
     pub fn with_db_tables_static_items(mut self, value: impl Into<String>) -> Self {
         self.db_tables_static_items = Some(value.into());
         self
     }
+
     /// Sets `db_tables_webhooks` (the property `db.tables.webhooks`).
     pub fn with_db_tables_webhooks(mut self, value: impl Into<String>) -> Self {
         self.db_tables_webhooks = Some(value.into());
         self
     }
+
     /// Sets `db_tables_admin_user_tenant_roles` (the property `db.tables.adminUserTenantRoles`).
     pub fn with_db_tables_admin_user_tenant_roles(mut self, value: impl Into<String>) -> Self {
         self.db_tables_admin_user_tenant_roles = Some(value.into());
         self
     }
+
     /// Sets `db_tables_admin_users` (the property `db.tables.adminUsers`).
     pub fn with_db_tables_admin_users(mut self, value: impl Into<String>) -> Self {
         self.db_tables_admin_users = Some(value.into());
         self
     }
+
     /// Sets `db_tables_admin_key_pairs` (the property `db.tables.adminKeyPairs`).
     pub fn with_db_tables_admin_key_pairs(mut self, value: impl Into<String>) -> Self {
         self.db_tables_admin_key_pairs = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_apis_host` (the property `oauth.google.apis.host`).
     pub fn with_oauth_google_apis_host(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_apis_host = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_client_secret` (the property `oauth.linkedin.clientSecret`).
     pub fn with_oauth_linkedin_client_secret(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_client_secret = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_apis_host` (the property `oauth.linkedin.apis.host`).
     pub fn with_oauth_linkedin_apis_host(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_apis_host = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_client_secret` (the property `oauth.google.clientSecret`).
     pub fn with_oauth_google_client_secret(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_client_secret = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_callback_uri` (the property `oauth.google.callbackUri`).
     pub fn with_oauth_google_callback_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_callback_uri = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_client_id` (the property `oauth.linkedin.clientId`).
     pub fn with_oauth_linkedin_client_id(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_client_id = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_callback_uri` (the property `oauth.linkedin.callbackUri`).
     pub fn with_oauth_linkedin_callback_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_callback_uri = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_client_id` (the property `oauth.google.clientId`).
     pub fn with_oauth_google_client_id(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_client_id = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_callback_uri` (the property `oauth.facebook.callbackUri`).
     pub fn with_oauth_facebook_callback_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_callback_uri = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_client_secret` (the property `oauth.facebook.clientSecret`).
     pub fn with_oauth_facebook_client_secret(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_client_secret = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_apis_host` (the property `oauth.facebook.apis.host`).
     pub fn with_oauth_facebook_apis_host(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_apis_host = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_client_id` (the property `oauth.facebook.clientId`).
     pub fn with_oauth_facebook_client_id(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_client_id = Some(value.into());
         self
     }
+
     /// Sets `cdn_origin` (the property `cdn.origin`).
     pub fn with_cdn_origin(mut self, value: impl Into<String>) -> Self {
         self.cdn_origin = Some(value.into());
         self
     }
+
     /// Sets `redis_port` (the property `redis.port`).
     pub fn with_redis_port(mut self, value: impl Into<String>) -> Self {
         self.redis_port = Some(value.into());
         self
     }
+
     /// Sets `elasticsearch_url` (the property `elasticsearch.url`).
     pub fn with_elasticsearch_url(mut self, value: impl Into<String>) -> Self {
         self.elasticsearch_url = Some(value.into());
         self
     }
+
     /// Sets `aws_region` (the property `aws.region`).
     pub fn with_aws_region(mut self, value: impl Into<String>) -> Self {
         self.aws_region = Some(value.into());
         self
     }
+
     /// Sets `redis_host` (the property `redis.host`).
     pub fn with_redis_host(mut self, value: impl Into<String>) -> Self {
         self.redis_host = Some(value.into());
         self
     }
+
     /// Sets `email_from` (the property `email.from`).
     pub fn with_email_from(mut self, value: impl Into<String>) -> Self {
         self.email_from = Some(value.into());
         self
     }
+
     /// Sets `authentication_password_require_email_verfication` (the property `authentication.password.requireEmailVerfication`).
     pub fn with_authentication_password_require_email_verfication(
         mut self,
@@ -1640,6 +1960,7 @@ impl Configuration {
         self.authentication_password_require_email_verfication = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1650,43 +1971,58 @@ impl Configuration {
         self
     }
 }
+
 #[cfg(feature = "configuration")]
 crate::model::model!(
-    Configuration { db_tables_extended_profiles : "db.tables.extendedProfiles" optional,
-    db_tables_grants : "db.tables.grants" optional, db_tables_forms : "db.tables.forms"
-    optional, db_tables_features : "db.tables.features" optional, db_tables_request_rules
-    : "db.tables.requestRules" optional, db_tables_entitlements :
-    "db.tables.entitlements" optional, db_tables_form_fields : "db.tables.formFields"
-    optional, db_tables_companies : "db.tables.companies" optional, db_tables_accounts :
-    "db.tables.accounts" optional, db_tables_user_schema_fields :
-    "db.tables.userSchemaFields" optional, db_tables_users : "db.tables.users" optional,
-    db_tables_user_attributes : "db.tables.userAttributes" optional,
-    db_tables_account_users : "db.tables.accountUsers" optional, db_tables_static_items :
-    "db.tables.staticItems" optional, db_tables_webhooks : "db.tables.webhooks" optional,
-    db_tables_admin_user_tenant_roles : "db.tables.adminUserTenantRoles" optional,
-    db_tables_admin_users : "db.tables.adminUsers" optional, db_tables_admin_key_pairs :
-    "db.tables.adminKeyPairs" optional, oauth_google_apis_host : "oauth.google.apis.host"
-    optional, oauth_linkedin_client_secret : "oauth.linkedin.clientSecret" optional,
-    oauth_linkedin_apis_host : "oauth.linkedin.apis.host" optional,
-    oauth_google_client_secret : "oauth.google.clientSecret" optional,
-    oauth_google_callback_uri : "oauth.google.callbackUri" optional,
-    oauth_linkedin_client_id : "oauth.linkedin.clientId" optional,
-    oauth_linkedin_callback_uri : "oauth.linkedin.callbackUri" optional,
-    oauth_google_client_id : "oauth.google.clientId" optional,
-    oauth_facebook_callback_uri : "oauth.facebook.callbackUri" optional,
-    oauth_facebook_client_secret : "oauth.facebook.clientSecret" optional,
-    oauth_facebook_apis_host : "oauth.facebook.apis.host" optional,
-    oauth_facebook_client_id : "oauth.facebook.clientId" optional, cdn_origin :
-    "cdn.origin" optional, redis_port : "redis.port" optional, elasticsearch_url :
-    "elasticsearch.url" optional, aws_region : "aws.region" optional, redis_host :
-    "redis.host" optional, email_from : "email.from" optional,
-    authentication_password_require_email_verfication :
-    "authentication.password.requireEmailVerfication" optional, } open
-    additional_properties
+    Configuration {
+        db_tables_extended_profiles: ("db.tables.extendedProfiles", optional),
+        db_tables_grants: ("db.tables.grants", optional),
+        db_tables_forms: ("db.tables.forms", optional),
+        db_tables_features: ("db.tables.features", optional),
+        db_tables_request_rules: ("db.tables.requestRules", optional),
+        db_tables_entitlements: ("db.tables.entitlements", optional),
+        db_tables_form_fields: ("db.tables.formFields", optional),
+        db_tables_companies: ("db.tables.companies", optional),
+        db_tables_accounts: ("db.tables.accounts", optional),
+        db_tables_user_schema_fields: ("db.tables.userSchemaFields", optional),
+        db_tables_users: ("db.tables.users", optional),
+        db_tables_user_attributes: ("db.tables.userAttributes", optional),
+        db_tables_account_users: ("db.tables.accountUsers", optional),
+        db_tables_static_items: ("db.tables.staticItems", optional),
+        db_tables_webhooks: ("db.tables.webhooks", optional),
+        db_tables_admin_user_tenant_roles: ("db.tables.adminUserTenantRoles", optional),
+        db_tables_admin_users: ("db.tables.adminUsers", optional),
+        db_tables_admin_key_pairs: ("db.tables.adminKeyPairs", optional),
+        oauth_google_apis_host: ("oauth.google.apis.host", optional),
+        oauth_linkedin_client_secret: ("oauth.linkedin.clientSecret", optional),
+        oauth_linkedin_apis_host: ("oauth.linkedin.apis.host", optional),
+        oauth_google_client_secret: ("oauth.google.clientSecret", optional),
+        oauth_google_callback_uri: ("oauth.google.callbackUri", optional),
+        oauth_linkedin_client_id: ("oauth.linkedin.clientId", optional),
+        oauth_linkedin_callback_uri: ("oauth.linkedin.callbackUri", optional),
+        oauth_google_client_id: ("oauth.google.clientId", optional),
+        oauth_facebook_callback_uri: ("oauth.facebook.callbackUri", optional),
+        oauth_facebook_client_secret: ("oauth.facebook.clientSecret", optional),
+        oauth_facebook_apis_host: ("oauth.facebook.apis.host", optional),
+        oauth_facebook_client_id: ("oauth.facebook.clientId", optional),
+        cdn_origin: ("cdn.origin", optional),
+        redis_port: ("redis.port", optional),
+        elasticsearch_url: ("elasticsearch.url", optional),
+        aws_region: ("aws.region", optional),
+        redis_host: ("redis.host", optional),
+        email_from: ("email.from", optional),
+        authentication_password_require_email_verfication: (
+            "authentication.password.requireEmailVerfication",
+            optional
+        ),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "credit")]
 /// Schema `credits` (`#/components/schemas/credits`).
 pub type Credits = Vec<Credit>;
+
 #[cfg(feature = "credit")]
 /// Schema `credit` (`#/components/schemas/credit`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1701,6 +2037,7 @@ pub struct Credit {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credit")]
 impl Credit {
     /// A `Credit` with every field unset.
@@ -1715,36 +2052,43 @@ impl Credit {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `delivers` (the property `delivers`).
     pub fn with_delivers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.delivers = Some(value.into());
         self
     }
+
     /// Sets `unit` (the property `unit`).
     pub fn with_unit(mut self, value: impl Into<String>) -> Self {
         self.unit = Some(value.into());
         self
     }
+
     /// Sets `quantity` (the property `quantity`).
     pub fn with_quantity(mut self, value: impl Into<f64>) -> Self {
         self.quantity = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<String>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1755,12 +2099,20 @@ impl Credit {
         self
     }
 }
+
 #[cfg(feature = "credit")]
 crate::model::model!(
-    Credit { label : "label" optional, description : "description" optional, delivers :
-    "delivers" optional, unit : "unit" optional, quantity : "quantity" optional,
-    auto_assign : "auto_assign" optional, } open additional_properties
+    Credit {
+        label: ("label", optional),
+        description: ("description", optional),
+        delivers: ("delivers", optional),
+        unit: ("unit", optional),
+        quantity: ("quantity", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -1777,6 +2129,7 @@ pub struct AccessModelCredit {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -1793,16 +2146,19 @@ impl AccessModelCredit {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `remaining_credits` (the property `remainingCredits`).
     pub fn with_remaining_credits(mut self, value: impl Into<i64>) -> Self {
         self.remaining_credits = Some(value.into());
         self
     }
+
     /// Sets `content_ids` (the property `contentIds`).
     pub fn with_content_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.content_ids = Some(value.into());
         self
     }
+
     /// Sets `content_id_transform` (the property `contentIdTransform`).
     pub fn with_content_id_transform(
         mut self,
@@ -1811,6 +2167,7 @@ impl AccessModelCredit {
         self.content_id_transform = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1821,6 +2178,7 @@ impl AccessModelCredit {
         self
     }
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -1828,10 +2186,14 @@ impl AccessModelCredit {
     feature = "v4_session"
 ))]
 crate::model::model!(
-    AccessModelCredit { remaining_credits : "remainingCredits" optional, content_ids :
-    "contentIds" optional, content_id_transform : "contentIdTransform" optional, } open
-    additional_properties
+    AccessModelCredit {
+        remaining_credits: ("remainingCredits", optional),
+        content_ids: ("contentIds", optional),
+        content_id_transform: ("contentIdTransform", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "decision_engine")]
 /// Schema `headers` (`#/components/schemas/headers`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1841,6 +2203,7 @@ pub struct Headers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "decision_engine")]
 impl Headers {
     /// A `Headers` with every field unset.
@@ -1850,11 +2213,13 @@ impl Headers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `location` (the property `Location`).
     pub fn with_location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1865,10 +2230,15 @@ impl Headers {
         self
     }
 }
+
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
-    Headers { location : "Location" optional, } open additional_properties
+    Headers {
+        location: ("Location", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "decision_engine")]
 /// Schema `access-decision-response` (`#/components/schemas/access-decision-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1880,6 +2250,7 @@ pub struct AccessDecisionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "decision_engine")]
 impl AccessDecisionResponse {
     /// An `AccessDecisionResponse` with every field unset.
@@ -1891,21 +2262,25 @@ impl AccessDecisionResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `status` (the property `status`).
     pub fn with_status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sets `body` (the property `body`).
     pub fn with_body(mut self, value: impl Into<String>) -> Self {
         self.body = Some(value.into());
         self
     }
+
     /// Sets `headers` (the property `headers`).
     pub fn with_headers(mut self, value: impl Into<Headers>) -> Self {
         self.headers = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1916,14 +2291,21 @@ impl AccessDecisionResponse {
         self
     }
 }
+
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
-    AccessDecisionResponse { status : "status" optional, body : "body" optional, headers
-    : "headers" optional, } open additional_properties
+    AccessDecisionResponse {
+        status: ("status", optional),
+        body: ("body", optional),
+        headers: ("headers", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "email_templates")]
 /// Schema `email-templates` (`#/components/schemas/email-templates`).
 pub type EmailTemplates = Vec<EmailTemplate>;
+
 #[cfg(feature = "email_templates")]
 /// Schema `email-template` (`#/components/schemas/email-template`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1944,6 +2326,7 @@ pub struct EmailTemplate {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "email_templates")]
 impl EmailTemplate {
     /// An `EmailTemplate` with every field unset.
@@ -1958,36 +2341,43 @@ impl EmailTemplate {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `template_type` (the property `templateType`).
     pub fn with_template_type(mut self, value: impl Into<String>) -> Self {
         self.template_type = Some(value.into());
         self
     }
+
     /// Sets `slug` (the property `slug`).
     pub fn with_slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `subject` (the property `subject`).
     pub fn with_subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
+
     /// Sets `content` (the property `content`).
     pub fn with_content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
+
     /// Sets `default` (the property `default`).
     pub fn with_default(mut self, value: impl Into<bool>) -> Self {
         self.default = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -1998,18 +2388,28 @@ impl EmailTemplate {
         self
     }
 }
+
 #[cfg(feature = "email_templates")]
 crate::model::model!(
-    EmailTemplate { template_type : "templateType" optional, slug : "slug" optional,
-    label : "label" optional, subject : "subject" optional, content : "content" optional,
-    default : "default" optional, } open additional_properties
+    EmailTemplate {
+        template_type: ("templateType", optional),
+        slug: ("slug", optional),
+        label: ("label", optional),
+        subject: ("subject", optional),
+        content: ("content", optional),
+        default: ("default", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "entitlement")]
 /// Schema `entitlements` (`#/components/schemas/entitlements`).
 pub type Entitlements = Vec<Entitlement>;
+
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rules_response` (`#/components/schemas/feature_rules_response`).
 pub type FeatureRulesResponse = Vec<FeatureRuleResponse>;
+
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_response` (`#/components/schemas/feature_rule_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2029,6 +2429,7 @@ pub struct FeatureRuleResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "feature_rules")]
 impl FeatureRuleResponse {
     /// A `FeatureRuleResponse` with every field unset.
@@ -2048,46 +2449,55 @@ impl FeatureRuleResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `version` (the property `version`).
     pub fn with_version(mut self, value: impl Into<f64>) -> Self {
         self.version = Some(value.into());
         self
     }
+
     /// Sets `tags` (the property `tags`).
     pub fn with_tags(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.tags = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `last_updated` (the property `last_updated`).
     pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
         self.last_updated = Some(value.into());
         self
     }
+
     /// Sets `request_type` (the property `request_type`).
     pub fn with_request_type(mut self, value: impl Into<FeatureRuleResponseRequestType>) -> Self {
         self.request_type = Some(value.into());
         self
     }
+
     /// Sets `target_name` (the property `target_name`).
     pub fn with_target_name(mut self, value: impl Into<String>) -> Self {
         self.target_name = Some(value.into());
         self
     }
+
     /// Sets `match_operation` (the property `match_operation`).
     pub fn with_match_operation(
         mut self,
@@ -2096,16 +2506,19 @@ impl FeatureRuleResponse {
         self.match_operation = Some(value.into());
         self
     }
+
     /// Sets `target_value` (the property `target_value`).
     pub fn with_target_value(mut self, value: impl Into<String>) -> Self {
         self.target_value = Some(value.into());
         self
     }
+
     /// Sets `css_selector` (the property `css_selector`).
     pub fn with_css_selector(mut self, value: impl Into<String>) -> Self {
         self.css_selector = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2116,15 +2529,25 @@ impl FeatureRuleResponse {
         self
     }
 }
+
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    FeatureRuleResponse { id : "id" optional, version : "version" optional, tags : "tags"
-    optional, label : "label" optional, description : "description" optional,
-    last_updated : "last_updated" optional, request_type : "request_type" optional,
-    target_name : "target_name" optional, match_operation : "match_operation" optional,
-    target_value : "target_value" optional, css_selector : "css_selector" optional, }
-    open additional_properties
+    FeatureRuleResponse {
+        id: ("id", optional),
+        version: ("version", optional),
+        tags: ("tags", optional),
+        label: ("label", optional),
+        description: ("description", optional),
+        last_updated: ("last_updated", optional),
+        request_type: ("request_type", optional),
+        target_name: ("target_name", optional),
+        match_operation: ("match_operation", optional),
+        target_value: ("target_value", optional),
+        css_selector: ("css_selector", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_version_response` (`#/components/schemas/feature_rule_version_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2144,6 +2567,7 @@ pub struct FeatureRuleVersionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "feature_rules")]
 impl FeatureRuleVersionResponse {
     /// A `FeatureRuleVersionResponse` with every field unset.
@@ -2163,61 +2587,73 @@ impl FeatureRuleVersionResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `version` (the property `version`).
     pub fn with_version(mut self, value: impl Into<f64>) -> Self {
         self.version = Some(value.into());
         self
     }
+
     /// Sets `tags` (the property `tags`).
     pub fn with_tags(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.tags = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `requirements_script` (the property `requirements_script`).
     pub fn with_requirements_script(mut self, value: impl Into<String>) -> Self {
         self.requirements_script = Some(value.into());
         self
     }
+
     /// Sets `action_script` (the property `action_script`).
     pub fn with_action_script(mut self, value: impl Into<String>) -> Self {
         self.action_script = Some(value.into());
         self
     }
+
     /// Sets `script_type` (the property `script_type`).
     pub fn with_script_type(mut self, value: impl Into<String>) -> Self {
         self.script_type = Some(value.into());
         self
     }
+
     /// Sets `graph_state` (the property `graph_state`).
     pub fn with_graph_state(mut self, value: impl Into<String>) -> Self {
         self.graph_state = Some(value.into());
         self
     }
+
     /// Sets `editing_mode` (the property `editing_mode`).
     pub fn with_editing_mode(mut self, value: impl Into<String>) -> Self {
         self.editing_mode = Some(value.into());
         self
     }
+
     /// Sets `last_updated` (the property `last_updated`).
     pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
         self.last_updated = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2228,15 +2664,25 @@ impl FeatureRuleVersionResponse {
         self
     }
 }
+
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    FeatureRuleVersionResponse { id : "id" optional, version : "version" optional, tags :
-    "tags" optional, label : "label" optional, description : "description" optional,
-    requirements_script : "requirements_script" optional, action_script : "action_script"
-    optional, script_type : "script_type" optional, graph_state : "graph_state" optional,
-    editing_mode : "editing_mode" optional, last_updated : "last_updated" optional, }
-    open additional_properties
+    FeatureRuleVersionResponse {
+        id: ("id", optional),
+        version: ("version", optional),
+        tags: ("tags", optional),
+        label: ("label", optional),
+        description: ("description", optional),
+        requirements_script: ("requirements_script", optional),
+        action_script: ("action_script", optional),
+        script_type: ("script_type", optional),
+        graph_state: ("graph_state", optional),
+        editing_mode: ("editing_mode", optional),
+        last_updated: ("last_updated", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_deletion_response` (`#/components/schemas/feature_rule_deletion_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2246,6 +2692,7 @@ pub struct FeatureRuleDeletionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "feature_rules")]
 impl FeatureRuleDeletionResponse {
     /// A `FeatureRuleDeletionResponse` with every field unset.
@@ -2255,11 +2702,13 @@ impl FeatureRuleDeletionResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2270,11 +2719,15 @@ impl FeatureRuleDeletionResponse {
         self
     }
 }
+
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    FeatureRuleDeletionResponse { message : "message" optional, } open
-    additional_properties
+    FeatureRuleDeletionResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_creation_response` (`#/components/schemas/feature_rule_creation_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2286,6 +2739,7 @@ pub struct FeatureRuleCreationResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "feature_rules")]
 impl FeatureRuleCreationResponse {
     /// A `FeatureRuleCreationResponse` with every field unset.
@@ -2296,16 +2750,19 @@ impl FeatureRuleCreationResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2316,11 +2773,16 @@ impl FeatureRuleCreationResponse {
         self
     }
 }
+
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    FeatureRuleCreationResponse { message : "message" optional, uri : "uri" optional, }
-    open additional_properties
+    FeatureRuleCreationResponse {
+        message: ("message", optional),
+        uri: ("uri", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "feature_rules")]
 /// Schema `feature_rule_version_tags_update_response` (`#/components/schemas/feature_rule_version_tags_update_response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2331,6 +2793,7 @@ pub struct FeatureRuleVersionTagsUpdateResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "feature_rules")]
 impl FeatureRuleVersionTagsUpdateResponse {
     /// A `FeatureRuleVersionTagsUpdateResponse` with every field unset.
@@ -2341,16 +2804,19 @@ impl FeatureRuleVersionTagsUpdateResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2361,14 +2827,20 @@ impl FeatureRuleVersionTagsUpdateResponse {
         self
     }
 }
+
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    FeatureRuleVersionTagsUpdateResponse { message : "message" optional, uri : "uri"
-    optional, } open additional_properties
+    FeatureRuleVersionTagsUpdateResponse {
+        message: ("message", optional),
+        uri: ("uri", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "form")]
 /// Schema `forms` (`#/components/schemas/forms`).
 pub type Forms = Vec<Form>;
+
 #[cfg(feature = "form")]
 /// Schema `form` (`#/components/schemas/form`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2382,6 +2854,7 @@ pub struct Form {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "form")]
 impl Form {
     /// A `Form` with every field unset.
@@ -2395,31 +2868,37 @@ impl Form {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `title` (the property `title`).
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
+
     /// Sets `internal_description` (the property `internal-description`).
     pub fn with_internal_description(mut self, value: impl Into<String>) -> Self {
         self.internal_description = Some(value.into());
         self
     }
+
     /// Sets `public_description` (the property `public-description`).
     pub fn with_public_description(mut self, value: impl Into<String>) -> Self {
         self.public_description = Some(value.into());
         self
     }
+
     /// Sets `registration` (the property `registration`).
     pub fn with_registration(mut self, value: impl Into<bool>) -> Self {
         self.registration = Some(value.into());
         self
     }
+
     /// Sets `fields` (the property `fields`).
     pub fn with_fields(mut self, value: impl Into<Vec<Field>>) -> Self {
         self.fields = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2430,12 +2909,19 @@ impl Form {
         self
     }
 }
+
 #[cfg(feature = "form")]
 crate::model::model!(
-    Form { title : "title" optional, internal_description : "internal-description"
-    optional, public_description : "public-description" optional, registration :
-    "registration" optional, fields : "fields" optional, } open additional_properties
+    Form {
+        title: ("title", optional),
+        internal_description: ("internal-description", optional),
+        public_description: ("public-description", optional),
+        registration: ("registration", optional),
+        fields: ("fields", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "form")]
 /// Schema `field` (`#/components/schemas/field`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2448,6 +2934,7 @@ pub struct Field {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "form")]
 impl Field {
     /// A `Field` with every field unset.
@@ -2460,26 +2947,31 @@ impl Field {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `slug` (the property `slug`).
     pub fn with_slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
+
     /// Sets `placeholder` (the property `placeholder`).
     pub fn with_placeholder(mut self, value: impl Into<String>) -> Self {
         self.placeholder = Some(value.into());
         self
     }
+
     /// Sets `required` (the property `required`).
     pub fn with_required(mut self, value: impl Into<bool>) -> Self {
         self.required = Some(value.into());
         self
     }
+
     /// Sets `order` (the property `order`).
     pub fn with_order(mut self, value: impl Into<f64>) -> Self {
         self.order = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2490,14 +2982,22 @@ impl Field {
         self
     }
 }
+
 #[cfg(feature = "form")]
 crate::model::model!(
-    Field { slug : "slug" optional, placeholder : "placeholder" optional, required :
-    "required" optional, order : "order" optional, } open additional_properties
+    Field {
+        slug: ("slug", optional),
+        placeholder: ("placeholder", optional),
+        required: ("required", optional),
+        order: ("order", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "gifts")]
 /// Schema `gifts` (`#/components/schemas/gifts`).
 pub type Gifts = Vec<Gift>;
+
 #[cfg(feature = "gifts")]
 /// Schema `gift` (`#/components/schemas/gift`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2516,6 +3016,7 @@ pub struct Gift {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "gifts")]
 impl Gift {
     /// A `Gift` with every field unset.
@@ -2529,31 +3030,37 @@ impl Gift {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `created` (the property `created`).
     pub fn with_created(mut self, value: impl Into<String>) -> Self {
         self.created = Some(value.into());
         self
     }
+
     /// Sets `claimed` (the property `claimed`).
     pub fn with_claimed(mut self, value: impl Into<String>) -> Self {
         self.claimed = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets `cross_device_session` (the property `cross_device_session`).
     pub fn with_cross_device_session(mut self, value: impl Into<String>) -> Self {
         self.cross_device_session = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2564,12 +3071,19 @@ impl Gift {
         self
     }
 }
+
 #[cfg(feature = "gifts")]
 crate::model::model!(
-    Gift { id : "id" optional, created : "created" optional, claimed : "claimed"
-    optional, uri : "uri" optional, cross_device_session : "cross_device_session"
-    optional, } open additional_properties
+    Gift {
+        id: ("id", optional),
+        created: ("created", optional),
+        claimed: ("claimed", optional),
+        uri: ("uri", optional),
+        cross_device_session: ("cross_device_session", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 /// Schema `grants-response` (`#/components/schemas/grants-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2579,6 +3093,7 @@ pub struct GrantsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 impl GrantsResponse {
     /// A `GrantsResponse` with every field unset.
@@ -2588,11 +3103,13 @@ impl GrantsResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<GrantResponse>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2603,13 +3120,19 @@ impl GrantsResponse {
         self
     }
 }
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 crate::model::model!(
-    GrantsResponse { results : "results" optional, } open additional_properties
+    GrantsResponse {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "grants")]
 /// Schema `active-grants-response` (`#/components/schemas/active-grants-response`).
 pub type ActiveGrantsResponse = Vec<GrantResponse>;
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 /// Schema `grant-response` (`#/components/schemas/grant-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -2629,6 +3152,7 @@ pub struct GrantResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 impl GrantResponse {
     /// A `GrantResponse` with every field unset.
@@ -2647,56 +3171,67 @@ impl GrantResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `grant_id` (the property `grantId`).
     pub fn with_grant_id(mut self, value: impl Into<String>) -> Self {
         self.grant_id = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `account_id` (the property `account_id`).
     pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
+
     /// Sets `expiry_state` (the property `expiry_state`).
     pub fn with_expiry_state(mut self, value: impl Into<GrantResponseExpiryState>) -> Self {
         self.expiry_state = Some(value.into());
         self
     }
+
     /// Sets `entitlement_type` (the property `entitlement_type`).
     pub fn with_entitlement_type(mut self, value: impl Into<GrantResponseEntitlementType>) -> Self {
         self.entitlement_type = Some(value.into());
         self
     }
+
     /// Sets `entitlement_id` (the property `entitlement_id`).
     pub fn with_entitlement_id(mut self, value: impl Into<String>) -> Self {
         self.entitlement_id = Some(value.into());
         self
     }
+
     /// Sets `start_time` (the property `startTime`).
     pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
+
     /// Sets `end_time` (the property `endTime`).
     pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
+
     /// Sets `product_id` (the property `product_id`).
     pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
+
     /// Sets `created_at` (the property `createdAt`).
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2707,15 +3242,24 @@ impl GrantResponse {
         self
     }
 }
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 crate::model::model!(
-    GrantResponse { grant_id : "grantId" optional, user_id : "user_id" optional,
-    account_id : "account_id" optional, expiry_state : "expiry_state" optional,
-    entitlement_type : "entitlement_type" optional, entitlement_id : "entitlement_id"
-    optional, start_time : "startTime" optional, end_time : "endTime" optional,
-    product_id : "product_id" optional, created_at : "createdAt" optional, } open
-    additional_properties
+    GrantResponse {
+        grant_id: ("grantId", optional),
+        user_id: ("user_id", optional),
+        account_id: ("account_id", optional),
+        expiry_state: ("expiry_state", optional),
+        entitlement_type: ("entitlement_type", optional),
+        entitlement_id: ("entitlement_id", optional),
+        start_time: ("startTime", optional),
+        end_time: ("endTime", optional),
+        product_id: ("product_id", optional),
+        created_at: ("createdAt", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "grants")]
 /// Schema `grant` (`#/components/schemas/grant`).
 #[derive(Debug, Clone, PartialEq)]
@@ -2735,6 +3279,7 @@ pub struct Grant {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "grants")]
 impl Grant {
     /// A `Grant` with its required fields; the others start unset.
@@ -2757,41 +3302,49 @@ impl Grant {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `grant_id` (the property `grantId`).
     pub fn with_grant_id(mut self, value: impl Into<String>) -> Self {
         self.grant_id = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `account_id` (the property `account_id`).
     pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
+
     /// Sets `expiry_state` (the property `expiry_state`).
     pub fn with_expiry_state(mut self, value: impl Into<GrantExpiryState>) -> Self {
         self.expiry_state = Some(value.into());
         self
     }
+
     /// Sets `start_time` (the property `startTime`).
     pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
+
     /// Sets `end_time` (the property `endTime`).
     pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
+
     /// Sets `created_at` (the property `createdAt`).
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2802,14 +3355,24 @@ impl Grant {
         self
     }
 }
+
 #[cfg(feature = "grants")]
 crate::model::model!(
-    Grant { grant_id : "grantId" optional, user_id : "user_id" optional, account_id :
-    "account_id" optional, expiry_state : "expiry_state" optional, entitlement_type :
-    "entitlement_type" required, entitlement_id : "entitlement_id" required, start_time :
-    "startTime" optional, end_time : "endTime" optional, product_id : "product_id"
-    required, created_at : "createdAt" optional, } open additional_properties
+    Grant {
+        grant_id: ("grantId", optional),
+        user_id: ("user_id", optional),
+        account_id: ("account_id", optional),
+        expiry_state: ("expiry_state", optional),
+        entitlement_type: ("entitlement_type", required),
+        entitlement_id: ("entitlement_id", required),
+        start_time: ("startTime", optional),
+        end_time: ("endTime", optional),
+        product_id: ("product_id", required),
+        created_at: ("createdAt", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `grant-creation-request` (`#/components/schemas/grant-creation-request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2831,6 +3394,7 @@ pub struct GrantCreationRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl GrantCreationRequest {
     /// A `GrantCreationRequest` with every field unset.
     pub fn new() -> Self {
@@ -2847,11 +3411,13 @@ impl GrantCreationRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `grant_id` (the property `grantId`).
     pub fn with_grant_id(mut self, value: impl Into<String>) -> Self {
         self.grant_id = Some(value.into());
         self
     }
+
     /// Sets `entitlement_type` (the property `entitlement_type`).
     pub fn with_entitlement_type(
         mut self,
@@ -2860,41 +3426,49 @@ impl GrantCreationRequest {
         self.entitlement_type = Some(value.into());
         self
     }
+
     /// Sets `entitlement_id` (the property `entitlement_id`).
     pub fn with_entitlement_id(mut self, value: impl Into<String>) -> Self {
         self.entitlement_id = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `expiry_state` (the property `expiry_state`).
     pub fn with_expiry_state(mut self, value: impl Into<GrantCreationRequestExpiryState>) -> Self {
         self.expiry_state = Some(value.into());
         self
     }
+
     /// Sets `start_time` (the property `startTime`).
     pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
+
     /// Sets `end_time` (the property `endTime`).
     pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
+
     /// Sets `product_id` (the property `product_id`).
     pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
+
     /// Sets `created_at` (the property `created_at`).
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2905,13 +3479,22 @@ impl GrantCreationRequest {
         self
     }
 }
+
 crate::model::model!(
-    GrantCreationRequest { grant_id : "grantId" optional, entitlement_type :
-    "entitlement_type" optional, entitlement_id : "entitlement_id" optional, user_id :
-    "user_id" optional, expiry_state : "expiry_state" optional, start_time : "startTime"
-    optional, end_time : "endTime" optional, product_id : "product_id" optional,
-    created_at : "created_at" optional, } open additional_properties
+    GrantCreationRequest {
+        grant_id: ("grantId", optional),
+        entitlement_type: ("entitlement_type", optional),
+        entitlement_id: ("entitlement_id", optional),
+        user_id: ("user_id", optional),
+        expiry_state: ("expiry_state", optional),
+        start_time: ("startTime", optional),
+        end_time: ("endTime", optional),
+        product_id: ("product_id", optional),
+        created_at: ("created_at", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -2931,6 +3514,7 @@ pub struct AccessModel {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -2950,6 +3534,7 @@ impl AccessModel {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `meters` (the property `meters`).
     pub fn with_meters(
         mut self,
@@ -2958,6 +3543,7 @@ impl AccessModel {
         self.meters = Some(value.into());
         self
     }
+
     /// Sets `credits` (the property `credits`).
     pub fn with_credits(
         mut self,
@@ -2966,6 +3552,7 @@ impl AccessModel {
         self.credits = Some(value.into());
         self
     }
+
     /// Sets `delivered_entitlements` (the property `delivered_entitlements`).
     pub fn with_delivered_entitlements(
         mut self,
@@ -2974,21 +3561,25 @@ impl AccessModel {
         self.delivered_entitlements = Some(value.into());
         self
     }
+
     /// Sets `granted_bundles` (the property `granted_bundles`).
     pub fn with_granted_bundles(mut self, value: impl Into<Vec<String>>) -> Self {
         self.granted_bundles = Some(value.into());
         self
     }
+
     /// Sets `jwt_bundles` (the property `jwt_bundles`).
     pub fn with_jwt_bundles(mut self, value: impl Into<Vec<Vec<String>>>) -> Self {
         self.jwt_bundles = Some(value.into());
         self
     }
+
     /// Sets `user_state` (the property `user_state`).
     pub fn with_user_state(mut self, value: impl Into<String>) -> Self {
         self.user_state = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -2999,6 +3590,7 @@ impl AccessModel {
         self
     }
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -3006,11 +3598,17 @@ impl AccessModel {
     feature = "v4_session"
 ))]
 crate::model::model!(
-    AccessModel { meters : "meters" optional, credits : "credits" optional,
-    delivered_entitlements : "delivered_entitlements" optional, granted_bundles :
-    "granted_bundles" optional, jwt_bundles : "jwt_bundles" optional, user_state :
-    "user_state" optional, } open additional_properties
+    AccessModel {
+        meters: ("meters", optional),
+        credits: ("credits", optional),
+        delivered_entitlements: ("delivered_entitlements", optional),
+        granted_bundles: ("granted_bundles", optional),
+        jwt_bundles: ("jwt_bundles", optional),
+        user_state: ("user_state", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -3028,6 +3626,7 @@ pub struct DeliveredEntitlement {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -3045,26 +3644,31 @@ impl DeliveredEntitlement {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `direct` (the property `direct`).
     pub fn with_direct(mut self, value: impl Into<bool>) -> Self {
         self.direct = Some(value.into());
         self
     }
+
     /// Sets `metered_by` (the property `meteredBy`).
     pub fn with_metered_by(mut self, value: impl Into<Vec<String>>) -> Self {
         self.metered_by = Some(value.into());
         self
     }
+
     /// Sets `credited_by` (the property `creditedBy`).
     pub fn with_credited_by(mut self, value: impl Into<Vec<String>>) -> Self {
         self.credited_by = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3075,6 +3679,7 @@ impl DeliveredEntitlement {
         self
     }
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -3082,10 +3687,15 @@ impl DeliveredEntitlement {
     feature = "v4_session"
 ))]
 crate::model::model!(
-    DeliveredEntitlement { id : "id" optional, direct : "direct" optional, metered_by :
-    "meteredBy" optional, credited_by : "creditedBy" optional, } open
-    additional_properties
+    DeliveredEntitlement {
+        id: ("id", optional),
+        direct: ("direct", optional),
+        metered_by: ("meteredBy", optional),
+        credited_by: ("creditedBy", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "meter")]
 /// Schema `meters` (`#/components/schemas/meters`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3095,6 +3705,7 @@ pub struct Meters {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "meter")]
 impl Meters {
     /// A `Meters` with every field unset.
@@ -3104,11 +3715,13 @@ impl Meters {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<Meter>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3119,10 +3732,15 @@ impl Meters {
         self
     }
 }
+
 #[cfg(feature = "meter")]
 crate::model::model!(
-    Meters { results : "results" optional, } open additional_properties
+    Meters {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "meter")]
 /// Schema `meter` (`#/components/schemas/meter`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3139,6 +3757,7 @@ pub struct Meter {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "meter")]
 impl Meter {
     /// A `Meter` with every field unset.
@@ -3155,46 +3774,55 @@ impl Meter {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `unit` (the property `unit`).
     pub fn with_unit(mut self, value: impl Into<String>) -> Self {
         self.unit = Some(value.into());
         self
     }
+
     /// Sets `limit` (the property `limit`).
     pub fn with_limit(mut self, value: impl Into<f64>) -> Self {
         self.limit = Some(value.into());
         self
     }
+
     /// Sets `cycle` (the property `cycle`).
     pub fn with_cycle(mut self, value: impl Into<String>) -> Self {
         self.cycle = Some(value.into());
         self
     }
+
     /// Sets `period` (the property `period`).
     pub fn with_period(mut self, value: impl Into<String>) -> Self {
         self.period = Some(value.into());
         self
     }
+
     /// Sets `timezone` (the property `timezone`).
     pub fn with_timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<String>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3205,13 +3833,22 @@ impl Meter {
         self
     }
 }
+
 #[cfg(feature = "meter")]
 crate::model::model!(
-    Meter { label : "label" optional, description : "description" optional, unit : "unit"
-    optional, limit : "limit" optional, cycle : "cycle" optional, period : "period"
-    optional, timezone : "timezone" optional, auto_assign : "auto_assign" optional, }
-    open additional_properties
+    Meter {
+        label: ("label", optional),
+        description: ("description", optional),
+        unit: ("unit", optional),
+        limit: ("limit", optional),
+        cycle: ("cycle", optional),
+        period: ("period", optional),
+        timezone: ("timezone", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -3230,6 +3867,7 @@ pub struct AccessModelMeter {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -3248,26 +3886,31 @@ impl AccessModelMeter {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `refresh_time` (the property `refreshTime`).
     pub fn with_refresh_time(mut self, value: impl Into<String>) -> Self {
         self.refresh_time = Some(value.into());
         self
     }
+
     /// Sets `meter_size` (the property `meterSize`).
     pub fn with_meter_size(mut self, value: impl Into<i64>) -> Self {
         self.meter_size = Some(value.into());
         self
     }
+
     /// Sets `remaining_credits` (the property `remainingCredits`).
     pub fn with_remaining_credits(mut self, value: impl Into<i64>) -> Self {
         self.remaining_credits = Some(value.into());
         self
     }
+
     /// Sets `content_ids` (the property `contentIds`).
     pub fn with_content_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.content_ids = Some(value.into());
         self
     }
+
     /// Sets `content_id_transform` (the property `contentIdTransform`).
     pub fn with_content_id_transform(
         mut self,
@@ -3276,6 +3919,7 @@ impl AccessModelMeter {
         self.content_id_transform = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3286,6 +3930,7 @@ impl AccessModelMeter {
         self
     }
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -3293,14 +3938,20 @@ impl AccessModelMeter {
     feature = "v4_session"
 ))]
 crate::model::model!(
-    AccessModelMeter { refresh_time : "refreshTime" optional, meter_size : "meterSize"
-    optional, remaining_credits : "remainingCredits" optional, content_ids : "contentIds"
-    optional, content_id_transform : "contentIdTransform" optional, } open
-    additional_properties
+    AccessModelMeter {
+        refresh_time: ("refreshTime", optional),
+        meter_size: ("meterSize", optional),
+        remaining_credits: ("remainingCredits", optional),
+        content_ids: ("contentIds", optional),
+        content_id_transform: ("contentIdTransform", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Schema `products` (`#/components/schemas/products`).
 pub type Products = Vec<Product>;
+
 #[cfg(feature = "products")]
 /// Schema `product-request` (`#/components/schemas/product-request`).
 #[derive(Debug, Clone, PartialEq)]
@@ -3317,6 +3968,7 @@ pub struct ProductRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductRequest {
     /// A `ProductRequest` with its required fields; the others start unset.
@@ -3334,16 +3986,19 @@ impl ProductRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `sharing_limit` (the property `sharingLimit`).
     pub fn with_sharing_limit(mut self, value: impl Into<f64>) -> Self {
         self.sharing_limit = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3354,12 +4009,19 @@ impl ProductRequest {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductRequest { label : "label" required, description : "description" optional,
-    entitlement : "entitlement" required, mapping : "mapping" required, sharing_limit :
-    "sharingLimit" optional, } open additional_properties
+    ProductRequest {
+        label: ("label", required),
+        description: ("description", optional),
+        entitlement: ("entitlement", required),
+        mapping: ("mapping", required),
+        sharing_limit: ("sharingLimit", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Schema `product` (`#/components/schemas/product`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3380,6 +4042,7 @@ pub struct Product {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl Product {
     /// A `Product` with every field unset.
@@ -3396,46 +4059,55 @@ impl Product {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `tenant_id` (the property `tenantId`).
     pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
+
     /// Sets `sub_tenant_id` (the property `subTenantId`).
     pub fn with_sub_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.sub_tenant_id = Some(value.into());
         self
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `entitlement` (the property `entitlement`).
     pub fn with_entitlement(mut self, value: impl Into<ProductEntitlement>) -> Self {
         self.entitlement = Some(value.into());
         self
     }
+
     /// Sets `mapping` (the property `mapping`).
     pub fn with_mapping(mut self, value: impl Into<ProductMapping>) -> Self {
         self.mapping = Some(value.into());
         self
     }
+
     /// Sets `sharing_limit` (the property `sharingLimit`).
     pub fn with_sharing_limit(mut self, value: impl Into<f64>) -> Self {
         self.sharing_limit = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3446,13 +4118,22 @@ impl Product {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    Product { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional, id
-    : "id" optional, label : "label" optional, description : "description" optional,
-    entitlement : "entitlement" optional, mapping : "mapping" optional, sharing_limit :
-    "sharingLimit" optional, } open additional_properties
+    Product {
+        tenant_id: ("tenantId", optional),
+        sub_tenant_id: ("subTenantId", optional),
+        id: ("id", optional),
+        label: ("label", optional),
+        description: ("description", optional),
+        entitlement: ("entitlement", optional),
+        mapping: ("mapping", optional),
+        sharing_limit: ("sharingLimit", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Schema `product.entitlement` (`#/components/schemas/product.entitlement`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3467,6 +4148,7 @@ pub struct ProductEntitlement {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductEntitlement {
     /// A `ProductEntitlement` with every field unset.
@@ -3478,21 +4160,25 @@ impl ProductEntitlement {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `type` (the property `type`).
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
+
     /// Sets `entitlement_tenant` (the property `entitlementTenant`).
     pub fn with_entitlement_tenant(mut self, value: impl Into<String>) -> Self {
         self.entitlement_tenant = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3503,11 +4189,17 @@ impl ProductEntitlement {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductEntitlement { id : "id" optional, r#type : "type" optional, entitlement_tenant
-    : "entitlementTenant" optional, } open additional_properties
+    ProductEntitlement {
+        id: ("id", optional),
+        r#type: ("type", optional),
+        entitlement_tenant: ("entitlementTenant", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Schema `product.mapping` (`#/components/schemas/product.mapping`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3522,6 +4214,7 @@ pub struct ProductMapping {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMapping {
     /// A `ProductMapping` with every field unset.
@@ -3536,6 +4229,7 @@ impl ProductMapping {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `braintree_recurring` (the property `braintree_recurring`).
     pub fn with_braintree_recurring(
         mut self,
@@ -3544,6 +4238,7 @@ impl ProductMapping {
         self.braintree_recurring = Some(value.into());
         self
     }
+
     /// Sets `braintree_one_off` (the property `braintree_one_off`).
     pub fn with_braintree_one_off(
         mut self,
@@ -3552,6 +4247,7 @@ impl ProductMapping {
         self.braintree_one_off = Some(value.into());
         self
     }
+
     /// Sets `stripe_recurring` (the property `stripe_recurring`).
     pub fn with_stripe_recurring(
         mut self,
@@ -3560,21 +4256,25 @@ impl ProductMapping {
         self.stripe_recurring = Some(value.into());
         self
     }
+
     /// Sets `stripe_one_off` (the property `stripe_one_off`).
     pub fn with_stripe_one_off(mut self, value: impl Into<ProductMappingStripeOneOff>) -> Self {
         self.stripe_one_off = Some(value.into());
         self
     }
+
     /// Sets `rate_plans` (the property `rate_plans`).
     pub fn with_rate_plans(mut self, value: impl Into<Vec<ProductMappingRatePlan>>) -> Self {
         self.rate_plans = Some(value.into());
         self
     }
+
     /// Sets `jwt` (the property `jwt`).
     pub fn with_jwt(mut self, value: impl Into<ProductMappingJwt>) -> Self {
         self.jwt = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3585,13 +4285,20 @@ impl ProductMapping {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMapping { braintree_recurring : "braintree_recurring" optional,
-    braintree_one_off : "braintree_one_off" optional, stripe_recurring :
-    "stripe_recurring" optional, stripe_one_off : "stripe_one_off" optional, rate_plans :
-    "rate_plans" optional, jwt : "jwt" optional, } open additional_properties
+    ProductMapping {
+        braintree_recurring: ("braintree_recurring", optional),
+        braintree_one_off: ("braintree_one_off", optional),
+        stripe_recurring: ("stripe_recurring", optional),
+        stripe_one_off: ("stripe_one_off", optional),
+        rate_plans: ("rate_plans", optional),
+        jwt: ("jwt", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Schema `product.mapping.price_point` (`#/components/schemas/product.mapping.price_point`).
 #[derive(Debug, Clone, PartialEq)]
@@ -3608,6 +4315,7 @@ pub struct ProductMappingPricePoint {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMappingPricePoint {
     /// A `ProductMappingPricePoint` with its required fields; the others start unset.
@@ -3620,11 +4328,13 @@ impl ProductMappingPricePoint {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `archived` (the property `archived`).
     pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
         self.archived = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3635,11 +4345,18 @@ impl ProductMappingPricePoint {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingPricePoint { id : "id" required, label : "label" required, price :
-    "price" required, archived : "archived" optional, } open additional_properties
+    ProductMappingPricePoint {
+        id: ("id", required),
+        label: ("label", required),
+        price: ("price", required),
+        archived: ("archived", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Schema `product.mapping.rate_plan` (`#/components/schemas/product.mapping.rate_plan`).
 #[derive(Debug, Clone, PartialEq)]
@@ -3658,6 +4375,7 @@ pub struct ProductMappingRatePlan {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMappingRatePlan {
     /// A `ProductMappingRatePlan` with its required fields; the others start unset.
@@ -3675,16 +4393,19 @@ impl ProductMappingRatePlan {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `archived` (the property `archived`).
     pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
         self.archived = Some(value.into());
         self
     }
+
     /// Sets `archive_label` (the property `archive_label`).
     pub fn with_archive_label(mut self, value: impl Into<String>) -> Self {
         self.archive_label = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3695,13 +4416,19 @@ impl ProductMappingRatePlan {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingRatePlan { payment_provider : "payment_provider" required, rate_plan_id
-    : "rate_plan_id" required, archived : "archived" optional, archive_label :
-    "archive_label" optional, environment : "environment" required, } open
-    additional_properties
+    ProductMappingRatePlan {
+        payment_provider: ("payment_provider", required),
+        rate_plan_id: ("rate_plan_id", required),
+        archived: ("archived", optional),
+        archive_label: ("archive_label", optional),
+        environment: ("environment", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Schema `product.mapping.jwt` (`#/components/schemas/product.mapping.jwt`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3711,6 +4438,7 @@ pub struct ProductMappingJwt {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMappingJwt {
     /// A `ProductMappingJwt` with every field unset.
@@ -3720,11 +4448,13 @@ impl ProductMappingJwt {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `private_claim_value` (the property `privateClaimValue`).
     pub fn with_private_claim_value(mut self, value: impl Into<String>) -> Self {
         self.private_claim_value = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3735,11 +4465,15 @@ impl ProductMappingJwt {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingJwt { private_claim_value : "privateClaimValue" optional, } open
-    additional_properties
+    ProductMappingJwt {
+        private_claim_value: ("privateClaimValue", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "request_rules")]
 /// Schema `request_rules_container_object` (`#/components/schemas/request_rules_container_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3749,6 +4483,7 @@ pub struct RequestRulesContainerObject {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "request_rules")]
 impl RequestRulesContainerObject {
     /// A `RequestRulesContainerObject` with every field unset.
@@ -3758,11 +4493,13 @@ impl RequestRulesContainerObject {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<RequestRulesObject>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3773,11 +4510,15 @@ impl RequestRulesContainerObject {
         self
     }
 }
+
 #[cfg(feature = "request_rules")]
 crate::model::model!(
-    RequestRulesContainerObject { results : "results" optional, } open
-    additional_properties
+    RequestRulesContainerObject {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 /// Schema `request_rules_object` (`#/components/schemas/request_rules_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3798,6 +4539,7 @@ pub struct RequestRulesObject {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 impl RequestRulesObject {
     /// A `RequestRulesObject` with every field unset.
@@ -3818,66 +4560,79 @@ impl RequestRulesObject {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `priority` (the property `priority`).
     pub fn with_priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
+
     /// Sets `version` (the property `version`).
     pub fn with_version(mut self, value: impl Into<f64>) -> Self {
         self.version = Some(value.into());
         self
     }
+
     /// Sets `last_updated` (the property `last_updated`).
     pub fn with_last_updated(mut self, value: impl Into<String>) -> Self {
         self.last_updated = Some(value.into());
         self
     }
+
     /// Sets `conditions` (the property `conditions`).
     pub fn with_conditions(mut self, value: impl Into<RequestRulesConditions>) -> Self {
         self.conditions = Some(value.into());
         self
     }
+
     /// Sets `last_updated_at` (the property `lastUpdatedAt`).
     pub fn with_last_updated_at(mut self, value: impl Into<String>) -> Self {
         self.last_updated_at = Some(value.into());
         self
     }
+
     /// Sets `requirements_script` (the property `requirements_script`).
     pub fn with_requirements_script(mut self, value: impl Into<String>) -> Self {
         self.requirements_script = Some(value.into());
         self
     }
+
     /// Sets `action_script` (the property `action_script`).
     pub fn with_action_script(mut self, value: impl Into<String>) -> Self {
         self.action_script = Some(value.into());
         self
     }
+
     /// Sets `script_type` (the property `script_type`).
     pub fn with_script_type(mut self, value: impl Into<String>) -> Self {
         self.script_type = Some(value.into());
         self
     }
+
     /// Sets `graph_state` (the property `graph_state`).
     pub fn with_graph_state(mut self, value: impl Into<String>) -> Self {
         self.graph_state = Some(value.into());
         self
     }
+
     /// Sets `editing_mode` (the property `editing_mode`).
     pub fn with_editing_mode(mut self, value: impl Into<String>) -> Self {
         self.editing_mode = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3888,16 +4643,26 @@ impl RequestRulesObject {
         self
     }
 }
+
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 crate::model::model!(
-    RequestRulesObject { label : "label" optional, description : "description" optional,
-    priority : "priority" optional, version : "version" optional, last_updated :
-    "last_updated" optional, conditions : "conditions" optional, last_updated_at :
-    "lastUpdatedAt" optional, requirements_script : "requirements_script" optional,
-    action_script : "action_script" optional, script_type : "script_type" optional,
-    graph_state : "graph_state" optional, editing_mode : "editing_mode" optional, } open
-    additional_properties
+    RequestRulesObject {
+        label: ("label", optional),
+        description: ("description", optional),
+        priority: ("priority", optional),
+        version: ("version", optional),
+        last_updated: ("last_updated", optional),
+        conditions: ("conditions", optional),
+        last_updated_at: ("lastUpdatedAt", optional),
+        requirements_script: ("requirements_script", optional),
+        action_script: ("action_script", optional),
+        script_type: ("script_type", optional),
+        graph_state: ("graph_state", optional),
+        editing_mode: ("editing_mode", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 /// Schema `request_rules_conditions` (`#/components/schemas/request_rules_conditions`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3908,6 +4673,7 @@ pub struct RequestRulesConditions {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 impl RequestRulesConditions {
     /// A `RequestRulesConditions` with every field unset.
@@ -3918,16 +4684,19 @@ impl RequestRulesConditions {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `url_pattern` (the property `url_pattern`).
     pub fn with_url_pattern(mut self, value: impl Into<String>) -> Self {
         self.url_pattern = Some(value.into());
         self
     }
+
     /// Sets `method` (the property `method`).
     pub fn with_method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -3938,11 +4707,16 @@ impl RequestRulesConditions {
         self
     }
 }
+
 #[cfg(any(feature = "request_rules", feature = "request_rules_version"))]
 crate::model::model!(
-    RequestRulesConditions { url_pattern : "url_pattern" optional, method : "method"
-    optional, } open additional_properties
+    RequestRulesConditions {
+        url_pattern: ("url_pattern", optional),
+        method: ("method", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session` (`#/components/schemas/session`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -3968,6 +4742,7 @@ pub struct Session {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 impl Session {
     /// A `Session` with every field unset.
@@ -3992,86 +4767,103 @@ impl Session {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `tenant_id` (the property `tenantId`).
     pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
+
     /// Sets `sub_tenant_id` (the property `subTenantId`).
     pub fn with_sub_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.sub_tenant_id = Some(value.into());
         self
     }
+
     /// Sets `supplied` (the property `supplied`).
     pub fn with_supplied(mut self, value: impl Into<bool>) -> Self {
         self.supplied = Some(value.into());
         self
     }
+
     /// Sets `expiry_date` (the property `expiryDate`).
     pub fn with_expiry_date(mut self, value: impl Into<String>) -> Self {
         self.expiry_date = Some(value.into());
         self
     }
+
     /// Sets `start_date` (the property `startDate`).
     pub fn with_start_date(mut self, value: impl Into<String>) -> Self {
         self.start_date = Some(value.into());
         self
     }
+
     /// Sets `authenticated` (the property `authenticated`).
     pub fn with_authenticated(mut self, value: impl Into<bool>) -> Self {
         self.authenticated = Some(value.into());
         self
     }
+
     /// Sets `state` (the property `state`).
     pub fn with_state(mut self, value: impl Into<SessionState>) -> Self {
         self.state = Some(value.into());
         self
     }
+
     /// Sets `device` (the property `device`).
     pub fn with_device(mut self, value: impl Into<String>) -> Self {
         self.device = Some(value.into());
         self
     }
+
     /// Sets `browser` (the property `browser`).
     pub fn with_browser(mut self, value: impl Into<String>) -> Self {
         self.browser = Some(value.into());
         self
     }
+
     /// Sets `os` (the property `os`).
     pub fn with_os(mut self, value: impl Into<String>) -> Self {
         self.os = Some(value.into());
         self
     }
+
     /// Sets `city` (the property `city`).
     pub fn with_city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
+
     /// Sets `geo_state` (the property `geoState`).
     pub fn with_geo_state(mut self, value: impl Into<String>) -> Self {
         self.geo_state = Some(value.into());
         self
     }
+
     /// Sets `device_name` (the property `deviceName`).
     pub fn with_device_name(mut self, value: impl Into<String>) -> Self {
         self.device_name = Some(value.into());
         self
     }
+
     /// Sets `country` (the property `country`).
     pub fn with_country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
+
     /// Sets `session_id` (the property `session_id`).
     pub fn with_session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4082,16 +4874,30 @@ impl Session {
         self
     }
 }
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 crate::model::model!(
-    Session { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId" optional,
-    supplied : "supplied" optional, expiry_date : "expiryDate" optional, start_date :
-    "startDate" optional, authenticated : "authenticated" optional, state : "state"
-    optional, device : "device" optional, browser : "browser" optional, os : "os"
-    optional, city : "city" optional, geo_state : "geoState" optional, device_name :
-    "deviceName" optional, country : "country" optional, session_id : "session_id"
-    optional, user_id : "user_id" optional, } open additional_properties
+    Session {
+        tenant_id: ("tenantId", optional),
+        sub_tenant_id: ("subTenantId", optional),
+        supplied: ("supplied", optional),
+        expiry_date: ("expiryDate", optional),
+        start_date: ("startDate", optional),
+        authenticated: ("authenticated", optional),
+        state: ("state", optional),
+        device: ("device", optional),
+        browser: ("browser", optional),
+        os: ("os", optional),
+        city: ("city", optional),
+        geo_state: ("geoState", optional),
+        device_name: ("deviceName", optional),
+        country: ("country", optional),
+        session_id: ("session_id", optional),
+        user_id: ("user_id", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session-lookup` (`#/components/schemas/session-lookup`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4113,6 +4919,7 @@ pub struct SessionLookup {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 impl SessionLookup {
     /// A `SessionLookup` with every field unset.
@@ -4132,51 +4939,61 @@ impl SessionLookup {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `tenant_id` (the property `tenantId`).
     pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
+
     /// Sets `sub_tenant_id` (the property `subTenantId`).
     pub fn with_sub_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.sub_tenant_id = Some(value.into());
         self
     }
+
     /// Sets `authenticated` (the property `authenticated`).
     pub fn with_authenticated(mut self, value: impl Into<bool>) -> Self {
         self.authenticated = Some(value.into());
         self
     }
+
     /// Sets `v` (the property `v`).
     pub fn with_v(mut self, value: impl Into<i64>) -> Self {
         self.v = Some(value.into());
         self
     }
+
     /// Sets `session_variables` (the property `session_variables`).
     pub fn with_session_variables(mut self, value: impl Into<SessionVariables>) -> Self {
         self.session_variables = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `sessions` (the property `sessions`).
     pub fn with_sessions(mut self, value: impl Into<Sessions>) -> Self {
         self.sessions = Some(value.into());
         self
     }
+
     /// Sets `access_model` (the property `access_model`).
     pub fn with_access_model(mut self, value: impl Into<AccessModel>) -> Self {
         self.access_model = Some(value.into());
         self
     }
+
     /// Sets `last_updated` (the property `last_updated`).
     pub fn with_last_updated(mut self, value: impl Into<i64>) -> Self {
         self.last_updated = Some(value.into());
         self
     }
+
     /// Sets `test_groups` (the property `test_groups`).
     pub fn with_test_groups(
         mut self,
@@ -4185,6 +5002,7 @@ impl SessionLookup {
         self.test_groups = Some(value.into());
         self
     }
+
     /// Sets `second_party_data` (the property `second_party_data`).
     pub fn with_second_party_data(
         mut self,
@@ -4193,6 +5011,7 @@ impl SessionLookup {
         self.second_party_data = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4203,18 +5022,29 @@ impl SessionLookup {
         self
     }
 }
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 crate::model::model!(
-    SessionLookup { tenant_id : "tenantId" optional, sub_tenant_id : "subTenantId"
-    optional, authenticated : "authenticated" optional, v : "v" optional,
-    session_variables : "session_variables" optional, user_id : "user_id" optional,
-    sessions : "sessions" optional, access_model : "access_model" optional, last_updated
-    : "last_updated" optional, test_groups : "test_groups" optional, second_party_data :
-    "second_party_data" optional, } open additional_properties
+    SessionLookup {
+        tenant_id: ("tenantId", optional),
+        sub_tenant_id: ("subTenantId", optional),
+        authenticated: ("authenticated", optional),
+        v: ("v", optional),
+        session_variables: ("session_variables", optional),
+        user_id: ("user_id", optional),
+        sessions: ("sessions", optional),
+        access_model: ("access_model", optional),
+        last_updated: ("last_updated", optional),
+        test_groups: ("test_groups", optional),
+        second_party_data: ("second_party_data", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `session_variables` (`#/components/schemas/session_variables`).
 pub type SessionVariables = serde_json::Map<String, serde_json::Value>;
+
 #[cfg(feature = "static_items")]
 /// Schema `static_items` (`#/components/schemas/static_items`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4224,6 +5054,7 @@ pub struct StaticItems {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "static_items")]
 impl StaticItems {
     /// A `StaticItems` with every field unset.
@@ -4233,11 +5064,13 @@ impl StaticItems {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<StaticItem>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4248,10 +5081,15 @@ impl StaticItems {
         self
     }
 }
+
 #[cfg(feature = "static_items")]
 crate::model::model!(
-    StaticItems { results : "results" optional, } open additional_properties
+    StaticItems {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "static_items")]
 /// Schema `static_item` (`#/components/schemas/static_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4261,6 +5099,7 @@ pub struct StaticItem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "static_items")]
 impl StaticItem {
     /// A `StaticItem` with every field unset.
@@ -4270,11 +5109,13 @@ impl StaticItem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4285,8 +5126,14 @@ impl StaticItem {
         self
     }
 }
+
 #[cfg(feature = "static_items")]
-crate::model::model!(StaticItem { id : "id" optional, } open additional_properties);
+crate::model::model!(
+    StaticItem {
+        id: ("id", optional),
+    },
+    open(additional_properties)
+);
 #[cfg(feature = "static_items")]
 /// Schema `static_single_item` (`#/components/schemas/static_single_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4297,6 +5144,7 @@ pub struct StaticSingleItem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "static_items")]
 impl StaticSingleItem {
     /// A `StaticSingleItem` with every field unset.
@@ -4307,16 +5155,19 @@ impl StaticSingleItem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `item` (the property `item`).
     pub fn with_item(mut self, value: impl Into<String>) -> Self {
         self.item = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4327,11 +5178,16 @@ impl StaticSingleItem {
         self
     }
 }
+
 #[cfg(feature = "static_items")]
 crate::model::model!(
-    StaticSingleItem { id : "id" optional, item : "item" optional, } open
-    additional_properties
+    StaticSingleItem {
+        id: ("id", optional),
+        item: ("item", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "third_party_authentication")]
 /// Schema `oauth2-token-refresh-response` (`#/components/schemas/oauth2-token-refresh-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4350,6 +5206,7 @@ pub struct Oauth2TokenRefreshResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "third_party_authentication")]
 impl Oauth2TokenRefreshResponse {
     /// An `Oauth2TokenRefreshResponse` with every field unset.
@@ -4363,31 +5220,37 @@ impl Oauth2TokenRefreshResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `scope` (the property `scope`).
     pub fn with_scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
+
     /// Sets `access_token` (the property `access_token`).
     pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
         self
     }
+
     /// Sets `token_type` (the property `token_type`).
     pub fn with_token_type(mut self, value: impl Into<String>) -> Self {
         self.token_type = Some(value.into());
         self
     }
+
     /// Sets `expires_in` (the property `expires_in`).
     pub fn with_expires_in(mut self, value: impl Into<f64>) -> Self {
         self.expires_in = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4398,12 +5261,19 @@ impl Oauth2TokenRefreshResponse {
         self
     }
 }
+
 #[cfg(feature = "third_party_authentication")]
 crate::model::model!(
-    Oauth2TokenRefreshResponse { scope : "scope" optional, access_token : "access_token"
-    optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
-    user_id : "user_id" optional, } open additional_properties
+    Oauth2TokenRefreshResponse {
+        scope: ("scope", optional),
+        access_token: ("access_token", optional),
+        token_type: ("token_type", optional),
+        expires_in: ("expires_in", optional),
+        user_id: ("user_id", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "third_party_authentication")]
 /// Schema `oauth2-token-exchange-response` (`#/components/schemas/oauth2-token-exchange-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4423,6 +5293,7 @@ pub struct Oauth2TokenExchangeResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "third_party_authentication")]
 impl Oauth2TokenExchangeResponse {
     /// An `Oauth2TokenExchangeResponse` with every field unset.
@@ -4437,36 +5308,43 @@ impl Oauth2TokenExchangeResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `scope` (the property `scope`).
     pub fn with_scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
+
     /// Sets `access_token` (the property `access_token`).
     pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
         self.access_token = Some(value.into());
         self
     }
+
     /// Sets `token_type` (the property `token_type`).
     pub fn with_token_type(mut self, value: impl Into<String>) -> Self {
         self.token_type = Some(value.into());
         self
     }
+
     /// Sets `expires_in` (the property `expires_in`).
     pub fn with_expires_in(mut self, value: impl Into<f64>) -> Self {
         self.expires_in = Some(value.into());
         self
     }
+
     /// Sets `refresh_token` (the property `refresh_token`).
     pub fn with_refresh_token(mut self, value: impl Into<String>) -> Self {
         self.refresh_token = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4477,13 +5355,20 @@ impl Oauth2TokenExchangeResponse {
         self
     }
 }
+
 #[cfg(feature = "third_party_authentication")]
 crate::model::model!(
-    Oauth2TokenExchangeResponse { scope : "scope" optional, access_token : "access_token"
-    optional, token_type : "token_type" optional, expires_in : "expires_in" optional,
-    refresh_token : "refresh_token" optional, user_id : "user_id" optional, } open
-    additional_properties
+    Oauth2TokenExchangeResponse {
+        scope: ("scope", optional),
+        access_token: ("access_token", optional),
+        token_type: ("token_type", optional),
+        expires_in: ("expires_in", optional),
+        refresh_token: ("refresh_token", optional),
+        user_id: ("user_id", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "user_export")]
 /// Schema `pagination-link` (`#/components/schemas/pagination-link`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4496,6 +5381,7 @@ pub struct PaginationLink {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_export")]
 impl PaginationLink {
     /// A `PaginationLink` with every field unset.
@@ -4506,16 +5392,19 @@ impl PaginationLink {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `url` (the property `url`).
     pub fn with_url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
+
     /// Sets `page` (the property `page`).
     pub fn with_page(mut self, value: impl Into<f64>) -> Self {
         self.page = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4526,11 +5415,16 @@ impl PaginationLink {
         self
     }
 }
+
 #[cfg(feature = "user_export")]
 crate::model::model!(
-    PaginationLink { url : "url" optional, page : "page" optional, } open
-    additional_properties
+    PaginationLink {
+        url: ("url", optional),
+        page: ("page", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "user_export")]
 /// Schema `user-export-paginated-response` (`#/components/schemas/user-export-paginated-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4542,6 +5436,7 @@ pub struct UserExportPaginatedResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_export")]
 impl UserExportPaginatedResponse {
     /// A `UserExportPaginatedResponse` with every field unset.
@@ -4553,21 +5448,25 @@ impl UserExportPaginatedResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<UserExportResponseItems>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets `meta` (the property `meta`).
     pub fn with_meta(mut self, value: impl Into<UserExportPaginatedResponseMeta>) -> Self {
         self.meta = Some(value.into());
         self
     }
+
     /// Sets `links` (the property `links`).
     pub fn with_links(mut self, value: impl Into<UserExportPaginatedResponseLinks>) -> Self {
         self.links = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4578,14 +5477,21 @@ impl UserExportPaginatedResponse {
         self
     }
 }
+
 #[cfg(feature = "user_export")]
 crate::model::model!(
-    UserExportPaginatedResponse { results : "results" optional, meta : "meta" optional,
-    links : "links" optional, } open additional_properties
+    UserExportPaginatedResponse {
+        results: ("results", optional),
+        meta: ("meta", optional),
+        links: ("links", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "user_export")]
 /// Schema `user-export-response-items` (`#/components/schemas/user-export-response-items`).
 pub type UserExportResponseItems = Vec<UserExportResponseItem>;
+
 #[cfg(feature = "user_export")]
 /// Schema `user-export-response-item` (`#/components/schemas/user-export-response-item`).
 #[derive(Debug, Clone, PartialEq)]
@@ -4597,6 +5503,7 @@ pub struct UserExportResponseItem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_export")]
 impl UserExportResponseItem {
     /// A `UserExportResponseItem` with its required fields; the others start unset.
@@ -4608,16 +5515,19 @@ impl UserExportResponseItem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `seq_no` (the property `seq-no`).
     pub fn with_seq_no(mut self, value: impl Into<f64>) -> Self {
         self.seq_no = Some(value.into());
         self
     }
+
     /// Sets `grants` (the property `grants`).
     pub fn with_grants(mut self, value: impl Into<GrantsResponse>) -> Self {
         self.grants = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4628,11 +5538,17 @@ impl UserExportResponseItem {
         self
     }
 }
+
 #[cfg(feature = "user_export")]
 crate::model::model!(
-    UserExportResponseItem { seq_no : "seq-no" optional, user : "user" required, grants :
-    "grants" optional, } open additional_properties
+    UserExportResponseItem {
+        seq_no: ("seq-no", optional),
+        user: ("user", required),
+        grants: ("grants", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "user_export")]
 /// Schema `user-export-user` (`#/components/schemas/user-export-user`).
 #[derive(Debug, Clone, PartialEq)]
@@ -4643,6 +5559,7 @@ pub struct UserExportUser {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_export")]
 impl UserExportUser {
     /// A `UserExportUser` with its required fields; the others start unset.
@@ -4653,11 +5570,13 @@ impl UserExportUser {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `attributes` (the property `attributes`).
     pub fn with_attributes(mut self, value: impl Into<Attributes>) -> Self {
         self.attributes = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4668,11 +5587,16 @@ impl UserExportUser {
         self
     }
 }
+
 #[cfg(feature = "user_export")]
 crate::model::model!(
-    UserExportUser { identifiers : "identifiers" required, attributes : "attributes"
-    optional, } open additional_properties
+    UserExportUser {
+        identifiers: ("identifiers", required),
+        attributes: ("attributes", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `user-creation` (`#/components/schemas/user-creation`).
 #[derive(Debug, Clone, PartialEq)]
@@ -4695,6 +5619,7 @@ pub struct UserCreation {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UserCreation {
     /// A `UserCreation` with its required fields; the others start unset.
@@ -4717,41 +5642,49 @@ impl UserCreation {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `validators` (the property `validators`).
     pub fn with_validators(mut self, value: impl Into<LegacyValidators>) -> Self {
         self.validators = Some(value.into());
         self
     }
+
     /// Sets `attributes` (the property `attributes`).
     pub fn with_attributes(mut self, value: impl Into<Attributes>) -> Self {
         self.attributes = Some(value.into());
         self
     }
+
     /// Sets `account_membership_code` (the property `accountMembershipCode`).
     pub fn with_account_membership_code(mut self, value: impl Into<String>) -> Self {
         self.account_membership_code = Some(value.into());
         self
     }
+
     /// Sets `email_verified` (the property `email_verified`).
     pub fn with_email_verified(mut self, value: impl Into<bool>) -> Self {
         self.email_verified = Some(value.into());
         self
     }
+
     /// Sets `last_login` (the property `last_login`).
     pub fn with_last_login(mut self, value: impl Into<String>) -> Self {
         self.last_login = Some(value.into());
         self
     }
+
     /// Sets `tracking_id` (the property `tracking_id`).
     pub fn with_tracking_id(mut self, value: impl Into<String>) -> Self {
         self.tracking_id = Some(value.into());
         self
     }
+
     /// Sets `registered` (the property `registered`).
     pub fn with_registered(mut self, value: impl Into<String>) -> Self {
         self.registered = Some(value.into());
         self
     }
+
     /// Sets `registration_state` (the property `registration_state`).
     pub fn with_registration_state(
         mut self,
@@ -4760,16 +5693,19 @@ impl UserCreation {
         self.registration_state = Some(value.into());
         self
     }
+
     /// Sets `registration_tenant` (the property `registration_tenant`).
     pub fn with_registration_tenant(mut self, value: impl Into<String>) -> Self {
         self.registration_tenant = Some(value.into());
         self
     }
+
     /// Sets `session_limit` (the property `session_limit`).
     pub fn with_session_limit(mut self, value: impl Into<i64>) -> Self {
         self.session_limit = Some(value.into());
         self
     }
+
     /// Sets `foreign_keys` (the property `foreign_keys`).
     pub fn with_foreign_keys(
         mut self,
@@ -4778,16 +5714,19 @@ impl UserCreation {
         self.foreign_keys = Some(value.into());
         self
     }
+
     /// Sets `product_sharing_id` (the property `product_sharing_id`).
     pub fn with_product_sharing_id(mut self, value: impl Into<String>) -> Self {
         self.product_sharing_id = Some(value.into());
         self
     }
+
     /// Sets `created_at` (the property `created_at`).
     pub fn with_created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4798,18 +5737,28 @@ impl UserCreation {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UserCreation { validators : "validators" optional, identifiers : "identifiers"
-    required, attributes : "attributes" optional, account_membership_code :
-    "accountMembershipCode" optional, email_verified : "email_verified" optional,
-    last_login : "last_login" optional, tracking_id : "tracking_id" optional, registered
-    : "registered" optional, registration_state : "registration_state" optional,
-    registration_tenant : "registration_tenant" optional, session_limit : "session_limit"
-    optional, foreign_keys : "foreign_keys" optional, product_sharing_id :
-    "product_sharing_id" optional, created_at : "created_at" optional, } open
-    additional_properties
+    UserCreation {
+        validators: ("validators", optional),
+        identifiers: ("identifiers", required),
+        attributes: ("attributes", optional),
+        account_membership_code: ("accountMembershipCode", optional),
+        email_verified: ("email_verified", optional),
+        last_login: ("last_login", optional),
+        tracking_id: ("tracking_id", optional),
+        registered: ("registered", optional),
+        registration_state: ("registration_state", optional),
+        registration_tenant: ("registration_tenant", optional),
+        session_limit: ("session_limit", optional),
+        foreign_keys: ("foreign_keys", optional),
+        product_sharing_id: ("product_sharing_id", optional),
+        created_at: ("created_at", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Validators are not required for user creation, users created without validators won't be able to sign into Zephr unless they follow a password reset flow, or being mapped as shadow users identified by a JWT.
 ///
@@ -4823,6 +5772,7 @@ pub struct LegacyValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl LegacyValidators {
     /// A `LegacyValidators` with every field unset.
@@ -4833,16 +5783,19 @@ impl LegacyValidators {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `password` (the property `password`).
     pub fn with_password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
+
     /// Sets `legacy_password` (the property `legacy_password`).
     pub fn with_legacy_password(mut self, value: impl Into<String>) -> Self {
         self.legacy_password = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4853,11 +5806,16 @@ impl LegacyValidators {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    LegacyValidators { password : "password" optional, legacy_password :
-    "legacy_password" optional, } open additional_properties
+    LegacyValidators {
+        password: ("password", optional),
+        legacy_password: ("legacy_password", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// An array of these filters can be specified to perform a search by various attributes.
 ///
@@ -4878,6 +5836,7 @@ pub struct AttributeSearchFilter {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl AttributeSearchFilter {
     /// An `AttributeSearchFilter` with every field unset.
@@ -4891,31 +5850,37 @@ impl AttributeSearchFilter {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `slug` (the property `slug`).
     pub fn with_slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
+
     /// Sets `operator` (the property `operator`).
     pub fn with_operator(mut self, value: impl Into<AttributeSearchFilterOperator>) -> Self {
         self.operator = Some(value.into());
         self
     }
+
     /// Sets `value` (the property `value`).
     pub fn with_value(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.value = Some(value.into());
         self
     }
+
     /// Sets `from` (the property `from`).
     pub fn with_from(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.from = Some(value.into());
         self
     }
+
     /// Sets `to` (the property `to`).
     pub fn with_to(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.to = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4926,17 +5891,25 @@ impl AttributeSearchFilter {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    AttributeSearchFilter { slug : "slug" optional, operator : "operator" optional, value
-    : "value" optional, from : "from" optional, to : "to" optional, } open
-    additional_properties
+    AttributeSearchFilter {
+        slug: ("slug", optional),
+        operator: ("operator", optional),
+        value: ("value", optional),
+        from: ("from", optional),
+        to: ("to", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Filters on user attributes; `search_by_attributes` carries them as JSON, Base64- then URL-encoded.
 ///
 /// Schema `search_by_attributes` (`#/components/schemas/search_by_attributes`).
 pub type SearchByAttributes = Vec<AttributeSearchFilter>;
+
 /// Schema `validators` (`#/components/schemas/validators`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4945,6 +5918,7 @@ pub struct Validators {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Validators {
     /// A `Validators` with every field unset.
     pub fn new() -> Self {
@@ -4953,11 +5927,13 @@ impl Validators {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `password` (the property `password`).
     pub fn with_password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -4968,9 +5944,14 @@ impl Validators {
         self
     }
 }
+
 crate::model::model!(
-    Validators { password : "password" optional, } open additional_properties
+    Validators {
+        password: ("password", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "user_export", feature = "users"))]
 /// Schema `identifiers` (`#/components/schemas/identifiers`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -4980,6 +5961,7 @@ pub struct Identifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "user_export", feature = "users"))]
 impl Identifiers {
     /// An `Identifiers` with every field unset.
@@ -4989,11 +5971,13 @@ impl Identifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5004,10 +5988,15 @@ impl Identifiers {
         self
     }
 }
+
 #[cfg(any(feature = "user_export", feature = "users"))]
 crate::model::model!(
-    Identifiers { email_address : "email_address" optional, } open additional_properties
+    Identifiers {
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "user_export", feature = "users"))]
 /// Schema `attributes` (`#/components/schemas/attributes`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5018,6 +6007,7 @@ pub struct Attributes {
     /// Properties the spec does not list (it says they may come), kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(any(feature = "user_export", feature = "users"))]
 impl Attributes {
     /// An `Attributes` with every field unset.
@@ -5028,16 +6018,19 @@ impl Attributes {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `first_name` (the property `first_name`).
     pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
+
     /// Sets `surname` (the property `surname`).
     pub fn with_surname(mut self, value: impl Into<String>) -> Self {
         self.surname = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5048,11 +6041,16 @@ impl Attributes {
         self
     }
 }
+
 #[cfg(any(feature = "user_export", feature = "users"))]
 crate::model::model!(
-    Attributes { first_name : "first_name" optional, surname : "surname" optional, }
-    additional additional_properties
+    Attributes {
+        first_name: ("first_name", optional),
+        surname: ("surname", optional),
+    },
+    additional(additional_properties)
 );
+
 #[cfg(feature = "user_schema")]
 /// Schema `schema-field` (`#/components/schemas/schema-field`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5081,6 +6079,7 @@ pub struct SchemaField {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_schema")]
 impl SchemaField {
     /// A `SchemaField` with every field unset.
@@ -5109,106 +6108,127 @@ impl SchemaField {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `slug` (the property `slug`).
     pub fn with_slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
+
     /// Sets `visibility` (the property `visibility`).
     pub fn with_visibility(mut self, value: impl Into<SchemaFieldVisibility>) -> Self {
         self.visibility = Some(value.into());
         self
     }
+
     /// Sets `context` (the property `context`).
     pub fn with_context(mut self, value: impl Into<String>) -> Self {
         self.context = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `internal_description` (the property `internal-description`).
     pub fn with_internal_description(mut self, value: impl Into<String>) -> Self {
         self.internal_description = Some(value.into());
         self
     }
+
     /// Sets `public_description` (the property `public-description`).
     pub fn with_public_description(mut self, value: impl Into<String>) -> Self {
         self.public_description = Some(value.into());
         self
     }
+
     /// Sets `required` (the property `required`).
     pub fn with_required(mut self, value: impl Into<bool>) -> Self {
         self.required = Some(value.into());
         self
     }
+
     /// Sets `validation_expression` (the property `validation-expression`).
     pub fn with_validation_expression(mut self, value: impl Into<String>) -> Self {
         self.validation_expression = Some(value.into());
         self
     }
+
     /// Sets `input_type` (the property `input-type`).
     pub fn with_input_type(mut self, value: impl Into<SchemaFieldInputType>) -> Self {
         self.input_type = Some(value.into());
         self
     }
+
     /// Sets `select_options` (the property `select-options`).
     pub fn with_select_options(mut self, value: impl Into<String>) -> Self {
         self.select_options = Some(value.into());
         self
     }
+
     /// Sets `range_start` (the property `range-start`).
     pub fn with_range_start(mut self, value: impl Into<f64>) -> Self {
         self.range_start = Some(value.into());
         self
     }
+
     /// Sets `range_end` (the property `range-end`).
     pub fn with_range_end(mut self, value: impl Into<f64>) -> Self {
         self.range_end = Some(value.into());
         self
     }
+
     /// Sets `range_step` (the property `range-step`).
     pub fn with_range_step(mut self, value: impl Into<f64>) -> Self {
         self.range_step = Some(value.into());
         self
     }
+
     /// Sets `decision_point` (the property `decision-point`).
     pub fn with_decision_point(mut self, value: impl Into<bool>) -> Self {
         self.decision_point = Some(value.into());
         self
     }
+
     /// Sets `publicly_writable` (the property `publicly-writable`).
     pub fn with_publicly_writable(mut self, value: impl Into<bool>) -> Self {
         self.publicly_writable = Some(value.into());
         self
     }
+
     /// Sets `form_use` (the property `form-use`).
     pub fn with_form_use(mut self, value: impl Into<bool>) -> Self {
         self.form_use = Some(value.into());
         self
     }
+
     /// Sets `unit` (the property `unit`).
     pub fn with_unit(mut self, value: impl Into<String>) -> Self {
         self.unit = Some(value.into());
         self
     }
+
     /// Sets `unit_position` (the property `unit-position`).
     pub fn with_unit_position(mut self, value: impl Into<SchemaFieldUnitPosition>) -> Self {
         self.unit_position = Some(value.into());
         self
     }
+
     /// Sets `value_precision` (the property `value-precision`).
     pub fn with_value_precision(mut self, value: impl Into<f64>) -> Self {
         self.value_precision = Some(value.into());
         self
     }
+
     /// Sets `stat_direction` (the property `stat-direction`).
     pub fn with_stat_direction(mut self, value: impl Into<SchemaFieldStatDirection>) -> Self {
         self.stat_direction = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5219,23 +6239,38 @@ impl SchemaField {
         self
     }
 }
+
 #[cfg(feature = "user_schema")]
 crate::model::model!(
-    SchemaField { slug : "slug" optional, visibility : "visibility" optional, context :
-    "context" optional, label : "label" optional, internal_description :
-    "internal-description" optional, public_description : "public-description" optional,
-    required : "required" optional, validation_expression : "validation-expression"
-    optional, input_type : "input-type" optional, select_options : "select-options"
-    optional, range_start : "range-start" optional, range_end : "range-end" optional,
-    range_step : "range-step" optional, decision_point : "decision-point" optional,
-    publicly_writable : "publicly-writable" optional, form_use : "form-use" optional,
-    unit : "unit" optional, unit_position : "unit-position" optional, value_precision :
-    "value-precision" optional, stat_direction : "stat-direction" optional, } open
-    additional_properties
+    SchemaField {
+        slug: ("slug", optional),
+        visibility: ("visibility", optional),
+        context: ("context", optional),
+        label: ("label", optional),
+        internal_description: ("internal-description", optional),
+        public_description: ("public-description", optional),
+        required: ("required", optional),
+        validation_expression: ("validation-expression", optional),
+        input_type: ("input-type", optional),
+        select_options: ("select-options", optional),
+        range_start: ("range-start", optional),
+        range_end: ("range-end", optional),
+        range_step: ("range-step", optional),
+        decision_point: ("decision-point", optional),
+        publicly_writable: ("publicly-writable", optional),
+        form_use: ("form-use", optional),
+        unit: ("unit", optional),
+        unit_position: ("unit-position", optional),
+        value_precision: ("value-precision", optional),
+        stat_direction: ("stat-direction", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "user_schema")]
 /// Schema `schemas` (`#/components/schemas/schemas`).
 pub type Schemas = Vec<SchemaField>;
+
 #[cfg(feature = "user_schema")]
 /// Schema `schema-field-deletion-response` (`#/components/schemas/schema-field-deletion-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5245,6 +6280,7 @@ pub struct SchemaFieldDeletionResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_schema")]
 impl SchemaFieldDeletionResponse {
     /// A `SchemaFieldDeletionResponse` with every field unset.
@@ -5254,11 +6290,13 @@ impl SchemaFieldDeletionResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5269,11 +6307,15 @@ impl SchemaFieldDeletionResponse {
         self
     }
 }
+
 #[cfg(feature = "user_schema")]
 crate::model::model!(
-    SchemaFieldDeletionResponse { message : "message" optional, } open
-    additional_properties
+    SchemaFieldDeletionResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "user_schema")]
 /// Schema `schema-field-creation-response` (`#/components/schemas/schema-field-creation-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5284,6 +6326,7 @@ pub struct SchemaFieldCreationResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_schema")]
 impl SchemaFieldCreationResponse {
     /// A `SchemaFieldCreationResponse` with every field unset.
@@ -5294,16 +6337,19 @@ impl SchemaFieldCreationResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5314,11 +6360,16 @@ impl SchemaFieldCreationResponse {
         self
     }
 }
+
 #[cfg(feature = "user_schema")]
 crate::model::model!(
-    SchemaFieldCreationResponse { message : "message" optional, uri : "uri" optional, }
-    open additional_properties
+    SchemaFieldCreationResponse {
+        message: ("message", optional),
+        uri: ("uri", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `user-response` (`#/components/schemas/user-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5331,6 +6382,7 @@ pub struct UserResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UserResponse {
     /// A `UserResponse` with every field unset.
@@ -5343,26 +6395,31 @@ impl UserResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `identifiers` (the property `identifiers`).
     pub fn with_identifiers(mut self, value: impl Into<Identifiers>) -> Self {
         self.identifiers = Some(value.into());
         self
     }
+
     /// Sets `attributes` (the property `attributes`).
     pub fn with_attributes(mut self, value: impl Into<Attributes>) -> Self {
         self.attributes = Some(value.into());
         self
     }
+
     /// Sets `email_verified` (the property `email_verified`).
     pub fn with_email_verified(mut self, value: impl Into<bool>) -> Self {
         self.email_verified = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5373,12 +6430,18 @@ impl UserResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UserResponse { user_id : "user_id" optional, identifiers : "identifiers" optional,
-    attributes : "attributes" optional, email_verified : "email_verified" optional, }
-    open additional_properties
+    UserResponse {
+        user_id: ("user_id", optional),
+        identifiers: ("identifiers", optional),
+        attributes: ("attributes", optional),
+        email_verified: ("email_verified", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `users-response` (`#/components/schemas/users-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5388,6 +6451,7 @@ pub struct UsersResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UsersResponse {
     /// A `UsersResponse` with every field unset.
@@ -5397,11 +6461,13 @@ impl UsersResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<UserResponse>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5412,13 +6478,19 @@ impl UsersResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UsersResponse { results : "results" optional, } open additional_properties
+    UsersResponse {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Schema `sessions` (`#/components/schemas/sessions`).
 pub type Sessions = Vec<Session>;
+
 /// Schema `webhook-response` (`#/components/schemas/webhook-response`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5427,6 +6499,7 @@ pub struct WebhookResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl WebhookResponse {
     /// A `WebhookResponse` with every field unset.
     pub fn new() -> Self {
@@ -5435,11 +6508,13 @@ impl WebhookResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `webhook_id` (the property `webhook_id`).
     pub fn with_webhook_id(mut self, value: impl Into<String>) -> Self {
         self.webhook_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5450,9 +6525,14 @@ impl WebhookResponse {
         self
     }
 }
+
 crate::model::model!(
-    WebhookResponse { webhook_id : "webhook_id" optional, } open additional_properties
+    WebhookResponse {
+        webhook_id: ("webhook_id", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `webhook-request` (`#/components/schemas/webhook-request`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -5464,6 +6544,7 @@ pub struct WebhookRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl WebhookRequest {
     /// A `WebhookRequest` with every field unset.
     pub fn new() -> Self {
@@ -5475,26 +6556,31 @@ impl WebhookRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `triggers` (the property `triggers`).
     pub fn with_triggers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.triggers = Some(value.into());
         self
     }
+
     /// Sets `method` (the property `method`).
     pub fn with_method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
+
     /// Sets `target` (the property `target`).
     pub fn with_target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5505,10 +6591,17 @@ impl WebhookRequest {
         self
     }
 }
+
 crate::model::model!(
-    WebhookRequest { label : "label" optional, triggers : "triggers" optional, method :
-    "method" optional, target : "target" optional, } open additional_properties
+    WebhookRequest {
+        label: ("label", optional),
+        triggers: ("triggers", optional),
+        method: ("method", optional),
+        target: ("target", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "webhook")]
 /// Schema `webhooks-responses` (`#/components/schemas/webhooks-responses`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5522,6 +6615,7 @@ pub struct WebhooksResponses {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "webhook")]
 impl WebhooksResponses {
     /// A `WebhooksResponses` with every field unset.
@@ -5535,31 +6629,37 @@ impl WebhooksResponses {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `webhook_id` (the property `webhook_id`).
     pub fn with_webhook_id(mut self, value: impl Into<String>) -> Self {
         self.webhook_id = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `triggers` (the property `triggers`).
     pub fn with_triggers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.triggers = Some(value.into());
         self
     }
+
     /// Sets `method` (the property `method`).
     pub fn with_method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
+
     /// Sets `target` (the property `target`).
     pub fn with_target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5570,12 +6670,19 @@ impl WebhooksResponses {
         self
     }
 }
+
 #[cfg(feature = "webhook")]
 crate::model::model!(
-    WebhooksResponses { webhook_id : "webhook_id" optional, label : "label" optional,
-    triggers : "triggers" optional, method : "method" optional, target : "target"
-    optional, } open additional_properties
+    WebhooksResponses {
+        webhook_id: ("webhook_id", optional),
+        label: ("label", optional),
+        triggers: ("triggers", optional),
+        method: ("method", optional),
+        target: ("target", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "webhook")]
 /// Schema `webhook-responses-container` (`#/components/schemas/webhook-responses-container`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5585,6 +6692,7 @@ pub struct WebhookResponsesContainer {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "webhook")]
 impl WebhookResponsesContainer {
     /// A `WebhookResponsesContainer` with every field unset.
@@ -5594,11 +6702,13 @@ impl WebhookResponsesContainer {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<WebhooksResponses>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5609,11 +6719,15 @@ impl WebhookResponsesContainer {
         self
     }
 }
+
 #[cfg(feature = "webhook")]
 crate::model::model!(
-    WebhookResponsesContainer { results : "results" optional, } open
-    additional_properties
+    WebhookResponsesContainer {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "account")]
 /// Schema `Create_AccountBody` (`#/components/schemas/Create_AccountBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5637,6 +6751,7 @@ pub struct CreateAccountBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "account")]
 impl CreateAccountBody {
     /// A `CreateAccountBody` with every field unset.
@@ -5656,31 +6771,37 @@ impl CreateAccountBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `company_id` (the property `company_id`).
     pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
         self.company_id = Some(value.into());
         self
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `number_of_seats` (the property `number_of_seats`).
     pub fn with_number_of_seats(mut self, value: impl Into<f64>) -> Self {
         self.number_of_seats = Some(value.into());
         self
     }
+
     /// Sets `allow_oversubscription` (the property `allow_oversubscription`).
     pub fn with_allow_oversubscription(mut self, value: impl Into<bool>) -> Self {
         self.allow_oversubscription = Some(value.into());
         self
     }
+
     /// Sets `notify_when_account_oversubscribed` (the property `notify_when_account_oversubscribed`).
     pub fn with_notify_when_account_oversubscribed(mut self, value: impl Into<bool>) -> Self {
         self.notify_when_account_oversubscribed = Some(value.into());
         self
     }
+
     /// Sets `notify_on_each_registration_when_account_is_oversubscribed` (the property `notify_on_each_registration_when_account_is_oversubscribed`).
     pub fn with_notify_on_each_registration_when_account_is_oversubscribed(
         mut self,
@@ -5689,31 +6810,37 @@ impl CreateAccountBody {
         self.notify_on_each_registration_when_account_is_oversubscribed = Some(value.into());
         self
     }
+
     /// Sets `registration_code` (the property `registration_code`).
     pub fn with_registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
     }
+
     /// Sets `on_premises_ips` (the property `on_premises_ips`).
     pub fn with_on_premises_ips(mut self, value: impl Into<String>) -> Self {
         self.on_premises_ips = Some(value.into());
         self
     }
+
     /// Sets `premises_tags` (the property `premises_tags`).
     pub fn with_premises_tags(mut self, value: impl Into<String>) -> Self {
         self.premises_tags = Some(value.into());
         self
     }
+
     /// Sets `session_limit` (the property `session_limit`).
     pub fn with_session_limit(mut self, value: impl Into<f64>) -> Self {
         self.session_limit = Some(value.into());
         self
     }
+
     /// Sets `session_limit_behaviour` (the property `session_limit_behaviour`).
     pub fn with_session_limit_behaviour(mut self, value: impl Into<String>) -> Self {
         self.session_limit_behaviour = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5724,19 +6851,28 @@ impl CreateAccountBody {
         self
     }
 }
+
 #[cfg(feature = "account")]
 crate::model::model!(
-    CreateAccountBody { company_id : "company_id" optional, name : "name" optional,
-    number_of_seats : "number_of_seats" optional, allow_oversubscription :
-    "allow_oversubscription" optional, notify_when_account_oversubscribed :
-    "notify_when_account_oversubscribed" optional,
-    notify_on_each_registration_when_account_is_oversubscribed :
-    "notify_on_each_registration_when_account_is_oversubscribed" optional,
-    registration_code : "registration_code" optional, on_premises_ips : "on_premises_ips"
-    optional, premises_tags : "premises_tags" optional, session_limit : "session_limit"
-    optional, session_limit_behaviour : "session_limit_behaviour" optional, } open
-    additional_properties
+    CreateAccountBody {
+        company_id: ("company_id", optional),
+        name: ("name", optional),
+        number_of_seats: ("number_of_seats", optional),
+        allow_oversubscription: ("allow_oversubscription", optional),
+        notify_when_account_oversubscribed: ("notify_when_account_oversubscribed", optional),
+        notify_on_each_registration_when_account_is_oversubscribed: (
+            "notify_on_each_registration_when_account_is_oversubscribed",
+            optional
+        ),
+        registration_code: ("registration_code", optional),
+        on_premises_ips: ("on_premises_ips", optional),
+        premises_tags: ("premises_tags", optional),
+        session_limit: ("session_limit", optional),
+        session_limit_behaviour: ("session_limit_behaviour", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "account")]
 /// Schema `response_simple_accountbody` (`#/components/schemas/response_simple_accountbody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5750,6 +6886,7 @@ pub struct ResponseSimpleAccountbody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "account")]
 impl ResponseSimpleAccountbody {
     /// A `ResponseSimpleAccountbody` with every field unset.
@@ -5763,31 +6900,37 @@ impl ResponseSimpleAccountbody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `tenant_id` (the property `tenant_id`).
     pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
+
     /// Sets `account_id` (the property `account_id`).
     pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `number_of_seats` (the property `number_of_seats`).
     pub fn with_number_of_seats(mut self, value: impl Into<f64>) -> Self {
         self.number_of_seats = Some(value.into());
         self
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5798,12 +6941,19 @@ impl ResponseSimpleAccountbody {
         self
     }
 }
+
 #[cfg(feature = "account")]
 crate::model::model!(
-    ResponseSimpleAccountbody { tenant_id : "tenant_id" optional, account_id :
-    "account_id" optional, name : "name" optional, number_of_seats : "number_of_seats"
-    optional, email_address : "email_address" optional, } open additional_properties
+    ResponseSimpleAccountbody {
+        tenant_id: ("tenant_id", optional),
+        account_id: ("account_id", optional),
+        name: ("name", optional),
+        number_of_seats: ("number_of_seats", optional),
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "account")]
 /// Schema `response_accountbody` (`#/components/schemas/response_accountbody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -5831,6 +6981,7 @@ pub struct ResponseAccountbody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "account")]
 impl ResponseAccountbody {
     /// A `ResponseAccountbody` with every field unset.
@@ -5854,31 +7005,37 @@ impl ResponseAccountbody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `company_id` (the property `company_id`).
     pub fn with_company_id(mut self, value: impl Into<String>) -> Self {
         self.company_id = Some(value.into());
         self
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `number_of_seats` (the property `number_of_seats`).
     pub fn with_number_of_seats(mut self, value: impl Into<f64>) -> Self {
         self.number_of_seats = Some(value.into());
         self
     }
+
     /// Sets `allow_oversubscription` (the property `allow_oversubscription`).
     pub fn with_allow_oversubscription(mut self, value: impl Into<bool>) -> Self {
         self.allow_oversubscription = Some(value.into());
         self
     }
+
     /// Sets `notify_when_account_oversubscribed` (the property `notify_when_account_oversubscribed`).
     pub fn with_notify_when_account_oversubscribed(mut self, value: impl Into<bool>) -> Self {
         self.notify_when_account_oversubscribed = Some(value.into());
         self
     }
+
     /// Sets `notify_on_each_registration_when_account_is_oversubscribed` (the property `notify_on_each_registration_when_account_is_oversubscribed`).
     pub fn with_notify_on_each_registration_when_account_is_oversubscribed(
         mut self,
@@ -5887,51 +7044,61 @@ impl ResponseAccountbody {
         self.notify_on_each_registration_when_account_is_oversubscribed = Some(value.into());
         self
     }
+
     /// Sets `registration_code` (the property `registration_code`).
     pub fn with_registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
     }
+
     /// Sets `ip_addresses` (the property `ip_addresses`).
     pub fn with_ip_addresses(mut self, value: impl Into<String>) -> Self {
         self.ip_addresses = Some(value.into());
         self
     }
+
     /// Sets `registration_domains` (the property `registration_domains`).
     pub fn with_registration_domains(mut self, value: impl Into<String>) -> Self {
         self.registration_domains = Some(value.into());
         self
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets `on_premises_ips` (the property `on_premises_ips`).
     pub fn with_on_premises_ips(mut self, value: impl Into<String>) -> Self {
         self.on_premises_ips = Some(value.into());
         self
     }
+
     /// Sets `premises_tags` (the property `premises_tags`).
     pub fn with_premises_tags(mut self, value: impl Into<String>) -> Self {
         self.premises_tags = Some(value.into());
         self
     }
+
     /// Sets `session_limit` (the property `session_limit`).
     pub fn with_session_limit(mut self, value: impl Into<f64>) -> Self {
         self.session_limit = Some(value.into());
         self
     }
+
     /// Sets `session_limit_behaviour` (the property `session_limit_behaviour`).
     pub fn with_session_limit_behaviour(mut self, value: impl Into<String>) -> Self {
         self.session_limit_behaviour = Some(value.into());
         self
     }
+
     /// Sets `branding` (the property `branding`).
     pub fn with_branding(mut self, value: impl Into<ResponseAccountbodyBranding>) -> Self {
         self.branding = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5942,21 +7109,32 @@ impl ResponseAccountbody {
         self
     }
 }
+
 #[cfg(feature = "account")]
 crate::model::model!(
-    ResponseAccountbody { company_id : "company_id" optional, name : "name" optional,
-    number_of_seats : "number_of_seats" optional, allow_oversubscription :
-    "allow_oversubscription" optional, notify_when_account_oversubscribed :
-    "notify_when_account_oversubscribed" optional,
-    notify_on_each_registration_when_account_is_oversubscribed :
-    "notify_on_each_registration_when_account_is_oversubscribed" optional,
-    registration_code : "registration_code" optional, ip_addresses : "ip_addresses"
-    optional, registration_domains : "registration_domains" optional, email_address :
-    "email_address" optional, on_premises_ips : "on_premises_ips" optional, premises_tags
-    : "premises_tags" optional, session_limit : "session_limit" optional,
-    session_limit_behaviour : "session_limit_behaviour" optional, branding : "branding"
-    optional, } open additional_properties
+    ResponseAccountbody {
+        company_id: ("company_id", optional),
+        name: ("name", optional),
+        number_of_seats: ("number_of_seats", optional),
+        allow_oversubscription: ("allow_oversubscription", optional),
+        notify_when_account_oversubscribed: ("notify_when_account_oversubscribed", optional),
+        notify_on_each_registration_when_account_is_oversubscribed: (
+            "notify_on_each_registration_when_account_is_oversubscribed",
+            optional
+        ),
+        registration_code: ("registration_code", optional),
+        ip_addresses: ("ip_addresses", optional),
+        registration_domains: ("registration_domains", optional),
+        email_address: ("email_address", optional),
+        on_premises_ips: ("on_premises_ips", optional),
+        premises_tags: ("premises_tags", optional),
+        session_limit: ("session_limit", optional),
+        session_limit_behaviour: ("session_limit_behaviour", optional),
+        branding: ("branding", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "account")]
 /// A container object holding an array of full account objects.
 ///
@@ -5969,6 +7147,7 @@ pub struct AccountBodies {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "account")]
 impl AccountBodies {
     /// An `AccountBodies` with every field unset.
@@ -5978,11 +7157,13 @@ impl AccountBodies {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<ResponseAccountbody>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -5993,10 +7174,15 @@ impl AccountBodies {
         self
     }
 }
+
 #[cfg(feature = "account")]
 crate::model::model!(
-    AccountBodies { results : "results" optional, } open additional_properties
+    AccountBodies {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "account")]
 /// Schema `simple_account_bodies` (`#/components/schemas/simple_account_bodies`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6008,6 +7194,7 @@ pub struct SimpleAccountBodies {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "account")]
 impl SimpleAccountBodies {
     /// A `SimpleAccountBodies` with every field unset.
@@ -6018,16 +7205,19 @@ impl SimpleAccountBodies {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<ResponseSimpleAccountbody>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets `total` (the property `total`).
     pub fn with_total(mut self, value: impl Into<f64>) -> Self {
         self.total = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6038,11 +7228,16 @@ impl SimpleAccountBodies {
         self
     }
 }
+
 #[cfg(feature = "account")]
 crate::model::model!(
-    SimpleAccountBodies { results : "results" optional, total : "total" optional, } open
-    additional_properties
+    SimpleAccountBodies {
+        results: ("results", optional),
+        total: ("total", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `User_Segments_Response` (`#/components/schemas/User_Segments_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6052,6 +7247,7 @@ pub struct UserSegmentsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UserSegmentsResponse {
     /// A `UserSegmentsResponse` with every field unset.
@@ -6061,11 +7257,13 @@ impl UserSegmentsResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `items` (the property `items`).
     pub fn with_items(mut self, value: impl Into<Vec<UserSegmentResponse>>) -> Self {
         self.items = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6076,10 +7274,15 @@ impl UserSegmentsResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UserSegmentsResponse { items : "items" optional, } open additional_properties
+    UserSegmentsResponse {
+        items: ("items", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `User_Segment_Response` (`#/components/schemas/User_Segment_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6098,6 +7301,7 @@ pub struct UserSegmentResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UserSegmentResponse {
     /// A `UserSegmentResponse` with every field unset.
@@ -6111,31 +7315,37 @@ impl UserSegmentResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `active` (the property `active`).
     pub fn with_active(mut self, value: impl Into<bool>) -> Self {
         self.active = Some(value.into());
         self
     }
+
     /// Sets `archived` (the property `archived`).
     pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
         self.archived = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6146,12 +7356,19 @@ impl UserSegmentResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UserSegmentResponse { id : "id" optional, label : "label" optional, description :
-    "description" optional, active : "active" optional, archived : "archived" optional, }
-    open additional_properties
+    UserSegmentResponse {
+        id: ("id", optional),
+        label: ("label", optional),
+        description: ("description", optional),
+        active: ("active", optional),
+        archived: ("archived", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `Bulk_User_Update_Response` (`#/components/schemas/Bulk_User_Update_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6164,6 +7381,7 @@ pub struct BulkUserUpdateResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl BulkUserUpdateResponse {
     /// A `BulkUserUpdateResponse` with every field unset.
@@ -6174,16 +7392,19 @@ impl BulkUserUpdateResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `job_id` (the property `job_id`).
     pub fn with_job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6194,11 +7415,16 @@ impl BulkUserUpdateResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUserUpdateResponse { message : "message" optional, job_id : "job_id" optional, }
-    open additional_properties
+    BulkUserUpdateResponse {
+        message: ("message", optional),
+        job_id: ("job_id", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Job_Response` (`#/components/schemas/Get_Bulk_User_Update_Job_Response`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6215,6 +7441,7 @@ pub struct GetBulkUserUpdateJobResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl GetBulkUserUpdateJobResponse {
     /// A `GetBulkUserUpdateJobResponse` with every field unset.
@@ -6230,36 +7457,43 @@ impl GetBulkUserUpdateJobResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `job_id` (the property `jobId`).
     pub fn with_job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
+
     /// Sets `status` (the property `status`).
     pub fn with_status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sets `job_date` (the property `jobDate`).
     pub fn with_job_date(mut self, value: impl Into<String>) -> Self {
         self.job_date = Some(value.into());
         self
     }
+
     /// Sets `succeeded` (the property `succeeded`).
     pub fn with_succeeded(mut self, value: impl Into<f64>) -> Self {
         self.succeeded = Some(value.into());
         self
     }
+
     /// Sets `errors` (the property `errors`).
     pub fn with_errors(mut self, value: impl Into<f64>) -> Self {
         self.errors = Some(value.into());
         self
     }
+
     /// Sets `total` (the property `total`).
     pub fn with_total(mut self, value: impl Into<f64>) -> Self {
         self.total = Some(value.into());
         self
     }
+
     /// Sets `details` (the property `details`).
     pub fn with_details(
         mut self,
@@ -6268,6 +7502,7 @@ impl GetBulkUserUpdateJobResponse {
         self.details = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6278,13 +7513,21 @@ impl GetBulkUserUpdateJobResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    GetBulkUserUpdateJobResponse { job_id : "jobId" optional, status : "status" optional,
-    job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
-    optional, total : "total" optional, details : "details" optional, } open
-    additional_properties
+    GetBulkUserUpdateJobResponse {
+        job_id: ("jobId", optional),
+        status: ("status", optional),
+        job_date: ("jobDate", optional),
+        succeeded: ("succeeded", optional),
+        errors: ("errors", optional),
+        total: ("total", optional),
+        details: ("details", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Jobs_Item` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Item`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6299,6 +7542,7 @@ pub struct GetBulkUserUpdateJobsItem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl GetBulkUserUpdateJobsItem {
     /// A `GetBulkUserUpdateJobsItem` with every field unset.
@@ -6313,36 +7557,43 @@ impl GetBulkUserUpdateJobsItem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `job_id` (the property `jobId`).
     pub fn with_job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
+
     /// Sets `status` (the property `status`).
     pub fn with_status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sets `job_date` (the property `jobDate`).
     pub fn with_job_date(mut self, value: impl Into<String>) -> Self {
         self.job_date = Some(value.into());
         self
     }
+
     /// Sets `succeeded` (the property `succeeded`).
     pub fn with_succeeded(mut self, value: impl Into<f64>) -> Self {
         self.succeeded = Some(value.into());
         self
     }
+
     /// Sets `errors` (the property `errors`).
     pub fn with_errors(mut self, value: impl Into<f64>) -> Self {
         self.errors = Some(value.into());
         self
     }
+
     /// Sets `total` (the property `total`).
     pub fn with_total(mut self, value: impl Into<f64>) -> Self {
         self.total = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6353,15 +7604,24 @@ impl GetBulkUserUpdateJobsItem {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    GetBulkUserUpdateJobsItem { job_id : "jobId" optional, status : "status" optional,
-    job_date : "jobDate" optional, succeeded : "succeeded" optional, errors : "errors"
-    optional, total : "total" optional, } open additional_properties
+    GetBulkUserUpdateJobsItem {
+        job_id: ("jobId", optional),
+        status: ("status", optional),
+        job_date: ("jobDate", optional),
+        succeeded: ("succeeded", optional),
+        errors: ("errors", optional),
+        total: ("total", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `Get_Bulk_User_Update_Jobs_Response` (`#/components/schemas/Get_Bulk_User_Update_Jobs_Response`).
 pub type GetBulkUserUpdateJobsResponse = Vec<GetBulkUserUpdateJobsItem>;
+
 #[cfg(feature = "users")]
 /// Schema `bulk_update_object` (`#/components/schemas/bulk_update_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6374,6 +7634,7 @@ pub struct BulkUpdateObject {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl BulkUpdateObject {
     /// A `BulkUpdateObject` with every field unset.
@@ -6384,16 +7645,19 @@ impl BulkUpdateObject {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `identifier` (the property `identifier`).
     pub fn with_identifier(mut self, value: impl Into<BulkUpdateObjectIdentifier>) -> Self {
         self.identifier = Some(value.into());
         self
     }
+
     /// Sets `actions` (the property `actions`).
     pub fn with_actions(mut self, value: impl Into<Vec<BulkUpdateObjectActionObject>>) -> Self {
         self.actions = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6404,11 +7668,16 @@ impl BulkUpdateObject {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUpdateObject { identifier : "identifier" optional, actions : "actions" optional,
-    } open additional_properties
+    BulkUpdateObject {
+        identifier: ("identifier", optional),
+        actions: ("actions", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Schema `bulk_update_object_action_object` (`#/components/schemas/bulk_update_object_action_object`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6421,6 +7690,7 @@ pub struct BulkUpdateObjectActionObject {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl BulkUpdateObjectActionObject {
     /// A `BulkUpdateObjectActionObject` with every field unset.
@@ -6431,11 +7701,13 @@ impl BulkUpdateObjectActionObject {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `type` (the property `type`).
     pub fn with_type(mut self, value: impl Into<BulkUpdateObjectActionObjectType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
+
     /// Sets `attribute` (the property `attribute`).
     pub fn with_attribute(
         mut self,
@@ -6444,6 +7716,7 @@ impl BulkUpdateObjectActionObject {
         self.attribute = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6454,11 +7727,16 @@ impl BulkUpdateObjectActionObject {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUpdateObjectActionObject { r#type : "type" optional, attribute : "attribute"
-    optional, } open additional_properties
+    BulkUpdateObjectActionObject {
+        r#type: ("type", optional),
+        attribute: ("attribute", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Schema `promo-code-redemption-result` (`#/components/schemas/promo-code-redemption-result`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6473,6 +7751,7 @@ pub struct PromoCodeRedemptionResult {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 impl PromoCodeRedemptionResult {
     /// A `PromoCodeRedemptionResult` with every field unset.
@@ -6484,21 +7763,25 @@ impl PromoCodeRedemptionResult {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `promo_code` (the property `promoCode`).
     pub fn with_promo_code(mut self, value: impl Into<String>) -> Self {
         self.promo_code = Some(value.into());
         self
     }
+
     /// Sets `success` (the property `success`).
     pub fn with_success(mut self, value: impl Into<bool>) -> Self {
         self.success = Some(value.into());
         self
     }
+
     /// Sets `error_message` (the property `errorMessage`).
     pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6509,11 +7792,17 @@ impl PromoCodeRedemptionResult {
         self
     }
 }
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
-    PromoCodeRedemptionResult { promo_code : "promoCode" optional, success : "success"
-    optional, error_message : "errorMessage" optional, } open additional_properties
+    PromoCodeRedemptionResult {
+        promo_code: ("promoCode", optional),
+        success: ("success", optional),
+        error_message: ("errorMessage", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "account_user")]
 /// Schema `add-bulk-account-users-by-domains` (`#/components/schemas/add-bulk-account-users-by-domains`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6528,6 +7817,7 @@ pub struct AddBulkAccountUsersByDomains {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "account_user")]
 impl AddBulkAccountUsersByDomains {
     /// An `AddBulkAccountUsersByDomains` with every field unset.
@@ -6542,36 +7832,43 @@ impl AddBulkAccountUsersByDomains {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `tenant_id` (the property `tenantId`).
     pub fn with_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
+
     /// Sets `sub_tenant_id` (the property `subTenantId`).
     pub fn with_sub_tenant_id(mut self, value: impl Into<String>) -> Self {
         self.sub_tenant_id = Some(value.into());
         self
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `account_id` (the property `account_id`).
     pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
+
     /// Sets `user_type` (the property `user_type`).
     pub fn with_user_type(mut self, value: impl Into<String>) -> Self {
         self.user_type = Some(value.into());
         self
     }
+
     /// Sets `user_email` (the property `user_email`).
     pub fn with_user_email(mut self, value: impl Into<String>) -> Self {
         self.user_email = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6582,13 +7879,20 @@ impl AddBulkAccountUsersByDomains {
         self
     }
 }
+
 #[cfg(feature = "account_user")]
 crate::model::model!(
-    AddBulkAccountUsersByDomains { tenant_id : "tenantId" optional, sub_tenant_id :
-    "subTenantId" optional, user_id : "user_id" optional, account_id : "account_id"
-    optional, user_type : "user_type" optional, user_email : "user_email" optional, }
-    open additional_properties
+    AddBulkAccountUsersByDomains {
+        tenant_id: ("tenantId", optional),
+        sub_tenant_id: ("subTenantId", optional),
+        user_id: ("user_id", optional),
+        account_id: ("account_id", optional),
+        user_type: ("user_type", optional),
+        user_email: ("user_email", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Request body `Create_Admin_RoleBody` (`#/components/requestBodies/Create_Admin_RoleBody`).
 #[derive(Debug, Clone, PartialEq)]
@@ -6599,6 +7903,7 @@ pub struct CreateAdminRoleBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl CreateAdminRoleBody {
     /// A `CreateAdminRoleBody` with its required fields; the others start unset.
@@ -6609,6 +7914,7 @@ impl CreateAdminRoleBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6619,11 +7925,16 @@ impl CreateAdminRoleBody {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    CreateAdminRoleBody { email : "email" required, role : "role" required, } open
-    additional_properties
+    CreateAdminRoleBody {
+        email: ("email", required),
+        role: ("role", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "bundle")]
 /// Request body `Create_BundleBody` (`#/components/requestBodies/Create_BundleBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6636,6 +7947,7 @@ pub struct CreateBundleBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "bundle")]
 impl CreateBundleBody {
     /// A `CreateBundleBody` with every field unset.
@@ -6648,26 +7960,31 @@ impl CreateBundleBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `includes` (the property `includes`).
     pub fn with_includes(mut self, value: impl Into<CreateBundleBodyIncludes>) -> Self {
         self.includes = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<String>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6678,12 +7995,18 @@ impl CreateBundleBody {
         self
     }
 }
+
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    CreateBundleBody { label : "label" optional, description : "description" optional,
-    includes : "includes" optional, auto_assign : "auto_assign" optional, } open
-    additional_properties
+    CreateBundleBody {
+        label: ("label", optional),
+        description: ("description", optional),
+        includes: ("includes", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Request body `Create_Cache_ConfigurationBody` (`#/components/requestBodies/Create_Cache_ConfigurationBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6695,6 +8018,7 @@ pub struct CreateCacheConfigurationBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBody {
     /// A `CreateCacheConfigurationBody` with every field unset.
@@ -6706,11 +8030,13 @@ impl CreateCacheConfigurationBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `conditions` (the property `conditions`).
     pub fn with_conditions(
         mut self,
@@ -6719,11 +8045,13 @@ impl CreateCacheConfigurationBody {
         self.conditions = Some(value.into());
         self
     }
+
     /// Sets `cache` (the property `cache`).
     pub fn with_cache(mut self, value: impl Into<CreateCacheConfigurationBodyCache>) -> Self {
         self.cache = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6734,11 +8062,17 @@ impl CreateCacheConfigurationBody {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    CreateCacheConfigurationBody { label : "label" optional, conditions : "conditions"
-    optional, cache : "cache" optional, } open additional_properties
+    CreateCacheConfigurationBody {
+        label: ("label", optional),
+        conditions: ("conditions", optional),
+        cache: ("cache", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "company")]
 /// Request body `Create_CompanyBody` (`#/components/requestBodies/Create_CompanyBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6752,6 +8086,7 @@ pub struct CreateCompanyBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "company")]
 impl CreateCompanyBody {
     /// A `CreateCompanyBody` with every field unset.
@@ -6765,31 +8100,37 @@ impl CreateCompanyBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `website` (the property `website`).
     pub fn with_website(mut self, value: impl Into<String>) -> Self {
         self.website = Some(value.into());
         self
     }
+
     /// Sets `contact` (the property `contact`).
     pub fn with_contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
+
     /// Sets `account_manager` (the property `account_manager`).
     pub fn with_account_manager(mut self, value: impl Into<String>) -> Self {
         self.account_manager = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6800,12 +8141,19 @@ impl CreateCompanyBody {
         self
     }
 }
+
 #[cfg(feature = "company")]
 crate::model::model!(
-    CreateCompanyBody { name : "name" optional, description : "description" optional,
-    website : "website" optional, contact : "contact" optional, account_manager :
-    "account_manager" optional, } open additional_properties
+    CreateCompanyBody {
+        name: ("name", optional),
+        description: ("description", optional),
+        website: ("website", optional),
+        contact: ("contact", optional),
+        account_manager: ("account_manager", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "company")]
 /// Request body `Create_CompanyBody_v4` (`#/components/requestBodies/Create_CompanyBody_v4`).
 #[derive(Debug, Clone, PartialEq)]
@@ -6824,6 +8172,7 @@ pub struct CreateCompanyBodyV4 {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "company")]
 impl CreateCompanyBodyV4 {
     /// A `CreateCompanyBodyV4` with its required fields; the others start unset.
@@ -6837,26 +8186,31 @@ impl CreateCompanyBodyV4 {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `website` (the property `website`).
     pub fn with_website(mut self, value: impl Into<String>) -> Self {
         self.website = Some(value.into());
         self
     }
+
     /// Sets `contact` (the property `contact`).
     pub fn with_contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
+
     /// Sets `account_manager` (the property `account_manager`).
     pub fn with_account_manager(mut self, value: impl Into<String>) -> Self {
         self.account_manager = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6867,12 +8221,19 @@ impl CreateCompanyBodyV4 {
         self
     }
 }
+
 #[cfg(feature = "company")]
 crate::model::model!(
-    CreateCompanyBodyV4 { name : "name" required, description : "description" optional,
-    website : "website" optional, contact : "contact" optional, account_manager :
-    "account_manager" optional, } open additional_properties
+    CreateCompanyBodyV4 {
+        name: ("name", required),
+        description: ("description", optional),
+        website: ("website", optional),
+        contact: ("contact", optional),
+        account_manager: ("account_manager", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "credit")]
 /// Request body `Create_CreditBody` (`#/components/requestBodies/Create_CreditBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6887,6 +8248,7 @@ pub struct CreateCreditBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "credit")]
 impl CreateCreditBody {
     /// A `CreateCreditBody` with every field unset.
@@ -6901,36 +8263,43 @@ impl CreateCreditBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `delivers` (the property `delivers`).
     pub fn with_delivers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.delivers = Some(value.into());
         self
     }
+
     /// Sets `unit` (the property `unit`).
     pub fn with_unit(mut self, value: impl Into<String>) -> Self {
         self.unit = Some(value.into());
         self
     }
+
     /// Sets `quantity` (the property `quantity`).
     pub fn with_quantity(mut self, value: impl Into<f64>) -> Self {
         self.quantity = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<String>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6941,12 +8310,20 @@ impl CreateCreditBody {
         self
     }
 }
+
 #[cfg(feature = "credit")]
 crate::model::model!(
-    CreateCreditBody { label : "label" optional, description : "description" optional,
-    delivers : "delivers" optional, unit : "unit" optional, quantity : "quantity"
-    optional, auto_assign : "auto_assign" optional, } open additional_properties
+    CreateCreditBody {
+        label: ("label", optional),
+        description: ("description", optional),
+        delivers: ("delivers", optional),
+        unit: ("unit", optional),
+        quantity: ("quantity", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "entitlement")]
 /// Request body `Create_EntitlementBody` (`#/components/requestBodies/Create_EntitlementBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -6958,6 +8335,7 @@ pub struct CreateEntitlementBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "entitlement")]
 impl CreateEntitlementBody {
     /// A `CreateEntitlementBody` with every field unset.
@@ -6969,21 +8347,25 @@ impl CreateEntitlementBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<String>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -6994,11 +8376,17 @@ impl CreateEntitlementBody {
         self
     }
 }
+
 #[cfg(feature = "entitlement")]
 crate::model::model!(
-    CreateEntitlementBody { label : "label" optional, description : "description"
-    optional, auto_assign : "auto_assign" optional, } open additional_properties
+    CreateEntitlementBody {
+        label: ("label", optional),
+        description: ("description", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "grants")]
 /// Request body `Create_GrantBody` (`#/components/requestBodies/Create_GrantBody`).
 #[derive(Debug, Clone, PartialEq)]
@@ -7013,6 +8401,7 @@ pub struct CreateGrantBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "grants")]
 impl CreateGrantBody {
     /// A `CreateGrantBody` with its required fields; the others start unset.
@@ -7030,16 +8419,19 @@ impl CreateGrantBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `start_time` (the property `startTime`).
     pub fn with_start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
+
     /// Sets `end_time` (the property `endTime`).
     pub fn with_end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7050,12 +8442,19 @@ impl CreateGrantBody {
         self
     }
 }
+
 #[cfg(feature = "grants")]
 crate::model::model!(
-    CreateGrantBody { entitlement_type : "entitlement_type" required, entitlement_id :
-    "entitlement_id" required, start_time : "startTime" optional, end_time : "endTime"
-    optional, product_id : "product_id" required, } open additional_properties
+    CreateGrantBody {
+        entitlement_type: ("entitlement_type", required),
+        entitlement_id: ("entitlement_id", required),
+        start_time: ("startTime", optional),
+        end_time: ("endTime", optional),
+        product_id: ("product_id", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "meter")]
 /// Request body `Create_MeterBody` (`#/components/requestBodies/Create_MeterBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7072,6 +8471,7 @@ pub struct CreateMeterBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "meter")]
 impl CreateMeterBody {
     /// A `CreateMeterBody` with every field unset.
@@ -7088,46 +8488,55 @@ impl CreateMeterBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `unit` (the property `unit`).
     pub fn with_unit(mut self, value: impl Into<String>) -> Self {
         self.unit = Some(value.into());
         self
     }
+
     /// Sets `limit` (the property `limit`).
     pub fn with_limit(mut self, value: impl Into<f64>) -> Self {
         self.limit = Some(value.into());
         self
     }
+
     /// Sets `cycle` (the property `cycle`).
     pub fn with_cycle(mut self, value: impl Into<String>) -> Self {
         self.cycle = Some(value.into());
         self
     }
+
     /// Sets `period` (the property `period`).
     pub fn with_period(mut self, value: impl Into<String>) -> Self {
         self.period = Some(value.into());
         self
     }
+
     /// Sets `timezone` (the property `timezone`).
     pub fn with_timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self
     }
+
     /// Sets `auto_assign` (the property `auto_assign`).
     pub fn with_auto_assign(mut self, value: impl Into<String>) -> Self {
         self.auto_assign = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7138,13 +8547,22 @@ impl CreateMeterBody {
         self
     }
 }
+
 #[cfg(feature = "meter")]
 crate::model::model!(
-    CreateMeterBody { label : "label" optional, description : "description" optional,
-    unit : "unit" optional, limit : "limit" optional, cycle : "cycle" optional, period :
-    "period" optional, timezone : "timezone" optional, auto_assign : "auto_assign"
-    optional, } open additional_properties
+    CreateMeterBody {
+        label: ("label", optional),
+        description: ("description", optional),
+        unit: ("unit", optional),
+        limit: ("limit", optional),
+        cycle: ("cycle", optional),
+        period: ("period", optional),
+        timezone: ("timezone", optional),
+        auto_assign: ("auto_assign", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Request body `Update_User_attributesBody` (`#/components/requestBodies/Update_User_attributesBody`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7155,6 +8573,7 @@ pub struct UpdateUserAttributesBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UpdateUserAttributesBody {
     /// An `UpdateUserAttributesBody` with every field unset.
@@ -7165,16 +8584,19 @@ impl UpdateUserAttributesBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `first_name` (the property `first_name`).
     pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
+
     /// Sets `surname` (the property `surname`).
     pub fn with_surname(mut self, value: impl Into<String>) -> Self {
         self.surname = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7185,11 +8607,16 @@ impl UpdateUserAttributesBody {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UpdateUserAttributesBody { first_name : "first_name" optional, surname : "surname"
-    optional, } open additional_properties
+    UpdateUserAttributesBody {
+        first_name: ("first_name", optional),
+        surname: ("surname", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Request body `Create_User_Segment_Body` (`#/components/requestBodies/Create_User_Segment_Body`).
 #[derive(Debug, Clone, PartialEq)]
@@ -7202,6 +8629,7 @@ pub struct CreateUserSegmentBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl CreateUserSegmentBody {
     /// A `CreateUserSegmentBody` with its required fields; the others start unset.
@@ -7212,11 +8640,13 @@ impl CreateUserSegmentBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7227,11 +8657,16 @@ impl CreateUserSegmentBody {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    CreateUserSegmentBody { label : "label" required, description : "description"
-    optional, } open additional_properties
+    CreateUserSegmentBody {
+        label: ("label", required),
+        description: ("description", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Request body `Bulk_User_Update_Request` (`#/components/requestBodies/Bulk_User_Update_Request`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7242,6 +8677,7 @@ pub struct BulkUserUpdateRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl BulkUserUpdateRequest {
     /// A `BulkUserUpdateRequest` with every field unset.
@@ -7251,11 +8687,13 @@ impl BulkUserUpdateRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `updates` (the property `updates`).
     pub fn with_updates(mut self, value: impl Into<Vec<BulkUpdateObject>>) -> Self {
         self.updates = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7266,10 +8704,15 @@ impl BulkUserUpdateRequest {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUserUpdateRequest { updates : "updates" optional, } open additional_properties
+    BulkUserUpdateRequest {
+        updates: ("updates", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "bundle")]
 /// Inline schema at `#/components/schemas/bundle/properties/auto_assign`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7286,11 +8729,13 @@ pub enum BundleAutoAssign {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "bundle")]
 string_enum!(
     BundleAutoAssign { None = "none", All = "all", Anonymous = "anonymous", Authenticated
     = "authenticated" } fallback Unknown
 );
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -7310,6 +8755,7 @@ pub enum AccessModelCreditContentIdTransform {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -7320,6 +8766,7 @@ string_enum!(
     AccessModelCreditContentIdTransform { None = "NONE", PrependRandom =
     "PREPEND_RANDOM", StripParams = "STRIP_PARAMS" } fallback Unknown
 );
+
 #[cfg(feature = "feature_rules")]
 /// Inline schema at `#/components/schemas/feature_rule_response/properties/request_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7334,11 +8781,13 @@ pub enum FeatureRuleResponseRequestType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "feature_rules")]
 string_enum!(
     FeatureRuleResponseRequestType { Html = "html", Json = "json", Graphql = "graphql" }
     fallback Unknown
 );
+
 #[cfg(feature = "feature_rules")]
 /// Inline schema at `#/components/schemas/feature_rule_response/properties/match_operation`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7351,11 +8800,13 @@ pub enum FeatureRuleResponseMatchOperation {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "feature_rules")]
 string_enum!(
     FeatureRuleResponseMatchOperation { Equals = "equals", Contains = "contains" }
     fallback Unknown
 );
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 /// Inline schema at `#/components/schemas/grant-response/properties/expiry_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7370,11 +8821,13 @@ pub enum GrantResponseExpiryState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 string_enum!(
     GrantResponseExpiryState { Pending = "pending", Active = "active", Expired =
     "expired" } fallback Unknown
 );
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 /// An enum describing the type of the entitlement.
 ///
@@ -7393,11 +8846,13 @@ pub enum GrantResponseEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(any(feature = "grants", feature = "user_export"))]
 string_enum!(
     GrantResponseEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter
     = "meter", Credits = "credits" } fallback Unknown
 );
+
 #[cfg(feature = "grants")]
 /// Inline schema at `#/components/schemas/grant/properties/expiry_state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7412,11 +8867,13 @@ pub enum GrantExpiryState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "grants")]
 string_enum!(
     GrantExpiryState { Pending = "pending", Active = "active", Expired = "expired" }
     fallback Unknown
 );
+
 #[cfg(feature = "grants")]
 /// An enum describing the type of the entitlement.
 ///
@@ -7435,11 +8892,13 @@ pub enum GrantEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "grants")]
 string_enum!(
     GrantEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter =
     "meter", Credits = "credits" } fallback Unknown
 );
+
 /// An enum describing the type of the entitlement.
 ///
 /// Inline schema at `#/components/schemas/grant-creation-request/properties/entitlement_type`.
@@ -7461,6 +8920,7 @@ string_enum!(
     GrantCreationRequestEntitlementType { Bundle = "bundle", Entitlement = "entitlement",
     Meter = "meter", Credits = "credits" } fallback Unknown
 );
+
 /// Possible states of the grant. When the grant is meant to start in the future, it has the state of `pending`.
 ///
 /// Inline schema at `#/components/schemas/grant-creation-request/properties/expiry_state`.
@@ -7480,6 +8940,7 @@ string_enum!(
     GrantCreationRequestExpiryState { Active = "active", Pending = "pending", Expired =
     "expired" } fallback Unknown
 );
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -7499,6 +8960,7 @@ pub enum AccessModelMeterContentIdTransform {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(any(
     feature = "grants",
     feature = "session",
@@ -7509,6 +8971,7 @@ string_enum!(
     AccessModelMeterContentIdTransform { None = "NONE", PrependRandom = "PREPEND_RANDOM",
     StripParams = "STRIP_PARAMS" } fallback Unknown
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_recurring`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7521,6 +8984,7 @@ pub struct ProductMappingBraintreeRecurring {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMappingBraintreeRecurring {
     /// A `ProductMappingBraintreeRecurring` with every field unset.
@@ -7531,16 +8995,19 @@ impl ProductMappingBraintreeRecurring {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `plan_id` (the property `plan_id`).
     pub fn with_plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
+
     /// Sets `archived` (the property `archived`).
     pub fn with_archived(mut self, value: impl Into<bool>) -> Self {
         self.archived = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7551,11 +9018,16 @@ impl ProductMappingBraintreeRecurring {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingBraintreeRecurring { plan_id : "plan_id" optional, archived :
-    "archived" optional, } open additional_properties
+    ProductMappingBraintreeRecurring {
+        plan_id: ("plan_id", optional),
+        archived: ("archived", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/braintree_one_off`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7565,6 +9037,7 @@ pub struct ProductMappingBraintreeOneOff {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMappingBraintreeOneOff {
     /// A `ProductMappingBraintreeOneOff` with every field unset.
@@ -7574,11 +9047,13 @@ impl ProductMappingBraintreeOneOff {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `price_points` (the property `price_points`).
     pub fn with_price_points(mut self, value: impl Into<Vec<ProductMappingPricePoint>>) -> Self {
         self.price_points = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7589,11 +9064,15 @@ impl ProductMappingBraintreeOneOff {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingBraintreeOneOff { price_points : "price_points" optional, } open
-    additional_properties
+    ProductMappingBraintreeOneOff {
+        price_points: ("price_points", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_recurring`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7604,6 +9083,7 @@ pub struct ProductMappingStripeRecurring {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMappingStripeRecurring {
     /// A `ProductMappingStripeRecurring` with every field unset.
@@ -7613,11 +9093,13 @@ impl ProductMappingStripeRecurring {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `stripe_plan_id` (the property `stripe_plan_id`).
     pub fn with_stripe_plan_id(mut self, value: impl Into<String>) -> Self {
         self.stripe_plan_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7628,11 +9110,15 @@ impl ProductMappingStripeRecurring {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingStripeRecurring { stripe_plan_id : "stripe_plan_id" optional, } open
-    additional_properties
+    ProductMappingStripeRecurring {
+        stripe_plan_id: ("stripe_plan_id", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/components/schemas/product.mapping/properties/stripe_one_off`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7642,6 +9128,7 @@ pub struct ProductMappingStripeOneOff {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ProductMappingStripeOneOff {
     /// A `ProductMappingStripeOneOff` with every field unset.
@@ -7651,11 +9138,13 @@ impl ProductMappingStripeOneOff {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `price_points` (the property `price_points`).
     pub fn with_price_points(mut self, value: impl Into<Vec<ProductMappingPricePoint>>) -> Self {
         self.price_points = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7666,11 +9155,15 @@ impl ProductMappingStripeOneOff {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ProductMappingStripeOneOff { price_points : "price_points" optional, } open
-    additional_properties
+    ProductMappingStripeOneOff {
+        price_points: ("price_points", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 /// Inline schema at `#/components/schemas/session/properties/state`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7687,12 +9180,14 @@ pub enum SessionState {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 string_enum!(
     SessionState { Anonymous = "anonymous", Recognised = "recognised",
     PartiallyRegistered = "partially_registered", Authenticated = "authenticated" }
     fallback Unknown
 );
+
 #[cfg(feature = "user_export")]
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/meta`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7704,6 +9199,7 @@ pub struct UserExportPaginatedResponseMeta {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_export")]
 impl UserExportPaginatedResponseMeta {
     /// A `UserExportPaginatedResponseMeta` with every field unset.
@@ -7715,21 +9211,25 @@ impl UserExportPaginatedResponseMeta {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `count` (the property `count`).
     pub fn with_count(mut self, value: impl Into<f64>) -> Self {
         self.count = Some(value.into());
         self
     }
+
     /// Sets `rpp` (the property `rpp`).
     pub fn with_rpp(mut self, value: impl Into<f64>) -> Self {
         self.rpp = Some(value.into());
         self
     }
+
     /// Sets `paginated` (the property `paginated`).
     pub fn with_paginated(mut self, value: impl Into<bool>) -> Self {
         self.paginated = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7740,11 +9240,17 @@ impl UserExportPaginatedResponseMeta {
         self
     }
 }
+
 #[cfg(feature = "user_export")]
 crate::model::model!(
-    UserExportPaginatedResponseMeta { count : "count" optional, rpp : "rpp" optional,
-    paginated : "paginated" optional, } open additional_properties
+    UserExportPaginatedResponseMeta {
+        count: ("count", optional),
+        rpp: ("rpp", optional),
+        paginated: ("paginated", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "user_export")]
 /// Inline schema at `#/components/schemas/user-export-paginated-response/properties/links`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7757,6 +9263,7 @@ pub struct UserExportPaginatedResponseLinks {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "user_export")]
 impl UserExportPaginatedResponseLinks {
     /// A `UserExportPaginatedResponseLinks` with every field unset.
@@ -7769,26 +9276,31 @@ impl UserExportPaginatedResponseLinks {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `first` (the property `first`).
     pub fn with_first(mut self, value: impl Into<PaginationLink>) -> Self {
         self.first = Some(value.into());
         self
     }
+
     /// Sets `last` (the property `last`).
     pub fn with_last(mut self, value: impl Into<PaginationLink>) -> Self {
         self.last = Some(value.into());
         self
     }
+
     /// Sets `previous` (the property `previous`).
     pub fn with_previous(mut self, value: impl Into<PaginationLink>) -> Self {
         self.previous = Some(value.into());
         self
     }
+
     /// Sets `next` (the property `next`).
     pub fn with_next(mut self, value: impl Into<PaginationLink>) -> Self {
         self.next = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7799,11 +9311,18 @@ impl UserExportPaginatedResponseLinks {
         self
     }
 }
+
 #[cfg(feature = "user_export")]
 crate::model::model!(
-    UserExportPaginatedResponseLinks { first : "first" optional, last : "last" optional,
-    previous : "previous" optional, next : "next" optional, } open additional_properties
+    UserExportPaginatedResponseLinks {
+        first: ("first", optional),
+        last: ("last", optional),
+        previous: ("previous", optional),
+        next: ("next", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/components/schemas/user-creation/properties/registration_state`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7815,6 +9334,7 @@ pub struct UserCreationRegistrationState {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UserCreationRegistrationState {
     /// A `UserCreationRegistrationState` with every field unset.
@@ -7826,21 +9346,25 @@ impl UserCreationRegistrationState {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `partial` (the property `partial`).
     pub fn with_partial(mut self, value: impl Into<String>) -> Self {
         self.partial = Some(value.into());
         self
     }
+
     /// Sets `complete` (the property `complete`).
     pub fn with_complete(mut self, value: impl Into<String>) -> Self {
         self.complete = Some(value.into());
         self
     }
+
     /// Sets `contact` (the property `contact`).
     pub fn with_contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -7851,11 +9375,17 @@ impl UserCreationRegistrationState {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UserCreationRegistrationState { partial : "partial" optional, complete : "complete"
-    optional, contact : "contact" optional, } open additional_properties
+    UserCreationRegistrationState {
+        partial: ("partial", optional),
+        complete: ("complete", optional),
+        contact: ("contact", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// The operation to apply to search filters for fields that are not of type Number, Range, or Date.
 ///
@@ -7886,6 +9416,7 @@ pub enum AttributeSearchFilterOperator {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "users")]
 string_enum!(
     AttributeSearchFilterOperator { Is = "is", IsNot = "is_not", Contains = "contains",
@@ -7893,6 +9424,7 @@ string_enum!(
     "ends_with", HasAnyValue = "has_any_value", IsUnknown = "is_unknown", Checked =
     "checked", Unchecked = "unchecked" } fallback Unknown
 );
+
 #[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/visibility`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7903,6 +9435,7 @@ pub enum SchemaFieldVisibility {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "user_schema")]
 string_enum!(SchemaFieldVisibility { Public = "PUBLIC" } fallback Unknown);
 #[cfg(feature = "user_schema")]
@@ -7949,6 +9482,7 @@ pub enum SchemaFieldInputType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "user_schema")]
 string_enum!(
     SchemaFieldInputType { Text = "text", Color = "color", Number = "number", Range =
@@ -7957,6 +9491,7 @@ string_enum!(
     "select", Checkbox = "checkbox", Radio = "radio", Textarea = "textarea", Hidden =
     "hidden" } fallback Unknown
 );
+
 #[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/unit-position`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7969,11 +9504,13 @@ pub enum SchemaFieldUnitPosition {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "user_schema")]
 string_enum!(
     SchemaFieldUnitPosition { Leading = "leading", Trailing = "trailing" } fallback
     Unknown
 );
+
 #[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/stat-direction`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7986,11 +9523,13 @@ pub enum SchemaFieldStatDirection {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "user_schema")]
 string_enum!(
     SchemaFieldStatDirection { Ascending = "ascending", Descending = "descending" }
     fallback Unknown
 );
+
 #[cfg(feature = "account")]
 /// Inline schema at `#/components/schemas/response_accountbody/properties/branding`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8003,6 +9542,7 @@ pub struct ResponseAccountbodyBranding {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "account")]
 impl ResponseAccountbodyBranding {
     /// A `ResponseAccountbodyBranding` with every field unset.
@@ -8015,21 +9555,25 @@ impl ResponseAccountbodyBranding {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `logo_url` (the property `logoUrl`).
     pub fn with_logo_url(mut self, value: impl Into<String>) -> Self {
         self.logo_url = Some(value.into());
         self
     }
+
     /// Sets `url_path` (the property `urlPath`).
     pub fn with_url_path(mut self, value: impl Into<String>) -> Self {
         self.url_path = Some(value.into());
         self
     }
+
     /// Sets `page_ids` (the property `pageIds`).
     pub fn with_page_ids(mut self, value: impl Into<Vec<String>>) -> Self {
         self.page_ids = Some(value.into());
         self
     }
+
     /// Sets `open_id_config` (the property `openIdConfig`).
     pub fn with_open_id_config(
         mut self,
@@ -8038,6 +9582,7 @@ impl ResponseAccountbodyBranding {
         self.open_id_config = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8048,12 +9593,18 @@ impl ResponseAccountbodyBranding {
         self
     }
 }
+
 #[cfg(feature = "account")]
 crate::model::model!(
-    ResponseAccountbodyBranding { logo_url : "logoUrl" optional, url_path : "urlPath"
-    optional, page_ids : "pageIds" optional, open_id_config : "openIdConfig" optional, }
-    open additional_properties
+    ResponseAccountbodyBranding {
+        logo_url: ("logoUrl", optional),
+        url_path: ("urlPath", optional),
+        page_ids: ("pageIds", optional),
+        open_id_config: ("openIdConfig", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Foreign key object.
 ///
@@ -8066,6 +9617,7 @@ pub struct BulkUpdateObjectIdentifierForeignKey {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl BulkUpdateObjectIdentifierForeignKey {
     /// A `BulkUpdateObjectIdentifierForeignKey` with every field unset.
@@ -8075,11 +9627,13 @@ impl BulkUpdateObjectIdentifierForeignKey {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `foreign_system` (the property `foreign-system`).
     pub fn with_foreign_system(mut self, value: impl Into<String>) -> Self {
         self.foreign_system = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8090,11 +9644,15 @@ impl BulkUpdateObjectIdentifierForeignKey {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUpdateObjectIdentifierForeignKey { foreign_system : "foreign-system" optional, }
-    open additional_properties
+    BulkUpdateObjectIdentifierForeignKey {
+        foreign_system: ("foreign-system", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Identifier of the user. User either the User ID or Foreign Key.
 ///
@@ -8109,6 +9667,7 @@ pub struct BulkUpdateObjectIdentifier {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl BulkUpdateObjectIdentifier {
     /// A `BulkUpdateObjectIdentifier` with every field unset.
@@ -8119,11 +9678,13 @@ impl BulkUpdateObjectIdentifier {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `user_id` (the property `user_id`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `foreign_key` (the property `foreign_key`).
     pub fn with_foreign_key(
         mut self,
@@ -8132,6 +9693,7 @@ impl BulkUpdateObjectIdentifier {
         self.foreign_key = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8142,11 +9704,16 @@ impl BulkUpdateObjectIdentifier {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUpdateObjectIdentifier { user_id : "user_id" optional, foreign_key :
-    "foreign_key" optional, } open additional_properties
+    BulkUpdateObjectIdentifier {
+        user_id: ("user_id", optional),
+        foreign_key: ("foreign_key", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// The user update action to be taken.
 ///
@@ -8161,11 +9728,13 @@ pub enum BulkUpdateObjectActionObjectType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "users")]
 string_enum!(
     BulkUpdateObjectActionObjectType { DeleteUser = "delete-user", SetAttribute =
     "set-attribute" } fallback Unknown
 );
+
 #[cfg(feature = "users")]
 /// Details of the attribute update.
 ///
@@ -8180,6 +9749,7 @@ pub struct BulkUpdateObjectActionObjectAttribute {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl BulkUpdateObjectActionObjectAttribute {
     /// A `BulkUpdateObjectActionObjectAttribute` with its required fields; the others start unset.
@@ -8190,6 +9760,7 @@ impl BulkUpdateObjectActionObjectAttribute {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8200,11 +9771,16 @@ impl BulkUpdateObjectActionObjectAttribute {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    BulkUpdateObjectActionObjectAttribute { field : "field" required, value : "value"
-    required, } open additional_properties
+    BulkUpdateObjectActionObjectAttribute {
+        field: ("field", required),
+        value: ("value", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "bundle")]
 /// Inline schema at `#/components/requestBodies/Create_BundleBody/content/application~1json/schema/properties/includes`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8217,6 +9793,7 @@ pub struct CreateBundleBodyIncludes {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "bundle")]
 impl CreateBundleBodyIncludes {
     /// A `CreateBundleBodyIncludes` with every field unset.
@@ -8229,26 +9806,31 @@ impl CreateBundleBodyIncludes {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `entitlements` (the property `entitlements`).
     pub fn with_entitlements(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.entitlements = Some(value.into());
         self
     }
+
     /// Sets `meters` (the property `meters`).
     pub fn with_meters(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.meters = Some(value.into());
         self
     }
+
     /// Sets `credits` (the property `credits`).
     pub fn with_credits(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.credits = Some(value.into());
         self
     }
+
     /// Sets `bundles` (the property `bundles`).
     pub fn with_bundles(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.bundles = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8259,12 +9841,18 @@ impl CreateBundleBodyIncludes {
         self
     }
 }
+
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    CreateBundleBodyIncludes { entitlements : "entitlements" optional, meters : "meters"
-    optional, credits : "credits" optional, bundles : "bundles" optional, } open
-    additional_properties
+    CreateBundleBodyIncludes {
+        entitlements: ("entitlements", optional),
+        meters: ("meters", optional),
+        credits: ("credits", optional),
+        bundles: ("bundles", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions/properties/header_patterns`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8274,6 +9862,7 @@ pub struct CreateCacheConfigurationBodyConditionsHeaderPatterns {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBodyConditionsHeaderPatterns {
     /// A `CreateCacheConfigurationBodyConditionsHeaderPatterns` with every field unset.
@@ -8283,11 +9872,13 @@ impl CreateCacheConfigurationBodyConditionsHeaderPatterns {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `content_type` (the property `Content-Type`).
     pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
         self.content_type = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8298,11 +9889,15 @@ impl CreateCacheConfigurationBodyConditionsHeaderPatterns {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    CreateCacheConfigurationBodyConditionsHeaderPatterns { content_type : "Content-Type"
-    optional, } open additional_properties
+    CreateCacheConfigurationBodyConditionsHeaderPatterns {
+        content_type: ("Content-Type", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/conditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8313,6 +9908,7 @@ pub struct CreateCacheConfigurationBodyConditions {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBodyConditions {
     /// A `CreateCacheConfigurationBodyConditions` with every field unset.
@@ -8323,11 +9919,13 @@ impl CreateCacheConfigurationBodyConditions {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `url_pattern` (the property `url_pattern`).
     pub fn with_url_pattern(mut self, value: impl Into<String>) -> Self {
         self.url_pattern = Some(value.into());
         self
     }
+
     /// Sets `header_patterns` (the property `header_patterns`).
     pub fn with_header_patterns(
         mut self,
@@ -8336,6 +9934,7 @@ impl CreateCacheConfigurationBodyConditions {
         self.header_patterns = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8346,11 +9945,16 @@ impl CreateCacheConfigurationBodyConditions {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    CreateCacheConfigurationBodyConditions { url_pattern : "url_pattern" optional,
-    header_patterns : "header_patterns" optional, } open additional_properties
+    CreateCacheConfigurationBodyConditions {
+        url_pattern: ("url_pattern", optional),
+        header_patterns: ("header_patterns", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "cache_configurations")]
 /// Inline schema at `#/components/requestBodies/Create_Cache_ConfigurationBody/content/application~1json/schema/properties/cache`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8361,6 +9965,7 @@ pub struct CreateCacheConfigurationBodyCache {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "cache_configurations")]
 impl CreateCacheConfigurationBodyCache {
     /// A `CreateCacheConfigurationBodyCache` with every field unset.
@@ -8371,16 +9976,19 @@ impl CreateCacheConfigurationBodyCache {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `origin` (the property `origin`).
     pub fn with_origin(mut self, value: impl Into<bool>) -> Self {
         self.origin = Some(value.into());
         self
     }
+
     /// Sets `decision_points` (the property `decision_points`).
     pub fn with_decision_points(mut self, value: impl Into<bool>) -> Self {
         self.decision_points = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8391,11 +9999,16 @@ impl CreateCacheConfigurationBodyCache {
         self
     }
 }
+
 #[cfg(feature = "cache_configurations")]
 crate::model::model!(
-    CreateCacheConfigurationBodyCache { origin : "origin" optional, decision_points :
-    "decision_points" optional, } open additional_properties
+    CreateCacheConfigurationBodyCache {
+        origin: ("origin", optional),
+        decision_points: ("decision_points", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "grants")]
 /// An enum describing the type of the entitlement.
 ///
@@ -8414,11 +10027,13 @@ pub enum CreateGrantBodyEntitlementType {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "grants")]
 string_enum!(
     CreateGrantBodyEntitlementType { Bundle = "bundle", Entitlement = "entitlement",
     Meter = "meter", Credits = "credits" } fallback Unknown
 );
+
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8428,6 +10043,7 @@ pub struct CreateAdminUserRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl CreateAdminUserRequestIdentifiers {
     /// A `CreateAdminUserRequestIdentifiers` with every field unset.
@@ -8437,11 +10053,13 @@ impl CreateAdminUserRequestIdentifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8452,11 +10070,15 @@ impl CreateAdminUserRequestIdentifiers {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    CreateAdminUserRequestIdentifiers { email_address : "email_address" optional, } open
-    additional_properties
+    CreateAdminUserRequestIdentifiers {
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8468,6 +10090,7 @@ pub struct CreateAdminUserRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl CreateAdminUserRequestValidators {
     /// A `CreateAdminUserRequestValidators` with every field unset.
@@ -8478,16 +10101,19 @@ impl CreateAdminUserRequestValidators {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `password` (the property `password`).
     pub fn with_password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
+
     /// Sets `use_sso` (the property `use_sso`).
     pub fn with_use_sso(mut self, value: impl Into<bool>) -> Self {
         self.use_sso = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8498,11 +10124,16 @@ impl CreateAdminUserRequestValidators {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    CreateAdminUserRequestValidators { password : "password" optional, use_sso :
-    "use_sso" optional, } open additional_properties
+    CreateAdminUserRequestValidators {
+        password: ("password", optional),
+        use_sso: ("use_sso", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1users/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8513,6 +10144,7 @@ pub struct CreateAdminUserRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl CreateAdminUserRequest {
     /// A `CreateAdminUserRequest` with its required fields; the others start unset.
@@ -8523,11 +10155,13 @@ impl CreateAdminUserRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `validators` (the property `validators`).
     pub fn with_validators(mut self, value: impl Into<CreateAdminUserRequestValidators>) -> Self {
         self.validators = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8538,11 +10172,16 @@ impl CreateAdminUserRequest {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    CreateAdminUserRequest { identifiers : "identifiers" required, validators :
-    "validators" optional, } open additional_properties
+    CreateAdminUserRequest {
+        identifiers: ("identifiers", required),
+        validators: ("validators", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8552,6 +10191,7 @@ pub struct LogInAdminUserAccountRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl LogInAdminUserAccountRequestIdentifiers {
     /// A `LogInAdminUserAccountRequestIdentifiers` with every field unset.
@@ -8561,11 +10201,13 @@ impl LogInAdminUserAccountRequestIdentifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8576,11 +10218,15 @@ impl LogInAdminUserAccountRequestIdentifiers {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    LogInAdminUserAccountRequestIdentifiers { email_address : "email_address" optional, }
-    open additional_properties
+    LogInAdminUserAccountRequestIdentifiers {
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8592,6 +10238,7 @@ pub struct LogInAdminUserAccountRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl LogInAdminUserAccountRequestValidators {
     /// A `LogInAdminUserAccountRequestValidators` with every field unset.
@@ -8602,16 +10249,19 @@ impl LogInAdminUserAccountRequestValidators {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `password` (the property `password`).
     pub fn with_password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
+
     /// Sets `use_sso` (the property `use_sso`).
     pub fn with_use_sso(mut self, value: impl Into<bool>) -> Self {
         self.use_sso = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8622,11 +10272,16 @@ impl LogInAdminUserAccountRequestValidators {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    LogInAdminUserAccountRequestValidators { password : "password" optional, use_sso :
-    "use_sso" optional, } open additional_properties
+    LogInAdminUserAccountRequestValidators {
+        password: ("password", optional),
+        use_sso: ("use_sso", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "admin_user")]
 /// Inline schema at `#/paths/~1v3~1admin~1login/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8637,6 +10292,7 @@ pub struct LogInAdminUserAccountRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "admin_user")]
 impl LogInAdminUserAccountRequest {
     /// A `LogInAdminUserAccountRequest` with its required fields; the others start unset.
@@ -8650,6 +10306,7 @@ impl LogInAdminUserAccountRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8660,11 +10317,16 @@ impl LogInAdminUserAccountRequest {
         self
     }
 }
+
 #[cfg(feature = "admin_user")]
 crate::model::model!(
-    LogInAdminUserAccountRequest { identifiers : "identifiers" required, validators :
-    "validators" required, } open additional_properties
+    LogInAdminUserAccountRequest {
+        identifiers: ("identifiers", required),
+        validators: ("validators", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "bundle")]
 /// Inline schema at `#/paths/~1v3~1bundles~1{id}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8674,6 +10336,7 @@ pub struct DeleteBundleResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "bundle")]
 impl DeleteBundleResponse {
     /// A `DeleteBundleResponse` with every field unset.
@@ -8683,11 +10346,13 @@ impl DeleteBundleResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8698,10 +10363,15 @@ impl DeleteBundleResponse {
         self
     }
 }
+
 #[cfg(feature = "bundle")]
 crate::model::model!(
-    DeleteBundleResponse { message : "message" optional, } open additional_properties
+    DeleteBundleResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "configuration")]
 /// Inline schema at `#/paths/~1v3~1configuration/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -8747,6 +10417,7 @@ pub struct SaveConfigurationRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "configuration")]
 impl SaveConfigurationRequest {
     /// A `SaveConfigurationRequest` with every field unset.
@@ -8792,186 +10463,223 @@ impl SaveConfigurationRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `db_tables_extended_profiles` (the property `db.tables.extendedProfiles`).
     pub fn with_db_tables_extended_profiles(mut self, value: impl Into<String>) -> Self {
         self.db_tables_extended_profiles = Some(value.into());
         self
     }
+
     /// Sets `db_tables_grants` (the property `db.tables.grants`).
     pub fn with_db_tables_grants(mut self, value: impl Into<String>) -> Self {
         self.db_tables_grants = Some(value.into());
         self
     }
+
     /// Sets `db_tables_forms` (the property `db.tables.forms`).
     pub fn with_db_tables_forms(mut self, value: impl Into<String>) -> Self {
         self.db_tables_forms = Some(value.into());
         self
     }
+
     /// Sets `db_tables_features` (the property `db.tables.features`).
     pub fn with_db_tables_features(mut self, value: impl Into<String>) -> Self {
         self.db_tables_features = Some(value.into());
         self
     }
+
     /// Sets `db_tables_request_rules` (the property `db.tables.requestRules`).
     pub fn with_db_tables_request_rules(mut self, value: impl Into<String>) -> Self {
         self.db_tables_request_rules = Some(value.into());
         self
     }
+
     /// Sets `db_tables_entitlements` (the property `db.tables.entitlements`).
     pub fn with_db_tables_entitlements(mut self, value: impl Into<String>) -> Self {
         self.db_tables_entitlements = Some(value.into());
         self
     }
+
     /// Sets `db_tables_form_fields` (the property `db.tables.formFields`).
     pub fn with_db_tables_form_fields(mut self, value: impl Into<String>) -> Self {
         self.db_tables_form_fields = Some(value.into());
         self
     }
+
     /// Sets `db_tables_companies` (the property `db.tables.companies`).
     pub fn with_db_tables_companies(mut self, value: impl Into<String>) -> Self {
         self.db_tables_companies = Some(value.into());
         self
     }
+
     /// Sets `db_tables_accounts` (the property `db.tables.accounts`).
     pub fn with_db_tables_accounts(mut self, value: impl Into<String>) -> Self {
         self.db_tables_accounts = Some(value.into());
         self
     }
+
     /// Sets `db_tables_user_schema_fields` (the property `db.tables.userSchemaFields`).
     pub fn with_db_tables_user_schema_fields(mut self, value: impl Into<String>) -> Self {
         self.db_tables_user_schema_fields = Some(value.into());
         self
     }
+
     /// Sets `db_tables_users` (the property `db.tables.users`).
     pub fn with_db_tables_users(mut self, value: impl Into<String>) -> Self {
         self.db_tables_users = Some(value.into());
         self
     }
+
     /// Sets `db_tables_user_attributes` (the property `db.tables.userAttributes`).
     pub fn with_db_tables_user_attributes(mut self, value: impl Into<String>) -> Self {
         self.db_tables_user_attributes = Some(value.into());
         self
     }
+
     /// Sets `db_tables_account_users` (the property `db.tables.accountUsers`).
     pub fn with_db_tables_account_users(mut self, value: impl Into<String>) -> Self {
         self.db_tables_account_users = Some(value.into());
         self
     }
+
     /// Sets `db_tables_static_items` (the property `db.tables.staticItems`).
     pub fn with_db_tables_static_items(mut self, value: impl Into<String>) -> Self {
         self.db_tables_static_items = Some(value.into());
         self
     }
+
     /// Sets `db_tables_webhooks` (the property `db.tables.webhooks`).
     pub fn with_db_tables_webhooks(mut self, value: impl Into<String>) -> Self {
         self.db_tables_webhooks = Some(value.into());
         self
     }
+
     /// Sets `db_tables_admin_user_tenant_roles` (the property `db.tables.adminUserTenantRoles`).
     pub fn with_db_tables_admin_user_tenant_roles(mut self, value: impl Into<String>) -> Self {
         self.db_tables_admin_user_tenant_roles = Some(value.into());
         self
     }
+
     /// Sets `db_tables_admin_users` (the property `db.tables.adminUsers`).
     pub fn with_db_tables_admin_users(mut self, value: impl Into<String>) -> Self {
         self.db_tables_admin_users = Some(value.into());
         self
     }
+
     /// Sets `db_tables_admin_key_pairs` (the property `db.tables.adminKeyPairs`).
     pub fn with_db_tables_admin_key_pairs(mut self, value: impl Into<String>) -> Self {
         self.db_tables_admin_key_pairs = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_apis_host` (the property `oauth.google.apis.host`).
     pub fn with_oauth_google_apis_host(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_apis_host = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_client_secret` (the property `oauth.linkedin.clientSecret`).
     pub fn with_oauth_linkedin_client_secret(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_client_secret = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_apis_host` (the property `oauth.linkedin.apis.host`).
     pub fn with_oauth_linkedin_apis_host(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_apis_host = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_client_secret` (the property `oauth.google.clientSecret`).
     pub fn with_oauth_google_client_secret(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_client_secret = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_callback_uri` (the property `oauth.google.callbackUri`).
     pub fn with_oauth_google_callback_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_callback_uri = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_client_id` (the property `oauth.linkedin.clientId`).
     pub fn with_oauth_linkedin_client_id(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_client_id = Some(value.into());
         self
     }
+
     /// Sets `oauth_linkedin_callback_uri` (the property `oauth.linkedin.callbackUri`).
     pub fn with_oauth_linkedin_callback_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_linkedin_callback_uri = Some(value.into());
         self
     }
+
     /// Sets `oauth_google_client_id` (the property `oauth.google.clientId`).
     pub fn with_oauth_google_client_id(mut self, value: impl Into<String>) -> Self {
         self.oauth_google_client_id = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_callback_uri` (the property `oauth.facebook.callbackUri`).
     pub fn with_oauth_facebook_callback_uri(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_callback_uri = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_client_secret` (the property `oauth.facebook.clientSecret`).
     pub fn with_oauth_facebook_client_secret(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_client_secret = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_apis_host` (the property `oauth.facebook.apis.host`).
     pub fn with_oauth_facebook_apis_host(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_apis_host = Some(value.into());
         self
     }
+
     /// Sets `oauth_facebook_client_id` (the property `oauth.facebook.clientId`).
     pub fn with_oauth_facebook_client_id(mut self, value: impl Into<String>) -> Self {
         self.oauth_facebook_client_id = Some(value.into());
         self
     }
+
     /// Sets `cdn_origin` (the property `cdn.origin`).
     pub fn with_cdn_origin(mut self, value: impl Into<String>) -> Self {
         self.cdn_origin = Some(value.into());
         self
     }
+
     /// Sets `redis_port` (the property `redis.port`).
     pub fn with_redis_port(mut self, value: impl Into<String>) -> Self {
         self.redis_port = Some(value.into());
         self
     }
+
     /// Sets `elasticsearch_url` (the property `elasticsearch.url`).
     pub fn with_elasticsearch_url(mut self, value: impl Into<String>) -> Self {
         self.elasticsearch_url = Some(value.into());
         self
     }
+
     /// Sets `aws_region` (the property `aws.region`).
     pub fn with_aws_region(mut self, value: impl Into<String>) -> Self {
         self.aws_region = Some(value.into());
         self
     }
+
     /// Sets `redis_host` (the property `redis.host`).
     pub fn with_redis_host(mut self, value: impl Into<String>) -> Self {
         self.redis_host = Some(value.into());
         self
     }
+
     /// Sets `email_from` (the property `email.from`).
     pub fn with_email_from(mut self, value: impl Into<String>) -> Self {
         self.email_from = Some(value.into());
         self
     }
+
     /// Sets `authentication_password_require_email_verfication` (the property `authentication.password.requireEmailVerfication`).
     pub fn with_authentication_password_require_email_verfication(
         mut self,
@@ -8980,6 +10688,7 @@ impl SaveConfigurationRequest {
         self.authentication_password_require_email_verfication = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -8990,40 +10699,54 @@ impl SaveConfigurationRequest {
         self
     }
 }
+
 #[cfg(feature = "configuration")]
 crate::model::model!(
-    SaveConfigurationRequest { db_tables_extended_profiles : "db.tables.extendedProfiles"
-    optional, db_tables_grants : "db.tables.grants" optional, db_tables_forms :
-    "db.tables.forms" optional, db_tables_features : "db.tables.features" optional,
-    db_tables_request_rules : "db.tables.requestRules" optional, db_tables_entitlements :
-    "db.tables.entitlements" optional, db_tables_form_fields : "db.tables.formFields"
-    optional, db_tables_companies : "db.tables.companies" optional, db_tables_accounts :
-    "db.tables.accounts" optional, db_tables_user_schema_fields :
-    "db.tables.userSchemaFields" optional, db_tables_users : "db.tables.users" optional,
-    db_tables_user_attributes : "db.tables.userAttributes" optional,
-    db_tables_account_users : "db.tables.accountUsers" optional, db_tables_static_items :
-    "db.tables.staticItems" optional, db_tables_webhooks : "db.tables.webhooks" optional,
-    db_tables_admin_user_tenant_roles : "db.tables.adminUserTenantRoles" optional,
-    db_tables_admin_users : "db.tables.adminUsers" optional, db_tables_admin_key_pairs :
-    "db.tables.adminKeyPairs" optional, oauth_google_apis_host : "oauth.google.apis.host"
-    optional, oauth_linkedin_client_secret : "oauth.linkedin.clientSecret" optional,
-    oauth_linkedin_apis_host : "oauth.linkedin.apis.host" optional,
-    oauth_google_client_secret : "oauth.google.clientSecret" optional,
-    oauth_google_callback_uri : "oauth.google.callbackUri" optional,
-    oauth_linkedin_client_id : "oauth.linkedin.clientId" optional,
-    oauth_linkedin_callback_uri : "oauth.linkedin.callbackUri" optional,
-    oauth_google_client_id : "oauth.google.clientId" optional,
-    oauth_facebook_callback_uri : "oauth.facebook.callbackUri" optional,
-    oauth_facebook_client_secret : "oauth.facebook.clientSecret" optional,
-    oauth_facebook_apis_host : "oauth.facebook.apis.host" optional,
-    oauth_facebook_client_id : "oauth.facebook.clientId" optional, cdn_origin :
-    "cdn.origin" optional, redis_port : "redis.port" optional, elasticsearch_url :
-    "elasticsearch.url" optional, aws_region : "aws.region" optional, redis_host :
-    "redis.host" optional, email_from : "email.from" optional,
-    authentication_password_require_email_verfication :
-    "authentication.password.requireEmailVerfication" optional, } open
-    additional_properties
+    SaveConfigurationRequest {
+        db_tables_extended_profiles: ("db.tables.extendedProfiles", optional),
+        db_tables_grants: ("db.tables.grants", optional),
+        db_tables_forms: ("db.tables.forms", optional),
+        db_tables_features: ("db.tables.features", optional),
+        db_tables_request_rules: ("db.tables.requestRules", optional),
+        db_tables_entitlements: ("db.tables.entitlements", optional),
+        db_tables_form_fields: ("db.tables.formFields", optional),
+        db_tables_companies: ("db.tables.companies", optional),
+        db_tables_accounts: ("db.tables.accounts", optional),
+        db_tables_user_schema_fields: ("db.tables.userSchemaFields", optional),
+        db_tables_users: ("db.tables.users", optional),
+        db_tables_user_attributes: ("db.tables.userAttributes", optional),
+        db_tables_account_users: ("db.tables.accountUsers", optional),
+        db_tables_static_items: ("db.tables.staticItems", optional),
+        db_tables_webhooks: ("db.tables.webhooks", optional),
+        db_tables_admin_user_tenant_roles: ("db.tables.adminUserTenantRoles", optional),
+        db_tables_admin_users: ("db.tables.adminUsers", optional),
+        db_tables_admin_key_pairs: ("db.tables.adminKeyPairs", optional),
+        oauth_google_apis_host: ("oauth.google.apis.host", optional),
+        oauth_linkedin_client_secret: ("oauth.linkedin.clientSecret", optional),
+        oauth_linkedin_apis_host: ("oauth.linkedin.apis.host", optional),
+        oauth_google_client_secret: ("oauth.google.clientSecret", optional),
+        oauth_google_callback_uri: ("oauth.google.callbackUri", optional),
+        oauth_linkedin_client_id: ("oauth.linkedin.clientId", optional),
+        oauth_linkedin_callback_uri: ("oauth.linkedin.callbackUri", optional),
+        oauth_google_client_id: ("oauth.google.clientId", optional),
+        oauth_facebook_callback_uri: ("oauth.facebook.callbackUri", optional),
+        oauth_facebook_client_secret: ("oauth.facebook.clientSecret", optional),
+        oauth_facebook_apis_host: ("oauth.facebook.apis.host", optional),
+        oauth_facebook_client_id: ("oauth.facebook.clientId", optional),
+        cdn_origin: ("cdn.origin", optional),
+        redis_port: ("redis.port", optional),
+        elasticsearch_url: ("elasticsearch.url", optional),
+        aws_region: ("aws.region", optional),
+        redis_host: ("redis.host", optional),
+        email_from: ("email.from", optional),
+        authentication_password_require_email_verfication: (
+            "authentication.password.requireEmailVerfication",
+            optional
+        ),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "configuration")]
 /// Inline schema at `#/paths/~1v3~1certs/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9035,6 +10758,7 @@ pub struct CreateCertRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "configuration")]
 impl CreateCertRequest {
     /// A `CreateCertRequest` with every field unset.
@@ -9046,21 +10770,25 @@ impl CreateCertRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `private_key` (the property `private_key`).
     pub fn with_private_key(mut self, value: impl Into<String>) -> Self {
         self.private_key = Some(value.into());
         self
     }
+
     /// Sets `cert` (the property `cert`).
     pub fn with_cert(mut self, value: impl Into<String>) -> Self {
         self.cert = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9071,11 +10799,17 @@ impl CreateCertRequest {
         self
     }
 }
+
 #[cfg(feature = "configuration")]
 crate::model::model!(
-    CreateCertRequest { label : "label" optional, private_key : "private_key" optional,
-    cert : "cert" optional, } open additional_properties
+    CreateCertRequest {
+        label: ("label", optional),
+        private_key: ("private_key", optional),
+        cert: ("cert", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/request_headers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9085,6 +10819,7 @@ pub struct InvokeDecisionEngineRequestRequestHeaders {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequestRequestHeaders {
     /// An `InvokeDecisionEngineRequestRequestHeaders` with every field unset.
@@ -9094,11 +10829,13 @@ impl InvokeDecisionEngineRequestRequestHeaders {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `user_agent` (the property `User-Agent`).
     pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
         self.user_agent = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9109,11 +10846,15 @@ impl InvokeDecisionEngineRequestRequestHeaders {
         self
     }
 }
+
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
-    InvokeDecisionEngineRequestRequestHeaders { user_agent : "User-Agent" optional, }
-    open additional_properties
+    InvokeDecisionEngineRequestRequestHeaders {
+        user_agent: ("User-Agent", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema/properties/content_metadata`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9123,6 +10864,7 @@ pub struct InvokeDecisionEngineRequestContentMetadata {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequestContentMetadata {
     /// An `InvokeDecisionEngineRequestContentMetadata` with every field unset.
@@ -9132,11 +10874,13 @@ impl InvokeDecisionEngineRequestContentMetadata {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `published_date` (the property `publishedDate`).
     pub fn with_published_date(mut self, value: impl Into<String>) -> Self {
         self.published_date = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9147,11 +10891,15 @@ impl InvokeDecisionEngineRequestContentMetadata {
         self
     }
 }
+
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
-    InvokeDecisionEngineRequestContentMetadata { published_date : "publishedDate"
-    optional, } open additional_properties
+    InvokeDecisionEngineRequestContentMetadata {
+        published_date: ("publishedDate", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "decision_engine")]
 /// Inline schema at `#/paths/~1v3~1decision-engine/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9170,6 +10918,7 @@ pub struct InvokeDecisionEngineRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "decision_engine")]
 impl InvokeDecisionEngineRequest {
     /// An `InvokeDecisionEngineRequest` with its required fields; the others start unset.
@@ -9186,16 +10935,19 @@ impl InvokeDecisionEngineRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `http_method` (the property `http_method`).
     pub fn with_http_method(mut self, value: impl Into<String>) -> Self {
         self.http_method = Some(value.into());
         self
     }
+
     /// Sets `session` (the property `session`).
     pub fn with_session(mut self, value: impl Into<String>) -> Self {
         self.session = Some(value.into());
         self
     }
+
     /// Sets `foreign_keys` (the property `foreign_keys`).
     pub fn with_foreign_keys(
         mut self,
@@ -9204,6 +10956,7 @@ impl InvokeDecisionEngineRequest {
         self.foreign_keys = Some(value.into());
         self
     }
+
     /// Sets `request_headers` (the property `request_headers`).
     pub fn with_request_headers(
         mut self,
@@ -9212,6 +10965,7 @@ impl InvokeDecisionEngineRequest {
         self.request_headers = Some(value.into());
         self
     }
+
     /// Sets `content_metadata` (the property `content_metadata`).
     pub fn with_content_metadata(
         mut self,
@@ -9220,16 +10974,19 @@ impl InvokeDecisionEngineRequest {
         self.content_metadata = Some(value.into());
         self
     }
+
     /// Sets `jwt` (the property `jwt`).
     pub fn with_jwt(mut self, value: impl Into<String>) -> Self {
         self.jwt = Some(value.into());
         self
     }
+
     /// Sets `btr` (the property `btr`).
     pub fn with_btr(mut self, value: impl Into<String>) -> Self {
         self.btr = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9240,13 +10997,22 @@ impl InvokeDecisionEngineRequest {
         self
     }
 }
+
 #[cfg(feature = "decision_engine")]
 crate::model::model!(
-    InvokeDecisionEngineRequest { path : "path" required, http_method : "http_method"
-    optional, session : "session" optional, foreign_keys : "foreign_keys" optional,
-    request_headers : "request_headers" optional, content_metadata : "content_metadata"
-    optional, jwt : "jwt" optional, btr : "btr" optional, } open additional_properties
+    InvokeDecisionEngineRequest {
+        path: ("path", required),
+        http_method: ("http_method", optional),
+        session: ("session", optional),
+        foreign_keys: ("foreign_keys", optional),
+        request_headers: ("request_headers", optional),
+        content_metadata: ("content_metadata", optional),
+        jwt: ("jwt", optional),
+        btr: ("btr", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "email_templates")]
 /// Inline schema at `#/paths/~1v4~1email-templates~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9259,6 +11025,7 @@ pub struct SaveEmailTemplateRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "email_templates")]
 impl SaveEmailTemplateRequest {
     /// A `SaveEmailTemplateRequest` with every field unset.
@@ -9271,26 +11038,31 @@ impl SaveEmailTemplateRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `template_type` (the property `templateType`).
     pub fn with_template_type(mut self, value: impl Into<String>) -> Self {
         self.template_type = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `subject` (the property `subject`).
     pub fn with_subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
+
     /// Sets `content` (the property `content`).
     pub fn with_content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9301,12 +11073,18 @@ impl SaveEmailTemplateRequest {
         self
     }
 }
+
 #[cfg(feature = "email_templates")]
 crate::model::model!(
-    SaveEmailTemplateRequest { template_type : "templateType" optional, label : "label"
-    optional, subject : "subject" optional, content : "content" optional, } open
-    additional_properties
+    SaveEmailTemplateRequest {
+        template_type: ("templateType", optional),
+        label: ("label", optional),
+        subject: ("subject", optional),
+        content: ("content", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "feature_rules")]
 /// Inline schema at `#/paths/~1v3~1feature-rules~1{featureRuleId}~1versions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9322,6 +11100,7 @@ pub struct CreateFeatureRuleRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "feature_rules")]
 impl CreateFeatureRuleRequest {
     /// A `CreateFeatureRuleRequest` with every field unset.
@@ -9337,41 +11116,49 @@ impl CreateFeatureRuleRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `description` (the property `description`).
     pub fn with_description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `requirements_script` (the property `requirements_script`).
     pub fn with_requirements_script(mut self, value: impl Into<String>) -> Self {
         self.requirements_script = Some(value.into());
         self
     }
+
     /// Sets `action_script` (the property `action_script`).
     pub fn with_action_script(mut self, value: impl Into<String>) -> Self {
         self.action_script = Some(value.into());
         self
     }
+
     /// Sets `script_type` (the property `script_type`).
     pub fn with_script_type(mut self, value: impl Into<String>) -> Self {
         self.script_type = Some(value.into());
         self
     }
+
     /// Sets `graph_state` (the property `graph_state`).
     pub fn with_graph_state(mut self, value: impl Into<String>) -> Self {
         self.graph_state = Some(value.into());
         self
     }
+
     /// Sets `editing_mode` (the property `editing_mode`).
     pub fn with_editing_mode(mut self, value: impl Into<String>) -> Self {
         self.editing_mode = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9382,14 +11169,21 @@ impl CreateFeatureRuleRequest {
         self
     }
 }
+
 #[cfg(feature = "feature_rules")]
 crate::model::model!(
-    CreateFeatureRuleRequest { label : "label" optional, description : "description"
-    optional, requirements_script : "requirements_script" optional, action_script :
-    "action_script" optional, script_type : "script_type" optional, graph_state :
-    "graph_state" optional, editing_mode : "editing_mode" optional, } open
-    additional_properties
+    CreateFeatureRuleRequest {
+        label: ("label", optional),
+        description: ("description", optional),
+        requirements_script: ("requirements_script", optional),
+        action_script: ("action_script", optional),
+        script_type: ("script_type", optional),
+        graph_state: ("graph_state", optional),
+        editing_mode: ("editing_mode", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "form")]
 /// Inline schema at `#/paths/~1v3~1forms~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9403,6 +11197,7 @@ pub struct SaveFormRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "form")]
 impl SaveFormRequest {
     /// A `SaveFormRequest` with every field unset.
@@ -9416,31 +11211,37 @@ impl SaveFormRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `title` (the property `title`).
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
+
     /// Sets `internal_description` (the property `internal-description`).
     pub fn with_internal_description(mut self, value: impl Into<String>) -> Self {
         self.internal_description = Some(value.into());
         self
     }
+
     /// Sets `public_description` (the property `public-description`).
     pub fn with_public_description(mut self, value: impl Into<String>) -> Self {
         self.public_description = Some(value.into());
         self
     }
+
     /// Sets `registration` (the property `registration`).
     pub fn with_registration(mut self, value: impl Into<bool>) -> Self {
         self.registration = Some(value.into());
         self
     }
+
     /// Sets `fields` (the property `fields`).
     pub fn with_fields(mut self, value: impl Into<Vec<Field>>) -> Self {
         self.fields = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9451,13 +11252,19 @@ impl SaveFormRequest {
         self
     }
 }
+
 #[cfg(feature = "form")]
 crate::model::model!(
-    SaveFormRequest { title : "title" optional, internal_description :
-    "internal-description" optional, public_description : "public-description" optional,
-    registration : "registration" optional, fields : "fields" optional, } open
-    additional_properties
+    SaveFormRequest {
+        title: ("title", optional),
+        internal_description: ("internal-description", optional),
+        public_description: ("public-description", optional),
+        registration: ("registration", optional),
+        fields: ("fields", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9470,6 +11277,7 @@ pub struct GenerateThumbnailUploadUrlRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlRequest {
     /// A `GenerateThumbnailUploadUrlRequest` with every field unset.
@@ -9480,16 +11288,19 @@ impl GenerateThumbnailUploadUrlRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `file_name` (the property `fileName`).
     pub fn with_file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
+
     /// Sets `content_type` (the property `contentType`).
     pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
         self.content_type = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9500,11 +11311,16 @@ impl GenerateThumbnailUploadUrlRequest {
         self
     }
 }
+
 #[cfg(feature = "component_library")]
 crate::model::model!(
-    GenerateThumbnailUploadUrlRequest { file_name : "fileName" optional, content_type :
-    "contentType" optional, } open additional_properties
+    GenerateThumbnailUploadUrlRequest {
+        file_name: ("fileName", optional),
+        content_type: ("contentType", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9517,6 +11333,7 @@ pub struct GenerateThumbnailUploadUrlResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlResponse {
     /// A `GenerateThumbnailUploadUrlResponse` with every field unset.
@@ -9527,16 +11344,19 @@ impl GenerateThumbnailUploadUrlResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `upload_url` (the property `uploadUrl`).
     pub fn with_upload_url(mut self, value: impl Into<String>) -> Self {
         self.upload_url = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9547,11 +11367,16 @@ impl GenerateThumbnailUploadUrlResponse {
         self
     }
 }
+
 #[cfg(feature = "component_library")]
 crate::model::model!(
-    GenerateThumbnailUploadUrlResponse { id : "id" optional, upload_url : "uploadUrl"
-    optional, } open additional_properties
+    GenerateThumbnailUploadUrlResponse {
+        id: ("id", optional),
+        upload_url: ("uploadUrl", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/400/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9561,6 +11386,7 @@ pub struct GenerateThumbnailUploadUrlBadRequestBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlBadRequestBody {
     /// A `GenerateThumbnailUploadUrlBadRequestBody` with every field unset.
@@ -9570,11 +11396,13 @@ impl GenerateThumbnailUploadUrlBadRequestBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `error` (the property `error`).
     pub fn with_error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9585,11 +11413,15 @@ impl GenerateThumbnailUploadUrlBadRequestBody {
         self
     }
 }
+
 #[cfg(feature = "component_library")]
 crate::model::model!(
-    GenerateThumbnailUploadUrlBadRequestBody { error : "error" optional, } open
-    additional_properties
+    GenerateThumbnailUploadUrlBadRequestBody {
+        error: ("error", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "component_library")]
 /// Inline schema at `#/paths/~1v4~1thumbnails~1upload-url/post/responses/401/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9599,6 +11431,7 @@ pub struct GenerateThumbnailUploadUrlUnauthorizedBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "component_library")]
 impl GenerateThumbnailUploadUrlUnauthorizedBody {
     /// A `GenerateThumbnailUploadUrlUnauthorizedBody` with every field unset.
@@ -9608,11 +11441,13 @@ impl GenerateThumbnailUploadUrlUnauthorizedBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `error` (the property `error`).
     pub fn with_error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9623,11 +11458,15 @@ impl GenerateThumbnailUploadUrlUnauthorizedBody {
         self
     }
 }
+
 #[cfg(feature = "component_library")]
 crate::model::model!(
-    GenerateThumbnailUploadUrlUnauthorizedBody { error : "error" optional, } open
-    additional_properties
+    GenerateThumbnailUploadUrlUnauthorizedBody {
+        error: ("error", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "gifts")]
 /// Inline schema at `#/paths/~1v3~1gift/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9646,6 +11485,7 @@ pub struct CreateGiftRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "gifts")]
 impl CreateGiftRequest {
     /// A `CreateGiftRequest` with every field unset.
@@ -9659,31 +11499,37 @@ impl CreateGiftRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets `created` (the property `created`).
     pub fn with_created(mut self, value: impl Into<String>) -> Self {
         self.created = Some(value.into());
         self
     }
+
     /// Sets `claimed` (the property `claimed`).
     pub fn with_claimed(mut self, value: impl Into<String>) -> Self {
         self.claimed = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets `cross_device_session` (the property `cross_device_session`).
     pub fn with_cross_device_session(mut self, value: impl Into<String>) -> Self {
         self.cross_device_session = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9694,12 +11540,19 @@ impl CreateGiftRequest {
         self
     }
 }
+
 #[cfg(feature = "gifts")]
 crate::model::model!(
-    CreateGiftRequest { id : "id" optional, created : "created" optional, claimed :
-    "claimed" optional, uri : "uri" optional, cross_device_session :
-    "cross_device_session" optional, } open additional_properties
+    CreateGiftRequest {
+        id: ("id", optional),
+        created: ("created", optional),
+        claimed: ("claimed", optional),
+        uri: ("uri", optional),
+        cross_device_session: ("cross_device_session", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "gifts")]
 /// Inline schema at `#/paths/~1v3~1gift/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9710,6 +11563,7 @@ pub struct CreateGiftResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "gifts")]
 impl CreateGiftResponse {
     /// A `CreateGiftResponse` with every field unset.
@@ -9719,11 +11573,13 @@ impl CreateGiftResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `gift` (the property `gift`).
     pub fn with_gift(mut self, value: impl Into<String>) -> Self {
         self.gift = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9734,10 +11590,15 @@ impl CreateGiftResponse {
         self
     }
 }
+
 #[cfg(feature = "gifts")]
 crate::model::model!(
-    CreateGiftResponse { gift : "gift" optional, } open additional_properties
+    CreateGiftResponse {
+        gift: ("gift", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "grants")]
 /// Inline schema at `#/paths/~1v3~1users~1{userId}~1grants/get/responses/200/content/application~1json/schema`.
 ///
@@ -9750,11 +11611,13 @@ pub enum ListUserGrantsResponse {
     GrantsResponse(GrantsResponse),
     ActiveGrantsResponse(ActiveGrantsResponse),
 }
+
 #[cfg(feature = "grants")]
 crate::one_of::one_of!(
     ListUserGrantsResponse { GrantsResponse(GrantsResponse),
     ActiveGrantsResponse(ActiveGrantsResponse) }
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9764,6 +11627,7 @@ pub struct ListProductsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl ListProductsResponse {
     /// A `ListProductsResponse` with every field unset.
@@ -9773,11 +11637,13 @@ impl ListProductsResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<Products>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9788,10 +11654,15 @@ impl ListProductsResponse {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    ListProductsResponse { results : "results" optional, } open additional_properties
+    ListProductsResponse {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9802,6 +11673,7 @@ pub struct SaveProductResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl SaveProductResponse {
     /// A `SaveProductResponse` with every field unset.
@@ -9812,16 +11684,19 @@ impl SaveProductResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9832,11 +11707,16 @@ impl SaveProductResponse {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    SaveProductResponse { message : "message" optional, uri : "uri" optional, } open
-    additional_properties
+    SaveProductResponse {
+        message: ("message", optional),
+        uri: ("uri", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9847,6 +11727,7 @@ pub struct SaveProductsOkBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl SaveProductsOkBody {
     /// A `SaveProductsOkBody` with every field unset.
@@ -9857,16 +11738,19 @@ impl SaveProductsOkBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9877,11 +11761,16 @@ impl SaveProductsOkBody {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    SaveProductsOkBody { message : "message" optional, uri : "uri" optional, } open
-    additional_properties
+    SaveProductsOkBody {
+        message: ("message", optional),
+        uri: ("uri", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products~1{id}/put/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9892,6 +11781,7 @@ pub struct SaveProductsCreatedBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "products")]
 impl SaveProductsCreatedBody {
     /// A `SaveProductsCreatedBody` with every field unset.
@@ -9902,16 +11792,19 @@ impl SaveProductsCreatedBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets `uri` (the property `uri`).
     pub fn with_uri(mut self, value: impl Into<String>) -> Self {
         self.uri = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9922,11 +11815,16 @@ impl SaveProductsCreatedBody {
         self
     }
 }
+
 #[cfg(feature = "products")]
 crate::model::model!(
-    SaveProductsCreatedBody { message : "message" optional, uri : "uri" optional, } open
-    additional_properties
+    SaveProductsCreatedBody {
+        message: ("message", optional),
+        uri: ("uri", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "request_rules")]
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema/properties/conditions`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9937,6 +11835,7 @@ pub struct SaveRequestRuleRequestConditions {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "request_rules")]
 impl SaveRequestRuleRequestConditions {
     /// A `SaveRequestRuleRequestConditions` with every field unset.
@@ -9947,16 +11846,19 @@ impl SaveRequestRuleRequestConditions {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `url_pattern` (the property `url_pattern`).
     pub fn with_url_pattern(mut self, value: impl Into<String>) -> Self {
         self.url_pattern = Some(value.into());
         self
     }
+
     /// Sets `method` (the property `method`).
     pub fn with_method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -9967,11 +11869,16 @@ impl SaveRequestRuleRequestConditions {
         self
     }
 }
+
 #[cfg(feature = "request_rules")]
 crate::model::model!(
-    SaveRequestRuleRequestConditions { url_pattern : "url_pattern" optional, method :
-    "method" optional, } open additional_properties
+    SaveRequestRuleRequestConditions {
+        url_pattern: ("url_pattern", optional),
+        method: ("method", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "request_rules")]
 /// Inline schema at `#/paths/~1v3~1request-rules/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -9987,6 +11894,7 @@ pub struct SaveRequestRuleRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "request_rules")]
 impl SaveRequestRuleRequest {
     /// A `SaveRequestRuleRequest` with every field unset.
@@ -10002,41 +11910,49 @@ impl SaveRequestRuleRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `conditions` (the property `conditions`).
     pub fn with_conditions(mut self, value: impl Into<SaveRequestRuleRequestConditions>) -> Self {
         self.conditions = Some(value.into());
         self
     }
+
     /// Sets `requirements_script` (the property `requirements_script`).
     pub fn with_requirements_script(mut self, value: impl Into<String>) -> Self {
         self.requirements_script = Some(value.into());
         self
     }
+
     /// Sets `action_script` (the property `action_script`).
     pub fn with_action_script(mut self, value: impl Into<String>) -> Self {
         self.action_script = Some(value.into());
         self
     }
+
     /// Sets `script_type` (the property `script_type`).
     pub fn with_script_type(mut self, value: impl Into<String>) -> Self {
         self.script_type = Some(value.into());
         self
     }
+
     /// Sets `graph_state` (the property `graph_state`).
     pub fn with_graph_state(mut self, value: impl Into<String>) -> Self {
         self.graph_state = Some(value.into());
         self
     }
+
     /// Sets `editing_mode` (the property `editing_mode`).
     pub fn with_editing_mode(mut self, value: impl Into<String>) -> Self {
         self.editing_mode = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10047,14 +11963,21 @@ impl SaveRequestRuleRequest {
         self
     }
 }
+
 #[cfg(feature = "request_rules")]
 crate::model::model!(
-    SaveRequestRuleRequest { label : "label" optional, conditions : "conditions"
-    optional, requirements_script : "requirements_script" optional, action_script :
-    "action_script" optional, script_type : "script_type" optional, graph_state :
-    "graph_state" optional, editing_mode : "editing_mode" optional, } open
-    additional_properties
+    SaveRequestRuleRequest {
+        label: ("label", optional),
+        conditions: ("conditions", optional),
+        requirements_script: ("requirements_script", optional),
+        action_script: ("action_script", optional),
+        script_type: ("script_type", optional),
+        graph_state: ("graph_state", optional),
+        editing_mode: ("editing_mode", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10064,6 +11987,7 @@ pub struct CreateNewSessionRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "session")]
 impl CreateNewSessionRequestIdentifiers {
     /// A `CreateNewSessionRequestIdentifiers` with every field unset.
@@ -10073,11 +11997,13 @@ impl CreateNewSessionRequestIdentifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10088,11 +12014,15 @@ impl CreateNewSessionRequestIdentifiers {
         self
     }
 }
+
 #[cfg(feature = "session")]
 crate::model::model!(
-    CreateNewSessionRequestIdentifiers { email_address : "email_address" optional, } open
-    additional_properties
+    CreateNewSessionRequestIdentifiers {
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10104,6 +12034,7 @@ pub struct CreateNewSessionRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "session")]
 impl CreateNewSessionRequestValidators {
     /// A `CreateNewSessionRequestValidators` with every field unset.
@@ -10114,16 +12045,19 @@ impl CreateNewSessionRequestValidators {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `password` (the property `password`).
     pub fn with_password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
+
     /// Sets `use_sso` (the property `use_sso`).
     pub fn with_use_sso(mut self, value: impl Into<bool>) -> Self {
         self.use_sso = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10134,11 +12068,16 @@ impl CreateNewSessionRequestValidators {
         self
     }
 }
+
 #[cfg(feature = "session")]
 crate::model::model!(
-    CreateNewSessionRequestValidators { password : "password" optional, use_sso :
-    "use_sso" optional, } open additional_properties
+    CreateNewSessionRequestValidators {
+        password: ("password", optional),
+        use_sso: ("use_sso", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "session")]
 /// Inline schema at `#/paths/~1v3~1sessions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10149,6 +12088,7 @@ pub struct CreateNewSessionRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "session")]
 impl CreateNewSessionRequest {
     /// A `CreateNewSessionRequest` with its required fields; the others start unset.
@@ -10162,6 +12102,7 @@ impl CreateNewSessionRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10172,11 +12113,16 @@ impl CreateNewSessionRequest {
         self
     }
 }
+
 #[cfg(feature = "session")]
 crate::model::model!(
-    CreateNewSessionRequest { identifiers : "identifiers" required, validators :
-    "validators" required, } open additional_properties
+    CreateNewSessionRequest {
+        identifiers: ("identifiers", required),
+        validators: ("validators", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/0`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10187,6 +12133,7 @@ pub struct RefreshOrExchangeTokenRequestRefreshToken {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "third_party_authentication")]
 impl RefreshOrExchangeTokenRequestRefreshToken {
     /// A `RefreshOrExchangeTokenRequestRefreshToken` with its required fields; the others start unset.
@@ -10196,6 +12143,7 @@ impl RefreshOrExchangeTokenRequestRefreshToken {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10206,11 +12154,15 @@ impl RefreshOrExchangeTokenRequestRefreshToken {
         self
     }
 }
+
 #[cfg(feature = "third_party_authentication")]
 crate::model::model!(
-    RefreshOrExchangeTokenRequestRefreshToken { refresh_token : "refresh_token" required,
-    } open additional_properties
+    RefreshOrExchangeTokenRequestRefreshToken {
+        refresh_token: ("refresh_token", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema/oneOf/1`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10222,6 +12174,7 @@ pub struct RefreshOrExchangeTokenRequestAuthorizationCode {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "third_party_authentication")]
 impl RefreshOrExchangeTokenRequestAuthorizationCode {
     /// A `RefreshOrExchangeTokenRequestAuthorizationCode` with its required fields; the others start unset.
@@ -10232,6 +12185,7 @@ impl RefreshOrExchangeTokenRequestAuthorizationCode {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10242,11 +12196,16 @@ impl RefreshOrExchangeTokenRequestAuthorizationCode {
         self
     }
 }
+
 #[cfg(feature = "third_party_authentication")]
 crate::model::model!(
-    RefreshOrExchangeTokenRequestAuthorizationCode { code : "code" required, redirect_uri
-    : "redirect_uri" required, } open additional_properties
+    RefreshOrExchangeTokenRequestAuthorizationCode {
+        code: ("code", required),
+        redirect_uri: ("redirect_uri", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema`.
 ///
@@ -10261,12 +12220,14 @@ pub enum RefreshOrExchangeTokenRequest {
     #[serde(rename = "authorization_code")]
     AuthorizationCode(RefreshOrExchangeTokenRequestAuthorizationCode),
 }
+
 #[cfg(feature = "third_party_authentication")]
 crate::one_of::one_of!(
     RefreshOrExchangeTokenRequest tag "grant_type" { "refresh_token" =>
     RefreshToken(RefreshOrExchangeTokenRequestRefreshToken), "authorization_code" =>
     AuthorizationCode(RefreshOrExchangeTokenRequestAuthorizationCode) }
 );
+
 #[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/responses/200/content/application~1json/schema`.
 ///
@@ -10279,12 +12240,14 @@ pub enum RefreshOrExchangeTokenResponse {
     Oauth2TokenExchangeResponse(Oauth2TokenExchangeResponse),
     Oauth2TokenRefreshResponse(Oauth2TokenRefreshResponse),
 }
+
 #[cfg(feature = "third_party_authentication")]
 crate::one_of::one_of!(
     RefreshOrExchangeTokenResponse {
     Oauth2TokenExchangeResponse(Oauth2TokenExchangeResponse),
     Oauth2TokenRefreshResponse(Oauth2TokenRefreshResponse) }
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10294,6 +12257,7 @@ pub struct CreateUserResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl CreateUserResponse {
     /// A `CreateUserResponse` with every field unset.
@@ -10303,11 +12267,13 @@ impl CreateUserResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `data` (the property `data`).
     pub fn with_data(mut self, value: impl Into<UserResponse>) -> Self {
         self.data = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10318,10 +12284,15 @@ impl CreateUserResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    CreateUserResponse { data : "data" optional, } open additional_properties
+    CreateUserResponse {
+        data: ("data", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1profile~1{app_id}/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10331,6 +12302,7 @@ pub struct GetUsersProfileByAppIdResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl GetUsersProfileByAppIdResponse {
     /// A `GetUsersProfileByAppIdResponse` with every field unset.
@@ -10340,11 +12312,13 @@ impl GetUsersProfileByAppIdResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10355,11 +12329,15 @@ impl GetUsersProfileByAppIdResponse {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    GetUsersProfileByAppIdResponse { message : "message" optional, } open
-    additional_properties
+    GetUsersProfileByAppIdResponse {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/400/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10369,6 +12347,7 @@ pub struct UpdateBulkUsersBadRequestBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UpdateBulkUsersBadRequestBody {
     /// An `UpdateBulkUsersBadRequestBody` with every field unset.
@@ -10378,11 +12357,13 @@ impl UpdateBulkUsersBadRequestBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `error` (the property `error`).
     pub fn with_error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10393,11 +12374,15 @@ impl UpdateBulkUsersBadRequestBody {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UpdateBulkUsersBadRequestBody { error : "error" optional, } open
-    additional_properties
+    UpdateBulkUsersBadRequestBody {
+        error: ("error", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1user-updates/post/responses/401/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10407,6 +12392,7 @@ pub struct UpdateBulkUsersUnauthorizedBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl UpdateBulkUsersUnauthorizedBody {
     /// An `UpdateBulkUsersUnauthorizedBody` with every field unset.
@@ -10416,11 +12402,13 @@ impl UpdateBulkUsersUnauthorizedBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `error` (the property `error`).
     pub fn with_error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10431,11 +12419,15 @@ impl UpdateBulkUsersUnauthorizedBody {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    UpdateBulkUsersUnauthorizedBody { error : "error" optional, } open
-    additional_properties
+    UpdateBulkUsersUnauthorizedBody {
+        error: ("error", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema/properties/new_identifiers`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10446,6 +12438,7 @@ pub struct StartEmailAddressUpdateRequestNewIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl StartEmailAddressUpdateRequestNewIdentifiers {
     /// A `StartEmailAddressUpdateRequestNewIdentifiers` with its required fields; the others start unset.
@@ -10455,6 +12448,7 @@ impl StartEmailAddressUpdateRequestNewIdentifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10465,11 +12459,15 @@ impl StartEmailAddressUpdateRequestNewIdentifiers {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartEmailAddressUpdateRequestNewIdentifiers { email_address : "email_address"
-    required, } open additional_properties
+    StartEmailAddressUpdateRequestNewIdentifiers {
+        email_address: ("email_address", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1update-email/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10479,6 +12477,7 @@ pub struct StartEmailAddressUpdateRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl StartEmailAddressUpdateRequest {
     /// A `StartEmailAddressUpdateRequest` with its required fields; the others start unset.
@@ -10488,6 +12487,7 @@ impl StartEmailAddressUpdateRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10498,11 +12498,15 @@ impl StartEmailAddressUpdateRequest {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartEmailAddressUpdateRequest { new_identifiers : "new_identifiers" required, } open
-    additional_properties
+    StartEmailAddressUpdateRequest {
+        new_identifiers: ("new_identifiers", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10512,6 +12516,7 @@ pub struct StartPasswordResetRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl StartPasswordResetRequestIdentifiers {
     /// A `StartPasswordResetRequestIdentifiers` with every field unset.
@@ -10521,11 +12526,13 @@ impl StartPasswordResetRequestIdentifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10536,11 +12543,15 @@ impl StartPasswordResetRequestIdentifiers {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartPasswordResetRequestIdentifiers { email_address : "email_address" optional, }
-    open additional_properties
+    StartPasswordResetRequestIdentifiers {
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v4~1users~1reset/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10552,6 +12563,7 @@ pub struct StartPasswordResetRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl StartPasswordResetRequest {
     /// A `StartPasswordResetRequest` with its required fields; the others start unset.
@@ -10565,6 +12577,7 @@ impl StartPasswordResetRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10575,11 +12588,16 @@ impl StartPasswordResetRequest {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartPasswordResetRequest { identifiers : "identifiers" required, site_slug :
-    "siteSlug" required, } open additional_properties
+    StartPasswordResetRequest {
+        identifiers: ("identifiers", required),
+        site_slug: ("siteSlug", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10589,6 +12607,7 @@ pub struct StartPasswordlessAuthenticationRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl StartPasswordlessAuthenticationRequestIdentifiers {
     /// A `StartPasswordlessAuthenticationRequestIdentifiers` with every field unset.
@@ -10598,11 +12617,13 @@ impl StartPasswordlessAuthenticationRequestIdentifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10613,11 +12634,15 @@ impl StartPasswordlessAuthenticationRequestIdentifiers {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartPasswordlessAuthenticationRequestIdentifiers { email_address : "email_address"
-    optional, } open additional_properties
+    StartPasswordlessAuthenticationRequestIdentifiers {
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema/properties/delivery`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10630,6 +12655,7 @@ pub struct StartPasswordlessAuthenticationRequestDelivery {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl StartPasswordlessAuthenticationRequestDelivery {
     /// A `StartPasswordlessAuthenticationRequestDelivery` with every field unset.
@@ -10642,26 +12668,31 @@ impl StartPasswordlessAuthenticationRequestDelivery {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `method` (the property `method`).
     pub fn with_method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
+
     /// Sets `destination` (the property `destination`).
     pub fn with_destination(mut self, value: impl Into<String>) -> Self {
         self.destination = Some(value.into());
         self
     }
+
     /// Sets `action` (the property `action`).
     pub fn with_action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
+
     /// Sets `redirect` (the property `redirect`).
     pub fn with_redirect(mut self, value: impl Into<String>) -> Self {
         self.redirect = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10672,12 +12703,18 @@ impl StartPasswordlessAuthenticationRequestDelivery {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartPasswordlessAuthenticationRequestDelivery { method : "method" optional,
-    destination : "destination" optional, action : "action" optional, redirect :
-    "redirect" optional, } open additional_properties
+    StartPasswordlessAuthenticationRequestDelivery {
+        method: ("method", optional),
+        destination: ("destination", optional),
+        action: ("action", optional),
+        redirect: ("redirect", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1token-exchange/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10688,6 +12725,7 @@ pub struct StartPasswordlessAuthenticationRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "users")]
 impl StartPasswordlessAuthenticationRequest {
     /// A `StartPasswordlessAuthenticationRequest` with its required fields; the others start unset.
@@ -10701,6 +12739,7 @@ impl StartPasswordlessAuthenticationRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10711,11 +12750,16 @@ impl StartPasswordlessAuthenticationRequest {
         self
     }
 }
+
 #[cfg(feature = "users")]
 crate::model::model!(
-    StartPasswordlessAuthenticationRequest { identifiers : "identifiers" required,
-    delivery : "delivery" required, } open additional_properties
+    StartPasswordlessAuthenticationRequest {
+        identifiers: ("identifiers", required),
+        delivery: ("delivery", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
@@ -10728,10 +12772,12 @@ pub enum ListUserSessionsResponse {
     SessionLookup(SessionLookup),
     Sessions(Sessions),
 }
+
 #[cfg(feature = "users")]
 crate::one_of::one_of!(
     ListUserSessionsResponse { SessionLookup(SessionLookup), Sessions(Sessions) }
 );
+
 #[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/identifiers`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10741,6 +12787,7 @@ pub struct CreateNewSessionUnderGivenSiteRequestIdentifiers {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "v4_session")]
 impl CreateNewSessionUnderGivenSiteRequestIdentifiers {
     /// A `CreateNewSessionUnderGivenSiteRequestIdentifiers` with every field unset.
@@ -10750,11 +12797,13 @@ impl CreateNewSessionUnderGivenSiteRequestIdentifiers {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email_address` (the property `email_address`).
     pub fn with_email_address(mut self, value: impl Into<String>) -> Self {
         self.email_address = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10765,11 +12814,15 @@ impl CreateNewSessionUnderGivenSiteRequestIdentifiers {
         self
     }
 }
+
 #[cfg(feature = "v4_session")]
 crate::model::model!(
-    CreateNewSessionUnderGivenSiteRequestIdentifiers { email_address : "email_address"
-    optional, } open additional_properties
+    CreateNewSessionUnderGivenSiteRequestIdentifiers {
+        email_address: ("email_address", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/validators`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10781,6 +12834,7 @@ pub struct CreateNewSessionUnderGivenSiteRequestValidators {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "v4_session")]
 impl CreateNewSessionUnderGivenSiteRequestValidators {
     /// A `CreateNewSessionUnderGivenSiteRequestValidators` with every field unset.
@@ -10791,16 +12845,19 @@ impl CreateNewSessionUnderGivenSiteRequestValidators {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `password` (the property `password`).
     pub fn with_password(mut self, value: impl Into<String>) -> Self {
         self.password = Some(value.into());
         self
     }
+
     /// Sets `use_sso` (the property `use_sso`).
     pub fn with_use_sso(mut self, value: impl Into<bool>) -> Self {
         self.use_sso = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10811,11 +12868,16 @@ impl CreateNewSessionUnderGivenSiteRequestValidators {
         self
     }
 }
+
 #[cfg(feature = "v4_session")]
 crate::model::model!(
-    CreateNewSessionUnderGivenSiteRequestValidators { password : "password" optional,
-    use_sso : "use_sso" optional, } open additional_properties
+    CreateNewSessionUnderGivenSiteRequestValidators {
+        password: ("password", optional),
+        use_sso: ("use_sso", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10826,6 +12888,7 @@ pub struct CreateNewSessionUnderGivenSiteRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "v4_session")]
 impl CreateNewSessionUnderGivenSiteRequest {
     /// A `CreateNewSessionUnderGivenSiteRequest` with its required fields; the others start unset.
@@ -10839,6 +12902,7 @@ impl CreateNewSessionUnderGivenSiteRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10849,11 +12913,16 @@ impl CreateNewSessionUnderGivenSiteRequest {
         self
     }
 }
+
 #[cfg(feature = "v4_session")]
 crate::model::model!(
-    CreateNewSessionUnderGivenSiteRequest { identifiers : "identifiers" required,
-    validators : "validators" required, } open additional_properties
+    CreateNewSessionUnderGivenSiteRequest {
+        identifiers: ("identifiers", required),
+        validators: ("validators", required),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "grants")]
 /// Inline schema at `#/paths/~1v4~1accounts~1{accountId}~1grants/get/responses/200/content/application~1json/schema/items`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10864,6 +12933,7 @@ pub struct ListAccountGrantsV4ResponseItem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "grants")]
 impl ListAccountGrantsV4ResponseItem {
     /// A `ListAccountGrantsV4ResponseItem` with every field unset.
@@ -10874,16 +12944,19 @@ impl ListAccountGrantsV4ResponseItem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `user_id` (the property `userId`).
     pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Sets `account_id` (the property `accountId`).
     pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10894,11 +12967,16 @@ impl ListAccountGrantsV4ResponseItem {
         self
     }
 }
+
 #[cfg(feature = "grants")]
 crate::model::model!(
-    ListAccountGrantsV4ResponseItem { user_id : "userId" optional, account_id :
-    "accountId" optional, } open additional_properties
+    ListAccountGrantsV4ResponseItem {
+        user_id: ("userId", optional),
+        account_id: ("accountId", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "webhook")]
 /// Inline schema at `#/paths/~1v3~1webhooks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10911,6 +12989,7 @@ pub struct CreateWebhookRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "webhook")]
 impl CreateWebhookRequest {
     /// A `CreateWebhookRequest` with every field unset.
@@ -10923,26 +13002,31 @@ impl CreateWebhookRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `triggers` (the property `triggers`).
     pub fn with_triggers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.triggers = Some(value.into());
         self
     }
+
     /// Sets `method` (the property `method`).
     pub fn with_method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
+
     /// Sets `target` (the property `target`).
     pub fn with_target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -10953,11 +13037,18 @@ impl CreateWebhookRequest {
         self
     }
 }
+
 #[cfg(feature = "webhook")]
 crate::model::model!(
-    CreateWebhookRequest { label : "label" optional, triggers : "triggers" optional,
-    method : "method" optional, target : "target" optional, } open additional_properties
+    CreateWebhookRequest {
+        label: ("label", optional),
+        triggers: ("triggers", optional),
+        method: ("method", optional),
+        target: ("target", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "webhook")]
 /// Inline schema at `#/paths/~1v3~1webhooks~1{id}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -10971,6 +13062,7 @@ pub struct UpdateWebhookRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "webhook")]
 impl UpdateWebhookRequest {
     /// An `UpdateWebhookRequest` with every field unset.
@@ -10984,31 +13076,37 @@ impl UpdateWebhookRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `webhook_id` (the property `webhook_id`).
     pub fn with_webhook_id(mut self, value: impl Into<String>) -> Self {
         self.webhook_id = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `triggers` (the property `triggers`).
     pub fn with_triggers(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.triggers = Some(value.into());
         self
     }
+
     /// Sets `method` (the property `method`).
     pub fn with_method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self
     }
+
     /// Sets `target` (the property `target`).
     pub fn with_target(mut self, value: impl Into<String>) -> Self {
         self.target = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -11019,12 +13117,19 @@ impl UpdateWebhookRequest {
         self
     }
 }
+
 #[cfg(feature = "webhook")]
 crate::model::model!(
-    UpdateWebhookRequest { webhook_id : "webhook_id" optional, label : "label" optional,
-    triggers : "triggers" optional, method : "method" optional, target : "target"
-    optional, } open additional_properties
+    UpdateWebhookRequest {
+        webhook_id: ("webhook_id", optional),
+        label: ("label", optional),
+        triggers: ("triggers", optional),
+        method: ("method", optional),
+        target: ("target", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "pages")]
 /// Inline schema at `#/paths/~1v4~1pages~1upload-url/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11037,6 +13142,7 @@ pub struct GeneratePageUploadUrlResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "pages")]
 impl GeneratePageUploadUrlResponse {
     /// A `GeneratePageUploadUrlResponse` with every field unset.
@@ -11047,16 +13153,19 @@ impl GeneratePageUploadUrlResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `logo_id` (the property `logoId`).
     pub fn with_logo_id(mut self, value: impl Into<String>) -> Self {
         self.logo_id = Some(value.into());
         self
     }
+
     /// Sets `upload_url` (the property `uploadUrl`).
     pub fn with_upload_url(mut self, value: impl Into<String>) -> Self {
         self.upload_url = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -11067,11 +13176,16 @@ impl GeneratePageUploadUrlResponse {
         self
     }
 }
+
 #[cfg(feature = "pages")]
 crate::model::model!(
-    GeneratePageUploadUrlResponse { logo_id : "logoId" optional, upload_url : "uploadUrl"
-    optional, } open additional_properties
+    GeneratePageUploadUrlResponse {
+        logo_id: ("logoId", optional),
+        upload_url: ("uploadUrl", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11082,6 +13196,7 @@ pub struct ProcessPromoCodeRedemptionsRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 impl ProcessPromoCodeRedemptionsRequest {
     /// A `ProcessPromoCodeRedemptionsRequest` with every field unset.
@@ -11091,11 +13206,13 @@ impl ProcessPromoCodeRedemptionsRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `promo_codes` (the property `promo_codes`).
     pub fn with_promo_codes(mut self, value: impl Into<Vec<String>>) -> Self {
         self.promo_codes = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -11106,11 +13223,15 @@ impl ProcessPromoCodeRedemptionsRequest {
         self
     }
 }
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
-    ProcessPromoCodeRedemptionsRequest { promo_codes : "promo_codes" optional, } open
-    additional_properties
+    ProcessPromoCodeRedemptionsRequest {
+        promo_codes: ("promo_codes", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 /// Inline schema at `#/paths/~1zephr~1integration~1promo-codes~1v1~1redemptions/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11120,6 +13241,7 @@ pub struct ProcessPromoCodeRedemptionsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 impl ProcessPromoCodeRedemptionsResponse {
     /// A `ProcessPromoCodeRedemptionsResponse` with every field unset.
@@ -11129,11 +13251,13 @@ impl ProcessPromoCodeRedemptionsResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<PromoCodeRedemptionResult>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -11144,8 +13268,11 @@ impl ProcessPromoCodeRedemptionsResponse {
         self
     }
 }
+
 #[cfg(feature = "dynamic_offer_promo_code_redemption")]
 crate::model::model!(
-    ProcessPromoCodeRedemptionsResponse { results : "results" optional, } open
-    additional_properties
+    ProcessPromoCodeRedemptionsResponse {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );

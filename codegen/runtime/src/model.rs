@@ -133,7 +133,7 @@ where
 /// `Serialize` and `Deserialize` for a model struct:
 ///
 /// ```text
-/// model!(Name { field: "wire" required, other: "other" optional, } open map_field);
+/// model!(Name { field: ("wire", required), other: ("other", optional) }, open(map_field));
 /// ```
 ///
 /// `nullable` is a required property whose value may be `null`: always written (as `null` when
@@ -151,13 +151,15 @@ where
 /// With `open` or nothing, an object that has none of the declared properties but others is
 /// noted too.
 macro_rules! model {
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } open $map:ident) => {
+    // The invocation reads as a struct expression (and rustfmt lays it out as one): each field
+    // with its name on the wire and its kind, then what becomes of unlisted properties.
+    ($name:ident { $($field:ident: ($wire:literal, $kind:ident)),* $(,)? }, open($map:ident) $(,)?) => {
         $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [open $map]);
     };
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* } additional $map:ident) => {
+    ($name:ident { $($field:ident: ($wire:literal, $kind:ident)),* $(,)? }, additional($map:ident) $(,)?) => {
         $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [additional $map]);
     };
-    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* }) => {
+    ($name:ident { $($field:ident: ($wire:literal, $kind:ident)),* $(,)? } $(,)?) => {
         $crate::model::model!(@impl $name { $($field: $wire $kind,)* } [closed]);
     };
     (@impl $name:ident { $($field:ident: $wire:literal $kind:ident,)* } [$mode:ident $($map:ident)?]) => {
@@ -277,7 +279,14 @@ mod tests {
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 
-    model!(Open { id: "id" required, name: "display-name" optional, parent: "parent" nullable, } additional additional_properties);
+    model!(
+        Open {
+            id: ("id", required),
+            name: ("display-name", optional),
+            parent: ("parent", nullable)
+        },
+        additional(additional_properties)
+    );
 
     #[derive(Debug, Clone, PartialEq, Default)]
     struct Reported {
@@ -285,14 +294,21 @@ mod tests {
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 
-    model!(Reported { id: "id" optional, } open additional_properties);
+    model!(
+        Reported {
+            id: ("id", optional)
+        },
+        open(additional_properties)
+    );
 
     #[derive(Debug, Clone, PartialEq, Default)]
     struct Closed {
         id: Option<i64>,
     }
 
-    model!(Closed { id: "id" optional, });
+    model!(Closed {
+        id: ("id", optional)
+    });
 
     #[test]
     fn declared_properties_go_to_fields_and_the_others_to_the_map_and_back() {
@@ -360,7 +376,13 @@ mod tests {
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 
-    model!(Page { results: "results" optional, by_id: "by_id" optional, } open additional_properties);
+    model!(
+        Page {
+            results: ("results", optional),
+            by_id: ("by_id", optional)
+        },
+        open(additional_properties)
+    );
 
     #[test]
     fn what_the_spec_does_not_declare_is_drift_unless_it_says_it_may_come() {

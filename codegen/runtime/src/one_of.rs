@@ -98,14 +98,24 @@ mod tests {
         meows: Option<bool>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
-    crate::model::model!(Cat { meows: "meows" optional, } open additional_properties);
+    crate::model::model!(
+        Cat {
+            meows: ("meows", optional)
+        },
+        open(additional_properties)
+    );
 
     #[derive(Debug, Clone, PartialEq, Default)]
     struct Dog {
         barks: Option<i64>,
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
-    crate::model::model!(Dog { barks: "barks" optional, } open additional_properties);
+    crate::model::model!(
+        Dog {
+            barks: ("barks", optional)
+        },
+        open(additional_properties)
+    );
 
     #[derive(Debug, Clone, PartialEq)]
     enum Pet {

@@ -706,7 +706,12 @@ mod tests {
         additional_properties: serde_json::Map<String, serde_json::Value>,
     }
 
-    crate::model::model!(User { id: "id" optional, } open additional_properties);
+    crate::model::model!(
+        User {
+            id: ("id", optional)
+        },
+        open(additional_properties)
+    );
 
     /// `POST /users`, documented as `201` with a `User`.
     #[derive(Debug, Clone)]

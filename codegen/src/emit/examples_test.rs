@@ -12,6 +12,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::rust::{self, TypesPath};
+use super::text;
 use crate::error::Error;
 use crate::ir::{Api, Example, ExampleTarget, TypeKind, TypeRef};
 use crate::pointer;
@@ -60,12 +61,27 @@ pub(crate) fn file(
     let mut table = String::from(
         "\n/// Every example of the spec, in spec order.\nconst CASES: &[Case] = &[\n",
     );
+    let mut enum_types = std::collections::BTreeSet::new();
     for example in &api.examples {
         table.push_str("    ");
-        table.push_str(&case(api, &krate, example, exceptions));
+        table.push_str(&case(api, &krate, example, exceptions, &mut enum_types));
         table.push_str(",\n");
     }
     table.push_str("];\n");
+    // The values of each enum a parameter example uses, once (Asana's 160-value `opt_fields`
+    // at every position of every example made a 42 MB test).
+    for id in enum_types {
+        let TypeKind::Enum(e) = &api.ty(id).kind else {
+            continue;
+        };
+        let values: Vec<String> = e.variants.iter().map(|v| string(&v.wire)).collect();
+        table.push_str(&format!(
+            "\n/// The values the spec lists for `{}`.\nconst {}: &[&str] = &[{}];\n",
+            text::one_line(&api.ty(id).name),
+            enum_const(id),
+            values.join(", ")
+        ));
+    }
     let count = api.examples.len();
     let helpers = helpers(api, &krate);
     let all = crate::ir::ALL_FEATURE;
@@ -264,12 +280,18 @@ fn helpers(api: &Api, krate: &Ident) -> TokenStream {
 }
 
 /// One row of the table: a `Case { … }` on one line.
-fn case(api: &Api, krate: &Ident, example: &Example, exceptions: &[ExampleException]) -> String {
+fn case(
+    api: &Api,
+    krate: &Ident,
+    example: &Example,
+    exceptions: &[ExampleException],
+    enum_types: &mut std::collections::BTreeSet<usize>,
+) -> String {
     let json = serde_json::to_string(&example.value).unwrap_or_else(|_| "null".to_owned());
     let mut enums = Vec::new();
     let (kind, check) = match &example.target {
+        // Enum values in bodies need no table: an unlisted one is drift, which fails the case.
         ExampleTarget::Json(ty) => {
-            enum_positions(api, ty, &example.value, String::new(), &mut enums);
             let ty = type_text(rust::ty(api, ty, TypesPath::Extern(krate)));
             (
                 "bodies and schema values round-tripped",
@@ -301,9 +323,9 @@ fn case(api: &Api, krate: &Ident, example: &Example, exceptions: &[ExampleExcept
     };
     let enums: Vec<String> = enums
         .iter()
-        .map(|(at, allowed)| {
-            let allowed: Vec<String> = allowed.iter().map(|a| string(a)).collect();
-            format!("({}, &[{}])", string(at), allowed.join(", "))
+        .map(|(at, id)| {
+            enum_types.insert(*id);
+            format!("({}, {})", string(at), enum_const(*id))
         })
         .collect();
     let exception = match exceptions.iter().find(|e| e.pointer == example.pointer) {
@@ -319,6 +341,11 @@ fn case(api: &Api, krate: &Ident, example: &Example, exceptions: &[ExampleExcept
     )
 }
 
+/// The constant holding the values of the enum type `id`.
+fn enum_const(id: usize) -> String {
+    format!("ENUM_{id}")
+}
+
 /// A Rust string literal, escaped (invisible characters included).
 fn string(text: &str) -> String {
     super::text::rust_str_source(text)
@@ -330,14 +357,14 @@ fn type_text(tokens: TokenStream) -> String {
     tokens.to_string().replace(' ', "").replace(',', ", ")
 }
 
-/// JSON pointers (into `value`) of the strings that `ty` says are enum values, with the values
-/// the spec allows there.
+/// JSON pointers (into `value`) of the strings that `ty` says are enum values, with the enum
+/// type.
 fn enum_positions(
     api: &Api,
     ty: &TypeRef,
     value: &Value,
     at: String,
-    out: &mut Vec<(String, Vec<String>)>,
+    out: &mut Vec<(String, usize)>,
 ) {
     match api.unalias(ty) {
         TypeRef::Nullable(inner) => enum_positions(api, inner, value, at, out),
@@ -356,9 +383,7 @@ fn enum_positions(
             }
         }
         TypeRef::Named(id) => match &api.ty(*id).kind {
-            TypeKind::Enum(e) if value.is_string() => {
-                out.push((at, e.variants.iter().map(|v| v.wire.clone()).collect()));
-            }
+            TypeKind::Enum(_) if value.is_string() => out.push((at, *id)),
             TypeKind::Struct(s) => {
                 let Value::Object(map) = value else { return };
                 for (k, v) in map {

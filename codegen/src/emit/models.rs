@@ -216,7 +216,7 @@ fn serde_impls(name: &Ident, s: &Struct) -> TokenStream {
             (true, false) => quote!(required),
             (false, _) => quote!(optional),
         };
-        quote!(#field: #wire #kind,)
+        quote!(#field: (#wire, #kind),)
     });
     // What the macro does with unlisted properties: keep them as drift (`open`), keep them as
     // expected (`additional`), or skip them as drift (nothing).
@@ -227,7 +227,7 @@ fn serde_impls(name: &Ident, s: &Struct) -> TokenStream {
             by_design: false,
         } => {
             let field = ident(field);
-            Some(quote!(open #field))
+            Some(quote!(, open(#field)))
         }
         Additional::Open {
             field,
@@ -235,7 +235,7 @@ fn serde_impls(name: &Ident, s: &Struct) -> TokenStream {
         }
         | Additional::Typed { field, .. } => {
             let field = ident(field);
-            Some(quote!(additional #field))
+            Some(quote!(, additional(#field)))
         }
     };
     quote! {

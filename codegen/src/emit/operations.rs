@@ -74,9 +74,10 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
 
         #(#builders)*
     };
+    let import = rust::types_import(&items);
     quote! {
         #module_doc
-
+        #import
         #items
     }
 }
@@ -239,10 +240,15 @@ fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStream {
     for case in &op.success {
         if let Some(key) = &case.envelope {
             let key = text::markdown_code(key);
-            paragraphs.push(vec![format!(
-                "The {} body is decoded as the spec documents it, or from the {key} member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).",
-                case.status
-            )]);
+            paragraphs.push(vec![
+                format!(
+                    "The {} body is decoded as the spec documents it, or from the {key} member",
+                    case.status
+                ),
+                "of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec"
+                    .to_owned(),
+                "disagree on its shape).".to_owned(),
+            ]);
         }
     }
     docs::lines_to_attrs(&docs::join_paragraphs(paragraphs))

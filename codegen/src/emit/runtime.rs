@@ -6,7 +6,7 @@
 //! copied). A generated crate stays self-contained: a team depends on one crate, by path or
 //! from a registry, and never on a runtime crate whose version must match.
 
-use crate::ir::Api;
+use crate::ir::{Api, Auth};
 
 /// One runtime module: where it goes in the generated crate, and its source.
 pub(crate) struct RuntimeFile {
@@ -43,30 +43,30 @@ macro_rules! module {
 
 /// Every runtime module, in the order `lib.rs` declares them.
 pub(crate) const FILES: &[RuntimeFile] = &[
-    module!("base64_json", super::uses_base64),
+    module!("base64_json", uses_base64),
     module!("body", always),
     module!("builder", always),
     module!("drift", always),
     module!("drift_log", always),
     module!("encoding", always),
-    module!("envelope", super::has_envelopes),
+    module!("envelope", has_envelopes),
     module!("error", always),
     module!("json_path", always),
-    module!("model", super::has_structs),
-    module!("one_of", super::has_one_ofs),
-    module!("paginate", super::paginates),
+    module!("model", has_structs),
+    module!("one_of", has_one_ofs),
+    module!("paginate", paginates),
     module!("random", always),
     module!("redirect", always),
     module!("request", always),
     module!("retry", always),
     module!("signing", always),
-    module!("string_enum", super::has_string_enums),
+    module!("string_enum", has_string_enums),
     module!("testing_auth", always, feature "testing"),
     module!("testing_server", always, feature "testing"),
     module!("testing_stub", always, feature "testing"),
     module!("tracked", always),
     module!("transport", always),
-    module!("zephr_hmac", super::uses_zephr_hmac),
+    module!("zephr_hmac", uses_zephr_hmac),
 ];
 
 /// The marker of a runtime module's unit tests: they end the file, and are not copied.
@@ -89,6 +89,58 @@ impl RuntimeFile {
     pub(crate) fn module(&self) -> &'static str {
         self.path.trim_start_matches("src/").trim_end_matches(".rs")
     }
+}
+
+/// Where the runtime's modules go in a generated crate (`src/transport.rs`, …): copies of
+/// `codegen/runtime/src`, the same for every spec.
+pub fn runtime_paths() -> Vec<&'static str> {
+    FILES.iter().map(|file| file.path).collect()
+}
+
+/// Whether an operation pages, so the crate needs the runtime's `paginate` module.
+pub(crate) fn paginates(api: &Api) -> bool {
+    api.operations.iter().any(|op| op.pagination.is_some())
+}
+
+/// Whether the crate has structs, so needs the runtime's `model` module.
+pub(crate) fn has_structs(api: &Api) -> bool {
+    api.types
+        .iter()
+        .any(|def| matches!(def.kind, crate::ir::TypeKind::Struct(_)))
+}
+
+/// Whether the crate has `oneOf`/`anyOf` enums, so needs the runtime's `one_of` module.
+pub(crate) fn has_one_ofs(api: &Api) -> bool {
+    api.types
+        .iter()
+        .any(|def| matches!(def.kind, crate::ir::TypeKind::OneOf(_)))
+}
+
+/// Whether the crate has string enums, so needs the runtime's `string_enum` module.
+pub(crate) fn has_string_enums(api: &Api) -> bool {
+    api.types
+        .iter()
+        .any(|def| matches!(def.kind, crate::ir::TypeKind::Enum(_)))
+}
+
+/// Whether the spec's security scheme is Zephr's, so the crate needs its signer.
+pub(crate) fn uses_zephr_hmac(api: &Api) -> bool {
+    matches!(api.auth, Auth::ZephrHmac { .. })
+}
+
+/// Whether a response has an envelope, so the crate needs the runtime's `envelope` module.
+pub(crate) fn has_envelopes(api: &Api) -> bool {
+    api.operations
+        .iter()
+        .flat_map(|op| &op.success)
+        .any(|case| case.envelope.is_some())
+}
+
+/// Whether a parameter is encoded with Base64 (which needs the `base64` crate).
+pub(crate) fn uses_base64(api: &Api) -> bool {
+    api.operations.iter().flat_map(|op| &op.params).any(|p| {
+        matches!(&p.ty, crate::ir::ParamType::Encoded { typed: Some(t), .. } if t.encoding == crate::ir::Encoding::Base64Json)
+    })
 }
 
 #[cfg(test)]

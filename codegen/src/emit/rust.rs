@@ -22,7 +22,8 @@ pub(crate) fn ident(name: &str) -> Ident {
 pub(crate) enum TypesPath<'a> {
     /// Inside `types.rs`.
     Local,
-    /// From elsewhere in the crate.
+    /// From elsewhere in the crate, in a file that imports the module (`use crate::types;`, see
+    /// [`types_import`]).
     Crate,
     /// From outside (a test), through the crate's name.
     Extern(&'a Ident),
@@ -55,11 +56,40 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, path: TypesPath<'_>) -> TokenStream {
             let name = ident(&api.ty(*id).name);
             match path {
                 TypesPath::Local => quote!(#name),
-                TypesPath::Crate => quote!(crate::types::#name),
+                TypesPath::Crate => quote!(types::#name),
                 TypesPath::Extern(krate) => quote!(#krate::types::#name),
             }
         }
     }
+}
+
+/// `use crate::types;` for a file whose `items` name types through it ([`TypesPath::Crate`]).
+pub(crate) fn types_import(items: &TokenStream) -> Option<TokenStream> {
+    names_types(items.clone()).then(|| {
+        quote!(
+            use crate::types;
+        )
+    })
+}
+
+/// Whether `tokens` hold a path `types :: …`, at any depth.
+fn names_types(tokens: TokenStream) -> bool {
+    let mut after_types = false;
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Group(group) if names_types(group.stream()) => return true,
+            proc_macro2::TokenTree::Ident(ident) => {
+                after_types = ident == "types";
+                continue;
+            }
+            proc_macro2::TokenTree::Punct(punct) if after_types && punct.as_char() == ':' => {
+                return true;
+            }
+            _ => {}
+        }
+        after_types = false;
+    }
+    false
 }
 
 /// Parses and pretty-prints a file, with the preamble (if any) in front.
@@ -85,10 +115,83 @@ pub(crate) fn format_file(
     if body.chars().any(text::is_hazard) {
         body = render(sanitize(tokens))?;
     }
+    let body = separate_items(&body);
     Ok(match preamble {
         Some(preamble) => format!("{preamble}\n{body}"),
         None => body,
     })
+}
+
+/// `text` (prettyplease's output) with a blank line between items, as hand-written Rust has
+/// them: before an item (its docs or attributes first) when the line above ends another item at
+/// the same indentation, and after the module's own docs. Only whole lines are added, and never
+/// inside a literal: generated string literals are one line (line breaks are escapes).
+fn separate_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut previous: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(above) = previous
+            && needs_blank_line(above, line)
+        {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+fn needs_blank_line(above: &str, line: &str) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let (above_text, text) = (above.trim(), line.trim());
+    if above_text.is_empty() || text.is_empty() {
+        return false;
+    }
+    if above_text.starts_with("//!") {
+        return !text.starts_with("//!");
+    }
+    let starts_item = [
+        "#[",
+        "///",
+        "pub ",
+        "pub(",
+        "impl ",
+        "impl<",
+        "fn ",
+        "const ",
+        "static ",
+        "struct ",
+        "enum ",
+        "type ",
+        "trait ",
+        "mod ",
+        "unsafe ",
+        "async fn ",
+        "use ",
+        "crate::",
+        "macro_rules!",
+    ]
+    .iter()
+    .any(|start| text.starts_with(start));
+    let is_use = |t: &str| {
+        t.starts_with("use ") || t.starts_with("pub use ") || t.starts_with("pub(crate) use ")
+    };
+    let ends_item = matches!(above_text, "}" | "};" | ");")
+        || (is_use(above_text) && above_text.ends_with(';') && !is_use(text))
+        || (above_text.ends_with(';')
+            && [
+                "type ",
+                "pub type ",
+                "const ",
+                "pub const ",
+                "mod ",
+                "pub mod ",
+                "pub(crate) mod ",
+            ]
+            .iter()
+            .any(|start| above_text.starts_with(start)));
+    starts_item && ends_item && indent(above) == indent(line)
 }
 
 /// Rewrites string and character literals so that hazardous characters are escapes in the

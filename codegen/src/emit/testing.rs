@@ -391,11 +391,7 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
         .collect();
     let module = ident(&group.module);
     let uses = (!enums.is_empty()).then(|| quote!(use crate::apis::#module::{#(#enums),*};));
-    quote! {
-        #![doc = #module_doc]
-
-        #uses
-
+    let items = quote! {
         #[doc = #stubs_doc]
         #[derive(Debug, Clone, Copy)]
         pub struct #stubs<'a> {
@@ -417,6 +413,15 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
         impl #received<'_> {
             #(#received_methods)*
         }
+    };
+    let import = rust::types_import(&items);
+    quote! {
+        #![doc = #module_doc]
+
+        #uses
+        #import
+
+        #items
     }
 }
 

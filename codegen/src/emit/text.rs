@@ -6,8 +6,8 @@
 //! (quotes, line ends, `-->`, `|`), they all replace the characters that change how text reads
 //! without being seen: control characters, bidirectional overrides (which rustc refuses in
 //! comments and literals, and which can make code read differently than it compiles), line and
-//! paragraph separators and the byte order mark. [`check_file`](super::verify) looks for any
-//! that got through.
+//! paragraph separators and the byte order mark. The verify stage ([`verify::text`](super::verify))
+//! looks for any that got through.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -67,6 +67,25 @@ pub(crate) fn rust_str(text: &str) -> proc_macro2::Literal {
 
 /// The source text of a Rust string literal for `text` (with its quotes).
 pub(crate) fn rust_str_source(text: &str) -> String {
+    quoted(text, Quoted::Rust)
+}
+
+/// A TOML basic string (with its quotes).
+pub(crate) fn toml_str(text: &str) -> String {
+    quoted(text, Quoted::Toml)
+}
+
+/// The quoted-string family: Rust literals and TOML basic strings share their escapes (`\"`,
+/// `\\`, `\n`, `\r`, `\t`) and differ only in how they write any other character by number.
+#[derive(Clone, Copy)]
+enum Quoted {
+    /// `\u{1b}`
+    Rust,
+    /// `\u001B` (exactly four or eight hex digits)
+    Toml,
+}
+
+fn quoted(text: &str, style: Quoted) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -77,27 +96,11 @@ pub(crate) fn rust_str_source(text: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if is_hazard(c) || c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A TOML basic string (with its quotes).
-pub(crate) fn toml_str(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if is_hazard(c) || c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
+                // Every hazard and control character is below U+10000: four digits suffice.
+                let _ = match style {
+                    Quoted::Rust => write!(out, "\\u{{{:x}}}", u32::from(c)),
+                    Quoted::Toml => write!(out, "\\u{:04X}", u32::from(c)),
+                };
             }
             c => out.push(c),
         }

@@ -218,6 +218,9 @@ mod tests {
         let mut whole = TokenStream::new();
         for index in 0..parts(&api) {
             let tokens = part(&api, index).unwrap();
+            if !joined.is_empty() {
+                joined.push('\n'); // the blank line between items, as `assemble` joins them
+            }
             joined.push_str(&rust::format_file("part", None, tokens.clone()).unwrap());
             whole.extend(tokens);
         }

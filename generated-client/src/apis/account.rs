@@ -5,11 +5,15 @@
 //! `Account` operations.
 //!
 //! Actions on resource Account.
+
+use crate::types;
+
 /// The `Account` operations; get it with [`Client::account`](crate::Client::account).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl AccountApi<'_> {
     /// List accounts
     ///
@@ -34,6 +38,7 @@ impl AccountApi<'_> {
             search: None,
         }
     }
+
     /// Create an account
     ///
     /// Creates an account.
@@ -45,12 +50,13 @@ impl AccountApi<'_> {
     /// - `body`: `types::CreateAccountBody` as `application/json`: Description
     #[doc(alias = "/v3/accounts")]
     #[doc(alias = "createAccount")]
-    pub fn create_account(&self, body: crate::types::CreateAccountBody) -> CreateAccount {
+    pub fn create_account(&self, body: types::CreateAccountBody) -> CreateAccount {
         CreateAccount {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Retrieve an account
     ///
     /// Retrieves an account.
@@ -68,6 +74,7 @@ impl AccountApi<'_> {
             id: id.into(),
         }
     }
+
     /// Update an account
     ///
     /// Updates an account.
@@ -83,7 +90,7 @@ impl AccountApi<'_> {
     pub fn update_account(
         &self,
         id: impl Into<String>,
-        body: crate::types::CreateAccountBody,
+        body: types::CreateAccountBody,
     ) -> UpdateAccount {
         UpdateAccount {
             common: crate::request::Common::new(self.client.transport()),
@@ -91,6 +98,7 @@ impl AccountApi<'_> {
             body,
         }
     }
+
     /// Delete an account
     ///
     /// Deletes an account.
@@ -108,6 +116,7 @@ impl AccountApi<'_> {
             id: id.into(),
         }
     }
+
     /// Retrieve an account for V4
     ///
     /// Retrieves an V4 account.
@@ -125,6 +134,7 @@ impl AccountApi<'_> {
             account_id: account_id.into(),
         }
     }
+
     /// List accounts for v4
     ///
     /// Retrieves a list of accounts for V4.
@@ -138,6 +148,7 @@ impl AccountApi<'_> {
         }
     }
 }
+
 /// Request builder for [`AccountApi::list_accounts`] (`GET /v3/accounts`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -147,6 +158,7 @@ pub struct ListAccounts {
     page: Option<i64>,
     search: Option<String>,
 }
+
 impl ListAccounts {
     /// The number of results per page you want to retrieve.
     ///
@@ -157,6 +169,7 @@ impl ListAccounts {
         self.rpp = Some(rpp.into());
         self
     }
+
     /// The page number for which you want to retrieve results.
     ///
     /// Default: `10`.
@@ -166,6 +179,7 @@ impl ListAccounts {
         self.page = Some(page.into());
         self
     }
+
     /// The search query that searches accounts by their names
     ///
     /// Sent as the query parameter `search`.
@@ -174,18 +188,23 @@ impl ListAccounts {
         self
     }
 }
+
 impl crate::request::Operation for ListAccounts {
-    type Output = crate::types::SimpleAccountBodies;
+    type Output = types::SimpleAccountBodies;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listAccounts",
         method: reqwest::Method::GET,
         path: "/v3/accounts",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -205,46 +224,58 @@ impl crate::request::Operation for ListAccounts {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::SimpleAccountBodies, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::SimpleAccountBodies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListAccounts => crate ::types::SimpleAccountBodies, ::core::convert::Infallible
+    ListAccounts => types::SimpleAccountBodies, ::core::convert::Infallible
 );
+
 impl ListAccounts {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ListAccounts {
-    type Page = crate::types::SimpleAccountBodies;
-    type Item = crate::types::ResponseSimpleAccountbody;
+    type Page = types::SimpleAccountBodies;
+
+    type Item = types::ResponseSimpleAccountbody;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.results.as_ref().map_or(0, |items| items.len())
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.results.unwrap_or_default()
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         if count == 0 {
             return None;
@@ -264,25 +295,31 @@ impl crate::Paginated for ListAccounts {
         Some(next)
     }
 }
+
 /// Request builder for [`AccountApi::create_account`] (`POST /v3/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccount {
     common: crate::request::Common,
-    body: crate::types::CreateAccountBody,
+    body: types::CreateAccountBody,
 }
+
 impl crate::request::Operation for CreateAccount {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createAccount",
         method: reqwest::Method::POST,
         path: "/v3/accounts",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -293,6 +330,7 @@ impl crate::request::Operation for CreateAccount {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -302,10 +340,12 @@ impl crate::request::Operation for CreateAccount {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateAccount => (), ::core::convert::Infallible);
 /// Request builder for [`AccountApi::get_account`] (`GET /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -314,18 +354,23 @@ pub struct GetAccount {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetAccount {
-    type Output = crate::types::ResponseAccountbody;
+    type Output = types::ResponseAccountbody;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getAccount",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -337,42 +382,51 @@ impl crate::request::Operation for GetAccount {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetAccount => crate ::types::ResponseAccountbody, ::core::convert::Infallible
+    GetAccount => types::ResponseAccountbody, ::core::convert::Infallible
 );
+
 /// Request builder for [`AccountApi::update_account`] (`PUT /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateAccount {
     common: crate::request::Common,
     id: String,
-    body: crate::types::CreateAccountBody,
+    body: types::CreateAccountBody,
 }
+
 impl crate::request::Operation for UpdateAccount {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateAccount",
         method: reqwest::Method::PUT,
         path: "/v3/accounts/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -384,6 +438,7 @@ impl crate::request::Operation for UpdateAccount {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -393,10 +448,12 @@ impl crate::request::Operation for UpdateAccount {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(UpdateAccount => (), ::core::convert::Infallible);
 /// Request builder for [`AccountApi::delete_account`] (`DELETE /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -405,18 +462,23 @@ pub struct DeleteAccount {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteAccount {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteAccount",
         method: reqwest::Method::DELETE,
         path: "/v3/accounts/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -427,6 +489,7 @@ impl crate::request::Operation for DeleteAccount {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -436,10 +499,12 @@ impl crate::request::Operation for DeleteAccount {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteAccount => (), ::core::convert::Infallible);
 /// Request builder for [`AccountApi::get_account_v4`] (`GET /v4/accounts/{account_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -448,18 +513,23 @@ pub struct GetAccountV4 {
     common: crate::request::Common,
     account_id: String,
 }
+
 impl crate::request::Operation for GetAccountV4 {
-    type Output = crate::types::ResponseAccountbody;
+    type Output = types::ResponseAccountbody;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getAccountV4",
         method: reqwest::Method::GET,
         path: "/v4/accounts/{account_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -471,40 +541,49 @@ impl crate::request::Operation for GetAccountV4 {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetAccountV4 => crate ::types::ResponseAccountbody, ::core::convert::Infallible
+    GetAccountV4 => types::ResponseAccountbody, ::core::convert::Infallible
 );
+
 /// Request builder for [`AccountApi::list_accounts_v4`] (`GET /v4/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountsV4 {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListAccountsV4 {
-    type Output = crate::types::AccountBodies;
+    type Output = types::AccountBodies;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listAccountsV4",
         method: reqwest::Method::GET,
         path: "/v4/accounts",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -515,19 +594,22 @@ impl crate::request::Operation for ListAccountsV4 {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AccountBodies, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AccountBodies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListAccountsV4 => crate ::types::AccountBodies, ::core::convert::Infallible
+    ListAccountsV4 => types::AccountBodies, ::core::convert::Infallible
 );

@@ -5,11 +5,15 @@
 //! `Account User` operations.
 //!
 //! Contains operations on the Account User resource.
+
+use crate::types;
+
 /// The `Account User` operations; get it with [`Client::account_user`](crate::Client::account_user).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountUserApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl AccountUserApi<'_> {
     /// List account users
     ///
@@ -28,6 +32,7 @@ impl AccountUserApi<'_> {
             account_id: account_id.into(),
         }
     }
+
     /// Retrieve an account user
     ///
     /// Retrieves an account user.
@@ -51,6 +56,7 @@ impl AccountUserApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Save or Create an account user
     ///
     /// Saves or Creates an account specified by `account_id` and `user_id`.
@@ -74,6 +80,7 @@ impl AccountUserApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Delete an account user
     ///
     /// Deletes an account user.
@@ -97,6 +104,7 @@ impl AccountUserApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Post an account grant
     ///
     /// Adding account users to company account by email domain.
@@ -118,6 +126,7 @@ impl AccountUserApi<'_> {
         }
     }
 }
+
 /// Request builder for [`AccountUserApi::list_account_users`] (`GET /v3/accounts/{account_id}/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -125,18 +134,23 @@ pub struct ListAccountUsers {
     common: crate::request::Common,
     account_id: String,
 }
+
 impl crate::request::Operation for ListAccountUsers {
-    type Output = crate::types::AccountUser;
+    type Output = types::AccountUser;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listAccountUsers",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{account_id}/users",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -149,22 +163,26 @@ impl crate::request::Operation for ListAccountUsers {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AccountUser, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AccountUser, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListAccountUsers => crate ::types::AccountUser, ::core::convert::Infallible
+    ListAccountUsers => types::AccountUser, ::core::convert::Infallible
 );
+
 /// Request builder for [`AccountUserApi::retrieve_account_user`] (`GET /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -173,18 +191,23 @@ pub struct RetrieveAccountUser {
     account_id: String,
     user_id: String,
 }
+
 impl crate::request::Operation for RetrieveAccountUser {
-    type Output = crate::types::AccountUser;
+    type Output = types::AccountUser;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "retrieveAccountUser",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{account_id}/users/{user_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -198,22 +221,26 @@ impl crate::request::Operation for RetrieveAccountUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AccountUser, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AccountUser, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    RetrieveAccountUser => crate ::types::AccountUser, ::core::convert::Infallible
+    RetrieveAccountUser => types::AccountUser, ::core::convert::Infallible
 );
+
 /// Request builder for [`AccountUserApi::save_account_user`] (`PUT /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -222,18 +249,23 @@ pub struct SaveAccountUser {
     account_id: String,
     user_id: String,
 }
+
 impl crate::request::Operation for SaveAccountUser {
     type Output = SaveAccountUserResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveAccountUser",
         method: reqwest::Method::PUT,
         path: "/v3/accounts/{account_id}/users/{user_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -246,6 +278,7 @@ impl crate::request::Operation for SaveAccountUser {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveAccountUserResponse, crate::Error<::core::convert::Infallible>> {
@@ -255,13 +288,16 @@ impl crate::request::Operation for SaveAccountUser {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(
     SaveAccountUser => SaveAccountUserResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`AccountUserApi::save_account_user`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -272,6 +308,7 @@ pub enum SaveAccountUserResponse {
     /// `201`: Created - The request has been fulfilled and user was inserted or updated
     Created,
 }
+
 /// Request builder for [`AccountUserApi::delete_account_user`] (`DELETE /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -280,18 +317,23 @@ pub struct DeleteAccountUser {
     account_id: String,
     user_id: String,
 }
+
 impl crate::request::Operation for DeleteAccountUser {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteAccountUser",
         method: reqwest::Method::DELETE,
         path: "/v3/accounts/{account_id}/users/{user_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -304,6 +346,7 @@ impl crate::request::Operation for DeleteAccountUser {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -313,10 +356,12 @@ impl crate::request::Operation for DeleteAccountUser {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteAccountUser => (), ::core::convert::Infallible);
 /// Request builder for [`AccountUserApi::add_account_users_by_domain`] (`POST /v4/accounts/{accountId}/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -325,18 +370,23 @@ pub struct AddAccountUsersByDomain {
     common: crate::request::Common,
     account_id: String,
 }
+
 impl crate::request::Operation for AddAccountUsersByDomain {
-    type Output = crate::types::AddBulkAccountUsersByDomains;
+    type Output = types::AddBulkAccountUsersByDomains;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "addAccountUsersByDomain",
         method: reqwest::Method::POST,
         path: "/v4/accounts/{accountId}/users",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -349,9 +399,10 @@ impl crate::request::Operation for AddAccountUsersByDomain {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AddBulkAccountUsersByDomains, crate::Error<::core::convert::Infallible>>
+    ) -> Result<types::AddBulkAccountUsersByDomains, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
             Ok(response.json()?)
@@ -359,11 +410,13 @@ impl crate::request::Operation for AddAccountUsersByDomain {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 202 | 409 | 500)
     }
 }
+
 crate::request::operation!(
-    AddAccountUsersByDomain => crate ::types::AddBulkAccountUsersByDomains,
+    AddAccountUsersByDomain => types::AddBulkAccountUsersByDomains,
     ::core::convert::Infallible
 );

@@ -5,11 +5,15 @@
 //! `Admin User` operations.
 //!
 //! Contains operations on the Admin User resource.
+
+use crate::types;
+
 /// The `Admin User` operations; get it with [`Client::admin_user`](crate::Client::admin_user).
 #[derive(Debug, Clone, Copy)]
 pub struct AdminUserApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl AdminUserApi<'_> {
     /// Create an admin user
     ///
@@ -22,12 +26,13 @@ impl AdminUserApi<'_> {
     /// - `body`: `types::CreateAdminUserRequest` as `application/json`
     #[doc(alias = "/v3/admin/users")]
     #[doc(alias = "createAdminUser")]
-    pub fn create_admin_user(&self, body: crate::types::CreateAdminUserRequest) -> CreateAdminUser {
+    pub fn create_admin_user(&self, body: types::CreateAdminUserRequest) -> CreateAdminUser {
         CreateAdminUser {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Log in to an admin user account
     ///
     /// Logs in to an admin user account.
@@ -41,13 +46,14 @@ impl AdminUserApi<'_> {
     #[doc(alias = "logInAdminUserAccount")]
     pub fn log_in_admin_user_account(
         &self,
-        body: crate::types::LogInAdminUserAccountRequest,
+        body: types::LogInAdminUserAccountRequest,
     ) -> LogInAdminUserAccount {
         LogInAdminUserAccount {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Log out of the admin user account
     ///
     /// Logs out of the admin user account.
@@ -67,6 +73,7 @@ impl AdminUserApi<'_> {
             blaize_admin_session: None,
         }
     }
+
     /// List access keys
     ///
     /// Retrieves a list of access keys for the admin user.
@@ -84,6 +91,7 @@ impl AdminUserApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Issue a key pair
     ///
     /// Issues a new key pair for the admin user.
@@ -101,6 +109,7 @@ impl AdminUserApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Revoke a keypair
     ///
     /// Revokes a keypair.
@@ -124,6 +133,7 @@ impl AdminUserApi<'_> {
             access_key: access_key.into(),
         }
     }
+
     /// List user roles
     ///
     /// Retrieves the user roles an admin user is assigned.
@@ -141,6 +151,7 @@ impl AdminUserApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// List user roles by tenant
     ///
     /// Retrieves the admin user's roles by tenant.
@@ -164,6 +175,7 @@ impl AdminUserApi<'_> {
             tenant: tenant.into(),
         }
     }
+
     /// List admin user roles
     ///
     /// Retrieves the admin user roles by tenant.
@@ -176,6 +188,7 @@ impl AdminUserApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create admin user roles
     ///
     /// Creates admin user roles.
@@ -187,12 +200,13 @@ impl AdminUserApi<'_> {
     /// - `body`: `types::CreateAdminRoleBody` as `application/json`
     #[doc(alias = "/v3/admin/roles")]
     #[doc(alias = "createAdminRole")]
-    pub fn create_admin_role(&self, body: crate::types::CreateAdminRoleBody) -> CreateAdminRole {
+    pub fn create_admin_role(&self, body: types::CreateAdminRoleBody) -> CreateAdminRole {
         CreateAdminRole {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Retrieve an admin user role
     ///
     /// Retrieves an admin user role.
@@ -210,6 +224,7 @@ impl AdminUserApi<'_> {
             role_id: role_id.into(),
         }
     }
+
     /// Update an admin user role
     ///
     /// Updates an admin user role by ID.
@@ -225,7 +240,7 @@ impl AdminUserApi<'_> {
     pub fn update_role(
         &self,
         role_id: impl Into<String>,
-        body: crate::types::CreateAdminRoleBody,
+        body: types::CreateAdminRoleBody,
     ) -> UpdateRole {
         UpdateRole {
             common: crate::request::Common::new(self.client.transport()),
@@ -233,6 +248,7 @@ impl AdminUserApi<'_> {
             body,
         }
     }
+
     /// Delete an admin user role
     ///
     /// Deletes an admin user role.
@@ -250,6 +266,7 @@ impl AdminUserApi<'_> {
             role_id: role_id.into(),
         }
     }
+
     /// Retrieve an admin user by session ID
     ///
     /// Retrieves an admin user by session ID.
@@ -268,25 +285,31 @@ impl AdminUserApi<'_> {
         }
     }
 }
+
 /// Request builder for [`AdminUserApi::create_admin_user`] (`POST /v3/admin/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAdminUser {
     common: crate::request::Common,
-    body: crate::types::CreateAdminUserRequest,
+    body: types::CreateAdminUserRequest,
 }
+
 impl crate::request::Operation for CreateAdminUser {
-    type Output = crate::types::AdminUserResponse;
+    type Output = types::AdminUserResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createAdminUser",
         method: reqwest::Method::POST,
         path: "/v3/admin/users",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -298,41 +321,50 @@ impl crate::request::Operation for CreateAdminUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(
-    CreateAdminUser => crate ::types::AdminUserResponse, ::core::convert::Infallible
+    CreateAdminUser => types::AdminUserResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::log_in_admin_user_account`] (`POST /v3/admin/login`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct LogInAdminUserAccount {
     common: crate::request::Common,
-    body: crate::types::LogInAdminUserAccountRequest,
+    body: types::LogInAdminUserAccountRequest,
 }
+
 impl crate::request::Operation for LogInAdminUserAccount {
-    type Output = crate::types::AdminUserLoginResponse;
+    type Output = types::AdminUserLoginResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "logInAdminUserAccount",
         method: reqwest::Method::POST,
         path: "/v3/admin/login",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -344,24 +376,26 @@ impl crate::request::Operation for LogInAdminUserAccount {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminUserLoginResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::AdminUserLoginResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 401)
     }
 }
+
 crate::request::operation!(
-    LogInAdminUserAccount => crate ::types::AdminUserLoginResponse,
-    ::core::convert::Infallible
+    LogInAdminUserAccount => types::AdminUserLoginResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::log_out_admin_user_account`] (`POST /v3/admin/logout`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -369,6 +403,7 @@ pub struct LogOutAdminUserAccount {
     common: crate::request::Common,
     blaize_admin_session: Option<String>,
 }
+
 impl LogOutAdminUserAccount {
     /// e.g. (string)
     ///
@@ -378,18 +413,23 @@ impl LogOutAdminUserAccount {
         self
     }
 }
+
 impl crate::request::Operation for LogOutAdminUserAccount {
-    type Output = crate::types::LogoutResponse;
+    type Output = types::LogoutResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "logOutAdminUserAccount",
         method: reqwest::Method::POST,
         path: "/v3/admin/logout",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -403,22 +443,26 @@ impl crate::request::Operation for LogOutAdminUserAccount {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::LogoutResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::LogoutResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    LogOutAdminUserAccount => crate ::types::LogoutResponse, ::core::convert::Infallible
+    LogOutAdminUserAccount => types::LogoutResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::list_access_keys`] (`GET /v3/admin/users/{user_id}/keypairs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -426,18 +470,23 @@ pub struct ListAccessKeys {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for ListAccessKeys {
-    type Output = crate::types::GetAccessKeyResponse;
+    type Output = types::GetAccessKeyResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listAccessKeys",
         method: reqwest::Method::GET,
         path: "/v3/admin/users/{user_id}/keypairs",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -450,22 +499,26 @@ impl crate::request::Operation for ListAccessKeys {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::GetAccessKeyResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::GetAccessKeyResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListAccessKeys => crate ::types::GetAccessKeyResponse, ::core::convert::Infallible
+    ListAccessKeys => types::GetAccessKeyResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::issue_key_pair`] (`POST /v3/admin/users/{user_id}/keypairs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -473,18 +526,23 @@ pub struct IssueKeyPair {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for IssueKeyPair {
-    type Output = crate::types::IssueKeypairResponse;
+    type Output = types::IssueKeypairResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "issueKeyPair",
         method: reqwest::Method::POST,
         path: "/v3/admin/users/{user_id}/keypairs",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -497,22 +555,26 @@ impl crate::request::Operation for IssueKeyPair {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::IssueKeypairResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::IssueKeypairResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 404)
     }
 }
+
 crate::request::operation!(
-    IssueKeyPair => crate ::types::IssueKeypairResponse, ::core::convert::Infallible
+    IssueKeyPair => types::IssueKeypairResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::revoke_keypair`] (`DELETE /v3/admin/users/{user_id}/keypairs/{access_key}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -521,18 +583,23 @@ pub struct RevokeKeypair {
     user_id: String,
     access_key: String,
 }
+
 impl crate::request::Operation for RevokeKeypair {
-    type Output = crate::types::RevokeKeypairResponse;
+    type Output = types::RevokeKeypairResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "revokeKeypair",
         method: reqwest::Method::DELETE,
         path: "/v3/admin/users/{user_id}/keypairs/{access_key}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -546,23 +613,26 @@ impl crate::request::Operation for RevokeKeypair {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::RevokeKeypairResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::RevokeKeypairResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    RevokeKeypair => crate ::types::RevokeKeypairResponse, ::core::convert::Infallible
+    RevokeKeypair => types::RevokeKeypairResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::list_user_roles`] (`GET /v3/admin/users/{user_id}/roles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -570,18 +640,23 @@ pub struct ListUserRoles {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for ListUserRoles {
-    type Output = crate::types::AdminRoles;
+    type Output = types::AdminRoles;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUserRoles",
         method: reqwest::Method::GET,
         path: "/v3/admin/users/{user_id}/roles",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -594,22 +669,26 @@ impl crate::request::Operation for ListUserRoles {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminRoles, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AdminRoles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListUserRoles => crate ::types::AdminRoles, ::core::convert::Infallible
+    ListUserRoles => types::AdminRoles, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::list_user_tenant_roles`] (`GET /v3/admin/users/{user_id}/roles/{tenant}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -618,18 +697,23 @@ pub struct ListUserTenantRoles {
     user_id: String,
     tenant: String,
 }
+
 impl crate::request::Operation for ListUserTenantRoles {
-    type Output = crate::types::AdminRoles;
+    type Output = types::AdminRoles;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUserTenantRoles",
         method: reqwest::Method::GET,
         path: "/v3/admin/users/{user_id}/roles/{tenant}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -643,40 +727,49 @@ impl crate::request::Operation for ListUserTenantRoles {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminRoles, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AdminRoles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListUserTenantRoles => crate ::types::AdminRoles, ::core::convert::Infallible
+    ListUserTenantRoles => types::AdminRoles, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::list_roles`] (`GET /v3/admin/roles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListRoles {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListRoles {
-    type Output = crate::types::ListAdminRolesResponse;
+    type Output = types::ListAdminRolesResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listRoles",
         method: reqwest::Method::GET,
         path: "/v3/admin/roles",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -687,42 +780,50 @@ impl crate::request::Operation for ListRoles {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListAdminRolesResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::ListAdminRolesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListRoles => crate ::types::ListAdminRolesResponse, ::core::convert::Infallible
+    ListRoles => types::ListAdminRolesResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::create_admin_role`] (`POST /v3/admin/roles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAdminRole {
     common: crate::request::Common,
-    body: crate::types::CreateAdminRoleBody,
+    body: types::CreateAdminRoleBody,
 }
+
 impl crate::request::Operation for CreateAdminRole {
-    type Output = crate::types::AdminRoleCreationResponse;
+    type Output = types::AdminRoleCreationResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createAdminRole",
         method: reqwest::Method::POST,
         path: "/v3/admin/roles",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -734,24 +835,26 @@ impl crate::request::Operation for CreateAdminRole {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminRoleCreationResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::AdminRoleCreationResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(
-    CreateAdminRole => crate ::types::AdminRoleCreationResponse,
-    ::core::convert::Infallible
+    CreateAdminRole => types::AdminRoleCreationResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::get_role`] (`GET /v3/admin/roles/{role_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -759,18 +862,23 @@ pub struct GetRole {
     common: crate::request::Common,
     role_id: String,
 }
+
 impl crate::request::Operation for GetRole {
-    type Output = crate::types::ListAdminRoleResponse;
+    type Output = types::ListAdminRoleResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getRole",
         method: reqwest::Method::GET,
         path: "/v3/admin/roles/{role_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -782,43 +890,51 @@ impl crate::request::Operation for GetRole {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListAdminRoleResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::ListAdminRoleResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetRole => crate ::types::ListAdminRoleResponse, ::core::convert::Infallible
+    GetRole => types::ListAdminRoleResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::update_role`] (`PUT /v3/admin/roles/{role_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateRole {
     common: crate::request::Common,
     role_id: String,
-    body: crate::types::CreateAdminRoleBody,
+    body: types::CreateAdminRoleBody,
 }
+
 impl crate::request::Operation for UpdateRole {
-    type Output = crate::types::AdminRoleUpdateResponse;
+    type Output = types::AdminRoleUpdateResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateRole",
         method: reqwest::Method::PUT,
         path: "/v3/admin/roles/{role_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -831,23 +947,26 @@ impl crate::request::Operation for UpdateRole {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminRoleUpdateResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::AdminRoleUpdateResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(
-    UpdateRole => crate ::types::AdminRoleUpdateResponse, ::core::convert::Infallible
+    UpdateRole => types::AdminRoleUpdateResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::delete_role`] (`DELETE /v3/admin/roles/{role_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -855,18 +974,23 @@ pub struct DeleteRole {
     common: crate::request::Common,
     role_id: String,
 }
+
 impl crate::request::Operation for DeleteRole {
-    type Output = crate::types::AdminRoleDeletedResponse;
+    type Output = types::AdminRoleDeletedResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteRole",
         method: reqwest::Method::DELETE,
         path: "/v3/admin/roles/{role_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -878,23 +1002,26 @@ impl crate::request::Operation for DeleteRole {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminRoleDeletedResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::AdminRoleDeletedResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    DeleteRole => crate ::types::AdminRoleDeletedResponse, ::core::convert::Infallible
+    DeleteRole => types::AdminRoleDeletedResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`AdminUserApi::get_session_user`] (`GET /v3/admin/sessions/{blaize_admin_session_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -902,18 +1029,23 @@ pub struct GetSessionUser {
     common: crate::request::Common,
     blaize_admin_session_id: String,
 }
+
 impl crate::request::Operation for GetSessionUser {
-    type Output = crate::types::UserIdentifier;
+    type Output = types::UserIdentifier;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getSessionUser",
         method: reqwest::Method::GET,
         path: "/v3/admin/sessions/{blaize_admin_session_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -929,19 +1061,22 @@ impl crate::request::Operation for GetSessionUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UserIdentifier, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::UserIdentifier, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetSessionUser => crate ::types::UserIdentifier, ::core::convert::Infallible
+    GetSessionUser => types::UserIdentifier, ::core::convert::Infallible
 );

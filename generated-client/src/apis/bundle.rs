@@ -5,11 +5,15 @@
 //! `Bundle` operations.
 //!
 //! Contains operations on the Bundle resource.
+
+use crate::types;
+
 /// The `Bundle` operations; get it with [`Client::bundle`](crate::Client::bundle).
 #[derive(Debug, Clone, Copy)]
 pub struct BundleApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl BundleApi<'_> {
     /// List Bundles
     ///
@@ -23,6 +27,7 @@ impl BundleApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create Bundles
     ///
     /// Creates Bundles.
@@ -42,6 +47,7 @@ impl BundleApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve a Bundle
     ///
     /// Retrieves a single bundle. Each bundle contains a list of entitlements, meters, credits, and other bundles.
@@ -59,6 +65,7 @@ impl BundleApi<'_> {
             id: id.into(),
         }
     }
+
     /// Create a Bundle
     ///
     /// Creates a Bundle.
@@ -83,6 +90,7 @@ impl BundleApi<'_> {
             body: None,
         }
     }
+
     /// Delete Bundle
     ///
     /// Deletes a Bundle.
@@ -101,24 +109,30 @@ impl BundleApi<'_> {
         }
     }
 }
+
 /// Request builder for [`BundleApi::list_bundles`] (`GET /v3/bundles`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBundles {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListBundles {
-    type Output = crate::types::Bundles;
+    type Output = types::Bundles;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listBundles",
         method: reqwest::Method::GET,
         path: "/v3/bundles",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -129,48 +143,55 @@ impl crate::request::Operation for ListBundles {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Bundles, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Bundles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401)
     }
 }
-crate::request::operation!(
-    ListBundles => crate ::types::Bundles, ::core::convert::Infallible
-);
+
+crate::request::operation!(ListBundles => types::Bundles, ::core::convert::Infallible);
 /// Request builder for [`BundleApi::create_bundles`] (`PUT /v3/bundles`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateBundles {
     common: crate::request::Common,
-    body: Option<crate::types::CreateBundleBody>,
+    body: Option<types::CreateBundleBody>,
 }
+
 impl CreateBundles {
     /// The request body (`types::CreateBundleBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateBundleBody) -> Self {
+    pub fn body(mut self, body: types::CreateBundleBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateBundles {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createBundles",
         method: reqwest::Method::PUT,
         path: "/v3/bundles",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -183,6 +204,7 @@ impl crate::request::Operation for CreateBundles {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -192,10 +214,12 @@ impl crate::request::Operation for CreateBundles {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateBundles => (), ::core::convert::Infallible);
 /// Request builder for [`BundleApi::get_bundle`] (`GET /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -204,18 +228,23 @@ pub struct GetBundle {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetBundle {
-    type Output = crate::types::Bundle;
+    type Output = types::Bundle;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getBundle",
         method: reqwest::Method::GET,
         path: "/v3/bundles/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -227,49 +256,56 @@ impl crate::request::Operation for GetBundle {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Bundle, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Bundle, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
-crate::request::operation!(
-    GetBundle => crate ::types::Bundle, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetBundle => types::Bundle, ::core::convert::Infallible);
 /// Request builder for [`BundleApi::create_bundle`] (`PUT /v3/bundles/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateBundle {
     common: crate::request::Common,
     id: String,
-    body: Option<crate::types::CreateBundleBody>,
+    body: Option<types::CreateBundleBody>,
 }
+
 impl CreateBundle {
     /// The request body (`types::CreateBundleBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateBundleBody) -> Self {
+    pub fn body(mut self, body: types::CreateBundleBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateBundle {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createBundle",
         method: reqwest::Method::PUT,
         path: "/v3/bundles/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -283,6 +319,7 @@ impl crate::request::Operation for CreateBundle {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -292,10 +329,12 @@ impl crate::request::Operation for CreateBundle {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateBundle => (), ::core::convert::Infallible);
 /// Request builder for [`BundleApi::delete_bundle`] (`DELETE /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -304,18 +343,23 @@ pub struct DeleteBundle {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteBundle {
-    type Output = crate::types::DeleteBundleResponse;
+    type Output = types::DeleteBundleResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteBundle",
         method: reqwest::Method::DELETE,
         path: "/v3/bundles/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -327,19 +371,22 @@ impl crate::request::Operation for DeleteBundle {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::DeleteBundleResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::DeleteBundleResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
+
 crate::request::operation!(
-    DeleteBundle => crate ::types::DeleteBundleResponse, ::core::convert::Infallible
+    DeleteBundle => types::DeleteBundleResponse, ::core::convert::Infallible
 );

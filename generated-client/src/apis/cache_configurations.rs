@@ -5,11 +5,15 @@
 //! `Cache Configurations` operations.
 //!
 //! Contains operations on the Cache Configurations resource.
+
+use crate::types;
+
 /// The `Cache Configurations` operations; get it with [`Client::cache_configurations`](crate::Client::cache_configurations).
 #[derive(Debug, Clone, Copy)]
 pub struct CacheConfigurationsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl CacheConfigurationsApi<'_> {
     /// List cache configurations
     ///
@@ -23,6 +27,7 @@ impl CacheConfigurationsApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create a cache configuration
     ///
     /// Creates a Cache Configuration.
@@ -42,6 +47,7 @@ impl CacheConfigurationsApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve a cache configuration
     ///
     /// Retrieves a single cache configuration.
@@ -59,6 +65,7 @@ impl CacheConfigurationsApi<'_> {
             id: id.into(),
         }
     }
+
     /// Update a cache configuration
     ///
     /// Updates a cache configuration.
@@ -83,6 +90,7 @@ impl CacheConfigurationsApi<'_> {
             body: None,
         }
     }
+
     /// Delete a cache configuration
     ///
     /// Deletes a cache configuration
@@ -101,24 +109,30 @@ impl CacheConfigurationsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`CacheConfigurationsApi::list_cache_configurations`] (`GET /v3/cache-configurations`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListCacheConfigurations {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListCacheConfigurations {
-    type Output = crate::types::CacheConfigurationsObjects;
+    type Output = types::CacheConfigurationsObjects;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listCacheConfigurations",
         method: reqwest::Method::GET,
         path: "/v3/cache-configurations",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -129,50 +143,59 @@ impl crate::request::Operation for ListCacheConfigurations {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::CacheConfigurationsObjects, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::CacheConfigurationsObjects, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListCacheConfigurations => crate ::types::CacheConfigurationsObjects,
+    ListCacheConfigurations => types::CacheConfigurationsObjects,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`CacheConfigurationsApi::create_cache_configuration`] (`POST /v3/cache-configurations`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCacheConfiguration {
     common: crate::request::Common,
-    body: Option<crate::types::CreateCacheConfigurationBody>,
+    body: Option<types::CreateCacheConfigurationBody>,
 }
+
 impl CreateCacheConfiguration {
     /// The request body (`types::CreateCacheConfigurationBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
+    pub fn body(mut self, body: types::CreateCacheConfigurationBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateCacheConfiguration {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createCacheConfiguration",
         method: reqwest::Method::POST,
         path: "/v3/cache-configurations",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -185,6 +208,7 @@ impl crate::request::Operation for CreateCacheConfiguration {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -194,10 +218,12 @@ impl crate::request::Operation for CreateCacheConfiguration {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateCacheConfiguration => (), ::core::convert::Infallible);
 /// Request builder for [`CacheConfigurationsApi::get_cache_configuration`] (`GET /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -206,18 +232,23 @@ pub struct GetCacheConfiguration {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetCacheConfiguration {
-    type Output = crate::types::CacheConfigurationsObject;
+    type Output = types::CacheConfigurationsObject;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getCacheConfiguration",
         method: reqwest::Method::GET,
         path: "/v3/cache-configurations/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -229,51 +260,60 @@ impl crate::request::Operation for GetCacheConfiguration {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::CacheConfigurationsObject, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::CacheConfigurationsObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetCacheConfiguration => crate ::types::CacheConfigurationsObject,
+    GetCacheConfiguration => types::CacheConfigurationsObject,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`CacheConfigurationsApi::update_cache_configuration`] (`PUT /v3/cache-configurations/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateCacheConfiguration {
     common: crate::request::Common,
     id: String,
-    body: Option<crate::types::CreateCacheConfigurationBody>,
+    body: Option<types::CreateCacheConfigurationBody>,
 }
+
 impl UpdateCacheConfiguration {
     /// The request body (`types::CreateCacheConfigurationBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
+    pub fn body(mut self, body: types::CreateCacheConfigurationBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for UpdateCacheConfiguration {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateCacheConfiguration",
         method: reqwest::Method::PUT,
         path: "/v3/cache-configurations/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -287,6 +327,7 @@ impl crate::request::Operation for UpdateCacheConfiguration {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -296,10 +337,12 @@ impl crate::request::Operation for UpdateCacheConfiguration {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(UpdateCacheConfiguration => (), ::core::convert::Infallible);
 /// Request builder for [`CacheConfigurationsApi::delete_cache_configuration`] (`DELETE /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -308,18 +351,23 @@ pub struct DeleteCacheConfiguration {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteCacheConfiguration {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteCacheConfiguration",
         method: reqwest::Method::DELETE,
         path: "/v3/cache-configurations/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -330,6 +378,7 @@ impl crate::request::Operation for DeleteCacheConfiguration {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -339,8 +388,10 @@ impl crate::request::Operation for DeleteCacheConfiguration {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteCacheConfiguration => (), ::core::convert::Infallible);

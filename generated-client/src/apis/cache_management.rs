@@ -5,11 +5,13 @@
 //! `Cache Management` operations.
 //!
 //! Cache Mangement.
+
 /// The `Cache Management` operations; get it with [`Client::cache_management`](crate::Client::cache_management).
 #[derive(Debug, Clone, Copy)]
 pub struct CacheManagementApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl CacheManagementApi<'_> {
     /// Evict cached origin requests
     ///
@@ -30,6 +32,7 @@ impl CacheManagementApi<'_> {
             body: None,
         }
     }
+
     /// Evict cached origin requests (V4)
     ///
     /// Evicts all cached origin requests with path matching the supplied regular expression.
@@ -49,6 +52,7 @@ impl CacheManagementApi<'_> {
             body: None,
         }
     }
+
     /// Evict cached origin requests for a given site in V4
     ///
     /// Evicts all of the origin cache matching the path pattern provided in the request body for a given site, evicts all paths if .* is provided as path pattern.
@@ -74,6 +78,7 @@ impl CacheManagementApi<'_> {
         }
     }
 }
+
 /// Request builder for [`CacheManagementApi::evict_origin`] (`POST /v3/cache-management/evict-origin`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -81,6 +86,7 @@ pub struct EvictOrigin {
     common: crate::request::Common,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 impl EvictOrigin {
     /// The request body (`serde_json::Map<String, serde_json::Value>` as `application/json`).
     pub fn body(mut self, body: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -88,18 +94,23 @@ impl EvictOrigin {
         self
     }
 }
+
 impl crate::request::Operation for EvictOrigin {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "evictOrigin",
         method: reqwest::Method::POST,
         path: "/v3/cache-management/evict-origin",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -112,6 +123,7 @@ impl crate::request::Operation for EvictOrigin {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -121,10 +133,12 @@ impl crate::request::Operation for EvictOrigin {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 500)
     }
 }
+
 crate::request::operation!(EvictOrigin => (), ::core::convert::Infallible);
 /// Request builder for [`CacheManagementApi::evict_origin_site_v4`] (`POST /v4/cache-management/evict-origin`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -133,6 +147,7 @@ pub struct EvictOriginSiteV4 {
     common: crate::request::Common,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 impl EvictOriginSiteV4 {
     /// The request body (`serde_json::Map<String, serde_json::Value>` as `application/json`).
     pub fn body(mut self, body: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -140,18 +155,23 @@ impl EvictOriginSiteV4 {
         self
     }
 }
+
 impl crate::request::Operation for EvictOriginSiteV4 {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "evictOriginSiteV4",
         method: reqwest::Method::POST,
         path: "/v4/cache-management/evict-origin",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -164,6 +184,7 @@ impl crate::request::Operation for EvictOriginSiteV4 {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -173,10 +194,12 @@ impl crate::request::Operation for EvictOriginSiteV4 {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 500)
     }
 }
+
 crate::request::operation!(EvictOriginSiteV4 => (), ::core::convert::Infallible);
 /// Request builder for [`CacheManagementApi::evict_origin_v4`] (`POST /v4/cache-management/evict-origin/{site}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -186,6 +209,7 @@ pub struct EvictOriginV4 {
     site: String,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
 impl EvictOriginV4 {
     /// The request body (`serde_json::Map<String, serde_json::Value>` as `application/json`).
     pub fn body(mut self, body: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -193,18 +217,23 @@ impl EvictOriginV4 {
         self
     }
 }
+
 impl crate::request::Operation for EvictOriginV4 {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "evictOriginV4",
         method: reqwest::Method::POST,
         path: "/v4/cache-management/evict-origin/{site}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -218,6 +247,7 @@ impl crate::request::Operation for EvictOriginV4 {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -227,8 +257,10 @@ impl crate::request::Operation for EvictOriginV4 {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 403)
     }
 }
+
 crate::request::operation!(EvictOriginV4 => (), ::core::convert::Infallible);

@@ -5,11 +5,15 @@
 //! `Company` operations.
 //!
 //! Actions on resource Company.
+
+use crate::types;
+
 /// The `Company` operations; get it with [`Client::company`](crate::Client::company).
 #[derive(Debug, Clone, Copy)]
 pub struct CompanyApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl CompanyApi<'_> {
     /// List companies
     ///
@@ -17,7 +21,9 @@ impl CompanyApi<'_> {
     ///
     /// `GET /v3/companies` (operation `listCompanies`)
     ///
-    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
+    /// The 200 body is decoded as the spec documents it, or from the `results` member
+    /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
+    /// disagree on its shape).
     #[doc(alias = "/v3/companies")]
     #[doc(alias = "listCompanies")]
     pub fn list_companies(&self) -> ListCompanies {
@@ -25,6 +31,7 @@ impl CompanyApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create a company
     ///
     /// Creates a company.
@@ -44,6 +51,7 @@ impl CompanyApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve a company
     ///
     /// Retrieves a single company.
@@ -61,6 +69,7 @@ impl CompanyApi<'_> {
             id: id.into(),
         }
     }
+
     /// Update a company
     ///
     /// Updates a company.
@@ -85,6 +94,7 @@ impl CompanyApi<'_> {
             body: None,
         }
     }
+
     /// Delete a company
     ///
     /// Deletes a company.
@@ -102,6 +112,7 @@ impl CompanyApi<'_> {
             id: id.into(),
         }
     }
+
     /// Create a company
     ///
     /// Creates a company with the details specified in the request body
@@ -112,12 +123,13 @@ impl CompanyApi<'_> {
     ///
     /// - `body`: `types::CreateCompanyBodyV4` as `application/json`
     #[doc(alias = "/v4/companies")]
-    pub fn post_companies(&self, body: crate::types::CreateCompanyBodyV4) -> PostCompanies {
+    pub fn post_companies(&self, body: types::CreateCompanyBodyV4) -> PostCompanies {
         PostCompanies {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Retrieve a company
     ///
     /// Retrieves company information for a company specified by the provided identifier (`companyId`)
@@ -138,24 +150,30 @@ impl CompanyApi<'_> {
         }
     }
 }
+
 /// Request builder for [`CompanyApi::list_companies`] (`GET /v3/companies`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListCompanies {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListCompanies {
-    type Output = crate::types::Companies;
+    type Output = types::Companies;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listCompanies",
         method: reqwest::Method::GET,
         path: "/v3/companies",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -166,48 +184,58 @@ impl crate::request::Operation for ListCompanies {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Companies, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Companies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListCompanies => crate ::types::Companies, ::core::convert::Infallible
+    ListCompanies => types::Companies, ::core::convert::Infallible
 );
+
 /// Request builder for [`CompanyApi::create_company`] (`POST /v3/companies`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCompany {
     common: crate::request::Common,
-    body: Option<crate::types::CreateCompanyBody>,
+    body: Option<types::CreateCompanyBody>,
 }
+
 impl CreateCompany {
     /// The request body (`types::CreateCompanyBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateCompanyBody) -> Self {
+    pub fn body(mut self, body: types::CreateCompanyBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateCompany {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createCompany",
         method: reqwest::Method::POST,
         path: "/v3/companies",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -220,6 +248,7 @@ impl crate::request::Operation for CreateCompany {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -229,10 +258,12 @@ impl crate::request::Operation for CreateCompany {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateCompany => (), ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::get_company`] (`GET /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -241,18 +272,23 @@ pub struct GetCompany {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetCompany {
-    type Output = crate::types::Company;
+    type Output = types::Company;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getCompany",
         method: reqwest::Method::GET,
         path: "/v3/companies/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -264,49 +300,56 @@ impl crate::request::Operation for GetCompany {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Company, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Company, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    GetCompany => crate ::types::Company, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetCompany => types::Company, ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::update_company`] (`PUT /v3/companies/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateCompany {
     common: crate::request::Common,
     id: String,
-    body: Option<crate::types::CreateCompanyBody>,
+    body: Option<types::CreateCompanyBody>,
 }
+
 impl UpdateCompany {
     /// The request body (`types::CreateCompanyBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateCompanyBody) -> Self {
+    pub fn body(mut self, body: types::CreateCompanyBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for UpdateCompany {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateCompany",
         method: reqwest::Method::PUT,
         path: "/v3/companies/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -320,6 +363,7 @@ impl crate::request::Operation for UpdateCompany {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -329,10 +373,12 @@ impl crate::request::Operation for UpdateCompany {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(UpdateCompany => (), ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::delete_company`] (`DELETE /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -341,18 +387,23 @@ pub struct DeleteCompany {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteCompany {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteCompany",
         method: reqwest::Method::DELETE,
         path: "/v3/companies/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -363,6 +414,7 @@ impl crate::request::Operation for DeleteCompany {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -372,30 +424,37 @@ impl crate::request::Operation for DeleteCompany {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteCompany => (), ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::post_companies`] (`POST /v4/companies`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostCompanies {
     common: crate::request::Common,
-    body: crate::types::CreateCompanyBodyV4,
+    body: types::CreateCompanyBodyV4,
 }
+
 impl crate::request::Operation for PostCompanies {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "post_companies",
         method: reqwest::Method::POST,
         path: "/v4/companies",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -406,6 +465,7 @@ impl crate::request::Operation for PostCompanies {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -415,10 +475,12 @@ impl crate::request::Operation for PostCompanies {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(PostCompanies => (), ::core::convert::Infallible);
 /// Request builder for [`CompanyApi::get_companies_by_company_id`] (`GET /v4/companies/{companyId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -427,18 +489,23 @@ pub struct GetCompaniesByCompanyId {
     common: crate::request::Common,
     company_id: String,
 }
+
 impl crate::request::Operation for GetCompaniesByCompanyId {
-    type Output = crate::types::Companyv4;
+    type Output = types::Companyv4;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "get_companies_by_company_id",
         method: reqwest::Method::GET,
         path: "/v4/companies/{companyId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -450,19 +517,22 @@ impl crate::request::Operation for GetCompaniesByCompanyId {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Companyv4, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Companyv4, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetCompaniesByCompanyId => crate ::types::Companyv4, ::core::convert::Infallible
+    GetCompaniesByCompanyId => types::Companyv4, ::core::convert::Infallible
 );

@@ -5,11 +5,15 @@
 //! `Component Library` operations.
 //!
 //! Actions on resource Library Component.
+
+use crate::types;
+
 /// The `Component Library` operations; get it with [`Client::component_library`](crate::Client::component_library).
 #[derive(Debug, Clone, Copy)]
 pub struct ComponentLibraryApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl ComponentLibraryApi<'_> {
     /// Generate Thumbnail Upload URL
     ///
@@ -28,7 +32,7 @@ impl ComponentLibraryApi<'_> {
     #[doc(alias = "generateThumbnailUploadUrl")]
     pub fn generate_thumbnail_upload_url(
         &self,
-        body: crate::types::GenerateThumbnailUploadUrlRequest,
+        body: types::GenerateThumbnailUploadUrlRequest,
     ) -> GenerateThumbnailUploadUrl {
         GenerateThumbnailUploadUrl {
             common: crate::request::Common::new(self.client.transport()),
@@ -36,25 +40,31 @@ impl ComponentLibraryApi<'_> {
         }
     }
 }
+
 /// Request builder for [`ComponentLibraryApi::generate_thumbnail_upload_url`] (`POST /v4/thumbnails/upload-url`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GenerateThumbnailUploadUrl {
     common: crate::request::Common,
-    body: crate::types::GenerateThumbnailUploadUrlRequest,
+    body: types::GenerateThumbnailUploadUrlRequest,
 }
+
 impl crate::request::Operation for GenerateThumbnailUploadUrl {
-    type Output = crate::types::GenerateThumbnailUploadUrlResponse;
+    type Output = types::GenerateThumbnailUploadUrlResponse;
+
     type Error = GenerateThumbnailUploadUrlError;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "generateThumbnailUploadUrl",
         method: reqwest::Method::POST,
         path: "/v4/thumbnails/upload-url",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -66,10 +76,11 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<
-        crate::types::GenerateThumbnailUploadUrlResponse,
+        types::GenerateThumbnailUploadUrlResponse,
         crate::Error<GenerateThumbnailUploadUrlError>,
     > {
         if response.is_success() {
@@ -87,21 +98,24 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
             Err(response.error(typed))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 401)
     }
 }
+
 crate::request::operation!(
-    GenerateThumbnailUploadUrl => crate ::types::GenerateThumbnailUploadUrlResponse,
+    GenerateThumbnailUploadUrl => types::GenerateThumbnailUploadUrlResponse,
     GenerateThumbnailUploadUrlError
 );
+
 /// The documented error bodies of [`ComponentLibraryApi::generate_thumbnail_upload_url`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GenerateThumbnailUploadUrlError {
     /// `400`: The request is invalid. A required attribute is missing or an attribute did not meet the expected criteria.
-    BadRequest(crate::types::GenerateThumbnailUploadUrlBadRequestBody),
+    BadRequest(types::GenerateThumbnailUploadUrlBadRequestBody),
     /// `401`: Authentication credentials were not provided or are invalid.
-    Unauthorized(crate::types::GenerateThumbnailUploadUrlUnauthorizedBody),
+    Unauthorized(types::GenerateThumbnailUploadUrlUnauthorizedBody),
 }

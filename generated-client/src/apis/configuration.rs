@@ -5,11 +5,15 @@
 //! `Configuration` operations.
 //!
 //! Blaize tenant configuration.
+
+use crate::types;
+
 /// The `Configuration` operations; get it with [`Client::configuration`](crate::Client::configuration).
 #[derive(Debug, Clone, Copy)]
 pub struct ConfigurationApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl ConfigurationApi<'_> {
     /// Retrieve the tenant configuration
     ///
@@ -23,6 +27,7 @@ impl ConfigurationApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Save the tenant configuration
     ///
     /// Creates or updates the tenant configuration.
@@ -42,6 +47,7 @@ impl ConfigurationApi<'_> {
             body: None,
         }
     }
+
     /// List blacklisted email domains
     ///
     /// Fetches the list of blacklisted email addresses for the tenant.
@@ -54,6 +60,7 @@ impl ConfigurationApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Update blacklisted email domains
     ///
     /// Replaces the full list of blacklisted email domains for the tenant.
@@ -70,13 +77,14 @@ impl ConfigurationApi<'_> {
     #[doc(alias = "updateBlacklistedEmailDomains")]
     pub fn update_blacklisted_email_domains(
         &self,
-        body: crate::types::BlacklistedEmailDomainsRequest,
+        body: types::BlacklistedEmailDomainsRequest,
     ) -> UpdateBlacklistedEmailDomains {
         UpdateBlacklistedEmailDomains {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Install a tenant
     ///
     /// Installs a tenant in Blaize.
@@ -89,6 +97,7 @@ impl ConfigurationApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create a cert
     ///
     /// Creates a cert.
@@ -108,6 +117,7 @@ impl ConfigurationApi<'_> {
             body: None,
         }
     }
+
     /// Delete a cert
     ///
     /// Deletes a cert.
@@ -121,24 +131,30 @@ impl ConfigurationApi<'_> {
         }
     }
 }
+
 /// Request builder for [`ConfigurationApi::get_configuration`] (`GET /v3/configuration`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetConfiguration {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for GetConfiguration {
-    type Output = crate::types::Configuration;
+    type Output = types::Configuration;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getConfiguration",
         method: reqwest::Method::GET,
         path: "/v3/configuration",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -149,48 +165,58 @@ impl crate::request::Operation for GetConfiguration {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Configuration, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Configuration, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetConfiguration => crate ::types::Configuration, ::core::convert::Infallible
+    GetConfiguration => types::Configuration, ::core::convert::Infallible
 );
+
 /// Request builder for [`ConfigurationApi::save_configuration`] (`POST /v3/configuration`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveConfiguration {
     common: crate::request::Common,
-    body: Option<crate::types::SaveConfigurationRequest>,
+    body: Option<types::SaveConfigurationRequest>,
 }
+
 impl SaveConfiguration {
     /// The request body (`types::SaveConfigurationRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::SaveConfigurationRequest) -> Self {
+    pub fn body(mut self, body: types::SaveConfigurationRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for SaveConfiguration {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveConfiguration",
         method: reqwest::Method::POST,
         path: "/v3/configuration",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -203,6 +229,7 @@ impl crate::request::Operation for SaveConfiguration {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -212,10 +239,12 @@ impl crate::request::Operation for SaveConfiguration {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(SaveConfiguration => (), ::core::convert::Infallible);
 /// Request builder for [`ConfigurationApi::list_blacklisted_email_domains`] (`GET /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -223,18 +252,23 @@ crate::request::operation!(SaveConfiguration => (), ::core::convert::Infallible)
 pub struct ListBlacklistedEmailDomains {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListBlacklistedEmailDomains {
     type Output = Vec<String>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listBlacklistedEmailDomains",
         method: reqwest::Method::GET,
         path: "/v4/blacklisted-email-domains",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -245,6 +279,7 @@ impl crate::request::Operation for ListBlacklistedEmailDomains {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<String>, crate::Error<::core::convert::Infallible>> {
@@ -254,32 +289,40 @@ impl crate::request::Operation for ListBlacklistedEmailDomains {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(
     ListBlacklistedEmailDomains => Vec < String >, ::core::convert::Infallible
 );
+
 /// Request builder for [`ConfigurationApi::update_blacklisted_email_domains`] (`PUT /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateBlacklistedEmailDomains {
     common: crate::request::Common,
-    body: crate::types::BlacklistedEmailDomainsRequest,
+    body: types::BlacklistedEmailDomainsRequest,
 }
+
 impl crate::request::Operation for UpdateBlacklistedEmailDomains {
     type Output = UpdateBlacklistedEmailDomainsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateBlacklistedEmailDomains",
         method: reqwest::Method::PUT,
         path: "/v4/blacklisted-email-domains",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -291,6 +334,7 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<UpdateBlacklistedEmailDomainsResponse, crate::Error<::core::convert::Infallible>>
@@ -303,42 +347,51 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(
     UpdateBlacklistedEmailDomains => UpdateBlacklistedEmailDomainsResponse,
     ::core::convert::Infallible
 );
+
 /// The successful responses of [`ConfigurationApi::update_blacklisted_email_domains`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateBlacklistedEmailDomainsResponse {
     /// `200`: OK - Blacklisted email domains were updated successfully
-    Ok(crate::types::BlacklistedEmailDomainsResponse),
+    Ok(types::BlacklistedEmailDomainsResponse),
     /// `201`: Created - Blacklisted email domains were created successfully
-    Created(crate::types::BlacklistedEmailDomainsResponse),
+    Created(types::BlacklistedEmailDomainsResponse),
 }
+
 /// Request builder for [`ConfigurationApi::install_tenant`] (`POST /v3/initialize`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct InstallTenant {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for InstallTenant {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "installTenant",
         method: reqwest::Method::POST,
         path: "/v3/initialize",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -348,6 +401,7 @@ impl crate::request::Operation for InstallTenant {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -357,37 +411,45 @@ impl crate::request::Operation for InstallTenant {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(InstallTenant => (), ::core::convert::Infallible);
 /// Request builder for [`ConfigurationApi::create_cert`] (`POST /v3/certs`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCert {
     common: crate::request::Common,
-    body: Option<crate::types::CreateCertRequest>,
+    body: Option<types::CreateCertRequest>,
 }
+
 impl CreateCert {
     /// The request body (`types::CreateCertRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateCertRequest) -> Self {
+    pub fn body(mut self, body: types::CreateCertRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateCert {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createCert",
         method: reqwest::Method::POST,
         path: "/v3/certs",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -400,6 +462,7 @@ impl crate::request::Operation for CreateCert {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -409,10 +472,12 @@ impl crate::request::Operation for CreateCert {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateCert => (), ::core::convert::Infallible);
 /// Request builder for [`ConfigurationApi::delete_cert`] (`DELETE /v3/certs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -420,18 +485,23 @@ crate::request::operation!(CreateCert => (), ::core::convert::Infallible);
 pub struct DeleteCert {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for DeleteCert {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteCert",
         method: reqwest::Method::DELETE,
         path: "/v3/certs",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -441,6 +511,7 @@ impl crate::request::Operation for DeleteCert {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -450,8 +521,10 @@ impl crate::request::Operation for DeleteCert {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteCert => (), ::core::convert::Infallible);

@@ -5,11 +5,15 @@
 //! `Credit` operations.
 //!
 //! Actions on resource Credit.
+
+use crate::types;
+
 /// The `Credit` operations; get it with [`Client::credit`](crate::Client::credit).
 #[derive(Debug, Clone, Copy)]
 pub struct CreditApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl CreditApi<'_> {
     /// List credits
     ///
@@ -17,7 +21,9 @@ impl CreditApi<'_> {
     ///
     /// `GET /v3/credits` (operation `Credits`)
     ///
-    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
+    /// The 200 body is decoded as the spec documents it, or from the `results` member
+    /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
+    /// disagree on its shape).
     #[doc(alias = "/v3/credits")]
     #[doc(alias = "Credits")]
     pub fn credits(&self) -> Credits {
@@ -25,6 +31,7 @@ impl CreditApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create Credit
     ///
     /// Create an Credit
@@ -44,6 +51,7 @@ impl CreditApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve a credit
     ///
     /// Retrieves a single credit.
@@ -61,6 +69,7 @@ impl CreditApi<'_> {
             id: id.into(),
         }
     }
+
     /// Create a credit
     ///
     /// Creates a credit.
@@ -85,6 +94,7 @@ impl CreditApi<'_> {
             body: None,
         }
     }
+
     /// Delete a credit
     ///
     /// Deletes a credit.
@@ -103,24 +113,30 @@ impl CreditApi<'_> {
         }
     }
 }
+
 /// Request builder for [`CreditApi::credits`] (`GET /v3/credits`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Credits {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for Credits {
-    type Output = crate::types::Credits;
+    type Output = types::Credits;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "Credits",
         method: reqwest::Method::GET,
         path: "/v3/credits",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -131,48 +147,55 @@ impl crate::request::Operation for Credits {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Credits, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Credits, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    Credits => crate ::types::Credits, ::core::convert::Infallible
-);
+
+crate::request::operation!(Credits => types::Credits, ::core::convert::Infallible);
 /// Request builder for [`CreditApi::create_credits`] (`POST /v3/credits`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCredits {
     common: crate::request::Common,
-    body: Option<crate::types::CreateCreditBody>,
+    body: Option<types::CreateCreditBody>,
 }
+
 impl CreateCredits {
     /// The request body (`types::CreateCreditBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
+    pub fn body(mut self, body: types::CreateCreditBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateCredits {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createCredits",
         method: reqwest::Method::POST,
         path: "/v3/credits",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -185,6 +208,7 @@ impl crate::request::Operation for CreateCredits {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -194,10 +218,12 @@ impl crate::request::Operation for CreateCredits {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateCredits => (), ::core::convert::Infallible);
 /// Request builder for [`CreditApi::get_credit`] (`GET /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -206,18 +232,23 @@ pub struct GetCredit {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetCredit {
-    type Output = crate::types::Credit;
+    type Output = types::Credit;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getCredit",
         method: reqwest::Method::GET,
         path: "/v3/credits/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -229,49 +260,56 @@ impl crate::request::Operation for GetCredit {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Credit, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Credit, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
-crate::request::operation!(
-    GetCredit => crate ::types::Credit, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetCredit => types::Credit, ::core::convert::Infallible);
 /// Request builder for [`CreditApi::create_credit`] (`POST /v3/credits/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCredit {
     common: crate::request::Common,
     id: String,
-    body: Option<crate::types::CreateCreditBody>,
+    body: Option<types::CreateCreditBody>,
 }
+
 impl CreateCredit {
     /// The request body (`types::CreateCreditBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
+    pub fn body(mut self, body: types::CreateCreditBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateCredit {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createCredit",
         method: reqwest::Method::POST,
         path: "/v3/credits/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -285,6 +323,7 @@ impl crate::request::Operation for CreateCredit {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -294,10 +333,12 @@ impl crate::request::Operation for CreateCredit {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateCredit => (), ::core::convert::Infallible);
 /// Request builder for [`CreditApi::delete_credit`] (`DELETE /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -306,18 +347,23 @@ pub struct DeleteCredit {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteCredit {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteCredit",
         method: reqwest::Method::DELETE,
         path: "/v3/credits/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -328,6 +374,7 @@ impl crate::request::Operation for DeleteCredit {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -337,8 +384,10 @@ impl crate::request::Operation for DeleteCredit {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteCredit => (), ::core::convert::Infallible);

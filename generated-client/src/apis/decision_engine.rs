@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Decision Engine` operations.
+
+use crate::types;
+
 /// The `Decision Engine` operations; get it with [`Client::decision_engine`](crate::Client::decision_engine).
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionEngineApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl DecisionEngineApi<'_> {
     /// Invoke the decision engine
     ///
@@ -23,7 +27,7 @@ impl DecisionEngineApi<'_> {
     #[doc(alias = "invokeDecisionEngine")]
     pub fn invoke_decision_engine(
         &self,
-        body: crate::types::InvokeDecisionEngineRequest,
+        body: types::InvokeDecisionEngineRequest,
     ) -> InvokeDecisionEngine {
         InvokeDecisionEngine {
             common: crate::request::Common::new(self.client.transport()),
@@ -31,25 +35,31 @@ impl DecisionEngineApi<'_> {
         }
     }
 }
+
 /// Request builder for [`DecisionEngineApi::invoke_decision_engine`] (`POST /v3/decision-engine`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct InvokeDecisionEngine {
     common: crate::request::Common,
-    body: crate::types::InvokeDecisionEngineRequest,
+    body: types::InvokeDecisionEngineRequest,
 }
+
 impl crate::request::Operation for InvokeDecisionEngine {
-    type Output = crate::types::AccessDecisionResponse;
+    type Output = types::AccessDecisionResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "invokeDecisionEngine",
         method: reqwest::Method::POST,
         path: "/v3/decision-engine",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -61,21 +71,22 @@ impl crate::request::Operation for InvokeDecisionEngine {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AccessDecisionResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::AccessDecisionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 409)
     }
 }
+
 crate::request::operation!(
-    InvokeDecisionEngine => crate ::types::AccessDecisionResponse,
-    ::core::convert::Infallible
+    InvokeDecisionEngine => types::AccessDecisionResponse, ::core::convert::Infallible
 );

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Dynamic Offer Promo code redemption` operations.
+
+use crate::types;
+
 /// The `Dynamic Offer Promo code redemption` operations; get it with [`Client::dynamic_offer_promo_code_redemption`](crate::Client::dynamic_offer_promo_code_redemption).
 #[derive(Debug, Clone, Copy)]
 pub struct DynamicOfferPromoCodeRedemptionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl DynamicOfferPromoCodeRedemptionApi<'_> {
     /// Process promo code redemptions
     ///
@@ -30,32 +34,39 @@ impl DynamicOfferPromoCodeRedemptionApi<'_> {
         }
     }
 }
+
 /// Request builder for [`DynamicOfferPromoCodeRedemptionApi::process_promo_code_redemptions`] (`POST /zephr/integration/promo-codes/v1/redemptions`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ProcessPromoCodeRedemptions {
     common: crate::request::Common,
-    body: Option<crate::types::ProcessPromoCodeRedemptionsRequest>,
+    body: Option<types::ProcessPromoCodeRedemptionsRequest>,
 }
+
 impl ProcessPromoCodeRedemptions {
     /// The request body (`types::ProcessPromoCodeRedemptionsRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::ProcessPromoCodeRedemptionsRequest) -> Self {
+    pub fn body(mut self, body: types::ProcessPromoCodeRedemptionsRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for ProcessPromoCodeRedemptions {
-    type Output = crate::types::ProcessPromoCodeRedemptionsResponse;
+    type Output = types::ProcessPromoCodeRedemptionsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "processPromoCodeRedemptions",
         method: reqwest::Method::POST,
         path: "/zephr/integration/promo-codes/v1/redemptions",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -69,23 +80,24 @@ impl crate::request::Operation for ProcessPromoCodeRedemptions {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::types::ProcessPromoCodeRedemptionsResponse,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<types::ProcessPromoCodeRedemptionsResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ProcessPromoCodeRedemptions => crate ::types::ProcessPromoCodeRedemptionsResponse,
+    ProcessPromoCodeRedemptions => types::ProcessPromoCodeRedemptionsResponse,
     ::core::convert::Infallible
 );

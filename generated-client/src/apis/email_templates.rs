@@ -5,11 +5,15 @@
 //! `Email Templates` operations.
 //!
 //! Actions on email templates.
+
+use crate::types;
+
 /// The `Email Templates` operations; get it with [`Client::email_templates`](crate::Client::email_templates).
 #[derive(Debug, Clone, Copy)]
 pub struct EmailTemplatesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl EmailTemplatesApi<'_> {
     /// List email templates
     ///
@@ -17,7 +21,9 @@ impl EmailTemplatesApi<'_> {
     ///
     /// `GET /v4/email-templates` (operation `listEmailTemplates`)
     ///
-    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
+    /// The 200 body is decoded as the spec documents it, or from the `results` member
+    /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
+    /// disagree on its shape).
     #[doc(alias = "/v4/email-templates")]
     #[doc(alias = "listEmailTemplates")]
     pub fn list_email_templates(&self) -> ListEmailTemplates {
@@ -25,6 +31,7 @@ impl EmailTemplatesApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Retrieve an email template
     ///
     /// Retrieves a single email template.
@@ -42,6 +49,7 @@ impl EmailTemplatesApi<'_> {
             slug: slug.into(),
         }
     }
+
     /// Save an email template
     ///
     /// Saves an email template.
@@ -66,6 +74,7 @@ impl EmailTemplatesApi<'_> {
             body: None,
         }
     }
+
     /// Delete an email template
     ///
     /// Deletes an email template.
@@ -84,24 +93,30 @@ impl EmailTemplatesApi<'_> {
         }
     }
 }
+
 /// Request builder for [`EmailTemplatesApi::list_email_templates`] (`GET /v4/email-templates`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListEmailTemplates {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListEmailTemplates {
-    type Output = crate::types::EmailTemplates;
+    type Output = types::EmailTemplates;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listEmailTemplates",
         method: reqwest::Method::GET,
         path: "/v4/email-templates",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -112,22 +127,26 @@ impl crate::request::Operation for ListEmailTemplates {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::EmailTemplates, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::EmailTemplates, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListEmailTemplates => crate ::types::EmailTemplates, ::core::convert::Infallible
+    ListEmailTemplates => types::EmailTemplates, ::core::convert::Infallible
 );
+
 /// Request builder for [`EmailTemplatesApi::get_email_template`] (`GET /v4/email-templates/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -135,18 +154,23 @@ pub struct GetEmailTemplate {
     common: crate::request::Common,
     slug: String,
 }
+
 impl crate::request::Operation for GetEmailTemplate {
-    type Output = crate::types::EmailTemplate;
+    type Output = types::EmailTemplate;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getEmailTemplate",
         method: reqwest::Method::GET,
         path: "/v4/email-templates/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -158,49 +182,59 @@ impl crate::request::Operation for GetEmailTemplate {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::EmailTemplate, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::EmailTemplate, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetEmailTemplate => crate ::types::EmailTemplate, ::core::convert::Infallible
+    GetEmailTemplate => types::EmailTemplate, ::core::convert::Infallible
 );
+
 /// Request builder for [`EmailTemplatesApi::save_email_template`] (`PUT /v4/email-templates/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveEmailTemplate {
     common: crate::request::Common,
     slug: String,
-    body: Option<crate::types::SaveEmailTemplateRequest>,
+    body: Option<types::SaveEmailTemplateRequest>,
 }
+
 impl SaveEmailTemplate {
     /// The request body (`types::SaveEmailTemplateRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::SaveEmailTemplateRequest) -> Self {
+    pub fn body(mut self, body: types::SaveEmailTemplateRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for SaveEmailTemplate {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveEmailTemplate",
         method: reqwest::Method::PUT,
         path: "/v4/email-templates/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -214,6 +248,7 @@ impl crate::request::Operation for SaveEmailTemplate {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -223,10 +258,12 @@ impl crate::request::Operation for SaveEmailTemplate {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(SaveEmailTemplate => (), ::core::convert::Infallible);
 /// Request builder for [`EmailTemplatesApi::delete_email_template`] (`DELETE /v4/email-templates/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -235,18 +272,23 @@ pub struct DeleteEmailTemplate {
     common: crate::request::Common,
     slug: String,
 }
+
 impl crate::request::Operation for DeleteEmailTemplate {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteEmailTemplate",
         method: reqwest::Method::DELETE,
         path: "/v4/email-templates/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -257,6 +299,7 @@ impl crate::request::Operation for DeleteEmailTemplate {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -266,8 +309,10 @@ impl crate::request::Operation for DeleteEmailTemplate {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteEmailTemplate => (), ::core::convert::Infallible);

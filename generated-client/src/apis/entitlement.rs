@@ -5,11 +5,15 @@
 //! `Entitlement` operations.
 //!
 //! Actions on resource Entitlement.
+
+use crate::types;
+
 /// The `Entitlement` operations; get it with [`Client::entitlement`](crate::Client::entitlement).
 #[derive(Debug, Clone, Copy)]
 pub struct EntitlementApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl EntitlementApi<'_> {
     /// List entitlements
     ///
@@ -17,7 +21,9 @@ impl EntitlementApi<'_> {
     ///
     /// `GET /v3/entitlements` (operation `listEntitlements`)
     ///
-    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
+    /// The 200 body is decoded as the spec documents it, or from the `results` member
+    /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
+    /// disagree on its shape).
     #[doc(alias = "/v3/entitlements")]
     #[doc(alias = "listEntitlements")]
     pub fn list_entitlements(&self) -> ListEntitlements {
@@ -25,6 +31,7 @@ impl EntitlementApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create entitlements
     ///
     /// Creates entitlements.
@@ -44,6 +51,7 @@ impl EntitlementApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve an entitlement
     ///
     /// Retrieves a single entitlement.
@@ -61,6 +69,7 @@ impl EntitlementApi<'_> {
             id: id.into(),
         }
     }
+
     /// Create an entitlement
     ///
     /// Creates an entitlement.
@@ -85,6 +94,7 @@ impl EntitlementApi<'_> {
             body: None,
         }
     }
+
     /// Delete an entitlement
     ///
     /// Deletes an entitlement.
@@ -103,24 +113,30 @@ impl EntitlementApi<'_> {
         }
     }
 }
+
 /// Request builder for [`EntitlementApi::list_entitlements`] (`GET /v3/entitlements`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListEntitlements {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListEntitlements {
-    type Output = crate::types::Entitlements;
+    type Output = types::Entitlements;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listEntitlements",
         method: reqwest::Method::GET,
         path: "/v3/entitlements",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -131,48 +147,58 @@ impl crate::request::Operation for ListEntitlements {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Entitlements, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Entitlements, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListEntitlements => crate ::types::Entitlements, ::core::convert::Infallible
+    ListEntitlements => types::Entitlements, ::core::convert::Infallible
 );
+
 /// Request builder for [`EntitlementApi::create_entitlements`] (`POST /v3/entitlements`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateEntitlements {
     common: crate::request::Common,
-    body: Option<crate::types::CreateEntitlementBody>,
+    body: Option<types::CreateEntitlementBody>,
 }
+
 impl CreateEntitlements {
     /// The request body (`types::CreateEntitlementBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateEntitlementBody) -> Self {
+    pub fn body(mut self, body: types::CreateEntitlementBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateEntitlements {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createEntitlements",
         method: reqwest::Method::POST,
         path: "/v3/entitlements",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -185,6 +211,7 @@ impl crate::request::Operation for CreateEntitlements {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -194,10 +221,12 @@ impl crate::request::Operation for CreateEntitlements {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateEntitlements => (), ::core::convert::Infallible);
 /// Request builder for [`EntitlementApi::get_entitlement`] (`GET /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -206,18 +235,23 @@ pub struct GetEntitlement {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetEntitlement {
-    type Output = crate::types::Entitlement;
+    type Output = types::Entitlement;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getEntitlement",
         method: reqwest::Method::GET,
         path: "/v3/entitlements/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -229,49 +263,59 @@ impl crate::request::Operation for GetEntitlement {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Entitlement, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Entitlement, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetEntitlement => crate ::types::Entitlement, ::core::convert::Infallible
+    GetEntitlement => types::Entitlement, ::core::convert::Infallible
 );
+
 /// Request builder for [`EntitlementApi::create_entitlement`] (`POST /v3/entitlements/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateEntitlement {
     common: crate::request::Common,
     id: String,
-    body: Option<crate::types::CreateEntitlementBody>,
+    body: Option<types::CreateEntitlementBody>,
 }
+
 impl CreateEntitlement {
     /// The request body (`types::CreateEntitlementBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateEntitlementBody) -> Self {
+    pub fn body(mut self, body: types::CreateEntitlementBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateEntitlement {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createEntitlement",
         method: reqwest::Method::POST,
         path: "/v3/entitlements/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -285,6 +329,7 @@ impl crate::request::Operation for CreateEntitlement {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -294,10 +339,12 @@ impl crate::request::Operation for CreateEntitlement {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateEntitlement => (), ::core::convert::Infallible);
 /// Request builder for [`EntitlementApi::delete_entitlement`] (`DELETE /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -306,18 +353,23 @@ pub struct DeleteEntitlement {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteEntitlement {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteEntitlement",
         method: reqwest::Method::DELETE,
         path: "/v3/entitlements/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -328,6 +380,7 @@ impl crate::request::Operation for DeleteEntitlement {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -337,8 +390,10 @@ impl crate::request::Operation for DeleteEntitlement {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteEntitlement => (), ::core::convert::Infallible);

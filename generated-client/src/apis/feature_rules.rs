@@ -5,11 +5,15 @@
 //! `Feature Rules` operations.
 //!
 //! Actions on resource Feature Rules.
+
+use crate::types;
+
 /// The `Feature Rules` operations; get it with [`Client::feature_rules`](crate::Client::feature_rules).
 #[derive(Debug, Clone, Copy)]
 pub struct FeatureRulesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl FeatureRulesApi<'_> {
     /// List feature rules
     ///
@@ -30,6 +34,7 @@ impl FeatureRulesApi<'_> {
             tags: None,
         }
     }
+
     /// Delete a feature rule
     ///
     /// Deletes a feature rule.
@@ -47,6 +52,7 @@ impl FeatureRulesApi<'_> {
             feature_rule_id: feature_rule_id.into(),
         }
     }
+
     /// List the versions of a feature rule
     ///
     /// Retrieves a lists of all the versions for a single feature rule.
@@ -67,6 +73,7 @@ impl FeatureRulesApi<'_> {
             feature_rule_id: feature_rule_id.into(),
         }
     }
+
     /// Create a feature rule version
     ///
     /// Creates a feature rule version.
@@ -91,6 +98,7 @@ impl FeatureRulesApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve a feature rule version
     ///
     /// Retrieves a version for a single feature rule.
@@ -114,6 +122,7 @@ impl FeatureRulesApi<'_> {
             version_id: version_id.into(),
         }
     }
+
     /// Delete a feature rule version
     ///
     /// Deletes a single version of a feature rule.
@@ -137,6 +146,7 @@ impl FeatureRulesApi<'_> {
             version_id: version_id.into(),
         }
     }
+
     /// Save feature rule version tags
     ///
     /// Saves the feature rule version tags.
@@ -168,6 +178,7 @@ impl FeatureRulesApi<'_> {
         }
     }
 }
+
 /// Request builder for [`FeatureRulesApi::list_feature_rules`] (`GET /v3/feature-rules`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -175,6 +186,7 @@ pub struct ListFeatureRules {
     common: crate::request::Common,
     tags: Option<String>,
 }
+
 impl ListFeatureRules {
     /// A comma-separeted list of feature rule tags (Maximum 50 tags allowed)
     ///
@@ -184,18 +196,23 @@ impl ListFeatureRules {
         self
     }
 }
+
 impl crate::request::Operation for ListFeatureRules {
-    type Output = crate::types::FeatureRulesResponse;
+    type Output = types::FeatureRulesResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listFeatureRules",
         method: reqwest::Method::GET,
         path: "/v3/feature-rules",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -209,22 +226,26 @@ impl crate::request::Operation for ListFeatureRules {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(
-    ListFeatureRules => crate ::types::FeatureRulesResponse, ::core::convert::Infallible
+    ListFeatureRules => types::FeatureRulesResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`FeatureRulesApi::delete_feature_rule`] (`DELETE /v3/feature-rules/{featureRuleId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -232,18 +253,23 @@ pub struct DeleteFeatureRule {
     common: crate::request::Common,
     feature_rule_id: String,
 }
+
 impl crate::request::Operation for DeleteFeatureRule {
-    type Output = crate::types::FeatureRuleDeletionResponse;
+    type Output = types::FeatureRuleDeletionResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteFeatureRule",
         method: reqwest::Method::DELETE,
         path: "/v3/feature-rules/{featureRuleId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -255,24 +281,26 @@ impl crate::request::Operation for DeleteFeatureRule {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    DeleteFeatureRule => crate ::types::FeatureRuleDeletionResponse,
-    ::core::convert::Infallible
+    DeleteFeatureRule => types::FeatureRuleDeletionResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`FeatureRulesApi::get_feature_rule_versions`] (`GET /v3/feature-rules/{featureRuleId}/versions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -280,18 +308,23 @@ pub struct GetFeatureRuleVersions {
     common: crate::request::Common,
     feature_rule_id: String,
 }
+
 impl crate::request::Operation for GetFeatureRuleVersions {
-    type Output = crate::types::FeatureRulesResponse;
+    type Output = types::FeatureRulesResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getFeatureRuleVersions",
         method: reqwest::Method::GET,
         path: "/v3/feature-rules/{featureRuleId}/versions",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -304,50 +337,59 @@ impl crate::request::Operation for GetFeatureRuleVersions {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetFeatureRuleVersions => crate ::types::FeatureRulesResponse,
-    ::core::convert::Infallible
+    GetFeatureRuleVersions => types::FeatureRulesResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`FeatureRulesApi::create_feature_rule`] (`POST /v3/feature-rules/{featureRuleId}/versions`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateFeatureRule {
     common: crate::request::Common,
     feature_rule_id: String,
-    body: Option<crate::types::CreateFeatureRuleRequest>,
+    body: Option<types::CreateFeatureRuleRequest>,
 }
+
 impl CreateFeatureRule {
     /// The request body (`types::CreateFeatureRuleRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateFeatureRuleRequest) -> Self {
+    pub fn body(mut self, body: types::CreateFeatureRuleRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateFeatureRule {
     type Output = CreateFeatureRuleResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createFeatureRule",
         method: reqwest::Method::POST,
         path: "/v3/feature-rules/{featureRuleId}/versions",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -363,6 +405,7 @@ impl crate::request::Operation for CreateFeatureRule {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<CreateFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
@@ -372,13 +415,16 @@ impl crate::request::Operation for CreateFeatureRule {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(
     CreateFeatureRule => CreateFeatureRuleResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`FeatureRulesApi::create_feature_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -387,8 +433,9 @@ pub enum CreateFeatureRuleResponse {
     /// `200`: OK
     Ok,
     /// `201`: Created
-    Created(crate::types::FeatureRuleCreationResponse),
+    Created(types::FeatureRuleCreationResponse),
 }
+
 /// Request builder for [`FeatureRulesApi::get_feature_rule_version`] (`GET /v3/feature-rules/{featureRuleId}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -397,18 +444,23 @@ pub struct GetFeatureRuleVersion {
     feature_rule_id: String,
     version_id: String,
 }
+
 impl crate::request::Operation for GetFeatureRuleVersion {
-    type Output = crate::types::FeatureRuleVersionResponse;
+    type Output = types::FeatureRuleVersionResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getFeatureRuleVersion",
         method: reqwest::Method::GET,
         path: "/v3/feature-rules/{featureRuleId}/versions/{versionId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -422,24 +474,27 @@ impl crate::request::Operation for GetFeatureRuleVersion {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::FeatureRuleVersionResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::FeatureRuleVersionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetFeatureRuleVersion => crate ::types::FeatureRuleVersionResponse,
+    GetFeatureRuleVersion => types::FeatureRuleVersionResponse,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`FeatureRulesApi::delete_feature_rule_version`] (`DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -448,18 +503,23 @@ pub struct DeleteFeatureRuleVersion {
     feature_rule_id: String,
     version_id: String,
 }
+
 impl crate::request::Operation for DeleteFeatureRuleVersion {
-    type Output = crate::types::FeatureRuleDeletionResponse;
+    type Output = types::FeatureRuleDeletionResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteFeatureRuleVersion",
         method: reqwest::Method::DELETE,
         path: "/v3/feature-rules/{featureRuleId}/versions/{versionId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -473,24 +533,27 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    DeleteFeatureRuleVersion => crate ::types::FeatureRuleDeletionResponse,
+    DeleteFeatureRuleVersion => types::FeatureRuleDeletionResponse,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`FeatureRulesApi::save_feature_rule`] (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -500,6 +563,7 @@ pub struct SaveFeatureRule {
     version_id: String,
     body: Option<Vec<serde_json::Value>>,
 }
+
 impl SaveFeatureRule {
     /// The request body (`Vec<serde_json::Value>` as `application/json`).
     pub fn body(mut self, body: Vec<serde_json::Value>) -> Self {
@@ -507,18 +571,23 @@ impl SaveFeatureRule {
         self
     }
 }
+
 impl crate::request::Operation for SaveFeatureRule {
     type Output = SaveFeatureRuleResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveFeatureRule",
         method: reqwest::Method::PUT,
         path: "/v3/feature-rules/{featureRuleId}/versions/{versionId}/tags",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -536,6 +605,7 @@ impl crate::request::Operation for SaveFeatureRule {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
@@ -545,13 +615,16 @@ impl crate::request::Operation for SaveFeatureRule {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(
     SaveFeatureRule => SaveFeatureRuleResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`FeatureRulesApi::save_feature_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -560,5 +633,5 @@ pub enum SaveFeatureRuleResponse {
     /// `200`: OK
     Ok,
     /// `201`: Created
-    Created(crate::types::FeatureRuleVersionTagsUpdateResponse),
+    Created(types::FeatureRuleVersionTagsUpdateResponse),
 }

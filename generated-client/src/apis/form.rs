@@ -5,11 +5,15 @@
 //! `Form` operations.
 //!
 //! Actions on resource Form.
+
+use crate::types;
+
 /// The `Form` operations; get it with [`Client::form`](crate::Client::form).
 #[derive(Debug, Clone, Copy)]
 pub struct FormApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl FormApi<'_> {
     /// List forms
     ///
@@ -17,7 +21,9 @@ impl FormApi<'_> {
     ///
     /// `GET /v3/forms` (operation `listForms`)
     ///
-    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
+    /// The 200 body is decoded as the spec documents it, or from the `results` member
+    /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
+    /// disagree on its shape).
     #[doc(alias = "/v3/forms")]
     #[doc(alias = "listForms")]
     pub fn list_forms(&self) -> ListForms {
@@ -25,6 +31,7 @@ impl FormApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Retrieve Form
     ///
     /// Retrieves a single form.
@@ -42,6 +49,7 @@ impl FormApi<'_> {
             slug: slug.into(),
         }
     }
+
     /// Save a form
     ///
     /// Saves a form.
@@ -66,6 +74,7 @@ impl FormApi<'_> {
             body: None,
         }
     }
+
     /// Delete a form
     ///
     /// Deletes a form.
@@ -84,24 +93,30 @@ impl FormApi<'_> {
         }
     }
 }
+
 /// Request builder for [`FormApi::list_forms`] (`GET /v3/forms`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListForms {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListForms {
-    type Output = crate::types::Forms;
+    type Output = types::Forms;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listForms",
         method: reqwest::Method::GET,
         path: "/v3/forms",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -112,22 +127,23 @@ impl crate::request::Operation for ListForms {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Forms, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Forms, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    ListForms => crate ::types::Forms, ::core::convert::Infallible
-);
+
+crate::request::operation!(ListForms => types::Forms, ::core::convert::Infallible);
 /// Request builder for [`FormApi::get_form`] (`GET /v3/forms/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -135,18 +151,23 @@ pub struct GetForm {
     common: crate::request::Common,
     slug: String,
 }
+
 impl crate::request::Operation for GetForm {
-    type Output = crate::types::Form;
+    type Output = types::Form;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getForm",
         method: reqwest::Method::GET,
         path: "/v3/forms/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -158,47 +179,56 @@ impl crate::request::Operation for GetForm {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Form, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Form, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(GetForm => crate ::types::Form, ::core::convert::Infallible);
+
+crate::request::operation!(GetForm => types::Form, ::core::convert::Infallible);
 /// Request builder for [`FormApi::save_form`] (`PUT /v3/forms/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveForm {
     common: crate::request::Common,
     slug: String,
-    body: Option<crate::types::SaveFormRequest>,
+    body: Option<types::SaveFormRequest>,
 }
+
 impl SaveForm {
     /// The request body (`types::SaveFormRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::SaveFormRequest) -> Self {
+    pub fn body(mut self, body: types::SaveFormRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for SaveForm {
     type Output = SaveFormResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveForm",
         method: reqwest::Method::PUT,
         path: "/v3/forms/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -212,6 +242,7 @@ impl crate::request::Operation for SaveForm {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveFormResponse, crate::Error<::core::convert::Infallible>> {
@@ -221,10 +252,12 @@ impl crate::request::Operation for SaveForm {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(SaveForm => SaveFormResponse, ::core::convert::Infallible);
 /// The successful responses of [`FormApi::save_form`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,6 +269,7 @@ pub enum SaveFormResponse {
     /// `201`: Created
     Created,
 }
+
 /// Request builder for [`FormApi::delete_form`] (`DELETE /v3/forms/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -243,18 +277,23 @@ pub struct DeleteForm {
     common: crate::request::Common,
     slug: String,
 }
+
 impl crate::request::Operation for DeleteForm {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteForm",
         method: reqwest::Method::DELETE,
         path: "/v3/forms/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -265,6 +304,7 @@ impl crate::request::Operation for DeleteForm {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -274,8 +314,10 @@ impl crate::request::Operation for DeleteForm {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteForm => (), ::core::convert::Infallible);

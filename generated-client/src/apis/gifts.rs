@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Gifts` operations.
+
+use crate::types;
+
 /// The `Gifts` operations; get it with [`Client::gifts`](crate::Client::gifts).
 #[derive(Debug, Clone, Copy)]
 pub struct GiftsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl GiftsApi<'_> {
     /// List all the unclaimed gifts
     ///
@@ -21,6 +25,7 @@ impl GiftsApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create a gift
     ///
     /// Creates a gift.
@@ -40,6 +45,7 @@ impl GiftsApi<'_> {
             body: None,
         }
     }
+
     /// Delete a gift
     ///
     /// Deletes a gift.
@@ -58,24 +64,30 @@ impl GiftsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`GiftsApi::list_all_unclaimed_gifts`] (`GET /v3/gift`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAllUnclaimedGifts {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListAllUnclaimedGifts {
-    type Output = crate::types::Gifts;
+    type Output = types::Gifts;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listAllUnclaimedGifts",
         method: reqwest::Method::GET,
         path: "/v3/gift",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -86,48 +98,58 @@ impl crate::request::Operation for ListAllUnclaimedGifts {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Gifts, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Gifts, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListAllUnclaimedGifts => crate ::types::Gifts, ::core::convert::Infallible
+    ListAllUnclaimedGifts => types::Gifts, ::core::convert::Infallible
 );
+
 /// Request builder for [`GiftsApi::create_gift`] (`POST /v3/gift`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateGift {
     common: crate::request::Common,
-    body: Option<crate::types::CreateGiftRequest>,
+    body: Option<types::CreateGiftRequest>,
 }
+
 impl CreateGift {
     /// The request body (`types::CreateGiftRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateGiftRequest) -> Self {
+    pub fn body(mut self, body: types::CreateGiftRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateGift {
-    type Output = crate::types::CreateGiftResponse;
+    type Output = types::CreateGiftResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createGift",
         method: reqwest::Method::POST,
         path: "/v3/gift",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -141,22 +163,26 @@ impl crate::request::Operation for CreateGift {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::CreateGiftResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::CreateGiftResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    CreateGift => crate ::types::CreateGiftResponse, ::core::convert::Infallible
+    CreateGift => types::CreateGiftResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`GiftsApi::delete_gift`] (`DELETE /v3/gift/{giftId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -164,18 +190,23 @@ pub struct DeleteGift {
     common: crate::request::Common,
     gift_id: String,
 }
+
 impl crate::request::Operation for DeleteGift {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteGift",
         method: reqwest::Method::DELETE,
         path: "/v3/gift/{giftId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -186,6 +217,7 @@ impl crate::request::Operation for DeleteGift {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -195,8 +227,10 @@ impl crate::request::Operation for DeleteGift {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteGift => (), ::core::convert::Infallible);

@@ -5,11 +5,15 @@
 //! `Grants` operations.
 //!
 //! Actions on resource Grant.
+
+use crate::types;
+
 /// The `Grants` operations; get it with [`Client::grants`](crate::Client::grants).
 #[derive(Debug, Clone, Copy)]
 pub struct GrantsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl GrantsApi<'_> {
     /// List user grants
     ///
@@ -35,6 +39,7 @@ impl GrantsApi<'_> {
             active: None,
         }
     }
+
     /// Create a grant
     ///
     /// Creates a user grant.
@@ -50,7 +55,7 @@ impl GrantsApi<'_> {
     pub fn create_user_grant(
         &self,
         user_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateUserGrant {
         CreateUserGrant {
             common: crate::request::Common::new(self.client.transport()),
@@ -58,6 +63,7 @@ impl GrantsApi<'_> {
             body,
         }
     }
+
     /// Retrieve a grant
     ///
     /// Retrieves a single grant.
@@ -81,6 +87,7 @@ impl GrantsApi<'_> {
             grant_id: grant_id.into(),
         }
     }
+
     /// Create an account grant
     ///
     /// Creates an account grant.
@@ -98,7 +105,7 @@ impl GrantsApi<'_> {
         &self,
         user_id: impl Into<String>,
         grant_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateAccountGrantForUser {
         CreateAccountGrantForUser {
             common: crate::request::Common::new(self.client.transport()),
@@ -107,6 +114,7 @@ impl GrantsApi<'_> {
             body,
         }
     }
+
     /// Delete a grant
     ///
     /// Deletes a grant specified by the `grantId`. This is for a user that is specified by the `userId`
@@ -130,6 +138,7 @@ impl GrantsApi<'_> {
             grant_id: grant_id.into(),
         }
     }
+
     /// Retrieve a user access model
     ///
     /// Retrieves a user access model.
@@ -150,6 +159,7 @@ impl GrantsApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// List account grants
     ///
     /// Retrieves a list of account grants.
@@ -167,6 +177,7 @@ impl GrantsApi<'_> {
             account_id: account_id.into(),
         }
     }
+
     /// Create an account grant
     ///
     /// Creates an account grant.
@@ -182,7 +193,7 @@ impl GrantsApi<'_> {
     pub fn create_account_grant(
         &self,
         account_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateAccountGrant {
         CreateAccountGrant {
             common: crate::request::Common::new(self.client.transport()),
@@ -190,6 +201,7 @@ impl GrantsApi<'_> {
             body,
         }
     }
+
     /// Retrieve an account grant
     ///
     /// Retrieves a single account grant information, if the supplied `accountId` and `grantId` match
@@ -213,6 +225,7 @@ impl GrantsApi<'_> {
             grant_id: grant_id.into(),
         }
     }
+
     /// Delete an account grant
     ///
     /// Deletes an account grant specified by the `grantId`. This is for a user that is specified by the `accountId`.
@@ -236,6 +249,7 @@ impl GrantsApi<'_> {
             grant_id: grant_id.into(),
         }
     }
+
     /// List account users
     ///
     /// Retrieves all the account users, if the `accountId` has users.
@@ -253,6 +267,7 @@ impl GrantsApi<'_> {
             account_id: account_id.into(),
         }
     }
+
     /// Create an account grant
     ///
     /// Creates an account grant. This is for an account that is specified by the `accountId`
@@ -268,7 +283,7 @@ impl GrantsApi<'_> {
     pub fn create_account_grant_v4(
         &self,
         account_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateAccountGrantV4 {
         CreateAccountGrantV4 {
             common: crate::request::Common::new(self.client.transport()),
@@ -276,6 +291,7 @@ impl GrantsApi<'_> {
             body,
         }
     }
+
     /// Delete an account grant
     ///
     /// Deletes an account grant specified by the `grantId`. This is for a user that is specified by the `accountId`.
@@ -300,6 +316,7 @@ impl GrantsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`GrantsApi::list_user_grants`] (`GET /v3/users/{userId}/grants`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -308,6 +325,7 @@ pub struct ListUserGrants {
     user_id: String,
     active: Option<bool>,
 }
+
 impl ListUserGrants {
     /// Whether or not to include only active grants
     ///
@@ -317,18 +335,23 @@ impl ListUserGrants {
         self
     }
 }
+
 impl crate::request::Operation for ListUserGrants {
-    type Output = crate::types::ListUserGrantsResponse;
+    type Output = types::ListUserGrantsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUserGrants",
         method: reqwest::Method::GET,
         path: "/v3/users/{userId}/grants",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -344,43 +367,51 @@ impl crate::request::Operation for ListUserGrants {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListUserGrantsResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::ListUserGrantsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401)
     }
 }
+
 crate::request::operation!(
-    ListUserGrants => crate ::types::ListUserGrantsResponse, ::core::convert::Infallible
+    ListUserGrants => types::ListUserGrantsResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`GrantsApi::create_user_grant`] (`POST /v3/users/{userId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUserGrant {
     common: crate::request::Common,
     user_id: String,
-    body: crate::types::CreateGrantBody,
+    body: types::CreateGrantBody,
 }
+
 impl crate::request::Operation for CreateUserGrant {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createUserGrant",
         method: reqwest::Method::POST,
         path: "/v3/users/{userId}/grants",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -393,6 +424,7 @@ impl crate::request::Operation for CreateUserGrant {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -402,10 +434,12 @@ impl crate::request::Operation for CreateUserGrant {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 409 | 403)
     }
 }
+
 crate::request::operation!(CreateUserGrant => (), ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -415,18 +449,23 @@ pub struct GetUserGrant {
     user_id: String,
     grant_id: String,
 }
+
 impl crate::request::Operation for GetUserGrant {
-    type Output = crate::types::Grant;
+    type Output = types::Grant;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getUserGrant",
         method: reqwest::Method::GET,
         path: "/v3/users/{userId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -440,22 +479,23 @@ impl crate::request::Operation for GetUserGrant {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Grant, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Grant, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    GetUserGrant => crate ::types::Grant, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetUserGrant => types::Grant, ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::create_account_grant_for_user`] (`POST /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -463,20 +503,25 @@ pub struct CreateAccountGrantForUser {
     common: crate::request::Common,
     user_id: String,
     grant_id: String,
-    body: crate::types::CreateGrantBody,
+    body: types::CreateGrantBody,
 }
+
 impl crate::request::Operation for CreateAccountGrantForUser {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createAccountGrantForUser",
         method: reqwest::Method::POST,
         path: "/v3/users/{userId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -490,6 +535,7 @@ impl crate::request::Operation for CreateAccountGrantForUser {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -499,10 +545,12 @@ impl crate::request::Operation for CreateAccountGrantForUser {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateAccountGrantForUser => (), ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::delete_user_grant`] (`DELETE /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -512,18 +560,23 @@ pub struct DeleteUserGrant {
     user_id: String,
     grant_id: String,
 }
+
 impl crate::request::Operation for DeleteUserGrant {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteUserGrant",
         method: reqwest::Method::DELETE,
         path: "/v3/users/{userId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -536,6 +589,7 @@ impl crate::request::Operation for DeleteUserGrant {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -545,10 +599,12 @@ impl crate::request::Operation for DeleteUserGrant {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteUserGrant => (), ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::retrieve_user_access_model`] (`GET /v3/users/{userId}/accessModel`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -557,18 +613,23 @@ pub struct RetrieveUserAccessModel {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for RetrieveUserAccessModel {
-    type Output = crate::types::AccessModel;
+    type Output = types::AccessModel;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "retrieveUserAccessModel",
         method: reqwest::Method::GET,
         path: "/v3/users/{userId}/accessModel",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -581,22 +642,26 @@ impl crate::request::Operation for RetrieveUserAccessModel {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AccessModel, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AccessModel, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    RetrieveUserAccessModel => crate ::types::AccessModel, ::core::convert::Infallible
+    RetrieveUserAccessModel => types::AccessModel, ::core::convert::Infallible
 );
+
 /// Request builder for [`GrantsApi::list_account_grants`] (`GET /v3/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -604,18 +669,23 @@ pub struct ListAccountGrants {
     common: crate::request::Common,
     account_id: String,
 }
+
 impl crate::request::Operation for ListAccountGrants {
-    type Output = Vec<crate::types::Grant>;
+    type Output = Vec<types::Grant>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listAccountGrants",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{accountId}/grants",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -628,42 +698,51 @@ impl crate::request::Operation for ListAccountGrants {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::Grant>, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<Vec<types::Grant>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListAccountGrants => Vec < crate ::types::Grant >, ::core::convert::Infallible
+    ListAccountGrants => Vec < types::Grant >, ::core::convert::Infallible
 );
+
 /// Request builder for [`GrantsApi::create_account_grant`] (`POST /v3/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccountGrant {
     common: crate::request::Common,
     account_id: String,
-    body: crate::types::CreateGrantBody,
+    body: types::CreateGrantBody,
 }
+
 impl crate::request::Operation for CreateAccountGrant {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createAccountGrant",
         method: reqwest::Method::POST,
         path: "/v3/accounts/{accountId}/grants",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -676,6 +755,7 @@ impl crate::request::Operation for CreateAccountGrant {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -685,10 +765,12 @@ impl crate::request::Operation for CreateAccountGrant {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateAccountGrant => (), ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -698,18 +780,23 @@ pub struct GetAccountGrant {
     account_id: String,
     grant_id: String,
 }
+
 impl crate::request::Operation for GetAccountGrant {
-    type Output = crate::types::GrantResponse;
+    type Output = types::GrantResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getAccountGrant",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{accountId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -723,22 +810,26 @@ impl crate::request::Operation for GetAccountGrant {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::GrantResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::GrantResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetAccountGrant => crate ::types::GrantResponse, ::core::convert::Infallible
+    GetAccountGrant => types::GrantResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`GrantsApi::delete_account_grant_by_id`] (`DELETE /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -747,18 +838,23 @@ pub struct DeleteAccountGrantById {
     account_id: String,
     grant_id: String,
 }
+
 impl crate::request::Operation for DeleteAccountGrantById {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteAccountGrantById",
         method: reqwest::Method::DELETE,
         path: "/v3/accounts/{accountId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -771,6 +867,7 @@ impl crate::request::Operation for DeleteAccountGrantById {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -780,10 +877,12 @@ impl crate::request::Operation for DeleteAccountGrantById {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteAccountGrantById => (), ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::list_account_grants_v4`] (`GET /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -792,18 +891,23 @@ pub struct ListAccountGrantsV4 {
     common: crate::request::Common,
     account_id: String,
 }
+
 impl crate::request::Operation for ListAccountGrantsV4 {
-    type Output = Vec<crate::types::ListAccountGrantsV4ResponseItem>;
+    type Output = Vec<types::ListAccountGrantsV4ResponseItem>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listAccountGrantsV4",
         method: reqwest::Method::GET,
         path: "/v4/accounts/{accountId}/grants",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -816,10 +920,11 @@ impl crate::request::Operation for ListAccountGrantsV4 {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<
-        Vec<crate::types::ListAccountGrantsV4ResponseItem>,
+        Vec<types::ListAccountGrantsV4ResponseItem>,
         crate::Error<::core::convert::Infallible>,
     > {
         if response.is_success() {
@@ -828,34 +933,42 @@ impl crate::request::Operation for ListAccountGrantsV4 {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListAccountGrantsV4 => Vec < crate ::types::ListAccountGrantsV4ResponseItem >,
+    ListAccountGrantsV4 => Vec < types::ListAccountGrantsV4ResponseItem >,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`GrantsApi::create_account_grant_v4`] (`POST /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccountGrantV4 {
     common: crate::request::Common,
     account_id: String,
-    body: crate::types::CreateGrantBody,
+    body: types::CreateGrantBody,
 }
+
 impl crate::request::Operation for CreateAccountGrantV4 {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createAccountGrantV4",
         method: reqwest::Method::POST,
         path: "/v4/accounts/{accountId}/grants",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -868,6 +981,7 @@ impl crate::request::Operation for CreateAccountGrantV4 {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -877,10 +991,12 @@ impl crate::request::Operation for CreateAccountGrantV4 {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateAccountGrantV4 => (), ::core::convert::Infallible);
 /// Request builder for [`GrantsApi::delete_account_grant`] (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -890,18 +1006,23 @@ pub struct DeleteAccountGrant {
     account_id: String,
     grant_id: String,
 }
+
 impl crate::request::Operation for DeleteAccountGrant {
     type Output = String;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteAccountGrant",
         method: reqwest::Method::DELETE,
         path: "/v4/accounts/{accountId}/grants/{grantId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -915,6 +1036,7 @@ impl crate::request::Operation for DeleteAccountGrant {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<String, crate::Error<::core::convert::Infallible>> {
@@ -924,8 +1046,10 @@ impl crate::request::Operation for DeleteAccountGrant {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteAccountGrant => String, ::core::convert::Infallible);

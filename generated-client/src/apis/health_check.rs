@@ -5,11 +5,13 @@
 //! `Health Check` operations.
 //!
 //! Actions on Health checks.
+
 /// The `Health Check` operations; get it with [`Client::health_check`](crate::Client::health_check).
 #[derive(Debug, Clone, Copy)]
 pub struct HealthCheckApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl HealthCheckApi<'_> {
     /// Check availability of the origin
     ///
@@ -28,6 +30,7 @@ impl HealthCheckApi<'_> {
         }
     }
 }
+
 /// Request builder for [`HealthCheckApi::get_healthchecks_origin`] (`GET /v3/healthchecks/origin`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -35,18 +38,23 @@ pub struct GetHealthchecksOrigin {
     common: crate::request::Common,
     tenant_id: String,
 }
+
 impl crate::request::Operation for GetHealthchecksOrigin {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "get_healthchecks_origin",
         method: reqwest::Method::GET,
         path: "/v3/healthchecks/origin",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -57,6 +65,7 @@ impl crate::request::Operation for GetHealthchecksOrigin {
         request.cookie("tenantId", &self.tenant_id);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -66,8 +75,10 @@ impl crate::request::Operation for GetHealthchecksOrigin {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 500 | 503)
     }
 }
+
 crate::request::operation!(GetHealthchecksOrigin => (), ::core::convert::Infallible);

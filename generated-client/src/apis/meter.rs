@@ -5,11 +5,15 @@
 //! `Meter` operations.
 //!
 //! Actions on resource Meter.
+
+use crate::types;
+
 /// The `Meter` operations; get it with [`Client::meter`](crate::Client::meter).
 #[derive(Debug, Clone, Copy)]
 pub struct MeterApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl MeterApi<'_> {
     /// List meters
     ///
@@ -23,6 +27,7 @@ impl MeterApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Retrieve a meter
     ///
     /// Retrieves a single meter with specified `id`.
@@ -40,6 +45,7 @@ impl MeterApi<'_> {
             id: id.into(),
         }
     }
+
     /// Create a meter
     ///
     /// Creates or updates a meter for specified `id`.
@@ -64,6 +70,7 @@ impl MeterApi<'_> {
             body: None,
         }
     }
+
     /// Delete a meter
     ///
     /// Deletes a meter if the meter with `id` exists.
@@ -82,24 +89,30 @@ impl MeterApi<'_> {
         }
     }
 }
+
 /// Request builder for [`MeterApi::list_meters`] (`GET /v3/meters`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListMeters {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListMeters {
-    type Output = crate::types::Meters;
+    type Output = types::Meters;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listMeters",
         method: reqwest::Method::GET,
         path: "/v3/meters",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -110,22 +123,23 @@ impl crate::request::Operation for ListMeters {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Meters, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Meters, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
-crate::request::operation!(
-    ListMeters => crate ::types::Meters, ::core::convert::Infallible
-);
+
+crate::request::operation!(ListMeters => types::Meters, ::core::convert::Infallible);
 /// Request builder for [`MeterApi::get_meter`] (`GET /v3/meters/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -133,18 +147,23 @@ pub struct GetMeter {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetMeter {
-    type Output = crate::types::Meter;
+    type Output = types::Meter;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getMeter",
         method: reqwest::Method::GET,
         path: "/v3/meters/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -156,49 +175,56 @@ impl crate::request::Operation for GetMeter {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Meter, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Meter, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
-crate::request::operation!(
-    GetMeter => crate ::types::Meter, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetMeter => types::Meter, ::core::convert::Infallible);
 /// Request builder for [`MeterApi::create_meter`] (`POST /v3/meters/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateMeter {
     common: crate::request::Common,
     id: String,
-    body: Option<crate::types::CreateMeterBody>,
+    body: Option<types::CreateMeterBody>,
 }
+
 impl CreateMeter {
     /// The request body (`types::CreateMeterBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateMeterBody) -> Self {
+    pub fn body(mut self, body: types::CreateMeterBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateMeter {
     type Output = CreateMeterResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createMeter",
         method: reqwest::Method::POST,
         path: "/v3/meters/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -212,6 +238,7 @@ impl crate::request::Operation for CreateMeter {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<CreateMeterResponse, crate::Error<::core::convert::Infallible>> {
@@ -221,13 +248,16 @@ impl crate::request::Operation for CreateMeter {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(
     CreateMeter => CreateMeterResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`MeterApi::create_meter`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -238,6 +268,7 @@ pub enum CreateMeterResponse {
     /// `201`: Updated successfully
     Created,
 }
+
 /// Request builder for [`MeterApi::delete_meter`] (`DELETE /v3/meters/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -245,18 +276,23 @@ pub struct DeleteMeter {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteMeter {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteMeter",
         method: reqwest::Method::DELETE,
         path: "/v3/meters/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -267,6 +303,7 @@ impl crate::request::Operation for DeleteMeter {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -276,8 +313,10 @@ impl crate::request::Operation for DeleteMeter {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteMeter => (), ::core::convert::Infallible);

@@ -4,178 +4,213 @@
 
 //! Operations, one module per tag of the spec. Reach them from the client:
 //! `client.<tag>().<operation>(…)`.
-/// `Account` operations.
-///
-/// Compiled with the feature `account` (on by default, through `all-apis`).
-#[cfg(feature = "account")]
-pub mod account;
+
 /// `Account User` operations.
 ///
 /// Compiled with the feature `account_user` (on by default, through `all-apis`).
 #[cfg(feature = "account_user")]
 pub mod account_user;
+
 /// `Admin User` operations.
 ///
 /// Compiled with the feature `admin_user` (on by default, through `all-apis`).
 #[cfg(feature = "admin_user")]
 pub mod admin_user;
+
 /// `Bundle` operations.
 ///
 /// Compiled with the feature `bundle` (on by default, through `all-apis`).
 #[cfg(feature = "bundle")]
 pub mod bundle;
+
 /// `Cache Configurations` operations.
 ///
 /// Compiled with the feature `cache_configurations` (on by default, through `all-apis`).
 #[cfg(feature = "cache_configurations")]
 pub mod cache_configurations;
+
 /// `Cache Management` operations.
 ///
 /// Compiled with the feature `cache_management` (on by default, through `all-apis`).
 #[cfg(feature = "cache_management")]
 pub mod cache_management;
+
 /// `Company` operations.
 ///
 /// Compiled with the feature `company` (on by default, through `all-apis`).
 #[cfg(feature = "company")]
 pub mod company;
+
 /// `Component Library` operations.
 ///
 /// Compiled with the feature `component_library` (on by default, through `all-apis`).
 #[cfg(feature = "component_library")]
 pub mod component_library;
+
 /// `Configuration` operations.
 ///
 /// Compiled with the feature `configuration` (on by default, through `all-apis`).
 #[cfg(feature = "configuration")]
 pub mod configuration;
+
 /// `Credit` operations.
 ///
 /// Compiled with the feature `credit` (on by default, through `all-apis`).
 #[cfg(feature = "credit")]
 pub mod credit;
+
 /// `Decision Engine` operations.
 ///
 /// Compiled with the feature `decision_engine` (on by default, through `all-apis`).
 #[cfg(feature = "decision_engine")]
 pub mod decision_engine;
-/// `Dynamic Offer Promo code redemption` operations.
-///
-/// Compiled with the feature `dynamic_offer_promo_code_redemption` (on by default, through `all-apis`).
-#[cfg(feature = "dynamic_offer_promo_code_redemption")]
-pub mod dynamic_offer_promo_code_redemption;
+
 /// `Email Templates` operations.
 ///
 /// Compiled with the feature `email_templates` (on by default, through `all-apis`).
 #[cfg(feature = "email_templates")]
 pub mod email_templates;
+
 /// `Entitlement` operations.
 ///
 /// Compiled with the feature `entitlement` (on by default, through `all-apis`).
 #[cfg(feature = "entitlement")]
 pub mod entitlement;
+
 /// `Feature Rules` operations.
 ///
 /// Compiled with the feature `feature_rules` (on by default, through `all-apis`).
 #[cfg(feature = "feature_rules")]
 pub mod feature_rules;
+
 /// `Form` operations.
 ///
 /// Compiled with the feature `form` (on by default, through `all-apis`).
 #[cfg(feature = "form")]
 pub mod form;
+
 /// `Gifts` operations.
 ///
 /// Compiled with the feature `gifts` (on by default, through `all-apis`).
 #[cfg(feature = "gifts")]
 pub mod gifts;
+
 /// `Grants` operations.
 ///
 /// Compiled with the feature `grants` (on by default, through `all-apis`).
 #[cfg(feature = "grants")]
 pub mod grants;
-/// `Health Check` operations.
-///
-/// Compiled with the feature `health_check` (on by default, through `all-apis`).
-#[cfg(feature = "health_check")]
-pub mod health_check;
+
 /// `Meter` operations.
 ///
 /// Compiled with the feature `meter` (on by default, through `all-apis`).
 #[cfg(feature = "meter")]
 pub mod meter;
-/// `Other` operations.
-///
-/// Compiled with the feature `other` (on by default, through `all-apis`).
-#[cfg(feature = "other")]
-pub mod other;
-/// `Pages` operations.
-///
-/// Compiled with the feature `pages` (on by default, through `all-apis`).
-#[cfg(feature = "pages")]
-pub mod pages;
+
 /// `Products` operations.
 ///
 /// Compiled with the feature `products` (on by default, through `all-apis`).
 #[cfg(feature = "products")]
 pub mod products;
+
 /// `Request Rules` operations.
 ///
 /// Compiled with the feature `request_rules` (on by default, through `all-apis`).
 #[cfg(feature = "request_rules")]
 pub mod request_rules;
-/// `Request Rules Version` operations.
-///
-/// Compiled with the feature `request_rules_version` (on by default, through `all-apis`).
-#[cfg(feature = "request_rules_version")]
-pub mod request_rules_version;
+
 /// `Session` operations.
 ///
 /// Compiled with the feature `session` (on by default, through `all-apis`).
 #[cfg(feature = "session")]
 pub mod session;
+
 /// `Static Items` operations.
 ///
 /// Compiled with the feature `static_items` (on by default, through `all-apis`).
 #[cfg(feature = "static_items")]
 pub mod static_items;
-/// `Subscription` operations.
-///
-/// Compiled with the feature `subscription` (on by default, through `all-apis`).
-#[cfg(feature = "subscription")]
-pub mod subscription;
-/// `System Resources` operations.
-///
-/// Compiled with the feature `system_resources` (on by default, through `all-apis`).
-#[cfg(feature = "system_resources")]
-pub mod system_resources;
+
 /// `Third Party Authentication` operations.
 ///
 /// Compiled with the feature `third_party_authentication` (on by default, through `all-apis`).
 #[cfg(feature = "third_party_authentication")]
 pub mod third_party_authentication;
+
 /// `User Export` operations.
 ///
 /// Compiled with the feature `user_export` (on by default, through `all-apis`).
 #[cfg(feature = "user_export")]
 pub mod user_export;
+
 /// `User Schema` operations.
 ///
 /// Compiled with the feature `user_schema` (on by default, through `all-apis`).
 #[cfg(feature = "user_schema")]
 pub mod user_schema;
+
 /// `Users` operations.
 ///
 /// Compiled with the feature `users` (on by default, through `all-apis`).
 #[cfg(feature = "users")]
 pub mod users;
+
 /// `V4 Session` operations.
 ///
 /// Compiled with the feature `v4_session` (on by default, through `all-apis`).
 #[cfg(feature = "v4_session")]
 pub mod v4_session;
+
 /// `Webhook` operations.
 ///
 /// Compiled with the feature `webhook` (on by default, through `all-apis`).
 #[cfg(feature = "webhook")]
 pub mod webhook;
+
+/// `Account` operations.
+///
+/// Compiled with the feature `account` (on by default, through `all-apis`).
+#[cfg(feature = "account")]
+pub mod account;
+
+/// `Health Check` operations.
+///
+/// Compiled with the feature `health_check` (on by default, through `all-apis`).
+#[cfg(feature = "health_check")]
+pub mod health_check;
+
+/// `System Resources` operations.
+///
+/// Compiled with the feature `system_resources` (on by default, through `all-apis`).
+#[cfg(feature = "system_resources")]
+pub mod system_resources;
+
+/// `Request Rules Version` operations.
+///
+/// Compiled with the feature `request_rules_version` (on by default, through `all-apis`).
+#[cfg(feature = "request_rules_version")]
+pub mod request_rules_version;
+
+/// `Other` operations.
+///
+/// Compiled with the feature `other` (on by default, through `all-apis`).
+#[cfg(feature = "other")]
+pub mod other;
+
+/// `Pages` operations.
+///
+/// Compiled with the feature `pages` (on by default, through `all-apis`).
+#[cfg(feature = "pages")]
+pub mod pages;
+
+/// `Dynamic Offer Promo code redemption` operations.
+///
+/// Compiled with the feature `dynamic_offer_promo_code_redemption` (on by default, through `all-apis`).
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
+pub mod dynamic_offer_promo_code_redemption;
+
+/// `Subscription` operations.
+///
+/// Compiled with the feature `subscription` (on by default, through `all-apis`).
+#[cfg(feature = "subscription")]
+pub mod subscription;

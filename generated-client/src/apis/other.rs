@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Other` operations.
+
 /// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl OtherApi<'_> {
     /// Fetch external template
     ///
@@ -30,6 +32,7 @@ impl OtherApi<'_> {
         }
     }
 }
+
 /// Request builder for [`OtherApi::fetch_external_template`] (`GET /zephr/public/template-components/v1/template-components/{templateConfigId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -37,18 +40,23 @@ pub struct FetchExternalTemplate {
     common: crate::request::Common,
     template_config_id: String,
 }
+
 impl crate::request::Operation for FetchExternalTemplate {
     type Output = String;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "fetchExternalTemplate",
         method: reqwest::Method::GET,
         path: "/zephr/public/template-components/v1/template-components/{templateConfigId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -60,6 +68,7 @@ impl crate::request::Operation for FetchExternalTemplate {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<String, crate::Error<::core::convert::Infallible>> {
@@ -69,8 +78,10 @@ impl crate::request::Operation for FetchExternalTemplate {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(FetchExternalTemplate => String, ::core::convert::Infallible);

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Pages` operations.
+
+use crate::types;
+
 /// The `Pages` operations; get it with [`Client::pages`](crate::Client::pages).
 #[derive(Debug, Clone, Copy)]
 pub struct PagesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl PagesApi<'_> {
     /// Generates an S3 upload URL
     ///
@@ -22,24 +26,30 @@ impl PagesApi<'_> {
         }
     }
 }
+
 /// Request builder for [`PagesApi::generate_page_upload_url`] (`POST /v4/pages/upload-url`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GeneratePageUploadUrl {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for GeneratePageUploadUrl {
-    type Output = crate::types::GeneratePageUploadUrlResponse;
+    type Output = types::GeneratePageUploadUrlResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "generatePageUploadURL",
         method: reqwest::Method::POST,
         path: "/v4/pages/upload-url",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -50,23 +60,24 @@ impl crate::request::Operation for GeneratePageUploadUrl {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::types::GeneratePageUploadUrlResponse,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<types::GeneratePageUploadUrlResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }
 }
+
 crate::request::operation!(
-    GeneratePageUploadUrl => crate ::types::GeneratePageUploadUrlResponse,
+    GeneratePageUploadUrl => types::GeneratePageUploadUrlResponse,
     ::core::convert::Infallible
 );

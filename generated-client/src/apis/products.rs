@@ -5,11 +5,15 @@
 //! `Products` operations.
 //!
 //! Actions on resource Product.
+
+use crate::types;
+
 /// The `Products` operations; get it with [`Client::products`](crate::Client::products).
 #[derive(Debug, Clone, Copy)]
 pub struct ProductsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl ProductsApi<'_> {
     /// List products
     ///
@@ -23,6 +27,7 @@ impl ProductsApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Save a product
     ///
     /// This endpoint saves a product with the given details specified in the body of the request. The product ID is randomyly generated and provided as part of the URI path parameter response returned on success.
@@ -34,12 +39,13 @@ impl ProductsApi<'_> {
     /// - `body`: `types::ProductRequest` as `application/json`
     #[doc(alias = "/v3/products")]
     #[doc(alias = "saveProduct")]
-    pub fn save_product(&self, body: crate::types::ProductRequest) -> SaveProduct {
+    pub fn save_product(&self, body: types::ProductRequest) -> SaveProduct {
         SaveProduct {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Retrieve a product
     ///
     /// Retrieves a single product. The product is identified by the `id` path parameter.
@@ -57,6 +63,7 @@ impl ProductsApi<'_> {
             id: id.into(),
         }
     }
+
     /// Save a product with the given ID
     ///
     /// This endpoint both saves and updates a product. The product is identified by the `id` path parameter. If the product ID does not exist, then a new product with the corresponding ID will be created. Otherwise, the existing product will be modified.
@@ -72,7 +79,7 @@ impl ProductsApi<'_> {
     pub fn save_products(
         &self,
         id: impl Into<String>,
-        body: crate::types::ProductRequest,
+        body: types::ProductRequest,
     ) -> SaveProducts {
         SaveProducts {
             common: crate::request::Common::new(self.client.transport()),
@@ -80,6 +87,7 @@ impl ProductsApi<'_> {
             body,
         }
     }
+
     /// Delete a product
     ///
     /// Deletes a product. The product is identified by the `id` path parameter.
@@ -98,24 +106,30 @@ impl ProductsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`ProductsApi::list_products`] (`GET /v3/products`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListProducts {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListProducts {
-    type Output = crate::types::ListProductsResponse;
+    type Output = types::ListProductsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listProducts",
         method: reqwest::Method::GET,
         path: "/v3/products",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -126,41 +140,50 @@ impl crate::request::Operation for ListProducts {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListProductsResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::ListProductsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListProducts => crate ::types::ListProductsResponse, ::core::convert::Infallible
+    ListProducts => types::ListProductsResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`ProductsApi::save_product`] (`POST /v3/products`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveProduct {
     common: crate::request::Common,
-    body: crate::types::ProductRequest,
+    body: types::ProductRequest,
 }
+
 impl crate::request::Operation for SaveProduct {
-    type Output = crate::types::SaveProductResponse;
+    type Output = types::SaveProductResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveProduct",
         method: reqwest::Method::POST,
         path: "/v3/products",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -172,22 +195,26 @@ impl crate::request::Operation for SaveProduct {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::SaveProductResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::SaveProductResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 401 | 409)
     }
 }
+
 crate::request::operation!(
-    SaveProduct => crate ::types::SaveProductResponse, ::core::convert::Infallible
+    SaveProduct => types::SaveProductResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`ProductsApi::get_product`] (`GET /v3/products/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -195,18 +222,23 @@ pub struct GetProduct {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetProduct {
-    type Output = crate::types::Product;
+    type Output = types::Product;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getProduct",
         method: reqwest::Method::GET,
         path: "/v3/products/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -218,42 +250,48 @@ impl crate::request::Operation for GetProduct {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Product, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Product, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
-crate::request::operation!(
-    GetProduct => crate ::types::Product, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetProduct => types::Product, ::core::convert::Infallible);
 /// Request builder for [`ProductsApi::save_products`] (`PUT /v3/products/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveProducts {
     common: crate::request::Common,
     id: String,
-    body: crate::types::ProductRequest,
+    body: types::ProductRequest,
 }
+
 impl crate::request::Operation for SaveProducts {
     type Output = SaveProductsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveProducts",
         method: reqwest::Method::PUT,
         path: "/v3/products/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -266,6 +304,7 @@ impl crate::request::Operation for SaveProducts {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveProductsResponse, crate::Error<::core::convert::Infallible>> {
@@ -275,23 +314,27 @@ impl crate::request::Operation for SaveProducts {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400 | 401 | 409)
     }
 }
+
 crate::request::operation!(
     SaveProducts => SaveProductsResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`ProductsApi::save_products`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum SaveProductsResponse {
     /// `200`: OK. The product was updated.
-    Ok(crate::types::SaveProductsOkBody),
+    Ok(types::SaveProductsOkBody),
     /// `201`: Created. The product was created.
-    Created(crate::types::SaveProductsCreatedBody),
+    Created(types::SaveProductsCreatedBody),
 }
+
 /// Request builder for [`ProductsApi::delete_product`] (`DELETE /v3/products/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -299,18 +342,23 @@ pub struct DeleteProduct {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteProduct {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteProduct",
         method: reqwest::Method::DELETE,
         path: "/v3/products/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -321,6 +369,7 @@ impl crate::request::Operation for DeleteProduct {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -330,8 +379,10 @@ impl crate::request::Operation for DeleteProduct {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
+
 crate::request::operation!(DeleteProduct => (), ::core::convert::Infallible);

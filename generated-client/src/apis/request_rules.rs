@@ -5,11 +5,15 @@
 //! `Request Rules` operations.
 //!
 //! Actions on resource Request Rules.
+
+use crate::types;
+
 /// The `Request Rules` operations; get it with [`Client::request_rules`](crate::Client::request_rules).
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl RequestRulesApi<'_> {
     /// List request rules
     ///
@@ -30,6 +34,7 @@ impl RequestRulesApi<'_> {
             tags: None,
         }
     }
+
     /// Save a request rule
     ///
     /// Saves a request rule.
@@ -49,6 +54,7 @@ impl RequestRulesApi<'_> {
             body: None,
         }
     }
+
     /// Delete a request rule
     ///
     /// Deletes a request rule.
@@ -66,6 +72,7 @@ impl RequestRulesApi<'_> {
             id: id.into(),
         }
     }
+
     /// Retrieve a particular version of a request rule
     ///
     /// Retrieves a request rule version.
@@ -89,6 +96,7 @@ impl RequestRulesApi<'_> {
             version_id: version_id.into(),
         }
     }
+
     /// Delete a request rule version
     ///
     /// Deletes a request rule version.
@@ -113,6 +121,7 @@ impl RequestRulesApi<'_> {
         }
     }
 }
+
 /// Request builder for [`RequestRulesApi::list_request_rules`] (`GET /v3/request-rules`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -120,6 +129,7 @@ pub struct ListRequestRules {
     common: crate::request::Common,
     tags: Option<String>,
 }
+
 impl ListRequestRules {
     /// A comma-separeted list of request rule tags (Maximum 50 tags allowed)
     ///
@@ -129,18 +139,23 @@ impl ListRequestRules {
         self
     }
 }
+
 impl crate::request::Operation for ListRequestRules {
-    type Output = crate::types::RequestRulesContainerObject;
+    type Output = types::RequestRulesContainerObject;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listRequestRules",
         method: reqwest::Method::GET,
         path: "/v3/request-rules",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -154,50 +169,58 @@ impl crate::request::Operation for ListRequestRules {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::RequestRulesContainerObject, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::RequestRulesContainerObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(
-    ListRequestRules => crate ::types::RequestRulesContainerObject,
-    ::core::convert::Infallible
+    ListRequestRules => types::RequestRulesContainerObject, ::core::convert::Infallible
 );
+
 /// Request builder for [`RequestRulesApi::save_request_rule`] (`PUT /v3/request-rules`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveRequestRule {
     common: crate::request::Common,
-    body: Option<crate::types::SaveRequestRuleRequest>,
+    body: Option<types::SaveRequestRuleRequest>,
 }
+
 impl SaveRequestRule {
     /// The request body (`types::SaveRequestRuleRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::SaveRequestRuleRequest) -> Self {
+    pub fn body(mut self, body: types::SaveRequestRuleRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for SaveRequestRule {
     type Output = SaveRequestRuleResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveRequestRule",
         method: reqwest::Method::PUT,
         path: "/v3/request-rules",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -210,6 +233,7 @@ impl crate::request::Operation for SaveRequestRule {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveRequestRuleResponse, crate::Error<::core::convert::Infallible>> {
@@ -219,13 +243,16 @@ impl crate::request::Operation for SaveRequestRule {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(
     SaveRequestRule => SaveRequestRuleResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`RequestRulesApi::save_request_rule`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -236,6 +263,7 @@ pub enum SaveRequestRuleResponse {
     /// `201`: Created
     Created,
 }
+
 /// Request builder for [`RequestRulesApi::delete_request_rule`] (`DELETE /v3/request-rules/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -243,18 +271,23 @@ pub struct DeleteRequestRule {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteRequestRule {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteRequestRule",
         method: reqwest::Method::DELETE,
         path: "/v3/request-rules/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -265,6 +298,7 @@ impl crate::request::Operation for DeleteRequestRule {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -274,10 +308,12 @@ impl crate::request::Operation for DeleteRequestRule {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteRequestRule => (), ::core::convert::Infallible);
 /// Request builder for [`RequestRulesApi::get_request_rule_version`] (`GET /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -287,18 +323,23 @@ pub struct GetRequestRuleVersion {
     id: String,
     version_id: i64,
 }
+
 impl crate::request::Operation for GetRequestRuleVersion {
-    type Output = crate::types::RequestRulesObject;
+    type Output = types::RequestRulesObject;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getRequestRuleVersion",
         method: reqwest::Method::GET,
         path: "/v3/request-rules/{id}/versions/{versionId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -312,23 +353,26 @@ impl crate::request::Operation for GetRequestRuleVersion {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetRequestRuleVersion => crate ::types::RequestRulesObject,
-    ::core::convert::Infallible
+    GetRequestRuleVersion => types::RequestRulesObject, ::core::convert::Infallible
 );
+
 /// Request builder for [`RequestRulesApi::delete_request_rule_version`] (`DELETE /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -337,18 +381,23 @@ pub struct DeleteRequestRuleVersion {
     id: String,
     version_id: String,
 }
+
 impl crate::request::Operation for DeleteRequestRuleVersion {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteRequestRuleVersion",
         method: reqwest::Method::DELETE,
         path: "/v3/request-rules/{id}/versions/{versionId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -361,6 +410,7 @@ impl crate::request::Operation for DeleteRequestRuleVersion {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -370,8 +420,10 @@ impl crate::request::Operation for DeleteRequestRuleVersion {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteRequestRuleVersion => (), ::core::convert::Infallible);

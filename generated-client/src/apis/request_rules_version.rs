@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Request Rules Version` operations.
+
+use crate::types;
+
 /// The `Request Rules Version` operations; get it with [`Client::request_rules_version`](crate::Client::request_rules_version).
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesVersionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl RequestRulesVersionApi<'_> {
     /// Create a request rule version
     ///
@@ -25,6 +29,7 @@ impl RequestRulesVersionApi<'_> {
         }
     }
 }
+
 /// Request builder for [`RequestRulesVersionApi::create_request_rule_version`] (`POST /v3/request-rules/{id}/versions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -32,18 +37,23 @@ pub struct CreateRequestRuleVersion {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for CreateRequestRuleVersion {
-    type Output = crate::types::RequestRulesObject;
+    type Output = types::RequestRulesObject;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createRequestRuleVersion",
         method: reqwest::Method::POST,
         path: "/v3/request-rules/{id}/versions",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -56,20 +66,22 @@ impl crate::request::Operation for CreateRequestRuleVersion {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(
-    CreateRequestRuleVersion => crate ::types::RequestRulesObject,
-    ::core::convert::Infallible
+    CreateRequestRuleVersion => types::RequestRulesObject, ::core::convert::Infallible
 );

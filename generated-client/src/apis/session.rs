@@ -5,11 +5,15 @@
 //! `Session` operations.
 //!
 //! Actions on resource Session.
+
+use crate::types;
+
 /// The `Session` operations; get it with [`Client::session`](crate::Client::session).
 #[derive(Debug, Clone, Copy)]
 pub struct SessionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl SessionApi<'_> {
     /// Create a session
     ///
@@ -22,15 +26,13 @@ impl SessionApi<'_> {
     /// - `body`: `types::CreateNewSessionRequest` as `application/json`
     #[doc(alias = "/v3/sessions")]
     #[doc(alias = "createNewSession")]
-    pub fn create_new_session(
-        &self,
-        body: crate::types::CreateNewSessionRequest,
-    ) -> CreateNewSession {
+    pub fn create_new_session(&self, body: types::CreateNewSessionRequest) -> CreateNewSession {
         CreateNewSession {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Retrieve a session
     ///
     /// Looks up a session.
@@ -49,25 +51,31 @@ impl SessionApi<'_> {
         }
     }
 }
+
 /// Request builder for [`SessionApi::create_new_session`] (`POST /v3/sessions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNewSession {
     common: crate::request::Common,
-    body: crate::types::CreateNewSessionRequest,
+    body: types::CreateNewSessionRequest,
 }
+
 impl crate::request::Operation for CreateNewSession {
-    type Output = crate::types::Session;
+    type Output = types::Session;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createNewSession",
         method: reqwest::Method::POST,
         path: "/v3/sessions",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -79,22 +87,26 @@ impl crate::request::Operation for CreateNewSession {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Session, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(
-    CreateNewSession => crate ::types::Session, ::core::convert::Infallible
+    CreateNewSession => types::Session, ::core::convert::Infallible
 );
+
 /// Request builder for [`SessionApi::get_session`] (`GET /v3/sessions/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -102,18 +114,23 @@ pub struct GetSession {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetSession {
-    type Output = crate::types::SessionLookup;
+    type Output = types::SessionLookup;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getSession",
         method: reqwest::Method::GET,
         path: "/v3/sessions/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -125,19 +142,22 @@ impl crate::request::Operation for GetSession {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::SessionLookup, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::SessionLookup, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetSession => crate ::types::SessionLookup, ::core::convert::Infallible
+    GetSession => types::SessionLookup, ::core::convert::Infallible
 );

@@ -5,11 +5,15 @@
 //! `Static Items` operations.
 //!
 //! Actions on resource Static Item.
+
+use crate::types;
+
 /// The `Static Items` operations; get it with [`Client::static_items`](crate::Client::static_items).
 #[derive(Debug, Clone, Copy)]
 pub struct StaticItemsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl StaticItemsApi<'_> {
     /// List static items
     ///
@@ -23,6 +27,7 @@ impl StaticItemsApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Retrieve a static item
     ///
     /// Retrieves a static item.
@@ -40,6 +45,7 @@ impl StaticItemsApi<'_> {
             id: id.into(),
         }
     }
+
     /// Save a static item
     ///
     /// Saves a static item.
@@ -57,6 +63,7 @@ impl StaticItemsApi<'_> {
             id: id.into(),
         }
     }
+
     /// Delete a static item
     ///
     /// Deletes a static item.
@@ -75,24 +82,30 @@ impl StaticItemsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`StaticItemsApi::list_static_items`] (`GET /v3/static`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListStaticItems {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListStaticItems {
-    type Output = crate::types::StaticItems;
+    type Output = types::StaticItems;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listStaticItems",
         method: reqwest::Method::GET,
         path: "/v3/static",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -103,22 +116,26 @@ impl crate::request::Operation for ListStaticItems {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::StaticItems, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::StaticItems, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListStaticItems => crate ::types::StaticItems, ::core::convert::Infallible
+    ListStaticItems => types::StaticItems, ::core::convert::Infallible
 );
+
 /// Request builder for [`StaticItemsApi::get_item`] (`GET /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -126,18 +143,23 @@ pub struct GetItem {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetItem {
-    type Output = crate::types::StaticSingleItem;
+    type Output = types::StaticSingleItem;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getItem",
         method: reqwest::Method::GET,
         path: "/v3/static/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -149,22 +171,26 @@ impl crate::request::Operation for GetItem {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::StaticSingleItem, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::StaticSingleItem, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetItem => crate ::types::StaticSingleItem, ::core::convert::Infallible
+    GetItem => types::StaticSingleItem, ::core::convert::Infallible
 );
+
 /// Request builder for [`StaticItemsApi::save_item`] (`PUT /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -172,18 +198,23 @@ pub struct SaveItem {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for SaveItem {
     type Output = SaveItemResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveItem",
         method: reqwest::Method::PUT,
         path: "/v3/static/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -194,6 +225,7 @@ impl crate::request::Operation for SaveItem {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveItemResponse, crate::Error<::core::convert::Infallible>> {
@@ -203,10 +235,12 @@ impl crate::request::Operation for SaveItem {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(SaveItem => SaveItemResponse, ::core::convert::Infallible);
 /// The successful responses of [`StaticItemsApi::save_item`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -218,6 +252,7 @@ pub enum SaveItemResponse {
     /// `201`: Created
     Created,
 }
+
 /// Request builder for [`StaticItemsApi::delete_item`] (`DELETE /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -225,18 +260,23 @@ pub struct DeleteItem {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteItem {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "Delete_Item",
         method: reqwest::Method::DELETE,
         path: "/v3/static/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -247,6 +287,7 @@ impl crate::request::Operation for DeleteItem {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -256,8 +297,10 @@ impl crate::request::Operation for DeleteItem {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteItem => (), ::core::convert::Infallible);

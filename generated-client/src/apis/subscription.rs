@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Subscription` operations.
+
 /// The `Subscription` operations; get it with [`Client::subscription`](crate::Client::subscription).
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl SubscriptionApi<'_> {
     /// Cancel Subscription
     ///
@@ -29,6 +31,7 @@ impl SubscriptionApi<'_> {
             external_id: external_id.into(),
         }
     }
+
     /// Update Braintree Subscription
     ///
     /// Updates a Braintree subscription.
@@ -53,6 +56,7 @@ impl SubscriptionApi<'_> {
         }
     }
 }
+
 /// Request builder for [`SubscriptionApi::cancel_subscription_legacy`] (`DELETE /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -60,18 +64,23 @@ pub struct CancelSubscriptionLegacy {
     common: crate::request::Common,
     external_id: String,
 }
+
 impl crate::request::Operation for CancelSubscriptionLegacy {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "cancelSubscriptionLegacy",
         method: reqwest::Method::DELETE,
         path: "/blaize/payment/braintree/subscriptions/{externalId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -82,6 +91,7 @@ impl crate::request::Operation for CancelSubscriptionLegacy {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -91,10 +101,12 @@ impl crate::request::Operation for CancelSubscriptionLegacy {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 403 | 409 | 500)
     }
 }
+
 crate::request::operation!(CancelSubscriptionLegacy => (), ::core::convert::Infallible);
 /// Request builder for [`SubscriptionApi::orchestrate_update_braintree_subscription`] (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -104,18 +116,23 @@ pub struct OrchestrateUpdateBraintreeSubscription {
     external_id: String,
     body: serde_json::Map<String, serde_json::Value>,
 }
+
 impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "orchestrateUpdateBraintreeSubscription",
         method: reqwest::Method::PATCH,
         path: "/blaize/payment/braintree/subscriptions/{externalId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -127,6 +144,7 @@ impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -136,10 +154,12 @@ impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 204 | 401 | 500)
     }
 }
+
 crate::request::operation!(
     OrchestrateUpdateBraintreeSubscription => (), ::core::convert::Infallible
 );

@@ -5,11 +5,13 @@
 //! `System Resources` operations.
 //!
 //! Actions on system resources.
+
 /// The `System Resources` operations; get it with [`Client::system_resources`](crate::Client::system_resources).
 #[derive(Debug, Clone, Copy)]
 pub struct SystemResourcesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl SystemResourcesApi<'_> {
     /// Update system resource
     ///
@@ -28,6 +30,7 @@ impl SystemResourcesApi<'_> {
         }
     }
 }
+
 /// Request builder for [`SystemResourcesApi::put_resources_content`] (`PUT /v4/resources/{resourceId}/content`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -35,18 +38,23 @@ pub struct PutResourcesContent {
     common: crate::request::Common,
     resource_id: String,
 }
+
 impl crate::request::Operation for PutResourcesContent {
     type Output = serde_json::Map<String, serde_json::Value>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "put_resources_content",
         method: reqwest::Method::PUT,
         path: "/v4/resources/{resourceId}/content",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -59,6 +67,7 @@ impl crate::request::Operation for PutResourcesContent {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<serde_json::Map<String, serde_json::Value>, crate::Error<::core::convert::Infallible>>
@@ -69,10 +78,12 @@ impl crate::request::Operation for PutResourcesContent {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
     PutResourcesContent => serde_json::Map < String, serde_json::Value >,
     ::core::convert::Infallible

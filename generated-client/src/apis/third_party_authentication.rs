@@ -5,11 +5,15 @@
 //! `Third Party Authentication` operations.
 //!
 //! Contains operations for the OAuth 2.0 Authorization Code Flow Token Exchange.
+
+use crate::types;
+
 /// The `Third Party Authentication` operations; get it with [`Client::third_party_authentication`](crate::Client::third_party_authentication).
 #[derive(Debug, Clone, Copy)]
 pub struct ThirdPartyAuthenticationApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl ThirdPartyAuthenticationApi<'_> {
     /// Token refresh or exchange
     ///
@@ -31,32 +35,39 @@ impl ThirdPartyAuthenticationApi<'_> {
         }
     }
 }
+
 /// Request builder for [`ThirdPartyAuthenticationApi::refresh_or_exchange_token`] (`POST /zephr/oauth2/token`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RefreshOrExchangeToken {
     common: crate::request::Common,
-    body: Option<crate::types::RefreshOrExchangeTokenRequest>,
+    body: Option<types::RefreshOrExchangeTokenRequest>,
 }
+
 impl RefreshOrExchangeToken {
     /// The request body (`types::RefreshOrExchangeTokenRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::RefreshOrExchangeTokenRequest) -> Self {
+    pub fn body(mut self, body: types::RefreshOrExchangeTokenRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for RefreshOrExchangeToken {
-    type Output = crate::types::RefreshOrExchangeTokenResponse;
+    type Output = types::RefreshOrExchangeTokenResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "refreshOrExchangeToken",
         method: reqwest::Method::POST,
         path: "/zephr/oauth2/token",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -70,23 +81,24 @@ impl crate::request::Operation for RefreshOrExchangeToken {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::types::RefreshOrExchangeTokenResponse,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<types::RefreshOrExchangeTokenResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    RefreshOrExchangeToken => crate ::types::RefreshOrExchangeTokenResponse,
+    RefreshOrExchangeToken => types::RefreshOrExchangeTokenResponse,
     ::core::convert::Infallible
 );

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `User Export` operations.
+
+use crate::types;
+
 /// The `User Export` operations; get it with [`Client::user_export`](crate::Client::user_export).
 #[derive(Debug, Clone, Copy)]
 pub struct UserExportApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl UserExportApi<'_> {
     /// Export users
     ///
@@ -44,6 +48,7 @@ impl UserExportApi<'_> {
             page: None,
         }
     }
+
     /// Export users and user events
     ///
     /// Downloads all subscribers and subscriber events data in csv format.
@@ -93,6 +98,7 @@ impl UserExportApi<'_> {
         }
     }
 }
+
 /// Request builder for [`UserExportApi::export_users`] (`GET /v3/user-export`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -108,6 +114,7 @@ pub struct ExportUsers {
     rpp: Option<i64>,
     page: Option<i64>,
 }
+
 impl ExportUsers {
     /// Whether or not to include core attributes.
     ///
@@ -116,6 +123,7 @@ impl ExportUsers {
         self.attributes = Some(attributes.into());
         self
     }
+
     /// Comma-delimited list of appIds to retrieve extended profile data for. If appIds is present and attributes isn't, only users with matching extended profiles will be returned.
     ///
     /// Sent as the query parameter `appIds`.
@@ -123,6 +131,7 @@ impl ExportUsers {
         self.app_ids = Some(app_ids.into());
         self
     }
+
     /// Only include users with a matching extended profile
     ///
     /// Sent as the query parameter `appIdsRestrictive`.
@@ -130,6 +139,7 @@ impl ExportUsers {
         self.app_ids_restrictive = Some(app_ids_restrictive.into());
         self
     }
+
     /// Include information about entitlements
     ///
     /// Sent as the query parameter `grants`.
@@ -137,6 +147,7 @@ impl ExportUsers {
         self.grants = Some(grants.into());
         self
     }
+
     /// Users who were updated after the specified date
     ///
     /// Sent as the query parameter `since`.
@@ -144,6 +155,7 @@ impl ExportUsers {
         self.since = Some(since.into());
         self
     }
+
     /// Users who have registered after the specified date
     ///
     /// Sent as the query parameter `registeredSince`.
@@ -151,6 +163,7 @@ impl ExportUsers {
         self.registered_since = Some(registered_since.into());
         self
     }
+
     /// Users who have registered before the specified date
     ///
     /// Sent as the query parameter `registeredBefore`.
@@ -158,6 +171,7 @@ impl ExportUsers {
         self.registered_before = Some(registered_before.into());
         self
     }
+
     /// Results per page
     ///
     /// Default: `500`.
@@ -167,6 +181,7 @@ impl ExportUsers {
         self.rpp = Some(rpp.into());
         self
     }
+
     /// The requested page of results
     ///
     /// Default: `1`.
@@ -177,18 +192,23 @@ impl ExportUsers {
         self
     }
 }
+
 impl crate::request::Operation for ExportUsers {
-    type Output = crate::types::UserExportPaginatedResponse;
+    type Output = types::UserExportPaginatedResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "exportUsers",
         method: reqwest::Method::GET,
         path: "/v3/user-export",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -226,48 +246,58 @@ impl crate::request::Operation for ExportUsers {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ExportUsers => crate ::types::UserExportPaginatedResponse,
-    ::core::convert::Infallible
+    ExportUsers => types::UserExportPaginatedResponse, ::core::convert::Infallible
 );
+
 impl ExportUsers {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ExportUsers {
-    type Page = crate::types::UserExportPaginatedResponse;
-    type Item = crate::types::UserExportResponseItems;
+    type Page = types::UserExportPaginatedResponse;
+
+    type Item = types::UserExportResponseItems;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.results.as_ref().map_or(0, |items| items.len())
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.results.unwrap_or_default()
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         if count == 0 {
             return None;
@@ -288,6 +318,7 @@ impl crate::Paginated for ExportUsers {
         Some(next)
     }
 }
+
 /// Request builder for [`UserExportApi::export_user_and_events_csv`] (`GET /v4/user-export`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -308,6 +339,7 @@ pub struct ExportUserAndEventsCsv {
     rpp: Option<i64>,
     page: Option<i64>,
 }
+
 impl ExportUserAndEventsCsv {
     /// Whether or not to include core attributes
     ///
@@ -316,6 +348,7 @@ impl ExportUserAndEventsCsv {
         self.attributes = Some(attributes.into());
         self
     }
+
     /// Comma-delimited list of user attribute filters in the following format: `attributeKey.operation.value` or `attributeKey.operation.value1.value2`.
     ///
     /// Sent as the query parameter `attr`.
@@ -323,6 +356,7 @@ impl ExportUserAndEventsCsv {
         self.attr = Some(attr.into());
         self
     }
+
     /// Comma-delimited list of appIds to retrieve extended profile data for. If appIds is present and attributes isn't, only users with matching extended profiles will be returned. Use `all` to retrieve all extended profile data.
     ///
     /// Sent as the query parameter `appIds`.
@@ -330,6 +364,7 @@ impl ExportUserAndEventsCsv {
         self.app_ids = Some(app_ids.into());
         self
     }
+
     /// Only include users with a matching extended profile
     ///
     /// Sent as the query parameter `appIdsRestrictive`.
@@ -337,6 +372,7 @@ impl ExportUserAndEventsCsv {
         self.app_ids_restrictive = Some(app_ids_restrictive.into());
         self
     }
+
     /// Include information about entitlements
     ///
     /// Sent as the query parameter `grants`.
@@ -344,6 +380,7 @@ impl ExportUserAndEventsCsv {
         self.grants = Some(grants.into());
         self
     }
+
     /// Users who were updated after the specified date
     ///
     /// Sent as the query parameter `since`.
@@ -351,6 +388,7 @@ impl ExportUserAndEventsCsv {
         self.since = Some(since.into());
         self
     }
+
     /// Users who have registered after the specified date
     ///
     /// Sent as the query parameter `registeredSince`.
@@ -358,6 +396,7 @@ impl ExportUserAndEventsCsv {
         self.registered_since = Some(registered_since.into());
         self
     }
+
     /// Users who have registered before the specified date
     ///
     /// Sent as the query parameter `registeredBefore`.
@@ -365,6 +404,7 @@ impl ExportUserAndEventsCsv {
         self.registered_before = Some(registered_before.into());
         self
     }
+
     /// Include user foreign keys
     ///
     /// Sent as the query parameter `foreignKeys`.
@@ -372,6 +412,7 @@ impl ExportUserAndEventsCsv {
         self.foreign_keys = Some(foreign_keys.into());
         self
     }
+
     /// Indicates to export the subscriber events csv file
     ///
     /// Sent as the query parameter `eventsExport`.
@@ -379,6 +420,7 @@ impl ExportUserAndEventsCsv {
         self.events_export = Some(events_export.into());
         self
     }
+
     /// Subscriber event after the specified date
     ///
     /// Sent as the query parameter `from`.
@@ -386,6 +428,7 @@ impl ExportUserAndEventsCsv {
         self.from = Some(from.into());
         self
     }
+
     /// Subscriber event before the specified date
     ///
     /// Sent as the query parameter `to`.
@@ -393,6 +436,7 @@ impl ExportUserAndEventsCsv {
         self.to = Some(to.into());
         self
     }
+
     /// Results per page
     ///
     /// Default: `500`.
@@ -402,6 +446,7 @@ impl ExportUserAndEventsCsv {
         self.rpp = Some(rpp.into());
         self
     }
+
     /// The requested page of results
     ///
     /// Default: `1`.
@@ -412,18 +457,23 @@ impl ExportUserAndEventsCsv {
         self
     }
 }
+
 impl crate::request::Operation for ExportUserAndEventsCsv {
-    type Output = crate::types::UserExportPaginatedResponse;
+    type Output = types::UserExportPaginatedResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "exportUserAndEventsCSV",
         method: reqwest::Method::GET,
         path: "/v4/user-export",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -476,48 +526,59 @@ impl crate::request::Operation for ExportUserAndEventsCsv {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ExportUserAndEventsCsv => crate ::types::UserExportPaginatedResponse,
+    ExportUserAndEventsCsv => types::UserExportPaginatedResponse,
     ::core::convert::Infallible
 );
+
 impl ExportUserAndEventsCsv {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ExportUserAndEventsCsv {
-    type Page = crate::types::UserExportPaginatedResponse;
-    type Item = crate::types::UserExportResponseItems;
+    type Page = types::UserExportPaginatedResponse;
+
+    type Item = types::UserExportResponseItems;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.results.as_ref().map_or(0, |items| items.len())
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.results.unwrap_or_default()
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         if count == 0 {
             return None;

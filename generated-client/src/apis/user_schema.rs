@@ -5,11 +5,15 @@
 //! `User Schema` operations.
 //!
 //! Actions on resource User Schema.
+
+use crate::types;
+
 /// The `User Schema` operations; get it with [`Client::user_schema`](crate::Client::user_schema).
 #[derive(Debug, Clone, Copy)]
 pub struct UserSchemaApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl UserSchemaApi<'_> {
     /// Retrieve a user schema
     ///
@@ -23,6 +27,7 @@ impl UserSchemaApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Retrieve a schema slug
     ///
     /// Retrieves a schema slug.
@@ -40,6 +45,7 @@ impl UserSchemaApi<'_> {
             slug: slug.into(),
         }
     }
+
     /// Save a schema slug
     ///
     /// Saves a schema slug.
@@ -64,6 +70,7 @@ impl UserSchemaApi<'_> {
             body: None,
         }
     }
+
     /// Delete a schema slug
     ///
     /// Deletes a schema slug.
@@ -82,24 +89,30 @@ impl UserSchemaApi<'_> {
         }
     }
 }
+
 /// Request builder for [`UserSchemaApi::retrieve_user_schema`] (`GET /v3/schema/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveUserSchema {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for RetrieveUserSchema {
-    type Output = crate::types::Schemas;
+    type Output = types::Schemas;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "retrieveUserSchema",
         method: reqwest::Method::GET,
         path: "/v3/schema/users",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -110,22 +123,26 @@ impl crate::request::Operation for RetrieveUserSchema {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Schemas, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Schemas, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    RetrieveUserSchema => crate ::types::Schemas, ::core::convert::Infallible
+    RetrieveUserSchema => types::Schemas, ::core::convert::Infallible
 );
+
 /// Request builder for [`UserSchemaApi::get_schema_slug`] (`GET /v3/schema/users/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -133,18 +150,23 @@ pub struct GetSchemaSlug {
     common: crate::request::Common,
     slug: String,
 }
+
 impl crate::request::Operation for GetSchemaSlug {
-    type Output = crate::types::SchemaField;
+    type Output = types::SchemaField;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getSchemaSlug",
         method: reqwest::Method::GET,
         path: "/v3/schema/users/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -156,49 +178,59 @@ impl crate::request::Operation for GetSchemaSlug {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::SchemaField, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::SchemaField, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    GetSchemaSlug => crate ::types::SchemaField, ::core::convert::Infallible
+    GetSchemaSlug => types::SchemaField, ::core::convert::Infallible
 );
+
 /// Request builder for [`UserSchemaApi::save_schema_slug`] (`PUT /v3/schema/users/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveSchemaSlug {
     common: crate::request::Common,
     slug: String,
-    body: Option<crate::types::SchemaField>,
+    body: Option<types::SchemaField>,
 }
+
 impl SaveSchemaSlug {
     /// The request body (`types::SchemaField` as `application/json`).
-    pub fn body(mut self, body: crate::types::SchemaField) -> Self {
+    pub fn body(mut self, body: types::SchemaField) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for SaveSchemaSlug {
     type Output = SaveSchemaSlugResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "saveSchemaSlug",
         method: reqwest::Method::PUT,
         path: "/v3/schema/users/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -213,6 +245,7 @@ impl crate::request::Operation for SaveSchemaSlug {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveSchemaSlugResponse, crate::Error<::core::convert::Infallible>> {
@@ -222,13 +255,16 @@ impl crate::request::Operation for SaveSchemaSlug {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
+
 crate::request::operation!(
     SaveSchemaSlug => SaveSchemaSlugResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`UserSchemaApi::save_schema_slug`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -237,8 +273,9 @@ pub enum SaveSchemaSlugResponse {
     /// `200`: Updated
     Ok,
     /// `201`: Created
-    Created(crate::types::SchemaFieldCreationResponse),
+    Created(types::SchemaFieldCreationResponse),
 }
+
 /// Request builder for [`UserSchemaApi::delete_schema_slug`] (`DELETE /v3/schema/users/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -246,18 +283,23 @@ pub struct DeleteSchemaSlug {
     common: crate::request::Common,
     slug: String,
 }
+
 impl crate::request::Operation for DeleteSchemaSlug {
-    type Output = crate::types::SchemaFieldDeletionResponse;
+    type Output = types::SchemaFieldDeletionResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteSchemaSlug",
         method: reqwest::Method::DELETE,
         path: "/v3/schema/users/{slug}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -269,21 +311,22 @@ impl crate::request::Operation for DeleteSchemaSlug {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::SchemaFieldDeletionResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::SchemaFieldDeletionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    DeleteSchemaSlug => crate ::types::SchemaFieldDeletionResponse,
-    ::core::convert::Infallible
+    DeleteSchemaSlug => types::SchemaFieldDeletionResponse, ::core::convert::Infallible
 );

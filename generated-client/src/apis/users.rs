@@ -6,11 +6,15 @@
 //!
 //! Contains operations on the User resource.
 //! **Important**: The Attributes object contains the custom-defined attributes for a user.
+
+use crate::types;
+
 /// The `Users` operations; get it with [`Client::users`](crate::Client::users).
 #[derive(Debug, Clone, Copy)]
 pub struct UsersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl UsersApi<'_> {
     /// Delete an end user by primary ID or foreign key
     ///
@@ -61,6 +65,7 @@ impl UsersApi<'_> {
             foreign_key: None,
         }
     }
+
     /// Inserts or updates a foreign key
     ///
     /// Inserts or updates the provided foreign key, if the supplied `userId` and `key` match.
@@ -91,6 +96,7 @@ impl UsersApi<'_> {
             body: None,
         }
     }
+
     /// Delete a foreign key
     ///
     /// Deletes the provided foreign key, if the supplied `userId`, `system`, and `key` match.
@@ -124,6 +130,7 @@ impl UsersApi<'_> {
             body: None,
         }
     }
+
     /// List users
     ///
     /// Retrieves a list of users wrapped in the element "results".
@@ -149,6 +156,7 @@ impl UsersApi<'_> {
             search_by_attributes: None,
         }
     }
+
     /// Create a user
     ///
     /// Creates a new user.
@@ -160,12 +168,13 @@ impl UsersApi<'_> {
     /// - `body`: `types::UserCreation` as `application/json`
     #[doc(alias = "/v3/users")]
     #[doc(alias = "createUser")]
-    pub fn create_user(&self, body: crate::types::UserCreation) -> CreateUser {
+    pub fn create_user(&self, body: types::UserCreation) -> CreateUser {
         CreateUser {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Retrieve a user
     ///
     /// Retrieves a user.
@@ -183,6 +192,7 @@ impl UsersApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Delete a user
     ///
     /// Deletes a user.
@@ -200,6 +210,7 @@ impl UsersApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Update all user attributes
     ///
     /// Replaces a user's attributes. This will replace any existing attributes for the user with the attributes in the payload.
@@ -225,6 +236,7 @@ impl UsersApi<'_> {
             body: None,
         }
     }
+
     /// Update user attributes
     ///
     /// Updates a user's attributes. Any of the user's existing attributes not specified in the payload will be left in-place.
@@ -249,6 +261,7 @@ impl UsersApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve Extended User Profiles
     ///
     /// Extended Profile is used to store additional user information that is not part of the core profile. This endpoint is designed to be used for retrieving the user's Extended Profile. The body can be any valid JSON.
@@ -271,6 +284,7 @@ impl UsersApi<'_> {
             app_id: app_id.into(),
         }
     }
+
     /// List all bulk user update jobs
     ///
     /// Lists all bulk user update jobs.
@@ -283,6 +297,7 @@ impl UsersApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Update users in bulk
     ///
     /// Updates user's attributfoes or delete users on a bulk basis.
@@ -304,6 +319,7 @@ impl UsersApi<'_> {
             body: None,
         }
     }
+
     /// Retrieves a bulk user update job
     ///
     /// Retrieves the status of a bulk user update job.
@@ -324,6 +340,7 @@ impl UsersApi<'_> {
             job_id: job_id.into(),
         }
     }
+
     /// List user segments
     ///
     /// Lists all user segments available for users.
@@ -336,6 +353,7 @@ impl UsersApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create a user segment
     ///
     /// Creates a new User Segment.
@@ -347,15 +365,13 @@ impl UsersApi<'_> {
     /// - `body`: `types::CreateUserSegmentBody` as `application/json`
     #[doc(alias = "/v4/users/segments")]
     #[doc(alias = "createUserSegment")]
-    pub fn create_user_segment(
-        &self,
-        body: crate::types::CreateUserSegmentBody,
-    ) -> CreateUserSegment {
+    pub fn create_user_segment(&self, body: types::CreateUserSegmentBody) -> CreateUserSegment {
         CreateUserSegment {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Retrieve a user segment
     ///
     /// Retrieves a user segment.
@@ -373,6 +389,7 @@ impl UsersApi<'_> {
             segment_id: segment_id.into(),
         }
     }
+
     /// Delete a user segment
     ///
     /// Deletes a user segment by ID.
@@ -390,6 +407,7 @@ impl UsersApi<'_> {
             segment_id: segment_id.into(),
         }
     }
+
     /// List user segments for a user
     ///
     /// Lists all user segments for a given `userId`.
@@ -410,6 +428,7 @@ impl UsersApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Start an email address update
     ///
     /// Starts an email address update.
@@ -427,7 +446,7 @@ impl UsersApi<'_> {
     pub fn start_email_address_update(
         &self,
         user_id: impl Into<String>,
-        body: crate::types::StartEmailAddressUpdateRequest,
+        body: types::StartEmailAddressUpdateRequest,
     ) -> StartEmailAddressUpdate {
         StartEmailAddressUpdate {
             common: crate::request::Common::new(self.client.transport()),
@@ -435,6 +454,7 @@ impl UsersApi<'_> {
             body,
         }
     }
+
     /// Start a password reset
     ///
     /// Starts a password reset.
@@ -450,13 +470,14 @@ impl UsersApi<'_> {
     #[doc(alias = "startPasswordReset")]
     pub fn start_password_reset(
         &self,
-        body: crate::types::StartPasswordResetRequest,
+        body: types::StartPasswordResetRequest,
     ) -> StartPasswordReset {
         StartPasswordReset {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// Start a passwordless authentication
     ///
     /// Starts a passwordless authentication.
@@ -472,13 +493,14 @@ impl UsersApi<'_> {
     #[doc(alias = "startPasswordlessAuthentication")]
     pub fn start_passwordless_authentication(
         &self,
-        body: crate::types::StartPasswordlessAuthenticationRequest,
+        body: types::StartPasswordlessAuthenticationRequest,
     ) -> StartPasswordlessAuthentication {
         StartPasswordlessAuthentication {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// List user sessions
     ///
     /// Retrieves a list of the user's sessions.
@@ -496,6 +518,7 @@ impl UsersApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// List user accounts
     ///
     /// Retrieves a list of the user's accounts.
@@ -506,7 +529,9 @@ impl UsersApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
     ///
-    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
+    /// The 200 body is decoded as the spec documents it, or from the `results` member
+    /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
+    /// disagree on its shape).
     #[doc(alias = "/v3/users/{user_id}/accounts")]
     #[doc(alias = "listUserAccounts")]
     pub fn list_user_accounts(&self, user_id: impl Into<String>) -> ListUserAccounts {
@@ -515,6 +540,7 @@ impl UsersApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Refresh a access model
     ///
     /// Refreshes the user's access model.
@@ -532,6 +558,7 @@ impl UsersApi<'_> {
             user_id: user_id.into(),
         }
     }
+
     /// Reset a legacy password
     ///
     /// Sets the current password to an empty string, also sets the legacy password to the provided string.
@@ -550,6 +577,7 @@ impl UsersApi<'_> {
         }
     }
 }
+
 /// Request builder for [`UsersApi::delete_user_by_primary_or_foreign_key`] (`DELETE /zephr/integration/users/v1/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -559,6 +587,7 @@ pub struct DeleteUserByPrimaryOrForeignKey {
     foreign_system: Option<String>,
     foreign_key: Option<String>,
 }
+
 impl DeleteUserByPrimaryOrForeignKey {
     /// The Zephr internal primary user ID of the user to be deleted.
     /// Provide this parameter **only** when deleting by primary ID (Option A).
@@ -568,6 +597,7 @@ impl DeleteUserByPrimaryOrForeignKey {
         self.primary_id = Some(primary_id.into());
         self
     }
+
     /// The configured foreign key system defined in the JWT settings.
     /// Required when deleting by foreign key (Option B).
     ///
@@ -576,6 +606,7 @@ impl DeleteUserByPrimaryOrForeignKey {
         self.foreign_system = Some(foreign_system.into());
         self
     }
+
     /// The external persistent user identifier linked to the user (from the JWT).
     /// Required when deleting by foreign key (Option B).
     ///
@@ -585,18 +616,23 @@ impl DeleteUserByPrimaryOrForeignKey {
         self
     }
 }
+
 impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteUserByPrimaryOrForeignKey",
         method: reqwest::Method::DELETE,
         path: "/zephr/integration/users/v1/users",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -615,6 +651,7 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -624,13 +661,16 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 204 | 400 | 404)
     }
 }
+
 crate::request::operation!(
     DeleteUserByPrimaryOrForeignKey => (), ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::upsert_foreign_key`] (`PUT /v3/users/{userId}/foreign-key/update/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -640,6 +680,7 @@ pub struct UpsertForeignKey {
     key: String,
     body: Option<String>,
 }
+
 impl UpsertForeignKey {
     /// The request body (`String` as `application/json`).
     pub fn body(mut self, body: String) -> Self {
@@ -647,18 +688,23 @@ impl UpsertForeignKey {
         self
     }
 }
+
 impl crate::request::Operation for UpsertForeignKey {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "upsertForeignKey",
         method: reqwest::Method::PUT,
         path: "/v3/users/{userId}/foreign-key/update/{key}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -674,6 +720,7 @@ impl crate::request::Operation for UpsertForeignKey {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -683,10 +730,12 @@ impl crate::request::Operation for UpsertForeignKey {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(UpsertForeignKey => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::delete_foreign_key`] (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -698,6 +747,7 @@ pub struct DeleteForeignKey {
     key: String,
     body: Option<String>,
 }
+
 impl DeleteForeignKey {
     /// The request body (`String` as `application/json`).
     pub fn body(mut self, body: String) -> Self {
@@ -705,18 +755,23 @@ impl DeleteForeignKey {
         self
     }
 }
+
 impl crate::request::Operation for DeleteForeignKey {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteForeignKey",
         method: reqwest::Method::DELETE,
         path: "/v4/users/{userId}/foreign-key/{system}/{key}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -734,6 +789,7 @@ impl crate::request::Operation for DeleteForeignKey {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -743,10 +799,12 @@ impl crate::request::Operation for DeleteForeignKey {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteForeignKey => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::list_users`] (`GET /v3/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -758,6 +816,7 @@ pub struct ListUsers {
     search: Option<String>,
     search_by_attributes: Option<String>,
 }
+
 impl ListUsers {
     /// Email address of the user to search for.
     ///
@@ -769,6 +828,7 @@ impl ListUsers {
         self.identifiers_email_address = Some(identifiers_email_address.into());
         self
     }
+
     /// Username of the user to search for.
     ///
     /// Sent as the query parameter `identifiers.username`.
@@ -776,6 +836,7 @@ impl ListUsers {
         self.identifiers_username = Some(identifiers_username.into());
         self
     }
+
     /// Performs a general search for the specified value across multiple fields, including attributes.
     ///
     /// Sent as the query parameter `search`.
@@ -783,6 +844,7 @@ impl ListUsers {
         self.search = Some(search.into());
         self
     }
+
     /// Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded.
     ///
     /// Format: `byte`.
@@ -790,34 +852,37 @@ impl ListUsers {
     /// Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.search_by_attributes_encoded(…)`, exactly as given.
     ///
     /// Sent as the query parameter `search_by_attributes`.
-    pub fn search_by_attributes(
-        mut self,
-        value: impl Into<crate::types::SearchByAttributes>,
-    ) -> Self {
+    pub fn search_by_attributes(mut self, value: impl Into<types::SearchByAttributes>) -> Self {
         match crate::base64_json::encode(&value.into()) {
             Ok(text) => self.search_by_attributes = Some(text),
             Err(problem) => self.common.options().fail(problem),
         }
         self
     }
+
     /// Sets `search_by_attributes` to text encoded already (sent exactly as given, once checked).
     pub fn search_by_attributes_encoded(mut self, text: impl Into<String>) -> Self {
         self.search_by_attributes = Some(text.into());
         self
     }
 }
+
 impl crate::request::Operation for ListUsers {
-    type Output = crate::types::UsersResponse;
+    type Output = types::UsersResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUsers",
         method: reqwest::Method::GET,
         path: "/v3/users",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -840,41 +905,50 @@ impl crate::request::Operation for ListUsers {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UsersResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::UsersResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(
-    ListUsers => crate ::types::UsersResponse, ::core::convert::Infallible
+    ListUsers => types::UsersResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::create_user`] (`POST /v3/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUser {
     common: crate::request::Common,
-    body: crate::types::UserCreation,
+    body: types::UserCreation,
 }
+
 impl crate::request::Operation for CreateUser {
-    type Output = crate::types::CreateUserResponse;
+    type Output = types::CreateUserResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createUser",
         method: reqwest::Method::POST,
         path: "/v3/users",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -886,22 +960,26 @@ impl crate::request::Operation for CreateUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::CreateUserResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::CreateUserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(
-    CreateUser => crate ::types::CreateUserResponse, ::core::convert::Infallible
+    CreateUser => types::CreateUserResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::get_user`] (`GET /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -909,18 +987,23 @@ pub struct GetUser {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for GetUser {
-    type Output = crate::types::UserResponse;
+    type Output = types::UserResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getUser",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -932,22 +1015,23 @@ impl crate::request::Operation for GetUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UserResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::UserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    GetUser => crate ::types::UserResponse, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetUser => types::UserResponse, ::core::convert::Infallible);
 /// Request builder for [`UsersApi::delete_user`] (`DELETE /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -955,18 +1039,23 @@ pub struct DeleteUser {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for DeleteUser {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteUser",
         method: reqwest::Method::DELETE,
         path: "/v3/users/{user_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -977,6 +1066,7 @@ impl crate::request::Operation for DeleteUser {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -986,10 +1076,12 @@ impl crate::request::Operation for DeleteUser {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteUser => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::replace_user_attributes`] (`PUT /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -997,27 +1089,33 @@ crate::request::operation!(DeleteUser => (), ::core::convert::Infallible);
 pub struct ReplaceUserAttributes {
     common: crate::request::Common,
     user_id: String,
-    body: Option<crate::types::UpdateUserAttributesBody>,
+    body: Option<types::UpdateUserAttributesBody>,
 }
+
 impl ReplaceUserAttributes {
     /// The request body (`types::UpdateUserAttributesBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
+    pub fn body(mut self, body: types::UpdateUserAttributesBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for ReplaceUserAttributes {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "replaceUserAttributes",
         method: reqwest::Method::PUT,
         path: "/v3/users/{user_id}/attributes",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1032,6 +1130,7 @@ impl crate::request::Operation for ReplaceUserAttributes {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1041,10 +1140,12 @@ impl crate::request::Operation for ReplaceUserAttributes {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 404)
     }
 }
+
 crate::request::operation!(ReplaceUserAttributes => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::update_user_attribute`] (`PATCH /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -1052,27 +1153,33 @@ crate::request::operation!(ReplaceUserAttributes => (), ::core::convert::Infalli
 pub struct UpdateUserAttribute {
     common: crate::request::Common,
     user_id: String,
-    body: Option<crate::types::UpdateUserAttributesBody>,
+    body: Option<types::UpdateUserAttributesBody>,
 }
+
 impl UpdateUserAttribute {
     /// The request body (`types::UpdateUserAttributesBody` as `application/json`).
-    pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
+    pub fn body(mut self, body: types::UpdateUserAttributesBody) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for UpdateUserAttribute {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateUserAttribute",
         method: reqwest::Method::PATCH,
         path: "/v3/users/{user_id}/attributes",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1087,6 +1194,7 @@ impl crate::request::Operation for UpdateUserAttribute {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1096,10 +1204,12 @@ impl crate::request::Operation for UpdateUserAttribute {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 404)
     }
 }
+
 crate::request::operation!(UpdateUserAttribute => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::get_users_profile_by_app_id`] (`GET /v3/users/{user_id}/profile/{app_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -1109,18 +1219,23 @@ pub struct GetUsersProfileByAppId {
     user_id: String,
     app_id: String,
 }
+
 impl crate::request::Operation for GetUsersProfileByAppId {
-    type Output = crate::types::GetUsersProfileByAppIdResponse;
+    type Output = types::GetUsersProfileByAppIdResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "get_users_profile_by_app_id",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}/profile/{app_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1134,44 +1249,51 @@ impl crate::request::Operation for GetUsersProfileByAppId {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::types::GetUsersProfileByAppIdResponse,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<types::GetUsersProfileByAppIdResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 401 | 404)
     }
 }
+
 crate::request::operation!(
-    GetUsersProfileByAppId => crate ::types::GetUsersProfileByAppIdResponse,
+    GetUsersProfileByAppId => types::GetUsersProfileByAppIdResponse,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::list_bulk_user_update_jobs`] (`GET /v4/user-updates`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBulkUserUpdateJobs {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListBulkUserUpdateJobs {
-    type Output = crate::types::GetBulkUserUpdateJobsResponse;
+    type Output = types::GetBulkUserUpdateJobsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listBulkUserUpdateJobs",
         method: reqwest::Method::GET,
         path: "/v4/user-updates",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1182,52 +1304,60 @@ impl crate::request::Operation for ListBulkUserUpdateJobs {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<
-        crate::types::GetBulkUserUpdateJobsResponse,
-        crate::Error<::core::convert::Infallible>,
-    > {
+    ) -> Result<types::GetBulkUserUpdateJobsResponse, crate::Error<::core::convert::Infallible>>
+    {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListBulkUserUpdateJobs => crate ::types::GetBulkUserUpdateJobsResponse,
+    ListBulkUserUpdateJobs => types::GetBulkUserUpdateJobsResponse,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::update_bulk_users`] (`POST /v4/user-updates`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateBulkUsers {
     common: crate::request::Common,
-    body: Option<crate::types::BulkUserUpdateRequest>,
+    body: Option<types::BulkUserUpdateRequest>,
 }
+
 impl UpdateBulkUsers {
     /// The request body (`types::BulkUserUpdateRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::BulkUserUpdateRequest) -> Self {
+    pub fn body(mut self, body: types::BulkUserUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for UpdateBulkUsers {
-    type Output = crate::types::BulkUserUpdateResponse;
+    type Output = types::BulkUserUpdateResponse;
+
     type Error = UpdateBulkUsersError;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateBulkUsers",
         method: reqwest::Method::POST,
         path: "/v4/user-updates",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1241,9 +1371,10 @@ impl crate::request::Operation for UpdateBulkUsers {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::BulkUserUpdateResponse, crate::Error<UpdateBulkUsersError>> {
+    ) -> Result<types::BulkUserUpdateResponse, crate::Error<UpdateBulkUsersError>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -1257,23 +1388,27 @@ impl crate::request::Operation for UpdateBulkUsers {
             Err(response.error(typed))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 202 | 400 | 401)
     }
 }
+
 crate::request::operation!(
-    UpdateBulkUsers => crate ::types::BulkUserUpdateResponse, UpdateBulkUsersError
+    UpdateBulkUsers => types::BulkUserUpdateResponse, UpdateBulkUsersError
 );
+
 /// The documented error bodies of [`UsersApi::update_bulk_users`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum UpdateBulkUsersError {
     /// `400`: The request is invalid. A required attribute is missing or an attribute did not meet the expected criteria.
-    BadRequest(crate::types::UpdateBulkUsersBadRequestBody),
+    BadRequest(types::UpdateBulkUsersBadRequestBody),
     /// `401`: Authentication credentials were not provided or are invalid.
-    Unauthorized(crate::types::UpdateBulkUsersUnauthorizedBody),
+    Unauthorized(types::UpdateBulkUsersUnauthorizedBody),
 }
+
 /// Request builder for [`UsersApi::retrieve_bulk_user_update_job`] (`GET /v4/user-updates/{job_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1281,18 +1416,23 @@ pub struct RetrieveBulkUserUpdateJob {
     common: crate::request::Common,
     job_id: String,
 }
+
 impl crate::request::Operation for RetrieveBulkUserUpdateJob {
-    type Output = crate::types::GetBulkUserUpdateJobResponse;
+    type Output = types::GetBulkUserUpdateJobResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "retrieveBulkUserUpdateJob",
         method: reqwest::Method::GET,
         path: "/v4/user-updates/{job_id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1304,9 +1444,10 @@ impl crate::request::Operation for RetrieveBulkUserUpdateJob {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::GetBulkUserUpdateJobResponse, crate::Error<::core::convert::Infallible>>
+    ) -> Result<types::GetBulkUserUpdateJobResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
             Ok(response.json()?)
@@ -1314,32 +1455,40 @@ impl crate::request::Operation for RetrieveBulkUserUpdateJob {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    RetrieveBulkUserUpdateJob => crate ::types::GetBulkUserUpdateJobResponse,
+    RetrieveBulkUserUpdateJob => types::GetBulkUserUpdateJobResponse,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::list_user_segment`] (`GET /v4/users/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserSegment {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListUserSegment {
-    type Output = crate::types::UserSegmentsResponse;
+    type Output = types::UserSegmentsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUserSegment",
         method: reqwest::Method::GET,
         path: "/v4/users/segments",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1350,41 +1499,50 @@ impl crate::request::Operation for ListUserSegment {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListUserSegment => crate ::types::UserSegmentsResponse, ::core::convert::Infallible
+    ListUserSegment => types::UserSegmentsResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::create_user_segment`] (`POST /v4/users/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUserSegment {
     common: crate::request::Common,
-    body: crate::types::CreateUserSegmentBody,
+    body: types::CreateUserSegmentBody,
 }
+
 impl crate::request::Operation for CreateUserSegment {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createUserSegment",
         method: reqwest::Method::POST,
         path: "/v4/users/segments",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1395,6 +1553,7 @@ impl crate::request::Operation for CreateUserSegment {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1404,10 +1563,12 @@ impl crate::request::Operation for CreateUserSegment {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateUserSegment => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::get_user_segment`] (`GET /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -1416,18 +1577,23 @@ pub struct GetUserSegment {
     common: crate::request::Common,
     segment_id: String,
 }
+
 impl crate::request::Operation for GetUserSegment {
-    type Output = crate::types::UserSegmentResponse;
+    type Output = types::UserSegmentResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getUserSegment",
         method: reqwest::Method::GET,
         path: "/v4/users/segments/{segmentId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1439,22 +1605,26 @@ impl crate::request::Operation for GetUserSegment {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UserSegmentResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::UserSegmentResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetUserSegment => crate ::types::UserSegmentResponse, ::core::convert::Infallible
+    GetUserSegment => types::UserSegmentResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::delete_user_segment`] (`DELETE /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1462,18 +1632,23 @@ pub struct DeleteUserSegment {
     common: crate::request::Common,
     segment_id: String,
 }
+
 impl crate::request::Operation for DeleteUserSegment {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteUserSegment",
         method: reqwest::Method::DELETE,
         path: "/v4/users/segments/{segmentId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1484,6 +1659,7 @@ impl crate::request::Operation for DeleteUserSegment {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1493,10 +1669,12 @@ impl crate::request::Operation for DeleteUserSegment {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(DeleteUserSegment => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::list_user_segmentsfor_user`] (`GET /v4/users/{userId}/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -1505,18 +1683,23 @@ pub struct ListUserSegmentsforUser {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for ListUserSegmentsforUser {
-    type Output = crate::types::UserSegmentsResponse;
+    type Output = types::UserSegmentsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUserSegmentsforUser",
         method: reqwest::Method::GET,
         path: "/v4/users/{userId}/segments",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1529,43 +1712,51 @@ impl crate::request::Operation for ListUserSegmentsforUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListUserSegmentsforUser => crate ::types::UserSegmentsResponse,
-    ::core::convert::Infallible
+    ListUserSegmentsforUser => types::UserSegmentsResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::start_email_address_update`] (`POST /v3/users/{user_id}/update-email`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartEmailAddressUpdate {
     common: crate::request::Common,
     user_id: String,
-    body: crate::types::StartEmailAddressUpdateRequest,
+    body: types::StartEmailAddressUpdateRequest,
 }
+
 impl crate::request::Operation for StartEmailAddressUpdate {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "startEmailAddressUpdate",
         method: reqwest::Method::POST,
         path: "/v3/users/{user_id}/update-email",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1578,6 +1769,7 @@ impl crate::request::Operation for StartEmailAddressUpdate {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1587,30 +1779,37 @@ impl crate::request::Operation for StartEmailAddressUpdate {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 404 | 409)
     }
 }
+
 crate::request::operation!(StartEmailAddressUpdate => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::start_password_reset`] (`POST /v4/users/reset`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartPasswordReset {
     common: crate::request::Common,
-    body: crate::types::StartPasswordResetRequest,
+    body: types::StartPasswordResetRequest,
 }
+
 impl crate::request::Operation for StartPasswordReset {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "startPasswordReset",
         method: reqwest::Method::POST,
         path: "/v4/users/reset",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1621,6 +1820,7 @@ impl crate::request::Operation for StartPasswordReset {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1630,30 +1830,37 @@ impl crate::request::Operation for StartPasswordReset {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 404)
     }
 }
+
 crate::request::operation!(StartPasswordReset => (), ::core::convert::Infallible);
 /// Request builder for [`UsersApi::start_passwordless_authentication`] (`POST /v3/users/token-exchange`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartPasswordlessAuthentication {
     common: crate::request::Common,
-    body: crate::types::StartPasswordlessAuthenticationRequest,
+    body: types::StartPasswordlessAuthenticationRequest,
 }
+
 impl crate::request::Operation for StartPasswordlessAuthentication {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "startPasswordlessAuthentication",
         method: reqwest::Method::POST,
         path: "/v3/users/token-exchange",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1664,6 +1871,7 @@ impl crate::request::Operation for StartPasswordlessAuthentication {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1673,13 +1881,16 @@ impl crate::request::Operation for StartPasswordlessAuthentication {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(
     StartPasswordlessAuthentication => (), ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::list_user_sessions`] (`GET /v3/users/{user_id}/sessions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1687,18 +1898,23 @@ pub struct ListUserSessions {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for ListUserSessions {
-    type Output = crate::types::ListUserSessionsResponse;
+    type Output = types::ListUserSessionsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUserSessions",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}/sessions",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1711,24 +1927,26 @@ impl crate::request::Operation for ListUserSessions {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListUserSessionsResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::ListUserSessionsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListUserSessions => crate ::types::ListUserSessionsResponse,
-    ::core::convert::Infallible
+    ListUserSessions => types::ListUserSessionsResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::list_user_accounts`] (`GET /v3/users/{user_id}/accounts`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1736,18 +1954,23 @@ pub struct ListUserAccounts {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for ListUserAccounts {
-    type Output = Vec<crate::types::AccountUser>;
+    type Output = Vec<types::AccountUser>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listUserAccounts",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}/accounts",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1760,22 +1983,26 @@ impl crate::request::Operation for ListUserAccounts {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::AccountUser>, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<Vec<types::AccountUser>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ListUserAccounts => Vec < crate ::types::AccountUser >, ::core::convert::Infallible
+    ListUserAccounts => Vec < types::AccountUser >, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::refresh_access_model`] (`POST /v3/users/{user_id}/authorization/refresh`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1783,18 +2010,23 @@ pub struct RefreshAccessModel {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for RefreshAccessModel {
-    type Output = crate::types::AccessModel;
+    type Output = types::AccessModel;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "refreshAccessModel",
         method: reqwest::Method::POST,
         path: "/v3/users/{user_id}/authorization/refresh",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1807,22 +2039,26 @@ impl crate::request::Operation for RefreshAccessModel {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AccessModel, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AccessModel, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    RefreshAccessModel => crate ::types::AccessModel, ::core::convert::Infallible
+    RefreshAccessModel => types::AccessModel, ::core::convert::Infallible
 );
+
 /// Request builder for [`UsersApi::reset_legacy_password`] (`POST /v3/users/{user_Id}/legacyPassword`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1830,18 +2066,23 @@ pub struct ResetLegacyPassword {
     common: crate::request::Common,
     user_id: String,
 }
+
 impl crate::request::Operation for ResetLegacyPassword {
-    type Output = crate::types::AdminUserResponse;
+    type Output = types::AdminUserResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "resetLegacyPassword",
         method: reqwest::Method::POST,
         path: "/v3/users/{user_Id}/legacyPassword",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1854,19 +2095,22 @@ impl crate::request::Operation for ResetLegacyPassword {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(
-    ResetLegacyPassword => crate ::types::AdminUserResponse, ::core::convert::Infallible
+    ResetLegacyPassword => types::AdminUserResponse, ::core::convert::Infallible
 );

@@ -5,11 +5,15 @@
 //! `V4 Session` operations.
 //!
 //! Actions on resource Session.
+
+use crate::types;
+
 /// The `V4 Session` operations; get it with [`Client::v4_session`](crate::Client::v4_session).
 #[derive(Debug, Clone, Copy)]
 pub struct V4SessionApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl V4SessionApi<'_> {
     /// Create a new session under a given site
     ///
@@ -26,7 +30,7 @@ impl V4SessionApi<'_> {
     pub fn create_new_session_under_given_site(
         &self,
         site: impl Into<String>,
-        body: crate::types::CreateNewSessionUnderGivenSiteRequest,
+        body: types::CreateNewSessionUnderGivenSiteRequest,
     ) -> CreateNewSessionUnderGivenSite {
         CreateNewSessionUnderGivenSite {
             common: crate::request::Common::new(self.client.transport()),
@@ -34,6 +38,7 @@ impl V4SessionApi<'_> {
             body,
         }
     }
+
     /// Look up a session under a given site
     ///
     /// This endpoint allows you to access specific session details for a particular site. By providing the unique identifiers for the site and the session, you can retrieve detailed information about that session. This information can include the session's start time, end time, current status, and any associated user data. The exact content of the response will depend on the specific session and site identifiers provided in the request.
@@ -57,6 +62,7 @@ impl V4SessionApi<'_> {
             session_id: session_id.into(),
         }
     }
+
     /// Delete a session under a given site
     ///
     /// This endpoint is used to delete a specific session for a given site. You need to provide the unique identifiers for the site and the session. This operation is useful when you want to manually end a session before it naturally expires.
@@ -80,6 +86,7 @@ impl V4SessionApi<'_> {
             session_id: session_id.into(),
         }
     }
+
     /// Create an anonymous session under a given site
     ///
     /// Creates an anonymous session under a given site.
@@ -101,26 +108,32 @@ impl V4SessionApi<'_> {
         }
     }
 }
+
 /// Request builder for [`V4SessionApi::create_new_session_under_given_site`] (`POST /v4/sessions/{site}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNewSessionUnderGivenSite {
     common: crate::request::Common,
     site: String,
-    body: crate::types::CreateNewSessionUnderGivenSiteRequest,
+    body: types::CreateNewSessionUnderGivenSiteRequest,
 }
+
 impl crate::request::Operation for CreateNewSessionUnderGivenSite {
-    type Output = crate::types::Session;
+    type Output = types::Session;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createNewSessionUnderGivenSite",
         method: reqwest::Method::POST,
         path: "/v4/sessions/{site}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -133,22 +146,26 @@ impl crate::request::Operation for CreateNewSessionUnderGivenSite {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Session, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 401 | 404)
     }
 }
+
 crate::request::operation!(
-    CreateNewSessionUnderGivenSite => crate ::types::Session, ::core::convert::Infallible
+    CreateNewSessionUnderGivenSite => types::Session, ::core::convert::Infallible
 );
+
 /// Request builder for [`V4SessionApi::lookup_session_under_given_site`] (`GET /v4/sessions/{site}/{sessionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -157,18 +174,23 @@ pub struct LookupSessionUnderGivenSite {
     site: String,
     session_id: String,
 }
+
 impl crate::request::Operation for LookupSessionUnderGivenSite {
-    type Output = crate::types::SessionLookup;
+    type Output = types::SessionLookup;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "lookupSessionUnderGivenSite",
         method: reqwest::Method::GET,
         path: "/v4/sessions/{site}/{sessionId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -182,23 +204,26 @@ impl crate::request::Operation for LookupSessionUnderGivenSite {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::SessionLookup, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::SessionLookup, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
+
 crate::request::operation!(
-    LookupSessionUnderGivenSite => crate ::types::SessionLookup,
-    ::core::convert::Infallible
+    LookupSessionUnderGivenSite => types::SessionLookup, ::core::convert::Infallible
 );
+
 /// Request builder for [`V4SessionApi::delete_session_under_given_site`] (`DELETE /v4/sessions/{site}/{sessionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -207,18 +232,23 @@ pub struct DeleteSessionUnderGivenSite {
     site: String,
     session_id: String,
 }
+
 impl crate::request::Operation for DeleteSessionUnderGivenSite {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteSessionUnderGivenSite",
         method: reqwest::Method::DELETE,
         path: "/v4/sessions/{site}/{sessionId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -231,6 +261,7 @@ impl crate::request::Operation for DeleteSessionUnderGivenSite {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -240,13 +271,16 @@ impl crate::request::Operation for DeleteSessionUnderGivenSite {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
+
 crate::request::operation!(
     DeleteSessionUnderGivenSite => (), ::core::convert::Infallible
 );
+
 /// Request builder for [`V4SessionApi::create_anonymous_session_under_given_site`] (`POST /v4/anonymous-sessions/{site}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -254,18 +288,23 @@ pub struct CreateAnonymousSessionUnderGivenSite {
     common: crate::request::Common,
     site: String,
 }
+
 impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
-    type Output = crate::types::Session;
+    type Output = types::Session;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createAnonymousSessionUnderGivenSite",
         method: reqwest::Method::POST,
         path: "/v4/anonymous-sessions/{site}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -277,20 +316,22 @@ impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Session, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401)
     }
 }
+
 crate::request::operation!(
-    CreateAnonymousSessionUnderGivenSite => crate ::types::Session,
-    ::core::convert::Infallible
+    CreateAnonymousSessionUnderGivenSite => types::Session, ::core::convert::Infallible
 );

@@ -5,11 +5,15 @@
 //! `Webhook` operations.
 //!
 //! Actions on resource Webhook.
+
+use crate::types;
+
 /// The `Webhook` operations; get it with [`Client::webhook`](crate::Client::webhook).
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl WebhookApi<'_> {
     /// List webhooks
     ///
@@ -23,6 +27,7 @@ impl WebhookApi<'_> {
             common: crate::request::Common::new(self.client.transport()),
         }
     }
+
     /// Create a webhook
     ///
     /// Creates a Webhook.
@@ -42,6 +47,7 @@ impl WebhookApi<'_> {
             body: None,
         }
     }
+
     /// Retrieve a webhook
     ///
     /// Retrieves a webhook.
@@ -59,6 +65,7 @@ impl WebhookApi<'_> {
             id: id.into(),
         }
     }
+
     /// Update a webhook
     ///
     /// Updates a webhook.
@@ -83,6 +90,7 @@ impl WebhookApi<'_> {
             body: None,
         }
     }
+
     /// Delete a webhook
     ///
     /// Deletes a webhook.
@@ -101,24 +109,30 @@ impl WebhookApi<'_> {
         }
     }
 }
+
 /// Request builder for [`WebhookApi::list_webhooks`] (`GET /v3/webhooks`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListWebhooks {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for ListWebhooks {
-    type Output = crate::types::WebhookResponsesContainer;
+    type Output = types::WebhookResponsesContainer;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listWebhooks",
         method: reqwest::Method::GET,
         path: "/v3/webhooks",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -129,49 +143,58 @@ impl crate::request::Operation for ListWebhooks {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::WebhookResponsesContainer, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::WebhookResponsesContainer, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListWebhooks => crate ::types::WebhookResponsesContainer, ::core::convert::Infallible
+    ListWebhooks => types::WebhookResponsesContainer, ::core::convert::Infallible
 );
+
 /// Request builder for [`WebhookApi::create_webhook`] (`POST /v3/webhooks`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateWebhook {
     common: crate::request::Common,
-    body: Option<crate::types::CreateWebhookRequest>,
+    body: Option<types::CreateWebhookRequest>,
 }
+
 impl CreateWebhook {
     /// The request body (`types::CreateWebhookRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::CreateWebhookRequest) -> Self {
+    pub fn body(mut self, body: types::CreateWebhookRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for CreateWebhook {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createWebhook",
         method: reqwest::Method::POST,
         path: "/v3/webhooks",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -184,6 +207,7 @@ impl crate::request::Operation for CreateWebhook {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -193,10 +217,12 @@ impl crate::request::Operation for CreateWebhook {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
+
 crate::request::operation!(CreateWebhook => (), ::core::convert::Infallible);
 /// Request builder for [`WebhookApi::get_webhook`] (`GET /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -205,18 +231,23 @@ pub struct GetWebhook {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetWebhook {
-    type Output = crate::types::WebhooksResponses;
+    type Output = types::WebhooksResponses;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getWebhook",
         method: reqwest::Method::GET,
         path: "/v3/webhooks/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -228,49 +259,59 @@ impl crate::request::Operation for GetWebhook {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::WebhooksResponses, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::WebhooksResponses, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetWebhook => crate ::types::WebhooksResponses, ::core::convert::Infallible
+    GetWebhook => types::WebhooksResponses, ::core::convert::Infallible
 );
+
 /// Request builder for [`WebhookApi::update_webhook`] (`PUT /v3/webhooks/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateWebhook {
     common: crate::request::Common,
     id: String,
-    body: Option<crate::types::UpdateWebhookRequest>,
+    body: Option<types::UpdateWebhookRequest>,
 }
+
 impl UpdateWebhook {
     /// The request body (`types::UpdateWebhookRequest` as `application/json`).
-    pub fn body(mut self, body: crate::types::UpdateWebhookRequest) -> Self {
+    pub fn body(mut self, body: types::UpdateWebhookRequest) -> Self {
         self.body = Some(body);
         self
     }
 }
+
 impl crate::request::Operation for UpdateWebhook {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "updateWebhook",
         method: reqwest::Method::PUT,
         path: "/v3/webhooks/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -284,6 +325,7 @@ impl crate::request::Operation for UpdateWebhook {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -293,10 +335,12 @@ impl crate::request::Operation for UpdateWebhook {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
+
 crate::request::operation!(UpdateWebhook => (), ::core::convert::Infallible);
 /// Request builder for [`WebhookApi::delete_webhook`] (`DELETE /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -305,18 +349,23 @@ pub struct DeleteWebhook {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for DeleteWebhook {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "deleteWebhook",
         method: reqwest::Method::DELETE,
         path: "/v3/webhooks/{id}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -327,6 +376,7 @@ impl crate::request::Operation for DeleteWebhook {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -336,8 +386,10 @@ impl crate::request::Operation for DeleteWebhook {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
+
 crate::request::operation!(DeleteWebhook => (), ::core::convert::Infallible);

@@ -3,23 +3,29 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Account` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Account` operations' stubs; get it with [`TestServer::account`](super::TestServer::account).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl AccountStubs<'_> {
     /// Stubs [`AccountApi::list_accounts`](crate::apis::account::AccountApi::list_accounts) (`GET /v3/accounts`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_accounts(&self) -> ListAccountsStub {
         let stub = self.engine.stub("listAccounts");
         ListAccountsStub { stub }
     }
+
     /// Stubs [`AccountApi::create_account`](crate::apis::account::AccountApi::create_account) (`POST /v3/accounts`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_account(&self, body: crate::types::CreateAccountBody) -> CreateAccountStub {
+    pub fn create_account(&self, body: types::CreateAccountBody) -> CreateAccountStub {
         let stub = self.engine.stub("createAccount");
         let stub = stub.json_body(&body);
         CreateAccountStub { stub }
     }
+
     /// Stubs [`AccountApi::get_account`](crate::apis::account::AccountApi::get_account) (`GET /v3/accounts/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_account(&self, id: impl Into<String>) -> GetAccountStub {
         let stub = self.engine.stub("getAccount");
@@ -27,11 +33,12 @@ impl AccountStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetAccountStub { stub }
     }
+
     /// Stubs [`AccountApi::update_account`](crate::apis::account::AccountApi::update_account) (`PUT /v3/accounts/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_account(
         &self,
         id: impl Into<String>,
-        body: crate::types::CreateAccountBody,
+        body: types::CreateAccountBody,
     ) -> UpdateAccountStub {
         let stub = self.engine.stub("updateAccount");
         let id_value: String = id.into();
@@ -39,6 +46,7 @@ impl AccountStubs<'_> {
         let stub = stub.json_body(&body);
         UpdateAccountStub { stub }
     }
+
     /// Stubs [`AccountApi::delete_account`](crate::apis::account::AccountApi::delete_account) (`DELETE /v3/accounts/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_account(&self, id: impl Into<String>) -> DeleteAccountStub {
         let stub = self.engine.stub("deleteAccount");
@@ -46,6 +54,7 @@ impl AccountStubs<'_> {
         let stub = stub.path_param("id", id_value);
         DeleteAccountStub { stub }
     }
+
     /// Stubs [`AccountApi::get_account_v4`](crate::apis::account::AccountApi::get_account_v4) (`GET /v4/accounts/{account_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_account_v4(&self, account_id: impl Into<String>) -> GetAccountV4Stub {
         let stub = self.engine.stub("getAccountV4");
@@ -53,18 +62,21 @@ impl AccountStubs<'_> {
         let stub = stub.path_param("account_id", account_id_value);
         GetAccountV4Stub { stub }
     }
+
     /// Stubs [`AccountApi::list_accounts_v4`](crate::apis::account::AccountApi::list_accounts_v4) (`GET /v4/accounts`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_accounts_v4(&self) -> ListAccountsV4Stub {
         let stub = self.engine.stub("listAccountsV4");
         ListAccountsV4Stub { stub }
     }
 }
+
 /// A stub of `listAccounts` (`GET /v3/accounts`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListAccountsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListAccountsStub {
     /// Matches requests whose `rpp` is this (set with the client's `.rpp(…)`).
     pub fn rpp(mut self, rpp: impl Into<i64>) -> Self {
@@ -74,6 +86,7 @@ impl ListAccountsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `page` is this (set with the client's `.page(…)`).
     pub fn page(mut self, page: impl Into<i64>) -> Self {
         let value: i64 = page.into();
@@ -82,6 +95,7 @@ impl ListAccountsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `search` is this (set with the client's `.search(…)`).
     pub fn search(mut self, search: impl Into<String>) -> Self {
         let value: String = search.into();
@@ -91,27 +105,30 @@ impl ListAccountsStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(
-    ListAccountsStub => crate ::types::SimpleAccountBodies
-);
+
+crate::testing_stub::stub_methods!(ListAccountsStub => types::SimpleAccountBodies);
 impl crate::testing::Answers for ListAccountsStub {
-    type Output = crate::types::SimpleAccountBodies;
-    fn answer(output: &crate::types::SimpleAccountBodies) -> (u16, serde_json::Value) {
+    type Output = types::SimpleAccountBodies;
+
+    fn answer(output: &types::SimpleAccountBodies) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createAccount` (`POST /v3/accounts`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateAccountStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CreateAccountStub => ());
 impl crate::testing::Answers for CreateAccountStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -119,31 +136,37 @@ impl crate::testing::Answers for CreateAccountStub {
         })
     }
 }
+
 /// A stub of `getAccount` (`GET /v3/accounts/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetAccountStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetAccountStub => crate ::types::ResponseAccountbody);
+
+crate::testing_stub::stub_methods!(GetAccountStub => types::ResponseAccountbody);
 impl crate::testing::Answers for GetAccountStub {
-    type Output = crate::types::ResponseAccountbody;
-    fn answer(output: &crate::types::ResponseAccountbody) -> (u16, serde_json::Value) {
+    type Output = types::ResponseAccountbody;
+
+    fn answer(output: &types::ResponseAccountbody) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `updateAccount` (`PUT /v3/accounts/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateAccountStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(UpdateAccountStub => ());
 impl crate::testing::Answers for UpdateAccountStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -151,15 +174,18 @@ impl crate::testing::Answers for UpdateAccountStub {
         })
     }
 }
+
 /// A stub of `deleteAccount` (`DELETE /v3/accounts/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteAccountStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteAccountStub => ());
 impl crate::testing::Answers for DeleteAccountStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -167,45 +193,51 @@ impl crate::testing::Answers for DeleteAccountStub {
         })
     }
 }
+
 /// A stub of `getAccountV4` (`GET /v4/accounts/{account_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetAccountV4Stub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    GetAccountV4Stub => crate ::types::ResponseAccountbody
-);
+
+crate::testing_stub::stub_methods!(GetAccountV4Stub => types::ResponseAccountbody);
 impl crate::testing::Answers for GetAccountV4Stub {
-    type Output = crate::types::ResponseAccountbody;
-    fn answer(output: &crate::types::ResponseAccountbody) -> (u16, serde_json::Value) {
+    type Output = types::ResponseAccountbody;
+
+    fn answer(output: &types::ResponseAccountbody) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listAccountsV4` (`GET /v4/accounts`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListAccountsV4Stub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListAccountsV4Stub => crate ::types::AccountBodies);
+
+crate::testing_stub::stub_methods!(ListAccountsV4Stub => types::AccountBodies);
 impl crate::testing::Answers for ListAccountsV4Stub {
-    type Output = crate::types::AccountBodies;
-    fn answer(output: &crate::types::AccountBodies) -> (u16, serde_json::Value) {
+    type Output = types::AccountBodies;
+
+    fn answer(output: &types::AccountBodies) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl AccountReceived<'_> {
     /// The requests to `listAccounts`, in order.
     pub fn list_accounts(&self) -> Vec<crate::testing::Recorded> {
@@ -215,12 +247,13 @@ impl AccountReceived<'_> {
             .filter(|r| r.operation() == Some("listAccounts"))
             .collect()
     }
+
     /// The bodies of the requests to `createAccount`, in order, as `types::CreateAccountBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_account(&self) -> Vec<crate::types::CreateAccountBody> {
+    pub fn create_account(&self) -> Vec<types::CreateAccountBody> {
         self.engine
             .bodies("createAccount")
             .iter()
@@ -234,6 +267,7 @@ impl AccountReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getAccount`, in order.
     pub fn get_account(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -242,12 +276,13 @@ impl AccountReceived<'_> {
             .filter(|r| r.operation() == Some("getAccount"))
             .collect()
     }
+
     /// The bodies of the requests to `updateAccount`, in order, as `types::CreateAccountBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_account(&self) -> Vec<crate::types::CreateAccountBody> {
+    pub fn update_account(&self) -> Vec<types::CreateAccountBody> {
         self.engine
             .bodies("updateAccount")
             .iter()
@@ -261,6 +296,7 @@ impl AccountReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteAccount`, in order.
     pub fn delete_account(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -269,6 +305,7 @@ impl AccountReceived<'_> {
             .filter(|r| r.operation() == Some("deleteAccount"))
             .collect()
     }
+
     /// The requests to `getAccountV4`, in order.
     pub fn get_account_v4(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -277,6 +314,7 @@ impl AccountReceived<'_> {
             .filter(|r| r.operation() == Some("getAccountV4"))
             .collect()
     }
+
     /// The requests to `listAccountsV4`, in order.
     pub fn list_accounts_v4(&self) -> Vec<crate::testing::Recorded> {
         self.engine

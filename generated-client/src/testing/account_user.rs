@@ -3,12 +3,16 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Account User` operations, and what was sent to them.
+
 use crate::apis::account_user::SaveAccountUserResponse;
+use crate::types;
+
 /// The `Account User` operations' stubs; get it with [`TestServer::account_user`](super::TestServer::account_user).
 #[derive(Debug, Clone, Copy)]
 pub struct AccountUserStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl AccountUserStubs<'_> {
     /// Stubs [`AccountUserApi::list_account_users`](crate::apis::account_user::AccountUserApi::list_account_users) (`GET /v3/accounts/{account_id}/users`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_account_users(&self, account_id: impl Into<String>) -> ListAccountUsersStub {
@@ -17,6 +21,7 @@ impl AccountUserStubs<'_> {
         let stub = stub.path_param("account_id", account_id_value);
         ListAccountUsersStub { stub }
     }
+
     /// Stubs [`AccountUserApi::retrieve_account_user`](crate::apis::account_user::AccountUserApi::retrieve_account_user) (`GET /v3/accounts/{account_id}/users/{user_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn retrieve_account_user(
         &self,
@@ -30,6 +35,7 @@ impl AccountUserStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         RetrieveAccountUserStub { stub }
     }
+
     /// Stubs [`AccountUserApi::save_account_user`](crate::apis::account_user::AccountUserApi::save_account_user) (`PUT /v3/accounts/{account_id}/users/{user_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_account_user(
         &self,
@@ -43,6 +49,7 @@ impl AccountUserStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         SaveAccountUserStub { stub }
     }
+
     /// Stubs [`AccountUserApi::delete_account_user`](crate::apis::account_user::AccountUserApi::delete_account_user) (`DELETE /v3/accounts/{account_id}/users/{user_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_account_user(
         &self,
@@ -56,6 +63,7 @@ impl AccountUserStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         DeleteAccountUserStub { stub }
     }
+
     /// Stubs [`AccountUserApi::add_account_users_by_domain`](crate::apis::account_user::AccountUserApi::add_account_users_by_domain) (`POST /v4/accounts/{accountId}/users`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn add_account_users_by_domain(
         &self,
@@ -67,49 +75,56 @@ impl AccountUserStubs<'_> {
         AddAccountUsersByDomainStub { stub }
     }
 }
+
 /// A stub of `listAccountUsers` (`GET /v3/accounts/{account_id}/users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListAccountUsersStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListAccountUsersStub => crate ::types::AccountUser);
+
+crate::testing_stub::stub_methods!(ListAccountUsersStub => types::AccountUser);
 impl crate::testing::Answers for ListAccountUsersStub {
-    type Output = crate::types::AccountUser;
-    fn answer(output: &crate::types::AccountUser) -> (u16, serde_json::Value) {
+    type Output = types::AccountUser;
+
+    fn answer(output: &types::AccountUser) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `retrieveAccountUser` (`GET /v3/accounts/{account_id}/users/{user_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct RetrieveAccountUserStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    RetrieveAccountUserStub => crate ::types::AccountUser
-);
+
+crate::testing_stub::stub_methods!(RetrieveAccountUserStub => types::AccountUser);
 impl crate::testing::Answers for RetrieveAccountUserStub {
-    type Output = crate::types::AccountUser;
-    fn answer(output: &crate::types::AccountUser) -> (u16, serde_json::Value) {
+    type Output = types::AccountUser;
+
+    fn answer(output: &types::AccountUser) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveAccountUser` (`PUT /v3/accounts/{account_id}/users/{user_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveAccountUserStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(SaveAccountUserStub => SaveAccountUserResponse);
 impl crate::testing::Answers for SaveAccountUserStub {
     type Output = SaveAccountUserResponse;
+
     fn answer(output: &SaveAccountUserResponse) -> (u16, serde_json::Value) {
         match output {
             SaveAccountUserResponse::Ok => (200, serde_json::Value::Null),
@@ -117,15 +132,18 @@ impl crate::testing::Answers for SaveAccountUserStub {
         }
     }
 }
+
 /// A stub of `deleteAccountUser` (`DELETE /v3/accounts/{account_id}/users/{user_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteAccountUserStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteAccountUserStub => ());
 impl crate::testing::Answers for DeleteAccountUserStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -133,29 +151,35 @@ impl crate::testing::Answers for DeleteAccountUserStub {
         })
     }
 }
+
 /// A stub of `addAccountUsersByDomain` (`POST /v4/accounts/{accountId}/users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct AddAccountUsersByDomainStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    AddAccountUsersByDomainStub => crate ::types::AddBulkAccountUsersByDomains
+    AddAccountUsersByDomainStub => types::AddBulkAccountUsersByDomains
 );
+
 impl crate::testing::Answers for AddAccountUsersByDomainStub {
-    type Output = crate::types::AddBulkAccountUsersByDomains;
-    fn answer(output: &crate::types::AddBulkAccountUsersByDomains) -> (u16, serde_json::Value) {
+    type Output = types::AddBulkAccountUsersByDomains;
+
+    fn answer(output: &types::AddBulkAccountUsersByDomains) -> (u16, serde_json::Value) {
         (
             202,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct AccountUserReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl AccountUserReceived<'_> {
     /// The requests to `listAccountUsers`, in order.
     pub fn list_account_users(&self) -> Vec<crate::testing::Recorded> {
@@ -165,6 +189,7 @@ impl AccountUserReceived<'_> {
             .filter(|r| r.operation() == Some("listAccountUsers"))
             .collect()
     }
+
     /// The requests to `retrieveAccountUser`, in order.
     pub fn retrieve_account_user(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -173,6 +198,7 @@ impl AccountUserReceived<'_> {
             .filter(|r| r.operation() == Some("retrieveAccountUser"))
             .collect()
     }
+
     /// The requests to `saveAccountUser`, in order.
     pub fn save_account_user(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -181,6 +207,7 @@ impl AccountUserReceived<'_> {
             .filter(|r| r.operation() == Some("saveAccountUser"))
             .collect()
     }
+
     /// The requests to `deleteAccountUser`, in order.
     pub fn delete_account_user(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -189,6 +216,7 @@ impl AccountUserReceived<'_> {
             .filter(|r| r.operation() == Some("deleteAccountUser"))
             .collect()
     }
+
     /// The requests to `addAccountUsersByDomain`, in order.
     pub fn add_account_users_by_domain(&self) -> Vec<crate::testing::Recorded> {
         self.engine

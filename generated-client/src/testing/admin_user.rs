@@ -3,35 +3,39 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Admin User` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Admin User` operations' stubs; get it with [`TestServer::admin_user`](super::TestServer::admin_user).
 #[derive(Debug, Clone, Copy)]
 pub struct AdminUserStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl AdminUserStubs<'_> {
     /// Stubs [`AdminUserApi::create_admin_user`](crate::apis::admin_user::AdminUserApi::create_admin_user) (`POST /v3/admin/users`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_admin_user(
-        &self,
-        body: crate::types::CreateAdminUserRequest,
-    ) -> CreateAdminUserStub {
+    pub fn create_admin_user(&self, body: types::CreateAdminUserRequest) -> CreateAdminUserStub {
         let stub = self.engine.stub("createAdminUser");
         let stub = stub.json_body(&body);
         CreateAdminUserStub { stub }
     }
+
     /// Stubs [`AdminUserApi::log_in_admin_user_account`](crate::apis::admin_user::AdminUserApi::log_in_admin_user_account) (`POST /v3/admin/login`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn log_in_admin_user_account(
         &self,
-        body: crate::types::LogInAdminUserAccountRequest,
+        body: types::LogInAdminUserAccountRequest,
     ) -> LogInAdminUserAccountStub {
         let stub = self.engine.stub("logInAdminUserAccount");
         let stub = stub.json_body(&body);
         LogInAdminUserAccountStub { stub }
     }
+
     /// Stubs [`AdminUserApi::log_out_admin_user_account`](crate::apis::admin_user::AdminUserApi::log_out_admin_user_account) (`POST /v3/admin/logout`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn log_out_admin_user_account(&self) -> LogOutAdminUserAccountStub {
         let stub = self.engine.stub("logOutAdminUserAccount");
         LogOutAdminUserAccountStub { stub }
     }
+
     /// Stubs [`AdminUserApi::list_access_keys`](crate::apis::admin_user::AdminUserApi::list_access_keys) (`GET /v3/admin/users/{user_id}/keypairs`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_access_keys(&self, user_id: impl Into<String>) -> ListAccessKeysStub {
         let stub = self.engine.stub("listAccessKeys");
@@ -39,6 +43,7 @@ impl AdminUserStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         ListAccessKeysStub { stub }
     }
+
     /// Stubs [`AdminUserApi::issue_key_pair`](crate::apis::admin_user::AdminUserApi::issue_key_pair) (`POST /v3/admin/users/{user_id}/keypairs`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn issue_key_pair(&self, user_id: impl Into<String>) -> IssueKeyPairStub {
         let stub = self.engine.stub("issueKeyPair");
@@ -46,6 +51,7 @@ impl AdminUserStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         IssueKeyPairStub { stub }
     }
+
     /// Stubs [`AdminUserApi::revoke_keypair`](crate::apis::admin_user::AdminUserApi::revoke_keypair) (`DELETE /v3/admin/users/{user_id}/keypairs/{access_key}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn revoke_keypair(
         &self,
@@ -59,6 +65,7 @@ impl AdminUserStubs<'_> {
         let stub = stub.path_param("access_key", access_key_value);
         RevokeKeypairStub { stub }
     }
+
     /// Stubs [`AdminUserApi::list_user_roles`](crate::apis::admin_user::AdminUserApi::list_user_roles) (`GET /v3/admin/users/{user_id}/roles`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_user_roles(&self, user_id: impl Into<String>) -> ListUserRolesStub {
         let stub = self.engine.stub("listUserRoles");
@@ -66,6 +73,7 @@ impl AdminUserStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         ListUserRolesStub { stub }
     }
+
     /// Stubs [`AdminUserApi::list_user_tenant_roles`](crate::apis::admin_user::AdminUserApi::list_user_tenant_roles) (`GET /v3/admin/users/{user_id}/roles/{tenant}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_user_tenant_roles(
         &self,
@@ -79,20 +87,20 @@ impl AdminUserStubs<'_> {
         let stub = stub.path_param("tenant", tenant_value);
         ListUserTenantRolesStub { stub }
     }
+
     /// Stubs [`AdminUserApi::list_roles`](crate::apis::admin_user::AdminUserApi::list_roles) (`GET /v3/admin/roles`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_roles(&self) -> ListRolesStub {
         let stub = self.engine.stub("listRoles");
         ListRolesStub { stub }
     }
+
     /// Stubs [`AdminUserApi::create_admin_role`](crate::apis::admin_user::AdminUserApi::create_admin_role) (`POST /v3/admin/roles`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_admin_role(
-        &self,
-        body: crate::types::CreateAdminRoleBody,
-    ) -> CreateAdminRoleStub {
+    pub fn create_admin_role(&self, body: types::CreateAdminRoleBody) -> CreateAdminRoleStub {
         let stub = self.engine.stub("createAdminRole");
         let stub = stub.json_body(&body);
         CreateAdminRoleStub { stub }
     }
+
     /// Stubs [`AdminUserApi::get_role`](crate::apis::admin_user::AdminUserApi::get_role) (`GET /v3/admin/roles/{role_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_role(&self, role_id: impl Into<String>) -> GetRoleStub {
         let stub = self.engine.stub("getRole");
@@ -100,11 +108,12 @@ impl AdminUserStubs<'_> {
         let stub = stub.path_param("role_id", role_id_value);
         GetRoleStub { stub }
     }
+
     /// Stubs [`AdminUserApi::update_role`](crate::apis::admin_user::AdminUserApi::update_role) (`PUT /v3/admin/roles/{role_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_role(
         &self,
         role_id: impl Into<String>,
-        body: crate::types::CreateAdminRoleBody,
+        body: types::CreateAdminRoleBody,
     ) -> UpdateRoleStub {
         let stub = self.engine.stub("updateRole");
         let role_id_value: String = role_id.into();
@@ -112,6 +121,7 @@ impl AdminUserStubs<'_> {
         let stub = stub.json_body(&body);
         UpdateRoleStub { stub }
     }
+
     /// Stubs [`AdminUserApi::delete_role`](crate::apis::admin_user::AdminUserApi::delete_role) (`DELETE /v3/admin/roles/{role_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_role(&self, role_id: impl Into<String>) -> DeleteRoleStub {
         let stub = self.engine.stub("deleteRole");
@@ -119,6 +129,7 @@ impl AdminUserStubs<'_> {
         let stub = stub.path_param("role_id", role_id_value);
         DeleteRoleStub { stub }
     }
+
     /// Stubs [`AdminUserApi::get_session_user`](crate::apis::admin_user::AdminUserApi::get_session_user) (`GET /v3/admin/sessions/{blaize_admin_session_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_session_user(
         &self,
@@ -130,48 +141,55 @@ impl AdminUserStubs<'_> {
         GetSessionUserStub { stub }
     }
 }
+
 /// A stub of `createAdminUser` (`POST /v3/admin/users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateAdminUserStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    CreateAdminUserStub => crate ::types::AdminUserResponse
-);
+
+crate::testing_stub::stub_methods!(CreateAdminUserStub => types::AdminUserResponse);
 impl crate::testing::Answers for CreateAdminUserStub {
-    type Output = crate::types::AdminUserResponse;
-    fn answer(output: &crate::types::AdminUserResponse) -> (u16, serde_json::Value) {
+    type Output = types::AdminUserResponse;
+
+    fn answer(output: &types::AdminUserResponse) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `logInAdminUserAccount` (`POST /v3/admin/login`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct LogInAdminUserAccountStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    LogInAdminUserAccountStub => crate ::types::AdminUserLoginResponse
+    LogInAdminUserAccountStub => types::AdminUserLoginResponse
 );
+
 impl crate::testing::Answers for LogInAdminUserAccountStub {
-    type Output = crate::types::AdminUserLoginResponse;
-    fn answer(output: &crate::types::AdminUserLoginResponse) -> (u16, serde_json::Value) {
+    type Output = types::AdminUserLoginResponse;
+
+    fn answer(output: &types::AdminUserLoginResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `logOutAdminUserAccount` (`POST /v3/admin/logout`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct LogOutAdminUserAccountStub {
     stub: crate::testing::Stub,
 }
+
 impl LogOutAdminUserAccountStub {
     /// Matches requests whose `blaize-admin-session` is this (set with the client's `.blaize_admin_session(…)`).
     pub fn blaize_admin_session(mut self, blaize_admin_session: impl Into<String>) -> Self {
@@ -182,220 +200,244 @@ impl LogOutAdminUserAccountStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(
-    LogOutAdminUserAccountStub => crate ::types::LogoutResponse
-);
+
+crate::testing_stub::stub_methods!(LogOutAdminUserAccountStub => types::LogoutResponse);
 impl crate::testing::Answers for LogOutAdminUserAccountStub {
-    type Output = crate::types::LogoutResponse;
-    fn answer(output: &crate::types::LogoutResponse) -> (u16, serde_json::Value) {
+    type Output = types::LogoutResponse;
+
+    fn answer(output: &types::LogoutResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listAccessKeys` (`GET /v3/admin/users/{user_id}/keypairs`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListAccessKeysStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListAccessKeysStub => crate ::types::GetAccessKeyResponse
-);
+
+crate::testing_stub::stub_methods!(ListAccessKeysStub => types::GetAccessKeyResponse);
 impl crate::testing::Answers for ListAccessKeysStub {
-    type Output = crate::types::GetAccessKeyResponse;
-    fn answer(output: &crate::types::GetAccessKeyResponse) -> (u16, serde_json::Value) {
+    type Output = types::GetAccessKeyResponse;
+
+    fn answer(output: &types::GetAccessKeyResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `issueKeyPair` (`POST /v3/admin/users/{user_id}/keypairs`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct IssueKeyPairStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    IssueKeyPairStub => crate ::types::IssueKeypairResponse
-);
+
+crate::testing_stub::stub_methods!(IssueKeyPairStub => types::IssueKeypairResponse);
 impl crate::testing::Answers for IssueKeyPairStub {
-    type Output = crate::types::IssueKeypairResponse;
-    fn answer(output: &crate::types::IssueKeypairResponse) -> (u16, serde_json::Value) {
+    type Output = types::IssueKeypairResponse;
+
+    fn answer(output: &types::IssueKeypairResponse) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `revokeKeypair` (`DELETE /v3/admin/users/{user_id}/keypairs/{access_key}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct RevokeKeypairStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    RevokeKeypairStub => crate ::types::RevokeKeypairResponse
-);
+
+crate::testing_stub::stub_methods!(RevokeKeypairStub => types::RevokeKeypairResponse);
 impl crate::testing::Answers for RevokeKeypairStub {
-    type Output = crate::types::RevokeKeypairResponse;
-    fn answer(output: &crate::types::RevokeKeypairResponse) -> (u16, serde_json::Value) {
+    type Output = types::RevokeKeypairResponse;
+
+    fn answer(output: &types::RevokeKeypairResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listUserRoles` (`GET /v3/admin/users/{user_id}/roles`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUserRolesStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListUserRolesStub => crate ::types::AdminRoles);
+
+crate::testing_stub::stub_methods!(ListUserRolesStub => types::AdminRoles);
 impl crate::testing::Answers for ListUserRolesStub {
-    type Output = crate::types::AdminRoles;
-    fn answer(output: &crate::types::AdminRoles) -> (u16, serde_json::Value) {
+    type Output = types::AdminRoles;
+
+    fn answer(output: &types::AdminRoles) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listUserTenantRoles` (`GET /v3/admin/users/{user_id}/roles/{tenant}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUserTenantRolesStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListUserTenantRolesStub => crate ::types::AdminRoles);
+
+crate::testing_stub::stub_methods!(ListUserTenantRolesStub => types::AdminRoles);
 impl crate::testing::Answers for ListUserTenantRolesStub {
-    type Output = crate::types::AdminRoles;
-    fn answer(output: &crate::types::AdminRoles) -> (u16, serde_json::Value) {
+    type Output = types::AdminRoles;
+
+    fn answer(output: &types::AdminRoles) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listRoles` (`GET /v3/admin/roles`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListRolesStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListRolesStub => crate ::types::ListAdminRolesResponse
-);
+
+crate::testing_stub::stub_methods!(ListRolesStub => types::ListAdminRolesResponse);
 impl crate::testing::Answers for ListRolesStub {
-    type Output = crate::types::ListAdminRolesResponse;
-    fn answer(output: &crate::types::ListAdminRolesResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListAdminRolesResponse;
+
+    fn answer(output: &types::ListAdminRolesResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createAdminRole` (`POST /v3/admin/roles`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateAdminRoleStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    CreateAdminRoleStub => crate ::types::AdminRoleCreationResponse
+    CreateAdminRoleStub => types::AdminRoleCreationResponse
 );
+
 impl crate::testing::Answers for CreateAdminRoleStub {
-    type Output = crate::types::AdminRoleCreationResponse;
-    fn answer(output: &crate::types::AdminRoleCreationResponse) -> (u16, serde_json::Value) {
+    type Output = types::AdminRoleCreationResponse;
+
+    fn answer(output: &types::AdminRoleCreationResponse) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getRole` (`GET /v3/admin/roles/{role_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetRoleStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetRoleStub => crate ::types::ListAdminRoleResponse);
+
+crate::testing_stub::stub_methods!(GetRoleStub => types::ListAdminRoleResponse);
 impl crate::testing::Answers for GetRoleStub {
-    type Output = crate::types::ListAdminRoleResponse;
-    fn answer(output: &crate::types::ListAdminRoleResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListAdminRoleResponse;
+
+    fn answer(output: &types::ListAdminRoleResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `updateRole` (`PUT /v3/admin/roles/{role_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateRoleStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    UpdateRoleStub => crate ::types::AdminRoleUpdateResponse
-);
+
+crate::testing_stub::stub_methods!(UpdateRoleStub => types::AdminRoleUpdateResponse);
 impl crate::testing::Answers for UpdateRoleStub {
-    type Output = crate::types::AdminRoleUpdateResponse;
-    fn answer(output: &crate::types::AdminRoleUpdateResponse) -> (u16, serde_json::Value) {
+    type Output = types::AdminRoleUpdateResponse;
+
+    fn answer(output: &types::AdminRoleUpdateResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteRole` (`DELETE /v3/admin/roles/{role_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteRoleStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    DeleteRoleStub => crate ::types::AdminRoleDeletedResponse
-);
+
+crate::testing_stub::stub_methods!(DeleteRoleStub => types::AdminRoleDeletedResponse);
 impl crate::testing::Answers for DeleteRoleStub {
-    type Output = crate::types::AdminRoleDeletedResponse;
-    fn answer(output: &crate::types::AdminRoleDeletedResponse) -> (u16, serde_json::Value) {
+    type Output = types::AdminRoleDeletedResponse;
+
+    fn answer(output: &types::AdminRoleDeletedResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getSessionUser` (`GET /v3/admin/sessions/{blaize_admin_session_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetSessionUserStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetSessionUserStub => crate ::types::UserIdentifier);
+
+crate::testing_stub::stub_methods!(GetSessionUserStub => types::UserIdentifier);
 impl crate::testing::Answers for GetSessionUserStub {
-    type Output = crate::types::UserIdentifier;
-    fn answer(output: &crate::types::UserIdentifier) -> (u16, serde_json::Value) {
+    type Output = types::UserIdentifier;
+
+    fn answer(output: &types::UserIdentifier) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct AdminUserReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl AdminUserReceived<'_> {
     /// The bodies of the requests to `createAdminUser`, in order, as `types::CreateAdminUserRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_admin_user(&self) -> Vec<crate::types::CreateAdminUserRequest> {
+    pub fn create_admin_user(&self) -> Vec<types::CreateAdminUserRequest> {
         self.engine
             .bodies("createAdminUser")
             .iter()
@@ -409,12 +451,13 @@ impl AdminUserReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `logInAdminUserAccount`, in order, as `types::LogInAdminUserAccountRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn log_in_admin_user_account(&self) -> Vec<crate::types::LogInAdminUserAccountRequest> {
+    pub fn log_in_admin_user_account(&self) -> Vec<types::LogInAdminUserAccountRequest> {
         self.engine
             .bodies("logInAdminUserAccount")
             .iter()
@@ -428,6 +471,7 @@ impl AdminUserReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `logOutAdminUserAccount`, in order.
     pub fn log_out_admin_user_account(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -436,6 +480,7 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("logOutAdminUserAccount"))
             .collect()
     }
+
     /// The requests to `listAccessKeys`, in order.
     pub fn list_access_keys(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -444,6 +489,7 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("listAccessKeys"))
             .collect()
     }
+
     /// The requests to `issueKeyPair`, in order.
     pub fn issue_key_pair(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -452,6 +498,7 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("issueKeyPair"))
             .collect()
     }
+
     /// The requests to `revokeKeypair`, in order.
     pub fn revoke_keypair(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -460,6 +507,7 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("revokeKeypair"))
             .collect()
     }
+
     /// The requests to `listUserRoles`, in order.
     pub fn list_user_roles(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -468,6 +516,7 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("listUserRoles"))
             .collect()
     }
+
     /// The requests to `listUserTenantRoles`, in order.
     pub fn list_user_tenant_roles(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -476,6 +525,7 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("listUserTenantRoles"))
             .collect()
     }
+
     /// The requests to `listRoles`, in order.
     pub fn list_roles(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -484,12 +534,13 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("listRoles"))
             .collect()
     }
+
     /// The bodies of the requests to `createAdminRole`, in order, as `types::CreateAdminRoleBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_admin_role(&self) -> Vec<crate::types::CreateAdminRoleBody> {
+    pub fn create_admin_role(&self) -> Vec<types::CreateAdminRoleBody> {
         self.engine
             .bodies("createAdminRole")
             .iter()
@@ -503,6 +554,7 @@ impl AdminUserReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getRole`, in order.
     pub fn get_role(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -511,12 +563,13 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("getRole"))
             .collect()
     }
+
     /// The bodies of the requests to `updateRole`, in order, as `types::CreateAdminRoleBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_role(&self) -> Vec<crate::types::CreateAdminRoleBody> {
+    pub fn update_role(&self) -> Vec<types::CreateAdminRoleBody> {
         self.engine
             .bodies("updateRole")
             .iter()
@@ -530,6 +583,7 @@ impl AdminUserReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteRole`, in order.
     pub fn delete_role(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -538,6 +592,7 @@ impl AdminUserReceived<'_> {
             .filter(|r| r.operation() == Some("deleteRole"))
             .collect()
     }
+
     /// The requests to `getSessionUser`, in order.
     pub fn get_session_user(&self) -> Vec<crate::testing::Recorded> {
         self.engine

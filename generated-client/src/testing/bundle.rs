@@ -3,22 +3,28 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Bundle` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Bundle` operations' stubs; get it with [`TestServer::bundle`](super::TestServer::bundle).
 #[derive(Debug, Clone, Copy)]
 pub struct BundleStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl BundleStubs<'_> {
     /// Stubs [`BundleApi::list_bundles`](crate::apis::bundle::BundleApi::list_bundles) (`GET /v3/bundles`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_bundles(&self) -> ListBundlesStub {
         let stub = self.engine.stub("listBundles");
         ListBundlesStub { stub }
     }
+
     /// Stubs [`BundleApi::create_bundles`](crate::apis::bundle::BundleApi::create_bundles) (`PUT /v3/bundles`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_bundles(&self) -> CreateBundlesStub {
         let stub = self.engine.stub("createBundles");
         CreateBundlesStub { stub }
     }
+
     /// Stubs [`BundleApi::get_bundle`](crate::apis::bundle::BundleApi::get_bundle) (`GET /v3/bundles/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_bundle(&self, id: impl Into<String>) -> GetBundleStub {
         let stub = self.engine.stub("getBundle");
@@ -26,6 +32,7 @@ impl BundleStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetBundleStub { stub }
     }
+
     /// Stubs [`BundleApi::create_bundle`](crate::apis::bundle::BundleApi::create_bundle) (`PUT /v3/bundles/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_bundle(&self, id: impl Into<String>) -> CreateBundleStub {
         let stub = self.engine.stub("createBundle");
@@ -33,6 +40,7 @@ impl BundleStubs<'_> {
         let stub = stub.path_param("id", id_value);
         CreateBundleStub { stub }
     }
+
     /// Stubs [`BundleApi::delete_bundle`](crate::apis::bundle::BundleApi::delete_bundle) (`DELETE /v3/bundles/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_bundle(&self, id: impl Into<String>) -> DeleteBundleStub {
         let stub = self.engine.stub("deleteBundle");
@@ -41,38 +49,45 @@ impl BundleStubs<'_> {
         DeleteBundleStub { stub }
     }
 }
+
 /// A stub of `listBundles` (`GET /v3/bundles`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListBundlesStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListBundlesStub => crate ::types::Bundles);
+
+crate::testing_stub::stub_methods!(ListBundlesStub => types::Bundles);
 impl crate::testing::Answers for ListBundlesStub {
-    type Output = crate::types::Bundles;
-    fn answer(output: &crate::types::Bundles) -> (u16, serde_json::Value) {
+    type Output = types::Bundles;
+
+    fn answer(output: &types::Bundles) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createBundles` (`PUT /v3/bundles`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateBundlesStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateBundlesStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateBundleBody) -> Self {
+    pub fn body(mut self, body: types::CreateBundleBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateBundlesStub => ());
 impl crate::testing::Answers for CreateBundlesStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -80,38 +95,45 @@ impl crate::testing::Answers for CreateBundlesStub {
         })
     }
 }
+
 /// A stub of `getBundle` (`GET /v3/bundles/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetBundleStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetBundleStub => crate ::types::Bundle);
+
+crate::testing_stub::stub_methods!(GetBundleStub => types::Bundle);
 impl crate::testing::Answers for GetBundleStub {
-    type Output = crate::types::Bundle;
-    fn answer(output: &crate::types::Bundle) -> (u16, serde_json::Value) {
+    type Output = types::Bundle;
+
+    fn answer(output: &types::Bundle) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createBundle` (`PUT /v3/bundles/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateBundleStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateBundleStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateBundleBody) -> Self {
+    pub fn body(mut self, body: types::CreateBundleBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateBundleStub => ());
 impl crate::testing::Answers for CreateBundleStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -119,29 +141,32 @@ impl crate::testing::Answers for CreateBundleStub {
         })
     }
 }
+
 /// A stub of `deleteBundle` (`DELETE /v3/bundles/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteBundleStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    DeleteBundleStub => crate ::types::DeleteBundleResponse
-);
+
+crate::testing_stub::stub_methods!(DeleteBundleStub => types::DeleteBundleResponse);
 impl crate::testing::Answers for DeleteBundleStub {
-    type Output = crate::types::DeleteBundleResponse;
-    fn answer(output: &crate::types::DeleteBundleResponse) -> (u16, serde_json::Value) {
+    type Output = types::DeleteBundleResponse;
+
+    fn answer(output: &types::DeleteBundleResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct BundleReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl BundleReceived<'_> {
     /// The requests to `listBundles`, in order.
     pub fn list_bundles(&self) -> Vec<crate::testing::Recorded> {
@@ -151,12 +176,13 @@ impl BundleReceived<'_> {
             .filter(|r| r.operation() == Some("listBundles"))
             .collect()
     }
+
     /// The bodies of the requests to `createBundles`, in order, as `types::CreateBundleBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_bundles(&self) -> Vec<crate::types::CreateBundleBody> {
+    pub fn create_bundles(&self) -> Vec<types::CreateBundleBody> {
         self.engine
             .bodies("createBundles")
             .iter()
@@ -170,6 +196,7 @@ impl BundleReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getBundle`, in order.
     pub fn get_bundle(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -178,12 +205,13 @@ impl BundleReceived<'_> {
             .filter(|r| r.operation() == Some("getBundle"))
             .collect()
     }
+
     /// The bodies of the requests to `createBundle`, in order, as `types::CreateBundleBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_bundle(&self) -> Vec<crate::types::CreateBundleBody> {
+    pub fn create_bundle(&self) -> Vec<types::CreateBundleBody> {
         self.engine
             .bodies("createBundle")
             .iter()
@@ -197,6 +225,7 @@ impl BundleReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteBundle`, in order.
     pub fn delete_bundle(&self) -> Vec<crate::testing::Recorded> {
         self.engine

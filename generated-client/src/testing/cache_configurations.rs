@@ -3,22 +3,28 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Cache Configurations` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Cache Configurations` operations' stubs; get it with [`TestServer::cache_configurations`](super::TestServer::cache_configurations).
 #[derive(Debug, Clone, Copy)]
 pub struct CacheConfigurationsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CacheConfigurationsStubs<'_> {
     /// Stubs [`CacheConfigurationsApi::list_cache_configurations`](crate::apis::cache_configurations::CacheConfigurationsApi::list_cache_configurations) (`GET /v3/cache-configurations`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_cache_configurations(&self) -> ListCacheConfigurationsStub {
         let stub = self.engine.stub("listCacheConfigurations");
         ListCacheConfigurationsStub { stub }
     }
+
     /// Stubs [`CacheConfigurationsApi::create_cache_configuration`](crate::apis::cache_configurations::CacheConfigurationsApi::create_cache_configuration) (`POST /v3/cache-configurations`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_cache_configuration(&self) -> CreateCacheConfigurationStub {
         let stub = self.engine.stub("createCacheConfiguration");
         CreateCacheConfigurationStub { stub }
     }
+
     /// Stubs [`CacheConfigurationsApi::get_cache_configuration`](crate::apis::cache_configurations::CacheConfigurationsApi::get_cache_configuration) (`GET /v3/cache-configurations/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_cache_configuration(&self, id: impl Into<String>) -> GetCacheConfigurationStub {
         let stub = self.engine.stub("getCacheConfiguration");
@@ -26,6 +32,7 @@ impl CacheConfigurationsStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetCacheConfigurationStub { stub }
     }
+
     /// Stubs [`CacheConfigurationsApi::update_cache_configuration`](crate::apis::cache_configurations::CacheConfigurationsApi::update_cache_configuration) (`PUT /v3/cache-configurations/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_cache_configuration(
         &self,
@@ -36,6 +43,7 @@ impl CacheConfigurationsStubs<'_> {
         let stub = stub.path_param("id", id_value);
         UpdateCacheConfigurationStub { stub }
     }
+
     /// Stubs [`CacheConfigurationsApi::delete_cache_configuration`](crate::apis::cache_configurations::CacheConfigurationsApi::delete_cache_configuration) (`DELETE /v3/cache-configurations/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_cache_configuration(
         &self,
@@ -47,40 +55,48 @@ impl CacheConfigurationsStubs<'_> {
         DeleteCacheConfigurationStub { stub }
     }
 }
+
 /// A stub of `listCacheConfigurations` (`GET /v3/cache-configurations`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListCacheConfigurationsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    ListCacheConfigurationsStub => crate ::types::CacheConfigurationsObjects
+    ListCacheConfigurationsStub => types::CacheConfigurationsObjects
 );
+
 impl crate::testing::Answers for ListCacheConfigurationsStub {
-    type Output = crate::types::CacheConfigurationsObjects;
-    fn answer(output: &crate::types::CacheConfigurationsObjects) -> (u16, serde_json::Value) {
+    type Output = types::CacheConfigurationsObjects;
+
+    fn answer(output: &types::CacheConfigurationsObjects) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createCacheConfiguration` (`POST /v3/cache-configurations`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateCacheConfigurationStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateCacheConfigurationStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
+    pub fn body(mut self, body: types::CreateCacheConfigurationBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateCacheConfigurationStub => ());
 impl crate::testing::Answers for CreateCacheConfigurationStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -88,40 +104,48 @@ impl crate::testing::Answers for CreateCacheConfigurationStub {
         })
     }
 }
+
 /// A stub of `getCacheConfiguration` (`GET /v3/cache-configurations/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetCacheConfigurationStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    GetCacheConfigurationStub => crate ::types::CacheConfigurationsObject
+    GetCacheConfigurationStub => types::CacheConfigurationsObject
 );
+
 impl crate::testing::Answers for GetCacheConfigurationStub {
-    type Output = crate::types::CacheConfigurationsObject;
-    fn answer(output: &crate::types::CacheConfigurationsObject) -> (u16, serde_json::Value) {
+    type Output = types::CacheConfigurationsObject;
+
+    fn answer(output: &types::CacheConfigurationsObject) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `updateCacheConfiguration` (`PUT /v3/cache-configurations/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateCacheConfigurationStub {
     stub: crate::testing::Stub,
 }
+
 impl UpdateCacheConfigurationStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateCacheConfigurationBody) -> Self {
+    pub fn body(mut self, body: types::CreateCacheConfigurationBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(UpdateCacheConfigurationStub => ());
 impl crate::testing::Answers for UpdateCacheConfigurationStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -129,15 +153,18 @@ impl crate::testing::Answers for UpdateCacheConfigurationStub {
         })
     }
 }
+
 /// A stub of `deleteCacheConfiguration` (`DELETE /v3/cache-configurations/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteCacheConfigurationStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteCacheConfigurationStub => ());
 impl crate::testing::Answers for DeleteCacheConfigurationStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -145,11 +172,13 @@ impl crate::testing::Answers for DeleteCacheConfigurationStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct CacheConfigurationsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CacheConfigurationsReceived<'_> {
     /// The requests to `listCacheConfigurations`, in order.
     pub fn list_cache_configurations(&self) -> Vec<crate::testing::Recorded> {
@@ -159,12 +188,13 @@ impl CacheConfigurationsReceived<'_> {
             .filter(|r| r.operation() == Some("listCacheConfigurations"))
             .collect()
     }
+
     /// The bodies of the requests to `createCacheConfiguration`, in order, as `types::CreateCacheConfigurationBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_cache_configuration(&self) -> Vec<crate::types::CreateCacheConfigurationBody> {
+    pub fn create_cache_configuration(&self) -> Vec<types::CreateCacheConfigurationBody> {
         self.engine
             .bodies("createCacheConfiguration")
             .iter()
@@ -178,6 +208,7 @@ impl CacheConfigurationsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getCacheConfiguration`, in order.
     pub fn get_cache_configuration(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -186,12 +217,13 @@ impl CacheConfigurationsReceived<'_> {
             .filter(|r| r.operation() == Some("getCacheConfiguration"))
             .collect()
     }
+
     /// The bodies of the requests to `updateCacheConfiguration`, in order, as `types::CreateCacheConfigurationBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_cache_configuration(&self) -> Vec<crate::types::CreateCacheConfigurationBody> {
+    pub fn update_cache_configuration(&self) -> Vec<types::CreateCacheConfigurationBody> {
         self.engine
             .bodies("updateCacheConfiguration")
             .iter()
@@ -205,6 +237,7 @@ impl CacheConfigurationsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteCacheConfiguration`, in order.
     pub fn delete_cache_configuration(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,22 +3,26 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Cache Management` operations, and what was sent to them.
+
 /// The `Cache Management` operations' stubs; get it with [`TestServer::cache_management`](super::TestServer::cache_management).
 #[derive(Debug, Clone, Copy)]
 pub struct CacheManagementStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CacheManagementStubs<'_> {
     /// Stubs [`CacheManagementApi::evict_origin`](crate::apis::cache_management::CacheManagementApi::evict_origin) (`POST /v3/cache-management/evict-origin`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn evict_origin(&self) -> EvictOriginStub {
         let stub = self.engine.stub("evictOrigin");
         EvictOriginStub { stub }
     }
+
     /// Stubs [`CacheManagementApi::evict_origin_site_v4`](crate::apis::cache_management::CacheManagementApi::evict_origin_site_v4) (`POST /v4/cache-management/evict-origin`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn evict_origin_site_v4(&self) -> EvictOriginSiteV4Stub {
         let stub = self.engine.stub("evictOriginSiteV4");
         EvictOriginSiteV4Stub { stub }
     }
+
     /// Stubs [`CacheManagementApi::evict_origin_v4`](crate::apis::cache_management::CacheManagementApi::evict_origin_v4) (`POST /v4/cache-management/evict-origin/{site}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn evict_origin_v4(&self, site: impl Into<String>) -> EvictOriginV4Stub {
         let stub = self.engine.stub("evictOriginV4");
@@ -27,12 +31,14 @@ impl CacheManagementStubs<'_> {
         EvictOriginV4Stub { stub }
     }
 }
+
 /// A stub of `evictOrigin` (`POST /v3/cache-management/evict-origin`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct EvictOriginStub {
     stub: crate::testing::Stub,
 }
+
 impl EvictOriginStub {
     /// Matches requests with this body (as JSON).
     pub fn body(mut self, body: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -40,9 +46,11 @@ impl EvictOriginStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(EvictOriginStub => ());
 impl crate::testing::Answers for EvictOriginStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -50,12 +58,14 @@ impl crate::testing::Answers for EvictOriginStub {
         })
     }
 }
+
 /// A stub of `evictOriginSiteV4` (`POST /v4/cache-management/evict-origin`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct EvictOriginSiteV4Stub {
     stub: crate::testing::Stub,
 }
+
 impl EvictOriginSiteV4Stub {
     /// Matches requests with this body (as JSON).
     pub fn body(mut self, body: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -63,9 +73,11 @@ impl EvictOriginSiteV4Stub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(EvictOriginSiteV4Stub => ());
 impl crate::testing::Answers for EvictOriginSiteV4Stub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -73,12 +85,14 @@ impl crate::testing::Answers for EvictOriginSiteV4Stub {
         })
     }
 }
+
 /// A stub of `evictOriginV4` (`POST /v4/cache-management/evict-origin/{site}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct EvictOriginV4Stub {
     stub: crate::testing::Stub,
 }
+
 impl EvictOriginV4Stub {
     /// Matches requests with this body (as JSON).
     pub fn body(mut self, body: serde_json::Map<String, serde_json::Value>) -> Self {
@@ -86,9 +100,11 @@ impl EvictOriginV4Stub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(EvictOriginV4Stub => ());
 impl crate::testing::Answers for EvictOriginV4Stub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -96,11 +112,13 @@ impl crate::testing::Answers for EvictOriginV4Stub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct CacheManagementReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CacheManagementReceived<'_> {
     /// The bodies of the requests to `evictOrigin`, in order, as `serde_json::Map<String, serde_json::Value>`.
     ///
@@ -121,6 +139,7 @@ impl CacheManagementReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `evictOriginSiteV4`, in order, as `serde_json::Map<String, serde_json::Value>`.
     ///
     /// # Panics
@@ -140,6 +159,7 @@ impl CacheManagementReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `evictOriginV4`, in order, as `serde_json::Map<String, serde_json::Value>`.
     ///
     /// # Panics

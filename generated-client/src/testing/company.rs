@@ -3,22 +3,28 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Company` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Company` operations' stubs; get it with [`TestServer::company`](super::TestServer::company).
 #[derive(Debug, Clone, Copy)]
 pub struct CompanyStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CompanyStubs<'_> {
     /// Stubs [`CompanyApi::list_companies`](crate::apis::company::CompanyApi::list_companies) (`GET /v3/companies`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_companies(&self) -> ListCompaniesStub {
         let stub = self.engine.stub("listCompanies");
         ListCompaniesStub { stub }
     }
+
     /// Stubs [`CompanyApi::create_company`](crate::apis::company::CompanyApi::create_company) (`POST /v3/companies`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_company(&self) -> CreateCompanyStub {
         let stub = self.engine.stub("createCompany");
         CreateCompanyStub { stub }
     }
+
     /// Stubs [`CompanyApi::get_company`](crate::apis::company::CompanyApi::get_company) (`GET /v3/companies/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_company(&self, id: impl Into<String>) -> GetCompanyStub {
         let stub = self.engine.stub("getCompany");
@@ -26,6 +32,7 @@ impl CompanyStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetCompanyStub { stub }
     }
+
     /// Stubs [`CompanyApi::update_company`](crate::apis::company::CompanyApi::update_company) (`PUT /v3/companies/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_company(&self, id: impl Into<String>) -> UpdateCompanyStub {
         let stub = self.engine.stub("updateCompany");
@@ -33,6 +40,7 @@ impl CompanyStubs<'_> {
         let stub = stub.path_param("id", id_value);
         UpdateCompanyStub { stub }
     }
+
     /// Stubs [`CompanyApi::delete_company`](crate::apis::company::CompanyApi::delete_company) (`DELETE /v3/companies/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompanyStub {
         let stub = self.engine.stub("deleteCompany");
@@ -40,12 +48,14 @@ impl CompanyStubs<'_> {
         let stub = stub.path_param("id", id_value);
         DeleteCompanyStub { stub }
     }
+
     /// Stubs [`CompanyApi::post_companies`](crate::apis::company::CompanyApi::post_companies) (`POST /v4/companies`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn post_companies(&self, body: crate::types::CreateCompanyBodyV4) -> PostCompaniesStub {
+    pub fn post_companies(&self, body: types::CreateCompanyBodyV4) -> PostCompaniesStub {
         let stub = self.engine.stub("post_companies");
         let stub = stub.json_body(&body);
         PostCompaniesStub { stub }
     }
+
     /// Stubs [`CompanyApi::get_companies_by_company_id`](crate::apis::company::CompanyApi::get_companies_by_company_id) (`GET /v4/companies/{companyId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_companies_by_company_id(
         &self,
@@ -57,38 +67,45 @@ impl CompanyStubs<'_> {
         GetCompaniesByCompanyIdStub { stub }
     }
 }
+
 /// A stub of `listCompanies` (`GET /v3/companies`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListCompaniesStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListCompaniesStub => crate ::types::Companies);
+
+crate::testing_stub::stub_methods!(ListCompaniesStub => types::Companies);
 impl crate::testing::Answers for ListCompaniesStub {
-    type Output = crate::types::Companies;
-    fn answer(output: &crate::types::Companies) -> (u16, serde_json::Value) {
+    type Output = types::Companies;
+
+    fn answer(output: &types::Companies) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createCompany` (`POST /v3/companies`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateCompanyStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateCompanyStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateCompanyBody) -> Self {
+    pub fn body(mut self, body: types::CreateCompanyBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateCompanyStub => ());
 impl crate::testing::Answers for CreateCompanyStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -96,38 +113,45 @@ impl crate::testing::Answers for CreateCompanyStub {
         })
     }
 }
+
 /// A stub of `getCompany` (`GET /v3/companies/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetCompanyStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetCompanyStub => crate ::types::Company);
+
+crate::testing_stub::stub_methods!(GetCompanyStub => types::Company);
 impl crate::testing::Answers for GetCompanyStub {
-    type Output = crate::types::Company;
-    fn answer(output: &crate::types::Company) -> (u16, serde_json::Value) {
+    type Output = types::Company;
+
+    fn answer(output: &types::Company) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `updateCompany` (`PUT /v3/companies/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateCompanyStub {
     stub: crate::testing::Stub,
 }
+
 impl UpdateCompanyStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateCompanyBody) -> Self {
+    pub fn body(mut self, body: types::CreateCompanyBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(UpdateCompanyStub => ());
 impl crate::testing::Answers for UpdateCompanyStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -135,15 +159,18 @@ impl crate::testing::Answers for UpdateCompanyStub {
         })
     }
 }
+
 /// A stub of `deleteCompany` (`DELETE /v3/companies/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteCompanyStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteCompanyStub => ());
 impl crate::testing::Answers for DeleteCompanyStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -151,15 +178,18 @@ impl crate::testing::Answers for DeleteCompanyStub {
         })
     }
 }
+
 /// A stub of `post_companies` (`POST /v4/companies`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct PostCompaniesStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(PostCompaniesStub => ());
 impl crate::testing::Answers for PostCompaniesStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -167,29 +197,32 @@ impl crate::testing::Answers for PostCompaniesStub {
         })
     }
 }
+
 /// A stub of `get_companies_by_company_id` (`GET /v4/companies/{companyId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetCompaniesByCompanyIdStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    GetCompaniesByCompanyIdStub => crate ::types::Companyv4
-);
+
+crate::testing_stub::stub_methods!(GetCompaniesByCompanyIdStub => types::Companyv4);
 impl crate::testing::Answers for GetCompaniesByCompanyIdStub {
-    type Output = crate::types::Companyv4;
-    fn answer(output: &crate::types::Companyv4) -> (u16, serde_json::Value) {
+    type Output = types::Companyv4;
+
+    fn answer(output: &types::Companyv4) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct CompanyReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CompanyReceived<'_> {
     /// The requests to `listCompanies`, in order.
     pub fn list_companies(&self) -> Vec<crate::testing::Recorded> {
@@ -199,12 +232,13 @@ impl CompanyReceived<'_> {
             .filter(|r| r.operation() == Some("listCompanies"))
             .collect()
     }
+
     /// The bodies of the requests to `createCompany`, in order, as `types::CreateCompanyBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_company(&self) -> Vec<crate::types::CreateCompanyBody> {
+    pub fn create_company(&self) -> Vec<types::CreateCompanyBody> {
         self.engine
             .bodies("createCompany")
             .iter()
@@ -218,6 +252,7 @@ impl CompanyReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getCompany`, in order.
     pub fn get_company(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -226,12 +261,13 @@ impl CompanyReceived<'_> {
             .filter(|r| r.operation() == Some("getCompany"))
             .collect()
     }
+
     /// The bodies of the requests to `updateCompany`, in order, as `types::CreateCompanyBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_company(&self) -> Vec<crate::types::CreateCompanyBody> {
+    pub fn update_company(&self) -> Vec<types::CreateCompanyBody> {
         self.engine
             .bodies("updateCompany")
             .iter()
@@ -245,6 +281,7 @@ impl CompanyReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteCompany`, in order.
     pub fn delete_company(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -253,12 +290,13 @@ impl CompanyReceived<'_> {
             .filter(|r| r.operation() == Some("deleteCompany"))
             .collect()
     }
+
     /// The bodies of the requests to `post_companies`, in order, as `types::CreateCompanyBodyV4`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn post_companies(&self) -> Vec<crate::types::CreateCompanyBodyV4> {
+    pub fn post_companies(&self) -> Vec<types::CreateCompanyBodyV4> {
         self.engine
             .bodies("post_companies")
             .iter()
@@ -272,6 +310,7 @@ impl CompanyReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `get_companies_by_company_id`, in order.
     pub fn get_companies_by_company_id(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,29 +3,35 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Component Library` operations, and what was sent to them.
+
 use crate::apis::component_library::GenerateThumbnailUploadUrlError;
+use crate::types;
+
 /// The `Component Library` operations' stubs; get it with [`TestServer::component_library`](super::TestServer::component_library).
 #[derive(Debug, Clone, Copy)]
 pub struct ComponentLibraryStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ComponentLibraryStubs<'_> {
     /// Stubs [`ComponentLibraryApi::generate_thumbnail_upload_url`](crate::apis::component_library::ComponentLibraryApi::generate_thumbnail_upload_url) (`POST /v4/thumbnails/upload-url`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn generate_thumbnail_upload_url(
         &self,
-        body: crate::types::GenerateThumbnailUploadUrlRequest,
+        body: types::GenerateThumbnailUploadUrlRequest,
     ) -> GenerateThumbnailUploadUrlStub {
         let stub = self.engine.stub("generateThumbnailUploadUrl");
         let stub = stub.json_body(&body);
         GenerateThumbnailUploadUrlStub { stub }
     }
 }
+
 /// A stub of `generateThumbnailUploadUrl` (`POST /v4/thumbnails/upload-url`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GenerateThumbnailUploadUrlStub {
     stub: crate::testing::Stub,
 }
+
 impl GenerateThumbnailUploadUrlStub {
     /// Answers with a documented error: the variant's status and its body.
     pub fn returns_error(
@@ -45,34 +51,35 @@ impl GenerateThumbnailUploadUrlStub {
         self.stub.returns_json(status, &body).typed()
     }
 }
+
 crate::testing_stub::stub_methods!(
-    GenerateThumbnailUploadUrlStub => crate ::types::GenerateThumbnailUploadUrlResponse
+    GenerateThumbnailUploadUrlStub => types::GenerateThumbnailUploadUrlResponse
 );
+
 impl crate::testing::Answers for GenerateThumbnailUploadUrlStub {
-    type Output = crate::types::GenerateThumbnailUploadUrlResponse;
-    fn answer(
-        output: &crate::types::GenerateThumbnailUploadUrlResponse,
-    ) -> (u16, serde_json::Value) {
+    type Output = types::GenerateThumbnailUploadUrlResponse;
+
+    fn answer(output: &types::GenerateThumbnailUploadUrlResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct ComponentLibraryReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ComponentLibraryReceived<'_> {
     /// The bodies of the requests to `generateThumbnailUploadUrl`, in order, as `types::GenerateThumbnailUploadUrlRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn generate_thumbnail_upload_url(
-        &self,
-    ) -> Vec<crate::types::GenerateThumbnailUploadUrlRequest> {
+    pub fn generate_thumbnail_upload_url(&self) -> Vec<types::GenerateThumbnailUploadUrlRequest> {
         self.engine
             .bodies("generateThumbnailUploadUrl")
             .iter()

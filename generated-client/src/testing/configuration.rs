@@ -3,85 +3,102 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Configuration` operations, and what was sent to them.
+
 use crate::apis::configuration::UpdateBlacklistedEmailDomainsResponse;
+use crate::types;
+
 /// The `Configuration` operations' stubs; get it with [`TestServer::configuration`](super::TestServer::configuration).
 #[derive(Debug, Clone, Copy)]
 pub struct ConfigurationStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ConfigurationStubs<'_> {
     /// Stubs [`ConfigurationApi::get_configuration`](crate::apis::configuration::ConfigurationApi::get_configuration) (`GET /v3/configuration`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_configuration(&self) -> GetConfigurationStub {
         let stub = self.engine.stub("getConfiguration");
         GetConfigurationStub { stub }
     }
+
     /// Stubs [`ConfigurationApi::save_configuration`](crate::apis::configuration::ConfigurationApi::save_configuration) (`POST /v3/configuration`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_configuration(&self) -> SaveConfigurationStub {
         let stub = self.engine.stub("saveConfiguration");
         SaveConfigurationStub { stub }
     }
+
     /// Stubs [`ConfigurationApi::list_blacklisted_email_domains`](crate::apis::configuration::ConfigurationApi::list_blacklisted_email_domains) (`GET /v4/blacklisted-email-domains`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_blacklisted_email_domains(&self) -> ListBlacklistedEmailDomainsStub {
         let stub = self.engine.stub("listBlacklistedEmailDomains");
         ListBlacklistedEmailDomainsStub { stub }
     }
+
     /// Stubs [`ConfigurationApi::update_blacklisted_email_domains`](crate::apis::configuration::ConfigurationApi::update_blacklisted_email_domains) (`PUT /v4/blacklisted-email-domains`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_blacklisted_email_domains(
         &self,
-        body: crate::types::BlacklistedEmailDomainsRequest,
+        body: types::BlacklistedEmailDomainsRequest,
     ) -> UpdateBlacklistedEmailDomainsStub {
         let stub = self.engine.stub("updateBlacklistedEmailDomains");
         let stub = stub.json_body(&body);
         UpdateBlacklistedEmailDomainsStub { stub }
     }
+
     /// Stubs [`ConfigurationApi::install_tenant`](crate::apis::configuration::ConfigurationApi::install_tenant) (`POST /v3/initialize`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn install_tenant(&self) -> InstallTenantStub {
         let stub = self.engine.stub("installTenant");
         InstallTenantStub { stub }
     }
+
     /// Stubs [`ConfigurationApi::create_cert`](crate::apis::configuration::ConfigurationApi::create_cert) (`POST /v3/certs`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_cert(&self) -> CreateCertStub {
         let stub = self.engine.stub("createCert");
         CreateCertStub { stub }
     }
+
     /// Stubs [`ConfigurationApi::delete_cert`](crate::apis::configuration::ConfigurationApi::delete_cert) (`DELETE /v3/certs`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_cert(&self) -> DeleteCertStub {
         let stub = self.engine.stub("deleteCert");
         DeleteCertStub { stub }
     }
 }
+
 /// A stub of `getConfiguration` (`GET /v3/configuration`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetConfigurationStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetConfigurationStub => crate ::types::Configuration);
+
+crate::testing_stub::stub_methods!(GetConfigurationStub => types::Configuration);
 impl crate::testing::Answers for GetConfigurationStub {
-    type Output = crate::types::Configuration;
-    fn answer(output: &crate::types::Configuration) -> (u16, serde_json::Value) {
+    type Output = types::Configuration;
+
+    fn answer(output: &types::Configuration) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveConfiguration` (`POST /v3/configuration`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveConfigurationStub {
     stub: crate::testing::Stub,
 }
+
 impl SaveConfigurationStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::SaveConfigurationRequest) -> Self {
+    pub fn body(mut self, body: types::SaveConfigurationRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(SaveConfigurationStub => ());
 impl crate::testing::Answers for SaveConfigurationStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -89,15 +106,18 @@ impl crate::testing::Answers for SaveConfigurationStub {
         })
     }
 }
+
 /// A stub of `listBlacklistedEmailDomains` (`GET /v4/blacklisted-email-domains`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListBlacklistedEmailDomainsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(ListBlacklistedEmailDomainsStub => Vec < String >);
 impl crate::testing::Answers for ListBlacklistedEmailDomainsStub {
     type Output = Vec<String>;
+
     fn answer(output: &Vec<String>) -> (u16, serde_json::Value) {
         (
             200,
@@ -105,17 +125,21 @@ impl crate::testing::Answers for ListBlacklistedEmailDomainsStub {
         )
     }
 }
+
 /// A stub of `updateBlacklistedEmailDomains` (`PUT /v4/blacklisted-email-domains`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateBlacklistedEmailDomainsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
     UpdateBlacklistedEmailDomainsStub => UpdateBlacklistedEmailDomainsResponse
 );
+
 impl crate::testing::Answers for UpdateBlacklistedEmailDomainsStub {
     type Output = UpdateBlacklistedEmailDomainsResponse;
+
     fn answer(output: &UpdateBlacklistedEmailDomainsResponse) -> (u16, serde_json::Value) {
         match output {
             UpdateBlacklistedEmailDomainsResponse::Ok(body) => (
@@ -129,15 +153,18 @@ impl crate::testing::Answers for UpdateBlacklistedEmailDomainsStub {
         }
     }
 }
+
 /// A stub of `installTenant` (`POST /v3/initialize`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct InstallTenantStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(InstallTenantStub => ());
 impl crate::testing::Answers for InstallTenantStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -145,22 +172,26 @@ impl crate::testing::Answers for InstallTenantStub {
         })
     }
 }
+
 /// A stub of `createCert` (`POST /v3/certs`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateCertStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateCertStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateCertRequest) -> Self {
+    pub fn body(mut self, body: types::CreateCertRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateCertStub => ());
 impl crate::testing::Answers for CreateCertStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -168,15 +199,18 @@ impl crate::testing::Answers for CreateCertStub {
         })
     }
 }
+
 /// A stub of `deleteCert` (`DELETE /v3/certs`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteCertStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteCertStub => ());
 impl crate::testing::Answers for DeleteCertStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -184,11 +218,13 @@ impl crate::testing::Answers for DeleteCertStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct ConfigurationReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ConfigurationReceived<'_> {
     /// The requests to `getConfiguration`, in order.
     pub fn get_configuration(&self) -> Vec<crate::testing::Recorded> {
@@ -198,12 +234,13 @@ impl ConfigurationReceived<'_> {
             .filter(|r| r.operation() == Some("getConfiguration"))
             .collect()
     }
+
     /// The bodies of the requests to `saveConfiguration`, in order, as `types::SaveConfigurationRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn save_configuration(&self) -> Vec<crate::types::SaveConfigurationRequest> {
+    pub fn save_configuration(&self) -> Vec<types::SaveConfigurationRequest> {
         self.engine
             .bodies("saveConfiguration")
             .iter()
@@ -217,6 +254,7 @@ impl ConfigurationReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `listBlacklistedEmailDomains`, in order.
     pub fn list_blacklisted_email_domains(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -225,14 +263,13 @@ impl ConfigurationReceived<'_> {
             .filter(|r| r.operation() == Some("listBlacklistedEmailDomains"))
             .collect()
     }
+
     /// The bodies of the requests to `updateBlacklistedEmailDomains`, in order, as `types::BlacklistedEmailDomainsRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_blacklisted_email_domains(
-        &self,
-    ) -> Vec<crate::types::BlacklistedEmailDomainsRequest> {
+    pub fn update_blacklisted_email_domains(&self) -> Vec<types::BlacklistedEmailDomainsRequest> {
         self.engine
             .bodies("updateBlacklistedEmailDomains")
             .iter()
@@ -246,6 +283,7 @@ impl ConfigurationReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `installTenant`, in order.
     pub fn install_tenant(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -254,12 +292,13 @@ impl ConfigurationReceived<'_> {
             .filter(|r| r.operation() == Some("installTenant"))
             .collect()
     }
+
     /// The bodies of the requests to `createCert`, in order, as `types::CreateCertRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_cert(&self) -> Vec<crate::types::CreateCertRequest> {
+    pub fn create_cert(&self) -> Vec<types::CreateCertRequest> {
         self.engine
             .bodies("createCert")
             .iter()
@@ -273,6 +312,7 @@ impl ConfigurationReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteCert`, in order.
     pub fn delete_cert(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,22 +3,28 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Credit` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Credit` operations' stubs; get it with [`TestServer::credit`](super::TestServer::credit).
 #[derive(Debug, Clone, Copy)]
 pub struct CreditStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CreditStubs<'_> {
     /// Stubs [`CreditApi::credits`](crate::apis::credit::CreditApi::credits) (`GET /v3/credits`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn credits(&self) -> CreditsStub {
         let stub = self.engine.stub("Credits");
         CreditsStub { stub }
     }
+
     /// Stubs [`CreditApi::create_credits`](crate::apis::credit::CreditApi::create_credits) (`POST /v3/credits`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_credits(&self) -> CreateCreditsStub {
         let stub = self.engine.stub("createCredits");
         CreateCreditsStub { stub }
     }
+
     /// Stubs [`CreditApi::get_credit`](crate::apis::credit::CreditApi::get_credit) (`GET /v3/credits/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_credit(&self, id: impl Into<String>) -> GetCreditStub {
         let stub = self.engine.stub("getCredit");
@@ -26,6 +32,7 @@ impl CreditStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetCreditStub { stub }
     }
+
     /// Stubs [`CreditApi::create_credit`](crate::apis::credit::CreditApi::create_credit) (`POST /v3/credits/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_credit(&self, id: impl Into<String>) -> CreateCreditStub {
         let stub = self.engine.stub("createCredit");
@@ -33,6 +40,7 @@ impl CreditStubs<'_> {
         let stub = stub.path_param("id", id_value);
         CreateCreditStub { stub }
     }
+
     /// Stubs [`CreditApi::delete_credit`](crate::apis::credit::CreditApi::delete_credit) (`DELETE /v3/credits/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_credit(&self, id: impl Into<String>) -> DeleteCreditStub {
         let stub = self.engine.stub("deleteCredit");
@@ -41,38 +49,45 @@ impl CreditStubs<'_> {
         DeleteCreditStub { stub }
     }
 }
+
 /// A stub of `Credits` (`GET /v3/credits`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreditsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(CreditsStub => crate ::types::Credits);
+
+crate::testing_stub::stub_methods!(CreditsStub => types::Credits);
 impl crate::testing::Answers for CreditsStub {
-    type Output = crate::types::Credits;
-    fn answer(output: &crate::types::Credits) -> (u16, serde_json::Value) {
+    type Output = types::Credits;
+
+    fn answer(output: &types::Credits) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createCredits` (`POST /v3/credits`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateCreditsStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateCreditsStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
+    pub fn body(mut self, body: types::CreateCreditBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateCreditsStub => ());
 impl crate::testing::Answers for CreateCreditsStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -80,38 +95,45 @@ impl crate::testing::Answers for CreateCreditsStub {
         })
     }
 }
+
 /// A stub of `getCredit` (`GET /v3/credits/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetCreditStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetCreditStub => crate ::types::Credit);
+
+crate::testing_stub::stub_methods!(GetCreditStub => types::Credit);
 impl crate::testing::Answers for GetCreditStub {
-    type Output = crate::types::Credit;
-    fn answer(output: &crate::types::Credit) -> (u16, serde_json::Value) {
+    type Output = types::Credit;
+
+    fn answer(output: &types::Credit) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createCredit` (`POST /v3/credits/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateCreditStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateCreditStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateCreditBody) -> Self {
+    pub fn body(mut self, body: types::CreateCreditBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateCreditStub => ());
 impl crate::testing::Answers for CreateCreditStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -119,15 +141,18 @@ impl crate::testing::Answers for CreateCreditStub {
         })
     }
 }
+
 /// A stub of `deleteCredit` (`DELETE /v3/credits/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteCreditStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteCreditStub => ());
 impl crate::testing::Answers for DeleteCreditStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -135,11 +160,13 @@ impl crate::testing::Answers for DeleteCreditStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct CreditReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl CreditReceived<'_> {
     /// The requests to `Credits`, in order.
     pub fn credits(&self) -> Vec<crate::testing::Recorded> {
@@ -149,12 +176,13 @@ impl CreditReceived<'_> {
             .filter(|r| r.operation() == Some("Credits"))
             .collect()
     }
+
     /// The bodies of the requests to `createCredits`, in order, as `types::CreateCreditBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_credits(&self) -> Vec<crate::types::CreateCreditBody> {
+    pub fn create_credits(&self) -> Vec<types::CreateCreditBody> {
         self.engine
             .bodies("createCredits")
             .iter()
@@ -168,6 +196,7 @@ impl CreditReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getCredit`, in order.
     pub fn get_credit(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -176,12 +205,13 @@ impl CreditReceived<'_> {
             .filter(|r| r.operation() == Some("getCredit"))
             .collect()
     }
+
     /// The bodies of the requests to `createCredit`, in order, as `types::CreateCreditBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_credit(&self) -> Vec<crate::types::CreateCreditBody> {
+    pub fn create_credit(&self) -> Vec<types::CreateCreditBody> {
         self.engine
             .bodies("createCredit")
             .iter()
@@ -195,6 +225,7 @@ impl CreditReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteCredit`, in order.
     pub fn delete_credit(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,52 +3,62 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Decision Engine` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Decision Engine` operations' stubs; get it with [`TestServer::decision_engine`](super::TestServer::decision_engine).
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionEngineStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl DecisionEngineStubs<'_> {
     /// Stubs [`DecisionEngineApi::invoke_decision_engine`](crate::apis::decision_engine::DecisionEngineApi::invoke_decision_engine) (`POST /v3/decision-engine`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn invoke_decision_engine(
         &self,
-        body: crate::types::InvokeDecisionEngineRequest,
+        body: types::InvokeDecisionEngineRequest,
     ) -> InvokeDecisionEngineStub {
         let stub = self.engine.stub("invokeDecisionEngine");
         let stub = stub.json_body(&body);
         InvokeDecisionEngineStub { stub }
     }
 }
+
 /// A stub of `invokeDecisionEngine` (`POST /v3/decision-engine`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct InvokeDecisionEngineStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    InvokeDecisionEngineStub => crate ::types::AccessDecisionResponse
+    InvokeDecisionEngineStub => types::AccessDecisionResponse
 );
+
 impl crate::testing::Answers for InvokeDecisionEngineStub {
-    type Output = crate::types::AccessDecisionResponse;
-    fn answer(output: &crate::types::AccessDecisionResponse) -> (u16, serde_json::Value) {
+    type Output = types::AccessDecisionResponse;
+
+    fn answer(output: &types::AccessDecisionResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionEngineReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl DecisionEngineReceived<'_> {
     /// The bodies of the requests to `invokeDecisionEngine`, in order, as `types::InvokeDecisionEngineRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn invoke_decision_engine(&self) -> Vec<crate::types::InvokeDecisionEngineRequest> {
+    pub fn invoke_decision_engine(&self) -> Vec<types::InvokeDecisionEngineRequest> {
         self.engine
             .bodies("invokeDecisionEngine")
             .iter()

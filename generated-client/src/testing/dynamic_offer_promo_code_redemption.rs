@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Dynamic Offer Promo code redemption` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Dynamic Offer Promo code redemption` operations' stubs; get it with [`TestServer::dynamic_offer_promo_code_redemption`](super::TestServer::dynamic_offer_promo_code_redemption).
 #[derive(Debug, Clone, Copy)]
 pub struct DynamicOfferPromoCodeRedemptionStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl DynamicOfferPromoCodeRedemptionStubs<'_> {
     /// Stubs [`DynamicOfferPromoCodeRedemptionApi::process_promo_code_redemptions`](crate::apis::dynamic_offer_promo_code_redemption::DynamicOfferPromoCodeRedemptionApi::process_promo_code_redemptions) (`POST /zephr/integration/promo-codes/v1/redemptions`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn process_promo_code_redemptions(&self) -> ProcessPromoCodeRedemptionsStub {
@@ -15,47 +19,50 @@ impl DynamicOfferPromoCodeRedemptionStubs<'_> {
         ProcessPromoCodeRedemptionsStub { stub }
     }
 }
+
 /// A stub of `processPromoCodeRedemptions` (`POST /zephr/integration/promo-codes/v1/redemptions`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ProcessPromoCodeRedemptionsStub {
     stub: crate::testing::Stub,
 }
+
 impl ProcessPromoCodeRedemptionsStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::ProcessPromoCodeRedemptionsRequest) -> Self {
+    pub fn body(mut self, body: types::ProcessPromoCodeRedemptionsRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(
-    ProcessPromoCodeRedemptionsStub => crate ::types::ProcessPromoCodeRedemptionsResponse
+    ProcessPromoCodeRedemptionsStub => types::ProcessPromoCodeRedemptionsResponse
 );
+
 impl crate::testing::Answers for ProcessPromoCodeRedemptionsStub {
-    type Output = crate::types::ProcessPromoCodeRedemptionsResponse;
-    fn answer(
-        output: &crate::types::ProcessPromoCodeRedemptionsResponse,
-    ) -> (u16, serde_json::Value) {
+    type Output = types::ProcessPromoCodeRedemptionsResponse;
+
+    fn answer(output: &types::ProcessPromoCodeRedemptionsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct DynamicOfferPromoCodeRedemptionReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl DynamicOfferPromoCodeRedemptionReceived<'_> {
     /// The bodies of the requests to `processPromoCodeRedemptions`, in order, as `types::ProcessPromoCodeRedemptionsRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn process_promo_code_redemptions(
-        &self,
-    ) -> Vec<crate::types::ProcessPromoCodeRedemptionsRequest> {
+    pub fn process_promo_code_redemptions(&self) -> Vec<types::ProcessPromoCodeRedemptionsRequest> {
         self.engine
             .bodies("processPromoCodeRedemptions")
             .iter()

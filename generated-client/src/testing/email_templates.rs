@@ -3,17 +3,22 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Email Templates` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Email Templates` operations' stubs; get it with [`TestServer::email_templates`](super::TestServer::email_templates).
 #[derive(Debug, Clone, Copy)]
 pub struct EmailTemplatesStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl EmailTemplatesStubs<'_> {
     /// Stubs [`EmailTemplatesApi::list_email_templates`](crate::apis::email_templates::EmailTemplatesApi::list_email_templates) (`GET /v4/email-templates`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_email_templates(&self) -> ListEmailTemplatesStub {
         let stub = self.engine.stub("listEmailTemplates");
         ListEmailTemplatesStub { stub }
     }
+
     /// Stubs [`EmailTemplatesApi::get_email_template`](crate::apis::email_templates::EmailTemplatesApi::get_email_template) (`GET /v4/email-templates/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_email_template(&self, slug: impl Into<String>) -> GetEmailTemplateStub {
         let stub = self.engine.stub("getEmailTemplate");
@@ -21,6 +26,7 @@ impl EmailTemplatesStubs<'_> {
         let stub = stub.path_param("slug", slug_value);
         GetEmailTemplateStub { stub }
     }
+
     /// Stubs [`EmailTemplatesApi::save_email_template`](crate::apis::email_templates::EmailTemplatesApi::save_email_template) (`PUT /v4/email-templates/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_email_template(&self, slug: impl Into<String>) -> SaveEmailTemplateStub {
         let stub = self.engine.stub("saveEmailTemplate");
@@ -28,6 +34,7 @@ impl EmailTemplatesStubs<'_> {
         let stub = stub.path_param("slug", slug_value);
         SaveEmailTemplateStub { stub }
     }
+
     /// Stubs [`EmailTemplatesApi::delete_email_template`](crate::apis::email_templates::EmailTemplatesApi::delete_email_template) (`DELETE /v4/email-templates/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_email_template(&self, slug: impl Into<String>) -> DeleteEmailTemplateStub {
         let stub = self.engine.stub("deleteEmailTemplate");
@@ -36,56 +43,64 @@ impl EmailTemplatesStubs<'_> {
         DeleteEmailTemplateStub { stub }
     }
 }
+
 /// A stub of `listEmailTemplates` (`GET /v4/email-templates`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListEmailTemplatesStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListEmailTemplatesStub => crate ::types::EmailTemplates
-);
+
+crate::testing_stub::stub_methods!(ListEmailTemplatesStub => types::EmailTemplates);
 impl crate::testing::Answers for ListEmailTemplatesStub {
-    type Output = crate::types::EmailTemplates;
-    fn answer(output: &crate::types::EmailTemplates) -> (u16, serde_json::Value) {
+    type Output = types::EmailTemplates;
+
+    fn answer(output: &types::EmailTemplates) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getEmailTemplate` (`GET /v4/email-templates/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetEmailTemplateStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetEmailTemplateStub => crate ::types::EmailTemplate);
+
+crate::testing_stub::stub_methods!(GetEmailTemplateStub => types::EmailTemplate);
 impl crate::testing::Answers for GetEmailTemplateStub {
-    type Output = crate::types::EmailTemplate;
-    fn answer(output: &crate::types::EmailTemplate) -> (u16, serde_json::Value) {
+    type Output = types::EmailTemplate;
+
+    fn answer(output: &types::EmailTemplate) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveEmailTemplate` (`PUT /v4/email-templates/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveEmailTemplateStub {
     stub: crate::testing::Stub,
 }
+
 impl SaveEmailTemplateStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::SaveEmailTemplateRequest) -> Self {
+    pub fn body(mut self, body: types::SaveEmailTemplateRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(SaveEmailTemplateStub => ());
 impl crate::testing::Answers for SaveEmailTemplateStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -93,15 +108,18 @@ impl crate::testing::Answers for SaveEmailTemplateStub {
         })
     }
 }
+
 /// A stub of `deleteEmailTemplate` (`DELETE /v4/email-templates/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteEmailTemplateStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteEmailTemplateStub => ());
 impl crate::testing::Answers for DeleteEmailTemplateStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -109,11 +127,13 @@ impl crate::testing::Answers for DeleteEmailTemplateStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct EmailTemplatesReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl EmailTemplatesReceived<'_> {
     /// The requests to `listEmailTemplates`, in order.
     pub fn list_email_templates(&self) -> Vec<crate::testing::Recorded> {
@@ -123,6 +143,7 @@ impl EmailTemplatesReceived<'_> {
             .filter(|r| r.operation() == Some("listEmailTemplates"))
             .collect()
     }
+
     /// The requests to `getEmailTemplate`, in order.
     pub fn get_email_template(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -131,12 +152,13 @@ impl EmailTemplatesReceived<'_> {
             .filter(|r| r.operation() == Some("getEmailTemplate"))
             .collect()
     }
+
     /// The bodies of the requests to `saveEmailTemplate`, in order, as `types::SaveEmailTemplateRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn save_email_template(&self) -> Vec<crate::types::SaveEmailTemplateRequest> {
+    pub fn save_email_template(&self) -> Vec<types::SaveEmailTemplateRequest> {
         self.engine
             .bodies("saveEmailTemplate")
             .iter()
@@ -150,6 +172,7 @@ impl EmailTemplatesReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteEmailTemplate`, in order.
     pub fn delete_email_template(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,22 +3,28 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Entitlement` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Entitlement` operations' stubs; get it with [`TestServer::entitlement`](super::TestServer::entitlement).
 #[derive(Debug, Clone, Copy)]
 pub struct EntitlementStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl EntitlementStubs<'_> {
     /// Stubs [`EntitlementApi::list_entitlements`](crate::apis::entitlement::EntitlementApi::list_entitlements) (`GET /v3/entitlements`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_entitlements(&self) -> ListEntitlementsStub {
         let stub = self.engine.stub("listEntitlements");
         ListEntitlementsStub { stub }
     }
+
     /// Stubs [`EntitlementApi::create_entitlements`](crate::apis::entitlement::EntitlementApi::create_entitlements) (`POST /v3/entitlements`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_entitlements(&self) -> CreateEntitlementsStub {
         let stub = self.engine.stub("createEntitlements");
         CreateEntitlementsStub { stub }
     }
+
     /// Stubs [`EntitlementApi::get_entitlement`](crate::apis::entitlement::EntitlementApi::get_entitlement) (`GET /v3/entitlements/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_entitlement(&self, id: impl Into<String>) -> GetEntitlementStub {
         let stub = self.engine.stub("getEntitlement");
@@ -26,6 +32,7 @@ impl EntitlementStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetEntitlementStub { stub }
     }
+
     /// Stubs [`EntitlementApi::create_entitlement`](crate::apis::entitlement::EntitlementApi::create_entitlement) (`POST /v3/entitlements/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_entitlement(&self, id: impl Into<String>) -> CreateEntitlementStub {
         let stub = self.engine.stub("createEntitlement");
@@ -33,6 +40,7 @@ impl EntitlementStubs<'_> {
         let stub = stub.path_param("id", id_value);
         CreateEntitlementStub { stub }
     }
+
     /// Stubs [`EntitlementApi::delete_entitlement`](crate::apis::entitlement::EntitlementApi::delete_entitlement) (`DELETE /v3/entitlements/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_entitlement(&self, id: impl Into<String>) -> DeleteEntitlementStub {
         let stub = self.engine.stub("deleteEntitlement");
@@ -41,38 +49,45 @@ impl EntitlementStubs<'_> {
         DeleteEntitlementStub { stub }
     }
 }
+
 /// A stub of `listEntitlements` (`GET /v3/entitlements`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListEntitlementsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListEntitlementsStub => crate ::types::Entitlements);
+
+crate::testing_stub::stub_methods!(ListEntitlementsStub => types::Entitlements);
 impl crate::testing::Answers for ListEntitlementsStub {
-    type Output = crate::types::Entitlements;
-    fn answer(output: &crate::types::Entitlements) -> (u16, serde_json::Value) {
+    type Output = types::Entitlements;
+
+    fn answer(output: &types::Entitlements) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createEntitlements` (`POST /v3/entitlements`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateEntitlementsStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateEntitlementsStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateEntitlementBody) -> Self {
+    pub fn body(mut self, body: types::CreateEntitlementBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateEntitlementsStub => ());
 impl crate::testing::Answers for CreateEntitlementsStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -80,38 +95,45 @@ impl crate::testing::Answers for CreateEntitlementsStub {
         })
     }
 }
+
 /// A stub of `getEntitlement` (`GET /v3/entitlements/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetEntitlementStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetEntitlementStub => crate ::types::Entitlement);
+
+crate::testing_stub::stub_methods!(GetEntitlementStub => types::Entitlement);
 impl crate::testing::Answers for GetEntitlementStub {
-    type Output = crate::types::Entitlement;
-    fn answer(output: &crate::types::Entitlement) -> (u16, serde_json::Value) {
+    type Output = types::Entitlement;
+
+    fn answer(output: &types::Entitlement) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createEntitlement` (`POST /v3/entitlements/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateEntitlementStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateEntitlementStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateEntitlementBody) -> Self {
+    pub fn body(mut self, body: types::CreateEntitlementBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateEntitlementStub => ());
 impl crate::testing::Answers for CreateEntitlementStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -119,15 +141,18 @@ impl crate::testing::Answers for CreateEntitlementStub {
         })
     }
 }
+
 /// A stub of `deleteEntitlement` (`DELETE /v3/entitlements/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteEntitlementStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteEntitlementStub => ());
 impl crate::testing::Answers for DeleteEntitlementStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -135,11 +160,13 @@ impl crate::testing::Answers for DeleteEntitlementStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct EntitlementReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl EntitlementReceived<'_> {
     /// The requests to `listEntitlements`, in order.
     pub fn list_entitlements(&self) -> Vec<crate::testing::Recorded> {
@@ -149,12 +176,13 @@ impl EntitlementReceived<'_> {
             .filter(|r| r.operation() == Some("listEntitlements"))
             .collect()
     }
+
     /// The bodies of the requests to `createEntitlements`, in order, as `types::CreateEntitlementBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_entitlements(&self) -> Vec<crate::types::CreateEntitlementBody> {
+    pub fn create_entitlements(&self) -> Vec<types::CreateEntitlementBody> {
         self.engine
             .bodies("createEntitlements")
             .iter()
@@ -168,6 +196,7 @@ impl EntitlementReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getEntitlement`, in order.
     pub fn get_entitlement(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -176,12 +205,13 @@ impl EntitlementReceived<'_> {
             .filter(|r| r.operation() == Some("getEntitlement"))
             .collect()
     }
+
     /// The bodies of the requests to `createEntitlement`, in order, as `types::CreateEntitlementBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_entitlement(&self) -> Vec<crate::types::CreateEntitlementBody> {
+    pub fn create_entitlement(&self) -> Vec<types::CreateEntitlementBody> {
         self.engine
             .bodies("createEntitlement")
             .iter()
@@ -195,6 +225,7 @@ impl EntitlementReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteEntitlement`, in order.
     pub fn delete_entitlement(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,18 +3,23 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Feature Rules` operations, and what was sent to them.
+
 use crate::apis::feature_rules::{CreateFeatureRuleResponse, SaveFeatureRuleResponse};
+use crate::types;
+
 /// The `Feature Rules` operations' stubs; get it with [`TestServer::feature_rules`](super::TestServer::feature_rules).
 #[derive(Debug, Clone, Copy)]
 pub struct FeatureRulesStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl FeatureRulesStubs<'_> {
     /// Stubs [`FeatureRulesApi::list_feature_rules`](crate::apis::feature_rules::FeatureRulesApi::list_feature_rules) (`GET /v3/feature-rules`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_feature_rules(&self) -> ListFeatureRulesStub {
         let stub = self.engine.stub("listFeatureRules");
         ListFeatureRulesStub { stub }
     }
+
     /// Stubs [`FeatureRulesApi::delete_feature_rule`](crate::apis::feature_rules::FeatureRulesApi::delete_feature_rule) (`DELETE /v3/feature-rules/{featureRuleId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_feature_rule(&self, feature_rule_id: impl Into<String>) -> DeleteFeatureRuleStub {
         let stub = self.engine.stub("deleteFeatureRule");
@@ -22,6 +27,7 @@ impl FeatureRulesStubs<'_> {
         let stub = stub.path_param("featureRuleId", feature_rule_id_value);
         DeleteFeatureRuleStub { stub }
     }
+
     /// Stubs [`FeatureRulesApi::get_feature_rule_versions`](crate::apis::feature_rules::FeatureRulesApi::get_feature_rule_versions) (`GET /v3/feature-rules/{featureRuleId}/versions`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_feature_rule_versions(
         &self,
@@ -32,6 +38,7 @@ impl FeatureRulesStubs<'_> {
         let stub = stub.path_param("featureRuleId", feature_rule_id_value);
         GetFeatureRuleVersionsStub { stub }
     }
+
     /// Stubs [`FeatureRulesApi::create_feature_rule`](crate::apis::feature_rules::FeatureRulesApi::create_feature_rule) (`POST /v3/feature-rules/{featureRuleId}/versions`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_feature_rule(&self, feature_rule_id: impl Into<String>) -> CreateFeatureRuleStub {
         let stub = self.engine.stub("createFeatureRule");
@@ -39,6 +46,7 @@ impl FeatureRulesStubs<'_> {
         let stub = stub.path_param("featureRuleId", feature_rule_id_value);
         CreateFeatureRuleStub { stub }
     }
+
     /// Stubs [`FeatureRulesApi::get_feature_rule_version`](crate::apis::feature_rules::FeatureRulesApi::get_feature_rule_version) (`GET /v3/feature-rules/{featureRuleId}/versions/{versionId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_feature_rule_version(
         &self,
@@ -52,6 +60,7 @@ impl FeatureRulesStubs<'_> {
         let stub = stub.path_param("versionId", version_id_value);
         GetFeatureRuleVersionStub { stub }
     }
+
     /// Stubs [`FeatureRulesApi::delete_feature_rule_version`](crate::apis::feature_rules::FeatureRulesApi::delete_feature_rule_version) (`DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_feature_rule_version(
         &self,
@@ -65,6 +74,7 @@ impl FeatureRulesStubs<'_> {
         let stub = stub.path_param("versionId", version_id_value);
         DeleteFeatureRuleVersionStub { stub }
     }
+
     /// Stubs [`FeatureRulesApi::save_feature_rule`](crate::apis::feature_rules::FeatureRulesApi::save_feature_rule) (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_feature_rule(
         &self,
@@ -79,12 +89,14 @@ impl FeatureRulesStubs<'_> {
         SaveFeatureRuleStub { stub }
     }
 }
+
 /// A stub of `listFeatureRules` (`GET /v3/feature-rules`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListFeatureRulesStub {
     stub: crate::testing::Stub,
 }
+
 impl ListFeatureRulesStub {
     /// Matches requests whose `tags` is this (set with the client's `.tags(…)`).
     pub fn tags(mut self, tags: impl Into<String>) -> Self {
@@ -95,70 +107,82 @@ impl ListFeatureRulesStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(
-    ListFeatureRulesStub => crate ::types::FeatureRulesResponse
-);
+
+crate::testing_stub::stub_methods!(ListFeatureRulesStub => types::FeatureRulesResponse);
 impl crate::testing::Answers for ListFeatureRulesStub {
-    type Output = crate::types::FeatureRulesResponse;
-    fn answer(output: &crate::types::FeatureRulesResponse) -> (u16, serde_json::Value) {
+    type Output = types::FeatureRulesResponse;
+
+    fn answer(output: &types::FeatureRulesResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteFeatureRule` (`DELETE /v3/feature-rules/{featureRuleId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteFeatureRuleStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    DeleteFeatureRuleStub => crate ::types::FeatureRuleDeletionResponse
+    DeleteFeatureRuleStub => types::FeatureRuleDeletionResponse
 );
+
 impl crate::testing::Answers for DeleteFeatureRuleStub {
-    type Output = crate::types::FeatureRuleDeletionResponse;
-    fn answer(output: &crate::types::FeatureRuleDeletionResponse) -> (u16, serde_json::Value) {
+    type Output = types::FeatureRuleDeletionResponse;
+
+    fn answer(output: &types::FeatureRuleDeletionResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getFeatureRuleVersions` (`GET /v3/feature-rules/{featureRuleId}/versions`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetFeatureRuleVersionsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    GetFeatureRuleVersionsStub => crate ::types::FeatureRulesResponse
+    GetFeatureRuleVersionsStub => types::FeatureRulesResponse
 );
+
 impl crate::testing::Answers for GetFeatureRuleVersionsStub {
-    type Output = crate::types::FeatureRulesResponse;
-    fn answer(output: &crate::types::FeatureRulesResponse) -> (u16, serde_json::Value) {
+    type Output = types::FeatureRulesResponse;
+
+    fn answer(output: &types::FeatureRulesResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createFeatureRule` (`POST /v3/feature-rules/{featureRuleId}/versions`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateFeatureRuleStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateFeatureRuleStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateFeatureRuleRequest) -> Self {
+    pub fn body(mut self, body: types::CreateFeatureRuleRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateFeatureRuleStub => CreateFeatureRuleResponse);
 impl crate::testing::Answers for CreateFeatureRuleStub {
     type Output = CreateFeatureRuleResponse;
+
     fn answer(output: &CreateFeatureRuleResponse) -> (u16, serde_json::Value) {
         match output {
             CreateFeatureRuleResponse::Ok => (200, serde_json::Value::Null),
@@ -169,48 +193,58 @@ impl crate::testing::Answers for CreateFeatureRuleStub {
         }
     }
 }
+
 /// A stub of `getFeatureRuleVersion` (`GET /v3/feature-rules/{featureRuleId}/versions/{versionId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetFeatureRuleVersionStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    GetFeatureRuleVersionStub => crate ::types::FeatureRuleVersionResponse
+    GetFeatureRuleVersionStub => types::FeatureRuleVersionResponse
 );
+
 impl crate::testing::Answers for GetFeatureRuleVersionStub {
-    type Output = crate::types::FeatureRuleVersionResponse;
-    fn answer(output: &crate::types::FeatureRuleVersionResponse) -> (u16, serde_json::Value) {
+    type Output = types::FeatureRuleVersionResponse;
+
+    fn answer(output: &types::FeatureRuleVersionResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteFeatureRuleVersion` (`DELETE /v3/feature-rules/{featureRuleId}/versions/{versionId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteFeatureRuleVersionStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    DeleteFeatureRuleVersionStub => crate ::types::FeatureRuleDeletionResponse
+    DeleteFeatureRuleVersionStub => types::FeatureRuleDeletionResponse
 );
+
 impl crate::testing::Answers for DeleteFeatureRuleVersionStub {
-    type Output = crate::types::FeatureRuleDeletionResponse;
-    fn answer(output: &crate::types::FeatureRuleDeletionResponse) -> (u16, serde_json::Value) {
+    type Output = types::FeatureRuleDeletionResponse;
+
+    fn answer(output: &types::FeatureRuleDeletionResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveFeatureRule` (`PUT /v3/feature-rules/{featureRuleId}/versions/{versionId}/tags`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveFeatureRuleStub {
     stub: crate::testing::Stub,
 }
+
 impl SaveFeatureRuleStub {
     /// Matches requests with this body (as JSON).
     pub fn body(mut self, body: Vec<serde_json::Value>) -> Self {
@@ -218,9 +252,11 @@ impl SaveFeatureRuleStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(SaveFeatureRuleStub => SaveFeatureRuleResponse);
 impl crate::testing::Answers for SaveFeatureRuleStub {
     type Output = SaveFeatureRuleResponse;
+
     fn answer(output: &SaveFeatureRuleResponse) -> (u16, serde_json::Value) {
         match output {
             SaveFeatureRuleResponse::Ok => (200, serde_json::Value::Null),
@@ -231,11 +267,13 @@ impl crate::testing::Answers for SaveFeatureRuleStub {
         }
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct FeatureRulesReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl FeatureRulesReceived<'_> {
     /// The requests to `listFeatureRules`, in order.
     pub fn list_feature_rules(&self) -> Vec<crate::testing::Recorded> {
@@ -245,6 +283,7 @@ impl FeatureRulesReceived<'_> {
             .filter(|r| r.operation() == Some("listFeatureRules"))
             .collect()
     }
+
     /// The requests to `deleteFeatureRule`, in order.
     pub fn delete_feature_rule(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -253,6 +292,7 @@ impl FeatureRulesReceived<'_> {
             .filter(|r| r.operation() == Some("deleteFeatureRule"))
             .collect()
     }
+
     /// The requests to `getFeatureRuleVersions`, in order.
     pub fn get_feature_rule_versions(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -261,12 +301,13 @@ impl FeatureRulesReceived<'_> {
             .filter(|r| r.operation() == Some("getFeatureRuleVersions"))
             .collect()
     }
+
     /// The bodies of the requests to `createFeatureRule`, in order, as `types::CreateFeatureRuleRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_feature_rule(&self) -> Vec<crate::types::CreateFeatureRuleRequest> {
+    pub fn create_feature_rule(&self) -> Vec<types::CreateFeatureRuleRequest> {
         self.engine
             .bodies("createFeatureRule")
             .iter()
@@ -280,6 +321,7 @@ impl FeatureRulesReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getFeatureRuleVersion`, in order.
     pub fn get_feature_rule_version(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -288,6 +330,7 @@ impl FeatureRulesReceived<'_> {
             .filter(|r| r.operation() == Some("getFeatureRuleVersion"))
             .collect()
     }
+
     /// The requests to `deleteFeatureRuleVersion`, in order.
     pub fn delete_feature_rule_version(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -296,6 +339,7 @@ impl FeatureRulesReceived<'_> {
             .filter(|r| r.operation() == Some("deleteFeatureRuleVersion"))
             .collect()
     }
+
     /// The bodies of the requests to `saveFeatureRule`, in order, as `Vec<serde_json::Value>`.
     ///
     /// # Panics

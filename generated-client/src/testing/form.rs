@@ -3,18 +3,23 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Form` operations, and what was sent to them.
+
 use crate::apis::form::SaveFormResponse;
+use crate::types;
+
 /// The `Form` operations' stubs; get it with [`TestServer::form`](super::TestServer::form).
 #[derive(Debug, Clone, Copy)]
 pub struct FormStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl FormStubs<'_> {
     /// Stubs [`FormApi::list_forms`](crate::apis::form::FormApi::list_forms) (`GET /v3/forms`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_forms(&self) -> ListFormsStub {
         let stub = self.engine.stub("listForms");
         ListFormsStub { stub }
     }
+
     /// Stubs [`FormApi::get_form`](crate::apis::form::FormApi::get_form) (`GET /v3/forms/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_form(&self, slug: impl Into<String>) -> GetFormStub {
         let stub = self.engine.stub("getForm");
@@ -22,6 +27,7 @@ impl FormStubs<'_> {
         let stub = stub.path_param("slug", slug_value);
         GetFormStub { stub }
     }
+
     /// Stubs [`FormApi::save_form`](crate::apis::form::FormApi::save_form) (`PUT /v3/forms/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_form(&self, slug: impl Into<String>) -> SaveFormStub {
         let stub = self.engine.stub("saveForm");
@@ -29,6 +35,7 @@ impl FormStubs<'_> {
         let stub = stub.path_param("slug", slug_value);
         SaveFormStub { stub }
     }
+
     /// Stubs [`FormApi::delete_form`](crate::apis::form::FormApi::delete_form) (`DELETE /v3/forms/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_form(&self, slug: impl Into<String>) -> DeleteFormStub {
         let stub = self.engine.stub("deleteForm");
@@ -37,54 +44,64 @@ impl FormStubs<'_> {
         DeleteFormStub { stub }
     }
 }
+
 /// A stub of `listForms` (`GET /v3/forms`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListFormsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListFormsStub => crate ::types::Forms);
+
+crate::testing_stub::stub_methods!(ListFormsStub => types::Forms);
 impl crate::testing::Answers for ListFormsStub {
-    type Output = crate::types::Forms;
-    fn answer(output: &crate::types::Forms) -> (u16, serde_json::Value) {
+    type Output = types::Forms;
+
+    fn answer(output: &types::Forms) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getForm` (`GET /v3/forms/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetFormStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetFormStub => crate ::types::Form);
+
+crate::testing_stub::stub_methods!(GetFormStub => types::Form);
 impl crate::testing::Answers for GetFormStub {
-    type Output = crate::types::Form;
-    fn answer(output: &crate::types::Form) -> (u16, serde_json::Value) {
+    type Output = types::Form;
+
+    fn answer(output: &types::Form) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveForm` (`PUT /v3/forms/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveFormStub {
     stub: crate::testing::Stub,
 }
+
 impl SaveFormStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::SaveFormRequest) -> Self {
+    pub fn body(mut self, body: types::SaveFormRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(SaveFormStub => SaveFormResponse);
 impl crate::testing::Answers for SaveFormStub {
     type Output = SaveFormResponse;
+
     fn answer(output: &SaveFormResponse) -> (u16, serde_json::Value) {
         match output {
             SaveFormResponse::Ok => (200, serde_json::Value::Null),
@@ -92,15 +109,18 @@ impl crate::testing::Answers for SaveFormStub {
         }
     }
 }
+
 /// A stub of `deleteForm` (`DELETE /v3/forms/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteFormStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteFormStub => ());
 impl crate::testing::Answers for DeleteFormStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -108,11 +128,13 @@ impl crate::testing::Answers for DeleteFormStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct FormReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl FormReceived<'_> {
     /// The requests to `listForms`, in order.
     pub fn list_forms(&self) -> Vec<crate::testing::Recorded> {
@@ -122,6 +144,7 @@ impl FormReceived<'_> {
             .filter(|r| r.operation() == Some("listForms"))
             .collect()
     }
+
     /// The requests to `getForm`, in order.
     pub fn get_form(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -130,12 +153,13 @@ impl FormReceived<'_> {
             .filter(|r| r.operation() == Some("getForm"))
             .collect()
     }
+
     /// The bodies of the requests to `saveForm`, in order, as `types::SaveFormRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn save_form(&self) -> Vec<crate::types::SaveFormRequest> {
+    pub fn save_form(&self) -> Vec<types::SaveFormRequest> {
         self.engine
             .bodies("saveForm")
             .iter()
@@ -146,6 +170,7 @@ impl FormReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteForm`, in order.
     pub fn delete_form(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,22 +3,28 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Gifts` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Gifts` operations' stubs; get it with [`TestServer::gifts`](super::TestServer::gifts).
 #[derive(Debug, Clone, Copy)]
 pub struct GiftsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl GiftsStubs<'_> {
     /// Stubs [`GiftsApi::list_all_unclaimed_gifts`](crate::apis::gifts::GiftsApi::list_all_unclaimed_gifts) (`GET /v3/gift`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_all_unclaimed_gifts(&self) -> ListAllUnclaimedGiftsStub {
         let stub = self.engine.stub("listAllUnclaimedGifts");
         ListAllUnclaimedGiftsStub { stub }
     }
+
     /// Stubs [`GiftsApi::create_gift`](crate::apis::gifts::GiftsApi::create_gift) (`POST /v3/gift`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_gift(&self) -> CreateGiftStub {
         let stub = self.engine.stub("createGift");
         CreateGiftStub { stub }
     }
+
     /// Stubs [`GiftsApi::delete_gift`](crate::apis::gifts::GiftsApi::delete_gift) (`DELETE /v3/gift/{giftId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_gift(&self, gift_id: impl Into<String>) -> DeleteGiftStub {
         let stub = self.engine.stub("deleteGift");
@@ -27,54 +33,64 @@ impl GiftsStubs<'_> {
         DeleteGiftStub { stub }
     }
 }
+
 /// A stub of `listAllUnclaimedGifts` (`GET /v3/gift`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListAllUnclaimedGiftsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListAllUnclaimedGiftsStub => crate ::types::Gifts);
+
+crate::testing_stub::stub_methods!(ListAllUnclaimedGiftsStub => types::Gifts);
 impl crate::testing::Answers for ListAllUnclaimedGiftsStub {
-    type Output = crate::types::Gifts;
-    fn answer(output: &crate::types::Gifts) -> (u16, serde_json::Value) {
+    type Output = types::Gifts;
+
+    fn answer(output: &types::Gifts) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createGift` (`POST /v3/gift`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateGiftStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateGiftStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateGiftRequest) -> Self {
+    pub fn body(mut self, body: types::CreateGiftRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
-crate::testing_stub::stub_methods!(CreateGiftStub => crate ::types::CreateGiftResponse);
+
+crate::testing_stub::stub_methods!(CreateGiftStub => types::CreateGiftResponse);
 impl crate::testing::Answers for CreateGiftStub {
-    type Output = crate::types::CreateGiftResponse;
-    fn answer(output: &crate::types::CreateGiftResponse) -> (u16, serde_json::Value) {
+    type Output = types::CreateGiftResponse;
+
+    fn answer(output: &types::CreateGiftResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteGift` (`DELETE /v3/gift/{giftId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteGiftStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteGiftStub => ());
 impl crate::testing::Answers for DeleteGiftStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -82,11 +98,13 @@ impl crate::testing::Answers for DeleteGiftStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct GiftsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl GiftsReceived<'_> {
     /// The requests to `listAllUnclaimedGifts`, in order.
     pub fn list_all_unclaimed_gifts(&self) -> Vec<crate::testing::Recorded> {
@@ -96,12 +114,13 @@ impl GiftsReceived<'_> {
             .filter(|r| r.operation() == Some("listAllUnclaimedGifts"))
             .collect()
     }
+
     /// The bodies of the requests to `createGift`, in order, as `types::CreateGiftRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_gift(&self) -> Vec<crate::types::CreateGiftRequest> {
+    pub fn create_gift(&self) -> Vec<types::CreateGiftRequest> {
         self.engine
             .bodies("createGift")
             .iter()
@@ -115,6 +134,7 @@ impl GiftsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteGift`, in order.
     pub fn delete_gift(&self) -> Vec<crate::testing::Recorded> {
         self.engine

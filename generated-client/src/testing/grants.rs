@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Grants` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Grants` operations' stubs; get it with [`TestServer::grants`](super::TestServer::grants).
 #[derive(Debug, Clone, Copy)]
 pub struct GrantsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl GrantsStubs<'_> {
     /// Stubs [`GrantsApi::list_user_grants`](crate::apis::grants::GrantsApi::list_user_grants) (`GET /v3/users/{userId}/grants`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_user_grants(&self, user_id: impl Into<String>) -> ListUserGrantsStub {
@@ -16,11 +20,12 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("userId", user_id_value);
         ListUserGrantsStub { stub }
     }
+
     /// Stubs [`GrantsApi::create_user_grant`](crate::apis::grants::GrantsApi::create_user_grant) (`POST /v3/users/{userId}/grants`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_user_grant(
         &self,
         user_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateUserGrantStub {
         let stub = self.engine.stub("createUserGrant");
         let user_id_value: String = user_id.into();
@@ -28,6 +33,7 @@ impl GrantsStubs<'_> {
         let stub = stub.json_body(&body);
         CreateUserGrantStub { stub }
     }
+
     /// Stubs [`GrantsApi::get_user_grant`](crate::apis::grants::GrantsApi::get_user_grant) (`GET /v3/users/{userId}/grants/{grantId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_user_grant(
         &self,
@@ -41,12 +47,13 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("grantId", grant_id_value);
         GetUserGrantStub { stub }
     }
+
     /// Stubs [`GrantsApi::create_account_grant_for_user`](crate::apis::grants::GrantsApi::create_account_grant_for_user) (`POST /v3/users/{userId}/grants/{grantId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_account_grant_for_user(
         &self,
         user_id: impl Into<String>,
         grant_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateAccountGrantForUserStub {
         let stub = self.engine.stub("createAccountGrantForUser");
         let user_id_value: String = user_id.into();
@@ -56,6 +63,7 @@ impl GrantsStubs<'_> {
         let stub = stub.json_body(&body);
         CreateAccountGrantForUserStub { stub }
     }
+
     /// Stubs [`GrantsApi::delete_user_grant`](crate::apis::grants::GrantsApi::delete_user_grant) (`DELETE /v3/users/{userId}/grants/{grantId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_user_grant(
         &self,
@@ -69,6 +77,7 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("grantId", grant_id_value);
         DeleteUserGrantStub { stub }
     }
+
     /// Stubs [`GrantsApi::retrieve_user_access_model`](crate::apis::grants::GrantsApi::retrieve_user_access_model) (`GET /v3/users/{userId}/accessModel`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn retrieve_user_access_model(
         &self,
@@ -79,6 +88,7 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("userId", user_id_value);
         RetrieveUserAccessModelStub { stub }
     }
+
     /// Stubs [`GrantsApi::list_account_grants`](crate::apis::grants::GrantsApi::list_account_grants) (`GET /v3/accounts/{accountId}/grants`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_account_grants(&self, account_id: impl Into<String>) -> ListAccountGrantsStub {
         let stub = self.engine.stub("listAccountGrants");
@@ -86,11 +96,12 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("accountId", account_id_value);
         ListAccountGrantsStub { stub }
     }
+
     /// Stubs [`GrantsApi::create_account_grant`](crate::apis::grants::GrantsApi::create_account_grant) (`POST /v3/accounts/{accountId}/grants`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_account_grant(
         &self,
         account_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateAccountGrantStub {
         let stub = self.engine.stub("createAccountGrant");
         let account_id_value: String = account_id.into();
@@ -98,6 +109,7 @@ impl GrantsStubs<'_> {
         let stub = stub.json_body(&body);
         CreateAccountGrantStub { stub }
     }
+
     /// Stubs [`GrantsApi::get_account_grant`](crate::apis::grants::GrantsApi::get_account_grant) (`GET /v3/accounts/{accountId}/grants/{grantId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_account_grant(
         &self,
@@ -111,6 +123,7 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("grantId", grant_id_value);
         GetAccountGrantStub { stub }
     }
+
     /// Stubs [`GrantsApi::delete_account_grant_by_id`](crate::apis::grants::GrantsApi::delete_account_grant_by_id) (`DELETE /v3/accounts/{accountId}/grants/{grantId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_account_grant_by_id(
         &self,
@@ -124,6 +137,7 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("grantId", grant_id_value);
         DeleteAccountGrantByIdStub { stub }
     }
+
     /// Stubs [`GrantsApi::list_account_grants_v4`](crate::apis::grants::GrantsApi::list_account_grants_v4) (`GET /v4/accounts/{accountId}/grants`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_account_grants_v4(&self, account_id: impl Into<String>) -> ListAccountGrantsV4Stub {
         let stub = self.engine.stub("listAccountGrantsV4");
@@ -131,11 +145,12 @@ impl GrantsStubs<'_> {
         let stub = stub.path_param("accountId", account_id_value);
         ListAccountGrantsV4Stub { stub }
     }
+
     /// Stubs [`GrantsApi::create_account_grant_v4`](crate::apis::grants::GrantsApi::create_account_grant_v4) (`POST /v4/accounts/{accountId}/grants`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_account_grant_v4(
         &self,
         account_id: impl Into<String>,
-        body: crate::types::CreateGrantBody,
+        body: types::CreateGrantBody,
     ) -> CreateAccountGrantV4Stub {
         let stub = self.engine.stub("createAccountGrantV4");
         let account_id_value: String = account_id.into();
@@ -143,6 +158,7 @@ impl GrantsStubs<'_> {
         let stub = stub.json_body(&body);
         CreateAccountGrantV4Stub { stub }
     }
+
     /// Stubs [`GrantsApi::delete_account_grant`](crate::apis::grants::GrantsApi::delete_account_grant) (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_account_grant(
         &self,
@@ -157,12 +173,14 @@ impl GrantsStubs<'_> {
         DeleteAccountGrantStub { stub }
     }
 }
+
 /// A stub of `listUserGrants` (`GET /v3/users/{userId}/grants`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUserGrantsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListUserGrantsStub {
     /// Matches requests whose `active` is this (set with the client's `.active(…)`).
     pub fn active(mut self, active: impl Into<bool>) -> Self {
@@ -173,27 +191,30 @@ impl ListUserGrantsStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(
-    ListUserGrantsStub => crate ::types::ListUserGrantsResponse
-);
+
+crate::testing_stub::stub_methods!(ListUserGrantsStub => types::ListUserGrantsResponse);
 impl crate::testing::Answers for ListUserGrantsStub {
-    type Output = crate::types::ListUserGrantsResponse;
-    fn answer(output: &crate::types::ListUserGrantsResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListUserGrantsResponse;
+
+    fn answer(output: &types::ListUserGrantsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createUserGrant` (`POST /v3/users/{userId}/grants`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateUserGrantStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CreateUserGrantStub => ());
 impl crate::testing::Answers for CreateUserGrantStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -201,31 +222,37 @@ impl crate::testing::Answers for CreateUserGrantStub {
         })
     }
 }
+
 /// A stub of `getUserGrant` (`GET /v3/users/{userId}/grants/{grantId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetUserGrantStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetUserGrantStub => crate ::types::Grant);
+
+crate::testing_stub::stub_methods!(GetUserGrantStub => types::Grant);
 impl crate::testing::Answers for GetUserGrantStub {
-    type Output = crate::types::Grant;
-    fn answer(output: &crate::types::Grant) -> (u16, serde_json::Value) {
+    type Output = types::Grant;
+
+    fn answer(output: &types::Grant) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createAccountGrantForUser` (`POST /v3/users/{userId}/grants/{grantId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateAccountGrantForUserStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CreateAccountGrantForUserStub => ());
 impl crate::testing::Answers for CreateAccountGrantForUserStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -233,15 +260,18 @@ impl crate::testing::Answers for CreateAccountGrantForUserStub {
         })
     }
 }
+
 /// A stub of `deleteUserGrant` (`DELETE /v3/users/{userId}/grants/{grantId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteUserGrantStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteUserGrantStub => ());
 impl crate::testing::Answers for DeleteUserGrantStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -249,51 +279,56 @@ impl crate::testing::Answers for DeleteUserGrantStub {
         })
     }
 }
+
 /// A stub of `retrieveUserAccessModel` (`GET /v3/users/{userId}/accessModel`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct RetrieveUserAccessModelStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    RetrieveUserAccessModelStub => crate ::types::AccessModel
-);
+
+crate::testing_stub::stub_methods!(RetrieveUserAccessModelStub => types::AccessModel);
 impl crate::testing::Answers for RetrieveUserAccessModelStub {
-    type Output = crate::types::AccessModel;
-    fn answer(output: &crate::types::AccessModel) -> (u16, serde_json::Value) {
+    type Output = types::AccessModel;
+
+    fn answer(output: &types::AccessModel) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listAccountGrants` (`GET /v3/accounts/{accountId}/grants`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListAccountGrantsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListAccountGrantsStub => Vec < crate ::types::Grant >
-);
+
+crate::testing_stub::stub_methods!(ListAccountGrantsStub => Vec < types::Grant >);
 impl crate::testing::Answers for ListAccountGrantsStub {
-    type Output = Vec<crate::types::Grant>;
-    fn answer(output: &Vec<crate::types::Grant>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::Grant>;
+
+    fn answer(output: &Vec<types::Grant>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createAccountGrant` (`POST /v3/accounts/{accountId}/grants`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateAccountGrantStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CreateAccountGrantStub => ());
 impl crate::testing::Answers for CreateAccountGrantStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -301,31 +336,37 @@ impl crate::testing::Answers for CreateAccountGrantStub {
         })
     }
 }
+
 /// A stub of `getAccountGrant` (`GET /v3/accounts/{accountId}/grants/{grantId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetAccountGrantStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetAccountGrantStub => crate ::types::GrantResponse);
+
+crate::testing_stub::stub_methods!(GetAccountGrantStub => types::GrantResponse);
 impl crate::testing::Answers for GetAccountGrantStub {
-    type Output = crate::types::GrantResponse;
-    fn answer(output: &crate::types::GrantResponse) -> (u16, serde_json::Value) {
+    type Output = types::GrantResponse;
+
+    fn answer(output: &types::GrantResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteAccountGrantById` (`DELETE /v3/accounts/{accountId}/grants/{grantId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteAccountGrantByIdStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteAccountGrantByIdStub => ());
 impl crate::testing::Answers for DeleteAccountGrantByIdStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -333,35 +374,40 @@ impl crate::testing::Answers for DeleteAccountGrantByIdStub {
         })
     }
 }
+
 /// A stub of `listAccountGrantsV4` (`GET /v4/accounts/{accountId}/grants`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListAccountGrantsV4Stub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    ListAccountGrantsV4Stub => Vec < crate ::types::ListAccountGrantsV4ResponseItem >
+    ListAccountGrantsV4Stub => Vec < types::ListAccountGrantsV4ResponseItem >
 );
+
 impl crate::testing::Answers for ListAccountGrantsV4Stub {
-    type Output = Vec<crate::types::ListAccountGrantsV4ResponseItem>;
-    fn answer(
-        output: &Vec<crate::types::ListAccountGrantsV4ResponseItem>,
-    ) -> (u16, serde_json::Value) {
+    type Output = Vec<types::ListAccountGrantsV4ResponseItem>;
+
+    fn answer(output: &Vec<types::ListAccountGrantsV4ResponseItem>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createAccountGrantV4` (`POST /v4/accounts/{accountId}/grants`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateAccountGrantV4Stub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CreateAccountGrantV4Stub => ());
 impl crate::testing::Answers for CreateAccountGrantV4Stub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -369,15 +415,18 @@ impl crate::testing::Answers for CreateAccountGrantV4Stub {
         })
     }
 }
+
 /// A stub of `deleteAccountGrant` (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteAccountGrantStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteAccountGrantStub => String);
 impl crate::testing::Answers for DeleteAccountGrantStub {
     type Output = String;
+
     fn answer(output: &String) -> (u16, serde_json::Value) {
         (
             200,
@@ -385,11 +434,13 @@ impl crate::testing::Answers for DeleteAccountGrantStub {
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct GrantsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl GrantsReceived<'_> {
     /// The requests to `listUserGrants`, in order.
     pub fn list_user_grants(&self) -> Vec<crate::testing::Recorded> {
@@ -399,12 +450,13 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("listUserGrants"))
             .collect()
     }
+
     /// The bodies of the requests to `createUserGrant`, in order, as `types::CreateGrantBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_user_grant(&self) -> Vec<crate::types::CreateGrantBody> {
+    pub fn create_user_grant(&self) -> Vec<types::CreateGrantBody> {
         self.engine
             .bodies("createUserGrant")
             .iter()
@@ -418,6 +470,7 @@ impl GrantsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getUserGrant`, in order.
     pub fn get_user_grant(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -426,12 +479,13 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("getUserGrant"))
             .collect()
     }
+
     /// The bodies of the requests to `createAccountGrantForUser`, in order, as `types::CreateGrantBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_account_grant_for_user(&self) -> Vec<crate::types::CreateGrantBody> {
+    pub fn create_account_grant_for_user(&self) -> Vec<types::CreateGrantBody> {
         self.engine
             .bodies("createAccountGrantForUser")
             .iter()
@@ -445,6 +499,7 @@ impl GrantsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteUserGrant`, in order.
     pub fn delete_user_grant(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -453,6 +508,7 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("deleteUserGrant"))
             .collect()
     }
+
     /// The requests to `retrieveUserAccessModel`, in order.
     pub fn retrieve_user_access_model(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -461,6 +517,7 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("retrieveUserAccessModel"))
             .collect()
     }
+
     /// The requests to `listAccountGrants`, in order.
     pub fn list_account_grants(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -469,12 +526,13 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("listAccountGrants"))
             .collect()
     }
+
     /// The bodies of the requests to `createAccountGrant`, in order, as `types::CreateGrantBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_account_grant(&self) -> Vec<crate::types::CreateGrantBody> {
+    pub fn create_account_grant(&self) -> Vec<types::CreateGrantBody> {
         self.engine
             .bodies("createAccountGrant")
             .iter()
@@ -488,6 +546,7 @@ impl GrantsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getAccountGrant`, in order.
     pub fn get_account_grant(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -496,6 +555,7 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("getAccountGrant"))
             .collect()
     }
+
     /// The requests to `deleteAccountGrantById`, in order.
     pub fn delete_account_grant_by_id(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -504,6 +564,7 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("deleteAccountGrantById"))
             .collect()
     }
+
     /// The requests to `listAccountGrantsV4`, in order.
     pub fn list_account_grants_v4(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -512,12 +573,13 @@ impl GrantsReceived<'_> {
             .filter(|r| r.operation() == Some("listAccountGrantsV4"))
             .collect()
     }
+
     /// The bodies of the requests to `createAccountGrantV4`, in order, as `types::CreateGrantBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_account_grant_v4(&self) -> Vec<crate::types::CreateGrantBody> {
+    pub fn create_account_grant_v4(&self) -> Vec<types::CreateGrantBody> {
         self.engine
             .bodies("createAccountGrantV4")
             .iter()
@@ -531,6 +593,7 @@ impl GrantsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteAccountGrant`, in order.
     pub fn delete_account_grant(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Health Check` operations, and what was sent to them.
+
 /// The `Health Check` operations' stubs; get it with [`TestServer::health_check`](super::TestServer::health_check).
 #[derive(Debug, Clone, Copy)]
 pub struct HealthCheckStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl HealthCheckStubs<'_> {
     /// Stubs [`HealthCheckApi::get_healthchecks_origin`](crate::apis::health_check::HealthCheckApi::get_healthchecks_origin) (`GET /v3/healthchecks/origin`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_healthchecks_origin(
@@ -20,15 +22,18 @@ impl HealthCheckStubs<'_> {
         GetHealthchecksOriginStub { stub }
     }
 }
+
 /// A stub of `get_healthchecks_origin` (`GET /v3/healthchecks/origin`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetHealthchecksOriginStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(GetHealthchecksOriginStub => ());
 impl crate::testing::Answers for GetHealthchecksOriginStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -36,11 +41,13 @@ impl crate::testing::Answers for GetHealthchecksOriginStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct HealthCheckReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl HealthCheckReceived<'_> {
     /// The requests to `get_healthchecks_origin`, in order.
     pub fn get_healthchecks_origin(&self) -> Vec<crate::testing::Recorded> {

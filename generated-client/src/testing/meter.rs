@@ -3,18 +3,23 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Meter` operations, and what was sent to them.
+
 use crate::apis::meter::CreateMeterResponse;
+use crate::types;
+
 /// The `Meter` operations' stubs; get it with [`TestServer::meter`](super::TestServer::meter).
 #[derive(Debug, Clone, Copy)]
 pub struct MeterStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl MeterStubs<'_> {
     /// Stubs [`MeterApi::list_meters`](crate::apis::meter::MeterApi::list_meters) (`GET /v3/meters`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_meters(&self) -> ListMetersStub {
         let stub = self.engine.stub("listMeters");
         ListMetersStub { stub }
     }
+
     /// Stubs [`MeterApi::get_meter`](crate::apis::meter::MeterApi::get_meter) (`GET /v3/meters/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_meter(&self, id: impl Into<String>) -> GetMeterStub {
         let stub = self.engine.stub("getMeter");
@@ -22,6 +27,7 @@ impl MeterStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetMeterStub { stub }
     }
+
     /// Stubs [`MeterApi::create_meter`](crate::apis::meter::MeterApi::create_meter) (`POST /v3/meters/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_meter(&self, id: impl Into<String>) -> CreateMeterStub {
         let stub = self.engine.stub("createMeter");
@@ -29,6 +35,7 @@ impl MeterStubs<'_> {
         let stub = stub.path_param("id", id_value);
         CreateMeterStub { stub }
     }
+
     /// Stubs [`MeterApi::delete_meter`](crate::apis::meter::MeterApi::delete_meter) (`DELETE /v3/meters/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_meter(&self, id: impl Into<String>) -> DeleteMeterStub {
         let stub = self.engine.stub("deleteMeter");
@@ -37,54 +44,64 @@ impl MeterStubs<'_> {
         DeleteMeterStub { stub }
     }
 }
+
 /// A stub of `listMeters` (`GET /v3/meters`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListMetersStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListMetersStub => crate ::types::Meters);
+
+crate::testing_stub::stub_methods!(ListMetersStub => types::Meters);
 impl crate::testing::Answers for ListMetersStub {
-    type Output = crate::types::Meters;
-    fn answer(output: &crate::types::Meters) -> (u16, serde_json::Value) {
+    type Output = types::Meters;
+
+    fn answer(output: &types::Meters) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getMeter` (`GET /v3/meters/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetMeterStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetMeterStub => crate ::types::Meter);
+
+crate::testing_stub::stub_methods!(GetMeterStub => types::Meter);
 impl crate::testing::Answers for GetMeterStub {
-    type Output = crate::types::Meter;
-    fn answer(output: &crate::types::Meter) -> (u16, serde_json::Value) {
+    type Output = types::Meter;
+
+    fn answer(output: &types::Meter) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createMeter` (`POST /v3/meters/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateMeterStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateMeterStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateMeterBody) -> Self {
+    pub fn body(mut self, body: types::CreateMeterBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateMeterStub => CreateMeterResponse);
 impl crate::testing::Answers for CreateMeterStub {
     type Output = CreateMeterResponse;
+
     fn answer(output: &CreateMeterResponse) -> (u16, serde_json::Value) {
         match output {
             CreateMeterResponse::Ok => (200, serde_json::Value::Null),
@@ -92,15 +109,18 @@ impl crate::testing::Answers for CreateMeterStub {
         }
     }
 }
+
 /// A stub of `deleteMeter` (`DELETE /v3/meters/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteMeterStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteMeterStub => ());
 impl crate::testing::Answers for DeleteMeterStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -108,11 +128,13 @@ impl crate::testing::Answers for DeleteMeterStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct MeterReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl MeterReceived<'_> {
     /// The requests to `listMeters`, in order.
     pub fn list_meters(&self) -> Vec<crate::testing::Recorded> {
@@ -122,6 +144,7 @@ impl MeterReceived<'_> {
             .filter(|r| r.operation() == Some("listMeters"))
             .collect()
     }
+
     /// The requests to `getMeter`, in order.
     pub fn get_meter(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -130,12 +153,13 @@ impl MeterReceived<'_> {
             .filter(|r| r.operation() == Some("getMeter"))
             .collect()
     }
+
     /// The bodies of the requests to `createMeter`, in order, as `types::CreateMeterBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_meter(&self) -> Vec<crate::types::CreateMeterBody> {
+    pub fn create_meter(&self) -> Vec<types::CreateMeterBody> {
         self.engine
             .bodies("createMeter")
             .iter()
@@ -149,6 +173,7 @@ impl MeterReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteMeter`, in order.
     pub fn delete_meter(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -26,81 +26,118 @@
 //! matches a request answers it. A request no stub matches gets an error answer that
 //! says what differs from each stub of its operation, and fails the test when the server
 //! is dropped (unless [`TestServer::allow_unmatched`]).
+
 use crate::testing_auth::Auth;
 pub use crate::testing_auth::{AuthFailure, SignatureCheck, TestCredentials};
 pub use crate::testing_server::Recorded;
 use crate::testing_server::{Engine, Settings, Spec};
 pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
-#[cfg(feature = "account")]
-pub mod account;
+
 #[cfg(feature = "account_user")]
 pub mod account_user;
+
 #[cfg(feature = "admin_user")]
 pub mod admin_user;
+
 #[cfg(feature = "bundle")]
 pub mod bundle;
+
 #[cfg(feature = "cache_configurations")]
 pub mod cache_configurations;
+
 #[cfg(feature = "cache_management")]
 pub mod cache_management;
+
 #[cfg(feature = "company")]
 pub mod company;
+
 #[cfg(feature = "component_library")]
 pub mod component_library;
+
 #[cfg(feature = "configuration")]
 pub mod configuration;
+
 #[cfg(feature = "credit")]
 pub mod credit;
+
 #[cfg(feature = "decision_engine")]
 pub mod decision_engine;
-#[cfg(feature = "dynamic_offer_promo_code_redemption")]
-pub mod dynamic_offer_promo_code_redemption;
+
 #[cfg(feature = "email_templates")]
 pub mod email_templates;
+
 #[cfg(feature = "entitlement")]
 pub mod entitlement;
+
 #[cfg(feature = "feature_rules")]
 pub mod feature_rules;
+
 #[cfg(feature = "form")]
 pub mod form;
+
 #[cfg(feature = "gifts")]
 pub mod gifts;
+
 #[cfg(feature = "grants")]
 pub mod grants;
-#[cfg(feature = "health_check")]
-pub mod health_check;
+
 #[cfg(feature = "meter")]
 pub mod meter;
-#[cfg(feature = "other")]
-pub mod other;
-#[cfg(feature = "pages")]
-pub mod pages;
+
 #[cfg(feature = "products")]
 pub mod products;
+
 #[cfg(feature = "request_rules")]
 pub mod request_rules;
-#[cfg(feature = "request_rules_version")]
-pub mod request_rules_version;
+
 #[cfg(feature = "session")]
 pub mod session;
+
 #[cfg(feature = "static_items")]
 pub mod static_items;
-#[cfg(feature = "subscription")]
-pub mod subscription;
-#[cfg(feature = "system_resources")]
-pub mod system_resources;
+
 #[cfg(feature = "third_party_authentication")]
 pub mod third_party_authentication;
+
 #[cfg(feature = "user_export")]
 pub mod user_export;
+
 #[cfg(feature = "user_schema")]
 pub mod user_schema;
+
 #[cfg(feature = "users")]
 pub mod users;
+
 #[cfg(feature = "v4_session")]
 pub mod v4_session;
+
 #[cfg(feature = "webhook")]
 pub mod webhook;
+
+#[cfg(feature = "account")]
+pub mod account;
+
+#[cfg(feature = "health_check")]
+pub mod health_check;
+
+#[cfg(feature = "system_resources")]
+pub mod system_resources;
+
+#[cfg(feature = "request_rules_version")]
+pub mod request_rules_version;
+
+#[cfg(feature = "other")]
+pub mod other;
+
+#[cfg(feature = "pages")]
+pub mod pages;
+
+#[cfg(feature = "dynamic_offer_promo_code_redemption")]
+pub mod dynamic_offer_promo_code_redemption;
+
+#[cfg(feature = "subscription")]
+pub mod subscription;
+
 /// The spec's operations, routes and default answers, and how requests authenticate.
 static SPEC: Spec = Spec {
     routes: &[
@@ -1759,10 +1796,12 @@ static SPEC: Spec = Spec {
     ],
     auth: Auth::ZephrHmac,
 };
+
 /// A test server of this API; it stops when dropped. See the [module docs](self).
 pub struct TestServer {
     engine: Engine,
 }
+
 impl std::fmt::Debug for TestServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestServer")
@@ -1770,12 +1809,14 @@ impl std::fmt::Debug for TestServer {
             .finish_non_exhaustive()
     }
 }
+
 /// How a [`TestServer`] starts.
 #[derive(Debug, Default)]
 #[must_use = "the server starts with `.start().await`"]
 pub struct TestServerBuilder {
     settings: Settings,
 }
+
 impl TestServerBuilder {
     /// Operations with no stub answer with an error (`501`, and a failed test), instead of
     /// their documented example.
@@ -1783,17 +1824,20 @@ impl TestServerBuilder {
         self.settings.strict = true;
         self
     }
+
     /// How far a signature's timestamp may be from the server's clock (default five
     /// minutes).
     pub fn max_clock_skew(mut self, skew: std::time::Duration) -> Self {
         self.settings.max_clock_skew = skew;
         self
     }
+
     /// Listens on this port of `127.0.0.1` (default: any free one).
     pub fn port(mut self, port: u16) -> Self {
         self.settings.port = port;
         self
     }
+
     /// Starts the server on the current tokio runtime.
     ///
     /// # Panics
@@ -1806,22 +1850,27 @@ impl TestServerBuilder {
         TestServer { engine }
     }
 }
+
 impl TestServer {
     /// Starts a server (on a free loopback port, on the current tokio runtime).
     pub async fn start() -> TestServer {
         TestServer::builder().start().await
     }
+
     pub fn builder() -> TestServerBuilder {
         TestServerBuilder::default()
     }
+
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> &str {
         self.engine.url()
     }
+
     /// The credentials the server accepts (made up for this server).
     pub fn credentials(&self) -> &TestCredentials {
         self.engine.credentials()
     }
+
     /// A client builder pointed at this server, with its credentials: for code that
     /// builds its own client, or to set more (retries, timeouts, strict mode).
     pub fn client_builder(&self) -> crate::ClientBuilder {
@@ -1829,22 +1878,26 @@ impl TestServer {
             .base_url(self.base_url())
             .credentials(self.credentials().access_key(), self.credentials().secret())
     }
+
     /// A client of this server.
     pub fn client(&self) -> crate::Client {
         self.client_builder()
             .build()
             .unwrap_or_else(|e| panic!("a client of the test server: {e}"))
     }
+
     /// Every request received, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.engine.requests()
     }
+
     /// What was sent, per operation, with request bodies typed.
     pub fn received(&self) -> Received<'_> {
         Received {
             engine: &self.engine,
         }
     }
+
     /// A stub of any operation, by its `operationId`, to match and answer by hand.
     ///
     /// # Panics
@@ -1858,14 +1911,17 @@ impl TestServer {
             .unwrap_or_else(|| panic!("the spec has no operation `{operation_id}`"));
         self.engine.stub(route.operation)
     }
+
     /// What each request that no stub matched was, and why nothing matched it.
     pub fn unmatched(&self) -> Vec<String> {
         self.engine.unmatched()
     }
+
     /// Requests no stub matches do not fail the test when the server is dropped.
     pub fn allow_unmatched(&self) {
         self.engine.allow_unmatched();
     }
+
     /// Stubs of the `Account User` operations, named as [`Client::account_user`](crate::Client::account_user) names them.
     #[cfg(feature = "account_user")]
     pub fn account_user(&self) -> account_user::AccountUserStubs<'_> {
@@ -1873,6 +1929,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Admin User` operations, named as [`Client::admin_user`](crate::Client::admin_user) names them.
     #[cfg(feature = "admin_user")]
     pub fn admin_user(&self) -> admin_user::AdminUserStubs<'_> {
@@ -1880,6 +1937,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Bundle` operations, named as [`Client::bundle`](crate::Client::bundle) names them.
     #[cfg(feature = "bundle")]
     pub fn bundle(&self) -> bundle::BundleStubs<'_> {
@@ -1887,6 +1945,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Cache Configurations` operations, named as [`Client::cache_configurations`](crate::Client::cache_configurations) names them.
     #[cfg(feature = "cache_configurations")]
     pub fn cache_configurations(&self) -> cache_configurations::CacheConfigurationsStubs<'_> {
@@ -1894,6 +1953,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Cache Management` operations, named as [`Client::cache_management`](crate::Client::cache_management) names them.
     #[cfg(feature = "cache_management")]
     pub fn cache_management(&self) -> cache_management::CacheManagementStubs<'_> {
@@ -1901,6 +1961,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Company` operations, named as [`Client::company`](crate::Client::company) names them.
     #[cfg(feature = "company")]
     pub fn company(&self) -> company::CompanyStubs<'_> {
@@ -1908,6 +1969,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Component Library` operations, named as [`Client::component_library`](crate::Client::component_library) names them.
     #[cfg(feature = "component_library")]
     pub fn component_library(&self) -> component_library::ComponentLibraryStubs<'_> {
@@ -1915,6 +1977,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Configuration` operations, named as [`Client::configuration`](crate::Client::configuration) names them.
     #[cfg(feature = "configuration")]
     pub fn configuration(&self) -> configuration::ConfigurationStubs<'_> {
@@ -1922,6 +1985,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Credit` operations, named as [`Client::credit`](crate::Client::credit) names them.
     #[cfg(feature = "credit")]
     pub fn credit(&self) -> credit::CreditStubs<'_> {
@@ -1929,6 +1993,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Decision Engine` operations, named as [`Client::decision_engine`](crate::Client::decision_engine) names them.
     #[cfg(feature = "decision_engine")]
     pub fn decision_engine(&self) -> decision_engine::DecisionEngineStubs<'_> {
@@ -1936,6 +2001,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Email Templates` operations, named as [`Client::email_templates`](crate::Client::email_templates) names them.
     #[cfg(feature = "email_templates")]
     pub fn email_templates(&self) -> email_templates::EmailTemplatesStubs<'_> {
@@ -1943,6 +2009,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Entitlement` operations, named as [`Client::entitlement`](crate::Client::entitlement) names them.
     #[cfg(feature = "entitlement")]
     pub fn entitlement(&self) -> entitlement::EntitlementStubs<'_> {
@@ -1950,6 +2017,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Feature Rules` operations, named as [`Client::feature_rules`](crate::Client::feature_rules) names them.
     #[cfg(feature = "feature_rules")]
     pub fn feature_rules(&self) -> feature_rules::FeatureRulesStubs<'_> {
@@ -1957,6 +2025,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Form` operations, named as [`Client::form`](crate::Client::form) names them.
     #[cfg(feature = "form")]
     pub fn form(&self) -> form::FormStubs<'_> {
@@ -1964,6 +2033,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Gifts` operations, named as [`Client::gifts`](crate::Client::gifts) names them.
     #[cfg(feature = "gifts")]
     pub fn gifts(&self) -> gifts::GiftsStubs<'_> {
@@ -1971,6 +2041,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Grants` operations, named as [`Client::grants`](crate::Client::grants) names them.
     #[cfg(feature = "grants")]
     pub fn grants(&self) -> grants::GrantsStubs<'_> {
@@ -1978,6 +2049,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Meter` operations, named as [`Client::meter`](crate::Client::meter) names them.
     #[cfg(feature = "meter")]
     pub fn meter(&self) -> meter::MeterStubs<'_> {
@@ -1985,6 +2057,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Products` operations, named as [`Client::products`](crate::Client::products) names them.
     #[cfg(feature = "products")]
     pub fn products(&self) -> products::ProductsStubs<'_> {
@@ -1992,6 +2065,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Request Rules` operations, named as [`Client::request_rules`](crate::Client::request_rules) names them.
     #[cfg(feature = "request_rules")]
     pub fn request_rules(&self) -> request_rules::RequestRulesStubs<'_> {
@@ -1999,6 +2073,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Session` operations, named as [`Client::session`](crate::Client::session) names them.
     #[cfg(feature = "session")]
     pub fn session(&self) -> session::SessionStubs<'_> {
@@ -2006,6 +2081,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Static Items` operations, named as [`Client::static_items`](crate::Client::static_items) names them.
     #[cfg(feature = "static_items")]
     pub fn static_items(&self) -> static_items::StaticItemsStubs<'_> {
@@ -2013,6 +2089,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Third Party Authentication` operations, named as [`Client::third_party_authentication`](crate::Client::third_party_authentication) names them.
     #[cfg(feature = "third_party_authentication")]
     pub fn third_party_authentication(
@@ -2022,6 +2099,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `User Export` operations, named as [`Client::user_export`](crate::Client::user_export) names them.
     #[cfg(feature = "user_export")]
     pub fn user_export(&self) -> user_export::UserExportStubs<'_> {
@@ -2029,6 +2107,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `User Schema` operations, named as [`Client::user_schema`](crate::Client::user_schema) names them.
     #[cfg(feature = "user_schema")]
     pub fn user_schema(&self) -> user_schema::UserSchemaStubs<'_> {
@@ -2036,6 +2115,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Users` operations, named as [`Client::users`](crate::Client::users) names them.
     #[cfg(feature = "users")]
     pub fn users(&self) -> users::UsersStubs<'_> {
@@ -2043,6 +2123,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `V4 Session` operations, named as [`Client::v4_session`](crate::Client::v4_session) names them.
     #[cfg(feature = "v4_session")]
     pub fn v4_session(&self) -> v4_session::V4SessionStubs<'_> {
@@ -2050,6 +2131,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Webhook` operations, named as [`Client::webhook`](crate::Client::webhook) names them.
     #[cfg(feature = "webhook")]
     pub fn webhook(&self) -> webhook::WebhookStubs<'_> {
@@ -2057,6 +2139,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Account` operations, named as [`Client::account`](crate::Client::account) names them.
     #[cfg(feature = "account")]
     pub fn account(&self) -> account::AccountStubs<'_> {
@@ -2064,6 +2147,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Health Check` operations, named as [`Client::health_check`](crate::Client::health_check) names them.
     #[cfg(feature = "health_check")]
     pub fn health_check(&self) -> health_check::HealthCheckStubs<'_> {
@@ -2071,6 +2155,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `System Resources` operations, named as [`Client::system_resources`](crate::Client::system_resources) names them.
     #[cfg(feature = "system_resources")]
     pub fn system_resources(&self) -> system_resources::SystemResourcesStubs<'_> {
@@ -2078,6 +2163,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Request Rules Version` operations, named as [`Client::request_rules_version`](crate::Client::request_rules_version) names them.
     #[cfg(feature = "request_rules_version")]
     pub fn request_rules_version(&self) -> request_rules_version::RequestRulesVersionStubs<'_> {
@@ -2085,6 +2171,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Other` operations, named as [`Client::other`](crate::Client::other) names them.
     #[cfg(feature = "other")]
     pub fn other(&self) -> other::OtherStubs<'_> {
@@ -2092,6 +2179,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Pages` operations, named as [`Client::pages`](crate::Client::pages) names them.
     #[cfg(feature = "pages")]
     pub fn pages(&self) -> pages::PagesStubs<'_> {
@@ -2099,6 +2187,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Dynamic Offer Promo code redemption` operations, named as [`Client::dynamic_offer_promo_code_redemption`](crate::Client::dynamic_offer_promo_code_redemption) names them.
     #[cfg(feature = "dynamic_offer_promo_code_redemption")]
     pub fn dynamic_offer_promo_code_redemption(
@@ -2108,6 +2197,7 @@ impl TestServer {
             engine: &self.engine,
         }
     }
+
     /// Stubs of the `Subscription` operations, named as [`Client::subscription`](crate::Client::subscription) names them.
     #[cfg(feature = "subscription")]
     pub fn subscription(&self) -> subscription::SubscriptionStubs<'_> {
@@ -2116,11 +2206,13 @@ impl TestServer {
         }
     }
 }
+
 /// What was sent to the server, by the client's groups of operations.
 #[derive(Debug, Clone, Copy)]
 pub struct Received<'a> {
     engine: &'a Engine,
 }
+
 impl Received<'_> {
     /// What was sent to the `Account User` operations.
     #[cfg(feature = "account_user")]
@@ -2129,6 +2221,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Admin User` operations.
     #[cfg(feature = "admin_user")]
     pub fn admin_user(&self) -> admin_user::AdminUserReceived<'_> {
@@ -2136,6 +2229,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Bundle` operations.
     #[cfg(feature = "bundle")]
     pub fn bundle(&self) -> bundle::BundleReceived<'_> {
@@ -2143,6 +2237,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Cache Configurations` operations.
     #[cfg(feature = "cache_configurations")]
     pub fn cache_configurations(&self) -> cache_configurations::CacheConfigurationsReceived<'_> {
@@ -2150,6 +2245,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Cache Management` operations.
     #[cfg(feature = "cache_management")]
     pub fn cache_management(&self) -> cache_management::CacheManagementReceived<'_> {
@@ -2157,6 +2253,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Company` operations.
     #[cfg(feature = "company")]
     pub fn company(&self) -> company::CompanyReceived<'_> {
@@ -2164,6 +2261,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Component Library` operations.
     #[cfg(feature = "component_library")]
     pub fn component_library(&self) -> component_library::ComponentLibraryReceived<'_> {
@@ -2171,6 +2269,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Configuration` operations.
     #[cfg(feature = "configuration")]
     pub fn configuration(&self) -> configuration::ConfigurationReceived<'_> {
@@ -2178,6 +2277,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Credit` operations.
     #[cfg(feature = "credit")]
     pub fn credit(&self) -> credit::CreditReceived<'_> {
@@ -2185,6 +2285,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Decision Engine` operations.
     #[cfg(feature = "decision_engine")]
     pub fn decision_engine(&self) -> decision_engine::DecisionEngineReceived<'_> {
@@ -2192,6 +2293,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Email Templates` operations.
     #[cfg(feature = "email_templates")]
     pub fn email_templates(&self) -> email_templates::EmailTemplatesReceived<'_> {
@@ -2199,6 +2301,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Entitlement` operations.
     #[cfg(feature = "entitlement")]
     pub fn entitlement(&self) -> entitlement::EntitlementReceived<'_> {
@@ -2206,6 +2309,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Feature Rules` operations.
     #[cfg(feature = "feature_rules")]
     pub fn feature_rules(&self) -> feature_rules::FeatureRulesReceived<'_> {
@@ -2213,6 +2317,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Form` operations.
     #[cfg(feature = "form")]
     pub fn form(&self) -> form::FormReceived<'_> {
@@ -2220,6 +2325,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Gifts` operations.
     #[cfg(feature = "gifts")]
     pub fn gifts(&self) -> gifts::GiftsReceived<'_> {
@@ -2227,6 +2333,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Grants` operations.
     #[cfg(feature = "grants")]
     pub fn grants(&self) -> grants::GrantsReceived<'_> {
@@ -2234,6 +2341,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Meter` operations.
     #[cfg(feature = "meter")]
     pub fn meter(&self) -> meter::MeterReceived<'_> {
@@ -2241,6 +2349,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Products` operations.
     #[cfg(feature = "products")]
     pub fn products(&self) -> products::ProductsReceived<'_> {
@@ -2248,6 +2357,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Request Rules` operations.
     #[cfg(feature = "request_rules")]
     pub fn request_rules(&self) -> request_rules::RequestRulesReceived<'_> {
@@ -2255,6 +2365,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Session` operations.
     #[cfg(feature = "session")]
     pub fn session(&self) -> session::SessionReceived<'_> {
@@ -2262,6 +2373,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Static Items` operations.
     #[cfg(feature = "static_items")]
     pub fn static_items(&self) -> static_items::StaticItemsReceived<'_> {
@@ -2269,6 +2381,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Third Party Authentication` operations.
     #[cfg(feature = "third_party_authentication")]
     pub fn third_party_authentication(
@@ -2278,6 +2391,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `User Export` operations.
     #[cfg(feature = "user_export")]
     pub fn user_export(&self) -> user_export::UserExportReceived<'_> {
@@ -2285,6 +2399,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `User Schema` operations.
     #[cfg(feature = "user_schema")]
     pub fn user_schema(&self) -> user_schema::UserSchemaReceived<'_> {
@@ -2292,6 +2407,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Users` operations.
     #[cfg(feature = "users")]
     pub fn users(&self) -> users::UsersReceived<'_> {
@@ -2299,6 +2415,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `V4 Session` operations.
     #[cfg(feature = "v4_session")]
     pub fn v4_session(&self) -> v4_session::V4SessionReceived<'_> {
@@ -2306,6 +2423,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Webhook` operations.
     #[cfg(feature = "webhook")]
     pub fn webhook(&self) -> webhook::WebhookReceived<'_> {
@@ -2313,6 +2431,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Account` operations.
     #[cfg(feature = "account")]
     pub fn account(&self) -> account::AccountReceived<'_> {
@@ -2320,6 +2439,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Health Check` operations.
     #[cfg(feature = "health_check")]
     pub fn health_check(&self) -> health_check::HealthCheckReceived<'_> {
@@ -2327,6 +2447,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `System Resources` operations.
     #[cfg(feature = "system_resources")]
     pub fn system_resources(&self) -> system_resources::SystemResourcesReceived<'_> {
@@ -2334,6 +2455,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Request Rules Version` operations.
     #[cfg(feature = "request_rules_version")]
     pub fn request_rules_version(&self) -> request_rules_version::RequestRulesVersionReceived<'_> {
@@ -2341,6 +2463,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Other` operations.
     #[cfg(feature = "other")]
     pub fn other(&self) -> other::OtherReceived<'_> {
@@ -2348,6 +2471,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Pages` operations.
     #[cfg(feature = "pages")]
     pub fn pages(&self) -> pages::PagesReceived<'_> {
@@ -2355,6 +2479,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Dynamic Offer Promo code redemption` operations.
     #[cfg(feature = "dynamic_offer_promo_code_redemption")]
     pub fn dynamic_offer_promo_code_redemption(
@@ -2364,6 +2489,7 @@ impl Received<'_> {
             engine: self.engine,
         }
     }
+
     /// What was sent to the `Subscription` operations.
     #[cfg(feature = "subscription")]
     pub fn subscription(&self) -> subscription::SubscriptionReceived<'_> {

@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Other` operations, and what was sent to them.
+
 /// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherStubs<'_> {
     /// Stubs [`OtherApi::fetch_external_template`](crate::apis::other::OtherApi::fetch_external_template) (`GET /zephr/public/template-components/v1/template-components/{templateConfigId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn fetch_external_template(
@@ -20,15 +22,18 @@ impl OtherStubs<'_> {
         FetchExternalTemplateStub { stub }
     }
 }
+
 /// A stub of `fetchExternalTemplate` (`GET /zephr/public/template-components/v1/template-components/{templateConfigId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct FetchExternalTemplateStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(FetchExternalTemplateStub => String);
 impl crate::testing::Answers for FetchExternalTemplateStub {
     type Output = String;
+
     fn answer(output: &String) -> (u16, serde_json::Value) {
         (
             200,
@@ -36,11 +41,13 @@ impl crate::testing::Answers for FetchExternalTemplateStub {
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OtherReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherReceived<'_> {
     /// The requests to `fetchExternalTemplate`, in order.
     pub fn fetch_external_template(&self) -> Vec<crate::testing::Recorded> {

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Pages` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Pages` operations' stubs; get it with [`TestServer::pages`](super::TestServer::pages).
 #[derive(Debug, Clone, Copy)]
 pub struct PagesStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl PagesStubs<'_> {
     /// Stubs [`PagesApi::generate_page_upload_url`](crate::apis::pages::PagesApi::generate_page_upload_url) (`POST /v4/pages/upload-url`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn generate_page_upload_url(&self) -> GeneratePageUploadUrlStub {
@@ -15,29 +19,35 @@ impl PagesStubs<'_> {
         GeneratePageUploadUrlStub { stub }
     }
 }
+
 /// A stub of `generatePageUploadURL` (`POST /v4/pages/upload-url`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GeneratePageUploadUrlStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    GeneratePageUploadUrlStub => crate ::types::GeneratePageUploadUrlResponse
+    GeneratePageUploadUrlStub => types::GeneratePageUploadUrlResponse
 );
+
 impl crate::testing::Answers for GeneratePageUploadUrlStub {
-    type Output = crate::types::GeneratePageUploadUrlResponse;
-    fn answer(output: &crate::types::GeneratePageUploadUrlResponse) -> (u16, serde_json::Value) {
+    type Output = types::GeneratePageUploadUrlResponse;
+
+    fn answer(output: &types::GeneratePageUploadUrlResponse) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct PagesReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl PagesReceived<'_> {
     /// The requests to `generatePageUploadURL`, in order.
     pub fn generate_page_upload_url(&self) -> Vec<crate::testing::Recorded> {

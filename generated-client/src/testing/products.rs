@@ -3,24 +3,30 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Products` operations, and what was sent to them.
+
 use crate::apis::products::SaveProductsResponse;
+use crate::types;
+
 /// The `Products` operations' stubs; get it with [`TestServer::products`](super::TestServer::products).
 #[derive(Debug, Clone, Copy)]
 pub struct ProductsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ProductsStubs<'_> {
     /// Stubs [`ProductsApi::list_products`](crate::apis::products::ProductsApi::list_products) (`GET /v3/products`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_products(&self) -> ListProductsStub {
         let stub = self.engine.stub("listProducts");
         ListProductsStub { stub }
     }
+
     /// Stubs [`ProductsApi::save_product`](crate::apis::products::ProductsApi::save_product) (`POST /v3/products`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn save_product(&self, body: crate::types::ProductRequest) -> SaveProductStub {
+    pub fn save_product(&self, body: types::ProductRequest) -> SaveProductStub {
         let stub = self.engine.stub("saveProduct");
         let stub = stub.json_body(&body);
         SaveProductStub { stub }
     }
+
     /// Stubs [`ProductsApi::get_product`](crate::apis::products::ProductsApi::get_product) (`GET /v3/products/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_product(&self, id: impl Into<String>) -> GetProductStub {
         let stub = self.engine.stub("getProduct");
@@ -28,11 +34,12 @@ impl ProductsStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetProductStub { stub }
     }
+
     /// Stubs [`ProductsApi::save_products`](crate::apis::products::ProductsApi::save_products) (`PUT /v3/products/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_products(
         &self,
         id: impl Into<String>,
-        body: crate::types::ProductRequest,
+        body: types::ProductRequest,
     ) -> SaveProductsStub {
         let stub = self.engine.stub("saveProducts");
         let id_value: String = id.into();
@@ -40,6 +47,7 @@ impl ProductsStubs<'_> {
         let stub = stub.json_body(&body);
         SaveProductsStub { stub }
     }
+
     /// Stubs [`ProductsApi::delete_product`](crate::apis::products::ProductsApi::delete_product) (`DELETE /v3/products/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_product(&self, id: impl Into<String>) -> DeleteProductStub {
         let stub = self.engine.stub("deleteProduct");
@@ -48,67 +56,75 @@ impl ProductsStubs<'_> {
         DeleteProductStub { stub }
     }
 }
+
 /// A stub of `listProducts` (`GET /v3/products`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListProductsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListProductsStub => crate ::types::ListProductsResponse
-);
+
+crate::testing_stub::stub_methods!(ListProductsStub => types::ListProductsResponse);
 impl crate::testing::Answers for ListProductsStub {
-    type Output = crate::types::ListProductsResponse;
-    fn answer(output: &crate::types::ListProductsResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListProductsResponse;
+
+    fn answer(output: &types::ListProductsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveProduct` (`POST /v3/products`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveProductStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    SaveProductStub => crate ::types::SaveProductResponse
-);
+
+crate::testing_stub::stub_methods!(SaveProductStub => types::SaveProductResponse);
 impl crate::testing::Answers for SaveProductStub {
-    type Output = crate::types::SaveProductResponse;
-    fn answer(output: &crate::types::SaveProductResponse) -> (u16, serde_json::Value) {
+    type Output = types::SaveProductResponse;
+
+    fn answer(output: &types::SaveProductResponse) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getProduct` (`GET /v3/products/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetProductStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetProductStub => crate ::types::Product);
+
+crate::testing_stub::stub_methods!(GetProductStub => types::Product);
 impl crate::testing::Answers for GetProductStub {
-    type Output = crate::types::Product;
-    fn answer(output: &crate::types::Product) -> (u16, serde_json::Value) {
+    type Output = types::Product;
+
+    fn answer(output: &types::Product) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveProducts` (`PUT /v3/products/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveProductsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(SaveProductsStub => SaveProductsResponse);
 impl crate::testing::Answers for SaveProductsStub {
     type Output = SaveProductsResponse;
+
     fn answer(output: &SaveProductsResponse) -> (u16, serde_json::Value) {
         match output {
             SaveProductsResponse::Ok(body) => (
@@ -122,15 +138,18 @@ impl crate::testing::Answers for SaveProductsStub {
         }
     }
 }
+
 /// A stub of `deleteProduct` (`DELETE /v3/products/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteProductStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteProductStub => ());
 impl crate::testing::Answers for DeleteProductStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -138,11 +157,13 @@ impl crate::testing::Answers for DeleteProductStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct ProductsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ProductsReceived<'_> {
     /// The requests to `listProducts`, in order.
     pub fn list_products(&self) -> Vec<crate::testing::Recorded> {
@@ -152,12 +173,13 @@ impl ProductsReceived<'_> {
             .filter(|r| r.operation() == Some("listProducts"))
             .collect()
     }
+
     /// The bodies of the requests to `saveProduct`, in order, as `types::ProductRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn save_product(&self) -> Vec<crate::types::ProductRequest> {
+    pub fn save_product(&self) -> Vec<types::ProductRequest> {
         self.engine
             .bodies("saveProduct")
             .iter()
@@ -171,6 +193,7 @@ impl ProductsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getProduct`, in order.
     pub fn get_product(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -179,12 +202,13 @@ impl ProductsReceived<'_> {
             .filter(|r| r.operation() == Some("getProduct"))
             .collect()
     }
+
     /// The bodies of the requests to `saveProducts`, in order, as `types::ProductRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn save_products(&self) -> Vec<crate::types::ProductRequest> {
+    pub fn save_products(&self) -> Vec<types::ProductRequest> {
         self.engine
             .bodies("saveProducts")
             .iter()
@@ -198,6 +222,7 @@ impl ProductsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteProduct`, in order.
     pub fn delete_product(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,23 +3,29 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Request Rules` operations, and what was sent to them.
+
 use crate::apis::request_rules::SaveRequestRuleResponse;
+use crate::types;
+
 /// The `Request Rules` operations' stubs; get it with [`TestServer::request_rules`](super::TestServer::request_rules).
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl RequestRulesStubs<'_> {
     /// Stubs [`RequestRulesApi::list_request_rules`](crate::apis::request_rules::RequestRulesApi::list_request_rules) (`GET /v3/request-rules`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_request_rules(&self) -> ListRequestRulesStub {
         let stub = self.engine.stub("listRequestRules");
         ListRequestRulesStub { stub }
     }
+
     /// Stubs [`RequestRulesApi::save_request_rule`](crate::apis::request_rules::RequestRulesApi::save_request_rule) (`PUT /v3/request-rules`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_request_rule(&self) -> SaveRequestRuleStub {
         let stub = self.engine.stub("saveRequestRule");
         SaveRequestRuleStub { stub }
     }
+
     /// Stubs [`RequestRulesApi::delete_request_rule`](crate::apis::request_rules::RequestRulesApi::delete_request_rule) (`DELETE /v3/request-rules/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_request_rule(&self, id: impl Into<String>) -> DeleteRequestRuleStub {
         let stub = self.engine.stub("deleteRequestRule");
@@ -27,6 +33,7 @@ impl RequestRulesStubs<'_> {
         let stub = stub.path_param("id", id_value);
         DeleteRequestRuleStub { stub }
     }
+
     /// Stubs [`RequestRulesApi::get_request_rule_version`](crate::apis::request_rules::RequestRulesApi::get_request_rule_version) (`GET /v3/request-rules/{id}/versions/{versionId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_request_rule_version(
         &self,
@@ -40,6 +47,7 @@ impl RequestRulesStubs<'_> {
         let stub = stub.path_param("versionId", version_id_value);
         GetRequestRuleVersionStub { stub }
     }
+
     /// Stubs [`RequestRulesApi::delete_request_rule_version`](crate::apis::request_rules::RequestRulesApi::delete_request_rule_version) (`DELETE /v3/request-rules/{id}/versions/{versionId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_request_rule_version(
         &self,
@@ -54,12 +62,14 @@ impl RequestRulesStubs<'_> {
         DeleteRequestRuleVersionStub { stub }
     }
 }
+
 /// A stub of `listRequestRules` (`GET /v3/request-rules`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListRequestRulesStub {
     stub: crate::testing::Stub,
 }
+
 impl ListRequestRulesStub {
     /// Matches requests whose `tags` is this (set with the client's `.tags(…)`).
     pub fn tags(mut self, tags: impl Into<String>) -> Self {
@@ -70,34 +80,41 @@ impl ListRequestRulesStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(
-    ListRequestRulesStub => crate ::types::RequestRulesContainerObject
+    ListRequestRulesStub => types::RequestRulesContainerObject
 );
+
 impl crate::testing::Answers for ListRequestRulesStub {
-    type Output = crate::types::RequestRulesContainerObject;
-    fn answer(output: &crate::types::RequestRulesContainerObject) -> (u16, serde_json::Value) {
+    type Output = types::RequestRulesContainerObject;
+
+    fn answer(output: &types::RequestRulesContainerObject) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveRequestRule` (`PUT /v3/request-rules`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveRequestRuleStub {
     stub: crate::testing::Stub,
 }
+
 impl SaveRequestRuleStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::SaveRequestRuleRequest) -> Self {
+    pub fn body(mut self, body: types::SaveRequestRuleRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(SaveRequestRuleStub => SaveRequestRuleResponse);
 impl crate::testing::Answers for SaveRequestRuleStub {
     type Output = SaveRequestRuleResponse;
+
     fn answer(output: &SaveRequestRuleResponse) -> (u16, serde_json::Value) {
         match output {
             SaveRequestRuleResponse::Ok => (200, serde_json::Value::Null),
@@ -105,15 +122,18 @@ impl crate::testing::Answers for SaveRequestRuleStub {
         }
     }
 }
+
 /// A stub of `deleteRequestRule` (`DELETE /v3/request-rules/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteRequestRuleStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteRequestRuleStub => ());
 impl crate::testing::Answers for DeleteRequestRuleStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -121,33 +141,40 @@ impl crate::testing::Answers for DeleteRequestRuleStub {
         })
     }
 }
+
 /// A stub of `getRequestRuleVersion` (`GET /v3/request-rules/{id}/versions/{versionId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetRequestRuleVersionStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    GetRequestRuleVersionStub => crate ::types::RequestRulesObject
+    GetRequestRuleVersionStub => types::RequestRulesObject
 );
+
 impl crate::testing::Answers for GetRequestRuleVersionStub {
-    type Output = crate::types::RequestRulesObject;
-    fn answer(output: &crate::types::RequestRulesObject) -> (u16, serde_json::Value) {
+    type Output = types::RequestRulesObject;
+
+    fn answer(output: &types::RequestRulesObject) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteRequestRuleVersion` (`DELETE /v3/request-rules/{id}/versions/{versionId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteRequestRuleVersionStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteRequestRuleVersionStub => ());
 impl crate::testing::Answers for DeleteRequestRuleVersionStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -155,11 +182,13 @@ impl crate::testing::Answers for DeleteRequestRuleVersionStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl RequestRulesReceived<'_> {
     /// The requests to `listRequestRules`, in order.
     pub fn list_request_rules(&self) -> Vec<crate::testing::Recorded> {
@@ -169,12 +198,13 @@ impl RequestRulesReceived<'_> {
             .filter(|r| r.operation() == Some("listRequestRules"))
             .collect()
     }
+
     /// The bodies of the requests to `saveRequestRule`, in order, as `types::SaveRequestRuleRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn save_request_rule(&self) -> Vec<crate::types::SaveRequestRuleRequest> {
+    pub fn save_request_rule(&self) -> Vec<types::SaveRequestRuleRequest> {
         self.engine
             .bodies("saveRequestRule")
             .iter()
@@ -188,6 +218,7 @@ impl RequestRulesReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteRequestRule`, in order.
     pub fn delete_request_rule(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -196,6 +227,7 @@ impl RequestRulesReceived<'_> {
             .filter(|r| r.operation() == Some("deleteRequestRule"))
             .collect()
     }
+
     /// The requests to `getRequestRuleVersion`, in order.
     pub fn get_request_rule_version(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -204,6 +236,7 @@ impl RequestRulesReceived<'_> {
             .filter(|r| r.operation() == Some("getRequestRuleVersion"))
             .collect()
     }
+
     /// The requests to `deleteRequestRuleVersion`, in order.
     pub fn delete_request_rule_version(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Request Rules Version` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Request Rules Version` operations' stubs; get it with [`TestServer::request_rules_version`](super::TestServer::request_rules_version).
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesVersionStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl RequestRulesVersionStubs<'_> {
     /// Stubs [`RequestRulesVersionApi::create_request_rule_version`](crate::apis::request_rules_version::RequestRulesVersionApi::create_request_rule_version) (`POST /v3/request-rules/{id}/versions`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_request_rule_version(
@@ -20,29 +24,35 @@ impl RequestRulesVersionStubs<'_> {
         CreateRequestRuleVersionStub { stub }
     }
 }
+
 /// A stub of `createRequestRuleVersion` (`POST /v3/request-rules/{id}/versions`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateRequestRuleVersionStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    CreateRequestRuleVersionStub => crate ::types::RequestRulesObject
+    CreateRequestRuleVersionStub => types::RequestRulesObject
 );
+
 impl crate::testing::Answers for CreateRequestRuleVersionStub {
-    type Output = crate::types::RequestRulesObject;
-    fn answer(output: &crate::types::RequestRulesObject) -> (u16, serde_json::Value) {
+    type Output = types::RequestRulesObject;
+
+    fn answer(output: &types::RequestRulesObject) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestRulesVersionReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl RequestRulesVersionReceived<'_> {
     /// The requests to `createRequestRuleVersion`, in order.
     pub fn create_request_rule_version(&self) -> Vec<crate::testing::Recorded> {

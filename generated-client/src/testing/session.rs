@@ -3,21 +3,23 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Session` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Session` operations' stubs; get it with [`TestServer::session`](super::TestServer::session).
 #[derive(Debug, Clone, Copy)]
 pub struct SessionStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl SessionStubs<'_> {
     /// Stubs [`SessionApi::create_new_session`](crate::apis::session::SessionApi::create_new_session) (`POST /v3/sessions`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_new_session(
-        &self,
-        body: crate::types::CreateNewSessionRequest,
-    ) -> CreateNewSessionStub {
+    pub fn create_new_session(&self, body: types::CreateNewSessionRequest) -> CreateNewSessionStub {
         let stub = self.engine.stub("createNewSession");
         let stub = stub.json_body(&body);
         CreateNewSessionStub { stub }
     }
+
     /// Stubs [`SessionApi::get_session`](crate::apis::session::SessionApi::get_session) (`GET /v3/sessions/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_session(&self, id: impl Into<String>) -> GetSessionStub {
         let stub = self.engine.stub("getSession");
@@ -26,50 +28,58 @@ impl SessionStubs<'_> {
         GetSessionStub { stub }
     }
 }
+
 /// A stub of `createNewSession` (`POST /v3/sessions`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateNewSessionStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(CreateNewSessionStub => crate ::types::Session);
+
+crate::testing_stub::stub_methods!(CreateNewSessionStub => types::Session);
 impl crate::testing::Answers for CreateNewSessionStub {
-    type Output = crate::types::Session;
-    fn answer(output: &crate::types::Session) -> (u16, serde_json::Value) {
+    type Output = types::Session;
+
+    fn answer(output: &types::Session) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getSession` (`GET /v3/sessions/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetSessionStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetSessionStub => crate ::types::SessionLookup);
+
+crate::testing_stub::stub_methods!(GetSessionStub => types::SessionLookup);
 impl crate::testing::Answers for GetSessionStub {
-    type Output = crate::types::SessionLookup;
-    fn answer(output: &crate::types::SessionLookup) -> (u16, serde_json::Value) {
+    type Output = types::SessionLookup;
+
+    fn answer(output: &types::SessionLookup) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl SessionReceived<'_> {
     /// The bodies of the requests to `createNewSession`, in order, as `types::CreateNewSessionRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_new_session(&self) -> Vec<crate::types::CreateNewSessionRequest> {
+    pub fn create_new_session(&self) -> Vec<types::CreateNewSessionRequest> {
         self.engine
             .bodies("createNewSession")
             .iter()
@@ -83,6 +93,7 @@ impl SessionReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getSession`, in order.
     pub fn get_session(&self) -> Vec<crate::testing::Recorded> {
         self.engine

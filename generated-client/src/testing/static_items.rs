@@ -3,18 +3,23 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Static Items` operations, and what was sent to them.
+
 use crate::apis::static_items::SaveItemResponse;
+use crate::types;
+
 /// The `Static Items` operations' stubs; get it with [`TestServer::static_items`](super::TestServer::static_items).
 #[derive(Debug, Clone, Copy)]
 pub struct StaticItemsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl StaticItemsStubs<'_> {
     /// Stubs [`StaticItemsApi::list_static_items`](crate::apis::static_items::StaticItemsApi::list_static_items) (`GET /v3/static`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_static_items(&self) -> ListStaticItemsStub {
         let stub = self.engine.stub("listStaticItems");
         ListStaticItemsStub { stub }
     }
+
     /// Stubs [`StaticItemsApi::get_item`](crate::apis::static_items::StaticItemsApi::get_item) (`GET /v3/static/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_item(&self, id: impl Into<String>) -> GetItemStub {
         let stub = self.engine.stub("getItem");
@@ -22,6 +27,7 @@ impl StaticItemsStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetItemStub { stub }
     }
+
     /// Stubs [`StaticItemsApi::save_item`](crate::apis::static_items::StaticItemsApi::save_item) (`PUT /v3/static/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_item(&self, id: impl Into<String>) -> SaveItemStub {
         let stub = self.engine.stub("saveItem");
@@ -29,6 +35,7 @@ impl StaticItemsStubs<'_> {
         let stub = stub.path_param("id", id_value);
         SaveItemStub { stub }
     }
+
     /// Stubs [`StaticItemsApi::delete_item`](crate::apis::static_items::StaticItemsApi::delete_item) (`DELETE /v3/static/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_item(&self, id: impl Into<String>) -> DeleteItemStub {
         let stub = self.engine.stub("Delete_Item");
@@ -37,47 +44,56 @@ impl StaticItemsStubs<'_> {
         DeleteItemStub { stub }
     }
 }
+
 /// A stub of `listStaticItems` (`GET /v3/static`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListStaticItemsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(ListStaticItemsStub => crate ::types::StaticItems);
+
+crate::testing_stub::stub_methods!(ListStaticItemsStub => types::StaticItems);
 impl crate::testing::Answers for ListStaticItemsStub {
-    type Output = crate::types::StaticItems;
-    fn answer(output: &crate::types::StaticItems) -> (u16, serde_json::Value) {
+    type Output = types::StaticItems;
+
+    fn answer(output: &types::StaticItems) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getItem` (`GET /v3/static/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetItemStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetItemStub => crate ::types::StaticSingleItem);
+
+crate::testing_stub::stub_methods!(GetItemStub => types::StaticSingleItem);
 impl crate::testing::Answers for GetItemStub {
-    type Output = crate::types::StaticSingleItem;
-    fn answer(output: &crate::types::StaticSingleItem) -> (u16, serde_json::Value) {
+    type Output = types::StaticSingleItem;
+
+    fn answer(output: &types::StaticSingleItem) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveItem` (`PUT /v3/static/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveItemStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(SaveItemStub => SaveItemResponse);
 impl crate::testing::Answers for SaveItemStub {
     type Output = SaveItemResponse;
+
     fn answer(output: &SaveItemResponse) -> (u16, serde_json::Value) {
         match output {
             SaveItemResponse::Ok => (200, serde_json::Value::Null),
@@ -85,15 +101,18 @@ impl crate::testing::Answers for SaveItemStub {
         }
     }
 }
+
 /// A stub of `Delete_Item` (`DELETE /v3/static/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteItemStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteItemStub => ());
 impl crate::testing::Answers for DeleteItemStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -101,11 +120,13 @@ impl crate::testing::Answers for DeleteItemStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct StaticItemsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl StaticItemsReceived<'_> {
     /// The requests to `listStaticItems`, in order.
     pub fn list_static_items(&self) -> Vec<crate::testing::Recorded> {
@@ -115,6 +136,7 @@ impl StaticItemsReceived<'_> {
             .filter(|r| r.operation() == Some("listStaticItems"))
             .collect()
     }
+
     /// The requests to `getItem`, in order.
     pub fn get_item(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -123,6 +145,7 @@ impl StaticItemsReceived<'_> {
             .filter(|r| r.operation() == Some("getItem"))
             .collect()
     }
+
     /// The requests to `saveItem`, in order.
     pub fn save_item(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -131,6 +154,7 @@ impl StaticItemsReceived<'_> {
             .filter(|r| r.operation() == Some("saveItem"))
             .collect()
     }
+
     /// The requests to `Delete_Item`, in order.
     pub fn delete_item(&self) -> Vec<crate::testing::Recorded> {
         self.engine

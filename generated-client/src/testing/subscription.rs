@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Subscription` operations, and what was sent to them.
+
 /// The `Subscription` operations' stubs; get it with [`TestServer::subscription`](super::TestServer::subscription).
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl SubscriptionStubs<'_> {
     /// Stubs [`SubscriptionApi::cancel_subscription_legacy`](crate::apis::subscription::SubscriptionApi::cancel_subscription_legacy) (`DELETE /blaize/payment/braintree/subscriptions/{externalId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn cancel_subscription_legacy(
@@ -19,6 +21,7 @@ impl SubscriptionStubs<'_> {
         let stub = stub.path_param("externalId", external_id_value);
         CancelSubscriptionLegacyStub { stub }
     }
+
     /// Stubs [`SubscriptionApi::orchestrate_update_braintree_subscription`](crate::apis::subscription::SubscriptionApi::orchestrate_update_braintree_subscription) (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn orchestrate_update_braintree_subscription(
         &self,
@@ -32,15 +35,18 @@ impl SubscriptionStubs<'_> {
         OrchestrateUpdateBraintreeSubscriptionStub { stub }
     }
 }
+
 /// A stub of `cancelSubscriptionLegacy` (`DELETE /blaize/payment/braintree/subscriptions/{externalId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CancelSubscriptionLegacyStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CancelSubscriptionLegacyStub => ());
 impl crate::testing::Answers for CancelSubscriptionLegacyStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -48,15 +54,18 @@ impl crate::testing::Answers for CancelSubscriptionLegacyStub {
         })
     }
 }
+
 /// A stub of `orchestrateUpdateBraintreeSubscription` (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct OrchestrateUpdateBraintreeSubscriptionStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(OrchestrateUpdateBraintreeSubscriptionStub => ());
 impl crate::testing::Answers for OrchestrateUpdateBraintreeSubscriptionStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (204, {
             let _ = output;
@@ -64,11 +73,13 @@ impl crate::testing::Answers for OrchestrateUpdateBraintreeSubscriptionStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl SubscriptionReceived<'_> {
     /// The requests to `cancelSubscriptionLegacy`, in order.
     pub fn cancel_subscription_legacy(&self) -> Vec<crate::testing::Recorded> {
@@ -78,6 +89,7 @@ impl SubscriptionReceived<'_> {
             .filter(|r| r.operation() == Some("cancelSubscriptionLegacy"))
             .collect()
     }
+
     /// The bodies of the requests to `orchestrateUpdateBraintreeSubscription`, in order, as `serde_json::Map<String, serde_json::Value>`.
     ///
     /// # Panics

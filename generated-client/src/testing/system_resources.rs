@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `System Resources` operations, and what was sent to them.
+
 /// The `System Resources` operations' stubs; get it with [`TestServer::system_resources`](super::TestServer::system_resources).
 #[derive(Debug, Clone, Copy)]
 pub struct SystemResourcesStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl SystemResourcesStubs<'_> {
     /// Stubs [`SystemResourcesApi::put_resources_content`](crate::apis::system_resources::SystemResourcesApi::put_resources_content) (`PUT /v4/resources/{resourceId}/content`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn put_resources_content(&self, resource_id: impl Into<String>) -> PutResourcesContentStub {
@@ -17,17 +19,21 @@ impl SystemResourcesStubs<'_> {
         PutResourcesContentStub { stub }
     }
 }
+
 /// A stub of `put_resources_content` (`PUT /v4/resources/{resourceId}/content`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct PutResourcesContentStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
     PutResourcesContentStub => serde_json::Map < String, serde_json::Value >
 );
+
 impl crate::testing::Answers for PutResourcesContentStub {
     type Output = serde_json::Map<String, serde_json::Value>;
+
     fn answer(output: &serde_json::Map<String, serde_json::Value>) -> (u16, serde_json::Value) {
         (
             200,
@@ -35,11 +41,13 @@ impl crate::testing::Answers for PutResourcesContentStub {
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct SystemResourcesReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl SystemResourcesReceived<'_> {
     /// The requests to `put_resources_content`, in order.
     pub fn put_resources_content(&self) -> Vec<crate::testing::Recorded> {

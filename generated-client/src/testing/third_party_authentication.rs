@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Third Party Authentication` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Third Party Authentication` operations' stubs; get it with [`TestServer::third_party_authentication`](super::TestServer::third_party_authentication).
 #[derive(Debug, Clone, Copy)]
 pub struct ThirdPartyAuthenticationStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ThirdPartyAuthenticationStubs<'_> {
     /// Stubs [`ThirdPartyAuthenticationApi::refresh_or_exchange_token`](crate::apis::third_party_authentication::ThirdPartyAuthenticationApi::refresh_or_exchange_token) (`POST /zephr/oauth2/token`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn refresh_or_exchange_token(&self) -> RefreshOrExchangeTokenStub {
@@ -15,43 +19,50 @@ impl ThirdPartyAuthenticationStubs<'_> {
         RefreshOrExchangeTokenStub { stub }
     }
 }
+
 /// A stub of `refreshOrExchangeToken` (`POST /zephr/oauth2/token`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct RefreshOrExchangeTokenStub {
     stub: crate::testing::Stub,
 }
+
 impl RefreshOrExchangeTokenStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::RefreshOrExchangeTokenRequest) -> Self {
+    pub fn body(mut self, body: types::RefreshOrExchangeTokenRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(
-    RefreshOrExchangeTokenStub => crate ::types::RefreshOrExchangeTokenResponse
+    RefreshOrExchangeTokenStub => types::RefreshOrExchangeTokenResponse
 );
+
 impl crate::testing::Answers for RefreshOrExchangeTokenStub {
-    type Output = crate::types::RefreshOrExchangeTokenResponse;
-    fn answer(output: &crate::types::RefreshOrExchangeTokenResponse) -> (u16, serde_json::Value) {
+    type Output = types::RefreshOrExchangeTokenResponse;
+
+    fn answer(output: &types::RefreshOrExchangeTokenResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct ThirdPartyAuthenticationReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl ThirdPartyAuthenticationReceived<'_> {
     /// The bodies of the requests to `refreshOrExchangeToken`, in order, as `types::RefreshOrExchangeTokenRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn refresh_or_exchange_token(&self) -> Vec<crate::types::RefreshOrExchangeTokenRequest> {
+    pub fn refresh_or_exchange_token(&self) -> Vec<types::RefreshOrExchangeTokenRequest> {
         self.engine
             .bodies("refreshOrExchangeToken")
             .iter()

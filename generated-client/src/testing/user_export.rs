@@ -3,29 +3,36 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `User Export` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `User Export` operations' stubs; get it with [`TestServer::user_export`](super::TestServer::user_export).
 #[derive(Debug, Clone, Copy)]
 pub struct UserExportStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UserExportStubs<'_> {
     /// Stubs [`UserExportApi::export_users`](crate::apis::user_export::UserExportApi::export_users) (`GET /v3/user-export`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn export_users(&self) -> ExportUsersStub {
         let stub = self.engine.stub("exportUsers");
         ExportUsersStub { stub }
     }
+
     /// Stubs [`UserExportApi::export_user_and_events_csv`](crate::apis::user_export::UserExportApi::export_user_and_events_csv) (`GET /v4/user-export`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn export_user_and_events_csv(&self) -> ExportUserAndEventsCsvStub {
         let stub = self.engine.stub("exportUserAndEventsCSV");
         ExportUserAndEventsCsvStub { stub }
     }
 }
+
 /// A stub of `exportUsers` (`GET /v3/user-export`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ExportUsersStub {
     stub: crate::testing::Stub,
 }
+
 impl ExportUsersStub {
     /// Matches requests whose `attributes` is this (set with the client's `.attributes(…)`).
     pub fn attributes(mut self, attributes: impl Into<bool>) -> Self {
@@ -35,6 +42,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `appIds` is this (set with the client's `.app_ids(…)`).
     pub fn app_ids(mut self, app_ids: impl Into<String>) -> Self {
         let value: String = app_ids.into();
@@ -43,6 +51,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `appIdsRestrictive` is this (set with the client's `.app_ids_restrictive(…)`).
     pub fn app_ids_restrictive(mut self, app_ids_restrictive: impl Into<bool>) -> Self {
         let value: bool = app_ids_restrictive.into();
@@ -51,6 +60,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `grants` is this (set with the client's `.grants(…)`).
     pub fn grants(mut self, grants: impl Into<bool>) -> Self {
         let value: bool = grants.into();
@@ -59,6 +69,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `since` is this (set with the client's `.since(…)`).
     pub fn since(mut self, since: impl Into<String>) -> Self {
         let value: String = since.into();
@@ -67,6 +78,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `registeredSince` is this (set with the client's `.registered_since(…)`).
     pub fn registered_since(mut self, registered_since: impl Into<String>) -> Self {
         let value: String = registered_since.into();
@@ -75,6 +87,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `registeredBefore` is this (set with the client's `.registered_before(…)`).
     pub fn registered_before(mut self, registered_before: impl Into<String>) -> Self {
         let value: String = registered_before.into();
@@ -83,6 +96,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `rpp` is this (set with the client's `.rpp(…)`).
     pub fn rpp(mut self, rpp: impl Into<i64>) -> Self {
         let value: i64 = rpp.into();
@@ -91,6 +105,7 @@ impl ExportUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `page` is this (set with the client's `.page(…)`).
     pub fn page(mut self, page: impl Into<i64>) -> Self {
         let value: i64 = page.into();
@@ -100,24 +115,29 @@ impl ExportUsersStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(
-    ExportUsersStub => crate ::types::UserExportPaginatedResponse
+    ExportUsersStub => types::UserExportPaginatedResponse
 );
+
 impl crate::testing::Answers for ExportUsersStub {
-    type Output = crate::types::UserExportPaginatedResponse;
-    fn answer(output: &crate::types::UserExportPaginatedResponse) -> (u16, serde_json::Value) {
+    type Output = types::UserExportPaginatedResponse;
+
+    fn answer(output: &types::UserExportPaginatedResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `exportUserAndEventsCSV` (`GET /v4/user-export`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ExportUserAndEventsCsvStub {
     stub: crate::testing::Stub,
 }
+
 impl ExportUserAndEventsCsvStub {
     /// Matches requests whose `attributes` is this (set with the client's `.attributes(…)`).
     pub fn attributes(mut self, attributes: impl Into<bool>) -> Self {
@@ -127,6 +147,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `attr` is this (set with the client's `.attr(…)`).
     pub fn attr(mut self, attr: impl Into<String>) -> Self {
         let value: String = attr.into();
@@ -135,6 +156,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `appIds` is this (set with the client's `.app_ids(…)`).
     pub fn app_ids(mut self, app_ids: impl Into<String>) -> Self {
         let value: String = app_ids.into();
@@ -143,6 +165,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `appIdsRestrictive` is this (set with the client's `.app_ids_restrictive(…)`).
     pub fn app_ids_restrictive(mut self, app_ids_restrictive: impl Into<bool>) -> Self {
         let value: bool = app_ids_restrictive.into();
@@ -151,6 +174,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `grants` is this (set with the client's `.grants(…)`).
     pub fn grants(mut self, grants: impl Into<bool>) -> Self {
         let value: bool = grants.into();
@@ -159,6 +183,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `since` is this (set with the client's `.since(…)`).
     pub fn since(mut self, since: impl Into<String>) -> Self {
         let value: String = since.into();
@@ -167,6 +192,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `registeredSince` is this (set with the client's `.registered_since(…)`).
     pub fn registered_since(mut self, registered_since: impl Into<String>) -> Self {
         let value: String = registered_since.into();
@@ -175,6 +201,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `registeredBefore` is this (set with the client's `.registered_before(…)`).
     pub fn registered_before(mut self, registered_before: impl Into<String>) -> Self {
         let value: String = registered_before.into();
@@ -183,6 +210,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `foreignKeys` is this (set with the client's `.foreign_keys(…)`).
     pub fn foreign_keys(mut self, foreign_keys: impl Into<bool>) -> Self {
         let value: bool = foreign_keys.into();
@@ -191,6 +219,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `eventsExport` is this (set with the client's `.events_export(…)`).
     pub fn events_export(mut self, events_export: impl Into<String>) -> Self {
         let value: String = events_export.into();
@@ -199,6 +228,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `from` is this (set with the client's `.from(…)`).
     pub fn from(mut self, from: impl Into<String>) -> Self {
         let value: String = from.into();
@@ -207,6 +237,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `to` is this (set with the client's `.to(…)`).
     pub fn to(mut self, to: impl Into<String>) -> Self {
         let value: String = to.into();
@@ -215,6 +246,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `rpp` is this (set with the client's `.rpp(…)`).
     pub fn rpp(mut self, rpp: impl Into<i64>) -> Self {
         let value: i64 = rpp.into();
@@ -223,6 +255,7 @@ impl ExportUserAndEventsCsvStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `page` is this (set with the client's `.page(…)`).
     pub fn page(mut self, page: impl Into<i64>) -> Self {
         let value: i64 = page.into();
@@ -232,23 +265,28 @@ impl ExportUserAndEventsCsvStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(
-    ExportUserAndEventsCsvStub => crate ::types::UserExportPaginatedResponse
+    ExportUserAndEventsCsvStub => types::UserExportPaginatedResponse
 );
+
 impl crate::testing::Answers for ExportUserAndEventsCsvStub {
-    type Output = crate::types::UserExportPaginatedResponse;
-    fn answer(output: &crate::types::UserExportPaginatedResponse) -> (u16, serde_json::Value) {
+    type Output = types::UserExportPaginatedResponse;
+
+    fn answer(output: &types::UserExportPaginatedResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct UserExportReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UserExportReceived<'_> {
     /// The requests to `exportUsers`, in order.
     pub fn export_users(&self) -> Vec<crate::testing::Recorded> {
@@ -258,6 +296,7 @@ impl UserExportReceived<'_> {
             .filter(|r| r.operation() == Some("exportUsers"))
             .collect()
     }
+
     /// The requests to `exportUserAndEventsCSV`, in order.
     pub fn export_user_and_events_csv(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,18 +3,23 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `User Schema` operations, and what was sent to them.
+
 use crate::apis::user_schema::SaveSchemaSlugResponse;
+use crate::types;
+
 /// The `User Schema` operations' stubs; get it with [`TestServer::user_schema`](super::TestServer::user_schema).
 #[derive(Debug, Clone, Copy)]
 pub struct UserSchemaStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UserSchemaStubs<'_> {
     /// Stubs [`UserSchemaApi::retrieve_user_schema`](crate::apis::user_schema::UserSchemaApi::retrieve_user_schema) (`GET /v3/schema/users`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn retrieve_user_schema(&self) -> RetrieveUserSchemaStub {
         let stub = self.engine.stub("retrieveUserSchema");
         RetrieveUserSchemaStub { stub }
     }
+
     /// Stubs [`UserSchemaApi::get_schema_slug`](crate::apis::user_schema::UserSchemaApi::get_schema_slug) (`GET /v3/schema/users/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_schema_slug(&self, slug: impl Into<String>) -> GetSchemaSlugStub {
         let stub = self.engine.stub("getSchemaSlug");
@@ -22,6 +27,7 @@ impl UserSchemaStubs<'_> {
         let stub = stub.path_param("slug", slug_value);
         GetSchemaSlugStub { stub }
     }
+
     /// Stubs [`UserSchemaApi::save_schema_slug`](crate::apis::user_schema::UserSchemaApi::save_schema_slug) (`PUT /v3/schema/users/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn save_schema_slug(&self, slug: impl Into<String>) -> SaveSchemaSlugStub {
         let stub = self.engine.stub("saveSchemaSlug");
@@ -29,6 +35,7 @@ impl UserSchemaStubs<'_> {
         let stub = stub.path_param("slug", slug_value);
         SaveSchemaSlugStub { stub }
     }
+
     /// Stubs [`UserSchemaApi::delete_schema_slug`](crate::apis::user_schema::UserSchemaApi::delete_schema_slug) (`DELETE /v3/schema/users/{slug}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_schema_slug(&self, slug: impl Into<String>) -> DeleteSchemaSlugStub {
         let stub = self.engine.stub("deleteSchemaSlug");
@@ -37,54 +44,64 @@ impl UserSchemaStubs<'_> {
         DeleteSchemaSlugStub { stub }
     }
 }
+
 /// A stub of `retrieveUserSchema` (`GET /v3/schema/users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct RetrieveUserSchemaStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(RetrieveUserSchemaStub => crate ::types::Schemas);
+
+crate::testing_stub::stub_methods!(RetrieveUserSchemaStub => types::Schemas);
 impl crate::testing::Answers for RetrieveUserSchemaStub {
-    type Output = crate::types::Schemas;
-    fn answer(output: &crate::types::Schemas) -> (u16, serde_json::Value) {
+    type Output = types::Schemas;
+
+    fn answer(output: &types::Schemas) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getSchemaSlug` (`GET /v3/schema/users/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetSchemaSlugStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetSchemaSlugStub => crate ::types::SchemaField);
+
+crate::testing_stub::stub_methods!(GetSchemaSlugStub => types::SchemaField);
 impl crate::testing::Answers for GetSchemaSlugStub {
-    type Output = crate::types::SchemaField;
-    fn answer(output: &crate::types::SchemaField) -> (u16, serde_json::Value) {
+    type Output = types::SchemaField;
+
+    fn answer(output: &types::SchemaField) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `saveSchemaSlug` (`PUT /v3/schema/users/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SaveSchemaSlugStub {
     stub: crate::testing::Stub,
 }
+
 impl SaveSchemaSlugStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::SchemaField) -> Self {
+    pub fn body(mut self, body: types::SchemaField) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(SaveSchemaSlugStub => SaveSchemaSlugResponse);
 impl crate::testing::Answers for SaveSchemaSlugStub {
     type Output = SaveSchemaSlugResponse;
+
     fn answer(output: &SaveSchemaSlugResponse) -> (u16, serde_json::Value) {
         match output {
             SaveSchemaSlugResponse::Ok => (200, serde_json::Value::Null),
@@ -95,29 +112,35 @@ impl crate::testing::Answers for SaveSchemaSlugStub {
         }
     }
 }
+
 /// A stub of `deleteSchemaSlug` (`DELETE /v3/schema/users/{slug}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteSchemaSlugStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    DeleteSchemaSlugStub => crate ::types::SchemaFieldDeletionResponse
+    DeleteSchemaSlugStub => types::SchemaFieldDeletionResponse
 );
+
 impl crate::testing::Answers for DeleteSchemaSlugStub {
-    type Output = crate::types::SchemaFieldDeletionResponse;
-    fn answer(output: &crate::types::SchemaFieldDeletionResponse) -> (u16, serde_json::Value) {
+    type Output = types::SchemaFieldDeletionResponse;
+
+    fn answer(output: &types::SchemaFieldDeletionResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct UserSchemaReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UserSchemaReceived<'_> {
     /// The requests to `retrieveUserSchema`, in order.
     pub fn retrieve_user_schema(&self) -> Vec<crate::testing::Recorded> {
@@ -127,6 +150,7 @@ impl UserSchemaReceived<'_> {
             .filter(|r| r.operation() == Some("retrieveUserSchema"))
             .collect()
     }
+
     /// The requests to `getSchemaSlug`, in order.
     pub fn get_schema_slug(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -135,12 +159,13 @@ impl UserSchemaReceived<'_> {
             .filter(|r| r.operation() == Some("getSchemaSlug"))
             .collect()
     }
+
     /// The bodies of the requests to `saveSchemaSlug`, in order, as `types::SchemaField`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn save_schema_slug(&self) -> Vec<crate::types::SchemaField> {
+    pub fn save_schema_slug(&self) -> Vec<types::SchemaField> {
         self.engine
             .bodies("saveSchemaSlug")
             .iter()
@@ -154,6 +179,7 @@ impl UserSchemaReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteSchemaSlug`, in order.
     pub fn delete_schema_slug(&self) -> Vec<crate::testing::Recorded> {
         self.engine

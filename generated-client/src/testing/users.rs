@@ -3,18 +3,23 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Users` operations, and what was sent to them.
+
 use crate::apis::users::UpdateBulkUsersError;
+use crate::types;
+
 /// The `Users` operations' stubs; get it with [`TestServer::users`](super::TestServer::users).
 #[derive(Debug, Clone, Copy)]
 pub struct UsersStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UsersStubs<'_> {
     /// Stubs [`UsersApi::delete_user_by_primary_or_foreign_key`](crate::apis::users::UsersApi::delete_user_by_primary_or_foreign_key) (`DELETE /zephr/integration/users/v1/users`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_user_by_primary_or_foreign_key(&self) -> DeleteUserByPrimaryOrForeignKeyStub {
         let stub = self.engine.stub("deleteUserByPrimaryOrForeignKey");
         DeleteUserByPrimaryOrForeignKeyStub { stub }
     }
+
     /// Stubs [`UsersApi::upsert_foreign_key`](crate::apis::users::UsersApi::upsert_foreign_key) (`PUT /v3/users/{userId}/foreign-key/update/{key}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn upsert_foreign_key(
         &self,
@@ -28,6 +33,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("key", key_value);
         UpsertForeignKeyStub { stub }
     }
+
     /// Stubs [`UsersApi::delete_foreign_key`](crate::apis::users::UsersApi::delete_foreign_key) (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_foreign_key(
         &self,
@@ -44,17 +50,20 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("key", key_value);
         DeleteForeignKeyStub { stub }
     }
+
     /// Stubs [`UsersApi::list_users`](crate::apis::users::UsersApi::list_users) (`GET /v3/users`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_users(&self) -> ListUsersStub {
         let stub = self.engine.stub("listUsers");
         ListUsersStub { stub }
     }
+
     /// Stubs [`UsersApi::create_user`](crate::apis::users::UsersApi::create_user) (`POST /v3/users`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_user(&self, body: crate::types::UserCreation) -> CreateUserStub {
+    pub fn create_user(&self, body: types::UserCreation) -> CreateUserStub {
         let stub = self.engine.stub("createUser");
         let stub = stub.json_body(&body);
         CreateUserStub { stub }
     }
+
     /// Stubs [`UsersApi::get_user`](crate::apis::users::UsersApi::get_user) (`GET /v3/users/{user_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUserStub {
         let stub = self.engine.stub("getUser");
@@ -62,6 +71,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         GetUserStub { stub }
     }
+
     /// Stubs [`UsersApi::delete_user`](crate::apis::users::UsersApi::delete_user) (`DELETE /v3/users/{user_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUserStub {
         let stub = self.engine.stub("deleteUser");
@@ -69,6 +79,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         DeleteUserStub { stub }
     }
+
     /// Stubs [`UsersApi::replace_user_attributes`](crate::apis::users::UsersApi::replace_user_attributes) (`PUT /v3/users/{user_id}/attributes`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn replace_user_attributes(&self, user_id: impl Into<String>) -> ReplaceUserAttributesStub {
         let stub = self.engine.stub("replaceUserAttributes");
@@ -76,6 +87,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         ReplaceUserAttributesStub { stub }
     }
+
     /// Stubs [`UsersApi::update_user_attribute`](crate::apis::users::UsersApi::update_user_attribute) (`PATCH /v3/users/{user_id}/attributes`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_user_attribute(&self, user_id: impl Into<String>) -> UpdateUserAttributeStub {
         let stub = self.engine.stub("updateUserAttribute");
@@ -83,6 +95,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         UpdateUserAttributeStub { stub }
     }
+
     /// Stubs [`UsersApi::get_users_profile_by_app_id`](crate::apis::users::UsersApi::get_users_profile_by_app_id) (`GET /v3/users/{user_id}/profile/{app_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_users_profile_by_app_id(
         &self,
@@ -96,16 +109,19 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("app_id", app_id_value);
         GetUsersProfileByAppIdStub { stub }
     }
+
     /// Stubs [`UsersApi::list_bulk_user_update_jobs`](crate::apis::users::UsersApi::list_bulk_user_update_jobs) (`GET /v4/user-updates`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_bulk_user_update_jobs(&self) -> ListBulkUserUpdateJobsStub {
         let stub = self.engine.stub("listBulkUserUpdateJobs");
         ListBulkUserUpdateJobsStub { stub }
     }
+
     /// Stubs [`UsersApi::update_bulk_users`](crate::apis::users::UsersApi::update_bulk_users) (`POST /v4/user-updates`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_bulk_users(&self) -> UpdateBulkUsersStub {
         let stub = self.engine.stub("updateBulkUsers");
         UpdateBulkUsersStub { stub }
     }
+
     /// Stubs [`UsersApi::retrieve_bulk_user_update_job`](crate::apis::users::UsersApi::retrieve_bulk_user_update_job) (`GET /v4/user-updates/{job_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn retrieve_bulk_user_update_job(
         &self,
@@ -116,20 +132,20 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("job_id", job_id_value);
         RetrieveBulkUserUpdateJobStub { stub }
     }
+
     /// Stubs [`UsersApi::list_user_segment`](crate::apis::users::UsersApi::list_user_segment) (`GET /v4/users/segments`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_user_segment(&self) -> ListUserSegmentStub {
         let stub = self.engine.stub("listUserSegment");
         ListUserSegmentStub { stub }
     }
+
     /// Stubs [`UsersApi::create_user_segment`](crate::apis::users::UsersApi::create_user_segment) (`POST /v4/users/segments`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_user_segment(
-        &self,
-        body: crate::types::CreateUserSegmentBody,
-    ) -> CreateUserSegmentStub {
+    pub fn create_user_segment(&self, body: types::CreateUserSegmentBody) -> CreateUserSegmentStub {
         let stub = self.engine.stub("createUserSegment");
         let stub = stub.json_body(&body);
         CreateUserSegmentStub { stub }
     }
+
     /// Stubs [`UsersApi::get_user_segment`](crate::apis::users::UsersApi::get_user_segment) (`GET /v4/users/segments/{segmentId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_user_segment(&self, segment_id: impl Into<String>) -> GetUserSegmentStub {
         let stub = self.engine.stub("getUserSegment");
@@ -137,6 +153,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("segmentId", segment_id_value);
         GetUserSegmentStub { stub }
     }
+
     /// Stubs [`UsersApi::delete_user_segment`](crate::apis::users::UsersApi::delete_user_segment) (`DELETE /v4/users/segments/{segmentId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_user_segment(&self, segment_id: impl Into<String>) -> DeleteUserSegmentStub {
         let stub = self.engine.stub("deleteUserSegment");
@@ -144,6 +161,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("segmentId", segment_id_value);
         DeleteUserSegmentStub { stub }
     }
+
     /// Stubs [`UsersApi::list_user_segmentsfor_user`](crate::apis::users::UsersApi::list_user_segmentsfor_user) (`GET /v4/users/{userId}/segments`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_user_segmentsfor_user(
         &self,
@@ -154,11 +172,12 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("userId", user_id_value);
         ListUserSegmentsforUserStub { stub }
     }
+
     /// Stubs [`UsersApi::start_email_address_update`](crate::apis::users::UsersApi::start_email_address_update) (`POST /v3/users/{user_id}/update-email`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn start_email_address_update(
         &self,
         user_id: impl Into<String>,
-        body: crate::types::StartEmailAddressUpdateRequest,
+        body: types::StartEmailAddressUpdateRequest,
     ) -> StartEmailAddressUpdateStub {
         let stub = self.engine.stub("startEmailAddressUpdate");
         let user_id_value: String = user_id.into();
@@ -166,24 +185,27 @@ impl UsersStubs<'_> {
         let stub = stub.json_body(&body);
         StartEmailAddressUpdateStub { stub }
     }
+
     /// Stubs [`UsersApi::start_password_reset`](crate::apis::users::UsersApi::start_password_reset) (`POST /v4/users/reset`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn start_password_reset(
         &self,
-        body: crate::types::StartPasswordResetRequest,
+        body: types::StartPasswordResetRequest,
     ) -> StartPasswordResetStub {
         let stub = self.engine.stub("startPasswordReset");
         let stub = stub.json_body(&body);
         StartPasswordResetStub { stub }
     }
+
     /// Stubs [`UsersApi::start_passwordless_authentication`](crate::apis::users::UsersApi::start_passwordless_authentication) (`POST /v3/users/token-exchange`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn start_passwordless_authentication(
         &self,
-        body: crate::types::StartPasswordlessAuthenticationRequest,
+        body: types::StartPasswordlessAuthenticationRequest,
     ) -> StartPasswordlessAuthenticationStub {
         let stub = self.engine.stub("startPasswordlessAuthentication");
         let stub = stub.json_body(&body);
         StartPasswordlessAuthenticationStub { stub }
     }
+
     /// Stubs [`UsersApi::list_user_sessions`](crate::apis::users::UsersApi::list_user_sessions) (`GET /v3/users/{user_id}/sessions`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_user_sessions(&self, user_id: impl Into<String>) -> ListUserSessionsStub {
         let stub = self.engine.stub("listUserSessions");
@@ -191,6 +213,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         ListUserSessionsStub { stub }
     }
+
     /// Stubs [`UsersApi::list_user_accounts`](crate::apis::users::UsersApi::list_user_accounts) (`GET /v3/users/{user_id}/accounts`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_user_accounts(&self, user_id: impl Into<String>) -> ListUserAccountsStub {
         let stub = self.engine.stub("listUserAccounts");
@@ -198,6 +221,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         ListUserAccountsStub { stub }
     }
+
     /// Stubs [`UsersApi::refresh_access_model`](crate::apis::users::UsersApi::refresh_access_model) (`POST /v3/users/{user_id}/authorization/refresh`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn refresh_access_model(&self, user_id: impl Into<String>) -> RefreshAccessModelStub {
         let stub = self.engine.stub("refreshAccessModel");
@@ -205,6 +229,7 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("user_id", user_id_value);
         RefreshAccessModelStub { stub }
     }
+
     /// Stubs [`UsersApi::reset_legacy_password`](crate::apis::users::UsersApi::reset_legacy_password) (`POST /v3/users/{user_Id}/legacyPassword`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn reset_legacy_password(&self, user_id: impl Into<String>) -> ResetLegacyPasswordStub {
         let stub = self.engine.stub("resetLegacyPassword");
@@ -213,12 +238,14 @@ impl UsersStubs<'_> {
         ResetLegacyPasswordStub { stub }
     }
 }
+
 /// A stub of `deleteUserByPrimaryOrForeignKey` (`DELETE /zephr/integration/users/v1/users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteUserByPrimaryOrForeignKeyStub {
     stub: crate::testing::Stub,
 }
+
 impl DeleteUserByPrimaryOrForeignKeyStub {
     /// Matches requests whose `primary_id` is this (set with the client's `.primary_id(…)`).
     pub fn primary_id(mut self, primary_id: impl Into<String>) -> Self {
@@ -228,6 +255,7 @@ impl DeleteUserByPrimaryOrForeignKeyStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `foreign[system]` is this (set with the client's `.foreign_system(…)`).
     pub fn foreign_system(mut self, foreign_system: impl Into<String>) -> Self {
         let value: String = foreign_system.into();
@@ -236,6 +264,7 @@ impl DeleteUserByPrimaryOrForeignKeyStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `foreign[key]` is this (set with the client's `.foreign_key(…)`).
     pub fn foreign_key(mut self, foreign_key: impl Into<String>) -> Self {
         let value: String = foreign_key.into();
@@ -245,9 +274,11 @@ impl DeleteUserByPrimaryOrForeignKeyStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(DeleteUserByPrimaryOrForeignKeyStub => ());
 impl crate::testing::Answers for DeleteUserByPrimaryOrForeignKeyStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (204, {
             let _ = output;
@@ -255,12 +286,14 @@ impl crate::testing::Answers for DeleteUserByPrimaryOrForeignKeyStub {
         })
     }
 }
+
 /// A stub of `upsertForeignKey` (`PUT /v3/users/{userId}/foreign-key/update/{key}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpsertForeignKeyStub {
     stub: crate::testing::Stub,
 }
+
 impl UpsertForeignKeyStub {
     /// Matches requests with this body (as JSON).
     pub fn body(mut self, body: String) -> Self {
@@ -268,9 +301,11 @@ impl UpsertForeignKeyStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(UpsertForeignKeyStub => ());
 impl crate::testing::Answers for UpsertForeignKeyStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -278,12 +313,14 @@ impl crate::testing::Answers for UpsertForeignKeyStub {
         })
     }
 }
+
 /// A stub of `deleteForeignKey` (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteForeignKeyStub {
     stub: crate::testing::Stub,
 }
+
 impl DeleteForeignKeyStub {
     /// Matches requests with this body (as JSON).
     pub fn body(mut self, body: String) -> Self {
@@ -291,9 +328,11 @@ impl DeleteForeignKeyStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(DeleteForeignKeyStub => ());
 impl crate::testing::Answers for DeleteForeignKeyStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -301,12 +340,14 @@ impl crate::testing::Answers for DeleteForeignKeyStub {
         })
     }
 }
+
 /// A stub of `listUsers` (`GET /v3/users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUsersStub {
     stub: crate::testing::Stub,
 }
+
 impl ListUsersStub {
     /// Matches requests whose `identifiers.email_address` is this (set with the client's `.identifiers_email_address(…)`).
     pub fn identifiers_email_address(
@@ -319,6 +360,7 @@ impl ListUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `identifiers.username` is this (set with the client's `.identifiers_username(…)`).
     pub fn identifiers_username(mut self, identifiers_username: impl Into<String>) -> Self {
         let value: String = identifiers_username.into();
@@ -327,6 +369,7 @@ impl ListUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `search` is this (set with the client's `.search(…)`).
     pub fn search(mut self, search: impl Into<String>) -> Self {
         let value: String = search.into();
@@ -335,11 +378,13 @@ impl ListUsersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `search_by_attributes` is this (set with the client's `.search_by_attributes(…)`).
-    pub fn search_by_attributes(self, value: impl Into<crate::types::SearchByAttributes>) -> Self {
-        let value: crate::types::SearchByAttributes = value.into();
+    pub fn search_by_attributes(self, value: impl Into<types::SearchByAttributes>) -> Self {
+        let value: types::SearchByAttributes = value.into();
         self.search_by_attributes_encoded(crate::base64_json::encode(&value).unwrap_or_default())
     }
+
     /// Matches requests whose `search_by_attributes` is this (set with the client's `.search_by_attributes(…)`).
     pub fn search_by_attributes_encoded(mut self, text: impl Into<String>) -> Self {
         let text: String = text.into();
@@ -351,57 +396,68 @@ impl ListUsersStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListUsersStub => crate ::types::UsersResponse);
+
+crate::testing_stub::stub_methods!(ListUsersStub => types::UsersResponse);
 impl crate::testing::Answers for ListUsersStub {
-    type Output = crate::types::UsersResponse;
-    fn answer(output: &crate::types::UsersResponse) -> (u16, serde_json::Value) {
+    type Output = types::UsersResponse;
+
+    fn answer(output: &types::UsersResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createUser` (`POST /v3/users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateUserStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(CreateUserStub => crate ::types::CreateUserResponse);
+
+crate::testing_stub::stub_methods!(CreateUserStub => types::CreateUserResponse);
 impl crate::testing::Answers for CreateUserStub {
-    type Output = crate::types::CreateUserResponse;
-    fn answer(output: &crate::types::CreateUserResponse) -> (u16, serde_json::Value) {
+    type Output = types::CreateUserResponse;
+
+    fn answer(output: &types::CreateUserResponse) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getUser` (`GET /v3/users/{user_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetUserStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetUserStub => crate ::types::UserResponse);
+
+crate::testing_stub::stub_methods!(GetUserStub => types::UserResponse);
 impl crate::testing::Answers for GetUserStub {
-    type Output = crate::types::UserResponse;
-    fn answer(output: &crate::types::UserResponse) -> (u16, serde_json::Value) {
+    type Output = types::UserResponse;
+
+    fn answer(output: &types::UserResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteUser` (`DELETE /v3/users/{user_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteUserStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteUserStub => ());
 impl crate::testing::Answers for DeleteUserStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -409,22 +465,26 @@ impl crate::testing::Answers for DeleteUserStub {
         })
     }
 }
+
 /// A stub of `replaceUserAttributes` (`PUT /v3/users/{user_id}/attributes`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ReplaceUserAttributesStub {
     stub: crate::testing::Stub,
 }
+
 impl ReplaceUserAttributesStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
+    pub fn body(mut self, body: types::UpdateUserAttributesBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(ReplaceUserAttributesStub => ());
 impl crate::testing::Answers for ReplaceUserAttributesStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -432,22 +492,26 @@ impl crate::testing::Answers for ReplaceUserAttributesStub {
         })
     }
 }
+
 /// A stub of `updateUserAttribute` (`PATCH /v3/users/{user_id}/attributes`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateUserAttributeStub {
     stub: crate::testing::Stub,
 }
+
 impl UpdateUserAttributeStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::UpdateUserAttributesBody) -> Self {
+    pub fn body(mut self, body: types::UpdateUserAttributesBody) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(UpdateUserAttributeStub => ());
 impl crate::testing::Answers for UpdateUserAttributeStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -455,54 +519,65 @@ impl crate::testing::Answers for UpdateUserAttributeStub {
         })
     }
 }
+
 /// A stub of `get_users_profile_by_app_id` (`GET /v3/users/{user_id}/profile/{app_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetUsersProfileByAppIdStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    GetUsersProfileByAppIdStub => crate ::types::GetUsersProfileByAppIdResponse
+    GetUsersProfileByAppIdStub => types::GetUsersProfileByAppIdResponse
 );
+
 impl crate::testing::Answers for GetUsersProfileByAppIdStub {
-    type Output = crate::types::GetUsersProfileByAppIdResponse;
-    fn answer(output: &crate::types::GetUsersProfileByAppIdResponse) -> (u16, serde_json::Value) {
+    type Output = types::GetUsersProfileByAppIdResponse;
+
+    fn answer(output: &types::GetUsersProfileByAppIdResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listBulkUserUpdateJobs` (`GET /v4/user-updates`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListBulkUserUpdateJobsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    ListBulkUserUpdateJobsStub => crate ::types::GetBulkUserUpdateJobsResponse
+    ListBulkUserUpdateJobsStub => types::GetBulkUserUpdateJobsResponse
 );
+
 impl crate::testing::Answers for ListBulkUserUpdateJobsStub {
-    type Output = crate::types::GetBulkUserUpdateJobsResponse;
-    fn answer(output: &crate::types::GetBulkUserUpdateJobsResponse) -> (u16, serde_json::Value) {
+    type Output = types::GetBulkUserUpdateJobsResponse;
+
+    fn answer(output: &types::GetBulkUserUpdateJobsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `updateBulkUsers` (`POST /v4/user-updates`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateBulkUsersStub {
     stub: crate::testing::Stub,
 }
+
 impl UpdateBulkUsersStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::BulkUserUpdateRequest) -> Self {
+    pub fn body(mut self, body: types::BulkUserUpdateRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
+
     /// Answers with a documented error: the variant's status and its body.
     pub fn returns_error(self, error: UpdateBulkUsersError) -> crate::testing::StubHandle<Self> {
         let (status, body) = match &error {
@@ -518,63 +593,71 @@ impl UpdateBulkUsersStub {
         self.stub.returns_json(status, &body).typed()
     }
 }
-crate::testing_stub::stub_methods!(
-    UpdateBulkUsersStub => crate ::types::BulkUserUpdateResponse
-);
+
+crate::testing_stub::stub_methods!(UpdateBulkUsersStub => types::BulkUserUpdateResponse);
 impl crate::testing::Answers for UpdateBulkUsersStub {
-    type Output = crate::types::BulkUserUpdateResponse;
-    fn answer(output: &crate::types::BulkUserUpdateResponse) -> (u16, serde_json::Value) {
+    type Output = types::BulkUserUpdateResponse;
+
+    fn answer(output: &types::BulkUserUpdateResponse) -> (u16, serde_json::Value) {
         (
             202,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `retrieveBulkUserUpdateJob` (`GET /v4/user-updates/{job_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct RetrieveBulkUserUpdateJobStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    RetrieveBulkUserUpdateJobStub => crate ::types::GetBulkUserUpdateJobResponse
+    RetrieveBulkUserUpdateJobStub => types::GetBulkUserUpdateJobResponse
 );
+
 impl crate::testing::Answers for RetrieveBulkUserUpdateJobStub {
-    type Output = crate::types::GetBulkUserUpdateJobResponse;
-    fn answer(output: &crate::types::GetBulkUserUpdateJobResponse) -> (u16, serde_json::Value) {
+    type Output = types::GetBulkUserUpdateJobResponse;
+
+    fn answer(output: &types::GetBulkUserUpdateJobResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listUserSegment` (`GET /v4/users/segments`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUserSegmentStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListUserSegmentStub => crate ::types::UserSegmentsResponse
-);
+
+crate::testing_stub::stub_methods!(ListUserSegmentStub => types::UserSegmentsResponse);
 impl crate::testing::Answers for ListUserSegmentStub {
-    type Output = crate::types::UserSegmentsResponse;
-    fn answer(output: &crate::types::UserSegmentsResponse) -> (u16, serde_json::Value) {
+    type Output = types::UserSegmentsResponse;
+
+    fn answer(output: &types::UserSegmentsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createUserSegment` (`POST /v4/users/segments`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateUserSegmentStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CreateUserSegmentStub => ());
 impl crate::testing::Answers for CreateUserSegmentStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -582,33 +665,37 @@ impl crate::testing::Answers for CreateUserSegmentStub {
         })
     }
 }
+
 /// A stub of `getUserSegment` (`GET /v4/users/segments/{segmentId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetUserSegmentStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    GetUserSegmentStub => crate ::types::UserSegmentResponse
-);
+
+crate::testing_stub::stub_methods!(GetUserSegmentStub => types::UserSegmentResponse);
 impl crate::testing::Answers for GetUserSegmentStub {
-    type Output = crate::types::UserSegmentResponse;
-    fn answer(output: &crate::types::UserSegmentResponse) -> (u16, serde_json::Value) {
+    type Output = types::UserSegmentResponse;
+
+    fn answer(output: &types::UserSegmentResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteUserSegment` (`DELETE /v4/users/segments/{segmentId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteUserSegmentStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteUserSegmentStub => ());
 impl crate::testing::Answers for DeleteUserSegmentStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -616,33 +703,40 @@ impl crate::testing::Answers for DeleteUserSegmentStub {
         })
     }
 }
+
 /// A stub of `listUserSegmentsforUser` (`GET /v4/users/{userId}/segments`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUserSegmentsforUserStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    ListUserSegmentsforUserStub => crate ::types::UserSegmentsResponse
+    ListUserSegmentsforUserStub => types::UserSegmentsResponse
 );
+
 impl crate::testing::Answers for ListUserSegmentsforUserStub {
-    type Output = crate::types::UserSegmentsResponse;
-    fn answer(output: &crate::types::UserSegmentsResponse) -> (u16, serde_json::Value) {
+    type Output = types::UserSegmentsResponse;
+
+    fn answer(output: &types::UserSegmentsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `startEmailAddressUpdate` (`POST /v3/users/{user_id}/update-email`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct StartEmailAddressUpdateStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(StartEmailAddressUpdateStub => ());
 impl crate::testing::Answers for StartEmailAddressUpdateStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -650,15 +744,18 @@ impl crate::testing::Answers for StartEmailAddressUpdateStub {
         })
     }
 }
+
 /// A stub of `startPasswordReset` (`POST /v4/users/reset`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct StartPasswordResetStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(StartPasswordResetStub => ());
 impl crate::testing::Answers for StartPasswordResetStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -666,15 +763,18 @@ impl crate::testing::Answers for StartPasswordResetStub {
         })
     }
 }
+
 /// A stub of `startPasswordlessAuthentication` (`POST /v3/users/token-exchange`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct StartPasswordlessAuthenticationStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(StartPasswordlessAuthenticationStub => ());
 impl crate::testing::Answers for StartPasswordlessAuthenticationStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -682,81 +782,92 @@ impl crate::testing::Answers for StartPasswordlessAuthenticationStub {
         })
     }
 }
+
 /// A stub of `listUserSessions` (`GET /v3/users/{user_id}/sessions`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUserSessionsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    ListUserSessionsStub => crate ::types::ListUserSessionsResponse
+    ListUserSessionsStub => types::ListUserSessionsResponse
 );
+
 impl crate::testing::Answers for ListUserSessionsStub {
-    type Output = crate::types::ListUserSessionsResponse;
-    fn answer(output: &crate::types::ListUserSessionsResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListUserSessionsResponse;
+
+    fn answer(output: &types::ListUserSessionsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listUserAccounts` (`GET /v3/users/{user_id}/accounts`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListUserAccountsStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListUserAccountsStub => Vec < crate ::types::AccountUser >
-);
+
+crate::testing_stub::stub_methods!(ListUserAccountsStub => Vec < types::AccountUser >);
 impl crate::testing::Answers for ListUserAccountsStub {
-    type Output = Vec<crate::types::AccountUser>;
-    fn answer(output: &Vec<crate::types::AccountUser>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::AccountUser>;
+
+    fn answer(output: &Vec<types::AccountUser>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `refreshAccessModel` (`POST /v3/users/{user_id}/authorization/refresh`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct RefreshAccessModelStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(RefreshAccessModelStub => crate ::types::AccessModel);
+
+crate::testing_stub::stub_methods!(RefreshAccessModelStub => types::AccessModel);
 impl crate::testing::Answers for RefreshAccessModelStub {
-    type Output = crate::types::AccessModel;
-    fn answer(output: &crate::types::AccessModel) -> (u16, serde_json::Value) {
+    type Output = types::AccessModel;
+
+    fn answer(output: &types::AccessModel) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `resetLegacyPassword` (`POST /v3/users/{user_Id}/legacyPassword`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ResetLegacyPasswordStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ResetLegacyPasswordStub => crate ::types::AdminUserResponse
-);
+
+crate::testing_stub::stub_methods!(ResetLegacyPasswordStub => types::AdminUserResponse);
 impl crate::testing::Answers for ResetLegacyPasswordStub {
-    type Output = crate::types::AdminUserResponse;
-    fn answer(output: &crate::types::AdminUserResponse) -> (u16, serde_json::Value) {
+    type Output = types::AdminUserResponse;
+
+    fn answer(output: &types::AdminUserResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct UsersReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UsersReceived<'_> {
     /// The requests to `deleteUserByPrimaryOrForeignKey`, in order.
     pub fn delete_user_by_primary_or_foreign_key(&self) -> Vec<crate::testing::Recorded> {
@@ -766,6 +877,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("deleteUserByPrimaryOrForeignKey"))
             .collect()
     }
+
     /// The bodies of the requests to `upsertForeignKey`, in order, as `String`.
     ///
     /// # Panics
@@ -785,6 +897,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `deleteForeignKey`, in order, as `String`.
     ///
     /// # Panics
@@ -804,6 +917,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `listUsers`, in order.
     pub fn list_users(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -812,12 +926,13 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("listUsers"))
             .collect()
     }
+
     /// The bodies of the requests to `createUser`, in order, as `types::UserCreation`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_user(&self) -> Vec<crate::types::UserCreation> {
+    pub fn create_user(&self) -> Vec<types::UserCreation> {
         self.engine
             .bodies("createUser")
             .iter()
@@ -831,6 +946,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getUser`, in order.
     pub fn get_user(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -839,6 +955,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("getUser"))
             .collect()
     }
+
     /// The requests to `deleteUser`, in order.
     pub fn delete_user(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -847,12 +964,13 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("deleteUser"))
             .collect()
     }
+
     /// The bodies of the requests to `replaceUserAttributes`, in order, as `types::UpdateUserAttributesBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn replace_user_attributes(&self) -> Vec<crate::types::UpdateUserAttributesBody> {
+    pub fn replace_user_attributes(&self) -> Vec<types::UpdateUserAttributesBody> {
         self.engine
             .bodies("replaceUserAttributes")
             .iter()
@@ -866,12 +984,13 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `updateUserAttribute`, in order, as `types::UpdateUserAttributesBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_user_attribute(&self) -> Vec<crate::types::UpdateUserAttributesBody> {
+    pub fn update_user_attribute(&self) -> Vec<types::UpdateUserAttributesBody> {
         self.engine
             .bodies("updateUserAttribute")
             .iter()
@@ -885,6 +1004,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `get_users_profile_by_app_id`, in order.
     pub fn get_users_profile_by_app_id(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -893,6 +1013,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("get_users_profile_by_app_id"))
             .collect()
     }
+
     /// The requests to `listBulkUserUpdateJobs`, in order.
     pub fn list_bulk_user_update_jobs(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -901,12 +1022,13 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("listBulkUserUpdateJobs"))
             .collect()
     }
+
     /// The bodies of the requests to `updateBulkUsers`, in order, as `types::BulkUserUpdateRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_bulk_users(&self) -> Vec<crate::types::BulkUserUpdateRequest> {
+    pub fn update_bulk_users(&self) -> Vec<types::BulkUserUpdateRequest> {
         self.engine
             .bodies("updateBulkUsers")
             .iter()
@@ -920,6 +1042,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `retrieveBulkUserUpdateJob`, in order.
     pub fn retrieve_bulk_user_update_job(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -928,6 +1051,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("retrieveBulkUserUpdateJob"))
             .collect()
     }
+
     /// The requests to `listUserSegment`, in order.
     pub fn list_user_segment(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -936,12 +1060,13 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("listUserSegment"))
             .collect()
     }
+
     /// The bodies of the requests to `createUserSegment`, in order, as `types::CreateUserSegmentBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_user_segment(&self) -> Vec<crate::types::CreateUserSegmentBody> {
+    pub fn create_user_segment(&self) -> Vec<types::CreateUserSegmentBody> {
         self.engine
             .bodies("createUserSegment")
             .iter()
@@ -955,6 +1080,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getUserSegment`, in order.
     pub fn get_user_segment(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -963,6 +1089,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("getUserSegment"))
             .collect()
     }
+
     /// The requests to `deleteUserSegment`, in order.
     pub fn delete_user_segment(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -971,6 +1098,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("deleteUserSegment"))
             .collect()
     }
+
     /// The requests to `listUserSegmentsforUser`, in order.
     pub fn list_user_segmentsfor_user(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -979,12 +1107,13 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("listUserSegmentsforUser"))
             .collect()
     }
+
     /// The bodies of the requests to `startEmailAddressUpdate`, in order, as `types::StartEmailAddressUpdateRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn start_email_address_update(&self) -> Vec<crate::types::StartEmailAddressUpdateRequest> {
+    pub fn start_email_address_update(&self) -> Vec<types::StartEmailAddressUpdateRequest> {
         self.engine
             .bodies("startEmailAddressUpdate")
             .iter()
@@ -998,12 +1127,13 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `startPasswordReset`, in order, as `types::StartPasswordResetRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn start_password_reset(&self) -> Vec<crate::types::StartPasswordResetRequest> {
+    pub fn start_password_reset(&self) -> Vec<types::StartPasswordResetRequest> {
         self.engine
             .bodies("startPasswordReset")
             .iter()
@@ -1017,6 +1147,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `startPasswordlessAuthentication`, in order, as `types::StartPasswordlessAuthenticationRequest`.
     ///
     /// # Panics
@@ -1024,7 +1155,7 @@ impl UsersReceived<'_> {
     /// When one of them is not that type (the code under test sent something else).
     pub fn start_passwordless_authentication(
         &self,
-    ) -> Vec<crate::types::StartPasswordlessAuthenticationRequest> {
+    ) -> Vec<types::StartPasswordlessAuthenticationRequest> {
         self.engine
             .bodies("startPasswordlessAuthentication")
             .iter()
@@ -1038,6 +1169,7 @@ impl UsersReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `listUserSessions`, in order.
     pub fn list_user_sessions(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -1046,6 +1178,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("listUserSessions"))
             .collect()
     }
+
     /// The requests to `listUserAccounts`, in order.
     pub fn list_user_accounts(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -1054,6 +1187,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("listUserAccounts"))
             .collect()
     }
+
     /// The requests to `refreshAccessModel`, in order.
     pub fn refresh_access_model(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -1062,6 +1196,7 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("refreshAccessModel"))
             .collect()
     }
+
     /// The requests to `resetLegacyPassword`, in order.
     pub fn reset_legacy_password(&self) -> Vec<crate::testing::Recorded> {
         self.engine

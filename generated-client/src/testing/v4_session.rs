@@ -3,17 +3,21 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `V4 Session` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `V4 Session` operations' stubs; get it with [`TestServer::v4_session`](super::TestServer::v4_session).
 #[derive(Debug, Clone, Copy)]
 pub struct V4SessionStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl V4SessionStubs<'_> {
     /// Stubs [`V4SessionApi::create_new_session_under_given_site`](crate::apis::v4_session::V4SessionApi::create_new_session_under_given_site) (`POST /v4/sessions/{site}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_new_session_under_given_site(
         &self,
         site: impl Into<String>,
-        body: crate::types::CreateNewSessionUnderGivenSiteRequest,
+        body: types::CreateNewSessionUnderGivenSiteRequest,
     ) -> CreateNewSessionUnderGivenSiteStub {
         let stub = self.engine.stub("createNewSessionUnderGivenSite");
         let site_value: String = site.into();
@@ -21,6 +25,7 @@ impl V4SessionStubs<'_> {
         let stub = stub.json_body(&body);
         CreateNewSessionUnderGivenSiteStub { stub }
     }
+
     /// Stubs [`V4SessionApi::lookup_session_under_given_site`](crate::apis::v4_session::V4SessionApi::lookup_session_under_given_site) (`GET /v4/sessions/{site}/{sessionId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn lookup_session_under_given_site(
         &self,
@@ -34,6 +39,7 @@ impl V4SessionStubs<'_> {
         let stub = stub.path_param("sessionId", session_id_value);
         LookupSessionUnderGivenSiteStub { stub }
     }
+
     /// Stubs [`V4SessionApi::delete_session_under_given_site`](crate::apis::v4_session::V4SessionApi::delete_session_under_given_site) (`DELETE /v4/sessions/{site}/{sessionId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_session_under_given_site(
         &self,
@@ -47,6 +53,7 @@ impl V4SessionStubs<'_> {
         let stub = stub.path_param("sessionId", session_id_value);
         DeleteSessionUnderGivenSiteStub { stub }
     }
+
     /// Stubs [`V4SessionApi::create_anonymous_session_under_given_site`](crate::apis::v4_session::V4SessionApi::create_anonymous_session_under_given_site) (`POST /v4/anonymous-sessions/{site}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_anonymous_session_under_given_site(
         &self,
@@ -58,51 +65,59 @@ impl V4SessionStubs<'_> {
         CreateAnonymousSessionUnderGivenSiteStub { stub }
     }
 }
+
 /// A stub of `createNewSessionUnderGivenSite` (`POST /v4/sessions/{site}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateNewSessionUnderGivenSiteStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    CreateNewSessionUnderGivenSiteStub => crate ::types::Session
-);
+
+crate::testing_stub::stub_methods!(CreateNewSessionUnderGivenSiteStub => types::Session);
 impl crate::testing::Answers for CreateNewSessionUnderGivenSiteStub {
-    type Output = crate::types::Session;
-    fn answer(output: &crate::types::Session) -> (u16, serde_json::Value) {
+    type Output = types::Session;
+
+    fn answer(output: &types::Session) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `lookupSessionUnderGivenSite` (`GET /v4/sessions/{site}/{sessionId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct LookupSessionUnderGivenSiteStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    LookupSessionUnderGivenSiteStub => crate ::types::SessionLookup
+    LookupSessionUnderGivenSiteStub => types::SessionLookup
 );
+
 impl crate::testing::Answers for LookupSessionUnderGivenSiteStub {
-    type Output = crate::types::SessionLookup;
-    fn answer(output: &crate::types::SessionLookup) -> (u16, serde_json::Value) {
+    type Output = types::SessionLookup;
+
+    fn answer(output: &types::SessionLookup) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `deleteSessionUnderGivenSite` (`DELETE /v4/sessions/{site}/{sessionId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteSessionUnderGivenSiteStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteSessionUnderGivenSiteStub => ());
 impl crate::testing::Answers for DeleteSessionUnderGivenSiteStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -110,29 +125,35 @@ impl crate::testing::Answers for DeleteSessionUnderGivenSiteStub {
         })
     }
 }
+
 /// A stub of `createAnonymousSessionUnderGivenSite` (`POST /v4/anonymous-sessions/{site}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateAnonymousSessionUnderGivenSiteStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    CreateAnonymousSessionUnderGivenSiteStub => crate ::types::Session
+    CreateAnonymousSessionUnderGivenSiteStub => types::Session
 );
+
 impl crate::testing::Answers for CreateAnonymousSessionUnderGivenSiteStub {
-    type Output = crate::types::Session;
-    fn answer(output: &crate::types::Session) -> (u16, serde_json::Value) {
+    type Output = types::Session;
+
+    fn answer(output: &types::Session) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct V4SessionReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl V4SessionReceived<'_> {
     /// The bodies of the requests to `createNewSessionUnderGivenSite`, in order, as `types::CreateNewSessionUnderGivenSiteRequest`.
     ///
@@ -141,7 +162,7 @@ impl V4SessionReceived<'_> {
     /// When one of them is not that type (the code under test sent something else).
     pub fn create_new_session_under_given_site(
         &self,
-    ) -> Vec<crate::types::CreateNewSessionUnderGivenSiteRequest> {
+    ) -> Vec<types::CreateNewSessionUnderGivenSiteRequest> {
         self.engine
             .bodies("createNewSessionUnderGivenSite")
             .iter()
@@ -155,6 +176,7 @@ impl V4SessionReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `lookupSessionUnderGivenSite`, in order.
     pub fn lookup_session_under_given_site(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -163,6 +185,7 @@ impl V4SessionReceived<'_> {
             .filter(|r| r.operation() == Some("lookupSessionUnderGivenSite"))
             .collect()
     }
+
     /// The requests to `deleteSessionUnderGivenSite`, in order.
     pub fn delete_session_under_given_site(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -171,6 +194,7 @@ impl V4SessionReceived<'_> {
             .filter(|r| r.operation() == Some("deleteSessionUnderGivenSite"))
             .collect()
     }
+
     /// The requests to `createAnonymousSessionUnderGivenSite`, in order.
     pub fn create_anonymous_session_under_given_site(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,22 +3,28 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Webhook` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Webhook` operations' stubs; get it with [`TestServer::webhook`](super::TestServer::webhook).
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WebhookStubs<'_> {
     /// Stubs [`WebhookApi::list_webhooks`](crate::apis::webhook::WebhookApi::list_webhooks) (`GET /v3/webhooks`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_webhooks(&self) -> ListWebhooksStub {
         let stub = self.engine.stub("listWebhooks");
         ListWebhooksStub { stub }
     }
+
     /// Stubs [`WebhookApi::create_webhook`](crate::apis::webhook::WebhookApi::create_webhook) (`POST /v3/webhooks`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_webhook(&self) -> CreateWebhookStub {
         let stub = self.engine.stub("createWebhook");
         CreateWebhookStub { stub }
     }
+
     /// Stubs [`WebhookApi::get_webhook`](crate::apis::webhook::WebhookApi::get_webhook) (`GET /v3/webhooks/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhookStub {
         let stub = self.engine.stub("getWebhook");
@@ -26,6 +32,7 @@ impl WebhookStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetWebhookStub { stub }
     }
+
     /// Stubs [`WebhookApi::update_webhook`](crate::apis::webhook::WebhookApi::update_webhook) (`PUT /v3/webhooks/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn update_webhook(&self, id: impl Into<String>) -> UpdateWebhookStub {
         let stub = self.engine.stub("updateWebhook");
@@ -33,6 +40,7 @@ impl WebhookStubs<'_> {
         let stub = stub.path_param("id", id_value);
         UpdateWebhookStub { stub }
     }
+
     /// Stubs [`WebhookApi::delete_webhook`](crate::apis::webhook::WebhookApi::delete_webhook) (`DELETE /v3/webhooks/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhookStub {
         let stub = self.engine.stub("deleteWebhook");
@@ -41,40 +49,45 @@ impl WebhookStubs<'_> {
         DeleteWebhookStub { stub }
     }
 }
+
 /// A stub of `listWebhooks` (`GET /v3/webhooks`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListWebhooksStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    ListWebhooksStub => crate ::types::WebhookResponsesContainer
-);
+
+crate::testing_stub::stub_methods!(ListWebhooksStub => types::WebhookResponsesContainer);
 impl crate::testing::Answers for ListWebhooksStub {
-    type Output = crate::types::WebhookResponsesContainer;
-    fn answer(output: &crate::types::WebhookResponsesContainer) -> (u16, serde_json::Value) {
+    type Output = types::WebhookResponsesContainer;
+
+    fn answer(output: &types::WebhookResponsesContainer) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createWebhook` (`POST /v3/webhooks`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateWebhookStub {
     stub: crate::testing::Stub,
 }
+
 impl CreateWebhookStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::CreateWebhookRequest) -> Self {
+    pub fn body(mut self, body: types::CreateWebhookRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(CreateWebhookStub => ());
 impl crate::testing::Answers for CreateWebhookStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -82,38 +95,45 @@ impl crate::testing::Answers for CreateWebhookStub {
         })
     }
 }
+
 /// A stub of `getWebhook` (`GET /v3/webhooks/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetWebhookStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetWebhookStub => crate ::types::WebhooksResponses);
+
+crate::testing_stub::stub_methods!(GetWebhookStub => types::WebhooksResponses);
 impl crate::testing::Answers for GetWebhookStub {
-    type Output = crate::types::WebhooksResponses;
-    fn answer(output: &crate::types::WebhooksResponses) -> (u16, serde_json::Value) {
+    type Output = types::WebhooksResponses;
+
+    fn answer(output: &types::WebhooksResponses) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `updateWebhook` (`PUT /v3/webhooks/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UpdateWebhookStub {
     stub: crate::testing::Stub,
 }
+
 impl UpdateWebhookStub {
     /// Matches requests with this body (as JSON).
-    pub fn body(mut self, body: crate::types::UpdateWebhookRequest) -> Self {
+    pub fn body(mut self, body: types::UpdateWebhookRequest) -> Self {
         self.stub = self.stub.json_body(&body);
         self
     }
 }
+
 crate::testing_stub::stub_methods!(UpdateWebhookStub => ());
 impl crate::testing::Answers for UpdateWebhookStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -121,15 +141,18 @@ impl crate::testing::Answers for UpdateWebhookStub {
         })
     }
 }
+
 /// A stub of `deleteWebhook` (`DELETE /v3/webhooks/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteWebhookStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteWebhookStub => ());
 impl crate::testing::Answers for DeleteWebhookStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (200, {
             let _ = output;
@@ -137,11 +160,13 @@ impl crate::testing::Answers for DeleteWebhookStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WebhookReceived<'_> {
     /// The requests to `listWebhooks`, in order.
     pub fn list_webhooks(&self) -> Vec<crate::testing::Recorded> {
@@ -151,12 +176,13 @@ impl WebhookReceived<'_> {
             .filter(|r| r.operation() == Some("listWebhooks"))
             .collect()
     }
+
     /// The bodies of the requests to `createWebhook`, in order, as `types::CreateWebhookRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_webhook(&self) -> Vec<crate::types::CreateWebhookRequest> {
+    pub fn create_webhook(&self) -> Vec<types::CreateWebhookRequest> {
         self.engine
             .bodies("createWebhook")
             .iter()
@@ -170,6 +196,7 @@ impl WebhookReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getWebhook`, in order.
     pub fn get_webhook(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -178,12 +205,13 @@ impl WebhookReceived<'_> {
             .filter(|r| r.operation() == Some("getWebhook"))
             .collect()
     }
+
     /// The bodies of the requests to `updateWebhook`, in order, as `types::UpdateWebhookRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn update_webhook(&self) -> Vec<crate::types::UpdateWebhookRequest> {
+    pub fn update_webhook(&self) -> Vec<types::UpdateWebhookRequest> {
         self.engine
             .bodies("updateWebhook")
             .iter()
@@ -197,6 +225,7 @@ impl WebhookReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `deleteWebhook`, in order.
     pub fn delete_webhook(&self) -> Vec<crate::testing::Recorded> {
         self.engine

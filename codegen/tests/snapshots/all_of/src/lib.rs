@@ -17,6 +17,7 @@
 //! ```
 //!
 //! Every request is signed by the configured [`RequestSigner`] just before it is sent (and again for each retry). Failures are [`Error`]s that keep the status, headers and raw body of the response.
+
 #![forbid(unsafe_code)]
 #![allow(dead_code)]
 #![cfg_attr(
@@ -25,35 +26,58 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 pub mod apis;
-mod body;
-mod builder;
-mod client;
-mod drift;
-mod drift_log;
-mod encoding;
-mod error;
-mod json_path;
-mod model;
-mod random;
-mod redirect;
-mod request;
-mod retry;
-mod signing;
+
 #[cfg(feature = "testing")]
 pub mod testing;
+
+pub mod types;
+
+mod client;
+
+mod body;
+
+mod builder;
+
+mod drift;
+
+mod drift_log;
+
+mod encoding;
+
+mod error;
+
+mod json_path;
+
+mod model;
+
+mod random;
+
+mod redirect;
+
+mod request;
+
+mod retry;
+
+mod signing;
+
 #[cfg(feature = "testing")]
 mod testing_auth;
+
 #[cfg(feature = "testing")]
 mod testing_server;
+
 #[cfg(feature = "testing")]
 mod testing_stub;
+
 mod tracked;
+
 mod transport;
-pub mod types;
+
 pub use body::RawBody;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+
 pub use client::Client;
 pub use client::SERVER_URL;
 pub use drift::{Drift, DriftKind, decode_with_drift};
@@ -62,23 +86,31 @@ pub use error::{
     BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
     TransportError, TransportErrorKind,
 };
+
 pub use redirect::RedirectPolicy;
 pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
-/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
-pub use reqwest;
 pub use retry::RetryPolicy;
 pub use signing::{
     ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
 };
+
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;
+
 /// The spec's `info.title`.
 pub const SPEC_TITLE: &str = "allOf";
+
 /// The spec's `info.version`.
 pub const SPEC_VERSION: &str = "1.0";
+
 /// SHA-256 of the spec file this crate was generated from.
 pub const SPEC_SHA256: &str = "8ebaa5cddd304dfa22d5f02734accd598f75eeddf668cfe9b6f8b11ff1dbdc4e";
+
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;
+
 /// How many operations the spec has (each is a method under [`apis`]).
 pub const OPERATION_COUNT: usize = 0;
+
 /// The `User-Agent` header sent by default: the crate, its version and the spec's.
 pub const USER_AGENT: &str = "fixture-all-of/0.1.0 (spec 1.0; zephr-codegen)";

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Base` (`#/components/schemas/Base`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -21,6 +22,7 @@ pub struct Base {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Base {
     /// A `Base` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -30,11 +32,13 @@ impl Base {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `created` (the property `created`).
     pub fn with_created(mut self, value: impl Into<String>) -> Self {
         self.created = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -45,9 +49,15 @@ impl Base {
         self
     }
 }
+
 crate::model::model!(
-    Base { id : "id" required, created : "created" optional, } open additional_properties
+    Base {
+        id: ("id", required),
+        created: ("created", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Named` (`#/components/schemas/Named`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -56,6 +66,7 @@ pub struct Named {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Named {
     /// A `Named` with its required fields; the others start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -64,6 +75,7 @@ impl Named {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -74,7 +86,13 @@ impl Named {
         self
     }
 }
-crate::model::model!(Named { name : "name" required, } open additional_properties);
+
+crate::model::model!(
+    Named {
+        name: ("name", required),
+    },
+    open(additional_properties)
+);
 /// Base and Named merged, plus its own properties.
 ///
 /// Schema `Product` (`#/components/schemas/Product`).
@@ -89,6 +107,7 @@ pub struct Product {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Product {
     /// A `Product` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>, name: impl Into<String>, price: impl Into<f64>) -> Self {
@@ -100,11 +119,13 @@ impl Product {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `created` (the property `created`).
     pub fn with_created(mut self, value: impl Into<String>) -> Self {
         self.created = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -115,10 +136,17 @@ impl Product {
         self
     }
 }
+
 crate::model::model!(
-    Product { id : "id" required, created : "created" optional, name : "name" required,
-    price : "price" required, } open additional_properties
+    Product {
+        id: ("id", required),
+        created: ("created", optional),
+        name: ("name", required),
+        price: ("price", required),
+    },
+    open(additional_properties)
 );
+
 /// A single-part allOf only decorates the part.
 ///
 /// Schema `Wrapped` (`#/components/schemas/Wrapped`).

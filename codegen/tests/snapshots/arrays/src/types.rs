@@ -11,10 +11,13 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Tag` (`#/components/schemas/Tag`).
 pub type Tag = String;
+
 /// Schema `Matrix` (`#/components/schemas/Matrix`).
 pub type Matrix = Vec<Vec<f64>>;
+
 /// Schema `Order` (`#/components/schemas/Order`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -25,6 +28,7 @@ pub struct Order {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Order {
     /// An `Order` with every field unset.
     pub fn new() -> Self {
@@ -35,21 +39,25 @@ impl Order {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `tags` (the property `tags`).
     pub fn with_tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
         self.tags = Some(value.into());
         self
     }
+
     /// Sets `lines` (the property `lines`).
     pub fn with_lines(mut self, value: impl Into<Vec<OrderLinesItem>>) -> Self {
         self.lines = Some(value.into());
         self
     }
+
     /// Sets `anything` (the property `anything`).
     pub fn with_anything(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
         self.anything = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -60,10 +68,16 @@ impl Order {
         self
     }
 }
+
 crate::model::model!(
-    Order { tags : "tags" optional, lines : "lines" optional, anything : "anything"
-    optional, } open additional_properties
+    Order {
+        tags: ("tags", optional),
+        lines: ("lines", optional),
+        anything: ("anything", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/components/schemas/Order/properties/lines/items`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -73,6 +87,7 @@ pub struct OrderLinesItem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OrderLinesItem {
     /// An `OrderLinesItem` with its required fields; the others start unset.
     pub fn new(sku: impl Into<String>) -> Self {
@@ -82,11 +97,13 @@ impl OrderLinesItem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `quantity` (the property `quantity`).
     pub fn with_quantity(mut self, value: impl Into<i64>) -> Self {
         self.quantity = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -97,7 +114,11 @@ impl OrderLinesItem {
         self
     }
 }
+
 crate::model::model!(
-    OrderLinesItem { sku : "sku" required, quantity : "quantity" optional, } open
-    additional_properties
+    OrderLinesItem {
+        sku: ("sku", required),
+        quantity: ("quantity", optional),
+    },
+    open(additional_properties)
 );

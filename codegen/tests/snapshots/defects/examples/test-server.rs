@@ -15,8 +15,10 @@
 //! "x"}, "headers": {…}, "body": <request body to match>, "status": 200, "response":
 //! <JSON body>, "times": 2}` (all but `operation` optional). Operations with no stub answer
 //! with their documented example, or (with `--strict`) with an error.
+
 use fixture_defects::testing::TestServer;
 use serde_json::Value;
+
 #[tokio::main]
 async fn main() {
     let (port, stubs, strict) = match arguments(std::env::args().skip(1)) {
@@ -46,6 +48,7 @@ async fn main() {
     println!("{line}");
     std::future::pending::<()>().await;
 }
+
 /// `--port`, `--stubs`, `--strict`.
 fn arguments(
     mut args: impl Iterator<Item = String>,
@@ -70,6 +73,7 @@ fn arguments(
     }
     Ok((port, stubs, strict))
 }
+
 /// Registers the stubs of a JSON file.
 fn load(server: &TestServer, path: &str) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;

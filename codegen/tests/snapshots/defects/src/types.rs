@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Widget` (`#/components/schemas/Widget`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -20,6 +21,7 @@ pub struct Widget {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Widget {
     /// A `Widget` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -29,11 +31,13 @@ impl Widget {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `size` (the property `size`).
     pub fn with_size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -44,11 +48,18 @@ impl Widget {
         self
     }
 }
+
 crate::model::model!(
-    Widget { id : "id" required, size : "size" optional, } open additional_properties
+    Widget {
+        id: ("id", required),
+        size: ("size", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Alias` (`#/components/schemas/Alias`).
 pub type Alias = Envelope;
+
 /// Schema `Envelope` (`#/components/schemas/Envelope`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -58,6 +69,7 @@ pub struct Envelope {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Envelope {
     /// An `Envelope` with every field unset.
     pub fn new() -> Self {
@@ -67,16 +79,19 @@ impl Envelope {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `data` (the property `data`).
     pub fn with_data(mut self, value: impl Into<EnvelopeData>) -> Self {
         self.data = Some(value.into());
         self
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<EnvelopeLabel>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -87,10 +102,15 @@ impl Envelope {
         self
     }
 }
+
 crate::model::model!(
-    Envelope { data : "data" optional, label : "label" optional, } open
-    additional_properties
+    Envelope {
+        data: ("data", optional),
+        label: ("label", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Envelope_data` (`#/components/schemas/Envelope_data`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -100,6 +120,7 @@ pub struct EnvelopeData {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl EnvelopeData {
     /// An `EnvelopeData` with its required fields; the others start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -109,11 +130,13 @@ impl EnvelopeData {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `weight` (the property `weight`).
     pub fn with_weight(mut self, value: impl Into<f64>) -> Self {
         self.weight = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -124,10 +147,15 @@ impl EnvelopeData {
         self
     }
 }
+
 crate::model::model!(
-    EnvelopeData { name : "name" required, weight : "weight" optional, } open
-    additional_properties
+    EnvelopeData {
+        name: ("name", required),
+        weight: ("weight", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Envelope_label` (`#/components/schemas/Envelope_label`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -136,6 +164,7 @@ pub struct EnvelopeLabel {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl EnvelopeLabel {
     /// An `EnvelopeLabel` with every field unset.
     pub fn new() -> Self {
@@ -144,11 +173,13 @@ impl EnvelopeLabel {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `text` (the property `text`).
     pub fn with_text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -159,9 +190,14 @@ impl EnvelopeLabel {
         self
     }
 }
+
 crate::model::model!(
-    EnvelopeLabel { text : "text" optional, } open additional_properties
+    EnvelopeLabel {
+        text: ("text", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Conflict` (`#/components/schemas/Conflict`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -170,6 +206,7 @@ pub struct Conflict {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Conflict {
     /// A `Conflict` with its required fields; the others start unset.
     pub fn new(reason: impl Into<String>) -> Self {
@@ -178,6 +215,7 @@ impl Conflict {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -188,8 +226,13 @@ impl Conflict {
         self
     }
 }
+
 crate::model::model!(
-    Conflict { reason : "reason" required, } open additional_properties
+    Conflict {
+        reason: ("reason", required),
+    },
+    open(additional_properties)
 );
+
 /// Request body `Widget` (`#/components/requestBodies/Widget`).
 pub type Widget2 = Widget;

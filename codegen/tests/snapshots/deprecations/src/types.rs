@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Order` (`#/components/schemas/Order`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -28,6 +29,7 @@ pub struct Order {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[allow(deprecated)]
 impl Order {
     /// An `Order` with its required fields; the others start unset.
@@ -40,17 +42,20 @@ impl Order {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `legacy_total` (the property `legacy_total`).
     #[deprecated(note = "deprecated in the spec (property `legacy_total`)")]
     pub fn with_legacy_total(mut self, value: impl Into<f64>) -> Self {
         self.legacy_total = Some(value.into());
         self
     }
+
     /// Sets `total` (the property `total`).
     pub fn with_total(mut self, value: impl Into<f64>) -> Self {
         self.total = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -61,7 +66,13 @@ impl Order {
         self
     }
 }
+
 crate::model::model!(
-    Order { id : "id" required, code : "code" required, legacy_total : "legacy_total"
-    optional, total : "total" optional, } open additional_properties
+    Order {
+        id: ("id", required),
+        code: ("code", required),
+        legacy_total: ("legacy_total", optional),
+        total: ("total", optional),
+    },
+    open(additional_properties)
 );

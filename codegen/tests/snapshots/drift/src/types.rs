@@ -11,7 +11,9 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 use crate::string_enum::string_enum;
+
 /// Schema `User` (`#/components/schemas/User`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -22,6 +24,7 @@ pub struct User {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl User {
     /// A `User` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -32,16 +35,19 @@ impl User {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `status` (the property `status`).
     pub fn with_status(mut self, value: impl Into<UserStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -52,10 +58,16 @@ impl User {
         self
     }
 }
+
 crate::model::model!(
-    User { id : "id" required, name : "name" optional, status : "status" optional, } open
-    additional_properties
+    User {
+        id: ("id", required),
+        name: ("name", optional),
+        status: ("status", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `UsersResponse` (`#/components/schemas/UsersResponse`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -64,6 +76,7 @@ pub struct UsersResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl UsersResponse {
     /// A `UsersResponse` with every field unset.
     pub fn new() -> Self {
@@ -72,11 +85,13 @@ impl UsersResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `results` (the property `results`).
     pub fn with_results(mut self, value: impl Into<Vec<User>>) -> Self {
         self.results = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -87,9 +102,14 @@ impl UsersResponse {
         self
     }
 }
+
 crate::model::model!(
-    UsersResponse { results : "results" optional, } open additional_properties
+    UsersResponse {
+        results: ("results", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/components/schemas/User/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Widget` (`#/components/schemas/Widget`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19,6 +20,7 @@ pub struct Widget {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Widget {
     /// A `Widget` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -27,6 +29,7 @@ impl Widget {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -37,7 +40,13 @@ impl Widget {
         self
     }
 }
-crate::model::model!(Widget { id : "id" required, } open additional_properties);
+
+crate::model::model!(
+    Widget {
+        id: ("id", required),
+    },
+    open(additional_properties)
+);
 /// Schema `Filter` (`#/components/schemas/Filter`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -47,6 +56,7 @@ pub struct Filter {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Filter {
     /// A `Filter` with every field unset.
     pub fn new() -> Self {
@@ -56,16 +66,19 @@ impl Filter {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `field` (the property `field`).
     pub fn with_field(mut self, value: impl Into<String>) -> Self {
         self.field = Some(value.into());
         self
     }
+
     /// Sets `value` (the property `value`).
     pub fn with_value(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.value = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -76,9 +89,14 @@ impl Filter {
         self
     }
 }
+
 crate::model::model!(
-    Filter { field : "field" optional, value : "value" optional, } open
-    additional_properties
+    Filter {
+        field: ("field", optional),
+        value: ("value", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Filters` (`#/components/schemas/Filters`).
 pub type Filters = Vec<Filter>;

@@ -4,10 +4,12 @@
 
 //! The client: where requests go, how they are signed, and the entry points to the
 //! operations (one accessor per tag).
+
 use crate::builder::{ApiInfo, ClientBuilder, Server, ServerVariable};
 use crate::error::BuildError;
 use crate::transport::Transport;
 use std::sync::Arc;
+
 /// The server of the spec: `https://{tenant}.example.com`.
 ///
 /// Server ```rust
@@ -15,6 +17,7 @@ use std::sync::Arc;
 /// ```text
 /// ```
 pub const SERVER_URL: &str = "https://{tenant}.example.com";
+
 const SERVER: Server = Server {
     url: SERVER_URL,
     variables: &[ServerVariable {
@@ -24,26 +27,31 @@ const SERVER: Server = Server {
         allowed: &[],
     }],
 };
+
 /// What the runtime needs to know about this API to build a client.
 const API: ApiInfo = ApiInfo {
     server: Some(&SERVER),
     signer_required: false,
     user_agent: crate::USER_AGENT,
 };
+
 /// A client of the Hostile \[target\.\'cfg\(all\(\)\)\'\.dependencies\] evil = \{ path = \"/tmp/evil\" \} \#\!\[doc = include\_str\!\(\"/etc/hostname\"\)\] //\\u\{7F\}\\u\{202E\} \*/ \-\-\> API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Arc<Transport>,
 }
+
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
     }
+
     /// A request to a path the spec does not describe (or describes wrongly), signed,
     /// retried and bounded like every operation: `client.request(Method::GET,
     /// "/v3/new-endpoint").query("a", 1).send_json::<T>().await`. The path is sent as
@@ -51,15 +59,18 @@ impl Client {
     pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> crate::RawRequest {
         crate::RawRequest::new(&self.transport, method, path.into())
     }
+
     /// Where responses departed from the spec since the client was built (shared by its
     /// clones): counts by operation, status, kind and place, never a value. Each new place
     /// is also a `tracing` event at WARN.
     pub fn drift_report(&self) -> crate::DriftReport {
         self.transport.drift.report()
     }
+
     pub(crate) fn transport(&self) -> &Arc<Transport> {
         &self.transport
     }
+
     /// `Evil`tag\u{202E}` operations.
     ///
     /// ```text
@@ -70,6 +81,7 @@ impl Client {
         crate::apis::evil_tag::EvilTagApi { client: self }
     }
 }
+
 impl ClientBuilder {
     /// Sets the server variable `tenant`. Required unless `base_url` is set: the spec's default (`demo"); std::process::abort(); ("`) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).
     ///
@@ -78,6 +90,7 @@ impl ClientBuilder {
         self.set_variable("tenant", value.into());
         self
     }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let transport = self.build_transport(&API)?;

@@ -11,7 +11,9 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 use crate::string_enum::string_enum;
+
 /// A thing\u{202E} with &lt;b&gt;html&lt;/b&gt; and `code`
 ///
 /// Schema `Thing` (`#/components/schemas/Thing`).
@@ -26,6 +28,7 @@ pub struct Thing {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Thing {
     /// A `Thing` with every field unset.
     pub fn new() -> Self {
@@ -35,16 +38,19 @@ impl Thing {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `kind` (the property `kind`).
     pub fn with_kind(mut self, value: impl Into<ThingKind>) -> Self {
         self.kind = Some(value.into());
         self
     }
+
     /// Sets `we_ird` (the property `we"ird\`).
     pub fn with_we_ird(mut self, value: impl Into<String>) -> Self {
         self.we_ird = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -55,10 +61,15 @@ impl Thing {
         self
     }
 }
+
 crate::model::model!(
-    Thing { kind : "kind" optional, we_ird : "we\"ird\\" optional, } open
-    additional_properties
+    Thing {
+        kind: ("kind", optional),
+        we_ird: ("we\"ird\\", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/components/schemas/Thing/properties/kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -11,10 +11,12 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// A map from meter name to its count.
 ///
 /// Schema `Meters` (`#/components/schemas/Meters`).
 pub type Meters = std::collections::BTreeMap<String, i64>;
+
 /// Schema `Labelled` (`#/components/schemas/Labelled`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23,6 +25,7 @@ pub struct Labelled {
     /// Properties the spec does not list by name (`additionalProperties`).
     pub additional_properties: std::collections::BTreeMap<String, String>,
 }
+
 impl Labelled {
     /// A `Labelled` with its required fields; the others start unset.
     pub fn new(label: impl Into<String>) -> Self {
@@ -31,6 +34,7 @@ impl Labelled {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -41,17 +45,24 @@ impl Labelled {
         self
     }
 }
+
 crate::model::model!(
-    Labelled { label : "label" required, } additional additional_properties
+    Labelled {
+        label: ("label", required),
+    },
+    additional(additional_properties)
 );
+
 /// A free-form object.
 ///
 /// Schema `Anything` (`#/components/schemas/Anything`).
 pub type Anything = serde_json::Map<String, serde_json::Value>;
+
 /// No type at all.
 ///
 /// Schema `Untyped` (`#/components/schemas/Untyped`).
 pub type Untyped = serde_json::Value;
+
 /// Schema `Closed` (`#/components/schemas/Closed`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -62,6 +73,7 @@ impl Closed {
         Self {}
     }
 }
+
 crate::model::model!(Closed {});
 /// Schema `Strict` (`#/components/schemas/Strict`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -69,18 +81,21 @@ crate::model::model!(Closed {});
 pub struct Strict {
     pub a: Option<String>,
 }
+
 impl Strict {
     /// A `Strict` with every field unset.
     pub fn new() -> Self {
         Self { a: None }
     }
+
     /// Sets `a` (the property `a`).
     pub fn with_a(mut self, value: impl Into<String>) -> Self {
         self.a = Some(value.into());
         self
     }
 }
-crate::model::model!(Strict { a : "a" optional, });
+
+crate::model::model!(Strict { a: ("a", optional) });
 /// A property named like the map of unlisted properties.
 ///
 /// Schema `Clash` (`#/components/schemas/Clash`).
@@ -91,6 +106,7 @@ pub struct Clash {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties_2: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Clash {
     /// A `Clash` with every field unset.
     pub fn new() -> Self {
@@ -99,11 +115,13 @@ impl Clash {
             additional_properties_2: Default::default(),
         }
     }
+
     /// Sets `additional_properties` (the property `additional_properties`).
     pub fn with_additional_properties(mut self, value: impl Into<String>) -> Self {
         self.additional_properties = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -115,10 +133,14 @@ impl Clash {
         self
     }
 }
+
 crate::model::model!(
-    Clash { additional_properties : "additional_properties" optional, } open
-    additional_properties_2
+    Clash {
+        additional_properties: ("additional_properties", optional),
+    },
+    open(additional_properties_2)
 );
+
 /// Schema `Holder` (`#/components/schemas/Holder`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -129,6 +151,7 @@ pub struct Holder {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Holder {
     /// A `Holder` with every field unset.
     pub fn new() -> Self {
@@ -139,11 +162,13 @@ impl Holder {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `meters` (the property `meters`).
     pub fn with_meters(mut self, value: impl Into<Meters>) -> Self {
         self.meters = Some(value.into());
         self
     }
+
     /// Sets `extra` (the property `extra`).
     pub fn with_extra(
         mut self,
@@ -152,6 +177,7 @@ impl Holder {
         self.extra = Some(value.into());
         self
     }
+
     /// Sets `groups` (the property `groups`).
     pub fn with_groups(
         mut self,
@@ -160,6 +186,7 @@ impl Holder {
         self.groups = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -170,10 +197,16 @@ impl Holder {
         self
     }
 }
+
 crate::model::model!(
-    Holder { meters : "meters" optional, extra : "extra" optional, groups : "groups"
-    optional, } open additional_properties
+    Holder {
+        meters: ("meters", optional),
+        extra: ("extra", optional),
+        groups: ("groups", optional),
+    },
+    open(additional_properties)
 );
+
 /// Says unlisted properties may come.
 ///
 /// Schema `Tenant` (`#/components/schemas/Tenant`).
@@ -184,6 +217,7 @@ pub struct Tenant {
     /// Properties the spec does not list (it says they may come), kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Tenant {
     /// A `Tenant` with every field unset.
     pub fn new() -> Self {
@@ -192,11 +226,13 @@ impl Tenant {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -207,7 +243,14 @@ impl Tenant {
         self
     }
 }
-crate::model::model!(Tenant { id : "id" optional, } additional additional_properties);
+
+crate::model::model!(
+    Tenant {
+        id: ("id", optional),
+    },
+    additional(additional_properties)
+);
+
 /// Open by design, as an overlay marks tenant-defined attributes.
 ///
 /// Schema `Attributes` (`#/components/schemas/Attributes`).
@@ -218,6 +261,7 @@ pub struct Attributes {
     /// Properties the spec does not list (it says they may come), kept as they came and sent back as they are.
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Attributes {
     /// An `Attributes` with every field unset.
     pub fn new() -> Self {
@@ -226,11 +270,13 @@ impl Attributes {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `first_name` (the property `first_name`).
     pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -241,9 +287,14 @@ impl Attributes {
         self
     }
 }
+
 crate::model::model!(
-    Attributes { first_name : "first_name" optional, } additional additional_properties
+    Attributes {
+        first_name: ("first_name", optional),
+    },
+    additional(additional_properties)
 );
+
 /// Inline schema at `#/components/schemas/Holder/properties/groups/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -252,6 +303,7 @@ pub struct HolderGroupsValue {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl HolderGroupsValue {
     /// A `HolderGroupsValue` with every field unset.
     pub fn new() -> Self {
@@ -260,11 +312,13 @@ impl HolderGroupsValue {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `members` (the property `members`).
     pub fn with_members(mut self, value: impl Into<Vec<String>>) -> Self {
         self.members = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -275,6 +329,10 @@ impl HolderGroupsValue {
         self
     }
 }
+
 crate::model::model!(
-    HolderGroupsValue { members : "members" optional, } open additional_properties
+    HolderGroupsValue {
+        members: ("members", optional),
+    },
+    open(additional_properties)
 );

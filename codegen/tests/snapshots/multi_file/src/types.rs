@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Pet` (`#/components/schemas/Pet`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -23,6 +24,7 @@ pub struct Pet {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Pet {
     /// A `Pet` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
@@ -35,21 +37,25 @@ impl Pet {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `owner` (the property `owner`).
     pub fn with_owner(mut self, value: impl Into<OwnerInfo>) -> Self {
         self.owner = Some(value.into());
         self
     }
+
     /// Sets `parent` (the property `parent`).
     pub fn with_parent(mut self, value: impl Into<Pet>) -> Self {
         self.parent = Some(Box::new(value.into()));
         self
     }
+
     /// Sets `tags` (the property `tags`).
     pub fn with_tags(mut self, value: impl Into<Vec<Tag>>) -> Self {
         self.tags = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -60,10 +66,18 @@ impl Pet {
         self
     }
 }
+
 crate::model::model!(
-    Pet { id : "id" required, name : "name" required, owner : "owner" optional, parent :
-    "parent" optional, tags : "tags" optional, } open additional_properties
+    Pet {
+        id: ("id", required),
+        name: ("name", required),
+        owner: ("owner", optional),
+        parent: ("parent", optional),
+        tags: ("tags", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Problem` (`#/components/schemas/Problem`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -72,6 +86,7 @@ pub struct Problem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Problem {
     /// A `Problem` with every field unset.
     pub fn new() -> Self {
@@ -80,11 +95,13 @@ impl Problem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `title` (the property `title`).
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -95,7 +112,14 @@ impl Problem {
         self
     }
 }
-crate::model::model!(Problem { title : "title" optional, } open additional_properties);
+
+crate::model::model!(
+    Problem {
+        title: ("title", optional),
+    },
+    open(additional_properties)
+);
+
 /// Schema `Owner Info` (`#/components/schemas/Owner Info`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -105,6 +129,7 @@ pub struct OwnerInfo {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OwnerInfo {
     /// An `OwnerInfo` with every field unset.
     pub fn new() -> Self {
@@ -113,11 +138,13 @@ impl OwnerInfo {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `email` (the property `email`).
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -128,7 +155,14 @@ impl OwnerInfo {
         self
     }
 }
-crate::model::model!(OwnerInfo { email : "email" optional, } open additional_properties);
+
+crate::model::model!(
+    OwnerInfo {
+        email: ("email", optional),
+    },
+    open(additional_properties)
+);
+
 /// Schema `Tag` (`#/components/schemas/Tag`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -137,6 +171,7 @@ pub struct Tag {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Tag {
     /// A `Tag` with every field unset.
     pub fn new() -> Self {
@@ -145,11 +180,13 @@ impl Tag {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -160,4 +197,10 @@ impl Tag {
         self
     }
 }
-crate::model::model!(Tag { label : "label" optional, } open additional_properties);
+
+crate::model::model!(
+    Tag {
+        label: ("label", optional),
+    },
+    open(additional_properties)
+);

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `product.mapping.price_point` (`#/components/schemas/product.mapping.price_point`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -19,6 +20,7 @@ pub struct ProductMappingPricePoint {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ProductMappingPricePoint {
     /// A `ProductMappingPricePoint` with every field unset.
     pub fn new() -> Self {
@@ -27,11 +29,13 @@ impl ProductMappingPricePoint {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `amount` (the property `amount`).
     pub fn with_amount(mut self, value: impl Into<f64>) -> Self {
         self.amount = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -42,9 +46,14 @@ impl ProductMappingPricePoint {
         self
     }
 }
+
 crate::model::model!(
-    ProductMappingPricePoint { amount : "amount" optional, } open additional_properties
+    ProductMappingPricePoint {
+        amount: ("amount", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `account-user` (`#/components/schemas/account-user`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -62,6 +71,7 @@ pub struct AccountUser {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AccountUser {
     /// An `AccountUser` with every field unset.
     pub fn new() -> Self {
@@ -79,56 +89,67 @@ impl AccountUser {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `type` (the property `type`).
     pub fn with_type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
+
     /// Sets `true` (the property `true`).
     pub fn with_true(mut self, value: impl Into<bool>) -> Self {
         self.r#true = Some(value.into());
         self
     }
+
     /// Sets `self_` (the property `self`).
     pub fn with_self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
+
     /// Sets `match` (the property `match`).
     pub fn with_match(mut self, value: impl Into<String>) -> Self {
         self.r#match = Some(value.into());
         self
     }
+
     /// Sets `content_type` (the property `Content-Type`).
     pub fn with_content_type(mut self, value: impl Into<String>) -> Self {
         self.content_type = Some(value.into());
         self
     }
+
     /// Sets `db_tables_account_users` (the property `db.tables.accountUsers`).
     pub fn with_db_tables_account_users(mut self, value: impl Into<String>) -> Self {
         self.db_tables_account_users = Some(value.into());
         self
     }
+
     /// Sets `foo_bar` (the property `fooBar`).
     pub fn with_foo_bar(mut self, value: impl Into<String>) -> Self {
         self.foo_bar = Some(value.into());
         self
     }
+
     /// Sets `foo_bar_2` (the property `foo_bar`).
     pub fn with_foo_bar_2(mut self, value: impl Into<String>) -> Self {
         self.foo_bar_2 = Some(value.into());
         self
     }
+
     /// Sets `v2fa` (the property `2fa`).
     pub fn with_v2fa(mut self, value: impl Into<bool>) -> Self {
         self.v2fa = Some(value.into());
         self
     }
+
     /// Sets `price` (the property `price`).
     pub fn with_price(mut self, value: impl Into<ProductMappingPricePoint>) -> Self {
         self.price = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -139,13 +160,23 @@ impl AccountUser {
         self
     }
 }
+
 crate::model::model!(
-    AccountUser { r#type : "type" optional, r#true : "true" optional, self_ : "self"
-    optional, r#match : "match" optional, content_type : "Content-Type" optional,
-    db_tables_account_users : "db.tables.accountUsers" optional, foo_bar : "fooBar"
-    optional, foo_bar_2 : "foo_bar" optional, v2fa : "2fa" optional, price : "price"
-    optional, } open additional_properties
+    AccountUser {
+        r#type: ("type", optional),
+        r#true: ("true", optional),
+        self_: ("self", optional),
+        r#match: ("match", optional),
+        content_type: ("Content-Type", optional),
+        db_tables_account_users: ("db.tables.accountUsers", optional),
+        foo_bar: ("fooBar", optional),
+        foo_bar_2: ("foo_bar", optional),
+        v2fa: ("2fa", optional),
+        price: ("price", optional),
+    },
+    open(additional_properties)
 );
+
 /// Collides with `account-user` once cased.
 ///
 /// Schema `AccountUser` (`#/components/schemas/AccountUser`).
@@ -156,6 +187,7 @@ pub struct AccountUser2 {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl AccountUser2 {
     /// An `AccountUser2` with every field unset.
     pub fn new() -> Self {
@@ -164,11 +196,13 @@ impl AccountUser2 {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -179,7 +213,14 @@ impl AccountUser2 {
         self
     }
 }
-crate::model::model!(AccountUser2 { id : "id" optional, } open additional_properties);
+
+crate::model::model!(
+    AccountUser2 {
+        id: ("id", optional),
+    },
+    open(additional_properties)
+);
+
 /// A schema named like a prelude type.
 ///
 /// Schema `Option` (`#/components/schemas/Option`).
@@ -190,6 +231,7 @@ pub struct Option2 {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Option2 {
     /// An `Option2` with every field unset.
     pub fn new() -> Self {
@@ -198,11 +240,13 @@ impl Option2 {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `value` (the property `value`).
     pub fn with_value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -213,7 +257,14 @@ impl Option2 {
         self
     }
 }
-crate::model::model!(Option2 { value : "value" optional, } open additional_properties);
+
+crate::model::model!(
+    Option2 {
+        value: ("value", optional),
+    },
+    open(additional_properties)
+);
+
 /// Schema `redirect` (`#/components/schemas/redirect`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -223,6 +274,7 @@ pub struct Redirect {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Redirect {
     /// A `Redirect` with every field unset.
     pub fn new() -> Self {
@@ -231,11 +283,13 @@ impl Redirect {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `true` (the property `true`).
     pub fn with_true(mut self, value: impl Into<String>) -> Self {
         self.r#true = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -246,4 +300,10 @@ impl Redirect {
         self
     }
 }
-crate::model::model!(Redirect { r#true : "true" optional, } open additional_properties);
+
+crate::model::model!(
+    Redirect {
+        r#true: ("true", optional),
+    },
+    open(additional_properties)
+);

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Session` (`#/components/schemas/Session`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -25,6 +26,7 @@ pub struct Session {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Session {
     /// A `Session` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>, ended_at: Option<String>) -> Self {
@@ -36,16 +38,19 @@ impl Session {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `note` (the property `note`).
     pub fn with_note(mut self, value: impl Into<String>) -> Self {
         self.note = Some(value.into());
         self
     }
+
     /// Sets `owner` (the property `owner`).
     pub fn with_owner(mut self, value: impl Into<Owner>) -> Self {
         self.owner = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -56,10 +61,17 @@ impl Session {
         self
     }
 }
+
 crate::model::model!(
-    Session { id : "id" required, ended_at : "ended_at" nullable, note : "note" optional,
-    owner : "owner" optional, } open additional_properties
+    Session {
+        id: ("id", required),
+        ended_at: ("ended_at", nullable),
+        note: ("note", optional),
+        owner: ("owner", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Owner` (`#/components/schemas/Owner`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -68,6 +80,7 @@ pub struct Owner {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Owner {
     /// An `Owner` with every field unset.
     pub fn new() -> Self {
@@ -76,11 +89,13 @@ impl Owner {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -91,4 +106,10 @@ impl Owner {
         self
     }
 }
-crate::model::model!(Owner { name : "name" optional, } open additional_properties);
+
+crate::model::model!(
+    Owner {
+        name: ("name", optional),
+    },
+    open(additional_properties)
+);

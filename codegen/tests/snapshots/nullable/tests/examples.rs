@@ -10,8 +10,10 @@
 //! schema are listed, with a reason, in the exceptions file given to the generator: they
 //! must keep failing (a fixed spec shows up here). They name types of every tag, so
 //! they run with every tag's feature (the default).
+
 #![cfg(feature = "all-apis")]
 use serde_json::Value;
+
 struct Case {
     pointer: &'static str,
     json: &'static str,
@@ -20,6 +22,7 @@ struct Case {
     enums: &'static [(&'static str, &'static [&'static str])],
     exception: Option<&'static str>,
 }
+
 #[test]
 fn every_spec_example_fits_its_type() {
     let mut unexpected = Vec::new();
@@ -72,6 +75,7 @@ fn every_spec_example_fits_its_type() {
         unexpected.join("\n")
     );
 }
+
 fn enum_values(case: &Case) -> Result<(), String> {
     let value: Value = serde_json::from_str(case.json).map_err(|e| format!("not JSON: {e}"))?;
     for (at, allowed) in case.enums {
@@ -85,6 +89,7 @@ fn enum_values(case: &Case) -> Result<(), String> {
     }
     Ok(())
 }
+
 /// Decodes, encodes back, and compares.
 fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> Result<(), String> {
     let original: Value = serde_json::from_str(json).map_err(|e| format!("not JSON: {e}"))?;
@@ -104,6 +109,7 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(json: &str) -> 
         Some(difference) => Err(format!("changes in a round trip: {difference}")),
     }
 }
+
 fn without_nulls(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
@@ -116,6 +122,7 @@ fn without_nulls(value: Value) -> Value {
         other => other,
     }
 }
+
 /// The first place where `a` and `b` differ (numbers compare by value: `5` is `5.0`).
 fn difference(a: &Value, b: &Value, at: &str) -> Option<String> {
     match (a, b) {

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Measure` (`#/components/schemas/Measure`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -27,6 +28,7 @@ pub struct Measure {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Measure {
     /// A `Measure` with its required fields; the others start unset.
     pub fn new(
@@ -50,11 +52,13 @@ impl Measure {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `level` (the property `level`).
     pub fn with_level(mut self, value: impl Into<i64>) -> Self {
         self.level = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -65,9 +69,17 @@ impl Measure {
         self
     }
 }
+
 crate::model::model!(
-    Measure { small : "small" required, big : "big" required, plain : "plain" required,
-    ratio : "ratio" required, precise : "precise" required, any_number : "any_number"
-    required, flag : "flag" required, level : "level" optional, } open
-    additional_properties
+    Measure {
+        small: ("small", required),
+        big: ("big", required),
+        plain: ("plain", required),
+        ratio: ("ratio", required),
+        precise: ("precise", required),
+        any_number: ("any_number", required),
+        flag: ("flag", required),
+        level: ("level", optional),
+    },
+    open(additional_properties)
 );

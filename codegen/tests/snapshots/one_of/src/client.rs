@@ -4,36 +4,44 @@
 
 //! The client: where requests go, how they are signed, and the entry points to the
 //! operations (one accessor per tag).
+
 use crate::builder::{ApiInfo, ClientBuilder, Server};
 use crate::error::BuildError;
 use crate::transport::Transport;
 use std::sync::Arc;
+
 /// The server of the spec: `https://api.example.com`.
 pub const SERVER_URL: &str = "https://api.example.com";
+
 const SERVER: Server = Server {
     url: SERVER_URL,
     variables: &[],
 };
+
 /// What the runtime needs to know about this API to build a client.
 const API: ApiInfo = ApiInfo {
     server: Some(&SERVER),
     signer_required: false,
     user_agent: crate::USER_AGENT,
 };
+
 /// A client of the oneOf and anyOf API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Arc<Transport>,
 }
+
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
     }
+
     /// A request to a path the spec does not describe (or describes wrongly), signed,
     /// retried and bounded like every operation: `client.request(Method::GET,
     /// "/v3/new-endpoint").query("a", 1).send_json::<T>().await`. The path is sent as
@@ -41,16 +49,19 @@ impl Client {
     pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> crate::RawRequest {
         crate::RawRequest::new(&self.transport, method, path.into())
     }
+
     /// Where responses departed from the spec since the client was built (shared by its
     /// clones): counts by operation, status, kind and place, never a value. Each new place
     /// is also a `tracing` event at WARN.
     pub fn drift_report(&self) -> crate::DriftReport {
         self.transport.drift.report()
     }
+
     pub(crate) fn transport(&self) -> &Arc<Transport> {
         &self.transport
     }
 }
+
 impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {

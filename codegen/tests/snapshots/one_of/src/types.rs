@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Cat` (`#/components/schemas/Cat`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19,6 +20,7 @@ pub struct Cat {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Cat {
     /// A `Cat` with its required fields; the others start unset.
     pub fn new(meows: impl Into<bool>) -> Self {
@@ -27,6 +29,7 @@ impl Cat {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -37,7 +40,13 @@ impl Cat {
         self
     }
 }
-crate::model::model!(Cat { meows : "meows" required, } open additional_properties);
+
+crate::model::model!(
+    Cat {
+        meows: ("meows", required),
+    },
+    open(additional_properties)
+);
 /// Schema `Dog` (`#/components/schemas/Dog`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -46,6 +55,7 @@ pub struct Dog {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Dog {
     /// A `Dog` with its required fields; the others start unset.
     pub fn new(barks: impl Into<i64>) -> Self {
@@ -54,6 +64,7 @@ impl Dog {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -64,7 +75,13 @@ impl Dog {
         self
     }
 }
-crate::model::model!(Dog { barks : "barks" required, } open additional_properties);
+
+crate::model::model!(
+    Dog {
+        barks: ("barks", required),
+    },
+    open(additional_properties)
+);
 /// Schema `Pet` (`#/components/schemas/Pet`).
 ///
 /// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
@@ -76,6 +93,7 @@ pub enum Pet {
     Cat(Cat),
     Dog(Dog),
 }
+
 crate::one_of::one_of!(Pet { Cat(Cat), Dog(Dog) });
 /// Schema `IdOrList` (`#/components/schemas/IdOrList`).
 ///
@@ -88,6 +106,7 @@ pub enum IdOrList {
     String(String),
     Array(Vec<String>),
 }
+
 crate::one_of::one_of!(IdOrList { String(String), Array(Vec < String >) });
 /// Tagged by `grant_type`.
 ///
@@ -104,11 +123,13 @@ pub enum Grant {
     #[serde(rename = "refresh_token")]
     RefreshToken(GrantRefreshToken),
 }
+
 crate::one_of::one_of!(
     Grant tag "grant_type" { "authorization_code" =>
     AuthorizationCode(GrantAuthorizationCode), "refresh_token" =>
     RefreshToken(GrantRefreshToken) }
 );
+
 /// Inline schema at `#/components/schemas/Grant/oneOf/0`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -117,6 +138,7 @@ pub struct GrantAuthorizationCode {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl GrantAuthorizationCode {
     /// A `GrantAuthorizationCode` with its required fields; the others start unset.
     pub fn new(code: impl Into<String>) -> Self {
@@ -125,6 +147,7 @@ impl GrantAuthorizationCode {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -135,9 +158,14 @@ impl GrantAuthorizationCode {
         self
     }
 }
+
 crate::model::model!(
-    GrantAuthorizationCode { code : "code" required, } open additional_properties
+    GrantAuthorizationCode {
+        code: ("code", required),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/components/schemas/Grant/oneOf/1`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -146,6 +174,7 @@ pub struct GrantRefreshToken {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl GrantRefreshToken {
     /// A `GrantRefreshToken` with its required fields; the others start unset.
     pub fn new(refresh_token: impl Into<String>) -> Self {
@@ -154,6 +183,7 @@ impl GrantRefreshToken {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -164,7 +194,10 @@ impl GrantRefreshToken {
         self
     }
 }
+
 crate::model::model!(
-    GrantRefreshToken { refresh_token : "refresh_token" required, } open
-    additional_properties
+    GrantRefreshToken {
+        refresh_token: ("refresh_token", required),
+    },
+    open(additional_properties)
 );

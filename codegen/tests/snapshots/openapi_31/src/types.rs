@@ -11,7 +11,9 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 use crate::string_enum::string_enum;
+
 /// Schema `Order` (`#/components/schemas/Order`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -29,6 +31,7 @@ pub struct Order {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Order {
     /// An `Order` with its required fields; the others start unset.
     pub fn new(
@@ -48,21 +51,25 @@ impl Order {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `coupon` (the property `coupon`).
     pub fn with_coupon(mut self, value: impl Into<Coupon>) -> Self {
         self.coupon = Some(value.into());
         self
     }
+
     /// Sets `position` (the property `position`).
     pub fn with_position(mut self, value: impl Into<Vec<f64>>) -> Self {
         self.position = Some(value.into());
         self
     }
+
     /// Sets `receipt` (the property `receipt`).
     pub fn with_receipt(mut self, value: impl Into<String>) -> Self {
         self.receipt = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -73,11 +80,20 @@ impl Order {
         self
     }
 }
+
 crate::model::model!(
-    Order { id : "id" required, kind : "kind" required, note : "note" nullable, coupon :
-    "coupon" optional, lines : "lines" required, position : "position" optional, receipt
-    : "receipt" optional, } open additional_properties
+    Order {
+        id: ("id", required),
+        kind: ("kind", required),
+        note: ("note", nullable),
+        coupon: ("coupon", optional),
+        lines: ("lines", required),
+        position: ("position", optional),
+        receipt: ("receipt", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Coupon` (`#/components/schemas/Coupon`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -86,6 +102,7 @@ pub struct Coupon {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Coupon {
     /// A `Coupon` with its required fields; the others start unset.
     pub fn new(code: impl Into<String>) -> Self {
@@ -94,6 +111,7 @@ impl Coupon {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -104,7 +122,13 @@ impl Coupon {
         self
     }
 }
-crate::model::model!(Coupon { code : "code" required, } open additional_properties);
+
+crate::model::model!(
+    Coupon {
+        code: ("code", required),
+    },
+    open(additional_properties)
+);
 /// Schema `Order_Line` (`#/components/schemas/Order_Line`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -114,6 +138,7 @@ pub struct OrderLine {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl OrderLine {
     /// An `OrderLine` with its required fields; the others start unset.
     pub fn new(sku: impl Into<String>, quantity: impl Into<i64>) -> Self {
@@ -123,6 +148,7 @@ impl OrderLine {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -133,10 +159,15 @@ impl OrderLine {
         self
     }
 }
+
 crate::model::model!(
-    OrderLine { sku : "sku" required, quantity : "quantity" required, } open
-    additional_properties
+    OrderLine {
+        sku: ("sku", required),
+        quantity: ("quantity", required),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/components/schemas/Order/properties/kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -4,12 +4,15 @@
 
 //! The client: where requests go, how they are signed, and the entry points to the
 //! operations (one accessor per tag).
+
 use crate::builder::{ApiInfo, ClientBuilder, Server, ServerVariable};
 use crate::error::BuildError;
 use crate::transport::Transport;
 use std::sync::Arc;
+
 /// The server of the spec: `https://{region}.api.example.com/{base}`.
 pub const SERVER_URL: &str = "https://{region}.api.example.com/{base}";
+
 const SERVER: Server = Server {
     url: SERVER_URL,
     variables: &[
@@ -27,26 +30,31 @@ const SERVER: Server = Server {
         },
     ],
 };
+
 /// What the runtime needs to know about this API to build a client.
 const API: ApiInfo = ApiInfo {
     server: Some(&SERVER),
     signer_required: true,
     user_agent: crate::USER_AGENT,
 };
+
 /// A client of the Operations API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Arc<Transport>,
 }
+
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
         &self.transport.base_url
     }
+
     /// A request to a path the spec does not describe (or describes wrongly), signed,
     /// retried and bounded like every operation: `client.request(Method::GET,
     /// "/v3/new-endpoint").query("a", 1).send_json::<T>().await`. The path is sent as
@@ -54,15 +62,18 @@ impl Client {
     pub fn request(&self, method: reqwest::Method, path: impl Into<String>) -> crate::RawRequest {
         crate::RawRequest::new(&self.transport, method, path.into())
     }
+
     /// Where responses departed from the spec since the client was built (shared by its
     /// clones): counts by operation, status, kind and place, never a value. Each new place
     /// is also a `tracing` event at WARN.
     pub fn drift_report(&self) -> crate::DriftReport {
         self.transport.drift.report()
     }
+
     pub(crate) fn transport(&self) -> &Arc<Transport> {
         &self.transport
     }
+
     /// `Widgets` operations.
     ///
     /// Widget operations.
@@ -70,12 +81,14 @@ impl Client {
     pub fn widgets(&self) -> crate::apis::widgets::WidgetsApi<'_> {
         crate::apis::widgets::WidgetsApi { client: self }
     }
+
     /// `Other` operations.
     #[cfg(feature = "other")]
     pub fn other(&self) -> crate::apis::other::OtherApi<'_> {
         crate::apis::other::OtherApi { client: self }
     }
 }
+
 impl ClientBuilder {
     /// Sets the server variable `region`. Required unless `base_url` is set: the spec's default (`eu`) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).
     ///
@@ -84,15 +97,18 @@ impl ClientBuilder {
         self.set_variable("region", value.into());
         self
     }
+
     /// Sets the server variable `base`. Required unless `base_url` is set: the spec's default (`v1`) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).
     pub fn base(mut self, value: impl Into<String>) -> Self {
         self.set_variable("base", value.into());
         self
     }
+
     /// Sends `Authorization: Bearer <token>` (security scheme `token`).
     pub fn bearer_token(self, token: impl Into<crate::SecretString>) -> Self {
         self.signer(crate::BearerToken::new(token))
     }
+
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let transport = self.build_transport(&API)?;

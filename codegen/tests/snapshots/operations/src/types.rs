@@ -11,7 +11,9 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 use crate::string_enum::string_enum;
+
 #[cfg(feature = "widgets")]
 /// Schema `Widget` (`#/components/schemas/Widget`).
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +24,7 @@ pub struct Widget {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "widgets")]
 impl Widget {
     /// A `Widget` with its required fields; the others start unset.
@@ -32,11 +35,13 @@ impl Widget {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `colour` (the property `colour`).
     pub fn with_colour(mut self, value: impl Into<WidgetColour>) -> Self {
         self.colour = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -47,11 +52,16 @@ impl Widget {
         self
     }
 }
+
 #[cfg(feature = "widgets")]
 crate::model::model!(
-    Widget { name : "name" required, colour : "colour" optional, } open
-    additional_properties
+    Widget {
+        name: ("name", required),
+        colour: ("colour", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "widgets")]
 /// Schema `Problem` (`#/components/schemas/Problem`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -61,6 +71,7 @@ pub struct Problem {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "widgets")]
 impl Problem {
     /// A `Problem` with every field unset.
@@ -70,11 +81,13 @@ impl Problem {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `message` (the property `message`).
     pub fn with_message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -85,10 +98,15 @@ impl Problem {
         self
     }
 }
+
 #[cfg(feature = "widgets")]
 crate::model::model!(
-    Problem { message : "message" optional, } open additional_properties
+    Problem {
+        message: ("message", optional),
+    },
+    open(additional_properties)
 );
+
 #[cfg(feature = "widgets")]
 /// Inline schema at `#/components/schemas/Widget/properties/colour`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -101,6 +119,7 @@ pub enum WidgetColour {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
+
 #[cfg(feature = "widgets")]
 string_enum!(WidgetColour { Red = "red", Green = "green" } fallback Unknown);
 #[cfg(feature = "widgets")]
@@ -112,6 +131,7 @@ pub struct PostWidgetsCreatedBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 #[cfg(feature = "widgets")]
 impl PostWidgetsCreatedBody {
     /// A `PostWidgetsCreatedBody` with every field unset.
@@ -121,11 +141,13 @@ impl PostWidgetsCreatedBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `id` (the property `id`).
     pub fn with_id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -136,7 +158,11 @@ impl PostWidgetsCreatedBody {
         self
     }
 }
+
 #[cfg(feature = "widgets")]
 crate::model::model!(
-    PostWidgetsCreatedBody { id : "id" optional, } open additional_properties
+    PostWidgetsCreatedBody {
+        id: ("id", optional),
+    },
+    open(additional_properties)
 );

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Schema `Item` (`#/components/schemas/Item`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -19,6 +20,7 @@ pub struct Item {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Item {
     /// An `Item` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -27,6 +29,7 @@ impl Item {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -37,7 +40,13 @@ impl Item {
         self
     }
 }
-crate::model::model!(Item { id : "id" required, } open additional_properties);
+
+crate::model::model!(
+    Item {
+        id: ("id", required),
+    },
+    open(additional_properties)
+);
 /// Inline schema at `#/paths/~1items/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -47,6 +56,7 @@ pub struct ListItemsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListItemsResponse {
     /// A `ListItemsResponse` with every field unset.
     pub fn new() -> Self {
@@ -56,16 +66,19 @@ impl ListItemsResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `data` (the property `data`).
     pub fn with_data(mut self, value: impl Into<Vec<Item>>) -> Self {
         self.data = Some(value.into());
         self
     }
+
     /// Sets `total_count` (the property `total_count`).
     pub fn with_total_count(mut self, value: impl Into<i64>) -> Self {
         self.total_count = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -76,10 +89,15 @@ impl ListItemsResponse {
         self
     }
 }
+
 crate::model::model!(
-    ListItemsResponse { data : "data" optional, total_count : "total_count" optional, }
-    open additional_properties
+    ListItemsResponse {
+        data: ("data", optional),
+        total_count: ("total_count", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -89,6 +107,7 @@ pub struct ListLogsResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListLogsResponse {
     /// A `ListLogsResponse` with every field unset.
     pub fn new() -> Self {
@@ -98,16 +117,19 @@ impl ListLogsResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `entries` (the property `entries`).
     pub fn with_entries(mut self, value: impl Into<Vec<String>>) -> Self {
         self.entries = Some(value.into());
         self
     }
+
     /// Sets `next_cursor` (the property `next_cursor`).
     pub fn with_next_cursor(mut self, value: impl Into<String>) -> Self {
         self.next_cursor = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -118,10 +140,15 @@ impl ListLogsResponse {
         self
     }
 }
+
 crate::model::model!(
-    ListLogsResponse { entries : "entries" optional, next_cursor : "next_cursor"
-    optional, } open additional_properties
+    ListLogsResponse {
+        entries: ("entries", optional),
+        next_cursor: ("next_cursor", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/paths/~1report/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -130,6 +157,7 @@ pub struct GetReportResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl GetReportResponse {
     /// A `GetReportResponse` with every field unset.
     pub fn new() -> Self {
@@ -138,11 +166,13 @@ impl GetReportResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `title` (the property `title`).
     pub fn with_title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -153,9 +183,14 @@ impl GetReportResponse {
         self
     }
 }
+
 crate::model::model!(
-    GetReportResponse { title : "title" optional, } open additional_properties
+    GetReportResponse {
+        title: ("title", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/paths/~1configured/get/responses/200/content/application~1json/schema/properties/info`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -164,6 +199,7 @@ pub struct ListConfiguredResponseInfo {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListConfiguredResponseInfo {
     /// A `ListConfiguredResponseInfo` with every field unset.
     pub fn new() -> Self {
@@ -172,11 +208,13 @@ impl ListConfiguredResponseInfo {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `all` (the property `all`).
     pub fn with_all(mut self, value: impl Into<i64>) -> Self {
         self.all = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -187,9 +225,14 @@ impl ListConfiguredResponseInfo {
         self
     }
 }
+
 crate::model::model!(
-    ListConfiguredResponseInfo { all : "all" optional, } open additional_properties
+    ListConfiguredResponseInfo {
+        all: ("all", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/paths/~1configured/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -199,6 +242,7 @@ pub struct ListConfiguredResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl ListConfiguredResponse {
     /// A `ListConfiguredResponse` with every field unset.
     pub fn new() -> Self {
@@ -208,16 +252,19 @@ impl ListConfiguredResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `rows` (the property `rows`).
     pub fn with_rows(mut self, value: impl Into<Vec<String>>) -> Self {
         self.rows = Some(value.into());
         self
     }
+
     /// Sets `info` (the property `info`).
     pub fn with_info(mut self, value: impl Into<ListConfiguredResponseInfo>) -> Self {
         self.info = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -228,7 +275,11 @@ impl ListConfiguredResponse {
         self
     }
 }
+
 crate::model::model!(
-    ListConfiguredResponse { rows : "rows" optional, info : "info" optional, } open
-    additional_properties
+    ListConfiguredResponse {
+        rows: ("rows", optional),
+        info: ("info", optional),
+    },
+    open(additional_properties)
 );

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// Children live in a Vec, which already allocates.
 ///
 /// Schema `Tree` (`#/components/schemas/Tree`).
@@ -23,6 +24,7 @@ pub struct Tree {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Tree {
     /// A `Tree` with its required fields; the others start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -33,11 +35,13 @@ impl Tree {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `children` (the property `children`).
     pub fn with_children(mut self, value: impl Into<Vec<Tree>>) -> Self {
         self.children = Some(value.into());
         self
     }
+
     /// Sets `by_name` (the property `by_name`).
     pub fn with_by_name(
         mut self,
@@ -46,6 +50,7 @@ impl Tree {
         self.by_name = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -56,10 +61,16 @@ impl Tree {
         self
     }
 }
+
 crate::model::model!(
-    Tree { name : "name" required, children : "children" optional, by_name : "by_name"
-    optional, } open additional_properties
+    Tree {
+        name: ("name", required),
+        children: ("children", optional),
+        by_name: ("by_name", optional),
+    },
+    open(additional_properties)
 );
+
 /// A linked list; `next` needs a Box.
 ///
 /// Schema `Node` (`#/components/schemas/Node`).
@@ -71,6 +82,7 @@ pub struct Node {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Node {
     /// A `Node` with its required fields; the others start unset.
     pub fn new(value: impl Into<i64>) -> Self {
@@ -80,11 +92,13 @@ impl Node {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `next` (the property `next`).
     pub fn with_next(mut self, value: impl Into<Node>) -> Self {
         self.next = Some(Box::new(value.into()));
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -95,9 +109,15 @@ impl Node {
         self
     }
 }
+
 crate::model::model!(
-    Node { value : "value" required, next : "next" optional, } open additional_properties
+    Node {
+        value: ("value", required),
+        next: ("next", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Employee` (`#/components/schemas/Employee`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -107,6 +127,7 @@ pub struct Employee {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Employee {
     /// An `Employee` with its required fields; the others start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -116,11 +137,13 @@ impl Employee {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `team` (the property `team`).
     pub fn with_team(mut self, value: impl Into<Team>) -> Self {
         self.team = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -131,10 +154,15 @@ impl Employee {
         self
     }
 }
+
 crate::model::model!(
-    Employee { name : "name" required, team : "team" optional, } open
-    additional_properties
+    Employee {
+        name: ("name", required),
+        team: ("team", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Team` (`#/components/schemas/Team`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -144,6 +172,7 @@ pub struct Team {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Team {
     /// A `Team` with its required fields; the others start unset.
     pub fn new(lead: impl Into<Employee>) -> Self {
@@ -153,11 +182,13 @@ impl Team {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -168,9 +199,15 @@ impl Team {
         self
     }
 }
+
 crate::model::model!(
-    Team { lead : "lead" required, label : "label" optional, } open additional_properties
+    Team {
+        lead: ("lead", required),
+        label: ("label", optional),
+    },
+    open(additional_properties)
 );
+
 /// An alias of an array of itself.
 ///
 /// Schema `Forest` (`#/components/schemas/Forest`).

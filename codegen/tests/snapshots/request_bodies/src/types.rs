@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// A note to store.
 ///
 /// Request body `NoteBody` (`#/components/requestBodies/NoteBody`).
@@ -21,6 +22,7 @@ pub struct NoteBody {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl NoteBody {
     /// A `NoteBody` with its required fields; the others start unset.
     pub fn new(text: impl Into<String>) -> Self {
@@ -29,6 +31,7 @@ impl NoteBody {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -39,7 +42,14 @@ impl NoteBody {
         self
     }
 }
-crate::model::model!(NoteBody { text : "text" required, } open additional_properties);
+
+crate::model::model!(
+    NoteBody {
+        text: ("text", required),
+    },
+    open(additional_properties)
+);
+
 /// Inline schema at `#/paths/~1notes~1search/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -48,6 +58,7 @@ pub struct SearchNotesRequest {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SearchNotesRequest {
     /// A `SearchNotesRequest` with its required fields; the others start unset.
     pub fn new(query: impl Into<String>) -> Self {
@@ -56,6 +67,7 @@ impl SearchNotesRequest {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -66,9 +78,14 @@ impl SearchNotesRequest {
         self
     }
 }
+
 crate::model::model!(
-    SearchNotesRequest { query : "query" required, } open additional_properties
+    SearchNotesRequest {
+        query: ("query", required),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/paths/~1notes~1search/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -77,6 +94,7 @@ pub struct SearchNotesResponse {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl SearchNotesResponse {
     /// A `SearchNotesResponse` with every field unset.
     pub fn new() -> Self {
@@ -85,11 +103,13 @@ impl SearchNotesResponse {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `hits` (the property `hits`).
     pub fn with_hits(mut self, value: impl Into<i64>) -> Self {
         self.hits = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -100,6 +120,10 @@ impl SearchNotesResponse {
         self
     }
 }
+
 crate::model::model!(
-    SearchNotesResponse { hits : "hits" optional, } open additional_properties
+    SearchNotesResponse {
+        hits: ("hits", optional),
+    },
+    open(additional_properties)
 );

@@ -11,6 +11,7 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 /// An account with required and optional properties.
 ///
 /// Schema `Account` (`#/components/schemas/Account`).
@@ -26,6 +27,7 @@ pub struct Account {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Account {
     /// An `Account` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>, owner: impl Into<Owner>) -> Self {
@@ -37,16 +39,19 @@ impl Account {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `label` (the property `label`).
     pub fn with_label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Sets `seats` (the property `seats`).
     pub fn with_seats(mut self, value: impl Into<i32>) -> Self {
         self.seats = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -57,10 +62,17 @@ impl Account {
         self
     }
 }
+
 crate::model::model!(
-    Account { id : "id" required, owner : "owner" required, label : "label" optional,
-    seats : "seats" optional, } open additional_properties
+    Account {
+        id: ("id", required),
+        owner: ("owner", required),
+        label: ("label", optional),
+        seats: ("seats", optional),
+    },
+    open(additional_properties)
 );
+
 /// Schema `Owner` (`#/components/schemas/Owner`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -71,6 +83,7 @@ pub struct Owner {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Owner {
     /// An `Owner` with every field unset.
     pub fn new() -> Self {
@@ -80,16 +93,19 @@ impl Owner {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `name` (the property `name`).
     pub fn with_name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `email` (the property `email`).
     pub fn with_email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -100,10 +116,15 @@ impl Owner {
         self
     }
 }
+
 crate::model::model!(
-    Owner { name : "name" optional, email : "email" optional, } open
-    additional_properties
+    Owner {
+        name: ("name", optional),
+        email: ("email", optional),
+    },
+    open(additional_properties)
 );
+
 /// Requires a name it does not declare (the declared one has a space).
 ///
 /// Schema `Token` (`#/components/schemas/Token`).
@@ -116,6 +137,7 @@ pub struct Token {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Token {
     /// A `Token` with its required fields; the others start unset.
     pub fn new(refresh_token_2: impl Into<serde_json::Value>) -> Self {
@@ -125,11 +147,13 @@ impl Token {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `refresh_token` (the property `refresh token`).
     pub fn with_refresh_token(mut self, value: impl Into<String>) -> Self {
         self.refresh_token = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -140,7 +164,11 @@ impl Token {
         self
     }
 }
+
 crate::model::model!(
-    Token { refresh_token : "refresh token" optional, refresh_token_2 : "refresh_token"
-    required, } open additional_properties
+    Token {
+        refresh_token: ("refresh token", optional),
+        refresh_token_2: ("refresh_token", required),
+    },
+    open(additional_properties)
 );

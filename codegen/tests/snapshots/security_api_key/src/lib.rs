@@ -26,6 +26,7 @@
 //! | Path | Method |
 //! | --- | --- |
 //! | `/ping` | GET [`other().ping()`](apis/other/struct.OtherApi.html#method.ping) |
+
 #![forbid(unsafe_code)]
 #![cfg_attr(
     not(feature = "all-apis"),
@@ -33,34 +34,56 @@
 )]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 pub mod apis;
-mod body;
-mod builder;
-mod client;
-mod drift;
-mod drift_log;
-mod encoding;
-mod error;
-mod json_path;
-mod random;
-mod redirect;
-mod request;
-mod retry;
-mod signing;
+
 #[cfg(feature = "testing")]
 pub mod testing;
+
+pub mod types;
+
+mod client;
+
+mod body;
+
+mod builder;
+
+mod drift;
+
+mod drift_log;
+
+mod encoding;
+
+mod error;
+
+mod json_path;
+
+mod random;
+
+mod redirect;
+
+mod request;
+
+mod retry;
+
+mod signing;
+
 #[cfg(feature = "testing")]
 mod testing_auth;
+
 #[cfg(feature = "testing")]
 mod testing_server;
+
 #[cfg(feature = "testing")]
 mod testing_stub;
+
 mod tracked;
+
 mod transport;
-pub mod types;
+
 pub use body::RawBody;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
+
 pub use client::Client;
 pub use client::SERVER_URL;
 pub use drift::{Drift, DriftKind, decode_with_drift};
@@ -69,23 +92,31 @@ pub use error::{
     BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
     TransportError, TransportErrorKind,
 };
+
 pub use redirect::RedirectPolicy;
 pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
-/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
-pub use reqwest;
 pub use retry::RetryPolicy;
 pub use signing::{
     ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
 };
+
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;
+
 /// The spec's `info.title`.
 pub const SPEC_TITLE: &str = "API key";
+
 /// The spec's `info.version`.
 pub const SPEC_VERSION: &str = "1.0";
+
 /// SHA-256 of the spec file this crate was generated from.
 pub const SPEC_SHA256: &str = "ae1b77fa5873d3cc87e1eb2887d13f6145f38da40d77ab6a6b9d3205e819f9c3";
+
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;
+
 /// How many operations the spec has (each is a method under [`apis`]).
 pub const OPERATION_COUNT: usize = 1;
+
 /// The `User-Agent` header sent by default: the crate, its version and the spec's.
 pub const USER_AGENT: &str = "fixture-security-api-key/0.1.0 (spec 1.0; zephr-codegen)";

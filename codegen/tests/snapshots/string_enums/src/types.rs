@@ -11,7 +11,9 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
 use crate::string_enum::string_enum;
+
 /// Where a job is.
 ///
 /// Schema `State` (`#/components/schemas/State`).
@@ -37,6 +39,7 @@ string_enum!(
     State { Queued = "queued", InProgress = "in-progress", Done = "DONE", V2faRequired =
     "2fa-required", Unknown = "unknown", Unknown2 = "Unknown" } fallback UnknownValue
 );
+
 /// Schema `Job` (`#/components/schemas/Job`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -46,6 +49,7 @@ pub struct Job {
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 impl Job {
     /// A `Job` with its required fields; the others start unset.
     pub fn new(state: impl Into<State>) -> Self {
@@ -55,11 +59,13 @@ impl Job {
             additional_properties: Default::default(),
         }
     }
+
     /// Sets `priority` (the property `priority`).
     pub fn with_priority(mut self, value: impl Into<JobPriority>) -> Self {
         self.priority = Some(value.into());
         self
     }
+
     /// Sets a property the spec does not list (one a tenant defined, say).
     pub fn with_additional_property(
         mut self,
@@ -70,10 +76,15 @@ impl Job {
         self
     }
 }
+
 crate::model::model!(
-    Job { state : "state" required, priority : "priority" optional, } open
-    additional_properties
+    Job {
+        state: ("state", required),
+        priority: ("priority", optional),
+    },
+    open(additional_properties)
 );
+
 /// Inline schema at `#/components/schemas/Job/properties/priority`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

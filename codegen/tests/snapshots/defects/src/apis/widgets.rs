@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `widgets` operations.
+
+use crate::types;
+
 /// The `widgets` operations; get it with [`Client::widgets`](crate::Client::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl WidgetsApi<'_> {
     /// `part_name` is used in the path but declared nowhere (OpenAI has six such).
     ///
@@ -26,6 +30,7 @@ impl WidgetsApi<'_> {
             part_name: part_name.into(),
         }
     }
+
     /// `PUT /widgets/{widget_id}` (operation `putWidget`)
     ///
     /// # Arguments
@@ -34,17 +39,14 @@ impl WidgetsApi<'_> {
     /// - `body`: `types::Widget2` as `application/json`
     #[doc(alias = "/widgets/{widget_id}")]
     #[doc(alias = "putWidget")]
-    pub fn put_widget(
-        &self,
-        widget_id: impl Into<String>,
-        body: crate::types::Widget2,
-    ) -> PutWidget {
+    pub fn put_widget(&self, widget_id: impl Into<String>, body: types::Widget2) -> PutWidget {
         PutWidget {
             common: crate::request::Common::new(self.client.transport()),
             widget_id: widget_id.into(),
             body,
         }
     }
+
     /// `GET /widgets/{widget_id}/label` (operation `getLabel`)
     ///
     /// # Arguments
@@ -59,6 +61,7 @@ impl WidgetsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`WidgetsApi::get_part`] (`GET /widgets/{widget_id}/parts/{part_name}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -67,18 +70,23 @@ pub struct GetPart {
     widget_id: String,
     part_name: String,
 }
+
 impl crate::request::Operation for GetPart {
-    type Output = crate::types::EnvelopeData;
+    type Output = types::EnvelopeData;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getPart",
         method: reqwest::Method::GET,
         path: "/widgets/{widget_id}/parts/{part_name}",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -92,42 +100,48 @@ impl crate::request::Operation for GetPart {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::EnvelopeData, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::EnvelopeData, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    GetPart => crate ::types::EnvelopeData, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetPart => types::EnvelopeData, ::core::convert::Infallible);
 /// Request builder for [`WidgetsApi::put_widget`] (`PUT /widgets/{widget_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PutWidget {
     common: crate::request::Common,
     widget_id: String,
-    body: crate::types::Widget2,
+    body: types::Widget2,
 }
+
 impl crate::request::Operation for PutWidget {
-    type Output = crate::types::Widget;
+    type Output = types::Widget;
+
     type Error = PutWidgetError;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "putWidget",
         method: reqwest::Method::PUT,
         path: "/widgets/{widget_id}",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -140,9 +154,10 @@ impl crate::request::Operation for PutWidget {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Widget, crate::Error<PutWidgetError>> {
+    ) -> Result<types::Widget, crate::Error<PutWidgetError>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -153,19 +168,22 @@ impl crate::request::Operation for PutWidget {
             Err(response.error(typed))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 409)
     }
 }
-crate::request::operation!(PutWidget => crate ::types::Widget, PutWidgetError);
+
+crate::request::operation!(PutWidget => types::Widget, PutWidgetError);
 /// The documented error bodies of [`WidgetsApi::put_widget`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PutWidgetError {
     /// `409`: Someone else changed it.
-    Conflict(crate::types::Conflict),
+    Conflict(types::Conflict),
 }
+
 /// Request builder for [`WidgetsApi::get_label`] (`GET /widgets/{widget_id}/label`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -173,18 +191,23 @@ pub struct GetLabel {
     common: crate::request::Common,
     widget_id: String,
 }
+
 impl crate::request::Operation for GetLabel {
-    type Output = crate::types::EnvelopeLabel;
+    type Output = types::EnvelopeLabel;
+
     type Error = GetLabelError;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getLabel",
         method: reqwest::Method::GET,
         path: "/widgets/{widget_id}/label",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -197,9 +220,10 @@ impl crate::request::Operation for GetLabel {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::EnvelopeLabel, crate::Error<GetLabelError>> {
+    ) -> Result<types::EnvelopeLabel, crate::Error<GetLabelError>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -210,16 +234,18 @@ impl crate::request::Operation for GetLabel {
             Err(response.error(typed))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 409)
     }
 }
-crate::request::operation!(GetLabel => crate ::types::EnvelopeLabel, GetLabelError);
+
+crate::request::operation!(GetLabel => types::EnvelopeLabel, GetLabelError);
 /// The documented error bodies of [`WidgetsApi::get_label`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GetLabelError {
     /// `409`: The inside of a response component.
-    Conflict(crate::types::Conflict),
+    Conflict(types::Conflict),
 }

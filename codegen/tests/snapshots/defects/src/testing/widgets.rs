@@ -3,12 +3,16 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `widgets` operations, and what was sent to them.
+
 use crate::apis::widgets::{GetLabelError, PutWidgetError};
+use crate::types;
+
 /// The `widgets` operations' stubs; get it with [`TestServer::widgets`](super::TestServer::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WidgetsStubs<'_> {
     /// Stubs [`WidgetsApi::get_part`](crate::apis::widgets::WidgetsApi::get_part) (`GET /widgets/{widget_id}/parts/{part_name}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_part(
@@ -23,18 +27,16 @@ impl WidgetsStubs<'_> {
         let stub = stub.path_param("part_name", part_name_value);
         GetPartStub { stub }
     }
+
     /// Stubs [`WidgetsApi::put_widget`](crate::apis::widgets::WidgetsApi::put_widget) (`PUT /widgets/{widget_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn put_widget(
-        &self,
-        widget_id: impl Into<String>,
-        body: crate::types::Widget2,
-    ) -> PutWidgetStub {
+    pub fn put_widget(&self, widget_id: impl Into<String>, body: types::Widget2) -> PutWidgetStub {
         let stub = self.engine.stub("putWidget");
         let widget_id_value: String = widget_id.into();
         let stub = stub.path_param("widget_id", widget_id_value);
         let stub = stub.json_body(&body);
         PutWidgetStub { stub }
     }
+
     /// Stubs [`WidgetsApi::get_label`](crate::apis::widgets::WidgetsApi::get_label) (`GET /widgets/{widget_id}/label`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_label(&self, widget_id: impl Into<String>) -> GetLabelStub {
         let stub = self.engine.stub("getLabel");
@@ -43,28 +45,33 @@ impl WidgetsStubs<'_> {
         GetLabelStub { stub }
     }
 }
+
 /// A stub of `getPart` (`GET /widgets/{widget_id}/parts/{part_name}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetPartStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetPartStub => crate ::types::EnvelopeData);
+
+crate::testing_stub::stub_methods!(GetPartStub => types::EnvelopeData);
 impl crate::testing::Answers for GetPartStub {
-    type Output = crate::types::EnvelopeData;
-    fn answer(output: &crate::types::EnvelopeData) -> (u16, serde_json::Value) {
+    type Output = types::EnvelopeData;
+
+    fn answer(output: &types::EnvelopeData) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `putWidget` (`PUT /widgets/{widget_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct PutWidgetStub {
     stub: crate::testing::Stub,
 }
+
 impl PutWidgetStub {
     /// Answers with a documented error: the variant's status and its body.
     pub fn returns_error(self, error: PutWidgetError) -> crate::testing::StubHandle<Self> {
@@ -77,22 +84,26 @@ impl PutWidgetStub {
         self.stub.returns_json(status, &body).typed()
     }
 }
-crate::testing_stub::stub_methods!(PutWidgetStub => crate ::types::Widget);
+
+crate::testing_stub::stub_methods!(PutWidgetStub => types::Widget);
 impl crate::testing::Answers for PutWidgetStub {
-    type Output = crate::types::Widget;
-    fn answer(output: &crate::types::Widget) -> (u16, serde_json::Value) {
+    type Output = types::Widget;
+
+    fn answer(output: &types::Widget) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getLabel` (`GET /widgets/{widget_id}/label`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetLabelStub {
     stub: crate::testing::Stub,
 }
+
 impl GetLabelStub {
     /// Answers with a documented error: the variant's status and its body.
     pub fn returns_error(self, error: GetLabelError) -> crate::testing::StubHandle<Self> {
@@ -105,21 +116,25 @@ impl GetLabelStub {
         self.stub.returns_json(status, &body).typed()
     }
 }
-crate::testing_stub::stub_methods!(GetLabelStub => crate ::types::EnvelopeLabel);
+
+crate::testing_stub::stub_methods!(GetLabelStub => types::EnvelopeLabel);
 impl crate::testing::Answers for GetLabelStub {
-    type Output = crate::types::EnvelopeLabel;
-    fn answer(output: &crate::types::EnvelopeLabel) -> (u16, serde_json::Value) {
+    type Output = types::EnvelopeLabel;
+
+    fn answer(output: &types::EnvelopeLabel) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WidgetsReceived<'_> {
     /// The requests to `getPart`, in order.
     pub fn get_part(&self) -> Vec<crate::testing::Recorded> {
@@ -129,12 +144,13 @@ impl WidgetsReceived<'_> {
             .filter(|r| r.operation() == Some("getPart"))
             .collect()
     }
+
     /// The bodies of the requests to `putWidget`, in order, as `types::Widget2`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn put_widget(&self) -> Vec<crate::types::Widget2> {
+    pub fn put_widget(&self) -> Vec<types::Widget2> {
         self.engine
             .bodies("putWidget")
             .iter()
@@ -148,6 +164,7 @@ impl WidgetsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getLabel`, in order.
     pub fn get_label(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Orders` operations.
+
+use crate::types;
+
 /// The `Orders` operations; get it with [`Client::orders`](crate::Client::orders).
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl OrdersApi<'_> {
     /// List orders the old way. Use listOrders.
     ///
@@ -29,6 +33,7 @@ impl OrdersApi<'_> {
             page: None,
         }
     }
+
     /// `GET /orders` (operation `listOrders`)
     ///
     /// # Arguments
@@ -52,6 +57,7 @@ impl OrdersApi<'_> {
         }
     }
 }
+
 /// Request builder for [`OrdersApi::list_legacy_orders`] (`GET /legacy/orders`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -59,6 +65,7 @@ pub struct ListLegacyOrders {
     common: crate::request::Common,
     page: Option<i64>,
 }
+
 impl ListLegacyOrders {
     /// Sent as the query parameter `page`.
     pub fn page(mut self, page: impl Into<i64>) -> Self {
@@ -66,18 +73,23 @@ impl ListLegacyOrders {
         self
     }
 }
+
 impl crate::request::Operation for ListLegacyOrders {
-    type Output = Vec<crate::types::Order>;
+    type Output = Vec<types::Order>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listLegacyOrders",
         method: reqwest::Method::GET,
         path: "/legacy/orders",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -91,46 +103,58 @@ impl crate::request::Operation for ListLegacyOrders {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::Order>, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<Vec<types::Order>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListLegacyOrders => Vec < crate ::types::Order >, ::core::convert::Infallible
+    ListLegacyOrders => Vec < types::Order >, ::core::convert::Infallible
 );
+
 impl ListLegacyOrders {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ListLegacyOrders {
-    type Page = Vec<crate::types::Order>;
-    type Item = crate::types::Order;
+    type Page = Vec<types::Order>;
+
+    type Item = types::Order;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.len()
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         let _ = fetched;
         let _ = page;
@@ -142,6 +166,7 @@ impl crate::Paginated for ListLegacyOrders {
         Some(next)
     }
 }
+
 /// Request builder for [`OrdersApi::list_orders`] (`GET /orders`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -151,12 +176,14 @@ pub struct ListOrders {
     state: Option<String>,
     region: String,
 }
+
 impl ListOrders {
     /// Sent as the query parameter `status`.
     pub fn status(mut self, status: impl Into<String>) -> Self {
         self.status = Some(status.into());
         self
     }
+
     /// The old name of `status`. "Quotes" and `ticks` stay escaped.
     ///
     /// **Deprecated** in the spec.
@@ -170,18 +197,23 @@ impl ListOrders {
         self
     }
 }
+
 impl crate::request::Operation for ListOrders {
-    type Output = Vec<crate::types::Order>;
+    type Output = Vec<types::Order>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listOrders",
         method: reqwest::Method::GET,
         path: "/orders",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -199,19 +231,22 @@ impl crate::request::Operation for ListOrders {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::Order>, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<Vec<types::Order>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListOrders => Vec < crate ::types::Order >, ::core::convert::Infallible
+    ListOrders => Vec < types::Order >, ::core::convert::Infallible
 );

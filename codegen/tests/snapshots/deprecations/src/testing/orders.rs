@@ -3,17 +3,22 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Orders` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Orders` operations' stubs; get it with [`TestServer::orders`](super::TestServer::orders).
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OrdersStubs<'_> {
     /// Stubs [`OrdersApi::list_legacy_orders`](crate::apis::orders::OrdersApi::list_legacy_orders) (`GET /legacy/orders`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_legacy_orders(&self) -> ListLegacyOrdersStub {
         let stub = self.engine.stub("listLegacyOrders");
         ListLegacyOrdersStub { stub }
     }
+
     /// Stubs [`OrdersApi::list_orders`](crate::apis::orders::OrdersApi::list_orders) (`GET /orders`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_orders(&self, region: impl Into<String>) -> ListOrdersStub {
         let stub = self.engine.stub("listOrders");
@@ -22,12 +27,14 @@ impl OrdersStubs<'_> {
         ListOrdersStub { stub }
     }
 }
+
 /// A stub of `listLegacyOrders` (`GET /legacy/orders`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListLegacyOrdersStub {
     stub: crate::testing::Stub,
 }
+
 impl ListLegacyOrdersStub {
     /// Matches requests whose `page` is this (set with the client's `.page(…)`).
     pub fn page(mut self, page: impl Into<i64>) -> Self {
@@ -38,22 +45,26 @@ impl ListLegacyOrdersStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListLegacyOrdersStub => Vec < crate ::types::Order >);
+
+crate::testing_stub::stub_methods!(ListLegacyOrdersStub => Vec < types::Order >);
 impl crate::testing::Answers for ListLegacyOrdersStub {
-    type Output = Vec<crate::types::Order>;
-    fn answer(output: &Vec<crate::types::Order>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::Order>;
+
+    fn answer(output: &Vec<types::Order>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listOrders` (`GET /orders`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListOrdersStub {
     stub: crate::testing::Stub,
 }
+
 impl ListOrdersStub {
     /// Matches requests whose `status` is this (set with the client's `.status(…)`).
     pub fn status(mut self, status: impl Into<String>) -> Self {
@@ -63,6 +74,7 @@ impl ListOrdersStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `state` is this (set with the client's `.state(…)`).
     pub fn state(mut self, state: impl Into<String>) -> Self {
         let value: String = state.into();
@@ -72,21 +84,25 @@ impl ListOrdersStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListOrdersStub => Vec < crate ::types::Order >);
+
+crate::testing_stub::stub_methods!(ListOrdersStub => Vec < types::Order >);
 impl crate::testing::Answers for ListOrdersStub {
-    type Output = Vec<crate::types::Order>;
-    fn answer(output: &Vec<crate::types::Order>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::Order>;
+
+    fn answer(output: &Vec<types::Order>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OrdersReceived<'_> {
     /// The requests to `listLegacyOrders`, in order.
     pub fn list_legacy_orders(&self) -> Vec<crate::testing::Recorded> {
@@ -96,6 +112,7 @@ impl OrdersReceived<'_> {
             .filter(|r| r.operation() == Some("listLegacyOrders"))
             .collect()
     }
+
     /// The requests to `listOrders`, in order.
     pub fn list_orders(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Users` operations.
+
+use crate::types;
+
 /// The `Users` operations; get it with [`Client::users`](crate::Client::users).
 #[derive(Debug, Clone, Copy)]
 pub struct UsersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl UsersApi<'_> {
     /// `GET /users/{id}` (operation `getUser`)
     ///
@@ -22,6 +26,7 @@ impl UsersApi<'_> {
             id: id.into(),
         }
     }
+
     /// `POST /users` (operation `createUser`)
     ///
     /// # Arguments
@@ -29,13 +34,14 @@ impl UsersApi<'_> {
     /// - `body`: `types::User` as `application/json`
     #[doc(alias = "/users")]
     #[doc(alias = "createUser")]
-    pub fn create_user(&self, body: crate::types::User) -> CreateUser {
+    pub fn create_user(&self, body: types::User) -> CreateUser {
         CreateUser {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
 }
+
 /// Request builder for [`UsersApi::get_user`] (`GET /users/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -43,18 +49,23 @@ pub struct GetUser {
     common: crate::request::Common,
     id: String,
 }
+
 impl crate::request::Operation for GetUser {
-    type Output = crate::types::User;
+    type Output = types::User;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getUser",
         method: reqwest::Method::GET,
         path: "/users/{id}",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -66,39 +77,47 @@ impl crate::request::Operation for GetUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::User, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::User, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
-crate::request::operation!(GetUser => crate ::types::User, ::core::convert::Infallible);
+
+crate::request::operation!(GetUser => types::User, ::core::convert::Infallible);
 /// Request builder for [`UsersApi::create_user`] (`POST /users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUser {
     common: crate::request::Common,
-    body: crate::types::User,
+    body: types::User,
 }
+
 impl crate::request::Operation for CreateUser {
-    type Output = crate::types::UsersResponse;
+    type Output = types::UsersResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createUser",
         method: reqwest::Method::POST,
         path: "/users",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -110,19 +129,22 @@ impl crate::request::Operation for CreateUser {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::UsersResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::UsersResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }
 }
+
 crate::request::operation!(
-    CreateUser => crate ::types::UsersResponse, ::core::convert::Infallible
+    CreateUser => types::UsersResponse, ::core::convert::Infallible
 );

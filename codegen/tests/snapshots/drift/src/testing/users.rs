@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Users` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Users` operations' stubs; get it with [`TestServer::users`](super::TestServer::users).
 #[derive(Debug, Clone, Copy)]
 pub struct UsersStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UsersStubs<'_> {
     /// Stubs [`UsersApi::get_user`](crate::apis::users::UsersApi::get_user) (`GET /users/{id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_user(&self, id: impl Into<String>) -> GetUserStub {
@@ -16,50 +20,59 @@ impl UsersStubs<'_> {
         let stub = stub.path_param("id", id_value);
         GetUserStub { stub }
     }
+
     /// Stubs [`UsersApi::create_user`](crate::apis::users::UsersApi::create_user) (`POST /users`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_user(&self, body: crate::types::User) -> CreateUserStub {
+    pub fn create_user(&self, body: types::User) -> CreateUserStub {
         let stub = self.engine.stub("createUser");
         let stub = stub.json_body(&body);
         CreateUserStub { stub }
     }
 }
+
 /// A stub of `getUser` (`GET /users/{id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetUserStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetUserStub => crate ::types::User);
+
+crate::testing_stub::stub_methods!(GetUserStub => types::User);
 impl crate::testing::Answers for GetUserStub {
-    type Output = crate::types::User;
-    fn answer(output: &crate::types::User) -> (u16, serde_json::Value) {
+    type Output = types::User;
+
+    fn answer(output: &types::User) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createUser` (`POST /users`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateUserStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(CreateUserStub => crate ::types::UsersResponse);
+
+crate::testing_stub::stub_methods!(CreateUserStub => types::UsersResponse);
 impl crate::testing::Answers for CreateUserStub {
-    type Output = crate::types::UsersResponse;
-    fn answer(output: &crate::types::UsersResponse) -> (u16, serde_json::Value) {
+    type Output = types::UsersResponse;
+
+    fn answer(output: &types::UsersResponse) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct UsersReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl UsersReceived<'_> {
     /// The requests to `getUser`, in order.
     pub fn get_user(&self) -> Vec<crate::testing::Recorded> {
@@ -69,12 +82,13 @@ impl UsersReceived<'_> {
             .filter(|r| r.operation() == Some("getUser"))
             .collect()
     }
+
     /// The bodies of the requests to `createUser`, in order, as `types::User`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_user(&self) -> Vec<crate::types::User> {
+    pub fn create_user(&self) -> Vec<types::User> {
         self.engine
             .bodies("createUser")
             .iter()

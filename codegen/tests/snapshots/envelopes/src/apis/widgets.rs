@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Widgets` operations.
+
+use crate::types;
+
 /// The `Widgets` operations; get it with [`Client::widgets`](crate::Client::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl WidgetsApi<'_> {
     /// `GET /widgets` (operation `listWidgets`)
     ///
@@ -17,7 +21,9 @@ impl WidgetsApi<'_> {
     ///
     /// - `filters` `.filters(…)` (query `filters`): Filters, as JSON, then Base64, then percent-encoded. Format: `byte`. Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.filters_encoded(…)`, exactly as given.
     ///
-    /// The 200 body is decoded as the spec documents it, or from the `results` member of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec disagree on the shape).
+    /// The 200 body is decoded as the spec documents it, or from the `results` member
+    /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
+    /// disagree on its shape).
     #[doc(alias = "/widgets")]
     #[doc(alias = "listWidgets")]
     pub fn list_widgets(&self) -> ListWidgets {
@@ -27,6 +33,7 @@ impl WidgetsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`WidgetsApi::list_widgets`] (`GET /widgets`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -34,6 +41,7 @@ pub struct ListWidgets {
     common: crate::request::Common,
     filters: Option<String>,
 }
+
 impl ListWidgets {
     /// Filters, as JSON, then Base64, then percent-encoded.
     ///
@@ -42,31 +50,37 @@ impl ListWidgets {
     /// Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.filters_encoded(…)`, exactly as given.
     ///
     /// Sent as the query parameter `filters`.
-    pub fn filters(mut self, value: impl Into<crate::types::Filters>) -> Self {
+    pub fn filters(mut self, value: impl Into<types::Filters>) -> Self {
         match crate::base64_json::encode(&value.into()) {
             Ok(text) => self.filters = Some(text),
             Err(problem) => self.common.options().fail(problem),
         }
         self
     }
+
     /// Sets `filters` to text encoded already (sent exactly as given, once checked).
     pub fn filters_encoded(mut self, text: impl Into<String>) -> Self {
         self.filters = Some(text.into());
         self
     }
 }
+
 impl crate::request::Operation for ListWidgets {
-    type Output = Vec<crate::types::Widget>;
+    type Output = Vec<types::Widget>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listWidgets",
         method: reqwest::Method::GET,
         path: "/widgets",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -80,19 +94,22 @@ impl crate::request::Operation for ListWidgets {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::Widget>, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<Vec<types::Widget>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListWidgets => Vec < crate ::types::Widget >, ::core::convert::Infallible
+    ListWidgets => Vec < types::Widget >, ::core::convert::Infallible
 );

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Widgets` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Widgets` operations' stubs; get it with [`TestServer::widgets`](super::TestServer::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WidgetsStubs<'_> {
     /// Stubs [`WidgetsApi::list_widgets`](crate::apis::widgets::WidgetsApi::list_widgets) (`GET /widgets`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_widgets(&self) -> ListWidgetsStub {
@@ -15,18 +19,21 @@ impl WidgetsStubs<'_> {
         ListWidgetsStub { stub }
     }
 }
+
 /// A stub of `listWidgets` (`GET /widgets`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListWidgetsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListWidgetsStub {
     /// Matches requests whose `filters` is this (set with the client's `.filters(…)`).
-    pub fn filters(self, value: impl Into<crate::types::Filters>) -> Self {
-        let value: crate::types::Filters = value.into();
+    pub fn filters(self, value: impl Into<types::Filters>) -> Self {
+        let value: types::Filters = value.into();
         self.filters_encoded(crate::base64_json::encode(&value).unwrap_or_default())
     }
+
     /// Matches requests whose `filters` is this (set with the client's `.filters(…)`).
     pub fn filters_encoded(mut self, text: impl Into<String>) -> Self {
         let text: String = text.into();
@@ -38,21 +45,25 @@ impl ListWidgetsStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListWidgetsStub => Vec < crate ::types::Widget >);
+
+crate::testing_stub::stub_methods!(ListWidgetsStub => Vec < types::Widget >);
 impl crate::testing::Answers for ListWidgetsStub {
-    type Output = Vec<crate::types::Widget>;
-    fn answer(output: &Vec<crate::types::Widget>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::Widget>;
+
+    fn answer(output: &Vec<types::Widget>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WidgetsReceived<'_> {
     /// The requests to `listWidgets`, in order.
     pub fn list_widgets(&self) -> Vec<crate::testing::Recorded> {

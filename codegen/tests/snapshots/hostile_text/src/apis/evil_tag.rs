@@ -7,11 +7,15 @@
 //! ```text
 //! std::fs::write("/tmp/zephr-codegen-injected-doctest", "tag").unwrap();
 //! ```
+
+use crate::types;
+
 /// The ``Evil`tag\u{202E}`` operations; get it with [`Client::evil_tag`](crate::Client::evil_tag).
 #[derive(Debug, Clone, Copy)]
 pub struct EvilTagApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl EvilTagApi<'_> {
     /// Get a thing */ fn evil() {} /*
     ///
@@ -43,6 +47,7 @@ impl EvilTagApi<'_> {
         }
     }
 }
+
 /// Request builder for [`EvilTagApi::get_thing`] (`GET /things/{thing\u{202E}}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -51,6 +56,7 @@ pub struct GetThing {
     thing: String,
     q_uote_slash: Option<String>,
 }
+
 impl GetThing {
     /// Sent as the query parameter `q"uote\slash\u{7F}`.
     pub fn q_uote_slash(mut self, q_uote_slash: impl Into<String>) -> Self {
@@ -58,18 +64,23 @@ impl GetThing {
         self
     }
 }
+
 impl crate::request::Operation for GetThing {
-    type Output = crate::types::Thing;
+    type Output = types::Thing;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getThing",
         method: reqwest::Method::GET,
         path: "/things/{thing\u{202e}}",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -84,19 +95,20 @@ impl crate::request::Operation for GetThing {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Thing, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Thing, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    GetThing => crate ::types::Thing, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetThing => types::Thing, ::core::convert::Infallible);

@@ -4,6 +4,7 @@
 
 //! Operations, one module per tag of the spec. Reach them from the client:
 //! `client.<tag>().<operation>(…)`.
+
 /// ``Evil`tag\u{202E}`` operations.
 ///
 /// Compiled with the feature `evil_tag` (on by default, through `all-apis`).

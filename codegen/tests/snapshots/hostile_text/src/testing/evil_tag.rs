@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the ``Evil`tag\u{202E}`` operations, and what was sent to them.
+
+use crate::types;
+
 /// The ``Evil`tag\u{202E}`` operations' stubs; get it with [`TestServer::evil_tag`](super::TestServer::evil_tag).
 #[derive(Debug, Clone, Copy)]
 pub struct EvilTagStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl EvilTagStubs<'_> {
     /// Stubs [`EvilTagApi::get_thing`](crate::apis::evil_tag::EvilTagApi::get_thing) (`GET /things/{thing\u{202E}}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_thing(&self, thing: impl Into<String>) -> GetThingStub {
@@ -17,12 +21,14 @@ impl EvilTagStubs<'_> {
         GetThingStub { stub }
     }
 }
+
 /// A stub of `getThing` (`GET /things/{thing\u{202E}}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetThingStub {
     stub: crate::testing::Stub,
 }
+
 impl GetThingStub {
     /// Matches requests whose `q"uote\slash\u{7F}` is this (set with the client's `.q_uote_slash(…)`).
     pub fn q_uote_slash(mut self, q_uote_slash: impl Into<String>) -> Self {
@@ -33,21 +39,25 @@ impl GetThingStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(GetThingStub => crate ::types::Thing);
+
+crate::testing_stub::stub_methods!(GetThingStub => types::Thing);
 impl crate::testing::Answers for GetThingStub {
-    type Output = crate::types::Thing;
-    fn answer(output: &crate::types::Thing) -> (u16, serde_json::Value) {
+    type Output = types::Thing;
+
+    fn answer(output: &types::Thing) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct EvilTagReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl EvilTagReceived<'_> {
     /// The requests to `getThing`, in order.
     pub fn get_thing(&self) -> Vec<crate::testing::Recorded> {

@@ -21,13 +21,16 @@
 //! matches a request answers it. A request no stub matches gets an error answer that
 //! says what differs from each stub of its operation, and fails the test when the server
 //! is dropped (unless [`TestServer::allow_unmatched`]).
+
 use crate::testing_auth::Auth;
 pub use crate::testing_auth::{AuthFailure, SignatureCheck, TestCredentials};
 pub use crate::testing_server::Recorded;
 use crate::testing_server::{Engine, Settings, Spec};
 pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
+
 #[cfg(feature = "evil_tag")]
 pub mod evil_tag;
+
 /// The spec's operations, routes and default answers, and how requests authenticate.
 static SPEC: Spec = Spec {
     routes: &[crate::testing_server::Route {
@@ -42,10 +45,12 @@ static SPEC: Spec = Spec {
     }],
     auth: Auth::None,
 };
+
 /// A test server of this API; it stops when dropped. See the [module docs](self).
 pub struct TestServer {
     engine: Engine,
 }
+
 impl std::fmt::Debug for TestServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestServer")
@@ -53,12 +58,14 @@ impl std::fmt::Debug for TestServer {
             .finish_non_exhaustive()
     }
 }
+
 /// How a [`TestServer`] starts.
 #[derive(Debug, Default)]
 #[must_use = "the server starts with `.start().await`"]
 pub struct TestServerBuilder {
     settings: Settings,
 }
+
 impl TestServerBuilder {
     /// Operations with no stub answer with an error (`501`, and a failed test), instead of
     /// their documented example.
@@ -66,17 +73,20 @@ impl TestServerBuilder {
         self.settings.strict = true;
         self
     }
+
     /// How far a signature's timestamp may be from the server's clock (default five
     /// minutes).
     pub fn max_clock_skew(mut self, skew: std::time::Duration) -> Self {
         self.settings.max_clock_skew = skew;
         self
     }
+
     /// Listens on this port of `127.0.0.1` (default: any free one).
     pub fn port(mut self, port: u16) -> Self {
         self.settings.port = port;
         self
     }
+
     /// Starts the server on the current tokio runtime.
     ///
     /// # Panics
@@ -89,43 +99,52 @@ impl TestServerBuilder {
         TestServer { engine }
     }
 }
+
 impl TestServer {
     /// Starts a server (on a free loopback port, on the current tokio runtime).
     pub async fn start() -> TestServer {
         TestServer::builder().start().await
     }
+
     pub fn builder() -> TestServerBuilder {
         TestServerBuilder::default()
     }
+
     /// `http://127.0.0.1:PORT`.
     pub fn base_url(&self) -> &str {
         self.engine.url()
     }
+
     /// The credentials the server accepts (made up for this server).
     pub fn credentials(&self) -> &TestCredentials {
         self.engine.credentials()
     }
+
     /// A client builder pointed at this server, with its credentials: for code that
     /// builds its own client, or to set more (retries, timeouts, strict mode).
     pub fn client_builder(&self) -> crate::ClientBuilder {
         crate::Client::builder().base_url(self.base_url())
     }
+
     /// A client of this server.
     pub fn client(&self) -> crate::Client {
         self.client_builder()
             .build()
             .unwrap_or_else(|e| panic!("a client of the test server: {e}"))
     }
+
     /// Every request received, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.engine.requests()
     }
+
     /// What was sent, per operation, with request bodies typed.
     pub fn received(&self) -> Received<'_> {
         Received {
             engine: &self.engine,
         }
     }
+
     /// A stub of any operation, by its `operationId`, to match and answer by hand.
     ///
     /// # Panics
@@ -139,14 +158,17 @@ impl TestServer {
             .unwrap_or_else(|| panic!("the spec has no operation `{operation_id}`"));
         self.engine.stub(route.operation)
     }
+
     /// What each request that no stub matched was, and why nothing matched it.
     pub fn unmatched(&self) -> Vec<String> {
         self.engine.unmatched()
     }
+
     /// Requests no stub matches do not fail the test when the server is dropped.
     pub fn allow_unmatched(&self) {
         self.engine.allow_unmatched();
     }
+
     /// Stubs of the ``Evil`tag\u{202E}`` operations, named as [`Client::evil_tag`](crate::Client::evil_tag) names them.
     #[cfg(feature = "evil_tag")]
     pub fn evil_tag(&self) -> evil_tag::EvilTagStubs<'_> {
@@ -155,11 +177,13 @@ impl TestServer {
         }
     }
 }
+
 /// What was sent to the server, by the client's groups of operations.
 #[derive(Debug, Clone, Copy)]
 pub struct Received<'a> {
     engine: &'a Engine,
 }
+
 impl Received<'_> {
     /// What was sent to the ``Evil`tag\u{202E}`` operations.
     #[cfg(feature = "evil_tag")]

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `pets` operations.
+
+use crate::types;
+
 /// The `pets` operations; get it with [`Client::pets`](crate::Client::pets).
 #[derive(Debug, Clone, Copy)]
 pub struct PetsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl PetsApi<'_> {
     /// `GET /pets` (operation `listPets`)
     ///
@@ -24,6 +28,7 @@ impl PetsApi<'_> {
             limit: None,
         }
     }
+
     /// `POST /pets` (operation `createPet`)
     ///
     /// # Arguments
@@ -31,12 +36,13 @@ impl PetsApi<'_> {
     /// - `body`: `types::Pet` as `application/json`
     #[doc(alias = "/pets")]
     #[doc(alias = "createPet")]
-    pub fn create_pet(&self, body: crate::types::Pet) -> CreatePet {
+    pub fn create_pet(&self, body: types::Pet) -> CreatePet {
         CreatePet {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// `GET /pets/{pet_id}` (operation `getPet`)
     ///
     /// # Arguments
@@ -51,6 +57,7 @@ impl PetsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`PetsApi::list_pets`] (`GET /pets`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -58,6 +65,7 @@ pub struct ListPets {
     common: crate::request::Common,
     limit: Option<i32>,
 }
+
 impl ListPets {
     /// Sent as the query parameter `limit`.
     pub fn limit(mut self, limit: impl Into<i32>) -> Self {
@@ -65,18 +73,23 @@ impl ListPets {
         self
     }
 }
+
 impl crate::request::Operation for ListPets {
-    type Output = Vec<crate::types::Pet>;
+    type Output = Vec<types::Pet>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listPets",
         method: reqwest::Method::GET,
         path: "/pets",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -90,41 +103,47 @@ impl crate::request::Operation for ListPets {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::Pet>, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<Vec<types::Pet>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    ListPets => Vec < crate ::types::Pet >, ::core::convert::Infallible
-);
+
+crate::request::operation!(ListPets => Vec < types::Pet >, ::core::convert::Infallible);
 /// Request builder for [`PetsApi::create_pet`] (`POST /pets`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreatePet {
     common: crate::request::Common,
-    body: crate::types::Pet,
+    body: types::Pet,
 }
+
 impl crate::request::Operation for CreatePet {
-    type Output = crate::types::Pet;
+    type Output = types::Pet;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createPet",
         method: reqwest::Method::POST,
         path: "/pets",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -136,20 +155,23 @@ impl crate::request::Operation for CreatePet {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Pet, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Pet, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }
 }
-crate::request::operation!(CreatePet => crate ::types::Pet, ::core::convert::Infallible);
+
+crate::request::operation!(CreatePet => types::Pet, ::core::convert::Infallible);
 /// Request builder for [`PetsApi::get_pet`] (`GET /pets/{pet_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -157,18 +179,23 @@ pub struct GetPet {
     common: crate::request::Common,
     pet_id: String,
 }
+
 impl crate::request::Operation for GetPet {
-    type Output = crate::types::Pet;
+    type Output = types::Pet;
+
     type Error = GetPetError;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getPet",
         method: reqwest::Method::GET,
         path: "/pets/{pet_id}",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -180,9 +207,10 @@ impl crate::request::Operation for GetPet {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Pet, crate::Error<GetPetError>> {
+    ) -> Result<types::Pet, crate::Error<GetPetError>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -190,12 +218,13 @@ impl crate::request::Operation for GetPet {
         }
     }
 }
-crate::request::operation!(GetPet => crate ::types::Pet, GetPetError);
+
+crate::request::operation!(GetPet => types::Pet, GetPetError);
 /// The documented error bodies of [`PetsApi::get_pet`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum GetPetError {
     /// `default`: Something went wrong.
-    Default(crate::types::Problem),
+    Default(types::Problem),
 }

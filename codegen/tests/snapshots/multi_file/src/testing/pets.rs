@@ -3,24 +3,30 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `pets` operations, and what was sent to them.
+
 use crate::apis::pets::GetPetError;
+use crate::types;
+
 /// The `pets` operations' stubs; get it with [`TestServer::pets`](super::TestServer::pets).
 #[derive(Debug, Clone, Copy)]
 pub struct PetsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl PetsStubs<'_> {
     /// Stubs [`PetsApi::list_pets`](crate::apis::pets::PetsApi::list_pets) (`GET /pets`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_pets(&self) -> ListPetsStub {
         let stub = self.engine.stub("listPets");
         ListPetsStub { stub }
     }
+
     /// Stubs [`PetsApi::create_pet`](crate::apis::pets::PetsApi::create_pet) (`POST /pets`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_pet(&self, body: crate::types::Pet) -> CreatePetStub {
+    pub fn create_pet(&self, body: types::Pet) -> CreatePetStub {
         let stub = self.engine.stub("createPet");
         let stub = stub.json_body(&body);
         CreatePetStub { stub }
     }
+
     /// Stubs [`PetsApi::get_pet`](crate::apis::pets::PetsApi::get_pet) (`GET /pets/{pet_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPetStub {
         let stub = self.engine.stub("getPet");
@@ -29,12 +35,14 @@ impl PetsStubs<'_> {
         GetPetStub { stub }
     }
 }
+
 /// A stub of `listPets` (`GET /pets`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListPetsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListPetsStub {
     /// Matches requests whose `limit` is this (set with the client's `.limit(…)`).
     pub fn limit(mut self, limit: impl Into<i32>) -> Self {
@@ -45,38 +53,45 @@ impl ListPetsStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListPetsStub => Vec < crate ::types::Pet >);
+
+crate::testing_stub::stub_methods!(ListPetsStub => Vec < types::Pet >);
 impl crate::testing::Answers for ListPetsStub {
-    type Output = Vec<crate::types::Pet>;
-    fn answer(output: &Vec<crate::types::Pet>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::Pet>;
+
+    fn answer(output: &Vec<types::Pet>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `createPet` (`POST /pets`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreatePetStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(CreatePetStub => crate ::types::Pet);
+
+crate::testing_stub::stub_methods!(CreatePetStub => types::Pet);
 impl crate::testing::Answers for CreatePetStub {
-    type Output = crate::types::Pet;
-    fn answer(output: &crate::types::Pet) -> (u16, serde_json::Value) {
+    type Output = types::Pet;
+
+    fn answer(output: &types::Pet) -> (u16, serde_json::Value) {
         (
             201,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getPet` (`GET /pets/{pet_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetPetStub {
     stub: crate::testing::Stub,
 }
+
 impl GetPetStub {
     /// Answers with a documented error: the variant's status and its body.
     pub fn returns_error(self, error: GetPetError) -> crate::testing::StubHandle<Self> {
@@ -89,21 +104,25 @@ impl GetPetStub {
         self.stub.returns_json(status, &body).typed()
     }
 }
-crate::testing_stub::stub_methods!(GetPetStub => crate ::types::Pet);
+
+crate::testing_stub::stub_methods!(GetPetStub => types::Pet);
 impl crate::testing::Answers for GetPetStub {
-    type Output = crate::types::Pet;
-    fn answer(output: &crate::types::Pet) -> (u16, serde_json::Value) {
+    type Output = types::Pet;
+
+    fn answer(output: &types::Pet) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct PetsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl PetsReceived<'_> {
     /// The requests to `listPets`, in order.
     pub fn list_pets(&self) -> Vec<crate::testing::Recorded> {
@@ -113,12 +132,13 @@ impl PetsReceived<'_> {
             .filter(|r| r.operation() == Some("listPets"))
             .collect()
     }
+
     /// The bodies of the requests to `createPet`, in order, as `types::Pet`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_pet(&self) -> Vec<crate::types::Pet> {
+    pub fn create_pet(&self) -> Vec<types::Pet> {
         self.engine
             .bodies("createPet")
             .iter()
@@ -132,6 +152,7 @@ impl PetsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `getPet`, in order.
     pub fn get_pet(&self) -> Vec<crate::testing::Recorded> {
         self.engine

@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `orders` operations.
+
+use crate::types;
+
 /// The `orders` operations; get it with [`Client::orders`](crate::Client::orders).
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl OrdersApi<'_> {
     /// `GET /orders/{order_id}` (operation `getOrder`)
     ///
@@ -22,6 +26,7 @@ impl OrdersApi<'_> {
             order_id: order_id.into(),
         }
     }
+
     /// `PUT /orders/{order_id}` (operation `putOrder`)
     ///
     /// # Arguments
@@ -30,7 +35,7 @@ impl OrdersApi<'_> {
     /// - `body`: `types::Order` as `application/json`
     #[doc(alias = "/orders/{order_id}")]
     #[doc(alias = "putOrder")]
-    pub fn put_order(&self, order_id: impl Into<String>, body: crate::types::Order) -> PutOrder {
+    pub fn put_order(&self, order_id: impl Into<String>, body: types::Order) -> PutOrder {
         PutOrder {
             common: crate::request::Common::new(self.client.transport()),
             order_id: order_id.into(),
@@ -38,6 +43,7 @@ impl OrdersApi<'_> {
         }
     }
 }
+
 /// Request builder for [`OrdersApi::get_order`] (`GET /orders/{order_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -45,18 +51,23 @@ pub struct GetOrder {
     common: crate::request::Common,
     order_id: String,
 }
+
 impl crate::request::Operation for GetOrder {
-    type Output = crate::types::Order;
+    type Output = types::Order;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getOrder",
         method: reqwest::Method::GET,
         path: "/orders/{order_id}",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -68,42 +79,48 @@ impl crate::request::Operation for GetOrder {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::Order, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::Order, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
-crate::request::operation!(
-    GetOrder => crate ::types::Order, ::core::convert::Infallible
-);
+
+crate::request::operation!(GetOrder => types::Order, ::core::convert::Infallible);
 /// Request builder for [`OrdersApi::put_order`] (`PUT /orders/{order_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PutOrder {
     common: crate::request::Common,
     order_id: String,
-    body: crate::types::Order,
+    body: types::Order,
 }
+
 impl crate::request::Operation for PutOrder {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "putOrder",
         method: reqwest::Method::PUT,
         path: "/orders/{order_id}",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -115,6 +132,7 @@ impl crate::request::Operation for PutOrder {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -124,8 +142,10 @@ impl crate::request::Operation for PutOrder {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }
 }
+
 crate::request::operation!(PutOrder => (), ::core::convert::Infallible);

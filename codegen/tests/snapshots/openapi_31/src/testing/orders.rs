@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `orders` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `orders` operations' stubs; get it with [`TestServer::orders`](super::TestServer::orders).
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OrdersStubs<'_> {
     /// Stubs [`OrdersApi::get_order`](crate::apis::orders::OrdersApi::get_order) (`GET /orders/{order_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_order(&self, order_id: impl Into<String>) -> GetOrderStub {
@@ -16,12 +20,9 @@ impl OrdersStubs<'_> {
         let stub = stub.path_param("order_id", order_id_value);
         GetOrderStub { stub }
     }
+
     /// Stubs [`OrdersApi::put_order`](crate::apis::orders::OrdersApi::put_order) (`PUT /orders/{order_id}`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn put_order(
-        &self,
-        order_id: impl Into<String>,
-        body: crate::types::Order,
-    ) -> PutOrderStub {
+    pub fn put_order(&self, order_id: impl Into<String>, body: types::Order) -> PutOrderStub {
         let stub = self.engine.stub("putOrder");
         let order_id_value: String = order_id.into();
         let stub = stub.path_param("order_id", order_id_value);
@@ -29,31 +30,37 @@ impl OrdersStubs<'_> {
         PutOrderStub { stub }
     }
 }
+
 /// A stub of `getOrder` (`GET /orders/{order_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetOrderStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(GetOrderStub => crate ::types::Order);
+
+crate::testing_stub::stub_methods!(GetOrderStub => types::Order);
 impl crate::testing::Answers for GetOrderStub {
-    type Output = crate::types::Order;
-    fn answer(output: &crate::types::Order) -> (u16, serde_json::Value) {
+    type Output = types::Order;
+
+    fn answer(output: &types::Order) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `putOrder` (`PUT /orders/{order_id}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct PutOrderStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(PutOrderStub => ());
 impl crate::testing::Answers for PutOrderStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (204, {
             let _ = output;
@@ -61,11 +68,13 @@ impl crate::testing::Answers for PutOrderStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OrdersReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OrdersReceived<'_> {
     /// The requests to `getOrder`, in order.
     pub fn get_order(&self) -> Vec<crate::testing::Recorded> {
@@ -75,12 +84,13 @@ impl OrdersReceived<'_> {
             .filter(|r| r.operation() == Some("getOrder"))
             .collect()
     }
+
     /// The bodies of the requests to `putOrder`, in order, as `types::Order`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn put_order(&self) -> Vec<crate::types::Order> {
+    pub fn put_order(&self) -> Vec<types::Order> {
         self.engine
             .bodies("putOrder")
             .iter()

@@ -4,13 +4,15 @@
 
 //! Operations, one module per tag of the spec. Reach them from the client:
 //! `client.<tag>().<operation>(…)`.
-/// `Other` operations.
-///
-/// Compiled with the feature `other` (on by default, through `all-apis`).
-#[cfg(feature = "other")]
-pub mod other;
+
 /// `Widgets` operations.
 ///
 /// Compiled with the feature `widgets` (on by default, through `all-apis`).
 #[cfg(feature = "widgets")]
 pub mod widgets;
+
+/// `Other` operations.
+///
+/// Compiled with the feature `other` (on by default, through `all-apis`).
+#[cfg(feature = "other")]
+pub mod other;

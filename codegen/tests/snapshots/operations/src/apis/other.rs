@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Other` operations.
+
 /// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl OtherApi<'_> {
     /// `GET /health`
     #[doc(alias = "/health")]
@@ -17,24 +19,30 @@ impl OtherApi<'_> {
         }
     }
 }
+
 /// Request builder for [`OtherApi::get_health`] (`GET /health`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetHealth {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for GetHealth {
     type Output = crate::RawBody<String>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "get_health",
         method: reqwest::Method::GET,
         path: "/health",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -45,6 +53,7 @@ impl crate::request::Operation for GetHealth {
         request.accept("text/plain");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<crate::RawBody<String>, crate::Error<::core::convert::Infallible>> {
@@ -54,10 +63,12 @@ impl crate::request::Operation for GetHealth {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
     GetHealth => crate ::RawBody < String >, ::core::convert::Infallible
 );

@@ -5,11 +5,15 @@
 //! `Widgets` operations.
 //!
 //! Widget operations.
+
+use crate::types;
+
 /// The `Widgets` operations; get it with [`Client::widgets`](crate::Client::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl WidgetsApi<'_> {
     /// List widgets
     ///
@@ -41,18 +45,20 @@ impl WidgetsApi<'_> {
             session: None,
         }
     }
+
     /// `POST /widgets`
     ///
     /// # Arguments
     ///
     /// - `body`: `types::Widget` as `application/json`
     #[doc(alias = "/widgets")]
-    pub fn post_widgets(&self, body: crate::types::Widget) -> PostWidgets {
+    pub fn post_widgets(&self, body: types::Widget) -> PostWidgets {
         PostWidgets {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// `GET /widgets/{widget_id}/parts/{partId}`
     ///
     /// # Arguments
@@ -71,6 +77,7 @@ impl WidgetsApi<'_> {
             part_id: part_id.into(),
         }
     }
+
     /// `DELETE /widgets/{widget_id}/parts/{partId}`
     ///
     /// # Arguments
@@ -90,6 +97,7 @@ impl WidgetsApi<'_> {
         }
     }
 }
+
 /// Request builder for [`WidgetsApi::list_widgets`] (`GET /widgets`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -102,45 +110,55 @@ pub struct ListWidgets {
     x_trace_id: Option<String>,
     session: Option<String>,
 }
+
 impl ListWidgets {
     /// Sent as the query parameter `filter[colour]`.
     pub fn filter_colour(mut self, filter_colour: impl Into<String>) -> Self {
         self.filter_colour = Some(filter_colour.into());
         self
     }
+
     /// Sent as the query parameter `ids`.
     pub fn ids(mut self, ids: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         self.ids = Some(ids.into_iter().map(Into::into).collect());
         self
     }
+
     /// Sent as the query parameter `tags`.
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
+
     /// Sent as the header parameter `X-Trace-Id`.
     pub fn x_trace_id(mut self, x_trace_id: impl Into<String>) -> Self {
         self.x_trace_id = Some(x_trace_id.into());
         self
     }
+
     /// Sent as the cookie parameter `session`.
     pub fn session(mut self, session: impl Into<String>) -> Self {
         self.session = Some(session.into());
         self
     }
 }
+
 impl crate::request::Operation for ListWidgets {
-    type Output = Vec<crate::types::Widget>;
+    type Output = Vec<types::Widget>;
+
     type Error = ListWidgetsError;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listWidgets",
         method: reqwest::Method::GET,
         path: "/widgets",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -167,9 +185,10 @@ impl crate::request::Operation for ListWidgets {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::Widget>, crate::Error<ListWidgetsError>> {
+    ) -> Result<Vec<types::Widget>, crate::Error<ListWidgetsError>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -181,38 +200,43 @@ impl crate::request::Operation for ListWidgets {
         }
     }
 }
-crate::request::operation!(
-    ListWidgets => Vec < crate ::types::Widget >, ListWidgetsError
-);
+
+crate::request::operation!(ListWidgets => Vec < types::Widget >, ListWidgetsError);
 /// The documented error bodies of [`WidgetsApi::list_widgets`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum ListWidgetsError {
     /// `400`: Bad filter.
-    BadRequest(crate::types::Problem),
+    BadRequest(types::Problem),
     /// `default`: Anything else.
-    Default(crate::types::Problem),
+    Default(types::Problem),
 }
+
 /// Request builder for [`WidgetsApi::post_widgets`] (`POST /widgets`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostWidgets {
     common: crate::request::Common,
-    body: crate::types::Widget,
+    body: types::Widget,
 }
+
 impl crate::request::Operation for PostWidgets {
     type Output = PostWidgetsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "post_widgets",
         method: reqwest::Method::POST,
         path: "/widgets",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -224,6 +248,7 @@ impl crate::request::Operation for PostWidgets {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<PostWidgetsResponse, crate::Error<::core::convert::Infallible>> {
@@ -234,25 +259,29 @@ impl crate::request::Operation for PostWidgets {
             _ => Err(response.error(None)),
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 204)
     }
 }
+
 crate::request::operation!(
     PostWidgets => PostWidgetsResponse, ::core::convert::Infallible
 );
+
 /// The successful responses of [`WidgetsApi::post_widgets`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 pub enum PostWidgetsResponse {
     /// `200`: Updated.
-    Ok(crate::types::Widget),
+    Ok(types::Widget),
     /// `201`: Created.
-    Created(crate::types::PostWidgetsCreatedBody),
+    Created(types::PostWidgetsCreatedBody),
     /// `204`: Nothing to do.
     NoContent,
 }
+
 /// Request builder for [`WidgetsApi::get_widgets_parts_by_part_id`] (`GET /widgets/{widget_id}/parts/{partId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -261,18 +290,23 @@ pub struct GetWidgetsPartsByPartId {
     widget_id: String,
     part_id: i64,
 }
+
 impl crate::request::Operation for GetWidgetsPartsByPartId {
-    type Output = crate::RawBody<crate::types::Widget>;
+    type Output = crate::RawBody<types::Widget>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "get_widgets_parts_by_part_id",
         method: reqwest::Method::GET,
         path: "/widgets/{widget_id}/parts/{partId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -286,24 +320,27 @@ impl crate::request::Operation for GetWidgetsPartsByPartId {
         request.accept("*/*");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::RawBody<crate::types::Widget>, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<crate::RawBody<types::Widget>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.raw())
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetWidgetsPartsByPartId => crate ::RawBody < crate ::types::Widget >,
+    GetWidgetsPartsByPartId => crate ::RawBody < types::Widget >,
     ::core::convert::Infallible
 );
+
 /// Request builder for [`WidgetsApi::delete_widgets_parts_by_part_id`] (`DELETE /widgets/{widget_id}/parts/{partId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -312,18 +349,23 @@ pub struct DeleteWidgetsPartsByPartId {
     widget_id: String,
     part_id: i64,
 }
+
 impl crate::request::Operation for DeleteWidgetsPartsByPartId {
     type Output = crate::RawBody;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "delete_widgets_parts_by_part_id",
         method: reqwest::Method::DELETE,
         path: "/widgets/{widget_id}/parts/{partId}",
         signing: crate::transport::Signing::Signed,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -337,6 +379,7 @@ impl crate::request::Operation for DeleteWidgetsPartsByPartId {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<crate::RawBody, crate::Error<::core::convert::Infallible>> {
@@ -346,10 +389,12 @@ impl crate::request::Operation for DeleteWidgetsPartsByPartId {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
     DeleteWidgetsPartsByPartId => crate ::RawBody, ::core::convert::Infallible
 );

@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Other` operations, and what was sent to them.
+
 /// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherStubs<'_> {
     /// Stubs [`OtherApi::get_health`](crate::apis::other::OtherApi::get_health) (`GET /health`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_health(&self) -> GetHealthStub {
@@ -15,15 +17,18 @@ impl OtherStubs<'_> {
         GetHealthStub { stub }
     }
 }
+
 /// A stub of `get_health` (`GET /health`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetHealthStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(GetHealthStub => crate ::RawBody < String >);
 impl crate::testing::Answers for GetHealthStub {
     type Output = crate::RawBody<String>;
+
     fn answer(output: &crate::RawBody<String>) -> (u16, serde_json::Value) {
         (200, {
             fn raw(bytes: &[u8]) -> serde_json::Value {
@@ -35,11 +40,13 @@ impl crate::testing::Answers for GetHealthStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OtherReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherReceived<'_> {
     /// The requests to `get_health`, in order.
     pub fn get_health(&self) -> Vec<crate::testing::Recorded> {

@@ -3,12 +3,16 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Widgets` operations, and what was sent to them.
+
 use crate::apis::widgets::{ListWidgetsError, PostWidgetsResponse};
+use crate::types;
+
 /// The `Widgets` operations' stubs; get it with [`TestServer::widgets`](super::TestServer::widgets).
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WidgetsStubs<'_> {
     /// Stubs [`WidgetsApi::list_widgets`](crate::apis::widgets::WidgetsApi::list_widgets) (`GET /widgets`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_widgets(&self, limit: impl Into<i32>) -> ListWidgetsStub {
@@ -17,12 +21,14 @@ impl WidgetsStubs<'_> {
         let stub = stub.query_with(|query| query.push("limit", &limit_value));
         ListWidgetsStub { stub }
     }
+
     /// Stubs [`WidgetsApi::post_widgets`](crate::apis::widgets::WidgetsApi::post_widgets) (`POST /widgets`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn post_widgets(&self, body: crate::types::Widget) -> PostWidgetsStub {
+    pub fn post_widgets(&self, body: types::Widget) -> PostWidgetsStub {
         let stub = self.engine.stub("post_widgets");
         let stub = stub.json_body(&body);
         PostWidgetsStub { stub }
     }
+
     /// Stubs [`WidgetsApi::get_widgets_parts_by_part_id`](crate::apis::widgets::WidgetsApi::get_widgets_parts_by_part_id) (`GET /widgets/{widget_id}/parts/{partId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_widgets_parts_by_part_id(
         &self,
@@ -36,6 +42,7 @@ impl WidgetsStubs<'_> {
         let stub = stub.path_param("partId", part_id_value);
         GetWidgetsPartsByPartIdStub { stub }
     }
+
     /// Stubs [`WidgetsApi::delete_widgets_parts_by_part_id`](crate::apis::widgets::WidgetsApi::delete_widgets_parts_by_part_id) (`DELETE /widgets/{widget_id}/parts/{partId}`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn delete_widgets_parts_by_part_id(
         &self,
@@ -50,12 +57,14 @@ impl WidgetsStubs<'_> {
         DeleteWidgetsPartsByPartIdStub { stub }
     }
 }
+
 /// A stub of `listWidgets` (`GET /widgets`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListWidgetsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListWidgetsStub {
     /// Matches requests whose `filter[colour]` is this (set with the client's `.filter_colour(…)`).
     pub fn filter_colour(mut self, filter_colour: impl Into<String>) -> Self {
@@ -65,6 +74,7 @@ impl ListWidgetsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `ids` is this (set with the client's `.ids(…)`).
     pub fn ids(mut self, ids: impl IntoIterator<Item = impl Into<i64>>) -> Self {
         let value: Vec<i64> = ids.into_iter().map(Into::into).collect();
@@ -73,6 +83,7 @@ impl ListWidgetsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `tags` is this (set with the client's `.tags(…)`).
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let value: Vec<String> = tags.into_iter().map(Into::into).collect();
@@ -81,6 +92,7 @@ impl ListWidgetsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `X-Trace-Id` is this (set with the client's `.x_trace_id(…)`).
     pub fn x_trace_id(mut self, x_trace_id: impl Into<String>) -> Self {
         let value: String = x_trace_id.into();
@@ -89,6 +101,7 @@ impl ListWidgetsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `session` is this (set with the client's `.session(…)`).
     pub fn session(mut self, session: impl Into<String>) -> Self {
         let value: String = session.into();
@@ -97,6 +110,7 @@ impl ListWidgetsStub {
         self.stub = stub;
         self
     }
+
     /// Answers with a documented error: the variant's status and its body.
     pub fn returns_error(self, error: ListWidgetsError) -> crate::testing::StubHandle<Self> {
         let (status, body) = match &error {
@@ -112,25 +126,30 @@ impl ListWidgetsStub {
         self.stub.returns_json(status, &body).typed()
     }
 }
-crate::testing_stub::stub_methods!(ListWidgetsStub => Vec < crate ::types::Widget >);
+
+crate::testing_stub::stub_methods!(ListWidgetsStub => Vec < types::Widget >);
 impl crate::testing::Answers for ListWidgetsStub {
-    type Output = Vec<crate::types::Widget>;
-    fn answer(output: &Vec<crate::types::Widget>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::Widget>;
+
+    fn answer(output: &Vec<types::Widget>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `post_widgets` (`POST /widgets`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct PostWidgetsStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(PostWidgetsStub => PostWidgetsResponse);
 impl crate::testing::Answers for PostWidgetsStub {
     type Output = PostWidgetsResponse;
+
     fn answer(output: &PostWidgetsResponse) -> (u16, serde_json::Value) {
         match output {
             PostWidgetsResponse::Ok(body) => (
@@ -145,18 +164,22 @@ impl crate::testing::Answers for PostWidgetsStub {
         }
     }
 }
+
 /// A stub of `get_widgets_parts_by_part_id` (`GET /widgets/{widget_id}/parts/{partId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetWidgetsPartsByPartIdStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(
-    GetWidgetsPartsByPartIdStub => crate ::RawBody < crate ::types::Widget >
+    GetWidgetsPartsByPartIdStub => crate ::RawBody < types::Widget >
 );
+
 impl crate::testing::Answers for GetWidgetsPartsByPartIdStub {
-    type Output = crate::RawBody<crate::types::Widget>;
-    fn answer(output: &crate::RawBody<crate::types::Widget>) -> (u16, serde_json::Value) {
+    type Output = crate::RawBody<types::Widget>;
+
+    fn answer(output: &crate::RawBody<types::Widget>) -> (u16, serde_json::Value) {
         (200, {
             fn raw(bytes: &[u8]) -> serde_json::Value {
                 serde_json::from_slice(bytes).unwrap_or_else(|_| {
@@ -167,15 +190,18 @@ impl crate::testing::Answers for GetWidgetsPartsByPartIdStub {
         })
     }
 }
+
 /// A stub of `delete_widgets_parts_by_part_id` (`DELETE /widgets/{widget_id}/parts/{partId}`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct DeleteWidgetsPartsByPartIdStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(DeleteWidgetsPartsByPartIdStub => crate ::RawBody);
 impl crate::testing::Answers for DeleteWidgetsPartsByPartIdStub {
     type Output = crate::RawBody;
+
     fn answer(output: &crate::RawBody) -> (u16, serde_json::Value) {
         (200, {
             fn raw(bytes: &[u8]) -> serde_json::Value {
@@ -187,11 +213,13 @@ impl crate::testing::Answers for DeleteWidgetsPartsByPartIdStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetsReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl WidgetsReceived<'_> {
     /// The requests to `listWidgets`, in order.
     pub fn list_widgets(&self) -> Vec<crate::testing::Recorded> {
@@ -201,12 +229,13 @@ impl WidgetsReceived<'_> {
             .filter(|r| r.operation() == Some("listWidgets"))
             .collect()
     }
+
     /// The bodies of the requests to `post_widgets`, in order, as `types::Widget`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn post_widgets(&self) -> Vec<crate::types::Widget> {
+    pub fn post_widgets(&self) -> Vec<types::Widget> {
         self.engine
             .bodies("post_widgets")
             .iter()
@@ -220,6 +249,7 @@ impl WidgetsReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `get_widgets_parts_by_part_id`, in order.
     pub fn get_widgets_parts_by_part_id(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -228,6 +258,7 @@ impl WidgetsReceived<'_> {
             .filter(|r| r.operation() == Some("get_widgets_parts_by_part_id"))
             .collect()
     }
+
     /// The requests to `delete_widgets_parts_by_part_id`, in order.
     pub fn delete_widgets_parts_by_part_id(&self) -> Vec<crate::testing::Recorded> {
         self.engine

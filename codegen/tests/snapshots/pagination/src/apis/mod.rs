@@ -4,6 +4,7 @@
 
 //! Operations, one module per tag of the spec. Reach them from the client:
 //! `client.<tag>().<operation>(…)`.
+
 /// `Other` operations.
 ///
 /// Compiled with the feature `other` (on by default, through `all-apis`).

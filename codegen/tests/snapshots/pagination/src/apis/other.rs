@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Other` operations.
+
+use crate::types;
+
 /// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl OtherApi<'_> {
     /// Page numbers from 0, a page size, and a total.
     ///
@@ -28,6 +32,7 @@ impl OtherApi<'_> {
             per_page: None,
         }
     }
+
     /// Offsets and a limit; the body is the list itself.
     ///
     /// `GET /events` (operation `listEvents`)
@@ -47,6 +52,7 @@ impl OtherApi<'_> {
             limit: None,
         }
     }
+
     /// An opaque cursor, given back in the body.
     ///
     /// `GET /logs` (operation `listLogs`)
@@ -64,6 +70,7 @@ impl OtherApi<'_> {
             cursor: None,
         }
     }
+
     /// A page parameter, but no list in the body.
     ///
     /// `GET /report` (operation `getReport`)
@@ -81,6 +88,7 @@ impl OtherApi<'_> {
             page: None,
         }
     }
+
     /// `GET /switched-off` (operation `listSwitchedOff`)
     ///
     /// # Optional parameters
@@ -96,6 +104,7 @@ impl OtherApi<'_> {
             page: None,
         }
     }
+
     /// Names detection cannot guess, configured by an extension.
     ///
     /// `GET /configured` (operation `listConfigured`)
@@ -116,6 +125,7 @@ impl OtherApi<'_> {
         }
     }
 }
+
 /// Request builder for [`OtherApi::list_items`] (`GET /items`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -124,30 +134,37 @@ pub struct ListItems {
     page: Option<i64>,
     per_page: Option<i32>,
 }
+
 impl ListItems {
     /// Sent as the query parameter `page`.
     pub fn page(mut self, page: impl Into<i64>) -> Self {
         self.page = Some(page.into());
         self
     }
+
     /// Sent as the query parameter `per_page`.
     pub fn per_page(mut self, per_page: impl Into<i32>) -> Self {
         self.per_page = Some(per_page.into());
         self
     }
 }
+
 impl crate::request::Operation for ListItems {
-    type Output = crate::types::ListItemsResponse;
+    type Output = types::ListItemsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listItems",
         method: reqwest::Method::GET,
         path: "/items",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -164,46 +181,58 @@ impl crate::request::Operation for ListItems {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListItemsResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::ListItemsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListItems => crate ::types::ListItemsResponse, ::core::convert::Infallible
+    ListItems => types::ListItemsResponse, ::core::convert::Infallible
 );
+
 impl ListItems {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ListItems {
-    type Page = crate::types::ListItemsResponse;
-    type Item = crate::types::Item;
+    type Page = types::ListItemsResponse;
+
+    type Item = types::Item;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.data.as_ref().map_or(0, |items| items.len())
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         if count == 0 {
             return None;
@@ -223,6 +252,7 @@ impl crate::Paginated for ListItems {
         Some(next)
     }
 }
+
 /// Request builder for [`OtherApi::list_events`] (`GET /events`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -231,30 +261,37 @@ pub struct ListEvents {
     offset: Option<i64>,
     limit: Option<i64>,
 }
+
 impl ListEvents {
     /// Sent as the query parameter `offset`.
     pub fn offset(mut self, offset: impl Into<i64>) -> Self {
         self.offset = Some(offset.into());
         self
     }
+
     /// Sent as the query parameter `limit`.
     pub fn limit(mut self, limit: impl Into<i64>) -> Self {
         self.limit = Some(limit.into());
         self
     }
 }
+
 impl crate::request::Operation for ListEvents {
-    type Output = Vec<crate::types::Item>;
+    type Output = Vec<types::Item>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listEvents",
         method: reqwest::Method::GET,
         path: "/events",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -271,46 +308,58 @@ impl crate::request::Operation for ListEvents {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<Vec<crate::types::Item>, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<Vec<types::Item>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListEvents => Vec < crate ::types::Item >, ::core::convert::Infallible
+    ListEvents => Vec < types::Item >, ::core::convert::Infallible
 );
+
 impl ListEvents {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ListEvents {
-    type Page = Vec<crate::types::Item>;
-    type Item = crate::types::Item;
+    type Page = Vec<types::Item>;
+
+    type Item = types::Item;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.len()
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         let _ = fetched;
         let _ = page;
@@ -327,6 +376,7 @@ impl crate::Paginated for ListEvents {
         Some(next)
     }
 }
+
 /// Request builder for [`OtherApi::list_logs`] (`GET /logs`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -334,6 +384,7 @@ pub struct ListLogs {
     common: crate::request::Common,
     cursor: Option<String>,
 }
+
 impl ListLogs {
     /// Sent as the query parameter `cursor`.
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
@@ -341,18 +392,23 @@ impl ListLogs {
         self
     }
 }
+
 impl crate::request::Operation for ListLogs {
-    type Output = crate::types::ListLogsResponse;
+    type Output = types::ListLogsResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listLogs",
         method: reqwest::Method::GET,
         path: "/logs",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -366,46 +422,58 @@ impl crate::request::Operation for ListLogs {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListLogsResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::ListLogsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListLogs => crate ::types::ListLogsResponse, ::core::convert::Infallible
+    ListLogs => types::ListLogsResponse, ::core::convert::Infallible
 );
+
 impl ListLogs {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ListLogs {
-    type Page = crate::types::ListLogsResponse;
+    type Page = types::ListLogsResponse;
+
     type Item = String;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.entries.as_ref().map_or(0, |items| items.len())
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.entries.unwrap_or_default()
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         let _ = fetched;
         if count == 0 {
@@ -420,6 +488,7 @@ impl crate::Paginated for ListLogs {
         Some(next)
     }
 }
+
 /// Request builder for [`OtherApi::get_report`] (`GET /report`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -427,6 +496,7 @@ pub struct GetReport {
     common: crate::request::Common,
     page: Option<i64>,
 }
+
 impl GetReport {
     /// Sent as the query parameter `page`.
     pub fn page(mut self, page: impl Into<i64>) -> Self {
@@ -434,18 +504,23 @@ impl GetReport {
         self
     }
 }
+
 impl crate::request::Operation for GetReport {
-    type Output = crate::types::GetReportResponse;
+    type Output = types::GetReportResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "getReport",
         method: reqwest::Method::GET,
         path: "/report",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -459,22 +534,26 @@ impl crate::request::Operation for GetReport {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::GetReportResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::GetReportResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    GetReport => crate ::types::GetReportResponse, ::core::convert::Infallible
+    GetReport => types::GetReportResponse, ::core::convert::Infallible
 );
+
 /// Request builder for [`OtherApi::list_switched_off`] (`GET /switched-off`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -482,6 +561,7 @@ pub struct ListSwitchedOff {
     common: crate::request::Common,
     page: Option<i64>,
 }
+
 impl ListSwitchedOff {
     /// Sent as the query parameter `page`.
     pub fn page(mut self, page: impl Into<i64>) -> Self {
@@ -489,18 +569,23 @@ impl ListSwitchedOff {
         self
     }
 }
+
 impl crate::request::Operation for ListSwitchedOff {
     type Output = Vec<String>;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listSwitchedOff",
         method: reqwest::Method::GET,
         path: "/switched-off",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -514,6 +599,7 @@ impl crate::request::Operation for ListSwitchedOff {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<String>, crate::Error<::core::convert::Infallible>> {
@@ -523,13 +609,16 @@ impl crate::request::Operation for ListSwitchedOff {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
     ListSwitchedOff => Vec < String >, ::core::convert::Infallible
 );
+
 /// Request builder for [`OtherApi::list_configured`] (`GET /configured`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -538,30 +627,37 @@ pub struct ListConfigured {
     p: Option<i64>,
     n: Option<i64>,
 }
+
 impl ListConfigured {
     /// Sent as the query parameter `p`.
     pub fn p(mut self, p: impl Into<i64>) -> Self {
         self.p = Some(p.into());
         self
     }
+
     /// Sent as the query parameter `n`.
     pub fn n(mut self, n: impl Into<i64>) -> Self {
         self.n = Some(n.into());
         self
     }
 }
+
 impl crate::request::Operation for ListConfigured {
-    type Output = crate::types::ListConfiguredResponse;
+    type Output = types::ListConfiguredResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "listConfigured",
         method: reqwest::Method::GET,
         path: "/configured",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -578,47 +674,58 @@ impl crate::request::Operation for ListConfigured {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::ListConfiguredResponse, crate::Error<::core::convert::Infallible>>
-    {
+    ) -> Result<types::ListConfiguredResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    ListConfigured => crate ::types::ListConfiguredResponse, ::core::convert::Infallible
+    ListConfigured => types::ListConfiguredResponse, ::core::convert::Infallible
 );
+
 impl ListConfigured {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
+
     /// Every item of every page, as a stream (see [`Items`](crate::Items)).
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
 }
+
 impl crate::Paginated for ListConfigured {
-    type Page = crate::types::ListConfiguredResponse;
+    type Page = types::ListConfiguredResponse;
+
     type Item = String;
+
     type Error = ::core::convert::Infallible;
+
     fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
         self.clone().send()
     }
+
     fn item_count(page: &Self::Page) -> usize {
         page.rows.as_ref().map_or(0, |items| items.len())
     }
+
     fn into_items(page: Self::Page) -> Vec<Self::Item> {
         page.rows.unwrap_or_default()
     }
+
     fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
         if count == 0 {
             return None;

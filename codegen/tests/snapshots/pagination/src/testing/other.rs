@@ -3,49 +3,60 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Other` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherStubs<'_> {
     /// Stubs [`OtherApi::list_items`](crate::apis::other::OtherApi::list_items) (`GET /items`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_items(&self) -> ListItemsStub {
         let stub = self.engine.stub("listItems");
         ListItemsStub { stub }
     }
+
     /// Stubs [`OtherApi::list_events`](crate::apis::other::OtherApi::list_events) (`GET /events`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_events(&self) -> ListEventsStub {
         let stub = self.engine.stub("listEvents");
         ListEventsStub { stub }
     }
+
     /// Stubs [`OtherApi::list_logs`](crate::apis::other::OtherApi::list_logs) (`GET /logs`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_logs(&self) -> ListLogsStub {
         let stub = self.engine.stub("listLogs");
         ListLogsStub { stub }
     }
+
     /// Stubs [`OtherApi::get_report`](crate::apis::other::OtherApi::get_report) (`GET /report`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_report(&self) -> GetReportStub {
         let stub = self.engine.stub("getReport");
         GetReportStub { stub }
     }
+
     /// Stubs [`OtherApi::list_switched_off`](crate::apis::other::OtherApi::list_switched_off) (`GET /switched-off`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_switched_off(&self) -> ListSwitchedOffStub {
         let stub = self.engine.stub("listSwitchedOff");
         ListSwitchedOffStub { stub }
     }
+
     /// Stubs [`OtherApi::list_configured`](crate::apis::other::OtherApi::list_configured) (`GET /configured`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn list_configured(&self) -> ListConfiguredStub {
         let stub = self.engine.stub("listConfigured");
         ListConfiguredStub { stub }
     }
 }
+
 /// A stub of `listItems` (`GET /items`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListItemsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListItemsStub {
     /// Matches requests whose `page` is this (set with the client's `.page(…)`).
     pub fn page(mut self, page: impl Into<i64>) -> Self {
@@ -55,6 +66,7 @@ impl ListItemsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `per_page` is this (set with the client's `.per_page(…)`).
     pub fn per_page(mut self, per_page: impl Into<i32>) -> Self {
         let value: i32 = per_page.into();
@@ -64,22 +76,26 @@ impl ListItemsStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListItemsStub => crate ::types::ListItemsResponse);
+
+crate::testing_stub::stub_methods!(ListItemsStub => types::ListItemsResponse);
 impl crate::testing::Answers for ListItemsStub {
-    type Output = crate::types::ListItemsResponse;
-    fn answer(output: &crate::types::ListItemsResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListItemsResponse;
+
+    fn answer(output: &types::ListItemsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listEvents` (`GET /events`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListEventsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListEventsStub {
     /// Matches requests whose `offset` is this (set with the client's `.offset(…)`).
     pub fn offset(mut self, offset: impl Into<i64>) -> Self {
@@ -89,6 +105,7 @@ impl ListEventsStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `limit` is this (set with the client's `.limit(…)`).
     pub fn limit(mut self, limit: impl Into<i64>) -> Self {
         let value: i64 = limit.into();
@@ -98,22 +115,26 @@ impl ListEventsStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListEventsStub => Vec < crate ::types::Item >);
+
+crate::testing_stub::stub_methods!(ListEventsStub => Vec < types::Item >);
 impl crate::testing::Answers for ListEventsStub {
-    type Output = Vec<crate::types::Item>;
-    fn answer(output: &Vec<crate::types::Item>) -> (u16, serde_json::Value) {
+    type Output = Vec<types::Item>;
+
+    fn answer(output: &Vec<types::Item>) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listLogs` (`GET /logs`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListLogsStub {
     stub: crate::testing::Stub,
 }
+
 impl ListLogsStub {
     /// Matches requests whose `cursor` is this (set with the client's `.cursor(…)`).
     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
@@ -124,22 +145,26 @@ impl ListLogsStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(ListLogsStub => crate ::types::ListLogsResponse);
+
+crate::testing_stub::stub_methods!(ListLogsStub => types::ListLogsResponse);
 impl crate::testing::Answers for ListLogsStub {
-    type Output = crate::types::ListLogsResponse;
-    fn answer(output: &crate::types::ListLogsResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListLogsResponse;
+
+    fn answer(output: &types::ListLogsResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `getReport` (`GET /report`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetReportStub {
     stub: crate::testing::Stub,
 }
+
 impl GetReportStub {
     /// Matches requests whose `page` is this (set with the client's `.page(…)`).
     pub fn page(mut self, page: impl Into<i64>) -> Self {
@@ -150,22 +175,26 @@ impl GetReportStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(GetReportStub => crate ::types::GetReportResponse);
+
+crate::testing_stub::stub_methods!(GetReportStub => types::GetReportResponse);
 impl crate::testing::Answers for GetReportStub {
-    type Output = crate::types::GetReportResponse;
-    fn answer(output: &crate::types::GetReportResponse) -> (u16, serde_json::Value) {
+    type Output = types::GetReportResponse;
+
+    fn answer(output: &types::GetReportResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// A stub of `listSwitchedOff` (`GET /switched-off`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListSwitchedOffStub {
     stub: crate::testing::Stub,
 }
+
 impl ListSwitchedOffStub {
     /// Matches requests whose `page` is this (set with the client's `.page(…)`).
     pub fn page(mut self, page: impl Into<i64>) -> Self {
@@ -176,9 +205,11 @@ impl ListSwitchedOffStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(ListSwitchedOffStub => Vec < String >);
 impl crate::testing::Answers for ListSwitchedOffStub {
     type Output = Vec<String>;
+
     fn answer(output: &Vec<String>) -> (u16, serde_json::Value) {
         (
             200,
@@ -186,12 +217,14 @@ impl crate::testing::Answers for ListSwitchedOffStub {
         )
     }
 }
+
 /// A stub of `listConfigured` (`GET /configured`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ListConfiguredStub {
     stub: crate::testing::Stub,
 }
+
 impl ListConfiguredStub {
     /// Matches requests whose `p` is this (set with the client's `.p(…)`).
     pub fn p(mut self, p: impl Into<i64>) -> Self {
@@ -201,6 +234,7 @@ impl ListConfiguredStub {
         self.stub = stub;
         self
     }
+
     /// Matches requests whose `n` is this (set with the client's `.n(…)`).
     pub fn n(mut self, n: impl Into<i64>) -> Self {
         let value: i64 = n.into();
@@ -210,23 +244,25 @@ impl ListConfiguredStub {
         self
     }
 }
-crate::testing_stub::stub_methods!(
-    ListConfiguredStub => crate ::types::ListConfiguredResponse
-);
+
+crate::testing_stub::stub_methods!(ListConfiguredStub => types::ListConfiguredResponse);
 impl crate::testing::Answers for ListConfiguredStub {
-    type Output = crate::types::ListConfiguredResponse;
-    fn answer(output: &crate::types::ListConfiguredResponse) -> (u16, serde_json::Value) {
+    type Output = types::ListConfiguredResponse;
+
+    fn answer(output: &types::ListConfiguredResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OtherReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherReceived<'_> {
     /// The requests to `listItems`, in order.
     pub fn list_items(&self) -> Vec<crate::testing::Recorded> {
@@ -236,6 +272,7 @@ impl OtherReceived<'_> {
             .filter(|r| r.operation() == Some("listItems"))
             .collect()
     }
+
     /// The requests to `listEvents`, in order.
     pub fn list_events(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -244,6 +281,7 @@ impl OtherReceived<'_> {
             .filter(|r| r.operation() == Some("listEvents"))
             .collect()
     }
+
     /// The requests to `listLogs`, in order.
     pub fn list_logs(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -252,6 +290,7 @@ impl OtherReceived<'_> {
             .filter(|r| r.operation() == Some("listLogs"))
             .collect()
     }
+
     /// The requests to `getReport`, in order.
     pub fn get_report(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -260,6 +299,7 @@ impl OtherReceived<'_> {
             .filter(|r| r.operation() == Some("getReport"))
             .collect()
     }
+
     /// The requests to `listSwitchedOff`, in order.
     pub fn list_switched_off(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -268,6 +308,7 @@ impl OtherReceived<'_> {
             .filter(|r| r.operation() == Some("listSwitchedOff"))
             .collect()
     }
+
     /// The requests to `listConfigured`, in order.
     pub fn list_configured(&self) -> Vec<crate::testing::Recorded> {
         self.engine

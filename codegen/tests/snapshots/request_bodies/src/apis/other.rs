@@ -3,11 +3,15 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Other` operations.
+
+use crate::types;
+
 /// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl OtherApi<'_> {
     /// `PUT /notes` (operation `replaceNotes`)
     ///
@@ -24,6 +28,7 @@ impl OtherApi<'_> {
             body: None,
         }
     }
+
     /// `POST /notes` (operation `createNote`)
     ///
     /// # Arguments
@@ -31,12 +36,13 @@ impl OtherApi<'_> {
     /// - `body`: `types::NoteBody` as `application/json`: A note to store.
     #[doc(alias = "/notes")]
     #[doc(alias = "createNote")]
-    pub fn create_note(&self, body: crate::types::NoteBody) -> CreateNote {
+    pub fn create_note(&self, body: types::NoteBody) -> CreateNote {
         CreateNote {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
+
     /// `POST /notes/raw` (operation `uploadNote`)
     ///
     /// # Arguments
@@ -50,6 +56,7 @@ impl OtherApi<'_> {
             body: body.into(),
         }
     }
+
     /// `POST /notes/search` (operation `searchNotes`)
     ///
     /// # Arguments
@@ -57,13 +64,14 @@ impl OtherApi<'_> {
     /// - `body`: `types::SearchNotesRequest` as `application/json`
     #[doc(alias = "/notes/search")]
     #[doc(alias = "searchNotes")]
-    pub fn search_notes(&self, body: crate::types::SearchNotesRequest) -> SearchNotes {
+    pub fn search_notes(&self, body: types::SearchNotesRequest) -> SearchNotes {
         SearchNotes {
             common: crate::request::Common::new(self.client.transport()),
             body,
         }
     }
 }
+
 /// Request builder for [`OtherApi::replace_notes`] (`PUT /notes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -71,6 +79,7 @@ pub struct ReplaceNotes {
     common: crate::request::Common,
     body: Option<Vec<String>>,
 }
+
 impl ReplaceNotes {
     /// The request body (`Vec<String>` as `application/json`).
     pub fn body(mut self, body: Vec<String>) -> Self {
@@ -78,18 +87,23 @@ impl ReplaceNotes {
         self
     }
 }
+
 impl crate::request::Operation for ReplaceNotes {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "replaceNotes",
         method: reqwest::Method::PUT,
         path: "/notes",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -102,6 +116,7 @@ impl crate::request::Operation for ReplaceNotes {
         }
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -111,30 +126,37 @@ impl crate::request::Operation for ReplaceNotes {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }
 }
+
 crate::request::operation!(ReplaceNotes => (), ::core::convert::Infallible);
 /// Request builder for [`OtherApi::create_note`] (`POST /notes`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNote {
     common: crate::request::Common,
-    body: crate::types::NoteBody,
+    body: types::NoteBody,
 }
+
 impl crate::request::Operation for CreateNote {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "createNote",
         method: reqwest::Method::POST,
         path: "/notes",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -145,6 +167,7 @@ impl crate::request::Operation for CreateNote {
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -154,10 +177,12 @@ impl crate::request::Operation for CreateNote {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }
 }
+
 crate::request::operation!(CreateNote => (), ::core::convert::Infallible);
 /// Request builder for [`OtherApi::upload_note`] (`POST /notes/raw`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
@@ -166,18 +191,23 @@ pub struct UploadNote {
     common: crate::request::Common,
     body: bytes::Bytes,
 }
+
 impl crate::request::Operation for UploadNote {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "uploadNote",
         method: reqwest::Method::POST,
         path: "/notes/raw",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -188,6 +218,7 @@ impl crate::request::Operation for UploadNote {
         request.raw("text/plain", self.body);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -197,30 +228,37 @@ impl crate::request::Operation for UploadNote {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }
 }
+
 crate::request::operation!(UploadNote => (), ::core::convert::Infallible);
 /// Request builder for [`OtherApi::search_notes`] (`POST /notes/search`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SearchNotes {
     common: crate::request::Common,
-    body: crate::types::SearchNotesRequest,
+    body: types::SearchNotesRequest,
 }
+
 impl crate::request::Operation for SearchNotes {
-    type Output = crate::types::SearchNotesResponse;
+    type Output = types::SearchNotesResponse;
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "searchNotes",
         method: reqwest::Method::POST,
         path: "/notes/search",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -232,19 +270,22 @@ impl crate::request::Operation for SearchNotes {
         request.accept("application/json");
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
-    ) -> Result<crate::types::SearchNotesResponse, crate::Error<::core::convert::Infallible>> {
+    ) -> Result<types::SearchNotesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
+
 crate::request::operation!(
-    SearchNotes => crate ::types::SearchNotesResponse, ::core::convert::Infallible
+    SearchNotes => types::SearchNotesResponse, ::core::convert::Infallible
 );

@@ -3,41 +3,50 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Other` operations, and what was sent to them.
+
+use crate::types;
+
 /// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherStubs<'_> {
     /// Stubs [`OtherApi::replace_notes`](crate::apis::other::OtherApi::replace_notes) (`PUT /notes`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn replace_notes(&self) -> ReplaceNotesStub {
         let stub = self.engine.stub("replaceNotes");
         ReplaceNotesStub { stub }
     }
+
     /// Stubs [`OtherApi::create_note`](crate::apis::other::OtherApi::create_note) (`POST /notes`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn create_note(&self, body: crate::types::NoteBody) -> CreateNoteStub {
+    pub fn create_note(&self, body: types::NoteBody) -> CreateNoteStub {
         let stub = self.engine.stub("createNote");
         let stub = stub.json_body(&body);
         CreateNoteStub { stub }
     }
+
     /// Stubs [`OtherApi::upload_note`](crate::apis::other::OtherApi::upload_note) (`POST /notes/raw`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn upload_note(&self, _body: impl Into<bytes::Bytes>) -> UploadNoteStub {
         let stub = self.engine.stub("uploadNote");
         UploadNoteStub { stub }
     }
+
     /// Stubs [`OtherApi::search_notes`](crate::apis::other::OtherApi::search_notes) (`POST /notes/search`): requests that match these arguments (and the setters) get what the returned stub is given.
-    pub fn search_notes(&self, body: crate::types::SearchNotesRequest) -> SearchNotesStub {
+    pub fn search_notes(&self, body: types::SearchNotesRequest) -> SearchNotesStub {
         let stub = self.engine.stub("searchNotes");
         let stub = stub.json_body(&body);
         SearchNotesStub { stub }
     }
 }
+
 /// A stub of `replaceNotes` (`PUT /notes`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct ReplaceNotesStub {
     stub: crate::testing::Stub,
 }
+
 impl ReplaceNotesStub {
     /// Matches requests with this body (as JSON).
     pub fn body(mut self, body: Vec<String>) -> Self {
@@ -45,9 +54,11 @@ impl ReplaceNotesStub {
         self
     }
 }
+
 crate::testing_stub::stub_methods!(ReplaceNotesStub => ());
 impl crate::testing::Answers for ReplaceNotesStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (204, {
             let _ = output;
@@ -55,15 +66,18 @@ impl crate::testing::Answers for ReplaceNotesStub {
         })
     }
 }
+
 /// A stub of `createNote` (`POST /notes`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct CreateNoteStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(CreateNoteStub => ());
 impl crate::testing::Answers for CreateNoteStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (201, {
             let _ = output;
@@ -71,15 +85,18 @@ impl crate::testing::Answers for CreateNoteStub {
         })
     }
 }
+
 /// A stub of `uploadNote` (`POST /notes/raw`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct UploadNoteStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(UploadNoteStub => ());
 impl crate::testing::Answers for UploadNoteStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (204, {
             let _ = output;
@@ -87,29 +104,32 @@ impl crate::testing::Answers for UploadNoteStub {
         })
     }
 }
+
 /// A stub of `searchNotes` (`POST /notes/search`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct SearchNotesStub {
     stub: crate::testing::Stub,
 }
-crate::testing_stub::stub_methods!(
-    SearchNotesStub => crate ::types::SearchNotesResponse
-);
+
+crate::testing_stub::stub_methods!(SearchNotesStub => types::SearchNotesResponse);
 impl crate::testing::Answers for SearchNotesStub {
-    type Output = crate::types::SearchNotesResponse;
-    fn answer(output: &crate::types::SearchNotesResponse) -> (u16, serde_json::Value) {
+    type Output = types::SearchNotesResponse;
+
+    fn answer(output: &types::SearchNotesResponse) -> (u16, serde_json::Value) {
         (
             200,
             serde_json::to_value(output).unwrap_or(serde_json::Value::Null),
         )
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OtherReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherReceived<'_> {
     /// The bodies of the requests to `replaceNotes`, in order, as `Vec<String>`.
     ///
@@ -130,12 +150,13 @@ impl OtherReceived<'_> {
             })
             .collect()
     }
+
     /// The bodies of the requests to `createNote`, in order, as `types::NoteBody`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn create_note(&self) -> Vec<crate::types::NoteBody> {
+    pub fn create_note(&self) -> Vec<types::NoteBody> {
         self.engine
             .bodies("createNote")
             .iter()
@@ -149,6 +170,7 @@ impl OtherReceived<'_> {
             })
             .collect()
     }
+
     /// The requests to `uploadNote`, in order.
     pub fn upload_note(&self) -> Vec<crate::testing::Recorded> {
         self.engine
@@ -157,12 +179,13 @@ impl OtherReceived<'_> {
             .filter(|r| r.operation() == Some("uploadNote"))
             .collect()
     }
+
     /// The bodies of the requests to `searchNotes`, in order, as `types::SearchNotesRequest`.
     ///
     /// # Panics
     ///
     /// When one of them is not that type (the code under test sent something else).
-    pub fn search_notes(&self) -> Vec<crate::types::SearchNotesRequest> {
+    pub fn search_notes(&self) -> Vec<types::SearchNotesRequest> {
         self.engine
             .bodies("searchNotes")
             .iter()

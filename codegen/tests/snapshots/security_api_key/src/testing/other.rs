@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Other` operations, and what was sent to them.
+
 /// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherStubs<'_> {
     /// Stubs [`OtherApi::ping`](crate::apis::other::OtherApi::ping) (`GET /ping`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn ping(&self) -> PingStub {
@@ -15,15 +17,18 @@ impl OtherStubs<'_> {
         PingStub { stub }
     }
 }
+
 /// A stub of `ping` (`GET /ping`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct PingStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(PingStub => ());
 impl crate::testing::Answers for PingStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (204, {
             let _ = output;
@@ -31,11 +36,13 @@ impl crate::testing::Answers for PingStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OtherReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherReceived<'_> {
     /// The requests to `ping`, in order.
     pub fn ping(&self) -> Vec<crate::testing::Recorded> {

@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! `Other` operations.
+
 /// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
+
 impl OtherApi<'_> {
     /// `GET /ping`
     #[doc(alias = "/ping")]
@@ -17,24 +19,30 @@ impl OtherApi<'_> {
         }
     }
 }
+
 /// Request builder for [`OtherApi::get_ping`] (`GET /ping`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetPing {
     common: crate::request::Common,
 }
+
 impl crate::request::Operation for GetPing {
     type Output = ();
+
     type Error = ::core::convert::Infallible;
+
     const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
         id: "get_ping",
         method: reqwest::Method::GET,
         path: "/ping",
         signing: crate::transport::Signing::Unsigned,
     };
+
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
+
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -44,6 +52,7 @@ impl crate::request::Operation for GetPing {
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
+
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -53,8 +62,10 @@ impl crate::request::Operation for GetPing {
             Err(response.error(None))
         }
     }
+
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }
 }
+
 crate::request::operation!(GetPing => (), ::core::convert::Infallible);

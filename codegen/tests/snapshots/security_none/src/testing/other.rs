@@ -3,11 +3,13 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! Stubs of the `Other` operations, and what was sent to them.
+
 /// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherStubs<'_> {
     /// Stubs [`OtherApi::get_ping`](crate::apis::other::OtherApi::get_ping) (`GET /ping`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_ping(&self) -> GetPingStub {
@@ -15,15 +17,18 @@ impl OtherStubs<'_> {
         GetPingStub { stub }
     }
 }
+
 /// A stub of `get_ping` (`GET /ping`): set what requests must match, then what they get.
 #[derive(Debug)]
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct GetPingStub {
     stub: crate::testing::Stub,
 }
+
 crate::testing_stub::stub_methods!(GetPingStub => ());
 impl crate::testing::Answers for GetPingStub {
     type Output = ();
+
     fn answer(output: &()) -> (u16, serde_json::Value) {
         (204, {
             let _ = output;
@@ -31,11 +36,13 @@ impl crate::testing::Answers for GetPingStub {
         })
     }
 }
+
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
 pub struct OtherReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
+
 impl OtherReceived<'_> {
     /// The requests to `get_ping`, in order.
     pub fn get_ping(&self) -> Vec<crate::testing::Recorded> {

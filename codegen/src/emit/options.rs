@@ -1,0 +1,149 @@
+//! What the generated crate is called and versioned as ([`Options`]), checked before anything
+//! lands in a file: the name is also a Rust identifier, the version one cargo accepts.
+
+use super::ExampleException;
+use super::text;
+use crate::error::Error;
+
+/// What the generated crate is called and versioned as.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Cargo package name (`generated-client`).
+    pub crate_name: String,
+    /// Cargo package version.
+    pub crate_version: String,
+    /// The rest of the package's metadata.
+    pub package: Package,
+    /// Examples known to contradict their schema (see [`ExampleException`]).
+    pub example_exceptions: Vec<ExampleException>,
+    /// How the generated Rust is formatted (rustfmt for what is written; tests that only look
+    /// at the code may skip it).
+    pub formatting: crate::format::Formatting,
+}
+
+/// Package metadata of the generated crate (`[package]` of `spec/codegen.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Package {
+    /// SPDX license expression.
+    pub license: String,
+    pub repository: Option<String>,
+    /// Whether `cargo publish` may publish it (off by default: a generated client is usually
+    /// vendored, not published).
+    pub publish: bool,
+    /// Replaces the description made from the spec's title.
+    pub description: Option<String>,
+}
+
+impl Default for Package {
+    fn default() -> Self {
+        Package {
+            license: "MIT OR Apache-2.0".to_owned(),
+            repository: None,
+            publish: false,
+            description: None,
+        }
+    }
+}
+
+/// The oldest Rust the generated code compiles with: edition 2024 with `let` chains (1.88).
+/// Clippy's `incompatible_msrv` lint holds the standard library APIs the runtime uses to it.
+pub const RUST_VERSION: &str = "1.88";
+
+impl Options {
+    /// Checks the options that end up in generated files (the package name is also a Rust
+    /// identifier in the generated tests; the version must be one cargo accepts).
+    pub fn validate(&self) -> Result<(), Error> {
+        let invalid = |what: &str, message: String| {
+            Err(Error::Input {
+                what: what.to_owned(),
+                message,
+            })
+        };
+        let name = &self.crate_name;
+        let valid_name = name.len() <= 64
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let ident = name.replace('-', "_");
+        if !valid_name
+            || crate::names::snake(&ident) != ident
+            || ["std", "core", "alloc", "test", "proc_macro"].contains(&ident.as_str())
+        {
+            return invalid(
+                "the crate name",
+                format!(
+                    "`{}` is not a usable package name: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64 characters, not a Rust keyword or a standard crate's name",
+                    text::one_line(name)
+                ),
+            );
+        }
+        if !is_semver(&self.crate_version) {
+            return invalid(
+                "the crate version",
+                format!(
+                    "`{}` is not a semantic version (MAJOR.MINOR.PATCH)",
+                    text::one_line(&self.crate_version)
+                ),
+            );
+        }
+        let license_ok = !self.package.license.is_empty()
+            && self.package.license.len() <= 200
+            && self
+                .package
+                .license
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " .-+()".contains(c));
+        if !license_ok {
+            return invalid(
+                "the crate license",
+                format!(
+                    "`{}` is not an SPDX license expression",
+                    text::one_line(&self.package.license)
+                ),
+            );
+        }
+        if let Some(repository) = &self.package.repository
+            && !(repository.starts_with("https://") || repository.starts_with("http://"))
+        {
+            return invalid(
+                "the crate repository",
+                format!("`{}` is not an http(s) URL", text::one_line(repository)),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `MAJOR.MINOR.PATCH`, optionally with `-pre` and `+build` parts made of `[0-9A-Za-z.-]`.
+fn is_semver(version: &str) -> bool {
+    let (core, rest) = match version.find(['-', '+']) {
+        Some(i) => (&version[..i], &version[i..]),
+        None => (version, ""),
+    };
+    let numbers: Vec<&str> = core.split('.').collect();
+    numbers.len() == 3
+        && numbers.iter().all(|n| {
+            !n.is_empty()
+                && n.len() <= 20
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && (n.len() == 1 || !n.starts_with('0'))
+        })
+        && rest.len() <= 64
+        && rest[rest.len().min(1)..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            crate_name: "generated-client".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            package: Package::default(),
+            example_exceptions: Vec::new(),
+            formatting: crate::format::Formatting::default(),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The files that are not Rust built from tokens: the runtime's modules (copied), `rustfmt.toml`,
+//! and `Cargo.toml` and `README.md` from minijinja templates, every spec value through the
+//! filter of the context it lands in.
+
+use minijinja::{Environment, context};
+
+use super::preamble::{Comment, preamble};
+use super::runtime::{self, paginates, uses_base64, uses_zephr_hmac};
+use super::{GeneratedFile, Options, RUST_VERSION, client, features, text};
+use crate::error::Error;
+use crate::ir::{Api, Auth};
+
+/// The files that are not built from tokens: the runtime, `Cargo.toml`, `README.md`.
+pub(super) fn text_files(
+    api: &Api,
+    options: &Options,
+    preamble: &str,
+) -> Result<Vec<GeneratedFile>, Error> {
+    let mut files: Vec<GeneratedFile> = runtime::FILES
+        .iter()
+        .filter(|file| file.is_needed(api))
+        .map(|file| GeneratedFile::new(file.path, format!("{preamble}\n{}", file.source())))
+        .collect();
+    files.push(GeneratedFile::new(
+        "rustfmt.toml",
+        crate::format::RUSTFMT_TOML.to_owned(),
+    ));
+    files.push(GeneratedFile::new("Cargo.toml", cargo_toml(api, options)?));
+    files.push(GeneratedFile::new("README.md", readme(api, options)?));
+    Ok(files)
+}
+
+fn render_template(what: &str, template: &str, ctx: minijinja::Value) -> Result<String, Error> {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    // Every value from the spec goes through the filter of the context it lands in.
+    env.add_filter("toml", |value: String| text::toml_str(&value));
+    env.add_filter("md_text", |value: String| text::markdown_text(&value));
+    env.add_filter("md_code", |value: String| text::markdown_code(&value));
+    env.add_filter("md_cell", |value: String| text::markdown_code_cell(&value));
+    env.render_str(template, ctx).map_err(|e| Error::Render {
+        what: what.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
+    render_template(
+        "Cargo.toml",
+        include_str!("templates/Cargo.toml.j2"),
+        context! {
+            preamble => preamble(api, Comment::Hash),
+            crate_name => options.crate_name,
+            crate_version => options.crate_version,
+            rust_version => RUST_VERSION,
+            license => options.package.license,
+            repository => options.package.repository,
+            publish => options.package.publish,
+            description => options.package.description.clone().unwrap_or_else(|| format!("Typed client for the {} API ({}), generated from its OpenAPI description", api.title, api.version)),
+            zephr_hmac => uses_zephr_hmac(api),
+            base64 => uses_base64(api),
+            paginate => paginates(api),
+            tag_features => features::table(api).0,
+            all_feature => crate::ir::ALL_FEATURE,
+        },
+    )
+}
+
+fn readme(api: &Api, options: &Options) -> Result<String, Error> {
+    let krate = options.crate_name.replace('-', "_");
+    let usage = client::usage_example(api, &krate).join("\n");
+    // A fence longer than any run of backticks in the code, which holds spec text in strings.
+    let longest = usage.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let operations: Vec<minijinja::Value> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let group = &api.groups[op.group];
+            context! {
+                group => crate::names::unraw(&group.accessor),
+                method => crate::names::unraw(&op.method_name),
+                http => format!("{} {}", op.method, op.path),
+            }
+        })
+        .collect();
+    render_template(
+        "README.md",
+        include_str!("templates/README.md.j2"),
+        context! {
+            preamble => preamble(api, Comment::Html),
+            crate_name => options.crate_name,
+            title => api.title,
+            operation_count => api.operations.len(),
+            type_count => api.types.len(),
+            groups => api.groups.iter().map(|g| g.tag.clone()).collect::<Vec<_>>(),
+            zephr_hmac => matches!(api.auth, Auth::ZephrHmac { .. }),
+            usage => usage,
+            fence => fence,
+            operations => operations,
+        },
+    )
+}
