@@ -9,6 +9,10 @@
 //! checked against `Content-Length` before reading and while reading), the time a request may
 //! take (a timeout per attempt, connect included, on by default), and redirects (not followed
 //! unless asked for, and then only to the same origin, each hop signed afresh).
+//!
+//! Long, and kept whole: one pipeline over one `Transport` (send, retries, one attempt, redirects,
+//! the bounded read), whose items generated code names by path (`transport::{Request, RawResponse,
+//! Signing}`).
 
 use std::fmt::{self, Display};
 use std::future::Future;

@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: every check CI runs, in order, stopping at the first failure.
 
 use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
@@ -48,48 +48,68 @@ const STEPS: &[Step] = &[
 ];
 
 pub fn run(dir: &SpecDir) -> Result<ExitCode> {
-    let started = Instant::now();
-    println!("==> generate --check");
-    let code = generate::run(dir, &generate::Args::check_default())?;
-    if code != ExitCode::SUCCESS {
-        return Ok(code);
+    let mut times = Times::default();
+    let passed = checks(dir, &mut times);
+    times.print();
+    match passed {
+        Ok(true) => Ok(ExitCode::SUCCESS),
+        Ok(false) => Ok(ExitCode::FAILURE),
+        Err(error) => Err(error),
     }
-    println!("==> the workflows of .github/workflows, linted by actionlint");
-    let code = crate::workflows::run()?;
-    if code != ExitCode::SUCCESS {
+}
+
+/// Every check in order, stopping at the first that fails; each one timed into `times`.
+fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
+    let ok = |code: ExitCode| code == ExitCode::SUCCESS;
+    if !times.step("generate --check", || {
+        Ok(ok(generate::run(dir, &generate::Args::check_default())?))
+    })? {
+        return Ok(false);
+    }
+    if !times.step(
+        "the workflows of .github/workflows, linted by actionlint",
+        || Ok(ok(crate::workflows::run()?)),
+    )? {
         eprintln!("error: actionlint found problems in .github/workflows (see above)");
-        return Ok(code);
+        return Ok(false);
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     for step in STEPS {
-        println!("==> {}: cargo {}", step.what, step.args.join(" "));
-        let status = Command::new(&cargo)
-            .args(step.args)
-            .envs(step.env.iter().copied())
-            .current_dir(paths::root())
-            .status()
-            .with_context(|| format!("cannot run `{cargo}`"))?;
-        if !status.success() {
-            eprintln!("error: `cargo {}` failed ({status})", step.args.join(" "));
-            return Ok(ExitCode::FAILURE);
+        let passed = times.step(
+            &format!("{}: cargo {}", step.what, step.args.join(" ")),
+            || {
+                Ok(Command::new(&cargo)
+                    .args(step.args)
+                    .envs(step.env.iter().copied())
+                    .current_dir(paths::root())
+                    .status()
+                    .with_context(|| format!("cannot run `{cargo}`"))?
+                    .success())
+            },
+        )?;
+        if !passed {
+            eprintln!("error: `cargo {}` failed", step.args.join(" "));
+            return Ok(false);
         }
     }
     // The public corpus is not part of the project (never committed), but when it is next to
     // it, as on CI, every spec of it must still generate.
     let corpus = crate::corpus::default_corpus();
     if corpus.is_dir() {
-        println!(
-            "==> every spec of the public corpus generates ({})",
+        let what = format!(
+            "every spec of the public corpus generates ({})",
             corpus.display()
         );
-        let code = crate::corpus::run(&crate::corpus::Args {
-            corpus: Some(corpus),
-            quick: true,
-            ..Default::default()
+        let passed = times.step(&what, || {
+            Ok(ok(crate::corpus::run(&crate::corpus::Args {
+                corpus: Some(corpus.clone()),
+                quick: true,
+                ..Default::default()
+            })?))
         })?;
-        if code != ExitCode::SUCCESS {
+        if !passed {
             eprintln!("error: a spec of the public corpus no longer generates (see above)");
-            return Ok(code);
+            return Ok(false);
         }
     } else {
         println!(
@@ -98,18 +118,56 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
         );
     }
     // Last, as it needs Node.js and the npm registry (Prism is installed on first use).
-    println!("==> conformance: every operation against Stoplight Prism, static and dynamic");
-    let code = crate::conformance::run(
-        dir,
-        &crate::conformance::Args {
-            no_write: true,
-            ..Default::default()
+    let passed = times.step(
+        "conformance: every operation against Stoplight Prism, static and dynamic",
+        || {
+            Ok(ok(crate::conformance::run(
+                dir,
+                &crate::conformance::Args {
+                    no_write: true,
+                    ..Default::default()
+                },
+            )?))
         },
     )?;
-    if code != ExitCode::SUCCESS {
+    if !passed {
         eprintln!("error: conformance against Prism failed (see the report above)");
-        return Ok(code);
+        return Ok(false);
     }
-    println!("==> all checks passed in {:.0?}", started.elapsed());
-    Ok(ExitCode::SUCCESS)
+    Ok(true)
+}
+
+/// How long each step took, printed at the end whatever happened.
+#[derive(Default)]
+struct Times {
+    steps: Vec<(String, Duration, &'static str)>,
+    started: Option<Instant>,
+}
+
+impl Times {
+    /// Runs `check` as the step `what`: announced, timed, recorded.
+    fn step(&mut self, what: &str, check: impl FnOnce() -> Result<bool>) -> Result<bool> {
+        println!("==> {what}");
+        self.started.get_or_insert_with(Instant::now);
+        let started = Instant::now();
+        let outcome = check();
+        let verdict = match &outcome {
+            Ok(true) => "ok",
+            Ok(false) => "FAILED",
+            Err(_) => "ERROR",
+        };
+        self.steps
+            .push((what.to_owned(), started.elapsed(), verdict));
+        outcome
+    }
+
+    fn print(&self) {
+        println!("\n==> time per step");
+        for (what, took, verdict) in &self.steps {
+            println!("{:>8.1} s  {verdict:<6}  {what}", took.as_secs_f64());
+        }
+        if let Some(started) = self.started {
+            println!("{:>8.1} s  total", started.elapsed().as_secs_f64());
+        }
+    }
 }

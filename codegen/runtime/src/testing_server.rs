@@ -8,6 +8,10 @@
 //! raw query, the body bytes) to check its signature, and must be able to misbehave below HTTP
 //! (a body that stops halfway, trickles, or never ends) to test what the client does then.
 //! The typed layer (stubs per operation, named like the client's methods) is generated.
+//!
+//! Long, and kept whole: routing, matching, recording and the misbehaving bodies all work on one
+//! shared state (`Shared`, behind one lock), and the generated `testing` module names its items by
+//! path. About 240 of its lines are unit tests, which are not copied.
 
 use std::convert::Infallible;
 use std::fmt::Write as _;

@@ -8,18 +8,24 @@
 //! operation's default answer (its documented example that the client decodes without drift,
 //! else a minimal value of its type), and a stub builder per operation whose arguments and
 //! setters are the client method's.
+//!
+//! This file writes `src/testing/mod.rs` and lays out each `src/testing/<group>.rs`; what goes in
+//! them per operation has modules of its own: `stubs` (the stub methods and builders, which match
+//! requests as the client sends them) and `answers` (what a stub or an unstubbed operation
+//! answers with).
 
-use proc_macro2::{Ident, Literal, TokenStream};
+mod answers;
+mod stubs;
+
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
+use self::answers::default_answer;
+use self::stubs::{stub_builder, stub_method};
 use super::operations::{self as ops, wire};
-use super::rust::{self, TypesPath, ident};
-use super::{ExampleException, text};
-use crate::ir::{
-    Api, Auth, BodyKind, ExampleTarget, Group, Operation, Param, ParamLocation, ParamType,
-    ResponseBody, ResponseCase, Status,
-};
+use super::rust::{self, ident};
+use super::text;
+use crate::ir::{Api, Auth, BodyKind, Group, Operation};
 
 /// `src/testing/mod.rs`.
 pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
@@ -315,48 +321,6 @@ fn operation_id(op: &Operation) -> String {
         .unwrap_or_else(|| crate::names::unraw(&op.method_name).to_owned())
 }
 
-/// The status a case stands for when a stub answers with it.
-fn status_of(status: Status, success: bool) -> u16 {
-    match status {
-        Status::Code(code) => code,
-        Status::Range(digit) => digit * 100,
-        Status::Default if success => 200,
-        Status::Default => 500,
-    }
-}
-
-/// What an operation answers when nothing is stubbed: its first success status, with the first
-/// documented example of that body the client decodes without drift (never one of the reviewed
-/// exceptions), else a minimal value of its type.
-fn default_answer(
-    api: &Api,
-    op: &Operation,
-    exceptions: &[ExampleException],
-) -> Option<(u16, String)> {
-    let case = ops::ordered(&op.success).into_iter().next()?;
-    let status = status_of(case.status, true);
-    let ResponseBody::Json(ty) = &case.body else {
-        return Some((status, String::new()));
-    };
-    let prefix = format!("{}/responses/", op.pointer);
-    let schema_example = match api.unalias(ty) {
-        crate::ir::TypeRef::Named(id) => Some(format!("{}/example", api.ty(*id).pointer)),
-        _ => None,
-    };
-    let fits = |value: &Value| crate::drift::check(api, ty, value).is_empty();
-    let documented = api
-        .examples
-        .iter()
-        .filter(|e| matches!(&e.target, ExampleTarget::Json(t) if t == ty))
-        .find(|e| {
-            let here =
-                e.pointer.starts_with(&prefix) || Some(&e.pointer) == schema_example.as_ref();
-            here && !exceptions.iter().any(|x| x.pointer == e.pointer) && fits(&e.value)
-        });
-    let value = documented.map_or_else(|| super::sample::value(api, ty), |e| e.value.clone());
-    Some((status, value.to_string()))
-}
-
 /// `src/testing/<group>.rs`.
 pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
     let base = crate::names::unraw(&group.struct_name)
@@ -423,258 +387,6 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
 
         #items
     }
-}
-
-fn stub_name(op: &Operation) -> Ident {
-    format_ident!("{}Stub", crate::names::unraw(&op.builder_name))
-}
-
-/// The stub method, with the client method's name and arguments.
-fn stub_method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
-    let method = ident(&op.method_name);
-    let stub = stub_name(op);
-    let id = wire(&operation_id(op));
-    let mut args = Vec::new();
-    let mut matchers = Vec::new();
-    for p in op.arguments() {
-        let name = ident(&p.rust_name);
-        let (ty, value) = ops::param_argument(api, p);
-        args.push(quote!(#name: #ty));
-        let stored_ty = ops::param_type(api, p);
-        let stored = format_ident!("{}_value", crate::names::unraw(&p.rust_name));
-        matchers.push(quote!(let #stored: #stored_ty = #value;));
-        matchers.push(matcher(p, quote!(#stored)));
-    }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        match &body.kind {
-            BodyKind::Json(_) => {
-                let ty = ops::body_type(api, body);
-                args.push(quote!(body: #ty));
-                matchers.push(quote!(let stub = stub.json_body(&body);));
-            }
-            BodyKind::Raw => args.push(quote!(_body: impl Into<bytes::Bytes>)),
-        }
-    }
-    let doc = format!(
-        " Stubs [`{}::{}`](crate::apis::{}::{}::{}) (`{} {}`): requests that match these arguments (and the setters) get what the returned stub is given.",
-        crate::names::unraw(&group.struct_name),
-        crate::names::unraw(&op.method_name),
-        crate::names::unraw(&group.module),
-        crate::names::unraw(&group.struct_name),
-        crate::names::unraw(&op.method_name),
-        op.method,
-        text::markdown_code(&op.path).trim_matches('`'),
-    );
-    quote! {
-        #[doc = #doc]
-        pub fn #method(&self, #(#args),*) -> #stub {
-            let stub = self.engine.stub(#id);
-            #(#matchers)*
-            #stub { stub }
-        }
-    }
-}
-
-/// The statements that make `stub` match parameter `p` with `value` (a variable of the
-/// parameter's stored type, used once), as the client sends it.
-fn matcher(p: &Param, value: TokenStream) -> TokenStream {
-    let wire_name = wire(&p.wire_name);
-    match (p.location, &p.ty) {
-        (ParamLocation::Path, ParamType::List { .. }) => {
-            quote!(let stub = stub.path_param(#wire_name, crate::encoding::comma_joined(&#value));)
-        }
-        (ParamLocation::Path, _) => quote!(let stub = stub.path_param(#wire_name, #value);),
-        (ParamLocation::Query, ParamType::List { explode, .. }) => {
-            quote!(let stub = stub.query_with(|query| query.push_list(#wire_name, &#value, #explode));)
-        }
-        (ParamLocation::Query, ParamType::Encoded { .. }) => {
-            quote!(let stub = stub.query_with(|query| { let _ = query.push_encoded(#wire_name, &#value); });)
-        }
-        (ParamLocation::Query, ParamType::Scalar(_)) => {
-            quote!(let stub = stub.query_with(|query| query.push(#wire_name, &#value));)
-        }
-        (ParamLocation::Header, ParamType::List { .. }) => {
-            quote!(let stub = stub.header(#wire_name, crate::encoding::comma_joined(&#value));)
-        }
-        (ParamLocation::Header, _) => quote!(let stub = stub.header(#wire_name, #value);),
-        // Cookies are not matched (they are not part of what a stub names).
-        (ParamLocation::Cookie, _) => quote!(let _ = #value;),
-    }
-}
-
-/// The stub builder of one operation: the optional parameters' setters, then `returns`.
-fn stub_builder(api: &Api, op: &Operation) -> TokenStream {
-    let stub = stub_name(op);
-    let output = ops::output_type(api, op);
-    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
-        let name = ident(&p.rust_name);
-        let doc = format!(
-            " Matches requests whose `{}` is this (set with the client's `.{}(…)`).",
-            p.wire_name.replace('`', "'"),
-            crate::names::unraw(&p.rust_name)
-        );
-        if let ParamType::Encoded {
-            documented,
-            typed: Some(typed),
-        } = &p.ty
-        {
-            let raw = ident(&typed.raw_setter);
-            let ty = rust::ty(api, documented, TypesPath::Crate);
-            let matcher = matcher(p, quote!(text));
-            return quote! {
-                #[doc = #doc]
-                pub fn #name(self, value: impl Into<#ty>) -> Self {
-                    let value: #ty = value.into();
-                    self.#raw(crate::base64_json::encode(&value).unwrap_or_default())
-                }
-
-                #[doc = #doc]
-                pub fn #raw(mut self, text: impl Into<String>) -> Self {
-                    let text: String = text.into();
-                    let stub = self.stub;
-                    #matcher
-                    self.stub = stub;
-                    self
-                }
-            };
-        }
-        let (ty, value) = ops::param_argument(api, p);
-        let stored_ty = ops::param_type(api, p);
-        let matcher = matcher(p, quote!(value));
-        quote! {
-            #[doc = #doc]
-            pub fn #name(mut self, #name: #ty) -> Self {
-                let value: #stored_ty = #value;
-                let stub = self.stub;
-                #matcher
-                self.stub = stub;
-                self
-            }
-        }
-    });
-    let body_setter = op
-        .body
-        .as_ref()
-        .filter(|b| !b.required && matches!(b.kind, BodyKind::Json(_)))
-        .map(|b| {
-            let ty = ops::body_type(api, b);
-            quote! {
-                /// Matches requests with this body (as JSON).
-                pub fn body(mut self, body: #ty) -> Self {
-                    self.stub = self.stub.json_body(&body);
-                    self
-                }
-            }
-        });
-    let answer = answer_of(op);
-    let error = error_returns(op);
-    let setters: Vec<TokenStream> = setters.collect();
-    let inherent = (!setters.is_empty() || body_setter.is_some() || error.is_some()).then(|| {
-        quote! {
-            impl #stub {
-                #(#setters)*
-                #body_setter
-                #error
-            }
-        }
-    });
-    let doc = format!(
-        " A stub of `{}` (`{}`): set what requests must match, then what they get.",
-        operation_id(op).replace('`', "'"),
-        op.label().replace('`', "'")
-    );
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug)]
-        #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
-        pub struct #stub {
-            stub: crate::testing::Stub,
-        }
-
-        #inherent
-
-        crate::testing_stub::stub_methods!(#stub => #output);
-
-        impl crate::testing::Answers for #stub {
-            type Output = #output;
-
-            fn answer(output: &#output) -> (u16, serde_json::Value) {
-                #answer
-            }
-        }
-    }
-}
-
-/// The body of `Answers::answer`.
-fn answer_of(op: &Operation) -> TokenStream {
-    let to_value = |value: TokenStream| quote!(serde_json::to_value(#value).unwrap_or(serde_json::Value::Null));
-    if let Some(name) = &op.response_enum {
-        let name = ident(name);
-        let arms = op.success.iter().map(|case| {
-            let variant = ident(&case.variant);
-            let status = Literal::u16_unsuffixed(status_of(case.status, true));
-            match &case.body {
-                ResponseBody::Empty => {
-                    quote!(#name::#variant => (#status, serde_json::Value::Null),)
-                }
-                ResponseBody::Json(_) => {
-                    let value = to_value(quote!(body));
-                    quote!(#name::#variant(body) => (#status, #value),)
-                }
-                ResponseBody::Raw { .. } => {
-                    quote!(#name::#variant(body) => (#status, raw(body.bytes())),)
-                }
-            }
-        });
-        let needs_raw = op
-            .success
-            .iter()
-            .any(|c| matches!(c.body, ResponseBody::Raw { .. }));
-        let raw = needs_raw.then(raw_helper);
-        return quote!(#raw match output { #(#arms)* });
-    }
-    let case: Option<&ResponseCase> = ops::ordered(&op.success).into_iter().next();
-    let status = Literal::u16_unsuffixed(case.map_or(200, |c| status_of(c.status, true)));
-    let body = match case.map(|c| &c.body) {
-        Some(ResponseBody::Json(_)) => to_value(quote!(output)),
-        Some(ResponseBody::Raw { .. }) | None => {
-            let raw = raw_helper();
-            quote!({ #raw raw(output.bytes()) })
-        }
-        Some(ResponseBody::Empty) => quote!({
-            let _ = output;
-            serde_json::Value::Null
-        }),
-    };
-    quote!((#status, #body))
-}
-
-/// A raw body as the JSON value the stub writes back: the JSON it is, or a string of its text.
-fn raw_helper() -> TokenStream {
-    quote! {
-        fn raw(bytes: &[u8]) -> serde_json::Value {
-            serde_json::from_slice(bytes).unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
-        }
-    }
-}
-
-/// `returns_error`, when the operation documents error bodies: the status comes from the variant.
-fn error_returns(op: &Operation) -> Option<TokenStream> {
-    let name = ident(op.error_enum.as_ref()?);
-    let arms = op.errors.iter().filter(|c| matches!(c.body, ResponseBody::Json(_))).map(|case| {
-        let variant = ident(&case.variant);
-        let status = Literal::u16_unsuffixed(status_of(case.status, false));
-        quote!(#name::#variant(body) => (#status, serde_json::to_value(body).unwrap_or(serde_json::Value::Null)),)
-    });
-    Some(quote! {
-        /// Answers with a documented error: the variant's status and its body.
-        pub fn returns_error(self, error: #name) -> crate::testing::StubHandle<Self> {
-            let (status, body) = match &error {
-                #(#arms)*
-            };
-            self.stub.returns_json(status, &body).typed()
-        }
-    })
 }
 
 /// The recorded requests of one operation: request bodies typed, else the requests themselves.

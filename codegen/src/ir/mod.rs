@@ -4,6 +4,11 @@
 //! Plain data: every type and operation with its final Rust name, every `$ref` resolved, every
 //! inline schema hoisted under a stable name. Nothing here knows about `syn`; the emitters only
 //! read it, and the change report (`diff`) compares two of them.
+//!
+//! Long, and kept whole: it is the entire data model and nothing else (no logic beyond small
+//! accessors), its types refer to one another, and the emitters, `diff`, `drift`, the tests and
+//! `xtask` all read it as `codegen::ir::…`; one file is the one place to read the contract. How
+//! the IR is built from a spec lives in the submodules.
 
 use std::fmt;
 

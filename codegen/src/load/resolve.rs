@@ -12,6 +12,11 @@
 //! - a request body where a response belongs (a known defect) becomes that response, noted.
 //!
 //! Specs that need none of this (most, the Zephr one included) pay one read-only walk.
+//!
+//! Long, and kept whole: it is one walk over one state (the `Resolver`: names taken, hoisted
+//! schemas waiting to be walked, the places being copied in, the budget of copied values), and
+//! that read-only walk, `needed`, must apply the same rules (`is_followed_as_is`, the same depth
+//! limit): apart, the two could drift.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
