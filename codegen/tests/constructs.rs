@@ -782,3 +782,76 @@ fn a_malformed_envelope_or_encodes_is_named() {
         assert!(error.contains(expected), "{extra}: {error}");
     }
 }
+
+#[test]
+fn a_ref_in_place_of_properties_or_a_text_is_repaired_with_a_warning() {
+    let api = fixture("lenient");
+    let warned: Vec<String> = api
+        .warnings
+        .iter()
+        .map(|w| format!("{} {}", w.pointer, w.message))
+        .collect();
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("/components/schemas/Pet/properties")
+                && w.contains("in place of a map of schemas")),
+        "{warned:#?}"
+    );
+    assert!(
+        warned
+            .iter()
+            .any(|w| w.contains("/tags/0/description") && w.contains("in place of a text")),
+        "{warned:#?}"
+    );
+    let pet = structure(&api, "Pet");
+    assert!(field(pet, "id").required);
+    assert_eq!(field(pet, "name").ty, TypeRef::String);
+    let search = api
+        .operations
+        .iter()
+        .find(|o| o.method_name == "search_pets")
+        .unwrap();
+    assert_eq!(search.params.len(), 9);
+    assert_eq!(
+        search.doc.description.as_deref(),
+        Some("Searches pets by nine criteria, all required.")
+    );
+
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lenient.yaml");
+    let spec = codegen::load::load_file(&path).unwrap();
+    let error = codegen::build_ir_with(&spec, &codegen::Settings { strict: true }).unwrap_err();
+    assert!(error.to_string().contains("does not allow"), "{error}");
+}
+
+#[test]
+fn form_bodies_are_models_with_the_encoding_objects_styles() {
+    let api = fixture("forms");
+    let op = |name: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.method_name == name)
+            .unwrap()
+    };
+    let body = op("post_customers").body.as_ref().unwrap();
+    assert_eq!(body.media_type, "application/x-www-form-urlencoded");
+    let BodyKind::Form(form) = &body.kind else {
+        panic!("{:?}", body.kind)
+    };
+    assert_eq!(form.ty, named(&api, "PostCustomersRequest"));
+    assert_eq!(
+        form.styles,
+        vec![
+            ("metadata".to_owned(), codegen::ir::FormStyle::DeepObject),
+            ("expand".to_owned(), codegen::ir::FormStyle::DeepObject),
+            (
+                "preferred_locales".to_owned(),
+                codegen::ir::FormStyle::PipeDelimited
+            ),
+        ]
+    );
+    // A component schema by reference is the model too; the body is optional here.
+    let body = op("post_checkout_sessions").body.as_ref().unwrap();
+    assert!(!body.required);
+    assert_eq!(body.kind.typed(), Some(&named(&api, "SessionCreate")));
+}

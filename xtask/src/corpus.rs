@@ -43,6 +43,8 @@ struct Row {
 
 struct Generated {
     operations: usize,
+    /// Operations whose bodies are all typed, and how many were when only JSON was.
+    typed: (usize, usize),
     types: usize,
     warnings: usize,
     files: usize,
@@ -159,6 +161,7 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
     if args.quick && !args.build {
         return Ok(Generated {
             operations: api.operations.len(),
+            typed: typed_operations(&api),
             types: api.types.len(),
             warnings: api.warnings.len(),
             files: generated.files.len(),
@@ -175,6 +178,7 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
     let build = args.build.then(|| build(out));
     Ok(Generated {
         operations: api.operations.len(),
+        typed: typed_operations(&api),
         types: api.types.len(),
         warnings: api.warnings.len(),
         files: generated.files.len(),
@@ -183,6 +187,61 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
         process,
         build,
     })
+}
+
+/// How many operations have every body typed: request bodies as JSON or form models, response
+/// bodies as JSON models, or as bytes where the media type is bytes or text (`text/csv`,
+/// `application/pdf`: bytes are their type). A body left as bytes because its media type is
+/// not handled (`multipart/form-data`, `*/*`) makes the operation not fully typed. The second
+/// count is the same with JSON alone, as the generator had it before forms.
+fn typed_operations(api: &codegen::ir::Api) -> (usize, usize) {
+    use codegen::ir::{BodyKind, ResponseBody};
+    let count = |json_only: bool| {
+        api.operations
+            .iter()
+            .filter(|op| {
+                let request = match op.body.as_ref().map(|b| &b.kind) {
+                    None | Some(BodyKind::Json(_)) => true,
+                    Some(BodyKind::Form(_)) => !json_only,
+                    Some(BodyKind::Raw) => false,
+                };
+                let responses = op
+                    .success
+                    .iter()
+                    .chain(&op.errors)
+                    .all(|case| match &case.body {
+                        ResponseBody::Empty | ResponseBody::Json(_) => true,
+                        ResponseBody::Raw { media_type, .. } => !json_only && is_bytes(media_type),
+                    });
+                request && responses
+            })
+            .count()
+    };
+    (count(false), count(true))
+}
+
+/// Media types whose body is its bytes (or text): not JSON, not a form, not a wildcard.
+fn is_bytes(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    !essence.contains('*')
+        && !essence.starts_with("multipart/")
+        && essence != "application/x-www-form-urlencoded"
+        && (essence.starts_with("text/")
+            || essence.starts_with("image/")
+            || essence.starts_with("audio/")
+            || essence.starts_with("video/")
+            || matches!(
+                essence.as_str(),
+                "application/octet-stream"
+                    | "application/pdf"
+                    | "application/zip"
+                    | "application/xml"
+            ))
 }
 
 /// Wall time and peak RSS of `xtask generate --check` on the spec, from `/usr/bin/time`: the
@@ -310,8 +369,12 @@ fn report(rows: &[Row], args: &Args) -> String {
          every file); the whole process is `xtask generate --check` \
          under `/usr/bin/time`, the fastest of three runs (emit on both cores). Machine: the 2-core CI kind.\n\n\
          **{generated} of {} specs generate**{}.\n\n\
-         | spec | bytes | operations | types | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
-         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
+         The column *typed* counts operations whose request and response bodies are all typed: JSON and form \
+         bodies as models, byte and text media types (`application/octet-stream`, `text/csv`) as bytes that can \
+         also be streamed; in brackets, the count with JSON alone. A body of a media type the generator does not \
+         type (`multipart/form-data`, `*/*`) is bytes, and its operation is not counted.\n\n\
+         | spec | bytes | operations | typed | types | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
         if args.build { " --build" } else { "" },
         rows.len(),
         if args.build {
@@ -341,10 +404,12 @@ fn report(rows: &[Row], args: &Args) -> String {
                     Some(Err(e)) => format!(" **failed**: {} |", e.replace('|', "\\|")),
                 };
                 text.push_str(&format!(
-                    "| {} | {} | {} | {} | {} | {:.1} MB | {} | {} | {} | {} | {wall} | {rss} |{build}\n",
+                    "| {} | {} | {} | {} ({}) | {} | {} | {:.1} MB | {} | {} | {} | {} | {wall} | {rss} |{build}\n",
                     row.name,
                     row.bytes,
                     g.operations,
+                    g.typed.0,
+                    g.typed.1,
                     g.types,
                     g.warnings,
                     g.output_bytes as f64 / 1e6,
@@ -357,7 +422,7 @@ fn report(rows: &[Row], args: &Args) -> String {
             Err(e) => {
                 let e: String = e.replace('|', "\\|").chars().take(300).collect();
                 text.push_str(&format!(
-                    "| {} | {} | **failed**: {e} | | | | | | | | | |{}\n",
+                    "| {} | {} | **failed**: {e} | | | | | | | | | | |{}\n",
                     row.name,
                     row.bytes,
                     if args.build { " |" } else { "" }

@@ -28,6 +28,7 @@ mod drift_log;
 mod encoding;
 mod envelope;
 mod error;
+mod form;
 mod json_path;
 mod model;
 mod one_of;
@@ -37,6 +38,7 @@ mod redirect;
 mod request;
 mod retry;
 mod signing;
+mod stream;
 mod string_enum;
 #[cfg(feature = "testing")]
 mod testing_auth;
@@ -65,6 +67,7 @@ pub use retry::RetryPolicy;
 pub use signing::{
     ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
 };
+pub use stream::{ByteStream, DEFAULT_MAX_STREAM_BYTES, StreamFuture};
 pub use zephr_hmac::ZephrHmacSigner;
 
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].

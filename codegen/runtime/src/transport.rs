@@ -312,6 +312,25 @@ impl Transport {
         request: Request,
         attempts: &mut u32,
     ) -> Result<RawResponse, Failure> {
+        let opened = self.respond(request, attempts, false).await?;
+        self.read(
+            opened.response,
+            &opened.method,
+            &opened.path,
+            opened.deadline,
+        )
+        .await
+    }
+
+    /// Sends `request` with retries and redirects, up to the response's head; its body is left
+    /// to read. `streaming`: the timeout bounds the head, not the body (a stream's reader bounds
+    /// each wait for a chunk with it instead).
+    pub(crate) async fn respond(
+        &self,
+        request: Request,
+        attempts: &mut u32,
+        streaming: bool,
+    ) -> Result<Opened, Failure> {
         let Request {
             method,
             path,
@@ -358,7 +377,9 @@ impl Transport {
         *http_request.headers_mut() = headers;
         *http_request.body_mut() = body.map(reqwest::Body::from);
         let timeout = timeout.or(self.timeout);
-        *http_request.timeout_mut() = timeout;
+        if !streaming {
+            *http_request.timeout_mut() = timeout;
+        }
 
         let policy = match retry {
             Some(choice) => choice,
@@ -373,7 +394,21 @@ impl Transport {
                 Failure::InvalidRequest("the request body cannot be replayed".to_owned())
             })?;
             let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-            let (wait, why) = match self.attempt(attempt, signing, &method, &path).await {
+            let sent = self.attempt(attempt, signing, &method, &path);
+            let sent = match deadline {
+                Some(deadline) if streaming => tokio::time::timeout_at(deadline, sent)
+                    .await
+                    .unwrap_or_else(|_| Err(timed_out(&method, &path))),
+                _ => sent.await,
+            };
+            let done = |response| Opened {
+                response,
+                method: method.clone(),
+                path: path.clone(),
+                deadline: deadline.filter(|_| !streaming),
+                timeout,
+            };
+            let (wait, why) = match sent {
                 Ok(response) if response.status().is_redirection() => {
                     match self.redirect_target(
                         &http_request,
@@ -392,7 +427,7 @@ impl Transport {
                             http_request = next;
                             continue;
                         }
-                        None => return self.read(response, &method, &path, deadline).await,
+                        None => return Ok(done(response)),
                     }
                 }
                 Ok(response) => {
@@ -404,7 +439,7 @@ impl Transport {
                     };
                     match wait {
                         Some(wait) => (wait, RetryReason::Status(response.status())),
-                        None => return self.read(response, &method, &path, deadline).await,
+                        None => return Ok(done(response)),
                     }
                 }
                 Err(Failure::Transport(e)) => {
@@ -507,7 +542,7 @@ impl Transport {
     }
 
     /// Reads the body, refusing more than the limit and giving up at the deadline.
-    async fn read(
+    pub(crate) async fn read(
         &self,
         mut response: reqwest::Response,
         method: &Method,
@@ -576,18 +611,9 @@ impl Transport {
             })
         };
         let body = match deadline {
-            Some(deadline) => {
-                tokio::time::timeout_at(deadline, reading)
-                    .await
-                    .map_err(|_| {
-                        Failure::Transport(TransportError {
-                            method: method.clone(),
-                            path: path.to_owned(),
-                            kind: TransportErrorKind::Timeout,
-                            source: None,
-                        })
-                    })??
-            }
+            Some(deadline) => tokio::time::timeout_at(deadline, reading)
+                .await
+                .map_err(|_| timed_out(method, path))??,
             None => reading.await?,
         };
         Ok(RawResponse {
@@ -608,6 +634,28 @@ impl Display for RetryReason {
             RetryReason::Failure(_) => f.write_str("connection failed"),
         }
     }
+}
+
+/// A response whose body is still to be read, with what errors name it by.
+pub(crate) struct Opened {
+    pub(crate) response: reqwest::Response,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    /// When reading the body must be done (`None` for a stream, or without a timeout).
+    pub(crate) deadline: Option<tokio::time::Instant>,
+    /// The request's timeout (a stream bounds each wait for a chunk with it).
+    #[allow(dead_code)] // read when an operation streams its body
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// The request (or a wait for its body) took longer than its timeout.
+pub(crate) fn timed_out(method: &Method, path: &str) -> Failure {
+    Failure::Transport(TransportError {
+        method: method.clone(),
+        path: path.to_owned(),
+        kind: TransportErrorKind::Timeout,
+        source: None,
+    })
 }
 
 pub(crate) fn transport_error(method: &Method, path: &str, source: reqwest::Error) -> Failure {

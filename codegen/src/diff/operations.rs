@@ -447,6 +447,7 @@ fn arguments(api: &Api, op: &Operation) -> Vec<String> {
 fn body_type(api: &Api, kind: &BodyKind) -> String {
     match kind {
         BodyKind::Json(ty) => api.display(ty).to_string(),
+        BodyKind::Form(form) => format!("{} as a form", api.display(&form.ty)),
         BodyKind::Raw => "bytes".to_owned(),
     }
 }

@@ -230,6 +230,11 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
             pub use paginate::{Items, Pages, Paginated, DEFAULT_MAX_PAGES};
         )
     });
+    let stream_use = super::runtime::has_byte_streams(api).then(|| {
+        quote!(
+            pub use stream::{ByteStream, StreamFuture, DEFAULT_MAX_STREAM_BYTES};
+        )
+    });
     let zephr_use = zephr.then(|| {
         quote!(
             pub use zephr_hmac::ZephrHmacSigner;
@@ -289,6 +294,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         #paginate_use
         pub use retry::RetryPolicy;
         pub use signing::{nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError};
+        #stream_use
         #zephr_use
 
         /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].

@@ -183,7 +183,7 @@ fn call(
             };
             return quote!(outcome(#name, #send.send_with_response().await));
         }
-        BodyKind::Json(ty) => ty,
+        BodyKind::Json(ty) | BodyKind::Form(crate::ir::FormBody { ty, .. }) => ty,
     };
     let mut candidates: Vec<String> = api
         .examples

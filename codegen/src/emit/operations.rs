@@ -18,6 +18,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use self::method_docs::{body_line, doc_aliases, method_doc, setter_doc};
+pub(crate) use self::request::form_styles;
 use self::request::{into_request, operation_info};
 use self::responses::{decode, documented_statuses, error_enum, response_enum};
 use super::docs;
@@ -129,9 +130,9 @@ pub(super) fn param_argument(api: &Api, param: &Param) -> (TokenStream, TokenStr
 
 /// The body's stored type.
 pub(super) fn body_type(api: &Api, body: &Body) -> TokenStream {
-    match &body.kind {
-        BodyKind::Json(ty) => rust::ty(api, ty, TypesPath::Crate),
-        BodyKind::Raw => quote!(bytes::Bytes),
+    match body.kind.typed() {
+        Some(ty) => rust::ty(api, ty, TypesPath::Crate),
+        None => quote!(bytes::Bytes),
     }
 }
 
@@ -148,7 +149,7 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     if let Some(body) = required_body {
         let ty = match body.kind {
             BodyKind::Raw => quote!(impl Into<bytes::Bytes>),
-            BodyKind::Json(_) => body_type(api, body),
+            BodyKind::Json(_) | BodyKind::Form(_) => body_type(api, body),
         };
         args.push(quote!(body: #ty));
     }
@@ -163,16 +164,18 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     });
     let body_init = op.body.as_ref().map(|b| match (b.required, &b.kind) {
         (true, BodyKind::Raw) => quote!(body: body.into(),),
-        (true, BodyKind::Json(_)) => quote!(body,),
+        (true, BodyKind::Json(_) | BodyKind::Form(_)) => quote!(body,),
         (false, _) => quote!(body: None,),
     });
     let doc = method_doc(api, group, op);
     let aliases = doc_aliases(op);
     let deprecated = docs::deprecated(&op.doc, &op.label());
+    let many = rust::allow_many_arguments(args.len());
     quote! {
         #doc
         #(#[doc(alias = #aliases)])*
         #deprecated
+        #many
         pub fn #method_name(&self, #(#args),*) -> #builder {
             #builder {
                 common: crate::request::Common::new(self.client.transport()),
@@ -289,7 +292,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let (ty, value) = match b.kind {
             BodyKind::Raw => (quote!(impl Into<bytes::Bytes>), quote!(body.into())),
-            BodyKind::Json(_) => (body_type(api, b), quote!(body)),
+            BodyKind::Json(_) | BodyKind::Form(_) => (body_type(api, b), quote!(body)),
         };
         let mut lines = vec![format!(
             "The request body ({}).",
@@ -341,6 +344,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             }
         }
     });
+    let streams = super::runtime::streams(op).then(|| quote!(, streams));
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
@@ -360,14 +364,17 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
 
             const INFO: crate::request::OperationInfo = #info;
 
+            #[inline]
             fn common(&mut self) -> &mut crate::request::Common {
                 &mut self.common
             }
 
+            #[inline]
             fn into_request(self) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
                 #into_request
             }
 
+            #[inline]
             fn decode(response: &crate::transport::RawResponse) -> Result<#output, crate::Error<#error>> {
                 #decode
             }
@@ -375,7 +382,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
             #documented
         }
 
-        crate::request::operation!(#builder => #output, #error);
+        crate::request::operation!(#builder => #output, #error #streams);
 
         #pagination
 

@@ -51,6 +51,7 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("encoding", always),
     module!("envelope", has_envelopes),
     module!("error", always),
+    module!("form", has_forms),
     module!("json_path", always),
     module!("model", has_structs),
     module!("one_of", has_one_ofs),
@@ -60,6 +61,7 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("request", always),
     module!("retry", always),
     module!("signing", always),
+    module!("stream", has_byte_streams),
     module!("string_enum", has_string_enums),
     module!("testing_auth", always, feature "testing"),
     module!("testing_server", always, feature "testing"),
@@ -134,6 +136,28 @@ pub(crate) fn has_envelopes(api: &Api) -> bool {
         .iter()
         .flat_map(|op| &op.success)
         .any(|case| case.envelope.is_some())
+}
+
+/// Whether a success response of `op` is bytes (not JSON), so its builder can stream it.
+pub(crate) fn streams(op: &crate::ir::Operation) -> bool {
+    op.success
+        .iter()
+        .any(|case| matches!(case.body, crate::ir::ResponseBody::Raw { .. }))
+}
+
+/// Whether an operation streams its body, so the crate needs the runtime's `stream` module.
+pub(crate) fn has_byte_streams(api: &Api) -> bool {
+    api.operations.iter().any(streams)
+}
+
+/// Whether a request body is a form, so the crate needs the runtime's `form` module.
+pub(crate) fn has_forms(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        matches!(
+            op.body.as_ref().map(|b| &b.kind),
+            Some(crate::ir::BodyKind::Form(_))
+        )
+    })
 }
 
 /// Whether a parameter is encoded with Base64 (which needs the `base64` crate).

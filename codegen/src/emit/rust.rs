@@ -63,6 +63,15 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, path: TypesPath<'_>) -> TokenStream {
     }
 }
 
+/// `#[allow(clippy::too_many_arguments)]` for a method taking `self` and `arguments` more, when
+/// clippy would refuse it (over 7). Required parameters are arguments on purpose: the call shows
+/// every value the API requires, as the spec orders them, and an operation with nine of them
+/// is what the API is; a parameters struct for some operations only would give them a calling
+/// convention of their own.
+pub(crate) fn allow_many_arguments(arguments: usize) -> Option<TokenStream> {
+    (arguments + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]))
+}
+
 /// `use crate::types;` for a file whose `items` name types through it ([`TypesPath::Crate`]).
 pub(crate) fn types_import(items: &TokenStream) -> Option<TokenStream> {
     names_types(items.clone()).then(|| {
@@ -115,11 +124,36 @@ pub(crate) fn format_file(
     if body.chars().any(text::is_hazard) {
         body = render(sanitize(tokens))?;
     }
-    let body = separate_items(&body);
+    let body = separate_items(&tidy_operation_macros(&body));
     Ok(match preamble {
         Some(preamble) => format!("{preamble}\n{body}"),
         None => body,
     })
+}
+
+/// `text` with the types in `operation!(…)` invocations spelled as in code: prettyplease prints
+/// a macro's tokens apart (`Vec < types::Widget >`, `crate ::RawBody`). Those invocations hold
+/// only paths, `<`, `>`, `,`, `=>` and a keyword, never a literal, so the spaces can go safely;
+/// rustfmt leaves macro arguments that are not expressions as they are.
+fn tidy_operation_macros(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.lines() {
+        inside |= line.starts_with("crate::request::operation!(");
+        if inside {
+            out.push_str(
+                &line
+                    .replace(" < ", "<")
+                    .replace(" >", ">")
+                    .replace("crate ::", "crate::"),
+            );
+            inside = !line.ends_with(");");
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `text` (prettyplease's output) with a blank line between items, as hand-written Rust has
@@ -178,6 +212,7 @@ fn needs_blank_line(above: &str, line: &str) -> bool {
         t.starts_with("use ") || t.starts_with("pub use ") || t.starts_with("pub(crate) use ")
     };
     let ends_item = matches!(above_text, "}" | "};" | ");")
+        || (above_text.starts_with("crate::request::operation!(") && above_text.ends_with(");"))
         || (is_use(above_text) && above_text.ends_with(';') && !is_use(text))
         || (above_text.ends_with(';')
             && [

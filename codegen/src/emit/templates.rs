@@ -5,7 +5,7 @@
 use minijinja::{Environment, context};
 
 use super::preamble::{Comment, preamble};
-use super::runtime::{self, paginates, uses_base64, uses_zephr_hmac};
+use super::runtime::{self, has_forms, paginates, uses_base64, uses_zephr_hmac};
 use super::{GeneratedFile, Options, RUST_VERSION, client, features, text};
 use crate::error::Error;
 use crate::ir::{Api, Auth};
@@ -60,6 +60,7 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
             zephr_hmac => uses_zephr_hmac(api),
             base64 => uses_base64(api),
             paginate => paginates(api),
+            forms => has_forms(api),
             tag_features => features::table(api).0,
             all_feature => crate::ir::ALL_FEATURE,
         },

@@ -394,15 +394,12 @@ fn received_method(api: &Api, op: &Operation) -> TokenStream {
     let method = ident(&op.method_name);
     let id = wire(&operation_id(op));
     match op.body.as_ref().map(|b| (&b.kind, b)) {
-        Some((BodyKind::Json(_), body)) => {
+        Some((BodyKind::Json(json), body)) => {
             let ty = ops::body_type(api, body);
             let doc = format!(
                 " The bodies of the requests to `{}`, in order, as `{}`.",
                 operation_id(op).replace('`', "'"),
-                api.display(match &body.kind {
-                    BodyKind::Json(t) => t,
-                    BodyKind::Raw => unreachable!(),
-                })
+                api.display(json)
             );
             quote! {
                 #[doc = #doc]

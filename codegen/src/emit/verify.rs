@@ -25,6 +25,7 @@ use crate::limits;
 const DEPENDENCIES: &[&str] = &[
     "base64",
     "bytes",
+    "form_urlencoded",
     "futures-core",
     "getrandom",
     "http-body-util",

@@ -9,9 +9,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use super::{
-    Additional, Api, BodyKind, Operation, ParamType, ResponseBody, TypeId, TypeKind, TypeRef,
-};
+use super::{Additional, Api, Operation, ParamType, ResponseBody, TypeId, TypeKind, TypeRef};
 
 /// The features of a crate, decided from its operations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +35,7 @@ const RESERVED: &[&str] = &[
     "tracing",
     "base64",
     "bytes",
+    "form_urlencoded",
     "futures-core",
     "getrandom",
     "httpdate",
@@ -102,7 +101,7 @@ fn roots(op: &Operation) -> Vec<TypeId> {
             ParamType::Encoded { documented, .. } => documented.named(&mut out),
         }
     }
-    if let Some(BodyKind::Json(ty)) = op.body.as_ref().map(|b| &b.kind) {
+    if let Some(ty) = op.body.as_ref().and_then(|b| b.kind.typed()) {
         ty.named(&mut out);
     }
     for case in op.success.iter().chain(&op.errors) {

@@ -542,8 +542,42 @@ pub struct Body {
 pub enum BodyKind {
     /// Serialised with serde_json.
     Json(TypeRef),
+    /// `application/x-www-form-urlencoded`, from the same model as JSON: the model's
+    /// properties are the form's fields.
+    Form(FormBody),
     /// Bytes sent as they are, with the documented media type.
     Raw,
+}
+
+impl BodyKind {
+    /// The Rust type the caller gives for a typed body (JSON or form); `None` for bytes.
+    pub fn typed(&self) -> Option<&TypeRef> {
+        match self {
+            BodyKind::Json(ty) | BodyKind::Form(FormBody { ty, .. }) => Some(ty),
+            BodyKind::Raw => None,
+        }
+    }
+}
+
+/// A form body: its model, and how the properties the `encoding` object names are written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormBody {
+    pub ty: TypeRef,
+    /// Wire names of properties and their style; the rest are `form`, exploded.
+    pub styles: Vec<(String, FormStyle)>,
+}
+
+/// An OpenAPI `encoding` object's style and explode, for one property of a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormStyle {
+    /// `form`, exploded (the default): an array repeats the key.
+    Form,
+    /// An array's items joined with spaces.
+    SpaceDelimited,
+    /// An array's items joined with `|`.
+    PipeDelimited,
+    /// Brackets for objects and indices for arrays (`items[0][price]`).
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq)]

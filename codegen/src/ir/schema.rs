@@ -108,6 +108,16 @@ pub(crate) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str,
         .map(|(m, media)| (m.as_str(), media))
 }
 
+/// `application/x-www-form-urlencoded` (any parameters after `;` aside).
+pub(crate) fn is_form(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
 /// `application/json`, `application/problem+json`, `text/json`, …
 pub(crate) fn is_json(media_type: &str) -> bool {
     let essence = media_type

@@ -44,15 +44,56 @@ fn needs(value: &Value, node: Node, depth: usize) -> bool {
     if depth > MAX_RESOLVED_DEPTH {
         return true; // `resolve` reports it
     }
-    if node.may_refer()
-        && let Some(reference) = value.get("$ref").and_then(Value::as_str)
-    {
+    if let Some(reference) = reference_of(value, node) {
         return !is_followed_as_is(reference, node);
     }
     if node == Node::Schema && mapping_refs(value).any(|r| !is_followed_as_is(r, Node::Schema)) {
         return true;
     }
+    if has_text_reference(value) {
+        return true;
+    }
+    if node == Node::Root
+        && text_holders(value).any(|at| value.pointer(&at).is_some_and(has_text_reference))
+    {
+        return true;
+    }
     children(value, node).any(|(child, child_node)| needs(child, child_node, depth + 1))
+}
+
+/// The `$ref` a value at `node` stands for: an object's `$ref`, where OpenAPI allows one; and,
+/// leniently, a `$ref` in place of a map of schemas (`properties: {$ref: 'models/x.yml#/y'}`,
+/// written by a common bundler), which is not OpenAPI: a map of schemas whose only entry is
+/// `$ref` with a string (no schema is a string) can only mean that.
+fn reference_of(value: &Value, node: Node) -> Option<&str> {
+    let reference = value.get("$ref").and_then(Value::as_str)?;
+    let lenient = node == Node::SchemaMap && value.as_object().is_some_and(|map| map.len() == 1);
+    (node.may_refer() || lenient).then_some(reference)
+}
+
+/// A `$ref` in place of a text (`description: {$ref: …}`), which OpenAPI does not allow.
+fn text_reference<'v>(key: &str, value: &'v Value) -> Option<&'v str> {
+    if !matches!(key, "description" | "summary") {
+        return None;
+    }
+    let map = value.as_object()?;
+    (map.len() == 1).then(|| map.get("$ref")?.as_str())?
+}
+
+fn has_text_reference(value: &Value) -> bool {
+    value.as_object().is_some_and(|map| {
+        map.iter()
+            .any(|(key, child)| text_reference(key, child).is_some())
+    })
+}
+
+/// The objects outside the tree of referencable nodes that carry texts: `info` and each tag.
+fn text_holders(root: &Value) -> impl Iterator<Item = String> + use<> {
+    let tags = root
+        .get("tags")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    std::iter::once("/info".to_owned()).chain((0..tags).map(|i| format!("/tags/{i}")))
 }
 
 /// `#/components/{section}/{name}` where the section holds this kind: what the IR follows.
@@ -207,10 +248,15 @@ impl Resolver<'_> {
                 )),
             ));
         }
-        if node.may_refer()
-            && let Some(reference) = value.get("$ref").and_then(Value::as_str)
-        {
+        if let Some(reference) = reference_of(value, node) {
             let reference = reference.to_owned();
+            if node == Node::SchemaMap {
+                self.notes.push(Note {
+                    pointer: self.files.place(file, at),
+                    message: format!("a `$ref` (`{reference}`) stands in place of a map of schemas, which OpenAPI does not allow; the map it points at is copied in"),
+                    defect: true,
+                });
+            }
             match self.action(&reference, node, file, at)? {
                 Action::Keep => {}
                 Action::Rewrite(new) => value["$ref"] = Value::String(new),
@@ -248,6 +294,11 @@ impl Resolver<'_> {
         match value {
             Value::Object(map) => {
                 for (key, child) in map.iter_mut() {
+                    if let Some(reference) = text_reference(key, child) {
+                        let reference = reference.to_owned();
+                        *child = self.text(&reference, file, &pointer::push(at, key))?;
+                        continue;
+                    }
                     let child_node = node.child_of_value(key, child);
                     if child_node != Node::Data {
                         self.walk(child, child_node, file, &pointer::push(at, key), depth + 1)?;
@@ -269,6 +320,32 @@ impl Resolver<'_> {
                 }
             }
             _ => {}
+        }
+        if node == Node::Root {
+            self.resolve_outside_texts(value, file, at)?;
+        }
+        Ok(())
+    }
+
+    /// Texts given by `$ref` in `info` and the tags, which the walk over nodes does not visit.
+    fn resolve_outside_texts(
+        &mut self,
+        root: &mut Value,
+        file: usize,
+        at: &str,
+    ) -> Result<(), Error> {
+        for holder in text_holders(root) {
+            let Some(Value::Object(map)) = root.pointer_mut(&holder) else {
+                continue;
+            };
+            for (key, child) in map.iter_mut() {
+                if let Some(reference) = text_reference(key, child) {
+                    let reference = reference.to_owned();
+                    let place =
+                        pointer::push(&format!("{}{holder}", at.trim_end_matches('/')), key);
+                    *child = self.text(&reference, file, &place)?;
+                }
+            }
         }
         Ok(())
     }
@@ -469,6 +546,31 @@ impl Resolver<'_> {
                 *target = reference;
             }
         }
+    }
+
+    /// The text a `$ref` in place of a description stands for: the string it points at, or
+    /// nothing (`null`) when it points at something else. Noted either way.
+    fn text(&mut self, reference: &str, file: usize, at: &str) -> Result<Value, Error> {
+        let (target_file, fragment) = self.locate(reference, file, at)?;
+        let target = self.files.documents[target_file]
+            .pointer(fragment)
+            .ok_or_else(|| {
+                self.files
+                    .error(file, at, Problem::DanglingRef(reference.to_owned()))
+            })?;
+        let (text, outcome) = match target {
+            Value::String(text) => (Value::String(text.clone()), "the text it points at is used"),
+            _ => (
+                Value::Null,
+                "it does not point at a text, so it is left out",
+            ),
+        };
+        self.notes.push(Note {
+            pointer: self.files.place(file, at),
+            message: format!("a `$ref` (`{reference}`) stands in place of a text, which OpenAPI does not allow; {outcome}"),
+            defect: true,
+        });
+        Ok(text)
     }
 
     fn copy_in(

@@ -201,10 +201,12 @@ impl crate::request::Operation for ListAccounts {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -225,6 +227,7 @@ impl crate::request::Operation for ListAccounts {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::SimpleAccountBodies, crate::Error<::core::convert::Infallible>> {
@@ -235,6 +238,7 @@ impl crate::request::Operation for ListAccounts {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -316,10 +320,12 @@ impl crate::request::Operation for CreateAccount {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -331,6 +337,7 @@ impl crate::request::Operation for CreateAccount {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -341,12 +348,14 @@ impl crate::request::Operation for CreateAccount {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateAccount => (), ::core::convert::Infallible);
+
 /// Request builder for [`AccountApi::get_account`] (`GET /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -367,10 +376,12 @@ impl crate::request::Operation for GetAccount {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -383,6 +394,7 @@ impl crate::request::Operation for GetAccount {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
@@ -393,6 +405,7 @@ impl crate::request::Operation for GetAccount {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -423,10 +436,12 @@ impl crate::request::Operation for UpdateAccount {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -439,6 +454,7 @@ impl crate::request::Operation for UpdateAccount {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -449,12 +465,14 @@ impl crate::request::Operation for UpdateAccount {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(UpdateAccount => (), ::core::convert::Infallible);
+
 /// Request builder for [`AccountApi::delete_account`] (`DELETE /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -475,10 +493,12 @@ impl crate::request::Operation for DeleteAccount {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -490,6 +510,7 @@ impl crate::request::Operation for DeleteAccount {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -500,12 +521,14 @@ impl crate::request::Operation for DeleteAccount {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteAccount => (), ::core::convert::Infallible);
+
 /// Request builder for [`AccountApi::get_account_v4`] (`GET /v4/accounts/{account_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -526,10 +549,12 @@ impl crate::request::Operation for GetAccountV4 {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -542,6 +567,7 @@ impl crate::request::Operation for GetAccountV4 {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
@@ -552,6 +578,7 @@ impl crate::request::Operation for GetAccountV4 {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -580,10 +607,12 @@ impl crate::request::Operation for ListAccountsV4 {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -595,6 +624,7 @@ impl crate::request::Operation for ListAccountsV4 {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AccountBodies, crate::Error<::core::convert::Infallible>> {
@@ -605,6 +635,7 @@ impl crate::request::Operation for ListAccountsV4 {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

@@ -147,10 +147,12 @@ impl crate::request::Operation for ListAccountUsers {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -164,6 +166,7 @@ impl crate::request::Operation for ListAccountUsers {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AccountUser, crate::Error<::core::convert::Infallible>> {
@@ -174,6 +177,7 @@ impl crate::request::Operation for ListAccountUsers {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -204,10 +208,12 @@ impl crate::request::Operation for RetrieveAccountUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -222,6 +228,7 @@ impl crate::request::Operation for RetrieveAccountUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AccountUser, crate::Error<::core::convert::Infallible>> {
@@ -232,6 +239,7 @@ impl crate::request::Operation for RetrieveAccountUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -262,10 +270,12 @@ impl crate::request::Operation for SaveAccountUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -279,6 +289,7 @@ impl crate::request::Operation for SaveAccountUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveAccountUserResponse, crate::Error<::core::convert::Infallible>> {
@@ -289,6 +300,7 @@ impl crate::request::Operation for SaveAccountUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
@@ -330,10 +342,12 @@ impl crate::request::Operation for DeleteAccountUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -347,6 +361,7 @@ impl crate::request::Operation for DeleteAccountUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -357,12 +372,14 @@ impl crate::request::Operation for DeleteAccountUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteAccountUser => (), ::core::convert::Infallible);
+
 /// Request builder for [`AccountUserApi::add_account_users_by_domain`] (`POST /v4/accounts/{accountId}/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -383,10 +400,12 @@ impl crate::request::Operation for AddAccountUsersByDomain {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -400,6 +419,7 @@ impl crate::request::Operation for AddAccountUsersByDomain {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AddBulkAccountUsersByDomains, crate::Error<::core::convert::Infallible>>
@@ -411,6 +431,7 @@ impl crate::request::Operation for AddAccountUsersByDomain {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 202 | 409 | 500)
     }

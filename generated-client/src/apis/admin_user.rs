@@ -306,10 +306,12 @@ impl crate::request::Operation for CreateAdminUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -322,6 +324,7 @@ impl crate::request::Operation for CreateAdminUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
@@ -332,6 +335,7 @@ impl crate::request::Operation for CreateAdminUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
@@ -361,10 +365,12 @@ impl crate::request::Operation for LogInAdminUserAccount {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -377,6 +383,7 @@ impl crate::request::Operation for LogInAdminUserAccount {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminUserLoginResponse, crate::Error<::core::convert::Infallible>> {
@@ -387,6 +394,7 @@ impl crate::request::Operation for LogInAdminUserAccount {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 401)
     }
@@ -426,10 +434,12 @@ impl crate::request::Operation for LogOutAdminUserAccount {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -444,6 +454,7 @@ impl crate::request::Operation for LogOutAdminUserAccount {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::LogoutResponse, crate::Error<::core::convert::Infallible>> {
@@ -454,6 +465,7 @@ impl crate::request::Operation for LogOutAdminUserAccount {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -483,10 +495,12 @@ impl crate::request::Operation for ListAccessKeys {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -500,6 +514,7 @@ impl crate::request::Operation for ListAccessKeys {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::GetAccessKeyResponse, crate::Error<::core::convert::Infallible>> {
@@ -510,6 +525,7 @@ impl crate::request::Operation for ListAccessKeys {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -539,10 +555,12 @@ impl crate::request::Operation for IssueKeyPair {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -556,6 +574,7 @@ impl crate::request::Operation for IssueKeyPair {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::IssueKeypairResponse, crate::Error<::core::convert::Infallible>> {
@@ -566,6 +585,7 @@ impl crate::request::Operation for IssueKeyPair {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 404)
     }
@@ -596,10 +616,12 @@ impl crate::request::Operation for RevokeKeypair {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -614,6 +636,7 @@ impl crate::request::Operation for RevokeKeypair {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::RevokeKeypairResponse, crate::Error<::core::convert::Infallible>> {
@@ -624,6 +647,7 @@ impl crate::request::Operation for RevokeKeypair {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -653,10 +677,12 @@ impl crate::request::Operation for ListUserRoles {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -670,6 +696,7 @@ impl crate::request::Operation for ListUserRoles {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminRoles, crate::Error<::core::convert::Infallible>> {
@@ -680,6 +707,7 @@ impl crate::request::Operation for ListUserRoles {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -710,10 +738,12 @@ impl crate::request::Operation for ListUserTenantRoles {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -728,6 +758,7 @@ impl crate::request::Operation for ListUserTenantRoles {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminRoles, crate::Error<::core::convert::Infallible>> {
@@ -738,6 +769,7 @@ impl crate::request::Operation for ListUserTenantRoles {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -766,10 +798,12 @@ impl crate::request::Operation for ListRoles {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -781,6 +815,7 @@ impl crate::request::Operation for ListRoles {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListAdminRolesResponse, crate::Error<::core::convert::Infallible>> {
@@ -791,6 +826,7 @@ impl crate::request::Operation for ListRoles {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -820,10 +856,12 @@ impl crate::request::Operation for CreateAdminRole {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -836,6 +874,7 @@ impl crate::request::Operation for CreateAdminRole {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminRoleCreationResponse, crate::Error<::core::convert::Infallible>> {
@@ -846,6 +885,7 @@ impl crate::request::Operation for CreateAdminRole {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
@@ -875,10 +915,12 @@ impl crate::request::Operation for GetRole {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -891,6 +933,7 @@ impl crate::request::Operation for GetRole {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListAdminRoleResponse, crate::Error<::core::convert::Infallible>> {
@@ -901,6 +944,7 @@ impl crate::request::Operation for GetRole {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -931,10 +975,12 @@ impl crate::request::Operation for UpdateRole {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -948,6 +994,7 @@ impl crate::request::Operation for UpdateRole {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminRoleUpdateResponse, crate::Error<::core::convert::Infallible>> {
@@ -958,6 +1005,7 @@ impl crate::request::Operation for UpdateRole {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
@@ -987,10 +1035,12 @@ impl crate::request::Operation for DeleteRole {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1003,6 +1053,7 @@ impl crate::request::Operation for DeleteRole {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminRoleDeletedResponse, crate::Error<::core::convert::Infallible>> {
@@ -1013,6 +1064,7 @@ impl crate::request::Operation for DeleteRole {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -1042,10 +1094,12 @@ impl crate::request::Operation for GetSessionUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1062,6 +1116,7 @@ impl crate::request::Operation for GetSessionUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UserIdentifier, crate::Error<::core::convert::Infallible>> {
@@ -1072,6 +1127,7 @@ impl crate::request::Operation for GetSessionUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -129,10 +129,12 @@ impl crate::request::Operation for ListBundles {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -144,6 +146,7 @@ impl crate::request::Operation for ListBundles {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Bundles, crate::Error<::core::convert::Infallible>> {
@@ -154,12 +157,14 @@ impl crate::request::Operation for ListBundles {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401)
     }
 }
 
 crate::request::operation!(ListBundles => types::Bundles, ::core::convert::Infallible);
+
 /// Request builder for [`BundleApi::create_bundles`] (`PUT /v3/bundles`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -188,10 +193,12 @@ impl crate::request::Operation for CreateBundles {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -205,6 +212,7 @@ impl crate::request::Operation for CreateBundles {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -215,12 +223,14 @@ impl crate::request::Operation for CreateBundles {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateBundles => (), ::core::convert::Infallible);
+
 /// Request builder for [`BundleApi::get_bundle`] (`GET /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -241,10 +251,12 @@ impl crate::request::Operation for GetBundle {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -257,6 +269,7 @@ impl crate::request::Operation for GetBundle {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Bundle, crate::Error<::core::convert::Infallible>> {
@@ -267,12 +280,14 @@ impl crate::request::Operation for GetBundle {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
 
 crate::request::operation!(GetBundle => types::Bundle, ::core::convert::Infallible);
+
 /// Request builder for [`BundleApi::create_bundle`] (`PUT /v3/bundles/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -302,10 +317,12 @@ impl crate::request::Operation for CreateBundle {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -320,6 +337,7 @@ impl crate::request::Operation for CreateBundle {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -330,12 +348,14 @@ impl crate::request::Operation for CreateBundle {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateBundle => (), ::core::convert::Infallible);
+
 /// Request builder for [`BundleApi::delete_bundle`] (`DELETE /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -356,10 +376,12 @@ impl crate::request::Operation for DeleteBundle {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -372,6 +394,7 @@ impl crate::request::Operation for DeleteBundle {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::DeleteBundleResponse, crate::Error<::core::convert::Infallible>> {
@@ -382,6 +405,7 @@ impl crate::request::Operation for DeleteBundle {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }

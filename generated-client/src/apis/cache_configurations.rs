@@ -129,10 +129,12 @@ impl crate::request::Operation for ListCacheConfigurations {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -144,6 +146,7 @@ impl crate::request::Operation for ListCacheConfigurations {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::CacheConfigurationsObjects, crate::Error<::core::convert::Infallible>> {
@@ -154,6 +157,7 @@ impl crate::request::Operation for ListCacheConfigurations {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -192,10 +196,12 @@ impl crate::request::Operation for CreateCacheConfiguration {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -209,6 +215,7 @@ impl crate::request::Operation for CreateCacheConfiguration {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -219,12 +226,14 @@ impl crate::request::Operation for CreateCacheConfiguration {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateCacheConfiguration => (), ::core::convert::Infallible);
+
 /// Request builder for [`CacheConfigurationsApi::get_cache_configuration`] (`GET /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -245,10 +254,12 @@ impl crate::request::Operation for GetCacheConfiguration {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -261,6 +272,7 @@ impl crate::request::Operation for GetCacheConfiguration {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::CacheConfigurationsObject, crate::Error<::core::convert::Infallible>> {
@@ -271,6 +283,7 @@ impl crate::request::Operation for GetCacheConfiguration {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -310,10 +323,12 @@ impl crate::request::Operation for UpdateCacheConfiguration {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -328,6 +343,7 @@ impl crate::request::Operation for UpdateCacheConfiguration {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -338,12 +354,14 @@ impl crate::request::Operation for UpdateCacheConfiguration {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
 
 crate::request::operation!(UpdateCacheConfiguration => (), ::core::convert::Infallible);
+
 /// Request builder for [`CacheConfigurationsApi::delete_cache_configuration`] (`DELETE /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -364,10 +382,12 @@ impl crate::request::Operation for DeleteCacheConfiguration {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -379,6 +399,7 @@ impl crate::request::Operation for DeleteCacheConfiguration {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -389,6 +410,7 @@ impl crate::request::Operation for DeleteCacheConfiguration {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -107,10 +107,12 @@ impl crate::request::Operation for EvictOrigin {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -124,6 +126,7 @@ impl crate::request::Operation for EvictOrigin {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -134,12 +137,14 @@ impl crate::request::Operation for EvictOrigin {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 500)
     }
 }
 
 crate::request::operation!(EvictOrigin => (), ::core::convert::Infallible);
+
 /// Request builder for [`CacheManagementApi::evict_origin_site_v4`] (`POST /v4/cache-management/evict-origin`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -168,10 +173,12 @@ impl crate::request::Operation for EvictOriginSiteV4 {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -185,6 +192,7 @@ impl crate::request::Operation for EvictOriginSiteV4 {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -195,12 +203,14 @@ impl crate::request::Operation for EvictOriginSiteV4 {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 500)
     }
 }
 
 crate::request::operation!(EvictOriginSiteV4 => (), ::core::convert::Infallible);
+
 /// Request builder for [`CacheManagementApi::evict_origin_v4`] (`POST /v4/cache-management/evict-origin/{site}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -230,10 +240,12 @@ impl crate::request::Operation for EvictOriginV4 {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -248,6 +260,7 @@ impl crate::request::Operation for EvictOriginV4 {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -258,6 +271,7 @@ impl crate::request::Operation for EvictOriginV4 {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 403)
     }

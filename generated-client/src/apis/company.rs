@@ -170,10 +170,12 @@ impl crate::request::Operation for ListCompanies {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -185,6 +187,7 @@ impl crate::request::Operation for ListCompanies {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Companies, crate::Error<::core::convert::Infallible>> {
@@ -195,6 +198,7 @@ impl crate::request::Operation for ListCompanies {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -232,10 +236,12 @@ impl crate::request::Operation for CreateCompany {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -249,6 +255,7 @@ impl crate::request::Operation for CreateCompany {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -259,12 +266,14 @@ impl crate::request::Operation for CreateCompany {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateCompany => (), ::core::convert::Infallible);
+
 /// Request builder for [`CompanyApi::get_company`] (`GET /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -285,10 +294,12 @@ impl crate::request::Operation for GetCompany {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -301,6 +312,7 @@ impl crate::request::Operation for GetCompany {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Company, crate::Error<::core::convert::Infallible>> {
@@ -311,12 +323,14 @@ impl crate::request::Operation for GetCompany {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(GetCompany => types::Company, ::core::convert::Infallible);
+
 /// Request builder for [`CompanyApi::update_company`] (`PUT /v3/companies/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -346,10 +360,12 @@ impl crate::request::Operation for UpdateCompany {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -364,6 +380,7 @@ impl crate::request::Operation for UpdateCompany {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -374,12 +391,14 @@ impl crate::request::Operation for UpdateCompany {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(UpdateCompany => (), ::core::convert::Infallible);
+
 /// Request builder for [`CompanyApi::delete_company`] (`DELETE /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -400,10 +419,12 @@ impl crate::request::Operation for DeleteCompany {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -415,6 +436,7 @@ impl crate::request::Operation for DeleteCompany {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -425,12 +447,14 @@ impl crate::request::Operation for DeleteCompany {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteCompany => (), ::core::convert::Infallible);
+
 /// Request builder for [`CompanyApi::post_companies`] (`POST /v4/companies`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -451,10 +475,12 @@ impl crate::request::Operation for PostCompanies {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -466,6 +492,7 @@ impl crate::request::Operation for PostCompanies {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -476,12 +503,14 @@ impl crate::request::Operation for PostCompanies {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(PostCompanies => (), ::core::convert::Infallible);
+
 /// Request builder for [`CompanyApi::get_companies_by_company_id`] (`GET /v4/companies/{companyId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -502,10 +531,12 @@ impl crate::request::Operation for GetCompaniesByCompanyId {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -518,6 +549,7 @@ impl crate::request::Operation for GetCompaniesByCompanyId {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Companyv4, crate::Error<::core::convert::Infallible>> {
@@ -528,6 +560,7 @@ impl crate::request::Operation for GetCompaniesByCompanyId {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

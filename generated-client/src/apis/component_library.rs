@@ -61,10 +61,12 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -77,6 +79,7 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<
@@ -99,6 +102,7 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 401)
     }

@@ -151,10 +151,12 @@ impl crate::request::Operation for GetConfiguration {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -166,6 +168,7 @@ impl crate::request::Operation for GetConfiguration {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Configuration, crate::Error<::core::convert::Infallible>> {
@@ -176,6 +179,7 @@ impl crate::request::Operation for GetConfiguration {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -213,10 +217,12 @@ impl crate::request::Operation for SaveConfiguration {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -230,6 +236,7 @@ impl crate::request::Operation for SaveConfiguration {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -240,12 +247,14 @@ impl crate::request::Operation for SaveConfiguration {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
 
 crate::request::operation!(SaveConfiguration => (), ::core::convert::Infallible);
+
 /// Request builder for [`ConfigurationApi::list_blacklisted_email_domains`] (`GET /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -265,10 +274,12 @@ impl crate::request::Operation for ListBlacklistedEmailDomains {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -280,6 +291,7 @@ impl crate::request::Operation for ListBlacklistedEmailDomains {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<String>, crate::Error<::core::convert::Infallible>> {
@@ -290,13 +302,14 @@ impl crate::request::Operation for ListBlacklistedEmailDomains {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
 
 crate::request::operation!(
-    ListBlacklistedEmailDomains => Vec < String >, ::core::convert::Infallible
+    ListBlacklistedEmailDomains => Vec<String>, ::core::convert::Infallible
 );
 
 /// Request builder for [`ConfigurationApi::update_blacklisted_email_domains`] (`PUT /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -319,10 +332,12 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -335,6 +350,7 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<UpdateBlacklistedEmailDomainsResponse, crate::Error<::core::convert::Infallible>>
@@ -348,6 +364,7 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
@@ -388,10 +405,12 @@ impl crate::request::Operation for InstallTenant {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -402,6 +421,7 @@ impl crate::request::Operation for InstallTenant {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -412,12 +432,14 @@ impl crate::request::Operation for InstallTenant {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
 
 crate::request::operation!(InstallTenant => (), ::core::convert::Infallible);
+
 /// Request builder for [`ConfigurationApi::create_cert`] (`POST /v3/certs`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -446,10 +468,12 @@ impl crate::request::Operation for CreateCert {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -463,6 +487,7 @@ impl crate::request::Operation for CreateCert {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -473,12 +498,14 @@ impl crate::request::Operation for CreateCert {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateCert => (), ::core::convert::Infallible);
+
 /// Request builder for [`ConfigurationApi::delete_cert`] (`DELETE /v3/certs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -498,10 +525,12 @@ impl crate::request::Operation for DeleteCert {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -512,6 +541,7 @@ impl crate::request::Operation for DeleteCert {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -522,6 +552,7 @@ impl crate::request::Operation for DeleteCert {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -133,10 +133,12 @@ impl crate::request::Operation for Credits {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -148,6 +150,7 @@ impl crate::request::Operation for Credits {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Credits, crate::Error<::core::convert::Infallible>> {
@@ -158,12 +161,14 @@ impl crate::request::Operation for Credits {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(Credits => types::Credits, ::core::convert::Infallible);
+
 /// Request builder for [`CreditApi::create_credits`] (`POST /v3/credits`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -192,10 +197,12 @@ impl crate::request::Operation for CreateCredits {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -209,6 +216,7 @@ impl crate::request::Operation for CreateCredits {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -219,12 +227,14 @@ impl crate::request::Operation for CreateCredits {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateCredits => (), ::core::convert::Infallible);
+
 /// Request builder for [`CreditApi::get_credit`] (`GET /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -245,10 +255,12 @@ impl crate::request::Operation for GetCredit {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -261,6 +273,7 @@ impl crate::request::Operation for GetCredit {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Credit, crate::Error<::core::convert::Infallible>> {
@@ -271,12 +284,14 @@ impl crate::request::Operation for GetCredit {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(GetCredit => types::Credit, ::core::convert::Infallible);
+
 /// Request builder for [`CreditApi::create_credit`] (`POST /v3/credits/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -306,10 +321,12 @@ impl crate::request::Operation for CreateCredit {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -324,6 +341,7 @@ impl crate::request::Operation for CreateCredit {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -334,12 +352,14 @@ impl crate::request::Operation for CreateCredit {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateCredit => (), ::core::convert::Infallible);
+
 /// Request builder for [`CreditApi::delete_credit`] (`DELETE /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -360,10 +380,12 @@ impl crate::request::Operation for DeleteCredit {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -375,6 +397,7 @@ impl crate::request::Operation for DeleteCredit {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -385,6 +408,7 @@ impl crate::request::Operation for DeleteCredit {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -56,10 +56,12 @@ impl crate::request::Operation for InvokeDecisionEngine {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -72,6 +74,7 @@ impl crate::request::Operation for InvokeDecisionEngine {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AccessDecisionResponse, crate::Error<::core::convert::Infallible>> {
@@ -82,6 +85,7 @@ impl crate::request::Operation for InvokeDecisionEngine {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 409)
     }

@@ -63,10 +63,12 @@ impl crate::request::Operation for ProcessPromoCodeRedemptions {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -81,6 +83,7 @@ impl crate::request::Operation for ProcessPromoCodeRedemptions {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ProcessPromoCodeRedemptionsResponse, crate::Error<::core::convert::Infallible>>
@@ -92,6 +95,7 @@ impl crate::request::Operation for ProcessPromoCodeRedemptions {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

@@ -113,10 +113,12 @@ impl crate::request::Operation for ListEmailTemplates {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -128,6 +130,7 @@ impl crate::request::Operation for ListEmailTemplates {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::EmailTemplates, crate::Error<::core::convert::Infallible>> {
@@ -138,6 +141,7 @@ impl crate::request::Operation for ListEmailTemplates {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -167,10 +171,12 @@ impl crate::request::Operation for GetEmailTemplate {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -183,6 +189,7 @@ impl crate::request::Operation for GetEmailTemplate {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::EmailTemplate, crate::Error<::core::convert::Infallible>> {
@@ -193,6 +200,7 @@ impl crate::request::Operation for GetEmailTemplate {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -231,10 +239,12 @@ impl crate::request::Operation for SaveEmailTemplate {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -249,6 +259,7 @@ impl crate::request::Operation for SaveEmailTemplate {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -259,12 +270,14 @@ impl crate::request::Operation for SaveEmailTemplate {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
 
 crate::request::operation!(SaveEmailTemplate => (), ::core::convert::Infallible);
+
 /// Request builder for [`EmailTemplatesApi::delete_email_template`] (`DELETE /v4/email-templates/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -285,10 +298,12 @@ impl crate::request::Operation for DeleteEmailTemplate {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -300,6 +315,7 @@ impl crate::request::Operation for DeleteEmailTemplate {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -310,6 +326,7 @@ impl crate::request::Operation for DeleteEmailTemplate {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

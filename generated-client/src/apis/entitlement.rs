@@ -133,10 +133,12 @@ impl crate::request::Operation for ListEntitlements {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -148,6 +150,7 @@ impl crate::request::Operation for ListEntitlements {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Entitlements, crate::Error<::core::convert::Infallible>> {
@@ -158,6 +161,7 @@ impl crate::request::Operation for ListEntitlements {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -195,10 +199,12 @@ impl crate::request::Operation for CreateEntitlements {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -212,6 +218,7 @@ impl crate::request::Operation for CreateEntitlements {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -222,12 +229,14 @@ impl crate::request::Operation for CreateEntitlements {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateEntitlements => (), ::core::convert::Infallible);
+
 /// Request builder for [`EntitlementApi::get_entitlement`] (`GET /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -248,10 +257,12 @@ impl crate::request::Operation for GetEntitlement {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -264,6 +275,7 @@ impl crate::request::Operation for GetEntitlement {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Entitlement, crate::Error<::core::convert::Infallible>> {
@@ -274,6 +286,7 @@ impl crate::request::Operation for GetEntitlement {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -312,10 +325,12 @@ impl crate::request::Operation for CreateEntitlement {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -330,6 +345,7 @@ impl crate::request::Operation for CreateEntitlement {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -340,12 +356,14 @@ impl crate::request::Operation for CreateEntitlement {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateEntitlement => (), ::core::convert::Infallible);
+
 /// Request builder for [`EntitlementApi::delete_entitlement`] (`DELETE /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -366,10 +384,12 @@ impl crate::request::Operation for DeleteEntitlement {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -381,6 +401,7 @@ impl crate::request::Operation for DeleteEntitlement {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -391,6 +412,7 @@ impl crate::request::Operation for DeleteEntitlement {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

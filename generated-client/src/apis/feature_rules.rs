@@ -209,10 +209,12 @@ impl crate::request::Operation for ListFeatureRules {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -227,6 +229,7 @@ impl crate::request::Operation for ListFeatureRules {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
@@ -237,6 +240,7 @@ impl crate::request::Operation for ListFeatureRules {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
@@ -266,10 +270,12 @@ impl crate::request::Operation for DeleteFeatureRule {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -282,6 +288,7 @@ impl crate::request::Operation for DeleteFeatureRule {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>> {
@@ -292,6 +299,7 @@ impl crate::request::Operation for DeleteFeatureRule {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -321,10 +329,12 @@ impl crate::request::Operation for GetFeatureRuleVersions {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -338,6 +348,7 @@ impl crate::request::Operation for GetFeatureRuleVersions {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
@@ -348,6 +359,7 @@ impl crate::request::Operation for GetFeatureRuleVersions {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -386,10 +398,12 @@ impl crate::request::Operation for CreateFeatureRule {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -406,6 +420,7 @@ impl crate::request::Operation for CreateFeatureRule {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<CreateFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
@@ -416,6 +431,7 @@ impl crate::request::Operation for CreateFeatureRule {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
@@ -457,10 +473,12 @@ impl crate::request::Operation for GetFeatureRuleVersion {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -475,6 +493,7 @@ impl crate::request::Operation for GetFeatureRuleVersion {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::FeatureRuleVersionResponse, crate::Error<::core::convert::Infallible>> {
@@ -485,6 +504,7 @@ impl crate::request::Operation for GetFeatureRuleVersion {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -516,10 +536,12 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -534,6 +556,7 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>> {
@@ -544,6 +567,7 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -584,10 +608,12 @@ impl crate::request::Operation for SaveFeatureRule {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -606,6 +632,7 @@ impl crate::request::Operation for SaveFeatureRule {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
@@ -616,6 +643,7 @@ impl crate::request::Operation for SaveFeatureRule {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }

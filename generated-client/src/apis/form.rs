@@ -113,10 +113,12 @@ impl crate::request::Operation for ListForms {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -128,6 +130,7 @@ impl crate::request::Operation for ListForms {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Forms, crate::Error<::core::convert::Infallible>> {
@@ -138,12 +141,14 @@ impl crate::request::Operation for ListForms {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(ListForms => types::Forms, ::core::convert::Infallible);
+
 /// Request builder for [`FormApi::get_form`] (`GET /v3/forms/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -164,10 +169,12 @@ impl crate::request::Operation for GetForm {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -180,6 +187,7 @@ impl crate::request::Operation for GetForm {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Form, crate::Error<::core::convert::Infallible>> {
@@ -190,12 +198,14 @@ impl crate::request::Operation for GetForm {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(GetForm => types::Form, ::core::convert::Infallible);
+
 /// Request builder for [`FormApi::save_form`] (`PUT /v3/forms/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -225,10 +235,12 @@ impl crate::request::Operation for SaveForm {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -243,6 +255,7 @@ impl crate::request::Operation for SaveForm {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveFormResponse, crate::Error<::core::convert::Infallible>> {
@@ -253,12 +266,14 @@ impl crate::request::Operation for SaveForm {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
 
 crate::request::operation!(SaveForm => SaveFormResponse, ::core::convert::Infallible);
+
 /// The successful responses of [`FormApi::save_form`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -290,10 +305,12 @@ impl crate::request::Operation for DeleteForm {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -305,6 +322,7 @@ impl crate::request::Operation for DeleteForm {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -315,6 +333,7 @@ impl crate::request::Operation for DeleteForm {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -84,10 +84,12 @@ impl crate::request::Operation for ListAllUnclaimedGifts {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -99,6 +101,7 @@ impl crate::request::Operation for ListAllUnclaimedGifts {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Gifts, crate::Error<::core::convert::Infallible>> {
@@ -109,6 +112,7 @@ impl crate::request::Operation for ListAllUnclaimedGifts {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -146,10 +150,12 @@ impl crate::request::Operation for CreateGift {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -164,6 +170,7 @@ impl crate::request::Operation for CreateGift {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::CreateGiftResponse, crate::Error<::core::convert::Infallible>> {
@@ -174,6 +181,7 @@ impl crate::request::Operation for CreateGift {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -203,10 +211,12 @@ impl crate::request::Operation for DeleteGift {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -218,6 +228,7 @@ impl crate::request::Operation for DeleteGift {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -228,6 +239,7 @@ impl crate::request::Operation for DeleteGift {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

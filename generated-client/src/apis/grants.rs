@@ -348,10 +348,12 @@ impl crate::request::Operation for ListUserGrants {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -368,6 +370,7 @@ impl crate::request::Operation for ListUserGrants {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListUserGrantsResponse, crate::Error<::core::convert::Infallible>> {
@@ -378,6 +381,7 @@ impl crate::request::Operation for ListUserGrants {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401)
     }
@@ -408,10 +412,12 @@ impl crate::request::Operation for CreateUserGrant {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -425,6 +431,7 @@ impl crate::request::Operation for CreateUserGrant {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -435,12 +442,14 @@ impl crate::request::Operation for CreateUserGrant {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 409 | 403)
     }
 }
 
 crate::request::operation!(CreateUserGrant => (), ::core::convert::Infallible);
+
 /// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -462,10 +471,12 @@ impl crate::request::Operation for GetUserGrant {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -480,6 +491,7 @@ impl crate::request::Operation for GetUserGrant {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Grant, crate::Error<::core::convert::Infallible>> {
@@ -490,12 +502,14 @@ impl crate::request::Operation for GetUserGrant {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(GetUserGrant => types::Grant, ::core::convert::Infallible);
+
 /// Request builder for [`GrantsApi::create_account_grant_for_user`] (`POST /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -518,10 +532,12 @@ impl crate::request::Operation for CreateAccountGrantForUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -536,6 +552,7 @@ impl crate::request::Operation for CreateAccountGrantForUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -546,12 +563,14 @@ impl crate::request::Operation for CreateAccountGrantForUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateAccountGrantForUser => (), ::core::convert::Infallible);
+
 /// Request builder for [`GrantsApi::delete_user_grant`] (`DELETE /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -573,10 +592,12 @@ impl crate::request::Operation for DeleteUserGrant {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -590,6 +611,7 @@ impl crate::request::Operation for DeleteUserGrant {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -600,12 +622,14 @@ impl crate::request::Operation for DeleteUserGrant {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteUserGrant => (), ::core::convert::Infallible);
+
 /// Request builder for [`GrantsApi::retrieve_user_access_model`] (`GET /v3/users/{userId}/accessModel`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -626,10 +650,12 @@ impl crate::request::Operation for RetrieveUserAccessModel {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -643,6 +669,7 @@ impl crate::request::Operation for RetrieveUserAccessModel {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AccessModel, crate::Error<::core::convert::Infallible>> {
@@ -653,6 +680,7 @@ impl crate::request::Operation for RetrieveUserAccessModel {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -682,10 +710,12 @@ impl crate::request::Operation for ListAccountGrants {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -699,6 +729,7 @@ impl crate::request::Operation for ListAccountGrants {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::Grant>, crate::Error<::core::convert::Infallible>> {
@@ -709,13 +740,14 @@ impl crate::request::Operation for ListAccountGrants {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    ListAccountGrants => Vec < types::Grant >, ::core::convert::Infallible
+    ListAccountGrants => Vec<types::Grant>, ::core::convert::Infallible
 );
 
 /// Request builder for [`GrantsApi::create_account_grant`] (`POST /v3/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -739,10 +771,12 @@ impl crate::request::Operation for CreateAccountGrant {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -756,6 +790,7 @@ impl crate::request::Operation for CreateAccountGrant {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -766,12 +801,14 @@ impl crate::request::Operation for CreateAccountGrant {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateAccountGrant => (), ::core::convert::Infallible);
+
 /// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -793,10 +830,12 @@ impl crate::request::Operation for GetAccountGrant {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -811,6 +850,7 @@ impl crate::request::Operation for GetAccountGrant {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::GrantResponse, crate::Error<::core::convert::Infallible>> {
@@ -821,6 +861,7 @@ impl crate::request::Operation for GetAccountGrant {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -851,10 +892,12 @@ impl crate::request::Operation for DeleteAccountGrantById {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -868,6 +911,7 @@ impl crate::request::Operation for DeleteAccountGrantById {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -878,12 +922,14 @@ impl crate::request::Operation for DeleteAccountGrantById {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteAccountGrantById => (), ::core::convert::Infallible);
+
 /// Request builder for [`GrantsApi::list_account_grants_v4`] (`GET /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -904,10 +950,12 @@ impl crate::request::Operation for ListAccountGrantsV4 {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -921,6 +969,7 @@ impl crate::request::Operation for ListAccountGrantsV4 {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<
@@ -934,13 +983,14 @@ impl crate::request::Operation for ListAccountGrantsV4 {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(
-    ListAccountGrantsV4 => Vec < types::ListAccountGrantsV4ResponseItem >,
+    ListAccountGrantsV4 => Vec<types::ListAccountGrantsV4ResponseItem>,
     ::core::convert::Infallible
 );
 
@@ -965,10 +1015,12 @@ impl crate::request::Operation for CreateAccountGrantV4 {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -982,6 +1034,7 @@ impl crate::request::Operation for CreateAccountGrantV4 {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -992,12 +1045,14 @@ impl crate::request::Operation for CreateAccountGrantV4 {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateAccountGrantV4 => (), ::core::convert::Infallible);
+
 /// Request builder for [`GrantsApi::delete_account_grant`] (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1019,10 +1074,12 @@ impl crate::request::Operation for DeleteAccountGrant {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1037,6 +1094,7 @@ impl crate::request::Operation for DeleteAccountGrant {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<String, crate::Error<::core::convert::Infallible>> {
@@ -1047,6 +1105,7 @@ impl crate::request::Operation for DeleteAccountGrant {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -51,10 +51,12 @@ impl crate::request::Operation for GetHealthchecksOrigin {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -66,6 +68,7 @@ impl crate::request::Operation for GetHealthchecksOrigin {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -76,6 +79,7 @@ impl crate::request::Operation for GetHealthchecksOrigin {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 500 | 503)
     }

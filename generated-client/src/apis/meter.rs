@@ -109,10 +109,12 @@ impl crate::request::Operation for ListMeters {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -124,6 +126,7 @@ impl crate::request::Operation for ListMeters {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Meters, crate::Error<::core::convert::Infallible>> {
@@ -134,12 +137,14 @@ impl crate::request::Operation for ListMeters {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
 
 crate::request::operation!(ListMeters => types::Meters, ::core::convert::Infallible);
+
 /// Request builder for [`MeterApi::get_meter`] (`GET /v3/meters/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -160,10 +165,12 @@ impl crate::request::Operation for GetMeter {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -176,6 +183,7 @@ impl crate::request::Operation for GetMeter {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Meter, crate::Error<::core::convert::Infallible>> {
@@ -186,12 +194,14 @@ impl crate::request::Operation for GetMeter {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(GetMeter => types::Meter, ::core::convert::Infallible);
+
 /// Request builder for [`MeterApi::create_meter`] (`POST /v3/meters/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -221,10 +231,12 @@ impl crate::request::Operation for CreateMeter {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -239,6 +251,7 @@ impl crate::request::Operation for CreateMeter {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<CreateMeterResponse, crate::Error<::core::convert::Infallible>> {
@@ -249,6 +262,7 @@ impl crate::request::Operation for CreateMeter {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
@@ -289,10 +303,12 @@ impl crate::request::Operation for DeleteMeter {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -304,6 +320,7 @@ impl crate::request::Operation for DeleteMeter {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -314,6 +331,7 @@ impl crate::request::Operation for DeleteMeter {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -53,10 +53,12 @@ impl crate::request::Operation for FetchExternalTemplate {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -69,6 +71,7 @@ impl crate::request::Operation for FetchExternalTemplate {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<String, crate::Error<::core::convert::Infallible>> {
@@ -79,6 +82,7 @@ impl crate::request::Operation for FetchExternalTemplate {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

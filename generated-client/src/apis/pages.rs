@@ -46,10 +46,12 @@ impl crate::request::Operation for GeneratePageUploadUrl {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -61,6 +63,7 @@ impl crate::request::Operation for GeneratePageUploadUrl {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::GeneratePageUploadUrlResponse, crate::Error<::core::convert::Infallible>>
@@ -72,6 +75,7 @@ impl crate::request::Operation for GeneratePageUploadUrl {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }

@@ -126,10 +126,12 @@ impl crate::request::Operation for ListProducts {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -141,6 +143,7 @@ impl crate::request::Operation for ListProducts {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListProductsResponse, crate::Error<::core::convert::Infallible>> {
@@ -151,6 +154,7 @@ impl crate::request::Operation for ListProducts {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -180,10 +184,12 @@ impl crate::request::Operation for SaveProduct {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -196,6 +202,7 @@ impl crate::request::Operation for SaveProduct {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::SaveProductResponse, crate::Error<::core::convert::Infallible>> {
@@ -206,6 +213,7 @@ impl crate::request::Operation for SaveProduct {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 401 | 409)
     }
@@ -235,10 +243,12 @@ impl crate::request::Operation for GetProduct {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -251,6 +261,7 @@ impl crate::request::Operation for GetProduct {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Product, crate::Error<::core::convert::Infallible>> {
@@ -261,12 +272,14 @@ impl crate::request::Operation for GetProduct {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
 }
 
 crate::request::operation!(GetProduct => types::Product, ::core::convert::Infallible);
+
 /// Request builder for [`ProductsApi::save_products`] (`PUT /v3/products/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -288,10 +301,12 @@ impl crate::request::Operation for SaveProducts {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -305,6 +320,7 @@ impl crate::request::Operation for SaveProducts {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveProductsResponse, crate::Error<::core::convert::Infallible>> {
@@ -315,6 +331,7 @@ impl crate::request::Operation for SaveProducts {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400 | 401 | 409)
     }
@@ -355,10 +372,12 @@ impl crate::request::Operation for DeleteProduct {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -370,6 +389,7 @@ impl crate::request::Operation for DeleteProduct {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -380,6 +400,7 @@ impl crate::request::Operation for DeleteProduct {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }

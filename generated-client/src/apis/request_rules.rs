@@ -152,10 +152,12 @@ impl crate::request::Operation for ListRequestRules {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -170,6 +172,7 @@ impl crate::request::Operation for ListRequestRules {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::RequestRulesContainerObject, crate::Error<::core::convert::Infallible>> {
@@ -180,6 +183,7 @@ impl crate::request::Operation for ListRequestRules {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
@@ -217,10 +221,12 @@ impl crate::request::Operation for SaveRequestRule {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -234,6 +240,7 @@ impl crate::request::Operation for SaveRequestRule {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveRequestRuleResponse, crate::Error<::core::convert::Infallible>> {
@@ -244,6 +251,7 @@ impl crate::request::Operation for SaveRequestRule {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
@@ -284,10 +292,12 @@ impl crate::request::Operation for DeleteRequestRule {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -299,6 +309,7 @@ impl crate::request::Operation for DeleteRequestRule {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -309,12 +320,14 @@ impl crate::request::Operation for DeleteRequestRule {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteRequestRule => (), ::core::convert::Infallible);
+
 /// Request builder for [`RequestRulesApi::get_request_rule_version`] (`GET /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -336,10 +349,12 @@ impl crate::request::Operation for GetRequestRuleVersion {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -354,6 +369,7 @@ impl crate::request::Operation for GetRequestRuleVersion {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
@@ -364,6 +380,7 @@ impl crate::request::Operation for GetRequestRuleVersion {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -394,10 +411,12 @@ impl crate::request::Operation for DeleteRequestRuleVersion {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -411,6 +430,7 @@ impl crate::request::Operation for DeleteRequestRuleVersion {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -421,6 +441,7 @@ impl crate::request::Operation for DeleteRequestRuleVersion {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

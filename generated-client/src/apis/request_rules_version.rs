@@ -50,10 +50,12 @@ impl crate::request::Operation for CreateRequestRuleVersion {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -67,6 +69,7 @@ impl crate::request::Operation for CreateRequestRuleVersion {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
@@ -77,6 +80,7 @@ impl crate::request::Operation for CreateRequestRuleVersion {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }

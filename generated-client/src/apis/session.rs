@@ -72,10 +72,12 @@ impl crate::request::Operation for CreateNewSession {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -88,6 +90,7 @@ impl crate::request::Operation for CreateNewSession {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
@@ -98,6 +101,7 @@ impl crate::request::Operation for CreateNewSession {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
@@ -127,10 +131,12 @@ impl crate::request::Operation for GetSession {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -143,6 +149,7 @@ impl crate::request::Operation for GetSession {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::SessionLookup, crate::Error<::core::convert::Infallible>> {
@@ -153,6 +160,7 @@ impl crate::request::Operation for GetSession {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

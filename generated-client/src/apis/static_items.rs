@@ -102,10 +102,12 @@ impl crate::request::Operation for ListStaticItems {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -117,6 +119,7 @@ impl crate::request::Operation for ListStaticItems {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::StaticItems, crate::Error<::core::convert::Infallible>> {
@@ -127,6 +130,7 @@ impl crate::request::Operation for ListStaticItems {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -156,10 +160,12 @@ impl crate::request::Operation for GetItem {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -172,6 +178,7 @@ impl crate::request::Operation for GetItem {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::StaticSingleItem, crate::Error<::core::convert::Infallible>> {
@@ -182,6 +189,7 @@ impl crate::request::Operation for GetItem {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -211,10 +219,12 @@ impl crate::request::Operation for SaveItem {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -226,6 +236,7 @@ impl crate::request::Operation for SaveItem {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveItemResponse, crate::Error<::core::convert::Infallible>> {
@@ -236,12 +247,14 @@ impl crate::request::Operation for SaveItem {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
 }
 
 crate::request::operation!(SaveItem => SaveItemResponse, ::core::convert::Infallible);
+
 /// The successful responses of [`StaticItemsApi::save_item`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -273,10 +286,12 @@ impl crate::request::Operation for DeleteItem {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -288,6 +303,7 @@ impl crate::request::Operation for DeleteItem {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -298,6 +314,7 @@ impl crate::request::Operation for DeleteItem {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -77,10 +77,12 @@ impl crate::request::Operation for CancelSubscriptionLegacy {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -92,6 +94,7 @@ impl crate::request::Operation for CancelSubscriptionLegacy {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -102,12 +105,14 @@ impl crate::request::Operation for CancelSubscriptionLegacy {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 403 | 409 | 500)
     }
 }
 
 crate::request::operation!(CancelSubscriptionLegacy => (), ::core::convert::Infallible);
+
 /// Request builder for [`SubscriptionApi::orchestrate_update_braintree_subscription`] (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -129,10 +134,12 @@ impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -145,6 +152,7 @@ impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -155,6 +163,7 @@ impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 204 | 401 | 500)
     }

@@ -51,10 +51,12 @@ impl crate::request::Operation for PutResourcesContent {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -68,6 +70,7 @@ impl crate::request::Operation for PutResourcesContent {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<serde_json::Map<String, serde_json::Value>, crate::Error<::core::convert::Infallible>>
@@ -79,12 +82,13 @@ impl crate::request::Operation for PutResourcesContent {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(
-    PutResourcesContent => serde_json::Map < String, serde_json::Value >,
+    PutResourcesContent => serde_json::Map<String, serde_json::Value>,
     ::core::convert::Infallible
 );

@@ -64,10 +64,12 @@ impl crate::request::Operation for RefreshOrExchangeToken {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -82,6 +84,7 @@ impl crate::request::Operation for RefreshOrExchangeToken {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::RefreshOrExchangeTokenResponse, crate::Error<::core::convert::Infallible>>
@@ -93,6 +96,7 @@ impl crate::request::Operation for RefreshOrExchangeToken {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

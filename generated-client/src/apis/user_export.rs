@@ -205,10 +205,12 @@ impl crate::request::Operation for ExportUsers {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -247,6 +249,7 @@ impl crate::request::Operation for ExportUsers {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>> {
@@ -257,6 +260,7 @@ impl crate::request::Operation for ExportUsers {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -470,10 +474,12 @@ impl crate::request::Operation for ExportUserAndEventsCsv {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -527,6 +533,7 @@ impl crate::request::Operation for ExportUserAndEventsCsv {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>> {
@@ -537,6 +544,7 @@ impl crate::request::Operation for ExportUserAndEventsCsv {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

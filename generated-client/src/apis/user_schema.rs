@@ -109,10 +109,12 @@ impl crate::request::Operation for RetrieveUserSchema {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -124,6 +126,7 @@ impl crate::request::Operation for RetrieveUserSchema {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Schemas, crate::Error<::core::convert::Infallible>> {
@@ -134,6 +137,7 @@ impl crate::request::Operation for RetrieveUserSchema {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -163,10 +167,12 @@ impl crate::request::Operation for GetSchemaSlug {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -179,6 +185,7 @@ impl crate::request::Operation for GetSchemaSlug {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::SchemaField, crate::Error<::core::convert::Infallible>> {
@@ -189,6 +196,7 @@ impl crate::request::Operation for GetSchemaSlug {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -227,10 +235,12 @@ impl crate::request::Operation for SaveSchemaSlug {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -246,6 +256,7 @@ impl crate::request::Operation for SaveSchemaSlug {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<SaveSchemaSlugResponse, crate::Error<::core::convert::Infallible>> {
@@ -256,6 +267,7 @@ impl crate::request::Operation for SaveSchemaSlug {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 400)
     }
@@ -296,10 +308,12 @@ impl crate::request::Operation for DeleteSchemaSlug {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -312,6 +326,7 @@ impl crate::request::Operation for DeleteSchemaSlug {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::SchemaFieldDeletionResponse, crate::Error<::core::convert::Infallible>> {
@@ -322,6 +337,7 @@ impl crate::request::Operation for DeleteSchemaSlug {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

@@ -629,10 +629,12 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -652,6 +654,7 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -662,6 +665,7 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 204 | 400 | 404)
     }
@@ -701,10 +705,12 @@ impl crate::request::Operation for UpsertForeignKey {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -721,6 +727,7 @@ impl crate::request::Operation for UpsertForeignKey {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -731,12 +738,14 @@ impl crate::request::Operation for UpsertForeignKey {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(UpsertForeignKey => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::delete_foreign_key`] (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -768,10 +777,12 @@ impl crate::request::Operation for DeleteForeignKey {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -790,6 +801,7 @@ impl crate::request::Operation for DeleteForeignKey {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -800,12 +812,14 @@ impl crate::request::Operation for DeleteForeignKey {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteForeignKey => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::list_users`] (`GET /v3/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -879,10 +893,12 @@ impl crate::request::Operation for ListUsers {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -906,6 +922,7 @@ impl crate::request::Operation for ListUsers {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UsersResponse, crate::Error<::core::convert::Infallible>> {
@@ -916,6 +933,7 @@ impl crate::request::Operation for ListUsers {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
@@ -945,10 +963,12 @@ impl crate::request::Operation for CreateUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -961,6 +981,7 @@ impl crate::request::Operation for CreateUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::CreateUserResponse, crate::Error<::core::convert::Infallible>> {
@@ -971,6 +992,7 @@ impl crate::request::Operation for CreateUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
@@ -1000,10 +1022,12 @@ impl crate::request::Operation for GetUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1016,6 +1040,7 @@ impl crate::request::Operation for GetUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UserResponse, crate::Error<::core::convert::Infallible>> {
@@ -1026,12 +1051,14 @@ impl crate::request::Operation for GetUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(GetUser => types::UserResponse, ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::delete_user`] (`DELETE /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1052,10 +1079,12 @@ impl crate::request::Operation for DeleteUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1067,6 +1096,7 @@ impl crate::request::Operation for DeleteUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1077,12 +1107,14 @@ impl crate::request::Operation for DeleteUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(DeleteUser => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::replace_user_attributes`] (`PUT /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1112,10 +1144,12 @@ impl crate::request::Operation for ReplaceUserAttributes {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1131,6 +1165,7 @@ impl crate::request::Operation for ReplaceUserAttributes {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1141,12 +1176,14 @@ impl crate::request::Operation for ReplaceUserAttributes {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 404)
     }
 }
 
 crate::request::operation!(ReplaceUserAttributes => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::update_user_attribute`] (`PATCH /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1176,10 +1213,12 @@ impl crate::request::Operation for UpdateUserAttribute {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1195,6 +1234,7 @@ impl crate::request::Operation for UpdateUserAttribute {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1205,12 +1245,14 @@ impl crate::request::Operation for UpdateUserAttribute {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 404)
     }
 }
 
 crate::request::operation!(UpdateUserAttribute => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::get_users_profile_by_app_id`] (`GET /v3/users/{user_id}/profile/{app_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1232,10 +1274,12 @@ impl crate::request::Operation for GetUsersProfileByAppId {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1250,6 +1294,7 @@ impl crate::request::Operation for GetUsersProfileByAppId {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::GetUsersProfileByAppIdResponse, crate::Error<::core::convert::Infallible>>
@@ -1261,6 +1306,7 @@ impl crate::request::Operation for GetUsersProfileByAppId {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 401 | 404)
     }
@@ -1290,10 +1336,12 @@ impl crate::request::Operation for ListBulkUserUpdateJobs {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1305,6 +1353,7 @@ impl crate::request::Operation for ListBulkUserUpdateJobs {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::GetBulkUserUpdateJobsResponse, crate::Error<::core::convert::Infallible>>
@@ -1316,6 +1365,7 @@ impl crate::request::Operation for ListBulkUserUpdateJobs {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -1354,10 +1404,12 @@ impl crate::request::Operation for UpdateBulkUsers {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1372,6 +1424,7 @@ impl crate::request::Operation for UpdateBulkUsers {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::BulkUserUpdateResponse, crate::Error<UpdateBulkUsersError>> {
@@ -1389,6 +1442,7 @@ impl crate::request::Operation for UpdateBulkUsers {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 202 | 400 | 401)
     }
@@ -1429,10 +1483,12 @@ impl crate::request::Operation for RetrieveBulkUserUpdateJob {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1445,6 +1501,7 @@ impl crate::request::Operation for RetrieveBulkUserUpdateJob {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::GetBulkUserUpdateJobResponse, crate::Error<::core::convert::Infallible>>
@@ -1456,6 +1513,7 @@ impl crate::request::Operation for RetrieveBulkUserUpdateJob {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -1485,10 +1543,12 @@ impl crate::request::Operation for ListUserSegment {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1500,6 +1560,7 @@ impl crate::request::Operation for ListUserSegment {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
@@ -1510,6 +1571,7 @@ impl crate::request::Operation for ListUserSegment {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -1539,10 +1601,12 @@ impl crate::request::Operation for CreateUserSegment {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1554,6 +1618,7 @@ impl crate::request::Operation for CreateUserSegment {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1564,12 +1629,14 @@ impl crate::request::Operation for CreateUserSegment {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateUserSegment => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::get_user_segment`] (`GET /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1590,10 +1657,12 @@ impl crate::request::Operation for GetUserSegment {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1606,6 +1675,7 @@ impl crate::request::Operation for GetUserSegment {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UserSegmentResponse, crate::Error<::core::convert::Infallible>> {
@@ -1616,6 +1686,7 @@ impl crate::request::Operation for GetUserSegment {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -1645,10 +1716,12 @@ impl crate::request::Operation for DeleteUserSegment {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1660,6 +1733,7 @@ impl crate::request::Operation for DeleteUserSegment {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1670,12 +1744,14 @@ impl crate::request::Operation for DeleteUserSegment {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(DeleteUserSegment => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::list_user_segmentsfor_user`] (`GET /v4/users/{userId}/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1696,10 +1772,12 @@ impl crate::request::Operation for ListUserSegmentsforUser {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1713,6 +1791,7 @@ impl crate::request::Operation for ListUserSegmentsforUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
@@ -1723,6 +1802,7 @@ impl crate::request::Operation for ListUserSegmentsforUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -1753,10 +1833,12 @@ impl crate::request::Operation for StartEmailAddressUpdate {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1770,6 +1852,7 @@ impl crate::request::Operation for StartEmailAddressUpdate {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1780,12 +1863,14 @@ impl crate::request::Operation for StartEmailAddressUpdate {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 404 | 409)
     }
 }
 
 crate::request::operation!(StartEmailAddressUpdate => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::start_password_reset`] (`POST /v4/users/reset`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1806,10 +1891,12 @@ impl crate::request::Operation for StartPasswordReset {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1821,6 +1908,7 @@ impl crate::request::Operation for StartPasswordReset {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1831,12 +1919,14 @@ impl crate::request::Operation for StartPasswordReset {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400 | 404)
     }
 }
 
 crate::request::operation!(StartPasswordReset => (), ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::start_passwordless_authentication`] (`POST /v3/users/token-exchange`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -1857,10 +1947,12 @@ impl crate::request::Operation for StartPasswordlessAuthentication {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1872,6 +1964,7 @@ impl crate::request::Operation for StartPasswordlessAuthentication {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -1882,6 +1975,7 @@ impl crate::request::Operation for StartPasswordlessAuthentication {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
@@ -1911,10 +2005,12 @@ impl crate::request::Operation for ListUserSessions {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1928,6 +2024,7 @@ impl crate::request::Operation for ListUserSessions {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListUserSessionsResponse, crate::Error<::core::convert::Infallible>> {
@@ -1938,6 +2035,7 @@ impl crate::request::Operation for ListUserSessions {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -1967,10 +2065,12 @@ impl crate::request::Operation for ListUserAccounts {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -1984,6 +2084,7 @@ impl crate::request::Operation for ListUserAccounts {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::AccountUser>, crate::Error<::core::convert::Infallible>> {
@@ -1994,13 +2095,14 @@ impl crate::request::Operation for ListUserAccounts {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(
-    ListUserAccounts => Vec < types::AccountUser >, ::core::convert::Infallible
+    ListUserAccounts => Vec<types::AccountUser>, ::core::convert::Infallible
 );
 
 /// Request builder for [`UsersApi::refresh_access_model`] (`POST /v3/users/{user_id}/authorization/refresh`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -2023,10 +2125,12 @@ impl crate::request::Operation for RefreshAccessModel {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -2040,6 +2144,7 @@ impl crate::request::Operation for RefreshAccessModel {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AccessModel, crate::Error<::core::convert::Infallible>> {
@@ -2050,6 +2155,7 @@ impl crate::request::Operation for RefreshAccessModel {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
@@ -2079,10 +2185,12 @@ impl crate::request::Operation for ResetLegacyPassword {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -2096,6 +2204,7 @@ impl crate::request::Operation for ResetLegacyPassword {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
@@ -2106,6 +2215,7 @@ impl crate::request::Operation for ResetLegacyPassword {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

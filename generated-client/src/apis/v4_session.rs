@@ -130,10 +130,12 @@ impl crate::request::Operation for CreateNewSessionUnderGivenSite {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -147,6 +149,7 @@ impl crate::request::Operation for CreateNewSessionUnderGivenSite {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
@@ -157,6 +160,7 @@ impl crate::request::Operation for CreateNewSessionUnderGivenSite {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400 | 401 | 404)
     }
@@ -187,10 +191,12 @@ impl crate::request::Operation for LookupSessionUnderGivenSite {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -205,6 +211,7 @@ impl crate::request::Operation for LookupSessionUnderGivenSite {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::SessionLookup, crate::Error<::core::convert::Infallible>> {
@@ -215,6 +222,7 @@ impl crate::request::Operation for LookupSessionUnderGivenSite {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
@@ -245,10 +253,12 @@ impl crate::request::Operation for DeleteSessionUnderGivenSite {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -262,6 +272,7 @@ impl crate::request::Operation for DeleteSessionUnderGivenSite {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -272,6 +283,7 @@ impl crate::request::Operation for DeleteSessionUnderGivenSite {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401 | 404)
     }
@@ -301,10 +313,12 @@ impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -317,6 +331,7 @@ impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
@@ -327,6 +342,7 @@ impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 401)
     }

@@ -129,10 +129,12 @@ impl crate::request::Operation for ListWebhooks {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -144,6 +146,7 @@ impl crate::request::Operation for ListWebhooks {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::WebhookResponsesContainer, crate::Error<::core::convert::Infallible>> {
@@ -154,6 +157,7 @@ impl crate::request::Operation for ListWebhooks {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -191,10 +195,12 @@ impl crate::request::Operation for CreateWebhook {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -208,6 +214,7 @@ impl crate::request::Operation for CreateWebhook {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -218,12 +225,14 @@ impl crate::request::Operation for CreateWebhook {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201 | 400)
     }
 }
 
 crate::request::operation!(CreateWebhook => (), ::core::convert::Infallible);
+
 /// Request builder for [`WebhookApi::get_webhook`] (`GET /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -244,10 +253,12 @@ impl crate::request::Operation for GetWebhook {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -260,6 +271,7 @@ impl crate::request::Operation for GetWebhook {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::WebhooksResponses, crate::Error<::core::convert::Infallible>> {
@@ -270,6 +282,7 @@ impl crate::request::Operation for GetWebhook {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -308,10 +321,12 @@ impl crate::request::Operation for UpdateWebhook {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -326,6 +341,7 @@ impl crate::request::Operation for UpdateWebhook {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -336,12 +352,14 @@ impl crate::request::Operation for UpdateWebhook {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 400)
     }
 }
 
 crate::request::operation!(UpdateWebhook => (), ::core::convert::Infallible);
+
 /// Request builder for [`WebhookApi::delete_webhook`] (`DELETE /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -362,10 +380,12 @@ impl crate::request::Operation for DeleteWebhook {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -377,6 +397,7 @@ impl crate::request::Operation for DeleteWebhook {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -387,6 +408,7 @@ impl crate::request::Operation for DeleteWebhook {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }

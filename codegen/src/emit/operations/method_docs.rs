@@ -8,7 +8,7 @@
 use proc_macro2::{Literal, TokenStream};
 
 use crate::emit::{docs, text};
-use crate::ir::{Api, Body, BodyKind, Doc, Group, Operation, Param};
+use crate::ir::{Api, Body, BodyKind, Doc, FormBody, Group, Operation, Param};
 
 use super::optional_params;
 
@@ -122,7 +122,9 @@ fn param_line(_api: &Api, p: &Param, required: bool) -> String {
 
 pub(super) fn body_line(api: &Api, body: &Body, required: bool) -> String {
     let what = match &body.kind {
-        BodyKind::Json(ty) => format!("`{}` as `{}`", api.display(ty), body.media_type),
+        BodyKind::Json(ty) | BodyKind::Form(FormBody { ty, .. }) => {
+            format!("`{}` as `{}`", api.display(ty), body.media_type)
+        }
         BodyKind::Raw => format!("bytes as `{}`", body.media_type),
     };
     let setter = if required { "" } else { " `.body(…)`" };

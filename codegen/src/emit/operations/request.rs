@@ -10,7 +10,9 @@ use quote::{format_ident, quote};
 
 use super::wire;
 use crate::emit::rust::ident;
-use crate::ir::{BodyKind, Operation, ParamLocation, ParamType, PathPart, ResponseBody};
+use crate::ir::{
+    BodyKind, FormBody, FormStyle, Operation, ParamLocation, ParamType, PathPart, ResponseBody,
+};
 
 /// The operation's [`OperationInfo`](crate) constant: id, method, path template, signing.
 pub(super) fn operation_info(op: &Operation) -> TokenStream {
@@ -111,8 +113,12 @@ pub(super) fn into_request(op: &Operation) -> TokenStream {
         .collect();
     let body_step = op.body.as_ref().map(|b| {
         let media = wire(&b.media_type);
-        let add = |value: TokenStream| match b.kind {
+        let add = |value: TokenStream| match &b.kind {
             BodyKind::Json(_) => quote!(request.json(#media, &#value)?;),
+            BodyKind::Form(form) => {
+                let styles = form_styles(form);
+                quote!(request.form(#media, &#value, #styles)?;)
+            }
             BodyKind::Raw => quote!(request.raw(#media, #value);),
         };
         if b.required {
@@ -148,6 +154,20 @@ pub(super) fn into_request(op: &Operation) -> TokenStream {
 }
 
 /// The `Accept` header: JSON when any success body is JSON, else the documented media type.
+/// The styles of a form's properties, as the runtime's `form::encode` takes them.
+pub(crate) fn form_styles(form: &FormBody) -> TokenStream {
+    let styles = form.styles.iter().map(|(name, style)| {
+        let style = match style {
+            FormStyle::Form => quote!(Form),
+            FormStyle::SpaceDelimited => quote!(SpaceDelimited),
+            FormStyle::PipeDelimited => quote!(PipeDelimited),
+            FormStyle::DeepObject => quote!(DeepObject),
+        };
+        quote!((#name, crate::form::Style::#style))
+    });
+    quote!(&[#(#styles),*])
+}
+
 fn accept(op: &Operation) -> Option<String> {
     if op
         .success

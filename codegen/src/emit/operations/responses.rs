@@ -35,6 +35,7 @@ pub(super) fn documented_statuses(op: &Operation) -> Option<TokenStream> {
         quote!(status)
     };
     Some(quote! {
+        #[inline]
         fn documented(#status: u16) -> bool {
             #body
         }

@@ -42,6 +42,14 @@ pub(super) fn stub_method(api: &Api, group: &Group, op: &Operation) -> TokenStre
                 args.push(quote!(body: #ty));
                 matchers.push(quote!(let stub = stub.json_body(&body);));
             }
+            BodyKind::Form(form) => {
+                let ty = ops::body_type(api, body);
+                let styles = ops::form_styles(form);
+                args.push(quote!(body: #ty));
+                matchers.push(
+                    quote!(let stub = stub.form_body(crate::form::encode(&body, #styles).ok());),
+                );
+            }
             BodyKind::Raw => args.push(quote!(_body: impl Into<bytes::Bytes>)),
         }
     }
@@ -55,8 +63,10 @@ pub(super) fn stub_method(api: &Api, group: &Group, op: &Operation) -> TokenStre
         op.method,
         text::markdown_code(&op.path).trim_matches('`'),
     );
+    let many = rust::allow_many_arguments(args.len());
     quote! {
         #[doc = #doc]
+        #many
         pub fn #method(&self, #(#args),*) -> #stub {
             let stub = self.engine.stub(#id);
             #(#matchers)*

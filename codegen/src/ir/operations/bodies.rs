@@ -5,12 +5,15 @@
 //! Apart because bodies are where operations meet the type table (component request bodies,
 //! hoisted response types) and where status codes get their names.
 
-use openapiv3::{ReferenceOr, StatusCode};
+use openapiv3::{QueryStyle, ReferenceOr, StatusCode};
 
 use super::OperationBuilder;
 use crate::error::SpecError;
-use crate::ir::schema::{SchemaRef, is_json, non_empty, pick_media};
-use crate::ir::{Body, BodyKind, Doc, ResponseBody, ResponseCase, Status, TypeRef, refs};
+use crate::ir::schema::{SchemaRef, is_form, is_json, non_empty, pick_media};
+use crate::ir::{
+    Body, BodyKind, Doc, FormBody, FormStyle, ResponseBody, ResponseCase, Status, TypeKind,
+    TypeRef, refs,
+};
 use crate::names::Namer;
 use crate::pointer;
 
@@ -32,17 +35,32 @@ impl OperationBuilder<'_, '_> {
         let Some((media, m)) = pick_media(&body.content) else {
             return Ok(None);
         };
-        let kind = if let Some(ty) = component_type {
-            BodyKind::Json(ty)
-        } else if is_json(media) {
-            BodyKind::Json(match &m.schema {
-                Some(schema) => self.types.resolve(
+        let schema_at = pointer::join(&body_at, ["content", media, "schema"]);
+        let typed = |this: &mut Self| -> Result<Option<TypeRef>, SpecError> {
+            Ok(match (&component_type, &m.schema) {
+                (Some(ty), _) => Some(ty.clone()),
+                (None, Some(schema)) => Some(this.types.resolve(
                     SchemaRef::of(schema),
-                    &pointer::join(&body_at, ["content", media, "schema"]),
-                    &format!("{}Request", self.builder_name),
-                )?,
-                None => TypeRef::Json,
+                    &schema_at,
+                    &format!("{}Request", this.builder_name),
+                )?),
+                (None, None) => None,
             })
+        };
+        let kind = if is_json(media) {
+            BodyKind::Json(typed(self)?.unwrap_or(TypeRef::Json))
+        } else if is_form(media) {
+            match typed(self)? {
+                Some(ty) if self.is_object(&ty) => BodyKind::Form(FormBody {
+                    ty,
+                    styles: form_styles(m),
+                }),
+                Some(_) => {
+                    self.types.warn(&schema_at, "a form's schema must be an object (its properties are the fields); the body is taken as bytes");
+                    BodyKind::Raw
+                }
+                None => BodyKind::Raw,
+            }
         } else {
             BodyKind::Raw
         };
@@ -56,6 +74,19 @@ impl OperationBuilder<'_, '_> {
                 ..Doc::default()
             },
         }))
+    }
+
+    /// Whether values of `ty` serialise as JSON objects (a struct or a map), as a form needs.
+    fn is_object(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::JsonObject | TypeRef::Map(_) => true,
+            TypeRef::Named(id) => match &self.types.defs[*id].kind {
+                TypeKind::Struct(_) => true,
+                TypeKind::Alias(target) | TypeKind::NewType(target) => self.is_object(target),
+                _ => false,
+            },
+            _ => false,
+        }
     }
 
     /// The member name an overlay gave a response's envelope (`x-codegen: {envelope: results}`).
@@ -209,6 +240,26 @@ fn status_variant(status: Status) -> String {
         Status::Default => "Default",
     };
     reason.to_owned()
+}
+
+/// The styles of a form's properties, from the media type's `encoding` object. `openapiv3`
+/// reads an absent `explode` as `false`, so an explicit `explode: false` on `form` cannot be told
+/// from the default (`true`): `form` is taken as exploded, the reading every form API documents.
+fn form_styles(media: &openapiv3::MediaType) -> Vec<(String, FormStyle)> {
+    media
+        .encoding
+        .iter()
+        .filter_map(|(name, encoding)| {
+            let style = match (encoding.style.as_ref()?, encoding.explode) {
+                // Stripe writes `{style: deepObject, explode: true}`: explode changes nothing.
+                (QueryStyle::DeepObject, _) => FormStyle::DeepObject,
+                (QueryStyle::Form, _) | (_, true) => FormStyle::Form,
+                (QueryStyle::SpaceDelimited, false) => FormStyle::SpaceDelimited,
+                (QueryStyle::PipeDelimited, false) => FormStyle::PipeDelimited,
+            };
+            Some((name.clone(), style))
+        })
+        .collect()
 }
 
 #[cfg(test)]

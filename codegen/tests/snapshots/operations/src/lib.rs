@@ -74,6 +74,8 @@ mod retry;
 
 mod signing;
 
+mod stream;
+
 mod string_enum;
 
 #[cfg(feature = "testing")]
@@ -109,6 +111,8 @@ pub use retry::RetryPolicy;
 pub use signing::{
     ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
 };
+
+pub use stream::{ByteStream, DEFAULT_MAX_STREAM_BYTES, StreamFuture};
 
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;

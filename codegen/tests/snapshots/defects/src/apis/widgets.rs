@@ -83,10 +83,12 @@ impl crate::request::Operation for GetPart {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -101,6 +103,7 @@ impl crate::request::Operation for GetPart {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::EnvelopeData, crate::Error<::core::convert::Infallible>> {
@@ -111,12 +114,14 @@ impl crate::request::Operation for GetPart {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(GetPart => types::EnvelopeData, ::core::convert::Infallible);
+
 /// Request builder for [`WidgetsApi::put_widget`] (`PUT /widgets/{widget_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -138,10 +143,12 @@ impl crate::request::Operation for PutWidget {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -155,6 +162,7 @@ impl crate::request::Operation for PutWidget {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Widget, crate::Error<PutWidgetError>> {
@@ -169,12 +177,14 @@ impl crate::request::Operation for PutWidget {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 409)
     }
 }
 
 crate::request::operation!(PutWidget => types::Widget, PutWidgetError);
+
 /// The documented error bodies of [`WidgetsApi::put_widget`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -204,10 +214,12 @@ impl crate::request::Operation for GetLabel {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -221,6 +233,7 @@ impl crate::request::Operation for GetLabel {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::EnvelopeLabel, crate::Error<GetLabelError>> {
@@ -235,12 +248,14 @@ impl crate::request::Operation for GetLabel {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 409)
     }
 }
 
 crate::request::operation!(GetLabel => types::EnvelopeLabel, GetLabelError);
+
 /// The documented error bodies of [`WidgetsApi::get_label`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

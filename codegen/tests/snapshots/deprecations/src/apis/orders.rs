@@ -86,10 +86,12 @@ impl crate::request::Operation for ListLegacyOrders {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -104,6 +106,7 @@ impl crate::request::Operation for ListLegacyOrders {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::Order>, crate::Error<::core::convert::Infallible>> {
@@ -114,13 +117,14 @@ impl crate::request::Operation for ListLegacyOrders {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    ListLegacyOrders => Vec < types::Order >, ::core::convert::Infallible
+    ListLegacyOrders => Vec<types::Order>, ::core::convert::Infallible
 );
 
 impl ListLegacyOrders {
@@ -210,10 +214,12 @@ impl crate::request::Operation for ListOrders {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -232,6 +238,7 @@ impl crate::request::Operation for ListOrders {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::Order>, crate::Error<::core::convert::Infallible>> {
@@ -242,11 +249,12 @@ impl crate::request::Operation for ListOrders {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    ListOrders => Vec < types::Order >, ::core::convert::Infallible
+    ListOrders => Vec<types::Order>, ::core::convert::Infallible
 );

@@ -62,10 +62,12 @@ impl crate::request::Operation for GetUser {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -78,6 +80,7 @@ impl crate::request::Operation for GetUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::User, crate::Error<::core::convert::Infallible>> {
@@ -88,12 +91,14 @@ impl crate::request::Operation for GetUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 404)
     }
 }
 
 crate::request::operation!(GetUser => types::User, ::core::convert::Infallible);
+
 /// Request builder for [`UsersApi::create_user`] (`POST /users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -114,10 +119,12 @@ impl crate::request::Operation for CreateUser {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -130,6 +137,7 @@ impl crate::request::Operation for CreateUser {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::UsersResponse, crate::Error<::core::convert::Infallible>> {
@@ -140,6 +148,7 @@ impl crate::request::Operation for CreateUser {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }

@@ -77,10 +77,12 @@ impl crate::request::Operation for ListWidgets {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -95,6 +97,7 @@ impl crate::request::Operation for ListWidgets {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::Widget>, crate::Error<::core::convert::Infallible>> {
@@ -105,11 +108,12 @@ impl crate::request::Operation for ListWidgets {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    ListWidgets => Vec < types::Widget >, ::core::convert::Infallible
+    ListWidgets => Vec<types::Widget>, ::core::convert::Infallible
 );

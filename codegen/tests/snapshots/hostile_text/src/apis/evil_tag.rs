@@ -77,10 +77,12 @@ impl crate::request::Operation for GetThing {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -96,6 +98,7 @@ impl crate::request::Operation for GetThing {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Thing, crate::Error<::core::convert::Infallible>> {
@@ -106,6 +109,7 @@ impl crate::request::Operation for GetThing {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

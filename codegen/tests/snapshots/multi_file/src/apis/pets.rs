@@ -86,10 +86,12 @@ impl crate::request::Operation for ListPets {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -104,6 +106,7 @@ impl crate::request::Operation for ListPets {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::Pet>, crate::Error<::core::convert::Infallible>> {
@@ -114,12 +117,14 @@ impl crate::request::Operation for ListPets {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
-crate::request::operation!(ListPets => Vec < types::Pet >, ::core::convert::Infallible);
+crate::request::operation!(ListPets => Vec<types::Pet>, ::core::convert::Infallible);
+
 /// Request builder for [`PetsApi::create_pet`] (`POST /pets`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -140,10 +145,12 @@ impl crate::request::Operation for CreatePet {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -156,6 +163,7 @@ impl crate::request::Operation for CreatePet {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Pet, crate::Error<::core::convert::Infallible>> {
@@ -166,12 +174,14 @@ impl crate::request::Operation for CreatePet {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }
 }
 
 crate::request::operation!(CreatePet => types::Pet, ::core::convert::Infallible);
+
 /// Request builder for [`PetsApi::get_pet`] (`GET /pets/{pet_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -192,10 +202,12 @@ impl crate::request::Operation for GetPet {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -208,6 +220,7 @@ impl crate::request::Operation for GetPet {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Pet, crate::Error<GetPetError>> {
@@ -220,6 +233,7 @@ impl crate::request::Operation for GetPet {
 }
 
 crate::request::operation!(GetPet => types::Pet, GetPetError);
+
 /// The documented error bodies of [`PetsApi::get_pet`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -64,10 +64,12 @@ impl crate::request::Operation for GetOrder {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -80,6 +82,7 @@ impl crate::request::Operation for GetOrder {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::Order, crate::Error<::core::convert::Infallible>> {
@@ -90,12 +93,14 @@ impl crate::request::Operation for GetOrder {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(GetOrder => types::Order, ::core::convert::Infallible);
+
 /// Request builder for [`OrdersApi::put_order`] (`PUT /orders/{order_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -117,10 +122,12 @@ impl crate::request::Operation for PutOrder {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -133,6 +140,7 @@ impl crate::request::Operation for PutOrder {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -143,6 +151,7 @@ impl crate::request::Operation for PutOrder {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }

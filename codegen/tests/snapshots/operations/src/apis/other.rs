@@ -39,10 +39,12 @@ impl crate::request::Operation for GetHealth {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -54,6 +56,7 @@ impl crate::request::Operation for GetHealth {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<crate::RawBody<String>, crate::Error<::core::convert::Infallible>> {
@@ -64,11 +67,12 @@ impl crate::request::Operation for GetHealth {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    GetHealth => crate ::RawBody < String >, ::core::convert::Infallible
+    GetHealth => crate::RawBody<String>, ::core::convert::Infallible, streams
 );

@@ -155,10 +155,12 @@ impl crate::request::Operation for ListWidgets {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -186,6 +188,7 @@ impl crate::request::Operation for ListWidgets {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::Widget>, crate::Error<ListWidgetsError>> {
@@ -201,7 +204,8 @@ impl crate::request::Operation for ListWidgets {
     }
 }
 
-crate::request::operation!(ListWidgets => Vec < types::Widget >, ListWidgetsError);
+crate::request::operation!(ListWidgets => Vec<types::Widget>, ListWidgetsError);
+
 /// The documented error bodies of [`WidgetsApi::list_widgets`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -233,10 +237,12 @@ impl crate::request::Operation for PostWidgets {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -249,6 +255,7 @@ impl crate::request::Operation for PostWidgets {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<PostWidgetsResponse, crate::Error<::core::convert::Infallible>> {
@@ -260,6 +267,7 @@ impl crate::request::Operation for PostWidgets {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200 | 201 | 204)
     }
@@ -303,10 +311,12 @@ impl crate::request::Operation for GetWidgetsPartsByPartId {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -321,6 +331,7 @@ impl crate::request::Operation for GetWidgetsPartsByPartId {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<crate::RawBody<types::Widget>, crate::Error<::core::convert::Infallible>> {
@@ -331,14 +342,15 @@ impl crate::request::Operation for GetWidgetsPartsByPartId {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    GetWidgetsPartsByPartId => crate ::RawBody < types::Widget >,
-    ::core::convert::Infallible
+    GetWidgetsPartsByPartId => crate::RawBody<types::Widget>,
+    ::core::convert::Infallible, streams
 );
 
 /// Request builder for [`WidgetsApi::delete_widgets_parts_by_part_id`] (`DELETE /widgets/{widget_id}/parts/{partId}`): `.await` it, or `.send_with_response()` for the status and headers too.
@@ -362,10 +374,12 @@ impl crate::request::Operation for DeleteWidgetsPartsByPartId {
         signing: crate::transport::Signing::Signed,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -380,6 +394,7 @@ impl crate::request::Operation for DeleteWidgetsPartsByPartId {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<crate::RawBody, crate::Error<::core::convert::Infallible>> {
@@ -390,11 +405,12 @@ impl crate::request::Operation for DeleteWidgetsPartsByPartId {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    DeleteWidgetsPartsByPartId => crate ::RawBody, ::core::convert::Infallible
+    DeleteWidgetsPartsByPartId => crate::RawBody, ::core::convert::Infallible, streams
 );

@@ -161,10 +161,12 @@ impl crate::request::Operation for ListItems {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -182,6 +184,7 @@ impl crate::request::Operation for ListItems {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListItemsResponse, crate::Error<::core::convert::Infallible>> {
@@ -192,6 +195,7 @@ impl crate::request::Operation for ListItems {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -288,10 +292,12 @@ impl crate::request::Operation for ListEvents {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -309,6 +315,7 @@ impl crate::request::Operation for ListEvents {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<types::Item>, crate::Error<::core::convert::Infallible>> {
@@ -319,13 +326,14 @@ impl crate::request::Operation for ListEvents {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    ListEvents => Vec < types::Item >, ::core::convert::Infallible
+    ListEvents => Vec<types::Item>, ::core::convert::Infallible
 );
 
 impl ListEvents {
@@ -405,10 +413,12 @@ impl crate::request::Operation for ListLogs {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -423,6 +433,7 @@ impl crate::request::Operation for ListLogs {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListLogsResponse, crate::Error<::core::convert::Infallible>> {
@@ -433,6 +444,7 @@ impl crate::request::Operation for ListLogs {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -517,10 +529,12 @@ impl crate::request::Operation for GetReport {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -535,6 +549,7 @@ impl crate::request::Operation for GetReport {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::GetReportResponse, crate::Error<::core::convert::Infallible>> {
@@ -545,6 +560,7 @@ impl crate::request::Operation for GetReport {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
@@ -582,10 +598,12 @@ impl crate::request::Operation for ListSwitchedOff {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -600,6 +618,7 @@ impl crate::request::Operation for ListSwitchedOff {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<Vec<String>, crate::Error<::core::convert::Infallible>> {
@@ -610,13 +629,14 @@ impl crate::request::Operation for ListSwitchedOff {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }
 }
 
 crate::request::operation!(
-    ListSwitchedOff => Vec < String >, ::core::convert::Infallible
+    ListSwitchedOff => Vec<String>, ::core::convert::Infallible
 );
 
 /// Request builder for [`OtherApi::list_configured`] (`GET /configured`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
@@ -654,10 +674,12 @@ impl crate::request::Operation for ListConfigured {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -675,6 +697,7 @@ impl crate::request::Operation for ListConfigured {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::ListConfiguredResponse, crate::Error<::core::convert::Infallible>> {
@@ -685,6 +708,7 @@ impl crate::request::Operation for ListConfigured {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

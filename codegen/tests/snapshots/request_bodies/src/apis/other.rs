@@ -100,10 +100,12 @@ impl crate::request::Operation for ReplaceNotes {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -117,6 +119,7 @@ impl crate::request::Operation for ReplaceNotes {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -127,12 +130,14 @@ impl crate::request::Operation for ReplaceNotes {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }
 }
 
 crate::request::operation!(ReplaceNotes => (), ::core::convert::Infallible);
+
 /// Request builder for [`OtherApi::create_note`] (`POST /notes`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -153,10 +158,12 @@ impl crate::request::Operation for CreateNote {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -168,6 +175,7 @@ impl crate::request::Operation for CreateNote {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -178,12 +186,14 @@ impl crate::request::Operation for CreateNote {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 201)
     }
 }
 
 crate::request::operation!(CreateNote => (), ::core::convert::Infallible);
+
 /// Request builder for [`OtherApi::upload_note`] (`POST /notes/raw`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -204,10 +214,12 @@ impl crate::request::Operation for UploadNote {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -219,6 +231,7 @@ impl crate::request::Operation for UploadNote {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -229,12 +242,14 @@ impl crate::request::Operation for UploadNote {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }
 }
 
 crate::request::operation!(UploadNote => (), ::core::convert::Infallible);
+
 /// Request builder for [`OtherApi::search_notes`] (`POST /notes/search`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
@@ -255,10 +270,12 @@ impl crate::request::Operation for SearchNotes {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -271,6 +288,7 @@ impl crate::request::Operation for SearchNotes {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<types::SearchNotesResponse, crate::Error<::core::convert::Infallible>> {
@@ -281,6 +299,7 @@ impl crate::request::Operation for SearchNotes {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 200)
     }

@@ -39,10 +39,12 @@ impl crate::request::Operation for GetPing {
         signing: crate::transport::Signing::Unsigned,
     };
 
+    #[inline]
     fn common(&mut self) -> &mut crate::request::Common {
         &mut self.common
     }
 
+    #[inline]
     fn into_request(
         self,
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
@@ -53,6 +55,7 @@ impl crate::request::Operation for GetPing {
         Ok((self.common, request))
     }
 
+    #[inline]
     fn decode(
         response: &crate::transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
@@ -63,6 +66,7 @@ impl crate::request::Operation for GetPing {
         }
     }
 
+    #[inline]
     fn documented(status: u16) -> bool {
         matches!(status, 204)
     }
