@@ -855,3 +855,29 @@ fn form_bodies_are_models_with_the_encoding_objects_styles() {
     assert!(!body.required);
     assert_eq!(body.kind.typed(), Some(&named(&api, "SessionCreate")));
 }
+
+#[test]
+fn event_streams_are_typed_beside_json_or_alone() {
+    let api = fixture("events");
+    let op = |name: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.method_name == name)
+            .unwrap()
+    };
+    let chat = &op("create_chat_completion").success[0];
+    assert_eq!(chat.body, ResponseBody::Json(named(&api, "Completion")));
+    assert_eq!(chat.events, Some(named(&api, "CompletionChunk")));
+    let ticks = &op("stream_ticks").success[0];
+    assert!(
+        matches!(&ticks.body, ResponseBody::Raw { media_type, .. } if media_type == "text/event-stream")
+    );
+    assert_eq!(ticks.events, Some(named(&api, "StreamTicksResponse")));
+    // Error responses never stream.
+    assert!(
+        op("create_chat_completion")
+            .errors
+            .iter()
+            .all(|c| c.events.is_none())
+    );
+}

@@ -28,6 +28,7 @@ mod drift_log;
 mod encoding;
 mod envelope;
 mod error;
+mod events;
 mod form;
 mod json_path;
 mod model;
@@ -60,6 +61,7 @@ pub use error::{
     BuildError, DecodeError, DriftError, Error, InvalidRequestError, PaginationError, ResponseInfo,
     StatusError, TransportError, TransportErrorKind,
 };
+pub use events::{Event, EventStream, EventsFuture};
 pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 pub use redirect::RedirectPolicy;
 pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};

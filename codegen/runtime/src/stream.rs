@@ -16,7 +16,7 @@ use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
 
-use crate::error::{Error, Failure, TransportError, TransportErrorKind};
+use crate::error::{Error, Failure, ResponseInfo, TransportError, TransportErrorKind};
 use crate::request::{Operation, prepare};
 use crate::transport::{BoxFuture, Opened, timed_out, transport_error};
 
@@ -130,6 +130,18 @@ impl ByteStream {
         Ok(body.into())
     }
 
+    /// What the server sent, with `body` (a part of it) for an error to keep.
+    #[allow(dead_code)] // used when an operation documents an event stream
+    pub(crate) fn info(&self, body: Bytes) -> ResponseInfo {
+        ResponseInfo {
+            method: self.method.clone(),
+            path: self.path.clone(),
+            status: self.status,
+            headers: self.headers.clone(),
+            body,
+        }
+    }
+
     fn too_large(&self) -> Failure {
         Failure::Transport(TransportError {
             method: self.method.clone(),
@@ -149,9 +161,26 @@ where
     O::Output: 'static,
     O::Error: 'static,
 {
+    send_streaming_as(operation, None)
+}
+
+/// [`send_streaming`], asking for `accept` (instead of the operation's media type) when given.
+#[allow(dead_code)] // the stand-in crate has no operation with a byte body
+pub(crate) fn send_streaming_as<O>(
+    operation: O,
+    accept: Option<&'static str>,
+) -> StreamFuture<O::Error>
+where
+    O: Operation,
+    O::Output: 'static,
+    O::Error: 'static,
+{
     let (prepared, finish) = prepare(operation);
     Box::pin(async move {
-        let (transport, request) = prepared?;
+        let (transport, mut request) = prepared?;
+        if let Some(accept) = accept {
+            request.accept(accept);
+        }
         let mut attempts = 0;
         let opened = transport.respond(request, &mut attempts, true).await?;
         if opened.response.status().is_success() {
@@ -166,4 +195,85 @@ where
             Ok(_) => raw.error(None),
         })
     })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server on loopback that answers one request with `chunks`, each its own chunk of a
+    /// chunked body, written and flushed apart.
+    pub(crate) async fn serve_chunks(
+        chunks: Vec<Vec<u8>>,
+        content_type: &'static str,
+    ) -> (String, tokio::task::JoinHandle<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                if socket.read_exact(&mut byte).await.is_err() {
+                    return;
+                }
+                head.push(byte[0]);
+            }
+            let start = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+            );
+            let _ = socket.write_all(start.as_bytes()).await;
+            for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+                let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+                frame.extend_from_slice(chunk);
+                frame.extend_from_slice(b"\r\n");
+                let _ = socket.write_all(&frame).await;
+                let _ = socket.flush().await;
+            }
+            let _ = socket.write_all(b"0\r\n\r\n").await;
+        });
+        (url, task)
+    }
+
+    /// A `ByteStream` of a plain GET to `url`.
+    pub(crate) async fn open(url: &str) -> ByteStream {
+        let response = reqwest::Client::new().get(url).send().await.unwrap();
+        ByteStream::new(Opened {
+            response,
+            method: Method::GET,
+            path: "/".to_owned(),
+            deadline: None,
+            timeout: Some(Duration::from_secs(5)),
+        })
+    }
+
+    #[tokio::test]
+    async fn chunks_come_as_sent_and_the_limit_holds() {
+        let chunks = vec![b"abc".to_vec(), b"defg".to_vec(), b"h".to_vec()];
+        let (url, _server) = serve_chunks(chunks, "text/plain").await;
+        let mut stream = open(&url).await;
+        assert_eq!(stream.content_type(), Some("text/plain"));
+        let mut body = Vec::new();
+        while let Some(chunk) = stream.next_chunk().await.unwrap() {
+            body.extend_from_slice(&chunk);
+        }
+        assert_eq!(body, b"abcdefgh");
+        assert_eq!(stream.bytes_read(), 8);
+
+        let (url, _server) =
+            serve_chunks(vec![vec![b'x'; 600], vec![b'y'; 600]], "text/plain").await;
+        let mut stream = open(&url).await.max_bytes(1000);
+        let failed = loop {
+            match stream.next_chunk().await {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("the limit was not enforced"),
+                Err(e) => break e,
+            }
+        };
+        let Error::Transport(e) = failed else {
+            panic!("{failed:?}")
+        };
+        assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge { limit: 1000 });
+    }
 }

@@ -230,9 +230,14 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
             pub use paginate::{Items, Pages, Paginated, DEFAULT_MAX_PAGES};
         )
     });
-    let stream_use = super::runtime::has_byte_streams(api).then(|| {
+    let stream_use = super::runtime::has_streams(api).then(|| {
         quote!(
             pub use stream::{ByteStream, StreamFuture, DEFAULT_MAX_STREAM_BYTES};
+        )
+    });
+    let events_use = super::runtime::has_events(api).then(|| {
+        quote!(
+            pub use events::{Event, EventStream, EventsFuture};
         )
     });
     let zephr_use = zephr.then(|| {
@@ -295,6 +300,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub use retry::RetryPolicy;
         pub use signing::{nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError};
         #stream_use
+        #events_use
         #zephr_use
 
         /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].

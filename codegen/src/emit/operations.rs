@@ -345,6 +345,10 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         }
     });
     let streams = super::runtime::streams(op).then(|| quote!(, streams));
+    let events = super::runtime::events(op).map(|ty| {
+        let ty = rust::ty(api, ty, TypesPath::Crate);
+        quote!(crate::events::events!(#builder => #ty, #error);)
+    });
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
@@ -383,6 +387,7 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         }
 
         crate::request::operation!(#builder => #output, #error #streams);
+        #events
 
         #pagination
 

@@ -51,6 +51,7 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("encoding", always),
     module!("envelope", has_envelopes),
     module!("error", always),
+    module!("events", has_events),
     module!("form", has_forms),
     module!("json_path", always),
     module!("model", has_structs),
@@ -61,7 +62,7 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("request", always),
     module!("retry", always),
     module!("signing", always),
-    module!("stream", has_byte_streams),
+    module!("stream", has_streams),
     module!("string_enum", has_string_enums),
     module!("testing_auth", always, feature "testing"),
     module!("testing_server", always, feature "testing"),
@@ -145,9 +146,24 @@ pub(crate) fn streams(op: &crate::ir::Operation) -> bool {
         .any(|case| matches!(case.body, crate::ir::ResponseBody::Raw { .. }))
 }
 
-/// Whether an operation streams its body, so the crate needs the runtime's `stream` module.
+/// Whether an operation streams its body, so the crate needs `stream` in its root's exports.
 pub(crate) fn has_byte_streams(api: &Api) -> bool {
     api.operations.iter().any(streams)
+}
+
+/// The type of the events `op` can stream (`send_events()`), if it documents an event stream.
+pub(crate) fn events(op: &crate::ir::Operation) -> Option<&crate::ir::TypeRef> {
+    op.success.iter().find_map(|case| case.events.as_ref())
+}
+
+/// Whether an operation documents an event stream, so the crate needs the `events` module.
+pub(crate) fn has_events(api: &Api) -> bool {
+    api.operations.iter().any(|op| events(op).is_some())
+}
+
+/// Whether the crate needs the runtime's `stream` module (bytes or events).
+pub(crate) fn has_streams(api: &Api) -> bool {
+    has_byte_streams(api) || has_events(api)
 }
 
 /// Whether a request body is a form, so the crate needs the runtime's `form` module.

@@ -139,7 +139,8 @@ fn tidy_operation_macros(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut inside = false;
     for line in text.lines() {
-        inside |= line.starts_with("crate::request::operation!(");
+        inside |= line.starts_with("crate::request::operation!(")
+            || line.starts_with("crate::events::events!(");
         if inside {
             out.push_str(
                 &line
@@ -212,7 +213,9 @@ fn needs_blank_line(above: &str, line: &str) -> bool {
         t.starts_with("use ") || t.starts_with("pub use ") || t.starts_with("pub(crate) use ")
     };
     let ends_item = matches!(above_text, "}" | "};" | ");")
-        || (above_text.starts_with("crate::request::operation!(") && above_text.ends_with(");"))
+        || ((above_text.starts_with("crate::request::operation!(")
+            || above_text.starts_with("crate::events::events!("))
+            && above_text.ends_with(");"))
         || (is_use(above_text) && above_text.ends_with(';') && !is_use(text))
         || (above_text.ends_with(';')
             && [

@@ -116,6 +116,9 @@ fn roots(op: &Operation) -> Vec<TypeId> {
             }
             | ResponseBody::Empty => {}
         }
+        if let Some(events) = &case.events {
+            events.named(&mut out);
+        }
     }
     if let Some(pagination) = &op.pagination {
         pagination.item_type.named(&mut out);

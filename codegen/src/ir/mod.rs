@@ -590,6 +590,9 @@ pub struct ResponseCase {
     /// (an overlay's `x-codegen: {envelope: results}` on the media type, where the spec gives a
     /// bare list and the API, or the spec's examples, wrap it).
     pub envelope: Option<String>,
+    /// The type of each event's data when the response can be a `text/event-stream` (as its
+    /// media type, or offered beside JSON): the builder gets `send_events()`.
+    pub events: Option<TypeRef>,
     pub doc: Doc,
 }
 

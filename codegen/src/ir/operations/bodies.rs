@@ -144,6 +144,7 @@ impl OperationBuilder<'_, '_> {
                 format!("{}{variant}Body", self.builder_name)
             };
             let mut envelope = None;
+            let mut events = None;
             let body = match pick_media(&response.content) {
                 None => ResponseBody::Empty,
                 Some((media, m)) => {
@@ -157,6 +158,9 @@ impl OperationBuilder<'_, '_> {
                         )?),
                         None => None,
                     };
+                    if is_event_stream(media) {
+                        events.clone_from(&ty);
+                    }
                     match ty {
                         Some(ty) if is_json(media) => ResponseBody::Json(ty),
                         documented => ResponseBody::Raw {
@@ -166,6 +170,22 @@ impl OperationBuilder<'_, '_> {
                     }
                 }
             };
+            // An event stream offered beside the chosen media type (OpenAI: JSON, or events when
+            // the request asks to stream): `send_events()` decodes it with its own schema.
+            if status.is_success()
+                && events.is_none()
+                && let Some((media, m)) = response
+                    .content
+                    .iter()
+                    .find(|(media, _)| is_event_stream(media))
+                && let Some(schema) = &m.schema
+            {
+                events = Some(self.types.resolve(
+                    SchemaRef::of(schema),
+                    &pointer::join(&response_at, ["content", media, "schema"]),
+                    &format!("{}Event", self.builder_name),
+                )?);
+            }
             if envelope.is_some() && !matches!(body, ResponseBody::Json(_)) {
                 envelope = None;
                 self.types.warn(
@@ -178,6 +198,7 @@ impl OperationBuilder<'_, '_> {
                 variant,
                 body,
                 envelope,
+                events,
                 doc: Doc {
                     description: non_empty(Some(&response.description)),
                     ..Doc::default()
@@ -191,6 +212,16 @@ impl OperationBuilder<'_, '_> {
         }
         Ok((success, errors))
     }
+}
+
+/// `text/event-stream` (any parameters after `;` aside).
+fn is_event_stream(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("text/event-stream")
 }
 
 /// `Ok`, `Created`, `NotFound`, … from the status code's reason phrase.
