@@ -881,3 +881,37 @@ fn event_streams_are_typed_beside_json_or_alone() {
             .all(|c| c.events.is_none())
     );
 }
+
+#[test]
+fn multipart_bodies_are_models_whose_binary_properties_are_files() {
+    let api = fixture("multipart");
+    let op = |name: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.method_name == name)
+            .unwrap()
+    };
+    let body = op("create_file").body.as_ref().unwrap();
+    assert_eq!(
+        body.kind,
+        BodyKind::Multipart(named(&api, "CreateFileRequest"))
+    );
+    // The component's binary property is a file because a multipart body names it.
+    assert_eq!(
+        field(structure(&api, "CreateFileRequest"), "file").ty,
+        TypeRef::File
+    );
+    let edit = structure(&api, "CreateImageEditRequest");
+    assert_eq!(field(edit, "image").ty, TypeRef::File);
+    assert_eq!(
+        field(edit, "extra_images").ty,
+        TypeRef::Vec(Box::new(TypeRef::File))
+    );
+    assert_eq!(field(edit, "prompt").ty, TypeRef::String);
+    // Elsewhere `format: binary` stays a string (fixtures/byte_streams.yaml has no multipart).
+    let streams = fixture("byte_streams");
+    assert!(streams.types.iter().all(|t| match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().all(|f| f.ty != TypeRef::File),
+        _ => true,
+    }));
+}

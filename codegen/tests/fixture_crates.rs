@@ -93,7 +93,8 @@ fn build_workspace(fixtures: &[String]) -> PathBuf {
              [dev-dependencies]\nbytes = \"1\"\nhttp-body-util = \"0.1\"\n\
              hyper = {{ version = \"1\", features = [\"http1\", \"server\"] }}\n\
              hyper-util = {{ version = \"0.1\", features = [\"tokio\"] }}\n\
-             form_urlencoded = \"1\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nserde_qs = \"0.15\"\n\
+             form_urlencoded = \"1\"\nfutures-util = {{ version = \"0.3\", default-features = false }}\nmulter = \"3\"\n\
+             serde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nserde_qs = \"0.15\"\n\
              tokio = {{ version = \"1\", features = [\"rt\", \"rt-multi-thread\", \"macros\", \"net\", \"time\", \"io-util\"] }}\n"
         ),
     );

@@ -263,6 +263,7 @@ impl ClientBuilder {
         };
         Ok(Transport {
             http,
+            base_url_shown: redact_userinfo(&base_url),
             base_url,
             signer,
             retry: self.retry,

@@ -97,6 +97,12 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
              made up from the schemas. The client runs in strict mode: a body that departs from the spec \
              (drift) fails like one that does not decode. A decode failure is *explained* when an example of that operation's \
              responses is in `spec/example-exceptions.yaml` (an example that contradicts its own schema).\n\n\
+             Example responses with drift (issue 16): before drift detection, the spec's examples that decode \
+             only by dropping meaning (into `additional_properties`, or without a required property) counted as \
+             decoded; **6** did on this spec (the `createUser` wrapper, both webhook bodies, the feature-rule version \
+             response, `listUserGrants`, the user-creation example). Now the examples test \
+             (`generated-client/tests/examples.rs`) and this run fail on drift: the overlay fixes **4** with their \
+             evidence, **2** are reviewed exceptions, and **0** pass unnoticed.\n\n\
              Spec {} (sha256 `{}`), overlay sha256 `{}`.\n\n",
             api.version,
             api.spec_sha256,

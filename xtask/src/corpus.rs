@@ -189,11 +189,12 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
     })
 }
 
-/// How many operations have every body typed: request bodies as JSON or form models, response
+/// How many operations have every body typed: request bodies as JSON, form or multipart models
+/// (files as `FilePart`s), response
 /// bodies as JSON models, or as bytes where the media type is bytes or text (`text/csv`,
 /// `application/pdf`: bytes are their type). A body left as bytes because its media type is
-/// not handled (`multipart/form-data`, `*/*`) makes the operation not fully typed. The second
-/// count is the same with JSON alone, as the generator had it before forms.
+/// not handled (`*/*`, or a multipart or form schema that is not an object) makes the operation
+/// not fully typed. The second count is the same with JSON alone, as the generator had it before.
 fn typed_operations(api: &codegen::ir::Api) -> (usize, usize) {
     use codegen::ir::{BodyKind, ResponseBody};
     let count = |json_only: bool| {
@@ -202,7 +203,7 @@ fn typed_operations(api: &codegen::ir::Api) -> (usize, usize) {
             .filter(|op| {
                 let request = match op.body.as_ref().map(|b| &b.kind) {
                     None | Some(BodyKind::Json(_)) => true,
-                    Some(BodyKind::Form(_)) => !json_only,
+                    Some(BodyKind::Form(_) | BodyKind::Multipart(_)) => !json_only,
                     Some(BodyKind::Raw) => false,
                 };
                 let responses = op
@@ -369,10 +370,11 @@ fn report(rows: &[Row], args: &Args) -> String {
          every file); the whole process is `xtask generate --check` \
          under `/usr/bin/time`, the fastest of three runs (emit on both cores). Machine: the 2-core CI kind.\n\n\
          **{generated} of {} specs generate**{}.\n\n\
-         The column *typed* counts operations whose request and response bodies are all typed: JSON and form \
-         bodies as models, byte and text media types (`application/octet-stream`, `text/csv`) as bytes that can \
-         also be streamed; in brackets, the count with JSON alone. A body of a media type the generator does not \
-         type (`multipart/form-data`, `*/*`) is bytes, and its operation is not counted.\n\n\
+         The column *typed* counts operations whose request and response bodies are all typed: JSON, form and \
+         multipart bodies as models (files as `FilePart`), byte and text media types (`application/octet-stream`, \
+         `text/csv`, event streams) as bytes that can also be streamed; in brackets, the count with JSON alone, as \
+         before forms, multipart and streams. A body left as bytes (`*/*`, a form or multipart schema that is not \
+         an object) is not counted.\n\n\
          | spec | bytes | operations | typed | types | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
          | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
         if args.build { " --build" } else { "" },

@@ -259,6 +259,7 @@ impl ClientBuilder {
         };
         Ok(Transport {
             http,
+            base_url_shown: redact_userinfo(&base_url),
             base_url,
             signer,
             retry: self.retry,
@@ -435,5 +436,12 @@ mod tests {
             .build_transport(&API)
             .unwrap_err();
         assert!(!error.to_string().contains("pa55"), "{error}");
+        // What `Client::base_url()` shows; the credentials are still what requests use.
+        let transport = self::builder()
+            .base_url("https://user:pa55@example.com/api")
+            .build_transport(&API)
+            .unwrap();
+        assert_eq!(transport.base_url_shown, "https://***@example.com/api");
+        assert_eq!(transport.base_url, "https://user:pa55@example.com/api");
     }
 }

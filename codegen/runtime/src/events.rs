@@ -279,13 +279,13 @@ mod tests {
             .unwrap();
         let body: Vec<u8> = chunks.concat();
         runtime.block_on(async {
-            let (url, _server) = crate::stream::tests::serve_chunks(
+            let (url, _server) = crate::test_http::serve_chunks(
                 chunks.iter().map(|c| c.to_vec()).collect(),
                 "text/event-stream",
             )
             .await;
             let _ = body;
-            let stream = crate::stream::tests::open(&url).await;
+            let stream = crate::test_http::open(&url).await;
             let mut events = EventStream::new(stream);
             let mut out = Vec::new();
             while let Some(event) = events.next_event().await.unwrap() {

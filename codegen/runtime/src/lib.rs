@@ -32,6 +32,7 @@ mod events;
 mod form;
 mod json_path;
 mod model;
+mod multipart;
 mod one_of;
 mod paginate;
 mod random;
@@ -62,6 +63,7 @@ pub use error::{
     StatusError, TransportError, TransportErrorKind,
 };
 pub use events::{Event, EventStream, EventsFuture};
+pub use multipart::FilePart;
 pub use paginate::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 pub use redirect::RedirectPolicy;
 pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
@@ -97,7 +99,7 @@ impl Client {
 
     /// The URL every request path is appended to.
     pub fn base_url(&self) -> &str {
-        &self.transport.base_url
+        self.transport.shown_base_url()
     }
 
     /// Where this client's responses departed from the spec, since it was built.
@@ -339,5 +341,57 @@ mod loopback {
         fn drop(&mut self) {
             self.task.abort();
         }
+    }
+}
+
+/// A raw HTTP server on loopback for the unit tests of streams (chunked bodies, cut as told).
+#[cfg(test)]
+mod test_http {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server on loopback that answers one request with `chunks`, each its own chunk of a
+    /// chunked body, written and flushed apart.
+    pub(crate) async fn serve_chunks(
+        chunks: Vec<Vec<u8>>,
+        content_type: &'static str,
+    ) -> (String, tokio::task::JoinHandle<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                if socket.read_exact(&mut byte).await.is_err() {
+                    return;
+                }
+                head.push(byte[0]);
+            }
+            let start = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+            );
+            let _ = socket.write_all(start.as_bytes()).await;
+            for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+                let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+                frame.extend_from_slice(chunk);
+                frame.extend_from_slice(b"\r\n");
+                let _ = socket.write_all(&frame).await;
+                let _ = socket.flush().await;
+            }
+            let _ = socket.write_all(b"0\r\n\r\n").await;
+        });
+        (url, task)
+    }
+
+    /// A `ByteStream` of a plain GET to `url`.
+    pub(crate) async fn open(url: &str) -> crate::stream::ByteStream {
+        let response = reqwest::Client::new().get(url).send().await.unwrap();
+        crate::stream::ByteStream::new(crate::transport::Opened {
+            response,
+            method: reqwest::Method::GET,
+            path: "/".to_owned(),
+            deadline: None,
+            timeout: Some(std::time::Duration::from_secs(5)),
+        })
     }
 }

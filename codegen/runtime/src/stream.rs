@@ -44,7 +44,7 @@ pub struct ByteStream {
 }
 
 impl ByteStream {
-    fn new(opened: Opened) -> Self {
+    pub(crate) fn new(opened: Opened) -> Self {
         let mut response = opened.response;
         ByteStream {
             status: response.status(),
@@ -198,55 +198,9 @@ where
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    /// A server on loopback that answers one request with `chunks`, each its own chunk of a
-    /// chunked body, written and flushed apart.
-    pub(crate) async fn serve_chunks(
-        chunks: Vec<Vec<u8>>,
-        content_type: &'static str,
-    ) -> (String, tokio::task::JoinHandle<()>) {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let task = tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                if socket.read_exact(&mut byte).await.is_err() {
-                    return;
-                }
-                head.push(byte[0]);
-            }
-            let start = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
-            );
-            let _ = socket.write_all(start.as_bytes()).await;
-            for chunk in chunks.iter().filter(|c| !c.is_empty()) {
-                let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
-                frame.extend_from_slice(chunk);
-                frame.extend_from_slice(b"\r\n");
-                let _ = socket.write_all(&frame).await;
-                let _ = socket.flush().await;
-            }
-            let _ = socket.write_all(b"0\r\n\r\n").await;
-        });
-        (url, task)
-    }
-
-    /// A `ByteStream` of a plain GET to `url`.
-    pub(crate) async fn open(url: &str) -> ByteStream {
-        let response = reqwest::Client::new().get(url).send().await.unwrap();
-        ByteStream::new(Opened {
-            response,
-            method: Method::GET,
-            path: "/".to_owned(),
-            deadline: None,
-            timeout: Some(Duration::from_secs(5)),
-        })
-    }
+    use crate::test_http::{open, serve_chunks};
 
     #[tokio::test]
     async fn chunks_come_as_sent_and_the_limit_holds() {

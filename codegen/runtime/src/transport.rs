@@ -43,6 +43,8 @@ pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     /// Scheme, host and optional path prefix, without a trailing `/`.
     pub(crate) base_url: String,
+    /// `base_url` as it may be shown: a user name and password in it as `***`.
+    pub(crate) base_url_shown: String,
     pub(crate) signer: Option<Arc<dyn RequestSigner>>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) timeout: Option<Duration>,
@@ -53,6 +55,13 @@ pub(crate) struct Transport {
     pub(crate) strict: bool,
     /// The drift this client has seen.
     pub(crate) drift: crate::drift_log::DriftLog,
+}
+
+impl Transport {
+    /// The base URL as it may be shown (see `Client::base_url`).
+    pub(crate) fn shown_base_url(&self) -> &str {
+        &self.base_url_shown
+    }
 }
 
 impl fmt::Debug for Transport {

@@ -448,6 +448,7 @@ fn body_type(api: &Api, kind: &BodyKind) -> String {
     match kind {
         BodyKind::Json(ty) => api.display(ty).to_string(),
         BodyKind::Form(form) => format!("{} as a form", api.display(&form.ty)),
+        BodyKind::Multipart(ty) => format!("{} as multipart", api.display(ty)),
         BodyKind::Raw => "bytes".to_owned(),
     }
 }

@@ -67,7 +67,7 @@ fn walk(
         TypeRef::Bool if !value.is_boolean() => mismatch(out),
         TypeRef::I32 | TypeRef::I64 if !(value.is_i64() || value.is_u64()) => mismatch(out),
         TypeRef::F32 | TypeRef::F64 if !value.is_number() => mismatch(out),
-        TypeRef::String if !value.is_string() => mismatch(out),
+        TypeRef::String | TypeRef::File if !value.is_string() => mismatch(out),
         TypeRef::JsonObject if !value.is_object() => mismatch(out),
         TypeRef::Nullable(inner) if !value.is_null() => {
             walk(api, inner, value, path, out, depth + 1)

@@ -126,9 +126,10 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
                 ClientBuilder::default()
             }
 
-            /// The URL every request path is appended to.
+            /// The URL every request path is appended to, as it may be shown: a user name and
+            /// password in it read `***` (they are still sent).
             pub fn base_url(&self) -> &str {
-                &self.transport.base_url
+                self.transport.shown_base_url()
             }
 
             /// A request to a path the spec does not describe (or describes wrongly), signed,
@@ -235,6 +236,11 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
             pub use stream::{ByteStream, StreamFuture, DEFAULT_MAX_STREAM_BYTES};
         )
     });
+    let multipart_use = super::runtime::has_multipart(api).then(|| {
+        quote!(
+            pub use multipart::FilePart;
+        )
+    });
     let events_use = super::runtime::has_events(api).then(|| {
         quote!(
             pub use events::{Event, EventStream, EventsFuture};
@@ -301,6 +307,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub use signing::{nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError};
         #stream_use
         #events_use
+        #multipart_use
         #zephr_use
 
         /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].

@@ -183,7 +183,9 @@ fn call(
             };
             return quote!(outcome(#name, #send.send_with_response().await));
         }
-        BodyKind::Json(ty) | BodyKind::Form(crate::ir::FormBody { ty, .. }) => ty,
+        BodyKind::Json(ty)
+        | BodyKind::Form(crate::ir::FormBody { ty, .. })
+        | BodyKind::Multipart(ty) => ty,
     };
     let mut candidates: Vec<String> = api
         .examples

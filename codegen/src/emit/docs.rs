@@ -322,7 +322,9 @@ fn bare_urls(text: &str) -> String {
         }
         let url_end = start + url.len();
         out.push_str(&rest[..start]);
-        if preceded == Some('(') || preceded == Some('<') {
+        // The target of a Markdown link (`](`), unless its `]` was escaped as not a link.
+        let link_target = preceded == Some('(') && out.ends_with("](") && !out.ends_with("\\](");
+        if link_target || preceded == Some('<') {
             out.push_str(url);
         } else {
             out.push('<');
@@ -347,6 +349,15 @@ mod tests {
         assert_eq!(
             md,
             vec!["Signed as in [HMAC Signing](https://x.test/sign). Use &lt;b&gt;bold&lt;/b&gt;."]
+        );
+    }
+
+    #[test]
+    fn a_url_after_an_escaped_bracket_is_not_a_link_target() {
+        // Asana: a link whose text began on the line before, and one with a space before `(`.
+        assert_eq!(
+            markdown("phrase library](https://a.test/x) from our [spec] (https://b.test)."),
+            vec!["phrase library\\](<https://a.test/x>) from our \\[spec\\] (<https://b.test>)."]
         );
     }
 

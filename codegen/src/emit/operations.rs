@@ -149,7 +149,7 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     if let Some(body) = required_body {
         let ty = match body.kind {
             BodyKind::Raw => quote!(impl Into<bytes::Bytes>),
-            BodyKind::Json(_) | BodyKind::Form(_) => body_type(api, body),
+            BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Multipart(_) => body_type(api, body),
         };
         args.push(quote!(body: #ty));
     }
@@ -164,7 +164,7 @@ fn method(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     });
     let body_init = op.body.as_ref().map(|b| match (b.required, &b.kind) {
         (true, BodyKind::Raw) => quote!(body: body.into(),),
-        (true, BodyKind::Json(_) | BodyKind::Form(_)) => quote!(body,),
+        (true, BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Multipart(_)) => quote!(body,),
         (false, _) => quote!(body: None,),
     });
     let doc = method_doc(api, group, op);
@@ -292,7 +292,9 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let (ty, value) = match b.kind {
             BodyKind::Raw => (quote!(impl Into<bytes::Bytes>), quote!(body.into())),
-            BodyKind::Json(_) | BodyKind::Form(_) => (body_type(api, b), quote!(body)),
+            BodyKind::Json(_) | BodyKind::Form(_) | BodyKind::Multipart(_) => {
+                (body_type(api, b), quote!(body))
+            }
         };
         let mut lines = vec![format!(
             "The request body ({}).",

@@ -55,6 +55,7 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("form", has_forms),
     module!("json_path", always),
     module!("model", has_structs),
+    module!("multipart", has_multipart),
     module!("one_of", has_one_ofs),
     module!("paginate", paginates),
     module!("random", always),
@@ -164,6 +165,16 @@ pub(crate) fn has_events(api: &Api) -> bool {
 /// Whether the crate needs the runtime's `stream` module (bytes or events).
 pub(crate) fn has_streams(api: &Api) -> bool {
     has_byte_streams(api) || has_events(api)
+}
+
+/// Whether a request body is multipart, so the crate needs the runtime's `multipart` module.
+pub(crate) fn has_multipart(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        matches!(
+            op.body.as_ref().map(|b| &b.kind),
+            Some(crate::ir::BodyKind::Multipart(_))
+        )
+    })
 }
 
 /// Whether a request body is a form, so the crate needs the runtime's `form` module.

@@ -40,6 +40,10 @@ pub(crate) fn ty(api: &Api, ty: &TypeRef, path: TypesPath<'_>) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::File => match path {
+            TypesPath::Extern(krate) => quote!(#krate::FilePart),
+            _ => quote!(crate::FilePart),
+        },
         TypeRef::Vec(item) => {
             let item = self::ty(api, item, path);
             quote!(Vec<#item>)

@@ -21,7 +21,7 @@ pub(crate) fn value_at(api: &Api, ty: &TypeRef, depth: usize) -> Value {
         TypeRef::Bool => json!(true),
         TypeRef::I32 | TypeRef::I64 => json!(1),
         TypeRef::F32 | TypeRef::F64 => json!(1.5),
-        TypeRef::String => json!("example"),
+        TypeRef::String | TypeRef::File => json!("example"),
         TypeRef::Json | TypeRef::JsonObject => json!({}),
         TypeRef::Vec(item) => json!([value_at(api, item, depth + 1)]),
         TypeRef::Map(_) => json!({}),

@@ -105,6 +105,7 @@ impl fmt::Display for DisplayType<'_> {
             TypeRef::String => f.write_str("String"),
             TypeRef::Json => f.write_str("serde_json::Value"),
             TypeRef::JsonObject => f.write_str("serde_json::Map<String, serde_json::Value>"),
+            TypeRef::File => f.write_str("FilePart"),
             TypeRef::Vec(item) => write!(f, "Vec<{}>", inner(item)),
             TypeRef::Map(value) => write!(f, "BTreeMap<String, {}>", inner(value)),
             TypeRef::Nullable(value) => write!(f, "Option<{}>", inner(value)),
@@ -126,6 +127,9 @@ pub enum TypeRef {
     Json,
     /// Any JSON object (`serde_json::Map<String, Value>`): `type: object` with no properties.
     JsonObject,
+    /// A file of a `multipart/form-data` body (`type: string, format: binary` there): the
+    /// runtime's `FilePart`.
+    File,
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>` from `additionalProperties`.
     Map(Box<TypeRef>),
@@ -545,6 +549,8 @@ pub enum BodyKind {
     /// `application/x-www-form-urlencoded`, from the same model as JSON: the model's
     /// properties are the form's fields.
     Form(FormBody),
+    /// `multipart/form-data` from the model: a part per property, files as `FilePart`s.
+    Multipart(TypeRef),
     /// Bytes sent as they are, with the documented media type.
     Raw,
 }
@@ -553,7 +559,9 @@ impl BodyKind {
     /// The Rust type the caller gives for a typed body (JSON or form); `None` for bytes.
     pub fn typed(&self) -> Option<&TypeRef> {
         match self {
-            BodyKind::Json(ty) | BodyKind::Form(FormBody { ty, .. }) => Some(ty),
+            BodyKind::Json(ty) | BodyKind::Form(FormBody { ty, .. }) | BodyKind::Multipart(ty) => {
+                Some(ty)
+            }
             BodyKind::Raw => None,
         }
     }

@@ -93,6 +93,8 @@ pub(crate) struct TypeTable<'s> {
     depth: usize,
     /// Whether spec defects are errors (see [`TypeTable::defect`]).
     pub(crate) strict: bool,
+    /// Whether `format: binary` strings are files: while resolving a multipart body's schema.
+    pub(crate) files: bool,
 }
 
 /// Deepest nesting of schema resolution (properties within properties, across `allOf`s).
@@ -106,6 +108,43 @@ pub(crate) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str,
         .or_else(|| content.iter().find(|(m, _)| is_json(m)))
         .or_else(|| content.iter().next())
         .map(|(m, media)| (m.as_str(), media))
+}
+
+/// `multipart/form-data` (any parameters after `;` aside).
+pub(crate) fn is_multipart(media_type: &str) -> bool {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("multipart/form-data")
+}
+
+/// The component schemas a `multipart/form-data` request body names as its schema (OpenAI's
+/// `CreateFileRequest`): their `format: binary` properties are files. A component used by JSON
+/// too keeps the file type there, where serialising it is an error that says why.
+fn multipart_components(spec: &OpenAPI) -> std::collections::HashSet<&str> {
+    let bodies = spec
+        .paths
+        .paths
+        .values()
+        .filter_map(|item| item.as_item())
+        .flat_map(|item| item.iter().map(|(_, op)| op))
+        .filter_map(|op| op.request_body.as_ref()?.as_item())
+        .chain(
+            spec.components
+                .iter()
+                .flat_map(|c| c.request_bodies.values())
+                .filter_map(ReferenceOr::as_item),
+        );
+    bodies
+        .flat_map(|body| &body.content)
+        .filter(|(media, _)| is_multipart(media))
+        .filter_map(|(_, media)| match media.schema.as_ref()? {
+            ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+            ReferenceOr::Item(_) => None,
+        })
+        .collect()
 }
 
 /// `application/x-www-form-urlencoded` (any parameters after `;` aside).
@@ -145,6 +184,7 @@ impl<'s> TypeTable<'s> {
             fields_total: 0,
             depth: 0,
             strict: false,
+            files: false,
         }
     }
 
@@ -191,10 +231,14 @@ impl<'s> TypeTable<'s> {
                 self.request_bodies.insert(name.as_str(), id);
             }
         }
+        let multipart = multipart_components(self.spec);
         for (name, schema) in &components.schemas {
             let id = self.components[name.as_str()];
             let at = self.defs[id].pointer.clone();
-            self.define(id, SchemaRef::of(schema), &at)?;
+            self.files = multipart.contains(name.as_str());
+            let defined = self.define(id, SchemaRef::of(schema), &at);
+            self.files = false;
+            defined?;
         }
         for (name, body) in &components.request_bodies {
             let Some(&id) = self.request_bodies.get(name.as_str()) else {
@@ -375,7 +419,10 @@ impl<'s> TypeTable<'s> {
                     }
                 }
                 if values.is_empty() {
-                    Shape::Type(TypeRef::String)
+                    Shape::Type(match v.format.as_deref() {
+                        Some("binary") if self.files => TypeRef::File,
+                        _ => TypeRef::String,
+                    })
                 } else {
                     Shape::Def(TypeKind::Enum(string_enum(values)))
                 }

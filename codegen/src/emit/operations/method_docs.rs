@@ -122,7 +122,7 @@ fn param_line(_api: &Api, p: &Param, required: bool) -> String {
 
 pub(super) fn body_line(api: &Api, body: &Body, required: bool) -> String {
     let what = match &body.kind {
-        BodyKind::Json(ty) | BodyKind::Form(FormBody { ty, .. }) => {
+        BodyKind::Json(ty) | BodyKind::Form(FormBody { ty, .. }) | BodyKind::Multipart(ty) => {
             format!("`{}` as `{}`", api.display(ty), body.media_type)
         }
         BodyKind::Raw => format!("bytes as `{}`", body.media_type),

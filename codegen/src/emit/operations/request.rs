@@ -119,6 +119,8 @@ pub(super) fn into_request(op: &Operation) -> TokenStream {
                 let styles = form_styles(form);
                 quote!(request.form(#media, &#value, #styles)?;)
             }
+            // The media type is the body's own: `multipart/form-data` with its boundary.
+            BodyKind::Multipart(_) => quote!(request.multipart(&#value)?;),
             BodyKind::Raw => quote!(request.raw(#media, #value);),
         };
         if b.required {

@@ -50,6 +50,11 @@ pub(super) fn stub_method(api: &Api, group: &Group, op: &Operation) -> TokenStre
                     quote!(let stub = stub.form_body(crate::form::encode(&body, #styles).ok());),
                 );
             }
+            // Parts are not compared: a stub of a multipart operation matches any body.
+            BodyKind::Multipart(_) => {
+                let ty = ops::body_type(api, body);
+                args.push(quote!(_body: #ty));
+            }
             BodyKind::Raw => args.push(quote!(_body: impl Into<bytes::Bytes>)),
         }
     }

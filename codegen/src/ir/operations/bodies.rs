@@ -9,7 +9,7 @@ use openapiv3::{QueryStyle, ReferenceOr, StatusCode};
 
 use super::OperationBuilder;
 use crate::error::SpecError;
-use crate::ir::schema::{SchemaRef, is_form, is_json, non_empty, pick_media};
+use crate::ir::schema::{SchemaRef, is_form, is_json, is_multipart, non_empty, pick_media};
 use crate::ir::{
     Body, BodyKind, Doc, FormBody, FormStyle, ResponseBody, ResponseCase, Status, TypeKind,
     TypeRef, refs,
@@ -49,6 +49,18 @@ impl OperationBuilder<'_, '_> {
         };
         let kind = if is_json(media) {
             BodyKind::Json(typed(self)?.unwrap_or(TypeRef::Json))
+        } else if is_multipart(media) {
+            self.types.files = true;
+            let ty = typed(self);
+            self.types.files = false;
+            match ty? {
+                Some(ty) if self.is_object(&ty) => BodyKind::Multipart(ty),
+                Some(_) => {
+                    self.types.warn(&schema_at, "a multipart body's schema must be an object (its properties are the parts); the body is taken as bytes");
+                    BodyKind::Raw
+                }
+                None => BodyKind::Raw,
+            }
         } else if is_form(media) {
             match typed(self)? {
                 Some(ty) if self.is_object(&ty) => BodyKind::Form(FormBody {

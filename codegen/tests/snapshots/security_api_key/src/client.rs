@@ -37,9 +37,10 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The URL every request path is appended to.
+    /// The URL every request path is appended to, as it may be shown: a user name and
+    /// password in it read `***` (they are still sent).
     pub fn base_url(&self) -> &str {
-        &self.transport.base_url
+        self.transport.shown_base_url()
     }
 
     /// A request to a path the spec does not describe (or describes wrongly), signed,
