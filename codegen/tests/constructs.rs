@@ -804,6 +804,8 @@ fn a_ref_in_place_of_properties_or_a_text_is_repaired_with_a_warning() {
             .any(|w| w.contains("/tags/0/description") && w.contains("in place of a text")),
         "{warned:#?}"
     );
+    let note = structure(&api, "Note");
+    assert_eq!(field(note, "description").ty, named(&api, "Text"));
     let pet = structure(&api, "Pet");
     assert!(field(pet, "id").required);
     assert_eq!(field(pet, "name").ty, TypeRef::String);

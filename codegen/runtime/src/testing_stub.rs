@@ -1,6 +1,10 @@
 //! Stubs of the test server: what a request must look like (path parameters, query, headers,
 //! body), and what it is answered with (a sequence, each answer with its status, headers, body,
 //! delay, and fault). The generated, typed stub builders are thin layers over [`Stub`].
+//!
+//! Long, and kept whole: the matchers, the answers and the builder that sets both are one
+//! vocabulary, and a mismatch is explained (`describe`) in the terms the builder used; apart,
+//! the words of the explanation and of the API would drift.
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -79,7 +79,8 @@ pub(crate) fn deprecated(doc: &Doc, what: &str) -> Option<proc_macro2::TokenStre
                 .trim()
                 .to_owned();
             let sentence: String = sentence.chars().take(160).collect();
-            format!(": {sentence}")
+            // rustdoc renders a note as Markdown: `[DEPRECATED]` would be a broken link.
+            format!(": {}", markdown(&sentence).join(" "))
         });
     let note = super::text::rust_str(&format!(
         "deprecated in the spec ({what}){}",
@@ -283,9 +284,15 @@ fn brackets(text: &str) -> String {
                 let close = chars[i..].iter().position(|&c| c == ']').map(|p| i + p);
                 let is_link = close.is_some_and(|c| {
                     let after: String = chars[c + 1..].iter().take(9).collect();
-                    after.starts_with("(http")
+                    let target = after.starts_with("(http")
                         || after.starts_with("(mailto:")
-                        || after.starts_with("(#")
+                        || after.starts_with("(#");
+                    // …and the target closes before the text breaks (a URL has no spaces).
+                    let closes = chars[c + 1..]
+                        .iter()
+                        .take_while(|ch| !ch.is_whitespace())
+                        .any(|&ch| ch == ')');
+                    target && closes
                 });
                 if let (true, Some(c)) = (is_link, close) {
                     out.extend(&chars[i..=c]);
@@ -322,8 +329,12 @@ fn bare_urls(text: &str) -> String {
         }
         let url_end = start + url.len();
         out.push_str(&rest[..start]);
-        // The target of a Markdown link (`](`), unless its `]` was escaped as not a link.
-        let link_target = preceded == Some('(') && out.ends_with("](") && !out.ends_with("\\](");
+        // The target of a Markdown link (`](…)`), unless its `]` was escaped as not a link or
+        // its `)` never comes (Vimeo: `[OAuth spec](https://…-31.` ends the sentence).
+        let link_target = preceded == Some('(')
+            && out.ends_with("](")
+            && !out.ends_with("\\](")
+            && rest[url_end..].starts_with(')');
         if link_target || preceded == Some('<') {
             out.push_str(url);
         } else {
@@ -349,6 +360,28 @@ mod tests {
         assert_eq!(
             md,
             vec!["Signed as in [HMAC Signing](https://x.test/sign). Use &lt;b&gt;bold&lt;/b&gt;."]
+        );
+    }
+
+    #[test]
+    fn a_link_that_never_closes_is_a_bare_url() {
+        assert_eq!(
+            markdown("See the [OAuth spec](https://a.test/draft-31."),
+            vec!["See the \\[OAuth spec\\](<https://a.test/draft-31>."]
+        );
+    }
+
+    #[test]
+    fn a_deprecation_note_is_markdown_safe() {
+        let doc = Doc {
+            summary: Some("Get Playlist Items [DEPRECATED]".to_owned()),
+            deprecated: true,
+            ..Doc::default()
+        };
+        let note = deprecated(&doc, "GET /playlists").unwrap().to_string();
+        assert!(
+            note.contains(r"Get Playlist Items \\[DEPRECATED\\]"),
+            "{note}"
         );
     }
 

@@ -9,7 +9,10 @@
 //!   into `#/components/schemas` under a readable unique name, and every `$ref` to it rewritten.
 //!   Recursive schemas stay recursive, since the name is chosen before the copy is walked;
 //! - any other object (parameter, response, path item, even an operation) is **copied in place**;
-//! - a request body where a response belongs (a known defect) becomes that response, noted.
+//! - a request body where a response belongs (a known defect) becomes that response, noted;
+//! - leniently, with a defect note (an error with `--strict`): a `$ref` in place of a whole
+//!   `properties` map, and a `$ref` in place of a description or summary, which a common bundler
+//!   writes though OpenAPI allows neither.
 //!
 //! Specs that need none of this (most, the Zephr one included) pay one read-only walk.
 //!
@@ -50,7 +53,7 @@ fn needs(value: &Value, node: Node, depth: usize) -> bool {
     if node == Node::Schema && mapping_refs(value).any(|r| !is_followed_as_is(r, Node::Schema)) {
         return true;
     }
-    if has_text_reference(value) {
+    if has_text_fields(node) && has_text_reference(value) {
         return true;
     }
     if node == Node::Root
@@ -69,6 +72,22 @@ fn reference_of(value: &Value, node: Node) -> Option<&str> {
     let reference = value.get("$ref").and_then(Value::as_str)?;
     let lenient = node == Node::SchemaMap && value.as_object().is_some_and(|map| map.len() == 1);
     (node.may_refer() || lenient).then_some(reference)
+}
+
+/// Whether the keys of an object of this kind are its fields (so `description` is a text),
+/// rather than names (`properties: {description: …}` names a property).
+fn has_text_fields(node: Node) -> bool {
+    matches!(
+        node,
+        Node::PathItem
+            | Node::Operation
+            | Node::Parameter
+            | Node::RequestBody
+            | Node::Response
+            | Node::Header
+            | Node::Example
+            | Node::Schema
+    )
 }
 
 /// A `$ref` in place of a text (`description: {$ref: …}`), which OpenAPI does not allow.
@@ -294,7 +313,9 @@ impl Resolver<'_> {
         match value {
             Value::Object(map) => {
                 for (key, child) in map.iter_mut() {
-                    if let Some(reference) = text_reference(key, child) {
+                    if has_text_fields(node)
+                        && let Some(reference) = text_reference(key, child)
+                    {
                         let reference = reference.to_owned();
                         *child = self.text(&reference, file, &pointer::push(at, key))?;
                         continue;

@@ -2,7 +2,7 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Models: the 1 schemas, request bodies and inline shapes of the spec as Rust types.
+//! Models: the 3 schemas, request bodies and inline shapes of the spec as Rust types.
 //!
 //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
 //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
@@ -11,6 +11,51 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
+/// Schema `Note` (`#/components/schemas/Note`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Note {
+    pub description: Option<Text>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Note {
+    /// A `Note` with every field unset.
+    pub fn new() -> Self {
+        Self {
+            description: None,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets `description` (the property `description`).
+    pub fn with_description(mut self, value: impl Into<Text>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    Note {
+        description: ("description", optional),
+    },
+    open(additional_properties)
+);
+
+/// Schema `Text` (`#/components/schemas/Text`).
+pub type Text = String;
 
 /// Schema `Pet` (`#/components/schemas/Pet`).
 #[derive(Debug, Clone, PartialEq)]
