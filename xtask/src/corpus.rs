@@ -381,7 +381,7 @@ fn report(rows: &[Row], args: &Args) -> String {
         rows.len(),
         if args.build {
             format!(
-                "; **{} of them build** with clippy `-D warnings` (type-checked and linted in one shared target; no code generation)",
+                "; **{} of them build** with clippy `-D warnings` and document with rustdoc `-D warnings`, the test server included (`--features testing`; type-checked and linted in one shared target, no code generation)",
                 built.count()
             )
         } else {

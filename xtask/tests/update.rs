@@ -332,3 +332,65 @@ fn update_runs_the_scheduled_loop_end_to_end() {
         "a failed update writes nothing"
     );
 }
+
+/// The real spec with one operation added: nothing breaks for users of the crate.
+fn extended_spec() -> Vec<u8> {
+    let mut spec: serde_yaml::Value =
+        serde_yaml::from_slice(&std::fs::read(real_spec()).unwrap()).unwrap();
+    let added: serde_yaml::Value = serde_yaml::from_str(
+        "get:\n  operationId: listWidgets\n  summary: List widgets\n  tags: [Bundle]\n  responses: {'200': {description: ok}}\n",
+    )
+    .unwrap();
+    spec["paths"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert("/v3/widgets".into(), added);
+    spec["info"]["version"] = "2026-12-01".into();
+    serde_yaml::to_string(&spec).unwrap().into_bytes()
+}
+
+#[test]
+fn a_new_spec_that_breaks_nothing_exits_10_with_its_additions() {
+    let dir = spec_dir("update-additive");
+    let out = dir.parent().unwrap().join("client");
+    let report = dir.parent().unwrap().join("report.md");
+    let old = std::fs::read(real_spec()).unwrap();
+    let server = Server::start(
+        "/admin_api_spec.yaml",
+        vec![
+            Answer::Body {
+                status: "200 OK",
+                headers: vec![("ETag", "\"v1\"".into())],
+                body: old,
+            },
+            Answer::Body {
+                status: "200 OK",
+                headers: vec![("ETag", "\"v2\"".into())],
+                body: extended_spec(),
+            },
+        ],
+    );
+    let (output, _) = fetch(&dir, &server.url, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = xtask(&[
+        "--spec-dir",
+        dir.to_str().unwrap(),
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = update(&dir, &out, &report);
+    assert_eq!(
+        output.status.code(),
+        Some(10),
+        "additive: {}",
+        stderr(&output)
+    );
+    let entry = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        entry.contains("### Added\n\n- `client.bundle().list_widgets()`"),
+        "{entry}"
+    );
+    assert!(!entry.contains("### Breaking"), "{entry}");
+}

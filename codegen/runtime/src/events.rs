@@ -27,9 +27,9 @@ use crate::transport::BoxFuture;
 pub struct Event<T> {
     /// The `event` field (the event's type), if the server gave one.
     pub event: Option<String>,
-    /// The `id` field, if this event had one.
+    /// The event's id: the last `id` the server sent, in this event or before it.
     pub id: Option<String>,
-    /// The `retry` field: how long the server asks a client to wait before reconnecting.
+    /// The `retry` sent with this event (see [`EventStream::retry`] for the last one sent).
     pub retry: Option<Duration>,
     /// The `data` lines, joined and decoded as the documented type.
     pub data: T,
@@ -39,11 +39,18 @@ pub struct Event<T> {
 pub type EventsFuture<T, E = std::convert::Infallible> =
     BoxFuture<'static, Result<EventStream<T>, Error<E>>>;
 
+/// The most one event (its unfinished line and its data) may hold: a server that never ends a
+/// line or an event fails here rather than filling memory up to the stream's limit.
+pub const MAX_EVENT_BYTES: usize = 16 << 20;
+
 /// A successful `text/event-stream` response, read event by event as it arrives.
 pub struct EventStream<T> {
     body: ByteStream,
-    /// Bytes read but not yet cut into lines (at most one unfinished line).
+    /// Bytes read and not yet consumed; `consumed..` is the rest (compacted once per chunk).
     buffer: Vec<u8>,
+    consumed: usize,
+    /// How far from `consumed` the buffer is known to hold no line end.
+    scanned: usize,
     /// A line ended with `\r` at the end of a chunk: a `\n` starting the next one belongs to it.
     after_cr: bool,
     started: bool,
@@ -51,9 +58,13 @@ pub struct EventStream<T> {
     event: Option<String>,
     data: String,
     has_data: bool,
+    /// The standard's "last event ID buffer": kept across events until an `id` changes it.
     id: Option<String>,
-    retry: Option<Duration>,
+    /// Published when an event is dispatched (so an event cut off never moves it).
     last_event_id: Option<String>,
+    /// The `retry` of the event being read, and the last one the server sent.
+    event_retry: Option<Duration>,
+    last_retry: Option<Duration>,
     documented: PhantomData<fn() -> T>,
 }
 
@@ -73,6 +84,8 @@ impl<T: DeserializeOwned> EventStream<T> {
         EventStream {
             body,
             buffer: Vec::new(),
+            consumed: 0,
+            scanned: 0,
             after_cr: false,
             started: false,
             finished: false,
@@ -80,8 +93,9 @@ impl<T: DeserializeOwned> EventStream<T> {
             data: String::new(),
             has_data: false,
             id: None,
-            retry: None,
             last_event_id: None,
+            event_retry: None,
+            last_retry: None,
             documented: PhantomData,
         }
     }
@@ -96,21 +110,30 @@ impl<T: DeserializeOwned> EventStream<T> {
         self.body.headers()
     }
 
-    /// The last `id` the server gave (to resume from, as `Last-Event-ID`).
+    /// The id of the last event dispatched (to resume from, as `Last-Event-ID`).
     pub fn last_event_id(&self) -> Option<&str> {
         self.last_event_id.as_deref()
     }
 
+    /// The last `retry` the server sent: how long it asks a client to wait before reconnecting.
+    pub fn retry(&self) -> Option<Duration> {
+        self.last_retry
+    }
+
     /// Fails the stream once more than `limit` bytes have come (see [`ByteStream::max_bytes`]).
-    pub fn max_bytes(mut self, limit: usize) -> Self {
+    pub fn max_bytes(mut self, limit: u64) -> Self {
         self.body = self.body.max_bytes(limit);
         self
     }
 
     /// The next event; `None` once the body ends (or sends `[DONE]`). An event whose data is
-    /// not the documented type fails with `Error::Decode`, its location inside the data.
+    /// not the documented type fails with `Error::Decode`, its location inside the data; an
+    /// event with empty data (a keep-alive) is skipped.
     pub async fn next_event(&mut self) -> Result<Option<Event<T>>, Error> {
         loop {
+            if self.finished {
+                return Ok(None);
+            }
             while let Some(line) = self.next_line() {
                 if let Some(event) = self.field(&line)? {
                     return Ok(Some(event));
@@ -119,11 +142,15 @@ impl<T: DeserializeOwned> EventStream<T> {
                     return Ok(None);
                 }
             }
-            if self.finished {
-                return Ok(None);
+            if self.buffer.len() - self.consumed + self.data.len() > MAX_EVENT_BYTES {
+                return Err(self.body.too_large(MAX_EVENT_BYTES as u64).into());
             }
             match self.body.next_chunk().await? {
-                Some(chunk) => self.buffer.extend_from_slice(&chunk),
+                Some(chunk) => {
+                    self.buffer.drain(..self.consumed);
+                    self.consumed = 0;
+                    self.buffer.extend_from_slice(&chunk);
+                }
                 None => {
                     // What is left is an unfinished event, which the standard drops.
                     self.finished = true;
@@ -135,29 +162,41 @@ impl<T: DeserializeOwned> EventStream<T> {
 
     /// The next whole line in the buffer, without its end.
     fn next_line(&mut self) -> Option<Vec<u8>> {
-        if !self.started && self.buffer.len() >= 3 {
+        let rest = self.buffer.len() - self.consumed;
+        if !self.started && rest >= 3 {
             self.started = true;
-            if self.buffer.starts_with(b"\xEF\xBB\xBF") {
-                self.buffer.drain(..3);
+            if self.buffer[self.consumed..].starts_with(b"\xEF\xBB\xBF") {
+                self.consumed += 3;
+                self.scanned = self.scanned.saturating_sub(3);
             }
         }
-        if self.after_cr && !self.buffer.is_empty() {
+        if self.after_cr && self.consumed < self.buffer.len() {
             self.after_cr = false;
-            if self.buffer[0] == b'\n' {
-                self.buffer.drain(..1);
+            if self.buffer[self.consumed] == b'\n' {
+                self.consumed += 1;
+                self.scanned = self.scanned.saturating_sub(1);
             }
         }
-        let end = self.buffer.iter().position(|&b| b == b'\n' || b == b'\r')?;
-        let mut consumed = end + 1;
+        let from = (self.consumed + self.scanned).min(self.buffer.len());
+        let Some(offset) = self.buffer[from..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+        else {
+            self.scanned = self.buffer.len() - self.consumed;
+            return None;
+        };
+        let end = from + offset;
+        let mut next = end + 1;
         if self.buffer[end] == b'\r' {
             match self.buffer.get(end + 1) {
-                Some(b'\n') => consumed += 1,
+                Some(b'\n') => next += 1,
                 Some(_) => {}
                 None => self.after_cr = true,
             }
         }
-        let line = self.buffer[..end].to_vec();
-        self.buffer.drain(..consumed);
+        let line = self.buffer[self.consumed..end].to_vec();
+        self.consumed = next;
+        self.scanned = 0;
         self.started = true;
         Some(line)
     }
@@ -184,12 +223,10 @@ impl<T: DeserializeOwned> EventStream<T> {
                 self.data.push_str(value);
                 self.has_data = true;
             }
-            "id" if !value.contains('\0') => {
-                self.id = Some(value.to_owned());
-                self.last_event_id = Some(value.to_owned());
-            }
+            "id" if !value.contains('\0') => self.id = Some(value.to_owned()),
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
-                self.retry = value.parse().ok().map(Duration::from_millis);
+                self.event_retry = value.parse().ok().map(Duration::from_millis);
+                self.last_retry = self.event_retry;
             }
             _ => {}
         }
@@ -197,15 +234,18 @@ impl<T: DeserializeOwned> EventStream<T> {
     }
 
     fn dispatch(&mut self) -> Result<Option<Event<T>>, Error> {
+        self.last_event_id.clone_from(&self.id);
         let event = self.event.take();
-        let id = self.id.take();
-        let retry = self.retry.take();
+        let retry = self.event_retry.take();
         if !std::mem::take(&mut self.has_data) {
             return Ok(None);
         }
         let data = std::mem::take(&mut self.data);
         if data == "[DONE]" {
             self.finished = true;
+            return Ok(None);
+        }
+        if data.trim().is_empty() {
             return Ok(None);
         }
         let decoded = serde_json::from_str(&data).map_err(|source| {
@@ -222,7 +262,7 @@ impl<T: DeserializeOwned> EventStream<T> {
         })?;
         Ok(Some(Event {
             event,
-            id,
+            id: self.id.clone(),
             retry,
             data: decoded,
         }))
@@ -273,6 +313,17 @@ mod tests {
 
     /// The event-stream parser alone, fed the same text in every chunking.
     fn parse(chunks: &[&[u8]]) -> Vec<Event<serde_json::Value>> {
+        parse_with_state(chunks).0
+    }
+
+    /// The events, then the stream's last event id and last retry.
+    fn parse_with_state(
+        chunks: &[&[u8]],
+    ) -> (
+        Vec<Event<serde_json::Value>>,
+        Option<String>,
+        Option<Duration>,
+    ) {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -291,7 +342,15 @@ mod tests {
             while let Some(event) = events.next_event().await.unwrap() {
                 out.push(event);
             }
-            out
+            assert!(
+                events.next_event().await.unwrap().is_none(),
+                "ended stays ended"
+            );
+            (
+                out,
+                events.last_event_id().map(str::to_owned),
+                events.retry(),
+            )
         })
     }
 
@@ -314,5 +373,21 @@ mod tests {
         for cut in 1..TEXT.len() {
             assert_eq!(parse(&[&TEXT[..cut], &TEXT[cut..]]), whole, "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn ids_move_at_dispatch_retry_stands_alone_and_empty_data_is_a_keep_alive() {
+        let text: &[u8] =
+            b"retry: 3000\n\ndata:\n\nid: 7\ndata: {\"x\":1}\n\ndata: {\"x\":2}\n\nid: 8\ndata: {\"x\":3}\n";
+        let (events, last_id, retry) = parse_with_state(&[text]);
+        let data: Vec<_> = events.iter().map(|e| e.data.clone()).collect();
+        assert_eq!(
+            data,
+            vec![serde_json::json!({"x": 1}), serde_json::json!({"x": 2})]
+        );
+        // The id buffer outlives its event; the cut-off event's id 8 never became the last.
+        assert_eq!(events[1].id.as_deref(), Some("7"));
+        assert_eq!(last_id.as_deref(), Some("7"));
+        assert_eq!(retry, Some(Duration::from_millis(3000)));
     }
 }

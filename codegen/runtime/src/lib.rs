@@ -386,12 +386,15 @@ mod test_http {
     /// A `ByteStream` of a plain GET to `url`.
     pub(crate) async fn open(url: &str) -> crate::stream::ByteStream {
         let response = reqwest::Client::new().get(url).send().await.unwrap();
-        crate::stream::ByteStream::new(crate::transport::Opened {
-            response,
-            method: reqwest::Method::GET,
-            path: "/".to_owned(),
-            deadline: None,
-            timeout: Some(std::time::Duration::from_secs(5)),
-        })
+        crate::stream::ByteStream::new(
+            crate::transport::Opened {
+                response,
+                method: reqwest::Method::GET,
+                path: "/".to_owned(),
+                deadline: None,
+                timeout: Some(std::time::Duration::from_secs(5)),
+            },
+            1 << 20,
+        )
     }
 }

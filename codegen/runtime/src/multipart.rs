@@ -12,8 +12,11 @@
 //!
 //! The body is built in memory, because a signed request signs the exact bytes it sends (and a
 //! retry sends them again); it is bounded by what the caller hands over. Names and file names
-//! are escaped as browsers do (`"` as `%22`, line breaks as `%0D%0A`), and the boundary is 32
-//! random hex digits, checked not to occur in the body.
+//! are escaped as browsers do (`"` as `%22`, line breaks as `%0D%0A`), and the boundary is a
+//! fresh nonce (32 hex digits, never repeated in the process), checked not to occur in the body.
+//! Parts follow serde_json's map order (alphabetical), not the schema's: an API that needs its
+//! file last is not served yet. A file is a top-level property, or an item of a list that is one;
+//! a file deeper inside is an error, not a JSON part.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -27,12 +30,20 @@ use serde_json::Value;
 use crate::error::Failure;
 use crate::transport::Request;
 
-/// The member a file stands in for while a body is turned into parts (never sent).
-const FILE_KEY: &str = "\u{0}file";
-
 thread_local! {
-    /// The files of the body being encoded on this thread (serialisation is synchronous).
-    static FILES: RefCell<Option<Vec<FilePart>>> = const { RefCell::new(None) };
+    /// The body being encoded on this thread (serialisation is synchronous): the member a file
+    /// stands in for (fresh per body, so no data can pass for one), and the files so far.
+    static FILES: RefCell<Option<(String, Vec<FilePart>)>> = const { RefCell::new(None) };
+}
+
+/// Restores the thread's collector when the encoding ends, even by a panic in a `Serialize`
+/// impl (a runtime may keep the thread for other tasks).
+struct Collecting;
+
+impl Drop for Collecting {
+    fn drop(&mut self) {
+        FILES.with(|files| *files.borrow_mut() = None);
+    }
 }
 
 /// A file to upload in a `multipart/form-data` body: its bytes, and optionally a file name and
@@ -114,19 +125,19 @@ impl From<&'static [u8]> for FilePart {
 /// Only inside a multipart body: a file has no JSON form.
 impl Serialize for FilePart {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let index = FILES.with(|files| {
+        let marked = FILES.with(|files| {
             let mut files = files.borrow_mut();
-            let files = files.as_mut()?;
+            let (key, files) = files.as_mut()?;
             files.push(self.clone());
-            Some(files.len() - 1)
+            Some((key.clone(), files.len() - 1))
         });
-        let Some(index) = index else {
+        let Some((key, index)) = marked else {
             return Err(ser::Error::custom(
                 "a file can only be sent in a multipart/form-data body",
             ));
         };
         let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry(FILE_KEY, &index)?;
+        map.serialize_entry(&key, &index)?;
         map.end()
     }
 }
@@ -152,12 +163,18 @@ impl Request {
 
 /// The body of `value` as `multipart/form-data`, and its `Content-Type` (with the boundary).
 pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<(Bytes, String), Failure> {
-    FILES.with(|files| *files.borrow_mut() = Some(Vec::new()));
+    let invalid = |message: String| Failure::InvalidRequest(message);
+    let marker = crate::random::nonce()
+        .map_err(|e| invalid(format!("no randomness for a multipart body: {e}")))?;
+    let key = format!("\u{0}file-{marker}");
+    let guard = Collecting;
+    FILES.with(|files| *files.borrow_mut() = Some((key.clone(), Vec::new())));
     let serialised = serde_json::to_value(value);
     let files = FILES
         .with(|files| files.borrow_mut().take())
+        .map(|(_, files)| files)
         .unwrap_or_default();
-    let invalid = |message: String| Failure::InvalidRequest(message);
+    drop(guard);
     let Value::Object(properties) =
         serialised.map_err(|e| invalid(format!("the body cannot be written as parts: {e}")))?
     else {
@@ -167,14 +184,25 @@ pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<(Bytes, String)
     };
     let mut parts: Vec<(String, Part)> = Vec::new();
     for (name, value) in properties {
-        match value {
+        let items = match value {
             // A list of texts or files is a part per item; a list of objects is one JSON part.
-            Value::Array(items) if items.iter().all(|i| !i.is_object() || file_of(i).is_some()) => {
-                for item in items {
-                    parts.extend(part(&item, &files).map(|p| (name.clone(), p)));
-                }
+            Value::Array(items)
+                if items
+                    .iter()
+                    .all(|i| !i.is_object() || file_of(i, &key).is_some()) =>
+            {
+                items
             }
-            value => parts.extend(part(&value, &files).map(|p| (name.clone(), p))),
+            value => vec![value],
+        };
+        for item in items {
+            if file_of(&item, &key).is_none() && holds_file(&item, &key) {
+                return Err(invalid(format!(
+                    "`{}` holds a file inside an object or a list of lists: a multipart body sends files as its own properties (or lists of them)",
+                    crate::error::printable(&name, 100)
+                )));
+            }
+            parts.extend(part(&item, &files, &key).map(|p| (name.clone(), p)));
         }
     }
     let boundary = boundary(&parts)?;
@@ -208,18 +236,27 @@ struct Part {
     content_type: Option<String>,
 }
 
-/// The index of the file a value stands for.
-fn file_of(value: &Value) -> Option<usize> {
+/// The index of the file a value stands for (`key` is this body's marker).
+fn file_of(value: &Value, key: &str) -> Option<usize> {
     let map = value.as_object()?;
     if map.len() != 1 {
         return None;
     }
-    map.get(FILE_KEY)?.as_u64().map(|i| i as usize)
+    map.get(key)?.as_u64().map(|i| i as usize)
+}
+
+/// Whether a file stands anywhere inside `value`.
+fn holds_file(value: &Value, key: &str) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key(key) || map.values().any(|v| holds_file(v, key)),
+        Value::Array(items) => items.iter().any(|v| holds_file(v, key)),
+        _ => false,
+    }
 }
 
 /// The part for one value; `None` for `null`.
-fn part(value: &Value, files: &[FilePart]) -> Option<Part> {
-    if let Some(file) = file_of(value).and_then(|i| files.get(i)) {
+fn part(value: &Value, files: &[FilePart], key: &str) -> Option<Part> {
+    if let Some(file) = file_of(value, key).and_then(|i| files.get(i)) {
         return Some(Part {
             bytes: file.bytes.clone(),
             file_name: file.file_name.clone(),
@@ -272,6 +309,8 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use serde_json::json;
 
@@ -364,8 +403,28 @@ mod tests {
     }
 
     #[test]
-    fn a_file_outside_a_multipart_body_is_an_error() {
+    fn a_file_outside_a_multipart_body_or_nested_inside_one_is_an_error() {
         assert!(serde_json::to_string(&FilePart::new(b"x".to_vec())).is_err());
         assert!(encode(&json!([1])).is_err());
+        #[derive(serde::Serialize)]
+        struct Nested {
+            meta: BTreeMap<&'static str, FilePart>,
+        }
+        let nested = Nested {
+            meta: BTreeMap::from([("f", FilePart::new(b"x".to_vec()))]),
+        };
+        let error = encode(&nested).unwrap_err().to_string();
+        assert!(error.contains("`meta` holds a file"), "{error}");
+        // After an encoding, a file is again refused outside one.
+        assert!(serde_json::to_string(&FilePart::new(b"x".to_vec())).is_err());
+    }
+
+    #[tokio::test]
+    async fn data_shaped_like_a_file_marker_is_data() {
+        let body = json!({"meta": {"\u{0}file": 0}});
+        let (bytes, content_type) = encode(&body).unwrap();
+        let parts = parsed(bytes, &content_type).await;
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0].2.as_deref(), Some("application/json"));
     }
 }

@@ -10,6 +10,7 @@
 //! (within `max_response_bytes`) and fails as `.await` would, with the typed error body.
 
 use std::convert::Infallible;
+use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -21,7 +22,7 @@ use crate::request::{Operation, prepare};
 use crate::transport::{BoxFuture, Opened, timed_out, transport_error};
 
 /// The most a [`ByteStream`] reads unless told otherwise: 4 GiB.
-pub const DEFAULT_MAX_STREAM_BYTES: usize = 4 << 30;
+pub const DEFAULT_MAX_STREAM_BYTES: u64 = 4 << 30;
 
 /// The future of `send_streaming()`: the response's head, with the body still to read.
 pub type StreamFuture<E = Infallible> = BoxFuture<'static, Result<ByteStream, Error<E>>>;
@@ -30,7 +31,6 @@ pub type StreamFuture<E = Infallible> = BoxFuture<'static, Result<ByteStream, Er
 ///
 /// Write each chunk where it belongs (a file, a hasher, a parser) and drop it: nothing is kept.
 /// Dropping the stream closes the connection.
-#[derive(Debug)]
 pub struct ByteStream {
     response: reqwest::Response,
     status: StatusCode,
@@ -39,12 +39,27 @@ pub struct ByteStream {
     path: String,
     /// The longest wait for one chunk.
     idle: Option<Duration>,
-    limit: usize,
-    read: usize,
+    limit: u64,
+    read: u64,
+    /// What [`collect`](ByteStream::collect) may hold: the client's `max_response_bytes`.
+    in_memory: usize,
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not the response: its URL may carry credentials and personal data in the query.
+        f.debug_struct("ByteStream")
+            .field("status", &self.status)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("bytes_read", &self.read)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ByteStream {
-    pub(crate) fn new(opened: Opened) -> Self {
+    pub(crate) fn new(opened: Opened, in_memory: usize) -> Self {
         let mut response = opened.response;
         ByteStream {
             status: response.status(),
@@ -55,6 +70,7 @@ impl ByteStream {
             idle: opened.timeout,
             limit: DEFAULT_MAX_STREAM_BYTES,
             read: 0,
+            in_memory,
         }
     }
 
@@ -85,13 +101,13 @@ impl ByteStream {
 
     /// Fails the stream once more than `limit` bytes have come (instead of
     /// [`DEFAULT_MAX_STREAM_BYTES`]); a larger announced length fails at the first read.
-    pub fn max_bytes(mut self, limit: usize) -> Self {
+    pub fn max_bytes(mut self, limit: u64) -> Self {
         self.limit = limit;
         self
     }
 
     /// How many bytes have been read so far.
-    pub fn bytes_read(&self) -> usize {
+    pub fn bytes_read(&self) -> u64 {
         self.read
     }
 
@@ -100,9 +116,9 @@ impl ByteStream {
         if self.read == 0
             && self
                 .content_length()
-                .is_some_and(|length| length > self.limit as u64)
+                .is_some_and(|length| length > self.limit)
         {
-            return Err(self.too_large().into());
+            return Err(self.too_large(self.limit).into());
         }
         let reading = self.response.chunk();
         let chunk = match self.idle {
@@ -113,18 +129,22 @@ impl ByteStream {
         }
         .map_err(|source| transport_error(&self.method, &self.path, source))?;
         if let Some(chunk) = &chunk {
-            self.read = self.read.saturating_add(chunk.len());
+            self.read = self.read.saturating_add(chunk.len() as u64);
             if self.read > self.limit {
-                return Err(self.too_large().into());
+                return Err(self.too_large(self.limit).into());
             }
         }
         Ok(chunk)
     }
 
-    /// The rest of the body in memory, within the stream's limit (for small bodies and tests).
+    /// The rest of the body in memory, within the client's `max_response_bytes` as `.await`
+    /// would hold it (for small bodies and tests; stream large ones).
     pub async fn collect(mut self) -> Result<Bytes, Error> {
         let mut body = Vec::new();
         while let Some(chunk) = self.next_chunk().await? {
+            if body.len() + chunk.len() > self.in_memory {
+                return Err(self.too_large(self.in_memory as u64).into());
+            }
             body.extend_from_slice(&chunk);
         }
         Ok(body.into())
@@ -142,11 +162,13 @@ impl ByteStream {
         }
     }
 
-    fn too_large(&self) -> Failure {
+    pub(crate) fn too_large(&self, limit: u64) -> Failure {
         Failure::Transport(TransportError {
             method: self.method.clone(),
             path: self.path.clone(),
-            kind: TransportErrorKind::BodyTooLarge { limit: self.limit },
+            kind: TransportErrorKind::BodyTooLarge {
+                limit: usize::try_from(limit).unwrap_or(usize::MAX),
+            },
             source: None,
         })
     }
@@ -184,7 +206,7 @@ where
         let mut attempts = 0;
         let opened = transport.respond(request, &mut attempts, true).await?;
         if opened.response.status().is_success() {
-            return Ok(ByteStream::new(opened));
+            return Ok(ByteStream::new(opened, transport.max_response_bytes));
         }
         let deadline = opened.timeout.map(|t| tokio::time::Instant::now() + t);
         let raw = transport
@@ -206,7 +228,13 @@ mod tests {
     async fn chunks_come_as_sent_and_the_limit_holds() {
         let chunks = vec![b"abc".to_vec(), b"defg".to_vec(), b"h".to_vec()];
         let (url, _server) = serve_chunks(chunks, "text/plain").await;
+        let url = url.replace("http://", "http://user:s3cret@") + "?email=a%40b.test";
         let mut stream = open(&url).await;
+        let shown = format!("{stream:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("email"),
+            "{shown}"
+        );
         assert_eq!(stream.content_type(), Some("text/plain"));
         let mut body = Vec::new();
         while let Some(chunk) = stream.next_chunk().await.unwrap() {

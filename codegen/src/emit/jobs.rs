@@ -1,8 +1,8 @@
 //! The Rust files of the crate, built from the IR and formatted in parallel: each [`RustFile`]
 //! is a job (a file, or a part of the large `types.rs`) that renders its tokens, pretty-prints
 //! and re-parses them on a worker of a [`rayon`] pool. rayon replaced hand-written scoped
-//! threads: the pool's stack size, panics carried over, and one pool to share with the rest of
-//! the process; each worker takes the next job from a counter, largest first.
+//! threads (the workers' stack size and panics carried over, in a well-kept crate); each
+//! worker takes the next job from a counter, largest first.
 
 use std::path::PathBuf;
 

@@ -167,14 +167,31 @@ pub(crate) fn has_streams(api: &Api) -> bool {
     has_byte_streams(api) || has_events(api)
 }
 
-/// Whether a request body is multipart, so the crate needs the runtime's `multipart` module.
+/// Whether a request body is multipart or a type holds a file, so the crate needs the runtime's
+/// `multipart` module (and its `FilePart`).
 pub(crate) fn has_multipart(api: &Api) -> bool {
-    api.operations.iter().any(|op| {
+    fn holds_file(ty: &crate::ir::TypeRef) -> bool {
+        use crate::ir::TypeRef;
+        match ty {
+            TypeRef::File => true,
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                holds_file(inner)
+            }
+            _ => false,
+        }
+    }
+    let bodies = api.operations.iter().any(|op| {
         matches!(
             op.body.as_ref().map(|b| &b.kind),
             Some(crate::ir::BodyKind::Multipart(_))
         )
-    })
+    });
+    bodies
+        || api.types.iter().any(|def| match &def.kind {
+            crate::ir::TypeKind::Struct(s) => s.fields.iter().any(|f| holds_file(&f.ty)),
+            crate::ir::TypeKind::Alias(ty) | crate::ir::TypeKind::NewType(ty) => holds_file(ty),
+            _ => false,
+        })
 }
 
 /// Whether a request body is a form, so the crate needs the runtime's `form` module.

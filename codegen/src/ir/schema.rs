@@ -121,8 +121,8 @@ pub(crate) fn is_multipart(media_type: &str) -> bool {
 }
 
 /// The component schemas a `multipart/form-data` request body names as its schema (OpenAI's
-/// `CreateFileRequest`): their `format: binary` properties are files. A component used by JSON
-/// too keeps the file type there, where serialising it is an error that says why.
+/// `CreateFileRequest`): their `format: binary` properties are files. A component also used by
+/// a JSON body keeps the file type there, where serialising it is an error that says why.
 fn multipart_components(spec: &OpenAPI) -> std::collections::HashSet<&str> {
     let bodies = spec
         .paths
@@ -137,8 +137,10 @@ fn multipart_components(spec: &OpenAPI) -> std::collections::HashSet<&str> {
                 .flat_map(|c| c.request_bodies.values())
                 .filter_map(ReferenceOr::as_item),
         );
+    // Only where multipart is the media type the operation uses (`pick_media`): beside JSON,
+    // the body is sent as JSON and a file there could not be.
     bodies
-        .flat_map(|body| &body.content)
+        .filter_map(|body| pick_media(&body.content))
         .filter(|(media, _)| is_multipart(media))
         .filter_map(|(_, media)| match media.schema.as_ref()? {
             ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),

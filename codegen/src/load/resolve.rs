@@ -569,8 +569,9 @@ impl Resolver<'_> {
         }
     }
 
-    /// The text a `$ref` in place of a description stands for: the string it points at, or
-    /// nothing (`null`) when it points at something else. Noted either way.
+    /// The text a `$ref` in place of a description stands for: the string it points at, or an
+    /// empty one when it points at something else (a response's description is required).
+    /// Noted either way.
     fn text(&mut self, reference: &str, file: usize, at: &str) -> Result<Value, Error> {
         let (target_file, fragment) = self.locate(reference, file, at)?;
         let target = self.files.documents[target_file]
@@ -582,8 +583,8 @@ impl Resolver<'_> {
         let (text, outcome) = match target {
             Value::String(text) => (Value::String(text.clone()), "the text it points at is used"),
             _ => (
-                Value::Null,
-                "it does not point at a text, so it is left out",
+                Value::String(String::new()),
+                "it does not point at a text, so the text is left empty",
             ),
         };
         self.notes.push(Note {

@@ -57,7 +57,7 @@ async fn a_large_export_streams_past_the_in_memory_cap() {
     }
     assert_eq!(got, csv);
     assert!(chunks > 1, "read in pieces, not at once");
-    assert_eq!(stream.bytes_read(), csv.len());
+    assert_eq!(stream.bytes_read(), csv.len() as u64);
     // The stream's own limit: an announced length past it fails at the first read.
     server.reply(reply());
     let mut stream = client(server.url())
@@ -71,6 +71,18 @@ async fn a_large_export_streams_past_the_in_memory_cap() {
         panic!("past the stream's limit")
     };
     assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge { limit: 10_000 });
+    // `collect` holds the body in memory: the client's cap applies to it.
+    server.reply(reply());
+    let stream = client(server.url())
+        .exports()
+        .get_export("e1")
+        .send_streaming()
+        .await
+        .unwrap();
+    let Err(Error::Transport(e)) = stream.collect().await else {
+        panic!("collect is bounded like `.await`")
+    };
+    assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge { limit: 1024 });
 }
 
 #[tokio::test]
