@@ -3,7 +3,7 @@
 // Do not edit: change the spec or the generator, then regenerate.
 
 //! A deserializer over a parsed JSON value that keeps track of where it is, for the recording
-//! pass of [`drift`](crate::drift): it enters and leaves every map entry and array element, so
+//! pass of [`drift`]: it enters and leaves every map entry and array element, so
 //! the models (and its own errors) note each departure with a pointer. Only bodies that departed
 //! from the spec go through it: the plain decoder handles the rest.
 

@@ -17,6 +17,11 @@ struct Step {
 
 const STEPS: &[Step] = &[
     Step {
+        what: "formatting of the whole workspace, the generated crate included",
+        args: &["fmt", "--all", "--check"],
+        env: &[],
+    },
+    Step {
         what: "tests (generator, fixtures, wire, spec examples)",
         args: &["test", "--workspace"],
         env: &[],
@@ -44,6 +49,22 @@ const STEPS: &[Step] = &[
             "codegen",
         ],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
+    },
+    Step {
+        // The runtime's docs are for the next engineer: its private items too (links between
+        // them are fine there, since every one is documented).
+        what: "rustdoc of the runtime crate, private items included, warnings denied",
+        args: &[
+            "doc",
+            "--no-deps",
+            "-p",
+            "codegen-runtime",
+            "--document-private-items",
+        ],
+        env: &[(
+            "RUSTDOCFLAGS",
+            "-D warnings -A rustdoc::private_intra_doc_links",
+        )],
     },
 ];
 

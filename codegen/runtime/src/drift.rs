@@ -11,7 +11,7 @@
 //! Decoding stays as fast as before for a body that fits its schema: the first pass is the
 //! plain decoder, which only counts departures (a thread-local counter, touched only when one
 //! happens). When it counted any, or failed, the body is decoded a second time from a
-//! `serde_json::Value` through a deserializer that keeps track of where it is ([`tracked`]),
+//! `serde_json::Value` through a deserializer that keeps track of where it is ([`tracked`](crate::tracked)),
 //! and the same code paths then record each departure with its pointer. The pointer names
 //! properties and writes `*` for every array element and map entry, so one drift in a list of
 //! 500 is one place, and map keys (which are data) never appear.

@@ -5,7 +5,7 @@
 //! hash = lowercase hex(SHA-256(secret_key + body + path + query + METHOD + timestamp + nonce))
 //! ```
 //! `timestamp` is milliseconds since the Unix epoch and `nonce` a fresh value for every request
-//! (and every retry), see [`nonce`](crate::nonce). Path, query and body are the exact bytes sent.
+//! (and every retry), see [`nonce`]. Path, query and body are the exact bytes sent.
 
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
