@@ -135,6 +135,14 @@ pub(crate) fn format_file(
     })
 }
 
+/// Whether `line` starts an invocation of a runtime macro that gives builders their methods
+/// (`operation!`, `events!`): an item of its own, whose arguments are paths and types.
+fn invokes_builder_macro(line: &str) -> bool {
+    ["crate::request::operation!(", "crate::events::events!("]
+        .iter()
+        .any(|start| line.starts_with(start))
+}
+
 /// `text` with the types in `operation!(…)` invocations spelled as in code: prettyplease prints
 /// a macro's tokens apart (`Vec < types::Widget >`, `crate ::RawBody`). Those invocations hold
 /// only paths, `<`, `>`, `,`, `=>` and a keyword, never a literal, so the spaces can go safely;
@@ -143,8 +151,7 @@ fn tidy_operation_macros(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut inside = false;
     for line in text.lines() {
-        inside |= line.starts_with("crate::request::operation!(")
-            || line.starts_with("crate::events::events!(");
+        inside |= invokes_builder_macro(line);
         if inside {
             out.push_str(
                 &line
@@ -217,9 +224,7 @@ fn needs_blank_line(above: &str, line: &str) -> bool {
         t.starts_with("use ") || t.starts_with("pub use ") || t.starts_with("pub(crate) use ")
     };
     let ends_item = matches!(above_text, "}" | "};" | ");")
-        || ((above_text.starts_with("crate::request::operation!(")
-            || above_text.starts_with("crate::events::events!("))
-            && above_text.ends_with(");"))
+        || (invokes_builder_macro(above_text) && above_text.ends_with(");"))
         || (is_use(above_text) && above_text.ends_with(';') && !is_use(text))
         || (above_text.ends_with(';')
             && [

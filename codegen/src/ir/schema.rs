@@ -110,14 +110,24 @@ pub(crate) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str,
         .map(|(m, media)| (m.as_str(), media))
 }
 
-/// `multipart/form-data` (any parameters after `;` aside).
+/// A media type without its parameters (`text/plain; charset=utf-8` → `text/plain`).
+fn essence(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or("").trim()
+}
+
+/// `multipart/form-data`.
 pub(crate) fn is_multipart(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .eq_ignore_ascii_case("multipart/form-data")
+    essence(media_type).eq_ignore_ascii_case("multipart/form-data")
+}
+
+/// `application/x-www-form-urlencoded`.
+pub(crate) fn is_form(media_type: &str) -> bool {
+    essence(media_type).eq_ignore_ascii_case("application/x-www-form-urlencoded")
+}
+
+/// `text/event-stream`.
+pub(crate) fn is_event_stream(media_type: &str) -> bool {
+    essence(media_type).eq_ignore_ascii_case("text/event-stream")
 }
 
 /// The component schemas a `multipart/form-data` request body names as its schema (OpenAI's
@@ -149,25 +159,9 @@ fn multipart_components(spec: &OpenAPI) -> std::collections::HashSet<&str> {
         .collect()
 }
 
-/// `application/x-www-form-urlencoded` (any parameters after `;` aside).
-pub(crate) fn is_form(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-}
-
 /// `application/json`, `application/problem+json`, `text/json`, …
 pub(crate) fn is_json(media_type: &str) -> bool {
-    let essence = media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    match essence.split_once('/') {
+    match essence(media_type).to_ascii_lowercase().split_once('/') {
         Some((_, sub)) => sub == "json" || sub.ends_with("+json"),
         None => false,
     }

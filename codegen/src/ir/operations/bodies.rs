@@ -9,7 +9,9 @@ use openapiv3::{QueryStyle, ReferenceOr, StatusCode};
 
 use super::OperationBuilder;
 use crate::error::SpecError;
-use crate::ir::schema::{SchemaRef, is_form, is_json, is_multipart, non_empty, pick_media};
+use crate::ir::schema::{
+    SchemaRef, is_event_stream, is_form, is_json, is_multipart, non_empty, pick_media,
+};
 use crate::ir::{
     Body, BodyKind, Doc, FormBody, FormStyle, ResponseBody, ResponseCase, Status, TypeKind,
     TypeRef, refs,
@@ -224,16 +226,6 @@ impl OperationBuilder<'_, '_> {
         }
         Ok((success, errors))
     }
-}
-
-/// `text/event-stream` (any parameters after `;` aside).
-fn is_event_stream(media_type: &str) -> bool {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .eq_ignore_ascii_case("text/event-stream")
 }
 
 /// `Ok`, `Created`, `NotFound`, … from the status code's reason phrase.
