@@ -9,7 +9,6 @@ use std::time::Duration;
 use fixture_byte_streams::types::Problem;
 use fixture_byte_streams::{Client, Error, TransportErrorKind};
 use server::{Reply, TestServer};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn client(url: String) -> Client {
     Client::builder()
@@ -145,27 +144,8 @@ async fn bytes_up_and_down() {
 #[tokio::test]
 async fn the_timeout_bounds_each_wait_not_the_transfer() {
     async fn serve(pause: Duration) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut head = Vec::new();
-            let mut byte = [0u8; 1];
-            while !head.ends_with(b"\r\n\r\n") {
-                socket.read_exact(&mut byte).await.unwrap();
-                head.push(byte[0]);
-            }
-            let _ = socket
-                .write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\ntransfer-encoding: chunked\r\n\r\n")
-                .await;
-            for line in ["a,1\n", "b,2\n", "c,3\n"] {
-                tokio::time::sleep(pause).await;
-                let chunk = format!("{:x}\r\n{line}\r\n", line.len());
-                let _ = socket.write_all(chunk.as_bytes()).await;
-            }
-            let _ = socket.write_all(b"0\r\n\r\n").await;
-        });
-        url
+        let lines = ["a,1\n", "b,2\n", "c,3\n"].map(|l| l.as_bytes().to_vec());
+        server::serve_chunked(200, "text/csv", lines.to_vec(), pause).await.0
     }
     let url = serve(Duration::from_millis(300)).await;
     let stream = client(url).exports().get_export("slow").send_streaming().await.unwrap();

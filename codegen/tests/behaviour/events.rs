@@ -1,6 +1,8 @@
 //! fixtures/events.yaml: `send_events()` reads a `text/event-stream` as typed events, whatever
 //! the chunking, from a raw TCP server on loopback; the same operation still answers JSON to
-//! `.await`. (The loopback server of the other tests answers whole bodies; this one cuts them.)
+//! `.await`.
+
+mod server;
 
 use std::time::Duration;
 
@@ -9,46 +11,21 @@ use fixture_events::types::{
     CompletionChunk, CreateChatCompletionRequest, CreateChatCompletionTooManyRequestsBody,
 };
 use fixture_events::{Client, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// A server that answers one request with `status`, `content_type` and `body` cut into `chunks`
-/// (chunked encoding, each chunk flushed apart), and hands back the request's head.
+/// The raw server of `server`, answering with `body` cut at `cuts`.
 async fn serve(
     status: u16,
     content_type: &'static str,
     body: &'static [u8],
     cuts: Vec<usize>,
 ) -> (String, tokio::task::JoinHandle<String>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            socket.read_exact(&mut byte).await.unwrap();
-            head.push(byte[0]);
-        }
-        let start = format!(
-            "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
-        );
-        socket.write_all(start.as_bytes()).await.unwrap();
-        let mut from = 0;
-        for to in cuts.into_iter().chain([body.len()]) {
-            if to > from {
-                let mut frame = format!("{:x}\r\n", to - from).into_bytes();
-                frame.extend_from_slice(&body[from..to]);
-                frame.extend_from_slice(b"\r\n");
-                socket.write_all(&frame).await.unwrap();
-                socket.flush().await.unwrap();
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            from = to;
-        }
-        socket.write_all(b"0\r\n\r\n").await.unwrap();
-        String::from_utf8_lossy(&head).into_owned()
-    });
-    (url, task)
+    let mut chunks = Vec::new();
+    let mut from = 0;
+    for to in cuts.into_iter().chain([body.len()]) {
+        chunks.push(body[from..to.max(from)].to_vec());
+        from = to.max(from);
+    }
+    server::serve_chunked(status, content_type, chunks, Duration::from_millis(5)).await
 }
 
 const CHUNKS: &[u8] = b": keep-alive\r\n\r\nid: c1\r\ndata: {\"id\":\"c\",\"delta\":\"Hel\"}\r\n\r\ndata: {\"id\":\"c\",\r\ndata: \"delta\":\"lo\"}\n\ndata: [DONE]\n\n";

@@ -183,3 +183,48 @@ async fn handle(
         .body(Full::new(Bytes::from(reply.body)))
         .expect("valid scripted response"))
 }
+
+/// A raw server on loopback that answers one request with `status`, `content_type` and a
+/// chunked body, each of `chunks` written and flushed apart after `pause`: for bodies that must
+/// arrive in pieces (byte streams, event streams), which the scripted server above sends whole.
+/// Its task resolves to the request's head.
+#[allow(dead_code)] // used by the fixture crates' behaviour tests
+pub async fn serve_chunked(
+    status: u16,
+    content_type: &'static str,
+    chunks: Vec<Vec<u8>>,
+    pause: Duration,
+) -> (String, tokio::task::JoinHandle<String>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("local address"));
+    let task = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("a request");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && socket.read_exact(&mut byte).await.is_ok() {
+            head.push(byte[0]);
+        }
+        let start = format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+        );
+        let mut written = socket.write_all(start.as_bytes()).await;
+        for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+            tokio::time::sleep(pause).await;
+            let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+            frame.extend_from_slice(chunk);
+            frame.extend_from_slice(b"\r\n");
+            // A client that gave up (a test of timeouts) closes the connection: stop there.
+            written = written.and(socket.write_all(&frame).await);
+            written = written.and(socket.flush().await);
+            if written.is_err() {
+                break;
+            }
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+        String::from_utf8_lossy(&head).into_owned()
+    });
+    (url, task)
+}
