@@ -137,6 +137,69 @@ fn every_operation_is_one_client_method() {
     }
 }
 
+/// A service branches on statuses, and a status means what its operation says: `409` on
+/// `createUserGrant` (`createGrants` in the spec) is "The user does not exist", not a
+/// duplicate. Every documented status of every operation, read from the YAML, is in its
+/// method's docs with the start of its description.
+#[test]
+fn every_documented_status_is_in_its_methods_docs_with_what_it_means() {
+    let spec = raw_spec();
+    let methods = client_methods();
+    let mut checked = 0;
+    for (path, item) in spec["paths"].as_mapping().unwrap() {
+        for method in METHODS {
+            let Some(responses) = item.get(method).and_then(|op| op["responses"].as_mapping())
+            else {
+                continue;
+            };
+            let signature = format!("`{} {}`", method.to_uppercase(), path.as_str().unwrap());
+            let (name, doc) = methods
+                .iter()
+                .find(|(_, doc)| doc.contains(&signature))
+                .unwrap_or_else(|| panic!("{signature} has a method"));
+            for (status, response) in responses {
+                let status = match status {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    other => panic!("{other:?}"),
+                };
+                // The first words of the description (the docs escape Markdown after them).
+                let said: String = response["description"]
+                    .as_str()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == ' ')
+                    .collect();
+                let line = doc
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| l.starts_with(&format!("- `{status}`")))
+                    .unwrap_or_else(|| panic!("{name}: status {status} is not listed:\n{doc}"));
+                assert!(
+                    line.contains(&said),
+                    "{name}: {status} says {said:?}: {line}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "{checked} statuses");
+    let (_, doc) = methods
+        .iter()
+        .find(|(name, _)| name == "create_user_grant")
+        .unwrap();
+    assert!(
+        doc.contains(
+            "- `409`, an [`Error::Status`](crate::Error::Status): The user does not exist"
+        ),
+        "{doc}"
+    );
+}
+
 #[test]
 fn every_component_schema_and_request_body_is_a_type() {
     let spec = raw_spec();

@@ -69,9 +69,52 @@ impl<E> Error<E> {
         self.response().map(ResponseInfo::body)
     }
 
+    /// The status of an answer the operation does not treat as success (not of a success
+    /// that failed to decode, nor of a drift error).
+    fn error_status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(e) => Some(e.response.status),
+            _ => None,
+        }
+    }
+
     /// Whether the server answered `404 Not Found`.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::Status(e) if e.response.status == StatusCode::NOT_FOUND)
+        self.error_status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered `409 Conflict`. What a conflict means is the operation's:
+    /// its documentation lists what each status stands for.
+    pub fn is_conflict(&self) -> bool {
+        self.error_status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// Whether the server answered `429 Too Many Requests` (after the retries the policy
+    /// allows); [`retry_after`](Error::retry_after) says how long it asked to wait.
+    pub fn is_rate_limited(&self) -> bool {
+        self.error_status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server answered `401 Unauthorized`: missing, wrong or expired credentials
+    /// (or, with a signing scheme, a signature it did not accept).
+    pub fn is_unauthorized(&self) -> bool {
+        self.error_status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// Whether the server answered `403 Forbidden`: the credentials are valid but not allowed.
+    pub fn is_forbidden(&self) -> bool {
+        self.error_status() == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// Whether the server answered with a `4xx` status: the request was wrong (the caller's
+    /// to change), as opposed to a server or transport failure.
+    pub fn is_client_error(&self) -> bool {
+        self.error_status().is_some_and(|s| s.is_client_error())
+    }
+
+    /// Whether the server answered with a `5xx` status.
+    pub fn is_server_error(&self) -> bool {
+        self.error_status().is_some_and(|s| s.is_server_error())
     }
 
     /// How long the server asked to wait before trying again (`Retry-After`, in seconds or as
@@ -264,7 +307,12 @@ impl fmt::Display for TransportError {
 
 /// What the server sent: the request it answered, the status, the headers and the raw body.
 /// Every error that got a response keeps one.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows the status, the content type, the body's length and the headers' names,
+/// never the body or a header's value: they can hold personal data or session tokens, and
+/// errors end up in logs. Read them with [`body`](ResponseInfo::body) and
+/// [`headers`](ResponseInfo::headers).
+#[derive(Clone)]
 pub struct ResponseInfo {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -302,10 +350,34 @@ impl ResponseInfo {
         std::str::from_utf8(&self.body).ok()
     }
 
+    /// The body's media type, from `Content-Type`, if the server sent one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+    }
+
     /// The wait the server asked for with `Retry-After` (seconds, or a date: the time left
     /// until then), if it sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         crate::retry::retry_after(&self.headers)
+    }
+}
+
+impl fmt::Debug for ResponseInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("ResponseInfo")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field(
+                "content_type",
+                &self.content_type().map(|t| printable(t, 100)),
+            )
+            .field("body_len", &self.body.len())
+            .field("header_names", &names)
+            .finish()
     }
 }
 
@@ -348,7 +420,9 @@ macro_rules! response_accessors {
 }
 
 /// A response with a status the operation does not treat as success.
-#[derive(Debug)]
+///
+/// `Debug` and `Display` name the status and what the body is, never what it holds: read it
+/// with [`body`](StatusError::body) or [`typed`](StatusError::typed).
 pub struct StatusError<E = Infallible> {
     pub(crate) response: ResponseInfo,
     pub(crate) typed: Option<E>,
@@ -373,6 +447,19 @@ impl<E> StatusError<E> {
     }
 }
 
+impl<E> fmt::Debug for StatusError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatusError")
+            .field("response", &self.response)
+            // Which documented type the body decoded into, not its contents.
+            .field(
+                "typed",
+                &self.typed.as_ref().map(|_| std::any::type_name::<E>()),
+            )
+            .finish()
+    }
+}
+
 impl<E> fmt::Display for StatusError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -384,7 +471,10 @@ impl<E> fmt::Display for StatusError<E> {
 }
 
 /// A success response whose body does not match the documented type.
-#[derive(Debug)]
+///
+/// `Debug` and `Display` say where and why (the location, the decoder's message with the
+/// values it quotes left out, the drift), never what the body holds: read it with
+/// [`body`](DecodeError::body), and the decoder's own error with [`inner`](DecodeError::inner).
 pub struct DecodeError {
     pub(crate) response: ResponseInfo,
     pub(crate) location: String,
@@ -413,10 +503,29 @@ impl DecodeError {
     }
 }
 
+impl DecodeError {
+    /// The decoder's message without the values it quotes (`invalid type: string "…", expected
+    /// u32`): they are the server's data.
+    pub fn message(&self) -> String {
+        printable(&without_values(&self.source.to_string()), 300)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("response", &self.response)
+            .field("location", &printable(&self.location, 200))
+            .field("message", &self.message())
+            .field("drift", &self.drift)
+            .finish()
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The location and the decoder's message quote the server's bytes: shown escaped and
-        // bounded, so a hostile body cannot forge log lines or fill them.
+        // The location names fields and indices, the message the kind of mismatch; both are
+        // escaped and bounded, so a hostile body cannot forge log lines or fill them.
         write!(
             f,
             "{} {}: the {} response body does not match its documented type at `{}`: {}",
@@ -424,9 +533,49 @@ impl fmt::Display for DecodeError {
             self.response.path,
             self.response.status,
             printable(&self.location, 200),
-            printable(&self.source.to_string(), 300)
+            self.message()
         )
     }
+}
+
+/// A decoder's message with the values it quotes replaced by `…`: `invalid type: string
+/// "ada@example.com", expected u32` becomes `invalid type: string "…", expected u32`. Names the
+/// schema gives (`missing field `id``, what was expected) are kept; quoted data before
+/// `expected` is not.
+pub(crate) fn without_values(message: &str) -> String {
+    const NAMES: [&str; 3] = ["missing field", "unknown field", "duplicate field"];
+    if NAMES.iter().any(|start| message.starts_with(start)) {
+        return message.to_owned();
+    }
+    let (data, expected) = match message.find(", expected") {
+        Some(at) => message.split_at(at),
+        None => match message.find(" at line ") {
+            Some(at) => message.split_at(at),
+            None => (message, ""),
+        },
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut chars = data.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '`' => {
+                out.push(c);
+                out.push('…');
+                let mut escaped = false;
+                for inner in chars.by_ref() {
+                    match inner {
+                        '\\' if c == '"' && !escaped => escaped = true,
+                        _ if inner == c && !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push_str(expected);
+    out
 }
 
 /// In strict mode, a response that decoded but departs from the spec (see [`Drift`]).

@@ -11,8 +11,11 @@ use crate::paths::SpecDir;
 #[derive(clap::Args)]
 #[command(after_help = "\
 Evidence (any number of each):
-  --log FILE        a client's tracing output (text or JSON lines): its WARN events
-                    \"response departs from the spec\" (operation, status, kind, pointer, counts)
+  --log FILE        a client's tracing output, in any of tracing-subscriber's fmt formats
+                    (full, compact, pretty or json; with colours or without): its WARN events
+                    \"response departs from the spec\" (operation, status, kind, pointer, counts).
+                    A line that names the event but cannot be read is an error (exit 1), after
+                    the proposal of what could be read
   --report FILE     Client::drift_report().to_json(), saved to a file
   --responses FILE  saved responses: {\"operation\": …, \"status\": …, \"body\": …}, a list of
                     them, or one per line; their values say what type a property has
@@ -54,9 +57,35 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let read = |path: &PathBuf| {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
     };
+    let mut unreadable = 0;
     for path in &args.logs {
-        let events = evidence.read_log(&path.display().to_string(), &read(path)?);
-        eprintln!("{}: {events} drift events", path.display());
+        let read = evidence.read_log(&path.display().to_string(), &read(path)?);
+        eprintln!("{}: {} drift events", path.display(), read.events);
+        if !read.unreadable.is_empty() {
+            let shown: Vec<String> = read
+                .unreadable
+                .iter()
+                .take(10)
+                .map(usize::to_string)
+                .collect();
+            eprintln!(
+                "error: {}: {} the drift event but could not be read (line {}{}): \
+                 a log format this reader does not know? It reads tracing-subscriber's fmt \
+                 output (full, compact, pretty, json; colours or not)",
+                path.display(),
+                match read.unreadable.len() {
+                    1 => "1 line names".to_owned(),
+                    n => format!("{n} lines name"),
+                },
+                shown.join(", "),
+                if read.unreadable.len() > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            );
+        }
+        unreadable += read.unreadable.len();
         sources.push(path.display().to_string());
     }
     for path in &args.reports {
@@ -88,6 +117,13 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
             std::fs::write(out, &yaml).with_context(|| format!("cannot write {}", out.display()))?
         }
         None => print!("{yaml}"),
+    }
+    if unreadable > 0 {
+        // The proposal covers what was read; the exit status says that was not everything.
+        eprintln!(
+            "error: {unreadable} drift lines were not read: the proposal may be missing places"
+        );
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -527,3 +527,45 @@ fn fetch_spec_bundles_a_multi_file_spec_and_locks_every_file() {
     };
     assert_eq!(types(&from_bundle), types(&from_files));
 }
+
+/// A log whose drift lines cannot all be read is not "0 drift": `xtask drift` proposes what it
+/// read, says how many lines it could not, and fails.
+#[test]
+fn drift_fails_when_lines_naming_the_event_cannot_be_read() {
+    let dir = scratch("drift-unreadable");
+    let good = "2026-12-07T10:00:00Z  WARN x: response departs from the spec operation=\"getUser\" status=200 kind=\"undeclared-property\" pointer=\"/tier\" count=1 unlogged=0\n";
+    let log = dir.join("service.log");
+    std::fs::write(
+        &log,
+        format!("{good}2026-12-07T10:00:01Z  WARN x: response departs from the spec [truncated]\n"),
+    )
+    .unwrap();
+    let out = dir.join("proposed.yaml");
+    let output = xtask(&[
+        "drift",
+        "--log",
+        log.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("1 line names the drift event but could not be read (line 2)"),
+        "{message}"
+    );
+    assert!(
+        std::fs::read_to_string(&out).unwrap().contains("/tier"),
+        "what was read is still proposed"
+    );
+    // The same log without the broken line: success.
+    std::fs::write(&log, good).unwrap();
+    let output = xtask(&[
+        "drift",
+        "--log",
+        log.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}

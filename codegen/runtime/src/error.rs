@@ -65,9 +65,52 @@ impl<E> Error<E> {
         self.response().map(ResponseInfo::body)
     }
 
+    /// The status of an answer the operation does not treat as success (not of a success
+    /// that failed to decode, nor of a drift error).
+    fn error_status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(e) => Some(e.response.status),
+            _ => None,
+        }
+    }
+
     /// Whether the server answered `404 Not Found`.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::Status(e) if e.response.status == StatusCode::NOT_FOUND)
+        self.error_status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the server answered `409 Conflict`. What a conflict means is the operation's:
+    /// its documentation lists what each status stands for.
+    pub fn is_conflict(&self) -> bool {
+        self.error_status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// Whether the server answered `429 Too Many Requests` (after the retries the policy
+    /// allows); [`retry_after`](Error::retry_after) says how long it asked to wait.
+    pub fn is_rate_limited(&self) -> bool {
+        self.error_status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the server answered `401 Unauthorized`: missing, wrong or expired credentials
+    /// (or, with a signing scheme, a signature it did not accept).
+    pub fn is_unauthorized(&self) -> bool {
+        self.error_status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// Whether the server answered `403 Forbidden`: the credentials are valid but not allowed.
+    pub fn is_forbidden(&self) -> bool {
+        self.error_status() == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// Whether the server answered with a `4xx` status: the request was wrong (the caller's
+    /// to change), as opposed to a server or transport failure.
+    pub fn is_client_error(&self) -> bool {
+        self.error_status().is_some_and(|s| s.is_client_error())
+    }
+
+    /// Whether the server answered with a `5xx` status.
+    pub fn is_server_error(&self) -> bool {
+        self.error_status().is_some_and(|s| s.is_server_error())
     }
 
     /// How long the server asked to wait before trying again (`Retry-After`, in seconds or as
@@ -260,7 +303,12 @@ impl fmt::Display for TransportError {
 
 /// What the server sent: the request it answered, the status, the headers and the raw body.
 /// Every error that got a response keeps one.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows the status, the content type, the body's length and the headers' names,
+/// never the body or a header's value: they can hold personal data or session tokens, and
+/// errors end up in logs. Read them with [`body`](ResponseInfo::body) and
+/// [`headers`](ResponseInfo::headers).
+#[derive(Clone)]
 pub struct ResponseInfo {
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -298,10 +346,34 @@ impl ResponseInfo {
         std::str::from_utf8(&self.body).ok()
     }
 
+    /// The body's media type, from `Content-Type`, if the server sent one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+    }
+
     /// The wait the server asked for with `Retry-After` (seconds, or a date: the time left
     /// until then), if it sent one.
     pub fn retry_after(&self) -> Option<Duration> {
         crate::retry::retry_after(&self.headers)
+    }
+}
+
+impl fmt::Debug for ResponseInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(|name| name.as_str()).collect();
+        f.debug_struct("ResponseInfo")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field(
+                "content_type",
+                &self.content_type().map(|t| printable(t, 100)),
+            )
+            .field("body_len", &self.body.len())
+            .field("header_names", &names)
+            .finish()
     }
 }
 
@@ -344,7 +416,9 @@ macro_rules! response_accessors {
 }
 
 /// A response with a status the operation does not treat as success.
-#[derive(Debug)]
+///
+/// `Debug` and `Display` name the status and what the body is, never what it holds: read it
+/// with [`body`](StatusError::body) or [`typed`](StatusError::typed).
 pub struct StatusError<E = Infallible> {
     pub(crate) response: ResponseInfo,
     pub(crate) typed: Option<E>,
@@ -369,6 +443,19 @@ impl<E> StatusError<E> {
     }
 }
 
+impl<E> fmt::Debug for StatusError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatusError")
+            .field("response", &self.response)
+            // Which documented type the body decoded into, not its contents.
+            .field(
+                "typed",
+                &self.typed.as_ref().map(|_| std::any::type_name::<E>()),
+            )
+            .finish()
+    }
+}
+
 impl<E> fmt::Display for StatusError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -380,7 +467,10 @@ impl<E> fmt::Display for StatusError<E> {
 }
 
 /// A success response whose body does not match the documented type.
-#[derive(Debug)]
+///
+/// `Debug` and `Display` say where and why (the location, the decoder's message with the
+/// values it quotes left out, the drift), never what the body holds: read it with
+/// [`body`](DecodeError::body), and the decoder's own error with [`inner`](DecodeError::inner).
 pub struct DecodeError {
     pub(crate) response: ResponseInfo,
     pub(crate) location: String,
@@ -409,10 +499,29 @@ impl DecodeError {
     }
 }
 
+impl DecodeError {
+    /// The decoder's message without the values it quotes (`invalid type: string "…", expected
+    /// u32`): they are the server's data.
+    pub fn message(&self) -> String {
+        printable(&without_values(&self.source.to_string()), 300)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("response", &self.response)
+            .field("location", &printable(&self.location, 200))
+            .field("message", &self.message())
+            .field("drift", &self.drift)
+            .finish()
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The location and the decoder's message quote the server's bytes: shown escaped and
-        // bounded, so a hostile body cannot forge log lines or fill them.
+        // The location names fields and indices, the message the kind of mismatch; both are
+        // escaped and bounded, so a hostile body cannot forge log lines or fill them.
         write!(
             f,
             "{} {}: the {} response body does not match its documented type at `{}`: {}",
@@ -420,9 +529,49 @@ impl fmt::Display for DecodeError {
             self.response.path,
             self.response.status,
             printable(&self.location, 200),
-            printable(&self.source.to_string(), 300)
+            self.message()
         )
     }
+}
+
+/// A decoder's message with the values it quotes replaced by `…`: `invalid type: string
+/// "ada@example.com", expected u32` becomes `invalid type: string "…", expected u32`. Names the
+/// schema gives (`missing field `id``, what was expected) are kept; quoted data before
+/// `expected` is not.
+pub(crate) fn without_values(message: &str) -> String {
+    const NAMES: [&str; 3] = ["missing field", "unknown field", "duplicate field"];
+    if NAMES.iter().any(|start| message.starts_with(start)) {
+        return message.to_owned();
+    }
+    let (data, expected) = match message.find(", expected") {
+        Some(at) => message.split_at(at),
+        None => match message.find(" at line ") {
+            Some(at) => message.split_at(at),
+            None => (message, ""),
+        },
+    };
+    let mut out = String::with_capacity(message.len());
+    let mut chars = data.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '`' => {
+                out.push(c);
+                out.push('…');
+                let mut escaped = false;
+                for inner in chars.by_ref() {
+                    match inner {
+                        '\\' if c == '"' && !escaped => escaped = true,
+                        _ if inner == c && !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push_str(expected);
+    out
 }
 
 /// In strict mode, a response that decoded but departs from the spec (see [`Drift`]).
@@ -582,6 +731,118 @@ mod tests {
                 offline.drift().len()
             ),
             (None, None, 0)
+        );
+    }
+
+    #[test]
+    fn each_status_helper_answers_for_its_statuses_only() {
+        let status = |code| -> Error {
+            Error::Status(Box::new(StatusError {
+                response: response(code, &[]),
+                typed: None,
+            }))
+        };
+        type Helper = fn(&Error) -> bool;
+        let helpers: [(&str, Helper, &[u16]); 7] = [
+            ("not_found", Error::is_not_found, &[404]),
+            ("conflict", Error::is_conflict, &[409]),
+            ("rate_limited", Error::is_rate_limited, &[429]),
+            ("unauthorized", Error::is_unauthorized, &[401]),
+            ("forbidden", Error::is_forbidden, &[403]),
+            (
+                "client_error",
+                Error::is_client_error,
+                &[400, 401, 403, 404, 409, 422, 429],
+            ),
+            ("server_error", Error::is_server_error, &[500, 502, 503]),
+        ];
+        for code in [400, 401, 403, 404, 409, 422, 429, 500, 502, 503] {
+            for (name, helper, yes) in &helpers {
+                assert_eq!(
+                    helper(&status(code)),
+                    yes.contains(&code),
+                    "is_{name} for {code}"
+                );
+            }
+        }
+        // A success that failed to decode has a status, but is none of these.
+        let decode: Error = Error::Decode(Box::new(DecodeError {
+            response: response(200, &[]),
+            location: ".".into(),
+            source: serde_json::from_str::<u32>("x").unwrap_err(),
+            drift: Vec::new(),
+        }));
+        assert!(helpers.iter().all(|(_, helper, _)| !helper(&decode)));
+    }
+
+    #[test]
+    fn decoder_messages_keep_their_meaning_without_the_values() {
+        let cases = [
+            (
+                r#"invalid type: string "ada@example.com", expected u32 at line 1 column 20"#,
+                r#"invalid type: string "…", expected u32 at line 1 column 20"#,
+            ),
+            (
+                r#"invalid type: string "a \" b", expected u32"#,
+                r#"invalid type: string "…", expected u32"#,
+            ),
+            (
+                "invalid value: integer `-1`, expected u32",
+                "invalid value: integer `…`, expected u32",
+            ),
+            (
+                "unknown variant `secret`, expected one of `a`, `b`",
+                "unknown variant `…`, expected one of `a`, `b`",
+            ),
+            ("missing field `user_id`", "missing field `user_id`"),
+            (
+                "expected value at line 1 column 1",
+                "expected value at line 1 column 1",
+            ),
+        ];
+        for (message, shown) in cases {
+            assert_eq!(without_values(message), shown);
+        }
+    }
+
+    #[test]
+    fn debug_shows_what_a_body_is_never_what_it_holds() {
+        let mut info = response(
+            422,
+            &[
+                ("content-type", "application/json"),
+                ("set-cookie", "session=SECRET"),
+            ],
+        );
+        info.body = Bytes::from_static(br#"{"email":"ada@example.com"}"#);
+        let status: Error<String> = Error::Status(Box::new(StatusError {
+            response: info.clone(),
+            typed: Some("ada@example.com".to_owned()),
+        }));
+        let decode: Error = Error::Decode(Box::new(DecodeError {
+            response: info.clone(),
+            location: "email".into(),
+            source: serde_json::from_slice::<std::collections::BTreeMap<String, u32>>(&info.body)
+                .unwrap_err(),
+            drift: Vec::new(),
+        }));
+        for shown in [
+            format!("{status:?}"),
+            status.to_string(),
+            format!("{decode:?}"),
+            decode.to_string(),
+        ] {
+            assert!(!shown.contains("ada@"), "{shown}");
+            assert!(!shown.contains("SECRET"), "{shown}");
+        }
+        let debug = format!("{status:?}");
+        assert!(
+            debug.contains("body_len: 27") && debug.contains("\"set-cookie\""),
+            "{debug}"
+        );
+        assert!(
+            debug.contains("application/json") && debug.contains("alloc::string::String"),
+            "{debug}"
         );
     }
 

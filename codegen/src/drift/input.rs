@@ -8,21 +8,34 @@ use crate::ir::{Api, Operation, ResponseBody, Status};
 /// The message of the client's drift event.
 const MESSAGE: &str = "response departs from the spec";
 
+/// What reading a log found: the drift events, and the lines that name the drift event but
+/// could not be read (a format this reader does not know, a line cut short).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogRead {
+    pub events: usize,
+    /// Line numbers (from 1) of the lines that mention the event and did not parse.
+    pub unreadable: Vec<usize>,
+}
+
 impl Evidence {
-    /// Reads the drift events of a `tracing` log: the text format of `tracing-subscriber`'s fmt
-    /// layer (`… response departs from the spec operation="getUser" status=200 …`) or its JSON
-    /// lines. Other lines are skipped. Returns how many events were read.
-    pub fn read_log(&mut self, source: &str, text: &str) -> usize {
-        let mut events = 0;
-        for (number, line) in text.lines().enumerate() {
-            if !line.contains(MESSAGE) {
+    /// Reads the drift events of a `tracing` log, in any of `tracing-subscriber`'s fmt formats:
+    /// the default (`… response departs from the spec operation="getUser" status=200 …`, with or
+    /// without ANSI colours), `.compact()`, `.pretty()` (`…, operation: "getUser", status: 200`)
+    /// and `.json()`. Other lines are skipped; a line that mentions the event but cannot be read
+    /// is counted in [`LogRead::unreadable`], never skipped in silence.
+    pub fn read_log(&mut self, source: &str, text: &str) -> LogRead {
+        let mut read = LogRead::default();
+        for (number, raw) in text.lines().enumerate() {
+            if !raw.contains(MESSAGE) {
                 continue;
             }
-            let fields = match serde_json::from_str::<Value>(line) {
+            let line = without_ansi(raw);
+            let fields = match serde_json::from_str::<Value>(&line) {
                 Ok(Value::Object(event)) => json_fields(&event),
-                _ => text_fields(line),
+                _ => text_fields(&line),
             };
             let Some((place, fields)) = fields.and_then(|f| place(&f).map(|p| (p, f))) else {
+                read.unreadable.push(number + 1);
                 continue;
             };
             let when = fields
@@ -32,9 +45,9 @@ impl Evidence {
             // Each event stands for itself and the sightings since the one before it.
             let count = fields.number("unlogged").unwrap_or(0) + 1;
             self.add(place, count, when, source, None);
-            events += 1;
+            read.events += 1;
         }
-        events
+        read
     }
 
     /// Reads a drift report (`DriftReport::to_json`). Returns how many places it has.
@@ -236,24 +249,73 @@ fn json_fields(event: &serde_json::Map<String, Value>) -> Option<Fields> {
     Some(Fields { values, timestamp })
 }
 
-/// A text line: `key=value` pairs after the message (values quoted as `Debug` writes strings).
+/// `line` without terminal escape sequences (colours, bold, dim): what a terminal shows.
+fn without_ansi(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('\u{1b}') {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            // CSI: parameters and intermediates, then one final byte in `@`..=`~`.
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC (a hyperlink, a title): up to BEL or ESC `\`.
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            // A two-character sequence.
+            _ => {}
+        }
+    }
+    out.into()
+}
+
+/// A text line: the fields after the message, as the fmt layer writes them: `key=value` (the
+/// default and compact formats) or `, key: value` (the pretty format), values quoted as `Debug`
+/// writes strings. Fields of the enclosing span may follow (compact): the event's come first.
 fn text_fields(line: &str) -> Option<Fields> {
     let after = &line[line.find(MESSAGE)? + MESSAGE.len()..];
     let mut values = serde_json::Map::new();
-    let mut rest = after.trim_start();
-    while let Some(eq) = rest.find('=') {
-        let key = rest[..eq].trim();
-        let value_text = &rest[eq + 1..];
+    let mut rest = after;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        let key_end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(rest.len());
+        if key_end == 0 {
+            break;
+        }
+        let key = &rest[..key_end];
+        let value_text = match rest[key_end..].strip_prefix('=') {
+            Some(value) => value,
+            None => rest[key_end..].strip_prefix(": ")?,
+        };
         let (value, consumed) = if value_text.starts_with('"') {
             quoted(value_text)?
         } else {
             let end = value_text
-                .find(char::is_whitespace)
+                .find(|c: char| c.is_whitespace() || c == ',')
                 .unwrap_or(value_text.len());
             (value_text[..end].to_owned(), end)
         };
-        values.insert(key.to_owned(), Value::String(value));
-        rest = value_text[consumed..].trim_start();
+        // The event's own fields come before the span's: keep the first of a name.
+        values.entry(key.to_owned()).or_insert(Value::String(value));
+        rest = &value_text[consumed..];
     }
     let first = line.split_whitespace().next().unwrap_or("");
     let timestamp = (first.starts_with(|c: char| c.is_ascii_digit()) && first.contains('T'))
@@ -289,8 +351,8 @@ mod tests {
                     2026-12-06T10:00:01Z  INFO something else\n";
         let json = r#"{"timestamp":"2026-12-06T11:00:00Z","level":"WARN","fields":{"message":"response departs from the spec","operation":"createUser","status":201,"kind":"undeclared-property","pointer":"/data","count":6,"unlogged":0},"target":"generated_client::drift_log"}"#;
         let mut evidence = Evidence::default();
-        assert_eq!(evidence.read_log("a.log", text), 1);
-        assert_eq!(evidence.read_log("b.jsonl", json), 1);
+        assert_eq!(evidence.read_log("a.log", text).events, 1);
+        assert_eq!(evidence.read_log("b.jsonl", json).events, 1);
         let (place, seen) = evidence.places.iter().next().unwrap();
         assert_eq!(
             (

@@ -22,7 +22,7 @@ mod input;
 mod propose;
 
 pub use check::{Finding, check};
-pub use input::utc;
+pub use input::{LogRead, utc};
 pub use propose::{Proposal, propose};
 
 /// What kind of departure, as the runtime names it (`undeclared-property`, …).

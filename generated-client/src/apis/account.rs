@@ -28,6 +28,10 @@ impl AccountApi<'_> {
     /// - `rpp` `.rpp(…)` (query `rpp`): The number of results per page you want to retrieve. Default: `10`.
     /// - `page` `.page(…)` (query `page`): The page number for which you want to retrieve results. Default: `10`.
     /// - `search` `.search(…)` (query `search`): The search query that searches accounts by their names
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::SimpleAccountBodies`: OK - Accounts have been retrieved successfully
     #[doc(alias = "/v3/accounts")]
     #[doc(alias = "listAccounts")]
     pub fn list_accounts(&self) -> ListAccounts {
@@ -48,6 +52,11 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateAccountBody` as `application/json`: Description
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/accounts")]
     #[doc(alias = "createAccount")]
     pub fn create_account(&self, body: types::CreateAccountBody) -> CreateAccount {
@@ -66,6 +75,11 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Account identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ResponseAccountbody`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Account id not found
     #[doc(alias = "/v3/accounts/{id}")]
     #[doc(alias = "getAccount")]
     pub fn get_account(&self, id: impl Into<String>) -> GetAccount {
@@ -85,6 +99,11 @@ impl AccountApi<'_> {
     ///
     /// - `id` (path `id`): Unique Account identifier
     /// - `body`: `types::CreateAccountBody` as `application/json`: Description
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/accounts/{id}")]
     #[doc(alias = "updateAccount")]
     pub fn update_account(
@@ -108,6 +127,11 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Account identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/accounts/{id}")]
     #[doc(alias = "deleteAccount")]
     pub fn delete_account(&self, id: impl Into<String>) -> DeleteAccount {
@@ -126,6 +150,11 @@ impl AccountApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier V4
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ResponseAccountbody`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/accounts/{account_id}")]
     #[doc(alias = "getAccountV4")]
     pub fn get_account_v4(&self, account_id: impl Into<String>) -> GetAccountV4 {
@@ -140,6 +169,10 @@ impl AccountApi<'_> {
     /// Retrieves a list of accounts for V4.
     ///
     /// `GET /v4/accounts` (operation `listAccountsV4`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AccountBodies`: OK
     #[doc(alias = "/v4/accounts")]
     #[doc(alias = "listAccountsV4")]
     pub fn list_accounts_v4(&self) -> ListAccountsV4 {

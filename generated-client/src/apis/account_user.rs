@@ -24,6 +24,10 @@ impl AccountUserApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AccountUser`: OK
     #[doc(alias = "/v3/accounts/{account_id}/users")]
     #[doc(alias = "listAccountUsers")]
     pub fn list_account_users(&self, account_id: impl Into<String>) -> ListAccountUsers {
@@ -43,6 +47,10 @@ impl AccountUserApi<'_> {
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AccountUser`: OK
     #[doc(alias = "/v3/accounts/{account_id}/users/{user_id}")]
     #[doc(alias = "retrieveAccountUser")]
     pub fn retrieve_account_user(
@@ -67,6 +75,12 @@ impl AccountUserApi<'_> {
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - User was successfully inserted or updated.
+    /// - `201`: Created - The request has been fulfilled and user was inserted or updated
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request - Cannot find an existing user for the supplied `user_id` and `account_id`
     #[doc(alias = "/v3/accounts/{account_id}/users/{user_id}")]
     #[doc(alias = "saveAccountUser")]
     pub fn save_account_user(
@@ -91,6 +105,11 @@ impl AccountUserApi<'_> {
     ///
     /// - `account_id` (path `account_id`): Unique Account identifier
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/accounts/{account_id}/users/{user_id}")]
     #[doc(alias = "deleteAccountUser")]
     pub fn delete_account_user(
@@ -114,6 +133,12 @@ impl AccountUserApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account Company identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `202` `types::AddBulkAccountUsersByDomains`: OK - Adding account users to company account `accountId` was successful
+    /// - `409`, an [`Error::Status`](crate::Error::Status): Conflict - Cannot add account users to company account `accountId`
+    /// - `500`, an [`Error::Status`](crate::Error::Status): Internal Error - Failed to bulk add account users for account `accountId`
     #[doc(alias = "/v4/accounts/{accountId}/users")]
     #[doc(alias = "addAccountUsersByDomain")]
     pub fn add_account_users_by_domain(

@@ -24,6 +24,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateAdminUserRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::AdminUserResponse`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/admin/users")]
     #[doc(alias = "createAdminUser")]
     pub fn create_admin_user(&self, body: types::CreateAdminUserRequest) -> CreateAdminUser {
@@ -42,6 +47,12 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::LogInAdminUserAccountRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AdminUserLoginResponse`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized
     #[doc(alias = "/v3/admin/login")]
     #[doc(alias = "logInAdminUserAccount")]
     pub fn log_in_admin_user_account(
@@ -65,6 +76,10 @@ impl AdminUserApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `blaize_admin_session` `.blaize_admin_session(…)` (header `blaize-admin-session`): e.g. (string)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::LogoutResponse`: OK
     #[doc(alias = "/v3/admin/logout")]
     #[doc(alias = "logOutAdminUserAccount")]
     pub fn log_out_admin_user_account(&self) -> LogOutAdminUserAccount {
@@ -83,6 +98,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::GetAccessKeyResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/users/{user_id}/keypairs")]
     #[doc(alias = "listAccessKeys")]
     pub fn list_access_keys(&self, user_id: impl Into<String>) -> ListAccessKeys {
@@ -101,6 +121,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::IssueKeypairResponse`: Created
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/users/{user_id}/keypairs")]
     #[doc(alias = "issueKeyPair")]
     pub fn issue_key_pair(&self, user_id: impl Into<String>) -> IssueKeyPair {
@@ -120,6 +145,11 @@ impl AdminUserApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
     /// - `access_key` (path `access_key`): Access Key identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::RevokeKeypairResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/users/{user_id}/keypairs/{access_key}")]
     #[doc(alias = "revokeKeypair")]
     pub fn revoke_keypair(
@@ -143,6 +173,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AdminRoles`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/users/{user_id}/roles")]
     #[doc(alias = "listUserRoles")]
     pub fn list_user_roles(&self, user_id: impl Into<String>) -> ListUserRoles {
@@ -162,6 +197,11 @@ impl AdminUserApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
     /// - `tenant` (path `tenant`): Tenant identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AdminRoles`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/users/{user_id}/roles/{tenant}")]
     #[doc(alias = "listUserTenantRoles")]
     pub fn list_user_tenant_roles(
@@ -181,6 +221,11 @@ impl AdminUserApi<'_> {
     /// Retrieves the admin user roles by tenant.
     ///
     /// `GET /v3/admin/roles` (operation `listRoles`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListAdminRolesResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/roles")]
     #[doc(alias = "listRoles")]
     pub fn list_roles(&self) -> ListRoles {
@@ -198,6 +243,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateAdminRoleBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::AdminRoleCreationResponse`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/admin/roles")]
     #[doc(alias = "createAdminRole")]
     pub fn create_admin_role(&self, body: types::CreateAdminRoleBody) -> CreateAdminRole {
@@ -216,6 +266,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListAdminRoleResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/roles/{role_id}")]
     #[doc(alias = "getRole")]
     pub fn get_role(&self, role_id: impl Into<String>) -> GetRole {
@@ -235,6 +290,11 @@ impl AdminUserApi<'_> {
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
     /// - `body`: `types::CreateAdminRoleBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AdminRoleUpdateResponse`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/admin/roles/{role_id}")]
     #[doc(alias = "updateRole")]
     pub fn update_role(
@@ -258,6 +318,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `role_id` (path `role_id`): Unique Role identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AdminRoleDeletedResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/roles/{role_id}")]
     #[doc(alias = "deleteRole")]
     pub fn delete_role(&self, role_id: impl Into<String>) -> DeleteRole {
@@ -276,6 +341,11 @@ impl AdminUserApi<'_> {
     /// # Arguments
     ///
     /// - `blaize_admin_session_id` (path `blaize_admin_session_id`): Admin User Session identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UserIdentifier`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/admin/sessions/{blaize_admin_session_id}")]
     #[doc(alias = "getSessionUser")]
     pub fn get_session_user(&self, blaize_admin_session_id: impl Into<String>) -> GetSessionUser {

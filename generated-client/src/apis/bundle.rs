@@ -20,6 +20,11 @@ impl BundleApi<'_> {
     /// Retrieves a list of bundles wrapped in the element "results". Each bundle contains a list of entitlements, meters, credits, and other bundles.
     ///
     /// `GET /v3/bundles` (operation `listBundles`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Bundles`: OK
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. Returned if no valid authentication was provided.
     #[doc(alias = "/v3/bundles")]
     #[doc(alias = "listBundles")]
     pub fn list_bundles(&self) -> ListBundles {
@@ -39,6 +44,11 @@ impl BundleApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateBundleBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/bundles")]
     #[doc(alias = "createBundles")]
     pub fn create_bundles(&self) -> CreateBundles {
@@ -57,6 +67,12 @@ impl BundleApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Bundle Identifier.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Bundle`: OK
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. Returned if no valid authentication was provided.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found. Returned if the ID is invalid. No bundle found.
     #[doc(alias = "/v3/bundles/{id}")]
     #[doc(alias = "getBundle")]
     pub fn get_bundle(&self, id: impl Into<String>) -> GetBundle {
@@ -81,6 +97,11 @@ impl BundleApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateBundleBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/bundles/{id}")]
     #[doc(alias = "createBundle")]
     pub fn create_bundle(&self, id: impl Into<String>) -> CreateBundle {
@@ -100,6 +121,12 @@ impl BundleApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Bundle Identifier.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::DeleteBundleResponse`: OK. Returned if the bundle was successfully deleted.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. Returned if no valid authentication was provided.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found. Returned if the ID is invalid. No bundle found.
     #[doc(alias = "/v3/bundles/{id}")]
     #[doc(alias = "deleteBundle")]
     pub fn delete_bundle(&self, id: impl Into<String>) -> DeleteBundle {

@@ -20,6 +20,10 @@ impl CacheConfigurationsApi<'_> {
     /// Retrieves a list of cache configurations wrapped in the element "results".
     ///
     /// `GET /v3/cache-configurations` (operation `listCacheConfigurations`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::CacheConfigurationsObjects`: OK
     #[doc(alias = "/v3/cache-configurations")]
     #[doc(alias = "listCacheConfigurations")]
     pub fn list_cache_configurations(&self) -> ListCacheConfigurations {
@@ -39,6 +43,11 @@ impl CacheConfigurationsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCacheConfigurationBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/cache-configurations")]
     #[doc(alias = "createCacheConfiguration")]
     pub fn create_cache_configuration(&self) -> CreateCacheConfiguration {
@@ -57,6 +66,10 @@ impl CacheConfigurationsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Cache Configuration identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::CacheConfigurationsObject`: OK
     #[doc(alias = "/v3/cache-configurations/{id}")]
     #[doc(alias = "getCacheConfiguration")]
     pub fn get_cache_configuration(&self, id: impl Into<String>) -> GetCacheConfiguration {
@@ -81,6 +94,11 @@ impl CacheConfigurationsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCacheConfigurationBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/cache-configurations/{id}")]
     #[doc(alias = "updateCacheConfiguration")]
     pub fn update_cache_configuration(&self, id: impl Into<String>) -> UpdateCacheConfiguration {
@@ -100,6 +118,11 @@ impl CacheConfigurationsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Cache Configuration identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/cache-configurations/{id}")]
     #[doc(alias = "deleteCacheConfiguration")]
     pub fn delete_cache_configuration(&self, id: impl Into<String>) -> DeleteCacheConfiguration {

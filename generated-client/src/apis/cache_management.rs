@@ -24,6 +24,12 @@ impl CacheManagementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Map<String, serde_json::Value>` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `500`, an [`Error::Status`](crate::Error::Status): Internal Server Error
     #[doc(alias = "/v3/cache-management/evict-origin")]
     #[doc(alias = "evictOrigin")]
     pub fn evict_origin(&self) -> EvictOrigin {
@@ -44,6 +50,12 @@ impl CacheManagementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Map<String, serde_json::Value>` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `500`, an [`Error::Status`](crate::Error::Status): Internal Server Error
     #[doc(alias = "/v4/cache-management/evict-origin")]
     #[doc(alias = "evictOriginSiteV4")]
     pub fn evict_origin_site_v4(&self) -> EvictOriginSiteV4 {
@@ -68,6 +80,12 @@ impl CacheManagementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `serde_json::Map<String, serde_json::Value>` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK. The specified origin cache has successfully been evicted.
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request. Path to delete must be a valid regex
+    /// - `403`, an [`Error::Status`](crate::Error::Status): Forbidden. Not permitted for V3 tenant.
     #[doc(alias = "/v4/cache-management/evict-origin/{site}")]
     #[doc(alias = "evictOriginV4")]
     pub fn evict_origin_v4(&self, site: impl Into<String>) -> EvictOriginV4 {

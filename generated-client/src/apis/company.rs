@@ -21,6 +21,10 @@ impl CompanyApi<'_> {
     ///
     /// `GET /v3/companies` (operation `listCompanies`)
     ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Companies`: OK
+    ///
     /// The 200 body is decoded as the spec documents it, or from the `results` member
     /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
     /// disagree on its shape).
@@ -43,6 +47,11 @@ impl CompanyApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCompanyBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/companies")]
     #[doc(alias = "createCompany")]
     pub fn create_company(&self) -> CreateCompany {
@@ -61,6 +70,10 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Company identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Company`: OK
     #[doc(alias = "/v3/companies/{id}")]
     #[doc(alias = "getCompany")]
     pub fn get_company(&self, id: impl Into<String>) -> GetCompany {
@@ -85,6 +98,11 @@ impl CompanyApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCompanyBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/companies/{id}")]
     #[doc(alias = "updateCompany")]
     pub fn update_company(&self, id: impl Into<String>) -> UpdateCompany {
@@ -104,6 +122,11 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Company identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/companies/{id}")]
     #[doc(alias = "deleteCompany")]
     pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompany {
@@ -122,6 +145,11 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateCompanyBodyV4` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: OK - Company has been created successfully
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request - Company name is missing from the request
     #[doc(alias = "/v4/companies")]
     pub fn post_companies(&self, body: types::CreateCompanyBodyV4) -> PostCompanies {
         PostCompanies {
@@ -139,6 +167,11 @@ impl CompanyApi<'_> {
     /// # Arguments
     ///
     /// - `company_id` (path `companyId`): The company's unique identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Companyv4`: OK - Company information was successfully retrieved
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not found - No companies were found with the supplied identifier
     #[doc(alias = "/v4/companies/{companyId}")]
     pub fn get_companies_by_company_id(
         &self,

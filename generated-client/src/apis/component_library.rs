@@ -28,6 +28,12 @@ impl ComponentLibraryApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::GenerateThumbnailUploadUrlRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::GenerateThumbnailUploadUrlResponse`: Successfully generated URL for thumbnail upload.
+    /// - `400` `types::GenerateThumbnailUploadUrlBadRequestBody`, an [`Error::Status`](crate::Error::Status) typed as `GenerateThumbnailUploadUrlError::BadRequest`: The request is invalid. A required attribute is missing or an attribute did not meet the expected criteria.
+    /// - `401` `types::GenerateThumbnailUploadUrlUnauthorizedBody`, an [`Error::Status`](crate::Error::Status) typed as `GenerateThumbnailUploadUrlError::Unauthorized`: Authentication credentials were not provided or are invalid.
     #[doc(alias = "/v4/thumbnails/upload-url")]
     #[doc(alias = "generateThumbnailUploadUrl")]
     pub fn generate_thumbnail_upload_url(

@@ -20,6 +20,10 @@ impl ConfigurationApi<'_> {
     /// Retrieves the tenant configuration.
     ///
     /// `GET /v3/configuration` (operation `getConfiguration`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Configuration`: OK
     #[doc(alias = "/v3/configuration")]
     #[doc(alias = "getConfiguration")]
     pub fn get_configuration(&self) -> GetConfiguration {
@@ -39,6 +43,11 @@ impl ConfigurationApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveConfigurationRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/configuration")]
     #[doc(alias = "saveConfiguration")]
     pub fn save_configuration(&self) -> SaveConfiguration {
@@ -53,6 +62,11 @@ impl ConfigurationApi<'_> {
     /// Fetches the list of blacklisted email addresses for the tenant.
     ///
     /// `GET /v4/blacklisted-email-domains` (operation `listBlacklistedEmailDomains`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<String>`: OK - Blacklisted email domains were retrieved successfully
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad request
     #[doc(alias = "/v4/blacklisted-email-domains")]
     #[doc(alias = "listBlacklistedEmailDomains")]
     pub fn list_blacklisted_email_domains(&self) -> ListBlacklistedEmailDomains {
@@ -73,6 +87,12 @@ impl ConfigurationApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::BlacklistedEmailDomainsRequest` as `application/json`: List of email domains to blacklist
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::BlacklistedEmailDomainsResponse`: OK - Blacklisted email domains were updated successfully
+    /// - `201` `types::BlacklistedEmailDomainsResponse`: Created - Blacklisted email domains were created successfully
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad request
     #[doc(alias = "/v4/blacklisted-email-domains")]
     #[doc(alias = "updateBlacklistedEmailDomains")]
     pub fn update_blacklisted_email_domains(
@@ -90,6 +110,11 @@ impl ConfigurationApi<'_> {
     /// Installs a tenant in Blaize.
     ///
     /// `POST /v3/initialize` (operation `installTenant`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/initialize")]
     #[doc(alias = "installTenant")]
     pub fn install_tenant(&self) -> InstallTenant {
@@ -109,6 +134,11 @@ impl ConfigurationApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCertRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/certs")]
     #[doc(alias = "createCert")]
     pub fn create_cert(&self) -> CreateCert {
@@ -123,6 +153,11 @@ impl ConfigurationApi<'_> {
     /// Deletes a cert.
     ///
     /// `DELETE /v3/certs` (operation `deleteCert`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/certs")]
     #[doc(alias = "deleteCert")]
     pub fn delete_cert(&self) -> DeleteCert {

@@ -21,6 +21,10 @@ impl CreditApi<'_> {
     ///
     /// `GET /v3/credits` (operation `Credits`)
     ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Credits`: OK
+    ///
     /// The 200 body is decoded as the spec documents it, or from the `results` member
     /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
     /// disagree on its shape).
@@ -43,6 +47,11 @@ impl CreditApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCreditBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/credits")]
     #[doc(alias = "createCredits")]
     pub fn create_credits(&self) -> CreateCredits {
@@ -61,6 +70,11 @@ impl CreditApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Credit identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Credit`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/credits/{id}")]
     #[doc(alias = "getCredit")]
     pub fn get_credit(&self, id: impl Into<String>) -> GetCredit {
@@ -85,6 +99,11 @@ impl CreditApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateCreditBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/credits/{id}")]
     #[doc(alias = "createCredit")]
     pub fn create_credit(&self, id: impl Into<String>) -> CreateCredit {
@@ -104,6 +123,11 @@ impl CreditApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Credit identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/credits/{id}")]
     #[doc(alias = "deleteCredit")]
     pub fn delete_credit(&self, id: impl Into<String>) -> DeleteCredit {

@@ -23,6 +23,11 @@ impl DecisionEngineApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::InvokeDecisionEngineRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AccessDecisionResponse`: OK
+    /// - `409`, an [`Error::Status`](crate::Error::Status): Conflict
     #[doc(alias = "/v3/decision-engine")]
     #[doc(alias = "invokeDecisionEngine")]
     pub fn invoke_decision_engine(

@@ -25,6 +25,10 @@ impl DynamicOfferPromoCodeRedemptionApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::ProcessPromoCodeRedemptionsRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ProcessPromoCodeRedemptionsResponse`: OK
     #[doc(alias = "/zephr/integration/promo-codes/v1/redemptions")]
     #[doc(alias = "processPromoCodeRedemptions")]
     pub fn process_promo_code_redemptions(&self) -> ProcessPromoCodeRedemptions {

@@ -21,6 +21,10 @@ impl EmailTemplatesApi<'_> {
     ///
     /// `GET /v4/email-templates` (operation `listEmailTemplates`)
     ///
+    /// # Statuses
+    ///
+    /// - `200` `types::EmailTemplates`: OK
+    ///
     /// The 200 body is decoded as the spec documents it, or from the `results` member
     /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
     /// disagree on its shape).
@@ -41,6 +45,11 @@ impl EmailTemplatesApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Slug of the Email template
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::EmailTemplate`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/email-templates/{slug}")]
     #[doc(alias = "getEmailTemplate")]
     pub fn get_email_template(&self, slug: impl Into<String>) -> GetEmailTemplate {
@@ -65,6 +74,11 @@ impl EmailTemplatesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveEmailTemplateRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v4/email-templates/{slug}")]
     #[doc(alias = "saveEmailTemplate")]
     pub fn save_email_template(&self, slug: impl Into<String>) -> SaveEmailTemplate {
@@ -84,6 +98,11 @@ impl EmailTemplatesApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Slug of the Email template
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/email-templates/{slug}")]
     #[doc(alias = "deleteEmailTemplate")]
     pub fn delete_email_template(&self, slug: impl Into<String>) -> DeleteEmailTemplate {

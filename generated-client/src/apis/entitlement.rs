@@ -21,6 +21,10 @@ impl EntitlementApi<'_> {
     ///
     /// `GET /v3/entitlements` (operation `listEntitlements`)
     ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Entitlements`: OK
+    ///
     /// The 200 body is decoded as the spec documents it, or from the `results` member
     /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
     /// disagree on its shape).
@@ -43,6 +47,11 @@ impl EntitlementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateEntitlementBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/entitlements")]
     #[doc(alias = "createEntitlements")]
     pub fn create_entitlements(&self) -> CreateEntitlements {
@@ -61,6 +70,11 @@ impl EntitlementApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Entitlement identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Entitlement`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/entitlements/{id}")]
     #[doc(alias = "getEntitlement")]
     pub fn get_entitlement(&self, id: impl Into<String>) -> GetEntitlement {
@@ -85,6 +99,11 @@ impl EntitlementApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateEntitlementBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/entitlements/{id}")]
     #[doc(alias = "createEntitlement")]
     pub fn create_entitlement(&self, id: impl Into<String>) -> CreateEntitlement {
@@ -104,6 +123,11 @@ impl EntitlementApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Entitlement identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/entitlements/{id}")]
     #[doc(alias = "deleteEntitlement")]
     pub fn delete_entitlement(&self, id: impl Into<String>) -> DeleteEntitlement {

@@ -26,6 +26,11 @@ impl FeatureRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `tags` `.tags(…)` (query `tags`): A comma-separeted list of feature rule tags (Maximum 50 tags allowed)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::FeatureRulesResponse`: OK - Feature rules have been retrieved successfully
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request - Tags size exceeded the limit of 50
     #[doc(alias = "/v3/feature-rules")]
     #[doc(alias = "listFeatureRules")]
     pub fn list_feature_rules(&self) -> ListFeatureRules {
@@ -44,6 +49,11 @@ impl FeatureRulesApi<'_> {
     /// # Arguments
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::FeatureRuleDeletionResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/feature-rules/{featureRuleId}")]
     #[doc(alias = "deleteFeatureRule")]
     pub fn delete_feature_rule(&self, feature_rule_id: impl Into<String>) -> DeleteFeatureRule {
@@ -62,6 +72,10 @@ impl FeatureRulesApi<'_> {
     /// # Arguments
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::FeatureRulesResponse`: OK
     #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions")]
     #[doc(alias = "getFeatureRuleVersions")]
     pub fn get_feature_rule_versions(
@@ -89,6 +103,12 @@ impl FeatureRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateFeatureRuleRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `201` `types::FeatureRuleCreationResponse`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions")]
     #[doc(alias = "createFeatureRule")]
     pub fn create_feature_rule(&self, feature_rule_id: impl Into<String>) -> CreateFeatureRule {
@@ -109,6 +129,10 @@ impl FeatureRulesApi<'_> {
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
     /// - `version_id` (path `versionId`): Unique Version identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::FeatureRuleVersionResponse`: OK
     #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions/{versionId}")]
     #[doc(alias = "getFeatureRuleVersion")]
     pub fn get_feature_rule_version(
@@ -133,6 +157,11 @@ impl FeatureRulesApi<'_> {
     ///
     /// - `feature_rule_id` (path `featureRuleId`): Unique Feature Rule identifier
     /// - `version_id` (path `versionId`): Unique Version identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::FeatureRuleDeletionResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions/{versionId}")]
     #[doc(alias = "deleteFeatureRuleVersion")]
     pub fn delete_feature_rule_version(
@@ -163,6 +192,12 @@ impl FeatureRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `Vec<serde_json::Value>` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `201` `types::FeatureRuleVersionTagsUpdateResponse`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/feature-rules/{featureRuleId}/versions/{versionId}/tags")]
     #[doc(alias = "saveFeatureRule")]
     pub fn save_feature_rule(

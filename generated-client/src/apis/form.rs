@@ -21,6 +21,10 @@ impl FormApi<'_> {
     ///
     /// `GET /v3/forms` (operation `listForms`)
     ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Forms`: OK
+    ///
     /// The 200 body is decoded as the spec documents it, or from the `results` member
     /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
     /// disagree on its shape).
@@ -41,6 +45,10 @@ impl FormApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique Form identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Form`: OK
     #[doc(alias = "/v3/forms/{slug}")]
     #[doc(alias = "getForm")]
     pub fn get_form(&self, slug: impl Into<String>) -> GetForm {
@@ -65,6 +73,12 @@ impl FormApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveFormRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/forms/{slug}")]
     #[doc(alias = "saveForm")]
     pub fn save_form(&self, slug: impl Into<String>) -> SaveForm {
@@ -84,6 +98,11 @@ impl FormApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique Form identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/forms/{slug}")]
     #[doc(alias = "deleteForm")]
     pub fn delete_form(&self, slug: impl Into<String>) -> DeleteForm {

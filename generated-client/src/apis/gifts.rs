@@ -18,6 +18,10 @@ impl GiftsApi<'_> {
     /// Lists all the unclaimed gifts.
     ///
     /// `GET /v3/gift` (operation `listAllUnclaimedGifts`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Gifts`: OK
     #[doc(alias = "/v3/gift")]
     #[doc(alias = "listAllUnclaimedGifts")]
     pub fn list_all_unclaimed_gifts(&self) -> ListAllUnclaimedGifts {
@@ -37,6 +41,10 @@ impl GiftsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateGiftRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::CreateGiftResponse`: OK
     #[doc(alias = "/v3/gift")]
     #[doc(alias = "createGift")]
     pub fn create_gift(&self) -> CreateGift {
@@ -55,6 +63,11 @@ impl GiftsApi<'_> {
     /// # Arguments
     ///
     /// - `gift_id` (path `giftId`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/gift/{giftId}")]
     #[doc(alias = "deleteGift")]
     pub fn delete_gift(&self, gift_id: impl Into<String>) -> DeleteGift {

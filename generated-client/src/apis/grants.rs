@@ -30,6 +30,11 @@ impl GrantsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `active` `.active(…)` (query `active`): Whether or not to include only active grants
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListUserGrantsResponse`: Returns a list of grants for the user
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized
     #[doc(alias = "/v3/users/{userId}/grants")]
     #[doc(alias = "listUserGrants")]
     pub fn list_user_grants(&self, user_id: impl Into<String>) -> ListUserGrants {
@@ -50,6 +55,13 @@ impl GrantsApi<'_> {
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `403`, an [`Error::Status`](crate::Error::Status): Forbidden. You need one of the following privileges to access this endpoint: Identity Module, Products Module, B2B Module or Journey Module
+    /// - `409`, an [`Error::Status`](crate::Error::Status): The user does not exist
     #[doc(alias = "/v3/users/{userId}/grants")]
     #[doc(alias = "createUserGrant")]
     pub fn create_user_grant(
@@ -74,6 +86,10 @@ impl GrantsApi<'_> {
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Grant`: OK
     #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
     #[doc(alias = "getUserGrant")]
     pub fn get_user_grant(
@@ -99,6 +115,11 @@ impl GrantsApi<'_> {
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
     #[doc(alias = "createAccountGrantForUser")]
     pub fn create_account_grant_for_user(
@@ -125,6 +146,11 @@ impl GrantsApi<'_> {
     ///
     /// - `user_id` (path `userId`): Unique User identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - The grant was found and successfully deleted
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found - Cannot find an existing grant for the supplied `userId` and `grantId`
     #[doc(alias = "/v3/users/{userId}/grants/{grantId}")]
     #[doc(alias = "deleteUserGrant")]
     pub fn delete_user_grant(
@@ -148,6 +174,11 @@ impl GrantsApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `userId`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AccessModel`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/users/{userId}/accessModel")]
     #[doc(alias = "retrieveUserAccessModel")]
     pub fn retrieve_user_access_model(
@@ -169,6 +200,10 @@ impl GrantsApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Grant>`: OK
     #[doc(alias = "/v3/accounts/{accountId}/grants")]
     #[doc(alias = "listAccountGrants")]
     pub fn list_account_grants(&self, account_id: impl Into<String>) -> ListAccountGrants {
@@ -188,6 +223,11 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/accounts/{accountId}/grants")]
     #[doc(alias = "createAccountGrant")]
     pub fn create_account_grant(
@@ -212,6 +252,11 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::GrantResponse`: OK - Retrieved an account grant
+    /// - `404`, an [`Error::Status`](crate::Error::Status): NOT FOUND - Cannot find an existing grant information for the supplied `accountId` and `grantId`
     #[doc(alias = "/v3/accounts/{accountId}/grants/{grantId}")]
     #[doc(alias = "getAccountGrant")]
     pub fn get_account_grant(
@@ -236,6 +281,11 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - The grant was found and successfully deleted
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found - Cannot find an existing grant for the supplied `accountId` and `grantId`
     #[doc(alias = "/v3/accounts/{accountId}/grants/{grantId}")]
     #[doc(alias = "deleteAccountGrantById")]
     pub fn delete_account_grant_by_id(
@@ -259,6 +309,11 @@ impl GrantsApi<'_> {
     /// # Arguments
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::ListAccountGrantsV4ResponseItem>`: OK - Users were found for `accountId`
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found - Cannot find users with the supplied `accountId`
     #[doc(alias = "/v4/accounts/{accountId}/grants")]
     #[doc(alias = "listAccountGrantsV4")]
     pub fn list_account_grants_v4(&self, account_id: impl Into<String>) -> ListAccountGrantsV4 {
@@ -278,6 +333,11 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `body`: `types::CreateGrantBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v4/accounts/{accountId}/grants")]
     #[doc(alias = "createAccountGrantV4")]
     pub fn create_account_grant_v4(
@@ -302,6 +362,11 @@ impl GrantsApi<'_> {
     ///
     /// - `account_id` (path `accountId`): Unique Account identifier
     /// - `grant_id` (path `grantId`): Unique Grant identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `String`: OK - The grant was found and successfully deleted
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found - Cannot find an existing grant for the supplied `accountId` and `grantId`
     #[doc(alias = "/v4/accounts/{accountId}/grants/{grantId}")]
     #[doc(alias = "deleteAccountGrant")]
     pub fn delete_account_grant(

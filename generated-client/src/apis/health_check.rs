@@ -22,6 +22,12 @@ impl HealthCheckApi<'_> {
     /// # Arguments
     ///
     /// - `tenant_id` (cookie `tenantId`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - Returned when origin is returning available
+    /// - `500`, an [`Error::Status`](crate::Error::Status): Internal Server Error
+    /// - `503`, an [`Error::Status`](crate::Error::Status): Service Unavailable - The V3 console doesn't handle a 401 response from this endpoint properly
     #[doc(alias = "/v3/healthchecks/origin")]
     pub fn get_healthchecks_origin(&self, tenant_id: impl Into<String>) -> GetHealthchecksOrigin {
         GetHealthchecksOrigin {

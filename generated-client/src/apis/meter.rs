@@ -20,6 +20,11 @@ impl MeterApi<'_> {
     /// Retrieves a list of meters wrapped in the element "results".
     ///
     /// `GET /v3/meters` (operation `listMeters`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Meters`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/meters")]
     #[doc(alias = "listMeters")]
     pub fn list_meters(&self) -> ListMeters {
@@ -37,6 +42,11 @@ impl MeterApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Meter identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Meter`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/meters/{id}")]
     #[doc(alias = "getMeter")]
     pub fn get_meter(&self, id: impl Into<String>) -> GetMeter {
@@ -61,6 +71,12 @@ impl MeterApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateMeterBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: Created successfully
+    /// - `201`: Updated successfully
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/meters/{id}")]
     #[doc(alias = "createMeter")]
     pub fn create_meter(&self, id: impl Into<String>) -> CreateMeter {
@@ -80,6 +96,11 @@ impl MeterApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Meter identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - meter was deleted successfully
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/meters/{id}")]
     #[doc(alias = "deleteMeter")]
     pub fn delete_meter(&self, id: impl Into<String>) -> DeleteMeter {

@@ -20,6 +20,11 @@ impl OtherApi<'_> {
     /// # Arguments
     ///
     /// - `template_config_id` (path `templateConfigId`): Unique External Template identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `String`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/zephr/public/template-components/v1/template-components/{templateConfigId}")]
     #[doc(alias = "fetchExternalTemplate")]
     pub fn fetch_external_template(

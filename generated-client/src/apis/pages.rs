@@ -18,6 +18,10 @@ impl PagesApi<'_> {
     /// Generates a presigned S3 URL that can be used to upload a logo.
     ///
     /// `POST /v4/pages/upload-url` (operation `generatePageUploadURL`)
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::GeneratePageUploadUrlResponse`: OK - An upload URL has successfully been generated
     #[doc(alias = "/v4/pages/upload-url")]
     #[doc(alias = "generatePageUploadURL")]
     pub fn generate_page_upload_url(&self) -> GeneratePageUploadUrl {

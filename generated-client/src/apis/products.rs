@@ -20,6 +20,10 @@ impl ProductsApi<'_> {
     /// Retrieves all configured products.
     ///
     /// `GET /v3/products` (operation `listProducts`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListProductsResponse`: OK
     #[doc(alias = "/v3/products")]
     #[doc(alias = "listProducts")]
     pub fn list_products(&self) -> ListProducts {
@@ -37,6 +41,13 @@ impl ProductsApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::ProductRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::SaveProductResponse`: Created. The product was created.
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request. Returned if the request body is invalid.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. Returned if no valid authentication was provided.
+    /// - `409`, an [`Error::Status`](crate::Error::Status): Conflict. Returned when missing a reference to the entitlement.
     #[doc(alias = "/v3/products")]
     #[doc(alias = "saveProduct")]
     pub fn save_product(&self, body: types::ProductRequest) -> SaveProduct {
@@ -55,6 +66,12 @@ impl ProductsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Product identifier.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Product`: OK. Returns the product details.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. Returned if no valid authentication was provided.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found. The product does not exist.
     #[doc(alias = "/v3/products/{id}")]
     #[doc(alias = "getProduct")]
     pub fn get_product(&self, id: impl Into<String>) -> GetProduct {
@@ -74,6 +91,14 @@ impl ProductsApi<'_> {
     ///
     /// - `id` (path `id`): Unique Product identifier.
     /// - `body`: `types::ProductRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::SaveProductsOkBody`: OK. The product was updated.
+    /// - `201` `types::SaveProductsCreatedBody`: Created. The product was created.
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request. Returned if the request body is invalid.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. Returned if no valid authentication was provided.
+    /// - `409`, an [`Error::Status`](crate::Error::Status): Conflict. Returned when missing a reference to the entitlement.
     #[doc(alias = "/v3/products/{id}")]
     #[doc(alias = "saveProducts")]
     pub fn save_products(
@@ -97,6 +122,12 @@ impl ProductsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Product identifier.
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK. The product was deleted.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. Returned if no valid authentication was provided.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found. The product does not exist.
     #[doc(alias = "/v3/products/{id}")]
     #[doc(alias = "deleteProduct")]
     pub fn delete_product(&self, id: impl Into<String>) -> DeleteProduct {

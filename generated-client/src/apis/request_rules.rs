@@ -26,6 +26,11 @@ impl RequestRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `tags` `.tags(…)` (query `tags`): A comma-separeted list of request rule tags (Maximum 50 tags allowed)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::RequestRulesContainerObject`: OK - Request rules have been retrieved successfully
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request - Tags size exceeded the limit of 50
     #[doc(alias = "/v3/request-rules")]
     #[doc(alias = "listRequestRules")]
     pub fn list_request_rules(&self) -> ListRequestRules {
@@ -46,6 +51,12 @@ impl RequestRulesApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SaveRequestRuleRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/request-rules")]
     #[doc(alias = "saveRequestRule")]
     pub fn save_request_rule(&self) -> SaveRequestRule {
@@ -64,6 +75,11 @@ impl RequestRulesApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/request-rules/{id}")]
     #[doc(alias = "deleteRequestRule")]
     pub fn delete_request_rule(&self, id: impl Into<String>) -> DeleteRequestRule {
@@ -83,6 +99,10 @@ impl RequestRulesApi<'_> {
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
     /// - `version_id` (path `versionId`): Unique Request Rule version number
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::RequestRulesObject`: OK
     #[doc(alias = "/v3/request-rules/{id}/versions/{versionId}")]
     #[doc(alias = "getRequestRuleVersion")]
     pub fn get_request_rule_version(
@@ -107,6 +127,11 @@ impl RequestRulesApi<'_> {
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
     /// - `version_id` (path `versionId`): Unique Request Rule version identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/request-rules/{id}/versions/{versionId}")]
     #[doc(alias = "deleteRequestRuleVersion")]
     pub fn delete_request_rule_version(

@@ -20,6 +20,11 @@ impl RequestRulesVersionApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Request Rule identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::RequestRulesObject`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/request-rules/{id}/versions")]
     #[doc(alias = "createRequestRuleVersion")]
     pub fn create_request_rule_version(&self, id: impl Into<String>) -> CreateRequestRuleVersion {

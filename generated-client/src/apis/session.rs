@@ -24,6 +24,11 @@ impl SessionApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateNewSessionRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Session`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/sessions")]
     #[doc(alias = "createNewSession")]
     pub fn create_new_session(&self, body: types::CreateNewSessionRequest) -> CreateNewSession {
@@ -42,6 +47,10 @@ impl SessionApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Session identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::SessionLookup`: OK
     #[doc(alias = "/v3/sessions/{id}")]
     #[doc(alias = "getSession")]
     pub fn get_session(&self, id: impl Into<String>) -> GetSession {

@@ -20,6 +20,10 @@ impl StaticItemsApi<'_> {
     /// Retrieves a list of static item ids wrapped in the element "results".
     ///
     /// `GET /v3/static` (operation `listStaticItems`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::StaticItems`: OK
     #[doc(alias = "/v3/static")]
     #[doc(alias = "listStaticItems")]
     pub fn list_static_items(&self) -> ListStaticItems {
@@ -37,6 +41,10 @@ impl StaticItemsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::StaticSingleItem`: OK
     #[doc(alias = "/v3/static/{id}")]
     #[doc(alias = "getItem")]
     pub fn get_item(&self, id: impl Into<String>) -> GetItem {
@@ -55,6 +63,12 @@ impl StaticItemsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/static/{id}")]
     #[doc(alias = "saveItem")]
     pub fn save_item(&self, id: impl Into<String>) -> SaveItem {
@@ -73,6 +87,11 @@ impl StaticItemsApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Static Item identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/static/{id}")]
     #[doc(alias = "Delete_Item")]
     pub fn delete_item(&self, id: impl Into<String>) -> DeleteItem {

@@ -20,6 +20,13 @@ impl SubscriptionApi<'_> {
     /// # Arguments
     ///
     /// - `external_id` (path `externalId`): External subscription identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: Subscription cancellation processed successfully.
+    /// - `403`, an [`Error::Status`](crate::Error::Status): Forbidden - The request was not authorized.
+    /// - `409`, an [`Error::Status`](crate::Error::Status): Conflict - There was a conflict processing the request.
+    /// - `500`, an [`Error::Status`](crate::Error::Status): Internal Server Error - An error occurred while cancelling the subscription.
     #[doc(alias = "/blaize/payment/braintree/subscriptions/{externalId}")]
     #[doc(alias = "cancelSubscriptionLegacy")]
     pub fn cancel_subscription_legacy(
@@ -42,6 +49,12 @@ impl SubscriptionApi<'_> {
     ///
     /// - `external_id` (path `externalId`): External subscription identifier
     /// - `body`: `serde_json::Map<String, serde_json::Value>` as `application/json`: Update Subscription Request
+    ///
+    /// # Statuses
+    ///
+    /// - `204`: No Content - The subscription update was successful.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized - Authentication is required.
+    /// - `500`, an [`Error::Status`](crate::Error::Status): Internal Server Error - An error occurred while updating the subscription.
     #[doc(alias = "/blaize/payment/braintree/subscriptions/{externalId}")]
     #[doc(alias = "orchestrateUpdateBraintreeSubscription")]
     pub fn orchestrate_update_braintree_subscription(

@@ -22,6 +22,11 @@ impl SystemResourcesApi<'_> {
     /// # Arguments
     ///
     /// - `resource_id` (path `resourceId`): Unique Resource identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `serde_json::Map<String, serde_json::Value>`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Cannot find system resource with the provided ID
     #[doc(alias = "/v4/resources/{resourceId}/content")]
     pub fn put_resources_content(&self, resource_id: impl Into<String>) -> PutResourcesContent {
         PutResourcesContent {

@@ -26,6 +26,10 @@ impl ThirdPartyAuthenticationApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::RefreshOrExchangeTokenRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::RefreshOrExchangeTokenResponse`: OK
     #[doc(alias = "/zephr/oauth2/token")]
     #[doc(alias = "refreshOrExchangeToken")]
     pub fn refresh_or_exchange_token(&self) -> RefreshOrExchangeToken {

@@ -32,6 +32,10 @@ impl UserExportApi<'_> {
     /// - `registered_before` `.registered_before(…)` (query `registeredBefore`): Users who have registered before the specified date
     /// - `rpp` `.rpp(…)` (query `rpp`): Results per page Default: `500`.
     /// - `page` `.page(…)` (query `page`): The requested page of results Default: `1`.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UserExportPaginatedResponse`: OK - The paginated user data has been exported successfully.
     #[doc(alias = "/v3/user-export")]
     #[doc(alias = "exportUsers")]
     pub fn export_users(&self) -> ExportUsers {
@@ -76,6 +80,10 @@ impl UserExportApi<'_> {
     /// - `to` `.to(…)` (query `to`): Subscriber event before the specified date
     /// - `rpp` `.rpp(…)` (query `rpp`): Results per page Default: `500`.
     /// - `page` `.page(…)` (query `page`): The requested page of results Default: `1`.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UserExportPaginatedResponse`: OK - User and user event data have been returned successfully
     #[doc(alias = "/v4/user-export")]
     #[doc(alias = "exportUserAndEventsCSV")]
     pub fn export_user_and_events_csv(&self) -> ExportUserAndEventsCsv {

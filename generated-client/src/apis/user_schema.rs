@@ -20,6 +20,10 @@ impl UserSchemaApi<'_> {
     /// Retrieves a user Schema.
     ///
     /// `GET /v3/schema/users` (operation `retrieveUserSchema`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Schemas`: OK
     #[doc(alias = "/v3/schema/users")]
     #[doc(alias = "retrieveUserSchema")]
     pub fn retrieve_user_schema(&self) -> RetrieveUserSchema {
@@ -37,6 +41,11 @@ impl UserSchemaApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::SchemaField`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/schema/users/{slug}")]
     #[doc(alias = "getSchemaSlug")]
     pub fn get_schema_slug(&self, slug: impl Into<String>) -> GetSchemaSlug {
@@ -61,6 +70,12 @@ impl UserSchemaApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SchemaField` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: Updated
+    /// - `201` `types::SchemaFieldCreationResponse`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/schema/users/{slug}")]
     #[doc(alias = "saveSchemaSlug")]
     pub fn save_schema_slug(&self, slug: impl Into<String>) -> SaveSchemaSlug {
@@ -80,6 +95,11 @@ impl UserSchemaApi<'_> {
     /// # Arguments
     ///
     /// - `slug` (path `slug`): Unique identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::SchemaFieldDeletionResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/schema/users/{slug}")]
     #[doc(alias = "deleteSchemaSlug")]
     pub fn delete_schema_slug(&self, slug: impl Into<String>) -> DeleteSchemaSlug {

@@ -55,6 +55,12 @@ impl UsersApi<'_> {
     /// - `primary_id` `.primary_id(…)` (query `primary_id`): The Zephr internal primary user ID of the user to be deleted. Provide this parameter **only** when deleting by primary ID (Option A).
     /// - `foreign_system` `.foreign_system(…)` (query `foreign[system]`): The configured foreign key system defined in the JWT settings. Required when deleting by foreign key (Option B).
     /// - `foreign_key` `.foreign_key(…)` (query `foreign[key]`): The external persistent user identifier linked to the user (from the JWT). Required when deleting by foreign key (Option B).
+    ///
+    /// # Statuses
+    ///
+    /// - `204`: Deleted successfully (no content).
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad request (missing, incomplete, or conflicting query parameters).
+    /// - `404`, an [`Error::Status`](crate::Error::Status): User not found.
     #[doc(alias = "/zephr/integration/users/v1/users")]
     #[doc(alias = "deleteUserByPrimaryOrForeignKey")]
     pub fn delete_user_by_primary_or_foreign_key(&self) -> DeleteUserByPrimaryOrForeignKey {
@@ -82,6 +88,11 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `String` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - Foreign key was successfully inserted or updated
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found - Cannot find a user with the supplied `userId`
     #[doc(alias = "/v3/users/{userId}/foreign-key/update/{key}")]
     #[doc(alias = "upsertForeignKey")]
     pub fn upsert_foreign_key(
@@ -114,6 +125,11 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `String` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - Foreign key was successfully deleted
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found - Cannot find a user with the supplied `userId`
     #[doc(alias = "/v4/users/{userId}/foreign-key/{system}/{key}")]
     #[doc(alias = "deleteForeignKey")]
     pub fn delete_foreign_key(
@@ -145,6 +161,11 @@ impl UsersApi<'_> {
     /// - `identifiers_username` `.identifiers_username(…)` (query `identifiers.username`): Username of the user to search for.
     /// - `search` `.search(…)` (query `search`): Performs a general search for the specified value across multiple fields, including attributes.
     /// - `search_by_attributes` `.search_by_attributes(…)` (query `search_by_attributes`): Several attribute filters can be specified to search for users with particular attributes. It needs to be Base64 and URL encoded. Format: `byte`. Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.search_by_attributes_encoded(…)`, exactly as given.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UsersResponse`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/users")]
     #[doc(alias = "listUsers")]
     pub fn list_users(&self) -> ListUsers {
@@ -166,6 +187,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::UserCreation` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::CreateUserResponse`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/users")]
     #[doc(alias = "createUser")]
     pub fn create_user(&self, body: types::UserCreation) -> CreateUser {
@@ -184,6 +210,10 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UserResponse`: OK
     #[doc(alias = "/v3/users/{user_id}")]
     #[doc(alias = "getUser")]
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
@@ -202,6 +232,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/users/{user_id}")]
     #[doc(alias = "deleteUser")]
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
@@ -227,6 +262,12 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateUserAttributesBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/users/{user_id}/attributes")]
     #[doc(alias = "replaceUserAttributes")]
     pub fn replace_user_attributes(&self, user_id: impl Into<String>) -> ReplaceUserAttributes {
@@ -252,6 +293,12 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateUserAttributesBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/users/{user_id}/attributes")]
     #[doc(alias = "updateUserAttribute")]
     pub fn update_user_attribute(&self, user_id: impl Into<String>) -> UpdateUserAttribute {
@@ -272,6 +319,13 @@ impl UsersApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User Identifier
     /// - `app_id` (path `app_id`): Unique App Identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::GetUsersProfileByAppIdResponse`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request. Thrown when app_id starts with _restricted.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. The user is not authorized to fetch the profile.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found. The provided user does not exist.
     #[doc(alias = "/v3/users/{user_id}/profile/{app_id}")]
     pub fn get_users_profile_by_app_id(
         &self,
@@ -290,6 +344,11 @@ impl UsersApi<'_> {
     /// Lists all bulk user update jobs.
     ///
     /// `GET /v4/user-updates` (operation `listBulkUserUpdateJobs`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::GetBulkUserUpdateJobsResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/user-updates")]
     #[doc(alias = "listBulkUserUpdateJobs")]
     pub fn list_bulk_user_update_jobs(&self) -> ListBulkUserUpdateJobs {
@@ -311,6 +370,12 @@ impl UsersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::BulkUserUpdateRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `202` `types::BulkUserUpdateResponse`: OK
+    /// - `400` `types::UpdateBulkUsersBadRequestBody`, an [`Error::Status`](crate::Error::Status) typed as `UpdateBulkUsersError::BadRequest`: The request is invalid. A required attribute is missing or an attribute did not meet the expected criteria.
+    /// - `401` `types::UpdateBulkUsersUnauthorizedBody`, an [`Error::Status`](crate::Error::Status) typed as `UpdateBulkUsersError::Unauthorized`: Authentication credentials were not provided or are invalid.
     #[doc(alias = "/v4/user-updates")]
     #[doc(alias = "updateBulkUsers")]
     pub fn update_bulk_users(&self) -> UpdateBulkUsers {
@@ -329,6 +394,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `job_id` (path `job_id`): Id of the job.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::GetBulkUserUpdateJobResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/user-updates/{job_id}")]
     #[doc(alias = "retrieveBulkUserUpdateJob")]
     pub fn retrieve_bulk_user_update_job(
@@ -346,6 +416,11 @@ impl UsersApi<'_> {
     /// Lists all user segments available for users.
     ///
     /// `GET /v4/users/segments` (operation `listUserSegment`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UserSegmentsResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/users/segments")]
     #[doc(alias = "listUserSegment")]
     pub fn list_user_segment(&self) -> ListUserSegment {
@@ -363,6 +438,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateUserSegmentBody` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v4/users/segments")]
     #[doc(alias = "createUserSegment")]
     pub fn create_user_segment(&self, body: types::CreateUserSegmentBody) -> CreateUserSegment {
@@ -381,6 +461,10 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `segment_id` (path `segmentId`): Unique User Segment Identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UserSegmentResponse`: OK
     #[doc(alias = "/v4/users/segments/{segmentId}")]
     #[doc(alias = "getUserSegment")]
     pub fn get_user_segment(&self, segment_id: impl Into<String>) -> GetUserSegment {
@@ -399,6 +483,10 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `segment_id` (path `segmentId`): Unique User Segment Identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
     #[doc(alias = "/v4/users/segments/{segmentId}")]
     #[doc(alias = "deleteUserSegment")]
     pub fn delete_user_segment(&self, segment_id: impl Into<String>) -> DeleteUserSegment {
@@ -417,6 +505,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `userId`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::UserSegmentsResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/users/{userId}/segments")]
     #[doc(alias = "listUserSegmentsforUser")]
     pub fn list_user_segmentsfor_user(
@@ -441,6 +534,13 @@ impl UsersApi<'_> {
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
     /// - `body`: `types::StartEmailAddressUpdateRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: OK. The process to update email started and is potentially already completed, depending on the Email Verification configuration flag. See endpoint description for more information.
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `404`, an [`Error::Status`](crate::Error::Status): User ID not Found
+    /// - `409`, an [`Error::Status`](crate::Error::Status): Email address already in use
     #[doc(alias = "/v3/users/{user_id}/update-email")]
     #[doc(alias = "startEmailAddressUpdate")]
     pub fn start_email_address_update(
@@ -466,6 +566,12 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::StartPasswordResetRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK - The password reset flow has been started successfully
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request - Incorrect payload was submitted
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found - Site not found with the supplied `siteSlug`, or user not found with the supplied email address
     #[doc(alias = "/v4/users/reset")]
     #[doc(alias = "startPasswordReset")]
     pub fn start_password_reset(
@@ -489,6 +595,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::StartPasswordlessAuthenticationRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/users/token-exchange")]
     #[doc(alias = "startPasswordlessAuthentication")]
     pub fn start_passwordless_authentication(
@@ -510,6 +621,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListUserSessionsResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/users/{user_id}/sessions")]
     #[doc(alias = "listUserSessions")]
     pub fn list_user_sessions(&self, user_id: impl Into<String>) -> ListUserSessions {
@@ -528,6 +644,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::AccountUser>`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     ///
     /// The 200 body is decoded as the spec documents it, or from the `results` member
     /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
@@ -550,6 +671,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AccessModel`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/users/{user_id}/authorization/refresh")]
     #[doc(alias = "refreshAccessModel")]
     pub fn refresh_access_model(&self, user_id: impl Into<String>) -> RefreshAccessModel {
@@ -568,6 +694,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user_Id`): Unique User identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::AdminUserResponse`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/users/{user_Id}/legacyPassword")]
     #[doc(alias = "resetLegacyPassword")]
     pub fn reset_legacy_password(&self, user_id: impl Into<String>) -> ResetLegacyPassword {

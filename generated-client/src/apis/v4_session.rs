@@ -25,6 +25,13 @@ impl V4SessionApi<'_> {
     ///
     /// - `site` (path `site`): The site ID
     /// - `body`: `types::CreateNewSessionUnderGivenSiteRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::Session`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v4/sessions/{site}")]
     #[doc(alias = "createNewSessionUnderGivenSite")]
     pub fn create_new_session_under_given_site(
@@ -49,6 +56,12 @@ impl V4SessionApi<'_> {
     ///
     /// - `site` (path `site`): The unique site identifier within the tenant.
     /// - `session_id` (path `sessionId`): Unique session identifier assigned to each session, enabling precise identification and retrieval of session-related information within the API.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::SessionLookup`: OK. Returns the session details.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. No valid authentication was provided.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): No session found. The site or the session ID is invalid.
     #[doc(alias = "/v4/sessions/{site}/{sessionId}")]
     #[doc(alias = "lookupSessionUnderGivenSite")]
     pub fn lookup_session_under_given_site(
@@ -73,6 +86,12 @@ impl V4SessionApi<'_> {
     ///
     /// - `site` (path `site`): The unique site identifier within the tenant.
     /// - `session_id` (path `sessionId`): Unique session identifier assigned to each session, enabling precise identification and retrieval of session-related information within the API.
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK. The session was successfully deleted.
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized. No valid authentication was provided.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): No session found. The site or the session ID is invalid.
     #[doc(alias = "/v4/sessions/{site}/{sessionId}")]
     #[doc(alias = "deleteSessionUnderGivenSite")]
     pub fn delete_session_under_given_site(
@@ -96,6 +115,11 @@ impl V4SessionApi<'_> {
     /// # Arguments
     ///
     /// - `site` (path `site`): The site ID
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Session`: OK
+    /// - `401`, an [`Error::Status`](crate::Error::Status): Unauthorized
     #[doc(alias = "/v4/anonymous-sessions/{site}")]
     #[doc(alias = "createAnonymousSessionUnderGivenSite")]
     pub fn create_anonymous_session_under_given_site(

@@ -20,6 +20,10 @@ impl WebhookApi<'_> {
     /// Retrieves a list of webhooks wrapped in the element "results".
     ///
     /// `GET /v3/webhooks` (operation `listWebhooks`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::WebhookResponsesContainer`: OK
     #[doc(alias = "/v3/webhooks")]
     #[doc(alias = "listWebhooks")]
     pub fn list_webhooks(&self) -> ListWebhooks {
@@ -39,6 +43,11 @@ impl WebhookApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::CreateWebhookRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/webhooks")]
     #[doc(alias = "createWebhook")]
     pub fn create_webhook(&self) -> CreateWebhook {
@@ -57,6 +66,10 @@ impl WebhookApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Webhook identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::WebhooksResponses`: OK
     #[doc(alias = "/v3/webhooks/{id}")]
     #[doc(alias = "getWebhook")]
     pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhook {
@@ -81,6 +94,11 @@ impl WebhookApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::UpdateWebhookRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `400`, an [`Error::Status`](crate::Error::Status): Bad Request
     #[doc(alias = "/v3/webhooks/{id}")]
     #[doc(alias = "updateWebhook")]
     pub fn update_webhook(&self, id: impl Into<String>) -> UpdateWebhook {
@@ -100,6 +118,11 @@ impl WebhookApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`): Unique Webhook identifier
+    ///
+    /// # Statuses
+    ///
+    /// - `200`: OK
+    /// - `404`, an [`Error::Status`](crate::Error::Status): Not Found
     #[doc(alias = "/v3/webhooks/{id}")]
     #[doc(alias = "deleteWebhook")]
     pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhook {

@@ -8,7 +8,7 @@
 use proc_macro2::{Literal, TokenStream};
 
 use crate::emit::{docs, text};
-use crate::ir::{Api, Body, BodyKind, Doc, FormBody, Group, Operation, Param};
+use crate::ir::{Api, Body, BodyKind, Doc, FormBody, Group, Operation, Param, ResponseBody};
 
 use super::optional_params;
 
@@ -74,6 +74,7 @@ pub(super) fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStre
         section.extend(optional);
         paragraphs.push(section);
     }
+    paragraphs.push(statuses_section(api, op));
     for case in &op.success {
         if let Some(key) = &case.envelope {
             let key = text::markdown_code(key);
@@ -89,6 +90,41 @@ pub(super) fn method_doc(api: &Api, _group: &Group, op: &Operation) -> TokenStre
         }
     }
     docs::lines_to_attrs(&docs::join_paragraphs(paragraphs))
+}
+
+/// The statuses the spec documents, each with what it means there: a service branches on
+/// them (`409` on one operation is a duplicate, on another a user that does not exist). Any
+/// other status is drift (the crate's docs say so once).
+fn statuses_section(api: &Api, op: &Operation) -> Vec<String> {
+    let mut lines = vec!["# Statuses".to_owned(), String::new()];
+    let mut errors: Vec<_> = op.errors.iter().collect();
+    errors.sort_by_key(|case| case.status);
+    for case in op.success.iter().chain(errors) {
+        let mut line = format!("- `{}`", case.status);
+        match &case.body {
+            ResponseBody::Empty => {}
+            ResponseBody::Json(ty) => line.push_str(&format!(" `{}`", api.display(ty))),
+            ResponseBody::Raw { media_type, .. } => {
+                line.push_str(&format!(" bytes as {}", text::markdown_code(media_type)))
+            }
+        }
+        if !case.status.is_success() {
+            match (&op.error_enum, &case.body) {
+                (Some(errors), ResponseBody::Json(_)) => line.push_str(&format!(
+                    ", an [`Error::Status`](crate::Error::Status) typed as `{errors}::{}`",
+                    case.variant
+                )),
+                _ => line.push_str(", an [`Error::Status`](crate::Error::Status)"),
+            }
+        }
+        let description = one_line(&case.doc);
+        if !description.is_empty() {
+            line.push_str(": ");
+            line.push_str(&description);
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 fn one_line(doc: &Doc) -> String {

@@ -94,8 +94,16 @@ pub use signing::{
     ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
 };
 
-/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (and its
+/// `Method`, `StatusCode` and `HeaderMap`, which errors and responses use).
 pub use reqwest;
+
+/// The JSON library of the models: free-form values are `serde_json::Value` and
+/// `serde_json::Map`, usable without a dependency of your own.
+pub use serde_json;
+
+/// The byte buffers of raw bodies (`Bytes`).
+pub use bytes;
 
 /// The spec's `info.title`.
 pub const SPEC_TITLE: &str = "Required and optional";

@@ -18,6 +18,11 @@ impl ExportsApi<'_> {
     /// # Arguments
     ///
     /// - `export_id` (path `exportId`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` bytes as `text/csv`: The export, as CSV.
+    /// - `404` `types::Problem`, an [`Error::Status`](crate::Error::Status) typed as `GetExportError::NotFound`: No such export.
     #[doc(alias = "/exports/{exportId}")]
     #[doc(alias = "getExport")]
     pub fn get_export(&self, export_id: impl Into<String>) -> GetExport {

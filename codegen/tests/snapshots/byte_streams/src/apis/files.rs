@@ -18,6 +18,10 @@ impl FilesApi<'_> {
     /// # Arguments
     ///
     /// - `body`: bytes as `application/octet-stream`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::UploadFileResponse`: Stored.
     #[doc(alias = "/files")]
     #[doc(alias = "uploadFile")]
     pub fn upload_file(&self, body: impl Into<bytes::Bytes>) -> UploadFile {
@@ -32,6 +36,10 @@ impl FilesApi<'_> {
     /// # Arguments
     ///
     /// - `file_id` (path `fileId`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` bytes as `application/octet-stream`: The file's bytes.
     #[doc(alias = "/files/{fileId}")]
     #[doc(alias = "downloadFile")]
     pub fn download_file(&self, file_id: impl Into<String>) -> DownloadFile {

@@ -21,6 +21,10 @@ impl WidgetsApi<'_> {
     ///
     /// - `widget_id` (path `widget_id`)
     /// - `part_name` (path `part_name`): The spec uses this path variable without declaring it; it is taken as a string.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::EnvelopeData`: The part.
     #[doc(alias = "/widgets/{widget_id}/parts/{part_name}")]
     #[doc(alias = "getPart")]
     pub fn get_part(&self, widget_id: impl Into<String>, part_name: impl Into<String>) -> GetPart {
@@ -37,6 +41,11 @@ impl WidgetsApi<'_> {
     ///
     /// - `widget_id` (path `widget_id`)
     /// - `body`: `types::Widget2` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Widget`
+    /// - `409` `types::Conflict`, an [`Error::Status`](crate::Error::Status) typed as `PutWidgetError::Conflict`: Someone else changed it.
     #[doc(alias = "/widgets/{widget_id}")]
     #[doc(alias = "putWidget")]
     pub fn put_widget(&self, widget_id: impl Into<String>, body: types::Widget2) -> PutWidget {
@@ -52,6 +61,11 @@ impl WidgetsApi<'_> {
     /// # Arguments
     ///
     /// - `widget_id` (path `widget_id`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::EnvelopeLabel`: A schema found through a `$ref` on the way (`Alias` is a `$ref` to `Envelope`).
+    /// - `409` `types::Conflict`, an [`Error::Status`](crate::Error::Status) typed as `GetLabelError::Conflict`: The inside of a response component.
     #[doc(alias = "/widgets/{widget_id}/label")]
     #[doc(alias = "getLabel")]
     pub fn get_label(&self, widget_id: impl Into<String>) -> GetLabel {

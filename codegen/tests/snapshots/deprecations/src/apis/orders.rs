@@ -24,6 +24,10 @@ impl OrdersApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `page` `.page(…)` (query `page`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Order>`: The orders.
     #[doc(alias = "/legacy/orders")]
     #[doc(alias = "listLegacyOrders")]
     #[deprecated(note = "deprecated in the spec (GET /legacy/orders): List orders the old way.")]
@@ -46,6 +50,10 @@ impl OrdersApi<'_> {
     ///
     /// - `status` `.status(…)` (query `status`)
     /// - `state` `.state(…)` (query `state`): The old name of `status`. "Quotes" and `ticks` stay escaped. **Deprecated** in the spec.
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Order>`: The orders.
     #[doc(alias = "/orders")]
     #[doc(alias = "listOrders")]
     pub fn list_orders(&self, region: impl Into<String>) -> ListOrders {

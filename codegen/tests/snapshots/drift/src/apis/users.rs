@@ -18,6 +18,11 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `id` (path `id`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::User`: The user.
+    /// - `404`, an [`Error::Status`](crate::Error::Status): No such user.
     #[doc(alias = "/users/{id}")]
     #[doc(alias = "getUser")]
     pub fn get_user(&self, id: impl Into<String>) -> GetUser {
@@ -32,6 +37,10 @@ impl UsersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::User` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::UsersResponse`: Created.
     #[doc(alias = "/users")]
     #[doc(alias = "createUser")]
     pub fn create_user(&self, body: types::User) -> CreateUser {

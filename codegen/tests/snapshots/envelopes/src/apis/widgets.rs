@@ -21,6 +21,10 @@ impl WidgetsApi<'_> {
     ///
     /// - `filters` `.filters(…)` (query `filters`): Filters, as JSON, then Base64, then percent-encoded. Format: `byte`. Encoded as the spec says: JSON, then Base64, then percent-encoded. Text encoded already goes through `.filters_encoded(…)`, exactly as given.
     ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Widget>`: The widgets.
+    ///
     /// The 200 body is decoded as the spec documents it, or from the `results` member
     /// of an object that wraps it (the overlay's `x-codegen.envelope`: the API and the spec
     /// disagree on its shape).

@@ -18,6 +18,11 @@ impl ChatApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateChatCompletionRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Completion`: A completion, or a stream of chunks when `stream` is true.
+    /// - `429` `types::CreateChatCompletionTooManyRequestsBody`, an [`Error::Status`](crate::Error::Status) typed as `CreateChatCompletionError::TooManyRequests`: Too many requests.
     #[doc(alias = "/chat/completions")]
     #[doc(alias = "createChatCompletion")]
     pub fn create_chat_completion(

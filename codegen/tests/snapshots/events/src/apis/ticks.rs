@@ -14,6 +14,10 @@ pub struct TicksApi<'a> {
 
 impl TicksApi<'_> {
     /// `GET /ticks` (operation `streamTicks`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` bytes as `text/event-stream`: Ticks, until the server stops.
     #[doc(alias = "/ticks")]
     #[doc(alias = "streamTicks")]
     pub fn stream_ticks(&self) -> StreamTicks {

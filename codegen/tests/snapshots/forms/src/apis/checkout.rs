@@ -20,6 +20,10 @@ impl CheckoutApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `types::SessionCreate` as `application/x-www-form-urlencoded`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::PostCheckoutSessionsResponse`: The session.
     #[doc(alias = "/v1/checkout/sessions")]
     #[doc(alias = "PostCheckoutSessions")]
     pub fn post_checkout_sessions(&self) -> PostCheckoutSessions {

@@ -18,6 +18,10 @@ impl CustomersApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::PostCustomersRequest` as `application/x-www-form-urlencoded`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Customer`: The customer.
     #[doc(alias = "/v1/customers")]
     #[doc(alias = "PostCustomers")]
     pub fn post_customers(&self, body: types::PostCustomersRequest) -> PostCustomers {

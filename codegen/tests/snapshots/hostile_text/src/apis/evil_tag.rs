@@ -38,6 +38,10 @@ impl EvilTagApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `q_uote_slash` `.q_uote_slash(…)` (query `q"uote\slash\u{7F}`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Thing`: OK ``` let x = 1; ```text ```
     #[doc(alias = "getThing")]
     pub fn get_thing(&self, thing: impl Into<String>) -> GetThing {
         GetThing {

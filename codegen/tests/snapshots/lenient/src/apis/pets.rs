@@ -30,6 +30,10 @@ impl PetsApi<'_> {
     /// - `vaccinated` (query `vaccinated`)
     /// - `chipped` (query `chipped`)
     /// - `breed` (query `breed`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Pet>`: The pets.
     #[doc(alias = "/pets")]
     #[doc(alias = "searchPets")]
     #[allow(clippy::too_many_arguments)]

@@ -20,6 +20,10 @@ impl PetsApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `limit` `.limit(…)` (query `limit`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Pet>`: Some pets.
     #[doc(alias = "/pets")]
     #[doc(alias = "listPets")]
     pub fn list_pets(&self) -> ListPets {
@@ -34,6 +38,10 @@ impl PetsApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::Pet` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `201` `types::Pet`: Created.
     #[doc(alias = "/pets")]
     #[doc(alias = "createPet")]
     pub fn create_pet(&self, body: types::Pet) -> CreatePet {
@@ -48,6 +56,11 @@ impl PetsApi<'_> {
     /// # Arguments
     ///
     /// - `pet_id` (path `pet_id`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Pet`: A pet.
+    /// - `default` `types::Problem`, an [`Error::Status`](crate::Error::Status) typed as `GetPetError::Default`: Something went wrong.
     #[doc(alias = "/pets/{pet_id}")]
     #[doc(alias = "getPet")]
     pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet {

@@ -18,6 +18,10 @@ impl FilesApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateFileRequest` as `multipart/form-data`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::FileRecord`: The file's record.
     #[doc(alias = "/files")]
     #[doc(alias = "createFile")]
     pub fn create_file(&self, body: types::CreateFileRequest) -> CreateFile {

@@ -18,6 +18,10 @@ impl ImagesApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::CreateImageEditRequest` as `multipart/form-data`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::CreateImageEditResponse`: The edited image's URL.
     #[doc(alias = "/images/edits")]
     #[doc(alias = "createImageEdit")]
     pub fn create_image_edit(&self, body: types::CreateImageEditRequest) -> CreateImageEdit {

@@ -18,6 +18,10 @@ impl OrdersApi<'_> {
     /// # Arguments
     ///
     /// - `order_id` (path `order_id`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Order`: The order.
     #[doc(alias = "/orders/{order_id}")]
     #[doc(alias = "getOrder")]
     pub fn get_order(&self, order_id: impl Into<String>) -> GetOrder {
@@ -33,6 +37,10 @@ impl OrdersApi<'_> {
     ///
     /// - `order_id` (path `order_id`)
     /// - `body`: `types::Order` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `204`: Stored.
     #[doc(alias = "/orders/{order_id}")]
     #[doc(alias = "putOrder")]
     pub fn put_order(&self, order_id: impl Into<String>, body: types::Order) -> PutOrder {

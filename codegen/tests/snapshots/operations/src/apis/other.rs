@@ -12,6 +12,10 @@ pub struct OtherApi<'a> {
 
 impl OtherApi<'_> {
     /// `GET /health`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` bytes as `text/plain`: Up.
     #[doc(alias = "/health")]
     pub fn get_health(&self) -> GetHealth {
         GetHealth {

@@ -32,6 +32,12 @@ impl WidgetsApi<'_> {
     /// - `tags` `.tags(…)` (query `tags`)
     /// - `x_trace_id` `.x_trace_id(…)` (header `X-Trace-Id`)
     /// - `session` `.session(…)` (cookie `session`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Widget>`: The widgets.
+    /// - `400` `types::Problem`, an [`Error::Status`](crate::Error::Status) typed as `ListWidgetsError::BadRequest`: Bad filter.
+    /// - `default` `types::Problem`, an [`Error::Status`](crate::Error::Status) typed as `ListWidgetsError::Default`: Anything else.
     #[doc(alias = "/widgets")]
     #[doc(alias = "listWidgets")]
     pub fn list_widgets(&self, limit: impl Into<i32>) -> ListWidgets {
@@ -51,6 +57,12 @@ impl WidgetsApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::Widget` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::Widget`: Updated.
+    /// - `201` `types::PostWidgetsCreatedBody`: Created.
+    /// - `204`: Nothing to do.
     #[doc(alias = "/widgets")]
     pub fn post_widgets(&self, body: types::Widget) -> PostWidgets {
         PostWidgets {
@@ -65,6 +77,10 @@ impl WidgetsApi<'_> {
     ///
     /// - `widget_id` (path `widget_id`)
     /// - `part_id` (path `partId`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` bytes as `*/*`: The part as the server stores it.
     #[doc(alias = "/widgets/{widget_id}/parts/{partId}")]
     pub fn get_widgets_parts_by_part_id(
         &self,
@@ -84,6 +100,10 @@ impl WidgetsApi<'_> {
     ///
     /// - `widget_id` (path `widget_id`)
     /// - `part_id` (path `partId`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` bytes as `application/json`: Deleted; the body has no schema.
     #[doc(alias = "/widgets/{widget_id}/parts/{partId}")]
     pub fn delete_widgets_parts_by_part_id(
         &self,

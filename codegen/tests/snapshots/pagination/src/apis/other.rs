@@ -23,6 +23,10 @@ impl OtherApi<'_> {
     ///
     /// - `page` `.page(…)` (query `page`)
     /// - `per_page` `.per_page(…)` (query `per_page`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListItemsResponse`: A page.
     #[doc(alias = "/items")]
     #[doc(alias = "listItems")]
     pub fn list_items(&self) -> ListItems {
@@ -43,6 +47,10 @@ impl OtherApi<'_> {
     ///
     /// - `offset` `.offset(…)` (query `offset`)
     /// - `limit` `.limit(…)` (query `limit`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<types::Item>`: Events.
     #[doc(alias = "/events")]
     #[doc(alias = "listEvents")]
     pub fn list_events(&self) -> ListEvents {
@@ -62,6 +70,10 @@ impl OtherApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `cursor` `.cursor(…)` (query `cursor`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListLogsResponse`: Log lines.
     #[doc(alias = "/logs")]
     #[doc(alias = "listLogs")]
     pub fn list_logs(&self) -> ListLogs {
@@ -80,6 +92,10 @@ impl OtherApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `page` `.page(…)` (query `page`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::GetReportResponse`: A report.
     #[doc(alias = "/report")]
     #[doc(alias = "getReport")]
     pub fn get_report(&self) -> GetReport {
@@ -96,6 +112,10 @@ impl OtherApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `page` `.page(…)` (query `page`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `Vec<String>`: ok
     #[doc(alias = "/switched-off")]
     #[doc(alias = "listSwitchedOff")]
     pub fn list_switched_off(&self) -> ListSwitchedOff {
@@ -115,6 +135,10 @@ impl OtherApi<'_> {
     ///
     /// - `p` `.p(…)` (query `p`)
     /// - `n` `.n(…)` (query `n`)
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::ListConfiguredResponse`: ok
     #[doc(alias = "/configured")]
     #[doc(alias = "listConfigured")]
     pub fn list_configured(&self) -> ListConfigured {

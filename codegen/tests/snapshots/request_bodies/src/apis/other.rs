@@ -20,6 +20,10 @@ impl OtherApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `body` `.body(…)`: `Vec<String>` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `204`: Replaced.
     #[doc(alias = "/notes")]
     #[doc(alias = "replaceNotes")]
     pub fn replace_notes(&self) -> ReplaceNotes {
@@ -34,6 +38,10 @@ impl OtherApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::NoteBody` as `application/json`: A note to store.
+    ///
+    /// # Statuses
+    ///
+    /// - `201`: Created.
     #[doc(alias = "/notes")]
     #[doc(alias = "createNote")]
     pub fn create_note(&self, body: types::NoteBody) -> CreateNote {
@@ -48,6 +56,10 @@ impl OtherApi<'_> {
     /// # Arguments
     ///
     /// - `body`: bytes as `text/plain`
+    ///
+    /// # Statuses
+    ///
+    /// - `204`: Stored.
     #[doc(alias = "/notes/raw")]
     #[doc(alias = "uploadNote")]
     pub fn upload_note(&self, body: impl Into<bytes::Bytes>) -> UploadNote {
@@ -62,6 +74,10 @@ impl OtherApi<'_> {
     /// # Arguments
     ///
     /// - `body`: `types::SearchNotesRequest` as `application/json`
+    ///
+    /// # Statuses
+    ///
+    /// - `200` `types::SearchNotesResponse`: Matches.
     #[doc(alias = "/notes/search")]
     #[doc(alias = "searchNotes")]
     pub fn search_notes(&self, body: types::SearchNotesRequest) -> SearchNotes {

@@ -12,6 +12,10 @@ pub struct OtherApi<'a> {
 
 impl OtherApi<'_> {
     /// `GET /ping`
+    ///
+    /// # Statuses
+    ///
+    /// - `204`: Pong.
     #[doc(alias = "/ping")]
     pub fn get_ping(&self) -> GetPing {
         GetPing {
