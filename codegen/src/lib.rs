@@ -24,7 +24,7 @@ pub mod write;
 
 use std::path::Path;
 
-pub use emit::{ExampleException, GeneratedFile, Options, Package};
+pub use emit::{ExampleException, GeneratedFile, Options, Package, Runtime};
 pub use error::{Error, Problem, SpecError, Warning};
 
 /// A generated crate, in memory.

@@ -7,7 +7,9 @@
 //! be replayed from the seed it prints. Each mutant goes through load, IR and emit.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::Path;
+
+use libtest_mimic::{Arguments, Failed, Trial};
 
 mod support;
 
@@ -141,7 +143,7 @@ enum Reached {
 /// Runs the whole pipeline on `bytes`; `Err` only if it panicked.
 fn survives(bytes: &[u8]) -> Result<Reached, String> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        match codegen::load::load_bytes(bytes, "mutant.yaml") {
+        match codegen::load::load_bytes(bytes, "mutant.json") {
             Err(_) => Reached::RefusedByLoader,
             Ok(spec) => match codegen::generate(
                 &spec,
@@ -164,81 +166,79 @@ fn survives(bytes: &[u8]) -> Result<Reached, String> {
     })
 }
 
-/// Mutates each spec `rounds` times (1 to 3 mutations per mutant) and collects panics.
-fn run(specs: &[PathBuf], rounds: usize, seed: u64) -> Vec<String> {
-    // Panics are caught and reported below; the default hook would print each one.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+/// Mutates `spec` `rounds` times (1 to 3 mutations per mutant); fails with every panic.
+fn run(spec: &Path, rounds: usize, seed: u64) -> Result<(), Failed> {
     let mut failures = Vec::new();
     let mut reached = std::collections::BTreeMap::<Reached, usize>::new();
-    for (index, path) in specs.iter().enumerate() {
-        let original = codegen::load::load_file(path)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .document;
-        for round in 0..rounds {
-            let mutant_seed = seed ^ ((index as u64) << 32) ^ round as u64 ^ 0x9e37_79b9_7f4a_7c15;
-            let mut rng = Rng(mutant_seed | 1);
-            let mut document = original.clone();
-            let steps: Vec<String> = (0..=rng.below(3))
-                .map(|_| mutate(&mut document, &mut rng))
-                .collect();
-            let text = serde_json::to_vec(&document).unwrap();
-            match survives(&text) {
-                Ok(how_far) => *reached.entry(how_far).or_default() += 1,
-                Err(panic) => failures.push(format!(
-                    "{} seed {mutant_seed:#x}: {} → panic: {panic}",
-                    path.display(),
-                    steps.join("; ")
-                )),
-            }
-            // The same mutant as damaged text: cut short, or a byte changed.
-            let mut bytes = text;
-            let at = rng.below(bytes.len());
-            let damage = if rng.below(2) == 0 {
-                bytes.truncate(at);
-                format!("truncated at {at}")
-            } else {
-                bytes[at] = *rng.pick(b"\xff\x00:{}[]-\"'\n\t#&*!|>%@`");
-                format!("byte {at} changed")
-            };
-            match survives(&bytes) {
-                Ok(how_far) => *reached.entry(how_far).or_default() += 1,
-                Err(panic) => failures.push(format!(
-                    "{} seed {mutant_seed:#x}: {damage} → panic: {panic}",
-                    path.display()
-                )),
+    let original = codegen::load::load_file(spec)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .document;
+    for round in 0..rounds {
+        let mutant_seed = seed ^ round as u64 ^ 0x9e37_79b9_7f4a_7c15;
+        let mut rng = Rng(mutant_seed | 1);
+        let mut document = original.clone();
+        let steps: Vec<String> = (0..=rng.below(3))
+            .map(|_| mutate(&mut document, &mut rng))
+            .collect();
+        let text = serde_json::to_vec(&document).unwrap();
+        match survives(&text) {
+            Ok(how_far) => *reached.entry(how_far).or_default() += 1,
+            Err(panic) => failures.push(format!(
+                "seed {mutant_seed:#x}: {} → panic: {panic}",
+                steps.join("; ")
+            )),
+        }
+        // The same mutant as damaged text: cut short, or a byte changed.
+        let mut bytes = text;
+        let at = rng.below(bytes.len());
+        let damage = if rng.below(2) == 0 {
+            bytes.truncate(at);
+            format!("truncated at {at}")
+        } else {
+            bytes[at] = *rng.pick(b"\xff\x00:{}[]-\"'\n\t#&*!|>%@`");
+            format!("byte {at} changed")
+        };
+        match survives(&bytes) {
+            Ok(how_far) => *reached.entry(how_far).or_default() += 1,
+            Err(panic) => {
+                failures.push(format!("seed {mutant_seed:#x}: {damage} → panic: {panic}"))
             }
         }
     }
-    std::panic::set_hook(hook);
-    println!("mutants that did not panic, by how far they got: {reached:?}");
-    // Most structural mutants must get past the loader, or this tests little beyond it.
+    if !failures.is_empty() {
+        return Err(format!("{} panics:\n{}", failures.len(), failures.join("\n")).into());
+    }
+    // Many structural mutants must get past the loader, or this tests little beyond it (a
+    // small spec loses more of them there, to a mutated `openapi` or `info`: a tenth is the floor).
     let generated = reached.get(&Reached::Generated).copied().unwrap_or(0);
-    assert!(
-        generated * 4 >= rounds * specs.len(),
-        "only {generated} mutants generated: {reached:?}"
-    );
-    failures
+    if generated * 10 < rounds {
+        return Err(format!("only {generated} mutants generated: {reached:?}").into());
+    }
+    Ok(())
 }
 
-#[test]
-fn mutated_fixture_specs_never_panic() {
-    let failures = run(&support::fixture_specs(), 150, 0x5eed_0001);
-    assert!(
-        failures.is_empty(),
-        "{} panics:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-}
-
-#[test]
-fn mutated_real_spec_never_panics() {
-    let failures = run(&[support::real_spec()], 12, 0x5eed_0002);
-    assert!(
-        failures.is_empty(),
-        "{} panics:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+/// One test per fixture spec (150 mutants each) and one for the real spec (12): a failure names
+/// its spec and seed, the others still run, and each can be filtered
+/// (`cargo test -p codegen --test mutations events`).
+fn main() {
+    let arguments = Arguments::from_args();
+    // Panics are caught and reported as failures; the default hook would print each one.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut trials: Vec<Trial> = support::fixture_specs()
+        .into_iter()
+        .map(|spec| {
+            let name = spec.file_stem().unwrap().to_string_lossy().into_owned();
+            // Each fixture its own seeds, fixed so a failure replays.
+            let seed = 0x5eed_0001
+                ^ name
+                    .bytes()
+                    .fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(b))
+                    << 16;
+            Trial::test(name, move || run(&spec, 150, seed))
+        })
+        .collect();
+    trials.push(Trial::test("the real spec", || {
+        run(&support::real_spec(), 12, 0x5eed_0002)
+    }));
+    libtest_mimic::run(&arguments, trials).exit();
 }

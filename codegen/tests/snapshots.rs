@@ -1,29 +1,39 @@
 //! What the generator writes for every fixture spec, committed under `tests/snapshots/<fixture>/`
 //! and compared here, so a change to the emitted code shows in review as a diff of real files.
 //!
+//! Each snapshot is a crate of the workspace (`fixture-<name>`), sharing the workspace's runtime
+//! crate: `cargo build`, clippy and rustdoc see it like any other, and the behaviour tests
+//! (`tests/behaviour`, a crate that depends on every fixture crate) exercise it. One test per
+//! fixture, named for it: `cargo test -p codegen --test snapshots events`.
+//!
 //! Update them with `cargo xtask snapshots` (which runs this test with `EXPECTORATE=overwrite`),
-//! then read the diff like any other code change. The runtime's modules are left out: they are
-//! copies of `codegen/runtime/src`, reviewed there. Snapshots show generated code; what it does
-//! is for the behaviour tests (`tests/behaviour/`, run by `fixture_crates`).
+//! then read the diff like any other code change. Snapshots show generated code; what it does
+//! is for the behaviour tests.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use libtest_mimic::{Arguments, Failed, Trial};
+
 mod support;
 
-/// Files of a generated crate that are not snapshotted: the runtime (copied verbatim), the
-/// manifest (hashes of everything), and the constant rustfmt settings.
+use support::Fixture;
+
+/// The seed of the random-names fixture (`tests/fixtures/random_names.json`): a spec whose
+/// every name is hostile, made by `support::random_names`.
+const RANDOM_NAMES_SEED: u64 = 0x5eed_2026_1124;
+
+/// Files of a generated crate that are not snapshotted: the manifest (hashes of everything)
+/// and the constant rustfmt settings (the workspace's own are the same).
 fn snapshotted(path: &Path) -> bool {
-    let runtime = codegen::emit::runtime_paths();
-    let path = path.to_string_lossy();
-    !runtime.contains(&path.as_ref()) && path != codegen::write::MANIFEST && path != "rustfmt.toml"
+    path != Path::new(codegen::write::MANIFEST) && path != Path::new("rustfmt.toml")
 }
 
 fn overwrite() -> bool {
     std::env::var_os("EXPECTORATE").is_some_and(|v| v == "overwrite")
 }
 
-/// Every file under `dir`, relative to it.
+/// Every file under `dir`, relative to it (a build's `target/` aside).
 fn files_under(dir: &Path) -> BTreeSet<PathBuf> {
     let mut out = BTreeSet::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -34,7 +44,9 @@ fn files_under(dir: &Path) -> BTreeSet<PathBuf> {
         for entry in entries {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                stack.push(path);
+                if path.file_name().is_some_and(|n| n != "target") {
+                    stack.push(path);
+                }
             } else {
                 out.insert(path.strip_prefix(dir).unwrap().to_path_buf());
             }
@@ -43,39 +55,79 @@ fn files_under(dir: &Path) -> BTreeSet<PathBuf> {
     out
 }
 
-#[test]
-fn generated_code_of_every_fixture_matches_its_snapshot() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
-    let mut stale = Vec::new();
-    for spec in support::fixture_specs() {
-        let fixture = spec.file_stem().unwrap().to_string_lossy().into_owned();
-        let options = codegen::Options {
-            crate_name: format!("fixture-{}", fixture.replace('_', "-")),
-            ..codegen::Options::default()
-        };
-        let generated =
-            codegen::generate_file(&spec, &options).unwrap_or_else(|e| panic!("{fixture}: {e}"));
-        let dir = root.join(&fixture);
-        let mut expected = BTreeSet::new();
-        for file in generated.files.iter().filter(|f| snapshotted(&f.path)) {
-            let path = dir.join(&file.path);
-            if overwrite() {
-                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            }
-            expectorate::assert_contents(&path, &file.contents);
-            expected.insert(file.path.clone());
+/// The fixture's crate, generated now, is the committed one.
+fn matches_its_snapshot(fixture: &Fixture) -> Result<(), Failed> {
+    let generated = codegen::generate(&fixture.load(), &fixture.options())
+        .map_err(|e| format!("{}: {e}", fixture.name))?;
+    let dir = support::snapshots_dir().join(&fixture.name);
+    let mut expected = BTreeSet::new();
+    for file in generated.files.iter().filter(|f| snapshotted(&f.path)) {
+        let path = dir.join(&file.path);
+        if overwrite() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         }
-        // A file the generator no longer writes must not linger as a snapshot.
-        for extra in files_under(&dir).difference(&expected) {
+        expectorate::assert_contents(&path, &file.contents);
+        expected.insert(file.path.clone());
+    }
+    // A file the generator no longer writes must not linger as a snapshot.
+    let stale: Vec<String> = files_under(&dir)
+        .difference(&expected)
+        .map(|extra| {
             if overwrite() {
                 std::fs::remove_file(dir.join(extra)).unwrap();
-            } else {
-                stale.push(format!("{fixture}/{}", extra.display()));
             }
-        }
+            extra.display().to_string()
+        })
+        .collect();
+    if stale.is_empty() || overwrite() {
+        Ok(())
+    } else {
+        Err(format!(
+            "snapshots of files no longer generated (run `cargo xtask snapshots`): {stale:?}"
+        )
+        .into())
     }
-    assert!(
-        stale.is_empty(),
-        "snapshots of files no longer generated (run `cargo xtask snapshots`): {stale:?}"
+}
+
+/// The random-names fixture is what its seed gives (so a failure of its crate reproduces).
+fn random_names_spec_is_its_seeds() -> Result<(), Failed> {
+    let spec = support::random_names::spec(RANDOM_NAMES_SEED, 120, 60);
+    expectorate::assert_contents(support::fixtures_dir().join("random_names.json"), &spec);
+    Ok(())
+}
+
+/// A snapshot folder whose fixture is gone must go too (the workspace would still build it).
+fn every_snapshot_has_its_fixture(fixtures: &[Fixture]) -> Result<(), Failed> {
+    let names: BTreeSet<&str> = fixtures.iter().map(|f| f.name.as_str()).collect();
+    let orphans: Vec<String> = std::fs::read_dir(support::snapshots_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| !names.contains(name.as_str()))
+        .collect();
+    if orphans.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("snapshot crates without a fixture spec (remove them): {orphans:?}").into())
+    }
+}
+
+fn main() {
+    let arguments = Arguments::from_args();
+    let fixtures = support::fixtures();
+    let mut trials = vec![
+        Trial::test(
+            "random_names spec is its seed's",
+            random_names_spec_is_its_seeds,
+        ),
+        Trial::test("every snapshot has its fixture", {
+            let fixtures = fixtures.clone();
+            move || every_snapshot_has_its_fixture(&fixtures)
+        }),
+    ];
+    trials.extend(
+        fixtures.into_iter().map(|fixture| {
+            Trial::test(fixture.name.clone(), move || matches_its_snapshot(&fixture))
+        }),
     );
+    libtest_mimic::run(&arguments, trials).exit();
 }

@@ -22,7 +22,7 @@ const STEPS: &[Step] = &[
         env: &[],
     },
     Step {
-        what: "tests (generator, fixtures, wire, spec examples)",
+        what: "tests (generator, runtime, fixture crates and their behaviour, wire, spec examples)",
         args: &["test", "--workspace"],
         env: &[],
     },
@@ -39,14 +39,17 @@ const STEPS: &[Step] = &[
         env: &[],
     },
     Step {
-        what: "rustdoc of the generated crate and the generator, warnings denied",
+        what: "rustdoc of the generated crates (Zephr's and every fixture's) and the generator, warnings denied",
         args: &[
             "doc",
             "--no-deps",
-            "-p",
-            "generated-client",
-            "-p",
-            "codegen",
+            "--workspace",
+            "--exclude",
+            "codegen-runtime",
+            "--exclude",
+            "behaviour",
+            "--exclude",
+            "xtask",
         ],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
@@ -67,6 +70,11 @@ const STEPS: &[Step] = &[
         )],
     },
 ];
+
+/// Where a doctest made from the hostile-text fixture's descriptions would leave its mark
+/// (`codegen/tests/fixtures/hostile_text.yaml`): the crates' doctests run in the test step, and
+/// none may be spec text.
+const INJECTION_MARK: &str = "/tmp/zephr-codegen-injected-doctest";
 
 pub fn run(dir: &SpecDir) -> Result<ExitCode> {
     let mut times = Times::default();
@@ -95,6 +103,7 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
         return Ok(false);
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let _ = std::fs::remove_file(INJECTION_MARK);
     for step in STEPS {
         let passed = times.step(
             &format!("{}: cargo {}", step.what, step.args.join(" ")),
@@ -110,6 +119,12 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
         )?;
         if !passed {
             eprintln!("error: `cargo {}` failed", step.args.join(" "));
+            return Ok(false);
+        }
+        if step.args[0] == "test" && std::path::Path::new(INJECTION_MARK).exists() {
+            eprintln!(
+                "error: a code block from a spec ran as a doctest: {INJECTION_MARK} exists (the hostile-text fixture's descriptions write it if rustdoc runs them)"
+            );
             return Ok(false);
         }
     }

@@ -113,6 +113,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         formatting: codegen::format::Formatting::Rustfmt {
             reuse: Some(args.out.clone()),
         },
+        runtime: codegen::Runtime::Vendored,
     };
     let generated = codegen::generate_owned(
         spec,
@@ -188,6 +189,7 @@ pub fn locked_options(
         formatting: codegen::format::Formatting::Rustfmt {
             reuse: Some(out.to_owned()),
         },
+        runtime: codegen::Runtime::Vendored,
     })
 }
 

@@ -85,12 +85,11 @@ fn spec_text_cannot_leave_its_place_in_any_generated_file() {
         [
             "dependencies",
             "dev-dependencies",
-            "example",
             "features",
             "lib",
             "package"
         ],
-        "no injected table (`[[example]]` is the test server's)"
+        "no injected table"
     );
     assert!(
         !manifest["dependencies"]

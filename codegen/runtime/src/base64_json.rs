@@ -12,7 +12,7 @@ const COMPONENT: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// `value` as JSON, Base64 (standard alphabet, padded), then percent-encoded.
-pub(crate) fn encode<T: serde::Serialize>(value: &T) -> Result<String, String> {
+pub fn encode<T: serde::Serialize>(value: &T) -> Result<String, String> {
     let json = serde_json::to_vec(value)
         .map_err(|e| format!("the value cannot be serialised as JSON: {e}"))?;
     let text = base64::engine::general_purpose::STANDARD.encode(json);

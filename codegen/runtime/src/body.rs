@@ -15,7 +15,7 @@ pub struct RawBody<T = serde_json::Value> {
 }
 
 impl<T> RawBody<T> {
-    pub(crate) fn new(bytes: Bytes, content_type: Option<String>) -> Self {
+    pub fn new(bytes: Bytes, content_type: Option<String>) -> Self {
         RawBody {
             bytes,
             content_type,

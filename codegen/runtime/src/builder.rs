@@ -1,6 +1,8 @@
 //! Configuring a client: where requests go, how they are signed, how the HTTP client behaves.
 //!
-//! The API-specific setters (server variables, credentials) and `build` are in `client.rs`.
+//! [`Config`] holds the settings and builds the transport; the `ClientBuilder` users see is
+//! generated in each crate by [`client_builder!`](crate::client_builder) (its setters documented
+//! there), next to the API's own setters (server variables, credentials) and `build`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,22 +16,22 @@ use crate::retry::RetryPolicy;
 use crate::signing::RequestSigner;
 use crate::transport::{Transport, redact_userinfo};
 
-/// The default for [`ClientBuilder::timeout`]: a whole attempt, from connecting to the last byte
+/// The default for `ClientBuilder::timeout`: a whole attempt, from connecting to the last byte
 /// of the body. Long enough for the slowest documented operations (exports of a few MB), short
 /// enough that a server that stops answering (or trickles a byte a second) cannot hang a caller.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The default for [`ClientBuilder::connect_timeout`].
+/// The default for `ClientBuilder::connect_timeout`.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The default for [`ClientBuilder::max_response_bytes`]: 64 MiB. The largest responses of the
+/// The default for `ClientBuilder::max_response_bytes`: 64 MiB. The largest responses of the
 /// API are pages of exports (500 records by default, a few kB each: a few MB); this leaves ten
 /// times that, while a server that sends gigabytes cannot exhaust the caller's memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
-/// Configures a [`Client`](crate::Client); start with [`Client::builder`](crate::Client::builder).
+/// A client's settings, as a generated `ClientBuilder` collects them.
 #[derive(Default)]
-pub struct ClientBuilder {
+pub struct Config {
     base_url: Option<String>,
     variables: Vec<(&'static str, String)>,
     signer: SignerChoice,
@@ -45,7 +47,7 @@ pub struct ClientBuilder {
     strict: bool,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
@@ -66,29 +68,29 @@ impl fmt::Debug for ClientBuilder {
 
 /// What only the generated code knows about its API, for building a client.
 #[derive(Clone, Copy)]
-pub(crate) struct ApiInfo {
+pub struct ApiInfo {
     /// The spec's server, if it names one.
-    pub(crate) server: Option<&'static Server>,
+    pub server: Option<&'static Server>,
     /// Whether the spec requires authentication (so a signer, or an explicit `without_signing`).
-    pub(crate) signer_required: bool,
+    pub signer_required: bool,
     /// The default `User-Agent`: the generated crate's name and version.
-    pub(crate) user_agent: &'static str,
+    pub user_agent: &'static str,
 }
 
 /// The spec's server: a URL template and its variables.
-pub(crate) struct Server {
-    pub(crate) url: &'static str,
-    pub(crate) variables: &'static [ServerVariable],
+pub struct Server {
+    pub url: &'static str,
+    pub variables: &'static [ServerVariable],
 }
 
 /// A `{name}` in a server URL template.
-pub(crate) struct ServerVariable {
-    pub(crate) name: &'static str,
+pub struct ServerVariable {
+    pub name: &'static str,
     /// The builder method that sets it, for messages.
-    pub(crate) setter: &'static str,
-    pub(crate) default: &'static str,
+    pub setter: &'static str,
+    pub default: &'static str,
     /// Empty when any value is allowed.
-    pub(crate) allowed: &'static [&'static str],
+    pub allowed: &'static [&'static str],
 }
 
 #[derive(Debug, Default)]
@@ -99,108 +101,81 @@ enum SignerChoice {
     Signer(Arc<dyn RequestSigner>),
 }
 
-impl ClientBuilder {
-    /// Sends every request to `url` (scheme, host and optional path prefix) instead of the
-    /// spec's server: a proxy, a staging host, a mock server.
+impl Config {
+    // The setters of `client_builder!`, which documents them.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// Signs every request with `signer` (see [`RequestSigner`]).
     pub fn signer(mut self, signer: impl RequestSigner + 'static) -> Self {
         self.signer = SignerChoice::Signer(Arc::new(signer));
         self
     }
 
-    /// Sends requests unsigned (for tests, or a proxy that signs them).
     pub fn without_signing(mut self) -> Self {
         self.signer = SignerChoice::Unsigned;
         self
     }
 
-    /// Uses this `reqwest` client (its connection pool, proxy and TLS settings). Its connect
-    /// timeout and redirect policy are its own: build it with
-    /// `.connect_timeout(…)` and `.redirect(reqwest::redirect::Policy::none())`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
 
-    /// Gives up on an attempt after `timeout`, from connecting to the last byte of the body
-    /// (default [`DEFAULT_TIMEOUT`]). A request's own `.timeout(…)` overrides it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(Some(timeout));
         self
     }
 
-    /// No timeout for requests that set none themselves: a server that stops answering then
-    /// holds the request until the connection drops.
     pub fn no_timeout(mut self) -> Self {
         self.timeout = Some(None);
         self
     }
 
-    /// Gives up connecting after `timeout` (default [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Refuses response bodies larger than `bytes` (default [`DEFAULT_MAX_RESPONSE_BYTES`]):
-    /// the request fails with a [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind)
-    /// error, before reading when `Content-Length` says so, else as soon as the limit is passed.
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
         self.max_response_bytes = Some(bytes);
         self
     }
 
-    /// Which redirects to follow (default: none; see [`RedirectPolicy`]).
     pub fn follow_redirects(mut self, policy: RedirectPolicy) -> Self {
         self.redirects = policy;
         self
     }
 
-    /// The `User-Agent` header; by default the crate's name and version.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self
     }
 
-    /// Uses the spec's default for every server variable not set (the spec's server URL with
-    /// its example values, such as a demo tenant). Without it, a variable left unset is an
-    /// error of [`build`](crate::Client::builder): requests, and the credentials they carry,
-    /// never go to a host nobody chose.
     pub fn default_server_variables(mut self) -> Self {
         self.server_defaults = true;
         self
     }
 
-    /// Makes drift an error: a response that departs from the spec (a property it does not
-    /// declare, an enum value it does not list, a status it does not document, …; see
-    /// [`Drift`](crate::Drift)) fails with [`Error::Drift`](crate::Error::Drift) instead of
-    /// being decoded with a warning. For tests, which should notice when the API and the spec
-    /// part ways; a request's own `.strict(…)` overrides it. Off by default: drift is then
-    /// logged (`tracing`, WARN) and counted ([`Client::drift_report`](crate::Client::drift_report)).
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
     }
 
-    /// Retries failed idempotent requests (off by default); see [`RetryPolicy`].
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
-    #[allow(dead_code)] // used when the spec's server has variables
-    pub(crate) fn set_variable(&mut self, name: &'static str, value: String) {
+    /// Sets the server variable `name` (the generated setter of that variable calls it).
+    pub fn set_variable(&mut self, name: &'static str, value: String) {
         self.variables.retain(|(n, _)| *n != name);
         self.variables.push((name, value));
     }
 
     /// Builds the transport of a client of `api`.
-    pub(crate) fn build_transport(self, api: &ApiInfo) -> Result<Transport, BuildError> {
+    pub fn build_transport(self, api: &ApiInfo) -> Result<Transport, BuildError> {
         let ApiInfo {
             server,
             signer_required,
@@ -275,6 +250,136 @@ impl ClientBuilder {
     }
 }
 
+/// Defines a crate's `ClientBuilder`: the settings every API has, each forwarded to
+/// [`Config`]. The generated `client.rs` invokes it, then adds the API's own setters (server
+/// variables, credentials) and `build`, which read and change `self.config`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! client_builder {
+    () => {
+        /// Configures a [`Client`]: where requests go, how they are signed, how the HTTP client
+        /// behaves. Start with [`Client::builder`].
+        #[derive(Default)]
+        pub struct ClientBuilder {
+            config: $crate::builder::Config,
+        }
+
+        impl ::std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Debug::fmt(&self.config, f)
+            }
+        }
+
+        impl ClientBuilder {
+            /// Sends every request to `url` (scheme, host and optional path prefix) instead of the
+            /// spec's server: a proxy, a staging host, a mock server.
+            pub fn base_url(self, url: impl Into<String>) -> Self {
+                Self {
+                    config: self.config.base_url(url),
+                }
+            }
+
+            /// Signs every request with `signer` (see [`RequestSigner`](crate::RequestSigner)).
+            pub fn signer(self, signer: impl $crate::RequestSigner + 'static) -> Self {
+                Self {
+                    config: self.config.signer(signer),
+                }
+            }
+
+            /// Sends requests unsigned (for tests, or a proxy that signs them).
+            pub fn without_signing(self) -> Self {
+                Self {
+                    config: self.config.without_signing(),
+                }
+            }
+
+            /// Uses this `reqwest` client (its connection pool, proxy and TLS settings). Its connect
+            /// timeout and redirect policy are its own: build it with
+            /// `.connect_timeout(…)` and `.redirect(reqwest::redirect::Policy::none())`.
+            pub fn http_client(self, client: $crate::reqwest::Client) -> Self {
+                Self {
+                    config: self.config.http_client(client),
+                }
+            }
+
+            /// Gives up on an attempt after `timeout`, from connecting to the last byte of the body
+            /// (default [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT)). A request's own `.timeout(…)` overrides it.
+            pub fn timeout(self, timeout: ::std::time::Duration) -> Self {
+                Self {
+                    config: self.config.timeout(timeout),
+                }
+            }
+
+            /// No timeout for requests that set none themselves: a server that stops answering then
+            /// holds the request until the connection drops.
+            pub fn no_timeout(self) -> Self {
+                Self {
+                    config: self.config.no_timeout(),
+                }
+            }
+
+            /// Gives up connecting after `timeout` (default [`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT)).
+            pub fn connect_timeout(self, timeout: ::std::time::Duration) -> Self {
+                Self {
+                    config: self.config.connect_timeout(timeout),
+                }
+            }
+
+            /// Refuses response bodies larger than `bytes` (default [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)):
+            /// the request fails with a [`TransportErrorKind::BodyTooLarge`](crate::TransportErrorKind)
+            /// error, before reading when `Content-Length` says so, else as soon as the limit is passed.
+            pub fn max_response_bytes(self, bytes: usize) -> Self {
+                Self {
+                    config: self.config.max_response_bytes(bytes),
+                }
+            }
+
+            /// Which redirects to follow (default: none; see [`RedirectPolicy`](crate::RedirectPolicy)).
+            pub fn follow_redirects(self, policy: $crate::RedirectPolicy) -> Self {
+                Self {
+                    config: self.config.follow_redirects(policy),
+                }
+            }
+
+            /// The `User-Agent` header; by default the crate's name and version.
+            pub fn user_agent(self, user_agent: impl Into<String>) -> Self {
+                Self {
+                    config: self.config.user_agent(user_agent),
+                }
+            }
+
+            /// Uses the spec's default for every server variable not set (the spec's server URL with
+            /// its example values, such as a demo tenant). Without it, a variable left unset is an
+            /// error of [`build`](Client::builder): requests, and the credentials they carry,
+            /// never go to a host nobody chose.
+            pub fn default_server_variables(self) -> Self {
+                Self {
+                    config: self.config.default_server_variables(),
+                }
+            }
+
+            /// Makes drift an error: a response that departs from the spec (a property it does not
+            /// declare, an enum value it does not list, a status it does not document, …; see
+            /// [`Drift`](crate::Drift)) fails with [`Error::Drift`](crate::Error::Drift) instead of
+            /// being decoded with a warning. For tests, which should notice when the API and the spec
+            /// part ways; a request's own `.strict(…)` overrides it. Off by default: drift is then
+            /// logged (`tracing`, WARN) and counted ([`Client::drift_report`](crate::Client::drift_report)).
+            pub fn strict(self, strict: bool) -> Self {
+                Self {
+                    config: self.config.strict(strict),
+                }
+            }
+
+            /// Retries failed idempotent requests (off by default); see [`RetryPolicy`](crate::RetryPolicy).
+            pub fn retry(self, policy: $crate::RetryPolicy) -> Self {
+                Self {
+                    config: self.config.retry(policy),
+                }
+            }
+        }
+    };
+}
+
 /// The error for a server variable nobody set: what to set, and how to opt in to the default.
 fn unset_variable(server: &Server, variable: &ServerVariable) -> BuildError {
     BuildError::new(format!(
@@ -345,11 +450,11 @@ mod tests {
         user_agent: "test/1",
     };
 
-    fn builder() -> ClientBuilder {
-        ClientBuilder::default().without_signing()
+    fn builder() -> Config {
+        Config::default().without_signing()
     }
 
-    fn with(tenant: &str, version: &str) -> ClientBuilder {
+    fn with(tenant: &str, version: &str) -> Config {
         let mut builder = builder();
         builder.set_variable("tenant", tenant.to_owned());
         builder.set_variable("version", version.to_owned());
@@ -408,7 +513,7 @@ mod tests {
 
     #[test]
     fn a_signer_choice_is_required_when_the_api_is_signed() {
-        let error = ClientBuilder::default()
+        let error = Config::default()
             .default_server_variables()
             .build_transport(&API)
             .unwrap_err()
@@ -431,7 +536,7 @@ mod tests {
     fn credentials_in_a_base_url_never_show() {
         let builder = builder().base_url("https://user:pa55@example.com");
         assert!(!format!("{builder:?}").contains("pa55"));
-        let error = ClientBuilder::default()
+        let error = Config::default()
             .base_url("https://user:pa55@exa mple.com")
             .build_transport(&API)
             .unwrap_err();

@@ -85,7 +85,7 @@ pub struct Drift {
 }
 
 impl Drift {
-    pub(crate) fn new(kind: DriftKind, pointer: String) -> Self {
+    pub fn new(kind: DriftKind, pointer: String) -> Self {
         Drift { kind, pointer }
     }
 
@@ -112,7 +112,7 @@ impl fmt::Display for Drift {
 
 /// At most this many departures are recorded per response; a body that departs everywhere
 /// says so soon enough.
-pub(crate) const MAX_PER_RESPONSE: usize = 64;
+pub const MAX_PER_RESPONSE: usize = 64;
 
 /// The longest property name kept in a pointer (a longer one is cut, with `…`).
 const MAX_NAME: usize = 64;
@@ -146,7 +146,7 @@ thread_local! {
 /// Runs `decode` (a pure function of a body) and says where the body departs from the spec:
 /// once plainly, and, only when that counted a departure or `failed`, once more recording
 /// where. The result is the first run's.
-pub(crate) fn check<R>(decode: impl Fn() -> R, failed: impl Fn(&R) -> bool) -> (R, Vec<Drift>) {
+pub fn check<R>(decode: impl Fn() -> R, failed: impl Fn(&R) -> bool) -> (R, Vec<Drift>) {
     STATE.with(|s| s.count.set(0));
     let result = decode();
     let counted = STATE.with(|s| s.count.get());
@@ -179,7 +179,7 @@ pub fn decode_with_drift<T: DeserializeOwned>(
 }
 
 /// Decodes JSON: with the plain decoder, or in the recording pass, through the tracked one.
-pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
+pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     if !tracking() {
         return serde_json::from_slice(bytes);
     }
@@ -188,7 +188,7 @@ pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_
 }
 
 /// Whether this is the recording pass (read once per object by the models).
-pub(crate) fn tracking() -> bool {
+pub fn tracking() -> bool {
     STATE.with(|s| s.tracking.get())
 }
 
@@ -208,36 +208,36 @@ fn note(kind: DriftKind, last: Option<&str>) {
 
 /// A property `key` the model does not declare.
 #[allow(dead_code)] // used when the spec has structs
-pub(crate) fn undeclared(key: &str) {
+pub fn undeclared(key: &str) {
     note(DriftKind::UndeclaredProperty, Some(key));
 }
 
 /// An object with none of its model's properties, and others.
 #[allow(dead_code)] // used when the spec has structs
-pub(crate) fn no_declared_property() {
+pub fn no_declared_property() {
     note(DriftKind::NoDeclaredProperty, None);
 }
 
 /// A string the enum does not list.
 #[allow(dead_code)] // used when the spec has string enums
-pub(crate) fn unknown_enum_value() {
+pub fn unknown_enum_value() {
     note(DriftKind::UnknownEnumValue, None);
 }
 
 /// A required property `name` is missing.
-pub(crate) fn missing_required(name: &str) {
+pub fn missing_required(name: &str) {
     note(DriftKind::MissingRequired, Some(name));
 }
 
 /// A value of another type, or one that fits no variant.
-pub(crate) fn type_mismatch() {
+pub fn type_mismatch() {
     note(DriftKind::TypeMismatch, None);
 }
 
 /// A body that did not decode where the caller carries on (a documented error body): counted
 /// in the first pass, so the second says where (its own errors record themselves).
 #[allow(dead_code)] // used when the spec documents error bodies
-pub(crate) fn failed_decode() {
+pub fn failed_decode() {
     STATE.with(|s| {
         if !s.tracking.get() {
             s.count.set(s.count.get().saturating_add(1));
@@ -247,12 +247,12 @@ pub(crate) fn failed_decode() {
 
 /// In the recording pass, names the next value's segment (a declared property's wire name).
 #[allow(dead_code)] // used when the spec has structs
-pub(crate) fn name_next(wire: &'static str) {
+pub fn name_next(wire: &'static str) {
     STATE.with(|s| s.pending.set(Some(wire)));
 }
 
 /// Enters the value of the current map entry or array element (the tracked decoder).
-pub(crate) fn enter() {
+pub fn enter() {
     STATE.with(|s| {
         let segment = s.pending.take().unwrap_or("*");
         s.path.borrow_mut().push(segment);
@@ -260,7 +260,7 @@ pub(crate) fn enter() {
 }
 
 /// Leaves it.
-pub(crate) fn leave() {
+pub fn leave() {
     STATE.with(|s| {
         s.path.borrow_mut().pop();
     });
@@ -269,14 +269,14 @@ pub(crate) fn leave() {
 /// How many departures were noted so far, to try something and take it back.
 #[derive(Clone, Copy)]
 #[allow(dead_code)] // used when the spec has oneOf enums
-pub(crate) struct Mark {
+pub struct Mark {
     count: u32,
     found: usize,
     depth: usize,
 }
 
 #[allow(dead_code)] // used when the spec has oneOf enums
-pub(crate) fn mark() -> Mark {
+pub fn mark() -> Mark {
     STATE.with(|s| Mark {
         count: s.count.get(),
         found: s.found.borrow().len(),
@@ -286,13 +286,13 @@ pub(crate) fn mark() -> Mark {
 
 /// Whether nothing was noted since `mark`.
 #[allow(dead_code)] // used when the spec has oneOf enums
-pub(crate) fn clean_since(mark: Mark) -> bool {
+pub fn clean_since(mark: Mark) -> bool {
     STATE.with(|s| s.count.get() == mark.count && s.found.borrow().len() == mark.found)
 }
 
 /// Forgets what was noted since `mark`, and gives it back (to restore it later).
 #[allow(dead_code)] // used when the spec has oneOf enums
-pub(crate) fn take_since(mark: Mark) -> (u32, Vec<Drift>) {
+pub fn take_since(mark: Mark) -> (u32, Vec<Drift>) {
     STATE.with(|s| {
         let count = s.count.replace(mark.count) - mark.count;
         s.path.borrow_mut().truncate(mark.depth);
@@ -303,7 +303,7 @@ pub(crate) fn take_since(mark: Mark) -> (u32, Vec<Drift>) {
 
 /// Notes again what [`take_since`] took.
 #[allow(dead_code)] // used when the spec has oneOf enums
-pub(crate) fn restore((count, found): (u32, Vec<Drift>)) {
+pub fn restore((count, found): (u32, Vec<Drift>)) {
     STATE.with(|s| {
         s.count.set(s.count.get().saturating_add(count));
         s.found.borrow_mut().extend(found);

@@ -1,6 +1,6 @@
 //! What a client does with drift: a `tracing` event at WARN for each new place (then at most one
 //! per place and minute, with how many were not logged), and a summary the program can read
-//! ([`Client::drift_report`](crate::Client::drift_report)): counts per operation, status, kind
+//! (`Client::drift_report`): counts per operation, status, kind
 //! and pointer since the client was built. Never a value from a body.
 
 use std::collections::HashMap;
@@ -11,15 +11,15 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use crate::drift::{Drift, DriftKind};
 
 /// How often the same place is logged again.
-pub(crate) const LOG_INTERVAL: Duration = Duration::from_secs(60);
+pub const LOG_INTERVAL: Duration = Duration::from_secs(60);
 
 /// How many places the summary keeps (a server could make up endless property names); further
 /// ones are counted as [`DriftReport::dropped`].
-pub(crate) const MAX_PLACES: usize = 1000;
+pub const MAX_PLACES: usize = 1000;
 
 /// The drift one client has seen (shared by its clones).
 #[derive(Debug, Default)]
-pub(crate) struct DriftLog {
+pub struct DriftLog {
     state: Mutex<State>,
 }
 
@@ -49,7 +49,7 @@ struct Seen {
 
 impl DriftLog {
     /// Notes what one response of `operation` (with `status`) departed in, and logs what is new.
-    pub(crate) fn record(&self, operation: &'static str, status: u16, drift: &[Drift]) {
+    pub fn record(&self, operation: &'static str, status: u16, drift: &[Drift]) {
         let now = SystemTime::now();
         let instant = Instant::now();
         let Ok(mut state) = self.state.lock() else {
@@ -101,7 +101,7 @@ impl DriftLog {
     }
 
     /// Everything seen since the client was built.
-    pub(crate) fn report(&self) -> DriftReport {
+    pub fn report(&self) -> DriftReport {
         let Ok(state) = self.state.lock() else {
             return DriftReport::default();
         };

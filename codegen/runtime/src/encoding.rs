@@ -23,11 +23,7 @@ fn text(value: &dyn Display) -> String {
 
 /// Appends one path parameter, percent-encoded.
 #[allow(dead_code)] // used when the spec has path parameters
-pub(crate) fn push_path_param(
-    path: &mut String,
-    name: &str,
-    value: &dyn Display,
-) -> Result<(), Failure> {
+pub fn push_path_param(path: &mut String, name: &str, value: &dyn Display) -> Result<(), Failure> {
     let value = text(value);
     // URL parsers resolve `.` and `..` (even encoded), which would send the request elsewhere.
     if value.is_empty() || value == "." || value == ".." {
@@ -46,10 +42,10 @@ pub(crate) fn push_path_param(
 
 /// A query string under construction, without the leading `?`.
 #[derive(Debug, Default)]
-pub(crate) struct Query(String);
+pub struct Query(String);
 
 impl Query {
-    pub(crate) fn push(&mut self, name: &str, value: &dyn Display) {
+    pub fn push(&mut self, name: &str, value: &dyn Display) {
         if !self.0.is_empty() {
             self.0.push('&');
         }
@@ -61,7 +57,7 @@ impl Query {
     /// A value the caller encoded already (the spec says how, OpenAPI cannot): sent exactly as
     /// given, after checking that it cannot change the query's structure.
     #[allow(dead_code)] // used when the spec has parameters passed as encoded text
-    pub(crate) fn push_encoded(&mut self, name: &str, value: &str) -> Result<(), Failure> {
+    pub fn push_encoded(&mut self, name: &str, value: &str) -> Result<(), Failure> {
         check_encoded(name, value)?;
         if !self.0.is_empty() {
             self.0.push('&');
@@ -74,7 +70,7 @@ impl Query {
 
     /// An array: `name=a&name=b` when `explode`, else `name=a,b`.
     #[allow(dead_code)] // used when the spec has array query parameters
-    pub(crate) fn push_list<T: Display>(&mut self, name: &str, values: &[T], explode: bool) {
+    pub fn push_list<T: Display>(&mut self, name: &str, values: &[T], explode: bool) {
         if explode {
             for value in values {
                 self.push(name, value);
@@ -84,14 +80,14 @@ impl Query {
         }
     }
 
-    pub(crate) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
 /// Values joined with commas: arrays in paths and headers (`simple` style).
 #[allow(dead_code)] // used when the spec has array path or header parameters
-pub(crate) fn comma_joined<T: Display>(values: &[T]) -> impl Display + '_ {
+pub fn comma_joined<T: Display>(values: &[T]) -> impl Display + '_ {
     Joined(values)
 }
 
@@ -113,7 +109,7 @@ impl<T: Display> Display for Joined<'_, T> {
 
 /// One `name=value` pair of a `Cookie` header, value percent-encoded.
 #[allow(dead_code)] // used when the spec has cookie parameters
-pub(crate) fn cookie_pair(name: &str, value: &dyn Display) -> String {
+pub fn cookie_pair(name: &str, value: &dyn Display) -> String {
     format!("{name}={}", utf8_percent_encode(&text(value), COMPONENT))
 }
 
@@ -151,7 +147,7 @@ fn check_encoded(name: &str, value: &str) -> Result<(), Failure> {
 /// A path given by hand (`Client::request`): starts with `/`, has no query, fragment, spaces or
 /// control characters, and no `.` or `..` segment (URL parsers resolve those, which would send
 /// the request elsewhere than it says).
-pub(crate) fn check_raw_path(path: &str) -> Result<(), Failure> {
+pub fn check_raw_path(path: &str) -> Result<(), Failure> {
     let bad = |why: &str| {
         Err(Failure::InvalidRequest(format!(
             "the path `{}` {why}",

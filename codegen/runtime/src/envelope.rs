@@ -17,10 +17,7 @@ use crate::transport::RawResponse;
 #[allow(dead_code)] // the stand-in crate has no operation with an envelope
 impl RawResponse {
     /// The body decoded as JSON, bare or as the member `key` of an envelope object.
-    pub(crate) fn json_enveloped<T: DeserializeOwned>(
-        &self,
-        key: &'static str,
-    ) -> Result<T, Failure> {
+    pub fn json_enveloped<T: DeserializeOwned>(&self, key: &'static str) -> Result<T, Failure> {
         self.decoded(decode(&self.body, key))
     }
 }
@@ -42,13 +39,13 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], key: &'static str) -> Result<T, ser
 }
 
 /// `T` itself (a JSON array), or the member `key` of an object.
-pub(crate) struct Enveloped<T> {
+pub struct Enveloped<T> {
     key: &'static str,
     value: PhantomData<fn() -> T>,
 }
 
 impl<T> Enveloped<T> {
-    pub(crate) fn new(key: &'static str) -> Self {
+    pub fn new(key: &'static str) -> Self {
         Enveloped {
             key,
             value: PhantomData,

@@ -37,7 +37,7 @@ pub enum Error<E = Infallible> {
     /// The server answered with success, but the body is not what the spec documents.
     Decode(Box<DecodeError>),
     /// In strict mode: the response decoded, but departs from the spec (see
-    /// [`ClientBuilder::strict`](crate::ClientBuilder::strict)).
+    /// `ClientBuilder::strict`).
     Drift(Box<DriftError>),
     /// A stream of pages was sent back to a page it had fetched already (the same cursor
     /// again): it ends here rather than repeat the same items forever.
@@ -538,7 +538,7 @@ impl fmt::Display for DecodeError {
 /// "ada@example.com", expected u32` becomes `invalid type: string "…", expected u32`. Names the
 /// schema gives (`missing field `id``, what was expected) are kept; quoted data before
 /// `expected` is not.
-pub(crate) fn without_values(message: &str) -> String {
+pub fn without_values(message: &str) -> String {
     const NAMES: [&str; 3] = ["missing field", "unknown field", "duplicate field"];
     if NAMES.iter().any(|start| message.starts_with(start)) {
         return message.to_owned();
@@ -610,13 +610,13 @@ impl fmt::Display for DriftError {
 
 /// Whether `c` is a character that hides text or reorders it on screen (bidirectional
 /// controls, separators, a byte order mark).
-pub(crate) fn is_hidden(c: char) -> bool {
+pub fn is_hidden(c: char) -> bool {
     matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 /// `text` for a message: control, bidirectional and other invisible characters escaped, and cut
 /// (with `…`) after `max` characters.
-pub(crate) fn printable(text: &str, max: usize) -> String {
+pub fn printable(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max) + 8);
     for (count, c) in text.chars().enumerate() {
         if count == max {
@@ -639,7 +639,7 @@ pub struct BuildError {
 }
 
 impl BuildError {
-    pub(crate) fn new(message: impl Into<String>) -> Self {
+    pub fn new(message: impl Into<String>) -> Self {
         BuildError {
             message: message.into(),
         }
@@ -656,7 +656,7 @@ impl std::error::Error for BuildError {}
 
 /// What the shared request code can fail with; becomes an [`Error`] of any operation.
 #[derive(Debug)]
-pub(crate) enum Failure {
+pub enum Failure {
     InvalidRequest(String),
     Signing(SigningError),
     Transport(TransportError),

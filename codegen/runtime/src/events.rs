@@ -80,7 +80,7 @@ impl<T> fmt::Debug for EventStream<T> {
 }
 
 impl<T: DeserializeOwned> EventStream<T> {
-    pub(crate) fn new(body: ByteStream) -> Self {
+    pub fn new(body: ByteStream) -> Self {
         EventStream {
             body,
             buffer: Vec::new(),
@@ -272,7 +272,7 @@ impl<T: DeserializeOwned> EventStream<T> {
 /// Sends `operation`'s request asking for an event stream; resolves once the response's head
 /// has come. Other statuses fail as `.await` fails them.
 #[allow(dead_code)] // the stand-in crate has no operation with an event stream
-pub(crate) fn send_events<O, T>(operation: O) -> EventsFuture<T, O::Error>
+pub fn send_events<O, T>(operation: O) -> EventsFuture<T, O::Error>
 where
     O: Operation,
     O::Output: 'static,
@@ -289,7 +289,9 @@ where
 /// crate::events::events!(CreateChatCompletion => types::CreateChatCompletionStreamResponse, CreateChatCompletionError);
 /// ```
 #[allow(unused_macros)] // the stand-in crate has no operation with an event stream
-macro_rules! events {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __events {
     ($builder:ident => $event:ty, $error:ty) => {
         impl $builder {
             /// Sends the request for an event stream (`Accept: text/event-stream`; some APIs
@@ -305,7 +307,8 @@ macro_rules! events {
 }
 
 #[allow(unused_imports)] // used by the operations' builders, when the spec has event streams
-pub(crate) use events;
+#[doc(hidden)]
+pub use __events as events;
 
 #[cfg(test)]
 mod tests {

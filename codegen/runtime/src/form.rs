@@ -28,7 +28,7 @@ use crate::transport::Request;
 /// How one top-level property is written (the OpenAPI `encoding` object).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(dead_code)] // a spec's encoding objects name some styles, rarely all
-pub(crate) enum Style {
+pub enum Style {
     /// `form`, exploded (the default): repeated keys for arrays.
     Form,
     /// Arrays of scalars joined with spaces.
@@ -42,7 +42,7 @@ pub(crate) enum Style {
 #[allow(dead_code)] // the stand-in crate has no operation with a form body
 impl Request {
     /// A form body of `media_type` (`application/x-www-form-urlencoded`) from `body`.
-    pub(crate) fn form<T: Serialize + ?Sized>(
+    pub fn form<T: Serialize + ?Sized>(
         &mut self,
         media_type: &'static str,
         body: &T,
@@ -55,7 +55,7 @@ impl Request {
 }
 
 /// The body of `value` as a form: `styles` gives the style of the properties that have one.
-pub(crate) fn encode<T: Serialize + ?Sized>(
+pub fn encode<T: Serialize + ?Sized>(
     value: &T,
     styles: &[(&str, Style)],
 ) -> Result<String, Failure> {

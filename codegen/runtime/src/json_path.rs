@@ -22,7 +22,7 @@ enum Frame {
 /// serde_json's position is the last byte it consumed: the value's own last byte for a scalar,
 /// the separator before a value it refused on sight (a map where a string belongs), the closing
 /// bracket of a container it found incomplete.
-pub(crate) fn path_at(body: &[u8], line: usize, column: usize) -> String {
+pub fn path_at(body: &[u8], line: usize, column: usize) -> String {
     let offset = byte_offset(body, line, column);
     let at_closing = matches!(body.get(offset), Some(b'}' | b']'));
     // The byte at the position is part of the scan, unless it closes the container the error

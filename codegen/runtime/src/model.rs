@@ -12,20 +12,20 @@ use serde::ser::{Serialize, SerializeMap};
 
 /// A property name as read: borrowed from the input when it can be, so matching it against
 /// the declared names allocates nothing.
-pub(crate) enum Key<'de> {
+pub enum Key<'de> {
     Borrowed(&'de str),
     Owned(String),
 }
 
 impl Key<'_> {
-    pub(crate) fn as_str(&self) -> &str {
+    pub fn as_str(&self) -> &str {
         match self {
             Key::Borrowed(key) => key,
             Key::Owned(key) => key,
         }
     }
 
-    pub(crate) fn into_string(self) -> String {
+    pub fn into_string(self) -> String {
         match self {
             Key::Borrowed(key) => key.to_owned(),
             Key::Owned(key) => key,
@@ -64,7 +64,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 /// Reads a declared property's value into its slot; a property given twice is an error (as
 /// serde's derive has it). In drift's recording pass, the value's place is named `name`.
 #[allow(dead_code)] // used when a model has fields
-pub(crate) fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+pub fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     slot: &mut Option<T>,
     map: &mut A,
     name: &'static str,
@@ -82,7 +82,7 @@ pub(crate) fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
 
 /// Keeps a property the spec does not list, in the model's map.
 #[allow(dead_code)] // used when a model is open
-pub(crate) fn keep<'de, V, A, M>(kept: &mut M, key: Key<'de>, map: &mut A) -> Result<(), A::Error>
+pub fn keep<'de, V, A, M>(kept: &mut M, key: Key<'de>, map: &mut A) -> Result<(), A::Error>
 where
     V: Deserialize<'de>,
     A: MapAccess<'de>,
@@ -95,7 +95,7 @@ where
 
 /// Skips a property of a closed model (`additionalProperties: false`).
 #[allow(dead_code)] // used when a model is closed
-pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)
 }
 
@@ -104,7 +104,7 @@ pub(crate) fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> 
 ///
 /// [`DriftKind::NoDeclaredProperty`]: crate::DriftKind::NoDeclaredProperty
 #[allow(dead_code)] // used when a model may hold undeclared properties
-pub(crate) fn check_shape(declared: &[&str], matched: usize, others: usize) {
+pub fn check_shape(declared: &[&str], matched: usize, others: usize) {
     if !declared.is_empty() && matched == 0 && others > 0 {
         crate::drift::no_declared_property();
     }
@@ -113,7 +113,7 @@ pub(crate) fn check_shape(declared: &[&str], matched: usize, others: usize) {
 #[allow(dead_code)] // used when a model is open
 /// Writes the kept properties after the declared ones. A kept property with a declared name is
 /// left out: the declared field is what the caller set.
-pub(crate) fn serialize_kept<'a, M, V>(
+pub fn serialize_kept<'a, M, V>(
     map: &mut M,
     kept: impl IntoIterator<Item = (&'a String, &'a V)>,
     declared: &[&str],
@@ -150,7 +150,9 @@ where
 ///
 /// With `open` or nothing, an object that has none of the declared properties but others is
 /// noted too.
-macro_rules! model {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __model {
     // The invocation reads as a struct expression (and rustfmt lays it out as one): each field
     // with its name on the wire and its kind, then what becomes of unlisted properties.
     ($name:ident { $($field:ident: ($wire:literal, $kind:ident)),* $(,)? }, open($map:ident) $(,)?) => {
@@ -263,10 +265,12 @@ macro_rules! model {
     };
 }
 
-pub(crate) use model;
+#[doc(hidden)]
+pub use __model as model;
 
 #[cfg(test)]
 mod tests {
+    use super::model;
     use serde_json::json;
 
     /// A model as the generator writes one: required, optional and nullable fields, and the

@@ -154,7 +154,7 @@ impl<'de> Deserialize<'de> for FilePart {
 #[allow(dead_code)] // the stand-in crate has no operation with a multipart body
 impl Request {
     /// A `multipart/form-data` body from `body`'s properties.
-    pub(crate) fn multipart<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Failure> {
+    pub fn multipart<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Failure> {
         let (bytes, content_type) = encode(body)?;
         self.raw(&content_type, bytes);
         Ok(())
@@ -162,7 +162,7 @@ impl Request {
 }
 
 /// The body of `value` as `multipart/form-data`, and its `Content-Type` (with the boundary).
-pub(crate) fn encode<T: Serialize + ?Sized>(value: &T) -> Result<(Bytes, String), Failure> {
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<(Bytes, String), Failure> {
     let invalid = |message: String| Failure::InvalidRequest(message);
     let marker = crate::random::nonce()
         .map_err(|e| invalid(format!("no randomness for a multipart body: {e}")))?;

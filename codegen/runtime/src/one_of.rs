@@ -10,9 +10,7 @@
 /// Decodes `value` into `T`, through the decoder of the current pass (see [`drift`]).
 ///
 /// [`drift`]: crate::drift
-pub(crate) fn variant<T: serde::de::DeserializeOwned>(
-    value: &serde_json::Value,
-) -> Result<T, String> {
+pub fn variant<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, String> {
     if crate::drift::tracking() {
         T::deserialize(crate::tracked::Tracked::new(value)).map_err(|e| e.to_string())
     } else {
@@ -26,7 +24,9 @@ pub(crate) fn variant<T: serde::de::DeserializeOwned>(
 /// one_of!(Pet { Cat(Cat), Dog(Dog) });                          // untagged: the best fit
 /// one_of!(Grant tag "grant_type" { "code" => Code(GrantCode) }); // by the tag's value
 /// ```
-macro_rules! one_of {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __one_of {
     ($name:ident { $($variant:ident($ty:ty)),* $(,)? }) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
@@ -85,7 +85,8 @@ macro_rules! one_of {
     };
 }
 
-pub(crate) use one_of;
+#[doc(hidden)]
+pub use __one_of as one_of;
 
 #[cfg(test)]
 mod tests {

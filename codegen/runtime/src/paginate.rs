@@ -78,7 +78,7 @@ pub struct Pages<B: Paginated> {
 }
 
 impl<B: Paginated> Pages<B> {
-    pub(crate) fn new(first: B) -> Self {
+    pub fn new(first: B) -> Self {
         let cursors = first.cursor().map(str::to_owned).into_iter().collect();
         Pages {
             next: Some(first),
@@ -171,7 +171,7 @@ pub struct Items<B: Paginated> {
 }
 
 impl<B: Paginated> Items<B> {
-    pub(crate) fn new(first: B) -> Self {
+    pub fn new(first: B) -> Self {
         Items {
             pages: Pages::new(first),
             buffer: VecDeque::new(),

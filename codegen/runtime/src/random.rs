@@ -15,7 +15,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 /// costs more than the rest of signing a small request), the first half is a random per-process
 /// prefix and the second a counter passed through a bijective mix keyed at random: no two
 /// requests of a process share a nonce, and nonces do not reveal how many requests were made.
-pub(crate) fn nonce() -> Result<String, getrandom::Error> {
+pub fn nonce() -> Result<String, getrandom::Error> {
     let [prefix, key] = keys()?;
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     Ok(format!("{prefix:016x}{:016x}", mix(count ^ key)))
@@ -38,7 +38,7 @@ fn mix(mut x: u64) -> u64 {
 }
 
 /// A random fraction in `[0, 1)`; `0.5` if the system has no randomness to give.
-pub(crate) fn fraction() -> f64 {
+pub fn fraction() -> f64 {
     match getrandom::u64() {
         Ok(n) => (n >> 11) as f64 / (1u64 << 53) as f64,
         Err(_) => 0.5,

@@ -31,7 +31,7 @@ impl RedirectPolicy {
         }
     }
 
-    pub(crate) fn max_hops(&self) -> Option<usize> {
+    pub fn max_hops(&self) -> Option<usize> {
         self.max_hops
     }
 }

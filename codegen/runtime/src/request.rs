@@ -33,18 +33,18 @@ use crate::transport::{BoxFuture, RawResponse, Request, Signing, Transport};
 
 /// What the generated code says about one operation: for traces, and to build its requests.
 #[derive(Debug)]
-pub(crate) struct OperationInfo {
+pub struct OperationInfo {
     /// The spec's `operationId` (or, without one, the method's name).
-    pub(crate) id: &'static str,
-    pub(crate) method: Method,
+    pub id: &'static str,
+    pub method: Method,
     /// The path template, as in the spec: `/v3/users/{user_id}`.
-    pub(crate) path: &'static str,
-    pub(crate) signing: Signing,
+    pub path: &'static str,
+    pub signing: Signing,
 }
 
 /// A generated request builder: how its values become a request, and how a response becomes
 /// its result. Everything else a builder has comes from [`operation!`].
-pub(crate) trait Operation: Sized {
+pub trait Operation: Sized {
     /// What a successful call returns.
     type Output;
     /// The typed error body (`Infallible` when the operation documents none).
@@ -70,34 +70,32 @@ pub(crate) trait Operation: Sized {
 /// What every request builder carries besides its parameters: where it goes, and what its
 /// escape hatches set.
 #[derive(Debug, Clone)]
-pub(crate) struct Common {
+pub struct Common {
     transport: Arc<Transport>,
     options: RequestOptions,
 }
 
 impl Common {
-    pub(crate) fn new(transport: &Arc<Transport>) -> Self {
+    pub fn new(transport: &Arc<Transport>) -> Self {
         Common {
             transport: Arc::clone(transport),
             options: RequestOptions::default(),
         }
     }
 
-    pub(crate) fn options(&mut self) -> &mut RequestOptions {
+    pub fn options(&mut self) -> &mut RequestOptions {
         &mut self.options
     }
 }
 
 /// Sends the request of `operation`; resolves to the decoded body.
-pub(crate) fn send<O: Operation>(operation: O) -> ResponseFuture<O::Output, O::Error> {
+pub fn send<O: Operation>(operation: O) -> ResponseFuture<O::Output, O::Error> {
     let (inner, finish) = start(operation);
     ResponseFuture { inner, finish }
 }
 
 /// Sends the request of `operation`; resolves to the decoded body with the response's metadata.
-pub(crate) fn send_with_response<O: Operation>(
-    operation: O,
-) -> FullResponseFuture<O::Output, O::Error> {
+pub fn send_with_response<O: Operation>(operation: O) -> FullResponseFuture<O::Output, O::Error> {
     let (inner, finish) = start(operation);
     FullResponseFuture { inner, finish }
 }
@@ -115,7 +113,7 @@ fn start<O: Operation>(operation: O) -> (Pending, Finish<O::Output, O::Error>) {
 
 /// `operation`'s request with the escape hatches' options applied (or why it cannot be built),
 /// and what turns its response into the result.
-pub(crate) fn prepare<O: Operation>(mut operation: O) -> (Prepared, Finish<O::Output, O::Error>) {
+pub fn prepare<O: Operation>(mut operation: O) -> (Prepared, Finish<O::Output, O::Error>) {
     let common = operation.common();
     let finish = Finish {
         decode: O::decode,
@@ -132,14 +130,14 @@ pub(crate) fn prepare<O: Operation>(mut operation: O) -> (Prepared, Finish<O::Ou
 }
 
 /// A request ready to send, with the transport that sends it; or why it could not be built.
-pub(crate) type Prepared = Result<(Arc<Transport>, Request), Failure>;
+pub type Prepared = Result<(Arc<Transport>, Request), Failure>;
 
 /// The transport's future of a request.
 type Pending = BoxFuture<'static, Result<RawResponse, Failure>>;
 
 /// How a response becomes an operation's result: decoded, checked for drift (logged, counted,
 /// and in strict mode an error).
-pub(crate) struct Finish<T, E> {
+pub struct Finish<T, E> {
     decode: Decoder<T, E>,
     documented: fn(u16) -> bool,
     operation: &'static str,
@@ -148,7 +146,7 @@ pub(crate) struct Finish<T, E> {
 }
 
 impl<T, E> Finish<T, E> {
-    pub(crate) fn result(&self, raw: &RawResponse) -> Result<T, Error<E>> {
+    pub fn result(&self, raw: &RawResponse) -> Result<T, Error<E>> {
         let (result, mut drift) = crate::drift::check(
             || (self.decode)(raw),
             |result| matches!(result, Err(Error::Decode(_))),
@@ -190,7 +188,7 @@ impl<T, E> fmt::Debug for Finish<T, E> {
 /// retry policy for this request only. Applied after the documented parameters, before the
 /// request is signed, so the signature covers them.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RequestOptions {
+pub struct RequestOptions {
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     timeout: Option<Duration>,
@@ -202,29 +200,29 @@ pub(crate) struct RequestOptions {
 }
 
 impl RequestOptions {
-    pub(crate) fn query(&mut self, name: String, value: String) {
+    pub fn query(&mut self, name: String, value: String) {
         self.query.push((name, value));
     }
 
-    pub(crate) fn header(&mut self, name: String, value: String) {
+    pub fn header(&mut self, name: String, value: String) {
         self.headers.push((name, value));
     }
 
-    pub(crate) fn timeout(&mut self, timeout: Duration) {
+    pub fn timeout(&mut self, timeout: Duration) {
         self.timeout = Some(timeout);
     }
 
-    pub(crate) fn retry(&mut self, policy: Option<RetryPolicy>) {
+    pub fn retry(&mut self, policy: Option<RetryPolicy>) {
         self.retry = Some(policy);
     }
 
-    pub(crate) fn strict(&mut self, strict: bool) {
+    pub fn strict(&mut self, strict: bool) {
         self.strict = Some(strict);
     }
 
     /// Records a problem of a setter (setters return the builder, not a `Result`).
     #[allow(dead_code)] // used when a setter can fail
-    pub(crate) fn fail(&mut self, problem: String) {
+    pub fn fail(&mut self, problem: String) {
         self.problem.get_or_insert(problem);
     }
 
@@ -373,7 +371,9 @@ impl<T> Deref for Response<T> {
 /// then compiles without the request and decoding code of every one of them (the Zephr crate:
 /// 6-7 s instead of 9-11 s), and an application compiles that code only for the operations it
 /// calls.
-macro_rules! operation {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __operation {
     ($builder:ident => $output:ty, $error:ty, streams) => {
         $crate::request::operation!($builder => $output, $error);
 
@@ -485,10 +485,11 @@ macro_rules! operation {
 }
 
 #[allow(unused_imports)] // used by the operations' builders, when the spec has any
-pub(crate) use operation;
+#[doc(hidden)]
+pub use __operation as operation;
 
 /// A request to an endpoint the spec does not describe (or describes wrongly), built by hand
-/// from [`Client::request`](crate::Client::request): signed, retried, bounded and traced like
+/// from `Client::request`: signed, retried, bounded and traced like
 /// every other. Any `2xx` is a success, with the body as [`RawBody`]; or decode it with
 /// [`send_json`](RawRequest::send_json).
 #[derive(Debug, Clone)]
@@ -504,7 +505,7 @@ pub struct RawRequest {
 }
 
 impl RawRequest {
-    pub(crate) fn new(transport: &Arc<Transport>, method: Method, path: String) -> Self {
+    pub fn new(transport: &Arc<Transport>, method: Method, path: String) -> Self {
         RawRequest {
             common: Common::new(transport),
             method,
@@ -615,6 +616,7 @@ mod tests {
     // Each test operation uses some of the methods `operation!` gives every builder.
     #![allow(dead_code)]
 
+    use super::operation;
     use super::*;
     use crate::loopback::Server;
 

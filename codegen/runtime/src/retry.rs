@@ -80,7 +80,7 @@ impl RetryPolicy {
         self.max_retries
     }
 
-    pub(crate) fn applies_to(&self, method: &Method) -> bool {
+    pub fn applies_to(&self, method: &Method) -> bool {
         self.max_retries > 0
             && (self.non_idempotent
                 || matches!(
@@ -95,7 +95,7 @@ impl RetryPolicy {
     }
 
     /// Whether a request that failed this way is retried.
-    pub(crate) fn retries_failure(&self, kind: crate::error::TransportErrorKind) -> bool {
+    pub fn retries_failure(&self, kind: crate::error::TransportErrorKind) -> bool {
         use crate::error::TransportErrorKind;
         match kind {
             TransportErrorKind::Connect => true,
@@ -104,12 +104,12 @@ impl RetryPolicy {
         }
     }
 
-    pub(crate) fn retries_status(status: StatusCode) -> bool {
+    pub fn retries_status(status: StatusCode) -> bool {
         matches!(status.as_u16(), 429 | 502 | 503 | 504)
     }
 
     /// How long to wait before retry number `retry` (0-based); `None` to give up.
-    pub(crate) fn wait(&self, retry: u32, headers: Option<&HeaderMap>) -> Option<Duration> {
+    pub fn wait(&self, retry: u32, headers: Option<&HeaderMap>) -> Option<Duration> {
         if retry >= self.max_retries {
             return None;
         }
@@ -129,7 +129,7 @@ impl RetryPolicy {
 }
 
 /// `Retry-After` as seconds or as an HTTP date.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

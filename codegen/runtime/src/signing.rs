@@ -161,7 +161,7 @@ pub struct ApiKey {
 impl ApiKey {
     /// For header names the generator has already checked.
     #[allow(dead_code)] // used only when the spec's scheme is an API key
-    pub(crate) fn from_static(header: &'static str, key: impl Into<SecretString>) -> Self {
+    pub fn from_static(header: &'static str, key: impl Into<SecretString>) -> Self {
         ApiKey {
             header: HeaderName::from_static(header),
             key: key.into(),
@@ -194,7 +194,7 @@ pub fn nonce() -> Result<String, SigningError> {
 }
 
 /// A header value marked sensitive, so `http`'s `Debug` prints `Sensitive` instead of it.
-pub(crate) fn sensitive(value: &str) -> Result<HeaderValue, SigningError> {
+pub fn sensitive(value: &str) -> Result<HeaderValue, SigningError> {
     let mut value = HeaderValue::from_str(value).map_err(|_| {
         SigningError::new("the credential contains characters not allowed in an HTTP header")
     })?;
@@ -203,7 +203,7 @@ pub(crate) fn sensitive(value: &str) -> Result<HeaderValue, SigningError> {
 }
 
 /// Runs `signer` over the final request. The body is borrowed, never copied.
-pub(crate) fn sign_request(
+pub fn sign_request(
     signer: &dyn RequestSigner,
     request: &mut reqwest::Request,
 ) -> Result<(), SigningError> {

@@ -59,7 +59,7 @@ impl fmt::Debug for ByteStream {
 }
 
 impl ByteStream {
-    pub(crate) fn new(opened: Opened, in_memory: usize) -> Self {
+    pub fn new(opened: Opened, in_memory: usize) -> Self {
         let mut response = opened.response;
         ByteStream {
             status: response.status(),
@@ -152,7 +152,7 @@ impl ByteStream {
 
     /// What the server sent, with `body` (a part of it) for an error to keep.
     #[allow(dead_code)] // used when an operation documents an event stream
-    pub(crate) fn info(&self, body: Bytes) -> ResponseInfo {
+    pub fn info(&self, body: Bytes) -> ResponseInfo {
         ResponseInfo {
             method: self.method.clone(),
             path: self.path.clone(),
@@ -162,7 +162,7 @@ impl ByteStream {
         }
     }
 
-    pub(crate) fn too_large(&self, limit: u64) -> Failure {
+    pub fn too_large(&self, limit: u64) -> Failure {
         Failure::Transport(TransportError {
             method: self.method.clone(),
             path: self.path.clone(),
@@ -177,7 +177,7 @@ impl ByteStream {
 /// Sends `operation`'s request and resolves once the response's head has come: a success as a
 /// [`ByteStream`], any other status read whole and failed as `.await` fails it.
 #[allow(dead_code)] // the stand-in crate has no operation with a byte body
-pub(crate) fn send_streaming<O>(operation: O) -> StreamFuture<O::Error>
+pub fn send_streaming<O>(operation: O) -> StreamFuture<O::Error>
 where
     O: Operation,
     O::Output: 'static,
@@ -188,10 +188,7 @@ where
 
 /// [`send_streaming`], asking for `accept` (instead of the operation's media type) when given.
 #[allow(dead_code)] // the stand-in crate has no operation with a byte body
-pub(crate) fn send_streaming_as<O>(
-    operation: O,
-    accept: Option<&'static str>,
-) -> StreamFuture<O::Error>
+pub fn send_streaming_as<O>(operation: O, accept: Option<&'static str>) -> StreamFuture<O::Error>
 where
     O: Operation,
     O::Output: 'static,

@@ -5,7 +5,9 @@
 /// variant holds a `String`: `as_str`, `is_known`, `From<&str>`, `From<String>`, `FromStr`,
 /// `Display`, `Serialize` and `Deserialize`. Listed variants map to their wire values; any other
 /// value goes to the fallback variant and comes back out unchanged.
-macro_rules! string_enum {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __string_enum {
     ($name:ident { $($variant:ident = $wire:literal),* $(,)? } fallback $fallback:ident) => {
         impl $name {
             /// The value as it is on the wire.
@@ -73,11 +75,12 @@ macro_rules! string_enum {
     };
 }
 
-pub(crate) use string_enum;
+#[doc(hidden)]
+pub use __string_enum as string_enum;
 
 /// Deserialises a string enum from a string, borrowing the text when the input allows: a value
 /// the spec lists costs no allocation (`Cow<str>`'s own impl would always allocate).
-pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub fn deserialize<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: for<'a> From<&'a str> + From<String>,

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 /// How requests to the API authenticate (from the spec's security scheme).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(dead_code)] // a crate constructs the one its spec says
-pub(crate) enum Auth {
+pub enum Auth {
     /// `ZEPHR-HMAC-SHA256` request signing.
     ZephrHmac,
     /// `Authorization: Bearer <token>`.
@@ -34,7 +34,7 @@ pub struct TestCredentials {
 }
 
 impl TestCredentials {
-    pub(crate) fn random() -> TestCredentials {
+    pub fn random() -> TestCredentials {
         let nonce = crate::random::nonce().unwrap_or_else(|_| "0".repeat(32));
         let secret = crate::random::nonce().unwrap_or_else(|_| "1".repeat(32));
         TestCredentials {
@@ -113,7 +113,7 @@ pub enum SignatureCheck {
 }
 
 /// The parts of a request a check reads, exactly as received.
-pub(crate) struct Received<'a> {
+pub struct Received<'a> {
     pub(crate) method: &'a str,
     pub(crate) path: &'a str,
     pub(crate) query: &'a str,
@@ -122,7 +122,7 @@ pub(crate) struct Received<'a> {
 }
 
 /// Checks credentials, remembering nonces (within a bound) to refuse replays.
-pub(crate) struct Checker {
+pub struct Checker {
     auth: Auth,
     credentials: TestCredentials,
     max_skew: Duration,
@@ -134,7 +134,7 @@ pub(crate) struct Checker {
 const REMEMBERED_NONCES: usize = 100_000;
 
 impl Checker {
-    pub(crate) fn new(auth: Auth, credentials: TestCredentials, max_skew: Duration) -> Checker {
+    pub fn new(auth: Auth, credentials: TestCredentials, max_skew: Duration) -> Checker {
         Checker {
             auth,
             credentials,
@@ -144,7 +144,7 @@ impl Checker {
         }
     }
 
-    pub(crate) fn check(&mut self, request: &Received<'_>) -> SignatureCheck {
+    pub fn check(&mut self, request: &Received<'_>) -> SignatureCheck {
         match self.verdict(request) {
             Ok(checked) => checked,
             Err(failure) => SignatureCheck::Refused(failure),
@@ -231,12 +231,7 @@ impl Checker {
 
 /// `hex(SHA-256(secret ‖ body ‖ path ‖ query ‖ METHOD ‖ timestamp ‖ nonce))`, from the request
 /// as the server received it: the hash Zephr's documentation defines, laid out in one buffer.
-pub(crate) fn zephr_hash(
-    secret: &str,
-    request: &Received<'_>,
-    timestamp: &str,
-    nonce: &str,
-) -> String {
+pub fn zephr_hash(secret: &str, request: &Received<'_>, timestamp: &str, nonce: &str) -> String {
     let mut message = Vec::with_capacity(
         secret.len() + request.body.len() + request.path.len() + request.query.len() + 64,
     );

@@ -31,39 +31,39 @@ use crate::testing_auth::{Auth, Checker, Received, SignatureCheck, TestCredentia
 use crate::testing_stub::{Answer, Fault, Stub, StubState};
 
 /// One operation, as the server routes requests to it.
-pub(crate) struct Route {
-    pub(crate) operation: &'static str,
-    pub(crate) method: &'static str,
+pub struct Route {
+    pub operation: &'static str,
+    pub method: &'static str,
     /// The path template: `/v3/users/{user_id}`.
-    pub(crate) path: &'static str,
+    pub path: &'static str,
 }
 
 /// What an operation answers when nothing is stubbed: its documented example (or, when the
 /// spec has none that fits, a minimal value of its type).
-pub(crate) struct Example {
-    pub(crate) operation: &'static str,
-    pub(crate) status: u16,
+pub struct Example {
+    pub operation: &'static str,
+    pub status: u16,
     /// JSON, or empty for no body.
-    pub(crate) body: &'static str,
+    pub body: &'static str,
 }
 
 /// What only the generated code knows about its API.
-pub(crate) struct Spec {
-    pub(crate) routes: &'static [Route],
-    pub(crate) examples: &'static [Example],
-    pub(crate) auth: Auth,
+pub struct Spec {
+    pub routes: &'static [Route],
+    pub examples: &'static [Example],
+    pub auth: Auth,
 }
 
 /// How a server is set up.
 #[derive(Debug, Clone)]
-pub(crate) struct Settings {
+pub struct Settings {
     /// Unstubbed operations answer with an error instead of their example.
-    pub(crate) strict: bool,
-    pub(crate) max_clock_skew: Duration,
+    pub strict: bool,
+    pub max_clock_skew: Duration,
     /// `0` for any free port.
-    pub(crate) port: u16,
+    pub port: u16,
     /// Larger request bodies are refused (`413`).
-    pub(crate) max_body: usize,
+    pub max_body: usize,
 }
 
 impl Default for Settings {
@@ -137,13 +137,13 @@ impl Recorded {
 
 /// A running server. It stops when dropped; if a request matched no stub, dropping it fails the
 /// test with what each request was and how the closest stubs differ from it.
-pub(crate) struct Engine {
+pub struct Engine {
     url: String,
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
 
-pub(crate) struct Shared {
+pub struct Shared {
     spec: &'static Spec,
     settings: Settings,
     credentials: TestCredentials,
@@ -180,7 +180,7 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// Binds `127.0.0.1` (on `settings.port`, else a free one) and serves on the current tokio
     /// runtime until dropped.
-    pub(crate) async fn start(spec: &'static Spec, settings: Settings) -> std::io::Result<Engine> {
+    pub async fn start(spec: &'static Spec, settings: Settings) -> std::io::Result<Engine> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", settings.port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let credentials = TestCredentials::random();
@@ -209,32 +209,32 @@ impl Engine {
         Ok(Engine { url, shared, task })
     }
 
-    pub(crate) fn url(&self) -> &str {
+    pub fn url(&self) -> &str {
         &self.url
     }
 
-    pub(crate) fn credentials(&self) -> &TestCredentials {
+    pub fn credentials(&self) -> &TestCredentials {
         &self.shared.credentials
     }
 
     /// A stub of `operation` (its `operationId`) to set up.
-    pub(crate) fn stub(&self, operation: &'static str) -> Stub {
+    pub fn stub(&self, operation: &'static str) -> Stub {
         Stub::new(Arc::clone(&self.shared), operation)
     }
 
-    pub(crate) fn register(shared: &Shared, stub: StubState) -> Arc<Mutex<StubState>> {
+    pub fn register(shared: &Shared, stub: StubState) -> Arc<Mutex<StubState>> {
         let stub = Arc::new(Mutex::new(stub));
         shared.state().stubs.push(Arc::clone(&stub));
         stub
     }
 
-    pub(crate) fn requests(&self) -> Vec<Recorded> {
+    pub fn requests(&self) -> Vec<Recorded> {
         self.shared.state().requests.clone()
     }
 
     /// The bodies of the requests to `operation`, in order.
     #[allow(dead_code)] // used when the spec has JSON request bodies
-    pub(crate) fn bodies(&self, operation: &str) -> Vec<Bytes> {
+    pub fn bodies(&self, operation: &str) -> Vec<Bytes> {
         self.shared
             .state()
             .requests
@@ -244,11 +244,11 @@ impl Engine {
             .collect()
     }
 
-    pub(crate) fn unmatched(&self) -> Vec<String> {
+    pub fn unmatched(&self) -> Vec<String> {
         self.shared.state().unmatched.clone()
     }
 
-    pub(crate) fn allow_unmatched(&self) {
+    pub fn allow_unmatched(&self) {
         self.shared.state().allow_unmatched = true;
     }
 }
@@ -482,7 +482,7 @@ fn closest_routes(routes: &[Route], path: &str) -> String {
 }
 
 /// Text from a request for a message: decoded, invisible characters escaped, bounded.
-pub(crate) fn printable(text: &str) -> String {
+pub fn printable(text: &str) -> String {
     crate::error::printable(&percent_decode_str(text).decode_utf8_lossy(), 200)
 }
 
@@ -505,7 +505,7 @@ impl Answer {
 }
 
 /// A response body that may misbehave (see [`Fault`]).
-pub(crate) struct AnswerBody {
+pub struct AnswerBody {
     state: BodyState,
 }
 
@@ -669,7 +669,8 @@ mod tests {
         );
     }
 
-    use crate::testing::{Fault, SignatureCheck, TestServer};
+    use crate::stand_in::test_server::TestServer;
+    use crate::testing::{Fault, SignatureCheck};
     use crate::{Error, RetryPolicy, TransportErrorKind};
     use reqwest::Method;
 

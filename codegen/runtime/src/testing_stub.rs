@@ -35,7 +35,7 @@ pub enum Fault {
 
 /// One answer of a stub.
 #[derive(Debug, Clone)]
-pub(crate) struct Answer {
+pub struct Answer {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Bytes,
@@ -44,7 +44,7 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    pub(crate) fn status(status: u16) -> Answer {
+    pub fn status(status: u16) -> Answer {
         Answer {
             status,
             headers: Vec::new(),
@@ -55,14 +55,14 @@ impl Answer {
     }
 
     /// `body` as JSON (a value that cannot be written as JSON answers `500`, saying why).
-    pub(crate) fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Answer {
+    pub fn json<T: Serialize + ?Sized>(status: u16, body: &T) -> Answer {
         match serde_json::to_vec(body) {
             Ok(bytes) => Answer::raw_json(status, bytes),
             Err(e) => Answer::raw_json(500, serde_json::json!({"error": format!("the stub's body cannot be written as JSON: {e}")}).to_string()),
         }
     }
 
-    pub(crate) fn raw_json(status: u16, body: impl Into<Bytes>) -> Answer {
+    pub fn raw_json(status: u16, body: impl Into<Bytes>) -> Answer {
         let body = body.into();
         let mut answer = Answer::status(status);
         if !body.is_empty() {
@@ -76,7 +76,7 @@ impl Answer {
 }
 
 /// A request, as the stubs look at it.
-pub(crate) struct Incoming<'a> {
+pub struct Incoming<'a> {
     pub(crate) params: &'a [(&'a str, &'a str)],
     pub(crate) query: &'a str,
     pub(crate) headers: &'a hyper::HeaderMap,
@@ -244,7 +244,7 @@ fn difference(a: &Value, b: &Value, at: &str) -> Option<String> {
 }
 
 /// A registered stub.
-pub(crate) struct StubState {
+pub struct StubState {
     pub(crate) operation: &'static str,
     matchers: Vec<Matcher>,
     answers: Vec<Answer>,
@@ -254,7 +254,7 @@ pub(crate) struct StubState {
 }
 
 impl StubState {
-    pub(crate) fn matches(&self, request: &Incoming<'_>) -> Result<(), Vec<String>> {
+    pub fn matches(&self, request: &Incoming<'_>) -> Result<(), Vec<String>> {
         let differences: Vec<String> = self
             .matchers
             .iter()
@@ -267,12 +267,12 @@ impl StubState {
         }
     }
 
-    pub(crate) fn exhausted(&self) -> bool {
+    pub fn exhausted(&self) -> bool {
         self.limit.is_some_and(|limit| self.calls >= limit)
     }
 
     /// The answer for the next call: the answers in turn, the last one repeating.
-    pub(crate) fn next_answer(&mut self) -> Answer {
+    pub fn next_answer(&mut self) -> Answer {
         let answer = self
             .answers
             .get(self.calls.min(self.answers.len().saturating_sub(1)))
@@ -283,7 +283,7 @@ impl StubState {
     }
 
     /// `getUser (user_id = "u1", query search=x)`, for messages.
-    pub(crate) fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         let parts: Vec<String> = self
             .matchers
             .iter()
@@ -312,9 +312,8 @@ impl StubState {
 }
 
 /// A stub being set up: what it matches. The generated builders (`server.users().get_user(…)`)
-/// wrap one; [`TestServer::operation`] gives one for any operation by `operationId`.
-///
-/// [`TestServer::operation`]: crate::testing::TestServer::operation
+/// wrap one; a generated crate's `TestServer::operation` gives one for any operation by
+/// `operationId`.
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct Stub {
     shared: Arc<Shared>,
@@ -328,7 +327,7 @@ impl fmt::Debug for Stub {
 }
 
 impl Stub {
-    pub(crate) fn new(shared: Arc<Shared>, operation: &'static str) -> Stub {
+    pub fn new(shared: Arc<Shared>, operation: &'static str) -> Stub {
         Stub {
             shared,
             state: StubState {
@@ -360,7 +359,7 @@ impl Stub {
 
     /// Matches the query pairs that `add` writes, as the client writes them.
     #[allow(dead_code)] // used when the spec has query parameters
-    pub(crate) fn query_with(mut self, add: impl FnOnce(&mut Query)) -> Self {
+    pub fn query_with(mut self, add: impl FnOnce(&mut Query)) -> Self {
         let mut query = Query::default();
         add(&mut query);
         self.state
@@ -391,7 +390,7 @@ impl Stub {
     /// Matches a form body with the pairs of `encoded` (a form the generated stub wrote with
     /// the client's own encoder), in any order.
     #[allow(dead_code)] // used when the spec has form bodies
-    pub(crate) fn form_body(mut self, encoded: Option<String>) -> Self {
+    pub fn form_body(mut self, encoded: Option<String>) -> Self {
         self.state
             .matchers
             .retain(|m| !matches!(m, Matcher::Body(_) | Matcher::Form(_)));
@@ -439,7 +438,7 @@ impl Stub {
         self.register(answer)
     }
 
-    pub(crate) fn register(mut self, answer: Answer) -> StubHandle {
+    pub fn register(mut self, answer: Answer) -> StubHandle {
         self.state.answers.push(answer);
         let stub = Engine::register(&self.shared, self.state);
         StubHandle {
@@ -475,7 +474,7 @@ impl<T> fmt::Debug for StubHandle<T> {
 
 impl<T> StubHandle<T> {
     #[allow(dead_code)] // used by the generated stubs
-    pub(crate) fn typed<U>(self) -> StubHandle<U> {
+    pub fn typed<U>(self) -> StubHandle<U> {
         StubHandle {
             stub: self.stub,
             typed: PhantomData,
@@ -553,7 +552,9 @@ impl<T: Answers> StubHandle<T> {
 /// stub_methods!(GetUserStub => crate::types::User);
 /// ```
 #[allow(unused_macros)] // used by the generated stubs, when the spec has operations
-macro_rules! stub_methods {
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __stub_methods {
     ($stub:ident => $output:ty) => {
         impl $stub {
             /// Answers with `output`, as the operation documents it (status and body).
@@ -623,7 +624,8 @@ macro_rules! stub_methods {
 }
 
 #[allow(unused_imports)] // used by the generated stubs, when the spec has operations
-pub(crate) use stub_methods;
+#[doc(hidden)]
+pub use __stub_methods as stub_methods;
 
 #[cfg(test)]
 mod tests {

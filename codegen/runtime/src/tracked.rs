@@ -14,17 +14,17 @@ use serde_json::Value;
 use crate::drift;
 
 /// `value`, deserialized with the current place tracked.
-pub(crate) struct Tracked<'a>(&'a Value);
+pub struct Tracked<'a>(&'a Value);
 
 impl<'a> Tracked<'a> {
-    pub(crate) fn new(value: &'a Value) -> Self {
+    pub fn new(value: &'a Value) -> Self {
         Tracked(value)
     }
 }
 
 /// A decoding error of the recording pass; making one notes the departure where it happens.
 #[derive(Debug)]
-pub(crate) struct TrackError(String);
+pub struct TrackError(String);
 
 impl fmt::Display for TrackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

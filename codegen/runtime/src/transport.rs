@@ -1,7 +1,7 @@
 //! Sending a request: URL, headers and body, signing, redirects, retries, limits; then reading
 //! the response.
 //!
-//! Everything a server controls is bounded: the response body ([`Transport::max_response_bytes`],
+//! Everything a server controls is bounded: the response body (`Transport::max_response_bytes`,
 //! checked against `Content-Length` before reading and while reading), the time a request may
 //! take (a timeout per attempt, connect included, on by default), and redirects (not followed
 //! unless asked for, and then only to the same origin, each hop signed afresh).
@@ -39,7 +39,7 @@ use crate::signing::{self, RequestSigner};
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Everything a client needs to send requests; shared by its clones.
-pub(crate) struct Transport {
+pub struct Transport {
     pub(crate) http: reqwest::Client,
     /// Scheme, host and optional path prefix, without a trailing `/`.
     pub(crate) base_url: String,
@@ -59,8 +59,13 @@ pub(crate) struct Transport {
 
 impl Transport {
     /// The base URL as it may be shown (see `Client::base_url`).
-    pub(crate) fn shown_base_url(&self) -> &str {
+    pub fn shown_base_url(&self) -> &str {
         &self.base_url_shown
+    }
+
+    /// Where this transport's responses departed from the spec (see `Client::drift_report`).
+    pub fn drift_report(&self) -> crate::DriftReport {
+        self.drift.report()
     }
 }
 
@@ -81,7 +86,7 @@ impl fmt::Debug for Transport {
 
 /// Whether a request is signed by the client's signer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Signing {
+pub enum Signing {
     /// Signed (when the client has a signer).
     Signed,
     /// Never signed: the operation says `security: []`, or the caller asked.
@@ -90,9 +95,12 @@ pub(crate) enum Signing {
 
 /// A request as an operation describes it, before it becomes an HTTP request.
 #[derive(Debug)]
-pub(crate) struct Request {
-    /// The operation, for traces: its `operationId` (or method name) and path template.
+pub struct Request {
+    /// The operation, for traces: its `operationId` (or method name) and path template. Read
+    /// by nothing else, so unread without the `tracing` feature.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) operation: &'static str,
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     pub(crate) path_template: &'static str,
     method: Method,
     path: String,
@@ -108,7 +116,7 @@ pub(crate) struct Request {
 
 impl Request {
     /// A request of the operation `info`, to `path` (its template filled in) with `query`.
-    pub(crate) fn new(info: &OperationInfo, path: String, query: Query) -> Self {
+    pub fn new(info: &OperationInfo, path: String, query: Query) -> Self {
         Request {
             operation: info.id,
             path_template: info.path,
@@ -125,7 +133,7 @@ impl Request {
     }
 
     /// A request the spec does not describe ([`RawRequest`](crate::RawRequest)).
-    pub(crate) fn untyped(method: Method, path: String, signing: Signing) -> Self {
+    pub fn untyped(method: Method, path: String, signing: Signing) -> Self {
         let info = OperationInfo {
             id: "request",
             method,
@@ -136,7 +144,7 @@ impl Request {
     }
 
     #[allow(dead_code)] // used when the spec has header parameters
-    pub(crate) fn header(&mut self, name: &str, value: &dyn Display) -> Result<(), Failure> {
+    pub fn header(&mut self, name: &str, value: &dyn Display) -> Result<(), Failure> {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
             Failure::InvalidRequest(format!(
                 "`{}` is not a valid header name",
@@ -153,18 +161,18 @@ impl Request {
     }
 
     #[allow(dead_code)] // used when the spec has cookie parameters
-    pub(crate) fn cookie(&mut self, name: &str, value: &dyn Display) {
+    pub fn cookie(&mut self, name: &str, value: &dyn Display) {
         self.cookies.push(encoding::cookie_pair(name, value));
     }
 
     #[allow(dead_code)] // used when an operation documents a response body
-    pub(crate) fn accept(&mut self, media_type: &'static str) {
+    pub fn accept(&mut self, media_type: &'static str) {
         self.headers
             .insert(ACCEPT, HeaderValue::from_static(media_type));
     }
 
     #[allow(dead_code)] // used when the spec has JSON request bodies
-    pub(crate) fn json<T: Serialize + ?Sized>(
+    pub fn json<T: Serialize + ?Sized>(
         &mut self,
         media_type: &'static str,
         body: &T,
@@ -176,7 +184,7 @@ impl Request {
         Ok(())
     }
 
-    pub(crate) fn raw(&mut self, media_type: &str, body: Bytes) {
+    pub fn raw(&mut self, media_type: &str, body: Bytes) {
         if let Ok(value) = HeaderValue::from_str(media_type) {
             self.headers.insert(CONTENT_TYPE, value);
         }
@@ -184,9 +192,9 @@ impl Request {
     }
 }
 
-/// A response with its body read (at most [`Transport::max_response_bytes`] of it).
+/// A response with its body read (at most `Transport::max_response_bytes` of it).
 #[derive(Debug)]
-pub(crate) struct RawResponse {
+pub struct RawResponse {
     pub(crate) method: Method,
     pub(crate) path: String,
     pub(crate) status: StatusCode,
@@ -196,23 +204,23 @@ pub(crate) struct RawResponse {
 
 impl RawResponse {
     #[allow(dead_code)] // used when an operation tells statuses apart
-    pub(crate) fn status(&self) -> u16 {
+    pub fn status(&self) -> u16 {
         self.status.as_u16()
     }
 
-    pub(crate) fn is_success(&self) -> bool {
+    pub fn is_success(&self) -> bool {
         self.status.is_success()
     }
 
     /// The body decoded as JSON. On failure the error says where (`results[0].id`).
     #[allow(dead_code)] // used when the spec has JSON response bodies
-    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Failure> {
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Failure> {
         self.decoded(crate::drift::decode_json(&self.body))
     }
 
     /// A decode's outcome, its error placed in the body (`results[0].id`).
     #[allow(dead_code)] // used when the spec has JSON response bodies
-    pub(crate) fn decoded<T>(&self, result: Result<T, serde_json::Error>) -> Result<T, Failure> {
+    pub fn decoded<T>(&self, result: Result<T, serde_json::Error>) -> Result<T, Failure> {
         result.map_err(|source| {
             Failure::Decode(Box::new(DecodeError {
                 response: self.info(),
@@ -224,7 +232,7 @@ impl RawResponse {
     }
 
     /// What the server sent, for an error to keep.
-    pub(crate) fn info(&self) -> ResponseInfo {
+    pub fn info(&self) -> ResponseInfo {
         ResponseInfo {
             method: self.method.clone(),
             path: self.path.clone(),
@@ -236,7 +244,7 @@ impl RawResponse {
 
     /// The body as bytes (shared, not copied).
     #[allow(dead_code)] // used when the spec has responses without a JSON schema
-    pub(crate) fn raw<T>(&self) -> RawBody<T> {
+    pub fn raw<T>(&self) -> RawBody<T> {
         let content_type = self
             .headers
             .get(CONTENT_TYPE)
@@ -247,7 +255,7 @@ impl RawResponse {
 
     /// The body decoded as a documented error type, if it is one (one that is not is drift).
     #[allow(dead_code)] // used when the spec documents error bodies
-    pub(crate) fn typed_error<T: DeserializeOwned>(&self) -> Option<T> {
+    pub fn typed_error<T: DeserializeOwned>(&self) -> Option<T> {
         let typed = crate::drift::decode_json(&self.body).ok();
         if typed.is_none() {
             crate::drift::failed_decode();
@@ -256,7 +264,7 @@ impl RawResponse {
     }
 
     /// The error for a status the operation does not treat as success.
-    pub(crate) fn error<E>(&self, typed: Option<E>) -> Error<E> {
+    pub fn error<E>(&self, typed: Option<E>) -> Error<E> {
         Error::Status(Box::new(StatusError {
             response: self.info(),
             typed,
@@ -274,7 +282,7 @@ enum RetryReason {
 impl Transport {
     /// Sends `request` (signed when it says so and a signer is configured), following the
     /// retry and redirect policies, and reads the response within the limits.
-    pub(crate) fn send(
+    pub fn send(
         self: Arc<Self>,
         request: Request,
     ) -> impl Future<Output = Result<RawResponse, Failure>> + Send + 'static {
@@ -334,7 +342,7 @@ impl Transport {
     /// Sends `request` with retries and redirects, up to the response's head; its body is left
     /// to read. `streaming`: the timeout bounds the head, not the body (a stream's reader bounds
     /// each wait for a chunk with it instead).
-    pub(crate) async fn respond(
+    pub async fn respond(
         &self,
         request: Request,
         attempts: &mut u32,
@@ -551,7 +559,7 @@ impl Transport {
     }
 
     /// Reads the body, refusing more than the limit and giving up at the deadline.
-    pub(crate) async fn read(
+    pub async fn read(
         &self,
         mut response: reqwest::Response,
         method: &Method,
@@ -646,7 +654,7 @@ impl Display for RetryReason {
 }
 
 /// A response whose body is still to be read, with what errors name it by.
-pub(crate) struct Opened {
+pub struct Opened {
     pub(crate) response: reqwest::Response,
     pub(crate) method: Method,
     pub(crate) path: String,
@@ -658,7 +666,7 @@ pub(crate) struct Opened {
 }
 
 /// The request (or a wait for its body) took longer than its timeout.
-pub(crate) fn timed_out(method: &Method, path: &str) -> Failure {
+pub fn timed_out(method: &Method, path: &str) -> Failure {
     Failure::Transport(TransportError {
         method: method.clone(),
         path: path.to_owned(),
@@ -667,7 +675,7 @@ pub(crate) fn timed_out(method: &Method, path: &str) -> Failure {
     })
 }
 
-pub(crate) fn transport_error(method: &Method, path: &str, source: reqwest::Error) -> Failure {
+pub fn transport_error(method: &Method, path: &str, source: reqwest::Error) -> Failure {
     let kind = if source.is_timeout() {
         TransportErrorKind::Timeout
     } else if source.is_connect() {
@@ -685,7 +693,7 @@ pub(crate) fn transport_error(method: &Method, path: &str, source: reqwest::Erro
 }
 
 /// `url` with any user name and password replaced by `***`, for messages and `Debug`.
-pub(crate) fn redact_userinfo(url: &str) -> String {
+pub fn redact_userinfo(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
             let _ = parsed.set_username("***");

@@ -77,7 +77,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
         quote! {
             #doc
             pub fn #setter(mut self, value: impl Into<String>) -> Self {
-                self.set_variable(#name, value.into());
+                self.config.set_variable(#name, value.into());
                 self
             }
         }
@@ -85,13 +85,13 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
     let credentials = credentials_setter(&api.auth);
     let builder_use = match &api.server {
         Some(server) if !server.variables.is_empty() => quote!(
-            use crate::builder::{ApiInfo, ClientBuilder, Server, ServerVariable};
+            use crate::builder::{ApiInfo, Server, ServerVariable};
         ),
         Some(_) => quote!(
-            use crate::builder::{ApiInfo, ClientBuilder, Server};
+            use crate::builder::{ApiInfo, Server};
         ),
         None => quote!(
-            use crate::builder::{ApiInfo, ClientBuilder};
+            use crate::builder::ApiInfo;
         ),
     };
     let signer_required = !matches!(api.auth, Auth::None);
@@ -110,6 +110,8 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
         use crate::transport::Transport;
 
         #server_const
+
+        runtime::client_builder!();
 
         /// What the runtime needs to know about this API to build a client.
         const API: ApiInfo = ApiInfo { server: #server_arg, signer_required: #signer_required, user_agent: crate::USER_AGENT };
@@ -144,7 +146,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
             /// clones): counts by operation, status, kind and place, never a value. Each new place
             /// is also a `tracing` event at WARN.
             pub fn drift_report(&self) -> crate::DriftReport {
-                self.transport.drift.report()
+                self.transport.drift_report()
             }
 
             pub(crate) fn transport(&self) -> &Arc<Transport> {
@@ -160,7 +162,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
 
             /// Builds the client.
             pub fn build(self) -> Result<Client, BuildError> {
-                let transport = self.build_transport(&API)?;
+                let transport = self.config.build_transport(&API)?;
                 Ok(Client { transport: Arc::new(transport) })
             }
         }
@@ -215,40 +217,39 @@ pub(super) fn valid_header_name(name: &str) -> bool {
 
 pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
     let zephr = super::uses_zephr_hmac(api);
-    let runtime_mods = super::runtime::FILES
-        .iter()
-        .filter(|file| file.is_needed(api))
-        .map(|file| {
-            let module = format_ident!("{}", file.module());
-            let cfg = file
-                .feature
-                .map(|feature| quote!(#[cfg(feature = #feature)]));
-            quote!(#cfg mod #module;)
+    // The runtime's modules the generated code refers to (as `crate::request::…`), each
+    // imported once here.
+    let runtime_mods = super::runtime::modules(api)
+        .into_iter()
+        .map(|(module, feature)| {
+            let module = format_ident!("{}", module);
+            let cfg = feature.map(|feature| quote!(#[cfg(feature = #feature)]));
+            quote!(#cfg use runtime::#module;)
         });
     let paginate = super::paginates(api);
     let paginate_use = paginate.then(|| {
         quote!(
-            pub use paginate::{Items, Pages, Paginated, DEFAULT_MAX_PAGES};
+            pub use runtime::{Items, Pages, Paginated, DEFAULT_MAX_PAGES};
         )
     });
     let stream_use = super::runtime::has_streams(api).then(|| {
         quote!(
-            pub use stream::{ByteStream, StreamFuture, DEFAULT_MAX_STREAM_BYTES};
+            pub use runtime::{ByteStream, StreamFuture, DEFAULT_MAX_STREAM_BYTES};
         )
     });
     let multipart_use = super::runtime::has_multipart(api).then(|| {
         quote!(
-            pub use multipart::FilePart;
+            pub use runtime::FilePart;
         )
     });
     let events_use = super::runtime::has_events(api).then(|| {
         quote!(
-            pub use events::{Event, EventStream, EventsFuture};
+            pub use runtime::{Event, EventStream, EventsFuture};
         )
     });
     let zephr_use = zephr.then(|| {
         quote!(
-            pub use zephr_hmac::ZephrHmacSigner;
+            pub use runtime::ZephrHmacSigner;
         )
     });
     let server_use = api.server.is_some().then(|| {
@@ -293,18 +294,17 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         mod client;
         #(#runtime_mods)*
 
-        pub use body::RawBody;
-        pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
-        pub use client::Client;
+        pub use client::{Client, ClientBuilder};
         #server_use
-        pub use drift::{decode_with_drift, Drift, DriftKind};
-        pub use drift_log::{DriftEntry, DriftReport};
-        pub use error::{BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError, TransportError, TransportErrorKind};
-        pub use redirect::RedirectPolicy;
-        pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
+        pub use runtime::{
+            decode_with_drift, nonce, ApiKey, BearerToken, BuildError, DecodeError, Drift, DriftEntry,
+            DriftError, DriftKind, DriftReport, Error, FullResponseFuture, InvalidRequestError,
+            PaginationError, RawBody, RawRequest, RedirectPolicy, RequestSigner, Response,
+            ResponseFuture, ResponseInfo, RetryPolicy, SecretString, SignableRequest, SigningError,
+            StatusError, TransportError, TransportErrorKind, DEFAULT_CONNECT_TIMEOUT,
+            DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+        };
         #paginate_use
-        pub use retry::RetryPolicy;
-        pub use signing::{nonce, ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError};
         #stream_use
         #events_use
         #multipart_use
@@ -312,12 +312,12 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
 
         /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (and its
         /// `Method`, `StatusCode` and `HeaderMap`, which errors and responses use).
-        pub use reqwest;
+        pub use runtime::reqwest;
         /// The JSON library of the models: free-form values are `serde_json::Value` and
         /// `serde_json::Map`, usable without a dependency of your own.
-        pub use serde_json;
+        pub use runtime::serde_json;
         /// The byte buffers of raw bodies (`Bytes`).
-        pub use bytes;
+        pub use runtime::bytes;
 
         /// The spec's `info.title`.
         pub const SPEC_TITLE: &str = #title;

@@ -12,8 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::TokenStream;
 
 use super::{
-    GeneratedFile, Options, client, examples_test, operations, rust, test_server, testing, types,
-    verify,
+    GeneratedFile, Options, client, examples_test, operations, rust, testing, types, verify,
 };
 use crate::error::Error;
 use crate::ir::Api;
@@ -82,8 +81,6 @@ enum RustFile<'a> {
     TestingMod,
     /// `src/testing/<group>.rs`: a group's stubs.
     TestingGroup(&'a crate::ir::Group),
-    /// `examples/test-server.rs`: the test server as a process.
-    TestServerExample,
 }
 
 /// Every Rust file (the parts of `types.rs` in their order, not always next to each other), roughly largest
@@ -116,7 +113,6 @@ fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
         RustFile::Client,
         RustFile::Lib,
         RustFile::ApisMod,
-        RustFile::TestServerExample,
     ]);
     jobs
 }
@@ -157,7 +153,6 @@ impl RustFile<'_> {
             RustFile::TestingGroup(group) => {
                 format!("src/testing/{}.rs", crate::names::unraw(&group.module))
             }
-            RustFile::TestServerExample => "examples/test-server.rs".to_owned(),
         })
     }
 
@@ -184,7 +179,6 @@ impl RustFile<'_> {
             RustFile::ApisMod => operations::mod_file(api),
             RustFile::TestingMod => testing::mod_file(api, options),
             RustFile::TestingGroup(group) => testing::group_file(api, group),
-            RustFile::TestServerExample => test_server::example_file(options),
         };
         Ok((code, String::new()))
     }

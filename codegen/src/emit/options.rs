@@ -19,6 +19,20 @@ pub struct Options {
     /// How the generated Rust is formatted (rustfmt for what is written; tests that only look
     /// at the code may skip it).
     pub formatting: crate::format::Formatting,
+    /// Where the crate's runtime comes from.
+    pub runtime: Runtime,
+}
+
+/// Where a generated crate's runtime (the `codegen-runtime` crate) comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Runtime {
+    /// Copied into the crate's `runtime/` folder as the package `<crate>-runtime`: the crate is
+    /// self-contained, and the copy is versioned with it.
+    #[default]
+    Vendored,
+    /// The `codegen-runtime` crate of this repository, at this path relative to the generated
+    /// crate (`../../../runtime` for the fixtures' snapshot crates, which share one build of it).
+    Path(String),
 }
 
 /// Package metadata of the generated crate (`[package]` of `spec/codegen.toml`).
@@ -104,6 +118,17 @@ impl Options {
                 ),
             );
         }
+        if let Runtime::Path(path) = &self.runtime
+            && (path.is_empty()
+                || !path
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)))
+        {
+            return invalid(
+                "the runtime's path",
+                format!("`{}` is not a plain relative path", text::one_line(path)),
+            );
+        }
         if let Some(repository) = &self.package.repository
             && !(repository.starts_with("https://") || repository.starts_with("http://"))
         {
@@ -144,6 +169,7 @@ impl Default for Options {
             package: Package::default(),
             example_exceptions: Vec::new(),
             formatting: crate::format::Formatting::default(),
+            runtime: Runtime::default(),
         }
     }
 }

@@ -1,104 +1,142 @@
-//! The runtime every generated crate carries: the modules of the `codegen-runtime` crate
-//! (`codegen/runtime`), copied as they are, without their unit tests.
+//! The runtime every generated crate depends on: the `codegen-runtime` crate
+//! (`codegen/runtime`), either vendored into the crate's `runtime/` folder (its sources copied
+//! as they are, without their unit tests, with a manifest of its own) or, for crates that live
+//! beside this repository's runtime (the fixtures' snapshot crates), used from where it is.
 //!
 //! The runtime is a crate of its own so that it is compiled, documented and unit-tested where
-//! it is written (with a stand-in for the generated `lib.rs`, its `lib.rs`, which is not
-//! copied). A generated crate stays self-contained: a team depends on one crate, by path or
-//! from a registry, and never on a runtime crate whose version must match.
+//! it is written, and compiled once rather than with every change to the generated code. A
+//! vendored crate stays self-contained: a team depends on one folder, by path or from git, and
+//! no runtime version must match, since the copy is written with the crate.
+//!
+//! The modules a spec may not need are features of the runtime; which of them a crate turns on
+//! is decided here ([`features`]), from the same facts the emitters go by.
 
 use crate::ir::{Api, Auth};
 
-/// One runtime module: where it goes in the generated crate, and its source.
+/// One source file of the runtime crate: where it goes in the vendored copy, and its text.
 pub(crate) struct RuntimeFile {
     pub(crate) path: &'static str,
     source: &'static str,
-    /// Whether a crate needs it (modules used by only some specs are left out: their items
-    /// would be dead code).
-    needed: fn(&Api) -> bool,
-    /// The Cargo feature it is compiled with, when it is not always.
-    pub(crate) feature: Option<&'static str>,
 }
 
-fn always(_: &Api) -> bool {
-    true
-}
-
-/// A runtime module by name, and when a crate needs it.
+/// A runtime source file by name.
 macro_rules! module {
-    ($name:literal, $needed:expr) => {
+    ($name:literal) => {
         RuntimeFile {
-            path: concat!("src/", $name, ".rs"),
+            path: concat!("runtime/src/", $name, ".rs"),
             source: include_str!(concat!("../../runtime/src/", $name, ".rs")),
-            needed: $needed,
-            feature: None,
-        }
-    };
-    ($name:literal, $needed:expr, feature $feature:literal) => {
-        RuntimeFile {
-            feature: Some($feature),
-            ..module!($name, $needed)
         }
     };
 }
 
-/// Every runtime module, in the order `lib.rs` declares them.
+/// Every source file of the runtime crate but its test-only stand-in (`stand_in.rs`).
 pub(crate) const FILES: &[RuntimeFile] = &[
-    module!("base64_json", uses_base64),
-    module!("body", always),
-    module!("builder", always),
-    module!("drift", always),
-    module!("drift_log", always),
-    module!("encoding", always),
-    module!("envelope", has_envelopes),
-    module!("error", always),
-    module!("events", has_events),
-    module!("form", has_forms),
-    module!("json_path", always),
-    module!("model", has_structs),
-    module!("multipart", has_multipart),
-    module!("one_of", has_one_ofs),
-    module!("paginate", paginates),
-    module!("random", always),
-    module!("redirect", always),
-    module!("request", always),
-    module!("retry", always),
-    module!("signing", always),
-    module!("stream", has_streams),
-    module!("string_enum", has_string_enums),
-    module!("testing_auth", always, feature "testing"),
-    module!("testing_server", always, feature "testing"),
-    module!("testing_stub", always, feature "testing"),
-    module!("tracked", always),
-    module!("transport", always),
-    module!("zephr_hmac", uses_zephr_hmac),
+    module!("lib"),
+    module!("base64_json"),
+    module!("body"),
+    module!("builder"),
+    module!("drift"),
+    module!("drift_log"),
+    module!("encoding"),
+    module!("envelope"),
+    module!("error"),
+    module!("events"),
+    module!("form"),
+    module!("json_path"),
+    module!("model"),
+    module!("multipart"),
+    module!("one_of"),
+    module!("paginate"),
+    module!("random"),
+    module!("redirect"),
+    module!("request"),
+    module!("retry"),
+    module!("signing"),
+    module!("stream"),
+    module!("string_enum"),
+    module!("testing_auth"),
+    module!("testing_server"),
+    module!("testing_stub"),
+    module!("tracked"),
+    module!("transport"),
+    module!("zephr_hmac"),
 ];
 
-/// The marker of a runtime module's unit tests: they end the file, and are not copied.
-const TESTS: &str = "\n#[cfg(test)]\nmod tests {";
+/// Where a file's test-only part begins: its unit tests (`mod tests { … }`), or the stand-in
+/// module `lib.rs` declares for them. Everything from there on is left out of the copy.
+const TESTS: &str = "\n#[cfg(test)]\nmod ";
 
 impl RuntimeFile {
-    pub(crate) fn is_needed(&self, api: &Api) -> bool {
-        (self.needed)(api)
-    }
-
-    /// The module's source without its unit tests.
-    pub(crate) fn source(&self) -> &'static str {
-        match self.source.find(TESTS) {
-            Some(at) => &self.source[..at + 1],
+    /// The file's source without its test-only part, ending as rustfmt ends a file (the
+    /// format stage formats the crate's own module tree, not the vendored runtime).
+    pub(crate) fn source(&self) -> String {
+        let kept = match self.source.find(TESTS) {
+            Some(at) => &self.source[..at],
             None => self.source,
-        }
-    }
-
-    /// The module's name (`transport`).
-    pub(crate) fn module(&self) -> &'static str {
-        self.path.trim_start_matches("src/").trim_end_matches(".rs")
+        };
+        format!("{}\n", kept.trim_end())
     }
 }
 
-/// Where the runtime's modules go in a generated crate (`src/transport.rs`, …): copies of
-/// `codegen/runtime/src`, the same for every spec.
+/// Where the runtime's files go in a vendoring crate (`runtime/src/transport.rs`, …): copies
+/// of `codegen/runtime/src`, the same for every spec.
 pub fn runtime_paths() -> Vec<&'static str> {
     FILES.iter().map(|file| file.path).collect()
+}
+
+/// The runtime's features a crate of `api` needs (beyond TLS, `tracing` and `testing`, which
+/// are the crate's own features, forwarded).
+pub(crate) fn features(api: &Api) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if uses_base64(api) {
+        out.push("base64-json");
+    }
+    if has_events(api) {
+        out.push("events");
+    }
+    if has_forms(api) {
+        out.push("form");
+    }
+    if has_multipart(api) {
+        out.push("multipart");
+    }
+    if paginates(api) {
+        out.push("paginate");
+    }
+    if has_byte_streams(api) {
+        out.push("stream");
+    }
+    if uses_zephr_hmac(api) {
+        out.push("zephr-hmac");
+    }
+    out
+}
+
+/// The runtime's modules the generated code of `api` refers to, each with the feature it needs
+/// when it is not always compiled (for `lib.rs`'s `use runtime::…` lines).
+pub(crate) fn modules(api: &Api) -> Vec<(&'static str, Option<&'static str>)> {
+    let mut out = vec![("builder", None), ("error", None), ("transport", None)];
+    if !api.operations.is_empty() {
+        out.extend([("encoding", None), ("request", None)]);
+    }
+    let mut when = |needed: bool, module: &'static str| {
+        if needed {
+            out.push((module, None));
+        }
+    };
+    when(uses_base64(api), "base64_json");
+    when(has_events(api), "events");
+    when(has_forms(api), "form");
+    when(has_structs(api), "model");
+    when(has_one_ofs(api), "one_of");
+    when(has_string_enums(api), "string_enum");
+    out.extend([
+        ("testing_auth", Some("testing")),
+        ("testing_server", Some("testing")),
+        ("testing_stub", Some("testing")),
+    ]);
+    out.sort();
+    out
 }
 
 /// Whether an operation pages, so the crate needs the runtime's `paginate` module.
@@ -130,14 +168,6 @@ pub(crate) fn has_string_enums(api: &Api) -> bool {
 /// Whether the spec's security scheme is Zephr's, so the crate needs its signer.
 pub(crate) fn uses_zephr_hmac(api: &Api) -> bool {
     matches!(api.auth, Auth::ZephrHmac { .. })
-}
-
-/// Whether a response has an envelope, so the crate needs the runtime's `envelope` module.
-pub(crate) fn has_envelopes(api: &Api) -> bool {
-    api.operations
-        .iter()
-        .flat_map(|op| &op.success)
-        .any(|case| case.envelope.is_some())
 }
 
 /// Whether a success response of `op` is bytes (not JSON), so its builder can stream it.
@@ -216,49 +246,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_module_of_the_runtime_crate_is_copied_and_tests_never_are() {
-        let lib = include_str!("../../runtime/src/lib.rs");
-        let declared: Vec<&str> = lib
-            .lines()
-            .filter_map(|line| {
-                line.strip_prefix("mod ")
-                    .and_then(|rest| rest.strip_suffix(';'))
-            })
+    fn every_file_of_the_runtime_crate_is_copied_and_tests_never_are() {
+        let on_disk: std::collections::BTreeSet<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/src"))
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+                .filter(|name| name != "stand_in.rs")
+                .collect();
+        let copied: std::collections::BTreeSet<String> = FILES
+            .iter()
+            .map(|file| file.path.trim_start_matches("runtime/src/").to_owned())
             .collect();
-        let copied: Vec<&str> = FILES.iter().map(RuntimeFile::module).collect();
         assert_eq!(
-            declared, copied,
-            "codegen/runtime/src/lib.rs and the list of runtime files differ"
+            on_disk, copied,
+            "codegen/runtime/src and the list of runtime files differ"
         );
         for file in FILES {
             let source = file.source();
             assert!(
                 !source.contains("#[cfg(test)]"),
-                "{}: unit tests must be its last item, as `{TESTS:?}`",
+                "{}: the test-only part must be last, starting with `{TESTS:?}`",
                 file.path
             );
-            syn::parse_file(source)
+            syn::parse_file(&source)
                 .unwrap_or_else(|e| panic!("{} without its tests does not parse: {e}", file.path));
         }
     }
 
     #[test]
-    fn the_runtime_crate_depends_on_what_generated_crates_do() {
+    fn the_vendored_manifest_has_the_runtime_crates_dependencies_and_features() {
         let runtime: toml::Table = include_str!("../../runtime/Cargo.toml").parse().unwrap();
-        let template = include_str!("templates/Cargo.toml.j2");
-        let dependencies = &template[template.find("\n[dependencies]").unwrap()..];
-        let runtime_deps = runtime["dependencies"].as_table().unwrap();
-        for (name, spec) in runtime_deps {
-            let version = match spec {
-                toml::Value::String(v) => v.clone(),
-                toml::Value::Table(t) => t["version"].as_str().unwrap().to_owned(),
-                other => panic!("{name}: {other:?}"),
-            };
-            let line = dependencies.lines().find(|l| l.starts_with(&format!("{name} = "))).unwrap_or_else(|| panic!("the generated crate's Cargo.toml does not depend on `{name}`, which the runtime uses"));
-            assert!(
-                line.contains(&format!("\"{version}\"")),
-                "`{name}`: the runtime crate asks for {version}, the generated crate for `{line}`"
-            );
-        }
+        let vendored: toml::Table =
+            super::super::templates::runtime_cargo_toml(&crate::Options::default())
+                .unwrap()
+                .parse()
+                .unwrap();
+        assert_eq!(
+            runtime["dependencies"], vendored["dependencies"],
+            "codegen/runtime/Cargo.toml and the vendored runtime's manifest depend on different crates"
+        );
+        let mut features = runtime["features"].as_table().unwrap().clone();
+        features.remove("default");
+        let mut vendored_features = vendored["features"].as_table().unwrap().clone();
+        vendored_features.remove("default");
+        assert_eq!(features, vendored_features, "the features differ");
     }
 }

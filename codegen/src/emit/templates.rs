@@ -5,22 +5,30 @@
 use minijinja::{Environment, context};
 
 use super::preamble::{Comment, preamble};
-use super::runtime::{self, has_forms, paginates, uses_base64, uses_zephr_hmac};
-use super::{GeneratedFile, Options, RUST_VERSION, client, features, text};
+use super::runtime;
+use super::{GeneratedFile, Options, RUST_VERSION, Runtime, client, features, text};
 use crate::error::Error;
 use crate::ir::{Api, Auth};
 
-/// The files that are not built from tokens: the runtime, `Cargo.toml`, `README.md`.
+/// The files that are not built from tokens: `Cargo.toml`, `README.md`, `rustfmt.toml`, and the
+/// vendored runtime (its sources and manifest), unless the crate uses a runtime from elsewhere.
 pub(super) fn text_files(
     api: &Api,
     options: &Options,
     preamble: &str,
 ) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files: Vec<GeneratedFile> = runtime::FILES
-        .iter()
-        .filter(|file| file.is_needed(api))
-        .map(|file| GeneratedFile::new(file.path, format!("{preamble}\n{}", file.source())))
-        .collect();
+    let mut files = Vec::new();
+    if options.runtime == Runtime::Vendored {
+        files.extend(
+            runtime::FILES.iter().map(|file| {
+                GeneratedFile::new(file.path, format!("{preamble}\n{}", file.source()))
+            }),
+        );
+        files.push(GeneratedFile::new(
+            "runtime/Cargo.toml",
+            runtime_cargo_toml(options)?,
+        ));
+    }
     files.push(GeneratedFile::new(
         "rustfmt.toml",
         crate::format::RUSTFMT_TOML.to_owned(),
@@ -28,6 +36,29 @@ pub(super) fn text_files(
     files.push(GeneratedFile::new("Cargo.toml", cargo_toml(api, options)?));
     files.push(GeneratedFile::new("README.md", readme(api, options)?));
     Ok(files)
+}
+
+/// The package name of the vendored runtime: the crate's, with `-runtime`.
+pub(crate) fn runtime_package(options: &Options) -> String {
+    format!("{}-runtime", options.crate_name)
+}
+
+/// The manifest of the vendored runtime (`runtime/Cargo.toml`): the runtime crate's
+/// dependencies and features under the generated crate's name, version and license.
+pub(super) fn runtime_cargo_toml(options: &Options) -> Result<String, Error> {
+    render_template(
+        "runtime/Cargo.toml",
+        include_str!("templates/runtime.Cargo.toml.j2"),
+        context! {
+            package => runtime_package(options),
+            crate_name => options.crate_name,
+            crate_version => options.crate_version,
+            rust_version => RUST_VERSION,
+            license => options.package.license,
+            repository => options.package.repository,
+            publish => options.package.publish,
+        },
+    )
 }
 
 fn render_template(what: &str, template: &str, ctx: minijinja::Value) -> Result<String, Error> {
@@ -45,6 +76,26 @@ fn render_template(what: &str, template: &str, ctx: minijinja::Value) -> Result<
 }
 
 fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
+    // The runtime: the vendored copy (versioned with the crate, so `cargo publish` of both
+    // works when publishing is on), or the repository's own crate at a path.
+    let runtime = match &options.runtime {
+        Runtime::Vendored => format!(
+            "{{ package = {}, version = \"={}\", path = \"runtime\", default-features = false",
+            text::toml_str(&runtime_package(options)),
+            options.crate_version
+        ),
+        Runtime::Path(path) => format!(
+            "{{ package = \"codegen-runtime\", path = {}, default-features = false",
+            text::toml_str(path)
+        ),
+    };
+    let features = runtime::features(api);
+    let runtime = if features.is_empty() {
+        format!("{runtime} }}")
+    } else {
+        let list: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+        format!("{runtime}, features = [{}] }}", list.join(", "))
+    };
     render_template(
         "Cargo.toml",
         include_str!("templates/Cargo.toml.j2"),
@@ -57,10 +108,8 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
             repository => options.package.repository,
             publish => options.package.publish,
             description => options.package.description.clone().unwrap_or_else(|| format!("Typed client for the {} API ({}), generated from its OpenAPI description", api.title, api.version)),
-            zephr_hmac => uses_zephr_hmac(api),
-            base64 => uses_base64(api),
-            paginate => paginates(api),
-            forms => has_forms(api),
+            runtime => runtime,
+            vendored => options.runtime == Runtime::Vendored,
             tag_features => features::table(api).0,
             all_feature => crate::ir::ALL_FEATURE,
         },

@@ -149,8 +149,8 @@ pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
             engine: Engine,
         }
 
-        impl std::fmt::Debug for TestServer {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Debug for TestServer {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("TestServer").field("base_url", &self.base_url()).finish_non_exhaustive()
             }
         }
@@ -172,7 +172,7 @@ pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
 
             /// How far a signature's timestamp may be from the server's clock (default five
             /// minutes).
-            pub fn max_clock_skew(mut self, skew: std::time::Duration) -> Self {
+            pub fn max_clock_skew(mut self, skew: ::std::time::Duration) -> Self {
                 self.settings.max_clock_skew = skew;
                 self
             }
@@ -397,8 +397,8 @@ fn received_method(api: &Api, op: &Operation) -> TokenStream {
         Some((BodyKind::Json(json), body)) => {
             let ty = ops::body_type(api, body);
             let doc = format!(
-                " The bodies of the requests to `{}`, in order, as `{}`.",
-                operation_id(op).replace('`', "'"),
+                " The bodies of the requests to {}, in order, as `{}`.",
+                text::markdown_code(&operation_id(op)),
                 api.display(json)
             );
             quote! {
@@ -418,8 +418,8 @@ fn received_method(api: &Api, op: &Operation) -> TokenStream {
         }
         _ => {
             let doc = format!(
-                " The requests to `{}`, in order.",
-                operation_id(op).replace('`', "'")
+                " The requests to {}, in order.",
+                text::markdown_code(&operation_id(op))
             );
             quote! {
                 #[doc = #doc]

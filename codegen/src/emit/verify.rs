@@ -64,7 +64,6 @@ const TABLES: &[&str] = &[
     "features",
     "dependencies",
     "dev-dependencies",
-    "example",
     "lints",
     "package.metadata",
 ];
@@ -198,22 +197,6 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
         if !TABLES.contains(&key.as_str()) {
             return Err(render(what, &format!("unexpected top-level key `{key}`")));
         }
-        if key == "example" {
-            // `[[example]]`: the test server's, by name, with its feature; no other key (a
-            // `path` could name any file).
-            let only_ours = value.as_array().is_some_and(|examples| {
-                examples.iter().all(|e| {
-                    e.as_table().is_some_and(|t| {
-                        t.get("name").and_then(|n| n.as_str()) == Some("test-server")
-                            && t.keys().all(|k| k == "name" || k == "required-features")
-                    })
-                })
-            });
-            if !only_ours {
-                return Err(render(what, "unexpected `[[example]]`"));
-            }
-            continue;
-        }
         let Some(inner) = value.as_table() else {
             return Err(render(what, &format!("`{key}` is not a table")));
         };
@@ -225,6 +208,10 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
             }
             "dependencies" | "dev-dependencies" => {
                 for (name, spec) in inner {
+                    if name == "runtime" {
+                        check_runtime_dependency(what, spec)?;
+                        continue;
+                    }
                     if !DEPENDENCIES.contains(&name.as_str()) {
                         return Err(render(what, &format!("unexpected dependency `{name}`")));
                     }
@@ -249,6 +236,38 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The one dependency with a path: the runtime, vendored in `runtime/` (a package named
+/// `…-runtime`) or this repository's `codegen-runtime` at a plain relative path.
+fn check_runtime_dependency(what: &str, spec: &toml::Value) -> Result<(), Error> {
+    let bad = || {
+        render(
+            what,
+            "unexpected source or settings of the `runtime` dependency",
+        )
+    };
+    let table = spec.as_table().ok_or_else(bad)?;
+    const KEYS: [&str; 5] = ["package", "version", "path", "default-features", "features"];
+    if table.keys().any(|k| !KEYS.contains(&k.as_str())) {
+        return Err(bad());
+    }
+    let package = table.get("package").and_then(|p| p.as_str()).unwrap_or("");
+    let path = table.get("path").and_then(|p| p.as_str()).unwrap_or("");
+    let plain = |path: &str| {
+        !path.is_empty()
+            && !path.starts_with('/')
+            && path
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+    };
+    let vendored = path == "runtime" && package.ends_with("-runtime");
+    let shared = package == "codegen-runtime" && plain(path);
+    if vendored || shared {
+        Ok(())
+    } else {
+        Err(bad())
+    }
 }
 
 fn check_markdown(what: &str, contents: &str) -> Result<(), Error> {

@@ -29,6 +29,10 @@ pub const ALL_FEATURE: &str = "all-apis";
 const RESERVED: &[&str] = &[
     "default",
     ALL_FEATURE,
+    "runtime",
+    "cli",
+    "mcp",
+    "testing",
     "rustls",
     "native-tls",
     "http2",

@@ -145,8 +145,44 @@ fn find_operations(spec: &OpenAPI) -> Result<Vec<Found<'_>>, SpecError> {
 
 /// Method names: `operationId`s in snake_case (two that collide are an error), then names derived
 /// from method and path for operations without one.
+/// Names of standard trait methods a method of the client (or of the test server's record)
+/// must not take: `fn clone(&self)` reads as `Clone::clone` (clippy's `should_implement_trait`
+/// lint) and shadows it.
+const TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
 fn method_names(found: &[Found<'_>]) -> Result<Vec<String>, SpecError> {
-    let mut namer = Namer::new();
+    let mut namer = Namer::with_reserved(TRAIT_METHODS);
     let mut owners: HashMap<String, String> = HashMap::new();
     let mut out = vec![String::new(); found.len()];
     for (i, f) in found.iter().enumerate() {

@@ -16,7 +16,11 @@ use crate::emit::text;
 use crate::ir::{Api, BodyKind, Group, Operation, Param, ParamLocation, ParamType};
 
 fn stub_name(op: &Operation) -> Ident {
-    format_ident!("{}Stub", crate::names::unraw(&op.builder_name))
+    // A builder named for a keyword carries a `_` (`Self_`): the suffix makes it a name already.
+    format_ident!(
+        "{}Stub",
+        crate::names::unraw(&op.builder_name).trim_end_matches('_')
+    )
 }
 
 /// The stub method, with the client method's name and arguments.
@@ -114,8 +118,8 @@ pub(super) fn stub_builder(api: &Api, op: &Operation) -> TokenStream {
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let name = ident(&p.rust_name);
         let doc = format!(
-            " Matches requests whose `{}` is this (set with the client's `.{}(…)`).",
-            p.wire_name.replace('`', "'"),
+            " Matches requests whose {} is this (set with the client's `.{}(…)`).",
+            text::markdown_code(&p.wire_name),
             crate::names::unraw(&p.rust_name)
         );
         if let ParamType::Encoded {
@@ -184,9 +188,9 @@ pub(super) fn stub_builder(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let doc = format!(
-        " A stub of `{}` (`{}`): set what requests must match, then what they get.",
-        operation_id(op).replace('`', "'"),
-        op.label().replace('`', "'")
+        " A stub of {} ({}): set what requests must match, then what they get.",
+        text::markdown_code(&operation_id(op)),
+        text::markdown_code(&op.label())
     );
     quote! {
         #[doc = #doc]

@@ -5,7 +5,7 @@
 //! The client: where requests go, how they are signed, and the entry points to the
 //! operations (one accessor per tag).
 
-use crate::builder::{ApiInfo, ClientBuilder, Server};
+use crate::builder::{ApiInfo, Server};
 use crate::error::BuildError;
 use crate::transport::Transport;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ const SERVER: Server = Server {
     url: SERVER_URL,
     variables: &[],
 };
-
+runtime::client_builder!();
 /// What the runtime needs to know about this API to build a client.
 const API: ApiInfo = ApiInfo {
     server: Some(&SERVER),
@@ -55,7 +55,7 @@ impl Client {
     /// clones): counts by operation, status, kind and place, never a value. Each new place
     /// is also a `tracing` event at WARN.
     pub fn drift_report(&self) -> crate::DriftReport {
-        self.transport.drift.report()
+        self.transport.drift_report()
     }
 
     pub(crate) fn transport(&self) -> &Arc<Transport> {
@@ -78,7 +78,7 @@ impl Client {
 impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let transport = self.build_transport(&API)?;
+        let transport = self.config.build_transport(&API)?;
         Ok(Client {
             transport: Arc::new(transport),
         })

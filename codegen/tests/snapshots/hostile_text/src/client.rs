@@ -5,7 +5,7 @@
 //! The client: where requests go, how they are signed, and the entry points to the
 //! operations (one accessor per tag).
 
-use crate::builder::{ApiInfo, ClientBuilder, Server, ServerVariable};
+use crate::builder::{ApiInfo, Server, ServerVariable};
 use crate::error::BuildError;
 use crate::transport::Transport;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ const SERVER: Server = Server {
         allowed: &[],
     }],
 };
-
+runtime::client_builder!();
 /// What the runtime needs to know about this API to build a client.
 const API: ApiInfo = ApiInfo {
     server: Some(&SERVER),
@@ -65,7 +65,7 @@ impl Client {
     /// clones): counts by operation, status, kind and place, never a value. Each new place
     /// is also a `tracing` event at WARN.
     pub fn drift_report(&self) -> crate::DriftReport {
-        self.transport.drift.report()
+        self.transport.drift_report()
     }
 
     pub(crate) fn transport(&self) -> &Arc<Transport> {
@@ -88,13 +88,13 @@ impl ClientBuilder {
     ///
     /// The tenant\u{2028}id
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
-        self.set_variable("tenant", value.into());
+        self.config.set_variable("tenant", value.into());
         self
     }
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let transport = self.build_transport(&API)?;
+        let transport = self.config.build_transport(&API)?;
         Ok(Client {
             transport: Arc::new(transport),
         })

@@ -5,7 +5,7 @@
 //! The client: where requests go, how they are signed, and the entry points to the
 //! operations (one accessor per tag).
 
-use crate::builder::{ApiInfo, ClientBuilder, Server, ServerVariable};
+use crate::builder::{ApiInfo, Server, ServerVariable};
 use crate::error::BuildError;
 use crate::transport::Transport;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ const SERVER: Server = Server {
         },
     ],
 };
-
+runtime::client_builder!();
 /// What the runtime needs to know about this API to build a client.
 const API: ApiInfo = ApiInfo {
     server: Some(&SERVER),
@@ -68,7 +68,7 @@ impl Client {
     /// clones): counts by operation, status, kind and place, never a value. Each new place
     /// is also a `tracing` event at WARN.
     pub fn drift_report(&self) -> crate::DriftReport {
-        self.transport.drift.report()
+        self.transport.drift_report()
     }
 
     pub(crate) fn transport(&self) -> &Arc<Transport> {
@@ -95,13 +95,13 @@ impl ClientBuilder {
     ///
     /// One of: `eu`, `us`.
     pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.set_variable("region", value.into());
+        self.config.set_variable("region", value.into());
         self
     }
 
     /// Sets the server variable `base`. Required unless `base_url` is set: the spec's default (`v1`) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).
     pub fn base(mut self, value: impl Into<String>) -> Self {
-        self.set_variable("base", value.into());
+        self.config.set_variable("base", value.into());
         self
     }
 
@@ -112,7 +112,7 @@ impl ClientBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let transport = self.build_transport(&API)?;
+        let transport = self.config.build_transport(&API)?;
         Ok(Client {
             transport: Arc::new(transport),
         })

@@ -34,76 +34,40 @@ pub mod types;
 
 mod client;
 
-mod body;
-
-mod builder;
-
-mod drift;
-
-mod drift_log;
-
-mod encoding;
-
-mod error;
-
-mod json_path;
-
-mod model;
-
-mod random;
-
-mod redirect;
-
-mod request;
-
-mod retry;
-
-mod signing;
+use runtime::builder;
+use runtime::error;
+use runtime::model;
 
 #[cfg(feature = "testing")]
-mod testing_auth;
+use runtime::testing_auth;
 
 #[cfg(feature = "testing")]
-mod testing_server;
+use runtime::testing_server;
 
-#[cfg(feature = "testing")]
-mod testing_stub;
-
-mod tracked;
-
-mod transport;
-
-pub use body::RawBody;
-pub use builder::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-};
-
-pub use client::Client;
 pub use client::SERVER_URL;
-pub use drift::{Drift, DriftKind, decode_with_drift};
-pub use drift_log::{DriftEntry, DriftReport};
-pub use error::{
-    BuildError, DecodeError, DriftError, Error, InvalidRequestError, ResponseInfo, StatusError,
-    TransportError, TransportErrorKind,
-};
-
-pub use redirect::RedirectPolicy;
-pub use request::{FullResponseFuture, RawRequest, Response, ResponseFuture};
-pub use retry::RetryPolicy;
-pub use signing::{
-    ApiKey, BearerToken, RequestSigner, SecretString, SignableRequest, SigningError, nonce,
+pub use client::{Client, ClientBuilder};
+#[cfg(feature = "testing")]
+use runtime::testing_stub;
+use runtime::transport;
+pub use runtime::{
+    ApiKey, BearerToken, BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, DecodeError, Drift, DriftEntry, DriftError, DriftKind, DriftReport, Error,
+    FullResponseFuture, InvalidRequestError, PaginationError, RawBody, RawRequest, RedirectPolicy,
+    RequestSigner, Response, ResponseFuture, ResponseInfo, RetryPolicy, SecretString,
+    SignableRequest, SigningError, StatusError, TransportError, TransportErrorKind,
+    decode_with_drift, nonce,
 };
 
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (and its
 /// `Method`, `StatusCode` and `HeaderMap`, which errors and responses use).
-pub use reqwest;
+pub use runtime::reqwest;
 
 /// The JSON library of the models: free-form values are `serde_json::Value` and
 /// `serde_json::Map`, usable without a dependency of your own.
-pub use serde_json;
+pub use runtime::serde_json;
 
 /// The byte buffers of raw bodies (`Bytes`).
-pub use bytes;
+pub use runtime::bytes;
 
 /// The spec's `info.title`.
 pub const SPEC_TITLE: &str = "Recursive schemas";

@@ -40,8 +40,8 @@ pub struct TestServer {
     engine: Engine,
 }
 
-impl std::fmt::Debug for TestServer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Debug for TestServer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("TestServer")
             .field("base_url", &self.base_url())
             .finish_non_exhaustive()
@@ -65,7 +65,7 @@ impl TestServerBuilder {
 
     /// How far a signature's timestamp may be from the server's clock (default five
     /// minutes).
-    pub fn max_clock_skew(mut self, skew: std::time::Duration) -> Self {
+    pub fn max_clock_skew(mut self, skew: ::std::time::Duration) -> Self {
         self.settings.max_clock_skew = skew;
         self
     }

@@ -1,0 +1,1 @@
+//! Behaviour tests of the fixture crates live in `tests/`; this crate has no code of its own.
