@@ -1,6 +1,6 @@
 //! One fixture spec per schema or operation construct (`tests/fixtures/*.yaml`), checked at the
-//! IR: the Rust names and types the generator decided on. `fixture_crates.rs` compiles the same
-//! fixtures into crates and runs behaviour tests against them.
+//! IR: the Rust names and types the generator decided on. The same fixtures' crates are committed
+//! (`tests/snapshots`) and their behaviour tested (`tests/behaviour`).
 
 use std::path::Path;
 
@@ -134,6 +134,47 @@ fn nullable_required_fields_are_options_that_are_still_sent() {
     assert_eq!(
         field(session, "owner").ty,
         TypeRef::Nullable(Box::new(named(&api, "Owner")))
+    );
+}
+
+/// A component that is an object and admits `null` stays one struct; every use of it is
+/// nullable: a required property directly, through a `$ref` alias, through `allOf` (also of a
+/// component of another file, and in 3.1's forms), and a list's items. Bodies keep the type.
+#[test]
+fn a_nullable_component_is_nullable_wherever_it_is_used() {
+    let api = fixture("nullable");
+    let nullable = |ty: TypeRef| TypeRef::Nullable(Box::new(ty));
+    let milestone = named(&api, "Milestone");
+    assert!(matches!(def(&api, "Milestone").kind, TypeKind::Struct(_)));
+    let issue = structure(&api, "Issue");
+    for wire in ["milestone", "assignee", "window"] {
+        let f = field(issue, wire);
+        assert!(f.required, "{wire}");
+        assert_eq!(f.ty, nullable(milestone.clone()), "{wire}");
+    }
+    assert_eq!(
+        field(issue, "labels").ty,
+        TypeRef::Vec(Box::new(nullable(milestone.clone())))
+    );
+    // Not nullable: an optional `Option`, a `null` for it is drift.
+    assert_eq!(field(issue, "owner").ty, named(&api, "Owner"));
+
+    let api = fixture("openapi_31");
+    let delivery = structure(&api, "Delivery");
+    assert_eq!(
+        field(delivery, "shipment").ty,
+        nullable(named(&api, "Shipment"))
+    );
+    assert_eq!(
+        field(delivery, "coupon").ty,
+        nullable(named(&api, "Coupon"))
+    );
+
+    let api = fixture("multi_file");
+    let pet = structure(&api, "Pet");
+    assert_eq!(
+        field(pet, "next_checkup").ty,
+        nullable(named(&api, "Checkup"))
     );
 }
 

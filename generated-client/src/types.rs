@@ -7798,7 +7798,7 @@ crate::model::model!(
     PromoCodeRedemptionResult {
         promo_code: ("promoCode", optional),
         success: ("success", optional),
-        error_message: ("errorMessage", optional),
+        error_message: ("errorMessage", optional_nullable),
     },
     open(additional_properties)
 );

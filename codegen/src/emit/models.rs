@@ -211,10 +211,18 @@ fn serde_impls(name: &Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = text::rust_str(&f.wire_name);
-        let kind = match (f.required, f.is_optional()) {
-            (true, true) => quote!(nullable),
-            (true, false) => quote!(required),
-            (false, _) => quote!(optional),
+        // A required property that may be null is always written (`null` when `None`); an
+        // optional one is left out when `None`, and a `null` read for it is drift unless the
+        // spec says it may be null.
+        let kind = match (
+            f.required,
+            f.is_optional(),
+            matches!(f.ty, TypeRef::Nullable(_)),
+        ) {
+            (true, true, _) => quote!(nullable),
+            (true, false, _) => quote!(required),
+            (false, _, true) => quote!(optional_nullable),
+            (false, _, false) => quote!(optional),
         };
         quote!(#field: (#wire, #kind),)
     });

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::schema::{TypeTable, non_empty};
 use super::{Api, ParamType, Server, ServerVariable, TypeRef};
-use super::{examples, operations, pagination, recursion, security};
+use super::{examples, nullable, operations, pagination, recursion, security};
 use crate::error::SpecError;
 use crate::load::LoadedSpec;
 use crate::names::{self, Namer};
@@ -26,6 +26,7 @@ pub fn build(spec: &LoadedSpec, settings: &crate::Settings) -> Result<Api, SpecE
     let auth = security::choose(openapi)?;
     let (operations, groups) = operations::build(openapi, &mut types)?;
     let mut defs = std::mem::take(&mut types.defs);
+    nullable::apply(&mut defs, &types.nullable_defs);
     recursion::resolve(&mut defs)?;
     recursion::check_alias_chains(&defs)?;
 

@@ -19,6 +19,7 @@ use crate::error::Warning;
 mod build;
 mod examples;
 mod features;
+mod nullable;
 mod operations;
 mod pagination;
 mod recursion;

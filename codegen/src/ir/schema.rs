@@ -95,6 +95,10 @@ pub(crate) struct TypeTable<'s> {
     pub(crate) strict: bool,
     /// Whether `format: binary` strings are files: while resolving a multipart body's schema.
     pub(crate) files: bool,
+    /// Component types whose schema admits `null` but whose definition cannot say so (a
+    /// struct, enum or `oneOf` marked `nullable`): every use of them is nullable (see
+    /// `ir::nullable`).
+    pub(crate) nullable_defs: std::collections::HashSet<TypeId>,
 }
 
 /// Deepest nesting of schema resolution (properties within properties, across `allOf`s).
@@ -181,6 +185,7 @@ impl<'s> TypeTable<'s> {
             depth: 0,
             strict: false,
             files: false,
+            nullable_defs: Default::default(),
         }
     }
 
@@ -277,7 +282,12 @@ impl<'s> TypeTable<'s> {
                 let kind = match self.shape(s, at, &hint)? {
                     Shape::Type(t) if s.schema_data.nullable => TypeKind::Alias(nullable(t)),
                     Shape::Type(t) => TypeKind::Alias(t),
-                    Shape::Def(kind) => kind,
+                    Shape::Def(kind) => {
+                        if s.schema_data.nullable {
+                            self.nullable_defs.insert(id);
+                        }
+                        kind
+                    }
                 };
                 let mut doc = schema_doc(s);
                 doc.notes = View::of(s).notes();

@@ -233,6 +233,12 @@ pub fn missing_required(name: &str) {
     note(DriftKind::MissingRequired, Some(name));
 }
 
+/// `null` for the property `name`, which the spec does not mark nullable (an optional one: the
+/// value is read as absent, and noted).
+pub fn null_not_allowed(name: &str) {
+    note(DriftKind::TypeMismatch, Some(name));
+}
+
 /// A value of another type, or one that fits no variant.
 pub fn type_mismatch() {
     note(DriftKind::TypeMismatch, None);

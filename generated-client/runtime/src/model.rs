@@ -141,9 +141,11 @@ where
 /// ```
 ///
 /// `nullable` is a required property whose value may be `null`: always written (as `null` when
-/// `None`), and `None` when missing. Declared properties are matched by wire name (borrowed
-/// keys), each at most once; a missing required one is an error, a missing optional one (or a
-/// `null`) is `None`. Optional fields that are `None` are left out when encoding.
+/// `None`), and `None` when missing. `optional_nullable` is an optional one that may be `null`.
+/// Declared properties are matched by wire name (borrowed keys), each at most once; a missing
+/// required one is an error, a missing optional one is `None`, and so is a `null`, which is
+/// drift for an `optional` property (the spec does not say it may be `null`). Optional fields
+/// that are `None` are left out when encoding.
 ///
 /// What happens to the other properties:
 /// - `open map_field`: kept in that map field and written back after the declared ones (never
@@ -241,6 +243,9 @@ macro_rules! __model {
             ::serde::ser::SerializeMap::serialize_entry(&mut $map, $wire, __value)?;
         }
     };
+    (@serialize optional_nullable, $map:ident, $value:expr, $wire:literal) => {
+        $crate::model::model!(@serialize optional, $map, $value, $wire)
+    };
     (@other open, $access:ident, $key:ident, $kept:ident) => {{
         $crate::drift::undeclared($key.as_str());
         $crate::model::keep(&mut $kept, $key, &mut $access)?
@@ -261,10 +266,18 @@ macro_rules! __model {
     (@finish required, $slot:ident, $wire:literal, $access:ident) => {
         $slot.ok_or_else(|| <$access::Error as ::serde::de::Error>::missing_field($wire))?
     };
-    (@finish optional, $slot:ident, $wire:literal, $access:ident) => {
+    // An optional property the spec does not mark nullable: `null` reads as absent, and is
+    // drift (a value of another type than the spec's).
+    (@finish optional, $slot:ident, $wire:literal, $access:ident) => {{
+        if let ::core::option::Option::Some(::core::option::Option::None) = &$slot {
+            $crate::drift::null_not_allowed($wire);
+        }
+        $slot.flatten()
+    }};
+    (@finish nullable, $slot:ident, $wire:literal, $access:ident) => {
         $slot.flatten()
     };
-    (@finish nullable, $slot:ident, $wire:literal, $access:ident) => {
+    (@finish optional_nullable, $slot:ident, $wire:literal, $access:ident) => {
         $slot.flatten()
     };
 }

@@ -10,10 +10,11 @@ fn client(server: &TestServer) -> Client {
 #[tokio::test]
 async fn operations_parameters_and_schemas_from_other_files_work_on_the_wire() {
     let server = TestServer::start().await;
-    let body = r#"[{"id":"p1","name":"Rex","owner":{"email":"a@b.c"},"parent":{"id":"p0","name":"Max"},"tags":[{"label":"good"}]}]"#;
-    server
-        .reply(Reply::json(200, body))
-        .reply(Reply::json(201, r#"{"id":"p2","name":"Ada"}"#));
+    let body = r#"[{"id":"p1","name":"Rex","owner":{"email":"a@b.c"},"parent":{"id":"p0","name":"Max","next_checkup":null},"tags":[{"label":"good"}],"next_checkup":null}]"#;
+    server.reply(Reply::json(200, body)).reply(Reply::json(
+        201,
+        r#"{"id":"p2","name":"Ada","next_checkup":null}"#,
+    ));
     let pets: Vec<Pet> = client(&server).pets().list_pets().limit(5).await.unwrap();
     let rex = &pets[0];
     assert_eq!(
@@ -35,12 +36,15 @@ async fn operations_parameters_and_schemas_from_other_files_work_on_the_wire() {
 
     let created = client(&server)
         .pets()
-        .create_pet(Pet::new("p2".to_owned(), "Ada".to_owned()))
+        .create_pet(Pet::new("p2".to_owned(), "Ada".to_owned(), None))
         .await
         .unwrap();
     assert_eq!(created.name, "Ada");
     let sent: serde_json::Value = serde_json::from_slice(&server.received()[1].body).unwrap();
-    assert_eq!(sent, serde_json::json!({"id": "p2", "name": "Ada"}));
+    assert_eq!(
+        sent,
+        serde_json::json!({"id": "p2", "name": "Ada", "next_checkup": null})
+    );
 }
 
 #[tokio::test]
@@ -55,4 +59,22 @@ async fn a_response_from_another_file_keeps_its_own_local_refs() {
     };
     assert_eq!(problem.title.as_deref(), Some("broken"));
     assert_eq!(server.single().path, "/pets/p%201");
+}
+
+/// A nullable component of another file, used through `allOf`: `null` or a value.
+#[test]
+fn a_nullable_component_of_another_file_through_all_of_is_an_option() {
+    let none: Pet = serde_json::from_value(
+        serde_json::json!({"id": "p1", "name": "Ada", "next_checkup": null}),
+    )
+    .unwrap();
+    assert_eq!(none.next_checkup, None);
+    let some: Pet = serde_json::from_value(
+        serde_json::json!({"id": "p1", "name": "Ada", "next_checkup": {"at": "2026-12-24T10:00:00Z"}}),
+    )
+    .unwrap();
+    assert_eq!(
+        some.next_checkup.map(|c| c.at),
+        Some("2026-12-24T10:00:00Z".to_owned())
+    );
 }

@@ -51,3 +51,23 @@ async fn a_path_item_component_type_lists_with_null_and_const_work_on_the_wire()
         Some("TEN")
     );
 }
+
+/// 3.1's `type: [object, "null"]` on a component and `oneOf: [$ref, {type: "null"}]` on a
+/// property are 3.0's `nullable`: required, and `null` or a value.
+#[test]
+fn a_component_typed_with_null_and_a_null_alternative_are_options() {
+    use fixture_openapi_31::types::{Delivery, Shipment};
+    let none: Delivery =
+        serde_json::from_value(serde_json::json!({"shipment": null, "coupon": null})).unwrap();
+    assert_eq!((none.shipment, none.coupon), (None, None));
+    let some: Delivery = serde_json::from_value(
+        serde_json::json!({"shipment": {"carrier": "post"}, "coupon": {"code": "TEN"}}),
+    )
+    .unwrap();
+    assert_eq!(some.shipment, Some(Shipment::new("post")));
+    assert_eq!(some.coupon, Some(Coupon::new("TEN")));
+    assert_eq!(
+        serde_json::to_value(Delivery::new(None, None)).unwrap(),
+        serde_json::json!({"shipment": null, "coupon": null})
+    );
+}

@@ -65,8 +65,8 @@ impl Customer {
 crate::model::model!(
     Customer {
         id: ("id", required),
-        name: ("name", optional),
-        email: ("email", optional),
+        name: ("name", optional_nullable),
+        email: ("email", optional_nullable),
     },
     open(additional_properties)
 );

@@ -87,7 +87,7 @@ pub const SPEC_TITLE: &str = "Multi-file";
 pub const SPEC_VERSION: &str = "1.0";
 
 /// SHA-256 of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "ef22fed396b7fc57a1af44f215d3d87b11440454003df821942649f9f0a212e4";
+pub const SPEC_SHA256: &str = "c35461c46652754d0470ebec4a38cf8f6d1cd7fb75d05a3705b827560eaffe1e";
 
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;

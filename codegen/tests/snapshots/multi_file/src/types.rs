@@ -2,7 +2,7 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Models: the 4 schemas, request bodies and inline shapes of the spec as Rust types.
+//! Models: the 5 schemas, request bodies and inline shapes of the spec as Rust types.
 //!
 //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
 //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
@@ -20,6 +20,8 @@ pub struct Pet {
     pub name: String,
     pub owner: Option<OwnerInfo>,
     pub parent: Option<Box<Pet>>,
+    /// A nullable component of another file, through `allOf`.
+    pub next_checkup: Option<Checkup>,
     pub tags: Option<Vec<Tag>>,
     /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
@@ -27,12 +29,17 @@ pub struct Pet {
 
 impl Pet {
     /// A `Pet` with its required fields; the others start unset.
-    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        next_checkup: Option<Checkup>,
+    ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
             owner: None,
             parent: None,
+            next_checkup,
             tags: None,
             additional_properties: Default::default(),
         }
@@ -73,6 +80,7 @@ crate::model::model!(
         name: ("name", required),
         owner: ("owner", optional),
         parent: ("parent", optional),
+        next_checkup: ("next_checkup", nullable),
         tags: ("tags", optional),
     },
     open(additional_properties)
@@ -163,6 +171,42 @@ crate::model::model!(
     open(additional_properties)
 );
 
+/// Schema `Checkup` (`#/components/schemas/Checkup`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Checkup {
+    /// Format: `date-time`.
+    pub at: String,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Checkup {
+    /// A `Checkup` with its required fields; the others start unset.
+    pub fn new(at: impl Into<String>) -> Self {
+        Self {
+            at: at.into(),
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    Checkup {
+        at: ("at", required),
+    },
+    open(additional_properties)
+);
 /// Schema `Tag` (`#/components/schemas/Tag`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

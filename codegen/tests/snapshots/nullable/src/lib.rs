@@ -76,7 +76,7 @@ pub const SPEC_TITLE: &str = "Nullable";
 pub const SPEC_VERSION: &str = "1.0";
 
 /// SHA-256 of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "22b13d3179c55518b040724aaf74ad5b16c8d0d6b7d3fc39b459de3ff3de54c0";
+pub const SPEC_SHA256: &str = "bd6887a4f1845ba2b76901f59b2f1c74a2ed414e48572c3778549bb0010a516a";
 
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;

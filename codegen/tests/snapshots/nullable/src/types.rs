@@ -2,7 +2,7 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Models: the 2 schemas, request bodies and inline shapes of the spec as Rust types.
+//! Models: the 6 schemas, request bodies and inline shapes of the spec as Rust types.
 //!
 //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
 //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
@@ -66,8 +66,8 @@ crate::model::model!(
     Session {
         id: ("id", required),
         ended_at: ("ended_at", nullable),
-        note: ("note", optional),
-        owner: ("owner", optional),
+        note: ("note", optional_nullable),
+        owner: ("owner", optional_nullable),
     },
     open(additional_properties)
 );
@@ -110,6 +110,112 @@ impl Owner {
 crate::model::model!(
     Owner {
         name: ("name", optional),
+    },
+    open(additional_properties)
+);
+/// Schema `Milestone` (`#/components/schemas/Milestone`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Milestone {
+    pub title: String,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Milestone {
+    /// A `Milestone` with its required fields; the others start unset.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    Milestone {
+        title: ("title", required),
+    },
+    open(additional_properties)
+);
+
+/// Schema `Assignee` (`#/components/schemas/Assignee`).
+pub type Assignee = Option<Milestone>;
+
+/// Until when.
+///
+/// Schema `DueWindow` (`#/components/schemas/DueWindow`).
+pub type DueWindow = Option<Milestone>;
+
+/// Schema `Issue` (`#/components/schemas/Issue`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Issue {
+    pub number: i64,
+    pub milestone: Option<Milestone>,
+    pub assignee: Option<Milestone>,
+    pub window: Option<Milestone>,
+    pub labels: Vec<Option<Milestone>>,
+    pub owner: Option<Owner>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Issue {
+    /// An `Issue` with its required fields; the others start unset.
+    pub fn new(
+        number: impl Into<i64>,
+        milestone: Option<Milestone>,
+        assignee: Option<Milestone>,
+        window: Option<Milestone>,
+        labels: impl Into<Vec<Option<Milestone>>>,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            milestone,
+            assignee,
+            window,
+            labels: labels.into(),
+            owner: None,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets `owner` (the property `owner`).
+    pub fn with_owner(mut self, value: impl Into<Owner>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    Issue {
+        number: ("number", required),
+        milestone: ("milestone", nullable),
+        assignee: ("assignee", nullable),
+        window: ("window", nullable),
+        labels: ("labels", required),
+        owner: ("owner", optional),
     },
     open(additional_properties)
 );

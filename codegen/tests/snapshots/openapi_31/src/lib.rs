@@ -85,7 +85,7 @@ pub const SPEC_TITLE: &str = "OpenAPI 3.1";
 pub const SPEC_VERSION: &str = "1.0";
 
 /// SHA-256 of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "e9026a3c47351c8679a0acbda80f66a890cb4a4952a758b0608fc7850c4d2e97";
+pub const SPEC_SHA256: &str = "6974244235db40e185c4f39bef00d2e3d478a76256841c0669c4d40730d43393";
 
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;

@@ -2,7 +2,7 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Models: the 4 schemas, request bodies and inline shapes of the spec as Rust types.
+//! Models: the 6 schemas, request bodies and inline shapes of the spec as Rust types.
 //!
 //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
 //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
@@ -86,7 +86,7 @@ crate::model::model!(
         id: ("id", required),
         kind: ("kind", required),
         note: ("note", nullable),
-        coupon: ("coupon", optional),
+        coupon: ("coupon", optional_nullable),
         lines: ("lines", required),
         position: ("position", optional),
         receipt: ("receipt", optional),
@@ -129,6 +129,81 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+/// Schema `Shipment` (`#/components/schemas/Shipment`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Shipment {
+    pub carrier: String,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Shipment {
+    /// A `Shipment` with its required fields; the others start unset.
+    pub fn new(carrier: impl Into<String>) -> Self {
+        Self {
+            carrier: carrier.into(),
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    Shipment {
+        carrier: ("carrier", required),
+    },
+    open(additional_properties)
+);
+
+/// Schema `Delivery` (`#/components/schemas/Delivery`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Delivery {
+    pub shipment: Option<Shipment>,
+    pub coupon: Option<Coupon>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Delivery {
+    /// A `Delivery` with its required fields; the others start unset.
+    pub fn new(shipment: Option<Shipment>, coupon: Option<Coupon>) -> Self {
+        Self {
+            shipment,
+            coupon,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    Delivery {
+        shipment: ("shipment", nullable),
+        coupon: ("coupon", nullable),
+    },
+    open(additional_properties)
+);
+
 /// Schema `Order_Line` (`#/components/schemas/Order_Line`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -59,17 +59,17 @@ static SPEC: Spec = Spec {
         crate::testing_server::Example {
             operation: "listPets",
             status: 200u16,
-            body: "[{\"id\":\"example\",\"name\":\"example\"}]",
+            body: "[{\"id\":\"example\",\"name\":\"example\",\"next_checkup\":{\"at\":\"example\"}}]",
         },
         crate::testing_server::Example {
             operation: "createPet",
             status: 201u16,
-            body: "{\"id\":\"example\",\"name\":\"example\"}",
+            body: "{\"id\":\"example\",\"name\":\"example\",\"next_checkup\":{\"at\":\"example\"}}",
         },
         crate::testing_server::Example {
             operation: "getPet",
             status: 200u16,
-            body: "{\"id\":\"example\",\"name\":\"example\"}",
+            body: "{\"id\":\"example\",\"name\":\"example\",\"next_checkup\":{\"at\":\"example\"}}",
         },
     ],
     auth: Auth::None,
