@@ -5134,6 +5134,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 #[cfg(feature = "static_items")]
 /// Schema `static_single_item` (`#/components/schemas/static_single_item`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -11603,6 +11604,8 @@ crate::model::model!(
 /// Inline schema at `#/paths/~1v3~1users~1{userId}~1grants/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `GrantsResponse` → `ListUserGrantsResponse::GrantsResponse`, `Vec<GrantResponse>` → `ListUserGrantsResponse::ActiveGrantsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -11617,6 +11620,20 @@ crate::one_of::one_of!(
     ListUserGrantsResponse { GrantsResponse(GrantsResponse),
     ActiveGrantsResponse(ActiveGrantsResponse) }
 );
+
+#[cfg(feature = "grants")]
+impl From<GrantsResponse> for ListUserGrantsResponse {
+    fn from(value: GrantsResponse) -> Self {
+        ListUserGrantsResponse::GrantsResponse(value)
+    }
+}
+
+#[cfg(feature = "grants")]
+impl From<ActiveGrantsResponse> for ListUserGrantsResponse {
+    fn from(value: ActiveGrantsResponse) -> Self {
+        ListUserGrantsResponse::ActiveGrantsResponse(value)
+    }
+}
 
 #[cfg(feature = "products")]
 /// Inline schema at `#/paths/~1v3~1products/get/responses/200/content/application~1json/schema`.
@@ -12210,6 +12227,8 @@ crate::model::model!(
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/requestBody/content/application~1json/schema`.
 ///
 /// The variant is chosen by the `grant_type` property.
+///
+/// Built from what it holds with `From`/`.into()`: `RefreshOrExchangeTokenRequestRefreshToken` → `RefreshOrExchangeTokenRequest::RefreshToken`, `RefreshOrExchangeTokenRequestAuthorizationCode` → `RefreshOrExchangeTokenRequest::AuthorizationCode`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "grant_type")]
 #[non_exhaustive]
@@ -12229,9 +12248,25 @@ crate::one_of::one_of!(
 );
 
 #[cfg(feature = "third_party_authentication")]
+impl From<RefreshOrExchangeTokenRequestRefreshToken> for RefreshOrExchangeTokenRequest {
+    fn from(value: RefreshOrExchangeTokenRequestRefreshToken) -> Self {
+        RefreshOrExchangeTokenRequest::RefreshToken(value)
+    }
+}
+
+#[cfg(feature = "third_party_authentication")]
+impl From<RefreshOrExchangeTokenRequestAuthorizationCode> for RefreshOrExchangeTokenRequest {
+    fn from(value: RefreshOrExchangeTokenRequestAuthorizationCode) -> Self {
+        RefreshOrExchangeTokenRequest::AuthorizationCode(value)
+    }
+}
+
+#[cfg(feature = "third_party_authentication")]
 /// Inline schema at `#/paths/~1zephr~1oauth2~1token/post/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `Oauth2TokenExchangeResponse` → `RefreshOrExchangeTokenResponse::Oauth2TokenExchangeResponse`, `Oauth2TokenRefreshResponse` → `RefreshOrExchangeTokenResponse::Oauth2TokenRefreshResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -12247,6 +12282,20 @@ crate::one_of::one_of!(
     Oauth2TokenExchangeResponse(Oauth2TokenExchangeResponse),
     Oauth2TokenRefreshResponse(Oauth2TokenRefreshResponse) }
 );
+
+#[cfg(feature = "third_party_authentication")]
+impl From<Oauth2TokenExchangeResponse> for RefreshOrExchangeTokenResponse {
+    fn from(value: Oauth2TokenExchangeResponse) -> Self {
+        RefreshOrExchangeTokenResponse::Oauth2TokenExchangeResponse(value)
+    }
+}
+
+#[cfg(feature = "third_party_authentication")]
+impl From<Oauth2TokenRefreshResponse> for RefreshOrExchangeTokenResponse {
+    fn from(value: Oauth2TokenRefreshResponse) -> Self {
+        RefreshOrExchangeTokenResponse::Oauth2TokenRefreshResponse(value)
+    }
+}
 
 #[cfg(feature = "users")]
 /// Inline schema at `#/paths/~1v3~1users/post/responses/201/content/application~1json/schema`.
@@ -12764,6 +12813,8 @@ crate::model::model!(
 /// Inline schema at `#/paths/~1v3~1users~1{user_id}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
 /// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `SessionLookup` → `ListUserSessionsResponse::SessionLookup`, `Vec<Session>` → `ListUserSessionsResponse::Sessions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -12777,6 +12828,20 @@ pub enum ListUserSessionsResponse {
 crate::one_of::one_of!(
     ListUserSessionsResponse { SessionLookup(SessionLookup), Sessions(Sessions) }
 );
+
+#[cfg(feature = "users")]
+impl From<SessionLookup> for ListUserSessionsResponse {
+    fn from(value: SessionLookup) -> Self {
+        ListUserSessionsResponse::SessionLookup(value)
+    }
+}
+
+#[cfg(feature = "users")]
+impl From<Sessions> for ListUserSessionsResponse {
+    fn from(value: Sessions) -> Self {
+        ListUserSessionsResponse::Sessions(value)
+    }
+}
 
 #[cfg(feature = "v4_session")]
 /// Inline schema at `#/paths/~1v4~1sessions~1{site}/post/requestBody/content/application~1json/schema/properties/identifiers`.

@@ -225,6 +225,8 @@ fn needs_blank_line(above: &str, line: &str) -> bool {
     };
     let ends_item = matches!(above_text, "}" | "};" | ");")
         || (invokes_builder_macro(above_text) && above_text.ends_with(");"))
+        // A one-line invocation of a runtime macro (`crate::one_of::one_of!(…);`).
+        || (above_text.starts_with("crate::") && above_text.contains("!(") && above_text.ends_with(");"))
         || (is_use(above_text) && above_text.ends_with(';') && !is_use(text))
         || (above_text.ends_with(';')
             && [

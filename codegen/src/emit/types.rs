@@ -171,10 +171,12 @@ fn one_of_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, o: &OneOf)
         Some(tag) => quote!(crate::one_of::one_of!(#name tag #tag { #(#decode),* });),
         None => quote!(crate::one_of::one_of!(#name { #(#decode),* });),
     };
+    let (from_impls, from_doc) = from_impls(api, name, o);
     quote! {
         #doc
         ///
         #[doc = #how]
+        #from_doc
         #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #representation
         #[non_exhaustive]
@@ -184,7 +186,75 @@ fn one_of_def(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, o: &OneOf)
         }
 
         #one_of
+
+        #(#from_impls)*
     }
+}
+
+/// `From` what a variant holds, for every variant whose Rust type no other variant has (so
+/// `impl Into<Union>` arguments take plain values: `"text"`, `42`, a model, a list); a `String`
+/// variant also from `&str`. With the doc line that lists them.
+fn from_impls(api: &Api, name: &proc_macro2::Ident, o: &OneOf) -> (Vec<TokenStream>, TokenStream) {
+    // Compared as Rust sees them: two aliases of `String` are one type.
+    let rendered: Vec<String> = o
+        .variants
+        .iter()
+        .map(|v| rust::ty(api, api.unalias(&v.ty), TypesPath::Local).to_string())
+        .collect();
+    let mut impls = Vec::new();
+    let mut listed = Vec::new();
+    let own = name.to_string();
+    for (v, shown) in o.variants.iter().zip(&rendered) {
+        let unique = rendered.iter().filter(|r| *r == shown).count() == 1;
+        // `From<Self>` is the standard library's already.
+        if !unique || *shown == own {
+            continue;
+        }
+        let variant = ident(&v.rust_name);
+        let ty = rust::ty(api, &v.ty, TypesPath::Local);
+        let value = if v.boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        impls.push(quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    #name::#variant(#value)
+                }
+            }
+        });
+        listed.push(format!(
+            "`{}` → `{name}::{}`",
+            shown.replace(' ', ""),
+            v.rust_name
+        ));
+        if matches!(api.unalias(&v.ty), crate::ir::TypeRef::String) {
+            let owned = if v.boxed {
+                quote!(Box::new(value.to_owned()))
+            } else {
+                quote!(value.to_owned())
+            };
+            impls.push(quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        #name::#variant(#owned)
+                    }
+                }
+            });
+            listed.push(format!("`&str` → `{name}::{}`", v.rust_name));
+        }
+    }
+    let doc = if listed.is_empty() {
+        quote!()
+    } else {
+        let line = format!(
+            " Built from what it holds with `From`/`.into()`: {}.",
+            listed.join(", ")
+        );
+        quote!(#[doc = ""] #[doc = #line])
+    };
+    (impls, doc)
 }
 
 #[cfg(test)]

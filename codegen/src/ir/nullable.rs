@@ -16,9 +16,9 @@ use super::{TypeDef, TypeId, TypeKind, TypeRef};
 /// Makes every use of `nullable` (component types that admit `null`) in `defs` nullable.
 pub(crate) fn apply(defs: &mut [TypeDef], nullable: &HashSet<TypeId>) {
     // Aliases first, so that a field can see through an alias to a now-nullable type.
-    for id in 0..defs.len() {
-        let kind = std::mem::replace(&mut defs[id].kind, TypeKind::Alias(TypeRef::Json));
-        defs[id].kind = match kind {
+    for def in defs.iter_mut() {
+        let kind = std::mem::replace(&mut def.kind, TypeKind::Alias(TypeRef::Json));
+        def.kind = match kind {
             TypeKind::Alias(ty) => TypeKind::Alias(wrap(ty, nullable)),
             TypeKind::NewType(ty) => TypeKind::NewType(wrap_inner(ty, nullable)),
             other => other,

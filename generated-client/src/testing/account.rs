@@ -107,6 +107,7 @@ impl ListAccountsStub {
 }
 
 crate::testing_stub::stub_methods!(ListAccountsStub => types::SimpleAccountBodies);
+
 impl crate::testing::Answers for ListAccountsStub {
     type Output = types::SimpleAccountBodies;
 
@@ -126,6 +127,7 @@ pub struct CreateAccountStub {
 }
 
 crate::testing_stub::stub_methods!(CreateAccountStub => ());
+
 impl crate::testing::Answers for CreateAccountStub {
     type Output = ();
 
@@ -145,6 +147,7 @@ pub struct GetAccountStub {
 }
 
 crate::testing_stub::stub_methods!(GetAccountStub => types::ResponseAccountbody);
+
 impl crate::testing::Answers for GetAccountStub {
     type Output = types::ResponseAccountbody;
 
@@ -164,6 +167,7 @@ pub struct UpdateAccountStub {
 }
 
 crate::testing_stub::stub_methods!(UpdateAccountStub => ());
+
 impl crate::testing::Answers for UpdateAccountStub {
     type Output = ();
 
@@ -183,6 +187,7 @@ pub struct DeleteAccountStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteAccountStub => ());
+
 impl crate::testing::Answers for DeleteAccountStub {
     type Output = ();
 
@@ -202,6 +207,7 @@ pub struct GetAccountV4Stub {
 }
 
 crate::testing_stub::stub_methods!(GetAccountV4Stub => types::ResponseAccountbody);
+
 impl crate::testing::Answers for GetAccountV4Stub {
     type Output = types::ResponseAccountbody;
 
@@ -221,6 +227,7 @@ pub struct ListAccountsV4Stub {
 }
 
 crate::testing_stub::stub_methods!(ListAccountsV4Stub => types::AccountBodies);
+
 impl crate::testing::Answers for ListAccountsV4Stub {
     type Output = types::AccountBodies;
 

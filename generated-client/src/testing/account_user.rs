@@ -84,6 +84,7 @@ pub struct ListAccountUsersStub {
 }
 
 crate::testing_stub::stub_methods!(ListAccountUsersStub => types::AccountUser);
+
 impl crate::testing::Answers for ListAccountUsersStub {
     type Output = types::AccountUser;
 
@@ -103,6 +104,7 @@ pub struct RetrieveAccountUserStub {
 }
 
 crate::testing_stub::stub_methods!(RetrieveAccountUserStub => types::AccountUser);
+
 impl crate::testing::Answers for RetrieveAccountUserStub {
     type Output = types::AccountUser;
 
@@ -122,6 +124,7 @@ pub struct SaveAccountUserStub {
 }
 
 crate::testing_stub::stub_methods!(SaveAccountUserStub => SaveAccountUserResponse);
+
 impl crate::testing::Answers for SaveAccountUserStub {
     type Output = SaveAccountUserResponse;
 
@@ -141,6 +144,7 @@ pub struct DeleteAccountUserStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteAccountUserStub => ());
+
 impl crate::testing::Answers for DeleteAccountUserStub {
     type Output = ();
 

@@ -150,6 +150,7 @@ pub struct CreateAdminUserStub {
 }
 
 crate::testing_stub::stub_methods!(CreateAdminUserStub => types::AdminUserResponse);
+
 impl crate::testing::Answers for CreateAdminUserStub {
     type Output = types::AdminUserResponse;
 
@@ -202,6 +203,7 @@ impl LogOutAdminUserAccountStub {
 }
 
 crate::testing_stub::stub_methods!(LogOutAdminUserAccountStub => types::LogoutResponse);
+
 impl crate::testing::Answers for LogOutAdminUserAccountStub {
     type Output = types::LogoutResponse;
 
@@ -221,6 +223,7 @@ pub struct ListAccessKeysStub {
 }
 
 crate::testing_stub::stub_methods!(ListAccessKeysStub => types::GetAccessKeyResponse);
+
 impl crate::testing::Answers for ListAccessKeysStub {
     type Output = types::GetAccessKeyResponse;
 
@@ -240,6 +243,7 @@ pub struct IssueKeyPairStub {
 }
 
 crate::testing_stub::stub_methods!(IssueKeyPairStub => types::IssueKeypairResponse);
+
 impl crate::testing::Answers for IssueKeyPairStub {
     type Output = types::IssueKeypairResponse;
 
@@ -259,6 +263,7 @@ pub struct RevokeKeypairStub {
 }
 
 crate::testing_stub::stub_methods!(RevokeKeypairStub => types::RevokeKeypairResponse);
+
 impl crate::testing::Answers for RevokeKeypairStub {
     type Output = types::RevokeKeypairResponse;
 
@@ -278,6 +283,7 @@ pub struct ListUserRolesStub {
 }
 
 crate::testing_stub::stub_methods!(ListUserRolesStub => types::AdminRoles);
+
 impl crate::testing::Answers for ListUserRolesStub {
     type Output = types::AdminRoles;
 
@@ -297,6 +303,7 @@ pub struct ListUserTenantRolesStub {
 }
 
 crate::testing_stub::stub_methods!(ListUserTenantRolesStub => types::AdminRoles);
+
 impl crate::testing::Answers for ListUserTenantRolesStub {
     type Output = types::AdminRoles;
 
@@ -316,6 +323,7 @@ pub struct ListRolesStub {
 }
 
 crate::testing_stub::stub_methods!(ListRolesStub => types::ListAdminRolesResponse);
+
 impl crate::testing::Answers for ListRolesStub {
     type Output = types::ListAdminRolesResponse;
 
@@ -357,6 +365,7 @@ pub struct GetRoleStub {
 }
 
 crate::testing_stub::stub_methods!(GetRoleStub => types::ListAdminRoleResponse);
+
 impl crate::testing::Answers for GetRoleStub {
     type Output = types::ListAdminRoleResponse;
 
@@ -376,6 +385,7 @@ pub struct UpdateRoleStub {
 }
 
 crate::testing_stub::stub_methods!(UpdateRoleStub => types::AdminRoleUpdateResponse);
+
 impl crate::testing::Answers for UpdateRoleStub {
     type Output = types::AdminRoleUpdateResponse;
 
@@ -395,6 +405,7 @@ pub struct DeleteRoleStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteRoleStub => types::AdminRoleDeletedResponse);
+
 impl crate::testing::Answers for DeleteRoleStub {
     type Output = types::AdminRoleDeletedResponse;
 
@@ -414,6 +425,7 @@ pub struct GetSessionUserStub {
 }
 
 crate::testing_stub::stub_methods!(GetSessionUserStub => types::UserIdentifier);
+
 impl crate::testing::Answers for GetSessionUserStub {
     type Output = types::UserIdentifier;
 

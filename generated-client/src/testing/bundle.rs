@@ -58,6 +58,7 @@ pub struct ListBundlesStub {
 }
 
 crate::testing_stub::stub_methods!(ListBundlesStub => types::Bundles);
+
 impl crate::testing::Answers for ListBundlesStub {
     type Output = types::Bundles;
 
@@ -85,6 +86,7 @@ impl CreateBundlesStub {
 }
 
 crate::testing_stub::stub_methods!(CreateBundlesStub => ());
+
 impl crate::testing::Answers for CreateBundlesStub {
     type Output = ();
 
@@ -104,6 +106,7 @@ pub struct GetBundleStub {
 }
 
 crate::testing_stub::stub_methods!(GetBundleStub => types::Bundle);
+
 impl crate::testing::Answers for GetBundleStub {
     type Output = types::Bundle;
 
@@ -131,6 +134,7 @@ impl CreateBundleStub {
 }
 
 crate::testing_stub::stub_methods!(CreateBundleStub => ());
+
 impl crate::testing::Answers for CreateBundleStub {
     type Output = ();
 
@@ -150,6 +154,7 @@ pub struct DeleteBundleStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteBundleStub => types::DeleteBundleResponse);
+
 impl crate::testing::Answers for DeleteBundleStub {
     type Output = types::DeleteBundleResponse;
 

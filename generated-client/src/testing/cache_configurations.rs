@@ -94,6 +94,7 @@ impl CreateCacheConfigurationStub {
 }
 
 crate::testing_stub::stub_methods!(CreateCacheConfigurationStub => ());
+
 impl crate::testing::Answers for CreateCacheConfigurationStub {
     type Output = ();
 
@@ -143,6 +144,7 @@ impl UpdateCacheConfigurationStub {
 }
 
 crate::testing_stub::stub_methods!(UpdateCacheConfigurationStub => ());
+
 impl crate::testing::Answers for UpdateCacheConfigurationStub {
     type Output = ();
 
@@ -162,6 +164,7 @@ pub struct DeleteCacheConfigurationStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteCacheConfigurationStub => ());
+
 impl crate::testing::Answers for DeleteCacheConfigurationStub {
     type Output = ();
 

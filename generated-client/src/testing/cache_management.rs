@@ -48,6 +48,7 @@ impl EvictOriginStub {
 }
 
 crate::testing_stub::stub_methods!(EvictOriginStub => ());
+
 impl crate::testing::Answers for EvictOriginStub {
     type Output = ();
 
@@ -75,6 +76,7 @@ impl EvictOriginSiteV4Stub {
 }
 
 crate::testing_stub::stub_methods!(EvictOriginSiteV4Stub => ());
+
 impl crate::testing::Answers for EvictOriginSiteV4Stub {
     type Output = ();
 
@@ -102,6 +104,7 @@ impl EvictOriginV4Stub {
 }
 
 crate::testing_stub::stub_methods!(EvictOriginV4Stub => ());
+
 impl crate::testing::Answers for EvictOriginV4Stub {
     type Output = ();
 

@@ -76,6 +76,7 @@ pub struct ListCompaniesStub {
 }
 
 crate::testing_stub::stub_methods!(ListCompaniesStub => types::Companies);
+
 impl crate::testing::Answers for ListCompaniesStub {
     type Output = types::Companies;
 
@@ -103,6 +104,7 @@ impl CreateCompanyStub {
 }
 
 crate::testing_stub::stub_methods!(CreateCompanyStub => ());
+
 impl crate::testing::Answers for CreateCompanyStub {
     type Output = ();
 
@@ -122,6 +124,7 @@ pub struct GetCompanyStub {
 }
 
 crate::testing_stub::stub_methods!(GetCompanyStub => types::Company);
+
 impl crate::testing::Answers for GetCompanyStub {
     type Output = types::Company;
 
@@ -149,6 +152,7 @@ impl UpdateCompanyStub {
 }
 
 crate::testing_stub::stub_methods!(UpdateCompanyStub => ());
+
 impl crate::testing::Answers for UpdateCompanyStub {
     type Output = ();
 
@@ -168,6 +172,7 @@ pub struct DeleteCompanyStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteCompanyStub => ());
+
 impl crate::testing::Answers for DeleteCompanyStub {
     type Output = ();
 
@@ -187,6 +192,7 @@ pub struct PostCompaniesStub {
 }
 
 crate::testing_stub::stub_methods!(PostCompaniesStub => ());
+
 impl crate::testing::Answers for PostCompaniesStub {
     type Output = ();
 
@@ -206,6 +212,7 @@ pub struct GetCompaniesByCompanyIdStub {
 }
 
 crate::testing_stub::stub_methods!(GetCompaniesByCompanyIdStub => types::Companyv4);
+
 impl crate::testing::Answers for GetCompaniesByCompanyIdStub {
     type Output = types::Companyv4;
 

@@ -69,6 +69,7 @@ pub struct GetConfigurationStub {
 }
 
 crate::testing_stub::stub_methods!(GetConfigurationStub => types::Configuration);
+
 impl crate::testing::Answers for GetConfigurationStub {
     type Output = types::Configuration;
 
@@ -96,6 +97,7 @@ impl SaveConfigurationStub {
 }
 
 crate::testing_stub::stub_methods!(SaveConfigurationStub => ());
+
 impl crate::testing::Answers for SaveConfigurationStub {
     type Output = ();
 
@@ -115,6 +117,7 @@ pub struct ListBlacklistedEmailDomainsStub {
 }
 
 crate::testing_stub::stub_methods!(ListBlacklistedEmailDomainsStub => Vec < String >);
+
 impl crate::testing::Answers for ListBlacklistedEmailDomainsStub {
     type Output = Vec<String>;
 
@@ -162,6 +165,7 @@ pub struct InstallTenantStub {
 }
 
 crate::testing_stub::stub_methods!(InstallTenantStub => ());
+
 impl crate::testing::Answers for InstallTenantStub {
     type Output = ();
 
@@ -189,6 +193,7 @@ impl CreateCertStub {
 }
 
 crate::testing_stub::stub_methods!(CreateCertStub => ());
+
 impl crate::testing::Answers for CreateCertStub {
     type Output = ();
 
@@ -208,6 +213,7 @@ pub struct DeleteCertStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteCertStub => ());
+
 impl crate::testing::Answers for DeleteCertStub {
     type Output = ();
 

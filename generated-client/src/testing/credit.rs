@@ -58,6 +58,7 @@ pub struct CreditsStub {
 }
 
 crate::testing_stub::stub_methods!(CreditsStub => types::Credits);
+
 impl crate::testing::Answers for CreditsStub {
     type Output = types::Credits;
 
@@ -85,6 +86,7 @@ impl CreateCreditsStub {
 }
 
 crate::testing_stub::stub_methods!(CreateCreditsStub => ());
+
 impl crate::testing::Answers for CreateCreditsStub {
     type Output = ();
 
@@ -104,6 +106,7 @@ pub struct GetCreditStub {
 }
 
 crate::testing_stub::stub_methods!(GetCreditStub => types::Credit);
+
 impl crate::testing::Answers for GetCreditStub {
     type Output = types::Credit;
 
@@ -131,6 +134,7 @@ impl CreateCreditStub {
 }
 
 crate::testing_stub::stub_methods!(CreateCreditStub => ());
+
 impl crate::testing::Answers for CreateCreditStub {
     type Output = ();
 
@@ -150,6 +154,7 @@ pub struct DeleteCreditStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteCreditStub => ());
+
 impl crate::testing::Answers for DeleteCreditStub {
     type Output = ();
 

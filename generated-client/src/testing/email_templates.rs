@@ -52,6 +52,7 @@ pub struct ListEmailTemplatesStub {
 }
 
 crate::testing_stub::stub_methods!(ListEmailTemplatesStub => types::EmailTemplates);
+
 impl crate::testing::Answers for ListEmailTemplatesStub {
     type Output = types::EmailTemplates;
 
@@ -71,6 +72,7 @@ pub struct GetEmailTemplateStub {
 }
 
 crate::testing_stub::stub_methods!(GetEmailTemplateStub => types::EmailTemplate);
+
 impl crate::testing::Answers for GetEmailTemplateStub {
     type Output = types::EmailTemplate;
 
@@ -98,6 +100,7 @@ impl SaveEmailTemplateStub {
 }
 
 crate::testing_stub::stub_methods!(SaveEmailTemplateStub => ());
+
 impl crate::testing::Answers for SaveEmailTemplateStub {
     type Output = ();
 
@@ -117,6 +120,7 @@ pub struct DeleteEmailTemplateStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteEmailTemplateStub => ());
+
 impl crate::testing::Answers for DeleteEmailTemplateStub {
     type Output = ();
 

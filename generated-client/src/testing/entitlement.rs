@@ -58,6 +58,7 @@ pub struct ListEntitlementsStub {
 }
 
 crate::testing_stub::stub_methods!(ListEntitlementsStub => types::Entitlements);
+
 impl crate::testing::Answers for ListEntitlementsStub {
     type Output = types::Entitlements;
 
@@ -85,6 +86,7 @@ impl CreateEntitlementsStub {
 }
 
 crate::testing_stub::stub_methods!(CreateEntitlementsStub => ());
+
 impl crate::testing::Answers for CreateEntitlementsStub {
     type Output = ();
 
@@ -104,6 +106,7 @@ pub struct GetEntitlementStub {
 }
 
 crate::testing_stub::stub_methods!(GetEntitlementStub => types::Entitlement);
+
 impl crate::testing::Answers for GetEntitlementStub {
     type Output = types::Entitlement;
 
@@ -131,6 +134,7 @@ impl CreateEntitlementStub {
 }
 
 crate::testing_stub::stub_methods!(CreateEntitlementStub => ());
+
 impl crate::testing::Answers for CreateEntitlementStub {
     type Output = ();
 
@@ -150,6 +154,7 @@ pub struct DeleteEntitlementStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteEntitlementStub => ());
+
 impl crate::testing::Answers for DeleteEntitlementStub {
     type Output = ();
 

@@ -109,6 +109,7 @@ impl ListFeatureRulesStub {
 }
 
 crate::testing_stub::stub_methods!(ListFeatureRulesStub => types::FeatureRulesResponse);
+
 impl crate::testing::Answers for ListFeatureRulesStub {
     type Output = types::FeatureRulesResponse;
 
@@ -180,6 +181,7 @@ impl CreateFeatureRuleStub {
 }
 
 crate::testing_stub::stub_methods!(CreateFeatureRuleStub => CreateFeatureRuleResponse);
+
 impl crate::testing::Answers for CreateFeatureRuleStub {
     type Output = CreateFeatureRuleResponse;
 
@@ -254,6 +256,7 @@ impl SaveFeatureRuleStub {
 }
 
 crate::testing_stub::stub_methods!(SaveFeatureRuleStub => SaveFeatureRuleResponse);
+
 impl crate::testing::Answers for SaveFeatureRuleStub {
     type Output = SaveFeatureRuleResponse;
 

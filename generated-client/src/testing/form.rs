@@ -53,6 +53,7 @@ pub struct ListFormsStub {
 }
 
 crate::testing_stub::stub_methods!(ListFormsStub => types::Forms);
+
 impl crate::testing::Answers for ListFormsStub {
     type Output = types::Forms;
 
@@ -72,6 +73,7 @@ pub struct GetFormStub {
 }
 
 crate::testing_stub::stub_methods!(GetFormStub => types::Form);
+
 impl crate::testing::Answers for GetFormStub {
     type Output = types::Form;
 
@@ -99,6 +101,7 @@ impl SaveFormStub {
 }
 
 crate::testing_stub::stub_methods!(SaveFormStub => SaveFormResponse);
+
 impl crate::testing::Answers for SaveFormStub {
     type Output = SaveFormResponse;
 
@@ -118,6 +121,7 @@ pub struct DeleteFormStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteFormStub => ());
+
 impl crate::testing::Answers for DeleteFormStub {
     type Output = ();
 

@@ -42,6 +42,7 @@ pub struct ListAllUnclaimedGiftsStub {
 }
 
 crate::testing_stub::stub_methods!(ListAllUnclaimedGiftsStub => types::Gifts);
+
 impl crate::testing::Answers for ListAllUnclaimedGiftsStub {
     type Output = types::Gifts;
 
@@ -69,6 +70,7 @@ impl CreateGiftStub {
 }
 
 crate::testing_stub::stub_methods!(CreateGiftStub => types::CreateGiftResponse);
+
 impl crate::testing::Answers for CreateGiftStub {
     type Output = types::CreateGiftResponse;
 
@@ -88,6 +90,7 @@ pub struct DeleteGiftStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteGiftStub => ());
+
 impl crate::testing::Answers for DeleteGiftStub {
     type Output = ();
 

@@ -193,6 +193,7 @@ impl ListUserGrantsStub {
 }
 
 crate::testing_stub::stub_methods!(ListUserGrantsStub => types::ListUserGrantsResponse);
+
 impl crate::testing::Answers for ListUserGrantsStub {
     type Output = types::ListUserGrantsResponse;
 
@@ -212,6 +213,7 @@ pub struct CreateUserGrantStub {
 }
 
 crate::testing_stub::stub_methods!(CreateUserGrantStub => ());
+
 impl crate::testing::Answers for CreateUserGrantStub {
     type Output = ();
 
@@ -231,6 +233,7 @@ pub struct GetUserGrantStub {
 }
 
 crate::testing_stub::stub_methods!(GetUserGrantStub => types::Grant);
+
 impl crate::testing::Answers for GetUserGrantStub {
     type Output = types::Grant;
 
@@ -250,6 +253,7 @@ pub struct CreateAccountGrantForUserStub {
 }
 
 crate::testing_stub::stub_methods!(CreateAccountGrantForUserStub => ());
+
 impl crate::testing::Answers for CreateAccountGrantForUserStub {
     type Output = ();
 
@@ -269,6 +273,7 @@ pub struct DeleteUserGrantStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteUserGrantStub => ());
+
 impl crate::testing::Answers for DeleteUserGrantStub {
     type Output = ();
 
@@ -288,6 +293,7 @@ pub struct RetrieveUserAccessModelStub {
 }
 
 crate::testing_stub::stub_methods!(RetrieveUserAccessModelStub => types::AccessModel);
+
 impl crate::testing::Answers for RetrieveUserAccessModelStub {
     type Output = types::AccessModel;
 
@@ -307,6 +313,7 @@ pub struct ListAccountGrantsStub {
 }
 
 crate::testing_stub::stub_methods!(ListAccountGrantsStub => Vec < types::Grant >);
+
 impl crate::testing::Answers for ListAccountGrantsStub {
     type Output = Vec<types::Grant>;
 
@@ -326,6 +333,7 @@ pub struct CreateAccountGrantStub {
 }
 
 crate::testing_stub::stub_methods!(CreateAccountGrantStub => ());
+
 impl crate::testing::Answers for CreateAccountGrantStub {
     type Output = ();
 
@@ -345,6 +353,7 @@ pub struct GetAccountGrantStub {
 }
 
 crate::testing_stub::stub_methods!(GetAccountGrantStub => types::GrantResponse);
+
 impl crate::testing::Answers for GetAccountGrantStub {
     type Output = types::GrantResponse;
 
@@ -364,6 +373,7 @@ pub struct DeleteAccountGrantByIdStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteAccountGrantByIdStub => ());
+
 impl crate::testing::Answers for DeleteAccountGrantByIdStub {
     type Output = ();
 
@@ -405,6 +415,7 @@ pub struct CreateAccountGrantV4Stub {
 }
 
 crate::testing_stub::stub_methods!(CreateAccountGrantV4Stub => ());
+
 impl crate::testing::Answers for CreateAccountGrantV4Stub {
     type Output = ();
 
@@ -424,6 +435,7 @@ pub struct DeleteAccountGrantStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteAccountGrantStub => String);
+
 impl crate::testing::Answers for DeleteAccountGrantStub {
     type Output = String;
 

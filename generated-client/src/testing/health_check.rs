@@ -31,6 +31,7 @@ pub struct GetHealthchecksOriginStub {
 }
 
 crate::testing_stub::stub_methods!(GetHealthchecksOriginStub => ());
+
 impl crate::testing::Answers for GetHealthchecksOriginStub {
     type Output = ();
 

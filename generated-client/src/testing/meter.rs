@@ -53,6 +53,7 @@ pub struct ListMetersStub {
 }
 
 crate::testing_stub::stub_methods!(ListMetersStub => types::Meters);
+
 impl crate::testing::Answers for ListMetersStub {
     type Output = types::Meters;
 
@@ -72,6 +73,7 @@ pub struct GetMeterStub {
 }
 
 crate::testing_stub::stub_methods!(GetMeterStub => types::Meter);
+
 impl crate::testing::Answers for GetMeterStub {
     type Output = types::Meter;
 
@@ -99,6 +101,7 @@ impl CreateMeterStub {
 }
 
 crate::testing_stub::stub_methods!(CreateMeterStub => CreateMeterResponse);
+
 impl crate::testing::Answers for CreateMeterStub {
     type Output = CreateMeterResponse;
 
@@ -118,6 +121,7 @@ pub struct DeleteMeterStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteMeterStub => ());
+
 impl crate::testing::Answers for DeleteMeterStub {
     type Output = ();
 

@@ -31,6 +31,7 @@ pub struct FetchExternalTemplateStub {
 }
 
 crate::testing_stub::stub_methods!(FetchExternalTemplateStub => String);
+
 impl crate::testing::Answers for FetchExternalTemplateStub {
     type Output = String;
 

@@ -65,6 +65,7 @@ pub struct ListProductsStub {
 }
 
 crate::testing_stub::stub_methods!(ListProductsStub => types::ListProductsResponse);
+
 impl crate::testing::Answers for ListProductsStub {
     type Output = types::ListProductsResponse;
 
@@ -84,6 +85,7 @@ pub struct SaveProductStub {
 }
 
 crate::testing_stub::stub_methods!(SaveProductStub => types::SaveProductResponse);
+
 impl crate::testing::Answers for SaveProductStub {
     type Output = types::SaveProductResponse;
 
@@ -103,6 +105,7 @@ pub struct GetProductStub {
 }
 
 crate::testing_stub::stub_methods!(GetProductStub => types::Product);
+
 impl crate::testing::Answers for GetProductStub {
     type Output = types::Product;
 
@@ -122,6 +125,7 @@ pub struct SaveProductsStub {
 }
 
 crate::testing_stub::stub_methods!(SaveProductsStub => SaveProductsResponse);
+
 impl crate::testing::Answers for SaveProductsStub {
     type Output = SaveProductsResponse;
 
@@ -147,6 +151,7 @@ pub struct DeleteProductStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteProductStub => ());
+
 impl crate::testing::Answers for DeleteProductStub {
     type Output = ();
 

@@ -112,6 +112,7 @@ impl SaveRequestRuleStub {
 }
 
 crate::testing_stub::stub_methods!(SaveRequestRuleStub => SaveRequestRuleResponse);
+
 impl crate::testing::Answers for SaveRequestRuleStub {
     type Output = SaveRequestRuleResponse;
 
@@ -131,6 +132,7 @@ pub struct DeleteRequestRuleStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteRequestRuleStub => ());
+
 impl crate::testing::Answers for DeleteRequestRuleStub {
     type Output = ();
 
@@ -172,6 +174,7 @@ pub struct DeleteRequestRuleVersionStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteRequestRuleVersionStub => ());
+
 impl crate::testing::Answers for DeleteRequestRuleVersionStub {
     type Output = ();
 

@@ -37,6 +37,7 @@ pub struct CreateNewSessionStub {
 }
 
 crate::testing_stub::stub_methods!(CreateNewSessionStub => types::Session);
+
 impl crate::testing::Answers for CreateNewSessionStub {
     type Output = types::Session;
 
@@ -56,6 +57,7 @@ pub struct GetSessionStub {
 }
 
 crate::testing_stub::stub_methods!(GetSessionStub => types::SessionLookup);
+
 impl crate::testing::Answers for GetSessionStub {
     type Output = types::SessionLookup;
 

@@ -53,6 +53,7 @@ pub struct ListStaticItemsStub {
 }
 
 crate::testing_stub::stub_methods!(ListStaticItemsStub => types::StaticItems);
+
 impl crate::testing::Answers for ListStaticItemsStub {
     type Output = types::StaticItems;
 
@@ -72,6 +73,7 @@ pub struct GetItemStub {
 }
 
 crate::testing_stub::stub_methods!(GetItemStub => types::StaticSingleItem);
+
 impl crate::testing::Answers for GetItemStub {
     type Output = types::StaticSingleItem;
 
@@ -91,6 +93,7 @@ pub struct SaveItemStub {
 }
 
 crate::testing_stub::stub_methods!(SaveItemStub => SaveItemResponse);
+
 impl crate::testing::Answers for SaveItemStub {
     type Output = SaveItemResponse;
 
@@ -110,6 +113,7 @@ pub struct DeleteItemStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteItemStub => ());
+
 impl crate::testing::Answers for DeleteItemStub {
     type Output = ();
 

@@ -44,6 +44,7 @@ pub struct CancelSubscriptionLegacyStub {
 }
 
 crate::testing_stub::stub_methods!(CancelSubscriptionLegacyStub => ());
+
 impl crate::testing::Answers for CancelSubscriptionLegacyStub {
     type Output = ();
 
@@ -63,6 +64,7 @@ pub struct OrchestrateUpdateBraintreeSubscriptionStub {
 }
 
 crate::testing_stub::stub_methods!(OrchestrateUpdateBraintreeSubscriptionStub => ());
+
 impl crate::testing::Answers for OrchestrateUpdateBraintreeSubscriptionStub {
     type Output = ();
 

@@ -53,6 +53,7 @@ pub struct RetrieveUserSchemaStub {
 }
 
 crate::testing_stub::stub_methods!(RetrieveUserSchemaStub => types::Schemas);
+
 impl crate::testing::Answers for RetrieveUserSchemaStub {
     type Output = types::Schemas;
 
@@ -72,6 +73,7 @@ pub struct GetSchemaSlugStub {
 }
 
 crate::testing_stub::stub_methods!(GetSchemaSlugStub => types::SchemaField);
+
 impl crate::testing::Answers for GetSchemaSlugStub {
     type Output = types::SchemaField;
 
@@ -99,6 +101,7 @@ impl SaveSchemaSlugStub {
 }
 
 crate::testing_stub::stub_methods!(SaveSchemaSlugStub => SaveSchemaSlugResponse);
+
 impl crate::testing::Answers for SaveSchemaSlugStub {
     type Output = SaveSchemaSlugResponse;
 

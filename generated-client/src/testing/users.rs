@@ -276,6 +276,7 @@ impl DeleteUserByPrimaryOrForeignKeyStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteUserByPrimaryOrForeignKeyStub => ());
+
 impl crate::testing::Answers for DeleteUserByPrimaryOrForeignKeyStub {
     type Output = ();
 
@@ -303,6 +304,7 @@ impl UpsertForeignKeyStub {
 }
 
 crate::testing_stub::stub_methods!(UpsertForeignKeyStub => ());
+
 impl crate::testing::Answers for UpsertForeignKeyStub {
     type Output = ();
 
@@ -330,6 +332,7 @@ impl DeleteForeignKeyStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteForeignKeyStub => ());
+
 impl crate::testing::Answers for DeleteForeignKeyStub {
     type Output = ();
 
@@ -398,6 +401,7 @@ impl ListUsersStub {
 }
 
 crate::testing_stub::stub_methods!(ListUsersStub => types::UsersResponse);
+
 impl crate::testing::Answers for ListUsersStub {
     type Output = types::UsersResponse;
 
@@ -417,6 +421,7 @@ pub struct CreateUserStub {
 }
 
 crate::testing_stub::stub_methods!(CreateUserStub => types::CreateUserResponse);
+
 impl crate::testing::Answers for CreateUserStub {
     type Output = types::CreateUserResponse;
 
@@ -436,6 +441,7 @@ pub struct GetUserStub {
 }
 
 crate::testing_stub::stub_methods!(GetUserStub => types::UserResponse);
+
 impl crate::testing::Answers for GetUserStub {
     type Output = types::UserResponse;
 
@@ -455,6 +461,7 @@ pub struct DeleteUserStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteUserStub => ());
+
 impl crate::testing::Answers for DeleteUserStub {
     type Output = ();
 
@@ -482,6 +489,7 @@ impl ReplaceUserAttributesStub {
 }
 
 crate::testing_stub::stub_methods!(ReplaceUserAttributesStub => ());
+
 impl crate::testing::Answers for ReplaceUserAttributesStub {
     type Output = ();
 
@@ -509,6 +517,7 @@ impl UpdateUserAttributeStub {
 }
 
 crate::testing_stub::stub_methods!(UpdateUserAttributeStub => ());
+
 impl crate::testing::Answers for UpdateUserAttributeStub {
     type Output = ();
 
@@ -595,6 +604,7 @@ impl UpdateBulkUsersStub {
 }
 
 crate::testing_stub::stub_methods!(UpdateBulkUsersStub => types::BulkUserUpdateResponse);
+
 impl crate::testing::Answers for UpdateBulkUsersStub {
     type Output = types::BulkUserUpdateResponse;
 
@@ -636,6 +646,7 @@ pub struct ListUserSegmentStub {
 }
 
 crate::testing_stub::stub_methods!(ListUserSegmentStub => types::UserSegmentsResponse);
+
 impl crate::testing::Answers for ListUserSegmentStub {
     type Output = types::UserSegmentsResponse;
 
@@ -655,6 +666,7 @@ pub struct CreateUserSegmentStub {
 }
 
 crate::testing_stub::stub_methods!(CreateUserSegmentStub => ());
+
 impl crate::testing::Answers for CreateUserSegmentStub {
     type Output = ();
 
@@ -674,6 +686,7 @@ pub struct GetUserSegmentStub {
 }
 
 crate::testing_stub::stub_methods!(GetUserSegmentStub => types::UserSegmentResponse);
+
 impl crate::testing::Answers for GetUserSegmentStub {
     type Output = types::UserSegmentResponse;
 
@@ -693,6 +706,7 @@ pub struct DeleteUserSegmentStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteUserSegmentStub => ());
+
 impl crate::testing::Answers for DeleteUserSegmentStub {
     type Output = ();
 
@@ -734,6 +748,7 @@ pub struct StartEmailAddressUpdateStub {
 }
 
 crate::testing_stub::stub_methods!(StartEmailAddressUpdateStub => ());
+
 impl crate::testing::Answers for StartEmailAddressUpdateStub {
     type Output = ();
 
@@ -753,6 +768,7 @@ pub struct StartPasswordResetStub {
 }
 
 crate::testing_stub::stub_methods!(StartPasswordResetStub => ());
+
 impl crate::testing::Answers for StartPasswordResetStub {
     type Output = ();
 
@@ -772,6 +788,7 @@ pub struct StartPasswordlessAuthenticationStub {
 }
 
 crate::testing_stub::stub_methods!(StartPasswordlessAuthenticationStub => ());
+
 impl crate::testing::Answers for StartPasswordlessAuthenticationStub {
     type Output = ();
 
@@ -813,6 +830,7 @@ pub struct ListUserAccountsStub {
 }
 
 crate::testing_stub::stub_methods!(ListUserAccountsStub => Vec < types::AccountUser >);
+
 impl crate::testing::Answers for ListUserAccountsStub {
     type Output = Vec<types::AccountUser>;
 
@@ -832,6 +850,7 @@ pub struct RefreshAccessModelStub {
 }
 
 crate::testing_stub::stub_methods!(RefreshAccessModelStub => types::AccessModel);
+
 impl crate::testing::Answers for RefreshAccessModelStub {
     type Output = types::AccessModel;
 
@@ -851,6 +870,7 @@ pub struct ResetLegacyPasswordStub {
 }
 
 crate::testing_stub::stub_methods!(ResetLegacyPasswordStub => types::AdminUserResponse);
+
 impl crate::testing::Answers for ResetLegacyPasswordStub {
     type Output = types::AdminUserResponse;
 

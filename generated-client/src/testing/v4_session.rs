@@ -74,6 +74,7 @@ pub struct CreateNewSessionUnderGivenSiteStub {
 }
 
 crate::testing_stub::stub_methods!(CreateNewSessionUnderGivenSiteStub => types::Session);
+
 impl crate::testing::Answers for CreateNewSessionUnderGivenSiteStub {
     type Output = types::Session;
 
@@ -115,6 +116,7 @@ pub struct DeleteSessionUnderGivenSiteStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteSessionUnderGivenSiteStub => ());
+
 impl crate::testing::Answers for DeleteSessionUnderGivenSiteStub {
     type Output = ();
 

@@ -58,6 +58,7 @@ pub struct ListWebhooksStub {
 }
 
 crate::testing_stub::stub_methods!(ListWebhooksStub => types::WebhookResponsesContainer);
+
 impl crate::testing::Answers for ListWebhooksStub {
     type Output = types::WebhookResponsesContainer;
 
@@ -85,6 +86,7 @@ impl CreateWebhookStub {
 }
 
 crate::testing_stub::stub_methods!(CreateWebhookStub => ());
+
 impl crate::testing::Answers for CreateWebhookStub {
     type Output = ();
 
@@ -104,6 +106,7 @@ pub struct GetWebhookStub {
 }
 
 crate::testing_stub::stub_methods!(GetWebhookStub => types::WebhooksResponses);
+
 impl crate::testing::Answers for GetWebhookStub {
     type Output = types::WebhooksResponses;
 
@@ -131,6 +134,7 @@ impl UpdateWebhookStub {
 }
 
 crate::testing_stub::stub_methods!(UpdateWebhookStub => ());
+
 impl crate::testing::Answers for UpdateWebhookStub {
     type Output = ();
 
@@ -150,6 +154,7 @@ pub struct DeleteWebhookStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteWebhookStub => ());
+
 impl crate::testing::Answers for DeleteWebhookStub {
     type Output = ();
 

@@ -93,6 +93,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Base and Named merged, plus its own properties.
 ///
 /// Schema `Product` (`#/components/schemas/Product`).

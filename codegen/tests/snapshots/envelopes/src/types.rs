@@ -47,6 +47,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Schema `Filter` (`#/components/schemas/Filter`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -75,6 +75,7 @@ impl Closed {
 }
 
 crate::model::model!(Closed {});
+
 /// Schema `Strict` (`#/components/schemas/Strict`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -96,6 +97,7 @@ impl Strict {
 }
 
 crate::model::model!(Strict { a: ("a", optional) });
+
 /// A property named like the map of unlisted properties.
 ///
 /// Schema `Clash` (`#/components/schemas/Clash`).

@@ -207,6 +207,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Schema `Tag` (`#/components/schemas/Tag`).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -113,6 +113,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Schema `Milestone` (`#/components/schemas/Milestone`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

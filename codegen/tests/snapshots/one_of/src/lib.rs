@@ -77,7 +77,7 @@ pub const SPEC_TITLE: &str = "oneOf and anyOf";
 pub const SPEC_VERSION: &str = "1.0";
 
 /// SHA-256 of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "d4eb35ccb07c4c785e8b5cc389287626f5a14108e12af5414a1e4fd51c5b288d";
+pub const SPEC_SHA256: &str = "7dd338da839c04c60cde91f09f50ac267586658e63fe0c246f620ee4e04fbb4f";
 
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;

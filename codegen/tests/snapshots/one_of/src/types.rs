@@ -2,7 +2,7 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Models: the 7 schemas, request bodies and inline shapes of the spec as Rust types.
+//! Models: the 12 schemas, request bodies and inline shapes of the spec as Rust types.
 //!
 //! Optional properties are `Option`s and are left out of requests when `None`. Structs are
 //! `#[non_exhaustive]`: build them with `new(required…)` (or `default()`) and the
@@ -11,6 +11,111 @@
 //! (unless the schema says `additionalProperties: false`); string enums keep values they
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
+
+/// Schema `IssueCreate` (`#/components/schemas/IssueCreate`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct IssueCreate {
+    pub title: IssueCreateTitle,
+    pub labels: Option<Vec<IssueCreateLabelsItem>>,
+    pub milestone: Option<IssueCreateMilestone>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl IssueCreate {
+    /// An `IssueCreate` with its required fields; the others start unset.
+    pub fn new(title: impl Into<IssueCreateTitle>) -> Self {
+        Self {
+            title: title.into(),
+            labels: None,
+            milestone: None,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets `labels` (the property `labels`).
+    pub fn with_labels(mut self, value: impl Into<Vec<IssueCreateLabelsItem>>) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+
+    /// Sets `milestone` (the property `milestone`).
+    pub fn with_milestone(mut self, value: impl Into<IssueCreateMilestone>) -> Self {
+        self.milestone = Some(value.into());
+        self
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    IssueCreate {
+        title: ("title", required),
+        labels: ("labels", optional),
+        milestone: ("milestone", optional),
+    },
+    open(additional_properties)
+);
+
+/// Schema `Label` (`#/components/schemas/Label`).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Label {
+    pub name: Option<String>,
+    pub color: Option<String>,
+    /// Properties the spec does not list, kept as they came and sent back as they are (each one a drift the client reports: see `Client::drift_report`).
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Label {
+    /// A `Label` with every field unset.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            color: None,
+            additional_properties: Default::default(),
+        }
+    }
+
+    /// Sets `name` (the property `name`).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `color` (the property `color`).
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets a property the spec does not list (one a tenant defined, say).
+    pub fn with_additional_property(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.additional_properties.insert(name.into(), value.into());
+        self
+    }
+}
+
+crate::model::model!(
+    Label {
+        name: ("name", optional),
+        color: ("color", optional),
+    },
+    open(additional_properties)
+);
 
 /// Schema `Cat` (`#/components/schemas/Cat`).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +152,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Schema `Dog` (`#/components/schemas/Dog`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -82,9 +188,12 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Schema `Pet` (`#/components/schemas/Pet`).
 ///
 /// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `Cat` → `Pet::Cat`, `Dog` → `Pet::Dog`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -95,9 +204,24 @@ pub enum Pet {
 }
 
 crate::one_of::one_of!(Pet { Cat(Cat), Dog(Dog) });
+
+impl From<Cat> for Pet {
+    fn from(value: Cat) -> Self {
+        Pet::Cat(value)
+    }
+}
+
+impl From<Dog> for Pet {
+    fn from(value: Dog) -> Self {
+        Pet::Dog(value)
+    }
+}
+
 /// Schema `IdOrList` (`#/components/schemas/IdOrList`).
 ///
 /// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `String` → `IdOrList::String`, `&str` → `IdOrList::String`, `Vec<String>` → `IdOrList::Array`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -108,11 +232,32 @@ pub enum IdOrList {
 }
 
 crate::one_of::one_of!(IdOrList { String(String), Array(Vec < String >) });
+
+impl From<String> for IdOrList {
+    fn from(value: String) -> Self {
+        IdOrList::String(value)
+    }
+}
+
+impl From<&str> for IdOrList {
+    fn from(value: &str) -> Self {
+        IdOrList::String(value.to_owned())
+    }
+}
+
+impl From<Vec<String>> for IdOrList {
+    fn from(value: Vec<String>) -> Self {
+        IdOrList::Array(value)
+    }
+}
+
 /// Tagged by `grant_type`.
 ///
 /// Schema `Grant` (`#/components/schemas/Grant`).
 ///
 /// The variant is chosen by the `grant_type` property.
+///
+/// Built from what it holds with `From`/`.into()`: `GrantAuthorizationCode` → `Grant::AuthorizationCode`, `GrantRefreshToken` → `Grant::RefreshToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(tag = "grant_type")]
 #[non_exhaustive]
@@ -129,6 +274,129 @@ crate::one_of::one_of!(
     AuthorizationCode(GrantAuthorizationCode), "refresh_token" =>
     RefreshToken(GrantRefreshToken) }
 );
+
+impl From<GrantAuthorizationCode> for Grant {
+    fn from(value: GrantAuthorizationCode) -> Self {
+        Grant::AuthorizationCode(value)
+    }
+}
+
+impl From<GrantRefreshToken> for Grant {
+    fn from(value: GrantRefreshToken) -> Self {
+        Grant::RefreshToken(value)
+    }
+}
+
+/// Inline schema at `#/components/schemas/IssueCreate/properties/title`.
+///
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `String` → `IssueCreateTitle::String`, `&str` → `IssueCreateTitle::String`, `i64` → `IssueCreateTitle::Integer`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum IssueCreateTitle {
+    String(String),
+    Integer(i64),
+}
+
+crate::one_of::one_of!(IssueCreateTitle { String(String), Integer(i64) });
+
+impl From<String> for IssueCreateTitle {
+    fn from(value: String) -> Self {
+        IssueCreateTitle::String(value)
+    }
+}
+
+impl From<&str> for IssueCreateTitle {
+    fn from(value: &str) -> Self {
+        IssueCreateTitle::String(value.to_owned())
+    }
+}
+
+impl From<i64> for IssueCreateTitle {
+    fn from(value: i64) -> Self {
+        IssueCreateTitle::Integer(value)
+    }
+}
+
+/// Inline schema at `#/components/schemas/IssueCreate/properties/labels/items`.
+///
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `String` → `IssueCreateLabelsItem::String`, `&str` → `IssueCreateLabelsItem::String`, `Label` → `IssueCreateLabelsItem::Label`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum IssueCreateLabelsItem {
+    String(String),
+    Label(Label),
+}
+
+crate::one_of::one_of!(IssueCreateLabelsItem { String(String), Label(Label) });
+
+impl From<String> for IssueCreateLabelsItem {
+    fn from(value: String) -> Self {
+        IssueCreateLabelsItem::String(value)
+    }
+}
+
+impl From<&str> for IssueCreateLabelsItem {
+    fn from(value: &str) -> Self {
+        IssueCreateLabelsItem::String(value.to_owned())
+    }
+}
+
+impl From<Label> for IssueCreateLabelsItem {
+    fn from(value: Label) -> Self {
+        IssueCreateLabelsItem::Label(value)
+    }
+}
+
+/// Inline schema at `#/components/schemas/IssueCreate/properties/milestone`.
+///
+/// Decoding tries the variants in order and takes the first that fits without drift (else the first that fits).
+///
+/// Built from what it holds with `From`/`.into()`: `String` → `IssueCreateMilestone::String`, `&str` → `IssueCreateMilestone::String`, `i64` → `IssueCreateMilestone::Integer`, `f64` → `IssueCreateMilestone::Number`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum IssueCreateMilestone {
+    String(String),
+    Integer(i64),
+    Number(f64),
+}
+
+crate::one_of::one_of!(
+    IssueCreateMilestone { String(String), Integer(i64), Number(f64) }
+);
+
+impl From<String> for IssueCreateMilestone {
+    fn from(value: String) -> Self {
+        IssueCreateMilestone::String(value)
+    }
+}
+
+impl From<&str> for IssueCreateMilestone {
+    fn from(value: &str) -> Self {
+        IssueCreateMilestone::String(value.to_owned())
+    }
+}
+
+impl From<i64> for IssueCreateMilestone {
+    fn from(value: i64) -> Self {
+        IssueCreateMilestone::Integer(value)
+    }
+}
+
+impl From<f64> for IssueCreateMilestone {
+    fn from(value: f64) -> Self {
+        IssueCreateMilestone::Number(value)
+    }
+}
 
 /// Inline schema at `#/components/schemas/Grant/oneOf/0`.
 #[derive(Debug, Clone, PartialEq)]

@@ -129,6 +129,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Schema `Shipment` (`#/components/schemas/Shipment`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

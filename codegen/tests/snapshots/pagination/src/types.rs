@@ -47,6 +47,7 @@ crate::model::model!(
     },
     open(additional_properties)
 );
+
 /// Inline schema at `#/paths/~1items/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

@@ -43,6 +43,7 @@ impl GetExportStub {
 }
 
 crate::testing_stub::stub_methods!(GetExportStub => crate ::RawBody < String >);
+
 impl crate::testing::Answers for GetExportStub {
     type Output = crate::RawBody<String>;
 

@@ -36,6 +36,7 @@ pub struct UploadFileStub {
 }
 
 crate::testing_stub::stub_methods!(UploadFileStub => types::UploadFileResponse);
+
 impl crate::testing::Answers for UploadFileStub {
     type Output = types::UploadFileResponse;
 
@@ -55,6 +56,7 @@ pub struct DownloadFileStub {
 }
 
 crate::testing_stub::stub_methods!(DownloadFileStub => crate ::RawBody < String >);
+
 impl crate::testing::Answers for DownloadFileStub {
     type Output = crate::RawBody<String>;
 

@@ -54,6 +54,7 @@ pub struct GetPartStub {
 }
 
 crate::testing_stub::stub_methods!(GetPartStub => types::EnvelopeData);
+
 impl crate::testing::Answers for GetPartStub {
     type Output = types::EnvelopeData;
 
@@ -86,6 +87,7 @@ impl PutWidgetStub {
 }
 
 crate::testing_stub::stub_methods!(PutWidgetStub => types::Widget);
+
 impl crate::testing::Answers for PutWidgetStub {
     type Output = types::Widget;
 
@@ -118,6 +120,7 @@ impl GetLabelStub {
 }
 
 crate::testing_stub::stub_methods!(GetLabelStub => types::EnvelopeLabel);
+
 impl crate::testing::Answers for GetLabelStub {
     type Output = types::EnvelopeLabel;
 

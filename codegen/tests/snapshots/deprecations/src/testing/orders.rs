@@ -47,6 +47,7 @@ impl ListLegacyOrdersStub {
 }
 
 crate::testing_stub::stub_methods!(ListLegacyOrdersStub => Vec < types::Order >);
+
 impl crate::testing::Answers for ListLegacyOrdersStub {
     type Output = Vec<types::Order>;
 
@@ -86,6 +87,7 @@ impl ListOrdersStub {
 }
 
 crate::testing_stub::stub_methods!(ListOrdersStub => Vec < types::Order >);
+
 impl crate::testing::Answers for ListOrdersStub {
     type Output = Vec<types::Order>;
 

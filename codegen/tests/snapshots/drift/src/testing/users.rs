@@ -37,6 +37,7 @@ pub struct GetUserStub {
 }
 
 crate::testing_stub::stub_methods!(GetUserStub => types::User);
+
 impl crate::testing::Answers for GetUserStub {
     type Output = types::User;
 
@@ -56,6 +57,7 @@ pub struct CreateUserStub {
 }
 
 crate::testing_stub::stub_methods!(CreateUserStub => types::UsersResponse);
+
 impl crate::testing::Answers for CreateUserStub {
     type Output = types::UsersResponse;
 

@@ -38,6 +38,7 @@ pub struct GetUserStub {
 }
 
 crate::testing_stub::stub_methods!(GetUserStub => GetUserResponse);
+
 impl crate::testing::Answers for GetUserStub {
     type Output = GetUserResponse;
 
@@ -63,6 +64,7 @@ pub struct CreateUserStub {
 }
 
 crate::testing_stub::stub_methods!(CreateUserStub => types::UsersResponse);
+
 impl crate::testing::Answers for CreateUserStub {
     type Output = types::UsersResponse;
 

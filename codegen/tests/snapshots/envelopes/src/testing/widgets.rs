@@ -47,6 +47,7 @@ impl ListWidgetsStub {
 }
 
 crate::testing_stub::stub_methods!(ListWidgetsStub => Vec < types::Widget >);
+
 impl crate::testing::Answers for ListWidgetsStub {
     type Output = Vec<types::Widget>;
 

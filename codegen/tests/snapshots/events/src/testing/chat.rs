@@ -49,6 +49,7 @@ impl CreateChatCompletionStub {
 }
 
 crate::testing_stub::stub_methods!(CreateChatCompletionStub => types::Completion);
+
 impl crate::testing::Answers for CreateChatCompletionStub {
     type Output = types::Completion;
 

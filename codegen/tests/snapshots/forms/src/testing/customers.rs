@@ -39,6 +39,7 @@ pub struct PostCustomersStub {
 }
 
 crate::testing_stub::stub_methods!(PostCustomersStub => types::Customer);
+
 impl crate::testing::Answers for PostCustomersStub {
     type Output = types::Customer;
 

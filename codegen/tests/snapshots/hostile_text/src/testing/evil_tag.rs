@@ -41,6 +41,7 @@ impl GetThingStub {
 }
 
 crate::testing_stub::stub_methods!(GetThingStub => types::Thing);
+
 impl crate::testing::Answers for GetThingStub {
     type Output = types::Thing;
 

@@ -58,6 +58,7 @@ pub struct SearchPetsStub {
 }
 
 crate::testing_stub::stub_methods!(SearchPetsStub => Vec < types::Pet >);
+
 impl crate::testing::Answers for SearchPetsStub {
     type Output = Vec<types::Pet>;
 

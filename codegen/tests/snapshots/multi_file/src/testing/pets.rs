@@ -55,6 +55,7 @@ impl ListPetsStub {
 }
 
 crate::testing_stub::stub_methods!(ListPetsStub => Vec < types::Pet >);
+
 impl crate::testing::Answers for ListPetsStub {
     type Output = Vec<types::Pet>;
 
@@ -74,6 +75,7 @@ pub struct CreatePetStub {
 }
 
 crate::testing_stub::stub_methods!(CreatePetStub => types::Pet);
+
 impl crate::testing::Answers for CreatePetStub {
     type Output = types::Pet;
 
@@ -106,6 +108,7 @@ impl GetPetStub {
 }
 
 crate::testing_stub::stub_methods!(GetPetStub => types::Pet);
+
 impl crate::testing::Answers for GetPetStub {
     type Output = types::Pet;
 

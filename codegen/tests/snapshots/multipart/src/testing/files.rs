@@ -28,6 +28,7 @@ pub struct CreateFileStub {
 }
 
 crate::testing_stub::stub_methods!(CreateFileStub => types::FileRecord);
+
 impl crate::testing::Answers for CreateFileStub {
     type Output = types::FileRecord;
 

@@ -39,6 +39,7 @@ pub struct GetOrderStub {
 }
 
 crate::testing_stub::stub_methods!(GetOrderStub => types::Order);
+
 impl crate::testing::Answers for GetOrderStub {
     type Output = types::Order;
 
@@ -58,6 +59,7 @@ pub struct PutOrderStub {
 }
 
 crate::testing_stub::stub_methods!(PutOrderStub => ());
+
 impl crate::testing::Answers for PutOrderStub {
     type Output = ();
 

@@ -26,6 +26,7 @@ pub struct GetHealthStub {
 }
 
 crate::testing_stub::stub_methods!(GetHealthStub => crate ::RawBody < String >);
+
 impl crate::testing::Answers for GetHealthStub {
     type Output = crate::RawBody<String>;
 

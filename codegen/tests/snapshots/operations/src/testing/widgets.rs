@@ -128,6 +128,7 @@ impl ListWidgetsStub {
 }
 
 crate::testing_stub::stub_methods!(ListWidgetsStub => Vec < types::Widget >);
+
 impl crate::testing::Answers for ListWidgetsStub {
     type Output = Vec<types::Widget>;
 
@@ -147,6 +148,7 @@ pub struct PostWidgetsStub {
 }
 
 crate::testing_stub::stub_methods!(PostWidgetsStub => PostWidgetsResponse);
+
 impl crate::testing::Answers for PostWidgetsStub {
     type Output = PostWidgetsResponse;
 
@@ -199,6 +201,7 @@ pub struct DeleteWidgetsPartsByPartIdStub {
 }
 
 crate::testing_stub::stub_methods!(DeleteWidgetsPartsByPartIdStub => crate ::RawBody);
+
 impl crate::testing::Answers for DeleteWidgetsPartsByPartIdStub {
     type Output = crate::RawBody;
 

@@ -78,6 +78,7 @@ impl ListItemsStub {
 }
 
 crate::testing_stub::stub_methods!(ListItemsStub => types::ListItemsResponse);
+
 impl crate::testing::Answers for ListItemsStub {
     type Output = types::ListItemsResponse;
 
@@ -117,6 +118,7 @@ impl ListEventsStub {
 }
 
 crate::testing_stub::stub_methods!(ListEventsStub => Vec < types::Item >);
+
 impl crate::testing::Answers for ListEventsStub {
     type Output = Vec<types::Item>;
 
@@ -147,6 +149,7 @@ impl ListLogsStub {
 }
 
 crate::testing_stub::stub_methods!(ListLogsStub => types::ListLogsResponse);
+
 impl crate::testing::Answers for ListLogsStub {
     type Output = types::ListLogsResponse;
 
@@ -177,6 +180,7 @@ impl GetReportStub {
 }
 
 crate::testing_stub::stub_methods!(GetReportStub => types::GetReportResponse);
+
 impl crate::testing::Answers for GetReportStub {
     type Output = types::GetReportResponse;
 
@@ -207,6 +211,7 @@ impl ListSwitchedOffStub {
 }
 
 crate::testing_stub::stub_methods!(ListSwitchedOffStub => Vec < String >);
+
 impl crate::testing::Answers for ListSwitchedOffStub {
     type Output = Vec<String>;
 
@@ -246,6 +251,7 @@ impl ListConfiguredStub {
 }
 
 crate::testing_stub::stub_methods!(ListConfiguredStub => types::ListConfiguredResponse);
+
 impl crate::testing::Answers for ListConfiguredStub {
     type Output = types::ListConfiguredResponse;
 

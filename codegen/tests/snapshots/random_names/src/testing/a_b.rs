@@ -64,6 +64,7 @@ impl BackSlashRawResponseStub {
 }
 
 crate::testing_stub::stub_methods!(BackSlashRawResponseStub => types::Sendloop);
+
 impl crate::testing::Answers for BackSlashRawResponseStub {
     type Output = types::Sendloop;
 

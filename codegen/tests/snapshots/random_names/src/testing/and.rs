@@ -60,6 +60,7 @@ impl ExternStub {
 }
 
 crate::testing_stub::stub_methods!(ExternStub => types::Rocket);
+
 impl crate::testing::Answers for ExternStub {
     type Output = types::Rocket;
 

@@ -58,6 +58,7 @@ impl CrateStub {
 }
 
 crate::testing_stub::stub_methods!(CrateStub => types::UserAgent);
+
 impl crate::testing::Answers for CrateStub {
     type Output = types::UserAgent;
 

@@ -79,6 +79,7 @@ impl Copy2Stub {
 }
 
 crate::testing_stub::stub_methods!(Copy2Stub => types::ClientuserId);
+
 impl crate::testing::Answers for Copy2Stub {
     type Output = types::ClientuserId;
 
@@ -118,6 +119,7 @@ impl StanbulStub {
 }
 
 crate::testing_stub::stub_methods!(StanbulStub => types::Fn3);
+
 impl crate::testing::Answers for StanbulStub {
     type Output = types::Fn3;
 

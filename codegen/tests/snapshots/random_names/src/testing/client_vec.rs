@@ -58,6 +58,7 @@ impl AsyncFullResponseFutureStub {
 }
 
 crate::testing_stub::stub_methods!(AsyncFullResponseFutureStub => types::Elsesend);
+
 impl crate::testing::Answers for AsyncFullResponseFutureStub {
     type Output = types::Elsesend;
 

@@ -58,6 +58,7 @@ impl StringEnumDeserializerStub {
 }
 
 crate::testing_stub::stub_methods!(StringEnumDeserializerStub => types::Future2);
+
 impl crate::testing::Answers for StringEnumDeserializerStub {
     type Output = types::Future2;
 

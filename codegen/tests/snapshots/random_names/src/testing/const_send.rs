@@ -59,6 +59,7 @@ impl Eq2Stub {
 }
 
 crate::testing_stub::stub_methods!(Eq2Stub => types::MegaRef);
+
 impl crate::testing::Answers for Eq2Stub {
     type Output = types::MegaRef;
 

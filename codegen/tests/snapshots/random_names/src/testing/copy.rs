@@ -70,6 +70,7 @@ impl Option2Stub {
 }
 
 crate::testing_stub::stub_methods!(Option2Stub => types::ClientuserId);
+
 impl crate::testing::Answers for Option2Stub {
     type Output = types::ClientuserId;
 
@@ -121,6 +122,7 @@ impl ResponseFutureStub {
 }
 
 crate::testing_stub::stub_methods!(ResponseFutureStub => types::Mega);
+
 impl crate::testing::Answers for ResponseFutureStub {
     type Output = types::Mega;
 

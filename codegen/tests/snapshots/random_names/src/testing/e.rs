@@ -59,6 +59,7 @@ impl TabNameSpecTitleStub {
 }
 
 crate::testing_stub::stub_methods!(TabNameSpecTitleStub => types::UserId);
+
 impl crate::testing::Answers for TabNameSpecTitleStub {
     type Output = types::UserId;
 

@@ -62,6 +62,7 @@ impl Vec2Stub {
 }
 
 crate::testing_stub::stub_methods!(Vec2Stub => types::Sizedtry);
+
 impl crate::testing::Answers for Vec2Stub {
     type Output = types::Sizedtry;
 

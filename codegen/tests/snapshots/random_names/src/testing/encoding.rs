@@ -59,6 +59,7 @@ impl A20bStub {
 }
 
 crate::testing_stub::stub_methods!(A20bStub => types::DefaultUserId);
+
 impl crate::testing::Answers for A20bStub {
     type Output = types::DefaultUserId;
 

@@ -56,6 +56,7 @@ impl IntoFuture2Stub {
 }
 
 crate::testing_stub::stub_methods!(IntoFuture2Stub => types::Super);
+
 impl crate::testing::Answers for IntoFuture2Stub {
     type Output = types::Super;
 

@@ -59,6 +59,7 @@ impl DoubleStub {
 }
 
 crate::testing_stub::stub_methods!(DoubleStub => types::Rocket2);
+
 impl crate::testing::Answers for DoubleStub {
     type Output = types::Rocket2;
 

@@ -62,6 +62,7 @@ impl HeaderStub {
 }
 
 crate::testing_stub::stub_methods!(HeaderStub => types::Unsafe);
+
 impl crate::testing::Answers for HeaderStub {
     type Output = types::Unsafe;
 

@@ -60,6 +60,7 @@ impl SelfStub {
 }
 
 crate::testing_stub::stub_methods!(SelfStub => types::Mod);
+
 impl crate::testing::Answers for SelfStub {
     type Output = types::Mod;
 

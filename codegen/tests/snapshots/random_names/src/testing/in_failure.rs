@@ -59,6 +59,7 @@ impl MegaStub {
 }
 
 crate::testing_stub::stub_methods!(MegaStub => types::Core);
+
 impl crate::testing::Answers for MegaStub {
     type Output = types::Core;
 

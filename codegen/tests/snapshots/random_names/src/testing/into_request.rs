@@ -59,6 +59,7 @@ impl QuotedBTreeMapStub {
 }
 
 crate::testing_stub::stub_methods!(QuotedBTreeMapStub => types::Hash);
+
 impl crate::testing::Answers for QuotedBTreeMapStub {
     type Output = types::Hash;
 

@@ -60,6 +60,7 @@ impl ABStub {
 }
 
 crate::testing_stub::stub_methods!(ABStub => types::Serde);
+
 impl crate::testing::Answers for ABStub {
     type Output = types::Serde;
 

@@ -58,6 +58,7 @@ impl BaseUrlStub {
 }
 
 crate::testing_stub::stub_methods!(BaseUrlStub => types::Response);
+
 impl crate::testing::Answers for BaseUrlStub {
     type Output = types::Response;
 

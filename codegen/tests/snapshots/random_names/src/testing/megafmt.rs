@@ -62,6 +62,7 @@ impl Default2Stub {
 }
 
 crate::testing_stub::stub_methods!(Default2Stub => types::MegaRef);
+
 impl crate::testing::Answers for Default2Stub {
     type Output = types::MegaRef;
 

@@ -58,6 +58,7 @@ impl Break0Stub {
 }
 
 crate::testing_stub::stub_methods!(Break0Stub => types::CredentialsbackSlash);
+
 impl crate::testing::Answers for Break0Stub {
     type Output = types::CredentialsbackSlash;
 

@@ -58,6 +58,7 @@ impl Box2Stub {
 }
 
 crate::testing_stub::stub_methods!(Box2Stub => types::Dyn);
+
 impl crate::testing::Answers for Box2Stub {
     type Output = types::Dyn;
 

@@ -59,6 +59,7 @@ impl StringrequestStub {
 }
 
 crate::testing_stub::stub_methods!(StringrequestStub => types::Sendloop);
+
 impl crate::testing::Answers for StringrequestStub {
     type Output = types::Sendloop;
 

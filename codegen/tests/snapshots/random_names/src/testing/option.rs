@@ -62,6 +62,7 @@ impl MoveStub {
 }
 
 crate::testing_stub::stub_methods!(MoveStub => types::Value3);
+
 impl crate::testing::Answers for MoveStub {
     type Output = types::Value3;
 

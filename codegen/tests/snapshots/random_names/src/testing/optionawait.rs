@@ -59,6 +59,7 @@ impl ZeroWidthStub {
 }
 
 crate::testing_stub::stub_methods!(ZeroWidthStub => types::From2);
+
 impl crate::testing::Answers for ZeroWidthStub {
     type Output = types::From2;
 

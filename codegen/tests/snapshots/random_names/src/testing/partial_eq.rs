@@ -72,6 +72,7 @@ impl V2faitemsStub {
 }
 
 crate::testing_stub::stub_methods!(V2faitemsStub => types::False);
+
 impl crate::testing::Answers for V2faitemsStub {
     type Output = types::False;
 
@@ -111,6 +112,7 @@ impl UserIdenumStub {
 }
 
 crate::testing_stub::stub_methods!(UserIdenumStub => types::Mega);
+
 impl crate::testing::Answers for UserIdenumStub {
     type Output = types::Mega;
 

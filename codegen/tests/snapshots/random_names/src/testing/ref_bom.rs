@@ -56,6 +56,7 @@ impl ErrorStub {
 }
 
 crate::testing_stub::stub_methods!(ErrorStub => types::Impl);
+
 impl crate::testing::Answers for ErrorStub {
     type Output = types::Impl;
 

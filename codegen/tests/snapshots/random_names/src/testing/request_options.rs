@@ -59,6 +59,7 @@ impl NoRetryStub {
 }
 
 crate::testing_stub::stub_methods!(NoRetryStub => types::Clone2);
+
 impl crate::testing::Answers for NoRetryStub {
     type Output = types::Clone2;
 

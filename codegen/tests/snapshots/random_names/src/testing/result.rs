@@ -60,6 +60,7 @@ impl StructStub {
 }
 
 crate::testing_stub::stub_methods!(StructStub => types::Sendloop);
+
 impl crate::testing::Answers for StructStub {
     type Output = types::Sendloop;
 

@@ -56,6 +56,7 @@ impl RawRequestStub {
 }
 
 crate::testing_stub::stub_methods!(RawRequestStub => types::Type);
+
 impl crate::testing::Answers for RawRequestStub {
     type Output = types::Type;
 

@@ -62,6 +62,7 @@ impl ValueStub {
 }
 
 crate::testing_stub::stub_methods!(ValueStub => types::Async);
+
 impl crate::testing::Answers for ValueStub {
     type Output = types::Async;
 

@@ -74,6 +74,7 @@ impl LetStub {
 }
 
 crate::testing_stub::stub_methods!(LetStub => types::Debug);
+
 impl crate::testing::Answers for LetStub {
     type Output = types::Debug;
 
@@ -119,6 +120,7 @@ impl SizedUserIdStub {
 }
 
 crate::testing_stub::stub_methods!(SizedUserIdStub => types::Value2);
+
 impl crate::testing::Answers for SizedUserIdStub {
     type Output = types::Value2;
 

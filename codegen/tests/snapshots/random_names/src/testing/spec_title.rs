@@ -56,6 +56,7 @@ impl UserIdStub {
 }
 
 crate::testing_stub::stub_methods!(UserIdStub => types::Debug);
+
 impl crate::testing::Answers for UserIdStub {
     type Output = types::Debug;
 

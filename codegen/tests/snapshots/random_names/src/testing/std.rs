@@ -64,6 +64,7 @@ impl ReffalseStub {
 }
 
 crate::testing_stub::stub_methods!(ReffalseStub => types::A20bDouble);
+
 impl crate::testing::Answers for ReffalseStub {
     type Output = types::A20bDouble;
 
@@ -118,6 +119,7 @@ impl SignerStub {
 }
 
 crate::testing_stub::stub_methods!(SignerStub => types::Iterator2);
+
 impl crate::testing::Answers for SignerStub {
     type Output = types::Iterator2;
 

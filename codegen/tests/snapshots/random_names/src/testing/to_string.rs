@@ -59,6 +59,7 @@ impl ToStringnoRetryStub {
 }
 
 crate::testing_stub::stub_methods!(ToStringnoRetryStub => types::Transport);
+
 impl crate::testing::Answers for ToStringnoRetryStub {
     type Output = types::Transport;
 

@@ -62,6 +62,7 @@ impl BackSlashStub {
 }
 
 crate::testing_stub::stub_methods!(BackSlashStub => types::Iterator2);
+
 impl crate::testing::Answers for BackSlashStub {
     type Output = types::Iterator2;
 

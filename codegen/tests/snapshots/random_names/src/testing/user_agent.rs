@@ -56,6 +56,7 @@ impl None2Stub {
 }
 
 crate::testing_stub::stub_methods!(None2Stub => types::Transport);
+
 impl crate::testing::Answers for None2Stub {
     type Output = types::Transport;
 

@@ -65,6 +65,7 @@ impl Clone2Stub {
 }
 
 crate::testing_stub::stub_methods!(Clone2Stub => types::Return);
+
 impl crate::testing::Answers for Clone2Stub {
     type Output = types::Return;
 

@@ -52,6 +52,7 @@ impl EStub {
 }
 
 crate::testing_stub::stub_methods!(EStub => types::Serde);
+
 impl crate::testing::Answers for EStub {
     type Output = types::Serde;
 

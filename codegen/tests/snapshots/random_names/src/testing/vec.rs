@@ -59,6 +59,7 @@ impl MatchStub {
 }
 
 crate::testing_stub::stub_methods!(MatchStub => types::Quoted);
+
 impl crate::testing::Answers for MatchStub {
     type Output = types::Quoted;
 

@@ -56,6 +56,7 @@ impl V2faStub {
 }
 
 crate::testing_stub::stub_methods!(V2faStub => types::CopyValue);
+
 impl crate::testing::Answers for V2faStub {
     type Output = types::CopyValue;
 

@@ -52,6 +52,7 @@ impl Into2Stub {
 }
 
 crate::testing_stub::stub_methods!(Into2Stub => types::IntoFutureCopy);
+
 impl crate::testing::Answers for Into2Stub {
     type Output = types::IntoFutureCopy;
 

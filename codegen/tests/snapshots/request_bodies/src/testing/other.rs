@@ -56,6 +56,7 @@ impl ReplaceNotesStub {
 }
 
 crate::testing_stub::stub_methods!(ReplaceNotesStub => ());
+
 impl crate::testing::Answers for ReplaceNotesStub {
     type Output = ();
 
@@ -75,6 +76,7 @@ pub struct CreateNoteStub {
 }
 
 crate::testing_stub::stub_methods!(CreateNoteStub => ());
+
 impl crate::testing::Answers for CreateNoteStub {
     type Output = ();
 
@@ -94,6 +96,7 @@ pub struct UploadNoteStub {
 }
 
 crate::testing_stub::stub_methods!(UploadNoteStub => ());
+
 impl crate::testing::Answers for UploadNoteStub {
     type Output = ();
 
@@ -113,6 +116,7 @@ pub struct SearchNotesStub {
 }
 
 crate::testing_stub::stub_methods!(SearchNotesStub => types::SearchNotesResponse);
+
 impl crate::testing::Answers for SearchNotesStub {
     type Output = types::SearchNotesResponse;
 

@@ -26,6 +26,7 @@ pub struct PingStub {
 }
 
 crate::testing_stub::stub_methods!(PingStub => ());
+
 impl crate::testing::Answers for PingStub {
     type Output = ();
 

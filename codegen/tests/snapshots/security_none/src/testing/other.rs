@@ -26,6 +26,7 @@ pub struct GetPingStub {
 }
 
 crate::testing_stub::stub_methods!(GetPingStub => ());
+
 impl crate::testing::Answers for GetPingStub {
     type Output = ();
 
