@@ -958,3 +958,46 @@ fn multipart_bodies_are_models_whose_binary_properties_are_files() {
         _ => true,
     }));
 }
+
+/// A method drops its group's name from its `operationId` (`issues/create` → `create`) unless
+/// that collides in the group, is a keyword's raw form, or a standard trait's method; the
+/// builder types keep the whole name. A spec that tags no operation is grouped by path.
+#[test]
+fn methods_drop_their_groups_name_and_untagged_specs_group_by_path() {
+    let api = fixture("prefixed_names");
+    let names: Vec<(&str, &str, &str)> = api
+        .operations
+        .iter()
+        .map(|op| {
+            (
+                api.groups[op.group].accessor.as_str(),
+                op.method_name.as_str(),
+                op.builder_name.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("issues", "list", "IssuesList"),
+            ("issues", "create", "IssuesCreate"),
+            ("issues", "get", "IssuesGet"),
+            ("issues", "issues_delete", "IssuesDelete"),
+            ("issues", "update", "IssuesUpdate"),
+            ("issues", "delete", "Delete"),
+            ("issues", "r#type", "IssuesType"),
+            ("issues", "issues_clone", "IssuesClone"),
+            ("repos", "issues_search", "IssuesSearch"),
+        ]
+    );
+
+    let api = fixture("pagination");
+    let groups: Vec<(&str, bool)> = api
+        .groups
+        .iter()
+        .map(|g| (g.accessor.as_str(), g.from_path))
+        .collect();
+    assert_eq!(groups[0], ("items", true), "{groups:?}");
+    assert!(groups.iter().all(|(_, from_path)| *from_path));
+    assert!(!fixture("operations").groups.iter().any(|g| g.from_path));
+}

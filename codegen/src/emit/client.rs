@@ -419,6 +419,11 @@ fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
             api.groups.len()
         )],
     ];
+    if api.groups.iter().any(|g| g.from_path) {
+        paragraphs.push(vec![
+            "The spec tags none of its operations, so they are grouped by the first segment of their path after any version prefix: `/v1/customers/{id}` is under `client.customers()`.".to_owned(),
+        ]);
+    }
     if let Some(description) = &api.description {
         paragraphs.push(docs::lines(&Doc {
             description: Some(description.clone()),

@@ -310,6 +310,8 @@ pub struct Group {
     /// The `Client` method that returns the group.
     pub accessor: String,
     pub operations: Vec<usize>,
+    /// Whether the group is a path's first segment (the spec tags no operation), not a tag.
+    pub from_path: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

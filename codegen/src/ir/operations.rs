@@ -71,6 +71,7 @@ pub(crate) fn build<'s>(
     let found = find_operations(spec)?;
     let method_names = method_names(&found)?;
     let (mut groups, group_of) = groups(spec, &found);
+    let local_names = without_group_prefix(&found, &method_names, &groups, &group_of);
 
     let mut module_namers: Vec<Namer> = groups
         .iter()
@@ -81,17 +82,18 @@ pub(crate) fn build<'s>(
         })
         .collect();
     let mut operations = Vec::with_capacity(found.len());
-    for (index, (f, method_name)) in found.iter().zip(method_names).enumerate() {
+    for (index, (f, method_name)) in found.iter().zip(local_names).enumerate() {
         let group = group_of[index];
         let namer = &mut module_namers[group];
-        let builder_name = namer.claim(&names::pascal(names::unraw(&method_name)));
+        // Types keep the whole name: `IssuesCreate` beside `issues().create()`.
+        let builder_name = namer.claim(&names::pascal(names::unraw(&method_names[index])));
         let operation = OperationBuilder {
             spec,
             types,
             f,
             builder_name: &builder_name,
         }
-        .build(method_name.clone(), group, namer)?;
+        .build(method_name, group, namer)?;
         groups[group].operations.push(index);
         operations.push(operation);
     }
@@ -249,17 +251,94 @@ pub(crate) fn derived_names(method: Method, path: &str) -> (String, String) {
     (words(false), words(true))
 }
 
-/// Groups in the order of the spec's `tags`, then tags only used by operations, then untagged.
+/// The methods' names on their group: an `operationId` that starts with its group's name
+/// (`issues/create`, `issues_create`, `IssuesCreate` in the group `issues`) loses it
+/// (`issues().create()`, as octocrab writes it), unless the rest is empty, a name the group's
+/// struct has (`clone`, `fmt`), a standard trait's method, or another method's name in the
+/// group. Names derived from method and path keep theirs.
+fn without_group_prefix(
+    found: &[Found<'_>],
+    full: &[String],
+    groups: &[Group],
+    group_of: &[usize],
+) -> Vec<String> {
+    let prefix = |group: usize| format!("{}_", names::unraw(&names::snake(&groups[group].tag)));
+    let candidate = |i: usize| -> Option<String> {
+        found[i].op.operation_id.as_ref()?;
+        let rest = names::unraw(&full[i]).strip_prefix(&prefix(group_of[i]))?;
+        let name = names::snake(rest);
+        let bare = names::unraw(&name);
+        let usable = !bare.is_empty()
+            && !bare.starts_with(|c: char| c.is_ascii_digit())
+            && !TRAIT_METHODS.contains(&bare)
+            && !["fmt", "client"].contains(&bare);
+        usable.then_some(name)
+    };
+    let candidates: Vec<Option<String>> = (0..found.len()).map(candidate).collect();
+    // A candidate stands if no other method of its group has that name, whole or shortened.
+    let mut taken: HashMap<(usize, String), usize> = HashMap::new();
+    for i in 0..found.len() {
+        *taken
+            .entry((group_of[i], names::unraw(&full[i]).to_owned()))
+            .or_default() += 1;
+        if let Some(name) = &candidates[i] {
+            *taken
+                .entry((group_of[i], names::unraw(name).to_owned()))
+                .or_default() += 1;
+        }
+    }
+    (0..found.len())
+        .map(|i| match &candidates[i] {
+            Some(name) if taken[&(group_of[i], names::unraw(name).to_owned())] == 1 => name.clone(),
+            _ => full[i].clone(),
+        })
+        .collect()
+}
+
+/// The group of operations when the spec tags none of them: the first segment of the path after
+/// a version prefix (`/v1/customers/{id}` → `customers`), as hand-written SDKs of such APIs
+/// group them; `None` for a path with no such segment.
+fn path_group(path: &str) -> Option<String> {
+    let is_version = |s: &str| {
+        s.len() > 1 && s.starts_with(['v', 'V']) && s[1..].chars().all(|c| c.is_ascii_digit())
+    };
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .find(|s| !is_version(s))
+        .filter(|s| !(s.starts_with('{') && s.ends_with('}')))
+        .map(str::to_owned)
+}
+
+/// Whether no operation of the spec has a tag: then groups come from paths ([`path_group`]).
+fn grouped_by_path(found_tags: impl IntoIterator<Item = bool>) -> bool {
+    let mut any = false;
+    for tagged in found_tags {
+        if tagged {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// Groups in the order of the spec's `tags`, then tags only used by operations, then untagged;
+/// for a spec that tags no operation, one group per first path segment, in path order.
 fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
-    let mut tags: Vec<(String, Option<String>)> = spec
-        .tags
-        .iter()
-        .map(|t| (t.name.clone(), non_empty(t.description.as_deref())))
-        .collect();
+    let by_path = grouped_by_path(found.iter().map(|f| !f.op.tags.is_empty()));
+    let mut tags: Vec<(String, Option<String>)> = if by_path {
+        Vec::new()
+    } else {
+        spec.tags
+            .iter()
+            .map(|t| (t.name.clone(), non_empty(t.description.as_deref())))
+            .collect()
+    };
     let tag_of = |f: &Found<'_>| {
+        let from_path = by_path.then(|| path_group(f.path)).flatten();
         f.op.tags
             .first()
             .cloned()
+            .or(from_path)
             .unwrap_or_else(|| UNTAGGED.to_owned())
     };
     let mut known: HashSet<String> = tags.iter().map(|(t, _)| t.clone()).collect();
@@ -285,6 +364,7 @@ fn groups(spec: &OpenAPI, found: &[Found<'_>]) -> (Vec<Group>, Vec<usize>) {
             tag,
             doc,
             operations: Vec::new(),
+            from_path: by_path,
         })
         .collect();
     let position: HashMap<&str, usize> = groups

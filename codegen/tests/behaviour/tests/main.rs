@@ -27,6 +27,7 @@ mod one_of;
 mod openapi_31;
 mod operations;
 mod pagination;
+mod prefixed_names;
 mod recursive;
 mod request_bodies;
 mod required_optional;

@@ -15,7 +15,7 @@ async fn page_numbers_from_zero_stop_at_the_total() {
         ))
         .reply(Reply::json(200, r#"{"data":[{"id":"c"}],"total_count":3}"#));
     let items = client(&server)
-        .other()
+        .items()
         .list_items()
         .per_page(2)
         .items()
@@ -38,7 +38,7 @@ async fn offsets_advance_by_the_items_received() {
         .reply(Reply::json(200, r#"[{"id":"a"},{"id":"b"}]"#))
         .reply(Reply::json(200, r#"[{"id":"c"}]"#));
     let items = client(&server)
-        .other()
+        .events()
         .list_events()
         .limit(2)
         .items()
@@ -60,7 +60,7 @@ async fn cursors_come_from_the_previous_page() {
         ))
         .reply(Reply::json(200, r#"{"entries":["two"],"next_cursor":""}"#));
     let lines = client(&server)
-        .other()
+        .logs()
         .list_logs()
         .items()
         .collect_all()
@@ -76,7 +76,7 @@ async fn an_extension_configures_what_detection_cannot_guess() {
     let server = TestServer::start().await;
     server.reply(Reply::json(200, r#"{"rows":["x","y"],"info":{"all":2}}"#));
     let rows = client(&server)
-        .other()
+        .configured()
         .list_configured()
         .n(2)
         .items()

@@ -12,7 +12,7 @@ async fn json_raw_and_optional_bodies() {
         .reply(Reply::status(204))
         .reply(Reply::json(200, r#"{"hits":12}"#));
     let client = Client::builder().base_url(server.url()).build().unwrap();
-    let notes = client.other();
+    let notes = client.notes();
     notes.create_note(NoteBody::new("hello")).await.unwrap();
     notes.replace_notes().await.unwrap();
     notes

@@ -9,7 +9,7 @@ async fn the_key_goes_in_its_header_and_nowhere_in_debug() {
         .api_key("k-secret-42")
         .build()
         .unwrap();
-    client.other().ping().await.unwrap();
+    client.ping().ping().await.unwrap();
     assert_eq!(server.single().header("x-api-key"), Some("k-secret-42"));
     assert!(!format!("{client:?}").contains("k-secret-42"));
     let error = Client::builder()
@@ -25,14 +25,14 @@ async fn the_key_goes_in_its_header_and_nowhere_in_debug() {
 #[tokio::test]
 async fn the_test_server_checks_the_key_its_client_sends() {
     let server = fixture_security_api_key::testing::TestServer::start().await;
-    let _ = server.other().ping().returns(());
-    server.client().other().ping().await.unwrap();
+    let _ = server.ping().ping().returns(());
+    server.client().ping().ping().await.unwrap();
     let stranger = Client::builder()
         .base_url(server.base_url())
         .api_key("another key")
         .build()
         .unwrap();
-    let refused = stranger.other().ping().await.unwrap_err();
+    let refused = stranger.ping().ping().await.unwrap_err();
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(401));
     use fixture_security_api_key::testing::{AuthFailure, SignatureCheck};
     let verdicts: Vec<SignatureCheck> = server.requests().iter().map(|r| r.signature()).collect();

@@ -62,10 +62,40 @@ impl Client {
         &self.transport
     }
 
-    /// `Other` operations.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> crate::apis::other::OtherApi<'_> {
-        crate::apis::other::OtherApi { client: self }
+    /// `items` operations.
+    #[cfg(feature = "items")]
+    pub fn items(&self) -> crate::apis::items::ItemsApi<'_> {
+        crate::apis::items::ItemsApi { client: self }
+    }
+
+    /// `events` operations.
+    #[cfg(feature = "events")]
+    pub fn events(&self) -> crate::apis::events::EventsApi<'_> {
+        crate::apis::events::EventsApi { client: self }
+    }
+
+    /// `logs` operations.
+    #[cfg(feature = "logs")]
+    pub fn logs(&self) -> crate::apis::logs::LogsApi<'_> {
+        crate::apis::logs::LogsApi { client: self }
+    }
+
+    /// `report` operations.
+    #[cfg(feature = "report")]
+    pub fn report(&self) -> crate::apis::report::ReportApi<'_> {
+        crate::apis::report::ReportApi { client: self }
+    }
+
+    /// `switched-off` operations.
+    #[cfg(feature = "switched_off")]
+    pub fn switched_off(&self) -> crate::apis::switched_off::SwitchedOffApi<'_> {
+        crate::apis::switched_off::SwitchedOffApi { client: self }
+    }
+
+    /// `configured` operations.
+    #[cfg(feature = "configured")]
+    pub fn configured(&self) -> crate::apis::configured::ConfiguredApi<'_> {
+        crate::apis::configured::ConfiguredApi { client: self }
     }
 }
 

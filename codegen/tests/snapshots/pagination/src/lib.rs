@@ -4,7 +4,9 @@
 
 //! # Pagination client
 //!
-//! A typed client for the Pagination API, generated from its OpenAPI description (version `1.0`). 6 operations in 1 groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.
+//! A typed client for the Pagination API, generated from its OpenAPI description (version `1.0`). 6 operations in 6 groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.
+//!
+//! The spec tags none of its operations, so they are grouped by the first segment of their path after any version prefix: `/v1/customers/{id}` is under `client.customers()`.
 //!
 //! # Usage
 //!
@@ -12,7 +14,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = fixture_pagination::Client::builder()
 //!     .build()?;
-//! let response = client.other().list_items().await?;
+//! let response = client.items().list_items().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
@@ -24,12 +26,12 @@
 //!
 //! | Path | Method |
 //! | --- | --- |
-//! | `/configured` | GET [`other().list_configured()`](apis/other/struct.OtherApi.html#method.list_configured) |
-//! | `/events` | GET [`other().list_events()`](apis/other/struct.OtherApi.html#method.list_events) |
-//! | `/items` | GET [`other().list_items()`](apis/other/struct.OtherApi.html#method.list_items) |
-//! | `/logs` | GET [`other().list_logs()`](apis/other/struct.OtherApi.html#method.list_logs) |
-//! | `/report` | GET [`other().get_report()`](apis/other/struct.OtherApi.html#method.get_report) |
-//! | `/switched-off` | GET [`other().list_switched_off()`](apis/other/struct.OtherApi.html#method.list_switched_off) |
+//! | `/configured` | GET [`configured().list_configured()`](apis/configured/struct.ConfiguredApi.html#method.list_configured) |
+//! | `/events` | GET [`events().list_events()`](apis/events/struct.EventsApi.html#method.list_events) |
+//! | `/items` | GET [`items().list_items()`](apis/items/struct.ItemsApi.html#method.list_items) |
+//! | `/logs` | GET [`logs().list_logs()`](apis/logs/struct.LogsApi.html#method.list_logs) |
+//! | `/report` | GET [`report().get_report()`](apis/report/struct.ReportApi.html#method.get_report) |
+//! | `/switched-off` | GET [`switched_off().list_switched_off()`](apis/switched_off/struct.SwitchedOffApi.html#method.list_switched_off) |
 
 #![forbid(unsafe_code)]
 #![cfg_attr(

@@ -12,6 +12,7 @@
 //! do not know in their `Unknown` variant. Nothing the server sends is lost in a
 //! read–modify–write.
 
+#[cfg(any(feature = "items", feature = "events"))]
 /// Schema `Item` (`#/components/schemas/Item`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -21,6 +22,7 @@ pub struct Item {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(any(feature = "items", feature = "events"))]
 impl Item {
     /// An `Item` with its required fields; the others start unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -41,6 +43,7 @@ impl Item {
     }
 }
 
+#[cfg(any(feature = "items", feature = "events"))]
 crate::model::model!(
     Item {
         id: ("id", required),
@@ -48,6 +51,7 @@ crate::model::model!(
     open(additional_properties)
 );
 
+#[cfg(feature = "items")]
 /// Inline schema at `#/paths/~1items/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -58,6 +62,7 @@ pub struct ListItemsResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "items")]
 impl ListItemsResponse {
     /// A `ListItemsResponse` with every field unset.
     pub fn new() -> Self {
@@ -91,6 +96,7 @@ impl ListItemsResponse {
     }
 }
 
+#[cfg(feature = "items")]
 crate::model::model!(
     ListItemsResponse {
         data: ("data", optional),
@@ -99,6 +105,7 @@ crate::model::model!(
     open(additional_properties)
 );
 
+#[cfg(feature = "logs")]
 /// Inline schema at `#/paths/~1logs/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -109,6 +116,7 @@ pub struct ListLogsResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "logs")]
 impl ListLogsResponse {
     /// A `ListLogsResponse` with every field unset.
     pub fn new() -> Self {
@@ -142,6 +150,7 @@ impl ListLogsResponse {
     }
 }
 
+#[cfg(feature = "logs")]
 crate::model::model!(
     ListLogsResponse {
         entries: ("entries", optional),
@@ -150,6 +159,7 @@ crate::model::model!(
     open(additional_properties)
 );
 
+#[cfg(feature = "report")]
 /// Inline schema at `#/paths/~1report/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -159,6 +169,7 @@ pub struct GetReportResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "report")]
 impl GetReportResponse {
     /// A `GetReportResponse` with every field unset.
     pub fn new() -> Self {
@@ -185,6 +196,7 @@ impl GetReportResponse {
     }
 }
 
+#[cfg(feature = "report")]
 crate::model::model!(
     GetReportResponse {
         title: ("title", optional),
@@ -192,6 +204,7 @@ crate::model::model!(
     open(additional_properties)
 );
 
+#[cfg(feature = "configured")]
 /// Inline schema at `#/paths/~1configured/get/responses/200/content/application~1json/schema/properties/info`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -201,6 +214,7 @@ pub struct ListConfiguredResponseInfo {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "configured")]
 impl ListConfiguredResponseInfo {
     /// A `ListConfiguredResponseInfo` with every field unset.
     pub fn new() -> Self {
@@ -227,6 +241,7 @@ impl ListConfiguredResponseInfo {
     }
 }
 
+#[cfg(feature = "configured")]
 crate::model::model!(
     ListConfiguredResponseInfo {
         all: ("all", optional),
@@ -234,6 +249,7 @@ crate::model::model!(
     open(additional_properties)
 );
 
+#[cfg(feature = "configured")]
 /// Inline schema at `#/paths/~1configured/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -244,6 +260,7 @@ pub struct ListConfiguredResponse {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
+#[cfg(feature = "configured")]
 impl ListConfiguredResponse {
     /// A `ListConfiguredResponse` with every field unset.
     pub fn new() -> Self {
@@ -277,6 +294,7 @@ impl ListConfiguredResponse {
     }
 }
 
+#[cfg(feature = "configured")]
 crate::model::model!(
     ListConfiguredResponse {
         rows: ("rows", optional),

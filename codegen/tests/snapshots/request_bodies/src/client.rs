@@ -62,10 +62,10 @@ impl Client {
         &self.transport
     }
 
-    /// `Other` operations.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> crate::apis::other::OtherApi<'_> {
-        crate::apis::other::OtherApi { client: self }
+    /// `notes` operations.
+    #[cfg(feature = "notes")]
+    pub fn notes(&self) -> crate::apis::notes::NotesApi<'_> {
+        crate::apis::notes::NotesApi { client: self }
     }
 }
 

@@ -6,13 +6,15 @@
 //!
 //! A typed client for the Request bodies API, generated from its OpenAPI description (version `1.0`). 4 operations in 1 groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.
 //!
+//! The spec tags none of its operations, so they are grouped by the first segment of their path after any version prefix: `/v1/customers/{id}` is under `client.customers()`.
+//!
 //! # Usage
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = fixture_request_bodies::Client::builder()
 //!     .build()?;
-//! let response = client.other().replace_notes().await?;
+//! let response = client.notes().replace_notes().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
@@ -24,10 +26,10 @@
 //!
 //! | Path | Method |
 //! | --- | --- |
-//! | `/notes` | PUT [`other().replace_notes()`](apis/other/struct.OtherApi.html#method.replace_notes) |
-//! | `/notes` | POST [`other().create_note()`](apis/other/struct.OtherApi.html#method.create_note) |
-//! | `/notes/raw` | POST [`other().upload_note()`](apis/other/struct.OtherApi.html#method.upload_note) |
-//! | `/notes/search` | POST [`other().search_notes()`](apis/other/struct.OtherApi.html#method.search_notes) |
+//! | `/notes` | PUT [`notes().replace_notes()`](apis/notes/struct.NotesApi.html#method.replace_notes) |
+//! | `/notes` | POST [`notes().create_note()`](apis/notes/struct.NotesApi.html#method.create_note) |
+//! | `/notes/raw` | POST [`notes().upload_note()`](apis/notes/struct.NotesApi.html#method.upload_note) |
+//! | `/notes/search` | POST [`notes().search_notes()`](apis/notes/struct.NotesApi.html#method.search_notes) |
 
 #![forbid(unsafe_code)]
 #![cfg_attr(

@@ -6,6 +6,8 @@
 //!
 //! A typed client for the API key API, generated from its OpenAPI description (version `1.0`). 1 operations in 1 groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.
 //!
+//! The spec tags none of its operations, so they are grouped by the first segment of their path after any version prefix: `/v1/customers/{id}` is under `client.customers()`.
+//!
 //! # Usage
 //!
 //! ```no_run
@@ -13,7 +15,7 @@
 //! let client = fixture_security_api_key::Client::builder()
 //!     .api_key("KEY")
 //!     .build()?;
-//! let response = client.other().ping().await?;
+//! let response = client.ping().ping().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
@@ -25,7 +27,7 @@
 //!
 //! | Path | Method |
 //! | --- | --- |
-//! | `/ping` | GET [`other().ping()`](apis/other/struct.OtherApi.html#method.ping) |
+//! | `/ping` | GET [`ping().ping()`](apis/ping/struct.PingApi.html#method.ping) |
 
 #![forbid(unsafe_code)]
 #![cfg_attr(

@@ -54,10 +54,10 @@ impl Client {
         &self.transport
     }
 
-    /// `Other` operations.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> crate::apis::other::OtherApi<'_> {
-        crate::apis::other::OtherApi { client: self }
+    /// `ping` operations.
+    #[cfg(feature = "ping")]
+    pub fn ping(&self) -> crate::apis::ping::PingApi<'_> {
+        crate::apis::ping::PingApi { client: self }
     }
 }
 

@@ -6,6 +6,8 @@
 //!
 //! A typed client for the No security and no server API, generated from its OpenAPI description (version `1.0`). 1 operations in 1 groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.
 //!
+//! The spec tags none of its operations, so they are grouped by the first segment of their path after any version prefix: `/v1/customers/{id}` is under `client.customers()`.
+//!
 //! # Usage
 //!
 //! ```no_run
@@ -13,7 +15,7 @@
 //! let client = fixture_security_none::Client::builder()
 //!     .base_url("https://api.example.com")
 //!     .build()?;
-//! let response = client.other().get_ping().await?;
+//! let response = client.ping().get_ping().await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }
@@ -25,7 +27,7 @@
 //!
 //! | Path | Method |
 //! | --- | --- |
-//! | `/ping` | GET [`other().get_ping()`](apis/other/struct.OtherApi.html#method.get_ping) |
+//! | `/ping` | GET [`ping().get_ping()`](apis/ping/struct.PingApi.html#method.get_ping) |
 
 #![forbid(unsafe_code)]
 #![cfg_attr(

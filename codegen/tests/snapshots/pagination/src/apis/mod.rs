@@ -5,8 +5,38 @@
 //! Operations, one module per tag of the spec. Reach them from the client:
 //! `client.<tag>().<operation>(…)`.
 
-/// `Other` operations.
+/// `items` operations.
 ///
-/// Compiled with the feature `other` (on by default, through `all-apis`).
-#[cfg(feature = "other")]
-pub mod other;
+/// Compiled with the feature `items` (on by default, through `all-apis`).
+#[cfg(feature = "items")]
+pub mod items;
+
+/// `events` operations.
+///
+/// Compiled with the feature `events` (on by default, through `all-apis`).
+#[cfg(feature = "events")]
+pub mod events;
+
+/// `logs` operations.
+///
+/// Compiled with the feature `logs` (on by default, through `all-apis`).
+#[cfg(feature = "logs")]
+pub mod logs;
+
+/// `report` operations.
+///
+/// Compiled with the feature `report` (on by default, through `all-apis`).
+#[cfg(feature = "report")]
+pub mod report;
+
+/// `switched-off` operations.
+///
+/// Compiled with the feature `switched_off` (on by default, through `all-apis`).
+#[cfg(feature = "switched_off")]
+pub mod switched_off;
+
+/// `configured` operations.
+///
+/// Compiled with the feature `configured` (on by default, through `all-apis`).
+#[cfg(feature = "configured")]
+pub mod configured;

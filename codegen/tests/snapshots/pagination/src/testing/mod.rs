@@ -11,9 +11,9 @@
 //!
 //! let server = TestServer::start().await;
 //! let client = server.client(); // pointed at the server, with credentials it accepts
-//! # #[cfg(feature = "other")] {
+//! # #[cfg(feature = "items")] {
 //! // Nothing stubbed: the operation answers with its documented example.
-//! let _ = client.other().list_items().await;
+//! let _ = client.items().list_items().await;
 //! assert_eq!(server.requests().len(), 1);
 //! # }
 //! # }
@@ -33,8 +33,23 @@ pub use crate::testing_server::Recorded;
 use crate::testing_server::{Engine, Settings, Spec};
 pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 
-#[cfg(feature = "other")]
-pub mod other;
+#[cfg(feature = "items")]
+pub mod items;
+
+#[cfg(feature = "events")]
+pub mod events;
+
+#[cfg(feature = "logs")]
+pub mod logs;
+
+#[cfg(feature = "report")]
+pub mod report;
+
+#[cfg(feature = "switched_off")]
+pub mod switched_off;
+
+#[cfg(feature = "configured")]
+pub mod configured;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
 static SPEC: Spec = Spec {
@@ -228,10 +243,50 @@ impl TestServer {
         self.engine.allow_unmatched();
     }
 
-    /// Stubs of the `Other` operations, named as [`Client::other`](crate::Client::other) names them.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> other::OtherStubs<'_> {
-        other::OtherStubs {
+    /// Stubs of the `items` operations, named as [`Client::items`](crate::Client::items) names them.
+    #[cfg(feature = "items")]
+    pub fn items(&self) -> items::ItemsStubs<'_> {
+        items::ItemsStubs {
+            engine: &self.engine,
+        }
+    }
+
+    /// Stubs of the `events` operations, named as [`Client::events`](crate::Client::events) names them.
+    #[cfg(feature = "events")]
+    pub fn events(&self) -> events::EventsStubs<'_> {
+        events::EventsStubs {
+            engine: &self.engine,
+        }
+    }
+
+    /// Stubs of the `logs` operations, named as [`Client::logs`](crate::Client::logs) names them.
+    #[cfg(feature = "logs")]
+    pub fn logs(&self) -> logs::LogsStubs<'_> {
+        logs::LogsStubs {
+            engine: &self.engine,
+        }
+    }
+
+    /// Stubs of the `report` operations, named as [`Client::report`](crate::Client::report) names them.
+    #[cfg(feature = "report")]
+    pub fn report(&self) -> report::ReportStubs<'_> {
+        report::ReportStubs {
+            engine: &self.engine,
+        }
+    }
+
+    /// Stubs of the `switched-off` operations, named as [`Client::switched_off`](crate::Client::switched_off) names them.
+    #[cfg(feature = "switched_off")]
+    pub fn switched_off(&self) -> switched_off::SwitchedOffStubs<'_> {
+        switched_off::SwitchedOffStubs {
+            engine: &self.engine,
+        }
+    }
+
+    /// Stubs of the `configured` operations, named as [`Client::configured`](crate::Client::configured) names them.
+    #[cfg(feature = "configured")]
+    pub fn configured(&self) -> configured::ConfiguredStubs<'_> {
+        configured::ConfiguredStubs {
             engine: &self.engine,
         }
     }
@@ -244,10 +299,50 @@ pub struct Received<'a> {
 }
 
 impl Received<'_> {
-    /// What was sent to the `Other` operations.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> other::OtherReceived<'_> {
-        other::OtherReceived {
+    /// What was sent to the `items` operations.
+    #[cfg(feature = "items")]
+    pub fn items(&self) -> items::ItemsReceived<'_> {
+        items::ItemsReceived {
+            engine: self.engine,
+        }
+    }
+
+    /// What was sent to the `events` operations.
+    #[cfg(feature = "events")]
+    pub fn events(&self) -> events::EventsReceived<'_> {
+        events::EventsReceived {
+            engine: self.engine,
+        }
+    }
+
+    /// What was sent to the `logs` operations.
+    #[cfg(feature = "logs")]
+    pub fn logs(&self) -> logs::LogsReceived<'_> {
+        logs::LogsReceived {
+            engine: self.engine,
+        }
+    }
+
+    /// What was sent to the `report` operations.
+    #[cfg(feature = "report")]
+    pub fn report(&self) -> report::ReportReceived<'_> {
+        report::ReportReceived {
+            engine: self.engine,
+        }
+    }
+
+    /// What was sent to the `switched-off` operations.
+    #[cfg(feature = "switched_off")]
+    pub fn switched_off(&self) -> switched_off::SwitchedOffReceived<'_> {
+        switched_off::SwitchedOffReceived {
+            engine: self.engine,
+        }
+    }
+
+    /// What was sent to the `configured` operations.
+    #[cfg(feature = "configured")]
+    pub fn configured(&self) -> configured::ConfiguredReceived<'_> {
+        configured::ConfiguredReceived {
             engine: self.engine,
         }
     }

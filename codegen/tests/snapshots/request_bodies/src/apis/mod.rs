@@ -5,8 +5,8 @@
 //! Operations, one module per tag of the spec. Reach them from the client:
 //! `client.<tag>().<operation>(…)`.
 
-/// `Other` operations.
+/// `notes` operations.
 ///
-/// Compiled with the feature `other` (on by default, through `all-apis`).
-#[cfg(feature = "other")]
-pub mod other;
+/// Compiled with the feature `notes` (on by default, through `all-apis`).
+#[cfg(feature = "notes")]
+pub mod notes;

@@ -11,9 +11,9 @@
 //!
 //! let server = TestServer::start().await;
 //! let client = server.client(); // pointed at the server, with credentials it accepts
-//! # #[cfg(feature = "other")] {
+//! # #[cfg(feature = "notes")] {
 //! // Nothing stubbed: the operation answers with its documented example.
-//! let _ = client.other().replace_notes().await;
+//! let _ = client.notes().replace_notes().await;
 //! assert_eq!(server.requests().len(), 1);
 //! # }
 //! # }
@@ -33,8 +33,8 @@ pub use crate::testing_server::Recorded;
 use crate::testing_server::{Engine, Settings, Spec};
 pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 
-#[cfg(feature = "other")]
-pub mod other;
+#[cfg(feature = "notes")]
+pub mod notes;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
 static SPEC: Spec = Spec {
@@ -208,10 +208,10 @@ impl TestServer {
         self.engine.allow_unmatched();
     }
 
-    /// Stubs of the `Other` operations, named as [`Client::other`](crate::Client::other) names them.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> other::OtherStubs<'_> {
-        other::OtherStubs {
+    /// Stubs of the `notes` operations, named as [`Client::notes`](crate::Client::notes) names them.
+    #[cfg(feature = "notes")]
+    pub fn notes(&self) -> notes::NotesStubs<'_> {
+        notes::NotesStubs {
             engine: &self.engine,
         }
     }
@@ -224,10 +224,10 @@ pub struct Received<'a> {
 }
 
 impl Received<'_> {
-    /// What was sent to the `Other` operations.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> other::OtherReceived<'_> {
-        other::OtherReceived {
+    /// What was sent to the `notes` operations.
+    #[cfg(feature = "notes")]
+    pub fn notes(&self) -> notes::NotesReceived<'_> {
+        notes::NotesReceived {
             engine: self.engine,
         }
     }

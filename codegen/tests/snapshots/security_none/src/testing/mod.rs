@@ -11,9 +11,9 @@
 //!
 //! let server = TestServer::start().await;
 //! let client = server.client(); // pointed at the server, with credentials it accepts
-//! # #[cfg(feature = "other")] {
+//! # #[cfg(feature = "ping")] {
 //! // Nothing stubbed: the operation answers with its documented example.
-//! let _ = client.other().get_ping().await;
+//! let _ = client.ping().get_ping().await;
 //! assert_eq!(server.requests().len(), 1);
 //! # }
 //! # }
@@ -33,8 +33,8 @@ pub use crate::testing_server::Recorded;
 use crate::testing_server::{Engine, Settings, Spec};
 pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 
-#[cfg(feature = "other")]
-pub mod other;
+#[cfg(feature = "ping")]
+pub mod ping;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
 static SPEC: Spec = Spec {
@@ -174,10 +174,10 @@ impl TestServer {
         self.engine.allow_unmatched();
     }
 
-    /// Stubs of the `Other` operations, named as [`Client::other`](crate::Client::other) names them.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> other::OtherStubs<'_> {
-        other::OtherStubs {
+    /// Stubs of the `ping` operations, named as [`Client::ping`](crate::Client::ping) names them.
+    #[cfg(feature = "ping")]
+    pub fn ping(&self) -> ping::PingStubs<'_> {
+        ping::PingStubs {
             engine: &self.engine,
         }
     }
@@ -190,10 +190,10 @@ pub struct Received<'a> {
 }
 
 impl Received<'_> {
-    /// What was sent to the `Other` operations.
-    #[cfg(feature = "other")]
-    pub fn other(&self) -> other::OtherReceived<'_> {
-        other::OtherReceived {
+    /// What was sent to the `ping` operations.
+    #[cfg(feature = "ping")]
+    pub fn ping(&self) -> ping::PingReceived<'_> {
+        ping::PingReceived {
             engine: self.engine,
         }
     }

@@ -2,16 +2,16 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Stubs of the `Other` operations, and what was sent to them.
+//! Stubs of the `ping` operations, and what was sent to them.
 
-/// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
+/// The `ping` operations' stubs; get it with [`TestServer::ping`](super::TestServer::ping).
 #[derive(Debug, Clone, Copy)]
-pub struct OtherStubs<'a> {
+pub struct PingStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
 
-impl OtherStubs<'_> {
-    /// Stubs [`OtherApi::get_ping`](crate::apis::other::OtherApi::get_ping) (`GET /ping`): requests that match these arguments (and the setters) get what the returned stub is given.
+impl PingStubs<'_> {
+    /// Stubs [`PingApi::get_ping`](crate::apis::ping::PingApi::get_ping) (`GET /ping`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn get_ping(&self) -> GetPingStub {
         let stub = self.engine.stub("get_ping");
         GetPingStub { stub }
@@ -40,11 +40,11 @@ impl crate::testing::Answers for GetPingStub {
 
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
-pub struct OtherReceived<'a> {
+pub struct PingReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
 
-impl OtherReceived<'_> {
+impl PingReceived<'_> {
     /// The requests to `get_ping`, in order.
     pub fn get_ping(&self) -> Vec<crate::testing::Recorded> {
         self.engine

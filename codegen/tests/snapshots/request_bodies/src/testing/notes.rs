@@ -2,37 +2,37 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Stubs of the `Other` operations, and what was sent to them.
+//! Stubs of the `notes` operations, and what was sent to them.
 
 use crate::types;
 
-/// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
+/// The `notes` operations' stubs; get it with [`TestServer::notes`](super::TestServer::notes).
 #[derive(Debug, Clone, Copy)]
-pub struct OtherStubs<'a> {
+pub struct NotesStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
 
-impl OtherStubs<'_> {
-    /// Stubs [`OtherApi::replace_notes`](crate::apis::other::OtherApi::replace_notes) (`PUT /notes`): requests that match these arguments (and the setters) get what the returned stub is given.
+impl NotesStubs<'_> {
+    /// Stubs [`NotesApi::replace_notes`](crate::apis::notes::NotesApi::replace_notes) (`PUT /notes`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn replace_notes(&self) -> ReplaceNotesStub {
         let stub = self.engine.stub("replaceNotes");
         ReplaceNotesStub { stub }
     }
 
-    /// Stubs [`OtherApi::create_note`](crate::apis::other::OtherApi::create_note) (`POST /notes`): requests that match these arguments (and the setters) get what the returned stub is given.
+    /// Stubs [`NotesApi::create_note`](crate::apis::notes::NotesApi::create_note) (`POST /notes`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn create_note(&self, body: types::NoteBody) -> CreateNoteStub {
         let stub = self.engine.stub("createNote");
         let stub = stub.json_body(&body);
         CreateNoteStub { stub }
     }
 
-    /// Stubs [`OtherApi::upload_note`](crate::apis::other::OtherApi::upload_note) (`POST /notes/raw`): requests that match these arguments (and the setters) get what the returned stub is given.
+    /// Stubs [`NotesApi::upload_note`](crate::apis::notes::NotesApi::upload_note) (`POST /notes/raw`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn upload_note(&self, _body: impl Into<bytes::Bytes>) -> UploadNoteStub {
         let stub = self.engine.stub("uploadNote");
         UploadNoteStub { stub }
     }
 
-    /// Stubs [`OtherApi::search_notes`](crate::apis::other::OtherApi::search_notes) (`POST /notes/search`): requests that match these arguments (and the setters) get what the returned stub is given.
+    /// Stubs [`NotesApi::search_notes`](crate::apis::notes::NotesApi::search_notes) (`POST /notes/search`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn search_notes(&self, body: types::SearchNotesRequest) -> SearchNotesStub {
         let stub = self.engine.stub("searchNotes");
         let stub = stub.json_body(&body);
@@ -130,11 +130,11 @@ impl crate::testing::Answers for SearchNotesStub {
 
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
-pub struct OtherReceived<'a> {
+pub struct NotesReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
 
-impl OtherReceived<'_> {
+impl NotesReceived<'_> {
     /// The bodies of the requests to `replaceNotes`, in order, as `Vec<String>`.
     ///
     /// # Panics

@@ -2,16 +2,16 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! Stubs of the `Other` operations, and what was sent to them.
+//! Stubs of the `ping` operations, and what was sent to them.
 
-/// The `Other` operations' stubs; get it with [`TestServer::other`](super::TestServer::other).
+/// The `ping` operations' stubs; get it with [`TestServer::ping`](super::TestServer::ping).
 #[derive(Debug, Clone, Copy)]
-pub struct OtherStubs<'a> {
+pub struct PingStubs<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
 
-impl OtherStubs<'_> {
-    /// Stubs [`OtherApi::ping`](crate::apis::other::OtherApi::ping) (`GET /ping`): requests that match these arguments (and the setters) get what the returned stub is given.
+impl PingStubs<'_> {
+    /// Stubs [`PingApi::ping`](crate::apis::ping::PingApi::ping) (`GET /ping`): requests that match these arguments (and the setters) get what the returned stub is given.
     pub fn ping(&self) -> PingStub {
         let stub = self.engine.stub("ping");
         PingStub { stub }
@@ -40,11 +40,11 @@ impl crate::testing::Answers for PingStub {
 
 /// What was sent to these operations: request bodies typed, other requests as received.
 #[derive(Debug, Clone, Copy)]
-pub struct OtherReceived<'a> {
+pub struct PingReceived<'a> {
     pub(super) engine: &'a crate::testing_server::Engine,
 }
 
-impl OtherReceived<'_> {
+impl PingReceived<'_> {
     /// The requests to `ping`, in order.
     pub fn ping(&self) -> Vec<crate::testing::Recorded> {
         self.engine

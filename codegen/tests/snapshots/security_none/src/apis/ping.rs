@@ -2,15 +2,15 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! `Other` operations.
+//! `ping` operations.
 
-/// The `Other` operations; get it with [`Client::other`](crate::Client::other).
+/// The `ping` operations; get it with [`Client::ping`](crate::Client::ping).
 #[derive(Debug, Clone, Copy)]
-pub struct OtherApi<'a> {
+pub struct PingApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
-impl OtherApi<'_> {
+impl PingApi<'_> {
     /// `GET /ping`
     ///
     /// # Statuses
@@ -24,7 +24,7 @@ impl OtherApi<'_> {
     }
 }
 
-/// Request builder for [`OtherApi::get_ping`] (`GET /ping`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`PingApi::get_ping`] (`GET /ping`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetPing {

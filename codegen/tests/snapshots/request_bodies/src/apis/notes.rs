@@ -2,17 +2,17 @@
 // (its version and SHA-256: `SPEC_VERSION` and `SPEC_SHA256` in src/lib.rs).
 // Do not edit: change the spec or the generator, then regenerate.
 
-//! `Other` operations.
+//! `notes` operations.
 
 use crate::types;
 
-/// The `Other` operations; get it with [`Client::other`](crate::Client::other).
+/// The `notes` operations; get it with [`Client::notes`](crate::Client::notes).
 #[derive(Debug, Clone, Copy)]
-pub struct OtherApi<'a> {
+pub struct NotesApi<'a> {
     pub(crate) client: &'a crate::Client,
 }
 
-impl OtherApi<'_> {
+impl NotesApi<'_> {
     /// `PUT /notes` (operation `replaceNotes`)
     ///
     /// # Optional parameters
@@ -88,7 +88,7 @@ impl OtherApi<'_> {
     }
 }
 
-/// Request builder for [`OtherApi::replace_notes`] (`PUT /notes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`NotesApi::replace_notes`] (`PUT /notes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ReplaceNotes {
@@ -154,7 +154,7 @@ impl crate::request::Operation for ReplaceNotes {
 
 crate::request::operation!(ReplaceNotes => (), ::core::convert::Infallible);
 
-/// Request builder for [`OtherApi::create_note`] (`POST /notes`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`NotesApi::create_note`] (`POST /notes`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNote {
@@ -210,7 +210,7 @@ impl crate::request::Operation for CreateNote {
 
 crate::request::operation!(CreateNote => (), ::core::convert::Infallible);
 
-/// Request builder for [`OtherApi::upload_note`] (`POST /notes/raw`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`NotesApi::upload_note`] (`POST /notes/raw`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UploadNote {
@@ -266,7 +266,7 @@ impl crate::request::Operation for UploadNote {
 
 crate::request::operation!(UploadNote => (), ::core::convert::Infallible);
 
-/// Request builder for [`OtherApi::search_notes`] (`POST /notes/search`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`NotesApi::search_notes`] (`POST /notes/search`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SearchNotes {
