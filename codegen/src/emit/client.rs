@@ -40,7 +40,8 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
             let doc = docs::lines_to_attrs(&lines);
             let variables = server.variables.iter().map(|v| {
                 let name = &v.wire_name;
-                let setter = crate::names::unraw(&v.rust_name);
+                // As it is written in a call (`.r#type(…)`), for the error that names it.
+                let setter = v.rust_name.as_str();
                 let default = &v.default;
                 let allowed = &v.allowed;
                 quote!(ServerVariable { name: #name, setter: #setter, default: #default, allowed: &[#(#allowed),*] })
@@ -373,7 +374,7 @@ pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
         for v in &server.variables {
             lines.push(format!(
                 "    .{}({})",
-                crate::names::unraw(&v.rust_name),
+                v.rust_name,
                 super::text::rust_str_source(&v.default)
             ));
         }
@@ -396,8 +397,7 @@ pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
         let group = &api.groups[op.group];
         lines.push(format!(
             "let response = client.{}().{}().await?;",
-            crate::names::unraw(&group.accessor),
-            crate::names::unraw(&op.method_name)
+            group.accessor, op.method_name
         ));
         lines.push("println!(\"{response:?}\");".to_owned());
     }

@@ -104,7 +104,8 @@ pub(crate) fn join_paragraphs(paragraphs: Vec<Vec<String>>) -> Vec<String> {
 /// Makes Markdown from a spec safe for rustdoc, line by line.
 pub(crate) fn markdown(text: &str) -> Vec<String> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let raw: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let joined = join_code_spans(&text);
+    let raw: Vec<&str> = joined.iter().map(|l| l.trim_end()).collect();
     let indent = raw
         .iter()
         .filter(|l| !l.trim().is_empty())
@@ -149,6 +150,44 @@ pub(crate) fn markdown(text: &str) -> Vec<String> {
     }
     while out.first().is_some_and(|l| l.is_empty()) {
         out.remove(0);
+    }
+    out
+}
+
+/// The lines of `text`, a code span that runs over a line break (`` [`crash\nlabel:bug`](…) ``)
+/// joined into one line (a code span's line break is a space when rendered). Fences and blank
+/// lines end a paragraph, which a code span never crosses.
+fn join_code_spans(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    let mut fence: Option<(char, usize)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some((marker, length)) = fence {
+            let closes = fence_line(trimmed)
+                .is_some_and(|(c, n, info)| c == marker && n >= length && info.is_empty());
+            if closes {
+                fence = None;
+            }
+            out.push(line.to_owned());
+            continue;
+        }
+        if trimmed.is_empty() || fence_line(trimmed).is_some() {
+            fence = fence_line(trimmed).map(|(c, n, _)| (c, n));
+            open = false;
+            out.push(line.to_owned());
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(trimmed);
+            }
+            _ => out.push(line.to_owned()),
+        }
+        if line.matches('`').count() % 2 == 1 {
+            open = !open;
+        }
     }
     out
 }
@@ -216,19 +255,61 @@ fn code_language(info: &str) -> &'static str {
         .unwrap_or("text")
 }
 
-/// Inline fixes outside code spans.
+/// Inline fixes outside code spans. The line's code spans are set aside (swapped for markers)
+/// while the prose around them is fixed as a whole, so that a link whose text is a code span
+/// (`` [`label`](https://…) ``) is still seen as one.
 fn inline(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    for (i, part) in line.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        if i % 2 == 1 {
-            out.push_str(part); // inside a code span
+    const OPEN: char = '\u{3}';
+    const CLOSE: char = '\u{4}';
+    let parts: Vec<&str> = line.split('`').collect();
+    // Backticks pair up into code spans; a last one without a pair is a plain backtick, and what
+    // follows it prose.
+    let unpaired = parts.len() % 2 == 0;
+    let is_code = |i: usize| i % 2 == 1 && !(unpaired && i == parts.len() - 1);
+    // Text holding the markers is fixed piece by piece (it never does in a real spec).
+    if line.contains([OPEN, CLOSE]) {
+        return parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| {
+                if is_code(i) {
+                    (*part).to_owned()
+                } else {
+                    prose(part)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("`");
+    }
+    let mut masked = String::with_capacity(line.len());
+    let mut spans = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if unpaired && i == parts.len() - 1 {
+            masked.push('`');
+            masked.push_str(part);
+        } else if is_code(i) {
+            masked.push(OPEN);
+            masked.push_str(&spans.len().to_string());
+            masked.push(CLOSE);
+            spans.push(*part);
         } else {
-            out.push_str(&prose(part));
+            masked.push_str(part);
         }
     }
+    let fixed = prose(&masked);
+    let mut out = String::with_capacity(fixed.len() + 8);
+    let mut rest = fixed.as_str();
+    while let Some(open) = rest.find(OPEN) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + OPEN.len_utf8()..];
+        let close = after.find(CLOSE).unwrap_or(after.len());
+        let index: usize = after[..close].parse().unwrap_or(usize::MAX);
+        out.push('`');
+        out.push_str(spans.get(index).copied().unwrap_or(""));
+        out.push('`');
+        rest = after.get(close + CLOSE.len_utf8()..).unwrap_or("");
+    }
+    out.push_str(rest);
     out
 }
 
@@ -320,9 +401,20 @@ fn bare_urls(text: &str) -> String {
             .min();
         let Some(start) = next else { break };
         let preceded = rest[..start].chars().last();
-        let end = rest[start..]
-            .find(|c: char| c.is_whitespace() || c == ')' || c == '"' || c == '\'' || c == '&')
-            .map_or(rest.len(), |e| start + e);
+        // A URL ends at a space, a quote, a `)`, or an escaped `<` or `>` (`&lt;`): its own `&`s
+        // (`?q=a&type=b`) are part of it.
+        let tail = &rest[start..];
+        let end = tail
+            .char_indices()
+            .find(|&(i, c)| {
+                c.is_whitespace()
+                    || c == ')'
+                    || c == '"'
+                    || c == '\''
+                    || (c == '&'
+                        && (tail[i..].starts_with("&lt;") || tail[i..].starts_with("&gt;")))
+            })
+            .map_or(rest.len(), |(e, _)| start + e);
         let mut url = &rest[start..end];
         while url.ends_with(['.', ',', ';', ':', '!', '?']) {
             url = &url[..url.len() - 1];
@@ -360,6 +452,24 @@ mod tests {
         assert_eq!(
             md,
             vec!["Signed as in [HMAC Signing](https://x.test/sign). Use &lt;b&gt;bold&lt;/b&gt;."]
+        );
+    }
+
+    #[test]
+    fn a_link_whose_text_is_a_code_span_over_two_lines_stays_a_link() {
+        // A code-hosting spec's description; the URL's `&` is part of it.
+        assert_eq!(
+            markdown(
+                "Search [`crash\nlabel:bug`](https://github.test/issues?q=crash+label%3Abug&type=Issues) or https://a.test/?a=1&b=2."
+            ),
+            vec![
+                "Search [`crash label:bug`](https://github.test/issues?q=crash+label%3Abug&type=Issues) or <https://a.test/?a=1&b=2>."
+            ]
+        );
+        // A code span over two lines with no link, and a lone backtick, stay as they were.
+        assert_eq!(
+            markdown("Run `cargo\ntest` now.\n\nA ` alone, https://b.test"),
+            vec!["Run `cargo test` now.", "", "A ` alone, <https://b.test>"]
         );
     }
 

@@ -128,8 +128,8 @@ fn readme(api: &Api, options: &Options) -> Result<String, Error> {
         .map(|op| {
             let group = &api.groups[op.group];
             context! {
-                group => crate::names::unraw(&group.accessor),
-                method => crate::names::unraw(&op.method_name),
+                group => group.accessor,
+                method => op.method_name,
                 http => format!("{} {}", op.method, op.path),
             }
         })

@@ -140,7 +140,7 @@ fn param_line(_api: &Api, p: &Param, required: bool) -> String {
     let setter = if required {
         String::new()
     } else {
-        format!(" `.{}(…)`", crate::names::unraw(&p.rust_name))
+        format!(" `.{}(…)`", p.rust_name)
     };
     let description = one_line(&p.doc);
     let description = if description.is_empty() {
@@ -150,7 +150,7 @@ fn param_line(_api: &Api, p: &Param, required: bool) -> String {
     };
     format!(
         "- `{}`{setter} ({} `{}`){description}",
-        crate::names::unraw(&p.rust_name),
+        p.rust_name,
         p.location.as_str(),
         p.wire_name,
     )

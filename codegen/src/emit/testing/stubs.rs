@@ -120,7 +120,7 @@ pub(super) fn stub_builder(api: &Api, op: &Operation) -> TokenStream {
         let doc = format!(
             " Matches requests whose {} is this (set with the client's `.{}(…)`).",
             text::markdown_code(&p.wire_name),
-            crate::names::unraw(&p.rust_name)
+            p.rust_name
         );
         if let ParamType::Encoded {
             documented,

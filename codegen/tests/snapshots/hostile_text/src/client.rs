@@ -12,8 +12,7 @@ use std::sync::Arc;
 
 /// The server of the spec: `https://{tenant}.example.com`.
 ///
-/// Server ```rust
-/// fn x() {}
+/// Server ```rust fn x() {}
 /// ```text
 /// ```
 pub const SERVER_URL: &str = "https://{tenant}.example.com";

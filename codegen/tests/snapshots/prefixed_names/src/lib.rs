@@ -92,7 +92,7 @@ pub const SPEC_TITLE: &str = "Prefixed names";
 pub const SPEC_VERSION: &str = "1.0";
 
 /// SHA-256 of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "3387d757f2311dfddff0a60fcf931855143e883baf246508c1f9e8c0e5770dc2";
+pub const SPEC_SHA256: &str = "d5265e9d6d6b2e04b380d2fc81e76234322a2a6cc379ffc52aae10ea03e8138f";
 
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;

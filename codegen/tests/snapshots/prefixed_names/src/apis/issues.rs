@@ -11,7 +11,17 @@ pub struct IssuesApi<'a> {
 }
 
 impl IssuesApi<'_> {
+    /// Lists issues. Search as on the site: [`crash label:bug`](https://github.com/rust-lang/rust/issues?q=crash+label%3Abug&type=Issues), or
+    /// see <https://docs.github.com/search?q=a&type=code>.
+    ///
     /// `GET /issues` (operation `issues/list`)
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned builder before awaiting it:
+    ///
+    /// - `r#type` `.r#type(…)` (query `type`)
+    /// - `r#ref` `.r#ref(…)` (query `ref`)
     ///
     /// # Statuses
     ///
@@ -21,6 +31,8 @@ impl IssuesApi<'_> {
     pub fn list(&self) -> IssuesList {
         IssuesList {
             common: crate::request::Common::new(self.client.transport()),
+            r#type: None,
+            r#ref: None,
         }
     }
 
@@ -145,11 +157,27 @@ impl IssuesApi<'_> {
     }
 }
 
-/// Request builder for [`IssuesApi::list`] (`GET /issues`): `.await` it, or `.send_with_response()` for the status and headers too.
+/// Request builder for [`IssuesApi::list`] (`GET /issues`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesList {
     common: crate::request::Common,
+    r#type: Option<String>,
+    r#ref: Option<String>,
+}
+
+impl IssuesList {
+    /// Sent as the query parameter `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+
+    /// Sent as the query parameter `ref`.
+    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
+        self.r#ref = Some(r#ref.into());
+        self
+    }
 }
 
 impl crate::request::Operation for IssuesList {
@@ -175,7 +203,13 @@ impl crate::request::Operation for IssuesList {
     ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
         let mut path = String::with_capacity(7);
         path.push_str("/issues");
-        let query = crate::encoding::Query::default();
+        let mut query = crate::encoding::Query::default();
+        if let Some(value) = &self.r#type {
+            query.push("type", value);
+        }
+        if let Some(value) = &self.r#ref {
+            query.push("ref", value);
+        }
         let request = crate::transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }

@@ -79,6 +79,26 @@ pub struct IssuesListStub {
     stub: crate::testing::Stub,
 }
 
+impl IssuesListStub {
+    /// Matches requests whose `type` is this (set with the client's `.r#type(…)`).
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        let value: String = r#type.into();
+        let stub = self.stub;
+        let stub = stub.query_with(|query| query.push("type", &value));
+        self.stub = stub;
+        self
+    }
+
+    /// Matches requests whose `ref` is this (set with the client's `.r#ref(…)`).
+    pub fn r#ref(mut self, r#ref: impl Into<String>) -> Self {
+        let value: String = r#ref.into();
+        let stub = self.stub;
+        let stub = stub.query_with(|query| query.push("ref", &value));
+        self.stub = stub;
+        self
+    }
+}
+
 crate::testing_stub::stub_methods!(IssuesListStub => ());
 
 impl crate::testing::Answers for IssuesListStub {

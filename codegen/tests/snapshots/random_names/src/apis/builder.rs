@@ -25,7 +25,7 @@ impl BuilderApi<'_> {
     ///
     /// Set on the returned builder before awaiting it:
     ///
-    /// - `where` `.where(…)` (query `where`)
+    /// - `r#where` `.r#where(…)` (query `where`)
     /// - `rocket` `.rocket(…)` (header `🚀rocket`)
     /// - `user_id_ref` `.user_id_ref(…)` (cookie `user.id$ref`)
     /// - `body` `.body(…)`: `types::Clone2` as `application/json`

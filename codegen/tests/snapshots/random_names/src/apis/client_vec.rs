@@ -19,7 +19,7 @@ impl ClientVecApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `match` (path `match`)
+    /// - `r#match` (path `match`)
     /// - `user_id` (query `User-Id`)
     /// - `body`: `types::Clone2` as `application/json`
     ///
@@ -27,7 +27,7 @@ impl ClientVecApi<'_> {
     ///
     /// Set on the returned builder before awaiting it:
     ///
-    /// - `while` `.while(…)` (header `while`)
+    /// - `r#while` `.r#while(…)` (header `while`)
     /// - `retry_stanbul` `.retry_stanbul(…)` (cookie `retryİstanbul`)
     ///
     /// # Statuses

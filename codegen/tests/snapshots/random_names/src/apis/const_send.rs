@@ -19,7 +19,7 @@ impl ConstSendApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `type` (path `@type`)
+    /// - `r#type` (path `@type`)
     ///
     /// # Optional parameters
     ///

@@ -26,7 +26,7 @@ impl EApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `stanbul` `.stanbul(…)` (query `İstanbul-`)
-    /// - `loop` `.loop(…)` (header `loop`)
+    /// - `r#loop` `.r#loop(…)` (header `loop`)
     /// - `vecreturn` `.vecreturn(…)` (cookie `Vecreturn`)
     ///
     /// # Statuses

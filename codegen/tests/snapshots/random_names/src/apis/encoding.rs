@@ -27,7 +27,7 @@ impl EncodingApi<'_> {
     ///
     /// - `value_2` `.value_2(…)` (query `Ǆ`)
     /// - `stanbul` `.stanbul(…)` (header `İstanbul`)
-    /// - `mod` `.mod(…)` (cookie `mod--`)
+    /// - `r#mod` `.r#mod(…)` (cookie `mod--`)
     ///
     /// # Statuses
     ///

@@ -19,7 +19,7 @@ impl FuturedynApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `if` (path `if`)
+    /// - `r#if` (path `if`)
     ///
     /// # Optional parameters
     ///

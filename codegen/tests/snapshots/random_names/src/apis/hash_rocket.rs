@@ -19,7 +19,7 @@ impl HashRocketApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `true` (path `true🙂`)
+    /// - `r#true` (path `true🙂`)
     /// - `modinto_request` (query `modinto_request`)
     ///
     /// # Optional parameters
@@ -27,7 +27,7 @@ impl HashRocketApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `core` `.core(…)` (header `core`)
-    /// - `return` `.return(…)` (cookie `return`)
+    /// - `r#return` `.r#return(…)` (cookie `return`)
     /// - `body` `.body(…)`: `types::ReftabName` as `application/json`
     ///
     /// # Statuses

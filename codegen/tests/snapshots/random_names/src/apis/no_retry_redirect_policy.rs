@@ -20,7 +20,7 @@ impl NoRetryRedirectPolicyApi<'_> {
     /// # Arguments
     ///
     /// - `enum_hash` (path `enumHash`)
-    /// - `where` (query `where`)
+    /// - `r#where` (query `where`)
     /// - `body`: `types::RType` as `application/json`
     ///
     /// # Optional parameters
@@ -28,7 +28,7 @@ impl NoRetryRedirectPolicyApi<'_> {
     /// Set on the returned builder before awaiting it:
     ///
     /// - `raw_response_mega` `.raw_response_mega(…)` (header `RawResponseΩmega`)
-    /// - `yield` `.yield(…)` (cookie `yield`)
+    /// - `r#yield` `.r#yield(…)` (cookie `yield`)
     ///
     /// # Statuses
     ///

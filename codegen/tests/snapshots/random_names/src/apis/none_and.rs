@@ -20,7 +20,7 @@ impl NoneAndApi<'_> {
     /// # Arguments
     ///
     /// - `user_id` (path `user.id`)
-    /// - `enum` (query `enum`)
+    /// - `r#enum` (query `enum`)
     /// - `body`: `types::Async` as `application/json`
     ///
     /// # Optional parameters

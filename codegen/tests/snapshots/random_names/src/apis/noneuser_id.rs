@@ -19,13 +19,13 @@ impl NoneuserIdApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `unsafe` (path `unsafe`)
+    /// - `r#unsafe` (path `unsafe`)
     ///
     /// # Optional parameters
     ///
     /// Set on the returned builder before awaiting it:
     ///
-    /// - `as` `.as(…)` (query `as`)
+    /// - `r#as` `.r#as(…)` (query `as`)
     /// - `selftrue` `.selftrue(…)` (header `Selftrue`)
     /// - `quoted` `.quoted(…)` (cookie `'quoted'`)
     ///

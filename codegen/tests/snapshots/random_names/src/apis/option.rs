@@ -19,7 +19,7 @@ impl OptionApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `move` (path `move`)
+    /// - `r#move` (path `move`)
     /// - `bom_key` (query `\u{FEFF}bomKey`)
     ///
     /// # Optional parameters

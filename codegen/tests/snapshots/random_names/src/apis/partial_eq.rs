@@ -19,7 +19,7 @@ impl PartialEqApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `async` (path `async`)
+    /// - `r#async` (path `async`)
     /// - `value` (query ``)
     /// - `body`: `types::Ok2` as `application/json`
     ///
@@ -57,7 +57,7 @@ impl PartialEqApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `type` (path `@type`)
+    /// - `r#type` (path `@type`)
     /// - `base_url` (query `base_url`)
     ///
     /// # Optional parameters

@@ -20,7 +20,7 @@ impl RetryPolicyEqApi<'_> {
     /// # Arguments
     ///
     /// - `gengen` (path `gengen`)
-    /// - `let` (query `let`)
+    /// - `r#let` (query `let`)
     ///
     /// # Optional parameters
     ///

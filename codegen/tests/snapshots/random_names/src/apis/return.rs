@@ -26,7 +26,7 @@ impl ReturnApi<'_> {
     ///
     /// Set on the returned builder before awaiting it:
     ///
-    /// - `else` `.else(…)` (header `else`)
+    /// - `r#else` `.r#else(…)` (header `else`)
     /// - `transport` `.transport(…)` (cookie `transport`)
     /// - `body` `.body(…)`: `types::From2` as `application/json`
     ///

@@ -50,7 +50,7 @@ impl RocketApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `pub` (path `pub`)
+    /// - `r#pub` (path `pub`)
     /// - `vec` (query `Vec`)
     ///
     /// # Optional parameters

@@ -19,7 +19,7 @@ impl TrueApi<'_> {
     ///
     /// # Arguments
     ///
-    /// - `as` (path `as`)
+    /// - `r#as` (path `as`)
     ///
     /// # Optional parameters
     ///

@@ -26,7 +26,7 @@ impl UserAgentApi<'_> {
     ///
     /// Set on the returned builder before awaiting it:
     ///
-    /// - `type` `.type(…)` (header `type`)
+    /// - `r#type` `.r#type(…)` (header `type`)
     /// - `e` `.e(…)` (cookie `é`)
     ///
     /// # Statuses

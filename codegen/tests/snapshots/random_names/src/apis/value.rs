@@ -20,14 +20,14 @@ impl ValueApi<'_> {
     /// # Arguments
     ///
     /// - `into_future_2` (path `into_future`)
-    /// - `type` (query `@type`)
+    /// - `r#type` (query `@type`)
     ///
     /// # Optional parameters
     ///
     /// Set on the returned builder before awaiting it:
     ///
     /// - `value` `.value(…)` (header `ß`)
-    /// - `else` `.else(…)` (cookie `else`)
+    /// - `r#else` `.r#else(…)` (cookie `else`)
     ///
     /// # Statuses
     ///

@@ -25,7 +25,7 @@ impl VecApi<'_> {
     ///
     /// Set on the returned builder before awaiting it:
     ///
-    /// - `match` `.match(…)` (query `match`)
+    /// - `r#match` `.r#match(…)` (query `match`)
     /// - `user_id_apis` `.user_id_apis(…)` (header `user[id]apis`)
     /// - `v2fa` `.v2fa(…)` (cookie `2fa`)
     ///

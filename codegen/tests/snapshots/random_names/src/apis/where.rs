@@ -20,7 +20,7 @@ impl WhereApi<'_> {
     /// # Arguments
     ///
     /// - `rocket` (path `🚀rocket`)
-    /// - `pub` (query `pub`)
+    /// - `r#pub` (query `pub`)
     ///
     /// # Optional parameters
     ///

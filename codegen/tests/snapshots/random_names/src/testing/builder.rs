@@ -44,7 +44,7 @@ pub struct Copy2Stub {
 }
 
 impl Copy2Stub {
-    /// Matches requests whose `where` is this (set with the client's `.where(…)`).
+    /// Matches requests whose `where` is this (set with the client's `.r#where(…)`).
     pub fn r#where(mut self, r#where: impl Into<types::Copy2Where>) -> Self {
         let value: types::Copy2Where = r#where.into();
         let stub = self.stub;

@@ -38,7 +38,7 @@ pub struct AsyncFullResponseFutureStub {
 }
 
 impl AsyncFullResponseFutureStub {
-    /// Matches requests whose `while` is this (set with the client's `.while(…)`).
+    /// Matches requests whose `while` is this (set with the client's `.r#while(…)`).
     pub fn r#while(mut self, r#while: impl Into<i64>) -> Self {
         let value: i64 = r#while.into();
         let stub = self.stub;

@@ -39,7 +39,7 @@ impl TabNameSpecTitleStub {
         self
     }
 
-    /// Matches requests whose `loop` is this (set with the client's `.loop(…)`).
+    /// Matches requests whose `loop` is this (set with the client's `.r#loop(…)`).
     pub fn r#loop(mut self, r#loop: impl Into<i64>) -> Self {
         let value: i64 = r#loop.into();
         let stub = self.stub;

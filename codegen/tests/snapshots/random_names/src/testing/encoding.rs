@@ -48,7 +48,7 @@ impl A20bStub {
         self
     }
 
-    /// Matches requests whose `mod--` is this (set with the client's `.mod(…)`).
+    /// Matches requests whose `mod--` is this (set with the client's `.r#mod(…)`).
     pub fn r#mod(mut self, r#mod: impl Into<String>) -> Self {
         let value: String = r#mod.into();
         let stub = self.stub;

@@ -45,7 +45,7 @@ impl HeaderStub {
         self
     }
 
-    /// Matches requests whose `return` is this (set with the client's `.return(…)`).
+    /// Matches requests whose `return` is this (set with the client's `.r#return(…)`).
     pub fn r#return(mut self, r#return: impl Into<String>) -> Self {
         let value: String = r#return.into();
         let stub = self.stub;

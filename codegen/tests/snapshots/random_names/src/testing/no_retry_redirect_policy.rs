@@ -47,7 +47,7 @@ impl Break0Stub {
         self
     }
 
-    /// Matches requests whose `yield` is this (set with the client's `.yield(…)`).
+    /// Matches requests whose `yield` is this (set with the client's `.r#yield(…)`).
     pub fn r#yield(mut self, r#yield: impl Into<String>) -> Self {
         let value: String = r#yield.into();
         let stub = self.stub;

@@ -30,7 +30,7 @@ pub struct StringrequestStub {
 }
 
 impl StringrequestStub {
-    /// Matches requests whose `as` is this (set with the client's `.as(…)`).
+    /// Matches requests whose `as` is this (set with the client's `.r#as(…)`).
     pub fn r#as(mut self, r#as: impl Into<types::StringrequestAs>) -> Self {
         let value: types::StringrequestAs = r#as.into();
         let stub = self.stub;

@@ -36,7 +36,7 @@ pub struct ValueStub {
 }
 
 impl ValueStub {
-    /// Matches requests whose `else` is this (set with the client's `.else(…)`).
+    /// Matches requests whose `else` is this (set with the client's `.r#else(…)`).
     pub fn r#else(mut self, r#else: impl Into<i64>) -> Self {
         let value: i64 = r#else.into();
         let stub = self.stub;

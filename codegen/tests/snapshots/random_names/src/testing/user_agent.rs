@@ -36,7 +36,7 @@ pub struct None2Stub {
 }
 
 impl None2Stub {
-    /// Matches requests whose `type` is this (set with the client's `.type(…)`).
+    /// Matches requests whose `type` is this (set with the client's `.r#type(…)`).
     pub fn r#type(mut self, r#type: impl Into<i64>) -> Self {
         let value: i64 = r#type.into();
         let stub = self.stub;

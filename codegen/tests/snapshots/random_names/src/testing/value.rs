@@ -41,7 +41,7 @@ impl EStub {
         self
     }
 
-    /// Matches requests whose `else` is this (set with the client's `.else(…)`).
+    /// Matches requests whose `else` is this (set with the client's `.r#else(…)`).
     pub fn r#else(mut self, r#else: impl Into<String>) -> Self {
         let value: String = r#else.into();
         let stub = self.stub;

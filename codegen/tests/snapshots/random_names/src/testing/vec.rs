@@ -30,7 +30,7 @@ pub struct MatchStub {
 }
 
 impl MatchStub {
-    /// Matches requests whose `match` is this (set with the client's `.match(…)`).
+    /// Matches requests whose `match` is this (set with the client's `.r#match(…)`).
     pub fn r#match(mut self, r#match: impl Into<types::MatchMatch>) -> Self {
         let value: types::MatchMatch = r#match.into();
         let stub = self.stub;
