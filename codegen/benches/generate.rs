@@ -11,13 +11,15 @@ fn stages(c: &mut Criterion) {
     let bytes = std::fs::read(support::real_spec()).unwrap();
     let options = codegen::Options::default();
     let spec = codegen::load::load_bytes(&bytes, "spec").unwrap();
-    let api = codegen::build_ir(&spec).unwrap();
+    let api = codegen::build_ir(&spec, &codegen::Options::default()).unwrap();
 
     let mut group = c.benchmark_group("generate");
     group.bench_function("load", |b| {
         b.iter(|| codegen::load::load_bytes(&bytes, "spec").unwrap())
     });
-    group.bench_function("ir", |b| b.iter(|| codegen::build_ir(&spec).unwrap()));
+    group.bench_function("ir", |b| {
+        b.iter(|| codegen::build_ir(&spec, &codegen::Options::default()).unwrap())
+    });
     // One thread each, to see where the time goes; `emit` runs both on all cores.
     group.bench_function("tokens (1 thread)", |b| {
         b.iter(|| codegen::emit::stages::tokens(&api, &options).unwrap())
@@ -34,11 +36,7 @@ fn stages(c: &mut Criterion) {
     });
     group.bench_function("all", |b| {
         b.iter(|| {
-            codegen::generate(
-                &codegen::load::load_bytes(&bytes, "spec").unwrap(),
-                &options,
-            )
-            .unwrap()
+            codegen::generate(codegen::load::load_bytes(&bytes, "spec").unwrap(), &options).unwrap()
         })
     });
     group.finish();

@@ -109,7 +109,7 @@ fn time_to_refuse(name: &str, text: &str) -> (Duration, String) {
     let started = Instant::now();
     let result = codegen::load::load_bytes(text.as_bytes(), name).and_then(|spec| {
         codegen::generate(
-            &spec,
+            spec,
             &codegen::Options {
                 formatting: codegen::format::Formatting::Prettyplease,
                 ..codegen::Options::default()

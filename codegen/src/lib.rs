@@ -14,18 +14,21 @@ pub mod diff;
 pub mod drift;
 pub mod emit;
 pub mod error;
+pub mod files;
 pub mod format;
 pub mod ir;
 pub mod limits;
 pub mod load;
 pub mod names;
+pub mod options;
 pub mod pointer;
+pub mod text;
 pub mod write;
 
-use std::path::Path;
-
-pub use emit::{ExampleException, GeneratedFile, Options, Package, Runtime};
+pub use emit::ExampleException;
 pub use error::{Error, Problem, SpecError, Warning};
+pub use files::GeneratedFile;
+pub use options::{Options, Package, Runtime};
 
 /// A generated crate, in memory.
 #[derive(Debug, Clone)]
@@ -41,71 +44,58 @@ impl Generated {
     }
 }
 
-/// How forgiving the generator is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Settings {
-    /// Small defects of real specs (a path variable no parameter declares, a `$ref` to a request
-    /// body where a response belongs, …) are errors instead of warnings with a safe default.
-    pub strict: bool,
-}
-
-/// Builds the IR of a loaded spec, with errors naming the spec file.
-pub fn build_ir(spec: &load::LoadedSpec) -> Result<ir::Api, Error> {
-    build_ir_with(spec, &Settings::default())
-}
-
-/// [`build_ir`] with explicit settings.
-pub fn build_ir_with(spec: &load::LoadedSpec, settings: &Settings) -> Result<ir::Api, Error> {
-    ir::build(spec, settings).map_err(|error| Error::Spec {
+/// Builds the IR of a loaded spec (what [`generate`] does first): every type and operation with
+/// its Rust name. Errors name the spec file. Only `options.strict` matters here.
+pub fn build_ir(spec: &load::LoadedSpec, options: &Options) -> Result<ir::Api, Error> {
+    ir::build(spec, options).map_err(|error| Error::Spec {
         file: spec.source_name.clone(),
         error,
     })
 }
 
-/// Loads, builds and emits: every file of the crate, or the first error.
-pub fn generate(spec: &load::LoadedSpec, options: &Options) -> Result<Generated, Error> {
-    generate_with(spec, options, &Settings::default())
-}
-
-/// [`generate`] with explicit settings.
-pub fn generate_with(
-    spec: &load::LoadedSpec,
-    options: &Options,
-    settings: &Settings,
-) -> Result<Generated, Error> {
-    let api = build_ir_with(spec, settings)?;
-    emit_crate(api, options)
-}
-
-/// [`generate_with`] that takes the loaded spec and frees it once the IR is built: the document
-/// (twice: as JSON and as `openapiv3`) is several times the spec's size, and emitting is when
-/// memory peaks.
-pub fn generate_owned(
-    spec: load::LoadedSpec,
-    options: &Options,
-    settings: &Settings,
-) -> Result<Generated, Error> {
-    let api = build_ir_with(&spec, settings)?;
+/// The whole crate from a loaded spec: IR, emit, format. Takes the spec to free it once the IR
+/// is built: the document (twice: as JSON and as `openapiv3`) is several times the spec's size,
+/// and emitting is when memory peaks.
+pub fn generate(spec: load::LoadedSpec, options: &Options) -> Result<Generated, Error> {
+    let api = build_ir(&spec, options)?;
     drop(spec);
-    emit_crate(api, options)
+    emit(api, options)
 }
 
-/// Emits, formats and lists the files of the crate for an IR built already.
-pub fn generate_from_ir(api: ir::Api, options: &Options) -> Result<Generated, Error> {
-    emit_crate(api, options)
-}
-
-fn emit_crate(api: ir::Api, options: &Options) -> Result<Generated, Error> {
+/// The crate's files for an IR built already (`xtask update` builds it to compare first).
+pub fn emit(mut api: ir::Api, options: &Options) -> Result<Generated, Error> {
+    // Examples the spec contradicts itself with: said once each, as the crate's examples test
+    // lists them (unless `strict`, where they are the test's failures).
+    let reviewed: std::collections::HashSet<&str> = options
+        .example_exceptions
+        .iter()
+        .map(|e| e.pointer.as_str())
+        .collect();
+    let contradicted: Vec<Warning> = api
+        .examples
+        .iter()
+        .filter(|example| !reviewed.contains(example.pointer.as_str()))
+        .filter_map(|example| {
+            let reason = emit::example_contradiction(&api, example)?;
+            Some(Warning {
+                pointer: example.pointer.clone(),
+                message: format!(
+                    "the example does not fit its schema ({reason}); {}",
+                    if options.strict {
+                        "the crate's examples test fails on it"
+                    } else {
+                        "the crate's examples test lists it as found at generation"
+                    }
+                ),
+            })
+        })
+        .collect();
+    api.warnings.extend(contradicted);
     let mut files = emit::emit(&api, options)?;
     format::format(&mut files, &options.formatting)?;
     files.push(write::manifest_file(&files));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated { api, files })
-}
-
-/// [`generate`] from a spec file.
-pub fn generate_file(spec: &Path, options: &Options) -> Result<Generated, Error> {
-    generate(&load::load_file(spec)?, options)
 }
 
 /// The project README's Rust examples, compiled (and the complete ones run) as doctests, so the

@@ -27,8 +27,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::emit::GeneratedFile;
 use crate::error::Error;
+use crate::files::GeneratedFile;
 
 /// The manifest's path, relative to the output.
 pub const MANIFEST: &str = ".codegen-manifest.json";

@@ -14,7 +14,7 @@ fn fixture(name: &str) -> Api {
         .join("tests/fixtures")
         .join(format!("{name}.yaml"));
     let spec = codegen::load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
-    codegen::build_ir(&spec).unwrap_or_else(|e| panic!("{e}"))
+    codegen::build_ir(&spec, &codegen::Options::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn def<'a>(api: &'a Api, rust_name: &str) -> &'a TypeDef {
@@ -760,7 +760,14 @@ fn defects_are_warnings_with_a_safe_default_and_errors_when_strict() {
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/defects.yaml");
     let spec = codegen::load::load_file(&path).unwrap();
-    let error = codegen::build_ir_with(&spec, &codegen::Settings { strict: true }).unwrap_err();
+    let error = codegen::build_ir(
+        &spec,
+        &codegen::Options {
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(
         error.to_string().contains("defects.yaml: at /paths/~1widgets~1{widget_id}/put/responses/200: $ref `#/components/requestBodies/Widget` points at a request body where a response belongs"),
         "{error}"
@@ -819,7 +826,9 @@ fn a_malformed_envelope_or_encodes_is_named() {
         ),
     ] {
         let loaded = codegen::load::load_bytes(spec(extra).as_bytes(), "t.yaml").unwrap();
-        let error = codegen::build_ir(&loaded).unwrap_err().to_string();
+        let error = codegen::build_ir(&loaded, &codegen::Options::default())
+            .unwrap_err()
+            .to_string();
         assert!(error.contains(expected), "{extra}: {error}");
     }
 }
@@ -863,7 +872,14 @@ fn a_ref_in_place_of_properties_or_a_text_is_repaired_with_a_warning() {
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lenient.yaml");
     let spec = codegen::load::load_file(&path).unwrap();
-    let error = codegen::build_ir_with(&spec, &codegen::Settings { strict: true }).unwrap_err();
+    let error = codegen::build_ir(
+        &spec,
+        &codegen::Options {
+            strict: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("does not allow"), "{error}");
 }
 
@@ -1000,4 +1016,51 @@ fn methods_drop_their_groups_name_and_untagged_specs_group_by_path() {
     assert_eq!(groups[0], ("items", true), "{groups:?}");
     assert!(groups.iter().all(|(_, from_path)| *from_path));
     assert!(!fixture("operations").groups.iter().any(|g| g.from_path));
+}
+
+/// An example that contradicts its own schema is found at generation: a warning once, and the
+/// crate's examples test lists it with the reason (so `cargo test` on a fresh crate is green);
+/// with `strict` it stays a failure of that test.
+#[test]
+fn examples_that_contradict_their_schema_are_known_unless_strict() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Widget:\n      type: object\n      required: [id]\n      properties: {id: {type: string}, size: {type: integer}}\n      example: {size: large}\n";
+    let generate = |strict| {
+        let loaded = codegen::load::load_bytes(spec.as_bytes(), "spec.yaml").unwrap();
+        let options = codegen::Options {
+            strict,
+            formatting: codegen::format::Formatting::Prettyplease,
+            ..codegen::Options::default()
+        };
+        let generated = codegen::generate(loaded, &options).unwrap();
+        let test = generated
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("tests/examples.rs"))
+            .unwrap()
+            .contents
+            .clone();
+        let warnings: Vec<String> = generated
+            .warnings()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        (test, warnings)
+    };
+    let (test, warnings) = generate(false);
+    assert!(
+        test.contains("Exception::Found(\"type-mismatch at /size; missing-required at /id\")"),
+        "{test}"
+    );
+    assert_eq!(
+        warnings,
+        [
+            "at /components/schemas/Widget/example: the example does not fit its schema (type-mismatch at /size; missing-required at /id); the crate's examples test lists it as found at generation"
+        ]
+    );
+    let (test, warnings) = generate(true);
+    assert!(!test.contains("Exception::Found(\"type"), "{test}");
+    assert!(
+        warnings[0].ends_with("the crate's examples test fails on it"),
+        "{warnings:?}"
+    );
 }

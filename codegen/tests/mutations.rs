@@ -146,7 +146,7 @@ fn survives(bytes: &[u8]) -> Result<Reached, String> {
         match codegen::load::load_bytes(bytes, "mutant.json") {
             Err(_) => Reached::RefusedByLoader,
             Ok(spec) => match codegen::generate(
-                &spec,
+                spec,
                 &codegen::Options {
                     formatting: codegen::format::Formatting::Prettyplease,
                     ..codegen::Options::default()

@@ -57,7 +57,7 @@ fn files_under(dir: &Path) -> BTreeSet<PathBuf> {
 
 /// The fixture's crate, generated now, is the committed one.
 fn matches_its_snapshot(fixture: &Fixture) -> Result<(), Failed> {
-    let generated = codegen::generate(&fixture.load(), &fixture.options())
+    let generated = codegen::generate(fixture.load(), &fixture.options())
         .map_err(|e| format!("{}: {e}", fixture.name))?;
     let dir = support::snapshots_dir().join(&fixture.name);
     let mut expected = BTreeSet::new();

@@ -53,7 +53,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     // The spec as generated: the locked spec with the reviewed overlay.
     let overlay = crate::generate::overlay(dir, true, None, false)?;
     let spec = codegen::load::load_file_with_overlay(&dir.spec(), overlay.as_ref())?;
-    let api = codegen::build_ir(&spec)?;
+    let api = codegen::build_ir(&spec, &codegen::Options::default())?;
     let spec_json = work.join("spec.json");
     std::fs::write(&spec_json, serde_json::to_vec_pretty(&spec.document)?)?;
     let exceptions = if dir.exceptions().exists() {

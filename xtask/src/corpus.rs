@@ -135,16 +135,14 @@ fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
 fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
     let options = codegen::Options {
         crate_name: "corpus-client".to_owned(),
-        ..codegen::Options::default()
-    };
-    let settings = codegen::Settings {
         strict: args.strict,
+        ..codegen::Options::default()
     };
     let started = Instant::now();
     let loaded = codegen::load::load_file(spec)?;
     let load = started.elapsed();
     let started = Instant::now();
-    let api = codegen::build_ir_with(&loaded, &settings)?;
+    let api = codegen::build_ir(&loaded, &options)?;
     let ir = started.elapsed();
     let (mut quote, mut format) = (None, None);
     if !args.quick {
@@ -156,8 +154,7 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
         format = Some(started.elapsed());
     }
     // What users run: every file emitted and verified, in parallel.
-    let generated = codegen::generate_with(&loaded, &options, &settings)?;
-    drop(loaded);
+    let generated = codegen::generate(loaded, &options)?;
     if args.quick && !args.build {
         return Ok(Generated {
             operations: api.operations.len(),

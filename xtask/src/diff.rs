@@ -41,14 +41,15 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     };
     let old_overlay = load(&args.overlay.clone().or(args.old_overlay.clone()))?;
     let new_overlay = load(&args.overlay.clone().or(args.new_overlay.clone()))?;
-    let old = codegen::build_ir(&codegen::load::load_file_with_overlay(
-        &args.old,
-        old_overlay.as_ref(),
-    )?)?;
-    let new = codegen::build_ir(&codegen::load::load_file_with_overlay(
-        &args.new,
-        new_overlay.as_ref(),
-    )?)?;
+    let options = codegen::Options::default();
+    let old = codegen::build_ir(
+        &codegen::load::load_file_with_overlay(&args.old, old_overlay.as_ref())?,
+        &options,
+    )?;
+    let new = codegen::build_ir(
+        &codegen::load::load_file_with_overlay(&args.new, new_overlay.as_ref())?,
+        &options,
+    )?;
     let report = codegen::diff::diff(&old, &new);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report.to_json())?);

@@ -50,7 +50,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let spec_path = args.spec.clone().unwrap_or_else(|| dir.spec());
     let overlay = crate::generate::overlay(dir, locked, args.overlay.as_deref(), false)?;
     let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
-    let api = codegen::build_ir(&spec)?;
+    let api = codegen::build_ir(&spec, &codegen::Options::default())?;
 
     let mut evidence = codegen::drift::Evidence::default();
     let mut sources = Vec::new();

@@ -73,7 +73,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
             error
         }
     })?;
-    let api = codegen::build_ir(&spec)?;
+    let api = codegen::build_ir(&spec, &codegen::Options::default())?;
     codegen::emit::emit(&api, &codegen::Options::default())?; // whether it generates: formatting proves nothing more
     let overlay_sha = overlay.as_ref().map(|o| o.sha256.clone());
 
@@ -92,12 +92,18 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
                     .unwrap_or_else(|| {
                         codegen::load::load_bytes_with_overlay(&bytes, &from, old_overlay.as_ref())
                     })?;
-                Changes::Report(codegen::diff::diff(&codegen::build_ir(&old)?, &api))
+                Changes::Report(codegen::diff::diff(
+                    &codegen::build_ir(&old, &codegen::Options::default())?,
+                    &api,
+                ))
             }
             None => Changes::OverlayChanged,
         },
         Some(lock) => match previous_spec(&spec_path, lock, overlay.as_ref()) {
-            Some(old) => Changes::Report(codegen::diff::diff(&codegen::build_ir(&old)?, &api)),
+            Some(old) => Changes::Report(codegen::diff::diff(
+                &codegen::build_ir(&old, &codegen::Options::default())?,
+                &api,
+            )),
             None => Changes::Unknown,
         },
         None => Changes::None,

@@ -114,14 +114,9 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
             reuse: Some(args.out.clone()),
         },
         runtime: codegen::Runtime::Vendored,
+        strict: args.strict,
     };
-    let generated = codegen::generate_owned(
-        spec,
-        &options,
-        &codegen::Settings {
-            strict: args.strict,
-        },
-    )?;
+    let generated = codegen::generate(spec, &options)?;
     // A hostile spec can have a million warnings; the first hundred say enough.
     const SHOWN: usize = 100;
     for warning in generated.warnings().iter().take(SHOWN) {
@@ -190,6 +185,7 @@ pub fn locked_options(
             reuse: Some(out.to_owned()),
         },
         runtime: codegen::Runtime::Vendored,
+        strict: false,
     })
 }
 

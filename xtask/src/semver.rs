@@ -142,7 +142,7 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
     let work = root.join("target/semver");
     let overlay = crate::generate::overlay(dir, true, None, false)?;
     let base = codegen::load::load_file_with_overlay(&dir.spec(), overlay.as_ref())?;
-    let old_api = codegen::build_ir(&base)?;
+    let old_api = codegen::build_ir(&base, &codegen::Options::default())?;
     let mut rows = Vec::new();
     let mut disagreements = 0;
     for mutation in MUTATIONS {
@@ -153,7 +153,7 @@ pub fn run(dir: &SpecDir) -> Result<ExitCode> {
             &serde_json::to_vec(&document)?,
             &format!("{}.json", mutation.name),
         )?;
-        let new_api = codegen::build_ir(&changed)?;
+        let new_api = codegen::build_ir(&changed, &codegen::Options::default())?;
         let report = codegen::diff::diff(&old_api, &new_api);
         let dir = work.join(mutation.name);
         let old = write_crate(&root, &dir.join("old"), &base)?;
@@ -233,7 +233,7 @@ fn write_crate(root: &Path, dir: &Path, spec: &codegen::load::LoadedSpec) -> Res
         crate_version: "0.2.0".to_owned(),
         ..codegen::Options::default()
     };
-    let generated = codegen::generate(spec, &options)?;
+    let generated = codegen::generate(spec.clone(), &options)?;
     let _ = std::fs::remove_dir_all(dir.join("client"));
     codegen::write::write(&dir.join("client"), &generated.files)?;
     std::fs::write(

@@ -106,7 +106,8 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let overlay = crate::generate::overlay(dir, true, None, false)?;
     let new_spec = codegen::load::load_bytes_with_overlay(&bytes, &source, overlay.as_ref())
         .context("the new spec does not load with the reviewed overlay")?;
-    let new_api = codegen::build_ir(&new_spec).context("the new spec does not generate")?;
+    let new_api = codegen::build_ir(&new_spec, &codegen::Options::default())
+        .context("the new spec does not generate")?;
     let old_bytes = std::fs::read(dir.spec()).with_context(|| {
         format!(
             "cannot read {} (the locked spec, sha256 {}), which the change report needs: copy it in with `cargo xtask fetch-spec --from PATH`, or lock the new spec without a report with `cargo xtask fetch-spec`",
@@ -125,7 +126,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         &dir.spec().display().to_string(),
         overlay.as_ref(),
     )?;
-    let old_api = codegen::build_ir(&old_spec)?;
+    let old_api = codegen::build_ir(&old_spec, &codegen::Options::default())?;
     let report = codegen::diff::diff(&old_api, &new_api);
     let crate_version = report.bump().apply(&lock.crate_version).ok_or_else(|| {
         anyhow!(
@@ -147,12 +148,10 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         files: Vec::new(),
     };
     let options = crate::generate::locked_options(dir, crate_version.clone(), &args.out)?;
-    let generated =
-        codegen::generate_from_ir(new_api, &options).context("the new spec does not generate")?;
-    let previous_files = codegen::generate_owned(
+    let generated = codegen::emit(new_api, &options).context("the new spec does not generate")?;
+    let previous_files = codegen::generate(
         old_spec,
         &crate::generate::locked_options(dir, lock.crate_version.clone(), &args.out)?,
-        &codegen::Settings::default(),
     )?
     .files;
     let date = args.date.clone().unwrap_or_else(today);

@@ -517,7 +517,7 @@ fn fetch_spec_bundles_a_multi_file_spec_and_locks_every_file() {
     let options = codegen::Options::default();
     // (The first lines differ: they name the spec's sha256.)
     let types = |spec: &codegen::load::LoadedSpec| {
-        let file = codegen::generate(spec, &options)
+        let file = codegen::generate(spec.clone(), &options)
             .unwrap()
             .files
             .into_iter()

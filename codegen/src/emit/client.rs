@@ -63,8 +63,8 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
         let name = &v.wire_name;
         let mut lines = vec![format!(
             "Sets the server variable {}. Required unless `base_url` is set: the spec's default ({}) is used only after [`default_server_variables`](ClientBuilder::default_server_variables).",
-            super::text::markdown_code(&v.wire_name),
-            super::text::markdown_code(&v.default)
+            crate::text::markdown_code(&v.wire_name),
+            crate::text::markdown_code(&v.default)
         )];
         if let Some(description) = &v.description {
             lines.push(String::new());
@@ -98,7 +98,7 @@ pub(crate) fn client_file(api: &Api) -> TokenStream {
     let signer_required = !matches!(api.auth, Auth::None);
     let client_doc = format!(
         " A client of the {} API. Cloning is cheap (clones share one connection pool); it is `Send` and `Sync`.",
-        super::text::markdown_text(&api.title)
+        crate::text::markdown_text(&api.title)
     );
     quote! {
         //! The client: where requests go, how they are signed, and the entry points to the
@@ -375,7 +375,7 @@ pub(crate) fn usage_example(api: &Api, crate_ident: &str) -> Vec<String> {
             lines.push(format!(
                 "    .{}({})",
                 v.rust_name,
-                super::text::rust_str_source(&v.default)
+                crate::text::rust_str_source(&v.default)
             ));
         }
     } else {
@@ -409,12 +409,12 @@ fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
     let mut paragraphs = vec![
         vec![format!(
             "# {} client",
-            super::text::markdown_text(&api.title)
+            crate::text::markdown_text(&api.title)
         )],
         vec![format!(
             "A typed client for the {} API, generated from its OpenAPI description (version {}). {} operations in {} groups: reach them from a [`Client`] as `client.<group>().<operation>(…)`, each returning a request builder that you `.await`.",
-            super::text::markdown_text(&api.title),
-            super::text::markdown_code(&api.version),
+            crate::text::markdown_text(&api.title),
+            crate::text::markdown_code(&api.version),
             api.operations.len(),
             api.groups.len()
         )],
@@ -480,7 +480,7 @@ fn table_row(api: &Api, op: &Operation) -> String {
         crate::names::unraw(&group.module),
         group.struct_name
     );
-    let path = super::text::markdown_code_cell(&op.path);
+    let path = crate::text::markdown_code_cell(&op.path);
     format!(
         "| {path} | {} [`{accessor}().{method}()`]({page}) |",
         op.method

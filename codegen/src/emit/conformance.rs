@@ -16,10 +16,10 @@ use quote::quote;
 use serde_json::Value;
 
 use super::rust::{self, TypesPath, ident};
-use super::text;
 use crate::error::Error;
 use crate::ir::{Api, BodyKind, ExampleTarget, Operation, Param, ParamType, TypeKind, TypeRef};
 use crate::names;
+use crate::text;
 
 /// `src/main.rs` of the driver crate, for the generated crate called `krate` (its Rust name).
 pub fn driver(api: &Api, krate: &str) -> Result<String, Error> {

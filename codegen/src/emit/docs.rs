@@ -10,8 +10,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::text;
 use crate::ir::Doc;
+use crate::text;
 
 /// `#[doc = "…"]` attributes for `doc` (nothing when it is empty).
 pub(crate) fn attrs(doc: &Doc) -> TokenStream {
@@ -71,7 +71,7 @@ pub(crate) fn deprecated(doc: &Doc, what: &str) -> Option<proc_macro2::TokenStre
         .as_deref()
         .or(doc.description.as_deref())
         .map(|text| {
-            let line = super::text::one_line(text);
+            let line = crate::text::one_line(text);
             let sentence = line
                 .split_inclusive(". ")
                 .next()
@@ -82,7 +82,7 @@ pub(crate) fn deprecated(doc: &Doc, what: &str) -> Option<proc_macro2::TokenStre
             // rustdoc renders a note as Markdown: `[DEPRECATED]` would be a broken link.
             format!(": {}", markdown(&sentence).join(" "))
         });
-    let note = super::text::rust_str(&format!(
+    let note = crate::text::rust_str(&format!(
         "deprecated in the spec ({what}){}",
         said.unwrap_or_default()
     ));

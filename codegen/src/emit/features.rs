@@ -77,7 +77,7 @@ pub(crate) fn table(api: &Api) -> (Vec<(String, String)>, &'static str) {
         .groups
         .iter()
         .zip(&api.features.group_features)
-        .map(|(group, feature)| (feature.clone(), super::text::one_line(&group.tag)))
+        .map(|(group, feature)| (feature.clone(), crate::text::one_line(&group.tag)))
         .collect();
     (features, ALL_FEATURE)
 }

@@ -171,7 +171,12 @@ impl RustFile<'_> {
             RustFile::Types(part) => types::part(api, *part)?,
             RustFile::Examples => {
                 let krate = options.crate_name.replace('-', "_");
-                return examples_test::file(api, &krate, &options.example_exceptions);
+                return examples_test::file(
+                    api,
+                    &krate,
+                    &options.example_exceptions,
+                    options.strict,
+                );
             }
             RustFile::Group(group) => operations::group_file(api, group),
             RustFile::Client => client::client_file(api),

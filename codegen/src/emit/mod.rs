@@ -20,7 +20,6 @@ mod features;
 mod jobs;
 mod models;
 mod operations;
-mod options;
 mod pagination;
 mod preamble;
 mod runtime;
@@ -28,19 +27,19 @@ mod rust;
 mod sample;
 mod templates;
 mod testing;
-mod text;
 mod types;
 mod verify;
 
+pub use crate::files::GeneratedFile;
+pub use crate::options::{Options, Package, RUST_VERSION, Runtime};
+pub(crate) use crate::text::is_hazard;
 pub use conformance::driver as conformance_driver;
-pub use examples_test::ExampleException;
+pub use examples_test::{ExampleException, contradiction as example_contradiction};
 pub use jobs::stages;
-pub use options::{Options, Package, RUST_VERSION, Runtime};
 pub use preamble::DO_NOT_EDIT;
 use preamble::{Comment, preamble};
 pub use runtime::runtime_paths;
 pub(crate) use runtime::{has_string_enums, paginates, uses_zephr_hmac};
-pub(crate) use text::is_hazard;
 
 /// Every file of the crate, sorted by path: the Rust files (built and formatted in parallel, see
 /// `jobs.rs`), then the others (`templates.rs`), all checked by the verify stage together.
@@ -57,36 +56,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     Ok(files)
 }
 
-/// One file of the generated crate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedFile {
-    /// Relative to the crate's root.
-    pub path: PathBuf,
-    pub contents: String,
-    /// For a Rust file formatted by rustfmt: the SHA-256 of its text before, which the output's
-    /// manifest records so that the file is not formatted again while that text stays the same
-    /// (see [`format`](crate::format)).
-    pub source_sha256: Option<String>,
-}
-
-impl GeneratedFile {
-    pub(crate) fn new(path: impl Into<PathBuf>, contents: String) -> Self {
-        GeneratedFile {
-            path: path.into(),
-            contents,
-            source_sha256: None,
-        }
-    }
-}
-
 /// Checks the final text of a Rust file (it parses; nothing invisible or out of place), as for
 /// every file before it is written.
 pub(crate) fn verify_rust(what: &str, contents: &str) -> Result<(), Error> {
     verify::text(what, contents)?;
     verify::rust(what, contents)
-}
-
-/// `message` (a tool's output, say) with control and invisible characters made visible.
-pub(crate) fn printable_message(message: &str) -> String {
-    text::visible(message).into_owned()
 }

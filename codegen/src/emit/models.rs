@@ -22,9 +22,9 @@ use quote::quote;
 
 use super::docs;
 use super::rust::{self, TypesPath, ident};
-use super::text;
 use crate::ir::{Additional, Api, Field, Struct, TypeRef};
 use crate::names;
+use crate::text;
 
 pub(crate) fn struct_def(api: &Api, doc: TokenStream, name: &Ident, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| {

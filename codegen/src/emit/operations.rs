@@ -23,10 +23,10 @@ use self::request::{into_request, operation_info};
 use self::responses::{decode, documented_statuses, error_enum, response_enum};
 use super::docs;
 use super::rust::{self, TypesPath, ident};
-use super::text;
 use crate::ir::{
     Api, Body, BodyKind, Group, Operation, Param, ParamType, ResponseBody, ResponseCase, Status,
 };
+use crate::text;
 
 /// `src/apis/mod.rs`.
 pub(crate) fn mod_file(api: &Api) -> TokenStream {

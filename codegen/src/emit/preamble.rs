@@ -4,8 +4,8 @@
 //! place each, the lock file and the crate root's constants (`SPEC_VERSION`, `SPEC_SHA256`,
 //! `OVERLAY_SHA256`), so a new spec rewrites only the files whose code changed, not every header.
 
-use super::text;
 use crate::ir::Api;
+use crate::text;
 
 /// The comment syntax of a generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

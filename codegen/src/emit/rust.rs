@@ -3,10 +3,10 @@
 use proc_macro2::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 
-use super::text;
 use crate::error::Error;
 use crate::ir::{Api, TypeRef};
 use crate::names;
+use crate::text;
 
 /// An identifier from an IR name (`r#type` becomes a raw identifier).
 pub(crate) fn ident(name: &str) -> Ident {

@@ -6,9 +6,10 @@ use minijinja::{Environment, context};
 
 use super::preamble::{Comment, preamble};
 use super::runtime;
-use super::{GeneratedFile, Options, RUST_VERSION, Runtime, client, features, text};
+use super::{GeneratedFile, Options, RUST_VERSION, Runtime, client, features};
 use crate::error::Error;
 use crate::ir::{Api, Auth};
+use crate::text;
 
 /// The files that are not built from tokens: `Cargo.toml`, `README.md`, `rustfmt.toml`, and the
 /// vendored runtime (its sources and manifest), unless the crate uses a runtime from elsewhere.
@@ -31,7 +32,7 @@ pub(super) fn text_files(
     }
     files.push(GeneratedFile::new(
         "rustfmt.toml",
-        crate::format::RUSTFMT_TOML.to_owned(),
+        crate::files::RUSTFMT_TOML.to_owned(),
     ));
     files.push(GeneratedFile::new("Cargo.toml", cargo_toml(api, options)?));
     files.push(GeneratedFile::new("README.md", readme(api, options)?));

@@ -24,8 +24,8 @@ use self::answers::default_answer;
 use self::stubs::{stub_builder, stub_method};
 use super::operations::{self as ops, wire};
 use super::rust::{self, ident};
-use super::text;
 use crate::ir::{Api, Auth, BodyKind, Group, Operation};
+use crate::text;
 
 /// `src/testing/mod.rs`.
 pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {

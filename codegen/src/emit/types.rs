@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::docs;
 use super::rust::{self, TypesPath, ident};
-use super::text;
 use crate::ir::{Api, OneOf, Origin, StringEnum, TypeDef, TypeKind};
+use crate::text;
 
 /// How many types one part of `types.rs` holds: each part is formatted on its own (see
 /// [`parts`]), so a spec with thousands of schemas keeps every core busy.
@@ -282,7 +282,7 @@ mod tests {
     fn the_parts_printed_apart_and_joined_are_the_file_printed_whole() {
         let count = 2 * TYPES_PER_PART + 37;
         let spec = crate::load::load_bytes(spec(count).as_bytes(), "parts.yaml").unwrap();
-        let api = crate::build_ir(&spec).unwrap();
+        let api = crate::build_ir(&spec, &crate::Options::default()).unwrap();
         assert_eq!(parts(&api), 3);
         let mut joined = String::new();
         let mut whole = TokenStream::new();

@@ -17,9 +17,9 @@ use std::collections::HashSet;
 use std::path::{Component, Path};
 
 use super::GeneratedFile;
-use super::text;
 use crate::error::Error;
 use crate::limits;
+use crate::text;
 
 /// Dependencies the generated crate may have (runtime and dev).
 const DEPENDENCIES: &[&str] = &[
@@ -96,7 +96,7 @@ pub(super) fn files(files: &[GeneratedFile], rust_checked: &HashSet<&Path>) -> R
             }
             Some("toml")
                 if file.path == Path::new("rustfmt.toml")
-                    && file.contents != crate::format::RUSTFMT_TOML =>
+                    && file.contents != crate::files::RUSTFMT_TOML =>
             {
                 return Err(render(&what, "is not the generator's rustfmt settings"));
             }

@@ -9,12 +9,13 @@ use super::{examples, nullable, operations, pagination, recursion, security};
 use crate::error::SpecError;
 use crate::load::LoadedSpec;
 use crate::names::{self, Namer};
+use crate::options::Options;
 
 /// Builds the IR of a loaded spec.
-pub fn build(spec: &LoadedSpec, settings: &crate::Settings) -> Result<Api, SpecError> {
+pub fn build(spec: &LoadedSpec, options: &Options) -> Result<Api, SpecError> {
     let openapi = &spec.openapi;
     let mut types = TypeTable::new(openapi);
-    types.strict = settings.strict;
+    types.strict = options.strict;
     for note in &spec.notes {
         if note.defect {
             types.defect(&note.pointer, note.message.clone())?;

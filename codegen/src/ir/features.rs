@@ -195,7 +195,7 @@ components:
     #[test]
     fn each_type_is_gated_by_the_tags_that_reach_it() {
         let spec = crate::load::load_bytes(SPEC.as_bytes(), "features.yaml").unwrap();
-        let api = crate::build_ir(&spec).unwrap();
+        let api = crate::build_ir(&spec, &crate::Options::default()).unwrap();
         let gate = |name: &str| {
             let id = api
                 .types

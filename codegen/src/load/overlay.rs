@@ -202,7 +202,7 @@ impl Overlay {
         let described = action
             .description
             .as_deref()
-            .map(|d| format!(" ({})", crate::emit::printable_message(d)))
+            .map(|d| format!(" ({})", crate::text::visible(d)))
             .unwrap_or_default();
         Error::Spec {
             file: self.source_name.clone(),

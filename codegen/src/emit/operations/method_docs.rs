@@ -7,8 +7,9 @@
 
 use proc_macro2::{Literal, TokenStream};
 
-use crate::emit::{docs, text};
+use crate::emit::docs;
 use crate::ir::{Api, Body, BodyKind, Doc, FormBody, Group, Operation, Param, ResponseBody};
+use crate::text;
 
 use super::optional_params;
 

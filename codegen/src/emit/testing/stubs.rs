@@ -12,8 +12,8 @@ use super::answers::{answer_of, error_returns};
 use super::operation_id;
 use crate::emit::operations::{self as ops, wire};
 use crate::emit::rust::{self, TypesPath, ident};
-use crate::emit::text;
 use crate::ir::{Api, BodyKind, Group, Operation, Param, ParamLocation, ParamType};
+use crate::text;
 
 fn stub_name(op: &Operation) -> Ident {
     // A builder named for a keyword carries a `_` (`Self_`): the suffix makes it a name already.

@@ -59,7 +59,7 @@ async fn the_corrections_proposed_from_the_drift_are_the_committed_ones() {
     assert_eq!(report.entries().len(), 5, "{report}");
 
     let spec = codegen::load::load_file(&fixtures().join("drift.yaml")).unwrap();
-    let api = codegen::build_ir(&spec).unwrap();
+    let api = codegen::build_ir(&spec, &codegen::Options::default()).unwrap();
     let mut evidence = codegen::drift::Evidence::default();
     assert_eq!(
         evidence.read_report("report.json", &report.to_json()),

@@ -85,7 +85,7 @@ pub const SPEC_TITLE: &str = "Defects";
 pub const SPEC_VERSION: &str = "1.0";
 
 /// SHA-256 of the spec file this crate was generated from.
-pub const SPEC_SHA256: &str = "b5070923cde8cfc7f61854687e249a51b73982744bf94707e5426b342264edc2";
+pub const SPEC_SHA256: &str = "5b09562b7efde7e67bd4c76ff95a14f1e2e427c05f4ca873a1215427b78f43de";
 
 /// SHA-256 of the overlay (the reviewed corrections) applied to the spec, if any.
 pub const OVERLAY_SHA256: Option<&str> = None;

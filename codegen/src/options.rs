@@ -1,9 +1,14 @@
-//! What the generated crate is called and versioned as ([`Options`]), checked before anything
-//! lands in a file: the name is also a Rust identifier, the version one cargo accepts.
+//! What every stage is asked to do ([`Options`]): the generated crate's name, version and
+//! metadata, where its runtime comes from, how it is formatted, how forgiving generation is.
+//! Checked before anything lands in a file: the name is also a Rust identifier, the version one
+//! cargo accepts. A module of its own, below every stage, so that each stage reads it without
+//! importing another.
 
-use super::ExampleException;
-use super::text;
+use std::path::PathBuf;
+
+use crate::emit::ExampleException;
 use crate::error::Error;
+use crate::text;
 
 /// What the generated crate is called and versioned as.
 #[derive(Debug, Clone)]
@@ -18,9 +23,14 @@ pub struct Options {
     pub example_exceptions: Vec<ExampleException>,
     /// How the generated Rust is formatted (rustfmt for what is written; tests that only look
     /// at the code may skip it).
-    pub formatting: crate::format::Formatting,
+    pub formatting: Formatting,
     /// Where the crate's runtime comes from.
     pub runtime: Runtime,
+    /// How forgiving generation is: small defects of real specs (a path variable no parameter
+    /// declares, a `$ref` to a request body where a response belongs, …) are errors instead of
+    /// warnings with a safe default, and examples that contradict their schema fail the crate's
+    /// example test instead of being listed there as known.
+    pub strict: bool,
 }
 
 /// Where a generated crate's runtime (the `codegen-runtime` crate) comes from.
@@ -168,8 +178,28 @@ impl Default for Options {
             crate_version: "0.1.0".to_owned(),
             package: Package::default(),
             example_exceptions: Vec::new(),
-            formatting: crate::format::Formatting::default(),
+            formatting: Formatting::default(),
             runtime: Runtime::default(),
+            strict: false,
         }
+    }
+}
+
+/// How the generated Rust is formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Formatting {
+    /// By `rustfmt` (the `RUSTFMT` environment variable, else `rustfmt` on the `PATH`): what
+    /// `cargo fmt` would write. Files unchanged since the run that wrote `reuse` (a generated
+    /// crate's directory) are taken from there rather than formatted again.
+    Rustfmt { reuse: Option<PathBuf> },
+    /// By `prettyplease` alone: no external program, but not what `cargo fmt` would write. For
+    /// tests that only look at the code.
+    Prettyplease,
+}
+
+impl Default for Formatting {
+    /// rustfmt, reusing nothing.
+    fn default() -> Self {
+        Formatting::Rustfmt { reuse: None }
     }
 }
