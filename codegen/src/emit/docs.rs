@@ -264,7 +264,7 @@ fn inline(line: &str) -> String {
     let parts: Vec<&str> = line.split('`').collect();
     // Backticks pair up into code spans; a last one without a pair is a plain backtick, and what
     // follows it prose.
-    let unpaired = parts.len() % 2 == 0;
+    let unpaired = parts.len().is_multiple_of(2);
     let is_code = |i: usize| i % 2 == 1 && !(unpaired && i == parts.len() - 1);
     // Text holding the markers is fixed piece by piece (it never does in a real spec).
     if line.contains([OPEN, CLOSE]) {
