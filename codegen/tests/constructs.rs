@@ -1064,3 +1064,19 @@ fn examples_that_contradict_their_schema_are_known_unless_strict() {
         "{warnings:?}"
     );
 }
+
+/// A schema resolved from several places (here a part of three `allOf`s, and a component of
+/// its own) is warned about once, at its place.
+#[test]
+fn each_warning_is_said_once_per_place() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Base:\n      type: object\n      properties: {x: {type: weird}}\n    A: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {a: {type: string}}}]}\n    B: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {b: {type: string}}}]}\n    C: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {c: {type: string}}}]}\n";
+    let loaded = codegen::load::load_bytes(spec.as_bytes(), "spec.yaml").unwrap();
+    let api = codegen::build_ir(&loaded, &codegen::Options::default()).unwrap();
+    let at_x: Vec<String> = api
+        .warnings
+        .iter()
+        .filter(|w| w.pointer == "/components/schemas/Base/properties/x")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(at_x.len(), 1, "{:?}", api.warnings);
+}

@@ -202,26 +202,53 @@ impl fmt::Display for InvalidRequestError {
 
 impl std::error::Error for InvalidRequestError {}
 
-/// A stream of pages that was sent back to a page it had already fetched.
+/// A stream of pages that could not go on safely: the server sent it back to a page it had
+/// fetched already, or named a next page elsewhere than the client's base URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaginationError {
     pub(crate) page: usize,
+    pub(crate) problem: PaginationProblem,
+}
+
+/// Why a stream of pages ended early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PaginationProblem {
+    /// The server sent a cursor it had sent before.
+    RepeatedCursor,
+    /// The server's `Link` header named a page already fetched.
+    RepeatedLink,
+    /// The server's `Link` header named a next page on another origin (or outside the base
+    /// URL's path): not followed, since the request would carry the client's credentials.
+    ForeignLink,
 }
 
 impl PaginationError {
-    /// The page (counting from 1) whose request would have repeated an earlier one.
+    /// The page (counting from 1) whose request was not sent.
     pub fn page(&self) -> usize {
         self.page
+    }
+
+    /// Why it was not sent.
+    pub fn problem(&self) -> PaginationProblem {
+        self.problem
     }
 }
 
 impl fmt::Display for PaginationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "page {} would repeat a page already fetched (the server sent a cursor it had sent before): the stream ends here",
-            self.page
-        )
+        let why = match self.problem {
+            PaginationProblem::RepeatedCursor => {
+                "would repeat a page already fetched (the server sent a cursor it had sent before)"
+            }
+            PaginationProblem::RepeatedLink => {
+                "would repeat a page already fetched (the server's Link header named it again)"
+            }
+            PaginationProblem::ForeignLink => {
+                "is on another origin than the client's base URL (the server's Link header names it there), and is not requested with the client's credentials"
+            }
+        };
+        write!(f, "page {} {why}: the stream ends here", self.page)
     }
 }
 

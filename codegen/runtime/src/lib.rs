@@ -91,8 +91,8 @@ pub use builder::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_T
 pub use drift::{Drift, DriftKind, decode_with_drift};
 pub use drift_log::{DriftEntry, DriftReport};
 pub use error::{
-    BuildError, DecodeError, DriftError, Error, InvalidRequestError, PaginationError, ResponseInfo,
-    StatusError, TransportError, TransportErrorKind,
+    BuildError, DecodeError, DriftError, Error, InvalidRequestError, PaginationError,
+    PaginationProblem, ResponseInfo, StatusError, TransportError, TransportErrorKind,
 };
 #[cfg(feature = "events")]
 pub use events::{Event, EventStream, EventsFuture};

@@ -4,10 +4,13 @@
 //! `.items()`: streams (`futures_core::Stream`, and an inherent `next().await` for those who do
 //! not use the futures crates) that send the request, then ask for the next page until the
 //! last: the one that is empty, shorter than the page size, within the total, or without a
-//! next link or cursor (whichever the operation's response says). Each page is a request of its
-//! own: signed, retried, bounded, traced. A stream ends after an error, and after
-//! [`max_pages`](Pages::max_pages) pages (10,000 by default), so a server that ignores the page
-//! parameter cannot make it endless.
+//! next link or cursor (whichever the operation's response says). A response with a `Link`
+//! header naming its next page (RFC 8288, `rel="next"`, as GitHub sends it) is followed first,
+//! when it stays on the client's base URL; without one, the operation's own way to the next page
+//! is taken. Each page is a request of its own: signed, retried, bounded, traced. A stream ends
+//! after an error, after [`max_pages`](Pages::max_pages) pages (10,000 by default), so a server
+//! that ignores the page parameter cannot make it endless, and when it would ask again for a
+//! page it asked for already (the same cursor, the same link).
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -15,8 +18,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::error::{Error, PaginationError};
-use crate::request::ResponseFuture;
+use crate::error::{Error, PaginationError, PaginationProblem};
+use crate::request::{Common, FullResponseFuture, Response, Target};
 
 /// The default of [`Pages::max_pages`].
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
@@ -31,8 +34,12 @@ pub trait Paginated: Sized + Clone + Unpin + Send + 'static {
     /// The operation's typed error body.
     type Error;
 
-    /// Sends this request.
-    fn fetch(&self) -> ResponseFuture<Self::Page, Self::Error>;
+    /// Sends this request (its status and headers come back with the page: a `Link` header
+    /// may name the next page).
+    fn fetch(&self) -> FullResponseFuture<Self::Page, Self::Error>;
+
+    /// What the request carries besides its parameters, to send it where a `Link` points.
+    fn common_mut(&mut self) -> &mut Common;
 
     /// How many items `page` holds.
     fn item_count(page: &Self::Page) -> usize;
@@ -60,7 +67,7 @@ type ItemPoll<B> = Poll<Option<Result<<B as Paginated>::Item, Error<<B as Pagina
 /// A page being fetched, with the request that asked for it.
 type Pending<B> = (
     B,
-    ResponseFuture<<B as Paginated>::Page, <B as Paginated>::Error>,
+    FullResponseFuture<<B as Paginated>::Page, <B as Paginated>::Error>,
 );
 
 /// Every page of a list operation, one request each: a stream of pages.
@@ -71,8 +78,10 @@ pub struct Pages<B: Paginated> {
     fetched: u64,
     pages: usize,
     max_pages: usize,
-    /// The cursors asked for so far.
+    /// The cursors and links asked for so far.
     cursors: HashSet<String>,
+    /// Whether a `Link` header named a page that was asked for: from then on, only links lead on.
+    by_links: bool,
     /// The error to end with, once the page before it is out.
     failure: Option<Error<B::Error>>,
 }
@@ -87,6 +96,7 @@ impl<B: Paginated> Pages<B> {
             pages: 0,
             max_pages: DEFAULT_MAX_PAGES,
             cursors,
+            by_links: false,
             failure: None,
         }
     }
@@ -109,27 +119,50 @@ impl<B: Paginated> Pages<B> {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(outcome) => outcome,
                 };
-                let next = match &outcome {
-                    Ok(page) => {
-                        let count = B::item_count(page);
-                        self.fetched += count as u64;
-                        builder
-                            .next_page(page, count, self.fetched)
-                            .filter(|_| self.pages < self.max_pages)
-                    }
-                    Err(_) => None,
-                };
+                let mut builder = builder.clone();
                 self.pending = None;
-                self.next = next;
-                if let Some(cursor) = self.next.as_ref().and_then(B::cursor)
-                    && !self.cursors.insert(cursor.to_owned())
-                {
-                    self.next = None;
-                    self.failure = Some(Error::Pagination(PaginationError {
-                        page: self.pages + 1,
-                    }));
+                let page = match outcome {
+                    Ok(response) => response,
+                    Err(error) => return Poll::Ready(Some(Err(error))),
+                };
+                let count = B::item_count(page.body());
+                self.fetched += count as u64;
+                let next_page = self.pages + 1;
+                let fail = |problem| {
+                    Some(Error::Pagination(PaginationError {
+                        page: next_page,
+                        problem,
+                    }))
+                };
+                self.next = None;
+                match next_link(&page, builder.common_mut()) {
+                    Some(Ok(target)) if self.pages < self.max_pages => {
+                        let seen = format!("{}?{}", target.path, target.query);
+                        if self.cursors.insert(seen) {
+                            builder.common_mut().follow(target);
+                            self.next = Some(builder);
+                            self.by_links = true;
+                        } else {
+                            self.failure = fail(PaginationProblem::RepeatedLink);
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(())) => self.failure = fail(PaginationProblem::ForeignLink),
+                    // An API that names its next pages in `Link`s names none on the last.
+                    None if self.by_links => {}
+                    None => {
+                        self.next = builder
+                            .next_page(page.body(), count, self.fetched)
+                            .filter(|_| self.pages < self.max_pages);
+                        if let Some(cursor) = self.next.as_ref().and_then(B::cursor)
+                            && !self.cursors.insert(cursor.to_owned())
+                        {
+                            self.next = None;
+                            self.failure = fail(PaginationProblem::RepeatedCursor);
+                        }
+                    }
                 }
-                return Poll::Ready(Some(outcome));
+                return Poll::Ready(Some(Ok(page.into_body())));
             }
             if let Some(failure) = self.failure.take() {
                 return Poll::Ready(Some(Err(failure)));
@@ -161,6 +194,79 @@ impl<B: Paginated> fmt::Debug for Pages<B> {
             .field("fetched", &self.fetched)
             .finish_non_exhaustive()
     }
+}
+
+/// The next page a response's `Link` header names (`<url>; rel="next"`), as a path and query
+/// under the client's base URL: `None` when it names none, `Some(Err(()))` when it names one
+/// elsewhere (another scheme, host or port, or outside the base URL's path), which is never
+/// followed: the request would carry the client's credentials there.
+fn next_link<T>(response: &Response<T>, common: &Common) -> Option<Result<Target, ()>> {
+    let url = response
+        .headers()
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(next_in_link_header)?;
+    let base = reqwest::Url::parse(common.base_url()).ok()?;
+    let Ok(link) = base.join(&url) else {
+        return Some(Err(()));
+    };
+    let prefix = base.path().trim_end_matches('/');
+    let same_origin = link.scheme() == base.scheme()
+        && link.host_str() == base.host_str()
+        && link.port_or_known_default() == base.port_or_known_default();
+    let path = link
+        .path()
+        .strip_prefix(prefix)
+        .filter(|p| p.starts_with('/'));
+    match (same_origin, path) {
+        (true, Some(path)) => Some(Ok(Target {
+            path: path.to_owned(),
+            query: link.query().unwrap_or("").to_owned(),
+        })),
+        _ => Some(Err(())),
+    }
+}
+
+/// The target of the link with `rel="next"` in one `Link` header value (RFC 8288: links are
+/// `<target>` then `;`-separated parameters, themselves separated by `,`; `rel` holds a
+/// space-separated list of relation types, quoted or not, compared without case).
+fn next_in_link_header(header: &str) -> Option<String> {
+    let mut rest = header;
+    while let Some(open) = rest.find('<') {
+        let close = open + rest[open..].find('>')?;
+        let target = &rest[open + 1..close];
+        // The parameters run to the next link: a `<` that is not inside a quoted string.
+        let after = &rest[close + 1..];
+        let mut quoted = false;
+        let end = after
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '<' && !quoted
+            })
+            .map_or(after.len(), |(i, _)| i);
+        let is_next = after[..end].split(';').any(|parameter| {
+            let Some((name, value)) = parameter.split_once('=') else {
+                return false;
+            };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_end_matches(',')
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|relation| relation.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_owned());
+        }
+        rest = &after[end..];
+    }
+    None
 }
 
 /// Every item of every page of a list operation: a stream of items.
@@ -293,8 +399,12 @@ mod tests {
         type Item = u32;
         type Error = Infallible;
 
-        fn fetch(&self) -> ResponseFuture<Vec<u32>, Infallible> {
-            self.clone().send()
+        fn fetch(&self) -> FullResponseFuture<Vec<u32>, Infallible> {
+            self.clone().send_with_response()
+        }
+
+        fn common_mut(&mut self) -> &mut Common {
+            &mut self.common
         }
 
         fn item_count(page: &Vec<u32>) -> usize {
@@ -354,6 +464,112 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(single.status(), 200);
+    }
+
+    #[test]
+    fn the_next_link_is_found_among_others_however_it_is_written() {
+        let cases = [
+            (
+                r#"<https://api.test/r/issues?page=2>; rel="next", <https://api.test/r/issues?page=5>; rel="last""#,
+                Some("https://api.test/r/issues?page=2"),
+            ),
+            (
+                r#"</a?p=1>; rel="prev", </a?p=3>; rel=next"#,
+                Some("/a?p=3"),
+            ),
+            (
+                r#"</x>; title="see <this>, then"; rel="next last""#,
+                Some("/x"),
+            ),
+            (r#"</x>; REL="Next""#, Some("/x")),
+            (r#"</x>; rel="prev""#, None),
+            ("garbage", None),
+        ];
+        for (header, next) in cases {
+            assert_eq!(next_in_link_header(header).as_deref(), next, "{header}");
+        }
+    }
+
+    /// A page's `Link` to the next one is followed before the operation's own next page (the
+    /// next page number here); once links lead, a page without one is the last.
+    #[tokio::test]
+    async fn a_link_header_names_the_next_page_before_the_page_number() {
+        let server = Server::start(vec![
+            (
+                200,
+                vec![("link", "</numbers?after=b&limit=2>; rel=\"next\"")],
+                "[1,2]",
+            ),
+            (
+                200,
+                vec![("link", "</numbers?after=d&limit=2>; rel=\"next\"")],
+                "[3,4]",
+            ),
+            (200, vec![], "[5]"),
+        ])
+        .await;
+        let first = list(&server.client()).query("sort", "asc");
+        let all = Items::new(first).collect_all().await.unwrap();
+        assert_eq!(all, [1, 2, 3, 4, 5]);
+        let received = server.received();
+        let targets: Vec<&str> = received.iter().map(|r| r.target.as_str()).collect();
+        assert_eq!(
+            targets,
+            [
+                "/numbers?page=1&sort=asc",
+                "/numbers?after=b&limit=2",
+                "/numbers?after=d&limit=2",
+            ]
+        );
+        // Without a link on its first page, a list pages as the operation says.
+        let server = Server::start(vec![(200, vec![], "[1]"), (200, vec![], "[]")]).await;
+        let all = Items::new(list(&server.client()))
+            .collect_all()
+            .await
+            .unwrap();
+        assert_eq!(all, [1]);
+        let received = server.received();
+        assert_eq!(received[1].target, "/numbers?page=2");
+    }
+
+    #[tokio::test]
+    async fn a_link_elsewhere_or_back_ends_the_stream_with_an_error() {
+        let server = Server::start(vec![(
+            200,
+            vec![("link", "<https://evil.test/numbers?page=2>; rel=\"next\"")],
+            "[1]",
+        )])
+        .await;
+        let mut pages = Pages::new(list(&server.client()));
+        assert_eq!(pages.next().await.unwrap().unwrap(), [1]);
+        let Some(Err(Error::Pagination(error))) = pages.next().await else {
+            panic!("the foreign link is not followed");
+        };
+        assert_eq!(error.problem(), crate::PaginationProblem::ForeignLink);
+        assert!(pages.next().await.is_none());
+        assert_eq!(server.received().len(), 1, "nothing was sent there");
+
+        let server = Server::start(vec![
+            (
+                200,
+                vec![("link", "</numbers?after=a>; rel=\"next\"")],
+                "[1]",
+            ),
+            (
+                200,
+                vec![("link", "</numbers?after=a>; rel=\"next\"")],
+                "[2]",
+            ),
+        ])
+        .await;
+        let all = Items::new(list(&server.client())).collect_all().await;
+        let Err(Error::Pagination(error)) = all else {
+            panic!("{all:?}");
+        };
+        assert_eq!(
+            (error.page(), error.problem()),
+            (3, crate::PaginationProblem::RepeatedLink)
+        );
     }
 
     #[tokio::test]
@@ -431,8 +647,12 @@ mod tests {
         type Item = u32;
         type Error = Infallible;
 
-        fn fetch(&self) -> ResponseFuture<CursorPage, Infallible> {
-            self.clone().send()
+        fn fetch(&self) -> FullResponseFuture<CursorPage, Infallible> {
+            self.clone().send_with_response()
+        }
+
+        fn common_mut(&mut self) -> &mut Common {
+            &mut self.common
         }
 
         fn item_count(page: &CursorPage) -> usize {

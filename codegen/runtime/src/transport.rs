@@ -132,6 +132,16 @@ impl Request {
         }
     }
 
+    /// Sends the request to `target` instead (a next page's `Link`): its path and query
+    /// replace the ones the parameters made, once checked as a hand-given path is.
+    #[allow(dead_code)] // used when an operation pages
+    pub(crate) fn retarget(&mut self, target: &crate::request::Target) -> Result<(), Failure> {
+        crate::encoding::check_raw_path(&target.path)?;
+        self.path = target.path.clone();
+        self.query = Query::encoded(&target.query)?;
+        Ok(())
+    }
+
     /// A request the spec does not describe ([`RawRequest`](crate::RawRequest)).
     pub fn untyped(method: Method, path: String, signing: Signing) -> Self {
         let info = OperationInfo {

@@ -300,7 +300,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub use runtime::{
             decode_with_drift, nonce, ApiKey, BearerToken, BuildError, DecodeError, Drift, DriftEntry,
             DriftError, DriftKind, DriftReport, Error, FullResponseFuture, InvalidRequestError,
-            PaginationError, RawBody, RawRequest, RedirectPolicy, RequestSigner, Response,
+            PaginationError, PaginationProblem, RawBody, RawRequest, RedirectPolicy, RequestSigner, Response,
             ResponseFuture, ResponseInfo, RetryPolicy, SecretString, SignableRequest, SigningError,
             StatusError, TransportError, TransportErrorKind, DEFAULT_CONNECT_TIMEOUT,
             DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,

@@ -30,15 +30,20 @@ pub(crate) fn builder_items(
     };
     let items = owned(&pagination.items);
     let next = next_page(op, pagination);
+    let cursor = cursor_method(op, pagination);
+    let stops = super::docs::lines_to_attrs(&stops(op, pagination));
     Some(quote! {
         impl #builder {
             /// Every page, as a stream: this request, then one for each next page until the last
             /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
+            ///
+            #stops
             pub fn pages(self) -> crate::Pages<Self> {
                 crate::Pages::new(self)
             }
 
-            /// Every item of every page, as a stream (see [`Items`](crate::Items)).
+            /// Every item of every page, as a stream (see [`Items`](crate::Items)); it stops where
+            /// [`pages`](Self::pages) does.
             pub fn items(self) -> crate::Items<Self> {
                 crate::Items::new(self)
             }
@@ -49,8 +54,12 @@ pub(crate) fn builder_items(
             type Item = #item;
             type Error = #error;
 
-            fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
-                self.clone().send()
+            fn fetch(&self) -> crate::FullResponseFuture<Self::Page, Self::Error> {
+                self.clone().send_with_response()
+            }
+
+            fn common_mut(&mut self) -> &mut crate::request::Common {
+                &mut self.common
             }
 
             fn item_count(page: &Self::Page) -> usize {
@@ -64,8 +73,82 @@ pub(crate) fn builder_items(
             fn next_page(&self, page: &Self::Page, count: usize, fetched: u64) -> Option<Self> {
                 #next
             }
+
+            #cursor
         }
     })
+}
+
+/// `Paginated::cursor` for a list that pages by a text cursor: what lets the stream see that a
+/// server sent it back to a page it had fetched (and end, rather than repeat it forever).
+fn cursor_method(op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
+    let PageStyle::Cursor { cursor, .. } = &pagination.style else {
+        return None;
+    };
+    let param = &op.params[*cursor];
+    if !matches!(param.ty, ParamType::Scalar(TypeRef::String)) {
+        return None;
+    }
+    let field = ident(&param.rust_name);
+    Some(quote! {
+        fn cursor(&self) -> Option<&str> {
+            self.#field.as_deref()
+        }
+    })
+}
+
+/// When this operation's stream of pages stops, in words: what `next_page` checks, in its order,
+/// then what the runtime adds (a `Link` header, repeats, the page limit).
+fn stops(op: &Operation, pagination: &Pagination) -> Vec<String> {
+    let field = |steps: &[Step]| {
+        let names: Vec<&str> = steps
+            .iter()
+            .map(|s| crate::names::unraw(&s.field))
+            .collect();
+        format!("`{}`", names.join("."))
+    };
+    let param = |index: usize| format!("`{}`", op.params[index].wire_name.replace('`', "'"));
+    let mut when = vec!["a page with no items".to_owned()];
+    if let Some(total) = &pagination.total {
+        when.push(format!(
+            "once as many items as {} says have come",
+            field(total)
+        ));
+    }
+    if let Some(link) = pagination.next_link.as_ref().filter(|s| !all_required(s)) {
+        when.push(format!("a page without {}", field(link)));
+    }
+    let how = match &pagination.style {
+        PageStyle::PageNumber { page, size, first } => {
+            if let Some(size) = size {
+                when.push(format!("a page shorter than {} asked for", param(*size)));
+            }
+            format!(
+                "each next page asks for {} + 1 (from {first})",
+                param(*page)
+            )
+        }
+        PageStyle::Offset { offset, limit } => {
+            if let Some(limit) = limit {
+                when.push(format!("a page shorter than {} asked for", param(*limit)));
+            }
+            format!(
+                "each next page moves {} past the items so far",
+                param(*offset)
+            )
+        }
+        PageStyle::Cursor { cursor, next } => {
+            when.push(format!("a page whose {} is empty or missing", field(next)));
+            format!("each next page sends {} as {}", field(next), param(*cursor))
+        }
+    };
+    vec![
+        format!("It stops after {}.", when.join(", or ")),
+        String::new(),
+        format!(
+            "Unless a response's `Link` header names the next page (followed first, on the client's base URL only), {how}. A page asked for twice (the same cursor or link) ends the stream with [`Error::Pagination`](crate::Error::Pagination), and so does a link elsewhere; [`max_pages`](crate::Pages::max_pages) bounds it (10,000 by default)."
+        ),
+    ]
 }
 
 /// Whether every step is a required field: the value is always there, and a plain path

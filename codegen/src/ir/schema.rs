@@ -99,6 +99,8 @@ pub(crate) struct TypeTable<'s> {
     /// struct, enum or `oneOf` marked `nullable`): every use of them is nullable (see
     /// `ir::nullable`).
     pub(crate) nullable_defs: std::collections::HashSet<TypeId>,
+    /// The warnings said so far, by place and message (each is said once).
+    warned: std::collections::HashSet<(String, String)>,
 }
 
 /// Deepest nesting of schema resolution (properties within properties, across `allOf`s).
@@ -186,6 +188,7 @@ impl<'s> TypeTable<'s> {
             strict: false,
             files: false,
             nullable_defs: Default::default(),
+            warned: Default::default(),
         }
     }
 
@@ -199,11 +202,19 @@ impl<'s> TypeTable<'s> {
         Ok(())
     }
 
+    /// Notes a warning, once per place and message: a schema reached from several places (an
+    /// `allOf` part, a shared component) is resolved again, but said once.
     pub(crate) fn warn(&mut self, at: &str, message: impl Into<String>) {
-        self.warnings.push(Warning {
+        let warning = Warning {
             pointer: at.to_owned(),
             message: message.into(),
-        });
+        };
+        if self
+            .warned
+            .insert((warning.pointer.clone(), warning.message.clone()))
+        {
+            self.warnings.push(warning);
+        }
     }
 
     /// Claims the names of all component schemas and request bodies (so they win over hoisted

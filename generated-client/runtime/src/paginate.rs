@@ -8,10 +8,13 @@
 //! `.items()`: streams (`futures_core::Stream`, and an inherent `next().await` for those who do
 //! not use the futures crates) that send the request, then ask for the next page until the
 //! last: the one that is empty, shorter than the page size, within the total, or without a
-//! next link or cursor (whichever the operation's response says). Each page is a request of its
-//! own: signed, retried, bounded, traced. A stream ends after an error, and after
-//! [`max_pages`](Pages::max_pages) pages (10,000 by default), so a server that ignores the page
-//! parameter cannot make it endless.
+//! next link or cursor (whichever the operation's response says). A response with a `Link`
+//! header naming its next page (RFC 8288, `rel="next"`, as GitHub sends it) is followed first,
+//! when it stays on the client's base URL; without one, the operation's own way to the next page
+//! is taken. Each page is a request of its own: signed, retried, bounded, traced. A stream ends
+//! after an error, after [`max_pages`](Pages::max_pages) pages (10,000 by default), so a server
+//! that ignores the page parameter cannot make it endless, and when it would ask again for a
+//! page it asked for already (the same cursor, the same link).
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -19,8 +22,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::error::{Error, PaginationError};
-use crate::request::ResponseFuture;
+use crate::error::{Error, PaginationError, PaginationProblem};
+use crate::request::{Common, FullResponseFuture, Response, Target};
 
 /// The default of [`Pages::max_pages`].
 pub const DEFAULT_MAX_PAGES: usize = 10_000;
@@ -35,8 +38,12 @@ pub trait Paginated: Sized + Clone + Unpin + Send + 'static {
     /// The operation's typed error body.
     type Error;
 
-    /// Sends this request.
-    fn fetch(&self) -> ResponseFuture<Self::Page, Self::Error>;
+    /// Sends this request (its status and headers come back with the page: a `Link` header
+    /// may name the next page).
+    fn fetch(&self) -> FullResponseFuture<Self::Page, Self::Error>;
+
+    /// What the request carries besides its parameters, to send it where a `Link` points.
+    fn common_mut(&mut self) -> &mut Common;
 
     /// How many items `page` holds.
     fn item_count(page: &Self::Page) -> usize;
@@ -64,7 +71,7 @@ type ItemPoll<B> = Poll<Option<Result<<B as Paginated>::Item, Error<<B as Pagina
 /// A page being fetched, with the request that asked for it.
 type Pending<B> = (
     B,
-    ResponseFuture<<B as Paginated>::Page, <B as Paginated>::Error>,
+    FullResponseFuture<<B as Paginated>::Page, <B as Paginated>::Error>,
 );
 
 /// Every page of a list operation, one request each: a stream of pages.
@@ -75,8 +82,10 @@ pub struct Pages<B: Paginated> {
     fetched: u64,
     pages: usize,
     max_pages: usize,
-    /// The cursors asked for so far.
+    /// The cursors and links asked for so far.
     cursors: HashSet<String>,
+    /// Whether a `Link` header named a page that was asked for: from then on, only links lead on.
+    by_links: bool,
     /// The error to end with, once the page before it is out.
     failure: Option<Error<B::Error>>,
 }
@@ -91,6 +100,7 @@ impl<B: Paginated> Pages<B> {
             pages: 0,
             max_pages: DEFAULT_MAX_PAGES,
             cursors,
+            by_links: false,
             failure: None,
         }
     }
@@ -113,27 +123,50 @@ impl<B: Paginated> Pages<B> {
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(outcome) => outcome,
                 };
-                let next = match &outcome {
-                    Ok(page) => {
-                        let count = B::item_count(page);
-                        self.fetched += count as u64;
-                        builder
-                            .next_page(page, count, self.fetched)
-                            .filter(|_| self.pages < self.max_pages)
-                    }
-                    Err(_) => None,
-                };
+                let mut builder = builder.clone();
                 self.pending = None;
-                self.next = next;
-                if let Some(cursor) = self.next.as_ref().and_then(B::cursor)
-                    && !self.cursors.insert(cursor.to_owned())
-                {
-                    self.next = None;
-                    self.failure = Some(Error::Pagination(PaginationError {
-                        page: self.pages + 1,
-                    }));
+                let page = match outcome {
+                    Ok(response) => response,
+                    Err(error) => return Poll::Ready(Some(Err(error))),
+                };
+                let count = B::item_count(page.body());
+                self.fetched += count as u64;
+                let next_page = self.pages + 1;
+                let fail = |problem| {
+                    Some(Error::Pagination(PaginationError {
+                        page: next_page,
+                        problem,
+                    }))
+                };
+                self.next = None;
+                match next_link(&page, builder.common_mut()) {
+                    Some(Ok(target)) if self.pages < self.max_pages => {
+                        let seen = format!("{}?{}", target.path, target.query);
+                        if self.cursors.insert(seen) {
+                            builder.common_mut().follow(target);
+                            self.next = Some(builder);
+                            self.by_links = true;
+                        } else {
+                            self.failure = fail(PaginationProblem::RepeatedLink);
+                        }
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(())) => self.failure = fail(PaginationProblem::ForeignLink),
+                    // An API that names its next pages in `Link`s names none on the last.
+                    None if self.by_links => {}
+                    None => {
+                        self.next = builder
+                            .next_page(page.body(), count, self.fetched)
+                            .filter(|_| self.pages < self.max_pages);
+                        if let Some(cursor) = self.next.as_ref().and_then(B::cursor)
+                            && !self.cursors.insert(cursor.to_owned())
+                        {
+                            self.next = None;
+                            self.failure = fail(PaginationProblem::RepeatedCursor);
+                        }
+                    }
                 }
-                return Poll::Ready(Some(outcome));
+                return Poll::Ready(Some(Ok(page.into_body())));
             }
             if let Some(failure) = self.failure.take() {
                 return Poll::Ready(Some(Err(failure)));
@@ -165,6 +198,79 @@ impl<B: Paginated> fmt::Debug for Pages<B> {
             .field("fetched", &self.fetched)
             .finish_non_exhaustive()
     }
+}
+
+/// The next page a response's `Link` header names (`<url>; rel="next"`), as a path and query
+/// under the client's base URL: `None` when it names none, `Some(Err(()))` when it names one
+/// elsewhere (another scheme, host or port, or outside the base URL's path), which is never
+/// followed: the request would carry the client's credentials there.
+fn next_link<T>(response: &Response<T>, common: &Common) -> Option<Result<Target, ()>> {
+    let url = response
+        .headers()
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(next_in_link_header)?;
+    let base = reqwest::Url::parse(common.base_url()).ok()?;
+    let Ok(link) = base.join(&url) else {
+        return Some(Err(()));
+    };
+    let prefix = base.path().trim_end_matches('/');
+    let same_origin = link.scheme() == base.scheme()
+        && link.host_str() == base.host_str()
+        && link.port_or_known_default() == base.port_or_known_default();
+    let path = link
+        .path()
+        .strip_prefix(prefix)
+        .filter(|p| p.starts_with('/'));
+    match (same_origin, path) {
+        (true, Some(path)) => Some(Ok(Target {
+            path: path.to_owned(),
+            query: link.query().unwrap_or("").to_owned(),
+        })),
+        _ => Some(Err(())),
+    }
+}
+
+/// The target of the link with `rel="next"` in one `Link` header value (RFC 8288: links are
+/// `<target>` then `;`-separated parameters, themselves separated by `,`; `rel` holds a
+/// space-separated list of relation types, quoted or not, compared without case).
+fn next_in_link_header(header: &str) -> Option<String> {
+    let mut rest = header;
+    while let Some(open) = rest.find('<') {
+        let close = open + rest[open..].find('>')?;
+        let target = &rest[open + 1..close];
+        // The parameters run to the next link: a `<` that is not inside a quoted string.
+        let after = &rest[close + 1..];
+        let mut quoted = false;
+        let end = after
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '<' && !quoted
+            })
+            .map_or(after.len(), |(i, _)| i);
+        let is_next = after[..end].split(';').any(|parameter| {
+            let Some((name, value)) = parameter.split_once('=') else {
+                return false;
+            };
+            name.trim().eq_ignore_ascii_case("rel")
+                && value
+                    .trim()
+                    .trim_end_matches(',')
+                    .trim()
+                    .trim_matches('"')
+                    .split_ascii_whitespace()
+                    .any(|relation| relation.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_owned());
+        }
+        rest = &after[end..];
+    }
+    None
 }
 
 /// Every item of every page of a list operation: a stream of items.

@@ -90,6 +90,27 @@ impl Common {
     pub fn options(&mut self) -> &mut RequestOptions {
         &mut self.options
     }
+
+    /// Sends this request to `target` (a path and query under the client's base URL) instead of
+    /// where its parameters say: the next page a response's `Link` header names.
+    #[allow(dead_code)] // used when an operation pages
+    pub(crate) fn follow(&mut self, target: Target) {
+        self.options.target = Some(target);
+    }
+
+    /// The client's base URL, to resolve a `Link` against.
+    #[allow(dead_code)] // used when an operation pages
+    pub(crate) fn base_url(&self) -> &str {
+        &self.transport.base_url
+    }
+}
+
+/// Where a request goes instead of where its parameters say: a path (after the base URL) and
+/// a query, both already encoded, as a server's `Link` header gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub(crate) path: String,
+    pub(crate) query: String,
 }
 
 /// Sends the request of `operation`; resolves to the decoded body.
@@ -199,6 +220,8 @@ pub struct RequestOptions {
     retry: Option<Option<RetryPolicy>>,
     /// Whether drift is an error for this request (`None`: the client's choice).
     strict: Option<bool>,
+    /// Where the request goes instead, when a `Link` header said so (see [`Common::follow`]).
+    target: Option<Target>,
     /// The first problem a setter found; the request fails with it when sent.
     problem: Option<String>,
 }
@@ -235,8 +258,14 @@ impl RequestOptions {
         if let Some(problem) = &self.problem {
             return Err(Failure::InvalidRequest(problem.clone()));
         }
-        for (name, value) in &self.query {
-            request.query.push(name, value);
+        // A `Link` target is the whole next URL: the query it names is the query.
+        match &self.target {
+            Some(target) => request.retarget(target)?,
+            None => {
+                for (name, value) in &self.query {
+                    request.query.push(name, value);
+                }
+            }
         }
         for (name, value) in &self.headers {
             request.header(name, value)?;

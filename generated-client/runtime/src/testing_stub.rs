@@ -463,8 +463,9 @@ pub trait Answers {
 }
 
 /// A registered stub: it answers at once. Further answers for later calls, limits and delays
-/// are added here, in any order, also taking effect at once.
-#[must_use = "the stub is registered; the handle only adds answers or limits"]
+/// are added here, in any order, also taking effect at once. Not `#[must_use]`: the stub is
+/// registered already, and a test that wants nothing more drops the handle
+/// (`server.users().get_user("u1").returns(user);`).
 pub struct StubHandle<T = ()> {
     stub: Arc<Mutex<StubState>>,
     typed: PhantomData<fn() -> T>,

@@ -281,11 +281,16 @@ crate::request::operation!(
 impl ExportUsers {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
+    ///
+    /// It stops after a page with no items, or once as many items as `meta.count` says have come, or a page without `links.next`, or a page shorter than `rpp` asked for.
+    ///
+    /// Unless a response's `Link` header names the next page (followed first, on the client's base URL only), each next page asks for `page` + 1 (from 1). A page asked for twice (the same cursor or link) ends the stream with [`Error::Pagination`](crate::Error::Pagination), and so does a link elsewhere; [`max_pages`](crate::Pages::max_pages) bounds it (10,000 by default).
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
 
-    /// Every item of every page, as a stream (see [`Items`](crate::Items)).
+    /// Every item of every page, as a stream (see [`Items`](crate::Items)); it stops where
+    /// [`pages`](Self::pages) does.
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
@@ -298,8 +303,12 @@ impl crate::Paginated for ExportUsers {
 
     type Error = ::core::convert::Infallible;
 
-    fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
-        self.clone().send()
+    fn fetch(&self) -> crate::FullResponseFuture<Self::Page, Self::Error> {
+        self.clone().send_with_response()
+    }
+
+    fn common_mut(&mut self) -> &mut crate::request::Common {
+        &mut self.common
     }
 
     fn item_count(page: &Self::Page) -> usize {
@@ -566,11 +575,16 @@ crate::request::operation!(
 impl ExportUserAndEventsCsv {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
+    ///
+    /// It stops after a page with no items, or once as many items as `meta.count` says have come, or a page without `links.next`, or a page shorter than `rpp` asked for.
+    ///
+    /// Unless a response's `Link` header names the next page (followed first, on the client's base URL only), each next page asks for `page` + 1 (from 1). A page asked for twice (the same cursor or link) ends the stream with [`Error::Pagination`](crate::Error::Pagination), and so does a link elsewhere; [`max_pages`](crate::Pages::max_pages) bounds it (10,000 by default).
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
 
-    /// Every item of every page, as a stream (see [`Items`](crate::Items)).
+    /// Every item of every page, as a stream (see [`Items`](crate::Items)); it stops where
+    /// [`pages`](Self::pages) does.
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
@@ -583,8 +597,12 @@ impl crate::Paginated for ExportUserAndEventsCsv {
 
     type Error = ::core::convert::Infallible;
 
-    fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
-        self.clone().send()
+    fn fetch(&self) -> crate::FullResponseFuture<Self::Page, Self::Error> {
+        self.clone().send_with_response()
+    }
+
+    fn common_mut(&mut self) -> &mut crate::request::Common {
+        &mut self.common
     }
 
     fn item_count(page: &Self::Page) -> usize {

@@ -61,9 +61,9 @@ use runtime::transport;
 pub use runtime::{
     ApiKey, BearerToken, BuildError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, DecodeError, Drift, DriftEntry, DriftError, DriftKind, DriftReport, Error,
-    FullResponseFuture, InvalidRequestError, PaginationError, RawBody, RawRequest, RedirectPolicy,
-    RequestSigner, Response, ResponseFuture, ResponseInfo, RetryPolicy, SecretString,
-    SignableRequest, SigningError, StatusError, TransportError, TransportErrorKind,
+    FullResponseFuture, InvalidRequestError, PaginationError, PaginationProblem, RawBody,
+    RawRequest, RedirectPolicy, RequestSigner, Response, ResponseFuture, ResponseInfo, RetryPolicy,
+    SecretString, SignableRequest, SigningError, StatusError, TransportError, TransportErrorKind,
     decode_with_drift, nonce,
 };
 

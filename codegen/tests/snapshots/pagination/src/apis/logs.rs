@@ -108,11 +108,16 @@ crate::request::operation!(
 impl ListLogs {
     /// Every page, as a stream: this request, then one for each next page until the last
     /// (see [`Pages`](crate::Pages)). Each is signed, retried and bounded like any request.
+    ///
+    /// It stops after a page with no items, or a page whose `next_cursor` is empty or missing.
+    ///
+    /// Unless a response's `Link` header names the next page (followed first, on the client's base URL only), each next page sends `next_cursor` as `cursor`. A page asked for twice (the same cursor or link) ends the stream with [`Error::Pagination`](crate::Error::Pagination), and so does a link elsewhere; [`max_pages`](crate::Pages::max_pages) bounds it (10,000 by default).
     pub fn pages(self) -> crate::Pages<Self> {
         crate::Pages::new(self)
     }
 
-    /// Every item of every page, as a stream (see [`Items`](crate::Items)).
+    /// Every item of every page, as a stream (see [`Items`](crate::Items)); it stops where
+    /// [`pages`](Self::pages) does.
     pub fn items(self) -> crate::Items<Self> {
         crate::Items::new(self)
     }
@@ -125,8 +130,12 @@ impl crate::Paginated for ListLogs {
 
     type Error = ::core::convert::Infallible;
 
-    fn fetch(&self) -> crate::ResponseFuture<Self::Page, Self::Error> {
-        self.clone().send()
+    fn fetch(&self) -> crate::FullResponseFuture<Self::Page, Self::Error> {
+        self.clone().send_with_response()
+    }
+
+    fn common_mut(&mut self) -> &mut crate::request::Common {
+        &mut self.common
     }
 
     fn item_count(page: &Self::Page) -> usize {
@@ -149,5 +158,9 @@ impl crate::Paginated for ListLogs {
         let mut next = self.clone();
         next.cursor = Some(cursor.clone());
         Some(next)
+    }
+
+    fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
     }
 }
