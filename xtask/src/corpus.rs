@@ -49,6 +49,10 @@ struct Generated {
     warnings: usize,
     files: usize,
     output_bytes: usize,
+    /// Required fields typed `Option<T>` because their schema admits `null`.
+    nullable_required: usize,
+    /// `oneOf` enums with at least one `From` (built from what they hold), of all of them.
+    unions: (usize, usize),
     /// Load, IR, tokens, format; tokens and format are not timed with `--quick`.
     stages: [Option<Duration>; 4],
     process: Option<(Duration, u64)>,
@@ -155,35 +159,66 @@ fn generate(spec: &Path, out: &Path, args: &Args) -> Result<Generated> {
     }
     // What users run: every file emitted and verified, in parallel.
     let generated = codegen::generate(loaded, &options)?;
-    if args.quick && !args.build {
-        return Ok(Generated {
-            operations: api.operations.len(),
-            typed: typed_operations(&api),
-            types: api.types.len(),
-            warnings: api.warnings.len(),
-            files: generated.files.len(),
-            output_bytes: generated.files.iter().map(|f| f.contents.len()).sum(),
-            stages: [Some(load), Some(ir), None, None],
-            process: None,
-            build: None,
-        });
-    }
-    codegen::write::write(out, &generated.files)?;
-    let process = (!args.quick)
-        .then(|| whole_process(spec, out, args.strict))
-        .flatten();
-    let build = args.build.then(|| build(out));
-    Ok(Generated {
+    let mut row = Generated {
         operations: api.operations.len(),
         typed: typed_operations(&api),
         types: api.types.len(),
-        warnings: api.warnings.len(),
+        warnings: generated.warnings().len(),
+        nullable_required: nullable_required(&api),
+        unions: unions(&api, &generated.files),
         files: generated.files.len(),
         output_bytes: generated.files.iter().map(|f| f.contents.len()).sum(),
-        stages: [Some(load), Some(ir), quote, format],
-        process,
-        build,
-    })
+        stages: [Some(load), Some(ir), None, None],
+        process: None,
+        build: None,
+    };
+    if args.quick && !args.build {
+        return Ok(row);
+    }
+    row.stages = [Some(load), Some(ir), quote, format];
+    codegen::write::write(out, &generated.files)?;
+    row.process = (!args.quick)
+        .then(|| whole_process(spec, out, args.strict))
+        .flatten();
+    row.build = args.build.then(|| build(spec, out, &options));
+    Ok(row)
+}
+
+/// Required fields of the spec's models that are `Option<T>`: their schema admits `null` (a
+/// nullable component, 3.1's `type: [T, "null"]`, a `oneOf` with `null`).
+fn nullable_required(api: &codegen::ir::Api) -> usize {
+    api.types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            codegen::ir::TypeKind::Struct(s) => Some(s.fields.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|f| f.required && matches!(f.ty, codegen::ir::TypeRef::Nullable(_)))
+        .count()
+}
+
+/// How many `oneOf` enums get a `From` (counted in the generated `types.rs`: `impl From<…> for
+/// Name`), of how many there are.
+fn unions(api: &codegen::ir::Api, files: &[codegen::GeneratedFile]) -> (usize, usize) {
+    let all: std::collections::HashSet<&str> = api
+        .types
+        .iter()
+        .filter(|def| matches!(def.kind, codegen::ir::TypeKind::OneOf(_)))
+        .map(|def| def.name.as_str())
+        .collect();
+    let types = files
+        .iter()
+        .find(|f| f.path == Path::new("src/types.rs"))
+        .map_or("", |f| f.contents.as_str());
+    let with_from: std::collections::HashSet<&str> = types
+        .lines()
+        .filter(|line| line.starts_with("impl From<"))
+        .filter_map(|line| line.rsplit(" for ").next())
+        .map(|rest| rest.trim_end_matches(" {").trim())
+        .filter(|name| all.contains(name))
+        .collect();
+    (with_from.len(), all.len())
 }
 
 /// How many operations have every body typed: request bodies as JSON, form or multipart models
@@ -279,13 +314,22 @@ fn whole_process_once(spec: &Path, out: &Path, strict: bool) -> Option<(Duration
     ))
 }
 
-/// Builds a generated crate in a workspace of its own (clippy, warnings denied).
-fn build(out: &Path) -> Result<(), String> {
+/// Builds a generated crate in a workspace of its own: clippy and rustdoc with warnings denied,
+/// then its own examples test. The crates use the repository's runtime crate (rather than a
+/// vendored copy each), so one build of it serves all of them.
+fn build(spec: &Path, out: &Path, options: &codegen::Options) -> Result<(), String> {
     let workspace = out.with_extension("build");
     let _ = std::fs::create_dir_all(&workspace);
     let member = workspace.join("client");
     let _ = std::fs::remove_dir_all(&member);
-    copy_dir(out, &member).map_err(|e| e.to_string())?;
+    // From `target/corpus/<spec>.build/client` to `codegen/runtime`.
+    let options = codegen::Options {
+        runtime: codegen::Runtime::Path("../../../../codegen/runtime".to_owned()),
+        ..options.clone()
+    };
+    let loaded = codegen::load::load_file(spec).map_err(|e| e.to_string())?;
+    let generated = codegen::generate(loaded, &options).map_err(|e| e.to_string())?;
+    codegen::write::write(&member, &generated.files).map_err(|e| e.to_string())?;
     std::fs::write(
         workspace.join("Cargo.toml"),
         "[workspace]\nresolver = \"3\"\nmembers = [\"client\"]\n",
@@ -327,6 +371,10 @@ fn build(out: &Path) -> Result<(), String> {
             Some("-D warnings"),
         )?;
     }
+    // A fresh crate's own tests pass: its examples fit their types, or are listed as found.
+    if output.status.success() {
+        output = cargo(&["test", "--test", "examples"], None)?;
+    }
     if output.status.success() {
         Ok(())
     } else {
@@ -338,20 +386,6 @@ fn build(out: &Path) -> Result<(), String> {
             .collect();
         Err(first.join(" / "))
     }
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 fn report(rows: &[Row], args: &Args) -> String {
@@ -371,14 +405,17 @@ fn report(rows: &[Row], args: &Args) -> String {
          multipart bodies as models (files as `FilePart`), byte and text media types (`application/octet-stream`, \
          `text/csv`, event streams) as bytes that can also be streamed; in brackets, the count with JSON alone, as \
          before forms, multipart and streams. A body left as bytes (`*/*`, a form or multipart schema that is not \
-         an object) is not counted.\n\n\
-         | spec | bytes | operations | typed | types | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
-         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
+         an object) is not counted. *Null ok* counts required fields typed `Option<T>` because their schema \
+         admits `null` (a nullable component, 3.1's `type: [T, \"null\"]`, a `oneOf` with `null`): an unassigned \
+         `\"assignee\": null` decodes. *From* counts the `oneOf` enums built from what they hold (`From` for each \
+         variant whose type is its own), of all of them.\n\n\
+         | spec | bytes | operations | typed | types | null ok | From | warnings | output | load | IR | tokens | format | whole process | peak RSS |{}\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |{}\n",
         if args.build { " --build" } else { "" },
         rows.len(),
         if args.build {
             format!(
-                "; **{} of them build** with clippy `-D warnings` and document with rustdoc `-D warnings`, the test server included (`--features testing`; type-checked and linted in one shared target, no code generation)",
+                "; **{} of them build** with clippy `-D warnings`, document with rustdoc `-D warnings`, the test server included (`--features testing`), and pass their own examples test (`cargo test --test examples`; the runtime crate is shared, one target)",
                 built.count()
             )
         } else {
@@ -403,13 +440,16 @@ fn report(rows: &[Row], args: &Args) -> String {
                     Some(Err(e)) => format!(" **failed**: {} |", e.replace('|', "\\|")),
                 };
                 text.push_str(&format!(
-                    "| {} | {} | {} | {} ({}) | {} | {} | {:.1} MB | {} | {} | {} | {} | {wall} | {rss} |{build}\n",
+                    "| {} | {} | {} | {} ({}) | {} | {} | {} of {} | {} | {:.1} MB | {} | {} | {} | {} | {wall} | {rss} |{build}\n",
                     row.name,
                     row.bytes,
                     g.operations,
                     g.typed.0,
                     g.typed.1,
                     g.types,
+                    g.nullable_required,
+                    g.unions.0,
+                    g.unions.1,
                     g.warnings,
                     g.output_bytes as f64 / 1e6,
                     stage(g.stages[0]),
@@ -421,7 +461,7 @@ fn report(rows: &[Row], args: &Args) -> String {
             Err(e) => {
                 let e: String = e.replace('|', "\\|").chars().take(300).collect();
                 text.push_str(&format!(
-                    "| {} | {} | **failed**: {e} | | | | | | | | | | |{}\n",
+                    "| {} | {} | **failed**: {e} | | | | | | | | | | | | |{}\n",
                     row.name,
                     row.bytes,
                     if args.build { " |" } else { "" }
