@@ -230,6 +230,89 @@ fn a_target_that_searches_inside_searches_is_refused_before_it_runs() {
     assert!(!out.exists());
 }
 
+/// 457 bytes of updates copied into every node: each action multiplies the document about 11
+/// times (four reached 6 GiB). Refused before the action that would pass the node limit runs,
+/// with the limit named, in bounded memory.
+#[test]
+fn updates_that_multiply_the_document_are_refused_before_they_run() {
+    let dir = scratch("overlay-growth");
+    let overlay = dir.join("growth.yaml");
+    let mut text = String::from("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n");
+    for _ in 0..4 {
+        text.push_str("- target: '$..*'\n  update: {zz: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}\n");
+    }
+    std::fs::write(&overlay, &text).unwrap();
+    let out = dir.join("out");
+    let (output, peak) = support::xtask_with_peak_memory(&[
+        "generate",
+        "--spec",
+        real_spec().to_str().unwrap(),
+        "--overlay",
+        overlay.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let message = stderr(&output);
+    eprintln!("growing overlay refused, peak {} MiB", peak >> 20);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("growth.yaml: at /actions/")
+            && message.contains("would grow the document to about")
+            && message.contains("more than the limit of 4000000"),
+        "{message}"
+    );
+    assert!(peak < 1 << 30, "peak {} MiB", peak >> 20);
+    assert!(!out.exists());
+}
+
+/// A regular expression is compiled again for every node a filter tests: a long or heavily
+/// repeated pattern is refused, and so is one tested on the whole document (`\w{300}` over the
+/// spec ran 226 s).
+#[test]
+fn regular_expressions_in_filters_are_bounded() {
+    let dir = scratch("overlay-regex");
+    let overlay = dir.join("regex.yaml");
+    let cases = [
+        // A JSONPath string writes a regex's backslash twice.
+        (
+            r"$..[?match(@, '\\w{300}')]",
+            "compiles to more than 64 KiB",
+        ),
+        (
+            r"$..[?search(@.summary, '\\w+') || search(@.description, 'a') || match(@.name, 'b')]",
+            "each regular expression test counted as",
+        ),
+    ];
+    for (target, expected) in cases {
+        std::fs::write(
+            &overlay,
+            // In a YAML double-quoted string, a backslash is written twice.
+            format!(
+                "overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nactions:\n- target: \"{}\"\n  remove: true\n",
+                target.replace('\\', "\\\\")
+            ),
+        )
+        .unwrap();
+        let started = std::time::Instant::now();
+        let output = generate(&real_spec(), &overlay, &dir.join("out"));
+        let message = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{message}");
+        assert!(message.contains(expected), "{target}: {message}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{target}: refused, not run"
+        );
+    }
+    // A pattern over a few nodes runs.
+    std::fs::write(
+        &overlay,
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n- target: \"$.tags[?search(@.name, '^Use')]\"\n  update: {x-seen: true}\n",
+    )
+    .unwrap();
+    let output = generate(&real_spec(), &overlay, &dir.join("out"));
+    assert!(output.status.success(), "{}", stderr(&output));
+}
+
 #[test]
 fn a_large_overlay_of_plain_targets_applies() {
     let dir = scratch("overlay-ten-thousand");

@@ -32,6 +32,11 @@ pub const MAX_TARGET_COST: u64 = 20_000_000;
 /// Deepest nesting of filters in a target.
 pub const MAX_FILTER_NESTING: usize = 3;
 
+/// Most nodes the document may have once an action has run: updates that match many nodes copy
+/// their value into each, and a few such actions multiply the document (four `$..*` updates of
+/// 457 bytes reached 6 GiB). Counted before each action runs, from what it would add.
+pub const MAX_DOCUMENT_NODES: u64 = 4_000_000;
+
 /// A parsed, checked overlay.
 #[derive(Debug, Clone)]
 pub struct Overlay {
@@ -150,16 +155,36 @@ impl Overlay {
     /// Applies every action in order to `document`.
     pub fn apply(&self, document: &mut Value) -> Result<Applied, Error> {
         let mut matches = Vec::with_capacity(self.actions.len());
-        let nodes = count_nodes(document);
+        // An upper bound of the document's nodes as the actions change it (a removal is not
+        // subtracted, an update is counted in full even where it replaces).
+        let mut nodes = count_nodes(document);
         for action in &self.actions {
-            // Bounded before it runs: the document may grow with updates, so with some margin.
-            let (cost, nesting) =
-                super::path_cost::estimate(&action.target, nodes.saturating_mul(2));
+            // Bounded before it runs.
+            let estimate = super::path_cost::estimate(&action.target, nodes);
+            let (cost, nesting) = (estimate.cost, estimate.nesting);
+            if let Some((pattern, problem)) = estimate
+                .patterns
+                .iter()
+                .find_map(|p| super::path_cost::pattern_problem(p).map(|why| (p, why)))
+            {
+                return Err(self.refused(action, &format!(
+                    "target `{}`: the regular expression `{}` {problem}; a filter compiles it again for every node it tests, so it must stay small (at most {} characters and {} KiB compiled)",
+                    action.target,
+                    crate::text::one_line(pattern),
+                    super::path_cost::MAX_PATTERN_CHARS,
+                    super::path_cost::MAX_PATTERN_PROGRAM / 1024,
+                )));
+            }
             if cost > MAX_TARGET_COST || nesting > MAX_FILTER_NESTING {
                 return Err(self.refused(action, &format!(
-                    "target `{}` could visit about {cost} nodes of a {nodes}-node document ({nesting} nested filter{}), more than the limit of {MAX_TARGET_COST} (and {MAX_FILTER_NESTING} nested filters): a search inside a search of the whole document; write a narrower target (a path from `$.paths` or `$.components`)",
+                    "target `{}` could visit about {cost} nodes of a {nodes}-node document ({nesting} nested filter{}{}), more than the limit of {MAX_TARGET_COST} (and {MAX_FILTER_NESTING} nested filters): a search inside a search of the whole document, or a regular expression tested on all of it; write a narrower target (a path from `$.paths` or `$.components`)",
                     action.target,
                     if nesting == 1 { "" } else { "s" },
+                    if estimate.patterns.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", each regular expression test counted as {} nodes", super::path_cost::REGEX_COST)
+                    },
                 )));
             }
             let mut locations: Vec<Vec<Step>> = action
@@ -177,6 +202,17 @@ impl Overlay {
             matches.push(locations.len());
             match &action.change {
                 Change::Update(update) => {
+                    let added = count_nodes(update).saturating_mul(locations.len() as u64);
+                    if nodes.saturating_add(added) > MAX_DOCUMENT_NODES {
+                        return Err(self.refused(action, &format!(
+                            "its update ({} nodes) at each of the {} places `{}` matches would grow the document to about {} nodes, more than the limit of {MAX_DOCUMENT_NODES}: an update copied into every node multiplies the document; write a narrower target",
+                            count_nodes(update),
+                            locations.len(),
+                            action.target,
+                            nodes.saturating_add(added),
+                        )));
+                    }
+                    nodes = nodes.saturating_add(added);
                     for location in &locations {
                         if let Some(node) = node_at(document, location) {
                             merge(node, update.clone());

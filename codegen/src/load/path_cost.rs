@@ -9,8 +9,24 @@
 //! filters embed. The bound is deliberately coarse (every step may fan out to the whole document,
 //! capped at the document), so it refuses only what nests searches over the whole document.
 
-/// The bound for `target` over a document of `n` nodes, and the deepest nesting of filters.
-pub(crate) fn estimate(target: &str, n: u64) -> (u64, usize) {
+/// What a target may cost: the nodes its evaluation may visit (a regular expression test counts
+/// as [`REGEX_COST`] of them), the deepest nesting of filters, and its regular expressions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Estimate {
+    pub cost: u64,
+    pub nesting: usize,
+    /// The patterns of its `match` and `search` functions.
+    pub patterns: Vec<String>,
+}
+
+/// What one test of a regular expression costs, in nodes visited: `serde_json_path` compiles the
+/// pattern again for every node it tests (`$..[?match(@, '\\w{300}')]` over a spec took 226 s).
+/// A pattern that fits [`MAX_PATTERN_PROGRAM`] compiles in under a millisecond (a Unicode class
+/// such as `\w` takes about 0.6 ms), so the target limit leaves at most 20,000 tests: seconds.
+pub(crate) const REGEX_COST: u64 = 1_000;
+
+/// The bound for `target` over a document of `n` nodes.
+pub(crate) fn estimate(target: &str, n: u64) -> Estimate {
     let chars: Vec<char> = target.chars().collect();
     let mut parser = Parser {
         chars: &chars,
@@ -18,9 +34,57 @@ pub(crate) fn estimate(target: &str, n: u64) -> (u64, usize) {
         n: n.max(1),
         depth: 0,
         deepest: 0,
+        patterns: Vec::new(),
     };
     let (cost, _) = parser.query(1);
-    (cost, parser.deepest)
+    Estimate {
+        cost,
+        nesting: parser.deepest,
+        patterns: parser.patterns,
+    }
+}
+
+/// Longest regular expression a target's filter may use, in characters.
+pub const MAX_PATTERN_CHARS: usize = 256;
+
+/// Largest compiled program of such a pattern, in bytes (the regex crate's own size limit): what
+/// makes a short pattern slow to compile, such as `\w{300}` (300 copies of a large class), is
+/// refused by it.
+pub const MAX_PATTERN_PROGRAM: usize = 64 * 1024;
+
+/// Why a regular expression of a filter (as written in the target's string literal) is refused,
+/// if it is: too long, not a regular expression, or compiling to more than
+/// [`MAX_PATTERN_PROGRAM`]. Compiled once here, with the regex crate the JSONPath library uses.
+pub(crate) fn pattern_problem(literal: &str) -> Option<String> {
+    if literal.chars().count() > MAX_PATTERN_CHARS {
+        return Some(format!("is longer than {MAX_PATTERN_CHARS} characters"));
+    }
+    // The string literal's own escapes (`\\` is one backslash of the pattern).
+    let mut pattern = String::with_capacity(literal.len());
+    let mut chars = literal.chars();
+    while let Some(c) = chars.next() {
+        match (c, chars.clone().next()) {
+            ('\\', Some(next @ ('\\' | '\'' | '"' | '/'))) => {
+                pattern.push(next);
+                chars.next();
+            }
+            _ => pattern.push(c),
+        }
+    }
+    match regex::RegexBuilder::new(&pattern)
+        .size_limit(MAX_PATTERN_PROGRAM)
+        .build()
+    {
+        Ok(_) => None,
+        Err(regex::Error::CompiledTooBig(_)) => Some(format!(
+            "compiles to more than {} KiB (a counted repetition of a large class, such as `\\w{{300}}`, does)",
+            MAX_PATTERN_PROGRAM / 1024
+        )),
+        Err(e) => Some(format!(
+            "is not a regular expression: {}",
+            crate::text::one_line(&e.to_string())
+        )),
+    }
 }
 
 struct Parser<'a> {
@@ -30,6 +94,7 @@ struct Parser<'a> {
     /// Filters we are inside of.
     depth: usize,
     deepest: usize,
+    patterns: Vec<String>,
 }
 
 impl Parser<'_> {
@@ -155,15 +220,39 @@ impl Parser<'_> {
     fn filter(&mut self) -> u64 {
         let mut cost = 0u64;
         let mut parentheses = 0usize;
+        // Inside `match(…)`/`search(…)`: its string arguments are patterns (the second one is
+        // the pattern; a first one in quotes is a literal, counted too, which only errs high).
+        let mut regex_at: Option<usize> = None;
         while let Some(c) = self.peek() {
             match c {
                 ',' | ']' if parentheses == 0 => break,
                 '(' => {
+                    let name: String = self.chars[..self.at]
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                        .collect::<String>()
+                        .chars()
+                        .rev()
+                        .collect();
+                    if name == "match" || name == "search" {
+                        cost = cost.saturating_add(REGEX_COST);
+                        regex_at.get_or_insert(parentheses);
+                    }
                     parentheses += 1;
                     self.at += 1;
                 }
+                '\'' | '"' if regex_at.is_some() => {
+                    let start = self.at + 1;
+                    self.string();
+                    let end = self.at.saturating_sub(1).max(start);
+                    self.patterns.push(self.chars[start..end].iter().collect());
+                }
                 ')' => {
                     parentheses = parentheses.saturating_sub(1);
+                    if regex_at == Some(parentheses) {
+                        regex_at = None;
+                    }
                     self.at += 1;
                 }
                 '\'' | '"' => self.string(),
@@ -208,29 +297,63 @@ mod tests {
                 "$.paths['/v3/users'].get.parameters[?@.name == 'search']",
                 n
             )
-            .0 < 100 * n
+            .cost
+                < 100 * n
         );
         assert!(
             estimate(
                 "$.paths.*.*.parameters[?@.name == 'rpp' || @.name == 'page'].schema",
                 n
             )
-            .0 <= 10 * n,
+            .cost
+                <= 10 * n,
             "wildcards are bounded by the document"
         );
         let one = estimate("$..[?@.operationId == 'x']", n);
-        assert_eq!(one.1, 1);
+        assert_eq!(one.nesting, 1);
         assert!(
-            one.0 >= n && one.0 < 10 * n,
+            one.cost >= n && one.cost < 10 * n,
             "one search of the document: {one:?}"
         );
         let two = estimate("$..[?$..[?@.zzz_never]]", n);
-        assert_eq!(two.1, 2);
-        assert!(two.0 > one.0 * 1000, "{two:?} vs {one:?}");
+        assert_eq!(two.nesting, 2);
+        assert!(two.cost > one.cost * 1000, "{two:?} vs {one:?}");
         let three = estimate("$..[?$..[?$..[?@.zzz_never]]]", n);
-        assert_eq!(three.1, 3);
-        assert!(three.0 > two.0, "{three:?}");
+        assert_eq!(three.nesting, 3);
+        assert!(three.cost > two.cost, "{three:?}");
         // Strings do not count: `$..` inside quotes is text.
-        assert_eq!(estimate("$.a[?@.b == '$..[?$..x]']", n).1, 1);
+        assert_eq!(estimate("$.a[?@.b == '$..[?$..x]']", n).nesting, 1);
+    }
+
+    #[test]
+    fn a_regex_test_costs_as_many_nodes_and_its_pattern_is_bounded() {
+        let n = 30_000;
+        // Over the whole document: a compile per node, refused by the target limit.
+        let search = estimate(r"$..[?match(@, '\w{300}')]", n);
+        assert!(search.cost >= n * super::REGEX_COST, "{search:?}");
+        assert_eq!(search.patterns, [r"\w{300}"]);
+        // Over a few nodes: fine.
+        let narrow = estimate("$.paths[?search(@.summary, 'user')]", 100);
+        assert!(narrow.cost < 20_000_000, "{narrow:?}");
+        assert_eq!(narrow.patterns, ["user"]);
+        // As written in a JSONPath string: a backslash twice.
+        assert!(
+            super::pattern_problem(r"\\w{300}")
+                .unwrap()
+                .contains("64 KiB")
+        );
+        assert!(super::pattern_problem(r"\\w{8}").is_some());
+        assert!(
+            super::pattern_problem(&"a".repeat(257))
+                .unwrap()
+                .contains("longer")
+        );
+        assert!(
+            super::pattern_problem("(")
+                .unwrap()
+                .contains("not a regular expression")
+        );
+        assert_eq!(super::pattern_problem(r"^get[A-Z][a-z]{0,8}$"), None);
+        assert_eq!(super::pattern_problem(r"\\w+"), None);
     }
 }
