@@ -79,21 +79,74 @@ pub fn format(files: &mut [GeneratedFile], formatting: &Formatting) -> Result<()
         return Ok(());
     }
     let rustfmt = Rustfmt::locate()?;
+    // A large file (a spec's thousands of types) is formatted and checked in pieces, so that
+    // no process (rustfmt, or the check's syntax tree) holds all of it at once.
+    let (large, pending): (Vec<usize>, Vec<usize>) = pending
+        .into_iter()
+        .partition(|&i| files[i].contents.len() > PIECE_BYTES);
     let formatted = if pending.len() <= ONE_BY_ONE {
         rustfmt.each(pending.iter().map(|&i| &files[i]))?
     } else {
-        rustfmt.tree(files, &pending)?
+        rustfmt.tree(files, &pending, &large)?
     };
-    for (index, text) in pending.into_iter().zip(formatted) {
+    for (&index, text) in pending.iter().zip(formatted) {
         let what = files[index].path.display().to_string();
         crate::emit::verify_rust(&what, &text)?;
         files[index].contents = text;
+    }
+    for index in large {
+        let file = &files[index];
+        let what = file.path.display().to_string();
+        let pieces: Vec<GeneratedFile> = pieces(&file.contents)
+            .into_iter()
+            .map(|piece| GeneratedFile::new(file.path.clone(), piece.to_owned()))
+            .collect();
+        let formatted = rustfmt.each(pieces.iter())?;
+        // Checked piece by piece too: a syntax tree of the whole file is most of the memory a
+        // large spec's generation takes (its 14.5 MB `types.rs` parsed at once went to 700 MB).
+        for piece in &formatted {
+            crate::emit::verify_rust(&what, piece)?;
+        }
+        files[index].contents = formatted.join("\n");
     }
     Ok(())
 }
 
 fn is_rust(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
+}
+
+/// Files larger than this are formatted in pieces of about this size (see [`pieces`]).
+const PIECE_BYTES: usize = 1 << 20;
+
+/// `text` cut into pieces of about [`PIECE_BYTES`], each a run of whole top-level items: a cut
+/// is made only before a line at the start of a line that follows a blank one (the emitters put
+/// one blank line between items, and nowhere inside one at that level; their string literals
+/// are one line). rustfmt formats an item the same whatever is around it, so the pieces,
+/// formatted apart and joined with the blank line between them, are the formatted file.
+fn pieces(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut previous_blank = false;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let starts_item = previous_blank
+            && line
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_whitespace() && c != '}' && c != ')' && c != ']')
+            && !line.starts_with("//!")
+            && !line.starts_with("#![");
+        if starts_item && at - start >= PIECE_BYTES {
+            // The blank line before the cut is the join's.
+            out.push(text[start..at].trim_end_matches('\n'));
+            start = at;
+        }
+        previous_blank = line.trim().is_empty();
+        at += line.len();
+    }
+    out.push(&text[start..]);
+    out
 }
 
 /// The `rustfmt` program.
@@ -205,7 +258,12 @@ impl Rustfmt {
     /// The files at `pending` (indices into `files`) in one run: the crate's Rust files are
     /// written into a temporary directory and its crate roots are formatted, as `cargo fmt`
     /// does (rustfmt follows `mod` declarations, so every module needs to be there).
-    fn tree(&self, files: &[GeneratedFile], pending: &[usize]) -> Result<Vec<String>, Error> {
+    fn tree(
+        &self,
+        files: &[GeneratedFile],
+        pending: &[usize],
+        apart: &[usize],
+    ) -> Result<Vec<String>, Error> {
         let dir = scratch()?;
         let config = dir.path().join("rustfmt.toml");
         let io = |path: &Path| {
@@ -214,12 +272,18 @@ impl Rustfmt {
         };
         std::fs::write(&config, RUSTFMT_TOML).map_err(io(&config))?;
         let mut roots = Vec::new();
-        for file in files.iter().filter(|f| is_rust(&f.path)) {
+        for (index, file) in files.iter().enumerate().filter(|(_, f)| is_rust(&f.path)) {
             let path = dir.path().join(&file.path);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            std::fs::write(&path, &file.contents).map_err(io(&path))?;
+            // A file formatted apart is there only for its `mod` to resolve.
+            let contents = if apart.contains(&index) {
+                ""
+            } else {
+                file.contents.as_str()
+            };
+            std::fs::write(&path, contents).map_err(io(&path))?;
             // A crate root is a file no other file declares as a module: `src/lib.rs`, each file
             // directly under `tests/` or `examples/`.
             let root = file.path == Path::new("src/lib.rs")
@@ -298,7 +362,7 @@ mod tests {
         let rustfmt = Rustfmt::locate().expect("rustfmt is installed where the tests run");
         let files = crate_files();
         let each = rustfmt.each(files.iter().take(3)).unwrap();
-        let tree = rustfmt.tree(&files, &[0, 1, 2]).unwrap();
+        let tree = rustfmt.tree(&files, &[0, 1, 2], &[]).unwrap();
         assert_eq!(each, tree);
         assert_eq!(each[0], "mod m;\npub fn f(a: u32) -> u32 {\n    a + 1\n}\n");
         let mut formatted = files.clone();
@@ -315,5 +379,36 @@ mod tests {
             error.to_string().contains("rustfmt on src/lib.rs"),
             "{error}"
         );
+    }
+
+    /// A large file formatted in pieces is the file formatted whole.
+    #[test]
+    fn a_large_file_in_pieces_is_formatted_as_a_whole() {
+        let rustfmt = Rustfmt::locate().unwrap();
+        let mut text = String::from("//! Items.\n\nuse std::fmt;\n\n");
+        let mut i = 0;
+        while text.len() < 3 * PIECE_BYTES {
+            text.push_str(&format!(
+                "/// The {i}th.\n#[derive(Debug)]\npub struct S{i} {{ pub a: u32, pub b: Vec<Option<String>> }}\n\nimpl S{i} {{ pub fn f(&self)->u32 {{ self.a+{i} }} }}\n\n"
+            ));
+            i += 1;
+        }
+        text.push_str("pub fn last() -> fmt::Result { Ok(()) }\n");
+        let pieces = pieces(&text);
+        assert!(pieces.len() >= 3, "{} pieces", pieces.len());
+        assert_eq!(
+            pieces.join("\n\n"),
+            text.trim_end_matches('\n').to_owned() + "\n"
+        );
+        let whole = rustfmt
+            .each([file("src/types.rs", &text)].iter())
+            .unwrap()
+            .remove(0);
+        let mut files = vec![
+            file("src/lib.rs", "mod types;\n"),
+            file("src/types.rs", &text),
+        ];
+        format(&mut files, &Formatting::Rustfmt { reuse: None }).unwrap();
+        assert_eq!(files[1].contents, whole);
     }
 }

@@ -5,7 +5,8 @@
 //! - a `Content-Length` over the limit is refused before anything is read, and the body is read
 //!   in chunks with the limit applied as it grows: memory is bounded by the limit, never by what
 //!   the server sends;
-//! - a redirect to another host is followed but reported (a portal or a moved file shows);
+//! - a redirect to another origin (host, port or scheme) is followed but reported (a portal
+//!   or a moved file shows);
 //! - what arrives must be an OpenAPI document before anything else looks at it: an HTML page, an
 //!   empty body or JSON that is not OpenAPI is an error that says so, with the content type and
 //!   the first bytes (escaped);
@@ -76,15 +77,25 @@ async fn fetch_async(url: &str, previous: &Validators, limits: Limits) -> Result
         if attempt.previous().len() >= 10 {
             return attempt.error("more than 10 redirects");
         }
-        let from = attempt
-            .previous()
-            .last()
-            .and_then(|u| u.host_str().map(str::to_owned));
-        let to = attempt.url().host_str().map(str::to_owned);
-        if from != to
+        // Another origin (scheme, host or port: another port is another server) is reported.
+        let origin = |url: &reqwest::Url| {
+            (
+                url.scheme().to_owned(),
+                url.host_str().map(str::to_owned),
+                url.port_or_known_default(),
+            )
+        };
+        let from = attempt.previous().last().map(origin);
+        let to = origin(attempt.url());
+        if from.as_ref() != Some(&to)
             && let Ok(mut seen) = seen.lock()
         {
-            seen.push(format!("{} → {}", from.unwrap_or_default(), attempt.url()));
+            let from = attempt
+                .previous()
+                .last()
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_default();
+            seen.push(format!("{from} → {}", attempt.url()));
         }
         attempt.follow()
     });

@@ -111,7 +111,9 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         proposal.actions.len(),
         proposal.notes.len()
     );
-    let yaml = proposal.to_yaml(&sources);
+    let yaml = proposal
+        .to_checked_yaml(&sources)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     match &args.out {
         Some(out) => {
             std::fs::write(out, &yaml).with_context(|| format!("cannot write {}", out.display()))?

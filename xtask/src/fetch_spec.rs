@@ -49,7 +49,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
                 redirects,
             } => {
                 for redirect in redirects {
-                    eprintln!("warning: redirected to another host: {redirect}");
+                    eprintln!("warning: redirected to another origin: {redirect}");
                 }
                 (bytes, Vec::new(), validators)
             }

@@ -148,6 +148,40 @@ fn what_is_not_an_openapi_document_is_named_and_not_blamed_on_the_overlay() {
     assert_eq!(snapshot(&dir), before, "nothing is written");
 }
 
+/// A redirect to another port of the same host is another server: followed, and reported
+/// (it was followed in silence; another host was reported).
+#[test]
+fn a_redirect_to_another_origin_is_reported_even_on_the_same_host() {
+    let dir = spec_dir("download-redirect-port");
+    let target = Server::start(
+        "/spec.yaml",
+        vec![Answer::Body {
+            status: "200 OK",
+            headers: vec![("Content-Type", "application/yaml".to_owned())],
+            body: std::fs::read(real_spec()).unwrap(),
+        }],
+    );
+    let first = Server::start(
+        "/spec.yaml",
+        vec![Answer::Body {
+            status: "302 Found",
+            headers: vec![("Location", target.url.clone())],
+            body: Vec::new(),
+        }],
+    );
+    let (output, _) = fetch(&dir, &first.url, &[]);
+    let message = stderr(&output);
+    assert!(output.status.success(), "{message}");
+    let from = first.url.trim_end_matches("/spec.yaml");
+    assert!(
+        message.contains(&format!(
+            "warning: redirected to another origin: {from} → {}",
+            target.url
+        )),
+        "{message}"
+    );
+}
+
 /// The real spec with one operation added and one field retyped: a breaking change.
 fn changed_spec() -> Vec<u8> {
     let mut spec: serde_yaml::Value =

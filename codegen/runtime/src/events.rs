@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{DecodeError, Error, Failure};
+use crate::error::{DecodeError, Error, Failure, TransportErrorKind};
 use crate::request::Operation;
 use crate::stream::{ByteStream, StreamFuture, send_streaming_as};
 use crate::transport::BoxFuture;
@@ -39,8 +39,9 @@ pub struct Event<T> {
 pub type EventsFuture<T, E = std::convert::Infallible> =
     BoxFuture<'static, Result<EventStream<T>, Error<E>>>;
 
-/// The most one event (its unfinished line and its data) may hold: a server that never ends a
-/// line or an event fails here rather than filling memory up to the stream's limit.
+/// The default of [`EventStream::max_event_bytes`]: the most one event (its unfinished line and
+/// its data) may hold, so that a server that never ends a line or an event fails there rather
+/// than filling memory up to the stream's limit.
 pub const MAX_EVENT_BYTES: usize = 16 << 20;
 
 /// A successful `text/event-stream` response, read event by event as it arrives.
@@ -65,6 +66,8 @@ pub struct EventStream<T> {
     /// The `retry` of the event being read, and the last one the server sent.
     event_retry: Option<Duration>,
     last_retry: Option<Duration>,
+    /// The most one event may hold ([`EventStream::max_event_bytes`]).
+    max_event: usize,
     documented: PhantomData<fn() -> T>,
 }
 
@@ -96,6 +99,7 @@ impl<T: DeserializeOwned> EventStream<T> {
             last_event_id: None,
             event_retry: None,
             last_retry: None,
+            max_event: MAX_EVENT_BYTES,
             documented: PhantomData,
         }
     }
@@ -126,6 +130,13 @@ impl<T: DeserializeOwned> EventStream<T> {
         self
     }
 
+    /// Fails the stream when one event (its unfinished line and its data) holds more than
+    /// `limit` bytes (default [`MAX_EVENT_BYTES`], 16 MiB).
+    pub fn max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event = limit;
+        self
+    }
+
     /// The next event; `None` once the body ends (or sends `[DONE]`). An event whose data is
     /// not the documented type fails with `Error::Decode`, its location inside the data; an
     /// event with empty data (a keep-alive) is skipped.
@@ -142,8 +153,12 @@ impl<T: DeserializeOwned> EventStream<T> {
                     return Ok(None);
                 }
             }
-            if self.buffer.len() - self.consumed + self.data.len() > MAX_EVENT_BYTES {
-                return Err(self.body.too_large(MAX_EVENT_BYTES as u64).into());
+            if self.buffer.len() - self.consumed + self.data.len() > self.max_event {
+                let limit = self.max_event;
+                return Err(self
+                    .body
+                    .too_large(TransportErrorKind::EventTooLarge { limit })
+                    .into());
             }
             match self.body.next_chunk().await? {
                 Some(chunk) => {
@@ -392,5 +407,36 @@ mod tests {
         assert_eq!(events[1].id.as_deref(), Some("7"));
         assert_eq!(last_id.as_deref(), Some("7"));
         assert_eq!(retry, Some(Duration::from_millis(3000)));
+    }
+
+    /// An event past its limit fails with the error that names the setting that changes it
+    /// (it named `max_response_bytes`, which does not).
+    #[tokio::test]
+    async fn an_event_past_its_limit_names_the_setting() {
+        // A line that has not ended after 300 bytes.
+        let big = vec![
+            format!("data: \"{}\"", "x".repeat(300)).into_bytes(),
+            b"\n\n".to_vec(),
+        ];
+        let (url, _server) = crate::test_http::serve_chunks(big.clone(), "text/event-stream").await;
+        let mut events = EventStream::<serde_json::Value>::new(crate::test_http::open(&url).await)
+            .max_event_bytes(100);
+        let Err(Error::Transport(error)) = events.next_event().await else {
+            panic!("the event is larger than 100 bytes");
+        };
+        assert_eq!(
+            error.kind(),
+            TransportErrorKind::EventTooLarge { limit: 100 }
+        );
+        assert!(error.is_body_too_large());
+        assert!(
+            error.to_string().contains("EventStream::max_event_bytes"),
+            "{error}"
+        );
+        // Raised, the same event comes through.
+        let (url, _server) = crate::test_http::serve_chunks(big, "text/event-stream").await;
+        let mut events = EventStream::<serde_json::Value>::new(crate::test_http::open(&url).await)
+            .max_event_bytes(1000);
+        assert!(events.next_event().await.unwrap().is_some());
     }
 }

@@ -66,7 +66,7 @@ pub mod test_server {
     use crate::testing_server::{Engine, Example, Route, Settings, Spec};
 
     /// The stand-in API: two operations, one with an example.
-    static SPEC: Spec = Spec {
+    pub(crate) static SPEC: Spec = Spec {
         routes: &[
             Route {
                 operation: "getItem",

@@ -64,6 +64,12 @@ pub struct Settings {
     pub port: u16,
     /// Larger request bodies are refused (`413`).
     pub max_body: usize,
+    /// Whether the record can be read and cleared over HTTP, under [`ADMIN_PATH`] (the process
+    /// form of the server, whose tests cannot call its methods).
+    pub admin: bool,
+    /// How long a connection may take to send a request's headers, and then its body
+    /// ([`READ_TIMEOUT`] by default).
+    pub read_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -73,9 +79,27 @@ impl Default for Settings {
             max_clock_skew: Duration::from_secs(300),
             port: 0,
             max_body: 16 * 1024 * 1024,
+            admin: false,
+            read_timeout: READ_TIMEOUT,
         }
     }
 }
+
+/// The most requests the server keeps a record of: the last ones (older ones are dropped, and
+/// counted: [`Engine::dropped`]). A test that sends more checks them as it goes.
+pub const MAX_RECORDED: usize = 1_000;
+
+/// The most bytes of request bodies the record keeps in all (oldest requests dropped first): 40
+/// signed 15 MiB bodies kept 679 MB before. A refused request (`401`) is kept without its body.
+pub const MAX_RECORDED_BYTES: usize = 64 * 1024 * 1024;
+
+/// The default of [`Settings::read_timeout`]: a client that trickles its headers (1,000 such
+/// connections were held 45 s), or announces a body it never sends, is cut off, not waited on.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The path of the record in process mode (`GET` reads it as JSON, `DELETE` clears it): a path
+/// the server refuses to start with when a route of the spec would match it.
+pub const ADMIN_PATH: &str = "/__test-server/requests";
 
 /// A request as the server received it, what it resolved to and how it was answered.
 #[derive(Debug, Clone)]
@@ -154,10 +178,29 @@ pub struct Shared {
 struct State {
     checker: Option<Checker>,
     stubs: Vec<Arc<Mutex<StubState>>>,
-    requests: Vec<Recorded>,
+    /// The last [`MAX_RECORDED`] requests, within [`MAX_RECORDED_BYTES`] of bodies.
+    requests: std::collections::VecDeque<Recorded>,
+    recorded_bytes: usize,
+    /// Requests dropped from the record to keep it within its bounds.
+    dropped: u64,
     /// Requests no stub matched, each with what to fix.
     unmatched: Vec<String>,
     allow_unmatched: bool,
+}
+
+impl State {
+    /// Records `request`, dropping the oldest ones beyond the record's bounds.
+    fn record(&mut self, request: Recorded) {
+        self.recorded_bytes += request.body.len();
+        self.requests.push_back(request);
+        while self.requests.len() > MAX_RECORDED || self.recorded_bytes > MAX_RECORDED_BYTES {
+            let Some(oldest) = self.requests.pop_front() else {
+                break;
+            };
+            self.recorded_bytes -= oldest.body.len();
+            self.dropped += 1;
+        }
+    }
 }
 
 impl Shared {
@@ -181,6 +224,15 @@ impl Engine {
     /// Binds `127.0.0.1` (on `settings.port`, else a free one) and serves on the current tokio
     /// runtime until dropped.
     pub async fn start(spec: &'static Spec, settings: Settings) -> std::io::Result<Engine> {
+        if settings.admin
+            && let Some((route, _)) = route(spec.routes, "GET", ADMIN_PATH)
+                .or_else(|| route(spec.routes, "DELETE", ADMIN_PATH))
+        {
+            return Err(std::io::Error::other(format!(
+                "the operation `{}` ({}) would answer the record's path {ADMIN_PATH}",
+                route.operation, route.path
+            )));
+        }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", settings.port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let credentials = TestCredentials::random();
@@ -196,11 +248,25 @@ impl Engine {
         });
         let serving = Arc::clone(&shared);
         let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // the server goes on (it stopped for good before), after a pause that lets
+                    // connections close.
+                    Err(error) => {
+                        eprintln!("test server: could not accept a connection ({error}); going on");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
                 let shared = Arc::clone(&serving);
+                let read_timeout = shared.settings.read_timeout;
                 tokio::spawn(async move {
                     let service = service_fn(move |request| answer(Arc::clone(&shared), request));
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(read_timeout)
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                         .await;
                 });
@@ -228,8 +294,21 @@ impl Engine {
         stub
     }
 
+    /// The last requests received (at most [`MAX_RECORDED`], within [`MAX_RECORDED_BYTES`]).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.state().requests.clone()
+        self.shared.state().requests.iter().cloned().collect()
+    }
+
+    /// How many requests were dropped from the record to keep it within its bounds.
+    pub fn dropped(&self) -> u64 {
+        self.shared.state().dropped
+    }
+
+    /// Forgets every request received so far.
+    pub fn clear(&self) {
+        let mut state = self.shared.state();
+        state.requests.clear();
+        state.recorded_bytes = 0;
     }
 
     /// The bodies of the requests to `operation`, in order.
@@ -277,20 +356,28 @@ async fn answer(
     request: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<AnswerBody>, Infallible> {
     let (parts, body) = request.into_parts();
-    let body = match http_body_util::Limited::new(body, shared.settings.max_body)
-        .collect()
-        .await
-    {
-        Ok(body) => body.to_bytes(),
-        Err(_) => return Ok(error(
+    let read = http_body_util::Limited::new(body, shared.settings.max_body).collect();
+    let body = match tokio::time::timeout(shared.settings.read_timeout, read).await {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(_)) => return Ok(error(
             413,
             serde_json::json!({"error": "the request body is larger than the test server accepts"}),
         )
         .into_response()),
+        Err(_) => {
+            return Ok(error(
+                408,
+                serde_json::json!({"error": "the request body did not arrive in time"}),
+            )
+            .into_response());
+        }
     };
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or("").to_owned();
+    if shared.settings.admin && path == ADMIN_PATH {
+        return Ok(admin(&shared, &method).into_response());
+    }
     let route = route(shared.spec.routes, &method, &path);
     let (chosen, signature) = {
         let mut state = shared.state();
@@ -334,7 +421,12 @@ async fn answer(
         };
         (chosen, signature)
     };
-    shared.state().requests.push(Recorded {
+    // A refused request is kept without its body: nothing was done with it.
+    let body = match signature {
+        SignatureCheck::Refused(_) => Bytes::new(),
+        _ => body,
+    };
+    shared.state().record(Recorded {
         operation: route.as_ref().map(|(r, _)| r.operation),
         method,
         path,
@@ -348,6 +440,43 @@ async fn answer(
         tokio::time::sleep(chosen.delay).await;
     }
     Ok(chosen.into_response())
+}
+
+/// The record, for the process form's tests: `GET` lists it (each request's operation,
+/// method, path, query, status and signature check, and its body as text when it is UTF-8),
+/// `DELETE` clears it.
+fn admin(shared: &Shared, method: &str) -> Answer {
+    let mut state = shared.state();
+    match method {
+        "GET" => {
+            let requests: Vec<serde_json::Value> = state
+                .requests
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "operation": r.operation,
+                        "method": r.method,
+                        "path": r.path,
+                        "query": r.query,
+                        "status": r.status,
+                        "signature": format!("{:?}", r.signature),
+                        "body": std::str::from_utf8(&r.body).ok(),
+                        "body_len": r.body.len(),
+                    })
+                })
+                .collect();
+            Answer::json(
+                200,
+                &serde_json::json!({"requests": requests, "dropped": state.dropped}),
+            )
+        }
+        "DELETE" => {
+            state.requests.clear();
+            state.recorded_bytes = 0;
+            Answer::json(200, &serde_json::json!({"cleared": true}))
+        }
+        _ => error(405, serde_json::json!({"error": "GET or DELETE"})),
+    }
 }
 
 /// The answer for a request that resolved to `route`: the most recently registered stub that
@@ -867,5 +996,180 @@ mod tests {
                 .starts_with("ZEPHR-HMAC-SHA256 ")
         );
         assert_eq!(server.bodies("createItem").len(), 1);
+    }
+
+    /// A server on the stand-in API with `settings`.
+    async fn engine(settings: Settings) -> Engine {
+        Engine::start(&crate::stand_in::test_server::SPEC, settings)
+            .await
+            .unwrap()
+    }
+
+    /// The record keeps the last requests within its bounds, counts the rest, and keeps no
+    /// body of a refused request (40 signed 15 MiB bodies had kept 679 MB, 20 refused ones 569).
+    #[tokio::test]
+    async fn the_record_is_bounded_and_keeps_no_refused_body() {
+        let server = TestServer::start().await;
+        let client = server.client();
+        for _ in 0..MAX_RECORDED + 10 {
+            client.request(Method::GET, "/items/x").await.unwrap();
+        }
+        assert_eq!(server.requests().len(), MAX_RECORDED);
+        let big = vec![b'x'; 15 * 1024 * 1024];
+        for _ in 0..6 {
+            client
+                .request(Method::POST, "/items")
+                .body(big.clone(), "application/octet-stream")
+                .await
+                .unwrap();
+        }
+        let kept: usize = server.requests().iter().map(|r| r.body().len()).sum();
+        assert!(kept <= MAX_RECORDED_BYTES, "{kept} bytes of bodies kept");
+        assert!(
+            server.requests().len() < MAX_RECORDED,
+            "the oldest went first"
+        );
+        // Unsigned: refused, recorded without its body.
+        let stranger = crate::Client::builder()
+            .base_url(server.base_url())
+            .build()
+            .unwrap();
+        let refused = stranger
+            .request(Method::POST, "/items")
+            .body(big, "application/octet-stream")
+            .await
+            .unwrap_err();
+        assert_eq!(refused.status().map(|s| s.as_u16()), Some(401));
+        let last = server.requests().pop().unwrap();
+        assert_eq!((last.status(), last.body().len()), (401, 0));
+    }
+
+    /// A client that trickles its headers is cut off, and one that announces a body it never
+    /// sends gets a `408`, after the read timeout: neither holds the server.
+    #[tokio::test]
+    async fn slow_headers_and_missing_bodies_time_out() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let server = engine(Settings {
+            read_timeout: Duration::from_millis(200),
+            ..Settings::default()
+        })
+        .await;
+        let address = server.url().trim_start_matches("http://").to_owned();
+        let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+        slow.write_all(b"GET /items/x HTTP/1.1\r\nhost: x\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        let read =
+            tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut answer)).await;
+        assert!(
+            read.is_ok(),
+            "the connection is closed after the header timeout"
+        );
+
+        let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+        silent
+            .write_all(b"POST /items HTTP/1.1\r\nhost: x\r\ncontent-length: 1000000000\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = vec![0; 64];
+        let n = tokio::time::timeout(Duration::from_secs(5), silent.read(&mut answer))
+            .await
+            .expect("an answer, not a wait")
+            .unwrap();
+        assert!(
+            answer[..n].starts_with(b"HTTP/1.1 408"),
+            "{:?}",
+            String::from_utf8_lossy(&answer[..n])
+        );
+    }
+
+    /// In process mode the record is read and cleared over HTTP, at a path no route has.
+    #[tokio::test]
+    async fn the_record_is_read_and_cleared_over_http_in_process_mode() {
+        let server = engine(Settings {
+            admin: true,
+            ..Settings::default()
+        })
+        .await;
+        let http = reqwest::Client::new();
+        let _ = http
+            .get(format!("{}/items/x", server.url()))
+            .send()
+            .await
+            .unwrap();
+        let record = http
+            .get(format!("{}{ADMIN_PATH}", server.url()))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let record: serde_json::Value = serde_json::from_slice(&record).unwrap();
+        assert_eq!(record["requests"][0]["operation"], "getItem");
+        assert_eq!(record["requests"][0]["status"], 401);
+        let cleared = http
+            .delete(format!("{}{ADMIN_PATH}", server.url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cleared.status(), 200);
+        assert!(server.requests().is_empty());
+    }
+
+    /// Out of file descriptors, the accept loop goes on: once connections close, new ones are
+    /// answered (under `ulimit -n 1024`, 1,100 connections had ended it for good). Run as a
+    /// child of this test binary, with a low limit of its own.
+    #[test]
+    fn the_server_accepts_again_after_running_out_of_file_descriptors() {
+        if std::env::var_os("TEST_SERVER_FD_CHILD").is_some() {
+            return fd_child();
+        }
+        let exe = std::env::current_exe().unwrap();
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n 128 && exec \"$0\" --exact testing_server::tests::the_server_accepts_again_after_running_out_of_file_descriptors --nocapture")
+            .arg(exe)
+            .env("TEST_SERVER_FD_CHILD", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("answered after exhaustion"),
+            "{stdout}\n{stderr}"
+        );
+    }
+
+    fn fd_child() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let server = engine(Settings::default()).await;
+            let address = server.url().trim_start_matches("http://").to_owned();
+            // Hold connections until the process runs out of descriptors.
+            let mut held = Vec::new();
+            for _ in 0..200 {
+                match tokio::net::TcpStream::connect(&address).await {
+                    Ok(stream) => held.push(stream),
+                    Err(_) => break,
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            drop(held);
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let answer = reqwest::Client::new()
+                .get(format!("{}/items/x", server.url()))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 401);
+            println!("answered after exhaustion");
+        });
     }
 }

@@ -280,6 +280,19 @@ pub enum TransportErrorKind {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A streamed body (`send_streaming`) is larger than its limit (see `ByteStream::max_bytes`,
+    /// 4 GiB by default).
+    StreamTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// One event of an event stream (`send_events`) is larger than its limit (see
+    /// `EventStream::max_event_bytes`, 16 MiB by default): a server that never ends a line or an
+    /// event.
+    EventTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// More redirects than the redirect policy allows.
     TooManyRedirects,
     /// Anything else the HTTP client reports (a reset connection, a malformed response, …).
@@ -307,9 +320,15 @@ impl TransportError {
         self.kind == TransportErrorKind::Connect
     }
 
-    /// Whether the response was larger than the client accepts.
+    /// Whether the response (or one event, or a streamed body) was larger than the client
+    /// accepts.
     pub fn is_body_too_large(&self) -> bool {
-        matches!(self.kind, TransportErrorKind::BodyTooLarge { .. })
+        matches!(
+            self.kind,
+            TransportErrorKind::BodyTooLarge { .. }
+                | TransportErrorKind::StreamTooLarge { .. }
+                | TransportErrorKind::EventTooLarge { .. }
+        )
     }
 }
 
@@ -321,6 +340,14 @@ impl fmt::Display for TransportError {
             (TransportErrorKind::BodyTooLarge { limit }, _) => write!(
                 f,
                 "the response body is larger than the limit of {limit} bytes (see ClientBuilder::max_response_bytes)"
+            ),
+            (TransportErrorKind::StreamTooLarge { limit }, _) => write!(
+                f,
+                "the streamed body is larger than the limit of {limit} bytes (see ByteStream::max_bytes)"
+            ),
+            (TransportErrorKind::EventTooLarge { limit }, _) => write!(
+                f,
+                "an event is larger than the limit of {limit} bytes (see EventStream::max_event_bytes)"
             ),
             (TransportErrorKind::TooManyRedirects, _) => f.write_str("too many redirects"),
             (TransportErrorKind::Timeout, _) => {

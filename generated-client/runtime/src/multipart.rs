@@ -209,8 +209,49 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<(Bytes, String), Failu
             parts.extend(part(&item, &files, &key).map(|p| (name.clone(), p)));
         }
     }
+    // What a header cannot carry is refused, not sent raw or quietly changed: NUL in a name
+    // (receivers cut it there), a control character in a media type (a line break would start
+    // a header of its own).
+    for (name, part) in &parts {
+        for (what, text) in [
+            ("part name", Some(name)),
+            ("file name", part.file_name.as_ref()),
+        ] {
+            if let Some(text) = text.filter(|t| t.contains('\u{0}')) {
+                return Err(invalid(format!(
+                    "the {what} `{}` holds NUL, which no multipart reader keeps",
+                    crate::error::printable(text, 100)
+                )));
+            }
+        }
+        if let Some(content_type) = part
+            .content_type
+            .as_ref()
+            .filter(|t| t.contains(char::is_control))
+        {
+            return Err(invalid(format!(
+                "the media type `{}` of part `{}` holds a control character (a line break would start a header of its own)",
+                crate::error::printable(content_type, 100),
+                crate::error::printable(name, 100)
+            )));
+        }
+    }
     let boundary = boundary(&parts)?;
-    let mut body = Vec::new();
+    // The exact size, so the body is allocated once: a file is held twice while the body is
+    // built (its `FilePart`, and the body a signature must cover whole), not more.
+    let size: usize = parts
+        .iter()
+        .map(|(name, part)| {
+            160 + boundary.len()
+                + name.len() * 3
+                + part.file_name.as_ref().map_or(0, |f| f.len() * 3)
+                + part.content_type.as_ref().map_or(0, String::len)
+                + part.bytes.len()
+        })
+        .sum::<usize>()
+        + boundary.len()
+        + 8;
+    let mut body = Vec::with_capacity(size);
     for (name, part) in &parts {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         let mut disposition = format!("Content-Disposition: form-data; name=\"{}\"", escape(name));
@@ -220,7 +261,6 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<(Bytes, String), Failu
         body.extend_from_slice(disposition.as_bytes());
         body.extend_from_slice(b"\r\n");
         if let Some(content_type) = &part.content_type {
-            let content_type: String = content_type.chars().filter(|c| !c.is_control()).collect();
             body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
         }
         body.extend_from_slice(b"\r\n");

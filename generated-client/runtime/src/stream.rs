@@ -122,7 +122,9 @@ impl ByteStream {
                 .content_length()
                 .is_some_and(|length| length > self.limit)
         {
-            return Err(self.too_large(self.limit).into());
+            return Err(self
+                .too_large(TransportErrorKind::StreamTooLarge { limit: self.limit })
+                .into());
         }
         let reading = self.response.chunk();
         let chunk = match self.idle {
@@ -135,7 +137,9 @@ impl ByteStream {
         if let Some(chunk) = &chunk {
             self.read = self.read.saturating_add(chunk.len() as u64);
             if self.read > self.limit {
-                return Err(self.too_large(self.limit).into());
+                return Err(self
+                    .too_large(TransportErrorKind::StreamTooLarge { limit: self.limit })
+                    .into());
             }
         }
         Ok(chunk)
@@ -147,7 +151,11 @@ impl ByteStream {
         let mut body = Vec::new();
         while let Some(chunk) = self.next_chunk().await? {
             if body.len() + chunk.len() > self.in_memory {
-                return Err(self.too_large(self.in_memory as u64).into());
+                return Err(self
+                    .too_large(TransportErrorKind::BodyTooLarge {
+                        limit: self.in_memory,
+                    })
+                    .into());
             }
             body.extend_from_slice(&chunk);
         }
@@ -166,13 +174,12 @@ impl ByteStream {
         }
     }
 
-    pub fn too_large(&self, limit: u64) -> Failure {
+    /// The error for more than `kind`'s limit.
+    pub fn too_large(&self, kind: TransportErrorKind) -> Failure {
         Failure::Transport(TransportError {
             method: self.method.clone(),
             path: self.path.clone(),
-            kind: TransportErrorKind::BodyTooLarge {
-                limit: usize::try_from(limit).unwrap_or(usize::MAX),
-            },
+            kind,
             source: None,
         })
     }

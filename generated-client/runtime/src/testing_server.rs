@@ -68,6 +68,12 @@ pub struct Settings {
     pub port: u16,
     /// Larger request bodies are refused (`413`).
     pub max_body: usize,
+    /// Whether the record can be read and cleared over HTTP, under [`ADMIN_PATH`] (the process
+    /// form of the server, whose tests cannot call its methods).
+    pub admin: bool,
+    /// How long a connection may take to send a request's headers, and then its body
+    /// ([`READ_TIMEOUT`] by default).
+    pub read_timeout: Duration,
 }
 
 impl Default for Settings {
@@ -77,9 +83,27 @@ impl Default for Settings {
             max_clock_skew: Duration::from_secs(300),
             port: 0,
             max_body: 16 * 1024 * 1024,
+            admin: false,
+            read_timeout: READ_TIMEOUT,
         }
     }
 }
+
+/// The most requests the server keeps a record of: the last ones (older ones are dropped, and
+/// counted: [`Engine::dropped`]). A test that sends more checks them as it goes.
+pub const MAX_RECORDED: usize = 1_000;
+
+/// The most bytes of request bodies the record keeps in all (oldest requests dropped first): 40
+/// signed 15 MiB bodies kept 679 MB before. A refused request (`401`) is kept without its body.
+pub const MAX_RECORDED_BYTES: usize = 64 * 1024 * 1024;
+
+/// The default of [`Settings::read_timeout`]: a client that trickles its headers (1,000 such
+/// connections were held 45 s), or announces a body it never sends, is cut off, not waited on.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The path of the record in process mode (`GET` reads it as JSON, `DELETE` clears it): a path
+/// the server refuses to start with when a route of the spec would match it.
+pub const ADMIN_PATH: &str = "/__test-server/requests";
 
 /// A request as the server received it, what it resolved to and how it was answered.
 #[derive(Debug, Clone)]
@@ -158,10 +182,29 @@ pub struct Shared {
 struct State {
     checker: Option<Checker>,
     stubs: Vec<Arc<Mutex<StubState>>>,
-    requests: Vec<Recorded>,
+    /// The last [`MAX_RECORDED`] requests, within [`MAX_RECORDED_BYTES`] of bodies.
+    requests: std::collections::VecDeque<Recorded>,
+    recorded_bytes: usize,
+    /// Requests dropped from the record to keep it within its bounds.
+    dropped: u64,
     /// Requests no stub matched, each with what to fix.
     unmatched: Vec<String>,
     allow_unmatched: bool,
+}
+
+impl State {
+    /// Records `request`, dropping the oldest ones beyond the record's bounds.
+    fn record(&mut self, request: Recorded) {
+        self.recorded_bytes += request.body.len();
+        self.requests.push_back(request);
+        while self.requests.len() > MAX_RECORDED || self.recorded_bytes > MAX_RECORDED_BYTES {
+            let Some(oldest) = self.requests.pop_front() else {
+                break;
+            };
+            self.recorded_bytes -= oldest.body.len();
+            self.dropped += 1;
+        }
+    }
 }
 
 impl Shared {
@@ -185,6 +228,15 @@ impl Engine {
     /// Binds `127.0.0.1` (on `settings.port`, else a free one) and serves on the current tokio
     /// runtime until dropped.
     pub async fn start(spec: &'static Spec, settings: Settings) -> std::io::Result<Engine> {
+        if settings.admin
+            && let Some((route, _)) = route(spec.routes, "GET", ADMIN_PATH)
+                .or_else(|| route(spec.routes, "DELETE", ADMIN_PATH))
+        {
+            return Err(std::io::Error::other(format!(
+                "the operation `{}` ({}) would answer the record's path {ADMIN_PATH}",
+                route.operation, route.path
+            )));
+        }
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", settings.port)).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let credentials = TestCredentials::random();
@@ -200,11 +252,25 @@ impl Engine {
         });
         let serving = Arc::clone(&shared);
         let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            loop {
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => stream,
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // the server goes on (it stopped for good before), after a pause that lets
+                    // connections close.
+                    Err(error) => {
+                        eprintln!("test server: could not accept a connection ({error}); going on");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
                 let shared = Arc::clone(&serving);
+                let read_timeout = shared.settings.read_timeout;
                 tokio::spawn(async move {
                     let service = service_fn(move |request| answer(Arc::clone(&shared), request));
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(read_timeout)
                         .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
                         .await;
                 });
@@ -232,8 +298,21 @@ impl Engine {
         stub
     }
 
+    /// The last requests received (at most [`MAX_RECORDED`], within [`MAX_RECORDED_BYTES`]).
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.state().requests.clone()
+        self.shared.state().requests.iter().cloned().collect()
+    }
+
+    /// How many requests were dropped from the record to keep it within its bounds.
+    pub fn dropped(&self) -> u64 {
+        self.shared.state().dropped
+    }
+
+    /// Forgets every request received so far.
+    pub fn clear(&self) {
+        let mut state = self.shared.state();
+        state.requests.clear();
+        state.recorded_bytes = 0;
     }
 
     /// The bodies of the requests to `operation`, in order.
@@ -281,20 +360,28 @@ async fn answer(
     request: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<AnswerBody>, Infallible> {
     let (parts, body) = request.into_parts();
-    let body = match http_body_util::Limited::new(body, shared.settings.max_body)
-        .collect()
-        .await
-    {
-        Ok(body) => body.to_bytes(),
-        Err(_) => return Ok(error(
+    let read = http_body_util::Limited::new(body, shared.settings.max_body).collect();
+    let body = match tokio::time::timeout(shared.settings.read_timeout, read).await {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(_)) => return Ok(error(
             413,
             serde_json::json!({"error": "the request body is larger than the test server accepts"}),
         )
         .into_response()),
+        Err(_) => {
+            return Ok(error(
+                408,
+                serde_json::json!({"error": "the request body did not arrive in time"}),
+            )
+            .into_response());
+        }
     };
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or("").to_owned();
+    if shared.settings.admin && path == ADMIN_PATH {
+        return Ok(admin(&shared, &method).into_response());
+    }
     let route = route(shared.spec.routes, &method, &path);
     let (chosen, signature) = {
         let mut state = shared.state();
@@ -338,7 +425,12 @@ async fn answer(
         };
         (chosen, signature)
     };
-    shared.state().requests.push(Recorded {
+    // A refused request is kept without its body: nothing was done with it.
+    let body = match signature {
+        SignatureCheck::Refused(_) => Bytes::new(),
+        _ => body,
+    };
+    shared.state().record(Recorded {
         operation: route.as_ref().map(|(r, _)| r.operation),
         method,
         path,
@@ -352,6 +444,43 @@ async fn answer(
         tokio::time::sleep(chosen.delay).await;
     }
     Ok(chosen.into_response())
+}
+
+/// The record, for the process form's tests: `GET` lists it (each request's operation,
+/// method, path, query, status and signature check, and its body as text when it is UTF-8),
+/// `DELETE` clears it.
+fn admin(shared: &Shared, method: &str) -> Answer {
+    let mut state = shared.state();
+    match method {
+        "GET" => {
+            let requests: Vec<serde_json::Value> = state
+                .requests
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "operation": r.operation,
+                        "method": r.method,
+                        "path": r.path,
+                        "query": r.query,
+                        "status": r.status,
+                        "signature": format!("{:?}", r.signature),
+                        "body": std::str::from_utf8(&r.body).ok(),
+                        "body_len": r.body.len(),
+                    })
+                })
+                .collect();
+            Answer::json(
+                200,
+                &serde_json::json!({"requests": requests, "dropped": state.dropped}),
+            )
+        }
+        "DELETE" => {
+            state.requests.clear();
+            state.recorded_bytes = 0;
+            Answer::json(200, &serde_json::json!({"cleared": true}))
+        }
+        _ => error(405, serde_json::json!({"error": "GET or DELETE"})),
+    }
 }
 
 /// The answer for a request that resolved to `route`: the most recently registered stub that
