@@ -67,7 +67,10 @@ async fn a_large_export_streams_past_the_in_memory_cap() {
     let Err(Error::Transport(e)) = stream.next_chunk().await else {
         panic!("past the stream's limit")
     };
-    assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge { limit: 10_000 });
+    assert_eq!(
+        e.kind(),
+        TransportErrorKind::StreamTooLarge { limit: 10_000 }
+    );
     // `collect` holds the body in memory: the client's cap applies to it.
     server.reply(reply());
     let stream = client(server.url())
