@@ -28,7 +28,7 @@ pub mod write;
 pub use emit::ExampleException;
 pub use error::{Error, Problem, SpecError, Warning};
 pub use files::GeneratedFile;
-pub use options::{Options, Package, Runtime};
+pub use options::{Cli, Mcp, Options, Package, Runtime};
 
 /// A generated crate, in memory.
 #[derive(Debug, Clone)]

@@ -31,6 +31,33 @@ pub struct Options {
     /// warnings with a safe default, and examples that contradict their schema fail the crate's
     /// example test instead of being listed there as known.
     pub strict: bool,
+    /// The command line's names (`[cli]` of `spec/codegen.toml`).
+    pub cli: Cli,
+    /// What the MCP server mounts by default (`[mcp]` of `spec/codegen.toml`).
+    pub mcp: Mcp,
+}
+
+/// The command line of the generated crate (feature `cli`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Cli {
+    /// The binary's name (`zephr`); the crate's name by default.
+    pub name: Option<String>,
+    /// The prefix of the environment variables it reads (`ZEPHR` for `ZEPHR_ACCESS_KEY`); the
+    /// binary's name in capitals by default.
+    pub env_prefix: Option<String>,
+}
+
+/// The defaults of the MCP server (feature `mcp`); its flags widen or narrow them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Mcp {
+    /// Tags (as the spec names them) whose operations are mounted; empty: all.
+    pub tags: Vec<String>,
+    /// Whether operations that change something (`POST`, `PUT`, `PATCH`) are mounted.
+    pub allow_writes: bool,
+    /// Whether `DELETE` operations are mounted.
+    pub allow_deletes: bool,
 }
 
 /// Where a generated crate's runtime (the `codegen-runtime` crate) comes from.
@@ -147,7 +174,61 @@ impl Options {
                 format!("`{}` is not an http(s) URL", text::one_line(repository)),
             );
         }
+        let cli_name = self.cli_name();
+        if cli_name.is_empty()
+            || cli_name.len() > 64
+            || !cli_name.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !cli_name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return invalid(
+                "the command line's name",
+                format!(
+                    "`{}` is not a usable binary name: ASCII letters, digits, `-` and `_`, starting with a letter, at most 64 characters",
+                    text::one_line(&cli_name)
+                ),
+            );
+        }
+        let prefix = self.env_prefix();
+        if prefix.is_empty()
+            || prefix.len() > 64
+            || !prefix.starts_with(|c: char| c.is_ascii_uppercase())
+            || !prefix
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            return invalid(
+                "the command line's environment prefix",
+                format!(
+                    "`{}` is not a usable prefix: capital ASCII letters, digits and `_`, starting with a letter",
+                    text::one_line(&prefix)
+                ),
+            );
+        }
         Ok(())
+    }
+
+    /// The command line's binary name: `[cli] name`, else the crate's name.
+    pub fn cli_name(&self) -> String {
+        self.cli
+            .name
+            .clone()
+            .unwrap_or_else(|| self.crate_name.clone())
+    }
+
+    /// The prefix of the command line's environment variables, without the `_` that follows:
+    /// `[cli] env-prefix`, else the binary's name in capitals (`ZEPHR`).
+    pub fn env_prefix(&self) -> String {
+        self.cli.env_prefix.clone().unwrap_or_else(|| {
+            self.cli_name()
+                .chars()
+                .map(|c| match c {
+                    '-' => '_',
+                    c => c.to_ascii_uppercase(),
+                })
+                .collect()
+        })
     }
 }
 
@@ -181,6 +262,8 @@ impl Default for Options {
             formatting: Formatting::default(),
             runtime: Runtime::default(),
             strict: false,
+            cli: Cli::default(),
+            mcp: Mcp::default(),
         }
     }
 }

@@ -242,7 +242,11 @@ fn generation_is_deterministic_and_matches_the_committed_crate() {
             &root().join("spec/example-exceptions.yaml"),
         )
         .unwrap(),
-        // spec/codegen.toml sets the defaults.
+        // As spec/codegen.toml sets them.
+        cli: codegen::Cli {
+            name: Some("zephr".to_owned()),
+            env_prefix: Some("ZEPHR".to_owned()),
+        },
         ..codegen::Options::default()
     };
     let first = generate_with_overlay(&options);

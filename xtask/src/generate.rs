@@ -115,6 +115,8 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         },
         runtime: codegen::Runtime::Vendored,
         strict: args.strict,
+        cli: config.cli,
+        mcp: config.mcp,
     };
     let generated = codegen::generate(spec, &options)?;
     // A hostile spec can have a million warnings; the first hundred say enough.
@@ -186,6 +188,8 @@ pub fn locked_options(
         },
         runtime: codegen::Runtime::Vendored,
         strict: false,
+        cli: config.cli,
+        mcp: config.mcp,
     })
 }
 
@@ -195,6 +199,12 @@ pub fn locked_options(
 pub struct Config {
     #[serde(default)]
     pub package: PackageConfig,
+    /// `[cli]`: the command line's name and environment prefix.
+    #[serde(default)]
+    pub cli: codegen::Cli,
+    /// `[mcp]`: what the MCP server mounts by default.
+    #[serde(default)]
+    pub mcp: codegen::Mcp,
 }
 
 /// `[package]`: the package name, and the metadata `codegen::Package` documents.

@@ -498,7 +498,8 @@ fn fetch_spec_bundles_a_multi_file_spec_and_locks_every_file() {
             "multi_file/schemas/Pet.yaml",
             "multi_file/paths/pets.yaml",
             "multi_file/common.yaml",
-            "multi_file/schemas/Owner Info.yaml"
+            "multi_file/schemas/Owner Info.yaml",
+            "multi_file/schemas/Checkup.yaml",
         ]
     );
     let pet = std::fs::read(root.parent().unwrap().join("multi_file/schemas/Pet.yaml")).unwrap();

@@ -83,6 +83,7 @@ fn spec_text_cannot_leave_its_place_in_any_generated_file() {
     assert_eq!(
         keys,
         [
+            "bin",
             "dependencies",
             "dev-dependencies",
             "features",

@@ -44,7 +44,7 @@ fn an_overlay_changes_the_spec_before_generation() {
     let out = dir.join("out");
     let output = generate(&spec, &overlay, &out);
     assert!(output.status.success(), "{}", stderr(&output));
-    let api = std::fs::read_to_string(out.join("src/apis/other.rs")).unwrap();
+    let api = std::fs::read_to_string(out.join("src/apis/pets.rs")).unwrap();
     assert!(
         api.contains("pub fn list_pets(&self) -> ListPets"),
         "no longer an argument:\n{api}"

@@ -45,6 +45,7 @@ pub struct Config {
     /// Whether server variables left unset take the spec's default (an explicit choice).
     server_defaults: bool,
     strict: bool,
+    observer: Option<Arc<dyn crate::transport::Observer>>,
 }
 
 impl fmt::Debug for Config {
@@ -62,6 +63,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("server_defaults", &self.server_defaults)
             .field("strict", &self.strict)
+            .field("observer", &self.observer.is_some())
             .finish()
     }
 }
@@ -168,6 +170,12 @@ impl Config {
         self
     }
 
+    /// Shows each attempt to `observer` (a front end's `--verbose`, `--dry-run`).
+    pub fn observer(mut self, observer: Arc<dyn crate::transport::Observer>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Sets the server variable `name` (the generated setter of that variable calls it).
     pub fn set_variable(&mut self, name: &'static str, value: String) {
         self.variables.retain(|(n, _)| *n != name);
@@ -246,6 +254,7 @@ impl Config {
             user_agent,
             strict: self.strict,
             drift: Default::default(),
+            observer: self.observer,
         })
     }
 }
@@ -271,6 +280,12 @@ macro_rules! client_builder {
         }
 
         impl ClientBuilder {
+            /// A builder with these settings (what the command line and the MCP server build).
+            #[doc(hidden)]
+            pub fn from_config(config: $crate::builder::Config) -> Self {
+                Self { config }
+            }
+
             /// Sends every request to `url` (scheme, host and optional path prefix) instead of the
             /// spec's server: a proxy, a staging host, a mock server.
             pub fn base_url(self, url: impl Into<String>) -> Self {

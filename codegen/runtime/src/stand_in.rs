@@ -72,11 +72,13 @@ pub mod test_server {
                 operation: "getItem",
                 method: "GET",
                 path: "/items/{id}",
+                signed: true,
             },
             Route {
                 operation: "createItem",
                 method: "POST",
                 path: "/items",
+                signed: true,
             },
         ],
         examples: &[Example {

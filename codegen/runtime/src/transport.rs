@@ -55,6 +55,20 @@ pub struct Transport {
     pub(crate) strict: bool,
     /// The drift this client has seen.
     pub(crate) drift: crate::drift_log::DriftLog,
+    /// Sees each attempt (the command line's `--verbose` and `--dry-run`).
+    pub(crate) observer: Option<Arc<dyn Observer>>,
+}
+
+/// Sees every attempt a client makes: the request as it goes out (signed), and the head of its
+/// response. What a front end's `--verbose` and `--dry-run` are built on; the observer is
+/// trusted code, and sees the signature.
+pub trait Observer: Send + Sync {
+    /// Called with each attempt, after it is signed. `Err(reason)` stops it unsent: the
+    /// request fails with `reason` as an invalid request (a dry run).
+    fn sending(&self, request: &reqwest::Request) -> Result<(), String>;
+
+    /// Called with the head of each response, and how long the attempt took.
+    fn received(&self, response: &reqwest::Response, elapsed: Duration);
 }
 
 impl Transport {
@@ -503,10 +517,24 @@ impl Transport {
         {
             signing::sign_request(signer.as_ref(), &mut request).map_err(Failure::Signing)?;
         }
-        self.http
+        let Some(observer) = &self.observer else {
+            return self
+                .http
+                .execute(request)
+                .await
+                .map_err(|source| transport_error(method, path, source));
+        };
+        observer
+            .sending(&request)
+            .map_err(Failure::InvalidRequest)?;
+        let started = std::time::Instant::now();
+        let response = self
+            .http
             .execute(request)
             .await
-            .map_err(|source| transport_error(method, path, source))
+            .map_err(|source| transport_error(method, path, source))?;
+        observer.received(&response, started.elapsed());
+        Ok(response)
     }
 
     /// The next request when `response` redirects and the policy follows it: same origin only,

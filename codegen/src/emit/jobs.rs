@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::TokenStream;
 
 use super::{
-    GeneratedFile, Options, client, examples_test, operations, rust, testing, types, verify,
+    GeneratedFile, Options, client, examples_test, front, operations, rust, testing, types, verify,
 };
 use crate::error::Error;
 use crate::ir::Api;
@@ -81,6 +81,12 @@ enum RustFile<'a> {
     TestingMod,
     /// `src/testing/<group>.rs`: a group's stubs.
     TestingGroup(&'a crate::ir::Group),
+    /// `src/operations.rs`: the operations as data and their dispatch (features `cli`, `mcp`).
+    Operations,
+    /// `src/main.rs`: the command line (feature `cli`).
+    Main,
+    /// `tests/cli.rs`: every operation from the command line (feature `cli`).
+    CliTest,
 }
 
 /// Every Rust file (the parts of `types.rs` in their order, not always next to each other), roughly largest
@@ -106,13 +112,15 @@ fn rust_files(api: &Api) -> Vec<RustFile<'_>> {
         .map(|g| (g.operations.len() * 3, RustFile::TestingGroup(g)));
     let mut sized: Vec<(usize, RustFile<'_>)> = types.chain(groups).chain(stubs).collect();
     sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size)); // stable: the parts stay in order
-    let mut jobs = vec![RustFile::Examples];
+    let mut jobs = vec![RustFile::Operations, RustFile::Examples];
     jobs.extend(sized.into_iter().map(|(_, job)| job));
     jobs.extend([
         RustFile::TestingMod,
         RustFile::Client,
         RustFile::Lib,
         RustFile::ApisMod,
+        RustFile::Main,
+        RustFile::CliTest,
     ]);
     jobs
 }
@@ -153,6 +161,9 @@ impl RustFile<'_> {
             RustFile::TestingGroup(group) => {
                 format!("src/testing/{}.rs", crate::names::unraw(&group.module))
             }
+            RustFile::Operations => "src/operations.rs".to_owned(),
+            RustFile::Main => "src/main.rs".to_owned(),
+            RustFile::CliTest => "tests/cli.rs".to_owned(),
         })
     }
 
@@ -184,6 +195,9 @@ impl RustFile<'_> {
             RustFile::ApisMod => operations::mod_file(api),
             RustFile::TestingMod => testing::mod_file(api, options),
             RustFile::TestingGroup(group) => testing::group_file(api, group),
+            RustFile::Operations => front::operations_file(api, options),
+            RustFile::Main => front::main_file(options),
+            RustFile::CliTest => front::cli_test_file(options),
         };
         Ok((code, String::new()))
     }

@@ -17,6 +17,7 @@ mod conformance;
 mod docs;
 mod examples_test;
 mod features;
+mod front;
 mod jobs;
 mod models;
 mod operations;

@@ -35,6 +35,17 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("base64_json"),
     module!("body"),
     module!("builder"),
+    module!("cli/mod"),
+    module!("cli/check"),
+    module!("cli/command"),
+    module!("cli/input"),
+    module!("cli/observe"),
+    module!("cli/output"),
+    module!("cli/query"),
+    module!("cli/raw"),
+    module!("cli/serve"),
+    module!("cli/target"),
+    module!("dispatch"),
     module!("drift"),
     module!("drift_log"),
     module!("encoding"),
@@ -43,6 +54,8 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("events"),
     module!("form"),
     module!("json_path"),
+    module!("mcp/mod"),
+    module!("mcp/tools"),
     module!("model"),
     module!("multipart"),
     module!("one_of"),
@@ -54,6 +67,7 @@ pub(crate) const FILES: &[RuntimeFile] = &[
     module!("signing"),
     module!("stream"),
     module!("string_enum"),
+    module!("table"),
     module!("testing_auth"),
     module!("testing_server"),
     module!("testing_stub"),
@@ -247,12 +261,21 @@ mod tests {
 
     #[test]
     fn every_file_of_the_runtime_crate_is_copied_and_tests_never_are() {
-        let on_disk: std::collections::BTreeSet<String> =
-            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/src"))
-                .unwrap()
-                .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-                .filter(|name| name != "stand_in.rs")
-                .collect();
+        let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/runtime/src"));
+        let mut on_disk = std::collections::BTreeSet::new();
+        let mut folders = vec![root.to_owned()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    let relative = path.strip_prefix(root).unwrap().to_str().unwrap();
+                    on_disk.insert(relative.replace('\\', "/"));
+                }
+            }
+        }
+        on_disk.remove("stand_in.rs");
         let copied: std::collections::BTreeSet<String> = FILES
             .iter()
             .map(|file| file.path.trim_start_matches("runtime/src/").to_owned())

@@ -113,6 +113,7 @@ fn cargo_toml(api: &Api, options: &Options) -> Result<String, Error> {
             vendored => options.runtime == Runtime::Vendored,
             tag_features => features::table(api).0,
             all_feature => crate::ir::ALL_FEATURE,
+            cli_name => options.cli_name(),
         },
     )
 }

@@ -34,7 +34,8 @@ pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
         let id = wire(&operation_id(op));
         let method = op.method.as_str();
         let path = wire(&op.path);
-        quote!(crate::testing_server::Route { operation: #id, method: #method, path: #path })
+        let signed = op.signed;
+        quote!(crate::testing_server::Route { operation: #id, method: #method, path: #path, signed: #signed })
     });
     let examples = api.operations.iter().filter_map(|op| {
         let (status, body) = default_answer(api, op, exceptions)?;
@@ -138,7 +139,7 @@ pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
         #(#modules)*
 
         /// The spec's operations, routes and default answers, and how requests authenticate.
-        static SPEC: Spec = Spec {
+        pub(crate) static SPEC: Spec = Spec {
             routes: &[#(#routes),*],
             examples: &[#(#examples),*],
             auth: #auth,

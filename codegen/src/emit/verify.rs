@@ -25,21 +25,33 @@ use crate::text;
 const DEPENDENCIES: &[&str] = &[
     "base64",
     "bytes",
+    "clap",
+    "clap_complete",
+    "comfy-table",
+    "etcetera",
     "form_urlencoded",
     "futures-core",
     "getrandom",
+    "heck",
     "http-body-util",
     "httpdate",
     "hyper",
     "hyper-util",
+    "jaq-core",
+    "jaq-json",
+    "jaq-std",
     "percent-encoding",
     "reqwest",
+    "rmcp",
     "serde",
     "serde_json",
     "serde_path_to_error",
     "sha2",
+    "strsim",
     "tokio",
+    "toml",
     "tracing",
+    "yaml_serde",
 ];
 
 /// Keys the template writes under `[package]`.
@@ -61,6 +73,7 @@ const PACKAGE_KEYS: &[&str] = &[
 const TABLES: &[&str] = &[
     "package",
     "lib",
+    "bin",
     "features",
     "dependencies",
     "dev-dependencies",
@@ -197,6 +210,10 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
         if !TABLES.contains(&key.as_str()) {
             return Err(render(what, &format!("unexpected top-level key `{key}`")));
         }
+        if key == "bin" {
+            check_bin(what, value)?;
+            continue;
+        }
         let Some(inner) = value.as_table() else {
             return Err(render(what, &format!("`{key}` is not a table")));
         };
@@ -236,6 +253,34 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// The one binary: the command line, `src/main.rs`, built with the `cli` feature only.
+fn check_bin(what: &str, value: &toml::Value) -> Result<(), Error> {
+    let bad = || render(what, "unexpected `[[bin]]` settings");
+    let [bin] = value.as_array().map(Vec::as_slice).unwrap_or(&[]) else {
+        return Err(bad());
+    };
+    let bin = bin.as_table().ok_or_else(bad)?;
+    let name_ok = bin
+        .get("name")
+        .and_then(|n| n.as_str())
+        .is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+    let path_ok = bin.get("path").and_then(|p| p.as_str()) == Some("src/main.rs");
+    let features_ok = bin
+        .get("required-features")
+        .and_then(|f| f.as_array())
+        .is_some_and(|f| f.len() == 1 && f[0].as_str() == Some("cli"));
+    if bin.len() == 3 && name_ok && path_ok && features_ok {
+        Ok(())
+    } else {
+        Err(bad())
+    }
 }
 
 /// The one dependency with a path: the runtime, vendored in `runtime/` (a package named

@@ -30,6 +30,12 @@ pub mod base64_json;
 pub mod body;
 #[doc(hidden)]
 pub mod builder;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+pub mod dispatch;
 #[doc(hidden)]
 pub mod drift;
 #[doc(hidden)]
@@ -48,6 +54,9 @@ pub mod events;
 pub mod form;
 #[doc(hidden)]
 pub mod json_path;
+#[cfg(feature = "mcp")]
+#[doc(hidden)]
+pub mod mcp;
 #[doc(hidden)]
 pub mod model;
 #[cfg(feature = "multipart")]
@@ -73,6 +82,9 @@ pub mod signing;
 pub mod stream;
 #[doc(hidden)]
 pub mod string_enum;
+#[cfg(feature = "dispatch")]
+#[doc(hidden)]
+pub mod table;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing_auth;

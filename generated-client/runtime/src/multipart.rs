@@ -40,6 +40,47 @@ thread_local! {
     static FILES: RefCell<Option<(String, Vec<FilePart>)>> = const { RefCell::new(None) };
 }
 
+thread_local! {
+    /// Set while a front end that reads files (the command line) reads a body: a file given as
+    /// `@path` is that file, of at most this many bytes.
+    static READ_FILES: std::cell::Cell<Option<u64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `read` (which deserializes a body) with files given as `@path` read from those paths,
+/// each of at most `limit` bytes: how the command line uploads a file. Anywhere else (the MCP
+/// server, a test) a file given as text is that text, and no path is ever opened.
+pub fn reading_files<R>(limit: u64, read: impl FnOnce() -> R) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            READ_FILES.with(|cell| cell.set(None));
+        }
+    }
+    READ_FILES.with(|cell| cell.set(Some(limit)));
+    let _reset = Reset;
+    read()
+}
+
+/// The file at `path`, when it holds at most `limit` bytes (read no further than that).
+fn read_limited(path: &str, limit: u64) -> Result<FilePart, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{path}`: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read `{path}`: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "`{path}` is larger than the limit of {limit} bytes"
+        ));
+    }
+    let part = FilePart::new(bytes);
+    Ok(match Path::new(path).file_name().and_then(|n| n.to_str()) {
+        Some(name) => part.file_name(name),
+        None => part,
+    })
+}
+
 /// Restores the thread's collector when the encoding ends, even by a panic in a `Serialize`
 /// impl (a runtime may keep the thread for other tasks).
 struct Collecting;
@@ -146,12 +187,19 @@ impl Serialize for FilePart {
     }
 }
 
-/// From text (the spec's examples, and what a test server records): its UTF-8 bytes.
+/// From text (the spec's examples, what a test server records, an MCP tool's argument): its
+/// UTF-8 bytes; on the command line, `@path` is the file at `path` (see [`reading_files`]).
 impl<'de> Deserialize<'de> for FilePart {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)
             .map_err(|_| de::Error::custom("a file is given as text here"))?;
-        Ok(FilePart::new(text.into_bytes()))
+        match (
+            text.strip_prefix('@'),
+            READ_FILES.with(std::cell::Cell::get),
+        ) {
+            (Some(path), Some(limit)) => read_limited(path, limit).map_err(de::Error::custom),
+            _ => Ok(FilePart::new(text.into_bytes())),
+        }
     }
 }
 

@@ -42,6 +42,11 @@
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 pub mod apis;
 
+/// The operations as data and their typed dispatch, which the command line and the MCP
+/// server are built on.
+#[cfg(feature = "cli")]
+pub mod operations;
+
 #[cfg(feature = "testing")]
 pub mod testing;
 

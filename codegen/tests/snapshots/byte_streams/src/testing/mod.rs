@@ -35,22 +35,25 @@ pub mod exports;
 pub mod files;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "getExport",
             method: "GET",
             path: "/exports/{exportId}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "uploadFile",
             method: "POST",
             path: "/files",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "downloadFile",
             method: "GET",
             path: "/files/{fileId}",
+            signed: false,
         },
     ],
     examples: &[

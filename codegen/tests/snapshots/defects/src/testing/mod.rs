@@ -32,22 +32,25 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod widgets;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "getPart",
             method: "GET",
             path: "/widgets/{widget_id}/parts/{part_name}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "putWidget",
             method: "PUT",
             path: "/widgets/{widget_id}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "getLabel",
             method: "GET",
             path: "/widgets/{widget_id}/label",
+            signed: false,
         },
     ],
     examples: &[

@@ -37,17 +37,19 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod orders;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "listLegacyOrders",
             method: "GET",
             path: "/legacy/orders",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "listOrders",
             method: "GET",
             path: "/orders",
+            signed: false,
         },
     ],
     examples: &[

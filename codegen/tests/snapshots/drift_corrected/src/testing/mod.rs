@@ -32,17 +32,19 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod users;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "getUser",
             method: "GET",
             path: "/users/{id}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "createUser",
             method: "POST",
             path: "/users",
+            signed: false,
         },
     ],
     examples: &[

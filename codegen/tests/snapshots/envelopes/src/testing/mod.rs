@@ -37,11 +37,12 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod widgets;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[crate::testing_server::Route {
         operation: "listWidgets",
         method: "GET",
         path: "/widgets",
+        signed: false,
     }],
     examples: &[crate::testing_server::Example {
         operation: "listWidgets",

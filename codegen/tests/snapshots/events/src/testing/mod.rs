@@ -40,17 +40,19 @@ pub mod chat;
 pub mod ticks;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "createChatCompletion",
             method: "POST",
             path: "/chat/completions",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "streamTicks",
             method: "GET",
             path: "/ticks",
+            signed: false,
         },
     ],
     examples: &[

@@ -32,11 +32,12 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod evil_tag;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[crate::testing_server::Route {
         operation: "getThing",
         method: "GET",
         path: "/things/{thing\u{202e}}",
+        signed: false,
     }],
     examples: &[crate::testing_server::Example {
         operation: "getThing",

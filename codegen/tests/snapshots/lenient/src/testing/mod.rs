@@ -32,11 +32,12 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod pets;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[crate::testing_server::Route {
         operation: "searchPets",
         method: "GET",
         path: "/pets",
+        signed: false,
     }],
     examples: &[crate::testing_server::Example {
         operation: "searchPets",

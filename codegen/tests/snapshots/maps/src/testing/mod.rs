@@ -29,7 +29,7 @@ use crate::testing_server::{Engine, Settings, Spec};
 pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[],
     examples: &[],
     auth: Auth::None,

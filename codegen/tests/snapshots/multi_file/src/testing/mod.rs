@@ -37,22 +37,25 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod pets;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "listPets",
             method: "GET",
             path: "/pets",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "createPet",
             method: "POST",
             path: "/pets",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "getPet",
             method: "GET",
             path: "/pets/{pet_id}",
+            signed: false,
         },
     ],
     examples: &[

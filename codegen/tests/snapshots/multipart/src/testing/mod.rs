@@ -35,17 +35,19 @@ pub mod files;
 pub mod images;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "createFile",
             method: "POST",
             path: "/files",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "createImageEdit",
             method: "POST",
             path: "/images/edits",
+            signed: false,
         },
     ],
     examples: &[

@@ -32,17 +32,19 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod orders;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "getOrder",
             method: "GET",
             path: "/orders/{order_id}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "putOrder",
             method: "PUT",
             path: "/orders/{order_id}",
+            signed: false,
         },
     ],
     examples: &[

@@ -40,32 +40,37 @@ pub mod widgets;
 pub mod other;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "listWidgets",
             method: "GET",
             path: "/widgets",
+            signed: true,
         },
         crate::testing_server::Route {
             operation: "post_widgets",
             method: "POST",
             path: "/widgets",
+            signed: true,
         },
         crate::testing_server::Route {
             operation: "get_widgets_parts_by_part_id",
             method: "GET",
             path: "/widgets/{widget_id}/parts/{partId}",
+            signed: true,
         },
         crate::testing_server::Route {
             operation: "delete_widgets_parts_by_part_id",
             method: "DELETE",
             path: "/widgets/{widget_id}/parts/{partId}",
+            signed: true,
         },
         crate::testing_server::Route {
             operation: "get_health",
             method: "GET",
             path: "/health",
+            signed: false,
         },
     ],
     examples: &[

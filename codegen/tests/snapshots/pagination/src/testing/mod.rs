@@ -52,37 +52,43 @@ pub mod switched_off;
 pub mod configured;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "listItems",
             method: "GET",
             path: "/items",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "listEvents",
             method: "GET",
             path: "/events",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "listLogs",
             method: "GET",
             path: "/logs",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "getReport",
             method: "GET",
             path: "/report",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "listSwitchedOff",
             method: "GET",
             path: "/switched-off",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "listConfigured",
             method: "GET",
             path: "/configured",
+            signed: false,
         },
     ],
     examples: &[

@@ -40,52 +40,61 @@ pub mod issues;
 pub mod repos;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "issues/list",
             method: "GET",
             path: "/issues",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "issues/create",
             method: "POST",
             path: "/issues",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "issues_get",
             method: "GET",
             path: "/issues/{number}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "issues/delete",
             method: "DELETE",
             path: "/issues/{number}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "IssuesUpdate",
             method: "PATCH",
             path: "/issues/{number}",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "delete",
             method: "PUT",
             path: "/issues/{number}/lock",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "issues/type",
             method: "POST",
             path: "/issues/{number}/lock",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "issues/clone",
             method: "DELETE",
             path: "/issues/{number}/lock",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "issues/search",
             method: "GET",
             path: "/repos",
+            signed: false,
         },
     ],
     examples: &[

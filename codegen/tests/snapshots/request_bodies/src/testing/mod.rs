@@ -37,27 +37,31 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod notes;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[
         crate::testing_server::Route {
             operation: "replaceNotes",
             method: "PUT",
             path: "/notes",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "createNote",
             method: "POST",
             path: "/notes",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "uploadNote",
             method: "POST",
             path: "/notes/raw",
+            signed: false,
         },
         crate::testing_server::Route {
             operation: "searchNotes",
             method: "POST",
             path: "/notes/search",
+            signed: false,
         },
     ],
     examples: &[

@@ -37,11 +37,12 @@ pub use crate::testing_stub::{Answers, Fault, Stub, StubHandle};
 pub mod ping;
 
 /// The spec's operations, routes and default answers, and how requests authenticate.
-static SPEC: Spec = Spec {
+pub(crate) static SPEC: Spec = Spec {
     routes: &[crate::testing_server::Route {
         operation: "get_ping",
         method: "GET",
         path: "/ping",
+        signed: false,
     }],
     examples: &[crate::testing_server::Example {
         operation: "get_ping",
