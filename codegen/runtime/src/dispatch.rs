@@ -410,18 +410,28 @@ fn check_kind(kind: Kind, value: &Value) -> Result<(), String> {
 }
 
 /// The candidate closest to `name` by edit distance (case aside), when it is close enough to
-/// be a typo.
+/// be a typo; else one that begins with `name` (`user` for `user_id`).
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let name = name.to_lowercase();
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
     candidates
-        .into_iter()
+        .iter()
         .map(|candidate| {
             (
                 strsim::levenshtein(&name, &candidate.to_lowercase()),
-                candidate,
+                *candidate,
             )
         })
         .filter(|(d, candidate)| *d <= (candidate.chars().count() / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, candidate)| candidate)
+        .or_else(|| {
+            candidates
+                .iter()
+                .filter(|candidate| {
+                    name.chars().count() >= 3 && candidate.to_lowercase().starts_with(&name)
+                })
+                .min_by_key(|candidate| candidate.len())
+                .copied()
+        })
 }

@@ -509,6 +509,7 @@ fn paging_hint(operation: &Operation) -> String {
             let lower = wire.to_lowercase();
             [
                 "page", "limit", "size", "cursor", "offset", "after", "before", "start", "per",
+                "rpp",
             ]
             .iter()
             .any(|word| lower.contains(word))
