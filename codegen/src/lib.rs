@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one module per stage:
 //! [`load`] (bytes → normalised document → `openapiv3`) → [`ir`] (plain data: resolved types and
-//! operations with their final Rust names) → [`emit`] (the crate's files, in memory) →
+//! operations with their final Rust names) → [`emit`](mod@emit) (the crate's files, in memory) →
 //! [`format`](mod@format) (rustfmt) → [`write`](mod@write) (all or nothing, or a staleness check). [`diff`] compares two IRs as a change
 //! report for users of the generated crate.
 //!

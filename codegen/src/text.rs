@@ -6,7 +6,7 @@
 //! (quotes, line ends, `-->`, `|`), they all replace the characters that change how text reads
 //! without being seen: control characters, bidirectional overrides (which rustc refuses in
 //! comments and literals, and which can make code read differently than it compiles), line and
-//! paragraph separators and the byte order mark. The verify stage ([`verify::text`](super::verify))
+//! paragraph separators and the byte order mark. The verify stage (`emit::verify::text`, private)
 //! looks for any that got through.
 
 use std::borrow::Cow;

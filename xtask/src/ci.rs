@@ -13,6 +13,9 @@ struct Step {
     what: &'static str,
     args: &'static [&'static str],
     env: &'static [(&'static str, &'static str)],
+    /// Whether every generated crate is built with its front ends (`<crate>/mcp`, which brings
+    /// `cli`): their generated table, dispatch and binary are checked like the rest.
+    front_ends: bool,
 }
 
 const STEPS: &[Step] = &[
@@ -20,26 +23,22 @@ const STEPS: &[Step] = &[
         what: "formatting of the whole workspace, the generated crate included",
         args: &["fmt", "--all", "--check"],
         env: &[],
+        front_ends: false,
     },
     Step {
         what: "tests (generator, runtime, fixture crates and their behaviour, wire, spec examples)",
         args: &["test", "--workspace"],
         env: &[],
+        front_ends: false,
     },
     Step {
-        what: "clippy, warnings denied",
-        args: &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
+        what: "clippy, warnings denied, every fixture crate with its command line and MCP server",
+        args: &["clippy", "--workspace", "--all-targets"],
         env: &[],
+        front_ends: true,
     },
     Step {
-        what: "rustdoc of the generated crates (Zephr's and every fixture's) and the generator, warnings denied",
+        what: "rustdoc of the generated crates (Zephr's and every fixture's, front ends included) and the generator, warnings denied",
         args: &[
             "doc",
             "--no-deps",
@@ -52,6 +51,7 @@ const STEPS: &[Step] = &[
             "xtask",
         ],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
+        front_ends: true,
     },
     Step {
         // The runtime's docs are for the next engineer: its private items too (links between
@@ -68,6 +68,7 @@ const STEPS: &[Step] = &[
             "RUSTDOCFLAGS",
             "-D warnings -A rustdoc::private_intra_doc_links",
         )],
+        front_ends: false,
     },
 ];
 
@@ -108,8 +109,15 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
         let passed = times.step(
             &format!("{}: cargo {}", step.what, step.args.join(" ")),
             || {
-                Ok(Command::new(&cargo)
-                    .args(step.args)
+                let mut command = Command::new(&cargo);
+                command.args(step.args);
+                if step.front_ends {
+                    command.args(["--features", &front_end_features()?]);
+                }
+                if step.args[0] == "clippy" {
+                    command.args(["--", "-D", "warnings"]);
+                }
+                Ok(command
                     .envs(step.env.iter().copied())
                     .current_dir(paths::root())
                     .status()
@@ -179,6 +187,30 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
         return Ok(false);
     }
     Ok(true)
+}
+
+/// `<crate>/mcp` for Zephr's crate and every fixture crate (`codegen/tests/snapshots/*`),
+/// comma-separated.
+fn front_end_features() -> Result<String> {
+    let mut features = vec!["generated-client/mcp".to_owned()];
+    for entry in std::fs::read_dir(paths::root().join("codegen/tests/snapshots"))? {
+        let manifest = entry?.path().join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let table: toml::Table = text
+            .parse()
+            .with_context(|| format!("{}", manifest.display()))?;
+        if let Some(name) = table
+            .get("package")
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+        {
+            features.push(format!("{name}/mcp"));
+        }
+    }
+    features.sort();
+    Ok(features.join(","))
 }
 
 /// How long each step took, printed at the end whatever happened.

@@ -351,14 +351,14 @@ fn build(spec: &Path, out: &Path, options: &codegen::Options) -> Result<(), Stri
         }
         command.output().map_err(|e| e.to_string())
     };
-    // With the test server (`testing`): it is generated for every spec, and must lint and
-    // document clean too.
+    // With the test server and the front ends (`mcp` brings `cli` and `testing`): they are
+    // generated for every spec, and must lint and document clean too.
     let mut output = cargo(
         &[
             "clippy",
             "--all-targets",
             "--features",
-            "testing",
+            "mcp",
             "--",
             "-D",
             "warnings",
@@ -367,13 +367,25 @@ fn build(spec: &Path, out: &Path, options: &codegen::Options) -> Result<(), Stri
     )?;
     if output.status.success() {
         output = cargo(
-            &["doc", "--no-deps", "--features", "testing"],
+            &["doc", "--no-deps", "--features", "mcp"],
             Some("-D warnings"),
         )?;
     }
-    // A fresh crate's own tests pass: its examples fit their types, or are listed as found.
+    // A fresh crate's own tests pass: its examples fit their types, or are listed as found; and
+    // every operation goes through its command line to its test server as the arguments said.
     if output.status.success() {
-        output = cargo(&["test", "--test", "examples"], None)?;
+        output = cargo(
+            &[
+                "test",
+                "--features",
+                "cli",
+                "--test",
+                "examples",
+                "--test",
+                "cli",
+            ],
+            None,
+        )?;
     }
     if output.status.success() {
         Ok(())
@@ -415,7 +427,7 @@ fn report(rows: &[Row], args: &Args) -> String {
         rows.len(),
         if args.build {
             format!(
-                "; **{} of them build** with clippy `-D warnings`, document with rustdoc `-D warnings`, the test server included (`--features testing`), and pass their own examples test (`cargo test --test examples`; the runtime crate is shared, one target)",
+                "; **{} of them build** with clippy `-D warnings`, document with rustdoc `-D warnings`, the test server, command line and MCP server included (`--features mcp`), and pass their own tests (`cargo test --features cli --test examples --test cli`: the examples fit their types, and every operation goes through the crate's command line to its test server as its arguments said; the runtime crate is shared, one target)",
                 built.count()
             )
         } else {

@@ -315,7 +315,7 @@ fn global_args<C>(api: &Api<C>) -> Vec<Arg> {
             .global(true)
             .help_heading("Target")
             .help(format!(
-                "The server's `{}`{}{} [env: {prefix}_{}]",
+                "The server's `{}`{}{} [env: {prefix}_{}{}]",
                 variable.name,
                 if variable.description.is_empty() {
                     String::new()
@@ -327,7 +327,11 @@ fn global_args<C>(api: &Api<C>) -> Vec<Arg> {
                 } else {
                     format!(" (one of {})", variable.allowed.join(", "))
                 },
-                variable.flag.to_shouty_snake_case()
+                variable.flag.to_shouty_snake_case(),
+                match variable.short_flag {
+                    Some(short) => format!(" or {prefix}_{}", short.to_shouty_snake_case()),
+                    None => String::new(),
+                }
             ));
         if let Some(short) = variable.short_flag {
             arg = arg.visible_alias(short);
