@@ -136,6 +136,15 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
             return Ok(false);
         }
     }
+    // The generated crate as teams configure it, not only as the workspace unifies it: code
+    // that only one feature reads (tracing's span fields) warns when that feature is off.
+    let passed = times.step(
+        "the generated crate's feature combinations, clippy with warnings denied",
+        || feature_combinations(&cargo),
+    )?;
+    if !passed {
+        return Ok(false);
+    }
     // The public corpus is not part of the project (never committed), but when it is next to
     // it, as on CI, every spec of it must still generate.
     let corpus = crate::corpus::default_corpus();
@@ -185,6 +194,41 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
     if !passed {
         eprintln!("error: the MCP Inspector could not use the MCP server (see above)");
         return Ok(false);
+    }
+    Ok(true)
+}
+
+/// Feature sets of the generated crate that the workspace build never sees (it unifies them all
+/// on): no defaults with everything, one tag alone, one tag with the test server, the platform's
+/// TLS instead of rustls. `cargo xtask features` runs every feature alone (cargo-hack).
+pub const FEATURE_SETS: &[&str] = &["all-apis", "users", "users,testing", "users,native-tls"];
+
+fn feature_combinations(cargo: &str) -> Result<bool> {
+    for features in FEATURE_SETS {
+        println!("--> --no-default-features --features {features}");
+        let passed = Command::new(cargo)
+            .args(["clippy", "-p", "generated-client", "--no-default-features"])
+            .args(["--features", features, "--", "-D", "warnings"])
+            .current_dir(paths::root())
+            .status()
+            .with_context(|| format!("cannot run `{cargo}`"))?
+            .success();
+        if !passed {
+            eprintln!(
+                "error: the generated crate does not build cleanly with `default-features = false, features = [{}]`{}",
+                features
+                    .split(',')
+                    .map(|f| format!("\"{f}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if features.contains("native-tls") {
+                    " (native-tls needs OpenSSL's headers: Debian's libssl-dev and pkg-config)"
+                } else {
+                    ""
+                }
+            );
+            return Ok(false);
+        }
     }
     Ok(true)
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use crate::lock::Lock;
 use crate::paths::{self, SpecDir};
@@ -65,13 +65,10 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let locked = args.spec.is_none();
     let spec_path = args.spec.clone().unwrap_or_else(|| dir.spec());
     if !spec_path.exists() {
-        if locked {
-            bail!(
-                "{} is missing: fetch it with `cargo xtask fetch-spec` (offline: `cargo xtask fetch-spec --from PATH`)",
-                spec_path.display()
-            );
+        if !locked {
+            bail!("{} does not exist", spec_path.display());
         }
-        bail!("{} does not exist", spec_path.display());
+        fetch_locked(dir, &spec_path)?;
     }
     let overlay = overlay(dir, locked, args.overlay.as_deref(), args.no_overlay)?;
     let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
@@ -244,6 +241,82 @@ pub fn overlay(
         None => return Ok(None),
     };
     Ok(Some(codegen::load::Overlay::load_file(&path)?))
+}
+
+/// Downloads the locked spec into `path` when it is missing (a fresh clone: the spec is never
+/// committed), so a newcomer's first `cargo xtask generate` needs nothing else. Only the file the
+/// lock pins is accepted: the same bounded download as `fetch-spec`, then its sha256 against the
+/// lock's; a different document is refused (adopting a new spec is `fetch-spec`'s job, with its
+/// change report), and nothing is written.
+fn fetch_locked(dir: &SpecDir, path: &Path) -> Result<()> {
+    let offline = "offline: `cargo xtask fetch-spec --from PATH` with a copy of it";
+    let lock_path = dir.lock();
+    let Some(lock) = Lock::read(&lock_path)? else {
+        bail!(
+            "{} is missing and there is no lock ({}) saying which spec to fetch: `cargo xtask fetch-spec --from URL|PATH`",
+            path.display(),
+            lock_path.display()
+        );
+    };
+    if !(lock.source.starts_with("https://") || lock.source.starts_with("http://"))
+        || !lock.files.is_empty()
+    {
+        bail!(
+            "{} is missing, and the lock's source {} is not one URL to download: bring the spec back with `cargo xtask fetch-spec --from {}`",
+            path.display(),
+            lock.source,
+            lock.source
+        );
+    }
+    eprintln!(
+        "{} is missing: downloading the locked spec (version {}, sha256 {}) from {}",
+        path.display(),
+        lock.version,
+        lock.sha256,
+        lock.source
+    );
+    let fetched = crate::download::fetch(
+        &lock.source,
+        &crate::download::Validators::default(),
+        crate::download::Limits::default(),
+    )
+    .with_context(|| format!("cannot fetch the locked spec ({offline})"))?;
+    let crate::download::Fetched::Document {
+        bytes, redirects, ..
+    } = fetched
+    else {
+        bail!(
+            "{} answered 304 Not Modified to an unconditional request",
+            lock.source
+        );
+    };
+    for redirect in &redirects {
+        eprintln!("note: redirected to another origin: {redirect}");
+    }
+    let sha256 = codegen::load::sha256_hex(&bytes);
+    if sha256 != lock.sha256 {
+        bail!(
+            "{} now serves another document (sha256 {sha256}, {} bytes) than the lock ({}) pins ({}, version {}); nothing was written. \
+             To review and adopt it: `cargo xtask fetch-spec`; to build the locked crate: {offline}",
+            lock.source,
+            bytes.len(),
+            lock_path.display(),
+            lock.sha256,
+            lock.version
+        );
+    }
+    // Written beside the target and renamed: an interrupted run never leaves half a spec.
+    let temporary = path.with_extension("yaml.downloading");
+    std::fs::write(&temporary, &bytes)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!(
+        "wrote {} ({} bytes, sha256 as locked)",
+        path.display(),
+        bytes.len()
+    );
+    Ok(())
 }
 
 /// The lock of the default spec, failing when the spec is not the locked one.

@@ -428,3 +428,68 @@ fn a_new_spec_that_breaks_nothing_exits_10_with_its_additions() {
     );
     assert!(!entry.contains("### Breaking"), "{entry}");
 }
+
+/// A fresh clone has the lock but not the spec (it is never committed): `generate` downloads the
+/// locked spec itself, checks its sha256 against the lock and generates, so a newcomer types one
+/// command. A server that now serves another document is refused, with nothing written.
+#[test]
+fn generate_on_a_fresh_clone_fetches_the_locked_spec_and_only_that() {
+    let dir = spec_dir("generate-fetches-locked");
+    let out = dir.parent().unwrap().join("generated-client");
+    let old = std::fs::read(real_spec()).unwrap();
+    let server = Server::start(
+        "/admin_api_spec.yaml",
+        vec![
+            Answer::Body {
+                status: "200 OK",
+                headers: vec![],
+                body: old.clone(),
+            },
+            Answer::Body {
+                status: "200 OK",
+                headers: vec![],
+                body: old.clone(),
+            },
+            Answer::Body {
+                status: "200 OK",
+                headers: vec![],
+                body: changed_spec(),
+            },
+        ],
+    );
+    let (output, _) = fetch(&dir, &server.url, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let spec = dir.join("zephr-admin-api.yaml");
+    std::fs::remove_file(&spec).unwrap();
+
+    let generate = || {
+        xtask(&[
+            "--spec-dir",
+            dir.to_str().unwrap(),
+            "generate",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let output = generate();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("downloading the locked spec"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read(&spec).unwrap(), old);
+    assert!(out.join("src/lib.rs").exists());
+
+    // The source now serves another document: refused, the spec folder as it was.
+    std::fs::remove_file(&spec).unwrap();
+    let before = snapshot(dir.parent().unwrap());
+    let output = generate();
+    let message = stderr(&output);
+    assert!(!output.status.success());
+    assert!(
+        message.contains("now serves another document") && message.contains("nothing was written"),
+        "{message}"
+    );
+    assert_eq!(snapshot(dir.parent().unwrap()), before);
+}

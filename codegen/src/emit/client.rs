@@ -448,7 +448,87 @@ fn crate_doc(api: &Api, options: &Options) -> Vec<String> {
     paragraphs.push(vec![
         "Every request is signed by the configured [`RequestSigner`] just before it is sent (and again for each retry). Failures are [`Error`]s that keep the status, headers and raw body of the response.".to_owned(),
     ]);
+    paragraphs.extend(guide_sections(api, options, &crate_ident));
     docs::join_paragraphs(paragraphs)
+}
+
+/// What a consumer needs beyond the first call, each with an example rustdoc compiles: testing
+/// without the real API, drift and strict mode, pagination, and the command line.
+fn guide_sections(api: &Api, options: &Options, crate_ident: &str) -> Vec<Vec<String>> {
+    let call = example_operation(api).map(|op| {
+        let group = &api.groups[op.group];
+        format!("client.{}().{}()", group.accessor, op.method_name)
+    });
+    let mut testing = vec![
+        "# Testing".to_owned(),
+        String::new(),
+        "With the `testing` feature (for `[dev-dependencies]`), `testing::TestServer` is this API on a loopback port, in the test's process: it checks each request as the API would, answers each operation with what a test stubs or with the spec's example, and records what was sent. No account or network is needed.".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        "# #[cfg(feature = \"testing\")]".to_owned(),
+        format!("# async fn test() -> Result<(), {crate_ident}::Error> {{"),
+        format!("let server = {crate_ident}::testing::TestServer::start().await;"),
+        "let client = server.client(); // pointed at the server, with credentials it accepts".to_owned(),
+    ];
+    if let Some(call) = &call {
+        testing.push(format!(
+            "let response = {call}.await?; // the spec's example, unless stubbed"
+        ));
+    }
+    testing.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+
+    let drift = vec![
+        "# Drift and strict mode".to_owned(),
+        String::new(),
+        "A response that departs from the spec (a property it does not declare, a missing required one, an enum value it does not list, a status it does not document) is still decoded, its unknown data kept, and noted as drift: the operation, the status, a JSON pointer and the kind, never the value. [`Client::drift_report`] counts every place; with the `tracing` feature each new place is logged once. `.strict(true)` on the builder (or on one request) makes drift an [`Error`]: for tests, so they fail the day the API changes.".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        format!("# fn report(client: &{crate_ident}::Client) {{"),
+        "for entry in client.drift_report().entries() {".to_owned(),
+        "    println!(\"{} {} {} {}\", entry.operation(), entry.status(), entry.kind(), entry.pointer());".to_owned(),
+        "}".to_owned(),
+        "# }".to_owned(),
+        "```".to_owned(),
+    ];
+
+    let mut sections = vec![testing, drift];
+    let no_args = |op: &&Operation| {
+        op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
+    };
+    if let Some(op) = api
+        .operations
+        .iter()
+        .filter(no_args)
+        .find(|op| op.pagination.is_some())
+    {
+        let group = &api.groups[op.group];
+        sections.push(vec![
+            "# Pagination".to_owned(),
+            String::new(),
+            "Operations that return one page of a longer list have `.pages()` and `.items()`: streams that request the next page as they are read (each request signed and retried), and stop where each operation's docs say; a server that sends the same cursor back, or more than `max_pages` pages, ends them with an error.".to_owned(),
+            String::new(),
+            "```no_run".to_owned(),
+            format!("# async fn all(client: &{crate_ident}::Client) -> Result<(), {crate_ident}::Error> {{"),
+            format!("let mut items = client.{}().{}().items();", group.accessor, op.method_name),
+            "while let Some(item) = items.next().await {".to_owned(),
+            "    let item = item?;".to_owned(),
+            "}".to_owned(),
+            "# Ok(())".to_owned(),
+            "# }".to_owned(),
+            "```".to_owned(),
+        ]);
+    }
+    sections.push(vec![
+        "# From the shell and for assistants".to_owned(),
+        String::new(),
+        format!(
+            "The `cli` feature builds `{}`, every operation as a command (`cargo install --path . --features cli`, then `{} --help`), signed as this crate signs; the `mcp` feature adds `{} mcp`, a Model Context Protocol server whose tools are the operations (read-only unless allowed).",
+            options.cli_name(),
+            options.cli_name(),
+            options.cli_name()
+        ),
+    ]);
+    sections
 }
 
 /// Every operation by path and method, linked to its method: the index a reader (or the page's

@@ -150,6 +150,7 @@ fn readme(api: &Api, options: &Options) -> Result<String, Error> {
             usage => usage,
             fence => fence,
             operations => operations,
+            cli_name => options.cli_name(),
         },
     )
 }

@@ -17,6 +17,35 @@
 //! ```
 //!
 //! Every request is signed by the configured [`RequestSigner`] just before it is sent (and again for each retry). Failures are [`Error`]s that keep the status, headers and raw body of the response.
+//!
+//! # Testing
+//!
+//! With the `testing` feature (for `[dev-dependencies]`), `testing::TestServer` is this API on a loopback port, in the test's process: it checks each request as the API would, answers each operation with what a test stubs or with the spec's example, and records what was sent. No account or network is needed.
+//!
+//! ```no_run
+//! # #[cfg(feature = "testing")]
+//! # async fn test() -> Result<(), fixture_maps::Error> {
+//! let server = fixture_maps::testing::TestServer::start().await;
+//! let client = server.client(); // pointed at the server, with credentials it accepts
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Drift and strict mode
+//!
+//! A response that departs from the spec (a property it does not declare, a missing required one, an enum value it does not list, a status it does not document) is still decoded, its unknown data kept, and noted as drift: the operation, the status, a JSON pointer and the kind, never the value. [`Client::drift_report`] counts every place; with the `tracing` feature each new place is logged once. `.strict(true)` on the builder (or on one request) makes drift an [`Error`]: for tests, so they fail the day the API changes.
+//!
+//! ```no_run
+//! # fn report(client: &fixture_maps::Client) {
+//! for entry in client.drift_report().entries() {
+//!     println!("{} {} {} {}", entry.operation(), entry.status(), entry.kind(), entry.pointer());
+//! }
+//! # }
+//! ```
+//!
+//! # From the shell and for assistants
+//!
+//! The `cli` feature builds `fixture-maps`, every operation as a command (`cargo install --path . --features cli`, then `fixture-maps --help`), signed as this crate signs; the `mcp` feature adds `fixture-maps mcp`, a Model Context Protocol server whose tools are the operations (read-only unless allowed).
 
 #![forbid(unsafe_code)]
 #![allow(dead_code)]
