@@ -36,19 +36,10 @@ pub struct Reuse {
 }
 
 impl Reuse {
-    /// What the crate in `out_dir` can give back: each formatted file whose text on disk is still
-    /// the one its manifest records. Anything unreadable is simply not reused.
-    pub fn from_output(out_dir: &Path) -> Reuse {
-        let mut files = BTreeMap::new();
-        for (path, source_sha, sha) in crate::write::formatted_files(out_dir) {
-            let Ok(text) = std::fs::read_to_string(out_dir.join(&path)) else {
-                continue;
-            };
-            if crate::load::sha256_hex(text.as_bytes()) == sha {
-                files.insert(path, (source_sha, text));
-            }
-        }
-        Reuse { files }
+    /// A file formatted last time: its path, the SHA-256 of its text before formatting, and the
+    /// formatted text (the write stage reads them from the output: `write::reusable_formatting`).
+    pub fn insert(&mut self, path: PathBuf, source_sha256: String, formatted: String) {
+        self.files.insert(path, (source_sha256, formatted));
     }
 }
 
@@ -58,11 +49,15 @@ const ONE_BY_ONE: usize = 12;
 
 /// Formats the `.rs` files of `files` as `formatting` says, recording for each the SHA-256 of its
 /// text before formatting.
-pub fn format(files: &mut [GeneratedFile], formatting: &Formatting) -> Result<(), Error> {
-    let Formatting::Rustfmt { reuse } = formatting else {
+/// `reuse` gives back files whose unformatted text has not changed since they were formatted.
+pub fn format(
+    files: &mut [GeneratedFile],
+    formatting: &Formatting,
+    reuse: &Reuse,
+) -> Result<(), Error> {
+    if !matches!(formatting, Formatting::Rustfmt { .. }) {
         return Ok(());
-    };
-    let reuse = reuse.as_deref().map(Reuse::from_output).unwrap_or_default();
+    }
     let mut pending = Vec::new();
     for (index, file) in files.iter_mut().enumerate() {
         if !is_rust(&file.path) {
@@ -366,7 +361,12 @@ mod tests {
         assert_eq!(each, tree);
         assert_eq!(each[0], "mod m;\npub fn f(a: u32) -> u32 {\n    a + 1\n}\n");
         let mut formatted = files.clone();
-        format(&mut formatted, &Formatting::Rustfmt { reuse: None }).unwrap();
+        format(
+            &mut formatted,
+            &Formatting::Rustfmt { reuse: None },
+            &Reuse::default(),
+        )
+        .unwrap();
         assert_eq!(formatted[3], files[3], "only Rust files are formatted");
         assert!(formatted[..3].iter().all(|f| f.source_sha256.is_some()));
     }
@@ -374,7 +374,12 @@ mod tests {
     #[test]
     fn a_file_rustfmt_refuses_is_an_error_not_a_panic() {
         let mut files = vec![file("src/lib.rs", "fn f( {")];
-        let error = format(&mut files, &Formatting::Rustfmt { reuse: None }).unwrap_err();
+        let error = format(
+            &mut files,
+            &Formatting::Rustfmt { reuse: None },
+            &Reuse::default(),
+        )
+        .unwrap_err();
         assert!(
             error.to_string().contains("rustfmt on src/lib.rs"),
             "{error}"
@@ -408,7 +413,12 @@ mod tests {
             file("src/lib.rs", "mod types;\n"),
             file("src/types.rs", &text),
         ];
-        format(&mut files, &Formatting::Rustfmt { reuse: None }).unwrap();
+        format(
+            &mut files,
+            &Formatting::Rustfmt { reuse: None },
+            &Reuse::default(),
+        )
+        .unwrap();
         assert_eq!(files[1].contents, whole);
     }
 }

@@ -92,7 +92,13 @@ pub fn emit(mut api: ir::Api, options: &Options) -> Result<Generated, Error> {
         .collect();
     api.warnings.extend(contradicted);
     let mut files = emit::emit(&api, options)?;
-    format::format(&mut files, &options.formatting)?;
+    let reuse = match &options.formatting {
+        format::Formatting::Rustfmt {
+            reuse: Some(out_dir),
+        } => write::reusable_formatting(out_dir),
+        _ => format::Reuse::default(),
+    };
+    format::format(&mut files, &options.formatting, &reuse)?;
     files.push(write::manifest_file(&files));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated { api, files })

@@ -6,7 +6,6 @@
 
 use std::path::PathBuf;
 
-use crate::emit::ExampleException;
 use crate::error::Error;
 use crate::text;
 
@@ -284,5 +283,27 @@ impl Default for Formatting {
     /// rustfmt, reusing nothing.
     fn default() -> Self {
         Formatting::Rustfmt { reuse: None }
+    }
+}
+
+/// An example that is known not to fit its type, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub struct ExampleException {
+    /// JSON pointer of the example, as the test reports it.
+    pub pointer: String,
+    pub reason: String,
+}
+
+impl ExampleException {
+    /// Reads a YAML list of exceptions (`- pointer: … reason: …`).
+    pub fn load_file(path: &std::path::Path) -> Result<Vec<ExampleException>, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        serde_yaml::from_str(&text).map_err(|e| Error::Input {
+            what: path.display().to_string(),
+            message: e.to_string(),
+        })
     }
 }

@@ -107,25 +107,32 @@ pub fn manifest_file(files: &[GeneratedFile]) -> GeneratedFile {
     GeneratedFile::new(MANIFEST, contents)
 }
 
-/// The files of the crate in `out_dir` that rustfmt formatted, by the manifest: path, SHA-256 of
-/// the text it was formatted from, SHA-256 of the file as written. Empty when there is no usable
-/// manifest (nothing is then reused: see `format::Reuse`).
-pub(crate) fn formatted_files(out_dir: &Path) -> Vec<(PathBuf, String, String)> {
+/// What the crate in `out_dir` can give back to the format stage: each file rustfmt formatted
+/// (by the manifest) whose text on disk is still the one written, with the SHA-256 of the text
+/// it was formatted from. Empty when there is no usable manifest.
+pub(crate) fn reusable_formatting(out_dir: &Path) -> crate::format::Reuse {
+    let mut reuse = crate::format::Reuse::default();
     let Ok(existing) = read_existing(out_dir) else {
-        return Vec::new();
+        return reuse;
     };
     let manifest = existing.manifest;
-    manifest
-        .formatted_from
-        .into_iter()
-        .filter(|(path, _)| {
-            is_plain_relative(Path::new(path)) && check_no_links(out_dir, Path::new(path)).is_ok()
-        })
-        .filter_map(|(path, source)| {
-            let sha = manifest.files.get(&path)?.clone();
-            Some((PathBuf::from(path), source, sha))
-        })
-        .collect()
+    for (path, source_sha) in manifest.formatted_from {
+        let relative = Path::new(&path);
+        if !is_plain_relative(relative) || check_no_links(out_dir, relative).is_err() {
+            continue;
+        }
+        let Some(sha) = manifest.files.get(&path) else {
+            continue;
+        };
+        // Anything unreadable, or changed since it was written, is simply not reused.
+        let Ok(text) = std::fs::read_to_string(out_dir.join(relative)) else {
+            continue;
+        };
+        if crate::load::sha256_hex(text.as_bytes()) == *sha {
+            reuse.insert(PathBuf::from(path), source_sha, text);
+        }
+    }
+    reuse
 }
 
 /// A relative path with `/` separators, as the manifest records it.

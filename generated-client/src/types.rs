@@ -8733,8 +8733,13 @@ pub enum BundleAutoAssign {
 
 #[cfg(feature = "bundle")]
 string_enum!(
-    BundleAutoAssign { None = "none", All = "all", Anonymous = "anonymous", Authenticated
-    = "authenticated" } fallback Unknown
+    BundleAutoAssign {
+        None: "none",
+        All: "all",
+        Anonymous: "anonymous",
+        Authenticated: "authenticated"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(any(
@@ -8764,8 +8769,12 @@ pub enum AccessModelCreditContentIdTransform {
     feature = "v4_session"
 ))]
 string_enum!(
-    AccessModelCreditContentIdTransform { None = "NONE", PrependRandom =
-    "PREPEND_RANDOM", StripParams = "STRIP_PARAMS" } fallback Unknown
+    AccessModelCreditContentIdTransform {
+        None: "NONE",
+        PrependRandom: "PREPEND_RANDOM",
+        StripParams: "STRIP_PARAMS"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "feature_rules")]
@@ -8785,8 +8794,12 @@ pub enum FeatureRuleResponseRequestType {
 
 #[cfg(feature = "feature_rules")]
 string_enum!(
-    FeatureRuleResponseRequestType { Html = "html", Json = "json", Graphql = "graphql" }
-    fallback Unknown
+    FeatureRuleResponseRequestType {
+        Html: "html",
+        Json: "json",
+        Graphql: "graphql"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "feature_rules")]
@@ -8804,8 +8817,11 @@ pub enum FeatureRuleResponseMatchOperation {
 
 #[cfg(feature = "feature_rules")]
 string_enum!(
-    FeatureRuleResponseMatchOperation { Equals = "equals", Contains = "contains" }
-    fallback Unknown
+    FeatureRuleResponseMatchOperation {
+        Equals: "equals",
+        Contains: "contains"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(any(feature = "grants", feature = "user_export"))]
@@ -8825,8 +8841,12 @@ pub enum GrantResponseExpiryState {
 
 #[cfg(any(feature = "grants", feature = "user_export"))]
 string_enum!(
-    GrantResponseExpiryState { Pending = "pending", Active = "active", Expired =
-    "expired" } fallback Unknown
+    GrantResponseExpiryState {
+        Pending: "pending",
+        Active: "active",
+        Expired: "expired"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(any(feature = "grants", feature = "user_export"))]
@@ -8850,8 +8870,13 @@ pub enum GrantResponseEntitlementType {
 
 #[cfg(any(feature = "grants", feature = "user_export"))]
 string_enum!(
-    GrantResponseEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter
-    = "meter", Credits = "credits" } fallback Unknown
+    GrantResponseEntitlementType {
+        Bundle: "bundle",
+        Entitlement: "entitlement",
+        Meter: "meter",
+        Credits: "credits"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "grants")]
@@ -8871,8 +8896,12 @@ pub enum GrantExpiryState {
 
 #[cfg(feature = "grants")]
 string_enum!(
-    GrantExpiryState { Pending = "pending", Active = "active", Expired = "expired" }
-    fallback Unknown
+    GrantExpiryState {
+        Pending: "pending",
+        Active: "active",
+        Expired: "expired"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "grants")]
@@ -8896,8 +8925,13 @@ pub enum GrantEntitlementType {
 
 #[cfg(feature = "grants")]
 string_enum!(
-    GrantEntitlementType { Bundle = "bundle", Entitlement = "entitlement", Meter =
-    "meter", Credits = "credits" } fallback Unknown
+    GrantEntitlementType {
+        Bundle: "bundle",
+        Entitlement: "entitlement",
+        Meter: "meter",
+        Credits: "credits"
+    },
+    fallback(Unknown)
 );
 
 /// An enum describing the type of the entitlement.
@@ -8918,8 +8952,13 @@ pub enum GrantCreationRequestEntitlementType {
     Unknown(String),
 }
 string_enum!(
-    GrantCreationRequestEntitlementType { Bundle = "bundle", Entitlement = "entitlement",
-    Meter = "meter", Credits = "credits" } fallback Unknown
+    GrantCreationRequestEntitlementType {
+        Bundle: "bundle",
+        Entitlement: "entitlement",
+        Meter: "meter",
+        Credits: "credits"
+    },
+    fallback(Unknown)
 );
 
 /// Possible states of the grant. When the grant is meant to start in the future, it has the state of `pending`.
@@ -8938,8 +8977,12 @@ pub enum GrantCreationRequestExpiryState {
     Unknown(String),
 }
 string_enum!(
-    GrantCreationRequestExpiryState { Active = "active", Pending = "pending", Expired =
-    "expired" } fallback Unknown
+    GrantCreationRequestExpiryState {
+        Active: "active",
+        Pending: "pending",
+        Expired: "expired"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(any(
@@ -8969,8 +9012,12 @@ pub enum AccessModelMeterContentIdTransform {
     feature = "v4_session"
 ))]
 string_enum!(
-    AccessModelMeterContentIdTransform { None = "NONE", PrependRandom = "PREPEND_RANDOM",
-    StripParams = "STRIP_PARAMS" } fallback Unknown
+    AccessModelMeterContentIdTransform {
+        None: "NONE",
+        PrependRandom: "PREPEND_RANDOM",
+        StripParams: "STRIP_PARAMS"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "products")]
@@ -9184,9 +9231,13 @@ pub enum SessionState {
 
 #[cfg(any(feature = "session", feature = "users", feature = "v4_session"))]
 string_enum!(
-    SessionState { Anonymous = "anonymous", Recognised = "recognised",
-    PartiallyRegistered = "partially_registered", Authenticated = "authenticated" }
-    fallback Unknown
+    SessionState {
+        Anonymous: "anonymous",
+        Recognised: "recognised",
+        PartiallyRegistered: "partially_registered",
+        Authenticated: "authenticated"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "user_export")]
@@ -9420,10 +9471,19 @@ pub enum AttributeSearchFilterOperator {
 
 #[cfg(feature = "users")]
 string_enum!(
-    AttributeSearchFilterOperator { Is = "is", IsNot = "is_not", Contains = "contains",
-    DoesNotContain = "does_not_contain", StartsWith = "starts_with", EndsWith =
-    "ends_with", HasAnyValue = "has_any_value", IsUnknown = "is_unknown", Checked =
-    "checked", Unchecked = "unchecked" } fallback Unknown
+    AttributeSearchFilterOperator {
+        Is: "is",
+        IsNot: "is_not",
+        Contains: "contains",
+        DoesNotContain: "does_not_contain",
+        StartsWith: "starts_with",
+        EndsWith: "ends_with",
+        HasAnyValue: "has_any_value",
+        IsUnknown: "is_unknown",
+        Checked: "checked",
+        Unchecked: "unchecked"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "user_schema")]
@@ -9438,7 +9498,10 @@ pub enum SchemaFieldVisibility {
 }
 
 #[cfg(feature = "user_schema")]
-string_enum!(SchemaFieldVisibility { Public = "PUBLIC" } fallback Unknown);
+string_enum!(
+    SchemaFieldVisibility { Public: "PUBLIC" },
+    fallback(Unknown)
+);
 #[cfg(feature = "user_schema")]
 /// Inline schema at `#/components/schemas/schema-field/properties/input-type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -9486,11 +9549,27 @@ pub enum SchemaFieldInputType {
 
 #[cfg(feature = "user_schema")]
 string_enum!(
-    SchemaFieldInputType { Text = "text", Color = "color", Number = "number", Range =
-    "range", Time = "time", Datetime = "datetime", Date = "date", Week = "week", Month =
-    "month", Email = "email", Tel = "tel", Url = "url", Password = "password", Select =
-    "select", Checkbox = "checkbox", Radio = "radio", Textarea = "textarea", Hidden =
-    "hidden" } fallback Unknown
+    SchemaFieldInputType {
+        Text: "text",
+        Color: "color",
+        Number: "number",
+        Range: "range",
+        Time: "time",
+        Datetime: "datetime",
+        Date: "date",
+        Week: "week",
+        Month: "month",
+        Email: "email",
+        Tel: "tel",
+        Url: "url",
+        Password: "password",
+        Select: "select",
+        Checkbox: "checkbox",
+        Radio: "radio",
+        Textarea: "textarea",
+        Hidden: "hidden"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "user_schema")]
@@ -9508,8 +9587,11 @@ pub enum SchemaFieldUnitPosition {
 
 #[cfg(feature = "user_schema")]
 string_enum!(
-    SchemaFieldUnitPosition { Leading = "leading", Trailing = "trailing" } fallback
-    Unknown
+    SchemaFieldUnitPosition {
+        Leading: "leading",
+        Trailing: "trailing"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "user_schema")]
@@ -9527,8 +9609,11 @@ pub enum SchemaFieldStatDirection {
 
 #[cfg(feature = "user_schema")]
 string_enum!(
-    SchemaFieldStatDirection { Ascending = "ascending", Descending = "descending" }
-    fallback Unknown
+    SchemaFieldStatDirection {
+        Ascending: "ascending",
+        Descending: "descending"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "account")]
@@ -9732,8 +9817,11 @@ pub enum BulkUpdateObjectActionObjectType {
 
 #[cfg(feature = "users")]
 string_enum!(
-    BulkUpdateObjectActionObjectType { DeleteUser = "delete-user", SetAttribute =
-    "set-attribute" } fallback Unknown
+    BulkUpdateObjectActionObjectType {
+        DeleteUser: "delete-user",
+        SetAttribute: "set-attribute"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "users")]
@@ -10031,8 +10119,13 @@ pub enum CreateGrantBodyEntitlementType {
 
 #[cfg(feature = "grants")]
 string_enum!(
-    CreateGrantBodyEntitlementType { Bundle = "bundle", Entitlement = "entitlement",
-    Meter = "meter", Credits = "credits" } fallback Unknown
+    CreateGrantBodyEntitlementType {
+        Bundle: "bundle",
+        Entitlement: "entitlement",
+        Meter: "meter",
+        Credits: "credits"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "admin_user")]

@@ -189,7 +189,15 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
     }
     let passed = times.step(
         "the MCP server, listed and called by the MCP Inspector (an independent client)",
-        || Ok(ok(crate::mcp_inspector::run()?)),
+        || {
+            // The Zephr crate's binary, built by the test step (behaviour's zephr-under-test).
+            let zephr = paths::root().join("target/debug/zephr-under-test");
+            Ok(ok(if zephr.exists() {
+                crate::mcp_inspector::run_with(&zephr)?
+            } else {
+                crate::mcp_inspector::run()?
+            }))
+        },
     )?;
     if !passed {
         eprintln!("error: the MCP Inspector could not use the MCP server (see above)");

@@ -51,7 +51,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&work)?;
 
     // The spec as generated: the locked spec with the reviewed overlay.
-    let overlay = crate::generate::overlay(dir, true, None, false)?;
+    let overlay = crate::generate::overlay(dir, crate::generate::OverlayChoice::Committed)?;
     let spec = codegen::load::load_file_with_overlay(&dir.spec(), overlay.as_ref())?;
     let api = codegen::build_ir(&spec, &codegen::Options::default())?;
     let spec_json = work.join("spec.json");

@@ -35,6 +35,30 @@ impl Default for Limits {
     }
 }
 
+/// Where a spec comes from and how much its download may take: the options `fetch-spec` and
+/// `update` share (flattened into each).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SourceArgs {
+    /// A local file or an http(s) URL [default: the lock's source, else Zephr's published URL].
+    #[arg(long, value_name = "PATH_OR_URL")]
+    pub from: Option<String>,
+    /// Seconds the whole download may take.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+    /// The largest spec accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024 * 1024)]
+    pub max_bytes: u64,
+}
+
+impl SourceArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: self.max_bytes,
+            timeout: Duration::from_secs(self.timeout),
+        }
+    }
+}
+
 /// Validators of a previous download, for a conditional one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {

@@ -48,7 +48,10 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     }
     let locked = args.spec.is_none();
     let spec_path = args.spec.clone().unwrap_or_else(|| dir.spec());
-    let overlay = crate::generate::overlay(dir, locked, args.overlay.as_deref(), false)?;
+    let overlay = crate::generate::overlay(
+        dir,
+        crate::generate::OverlayChoice::given_or_committed(args.overlay.as_deref(), locked),
+    )?;
     let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
     let api = codegen::build_ir(&spec, &codegen::Options::default())?;
 

@@ -24,7 +24,10 @@ pub struct Args {
 pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let locked = args.spec.is_none();
     let spec_path = args.spec.clone().unwrap_or_else(|| dir.spec());
-    let overlay = crate::generate::overlay(dir, locked, args.overlay.as_deref(), false)?;
+    let overlay = crate::generate::overlay(
+        dir,
+        crate::generate::OverlayChoice::given_or_committed(args.overlay.as_deref(), locked),
+    )?;
     let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
     let text = if args.out.extension().is_some_and(|e| e == "json") {
         serde_json::to_string_pretty(&spec.document)? + "\n"

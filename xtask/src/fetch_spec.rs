@@ -4,26 +4,18 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::download::{self, Fetched, Limits, Validators};
+use crate::download::{self, Fetched, Validators};
 
 use crate::lock::{Counts, DEFAULT_SOURCE, Lock, LockedFile};
 use crate::paths::SpecDir;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A local file or an http(s) URL [default: the lock's source, else the published URL].
-    #[arg(long, value_name = "PATH_OR_URL")]
-    from: Option<String>,
-    /// Seconds the whole download may take.
-    #[arg(long, default_value_t = 120)]
-    timeout: u64,
-    /// The largest spec accepted, in bytes.
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
-    max_bytes: u64,
+    #[command(flatten)]
+    source: download::SourceArgs,
 }
 
 pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
@@ -34,14 +26,15 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         .as_ref()
         .map_or(DEFAULT_SOURCE, |l| l.source.as_str())
         .to_owned();
-    let from = args.from.clone().unwrap_or_else(|| published.clone());
+    let from = args
+        .source
+        .from
+        .clone()
+        .unwrap_or_else(|| published.clone());
     let is_url = from.starts_with("http://") || from.starts_with("https://");
 
     let (bytes, files, validators) = if is_url {
-        let limits = Limits {
-            max_bytes: args.max_bytes,
-            timeout: Duration::from_secs(args.timeout),
-        };
+        let limits = args.source.limits();
         match download::fetch(&from, &Validators::default(), limits)? {
             Fetched::Document {
                 bytes,
@@ -63,7 +56,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     };
     // Nothing is written unless the new spec, with the reviewed overlay, generates a crate (an
     // overlay action that no longer matches is an error: the spec may have been fixed).
-    let overlay = crate::generate::overlay(dir, true, None, false)?;
+    let overlay = crate::generate::overlay(dir, crate::generate::OverlayChoice::Committed)?;
     let spec = codegen::load::load_bytes_with_overlay(&bytes, &from, overlay.as_ref()).map_err(|e| {
         let multi_file = is_url && e.to_string().contains("was not read from a file");
         let error = anyhow::Error::from(e);

@@ -70,7 +70,12 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         }
         fetch_locked(dir, &spec_path)?;
     }
-    let overlay = overlay(dir, locked, args.overlay.as_deref(), args.no_overlay)?;
+    let choice = if args.no_overlay {
+        OverlayChoice::Without
+    } else {
+        OverlayChoice::given_or_committed(args.overlay.as_deref(), locked)
+    };
+    let overlay = overlay(dir, choice)?;
     let spec = codegen::load::load_file_with_overlay(&spec_path, overlay.as_ref())?;
     let lock = if locked {
         check_lock(dir, &spec_path, &spec)?
@@ -225,20 +230,36 @@ impl Config {
     }
 }
 
-/// The overlay to apply: the one given, else the spec dir's for the default spec (if it has one).
-pub fn overlay(
-    dir: &SpecDir,
-    locked: bool,
-    given: Option<&Path>,
-    none: bool,
-) -> Result<Option<codegen::load::Overlay>> {
-    if none {
-        return Ok(None);
+/// Which overlay applies to a spec.
+#[derive(Debug, Clone, Copy)]
+pub enum OverlayChoice<'a> {
+    /// The spec dir's committed overlay, if it has one: for the locked spec.
+    Committed,
+    /// This file.
+    File(&'a Path),
+    /// None (`--no-overlay`, or a spec given by path without `--overlay`).
+    Without,
+}
+
+impl<'a> OverlayChoice<'a> {
+    /// The file given on the command line, else the committed one for the locked spec (a spec
+    /// given by path gets none unless one is given with it).
+    pub fn given_or_committed(given: Option<&'a Path>, locked: bool) -> Self {
+        match given {
+            Some(path) => OverlayChoice::File(path),
+            None if locked => OverlayChoice::Committed,
+            None => OverlayChoice::Without,
+        }
     }
-    let path = match given {
-        Some(path) => path.to_owned(),
-        None if locked && dir.overlay().exists() => dir.overlay(),
-        None => return Ok(None),
+}
+
+/// The overlay that `choice` names, loaded (`None`: no overlay applies).
+pub fn overlay(dir: &SpecDir, choice: OverlayChoice<'_>) -> Result<Option<codegen::load::Overlay>> {
+    let path = match choice {
+        OverlayChoice::Without => return Ok(None),
+        OverlayChoice::File(path) => path.to_owned(),
+        OverlayChoice::Committed if dir.overlay().exists() => dir.overlay(),
+        OverlayChoice::Committed => return Ok(None),
     };
     Ok(Some(codegen::load::Overlay::load_file(&path)?))
 }

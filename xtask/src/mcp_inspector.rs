@@ -19,10 +19,6 @@ const NODE: &str = "node@22.23.3";
 
 pub fn run() -> Result<ExitCode> {
     let root = paths::root();
-    let node = npm::install(&root, "mcp-inspector", NODE, "node")?;
-    npm::install(&root, "mcp-inspector", INSPECTOR, "mcp-inspector")?;
-    let launcher = root
-        .join("target/mcp-inspector/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let built = Command::new(&cargo)
         .args([
@@ -40,7 +36,19 @@ pub fn run() -> Result<ExitCode> {
     if !built.success() {
         bail!("the zephr binary did not build");
     }
-    let zephr = root.join("target/debug/zephr");
+    run_with(&root.join("target/debug/zephr"))
+}
+
+/// The same with a `zephr` binary already built: `cargo xtask ci` passes the one its test step
+/// built (`zephr-under-test`, the Zephr crate's `operations::main`), since building `zephr` on its
+/// own would compile every dependency again with another set of features.
+pub fn run_with(zephr: &Path) -> Result<ExitCode> {
+    let root = paths::root();
+    let node = npm::install(&root, "mcp-inspector", NODE, "node")?;
+    npm::install(&root, "mcp-inspector", INSPECTOR, "mcp-inspector")?;
+    let launcher = root
+        .join("target/mcp-inspector/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js");
+    let zephr = zephr.to_owned();
     let server = TestServer::start(&zephr)?;
     let inspector = Inspector {
         node,

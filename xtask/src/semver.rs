@@ -140,7 +140,7 @@ const MUTATIONS: &[Mutation] = &[
 pub fn run(dir: &SpecDir) -> Result<ExitCode> {
     let root = paths::root();
     let work = root.join("target/semver");
-    let overlay = crate::generate::overlay(dir, true, None, false)?;
+    let overlay = crate::generate::overlay(dir, crate::generate::OverlayChoice::Committed)?;
     let base = codegen::load::load_file_with_overlay(&dir.spec(), overlay.as_ref())?;
     let old_api = codegen::build_ir(&base, &codegen::Options::default())?;
     let mut rows = Vec::new();

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::download::{self, Fetched, Limits, Validators};
+use crate::download::{self, Fetched, Validators};
 use crate::lock::{Counts, Lock};
 use crate::paths::{self, SpecDir};
 
@@ -32,15 +32,8 @@ The download is conditional (the lock keeps the ETag and Last-Modified of the la
 the whole of it) and must be an OpenAPI document. The new spec must generate with the reviewed
 overlay (an action that no longer matches anything is an error: the fix may be upstream).")]
 pub struct Args {
-    /// A URL, or a local file [default: the lock's source].
-    #[arg(long, value_name = "PATH_OR_URL")]
-    from: Option<String>,
-    /// Seconds the whole download may take.
-    #[arg(long, default_value_t = 120)]
-    timeout: u64,
-    /// The largest spec accepted, in bytes.
-    #[arg(long, default_value_t = 64 * 1024 * 1024)]
-    max_bytes: u64,
+    #[command(flatten)]
+    source: download::SourceArgs,
     /// Also write the changelog entry (Markdown) here: the body of a pull request.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -59,16 +52,17 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
             dir.lock().display()
         )
     })?;
-    let source = args.from.clone().unwrap_or_else(|| lock.source.clone());
+    let source = args
+        .source
+        .from
+        .clone()
+        .unwrap_or_else(|| lock.source.clone());
     let previous = Validators {
         etag: lock.etag.clone(),
         last_modified: lock.last_modified.clone(),
     };
     let (bytes, validators) = if source.starts_with("http://") || source.starts_with("https://") {
-        let limits = Limits {
-            max_bytes: args.max_bytes,
-            timeout: Duration::from_secs(args.timeout),
-        };
+        let limits = args.source.limits();
         match download::fetch(&source, &previous, limits)? {
             Fetched::NotModified => {
                 println!("unchanged: {source} answered 304 Not Modified");
@@ -103,7 +97,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     }
 
     // Everything is made in memory first; only then written.
-    let overlay = crate::generate::overlay(dir, true, None, false)?;
+    let overlay = crate::generate::overlay(dir, crate::generate::OverlayChoice::Committed)?;
     let new_spec = codegen::load::load_bytes_with_overlay(&bytes, &source, overlay.as_ref())
         .context("the new spec does not load with the reviewed overlay")?;
     let new_api = codegen::build_ir(&new_spec, &codegen::Options::default())

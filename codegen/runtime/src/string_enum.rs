@@ -8,7 +8,7 @@
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __string_enum {
-    ($name:ident { $($variant:ident = $wire:literal),* $(,)? } fallback $fallback:ident) => {
+    ($name:ident { $($variant:ident: $wire:literal),* $(,)? }, fallback($fallback:ident)) => {
         impl $name {
             /// The value as it is on the wire.
             pub fn as_str(&self) -> &str {
@@ -118,7 +118,13 @@ mod tests {
         Unknown(String),
     }
 
-    crate::string_enum::string_enum!(Colour { Red = "red", DarkBlue = "dark-blue" } fallback Unknown);
+    crate::string_enum::string_enum!(
+        Colour {
+            Red: "red",
+            DarkBlue: "dark-blue"
+        },
+        fallback(Unknown)
+    );
 
     #[test]
     fn listed_values_map_to_variants_and_others_are_kept() {

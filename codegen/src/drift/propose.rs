@@ -174,7 +174,7 @@ fn clean(text: &str) -> String {
     text.chars()
         .take(200)
         .map(|c| {
-            if c.is_control() || crate::emit::is_hazard(c) {
+            if c.is_control() || crate::text::is_hazard(c) {
                 '?'
             } else {
                 c

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use proc_macro2::TokenStream;
 
 use super::{
-    GeneratedFile, Options, client, examples_test, front, operations, rust, testing, types, verify,
+    GeneratedFile, Options, client, front, operations, rust, spec_examples, testing, types, verify,
 };
 use crate::error::Error;
 use crate::ir::Api;
@@ -182,7 +182,7 @@ impl RustFile<'_> {
             RustFile::Types(part) => types::part(api, *part)?,
             RustFile::Examples => {
                 let krate = options.crate_name.replace('-', "_");
-                return examples_test::file(
+                return spec_examples::file(
                     api,
                     &krate,
                     &options.example_exceptions,

@@ -15,7 +15,6 @@ use crate::ir::Api;
 mod client;
 mod conformance;
 mod docs;
-mod examples_test;
 mod features;
 mod front;
 mod jobs;
@@ -26,21 +25,22 @@ mod preamble;
 mod runtime;
 mod rust;
 mod sample;
+mod spec_examples;
 mod templates;
 mod testing;
 mod types;
 mod verify;
 
 pub use crate::files::GeneratedFile;
+pub use crate::options::ExampleException;
 pub use crate::options::{Options, Package, RUST_VERSION, Runtime};
-pub(crate) use crate::text::is_hazard;
 pub use conformance::driver as conformance_driver;
-pub use examples_test::{ExampleException, contradiction as example_contradiction};
 pub use jobs::stages;
 pub use preamble::DO_NOT_EDIT;
 use preamble::{Comment, preamble};
 pub use runtime::runtime_paths;
 pub(crate) use runtime::{has_string_enums, paginates, uses_zephr_hmac};
+pub use spec_examples::contradiction as example_contradiction;
 
 /// Every file of the crate, sorted by path: the Rust files (built and formatted in parallel, see
 /// `jobs.rs`), then the others (`templates.rs`), all checked by the verify stage together.

@@ -86,10 +86,9 @@ pub(crate) fn group_file(api: &Api, group: &Group) -> TokenStream {
 
         #(#builders)*
     };
-    let import = rust::types_import(&items);
+    let items = rust::with_module_imports(items);
     quote! {
         #module_doc
-        #import
         #items
     }
 }

@@ -85,6 +85,87 @@ pub(crate) fn types_import(items: &TokenStream) -> Option<TokenStream> {
     })
 }
 
+/// The runtime modules an operations file names most (thousands of `crate::request::…` in a
+/// large spec's `apis/`): imported once, as a person would, and named by their last segment.
+const IMPORTED_MODULES: [&str; 4] = ["encoding", "error", "request", "transport"];
+
+/// `items` with `crate::<module>::…` shortened to `<module>::…` for the modules of
+/// [`IMPORTED_MODULES`], and the `use` line that brings those it names into scope (with `types`
+/// when it names that too). Only paths change: literals (docs included) are left alone. The
+/// names cannot be shadowed there: generated types and builders are CamelCase, and a local
+/// variable (`let request`) lives in another namespace than a module.
+pub(crate) fn with_module_imports(items: TokenStream) -> TokenStream {
+    let mut used = std::collections::BTreeSet::new();
+    let items = shorten_crate_paths(items, &mut used);
+    if names_types(items.clone()) {
+        used.insert("types");
+    }
+    let import = match used.len() {
+        0 => TokenStream::new(),
+        1 => {
+            let module = Ident::new(used.first().copied().unwrap_or_default(), Span::call_site());
+            quote!(use crate::#module;)
+        }
+        _ => {
+            let modules = used.iter().map(|m| Ident::new(m, Span::call_site()));
+            quote!(use crate::{#(#modules),*};)
+        }
+    };
+    quote!(#import #items)
+}
+
+fn shorten_crate_paths(
+    tokens: TokenStream,
+    used: &mut std::collections::BTreeSet<&'static str>,
+) -> TokenStream {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(module) = crate_path_at(&tokens, i) {
+            used.insert(module);
+            // Drop `crate` and `::`; keep the module's ident and what follows.
+            i += 3;
+            continue;
+        }
+        match &tokens[i] {
+            TokenTree::Group(group) => {
+                let mut inner =
+                    Group::new(group.delimiter(), shorten_crate_paths(group.stream(), used));
+                inner.set_span(group.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// The module of [`IMPORTED_MODULES`] when `tokens[i..]` is `crate :: <module> ::`, not
+/// preceded by `::` (as `$crate` or another crate's path would be).
+fn crate_path_at(tokens: &[TokenTree], i: usize) -> Option<&'static str> {
+    let is_colon =
+        |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+    let TokenTree::Ident(first) = tokens.get(i)? else {
+        return None;
+    };
+    let after_path_separator = i >= 2 && is_colon(tokens.get(i - 1)) && is_colon(tokens.get(i - 2));
+    if first != "crate" || after_path_separator {
+        return None;
+    }
+    if !(is_colon(tokens.get(i + 1)) && is_colon(tokens.get(i + 2))) {
+        return None;
+    }
+    let TokenTree::Ident(module) = tokens.get(i + 3)? else {
+        return None;
+    };
+    if !(is_colon(tokens.get(i + 4)) && is_colon(tokens.get(i + 5))) {
+        return None;
+    }
+    IMPORTED_MODULES.iter().copied().find(|m| module == m)
+}
+
 /// Whether `tokens` hold a path `types :: …`, at any depth.
 fn names_types(tokens: TokenStream) -> bool {
     let mut after_types = false;
@@ -138,7 +219,7 @@ pub(crate) fn format_file(
 /// Whether `line` starts an invocation of a runtime macro that gives builders their methods
 /// (`operation!`, `events!`): an item of its own, whose arguments are paths and types.
 fn invokes_builder_macro(line: &str) -> bool {
-    ["crate::request::operation!(", "crate::events::events!("]
+    ["request::operation!(", "crate::events::events!("]
         .iter()
         .any(|start| line.starts_with(start))
 }

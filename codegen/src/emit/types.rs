@@ -117,7 +117,7 @@ fn enum_def(doc: TokenStream, name: &proc_macro2::Ident, e: &StringEnum) -> Toke
     let wire_values = e.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let wire = &v.wire;
-        quote!(#variant = #wire)
+        quote!(#variant: #wire)
     });
     quote! {
         #doc
@@ -129,7 +129,9 @@ fn enum_def(doc: TokenStream, name: &proc_macro2::Ident, e: &StringEnum) -> Toke
             #fallback(String),
         }
 
-        string_enum!(#name { #(#wire_values),* } fallback #fallback);
+        // Written as a struct literal and a call, which the printer lays out one variant a
+        // line with its wire value, as a person would.
+        string_enum!(#name { #(#wire_values),* }, fallback(#fallback));
     }
 }
 

@@ -71,10 +71,17 @@ pub(crate) fn decide(api: &Api) -> Features {
             }
         })
         .collect();
-    let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
+    // Once per group, from the roots of all its operations: a type is reached by the group when
+    // one of its operations reaches it (per operation, this was operations × types on large
+    // specs whose operations share most of their types).
+    let mut group_roots: Vec<Vec<TypeId>> = vec![Vec::new(); api.groups.len()];
     for op in &api.operations {
-        for id in closure(api, roots(op)) {
-            reached[id].insert(op.group);
+        group_roots[op.group].extend(roots(op));
+    }
+    let mut reached: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); api.types.len()];
+    for (group, roots) in group_roots.into_iter().enumerate() {
+        for id in closure(api, roots) {
+            reached[id].insert(group);
         }
     }
     // What no operation reaches is always there, and so is everything it needs.

@@ -429,12 +429,16 @@ impl<'s> TypeTable<'s> {
         }
         Ok(match v.inferred_type() {
             Some("string") => {
-                let mut values: Vec<String> = Vec::new();
-                for value in v.enumeration.iter().filter_map(Value::as_str) {
-                    if !values.iter().any(|v| v == value) {
-                        values.push(value.to_owned());
-                    }
-                }
+                // In the spec's order, each once (a set beside the list: enums of hundreds of
+                // values are common in large specs).
+                let mut seen = std::collections::HashSet::new();
+                let values: Vec<String> = v
+                    .enumeration
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|value| seen.insert(*value))
+                    .map(str::to_owned)
+                    .collect();
                 if values.is_empty() {
                     Shape::Type(match v.format.as_deref() {
                         Some("binary") if self.files => TypeRef::File,

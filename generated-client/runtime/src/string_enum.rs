@@ -12,7 +12,7 @@
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __string_enum {
-    ($name:ident { $($variant:ident = $wire:literal),* $(,)? } fallback $fallback:ident) => {
+    ($name:ident { $($variant:ident: $wire:literal),* $(,)? }, fallback($fallback:ident)) => {
         impl $name {
             /// The value as it is on the wire.
             pub fn as_str(&self) -> &str {

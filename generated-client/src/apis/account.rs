@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Account.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Account` operations; get it with [`Client::account`](crate::Client::account).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl AccountApi<'_> {
     #[doc(alias = "listAccounts")]
     pub fn list_accounts(&self) -> ListAccounts {
         ListAccounts {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             rpp: None,
             page: None,
             search: None,
@@ -61,7 +61,7 @@ impl AccountApi<'_> {
     #[doc(alias = "createAccount")]
     pub fn create_account(&self, body: types::CreateAccountBody) -> CreateAccount {
         CreateAccount {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -84,7 +84,7 @@ impl AccountApi<'_> {
     #[doc(alias = "getAccount")]
     pub fn get_account(&self, id: impl Into<String>) -> GetAccount {
         GetAccount {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -112,7 +112,7 @@ impl AccountApi<'_> {
         body: types::CreateAccountBody,
     ) -> UpdateAccount {
         UpdateAccount {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body,
         }
@@ -136,7 +136,7 @@ impl AccountApi<'_> {
     #[doc(alias = "deleteAccount")]
     pub fn delete_account(&self, id: impl Into<String>) -> DeleteAccount {
         DeleteAccount {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -159,7 +159,7 @@ impl AccountApi<'_> {
     #[doc(alias = "getAccountV4")]
     pub fn get_account_v4(&self, account_id: impl Into<String>) -> GetAccountV4 {
         GetAccountV4 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
         }
     }
@@ -177,7 +177,7 @@ impl AccountApi<'_> {
     #[doc(alias = "listAccountsV4")]
     pub fn list_accounts_v4(&self) -> ListAccountsV4 {
         ListAccountsV4 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 }
@@ -186,7 +186,7 @@ impl AccountApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccounts {
-    common: crate::request::Common,
+    common: request::Common,
     rpp: Option<i64>,
     page: Option<i64>,
     search: Option<String>,
@@ -222,30 +222,28 @@ impl ListAccounts {
     }
 }
 
-impl crate::request::Operation for ListAccounts {
+impl request::Operation for ListAccounts {
     type Output = types::SimpleAccountBodies;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listAccounts",
         method: reqwest::Method::GET,
         path: "/v3/accounts",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.rpp {
             query.push("rpp", value);
         }
@@ -255,14 +253,14 @@ impl crate::request::Operation for ListAccounts {
         if let Some(value) = &self.search {
             query.push("search", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::SimpleAccountBodies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -276,8 +274,7 @@ impl crate::request::Operation for ListAccounts {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListAccounts => types::SimpleAccountBodies, ::core::convert::Infallible
 );
 
@@ -310,7 +307,7 @@ impl crate::Paginated for ListAccounts {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
@@ -346,42 +343,40 @@ impl crate::Paginated for ListAccounts {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccount {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateAccountBody,
 }
 
-impl crate::request::Operation for CreateAccount {
+impl request::Operation for CreateAccount {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createAccount",
         method: reqwest::Method::POST,
         path: "/v3/accounts",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/accounts");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -395,50 +390,47 @@ impl crate::request::Operation for CreateAccount {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateAccount => (), ::core::convert::Infallible);
+request::operation!(CreateAccount => (), ::core::convert::Infallible);
 
 /// Request builder for [`AccountApi::get_account`] (`GET /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetAccount {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetAccount {
+impl request::Operation for GetAccount {
     type Output = types::ResponseAccountbody;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getAccount",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -452,8 +444,7 @@ impl crate::request::Operation for GetAccount {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetAccount => types::ResponseAccountbody, ::core::convert::Infallible
 );
 
@@ -461,44 +452,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateAccount {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: types::CreateAccountBody,
 }
 
-impl crate::request::Operation for UpdateAccount {
+impl request::Operation for UpdateAccount {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateAccount",
         method: reqwest::Method::PUT,
         path: "/v3/accounts/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -512,49 +501,46 @@ impl crate::request::Operation for UpdateAccount {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(UpdateAccount => (), ::core::convert::Infallible);
+request::operation!(UpdateAccount => (), ::core::convert::Infallible);
 
 /// Request builder for [`AccountApi::delete_account`] (`DELETE /v3/accounts/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccount {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteAccount {
+impl request::Operation for DeleteAccount {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteAccount",
         method: reqwest::Method::DELETE,
         path: "/v3/accounts/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -568,50 +554,47 @@ impl crate::request::Operation for DeleteAccount {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteAccount => (), ::core::convert::Infallible);
+request::operation!(DeleteAccount => (), ::core::convert::Infallible);
 
 /// Request builder for [`AccountApi::get_account_v4`] (`GET /v4/accounts/{account_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetAccountV4 {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
 }
 
-impl crate::request::Operation for GetAccountV4 {
+impl request::Operation for GetAccountV4 {
     type Output = types::ResponseAccountbody;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getAccountV4",
         method: reqwest::Method::GET,
         path: "/v4/accounts/{account_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/accounts/");
-        crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ResponseAccountbody, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -625,8 +608,7 @@ impl crate::request::Operation for GetAccountV4 {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetAccountV4 => types::ResponseAccountbody, ::core::convert::Infallible
 );
 
@@ -634,41 +616,39 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountsV4 {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListAccountsV4 {
+impl request::Operation for ListAccountsV4 {
     type Output = types::AccountBodies;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listAccountsV4",
         method: reqwest::Method::GET,
         path: "/v4/accounts",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v4/accounts");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AccountBodies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -682,7 +662,4 @@ impl crate::request::Operation for ListAccountsV4 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListAccountsV4 => types::AccountBodies, ::core::convert::Infallible
-);
+request::operation!(ListAccountsV4 => types::AccountBodies, ::core::convert::Infallible);

@@ -6,7 +6,7 @@
 //!
 //! Contains operations on the Account User resource.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Account User` operations; get it with [`Client::account_user`](crate::Client::account_user).
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ impl AccountUserApi<'_> {
     #[doc(alias = "listAccountUsers")]
     pub fn list_account_users(&self, account_id: impl Into<String>) -> ListAccountUsers {
         ListAccountUsers {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
         }
     }
@@ -59,7 +59,7 @@ impl AccountUserApi<'_> {
         user_id: impl Into<String>,
     ) -> RetrieveAccountUser {
         RetrieveAccountUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             user_id: user_id.into(),
         }
@@ -89,7 +89,7 @@ impl AccountUserApi<'_> {
         user_id: impl Into<String>,
     ) -> SaveAccountUser {
         SaveAccountUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             user_id: user_id.into(),
         }
@@ -118,7 +118,7 @@ impl AccountUserApi<'_> {
         user_id: impl Into<String>,
     ) -> DeleteAccountUser {
         DeleteAccountUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             user_id: user_id.into(),
         }
@@ -146,7 +146,7 @@ impl AccountUserApi<'_> {
         account_id: impl Into<String>,
     ) -> AddAccountUsersByDomain {
         AddAccountUsersByDomain {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
         }
     }
@@ -156,44 +156,42 @@ impl AccountUserApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountUsers {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
 }
 
-impl crate::request::Operation for ListAccountUsers {
+impl request::Operation for ListAccountUsers {
     type Output = types::AccountUser;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listAccountUsers",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{account_id}/users",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
+        encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         path.push_str("/users");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AccountUser, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -207,55 +205,50 @@ impl crate::request::Operation for ListAccountUsers {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListAccountUsers => types::AccountUser, ::core::convert::Infallible
-);
+request::operation!(ListAccountUsers => types::AccountUser, ::core::convert::Infallible);
 
 /// Request builder for [`AccountUserApi::retrieve_account_user`] (`GET /v3/accounts/{account_id}/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveAccountUser {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     user_id: String,
 }
 
-impl crate::request::Operation for RetrieveAccountUser {
+impl request::Operation for RetrieveAccountUser {
     type Output = types::AccountUser;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "retrieveAccountUser",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{account_id}/users/{user_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
+        encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         path.push_str("/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AccountUser, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -269,8 +262,7 @@ impl crate::request::Operation for RetrieveAccountUser {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     RetrieveAccountUser => types::AccountUser, ::core::convert::Infallible
 );
 
@@ -278,45 +270,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveAccountUser {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     user_id: String,
 }
 
-impl crate::request::Operation for SaveAccountUser {
+impl request::Operation for SaveAccountUser {
     type Output = SaveAccountUserResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveAccountUser",
         method: reqwest::Method::PUT,
         path: "/v3/accounts/{account_id}/users/{user_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
+        encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         path.push_str("/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<SaveAccountUserResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveAccountUserResponse::Ok),
@@ -330,8 +320,7 @@ impl crate::request::Operation for SaveAccountUser {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     SaveAccountUser => SaveAccountUserResponse, ::core::convert::Infallible
 );
 
@@ -350,45 +339,43 @@ pub enum SaveAccountUserResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccountUser {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     user_id: String,
 }
 
-impl crate::request::Operation for DeleteAccountUser {
+impl request::Operation for DeleteAccountUser {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteAccountUser",
         method: reqwest::Method::DELETE,
         path: "/v3/accounts/{account_id}/users/{user_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(52);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
+        encoding::push_path_param(&mut path, "account_id", &self.account_id)?;
         path.push_str("/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -402,51 +389,48 @@ impl crate::request::Operation for DeleteAccountUser {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteAccountUser => (), ::core::convert::Infallible);
+request::operation!(DeleteAccountUser => (), ::core::convert::Infallible);
 
 /// Request builder for [`AccountUserApi::add_account_users_by_domain`] (`POST /v4/accounts/{accountId}/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct AddAccountUsersByDomain {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
 }
 
-impl crate::request::Operation for AddAccountUsersByDomain {
+impl request::Operation for AddAccountUsersByDomain {
     type Output = types::AddBulkAccountUsersByDomains;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "addAccountUsersByDomain",
         method: reqwest::Method::POST,
         path: "/v4/accounts/{accountId}/users",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/users");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AddBulkAccountUsersByDomains, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -461,8 +445,7 @@ impl crate::request::Operation for AddAccountUsersByDomain {
         matches!(status, 202 | 409 | 500)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     AddAccountUsersByDomain => types::AddBulkAccountUsersByDomains,
     ::core::convert::Infallible
 );

@@ -6,7 +6,7 @@
 //!
 //! Contains operations on the Admin User resource.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Admin User` operations; get it with [`Client::admin_user`](crate::Client::admin_user).
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +33,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "createAdminUser")]
     pub fn create_admin_user(&self, body: types::CreateAdminUserRequest) -> CreateAdminUser {
         CreateAdminUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -60,7 +60,7 @@ impl AdminUserApi<'_> {
         body: types::LogInAdminUserAccountRequest,
     ) -> LogInAdminUserAccount {
         LogInAdminUserAccount {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -84,7 +84,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "logOutAdminUserAccount")]
     pub fn log_out_admin_user_account(&self) -> LogOutAdminUserAccount {
         LogOutAdminUserAccount {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             blaize_admin_session: None,
         }
     }
@@ -107,7 +107,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "listAccessKeys")]
     pub fn list_access_keys(&self, user_id: impl Into<String>) -> ListAccessKeys {
         ListAccessKeys {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -130,7 +130,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "issueKeyPair")]
     pub fn issue_key_pair(&self, user_id: impl Into<String>) -> IssueKeyPair {
         IssueKeyPair {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -158,7 +158,7 @@ impl AdminUserApi<'_> {
         access_key: impl Into<String>,
     ) -> RevokeKeypair {
         RevokeKeypair {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             access_key: access_key.into(),
         }
@@ -182,7 +182,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "listUserRoles")]
     pub fn list_user_roles(&self, user_id: impl Into<String>) -> ListUserRoles {
         ListUserRoles {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -210,7 +210,7 @@ impl AdminUserApi<'_> {
         tenant: impl Into<String>,
     ) -> ListUserTenantRoles {
         ListUserTenantRoles {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             tenant: tenant.into(),
         }
@@ -230,7 +230,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "listRoles")]
     pub fn list_roles(&self) -> ListRoles {
         ListRoles {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -252,7 +252,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "createAdminRole")]
     pub fn create_admin_role(&self, body: types::CreateAdminRoleBody) -> CreateAdminRole {
         CreateAdminRole {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -275,7 +275,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "getRole")]
     pub fn get_role(&self, role_id: impl Into<String>) -> GetRole {
         GetRole {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             role_id: role_id.into(),
         }
     }
@@ -303,7 +303,7 @@ impl AdminUserApi<'_> {
         body: types::CreateAdminRoleBody,
     ) -> UpdateRole {
         UpdateRole {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             role_id: role_id.into(),
             body,
         }
@@ -327,7 +327,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "deleteRole")]
     pub fn delete_role(&self, role_id: impl Into<String>) -> DeleteRole {
         DeleteRole {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             role_id: role_id.into(),
         }
     }
@@ -350,7 +350,7 @@ impl AdminUserApi<'_> {
     #[doc(alias = "getSessionUser")]
     pub fn get_session_user(&self, blaize_admin_session_id: impl Into<String>) -> GetSessionUser {
         GetSessionUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             blaize_admin_session_id: blaize_admin_session_id.into(),
         }
     }
@@ -360,35 +360,33 @@ impl AdminUserApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAdminUser {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateAdminUserRequest,
 }
 
-impl crate::request::Operation for CreateAdminUser {
+impl request::Operation for CreateAdminUser {
     type Output = types::AdminUserResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createAdminUser",
         method: reqwest::Method::POST,
         path: "/v3/admin/users",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/users");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -396,7 +394,7 @@ impl crate::request::Operation for CreateAdminUser {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -410,8 +408,7 @@ impl crate::request::Operation for CreateAdminUser {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateAdminUser => types::AdminUserResponse, ::core::convert::Infallible
 );
 
@@ -419,35 +416,33 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct LogInAdminUserAccount {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::LogInAdminUserAccountRequest,
 }
 
-impl crate::request::Operation for LogInAdminUserAccount {
+impl request::Operation for LogInAdminUserAccount {
     type Output = types::AdminUserLoginResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "logInAdminUserAccount",
         method: reqwest::Method::POST,
         path: "/v3/admin/login",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/login");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -455,7 +450,7 @@ impl crate::request::Operation for LogInAdminUserAccount {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminUserLoginResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -469,8 +464,7 @@ impl crate::request::Operation for LogInAdminUserAccount {
         matches!(status, 200 | 400 | 401)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     LogInAdminUserAccount => types::AdminUserLoginResponse, ::core::convert::Infallible
 );
 
@@ -478,7 +472,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct LogOutAdminUserAccount {
-    common: crate::request::Common,
+    common: request::Common,
     blaize_admin_session: Option<String>,
 }
 
@@ -492,31 +486,29 @@ impl LogOutAdminUserAccount {
     }
 }
 
-impl crate::request::Operation for LogOutAdminUserAccount {
+impl request::Operation for LogOutAdminUserAccount {
     type Output = types::LogoutResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "logOutAdminUserAccount",
         method: reqwest::Method::POST,
         path: "/v3/admin/logout",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/admin/logout");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.blaize_admin_session {
             request.header("blaize-admin-session", value)?;
         }
@@ -526,7 +518,7 @@ impl crate::request::Operation for LogOutAdminUserAccount {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::LogoutResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -540,8 +532,7 @@ impl crate::request::Operation for LogOutAdminUserAccount {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     LogOutAdminUserAccount => types::LogoutResponse, ::core::convert::Infallible
 );
 
@@ -549,44 +540,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccessKeys {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for ListAccessKeys {
+impl request::Operation for ListAccessKeys {
     type Output = types::GetAccessKeyResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listAccessKeys",
         method: reqwest::Method::GET,
         path: "/v3/admin/users/{user_id}/keypairs",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/keypairs");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::GetAccessKeyResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -600,8 +589,7 @@ impl crate::request::Operation for ListAccessKeys {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListAccessKeys => types::GetAccessKeyResponse, ::core::convert::Infallible
 );
 
@@ -609,44 +597,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssueKeyPair {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for IssueKeyPair {
+impl request::Operation for IssueKeyPair {
     type Output = types::IssueKeypairResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issueKeyPair",
         method: reqwest::Method::POST,
         path: "/v3/admin/users/{user_id}/keypairs",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/admin/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/keypairs");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::IssueKeypairResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -660,8 +646,7 @@ impl crate::request::Operation for IssueKeyPair {
         matches!(status, 201 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     IssueKeyPair => types::IssueKeypairResponse, ::core::convert::Infallible
 );
 
@@ -669,46 +654,44 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RevokeKeypair {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     access_key: String,
 }
 
-impl crate::request::Operation for RevokeKeypair {
+impl request::Operation for RevokeKeypair {
     type Output = types::RevokeKeypairResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "revokeKeypair",
         method: reqwest::Method::DELETE,
         path: "/v3/admin/users/{user_id}/keypairs/{access_key}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(58);
         path.push_str("/v3/admin/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/keypairs/");
-        crate::encoding::push_path_param(&mut path, "access_key", &self.access_key)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "access_key", &self.access_key)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::RevokeKeypairResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -722,8 +705,7 @@ impl crate::request::Operation for RevokeKeypair {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     RevokeKeypair => types::RevokeKeypairResponse, ::core::convert::Infallible
 );
 
@@ -731,44 +713,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserRoles {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for ListUserRoles {
+impl request::Operation for ListUserRoles {
     type Output = types::AdminRoles;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUserRoles",
         method: reqwest::Method::GET,
         path: "/v3/admin/users/{user_id}/roles",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/admin/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/roles");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminRoles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -782,55 +762,50 @@ impl crate::request::Operation for ListUserRoles {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
-    ListUserRoles => types::AdminRoles, ::core::convert::Infallible
-);
+request::operation!(ListUserRoles => types::AdminRoles, ::core::convert::Infallible);
 
 /// Request builder for [`AdminUserApi::list_user_tenant_roles`] (`GET /v3/admin/users/{user_id}/roles/{tenant}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserTenantRoles {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     tenant: String,
 }
 
-impl crate::request::Operation for ListUserTenantRoles {
+impl request::Operation for ListUserTenantRoles {
     type Output = types::AdminRoles;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUserTenantRoles",
         method: reqwest::Method::GET,
         path: "/v3/admin/users/{user_id}/roles/{tenant}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(55);
         path.push_str("/v3/admin/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/roles/");
-        crate::encoding::push_path_param(&mut path, "tenant", &self.tenant)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "tenant", &self.tenant)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminRoles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -844,8 +819,7 @@ impl crate::request::Operation for ListUserTenantRoles {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListUserTenantRoles => types::AdminRoles, ::core::convert::Infallible
 );
 
@@ -853,41 +827,39 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListRoles {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListRoles {
+impl request::Operation for ListRoles {
     type Output = types::ListAdminRolesResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listRoles",
         method: reqwest::Method::GET,
         path: "/v3/admin/roles",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/roles");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListAdminRolesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -901,8 +873,7 @@ impl crate::request::Operation for ListRoles {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListRoles => types::ListAdminRolesResponse, ::core::convert::Infallible
 );
 
@@ -910,35 +881,33 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAdminRole {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateAdminRoleBody,
 }
 
-impl crate::request::Operation for CreateAdminRole {
+impl request::Operation for CreateAdminRole {
     type Output = types::AdminRoleCreationResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createAdminRole",
         method: reqwest::Method::POST,
         path: "/v3/admin/roles",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/admin/roles");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -946,7 +915,7 @@ impl crate::request::Operation for CreateAdminRole {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminRoleCreationResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -960,8 +929,7 @@ impl crate::request::Operation for CreateAdminRole {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateAdminRole => types::AdminRoleCreationResponse, ::core::convert::Infallible
 );
 
@@ -969,43 +937,41 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetRole {
-    common: crate::request::Common,
+    common: request::Common,
     role_id: String,
 }
 
-impl crate::request::Operation for GetRole {
+impl request::Operation for GetRole {
     type Output = types::ListAdminRoleResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getRole",
         method: reqwest::Method::GET,
         path: "/v3/admin/roles/{role_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
-        crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListAdminRoleResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1019,8 +985,7 @@ impl crate::request::Operation for GetRole {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetRole => types::ListAdminRoleResponse, ::core::convert::Infallible
 );
 
@@ -1028,37 +993,35 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateRole {
-    common: crate::request::Common,
+    common: request::Common,
     role_id: String,
     body: types::CreateAdminRoleBody,
 }
 
-impl crate::request::Operation for UpdateRole {
+impl request::Operation for UpdateRole {
     type Output = types::AdminRoleUpdateResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateRole",
         method: reqwest::Method::PUT,
         path: "/v3/admin/roles/{role_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
-        crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -1066,7 +1029,7 @@ impl crate::request::Operation for UpdateRole {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminRoleUpdateResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1080,8 +1043,7 @@ impl crate::request::Operation for UpdateRole {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     UpdateRole => types::AdminRoleUpdateResponse, ::core::convert::Infallible
 );
 
@@ -1089,43 +1051,41 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteRole {
-    common: crate::request::Common,
+    common: request::Common,
     role_id: String,
 }
 
-impl crate::request::Operation for DeleteRole {
+impl request::Operation for DeleteRole {
     type Output = types::AdminRoleDeletedResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteRole",
         method: reqwest::Method::DELETE,
         path: "/v3/admin/roles/{role_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(32);
         path.push_str("/v3/admin/roles/");
-        crate::encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "role_id", &self.role_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminRoleDeletedResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1139,8 +1099,7 @@ impl crate::request::Operation for DeleteRole {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     DeleteRole => types::AdminRoleDeletedResponse, ::core::convert::Infallible
 );
 
@@ -1148,47 +1107,45 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetSessionUser {
-    common: crate::request::Common,
+    common: request::Common,
     blaize_admin_session_id: String,
 }
 
-impl crate::request::Operation for GetSessionUser {
+impl request::Operation for GetSessionUser {
     type Output = types::UserIdentifier;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getSessionUser",
         method: reqwest::Method::GET,
         path: "/v3/admin/sessions/{blaize_admin_session_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/admin/sessions/");
-        crate::encoding::push_path_param(
+        encoding::push_path_param(
             &mut path,
             "blaize_admin_session_id",
             &self.blaize_admin_session_id,
         )?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserIdentifier, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1202,7 +1159,6 @@ impl crate::request::Operation for GetSessionUser {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetSessionUser => types::UserIdentifier, ::core::convert::Infallible
 );

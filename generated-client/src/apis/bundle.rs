@@ -6,7 +6,7 @@
 //!
 //! Contains operations on the Bundle resource.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Bundle` operations; get it with [`Client::bundle`](crate::Client::bundle).
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +29,7 @@ impl BundleApi<'_> {
     #[doc(alias = "listBundles")]
     pub fn list_bundles(&self) -> ListBundles {
         ListBundles {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -53,7 +53,7 @@ impl BundleApi<'_> {
     #[doc(alias = "createBundles")]
     pub fn create_bundles(&self) -> CreateBundles {
         CreateBundles {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -77,7 +77,7 @@ impl BundleApi<'_> {
     #[doc(alias = "getBundle")]
     pub fn get_bundle(&self, id: impl Into<String>) -> GetBundle {
         GetBundle {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -106,7 +106,7 @@ impl BundleApi<'_> {
     #[doc(alias = "createBundle")]
     pub fn create_bundle(&self, id: impl Into<String>) -> CreateBundle {
         CreateBundle {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body: None,
         }
@@ -131,7 +131,7 @@ impl BundleApi<'_> {
     #[doc(alias = "deleteBundle")]
     pub fn delete_bundle(&self, id: impl Into<String>) -> DeleteBundle {
         DeleteBundle {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -141,41 +141,39 @@ impl BundleApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBundles {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListBundles {
+impl request::Operation for ListBundles {
     type Output = types::Bundles;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listBundles",
         method: reqwest::Method::GET,
         path: "/v3/bundles",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/bundles");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Bundles, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -189,14 +187,13 @@ impl crate::request::Operation for ListBundles {
         matches!(status, 200 | 401)
     }
 }
-
-crate::request::operation!(ListBundles => types::Bundles, ::core::convert::Infallible);
+request::operation!(ListBundles => types::Bundles, ::core::convert::Infallible);
 
 /// Request builder for [`BundleApi::create_bundles`] (`PUT /v3/bundles`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateBundles {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateBundleBody>,
 }
 
@@ -208,31 +205,29 @@ impl CreateBundles {
     }
 }
 
-impl crate::request::Operation for CreateBundles {
+impl request::Operation for CreateBundles {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createBundles",
         method: reqwest::Method::PUT,
         path: "/v3/bundles",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/bundles");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -241,7 +236,7 @@ impl crate::request::Operation for CreateBundles {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -255,50 +250,47 @@ impl crate::request::Operation for CreateBundles {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateBundles => (), ::core::convert::Infallible);
+request::operation!(CreateBundles => (), ::core::convert::Infallible);
 
 /// Request builder for [`BundleApi::get_bundle`] (`GET /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetBundle {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetBundle {
+impl request::Operation for GetBundle {
     type Output = types::Bundle;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getBundle",
         method: reqwest::Method::GET,
         path: "/v3/bundles/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Bundle, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -312,14 +304,13 @@ impl crate::request::Operation for GetBundle {
         matches!(status, 200 | 401 | 404)
     }
 }
-
-crate::request::operation!(GetBundle => types::Bundle, ::core::convert::Infallible);
+request::operation!(GetBundle => types::Bundle, ::core::convert::Infallible);
 
 /// Request builder for [`BundleApi::create_bundle`] (`PUT /v3/bundles/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateBundle {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: Option<types::CreateBundleBody>,
 }
@@ -332,32 +323,30 @@ impl CreateBundle {
     }
 }
 
-impl crate::request::Operation for CreateBundle {
+impl request::Operation for CreateBundle {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createBundle",
         method: reqwest::Method::PUT,
         path: "/v3/bundles/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -366,7 +355,7 @@ impl crate::request::Operation for CreateBundle {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -380,50 +369,47 @@ impl crate::request::Operation for CreateBundle {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateBundle => (), ::core::convert::Infallible);
+request::operation!(CreateBundle => (), ::core::convert::Infallible);
 
 /// Request builder for [`BundleApi::delete_bundle`] (`DELETE /v3/bundles/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteBundle {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteBundle {
+impl request::Operation for DeleteBundle {
     type Output = types::DeleteBundleResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteBundle",
         method: reqwest::Method::DELETE,
         path: "/v3/bundles/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/bundles/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::DeleteBundleResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -437,7 +423,6 @@ impl crate::request::Operation for DeleteBundle {
         matches!(status, 200 | 401 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     DeleteBundle => types::DeleteBundleResponse, ::core::convert::Infallible
 );

@@ -6,7 +6,7 @@
 //!
 //! Contains operations on the Cache Configurations resource.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Cache Configurations` operations; get it with [`Client::cache_configurations`](crate::Client::cache_configurations).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl CacheConfigurationsApi<'_> {
     #[doc(alias = "listCacheConfigurations")]
     pub fn list_cache_configurations(&self) -> ListCacheConfigurations {
         ListCacheConfigurations {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -52,7 +52,7 @@ impl CacheConfigurationsApi<'_> {
     #[doc(alias = "createCacheConfiguration")]
     pub fn create_cache_configuration(&self) -> CreateCacheConfiguration {
         CreateCacheConfiguration {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -74,7 +74,7 @@ impl CacheConfigurationsApi<'_> {
     #[doc(alias = "getCacheConfiguration")]
     pub fn get_cache_configuration(&self, id: impl Into<String>) -> GetCacheConfiguration {
         GetCacheConfiguration {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -103,7 +103,7 @@ impl CacheConfigurationsApi<'_> {
     #[doc(alias = "updateCacheConfiguration")]
     pub fn update_cache_configuration(&self, id: impl Into<String>) -> UpdateCacheConfiguration {
         UpdateCacheConfiguration {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body: None,
         }
@@ -127,7 +127,7 @@ impl CacheConfigurationsApi<'_> {
     #[doc(alias = "deleteCacheConfiguration")]
     pub fn delete_cache_configuration(&self, id: impl Into<String>) -> DeleteCacheConfiguration {
         DeleteCacheConfiguration {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -137,41 +137,39 @@ impl CacheConfigurationsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListCacheConfigurations {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListCacheConfigurations {
+impl request::Operation for ListCacheConfigurations {
     type Output = types::CacheConfigurationsObjects;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listCacheConfigurations",
         method: reqwest::Method::GET,
         path: "/v3/cache-configurations",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/cache-configurations");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::CacheConfigurationsObjects, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -185,8 +183,7 @@ impl crate::request::Operation for ListCacheConfigurations {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListCacheConfigurations => types::CacheConfigurationsObjects,
     ::core::convert::Infallible
 );
@@ -195,7 +192,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCacheConfiguration {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateCacheConfigurationBody>,
 }
 
@@ -207,31 +204,29 @@ impl CreateCacheConfiguration {
     }
 }
 
-impl crate::request::Operation for CreateCacheConfiguration {
+impl request::Operation for CreateCacheConfiguration {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createCacheConfiguration",
         method: reqwest::Method::POST,
         path: "/v3/cache-configurations",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/cache-configurations");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -240,7 +235,7 @@ impl crate::request::Operation for CreateCacheConfiguration {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -254,50 +249,47 @@ impl crate::request::Operation for CreateCacheConfiguration {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateCacheConfiguration => (), ::core::convert::Infallible);
+request::operation!(CreateCacheConfiguration => (), ::core::convert::Infallible);
 
 /// Request builder for [`CacheConfigurationsApi::get_cache_configuration`] (`GET /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCacheConfiguration {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetCacheConfiguration {
+impl request::Operation for GetCacheConfiguration {
     type Output = types::CacheConfigurationsObject;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getCacheConfiguration",
         method: reqwest::Method::GET,
         path: "/v3/cache-configurations/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::CacheConfigurationsObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -311,8 +303,7 @@ impl crate::request::Operation for GetCacheConfiguration {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetCacheConfiguration => types::CacheConfigurationsObject,
     ::core::convert::Infallible
 );
@@ -321,7 +312,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateCacheConfiguration {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: Option<types::CreateCacheConfigurationBody>,
 }
@@ -334,32 +325,30 @@ impl UpdateCacheConfiguration {
     }
 }
 
-impl crate::request::Operation for UpdateCacheConfiguration {
+impl request::Operation for UpdateCacheConfiguration {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateCacheConfiguration",
         method: reqwest::Method::PUT,
         path: "/v3/cache-configurations/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -368,7 +357,7 @@ impl crate::request::Operation for UpdateCacheConfiguration {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -382,49 +371,46 @@ impl crate::request::Operation for UpdateCacheConfiguration {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(UpdateCacheConfiguration => (), ::core::convert::Infallible);
+request::operation!(UpdateCacheConfiguration => (), ::core::convert::Infallible);
 
 /// Request builder for [`CacheConfigurationsApi::delete_cache_configuration`] (`DELETE /v3/cache-configurations/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCacheConfiguration {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteCacheConfiguration {
+impl request::Operation for DeleteCacheConfiguration {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteCacheConfiguration",
         method: reqwest::Method::DELETE,
         path: "/v3/cache-configurations/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/cache-configurations/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -438,5 +424,4 @@ impl crate::request::Operation for DeleteCacheConfiguration {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteCacheConfiguration => (), ::core::convert::Infallible);
+request::operation!(DeleteCacheConfiguration => (), ::core::convert::Infallible);

@@ -6,6 +6,8 @@
 //!
 //! Cache Mangement.
 
+use crate::{encoding, error, request, transport};
+
 /// The `Cache Management` operations; get it with [`Client::cache_management`](crate::Client::cache_management).
 #[derive(Debug, Clone, Copy)]
 pub struct CacheManagementApi<'a> {
@@ -34,7 +36,7 @@ impl CacheManagementApi<'_> {
     #[doc(alias = "evictOrigin")]
     pub fn evict_origin(&self) -> EvictOrigin {
         EvictOrigin {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -60,7 +62,7 @@ impl CacheManagementApi<'_> {
     #[doc(alias = "evictOriginSiteV4")]
     pub fn evict_origin_site_v4(&self) -> EvictOriginSiteV4 {
         EvictOriginSiteV4 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -90,7 +92,7 @@ impl CacheManagementApi<'_> {
     #[doc(alias = "evictOriginV4")]
     pub fn evict_origin_v4(&self, site: impl Into<String>) -> EvictOriginV4 {
         EvictOriginV4 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             site: site.into(),
             body: None,
         }
@@ -101,7 +103,7 @@ impl CacheManagementApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct EvictOrigin {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -113,31 +115,29 @@ impl EvictOrigin {
     }
 }
 
-impl crate::request::Operation for EvictOrigin {
+impl request::Operation for EvictOrigin {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "evictOrigin",
         method: reqwest::Method::POST,
         path: "/v3/cache-management/evict-origin",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/cache-management/evict-origin");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -146,7 +146,7 @@ impl crate::request::Operation for EvictOrigin {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -160,14 +160,13 @@ impl crate::request::Operation for EvictOrigin {
         matches!(status, 200 | 400 | 500)
     }
 }
-
-crate::request::operation!(EvictOrigin => (), ::core::convert::Infallible);
+request::operation!(EvictOrigin => (), ::core::convert::Infallible);
 
 /// Request builder for [`CacheManagementApi::evict_origin_site_v4`] (`POST /v4/cache-management/evict-origin`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct EvictOriginSiteV4 {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -179,31 +178,29 @@ impl EvictOriginSiteV4 {
     }
 }
 
-impl crate::request::Operation for EvictOriginSiteV4 {
+impl request::Operation for EvictOriginSiteV4 {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "evictOriginSiteV4",
         method: reqwest::Method::POST,
         path: "/v4/cache-management/evict-origin",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v4/cache-management/evict-origin");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -212,7 +209,7 @@ impl crate::request::Operation for EvictOriginSiteV4 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -226,14 +223,13 @@ impl crate::request::Operation for EvictOriginSiteV4 {
         matches!(status, 200 | 400 | 500)
     }
 }
-
-crate::request::operation!(EvictOriginSiteV4 => (), ::core::convert::Infallible);
+request::operation!(EvictOriginSiteV4 => (), ::core::convert::Infallible);
 
 /// Request builder for [`CacheManagementApi::evict_origin_v4`] (`POST /v4/cache-management/evict-origin/{site}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct EvictOriginV4 {
-    common: crate::request::Common,
+    common: request::Common,
     site: String,
     body: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -246,32 +242,30 @@ impl EvictOriginV4 {
     }
 }
 
-impl crate::request::Operation for EvictOriginV4 {
+impl request::Operation for EvictOriginV4 {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "evictOriginV4",
         method: reqwest::Method::POST,
         path: "/v4/cache-management/evict-origin/{site}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v4/cache-management/evict-origin/");
-        crate::encoding::push_path_param(&mut path, "site", &self.site)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "site", &self.site)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -280,7 +274,7 @@ impl crate::request::Operation for EvictOriginV4 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -294,5 +288,4 @@ impl crate::request::Operation for EvictOriginV4 {
         matches!(status, 200 | 400 | 403)
     }
 }
-
-crate::request::operation!(EvictOriginV4 => (), ::core::convert::Infallible);
+request::operation!(EvictOriginV4 => (), ::core::convert::Infallible);

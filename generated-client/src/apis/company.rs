@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Company.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Company` operations; get it with [`Client::company`](crate::Client::company).
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ impl CompanyApi<'_> {
     #[doc(alias = "listCompanies")]
     pub fn list_companies(&self) -> ListCompanies {
         ListCompanies {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -56,7 +56,7 @@ impl CompanyApi<'_> {
     #[doc(alias = "createCompany")]
     pub fn create_company(&self) -> CreateCompany {
         CreateCompany {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -78,7 +78,7 @@ impl CompanyApi<'_> {
     #[doc(alias = "getCompany")]
     pub fn get_company(&self, id: impl Into<String>) -> GetCompany {
         GetCompany {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -107,7 +107,7 @@ impl CompanyApi<'_> {
     #[doc(alias = "updateCompany")]
     pub fn update_company(&self, id: impl Into<String>) -> UpdateCompany {
         UpdateCompany {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body: None,
         }
@@ -131,7 +131,7 @@ impl CompanyApi<'_> {
     #[doc(alias = "deleteCompany")]
     pub fn delete_company(&self, id: impl Into<String>) -> DeleteCompany {
         DeleteCompany {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -153,7 +153,7 @@ impl CompanyApi<'_> {
     #[doc(alias = "/v4/companies")]
     pub fn post_companies(&self, body: types::CreateCompanyBodyV4) -> PostCompanies {
         PostCompanies {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -178,7 +178,7 @@ impl CompanyApi<'_> {
         company_id: impl Into<String>,
     ) -> GetCompaniesByCompanyId {
         GetCompaniesByCompanyId {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             company_id: company_id.into(),
         }
     }
@@ -188,41 +188,39 @@ impl CompanyApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListCompanies {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListCompanies {
+impl request::Operation for ListCompanies {
     type Output = types::Companies;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listCompanies",
         method: reqwest::Method::GET,
         path: "/v3/companies",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/v3/companies");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Companies, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
@@ -236,16 +234,13 @@ impl crate::request::Operation for ListCompanies {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListCompanies => types::Companies, ::core::convert::Infallible
-);
+request::operation!(ListCompanies => types::Companies, ::core::convert::Infallible);
 
 /// Request builder for [`CompanyApi::create_company`] (`POST /v3/companies`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCompany {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateCompanyBody>,
 }
 
@@ -257,31 +252,29 @@ impl CreateCompany {
     }
 }
 
-impl crate::request::Operation for CreateCompany {
+impl request::Operation for CreateCompany {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createCompany",
         method: reqwest::Method::POST,
         path: "/v3/companies",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/v3/companies");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -290,7 +283,7 @@ impl crate::request::Operation for CreateCompany {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -304,50 +297,47 @@ impl crate::request::Operation for CreateCompany {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateCompany => (), ::core::convert::Infallible);
+request::operation!(CreateCompany => (), ::core::convert::Infallible);
 
 /// Request builder for [`CompanyApi::get_company`] (`GET /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCompany {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetCompany {
+impl request::Operation for GetCompany {
     type Output = types::Company;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getCompany",
         method: reqwest::Method::GET,
         path: "/v3/companies/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Company, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -361,14 +351,13 @@ impl crate::request::Operation for GetCompany {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(GetCompany => types::Company, ::core::convert::Infallible);
+request::operation!(GetCompany => types::Company, ::core::convert::Infallible);
 
 /// Request builder for [`CompanyApi::update_company`] (`PUT /v3/companies/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateCompany {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: Option<types::CreateCompanyBody>,
 }
@@ -381,32 +370,30 @@ impl UpdateCompany {
     }
 }
 
-impl crate::request::Operation for UpdateCompany {
+impl request::Operation for UpdateCompany {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateCompany",
         method: reqwest::Method::PUT,
         path: "/v3/companies/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -415,7 +402,7 @@ impl crate::request::Operation for UpdateCompany {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -429,49 +416,46 @@ impl crate::request::Operation for UpdateCompany {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(UpdateCompany => (), ::core::convert::Infallible);
+request::operation!(UpdateCompany => (), ::core::convert::Infallible);
 
 /// Request builder for [`CompanyApi::delete_company`] (`DELETE /v3/companies/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCompany {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteCompany {
+impl request::Operation for DeleteCompany {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteCompany",
         method: reqwest::Method::DELETE,
         path: "/v3/companies/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v3/companies/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -485,49 +469,46 @@ impl crate::request::Operation for DeleteCompany {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteCompany => (), ::core::convert::Infallible);
+request::operation!(DeleteCompany => (), ::core::convert::Infallible);
 
 /// Request builder for [`CompanyApi::post_companies`] (`POST /v4/companies`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostCompanies {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateCompanyBodyV4,
 }
 
-impl crate::request::Operation for PostCompanies {
+impl request::Operation for PostCompanies {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "post_companies",
         method: reqwest::Method::POST,
         path: "/v4/companies",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/v4/companies");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -541,50 +522,47 @@ impl crate::request::Operation for PostCompanies {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(PostCompanies => (), ::core::convert::Infallible);
+request::operation!(PostCompanies => (), ::core::convert::Infallible);
 
 /// Request builder for [`CompanyApi::get_companies_by_company_id`] (`GET /v4/companies/{companyId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCompaniesByCompanyId {
-    common: crate::request::Common,
+    common: request::Common,
     company_id: String,
 }
 
-impl crate::request::Operation for GetCompaniesByCompanyId {
+impl request::Operation for GetCompaniesByCompanyId {
     type Output = types::Companyv4;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "get_companies_by_company_id",
         method: reqwest::Method::GET,
         path: "/v4/companies/{companyId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(30);
         path.push_str("/v4/companies/");
-        crate::encoding::push_path_param(&mut path, "companyId", &self.company_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "companyId", &self.company_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Companyv4, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -598,7 +576,6 @@ impl crate::request::Operation for GetCompaniesByCompanyId {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetCompaniesByCompanyId => types::Companyv4, ::core::convert::Infallible
 );

@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Library Component.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Component Library` operations; get it with [`Client::component_library`](crate::Client::component_library).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl ComponentLibraryApi<'_> {
         body: types::GenerateThumbnailUploadUrlRequest,
     ) -> GenerateThumbnailUploadUrl {
         GenerateThumbnailUploadUrl {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -51,35 +51,33 @@ impl ComponentLibraryApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GenerateThumbnailUploadUrl {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::GenerateThumbnailUploadUrlRequest,
 }
 
-impl crate::request::Operation for GenerateThumbnailUploadUrl {
+impl request::Operation for GenerateThumbnailUploadUrl {
     type Output = types::GenerateThumbnailUploadUrlResponse;
 
     type Error = GenerateThumbnailUploadUrlError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "generateThumbnailUploadUrl",
         method: reqwest::Method::POST,
         path: "/v4/thumbnails/upload-url",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/v4/thumbnails/upload-url");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -87,7 +85,7 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<
         types::GenerateThumbnailUploadUrlResponse,
         crate::Error<GenerateThumbnailUploadUrlError>,
@@ -113,8 +111,7 @@ impl crate::request::Operation for GenerateThumbnailUploadUrl {
         matches!(status, 200 | 400 | 401)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GenerateThumbnailUploadUrl => types::GenerateThumbnailUploadUrlResponse,
     GenerateThumbnailUploadUrlError
 );

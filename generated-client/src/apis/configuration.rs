@@ -6,7 +6,7 @@
 //!
 //! Blaize tenant configuration.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Configuration` operations; get it with [`Client::configuration`](crate::Client::configuration).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl ConfigurationApi<'_> {
     #[doc(alias = "getConfiguration")]
     pub fn get_configuration(&self) -> GetConfiguration {
         GetConfiguration {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -52,7 +52,7 @@ impl ConfigurationApi<'_> {
     #[doc(alias = "saveConfiguration")]
     pub fn save_configuration(&self) -> SaveConfiguration {
         SaveConfiguration {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -71,7 +71,7 @@ impl ConfigurationApi<'_> {
     #[doc(alias = "listBlacklistedEmailDomains")]
     pub fn list_blacklisted_email_domains(&self) -> ListBlacklistedEmailDomains {
         ListBlacklistedEmailDomains {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -100,7 +100,7 @@ impl ConfigurationApi<'_> {
         body: types::BlacklistedEmailDomainsRequest,
     ) -> UpdateBlacklistedEmailDomains {
         UpdateBlacklistedEmailDomains {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -119,7 +119,7 @@ impl ConfigurationApi<'_> {
     #[doc(alias = "installTenant")]
     pub fn install_tenant(&self) -> InstallTenant {
         InstallTenant {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -143,7 +143,7 @@ impl ConfigurationApi<'_> {
     #[doc(alias = "createCert")]
     pub fn create_cert(&self) -> CreateCert {
         CreateCert {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -162,7 +162,7 @@ impl ConfigurationApi<'_> {
     #[doc(alias = "deleteCert")]
     pub fn delete_cert(&self) -> DeleteCert {
         DeleteCert {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 }
@@ -171,41 +171,39 @@ impl ConfigurationApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetConfiguration {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for GetConfiguration {
+impl request::Operation for GetConfiguration {
     type Output = types::Configuration;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getConfiguration",
         method: reqwest::Method::GET,
         path: "/v3/configuration",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/configuration");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Configuration, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -219,8 +217,7 @@ impl crate::request::Operation for GetConfiguration {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetConfiguration => types::Configuration, ::core::convert::Infallible
 );
 
@@ -228,7 +225,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveConfiguration {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::SaveConfigurationRequest>,
 }
 
@@ -240,31 +237,29 @@ impl SaveConfiguration {
     }
 }
 
-impl crate::request::Operation for SaveConfiguration {
+impl request::Operation for SaveConfiguration {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveConfiguration",
         method: reqwest::Method::POST,
         path: "/v3/configuration",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/configuration");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -273,7 +268,7 @@ impl crate::request::Operation for SaveConfiguration {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -287,48 +282,45 @@ impl crate::request::Operation for SaveConfiguration {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(SaveConfiguration => (), ::core::convert::Infallible);
+request::operation!(SaveConfiguration => (), ::core::convert::Infallible);
 
 /// Request builder for [`ConfigurationApi::list_blacklisted_email_domains`] (`GET /v4/blacklisted-email-domains`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBlacklistedEmailDomains {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListBlacklistedEmailDomains {
+impl request::Operation for ListBlacklistedEmailDomains {
     type Output = Vec<String>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listBlacklistedEmailDomains",
         method: reqwest::Method::GET,
         path: "/v4/blacklisted-email-domains",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<String>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -342,8 +334,7 @@ impl crate::request::Operation for ListBlacklistedEmailDomains {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListBlacklistedEmailDomains => Vec<String>, ::core::convert::Infallible
 );
 
@@ -351,35 +342,33 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateBlacklistedEmailDomains {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::BlacklistedEmailDomainsRequest,
 }
 
-impl crate::request::Operation for UpdateBlacklistedEmailDomains {
+impl request::Operation for UpdateBlacklistedEmailDomains {
     type Output = UpdateBlacklistedEmailDomainsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateBlacklistedEmailDomains",
         method: reqwest::Method::PUT,
         path: "/v4/blacklisted-email-domains",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/blacklisted-email-domains");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -387,7 +376,7 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<UpdateBlacklistedEmailDomainsResponse, crate::Error<::core::convert::Infallible>>
     {
         match response.status() {
@@ -404,8 +393,7 @@ impl crate::request::Operation for UpdateBlacklistedEmailDomains {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     UpdateBlacklistedEmailDomains => UpdateBlacklistedEmailDomainsResponse,
     ::core::convert::Infallible
 );
@@ -425,40 +413,38 @@ pub enum UpdateBlacklistedEmailDomainsResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct InstallTenant {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for InstallTenant {
+impl request::Operation for InstallTenant {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "installTenant",
         method: reqwest::Method::POST,
         path: "/v3/initialize",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(14);
         path.push_str("/v3/initialize");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -472,14 +458,13 @@ impl crate::request::Operation for InstallTenant {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(InstallTenant => (), ::core::convert::Infallible);
+request::operation!(InstallTenant => (), ::core::convert::Infallible);
 
 /// Request builder for [`ConfigurationApi::create_cert`] (`POST /v3/certs`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCert {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateCertRequest>,
 }
 
@@ -491,31 +476,29 @@ impl CreateCert {
     }
 }
 
-impl crate::request::Operation for CreateCert {
+impl request::Operation for CreateCert {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createCert",
         method: reqwest::Method::POST,
         path: "/v3/certs",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/certs");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -524,7 +507,7 @@ impl crate::request::Operation for CreateCert {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -538,47 +521,44 @@ impl crate::request::Operation for CreateCert {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateCert => (), ::core::convert::Infallible);
+request::operation!(CreateCert => (), ::core::convert::Infallible);
 
 /// Request builder for [`ConfigurationApi::delete_cert`] (`DELETE /v3/certs`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCert {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for DeleteCert {
+impl request::Operation for DeleteCert {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteCert",
         method: reqwest::Method::DELETE,
         path: "/v3/certs",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/certs");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -592,5 +572,4 @@ impl crate::request::Operation for DeleteCert {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteCert => (), ::core::convert::Infallible);
+request::operation!(DeleteCert => (), ::core::convert::Infallible);

@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Credit.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Credit` operations; get it with [`Client::credit`](crate::Client::credit).
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ impl CreditApi<'_> {
     #[doc(alias = "Credits")]
     pub fn credits(&self) -> Credits {
         Credits {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -56,7 +56,7 @@ impl CreditApi<'_> {
     #[doc(alias = "createCredits")]
     pub fn create_credits(&self) -> CreateCredits {
         CreateCredits {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -79,7 +79,7 @@ impl CreditApi<'_> {
     #[doc(alias = "getCredit")]
     pub fn get_credit(&self, id: impl Into<String>) -> GetCredit {
         GetCredit {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -108,7 +108,7 @@ impl CreditApi<'_> {
     #[doc(alias = "createCredit")]
     pub fn create_credit(&self, id: impl Into<String>) -> CreateCredit {
         CreateCredit {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body: None,
         }
@@ -132,7 +132,7 @@ impl CreditApi<'_> {
     #[doc(alias = "deleteCredit")]
     pub fn delete_credit(&self, id: impl Into<String>) -> DeleteCredit {
         DeleteCredit {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -142,41 +142,39 @@ impl CreditApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Credits {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for Credits {
+impl request::Operation for Credits {
     type Output = types::Credits;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Credits",
         method: reqwest::Method::GET,
         path: "/v3/credits",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/credits");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Credits, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
@@ -190,14 +188,13 @@ impl crate::request::Operation for Credits {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Credits => types::Credits, ::core::convert::Infallible);
+request::operation!(Credits => types::Credits, ::core::convert::Infallible);
 
 /// Request builder for [`CreditApi::create_credits`] (`POST /v3/credits`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCredits {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateCreditBody>,
 }
 
@@ -209,31 +206,29 @@ impl CreateCredits {
     }
 }
 
-impl crate::request::Operation for CreateCredits {
+impl request::Operation for CreateCredits {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createCredits",
         method: reqwest::Method::POST,
         path: "/v3/credits",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/v3/credits");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -242,7 +237,7 @@ impl crate::request::Operation for CreateCredits {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -256,50 +251,47 @@ impl crate::request::Operation for CreateCredits {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateCredits => (), ::core::convert::Infallible);
+request::operation!(CreateCredits => (), ::core::convert::Infallible);
 
 /// Request builder for [`CreditApi::get_credit`] (`GET /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetCredit {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetCredit {
+impl request::Operation for GetCredit {
     type Output = types::Credit;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getCredit",
         method: reqwest::Method::GET,
         path: "/v3/credits/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Credit, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -313,14 +305,13 @@ impl crate::request::Operation for GetCredit {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(GetCredit => types::Credit, ::core::convert::Infallible);
+request::operation!(GetCredit => types::Credit, ::core::convert::Infallible);
 
 /// Request builder for [`CreditApi::create_credit`] (`POST /v3/credits/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateCredit {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: Option<types::CreateCreditBody>,
 }
@@ -333,32 +324,30 @@ impl CreateCredit {
     }
 }
 
-impl crate::request::Operation for CreateCredit {
+impl request::Operation for CreateCredit {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createCredit",
         method: reqwest::Method::POST,
         path: "/v3/credits/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -367,7 +356,7 @@ impl crate::request::Operation for CreateCredit {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -381,49 +370,46 @@ impl crate::request::Operation for CreateCredit {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateCredit => (), ::core::convert::Infallible);
+request::operation!(CreateCredit => (), ::core::convert::Infallible);
 
 /// Request builder for [`CreditApi::delete_credit`] (`DELETE /v3/credits/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteCredit {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteCredit {
+impl request::Operation for DeleteCredit {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteCredit",
         method: reqwest::Method::DELETE,
         path: "/v3/credits/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(28);
         path.push_str("/v3/credits/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -437,5 +423,4 @@ impl crate::request::Operation for DeleteCredit {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteCredit => (), ::core::convert::Infallible);
+request::operation!(DeleteCredit => (), ::core::convert::Infallible);

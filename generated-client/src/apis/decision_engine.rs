@@ -4,7 +4,7 @@
 
 //! `Decision Engine` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Decision Engine` operations; get it with [`Client::decision_engine`](crate::Client::decision_engine).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl DecisionEngineApi<'_> {
         body: types::InvokeDecisionEngineRequest,
     ) -> InvokeDecisionEngine {
         InvokeDecisionEngine {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -45,35 +45,33 @@ impl DecisionEngineApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct InvokeDecisionEngine {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::InvokeDecisionEngineRequest,
 }
 
-impl crate::request::Operation for InvokeDecisionEngine {
+impl request::Operation for InvokeDecisionEngine {
     type Output = types::AccessDecisionResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "invokeDecisionEngine",
         method: reqwest::Method::POST,
         path: "/v3/decision-engine",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(19);
         path.push_str("/v3/decision-engine");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -81,7 +79,7 @@ impl crate::request::Operation for InvokeDecisionEngine {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AccessDecisionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -95,7 +93,6 @@ impl crate::request::Operation for InvokeDecisionEngine {
         matches!(status, 200 | 409)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     InvokeDecisionEngine => types::AccessDecisionResponse, ::core::convert::Infallible
 );

@@ -4,7 +4,7 @@
 
 //! `Dynamic Offer Promo code redemption` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Dynamic Offer Promo code redemption` operations; get it with [`Client::dynamic_offer_promo_code_redemption`](crate::Client::dynamic_offer_promo_code_redemption).
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +33,7 @@ impl DynamicOfferPromoCodeRedemptionApi<'_> {
     #[doc(alias = "processPromoCodeRedemptions")]
     pub fn process_promo_code_redemptions(&self) -> ProcessPromoCodeRedemptions {
         ProcessPromoCodeRedemptions {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -43,7 +43,7 @@ impl DynamicOfferPromoCodeRedemptionApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ProcessPromoCodeRedemptions {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::ProcessPromoCodeRedemptionsRequest>,
 }
 
@@ -55,31 +55,29 @@ impl ProcessPromoCodeRedemptions {
     }
 }
 
-impl crate::request::Operation for ProcessPromoCodeRedemptions {
+impl request::Operation for ProcessPromoCodeRedemptions {
     type Output = types::ProcessPromoCodeRedemptionsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "processPromoCodeRedemptions",
         method: reqwest::Method::POST,
         path: "/zephr/integration/promo-codes/v1/redemptions",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(45);
         path.push_str("/zephr/integration/promo-codes/v1/redemptions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -89,7 +87,7 @@ impl crate::request::Operation for ProcessPromoCodeRedemptions {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ProcessPromoCodeRedemptionsResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -104,8 +102,7 @@ impl crate::request::Operation for ProcessPromoCodeRedemptions {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ProcessPromoCodeRedemptions => types::ProcessPromoCodeRedemptionsResponse,
     ::core::convert::Infallible
 );

@@ -6,7 +6,7 @@
 //!
 //! Actions on email templates.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Email Templates` operations; get it with [`Client::email_templates`](crate::Client::email_templates).
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ impl EmailTemplatesApi<'_> {
     #[doc(alias = "listEmailTemplates")]
     pub fn list_email_templates(&self) -> ListEmailTemplates {
         ListEmailTemplates {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -54,7 +54,7 @@ impl EmailTemplatesApi<'_> {
     #[doc(alias = "getEmailTemplate")]
     pub fn get_email_template(&self, slug: impl Into<String>) -> GetEmailTemplate {
         GetEmailTemplate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
         }
     }
@@ -83,7 +83,7 @@ impl EmailTemplatesApi<'_> {
     #[doc(alias = "saveEmailTemplate")]
     pub fn save_email_template(&self, slug: impl Into<String>) -> SaveEmailTemplate {
         SaveEmailTemplate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
             body: None,
         }
@@ -107,7 +107,7 @@ impl EmailTemplatesApi<'_> {
     #[doc(alias = "deleteEmailTemplate")]
     pub fn delete_email_template(&self, slug: impl Into<String>) -> DeleteEmailTemplate {
         DeleteEmailTemplate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
         }
     }
@@ -117,41 +117,39 @@ impl EmailTemplatesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListEmailTemplates {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListEmailTemplates {
+impl request::Operation for ListEmailTemplates {
     type Output = types::EmailTemplates;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listEmailTemplates",
         method: reqwest::Method::GET,
         path: "/v4/email-templates",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(19);
         path.push_str("/v4/email-templates");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::EmailTemplates, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
@@ -165,8 +163,7 @@ impl crate::request::Operation for ListEmailTemplates {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListEmailTemplates => types::EmailTemplates, ::core::convert::Infallible
 );
 
@@ -174,43 +171,41 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetEmailTemplate {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
 }
 
-impl crate::request::Operation for GetEmailTemplate {
+impl request::Operation for GetEmailTemplate {
     type Output = types::EmailTemplate;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getEmailTemplate",
         method: reqwest::Method::GET,
         path: "/v4/email-templates/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::EmailTemplate, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -224,8 +219,7 @@ impl crate::request::Operation for GetEmailTemplate {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetEmailTemplate => types::EmailTemplate, ::core::convert::Infallible
 );
 
@@ -233,7 +227,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveEmailTemplate {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
     body: Option<types::SaveEmailTemplateRequest>,
 }
@@ -246,32 +240,30 @@ impl SaveEmailTemplate {
     }
 }
 
-impl crate::request::Operation for SaveEmailTemplate {
+impl request::Operation for SaveEmailTemplate {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveEmailTemplate",
         method: reqwest::Method::PUT,
         path: "/v4/email-templates/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -280,7 +272,7 @@ impl crate::request::Operation for SaveEmailTemplate {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -294,49 +286,46 @@ impl crate::request::Operation for SaveEmailTemplate {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(SaveEmailTemplate => (), ::core::convert::Infallible);
+request::operation!(SaveEmailTemplate => (), ::core::convert::Infallible);
 
 /// Request builder for [`EmailTemplatesApi::delete_email_template`] (`DELETE /v4/email-templates/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteEmailTemplate {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
 }
 
-impl crate::request::Operation for DeleteEmailTemplate {
+impl request::Operation for DeleteEmailTemplate {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteEmailTemplate",
         method: reqwest::Method::DELETE,
         path: "/v4/email-templates/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/email-templates/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -350,5 +339,4 @@ impl crate::request::Operation for DeleteEmailTemplate {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteEmailTemplate => (), ::core::convert::Infallible);
+request::operation!(DeleteEmailTemplate => (), ::core::convert::Infallible);

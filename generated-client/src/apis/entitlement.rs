@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Entitlement.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Entitlement` operations; get it with [`Client::entitlement`](crate::Client::entitlement).
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ impl EntitlementApi<'_> {
     #[doc(alias = "listEntitlements")]
     pub fn list_entitlements(&self) -> ListEntitlements {
         ListEntitlements {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -56,7 +56,7 @@ impl EntitlementApi<'_> {
     #[doc(alias = "createEntitlements")]
     pub fn create_entitlements(&self) -> CreateEntitlements {
         CreateEntitlements {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -79,7 +79,7 @@ impl EntitlementApi<'_> {
     #[doc(alias = "getEntitlement")]
     pub fn get_entitlement(&self, id: impl Into<String>) -> GetEntitlement {
         GetEntitlement {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -108,7 +108,7 @@ impl EntitlementApi<'_> {
     #[doc(alias = "createEntitlement")]
     pub fn create_entitlement(&self, id: impl Into<String>) -> CreateEntitlement {
         CreateEntitlement {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body: None,
         }
@@ -132,7 +132,7 @@ impl EntitlementApi<'_> {
     #[doc(alias = "deleteEntitlement")]
     pub fn delete_entitlement(&self, id: impl Into<String>) -> DeleteEntitlement {
         DeleteEntitlement {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -142,41 +142,39 @@ impl EntitlementApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListEntitlements {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListEntitlements {
+impl request::Operation for ListEntitlements {
     type Output = types::Entitlements;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listEntitlements",
         method: reqwest::Method::GET,
         path: "/v3/entitlements",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/entitlements");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Entitlements, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
@@ -190,8 +188,7 @@ impl crate::request::Operation for ListEntitlements {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListEntitlements => types::Entitlements, ::core::convert::Infallible
 );
 
@@ -199,7 +196,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateEntitlements {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateEntitlementBody>,
 }
 
@@ -211,31 +208,29 @@ impl CreateEntitlements {
     }
 }
 
-impl crate::request::Operation for CreateEntitlements {
+impl request::Operation for CreateEntitlements {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createEntitlements",
         method: reqwest::Method::POST,
         path: "/v3/entitlements",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/entitlements");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -244,7 +239,7 @@ impl crate::request::Operation for CreateEntitlements {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -258,50 +253,47 @@ impl crate::request::Operation for CreateEntitlements {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateEntitlements => (), ::core::convert::Infallible);
+request::operation!(CreateEntitlements => (), ::core::convert::Infallible);
 
 /// Request builder for [`EntitlementApi::get_entitlement`] (`GET /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetEntitlement {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetEntitlement {
+impl request::Operation for GetEntitlement {
     type Output = types::Entitlement;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getEntitlement",
         method: reqwest::Method::GET,
         path: "/v3/entitlements/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Entitlement, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -315,16 +307,13 @@ impl crate::request::Operation for GetEntitlement {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
-    GetEntitlement => types::Entitlement, ::core::convert::Infallible
-);
+request::operation!(GetEntitlement => types::Entitlement, ::core::convert::Infallible);
 
 /// Request builder for [`EntitlementApi::create_entitlement`] (`POST /v3/entitlements/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateEntitlement {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: Option<types::CreateEntitlementBody>,
 }
@@ -337,32 +326,30 @@ impl CreateEntitlement {
     }
 }
 
-impl crate::request::Operation for CreateEntitlement {
+impl request::Operation for CreateEntitlement {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createEntitlement",
         method: reqwest::Method::POST,
         path: "/v3/entitlements/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -371,7 +358,7 @@ impl crate::request::Operation for CreateEntitlement {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -385,49 +372,46 @@ impl crate::request::Operation for CreateEntitlement {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateEntitlement => (), ::core::convert::Infallible);
+request::operation!(CreateEntitlement => (), ::core::convert::Infallible);
 
 /// Request builder for [`EntitlementApi::delete_entitlement`] (`DELETE /v3/entitlements/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteEntitlement {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteEntitlement {
+impl request::Operation for DeleteEntitlement {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteEntitlement",
         method: reqwest::Method::DELETE,
         path: "/v3/entitlements/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/entitlements/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -441,5 +425,4 @@ impl crate::request::Operation for DeleteEntitlement {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteEntitlement => (), ::core::convert::Infallible);
+request::operation!(DeleteEntitlement => (), ::core::convert::Infallible);

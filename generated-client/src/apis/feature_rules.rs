@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Feature Rules.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Feature Rules` operations; get it with [`Client::feature_rules`](crate::Client::feature_rules).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl FeatureRulesApi<'_> {
     #[doc(alias = "listFeatureRules")]
     pub fn list_feature_rules(&self) -> ListFeatureRules {
         ListFeatureRules {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             tags: None,
         }
     }
@@ -58,7 +58,7 @@ impl FeatureRulesApi<'_> {
     #[doc(alias = "deleteFeatureRule")]
     pub fn delete_feature_rule(&self, feature_rule_id: impl Into<String>) -> DeleteFeatureRule {
         DeleteFeatureRule {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             feature_rule_id: feature_rule_id.into(),
         }
     }
@@ -83,7 +83,7 @@ impl FeatureRulesApi<'_> {
         feature_rule_id: impl Into<String>,
     ) -> GetFeatureRuleVersions {
         GetFeatureRuleVersions {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             feature_rule_id: feature_rule_id.into(),
         }
     }
@@ -113,7 +113,7 @@ impl FeatureRulesApi<'_> {
     #[doc(alias = "createFeatureRule")]
     pub fn create_feature_rule(&self, feature_rule_id: impl Into<String>) -> CreateFeatureRule {
         CreateFeatureRule {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             feature_rule_id: feature_rule_id.into(),
             body: None,
         }
@@ -141,7 +141,7 @@ impl FeatureRulesApi<'_> {
         version_id: impl Into<String>,
     ) -> GetFeatureRuleVersion {
         GetFeatureRuleVersion {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             feature_rule_id: feature_rule_id.into(),
             version_id: version_id.into(),
         }
@@ -170,7 +170,7 @@ impl FeatureRulesApi<'_> {
         version_id: impl Into<String>,
     ) -> DeleteFeatureRuleVersion {
         DeleteFeatureRuleVersion {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             feature_rule_id: feature_rule_id.into(),
             version_id: version_id.into(),
         }
@@ -206,7 +206,7 @@ impl FeatureRulesApi<'_> {
         version_id: impl Into<String>,
     ) -> SaveFeatureRule {
         SaveFeatureRule {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             feature_rule_id: feature_rule_id.into(),
             version_id: version_id.into(),
             body: None,
@@ -218,7 +218,7 @@ impl FeatureRulesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListFeatureRules {
-    common: crate::request::Common,
+    common: request::Common,
     tags: Option<String>,
 }
 
@@ -232,41 +232,39 @@ impl ListFeatureRules {
     }
 }
 
-impl crate::request::Operation for ListFeatureRules {
+impl request::Operation for ListFeatureRules {
     type Output = types::FeatureRulesResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listFeatureRules",
         method: reqwest::Method::GET,
         path: "/v3/feature-rules",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/feature-rules");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.tags {
             query.push("tags", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -280,8 +278,7 @@ impl crate::request::Operation for ListFeatureRules {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListFeatureRules => types::FeatureRulesResponse, ::core::convert::Infallible
 );
 
@@ -289,43 +286,41 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteFeatureRule {
-    common: crate::request::Common,
+    common: request::Common,
     feature_rule_id: String,
 }
 
-impl crate::request::Operation for DeleteFeatureRule {
+impl request::Operation for DeleteFeatureRule {
     type Output = types::FeatureRuleDeletionResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteFeatureRule",
         method: reqwest::Method::DELETE,
         path: "/v3/feature-rules/{featureRuleId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/feature-rules/");
-        crate::encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -339,8 +334,7 @@ impl crate::request::Operation for DeleteFeatureRule {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     DeleteFeatureRule => types::FeatureRuleDeletionResponse, ::core::convert::Infallible
 );
 
@@ -348,44 +342,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetFeatureRuleVersions {
-    common: crate::request::Common,
+    common: request::Common,
     feature_rule_id: String,
 }
 
-impl crate::request::Operation for GetFeatureRuleVersions {
+impl request::Operation for GetFeatureRuleVersions {
     type Output = types::FeatureRulesResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getFeatureRuleVersions",
         method: reqwest::Method::GET,
         path: "/v3/feature-rules/{featureRuleId}/versions",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/feature-rules/");
-        crate::encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
+        encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
         path.push_str("/versions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::FeatureRulesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -399,8 +391,7 @@ impl crate::request::Operation for GetFeatureRuleVersions {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetFeatureRuleVersions => types::FeatureRulesResponse, ::core::convert::Infallible
 );
 
@@ -408,7 +399,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateFeatureRule {
-    common: crate::request::Common,
+    common: request::Common,
     feature_rule_id: String,
     body: Option<types::CreateFeatureRuleRequest>,
 }
@@ -421,33 +412,31 @@ impl CreateFeatureRule {
     }
 }
 
-impl crate::request::Operation for CreateFeatureRule {
+impl request::Operation for CreateFeatureRule {
     type Output = CreateFeatureRuleResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createFeatureRule",
         method: reqwest::Method::POST,
         path: "/v3/feature-rules/{featureRuleId}/versions",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/feature-rules/");
-        crate::encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
+        encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
         path.push_str("/versions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -457,7 +446,7 @@ impl crate::request::Operation for CreateFeatureRule {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<CreateFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(CreateFeatureRuleResponse::Ok),
@@ -471,8 +460,7 @@ impl crate::request::Operation for CreateFeatureRule {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateFeatureRule => CreateFeatureRuleResponse, ::core::convert::Infallible
 );
 
@@ -491,46 +479,44 @@ pub enum CreateFeatureRuleResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetFeatureRuleVersion {
-    common: crate::request::Common,
+    common: request::Common,
     feature_rule_id: String,
     version_id: String,
 }
 
-impl crate::request::Operation for GetFeatureRuleVersion {
+impl request::Operation for GetFeatureRuleVersion {
     type Output = types::FeatureRuleVersionResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getFeatureRuleVersion",
         method: reqwest::Method::GET,
         path: "/v3/feature-rules/{featureRuleId}/versions/{versionId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
-        crate::encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
+        encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
         path.push_str("/versions/");
-        crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::FeatureRuleVersionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -544,8 +530,7 @@ impl crate::request::Operation for GetFeatureRuleVersion {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetFeatureRuleVersion => types::FeatureRuleVersionResponse,
     ::core::convert::Infallible
 );
@@ -554,46 +539,44 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteFeatureRuleVersion {
-    common: crate::request::Common,
+    common: request::Common,
     feature_rule_id: String,
     version_id: String,
 }
 
-impl crate::request::Operation for DeleteFeatureRuleVersion {
+impl request::Operation for DeleteFeatureRuleVersion {
     type Output = types::FeatureRuleDeletionResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteFeatureRuleVersion",
         method: reqwest::Method::DELETE,
         path: "/v3/feature-rules/{featureRuleId}/versions/{versionId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/feature-rules/");
-        crate::encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
+        encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
         path.push_str("/versions/");
-        crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::FeatureRuleDeletionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -607,8 +590,7 @@ impl crate::request::Operation for DeleteFeatureRuleVersion {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     DeleteFeatureRuleVersion => types::FeatureRuleDeletionResponse,
     ::core::convert::Infallible
 );
@@ -617,7 +599,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveFeatureRule {
-    common: crate::request::Common,
+    common: request::Common,
     feature_rule_id: String,
     version_id: String,
     body: Option<Vec<serde_json::Value>>,
@@ -631,35 +613,33 @@ impl SaveFeatureRule {
     }
 }
 
-impl crate::request::Operation for SaveFeatureRule {
+impl request::Operation for SaveFeatureRule {
     type Output = SaveFeatureRuleResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveFeatureRule",
         method: reqwest::Method::PUT,
         path: "/v3/feature-rules/{featureRuleId}/versions/{versionId}/tags",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(65);
         path.push_str("/v3/feature-rules/");
-        crate::encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
+        encoding::push_path_param(&mut path, "featureRuleId", &self.feature_rule_id)?;
         path.push_str("/versions/");
-        crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
+        encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
         path.push_str("/tags");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -669,7 +649,7 @@ impl crate::request::Operation for SaveFeatureRule {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<SaveFeatureRuleResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveFeatureRuleResponse::Ok),
@@ -683,8 +663,7 @@ impl crate::request::Operation for SaveFeatureRule {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     SaveFeatureRule => SaveFeatureRuleResponse, ::core::convert::Infallible
 );
 

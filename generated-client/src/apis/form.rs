@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Form.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Form` operations; get it with [`Client::form`](crate::Client::form).
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ impl FormApi<'_> {
     #[doc(alias = "listForms")]
     pub fn list_forms(&self) -> ListForms {
         ListForms {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -53,7 +53,7 @@ impl FormApi<'_> {
     #[doc(alias = "getForm")]
     pub fn get_form(&self, slug: impl Into<String>) -> GetForm {
         GetForm {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
         }
     }
@@ -83,7 +83,7 @@ impl FormApi<'_> {
     #[doc(alias = "saveForm")]
     pub fn save_form(&self, slug: impl Into<String>) -> SaveForm {
         SaveForm {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
             body: None,
         }
@@ -107,7 +107,7 @@ impl FormApi<'_> {
     #[doc(alias = "deleteForm")]
     pub fn delete_form(&self, slug: impl Into<String>) -> DeleteForm {
         DeleteForm {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
         }
     }
@@ -117,41 +117,39 @@ impl FormApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListForms {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListForms {
+impl request::Operation for ListForms {
     type Output = types::Forms;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listForms",
         method: reqwest::Method::GET,
         path: "/v3/forms",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/forms");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Forms, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
@@ -165,50 +163,47 @@ impl crate::request::Operation for ListForms {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(ListForms => types::Forms, ::core::convert::Infallible);
+request::operation!(ListForms => types::Forms, ::core::convert::Infallible);
 
 /// Request builder for [`FormApi::get_form`] (`GET /v3/forms/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetForm {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
 }
 
-impl crate::request::Operation for GetForm {
+impl request::Operation for GetForm {
     type Output = types::Form;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getForm",
         method: reqwest::Method::GET,
         path: "/v3/forms/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Form, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -222,14 +217,13 @@ impl crate::request::Operation for GetForm {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(GetForm => types::Form, ::core::convert::Infallible);
+request::operation!(GetForm => types::Form, ::core::convert::Infallible);
 
 /// Request builder for [`FormApi::save_form`] (`PUT /v3/forms/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveForm {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
     body: Option<types::SaveFormRequest>,
 }
@@ -242,32 +236,30 @@ impl SaveForm {
     }
 }
 
-impl crate::request::Operation for SaveForm {
+impl request::Operation for SaveForm {
     type Output = SaveFormResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveForm",
         method: reqwest::Method::PUT,
         path: "/v3/forms/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -276,7 +268,7 @@ impl crate::request::Operation for SaveForm {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<SaveFormResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveFormResponse::Ok),
@@ -290,8 +282,7 @@ impl crate::request::Operation for SaveForm {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(SaveForm => SaveFormResponse, ::core::convert::Infallible);
+request::operation!(SaveForm => SaveFormResponse, ::core::convert::Infallible);
 
 /// The successful responses of [`FormApi::save_form`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -308,42 +299,40 @@ pub enum SaveFormResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteForm {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
 }
 
-impl crate::request::Operation for DeleteForm {
+impl request::Operation for DeleteForm {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteForm",
         method: reqwest::Method::DELETE,
         path: "/v3/forms/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/forms/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -357,5 +346,4 @@ impl crate::request::Operation for DeleteForm {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteForm => (), ::core::convert::Infallible);
+request::operation!(DeleteForm => (), ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Gifts` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Gifts` operations; get it with [`Client::gifts`](crate::Client::gifts).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ impl GiftsApi<'_> {
     #[doc(alias = "listAllUnclaimedGifts")]
     pub fn list_all_unclaimed_gifts(&self) -> ListAllUnclaimedGifts {
         ListAllUnclaimedGifts {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -49,7 +49,7 @@ impl GiftsApi<'_> {
     #[doc(alias = "createGift")]
     pub fn create_gift(&self) -> CreateGift {
         CreateGift {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -72,7 +72,7 @@ impl GiftsApi<'_> {
     #[doc(alias = "deleteGift")]
     pub fn delete_gift(&self, gift_id: impl Into<String>) -> DeleteGift {
         DeleteGift {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             gift_id: gift_id.into(),
         }
     }
@@ -82,41 +82,39 @@ impl GiftsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAllUnclaimedGifts {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListAllUnclaimedGifts {
+impl request::Operation for ListAllUnclaimedGifts {
     type Output = types::Gifts;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listAllUnclaimedGifts",
         method: reqwest::Method::GET,
         path: "/v3/gift",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/v3/gift");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Gifts, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,16 +128,13 @@ impl crate::request::Operation for ListAllUnclaimedGifts {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListAllUnclaimedGifts => types::Gifts, ::core::convert::Infallible
-);
+request::operation!(ListAllUnclaimedGifts => types::Gifts, ::core::convert::Infallible);
 
 /// Request builder for [`GiftsApi::create_gift`] (`POST /v3/gift`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateGift {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateGiftRequest>,
 }
 
@@ -151,31 +146,29 @@ impl CreateGift {
     }
 }
 
-impl crate::request::Operation for CreateGift {
+impl request::Operation for CreateGift {
     type Output = types::CreateGiftResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createGift",
         method: reqwest::Method::POST,
         path: "/v3/gift",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/v3/gift");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -185,7 +178,7 @@ impl crate::request::Operation for CreateGift {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::CreateGiftResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -199,8 +192,7 @@ impl crate::request::Operation for CreateGift {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateGift => types::CreateGiftResponse, ::core::convert::Infallible
 );
 
@@ -208,42 +200,40 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteGift {
-    common: crate::request::Common,
+    common: request::Common,
     gift_id: String,
 }
 
-impl crate::request::Operation for DeleteGift {
+impl request::Operation for DeleteGift {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteGift",
         method: reqwest::Method::DELETE,
         path: "/v3/gift/{giftId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/v3/gift/");
-        crate::encoding::push_path_param(&mut path, "giftId", &self.gift_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "giftId", &self.gift_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -257,5 +247,4 @@ impl crate::request::Operation for DeleteGift {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteGift => (), ::core::convert::Infallible);
+request::operation!(DeleteGift => (), ::core::convert::Infallible);

@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Grant.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Grants` operations; get it with [`Client::grants`](crate::Client::grants).
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,7 @@ impl GrantsApi<'_> {
     #[doc(alias = "listUserGrants")]
     pub fn list_user_grants(&self, user_id: impl Into<String>) -> ListUserGrants {
         ListUserGrants {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             active: None,
         }
@@ -70,7 +70,7 @@ impl GrantsApi<'_> {
         body: types::CreateGrantBody,
     ) -> CreateUserGrant {
         CreateUserGrant {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             body,
         }
@@ -98,7 +98,7 @@ impl GrantsApi<'_> {
         grant_id: impl Into<String>,
     ) -> GetUserGrant {
         GetUserGrant {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             grant_id: grant_id.into(),
         }
@@ -129,7 +129,7 @@ impl GrantsApi<'_> {
         body: types::CreateGrantBody,
     ) -> CreateAccountGrantForUser {
         CreateAccountGrantForUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             grant_id: grant_id.into(),
             body,
@@ -159,7 +159,7 @@ impl GrantsApi<'_> {
         grant_id: impl Into<String>,
     ) -> DeleteUserGrant {
         DeleteUserGrant {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             grant_id: grant_id.into(),
         }
@@ -186,7 +186,7 @@ impl GrantsApi<'_> {
         user_id: impl Into<String>,
     ) -> RetrieveUserAccessModel {
         RetrieveUserAccessModel {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -208,7 +208,7 @@ impl GrantsApi<'_> {
     #[doc(alias = "listAccountGrants")]
     pub fn list_account_grants(&self, account_id: impl Into<String>) -> ListAccountGrants {
         ListAccountGrants {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
         }
     }
@@ -236,7 +236,7 @@ impl GrantsApi<'_> {
         body: types::CreateGrantBody,
     ) -> CreateAccountGrant {
         CreateAccountGrant {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             body,
         }
@@ -265,7 +265,7 @@ impl GrantsApi<'_> {
         grant_id: impl Into<String>,
     ) -> GetAccountGrant {
         GetAccountGrant {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             grant_id: grant_id.into(),
         }
@@ -294,7 +294,7 @@ impl GrantsApi<'_> {
         grant_id: impl Into<String>,
     ) -> DeleteAccountGrantById {
         DeleteAccountGrantById {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             grant_id: grant_id.into(),
         }
@@ -318,7 +318,7 @@ impl GrantsApi<'_> {
     #[doc(alias = "listAccountGrantsV4")]
     pub fn list_account_grants_v4(&self, account_id: impl Into<String>) -> ListAccountGrantsV4 {
         ListAccountGrantsV4 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
         }
     }
@@ -346,7 +346,7 @@ impl GrantsApi<'_> {
         body: types::CreateGrantBody,
     ) -> CreateAccountGrantV4 {
         CreateAccountGrantV4 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             body,
         }
@@ -375,7 +375,7 @@ impl GrantsApi<'_> {
         grant_id: impl Into<String>,
     ) -> DeleteAccountGrant {
         DeleteAccountGrant {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             account_id: account_id.into(),
             grant_id: grant_id.into(),
         }
@@ -386,7 +386,7 @@ impl GrantsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserGrants {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     active: Option<bool>,
 }
@@ -401,43 +401,41 @@ impl ListUserGrants {
     }
 }
 
-impl crate::request::Operation for ListUserGrants {
+impl request::Operation for ListUserGrants {
     type Output = types::ListUserGrantsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUserGrants",
         method: reqwest::Method::GET,
         path: "/v3/users/{userId}/grants",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/grants");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.active {
             query.push("active", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListUserGrantsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -451,8 +449,7 @@ impl crate::request::Operation for ListUserGrants {
         matches!(status, 200 | 401)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListUserGrants => types::ListUserGrantsResponse, ::core::convert::Infallible
 );
 
@@ -460,45 +457,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUserGrant {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     body: types::CreateGrantBody,
 }
 
-impl crate::request::Operation for CreateUserGrant {
+impl request::Operation for CreateUserGrant {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createUserGrant",
         method: reqwest::Method::POST,
         path: "/v3/users/{userId}/grants",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/grants");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -512,53 +507,50 @@ impl crate::request::Operation for CreateUserGrant {
         matches!(status, 201 | 400 | 409 | 403)
     }
 }
-
-crate::request::operation!(CreateUserGrant => (), ::core::convert::Infallible);
+request::operation!(CreateUserGrant => (), ::core::convert::Infallible);
 
 /// Request builder for [`GrantsApi::get_user_grant`] (`GET /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUserGrant {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     grant_id: String,
 }
 
-impl crate::request::Operation for GetUserGrant {
+impl request::Operation for GetUserGrant {
     type Output = types::Grant;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getUserGrant",
         method: reqwest::Method::GET,
         path: "/v3/users/{userId}/grants/{grantId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/grants/");
-        crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Grant, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -572,54 +564,51 @@ impl crate::request::Operation for GetUserGrant {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(GetUserGrant => types::Grant, ::core::convert::Infallible);
+request::operation!(GetUserGrant => types::Grant, ::core::convert::Infallible);
 
 /// Request builder for [`GrantsApi::create_account_grant_for_user`] (`POST /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccountGrantForUser {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     grant_id: String,
     body: types::CreateGrantBody,
 }
 
-impl crate::request::Operation for CreateAccountGrantForUser {
+impl request::Operation for CreateAccountGrantForUser {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createAccountGrantForUser",
         method: reqwest::Method::POST,
         path: "/v3/users/{userId}/grants/{grantId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/grants/");
-        crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -633,52 +622,49 @@ impl crate::request::Operation for CreateAccountGrantForUser {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateAccountGrantForUser => (), ::core::convert::Infallible);
+request::operation!(CreateAccountGrantForUser => (), ::core::convert::Infallible);
 
 /// Request builder for [`GrantsApi::delete_user_grant`] (`DELETE /v3/users/{userId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUserGrant {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     grant_id: String,
 }
 
-impl crate::request::Operation for DeleteUserGrant {
+impl request::Operation for DeleteUserGrant {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteUserGrant",
         method: reqwest::Method::DELETE,
         path: "/v3/users/{userId}/grants/{grantId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(50);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/grants/");
-        crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -692,51 +678,48 @@ impl crate::request::Operation for DeleteUserGrant {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteUserGrant => (), ::core::convert::Infallible);
+request::operation!(DeleteUserGrant => (), ::core::convert::Infallible);
 
 /// Request builder for [`GrantsApi::retrieve_user_access_model`] (`GET /v3/users/{userId}/accessModel`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveUserAccessModel {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for RetrieveUserAccessModel {
+impl request::Operation for RetrieveUserAccessModel {
     type Output = types::AccessModel;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "retrieveUserAccessModel",
         method: reqwest::Method::GET,
         path: "/v3/users/{userId}/accessModel",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/accessModel");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AccessModel, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -750,8 +733,7 @@ impl crate::request::Operation for RetrieveUserAccessModel {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     RetrieveUserAccessModel => types::AccessModel, ::core::convert::Infallible
 );
 
@@ -759,44 +741,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountGrants {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
 }
 
-impl crate::request::Operation for ListAccountGrants {
+impl request::Operation for ListAccountGrants {
     type Output = Vec<types::Grant>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listAccountGrants",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{accountId}/grants",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Grant>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -810,8 +790,7 @@ impl crate::request::Operation for ListAccountGrants {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListAccountGrants => Vec<types::Grant>, ::core::convert::Infallible
 );
 
@@ -819,45 +798,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccountGrant {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     body: types::CreateGrantBody,
 }
 
-impl crate::request::Operation for CreateAccountGrant {
+impl request::Operation for CreateAccountGrant {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createAccountGrant",
         method: reqwest::Method::POST,
         path: "/v3/accounts/{accountId}/grants",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -871,53 +848,50 @@ impl crate::request::Operation for CreateAccountGrant {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateAccountGrant => (), ::core::convert::Infallible);
+request::operation!(CreateAccountGrant => (), ::core::convert::Infallible);
 
 /// Request builder for [`GrantsApi::get_account_grant`] (`GET /v3/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetAccountGrant {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     grant_id: String,
 }
 
-impl crate::request::Operation for GetAccountGrant {
+impl request::Operation for GetAccountGrant {
     type Output = types::GrantResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getAccountGrant",
         method: reqwest::Method::GET,
         path: "/v3/accounts/{accountId}/grants/{grantId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants/");
-        crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::GrantResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -931,8 +905,7 @@ impl crate::request::Operation for GetAccountGrant {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetAccountGrant => types::GrantResponse, ::core::convert::Infallible
 );
 
@@ -940,45 +913,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccountGrantById {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     grant_id: String,
 }
 
-impl crate::request::Operation for DeleteAccountGrantById {
+impl request::Operation for DeleteAccountGrantById {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteAccountGrantById",
         method: reqwest::Method::DELETE,
         path: "/v3/accounts/{accountId}/grants/{grantId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v3/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants/");
-        crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -992,51 +963,48 @@ impl crate::request::Operation for DeleteAccountGrantById {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteAccountGrantById => (), ::core::convert::Infallible);
+request::operation!(DeleteAccountGrantById => (), ::core::convert::Infallible);
 
 /// Request builder for [`GrantsApi::list_account_grants_v4`] (`GET /v4/accounts/{accountId}/grants`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListAccountGrantsV4 {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
 }
 
-impl crate::request::Operation for ListAccountGrantsV4 {
+impl request::Operation for ListAccountGrantsV4 {
     type Output = Vec<types::ListAccountGrantsV4ResponseItem>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listAccountGrantsV4",
         method: reqwest::Method::GET,
         path: "/v4/accounts/{accountId}/grants",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<
         Vec<types::ListAccountGrantsV4ResponseItem>,
         crate::Error<::core::convert::Infallible>,
@@ -1053,8 +1021,7 @@ impl crate::request::Operation for ListAccountGrantsV4 {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListAccountGrantsV4 => Vec<types::ListAccountGrantsV4ResponseItem>,
     ::core::convert::Infallible
 );
@@ -1063,45 +1030,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAccountGrantV4 {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     body: types::CreateGrantBody,
 }
 
-impl crate::request::Operation for CreateAccountGrantV4 {
+impl request::Operation for CreateAccountGrantV4 {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createAccountGrantV4",
         method: reqwest::Method::POST,
         path: "/v4/accounts/{accountId}/grants",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(36);
         path.push_str("/v4/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -1115,53 +1080,50 @@ impl crate::request::Operation for CreateAccountGrantV4 {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateAccountGrantV4 => (), ::core::convert::Infallible);
+request::operation!(CreateAccountGrantV4 => (), ::core::convert::Infallible);
 
 /// Request builder for [`GrantsApi::delete_account_grant`] (`DELETE /v4/accounts/{accountId}/grants/{grantId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteAccountGrant {
-    common: crate::request::Common,
+    common: request::Common,
     account_id: String,
     grant_id: String,
 }
 
-impl crate::request::Operation for DeleteAccountGrant {
+impl request::Operation for DeleteAccountGrant {
     type Output = String;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteAccountGrant",
         method: reqwest::Method::DELETE,
         path: "/v4/accounts/{accountId}/grants/{grantId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(53);
         path.push_str("/v4/accounts/");
-        crate::encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
+        encoding::push_path_param(&mut path, "accountId", &self.account_id)?;
         path.push_str("/grants/");
-        crate::encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "grantId", &self.grant_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<String, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1175,5 +1137,4 @@ impl crate::request::Operation for DeleteAccountGrant {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteAccountGrant => String, ::core::convert::Infallible);
+request::operation!(DeleteAccountGrant => String, ::core::convert::Infallible);

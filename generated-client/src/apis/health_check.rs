@@ -6,6 +6,8 @@
 //!
 //! Actions on Health checks.
 
+use crate::{encoding, error, request, transport};
+
 /// The `Health Check` operations; get it with [`Client::health_check`](crate::Client::health_check).
 #[derive(Debug, Clone, Copy)]
 pub struct HealthCheckApi<'a> {
@@ -31,7 +33,7 @@ impl HealthCheckApi<'_> {
     #[doc(alias = "/v3/healthchecks/origin")]
     pub fn get_healthchecks_origin(&self, tenant_id: impl Into<String>) -> GetHealthchecksOrigin {
         GetHealthchecksOrigin {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             tenant_id: tenant_id.into(),
         }
     }
@@ -41,42 +43,40 @@ impl HealthCheckApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetHealthchecksOrigin {
-    common: crate::request::Common,
+    common: request::Common,
     tenant_id: String,
 }
 
-impl crate::request::Operation for GetHealthchecksOrigin {
+impl request::Operation for GetHealthchecksOrigin {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "get_healthchecks_origin",
         method: reqwest::Method::GET,
         path: "/v3/healthchecks/origin",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(23);
         path.push_str("/v3/healthchecks/origin");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.cookie("tenantId", &self.tenant_id);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -90,5 +90,4 @@ impl crate::request::Operation for GetHealthchecksOrigin {
         matches!(status, 200 | 500 | 503)
     }
 }
-
-crate::request::operation!(GetHealthchecksOrigin => (), ::core::convert::Infallible);
+request::operation!(GetHealthchecksOrigin => (), ::core::convert::Infallible);

@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Meter.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Meter` operations; get it with [`Client::meter`](crate::Client::meter).
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +29,7 @@ impl MeterApi<'_> {
     #[doc(alias = "listMeters")]
     pub fn list_meters(&self) -> ListMeters {
         ListMeters {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -51,7 +51,7 @@ impl MeterApi<'_> {
     #[doc(alias = "getMeter")]
     pub fn get_meter(&self, id: impl Into<String>) -> GetMeter {
         GetMeter {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -81,7 +81,7 @@ impl MeterApi<'_> {
     #[doc(alias = "createMeter")]
     pub fn create_meter(&self, id: impl Into<String>) -> CreateMeter {
         CreateMeter {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body: None,
         }
@@ -105,7 +105,7 @@ impl MeterApi<'_> {
     #[doc(alias = "deleteMeter")]
     pub fn delete_meter(&self, id: impl Into<String>) -> DeleteMeter {
         DeleteMeter {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -115,41 +115,39 @@ impl MeterApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListMeters {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListMeters {
+impl request::Operation for ListMeters {
     type Output = types::Meters;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listMeters",
         method: reqwest::Method::GET,
         path: "/v3/meters",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(10);
         path.push_str("/v3/meters");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Meters, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -163,50 +161,47 @@ impl crate::request::Operation for ListMeters {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(ListMeters => types::Meters, ::core::convert::Infallible);
+request::operation!(ListMeters => types::Meters, ::core::convert::Infallible);
 
 /// Request builder for [`MeterApi::get_meter`] (`GET /v3/meters/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetMeter {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetMeter {
+impl request::Operation for GetMeter {
     type Output = types::Meter;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getMeter",
         method: reqwest::Method::GET,
         path: "/v3/meters/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Meter, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -220,14 +215,13 @@ impl crate::request::Operation for GetMeter {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(GetMeter => types::Meter, ::core::convert::Infallible);
+request::operation!(GetMeter => types::Meter, ::core::convert::Infallible);
 
 /// Request builder for [`MeterApi::create_meter`] (`POST /v3/meters/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateMeter {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: Option<types::CreateMeterBody>,
 }
@@ -240,32 +234,30 @@ impl CreateMeter {
     }
 }
 
-impl crate::request::Operation for CreateMeter {
+impl request::Operation for CreateMeter {
     type Output = CreateMeterResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createMeter",
         method: reqwest::Method::POST,
         path: "/v3/meters/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -274,7 +266,7 @@ impl crate::request::Operation for CreateMeter {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<CreateMeterResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(CreateMeterResponse::Ok),
@@ -288,10 +280,7 @@ impl crate::request::Operation for CreateMeter {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(
-    CreateMeter => CreateMeterResponse, ::core::convert::Infallible
-);
+request::operation!(CreateMeter => CreateMeterResponse, ::core::convert::Infallible);
 
 /// The successful responses of [`MeterApi::create_meter`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -308,42 +297,40 @@ pub enum CreateMeterResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteMeter {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteMeter {
+impl request::Operation for DeleteMeter {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteMeter",
         method: reqwest::Method::DELETE,
         path: "/v3/meters/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/meters/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -357,5 +344,4 @@ impl crate::request::Operation for DeleteMeter {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteMeter => (), ::core::convert::Infallible);
+request::operation!(DeleteMeter => (), ::core::convert::Infallible);

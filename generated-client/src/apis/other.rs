@@ -4,6 +4,8 @@
 
 //! `Other` operations.
 
+use crate::{encoding, error, request, transport};
+
 /// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
@@ -32,7 +34,7 @@ impl OtherApi<'_> {
         template_config_id: impl Into<String>,
     ) -> FetchExternalTemplate {
         FetchExternalTemplate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             template_config_id: template_config_id.into(),
         }
     }
@@ -42,43 +44,41 @@ impl OtherApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct FetchExternalTemplate {
-    common: crate::request::Common,
+    common: request::Common,
     template_config_id: String,
 }
 
-impl crate::request::Operation for FetchExternalTemplate {
+impl request::Operation for FetchExternalTemplate {
     type Output = String;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "fetchExternalTemplate",
         method: reqwest::Method::GET,
         path: "/zephr/public/template-components/v1/template-components/{templateConfigId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(73);
         path.push_str("/zephr/public/template-components/v1/template-components/");
-        crate::encoding::push_path_param(&mut path, "templateConfigId", &self.template_config_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "templateConfigId", &self.template_config_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<String, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -92,5 +92,4 @@ impl crate::request::Operation for FetchExternalTemplate {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(FetchExternalTemplate => String, ::core::convert::Infallible);
+request::operation!(FetchExternalTemplate => String, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Pages` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Pages` operations; get it with [`Client::pages`](crate::Client::pages).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ impl PagesApi<'_> {
     #[doc(alias = "generatePageUploadURL")]
     pub fn generate_page_upload_url(&self) -> GeneratePageUploadUrl {
         GeneratePageUploadUrl {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 }
@@ -35,41 +35,39 @@ impl PagesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GeneratePageUploadUrl {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for GeneratePageUploadUrl {
+impl request::Operation for GeneratePageUploadUrl {
     type Output = types::GeneratePageUploadUrlResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "generatePageUploadURL",
         method: reqwest::Method::POST,
         path: "/v4/pages/upload-url",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(20);
         path.push_str("/v4/pages/upload-url");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::GeneratePageUploadUrlResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -84,8 +82,7 @@ impl crate::request::Operation for GeneratePageUploadUrl {
         matches!(status, 201)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GeneratePageUploadUrl => types::GeneratePageUploadUrlResponse,
     ::core::convert::Infallible
 );

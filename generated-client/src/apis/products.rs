@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Product.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Products` operations; get it with [`Client::products`](crate::Client::products).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl ProductsApi<'_> {
     #[doc(alias = "listProducts")]
     pub fn list_products(&self) -> ListProducts {
         ListProducts {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -52,7 +52,7 @@ impl ProductsApi<'_> {
     #[doc(alias = "saveProduct")]
     pub fn save_product(&self, body: types::ProductRequest) -> SaveProduct {
         SaveProduct {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -76,7 +76,7 @@ impl ProductsApi<'_> {
     #[doc(alias = "getProduct")]
     pub fn get_product(&self, id: impl Into<String>) -> GetProduct {
         GetProduct {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -107,7 +107,7 @@ impl ProductsApi<'_> {
         body: types::ProductRequest,
     ) -> SaveProducts {
         SaveProducts {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body,
         }
@@ -132,7 +132,7 @@ impl ProductsApi<'_> {
     #[doc(alias = "deleteProduct")]
     pub fn delete_product(&self, id: impl Into<String>) -> DeleteProduct {
         DeleteProduct {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -142,41 +142,39 @@ impl ProductsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListProducts {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListProducts {
+impl request::Operation for ListProducts {
     type Output = types::ListProductsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listProducts",
         method: reqwest::Method::GET,
         path: "/v3/products",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/products");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListProductsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -190,8 +188,7 @@ impl crate::request::Operation for ListProducts {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListProducts => types::ListProductsResponse, ::core::convert::Infallible
 );
 
@@ -199,35 +196,33 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveProduct {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::ProductRequest,
 }
 
-impl crate::request::Operation for SaveProduct {
+impl request::Operation for SaveProduct {
     type Output = types::SaveProductResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveProduct",
         method: reqwest::Method::POST,
         path: "/v3/products",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/products");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -235,7 +230,7 @@ impl crate::request::Operation for SaveProduct {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::SaveProductResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -249,8 +244,7 @@ impl crate::request::Operation for SaveProduct {
         matches!(status, 201 | 400 | 401 | 409)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     SaveProduct => types::SaveProductResponse, ::core::convert::Infallible
 );
 
@@ -258,43 +252,41 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetProduct {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetProduct {
+impl request::Operation for GetProduct {
     type Output = types::Product;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getProduct",
         method: reqwest::Method::GET,
         path: "/v3/products/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Product, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -308,44 +300,41 @@ impl crate::request::Operation for GetProduct {
         matches!(status, 200 | 401 | 404)
     }
 }
-
-crate::request::operation!(GetProduct => types::Product, ::core::convert::Infallible);
+request::operation!(GetProduct => types::Product, ::core::convert::Infallible);
 
 /// Request builder for [`ProductsApi::save_products`] (`PUT /v3/products/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveProducts {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: types::ProductRequest,
 }
 
-impl crate::request::Operation for SaveProducts {
+impl request::Operation for SaveProducts {
     type Output = SaveProductsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveProducts",
         method: reqwest::Method::PUT,
         path: "/v3/products/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -353,7 +342,7 @@ impl crate::request::Operation for SaveProducts {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<SaveProductsResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveProductsResponse::Ok(response.json()?)),
@@ -367,10 +356,7 @@ impl crate::request::Operation for SaveProducts {
         matches!(status, 200 | 201 | 400 | 401 | 409)
     }
 }
-
-crate::request::operation!(
-    SaveProducts => SaveProductsResponse, ::core::convert::Infallible
-);
+request::operation!(SaveProducts => SaveProductsResponse, ::core::convert::Infallible);
 
 /// The successful responses of [`ProductsApi::save_products`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -387,42 +373,40 @@ pub enum SaveProductsResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteProduct {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteProduct {
+impl request::Operation for DeleteProduct {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteProduct",
         method: reqwest::Method::DELETE,
         path: "/v3/products/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/products/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -436,5 +420,4 @@ impl crate::request::Operation for DeleteProduct {
         matches!(status, 200 | 401 | 404)
     }
 }
-
-crate::request::operation!(DeleteProduct => (), ::core::convert::Infallible);
+request::operation!(DeleteProduct => (), ::core::convert::Infallible);

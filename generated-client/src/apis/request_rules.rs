@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Request Rules.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Request Rules` operations; get it with [`Client::request_rules`](crate::Client::request_rules).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl RequestRulesApi<'_> {
     #[doc(alias = "listRequestRules")]
     pub fn list_request_rules(&self) -> ListRequestRules {
         ListRequestRules {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             tags: None,
         }
     }
@@ -61,7 +61,7 @@ impl RequestRulesApi<'_> {
     #[doc(alias = "saveRequestRule")]
     pub fn save_request_rule(&self) -> SaveRequestRule {
         SaveRequestRule {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -84,7 +84,7 @@ impl RequestRulesApi<'_> {
     #[doc(alias = "deleteRequestRule")]
     pub fn delete_request_rule(&self, id: impl Into<String>) -> DeleteRequestRule {
         DeleteRequestRule {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -111,7 +111,7 @@ impl RequestRulesApi<'_> {
         version_id: impl Into<i64>,
     ) -> GetRequestRuleVersion {
         GetRequestRuleVersion {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             version_id: version_id.into(),
         }
@@ -140,7 +140,7 @@ impl RequestRulesApi<'_> {
         version_id: impl Into<String>,
     ) -> DeleteRequestRuleVersion {
         DeleteRequestRuleVersion {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             version_id: version_id.into(),
         }
@@ -151,7 +151,7 @@ impl RequestRulesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListRequestRules {
-    common: crate::request::Common,
+    common: request::Common,
     tags: Option<String>,
 }
 
@@ -165,41 +165,39 @@ impl ListRequestRules {
     }
 }
 
-impl crate::request::Operation for ListRequestRules {
+impl request::Operation for ListRequestRules {
     type Output = types::RequestRulesContainerObject;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listRequestRules",
         method: reqwest::Method::GET,
         path: "/v3/request-rules",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/request-rules");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.tags {
             query.push("tags", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::RequestRulesContainerObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -213,8 +211,7 @@ impl crate::request::Operation for ListRequestRules {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListRequestRules => types::RequestRulesContainerObject, ::core::convert::Infallible
 );
 
@@ -222,7 +219,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveRequestRule {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::SaveRequestRuleRequest>,
 }
 
@@ -234,31 +231,29 @@ impl SaveRequestRule {
     }
 }
 
-impl crate::request::Operation for SaveRequestRule {
+impl request::Operation for SaveRequestRule {
     type Output = SaveRequestRuleResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveRequestRule",
         method: reqwest::Method::PUT,
         path: "/v3/request-rules",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/v3/request-rules");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -267,7 +262,7 @@ impl crate::request::Operation for SaveRequestRule {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<SaveRequestRuleResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveRequestRuleResponse::Ok),
@@ -281,8 +276,7 @@ impl crate::request::Operation for SaveRequestRule {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     SaveRequestRule => SaveRequestRuleResponse, ::core::convert::Infallible
 );
 
@@ -301,42 +295,40 @@ pub enum SaveRequestRuleResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteRequestRule {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteRequestRule {
+impl request::Operation for DeleteRequestRule {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteRequestRule",
         method: reqwest::Method::DELETE,
         path: "/v3/request-rules/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(34);
         path.push_str("/v3/request-rules/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -350,53 +342,50 @@ impl crate::request::Operation for DeleteRequestRule {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteRequestRule => (), ::core::convert::Infallible);
+request::operation!(DeleteRequestRule => (), ::core::convert::Infallible);
 
 /// Request builder for [`RequestRulesApi::get_request_rule_version`] (`GET /v3/request-rules/{id}/versions/{versionId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetRequestRuleVersion {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     version_id: i64,
 }
 
-impl crate::request::Operation for GetRequestRuleVersion {
+impl request::Operation for GetRequestRuleVersion {
     type Output = types::RequestRulesObject;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getRequestRuleVersion",
         method: reqwest::Method::GET,
         path: "/v3/request-rules/{id}/versions/{versionId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
+        encoding::push_path_param(&mut path, "id", &self.id)?;
         path.push_str("/versions/");
-        crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -410,8 +399,7 @@ impl crate::request::Operation for GetRequestRuleVersion {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetRequestRuleVersion => types::RequestRulesObject, ::core::convert::Infallible
 );
 
@@ -419,45 +407,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteRequestRuleVersion {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     version_id: String,
 }
 
-impl crate::request::Operation for DeleteRequestRuleVersion {
+impl request::Operation for DeleteRequestRuleVersion {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteRequestRuleVersion",
         method: reqwest::Method::DELETE,
         path: "/v3/request-rules/{id}/versions/{versionId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(60);
         path.push_str("/v3/request-rules/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
+        encoding::push_path_param(&mut path, "id", &self.id)?;
         path.push_str("/versions/");
-        crate::encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "versionId", &self.version_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -471,5 +457,4 @@ impl crate::request::Operation for DeleteRequestRuleVersion {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteRequestRuleVersion => (), ::core::convert::Infallible);
+request::operation!(DeleteRequestRuleVersion => (), ::core::convert::Infallible);

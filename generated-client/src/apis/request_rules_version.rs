@@ -4,7 +4,7 @@
 
 //! `Request Rules Version` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Request Rules Version` operations; get it with [`Client::request_rules_version`](crate::Client::request_rules_version).
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +29,7 @@ impl RequestRulesVersionApi<'_> {
     #[doc(alias = "createRequestRuleVersion")]
     pub fn create_request_rule_version(&self, id: impl Into<String>) -> CreateRequestRuleVersion {
         CreateRequestRuleVersion {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -39,44 +39,42 @@ impl RequestRulesVersionApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateRequestRuleVersion {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for CreateRequestRuleVersion {
+impl request::Operation for CreateRequestRuleVersion {
     type Output = types::RequestRulesObject;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createRequestRuleVersion",
         method: reqwest::Method::POST,
         path: "/v3/request-rules/{id}/versions",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(43);
         path.push_str("/v3/request-rules/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
+        encoding::push_path_param(&mut path, "id", &self.id)?;
         path.push_str("/versions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::RequestRulesObject, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -90,7 +88,6 @@ impl crate::request::Operation for CreateRequestRuleVersion {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateRequestRuleVersion => types::RequestRulesObject, ::core::convert::Infallible
 );

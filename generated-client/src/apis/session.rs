@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Session.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Session` operations; get it with [`Client::session`](crate::Client::session).
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +33,7 @@ impl SessionApi<'_> {
     #[doc(alias = "createNewSession")]
     pub fn create_new_session(&self, body: types::CreateNewSessionRequest) -> CreateNewSession {
         CreateNewSession {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -55,7 +55,7 @@ impl SessionApi<'_> {
     #[doc(alias = "getSession")]
     pub fn get_session(&self, id: impl Into<String>) -> GetSession {
         GetSession {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -65,35 +65,33 @@ impl SessionApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNewSession {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateNewSessionRequest,
 }
 
-impl crate::request::Operation for CreateNewSession {
+impl request::Operation for CreateNewSession {
     type Output = types::Session;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createNewSession",
         method: reqwest::Method::POST,
         path: "/v3/sessions",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/sessions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -101,7 +99,7 @@ impl crate::request::Operation for CreateNewSession {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -115,52 +113,47 @@ impl crate::request::Operation for CreateNewSession {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(
-    CreateNewSession => types::Session, ::core::convert::Infallible
-);
+request::operation!(CreateNewSession => types::Session, ::core::convert::Infallible);
 
 /// Request builder for [`SessionApi::get_session`] (`GET /v3/sessions/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetSession {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetSession {
+impl request::Operation for GetSession {
     type Output = types::SessionLookup;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getSession",
         method: reqwest::Method::GET,
         path: "/v3/sessions/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/sessions/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::SessionLookup, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -174,7 +167,4 @@ impl crate::request::Operation for GetSession {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    GetSession => types::SessionLookup, ::core::convert::Infallible
-);
+request::operation!(GetSession => types::SessionLookup, ::core::convert::Infallible);

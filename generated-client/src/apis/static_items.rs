@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Static Item.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Static Items` operations; get it with [`Client::static_items`](crate::Client::static_items).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl StaticItemsApi<'_> {
     #[doc(alias = "listStaticItems")]
     pub fn list_static_items(&self) -> ListStaticItems {
         ListStaticItems {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -49,7 +49,7 @@ impl StaticItemsApi<'_> {
     #[doc(alias = "getItem")]
     pub fn get_item(&self, id: impl Into<String>) -> GetItem {
         GetItem {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -73,7 +73,7 @@ impl StaticItemsApi<'_> {
     #[doc(alias = "saveItem")]
     pub fn save_item(&self, id: impl Into<String>) -> SaveItem {
         SaveItem {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -96,7 +96,7 @@ impl StaticItemsApi<'_> {
     #[doc(alias = "Delete_Item")]
     pub fn delete_item(&self, id: impl Into<String>) -> DeleteItem {
         DeleteItem {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -106,41 +106,39 @@ impl StaticItemsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListStaticItems {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListStaticItems {
+impl request::Operation for ListStaticItems {
     type Output = types::StaticItems;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listStaticItems",
         method: reqwest::Method::GET,
         path: "/v3/static",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(10);
         path.push_str("/v3/static");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::StaticItems, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -154,52 +152,47 @@ impl crate::request::Operation for ListStaticItems {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListStaticItems => types::StaticItems, ::core::convert::Infallible
-);
+request::operation!(ListStaticItems => types::StaticItems, ::core::convert::Infallible);
 
 /// Request builder for [`StaticItemsApi::get_item`] (`GET /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetItem {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetItem {
+impl request::Operation for GetItem {
     type Output = types::StaticSingleItem;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getItem",
         method: reqwest::Method::GET,
         path: "/v3/static/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::StaticSingleItem, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -213,51 +206,46 @@ impl crate::request::Operation for GetItem {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    GetItem => types::StaticSingleItem, ::core::convert::Infallible
-);
+request::operation!(GetItem => types::StaticSingleItem, ::core::convert::Infallible);
 
 /// Request builder for [`StaticItemsApi::save_item`] (`PUT /v3/static/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveItem {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for SaveItem {
+impl request::Operation for SaveItem {
     type Output = SaveItemResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveItem",
         method: reqwest::Method::PUT,
         path: "/v3/static/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<SaveItemResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveItemResponse::Ok),
@@ -271,8 +259,7 @@ impl crate::request::Operation for SaveItem {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(SaveItem => SaveItemResponse, ::core::convert::Infallible);
+request::operation!(SaveItem => SaveItemResponse, ::core::convert::Infallible);
 
 /// The successful responses of [`StaticItemsApi::save_item`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -289,42 +276,40 @@ pub enum SaveItemResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteItem {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteItem {
+impl request::Operation for DeleteItem {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Delete_Item",
         method: reqwest::Method::DELETE,
         path: "/v3/static/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(27);
         path.push_str("/v3/static/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -338,5 +323,4 @@ impl crate::request::Operation for DeleteItem {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteItem => (), ::core::convert::Infallible);
+request::operation!(DeleteItem => (), ::core::convert::Infallible);

@@ -4,6 +4,8 @@
 
 //! `Subscription` operations.
 
+use crate::{encoding, error, request, transport};
+
 /// The `Subscription` operations; get it with [`Client::subscription`](crate::Client::subscription).
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionApi<'a> {
@@ -34,7 +36,7 @@ impl SubscriptionApi<'_> {
         external_id: impl Into<String>,
     ) -> CancelSubscriptionLegacy {
         CancelSubscriptionLegacy {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             external_id: external_id.into(),
         }
     }
@@ -63,7 +65,7 @@ impl SubscriptionApi<'_> {
         body: serde_json::Map<String, serde_json::Value>,
     ) -> OrchestrateUpdateBraintreeSubscription {
         OrchestrateUpdateBraintreeSubscription {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             external_id: external_id.into(),
             body,
         }
@@ -74,42 +76,40 @@ impl SubscriptionApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CancelSubscriptionLegacy {
-    common: crate::request::Common,
+    common: request::Common,
     external_id: String,
 }
 
-impl crate::request::Operation for CancelSubscriptionLegacy {
+impl request::Operation for CancelSubscriptionLegacy {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "cancelSubscriptionLegacy",
         method: reqwest::Method::DELETE,
         path: "/blaize/payment/braintree/subscriptions/{externalId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(56);
         path.push_str("/blaize/payment/braintree/subscriptions/");
-        crate::encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -123,51 +123,48 @@ impl crate::request::Operation for CancelSubscriptionLegacy {
         matches!(status, 200 | 403 | 409 | 500)
     }
 }
-
-crate::request::operation!(CancelSubscriptionLegacy => (), ::core::convert::Infallible);
+request::operation!(CancelSubscriptionLegacy => (), ::core::convert::Infallible);
 
 /// Request builder for [`SubscriptionApi::orchestrate_update_braintree_subscription`] (`PATCH /blaize/payment/braintree/subscriptions/{externalId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct OrchestrateUpdateBraintreeSubscription {
-    common: crate::request::Common,
+    common: request::Common,
     external_id: String,
     body: serde_json::Map<String, serde_json::Value>,
 }
 
-impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
+impl request::Operation for OrchestrateUpdateBraintreeSubscription {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "orchestrateUpdateBraintreeSubscription",
         method: reqwest::Method::PATCH,
         path: "/blaize/payment/braintree/subscriptions/{externalId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(56);
         path.push_str("/blaize/payment/braintree/subscriptions/");
-        crate::encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "externalId", &self.external_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -181,7 +178,6 @@ impl crate::request::Operation for OrchestrateUpdateBraintreeSubscription {
         matches!(status, 204 | 401 | 500)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     OrchestrateUpdateBraintreeSubscription => (), ::core::convert::Infallible
 );

@@ -6,6 +6,8 @@
 //!
 //! Actions on system resources.
 
+use crate::{encoding, error, request, transport};
+
 /// The `System Resources` operations; get it with [`Client::system_resources`](crate::Client::system_resources).
 #[derive(Debug, Clone, Copy)]
 pub struct SystemResourcesApi<'a> {
@@ -30,7 +32,7 @@ impl SystemResourcesApi<'_> {
     #[doc(alias = "/v4/resources/{resourceId}/content")]
     pub fn put_resources_content(&self, resource_id: impl Into<String>) -> PutResourcesContent {
         PutResourcesContent {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             resource_id: resource_id.into(),
         }
     }
@@ -40,44 +42,42 @@ impl SystemResourcesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PutResourcesContent {
-    common: crate::request::Common,
+    common: request::Common,
     resource_id: String,
 }
 
-impl crate::request::Operation for PutResourcesContent {
+impl request::Operation for PutResourcesContent {
     type Output = serde_json::Map<String, serde_json::Value>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "put_resources_content",
         method: reqwest::Method::PUT,
         path: "/v4/resources/{resourceId}/content",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(38);
         path.push_str("/v4/resources/");
-        crate::encoding::push_path_param(&mut path, "resourceId", &self.resource_id)?;
+        encoding::push_path_param(&mut path, "resourceId", &self.resource_id)?;
         path.push_str("/content");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<serde_json::Map<String, serde_json::Value>, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -92,8 +92,7 @@ impl crate::request::Operation for PutResourcesContent {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     PutResourcesContent => serde_json::Map<String, serde_json::Value>,
     ::core::convert::Infallible
 );

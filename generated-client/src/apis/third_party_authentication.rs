@@ -6,7 +6,7 @@
 //!
 //! Contains operations for the OAuth 2.0 Authorization Code Flow Token Exchange.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Third Party Authentication` operations; get it with [`Client::third_party_authentication`](crate::Client::third_party_authentication).
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +34,7 @@ impl ThirdPartyAuthenticationApi<'_> {
     #[doc(alias = "refreshOrExchangeToken")]
     pub fn refresh_or_exchange_token(&self) -> RefreshOrExchangeToken {
         RefreshOrExchangeToken {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -44,7 +44,7 @@ impl ThirdPartyAuthenticationApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RefreshOrExchangeToken {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::RefreshOrExchangeTokenRequest>,
 }
 
@@ -56,31 +56,29 @@ impl RefreshOrExchangeToken {
     }
 }
 
-impl crate::request::Operation for RefreshOrExchangeToken {
+impl request::Operation for RefreshOrExchangeToken {
     type Output = types::RefreshOrExchangeTokenResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "refreshOrExchangeToken",
         method: reqwest::Method::POST,
         path: "/zephr/oauth2/token",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(19);
         path.push_str("/zephr/oauth2/token");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -90,7 +88,7 @@ impl crate::request::Operation for RefreshOrExchangeToken {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::RefreshOrExchangeTokenResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -105,8 +103,7 @@ impl crate::request::Operation for RefreshOrExchangeToken {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     RefreshOrExchangeToken => types::RefreshOrExchangeTokenResponse,
     ::core::convert::Infallible
 );

@@ -4,7 +4,7 @@
 
 //! `User Export` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `User Export` operations; get it with [`Client::user_export`](crate::Client::user_export).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl UserExportApi<'_> {
     #[doc(alias = "exportUsers")]
     pub fn export_users(&self) -> ExportUsers {
         ExportUsers {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             attributes: None,
             app_ids: None,
             app_ids_restrictive: None,
@@ -88,7 +88,7 @@ impl UserExportApi<'_> {
     #[doc(alias = "exportUserAndEventsCSV")]
     pub fn export_user_and_events_csv(&self) -> ExportUserAndEventsCsv {
         ExportUserAndEventsCsv {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             attributes: None,
             attr: None,
             app_ids: None,
@@ -111,7 +111,7 @@ impl UserExportApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ExportUsers {
-    common: crate::request::Common,
+    common: request::Common,
     attributes: Option<bool>,
     app_ids: Option<String>,
     app_ids_restrictive: Option<bool>,
@@ -201,30 +201,28 @@ impl ExportUsers {
     }
 }
 
-impl crate::request::Operation for ExportUsers {
+impl request::Operation for ExportUsers {
     type Output = types::UserExportPaginatedResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "exportUsers",
         method: reqwest::Method::GET,
         path: "/v3/user-export",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v3/user-export");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.attributes {
             query.push("attributes", value);
         }
@@ -252,14 +250,14 @@ impl crate::request::Operation for ExportUsers {
         if let Some(value) = &self.page {
             query.push("page", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -273,8 +271,7 @@ impl crate::request::Operation for ExportUsers {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ExportUsers => types::UserExportPaginatedResponse, ::core::convert::Infallible
 );
 
@@ -307,7 +304,7 @@ impl crate::Paginated for ExportUsers {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
@@ -344,7 +341,7 @@ impl crate::Paginated for ExportUsers {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ExportUserAndEventsCsv {
-    common: crate::request::Common,
+    common: request::Common,
     attributes: Option<bool>,
     attr: Option<String>,
     app_ids: Option<String>,
@@ -479,30 +476,28 @@ impl ExportUserAndEventsCsv {
     }
 }
 
-impl crate::request::Operation for ExportUserAndEventsCsv {
+impl request::Operation for ExportUserAndEventsCsv {
     type Output = types::UserExportPaginatedResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "exportUserAndEventsCSV",
         method: reqwest::Method::GET,
         path: "/v4/user-export",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v4/user-export");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.attributes {
             query.push("attributes", value);
         }
@@ -545,14 +540,14 @@ impl crate::request::Operation for ExportUserAndEventsCsv {
         if let Some(value) = &self.page {
             query.push("page", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserExportPaginatedResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -566,8 +561,7 @@ impl crate::request::Operation for ExportUserAndEventsCsv {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ExportUserAndEventsCsv => types::UserExportPaginatedResponse,
     ::core::convert::Infallible
 );
@@ -601,7 +595,7 @@ impl crate::Paginated for ExportUserAndEventsCsv {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 

@@ -6,7 +6,7 @@
 //!
 //! Actions on resource User Schema.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `User Schema` operations; get it with [`Client::user_schema`](crate::Client::user_schema).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl UserSchemaApi<'_> {
     #[doc(alias = "retrieveUserSchema")]
     pub fn retrieve_user_schema(&self) -> RetrieveUserSchema {
         RetrieveUserSchema {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -50,7 +50,7 @@ impl UserSchemaApi<'_> {
     #[doc(alias = "getSchemaSlug")]
     pub fn get_schema_slug(&self, slug: impl Into<String>) -> GetSchemaSlug {
         GetSchemaSlug {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
         }
     }
@@ -80,7 +80,7 @@ impl UserSchemaApi<'_> {
     #[doc(alias = "saveSchemaSlug")]
     pub fn save_schema_slug(&self, slug: impl Into<String>) -> SaveSchemaSlug {
         SaveSchemaSlug {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
             body: None,
         }
@@ -104,7 +104,7 @@ impl UserSchemaApi<'_> {
     #[doc(alias = "deleteSchemaSlug")]
     pub fn delete_schema_slug(&self, slug: impl Into<String>) -> DeleteSchemaSlug {
         DeleteSchemaSlug {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             slug: slug.into(),
         }
     }
@@ -114,41 +114,39 @@ impl UserSchemaApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveUserSchema {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for RetrieveUserSchema {
+impl request::Operation for RetrieveUserSchema {
     type Output = types::Schemas;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "retrieveUserSchema",
         method: reqwest::Method::GET,
         path: "/v3/schema/users",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v3/schema/users");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Schemas, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -162,52 +160,47 @@ impl crate::request::Operation for RetrieveUserSchema {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    RetrieveUserSchema => types::Schemas, ::core::convert::Infallible
-);
+request::operation!(RetrieveUserSchema => types::Schemas, ::core::convert::Infallible);
 
 /// Request builder for [`UserSchemaApi::get_schema_slug`] (`GET /v3/schema/users/{slug}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetSchemaSlug {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
 }
 
-impl crate::request::Operation for GetSchemaSlug {
+impl request::Operation for GetSchemaSlug {
     type Output = types::SchemaField;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getSchemaSlug",
         method: reqwest::Method::GET,
         path: "/v3/schema/users/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::SchemaField, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -221,16 +214,13 @@ impl crate::request::Operation for GetSchemaSlug {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
-    GetSchemaSlug => types::SchemaField, ::core::convert::Infallible
-);
+request::operation!(GetSchemaSlug => types::SchemaField, ::core::convert::Infallible);
 
 /// Request builder for [`UserSchemaApi::save_schema_slug`] (`PUT /v3/schema/users/{slug}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SaveSchemaSlug {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
     body: Option<types::SchemaField>,
 }
@@ -243,32 +233,30 @@ impl SaveSchemaSlug {
     }
 }
 
-impl crate::request::Operation for SaveSchemaSlug {
+impl request::Operation for SaveSchemaSlug {
     type Output = SaveSchemaSlugResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "saveSchemaSlug",
         method: reqwest::Method::PUT,
         path: "/v3/schema/users/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -278,7 +266,7 @@ impl crate::request::Operation for SaveSchemaSlug {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<SaveSchemaSlugResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(SaveSchemaSlugResponse::Ok),
@@ -292,8 +280,7 @@ impl crate::request::Operation for SaveSchemaSlug {
         matches!(status, 200 | 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     SaveSchemaSlug => SaveSchemaSlugResponse, ::core::convert::Infallible
 );
 
@@ -312,43 +299,41 @@ pub enum SaveSchemaSlugResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteSchemaSlug {
-    common: crate::request::Common,
+    common: request::Common,
     slug: String,
 }
 
-impl crate::request::Operation for DeleteSchemaSlug {
+impl request::Operation for DeleteSchemaSlug {
     type Output = types::SchemaFieldDeletionResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteSchemaSlug",
         method: reqwest::Method::DELETE,
         path: "/v3/schema/users/{slug}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v3/schema/users/");
-        crate::encoding::push_path_param(&mut path, "slug", &self.slug)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "slug", &self.slug)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::SchemaFieldDeletionResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -362,7 +347,6 @@ impl crate::request::Operation for DeleteSchemaSlug {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     DeleteSchemaSlug => types::SchemaFieldDeletionResponse, ::core::convert::Infallible
 );

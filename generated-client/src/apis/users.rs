@@ -7,7 +7,7 @@
 //! Contains operations on the User resource.
 //! **Important**: The Attributes object contains the custom-defined attributes for a user.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Users` operations; get it with [`Client::users`](crate::Client::users).
 #[derive(Debug, Clone, Copy)]
@@ -65,7 +65,7 @@ impl UsersApi<'_> {
     #[doc(alias = "deleteUserByPrimaryOrForeignKey")]
     pub fn delete_user_by_primary_or_foreign_key(&self) -> DeleteUserByPrimaryOrForeignKey {
         DeleteUserByPrimaryOrForeignKey {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             primary_id: None,
             foreign_system: None,
             foreign_key: None,
@@ -101,7 +101,7 @@ impl UsersApi<'_> {
         key: impl Into<String>,
     ) -> UpsertForeignKey {
         UpsertForeignKey {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             key: key.into(),
             body: None,
@@ -139,7 +139,7 @@ impl UsersApi<'_> {
         key: impl Into<String>,
     ) -> DeleteForeignKey {
         DeleteForeignKey {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             system: system.into(),
             key: key.into(),
@@ -170,7 +170,7 @@ impl UsersApi<'_> {
     #[doc(alias = "listUsers")]
     pub fn list_users(&self) -> ListUsers {
         ListUsers {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             identifiers_email_address: None,
             identifiers_username: None,
             search: None,
@@ -196,7 +196,7 @@ impl UsersApi<'_> {
     #[doc(alias = "createUser")]
     pub fn create_user(&self, body: types::UserCreation) -> CreateUser {
         CreateUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -218,7 +218,7 @@ impl UsersApi<'_> {
     #[doc(alias = "getUser")]
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -241,7 +241,7 @@ impl UsersApi<'_> {
     #[doc(alias = "deleteUser")]
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -272,7 +272,7 @@ impl UsersApi<'_> {
     #[doc(alias = "replaceUserAttributes")]
     pub fn replace_user_attributes(&self, user_id: impl Into<String>) -> ReplaceUserAttributes {
         ReplaceUserAttributes {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             body: None,
         }
@@ -303,7 +303,7 @@ impl UsersApi<'_> {
     #[doc(alias = "updateUserAttribute")]
     pub fn update_user_attribute(&self, user_id: impl Into<String>) -> UpdateUserAttribute {
         UpdateUserAttribute {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             body: None,
         }
@@ -333,7 +333,7 @@ impl UsersApi<'_> {
         app_id: impl Into<String>,
     ) -> GetUsersProfileByAppId {
         GetUsersProfileByAppId {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             app_id: app_id.into(),
         }
@@ -353,7 +353,7 @@ impl UsersApi<'_> {
     #[doc(alias = "listBulkUserUpdateJobs")]
     pub fn list_bulk_user_update_jobs(&self) -> ListBulkUserUpdateJobs {
         ListBulkUserUpdateJobs {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -380,7 +380,7 @@ impl UsersApi<'_> {
     #[doc(alias = "updateBulkUsers")]
     pub fn update_bulk_users(&self) -> UpdateBulkUsers {
         UpdateBulkUsers {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -406,7 +406,7 @@ impl UsersApi<'_> {
         job_id: impl Into<String>,
     ) -> RetrieveBulkUserUpdateJob {
         RetrieveBulkUserUpdateJob {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             job_id: job_id.into(),
         }
     }
@@ -425,7 +425,7 @@ impl UsersApi<'_> {
     #[doc(alias = "listUserSegment")]
     pub fn list_user_segment(&self) -> ListUserSegment {
         ListUserSegment {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -447,7 +447,7 @@ impl UsersApi<'_> {
     #[doc(alias = "createUserSegment")]
     pub fn create_user_segment(&self, body: types::CreateUserSegmentBody) -> CreateUserSegment {
         CreateUserSegment {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -469,7 +469,7 @@ impl UsersApi<'_> {
     #[doc(alias = "getUserSegment")]
     pub fn get_user_segment(&self, segment_id: impl Into<String>) -> GetUserSegment {
         GetUserSegment {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             segment_id: segment_id.into(),
         }
     }
@@ -491,7 +491,7 @@ impl UsersApi<'_> {
     #[doc(alias = "deleteUserSegment")]
     pub fn delete_user_segment(&self, segment_id: impl Into<String>) -> DeleteUserSegment {
         DeleteUserSegment {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             segment_id: segment_id.into(),
         }
     }
@@ -517,7 +517,7 @@ impl UsersApi<'_> {
         user_id: impl Into<String>,
     ) -> ListUserSegmentsforUser {
         ListUserSegmentsforUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -549,7 +549,7 @@ impl UsersApi<'_> {
         body: types::StartEmailAddressUpdateRequest,
     ) -> StartEmailAddressUpdate {
         StartEmailAddressUpdate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             body,
         }
@@ -579,7 +579,7 @@ impl UsersApi<'_> {
         body: types::StartPasswordResetRequest,
     ) -> StartPasswordReset {
         StartPasswordReset {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -607,7 +607,7 @@ impl UsersApi<'_> {
         body: types::StartPasswordlessAuthenticationRequest,
     ) -> StartPasswordlessAuthentication {
         StartPasswordlessAuthentication {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -630,7 +630,7 @@ impl UsersApi<'_> {
     #[doc(alias = "listUserSessions")]
     pub fn list_user_sessions(&self, user_id: impl Into<String>) -> ListUserSessions {
         ListUserSessions {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -657,7 +657,7 @@ impl UsersApi<'_> {
     #[doc(alias = "listUserAccounts")]
     pub fn list_user_accounts(&self, user_id: impl Into<String>) -> ListUserAccounts {
         ListUserAccounts {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -680,7 +680,7 @@ impl UsersApi<'_> {
     #[doc(alias = "refreshAccessModel")]
     pub fn refresh_access_model(&self, user_id: impl Into<String>) -> RefreshAccessModel {
         RefreshAccessModel {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -703,7 +703,7 @@ impl UsersApi<'_> {
     #[doc(alias = "resetLegacyPassword")]
     pub fn reset_legacy_password(&self, user_id: impl Into<String>) -> ResetLegacyPassword {
         ResetLegacyPassword {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
         }
     }
@@ -713,7 +713,7 @@ impl UsersApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUserByPrimaryOrForeignKey {
-    common: crate::request::Common,
+    common: request::Common,
     primary_id: Option<String>,
     foreign_system: Option<String>,
     foreign_key: Option<String>,
@@ -748,30 +748,28 @@ impl DeleteUserByPrimaryOrForeignKey {
     }
 }
 
-impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
+impl request::Operation for DeleteUserByPrimaryOrForeignKey {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteUserByPrimaryOrForeignKey",
         method: reqwest::Method::DELETE,
         path: "/zephr/integration/users/v1/users",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/zephr/integration/users/v1/users");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.primary_id {
             query.push("primary_id", value);
         }
@@ -781,13 +779,13 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
         if let Some(value) = &self.foreign_key {
             query.push("foreign[key]", value);
         }
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -801,16 +799,13 @@ impl crate::request::Operation for DeleteUserByPrimaryOrForeignKey {
         matches!(status, 204 | 400 | 404)
     }
 }
-
-crate::request::operation!(
-    DeleteUserByPrimaryOrForeignKey => (), ::core::convert::Infallible
-);
+request::operation!(DeleteUserByPrimaryOrForeignKey => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::upsert_foreign_key`] (`PUT /v3/users/{userId}/foreign-key/update/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpsertForeignKey {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     key: String,
     body: Option<String>,
@@ -824,34 +819,32 @@ impl UpsertForeignKey {
     }
 }
 
-impl crate::request::Operation for UpsertForeignKey {
+impl request::Operation for UpsertForeignKey {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "upsertForeignKey",
         method: reqwest::Method::PUT,
         path: "/v3/users/{userId}/foreign-key/update/{key}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(62);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/foreign-key/update/");
-        crate::encoding::push_path_param(&mut path, "key", &self.key)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "key", &self.key)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -860,7 +853,7 @@ impl crate::request::Operation for UpsertForeignKey {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -874,14 +867,13 @@ impl crate::request::Operation for UpsertForeignKey {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(UpsertForeignKey => (), ::core::convert::Infallible);
+request::operation!(UpsertForeignKey => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::delete_foreign_key`] (`DELETE /v4/users/{userId}/foreign-key/{system}/{key}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteForeignKey {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     system: String,
     key: String,
@@ -896,36 +888,34 @@ impl DeleteForeignKey {
     }
 }
 
-impl crate::request::Operation for DeleteForeignKey {
+impl request::Operation for DeleteForeignKey {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteForeignKey",
         method: reqwest::Method::DELETE,
         path: "/v4/users/{userId}/foreign-key/{system}/{key}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(72);
         path.push_str("/v4/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/foreign-key/");
-        crate::encoding::push_path_param(&mut path, "system", &self.system)?;
+        encoding::push_path_param(&mut path, "system", &self.system)?;
         path.push('/');
-        crate::encoding::push_path_param(&mut path, "key", &self.key)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "key", &self.key)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -934,7 +924,7 @@ impl crate::request::Operation for DeleteForeignKey {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -948,14 +938,13 @@ impl crate::request::Operation for DeleteForeignKey {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteForeignKey => (), ::core::convert::Infallible);
+request::operation!(DeleteForeignKey => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::list_users`] (`GET /v3/users`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUsers {
-    common: crate::request::Common,
+    common: request::Common,
     identifiers_email_address: Option<String>,
     identifiers_username: Option<String>,
     search: Option<String>,
@@ -1012,30 +1001,28 @@ impl ListUsers {
     }
 }
 
-impl crate::request::Operation for ListUsers {
+impl request::Operation for ListUsers {
     type Output = types::UsersResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUsers",
         method: reqwest::Method::GET,
         path: "/v3/users",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/users");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.identifiers_email_address {
             query.push("identifiers.email_address", value);
         }
@@ -1048,14 +1035,14 @@ impl crate::request::Operation for ListUsers {
         if let Some(value) = &self.search_by_attributes {
             query.push_encoded("search_by_attributes", value)?;
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UsersResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1069,44 +1056,39 @@ impl crate::request::Operation for ListUsers {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(
-    ListUsers => types::UsersResponse, ::core::convert::Infallible
-);
+request::operation!(ListUsers => types::UsersResponse, ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::create_user`] (`POST /v3/users`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUser {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::UserCreation,
 }
 
-impl crate::request::Operation for CreateUser {
+impl request::Operation for CreateUser {
     type Output = types::CreateUserResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createUser",
         method: reqwest::Method::POST,
         path: "/v3/users",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(9);
         path.push_str("/v3/users");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -1114,7 +1096,7 @@ impl crate::request::Operation for CreateUser {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::CreateUserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1128,8 +1110,7 @@ impl crate::request::Operation for CreateUser {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateUser => types::CreateUserResponse, ::core::convert::Infallible
 );
 
@@ -1137,43 +1118,41 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUser {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for GetUser {
+impl request::Operation for GetUser {
     type Output = types::UserResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getUser",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1187,49 +1166,46 @@ impl crate::request::Operation for GetUser {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(GetUser => types::UserResponse, ::core::convert::Infallible);
+request::operation!(GetUser => types::UserResponse, ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::delete_user`] (`DELETE /v3/users/{user_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUser {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for DeleteUser {
+impl request::Operation for DeleteUser {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteUser",
         method: reqwest::Method::DELETE,
         path: "/v3/users/{user_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(26);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -1243,14 +1219,13 @@ impl crate::request::Operation for DeleteUser {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteUser => (), ::core::convert::Infallible);
+request::operation!(DeleteUser => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::replace_user_attributes`] (`PUT /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ReplaceUserAttributes {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     body: Option<types::UpdateUserAttributesBody>,
 }
@@ -1263,33 +1238,31 @@ impl ReplaceUserAttributes {
     }
 }
 
-impl crate::request::Operation for ReplaceUserAttributes {
+impl request::Operation for ReplaceUserAttributes {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "replaceUserAttributes",
         method: reqwest::Method::PUT,
         path: "/v3/users/{user_id}/attributes",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(37);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/attributes");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -1298,7 +1271,7 @@ impl crate::request::Operation for ReplaceUserAttributes {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -1312,14 +1285,13 @@ impl crate::request::Operation for ReplaceUserAttributes {
         matches!(status, 200 | 400 | 404)
     }
 }
-
-crate::request::operation!(ReplaceUserAttributes => (), ::core::convert::Infallible);
+request::operation!(ReplaceUserAttributes => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::update_user_attribute`] (`PATCH /v3/users/{user_id}/attributes`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateUserAttribute {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     body: Option<types::UpdateUserAttributesBody>,
 }
@@ -1332,33 +1304,31 @@ impl UpdateUserAttribute {
     }
 }
 
-impl crate::request::Operation for UpdateUserAttribute {
+impl request::Operation for UpdateUserAttribute {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateUserAttribute",
         method: reqwest::Method::PATCH,
         path: "/v3/users/{user_id}/attributes",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(37);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/attributes");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -1367,7 +1337,7 @@ impl crate::request::Operation for UpdateUserAttribute {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -1381,53 +1351,50 @@ impl crate::request::Operation for UpdateUserAttribute {
         matches!(status, 200 | 400 | 404)
     }
 }
-
-crate::request::operation!(UpdateUserAttribute => (), ::core::convert::Infallible);
+request::operation!(UpdateUserAttribute => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::get_users_profile_by_app_id`] (`GET /v3/users/{user_id}/profile/{app_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUsersProfileByAppId {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     app_id: String,
 }
 
-impl crate::request::Operation for GetUsersProfileByAppId {
+impl request::Operation for GetUsersProfileByAppId {
     type Output = types::GetUsersProfileByAppIdResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "get_users_profile_by_app_id",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}/profile/{app_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(51);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/profile/");
-        crate::encoding::push_path_param(&mut path, "app_id", &self.app_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "app_id", &self.app_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::GetUsersProfileByAppIdResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -1442,8 +1409,7 @@ impl crate::request::Operation for GetUsersProfileByAppId {
         matches!(status, 200 | 400 | 401 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetUsersProfileByAppId => types::GetUsersProfileByAppIdResponse,
     ::core::convert::Infallible
 );
@@ -1452,41 +1418,39 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListBulkUserUpdateJobs {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListBulkUserUpdateJobs {
+impl request::Operation for ListBulkUserUpdateJobs {
     type Output = types::GetBulkUserUpdateJobsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listBulkUserUpdateJobs",
         method: reqwest::Method::GET,
         path: "/v4/user-updates",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v4/user-updates");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::GetBulkUserUpdateJobsResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -1501,8 +1465,7 @@ impl crate::request::Operation for ListBulkUserUpdateJobs {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListBulkUserUpdateJobs => types::GetBulkUserUpdateJobsResponse,
     ::core::convert::Infallible
 );
@@ -1511,7 +1474,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateBulkUsers {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::BulkUserUpdateRequest>,
 }
 
@@ -1523,31 +1486,29 @@ impl UpdateBulkUsers {
     }
 }
 
-impl crate::request::Operation for UpdateBulkUsers {
+impl request::Operation for UpdateBulkUsers {
     type Output = types::BulkUserUpdateResponse;
 
     type Error = UpdateBulkUsersError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateBulkUsers",
         method: reqwest::Method::POST,
         path: "/v4/user-updates",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(16);
         path.push_str("/v4/user-updates");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -1557,7 +1518,7 @@ impl crate::request::Operation for UpdateBulkUsers {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::BulkUserUpdateResponse, crate::Error<UpdateBulkUsersError>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1578,8 +1539,7 @@ impl crate::request::Operation for UpdateBulkUsers {
         matches!(status, 202 | 400 | 401)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     UpdateBulkUsers => types::BulkUserUpdateResponse, UpdateBulkUsersError
 );
 
@@ -1598,43 +1558,41 @@ pub enum UpdateBulkUsersError {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RetrieveBulkUserUpdateJob {
-    common: crate::request::Common,
+    common: request::Common,
     job_id: String,
 }
 
-impl crate::request::Operation for RetrieveBulkUserUpdateJob {
+impl request::Operation for RetrieveBulkUserUpdateJob {
     type Output = types::GetBulkUserUpdateJobResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "retrieveBulkUserUpdateJob",
         method: reqwest::Method::GET,
         path: "/v4/user-updates/{job_id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(33);
         path.push_str("/v4/user-updates/");
-        crate::encoding::push_path_param(&mut path, "job_id", &self.job_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "job_id", &self.job_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::GetBulkUserUpdateJobResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -1649,8 +1607,7 @@ impl crate::request::Operation for RetrieveBulkUserUpdateJob {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     RetrieveBulkUserUpdateJob => types::GetBulkUserUpdateJobResponse,
     ::core::convert::Infallible
 );
@@ -1659,41 +1616,39 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserSegment {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListUserSegment {
+impl request::Operation for ListUserSegment {
     type Output = types::UserSegmentsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUserSegment",
         method: reqwest::Method::GET,
         path: "/v4/users/segments",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(18);
         path.push_str("/v4/users/segments");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1707,8 +1662,7 @@ impl crate::request::Operation for ListUserSegment {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListUserSegment => types::UserSegmentsResponse, ::core::convert::Infallible
 );
 
@@ -1716,42 +1670,40 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUserSegment {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateUserSegmentBody,
 }
 
-impl crate::request::Operation for CreateUserSegment {
+impl request::Operation for CreateUserSegment {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createUserSegment",
         method: reqwest::Method::POST,
         path: "/v4/users/segments",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(18);
         path.push_str("/v4/users/segments");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -1765,50 +1717,47 @@ impl crate::request::Operation for CreateUserSegment {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateUserSegment => (), ::core::convert::Infallible);
+request::operation!(CreateUserSegment => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::get_user_segment`] (`GET /v4/users/segments/{segmentId}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUserSegment {
-    common: crate::request::Common,
+    common: request::Common,
     segment_id: String,
 }
 
-impl crate::request::Operation for GetUserSegment {
+impl request::Operation for GetUserSegment {
     type Output = types::UserSegmentResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getUserSegment",
         method: reqwest::Method::GET,
         path: "/v4/users/segments/{segmentId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
-        crate::encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserSegmentResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1822,8 +1771,7 @@ impl crate::request::Operation for GetUserSegment {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetUserSegment => types::UserSegmentResponse, ::core::convert::Infallible
 );
 
@@ -1831,42 +1779,40 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteUserSegment {
-    common: crate::request::Common,
+    common: request::Common,
     segment_id: String,
 }
 
-impl crate::request::Operation for DeleteUserSegment {
+impl request::Operation for DeleteUserSegment {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteUserSegment",
         method: reqwest::Method::DELETE,
         path: "/v4/users/segments/{segmentId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/segments/");
-        crate::encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "segmentId", &self.segment_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -1880,51 +1826,48 @@ impl crate::request::Operation for DeleteUserSegment {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(DeleteUserSegment => (), ::core::convert::Infallible);
+request::operation!(DeleteUserSegment => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::list_user_segmentsfor_user`] (`GET /v4/users/{userId}/segments`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserSegmentsforUser {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for ListUserSegmentsforUser {
+impl request::Operation for ListUserSegmentsforUser {
     type Output = types::UserSegmentsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUserSegmentsforUser",
         method: reqwest::Method::GET,
         path: "/v4/users/{userId}/segments",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v4/users/");
-        crate::encoding::push_path_param(&mut path, "userId", &self.user_id)?;
+        encoding::push_path_param(&mut path, "userId", &self.user_id)?;
         path.push_str("/segments");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserSegmentsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -1938,8 +1881,7 @@ impl crate::request::Operation for ListUserSegmentsforUser {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListUserSegmentsforUser => types::UserSegmentsResponse, ::core::convert::Infallible
 );
 
@@ -1947,45 +1889,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartEmailAddressUpdate {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     body: types::StartEmailAddressUpdateRequest,
 }
 
-impl crate::request::Operation for StartEmailAddressUpdate {
+impl request::Operation for StartEmailAddressUpdate {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "startEmailAddressUpdate",
         method: reqwest::Method::POST,
         path: "/v3/users/{user_id}/update-email",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(39);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/update-email");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -1999,49 +1939,46 @@ impl crate::request::Operation for StartEmailAddressUpdate {
         matches!(status, 201 | 400 | 404 | 409)
     }
 }
-
-crate::request::operation!(StartEmailAddressUpdate => (), ::core::convert::Infallible);
+request::operation!(StartEmailAddressUpdate => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::start_password_reset`] (`POST /v4/users/reset`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartPasswordReset {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::StartPasswordResetRequest,
 }
 
-impl crate::request::Operation for StartPasswordReset {
+impl request::Operation for StartPasswordReset {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "startPasswordReset",
         method: reqwest::Method::POST,
         path: "/v4/users/reset",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(15);
         path.push_str("/v4/users/reset");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -2055,49 +1992,46 @@ impl crate::request::Operation for StartPasswordReset {
         matches!(status, 200 | 400 | 404)
     }
 }
-
-crate::request::operation!(StartPasswordReset => (), ::core::convert::Infallible);
+request::operation!(StartPasswordReset => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::start_passwordless_authentication`] (`POST /v3/users/token-exchange`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StartPasswordlessAuthentication {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::StartPasswordlessAuthenticationRequest,
 }
 
-impl crate::request::Operation for StartPasswordlessAuthentication {
+impl request::Operation for StartPasswordlessAuthentication {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "startPasswordlessAuthentication",
         method: reqwest::Method::POST,
         path: "/v3/users/token-exchange",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/v3/users/token-exchange");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -2111,53 +2045,48 @@ impl crate::request::Operation for StartPasswordlessAuthentication {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(
-    StartPasswordlessAuthentication => (), ::core::convert::Infallible
-);
+request::operation!(StartPasswordlessAuthentication => (), ::core::convert::Infallible);
 
 /// Request builder for [`UsersApi::list_user_sessions`] (`GET /v3/users/{user_id}/sessions`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserSessions {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for ListUserSessions {
+impl request::Operation for ListUserSessions {
     type Output = types::ListUserSessionsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUserSessions",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}/sessions",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/sessions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListUserSessionsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -2171,8 +2100,7 @@ impl crate::request::Operation for ListUserSessions {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListUserSessions => types::ListUserSessionsResponse, ::core::convert::Infallible
 );
 
@@ -2180,44 +2108,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListUserAccounts {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for ListUserAccounts {
+impl request::Operation for ListUserAccounts {
     type Output = Vec<types::AccountUser>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listUserAccounts",
         method: reqwest::Method::GET,
         path: "/v3/users/{user_id}/accounts",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(35);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/accounts");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::AccountUser>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
@@ -2231,8 +2157,7 @@ impl crate::request::Operation for ListUserAccounts {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListUserAccounts => Vec<types::AccountUser>, ::core::convert::Infallible
 );
 
@@ -2240,44 +2165,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RefreshAccessModel {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for RefreshAccessModel {
+impl request::Operation for RefreshAccessModel {
     type Output = types::AccessModel;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "refreshAccessModel",
         method: reqwest::Method::POST,
         path: "/v3/users/{user_id}/authorization/refresh",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(48);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_id", &self.user_id)?;
         path.push_str("/authorization/refresh");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AccessModel, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -2291,8 +2214,7 @@ impl crate::request::Operation for RefreshAccessModel {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     RefreshAccessModel => types::AccessModel, ::core::convert::Infallible
 );
 
@@ -2300,44 +2222,42 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ResetLegacyPassword {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
 }
 
-impl crate::request::Operation for ResetLegacyPassword {
+impl request::Operation for ResetLegacyPassword {
     type Output = types::AdminUserResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "resetLegacyPassword",
         method: reqwest::Method::POST,
         path: "/v3/users/{user_Id}/legacyPassword",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(41);
         path.push_str("/v3/users/");
-        crate::encoding::push_path_param(&mut path, "user_Id", &self.user_id)?;
+        encoding::push_path_param(&mut path, "user_Id", &self.user_id)?;
         path.push_str("/legacyPassword");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::AdminUserResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -2351,7 +2271,6 @@ impl crate::request::Operation for ResetLegacyPassword {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ResetLegacyPassword => types::AdminUserResponse, ::core::convert::Infallible
 );

@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Session.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `V4 Session` operations; get it with [`Client::v4_session`](crate::Client::v4_session).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl V4SessionApi<'_> {
         body: types::CreateNewSessionUnderGivenSiteRequest,
     ) -> CreateNewSessionUnderGivenSite {
         CreateNewSessionUnderGivenSite {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             site: site.into(),
             body,
         }
@@ -70,7 +70,7 @@ impl V4SessionApi<'_> {
         session_id: impl Into<String>,
     ) -> LookupSessionUnderGivenSite {
         LookupSessionUnderGivenSite {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             site: site.into(),
             session_id: session_id.into(),
         }
@@ -100,7 +100,7 @@ impl V4SessionApi<'_> {
         session_id: impl Into<String>,
     ) -> DeleteSessionUnderGivenSite {
         DeleteSessionUnderGivenSite {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             site: site.into(),
             session_id: session_id.into(),
         }
@@ -127,7 +127,7 @@ impl V4SessionApi<'_> {
         site: impl Into<String>,
     ) -> CreateAnonymousSessionUnderGivenSite {
         CreateAnonymousSessionUnderGivenSite {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             site: site.into(),
         }
     }
@@ -137,37 +137,35 @@ impl V4SessionApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNewSessionUnderGivenSite {
-    common: crate::request::Common,
+    common: request::Common,
     site: String,
     body: types::CreateNewSessionUnderGivenSiteRequest,
 }
 
-impl crate::request::Operation for CreateNewSessionUnderGivenSite {
+impl request::Operation for CreateNewSessionUnderGivenSite {
     type Output = types::Session;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createNewSessionUnderGivenSite",
         method: reqwest::Method::POST,
         path: "/v4/sessions/{site}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v4/sessions/");
-        crate::encoding::push_path_param(&mut path, "site", &self.site)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "site", &self.site)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -175,7 +173,7 @@ impl crate::request::Operation for CreateNewSessionUnderGivenSite {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -189,8 +187,7 @@ impl crate::request::Operation for CreateNewSessionUnderGivenSite {
         matches!(status, 201 | 400 | 401 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateNewSessionUnderGivenSite => types::Session, ::core::convert::Infallible
 );
 
@@ -198,46 +195,44 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct LookupSessionUnderGivenSite {
-    common: crate::request::Common,
+    common: request::Common,
     site: String,
     session_id: String,
 }
 
-impl crate::request::Operation for LookupSessionUnderGivenSite {
+impl request::Operation for LookupSessionUnderGivenSite {
     type Output = types::SessionLookup;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "lookupSessionUnderGivenSite",
         method: reqwest::Method::GET,
         path: "/v4/sessions/{site}/{sessionId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
-        crate::encoding::push_path_param(&mut path, "site", &self.site)?;
+        encoding::push_path_param(&mut path, "site", &self.site)?;
         path.push('/');
-        crate::encoding::push_path_param(&mut path, "sessionId", &self.session_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "sessionId", &self.session_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::SessionLookup, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -251,8 +246,7 @@ impl crate::request::Operation for LookupSessionUnderGivenSite {
         matches!(status, 200 | 401 | 404)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     LookupSessionUnderGivenSite => types::SessionLookup, ::core::convert::Infallible
 );
 
@@ -260,45 +254,43 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteSessionUnderGivenSite {
-    common: crate::request::Common,
+    common: request::Common,
     site: String,
     session_id: String,
 }
 
-impl crate::request::Operation for DeleteSessionUnderGivenSite {
+impl request::Operation for DeleteSessionUnderGivenSite {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteSessionUnderGivenSite",
         method: reqwest::Method::DELETE,
         path: "/v4/sessions/{site}/{sessionId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(46);
         path.push_str("/v4/sessions/");
-        crate::encoding::push_path_param(&mut path, "site", &self.site)?;
+        encoding::push_path_param(&mut path, "site", &self.site)?;
         path.push('/');
-        crate::encoding::push_path_param(&mut path, "sessionId", &self.session_id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "sessionId", &self.session_id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -312,52 +304,47 @@ impl crate::request::Operation for DeleteSessionUnderGivenSite {
         matches!(status, 200 | 401 | 404)
     }
 }
-
-crate::request::operation!(
-    DeleteSessionUnderGivenSite => (), ::core::convert::Infallible
-);
+request::operation!(DeleteSessionUnderGivenSite => (), ::core::convert::Infallible);
 
 /// Request builder for [`V4SessionApi::create_anonymous_session_under_given_site`] (`POST /v4/anonymous-sessions/{site}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateAnonymousSessionUnderGivenSite {
-    common: crate::request::Common,
+    common: request::Common,
     site: String,
 }
 
-impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
+impl request::Operation for CreateAnonymousSessionUnderGivenSite {
     type Output = types::Session;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createAnonymousSessionUnderGivenSite",
         method: reqwest::Method::POST,
         path: "/v4/anonymous-sessions/{site}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(39);
         path.push_str("/v4/anonymous-sessions/");
-        crate::encoding::push_path_param(&mut path, "site", &self.site)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "site", &self.site)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Session, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -371,7 +358,6 @@ impl crate::request::Operation for CreateAnonymousSessionUnderGivenSite {
         matches!(status, 200 | 401)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateAnonymousSessionUnderGivenSite => types::Session, ::core::convert::Infallible
 );

@@ -6,7 +6,7 @@
 //!
 //! Actions on resource Webhook.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Webhook` operations; get it with [`Client::webhook`](crate::Client::webhook).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl WebhookApi<'_> {
     #[doc(alias = "listWebhooks")]
     pub fn list_webhooks(&self) -> ListWebhooks {
         ListWebhooks {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -52,7 +52,7 @@ impl WebhookApi<'_> {
     #[doc(alias = "createWebhook")]
     pub fn create_webhook(&self) -> CreateWebhook {
         CreateWebhook {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -74,7 +74,7 @@ impl WebhookApi<'_> {
     #[doc(alias = "getWebhook")]
     pub fn get_webhook(&self, id: impl Into<String>) -> GetWebhook {
         GetWebhook {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -103,7 +103,7 @@ impl WebhookApi<'_> {
     #[doc(alias = "updateWebhook")]
     pub fn update_webhook(&self, id: impl Into<String>) -> UpdateWebhook {
         UpdateWebhook {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
             body: None,
         }
@@ -127,7 +127,7 @@ impl WebhookApi<'_> {
     #[doc(alias = "deleteWebhook")]
     pub fn delete_webhook(&self, id: impl Into<String>) -> DeleteWebhook {
         DeleteWebhook {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -137,41 +137,39 @@ impl WebhookApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListWebhooks {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for ListWebhooks {
+impl request::Operation for ListWebhooks {
     type Output = types::WebhookResponsesContainer;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listWebhooks",
         method: reqwest::Method::GET,
         path: "/v3/webhooks",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/webhooks");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::WebhookResponsesContainer, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -185,8 +183,7 @@ impl crate::request::Operation for ListWebhooks {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListWebhooks => types::WebhookResponsesContainer, ::core::convert::Infallible
 );
 
@@ -194,7 +191,7 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateWebhook {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::CreateWebhookRequest>,
 }
 
@@ -206,31 +203,29 @@ impl CreateWebhook {
     }
 }
 
-impl crate::request::Operation for CreateWebhook {
+impl request::Operation for CreateWebhook {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createWebhook",
         method: reqwest::Method::POST,
         path: "/v3/webhooks",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(12);
         path.push_str("/v3/webhooks");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -239,7 +234,7 @@ impl crate::request::Operation for CreateWebhook {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -253,50 +248,47 @@ impl crate::request::Operation for CreateWebhook {
         matches!(status, 201 | 400)
     }
 }
-
-crate::request::operation!(CreateWebhook => (), ::core::convert::Infallible);
+request::operation!(CreateWebhook => (), ::core::convert::Infallible);
 
 /// Request builder for [`WebhookApi::get_webhook`] (`GET /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetWebhook {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetWebhook {
+impl request::Operation for GetWebhook {
     type Output = types::WebhooksResponses;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getWebhook",
         method: reqwest::Method::GET,
         path: "/v3/webhooks/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::WebhooksResponses, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -310,16 +302,13 @@ impl crate::request::Operation for GetWebhook {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    GetWebhook => types::WebhooksResponses, ::core::convert::Infallible
-);
+request::operation!(GetWebhook => types::WebhooksResponses, ::core::convert::Infallible);
 
 /// Request builder for [`WebhookApi::update_webhook`] (`PUT /v3/webhooks/{id}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UpdateWebhook {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
     body: Option<types::UpdateWebhookRequest>,
 }
@@ -332,32 +321,30 @@ impl UpdateWebhook {
     }
 }
 
-impl crate::request::Operation for UpdateWebhook {
+impl request::Operation for UpdateWebhook {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "updateWebhook",
         method: reqwest::Method::PUT,
         path: "/v3/webhooks/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -366,7 +353,7 @@ impl crate::request::Operation for UpdateWebhook {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -380,49 +367,46 @@ impl crate::request::Operation for UpdateWebhook {
         matches!(status, 200 | 400)
     }
 }
-
-crate::request::operation!(UpdateWebhook => (), ::core::convert::Infallible);
+request::operation!(UpdateWebhook => (), ::core::convert::Infallible);
 
 /// Request builder for [`WebhookApi::delete_webhook`] (`DELETE /v3/webhooks/{id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteWebhook {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for DeleteWebhook {
+impl request::Operation for DeleteWebhook {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "deleteWebhook",
         method: reqwest::Method::DELETE,
         path: "/v3/webhooks/{id}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/v3/webhooks/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -436,5 +420,4 @@ impl crate::request::Operation for DeleteWebhook {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(DeleteWebhook => (), ::core::convert::Infallible);
+request::operation!(DeleteWebhook => (), ::core::convert::Infallible);

@@ -9,10 +9,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::emit::ExampleException;
 use crate::emit::operations as ops;
 use crate::emit::rust::ident;
 use crate::ir::{Api, ExampleTarget, Operation, ResponseBody, ResponseCase, Status};
+use crate::options::ExampleException;
 
 /// The status a case stands for when a stub answers with it.
 fn status_of(status: Status, success: bool) -> u16 {

@@ -173,3 +173,47 @@ async fn the_timeout_bounds_each_wait_not_the_transfer() {
     };
     assert_eq!(e.kind(), TransportErrorKind::Timeout);
 }
+
+/// What a streamed body holds stays out of every `Debug` and `Display`: of the stream, of a
+/// status error read through it, of the error when the stream's limit is passed.
+#[tokio::test]
+async fn no_stream_or_stream_error_shows_what_the_body_holds() {
+    const MARKER: &str = "ada.lovelace.7f3a@example.com";
+    let server = TestServer::start().await;
+    let shown = |text: String| {
+        assert!(!text.contains(MARKER), "a body's value was shown: {text}");
+    };
+    server.reply(Reply::json(404, &format!(r#"{{"message":"{MARKER}"}}"#)));
+    let Err(error) = client(server.url())
+        .exports()
+        .get_export("e1")
+        .send_streaming()
+        .await
+    else {
+        panic!("a status error")
+    };
+    shown(format!("{error:?} {error}"));
+
+    let body = MARKER.repeat(1_000);
+    server.reply(
+        Reply::status(200)
+            .header("content-type", "text/csv")
+            .body(body.clone().into_bytes()),
+    );
+    let mut stream = client(server.url())
+        .exports()
+        .get_export("e1")
+        .send_streaming()
+        .await
+        .unwrap()
+        .max_bytes(100);
+    shown(format!("{stream:?}"));
+    let error = loop {
+        match stream.next_chunk().await {
+            Ok(Some(chunk)) => shown(format!("{stream:?} {}", chunk.len())),
+            Ok(None) => panic!("past the stream's limit"),
+            Err(error) => break error,
+        }
+    };
+    shown(format!("{error:?} {error} {stream:?}"));
+}

@@ -94,3 +94,24 @@ async fn an_event_that_is_not_its_type_and_a_typed_error_status() {
         ))
     );
 }
+
+/// What an event holds stays out of every `Debug` and `Display`: of the stream and of the error
+/// for an event that is not its type.
+#[tokio::test]
+async fn no_event_stream_or_event_error_shows_what_an_event_holds() {
+    const MARKED: &[u8] = b"data: {\"n\":\"ada.lovelace.7f3a@example.com\"}\n\n";
+    let (url, _server) = serve(200, "text/event-stream", MARKED, vec![]).await;
+    let client = Client::builder().base_url(url).build().unwrap();
+    let mut ticks = client.ticks().stream_ticks().send_events().await.unwrap();
+    let error = ticks.next_event().await.expect_err("not its type");
+    for text in [
+        format!("{error:?}"),
+        format!("{error}"),
+        format!("{ticks:?}"),
+    ] {
+        assert!(
+            !text.contains("ada.lovelace"),
+            "an event's value was shown: {text}"
+        );
+    }
+}

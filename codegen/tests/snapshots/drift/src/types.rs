@@ -121,4 +121,10 @@ pub enum UserStatus {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-string_enum!(UserStatus { Active = "active", Blocked = "blocked" } fallback Unknown);
+string_enum!(
+    UserStatus {
+        Active: "active",
+        Blocked: "blocked"
+    },
+    fallback(Unknown)
+);

@@ -142,6 +142,10 @@ pub enum UserStatus {
     Unknown(String),
 }
 string_enum!(
-    UserStatus { Active = "active", Blocked = "blocked", Suspended = "suspended" }
-    fallback Unknown
+    UserStatus {
+        Active: "active",
+        Blocked: "blocked",
+        Suspended: "suspended"
+    },
+    fallback(Unknown)
 );

@@ -145,8 +145,12 @@ pub enum SessionCreateMode {
 
 #[cfg(feature = "checkout")]
 string_enum!(
-    SessionCreateMode { Payment = "payment", Setup = "setup", Subscription =
-    "subscription" } fallback Unknown
+    SessionCreateMode {
+        Payment: "payment",
+        Setup: "setup",
+        Subscription: "subscription"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "checkout")]
@@ -286,8 +290,12 @@ pub enum PostCustomersRequestTaxExempt {
 
 #[cfg(feature = "customers")]
 string_enum!(
-    PostCustomersRequestTaxExempt { Exempt = "exempt", None = "none", Reverse = "reverse"
-    } fallback Unknown
+    PostCustomersRequestTaxExempt {
+        Exempt: "exempt",
+        None: "none",
+        Reverse: "reverse"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "customers")]

@@ -90,6 +90,13 @@ pub enum ThingKind {
     Unknown(String),
 }
 string_enum!(
-    ThingKind { AB = "a\u{202e}b", Quoted = "\"quoted\"", BackSlash = "back\\slash",
-    NewLine = "new\nline", Del = "del\u{7f}", Nul = "\0nul" } fallback Unknown
+    ThingKind {
+        AB: "a\u{202e}b",
+        Quoted: "\"quoted\"",
+        BackSlash: "back\\slash",
+        NewLine: "new\nline",
+        Del: "del\u{7f}",
+        Nul: "\0nul"
+    },
+    fallback(Unknown)
 );

@@ -109,8 +109,11 @@ pub enum CreateFileRequestPurpose {
 
 #[cfg(feature = "files")]
 string_enum!(
-    CreateFileRequestPurpose { Assistants = "assistants", FineTune = "fine-tune" }
-    fallback Unknown
+    CreateFileRequestPurpose {
+        Assistants: "assistants",
+        FineTune: "fine-tune"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "images")]

@@ -253,4 +253,4 @@ pub enum OrderKind {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-string_enum!(OrderKind { Order = "order" } fallback Unknown);
+string_enum!(OrderKind { Order: "order" }, fallback(Unknown));

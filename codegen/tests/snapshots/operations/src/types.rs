@@ -121,7 +121,13 @@ pub enum WidgetColour {
 }
 
 #[cfg(feature = "widgets")]
-string_enum!(WidgetColour { Red = "red", Green = "green" } fallback Unknown);
+string_enum!(
+    WidgetColour {
+        Red: "red",
+        Green: "green"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "widgets")]
 /// Inline schema at `#/paths/~1widgets/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]

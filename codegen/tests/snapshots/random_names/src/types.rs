@@ -7388,8 +7388,13 @@ pub enum IntoFutureCopyE {
     UnknownValue(String),
 }
 string_enum!(
-    IntoFutureCopyE { E = "e\u{301}", BackSlash = "back\\slash", UserId = "user.id",
-    Unknown = "Unknown" } fallback UnknownValue
+    IntoFutureCopyE {
+        E: "e\u{301}",
+        BackSlash: "back\\slash",
+        UserId: "user.id",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -7421,8 +7426,13 @@ pub enum LoopIfRetryPolicy {
     feature = "let"
 ))]
 string_enum!(
-    LoopIfRetryPolicy { Value = "", StanbulSome = "İstanbulSome", QuotedMacroRules =
-    "'quoted'macro_rules", Unknown = "Unknown" } fallback UnknownValue
+    LoopIfRetryPolicy {
+        Value: "",
+        StanbulSome: "İstanbulSome",
+        QuotedMacroRules: "'quoted'macro_rules",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -7454,8 +7464,13 @@ pub enum LoopAs {
     feature = "let"
 ))]
 string_enum!(
-    LoopAs { Build = "build", Self_ = "self", Type = "@type", Unknown = "Unknown" }
-    fallback UnknownValue
+    LoopAs {
+        Build: "build",
+        Self_: "self",
+        Type: "@type",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/body/properties/0`.
@@ -7474,8 +7489,13 @@ pub enum BodyV0 {
     UnknownValue(String),
 }
 string_enum!(
-    BodyV0 { Value = "", Where = "where", UserId = "user_id", Unknown = "Unknown" }
-    fallback UnknownValue
+    BodyV0 {
+        Value: "",
+        Where: "where",
+        UserId: "user_id",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/body/properties/move`.
@@ -7494,8 +7514,13 @@ pub enum BodyMove {
     UnknownValue(String),
 }
 string_enum!(
-    BodyMove { Mega = "Ωmega", Ref = "$ref", Option = "Option", Unknown = "Unknown" }
-    fallback UnknownValue
+    BodyMove {
+        Mega: "Ωmega",
+        Ref: "$ref",
+        Option: "Option",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/await/properties/Ok`.
@@ -7514,8 +7539,13 @@ pub enum AwaitOk {
     UnknownValue(String),
 }
 string_enum!(
-    AwaitOk { V0 = "0", Falsefor = "falsefor", IntoFuture = "IntoFuture", Unknown =
-    "Unknown" } fallback UnknownValue
+    AwaitOk {
+        V0: "0",
+        Falsefor: "falsefor",
+        IntoFuture: "IntoFuture",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/await/properties/no_retry`.
@@ -7534,8 +7564,13 @@ pub enum AwaitNoRetry {
     UnknownValue(String),
 }
 string_enum!(
-    AwaitNoRetry { Drop = "Drop", NewLineQuoted = "new\nline'quoted'", Deserialize =
-    "Deserialize", Unknown = "Unknown" } fallback UnknownValue
+    AwaitNoRetry {
+        Drop: "Drop",
+        NewLineQuoted: "new\nline'quoted'",
+        Deserialize: "Deserialize",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Display/properties/mod`.
@@ -7554,8 +7589,13 @@ pub enum DisplayMod {
     UnknownValue(String),
 }
 string_enum!(
-    DisplayMod { Iterator = "Iterator", UserId = "UserID", A20b = "a%20b", Unknown =
-    "Unknown" } fallback UnknownValue
+    DisplayMod {
+        Iterator: "Iterator",
+        UserId: "UserID",
+        A20b: "a%20b",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/'quoted'/properties/-`.
@@ -7574,8 +7614,13 @@ pub enum QuotedValue {
     UnknownValue(String),
 }
 string_enum!(
-    QuotedValue { ClientBuilder = "ClientBuilder", Value = "Ǆ", Trait = "trait", Unknown
-    = "Unknown" } fallback UnknownValue
+    QuotedValue {
+        ClientBuilder: "ClientBuilder",
+        Value: "Ǆ",
+        Trait: "trait",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/core_/properties/0_value`.
@@ -7594,8 +7639,13 @@ pub enum CoreV0Value {
     UnknownValue(String),
 }
 string_enum!(
-    CoreV0Value { TimeoutBuildError = "timeoutBuildError", If = "if", Box = "box",
-    Unknown = "Unknown" } fallback UnknownValue
+    CoreV0Value {
+        TimeoutBuildError: "timeoutBuildError",
+        If: "if",
+        Box: "box",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/core_/properties/a~1b`.
@@ -7614,8 +7664,13 @@ pub enum CoreAb {
     UnknownValue(String),
 }
 string_enum!(
-    CoreAb { And = "ñandú...", Value = "...", Value2 = "ß", Unknown = "Unknown" }
-    fallback UnknownValue
+    CoreAb {
+        And: "ñandú...",
+        Value: "...",
+        Value2: "ß",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -7653,8 +7708,12 @@ pub enum Sized2Mod {
     feature = "megafmt"
 ))]
 string_enum!(
-    Sized2Mod { Unknown = "Unknown", Value = "名前", BackSlash = "back\\slash--" }
-    fallback UnknownValue
+    Sized2Mod {
+        Unknown: "Unknown",
+        Value: "名前",
+        BackSlash: "back\\slash--"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -7694,8 +7753,13 @@ pub enum Sized2Eq {
     feature = "megafmt"
 ))]
 string_enum!(
-    Sized2Eq { Deserialize = "Deserialize", Rocket = "🚀rocket", Value = "_", Unknown =
-    "Unknown" } fallback UnknownValue
+    Sized2Eq {
+        Deserialize: "Deserialize",
+        Rocket: "🚀rocket",
+        Value: "_",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Option/properties/use`.
@@ -7714,8 +7778,13 @@ pub enum Option2Use {
     UnknownValue(String),
 }
 string_enum!(
-    Option2Use { Rocket = "🚀rocket", ZeroWidth = "-zero\u{200b}width", Option =
-    "Option", Unknown = "Unknown" } fallback UnknownValue
+    Option2Use {
+        Rocket: "🚀rocket",
+        ZeroWidth: "-zero\u{200b}width",
+        Option: "Option",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "in", feature = "std"))]
@@ -7737,8 +7806,13 @@ pub enum ModBox {
 
 #[cfg(any(feature = "in", feature = "std"))]
 string_enum!(
-    ModBox { Hash = "ßHash", AndDebug = "ñandúDebug", UserId = "userId", Unknown =
-    "Unknown" } fallback UnknownValue
+    ModBox {
+        Hash: "ßHash",
+        AndDebug: "ñandúDebug",
+        UserId: "userId",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "in", feature = "std"))]
@@ -7760,8 +7834,13 @@ pub enum ModFor {
 
 #[cfg(any(feature = "in", feature = "std"))]
 string_enum!(
-    ModFor { UserIdTrue = "user[id]true", AsCopy = "asCopy", Loope = "loope\u{301}",
-    Unknown = "Unknown" } fallback UnknownValue
+    ModFor {
+        UserIdTrue: "user[id]true",
+        AsCopy: "asCopy",
+        Loope: "loope\u{301}",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Future/properties/Deserializer`.
@@ -7780,8 +7859,13 @@ pub enum Future2Deserializer {
     UnknownValue(String),
 }
 string_enum!(
-    Future2Deserializer { UserId = "userId", Ok = "Ok", ClientrType = "Clientr#type",
-    Unknown = "Unknown" } fallback UnknownValue
+    Future2Deserializer {
+        UserId: "userId",
+        Ok: "Ok",
+        ClientrType: "Clientr#type",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "rocket", feature = "eq", feature = "let"))]
@@ -7803,8 +7887,13 @@ pub enum SuperFailuremut {
 
 #[cfg(any(feature = "rocket", feature = "eq", feature = "let"))]
 string_enum!(
-    SuperFailuremut { V0 = "0", A20bUserId = "a%20bUser-Id", EOk = "e\u{301}Ok", Unknown
-    = "Unknown" } fallback UnknownValue
+    SuperFailuremut {
+        V0: "0",
+        A20bUserId: "a%20bUser-Id",
+        EOk: "e\u{301}Ok",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Mapalloc/properties/unioné`.
@@ -7823,8 +7912,13 @@ pub enum MapallocUnione {
     UnknownValue(String),
 }
 string_enum!(
-    MapallocUnione { MegaToString = "ΩmegaToString", RefInto = "$refInto", StatusError =
-    "StatusError", Unknown = "Unknown" } fallback UnknownValue
+    MapallocUnione {
+        MegaToString: "ΩmegaToString",
+        RefInto: "$refInto",
+        StatusError: "StatusError",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Mapalloc/properties/new line`.
@@ -7843,8 +7937,13 @@ pub enum MapallocNewLine {
     UnknownValue(String),
 }
 string_enum!(
-    MapallocNewLine { ToStringRawResponse = "ToStringRawResponse", UserId = "USER-ID",
-    And = "ñandú", Unknown = "Unknown" } fallback UnknownValue
+    MapallocNewLine {
+        ToStringRawResponse: "ToStringRawResponse",
+        UserId: "USER-ID",
+        And: "ñandú",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Clientuser_id/properties/cloneNone`.
@@ -7863,8 +7962,13 @@ pub enum ClientuserIdCloneNone {
     UnknownValue(String),
 }
 string_enum!(
-    ClientuserIdCloneNone { Fn = "fn", Trait = "trait", UserId = "User-Id", Unknown =
-    "Unknown" } fallback UnknownValue
+    ClientuserIdCloneNone {
+        Fn: "fn",
+        Trait: "trait",
+        UserId: "User-Id",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Unknown/properties/user id`.
@@ -7883,8 +7987,13 @@ pub enum UnknownUserId {
     UnknownValue(String),
 }
 string_enum!(
-    UnknownUserId { And = "ñandú", String = "String", As = "as", Unknown = "Unknown" }
-    fallback UnknownValue
+    UnknownUserId {
+        And: "ñandú",
+        String: "String",
+        As: "as",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Unknown/properties/gen`.
@@ -7903,8 +8012,13 @@ pub enum UnknownGen {
     UnknownValue(String),
 }
 string_enum!(
-    UnknownGen { StatusErrorDouble = "StatusError\"double\"", False = "false", Sync =
-    "Sync", Unknown = "Unknown" } fallback UnknownValue
+    UnknownGen {
+        StatusErrorDouble: "StatusError\"double\"",
+        False: "false",
+        Sync: "Sync",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/RetryPolicyToString/properties/TryFrom`.
@@ -7923,8 +8037,13 @@ pub enum RetryPolicyToStringTryFrom {
     UnknownValue(String),
 }
 string_enum!(
-    RetryPolicyToStringTryFrom { Vec = "Vec", RawBodyUserId = "RawBodyUserID", TryFrom =
-    "TryFrom", Unknown = "Unknown" } fallback UnknownValue
+    RetryPolicyToStringTryFrom {
+        Vec: "Vec",
+        RawBodyUserId: "RawBodyUserID",
+        TryFrom: "TryFrom",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -7964,8 +8083,13 @@ pub enum UserId3While {
     feature = "megafmt"
 ))]
 string_enum!(
-    UserId3While { Ok = "Ok", Hashyield = "Hashyield", For = "for", Unknown = "Unknown" }
-    fallback UnknownValue
+    UserId3While {
+        Ok: "Ok",
+        Hashyield: "Hashyield",
+        For: "for",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "hash_rocket")]
@@ -7987,8 +8111,13 @@ pub enum ReftabNameSync {
 
 #[cfg(feature = "hash_rocket")]
 string_enum!(
-    ReftabNameSync { RawRequestErr = "RawRequestErr", UserId = "user_id", A20bbreak =
-    "a%20bbreak", Unknown = "Unknown" } fallback UnknownValue
+    ReftabNameSync {
+        RawRequestErr: "RawRequestErr",
+        UserId: "user_id",
+        A20bbreak: "a%20bbreak",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "hash_rocket")]
@@ -8010,8 +8139,13 @@ pub enum ReftabNameDefault {
 
 #[cfg(feature = "hash_rocket")]
 string_enum!(
-    ReftabNameDefault { Union = "unionß", DropQuoted = "Drop'quoted'", Builder =
-    "builder", Unknown = "Unknown" } fallback UnknownValue
+    ReftabNameDefault {
+        Union: "unionß",
+        DropQuoted: "Drop'quoted'",
+        Builder: "builder",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "hash_rocket")]
@@ -8033,8 +8167,13 @@ pub enum ReftabNameValue {
 
 #[cfg(feature = "hash_rocket")]
 string_enum!(
-    ReftabNameValue { IntoFutureRef = "into_future$ref", V0 = "0", RedirectPolicy =
-    "RedirectPolicy", Unknown = "Unknown" } fallback UnknownValue
+    ReftabNameValue {
+        IntoFutureRef: "into_future$ref",
+        V0: "0",
+        RedirectPolicy: "RedirectPolicy",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/true/properties/user idResult`.
@@ -8053,8 +8192,13 @@ pub enum TrueUserIdResult {
     UnknownValue(String),
 }
 string_enum!(
-    TrueUserIdResult { AB = "a\u{202e}b", AB2 = "a~b", Copy = "Copy", Unknown = "Unknown"
-    } fallback UnknownValue
+    TrueUserIdResult {
+        AB: "a\u{202e}b",
+        AB2: "a~b",
+        Copy: "Copy",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/true/properties/...PartialEq`.
@@ -8073,8 +8217,13 @@ pub enum TruePartialEq {
     UnknownValue(String),
 }
 string_enum!(
-    TruePartialEq { DecodeError = "DecodeError", RetryPolicyType = "RetryPolicy@type",
-    Buildin = "buildin", Unknown = "Unknown" } fallback UnknownValue
+    TruePartialEq {
+        DecodeError: "DecodeError",
+        RetryPolicyType: "RetryPolicy@type",
+        Buildin: "buildin",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Self/properties/USER-ID`.
@@ -8093,8 +8242,13 @@ pub enum SelfUserId {
     UnknownValue(String),
 }
 string_enum!(
-    SelfUserId { UserId = "user_id", AB = "a/b", Bom = "\u{feff}bom", Unknown = "Unknown"
-    } fallback UnknownValue
+    SelfUserId {
+        UserId: "user_id",
+        AB: "a/b",
+        Bom: "\u{feff}bom",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Self/properties/Debug`.
@@ -8113,8 +8267,13 @@ pub enum SelfDebug {
     UnknownValue(String),
 }
 string_enum!(
-    SelfDebug { BackSlash = "back\\slash", RawRequestuse = "RawRequestuse", Bom =
-    "\u{feff}bom", Unknown = "Unknown" } fallback UnknownValue
+    SelfDebug {
+        BackSlash: "back\\slash",
+        RawRequestuse: "RawRequestuse",
+        Bom: "\u{feff}bom",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Self/properties/$ref`.
@@ -8133,8 +8292,13 @@ pub enum SelfRef {
     UnknownValue(String),
 }
 string_enum!(
-    SelfRef { RTypeAnd = "r#typeñandú", Value = "Ǆ", And = "ñandú", Unknown =
-    "Unknown" } fallback UnknownValue
+    SelfRef {
+        RTypeAnd: "r#typeñandú",
+        Value: "Ǆ",
+        And: "ñandú",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "value", feature = "option", feature = "let"))]
@@ -8156,8 +8320,13 @@ pub enum AllocValue {
 
 #[cfg(any(feature = "value", feature = "option", feature = "let"))]
 string_enum!(
-    AllocValue { Into = "Into", ElsenewLine = "elsenew\nline", Where = "where", Unknown =
-    "Unknown" } fallback UnknownValue
+    AllocValue {
+        Into: "Into",
+        ElsenewLine: "elsenew\nline",
+        Where: "where",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "value", feature = "option", feature = "let"))]
@@ -8179,8 +8348,13 @@ pub enum AllocNewLinebuilder {
 
 #[cfg(any(feature = "value", feature = "option", feature = "let"))]
 string_enum!(
-    AllocNewLinebuilder { Vec = "Vec", Mut = "mut", ContinuezeroWidth =
-    "continuezero\u{200b}width", Unknown = "Unknown" } fallback UnknownValue
+    AllocNewLinebuilder {
+        Vec: "Vec",
+        Mut: "mut",
+        ContinuezeroWidth: "continuezero\u{200b}width",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -8214,8 +8388,13 @@ pub enum MegaRef2 {
     feature = "copy"
 ))]
 string_enum!(
-    MegaRef2 { None = "None", GenuserId = "genuser_id", IntoFuture = "into_future",
-    Unknown = "Unknown" } fallback UnknownValue
+    MegaRef2 {
+        None: "None",
+        GenuserId: "genuser_id",
+        IntoFuture: "into_future",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -8249,8 +8428,13 @@ pub enum MegaERetry {
     feature = "copy"
 ))]
 string_enum!(
-    MegaERetry { MutResponseFuture = "mutResponseFuture", Box = "box", Box2 = "Box",
-    Unknown = "Unknown" } fallback UnknownValue
+    MegaERetry {
+        MutResponseFuture: "mutResponseFuture",
+        Box: "box",
+        Box2: "Box",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "partial_eq", feature = "rocket", feature = "spec_title"))]
@@ -8272,8 +8456,13 @@ pub enum FalseGen {
 
 #[cfg(any(feature = "partial_eq", feature = "rocket", feature = "spec_title"))]
 string_enum!(
-    FalseGen { Async = "async", Sized = "名前Sized", UserId = "USER-ID", Unknown =
-    "Unknown" } fallback UnknownValue
+    FalseGen {
+        Async: "async",
+        Sized: "名前Sized",
+        UserId: "USER-ID",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/a\u{202E}bFrom/properties/Ωmega`.
@@ -8292,8 +8481,13 @@ pub enum AbFromMega {
     UnknownValue(String),
 }
 string_enum!(
-    AbFromMega { ZeroWidth = "zero\u{200b}width", None = "None", SignerUserId =
-    "signer__user__id__", Unknown = "Unknown" } fallback UnknownValue
+    AbFromMega {
+        ZeroWidth: "zero\u{200b}width",
+        None: "None",
+        SignerUserId: "signer__user__id__",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -8331,8 +8525,13 @@ pub enum AdditionalPropertiesValue {
     feature = "megafmt"
 ))]
 string_enum!(
-    AdditionalPropertiesValue { Double = "\"double\"", RedirectPolicy = "RedirectPolicy",
-    Match = "match", Unknown = "Unknown" } fallback UnknownValue
+    AdditionalPropertiesValue {
+        Double: "\"double\"",
+        RedirectPolicy: "RedirectPolicy",
+        Match: "match",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Eqcrate/properties/r#type`.
@@ -8351,8 +8550,13 @@ pub enum EqcrateRType {
     UnknownValue(String),
 }
 string_enum!(
-    EqcrateRType { Crate = "crate", GenuserId = "genuser_id", UserId = "user id", Unknown
-    = "Unknown" } fallback UnknownValue
+    EqcrateRType {
+        Crate: "crate",
+        GenuserId: "genuser_id",
+        UserId: "user id",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Eqcrate/properties/Vec`.
@@ -8371,8 +8575,13 @@ pub enum EqcrateVec {
     UnknownValue(String),
 }
 string_enum!(
-    EqcrateVec { Super = "super", Value = "_value", Request = "Request", Unknown =
-    "Unknown" } fallback UnknownValue
+    EqcrateVec {
+        Super: "super",
+        Value: "_value",
+        Request: "Request",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "client_vec", feature = "std"))]
@@ -8394,8 +8603,13 @@ pub enum BTreeMapTransport {
 
 #[cfg(any(feature = "client_vec", feature = "std"))]
 string_enum!(
-    BTreeMapTransport { BoxValue = "Box_value", Pub = "pub", Error = "Error", Unknown =
-    "Unknown" } fallback UnknownValue
+    BTreeMapTransport {
+        BoxValue: "Box_value",
+        Pub: "pub",
+        Error: "Error",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "client_vec", feature = "std"))]
@@ -8417,8 +8631,13 @@ pub enum BTreeMapTransport2 {
 
 #[cfg(any(feature = "client_vec", feature = "std"))]
 string_enum!(
-    BTreeMapTransport2 { Eq = "Eq", BomnewLine = "\u{feff}bomnew\nline", Eqrequest =
-    "Eqrequest", Unknown = "Unknown" } fallback UnknownValue
+    BTreeMapTransport2 {
+        Eq: "Eq",
+        BomnewLine: "\u{feff}bomnew\nline",
+        Eqrequest: "Eqrequest",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/tab name/properties/allocif`.
@@ -8437,8 +8656,13 @@ pub enum TabNameAllocif {
     UnknownValue(String),
 }
 string_enum!(
-    TabNameAllocif { And = "ñandú", Display = "Display", Bom = "\u{feff}bom", Unknown =
-    "Unknown" } fallback UnknownValue
+    TabNameAllocif {
+        And: "ñandú",
+        Display: "Display",
+        Bom: "\u{feff}bom",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/tab name/properties/DropRawResponse`.
@@ -8457,8 +8681,13 @@ pub enum TabNameDropRawResponse {
     UnknownValue(String),
 }
 string_enum!(
-    TabNameDropRawResponse { Default = "Default", HashMap = "HashMap", Value = "🙂",
-    Unknown = "Unknown" } fallback UnknownValue
+    TabNameDropRawResponse {
+        Default: "Default",
+        HashMap: "HashMap",
+        Value: "🙂",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Default/properties/USER-ID`.
@@ -8477,8 +8706,13 @@ pub enum Default2UserId {
     UnknownValue(String),
 }
 string_enum!(
-    Default2UserId { Core = "core", False = "false", PartialEqBom =
-    "PartialEq\u{feff}bom", Unknown = "Unknown" } fallback UnknownValue
+    Default2UserId {
+        Core: "core",
+        False: "false",
+        PartialEqBom: "PartialEq\u{feff}bom",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/Default/properties/User-Id`.
@@ -8497,8 +8731,13 @@ pub enum Default2UserId2 {
     UnknownValue(String),
 }
 string_enum!(
-    Default2UserId2 { UserId = "__user__id__", Value = "Ǆ", ZeroWidth =
-    "zero\u{200b}width", Unknown = "Unknown" } fallback UnknownValue
+    Default2UserId2 {
+        UserId: "__user__id__",
+        Value: "Ǆ",
+        ZeroWidth: "zero\u{200b}width",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "rocket")]
@@ -8520,8 +8759,13 @@ pub enum FailureUserIdMut {
 
 #[cfg(feature = "rocket")]
 string_enum!(
-    FailureUserIdMut { UserId = "__user__id__", ClientBuilderSized =
-    "ClientBuilderSized", Mod = "mod", Unknown = "Unknown" } fallback UnknownValue
+    FailureUserIdMut {
+        UserId: "__user__id__",
+        ClientBuilderSized: "ClientBuilderSized",
+        Mod: "mod",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "rocket")]
@@ -8543,8 +8787,13 @@ pub enum FailureUserIdElseextern {
 
 #[cfg(feature = "rocket")]
 string_enum!(
-    FailureUserIdElseextern { Bom = "\u{feff}bom", Unsafe = "unsafe", FromClientBuilder =
-    "FromClientBuilder", Unknown = "Unknown" } fallback UnknownValue
+    FailureUserIdElseextern {
+        Bom: "\u{feff}bom",
+        Unsafe: "unsafe",
+        FromClientBuilder: "FromClientBuilder",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "hash_rocket")]
@@ -8566,8 +8815,13 @@ pub enum UnsafeSync {
 
 #[cfg(feature = "hash_rocket")]
 string_enum!(
-    UnsafeSync { Builditems = "builditems", Drop = "Drop", Return = "return", Unknown =
-    "Unknown" } fallback UnknownValue
+    UnsafeSync {
+        Builditems: "builditems",
+        Drop: "Drop",
+        Return: "return",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "hash_rocket")]
@@ -8589,8 +8843,13 @@ pub enum UnsafeMut {
 
 #[cfg(feature = "hash_rocket")]
 string_enum!(
-    UnsafeMut { Query = "query", Deserialize = "Deserialize", Value = "名前", Unknown =
-    "Unknown" } fallback UnknownValue
+    UnsafeMut {
+        Query: "query",
+        Deserialize: "Deserialize",
+        Value: "名前",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
@@ -8612,8 +8871,13 @@ pub enum Core2Ab {
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
 string_enum!(
-    Core2Ab { AB = "a~b", TabName = "tab\tname", Await = "await", Unknown = "Unknown" }
-    fallback UnknownValue
+    Core2Ab {
+        AB: "a~b",
+        TabName: "tab\tname",
+        Await: "await",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/@type/properties/ΩmegaSerializer`.
@@ -8632,8 +8896,13 @@ pub enum TypeMegaSerializer {
     UnknownValue(String),
 }
 string_enum!(
-    TypeMegaSerializer { HashMap = "HashMap", DebugSome = "DebugSome", Request =
-    "request", Unknown = "Unknown" } fallback UnknownValue
+    TypeMegaSerializer {
+        HashMap: "HashMap",
+        DebugSome: "DebugSome",
+        Request: "request",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "rocket", feature = "spec_title"))]
@@ -8655,8 +8924,13 @@ pub enum DebugRocketClone {
 
 #[cfg(any(feature = "rocket", feature = "spec_title"))]
 string_enum!(
-    DebugRocketClone { Ref = "ref", NoneCopy = "NoneCopy", TabName = "tab\tname", Unknown
-    = "Unknown" } fallback UnknownValue
+    DebugRocketClone {
+        Ref: "ref",
+        NoneCopy: "NoneCopy",
+        TabName: "tab\tname",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "rocket", feature = "spec_title"))]
@@ -8678,8 +8952,13 @@ pub enum DebugWhere {
 
 #[cfg(any(feature = "rocket", feature = "spec_title"))]
 string_enum!(
-    DebugWhere { Type = "@type名前", Continue = "continue", Let = "let", Unknown =
-    "Unknown" } fallback UnknownValue
+    DebugWhere {
+        Type: "@type名前",
+        Continue: "continue",
+        Let: "let",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
@@ -8701,8 +8980,13 @@ pub enum TransportSome {
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
 string_enum!(
-    TransportSome { Cloneelse = "Cloneelse", ResponseFuture = "ResponseFuture", Send =
-    "🙂Send", Unknown = "Unknown" } fallback UnknownValue
+    TransportSome {
+        Cloneelse: "Cloneelse",
+        ResponseFuture: "ResponseFuture",
+        Send: "🙂Send",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
@@ -8724,8 +9008,13 @@ pub enum TransportBuildErrorFailure {
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
 string_enum!(
-    TransportBuildErrorFailure { Const = "const", DisplaynewLine = "Displaynew\nline",
-    Trait = "trait", Unknown = "Unknown" } fallback UnknownValue
+    TransportBuildErrorFailure {
+        Const: "const",
+        DisplaynewLine: "Displaynew\nline",
+        Trait: "trait",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
@@ -8747,8 +9036,13 @@ pub enum TransportTry {
 
 #[cfg(any(feature = "user_agent", feature = "to_string"))]
 string_enum!(
-    TransportTry { Map = "Map", Clone = "Clone", In = "in", Unknown = "Unknown" }
-    fallback UnknownValue
+    TransportTry {
+        Map: "Map",
+        Clone: "Clone",
+        In: "in",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "into_request")]
@@ -8770,8 +9064,13 @@ pub enum HashQuotedWhile {
 
 #[cfg(feature = "into_request")]
 string_enum!(
-    HashQuotedWhile { RawRequestuserId = "RawRequestuserId", E = "e\u{301}", Decode =
-    "decode", Unknown = "Unknown" } fallback UnknownValue
+    HashQuotedWhile {
+        RawRequestuserId: "RawRequestuserId",
+        E: "e\u{301}",
+        Decode: "decode",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "into_request")]
@@ -8793,8 +9092,13 @@ pub enum HashUserId {
 
 #[cfg(feature = "into_request")]
 string_enum!(
-    HashUserId { Use = "use", AB = "a~b", ImplDouble = "impl\"double\"", Unknown =
-    "Unknown" } fallback UnknownValue
+    HashUserId {
+        Use: "use",
+        AB: "a~b",
+        ImplDouble: "impl\"double\"",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/returnǄ/properties/signer`.
@@ -8813,8 +9117,13 @@ pub enum ReturnSigner {
     UnknownValue(String),
 }
 string_enum!(
-    ReturnSigner { Error = "Error", RType = "r#type", NewLine = "new\nline", Unknown =
-    "Unknown" } fallback UnknownValue
+    ReturnSigner {
+        Error: "Error",
+        RType: "r#type",
+        NewLine: "new\nline",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/asErr/properties/\u{FEFF}bom`.
@@ -8833,8 +9142,13 @@ pub enum AsErrBom {
     UnknownValue(String),
 }
 string_enum!(
-    AsErrBom { Static = "static", Trait = "trait", Stanbul = "İstanbul", Unknown =
-    "Unknown" } fallback UnknownValue
+    AsErrBom {
+        Static: "static",
+        Trait: "trait",
+        Stanbul: "İstanbul",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/asErr/properties/--`.
@@ -8853,8 +9167,13 @@ pub enum AsErrValue {
     UnknownValue(String),
 }
 string_enum!(
-    AsErrValue { Value = "...", Serialize = "Serialize", Static = "static", Unknown =
-    "Unknown" } fallback UnknownValue
+    AsErrValue {
+        Value: "...",
+        Serialize: "Serialize",
+        Static: "static",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/asErr/properties/for`.
@@ -8873,8 +9192,13 @@ pub enum AsErrFor {
     UnknownValue(String),
 }
 string_enum!(
-    AsErrFor { Quoted = "'quoted'", Cloneretry = "cloneretry", Return = "return", Unknown
-    = "Unknown" } fallback UnknownValue
+    AsErrFor {
+        Quoted: "'quoted'",
+        Cloneretry: "cloneretry",
+        Return: "return",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/asErr/properties/options`.
@@ -8893,8 +9217,13 @@ pub enum AsErrOptions {
     UnknownValue(String),
 }
 string_enum!(
-    AsErrOptions { Constextern = "constextern", UserAgent = "USER_AGENT", TabName =
-    "tab\tname", Unknown = "Unknown" } fallback UnknownValue
+    AsErrOptions {
+        Constextern: "constextern",
+        UserAgent: "USER_AGENT",
+        TabName: "tab\tname",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/newß/properties/user id`.
@@ -8913,8 +9242,13 @@ pub enum NewUserId {
     UnknownValue(String),
 }
 string_enum!(
-    NewUserId { SignerUserId = "signerUSER-ID", Value = "名前", Key = "Key", Unknown =
-    "Unknown" } fallback UnknownValue
+    NewUserId {
+        SignerUserId: "signerUSER-ID",
+        Value: "名前",
+        Key: "Key",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "ref_bom")]
@@ -8936,8 +9270,13 @@ pub enum ImplNoRetry {
 
 #[cfg(feature = "ref_bom")]
 string_enum!(
-    ImplNoRetry { Iterator = "Iterator", Mega = "Ωmega", Unsafe = "unsafe", Unknown =
-    "Unknown" } fallback UnknownValue
+    ImplNoRetry {
+        Iterator: "Iterator",
+        Mega: "Ωmega",
+        Unsafe: "unsafe",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "no_retry_redirect_policy")]
@@ -8959,8 +9298,13 @@ pub enum CredentialsbackSlashMatch {
 
 #[cfg(feature = "no_retry_redirect_policy")]
 string_enum!(
-    CredentialsbackSlashMatch { RawResponse = "RawResponse", UnknownValue =
-    "UnknownValue", Value = "", Unknown = "Unknown" } fallback UnknownValue2
+    CredentialsbackSlashMatch {
+        RawResponse: "RawResponse",
+        UnknownValue: "UnknownValue",
+        Value: "",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue2)
 );
 
 #[cfg(feature = "no_retry_redirect_policy")]
@@ -8982,8 +9326,13 @@ pub enum CredentialsbackSlashOptions {
 
 #[cfg(feature = "no_retry_redirect_policy")]
 string_enum!(
-    CredentialsbackSlashOptions { Await = "await", Pages = "pages", Std = "std", Unknown
-    = "Unknown" } fallback UnknownValue
+    CredentialsbackSlashOptions {
+        Await: "await",
+        Pages: "pages",
+        Std: "std",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -9021,8 +9370,13 @@ pub enum Clone2Self {
     feature = "megafmt"
 ))]
 string_enum!(
-    Clone2Self { SendRequestOptions = "SendRequestOptions", Drop = "Drop", UserIdbaseUrl
-    = "User-Idbase_url", Unknown = "Unknown" } fallback UnknownValue
+    Clone2Self {
+        SendRequestOptions: "SendRequestOptions",
+        Drop: "Drop",
+        UserIdbaseUrl: "User-Idbase_url",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/serde_json/properties/new line`.
@@ -9041,8 +9395,13 @@ pub enum SerdeJsonNewLine {
     UnknownValue(String),
 }
 string_enum!(
-    SerdeJsonNewLine { Continue = "continue", Stanbul = "İstanbul", AB = "a~b", Unknown
-    = "Unknown" } fallback UnknownValue
+    SerdeJsonNewLine {
+        Continue: "continue",
+        Stanbul: "İstanbul",
+        AB: "a~b",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/serde_json/properties/ß`.
@@ -9061,8 +9420,13 @@ pub enum SerdeJsonValue {
     UnknownValue(String),
 }
 string_enum!(
-    SerdeJsonValue { V0drop = "0Drop", In = "in", Const = "const", Unknown = "Unknown" }
-    fallback UnknownValue
+    SerdeJsonValue {
+        V0drop: "0Drop",
+        In: "in",
+        Const: "const",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/--/properties/builder`.
@@ -9081,8 +9445,13 @@ pub enum Value2Builder {
     UnknownValue(String),
 }
 string_enum!(
-    Value2Builder { Value = "Ǆ", Value2 = "_", Rocket = "🚀rocket", Unknown =
-    "Unknown" } fallback UnknownValue
+    Value2Builder {
+        Value: "Ǆ",
+        Value2: "_",
+        Rocket: "🚀rocket",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/--/properties/new`.
@@ -9101,8 +9470,13 @@ pub enum Value2New {
     UnknownValue(String),
 }
 string_enum!(
-    Value2New { UserIdvalue = "userIdvalue", TryClone = "tryClone", Type = "@type",
-    Unknown = "Unknown" } fallback UnknownValue
+    Value2New {
+        UserIdvalue: "userIdvalue",
+        TryClone: "tryClone",
+        Type: "@type",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/--/properties/...`.
@@ -9121,8 +9495,13 @@ pub enum Value2Value {
     UnknownValue(String),
 }
 string_enum!(
-    Value2Value { Break = "ßbreak", FullResponseFuture = "FullResponseFuture", Core =
-    "core", Unknown = "Unknown" } fallback UnknownValue
+    Value2Value {
+        Break: "ßbreak",
+        FullResponseFuture: "FullResponseFuture",
+        Core: "core",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "builder")]
@@ -9144,8 +9523,13 @@ pub enum Fn3Struct {
 
 #[cfg(feature = "builder")]
 string_enum!(
-    Fn3Struct { MacroRules = "macro_rules", Pub = "pub", True = "true", Unknown =
-    "Unknown" } fallback UnknownValue
+    Fn3Struct {
+        MacroRules: "macro_rules",
+        Pub: "pub",
+        True: "true",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "return", feature = "none_and"))]
@@ -9167,8 +9551,13 @@ pub enum AsyncPages {
 
 #[cfg(any(feature = "return", feature = "none_and"))]
 string_enum!(
-    AsyncPages { Value = "", Display = "Display", From = "From", Unknown = "Unknown" }
-    fallback UnknownValue
+    AsyncPages {
+        Value: "",
+        Display: "Display",
+        From: "From",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "return", feature = "none_and"))]
@@ -9190,8 +9579,13 @@ pub enum AsyncPartialEq {
 
 #[cfg(any(feature = "return", feature = "none_and"))]
 string_enum!(
-    AsyncPartialEq { Drop = "Drop", EqResult = "EqResult", Alloc = "alloc", Unknown =
-    "Unknown" } fallback UnknownValue
+    AsyncPartialEq {
+        Drop: "Drop",
+        EqResult: "EqResult",
+        Alloc: "alloc",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/FnDefault/properties/-`.
@@ -9210,8 +9604,13 @@ pub enum FnDefaultValue {
     UnknownValue(String),
 }
 string_enum!(
-    FnDefaultValue { Value = "Ǆ", RequestOptions = "RequestOptions", Deserializer =
-    "Deserializer", Unknown = "Unknown" } fallback UnknownValue
+    FnDefaultValue {
+        Value: "Ǆ",
+        RequestOptions: "RequestOptions",
+        Deserializer: "Deserializer",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/FnDefault/properties/'quoted'`.
@@ -9230,8 +9629,13 @@ pub enum FnDefaultQuoted {
     UnknownValue(String),
 }
 string_enum!(
-    FnDefaultQuoted { In = "in", Clone = "Clone", AllocDrop = "allocDrop", Unknown =
-    "Unknown" } fallback UnknownValue
+    FnDefaultQuoted {
+        In: "in",
+        Clone: "Clone",
+        AllocDrop: "allocDrop",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/DefaultUser-Id/properties/Err`.
@@ -9250,8 +9654,13 @@ pub enum DefaultUserIdErr {
     UnknownValue(String),
 }
 string_enum!(
-    DefaultUserIdErr { Crate = "crate", StatusErrorpub = "StatusErrorpub", V2fatabName =
-    "2fatab\tname", Unknown = "Unknown" } fallback UnknownValue
+    DefaultUserIdErr {
+        Crate: "crate",
+        StatusErrorpub: "StatusErrorpub",
+        V2fatabName: "2fatab\tname",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "return", feature = "optionawait"))]
@@ -9273,8 +9682,13 @@ pub enum From2TryFrom {
 
 #[cfg(any(feature = "return", feature = "optionawait"))]
 string_enum!(
-    From2TryFrom { UserIdFn = "USER-IDFn", UserId = "USER-ID", UserId2 = "user[id]",
-    Unknown = "Unknown" } fallback UnknownValue
+    From2TryFrom {
+        UserIdFn: "USER-IDFn",
+        UserId: "USER-ID",
+        UserId2: "user[id]",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "return", feature = "optionawait"))]
@@ -9296,8 +9710,13 @@ pub enum From2From {
 
 #[cfg(any(feature = "return", feature = "optionawait"))]
 string_enum!(
-    From2From { RedirectPolicyyield = "RedirectPolicyyield", Build = "build", Ref =
-    "$ref", Unknown = "Unknown" } fallback UnknownValue
+    From2From {
+        RedirectPolicyyield: "RedirectPolicyyield",
+        Build: "build",
+        Ref: "$ref",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -9327,8 +9746,13 @@ pub enum V2faValue {
     feature = "megafmt"
 ))]
 string_enum!(
-    V2faValue { Whilebreak = "whilebreak", Box = "Box", Ref = "ref", Unknown = "Unknown"
-    } fallback UnknownValue
+    V2faValue {
+        Whilebreak: "whilebreak",
+        Box: "Box",
+        Ref: "ref",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -9358,8 +9782,13 @@ pub enum V2faLoop {
     feature = "megafmt"
 ))]
 string_enum!(
-    V2faLoop { Copy = "Copy", Quoted = "'quoted'", UserId = "user[id]", Unknown =
-    "Unknown" } fallback UnknownValue
+    V2faLoop {
+        Copy: "Copy",
+        Quoted: "'quoted'",
+        UserId: "user[id]",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -9389,8 +9818,13 @@ pub enum V2faOk {
     feature = "megafmt"
 ))]
 string_enum!(
-    V2faOk { StructRocket = "struct🚀rocket", UserId = "userId", E = "e\u{301}",
-    Unknown = "Unknown" } fallback UnknownValue
+    V2faOk {
+        StructRocket: "struct🚀rocket",
+        UserId: "userId",
+        E: "e\u{301}",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "none_and")]
@@ -9412,8 +9846,13 @@ pub enum DynA20b {
 
 #[cfg(feature = "none_and")]
 string_enum!(
-    DynA20b { DefaultFn = "DefaultFn", Alloc = "alloc", Extern = "extern", Unknown =
-    "Unknown" } fallback UnknownValue
+    DynA20b {
+        DefaultFn: "DefaultFn",
+        Alloc: "alloc",
+        Extern: "extern",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/yield/properties/UnknownValue`.
@@ -9432,8 +9871,13 @@ pub enum YieldUnknownValue {
     UnknownValue(String),
 }
 string_enum!(
-    YieldUnknownValue { Err = "Err", Key = "Key", Sync = "Sync", Unknown = "Unknown" }
-    fallback UnknownValue
+    YieldUnknownValue {
+        Err: "Err",
+        Key: "Key",
+        Sync: "Sync",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/stdNone/properties/userId`.
@@ -9452,8 +9896,13 @@ pub enum StdNoneUserId {
     UnknownValue(String),
 }
 string_enum!(
-    StdNoneUserId { ZeroWidth = "zero\u{200b}width", Rocket = "🚀rocket", Items =
-    "items", Unknown = "Unknown" } fallback UnknownValue
+    StdNoneUserId {
+        ZeroWidth: "zero\u{200b}width",
+        Rocket: "🚀rocket",
+        Items: "items",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/PartialEq/properties/new line`.
@@ -9472,8 +9921,13 @@ pub enum PartialEq2NewLine {
     UnknownValue(String),
 }
 string_enum!(
-    PartialEq2NewLine { Ref = "$ref", Valueunsafe = "Valueunsafe", Ref2 = "ref", Unknown
-    = "Unknown" } fallback UnknownValue
+    PartialEq2NewLine {
+        Ref: "$ref",
+        Valueunsafe: "Valueunsafe",
+        Ref2: "ref",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/PartialEq/properties/--`.
@@ -9492,8 +9946,13 @@ pub enum PartialEq2Value {
     UnknownValue(String),
 }
 string_enum!(
-    PartialEq2Value { Bom = "\u{feff}bom", Impl = "impl", Let = "let", Unknown =
-    "Unknown" } fallback UnknownValue
+    PartialEq2Value {
+        Bom: "\u{feff}bom",
+        Impl: "impl",
+        Let: "let",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/transport/properties/body`.
@@ -9512,8 +9971,13 @@ pub enum Transport2Body {
     UnknownValue(String),
 }
 string_enum!(
-    Transport2Body { PagesbackSlash = "pagesback\\slash", True = "true", Failure =
-    "Failure", Unknown = "Unknown" } fallback UnknownValue
+    Transport2Body {
+        PagesbackSlash: "pagesback\\slash",
+        True: "true",
+        Failure: "Failure",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "partial_eq")]
@@ -9535,8 +9999,13 @@ pub enum Ok2Ref {
 
 #[cfg(feature = "partial_eq")]
 string_enum!(
-    Ok2Ref { Double = "\"double\"", Type = "type", Serializer = "Serializer", Unknown =
-    "Unknown" } fallback UnknownValue
+    Ok2Ref {
+        Double: "\"double\"",
+        Type: "type",
+        Serializer: "Serializer",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "partial_eq")]
@@ -9558,8 +10027,13 @@ pub enum Ok2Extern {
 
 #[cfg(feature = "partial_eq")]
 string_enum!(
-    Ok2Extern { SizedUserId = "SizedUser-Id", UserId = "user.id", PartialEq =
-    "PartialEq", Unknown = "Unknown" } fallback UnknownValue
+    Ok2Extern {
+        SizedUserId: "SizedUser-Id",
+        UserId: "user.id",
+        PartialEq: "PartialEq",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "partial_eq")]
@@ -9581,8 +10055,13 @@ pub enum Ok2Crate {
 
 #[cfg(feature = "partial_eq")]
 string_enum!(
-    Ok2Crate { Impl = "impl", Copy = "Copy", Break = "break", Unknown = "Unknown" }
-    fallback UnknownValue
+    Ok2Crate {
+        Impl: "impl",
+        Copy: "Copy",
+        Break: "break",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -9612,8 +10091,13 @@ pub enum MegaRefString {
     feature = "megafmt"
 ))]
 string_enum!(
-    MegaRefString { StringSome = "StringSome", EqVec = "EqVec", Mega = "Ωmega", Unknown
-    = "Unknown" } fallback UnknownValue
+    MegaRefString {
+        StringSome: "StringSome",
+        EqVec: "EqVec",
+        Mega: "Ωmega",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -9643,8 +10127,13 @@ pub enum MegaRefSend {
     feature = "megafmt"
 ))]
 string_enum!(
-    MegaRefSend { Const = "const", Value = "ß", Eq = "Eq", Unknown = "Unknown" }
-    fallback UnknownValue
+    MegaRefSend {
+        Const: "const",
+        Value: "ß",
+        Eq: "Eq",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(
@@ -9674,8 +10163,13 @@ pub enum MegaRefAs {
     feature = "megafmt"
 ))]
 string_enum!(
-    MegaRefAs { Dynapis = "dynapis", NewLine = "new\nline", Union = "union", Unknown =
-    "Unknown" } fallback UnknownValue
+    MegaRefAs {
+        Dynapis: "dynapis",
+        NewLine: "new\nline",
+        Union: "union",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "option")]
@@ -9697,8 +10191,13 @@ pub enum Value3Union {
 
 #[cfg(feature = "option")]
 string_enum!(
-    Value3Union { CoreuserId = "coreuser id", UnknownValuetry = "UnknownValuetry",
-    UnionIterator = "unionIterator", Unknown = "Unknown" } fallback UnknownValue
+    Value3Union {
+        CoreuserId: "coreuser id",
+        UnknownValuetry: "UnknownValuetry",
+        UnionIterator: "unionIterator",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "option")]
@@ -9720,8 +10219,13 @@ pub enum Value3Self {
 
 #[cfg(feature = "option")]
 string_enum!(
-    Value3Self { Box = "box", Future = "Future", Value = "ß", Unknown = "Unknown" }
-    fallback UnknownValue
+    Value3Self {
+        Box: "box",
+        Future: "Future",
+        Value: "ß",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "option")]
@@ -9743,8 +10247,13 @@ pub enum Value3Value {
 
 #[cfg(feature = "option")]
 string_enum!(
-    Value3Value { Deserializer = "Deserializer", Type = "@type", UserId = "UserID",
-    Unknown = "Unknown" } fallback UnknownValue
+    Value3Value {
+        Deserializer: "Deserializer",
+        Type: "@type",
+        UserId: "UserID",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/İstanbul/properties/user_id`.
@@ -9763,8 +10272,13 @@ pub enum StanbulUserId {
     UnknownValue(String),
 }
 string_enum!(
-    StanbulUserId { Drop = "Drop", Value = "Ǆ", AB = "a/b", Unknown = "Unknown" }
-    fallback UnknownValue
+    StanbulUserId {
+        Drop: "Drop",
+        Value: "Ǆ",
+        AB: "a/b",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/UserID/properties/user[id]`.
@@ -9783,8 +10297,13 @@ pub enum UserId4UserId {
     UnknownValue(String),
 }
 string_enum!(
-    UserId4UserId { Copy = "Copy", IntoFuture = "IntoFuture", Where = "where", Unknown =
-    "Unknown" } fallback UnknownValue
+    UserId4UserId {
+        Copy: "Copy",
+        IntoFuture: "IntoFuture",
+        Where: "where",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "std")]
@@ -9806,8 +10325,13 @@ pub enum AbStd {
 
 #[cfg(feature = "std")]
 string_enum!(
-    AbStd { UserId = "user id", BTreeMapSpecTitle = "BTreeMapSPEC_TITLE", Decode =
-    "decode", Unknown = "Unknown" } fallback UnknownValue
+    AbStd {
+        UserId: "user id",
+        BTreeMapSpecTitle: "BTreeMapSPEC_TITLE",
+        Decode: "decode",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/a\u{202E}bTryFrom/properties/continue`.
@@ -9826,8 +10350,13 @@ pub enum AbTryFromContinue {
     UnknownValue(String),
 }
 string_enum!(
-    AbTryFromContinue { RType = "r#type", E = "e\u{301}", In = "in", Unknown = "Unknown"
-    } fallback UnknownValue
+    AbTryFromContinue {
+        RType: "r#type",
+        E: "e\u{301}",
+        In: "in",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/a\u{202E}bTryFrom/properties/tab name`.
@@ -9846,8 +10375,13 @@ pub enum AbTryFromTabName {
     UnknownValue(String),
 }
 string_enum!(
-    AbTryFromTabName { UserId = "__user__id__", Pages = "pages", Options = "options",
-    Unknown = "Unknown" } fallback UnknownValue
+    AbTryFromTabName {
+        UserId: "__user__id__",
+        Pages: "pages",
+        Options: "options",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "noneuser_id", feature = "result", feature = "a_b"))]
@@ -9869,8 +10403,13 @@ pub enum SendloopWhere {
 
 #[cfg(any(feature = "noneuser_id", feature = "result", feature = "a_b"))]
 string_enum!(
-    SendloopWhere { TabName = "tab\tname🙂", AB = "a~b", QuotedRawBody =
-    "'quoted'RawBody", Unknown = "Unknown" } fallback UnknownValue
+    SendloopWhere {
+        TabName: "tab\tname🙂",
+        AB: "a~b",
+        QuotedRawBody: "'quoted'RawBody",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "noneuser_id", feature = "result", feature = "a_b"))]
@@ -9892,8 +10431,13 @@ pub enum SendloopAb {
 
 #[cfg(any(feature = "noneuser_id", feature = "result", feature = "a_b"))]
 string_enum!(
-    SendloopAb { UserId = "🙂User-Id", UserId2 = "userId", Mega = "Ωmega", Unknown =
-    "Unknown" } fallback UnknownValue
+    SendloopAb {
+        UserId: "🙂User-Id",
+        UserId2: "userId",
+        Mega: "Ωmega",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "mega")]
@@ -9915,8 +10459,13 @@ pub enum ResponseType {
 
 #[cfg(feature = "mega")]
 string_enum!(
-    ResponseType { UserIdzeroWidth = "user_idzero\u{200b}width", Continue = "continue",
-    Impl = "impl", Unknown = "Unknown" } fallback UnknownValue
+    ResponseType {
+        UserIdzeroWidth: "user_idzero\u{200b}width",
+        Continue: "continue",
+        Impl: "impl",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(any(feature = "value", feature = "let"))]
@@ -9938,8 +10487,13 @@ pub enum SerdeSendWithResponse {
 
 #[cfg(any(feature = "value", feature = "let"))]
 string_enum!(
-    SerdeSendWithResponse { And = "ñandú", Match = "match", Async = "async", Unknown =
-    "Unknown" } fallback UnknownValue
+    SerdeSendWithResponse {
+        And: "ñandú",
+        Match: "match",
+        Async: "async",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Inline schema at `#/components/schemas/userId/properties/in`.
@@ -9958,8 +10512,13 @@ pub enum UserId5In {
     UnknownValue(String),
 }
 string_enum!(
-    UserId5In { Into = "Into", Eq = "Eq", Extern = "extern", Unknown = "Unknown" }
-    fallback UnknownValue
+    UserId5In {
+        Into: "Into",
+        Eq: "Eq",
+        Extern: "extern",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "and")]
@@ -9981,8 +10540,13 @@ pub enum BuilderAs {
 
 #[cfg(feature = "and")]
 string_enum!(
-    BuilderAs { Value = "-", SendWithResponse = "send_with_response", Ref = "ref",
-    Unknown = "Unknown" } fallback UnknownValue
+    BuilderAs {
+        Value: "-",
+        SendWithResponse: "send_with_response",
+        Ref: "ref",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "and")]
@@ -10004,8 +10568,13 @@ pub enum BuilderValue {
 
 #[cfg(feature = "and")]
 string_enum!(
-    BuilderValue { Responseoptions = "Responseoptions", UserId = "userId", False =
-    "false", Unknown = "Unknown" } fallback UnknownValue
+    BuilderValue {
+        Responseoptions: "Responseoptions",
+        UserId: "userId",
+        False: "false",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "megafmt")]
@@ -10027,8 +10596,13 @@ pub enum ConstUserId {
 
 #[cfg(feature = "megafmt")]
 string_enum!(
-    ConstUserId { Value = "ß", Where = "where", E = "e\u{301}", Unknown = "Unknown" }
-    fallback UnknownValue
+    ConstUserId {
+        Value: "ß",
+        Where: "where",
+        E: "e\u{301}",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "megafmt")]
@@ -10050,8 +10624,13 @@ pub enum ConstIn {
 
 #[cfg(feature = "megafmt")]
 string_enum!(
-    ConstIn { IntoFuture = "IntoFuture", Core = "core", UserId = "User-Id", Unknown =
-    "Unknown" } fallback UnknownValue
+    ConstIn {
+        IntoFuture: "IntoFuture",
+        Core: "core",
+        UserId: "User-Id",
+        Unknown: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 #[cfg(feature = "user_i_duser_id")]
@@ -10069,7 +10648,11 @@ pub enum Clone2Encoding {
 
 #[cfg(feature = "user_i_duser_id")]
 string_enum!(
-    Clone2Encoding { HashMap = "HashMap", UserId = "__user__id__" } fallback Unknown
+    Clone2Encoding {
+        HashMap: "HashMap",
+        UserId: "__user__id__"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "no_retry_redirect_policy")]
@@ -10087,8 +10670,11 @@ pub enum Break0Where {
 
 #[cfg(feature = "no_retry_redirect_policy")]
 string_enum!(
-    Break0Where { Err = "Err", FullResponseFuture = "FullResponseFuture" } fallback
-    Unknown
+    Break0Where {
+        Err: "Err",
+        FullResponseFuture: "FullResponseFuture"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "back_slash")]
@@ -10105,7 +10691,13 @@ pub enum CrateV {
 }
 
 #[cfg(feature = "back_slash")]
-string_enum!(CrateV { Continuev = "continuev", V = "v" } fallback Unknown);
+string_enum!(
+    CrateV {
+        Continuev: "continuev",
+        V: "v"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "return")]
 /// Inline schema at `#/paths/~1op3~1{decodereturn}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10121,7 +10713,11 @@ pub enum ValueValue {
 
 #[cfg(feature = "return")]
 string_enum!(
-    ValueValue { BackSlash = "back\\slash", Rocketv = "🚀rocketv" } fallback Unknown
+    ValueValue {
+        BackSlash: "back\\slash",
+        Rocketv: "🚀rocketv"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "else")]
@@ -10138,7 +10734,14 @@ pub enum Vec2UserId {
 }
 
 #[cfg(feature = "else")]
-string_enum!(Vec2UserId { UserId = "UserID", ETrue = "e\u{301}true" } fallback Unknown);
+string_enum!(
+    Vec2UserId {
+        UserId: "UserID",
+        ETrue: "e\u{301}true"
+    },
+    fallback(Unknown)
+);
+
 #[cfg(feature = "user_agent")]
 /// Inline schema at `#/paths/~1op5~1{user_idRedirectPolicy}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10154,8 +10757,11 @@ pub enum None2UserAgent {
 
 #[cfg(feature = "user_agent")]
 string_enum!(
-    None2UserAgent { RetryPolicyclone = "RetryPolicyclone", Mega = "Ωmega" } fallback
-    Unknown
+    None2UserAgent {
+        RetryPolicyclone: "RetryPolicyclone",
+        Mega: "Ωmega"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "partial_eq")]
@@ -10172,7 +10778,13 @@ pub enum V2faitemsValue {
 }
 
 #[cfg(feature = "partial_eq")]
-string_enum!(V2faitemsValue { UserId = "user id", Send = "send" } fallback Unknown);
+string_enum!(
+    V2faitemsValue {
+        UserId: "user id",
+        Send: "send"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "rocket")]
 /// Inline schema at `#/paths/~1op7~1{a\u{202E}b}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10187,7 +10799,14 @@ pub enum LetUserId {
 }
 
 #[cfg(feature = "rocket")]
-string_enum!(LetUserId { Somemod = "Somemod", IfUserId = "ifUSER-ID" } fallback Unknown);
+string_enum!(
+    LetUserId {
+        Somemod: "Somemod",
+        IfUserId: "ifUSER-ID"
+    },
+    fallback(Unknown)
+);
+
 #[cfg(feature = "ref_bom")]
 /// Inline schema at `#/paths/~1op8~1{useñandú}/post/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10202,7 +10821,13 @@ pub enum ErrorRocket {
 }
 
 #[cfg(feature = "ref_bom")]
-string_enum!(ErrorRocket { Value = "ß", Drop = "Drop" } fallback Unknown);
+string_enum!(
+    ErrorRocket {
+        Value: "ß",
+        Drop: "Drop"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "value")]
 /// Inline schema at `#/paths/~1op9~1{into_future}/post/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10217,7 +10842,13 @@ pub enum EType {
 }
 
 #[cfg(feature = "value")]
-string_enum!(EType { Vec = "Vec", DisplayUserId = "DisplayUserID" } fallback Unknown);
+string_enum!(
+    EType {
+        Vec: "Vec",
+        DisplayUserId: "DisplayUserID"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "in")]
 /// Inline schema at `#/paths/~1op10~1{PartialEq}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10232,7 +10863,13 @@ pub enum SelfZeroWidth {
 }
 
 #[cfg(feature = "in")]
-string_enum!(SelfZeroWidth { IntoFuture = "IntoFuture", AB = "a~b" } fallback Unknown);
+string_enum!(
+    SelfZeroWidth {
+        IntoFuture: "IntoFuture",
+        AB: "a~b"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "partial_eq")]
 /// Inline schema at `#/paths/~1op11~1{@type}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10248,7 +10885,11 @@ pub enum UserIdenumBaseUrl {
 
 #[cfg(feature = "partial_eq")]
 string_enum!(
-    UserIdenumBaseUrl { EnumMega = "enumΩmega", Value = "🙂" } fallback Unknown
+    UserIdenumBaseUrl {
+        EnumMega: "enumΩmega",
+        Value: "🙂"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "where")]
@@ -10265,7 +10906,13 @@ pub enum Into2Pub {
 }
 
 #[cfg(feature = "where")]
-string_enum!(Into2Pub { SpecTitle = "SPEC_TITLE", Match = "match" } fallback Unknown);
+string_enum!(
+    Into2Pub {
+        SpecTitle: "SPEC_TITLE",
+        Match: "match"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "and")]
 /// Inline schema at `#/paths/~1op13~1{Display}/put/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10281,8 +10928,11 @@ pub enum ExternBom {
 
 #[cfg(feature = "and")]
 string_enum!(
-    ExternBom { PartialEqintoRequest = "PartialEqinto_request", NoRetry = "no_retry" }
-    fallback Unknown
+    ExternBom {
+        PartialEqintoRequest: "PartialEqinto_request",
+        NoRetry: "no_retry"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "in_failure")]
@@ -10299,7 +10949,13 @@ pub enum MegaValue {
 }
 
 #[cfg(feature = "in_failure")]
-string_enum!(MegaValue { Value = "Value", Rocket = "🚀rocket" } fallback Unknown);
+string_enum!(
+    MegaValue {
+        Value: "Value",
+        Rocket: "🚀rocket"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "spec_title")]
 /// Inline schema at `#/paths/~1op15~1{CloneOption}/delete/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10314,7 +10970,13 @@ pub enum UserIdDeserialize {
 }
 
 #[cfg(feature = "spec_title")]
-string_enum!(UserIdDeserialize { Gen = "gen", Refsend = "$refsend" } fallback Unknown);
+string_enum!(
+    UserIdDeserialize {
+        Gen: "gen",
+        Refsend: "$refsend"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "vec")]
 /// Inline schema at `#/paths/~1op17~1{pages}/post/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10329,7 +10991,13 @@ pub enum MatchMatch {
 }
 
 #[cfg(feature = "vec")]
-string_enum!(MatchMatch { Clone = "clone", Mut = "mut" } fallback Unknown);
+string_enum!(
+    MatchMatch {
+        Clone: "clone",
+        Mut: "mut"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "vec_2")]
 /// Inline schema at `#/paths/~1op18~1{Display}/delete/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10344,7 +11012,13 @@ pub enum V2faSigner {
 }
 
 #[cfg(feature = "vec_2")]
-string_enum!(V2faSigner { While = "while", RawBody = "RawBody" } fallback Unknown);
+string_enum!(
+    V2faSigner {
+        While: "while",
+        RawBody: "RawBody"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "rocket")]
 /// Inline schema at `#/paths/~1op19~1{pub}/put/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10360,7 +11034,11 @@ pub enum SizedUserIdVec {
 
 #[cfg(feature = "rocket")]
 string_enum!(
-    SizedUserIdVec { Display = "Display", UserId = "Ǆuser.id" } fallback Unknown
+    SizedUserIdVec {
+        Display: "Display",
+        UserId: "Ǆuser.id"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "option")]
@@ -10378,7 +11056,11 @@ pub enum MoveBomKey {
 
 #[cfg(feature = "option")]
 string_enum!(
-    MoveBomKey { TabName = "tab\tname", MacroRules = "macro_rules" } fallback Unknown
+    MoveBomKey {
+        TabName: "tab\tname",
+        MacroRules: "macro_rules"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "client_vec")]
@@ -10396,8 +11078,11 @@ pub enum AsyncFullResponseFutureUserId {
 
 #[cfg(feature = "client_vec")]
 string_enum!(
-    AsyncFullResponseFutureUserId { RequestOptions = "RequestOptions", ToString =
-    "ToString" } fallback Unknown
+    AsyncFullResponseFutureUserId {
+        RequestOptions: "RequestOptions",
+        ToString: "ToString"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "std")]
@@ -10414,7 +11099,13 @@ pub enum ReffalseEncoding {
 }
 
 #[cfg(feature = "std")]
-string_enum!(ReffalseEncoding { And = "ñandú", Value = "Ǆ" } fallback Unknown);
+string_enum!(
+    ReffalseEncoding {
+        And: "ñandú",
+        Value: "Ǆ"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "const_send")]
 /// Inline schema at `#/paths/~1op23~1{@type}/put/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10430,8 +11121,11 @@ pub enum Eq2Key {
 
 #[cfg(feature = "const_send")]
 string_enum!(
-    Eq2Key { RawRequest = "RawRequest", RocketuserId = "🚀rocketuserId" } fallback
-    Unknown
+    Eq2Key {
+        RawRequest: "RawRequest",
+        RocketuserId: "🚀rocketuserId"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "clone")]
@@ -10449,7 +11143,11 @@ pub enum StringEnumDeserializerAb {
 
 #[cfg(feature = "clone")]
 string_enum!(
-    StringEnumDeserializerAb { Response = "Response", Mod = "mod" } fallback Unknown
+    StringEnumDeserializerAb {
+        Response: "Response",
+        Mod: "mod"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "e")]
@@ -10467,7 +11165,11 @@ pub enum TabNameSpecTitleStanbul {
 
 #[cfg(feature = "e")]
 string_enum!(
-    TabNameSpecTitleStanbul { IntoFuture = "into_future", As = "as" } fallback Unknown
+    TabNameSpecTitleStanbul {
+        IntoFuture: "into_future",
+        As: "as"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "optionawait")]
@@ -10485,8 +11187,11 @@ pub enum ZeroWidthSized {
 
 #[cfg(feature = "optionawait")]
 string_enum!(
-    ZeroWidthSized { UserId = "user id", TraitadditionalProperties =
-    "traitadditional_properties" } fallback Unknown
+    ZeroWidthSized {
+        UserId: "user id",
+        TraitadditionalProperties: "traitadditional_properties"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "mega")]
@@ -10503,7 +11208,13 @@ pub enum BaseUrlBom {
 }
 
 #[cfg(feature = "mega")]
-string_enum!(BaseUrlBom { UserId = "UserID", Clone = "Clone" } fallback Unknown);
+string_enum!(
+    BaseUrlBom {
+        UserId: "UserID",
+        Clone: "Clone"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "noneuser_id")]
 /// Inline schema at `#/paths/~1op28~1{unsafe}/delete/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10519,7 +11230,11 @@ pub enum StringrequestAs {
 
 #[cfg(feature = "noneuser_id")]
 string_enum!(
-    StringrequestAs { Type = "type", PartialEq = "PartialEq" } fallback Unknown
+    StringrequestAs {
+        Type: "type",
+        PartialEq: "PartialEq"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "copy")]
@@ -10536,7 +11251,13 @@ pub enum Option2ResultDrop {
 }
 
 #[cfg(feature = "copy")]
-string_enum!(Option2ResultDrop { Box = "Box", Type = "@type" } fallback Unknown);
+string_enum!(
+    Option2ResultDrop {
+        Box: "Box",
+        Type: "@type"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "hash_rocket")]
 /// Inline schema at `#/paths/~1op33~1{true🙂}/post/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10552,7 +11273,11 @@ pub enum HeaderModintoRequest {
 
 #[cfg(feature = "hash_rocket")]
 string_enum!(
-    HeaderModintoRequest { SomeaB = "Somea~b", Quoted = "'quoted'" } fallback Unknown
+    HeaderModintoRequest {
+        SomeaB: "Somea~b",
+        Quoted: "'quoted'"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "futuredyn")]
@@ -10569,7 +11294,13 @@ pub enum DoubleV0Ref {
 }
 
 #[cfg(feature = "futuredyn")]
-string_enum!(DoubleV0Ref { ABuserId = "a~buserId", Value = "ß" } fallback Unknown);
+string_enum!(
+    DoubleV0Ref {
+        ABuserId: "a~buserId",
+        Value: "ß"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "result")]
 /// Inline schema at `#/paths/~1op35~1{'quoted'}/patch/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10585,8 +11316,11 @@ pub enum StructTypeStanbul {
 
 #[cfg(feature = "result")]
 string_enum!(
-    StructTypeStanbul { TabNameTryFrom = "tab\tnameTryFrom", SendWithResponse =
-    "send_with_response" } fallback Unknown
+    StructTypeStanbul {
+        TabNameTryFrom: "tab\tnameTryFrom",
+        SendWithResponse: "send_with_response"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "a_b")]
@@ -10604,8 +11338,11 @@ pub enum BackSlashRawResponseRetry {
 
 #[cfg(feature = "a_b")]
 string_enum!(
-    BackSlashRawResponseRetry { IntoFuture = "IntoFuture", OptionsBox = "optionsBox" }
-    fallback Unknown
+    BackSlashRawResponseRetry {
+        IntoFuture: "IntoFuture",
+        OptionsBox: "optionsBox"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "none_and")]
@@ -10622,7 +11359,13 @@ pub enum Box2Enum {
 }
 
 #[cfg(feature = "none_and")]
-string_enum!(Box2Enum { Value = "-", Let = "let" } fallback Unknown);
+string_enum!(
+    Box2Enum {
+        Value: "-",
+        Let: "let"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "builder")]
 /// Inline schema at `#/paths/~1op43~1{a~0b}/put/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10638,7 +11381,11 @@ pub enum Copy2Where {
 
 #[cfg(feature = "builder")]
 string_enum!(
-    Copy2Where { Bom = "\u{feff}bom", MegaSome = "ΩmegaSome" } fallback Unknown
+    Copy2Where {
+        Bom: "\u{feff}bom",
+        MegaSome: "ΩmegaSome"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "encoding")]
@@ -10655,7 +11402,13 @@ pub enum A20bValue {
 }
 
 #[cfg(feature = "encoding")]
-string_enum!(A20bValue { As = "as", BackSlash = "back\\slash" } fallback Unknown);
+string_enum!(
+    A20bValue {
+        As: "as",
+        BackSlash: "back\\slash"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "builder")]
 /// Inline schema at `#/paths/~1op46~1{Some}/delete/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10671,7 +11424,11 @@ pub enum StanbulAb {
 
 #[cfg(feature = "builder")]
 string_enum!(
-    StanbulAb { ConstuserId = "constuser id", While = "while" } fallback Unknown
+    StanbulAb {
+        ConstuserId: "constuser id",
+        While: "while"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "true")]
@@ -10688,7 +11445,13 @@ pub enum BackSlashSyncClientBuilder {
 }
 
 #[cfg(feature = "true")]
-string_enum!(BackSlashSyncClientBuilder { AB = "a~b", Try = "try" } fallback Unknown);
+string_enum!(
+    BackSlashSyncClientBuilder {
+        AB: "a~b",
+        Try: "try"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "request_options")]
 /// Inline schema at `#/paths/~1op48~1{a\u{202E}b}/put/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10703,7 +11466,13 @@ pub enum NoRetryFmt {
 }
 
 #[cfg(feature = "request_options")]
-string_enum!(NoRetryFmt { And = "ñandú", False = "false" } fallback Unknown);
+string_enum!(
+    NoRetryFmt {
+        And: "ñandú",
+        False: "false"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "copy")]
 /// Inline schema at `#/paths/~1op50~1{timeoutRawBody}/patch/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10719,8 +11488,11 @@ pub enum ResponseFutureDebugStanbul {
 
 #[cfg(feature = "copy")]
 string_enum!(
-    ResponseFutureDebugStanbul { Try = "try", RawRequest = "RawRequest" } fallback
-    Unknown
+    ResponseFutureDebugStanbul {
+        Try: "try",
+        RawRequest: "RawRequest"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "into_request")]
@@ -10737,7 +11509,13 @@ pub enum QuotedBTreeMapValue {
 }
 
 #[cfg(feature = "into_request")]
-string_enum!(QuotedBTreeMapValue { Ref = "$ref", Else = "else" } fallback Unknown);
+string_enum!(
+    QuotedBTreeMapValue {
+        Ref: "$ref",
+        Else: "else"
+    },
+    fallback(Unknown)
+);
 #[cfg(feature = "eq")]
 /// Inline schema at `#/paths/~1op52~1{options}/patch/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10753,8 +11531,11 @@ pub enum IntoFuture2IntonewLine {
 
 #[cfg(feature = "eq")]
 string_enum!(
-    IntoFuture2IntonewLine { Key = "Key", ZeroWidth = "zero\u{200b}width" } fallback
-    Unknown
+    IntoFuture2IntonewLine {
+        Key: "Key",
+        ZeroWidth: "zero\u{200b}width"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "megafmt")]
@@ -10771,7 +11552,14 @@ pub enum Default2Ref0 {
 }
 
 #[cfg(feature = "megafmt")]
-string_enum!(Default2Ref0 { UserId = "user_id", HashMap = "HashMap" } fallback Unknown);
+string_enum!(
+    Default2Ref0 {
+        UserId: "user_id",
+        HashMap: "HashMap"
+    },
+    fallback(Unknown)
+);
+
 #[cfg(feature = "let")]
 /// Inline schema at `#/paths/~1op54~1{İstanbul}/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10786,7 +11574,13 @@ pub enum AbHash {
 }
 
 #[cfg(feature = "let")]
-string_enum!(AbHash { UserId = "UserID", Vec = "Vec" } fallback Unknown);
+string_enum!(
+    AbHash {
+        UserId: "UserID",
+        Vec: "Vec"
+    },
+    fallback(Unknown)
+);
 
 #[cfg(feature = "std")]
 /// Inline schema at `#/paths/~1op55~1{-}/post/parameters/1/schema`.
@@ -10803,7 +11597,11 @@ pub enum SignerRawBody {
 
 #[cfg(feature = "std")]
 string_enum!(
-    SignerRawBody { Deserialize = "Deserialize", Struct = "struct" } fallback Unknown
+    SignerRawBody {
+        Deserialize: "Deserialize",
+        Struct: "struct"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "to_string")]
@@ -10821,7 +11619,11 @@ pub enum ToStringnoRetryValue {
 
 #[cfg(feature = "to_string")]
 string_enum!(
-    ToStringnoRetryValue { Serde = "serde", Rocket = "🚀rocket" } fallback Unknown
+    ToStringnoRetryValue {
+        Serde: "serde",
+        Rocket: "🚀rocket"
+    },
+    fallback(Unknown)
 );
 
 #[cfg(feature = "retry_policy_eq")]
@@ -10839,5 +11641,9 @@ pub enum RawRequestLet {
 
 #[cfg(feature = "retry_policy_eq")]
 string_enum!(
-    RawRequestLet { Value = "...", ZeroWidth0 = "zero\u{200b}width0" } fallback Unknown
+    RawRequestLet {
+        Value: "...",
+        ZeroWidth0: "zero\u{200b}width0"
+    },
+    fallback(Unknown)
 );

@@ -36,8 +36,15 @@ pub enum State {
     UnknownValue(String),
 }
 string_enum!(
-    State { Queued = "queued", InProgress = "in-progress", Done = "DONE", V2faRequired =
-    "2fa-required", Unknown = "unknown", Unknown2 = "Unknown" } fallback UnknownValue
+    State {
+        Queued: "queued",
+        InProgress: "in-progress",
+        Done: "DONE",
+        V2faRequired: "2fa-required",
+        Unknown: "unknown",
+        Unknown2: "Unknown"
+    },
+    fallback(UnknownValue)
 );
 
 /// Schema `Job` (`#/components/schemas/Job`).
@@ -96,4 +103,10 @@ pub enum JobPriority {
     /// A value the spec does not list, kept as the server sent it.
     Unknown(String),
 }
-string_enum!(JobPriority { Low = "low", High = "high" } fallback Unknown);
+string_enum!(
+    JobPriority {
+        Low: "low",
+        High: "high"
+    },
+    fallback(Unknown)
+);

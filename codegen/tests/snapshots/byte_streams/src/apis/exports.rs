@@ -4,7 +4,7 @@
 
 //! `exports` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `exports` operations; get it with [`Client::exports`](crate::Client::exports).
 #[derive(Debug, Clone, Copy)]
@@ -27,7 +27,7 @@ impl ExportsApi<'_> {
     #[doc(alias = "getExport")]
     pub fn get_export(&self, export_id: impl Into<String>) -> GetExport {
         GetExport {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             export_id: export_id.into(),
         }
     }
@@ -37,43 +37,41 @@ impl ExportsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetExport {
-    common: crate::request::Common,
+    common: request::Common,
     export_id: String,
 }
 
-impl crate::request::Operation for GetExport {
+impl request::Operation for GetExport {
     type Output = crate::RawBody<String>;
 
     type Error = GetExportError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getExport",
         method: reqwest::Method::GET,
         path: "/exports/{exportId}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/exports/");
-        crate::encoding::push_path_param(&mut path, "exportId", &self.export_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "exportId", &self.export_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("text/csv");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<crate::RawBody<String>, crate::Error<GetExportError>> {
         if response.is_success() {
             Ok(response.raw())
@@ -91,10 +89,7 @@ impl crate::request::Operation for GetExport {
         matches!(status, 200 | 404)
     }
 }
-
-crate::request::operation!(
-    GetExport => crate::RawBody<String>, GetExportError, streams
-);
+request::operation!(GetExport => crate::RawBody<String>, GetExportError, streams);
 
 /// The documented error bodies of [`ExportsApi::get_export`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 
 //! `files` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `files` operations; get it with [`Client::files`](crate::Client::files).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ impl FilesApi<'_> {
     #[doc(alias = "uploadFile")]
     pub fn upload_file(&self, body: impl Into<bytes::Bytes>) -> UploadFile {
         UploadFile {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: body.into(),
         }
     }
@@ -44,7 +44,7 @@ impl FilesApi<'_> {
     #[doc(alias = "downloadFile")]
     pub fn download_file(&self, file_id: impl Into<String>) -> DownloadFile {
         DownloadFile {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             file_id: file_id.into(),
         }
     }
@@ -54,35 +54,33 @@ impl FilesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UploadFile {
-    common: crate::request::Common,
+    common: request::Common,
     body: bytes::Bytes,
 }
 
-impl crate::request::Operation for UploadFile {
+impl request::Operation for UploadFile {
     type Output = types::UploadFileResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "uploadFile",
         method: reqwest::Method::POST,
         path: "/files",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/files");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.raw("application/octet-stream", self.body);
         request.accept("application/json");
         Ok((self.common, request))
@@ -90,7 +88,7 @@ impl crate::request::Operation for UploadFile {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UploadFileResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -104,8 +102,7 @@ impl crate::request::Operation for UploadFile {
         matches!(status, 201)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     UploadFile => types::UploadFileResponse, ::core::convert::Infallible
 );
 
@@ -113,43 +110,41 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DownloadFile {
-    common: crate::request::Common,
+    common: request::Common,
     file_id: String,
 }
 
-impl crate::request::Operation for DownloadFile {
+impl request::Operation for DownloadFile {
     type Output = crate::RawBody<String>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "downloadFile",
         method: reqwest::Method::GET,
         path: "/files/{fileId}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(23);
         path.push_str("/files/");
-        crate::encoding::push_path_param(&mut path, "fileId", &self.file_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "fileId", &self.file_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/octet-stream");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<crate::RawBody<String>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.raw())
@@ -163,7 +158,6 @@ impl crate::request::Operation for DownloadFile {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     DownloadFile => crate::RawBody<String>, ::core::convert::Infallible, streams
 );

@@ -4,7 +4,7 @@
 
 //! `widgets` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `widgets` operations; get it with [`Client::widgets`](crate::Client::widgets).
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +29,7 @@ impl WidgetsApi<'_> {
     #[doc(alias = "getPart")]
     pub fn get_part(&self, widget_id: impl Into<String>, part_name: impl Into<String>) -> GetPart {
         GetPart {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             widget_id: widget_id.into(),
             part_name: part_name.into(),
         }
@@ -50,7 +50,7 @@ impl WidgetsApi<'_> {
     #[doc(alias = "putWidget")]
     pub fn put_widget(&self, widget_id: impl Into<String>, body: types::Widget2) -> PutWidget {
         PutWidget {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             widget_id: widget_id.into(),
             body,
         }
@@ -70,7 +70,7 @@ impl WidgetsApi<'_> {
     #[doc(alias = "getLabel")]
     pub fn get_label(&self, widget_id: impl Into<String>) -> GetLabel {
         GetLabel {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             widget_id: widget_id.into(),
         }
     }
@@ -80,46 +80,44 @@ impl WidgetsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetPart {
-    common: crate::request::Common,
+    common: request::Common,
     widget_id: String,
     part_name: String,
 }
 
-impl crate::request::Operation for GetPart {
+impl request::Operation for GetPart {
     type Output = types::EnvelopeData;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getPart",
         method: reqwest::Method::GET,
         path: "/widgets/{widget_id}/parts/{part_name}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(48);
         path.push_str("/widgets/");
-        crate::encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
+        encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
         path.push_str("/parts/");
-        crate::encoding::push_path_param(&mut path, "part_name", &self.part_name)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "part_name", &self.part_name)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::EnvelopeData, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -133,44 +131,41 @@ impl crate::request::Operation for GetPart {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(GetPart => types::EnvelopeData, ::core::convert::Infallible);
+request::operation!(GetPart => types::EnvelopeData, ::core::convert::Infallible);
 
 /// Request builder for [`WidgetsApi::put_widget`] (`PUT /widgets/{widget_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PutWidget {
-    common: crate::request::Common,
+    common: request::Common,
     widget_id: String,
     body: types::Widget2,
 }
 
-impl crate::request::Operation for PutWidget {
+impl request::Operation for PutWidget {
     type Output = types::Widget;
 
     type Error = PutWidgetError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "putWidget",
         method: reqwest::Method::PUT,
         path: "/widgets/{widget_id}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(25);
         path.push_str("/widgets/");
-        crate::encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -178,7 +173,7 @@ impl crate::request::Operation for PutWidget {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Widget, crate::Error<PutWidgetError>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -196,8 +191,7 @@ impl crate::request::Operation for PutWidget {
         matches!(status, 200 | 409)
     }
 }
-
-crate::request::operation!(PutWidget => types::Widget, PutWidgetError);
+request::operation!(PutWidget => types::Widget, PutWidgetError);
 
 /// The documented error bodies of [`WidgetsApi::put_widget`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
@@ -212,44 +206,42 @@ pub enum PutWidgetError {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetLabel {
-    common: crate::request::Common,
+    common: request::Common,
     widget_id: String,
 }
 
-impl crate::request::Operation for GetLabel {
+impl request::Operation for GetLabel {
     type Output = types::EnvelopeLabel;
 
     type Error = GetLabelError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getLabel",
         method: reqwest::Method::GET,
         path: "/widgets/{widget_id}/label",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(31);
         path.push_str("/widgets/");
-        crate::encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
+        encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
         path.push_str("/label");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::EnvelopeLabel, crate::Error<GetLabelError>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -267,8 +259,7 @@ impl crate::request::Operation for GetLabel {
         matches!(status, 200 | 409)
     }
 }
-
-crate::request::operation!(GetLabel => types::EnvelopeLabel, GetLabelError);
+request::operation!(GetLabel => types::EnvelopeLabel, GetLabelError);
 
 /// The documented error bodies of [`WidgetsApi::get_label`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]

@@ -4,7 +4,7 @@
 
 //! `Orders` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Orders` operations; get it with [`Client::orders`](crate::Client::orders).
 #[derive(Debug, Clone, Copy)]
@@ -33,7 +33,7 @@ impl OrdersApi<'_> {
     #[deprecated(note = "deprecated in the spec (GET /legacy/orders): List orders the old way.")]
     pub fn list_legacy_orders(&self) -> ListLegacyOrders {
         ListLegacyOrders {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             page: None,
         }
     }
@@ -58,7 +58,7 @@ impl OrdersApi<'_> {
     #[doc(alias = "listOrders")]
     pub fn list_orders(&self, region: impl Into<String>) -> ListOrders {
         ListOrders {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             status: None,
             state: None,
             region: region.into(),
@@ -70,7 +70,7 @@ impl OrdersApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListLegacyOrders {
-    common: crate::request::Common,
+    common: request::Common,
     page: Option<i64>,
 }
 
@@ -82,41 +82,39 @@ impl ListLegacyOrders {
     }
 }
 
-impl crate::request::Operation for ListLegacyOrders {
+impl request::Operation for ListLegacyOrders {
     type Output = Vec<types::Order>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listLegacyOrders",
         method: reqwest::Method::GET,
         path: "/legacy/orders",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(14);
         path.push_str("/legacy/orders");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.page {
             query.push("page", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Order>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,8 +128,7 @@ impl crate::request::Operation for ListLegacyOrders {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListLegacyOrders => Vec<types::Order>, ::core::convert::Infallible
 );
 
@@ -164,7 +161,7 @@ impl crate::Paginated for ListLegacyOrders {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
@@ -192,7 +189,7 @@ impl crate::Paginated for ListLegacyOrders {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListOrders {
-    common: crate::request::Common,
+    common: request::Common,
     status: Option<String>,
     state: Option<String>,
     region: String,
@@ -219,30 +216,28 @@ impl ListOrders {
     }
 }
 
-impl crate::request::Operation for ListOrders {
+impl request::Operation for ListOrders {
     type Output = Vec<types::Order>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listOrders",
         method: reqwest::Method::GET,
         path: "/orders",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(7);
         path.push_str("/orders");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.status {
             query.push("status", value);
         }
@@ -250,14 +245,14 @@ impl crate::request::Operation for ListOrders {
             query.push("state", value);
         }
         query.push("region", &self.region);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Order>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -271,7 +266,4 @@ impl crate::request::Operation for ListOrders {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListOrders => Vec<types::Order>, ::core::convert::Infallible
-);
+request::operation!(ListOrders => Vec<types::Order>, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Users` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Users` operations; get it with [`Client::users`](crate::Client::users).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl UsersApi<'_> {
     #[doc(alias = "getUser")]
     pub fn get_user(&self, id: impl Into<String>) -> GetUser {
         GetUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             id: id.into(),
         }
     }
@@ -46,7 +46,7 @@ impl UsersApi<'_> {
     #[doc(alias = "createUser")]
     pub fn create_user(&self, body: types::User) -> CreateUser {
         CreateUser {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -56,43 +56,41 @@ impl UsersApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetUser {
-    common: crate::request::Common,
+    common: request::Common,
     id: String,
 }
 
-impl crate::request::Operation for GetUser {
+impl request::Operation for GetUser {
     type Output = GetUserResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getUser",
         method: reqwest::Method::GET,
         path: "/users/{id}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(23);
         path.push_str("/users/");
-        crate::encoding::push_path_param(&mut path, "id", &self.id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "id", &self.id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<GetUserResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(GetUserResponse::Ok(response.json()?)),
@@ -108,8 +106,7 @@ impl crate::request::Operation for GetUser {
         matches!(status, 200 | 203 | 404)
     }
 }
-
-crate::request::operation!(GetUser => GetUserResponse, ::core::convert::Infallible);
+request::operation!(GetUser => GetUserResponse, ::core::convert::Infallible);
 
 /// The successful responses of [`UsersApi::get_user`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,35 +123,33 @@ pub enum GetUserResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateUser {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::User,
 }
 
-impl crate::request::Operation for CreateUser {
+impl request::Operation for CreateUser {
     type Output = types::UsersResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createUser",
         method: reqwest::Method::POST,
         path: "/users",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/users");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -162,7 +157,7 @@ impl crate::request::Operation for CreateUser {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UsersResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -176,7 +171,4 @@ impl crate::request::Operation for CreateUser {
         matches!(status, 201)
     }
 }
-
-crate::request::operation!(
-    CreateUser => types::UsersResponse, ::core::convert::Infallible
-);
+request::operation!(CreateUser => types::UsersResponse, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Widgets` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Widgets` operations; get it with [`Client::widgets`](crate::Client::widgets).
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +32,7 @@ impl WidgetsApi<'_> {
     #[doc(alias = "listWidgets")]
     pub fn list_widgets(&self) -> ListWidgets {
         ListWidgets {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             filters: None,
         }
     }
@@ -42,7 +42,7 @@ impl WidgetsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListWidgets {
-    common: crate::request::Common,
+    common: request::Common,
     filters: Option<String>,
 }
 
@@ -69,41 +69,39 @@ impl ListWidgets {
     }
 }
 
-impl crate::request::Operation for ListWidgets {
+impl request::Operation for ListWidgets {
     type Output = Vec<types::Widget>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listWidgets",
         method: reqwest::Method::GET,
         path: "/widgets",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/widgets");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.filters {
             query.push_encoded("filters", value)?;
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Widget>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json_enveloped("results")?)
@@ -117,7 +115,4 @@ impl crate::request::Operation for ListWidgets {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListWidgets => Vec<types::Widget>, ::core::convert::Infallible
-);
+request::operation!(ListWidgets => Vec<types::Widget>, ::core::convert::Infallible);

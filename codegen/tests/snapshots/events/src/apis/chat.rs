@@ -4,7 +4,7 @@
 
 //! `chat` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `chat` operations; get it with [`Client::chat`](crate::Client::chat).
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +30,7 @@ impl ChatApi<'_> {
         body: types::CreateChatCompletionRequest,
     ) -> CreateChatCompletion {
         CreateChatCompletion {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -40,35 +40,33 @@ impl ChatApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateChatCompletion {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateChatCompletionRequest,
 }
 
-impl crate::request::Operation for CreateChatCompletion {
+impl request::Operation for CreateChatCompletion {
     type Output = types::Completion;
 
     type Error = CreateChatCompletionError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createChatCompletion",
         method: reqwest::Method::POST,
         path: "/chat/completions",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(17);
         path.push_str("/chat/completions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -76,7 +74,7 @@ impl crate::request::Operation for CreateChatCompletion {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Completion, crate::Error<CreateChatCompletionError>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -96,8 +94,7 @@ impl crate::request::Operation for CreateChatCompletion {
         matches!(status, 200 | 429)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateChatCompletion => types::Completion, CreateChatCompletionError
 );
 

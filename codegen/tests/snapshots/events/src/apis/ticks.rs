@@ -4,7 +4,7 @@
 
 //! `ticks` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `ticks` operations; get it with [`Client::ticks`](crate::Client::ticks).
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +22,7 @@ impl TicksApi<'_> {
     #[doc(alias = "streamTicks")]
     pub fn stream_ticks(&self) -> StreamTicks {
         StreamTicks {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 }
@@ -31,41 +31,39 @@ impl TicksApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StreamTicks {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for StreamTicks {
+impl request::Operation for StreamTicks {
     type Output = crate::RawBody<types::StreamTicksResponse>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "streamTicks",
         method: reqwest::Method::GET,
         path: "/ticks",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/ticks");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("text/event-stream");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<crate::RawBody<types::StreamTicksResponse>, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -80,8 +78,7 @@ impl crate::request::Operation for StreamTicks {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     StreamTicks => crate::RawBody<types::StreamTicksResponse>,
     ::core::convert::Infallible, streams
 );

@@ -4,7 +4,7 @@
 
 //! `checkout` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `checkout` operations; get it with [`Client::checkout`](crate::Client::checkout).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl CheckoutApi<'_> {
     #[doc(alias = "PostCheckoutSessions")]
     pub fn post_checkout_sessions(&self) -> PostCheckoutSessions {
         PostCheckoutSessions {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -38,7 +38,7 @@ impl CheckoutApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostCheckoutSessions {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<types::SessionCreate>,
 }
 
@@ -50,31 +50,29 @@ impl PostCheckoutSessions {
     }
 }
 
-impl crate::request::Operation for PostCheckoutSessions {
+impl request::Operation for PostCheckoutSessions {
     type Output = types::PostCheckoutSessionsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "PostCheckoutSessions",
         method: reqwest::Method::POST,
         path: "/v1/checkout/sessions",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/v1/checkout/sessions");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.form(
                 "application/x-www-form-urlencoded",
@@ -88,7 +86,7 @@ impl crate::request::Operation for PostCheckoutSessions {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::PostCheckoutSessionsResponse, crate::Error<::core::convert::Infallible>>
     {
         if response.is_success() {
@@ -103,8 +101,7 @@ impl crate::request::Operation for PostCheckoutSessions {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     PostCheckoutSessions => types::PostCheckoutSessionsResponse,
     ::core::convert::Infallible
 );

@@ -4,7 +4,7 @@
 
 //! `customers` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `customers` operations; get it with [`Client::customers`](crate::Client::customers).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ impl CustomersApi<'_> {
     #[doc(alias = "PostCustomers")]
     pub fn post_customers(&self, body: types::PostCustomersRequest) -> PostCustomers {
         PostCustomers {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -36,35 +36,33 @@ impl CustomersApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostCustomers {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::PostCustomersRequest,
 }
 
-impl crate::request::Operation for PostCustomers {
+impl request::Operation for PostCustomers {
     type Output = types::Customer;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "PostCustomers",
         method: reqwest::Method::POST,
         path: "/v1/customers",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/v1/customers");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.form(
             "application/x-www-form-urlencoded",
             &self.body,
@@ -80,7 +78,7 @@ impl crate::request::Operation for PostCustomers {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Customer, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -94,7 +92,4 @@ impl crate::request::Operation for PostCustomers {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    PostCustomers => types::Customer, ::core::convert::Infallible
-);
+request::operation!(PostCustomers => types::Customer, ::core::convert::Infallible);

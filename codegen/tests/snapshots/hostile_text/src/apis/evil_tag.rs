@@ -8,7 +8,7 @@
 //! std::fs::write("/tmp/zephr-codegen-injected-doctest", "tag").unwrap();
 //! ```
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The ``Evil`tag\u{202E}`` operations; get it with [`Client::evil_tag`](crate::Client::evil_tag).
 #[derive(Debug, Clone, Copy)]
@@ -45,7 +45,7 @@ impl EvilTagApi<'_> {
     #[doc(alias = "getThing")]
     pub fn get_thing(&self, thing: impl Into<String>) -> GetThing {
         GetThing {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             thing: thing.into(),
             q_uote_slash: None,
         }
@@ -56,7 +56,7 @@ impl EvilTagApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetThing {
-    common: crate::request::Common,
+    common: request::Common,
     thing: String,
     q_uote_slash: Option<String>,
 }
@@ -69,42 +69,40 @@ impl GetThing {
     }
 }
 
-impl crate::request::Operation for GetThing {
+impl request::Operation for GetThing {
     type Output = types::Thing;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getThing",
         method: reqwest::Method::GET,
         path: "/things/{thing\u{202e}}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/things/");
-        crate::encoding::push_path_param(&mut path, "thing\u{202e}", &self.thing)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "thing\u{202e}", &self.thing)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.q_uote_slash {
             query.push("q\"uote\\slash\u{7f}", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Thing, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -118,5 +116,4 @@ impl crate::request::Operation for GetThing {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(GetThing => types::Thing, ::core::convert::Infallible);
+request::operation!(GetThing => types::Thing, ::core::convert::Infallible);

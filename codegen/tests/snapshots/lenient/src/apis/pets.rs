@@ -6,7 +6,7 @@
 //!
 //! Everything about pets.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `pets` operations; get it with [`Client::pets`](crate::Client::pets).
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +50,7 @@ impl PetsApi<'_> {
         breed: impl Into<String>,
     ) -> SearchPets {
         SearchPets {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             kind: kind.into(),
             colour: colour.into(),
             size: size.into(),
@@ -68,7 +68,7 @@ impl PetsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SearchPets {
-    common: crate::request::Common,
+    common: request::Common,
     kind: String,
     colour: String,
     size: i64,
@@ -80,30 +80,28 @@ pub struct SearchPets {
     breed: String,
 }
 
-impl crate::request::Operation for SearchPets {
+impl request::Operation for SearchPets {
     type Output = Vec<types::Pet>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "searchPets",
         method: reqwest::Method::GET,
         path: "/pets",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(5);
         path.push_str("/pets");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         query.push("kind", &self.kind);
         query.push("colour", &self.colour);
         query.push("size", &self.size);
@@ -113,14 +111,14 @@ impl crate::request::Operation for SearchPets {
         query.push("vaccinated", &self.vaccinated);
         query.push("chipped", &self.chipped);
         query.push("breed", &self.breed);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Pet>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -134,7 +132,4 @@ impl crate::request::Operation for SearchPets {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    SearchPets => Vec<types::Pet>, ::core::convert::Infallible
-);
+request::operation!(SearchPets => Vec<types::Pet>, ::core::convert::Infallible);

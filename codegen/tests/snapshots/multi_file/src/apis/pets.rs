@@ -4,7 +4,7 @@
 
 //! `pets` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `pets` operations; get it with [`Client::pets`](crate::Client::pets).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl PetsApi<'_> {
     #[doc(alias = "listPets")]
     pub fn list_pets(&self) -> ListPets {
         ListPets {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             limit: None,
         }
     }
@@ -46,7 +46,7 @@ impl PetsApi<'_> {
     #[doc(alias = "createPet")]
     pub fn create_pet(&self, body: types::Pet) -> CreatePet {
         CreatePet {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -65,7 +65,7 @@ impl PetsApi<'_> {
     #[doc(alias = "getPet")]
     pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPet {
         GetPet {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             pet_id: pet_id.into(),
         }
     }
@@ -75,7 +75,7 @@ impl PetsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListPets {
-    common: crate::request::Common,
+    common: request::Common,
     limit: Option<i32>,
 }
 
@@ -87,41 +87,39 @@ impl ListPets {
     }
 }
 
-impl crate::request::Operation for ListPets {
+impl request::Operation for ListPets {
     type Output = Vec<types::Pet>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listPets",
         method: reqwest::Method::GET,
         path: "/pets",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(5);
         path.push_str("/pets");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.limit {
             query.push("limit", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Pet>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -135,42 +133,39 @@ impl crate::request::Operation for ListPets {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(ListPets => Vec<types::Pet>, ::core::convert::Infallible);
+request::operation!(ListPets => Vec<types::Pet>, ::core::convert::Infallible);
 
 /// Request builder for [`PetsApi::create_pet`] (`POST /pets`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreatePet {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::Pet,
 }
 
-impl crate::request::Operation for CreatePet {
+impl request::Operation for CreatePet {
     type Output = types::Pet;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createPet",
         method: reqwest::Method::POST,
         path: "/pets",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(5);
         path.push_str("/pets");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -178,7 +173,7 @@ impl crate::request::Operation for CreatePet {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Pet, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -192,51 +187,46 @@ impl crate::request::Operation for CreatePet {
         matches!(status, 201)
     }
 }
-
-crate::request::operation!(CreatePet => types::Pet, ::core::convert::Infallible);
+request::operation!(CreatePet => types::Pet, ::core::convert::Infallible);
 
 /// Request builder for [`PetsApi::get_pet`] (`GET /pets/{pet_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetPet {
-    common: crate::request::Common,
+    common: request::Common,
     pet_id: String,
 }
 
-impl crate::request::Operation for GetPet {
+impl request::Operation for GetPet {
     type Output = types::Pet;
 
     type Error = GetPetError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getPet",
         method: reqwest::Method::GET,
         path: "/pets/{pet_id}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/pets/");
-        crate::encoding::push_path_param(&mut path, "pet_id", &self.pet_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "pet_id", &self.pet_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
-    fn decode(
-        response: &crate::transport::RawResponse,
-    ) -> Result<types::Pet, crate::Error<GetPetError>> {
+    fn decode(response: &transport::RawResponse) -> Result<types::Pet, crate::Error<GetPetError>> {
         if response.is_success() {
             Ok(response.json()?)
         } else {
@@ -244,8 +234,7 @@ impl crate::request::Operation for GetPet {
         }
     }
 }
-
-crate::request::operation!(GetPet => types::Pet, GetPetError);
+request::operation!(GetPet => types::Pet, GetPetError);
 
 /// The documented error bodies of [`PetsApi::get_pet`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]

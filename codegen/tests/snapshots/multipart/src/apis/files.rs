@@ -4,7 +4,7 @@
 
 //! `files` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `files` operations; get it with [`Client::files`](crate::Client::files).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ impl FilesApi<'_> {
     #[doc(alias = "createFile")]
     pub fn create_file(&self, body: types::CreateFileRequest) -> CreateFile {
         CreateFile {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -36,35 +36,33 @@ impl FilesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateFile {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateFileRequest,
 }
 
-impl crate::request::Operation for CreateFile {
+impl request::Operation for CreateFile {
     type Output = types::FileRecord;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createFile",
         method: reqwest::Method::POST,
         path: "/files",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/files");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.multipart(&self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -72,7 +70,7 @@ impl crate::request::Operation for CreateFile {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::FileRecord, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -86,5 +84,4 @@ impl crate::request::Operation for CreateFile {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(CreateFile => types::FileRecord, ::core::convert::Infallible);
+request::operation!(CreateFile => types::FileRecord, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `images` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `images` operations; get it with [`Client::images`](crate::Client::images).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ impl ImagesApi<'_> {
     #[doc(alias = "createImageEdit")]
     pub fn create_image_edit(&self, body: types::CreateImageEditRequest) -> CreateImageEdit {
         CreateImageEdit {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -36,35 +36,33 @@ impl ImagesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateImageEdit {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::CreateImageEditRequest,
 }
 
-impl crate::request::Operation for CreateImageEdit {
+impl request::Operation for CreateImageEdit {
     type Output = types::CreateImageEditResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createImageEdit",
         method: reqwest::Method::POST,
         path: "/images/edits",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/images/edits");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.multipart(&self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -72,7 +70,7 @@ impl crate::request::Operation for CreateImageEdit {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::CreateImageEditResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -86,7 +84,6 @@ impl crate::request::Operation for CreateImageEdit {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     CreateImageEdit => types::CreateImageEditResponse, ::core::convert::Infallible
 );

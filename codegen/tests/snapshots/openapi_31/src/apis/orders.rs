@@ -4,7 +4,7 @@
 
 //! `orders` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `orders` operations; get it with [`Client::orders`](crate::Client::orders).
 #[derive(Debug, Clone, Copy)]
@@ -26,7 +26,7 @@ impl OrdersApi<'_> {
     #[doc(alias = "getOrder")]
     pub fn get_order(&self, order_id: impl Into<String>) -> GetOrder {
         GetOrder {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             order_id: order_id.into(),
         }
     }
@@ -45,7 +45,7 @@ impl OrdersApi<'_> {
     #[doc(alias = "putOrder")]
     pub fn put_order(&self, order_id: impl Into<String>, body: types::Order) -> PutOrder {
         PutOrder {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             order_id: order_id.into(),
             body,
         }
@@ -56,43 +56,41 @@ impl OrdersApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetOrder {
-    common: crate::request::Common,
+    common: request::Common,
     order_id: String,
 }
 
-impl crate::request::Operation for GetOrder {
+impl request::Operation for GetOrder {
     type Output = types::Order;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getOrder",
         method: reqwest::Method::GET,
         path: "/orders/{order_id}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/orders/");
-        crate::encoding::push_path_param(&mut path, "order_id", &self.order_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "order_id", &self.order_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Order, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -106,51 +104,48 @@ impl crate::request::Operation for GetOrder {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(GetOrder => types::Order, ::core::convert::Infallible);
+request::operation!(GetOrder => types::Order, ::core::convert::Infallible);
 
 /// Request builder for [`OrdersApi::put_order`] (`PUT /orders/{order_id}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PutOrder {
-    common: crate::request::Common,
+    common: request::Common,
     order_id: String,
     body: types::Order,
 }
 
-impl crate::request::Operation for PutOrder {
+impl request::Operation for PutOrder {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "putOrder",
         method: reqwest::Method::PUT,
         path: "/orders/{order_id}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/orders/");
-        crate::encoding::push_path_param(&mut path, "order_id", &self.order_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "order_id", &self.order_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -164,5 +159,4 @@ impl crate::request::Operation for PutOrder {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(PutOrder => (), ::core::convert::Infallible);
+request::operation!(PutOrder => (), ::core::convert::Infallible);

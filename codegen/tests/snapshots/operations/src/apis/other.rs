@@ -4,6 +4,8 @@
 
 //! `Other` operations.
 
+use crate::{encoding, error, request, transport};
+
 /// The `Other` operations; get it with [`Client::other`](crate::Client::other).
 #[derive(Debug, Clone, Copy)]
 pub struct OtherApi<'a> {
@@ -19,7 +21,7 @@ impl OtherApi<'_> {
     #[doc(alias = "/health")]
     pub fn get_health(&self) -> GetHealth {
         GetHealth {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 }
@@ -28,41 +30,39 @@ impl OtherApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetHealth {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for GetHealth {
+impl request::Operation for GetHealth {
     type Output = crate::RawBody<String>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "get_health",
         method: reqwest::Method::GET,
         path: "/health",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(7);
         path.push_str("/health");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("text/plain");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<crate::RawBody<String>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.raw())
@@ -76,7 +76,6 @@ impl crate::request::Operation for GetHealth {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetHealth => crate::RawBody<String>, ::core::convert::Infallible, streams
 );

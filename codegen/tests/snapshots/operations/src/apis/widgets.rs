@@ -6,7 +6,7 @@
 //!
 //! Widget operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Widgets` operations; get it with [`Client::widgets`](crate::Client::widgets).
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +42,7 @@ impl WidgetsApi<'_> {
     #[doc(alias = "listWidgets")]
     pub fn list_widgets(&self, limit: impl Into<i32>) -> ListWidgets {
         ListWidgets {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             filter_colour: None,
             ids: None,
             tags: None,
@@ -66,7 +66,7 @@ impl WidgetsApi<'_> {
     #[doc(alias = "/widgets")]
     pub fn post_widgets(&self, body: types::Widget) -> PostWidgets {
         PostWidgets {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -88,7 +88,7 @@ impl WidgetsApi<'_> {
         part_id: impl Into<i64>,
     ) -> GetWidgetsPartsByPartId {
         GetWidgetsPartsByPartId {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             widget_id: widget_id.into(),
             part_id: part_id.into(),
         }
@@ -111,7 +111,7 @@ impl WidgetsApi<'_> {
         part_id: impl Into<i64>,
     ) -> DeleteWidgetsPartsByPartId {
         DeleteWidgetsPartsByPartId {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             widget_id: widget_id.into(),
             part_id: part_id.into(),
         }
@@ -122,7 +122,7 @@ impl WidgetsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListWidgets {
-    common: crate::request::Common,
+    common: request::Common,
     filter_colour: Option<String>,
     ids: Option<Vec<i64>>,
     tags: Option<Vec<String>>,
@@ -163,30 +163,28 @@ impl ListWidgets {
     }
 }
 
-impl crate::request::Operation for ListWidgets {
+impl request::Operation for ListWidgets {
     type Output = Vec<types::Widget>;
 
     type Error = ListWidgetsError;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listWidgets",
         method: reqwest::Method::GET,
         path: "/widgets",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/widgets");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.filter_colour {
             query.push("filter[colour]", value);
         }
@@ -197,7 +195,7 @@ impl crate::request::Operation for ListWidgets {
             query.push_list("tags", value, false);
         }
         query.push("limit", &self.limit);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.x_trace_id {
             request.header("X-Trace-Id", value)?;
         }
@@ -210,7 +208,7 @@ impl crate::request::Operation for ListWidgets {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Widget>, crate::Error<ListWidgetsError>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -223,8 +221,7 @@ impl crate::request::Operation for ListWidgets {
         }
     }
 }
-
-crate::request::operation!(ListWidgets => Vec<types::Widget>, ListWidgetsError);
+request::operation!(ListWidgets => Vec<types::Widget>, ListWidgetsError);
 
 /// The documented error bodies of [`WidgetsApi::list_widgets`], by status; see [`crate::StatusError::typed`].
 #[derive(Debug, Clone, PartialEq)]
@@ -241,35 +238,33 @@ pub enum ListWidgetsError {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct PostWidgets {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::Widget,
 }
 
-impl crate::request::Operation for PostWidgets {
+impl request::Operation for PostWidgets {
     type Output = PostWidgetsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "post_widgets",
         method: reqwest::Method::POST,
         path: "/widgets",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(8);
         path.push_str("/widgets");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -277,7 +272,7 @@ impl crate::request::Operation for PostWidgets {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<PostWidgetsResponse, crate::Error<::core::convert::Infallible>> {
         match response.status() {
             200 => Ok(PostWidgetsResponse::Ok(response.json()?)),
@@ -292,10 +287,7 @@ impl crate::request::Operation for PostWidgets {
         matches!(status, 200 | 201 | 204)
     }
 }
-
-crate::request::operation!(
-    PostWidgets => PostWidgetsResponse, ::core::convert::Infallible
-);
+request::operation!(PostWidgets => PostWidgetsResponse, ::core::convert::Infallible);
 
 /// The successful responses of [`WidgetsApi::post_widgets`], by status. Non-exhaustive: a status the spec adds later is not a breaking change.
 #[derive(Debug, Clone, PartialEq)]
@@ -314,46 +306,44 @@ pub enum PostWidgetsResponse {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetWidgetsPartsByPartId {
-    common: crate::request::Common,
+    common: request::Common,
     widget_id: String,
     part_id: i64,
 }
 
-impl crate::request::Operation for GetWidgetsPartsByPartId {
+impl request::Operation for GetWidgetsPartsByPartId {
     type Output = crate::RawBody<types::Widget>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "get_widgets_parts_by_part_id",
         method: reqwest::Method::GET,
         path: "/widgets/{widget_id}/parts/{partId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(48);
         path.push_str("/widgets/");
-        crate::encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
+        encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
         path.push_str("/parts/");
-        crate::encoding::push_path_param(&mut path, "partId", &self.part_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "partId", &self.part_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("*/*");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<crate::RawBody<types::Widget>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.raw())
@@ -367,8 +357,7 @@ impl crate::request::Operation for GetWidgetsPartsByPartId {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     GetWidgetsPartsByPartId => crate::RawBody<types::Widget>,
     ::core::convert::Infallible, streams
 );
@@ -377,46 +366,44 @@ crate::request::operation!(
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct DeleteWidgetsPartsByPartId {
-    common: crate::request::Common,
+    common: request::Common,
     widget_id: String,
     part_id: i64,
 }
 
-impl crate::request::Operation for DeleteWidgetsPartsByPartId {
+impl request::Operation for DeleteWidgetsPartsByPartId {
     type Output = crate::RawBody;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "delete_widgets_parts_by_part_id",
         method: reqwest::Method::DELETE,
         path: "/widgets/{widget_id}/parts/{partId}",
-        signing: crate::transport::Signing::Signed,
+        signing: transport::Signing::Signed,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(48);
         path.push_str("/widgets/");
-        crate::encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
+        encoding::push_path_param(&mut path, "widget_id", &self.widget_id)?;
         path.push_str("/parts/");
-        crate::encoding::push_path_param(&mut path, "partId", &self.part_id)?;
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "partId", &self.part_id)?;
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<crate::RawBody, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.raw())
@@ -430,7 +417,6 @@ impl crate::request::Operation for DeleteWidgetsPartsByPartId {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     DeleteWidgetsPartsByPartId => crate::RawBody, ::core::convert::Infallible, streams
 );

@@ -4,7 +4,7 @@
 
 //! `configured` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `configured` operations; get it with [`Client::configured`](crate::Client::configured).
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +31,7 @@ impl ConfiguredApi<'_> {
     #[doc(alias = "listConfigured")]
     pub fn list_configured(&self) -> ListConfigured {
         ListConfigured {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             p: None,
             n: None,
         }
@@ -42,7 +42,7 @@ impl ConfiguredApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListConfigured {
-    common: crate::request::Common,
+    common: request::Common,
     p: Option<i64>,
     n: Option<i64>,
 }
@@ -61,44 +61,42 @@ impl ListConfigured {
     }
 }
 
-impl crate::request::Operation for ListConfigured {
+impl request::Operation for ListConfigured {
     type Output = types::ListConfiguredResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listConfigured",
         method: reqwest::Method::GET,
         path: "/configured",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(11);
         path.push_str("/configured");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.p {
             query.push("p", value);
         }
         if let Some(value) = &self.n {
             query.push("n", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListConfiguredResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -112,8 +110,7 @@ impl crate::request::Operation for ListConfigured {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     ListConfigured => types::ListConfiguredResponse, ::core::convert::Infallible
 );
 
@@ -146,7 +143,7 @@ impl crate::Paginated for ListConfigured {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 

@@ -4,7 +4,7 @@
 
 //! `events` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `events` operations; get it with [`Client::events`](crate::Client::events).
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +31,7 @@ impl EventsApi<'_> {
     #[doc(alias = "listEvents")]
     pub fn list_events(&self) -> ListEvents {
         ListEvents {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             offset: None,
             limit: None,
         }
@@ -42,7 +42,7 @@ impl EventsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListEvents {
-    common: crate::request::Common,
+    common: request::Common,
     offset: Option<i64>,
     limit: Option<i64>,
 }
@@ -61,44 +61,42 @@ impl ListEvents {
     }
 }
 
-impl crate::request::Operation for ListEvents {
+impl request::Operation for ListEvents {
     type Output = Vec<types::Item>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listEvents",
         method: reqwest::Method::GET,
         path: "/events",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(7);
         path.push_str("/events");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.offset {
             query.push("offset", value);
         }
         if let Some(value) = &self.limit {
             query.push("limit", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<types::Item>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -112,10 +110,7 @@ impl crate::request::Operation for ListEvents {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListEvents => Vec<types::Item>, ::core::convert::Infallible
-);
+request::operation!(ListEvents => Vec<types::Item>, ::core::convert::Infallible);
 
 impl ListEvents {
     /// Every page, as a stream: this request, then one for each next page until the last
@@ -146,7 +141,7 @@ impl crate::Paginated for ListEvents {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 

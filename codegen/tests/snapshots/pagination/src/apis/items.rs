@@ -4,7 +4,7 @@
 
 //! `items` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `items` operations; get it with [`Client::items`](crate::Client::items).
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +31,7 @@ impl ItemsApi<'_> {
     #[doc(alias = "listItems")]
     pub fn list_items(&self) -> ListItems {
         ListItems {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             page: None,
             per_page: None,
         }
@@ -42,7 +42,7 @@ impl ItemsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListItems {
-    common: crate::request::Common,
+    common: request::Common,
     page: Option<i64>,
     per_page: Option<i32>,
 }
@@ -61,44 +61,42 @@ impl ListItems {
     }
 }
 
-impl crate::request::Operation for ListItems {
+impl request::Operation for ListItems {
     type Output = types::ListItemsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listItems",
         method: reqwest::Method::GET,
         path: "/items",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/items");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.page {
             query.push("page", value);
         }
         if let Some(value) = &self.per_page {
             query.push("per_page", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListItemsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -112,10 +110,7 @@ impl crate::request::Operation for ListItems {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListItems => types::ListItemsResponse, ::core::convert::Infallible
-);
+request::operation!(ListItems => types::ListItemsResponse, ::core::convert::Infallible);
 
 impl ListItems {
     /// Every page, as a stream: this request, then one for each next page until the last
@@ -146,7 +141,7 @@ impl crate::Paginated for ListItems {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 

@@ -4,7 +4,7 @@
 
 //! `logs` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `logs` operations; get it with [`Client::logs`](crate::Client::logs).
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +30,7 @@ impl LogsApi<'_> {
     #[doc(alias = "listLogs")]
     pub fn list_logs(&self) -> ListLogs {
         ListLogs {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             cursor: None,
         }
     }
@@ -40,7 +40,7 @@ impl LogsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListLogs {
-    common: crate::request::Common,
+    common: request::Common,
     cursor: Option<String>,
 }
 
@@ -52,41 +52,39 @@ impl ListLogs {
     }
 }
 
-impl crate::request::Operation for ListLogs {
+impl request::Operation for ListLogs {
     type Output = types::ListLogsResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listLogs",
         method: reqwest::Method::GET,
         path: "/logs",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(5);
         path.push_str("/logs");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.cursor {
             query.push("cursor", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ListLogsResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -100,10 +98,7 @@ impl crate::request::Operation for ListLogs {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListLogs => types::ListLogsResponse, ::core::convert::Infallible
-);
+request::operation!(ListLogs => types::ListLogsResponse, ::core::convert::Infallible);
 
 impl ListLogs {
     /// Every page, as a stream: this request, then one for each next page until the last
@@ -134,7 +129,7 @@ impl crate::Paginated for ListLogs {
         self.clone().send_with_response()
     }
 
-    fn common_mut(&mut self) -> &mut crate::request::Common {
+    fn common_mut(&mut self) -> &mut request::Common {
         &mut self.common
     }
 

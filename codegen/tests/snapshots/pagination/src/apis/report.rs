@@ -4,7 +4,7 @@
 
 //! `report` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `report` operations; get it with [`Client::report`](crate::Client::report).
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +30,7 @@ impl ReportApi<'_> {
     #[doc(alias = "getReport")]
     pub fn get_report(&self) -> GetReport {
         GetReport {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             page: None,
         }
     }
@@ -40,7 +40,7 @@ impl ReportApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetReport {
-    common: crate::request::Common,
+    common: request::Common,
     page: Option<i64>,
 }
 
@@ -52,41 +52,39 @@ impl GetReport {
     }
 }
 
-impl crate::request::Operation for GetReport {
+impl request::Operation for GetReport {
     type Output = types::GetReportResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "getReport",
         method: reqwest::Method::GET,
         path: "/report",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(7);
         path.push_str("/report");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.page {
             query.push("page", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::GetReportResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -100,7 +98,4 @@ impl crate::request::Operation for GetReport {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    GetReport => types::GetReportResponse, ::core::convert::Infallible
-);
+request::operation!(GetReport => types::GetReportResponse, ::core::convert::Infallible);

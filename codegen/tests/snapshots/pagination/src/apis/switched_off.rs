@@ -4,6 +4,8 @@
 
 //! `switched-off` operations.
 
+use crate::{encoding, error, request, transport};
+
 /// The `switched-off` operations; get it with [`Client::switched_off`](crate::Client::switched_off).
 #[derive(Debug, Clone, Copy)]
 pub struct SwitchedOffApi<'a> {
@@ -26,7 +28,7 @@ impl SwitchedOffApi<'_> {
     #[doc(alias = "listSwitchedOff")]
     pub fn list_switched_off(&self) -> ListSwitchedOff {
         ListSwitchedOff {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             page: None,
         }
     }
@@ -36,7 +38,7 @@ impl SwitchedOffApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ListSwitchedOff {
-    common: crate::request::Common,
+    common: request::Common,
     page: Option<i64>,
 }
 
@@ -48,41 +50,39 @@ impl ListSwitchedOff {
     }
 }
 
-impl crate::request::Operation for ListSwitchedOff {
+impl request::Operation for ListSwitchedOff {
     type Output = Vec<String>;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "listSwitchedOff",
         method: reqwest::Method::GET,
         path: "/switched-off",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/switched-off");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.page {
             query.push("page", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.accept("application/json");
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<Vec<String>, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -96,7 +96,4 @@ impl crate::request::Operation for ListSwitchedOff {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ListSwitchedOff => Vec<String>, ::core::convert::Infallible
-);
+request::operation!(ListSwitchedOff => Vec<String>, ::core::convert::Infallible);

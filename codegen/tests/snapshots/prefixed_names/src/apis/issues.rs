@@ -4,6 +4,8 @@
 
 //! `issues` operations.
 
+use crate::{encoding, error, request, transport};
+
 /// The `issues` operations; get it with [`Client::issues`](crate::Client::issues).
 #[derive(Debug, Clone, Copy)]
 pub struct IssuesApi<'a> {
@@ -30,7 +32,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "issues/list")]
     pub fn list(&self) -> IssuesList {
         IssuesList {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#type: None,
             r#ref: None,
         }
@@ -45,7 +47,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "issues/create")]
     pub fn create(&self) -> IssuesCreate {
         IssuesCreate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 
@@ -62,7 +64,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "issues_get")]
     pub fn get(&self, number: impl Into<i64>) -> IssuesGet {
         IssuesGet {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             number: number.into(),
         }
     }
@@ -80,7 +82,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "issues/delete")]
     pub fn issues_delete(&self, number: impl Into<i64>) -> IssuesDelete {
         IssuesDelete {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             number: number.into(),
         }
     }
@@ -98,7 +100,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "IssuesUpdate")]
     pub fn update(&self, number: impl Into<i64>) -> IssuesUpdate {
         IssuesUpdate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             number: number.into(),
         }
     }
@@ -115,7 +117,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "/issues/{number}/lock")]
     pub fn delete(&self, number: impl Into<i64>) -> Delete {
         Delete {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             number: number.into(),
         }
     }
@@ -133,7 +135,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "issues/type")]
     pub fn r#type(&self, number: impl Into<i64>) -> IssuesType {
         IssuesType {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             number: number.into(),
         }
     }
@@ -151,7 +153,7 @@ impl IssuesApi<'_> {
     #[doc(alias = "issues/clone")]
     pub fn issues_clone(&self, number: impl Into<i64>) -> IssuesClone {
         IssuesClone {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             number: number.into(),
         }
     }
@@ -161,7 +163,7 @@ impl IssuesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesList {
-    common: crate::request::Common,
+    common: request::Common,
     r#type: Option<String>,
     r#ref: Option<String>,
 }
@@ -180,43 +182,41 @@ impl IssuesList {
     }
 }
 
-impl crate::request::Operation for IssuesList {
+impl request::Operation for IssuesList {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issues/list",
         method: reqwest::Method::GET,
         path: "/issues",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(7);
         path.push_str("/issues");
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.r#type {
             query.push("type", value);
         }
         if let Some(value) = &self.r#ref {
             query.push("ref", value);
         }
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -230,47 +230,44 @@ impl crate::request::Operation for IssuesList {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(IssuesList => (), ::core::convert::Infallible);
+request::operation!(IssuesList => (), ::core::convert::Infallible);
 
 /// Request builder for [`IssuesApi::create`] (`POST /issues`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesCreate {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for IssuesCreate {
+impl request::Operation for IssuesCreate {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issues/create",
         method: reqwest::Method::POST,
         path: "/issues",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(7);
         path.push_str("/issues");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -284,49 +281,46 @@ impl crate::request::Operation for IssuesCreate {
         matches!(status, 201)
     }
 }
-
-crate::request::operation!(IssuesCreate => (), ::core::convert::Infallible);
+request::operation!(IssuesCreate => (), ::core::convert::Infallible);
 
 /// Request builder for [`IssuesApi::get`] (`GET /issues/{number}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesGet {
-    common: crate::request::Common,
+    common: request::Common,
     number: i64,
 }
 
-impl crate::request::Operation for IssuesGet {
+impl request::Operation for IssuesGet {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issues_get",
         method: reqwest::Method::GET,
         path: "/issues/{number}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/issues/");
-        crate::encoding::push_path_param(&mut path, "number", &self.number)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "number", &self.number)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -340,49 +334,46 @@ impl crate::request::Operation for IssuesGet {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(IssuesGet => (), ::core::convert::Infallible);
+request::operation!(IssuesGet => (), ::core::convert::Infallible);
 
 /// Request builder for [`IssuesApi::issues_delete`] (`DELETE /issues/{number}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesDelete {
-    common: crate::request::Common,
+    common: request::Common,
     number: i64,
 }
 
-impl crate::request::Operation for IssuesDelete {
+impl request::Operation for IssuesDelete {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issues/delete",
         method: reqwest::Method::DELETE,
         path: "/issues/{number}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/issues/");
-        crate::encoding::push_path_param(&mut path, "number", &self.number)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "number", &self.number)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -396,49 +387,46 @@ impl crate::request::Operation for IssuesDelete {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(IssuesDelete => (), ::core::convert::Infallible);
+request::operation!(IssuesDelete => (), ::core::convert::Infallible);
 
 /// Request builder for [`IssuesApi::update`] (`PATCH /issues/{number}`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesUpdate {
-    common: crate::request::Common,
+    common: request::Common,
     number: i64,
 }
 
-impl crate::request::Operation for IssuesUpdate {
+impl request::Operation for IssuesUpdate {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "IssuesUpdate",
         method: reqwest::Method::PATCH,
         path: "/issues/{number}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(24);
         path.push_str("/issues/");
-        crate::encoding::push_path_param(&mut path, "number", &self.number)?;
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        encoding::push_path_param(&mut path, "number", &self.number)?;
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -452,50 +440,47 @@ impl crate::request::Operation for IssuesUpdate {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(IssuesUpdate => (), ::core::convert::Infallible);
+request::operation!(IssuesUpdate => (), ::core::convert::Infallible);
 
 /// Request builder for [`IssuesApi::delete`] (`PUT /issues/{number}/lock`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Delete {
-    common: crate::request::Common,
+    common: request::Common,
     number: i64,
 }
 
-impl crate::request::Operation for Delete {
+impl request::Operation for Delete {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "delete",
         method: reqwest::Method::PUT,
         path: "/issues/{number}/lock",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/issues/");
-        crate::encoding::push_path_param(&mut path, "number", &self.number)?;
+        encoding::push_path_param(&mut path, "number", &self.number)?;
         path.push_str("/lock");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -509,50 +494,47 @@ impl crate::request::Operation for Delete {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(Delete => (), ::core::convert::Infallible);
+request::operation!(Delete => (), ::core::convert::Infallible);
 
 /// Request builder for [`IssuesApi::type`] (`POST /issues/{number}/lock`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesType {
-    common: crate::request::Common,
+    common: request::Common,
     number: i64,
 }
 
-impl crate::request::Operation for IssuesType {
+impl request::Operation for IssuesType {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issues/type",
         method: reqwest::Method::POST,
         path: "/issues/{number}/lock",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/issues/");
-        crate::encoding::push_path_param(&mut path, "number", &self.number)?;
+        encoding::push_path_param(&mut path, "number", &self.number)?;
         path.push_str("/lock");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -566,50 +548,47 @@ impl crate::request::Operation for IssuesType {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(IssuesType => (), ::core::convert::Infallible);
+request::operation!(IssuesType => (), ::core::convert::Infallible);
 
 /// Request builder for [`IssuesApi::issues_clone`] (`DELETE /issues/{number}/lock`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesClone {
-    common: crate::request::Common,
+    common: request::Common,
     number: i64,
 }
 
-impl crate::request::Operation for IssuesClone {
+impl request::Operation for IssuesClone {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issues/clone",
         method: reqwest::Method::DELETE,
         path: "/issues/{number}/lock",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(29);
         path.push_str("/issues/");
-        crate::encoding::push_path_param(&mut path, "number", &self.number)?;
+        encoding::push_path_param(&mut path, "number", &self.number)?;
         path.push_str("/lock");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -623,5 +602,4 @@ impl crate::request::Operation for IssuesClone {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(IssuesClone => (), ::core::convert::Infallible);
+request::operation!(IssuesClone => (), ::core::convert::Infallible);

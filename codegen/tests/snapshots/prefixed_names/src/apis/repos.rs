@@ -4,6 +4,8 @@
 
 //! `repos` operations.
 
+use crate::{encoding, error, request, transport};
+
 /// The `repos` operations; get it with [`Client::repos`](crate::Client::repos).
 #[derive(Debug, Clone, Copy)]
 pub struct ReposApi<'a> {
@@ -20,7 +22,7 @@ impl ReposApi<'_> {
     #[doc(alias = "issues/search")]
     pub fn issues_search(&self) -> IssuesSearch {
         IssuesSearch {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 }
@@ -29,40 +31,38 @@ impl ReposApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IssuesSearch {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for IssuesSearch {
+impl request::Operation for IssuesSearch {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "issues/search",
         method: reqwest::Method::GET,
         path: "/repos",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/repos");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -76,5 +76,4 @@ impl crate::request::Operation for IssuesSearch {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(IssuesSearch => (), ::core::convert::Infallible);
+request::operation!(IssuesSearch => (), ::core::convert::Infallible);

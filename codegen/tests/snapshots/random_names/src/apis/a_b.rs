@@ -4,7 +4,7 @@
 
 //! `a\u{202E}b` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `a\u{202E}b` operations; get it with [`Client::a_b`](crate::Client::a_b).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl ABApi<'_> {
         body: types::Clone2,
     ) -> BackSlashRawResponse {
         BackSlashRawResponse {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             items_self: items_self.into(),
             retry_2: None,
             sized: None,
@@ -55,7 +55,7 @@ impl ABApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct BackSlashRawResponse {
-    common: crate::request::Common,
+    common: request::Common,
     items_self: String,
     retry_2: Option<types::BackSlashRawResponseRetry>,
     sized: Option<i64>,
@@ -83,35 +83,33 @@ impl BackSlashRawResponse {
     }
 }
 
-impl crate::request::Operation for BackSlashRawResponse {
+impl request::Operation for BackSlashRawResponse {
     type Output = types::Sendloop;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "back\\slashRawResponse",
         method: reqwest::Method::POST,
         path: "/op37/{itemsSelf}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op37/");
-        crate::encoding::push_path_param(&mut path, "itemsSelf", &self.items_self)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "itemsSelf", &self.items_self)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.retry_2 {
             query.push("retry", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.sized {
             request.header("Sized", value)?;
         }
@@ -125,7 +123,7 @@ impl crate::request::Operation for BackSlashRawResponse {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Sendloop, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -139,7 +137,6 @@ impl crate::request::Operation for BackSlashRawResponse {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     BackSlashRawResponse => types::Sendloop, ::core::convert::Infallible
 );

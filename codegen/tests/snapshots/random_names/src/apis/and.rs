@@ -4,7 +4,7 @@
 
 //! `ñandú` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `ñandú` operations; get it with [`Client::and`](crate::Client::and).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl AndApi<'_> {
     #[doc(alias = "/op13/{Display}")]
     pub fn r#extern(&self, display: impl Into<String>, body: types::Builder) -> Extern {
         Extern {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             display: display.into(),
             bom: None,
             into_future_2: None,
@@ -50,7 +50,7 @@ impl AndApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Extern {
-    common: crate::request::Common,
+    common: request::Common,
     display: String,
     bom: Option<types::ExternBom>,
     into_future_2: Option<i64>,
@@ -78,35 +78,33 @@ impl Extern {
     }
 }
 
-impl crate::request::Operation for Extern {
+impl request::Operation for Extern {
     type Output = types::Rocket;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "extern",
         method: reqwest::Method::PUT,
         path: "/op13/{Display}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op13/");
-        crate::encoding::push_path_param(&mut path, "Display", &self.display)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "Display", &self.display)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.bom {
             query.push("\u{feff}bom", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.into_future_2 {
             request.header("into_future", value)?;
         }
@@ -120,7 +118,7 @@ impl crate::request::Operation for Extern {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Rocket, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -134,5 +132,4 @@ impl crate::request::Operation for Extern {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Extern => types::Rocket, ::core::convert::Infallible);
+request::operation!(Extern => types::Rocket, ::core::convert::Infallible);

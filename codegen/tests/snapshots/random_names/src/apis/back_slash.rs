@@ -4,7 +4,7 @@
 
 //! `back\slash...` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `back\slash...` operations; get it with [`Client::back_slash`](crate::Client::back_slash).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl BackSlashApi<'_> {
         body: types::Mega,
     ) -> Crate {
         Crate {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             zero_width: zero_width.into(),
             v: v.into(),
             default: None,
@@ -55,7 +55,7 @@ impl BackSlashApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Crate {
-    common: crate::request::Common,
+    common: request::Common,
     zero_width: String,
     v: types::CrateV,
     default: Option<i64>,
@@ -77,33 +77,31 @@ impl Crate {
     }
 }
 
-impl crate::request::Operation for Crate {
+impl request::Operation for Crate {
     type Output = types::UserAgent;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "crate",
         method: reqwest::Method::PATCH,
         path: "/op2/{zero\u{200b}width}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op2/");
-        crate::encoding::push_path_param(&mut path, "zero\u{200b}width", &self.zero_width)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "zero\u{200b}width", &self.zero_width)?;
+        let mut query = encoding::Query::default();
         query.push("v", &self.v);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.default {
             request.header("Default", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for Crate {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserAgent, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,5 +129,4 @@ impl crate::request::Operation for Crate {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Crate => types::UserAgent, ::core::convert::Infallible);
+request::operation!(Crate => types::UserAgent, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `builder` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `builder` operations; get it with [`Client::builder_2`](crate::Client::builder_2).
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,7 @@ impl BuilderApi<'_> {
     #[doc(alias = "Copy")]
     pub fn copy(&self, a_b: impl Into<String>) -> Copy2 {
         Copy2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             a_b: a_b.into(),
             r#where: None,
             rocket: None,
@@ -69,7 +69,7 @@ impl BuilderApi<'_> {
     #[doc(alias = "İstanbul")]
     pub fn stanbul(&self, some: impl Into<String>, a_b: impl Into<types::StanbulAb>) -> Stanbul {
         Stanbul {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             some: some.into(),
             a_b: a_b.into(),
             back_slash: None,
@@ -82,7 +82,7 @@ impl BuilderApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Copy2 {
-    common: crate::request::Common,
+    common: request::Common,
     a_b: String,
     r#where: Option<types::Copy2Where>,
     rocket: Option<i64>,
@@ -116,35 +116,33 @@ impl Copy2 {
     }
 }
 
-impl crate::request::Operation for Copy2 {
+impl request::Operation for Copy2 {
     type Output = types::ClientuserId;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Copy",
         method: reqwest::Method::PUT,
         path: "/op43/{a~b}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op43/");
-        crate::encoding::push_path_param(&mut path, "a~b", &self.a_b)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "a~b", &self.a_b)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.r#where {
             query.push("where", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.rocket {
             request.header("🚀rocket", value)?;
         }
@@ -160,7 +158,7 @@ impl crate::request::Operation for Copy2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ClientuserId, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -174,14 +172,13 @@ impl crate::request::Operation for Copy2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Copy2 => types::ClientuserId, ::core::convert::Infallible);
+request::operation!(Copy2 => types::ClientuserId, ::core::convert::Infallible);
 
 /// Request builder for [`BuilderApi::stanbul`] (`DELETE /op46/{Some}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Stanbul {
-    common: crate::request::Common,
+    common: request::Common,
     some: String,
     a_b: types::StanbulAb,
     back_slash: Option<i64>,
@@ -202,33 +199,31 @@ impl Stanbul {
     }
 }
 
-impl crate::request::Operation for Stanbul {
+impl request::Operation for Stanbul {
     type Output = types::Fn3;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "İstanbul",
         method: reqwest::Method::DELETE,
         path: "/op46/{Some}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op46/");
-        crate::encoding::push_path_param(&mut path, "Some", &self.some)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "Some", &self.some)?;
+        let mut query = encoding::Query::default();
         query.push("a~b", &self.a_b);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.back_slash {
             request.header("back\\slash", value)?;
         }
@@ -241,7 +236,7 @@ impl crate::request::Operation for Stanbul {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Fn3, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -255,5 +250,4 @@ impl crate::request::Operation for Stanbul {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Stanbul => types::Fn3, ::core::convert::Infallible);
+request::operation!(Stanbul => types::Fn3, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `ClientVec` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `ClientVec` operations; get it with [`Client::client_vec`](crate::Client::client_vec).
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +42,7 @@ impl ClientVecApi<'_> {
         body: types::Clone2,
     ) -> AsyncFullResponseFuture {
         AsyncFullResponseFuture {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#match: r#match.into(),
             user_id: user_id.into(),
             r#while: None,
@@ -56,7 +56,7 @@ impl ClientVecApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct AsyncFullResponseFuture {
-    common: crate::request::Common,
+    common: request::Common,
     r#match: String,
     user_id: types::AsyncFullResponseFutureUserId,
     r#while: Option<i64>,
@@ -78,33 +78,31 @@ impl AsyncFullResponseFuture {
     }
 }
 
-impl crate::request::Operation for AsyncFullResponseFuture {
+impl request::Operation for AsyncFullResponseFuture {
     type Output = types::Elsesend;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "asyncFullResponseFuture",
         method: reqwest::Method::DELETE,
         path: "/op21/{match}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op21/");
-        crate::encoding::push_path_param(&mut path, "match", &self.r#match)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "match", &self.r#match)?;
+        let mut query = encoding::Query::default();
         query.push("User-Id", &self.user_id);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.r#while {
             request.header("while", value)?;
         }
@@ -118,7 +116,7 @@ impl crate::request::Operation for AsyncFullResponseFuture {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Elsesend, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -132,7 +130,6 @@ impl crate::request::Operation for AsyncFullResponseFuture {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     AsyncFullResponseFuture => types::Elsesend, ::core::convert::Infallible
 );

@@ -4,7 +4,7 @@
 
 //! `clone` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `clone` operations; get it with [`Client::clone_2`](crate::Client::clone_2).
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +42,7 @@ impl CloneApi<'_> {
         body: types::Box2,
     ) -> StringEnumDeserializer {
         StringEnumDeserializer {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             sync_display: sync_display.into(),
             a_b: a_b.into(),
             a_bsigner: None,
@@ -56,7 +56,7 @@ impl CloneApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct StringEnumDeserializer {
-    common: crate::request::Common,
+    common: request::Common,
     sync_display: String,
     a_b: types::StringEnumDeserializerAb,
     a_bsigner: Option<i64>,
@@ -78,33 +78,31 @@ impl StringEnumDeserializer {
     }
 }
 
-impl crate::request::Operation for StringEnumDeserializer {
+impl request::Operation for StringEnumDeserializer {
     type Output = types::Future2;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "string_enumDeserializer",
         method: reqwest::Method::DELETE,
         path: "/op24/{SyncDisplay}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op24/");
-        crate::encoding::push_path_param(&mut path, "SyncDisplay", &self.sync_display)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "SyncDisplay", &self.sync_display)?;
+        let mut query = encoding::Query::default();
         query.push("a/b", &self.a_b);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.a_bsigner {
             request.header("a~bsigner", value)?;
         }
@@ -118,7 +116,7 @@ impl crate::request::Operation for StringEnumDeserializer {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Future2, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -132,7 +130,6 @@ impl crate::request::Operation for StringEnumDeserializer {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     StringEnumDeserializer => types::Future2, ::core::convert::Infallible
 );

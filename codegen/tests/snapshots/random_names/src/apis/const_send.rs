@@ -4,7 +4,7 @@
 
 //! `constSend` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `constSend` operations; get it with [`Client::const_send`](crate::Client::const_send).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl ConstSendApi<'_> {
     #[doc(alias = "Eq")]
     pub fn eq_2(&self, r#type: impl Into<String>) -> Eq2 {
         Eq2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#type: r#type.into(),
             key: None,
             retry_policy: None,
@@ -49,7 +49,7 @@ impl ConstSendApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Eq2 {
-    common: crate::request::Common,
+    common: request::Common,
     r#type: String,
     key: Option<types::Eq2Key>,
     retry_policy: Option<i64>,
@@ -76,35 +76,33 @@ impl Eq2 {
     }
 }
 
-impl crate::request::Operation for Eq2 {
+impl request::Operation for Eq2 {
     type Output = types::MegaRef;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Eq",
         method: reqwest::Method::PUT,
         path: "/op23/{@type}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op23/");
-        crate::encoding::push_path_param(&mut path, "@type", &self.r#type)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "@type", &self.r#type)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.key {
             query.push("Key", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.retry_policy {
             request.header("RetryPolicy", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for Eq2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::MegaRef, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,5 +129,4 @@ impl crate::request::Operation for Eq2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Eq2 => types::MegaRef, ::core::convert::Infallible);
+request::operation!(Eq2 => types::MegaRef, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Copy` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Copy` operations; get it with [`Client::copy`](crate::Client::copy).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl CopyApi<'_> {
         result_drop: impl Into<types::Option2ResultDrop>,
     ) -> Option2 {
         Option2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             iterator: iterator.into(),
             result_drop: result_drop.into(),
             new_line: None,
@@ -73,7 +73,7 @@ impl CopyApi<'_> {
     #[doc(alias = "ResponseFuture")]
     pub fn response_future(&self, timeout_raw_body: impl Into<String>) -> ResponseFuture {
         ResponseFuture {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             timeout_raw_body: timeout_raw_body.into(),
             debug_stanbul: None,
             body: None,
@@ -86,7 +86,7 @@ impl CopyApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Option2 {
-    common: crate::request::Common,
+    common: request::Common,
     iterator: String,
     result_drop: types::Option2ResultDrop,
     new_line: Option<i64>,
@@ -114,33 +114,31 @@ impl Option2 {
     }
 }
 
-impl crate::request::Operation for Option2 {
+impl request::Operation for Option2 {
     type Output = types::ClientuserId;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Option",
         method: reqwest::Method::POST,
         path: "/op29/{Iterator}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op29/");
-        crate::encoding::push_path_param(&mut path, "Iterator", &self.iterator)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "Iterator", &self.iterator)?;
+        let mut query = encoding::Query::default();
         query.push("ResultDrop", &self.result_drop);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.new_line {
             request.header("new\nline", value)?;
         }
@@ -156,7 +154,7 @@ impl crate::request::Operation for Option2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::ClientuserId, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -170,14 +168,13 @@ impl crate::request::Operation for Option2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Option2 => types::ClientuserId, ::core::convert::Infallible);
+request::operation!(Option2 => types::ClientuserId, ::core::convert::Infallible);
 
 /// Request builder for [`CopyApi::response_future`] (`PATCH /op50/{timeoutRawBody}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ResponseFuture {
-    common: crate::request::Common,
+    common: request::Common,
     timeout_raw_body: String,
     debug_stanbul: Option<types::ResponseFutureDebugStanbul>,
     body: Option<i64>,
@@ -207,35 +204,33 @@ impl ResponseFuture {
     }
 }
 
-impl crate::request::Operation for ResponseFuture {
+impl request::Operation for ResponseFuture {
     type Output = types::Mega;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "ResponseFuture",
         method: reqwest::Method::PATCH,
         path: "/op50/{timeoutRawBody}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op50/");
-        crate::encoding::push_path_param(&mut path, "timeoutRawBody", &self.timeout_raw_body)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "timeoutRawBody", &self.timeout_raw_body)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.debug_stanbul {
             query.push("Debugİstanbul", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.body {
             request.header("body", value)?;
         }
@@ -248,7 +243,7 @@ impl crate::request::Operation for ResponseFuture {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Mega, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -262,5 +257,4 @@ impl crate::request::Operation for ResponseFuture {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(ResponseFuture => types::Mega, ::core::convert::Infallible);
+request::operation!(ResponseFuture => types::Mega, ::core::convert::Infallible);

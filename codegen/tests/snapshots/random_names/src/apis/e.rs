@@ -4,7 +4,7 @@
 
 //! `é` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `é` operations; get it with [`Client::e`](crate::Client::e).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl EApi<'_> {
     #[doc(alias = "/op25/{é}")]
     pub fn tab_name_spec_title(&self, e: impl Into<String>) -> TabNameSpecTitle {
         TabNameSpecTitle {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             e: e.into(),
             stanbul: None,
             r#loop: None,
@@ -48,7 +48,7 @@ impl EApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct TabNameSpecTitle {
-    common: crate::request::Common,
+    common: request::Common,
     e: String,
     stanbul: Option<types::TabNameSpecTitleStanbul>,
     r#loop: Option<i64>,
@@ -75,35 +75,33 @@ impl TabNameSpecTitle {
     }
 }
 
-impl crate::request::Operation for TabNameSpecTitle {
+impl request::Operation for TabNameSpecTitle {
     type Output = types::UserId;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "tab\tnameSPEC_TITLE",
         method: reqwest::Method::DELETE,
         path: "/op25/{é}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op25/");
-        crate::encoding::push_path_param(&mut path, "é", &self.e)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "é", &self.e)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.stanbul {
             query.push("İstanbul-", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.r#loop {
             request.header("loop", value)?;
         }
@@ -116,7 +114,7 @@ impl crate::request::Operation for TabNameSpecTitle {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::UserId, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,7 +128,4 @@ impl crate::request::Operation for TabNameSpecTitle {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    TabNameSpecTitle => types::UserId, ::core::convert::Infallible
-);
+request::operation!(TabNameSpecTitle => types::UserId, ::core::convert::Infallible);

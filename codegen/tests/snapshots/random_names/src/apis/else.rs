@@ -4,7 +4,7 @@
 
 //! `else` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `else` operations; get it with [`Client::else`](crate::Client::else).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl ElseApi<'_> {
         user_id: impl Into<types::Vec2UserId>,
     ) -> Vec2 {
         Vec2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             v2fa_redirect_policy: v2fa_redirect_policy.into(),
             user_id: user_id.into(),
             serde_json: None,
@@ -55,7 +55,7 @@ impl ElseApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Vec2 {
-    common: crate::request::Common,
+    common: request::Common,
     v2fa_redirect_policy: String,
     user_id: types::Vec2UserId,
     serde_json: Option<i64>,
@@ -83,37 +83,31 @@ impl Vec2 {
     }
 }
 
-impl crate::request::Operation for Vec2 {
+impl request::Operation for Vec2 {
     type Output = types::Sizedtry;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Vec🙂",
         method: reqwest::Method::PATCH,
         path: "/op4/{2faRedirectPolicy}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op4/");
-        crate::encoding::push_path_param(
-            &mut path,
-            "2faRedirectPolicy",
-            &self.v2fa_redirect_policy,
-        )?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "2faRedirectPolicy", &self.v2fa_redirect_policy)?;
+        let mut query = encoding::Query::default();
         query.push("user.id", &self.user_id);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.serde_json {
             request.header("serde_json", value)?;
         }
@@ -129,7 +123,7 @@ impl crate::request::Operation for Vec2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Sizedtry, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -143,5 +137,4 @@ impl crate::request::Operation for Vec2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Vec2 => types::Sizedtry, ::core::convert::Infallible);
+request::operation!(Vec2 => types::Sizedtry, ::core::convert::Infallible);

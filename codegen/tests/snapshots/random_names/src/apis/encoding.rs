@@ -4,7 +4,7 @@
 
 //! `encoding` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `encoding` operations; get it with [`Client::encoding`](crate::Client::encoding).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl EncodingApi<'_> {
     #[doc(alias = "a%20b")]
     pub fn a_20b(&self, value: impl Into<String>) -> A20b {
         A20b {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             value: value.into(),
             value_2: None,
             stanbul: None,
@@ -49,7 +49,7 @@ impl EncodingApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct A20b {
-    common: crate::request::Common,
+    common: request::Common,
     value: String,
     value_2: Option<types::A20bValue>,
     stanbul: Option<i64>,
@@ -76,35 +76,33 @@ impl A20b {
     }
 }
 
-impl crate::request::Operation for A20b {
+impl request::Operation for A20b {
     type Output = types::DefaultUserId;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "a%20b",
         method: reqwest::Method::POST,
         path: "/op44/{ß}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op44/");
-        crate::encoding::push_path_param(&mut path, "ß", &self.value)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "ß", &self.value)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.value_2 {
             query.push("Ǆ", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.stanbul {
             request.header("İstanbul", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for A20b {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::DefaultUserId, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,5 +129,4 @@ impl crate::request::Operation for A20b {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(A20b => types::DefaultUserId, ::core::convert::Infallible);
+request::operation!(A20b => types::DefaultUserId, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Eq` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Eq` operations; get it with [`Client::eq`](crate::Client::eq).
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,7 @@ impl EqApi<'_> {
         intonew_line: impl Into<types::IntoFuture2IntonewLine>,
     ) -> IntoFuture2 {
         IntoFuture2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             options_2: options_2.into(),
             intonew_line: intonew_line.into(),
             r_type: None,
@@ -52,7 +52,7 @@ impl EqApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct IntoFuture2 {
-    common: crate::request::Common,
+    common: request::Common,
     options_2: String,
     intonew_line: types::IntoFuture2IntonewLine,
     r_type: Option<i64>,
@@ -73,33 +73,31 @@ impl IntoFuture2 {
     }
 }
 
-impl crate::request::Operation for IntoFuture2 {
+impl request::Operation for IntoFuture2 {
     type Output = types::Super;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "into_future",
         method: reqwest::Method::PATCH,
         path: "/op52/{options}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op52/");
-        crate::encoding::push_path_param(&mut path, "options", &self.options_2)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "options", &self.options_2)?;
+        let mut query = encoding::Query::default();
         query.push("Intonew\nline", &self.intonew_line);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.r_type {
             request.header("r#type", value)?;
         }
@@ -112,7 +110,7 @@ impl crate::request::Operation for IntoFuture2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Super, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -126,5 +124,4 @@ impl crate::request::Operation for IntoFuture2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(IntoFuture2 => types::Super, ::core::convert::Infallible);
+request::operation!(IntoFuture2 => types::Super, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Futuredyn` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Futuredyn` operations; get it with [`Client::futuredyn`](crate::Client::futuredyn).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl FuturedynApi<'_> {
     #[doc(alias = "/op34/{if}")]
     pub fn double(&self, r#if: impl Into<String>) -> Double {
         Double {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#if: r#if.into(),
             v0_ref: None,
             debugno_retry: None,
@@ -48,7 +48,7 @@ impl FuturedynApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Double {
-    common: crate::request::Common,
+    common: request::Common,
     r#if: String,
     v0_ref: Option<types::DoubleV0Ref>,
     debugno_retry: Option<i64>,
@@ -75,35 +75,33 @@ impl Double {
     }
 }
 
-impl crate::request::Operation for Double {
+impl request::Operation for Double {
     type Output = types::Rocket2;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "\"double\"",
         method: reqwest::Method::GET,
         path: "/op34/{if}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op34/");
-        crate::encoding::push_path_param(&mut path, "if", &self.r#if)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "if", &self.r#if)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.v0_ref {
             query.push("0$ref", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.debugno_retry {
             request.header("Debugno_retry", value)?;
         }
@@ -116,7 +114,7 @@ impl crate::request::Operation for Double {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Rocket2, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,5 +128,4 @@ impl crate::request::Operation for Double {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Double => types::Rocket2, ::core::convert::Infallible);
+request::operation!(Double => types::Rocket2, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Hash🚀rocket` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Hash🚀rocket` operations; get it with [`Client::hash_rocket`](crate::Client::hash_rocket).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl HashRocketApi<'_> {
         modinto_request: impl Into<types::HeaderModintoRequest>,
     ) -> Header {
         Header {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#true: r#true.into(),
             modinto_request: modinto_request.into(),
             core: None,
@@ -54,7 +54,7 @@ impl HashRocketApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Header {
-    common: crate::request::Common,
+    common: request::Common,
     r#true: String,
     modinto_request: types::HeaderModintoRequest,
     core: Option<i64>,
@@ -82,33 +82,31 @@ impl Header {
     }
 }
 
-impl crate::request::Operation for Header {
+impl request::Operation for Header {
     type Output = types::Unsafe;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "header",
         method: reqwest::Method::POST,
         path: "/op33/{true🙂}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op33/");
-        crate::encoding::push_path_param(&mut path, "true🙂", &self.r#true)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "true🙂", &self.r#true)?;
+        let mut query = encoding::Query::default();
         query.push("modinto_request", &self.modinto_request);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.core {
             request.header("core", value)?;
         }
@@ -124,7 +122,7 @@ impl crate::request::Operation for Header {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Unsafe, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -138,5 +136,4 @@ impl crate::request::Operation for Header {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Header => types::Unsafe, ::core::convert::Infallible);
+request::operation!(Header => types::Unsafe, ::core::convert::Infallible);

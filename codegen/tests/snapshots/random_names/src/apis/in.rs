@@ -4,7 +4,7 @@
 
 //! `in` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `in` operations; get it with [`Client::in`](crate::Client::in).
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,7 @@ impl InApi<'_> {
     #[doc(alias = "self")]
     pub fn self_(&self, partial_eq: impl Into<String>, body: types::Value2) -> Self_ {
         Self_ {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             partial_eq: partial_eq.into(),
             zero_width: None,
             new_line: None,
@@ -51,7 +51,7 @@ impl InApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Self_ {
-    common: crate::request::Common,
+    common: request::Common,
     partial_eq: String,
     zero_width: Option<types::SelfZeroWidth>,
     new_line: Option<i64>,
@@ -79,35 +79,33 @@ impl Self_ {
     }
 }
 
-impl crate::request::Operation for Self_ {
+impl request::Operation for Self_ {
     type Output = types::Mod;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "self",
         method: reqwest::Method::GET,
         path: "/op10/{PartialEq}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op10/");
-        crate::encoding::push_path_param(&mut path, "PartialEq", &self.partial_eq)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "PartialEq", &self.partial_eq)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.zero_width {
             query.push("zero\u{200b}width", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.new_line {
             request.header("名前new\nline", value)?;
         }
@@ -121,7 +119,7 @@ impl crate::request::Operation for Self_ {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Mod, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -135,5 +133,4 @@ impl crate::request::Operation for Self_ {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Self_ => types::Mod, ::core::convert::Infallible);
+request::operation!(Self_ => types::Mod, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `inFailure` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `inFailure` operations; get it with [`Client::in_failure`](crate::Client::in_failure).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl InFailureApi<'_> {
     #[doc(alias = "Ωmega")]
     pub fn mega(&self, quoted_default: impl Into<String>) -> Mega {
         Mega {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             quoted_default: quoted_default.into(),
             value: None,
             v0: None,
@@ -48,7 +48,7 @@ impl InFailureApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Mega {
-    common: crate::request::Common,
+    common: request::Common,
     quoted_default: String,
     value: Option<types::MegaValue>,
     v0: Option<i64>,
@@ -75,35 +75,33 @@ impl Mega {
     }
 }
 
-impl crate::request::Operation for Mega {
+impl request::Operation for Mega {
     type Output = types::Core;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Ωmega",
         method: reqwest::Method::PATCH,
         path: "/op14/{'quoted'Default}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op14/");
-        crate::encoding::push_path_param(&mut path, "'quoted'Default", &self.quoted_default)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "'quoted'Default", &self.quoted_default)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.value {
             query.push("ß", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.v0 {
             request.header("0", value)?;
         }
@@ -116,7 +114,7 @@ impl crate::request::Operation for Mega {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Core, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,5 +128,4 @@ impl crate::request::Operation for Mega {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Mega => types::Core, ::core::convert::Infallible);
+request::operation!(Mega => types::Core, ::core::convert::Infallible);

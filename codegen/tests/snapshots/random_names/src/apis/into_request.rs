@@ -4,7 +4,7 @@
 
 //! `into_request` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `into_request` operations; get it with [`Client::into_request`](crate::Client::into_request).
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +34,7 @@ impl IntoRequestApi<'_> {
     /// - `200` `types::Hash`: String
     pub fn quoted_b_tree_map(&self, tab_name: impl Into<String>) -> QuotedBTreeMap {
         QuotedBTreeMap {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             tab_name: tab_name.into(),
             value: None,
             try_fromcontinue: None,
@@ -47,7 +47,7 @@ impl IntoRequestApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct QuotedBTreeMap {
-    common: crate::request::Common,
+    common: request::Common,
     tab_name: String,
     value: Option<types::QuotedBTreeMapValue>,
     try_fromcontinue: Option<i64>,
@@ -74,35 +74,33 @@ impl QuotedBTreeMap {
     }
 }
 
-impl crate::request::Operation for QuotedBTreeMap {
+impl request::Operation for QuotedBTreeMap {
     type Output = types::Hash;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "'quoted'BTreeMap",
         method: reqwest::Method::PUT,
         path: "/op51/{tab\tname}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op51/");
-        crate::encoding::push_path_param(&mut path, "tab\tname", &self.tab_name)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "tab\tname", &self.tab_name)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.value {
             query.push("Ǆ", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.try_fromcontinue {
             request.header("TryFromcontinue", value)?;
         }
@@ -115,7 +113,7 @@ impl crate::request::Operation for QuotedBTreeMap {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Hash, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -129,5 +127,4 @@ impl crate::request::Operation for QuotedBTreeMap {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(QuotedBTreeMap => types::Hash, ::core::convert::Infallible);
+request::operation!(QuotedBTreeMap => types::Hash, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `let` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `let` operations; get it with [`Client::let`](crate::Client::let).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl LetApi<'_> {
     #[doc(alias = "/op54/{İstanbul}")]
     pub fn a_b(&self, stanbul: impl Into<String>, body: types::Super) -> AB {
         AB {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             stanbul: stanbul.into(),
             hash: None,
             deserializer: None,
@@ -50,7 +50,7 @@ impl LetApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct AB {
-    common: crate::request::Common,
+    common: request::Common,
     stanbul: String,
     hash: Option<types::AbHash>,
     deserializer: Option<i64>,
@@ -78,35 +78,33 @@ impl AB {
     }
 }
 
-impl crate::request::Operation for AB {
+impl request::Operation for AB {
     type Output = types::Serde;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "a\u{202e}b",
         method: reqwest::Method::GET,
         path: "/op54/{İstanbul}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op54/");
-        crate::encoding::push_path_param(&mut path, "İstanbul", &self.stanbul)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "İstanbul", &self.stanbul)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.hash {
             query.push("Hash", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.deserializer {
             request.header("Deserializer", value)?;
         }
@@ -120,7 +118,7 @@ impl crate::request::Operation for AB {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Serde, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -134,5 +132,4 @@ impl crate::request::Operation for AB {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(AB => types::Serde, ::core::convert::Infallible);
+request::operation!(AB => types::Serde, ::core::convert::Infallible);

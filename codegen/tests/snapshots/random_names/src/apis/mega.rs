@@ -4,7 +4,7 @@
 
 //! `Ωmega` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Ωmega` operations; get it with [`Client::mega`](crate::Client::mega).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl MegaApi<'_> {
         body: types::V0,
     ) -> BaseUrl {
         BaseUrl {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             new_line_future: new_line_future.into(),
             bom: bom.into(),
             back_slash: None,
@@ -54,7 +54,7 @@ impl MegaApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct BaseUrl {
-    common: crate::request::Common,
+    common: request::Common,
     new_line_future: String,
     bom: types::BaseUrlBom,
     back_slash: Option<i64>,
@@ -76,33 +76,31 @@ impl BaseUrl {
     }
 }
 
-impl crate::request::Operation for BaseUrl {
+impl request::Operation for BaseUrl {
     type Output = types::Response;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "base_url",
         method: reqwest::Method::POST,
         path: "/op27/{new\nlineFuture}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op27/");
-        crate::encoding::push_path_param(&mut path, "new\nlineFuture", &self.new_line_future)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "new\nlineFuture", &self.new_line_future)?;
+        let mut query = encoding::Query::default();
         query.push("\u{feff}bom", &self.bom);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.back_slash {
             request.header("back\\slash", value)?;
         }
@@ -116,7 +114,7 @@ impl crate::request::Operation for BaseUrl {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Response, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,5 +128,4 @@ impl crate::request::Operation for BaseUrl {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(BaseUrl => types::Response, ::core::convert::Infallible);
+request::operation!(BaseUrl => types::Response, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Ωmegafmt` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Ωmegafmt` operations; get it with [`Client::megafmt`](crate::Client::megafmt).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl MegafmtApi<'_> {
         ref0: impl Into<types::Default2Ref0>,
     ) -> Default2 {
         Default2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             hash: hash.into(),
             ref0: ref0.into(),
             into: None,
@@ -55,7 +55,7 @@ impl MegafmtApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Default2 {
-    common: crate::request::Common,
+    common: request::Common,
     hash: String,
     ref0: types::Default2Ref0,
     into: Option<i64>,
@@ -83,33 +83,31 @@ impl Default2 {
     }
 }
 
-impl crate::request::Operation for Default2 {
+impl request::Operation for Default2 {
     type Output = types::MegaRef;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Default",
         method: reqwest::Method::PATCH,
         path: "/op53/{Hash}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op53/");
-        crate::encoding::push_path_param(&mut path, "Hash", &self.hash)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "Hash", &self.hash)?;
+        let mut query = encoding::Query::default();
         query.push("$ref0", &self.ref0);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.into {
             request.header("Into", value)?;
         }
@@ -125,7 +123,7 @@ impl crate::request::Operation for Default2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::MegaRef, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -139,5 +137,4 @@ impl crate::request::Operation for Default2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Default2 => types::MegaRef, ::core::convert::Infallible);
+request::operation!(Default2 => types::MegaRef, ::core::convert::Infallible);

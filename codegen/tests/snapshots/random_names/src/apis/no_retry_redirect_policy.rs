@@ -4,7 +4,7 @@
 
 //! `no_retryRedirectPolicy` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `no_retryRedirectPolicy` operations; get it with [`Client::no_retry_redirect_policy`](crate::Client::no_retry_redirect_policy).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl NoRetryRedirectPolicyApi<'_> {
         body: types::RType,
     ) -> Break0 {
         Break0 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             enum_hash: enum_hash.into(),
             r#where: r#where.into(),
             raw_response_mega: None,
@@ -55,7 +55,7 @@ impl NoRetryRedirectPolicyApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Break0 {
-    common: crate::request::Common,
+    common: request::Common,
     enum_hash: String,
     r#where: types::Break0Where,
     raw_response_mega: Option<i64>,
@@ -77,33 +77,31 @@ impl Break0 {
     }
 }
 
-impl crate::request::Operation for Break0 {
+impl request::Operation for Break0 {
     type Output = types::CredentialsbackSlash;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "break0",
         method: reqwest::Method::GET,
         path: "/op1/{enumHash}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op1/");
-        crate::encoding::push_path_param(&mut path, "enumHash", &self.enum_hash)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "enumHash", &self.enum_hash)?;
+        let mut query = encoding::Query::default();
         query.push("where", &self.r#where);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.raw_response_mega {
             request.header("RawResponseΩmega", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for Break0 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::CredentialsbackSlash, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,7 +129,4 @@ impl crate::request::Operation for Break0 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    Break0 => types::CredentialsbackSlash, ::core::convert::Infallible
-);
+request::operation!(Break0 => types::CredentialsbackSlash, ::core::convert::Infallible);

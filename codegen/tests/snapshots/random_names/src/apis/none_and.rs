@@ -4,7 +4,7 @@
 
 //! `Noneñandú` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Noneñandú` operations; get it with [`Client::none_and`](crate::Client::none_and).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl NoneAndApi<'_> {
         body: types::Async,
     ) -> Box2 {
         Box2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id: user_id.into(),
             r#enum: r#enum.into(),
             value: None,
@@ -55,7 +55,7 @@ impl NoneAndApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Box2 {
-    common: crate::request::Common,
+    common: request::Common,
     user_id: String,
     r#enum: types::Box2Enum,
     value: Option<i64>,
@@ -77,33 +77,31 @@ impl Box2 {
     }
 }
 
-impl crate::request::Operation for Box2 {
+impl request::Operation for Box2 {
     type Output = types::Dyn;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "box",
         method: reqwest::Method::PUT,
         path: "/op40/{user.id}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op40/");
-        crate::encoding::push_path_param(&mut path, "user.id", &self.user_id)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "user.id", &self.user_id)?;
+        let mut query = encoding::Query::default();
         query.push("enum", &self.r#enum);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.value {
             request.header("-", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for Box2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Dyn, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,5 +129,4 @@ impl crate::request::Operation for Box2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Box2 => types::Dyn, ::core::convert::Infallible);
+request::operation!(Box2 => types::Dyn, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Noneuser_id` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Noneuser_id` operations; get it with [`Client::noneuser_id`](crate::Client::noneuser_id).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl NoneuserIdApi<'_> {
     #[doc(alias = "Stringrequest")]
     pub fn stringrequest(&self, r#unsafe: impl Into<String>) -> Stringrequest {
         Stringrequest {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#unsafe: r#unsafe.into(),
             r#as: None,
             selftrue: None,
@@ -49,7 +49,7 @@ impl NoneuserIdApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Stringrequest {
-    common: crate::request::Common,
+    common: request::Common,
     r#unsafe: String,
     r#as: Option<types::StringrequestAs>,
     selftrue: Option<i64>,
@@ -76,35 +76,33 @@ impl Stringrequest {
     }
 }
 
-impl crate::request::Operation for Stringrequest {
+impl request::Operation for Stringrequest {
     type Output = types::Sendloop;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Stringrequest",
         method: reqwest::Method::DELETE,
         path: "/op28/{unsafe}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op28/");
-        crate::encoding::push_path_param(&mut path, "unsafe", &self.r#unsafe)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "unsafe", &self.r#unsafe)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.r#as {
             query.push("as", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.selftrue {
             request.header("Selftrue", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for Stringrequest {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Sendloop, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,7 +129,4 @@ impl crate::request::Operation for Stringrequest {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    Stringrequest => types::Sendloop, ::core::convert::Infallible
-);
+request::operation!(Stringrequest => types::Sendloop, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Option` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Option` operations; get it with [`Client::option`](crate::Client::option).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl OptionApi<'_> {
     #[doc(alias = "/op20/{move}")]
     pub fn r#move(&self, r#move: impl Into<String>, bom_key: impl Into<types::MoveBomKey>) -> Move {
         Move {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#move: r#move.into(),
             bom_key: bom_key.into(),
             try_fromtry: None,
@@ -50,7 +50,7 @@ impl OptionApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Move {
-    common: crate::request::Common,
+    common: request::Common,
     r#move: String,
     bom_key: types::MoveBomKey,
     try_fromtry: Option<i64>,
@@ -78,33 +78,31 @@ impl Move {
     }
 }
 
-impl crate::request::Operation for Move {
+impl request::Operation for Move {
     type Output = types::Value3;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "move",
         method: reqwest::Method::DELETE,
         path: "/op20/{move}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op20/");
-        crate::encoding::push_path_param(&mut path, "move", &self.r#move)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "move", &self.r#move)?;
+        let mut query = encoding::Query::default();
         query.push("\u{feff}bomKey", &self.bom_key);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.try_fromtry {
             request.header("TryFromtry", value)?;
         }
@@ -120,7 +118,7 @@ impl crate::request::Operation for Move {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Value3, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -134,5 +132,4 @@ impl crate::request::Operation for Move {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Move => types::Value3, ::core::convert::Infallible);
+request::operation!(Move => types::Value3, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `Optionawait` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Optionawait` operations; get it with [`Client::optionawait`](crate::Client::optionawait).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl OptionawaitApi<'_> {
     #[doc(alias = "/op26/{İstanbul}")]
     pub fn zero_width(&self, stanbul: impl Into<String>) -> ZeroWidth {
         ZeroWidth {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             stanbul: stanbul.into(),
             sized: None,
             value: None,
@@ -48,7 +48,7 @@ impl OptionawaitApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ZeroWidth {
-    common: crate::request::Common,
+    common: request::Common,
     stanbul: String,
     sized: Option<types::ZeroWidthSized>,
     value: Option<i64>,
@@ -75,35 +75,33 @@ impl ZeroWidth {
     }
 }
 
-impl crate::request::Operation for ZeroWidth {
+impl request::Operation for ZeroWidth {
     type Output = types::From2;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "zero\u{200b}width",
         method: reqwest::Method::DELETE,
         path: "/op26/{İstanbul}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op26/");
-        crate::encoding::push_path_param(&mut path, "İstanbul", &self.stanbul)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "İstanbul", &self.stanbul)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.sized {
             query.push("Sized", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.value {
             request.header("Ǆ", value)?;
         }
@@ -116,7 +114,7 @@ impl crate::request::Operation for ZeroWidth {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::From2, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,5 +128,4 @@ impl crate::request::Operation for ZeroWidth {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(ZeroWidth => types::From2, ::core::convert::Infallible);
+request::operation!(ZeroWidth => types::From2, ::core::convert::Infallible);

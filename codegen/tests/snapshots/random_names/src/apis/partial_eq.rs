@@ -4,7 +4,7 @@
 
 //! `PartialEq` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `PartialEq` operations; get it with [`Client::partial_eq`](crate::Client::partial_eq).
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +42,7 @@ impl PartialEqApi<'_> {
         body: types::Ok2,
     ) -> V2faitems {
         V2faitems {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#async: r#async.into(),
             value: value.into(),
             serialize: None,
@@ -77,7 +77,7 @@ impl PartialEqApi<'_> {
         base_url: impl Into<types::UserIdenumBaseUrl>,
     ) -> UserIdenum {
         UserIdenum {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#type: r#type.into(),
             base_url: base_url.into(),
             rocket: None,
@@ -90,7 +90,7 @@ impl PartialEqApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct V2faitems {
-    common: crate::request::Common,
+    common: request::Common,
     r#async: String,
     value: types::V2faitemsValue,
     serialize: Option<i64>,
@@ -112,33 +112,31 @@ impl V2faitems {
     }
 }
 
-impl crate::request::Operation for V2faitems {
+impl request::Operation for V2faitems {
     type Output = types::False;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "2faitems",
         method: reqwest::Method::GET,
         path: "/op6/{async}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op6/");
-        crate::encoding::push_path_param(&mut path, "async", &self.r#async)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "async", &self.r#async)?;
+        let mut query = encoding::Query::default();
         query.push("", &self.value);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.serialize {
             request.header("Serialize", value)?;
         }
@@ -152,7 +150,7 @@ impl crate::request::Operation for V2faitems {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::False, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -166,14 +164,13 @@ impl crate::request::Operation for V2faitems {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(V2faitems => types::False, ::core::convert::Infallible);
+request::operation!(V2faitems => types::False, ::core::convert::Infallible);
 
 /// Request builder for [`PartialEqApi::user_idenum`] (`GET /op11/{@type}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UserIdenum {
-    common: crate::request::Common,
+    common: request::Common,
     r#type: String,
     base_url: types::UserIdenumBaseUrl,
     rocket: Option<i64>,
@@ -194,33 +191,31 @@ impl UserIdenum {
     }
 }
 
-impl crate::request::Operation for UserIdenum {
+impl request::Operation for UserIdenum {
     type Output = types::Mega;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "user_idenum",
         method: reqwest::Method::GET,
         path: "/op11/{@type}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op11/");
-        crate::encoding::push_path_param(&mut path, "@type", &self.r#type)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "@type", &self.r#type)?;
+        let mut query = encoding::Query::default();
         query.push("base_url", &self.base_url);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.rocket {
             request.header("🚀rocket", value)?;
         }
@@ -233,7 +228,7 @@ impl crate::request::Operation for UserIdenum {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Mega, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -247,5 +242,4 @@ impl crate::request::Operation for UserIdenum {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(UserIdenum => types::Mega, ::core::convert::Infallible);
+request::operation!(UserIdenum => types::Mega, ::core::convert::Infallible);

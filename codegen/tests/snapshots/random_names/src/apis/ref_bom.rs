@@ -4,7 +4,7 @@
 
 //! `$ref\u{FEFF}bom` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `$ref\u{FEFF}bom` operations; get it with [`Client::ref_bom`](crate::Client::ref_bom).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl RefBomApi<'_> {
         rocket: impl Into<types::ErrorRocket>,
     ) -> Error {
         Error {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             use_and: use_and.into(),
             rocket: rocket.into(),
             union: None,
@@ -53,7 +53,7 @@ impl RefBomApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Error {
-    common: crate::request::Common,
+    common: request::Common,
     use_and: String,
     rocket: types::ErrorRocket,
     union: Option<i64>,
@@ -74,33 +74,31 @@ impl Error {
     }
 }
 
-impl crate::request::Operation for Error {
+impl request::Operation for Error {
     type Output = types::Impl;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Error",
         method: reqwest::Method::POST,
         path: "/op8/{useñandú}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op8/");
-        crate::encoding::push_path_param(&mut path, "useñandú", &self.use_and)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "useñandú", &self.use_and)?;
+        let mut query = encoding::Query::default();
         query.push("🚀rocket", &self.rocket);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.union {
             request.header("union", value)?;
         }
@@ -113,7 +111,7 @@ impl crate::request::Operation for Error {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Impl, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -127,5 +125,4 @@ impl crate::request::Operation for Error {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Error => types::Impl, ::core::convert::Infallible);
+request::operation!(Error => types::Impl, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `RequestOptions` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `RequestOptions` operations; get it with [`Client::request_options`](crate::Client::request_options).
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +34,7 @@ impl RequestOptionsApi<'_> {
     /// - `200` `types::Clone2`: IntoFuture
     pub fn no_retry(&self, a_b: impl Into<String>) -> NoRetry {
         NoRetry {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             a_b: a_b.into(),
             fmt_2: None,
             operation: None,
@@ -47,7 +47,7 @@ impl RequestOptionsApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct NoRetry {
-    common: crate::request::Common,
+    common: request::Common,
     a_b: String,
     fmt_2: Option<types::NoRetryFmt>,
     operation: Option<i64>,
@@ -74,35 +74,33 @@ impl NoRetry {
     }
 }
 
-impl crate::request::Operation for NoRetry {
+impl request::Operation for NoRetry {
     type Output = types::Clone2;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "no_retry",
         method: reqwest::Method::PUT,
         path: "/op48/{a\u{202e}b}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op48/");
-        crate::encoding::push_path_param(&mut path, "a\u{202e}b", &self.a_b)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "a\u{202e}b", &self.a_b)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.fmt_2 {
             query.push("fmt", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.operation {
             request.header("operation", value)?;
         }
@@ -115,7 +113,7 @@ impl crate::request::Operation for NoRetry {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Clone2, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -129,5 +127,4 @@ impl crate::request::Operation for NoRetry {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(NoRetry => types::Clone2, ::core::convert::Infallible);
+request::operation!(NoRetry => types::Clone2, ::core::convert::Infallible);

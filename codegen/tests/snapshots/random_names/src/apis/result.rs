@@ -4,7 +4,7 @@
 
 //! `Result` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Result` operations; get it with [`Client::result`](crate::Client::result).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl ResultApi<'_> {
     /// - `200` `types::Sendloop`: core
     pub fn r#struct(&self, quoted: impl Into<String>, body: types::UserAgent) -> Struct {
         Struct {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             quoted: quoted.into(),
             type_stanbul: None,
             map: None,
@@ -49,7 +49,7 @@ impl ResultApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Struct {
-    common: crate::request::Common,
+    common: request::Common,
     quoted: String,
     type_stanbul: Option<types::StructTypeStanbul>,
     map: Option<i64>,
@@ -77,35 +77,33 @@ impl Struct {
     }
 }
 
-impl crate::request::Operation for Struct {
+impl request::Operation for Struct {
     type Output = types::Sendloop;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "struct",
         method: reqwest::Method::PATCH,
         path: "/op35/{'quoted'}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op35/");
-        crate::encoding::push_path_param(&mut path, "'quoted'", &self.quoted)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "'quoted'", &self.quoted)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.type_stanbul {
             query.push("typeİstanbul", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.map {
             request.header("Map", value)?;
         }
@@ -119,7 +117,7 @@ impl crate::request::Operation for Struct {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Sendloop, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -133,5 +131,4 @@ impl crate::request::Operation for Struct {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Struct => types::Sendloop, ::core::convert::Infallible);
+request::operation!(Struct => types::Sendloop, ::core::convert::Infallible);

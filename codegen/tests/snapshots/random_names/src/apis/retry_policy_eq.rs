@@ -4,7 +4,7 @@
 
 //! `RetryPolicyEq` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `RetryPolicyEq` operations; get it with [`Client::retry_policy_eq`](crate::Client::retry_policy_eq).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl RetryPolicyEqApi<'_> {
         r#let: impl Into<types::RawRequestLet>,
     ) -> RawRequest {
         RawRequest {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             gengen: gengen.into(),
             r#let: r#let.into(),
             core: None,
@@ -53,7 +53,7 @@ impl RetryPolicyEqApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct RawRequest {
-    common: crate::request::Common,
+    common: request::Common,
     gengen: String,
     r#let: types::RawRequestLet,
     core: Option<i64>,
@@ -74,33 +74,31 @@ impl RawRequest {
     }
 }
 
-impl crate::request::Operation for RawRequest {
+impl request::Operation for RawRequest {
     type Output = types::Type;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "RawRequest",
         method: reqwest::Method::DELETE,
         path: "/op58/{gengen}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op58/");
-        crate::encoding::push_path_param(&mut path, "gengen", &self.gengen)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "gengen", &self.gengen)?;
+        let mut query = encoding::Query::default();
         query.push("let", &self.r#let);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.core {
             request.header("core", value)?;
         }
@@ -113,7 +111,7 @@ impl crate::request::Operation for RawRequest {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Type, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -127,5 +125,4 @@ impl crate::request::Operation for RawRequest {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(RawRequest => types::Type, ::core::convert::Infallible);
+request::operation!(RawRequest => types::Type, ::core::convert::Infallible);

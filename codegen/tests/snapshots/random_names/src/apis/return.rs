@@ -4,7 +4,7 @@
 
 //! `return` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `return` operations; get it with [`Client::return`](crate::Client::return).
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +41,7 @@ impl ReturnApi<'_> {
         value: impl Into<types::ValueValue>,
     ) -> Value {
         Value {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             decodereturn: decodereturn.into(),
             value: value.into(),
             r#else: None,
@@ -55,7 +55,7 @@ impl ReturnApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Value {
-    common: crate::request::Common,
+    common: request::Common,
     decodereturn: String,
     value: types::ValueValue,
     r#else: Option<i64>,
@@ -83,33 +83,31 @@ impl Value {
     }
 }
 
-impl crate::request::Operation for Value {
+impl request::Operation for Value {
     type Output = types::Async;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "ß",
         method: reqwest::Method::GET,
         path: "/op3/{decodereturn}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op3/");
-        crate::encoding::push_path_param(&mut path, "decodereturn", &self.decodereturn)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "decodereturn", &self.decodereturn)?;
+        let mut query = encoding::Query::default();
         query.push("ß", &self.value);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.r#else {
             request.header("else", value)?;
         }
@@ -125,7 +123,7 @@ impl crate::request::Operation for Value {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Async, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -139,5 +137,4 @@ impl crate::request::Operation for Value {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Value => types::Async, ::core::convert::Infallible);
+request::operation!(Value => types::Async, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `🚀rocket` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `🚀rocket` operations; get it with [`Client::rocket`](crate::Client::rocket).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl RocketApi<'_> {
     /// - `200` `types::Debug`: Okbox
     pub fn r#let(&self, a_b: impl Into<String>, body: types::FailureUserId) -> Let {
         Let {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             a_b: a_b.into(),
             user_id: None,
             user_id_user_id: None,
@@ -72,7 +72,7 @@ impl RocketApi<'_> {
         vec: impl Into<types::SizedUserIdVec>,
     ) -> SizedUserId {
         SizedUserId {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#pub: r#pub.into(),
             vec: vec.into(),
             default: None,
@@ -86,7 +86,7 @@ impl RocketApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Let {
-    common: crate::request::Common,
+    common: request::Common,
     a_b: String,
     user_id: Option<types::LetUserId>,
     user_id_user_id: Option<i64>,
@@ -114,35 +114,33 @@ impl Let {
     }
 }
 
-impl crate::request::Operation for Let {
+impl request::Operation for Let {
     type Output = types::Debug;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "let",
         method: reqwest::Method::GET,
         path: "/op7/{a\u{202e}b}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op7/");
-        crate::encoding::push_path_param(&mut path, "a\u{202e}b", &self.a_b)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "a\u{202e}b", &self.a_b)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.user_id {
             query.push("userId", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.user_id_user_id {
             request.header("userId__user__id__", value)?;
         }
@@ -156,7 +154,7 @@ impl crate::request::Operation for Let {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Debug, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -170,14 +168,13 @@ impl crate::request::Operation for Let {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Let => types::Debug, ::core::convert::Infallible);
+request::operation!(Let => types::Debug, ::core::convert::Infallible);
 
 /// Request builder for [`RocketApi::sized_user_id`] (`PUT /op19/{pub}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SizedUserId {
-    common: crate::request::Common,
+    common: request::Common,
     r#pub: String,
     vec: types::SizedUserIdVec,
     default: Option<i64>,
@@ -205,33 +202,31 @@ impl SizedUserId {
     }
 }
 
-impl crate::request::Operation for SizedUserId {
+impl request::Operation for SizedUserId {
     type Output = types::Value2;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "SizedUSER-ID",
         method: reqwest::Method::PUT,
         path: "/op19/{pub}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op19/");
-        crate::encoding::push_path_param(&mut path, "pub", &self.r#pub)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "pub", &self.r#pub)?;
+        let mut query = encoding::Query::default();
         query.push("Vec", &self.vec);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.default {
             request.header("Default", value)?;
         }
@@ -247,7 +242,7 @@ impl crate::request::Operation for SizedUserId {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Value2, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -261,5 +256,4 @@ impl crate::request::Operation for SizedUserId {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(SizedUserId => types::Value2, ::core::convert::Infallible);
+request::operation!(SizedUserId => types::Value2, ::core::convert::Infallible);

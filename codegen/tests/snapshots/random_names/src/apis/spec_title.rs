@@ -4,7 +4,7 @@
 
 //! `SPEC_TITLE` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `SPEC_TITLE` operations; get it with [`Client::spec_title`](crate::Client::spec_title).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl SpecTitleApi<'_> {
         deserialize: impl Into<types::UserIdDeserialize>,
     ) -> UserId {
         UserId {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             clone_option: clone_option.into(),
             deserialize: deserialize.into(),
             sized: None,
@@ -53,7 +53,7 @@ impl SpecTitleApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UserId {
-    common: crate::request::Common,
+    common: request::Common,
     clone_option: String,
     deserialize: types::UserIdDeserialize,
     sized: Option<i64>,
@@ -74,33 +74,31 @@ impl UserId {
     }
 }
 
-impl crate::request::Operation for UserId {
+impl request::Operation for UserId {
     type Output = types::Debug;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "user.id",
         method: reqwest::Method::DELETE,
         path: "/op15/{CloneOption}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op15/");
-        crate::encoding::push_path_param(&mut path, "CloneOption", &self.clone_option)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "CloneOption", &self.clone_option)?;
+        let mut query = encoding::Query::default();
         query.push("Deserialize", &self.deserialize);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.sized {
             request.header("Sized", value)?;
         }
@@ -113,7 +111,7 @@ impl crate::request::Operation for UserId {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Debug, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -127,5 +125,4 @@ impl crate::request::Operation for UserId {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(UserId => types::Debug, ::core::convert::Infallible);
+request::operation!(UserId => types::Debug, ::core::convert::Infallible);

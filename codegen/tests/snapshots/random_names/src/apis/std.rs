@@ -4,7 +4,7 @@
 
 //! `std` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `std` operations; get it with [`Client::std`](crate::Client::std).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl StdApi<'_> {
         encoding: impl Into<types::ReffalseEncoding>,
     ) -> Reffalse {
         Reffalse {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             debug: debug.into(),
             encoding: encoding.into(),
             user_id: None,
@@ -71,7 +71,7 @@ impl StdApi<'_> {
     #[doc(alias = "/op55/{-}")]
     pub fn signer(&self, value: impl Into<String>) -> Signer {
         Signer {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             value: value.into(),
             raw_body: None,
             future: None,
@@ -85,7 +85,7 @@ impl StdApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Reffalse {
-    common: crate::request::Common,
+    common: request::Common,
     debug: String,
     encoding: types::ReffalseEncoding,
     user_id: Option<i64>,
@@ -106,33 +106,31 @@ impl Reffalse {
     }
 }
 
-impl crate::request::Operation for Reffalse {
+impl request::Operation for Reffalse {
     type Output = types::A20bDouble;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "$reffalse",
         method: reqwest::Method::POST,
         path: "/op22/{Debugß}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op22/");
-        crate::encoding::push_path_param(&mut path, "Debugß", &self.debug)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "Debugß", &self.debug)?;
+        let mut query = encoding::Query::default();
         query.push("encoding", &self.encoding);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.user_id {
             request.header("__user__id__", value)?;
         }
@@ -145,7 +143,7 @@ impl crate::request::Operation for Reffalse {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::A20bDouble, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -159,14 +157,13 @@ impl crate::request::Operation for Reffalse {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Reffalse => types::A20bDouble, ::core::convert::Infallible);
+request::operation!(Reffalse => types::A20bDouble, ::core::convert::Infallible);
 
 /// Request builder for [`StdApi::signer`] (`POST /op55/{-}`): set optional parameters, then `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Signer {
-    common: crate::request::Common,
+    common: request::Common,
     value: String,
     raw_body: Option<types::SignerRawBody>,
     future: Option<i64>,
@@ -200,35 +197,33 @@ impl Signer {
     }
 }
 
-impl crate::request::Operation for Signer {
+impl request::Operation for Signer {
     type Output = types::Iterator2;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "signer",
         method: reqwest::Method::POST,
         path: "/op55/{-}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op55/");
-        crate::encoding::push_path_param(&mut path, "-", &self.value)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "-", &self.value)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.raw_body {
             query.push("RawBody", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.future {
             request.header("Future", value)?;
         }
@@ -244,7 +239,7 @@ impl crate::request::Operation for Signer {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Iterator2, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -258,5 +253,4 @@ impl crate::request::Operation for Signer {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Signer => types::Iterator2, ::core::convert::Infallible);
+request::operation!(Signer => types::Iterator2, ::core::convert::Infallible);

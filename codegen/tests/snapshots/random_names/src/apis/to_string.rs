@@ -4,7 +4,7 @@
 
 //! `ToString` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `ToString` operations; get it with [`Client::to_string`](crate::Client::to_string).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl ToStringApi<'_> {
     #[doc(alias = "ToStringno_retry")]
     pub fn to_stringno_retry(&self, v0: impl Into<String>) -> ToStringnoRetry {
         ToStringnoRetry {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             v0: v0.into(),
             value: None,
             user_id: None,
@@ -49,7 +49,7 @@ impl ToStringApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ToStringnoRetry {
-    common: crate::request::Common,
+    common: request::Common,
     v0: String,
     value: Option<types::ToStringnoRetryValue>,
     user_id: Option<i64>,
@@ -76,35 +76,33 @@ impl ToStringnoRetry {
     }
 }
 
-impl crate::request::Operation for ToStringnoRetry {
+impl request::Operation for ToStringnoRetry {
     type Output = types::Transport;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "ToStringno_retry",
         method: reqwest::Method::GET,
         path: "/op56/{0}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op56/");
-        crate::encoding::push_path_param(&mut path, "0", &self.v0)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "0", &self.v0)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.value {
             query.push("_", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.user_id {
             request.header("user[id]", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for ToStringnoRetry {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Transport, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,7 +129,4 @@ impl crate::request::Operation for ToStringnoRetry {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
-    ToStringnoRetry => types::Transport, ::core::convert::Infallible
-);
+request::operation!(ToStringnoRetry => types::Transport, ::core::convert::Infallible);

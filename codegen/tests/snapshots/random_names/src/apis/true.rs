@@ -4,7 +4,7 @@
 
 //! `true` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `true` operations; get it with [`Client::true`](crate::Client::true).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl TrueApi<'_> {
     #[doc(alias = "back\\slash")]
     pub fn back_slash(&self, r#as: impl Into<String>) -> BackSlash {
         BackSlash {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             r#as: r#as.into(),
             sync_client_builder: None,
             debug: None,
@@ -49,7 +49,7 @@ impl TrueApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct BackSlash {
-    common: crate::request::Common,
+    common: request::Common,
     r#as: String,
     sync_client_builder: Option<types::BackSlashSyncClientBuilder>,
     debug: Option<i64>,
@@ -79,35 +79,33 @@ impl BackSlash {
     }
 }
 
-impl crate::request::Operation for BackSlash {
+impl request::Operation for BackSlash {
     type Output = types::Iterator2;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "back\\slash",
         method: reqwest::Method::PATCH,
         path: "/op47/{as}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op47/");
-        crate::encoding::push_path_param(&mut path, "as", &self.r#as)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "as", &self.r#as)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.sync_client_builder {
             query.push("SyncClientBuilder", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.debug {
             request.header("Debug", value)?;
         }
@@ -120,7 +118,7 @@ impl crate::request::Operation for BackSlash {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Iterator2, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -134,5 +132,4 @@ impl crate::request::Operation for BackSlash {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(BackSlash => types::Iterator2, ::core::convert::Infallible);
+request::operation!(BackSlash => types::Iterator2, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `USER_AGENT` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `USER_AGENT` operations; get it with [`Client::user_agent`](crate::Client::user_agent).
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl UserAgentApi<'_> {
         user_agent: impl Into<types::None2UserAgent>,
     ) -> None2 {
         None2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             user_id_redirect_policy: user_id_redirect_policy.into(),
             user_agent: user_agent.into(),
             r#type: None,
@@ -53,7 +53,7 @@ impl UserAgentApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct None2 {
-    common: crate::request::Common,
+    common: request::Common,
     user_id_redirect_policy: String,
     user_agent: types::None2UserAgent,
     r#type: Option<i64>,
@@ -74,37 +74,35 @@ impl None2 {
     }
 }
 
-impl crate::request::Operation for None2 {
+impl request::Operation for None2 {
     type Output = types::Transport;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "None",
         method: reqwest::Method::GET,
         path: "/op5/{user_idRedirectPolicy}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op5/");
-        crate::encoding::push_path_param(
+        encoding::push_path_param(
             &mut path,
             "user_idRedirectPolicy",
             &self.user_id_redirect_policy,
         )?;
-        let mut query = crate::encoding::Query::default();
+        let mut query = encoding::Query::default();
         query.push("USER_AGENT", &self.user_agent);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.r#type {
             request.header("type", value)?;
         }
@@ -117,7 +115,7 @@ impl crate::request::Operation for None2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Transport, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -131,5 +129,4 @@ impl crate::request::Operation for None2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(None2 => types::Transport, ::core::convert::Infallible);
+request::operation!(None2 => types::Transport, ::core::convert::Infallible);

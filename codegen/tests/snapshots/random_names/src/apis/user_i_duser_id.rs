@@ -4,7 +4,7 @@
 
 //! `USER-IDuser[id]` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `USER-IDuser[id]` operations; get it with [`Client::user_i_duser_id`](crate::Client::user_i_duser_id).
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +37,7 @@ impl UserIDuserIdApi<'_> {
     #[doc(alias = "clone")]
     pub fn clone_2(&self, v2fa: impl Into<String>) -> Clone2 {
         Clone2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             v2fa: v2fa.into(),
             encoding: None,
             builder_try_from: None,
@@ -51,7 +51,7 @@ impl UserIDuserIdApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Clone2 {
-    common: crate::request::Common,
+    common: request::Common,
     v2fa: String,
     encoding: Option<types::Clone2Encoding>,
     builder_try_from: Option<i64>,
@@ -85,35 +85,33 @@ impl Clone2 {
     }
 }
 
-impl crate::request::Operation for Clone2 {
+impl request::Operation for Clone2 {
     type Output = types::Return;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "clone",
         method: reqwest::Method::GET,
         path: "/op0/{2fa}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op0/");
-        crate::encoding::push_path_param(&mut path, "2fa", &self.v2fa)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "2fa", &self.v2fa)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.encoding {
             query.push("encoding", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.builder_try_from {
             request.header("builderTryFrom", value)?;
         }
@@ -129,7 +127,7 @@ impl crate::request::Operation for Clone2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Return, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -143,5 +141,4 @@ impl crate::request::Operation for Clone2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Clone2 => types::Return, ::core::convert::Infallible);
+request::operation!(Clone2 => types::Return, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `...` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `...` operations; get it with [`Client::value`](crate::Client::value).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl ValueApi<'_> {
     #[doc(alias = "é")]
     pub fn e(&self, into_future_2: impl Into<String>, r#type: impl Into<types::EType>) -> E {
         E {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             into_future_2: into_future_2.into(),
             r#type: r#type.into(),
             value: None,
@@ -49,7 +49,7 @@ impl ValueApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct E {
-    common: crate::request::Common,
+    common: request::Common,
     into_future_2: String,
     r#type: types::EType,
     value: Option<i64>,
@@ -70,33 +70,31 @@ impl E {
     }
 }
 
-impl crate::request::Operation for E {
+impl request::Operation for E {
     type Output = types::Serde;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "é",
         method: reqwest::Method::POST,
         path: "/op9/{into_future}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(21);
         path.push_str("/op9/");
-        crate::encoding::push_path_param(&mut path, "into_future", &self.into_future_2)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "into_future", &self.into_future_2)?;
+        let mut query = encoding::Query::default();
         query.push("@type", &self.r#type);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.value {
             request.header("ß", value)?;
         }
@@ -109,7 +107,7 @@ impl crate::request::Operation for E {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Serde, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -123,5 +121,4 @@ impl crate::request::Operation for E {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(E => types::Serde, ::core::convert::Infallible);
+request::operation!(E => types::Serde, ::core::convert::Infallible);

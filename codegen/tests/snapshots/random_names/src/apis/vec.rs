@@ -4,7 +4,7 @@
 
 //! `Vec` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `Vec` operations; get it with [`Client::vec`](crate::Client::vec).
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,7 @@ impl VecApi<'_> {
     #[doc(alias = "/op17/{pages}")]
     pub fn r#match(&self, pages_2: impl Into<String>) -> Match {
         Match {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             pages_2: pages_2.into(),
             r#match: None,
             user_id_apis: None,
@@ -48,7 +48,7 @@ impl VecApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Match {
-    common: crate::request::Common,
+    common: request::Common,
     pages_2: String,
     r#match: Option<types::MatchMatch>,
     user_id_apis: Option<i64>,
@@ -75,35 +75,33 @@ impl Match {
     }
 }
 
-impl crate::request::Operation for Match {
+impl request::Operation for Match {
     type Output = types::Quoted;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "match",
         method: reqwest::Method::POST,
         path: "/op17/{pages}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op17/");
-        crate::encoding::push_path_param(&mut path, "pages", &self.pages_2)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "pages", &self.pages_2)?;
+        let mut query = encoding::Query::default();
         if let Some(value) = &self.r#match {
             query.push("match", value);
         }
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.user_id_apis {
             request.header("user[id]apis", value)?;
         }
@@ -116,7 +114,7 @@ impl crate::request::Operation for Match {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::Quoted, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -130,5 +128,4 @@ impl crate::request::Operation for Match {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Match => types::Quoted, ::core::convert::Infallible);
+request::operation!(Match => types::Quoted, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `VecǄ` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `VecǄ` operations; get it with [`Client::vec_2`](crate::Client::vec_2).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl VecApi2<'_> {
     #[doc(alias = "2fa")]
     pub fn v2fa(&self, display: impl Into<String>, signer: impl Into<types::V2faSigner>) -> V2fa {
         V2fa {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             display: display.into(),
             signer: signer.into(),
             default: None,
@@ -49,7 +49,7 @@ impl VecApi2<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct V2fa {
-    common: crate::request::Common,
+    common: request::Common,
     display: String,
     signer: types::V2faSigner,
     default: Option<i64>,
@@ -70,33 +70,31 @@ impl V2fa {
     }
 }
 
-impl crate::request::Operation for V2fa {
+impl request::Operation for V2fa {
     type Output = types::CopyValue;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "2fa",
         method: reqwest::Method::DELETE,
         path: "/op18/{Display}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op18/");
-        crate::encoding::push_path_param(&mut path, "Display", &self.display)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "Display", &self.display)?;
+        let mut query = encoding::Query::default();
         query.push("signer", &self.signer);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.default {
             request.header("Default", value)?;
         }
@@ -109,7 +107,7 @@ impl crate::request::Operation for V2fa {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::CopyValue, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -123,5 +121,4 @@ impl crate::request::Operation for V2fa {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(V2fa => types::CopyValue, ::core::convert::Infallible);
+request::operation!(V2fa => types::CopyValue, ::core::convert::Infallible);

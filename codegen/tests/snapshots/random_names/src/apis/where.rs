@@ -4,7 +4,7 @@
 
 //! `where` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `where` operations; get it with [`Client::where`](crate::Client::where).
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +36,7 @@ impl WhereApi<'_> {
     #[doc(alias = "Into")]
     pub fn into(&self, rocket: impl Into<String>, r#pub: impl Into<types::Into2Pub>) -> Into2 {
         Into2 {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             rocket: rocket.into(),
             r#pub: r#pub.into(),
             structzero_width: None,
@@ -49,7 +49,7 @@ impl WhereApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct Into2 {
-    common: crate::request::Common,
+    common: request::Common,
     rocket: String,
     r#pub: types::Into2Pub,
     structzero_width: Option<i64>,
@@ -70,33 +70,31 @@ impl Into2 {
     }
 }
 
-impl crate::request::Operation for Into2 {
+impl request::Operation for Into2 {
     type Output = types::IntoFutureCopy;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "Into",
         method: reqwest::Method::DELETE,
         path: "/op12/{🚀rocket}",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(22);
         path.push_str("/op12/");
-        crate::encoding::push_path_param(&mut path, "🚀rocket", &self.rocket)?;
-        let mut query = crate::encoding::Query::default();
+        encoding::push_path_param(&mut path, "🚀rocket", &self.rocket)?;
+        let mut query = encoding::Query::default();
         query.push("pub", &self.r#pub);
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(value) = &self.structzero_width {
             request.header("structzero\u{200b}width", value)?;
         }
@@ -109,7 +107,7 @@ impl crate::request::Operation for Into2 {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::IntoFutureCopy, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -123,5 +121,4 @@ impl crate::request::Operation for Into2 {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(Into2 => types::IntoFutureCopy, ::core::convert::Infallible);
+request::operation!(Into2 => types::IntoFutureCopy, ::core::convert::Infallible);

@@ -4,7 +4,7 @@
 
 //! `notes` operations.
 
-use crate::types;
+use crate::{encoding, error, request, transport, types};
 
 /// The `notes` operations; get it with [`Client::notes`](crate::Client::notes).
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ impl NotesApi<'_> {
     #[doc(alias = "replaceNotes")]
     pub fn replace_notes(&self) -> ReplaceNotes {
         ReplaceNotes {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: None,
         }
     }
@@ -46,7 +46,7 @@ impl NotesApi<'_> {
     #[doc(alias = "createNote")]
     pub fn create_note(&self, body: types::NoteBody) -> CreateNote {
         CreateNote {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -64,7 +64,7 @@ impl NotesApi<'_> {
     #[doc(alias = "uploadNote")]
     pub fn upload_note(&self, body: impl Into<bytes::Bytes>) -> UploadNote {
         UploadNote {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body: body.into(),
         }
     }
@@ -82,7 +82,7 @@ impl NotesApi<'_> {
     #[doc(alias = "searchNotes")]
     pub fn search_notes(&self, body: types::SearchNotesRequest) -> SearchNotes {
         SearchNotes {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
             body,
         }
     }
@@ -92,7 +92,7 @@ impl NotesApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct ReplaceNotes {
-    common: crate::request::Common,
+    common: request::Common,
     body: Option<Vec<String>>,
 }
 
@@ -104,31 +104,29 @@ impl ReplaceNotes {
     }
 }
 
-impl crate::request::Operation for ReplaceNotes {
+impl request::Operation for ReplaceNotes {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "replaceNotes",
         method: reqwest::Method::PUT,
         path: "/notes",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/notes");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         if let Some(body) = self.body {
             request.json("application/json", &body)?;
         }
@@ -137,7 +135,7 @@ impl crate::request::Operation for ReplaceNotes {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -151,49 +149,46 @@ impl crate::request::Operation for ReplaceNotes {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(ReplaceNotes => (), ::core::convert::Infallible);
+request::operation!(ReplaceNotes => (), ::core::convert::Infallible);
 
 /// Request builder for [`NotesApi::create_note`] (`POST /notes`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct CreateNote {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::NoteBody,
 }
 
-impl crate::request::Operation for CreateNote {
+impl request::Operation for CreateNote {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "createNote",
         method: reqwest::Method::POST,
         path: "/notes",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(6);
         path.push_str("/notes");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -207,49 +202,46 @@ impl crate::request::Operation for CreateNote {
         matches!(status, 201)
     }
 }
-
-crate::request::operation!(CreateNote => (), ::core::convert::Infallible);
+request::operation!(CreateNote => (), ::core::convert::Infallible);
 
 /// Request builder for [`NotesApi::upload_note`] (`POST /notes/raw`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct UploadNote {
-    common: crate::request::Common,
+    common: request::Common,
     body: bytes::Bytes,
 }
 
-impl crate::request::Operation for UploadNote {
+impl request::Operation for UploadNote {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "uploadNote",
         method: reqwest::Method::POST,
         path: "/notes/raw",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(10);
         path.push_str("/notes/raw");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.raw("text/plain", self.body);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -263,42 +255,39 @@ impl crate::request::Operation for UploadNote {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(UploadNote => (), ::core::convert::Infallible);
+request::operation!(UploadNote => (), ::core::convert::Infallible);
 
 /// Request builder for [`NotesApi::search_notes`] (`POST /notes/search`): `.await` it, or `.send_with_response()` for the status and headers too.
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct SearchNotes {
-    common: crate::request::Common,
+    common: request::Common,
     body: types::SearchNotesRequest,
 }
 
-impl crate::request::Operation for SearchNotes {
+impl request::Operation for SearchNotes {
     type Output = types::SearchNotesResponse;
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "searchNotes",
         method: reqwest::Method::POST,
         path: "/notes/search",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(13);
         path.push_str("/notes/search");
-        let query = crate::encoding::Query::default();
-        let mut request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let mut request = transport::Request::new(&Self::INFO, path, query);
         request.json("application/json", &self.body)?;
         request.accept("application/json");
         Ok((self.common, request))
@@ -306,7 +295,7 @@ impl crate::request::Operation for SearchNotes {
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<types::SearchNotesResponse, crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(response.json()?)
@@ -320,7 +309,6 @@ impl crate::request::Operation for SearchNotes {
         matches!(status, 200)
     }
 }
-
-crate::request::operation!(
+request::operation!(
     SearchNotes => types::SearchNotesResponse, ::core::convert::Infallible
 );

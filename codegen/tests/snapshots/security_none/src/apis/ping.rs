@@ -4,6 +4,8 @@
 
 //! `ping` operations.
 
+use crate::{encoding, error, request, transport};
+
 /// The `ping` operations; get it with [`Client::ping`](crate::Client::ping).
 #[derive(Debug, Clone, Copy)]
 pub struct PingApi<'a> {
@@ -19,7 +21,7 @@ impl PingApi<'_> {
     #[doc(alias = "/ping")]
     pub fn get_ping(&self) -> GetPing {
         GetPing {
-            common: crate::request::Common::new(self.client.transport()),
+            common: request::Common::new(self.client.transport()),
         }
     }
 }
@@ -28,40 +30,38 @@ impl PingApi<'_> {
 #[derive(Debug, Clone)]
 #[must_use = "a request is only sent when awaited"]
 pub struct GetPing {
-    common: crate::request::Common,
+    common: request::Common,
 }
 
-impl crate::request::Operation for GetPing {
+impl request::Operation for GetPing {
     type Output = ();
 
     type Error = ::core::convert::Infallible;
 
-    const INFO: crate::request::OperationInfo = crate::request::OperationInfo {
+    const INFO: request::OperationInfo = request::OperationInfo {
         id: "get_ping",
         method: reqwest::Method::GET,
         path: "/ping",
-        signing: crate::transport::Signing::Unsigned,
+        signing: transport::Signing::Unsigned,
     };
 
     #[inline]
-    fn common(&mut self) -> &mut crate::request::Common {
+    fn common(&mut self) -> &mut request::Common {
         &mut self.common
     }
 
     #[inline]
-    fn into_request(
-        self,
-    ) -> Result<(crate::request::Common, crate::transport::Request), crate::error::Failure> {
+    fn into_request(self) -> Result<(request::Common, transport::Request), error::Failure> {
         let mut path = String::with_capacity(5);
         path.push_str("/ping");
-        let query = crate::encoding::Query::default();
-        let request = crate::transport::Request::new(&Self::INFO, path, query);
+        let query = encoding::Query::default();
+        let request = transport::Request::new(&Self::INFO, path, query);
         Ok((self.common, request))
     }
 
     #[inline]
     fn decode(
-        response: &crate::transport::RawResponse,
+        response: &transport::RawResponse,
     ) -> Result<(), crate::Error<::core::convert::Infallible>> {
         if response.is_success() {
             Ok(())
@@ -75,5 +75,4 @@ impl crate::request::Operation for GetPing {
         matches!(status, 204)
     }
 }
-
-crate::request::operation!(GetPing => (), ::core::convert::Infallible);
+request::operation!(GetPing => (), ::core::convert::Infallible);

@@ -1,4 +1,5 @@
-//! `tests/examples.rs`: every example of the spec checked against its generated type.
+//! Writes the generated crate's `tests/examples.rs`: every example of the spec checked against
+//! its generated type.
 //!
 //! Body and schema examples are deserialised into their type and serialised back (the JSON must
 //! be equal, absent optional fields aside); parameter examples must parse as the parameter's
@@ -14,30 +15,9 @@ use serde_json::Value;
 use super::rust::{self, TypesPath};
 use crate::error::Error;
 use crate::ir::{Api, Example, ExampleTarget, TypeKind, TypeRef};
+use crate::options::ExampleException;
 use crate::pointer;
 use crate::text;
-
-/// An example that is known not to fit its type, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-pub struct ExampleException {
-    /// JSON pointer of the example, as the test reports it.
-    pub pointer: String,
-    pub reason: String,
-}
-
-impl ExampleException {
-    /// Reads a YAML list of exceptions (`- pointer: … reason: …`).
-    pub fn load_file(path: &std::path::Path) -> Result<Vec<ExampleException>, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        serde_yaml::from_str(&text).map_err(|e| Error::Input {
-            what: path.display().to_string(),
-            message: e.to_string(),
-        })
-    }
-}
 
 /// Why `example` does not fit the type it documents, as far as generation can tell without
 /// compiling anything: where a JSON value departs from its type (the client's drift check: a
