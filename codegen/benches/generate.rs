@@ -7,8 +7,13 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+/// The real spec, or the one `BENCH_SPEC` names (a corpus spec, to see how a stage scales:
+/// `BENCH_SPEC=../shared/corpus/stripe.yaml cargo bench -p codegen --bench generate -- ir`).
 fn stages(c: &mut Criterion) {
-    let bytes = std::fs::read(support::real_spec()).unwrap();
+    let path = std::env::var_os("BENCH_SPEC")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(support::real_spec);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let options = codegen::Options::default();
     let spec = codegen::load::load_bytes(&bytes, "spec").unwrap();
     let api = codegen::build_ir(&spec, &codegen::Options::default()).unwrap();

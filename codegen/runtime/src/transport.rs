@@ -31,9 +31,27 @@ use crate::error::{
     DecodeError, Error, Failure, ResponseInfo, StatusError, TransportError, TransportErrorKind,
 };
 use crate::redirect::RedirectPolicy;
-use crate::request::OperationInfo;
 use crate::retry::RetryPolicy;
 use crate::signing::{self, RequestSigner};
+
+/// What the generated code says about one operation: for traces, and to build its requests.
+#[derive(Debug)]
+pub struct OperationInfo {
+    /// The spec's `operationId` (or, without one, the method's name).
+    pub id: &'static str,
+    pub method: Method,
+    /// The path template, as in the spec: `/v3/users/{user_id}`.
+    pub path: &'static str,
+    pub signing: Signing,
+}
+
+/// Where a request goes instead of where its parameters say: a path (after the base URL) and
+/// a query, both already encoded, as a server's `Link` header gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub(crate) path: String,
+    pub(crate) query: String,
+}
 
 /// A boxed future, as the transport returns it.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -149,7 +167,7 @@ impl Request {
     /// Sends the request to `target` instead (a next page's `Link`): its path and query
     /// replace the ones the parameters made, once checked as a hand-given path is.
     #[allow(dead_code)] // used when an operation pages
-    pub(crate) fn retarget(&mut self, target: &crate::request::Target) -> Result<(), Failure> {
+    pub(crate) fn retarget(&mut self, target: &Target) -> Result<(), Failure> {
         crate::encoding::check_raw_path(&target.path)?;
         self.path = target.path.clone();
         self.query = Query::encoded(&target.query)?;

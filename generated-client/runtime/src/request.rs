@@ -33,18 +33,10 @@ use crate::body::RawBody;
 use crate::drift::{Drift, DriftKind};
 use crate::error::{DriftError, Error, Failure};
 use crate::retry::RetryPolicy;
+// What an operation is and where a request goes are the transport's (it sends them); generated
+// code names them here, beside the builders.
 use crate::transport::{BoxFuture, RawResponse, Request, Signing, Transport};
-
-/// What the generated code says about one operation: for traces, and to build its requests.
-#[derive(Debug)]
-pub struct OperationInfo {
-    /// The spec's `operationId` (or, without one, the method's name).
-    pub id: &'static str,
-    pub method: Method,
-    /// The path template, as in the spec: `/v3/users/{user_id}`.
-    pub path: &'static str,
-    pub signing: Signing,
-}
+pub use crate::transport::{OperationInfo, Target};
 
 /// A generated request builder: how its values become a request, and how a response becomes
 /// its result. Everything else a builder has comes from [`operation!`].
@@ -103,14 +95,6 @@ impl Common {
     pub(crate) fn base_url(&self) -> &str {
         &self.transport.base_url
     }
-}
-
-/// Where a request goes instead of where its parameters say: a path (after the base URL) and
-/// a query, both already encoded, as a server's `Link` header gave them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub(crate) path: String,
-    pub(crate) query: String,
 }
 
 /// Sends the request of `operation`; resolves to the decoded body.
