@@ -107,6 +107,7 @@ impl Call {
 }
 
 /// A value that cannot be written as JSON (a map with keys that are not text, say).
+#[cfg(any(feature = "paginate", feature = "events"))]
 fn unwritable(e: serde_json::Error) -> Error {
     Error::InvalidRequest(crate::error::InvalidRequestError {
         message: format!("a value cannot be written as JSON: {e}"),
