@@ -805,20 +805,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateAdminRoleBody"),
             schema: "{\"$ref\":\"#/$defs/CreateAdminRoleBody\"}",
-            fields: &[
-                Field {
-                    wire: "email",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "role",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_ADMIN_ROLE_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -892,20 +879,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateAdminRoleBody"),
             schema: "{\"$ref\":\"#/$defs/CreateAdminRoleBody\"}",
-            fields: &[
-                Field {
-                    wire: "email",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "role",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_ADMIN_ROLE_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1168,26 +1142,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateBundleBody"),
             schema: "{\"$ref\":\"#/$defs/CreateBundleBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "auto_assign",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_BUNDLE_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1271,26 +1226,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateBundleBody"),
             schema: "{\"$ref\":\"#/$defs/CreateBundleBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "auto_assign",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_BUNDLE_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1392,12 +1328,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCacheConfigurationBody"),
             schema: "{\"$ref\":\"#/$defs/CreateCacheConfigurationBody\"}",
-            fields: &[Field {
-                wire: "label",
-                required: false,
-                kind: Kind::String,
-                description: "",
-            }],
+            fields: CREATE_CACHE_CONFIGURATION_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1471,12 +1402,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCacheConfigurationBody"),
             schema: "{\"$ref\":\"#/$defs/CreateCacheConfigurationBody\"}",
-            fields: &[Field {
-                wire: "label",
-                required: false,
-                kind: Kind::String,
-                description: "",
-            }],
+            fields: CREATE_CACHE_CONFIGURATION_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1685,38 +1611,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCompanyBody"),
             schema: "{\"$ref\":\"#/$defs/CreateCompanyBody\"}",
-            fields: &[
-                Field {
-                    wire: "name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "website",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "contact",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "account_manager",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_COMPANY_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1790,38 +1685,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCompanyBody"),
             schema: "{\"$ref\":\"#/$defs/CreateCompanyBody\"}",
-            fields: &[
-                Field {
-                    wire: "name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "website",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "contact",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "account_manager",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_COMPANY_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1886,38 +1750,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCompanyBodyV4"),
             schema: "{\"$ref\":\"#/$defs/CreateCompanyBodyV4\"}",
-            fields: &[
-                Field {
-                    wire: "name",
-                    required: true,
-                    kind: Kind::String,
-                    description: "The name of the company",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The description of the company",
-                },
-                Field {
-                    wire: "website",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The website of the company",
-                },
-                Field {
-                    wire: "contact",
-                    required: false,
-                    kind: Kind::String,
-                    description: "Contact information of the company",
-                },
-                Field {
-                    wire: "account_manager",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The name of the company account manager",
-                },
-            ],
+            fields: CREATE_COMPANY_BODY_V4_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2018,230 +1851,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("SaveConfigurationRequest"),
             schema: "{\"$ref\":\"#/$defs/SaveConfigurationRequest\"}",
-            fields: &[
-                Field {
-                    wire: "db.tables.extendedProfiles",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.grants",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.forms",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.features",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.requestRules",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.entitlements",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.formFields",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.companies",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.accounts",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.userSchemaFields",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.users",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.userAttributes",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.accountUsers",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.staticItems",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.webhooks",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.adminUserTenantRoles",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.adminUsers",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "db.tables.adminKeyPairs",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.google.apis.host",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.linkedin.clientSecret",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.linkedin.apis.host",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.google.clientSecret",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.google.callbackUri",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.linkedin.clientId",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.linkedin.callbackUri",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.google.clientId",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.facebook.callbackUri",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.facebook.clientSecret",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.facebook.apis.host",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "oauth.facebook.clientId",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "cdn.origin",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "redis.port",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "elasticsearch.url",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "aws.region",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "redis.host",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "email.from",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "authentication.password.requireEmailVerfication",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: SAVE_CONFIGURATION_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2371,26 +1981,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCertRequest"),
             schema: "{\"$ref\":\"#/$defs/CreateCertRequest\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "private_key",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "cert",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_CERT_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2472,38 +2063,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCreditBody"),
             schema: "{\"$ref\":\"#/$defs/CreateCreditBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "unit",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "quantity",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "auto_assign",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_CREDIT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2577,38 +2137,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateCreditBody"),
             schema: "{\"$ref\":\"#/$defs/CreateCreditBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "unit",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "quantity",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "auto_assign",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_CREDIT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2709,38 +2238,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("InvokeDecisionEngineRequest"),
             schema: "{\"$ref\":\"#/$defs/InvokeDecisionEngineRequest\"}",
-            fields: &[
-                Field {
-                    wire: "path",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "http_method",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "session",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "jwt",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "btr",
-                    required: false,
-                    kind: Kind::String,
-                    description: "MD5-hex-encoding of: path + \"|\" + trusted referrer secret",
-                },
-            ],
+            fields: INVOKE_DECISION_ENGINE_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2840,32 +2338,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("SaveEmailTemplateRequest"),
             schema: "{\"$ref\":\"#/$defs/SaveEmailTemplateRequest\"}",
-            fields: &[
-                Field {
-                    wire: "templateType",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "subject",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "content",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: SAVE_EMAIL_TEMPLATE_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2956,26 +2429,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateEntitlementBody"),
             schema: "{\"$ref\":\"#/$defs/CreateEntitlementBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "auto_assign",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_ENTITLEMENT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3049,26 +2503,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateEntitlementBody"),
             schema: "{\"$ref\":\"#/$defs/CreateEntitlementBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "auto_assign",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_ENTITLEMENT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3244,50 +2679,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateFeatureRuleRequest"),
             schema: "{\"$ref\":\"#/$defs/CreateFeatureRuleRequest\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "requirements_script",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "action_script",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "script_type",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "graph_state",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "editing_mode",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_FEATURE_RULE_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3530,32 +2922,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("SaveFormRequest"),
             schema: "{\"$ref\":\"#/$defs/SaveFormRequest\"}",
-            fields: &[
-                Field {
-                    wire: "title",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "internal-description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "public-description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "registration",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-            ],
+            fields: SAVE_FORM_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3622,20 +2989,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("GenerateThumbnailUploadUrlRequest"),
             schema: "{\"$ref\":\"#/$defs/GenerateThumbnailUploadUrlRequest\"}",
-            fields: &[
-                Field {
-                    wire: "fileName",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The name of the file. Unique file names are recommended but not enforced; the system generates a unique ID for each upload.",
-                },
-                Field {
-                    wire: "contentType",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The MIME type of the file. Supported MIME types include image/jpeg, image/png, and image/gif.",
-                },
-            ],
+            fields: GENERATE_THUMBNAIL_UPLOAD_URL_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3703,38 +3057,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateGiftRequest"),
             schema: "{\"$ref\":\"#/$defs/CreateGiftRequest\"}",
-            fields: &[
-                Field {
-                    wire: "id",
-                    required: false,
-                    kind: Kind::String,
-                    description: "Gift Id (passed as ?gift parameter in claim link)",
-                },
-                Field {
-                    wire: "created",
-                    required: false,
-                    kind: Kind::String,
-                    description: "UTC timestamp when gift was created",
-                },
-                Field {
-                    wire: "claimed",
-                    required: false,
-                    kind: Kind::String,
-                    description: "UTC timestamp when gift was claimed",
-                },
-                Field {
-                    wire: "uri",
-                    required: false,
-                    kind: Kind::String,
-                    description: "1823.html (string) - Path portion of URL gift will allow access to",
-                },
-                Field {
-                    wire: "cross_device_session",
-                    required: false,
-                    kind: Kind::String,
-                    description: "ID of cross-device session of claiming user (if claimed)",
-                },
-            ],
+            fields: CREATE_GIFT_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3858,38 +3181,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateGrantBody"),
             schema: "{\"$ref\":\"#/$defs/CreateGrantBody\"}",
-            fields: &[
-                Field {
-                    wire: "entitlement_type",
-                    required: true,
-                    kind: Kind::Enum(&["bundle", "entitlement", "meter", "credits"]),
-                    description: "An enum describing the type of the entitlement.",
-                },
-                Field {
-                    wire: "entitlement_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "startTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "endTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "product_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_GRANT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3995,38 +3287,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateGrantBody"),
             schema: "{\"$ref\":\"#/$defs/CreateGrantBody\"}",
-            fields: &[
-                Field {
-                    wire: "entitlement_type",
-                    required: true,
-                    kind: Kind::Enum(&["bundle", "entitlement", "meter", "credits"]),
-                    description: "An enum describing the type of the entitlement.",
-                },
-                Field {
-                    wire: "entitlement_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "startTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "endTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "product_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_GRANT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -4186,38 +3447,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateGrantBody"),
             schema: "{\"$ref\":\"#/$defs/CreateGrantBody\"}",
-            fields: &[
-                Field {
-                    wire: "entitlement_type",
-                    required: true,
-                    kind: Kind::Enum(&["bundle", "entitlement", "meter", "credits"]),
-                    description: "An enum describing the type of the entitlement.",
-                },
-                Field {
-                    wire: "entitlement_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "startTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "endTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "product_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_GRANT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -4421,56 +3651,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateMeterBody"),
             schema: "{\"$ref\":\"#/$defs/CreateMeterBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "unit",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "limit",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "cycle",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "period",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "timezone",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "auto_assign",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_METER_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -4566,26 +3747,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("ProductRequest"),
             schema: "{\"$ref\":\"#/$defs/ProductRequest\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: true,
-                    kind: Kind::String,
-                    description: "The product label. This is the human-readable name of the product.",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The product description. This is a human-readable description of the product.",
-                },
-                Field {
-                    wire: "sharingLimit",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "The number of other users that the purchaser of this product can share the product with.",
-                },
-            ],
+            fields: PRODUCT_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -4680,26 +3842,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("ProductRequest"),
             schema: "{\"$ref\":\"#/$defs/ProductRequest\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: true,
-                    kind: Kind::String,
-                    description: "The product label. This is the human-readable name of the product.",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The product description. This is a human-readable description of the product.",
-                },
-                Field {
-                    wire: "sharingLimit",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "The number of other users that the purchaser of this product can share the product with.",
-                },
-            ],
+            fields: PRODUCT_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -4822,44 +3965,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("SaveRequestRuleRequest"),
             schema: "{\"$ref\":\"#/$defs/SaveRequestRuleRequest\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "requirements_script",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "action_script",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "script_type",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "graph_state",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "editing_mode",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: SAVE_REQUEST_RULE_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -5596,132 +4702,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("SchemaField"),
             schema: "{\"$ref\":\"#/$defs/SchemaField\"}",
-            fields: &[
-                Field {
-                    wire: "slug",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "visibility",
-                    required: false,
-                    kind: Kind::Enum(&["PUBLIC"]),
-                    description: "",
-                },
-                Field {
-                    wire: "context",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "internal-description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "public-description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "required",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "validation-expression",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "input-type",
-                    required: false,
-                    kind: Kind::Enum(&[
-                        "text", "color", "number", "range", "time", "datetime", "date", "week",
-                        "month", "email", "tel", "url", "password", "select", "checkbox", "radio",
-                        "textarea", "hidden",
-                    ]),
-                    description: "",
-                },
-                Field {
-                    wire: "select-options",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "range-start",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "range-end",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "range-step",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "decision-point",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "publicly-writable",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "form-use",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "unit",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "unit-position",
-                    required: false,
-                    kind: Kind::Enum(&["leading", "trailing"]),
-                    description: "",
-                },
-                Field {
-                    wire: "value-precision",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "stat-direction",
-                    required: false,
-                    kind: Kind::Enum(&["ascending", "descending"]),
-                    description: "",
-                },
-            ],
+            fields: SCHEMA_FIELD_FIELDS,
             description: "",
         }),
         output: Output {
@@ -5857,62 +4838,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("UserCreation"),
             schema: "{\"$ref\":\"#/$defs/UserCreation\"}",
-            fields: &[
-                Field {
-                    wire: "accountMembershipCode",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "email_verified",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "last_login",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "tracking_id",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "registered",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "registration_tenant",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "session_limit",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "product_sharing_id",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "created_at",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: USER_CREATION_FIELDS,
             description: "",
         }),
         output: Output {
@@ -6019,20 +4945,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("UpdateUserAttributesBody"),
             schema: "{\"$ref\":\"#/$defs/UpdateUserAttributesBody\"}",
-            fields: &[
-                Field {
-                    wire: "first_name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "surname",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: UPDATE_USER_ATTRIBUTES_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -6073,20 +4986,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("UpdateUserAttributesBody"),
             schema: "{\"$ref\":\"#/$defs/UpdateUserAttributesBody\"}",
-            fields: &[
-                Field {
-                    wire: "first_name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "surname",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: UPDATE_USER_ATTRIBUTES_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -6297,20 +5197,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateUserSegmentBody"),
             schema: "{\"$ref\":\"#/$defs/CreateUserSegmentBody\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: true,
-                    kind: Kind::String,
-                    description: "The User Segment name.",
-                },
-                Field {
-                    wire: "description",
-                    required: false,
-                    kind: Kind::String,
-                    description: "The User Segment description.",
-                },
-            ],
+            fields: CREATE_USER_SEGMENT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -6492,12 +5379,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("StartPasswordResetRequest"),
             schema: "{\"$ref\":\"#/$defs/StartPasswordResetRequest\"}",
-            fields: &[Field {
-                wire: "siteSlug",
-                required: true,
-                kind: Kind::String,
-                description: "The slug of the site where the user account is registered.",
-            }],
+            fields: START_PASSWORD_RESET_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -6907,38 +5789,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateGrantBody"),
             schema: "{\"$ref\":\"#/$defs/CreateGrantBody\"}",
-            fields: &[
-                Field {
-                    wire: "entitlement_type",
-                    required: true,
-                    kind: Kind::Enum(&["bundle", "entitlement", "meter", "credits"]),
-                    description: "An enum describing the type of the entitlement.",
-                },
-                Field {
-                    wire: "entitlement_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "startTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "endTime",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "product_id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_GRANT_BODY_FIELDS,
             description: "",
         }),
         output: Output {
@@ -7126,26 +5977,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateWebhookRequest"),
             schema: "{\"$ref\":\"#/$defs/CreateWebhookRequest\"}",
-            fields: &[
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "method",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "target",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: CREATE_WEBHOOK_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -7221,32 +6053,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("UpdateWebhookRequest"),
             schema: "{\"$ref\":\"#/$defs/UpdateWebhookRequest\"}",
-            fields: &[
-                Field {
-                    wire: "webhook_id",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "label",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "method",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "target",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: UPDATE_WEBHOOK_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -7368,74 +6175,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateAccountBody"),
             schema: "{\"$ref\":\"#/$defs/CreateAccountBody\"}",
-            fields: &[
-                Field {
-                    wire: "company_id",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "number_of_seats",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "allow_oversubscription",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "notify_when_account_oversubscribed",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "notify_on_each_registration_when_account_is_oversubscribed",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "registration_code",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "on_premises_ips",
-                    required: false,
-                    kind: Kind::String,
-                    description: "A list of newline-separated IP addresses or CIDR blocks that identify the premises associated with this account.",
-                },
-                Field {
-                    wire: "premises_tags",
-                    required: false,
-                    kind: Kind::String,
-                    description: "(string) A JSON array of strings of 'tags'. Tags can be used to identify and group accounts to drive behaviour in the Zephr decision engine.",
-                },
-                Field {
-                    wire: "session_limit",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "The maximum number of concurrent sessions that users of this account can have. If unspecified, the system default value is used. If a user belongs to multiple accounts, the highest limit is used.",
-                },
-                Field {
-                    wire: "session_limit_behaviour",
-                    required: false,
-                    kind: Kind::String,
-                    description: "One of \"PREVENT_LOGIN\" or \"DELETE_OLDEST_SESSIONS\". Specifies the behaviour when a user of this account exceeds the configured limit of concurrent sessions.",
-                },
-            ],
+            fields: CREATE_ACCOUNT_BODY_FIELDS,
             description: "Description",
         }),
         output: Output {
@@ -7509,74 +6249,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateAccountBody"),
             schema: "{\"$ref\":\"#/$defs/CreateAccountBody\"}",
-            fields: &[
-                Field {
-                    wire: "company_id",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "number_of_seats",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "",
-                },
-                Field {
-                    wire: "allow_oversubscription",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "notify_when_account_oversubscribed",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "notify_on_each_registration_when_account_is_oversubscribed",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-                Field {
-                    wire: "registration_code",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "on_premises_ips",
-                    required: false,
-                    kind: Kind::String,
-                    description: "A list of newline-separated IP addresses or CIDR blocks that identify the premises associated with this account.",
-                },
-                Field {
-                    wire: "premises_tags",
-                    required: false,
-                    kind: Kind::String,
-                    description: "(string) A JSON array of strings of 'tags'. Tags can be used to identify and group accounts to drive behaviour in the Zephr decision engine.",
-                },
-                Field {
-                    wire: "session_limit",
-                    required: false,
-                    kind: Kind::Number,
-                    description: "The maximum number of concurrent sessions that users of this account can have. If unspecified, the system default value is used. If a user belongs to multiple accounts, the highest limit is used.",
-                },
-                Field {
-                    wire: "session_limit_behaviour",
-                    required: false,
-                    kind: Kind::String,
-                    description: "One of \"PREVENT_LOGIN\" or \"DELETE_OLDEST_SESSIONS\". Specifies the behaviour when a user of this account exceeds the configured limit of concurrent sessions.",
-                },
-            ],
+            fields: CREATE_ACCOUNT_BODY_FIELDS,
             description: "Description",
         }),
         output: Output {
@@ -7942,6 +6615,1104 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `CreateAdminRoleBody`, as flags.
+const CREATE_ADMIN_ROLE_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "email",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "role",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateBundleBody`, as flags.
+const CREATE_BUNDLE_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "auto_assign",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateCacheConfigurationBody`, as flags.
+const CREATE_CACHE_CONFIGURATION_BODY_FIELDS: &[Field] = &[Field {
+    wire: "label",
+    required: false,
+    kind: Kind::String,
+    description: "",
+}];
+
+/// The scalar fields of `CreateCompanyBody`, as flags.
+const CREATE_COMPANY_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "name",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "website",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "contact",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "account_manager",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateCompanyBodyV4`, as flags.
+const CREATE_COMPANY_BODY_V4_FIELDS: &[Field] = &[
+    Field {
+        wire: "name",
+        required: true,
+        kind: Kind::String,
+        description: "The name of the company",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "The description of the company",
+    },
+    Field {
+        wire: "website",
+        required: false,
+        kind: Kind::String,
+        description: "The website of the company",
+    },
+    Field {
+        wire: "contact",
+        required: false,
+        kind: Kind::String,
+        description: "Contact information of the company",
+    },
+    Field {
+        wire: "account_manager",
+        required: false,
+        kind: Kind::String,
+        description: "The name of the company account manager",
+    },
+];
+
+/// The scalar fields of `SaveConfigurationRequest`, as flags.
+const SAVE_CONFIGURATION_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "db.tables.extendedProfiles",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.grants",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.forms",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.features",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.requestRules",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.entitlements",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.formFields",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.companies",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.accounts",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.userSchemaFields",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.users",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.userAttributes",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.accountUsers",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.staticItems",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.webhooks",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.adminUserTenantRoles",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.adminUsers",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "db.tables.adminKeyPairs",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.google.apis.host",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.linkedin.clientSecret",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.linkedin.apis.host",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.google.clientSecret",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.google.callbackUri",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.linkedin.clientId",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.linkedin.callbackUri",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.google.clientId",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.facebook.callbackUri",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.facebook.clientSecret",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.facebook.apis.host",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "oauth.facebook.clientId",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "cdn.origin",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "redis.port",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "elasticsearch.url",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "aws.region",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "redis.host",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "email.from",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "authentication.password.requireEmailVerfication",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateCertRequest`, as flags.
+const CREATE_CERT_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "private_key",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "cert",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateCreditBody`, as flags.
+const CREATE_CREDIT_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "unit",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "quantity",
+        required: false,
+        kind: Kind::Number,
+        description: "",
+    },
+    Field {
+        wire: "auto_assign",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `InvokeDecisionEngineRequest`, as flags.
+const INVOKE_DECISION_ENGINE_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "path",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "http_method",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "session",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "jwt",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "btr",
+        required: false,
+        kind: Kind::String,
+        description: "MD5-hex-encoding of: path + \"|\" + trusted referrer secret",
+    },
+];
+
+/// The scalar fields of `SaveEmailTemplateRequest`, as flags.
+const SAVE_EMAIL_TEMPLATE_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "templateType",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "subject",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "content",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateEntitlementBody`, as flags.
+const CREATE_ENTITLEMENT_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "auto_assign",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateFeatureRuleRequest`, as flags.
+const CREATE_FEATURE_RULE_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "requirements_script",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "action_script",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "script_type",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "graph_state",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "editing_mode",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `SaveFormRequest`, as flags.
+const SAVE_FORM_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "title",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "internal-description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "public-description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "registration",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+];
+
+/// The scalar fields of `GenerateThumbnailUploadUrlRequest`, as flags.
+const GENERATE_THUMBNAIL_UPLOAD_URL_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "fileName",
+        required: false,
+        kind: Kind::String,
+        description: "The name of the file. Unique file names are recommended but not enforced; the system generates a unique ID for each upload.",
+    },
+    Field {
+        wire: "contentType",
+        required: false,
+        kind: Kind::String,
+        description: "The MIME type of the file. Supported MIME types include image/jpeg, image/png, and image/gif.",
+    },
+];
+
+/// The scalar fields of `CreateGiftRequest`, as flags.
+const CREATE_GIFT_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "id",
+        required: false,
+        kind: Kind::String,
+        description: "Gift Id (passed as ?gift parameter in claim link)",
+    },
+    Field {
+        wire: "created",
+        required: false,
+        kind: Kind::String,
+        description: "UTC timestamp when gift was created",
+    },
+    Field {
+        wire: "claimed",
+        required: false,
+        kind: Kind::String,
+        description: "UTC timestamp when gift was claimed",
+    },
+    Field {
+        wire: "uri",
+        required: false,
+        kind: Kind::String,
+        description: "1823.html (string) - Path portion of URL gift will allow access to",
+    },
+    Field {
+        wire: "cross_device_session",
+        required: false,
+        kind: Kind::String,
+        description: "ID of cross-device session of claiming user (if claimed)",
+    },
+];
+
+/// The scalar fields of `CreateGrantBody`, as flags.
+const CREATE_GRANT_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "entitlement_type",
+        required: true,
+        kind: Kind::Enum(&["bundle", "entitlement", "meter", "credits"]),
+        description: "An enum describing the type of the entitlement.",
+    },
+    Field {
+        wire: "entitlement_id",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "startTime",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "endTime",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "product_id",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateMeterBody`, as flags.
+const CREATE_METER_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "unit",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "limit",
+        required: false,
+        kind: Kind::Number,
+        description: "",
+    },
+    Field {
+        wire: "cycle",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "period",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "timezone",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "auto_assign",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `ProductRequest`, as flags.
+const PRODUCT_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: true,
+        kind: Kind::String,
+        description: "The product label. This is the human-readable name of the product.",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "The product description. This is a human-readable description of the product.",
+    },
+    Field {
+        wire: "sharingLimit",
+        required: false,
+        kind: Kind::Number,
+        description: "The number of other users that the purchaser of this product can share the product with.",
+    },
+];
+
+/// The scalar fields of `SaveRequestRuleRequest`, as flags.
+const SAVE_REQUEST_RULE_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "requirements_script",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "action_script",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "script_type",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "graph_state",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "editing_mode",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `SchemaField`, as flags.
+const SCHEMA_FIELD_FIELDS: &[Field] = &[
+    Field {
+        wire: "slug",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "visibility",
+        required: false,
+        kind: Kind::Enum(&["PUBLIC"]),
+        description: "",
+    },
+    Field {
+        wire: "context",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "internal-description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "public-description",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "required",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "validation-expression",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "input-type",
+        required: false,
+        kind: Kind::Enum(&[
+            "text", "color", "number", "range", "time", "datetime", "date", "week", "month",
+            "email", "tel", "url", "password", "select", "checkbox", "radio", "textarea", "hidden",
+        ]),
+        description: "",
+    },
+    Field {
+        wire: "select-options",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "range-start",
+        required: false,
+        kind: Kind::Number,
+        description: "",
+    },
+    Field {
+        wire: "range-end",
+        required: false,
+        kind: Kind::Number,
+        description: "",
+    },
+    Field {
+        wire: "range-step",
+        required: false,
+        kind: Kind::Number,
+        description: "",
+    },
+    Field {
+        wire: "decision-point",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "publicly-writable",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "form-use",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "unit",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "unit-position",
+        required: false,
+        kind: Kind::Enum(&["leading", "trailing"]),
+        description: "",
+    },
+    Field {
+        wire: "value-precision",
+        required: false,
+        kind: Kind::Number,
+        description: "",
+    },
+    Field {
+        wire: "stat-direction",
+        required: false,
+        kind: Kind::Enum(&["ascending", "descending"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `UserCreation`, as flags.
+const USER_CREATION_FIELDS: &[Field] = &[
+    Field {
+        wire: "accountMembershipCode",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "email_verified",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "last_login",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "tracking_id",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "registered",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "registration_tenant",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "session_limit",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "product_sharing_id",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "created_at",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `UpdateUserAttributesBody`, as flags.
+const UPDATE_USER_ATTRIBUTES_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "first_name",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "surname",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateUserSegmentBody`, as flags.
+const CREATE_USER_SEGMENT_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: true,
+        kind: Kind::String,
+        description: "The User Segment name.",
+    },
+    Field {
+        wire: "description",
+        required: false,
+        kind: Kind::String,
+        description: "The User Segment description.",
+    },
+];
+
+/// The scalar fields of `StartPasswordResetRequest`, as flags.
+const START_PASSWORD_RESET_REQUEST_FIELDS: &[Field] = &[Field {
+    wire: "siteSlug",
+    required: true,
+    kind: Kind::String,
+    description: "The slug of the site where the user account is registered.",
+}];
+
+/// The scalar fields of `CreateWebhookRequest`, as flags.
+const CREATE_WEBHOOK_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "method",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "target",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `UpdateWebhookRequest`, as flags.
+const UPDATE_WEBHOOK_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "webhook_id",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "label",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "method",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "target",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
+/// The scalar fields of `CreateAccountBody`, as flags.
+const CREATE_ACCOUNT_BODY_FIELDS: &[Field] = &[
+    Field {
+        wire: "company_id",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "name",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "number_of_seats",
+        required: false,
+        kind: Kind::Number,
+        description: "",
+    },
+    Field {
+        wire: "allow_oversubscription",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "notify_when_account_oversubscribed",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "notify_on_each_registration_when_account_is_oversubscribed",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+    Field {
+        wire: "registration_code",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "on_premises_ips",
+        required: false,
+        kind: Kind::String,
+        description: "A list of newline-separated IP addresses or CIDR blocks that identify the premises associated with this account.",
+    },
+    Field {
+        wire: "premises_tags",
+        required: false,
+        kind: Kind::String,
+        description: "(string) A JSON array of strings of 'tags'. Tags can be used to identify and group accounts to drive behaviour in the Zephr decision engine.",
+    },
+    Field {
+        wire: "session_limit",
+        required: false,
+        kind: Kind::Number,
+        description: "The maximum number of concurrent sessions that users of this account can have. If unspecified, the system default value is used. If a user belongs to multiple accounts, the highest limit is used.",
+    },
+    Field {
+        wire: "session_limit_behaviour",
+        required: false,
+        kind: Kind::String,
+        description: "One of \"PREVENT_LOGIN\" or \"DELETE_OLDEST_SESSIONS\". Specifies the behaviour when a user of this account exceeds the configured limit of concurrent sessions.",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -8798,6 +8569,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"results\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/PromoCodeRedemptionResult\"}}},\"additionalProperties\":true}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

@@ -16,6 +16,8 @@ struct Step {
     /// Whether every generated crate is built with its front ends (`<crate>/mcp`, which brings
     /// `cli`): their generated table, dispatch and binary are checked like the rest.
     front_ends: bool,
+    /// Arguments after the features (`-- -D warnings` for clippy's lints).
+    trailing: &'static [&'static str],
 }
 
 const STEPS: &[Step] = &[
@@ -24,18 +26,21 @@ const STEPS: &[Step] = &[
         args: &["fmt", "--all", "--check"],
         env: &[],
         front_ends: false,
+        trailing: &[],
     },
     Step {
         what: "tests (generator, runtime, fixture crates and their behaviour, wire, spec examples)",
         args: &["test", "--workspace"],
         env: &[],
         front_ends: false,
+        trailing: &[],
     },
     Step {
         what: "clippy, warnings denied, every fixture crate with its command line and MCP server",
         args: &["clippy", "--workspace", "--all-targets"],
         env: &[],
         front_ends: true,
+        trailing: &["--", "-D", "warnings"],
     },
     Step {
         what: "rustdoc of the generated crates (Zephr's and every fixture's, front ends included) and the generator, warnings denied",
@@ -52,6 +57,7 @@ const STEPS: &[Step] = &[
         ],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
         front_ends: true,
+        trailing: &[],
     },
     Step {
         // The runtime's docs are for the next engineer: its private items too (links between
@@ -69,6 +75,7 @@ const STEPS: &[Step] = &[
             "-D warnings -A rustdoc::private_intra_doc_links",
         )],
         front_ends: false,
+        trailing: &[],
     },
 ];
 
@@ -114,9 +121,7 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
                 if step.front_ends {
                     command.args(["--features", &front_end_features()?]);
                 }
-                if step.args[0] == "clippy" {
-                    command.args(["--", "-D", "warnings"]);
-                }
+                command.args(step.trailing);
                 Ok(command
                     .envs(step.env.iter().copied())
                     .current_dir(paths::root())
@@ -207,13 +212,21 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
 }
 
 /// Feature sets of the generated crate that the workspace build never sees (it unifies them all
-/// on): no defaults with everything, one tag alone, one tag with the test server, the platform's
-/// TLS instead of rustls. `cargo xtask features` runs every feature alone (cargo-hack).
-pub const FEATURE_SETS: &[&str] = &["all-apis", "users", "users,testing", "users,native-tls"];
+/// on): nothing at all, every tag without the defaults, one tag alone, one tag with the test
+/// server, the platform's TLS instead of rustls, and each front end without the defaults.
+pub const FEATURE_SETS: &[&str] = &[
+    "",
+    "all-apis",
+    "users",
+    "users,testing",
+    "users,native-tls",
+    "cli",
+    "mcp",
+];
 
 fn feature_combinations(cargo: &str) -> Result<bool> {
     for features in FEATURE_SETS {
-        println!("--> --no-default-features --features {features}");
+        println!("--> --no-default-features --features '{features}'");
         let passed = Command::new(cargo)
             .args(["clippy", "-p", "generated-client", "--no-default-features"])
             .args(["--features", features, "--", "-D", "warnings"])

@@ -127,11 +127,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&dir.0)
         .with_context(|| format!("cannot create {}", dir.0.display()))?;
     if !same_file(Path::new(&from), &spec_path) {
-        let temporary = spec_path.with_extension("yaml.fetching");
-        std::fs::write(&temporary, &bytes)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
-        std::fs::rename(&temporary, &spec_path)
-            .with_context(|| format!("cannot write {}", spec_path.display()))?;
+        crate::paths::replace_file(&spec_path, &bytes)?;
     }
     lock.write(&lock_path)?;
 

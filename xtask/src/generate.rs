@@ -326,12 +326,7 @@ fn fetch_locked(dir: &SpecDir, path: &Path) -> Result<()> {
             lock.version
         );
     }
-    // Written beside the target and renamed: an interrupted run never leaves half a spec.
-    let temporary = path.with_extension("yaml.downloading");
-    std::fs::write(&temporary, &bytes)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    paths::replace_file(path, &bytes)?;
     eprintln!(
         "wrote {} ({} bytes, sha256 as locked)",
         path.display(),

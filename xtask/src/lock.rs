@@ -101,11 +101,6 @@ impl Lock {
     pub fn write(&self, path: &Path) -> Result<()> {
         let mut text = serde_json::to_string_pretty(self)?;
         text.push('\n');
-        // Written next to the target and renamed: a failure never leaves half a lock.
-        let temporary = path.with_extension("json.writing");
-        std::fs::write(&temporary, text)
-            .with_context(|| format!("cannot write {}", temporary.display()))?;
-        std::fs::rename(&temporary, path)
-            .with_context(|| format!("cannot write {}", path.display()))
+        crate::paths::replace_file(path, text.as_bytes())
     }
 }

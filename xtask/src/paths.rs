@@ -47,3 +47,15 @@ impl SpecDir {
         self.0.join("zephr-admin-api.overlay.yaml")
     }
 }
+
+/// Writes `path` through a file beside it and a rename: an interrupted or failed run never
+/// leaves it half written.
+pub fn replace_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".partial");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, contents)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
+}

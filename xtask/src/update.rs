@@ -89,7 +89,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         // The spec is never committed: a fresh clone (a scheduled run with a cold cache) gets the
         // locked spec this way, for the next change report. It is not part of any change.
         if !dir.spec().exists() {
-            replace(&dir.spec(), &bytes)?;
+            paths::replace_file(&dir.spec(), &bytes)?;
             println!("{} ← {source} (the locked spec)", dir.spec().display());
         }
         println!("unchanged: {source} is the locked spec (sha256 {sha})");
@@ -213,9 +213,9 @@ fn write_all(
 ) -> Result<()> {
     codegen::write::write(&args.out, files)?;
     let rest = || -> Result<()> {
-        replace(changelog_path, changelog.as_bytes())?;
+        paths::replace_file(changelog_path, changelog.as_bytes())?;
         lock.write(&dir.lock())?;
-        replace(&dir.spec(), spec)?;
+        paths::replace_file(&dir.spec(), spec)?;
         // What `generate --check` would say: the crate is what the new spec generates.
         let plan = codegen::write::check(&args.out, files)?;
         if !plan.is_current() {
@@ -229,22 +229,14 @@ fn write_all(
     if let Err(error) = rest() {
         let _ = codegen::write::write(&args.out, previous_files);
         let _ = match old_changelog {
-            Some(text) => replace(changelog_path, text.as_bytes()),
+            Some(text) => paths::replace_file(changelog_path, text.as_bytes()),
             None => std::fs::remove_file(changelog_path).or(Ok(())),
         };
         let _ = old_lock.write(&dir.lock());
-        let _ = replace(&dir.spec(), old_spec);
+        let _ = paths::replace_file(&dir.spec(), old_spec);
         return Err(error);
     }
     Ok(())
-}
-
-/// Writes `path` through a file next to it and a rename: never half written.
-fn replace(path: &Path, contents: &[u8]) -> Result<()> {
-    let temporary = path.with_extension("updating");
-    std::fs::write(&temporary, contents)
-        .with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>> {

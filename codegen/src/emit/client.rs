@@ -361,14 +361,16 @@ fn user_agent(api: &Api, options: &Options) -> String {
 
 /// The operation used in usage examples: a GET without required arguments if there is one.
 pub(crate) fn example_operation(api: &Api) -> Option<&Operation> {
-    let no_args = |op: &&Operation| {
-        op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
-    };
     api.operations
         .iter()
-        .filter(no_args)
+        .filter(|op| takes_no_arguments(op))
         .find(|op| op.method == Method::Get)
-        .or_else(|| api.operations.iter().find(no_args))
+        .or_else(|| api.operations.iter().find(|op| takes_no_arguments(op)))
+}
+
+/// Whether `op` can be called as `client.<group>().<operation>()`, with nothing required.
+fn takes_no_arguments(op: &Operation) -> bool {
+    op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
 }
 
 /// Rust code that builds a client (and calls an operation, if one fits), as in the docs.
@@ -492,14 +494,10 @@ fn guide_sections(api: &Api, options: &Options, crate_ident: &str) -> Vec<Vec<St
     ];
 
     let mut sections = vec![testing, drift];
-    let no_args = |op: &&Operation| {
-        op.params.iter().all(|p| !p.required) && op.body.as_ref().is_none_or(|b| !b.required)
-    };
     if let Some(op) = api
         .operations
         .iter()
-        .filter(no_args)
-        .find(|op| op.pagination.is_some())
+        .find(|op| takes_no_arguments(op) && op.pagination.is_some())
     {
         let group = &api.groups[op.group];
         sections.push(vec![

@@ -304,7 +304,7 @@ fn needs_blank_line(above: &str, line: &str) -> bool {
     let is_use = |t: &str| {
         t.starts_with("use ") || t.starts_with("pub use ") || t.starts_with("pub(crate) use ")
     };
-    let ends_item = matches!(above_text, "}" | "};" | ");")
+    let ends_item = matches!(above_text, "}" | "};" | ");" | "];")
         || (invokes_builder_macro(above_text) && above_text.ends_with(");"))
         // A one-line invocation of a runtime macro (`crate::one_of::one_of!(…);`).
         || (above_text.starts_with("crate::") && above_text.contains("!(") && above_text.ends_with(");"))

@@ -7,6 +7,7 @@
 //! one function per operation that reads each argument into the type the client's builder takes
 //! and makes the call, so a value is checked by the same types as in Rust code.
 
+mod fields;
 mod schema;
 
 use proc_macro2::TokenStream;
@@ -80,7 +81,11 @@ pub(crate) fn operations_file(api: &Api, options: &Options) -> TokenStream {
         ));
         quote!(Group { name: #name, title: #title, description: #description })
     });
-    let operations = api.operations.iter().map(|op| table_entry(api, op));
+    let body_fields = fields::BodyFields::collect(api);
+    let operations = api
+        .operations
+        .iter()
+        .map(|op| table_entry(api, op, &body_fields));
     let reached = schema::reached(api, &api.operations);
     let schemas = reached.iter().map(|&id| {
         let name = wire(&api.ty(id).name);
@@ -119,7 +124,9 @@ pub(crate) fn operations_file(api: &Api, options: &Options) -> TokenStream {
     let mcp = mcp_defaults(options);
     // Each name imported where the file uses it, and only then (a spec without bodies has no
     // `Body`, one without types no `types`).
-    let table_text = quote!(#(#operations)* #(#variables)* #(#groups)*).to_string();
+    let field_consts = &body_fields.consts;
+    let table_text =
+        quote!(#(#operations)* #(#variables)* #(#groups)* #(#field_consts)*).to_string();
     let used = |name: &str| {
         table_text
             .split(|c: char| !c.is_alphanumeric() && c != '_')
@@ -147,12 +154,7 @@ pub(crate) fn operations_file(api: &Api, options: &Options) -> TokenStream {
         .map(ident)
         .collect();
     imported.sort();
-    let dispatch_text = quote!(#(#functions)*).to_string();
-    let types_import = dispatch_text.contains("types ::").then(|| {
-        quote!(
-            use crate::types;
-        )
-    });
+    let types_import = rust::types_import(&quote!(#(#functions)*));
     quote! {
         //! The operations as data, and their typed dispatch: what the command line (feature
         //! `cli`) and the MCP server (feature `mcp`) are built on. Each operation's arguments are
@@ -192,6 +194,8 @@ pub(crate) fn operations_file(api: &Api, options: &Options) -> TokenStream {
 
         /// Every operation, in the spec's order.
         static OPERATIONS: &[Operation] = &[#(#operations),*];
+
+        #(#field_consts)*
 
         /// The JSON Schema of every type an operation names.
         static SCHEMAS: &[(&str, &str)] = &[#(#schemas),*];
@@ -343,7 +347,7 @@ fn param_kind(api: &Api, p: &Param) -> TokenStream {
 }
 
 /// One `Operation { … }` of the table.
-fn table_entry(api: &Api, op: &Operation) -> TokenStream {
+fn table_entry(api: &Api, op: &Operation, body_fields: &fields::BodyFields) -> TokenStream {
     let id = wire(&operation_id(op));
     let group = wire(crate::names::unraw(&api.groups[op.group].accessor));
     let name = wire(crate::names::unraw(&op.method_name));
@@ -387,10 +391,7 @@ fn table_entry(api: &Api, op: &Operation) -> TokenStream {
                 BodyKind::Multipart(_) => quote!(BodyKind::Multipart),
                 BodyKind::Raw => quote!(BodyKind::Bytes),
             };
-            let named = b.kind.typed().and_then(|ty| match api.unalias(ty) {
-                TypeRef::Named(id) => Some(*id),
-                _ => None,
-            });
+            let named = fields::body_type(api, op);
             let type_name = match named {
                 Some(id) => {
                     let name = wire(&api.ty(id).name);
@@ -403,25 +404,9 @@ fn table_entry(api: &Api, op: &Operation) -> TokenStream {
                 None => serde_json::json!({"type": "string"}),
             };
             let body_schema = wire(&body_schema.to_string());
-            let fields = named
-                .map(|id| match &api.ty(id).kind {
-                    crate::ir::TypeKind::Struct(s) => s
-                        .fields
-                        .iter()
-                        .filter(|f| is_scalar(api, &f.ty))
-                        .map(|f| {
-                            let wire_name = wire(&f.wire_name);
-                            let required = f.required;
-                            let kind = kind(api, &f.ty);
-                            let description = wire(&schema::description(&f.doc));
-                            quote!(Field { wire: #wire_name, required: #required, kind: #kind, description: #description })
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                })
-                .unwrap_or_default();
+            let fields = body_fields.of(named);
             let description = wire(&schema::description(&b.doc));
-            quote!(Some(Body { required: #required, media_type: #media, kind: #body_kind, type_name: #type_name, schema: #body_schema, fields: &[#(#fields),*], description: #description }))
+            quote!(Some(Body { required: #required, media_type: #media, kind: #body_kind, type_name: #type_name, schema: #body_schema, fields: #fields, description: #description }))
         }
         None => quote!(None),
     };

@@ -118,20 +118,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Widget"),
             schema: "{\"$ref\":\"#/$defs/Widget2\"}",
-            fields: &[
-                Field {
-                    wire: "id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "size",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: WIDGET_FIELDS,
             description: "",
         }),
         output: Output {
@@ -187,6 +174,23 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `Widget`, as flags.
+const WIDGET_FIELDS: &[Field] = &[
+    Field {
+        wire: "id",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "size",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -207,6 +211,7 @@ static SCHEMAS: &[(&str, &str)] = &[
     ),
     ("Widget2", "{\"$ref\":\"#/$defs/Widget\"}"),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

@@ -135,11 +135,13 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[(
     "Order",
     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"code\":{\"type\":\"string\",\"description\":\"The old identifier; use `id`.\"},\"legacy_total\":{\"type\":\"number\"},\"total\":{\"type\":\"number\"}},\"additionalProperties\":true,\"required\":[\"id\",\"code\"]}",
 )];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

@@ -104,32 +104,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("User"),
             schema: "{\"$ref\":\"#/$defs/User\"}",
-            fields: &[
-                Field {
-                    wire: "id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "status",
-                    required: false,
-                    kind: Kind::Enum(&["active", "blocked", "suspended"]),
-                    description: "",
-                },
-                Field {
-                    wire: "tier",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: USER_FIELDS,
             description: "",
         }),
         output: Output {
@@ -146,6 +121,35 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `User`, as flags.
+const USER_FIELDS: &[Field] = &[
+    Field {
+        wire: "id",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "name",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "status",
+        required: false,
+        kind: Kind::Enum(&["active", "blocked", "suspended"]),
+        description: "",
+    },
+    Field {
+        wire: "tier",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -161,6 +165,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"string\",\"enum\":[\"active\",\"blocked\",\"suspended\"]}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

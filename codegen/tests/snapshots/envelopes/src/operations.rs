@@ -80,6 +80,7 @@ static OPERATIONS: &[Operation] = &[Operation {
         allow: false,
     },
 }];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -95,6 +96,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Filter\"}}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

@@ -71,20 +71,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("CreateChatCompletionRequest"),
             schema: "{\"$ref\":\"#/$defs/CreateChatCompletionRequest\"}",
-            fields: &[
-                Field {
-                    wire: "model",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "stream",
-                    required: false,
-                    kind: Kind::Boolean,
-                    description: "",
-                },
-            ],
+            fields: CREATE_CHAT_COMPLETION_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -131,6 +118,23 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `CreateChatCompletionRequest`, as flags.
+const CREATE_CHAT_COMPLETION_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "model",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "stream",
+        required: false,
+        kind: Kind::Boolean,
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -146,6 +150,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"message\":{\"type\":\"string\"}},\"additionalProperties\":true}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

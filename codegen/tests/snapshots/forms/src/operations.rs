@@ -71,32 +71,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Form,
             type_name: Some("PostCustomersRequest"),
             schema: "{\"$ref\":\"#/$defs/PostCustomersRequest\"}",
-            fields: &[
-                Field {
-                    wire: "name",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "email",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "tax_exempt",
-                    required: false,
-                    kind: Kind::Enum(&["exempt", "none", "reverse"]),
-                    description: "",
-                },
-                Field {
-                    wire: "balance",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: POST_CUSTOMERS_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -128,20 +103,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Form,
             type_name: Some("SessionCreate"),
             schema: "{\"$ref\":\"#/$defs/SessionCreate\"}",
-            fields: &[
-                Field {
-                    wire: "mode",
-                    required: true,
-                    kind: Kind::Enum(&["payment", "setup", "subscription"]),
-                    description: "",
-                },
-                Field {
-                    wire: "success_url",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: SESSION_CREATE_FIELDS,
             description: "",
         }),
         output: Output {
@@ -158,6 +120,51 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `PostCustomersRequest`, as flags.
+const POST_CUSTOMERS_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "name",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "email",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "tax_exempt",
+        required: false,
+        kind: Kind::Enum(&["exempt", "none", "reverse"]),
+        description: "",
+    },
+    Field {
+        wire: "balance",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
+/// The scalar fields of `SessionCreate`, as flags.
+const SESSION_CREATE_FIELDS: &[Field] = &[
+    Field {
+        wire: "mode",
+        required: true,
+        kind: Kind::Enum(&["payment", "setup", "subscription"]),
+        description: "",
+    },
+    Field {
+        wire: "success_url",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -193,6 +200,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"additionalProperties\":true,\"required\":[\"id\"]}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

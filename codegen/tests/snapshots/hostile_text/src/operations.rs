@@ -97,6 +97,7 @@ static OPERATIONS: &[Operation] = &[Operation {
         allow: false,
     },
 }];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -108,6 +109,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"string\",\"enum\":[\"a\u{202e}b\",\"\\\"quoted\\\"\",\"back\\\\slash\",\"new\\nline\",\"del\u{7f}\",\"\\u0000nul\"]}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

@@ -160,11 +160,13 @@ static OPERATIONS: &[Operation] = &[Operation {
         allow: false,
     },
 }];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[(
     "Pet",
     "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"},\"name\":{\"type\":\"string\",\"description\":\"The pet's name.\"}},\"additionalProperties\":true,\"required\":[\"id\"]}",
 )];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

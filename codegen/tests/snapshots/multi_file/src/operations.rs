@@ -97,20 +97,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Pet"),
             schema: "{\"$ref\":\"#/$defs/Pet\"}",
-            fields: &[
-                Field {
-                    wire: "id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "name",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: PET_FIELDS,
             description: "",
         }),
         output: Output {
@@ -160,6 +147,23 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `Pet`, as flags.
+const PET_FIELDS: &[Field] = &[
+    Field {
+        wire: "id",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "name",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -183,6 +187,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"label\":{\"type\":\"string\"}},\"additionalProperties\":true}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

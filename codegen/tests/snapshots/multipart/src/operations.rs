@@ -71,12 +71,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Multipart,
             type_name: Some("CreateFileRequest"),
             schema: "{\"$ref\":\"#/$defs/CreateFileRequest\"}",
-            fields: &[Field {
-                wire: "purpose",
-                required: true,
-                kind: Kind::Enum(&["assistants", "fine-tune"]),
-                description: "",
-            }],
+            fields: CREATE_FILE_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -108,20 +103,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Multipart,
             type_name: Some("CreateImageEditRequest"),
             schema: "{\"$ref\":\"#/$defs/CreateImageEditRequest\"}",
-            fields: &[
-                Field {
-                    wire: "prompt",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "n",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: CREATE_IMAGE_EDIT_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -138,6 +120,31 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `CreateFileRequest`, as flags.
+const CREATE_FILE_REQUEST_FIELDS: &[Field] = &[Field {
+    wire: "purpose",
+    required: true,
+    kind: Kind::Enum(&["assistants", "fine-tune"]),
+    description: "",
+}];
+
+/// The scalar fields of `CreateImageEditRequest`, as flags.
+const CREATE_IMAGE_EDIT_REQUEST_FIELDS: &[Field] = &[
+    Field {
+        wire: "prompt",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "n",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -161,6 +168,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"url\":{\"type\":\"string\"}},\"additionalProperties\":true}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

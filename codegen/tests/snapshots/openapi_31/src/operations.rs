@@ -106,32 +106,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Order"),
             schema: "{\"$ref\":\"#/$defs/Order\"}",
-            fields: &[
-                Field {
-                    wire: "id",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "kind",
-                    required: true,
-                    kind: Kind::Enum(&["order"]),
-                    description: "",
-                },
-                Field {
-                    wire: "note",
-                    required: true,
-                    kind: Kind::String,
-                    description: "Required, but may be null.",
-                },
-                Field {
-                    wire: "receipt",
-                    required: false,
-                    kind: Kind::String,
-                    description: "",
-                },
-            ],
+            fields: ORDER_FIELDS,
             description: "",
         }),
         output: Output {
@@ -148,6 +123,35 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `Order`, as flags.
+const ORDER_FIELDS: &[Field] = &[
+    Field {
+        wire: "id",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "kind",
+        required: true,
+        kind: Kind::Enum(&["order"]),
+        description: "",
+    },
+    Field {
+        wire: "note",
+        required: true,
+        kind: Kind::String,
+        description: "Required, but may be null.",
+    },
+    Field {
+        wire: "receipt",
+        required: false,
+        kind: Kind::String,
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -164,6 +168,7 @@ static SCHEMAS: &[(&str, &str)] = &[
     ),
     ("OrderKind", "{\"type\":\"string\",\"enum\":[\"order\"]}"),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

@@ -177,20 +177,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Widget"),
             schema: "{\"$ref\":\"#/$defs/Widget\"}",
-            fields: &[
-                Field {
-                    wire: "name",
-                    required: true,
-                    kind: Kind::String,
-                    description: "",
-                },
-                Field {
-                    wire: "colour",
-                    required: false,
-                    kind: Kind::Enum(&["red", "green"]),
-                    description: "",
-                },
-            ],
+            fields: WIDGET_FIELDS,
             description: "",
         }),
         output: Output {
@@ -325,6 +312,23 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `Widget`, as flags.
+const WIDGET_FIELDS: &[Field] = &[
+    Field {
+        wire: "name",
+        required: true,
+        kind: Kind::String,
+        description: "",
+    },
+    Field {
+        wire: "colour",
+        required: false,
+        kind: Kind::Enum(&["red", "green"]),
+        description: "",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -344,6 +348,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}},\"additionalProperties\":true}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

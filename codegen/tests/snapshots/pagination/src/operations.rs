@@ -308,6 +308,7 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -335,6 +336,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"rows\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},\"info\":{\"$ref\":\"#/$defs/ListConfiguredResponseInfo\"}},\"additionalProperties\":true}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

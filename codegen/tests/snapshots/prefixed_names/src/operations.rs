@@ -345,6 +345,7 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[];
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.

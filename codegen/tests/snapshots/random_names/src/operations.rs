@@ -319,26 +319,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("MegaRef"),
             schema: "{\"$ref\":\"#/$defs/MegaRef\"}",
-            fields: &[
-                Field {
-                    wire: "String",
-                    required: false,
-                    kind: Kind::Enum(&["StringSome", "EqVec", "Ωmega", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "send",
-                    required: false,
-                    kind: Kind::Enum(&["const", "ß", "Eq", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "-as",
-                    required: false,
-                    kind: Kind::Enum(&["dynapis", "new\nline", "union", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: MEGA_REF_FIELDS,
             description: "",
         }),
         output: Output {
@@ -411,20 +392,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("RType"),
             schema: "{\"$ref\":\"#/$defs/RType\"}",
-            fields: &[
-                Field {
-                    wire: "Eq",
-                    required: false,
-                    kind: Kind::String,
-                    description: "Send",
-                },
-                Field {
-                    wire: "UserID",
-                    required: false,
-                    kind: Kind::String,
-                    description: "IntoFuture",
-                },
-            ],
+            fields: R_TYPE_FIELDS,
             description: "",
         }),
         output: Output {
@@ -497,26 +465,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Mega"),
             schema: "{\"$ref\":\"#/$defs/Mega\"}",
-            fields: &[
-                Field {
-                    wire: "async",
-                    required: false,
-                    kind: Kind::String,
-                    description: "$ref",
-                },
-                Field {
-                    wire: "$ref",
-                    required: true,
-                    kind: Kind::Enum(&["None", "genuser_id", "into_future", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "éretry",
-                    required: false,
-                    kind: Kind::Enum(&["mutResponseFuture", "box", "Box", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: MEGA_FIELDS,
             description: "",
         }),
         output: Output {
@@ -589,20 +538,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("From2"),
             schema: "{\"$ref\":\"#/$defs/From2\"}",
-            fields: &[
-                Field {
-                    wire: "TryFrom",
-                    required: false,
-                    kind: Kind::Enum(&["USER-IDFn", "USER-ID", "user[id]", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "From",
-                    required: false,
-                    kind: Kind::Enum(&["RedirectPolicyyield", "build", "$ref", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: FROM2_FIELDS,
             description: "",
         }),
         output: Output {
@@ -675,26 +611,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Mega"),
             schema: "{\"$ref\":\"#/$defs/Mega\"}",
-            fields: &[
-                Field {
-                    wire: "async",
-                    required: false,
-                    kind: Kind::String,
-                    description: "$ref",
-                },
-                Field {
-                    wire: "$ref",
-                    required: true,
-                    kind: Kind::Enum(&["None", "genuser_id", "into_future", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "éretry",
-                    required: false,
-                    kind: Kind::Enum(&["mutResponseFuture", "box", "Box", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: MEGA_FIELDS,
             description: "",
         }),
         output: Output {
@@ -832,32 +749,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Ok2"),
             schema: "{\"$ref\":\"#/$defs/Ok2\"}",
-            fields: &[
-                Field {
-                    wire: "$ref",
-                    required: false,
-                    kind: Kind::Enum(&["\"double\"", "type", "Serializer", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "extern",
-                    required: false,
-                    kind: Kind::Enum(&["SizedUser-Id", "user.id", "PartialEq", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "crate",
-                    required: false,
-                    kind: Kind::Enum(&["impl", "Copy", "break", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "core",
-                    required: false,
-                    kind: Kind::String,
-                    description: "Request",
-                },
-            ],
+            fields: OK2_FIELDS,
             description: "",
         }),
         output: Output {
@@ -930,26 +822,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("FailureUserId"),
             schema: "{\"$ref\":\"#/$defs/FailureUserId\"}",
-            fields: &[
-                Field {
-                    wire: "StringVec",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "mut",
-                    required: false,
-                    kind: Kind::Enum(&["__user__id__", "ClientBuilderSized", "mod", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "elseextern",
-                    required: false,
-                    kind: Kind::Enum(&["\u{feff}bom", "unsafe", "FromClientBuilder", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: FAILURE_USER_ID_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1152,38 +1025,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Value2"),
             schema: "{\"$ref\":\"#/$defs/Value2\"}",
-            fields: &[
-                Field {
-                    wire: "builder",
-                    required: true,
-                    kind: Kind::Enum(&["Ǆ", "_", "🚀rocket", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "\"double\"",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "new",
-                    required: false,
-                    kind: Kind::Enum(&["userIdvalue", "tryClone", "@type", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "...",
-                    required: false,
-                    kind: Kind::Enum(&["ßbreak", "FullResponseFuture", "core", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "0",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: VALUE2_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1386,44 +1228,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Builder"),
             schema: "{\"$ref\":\"#/$defs/Builder\"}",
-            fields: &[
-                Field {
-                    wire: "as",
-                    required: false,
-                    kind: Kind::Enum(&["-", "send_with_response", "ref", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "cloneİstanbul",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "HashMap",
-                    required: false,
-                    kind: Kind::String,
-                    description: "Request",
-                },
-                Field {
-                    wire: "None",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "-",
-                    required: false,
-                    kind: Kind::Enum(&["Responseoptions", "userId", "false", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "self",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: BUILDER_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1756,32 +1561,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Super"),
             schema: "{\"$ref\":\"#/$defs/Super\"}",
-            fields: &[
-                Field {
-                    wire: "Drop",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "Option",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "ToString",
-                    required: false,
-                    kind: Kind::String,
-                    description: "User-Id",
-                },
-                Field {
-                    wire: "Failuremut",
-                    required: false,
-                    kind: Kind::Enum(&["0", "a%20bUser-Id", "éOk", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: SUPER_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1854,32 +1634,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Alloc"),
             schema: "{\"$ref\":\"#/$defs/Alloc\"}",
-            fields: &[
-                Field {
-                    wire: "🙂",
-                    required: true,
-                    kind: Kind::Enum(&["Into", "elsenew\nline", "where", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "new\nlinebuilder",
-                    required: false,
-                    kind: Kind::Enum(&["Vec", "mut", "continuezero\u{200b}width", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "RawResponse",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "decode",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: ALLOC_FIELDS,
             description: "",
         }),
         output: Output {
@@ -1952,26 +1707,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Clone2"),
             schema: "{\"$ref\":\"#/$defs/Clone2\"}",
-            fields: &[
-                Field {
-                    wire: "tab\tname",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "self",
-                    required: false,
-                    kind: Kind::Enum(&["SendRequestOptions", "Drop", "User-Idbase_url", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "user_id",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: CLONE2_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2174,12 +1910,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Box2"),
             schema: "{\"$ref\":\"#/$defs/Box2\"}",
-            fields: &[Field {
-                wire: "into_requestǄ",
-                required: true,
-                kind: Kind::Integer,
-                description: "",
-            }],
+            fields: BOX2_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2382,32 +2113,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("V0"),
             schema: "{\"$ref\":\"#/$defs/V0\"}",
-            fields: &[
-                Field {
-                    wire: "new",
-                    required: false,
-                    kind: Kind::String,
-                    description: "superǄ",
-                },
-                Field {
-                    wire: "apis",
-                    required: false,
-                    kind: Kind::String,
-                    description: "whileab",
-                },
-                Field {
-                    wire: "allocCopy",
-                    required: false,
-                    kind: Kind::String,
-                    description: "Deserialize",
-                },
-                Field {
-                    wire: "'quoted'clone",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: V0_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2545,26 +2251,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Mega"),
             schema: "{\"$ref\":\"#/$defs/Mega\"}",
-            fields: &[
-                Field {
-                    wire: "async",
-                    required: false,
-                    kind: Kind::String,
-                    description: "$ref",
-                },
-                Field {
-                    wire: "$ref",
-                    required: true,
-                    kind: Kind::Enum(&["None", "genuser_id", "into_future", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "éretry",
-                    required: false,
-                    kind: Kind::Enum(&["mutResponseFuture", "box", "Box", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: MEGA_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2637,32 +2324,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("ReftabName"),
             schema: "{\"$ref\":\"#/$defs/ReftabName\"}",
-            fields: &[
-                Field {
-                    wire: "Sync",
-                    required: true,
-                    kind: Kind::Enum(&["RawRequestErr", "user_id", "a%20bbreak", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "unsafe",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "Default",
-                    required: false,
-                    kind: Kind::Enum(&["unionß", "Drop'quoted'", "builder", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "_value",
-                    required: true,
-                    kind: Kind::Enum(&["into_future$ref", "0", "RedirectPolicy", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: REFTAB_NAME_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2800,20 +2462,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("UserAgent"),
             schema: "{\"$ref\":\"#/$defs/UserAgent\"}",
-            fields: &[
-                Field {
-                    wire: "else",
-                    required: false,
-                    kind: Kind::String,
-                    description: "back\\slash",
-                },
-                Field {
-                    wire: "vΩmega",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: USER_AGENT_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2886,26 +2535,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Clone2"),
             schema: "{\"$ref\":\"#/$defs/Clone2\"}",
-            fields: &[
-                Field {
-                    wire: "tab\tname",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "self",
-                    required: false,
-                    kind: Kind::Enum(&["SendRequestOptions", "Drop", "User-Idbase_url", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "user_id",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: CLONE2_FIELDS,
             description: "",
         }),
         output: Output {
@@ -2978,20 +2608,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Async"),
             schema: "{\"$ref\":\"#/$defs/Async\"}",
-            fields: &[
-                Field {
-                    wire: "pages",
-                    required: true,
-                    kind: Kind::Enum(&["", "Display", "From", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "PartialEq",
-                    required: false,
-                    kind: Kind::Enum(&["Drop", "EqResult", "alloc", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: ASYNC_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3064,26 +2681,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Clone2"),
             schema: "{\"$ref\":\"#/$defs/Clone2\"}",
-            fields: &[
-                Field {
-                    wire: "tab\tname",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "self",
-                    required: false,
-                    kind: Kind::Enum(&["SendRequestOptions", "Drop", "User-Idbase_url", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "user_id",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-            ],
+            fields: CLONE2_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3611,44 +3209,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Const"),
             schema: "{\"$ref\":\"#/$defs/Const\"}",
-            fields: &[
-                Field {
-                    wire: "ßuser[id]",
-                    required: false,
-                    kind: Kind::String,
-                    description: "a~b",
-                },
-                Field {
-                    wire: "unsafe",
-                    required: false,
-                    kind: Kind::String,
-                    description: "ß",
-                },
-                Field {
-                    wire: "user.id",
-                    required: true,
-                    kind: Kind::Enum(&["ß", "where", "é", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "self",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "userId",
-                    required: true,
-                    kind: Kind::String,
-                    description: "🚀rocket",
-                },
-                Field {
-                    wire: "in",
-                    required: true,
-                    kind: Kind::Enum(&["IntoFuture", "core", "User-Id", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: CONST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3721,32 +3282,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("Super"),
             schema: "{\"$ref\":\"#/$defs/Super\"}",
-            fields: &[
-                Field {
-                    wire: "Drop",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "Option",
-                    required: false,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "ToString",
-                    required: false,
-                    kind: Kind::String,
-                    description: "User-Id",
-                },
-                Field {
-                    wire: "Failuremut",
-                    required: false,
-                    kind: Kind::Enum(&["0", "a%20bUser-Id", "éOk", "Unknown"]),
-                    description: "",
-                },
-            ],
+            fields: SUPER_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3819,26 +3355,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("AB"),
             schema: "{\"$ref\":\"#/$defs/AB\"}",
-            fields: &[
-                Field {
-                    wire: "std",
-                    required: false,
-                    kind: Kind::Enum(&["user id", "BTreeMapSPEC_TITLE", "decode", "Unknown"]),
-                    description: "",
-                },
-                Field {
-                    wire: "UserIDUSER_AGENT",
-                    required: true,
-                    kind: Kind::Integer,
-                    description: "",
-                },
-                Field {
-                    wire: "Box",
-                    required: false,
-                    kind: Kind::String,
-                    description: "--Future",
-                },
-            ],
+            fields: AB_FIELDS,
             description: "",
         }),
         output: Output {
@@ -3985,6 +3502,443 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `MegaRef`, as flags.
+const MEGA_REF_FIELDS: &[Field] = &[
+    Field {
+        wire: "String",
+        required: false,
+        kind: Kind::Enum(&["StringSome", "EqVec", "Ωmega", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "send",
+        required: false,
+        kind: Kind::Enum(&["const", "ß", "Eq", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "-as",
+        required: false,
+        kind: Kind::Enum(&["dynapis", "new\nline", "union", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `RType`, as flags.
+const R_TYPE_FIELDS: &[Field] = &[
+    Field {
+        wire: "Eq",
+        required: false,
+        kind: Kind::String,
+        description: "Send",
+    },
+    Field {
+        wire: "UserID",
+        required: false,
+        kind: Kind::String,
+        description: "IntoFuture",
+    },
+];
+
+/// The scalar fields of `Mega`, as flags.
+const MEGA_FIELDS: &[Field] = &[
+    Field {
+        wire: "async",
+        required: false,
+        kind: Kind::String,
+        description: "$ref",
+    },
+    Field {
+        wire: "$ref",
+        required: true,
+        kind: Kind::Enum(&["None", "genuser_id", "into_future", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "éretry",
+        required: false,
+        kind: Kind::Enum(&["mutResponseFuture", "box", "Box", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `From2`, as flags.
+const FROM2_FIELDS: &[Field] = &[
+    Field {
+        wire: "TryFrom",
+        required: false,
+        kind: Kind::Enum(&["USER-IDFn", "USER-ID", "user[id]", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "From",
+        required: false,
+        kind: Kind::Enum(&["RedirectPolicyyield", "build", "$ref", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `Ok2`, as flags.
+const OK2_FIELDS: &[Field] = &[
+    Field {
+        wire: "$ref",
+        required: false,
+        kind: Kind::Enum(&["\"double\"", "type", "Serializer", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "extern",
+        required: false,
+        kind: Kind::Enum(&["SizedUser-Id", "user.id", "PartialEq", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "crate",
+        required: false,
+        kind: Kind::Enum(&["impl", "Copy", "break", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "core",
+        required: false,
+        kind: Kind::String,
+        description: "Request",
+    },
+];
+
+/// The scalar fields of `FailureUserId`, as flags.
+const FAILURE_USER_ID_FIELDS: &[Field] = &[
+    Field {
+        wire: "StringVec",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "mut",
+        required: false,
+        kind: Kind::Enum(&["__user__id__", "ClientBuilderSized", "mod", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "elseextern",
+        required: false,
+        kind: Kind::Enum(&["\u{feff}bom", "unsafe", "FromClientBuilder", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `Value2`, as flags.
+const VALUE2_FIELDS: &[Field] = &[
+    Field {
+        wire: "builder",
+        required: true,
+        kind: Kind::Enum(&["Ǆ", "_", "🚀rocket", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "\"double\"",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "new",
+        required: false,
+        kind: Kind::Enum(&["userIdvalue", "tryClone", "@type", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "...",
+        required: false,
+        kind: Kind::Enum(&["ßbreak", "FullResponseFuture", "core", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "0",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
+/// The scalar fields of `Builder`, as flags.
+const BUILDER_FIELDS: &[Field] = &[
+    Field {
+        wire: "as",
+        required: false,
+        kind: Kind::Enum(&["-", "send_with_response", "ref", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "cloneİstanbul",
+        required: true,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "HashMap",
+        required: false,
+        kind: Kind::String,
+        description: "Request",
+    },
+    Field {
+        wire: "None",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "-",
+        required: false,
+        kind: Kind::Enum(&["Responseoptions", "userId", "false", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "self",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
+/// The scalar fields of `Super`, as flags.
+const SUPER_FIELDS: &[Field] = &[
+    Field {
+        wire: "Drop",
+        required: true,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "Option",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "ToString",
+        required: false,
+        kind: Kind::String,
+        description: "User-Id",
+    },
+    Field {
+        wire: "Failuremut",
+        required: false,
+        kind: Kind::Enum(&["0", "a%20bUser-Id", "éOk", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `Alloc`, as flags.
+const ALLOC_FIELDS: &[Field] = &[
+    Field {
+        wire: "🙂",
+        required: true,
+        kind: Kind::Enum(&["Into", "elsenew\nline", "where", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "new\nlinebuilder",
+        required: false,
+        kind: Kind::Enum(&["Vec", "mut", "continuezero\u{200b}width", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "RawResponse",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "decode",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
+/// The scalar fields of `Clone2`, as flags.
+const CLONE2_FIELDS: &[Field] = &[
+    Field {
+        wire: "tab\tname",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "self",
+        required: false,
+        kind: Kind::Enum(&["SendRequestOptions", "Drop", "User-Idbase_url", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "user_id",
+        required: false,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
+/// The scalar fields of `Box2`, as flags.
+const BOX2_FIELDS: &[Field] = &[Field {
+    wire: "into_requestǄ",
+    required: true,
+    kind: Kind::Integer,
+    description: "",
+}];
+
+/// The scalar fields of `V0`, as flags.
+const V0_FIELDS: &[Field] = &[
+    Field {
+        wire: "new",
+        required: false,
+        kind: Kind::String,
+        description: "superǄ",
+    },
+    Field {
+        wire: "apis",
+        required: false,
+        kind: Kind::String,
+        description: "whileab",
+    },
+    Field {
+        wire: "allocCopy",
+        required: false,
+        kind: Kind::String,
+        description: "Deserialize",
+    },
+    Field {
+        wire: "'quoted'clone",
+        required: true,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
+/// The scalar fields of `ReftabName`, as flags.
+const REFTAB_NAME_FIELDS: &[Field] = &[
+    Field {
+        wire: "Sync",
+        required: true,
+        kind: Kind::Enum(&["RawRequestErr", "user_id", "a%20bbreak", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "unsafe",
+        required: true,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "Default",
+        required: false,
+        kind: Kind::Enum(&["unionß", "Drop'quoted'", "builder", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "_value",
+        required: true,
+        kind: Kind::Enum(&["into_future$ref", "0", "RedirectPolicy", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `UserAgent`, as flags.
+const USER_AGENT_FIELDS: &[Field] = &[
+    Field {
+        wire: "else",
+        required: false,
+        kind: Kind::String,
+        description: "back\\slash",
+    },
+    Field {
+        wire: "vΩmega",
+        required: true,
+        kind: Kind::Integer,
+        description: "",
+    },
+];
+
+/// The scalar fields of `Async`, as flags.
+const ASYNC_FIELDS: &[Field] = &[
+    Field {
+        wire: "pages",
+        required: true,
+        kind: Kind::Enum(&["", "Display", "From", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "PartialEq",
+        required: false,
+        kind: Kind::Enum(&["Drop", "EqResult", "alloc", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `Const`, as flags.
+const CONST_FIELDS: &[Field] = &[
+    Field {
+        wire: "ßuser[id]",
+        required: false,
+        kind: Kind::String,
+        description: "a~b",
+    },
+    Field {
+        wire: "unsafe",
+        required: false,
+        kind: Kind::String,
+        description: "ß",
+    },
+    Field {
+        wire: "user.id",
+        required: true,
+        kind: Kind::Enum(&["ß", "where", "é", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "self",
+        required: true,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "userId",
+        required: true,
+        kind: Kind::String,
+        description: "🚀rocket",
+    },
+    Field {
+        wire: "in",
+        required: true,
+        kind: Kind::Enum(&["IntoFuture", "core", "User-Id", "Unknown"]),
+        description: "",
+    },
+];
+
+/// The scalar fields of `AB`, as flags.
+const AB_FIELDS: &[Field] = &[
+    Field {
+        wire: "std",
+        required: false,
+        kind: Kind::Enum(&["user id", "BTreeMapSPEC_TITLE", "decode", "Unknown"]),
+        description: "",
+    },
+    Field {
+        wire: "UserIDUSER_AGENT",
+        required: true,
+        kind: Kind::Integer,
+        description: "",
+    },
+    Field {
+        wire: "Box",
+        required: false,
+        kind: Kind::String,
+        description: "--Future",
+    },
+];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -4765,6 +4719,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"string\",\"enum\":[\"...\",\"zero\u{200b}width0\"]}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

@@ -96,12 +96,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("NoteBody"),
             schema: "{\"$ref\":\"#/$defs/NoteBody\"}",
-            fields: &[Field {
-                wire: "text",
-                required: true,
-                kind: Kind::String,
-                description: "",
-            }],
+            fields: NOTE_BODY_FIELDS,
             description: "A note to store.",
         }),
         output: Output {
@@ -165,12 +160,7 @@ static OPERATIONS: &[Operation] = &[
             kind: BodyKind::Json,
             type_name: Some("SearchNotesRequest"),
             schema: "{\"$ref\":\"#/$defs/SearchNotesRequest\"}",
-            fields: &[Field {
-                wire: "query",
-                required: true,
-                kind: Kind::String,
-                description: "",
-            }],
+            fields: SEARCH_NOTES_REQUEST_FIELDS,
             description: "",
         }),
         output: Output {
@@ -187,6 +177,23 @@ static OPERATIONS: &[Operation] = &[
         },
     },
 ];
+
+/// The scalar fields of `NoteBody`, as flags.
+const NOTE_BODY_FIELDS: &[Field] = &[Field {
+    wire: "text",
+    required: true,
+    kind: Kind::String,
+    description: "",
+}];
+
+/// The scalar fields of `SearchNotesRequest`, as flags.
+const SEARCH_NOTES_REQUEST_FIELDS: &[Field] = &[Field {
+    wire: "query",
+    required: true,
+    kind: Kind::String,
+    description: "",
+}];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[
     (
@@ -202,6 +209,7 @@ static SCHEMAS: &[(&str, &str)] = &[
         "{\"type\":\"object\",\"properties\":{\"hits\":{\"type\":\"integer\"}},\"additionalProperties\":true}",
     ),
 ];
+
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
 pub fn main() -> std::process::ExitCode {
     runtime::cli::main(&API)

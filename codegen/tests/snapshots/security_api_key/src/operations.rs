@@ -66,6 +66,7 @@ static OPERATIONS: &[Operation] = &[Operation {
         allow: false,
     },
 }];
+
 /// The JSON Schema of every type an operation names.
 static SCHEMAS: &[(&str, &str)] = &[];
 /// Runs the command line (`src/main.rs` is this): every operation from the shell, signed.
