@@ -2,7 +2,7 @@
 //! says what changed. The lock's crate version moves as the change report requires (see
 //! `codegen::diff::Bump`); `generate` then writes it into the crate.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -16,6 +16,13 @@ use crate::paths::SpecDir;
 pub struct Args {
     #[command(flatten)]
     source: download::SourceArgs,
+    /// The crate whose CHANGELOG.md gets an entry when the version moves [default:
+    /// generated-client/ for the default spec dir, none for another].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The changelog entry's date [default: today, UTC].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<String>,
 }
 
 pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
@@ -52,7 +59,16 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         }
     } else {
         let (bytes, files) = read_local(Path::new(&from))?;
-        (bytes, files, Validators::default())
+        // The locked document again (an overlay edit, a fresh clone's copy): what the server
+        // said of it still holds, so the next `update` can still ask "changed since?".
+        let validators = match &previous {
+            Some(lock) if lock.sha256 == codegen::load::sha256_hex(&bytes) => Validators {
+                etag: lock.etag.clone(),
+                last_modified: lock.last_modified.clone(),
+            },
+            _ => Validators::default(),
+        };
+        (bytes, files, validators)
     };
     // Nothing is written unless the new spec, with the reviewed overlay, generates a crate (an
     // overlay action that no longer matches is an error: the spec may have been fixed).
@@ -72,9 +88,11 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
 
     // The change report needs the spec the crate was generated from: the one in spec/, if the
     // lock still vouches for it, with the same overlay.
-    let changes = match &previous {
+    let ir =
+        |spec: &codegen::load::LoadedSpec| codegen::build_ir(spec, &codegen::Options::default());
+    let (changes, old_api) = match &previous {
         Some(lock) if lock.sha256 == spec.sha256 && lock.overlay_sha256 == overlay_sha => {
-            Changes::None
+            (Changes::None, None)
         }
         // The overlay changed: the old one is the committed one, when its sha256 is the locked
         // one; compared with the old spec, if that is at hand, else with the new spec.
@@ -85,22 +103,32 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
                     .unwrap_or_else(|| {
                         codegen::load::load_bytes_with_overlay(&bytes, &from, old_overlay.as_ref())
                     })?;
-                Changes::Report(codegen::diff::diff(
-                    &codegen::build_ir(&old, &codegen::Options::default())?,
-                    &api,
-                ))
+                let old_api = ir(&old)?;
+                (
+                    Changes::Report(codegen::diff::diff(&old_api, &api)),
+                    Some(old_api),
+                )
             }
-            None => Changes::OverlayChanged,
+            None => (Changes::OverlayChanged, None),
         },
         Some(lock) => match previous_spec(&spec_path, lock, overlay.as_ref()) {
-            Some(old) => Changes::Report(codegen::diff::diff(
-                &codegen::build_ir(&old, &codegen::Options::default())?,
-                &api,
-            )),
-            None => Changes::Unknown,
+            Some(old) => {
+                let old_api = ir(&old)?;
+                (
+                    Changes::Report(codegen::diff::diff(&old_api, &api)),
+                    Some(old_api),
+                )
+            }
+            None => (Changes::Unknown, None),
         },
-        None => Changes::None,
+        None => (Changes::None, None),
     };
+    let exceptions = if dir.exceptions().exists() {
+        codegen::ExampleException::load_file(&dir.exceptions())?
+    } else {
+        Vec::new()
+    };
+    let examples = crate::examples_check::check(old_api.as_ref(), &api, &exceptions);
     let crate_version = match (&previous, &changes) {
         (None, _) => "0.1.0".to_owned(),
         (Some(lock), Changes::None) => lock.crate_version.clone(),
@@ -123,6 +151,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         last_modified: validators.last_modified,
         files,
     };
+    let changelog = changelog_entry(dir, args, previous.as_ref(), &lock, &changes, &from)?;
 
     std::fs::create_dir_all(&dir.0)
         .with_context(|| format!("cannot create {}", dir.0.display()))?;
@@ -131,10 +160,17 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     }
     lock.write(&lock_path)?;
 
+    if let Some((path, text)) = &changelog {
+        crate::paths::replace_file(path, text.as_bytes())?;
+    }
+
     println!("{} ← {from}", spec_path.display());
     report(previous.as_ref(), &lock);
     match &changes {
-        Changes::Report(report) => print!("\n{report}"),
+        Changes::Report(report) => {
+            print!("\n{report}");
+            examples.warn();
+        }
         Changes::Unknown => println!(
             "\nno change report: {} is not the previously locked spec, so the changes are unknown and the crate version moves as for a breaking change",
             spec_path.display()
@@ -152,7 +188,53 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
             previous.crate_version, lock.crate_version
         );
     }
+    if let Some((path, _)) = &changelog {
+        println!("{} has the changelog entry", path.display());
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The crate's CHANGELOG.md with an entry for a version the change report moved, as `update`
+/// writes it: its path and new text (none when nothing moved, no report says why, or no crate
+/// is known for this spec dir).
+fn changelog_entry(
+    dir: &SpecDir,
+    args: &Args,
+    previous: Option<&Lock>,
+    lock: &Lock,
+    changes: &Changes,
+    from: &str,
+) -> Result<Option<(PathBuf, String)>> {
+    let (Some(previous), Changes::Report(report)) = (previous, changes) else {
+        return Ok(None);
+    };
+    if previous.crate_version == lock.crate_version {
+        return Ok(None);
+    }
+    let out = match &args.out {
+        Some(out) => out.clone(),
+        None if dir.0 == crate::paths::default_spec_dir() => crate::paths::generated_client(),
+        None => return Ok(None),
+    };
+    let date = args.date.clone().unwrap_or_else(crate::update::today);
+    let entry = crate::changelog::Entry {
+        crate_version: &lock.crate_version,
+        date: &date,
+        spec_version: &lock.version,
+        spec_sha256: &lock.sha256,
+        previous_spec_version: &previous.version,
+        source: from,
+        report,
+    }
+    .markdown();
+    let path = out.join("CHANGELOG.md");
+    let old = match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let text = crate::changelog::with_entry(old.as_deref(), &entry);
+    Ok(Some((path, text)))
 }
 
 /// What is known about the API changes a new spec brings.

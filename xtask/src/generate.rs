@@ -160,6 +160,18 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         plan.removed.len(),
         plan.unchanged
     );
+    // A new crate version reaches the lockfile in the same change.
+    if let Some(edit) =
+        crate::cargo_lock::follow(&args.out, &options.crate_name, &options.crate_version)?
+    {
+        paths::replace_file(&edit.path, edit.after.as_bytes())?;
+        println!(
+            "{}: {} at {}",
+            edit.path.display(),
+            options.crate_name,
+            options.crate_version
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cargo_lock;
 mod changelog;
 mod ci;
 mod conformance;
@@ -12,6 +13,7 @@ mod diff;
 mod download;
 mod drift;
 mod effective_spec;
+mod examples_check;
 mod fetch_spec;
 mod generate;
 mod lock;

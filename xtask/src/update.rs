@@ -142,7 +142,10 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         files: Vec::new(),
     };
     let options = crate::generate::locked_options(dir, crate_version.clone(), &args.out)?;
+    let examples =
+        crate::examples_check::check(Some(&old_api), &new_api, &options.example_exceptions);
     let generated = codegen::emit(new_api, &options).context("the new spec does not generate")?;
+    let cargo_lock = crate::cargo_lock::follow(&args.out, &options.crate_name, &crate_version)?;
     let previous_files = codegen::generate(
         old_spec,
         &crate::generate::locked_options(dir, lock.crate_version.clone(), &args.out)?,
@@ -173,6 +176,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         &changelog_path,
         old_changelog.as_deref(),
         &changelog,
+        cargo_lock.as_ref(),
         &new_lock,
         &lock,
         &bytes,
@@ -182,14 +186,24 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         return Err(error.context("nothing was written"));
     }
     if let Some(path) = &args.report {
-        std::fs::write(path, &entry).with_context(|| format!("cannot write {}", path.display()))?;
+        // The pull request's body: the changelog entry, then what the examples said.
+        std::fs::write(path, format!("{entry}{}", examples.markdown()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
     }
     print!("{report}");
+    examples.warn();
     println!(
         "crate version: {} → {crate_version}; {} has the changelog entry",
         lock.crate_version,
         changelog_path.display()
     );
+    if let Some(edit) = &cargo_lock {
+        println!(
+            "{}: {} at {crate_version}",
+            edit.path.display(),
+            options.crate_name
+        );
+    }
     Ok(ExitCode::from(if report.is_breaking() {
         CHANGED_BREAKING
     } else {
@@ -206,6 +220,7 @@ fn write_all(
     changelog_path: &Path,
     old_changelog: Option<&str>,
     changelog: &str,
+    cargo_lock: Option<&crate::cargo_lock::Edit>,
     lock: &Lock,
     old_lock: &Lock,
     spec: &[u8],
@@ -214,6 +229,9 @@ fn write_all(
     codegen::write::write(&args.out, files)?;
     let rest = || -> Result<()> {
         paths::replace_file(changelog_path, changelog.as_bytes())?;
+        if let Some(edit) = cargo_lock {
+            paths::replace_file(&edit.path, edit.after.as_bytes())?;
+        }
         lock.write(&dir.lock())?;
         paths::replace_file(&dir.spec(), spec)?;
         // What `generate --check` would say: the crate is what the new spec generates.
@@ -232,6 +250,9 @@ fn write_all(
             Some(text) => paths::replace_file(changelog_path, text.as_bytes()),
             None => std::fs::remove_file(changelog_path).or(Ok(())),
         };
+        if let Some(edit) = cargo_lock {
+            let _ = paths::replace_file(&edit.path, edit.before.as_bytes());
+        }
         let _ = old_lock.write(&dir.lock());
         let _ = paths::replace_file(&dir.spec(), old_spec);
         return Err(error);
@@ -248,7 +269,7 @@ fn read_optional(path: &Path) -> Result<Option<String>> {
 }
 
 /// Today's date, UTC, `YYYY-MM-DD`.
-fn today() -> String {
+pub(crate) fn today() -> String {
     let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64);

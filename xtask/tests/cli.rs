@@ -394,6 +394,68 @@ fn diff_reports_each_change_in_rust_terms_and_flags_breaking_ones() {
     assert_eq!(report["bump"], "patch");
 }
 
+/// `grant` renamed to `user-grant`, every reference with it.
+fn rename_schema(spec: &mut serde_yaml::Value) {
+    fn retarget(value: &mut serde_yaml::Value) {
+        match value {
+            serde_yaml::Value::String(text) if text == "#/components/schemas/grant" => {
+                *text = "#/components/schemas/user-grant".to_owned();
+            }
+            serde_yaml::Value::Mapping(map) => map.values_mut().for_each(retarget),
+            serde_yaml::Value::Sequence(items) => items.iter_mut().for_each(retarget),
+            _ => {}
+        }
+    }
+    let schemas = spec["components"]["schemas"].as_mapping_mut().unwrap();
+    let grant = schemas.remove("grant").expect("the grant schema");
+    schemas.insert("user-grant".into(), grant);
+    retarget(spec);
+}
+
+#[test]
+fn a_type_removed_and_one_added_at_the_same_place_is_reported_as_probably_renamed() {
+    let dir = scratch("diff-rename");
+    let new = edited_spec(&dir, "renamed.yaml", &[&rename_schema]);
+    let output = xtask(&["diff", real_spec().to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.lines().any(|l| l.starts_with(
+            "BREAKING  types::UserGrant: probably renamed from `types::Grant`: that struct was removed and this one added as what `client."
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains(" removed\n") && !text.contains(" added\n"),
+        "one rename, not a removal and an unrelated addition:\n{text}"
+    );
+    let output = xtask(&[
+        "diff",
+        real_spec().to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let renamed: Vec<&serde_json::Value> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "type-renamed")
+        .collect();
+    // The struct, and the two enums inline in it (named after it, so renamed with it).
+    assert_eq!(renamed.len(), 3, "{report:#}");
+    assert_eq!(
+        renamed[0]["migration"],
+        "`types::Grant` → `types::UserGrant`"
+    );
+    assert!(
+        renamed
+            .iter()
+            .any(|c| c["migration"] == "`types::GrantExpiryState` → `types::UserGrantExpiryState`"),
+        "{report:#}"
+    );
+}
+
 #[test]
 fn fetch_spec_bumps_the_crate_version_as_the_change_report_requires() {
     let dir = scratch("bump");

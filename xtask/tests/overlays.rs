@@ -188,11 +188,29 @@ fn fetch_spec_reports_what_an_overlay_edit_changes_in_the_api() {
             .success()
     );
 
+    // As if the lock had come from a download: what the server said of the document.
+    let lock_path = spec_dir.join("zephr-admin-api.lock.json");
+    let mut lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&lock_path).unwrap()).unwrap();
+    lock["etag"] = "\"v1\"".into();
+    lock["last_modified"] = "Mon, 01 Jun 2026 00:00:00 GMT".into();
+    std::fs::write(&lock_path, serde_json::to_string_pretty(&lock).unwrap()).unwrap();
+
     let mut edited = std::fs::read_to_string(&overlay).unwrap();
     edited.push_str("  - target: \"$.paths['/v3/admin/roles'].get\"\n    description: a clearer name\n    update: {operationId: listAdminRoles}\n");
     std::fs::write(&overlay, &edited).unwrap();
     let spec = spec_dir.join("zephr-admin-api.yaml");
-    let output = run(&["fetch-spec", "--from", spec.to_str().unwrap()]);
+    let client = dir.join("client");
+    std::fs::create_dir_all(&client).unwrap();
+    let output = run(&[
+        "fetch-spec",
+        "--from",
+        spec.to_str().unwrap(),
+        "--out",
+        client.to_str().unwrap(),
+        "--date",
+        "2026-12-07",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let printed = String::from_utf8(output.stdout).unwrap();
     assert!(
@@ -200,6 +218,23 @@ fn fetch_spec_reports_what_an_overlay_edit_changes_in_the_api() {
         "the rename is reported in Rust terms:\n{printed}"
     );
     assert!(!printed.contains("is not known"), "{printed}");
+
+    // As `update` does: the version moves and the changelog says why; the server's validators
+    // of the (same) document are kept.
+    let lock: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&lock_path).unwrap()).unwrap();
+    assert_eq!(lock["crate_version"], "0.2.0", "{lock:#}");
+    assert_eq!(lock["etag"], "\"v1\"", "{lock:#}");
+    assert_eq!(
+        lock["last_modified"], "Mon, 01 Jun 2026 00:00:00 GMT",
+        "{lock:#}"
+    );
+    let changelog = std::fs::read_to_string(client.join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.contains("## [0.2.0] - 2026-12-07\n")
+            && changelog.contains("`client.admin_user().list_roles()`: renamed to"),
+        "{changelog}"
+    );
 }
 
 #[test]

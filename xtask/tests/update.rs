@@ -182,7 +182,7 @@ fn a_redirect_to_another_origin_is_reported_even_on_the_same_host() {
     );
 }
 
-/// The real spec with one operation added and one field retyped: a breaking change.
+/// The real spec with one operation added and two fields retyped: a breaking change.
 fn changed_spec() -> Vec<u8> {
     let mut spec: serde_yaml::Value =
         serde_yaml::from_slice(&std::fs::read(real_spec()).unwrap()).unwrap();
@@ -195,6 +195,9 @@ fn changed_spec() -> Vec<u8> {
         .unwrap()
         .insert("/v3/widgets".into(), added);
     spec["components"]["schemas"]["grant"]["properties"]["entitlement_id"] =
+        serde_yaml::from_str("{type: integer}").unwrap();
+    // The spec's examples of an account grant give it as a UUID string: no longer fitting.
+    spec["components"]["schemas"]["grant-response"]["properties"]["entitlement_id"] =
         serde_yaml::from_str("{type: integer}").unwrap();
     spec["info"]["version"] = "2026-12-01".into();
     serde_yaml::to_string(&spec).unwrap().into_bytes()
@@ -273,6 +276,13 @@ fn update_runs_the_scheduled_loop_end_to_end() {
         out.to_str().unwrap(),
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
+    // The crate's own lockfile (a crate outside any workspace), as cargo wrote it.
+    let cargo_lock = |version: &str| {
+        format!(
+            "version = 4\n\n[[package]]\nname = \"bytes\"\nversion = \"1.11.0\"\n\n[[package]]\nname = \"generated-client\"\nversion = \"{version}\"\ndependencies = [\n \"bytes\",\n \"generated-client-runtime\",\n]\n\n[[package]]\nname = \"generated-client-runtime\"\nversion = \"{version}\"\n"
+        )
+    };
+    std::fs::write(out.join("Cargo.lock"), cargo_lock("0.1.0")).unwrap();
     let generated = snapshot(dir.parent().unwrap());
 
     // The same spec again (a server that ignores validators): unchanged, nothing written.
@@ -312,16 +322,29 @@ fn update_runs_the_scheduled_loop_end_to_end() {
         "{changelog}"
     );
     assert!(
-        changelog.contains("### Breaking\n\n- `types::Grant::entitlement_id`"),
+        changelog.contains("### Breaking\n\n- `types::GrantResponse::entitlement_id`: is Option<i64> instead of Option<String>\n- `types::Grant::entitlement_id`"),
         "{changelog}"
     );
     assert!(
         changelog.contains("### Added\n\n- `client.bundle().list_widgets()`"),
         "{changelog}"
     );
-    assert_eq!(
-        std::fs::read_to_string(&report).unwrap(),
-        changelog[changelog.find("## [0.2.0]").unwrap()..]
+    // The pull request's body: the changelog entry, then the spec's examples that the retyped
+    // field no longer fits (an account's grants, with `entitlement_id` a UUID string).
+    let body = std::fs::read_to_string(&report).unwrap();
+    let entry = &changelog[changelog.find("## [0.2.0]").unwrap()..];
+    assert!(body.starts_with(entry), "{body}");
+    let examples = &body[entry.len()..];
+    assert!(
+        examples.starts_with("\n### Examples of the spec\n\n- `/paths/")
+            && examples.contains("no longer fits its type: ")
+            && examples.contains("entitlement_id"),
+        "{examples}"
+    );
+    assert!(
+        stderr(&output).contains("no longer fits its type"),
+        "{}",
+        stderr(&output)
     );
     assert_eq!(
         std::fs::read(dir.join("zephr-admin-api.yaml")).unwrap(),
@@ -336,6 +359,11 @@ fn update_runs_the_scheduled_loop_end_to_end() {
         std::fs::read_to_string(out.join("src/apis/bundle.rs"))
             .unwrap()
             .contains("pub fn list_widgets(")
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("Cargo.lock")).unwrap(),
+        cargo_lock("0.2.0"),
+        "the version bump reaches Cargo.lock in the same change"
     );
     let check = xtask(&[
         "--spec-dir",

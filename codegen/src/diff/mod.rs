@@ -71,6 +71,8 @@ pub enum Kind {
     ResponseChanged,
     TypeAdded,
     TypeRemoved,
+    /// A type removed and one added at the same place: probably renamed (see `types::renames`).
+    TypeRenamed,
     TypeChanged,
     FieldAdded,
     FieldRemoved,

@@ -7,7 +7,7 @@ use crate::ir::{Api, BodyKind, Operation, Param, ParamType, ResponseBody};
 use crate::names;
 
 /// `client.users().list_users()`
-fn call(api: &Api, op: &Operation) -> String {
+pub(super) fn call(api: &Api, op: &Operation) -> String {
     format!(
         "client.{}().{}()",
         names::unraw(&api.groups[op.group].accessor),
@@ -524,7 +524,7 @@ fn response_body(api: &Api, body: &ResponseBody) -> String {
 }
 
 /// What a successful call returns, as a comparable description.
-fn success_type(api: &Api, op: &Operation) -> String {
+pub(super) fn success_type(api: &Api, op: &Operation) -> String {
     match (op.success.as_slice(), &op.response_enum) {
         ([], _) => "RawBody".to_owned(),
         ([only], None) => response_body(api, &only.body),

@@ -6,7 +6,9 @@ use super::{Change, Kind, change};
 use crate::ir::{Api, Field, TypeDef, TypeKind};
 use crate::names;
 
-fn type_kind(def: &TypeDef) -> &'static str {
+mod renames;
+
+pub(super) fn type_kind(def: &TypeDef) -> &'static str {
     match def.kind {
         TypeKind::Struct(_) => "struct",
         TypeKind::Enum(_) => "string enum",
@@ -16,7 +18,7 @@ fn type_kind(def: &TypeDef) -> &'static str {
     }
 }
 
-fn field_type(api: &Api, f: &Field) -> String {
+pub(super) fn field_type(api: &Api, f: &Field) -> String {
     let ty = api.display(&f.ty).to_string();
     if f.is_optional() && !ty.starts_with("Option<") {
         format!("Option<{ty}>")
@@ -34,217 +36,51 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
             .collect()
     };
     let (old_names, new_names) = (by_name(old), by_name(new));
+    let removed: Vec<&TypeDef> = old
+        .types
+        .iter()
+        .filter(|o| !new_names.contains_key(&o.name))
+        .collect();
+    let added: Vec<&TypeDef> = new
+        .types
+        .iter()
+        .filter(|n| !old_names.contains_key(&n.name))
+        .collect();
+    let renamed = renames::find(old, new, &removed, &added);
     for o in &old.types {
         let subject = format!("types::{}", o.name);
-        let Some(&j) = new_names.get(&o.name) else {
+        if let Some(&j) = new_names.get(&o.name) {
+            compare_type(old, new, o, &new.types[j], &subject, out);
+        } else if let Some(rename) = renamed.iter().find(|r| r.from.name == o.name) {
+            let n = rename.to;
+            let subject = format!("types::{}", n.name);
+            out.push(
+                change(
+                    Kind::TypeRenamed,
+                    true,
+                    subject.clone(),
+                    format!(
+                        "probably renamed from `types::{}`: that {} was removed and this one added {}",
+                        o.name,
+                        type_kind(o),
+                        rename.place
+                    ),
+                )
+                .migrate(format!("`types::{}` → `types::{}`", o.name, n.name)),
+            );
+            // What else changed in it, under its new name.
+            compare_type(old, new, o, n, &subject, out);
+        } else {
             out.push(change(
                 Kind::TypeRemoved,
                 true,
                 subject,
                 format!("{} removed", type_kind(o)),
             ));
-            continue;
-        };
-        let n = &new.types[j];
-        match (&o.kind, &n.kind) {
-            (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-                for f in &a.fields {
-                    let field_subject = format!("{subject}::{}", names::unraw(&f.rust_name));
-                    match b.fields.iter().find(|g| g.wire_name == f.wire_name) {
-                        None => out.push(change(
-                            Kind::FieldRemoved,
-                            true,
-                            field_subject,
-                            format!("field `{}` removed", f.wire_name),
-                        )),
-                        Some(g) => {
-                            let (before, after) = (field_type(old, f), field_type(new, g));
-                            if before != after {
-                                out.push(change(
-                                    Kind::FieldChanged,
-                                    true,
-                                    field_subject.clone(),
-                                    format!("is {after} instead of {before}"),
-                                ));
-                            } else if f.required != g.required {
-                                out.push(change(
-                                    Kind::FieldChanged,
-                                    true,
-                                    field_subject.clone(),
-                                    if g.required {
-                                        "is now required (an argument of `new`)"
-                                    } else {
-                                        "is now optional"
-                                    },
-                                ));
-                            }
-                            if !f.doc.deprecated && g.doc.deprecated {
-                                out.push(change(
-                                    Kind::Deprecated,
-                                    false,
-                                    field_subject.clone(),
-                                    format!("property `{}` is deprecated in the spec", g.wire_name),
-                                ));
-                            }
-                            if f.rust_name != g.rust_name {
-                                out.push(
-                                    change(
-                                        Kind::FieldChanged,
-                                        true,
-                                        field_subject,
-                                        format!("is now `{}`", names::unraw(&g.rust_name)),
-                                    )
-                                    .migrate(format!(
-                                        "`.{}` → `.{}`",
-                                        names::unraw(&f.rust_name),
-                                        names::unraw(&g.rust_name)
-                                    )),
-                                );
-                            }
-                        }
-                    }
-                }
-                for g in &b.fields {
-                    if !a.fields.iter().any(|f| f.wire_name == g.wire_name) {
-                        let detail = if g.required {
-                            format!(
-                                "required field `{}` added ({}; an argument of `new`)",
-                                g.wire_name,
-                                field_type(new, g)
-                            )
-                        } else {
-                            format!(
-                                "optional field `{}` added ({})",
-                                g.wire_name,
-                                field_type(new, g)
-                            )
-                        };
-                        out.push(change(
-                            Kind::FieldAdded,
-                            g.required,
-                            format!("{subject}::{}", names::unraw(&g.rust_name)),
-                            detail,
-                        ));
-                    }
-                }
-                // The map of unlisted properties is a field like the others.
-                let additional = |s: &crate::ir::Struct, api: &Api| match &s.additional {
-                    crate::ir::Additional::Closed => None,
-                    crate::ir::Additional::Open { field, .. } => Some((
-                        field.clone(),
-                        "serde_json::Map<String, serde_json::Value>".to_owned(),
-                    )),
-                    crate::ir::Additional::Typed { field, ty } => Some((
-                        field.clone(),
-                        format!("BTreeMap<String, {}>", api.display(ty)),
-                    )),
-                };
-                match (additional(a, old), additional(b, new)) {
-                    (Some(before), Some(after)) if before != after => out.push(change(
-                        Kind::FieldChanged,
-                        true,
-                        format!("{subject}::{}", before.0),
-                        format!(
-                            "the map of unlisted properties is `{}: {}` instead of `{}: {}`",
-                            after.0, after.1, before.0, before.1
-                        ),
-                    )),
-                    (Some(before), None) => out.push(change(
-                        Kind::FieldRemoved,
-                        true,
-                        format!("{subject}::{}", before.0),
-                        "removed: the schema now says `additionalProperties: false`",
-                    )),
-                    (None, Some(after)) => out.push(change(
-                        Kind::FieldAdded,
-                        false,
-                        format!("{subject}::{}", after.0),
-                        format!("added: unlisted properties are kept ({})", after.1),
-                    )),
-                    _ => {}
-                }
-            }
-            (TypeKind::Enum(a), TypeKind::Enum(b)) => {
-                for v in &a.variants {
-                    if !b.variants.iter().any(|w| w.wire == v.wire) {
-                        out.push(change(
-                            Kind::VariantRemoved,
-                            true,
-                            subject.clone(),
-                            format!("value `{}` removed", v.wire),
-                        ));
-                    }
-                }
-                for w in &b.variants {
-                    if !a.variants.iter().any(|v| v.wire == w.wire) {
-                        out.push(change(
-                            Kind::VariantAdded,
-                            false,
-                            subject.clone(),
-                            format!("value `{}` added", w.wire),
-                        ));
-                    }
-                }
-            }
-            (TypeKind::OneOf(a), TypeKind::OneOf(b)) => {
-                // Non-exhaustive: a new variant is compatible (though it may now decode a body
-                // that an earlier variant used to take, for untagged enums: reported too).
-                let shape = |v: &crate::ir::OneOfVariant, api: &Api| {
-                    format!("{}({})", v.rust_name, api.display(&v.ty))
-                };
-                let before: Vec<String> = a.variants.iter().map(|v| shape(v, old)).collect();
-                let after: Vec<String> = b.variants.iter().map(|v| shape(v, new)).collect();
-                if a.tag != b.tag {
-                    out.push(change(
-                        Kind::TypeChanged,
-                        true,
-                        subject.clone(),
-                        "is tagged differently",
-                    ));
-                }
-                for v in &before {
-                    if !after.contains(v) {
-                        out.push(change(
-                            Kind::VariantRemoved,
-                            true,
-                            subject.clone(),
-                            format!("variant `{v}` removed or changed"),
-                        ));
-                    }
-                }
-                for v in &after {
-                    if !before.contains(v) {
-                        out.push(change(
-                            Kind::VariantAdded,
-                            false,
-                            subject.clone(),
-                            format!("variant `{v}` added"),
-                        ));
-                    }
-                }
-            }
-            (TypeKind::Alias(a), TypeKind::Alias(b))
-            | (TypeKind::NewType(a), TypeKind::NewType(b)) => {
-                let (before, after) = (old.display(a).to_string(), new.display(b).to_string());
-                if before != after {
-                    out.push(change(
-                        Kind::TypeChanged,
-                        true,
-                        subject,
-                        format!("stands for {after} instead of {before}"),
-                    ));
-                }
-            }
-            _ => out.push(change(
-                Kind::TypeChanged,
-                true,
-                subject,
-                format!("is a {} instead of a {}", type_kind(n), type_kind(o)),
-            )),
         }
     }
-    for n in &new.types {
-        if !old_names.contains_key(&n.name) {
+    for n in added {
+        if !renamed.iter().any(|r| r.to.name == n.name) {
             out.push(change(
                 Kind::TypeAdded,
                 false,
@@ -252,5 +88,212 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 format!("{} added", type_kind(n)),
             ));
         }
+    }
+}
+
+/// The changes inside a type that is in both versions (under `subject`, its name in the new one).
+fn compare_type(
+    old: &Api,
+    new: &Api,
+    o: &TypeDef,
+    n: &TypeDef,
+    subject: &str,
+    out: &mut Vec<Change>,
+) {
+    let subject = subject.to_owned();
+    match (&o.kind, &n.kind) {
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+            for f in &a.fields {
+                let field_subject = format!("{subject}::{}", names::unraw(&f.rust_name));
+                match b.fields.iter().find(|g| g.wire_name == f.wire_name) {
+                    None => out.push(change(
+                        Kind::FieldRemoved,
+                        true,
+                        field_subject,
+                        format!("field `{}` removed", f.wire_name),
+                    )),
+                    Some(g) => {
+                        let (before, after) = (field_type(old, f), field_type(new, g));
+                        if before != after {
+                            out.push(change(
+                                Kind::FieldChanged,
+                                true,
+                                field_subject.clone(),
+                                format!("is {after} instead of {before}"),
+                            ));
+                        } else if f.required != g.required {
+                            out.push(change(
+                                Kind::FieldChanged,
+                                true,
+                                field_subject.clone(),
+                                if g.required {
+                                    "is now required (an argument of `new`)"
+                                } else {
+                                    "is now optional"
+                                },
+                            ));
+                        }
+                        if !f.doc.deprecated && g.doc.deprecated {
+                            out.push(change(
+                                Kind::Deprecated,
+                                false,
+                                field_subject.clone(),
+                                format!("property `{}` is deprecated in the spec", g.wire_name),
+                            ));
+                        }
+                        if f.rust_name != g.rust_name {
+                            out.push(
+                                change(
+                                    Kind::FieldChanged,
+                                    true,
+                                    field_subject,
+                                    format!("is now `{}`", names::unraw(&g.rust_name)),
+                                )
+                                .migrate(format!(
+                                    "`.{}` → `.{}`",
+                                    names::unraw(&f.rust_name),
+                                    names::unraw(&g.rust_name)
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+            for g in &b.fields {
+                if !a.fields.iter().any(|f| f.wire_name == g.wire_name) {
+                    let detail = if g.required {
+                        format!(
+                            "required field `{}` added ({}; an argument of `new`)",
+                            g.wire_name,
+                            field_type(new, g)
+                        )
+                    } else {
+                        format!(
+                            "optional field `{}` added ({})",
+                            g.wire_name,
+                            field_type(new, g)
+                        )
+                    };
+                    out.push(change(
+                        Kind::FieldAdded,
+                        g.required,
+                        format!("{subject}::{}", names::unraw(&g.rust_name)),
+                        detail,
+                    ));
+                }
+            }
+            // The map of unlisted properties is a field like the others.
+            let additional = |s: &crate::ir::Struct, api: &Api| match &s.additional {
+                crate::ir::Additional::Closed => None,
+                crate::ir::Additional::Open { field, .. } => Some((
+                    field.clone(),
+                    "serde_json::Map<String, serde_json::Value>".to_owned(),
+                )),
+                crate::ir::Additional::Typed { field, ty } => Some((
+                    field.clone(),
+                    format!("BTreeMap<String, {}>", api.display(ty)),
+                )),
+            };
+            match (additional(a, old), additional(b, new)) {
+                (Some(before), Some(after)) if before != after => out.push(change(
+                    Kind::FieldChanged,
+                    true,
+                    format!("{subject}::{}", before.0),
+                    format!(
+                        "the map of unlisted properties is `{}: {}` instead of `{}: {}`",
+                        after.0, after.1, before.0, before.1
+                    ),
+                )),
+                (Some(before), None) => out.push(change(
+                    Kind::FieldRemoved,
+                    true,
+                    format!("{subject}::{}", before.0),
+                    "removed: the schema now says `additionalProperties: false`",
+                )),
+                (None, Some(after)) => out.push(change(
+                    Kind::FieldAdded,
+                    false,
+                    format!("{subject}::{}", after.0),
+                    format!("added: unlisted properties are kept ({})", after.1),
+                )),
+                _ => {}
+            }
+        }
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+            for v in &a.variants {
+                if !b.variants.iter().any(|w| w.wire == v.wire) {
+                    out.push(change(
+                        Kind::VariantRemoved,
+                        true,
+                        subject.clone(),
+                        format!("value `{}` removed", v.wire),
+                    ));
+                }
+            }
+            for w in &b.variants {
+                if !a.variants.iter().any(|v| v.wire == w.wire) {
+                    out.push(change(
+                        Kind::VariantAdded,
+                        false,
+                        subject.clone(),
+                        format!("value `{}` added", w.wire),
+                    ));
+                }
+            }
+        }
+        (TypeKind::OneOf(a), TypeKind::OneOf(b)) => {
+            // Non-exhaustive: a new variant is compatible (though it may now decode a body
+            // that an earlier variant used to take, for untagged enums: reported too).
+            let shape = |v: &crate::ir::OneOfVariant, api: &Api| {
+                format!("{}({})", v.rust_name, api.display(&v.ty))
+            };
+            let before: Vec<String> = a.variants.iter().map(|v| shape(v, old)).collect();
+            let after: Vec<String> = b.variants.iter().map(|v| shape(v, new)).collect();
+            if a.tag != b.tag {
+                out.push(change(
+                    Kind::TypeChanged,
+                    true,
+                    subject.clone(),
+                    "is tagged differently",
+                ));
+            }
+            for v in &before {
+                if !after.contains(v) {
+                    out.push(change(
+                        Kind::VariantRemoved,
+                        true,
+                        subject.clone(),
+                        format!("variant `{v}` removed or changed"),
+                    ));
+                }
+            }
+            for v in &after {
+                if !before.contains(v) {
+                    out.push(change(
+                        Kind::VariantAdded,
+                        false,
+                        subject.clone(),
+                        format!("variant `{v}` added"),
+                    ));
+                }
+            }
+        }
+        (TypeKind::Alias(a), TypeKind::Alias(b)) | (TypeKind::NewType(a), TypeKind::NewType(b)) => {
+            let (before, after) = (old.display(a).to_string(), new.display(b).to_string());
+            if before != after {
+                out.push(change(
+                    Kind::TypeChanged,
+                    true,
+                    subject,
+                    format!("stands for {after} instead of {before}"),
+                ));
+            }
+        }
+        _ => out.push(change(
+            Kind::TypeChanged,
+            true,
+            subject,
+            format!("is a {} instead of a {}", type_kind(n), type_kind(o)),
+        )),
     }
 }
