@@ -7,12 +7,12 @@ use std::net::SocketAddr;
 
 use bytes::Bytes;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use generated_client::types::Bundles;
 use http_body_util::Full;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
+use zephr_admin::types::Bundles;
 
 fn body() -> Bytes {
     let bundle = r#"{"id":"gold","label":"Gold bundle","description":"Everything","includes":{"entitlements":["a","b"]}}"#;
@@ -60,12 +60,12 @@ fn client(c: &mut Criterion) {
 
     let bare = reqwest::Client::new();
     let url = format!("{base}/v3/bundles");
-    let unsigned = generated_client::Client::builder()
+    let unsigned = zephr_admin::Client::builder()
         .base_url(&base)
         .without_signing()
         .build()
         .unwrap();
-    let signed = generated_client::Client::builder()
+    let signed = zephr_admin::Client::builder()
         .base_url(&base)
         .credentials("AK-bench", "SK-bench")
         .build()

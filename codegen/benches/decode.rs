@@ -4,7 +4,7 @@
 //! tenants send them.
 
 use criterion::{Criterion, Throughput, criterion_group};
-use generated_client::types::{Bundles, UsersResponse};
+use zephr_admin::types::{Bundles, UsersResponse};
 
 /// `GET /v3/users`-like body: 500 users, each with identifiers and custom attributes.
 fn users_body() -> String {

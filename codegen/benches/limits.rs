@@ -9,9 +9,9 @@
 
 use std::time::{Duration, Instant};
 
-use generated_client::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use zephr_admin::Client;
 
 const TWO_GIB: u64 = 2 * 1024 * 1024 * 1024;
 

@@ -6,10 +6,10 @@
 //! - `sign`: the hook as the client calls it (clock, a fresh nonce from the OS, the header).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use generated_client::reqwest::Method;
-use generated_client::reqwest::header::HeaderMap;
-use generated_client::{RequestSigner, SignableRequest, ZephrHmacSigner};
 use sha2::{Digest, Sha256};
+use zephr_admin::reqwest::Method;
+use zephr_admin::reqwest::header::HeaderMap;
+use zephr_admin::{RequestSigner, SignableRequest, ZephrHmacSigner};
 
 const SECRET: &str = "SK-bench-s3cr3t/+=:ZEPHR";
 const PATH: &str = "/v3/users/UU0123456789ABCD/attributes";

@@ -3,8 +3,8 @@
 //! remembered, stub matched, request recorded), one at a time over a kept-alive connection.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use generated_client::testing::TestServer;
-use generated_client::types::UserResponse;
+use zephr_admin::testing::TestServer;
+use zephr_admin::types::UserResponse;
 
 fn test_server(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -51,13 +51,13 @@ fn log_of(runtime: &tokio::runtime::Runtime, dispatch: tracing::Dispatch) {
                 201,
                 r#"{"data": {"user_id": "u1", "tier": "gold"}}"#,
             ));
-            let client = generated_client::Client::builder()
+            let client = zephr_admin::Client::builder()
                 .base_url(server.url())
                 .credentials(signature::ACCESS_KEY, signature::SECRET_KEY)
                 .build()
                 .unwrap();
-            let user = generated_client::types::UserCreation::new(
-                generated_client::types::Identifiers::new().with_email_address("a@example.com"),
+            let user = zephr_admin::types::UserCreation::new(
+                zephr_admin::types::Identifiers::new().with_email_address("a@example.com"),
             );
             client.users().create_user(user).await.unwrap();
         })

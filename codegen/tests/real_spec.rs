@@ -236,7 +236,7 @@ fn every_component_schema_and_request_body_is_a_type() {
 #[test]
 fn generation_is_deterministic_and_matches_the_committed_crate() {
     let options = codegen::Options {
-        crate_name: "generated-client".to_owned(),
+        crate_name: "zephr-admin".to_owned(),
         crate_version: read_lock()["crate_version"].as_str().unwrap().to_owned(),
         example_exceptions: codegen::ExampleException::load_file(
             &root().join("spec/example-exceptions.yaml"),

@@ -87,10 +87,10 @@ async fn a_request_has_a_span_each_retry_an_event_and_drift_a_rate_limited_warni
     server
         .reply(Reply::status(503))
         .reply(Reply::json(200, r#"{"results":[]}"#));
-    let client = generated_client::Client::builder()
+    let client = zephr_admin::Client::builder()
         .base_url(server.url())
         .credentials(signature::ACCESS_KEY, signature::SECRET_KEY)
-        .retry(generated_client::RetryPolicy::new(2).initial_backoff(Duration::from_millis(5)))
+        .retry(zephr_admin::RetryPolicy::new(2).initial_backoff(Duration::from_millis(5)))
         .build()
         .unwrap();
     client
@@ -145,7 +145,7 @@ async fn drift_events_are_rate_limited_and_carry_no_values(recorded: &Recorded) 
     for _ in 0..100 {
         server.reply(Reply::json(200, body));
     }
-    let client = generated_client::Client::builder()
+    let client = zephr_admin::Client::builder()
         .base_url(server.url())
         .credentials(signature::ACCESS_KEY, signature::SECRET_KEY)
         .build()

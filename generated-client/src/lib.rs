@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = generated_client::Client::builder()
+//! let client = zephr_admin::Client::builder()
 //!     .tenant_id("demo")
 //!     .credentials("ACCESS_KEY", "SECRET_KEY")
 //!     .build()?;
@@ -34,8 +34,8 @@
 //!
 //! ```no_run
 //! # #[cfg(feature = "testing")]
-//! # async fn test() -> Result<(), generated_client::Error> {
-//! let server = generated_client::testing::TestServer::start().await;
+//! # async fn test() -> Result<(), zephr_admin::Error> {
+//! let server = zephr_admin::testing::TestServer::start().await;
 //! let client = server.client(); // pointed at the server, with credentials it accepts
 //! let response = client.admin_user().list_roles().await?; // the spec's example, unless stubbed
 //! # Ok(())
@@ -47,7 +47,7 @@
 //! A response that departs from the spec (a property it does not declare, a missing required one, an enum value it does not list, a status it does not document) is still decoded, its unknown data kept, and noted as drift: the operation, the status, a JSON pointer and the kind, never the value. [`Client::drift_report`] counts every place; with the `tracing` feature each new place is logged once. `.strict(true)` on the builder (or on one request) makes drift an [`Error`]: for tests, so they fail the day the API changes.
 //!
 //! ```no_run
-//! # fn report(client: &generated_client::Client) {
+//! # fn report(client: &zephr_admin::Client) {
 //! for entry in client.drift_report().entries() {
 //!     println!("{} {} {} {}", entry.operation(), entry.status(), entry.kind(), entry.pointer());
 //! }
@@ -59,7 +59,7 @@
 //! Operations that return one page of a longer list have `.pages()` and `.items()`: streams that request the next page as they are read (each request signed and retried), and stop where each operation's docs say; a server that sends the same cursor back, or more than `max_pages` pages, ends them with an error.
 //!
 //! ```no_run
-//! # async fn all(client: &generated_client::Client) -> Result<(), generated_client::Error> {
+//! # async fn all(client: &zephr_admin::Client) -> Result<(), zephr_admin::Error> {
 //! let mut items = client.user_export().export_users().items();
 //! while let Some(item) = items.next().await {
 //!     let item = item?;
@@ -288,14 +288,15 @@ pub use runtime::{
     FullResponseFuture, InvalidRequestError, PaginationError, PaginationProblem, RawBody,
     RawRequest, RedirectPolicy, RequestSigner, Response, ResponseFuture, ResponseInfo, RetryPolicy,
     SecretString, SignableRequest, SigningError, StatusError, TransportError, TransportErrorKind,
-    decode_with_drift, nonce,
+    decode_with_drift, http_client_builder, nonce,
 };
 
 pub use runtime::ZephrHmacSigner;
 pub use runtime::{DEFAULT_MAX_PAGES, Items, Pages, Paginated};
 
-/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (and its
-/// `Method`, `StatusCode` and `HeaderMap`, which errors and responses use).
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (build one
+/// from [`http_client_builder`], which sets up this crate's TLS), and its `Method`,
+/// `StatusCode` and `HeaderMap`, which errors and responses use.
 pub use runtime::reqwest;
 
 /// The JSON library of the models: free-form values are `serde_json::Value` and
@@ -322,4 +323,4 @@ pub const OVERLAY_SHA256: Option<&str> =
 pub const OPERATION_COUNT: usize = 165;
 
 /// The `User-Agent` header sent by default: the crate, its version and the spec's.
-pub const USER_AGENT: &str = "generated-client/0.4.0 (spec 2026-06-12; zephr-codegen)";
+pub const USER_AGENT: &str = "zephr-admin/0.5.0 (spec 2026-06-12; zephr-codegen)";

@@ -5,5 +5,5 @@
 //! The command line of the API: every operation from the shell, signed (`--help`).
 
 fn main() -> std::process::ExitCode {
-    generated_client::operations::main()
+    zephr_admin::operations::main()
 }

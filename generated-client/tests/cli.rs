@@ -10,7 +10,7 @@
 #[tokio::test(flavor = "multi_thread")]
 async fn every_operation_from_the_command_line() {
     let checked = runtime::cli::check::every_operation(
-        &generated_client::operations::API,
+        &zephr_admin::operations::API,
         std::path::Path::new(env!("CARGO_BIN_EXE_zephr")),
     )
     .await;

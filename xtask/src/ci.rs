@@ -228,7 +228,7 @@ fn feature_combinations(cargo: &str) -> Result<bool> {
     for features in FEATURE_SETS {
         println!("--> --no-default-features --features '{features}'");
         let passed = Command::new(cargo)
-            .args(["clippy", "-p", "generated-client", "--no-default-features"])
+            .args(["clippy", "-p", "zephr-admin", "--no-default-features"])
             .args(["--features", features, "--", "-D", "warnings"])
             .current_dir(paths::root())
             .status()
@@ -257,7 +257,7 @@ fn feature_combinations(cargo: &str) -> Result<bool> {
 /// `<crate>/mcp` for Zephr's crate and every fixture crate (`codegen/tests/snapshots/*`),
 /// comma-separated.
 fn front_end_features() -> Result<String> {
-    let mut features = vec!["generated-client/mcp".to_owned()];
+    let mut features = vec!["zephr-admin/mcp".to_owned()];
     for entry in std::fs::read_dir(paths::root().join("codegen/tests/snapshots"))? {
         let manifest = entry?.path().join("Cargo.toml");
         let Ok(text) = std::fs::read_to_string(&manifest) else {

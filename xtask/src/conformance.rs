@@ -5,7 +5,7 @@
 //!
 //! Prism is installed with npm into `target/prism` on first use. The driver that makes the calls
 //! is generated from the IR (`codegen::emit::conformance_driver`) into `target/conformance` and
-//! built there against `generated-client`. Results go to `CONFORMANCE.md`; the command fails if a
+//! built there against `zephr-admin`. Results go to `CONFORMANCE.md`; the command fails if a
 //! request is refused or a response fails to decode without an example exception explaining it.
 
 use std::io::{BufRead, BufReader};
@@ -124,14 +124,14 @@ fn build_driver(root: &Path, work: &Path, api: &codegen::ir::Api) -> Result<Path
     let manifest = format!(
         "[package]\nname = \"conformance-driver\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          # Its own workspace: it lives under the project's target directory.\n[workspace]\n\n\
-         [dependencies]\ngenerated-client = {{ path = {:?} }}\nserde = \"1\"\nserde_json = \"1\"\n\
+         [dependencies]\nzephr-admin = {{ path = {:?} }}\nserde = \"1\"\nserde_json = \"1\"\n\
          tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n",
         root.join("generated-client").display().to_string()
     );
     write_if_changed(&crate_dir.join("Cargo.toml"), &manifest)?;
     write_if_changed(
         &crate_dir.join("src/main.rs"),
-        &codegen::emit::conformance_driver(api, "generated_client")?,
+        &codegen::emit::conformance_driver(api, "zephr_admin")?,
     )?;
     // The project's lock file: no dependency is resolved anew.
     write_if_changed(

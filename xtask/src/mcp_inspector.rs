@@ -24,7 +24,7 @@ pub fn run() -> Result<ExitCode> {
         .args([
             "build",
             "-p",
-            "generated-client",
+            "zephr-admin",
             "--features",
             "mcp",
             "--bin",

@@ -317,7 +317,14 @@ pub mod test_http {
 
     /// A `ByteStream` of a plain GET to `url`.
     pub(crate) async fn open(url: &str) -> crate::stream::ByteStream {
-        let response = reqwest::Client::new().get(url).send().await.unwrap();
+        let response = crate::http_client_builder()
+            .unwrap()
+            .build()
+            .unwrap()
+            .get(url)
+            .send()
+            .await
+            .unwrap();
         crate::stream::ByteStream::new(
             crate::transport::Opened {
                 response,

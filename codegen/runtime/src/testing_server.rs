@@ -1099,7 +1099,7 @@ mod tests {
             ..Settings::default()
         })
         .await;
-        let http = reqwest::Client::new();
+        let http = crate::http_client_builder().unwrap().build().unwrap();
         let _ = http
             .get(format!("{}/items/x", server.url()))
             .send()
@@ -1170,7 +1170,10 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(200)).await;
             drop(held);
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let answer = reqwest::Client::new()
+            let answer = crate::http_client_builder()
+                .unwrap()
+                .build()
+                .unwrap()
                 .get(format!("{}/items/x", server.url()))
                 .send()
                 .await

@@ -347,9 +347,9 @@ mod tests {
 
     #[test]
     fn text_and_json_log_lines_give_the_same_places() {
-        let text = "2026-12-06T10:00:00.000001Z  WARN request{operation=\"createUser\" method=POST path=\"/v3/users\"}: generated_client::drift_log: response departs from the spec operation=\"createUser\" status=201 kind=\"undeclared-property\" pointer=\"/data\" count=5 unlogged=4\n\
+        let text = "2026-12-06T10:00:00.000001Z  WARN request{operation=\"createUser\" method=POST path=\"/v3/users\"}: zephr_admin::drift_log: response departs from the spec operation=\"createUser\" status=201 kind=\"undeclared-property\" pointer=\"/data\" count=5 unlogged=4\n\
                     2026-12-06T10:00:01Z  INFO something else\n";
-        let json = r#"{"timestamp":"2026-12-06T11:00:00Z","level":"WARN","fields":{"message":"response departs from the spec","operation":"createUser","status":201,"kind":"undeclared-property","pointer":"/data","count":6,"unlogged":0},"target":"generated_client::drift_log"}"#;
+        let json = r#"{"timestamp":"2026-12-06T11:00:00Z","level":"WARN","fields":{"message":"response departs from the spec","operation":"createUser","status":201,"kind":"undeclared-property","pointer":"/data","count":6,"unlogged":0},"target":"zephr_admin::drift_log"}"#;
         let mut evidence = Evidence::default();
         assert_eq!(evidence.read_log("a.log", text).events, 1);
         assert_eq!(evidence.read_log("b.jsonl", json).events, 1);

@@ -302,7 +302,7 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         pub use client::{Client, ClientBuilder};
         #server_use
         pub use runtime::{
-            decode_with_drift, nonce, ApiKey, BearerToken, BuildError, DecodeError, Drift, DriftEntry,
+            decode_with_drift, http_client_builder, nonce, ApiKey, BearerToken, BuildError, DecodeError, Drift, DriftEntry,
             DriftError, DriftKind, DriftReport, Error, FullResponseFuture, InvalidRequestError,
             PaginationError, PaginationProblem, RawBody, RawRequest, RedirectPolicy, RequestSigner, Response,
             ResponseFuture, ResponseInfo, RetryPolicy, SecretString, SignableRequest, SigningError,
@@ -315,8 +315,9 @@ pub(crate) fn lib_file(api: &Api, options: &Options) -> TokenStream {
         #multipart_use
         #zephr_use
 
-        /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (and its
-        /// `Method`, `StatusCode` and `HeaderMap`, which errors and responses use).
+        /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (build one
+        /// from [`http_client_builder`], which sets up this crate's TLS), and its `Method`,
+        /// `StatusCode` and `HeaderMap`, which errors and responses use.
         pub use runtime::reqwest;
         /// The JSON library of the models: free-form values are `serde_json::Value` and
         /// `serde_json::Map`, usable without a dependency of your own.

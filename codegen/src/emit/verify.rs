@@ -43,6 +43,8 @@ const DEPENDENCIES: &[&str] = &[
     "percent-encoding",
     "reqwest",
     "rmcp",
+    "rustls",
+    "rustls-platform-verifier",
     "serde",
     "serde_json",
     "serde_path_to_error",

@@ -1,14 +1,14 @@
 //! Drift on the wire: where a response departs from the spec, the client says so (a report the
 //! program reads, and in strict mode an error), without ever losing or quoting the data.
 
-use generated_client::types::{Identifiers, UserCreation};
-use generated_client::{DriftKind, Error};
+use zephr_admin::types::{Identifiers, UserCreation};
+use zephr_admin::{DriftKind, Error};
 
 use crate::client;
 use crate::server::{Reply, TestServer};
 
 /// `(kind, pointer)` of every place in the client's report, with counts.
-fn report(client: &generated_client::Client) -> Vec<(String, u16, DriftKind, String, u64)> {
+fn report(client: &zephr_admin::Client) -> Vec<(String, u16, DriftKind, String, u64)> {
     client
         .drift_report()
         .entries()
@@ -132,7 +132,7 @@ async fn strict_mode_makes_drift_an_error_per_client_or_per_request() {
     for _ in 0..3 {
         server.reply(Reply::json(200, body));
     }
-    let strict = generated_client::Client::builder()
+    let strict = zephr_admin::Client::builder()
         .base_url(server.url())
         .credentials(crate::signature::ACCESS_KEY, crate::signature::SECRET_KEY)
         .strict(true)

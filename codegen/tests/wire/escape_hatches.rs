@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use generated_client::reqwest::Method;
-use generated_client::{Error, TransportErrorKind};
+use zephr_admin::reqwest::Method;
+use zephr_admin::{Error, TransportErrorKind};
 
 use crate::client;
 use crate::server::{Reply, TestServer};
@@ -106,10 +106,10 @@ async fn untyped_requests_are_signed_retried_and_decoded() {
     server
         .reply(Reply::status(503))
         .reply(Reply::json(200, r#"{"widgets":[1,2]}"#));
-    let client = generated_client::Client::builder()
+    let client = zephr_admin::Client::builder()
         .base_url(server.url())
         .credentials(crate::signature::ACCESS_KEY, crate::signature::SECRET_KEY)
-        .retry(generated_client::RetryPolicy::new(2).initial_backoff(Duration::from_millis(5)))
+        .retry(zephr_admin::RetryPolicy::new(2).initial_backoff(Duration::from_millis(5)))
         .build()
         .unwrap();
     let value: serde_json::Value = client

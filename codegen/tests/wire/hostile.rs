@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use generated_client::{Client, Error, RedirectPolicy, RetryPolicy, TransportErrorKind};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use zephr_admin::{Client, Error, RedirectPolicy, RetryPolicy, TransportErrorKind};
 
 use crate::server::{Reply, TestServer};
 use crate::signature::{ACCESS_KEY, SECRET_KEY, verify};
@@ -71,14 +71,14 @@ async fn read_head(stream: &mut TcpStream) {
     }
 }
 
-fn client(url: &str) -> generated_client::ClientBuilder {
+fn client(url: &str) -> zephr_admin::ClientBuilder {
     Client::builder()
         .base_url(url)
         .credentials(ACCESS_KEY, SECRET_KEY)
 }
 
-fn product() -> generated_client::types::ProductRequest {
-    use generated_client::types::{ProductEntitlement, ProductMapping, ProductRequest};
+fn product() -> zephr_admin::types::ProductRequest {
+    use zephr_admin::types::{ProductEntitlement, ProductMapping, ProductRequest};
     ProductRequest::new(
         "Gold",
         ProductEntitlement::default(),
@@ -109,7 +109,7 @@ async fn a_declared_huge_body_is_refused_before_reading() {
     assert_eq!(
         transport_kind(&error),
         TransportErrorKind::BodyTooLarge {
-            limit: generated_client::DEFAULT_MAX_RESPONSE_BYTES
+            limit: zephr_admin::DEFAULT_MAX_RESPONSE_BYTES
         }
     );
     assert!(

@@ -16,7 +16,7 @@ mod signature;
 mod test_server;
 mod vectors;
 
-use generated_client::Client;
+use zephr_admin::Client;
 
 /// A client for `server` that signs with the test key pair.
 pub fn client(server: &server::TestServer) -> Client {

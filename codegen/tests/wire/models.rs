@@ -2,8 +2,8 @@
 //! kept when decoding, sent back when encoding, and can be set; nothing is lost in a
 //! read–modify–write.
 
-use generated_client::types::{Attributes, UpdateUserAttributesBody};
 use serde_json::json;
+use zephr_admin::types::{Attributes, UpdateUserAttributesBody};
 
 use crate::client;
 use crate::server::{Reply, TestServer};

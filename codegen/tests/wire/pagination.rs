@@ -2,7 +2,7 @@
 //! response says it was the last (total, next link, empty or short page, page limit, error).
 
 use futures_util::StreamExt;
-use generated_client::types::ResponseSimpleAccountbody;
+use zephr_admin::types::ResponseSimpleAccountbody;
 
 use crate::client;
 use crate::server::{Reply, TestServer};

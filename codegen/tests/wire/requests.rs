@@ -1,6 +1,6 @@
 //! What goes on the wire for representative operations.
 
-use generated_client::types;
+use zephr_admin::types;
 
 use crate::client;
 use crate::server::{Reply, TestServer};
@@ -42,7 +42,7 @@ async fn path_parameters_cannot_leave_their_segment() {
             .await
             .unwrap_err();
         assert!(
-            matches!(error, generated_client::Error::InvalidRequest(_)),
+            matches!(error, zephr_admin::Error::InvalidRequest(_)),
             "{bad:?}: {error}"
         );
     }
@@ -120,7 +120,7 @@ async fn a_search_by_email_alone_sends_only_that_filter() {
 
 #[tokio::test]
 async fn encoded_parameters_go_out_exactly_once_encoded() {
-    use generated_client::types::{AttributeSearchFilter, AttributeSearchFilterOperator};
+    use zephr_admin::types::{AttributeSearchFilter, AttributeSearchFilterOperator};
     let server = TestServer::start().await;
     for _ in 0..3 {
         server.reply(Reply::json(200, r#"{"results":[]}"#));
@@ -166,7 +166,7 @@ async fn encoded_parameters_go_out_exactly_once_encoded() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, generated_client::Error::InvalidRequest(_)),
+        matches!(error, zephr_admin::Error::InvalidRequest(_)),
         "{error:?}"
     );
     assert_eq!(server.received().len(), 3);
@@ -224,7 +224,7 @@ async fn put_and_patch() {
         .unwrap();
     assert!(matches!(
         saved,
-        generated_client::apis::account_user::SaveAccountUserResponse::Created
+        zephr_admin::apis::account_user::SaveAccountUserResponse::Created
     ));
     let body = types::UpdateUserAttributesBody::new().with_first_name("Borge");
     client
@@ -270,7 +270,7 @@ async fn header_parameter() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, generated_client::Error::InvalidRequest(_)),
+        matches!(error, zephr_admin::Error::InvalidRequest(_)),
         "{error}"
     );
     assert_eq!(
@@ -327,7 +327,7 @@ async fn operations_without_security_are_not_signed() {
 #[tokio::test]
 async fn base_url_prefix_is_part_of_the_signed_path() {
     let server = TestServer::start().await;
-    let client = generated_client::Client::builder()
+    let client = zephr_admin::Client::builder()
         .base_url(format!("{}/proxy/zephr/", server.url()))
         .credentials(crate::signature::ACCESS_KEY, crate::signature::SECRET_KEY)
         .build()
@@ -343,11 +343,11 @@ async fn base_url_prefix_is_part_of_the_signed_path() {
 async fn custom_signer_and_no_signer() {
     #[derive(Debug)]
     struct Stamp;
-    impl generated_client::RequestSigner for Stamp {
+    impl zephr_admin::RequestSigner for Stamp {
         fn sign(
             &self,
-            request: &mut generated_client::SignableRequest<'_>,
-        ) -> Result<(), generated_client::SigningError> {
+            request: &mut zephr_admin::SignableRequest<'_>,
+        ) -> Result<(), zephr_admin::SigningError> {
             let value = format!(
                 "{} {} {}",
                 request.method(),
@@ -361,13 +361,13 @@ async fn custom_signer_and_no_signer() {
         }
     }
     let server = TestServer::start().await;
-    let stamped = generated_client::Client::builder()
+    let stamped = zephr_admin::Client::builder()
         .base_url(server.url())
         .signer(Stamp)
         .build()
         .unwrap();
     stamped.bundle().list_bundles().await.unwrap();
-    let unsigned = generated_client::Client::builder()
+    let unsigned = zephr_admin::Client::builder()
         .base_url(server.url())
         .without_signing()
         .build()
@@ -386,7 +386,7 @@ async fn custom_signer_and_no_signer() {
 async fn user_agent_defaults_to_the_crate_and_can_be_set() {
     let server = TestServer::start().await;
     client(&server).bundle().list_bundles().await.unwrap();
-    let custom = generated_client::Client::builder()
+    let custom = zephr_admin::Client::builder()
         .base_url(server.url())
         .without_signing()
         .user_agent("my-service/2.0")
@@ -400,14 +400,14 @@ async fn user_agent_defaults_to_the_crate_and_can_be_set() {
         first
             .header("user-agent")
             .unwrap()
-            .starts_with("generated-client/")
+            .starts_with("zephr-admin/")
     );
     assert_eq!(second.header("user-agent"), Some("my-service/2.0"));
 }
 
 #[test]
 fn building_needs_a_signer_choice_and_a_valid_server() {
-    let error = generated_client::Client::builder()
+    let error = zephr_admin::Client::builder()
         .tenant_id("acme")
         .build()
         .unwrap_err();
@@ -415,14 +415,14 @@ fn building_needs_a_signer_choice_and_a_valid_server() {
         error.to_string().contains("requires signed requests"),
         "{error}"
     );
-    let client = generated_client::Client::builder()
+    let client = zephr_admin::Client::builder()
         .tenant_id("acme")
         .without_signing()
         .build()
         .unwrap();
     assert_eq!(client.base_url(), "https://acme.api.zephr.com");
     // No tenant chosen: an error that says what to set, never the spec's `demo` tenant.
-    let error = generated_client::Client::builder()
+    let error = zephr_admin::Client::builder()
         .credentials("ACCESS", "SECRET")
         .build()
         .unwrap_err()
@@ -437,21 +437,21 @@ fn building_needs_a_signer_choice_and_a_valid_server() {
         error.contains("default_server_variables") && !error.contains("SECRET"),
         "{error}"
     );
-    let default = generated_client::Client::builder()
+    let default = zephr_admin::Client::builder()
         .default_server_variables()
         .without_signing()
         .build()
         .unwrap();
     assert_eq!(default.base_url(), "https://demo.api.zephr.com");
     for bad in ["evil.test/x", "a@b", "", "a b"] {
-        let error = generated_client::Client::builder()
+        let error = zephr_admin::Client::builder()
             .tenant_id(bad)
             .without_signing()
             .build()
             .unwrap_err();
         assert!(error.to_string().contains("tenantId"), "{bad:?}: {error}");
     }
-    let error = generated_client::Client::builder()
+    let error = zephr_admin::Client::builder()
         .base_url("ftp://x")
         .without_signing()
         .build()

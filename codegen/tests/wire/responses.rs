@@ -1,8 +1,8 @@
 //! What comes back: typed results per status, raw bodies, and every kind of error.
 
-use generated_client::apis::component_library::GenerateThumbnailUploadUrlError;
-use generated_client::apis::products::SaveProductsResponse;
-use generated_client::{Error, types};
+use zephr_admin::apis::component_library::GenerateThumbnailUploadUrlError;
+use zephr_admin::apis::products::SaveProductsResponse;
+use zephr_admin::{Error, types};
 
 use crate::client;
 use crate::server::{Reply, TestServer};
@@ -247,7 +247,7 @@ async fn unknown_fields_are_ignored() {
 async fn timeouts_and_refused_connections_are_transport_errors() {
     let server = TestServer::start().await;
     server.reply(Reply::json(200, "{}").delay(std::time::Duration::from_secs(5)));
-    let slow = generated_client::Client::builder()
+    let slow = zephr_admin::Client::builder()
         .base_url(server.url())
         .without_signing()
         .timeout(std::time::Duration::from_millis(200))
@@ -263,7 +263,7 @@ async fn timeouts_and_refused_connections_are_transport_errors() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let nowhere = generated_client::Client::builder()
+    let nowhere = zephr_admin::Client::builder()
         .base_url(format!("http://{closed}"))
         .without_signing()
         .build()

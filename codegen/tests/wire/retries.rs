@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use generated_client::{Client, Error, RetryPolicy};
+use zephr_admin::{Client, Error, RetryPolicy};
 
 use crate::server::{Reply, TestServer};
 use crate::signature::{ACCESS_KEY, SECRET_KEY, verify};

@@ -1,7 +1,7 @@
 //! The secret key never shows: not in `Debug` of the signer, the builder or the client, and not
 //! in errors.
 
-use generated_client::{Client, SecretString, ZephrHmacSigner};
+use zephr_admin::{Client, SecretString, ZephrHmacSigner};
 
 use crate::server::{Reply, TestServer};
 
@@ -59,7 +59,7 @@ async fn errors_have_no_secret() {
         .unwrap();
     let signing = bad.bundle().list_bundles().await.unwrap_err();
     assert!(
-        matches!(signing, generated_client::Error::Signing(_)),
+        matches!(signing, zephr_admin::Error::Signing(_)),
         "{signing:?}"
     );
     for error in [
@@ -104,7 +104,7 @@ async fn no_error_or_drift_report_shows_what_a_body_holds() {
     let client = crate::client(&server);
     let typed = client.users().update_bulk_users().await.unwrap_err();
     assert!(
-        matches!(&typed, generated_client::Error::Status(e) if e.typed().is_some()),
+        matches!(&typed, zephr_admin::Error::Status(e) if e.typed().is_some()),
         "{typed:?}"
     );
     let status = client.users().get_user("u1").await.unwrap_err();

@@ -5,11 +5,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use generated_client::reqwest::Method;
-use generated_client::reqwest::header::HeaderValue;
-use generated_client::testing::{AuthFailure, Fault, SignatureCheck, TestServer};
-use generated_client::types::{Identifiers, UserCreation, UserResponse};
-use generated_client::{
+use zephr_admin::reqwest::Method;
+use zephr_admin::reqwest::header::HeaderValue;
+use zephr_admin::testing::{AuthFailure, Fault, SignatureCheck, TestServer};
+use zephr_admin::types::{Identifiers, UserCreation, UserResponse};
+use zephr_admin::{
     Error, RequestSigner, RetryPolicy, SignableRequest, SigningError, ZephrHmacSigner,
 };
 
@@ -17,7 +17,7 @@ use crate::server::Received;
 use crate::signature::verify_with;
 
 /// The recorded request as the hand-written verifier reads it.
-fn received(request: &generated_client::testing::Recorded) -> Received {
+fn received(request: &zephr_admin::testing::Recorded) -> Received {
     Received {
         method: request.method().to_owned(),
         path: request.path().to_owned(),
@@ -163,18 +163,19 @@ async fn typed_errors_and_recorded_bodies_round_trip() {
         vec![sent],
         "the body the code under test sent, typed"
     );
-    let error = generated_client::types::UpdateBulkUsersBadRequestBody::new();
-    let _ = server
-        .users()
-        .update_bulk_users()
-        .returns_error(generated_client::apis::users::UpdateBulkUsersError::BadRequest(error));
+    let error = zephr_admin::types::UpdateBulkUsersBadRequestBody::new();
+    let _ = server.users().update_bulk_users().returns_error(
+        zephr_admin::apis::users::UpdateBulkUsersError::BadRequest(error),
+    );
     let Err(Error::Status(status)) = client.users().update_bulk_users().await else {
         panic!("a 400")
     };
     assert_eq!(status.status(), 400);
     assert!(matches!(
         status.typed(),
-        Some(generated_client::apis::users::UpdateBulkUsersError::BadRequest(_))
+        Some(zephr_admin::apis::users::UpdateBulkUsersError::BadRequest(
+            _
+        ))
     ));
 }
 
@@ -260,7 +261,7 @@ async fn wrong_secrets_replays_and_skewed_clocks_are_refused_as_the_api_would() 
     let server = TestServer::start().await;
     let credentials = server.credentials().clone();
     let with = |signer: Forged| {
-        generated_client::Client::builder()
+        zephr_admin::Client::builder()
             .base_url(server.base_url())
             .signer(signer)
             .build()
@@ -300,7 +301,7 @@ async fn wrong_secrets_replays_and_skewed_clocks_are_refused_as_the_api_would() 
         late.users().get_user("UU01").await.unwrap_err(),
         "clock-skew",
     );
-    let unsigned = generated_client::Client::builder()
+    let unsigned = zephr_admin::Client::builder()
         .base_url(server.base_url())
         .without_signing()
         .build()

@@ -2,10 +2,10 @@
 //! pure function and through the signing hook. `vectors.json` next to this file is the
 //! project's copy of the vectors published with the signing algorithm (byte-identical).
 
-use generated_client::reqwest::Method;
-use generated_client::reqwest::header::HeaderMap;
-use generated_client::{RequestSigner, SignableRequest, ZephrHmacSigner};
 use serde_json::Value;
+use zephr_admin::reqwest::Method;
+use zephr_admin::reqwest::header::HeaderMap;
+use zephr_admin::{RequestSigner, SignableRequest, ZephrHmacSigner};
 
 fn vectors() -> Vec<Value> {
     let document: Value =
@@ -106,7 +106,7 @@ fn nonces_never_repeat_across_threads() {
             .map(|_| {
                 scope.spawn(|| {
                     (0..per_thread)
-                        .map(|_| generated_client::nonce().unwrap())
+                        .map(|_| zephr_admin::nonce().unwrap())
                         .collect::<Vec<_>>()
                 })
             })
@@ -124,10 +124,7 @@ fn nonces_never_repeat_across_threads() {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
     }));
     // Consecutive nonces share the process prefix but not their second half.
-    let (a, b) = (
-        generated_client::nonce().unwrap(),
-        generated_client::nonce().unwrap(),
-    );
+    let (a, b) = (zephr_admin::nonce().unwrap(), zephr_admin::nonce().unwrap());
     assert_eq!(a[..16], b[..16]);
     assert_ne!(a[16..], b[16..]);
 }

@@ -237,7 +237,7 @@ impl Config {
         };
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
+            None => http_client_builder()?
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 // Redirects are the transport's business (see `RedirectPolicy`).
                 .redirect(reqwest::redirect::Policy::none())
@@ -261,6 +261,21 @@ impl Config {
             observer: self.observer,
         })
     }
+}
+
+/// A `reqwest` client builder with this crate's TLS set up: with the `rustls` feature, rustls
+/// with the `ring` provider (or the one the application installed) and the platform's
+/// certificate verifier. Start from it to build a client for `ClientBuilder::http_client`:
+/// reqwest's own `Client::new()` panics in a process with no crypto provider installed, since
+/// reqwest's default one (aws-lc-rs) is not compiled unless something else turns it on.
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
+    let builder = reqwest::Client::builder();
+    #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_preconfigured(
+        crate::tls::client_config()
+            .map_err(|e| BuildError::new(format!("TLS cannot be set up: {e}")))?,
+    );
+    Ok(builder)
 }
 
 /// Defines a crate's `ClientBuilder`: the settings every API has, each forwarded to
@@ -313,7 +328,8 @@ macro_rules! client_builder {
             }
 
             /// Uses this `reqwest` client (its connection pool, proxy and TLS settings). Its connect
-            /// timeout and redirect policy are its own: build it with
+            /// timeout and redirect policy are its own: build it from
+            /// [`http_client_builder`](crate::http_client_builder) (this crate's TLS) with
             /// `.connect_timeout(…)` and `.redirect(reqwest::redirect::Policy::none())`.
             pub fn http_client(self, client: $crate::reqwest::Client) -> Self {
                 Self {

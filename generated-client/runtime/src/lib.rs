@@ -94,6 +94,8 @@ pub mod testing_server;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing_stub;
+#[cfg(feature = "rustls")]
+mod tls;
 #[doc(hidden)]
 pub mod tracked;
 #[doc(hidden)]
@@ -103,7 +105,9 @@ pub mod transport;
 pub mod zephr_hmac;
 
 pub use body::RawBody;
-pub use builder::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use builder::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, http_client_builder,
+};
 pub use drift::{Drift, DriftKind, decode_with_drift};
 pub use drift_log::{DriftEntry, DriftReport};
 pub use error::{

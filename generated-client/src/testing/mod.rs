@@ -7,7 +7,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! use generated_client::testing::TestServer;
+//! use zephr_admin::testing::TestServer;
 //!
 //! let server = TestServer::start().await;
 //! let client = server.client(); // pointed at the server, with credentials it accepts

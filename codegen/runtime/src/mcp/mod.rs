@@ -13,6 +13,7 @@
 //! `--discovery` offers three tools instead of one per operation, for assistants whose context
 //! cannot hold hundreds.
 
+mod schemas;
 mod tools;
 
 use std::sync::Arc;

@@ -13,6 +13,7 @@ use rmcp::ErrorData;
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, MetaObject, Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
+use super::schemas::Schemas;
 use super::{Selection, Server};
 use crate::dispatch::{Args, Mode, Outcome};
 use crate::error::Error;
@@ -39,10 +40,11 @@ impl Tools {
         let mut described = BTreeMap::new();
         let mut used: Vec<String> = Vec::new();
         let mut structured = Vec::new();
+        let schemas = Schemas::new(api);
         for operation in api.operations.iter().filter(|op| selection.mounts(op)) {
             let name = unique(tool_name(operation.mcp.name.unwrap_or(operation.id)), &used);
             used.push(name.clone());
-            let tool = tool(api, operation, &name);
+            let tool = tool(&schemas, operation, &name);
             if tool.output_schema.is_some() {
                 structured.push(operation.id);
             }
@@ -126,7 +128,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// The tool of one operation.
-fn tool<C>(api: &Api<C>, operation: &'static Operation, name: &str) -> Tool {
+fn tool(schemas: &Schemas, operation: &'static Operation, name: &str) -> Tool {
     let mut description = if operation.summary.is_empty() {
         format!("{} {}", operation.method, operation.path)
     } else {
@@ -143,7 +145,7 @@ fn tool<C>(api: &Api<C>, operation: &'static Operation, name: &str) -> Tool {
     let mut tool = Tool::new(
         name.to_owned(),
         description,
-        Arc::new(input_schema(api, operation)),
+        Arc::new(schemas.input(operation)),
     )
     .with_title(if operation.summary.is_empty() {
         operation.id.to_owned()
@@ -157,123 +159,10 @@ fn tool<C>(api: &Api<C>, operation: &'static Operation, name: &str) -> Tool {
             .idempotent(operation.is_idempotent())
             .open_world(true),
     );
-    if let Some(schema) = output_schema(api, operation) {
+    if let Some(schema) = schemas.output(operation) {
         tool = tool.with_raw_output_schema(Arc::new(schema));
     }
     tool
-}
-
-/// An operation's arguments as a JSON Schema: its parameters by wire name, and `body`.
-fn input_schema<C>(api: &Api<C>, operation: &Operation) -> JsonObject {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for param in operation.params {
-        let mut schema: Value =
-            serde_json::from_str(param.schema).unwrap_or_else(|_| param.kind.schema());
-        if !schema.is_object() {
-            schema = json!({});
-        }
-        let mut description = format!("{} parameter", param.location.as_str());
-        if !param.description.is_empty() {
-            description = format!("{description}: {}", param.description);
-        }
-        schema["description"] = Value::String(description);
-        properties.insert(param.key.to_owned(), schema);
-        if param.required {
-            required.push(param.key);
-        }
-    }
-    if let Some(body) = &operation.body {
-        let mut schema: Value = serde_json::from_str(body.schema).unwrap_or_else(|_| json!({}));
-        if !schema.is_object() {
-            schema = json!({});
-        }
-        let what = match body.kind {
-            BodyKind::Bytes => format!("the body ({}), as text", body.media_type),
-            BodyKind::Multipart => "the body; a file is given as its text".to_owned(),
-            _ => format!("the body ({})", body.media_type),
-        };
-        schema["description"] = Value::String(if body.description.is_empty() {
-            what
-        } else {
-            format!("{what}: {}", body.description)
-        });
-        properties.insert("body".to_owned(), schema);
-        if body.required {
-            required.push("body");
-        }
-    }
-    let mut schema = json!({
-        "type": "object",
-        "properties": properties,
-        "additionalProperties": false,
-    });
-    if !required.is_empty() {
-        schema["required"] = json!(required);
-    }
-    with_definitions(api, &mut schema);
-    match schema {
-        Value::Object(object) => object,
-        _ => unreachable!("built as an object"),
-    }
-}
-
-/// The output's schema, when the operation's success is a typed JSON object (MCP's
-/// `outputSchema` must describe an object).
-fn output_schema<C>(api: &Api<C>, operation: &Operation) -> Option<JsonObject> {
-    let name = operation.output.type_name?;
-    let mut schema: Value = serde_json::from_str(api.schema(name)?).ok()?;
-    if schema.get("type").and_then(Value::as_str) != Some("object") {
-        return None;
-    }
-    with_definitions(api, &mut schema);
-    match schema {
-        Value::Object(object) => Some(object),
-        _ => None,
-    }
-}
-
-/// Adds `$defs` with every type `schema` refers to, and the ones those refer to.
-fn with_definitions<C>(api: &Api<C>, schema: &mut Value) {
-    let mut pending = Vec::new();
-    referenced(schema, &mut pending);
-    let mut definitions = Map::new();
-    while let Some(name) = pending.pop() {
-        if definitions.contains_key(&name) {
-            continue;
-        }
-        let Some(definition) = api
-            .schema(&name)
-            .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        else {
-            continue;
-        };
-        referenced(&definition, &mut pending);
-        definitions.insert(name, definition);
-    }
-    if !definitions.is_empty() {
-        schema["$defs"] = Value::Object(definitions);
-    }
-}
-
-/// The type names of the `$ref`s in `schema`.
-fn referenced(schema: &Value, out: &mut Vec<String>) {
-    match schema {
-        Value::Object(object) => {
-            for (key, value) in object {
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(reference)) => {
-                        if let Some(name) = reference.strip_prefix("#/$defs/") {
-                            out.push(name.to_owned());
-                        }
-                    }
-                    _ => referenced(value, out),
-                }
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|item| referenced(item, out)),
-        _ => {}
-    }
 }
 
 /// The three tools of discovery mode.

@@ -1,4 +1,4 @@
-use generated_client::Client;
+use zephr_admin::Client;
 
 /// Greets a Zephr user by id: the code under test takes a client, as production code would.
 pub async fn greeting(client: &Client, user_id: &str) -> String {
@@ -14,7 +14,7 @@ pub fn client(
     tenant: &str,
     access_key: &str,
     secret_key: &str,
-) -> Result<Client, generated_client::BuildError> {
+) -> Result<Client, zephr_admin::BuildError> {
     Client::builder()
         .tenant_id(tenant) // https://<tenant>.api.zephr.com
         .credentials(access_key, secret_key) // ZEPHR-HMAC-SHA256 on every request

@@ -1,6 +1,6 @@
-use generated_client::testing::TestServer;
-use generated_client::types::UserResponse;
 use quick_start::greeting;
+use zephr_admin::testing::TestServer;
+use zephr_admin::types::UserResponse;
 
 #[tokio::test]
 async fn greets_known_users_and_not_others() {

@@ -19,7 +19,7 @@ fn the_readme_quick_start_is_the_code_this_crate_compiles_and_tests() {
         include_str!("../Cargo.toml").replace("../../../generated-client", "../generated-client");
     for line in manifest
         .lines()
-        .filter(|line| line.starts_with("generated-client =") || line.starts_with("tokio ="))
+        .filter(|line| line.starts_with("zephr-admin =") || line.starts_with("tokio ="))
     {
         assert_in_readme("the dependencies", line);
     }

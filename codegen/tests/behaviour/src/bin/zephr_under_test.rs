@@ -2,5 +2,5 @@
 //! can run it: cargo gives a package's tests the paths of its own binaries only.
 
 fn main() -> std::process::ExitCode {
-    generated_client::operations::main()
+    zephr_admin::operations::main()
 }

@@ -2,7 +2,7 @@
 //! values that would change the request's shape. Each is refused with the place named, before
 //! anything is sent, and nothing panics.
 
-use generated_client::testing::TestServer;
+use zephr_admin::testing::TestServer;
 
 use crate::Zephr;
 

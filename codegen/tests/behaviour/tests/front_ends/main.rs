@@ -12,7 +12,7 @@ mod mcp;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use generated_client::testing::TestServer;
+use zephr_admin::testing::TestServer;
 
 /// The binary under test.
 pub fn binary() -> PathBuf {

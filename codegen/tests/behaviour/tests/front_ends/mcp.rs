@@ -2,12 +2,12 @@
 //! test server as the API: what is listed (read-only by default, allowlists, discovery), calls
 //! with their signatures checked, refusals, API errors and oversized results.
 
-use generated_client::testing::{SignatureCheck, TestServer};
 use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
 use rmcp::service::RunningService;
 use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{Map, Value, json};
+use zephr_admin::testing::{SignatureCheck, TestServer};
 
 /// A client session with `zephr mcp <flags>`, signing for `server`.
 async fn connect(server: &TestServer, flags: &[&str]) -> RunningService<RoleClient, ()> {
@@ -54,7 +54,7 @@ async fn read_only_by_default_writes_and_deletes_by_allowlist() {
     let server = TestServer::start().await;
     let client = connect(&server, &[]).await;
     let tools = client.list_all_tools().await.unwrap();
-    let get_operations = generated_client::operations::API
+    let get_operations = zephr_admin::operations::API
         .operations
         .iter()
         .filter(|op| op.method == "GET")

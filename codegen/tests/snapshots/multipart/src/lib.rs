@@ -98,13 +98,14 @@ pub use runtime::{
     FullResponseFuture, InvalidRequestError, PaginationError, PaginationProblem, RawBody,
     RawRequest, RedirectPolicy, RequestSigner, Response, ResponseFuture, ResponseInfo, RetryPolicy,
     SecretString, SignableRequest, SigningError, StatusError, TransportError, TransportErrorKind,
-    decode_with_drift, nonce,
+    decode_with_drift, http_client_builder, nonce,
 };
 
 pub use runtime::FilePart;
 
-/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (and its
-/// `Method`, `StatusCode` and `HeaderMap`, which errors and responses use).
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`] (build one
+/// from [`http_client_builder`], which sets up this crate's TLS), and its `Method`,
+/// `StatusCode` and `HeaderMap`, which errors and responses use.
 pub use runtime::reqwest;
 
 /// The JSON library of the models: free-form values are `serde_json::Value` and
