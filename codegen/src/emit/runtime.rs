@@ -142,10 +142,28 @@ pub(crate) fn modules(api: &Api) -> Vec<(&'static str, Option<&'static str>)> {
     };
     when(uses_base64(api), "base64_json");
     when(has_events(api), "events");
-    when(has_forms(api), "form");
     when(has_structs(api), "model");
     when(has_one_ofs(api), "one_of");
     when(has_string_enums(api), "string_enum");
+    // `crate::form` is named by a request whose form sets property styles, and by the test
+    // server's stub of a required form body; a plain form needs no import (an unused one is a
+    // warning in the user's build).
+    let forms = || {
+        api.operations
+            .iter()
+            .filter_map(|op| match op.body.as_ref() {
+                Some(body) => match &body.kind {
+                    crate::ir::BodyKind::Form(form) => Some((body.required, form)),
+                    _ => None,
+                },
+                None => None,
+            })
+    };
+    if forms().any(|(_, form)| !form.styles.is_empty()) {
+        out.push(("form", None));
+    } else if forms().any(|(required, _)| required) {
+        out.push(("form", Some("testing")));
+    }
     out.extend([
         ("testing_auth", Some("testing")),
         ("testing_server", Some("testing")),
@@ -260,6 +278,36 @@ pub(crate) fn uses_base64(api: &Api) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An API of one form body, required or not, with a property style or none.
+    fn form_api(required: bool, styled: bool) -> Api {
+        let encoding = if styled {
+            "\n            encoding: {tags: {style: pipeDelimited}}"
+        } else {
+            ""
+        };
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: Forms, version: '1'}}\npaths:\n  /search:\n    post:\n      operationId: search\n      requestBody:\n        required: {required}\n        content:\n          application/x-www-form-urlencoded:\n            schema: {{type: object, properties: {{q: {{type: string}}, tags: {{type: array, items: {{type: string}}}}}}}}{encoding}\n      responses: {{'200': {{description: ok}}}}\n"
+        );
+        let spec = crate::load::load_bytes(spec.as_bytes(), "forms.yaml").unwrap();
+        crate::build_ir(&spec, &crate::Options::default()).unwrap()
+    }
+
+    #[test]
+    fn the_form_module_is_imported_only_where_generated_code_names_it() {
+        let form = |api: &Api| {
+            modules(api)
+                .into_iter()
+                .find(|(module, _)| *module == "form")
+                .map(|(_, feature)| feature)
+        };
+        // A plain form: requests call `request.form(…)` with no styles; the test server's stub
+        // of a required body encodes it with `crate::form::encode`.
+        assert_eq!(form(&form_api(true, false)), Some(Some("testing")));
+        assert_eq!(form(&form_api(false, false)), None);
+        // Styles are named as `crate::form::Style::…` by the request itself.
+        assert_eq!(form(&form_api(false, true)), Some(None));
+    }
 
     #[test]
     fn every_file_of_the_runtime_crate_is_copied_and_tests_never_are() {
