@@ -58,7 +58,7 @@ fn client(c: &mut Criterion) {
     });
     let base = format!("http://{addr}");
 
-    let bare = reqwest::Client::new();
+    let bare = zephr_admin::http_client_builder().unwrap().build().unwrap();
     let url = format!("{base}/v3/bundles");
     let unsigned = zephr_admin::Client::builder()
         .base_url(&base)

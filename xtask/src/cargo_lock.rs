@@ -62,17 +62,27 @@ fn lockfile(out: &Path) -> Option<PathBuf> {
         .filter(|path| path.is_file())
 }
 
-/// `lock` with the version of package `name` set to `version` (unchanged when it is absent).
+/// `lock` with the version of the local package `name` set to `version` (unchanged when it is
+/// absent). A package of the same name from a registry or git (a `source` line in its block)
+/// is another crate, and is left alone.
 fn with_version(lock: &str, name: &str, version: &str) -> String {
     let entry = format!("[[package]]\nname = \"{name}\"\nversion = \"");
-    let Some(at) = lock.find(&entry) else {
-        return lock.to_owned();
-    };
-    let start = at + entry.len();
-    let Some(length) = lock[start..].find('"') else {
-        return lock.to_owned();
-    };
-    format!("{}{version}{}", &lock[..start], &lock[start + length..])
+    let mut from = 0;
+    while let Some(found) = lock[from..].find(&entry) {
+        let at = from + found;
+        let start = at + entry.len();
+        let block_end = lock[start..]
+            .find("\n\n")
+            .map_or(lock.len(), |end| start + end);
+        let Some(length) = lock[start..block_end].find('"') else {
+            return lock.to_owned();
+        };
+        if !lock[start..block_end].contains("\nsource = ") {
+            return format!("{}{version}{}", &lock[..start], &lock[start + length..]);
+        }
+        from = block_end;
+    }
+    lock.to_owned()
 }
 
 #[cfg(test)]
@@ -93,5 +103,11 @@ mod tests {
             "zephr-other keeps its version"
         );
         assert_eq!(with_version(lock, "absent", "9.9.9"), lock);
+        // A registry crate of the same name comes first: the local one moves, it does not.
+        let both = "[[package]]\nname = \"zephr\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"00\"\n\n[[package]]\nname = \"zephr\"\nversion = \"0.4.0\"\n";
+        assert_eq!(
+            with_version(both, "zephr", "0.5.0"),
+            both.replace("0.4.0", "0.5.0")
+        );
     }
 }

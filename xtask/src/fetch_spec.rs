@@ -151,26 +151,24 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         last_modified: validators.last_modified,
         files,
     };
-    let changelog = changelog_entry(dir, args, previous.as_ref(), &lock, &changes, &from)?;
+    let changelog = changelog_entry(dir, args, previous.as_ref(), &lock, &changes)?;
 
     std::fs::create_dir_all(&dir.0)
         .with_context(|| format!("cannot create {}", dir.0.display()))?;
+    // The changelog before the lock: once the lock is written a rerun sees no change, so an
+    // entry that failed after it would be lost for good.
+    if let Some((path, text)) = &changelog {
+        crate::paths::replace_file(path, text.as_bytes())?;
+    }
     if !same_file(Path::new(&from), &spec_path) {
         crate::paths::replace_file(&spec_path, &bytes)?;
     }
     lock.write(&lock_path)?;
 
-    if let Some((path, text)) = &changelog {
-        crate::paths::replace_file(path, text.as_bytes())?;
-    }
-
     println!("{} ← {from}", spec_path.display());
     report(previous.as_ref(), &lock);
     match &changes {
-        Changes::Report(report) => {
-            print!("\n{report}");
-            examples.warn();
-        }
+        Changes::Report(report) => print!("\n{report}"),
         Changes::Unknown => println!(
             "\nno change report: {} is not the previously locked spec, so the changes are unknown and the crate version moves as for a breaking change",
             spec_path.display()
@@ -191,6 +189,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     if let Some((path, _)) = &changelog {
         println!("{} has the changelog entry", path.display());
     }
+    examples.warn();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -203,7 +202,6 @@ fn changelog_entry(
     previous: Option<&Lock>,
     lock: &Lock,
     changes: &Changes,
-    from: &str,
 ) -> Result<Option<(PathBuf, String)>> {
     let (Some(previous), Changes::Report(report)) = (previous, changes) else {
         return Ok(None);
@@ -223,7 +221,8 @@ fn changelog_entry(
         spec_version: &lock.version,
         spec_sha256: &lock.sha256,
         previous_spec_version: &previous.version,
-        source: from,
+        // The published URL, not a local copy's path (the changelog is committed).
+        source: &lock.source,
         report,
     }
     .markdown();

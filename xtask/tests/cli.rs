@@ -429,6 +429,11 @@ fn a_type_removed_and_one_added_at_the_same_place_is_reported_as_probably_rename
         !text.contains(" removed\n") && !text.contains(" added\n"),
         "one rename, not a removal and an unrelated addition:\n{text}"
     );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("BREAKING")).count(),
+        3,
+        "the rename is said once, not again by each result and field that names it:\n{text}"
+    );
     let output = xtask(&[
         "diff",
         real_spec().to_str().unwrap(),
@@ -453,6 +458,27 @@ fn a_type_removed_and_one_added_at_the_same_place_is_reported_as_probably_rename
             .iter()
             .any(|c| c["migration"] == "`types::GrantExpiryState` → `types::UserGrantExpiryState`"),
         "{report:#}"
+    );
+
+    // A different type at the same place (no property in common) is a removal and an
+    // addition, not a rename.
+    let replace = |spec: &mut serde_yaml::Value| {
+        rename_schema(spec);
+        spec["components"]["schemas"]["user-grant"] =
+            serde_yaml::from_str("{type: object, properties: {colour: {type: string}}}").unwrap();
+    };
+    let replaced = edited_spec(&dir, "replaced.yaml", &[&replace]);
+    let output = xtask(&[
+        "diff",
+        real_spec().to_str().unwrap(),
+        replaced.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("BREAKING  types::Grant: struct removed\n")
+            && text.contains("types::UserGrant: struct added\n")
+            && !text.contains("probably renamed from `types::Grant`"),
+        "{text}"
     );
 }
 

@@ -264,6 +264,11 @@ impl Config {
 /// certificate verifier. Start from it to build a client for `ClientBuilder::http_client`:
 /// reqwest's own `Client::new()` panics in a process with no crypto provider installed, since
 /// reqwest's default one (aws-lc-rs) is not compiled unless something else turns it on.
+///
+/// The TLS configuration is given whole, so reqwest's TLS settings on the returned builder
+/// (`add_root_certificate`, `identity`, `min_tls_version`, `http1_only`'s ALPN, …) do not
+/// apply to it: for those, build reqwest's own client with a provider your application
+/// installs (`rustls::crypto::…::default_provider().install_default()`).
 pub fn http_client_builder() -> Result<reqwest::ClientBuilder, BuildError> {
     let builder = reqwest::Client::builder();
     #[cfg(feature = "rustls")]

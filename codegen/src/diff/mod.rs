@@ -169,8 +169,12 @@ impl fmt::Display for Report {
 /// Compares the API generated from `old` with the one generated from `new`.
 pub fn diff(old: &Api, new: &Api) -> Report {
     let mut changes = Vec::new();
-    operations::compare(old, new, &mut changes);
-    types::compare(old, new, &mut changes);
+    // Renames first: a field or a result whose type only moved with a rename is said once,
+    // by the rename.
+    let renames = types::renames(old, new);
+    let renamed = types::Renamed::of(&renames);
+    operations::compare(old, new, &renamed, &mut changes);
+    types::compare(old, new, &renames, &renamed, &mut changes);
     // Breaking changes first (what a reviewer must act on), each group in spec order.
     changes.sort_by_key(|c| !c.breaking);
     Report {

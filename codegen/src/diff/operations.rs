@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::types::Renamed;
 use super::{Change, Kind, change};
 use crate::ir::{Api, BodyKind, Operation, Param, ParamType, ResponseBody};
 use crate::names;
@@ -15,7 +16,7 @@ pub(super) fn call(api: &Api, op: &Operation) -> String {
     )
 }
 
-pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
+pub(super) fn compare(old: &Api, new: &Api, renamed: &Renamed, out: &mut Vec<Change>) {
     let key = |op: &Operation| (op.method, op.path.clone());
     let new_by_key: BTreeMap<_, &Operation> =
         new.operations.iter().map(|op| (key(op), op)).collect();
@@ -32,7 +33,7 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 .find(|n| !old_by_key.contains_key(&key(n)) && same_id(old_op, n))
         });
         match matched {
-            Some(new_op) => operation(old, old_op, new, new_op, out),
+            Some(new_op) => operation(old, old_op, new, new_op, renamed, out),
             None => out.push(
                 change(Kind::OperationRemoved, true, call(old, old_op), format!("removed ({})", old_op.label())).migrate(format!(
                     "the spec no longer has it; if the server still answers, `client.request(Method::{}, \"…\")` reaches it",
@@ -58,7 +59,14 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
     }
 }
 
-fn operation(old: &Api, o: &Operation, new: &Api, n: &Operation, out: &mut Vec<Change>) {
+fn operation(
+    old: &Api,
+    o: &Operation,
+    new: &Api,
+    n: &Operation,
+    renamed: &Renamed,
+    out: &mut Vec<Change>,
+) {
     let subject = call(new, n);
     if call(old, o) != subject {
         out.push(
@@ -88,8 +96,8 @@ fn operation(old: &Api, o: &Operation, new: &Api, n: &Operation, out: &mut Vec<C
         ));
     }
     parameters(old, o, new, n, &subject, out);
-    body(old, o, new, n, &subject, out);
-    results(old, o, new, n, &subject, out);
+    body(old, o, new, n, &subject, renamed, out);
+    results(old, o, new, n, &subject, renamed, out);
     names_users_write(o, n, &subject, out);
     match (o.pagination.is_some(), n.pagination.is_some()) {
         (false, true) => out.push(change(
@@ -116,13 +124,14 @@ fn results(
     new: &Api,
     n: &Operation,
     subject: &str,
+    renamed: &Renamed,
     out: &mut Vec<Change>,
 ) {
     match (o.response_enum.is_some(), n.response_enum.is_some()) {
         (true, true) => statuses(old, &o.success, new, &n.success, subject, "success", out),
         _ => {
             let (old_ok, new_ok) = (success_type(old, o), success_type(new, n));
-            if old_ok != new_ok {
+            if renamed.in_new_names(&old_ok) != new_ok {
                 let mut changed = change(
                     Kind::ResponseChanged,
                     true,
@@ -453,7 +462,15 @@ fn body_type(api: &Api, kind: &BodyKind) -> String {
     }
 }
 
-fn body(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str, out: &mut Vec<Change>) {
+fn body(
+    old: &Api,
+    o: &Operation,
+    new: &Api,
+    n: &Operation,
+    subject: &str,
+    renamed: &Renamed,
+    out: &mut Vec<Change>,
+) {
     match (&o.body, &n.body) {
         (None, None) => {}
         (None, Some(b)) => out.push(change(
@@ -474,7 +491,7 @@ fn body(old: &Api, o: &Operation, new: &Api, n: &Operation, subject: &str, out: 
         )),
         (Some(a), Some(b)) => {
             let (before, after) = (body_type(old, &a.kind), body_type(new, &b.kind));
-            if before != after {
+            if renamed.in_new_names(&before) != after {
                 out.push(change(
                     Kind::BodyChanged,
                     true,

@@ -8,6 +8,8 @@ use crate::names;
 
 mod renames;
 
+pub(crate) use renames::{Rename, Renamed};
+
 pub(super) fn type_kind(def: &TypeDef) -> &'static str {
     match def.kind {
         TypeKind::Struct(_) => "struct",
@@ -27,31 +29,45 @@ pub(super) fn field_type(api: &Api, f: &Field) -> String {
     }
 }
 
-pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
-    let by_name = |api: &Api| -> BTreeMap<String, usize> {
-        api.types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.clone(), i))
-            .collect()
-    };
+fn by_name(api: &Api) -> BTreeMap<&str, usize> {
+    api.types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect()
+}
+
+/// The types removed and added that are probably one type renamed (see `renames`).
+pub(super) fn renames<'a>(old: &'a Api, new: &'a Api) -> Vec<Rename<'a>> {
     let (old_names, new_names) = (by_name(old), by_name(new));
     let removed: Vec<&TypeDef> = old
         .types
         .iter()
-        .filter(|o| !new_names.contains_key(&o.name))
+        .filter(|o| !new_names.contains_key(o.name.as_str()))
         .collect();
     let added: Vec<&TypeDef> = new
         .types
         .iter()
-        .filter(|n| !old_names.contains_key(&n.name))
+        .filter(|n| !old_names.contains_key(n.name.as_str()))
         .collect();
-    let renamed = renames::find(old, new, &removed, &added);
+    renames::find(old, new, &removed, &added)
+}
+
+pub(super) fn compare(
+    old: &Api,
+    new: &Api,
+    renames: &[Rename<'_>],
+    renamed: &Renamed,
+    out: &mut Vec<Change>,
+) {
+    let (old_names, new_names) = (by_name(old), by_name(new));
+    let by_from: BTreeMap<&str, &Rename<'_>> =
+        renames.iter().map(|r| (r.from.name.as_str(), r)).collect();
     for o in &old.types {
         let subject = format!("types::{}", o.name);
-        if let Some(&j) = new_names.get(&o.name) {
-            compare_type(old, new, o, &new.types[j], &subject, out);
-        } else if let Some(rename) = renamed.iter().find(|r| r.from.name == o.name) {
+        if let Some(&j) = new_names.get(o.name.as_str()) {
+            compare_type(old, new, o, &new.types[j], &subject, renamed, out);
+        } else if let Some(rename) = by_from.get(o.name.as_str()) {
             let n = rename.to;
             let subject = format!("types::{}", n.name);
             out.push(
@@ -69,7 +85,7 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 .migrate(format!("`types::{}` → `types::{}`", o.name, n.name)),
             );
             // What else changed in it, under its new name.
-            compare_type(old, new, o, n, &subject, out);
+            compare_type(old, new, o, n, &subject, renamed, out);
         } else {
             out.push(change(
                 Kind::TypeRemoved,
@@ -79,8 +95,10 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Vec<Change>) {
             ));
         }
     }
-    for n in added {
-        if !renamed.iter().any(|r| r.to.name == n.name) {
+    let renamed_to: std::collections::HashSet<&str> =
+        renames.iter().map(|r| r.to.name.as_str()).collect();
+    for n in &new.types {
+        if !old_names.contains_key(n.name.as_str()) && !renamed_to.contains(n.name.as_str()) {
             out.push(change(
                 Kind::TypeAdded,
                 false,
@@ -98,6 +116,7 @@ fn compare_type(
     o: &TypeDef,
     n: &TypeDef,
     subject: &str,
+    renamed: &Renamed,
     out: &mut Vec<Change>,
 ) {
     let subject = subject.to_owned();
@@ -114,7 +133,7 @@ fn compare_type(
                     )),
                     Some(g) => {
                         let (before, after) = (field_type(old, f), field_type(new, g));
-                        if before != after {
+                        if renamed.in_new_names(&before) != after {
                             out.push(change(
                                 Kind::FieldChanged,
                                 true,

@@ -8,9 +8,11 @@
 //! Why not reqwest's own `rustls` feature: it brings aws-lc-rs, whose C library (`aws-lc-sys`)
 //! was the largest part of a consumer's first build (BENCHMARKS.md, "A consumer's first
 //! build"). ring verifies the same certificates with the same TLS versions and builds in a
-//! fraction of the time. The provider is given to this client only, never installed for the
-//! process: an application that installs one of its own (aws-lc-rs for FIPS, say) keeps it,
-//! and this client then uses that one too.
+//! fraction of the time. What it lacks is the post-quantum hybrid key exchange
+//! (X25519MLKEM768) that aws-lc-rs offers first; ring offers X25519, P-256 and P-384. The
+//! provider is given to this client only, never installed for the process: an application
+//! that installs one of its own (aws-lc-rs for post-quantum key exchange or FIPS, say) keeps
+//! it, and this client then uses that one too.
 
 use std::sync::Arc;
 

@@ -144,6 +144,9 @@ impl Schemas {
     }
 }
 
+/// Keywords whose values are data, not schemas: a `$ref` inside an example is text.
+const DATA: &[&str] = &["enum", "const", "default", "examples", "example"];
+
 /// The type names of the `$ref`s in `schema`, in document order.
 fn referenced(schema: &Value, out: &mut VecDeque<String>) {
     match schema {
@@ -155,6 +158,7 @@ fn referenced(schema: &Value, out: &mut VecDeque<String>) {
                             out.push_back(name.to_owned());
                         }
                     }
+                    (key, _) if DATA.contains(&key) => {}
                     _ => referenced(value, out),
                 }
             }
@@ -188,8 +192,10 @@ fn loosen(schema: &mut Value, left_out: &HashSet<String>) {
                 object.insert("description".to_owned(), Value::String(description));
                 return;
             }
-            for value in object.values_mut() {
-                loosen(value, left_out);
+            for (key, value) in object.iter_mut() {
+                if !DATA.contains(&key.as_str()) {
+                    loosen(value, left_out);
+                }
             }
         }
         Value::Array(items) => items.iter_mut().for_each(|item| loosen(item, left_out)),

@@ -11,7 +11,7 @@
 //! Linear in the size of the two APIs: places are looked up by pointer and by field, never by
 //! trying every removed type against every added one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{field_type, type_kind};
 use crate::diff::operations;
@@ -19,7 +19,7 @@ use crate::ir::{Api, TypeDef, TypeKind};
 use crate::names;
 
 /// A removed type and the added one that probably replaces it.
-pub(super) struct Rename<'a> {
+pub(crate) struct Rename<'a> {
     pub from: &'a TypeDef,
     pub to: &'a TypeDef,
     /// Where both stand, for the report: "at `#/paths/…`", "as the type of `types::X::y`".
@@ -85,7 +85,7 @@ pub(super) fn find<'a>(
 
     // A struct renamed moves the types inline in it too (`GrantExpiryState` with `Grant`): its
     // fields are places as well, until no new rename turns up.
-    let mut compared: Vec<&str> = Vec::new();
+    let mut compared: HashSet<&str> = HashSet::new();
     loop {
         for place in places.drain(..) {
             if place.before == place.after {
@@ -101,8 +101,7 @@ pub(super) fn find<'a>(
         }
         let renames = unambiguous(&pairs, &removed_by_name, &added_by_name);
         for rename in &renames {
-            if !compared.contains(&rename.from.name.as_str()) {
-                compared.push(&rename.from.name);
+            if compared.insert(&rename.from.name) {
                 fields(old, rename.from, new, rename.to, &mut places);
             }
         }
@@ -160,7 +159,33 @@ fn unambiguous<'a>(
             place: place.clone(),
         })
         .filter(|rename| type_kind(rename.from) == type_kind(rename.to))
+        .filter(|rename| rename.place.starts_with("at `") || alike(rename.from, rename.to))
         .collect()
+}
+
+/// Whether two types found at the same place are the same type, as far as their wire shape
+/// tells: at least half of the smaller one's properties (or values, or variants) are the
+/// other's too. A place alone would call an unrelated replacement (`LegacyOwner` → `Account`)
+/// a rename; a pointer is the same place in the spec, and needs no more.
+fn alike(a: &TypeDef, b: &TypeDef) -> bool {
+    let shared = |x: Vec<&str>, y: Vec<&str>| {
+        let y: HashSet<&str> = y.into_iter().collect();
+        let common = x.iter().filter(|name| y.contains(*name)).count();
+        let smaller = x.len().min(y.len());
+        smaller == 0 || common * 2 >= smaller
+    };
+    match (&a.kind, &b.kind) {
+        (TypeKind::Struct(x), TypeKind::Struct(y)) => shared(
+            x.fields.iter().map(|f| f.wire_name.as_str()).collect(),
+            y.fields.iter().map(|f| f.wire_name.as_str()).collect(),
+        ),
+        (TypeKind::Enum(x), TypeKind::Enum(y)) => shared(
+            x.variants.iter().map(|v| v.wire.as_str()).collect(),
+            y.variants.iter().map(|v| v.wire.as_str()).collect(),
+        ),
+        (TypeKind::OneOf(x), TypeKind::OneOf(y)) => x.variants.len() == y.variants.len(),
+        _ => true,
+    }
 }
 
 /// The names of `types` that `text` (a Rust type as displayed) mentions, each once, in order.
@@ -184,6 +209,11 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// `text` with every whole-word `from` replaced by `to`.
 fn replace_name(text: &str, from: &str, to: &str) -> String {
+    replace_words(text, |word| (word == from).then_some(to))
+}
+
+/// `text` with each whole word replaced where `with` has a replacement.
+fn replace_words<'w>(text: &str, with: impl Fn(&str) -> Option<&'w str>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     for c in text.chars().chain(std::iter::once('\0')) {
@@ -191,13 +221,37 @@ fn replace_name(text: &str, from: &str, to: &str) -> String {
             word.push(c);
             continue;
         }
-        out.push_str(if word == from { to } else { &word });
+        out.push_str(with(&word).unwrap_or(&word));
         word.clear();
         if c != '\0' {
             out.push(c);
         }
     }
     out
+}
+
+/// The renames found, to read an old type's text in the new names: a field or a result whose
+/// type only moved with a rename is not a change of its own (the rename says it once).
+#[derive(Default)]
+pub(crate) struct Renamed(HashMap<String, String>);
+
+impl Renamed {
+    pub(crate) fn of(renames: &[Rename<'_>]) -> Renamed {
+        Renamed(
+            renames
+                .iter()
+                .map(|r| (r.from.name.clone(), r.to.name.clone()))
+                .collect(),
+        )
+    }
+
+    /// `text` (a Rust type as displayed in the old version) in the new names.
+    pub(crate) fn in_new_names(&self, text: &str) -> String {
+        if self.0.is_empty() {
+            return text.to_owned();
+        }
+        replace_words(text, |word| self.0.get(word).map(String::as_str))
+    }
 }
 
 #[cfg(test)]
