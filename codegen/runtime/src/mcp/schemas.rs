@@ -147,6 +147,14 @@ impl Schemas {
 /// Keywords whose values are data, not schemas: a `$ref` inside an example is text.
 const DATA: &[&str] = &["enum", "const", "default", "examples", "example"];
 
+/// Keywords whose values map names to schemas: the names are not keywords.
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "dependentSchemas",
+];
+
 /// The type names of the `$ref`s in `schema`, in document order.
 fn referenced(schema: &Value, out: &mut VecDeque<String>) {
     match schema {
@@ -157,6 +165,11 @@ fn referenced(schema: &Value, out: &mut VecDeque<String>) {
                         if let Some(name) = reference.strip_prefix("#/$defs/") {
                             out.push_back(name.to_owned());
                         }
+                    }
+                    // A map of schemas by name: its keys are names (a property may be
+                    // called `default`), each value a schema.
+                    (key, Value::Object(map)) if SCHEMA_MAPS.contains(&key) => {
+                        map.values().for_each(|schema| referenced(schema, out));
                     }
                     (key, _) if DATA.contains(&key) => {}
                     _ => referenced(value, out),
@@ -193,8 +206,12 @@ fn loosen(schema: &mut Value, left_out: &HashSet<String>) {
                 return;
             }
             for (key, value) in object.iter_mut() {
-                if !DATA.contains(&key.as_str()) {
-                    loosen(value, left_out);
+                match value {
+                    Value::Object(map) if SCHEMA_MAPS.contains(&key.as_str()) => {
+                        map.values_mut().for_each(|schema| loosen(schema, left_out));
+                    }
+                    _ if DATA.contains(&key.as_str()) => {}
+                    _ => loosen(value, left_out),
                 }
             }
         }
@@ -247,6 +264,31 @@ mod tests {
         assert!(
             text.contains(&format!("a `T{cut}` (its schema is left out")),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn properties_named_like_keywords_are_schemas_and_examples_are_data() {
+        let schemas = chain(3);
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "default": {"$ref": "#/$defs/T0"},
+                "example": {"$ref": "#/$defs/T2"},
+            },
+            "example": {"$ref": "#/$defs/Nothing"},
+        });
+        schemas.with_definitions(&mut schema, DEFINITIONS_BUDGET);
+        let definitions = schema["$defs"].as_object().unwrap();
+        assert!(definitions.contains_key("T0") && definitions.contains_key("T2"));
+        assert!(!definitions.contains_key("Nothing"));
+        assert_eq!(schema["example"], json!({"$ref": "#/$defs/Nothing"}));
+        // Past the budget, a property called `default` is loosened like any other.
+        let mut tight = json!({"properties": {"default": {"$ref": "#/$defs/T0"}}});
+        schemas.with_definitions(&mut tight, 10);
+        assert!(
+            tight["properties"]["default"].get("$ref").is_none(),
+            "{tight}"
         );
     }
 

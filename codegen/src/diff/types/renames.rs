@@ -169,10 +169,12 @@ fn unambiguous<'a>(
 /// a rename; a pointer is the same place in the spec, and needs no more.
 fn alike(a: &TypeDef, b: &TypeDef) -> bool {
     let shared = |x: Vec<&str>, y: Vec<&str>| {
+        if x.is_empty() || y.is_empty() {
+            return x.is_empty() && y.is_empty();
+        }
         let y: HashSet<&str> = y.into_iter().collect();
         let common = x.iter().filter(|name| y.contains(*name)).count();
-        let smaller = x.len().min(y.len());
-        smaller == 0 || common * 2 >= smaller
+        common * 2 >= x.len().min(y.len())
     };
     match (&a.kind, &b.kind) {
         (TypeKind::Struct(x), TypeKind::Struct(y)) => shared(
@@ -183,7 +185,10 @@ fn alike(a: &TypeDef, b: &TypeDef) -> bool {
             x.variants.iter().map(|v| v.wire.as_str()).collect(),
             y.variants.iter().map(|v| v.wire.as_str()).collect(),
         ),
-        (TypeKind::OneOf(x), TypeKind::OneOf(y)) => x.variants.len() == y.variants.len(),
+        (TypeKind::OneOf(x), TypeKind::OneOf(y)) => shared(
+            x.variants.iter().map(|v| v.rust_name.as_str()).collect(),
+            y.variants.iter().map(|v| v.rust_name.as_str()).collect(),
+        ),
         _ => true,
     }
 }
@@ -191,7 +196,7 @@ fn alike(a: &TypeDef, b: &TypeDef) -> bool {
 /// The names of `types` that `text` (a Rust type as displayed) mentions, each once, in order.
 fn names_in<'a>(text: &str, types: &HashMap<&'a str, &'a TypeDef>) -> Vec<&'a str> {
     let mut found: Vec<&'a str> = Vec::new();
-    for word in words(text) {
+    for word in model_names(text) {
         if let Some((&name, _)) = types.get_key_value(word)
             && !found.contains(&name)
         {
@@ -201,10 +206,15 @@ fn names_in<'a>(text: &str, types: &HashMap<&'a str, &'a TypeDef>) -> Vec<&'a st
     found
 }
 
-/// The identifiers in a displayed Rust type.
-fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
+/// The model types a displayed Rust type names: the identifiers right after `types::` (a model
+/// called `Value` is `types::Value`, never `serde_json::Value`).
+fn model_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split("types::").skip(1).filter_map(|rest| {
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
 }
 
 /// `text` with every whole-word `from` replaced by `to`.
@@ -212,7 +222,8 @@ fn replace_name(text: &str, from: &str, to: &str) -> String {
     replace_words(text, |word| (word == from).then_some(to))
 }
 
-/// `text` with each whole word replaced where `with` has a replacement.
+/// `text` with each model name (a whole word after `types::`) replaced where `with` has a
+/// replacement.
 fn replace_words<'w>(text: &str, with: impl Fn(&str) -> Option<&'w str>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
@@ -221,7 +232,13 @@ fn replace_words<'w>(text: &str, with: impl Fn(&str) -> Option<&'w str>) -> Stri
             word.push(c);
             continue;
         }
-        out.push_str(with(&word).unwrap_or(&word));
+        // Only model names (`types::X`): `serde_json::Value` stays whatever a model is called.
+        let replacement = if out.ends_with("types::") {
+            with(&word)
+        } else {
+            None
+        };
+        out.push_str(replacement.unwrap_or(&word));
         word.clear();
         if c != '\0' {
             out.push(c);
@@ -261,12 +278,21 @@ mod tests {
     #[test]
     fn names_are_replaced_as_whole_words_only() {
         assert_eq!(
-            replace_name("Option<Vec<Grant>>", "Grant", "UserGrant"),
-            "Option<Vec<UserGrant>>"
+            replace_name("Option<Vec<types::Grant>>", "Grant", "UserGrant"),
+            "Option<Vec<types::UserGrant>>"
         );
         assert_eq!(
-            replace_name("BTreeMap<String, GrantList>", "Grant", "UserGrant"),
-            "BTreeMap<String, GrantList>"
+            replace_name("BTreeMap<String, types::GrantList>", "Grant", "UserGrant"),
+            "BTreeMap<String, types::GrantList>"
+        );
+        // A model called `Value` renamed leaves serde_json's alone.
+        assert_eq!(
+            replace_name("(types::Value, serde_json::Value)", "Value", "Item"),
+            "(types::Item, serde_json::Value)"
+        );
+        assert_eq!(
+            model_names("Vec<types::A>, serde_json::Value, types::B_c").collect::<Vec<_>>(),
+            ["A", "B_c"]
         );
     }
 }

@@ -151,6 +151,14 @@ impl Schemas {
 /// Keywords whose values are data, not schemas: a `$ref` inside an example is text.
 const DATA: &[&str] = &["enum", "const", "default", "examples", "example"];
 
+/// Keywords whose values map names to schemas: the names are not keywords.
+const SCHEMA_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "dependentSchemas",
+];
+
 /// The type names of the `$ref`s in `schema`, in document order.
 fn referenced(schema: &Value, out: &mut VecDeque<String>) {
     match schema {
@@ -161,6 +169,11 @@ fn referenced(schema: &Value, out: &mut VecDeque<String>) {
                         if let Some(name) = reference.strip_prefix("#/$defs/") {
                             out.push_back(name.to_owned());
                         }
+                    }
+                    // A map of schemas by name: its keys are names (a property may be
+                    // called `default`), each value a schema.
+                    (key, Value::Object(map)) if SCHEMA_MAPS.contains(&key) => {
+                        map.values().for_each(|schema| referenced(schema, out));
                     }
                     (key, _) if DATA.contains(&key) => {}
                     _ => referenced(value, out),
@@ -197,8 +210,12 @@ fn loosen(schema: &mut Value, left_out: &HashSet<String>) {
                 return;
             }
             for (key, value) in object.iter_mut() {
-                if !DATA.contains(&key.as_str()) {
-                    loosen(value, left_out);
+                match value {
+                    Value::Object(map) if SCHEMA_MAPS.contains(&key.as_str()) => {
+                        map.values_mut().for_each(|schema| loosen(schema, left_out));
+                    }
+                    _ if DATA.contains(&key.as_str()) => {}
+                    _ => loosen(value, left_out),
                 }
             }
         }
