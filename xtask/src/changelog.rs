@@ -91,9 +91,20 @@ fn text(value: &str) -> String {
         .collect()
 }
 
-/// `changelog` (the file's current text, if any) with `entry` added at the top of the entries.
+/// `changelog` (the file's current text, if any) with `entry` added at the top of the entries,
+/// or in place of an entry for the same version (a rerun after a failed write says it once).
 pub fn with_entry(changelog: Option<&str>, entry: &str) -> String {
     let current = changelog.unwrap_or(HEAD);
+    let heading = entry.split(" - ").next().unwrap_or(entry);
+    if heading.starts_with("## [")
+        && let Some(at) = current.find(&format!("\n{heading} - "))
+    {
+        let start = at + 1;
+        let end = current[start + 1..]
+            .find("\n## ")
+            .map_or(current.len(), |next| start + 1 + next);
+        return format!("{}{entry}{}", &current[..start], &current[end..]);
+    }
     match current.find("\n## ") {
         Some(at) => format!("{}\n{entry}{}", &current[..at + 1], &current[at..]),
         None => format!(
@@ -156,5 +167,13 @@ mod tests {
         assert!(first.starts_with("# Changelog\n") && first.ends_with(&entry));
         let second = with_entry(Some(&first), "## [0.5.0] - 2026-12-07\n\nnewer\n");
         assert!(second.find("[0.5.0]").unwrap() < second.find("[0.4.0]").unwrap());
+        // The same version again (a rerun after a failed write): replaced, not repeated.
+        let again = with_entry(Some(&second), "## [0.5.0] - 2026-12-08\n\nnewest\n");
+        assert_eq!(again.matches("## [0.5.0]").count(), 1, "{again}");
+        assert!(
+            again.contains("newest\n\n## [0.4.0]") && !again.contains("newer\n"),
+            "{again}"
+        );
+        assert!(again.ends_with(&entry), "the older entry is kept: {again}");
     }
 }

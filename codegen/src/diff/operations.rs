@@ -95,7 +95,7 @@ fn operation(
             format!("now sends {} instead of {}", n.label(), o.label()),
         ));
     }
-    parameters(old, o, new, n, &subject, out);
+    parameters(old, o, new, n, &subject, renamed, out);
     body(old, o, new, n, &subject, renamed, out);
     results(old, o, new, n, &subject, renamed, out);
     names_users_write(o, n, &subject, out);
@@ -128,7 +128,9 @@ fn results(
     out: &mut Vec<Change>,
 ) {
     match (o.response_enum.is_some(), n.response_enum.is_some()) {
-        (true, true) => statuses(old, &o.success, new, &n.success, subject, "success", out),
+        (true, true) => statuses(
+            old, &o.success, new, &n.success, subject, "success", renamed, out,
+        ),
         _ => {
             let (old_ok, new_ok) = (success_type(old, o), success_type(new, n));
             if renamed.in_new_names(&old_ok) != new_ok {
@@ -179,7 +181,9 @@ fn results(
         }
     }
     match (o.error_enum.is_some(), n.error_enum.is_some()) {
-        (true, true) => statuses(old, &o.errors, new, &n.errors, subject, "error", out),
+        (true, true) => statuses(
+            old, &o.errors, new, &n.errors, subject, "error", renamed, out,
+        ),
         (false, false) => {}
         _ => {
             let (old_err, new_err) = (error_bodies(old, o), error_bodies(new, n));
@@ -194,6 +198,7 @@ fn results(
 }
 
 /// Variants of a non-exhaustive enum of bodies by status: added ones are compatible.
+#[allow(clippy::too_many_arguments)] // the old and the new side of each, and how to word them
 fn statuses(
     old: &Api,
     a: &[crate::ir::ResponseCase],
@@ -201,6 +206,7 @@ fn statuses(
     b: &[crate::ir::ResponseCase],
     subject: &str,
     what: &str,
+    renamed: &Renamed,
     out: &mut Vec<Change>,
 ) {
     let typed =
@@ -225,7 +231,7 @@ fn statuses(
                 subject,
                 format!("{what} status {status} (`{variant}`) removed"),
             )),
-            Some(now) if now != &(variant.clone(), body.clone()) => out.push(change(
+            Some(now) if now != &(variant.clone(), renamed.in_new_names(body)) => out.push(change(
                 Kind::ResponseChanged,
                 true,
                 subject,
@@ -307,6 +313,7 @@ fn parameters(
     new: &Api,
     n: &Operation,
     subject: &str,
+    renamed: &Renamed,
     out: &mut Vec<Change>,
 ) {
     let find = |op: &'_ Operation, p: &Param| {
@@ -343,7 +350,7 @@ fn parameters(
             }
             Some(q) => {
                 let (before, after) = (param_type(old, p), param_type(new, &q));
-                if before != after {
+                if renamed.in_new_names(&before) != after {
                     out.push(change(
                         Kind::ParameterChanged,
                         true,

@@ -266,7 +266,11 @@ fn compare_type(
             let shape = |v: &crate::ir::OneOfVariant, api: &Api| {
                 format!("{}({})", v.rust_name, api.display(&v.ty))
             };
-            let before: Vec<String> = a.variants.iter().map(|v| shape(v, old)).collect();
+            let before: Vec<String> = a
+                .variants
+                .iter()
+                .map(|v| renamed.in_new_names(&shape(v, old)))
+                .collect();
             let after: Vec<String> = b.variants.iter().map(|v| shape(v, new)).collect();
             if a.tag != b.tag {
                 out.push(change(
@@ -298,7 +302,10 @@ fn compare_type(
             }
         }
         (TypeKind::Alias(a), TypeKind::Alias(b)) | (TypeKind::NewType(a), TypeKind::NewType(b)) => {
-            let (before, after) = (old.display(a).to_string(), new.display(b).to_string());
+            let (before, after) = (
+                renamed.in_new_names(&old.display(a).to_string()),
+                new.display(b).to_string(),
+            );
             if before != after {
                 out.push(change(
                     Kind::TypeChanged,
