@@ -227,11 +227,7 @@ fn changelog_entry(
     }
     .markdown();
     let path = out.join("CHANGELOG.md");
-    let old = match std::fs::read_to_string(&path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
+    let old = crate::paths::read_optional(&path)?;
     let text = crate::changelog::with_entry(old.as_deref(), &entry);
     Ok(Some((path, text)))
 }

@@ -232,12 +232,11 @@ pub struct PackageConfig {
 impl Config {
     /// The config at `path`, or the defaults when there is none.
     pub fn read(path: &Path) -> Result<Config> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
+        match crate::paths::read_optional(path)? {
+            Some(text) => {
                 toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(anyhow::anyhow!("{}: {e}", path.display())),
+            None => Ok(Config::default()),
         }
     }
 }

@@ -88,10 +88,8 @@ impl Counts {
 impl Lock {
     /// The lock at `path`, or `None` when there is none.
     pub fn read(path: &Path) -> Result<Option<Lock>> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        let Some(text) = crate::paths::read_optional(path)? else {
+            return Ok(None);
         };
         let lock = serde_json::from_str(&text)
             .with_context(|| format!("{} is not a valid lock file", path.display()))?;

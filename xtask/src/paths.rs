@@ -59,3 +59,13 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", temporary.display()))?;
     std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))
 }
+
+/// The text of `path`, or `None` when there is no such file (any other failure is an error).
+pub fn read_optional(path: &Path) -> anyhow::Result<Option<String>> {
+    use anyhow::Context as _;
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}

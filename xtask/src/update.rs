@@ -163,7 +163,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     }
     .markdown();
     let changelog_path = args.out.join("CHANGELOG.md");
-    let old_changelog = read_optional(&changelog_path)?;
+    let old_changelog = paths::read_optional(&changelog_path)?;
     let changelog = crate::changelog::with_entry(old_changelog.as_deref(), &entry);
 
     // All or nothing: the crate (itself all or nothing), then each file through a rename; on a
@@ -258,14 +258,6 @@ fn write_all(
         return Err(error);
     }
     Ok(())
-}
-
-fn read_optional(path: &Path) -> Result<Option<String>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-    }
 }
 
 /// Today's date, UTC, `YYYY-MM-DD`.
