@@ -123,6 +123,9 @@ async fn fetch_async(url: &str, previous: &Validators, limits: Limits) -> Result
         }
         attempt.follow()
     });
+    // xtask is a program, not a library: the process's provider is its own to choose. An `Err`
+    // means one is installed already (an earlier download), which is the same one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .redirect(policy)

@@ -1,7 +1,7 @@
 //! The last check before anything is written: every generated file parses as what it is, and
 //! nothing a spec said got out of the place it was put in.
 //!
-//! Escaping (see [`text`](super::text)) is the first defence; this is the second, independent
+//! Escaping (see [`text`](mod@crate::text)) is the first defence; this is the second, independent
 //! one. It would catch a template or emitter that forgot to escape:
 //! - every path is unique, relative and plain (no `..`, no hidden or odd names, no names Windows
 //!   reserves), so the write stage never writes one file twice or outside the output;
@@ -245,9 +245,11 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
                     }
                 }
             }
+            // `src/lib.rs`, with no unit-test harness (generated code has no unit tests).
             "lib"
-                if inner.keys().any(|k| k != "path")
-                    || inner.get("path").and_then(|p| p.as_str()) != Some("src/lib.rs") =>
+                if inner.len() != 2
+                    || inner.get("path").and_then(|p| p.as_str()) != Some("src/lib.rs")
+                    || inner.get("test").and_then(toml::Value::as_bool) != Some(false) =>
             {
                 return Err(render(what, "unexpected `[lib]` settings"));
             }
@@ -257,7 +259,8 @@ fn check_manifest(what: &str, contents: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The one binary: the command line, `src/main.rs`, built with the `cli` feature only.
+/// The one binary: the command line, `src/main.rs`, built with the `cli` feature only, with no
+/// unit-test harness.
 fn check_bin(what: &str, value: &toml::Value) -> Result<(), Error> {
     let bad = || render(what, "unexpected `[[bin]]` settings");
     let [bin] = value.as_array().map(Vec::as_slice).unwrap_or(&[]) else {
@@ -278,7 +281,8 @@ fn check_bin(what: &str, value: &toml::Value) -> Result<(), Error> {
         .get("required-features")
         .and_then(|f| f.as_array())
         .is_some_and(|f| f.len() == 1 && f[0].as_str() == Some("cli"));
-    if bin.len() == 3 && name_ok && path_ok && features_ok {
+    let test_ok = bin.get("test").and_then(toml::Value::as_bool) == Some(false);
+    if bin.len() == 4 && name_ok && path_ok && features_ok && test_ok {
         Ok(())
     } else {
         Err(bad())
