@@ -312,7 +312,7 @@ pub fn write(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan, Error> {
     write_with_faults(out_dir, files, None)
 }
 
-/// [`write`], failing (for tests) when a move is attempted after `moves_allowed` moves.
+/// [`write()`], failing (for tests) when a move is attempted after `moves_allowed` moves.
 fn write_with_faults(
     out_dir: &Path,
     files: &[GeneratedFile],

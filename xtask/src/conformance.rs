@@ -164,6 +164,11 @@ fn install_prism(root: &Path) -> Result<PathBuf> {
     crate::npm::install(root, "prism", PRISM, "prism")
 }
 
+/// Installs Prism ahead of time, npm's output into `log` (`cargo xtask ci`, while cargo builds).
+pub fn prefetch(root: &Path, log: &Path) -> Result<()> {
+    crate::npm::install_logged(root, "prism", PRISM, "prism", log).map(drop)
+}
+
 /// Starts Prism, runs the driver against it, stops Prism.
 fn run_mode(
     prism: &Path,

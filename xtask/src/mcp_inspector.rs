@@ -17,6 +17,13 @@ use crate::{npm, paths};
 const INSPECTOR: &str = "@modelcontextprotocol/inspector@2.12.0";
 const NODE: &str = "node@22.23.3";
 
+/// Installs Node.js and the Inspector ahead of time, npm's output into `log` (`cargo xtask ci`,
+/// while cargo builds).
+pub fn prefetch(root: &Path, log: &Path) -> Result<()> {
+    npm::install_logged(root, "mcp-inspector", NODE, "node", log)?;
+    npm::install_logged(root, "mcp-inspector", INSPECTOR, "mcp-inspector", log).map(drop)
+}
+
 pub fn run() -> Result<ExitCode> {
     let root = paths::root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

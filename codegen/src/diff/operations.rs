@@ -302,7 +302,7 @@ fn param_type(api: &Api, p: &Param) -> String {
     }
 }
 
-/// `query \`foreign[system]\``
+/// `` query `foreign[system]` ``
 fn param_label(p: &Param) -> String {
     format!("{} `{}`", p.location.as_str(), p.wire_name)
 }

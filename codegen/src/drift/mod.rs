@@ -5,11 +5,11 @@
 //! The evidence comes in three forms ([`Evidence`]): the client's `tracing` output (its WARN
 //! events "response departs from the spec", as text or JSON lines), its drift report
 //! (`DriftReport::to_json`), and responses saved to files (the operation, the status and the
-//! body), which [`check`] reads against the IR. Logs and reports carry no values (they never
+//! body), which [`check()`] reads against the IR. Logs and reports carry no values (they never
 //! do: values can be personal data), so what they lead to is a property of any type or a note;
 //! saved responses also say what type it has, or which component schema it is.
 //!
-//! [`propose`] locates each place in the spec (the document as the current overlay left it, so
+//! [`propose()`] locates each place in the spec (the document as the current overlay left it, so
 //! the actions go at the end of that overlay) and writes an action per place.
 
 use std::collections::BTreeMap;

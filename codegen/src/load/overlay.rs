@@ -25,7 +25,7 @@ use crate::pointer;
 /// Most actions one overlay may have.
 const MAX_ACTIONS: usize = 10_000;
 
-/// Most nodes one action's target may visit, by [`path_cost::estimate`]: a search of the whole
+/// Most nodes one action's target may visit, by [`path_cost::estimate`](super::path_cost::estimate): a search of the whole
 /// document is fine many times over; a search inside a search of it is not.
 pub const MAX_TARGET_COST: u64 = 20_000_000;
 
