@@ -397,7 +397,7 @@ mod tests {
 
     #[test]
     fn accepts_what_the_templates_write() {
-        let manifest = "# c\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[lib]\npath = \"src/lib.rs\"\n[dependencies]\nserde = { version = \"1\" }\n";
+        let manifest = "# c\n[package]\nname = \"x\"\nversion = \"0.1.0\"\n[lib]\npath = \"src/lib.rs\"\ntest = false\n[dependencies]\nserde = { version = \"1\" }\n";
         let readme = "<!--\na\nb\nc\n-->\n# x\n";
         check(&[
             file("Cargo.toml", manifest),
