@@ -17,7 +17,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::encoding::Query;
-use crate::testing_server::{Engine, Shared, printable};
 
 /// Something a server does wrong on purpose, below the status and headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,12 +310,25 @@ impl StubState {
     }
 }
 
+/// Where a stub goes once it has its answers: the server it was set up on. The server
+/// (`testing_server`) implements it, so this module, which the server uses to match and answer,
+/// never needs the server back.
+pub trait Registry: Send + Sync {
+    /// Keeps `stub` for matching; the handle shares it (its calls, its remaining answers).
+    fn register(&self, stub: StubState) -> Arc<Mutex<StubState>>;
+}
+
+/// Text from a request for a message: decoded, invisible characters escaped, bounded.
+pub fn printable(text: &str) -> String {
+    crate::error::printable(&percent_decode_str(text).decode_utf8_lossy(), 200)
+}
+
 /// A stub being set up: what it matches. The generated builders (`server.users().get_user(…)`)
 /// wrap one; a generated crate's `TestServer::operation` gives one for any operation by
 /// `operationId`.
 #[must_use = "a stub answers nothing until one of its `returns…` methods registers it"]
 pub struct Stub {
-    shared: Arc<Shared>,
+    server: Arc<dyn Registry>,
     state: StubState,
 }
 
@@ -327,9 +339,9 @@ impl fmt::Debug for Stub {
 }
 
 impl Stub {
-    pub fn new(shared: Arc<Shared>, operation: &'static str) -> Stub {
+    pub fn new(server: Arc<dyn Registry>, operation: &'static str) -> Stub {
         Stub {
-            shared,
+            server,
             state: StubState {
                 operation,
                 matchers: Vec::new(),
@@ -440,7 +452,7 @@ impl Stub {
 
     pub fn register(mut self, answer: Answer) -> StubHandle {
         self.state.answers.push(answer);
-        let stub = Engine::register(&self.shared, self.state);
+        let stub = self.server.register(self.state);
         StubHandle {
             stub,
             typed: PhantomData,

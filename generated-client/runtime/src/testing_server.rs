@@ -29,10 +29,9 @@ use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::{Frame, Incoming, SizeHint};
 use hyper::service::service_fn;
-use percent_encoding::percent_decode_str;
 
 use crate::testing_auth::{Auth, Checker, Received, SignatureCheck, TestCredentials};
-use crate::testing_stub::{Answer, Fault, Stub, StubState};
+use crate::testing_stub::{Answer, Fault, Registry, Stub, StubState, printable};
 
 /// One operation, as the server routes requests to it.
 pub struct Route {
@@ -219,6 +218,14 @@ impl Shared {
     }
 }
 
+impl Registry for Shared {
+    fn register(&self, stub: StubState) -> Arc<Mutex<StubState>> {
+        let stub = Arc::new(Mutex::new(stub));
+        self.state().stubs.push(Arc::clone(&stub));
+        stub
+    }
+}
+
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Engine")
@@ -292,13 +299,8 @@ impl Engine {
 
     /// A stub of `operation` (its `operationId`) to set up.
     pub fn stub(&self, operation: &'static str) -> Stub {
-        Stub::new(Arc::clone(&self.shared), operation)
-    }
-
-    pub fn register(shared: &Shared, stub: StubState) -> Arc<Mutex<StubState>> {
-        let stub = Arc::new(Mutex::new(stub));
-        shared.state().stubs.push(Arc::clone(&stub));
-        stub
+        let server: Arc<Shared> = Arc::clone(&self.shared);
+        Stub::new(server, operation)
     }
 
     /// The last requests received (at most [`MAX_RECORDED`], within [`MAX_RECORDED_BYTES`]).
@@ -616,11 +618,6 @@ fn closest_routes(routes: &[Route], path: &str) -> String {
     } else {
         format!("; the closest are: {}", close.join(", "))
     }
-}
-
-/// Text from a request for a message: decoded, invisible characters escaped, bounded.
-pub fn printable(text: &str) -> String {
-    crate::error::printable(&percent_decode_str(text).decode_utf8_lossy(), 200)
 }
 
 impl Answer {
