@@ -5,13 +5,13 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Options;
-use super::docs;
-use super::rust::ident;
+use super::support::docs;
+use super::support::rust::ident;
 use crate::ir::{Api, Auth, Doc, Method, Operation};
 
 pub(crate) fn client_file(api: &Api) -> TokenStream {
     let accessors = api.groups.iter().enumerate().map(|(i, g)| {
-        let cfg = super::features::group_cfg(api, i);
+        let cfg = super::support::features::group_cfg(api, i);
         let accessor = ident(&g.accessor);
         let module = ident(&g.module);
         let struct_name = ident(&g.struct_name);

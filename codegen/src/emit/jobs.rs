@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 
+use super::support::rust;
 use super::{
-    GeneratedFile, Options, client, front, operations, rust, spec_examples, testing, types, verify,
+    GeneratedFile, Options, client, front, operations, spec_examples, testing, types, verify,
 };
 use crate::error::Error;
 use crate::ir::Api;
@@ -222,7 +223,7 @@ fn formatted(
 /// files as token streams (`quote`), then each parsed and pretty-printed (`syn`, `prettyplease`).
 pub mod stages {
     use super::*;
-    use crate::emit::preamble::{Comment, preamble};
+    use crate::emit::support::preamble::{Comment, preamble};
 
     /// The Rust files as token streams, with the preamble they get.
     pub struct Tokens {

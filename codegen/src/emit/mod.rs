@@ -4,8 +4,21 @@
 //! `prettyplease`, in parallel (`jobs.rs`); `Cargo.toml` and `README.md` come from minijinja
 //! templates (`templates.rs`); the runtime (transport, signing, errors) is copied from the
 //! `codegen-runtime` crate (`runtime.rs`). Every file starts with the "generated, do not edit"
-//! preamble; the spec's version and hash are constants of `lib.rs` only (`preamble.rs`). The
-//! `format` stage (rustfmt) runs after this one.
+//! preamble; the spec's version and hash are constants of `lib.rs` only
+//! (`support/preamble.rs`). The `format` stage (rustfmt) runs after this one.
+//!
+//! The modules here, by what they write:
+//! - the crate's Rust files, one emitter each: `client` (`src/client.rs`, `src/lib.rs`),
+//!   `types` (`src/types.rs`, with `models` for structs), `operations` (`src/apis/*.rs`, with
+//!   `pagination`), `testing` (`src/testing/`, the typed test server), `front`
+//!   (`src/operations.rs` and `src/main.rs`: the table and dispatch of the command line and the
+//!   MCP server), `spec_examples` (`tests/examples.rs`);
+//! - its other files: `templates` (`Cargo.toml`, `README.md`, `rustfmt.toml`, the runtime's
+//!   modules as `runtime` chooses them);
+//! - not part of the crate: `conformance` (the driver `cargo xtask conformance` builds);
+//! - how they are made: `jobs` (building and formatting in parallel), `verify` (the last check
+//!   of every file), and `support`, what the emitters share (names and paths, doc comments,
+//!   feature gates, the preamble, sample values).
 
 use std::path::PathBuf;
 
@@ -14,18 +27,14 @@ use crate::ir::Api;
 
 mod client;
 mod conformance;
-mod docs;
-mod features;
 mod front;
 mod jobs;
 mod models;
 mod operations;
 mod pagination;
-mod preamble;
 mod runtime;
-mod rust;
-mod sample;
 mod spec_examples;
+mod support;
 mod templates;
 mod testing;
 mod types;
@@ -36,11 +45,11 @@ pub use crate::options::ExampleException;
 pub use crate::options::{Options, Package, RUST_VERSION, Runtime};
 pub use conformance::driver as conformance_driver;
 pub use jobs::stages;
-pub use preamble::DO_NOT_EDIT;
-use preamble::{Comment, preamble};
 pub use runtime::runtime_paths;
 pub(crate) use runtime::{has_string_enums, paginates, uses_zephr_hmac};
 pub use spec_examples::contradiction as example_contradiction;
+pub use support::preamble::DO_NOT_EDIT;
+use support::preamble::{Comment, preamble};
 
 /// Every file of the crate, sorted by path: the Rust files (built and formatted in parallel, see
 /// `jobs.rs`), then the others (`templates.rs`), all checked by the verify stage together.

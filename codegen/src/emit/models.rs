@@ -20,8 +20,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::docs;
-use super::rust::{self, TypesPath, ident};
+use super::support::docs;
+use super::support::rust::{self, TypesPath, ident};
 use crate::ir::{Additional, Api, Field, Struct, TypeRef};
 use crate::names;
 use crate::text;

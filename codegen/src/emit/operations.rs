@@ -21,8 +21,8 @@ use self::method_docs::{body_line, doc_aliases, method_doc, setter_doc};
 pub(crate) use self::request::form_styles;
 use self::request::{into_request, operation_info};
 use self::responses::{decode, documented_statuses, error_enum, response_enum};
-use super::docs;
-use super::rust::{self, TypesPath, ident};
+use super::support::docs;
+use super::support::rust::{self, TypesPath, ident};
 use crate::ir::{
     Api, Body, BodyKind, Group, Operation, Param, ParamType, ResponseBody, ResponseCase, Status,
 };
@@ -41,7 +41,7 @@ pub(crate) fn mod_file(api: &Api) -> TokenStream {
                 crate::ir::ALL_FEATURE
             ),
         ]);
-        let cfg = super::features::group_cfg(api, i);
+        let cfg = super::support::features::group_cfg(api, i);
         quote! { #doc #cfg pub mod #module; }
     });
     quote! {

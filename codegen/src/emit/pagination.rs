@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::rust::{self, TypesPath, ident};
+use super::support::rust::{self, TypesPath, ident};
 use crate::ir::{Api, Operation, PageStyle, Pagination, ParamType, Step, TypeRef};
 
 /// The pagination methods and impl of `op`'s builder, if it pages.
@@ -31,7 +31,7 @@ pub(crate) fn builder_items(
     let items = owned(&pagination.items);
     let next = next_page(op, pagination);
     let cursor = cursor_method(op, pagination);
-    let stops = super::docs::lines_to_attrs(&stops(op, pagination));
+    let stops = super::support::docs::lines_to_attrs(&stops(op, pagination));
     Some(quote! {
         impl #builder {
             /// Every page, as a stream: this request, then one for each next page until the last

@@ -12,7 +12,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::rust::{self, TypesPath};
+use super::support::rust::{self, TypesPath};
 use crate::error::Error;
 use crate::ir::{Api, Example, ExampleTarget, TypeKind, TypeRef};
 use crate::options::ExampleException;

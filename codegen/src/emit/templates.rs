@@ -4,9 +4,10 @@
 
 use minijinja::{Environment, context};
 
-use super::preamble::{Comment, preamble};
 use super::runtime;
-use super::{GeneratedFile, Options, RUST_VERSION, Runtime, client, features};
+use super::support::features;
+use super::support::preamble::{Comment, preamble};
+use super::{GeneratedFile, Options, RUST_VERSION, Runtime, client};
 use crate::error::Error;
 use crate::ir::{Api, Auth};
 use crate::text;

@@ -23,7 +23,7 @@ use quote::{format_ident, quote};
 use self::answers::default_answer;
 use self::stubs::{stub_builder, stub_method};
 use super::operations::{self as ops, wire};
-use super::rust::{self, ident};
+use super::support::rust::{self, ident};
 use crate::ir::{Api, Auth, BodyKind, Group, Operation};
 use crate::text;
 
@@ -67,11 +67,11 @@ pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
     };
     let modules = api.groups.iter().enumerate().map(|(i, g)| {
         let module = ident(&g.module);
-        let cfg = super::features::group_cfg(api, i);
+        let cfg = super::support::features::group_cfg(api, i);
         quote!(#cfg pub mod #module;)
     });
     let accessors = api.groups.iter().enumerate().map(|(i, g)| {
-        let cfg = super::features::group_cfg(api, i);
+        let cfg = super::support::features::group_cfg(api, i);
         let accessor = ident(&g.accessor);
         let module = ident(&g.module);
         let stubs = format_ident!(
@@ -93,7 +93,7 @@ pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
         }
     });
     let received = api.groups.iter().enumerate().map(|(i, g)| {
-        let cfg = super::features::group_cfg(api, i);
+        let cfg = super::support::features::group_cfg(api, i);
         let accessor = ident(&g.accessor);
         let module = ident(&g.module);
         let name = format_ident!(
@@ -117,7 +117,7 @@ pub(crate) fn mod_file(api: &Api, options: &super::Options) -> TokenStream {
         String::new(),
     ];
     intro.extend(usage(api, &options.crate_name.replace('-', "_")));
-    let intro = super::docs::lines_to_inner_attrs(&intro);
+    let intro = super::support::docs::lines_to_inner_attrs(&intro);
     quote! {
         #intro
         //!

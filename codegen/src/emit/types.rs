@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
-use super::rust::{self, TypesPath, ident};
+use super::support::docs;
+use super::support::rust::{self, TypesPath, ident};
 use crate::ir::{Api, OneOf, Origin, StringEnum, TypeDef, TypeKind};
 use crate::text;
 
@@ -28,9 +28,10 @@ pub(crate) fn part(api: &Api, index: usize) -> Result<TokenStream, crate::error:
         .iter()
         .enumerate()
         .map(|(offset, def)| match api.features.gate(start + offset) {
-            Some(groups) => {
-                super::features::gate_items(type_def(api, def), &super::features::cfg(api, groups))
-            }
+            Some(groups) => super::support::features::gate_items(
+                type_def(api, def),
+                &super::support::features::cfg(api, groups),
+            ),
             None => Ok(type_def(api, def)),
         })
         .collect::<Result<Vec<_>, _>>()?;

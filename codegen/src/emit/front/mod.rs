@@ -15,7 +15,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::operations::{param_type, wire};
-use super::rust::{self, TypesPath, ident};
+use super::support::rust::{self, TypesPath, ident};
 use crate::ir::{Api, Auth, BodyKind, Operation, Param, ParamLocation, ParamType, TypeRef};
 use crate::options::Options;
 

@@ -7,7 +7,7 @@
 
 use proc_macro2::{Literal, TokenStream};
 
-use crate::emit::docs;
+use crate::emit::support::docs;
 use crate::ir::{Api, Body, BodyKind, Doc, FormBody, Group, Operation, Param, ResponseBody};
 use crate::text;
 

@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::wire;
-use crate::emit::rust::ident;
+use crate::emit::support::rust::ident;
 use crate::ir::{
     BodyKind, FormBody, FormStyle, Operation, ParamLocation, ParamType, PathPart, ResponseBody,
 };

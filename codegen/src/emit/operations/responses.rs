@@ -9,8 +9,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::{ordered, response_body_type};
-use crate::emit::docs;
-use crate::emit::rust::{self, TypesPath, ident};
+use crate::emit::support::docs;
+use crate::emit::support::rust::{self, TypesPath, ident};
 use crate::ir::{Api, Group, Operation, ResponseBody, ResponseCase, Status};
 
 /// `Operation::documented`: the statuses the operation documents (any other is drift). With a

@@ -10,7 +10,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::emit::operations as ops;
-use crate::emit::rust::ident;
+use crate::emit::support::rust::ident;
 use crate::ir::{Api, ExampleTarget, Operation, ResponseBody, ResponseCase, Status};
 use crate::options::ExampleException;
 
@@ -52,7 +52,10 @@ pub(super) fn default_answer(
                 e.pointer.starts_with(&prefix) || Some(&e.pointer) == schema_example.as_ref();
             here && !exceptions.iter().any(|x| x.pointer == e.pointer) && fits(&e.value)
         });
-    let value = documented.map_or_else(|| crate::emit::sample::value(api, ty), |e| e.value.clone());
+    let value = documented.map_or_else(
+        || crate::emit::support::sample::value(api, ty),
+        |e| e.value.clone(),
+    );
     Some((status, value.to_string()))
 }
 

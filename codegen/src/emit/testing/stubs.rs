@@ -11,7 +11,7 @@ use quote::{format_ident, quote};
 use super::answers::{answer_of, error_returns};
 use super::operation_id;
 use crate::emit::operations::{self as ops, wire};
-use crate::emit::rust::{self, TypesPath, ident};
+use crate::emit::support::rust::{self, TypesPath, ident};
 use crate::ir::{Api, BodyKind, Group, Operation, Param, ParamLocation, ParamType};
 use crate::text;
 
