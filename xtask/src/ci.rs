@@ -97,13 +97,12 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
         eprintln!("error: actionlint found problems in .github/workflows (see above)");
         return Ok(false);
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let _ = std::fs::remove_file(INJECTION_MARK);
     for step in STEPS {
         let passed = times.step(
             &format!("{}: cargo {}", step.what, step.args.join(" ")),
             || {
-                let mut command = Command::new(&cargo);
+                let mut command = paths::cargo();
                 command.args(step.args);
                 if step.front_ends {
                     command.args(["--features", &front_end_features()?]);
@@ -113,7 +112,7 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
                     .envs(step.env.iter().copied())
                     .current_dir(paths::root())
                     .status()
-                    .with_context(|| format!("cannot run `{cargo}`"))?
+                    .context("cannot run cargo")?
                     .success())
             },
         )?;
@@ -142,7 +141,7 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
     // that only one feature reads (tracing's span fields) warns when that feature is off.
     let passed = times.step(
         "the generated crate's feature combinations, clippy with warnings denied",
-        || feature_combinations(&cargo),
+        feature_combinations,
     )?;
     if !passed {
         return Ok(false);
@@ -275,15 +274,15 @@ pub const FEATURE_SETS: &[&str] = &[
     "mcp",
 ];
 
-fn feature_combinations(cargo: &str) -> Result<bool> {
+fn feature_combinations() -> Result<bool> {
     for features in FEATURE_SETS {
         println!("--> --no-default-features --features '{features}'");
-        let passed = Command::new(cargo)
+        let passed = paths::cargo()
             .args(["clippy", "-p", "zephr-admin", "--no-default-features"])
             .args(["--features", features, "--", "-D", "warnings"])
             .current_dir(paths::root())
             .status()
-            .with_context(|| format!("cannot run `{cargo}`"))?
+            .context("cannot run cargo")?
             .success();
         if !passed {
             eprintln!(

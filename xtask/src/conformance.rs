@@ -138,13 +138,12 @@ fn build_driver(root: &Path, work: &Path, api: &codegen::ir::Api) -> Result<Path
         &crate_dir.join("Cargo.lock"),
         &std::fs::read_to_string(root.join("Cargo.lock"))?,
     )?;
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(&cargo)
+    let status = crate::paths::cargo()
         .args(["build", "--quiet"])
         .current_dir(&crate_dir)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .status()
-        .with_context(|| format!("cannot run `{cargo}`"))?;
+        .context("cannot run cargo")?;
     if !status.success() {
         bail!("the conformance driver does not build ({status})");
     }

@@ -347,8 +347,7 @@ fn build(spec: &Path, out: &Path, options: &codegen::Options) -> Result<(), Stri
         workspace.join("Cargo.lock"),
     );
     let cargo = |args: &[&str], rustdocflags: Option<&str>| {
-        let mut command =
-            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+        let mut command = paths::cargo();
         command.args(args).current_dir(&workspace).env(
             "CARGO_TARGET_DIR",
             paths::root().join("target/corpus/target"),

@@ -26,8 +26,7 @@ pub fn prefetch(root: &Path, log: &Path) -> Result<()> {
 
 pub fn run() -> Result<ExitCode> {
     let root = paths::root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let built = Command::new(&cargo)
+    let built = paths::cargo()
         .args([
             "build",
             "-p",

@@ -10,6 +10,29 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
+/// `cargo` (the one that runs xtask), with the environment the user gave it rather than the one
+/// `cargo run` gave xtask: `cargo xtask` sets xtask's package variables (`CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_NAME`, …) for it, and build scripts that watch them (ring's does) saw them change
+/// between a cargo run from the shell and one from xtask, and ran again, rebuilding ring, rustls,
+/// reqwest and everything above them (xtask's own binary too, while it ran).
+pub fn cargo() -> std::process::Command {
+    let mut command =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (key, _) in std::env::vars_os() {
+        if let Some(key) = key.to_str()
+            && (key.starts_with("CARGO_PKG_")
+                || key.starts_with("CARGO_MANIFEST_")
+                || matches!(
+                    key,
+                    "CARGO_CRATE_NAME" | "CARGO_BIN_NAME" | "CARGO_PRIMARY_PACKAGE"
+                ))
+        {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
 /// `spec/`: the spec (not committed), its lock, and the reviewed example exceptions.
 pub fn default_spec_dir() -> PathBuf {
     root().join("spec")

@@ -8,7 +8,7 @@
 //! of `cargo xtask ci`. Install the tool with `cargo install cargo-semver-checks --locked`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
@@ -246,7 +246,7 @@ fn write_crate(root: &Path, dir: &Path, spec: &codegen::load::LoadedSpec) -> Res
 
 /// Whether cargo-semver-checks finds a breaking change from `old` to `new`, and its summary.
 fn semver_checks(root: &Path, old: &Path, new: &Path) -> Result<(bool, String)> {
-    let output = Command::new("cargo")
+    let output = crate::paths::cargo()
         .args(["semver-checks", "check-release", "--release-type", "minor", "-p", "generated-client", "--manifest-path"])
         .arg(new.join("Cargo.toml"))
         .arg("--baseline-root")
@@ -310,7 +310,7 @@ fn probe_breaks(root: &Path, dir: &Path, code: &str) -> Result<bool> {
         )?;
         std::fs::write(probe.join("src/lib.rs"), format!("{code}\n"))?;
         std::fs::copy(root.join("Cargo.lock"), probe.join("Cargo.lock"))?;
-        let status = Command::new("cargo")
+        let status = crate::paths::cargo()
             .args(["check", "--quiet"])
             .current_dir(&probe)
             .env("CARGO_TARGET_DIR", root.join("target/semver/target-probe"))

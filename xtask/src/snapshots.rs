@@ -49,13 +49,12 @@ pub fn run() -> Result<ExitCode> {
 
 /// `cargo test <args>` with `EXPECTORATE=overwrite`; whether it passed.
 fn overwrite(args: &[&str]) -> Result<bool> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    Ok(Command::new(&cargo)
+    Ok(paths::cargo()
         .arg("test")
         .args(args)
         .env("EXPECTORATE", "overwrite")
         .current_dir(paths::root())
         .status()
-        .with_context(|| format!("cannot run `{cargo}`"))?
+        .context("cannot run cargo")?
         .success())
 }
