@@ -98,6 +98,20 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
         return Ok(false);
     }
     let _ = std::fs::remove_file(INJECTION_MARK);
+    // The public corpus is not part of the project (never committed), but when it is next to
+    // it, as on CI, every spec of it must still generate. It runs beside the tests, as a process
+    // of its own: running them is mostly one test binary at a time waiting on its processes and
+    // sockets, then doctests compiled one crate after another, so a core is free for it.
+    let corpus = crate::corpus::default_corpus();
+    let mut beside = if corpus.is_dir() {
+        Some(Beside::start(&corpus)?)
+    } else {
+        println!(
+            "==> public corpus: not found at {}, skipped",
+            corpus.display()
+        );
+        None
+    };
     for step in STEPS {
         let passed = times.step(
             &format!("{}: cargo {}", step.what, step.args.join(" ")),
@@ -120,23 +134,26 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
             eprintln!("error: `cargo {}` failed", step.args.join(" "));
             return Ok(false);
         }
-        if step.args[0] == "test" && std::path::Path::new(INJECTION_MARK).exists() {
+        if step.args[0] != "test" {
+            continue;
+        }
+        if std::path::Path::new(INJECTION_MARK).exists() {
             eprintln!(
                 "error: a code block from a spec ran as a doctest: {INJECTION_MARK} exists (the hostile-text fixture's descriptions write it if rustdoc runs them)"
             );
             return Ok(false);
         }
+        if let Some(beside) = beside.take() {
+            let what = format!(
+                "every spec of the public corpus generates ({}), run beside the tests",
+                corpus.display()
+            );
+            if !times.step(&what, || beside.finish())? {
+                eprintln!("error: a spec of the public corpus no longer generates (see above)");
+                return Ok(false);
+            }
+        }
     }
-    // The public corpus is not part of the project (never committed), but when it is next to
-    // it, as on CI, every spec of it must still generate. It runs beside the feature
-    // combinations, as a process of its own: those mostly wait on one rustc compiling the
-    // generated crate, so the second core is free for it.
-    let corpus = crate::corpus::default_corpus();
-    let beside = if corpus.is_dir() {
-        Some(Beside::start(&corpus)?)
-    } else {
-        None
-    };
     // The generated crate as teams configure it, not only as the workspace unifies it: code
     // that only one feature reads (tracing's span fields) warns when that feature is off.
     let passed = times.step(
@@ -145,21 +162,6 @@ fn checks(dir: &SpecDir, times: &mut Times) -> Result<bool> {
     )?;
     if !passed {
         return Ok(false);
-    }
-    if let Some(beside) = beside {
-        let what = format!(
-            "every spec of the public corpus generates ({}), run beside the step above",
-            corpus.display()
-        );
-        if !times.step(&what, || beside.finish())? {
-            eprintln!("error: a spec of the public corpus no longer generates (see above)");
-            return Ok(false);
-        }
-    } else {
-        println!(
-            "==> public corpus: not found at {}, skipped",
-            corpus.display()
-        );
     }
     // Last, as they need Node.js and the npm registry.
     let _ = npm_tools.join();

@@ -72,14 +72,27 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     };
     let mut report = String::new();
     let mut failed = false;
-    for &(mode, dynamic) in modes {
-        let outcomes = run_mode(
-            &prism,
-            &spec_json,
-            &driver,
-            dynamic,
-            &work.join(format!("prism-{mode}.log")),
-        )?;
+    // The modes at once, each with its own Prism on its own port: each is a client waiting on a
+    // single-threaded server, so together they take the time of one.
+    let runs: Vec<Result<Vec<Outcome>>> = std::thread::scope(|scope| {
+        let running: Vec<_> = modes
+            .iter()
+            .map(|&(mode, dynamic)| {
+                let (prism, spec_json, driver) = (&prism, &spec_json, &driver);
+                let log = work.join(format!("prism-{mode}.log"));
+                scope.spawn(move || run_mode(prism, spec_json, driver, dynamic, &log))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|run| {
+                run.join()
+                    .unwrap_or_else(|_| Err(anyhow!("a mode's run panicked")))
+            })
+            .collect()
+    });
+    for (&(mode, _), outcomes) in modes.iter().zip(runs) {
+        let outcomes = outcomes?;
         let (text, ok) = summarise(mode, &api, &outcomes, &exceptions);
         println!("{text}");
         report.push_str(&text);
