@@ -350,6 +350,11 @@ fn builder(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         let ty = rust::ty(api, ty, TypesPath::Crate);
         quote!(crate::events::events!(#builder => #ty, #error);)
     });
+    // `#[inline]` on the `Operation` methods (and `documented`) is measured, not habit: an inline
+    // function is compiled where it is used, so the crate compiles only what a dependent calls.
+    // Without it (2026-12-08, Zephr's crate, dependencies built, no incremental cache) the crate
+    // took 4.7 s instead of 3.5 s in debug and 15.3 s instead of 6.0 s in release, since every
+    // operation's decoding (and the serde code it instantiates) was compiled up front.
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
