@@ -59,6 +59,18 @@ pub(super) fn compare(old: &Api, new: &Api, renamed: &Renamed, out: &mut Vec<Cha
     }
 }
 
+/// One operation in both versions of the spec, and what the report calls it: what each
+/// comparison below reads.
+#[derive(Clone, Copy)]
+struct Pair<'a> {
+    old: &'a Api,
+    o: &'a Operation,
+    new: &'a Api,
+    n: &'a Operation,
+    subject: &'a str,
+    renamed: &'a Renamed,
+}
+
 fn operation(
     old: &Api,
     o: &Operation,
@@ -95,9 +107,17 @@ fn operation(
             format!("now sends {} instead of {}", n.label(), o.label()),
         ));
     }
-    parameters(old, o, new, n, &subject, renamed, out);
-    body(old, o, new, n, &subject, renamed, out);
-    results(old, o, new, n, &subject, renamed, out);
+    let pair = Pair {
+        old,
+        o,
+        new,
+        n,
+        subject: &subject,
+        renamed,
+    };
+    parameters(&pair, out);
+    body(&pair, out);
+    results(&pair, out);
     names_users_write(o, n, &subject, out);
     match (o.pagination.is_some(), n.pagination.is_some()) {
         (false, true) => out.push(change(
@@ -118,19 +138,17 @@ fn operation(
 
 /// Success and error bodies. A single success is the return type; several are a
 /// non-exhaustive enum by status, as are the typed error bodies.
-fn results(
-    old: &Api,
-    o: &Operation,
-    new: &Api,
-    n: &Operation,
-    subject: &str,
-    renamed: &Renamed,
-    out: &mut Vec<Change>,
-) {
+fn results(pair: &Pair, out: &mut Vec<Change>) {
+    let Pair {
+        old,
+        o,
+        new,
+        n,
+        subject,
+        renamed,
+    } = *pair;
     match (o.response_enum.is_some(), n.response_enum.is_some()) {
-        (true, true) => statuses(
-            old, &o.success, new, &n.success, subject, "success", renamed, out,
-        ),
+        (true, true) => statuses(pair, &o.success, &n.success, "success", out),
         _ => {
             let (old_ok, new_ok) = (success_type(old, o), success_type(new, n));
             if renamed.in_new_names(&old_ok) != new_ok {
@@ -181,9 +199,7 @@ fn results(
         }
     }
     match (o.error_enum.is_some(), n.error_enum.is_some()) {
-        (true, true) => statuses(
-            old, &o.errors, new, &n.errors, subject, "error", renamed, out,
-        ),
+        (true, true) => statuses(pair, &o.errors, &n.errors, "error", out),
         (false, false) => {}
         _ => {
             let (old_err, new_err) = (error_bodies(old, o), error_bodies(new, n));
@@ -198,17 +214,20 @@ fn results(
 }
 
 /// Variants of a non-exhaustive enum of bodies by status: added ones are compatible.
-#[allow(clippy::too_many_arguments)] // the old and the new side of each, and how to word them
 fn statuses(
-    old: &Api,
+    pair: &Pair,
     a: &[crate::ir::ResponseCase],
-    new: &Api,
     b: &[crate::ir::ResponseCase],
-    subject: &str,
     what: &str,
-    renamed: &Renamed,
     out: &mut Vec<Change>,
 ) {
+    let Pair {
+        old,
+        new,
+        subject,
+        renamed,
+        ..
+    } = *pair;
     let typed =
         |cases: &[crate::ir::ResponseCase], api: &Api| -> BTreeMap<String, (String, String)> {
             cases
@@ -307,15 +326,15 @@ fn param_label(p: &Param) -> String {
     format!("{} `{}`", p.location.as_str(), p.wire_name)
 }
 
-fn parameters(
-    old: &Api,
-    o: &Operation,
-    new: &Api,
-    n: &Operation,
-    subject: &str,
-    renamed: &Renamed,
-    out: &mut Vec<Change>,
-) {
+fn parameters(pair: &Pair, out: &mut Vec<Change>) {
+    let Pair {
+        old,
+        o,
+        new,
+        n,
+        subject,
+        renamed,
+    } = *pair;
     let find = |op: &'_ Operation, p: &Param| {
         op.params
             .iter()
@@ -469,15 +488,15 @@ fn body_type(api: &Api, kind: &BodyKind) -> String {
     }
 }
 
-fn body(
-    old: &Api,
-    o: &Operation,
-    new: &Api,
-    n: &Operation,
-    subject: &str,
-    renamed: &Renamed,
-    out: &mut Vec<Change>,
-) {
+fn body(pair: &Pair, out: &mut Vec<Change>) {
+    let Pair {
+        old,
+        o,
+        new,
+        n,
+        subject,
+        renamed,
+    } = *pair;
     match (&o.body, &n.body) {
         (None, None) => {}
         (None, Some(b)) => out.push(change(
