@@ -56,11 +56,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
     let api = codegen::build_ir(&spec, &codegen::Options::default())?;
     let spec_json = work.join("spec.json");
     std::fs::write(&spec_json, serde_json::to_vec_pretty(&spec.document)?)?;
-    let exceptions = if dir.exceptions().exists() {
-        codegen::ExampleException::load_file(&dir.exceptions())?
-    } else {
-        Vec::new()
-    };
+    let exceptions = dir.example_exceptions()?;
 
     let driver = build_driver(&root, &work, &api)?;
     let prism = install_prism(&root)?;

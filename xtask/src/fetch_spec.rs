@@ -123,11 +123,7 @@ pub fn run(dir: &SpecDir, args: &Args) -> Result<ExitCode> {
         },
         None => (Changes::None, None),
     };
-    let exceptions = if dir.exceptions().exists() {
-        codegen::ExampleException::load_file(&dir.exceptions())?
-    } else {
-        Vec::new()
-    };
+    let exceptions = dir.example_exceptions()?;
     let examples = crate::examples_check::check(old_api.as_ref(), &api, &exceptions);
     let crate_version = match (&previous, &changes) {
         (None, _) => "0.1.0".to_owned(),

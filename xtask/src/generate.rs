@@ -182,12 +182,7 @@ pub fn locked_options(
     crate_version: String,
     out: &Path,
 ) -> Result<codegen::Options> {
-    let exceptions = dir.exceptions();
-    let example_exceptions = if exceptions.exists() {
-        codegen::ExampleException::load_file(&exceptions)?
-    } else {
-        Vec::new()
-    };
+    let example_exceptions = dir.example_exceptions()?;
     let config = Config::read(&dir.config())?;
     Ok(codegen::Options {
         crate_name: config

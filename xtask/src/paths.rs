@@ -60,6 +60,16 @@ impl SpecDir {
         self.0.join("example-exceptions.yaml")
     }
 
+    /// The reviewed example exceptions, none when the file does not exist.
+    pub fn example_exceptions(&self) -> anyhow::Result<Vec<codegen::ExampleException>> {
+        let path = self.exceptions();
+        Ok(if path.exists() {
+            codegen::ExampleException::load_file(&path)?
+        } else {
+            Vec::new()
+        })
+    }
+
     /// Settings of the generated crate (its package metadata).
     pub fn config(&self) -> PathBuf {
         self.0.join("codegen.toml")
